@@ -1,0 +1,36 @@
+// Flat config: typescript-eslint's recommended rules over every TypeScript source, plus the one
+// architectural rule that matters most here — engine/ never learns who drives it.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'test/e2e/artifacts/**', '.e2e-cache/**', '*.vsix'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-constant-condition': ['error', { checkLoops: false }],
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.name='eval']", message: 'No eval: interpreted code must only touch simulated memory.' },
+        { selector: "NewExpression[callee.name='Function']", message: 'No new Function: interpreted code must only touch simulated memory.' }],
+    },
+  },
+  {
+    files: ['engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['vscode', '@vscode/*', 'vscode-languageserver*', 'vscode-languageclient*', 'vscode-jsonrpc*'], message: 'engine/ stays pure: no editor or protocol packages.' },
+          { group: ['**/extension/**'], message: 'Arrows point extension -> engine, never back.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

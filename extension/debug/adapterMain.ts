@@ -1,0 +1,21 @@
+/**
+ * Standalone debug adapter: VS Code (or DebugClient in the tests) starts this file as a process and
+ * speaks DAP over stdin/stdout. `--server=PORT` serves one session per TCP connection instead, which
+ * is how you debug the adapter itself.
+ */
+import * as net from 'node:net';
+import { FltsimDebugSession } from './session';
+
+const serverArg = process.argv.find((a) => a.startsWith('--server='));
+if (serverArg) {
+  const port = Number(serverArg.slice('--server='.length));
+  net.createServer((socket) => {
+    const session = new FltsimDebugSession();
+    session.setRunAsServer(true);
+    session.start(socket, socket);
+  }).listen(port, '127.0.0.1');
+} else {
+  const session = new FltsimDebugSession();
+  process.on('SIGTERM', () => session.shutdown());
+  session.start(process.stdin, process.stdout);
+}

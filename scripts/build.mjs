@@ -1,0 +1,52 @@
+// One build for everything that ships: four bundles and the wasm files the C front end loads.
+//   node scripts/build.mjs               dev build with source maps
+//   node scripts/build.mjs --production  minified, no source maps (what the vsix holds)
+//   node scripts/build.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const require = createRequire(import.meta.url);
+
+const entries = [
+  { in: 'extension/client/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'extension/debug/adapterMain.ts', out: 'debugAdapter', external: [] },
+  { in: 'extension/server/serverMain.ts', out: 'server', external: [] },
+  { in: 'extension/cli/main.ts', out: 'cli', external: [], banner: '#!/usr/bin/env node' },
+];
+
+const wasm = [
+  [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'tree-sitter.wasm'],
+  [join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
+];
+
+mkdirSync('dist', { recursive: true });
+for (const [from, to] of wasm) copyFileSync(from, join('dist', to));
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({
+  entryPoints: { [e.out]: e.in },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist',
+  external: e.external,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  banner: e.banner ? { js: e.banner } : undefined,
+})));
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('fltsim build: watching for changes');
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  chmodSync('dist/cli.js', 0o755);
+  console.log(`fltsim build: ${entries.length} bundles in dist/ (${production ? 'production' : 'dev'})`);
+}
