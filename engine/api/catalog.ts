@@ -1,0 +1,172 @@
+/**
+ * One table of the kernel and Filter Manager routines fltsim knows: the IRQL each may be called at
+ * and what its caller must respect. The runtime verifier (engine/fltmgr), the static rules
+ * (engine/lint) and the hover text (language server) all read this table; none keeps its own copy.
+ *
+ * Sources: flt-rules.md section 2 and the Microsoft reference pages it cites. Summaries are our own
+ * words.
+ */
+import { Irql } from '../kernel/irql';
+
+/**
+ * How high the caller's IRQL may be.
+ * - a fixed level;
+ * - `cbdq`: DISPATCH_LEVEL if the queue's Acquire callback takes a spin lock, APC_LEVEL otherwise;
+ * - `cpp`: DISPATCH_LEVEL when CallbackStatus is FLT_PREOP_COMPLETE, APC_LEVEL otherwise;
+ * - `any`: no documented bound.
+ */
+export type IrqlBound = Irql | 'cbdq' | 'cpp' | 'any';
+
+export interface ApiInfo {
+  name: string;
+  maxIrql: IrqlBound;
+  /** One or two sentences: what it does. */
+  summary: string;
+  /** Caller obligations, each a short sentence. */
+  rules: string[];
+  /** `_Must_inspect_result_` in the header: ignoring the result is a bug. */
+  mustInspect?: boolean;
+  /** May block the calling thread (waits, acquires that can contend). */
+  mayBlock?: boolean;
+}
+
+const P = Irql.PASSIVE_LEVEL;
+const A = Irql.APC_LEVEL;
+const D = Irql.DISPATCH_LEVEL;
+
+function api(name: string, maxIrql: IrqlBound, summary: string, rules: string[] = [], extra: Partial<ApiInfo> = {}): ApiInfo {
+  return { name, maxIrql, summary, rules, ...extra };
+}
+
+const ENTRIES: ApiInfo[] = [
+  // Work items
+  api('FltAllocateGenericWorkItem', D, 'Allocates a work item that is not tied to an I/O operation.', ['Returns NULL when nonpaged pool runs out; test the result.', 'Free it with FltFreeGenericWorkItem, usually from the worker routine.'], { mustInspect: true }),
+  api('FltQueueGenericWorkItem', D, 'Queues a generic work item; its worker routine later runs on a system worker thread at PASSIVE_LEVEL.', ['The item must come from FltAllocateGenericWorkItem.', 'QueueType must be CriticalWorkQueue or DelayedWorkQueue; HyperCriticalWorkQueue is reserved for the system.', 'Returns STATUS_FLT_DELETING_OBJECT while the filter or instance is being torn down; free the item then.'], { mustInspect: true }),
+  api('FltFreeGenericWorkItem', D, 'Frees a generic work item.', ['Only for items from FltAllocateGenericWorkItem, and only once.']),
+  api('FltAllocateDeferredIoWorkItem', D, 'Allocates a work item for posting an I/O operation to a worker thread.', ['Returns NULL when nonpaged pool runs out; test the result.'], { mustInspect: true }),
+  api('FltQueueDeferredIoWorkItem', D, 'Posts an IRP-based I/O operation to a system worker thread; the worker receives the callback data.', ['The item must come from FltAllocateDeferredIoWorkItem.', 'Only for IRP-based operations that are not paging I/O and have no top-level IRP.', 'Fails with STATUS_FLT_DELETING_OBJECT or STATUS_FLT_NOT_SAFE_TO_POST_OPERATION; free the item then.'], { mustInspect: true }),
+  api('FltFreeDeferredIoWorkItem', D, 'Frees a deferred-I/O work item.', ['Only for items from FltAllocateDeferredIoWorkItem, and only once.']),
+  // Pending and completion
+  api('FltCompletePendedPreOperation', 'cpp', 'Hands a pended pre-operation back to the Filter Manager, which resumes it as CallbackStatus says.', ['CallbackStatus must be FLT_PREOP_COMPLETE, FLT_PREOP_SUCCESS_NO_CALLBACK or FLT_PREOP_SUCCESS_WITH_CALLBACK.', 'Context must be NULL unless CallbackStatus is FLT_PREOP_SUCCESS_WITH_CALLBACK.', 'At DISPATCH_LEVEL only FLT_PREOP_COMPLETE is allowed; other statuses need IRQL <= APC_LEVEL.', 'Call it exactly once per pended operation.']),
+  api('FltCompletePendedPostOperation', D, 'Resumes completion of an operation whose post-operation callback returned FLT_POSTOP_MORE_PROCESSING_REQUIRED.', ['Only for operations pended in a post-operation callback.']),
+  api('FltDoCompletionProcessingWhenSafe', 'any', 'Runs post-operation work at a safe IRQL: inline below DISPATCH_LEVEL, otherwise from a worker thread.', ['Only from a post-operation callback, for IRP-based operations that are not paging I/O and not draining.', 'Test the BOOLEAN result; return the status it stored in *RetPostOperationStatus.'], { mustInspect: true }),
+  // Cancel-safe queues
+  api('FltCbdqInitialize', 'any', 'Sets up a cancel-safe callback data queue with the filter\'s six callbacks; the queue starts enabled.', ['Do not take locks inside the Insert, Remove and Peek callbacks: the queue lock is already held.']),
+  api('FltCbdqInsertIo', 'cbdq', 'Inserts callback data into a cancel-safe queue and arms cancellation for it.', ['Only for IRP-based operations.', 'Returns STATUS_FLT_CBDQ_DISABLED when the queue is disabled; only return FLT_PREOP_PENDING when the insert succeeded.', 'The queue I/O context must stay valid until the operation leaves the queue.'], { mustInspect: true }),
+  api('FltCbdqRemoveIo', 'cbdq', 'Removes a specific item from a cancel-safe queue, using the context given at insert time.', ['Returns NULL if the item was already cancelled or removed; test the result.'], { mustInspect: true }),
+  api('FltCbdqRemoveNextIo', 'cbdq', 'Removes the next item that matches PeekContext; never returns a cancelled item.', ['Returns NULL when nothing matches; test the result.'], { mustInspect: true }),
+  api('FltCbdqEnable', 'cbdq', 'Lets a disabled cancel-safe queue accept inserts again.'),
+  api('FltCbdqDisable', 'cbdq', 'Makes further inserts fail with STATUS_FLT_CBDQ_DISABLED; queued items stay until removed.', ['At teardown, disable the queue and then drain it, completing every item.']),
+  // Registration
+  api('FltRegisterFilter', A, 'Registers the minifilter with the Filter Manager from DriverEntry.', ['Check the status; on failure DriverEntry must clean up and fail.', 'The FLT_REGISTRATION Size and Version fields and the IRP_MJ_OPERATION_END terminator must be right.'], { mustInspect: true }),
+  api('FltStartFiltering', A, 'Starts filtering: instances attach and callbacks can run before it returns.', ['On failure call FltUnregisterFilter.'], { mustInspect: true }),
+  api('FltUnregisterFilter', A, 'Tears down the filter\'s instances, deletes its contexts and waits for outstanding work to drain.', ['Call it from the unload routine with the handle FltRegisterFilter returned.']),
+  // Contexts
+  api('FltAllocateContext', A, 'Allocates a context of a registered type.', ['The context type must appear in the registration.', 'Release it with FltReleaseContext.']),
+  api('FltReleaseContext', D, 'Drops one reference on a context.', ['Exactly one release per reference taken.', 'Paged contexts may only be released at IRQL <= APC_LEVEL.']),
+  api('FltReferenceContext', D, 'Adds a reference to a context.', ['Match it with FltReleaseContext.']),
+  api('FltGetInstanceContext', A, 'Returns the instance context with a new reference.', ['Release the returned context with FltReleaseContext.']),
+  api('FltSetInstanceContext', A, 'Attaches a context to an instance.', ['On success the instance holds its own reference; release yours.']),
+  api('FltGetStreamContext', A, 'Returns the stream context with a new reference.', ['Release the returned context with FltReleaseContext.']),
+  api('FltSetStreamContext', A, 'Attaches a context to a stream.', ['Not from a pre-create callback: the file is not open yet.']),
+  api('FltGetStreamHandleContext', A, 'Returns the stream-handle context with a new reference.', ['Release the returned context with FltReleaseContext.']),
+  api('FltSetStreamHandleContext', A, 'Attaches a context to a stream handle.'),
+  api('FltGetVolumeContext', A, 'Returns the volume context with a new reference.', ['Release the returned context with FltReleaseContext.']),
+  api('FltSetVolumeContext', A, 'Attaches a context to a volume.'),
+  api('FltDeleteContext', A, 'Detaches a context from its object.', ['Hold a reference while calling it.']),
+  // Names
+  api('FltGetFileNameInformation', A, 'Returns name information for the file of an operation, with a reference.', ['Release it with FltReleaseFileNameInformation; do not modify it.', 'Fails with STATUS_FLT_INVALID_NAME_REQUEST on paging I/O or with a top-level IRP.']),
+  api('FltParseFileNameInformation', A, 'Fills in the parsed parts (volume, parent directory, final component, extension) of name information.'),
+  api('FltReleaseFileNameInformation', A, 'Drops a reference on name information.', ['Exactly once per successful get.']),
+  // Callback data helpers
+  api('FltSetCallbackDataDirty', 'any', 'Tells the Filter Manager the filter changed the operation\'s parameters.', ['Call it after changing Iopb parameters, or the change is ignored.']),
+  api('FltClearCallbackDataDirty', 'any', 'Clears the dirty flag set by FltSetCallbackDataDirty.'),
+  api('FltIsCallbackDataDirty', 'any', 'Tells whether the callback data is marked dirty.'),
+  api('FltIsOperationSynchronous', 'any', 'Tells whether the operation is synchronous.', ['TRUE does not mean a filter returned FLT_PREOP_SYNCHRONIZE.']),
+  api('FltLockUserBuffer', A, 'Locks the operation\'s user buffer and creates an MDL for it.', ['Only for the majors that carry a user buffer.']),
+  api('FltIsIoCanceled', 'any', 'Tells whether the operation has been cancelled.'),
+  api('FltSetCancelCompletion', D, 'Sets a routine to run if the operation is cancelled.', ['Only for IRP-based operations that are not paging I/O, and not for operations in a cbdq.']),
+  api('FltCancelIo', D, 'Cancels an I/O operation the filter itself started.'),
+  api('FltObjectReference', D, 'Takes a rundown reference on a filter, instance or volume.', ['Match it with FltObjectDereference, or unload waits forever.'], { mustInspect: true }),
+  api('FltObjectDereference', D, 'Drops a rundown reference.'),
+  api('FltGetFilterFromInstance', D, 'Returns the filter of an instance with a rundown reference.', ['Match it with FltObjectDereference.']),
+  api('FltSendMessage', A, 'Sends a message to a user-mode client and optionally waits for a reply.', ['STATUS_TIMEOUT is a success code: it does not mean a reply arrived.']),
+  api('FltAcquireResourceExclusive', A, 'Acquires an ERESOURCE exclusively, entering a critical region.', [], { mayBlock: true }),
+  api('FltAcquireResourceShared', A, 'Acquires an ERESOURCE shared, entering a critical region.', [], { mayBlock: true }),
+  api('FltReleaseResource', D, 'Releases an ERESOURCE acquired by FltAcquireResource*.'),
+  api('FltAcquirePushLockExclusive', A, 'Acquires a push lock exclusively.', [], { mayBlock: true }),
+  api('FltAcquirePushLockShared', A, 'Acquires a push lock shared.', [], { mayBlock: true }),
+  api('FltReleasePushLock', A, 'Releases a push lock.'),
+  api('FltInitializePushLock', 'any', 'Initializes a push lock.'),
+  api('FltDeletePushLock', 'any', 'Deletes a push lock.'),
+  // Kernel
+  api('KeAcquireSpinLock', D, 'Raises IRQL to DISPATCH_LEVEL and acquires a spin lock, returning the old IRQL.', ['Release it with KeReleaseSpinLock and the saved IRQL.']),
+  api('KeReleaseSpinLock', D, 'Releases a spin lock and restores the IRQL saved when it was acquired.', ['Must be called at DISPATCH_LEVEL with the IRQL KeAcquireSpinLock returned.']),
+  api('KeAcquireSpinLockAtDpcLevel', D, 'Acquires a spin lock when already at DISPATCH_LEVEL.'),
+  api('KeReleaseSpinLockFromDpcLevel', D, 'Releases a spin lock taken at DISPATCH_LEVEL, leaving IRQL unchanged.'),
+  api('KeInitializeSpinLock', 'any', 'Initializes a spin lock.'),
+  api('KeRaiseIrql', 'any', 'Raises the current IRQL and returns the old one.', ['The new IRQL must not be lower than the current one.']),
+  api('KeLowerIrql', 'any', 'Lowers the current IRQL to a value saved by KeRaiseIrql.', ['The new IRQL must not be higher than the current one.']),
+  api('KeGetCurrentIrql', 'any', 'Returns the current IRQL.'),
+  api('ExAcquireFastMutex', A, 'Acquires a fast mutex and raises IRQL to APC_LEVEL.', [], { mayBlock: true }),
+  api('ExReleaseFastMutex', A, 'Releases a fast mutex and restores the IRQL it saved.', ['Must be called at APC_LEVEL by the owner.']),
+  api('ExTryToAcquireFastMutex', A, 'Acquires a fast mutex if it is free, without waiting.'),
+  api('ExInitializeFastMutex', D, 'Initializes a fast mutex.'),
+  api('ExAcquireResourceExclusiveLite', A, 'Acquires an ERESOURCE exclusively; call it inside a critical region.', [], { mayBlock: true }),
+  api('ExAcquireResourceSharedLite', A, 'Acquires an ERESOURCE shared; call it inside a critical region.', [], { mayBlock: true }),
+  api('ExReleaseResourceLite', D, 'Releases an ERESOURCE.'),
+  api('KeEnterCriticalRegion', A, 'Disables normal kernel APCs for the current thread.'),
+  api('KeLeaveCriticalRegion', A, 'Re-enables normal kernel APCs.'),
+  api('KeInitializeEvent', D, 'Initializes an event object.'),
+  api('KeSetEvent', D, 'Signals an event, waking waiters.', ['With Wait = TRUE the caller must be at IRQL <= APC_LEVEL.']),
+  api('KeClearEvent', D, 'Resets an event to not signalled.'),
+  api('KeResetEvent', D, 'Resets an event and returns its previous state.'),
+  api('KeReadStateEvent', D, 'Returns whether an event is signalled.'),
+  api('KeWaitForSingleObject', D, 'Waits for a dispatcher object, optionally with a timeout.', ['Waiting with a non-zero timeout (or none) requires IRQL <= APC_LEVEL; at DISPATCH_LEVEL only a zero timeout is allowed.'], { mayBlock: true }),
+  api('KeDelayExecutionThread', A, 'Puts the current thread to sleep for an interval.', [], { mayBlock: true }),
+  api('KeQuerySystemTime', 'any', 'Returns the system time.'),
+  api('KeQueryInterruptTime', 'any', 'Returns the interrupt time.'),
+  api('ExAllocatePoolWithTag', D, 'Allocates pool memory.', ['At DISPATCH_LEVEL only nonpaged pool may be allocated.', 'Returns NULL on failure; test the result.']),
+  api('ExAllocatePool2', D, 'Allocates pool memory, zeroed unless told otherwise.', ['At DISPATCH_LEVEL only nonpaged pool may be allocated.']),
+  api('ExAllocatePoolZero', D, 'Allocates zeroed pool memory.', ['At DISPATCH_LEVEL only nonpaged pool may be allocated.']),
+  api('ExFreePoolWithTag', D, 'Frees pool memory.', ['Free each allocation exactly once.']),
+  api('ExFreePool', D, 'Frees pool memory.', ['Free each allocation exactly once.']),
+  api('ExInitializeNPagedLookasideList', D, 'Initializes a nonpaged lookaside list of fixed-size entries.'),
+  api('ExDeleteNPagedLookasideList', D, 'Deletes a nonpaged lookaside list.'),
+  api('ExAllocateFromNPagedLookasideList', D, 'Takes an entry from a nonpaged lookaside list.', ['Returns NULL on failure; test the result.']),
+  api('ExFreeToNPagedLookasideList', D, 'Returns an entry to a nonpaged lookaside list.'),
+  api('ExInitializePagedLookasideList', A, 'Initializes a paged lookaside list.'),
+  api('ExAllocateFromPagedLookasideList', A, 'Takes an entry from a paged lookaside list.'),
+  api('ExFreeToPagedLookasideList', A, 'Returns an entry to a paged lookaside list.'),
+  api('IoGetTopLevelIrp', 'any', 'Returns the top-level IRP of the current thread, or NULL.'),
+  api('ZwOpenKey', P, 'Opens a registry key.'),
+  api('ZwQueryValueKey', P, 'Reads a registry value.'),
+  api('ZwClose', P, 'Closes a handle.'),
+  api('RtlCompareUnicodeString', A, 'Compares two counted Unicode strings.'),
+  api('RtlEqualUnicodeString', A, 'Tells whether two counted Unicode strings are equal.'),
+  api('RtlPrefixUnicodeString', A, 'Tells whether one counted Unicode string starts with another.'),
+  api('RtlInitUnicodeString', D, 'Points a UNICODE_STRING at a NUL-terminated wide string.'),
+  api('DbgPrint', 'any', 'Prints to the kernel debugger.'),
+  api('DbgPrintEx', 'any', 'Prints to the kernel debugger with a component and a level.'),
+];
+
+export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
+
+export function apiInfo(name: string): ApiInfo | undefined {
+  return API_CATALOG.get(name);
+}
+
+/**
+ * The highest IRQL a call may run at. `cbdqUsesSpinLock` resolves the `cbdq` bound and
+ * `completeStatusIsComplete` the `cpp` bound; unresolved conditional bounds give the stricter level.
+ */
+export function maxIrqlFor(name: string, ctx: { cbdqUsesSpinLock?: boolean; completeStatusIsComplete?: boolean } = {}): Irql | undefined {
+  const info = API_CATALOG.get(name);
+  if (!info) return undefined;
+  switch (info.maxIrql) {
+    case 'any': return Irql.HIGH_LEVEL;
+    case 'cbdq': return ctx.cbdqUsesSpinLock ? D : A;
+    case 'cpp': return ctx.completeStatusIsComplete ? D : A;
+    default: return info.maxIrql;
+  }
+}
