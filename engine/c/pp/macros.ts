@@ -1,0 +1,176 @@
+/**
+ * Macro definitions and expansion (C11 6.10.3, with hide sets for the no-recursion rule).
+ * Expanded tokens keep the origin of the macro's invocation, so a statement produced by a macro maps
+ * to the line that invoked it.
+ */
+import type { Origin, PpToken } from './tokens';
+
+export interface Macro {
+  name: string;
+  /** undefined for object-like macros. */
+  params?: string[];
+  variadic?: boolean;
+  body: PpToken[];
+  /** Where it was defined, for messages. */
+  origin?: Origin;
+  /** Built-in macros computed at each use. */
+  dynamic?: (at: PpToken) => PpToken[];
+}
+
+export class PreprocessError extends Error {
+  constructor(message: string, readonly origin: Origin) {
+    super(message);
+  }
+}
+
+function withHide(tok: PpToken, hide: ReadonlySet<string>, at: Origin, space: boolean): PpToken {
+  return { ...tok, file: at.file, line: at.line, col: at.col, hide, space };
+}
+
+function union(a: ReadonlySet<string> | undefined, name: string): Set<string> {
+  const s = new Set(a ?? []);
+  s.add(name);
+  return s;
+}
+
+function stringize(tokens: PpToken[], at: Origin): PpToken {
+  let s = '';
+  tokens.forEach((t, i) => {
+    if (i > 0 && t.space) s += ' ';
+    s += t.kind === 'str' || t.kind === 'char' ? t.text.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : t.text;
+  });
+  return { kind: 'str', text: `"${s}"`, file: at.file, line: at.line, col: at.col, space: false };
+}
+
+export class MacroTable {
+  private readonly macros = new Map<string, Macro>();
+
+  define(m: Macro): void {
+    this.macros.set(m.name, m);
+  }
+
+  undefine(name: string): void {
+    this.macros.delete(name);
+  }
+
+  has(name: string): boolean {
+    return this.macros.has(name);
+  }
+
+  get(name: string): Macro | undefined {
+    return this.macros.get(name);
+  }
+
+  /** Fully expands a token list. */
+  expand(input: PpToken[]): PpToken[] {
+    const out: PpToken[] = [];
+    // Work on a reversed stack so pushing expansions back in front is cheap.
+    const stack = input.slice().reverse();
+    while (stack.length > 0) {
+      const tok = stack.pop()!;
+      if (tok.kind !== 'id') {
+        out.push(tok);
+        continue;
+      }
+      const m = this.macros.get(tok.text);
+      if (!m || tok.hide?.has(tok.text)) {
+        out.push(tok);
+        continue;
+      }
+      if (m.dynamic) {
+        out.push(...m.dynamic(tok));
+        continue;
+      }
+      if (!m.params) {
+        const hide = union(tok.hide, m.name);
+        const body = m.body.map((b, i) => withHide(b, hide, tok, i === 0 ? tok.space : b.space));
+        for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]);
+        if (body.length === 0 && stack.length > 0) {
+          // Keep the separation the macro name provided.
+          const next = stack[stack.length - 1];
+          stack[stack.length - 1] = { ...next, space: next.space || tok.space };
+        }
+        continue;
+      }
+      // Function-like: only an invocation if '(' follows.
+      if (stack.length === 0 || stack[stack.length - 1].text !== '(') {
+        out.push(tok);
+        continue;
+      }
+      stack.pop();
+      const args: PpToken[][] = [[]];
+      let depth = 0;
+      let closed = false;
+      while (stack.length > 0) {
+        const t = stack.pop()!;
+        if (t.text === '(') depth++;
+        else if (t.text === ')') {
+          if (depth === 0) {
+            closed = true;
+            break;
+          }
+          depth--;
+        } else if (t.text === ',' && depth === 0 && !(m.variadic && args.length > m.params.length)) {
+          args.push([]);
+          continue;
+        }
+        args[args.length - 1].push(t);
+      }
+      if (!closed) throw new PreprocessError(`unterminated call of macro '${m.name}'`, tok);
+      const expected = m.params.length + (m.variadic ? 1 : 0);
+      if (args.length === 1 && args[0].length === 0 && expected === 0) args.length = 0;
+      if (m.variadic && args.length === m.params.length) args.push([]);
+      if (args.length !== expected && !(expected === 1 && args.length === 1)) {
+        throw new PreprocessError(`macro '${m.name}' expects ${expected} argument${expected === 1 ? '' : 's'}, got ${args.length}`, tok);
+      }
+      const body = this.substitute(m, args, tok);
+      const hide = union(tok.hide, m.name);
+      for (let i = body.length - 1; i >= 0; i--) stack.push(withHide(body[i], hide, tok, i === 0 ? tok.space : body[i].space));
+    }
+    return out;
+  }
+
+  private substitute(m: Macro, args: PpToken[][], at: PpToken): PpToken[] {
+    const params = m.variadic ? [...m.params!, '__VA_ARGS__'] : m.params!;
+    const indexOf = (t: PpToken) => (t.kind === 'id' ? params.indexOf(t.text) : -1);
+    const expanded = new Map<number, PpToken[]>();
+    const result: PpToken[] = [];
+    const body = m.body;
+    for (let i = 0; i < body.length; i++) {
+      const t = body[i];
+      if (t.text === '#' && i + 1 < body.length && indexOf(body[i + 1]) >= 0) {
+        result.push({ ...stringize(args[indexOf(body[i + 1])] ?? [], at), space: t.space });
+        i++;
+        continue;
+      }
+      const p = indexOf(t);
+      if (p >= 0) {
+        const nextIsPaste = body[i + 1]?.text === '##';
+        const prevIsPaste = body[i - 1]?.text === '##';
+        let arg: PpToken[];
+        if (nextIsPaste || prevIsPaste) {
+          arg = args[p] ?? [];
+        } else {
+          if (!expanded.has(p)) expanded.set(p, this.expand(args[p] ?? []));
+          arg = expanded.get(p)!;
+        }
+        arg.forEach((a, k) => result.push(k === 0 ? { ...a, space: t.space } : a));
+        if (arg.length === 0 && (nextIsPaste || prevIsPaste)) result.push({ ...t, kind: 'other', text: '', space: t.space });
+        continue;
+      }
+      result.push(t);
+    }
+    // Token pasting.
+    for (let i = 0; i < result.length; i++) {
+      if (result[i].text === '##' && i > 0 && i + 1 < result.length) {
+        const left = result[i - 1];
+        const right = result[i + 1];
+        const text = left.text + right.text;
+        const kind = /^[A-Za-z_$][\w$]*$/.test(text) ? 'id' : /^[0-9.]/.test(text) ? 'num' : text === '' ? 'other' : left.kind;
+        result.splice(i - 1, 3, { ...left, kind, text });
+        i--;
+      }
+    }
+    return result.filter((t) => !(t.kind === 'other' && t.text === ''));
+  }
+}

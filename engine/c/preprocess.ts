@@ -1,0 +1,377 @@
+/**
+ * The C preprocessor the interpreter runs driver code through: `#include "local.h"` next to the
+ * including file, WDK system headers answered by the built-in prelude, object- and function-like
+ * macros, conditionals with constant expressions, `#pragma` recorded and otherwise ignored.
+ * Annotations (SAL and friends) are blanked first. The output keeps, for every token, the position
+ * the user wrote it at, so breakpoints and messages land on the user's lines.
+ */
+import { blankAnnotations } from './annotations';
+import { evaluateCondition } from './pp/condition';
+import { logicalLines } from './pp/logicalLines';
+import { MacroTable, PreprocessError, type Macro } from './pp/macros';
+import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
+
+export interface PreprocessOptions {
+  /** Returns a file's text, or undefined if it does not exist. Paths are as joined by `resolve`. */
+  readFile(path: string): string | undefined;
+  /** Directory part of a path, and joining, so the engine needs no `node:path` on every host. */
+  dirname(path: string): string;
+  join(dir: string, file: string): string;
+  /** `define NAME value` lines of a scenario, like -D. */
+  defines?: ReadonlyMap<string, string>;
+  /** Text of system headers by lower-case name (`fltkernel.h`); the prelude. */
+  systemHeaders: ReadonlyMap<string, string>;
+  /** System headers that may be included but contribute nothing. */
+  ignoredHeaders?: ReadonlySet<string>;
+}
+
+export interface PreprocessDiagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  origin: Origin;
+}
+
+export interface Pragma {
+  text: string;
+  origin: Origin;
+}
+
+export class SourceMap {
+  constructor(private readonly offsets: number[], private readonly origins: Origin[]) {}
+
+  /** The origin of the token covering `offset` in the preprocessed text. */
+  originAt(offset: number): Origin {
+    const a = this.offsets;
+    if (a.length === 0) return { file: '<empty>', line: 1, col: 1 };
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (a[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.origins[lo];
+  }
+}
+
+export interface PreprocessResult {
+  text: string;
+  map: SourceMap;
+  diagnostics: PreprocessDiagnostic[];
+  pragmas: Pragma[];
+  /** Every user file read, in order (the main file first). */
+  files: string[];
+  macros: MacroTable;
+}
+
+interface Cond {
+  /** This branch is being emitted. */
+  active: boolean;
+  /** Some branch of this #if chain was taken already. */
+  taken: boolean;
+  sawElse: boolean;
+  /** The enclosing region is active. */
+  outer: boolean;
+}
+
+const MAX_INCLUDE_DEPTH = 64;
+
+export function preprocess(mainFile: string, options: PreprocessOptions): PreprocessResult {
+  return new Preprocessor(options).run(mainFile);
+}
+
+class Preprocessor {
+  private readonly macros = new MacroTable();
+  private readonly diagnostics: PreprocessDiagnostic[] = [];
+  private readonly pragmas: Pragma[] = [];
+  private readonly files: string[] = [];
+  private readonly once = new Set<string>();
+  private readonly includedSystem = new Set<string>();
+  private readonly out: string[] = [];
+  private outLength = 0;
+  private readonly offsets: number[] = [];
+  private readonly origins: Origin[] = [];
+  private lastFile = '';
+  private lastLine = 0;
+  private counter = 0;
+
+  constructor(private readonly options: PreprocessOptions) {
+    this.definePredefined();
+  }
+
+  run(mainFile: string): PreprocessResult {
+    const text = this.options.readFile(mainFile);
+    if (text === undefined) {
+      this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'`, origin: { file: mainFile, line: 1, col: 1 } });
+    } else {
+      for (const [name, value] of this.options.defines ?? []) this.defineFromText(name, value, { file: '<scenario>', line: 1, col: 1 });
+      this.processFile(mainFile, text, 0, false);
+    }
+    return {
+      text: this.out.join(''),
+      map: new SourceMap(this.offsets, this.origins),
+      diagnostics: this.diagnostics,
+      pragmas: this.pragmas,
+      files: this.files,
+      macros: this.macros,
+    };
+  }
+
+  private definePredefined(): void {
+    const at: Origin = { file: '<built-in>', line: 1, col: 1 };
+    this.macros.define({ name: '__LINE__', body: [], dynamic: (t) => [{ ...t, kind: 'num', text: String(t.line) }] });
+    this.macros.define({ name: '__FILE__', body: [], dynamic: (t) => [{ ...t, kind: 'str', text: JSON.stringify(t.file) }] });
+    this.macros.define({ name: '__COUNTER__', body: [], dynamic: (t) => [{ ...t, kind: 'num', text: String(this.counter++) }] });
+    for (const name of ['__pragma', '_Pragma']) {
+      this.macros.define({ name, params: ['x'], body: [], origin: at });
+    }
+  }
+
+  private defineFromText(name: string, value: string, at: Origin): void {
+    const toks = tokenizeLine(`${name} ${value}`, at.file, [], []).map((t) => ({ ...t, line: at.line, col: at.col }));
+    this.define(toks, at);
+  }
+
+  private error(message: string, origin: Origin): void {
+    this.diagnostics.push({ severity: 'error', message, origin });
+  }
+
+  private processFile(path: string, rawText: string, depth: number, system: boolean): void {
+    if (!system) this.files.push(path);
+    const text = blankAnnotations(rawText);
+    const lines = logicalLines(text);
+    const conds: Cond[] = [];
+    let pending: PpToken[] = [];
+    const active = () => conds.length === 0 || conds[conds.length - 1].active;
+    const flush = () => {
+      if (pending.length === 0) return;
+      try {
+        this.emit(this.macros.expand(pending));
+      } catch (e) {
+        if (!(e instanceof PreprocessError)) throw e;
+        this.error(e.message, e.origin);
+      }
+      pending = [];
+    };
+    for (const ll of lines) {
+      const toks = tokenizeLine(ll.text, path, ll.lines, ll.cols);
+      if (toks.length === 0) continue;
+      if (toks[0].text !== '#' && !(toks[0].text === '%:')) {
+        if (active()) pending.push(...toks);
+        continue;
+      }
+      const name = toks[1]?.text ?? '';
+      const rest = toks.slice(2);
+      const at: Origin = toks[0];
+      // Conditionals are tracked even inside inactive regions.
+      switch (name) {
+        case 'if':
+        case 'ifdef':
+        case 'ifndef': {
+          const outer = active();
+          let cond = false;
+          if (outer) {
+            flush();
+            try {
+              if (name === 'if') cond = evaluateCondition(rest, this.macros, at);
+              else {
+                if (rest[0]?.kind !== 'id') throw new PreprocessError(`#${name} needs a macro name`, at);
+                cond = this.macros.has(rest[0].text) === (name === 'ifdef');
+              }
+            } catch (e) {
+              if (!(e instanceof PreprocessError)) throw e;
+              this.error(e.message, e.origin);
+            }
+          }
+          conds.push({ active: outer && cond, taken: cond, sawElse: false, outer });
+          continue;
+        }
+        case 'elif':
+        case 'else': {
+          const top = conds[conds.length - 1];
+          if (!top) {
+            this.error(`#${name} without #if`, at);
+            continue;
+          }
+          if (top.sawElse) this.error(`#${name} after #else`, at);
+          if (top.active) flush();
+          if (name === 'else') {
+            top.sawElse = true;
+            top.active = top.outer && !top.taken;
+            top.taken = true;
+          } else {
+            let cond = false;
+            if (top.outer && !top.taken) {
+              try {
+                cond = evaluateCondition(rest, this.macros, at);
+              } catch (e) {
+                if (!(e instanceof PreprocessError)) throw e;
+                this.error(e.message, e.origin);
+              }
+            }
+            top.active = top.outer && !top.taken && cond;
+            top.taken ||= cond;
+          }
+          continue;
+        }
+        case 'endif':
+          if (conds.length === 0) this.error('#endif without #if', at);
+          else {
+            if (conds[conds.length - 1].active) flush();
+            conds.pop();
+          }
+          continue;
+      }
+      if (!active()) continue;
+      flush();
+      switch (name) {
+        case '':
+          break; // a lone '#' is allowed
+        case 'define':
+          this.define(rest, at);
+          break;
+        case 'undef':
+          if (rest[0]?.kind === 'id') this.macros.undefine(rest[0].text);
+          else this.error('#undef needs a macro name', at);
+          break;
+        case 'include':
+        case 'include_next':
+          this.include(rest, path, at, depth);
+          break;
+        case 'pragma':
+          if (rest[0]?.text === 'once') this.once.add(path);
+          this.pragmas.push({ text: rest.map((t) => (t.space ? ` ${t.text}` : t.text)).join('').trim(), origin: at });
+          break;
+        case 'error':
+          this.error(`#error ${rest.map((t) => t.text).join(' ')}`, at);
+          break;
+        case 'warning':
+          this.diagnostics.push({ severity: 'warning', message: `#warning ${rest.map((t) => t.text).join(' ')}`, origin: at });
+          break;
+        case 'line':
+        case 'ident':
+          break;
+        default:
+          this.error(`unknown preprocessor directive '#${name}'`, at);
+      }
+    }
+    flush();
+    if (conds.length > 0) this.error(`missing #endif (${conds.length} conditional${conds.length === 1 ? '' : 's'} still open at end of file)`, { file: path, line: lines.length ? lines[lines.length - 1].line : 1, col: 1 });
+  }
+
+  private define(toks: PpToken[], at: Origin): void {
+    const nameTok = toks[0];
+    if (!nameTok || nameTok.kind !== 'id') {
+      this.error('#define needs a macro name', at);
+      return;
+    }
+    const m: Macro = { name: nameTok.text, body: [], origin: nameTok };
+    let i = 1;
+    // Function-like only when '(' follows the name with no space.
+    if (toks[1]?.text === '(' && !toks[1].space) {
+      m.params = [];
+      i = 2;
+      for (;;) {
+        const t = toks[i++];
+        if (!t) {
+          this.error(`unterminated parameter list in #define ${m.name}`, at);
+          return;
+        }
+        if (t.text === ')') break;
+        if (t.text === ',') continue;
+        if (t.text === '...') m.variadic = true;
+        else if (t.kind === 'id') m.params.push(t.text);
+        else {
+          this.error(`unexpected '${t.text}' in the parameters of #define ${m.name}`, t);
+          return;
+        }
+      }
+    }
+    m.body = toks.slice(i);
+    if (m.body.length > 0) m.body[0] = { ...m.body[0], space: false };
+    this.macros.define(m);
+  }
+
+  private include(toks: PpToken[], from: string, at: Origin, depth: number): void {
+    let spec = toks;
+    if (spec[0] && spec[0].kind !== 'str' && spec[0].text !== '<') spec = this.macros.expand(spec);
+    let name: string;
+    let angled: boolean;
+    if (spec[0]?.kind === 'str') {
+      name = spec[0].text.slice(1, -1);
+      angled = false;
+    } else if (spec[0]?.text === '<') {
+      const close = spec.findIndex((t) => t.text === '>');
+      if (close < 0) {
+        this.error("#include <…> is missing its '>'", at);
+        return;
+      }
+      name = spec.slice(1, close).map((t) => t.text).join('');
+      angled = true;
+    } else {
+      this.error('#include expects "file.h" or <file.h>', at);
+      return;
+    }
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      this.error(`#include nested more than ${MAX_INCLUDE_DEPTH} deep (an include cycle?) at '${name}'`, at);
+      return;
+    }
+    const key = name.toLowerCase().replace(/\\/g, '/');
+    const base = key.slice(key.lastIndexOf('/') + 1);
+    if (!angled) {
+      const local = this.options.join(this.options.dirname(from), name.replace(/\\/g, '/'));
+      if (!this.once.has(local)) {
+        const text = this.options.readFile(local);
+        if (text !== undefined) {
+          this.processFile(local, text, depth + 1, false);
+          return;
+        }
+      } else {
+        return;
+      }
+    }
+    const system = this.options.systemHeaders.get(base);
+    if (system !== undefined) {
+      if (this.includedSystem.has(base)) return;
+      this.includedSystem.add(base);
+      this.processFile(`<${base}>`, system, depth + 1, true);
+      return;
+    }
+    if (this.options.ignoredHeaders?.has(base)) return;
+    this.error(angled
+      ? `unknown system header <${name}>: fltsim's prelude answers the WDK kernel headers only; declare what you need in a local header`
+      : `cannot find include file "${name}" next to ${from}`, at);
+  }
+
+  private emit(tokens: PpToken[]): void {
+    for (const t of tokens) {
+      if (t.text === '') continue;
+      let sep = '';
+      if (t.file !== this.lastFile || t.line !== this.lastLine) {
+        sep = this.outLength === 0 ? '' : '\n';
+        this.lastFile = t.file;
+        this.lastLine = t.line;
+      } else if (t.space || needsSpace(this.out[this.out.length - 1], t.text)) {
+        sep = ' ';
+      }
+      if (sep) {
+        this.out.push(sep);
+        this.outLength += sep.length;
+      }
+      this.offsets.push(this.outLength);
+      this.origins.push({ file: t.file, line: t.line, col: t.col });
+      this.out.push(t.text);
+      this.outLength += t.text.length;
+    }
+  }
+}
+
+/** Two tokens that would fuse if printed without a space (`a` `b`, `+` `+`). */
+function needsSpace(prev: string | undefined, next: string): boolean {
+  if (!prev) return false;
+  const a = prev[prev.length - 1];
+  const b = next[0];
+  const word = /[A-Za-z0-9_$.]/;
+  if (word.test(a) && word.test(b)) return true;
+  return /[-+&|<>=!*/%^#:.]/.test(a) && /[-+&|<>=!*/%^#:.]/.test(b);
+}
