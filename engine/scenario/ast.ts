@@ -1,0 +1,199 @@
+/**
+ * The typed result of parsing a `.fltsim` file. Every statement keeps where it came from (1-based
+ * line and columns, end column exclusive) so the debugger, the run report and the editor can point
+ * at the user's own text.
+ */
+import type { NtStatus } from '../kernel/status';
+import type { IoFlag, IoOp, IoState, IrpMajor } from './vocabulary';
+
+/** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
+export interface Span {
+  line: number;
+  column: number;
+  endColumn: number;
+}
+
+interface StatementBase extends Span {
+  /** The source line without its comment, trimmed: what reports print for this statement. */
+  text: string;
+}
+
+export interface TitleStatement extends StatementBase {
+  kind: 'scenario';
+  title: string;
+}
+
+export interface DriverStatement extends StatementBase {
+  kind: 'driver';
+  /** As written, relative to the scenario file's folder. */
+  path: string;
+  pathSpan: Span;
+  /** The file name without its extension: the `counting` in `expect calls counting!PreRead 0`. */
+  module: string;
+  /** Absent when the line gives none; the run then picks one. */
+  altitude?: number;
+}
+
+export interface DefineStatement extends StatementBase {
+  kind: 'define';
+  name: string;
+  nameSpan: Span;
+  /** The replacement text as written; `1` when the line gives none, as with `-D NAME`. */
+  value: string;
+}
+
+export interface IoStatement extends StatementBase {
+  kind: 'io';
+  id: number;
+  idSpan: Span;
+  op: IoOp;
+  major: IrpMajor;
+  path: string;
+  pathSpan: Span;
+  /** Virtual tick at which the request is issued (`at T`); 0 when not given. */
+  time: number;
+  /** Buffer length in bytes (`length N`); absent when not given. */
+  length?: number;
+  /** Byte offset into the file (`offset N`); absent when not given. */
+  offset?: number;
+  /** FSCTL or IOCTL control code (`code N`). */
+  code?: number;
+  /** FILE_INFORMATION_CLASS name (`class FileBasicInformation`). */
+  infoClass?: string;
+  /** In the order written, without repeats. */
+  flags: IoFlag[];
+}
+
+export interface CancelStatement extends StatementBase {
+  kind: 'cancel';
+  io: number;
+  ioSpan: Span;
+  time: number;
+}
+
+export interface UnloadStatement extends StatementBase {
+  kind: 'unload';
+  /** The driver to unload; absent means every driver. */
+  module?: string;
+  moduleSpan?: Span;
+  time: number;
+}
+
+export type Expectation =
+  | { what: 'status'; io: number; ioSpan: Span; status: NtStatus; statusText: string }
+  | { what: 'state'; io: number; ioSpan: Span; state: IoState }
+  | { what: 'calls'; module?: string; func: string; count: number; targetSpan: Span }
+  | { what: 'violation'; rule: string; ruleSpan: Span }
+  | { what: 'no-violation'; rule: string; ruleSpan: Span }
+  | { what: 'no-violations' }
+  | { what: 'output'; output: string };
+
+export type ExpectStatement = StatementBase & { kind: 'expect' } & Expectation;
+
+export interface SeedStatement extends StatementBase {
+  kind: 'seed';
+  seed: number;
+}
+
+export interface ProcessorsStatement extends StatementBase {
+  kind: 'processors';
+  count: number;
+}
+
+export interface WorkersStatement extends StatementBase {
+  kind: 'workers';
+  delayed?: number;
+  critical?: number;
+}
+
+export interface FileStatement extends StatementBase {
+  kind: 'file';
+  path: string;
+  pathSpan: Span;
+  size: number;
+}
+
+export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
+
+export interface RegistryStatement extends StatementBase {
+  kind: 'registry';
+  name: string;
+  nameSpan: Span;
+  value: RegistryValue;
+}
+
+export type Statement =
+  | TitleStatement
+  | DriverStatement
+  | DefineStatement
+  | IoStatement
+  | CancelStatement
+  | UnloadStatement
+  | ExpectStatement
+  | SeedStatement
+  | ProcessorsStatement
+  | WorkersStatement
+  | FileStatement
+  | RegistryStatement;
+
+export interface Scenario {
+  /** From the `scenario "..."` line; absent when the file has none. */
+  title?: string;
+  /** Every statement that parsed, in source order. */
+  statements: Statement[];
+  drivers: DriverStatement[];
+  defines: DefineStatement[];
+  ios: IoStatement[];
+  cancels: CancelStatement[];
+  unloads: UnloadStatement[];
+  expectations: ExpectStatement[];
+  files: FileStatement[];
+  registry: RegistryStatement[];
+  seed?: number;
+  processors?: number;
+  workers: { delayed?: number; critical?: number };
+}
+
+export type DiagnosticSeverity = 'error' | 'warning';
+
+/** Stable identifiers of the problems the scenario checks report; tests and tools match on these. */
+export type ScenarioDiagnosticCode =
+  | 'unknown-keyword'
+  | 'unknown-operation'
+  | 'unknown-option'
+  | 'unknown-expectation'
+  | 'unknown-status'
+  | 'unknown-state'
+  | 'unknown-io'
+  | 'unknown-module'
+  | 'unknown-rule'
+  | 'missing-string'
+  | 'missing-value'
+  | 'unterminated-string'
+  | 'bad-number'
+  | 'bad-name'
+  | 'malformed-rule-id'
+  | 'unexpected-token'
+  | 'duplicate'
+  | 'flag-not-applicable'
+  | 'option-not-applicable'
+  | 'conflicting-flags'
+  | 'no-driver'
+  | 'cancel-before-issue'
+  | 'contradiction'
+  | 'missing-file';
+
+export interface ScenarioDiagnostic extends Span {
+  severity: DiagnosticSeverity;
+  code: ScenarioDiagnosticCode;
+  message: string;
+  /** What to write instead, in a sentence. */
+  hint: string;
+}
+
+/** What a run assumes when an `io` line leaves them out. */
+export const IO_DEFAULTS = {
+  /** Bytes transferred by read and write, and the buffer size of the other buffered operations. */
+  length: 4096,
+  offset: 0,
+} as const;

@@ -1,0 +1,152 @@
+/**
+ * Checks that need the whole file: references to io ids and modules declared elsewhere, repeats,
+ * and expectations that contradict each other. Statements may refer forward (an `expect` above its
+ * `io` is fine); order in the file never changes meaning except for the timeline's tie-breaks.
+ */
+import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from './ast';
+import { spanOf } from './cursor';
+import { didYouMean } from './suggest';
+
+export interface CheckContext {
+  /** Ids of io lines that had errors: references to them are not reported again. */
+  attemptedIoIds: ReadonlySet<number>;
+  /** Whether some `driver` line failed to parse; then "no driver" would only repeat that error. */
+  attemptedDriver: boolean;
+}
+
+type Sink = (at: Span, code: ScenarioDiagnosticCode, message: string, hint: string, severity?: 'error' | 'warning') => void;
+
+export function checkScenario(scenario: Scenario, ctx: CheckContext, out: ScenarioDiagnostic[]): void {
+  const report: Sink = (at, code, message, hint, severity = 'error') => out.push({ ...spanOf(at), severity, code, message, hint });
+  checkDrivers(scenario, ctx, report);
+  checkRepeats(scenario, report);
+  checkWorkload(scenario, ctx, report);
+  checkExpectations(scenario, ctx, report);
+}
+
+/** Paths compare as Windows would: case-insensitive, either slash. */
+function pathKey(p: string): string {
+  return p.replace(/\\/g, '/').toLowerCase();
+}
+
+function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void {
+  if (scenario.drivers.length === 0 && !ctx.attemptedDriver) {
+    report({ line: 1, column: 1, endColumn: 1 }, 'no-driver', 'this scenario names no driver', 'Add a line such as driver "myfilter.c" (the path is relative to this file).');
+  }
+  const byPath = new Map<string, number>();
+  const byModule = new Map<string, number>();
+  const byAltitude = new Map<number, string>();
+  for (const d of scenario.drivers) {
+    const samePath = byPath.get(pathKey(d.path));
+    if (samePath !== undefined) {
+      report(d.pathSpan, 'duplicate', `driver "${d.path}" is already loaded on line ${samePath}`, 'Load each driver once.');
+      continue;
+    }
+    byPath.set(pathKey(d.path), d.line);
+    const sameModule = byModule.get(d.module.toLowerCase());
+    if (sameModule !== undefined) {
+      report(d.pathSpan, 'duplicate', `two drivers are named '${d.module}' (the other is on line ${sameModule})`, 'Module names come from file names and must differ; rename one file.');
+    }
+    byModule.set(d.module.toLowerCase(), d.line);
+    if (d.altitude !== undefined) {
+      const other = byAltitude.get(d.altitude);
+      if (other !== undefined) {
+        report(d, 'duplicate', `altitude ${d.altitude} is already used by ${other}`, 'Filters cannot share an altitude; give each driver its own.');
+      }
+      byAltitude.set(d.altitude, d.module);
+    }
+  }
+}
+
+function checkRepeats(scenario: Scenario, report: Sink): void {
+  const once = <T extends Span>(items: readonly T[], key: (t: T) => string, at: (t: T) => Span, what: (t: T) => string): void => {
+    const seen = new Map<string, number>();
+    for (const item of items) {
+      const k = key(item);
+      const first = seen.get(k);
+      if (first !== undefined) report(at(item), 'duplicate', `${what(item)} is already given on line ${first}`, 'Keep one of the two lines.');
+      else seen.set(k, item.line);
+    }
+  };
+  once(scenario.defines, (d) => d.name, (d) => d.nameSpan, (d) => `macro ${d.name}`);
+  once(scenario.ios, (io) => String(io.id), (io) => io.idSpan, (io) => `io #${io.id}`);
+  once(scenario.files, (f) => pathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
+  once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
+  once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
+  once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));
+  for (const kind of ['scenario', 'seed', 'processors', 'workers'] as const) {
+    once(scenario.statements.filter((s) => s.kind === kind), () => kind, (s) => s, () => `'${kind}'`);
+  }
+}
+
+function checkWorkload(scenario: Scenario, ctx: CheckContext, report: Sink): void {
+  const ios = new Map(scenario.ios.map((io) => [io.id, io]));
+  for (const c of scenario.cancels) {
+    const io = ios.get(c.io);
+    if (!io) {
+      if (!ctx.attemptedIoIds.has(c.io)) reportUnknownIo(scenario, c.io, c.ioSpan, 'cancel', report);
+      continue;
+    }
+    if (c.time < io.time) {
+      report(c, 'cancel-before-issue', `cancel of #${c.io} at ${c.time} comes before the io is issued at ${io.time}`, `Cancel at ${io.time} or later; a cancel finds nothing before the request exists.`, 'warning');
+    }
+  }
+  const modules = scenario.drivers.map((d) => d.module);
+  for (const u of scenario.unloads) {
+    if (u.module !== undefined && u.moduleSpan && modules.length > 0 && !modules.some((m) => m.toLowerCase() === u.module?.toLowerCase())) {
+      report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, modules)}`, `Drivers: ${modules.join(', ')}. A module is its file name without extension.`);
+    }
+  }
+}
+
+function reportUnknownIo(scenario: Scenario, id: number, at: Span, what: string, report: Sink): void {
+  const ids = scenario.ios.map((io) => `#${io.id}`);
+  report(at, 'unknown-io', `${what} refers to #${id}, but no io line declares it`, ids.length > 0 ? `Declared ios: ${ids.join(', ')}.` : 'Declare it first: io #1 read "\\Device\\HarddiskVolume1\\a.txt"');
+}
+
+function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink): void {
+  const ioIds = new Set(scenario.ios.map((io) => io.id));
+  const modules = scenario.drivers.map((d) => d.module);
+  const statusFor = new Map<number, { status: number; line: number }>();
+  const wanted = new Map<string, number>();
+  const refused = new Map<string, number>();
+  let noViolationsLine: number | undefined;
+  for (const e of scenario.expectations) {
+    switch (e.what) {
+      case 'status':
+      case 'state':
+        if (!ioIds.has(e.io)) {
+          if (!ctx.attemptedIoIds.has(e.io)) reportUnknownIo(scenario, e.io, e.ioSpan, 'expect', report);
+        } else if (e.what === 'status') {
+          const prior = statusFor.get(e.io);
+          if (prior && prior.status !== e.status) {
+            report(e, 'contradiction', `#${e.io} cannot end with two statuses (see line ${prior.line})`, 'Keep one status expectation per io.', 'warning');
+          } else if (!prior) statusFor.set(e.io, { status: e.status, line: e.line });
+        }
+        break;
+      case 'calls':
+        if (e.module !== undefined && modules.length > 0 && !modules.some((m) => m.toLowerCase() === e.module?.toLowerCase())) {
+          report(e.targetSpan, 'unknown-module', `no driver is named '${e.module}'${didYouMean(e.module, modules)}`, `Drivers: ${modules.join(', ')}. A module is its file name without extension.`);
+        }
+        break;
+      case 'violation':
+        if (!wanted.has(e.rule)) wanted.set(e.rule, e.line);
+        break;
+      case 'no-violation':
+        if (!refused.has(e.rule)) refused.set(e.rule, e.line);
+        break;
+      case 'no-violations':
+        noViolationsLine ??= e.line;
+        break;
+      case 'output':
+        break;
+    }
+  }
+  for (const e of scenario.expectations) {
+    if (e.what !== 'violation') continue;
+    const clash = refused.get(e.rule) ?? noViolationsLine;
+    if (clash !== undefined) {
+      report(e.ruleSpan, 'contradiction', `expecting violation ${e.rule} contradicts line ${clash}, which expects none`, 'One of the two expectations must fail; keep the one you mean.', 'warning');
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Parser for `expect` lines: what must hold when the run is over. Status names are checked
+ * against the kernel's STATUS table, so a typo is caught before the run rather than failing it.
+ */
+import { STATUS, statusByName, toStatus } from '../kernel/status';
+import type { Expectation, ExpectStatement, Span } from './ast';
+import { LIMITS, LineCursor, parseInteger, readInteger, readIoRef, readString, spanOf } from './cursor';
+import type { Token } from './lexer';
+import { closest, didYouMean } from './suggest';
+import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, type IoState } from './vocabulary';
+
+const STATUS_NAMES = Object.keys(STATUS);
+const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect calls PreRead 1, expect violation <rule-id>, expect no violations';
+
+export function parseExpect(cur: LineCursor): ExpectStatement | undefined {
+  const body = parseBody(cur);
+  if (!body || !cur.expectEnd('the expectation')) return undefined;
+  return { kind: 'expect', ...cur.statementSpan(), text: cur.codeText(), ...body } as ExpectStatement;
+}
+
+function parseBody(cur: LineCursor): Expectation | undefined {
+  const t = cur.peek();
+  if (!t) return cur.error(cur.whereMissing(), 'missing-value', 'missing expectation after expect', `Forms: ${EXPECT_FORMS}.`);
+  if (t.kind === 'ioref') return parseIoExpectation(cur);
+  cur.next();
+  if (t.kind === 'word') {
+    switch (t.value) {
+      case 'calls':
+        return parseCalls(cur, t);
+      case 'violation': {
+        const rule = readRuleId(cur, t);
+        return rule && { what: 'violation', rule: rule.value, ruleSpan: rule.span };
+      }
+      case 'no':
+        return parseNo(cur, t);
+      case 'output': {
+        const s = readString(cur, 'expected output text', 'expect output "queued read"');
+        return s && { what: 'output', output: s.value };
+      }
+    }
+  }
+  return cur.error(
+    t,
+    'unknown-expectation',
+    `unknown expectation '${t.raw}'${t.kind === 'word' ? didYouMean(t.value, EXPECT_WORDS) : ''}`,
+    `Forms: ${EXPECT_FORMS}.`,
+  );
+}
+
+function parseIoExpectation(cur: LineCursor): Expectation | undefined {
+  const io = readIoRef(cur, 'expect #1 status STATUS_SUCCESS');
+  if (!io) return undefined;
+  const word = cur.next();
+  if (!word) return cur.error(io.span, 'missing-value', `missing 'status' or 'state' after #${io.id}`, `Write: expect #${io.id} status STATUS_SUCCESS, or expect #${io.id} state done`);
+  if (word.kind !== 'word' || !(EXPECT_IO_WORDS as readonly string[]).includes(word.value)) {
+    return cur.error(
+      word,
+      'unknown-expectation',
+      `expected 'status' or 'state' after #${io.id}, found '${word.raw}'${word.kind === 'word' ? didYouMean(word.value, EXPECT_IO_WORDS) : ''}`,
+      `Write: expect #${io.id} status STATUS_SUCCESS, or expect #${io.id} state done`,
+    );
+  }
+  if (word.value === 'status') {
+    const status = readStatus(cur, word);
+    return status && { what: 'status', io: io.id, ioSpan: io.span, status: status.value, statusText: status.text };
+  }
+  const state = cur.next();
+  if (!state) return cur.error(word, 'missing-value', "missing state after 'state'", `States: ${IO_STATES.join(', ')}.`);
+  if (state.kind !== 'word' || !(IO_STATES as readonly string[]).includes(state.value)) {
+    return cur.error(state, 'unknown-state', `unknown io state '${state.raw}'${didYouMean(state.value, IO_STATES)}`, `States: ${IO_STATES.join(', ')}.`);
+  }
+  return { what: 'state', io: io.id, ioSpan: io.span, state: state.value as IoState };
+}
+
+/** A STATUS_* name from the table, or a number for codes the table does not name. */
+function readStatus(cur: LineCursor, label: Token): { value: number; text: string } | undefined {
+  const t = cur.next();
+  const hint = 'Name an NTSTATUS such as STATUS_SUCCESS or STATUS_CANCELLED, or give its value in hex (0xC0000120).';
+  if (!t) return cur.error(label, 'missing-value', "missing status after 'status'", hint);
+  if (t.kind !== 'word') return cur.error(t, 'unknown-status', `expected a status name, found ${t.raw}`, hint);
+  const byName = statusByName(t.value);
+  if (byName !== undefined) return { value: byName, text: t.value };
+  const n = parseInteger(t.value);
+  if (n !== undefined) {
+    if (n > LIMITS.ulong) return cur.error(t, 'bad-number', `status ${t.value} does not fit in 32 bits`, hint);
+    return { value: toStatus(n), text: t.value };
+  }
+  // `CANCELLED` for `STATUS_CANCELLED`: try the name with the prefix before guessing a typo.
+  const prefixed = t.value.toUpperCase().startsWith('STATUS_') ? t.value : `STATUS_${t.value}`;
+  const near = closest(prefixed, STATUS_NAMES);
+  return cur.error(t, 'unknown-status', `unknown status '${t.value}'${near ? ` — did you mean '${near}'?` : ''}`, hint);
+}
+
+function parseCalls(cur: LineCursor, label: Token): Expectation | undefined {
+  const example = 'expect calls CsqCompleteCanceledIo 1, or expect calls counting!PreRead 0';
+  const target = cur.next();
+  if (!target) return cur.error(label, 'missing-value', "missing function name after 'calls'", `Write: ${example}`);
+  if (target.kind !== 'word') return cur.error(target, 'bad-name', `expected a function name, found ${target.raw}`, `Write: ${example}`);
+  const bang = target.value.indexOf('!');
+  const module = bang >= 0 ? target.value.slice(0, bang) : undefined;
+  const func = bang >= 0 ? target.value.slice(bang + 1) : target.value;
+  if (module !== undefined && !MODULE_NAME.test(module)) {
+    return cur.error(target, 'bad-name', `'${module}' is not a module name`, 'The module is the driver file name without extension: counting!PreRead for counting.c.');
+  }
+  if (!C_IDENTIFIER.test(func)) {
+    return cur.error(target, 'bad-name', `'${func}' is not a C function name`, `Write: ${example}`);
+  }
+  const count = readInteger(cur, target, 'call count');
+  if (count === undefined) return undefined;
+  const e: Expectation = { what: 'calls', func, count, targetSpan: spanOf(target) };
+  if (module !== undefined) e.module = module;
+  return e;
+}
+
+function parseNo(cur: LineCursor, label: Token): Expectation | undefined {
+  const t = cur.next();
+  const hint = 'Write: expect no violations, or expect no violation <rule-id>';
+  if (!t) return cur.error(label, 'missing-value', "missing 'violations' after 'no'", hint);
+  if (t.kind === 'word' && t.value === 'violations') return { what: 'no-violations' };
+  if (t.kind === 'word' && t.value === 'violation') {
+    const rule = readRuleId(cur, t);
+    return rule && { what: 'no-violation', rule: rule.value, ruleSpan: rule.span };
+  }
+  return cur.error(t, 'unknown-expectation', `unknown expectation 'no ${t.raw}'${t.kind === 'word' ? didYouMean(t.value, ['violations', 'violation']) : ''}`, hint);
+}
+
+function readRuleId(cur: LineCursor, label: Token): { value: string; span: Span } | undefined {
+  const t = cur.next();
+  const hint = 'Rule ids are lowercase words joined by hyphens, such as cpp-bad-status or assert.';
+  if (!t) return cur.error(label, 'missing-value', `missing rule id after '${label.raw}'`, hint);
+  if (t.kind !== 'word' || !RULE_ID_PATTERN.test(t.value)) {
+    const fixed = t.value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    const suggestion = t.kind === 'word' && RULE_ID_PATTERN.test(fixed) && fixed !== t.value ? ` — did you mean '${fixed}'?` : '';
+    return cur.error(t, 'malformed-rule-id', `malformed rule id '${t.raw}'${suggestion}`, hint);
+  }
+  return { value: t.value, span: spanOf(t) };
+}

@@ -1,0 +1,306 @@
+/**
+ * Parsers for the statements that describe the run: title, drivers, defines, the workload (io,
+ * cancel, unload) and the environment (seed, processors, workers, files, registry values).
+ * `expect` lines live in expectStatement.ts. Each parser reads one line after its keyword.
+ */
+import type {
+  CancelStatement,
+  DefineStatement,
+  DriverStatement,
+  FileStatement,
+  IoStatement,
+  ProcessorsStatement,
+  RegistryStatement,
+  SeedStatement,
+  Span,
+  TitleStatement,
+  UnloadStatement,
+  WorkersStatement,
+} from './ast';
+import { LIMITS, LineCursor, readInteger, readIoRef, readString, readTime, spanOf } from './cursor';
+import type { Token } from './lexer';
+import { didYouMean } from './suggest';
+import {
+  C_IDENTIFIER,
+  IO_FLAGS,
+  IO_FLAG_NAMES,
+  IO_OPS,
+  IO_OPTIONS,
+  IO_OPTION_NAMES,
+  IO_OP_NAMES,
+  MODULE_NAME,
+  REGISTRY_TYPES,
+  WORKER_QUEUES,
+  appliesTo,
+  type IoFlag,
+  type IoOp,
+  type IoOption,
+} from './vocabulary';
+
+function base(cur: LineCursor): Span & { text: string } {
+  return { ...cur.statementSpan(), text: cur.codeText() };
+}
+
+/** `pendfilter` for `pendfilter.c`, `sub/counting.c` or `sub\counting.c`. */
+export function moduleNameOf(driverPath: string): string {
+  const file = driverPath.split(/[\\/]/).pop() ?? driverPath;
+  const dot = file.lastIndexOf('.');
+  return dot > 0 ? file.slice(0, dot) : file;
+}
+
+export function parseTitle(cur: LineCursor): TitleStatement | undefined {
+  const title = readString(cur, 'scenario title', 'scenario "Pend reads and complete them from a worker"');
+  if (!title || !cur.expectEnd('the scenario title')) return undefined;
+  return { kind: 'scenario', ...base(cur), title: title.value };
+}
+
+export function parseDriver(cur: LineCursor): DriverStatement | undefined {
+  const path = readString(cur, 'driver path', 'driver "pendfilter.c"');
+  if (!path) return undefined;
+  if (path.value.trim() === '') {
+    return cur.error(path.span, 'missing-string', 'the driver path is empty', 'Name the driver\'s C file, relative to this scenario: driver "pendfilter.c"');
+  }
+  let altitude: number | undefined;
+  const word = cur.peek();
+  if (word && word.kind === 'word' && word.value === 'altitude') {
+    cur.next();
+    const value = cur.next();
+    if (!value) return cur.error(word, 'missing-value', "missing number after 'altitude'", 'Give the filter\'s altitude: driver "counting.c" altitude 320000');
+    if (value.kind !== 'word' || !/^[0-9]+(\.[0-9]+)?$/.test(value.value) || Number(value.value) <= 0) {
+      return cur.error(value, 'bad-number', `bad altitude '${value.raw}'`, 'Altitudes are positive decimal numbers such as 320000 or 385100.5.');
+    }
+    altitude = Number(value.value);
+  }
+  if (!cur.expectEnd('the driver')) return undefined;
+  const stmt: DriverStatement = { kind: 'driver', ...base(cur), path: path.value, pathSpan: path.span, module: moduleNameOf(path.value) };
+  if (altitude !== undefined) stmt.altitude = altitude;
+  return stmt;
+}
+
+export function parseDefine(cur: LineCursor): DefineStatement | undefined {
+  const name = cur.next();
+  if (!name) return cur.error(cur.whereMissing(), 'missing-value', 'missing macro name', 'Write the name and an optional value: define COMPLETE_MODE 2');
+  if (name.kind !== 'word' || !C_IDENTIFIER.test(name.value)) {
+    return cur.error(name, 'bad-name', `'${name.raw}' is not a macro name`, 'Macro names are C identifiers (letters, digits, _; not starting with a digit): define COMPLETE_MODE 2');
+  }
+  // The value is the rest of the code as written, like the text after '=' in -DNAME=value.
+  const rest = cur.lexed.text.slice(name.endColumn - 1, cur.lexed.codeEnd).trim();
+  while (!cur.atEnd()) cur.next();
+  return { kind: 'define', ...base(cur), name: name.value, nameSpan: spanOf(name), value: rest === '' ? '1' : rest };
+}
+
+const IO_EXAMPLE = 'io #1 read "\\Device\\HarddiskVolume1\\a.txt" length 4096 at 0';
+
+export function parseIo(cur: LineCursor): IoStatement | undefined {
+  const id = readIoRef(cur, IO_EXAMPLE);
+  if (!id) return undefined;
+  const opToken = cur.next();
+  if (!opToken) return cur.error(cur.whereMissing(), 'missing-value', 'missing operation', `Name the operation (${IO_OP_NAMES.join(', ')}): ${IO_EXAMPLE}`);
+  if (opToken.kind !== 'word' || !(opToken.value in IO_OPS)) {
+    return cur.error(
+      opToken,
+      'unknown-operation',
+      `unknown operation '${opToken.raw}'${didYouMean(opToken.value, IO_OP_NAMES)}`,
+      `Operations: ${IO_OP_NAMES.join(', ')}.`,
+    );
+  }
+  const op = opToken.value as IoOp;
+  const path = readString(cur, 'file path', IO_EXAMPLE);
+  if (!path) return undefined;
+  const stmt: IoStatement = {
+    kind: 'io',
+    ...base(cur),
+    id: id.id,
+    idSpan: id.span,
+    op,
+    major: IO_OPS[op],
+    path: path.value,
+    pathSpan: path.span,
+    time: 0,
+    flags: [],
+  };
+  const seen = new Map<string, Token>();
+  while (!cur.atEnd()) {
+    const t = cur.next() as Token;
+    if (t.kind !== 'word') {
+      return cur.error(t, 'unexpected-token', `unexpected ${t.raw} in an io line`, `After the path come options (${IO_OPTION_NAMES.join(', ')}) and flags (${IO_FLAG_NAMES.join(', ')}).`);
+    }
+    const word = t.value;
+    const isOption = (IO_OPTION_NAMES as readonly string[]).includes(word);
+    const isFlag = (IO_FLAG_NAMES as readonly string[]).includes(word);
+    if (!isOption && !isFlag) {
+      return cur.error(
+        t,
+        'unknown-option',
+        `unknown io option '${word}'${didYouMean(word, [...IO_OPTION_NAMES, ...IO_FLAG_NAMES])}`,
+        `Options: ${IO_OPTION_NAMES.join(', ')}. Flags: ${IO_FLAG_NAMES.join(', ')}.`,
+      );
+    }
+    const previous = seen.get(word);
+    if (previous) {
+      return cur.error(t, 'duplicate', `'${word}' is given twice in this io line`, `Keep one '${word}' (the first is at column ${previous.column}).`);
+    }
+    seen.set(word, t);
+    const allowed = isOption ? IO_OPTIONS[word as IoOption].ops : IO_FLAGS[word as IoFlag].ops;
+    if (!appliesTo(allowed, op)) {
+      const ops = allowed === 'all' ? '' : (allowed as readonly string[]).join(', ');
+      return cur.error(
+        t,
+        isOption ? 'option-not-applicable' : 'flag-not-applicable',
+        `'${word}' does not apply to ${op}`,
+        `'${word}' is only meaningful for: ${ops}.`,
+      );
+    }
+    if (isFlag) {
+      const flag = word as IoFlag;
+      const clash = stmt.flags.find((f) => IO_FLAGS[flag].excludes.includes(f) || IO_FLAGS[f].excludes.includes(flag));
+      if (clash) {
+        return cur.error(t, 'conflicting-flags', `'${flag}' cannot be combined with '${clash}'`, `Keep one of '${clash}' and '${flag}'.`);
+      }
+      stmt.flags.push(flag);
+      continue;
+    }
+    if (!readIoOption(cur, t, word as IoOption, stmt)) return undefined;
+  }
+  return { ...stmt, ...base(cur) };
+}
+
+function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoStatement): boolean {
+  switch (option) {
+    case 'at': {
+      const n = readInteger(cur, t, 'time');
+      if (n === undefined) return false;
+      stmt.time = n;
+      return true;
+    }
+    case 'length': {
+      const n = readInteger(cur, t, 'length', LIMITS.ulong);
+      if (n === undefined) return false;
+      stmt.length = n;
+      return true;
+    }
+    case 'offset': {
+      const n = readInteger(cur, t, 'offset');
+      if (n === undefined) return false;
+      stmt.offset = n;
+      return true;
+    }
+    case 'code': {
+      const n = readInteger(cur, t, 'control code', LIMITS.ulong);
+      if (n === undefined) return false;
+      stmt.code = n;
+      return true;
+    }
+    case 'class': {
+      const v = cur.next();
+      if (!v) {
+        cur.error(t, 'missing-value', "missing information class after 'class'", 'Name a FILE_INFORMATION_CLASS value: class FileBasicInformation');
+        return false;
+      }
+      if (v.kind !== 'word' || !/^File[A-Za-z]*Information(Ex)?$/.test(v.value)) {
+        cur.error(v, 'bad-name', `'${v.raw}' is not a file information class`, 'Name a FILE_INFORMATION_CLASS value such as FileBasicInformation or FileStandardInformation.');
+        return false;
+      }
+      stmt.infoClass = v.value;
+      return true;
+    }
+  }
+}
+
+export function parseCancel(cur: LineCursor): CancelStatement | undefined {
+  const id = readIoRef(cur, 'cancel #1 at 2');
+  if (!id) return undefined;
+  const time = readTime(cur, 'cancel #1 at 2');
+  if (time === undefined || !cur.expectEnd('the cancel time')) return undefined;
+  return { kind: 'cancel', ...base(cur), io: id.id, ioSpan: id.span, time };
+}
+
+export function parseUnload(cur: LineCursor): UnloadStatement | undefined {
+  let module: { name: string; span: Span } | undefined;
+  const first = cur.peek();
+  if (first && first.kind === 'word' && first.value !== 'at') {
+    cur.next();
+    if (!MODULE_NAME.test(first.value)) {
+      return cur.error(first, 'bad-name', `'${first.raw}' is not a module name`, 'Name the driver by its file name without extension (unload counting at 10), or leave it out to unload every driver.');
+    }
+    module = { name: first.value, span: spanOf(first) };
+  } else if (first && first.kind === 'string') {
+    cur.next();
+    module = { name: moduleNameOf(first.value), span: spanOf(first) };
+  }
+  const time = readTime(cur, 'unload at 10');
+  if (time === undefined || !cur.expectEnd('the unload time')) return undefined;
+  const stmt: UnloadStatement = { kind: 'unload', ...base(cur), time };
+  if (module) {
+    stmt.module = module.name;
+    stmt.moduleSpan = module.span;
+  }
+  return stmt;
+}
+
+export function parseSeed(cur: LineCursor, keyword: Token): SeedStatement | undefined {
+  const seed = readInteger(cur, keyword, 'seed', LIMITS.ulong);
+  if (seed === undefined || !cur.expectEnd('the seed')) return undefined;
+  return { kind: 'seed', ...base(cur), seed };
+}
+
+export function parseProcessors(cur: LineCursor, keyword: Token): ProcessorsStatement | undefined {
+  const count = readInteger(cur, keyword, 'processor count', 64, 1);
+  if (count === undefined || !cur.expectEnd('the processor count')) return undefined;
+  return { kind: 'processors', ...base(cur), count };
+}
+
+export function parseWorkers(cur: LineCursor): WorkersStatement | undefined {
+  const stmt: WorkersStatement = { kind: 'workers', ...base(cur) };
+  const example = 'workers delayed 2 critical 1';
+  if (cur.atEnd()) return cur.error(cur.whereMissing(), 'missing-value', 'missing worker counts', `Size one or both queues: ${example}`);
+  while (!cur.atEnd()) {
+    const t = cur.next() as Token;
+    if (t.kind !== 'word' || !(WORKER_QUEUES as readonly string[]).includes(t.value)) {
+      return cur.error(t, 'unknown-option', `unknown work queue '${t.raw}'${didYouMean(t.value, WORKER_QUEUES)}`, `Size one or both queues: ${example}`);
+    }
+    const queue = t.value as 'delayed' | 'critical';
+    if (stmt[queue] !== undefined) return cur.error(t, 'duplicate', `'${queue}' is given twice`, 'Give each queue once.');
+    const n = readInteger(cur, t, 'worker count', 64, 1);
+    if (n === undefined) return undefined;
+    stmt[queue] = n;
+  }
+  return { ...stmt, ...base(cur) };
+}
+
+export function parseFile(cur: LineCursor): FileStatement | undefined {
+  const example = 'file "\\Device\\HarddiskVolume1\\docs\\a.txt" size 8192';
+  const path = readString(cur, 'file path', example);
+  if (!path) return undefined;
+  const sizeWord = cur.next();
+  if (!sizeWord) return cur.error(cur.whereMissing(), 'missing-value', 'missing file size', `Give the size in bytes: ${example}`);
+  if (sizeWord.kind !== 'word' || sizeWord.value !== 'size') {
+    return cur.error(sizeWord, 'unexpected-token', `expected 'size', found '${sizeWord.raw}'`, `Give the size in bytes: ${example}`);
+  }
+  const size = readInteger(cur, sizeWord, 'size');
+  if (size === undefined || !cur.expectEnd('the file size')) return undefined;
+  return { kind: 'file', ...base(cur), path: path.value, pathSpan: path.span, size };
+}
+
+export function parseRegistry(cur: LineCursor): RegistryStatement | undefined {
+  const example = 'registry "DebugFlags" dword 1';
+  const name = readString(cur, 'registry value name', example);
+  if (!name) return undefined;
+  const type = cur.next();
+  if (!type) return cur.error(cur.whereMissing(), 'missing-value', 'missing value type', `Give the type and value: ${example}, or registry "Mode" string "fast"`);
+  if (type.kind !== 'word' || !(REGISTRY_TYPES as readonly string[]).includes(type.value)) {
+    return cur.error(type, 'unknown-option', `unknown registry type '${type.raw}'${didYouMean(type.value, REGISTRY_TYPES)}`, `Types: ${REGISTRY_TYPES.join(', ')}.`);
+  }
+  let stmt: RegistryStatement;
+  if (type.value === 'dword') {
+    const n = readInteger(cur, type, 'DWORD value', LIMITS.ulong);
+    if (n === undefined) return undefined;
+    stmt = { kind: 'registry', ...base(cur), name: name.value, nameSpan: name.span, value: { type: 'dword', value: n } };
+  } else {
+    const s = readString(cur, 'string value', 'registry "Mode" string "fast"');
+    if (!s) return undefined;
+    stmt = { kind: 'registry', ...base(cur), name: name.value, nameSpan: name.span, value: { type: 'string', value: s.value } };
+  }
+  if (!cur.expectEnd('the registry value')) return undefined;
+  return stmt;
+}

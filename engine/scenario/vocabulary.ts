@@ -1,0 +1,115 @@
+/**
+ * The words of the scenario language in one place. The parser, the diagnostics' "did you mean"
+ * suggestions, the docs and the grammar test all read these tables, so a new operation or flag is
+ * added here once.
+ */
+
+/** Statement keywords: the first word of every line that is not blank or a comment. */
+export const STATEMENT_KEYWORDS = [
+  'scenario',
+  'driver',
+  'define',
+  'io',
+  'cancel',
+  'unload',
+  'expect',
+  'seed',
+  'processors',
+  'workers',
+  'file',
+  'registry',
+] as const;
+export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
+
+/** Operations an `io` line can issue, with the IRP major function the filters see. */
+export const IO_OPS = {
+  create: 'IRP_MJ_CREATE',
+  read: 'IRP_MJ_READ',
+  write: 'IRP_MJ_WRITE',
+  cleanup: 'IRP_MJ_CLEANUP',
+  close: 'IRP_MJ_CLOSE',
+  'query-info': 'IRP_MJ_QUERY_INFORMATION',
+  'set-info': 'IRP_MJ_SET_INFORMATION',
+  'query-dir': 'IRP_MJ_DIRECTORY_CONTROL',
+  flush: 'IRP_MJ_FLUSH_BUFFERS',
+  fsctl: 'IRP_MJ_FILE_SYSTEM_CONTROL',
+  ioctl: 'IRP_MJ_DEVICE_CONTROL',
+} as const;
+export type IoOp = keyof typeof IO_OPS;
+export type IrpMajor = (typeof IO_OPS)[IoOp];
+export const IO_OP_NAMES = Object.keys(IO_OPS) as IoOp[];
+
+/** Operations that carry a data buffer, so `length` and `system-buffer` mean something. */
+const BUFFERED: readonly IoOp[] = ['read', 'write', 'query-info', 'set-info', 'query-dir', 'fsctl', 'ioctl'];
+
+export const IO_FLAG_NAMES = ['fastio', 'paging', 'nocache', 'synchronous', 'async', 'system-buffer', 'top-level-irp'] as const;
+export type IoFlag = (typeof IO_FLAG_NAMES)[number];
+
+interface FlagInfo {
+  /** Operations the flag may be given on. */
+  ops: readonly IoOp[] | 'all';
+  /** Flags that cannot be combined with this one. */
+  excludes: readonly IoFlag[];
+}
+
+/**
+ * Flags on an `io` line. Each changes how the request reaches the filters; the engine maps them to
+ * the real bits (FLTFL_CALLBACK_DATA_FAST_IO_OPERATION, IRP_PAGING_IO, IRP_NOCACHE, FO_SYNCHRONOUS_IO,
+ * a non-NULL TopLevelIrp, a system buffer instead of a user buffer).
+ */
+export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
+  fastio: { ops: ['read', 'write', 'query-info', 'ioctl'], excludes: ['paging', 'async'] },
+  paging: { ops: ['read', 'write'], excludes: ['fastio'] },
+  nocache: { ops: ['create', 'read', 'write'], excludes: [] },
+  synchronous: { ops: 'all', excludes: ['async'] },
+  async: { ops: 'all', excludes: ['synchronous', 'fastio'] },
+  'system-buffer': { ops: BUFFERED, excludes: [] },
+  'top-level-irp': { ops: 'all', excludes: [] },
+};
+
+/** Options of an `io` line that take a value. */
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class'] as const;
+export type IoOption = (typeof IO_OPTION_NAMES)[number];
+
+export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
+  length: { ops: BUFFERED },
+  offset: { ops: ['read', 'write'] },
+  at: { ops: 'all' },
+  code: { ops: ['fsctl', 'ioctl'] },
+  class: { ops: ['query-info', 'set-info', 'query-dir'] },
+};
+
+export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
+  return ops === 'all' || ops.includes(op);
+}
+
+/** Words that may follow `expect`, besides an io reference `#N`. */
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output'] as const;
+
+/** What may follow `expect #N`. */
+export const EXPECT_IO_WORDS = ['status', 'state'] as const;
+
+/**
+ * States an I/O can end a run in, from the callback data lifecycle: still `issued` (never reached a
+ * filter), held in a pre-operation, `pended` by a filter, sitting `queued` in a cancel-safe queue,
+ * `completed`/`cancelled` but not yet through the post-operations, or `done`.
+ */
+export const IO_STATES = ['issued', 'pre-op', 'pended', 'queued', 'removed', 'completed', 'cancelled', 'post-op', 'done'] as const;
+export type IoState = (typeof IO_STATES)[number];
+
+/** Value types of a `registry` line. */
+export const REGISTRY_TYPES = ['dword', 'string'] as const;
+export type RegistryType = (typeof REGISTRY_TYPES)[number];
+
+/** System work queues a `workers` line can size. */
+export const WORKER_QUEUES = ['delayed', 'critical'] as const;
+export type WorkerQueue = (typeof WORKER_QUEUES)[number];
+
+/** Rule ids are lowercase words joined by hyphens: `cpp-bad-status`, `assert`. */
+export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** A C identifier: function names in `expect calls`, macro names in `define`. */
+export const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A module name as derived from a driver file name (the name without its extension). */
+export const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
