@@ -9,7 +9,7 @@
 /** Words removed outright (with a following balanced argument list, if any). */
 const PLAIN_WORDS = new Set([
   'IN', 'OUT', 'OPTIONAL', 'FLTAPI', 'NTAPI', 'WINAPI', 'NTSYSAPI', 'NTKERNELAPI', 'NTSYSCALLAPI',
-  '__stdcall', '__cdecl', '__fastcall', '__forceinline', 'FORCEINLINE', 'DECLSPEC_NOINLINE',
+  '__stdcall', '__cdecl', '__fastcall', '_stdcall', '_cdecl', '_fastcall', '__forceinline', 'FORCEINLINE', 'DECLSPEC_NOINLINE',
   'POINTER_ALIGNMENT', 'DECLSPEC_ALIGN', '__declspec', '__unaligned', 'UNALIGNED', '__ptr64', '__ptr32',
   '__in', '__out', '__inout', '__in_opt', '__out_opt', '__inout_opt', '__deref_out', '__deref_out_opt',
   '__deref_inout', '__deref_inout_opt', '__in_bcount', '__out_bcount', '__in_ecount', '__out_ecount',

@@ -1,0 +1,171 @@
+/**
+ * One driver source file, preprocessed, parsed and translated: its functions, globals, types and
+ * the problems found on the way. This is what the interpreter loads as a module.
+ */
+import type { FunctionDef, Loc, VarDecl } from './ast';
+import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
+import { Scope } from './scope';
+import { createCParser, type SyntaxNode } from './treeSitter';
+import { TranslateContext } from './translate/context';
+import { applyDeclarator, decayParameter, typeFromSpecifier } from './translate/declarators';
+import { storageOf, translateBlock, translateDeclaration, translateTypedef } from './translate/statements';
+import type { CType, FunctionType, StructType } from './types';
+
+export interface CDiagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  loc: Loc;
+}
+
+export interface Prototype {
+  name: string;
+  type: FunctionType;
+  loc: Loc;
+}
+
+export interface TranslationUnit {
+  file: string;
+  functions: Map<string, FunctionDef>;
+  /** Declared but maybe not defined here: the kernel routines and forward declarations. */
+  prototypes: Map<string, Prototype>;
+  /** Globals in declaration order (a later definition replaces an earlier tentative one). */
+  globals: VarDecl[];
+  typedefs: Map<string, CType>;
+  structs: Map<string, StructType>;
+  enumConstants: Map<string, number>;
+  pragmas: Pragma[];
+  /** User files read (the main file and its local includes). */
+  files: string[];
+  diagnostics: CDiagnostic[];
+  /** Sizes of the stages, for benchmarks and `--verbose`. */
+  stats: { preprocessedChars: number };
+}
+
+export function compileTranslationUnit(file: string, options: PreprocessOptions): TranslationUnit {
+  const pp = preprocess(file, options);
+  const diagnostics: CDiagnostic[] = pp.diagnostics.map((d) => ({ severity: d.severity, message: d.message, loc: { ...d.origin } }));
+  const tree = createCParser().parse(pp.text);
+  if (!tree) throw new Error('fltsim: tree-sitter returned no tree');
+  const scope = new Scope();
+  const ctx = new TranslateContext(pp.text, pp.map, scope);
+  const unit: TranslationUnit = {
+    file,
+    functions: new Map(),
+    prototypes: new Map(),
+    globals: [],
+    typedefs: new Map(),
+    structs: new Map(),
+    enumConstants: new Map(),
+    pragmas: pp.pragmas,
+    files: pp.files,
+    diagnostics,
+    stats: { preprocessedChars: pp.text.length },
+  };
+  try {
+    for (const node of tree.rootNode.namedChildren) {
+      if (node) topLevel(ctx, unit, node);
+    }
+  } finally {
+    tree.delete();
+  }
+  const own = scope.own();
+  unit.typedefs = own.typedefs;
+  unit.enumConstants = own.enumConstants;
+  for (const [tag, t] of own.tags) if (t.kind === 'struct') unit.structs.set(tag, t);
+  diagnostics.push(...ctx.diagnostics);
+  return unit;
+}
+
+function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode): void {
+  switch (node.type) {
+    case 'function_definition':
+      functionDefinition(ctx, unit, node);
+      return;
+    case 'declaration': {
+      for (const decl of translateDeclaration(ctx, node)) {
+        if (decl.type.kind === 'func') {
+          if (!unit.prototypes.has(decl.name)) unit.prototypes.set(decl.name, { name: decl.name, type: decl.type, loc: decl.loc });
+          continue;
+        }
+        // A definition replaces an earlier extern or tentative declaration of the same name.
+        const i = unit.globals.findIndex((g) => g.name === decl.name);
+        if (i >= 0) {
+          if (decl.storage === 'extern') continue;
+          if (unit.globals[i].init && decl.init) {
+            ctx.error(node, `'${decl.name}' is defined twice`);
+            continue;
+          }
+          unit.globals[i] = decl;
+        } else {
+          unit.globals.push(decl);
+        }
+      }
+      return;
+    }
+    case 'type_definition':
+      translateTypedef(ctx, node);
+      return;
+    case 'struct_specifier':
+    case 'union_specifier':
+    case 'enum_specifier':
+      typeFromSpecifier(ctx, node);
+      return;
+    case 'expression_statement':
+      // A stray `;` at file scope.
+      if (node.namedChildren.length === 0) return;
+      ctx.error(node, `statement outside a function: '${ctx.snippet(node)}'`);
+      return;
+    case 'comment':
+      return;
+    case 'ERROR':
+      ctx.error(node, `the C parser could not read '${ctx.snippet(node)}' (is a macro or type undeclared?)`);
+      return;
+    default:
+      if (node.type.startsWith('preproc_')) return;
+      ctx.error(node, `unsupported top-level construct '${node.type.replace(/_/g, ' ')}'`);
+  }
+}
+
+function functionDefinition(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode): void {
+  const base = typeFromSpecifier(ctx, node.childForFieldName('type'));
+  const declared = applyDeclarator(ctx, node.childForFieldName('declarator'), base);
+  if (!declared.name || declared.type.kind !== 'func') {
+    ctx.error(node, 'a function definition without a function declarator');
+    return;
+  }
+  const fnType = declared.type;
+  const paramNodes = findParameterNames(node.childForFieldName('declarator'));
+  const params = fnType.params.map((p, i) => ({ name: p.name ?? `<param ${i + 1}>`, type: decayParameter(p.type), loc: paramNodes[i] ? ctx.loc(paramNodes[i]!) : ctx.loc(node) }));
+  const outer = ctx.scope;
+  const bodyNode = node.childForFieldName('body')!;
+  const body = translateBlock(ctx, bodyNode);
+  ctx.scope = outer;
+  if (unit.functions.has(declared.name)) {
+    ctx.error(node, `function '${declared.name}' is defined twice`);
+    return;
+  }
+  unit.functions.set(declared.name, {
+    name: declared.name,
+    type: fnType,
+    params,
+    body,
+    static: storageOf(node) === 'static',
+    loc: ctx.loc(declared.node),
+    endLoc: ctx.endLoc(bodyNode),
+  });
+}
+
+/** The identifier nodes of a function declarator's parameters, for their positions. */
+function findParameterNames(declarator: SyntaxNode | null): (SyntaxNode | undefined)[] {
+  let cur = declarator;
+  while (cur && cur.type !== 'function_declarator') cur = cur.childForFieldName('declarator');
+  const list = cur?.childForFieldName('parameters');
+  if (!list) return [];
+  return list.namedChildren
+    .filter((p): p is SyntaxNode => p?.type === 'parameter_declaration')
+    .map((p) => {
+      let d = p.childForFieldName('declarator');
+      while (d && d.type !== 'identifier') d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      return d ?? undefined;
+    });
+}

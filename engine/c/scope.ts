@@ -1,0 +1,51 @@
+/**
+ * What the translator knows by name while walking a file top to bottom: typedefs, struct/union/enum
+ * tags and enum constants (C requires a name to be declared before use, which is also how `(T) - x`
+ * is told apart from a subtraction).
+ */
+import type { CType, StructType } from './types';
+
+export class Scope {
+  private readonly typedefs = new Map<string, CType>();
+  private readonly tags = new Map<string, StructType | { kind: 'enum' }>();
+  private readonly enumConstants = new Map<string, number>();
+
+  constructor(private readonly parent?: Scope) {}
+
+  child(): Scope {
+    return new Scope(this);
+  }
+
+  defineTypedef(name: string, type: CType): void {
+    this.typedefs.set(name, type);
+  }
+
+  typedef(name: string): CType | undefined {
+    return this.typedefs.get(name) ?? this.parent?.typedef(name);
+  }
+
+  isTypeName(name: string): boolean {
+    return this.typedef(name) !== undefined;
+  }
+
+  defineTag(name: string, type: StructType | { kind: 'enum' }): void {
+    this.tags.set(name, type);
+  }
+
+  tag(name: string): StructType | { kind: 'enum' } | undefined {
+    return this.tags.get(name) ?? this.parent?.tag(name);
+  }
+
+  defineEnumConstant(name: string, value: number): void {
+    this.enumConstants.set(name, value);
+  }
+
+  enumConstant(name: string): number | undefined {
+    return this.enumConstants.get(name) ?? this.parent?.enumConstant(name);
+  }
+
+  /** Everything defined at this level, for the Program's tables. */
+  own(): { typedefs: Map<string, CType>; tags: Map<string, StructType | { kind: 'enum' }>; enumConstants: Map<string, number> } {
+    return { typedefs: this.typedefs, tags: this.tags, enumConstants: this.enumConstants };
+  }
+}

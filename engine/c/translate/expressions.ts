@@ -1,0 +1,212 @@
+/**
+ * Expressions from tree-sitter nodes to AST. The grammar does not know which names are types, so a
+ * few shapes are settled here with the scope's typedef table: `(T) - x` is a cast, `sizeof(T)` is a
+ * sizeof of a type, and a type name passed to CONTAINING_RECORD/FIELD_OFFSET is a type argument.
+ */
+import type { AssignOp, BinaryOp, Expr, Initializer, InitItem } from '../ast';
+import { charValue } from '../pp/condition';
+import type { SyntaxNode } from '../treeSitter';
+import { INT, LONGLONG, UINT, ULONGLONG, WCHAR_T, type CType } from '../types';
+import type { TranslateContext } from './context';
+import { typeFromDescriptor } from './declarators';
+
+const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '>', '<=', '>=']);
+
+export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
+  const loc = ctx.loc(node);
+  switch (node.type) {
+    case 'number_literal':
+      return numberLiteral(ctx, node);
+    case 'char_literal': {
+      const wide = node.text.startsWith('L');
+      return { k: 'num', value: charValue(node.text), type: wide ? WCHAR_T : INT, loc };
+    }
+    case 'string_literal':
+      return { k: 'str', value: stringValue(node), wide: /^[LuU]/.test(node.text), loc };
+    case 'concatenated_string': {
+      const parts = node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'string_literal');
+      return { k: 'str', value: parts.map(stringValue).join(''), wide: parts.some((p) => /^[LuU]/.test(p.text)), loc };
+    }
+    case 'true':
+      return { k: 'num', value: 1, type: INT, loc };
+    case 'false':
+      return { k: 'num', value: 0, type: INT, loc };
+    case 'null':
+      return { k: 'cast', type: { kind: 'ptr', to: { kind: 'void' } }, arg: { k: 'num', value: 0, type: INT, loc }, loc };
+    case 'identifier': {
+      if (ctx.scope.isTypeName(node.text)) return { k: 'typeArg', type: ctx.scope.typedef(node.text)!, loc };
+      const ec = ctx.scope.enumConstant(node.text);
+      if (ec !== undefined) return { k: 'num', value: ec, type: INT, loc };
+      return { k: 'id', name: node.text, loc };
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      if (!inner) return unsupported(ctx, node, 'empty parentheses');
+      return translateExpr(ctx, inner);
+    }
+    case 'binary_expression': {
+      const op = node.childForFieldName('operator')?.type ?? '';
+      const left = node.childForFieldName('left')!;
+      const right = node.childForFieldName('right')!;
+      // `(T) - x`, `(T) * p`, `(T) & v`: a cast the grammar read as arithmetic.
+      const castType = parenthesizedTypeName(ctx, left);
+      if (castType && (op === '-' || op === '+' || op === '*' || op === '&')) {
+        const arg = translateExpr(ctx, right);
+        const unaryOp = op === '*' ? '*' : op === '&' ? '&' : op;
+        return { k: 'cast', type: castType, arg: { k: 'unary', op: unaryOp as '-' | '+' | '*' | '&', arg, loc: arg.loc }, loc };
+      }
+      if (!BINARY_OPS.has(op)) return unsupported(ctx, node, `operator '${op}'`);
+      return { k: 'binary', op: op as BinaryOp, left: translateExpr(ctx, left), right: translateExpr(ctx, right), loc };
+    }
+    case 'assignment_expression': {
+      const op = node.childForFieldName('operator')?.type ?? '=';
+      return { k: 'assign', op: op as AssignOp, left: translateExpr(ctx, node.childForFieldName('left')!), right: translateExpr(ctx, node.childForFieldName('right')!), loc };
+    }
+    case 'unary_expression': {
+      const op = node.childForFieldName('operator')?.type ?? '';
+      return { k: 'unary', op: op as '-' | '+' | '!' | '~', arg: translateExpr(ctx, node.childForFieldName('argument')!), loc };
+    }
+    case 'pointer_expression': {
+      const op = node.childForFieldName('operator')?.type === '&' ? '&' : '*';
+      return { k: 'unary', op, arg: translateExpr(ctx, node.childForFieldName('argument')!), loc };
+    }
+    case 'update_expression': {
+      const opNode = node.childForFieldName('operator')!;
+      const argNode = node.childForFieldName('argument')!;
+      const prefix = opNode.startIndex < argNode.startIndex;
+      const op = opNode.type === '++' ? (prefix ? '++x' : 'x++') : prefix ? '--x' : 'x--';
+      return { k: 'unary', op, arg: translateExpr(ctx, argNode), loc };
+    }
+    case 'call_expression': {
+      const fn = node.childForFieldName('function')!;
+      const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+      return { k: 'call', callee: translateExpr(ctx, fn), args: args.map((a) => translateArgument(ctx, a)), loc };
+    }
+    case 'field_expression': {
+      const arrow = node.childForFieldName('operator')?.type === '->';
+      return { k: 'member', object: translateExpr(ctx, node.childForFieldName('argument')!), field: node.childForFieldName('field')!.text, arrow, loc };
+    }
+    case 'subscript_expression':
+      return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, node.childForFieldName('index')!), loc };
+    case 'cast_expression':
+      return { k: 'cast', type: typeFromDescriptor(ctx, node.childForFieldName('type')!), arg: translateExpr(ctx, node.childForFieldName('value')!), loc };
+    case 'sizeof_expression': {
+      const typeNode = node.childForFieldName('type');
+      if (typeNode) return { k: 'sizeofType', type: typeFromDescriptor(ctx, typeNode), loc };
+      const valueNode = node.childForFieldName('value')!;
+      const asType = parenthesizedTypeName(ctx, valueNode);
+      if (asType) return { k: 'sizeofType', type: asType, loc };
+      const arg = translateExpr(ctx, valueNode);
+      if (arg.k === 'typeArg') return { k: 'sizeofType', type: arg.type, loc };
+      return { k: 'sizeofExpr', arg, loc };
+    }
+    case 'conditional_expression':
+      return {
+        k: 'cond',
+        test: translateExpr(ctx, node.childForFieldName('condition')!),
+        then: translateExpr(ctx, node.childForFieldName('consequence')!),
+        else: translateExpr(ctx, node.childForFieldName('alternative')!),
+        loc,
+      };
+    case 'comma_expression':
+      return { k: 'comma', left: translateExpr(ctx, node.childForFieldName('left')!), right: translateExpr(ctx, node.childForFieldName('right')!), loc };
+    case 'compound_literal_expression': {
+      const type = typeFromDescriptor(ctx, node.childForFieldName('type')!);
+      return { k: 'compound', type, init: translateInitializer(ctx, node.childForFieldName('value')!), loc };
+    }
+    case 'offsetof_expression': {
+      const type = typeFromDescriptor(ctx, node.childForFieldName('type')!);
+      const member = node.childForFieldName('member')!;
+      return { k: 'call', callee: { k: 'id', name: 'FIELD_OFFSET', loc }, args: [{ k: 'typeArg', type, loc }, { k: 'id', name: member.text, loc: ctx.loc(member) }], loc };
+    }
+    case 'ERROR':
+      return unsupported(ctx, node, 'code the C parser could not read');
+    default:
+      return unsupported(ctx, node, `the construct '${node.type.replace(/_/g, ' ')}'`);
+  }
+}
+
+/** Arguments may be type names (CONTAINING_RECORD(p, T, F)), including `struct X` spelled out. */
+function translateArgument(ctx: TranslateContext, node: SyntaxNode): Expr {
+  if (node.type === 'type_descriptor') return { k: 'typeArg', type: typeFromDescriptor(ctx, node), loc: ctx.loc(node) };
+  return translateExpr(ctx, node);
+}
+
+/** `(T)` where T is a known type name: the cast spelling the grammar cannot see. */
+function parenthesizedTypeName(ctx: TranslateContext, node: SyntaxNode): CType | undefined {
+  if (node.type !== 'parenthesized_expression') return undefined;
+  const inner = node.namedChildren.filter((c) => c !== null && c.type !== 'comment');
+  if (inner.length !== 1 || inner[0]!.type !== 'identifier') return undefined;
+  return ctx.scope.typedef(inner[0]!.text);
+}
+
+export function translateInitializer(ctx: TranslateContext, node: SyntaxNode): Initializer {
+  if (node.type !== 'initializer_list') return { k: 'expr', expr: translateExpr(ctx, node), loc: ctx.loc(node) };
+  const items: InitItem[] = [];
+  for (const c of node.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.type === 'initializer_pair') {
+      const designators: InitItem['designators'] = [];
+      for (const d of c.childrenForFieldName('designator')) {
+        if (!d) continue;
+        if (d.type === 'field_designator') designators.push({ field: d.namedChildren[0]!.text });
+        else if (d.type === 'field_identifier') designators.push({ field: d.text });
+        else if (d.type === 'subscript_designator') designators.push({ index: translateExpr(ctx, d.namedChildren[0]!) });
+        else ctx.error(d, `unsupported designator '${ctx.snippet(d)}'`);
+      }
+      items.push({ designators, value: translateInitializer(ctx, c.childForFieldName('value')!) });
+    } else {
+      items.push({ designators: [], value: translateInitializer(ctx, c) });
+    }
+  }
+  return { k: 'list', items, loc: ctx.loc(node) };
+}
+
+function unsupported(ctx: TranslateContext, node: SyntaxNode, what: string): Expr {
+  return { k: 'unsupported', what, text: ctx.snippet(node), loc: ctx.loc(node) };
+}
+
+function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
+  const loc = ctx.loc(node);
+  const text = node.text.replace(/'/g, '');
+  const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*|i64|ui64|I64|UI64)$/.exec(text);
+  if (!m) {
+    const f = Number(text.replace(/[fFlL]$/, ''));
+    if (Number.isNaN(f)) ctx.error(node, `cannot read the number '${node.text}'`);
+    return { k: 'float', value: f, loc };
+  }
+  let digits = m[1];
+  if (/^0[0-7]+$/.test(digits)) digits = `0o${digits.slice(1)}`;
+  const big = BigInt(digits);
+  const suffix = m[2].toLowerCase();
+  const unsigned = suffix.includes('u');
+  const isLongLong = suffix.includes('ll') || suffix.includes('i64');
+  const decimal = /^[0-9]+$/.test(m[1]) && !/^0[0-7]/.test(m[1]);
+  let type: CType;
+  if (isLongLong) type = unsigned ? ULONGLONG : LONGLONG;
+  else if (unsigned) type = big <= 0xffffffffn ? UINT : ULONGLONG;
+  else if (big <= 0x7fffffffn) type = INT;
+  else if (!decimal && big <= 0xffffffffn) type = UINT;
+  else if (big <= 0x7fffffffffffffffn) type = LONGLONG;
+  else type = ULONGLONG;
+  return { k: 'num', value: Number(big), type, loc };
+}
+
+function stringValue(node: SyntaxNode): string {
+  let s = '';
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'string_content') s += c.text;
+    else if (c.type === 'escape_sequence') s += decodeEscape(c.text);
+  }
+  return s;
+}
+
+function decodeEscape(e: string): string {
+  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '?': '?' };
+  const body = e.slice(1);
+  if (body[0] === 'x') return String.fromCharCode(parseInt(body.slice(1), 16));
+  if (body[0] === 'u' || body[0] === 'U') return String.fromCodePoint(parseInt(body.slice(1), 16));
+  if (/^[0-7]+$/.test(body)) return String.fromCharCode(parseInt(body, 8));
+  return simple[body] ?? body;
+}
