@@ -27,21 +27,22 @@ export interface ExpectationResult {
 }
 
 export function evaluateExpectations(scenario: Scenario, facts: RunFacts): ExpectationResult[] {
+  const ios = new Map(facts.ios.map((io) => [io.id, io]));
   return scenario.expectations.map((e) => {
-    const { passed, actual } = judge(e, facts);
+    const { passed, actual } = judge(e, facts, ios);
     return { line: e.line, text: e.text, passed, actual };
   });
 }
 
-function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: string } {
+function judge(e: ExpectStatement, facts: RunFacts, ios: ReadonlyMap<number, RunFacts['ios'][number]>): { passed: boolean; actual: string } {
   switch (e.what) {
     case 'status': {
-      const io = facts.ios.find((i) => i.id === e.io);
+      const io = ios.get(e.io);
       if (!io) return { passed: false, actual: `#${e.io} was never issued` };
       return { passed: toStatus(io.status) === toStatus(e.status), actual: formatStatus(io.status) };
     }
     case 'state': {
-      const io = facts.ios.find((i) => i.id === e.io);
+      const io = ios.get(e.io);
       if (!io) return { passed: false, actual: `#${e.io} was never issued` };
       return { passed: io.state === e.state, actual: io.state };
     }
