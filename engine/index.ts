@@ -5,3 +5,4 @@
 export { Irql, irqlName, formatIrql, parseIrql } from './kernel/irql';
 export { STATUS, type StatusName, type NtStatus, toStatus, statusName, formatStatus, statusByName, ntSuccess, ntError } from './kernel/status';
 export { ENGINE_VERSION } from './version';
+export * from './scenario';
