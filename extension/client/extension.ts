@@ -1,27 +1,23 @@
 /**
- * Extension entry point: starts the language client and registers the debugger. Everything it
- * drives lives in engine/ or in the adapter and server bundles.
+ * Extension entry point. activate() wires the parts and does nothing else; each part lives in its
+ * own module: the language client, the debugger (inline adapter + configuration providers), the
+ * CLI tasks, and the commands.
  */
-import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { registerDebugger } from './debugger';
+import { startLanguageClient } from './languageClient';
+import { registerTaskProvider } from './tasks';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'c' },
-      { scheme: 'file', language: 'fltsim' },
-    ],
-  };
-  client = new LanguageClient('fltsim', 'fltsim', serverOptions, clientOptions);
-  await client.start();
+  registerDebugger(context);
+  registerTaskProvider(context);
+  registerCommands(context);
+  // Last, and not awaited by the others: a slow or failing server must not delay debugging.
+  client = await startLanguageClient(context);
 }
 
 export async function deactivate(): Promise<void> {

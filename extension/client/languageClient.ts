@@ -1,0 +1,34 @@
+/**
+ * The language client: starts the bundled server (`dist/server.js`) over IPC for driver C/C++ and
+ * scenario files, and forwards the `fltsim.*` settings to it whenever they change. The client
+ * library also honours `fltsim.trace.server` because the client id is `fltsim`.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export const LINTED_LANGUAGES = ['c', 'cpp', 'fltsim'] as const;
+
+export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+  const serverModule = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Only files on disk: the server reads the includes next to a driver, which an untitled or
+    // virtual document does not have.
+    documentSelector: LINTED_LANGUAGES.map((language) => ({ scheme: 'file', language })),
+    synchronize: { configurationSection: 'fltsim' },
+    diagnosticCollectionName: 'fltsim',
+  };
+  const client = new LanguageClient('fltsim', 'fltsim Lint', serverOptions, clientOptions);
+  context.subscriptions.push(client);
+  try {
+    await client.start();
+  } catch (err) {
+    // A server that fails to start must not take the debugger and commands down with it.
+    const message = err instanceof Error ? err.message : String(err);
+    void vscode.window.showWarningMessage(`fltsim: the lint server did not start (${message}). Debugging and commands still work; see the "fltsim Lint" output for details.`);
+  }
+  return client;
+}
