@@ -13,6 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
+      // Simulated threads run generators; a routine that may block is a generator even on paths
+      // that happen not to yield (docs/architecture.md), so a yield-less generator is normal here.
+      'require-yield': 'off',
       'no-restricted-syntax': ['error',
         { selector: "CallExpression[callee.name='eval']", message: 'No eval: interpreted code must only touch simulated memory.' },
         { selector: "NewExpression[callee.name='Function']", message: 'No new Function: interpreted code must only touch simulated memory.' }],

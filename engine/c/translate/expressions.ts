@@ -80,6 +80,14 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
     case 'call_expression': {
       const fn = node.childForFieldName('function')!;
       const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+      // `(ULONG)(a - b)` reads as a call of `(ULONG)`; with ULONG a type it is a cast.
+      const castTo = parenthesizedTypeName(ctx, fn);
+      if (castTo) {
+        if (args.length === 0) return unsupported(ctx, node, 'a cast with nothing to cast');
+        let arg = translateExpr(ctx, args[0]);
+        for (const more of args.slice(1)) arg = { k: 'comma', left: arg, right: translateExpr(ctx, more), loc: arg.loc };
+        return { k: 'cast', type: castTo, arg, loc };
+      }
       return { k: 'call', callee: translateExpr(ctx, fn), args: args.map((a) => translateArgument(ctx, a)), loc };
     }
     case 'field_expression': {
@@ -168,12 +176,18 @@ function unsupported(ctx: TranslateContext, node: SyntaxNode, what: string): Exp
 
 function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   const loc = ctx.loc(node);
-  const text = node.text.replace(/'/g, '');
+  let text = node.text.replace(/'/g, '');
+  // The grammar folds a leading sign into the literal: `-7`.
+  let sign = 1;
+  if (text.startsWith('-') || text.startsWith('+')) {
+    sign = text.startsWith('-') ? -1 : 1;
+    text = text.slice(1);
+  }
   const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*|i64|ui64|I64|UI64)$/.exec(text);
   if (!m) {
     const f = Number(text.replace(/[fFlL]$/, ''));
     if (Number.isNaN(f)) ctx.error(node, `cannot read the number '${node.text}'`);
-    return { k: 'float', value: f, loc };
+    return { k: 'float', value: sign * f, loc };
   }
   let digits = m[1];
   if (/^0[0-7]+$/.test(digits)) digits = `0o${digits.slice(1)}`;
@@ -189,6 +203,7 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   else if (!decimal && big <= 0xffffffffn) type = UINT;
   else if (big <= 0x7fffffffffffffffn) type = LONGLONG;
   else type = ULONGLONG;
+  if (sign < 0) return { k: 'unary', op: '-', arg: { k: 'num', value: Number(big), type, loc }, loc };
   return { k: 'num', value: Number(big), type, loc };
 }
 

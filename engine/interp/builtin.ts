@@ -1,0 +1,25 @@
+/**
+ * The shape of a routine the interpreter answers itself (kernel and runtime calls): it receives the
+ * already-converted argument values plus their static types and source expressions (memcpy needs the
+ * element type behind a `void *`; an assertion wants the text it checked).
+ */
+import type { Expr, Loc } from '../c/ast';
+import type { CType } from '../c/types';
+import type { MaybeCo } from '../kernel/coroutine';
+import type { CFrame } from './frame';
+import type { Interpreter } from './interpreter';
+
+export interface BuiltinCall {
+  name: string;
+  interp: Interpreter;
+  args: unknown[];
+  /** Static types of the arguments as written, before conversion to the parameter types. */
+  argTypes: CType[];
+  argExprs: Expr[];
+  loc: Loc;
+  frame: CFrame;
+}
+
+export type Builtin = (call: BuiltinCall) => MaybeCo<unknown>;
+
+export type BuiltinTable = Map<string, Builtin>;

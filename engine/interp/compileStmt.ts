@@ -1,0 +1,446 @@
+/**
+ * Compiles statements to generator closures that return a Completion. Every executable statement
+ * first records its line on the frame and yields `Trap.Stmt`, which is where the debugger can stop.
+ */
+import type { Loc, Stmt, VarDecl } from '../c/ast';
+import { typeName, type CType, type FunctionType } from '../c/types';
+import { Trap, type Co } from '../kernel/coroutine';
+import { CRuntimeError, withLoc } from './errors';
+import { Completion, type CFrame, type LocalVar, type StmtCode } from './frame';
+import { copyStruct, zeroValue, adopt } from './memory';
+import { truthy } from './pointers';
+import { run, type ExprCompiler, type GlobalSlot } from './compileExpr';
+
+/** Block-scoped names of one function being compiled. */
+export class FunctionScope {
+  readonly locals: LocalVar[] = [];
+  private readonly blocks: Map<string, { local?: LocalVar; static?: GlobalSlot }>[] = [new Map()];
+
+  constructor(private readonly staticStore: Record<string, unknown>, private readonly fnName: string) {}
+
+  push(): void {
+    this.blocks.push(new Map());
+  }
+
+  pop(): void {
+    this.blocks.pop();
+  }
+
+  declare(name: string, type: CType, loc: Loc, param = false): LocalVar {
+    const local: LocalVar = { name, type, slot: this.locals.length, loc, param };
+    this.locals.push(local);
+    this.blocks[this.blocks.length - 1].set(name, { local });
+    return local;
+  }
+
+  declareStatic(name: string, type: CType): GlobalSlot {
+    const key = `${this.fnName}::${name}#${this.locals.length}:${Object.keys(this.staticStore).length}`;
+    const slot: GlobalSlot = { type, store: this.staticStore, key };
+    this.blocks[this.blocks.length - 1].set(name, { static: slot });
+    return slot;
+  }
+
+  lookup(name: string): { local?: LocalVar; static?: GlobalSlot } | undefined {
+    for (let i = this.blocks.length - 1; i >= 0; i--) {
+      const hit = this.blocks[i].get(name);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+}
+
+export interface StmtHooks {
+  /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
+  onStatement(f: CFrame): void;
+}
+
+export class StmtCompiler {
+  readonly lines = new Set<number>();
+
+  constructor(
+    private readonly exprs: ExprCompiler,
+    private readonly scope: FunctionScope,
+    private readonly fnType: FunctionType,
+    private readonly hooks: StmtHooks,
+    private readonly file: string,
+  ) {}
+
+  compile(s: Stmt): StmtCode {
+    try {
+      return this.stmt(s);
+    } catch (err) {
+      if (err instanceof CRuntimeError) {
+        const e = withLoc(err, s.loc);
+        return this.at(s.loc, function* () {
+          throw e;
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Wraps a statement body with the line bookkeeping and the debugger's stop point. */
+  private at(loc: Loc, body: (f: CFrame) => Co<Completion>): StmtCode {
+    const { line, col, file } = loc;
+    if (file === this.file) this.lines.add(line);
+    const hooks = this.hooks;
+    return function* (f) {
+      f.file = file;
+      f.line = line;
+      f.column = col;
+      hooks.onStatement(f);
+      yield Trap.Stmt;
+      try {
+        return yield* body(f);
+      } catch (err) {
+        throw err instanceof CRuntimeError ? withLoc(err, loc) : err;
+      }
+    };
+  }
+
+  private stmt(s: Stmt): StmtCode {
+    switch (s.k) {
+      case 'expr': {
+        const e = this.exprs.compile(s.expr);
+        if (e.s) {
+          const es = e.s;
+          return this.at(s.loc, function* (f) {
+            es(f);
+            return Completion.Normal;
+          });
+        }
+        const eg = e.g!;
+        return this.at(s.loc, function* (f) {
+          yield* eg(f);
+          return Completion.Normal;
+        });
+      }
+      case 'decl':
+        return this.declaration(s.decls, s.loc);
+      case 'block':
+        return this.block(s.body, true);
+      case 'if': {
+        const test = this.exprs.compile(s.test);
+        const then = this.compile(s.then);
+        const otherwise = s.else ? this.compile(s.else) : undefined;
+        return this.at(s.loc, function* (f) {
+          if (truthy(yield* run(test, f))) return yield* then(f);
+          return otherwise ? yield* otherwise(f) : Completion.Normal;
+        });
+      }
+      case 'while': {
+        const test = this.exprs.compile(s.test);
+        const body = this.compile(s.body);
+        const hooks = this.hooks;
+        const loc = s.loc;
+        return this.at(s.loc, function* (f) {
+          for (;;) {
+            if (!truthy(yield* run(test, f))) return Completion.Normal;
+            const c = yield* body(f);
+            if (c === Completion.Break) return Completion.Normal;
+            if (c === Completion.Return || c === Completion.Goto) return c;
+            // Each iteration passes the loop head again: a `while (1);` must still count steps.
+            f.line = loc.line;
+            hooks.onStatement(f);
+          }
+        });
+      }
+      case 'do': {
+        const test = this.exprs.compile(s.test);
+        const body = this.compile(s.body);
+        return this.at(s.loc, function* (f) {
+          for (;;) {
+            const c = yield* body(f);
+            if (c === Completion.Break) return Completion.Normal;
+            if (c === Completion.Return || c === Completion.Goto) return c;
+            if (!truthy(yield* run(test, f))) return Completion.Normal;
+          }
+        });
+      }
+      case 'for': {
+        this.scope.push();
+        try {
+          const init = s.init ? this.compile(s.init) : undefined;
+          const test = s.test ? this.exprs.compile(s.test) : undefined;
+          const update = s.update ? this.exprs.compile(s.update) : undefined;
+          const body = this.compile(s.body);
+          const hooks = this.hooks;
+          const loc = s.loc;
+          return this.at(s.loc, function* (f) {
+            if (init) {
+              const c = yield* init(f);
+              if (c !== Completion.Normal) return c;
+            }
+            for (;;) {
+              if (test && !truthy(yield* run(test, f))) return Completion.Normal;
+              const c = yield* body(f);
+              if (c === Completion.Break) return Completion.Normal;
+              if (c === Completion.Return || c === Completion.Goto) return c;
+              if (update) yield* run(update, f);
+              f.line = loc.line;
+              hooks.onStatement(f);
+            }
+          });
+        } finally {
+          this.scope.pop();
+        }
+      }
+      case 'switch':
+        return this.switchStmt(s);
+      case 'case':
+        // A case label reached by falling through: run what follows it.
+        return this.block(s.body, false);
+      case 'break':
+        return this.at(s.loc, function* () {
+          return Completion.Break;
+        });
+      case 'continue':
+        return this.at(s.loc, function* () {
+          return Completion.Continue;
+        });
+      case 'return':
+        return this.returnStmt(s.value ? this.exprs.compile(s.value) : undefined, s.loc);
+      case 'goto': {
+        const label = s.label;
+        return this.at(s.loc, function* (f) {
+          f.gotoLabel = label;
+          return Completion.Goto;
+        });
+      }
+      case 'label': {
+        const body = s.body ? this.compile(s.body) : undefined;
+        return function* (f) {
+          return body ? yield* body(f) : Completion.Normal;
+        };
+      }
+      case 'try': {
+        const body = this.compile(s.body);
+        const fin = s.finally ? this.compile(s.finally) : undefined;
+        return function* (f) {
+          let c = yield* body(f);
+          if (c === LEAVE) c = Completion.Normal;
+          if (fin) {
+            const fc = yield* fin(f);
+            if (fc !== Completion.Normal) return fc;
+          }
+          return c;
+        };
+      }
+      case 'leave':
+        return this.at(s.loc, function* () {
+          return LEAVE;
+        });
+      case 'empty':
+        return function* () {
+          return Completion.Normal;
+        };
+      case 'unsupported': {
+        const err = new CRuntimeError('unsupported', `fltsim cannot run ${s.what}: '${s.text}'`, s.loc, 'rewrite it in the C subset fltsim runs (see docs/interpreter.md)');
+        return this.at(s.loc, function* () {
+          throw err;
+        });
+      }
+    }
+  }
+
+  private block(body: Stmt[], scoped: boolean): StmtCode {
+    if (scoped) this.scope.push();
+    try {
+      const codes: StmtCode[] = [];
+      const labels = new Map<string, number>();
+      for (const s of body) {
+        if (s.k === 'label') labels.set(s.name, codes.length);
+        codes.push(this.compile(s));
+      }
+      return function* (f) {
+        let i = 0;
+        while (i < codes.length) {
+          const c = yield* codes[i](f);
+          if (c === Completion.Normal) {
+            i++;
+            continue;
+          }
+          if (c === Completion.Goto) {
+            const j = labels.get(f.gotoLabel!);
+            if (j !== undefined) {
+              f.gotoLabel = undefined;
+              i = j;
+              continue;
+            }
+          }
+          return c;
+        }
+        return Completion.Normal;
+      };
+    } finally {
+      if (scoped) this.scope.pop();
+    }
+  }
+
+  private switchStmt(s: Stmt & { k: 'switch' }): StmtCode {
+    const test = this.exprs.compile(s.test);
+    const children: Stmt[] = s.body.k === 'block' ? s.body.body : [s.body];
+    this.scope.push();
+    try {
+      const codes: StmtCode[] = [];
+      const cases = new Map<number, number>();
+      const labels = new Map<string, number>();
+      let defaultIndex = -1;
+      for (const child of children) {
+        if (child.k === 'case') {
+          if (child.value === undefined) defaultIndex = codes.length;
+          else {
+            const n = constantOf(this.exprs, child.value, 'a case label');
+            if (cases.has(n)) throw new CRuntimeError('compile-error', `duplicate case value ${n}`, child.loc);
+            cases.set(n, codes.length);
+          }
+        }
+        if (child.k === 'label') labels.set(child.name, codes.length);
+        codes.push(this.compile(child));
+      }
+      return this.at(s.loc, function* (f) {
+        const v = Number(yield* run(test, f));
+        let i = cases.get(v) ?? defaultIndex;
+        if (i < 0) return Completion.Normal;
+        while (i < codes.length) {
+          const c = yield* codes[i](f);
+          if (c === Completion.Normal) {
+            i++;
+            continue;
+          }
+          if (c === Completion.Break) return Completion.Normal;
+          if (c === Completion.Goto) {
+            const j = labels.get(f.gotoLabel!);
+            if (j !== undefined) {
+              f.gotoLabel = undefined;
+              i = j;
+              continue;
+            }
+          }
+          return c;
+        }
+        return Completion.Normal;
+      });
+    } finally {
+      this.scope.pop();
+    }
+  }
+
+  private returnStmt(value: ReturnType<ExprCompiler['compile']> | undefined, loc: Loc): StmtCode {
+    const ret = this.fnType.ret;
+    if (!value) {
+      return this.at(loc, function* (f) {
+        f.ret = undefined;
+        return Completion.Return;
+      });
+    }
+    if (ret.kind === 'void') {
+      return this.at(loc, function* (f) {
+        yield* run(value, f);
+        f.ret = undefined;
+        return Completion.Return;
+      });
+    }
+    if (ret.kind === 'struct') {
+      return this.at(loc, function* (f) {
+        const v = yield* run(value, f);
+        const copy = zeroValue(ret) as object;
+        if (v && typeof v === 'object') copyStruct(copy, adopt(v as object, ret), ret);
+        f.ret = copy;
+        return Completion.Return;
+      });
+    }
+    const conv = this.exprs.convertTo(value, ret);
+    return this.at(loc, function* (f) {
+      f.ret = yield* run(conv, f);
+      return Completion.Return;
+    });
+  }
+
+  private declaration(decls: VarDecl[], loc: Loc): StmtCode {
+    const steps: ((f: CFrame) => Co<void>)[] = [];
+    let executable = false;
+    for (const d of decls) {
+      if (d.type.kind === 'func') continue; // a local prototype
+      if (d.storage === 'extern') continue;
+      if (d.storage === 'static') {
+        const slot = this.scope.declareStatic(d.name, d.type);
+        slot.store[slot.key] = zeroValue(d.type);
+        if (d.init) {
+          const plan = this.exprs.initPlan(d.type, d.init);
+          let done = false;
+          const scalar = d.type.kind !== 'struct' && d.type.kind !== 'array' ? this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), d.type) : undefined;
+          steps.push(function* (f) {
+            if (done) return;
+            done = true;
+            if (scalar) slot.store[slot.key] = yield* run(scalar, f);
+            else yield* plan(slot.store[slot.key], f);
+          });
+        }
+        continue;
+      }
+      if (d.type.kind === 'array' && d.type.length === undefined) {
+        throw new CRuntimeError('compile-error', `the size of array '${d.name}' is unknown`, d.loc);
+      }
+      const local = this.scope.declare(d.name, d.type, d.loc);
+      const slot = local.slot;
+      const type = d.type;
+      if (type.kind === 'struct' || type.kind === 'array') {
+        const plan = d.init ? this.exprs.initPlan(type, d.init) : undefined;
+        if (plan) executable = true;
+        steps.push(function* (f) {
+          const v = zeroValue(type);
+          f.vars[slot] = v;
+          if (plan) yield* plan(v, f);
+        });
+      } else if (d.init) {
+        executable = true;
+        const value = this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type);
+        steps.push(function* (f) {
+          f.vars[slot] = yield* run(value, f);
+        });
+      } else {
+        steps.push(function* (f) {
+          f.vars[slot] = undefined;
+        });
+      }
+    }
+    const body = function* (f: CFrame): Co<Completion> {
+      for (const s of steps) yield* s(f);
+      return Completion.Normal;
+    };
+    return executable ? this.at(loc, body) : body;
+  }
+}
+
+/** Evaluates a constant expression at compile time (case labels, array designators). */
+export function constantOf(exprs: ExprCompiler, e: import('../c/ast').Expr, what: string): number {
+  const v = exprs.compile(e);
+  const probe = { vars: [] } as unknown as CFrame;
+  try {
+    if (v.s) {
+      const n = Number(v.s(probe));
+      if (Number.isFinite(n)) return n;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new CRuntimeError('compile-error', `${what} must be a constant`, e.loc);
+}
+
+/** `int x = { 5 };` initialises a scalar from the first item in braces. */
+function scalarInitExpr(init: import('../c/ast').Initializer, loc: Loc): import('../c/ast').Expr {
+  let cur = init;
+  while (cur.k === 'list') {
+    if (cur.items.length === 0) return { k: 'num', value: 0, type: { kind: 'int', size: 4, signed: true, name: 'int' }, loc };
+    cur = cur.items[0].value;
+  }
+  return cur.expr;
+}
+
+/** `__leave`: ends the enclosing `__try` block normally. */
+const LEAVE = 5 as Completion;
+
+export function describeType(t: CType): string {
+  return typeName(t);
+}

@@ -1,0 +1,33 @@
+/**
+ * Errors that stop an interpreted run. Each carries a kind (stable, for tests and the debugger), a
+ * message in plain words, and the C location once the interpreter knows it.
+ */
+import type { Loc } from '../c/ast';
+
+export type CErrorKind =
+  | 'null-dereference' | 'use-after-free' | 'out-of-bounds' | 'bad-pointer' | 'type-mismatch' | 'no-field'
+  | 'incomplete-type' | 'buffer-overflow' | 'unsupported' | 'undefined-name' | 'not-modelled' | 'division-by-zero'
+  | 'step-budget' | 'stack-overflow' | 'bad-call' | 'compile-error' | 'internal';
+
+export class CRuntimeError extends Error {
+  loc?: Loc;
+  /** A hint for the user: what to do about it. */
+  hint?: string;
+
+  constructor(readonly kind: CErrorKind, message: string, loc?: Loc, hint?: string) {
+    super(message);
+    this.loc = loc;
+    this.hint = hint;
+  }
+
+  /** `file:line:col: message (hint)`, the form every front end prints. */
+  describe(): string {
+    const where = this.loc ? `${this.loc.file}:${this.loc.line}:${this.loc.col}: ` : '';
+    return `${where}${this.message}${this.hint ? ` — ${this.hint}` : ''}`;
+  }
+}
+
+export function withLoc<T extends Error>(err: T, loc: Loc): T {
+  if (err instanceof CRuntimeError && !err.loc) err.loc = loc;
+  return err;
+}

@@ -1,0 +1,70 @@
+/**
+ * Runtime shapes shared by the compiler and the interpreter: a compiled function, its locals, and
+ * the frame one call of it runs in (which is also what a thread's call stack holds for the debugger).
+ */
+import type { Loc } from '../c/ast';
+import type { CType, FunctionType } from '../c/types';
+import type { Co } from '../kernel/coroutine';
+
+export interface LocalVar {
+  name: string;
+  type: CType;
+  slot: number;
+  loc: Loc;
+  /** Parameters come first; the debugger lists them as such. */
+  param: boolean;
+}
+
+/** How a statement ended, so loops and blocks know what to do next. */
+export const enum Completion {
+  Normal = 0,
+  Break = 1,
+  Continue = 2,
+  Return = 3,
+  Goto = 4,
+}
+
+export type StmtCode = (f: CFrame) => Co<Completion>;
+
+export interface CompiledFunction {
+  name: string;
+  /** Module (driver) name: the file name without extension. */
+  module: string;
+  type: FunctionType;
+  loc: Loc;
+  endLoc: Loc;
+  locals: LocalVar[];
+  /** Number of parameters (the first locals). */
+  paramCount: number;
+  body: StmtCode;
+  /** Lines holding a statement, for breakpoint verification. */
+  statementLines: Set<number>;
+  file: string;
+  /** Prelude helpers (list routines) run like kernel code: no stepping into them. */
+  system: boolean;
+}
+
+export class CFrame {
+  readonly kind = 'c' as const;
+  readonly vars: unknown[];
+  ret: unknown = undefined;
+  gotoLabel: string | undefined;
+  file: string;
+  line: number;
+  column: number;
+
+  constructor(readonly fn: CompiledFunction) {
+    this.vars = new Array(fn.locals.length);
+    this.file = fn.loc.file;
+    this.line = fn.loc.line;
+    this.column = fn.loc.col;
+  }
+
+  get name(): string {
+    return this.fn.name;
+  }
+
+  get module(): string {
+    return this.fn.module;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The C interpreter: loads driver modules and runs their functions on the current simulated thread.
+ * It knows nothing of the Filter Manager; kernel routines reach the engine through the builtin table
+ * the caller supplies (engine/interp/bindings).
+ */
+import type { Loc } from '../c/ast';
+import type { TranslationUnit } from '../c/program';
+import { Trap, isCo, type Co } from '../kernel/coroutine';
+import { isFunctionValue } from '../kernel/cvalues';
+import type { BuiltinTable } from './builtin';
+import type { StmtHooks } from './compileStmt';
+import { CRuntimeError } from './errors';
+import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
+import { AddressSpace } from './memory';
+import { Module } from './module';
+
+export interface InterpFrame {
+  name: string;
+  module?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface InterpHost {
+  /** The simulated thread whose code runs now; C frames are pushed on its stack. */
+  currentThread(): { frames: InterpFrame[] };
+  /** A runtime check failed in a way the verifier reports (uninitialized read, failed assert…). */
+  violation(rule: string, message: string, loc?: Loc): void;
+}
+
+export interface InterpreterOptions {
+  builtins: BuiltinTable;
+  /** Statements one run may execute before it is stopped as a runaway loop. */
+  stepBudget?: number;
+  /** Nested C calls on one thread before a stack overflow is reported. */
+  maxDepth?: number;
+}
+
+export class Interpreter {
+  readonly modules = new Map<string, Module>();
+  readonly addresses = new AddressSpace();
+  /** Calls per `module!Function`, for `expect calls`. */
+  readonly calls = new Map<string, number>();
+  readonly builtins: BuiltinTable;
+  steps = 0;
+  readonly stepBudget: number;
+  private readonly maxDepth: number;
+  private readonly reportedUninitialized = new Set<string>();
+  readonly hooks: StmtHooks;
+
+  constructor(readonly host: InterpHost, options: InterpreterOptions) {
+    this.builtins = options.builtins;
+    this.stepBudget = options.stepBudget ?? 2_000_000;
+    this.maxDepth = options.maxDepth ?? 256;
+    this.hooks = {
+      onStatement: (f) => {
+        if (++this.steps > this.stepBudget) {
+          throw new CRuntimeError(
+            'step-budget',
+            `the run executed more than ${this.stepBudget.toLocaleString('en-US')} statements (last in ${f.name}); is a loop not ending?`,
+            { file: f.file, line: f.line, col: f.column },
+            'fix the loop, or raise the budget with `steps N` in the scenario',
+          );
+        }
+      },
+    };
+  }
+
+  /** Loads a translation unit as a module; its global initialisers run on the current thread. */
+  *load(unit: TranslationUnit, name: string): Co<Module> {
+    if (this.modules.has(name)) throw new CRuntimeError('compile-error', `two drivers are both named '${name}'; module names come from file names and must differ`);
+    const mod = new Module(name, unit, this);
+    this.modules.set(name, mod);
+    yield* mod.initialize();
+    return mod;
+  }
+
+  /** Runs a compiled C function with already-converted arguments. */
+  *invoke(fn: CompiledFunction, args: unknown[]): Co<unknown> {
+    const thread = this.host.currentThread();
+    if (thread.frames.length >= this.maxDepth) {
+      throw new CRuntimeError('stack-overflow', `more than ${this.maxDepth} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc);
+    }
+    const frame = new CFrame(fn);
+    for (let i = 0; i < fn.paramCount; i++) frame.vars[i] = args[i];
+    const key = `${fn.module}!${fn.name}`;
+    if (!fn.system) this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    const depth = thread.frames.length;
+    thread.frames.push(frame);
+    try {
+      const c = yield* fn.body(frame);
+      if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
+      if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
+      return frame.ret;
+    } finally {
+      thread.frames.length = depth;
+    }
+  }
+
+  /** Calls a function pointer value: a C function of any module, or a routine exposed as a value. */
+  *callValue(fn: unknown, args: unknown[], loc: Loc): Co<unknown> {
+    if (!isFunctionValue(fn)) throw new CRuntimeError('bad-pointer', 'call through a pointer that does not point at a function', loc);
+    const r = fn.call(...args);
+    if (isCo(r)) return yield* r;
+    yield Trap.Yield;
+    return r;
+  }
+
+  uninitializedRead(module: string, fn: string, local: LocalVar, loc: Loc): void {
+    const key = `${module}!${fn}:${local.name}`;
+    if (this.reportedUninitialized.has(key)) return;
+    this.reportedUninitialized.add(key);
+    this.host.violation('uninitialized-read', `${fn} reads '${local.name}' before assigning it (its value is whatever was on the stack; fltsim uses 0)`, loc);
+  }
+
+  /** A C function of a loaded module as a value, for the engine to call as a callback. */
+  functionValue(module: string, name: string): import('../kernel/cvalues').FunctionValue | undefined {
+    return this.modules.get(module)?.functionValues.get(name);
+  }
+}

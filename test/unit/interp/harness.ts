@@ -1,0 +1,64 @@
+// A small host for running interpreted C without the engine: one thread, traps ignored.
+import { posix } from 'node:path';
+import { compileTranslationUnit } from '../../../engine/c/program';
+import { IGNORED_HEADERS, preludeHeaders } from '../../../engine/c/prelude';
+import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { isCo, type Co } from '../../../engine/kernel/coroutine';
+import { runtimeBuiltins } from '../../../engine/interp/builtins/runtime';
+import { Interpreter, type InterpFrame } from '../../../engine/interp/interpreter';
+import type { Module } from '../../../engine/interp/module';
+
+export interface Harness {
+  interp: Interpreter;
+  module: Module;
+  output: string[];
+  violations: { rule: string; message: string; line?: number }[];
+  frames: InterpFrame[];
+  diagnostics: string[];
+  call(name: string, ...args: unknown[]): unknown;
+}
+
+export function drive<T>(co: Co<T>): T {
+  for (;;) {
+    const r = co.next();
+    if (r.done) return r.value;
+  }
+}
+
+export async function loadC(source: string, extraFiles: Record<string, string> = {}, stepBudget?: number): Promise<Harness> {
+  await loadCLanguage();
+  const files: Record<string, string> = { '/drv/test.c': source, ...extraFiles };
+  const unit = compileTranslationUnit('/drv/test.c', {
+    readFile: (p) => files[p],
+    dirname: posix.dirname,
+    join: posix.join,
+    systemHeaders: preludeHeaders(),
+    ignoredHeaders: IGNORED_HEADERS,
+  });
+  const output: string[] = [];
+  const violations: Harness['violations'] = [];
+  const frames: InterpFrame[] = [];
+  const builtins = runtimeBuiltins({
+    output: (text) => output.push(text),
+    violation: (rule, message, call) => violations.push({ rule, message, line: call.loc.line }),
+  });
+  const interp = new Interpreter({
+    currentThread: () => ({ frames }),
+    violation: (rule, message, loc) => violations.push({ rule, message, line: loc?.line }),
+  }, { builtins, stepBudget });
+  const module = drive(interp.load(unit, 'test'));
+  return {
+    interp,
+    module,
+    output,
+    violations,
+    frames,
+    diagnostics: unit.diagnostics.map((d) => `${d.loc.line}: ${d.message}`),
+    call(name, ...args) {
+      const fv = interp.functionValue('test', name);
+      if (!fv) throw new Error(`no function ${name}`);
+      const r = fv.call(...args);
+      return isCo(r) ? drive(r) : r;
+    },
+  };
+}
