@@ -166,15 +166,13 @@ export class ExprCompiler {
         return lift2(b.t, a, b, (_x, y) => y);
       }
       case 'compound': {
-        const init = e.init;
         const type = e.type;
-        const self = this;
-        const make = (): unknown => zeroValue(type);
+        const plan = this.initPlan(type, e.init);
         return {
           t: type.kind === 'array' ? ptrType(type.of) : type,
           g: function* (f) {
-            const v = make();
-            yield* self.initializeInto(v, type, init, f);
+            const v = zeroValue(type);
+            yield* plan(v, f);
             return type.kind === 'array' ? new Ref(v as unknown[], 0) : v;
           },
         };
