@@ -1,0 +1,321 @@
+/**
+ * An estimate of the highest IRQL each call may run at. Two parts:
+ *
+ * - inside a function, which locks are held at each call (a spin lock held → DISPATCH_LEVEL, a fast
+ *   mutex → APC_LEVEL), following the file's own helpers through their net lock effect
+ *   (`LockQueue()` returns holding a spin lock);
+ * - at a function's entry, from its role (a worker starts at PASSIVE_LEVEL, a post-operation
+ *   callback may start at DISPATCH_LEVEL) or, for a helper, from the highest level among its callers.
+ *
+ * Every estimate carries its reason, so a finding can point at the lock or the post-op responsible.
+ */
+import { Irql } from '../../kernel/irql';
+import type { CallExpr, FunctionIR, Span } from '../frontend/ir';
+import { constName, pathOf, walkEval } from '../frontend/exprs';
+import type { Cfg } from './cfg';
+import { solve } from './paths';
+import { LOCK_APIS, WAITING_LOCKS, WAITS, type LockKind } from './locks';
+import type { FileModel, Loc } from './model';
+import type { RoleMap } from './roles';
+import { lineStarts, positionAt } from './textScan';
+
+export interface HeldLock {
+  kind: LockKind;
+  path: string;
+  level: Irql;
+  site: Span;
+  api: string;
+}
+
+export interface LockSummary {
+  /** Locks still held, on every path, when the function returns. */
+  net: { kind: LockKind; level: Irql; api: string }[];
+  /** How many of the caller's locks it releases. */
+  releasesForeign: number;
+}
+
+const NO_EFFECT: LockSummary = { net: [], releasesForeign: 0 };
+
+export interface LocalIrql {
+  /** Keyed by `row:col` of the call: the highest level its own locks give, and the lock. */
+  atCall: Map<string, { level: Irql; lock?: HeldLock }>;
+  summary: LockSummary;
+  acquisitions: { call: CallExpr; api: string; kind: LockKind }[];
+  complete: boolean;
+}
+
+interface State {
+  held: readonly HeldLock[];
+  foreign: number;
+}
+
+function levelOf(held: readonly HeldLock[]): { level: Irql; lock?: HeldLock } {
+  let best: { level: Irql; lock?: HeldLock } = { level: Irql.PASSIVE_LEVEL };
+  for (const h of held) if (h.level > best.level) best = { level: h.level, lock: h };
+  return best;
+}
+
+function raiseTarget(c: CallExpr, api: string): Irql {
+  if (api !== 'KeRaiseIrql') return LOCK_APIS[api].raisesTo ?? Irql.PASSIVE_LEVEL;
+  const v = constName(c.args[0]);
+  return v === 'DISPATCH_LEVEL' || v === '2' ? Irql.DISPATCH_LEVEL : v === 'APC_LEVEL' || v === '1' ? Irql.APC_LEVEL : Irql.PASSIVE_LEVEL;
+}
+
+export function callPosKey(c: { r: Span }): string {
+  return `${c.r.sr}:${c.r.sc}`;
+}
+
+/** Locks held at each call of one function. `callee` gives the net effect of the file's own helpers. */
+export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => LockSummary | undefined): LocalIrql {
+  const atCall = new Map<string, { level: Irql; lock?: HeldLock }>();
+  const acquisitions: LocalIrql['acquisitions'] = [];
+  const seenAcq = new Set<CallExpr>();
+  const exits: State[] = [];
+
+  const apply = (s: State, e: CallExpr['args'][number] | undefined): State => {
+    if (!e) return s;
+    let held = s.held;
+    let foreign = s.foreign;
+    walkEval(e, {
+      call: (c) => {
+        const here = levelOf(held);
+        const key = callPosKey(c);
+        const prev = atCall.get(key);
+        if (!prev || here.level > prev.level) atCall.set(key, here);
+        const name = c.callee;
+        if (!name) return;
+        const api = LOCK_APIS[name];
+        if (api) {
+          if (api.acquire) {
+            if (!seenAcq.has(c)) { seenAcq.add(c); acquisitions.push({ call: c, api: name, kind: api.kind }); }
+            const path = api.arg !== undefined && c.args[api.arg] ? pathOf(c.args[api.arg]) ?? name : name;
+            const level = Math.max(here.level, raiseTarget(c, name)) as Irql;
+            held = [...held, { kind: api.kind, path: path.replace(/^&/, ''), level, site: c.r, api: name }];
+          } else {
+            const path = api.arg !== undefined && c.args[api.arg] ? (pathOf(c.args[api.arg]) ?? '').replace(/^&/, '') : '';
+            let at = -1;
+            for (let i = held.length - 1; i >= 0; i--) if (held[i].kind === api.kind && (path === '' || held[i].path === path)) { at = i; break; }
+            if (at < 0) for (let i = held.length - 1; i >= 0; i--) if (held[i].kind === api.kind) { at = i; break; }
+            if (at >= 0) held = [...held.slice(0, at), ...held.slice(at + 1)];
+            else foreign++;
+          }
+          return;
+        }
+        if (WAITS.has(name) && !seenAcq.has(c)) { seenAcq.add(c); acquisitions.push({ call: c, api: name, kind: 'mutex' }); }
+        const eff = callee(name);
+        if (eff && (eff.net.length > 0 || eff.releasesForeign > 0)) {
+          let n = eff.releasesForeign;
+          while (n > 0 && held.length > 0) { held = held.slice(0, -1); n--; }
+          foreign += n;
+          for (const l of eff.net) held = [...held, { kind: l.kind, path: `${name}()`, level: Math.max(here.level, l.level) as Irql, site: c.r, api: name }];
+        }
+      },
+    });
+    return held === s.held && foreign === s.foreign ? s : { held, foreign };
+  };
+
+  const res = solve<State>(cfg, {
+    init: () => ({ held: [], foreign: 0 }),
+    key: (s) => `${s.foreign}|${s.held.map((h) => `${h.kind}:${h.path}@${h.site.sr}:${h.site.sc}`).join(',')}`,
+    step: (n, s) => apply(s, n.expr),
+    evalCond: (n, s) => apply(s, n.expr),
+    exit: (s) => { exits.push(s); },
+  }, { maxStatesPerNode: 16 });
+
+  let net: LockSummary['net'] = [];
+  let releasesForeign = 0;
+  if (exits.length > 0) {
+    const sig = (h: HeldLock) => `${h.kind}:${h.path}`;
+    const common = exits[0].held.filter((h) => exits.every((e) => e.held.some((x) => sig(x) === sig(h))));
+    net = common.map((h) => ({ kind: h.kind, level: h.level, api: h.api }));
+    releasesForeign = Math.min(...exits.map((e) => e.foreign));
+  }
+  return { atCall, summary: { net, releasesForeign }, acquisitions, complete: res.complete };
+}
+
+export type IrqlReason =
+  | { k: 'role'; role: 'postop' | 'dpc' | 'cbdq'; fn: string; acquire?: string }
+  | { k: 'lock'; fn: string; site: Loc; api: string }
+  | { k: 'call'; caller: string; site: Loc; via: IrqlReason };
+
+export interface IrqlEstimate {
+  level: Irql;
+  reason?: IrqlReason;
+}
+
+/** The calls that matter for locks: a function that makes none of them holds nothing. */
+function mentionsLocks(names: Iterable<string>): boolean {
+  for (const n of names) if (LOCK_APIS[n] || WAITS.has(n)) return true;
+  return false;
+}
+
+export class IrqlModel {
+  private readonly locals = new Map<string, LocalIrql | null>();
+  private readonly entries = new Map<string, IrqlEstimate>();
+  private readonly computing = new Set<string>();
+  private readonly transitive = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly model: FileModel,
+    private readonly roles: RoleMap,
+    private readonly cfgOf: (name: string) => Cfg | undefined,
+    /** Whether a post-op runs at or below APC_LEVEL (post-create, after SYNCHRONIZE). */
+    private readonly postopSafety: (name: string) => 'safe' | 'unsafe' | 'unknown',
+  ) {
+    this.computeEntries();
+  }
+
+  /** Every API name a function may call, directly or through the file's own helpers. */
+  callsTransitively(name: string): Set<string> {
+    const hit = this.transitive.get(name);
+    if (hit) return hit;
+    const out = new Set<string>();
+    this.transitive.set(name, out);
+    const stack = [name];
+    const seen = new Set<string>([name]);
+    while (stack.length > 0) {
+      const f = this.model.functions.get(stack.pop()!);
+      if (!f) continue;
+      for (const c of f.facts.calls) {
+        out.add(c.name);
+        if (this.model.functions.has(c.name) && !seen.has(c.name)) { seen.add(c.name); stack.push(c.name); }
+      }
+    }
+    return out;
+  }
+
+  /** Lock summary of a helper: null-effect for functions that touch no lock. */
+  summary(name: string): LockSummary | undefined {
+    if (!this.model.functions.has(name)) return undefined;
+    if (!mentionsLocks(this.callsTransitively(name))) return NO_EFFECT;
+    return this.local(name)?.summary ?? NO_EFFECT;
+  }
+
+  local(name: string): LocalIrql | undefined {
+    if (this.locals.has(name)) return this.locals.get(name) ?? undefined;
+    const f = this.model.functions.get(name);
+    if (!f || !mentionsLocks(this.callsTransitively(name)) || this.computing.has(name)) return undefined;
+    this.computing.add(name);
+    // The result depends on the function's text and on its helpers' lock effects: memoise on both.
+    const helpers = [...new Set(f.facts.calls.map((c) => c.name))].filter((n) => n !== name && this.model.functions.has(n)).sort();
+    const key = `irql:${helpers.map((n) => `${n}=${JSON.stringify(this.summary(n) ?? null)}`).join(',')}`;
+    const entry = this.model.entry(name)!;
+    let result = entry.memo.get(key) as LocalIrql | null | undefined;
+    if (result === undefined) {
+      const ir = this.model.ir(name);
+      const cfg = ir && !ir.hasError ? this.cfgOf(name) : undefined;
+      result = ir && cfg ? localIrql(ir, cfg, (n) => (n === name ? undefined : this.summary(n))) : null;
+      entry.memo.set(key, result);
+    }
+    this.computing.delete(name);
+    this.locals.set(name, result);
+    return result ?? undefined;
+  }
+
+  entry(name: string): IrqlEstimate | undefined {
+    return this.entries.get(name);
+  }
+
+  /** The highest IRQL a call in `fn` may run at, with the reason; undefined when unknown. */
+  at(fn: string, call: { r: Span }): IrqlEstimate | undefined {
+    const entry = this.entries.get(fn);
+    const local = this.local(fn)?.atCall.get(callPosKey(call));
+    if (local?.lock && (!entry || local.level > entry.level)) {
+      return { level: local.level, reason: { k: 'lock', fn, site: { anchor: `fn:${fn}`, span: local.lock.site }, api: local.lock.api } };
+    }
+    return entry;
+  }
+
+  /** What kind of lock a cbdq Acquire callback takes. */
+  acquireKind(acquire: string | undefined): 'spin' | 'waiting' | undefined {
+    if (!acquire || !this.model.functions.has(acquire)) return undefined;
+    const names = this.callsTransitively(acquire);
+    let waiting = false;
+    for (const n of names) {
+      const api = LOCK_APIS[n];
+      if (api?.acquire && api.kind === 'spin') return 'spin';
+      if ((api?.acquire && WAITING_LOCKS.has(api.kind)) || WAITS.has(n)) waiting = true;
+    }
+    return waiting ? 'waiting' : undefined;
+  }
+
+  private roleEntry(name: string): IrqlEstimate | undefined {
+    const roles = this.roles.roles.get(name);
+    if (!roles) return undefined;
+    let best: IrqlEstimate | undefined;
+    const consider = (e: IrqlEstimate) => { if (!best || e.level > best.level) best = e; };
+    for (const r of roles) {
+      switch (r.k) {
+        case 'preop': case 'safepost': case 'ctxCleanup':
+          consider({ level: Irql.APC_LEVEL });
+          break;
+        case 'postop': {
+          // Registered in another file, or a pre-op whose returns are out of sight: no estimate.
+          const safety = this.postopSafety(name);
+          if (safety === 'safe') consider({ level: Irql.APC_LEVEL });
+          else if (safety === 'unsafe') consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'postop', fn: name } });
+          break;
+        }
+        case 'worker': case 'unload': case 'instanceSetup': case 'queryTeardown': case 'teardownStart':
+        case 'teardownComplete': case 'driverEntry': case 'thread':
+          consider({ level: Irql.PASSIVE_LEVEL });
+          break;
+        case 'dpc':
+          consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'dpc', fn: name } });
+          break;
+        case 'cbdq': {
+          if (r.cb !== 'insert' && r.cb !== 'remove' && r.cb !== 'peek') break;
+          const acquire = this.roles.cbdqs[r.queue]?.acquire;
+          const kind = this.acquireKind(acquire);
+          if (kind === 'spin') consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'cbdq', fn: name, acquire } });
+          else if (kind === 'waiting') consider({ level: Irql.APC_LEVEL });
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  private computeEntries(): void {
+    const work: string[] = [];
+    for (const f of this.model.functionList) {
+      const e = this.roleEntry(f.name);
+      if (e) { this.entries.set(f.name, e); work.push(f.name); }
+    }
+    const fixed = new Set(work);
+    let guard = 0;
+    while (work.length > 0 && guard++ < 10000) {
+      const caller = work.shift()!;
+      const f = this.model.functions.get(caller);
+      const callerEntry = this.entries.get(caller);
+      if (!f || !callerEntry) continue;
+      let starts: number[] | undefined;
+      for (const c of f.facts.calls) {
+        if (fixed.has(c.name) || c.name === caller || !this.model.functions.has(c.name)) continue;
+        starts ??= lineStarts(f.text);
+        const p = positionAt(starts, c.offset);
+        const span: Span = { sr: p.row, sc: p.row === 0 ? p.column + f.startColumn : p.column, er: p.row, ec: 0 };
+        span.ec = span.sc + c.name.length;
+        const local = this.local(caller)?.atCall.get(`${span.sr}:${span.sc}`);
+        const site: Loc = { anchor: `fn:${caller}`, span };
+        let cand: IrqlEstimate;
+        if (local?.lock && local.level > callerEntry.level) {
+          cand = { level: local.level, reason: { k: 'call', caller, site, via: { k: 'lock', fn: caller, site: { anchor: `fn:${caller}`, span: local.lock.site }, api: local.lock.api } } };
+        } else {
+          cand = { level: callerEntry.level, reason: callerEntry.reason ? { k: 'call', caller, site, via: callerEntry.reason } : undefined };
+        }
+        const cur = this.entries.get(c.name);
+        if (!cur || cand.level > cur.level) {
+          this.entries.set(c.name, cand);
+          work.push(c.name);
+        }
+      }
+    }
+  }
+}
+
+/** The role at the end of a reason chain (`postop` when a post-op is why the level may be DISPATCH). */
+export function reasonOrigin(r: IrqlReason | undefined): IrqlReason | undefined {
+  while (r && r.k === 'call') r = r.via;
+  return r;
+}

@@ -1,0 +1,188 @@
+/**
+ * What a rule's check receives: the file (model, roles, IRQL estimate) and, for function rules, one
+ * function with its IR, CFG, aliases and constant tracker, all computed lazily and cached by text.
+ */
+import { Irql } from '../kernel/irql';
+import type { CallExpr, FunctionIR, Span } from './frontend/ir';
+import { idName, pathOf, strip, visitExpr, walkEval, type Aliases } from './frontend/exprs';
+import { forEachExpr } from './frontend/walk';
+import { buildCfg, type Cfg } from './analysis/cfg';
+import type { FileModel, FunctionEntry, Loc } from './analysis/model';
+import type { Role, RoleMap } from './analysis/roles';
+import { IrqlModel, type IrqlEstimate } from './analysis/irql';
+import { CALL_PREFIX, ValueTracker } from './analysis/values';
+import { returnedConstants } from './analysis/returns';
+
+export class FileContext {
+  readonly irql: IrqlModel;
+  private readonly fnContexts = new Map<string, FunctionContext | null>();
+
+  constructor(readonly model: FileModel, readonly roles: RoleMap) {
+    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n));
+  }
+
+  rolesOf(name: string): readonly Role[] {
+    return this.roles.roles.get(name) ?? [];
+  }
+
+  private memo<T>(name: string, key: string, make: (ir: FunctionIR) => T): T | undefined {
+    const entry: FunctionEntry | undefined = this.model.entry(name);
+    if (!entry) return undefined;
+    if (entry.memo.has(key)) return entry.memo.get(key) as T | undefined;
+    const ir = this.model.ir(name);
+    const value = ir ? make(ir) : undefined;
+    entry.memo.set(key, value);
+    return value;
+  }
+
+  cfgOf(name: string): Cfg | undefined {
+    return this.memo(name, 'cfg', (ir) => buildCfg(ir));
+  }
+
+  /**
+   * The constants a function returns (`FLT_PREOP_SYNCHRONIZE`, …), following returns of the file's
+   * own helpers; `?` in the set means some path returns a value that could not be told.
+   */
+  returnsOf(name: string, seen: Set<string> = new Set()): ReadonlySet<string> | undefined {
+    const raw = this.memo(name, 'returns', (ir) => (ir.hasError ? new Set(['?']) : returnedConstants(ir, this.cfgOf(name)!)));
+    if (!raw) return undefined;
+    if (![...raw].some((v) => v.startsWith(CALL_PREFIX))) return raw;
+    seen.add(name);
+    const out = new Set<string>();
+    for (const v of raw) {
+      if (!v.startsWith(CALL_PREFIX)) { out.add(v); continue; }
+      const callee = v.slice(CALL_PREFIX.length);
+      const inner = !seen.has(callee) && this.model.functions.has(callee) ? this.returnsOf(callee, seen) : undefined;
+      if (!inner) out.add('?');
+      else for (const x of inner) out.add(x);
+    }
+    return out;
+  }
+
+  /**
+   * Whether a post-op runs at IRQL <= APC_LEVEL (flt-rules.md section 3): `safe` for post-create and
+   * for post-ops whose pre-ops ask for a callback only with FLT_PREOP_SYNCHRONIZE; `unsafe` when a
+   * pre-op returns FLT_PREOP_SUCCESS_WITH_CALLBACK or pends, or the row has no pre-op; `unknown`
+   * when the registration or a returned value is out of sight.
+   */
+  postopSafety(name: string): 'safe' | 'unsafe' | 'unknown' {
+    const role = this.rolesOf(name).find((r) => r.k === 'postop');
+    if (!role || role.k !== 'postop' || !role.majors || role.majors.length === 0) return 'unknown';
+    if (role.majors.every((m) => m === 'IRP_MJ_CREATE')) return 'safe';
+    let unknown = false;
+    for (const pre of role.preOps) {
+      if (!pre) return 'unsafe';
+      const rets = this.model.functions.has(pre) ? this.returnsOf(pre) : undefined;
+      if (!rets) { unknown = true; continue; }
+      if (rets.has('FLT_PREOP_SUCCESS_WITH_CALLBACK') || rets.has('FLT_PREOP_PENDING')) return 'unsafe';
+      if (rets.has('?')) unknown = true;
+    }
+    return unknown ? 'unknown' : 'safe';
+  }
+
+  postopIsSafe(name: string): boolean {
+    return this.postopSafety(name) === 'safe';
+  }
+
+  functionContext(name: string): FunctionContext | undefined {
+    if (this.fnContexts.has(name)) return this.fnContexts.get(name) ?? undefined;
+    const ir = this.model.ir(name);
+    const ctx = ir ? new FunctionContext(this, ir) : null;
+    this.fnContexts.set(name, ctx);
+    return ctx ?? undefined;
+  }
+}
+
+export class FunctionContext {
+  readonly name: string;
+  readonly roles: readonly Role[];
+  private cachedAliases?: Aliases;
+  private cachedValues?: ValueTracker;
+
+  constructor(readonly file: FileContext, readonly fn: FunctionIR) {
+    this.name = fn.name;
+    this.roles = file.rolesOf(fn.name);
+  }
+
+  get cfg(): Cfg {
+    return this.file.cfgOf(this.name)!;
+  }
+
+  get aliases(): Aliases {
+    this.cachedAliases ??= findAliases(this.fn);
+    return this.cachedAliases;
+  }
+
+  get values(): ValueTracker {
+    this.cachedValues ??= new ValueTracker(this.fn);
+    return this.cachedValues;
+  }
+
+  role<K extends Role['k']>(k: K): Extract<Role, { k: K }> | undefined {
+    return this.roles.find((r) => r.k === k) as Extract<Role, { k: K }> | undefined;
+  }
+
+  loc(span: Span): Loc {
+    return { anchor: `fn:${this.name}`, span };
+  }
+
+  path(e: Parameters<typeof pathOf>[0]): string | undefined {
+    return pathOf(e, this.aliases);
+  }
+
+  irqlAt(call: CallExpr): IrqlEstimate | undefined {
+    return this.file.irql.at(this.name, call);
+  }
+
+  /** The name of the parameter at `i`, if the function has one. */
+  param(i: number): string | undefined {
+    return this.fn.params[i]?.name;
+  }
+
+  /** The first FLT_CALLBACK_DATA parameter (`Data`, `Cbd`, `CallbackData`). */
+  get dataParam(): string | undefined {
+    return this.fn.params.find((p) => /\bP?FLT_CALLBACK_DATA\b/.test(p.type) || /^PFLT_CALLBACK_DATA\b/.test(p.type))?.name;
+  }
+
+  /** Path-sensitive rules skip functions tree-sitter could not fully read. */
+  get readable(): boolean {
+    return !this.fn.hasError;
+  }
+}
+
+/**
+ * Locals assigned exactly once from a plain access path (`iopb = Data->Iopb`) and never through a
+ * pointer to them: uses of the local read as the path itself.
+ */
+export function findAliases(fn: FunctionIR): Aliases {
+  const count = new Map<string, number>();
+  const source = new Map<string, string>();
+  const bump = (name: string) => count.set(name, (count.get(name) ?? 0) + 1);
+  const note = (name: string, rhs: Parameters<typeof pathOf>[0]) => {
+    bump(name);
+    const s = strip(rhs);
+    if (s.k === 'id' || s.k === 'field') {
+      const p = pathOf(s);
+      if (p && /->|\./.test(p)) source.set(name, p);
+    }
+  };
+  const taken = new Set<string>();
+  for (const v of fn.locals.values()) if (v.init) note(v.name, v.init);
+  forEachExpr(fn.body, (e) => walkEval(e, {
+    assign: (a) => { const n = idName(a.left); if (n) { if (a.op === '=') note(n, a.right); else bump(n); } },
+    addressTaken: (operand) => { const n = idName(operand); if (n) taken.add(n); },
+  }));
+  forEachExpr(fn.body, (e) => visitExpr(e, (x) => {
+    if ((x.k === 'unary' || x.k === 'postfix') && (x.op === '++' || x.op === '--')) { const n = idName(x.arg); if (n) bump(n); }
+  }));
+  const out = new Map<string, string>();
+  for (const [name, path] of source) {
+    if (count.get(name) !== 1 || taken.has(name) || !fn.locals.has(name)) continue;
+    const root = /^[A-Za-z_][A-Za-z0-9_]*/.exec(path)?.[0];
+    // Expand through an earlier alias (`params = &iopb->Parameters`) once.
+    out.set(name, root && out.has(root) ? out.get(root)! + path.slice(root.length) : path);
+  }
+  return out;
+}
+
+export const DISPATCH = Irql.DISPATCH_LEVEL;

@@ -1,0 +1,351 @@
+/**
+ * tree-sitter-c nodes → the plain IR of ir.ts, for one function definition at a time. Anything the
+ * grammar could not parse (ERROR or MISSING nodes) marks the function `hasError`, and constructs the
+ * IR does not model become `other` expressions that keep their sub-expressions, so calls inside them
+ * are still seen.
+ */
+import type { SyntaxNode } from '../../c/treeSitter';
+import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
+
+class Lowerer {
+  hasError = false;
+  readonly locals = new Map<string, VarDecl>();
+  readonly staticLocals = new Set<string>();
+
+  constructor(private readonly baseRow: number) {}
+
+  span(n: SyntaxNode): Span {
+    const s = n.startPosition;
+    const e = n.endPosition;
+    return { sr: s.row - this.baseRow, sc: s.column, er: e.row - this.baseRow, ec: e.column };
+  }
+
+  stmt(n: SyntaxNode): Stmt {
+    const r = this.span(n);
+    switch (n.type) {
+      case 'compound_statement':
+        return { k: 'block', body: this.stmtList(n), r };
+      case 'expression_statement': {
+        const e = n.namedChild(0);
+        if (n.hasError) this.hasError = true;
+        return e ? { k: 'expr', e: this.expr(e), r } : { k: 'empty', r };
+      }
+      case 'declaration':
+        return this.decl(n);
+      case 'if_statement': {
+        const cond = this.expr(n.childForFieldName('condition')!);
+        const then = this.stmtOrEmpty(n.childForFieldName('consequence'), r);
+        const alt = n.childForFieldName('alternative');
+        const elseStmt = alt ? this.stmtOrEmpty(alt.type === 'else_clause' ? alt.namedChild(0) : alt, r) : undefined;
+        return { k: 'if', cond, then, else: elseStmt, r };
+      }
+      case 'while_statement':
+        return { k: 'while', cond: this.expr(n.childForFieldName('condition')!), body: this.stmtOrEmpty(n.childForFieldName('body'), r), r };
+      case 'do_statement':
+        return { k: 'do', body: this.stmtOrEmpty(n.childForFieldName('body'), r), cond: this.expr(n.childForFieldName('condition')!), r };
+      case 'for_statement': {
+        const init = n.childForFieldName('initializer');
+        const cond = n.childForFieldName('condition');
+        const update = n.childForFieldName('update');
+        return {
+          k: 'for',
+          init: init ? (init.type === 'declaration' ? this.decl(init) : { k: 'expr', e: this.expr(init), r: this.span(init) }) : undefined,
+          cond: cond ? this.expr(cond) : undefined,
+          update: update ? this.expr(update) : undefined,
+          body: this.stmtOrEmpty(n.childForFieldName('body'), r),
+          r,
+        };
+      }
+      case 'switch_statement':
+        return { k: 'switch', disc: this.expr(n.childForFieldName('condition')!), body: this.stmtOrEmpty(n.childForFieldName('body'), r), r };
+      case 'case_statement': {
+        const value = n.childForFieldName('value');
+        const body: Stmt[] = [];
+        for (const c of n.namedChildren) {
+          if (!c || (value && c.id === value.id)) continue;
+          if (isComment(c)) continue;
+          body.push(this.stmt(c));
+        }
+        return { k: 'case', value: value ? this.expr(value) : undefined, body, r };
+      }
+      case 'return_statement': {
+        const e = n.namedChild(0);
+        return e && !isComment(e) ? { k: 'return', e: this.expr(e), r } : { k: 'return', r };
+      }
+      case 'break_statement':
+        return { k: 'break', r };
+      case 'continue_statement':
+        return { k: 'continue', r };
+      case 'goto_statement':
+        return { k: 'goto', label: n.childForFieldName('label')?.text ?? '', r };
+      case 'labeled_statement': {
+        const label = n.childForFieldName('label')?.text ?? '';
+        const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && !isComment(c));
+        return { k: 'label', name: label, body: inner[0] ? this.stmt(inner[0]) : undefined, r };
+      }
+      case 'seh_try_statement': {
+        const body = this.stmtOrEmpty(n.childForFieldName('body'), r);
+        let fin: Stmt | undefined;
+        let exc: { filter: Expr; body: Stmt } | undefined;
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'seh_finally_clause') fin = this.stmtOrEmpty(c.childForFieldName('body'), r);
+          if (c.type === 'seh_except_clause') {
+            const f = c.childForFieldName('filter');
+            exc = { filter: f ? this.expr(f) : { k: 'other', text: '', subs: [], r }, body: this.stmtOrEmpty(c.childForFieldName('body'), r) };
+          }
+        }
+        return { k: 'try', body, finally: fin, except: exc, r };
+      }
+      case 'seh_leave_statement':
+        return { k: 'leave', r };
+      case 'attributed_statement': {
+        const inner = n.namedChildren.filter((c) => c && c.type !== 'attribute_declaration');
+        return inner[0] ? this.stmt(inner[0]) : { k: 'empty', r };
+      }
+      case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
+        // Conditionals are resolved before parsing; a leftover one is read as its statements in order.
+        return { k: 'block', body: this.stmtList(n), r };
+      case 'comment': case 'preproc_call': case 'preproc_def': case 'preproc_function_def': case 'preproc_include':
+      case 'type_definition': case 'function_definition': case ';':
+        return { k: 'empty', r };
+      default:
+        if (n.type === 'ERROR' || n.isMissing || n.hasError) this.hasError = true;
+        // An expression the grammar put in statement position (macro statements without `;`).
+        if (n.isNamed && !n.type.endsWith('_statement') && n.type !== 'ERROR') return { k: 'expr', e: this.expr(n), r };
+        if (n.type !== 'ERROR') this.hasError = true;
+        return { k: 'empty', r };
+    }
+  }
+
+  private stmtOrEmpty(n: SyntaxNode | null, r: Span): Stmt {
+    return n ? this.stmt(n) : { k: 'empty', r };
+  }
+
+  private stmtList(n: SyntaxNode): Stmt[] {
+    const out: Stmt[] = [];
+    for (const c of n.namedChildren) {
+      if (!c || isComment(c)) continue;
+      if (c.type === 'ERROR' || c.isMissing) this.hasError = true;
+      out.push(this.stmt(c));
+    }
+    if (n.hasError) this.hasError = true;
+    return out;
+  }
+
+  decl(n: SyntaxNode): Stmt {
+    const r = this.span(n);
+    const typeNode = n.childForFieldName('type');
+    const baseType = typeNode ? typeNode.text : '';
+    let isStatic = false;
+    for (const c of n.namedChildren) if (c?.type === 'storage_class_specifier' && c.text === 'static') isStatic = true;
+    const vars: VarDecl[] = [];
+    for (const d of n.childrenForFieldName('declarator')) {
+      if (!d) continue;
+      let init: Expr | undefined;
+      let target = d;
+      if (d.type === 'init_declarator') {
+        const v = d.childForFieldName('value');
+        if (v) init = v.type === 'initializer_list' ? this.initList(v) : this.expr(v);
+        target = d.childForFieldName('declarator') ?? d;
+      }
+      const shape = declaratorShape(target);
+      if (!shape.name || shape.isFunction) continue;
+      const decl: VarDecl = { name: shape.name, type: baseType + '*'.repeat(shape.stars), pointer: shape.stars > 0, array: shape.array, init, r: this.span(d) };
+      vars.push(decl);
+      this.locals.set(shape.name, decl);
+      if (isStatic) this.staticLocals.add(shape.name);
+    }
+    if (n.hasError) this.hasError = true;
+    return { k: 'decl', vars, isStatic, r };
+  }
+
+  private initList(n: SyntaxNode): Expr {
+    const items: Expr[] = [];
+    const designators: (string | undefined)[] = [];
+    for (const c of n.namedChildren) {
+      if (!c || isComment(c)) continue;
+      if (c.type === 'initializer_pair') {
+        const v = c.childForFieldName('value');
+        const d = c.childForFieldName('designator');
+        if (!v) continue;
+        items.push(v.type === 'initializer_list' ? this.initList(v) : this.expr(v));
+        designators.push(d ? d.text.replace(/^\./, '').trim() : undefined);
+      } else {
+        items.push(c.type === 'initializer_list' ? this.initList(c) : this.expr(c));
+        designators.push(undefined);
+      }
+    }
+    return { k: 'init', items, designators, r: this.span(n) };
+  }
+
+  expr(n: SyntaxNode): Expr {
+    const r = this.span(n);
+    switch (n.type) {
+      case 'identifier':
+        return { k: 'id', name: n.text, r };
+      case 'null':
+        return { k: 'id', name: 'NULL', r };
+      case 'true': case 'false':
+        return { k: 'id', name: n.text, r };
+      case 'number_literal':
+        return { k: 'num', text: n.text, value: parseCNumber(n.text), r };
+      case 'string_literal': case 'concatenated_string': case 'char_literal':
+        return { k: 'str', r };
+      case 'parenthesized_expression': {
+        const inner = firstNonComment(n);
+        return inner ? this.expr(inner) : { k: 'other', text: n.text, subs: [], r };
+      }
+      case 'call_expression': {
+        const fnNode = n.childForFieldName('function')!;
+        const fn = this.expr(fnNode);
+        const argList = n.childForFieldName('arguments');
+        const args: Expr[] = [];
+        if (argList) {
+          for (const a of argList.namedChildren) if (a && !isComment(a)) args.push(this.expr(a));
+          if (argList.hasError) this.hasError = true;
+        }
+        return { k: 'call', callee: fn.k === 'id' ? fn.name : undefined, fn, args, r };
+      }
+      case 'field_expression': {
+        const obj = this.expr(n.childForFieldName('argument')!);
+        const op = n.childForFieldName('operator')?.text ?? '.';
+        return { k: 'field', obj, field: n.childForFieldName('field')?.text ?? '', arrow: op === '->', r };
+      }
+      case 'subscript_expression':
+        return { k: 'index', obj: this.expr(n.childForFieldName('argument')!), index: this.expr(n.childForFieldName('index') ?? n.namedChild(1)!), r };
+      case 'pointer_expression': case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text ?? n.child(0)?.text ?? '';
+        return { k: 'unary', op, arg: this.expr(n.childForFieldName('argument')!), r };
+      }
+      case 'update_expression': {
+        const arg = n.childForFieldName('argument')!;
+        const op = n.childForFieldName('operator')?.text ?? '++';
+        const prefix = n.child(0)?.type === '++' || n.child(0)?.type === '--';
+        return prefix ? { k: 'unary', op, arg: this.expr(arg), r } : { k: 'postfix', op, arg: this.expr(arg), r };
+      }
+      case 'binary_expression':
+        return { k: 'binary', op: n.childForFieldName('operator')?.text ?? '', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
+      case 'assignment_expression':
+        return { k: 'assign', op: n.childForFieldName('operator')?.text ?? '=', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
+      case 'conditional_expression': {
+        const c = n.childForFieldName('condition')!;
+        const t = n.childForFieldName('consequence');
+        const f = n.childForFieldName('alternative')!;
+        return { k: 'cond', test: this.expr(c), then: t ? this.expr(t) : this.expr(c), else: this.expr(f), r };
+      }
+      case 'cast_expression':
+        return { k: 'cast', type: n.childForFieldName('type')?.text ?? '', arg: this.expr(n.childForFieldName('value')!), r };
+      case 'comma_expression':
+        return { k: 'comma', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
+      case 'initializer_list':
+        return this.initList(n);
+      case 'ERROR':
+        this.hasError = true;
+        return { k: 'other', text: '', subs: this.subExprs(n), r };
+      default:
+        if (n.isMissing) this.hasError = true;
+        return { k: 'other', text: n.type === 'sizeof_expression' ? n.text : n.type, subs: this.subExprs(n), r };
+    }
+  }
+
+  private subExprs(n: SyntaxNode): Expr[] {
+    const out: Expr[] = [];
+    for (const c of n.namedChildren) {
+      if (!c || isComment(c)) continue;
+      if (c.type === 'type_descriptor' || c.type === 'primitive_type' || c.type === 'type_identifier') continue;
+      out.push(this.expr(c));
+    }
+    return out;
+  }
+}
+
+function isComment(n: SyntaxNode): boolean {
+  return n.type === 'comment';
+}
+
+function firstNonComment(n: SyntaxNode): SyntaxNode | null {
+  for (const c of n.namedChildren) if (c && !isComment(c)) return c;
+  return null;
+}
+
+interface DeclaratorShape {
+  name?: string;
+  stars: number;
+  array: boolean;
+  isFunction: boolean;
+}
+
+/** Unwraps pointer/array/parenthesized declarators down to the identifier. */
+export function declaratorShape(d: SyntaxNode | null): DeclaratorShape {
+  const shape: DeclaratorShape = { stars: 0, array: false, isFunction: false };
+  let cur = d;
+  for (let guard = 0; cur && guard < 16; guard++) {
+    switch (cur.type) {
+      case 'identifier': case 'field_identifier': case 'type_identifier':
+        shape.name = cur.text;
+        return shape;
+      case 'pointer_declarator': shape.stars++; break;
+      case 'array_declarator': shape.array = true; break;
+      case 'function_declarator': shape.isFunction = true; break;
+      case 'parenthesized_declarator': case 'attributed_declarator': case 'init_declarator': break;
+      default: return shape;
+    }
+    cur = cur.childForFieldName('declarator') ?? cur.namedChildren.find((c) => c && c.type !== 'comment' && c.type !== 'ms_pointer_modifier' && c.type !== 'type_qualifier') ?? null;
+  }
+  return shape;
+}
+
+export function parseCNumber(text: string): number | undefined {
+  const t = text.replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t.slice(2), 16);
+  if (/^0[0-7]*$/.test(t)) return parseInt(t, 8);
+  if (/^[0-9]+$/.test(t)) return parseInt(t, 10);
+  return undefined;
+}
+
+/** Lowers one `function_definition` node. */
+export function lowerFunction(def: SyntaxNode): FunctionIR | undefined {
+  const baseRow = def.startPosition.row;
+  const lw = new Lowerer(baseRow);
+  let decl = def.childForFieldName('declarator');
+  let stars = 0;
+  while (decl && decl.type !== 'function_declarator') {
+    if (decl.type === 'pointer_declarator') stars++;
+    decl = decl.childForFieldName('declarator');
+  }
+  if (!decl) return undefined;
+  const nameNode = decl.childForFieldName('declarator');
+  if (!nameNode || nameNode.type !== 'identifier') return undefined;
+  const params: Param[] = [];
+  const plist = decl.childForFieldName('parameters');
+  if (plist) {
+    for (const p of plist.namedChildren) {
+      if (!p || p.type !== 'parameter_declaration') continue;
+      const shape = declaratorShape(p.childForFieldName('declarator'));
+      const type = (p.childForFieldName('type')?.text ?? '') + '*'.repeat(shape.stars);
+      if (shape.name) params.push({ name: shape.name, type, pointer: shape.stars > 0 });
+    }
+  }
+  const bodyNode = def.childForFieldName('body');
+  if (!bodyNode) return undefined;
+  const body = lw.stmt(bodyNode);
+  if (def.hasError) lw.hasError = true;
+  return {
+    name: nameNode.text,
+    baseRow,
+    nameSpan: lw.span(nameNode),
+    span: lw.span(def),
+    returnType: (def.childForFieldName('type')?.text ?? '') + '*'.repeat(stars),
+    params,
+    body,
+    hasError: lw.hasError,
+    locals: lw.locals,
+    staticLocals: lw.staticLocals,
+  };
+}
+
+/** Lowers a top-level initializer (registration tables) with rows relative to `baseRow`. */
+export function lowerInitializer(n: SyntaxNode, baseRow: number): Expr {
+  return new Lowerer(baseRow).expr(n);
+}

@@ -1,0 +1,19 @@
+/**
+ * The linter's public surface: lint a text once (`lintText`), or keep a `LintDocument` per open
+ * file and call `update(text)` on every change (incremental reparse, per-function caching). Rule
+ * metadata (`LINT_RULES`) feeds the CLI's SARIF output and the language server's code descriptions.
+ */
+import { ALL_RULES } from './rules';
+import { ruleMeta } from './rule';
+import type { RuleMeta } from './types';
+
+export { initLinter, lintText, LintDocument, validateOptions } from './linter';
+export { findSuppressions } from './suppress';
+export type { Finding, LintOptions, LintResult, Position, QuickFix, Range, RelatedLocation, RuleMeta, Severity, SeveritySetting, TextEdit } from './types';
+
+/** Every rule's metadata, in documentation order. */
+export const LINT_RULES: readonly RuleMeta[] = ALL_RULES.map(ruleMeta);
+
+export function lintRule(id: string): RuleMeta | undefined {
+  return LINT_RULES.find((r) => r.id === id);
+}

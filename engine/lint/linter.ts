@@ -1,0 +1,253 @@
+/**
+ * Runs the rules over C text. `LintDocument` keeps one document's syntax tree and caches between
+ * runs so that re-linting after an edit reparses incrementally (tree-sitter `tree.edit`) and
+ * re-checks only the functions whose text, role or callees changed. `lintText` is the one-shot form.
+ */
+import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
+import { prepareForLint } from './frontend/prepare';
+import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
+import { findRoles, type Role } from './analysis/roles';
+import { FileContext } from './context';
+import { ALL_RULES } from './rules';
+import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
+import { findSuppressions, isSuppressed } from './suppress';
+import type { Finding, LintOptions, LintResult, Range, Severity, SeveritySetting } from './types';
+
+/** Loads the C grammar; call once before linting (later calls return at once). */
+export async function initLinter(): Promise<void> {
+  await loadCLanguage();
+}
+
+let sharedParser: ReturnType<typeof createCParser> | undefined;
+function parser() {
+  sharedParser ??= createCParser();
+  return sharedParser;
+}
+
+interface CachedFindings {
+  rule: string;
+  raw: RawFinding[];
+}
+
+const FUNCTION_RULES = ALL_RULES.filter((r): r is FunctionRule => r.scope === 'function');
+const FILE_RULES = ALL_RULES.filter((r) => r.scope === 'file');
+const RULE_BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+export function severityOf(rule: Rule, options: LintOptions): SeveritySetting {
+  return options.severities?.[rule.id] ?? rule.severity;
+}
+
+/** Unknown rule ids and bad values in options, as messages for the user. */
+export function validateOptions(options: LintOptions): string[] {
+  const problems: string[] = [];
+  for (const [id, value] of Object.entries(options.severities ?? {})) {
+    if (!RULE_BY_ID.has(id)) problems.push(`unknown rule id '${id}'`);
+    if (value !== 'off' && value !== 'warning' && value !== 'error') problems.push(`severity of '${id}' must be off, warning or error (got '${String(value)}')`);
+  }
+  return problems;
+}
+
+/** One document: its text, tree and caches, re-linted as it changes. */
+export class LintDocument {
+  private tree: Tree | undefined;
+  private prepared = '';
+  private readonly functions = new FunctionCache();
+  private findingsCache = new Map<string, CachedFindings[]>();
+
+  constructor(private options: LintOptions = {}) {}
+
+  setOptions(options: LintOptions): void {
+    this.options = options;
+  }
+
+  /** Lints `text`, reusing whatever the previous run of this document can give. */
+  update(text: string): LintResult {
+    const prepared = prepareForLint(text);
+    this.reparse(prepared);
+    return this.run(text);
+  }
+
+  /** Frees the syntax tree (it lives in wasm memory). */
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+  }
+
+  private reparse(prepared: string): void {
+    const old = this.tree;
+    if (old) {
+      const edit = diffEdit(this.prepared, prepared);
+      if (!edit) return;
+      old.edit(edit);
+      this.tree = parser().parse(prepared, old) ?? undefined;
+      old.delete();
+    } else {
+      this.tree = parser().parse(prepared) ?? undefined;
+    }
+    if (!this.tree) throw new Error('fltsim: tree-sitter returned no tree');
+    this.prepared = prepared;
+  }
+
+  private run(original: string): LintResult {
+    const model = new FileModel(this.prepared, this.tree!, this.functions);
+    const roles = findRoles(model);
+    const file = new FileContext(model, roles);
+    const fileKey = fileFingerprint(model, roles.roles, roles.cbdqs);
+    const enabled = FUNCTION_RULES.filter((r) => severityOf(r, this.options) !== 'off');
+    const raw: { rule: string; f: RawFinding }[] = [];
+    const nextCache = new Map<string, CachedFindings[]>();
+    let analyzed = 0;
+    let unparsed = 0;
+
+    for (const f of model.functionList) {
+      const fnRoles = roles.roles.get(f.name) ?? [];
+      const cand: Candidate = { name: f.name, facts: f.facts, roles: fnRoles };
+      const wanting = enabled.filter((r) => r.wants(cand));
+      if (wanting.length === 0) continue;
+      analyzed++;
+      const key = `${this.functions.get(f.text).hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}`;
+      let results = this.findingsCache.get(key) ?? nextCache.get(key);
+      if (!results) {
+        results = [];
+        const ctx = file.functionContext(f.name);
+        if (ctx) {
+          if (!ctx.readable) unparsed++;
+          for (const r of wanting) results.push({ rule: r.id, raw: safeCheck(r, () => r.check(ctx)) });
+        }
+      } else if (model.ir(f.name)?.hasError) {
+        unparsed++;
+      }
+      nextCache.set(key, results);
+      for (const c of results) for (const x of c.raw) raw.push({ rule: c.rule, f: x });
+    }
+    for (const r of FILE_RULES) {
+      if (severityOf(r, this.options) === 'off') continue;
+      for (const x of safeCheck(r, () => r.check(file))) raw.push({ rule: r.id, f: x });
+    }
+    this.findingsCache = nextCache;
+    this.functions.sweep();
+
+    const suppressions = findSuppressions(original);
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const { rule, f } of raw) {
+      const def = RULE_BY_ID.get(rule)!;
+      const severity = severityOf(def, this.options) as Severity;
+      const range = resolve(model, f.at);
+      if (!range) continue;
+      if (isSuppressed(suppressions, range.start.line, rule)) continue;
+      const dedupe = `${rule}|${range.start.line}:${range.start.column}|${f.message}`;
+      if (seen.has(dedupe)) continue;
+      seen.add(dedupe);
+      findings.push({
+        ruleId: rule,
+        severity,
+        range,
+        message: f.message,
+        related: (f.related ?? []).flatMap((x) => {
+          const r = resolve(model, x.at);
+          return r ? [{ range: r, message: x.message }] : [];
+        }),
+        fixes: (f.fixes ?? []).flatMap((fix) => {
+          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at), newText: e.newText }));
+          return edits.every((e) => e.range) ? [{ title: fix.title, edits: edits as { range: Range; newText: string }[] }] : [];
+        }),
+      });
+    }
+    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
+    return { findings, stats: { functions: model.functionList.length, analyzed, unparsed } };
+  }
+}
+
+/** A rule that throws must not take the others down: its findings for this function are dropped. */
+function safeCheck(rule: Rule, run: () => RawFinding[]): RawFinding[] {
+  try {
+    return run();
+  } catch (err) {
+    if (typeof process !== 'undefined' && process.env?.FLTSIM_DEBUG) {
+      process.stderr.write(`fltsim lint: rule ${rule.id} failed: ${(err as Error).stack ?? String(err)}\n`);
+    }
+    return [];
+  }
+}
+
+function resolve(model: FileModel, at: Loc): Range | undefined {
+  const base = model.anchorRow(at.anchor);
+  if (base === undefined) return undefined;
+  return { start: { line: at.span.sr + base, column: at.span.sc }, end: { line: at.span.er + base, column: at.span.ec } };
+}
+
+/** What every function's findings may depend on outside the function: registrations and roles. */
+function fileFingerprint(model: FileModel, roles: Map<string, Role[]>, cbdqs: unknown[]): string {
+  const parts: string[] = [];
+  for (const d of model.declarations.values()) parts.push(d.text);
+  const roleList = [...roles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => `${name}:${rs.map((r) => r.k + ('majors' in r ? `(${r.majors?.join(',') ?? '?'})` : '') + ('cb' in r ? `(${r.cb})` : '') + ('kind' in r ? `(${r.kind})` : '')).join(',')}`);
+  parts.push(roleList.join(';'));
+  parts.push(JSON.stringify((cbdqs as { site?: unknown }[]).map((c) => ({ ...c, site: undefined }))));
+  parts.push([...model.paged.keys()].sort().join(','));
+  return hashText(parts.join('\n'));
+}
+
+/** What one function's findings depend on besides its text: its roles, entry IRQL and callees. */
+function functionSignature(file: FileContext, name: string, roles: readonly Role[], fileKey: string): string {
+  const model = file.model;
+  const callees: string[] = [];
+  const seen = new Set<string>([name]);
+  const stack = [name];
+  while (stack.length > 0) {
+    const f = model.functions.get(stack.pop()!);
+    if (!f) continue;
+    for (const c of f.facts.calls) {
+      if (seen.has(c.name) || !model.functions.has(c.name)) continue;
+      seen.add(c.name);
+      stack.push(c.name);
+      callees.push(`${c.name}=${model.entry(c.name)!.hash}`);
+    }
+  }
+  const linked: string[] = [];
+  for (const r of roles) {
+    if (r.k === 'postop') for (const p of r.preOps) if (p && model.functions.has(p)) linked.push(`${p}=${model.entry(p)!.hash}`);
+    if (r.k === 'cbdq') {
+      const q = file.roles.cbdqs[r.queue];
+      for (const n of [q?.acquire, q?.release, q?.insert, q?.remove]) if (n && model.functions.has(n)) linked.push(`${n}=${model.entry(n)!.hash}`);
+    }
+  }
+  callees.sort();
+  return hashText(JSON.stringify({ roles, entry: file.irql.entry(name), callees, linked, fileKey }));
+}
+
+/** The single edit that turns `a` into `b` (common prefix and suffix), or undefined when equal. */
+function diffEdit(a: string, b: string) {
+  if (a === b) return undefined;
+  let start = 0;
+  const min = Math.min(a.length, b.length);
+  while (start < min && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) { endA--; endB--; }
+  return {
+    startIndex: start,
+    oldEndIndex: endA,
+    newEndIndex: endB,
+    startPosition: pointAt(a, start),
+    oldEndPosition: pointAt(a, endA),
+    newEndPosition: pointAt(b, endB),
+  };
+}
+
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+  return { row, column: offset - lineStart };
+}
+
+/** Lints one text from scratch. `initLinter()` must have resolved. */
+export function lintText(text: string, options: LintOptions = {}): LintResult {
+  const doc = new LintDocument(options);
+  try {
+    return doc.update(text);
+  } finally {
+    doc.dispose();
+  }
+}

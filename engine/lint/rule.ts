@@ -1,0 +1,78 @@
+/**
+ * What a rule is: its metadata, and a check over one function (most rules) or over the whole file
+ * (registration structures, teardown). Checks report raw findings with anchored locations; the
+ * linter adds the rule id and severity, resolves positions, applies suppressions and overrides.
+ */
+import type { Loc } from './analysis/model';
+import type { TextFacts } from './analysis/textScan';
+import type { Role } from './analysis/roles';
+import type { FileContext, FunctionContext } from './context';
+import type { RuleMeta, Severity } from './types';
+
+export interface RawRelated {
+  at: Loc;
+  message: string;
+}
+
+export interface RawEdit {
+  at: Loc;
+  newText: string;
+}
+
+export interface RawFinding {
+  at: Loc;
+  message: string;
+  related?: RawRelated[];
+  fixes?: { title: string; edits: RawEdit[] }[];
+}
+
+/** The cheap view of a function a rule sees before deciding to look closer. */
+export interface Candidate {
+  name: string;
+  facts: TextFacts;
+  roles: readonly Role[];
+}
+
+interface RuleBase {
+  id: string;
+  severity: Severity;
+  title: string;
+  why: string;
+  sources: string[];
+}
+
+export interface FunctionRule extends RuleBase {
+  scope: 'function';
+  /** Whether the function is worth a closer look; must be cheap (text facts and roles only). */
+  wants(c: Candidate): boolean;
+  check(ctx: FunctionContext): RawFinding[];
+}
+
+export interface FileRule extends RuleBase {
+  scope: 'file';
+  check(ctx: FileContext): RawFinding[];
+}
+
+export type Rule = FunctionRule | FileRule;
+
+export function ruleMeta(r: Rule): RuleMeta {
+  return { id: r.id, severity: r.severity, title: r.title, why: r.why, docUrl: `docs/rules/${r.id}.md`, sources: r.sources };
+}
+
+/** Microsoft documentation URLs from the short keys of flt-rules.md. */
+export const DOCS = {
+  ddi: (page: string) => `https://learn.microsoft.com/windows-hardware/drivers/ddi/fltkernel/${page}`,
+  ifs: (page: string) => `https://learn.microsoft.com/windows-hardware/drivers/ifs/${page}`,
+  devtest: (page: string) => `https://learn.microsoft.com/windows-hardware/drivers/devtest/${page}`,
+  debugger: (page: string) => `https://learn.microsoft.com/windows-hardware/drivers/debugger/${page}`,
+};
+
+/** True when the function calls any of the names. */
+export function callsAny(c: Candidate, names: Iterable<string>): boolean {
+  const set = names instanceof Set ? names : new Set(names);
+  return c.facts.calls.some((x) => set.has(x.name));
+}
+
+export function hasRole(c: Candidate, ...kinds: Role['k'][]): boolean {
+  return c.roles.some((r) => kinds.includes(r.k));
+}

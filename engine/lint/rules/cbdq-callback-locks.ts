@@ -1,0 +1,35 @@
+import { LOCK_APIS, WAITS, lockKindLabel } from '../analysis/locks';
+import { allCalls } from '../frontend/walk';
+import { DOCS, type FunctionRule, type RawFinding } from '../rule';
+
+const rule: FunctionRule = {
+  id: 'cbdq-callback-locks',
+  severity: 'error',
+  scope: 'function',
+  title: 'Cancel-safe queue callback takes a lock',
+  why: 'The Filter Manager calls the queue\'s Insert, Remove and PeekNext callbacks with the queue lock already held (it calls the Acquire callback first). Taking a lock inside them deadlocks on the queue lock or inverts lock order with it; the documentation says not to lock inside these callbacks.',
+  sources: [DOCS.ddi('nf-fltkernel-fltcbdqinitialize')],
+  wants: (c) => c.roles.some((r) => r.k === 'cbdq' && (r.cb === 'insert' || r.cb === 'remove' || r.cb === 'peek')),
+  check(ctx) {
+    const out: RawFinding[] = [];
+    const role = ctx.roles.find((r) => r.k === 'cbdq' && (r.cb === 'insert' || r.cb === 'remove' || r.cb === 'peek'));
+    if (!role || role.k !== 'cbdq') return out;
+    const label = role.cb === 'peek' ? 'PeekNextIo' : role.cb === 'insert' ? 'InsertIo' : 'RemoveIo';
+    const irql = ctx.file.irql;
+    for (const c of allCalls(ctx.fn.body)) {
+      const name = c.callee;
+      if (!name) continue;
+      const api = LOCK_APIS[name];
+      if ((api && api.acquire) || WAITS.has(name)) {
+        out.push({ at: ctx.loc(c.r), message: `${ctx.name} is this queue's ${label} callback and already runs under the queue lock; do not take a ${api ? lockKindLabel(api.kind) : 'lock'} here.` });
+        continue;
+      }
+      if (ctx.file.model.functions.has(name) && name !== ctx.name) {
+        const inner = [...irql.callsTransitively(name)].find((n) => (LOCK_APIS[n]?.acquire) || WAITS.has(n));
+        if (inner) out.push({ at: ctx.loc(c.r), message: `${name} takes a lock (${inner}) and ${ctx.name} already runs under the queue lock; do not lock inside the ${label} callback.` });
+      }
+    }
+    return out;
+  },
+};
+export default rule;

@@ -1,0 +1,47 @@
+/** Every rule, in the order the documentation lists them. */
+import type { Rule } from '../rule';
+import wiBadQueueType from './wi-bad-queue-type';
+import wiQueueStatusIgnored from './wi-queue-status-ignored';
+import wiAllocNullUnchecked from './wi-alloc-null-unchecked';
+import wiLeakOnQueueFailure from './wi-leak-on-queue-failure';
+import wiNotFreedByWorker from './wi-not-freed-by-worker';
+import wiFreeMismatch from './wi-free-mismatch';
+import genericWiWrongAllocator from './generic-wi-wrong-allocator';
+import deferredWiWrongAllocator from './deferred-wi-wrong-allocator';
+import deferredWiNonIrp from './deferred-wi-non-irp';
+import cppBadStatus from './cpp-bad-status';
+import cppCtxNotNull from './cpp-ctx-not-null';
+import cppIrql from './cpp-irql';
+import preopPendingNonIrp from './preop-pending-non-irp';
+import preopCtxNonnull from './preop-ctx-nonnull';
+import preopPendingNoOwner from './preop-pending-no-owner';
+import preopCallbackWithoutPostop from './preop-callback-without-postop';
+import postopMprWithoutPost from './postop-mpr-without-post';
+import postopMprNonIrp from './postop-mpr-non-irp';
+import postopIrqlUnsafeCall from './postop-irql-unsafe-call';
+import postopPageable from './postop-pageable';
+import cbdqNonIrp from './cbdq-non-irp';
+import cbdqInsertUnchecked from './cbdq-insert-unchecked';
+import cbdqLockIrql from './cbdq-lock-irql';
+import cbdqCallbackLocks from './cbdq-callback-locks';
+import cbdqCancelCb from './cbdq-cancel-cb';
+import cbdqRemoveNull from './cbdq-remove-null';
+import cbdqIoCtxLifetime from './cbdq-io-ctx-lifetime';
+import cbdqNoDrain from './cbdq-no-drain';
+import regStruct from './reg-struct';
+import regStartErrors from './reg-start-errors';
+import unloadNoUnregister from './unload-no-unregister';
+import deletingObject from './deleting-object';
+import ctxRefLeak from './ctx-ref-leak';
+import nameInfo from './name-info';
+import syncAsyncRw from './sync-async-rw';
+import dirtyMissing from './dirty-missing';
+
+export const ALL_RULES: readonly Rule[] = [
+  wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
+  genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, cppBadStatus, cppCtxNotNull, cppIrql,
+  preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopCallbackWithoutPostop, postopMprWithoutPost,
+  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
+  cbdqCallbackLocks, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, regStruct, regStartErrors,
+  unloadNoUnregister, deletingObject, ctxRefLeak, nameInfo, syncAsyncRw, dirtyMissing,
+];

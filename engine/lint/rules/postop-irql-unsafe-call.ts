@@ -1,0 +1,43 @@
+import { Irql, irqlName } from '../../kernel/irql';
+import { API_CATALOG } from '../../api/catalog';
+import { allCalls } from '../frontend/walk';
+import { reasonOrigin } from '../analysis/irql';
+import { DOCS, type FunctionRule, type RawFinding } from '../rule';
+import { callBound } from './irqlBounds';
+import { explainIrql, OncePerCall } from './support';
+
+const BELOW_DISPATCH = new Set([...API_CATALOG.values()].filter((a) => typeof a.maxIrql === 'number' && a.maxIrql < Irql.DISPATCH_LEVEL).map((a) => a.name));
+const ARGUMENT_DEPENDENT = new Set(['ExAllocatePool', 'ExAllocatePoolWithTag', 'ExAllocatePoolZero', 'ExAllocatePool2', 'ExAllocatePool3', 'ExAllocatePoolWithQuotaTag', 'ExAllocatePoolWithTagPriority', 'ExAllocatePoolUninitialized', 'FltAllocatePoolAlignedWithTag', 'KeWaitForSingleObject', 'KeSetEvent']);
+
+const rule: FunctionRule = {
+  id: 'postop-irql-unsafe-call',
+  severity: 'error',
+  scope: 'function',
+  title: 'Low-IRQL routine called from a post-operation callback',
+  why: 'A post-operation callback can be called at DISPATCH_LEVEL in an arbitrary thread, unless it is known to run lower (post-create, or after the pre-operation returned FLT_PREOP_SYNCHRONIZE). Routines that require IRQL <= APC_LEVEL — context and name lookups, FltLockUserBuffer, fast mutexes, resources, waits, paged pool — must not be called there directly; use FltDoCompletionProcessingWhenSafe or a work item.',
+  sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.ifs('writing-postoperation-callback-routines'), DOCS.devtest('28121-irq-execution-too-high')],
+  wants: (c) => c.facts.calls.some((x) => BELOW_DISPATCH.has(x.name) || ARGUMENT_DEPENDENT.has(x.name)),
+  check(ctx) {
+    const out: RawFinding[] = [];
+    // Code that looks at the IRQL itself has its own guard; stay out of its way.
+    if (ctx.fn.body && ctx.file.model.functions.get(ctx.name)?.facts.words.has('KeGetCurrentIrql')) return out;
+    const once = new OncePerCall();
+    for (const c of allCalls(ctx.fn.body)) {
+      const bound = callBound(c);
+      if (!bound || bound.level >= Irql.DISPATCH_LEVEL) continue;
+      const est = ctx.irqlAt(c);
+      if (!est || est.level <= bound.level) continue;
+      const origin = reasonOrigin(est.reason);
+      if (!origin || origin.k !== 'role' || origin.role !== 'postop') continue;
+      if (!once.first(c)) continue;
+      const why = explainIrql({ level: est.level, reason: est.reason?.k === 'lock' ? undefined : est.reason });
+      out.push({
+        at: ctx.loc(c.r),
+        message: `${c.callee} needs IRQL <= ${irqlName(bound.level)}${bound.because ? ` because ${bound.because}` : ''}, but ${why.text}; do this work from FltDoCompletionProcessingWhenSafe or a worker.`,
+        related: why.related,
+      });
+    }
+    return out;
+  },
+};
+export default rule;

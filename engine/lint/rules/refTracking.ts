@@ -1,0 +1,129 @@
+/**
+ * The shared engine of the "obtained but not released on every path" rules (context references,
+ * file-name information): an out-parameter or return value obtained from an API becomes a held
+ * reference when the call succeeds; the matching release frees it; storing, returning or handing it
+ * to another routine moves it out of sight; a path that reaches the end still holding it leaks.
+ */
+import type { AssignExpr, CallExpr, Span } from '../frontend/ir';
+import { addressOf, callKey, isNullExpr, pathOf } from '../frontend/exprs';
+import type { CfgNode } from '../analysis/cfg';
+import { runFlow } from '../analysis/flow';
+import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
+import {
+  addRes, dropRes, escapesThroughAssign, escapesThroughCall, escapesThroughReturn, findRes, overwrites, resKey, updateRes,
+  type Res, type Resources,
+} from '../analysis/resources';
+import type { FunctionContext } from '../context';
+
+export interface RefSpec {
+  /** For an acquiring call: which argument receives the reference and whether success is reported by status or by a non-NULL out value. */
+  acquire(c: CallExpr): { arg: number; by: 'status' | 'nonnull' } | undefined;
+  /** For a releasing call: the argument released. */
+  release(c: CallExpr): number | undefined;
+  /** Routines that only borrow the reference. */
+  borrows(callee: string, arg: number): boolean;
+  /** Called for each call with the reference states before it (for rule-specific checks). */
+  onCall?(c: CallExpr, res: Resources): void;
+  /** Called for each assignment with the reference states before it. */
+  onAssign?(a: AssignExpr, res: Resources): void;
+  /** A release of a reference already released on this path. */
+  onDoubleRelease?(c: CallExpr, r: Res): void;
+  /** References held on entry (a worker's own work item). */
+  initial?: Res[];
+}
+
+export interface Leak {
+  res: Res;
+  ret?: CfgNode;
+}
+
+interface S {
+  res: Resources;
+  out: Outcomes;
+}
+
+/** Runs the tracker; returns one leak per obtaining call (the first path found). */
+export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
+  if (!ctx.readable) return [];
+  const aliases = ctx.aliases;
+  const locals = ctx.fn.locals;
+  const leaks = new Map<string, Leak>();
+  const tracked = (path: string | undefined): path is string =>
+    path !== undefined && locals.has(path) && !ctx.fn.staticLocals.has(path);
+
+  const complete = runFlow<S>(ctx, {
+    init: { res: spec.initial ?? [], out: NO_OUTCOMES },
+    key: (s) => `${resKey(s.res)}|${outcomesKey(s.out)}`,
+    call: (c, s) => {
+      spec.onCall?.(c, s.res);
+      let res = s.res;
+      let out = s.out;
+      const rel = spec.release(c);
+      if (rel !== undefined) {
+        const p = c.args[rel] ? pathOf(c.args[rel], aliases) : undefined;
+        const r = findRes(res, p, ['held', 'freed']);
+        if (r && r.state === 'held') res = updateRes(res, r, { state: 'freed', at: c.r });
+        else if (r && r.state === 'freed') spec.onDoubleRelease?.(c, r);
+      }
+      const acq = spec.acquire(c);
+      for (const r of res) {
+        if (r.state !== 'held') continue;
+        if (acq && c.args[acq.arg] && pathOf(addressOf(c.args[acq.arg]) ?? c.args[acq.arg], aliases) === r.path) continue;
+        if (rel !== undefined && c.args[rel] && pathOf(c.args[rel], aliases) === r.path) continue;
+        if (escapesThroughCall(c, r.path, aliases, spec.borrows)) res = updateRes(res, r, { state: 'escaped' });
+      }
+      if (acq) {
+        const target = addressOf(c.args[acq.arg]);
+        const p = target ? pathOf(target, aliases) : undefined;
+        if (tracked(p) && !isNullExpr(c.args[acq.arg])) {
+          const id = callKey(c);
+          if (acq.by === 'status') out = track(out, c, 'status');
+          res = addRes(res, { id, path: p, state: 'held', kind: c.callee ?? '', site: c.r, cond: acq.by === 'status' ? id : 'nonnull?' });
+        }
+      }
+      return res === s.res && out === s.out ? s : { res, out };
+    },
+    assign: (a, s) => {
+      spec.onAssign?.(a, s.res);
+      let res = s.res;
+      for (const r of s.res) {
+        if (overwrites(a, r.path, aliases)) res = dropRes(res, r);
+        else if (r.state === 'held' && escapesThroughAssign(a, r.path, aliases)) res = updateRes(res, r, { state: 'escaped' });
+      }
+      const out = noteAssign(s.out, a);
+      return res === s.res && out === s.out ? s : { res, out };
+    },
+    refine: (c, _cond, truth, s) => {
+      const out = refineOutcomes(s.out, c, truth);
+      if (out === null) return null;
+      let res = s.res;
+      if (c && c.atom.k === 'nonnull') {
+        const holds = c.pos === truth;
+        const r = findRes(res, c.atom.path);
+        if (r && !holds) res = dropRes(res, r);
+        else if (r && holds && r.cond === 'nonnull?') res = updateRes(res, r, { cond: undefined });
+      }
+      return res === s.res && out === s.out ? s : { res, out };
+    },
+    ret: (n, _v, s) => {
+      let res = s.res;
+      for (const r of s.res) if (r.state === 'held' && escapesThroughReturn(n.expr, r.path, aliases)) res = updateRes(res, r, { state: 'escaped' });
+      return res === s.res ? s : { ...s, res };
+    },
+    exit: (s, _env, ret) => {
+      for (const r of s.res) {
+        if (r.state !== 'held' || r.cond === 'nonnull?') continue;
+        if (r.cond && (s.out.of[r.cond] === 'fail' || s.out.of[r.cond] === 'deleting')) continue;
+        if (!leaks.has(r.id)) leaks.set(r.id, { res: r, ret });
+      }
+    },
+  });
+  // A search cut short may have missed the release on some path: stay silent then.
+  return complete ? [...leaks.values()] : [];
+}
+
+/** Where a leak's path ends, for the related location. */
+export function leakEnd(ctx: FunctionContext, leak: Leak): { at: ReturnType<FunctionContext['loc']>; message: string } {
+  const span: Span = leak.ret ? leak.ret.r : { sr: ctx.fn.span.er, sc: Math.max(0, ctx.fn.span.ec - 1), er: ctx.fn.span.er, ec: ctx.fn.span.ec };
+  return { at: ctx.loc(span), message: leak.ret ? 'returns here without releasing it' : 'reaches the end of the function without releasing it' };
+}

@@ -1,0 +1,75 @@
+/** Small helpers several rules share: walking calls with known constants, and explaining IRQL. */
+import { Irql, irqlName } from '../../kernel/irql';
+import type { CallExpr } from '../frontend/ir';
+import { callKey } from '../frontend/exprs';
+import { allCalls } from '../frontend/walk';
+import { runFlow } from '../analysis/flow';
+import type { Env } from '../analysis/values';
+import { lockKindLabel, LOCK_APIS } from '../analysis/locks';
+import type { IrqlEstimate, IrqlReason } from '../analysis/irql';
+import type { FunctionContext } from '../context';
+import type { RawRelated } from '../rule';
+
+/** Calls to any of `names` in the function, in source order (no control flow). */
+export function callsTo(ctx: FunctionContext, names: ReadonlySet<string>): CallExpr[] {
+  return allCalls(ctx.fn.body).filter((c) => c.callee !== undefined && names.has(c.callee));
+}
+
+/**
+ * Visits each call to one of `names` once per distinct constant environment that reaches it, so a
+ * rule can ask what a status variable holds there. Unreadable functions are skipped.
+ */
+export function callsWithEnv(ctx: FunctionContext, names: ReadonlySet<string>, visit: (c: CallExpr, env: Env) => void): void {
+  if (!ctx.readable) return;
+  if (ctx.values.vars.size === 0) {
+    for (const c of callsTo(ctx, names)) visit(c, {});
+    return;
+  }
+  runFlow<null>(ctx, {
+    init: null,
+    key: () => '',
+    call: (c, e, env) => {
+      if (c.callee && names.has(c.callee)) visit(c, env);
+      return e;
+    },
+  });
+}
+
+/** Keeps the first finding per call when a call is visited along several paths. */
+export class OncePerCall {
+  private readonly seen = new Set<string>();
+  first(c: CallExpr, tag = ''): boolean {
+    const k = callKey(c) + tag;
+    if (this.seen.has(k)) return false;
+    this.seen.add(k);
+    return true;
+  }
+}
+
+/** Plain words for why code may run at DISPATCH_LEVEL, plus where to look. */
+export function explainIrql(est: IrqlEstimate): { text: string; related: RawRelated[] } {
+  const related: RawRelated[] = [];
+  const level = irqlName(est.level);
+  let r: IrqlReason | undefined = est.reason;
+  const hops: string[] = [];
+  while (r && r.k === 'call') {
+    related.push({ at: r.site, message: `called from ${r.caller} here` });
+    hops.push(r.caller);
+    r = r.via;
+  }
+  let text: string;
+  if (!r) text = `this code may run at ${level}`;
+  else if (r.k === 'lock') {
+    const api = LOCK_APIS[r.api];
+    related.push({ at: r.site, message: `${api ? lockKindLabel(api.kind) : r.api} acquired here` });
+    text = `a ${api ? lockKindLabel(api.kind) : 'lock'} is held here (${level})`;
+  } else if (r.role === 'postop') {
+    text = `${r.fn} is a post-operation callback and may run at ${irqlName(Irql.DISPATCH_LEVEL)}`;
+  } else if (r.role === 'dpc') {
+    text = `${r.fn} is a DPC routine and runs at ${irqlName(Irql.DISPATCH_LEVEL)}`;
+  } else {
+    text = `${r.fn} runs under the queue's spin lock taken in ${r.acquire ?? 'its Acquire callback'} (${irqlName(Irql.DISPATCH_LEVEL)})`;
+  }
+  if (hops.length > 0) text += ` (reached through ${hops.reverse().join(' → ')})`;
+  return { text, related };
+}

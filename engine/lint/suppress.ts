@@ -1,0 +1,49 @@
+/**
+ * Suppression comments the linter honours:
+ *   // fltsim-disable-next-line wi-bad-queue-type, cbdq-remove-null
+ *   foo(); // fltsim-disable-line wi-queue-status-ignored -- queued status is logged elsewhere
+ * Without ids, every rule is silenced on that line. Text after `--` is a free-form reason.
+ */
+
+export interface Suppressions {
+  /** 0-based line → rule ids silenced there (`*` for all). */
+  byLine: Map<number, Set<string>>;
+  /** Every id named in a comment, with its position, so unknown ids can be reported. */
+  mentioned: { id: string; line: number; column: number }[];
+}
+
+const COMMENT = /\/[/*]\s*fltsim-disable-(next-line|line)\b([^\n]*)/g;
+
+export function findSuppressions(text: string): Suppressions {
+  const byLine = new Map<number, Set<string>>();
+  const mentioned: Suppressions['mentioned'] = [];
+  if (text.indexOf('fltsim-disable') < 0) return { byLine, mentioned };
+  let line = 0;
+  let lineStart = 0;
+  let scanned = 0;
+  COMMENT.lastIndex = 0;
+  for (let m = COMMENT.exec(text); m; m = COMMENT.exec(text)) {
+    for (let i = text.indexOf('\n', scanned); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) { line++; lineStart = i + 1; scanned = i + 1; }
+    let rest = m[2];
+    const endComment = rest.indexOf('*/');
+    if (endComment >= 0) rest = rest.slice(0, endComment);
+    const dash = rest.indexOf('--');
+    if (dash >= 0) rest = rest.slice(0, dash);
+    const ids = rest.split(/[\s,]+/).filter(Boolean);
+    const target = m[1] === 'next-line' ? line + 1 : line;
+    const set = byLine.get(target) ?? new Set<string>();
+    if (ids.length === 0) set.add('*');
+    const idsStart = m.index + m[0].length - m[2].length;
+    for (const id of ids) {
+      set.add(id);
+      mentioned.push({ id, line, column: text.indexOf(id, idsStart) - lineStart });
+    }
+    byLine.set(target, set);
+  }
+  return { byLine, mentioned };
+}
+
+export function isSuppressed(s: Suppressions, line: number, ruleId: string): boolean {
+  const set = s.byLine.get(line);
+  return !!set && (set.has('*') || set.has(ruleId));
+}

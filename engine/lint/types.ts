@@ -1,0 +1,75 @@
+/**
+ * The shapes the linter hands to its callers (the CLI, the language server, tests). Positions are
+ * 0-based lines and 0-based UTF-16 columns, the convention of LSP and of tree-sitter's JS binding;
+ * the text and SARIF formatters add 1 where their formats count from 1.
+ */
+
+export type Severity = 'error' | 'warning';
+export type SeveritySetting = Severity | 'off';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface QuickFix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  range: Range;
+  /** One line, plain words, says what to do. */
+  message: string;
+  /** The other end of the mistake: where the item was allocated, where the lock was taken. */
+  related: RelatedLocation[];
+  /** Edits that are safe to apply as they are. */
+  fixes: QuickFix[];
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  /** A short name for the mistake. */
+  title: string;
+  /** Why it is wrong, in a few sentences. */
+  why: string;
+  /** Relative path of the rule's page in this repository. */
+  docUrl: string;
+  /** The Microsoft pages the rule comes from. */
+  sources: string[];
+}
+
+export interface LintOptions {
+  /** Per-rule severity overrides; `off` disables a rule. Unknown ids are reported by `validateOptions`. */
+  severities?: Readonly<Record<string, SeveritySetting>>;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Statistics that explain what the linter could and could not read. */
+  stats: {
+    functions: number;
+    /** Functions the rules looked at closely. */
+    analyzed: number;
+    /** Functions with syntax tree-sitter could not read; path-sensitive rules skip them. */
+    unparsed: number;
+  };
+}
