@@ -1,0 +1,185 @@
+/**
+ * FLT_CALLBACK_DATA: the C-visible fields with their WDK names, and the engine's lifecycle state
+ * of the operation (lowercase fields, which never clash with WDK names).
+ *
+ * Lifecycle: issued → pre-op (of a filter) → pended (by it) → queued (in a cbdq) → removed →
+ * pre-op of the filters below … → in-fs → completed | cancelled → post-op … (post-pended) → done.
+ * Every transition is an event on the thread that made it.
+ */
+import type { ListEntry } from '../kernel/cvalues';
+import type { EventKind, SimEvent } from '../kernel/events';
+import type { Kernel, DriverFn } from '../kernel/kernel';
+import { STATUS } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import { FLTFL_CALLBACK_DATA } from './constants';
+import type { Instance, OperationCallbacks, Volume } from './objects';
+import { makeQueueLinks, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
+import type { CbdqState } from './cbdq';
+
+export type DataState =
+  | 'issued'
+  | 'pre-op'
+  | 'pended'
+  | 'queued'
+  | 'removed'
+  | 'in-fs'
+  | 'completed'
+  | 'cancelled'
+  | 'post-op'
+  | 'post-pended'
+  | 'done';
+
+/** A workload request after defaults are applied. */
+export interface IoRequest {
+  id: number;
+  major: number;
+  minor: number;
+  /** The path as given (`\Device\HarddiskVolume1\docs\a.txt`). */
+  path: string;
+  length: number;
+  offset: number;
+  fastio: boolean;
+  paging: boolean;
+  nocache: boolean;
+  synchronous: boolean;
+  systemBuffer: boolean;
+  topLevelIrp: boolean;
+  kernelMode: boolean;
+  infoClass: number;
+  code: number;
+  at: number;
+}
+
+/** What a filter owes an operation on its way back up: its post-operation callback. */
+export interface PostFrame {
+  inst: Instance;
+  ops: OperationCallbacks;
+  ctx: unknown;
+  /** The thread that returned FLT_PREOP_SYNCHRONIZE and waits to run this post-op itself. */
+  sync: KThread | null;
+  /** Called already with FLTFL_POST_OPERATION_DRAINING during instance teardown. */
+  drained: boolean;
+}
+
+export class FltCallbackData {
+  // --- C-visible (FLT_CALLBACK_DATA) ---
+  Flags: number;
+  Thread: KThread;
+  Iopb: FltIoParameterBlock;
+  IoStatus: IoStatusBlock;
+  TagData: unknown = null;
+  QueueLinks: ListEntry;
+  QueueContext: unknown[] = [null, null];
+  FilterContext: unknown[] = [null, null, null, null];
+  RequestorMode: number;
+
+  // --- engine-private ---
+  state: DataState = 'issued';
+  /** Who the state refers to: the filter in pre-op/post-op/pended, the cbdq when queued. */
+  stateOwner = '';
+  /** The events of this operation, oldest first. */
+  readonly history: SimEvent[] = [];
+  /** Instances of the volume at issue time, highest altitude first. */
+  stack: Instance[];
+  /** Index in `stack` of the next pre-operation callback to call. */
+  preIndex = 0;
+  /** Post-operation callbacks owed, lowest filter last (popped first). */
+  readonly post: PostFrame[] = [];
+  /** The instance whose pre-op pended the operation, until it is resumed. */
+  pendedBy: Instance | null = null;
+  /** The post frame whose callback returned MORE_PROCESSING_REQUIRED, until it is resumed. */
+  postPendedBy: PostFrame | null = null;
+  /** FltCompletePendedPreOperation called while the pre-op was still running (a legal race). */
+  early: { status: number; ctx: unknown } | null = null;
+  /** How many times FltCompletePendedPreOperation resumed this operation. */
+  resumed = 0;
+  /** The CallbackStatus of the last resumption. */
+  lastResumeStatus = -1;
+  /** IRP cancel flag (FltIsIoCanceled). */
+  cancelled = false;
+  /** The cancel routine has been claimed (by a cancel in progress, or by a removal). */
+  cancelTaken = false;
+  /** FltSetCancelCompletion's routine. */
+  cancelRoutine: DriverFn | null = null;
+  cbdq: CbdqState | null = null;
+  cbdqContext: unknown = null;
+  /** The issuing thread when it waits for a synchronous operation to finish. */
+  waiter: KThread | null = null;
+  /** Which filter completed the operation in its pre-op path (COMPLETE). */
+  completedBy: string | null = null;
+  /** The SafePostCallback was posted to a worker (FltDoCompletionProcessingWhenSafe). */
+  safePosted = false;
+  /** A posted SafePostCallback that returned before its post-op did (several processors). */
+  safeResult: number | null = null;
+  /** A posted SafePostCallback returned MORE_PROCESSING_REQUIRED: FltCompletePendedPostOperation is owed. */
+  safeMpr = false;
+  /** A pre-operation callback is running for this operation right now. */
+  preRunning = false;
+  /** A post-operation callback is running with FLTFL_POST_OPERATION_DRAINING. */
+  draining = false;
+  readonly fileObject: FileObject;
+  readonly volume: Volume;
+
+  constructor(
+    readonly id: number,
+    readonly request: IoRequest,
+    thread: KThread,
+    flags: number,
+    iopb: FltIoParameterBlock,
+    fileObject: FileObject,
+    volume: Volume,
+  ) {
+    this.Flags = flags;
+    this.Thread = thread;
+    this.Iopb = iopb;
+    this.IoStatus = { Status: 0, Information: 0 };
+    this.QueueLinks = makeQueueLinks(this);
+    this.RequestorMode = request.kernelMode ? 0 : 1;
+    this.fileObject = fileObject;
+    this.volume = volume;
+    this.stack = volume.instances.slice();
+  }
+
+  get isIrp(): boolean {
+    return (this.Flags & FLTFL_CALLBACK_DATA.IRP_OPERATION) !== 0;
+  }
+
+  get isFastIo(): boolean {
+    return (this.Flags & FLTFL_CALLBACK_DATA.FAST_IO_OPERATION) !== 0;
+  }
+
+  get major(): number {
+    return this.Iopb.MajorFunction;
+  }
+
+  get live(): boolean {
+    return this.state !== 'done';
+  }
+
+  /** `#3`: how events and messages name the operation. */
+  get label(): string {
+    return `#${this.id}`;
+  }
+
+  /** Moves to `state` and records the transition as an event of `kind`. */
+  move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {
+    this.state = state;
+    this.stateOwner = owner;
+    this.history.push(k.emit(kind, this.id, detail));
+  }
+
+  /** Records an event about this operation without changing its state. */
+  note(k: Kernel, kind: EventKind, detail: string): void {
+    this.history.push(k.emit(kind, this.id, detail));
+  }
+
+  /** The state as the snapshot and `expect #N state` read it: `pended by cancelSafe`. */
+  describeState(): string {
+    return this.stateOwner ? `${this.state} (${this.stateOwner})` : this.state;
+  }
+
+  /** Completed with STATUS_CANCELLED is shown as cancelled. */
+  completedState(): DataState {
+    return this.IoStatus.Status >>> 0 === STATUS.STATUS_CANCELLED ? 'cancelled' : 'completed';
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Cancellation, as IoCancelIrp does it for a workload `cancel`: set the operation's cancel flag
+ * (FltIsIoCanceled), then run its cancel routine if it has one — the cbdq's (Acquire, Remove,
+ * Release, CompleteCanceledIo) or the one set with FltSetCancelCompletion — in the cancelling
+ * thread at that thread's IRQL. An operation with no cancel routine only gets the flag. Fast I/O
+ * has no IRP and cannot be cancelled.
+ */
+import type { Co } from '../kernel/coroutine';
+import type { DriverFn } from '../kernel/kernel';
+import { STATUS } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import type { FltCallbackData } from './callbackData';
+import { IRP_FLAGS } from './constants';
+import type { FilterManager } from './fltmgr';
+import { nameOf } from './pending';
+
+export class CancelRoutines {
+  constructor(private readonly fm: FilterManager) {}
+
+  /** The body of a workload cancel: IoCancelIrp on request `io`. */
+  *cancelRequest(t: KThread, io: number): Co<void> {
+    const k = this.fm.k;
+    const data = [...this.fm.live.values()].find((d) => d.request.id === io);
+    if (data === undefined) {
+      const done = this.fm.results.get(io);
+      k.emit('cancel', done ? done.data : 0, `IoCancelIrp(I/O #${io}): ${done ? 'it has already completed' : 'no such request in flight'}; nothing to cancel`);
+      return;
+    }
+    yield* this.cancel(t, data);
+  }
+
+  *cancel(t: KThread, data: FltCallbackData): Co<void> {
+    const k = this.fm.k;
+    if (!data.isIrp) {
+      data.note(k, 'cancel', `IoCancelIrp(${data.label}): fast I/O has no IRP to cancel`);
+      return;
+    }
+    if (data.cancelled) {
+      data.note(k, 'cancel', `IoCancelIrp(${data.label}): already cancelled`);
+      return;
+    }
+    data.cancelled = true;
+    if (data.cbdq !== null && !data.cancelTaken) {
+      data.cancelTaken = true;
+      data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set; ${data.cbdq.name} runs its cancel routine`);
+      yield* this.fm.cbdq.cancelQueued(t, data);
+      return;
+    }
+    if (data.cancelRoutine !== null) {
+      const fn = data.cancelRoutine;
+      data.cancelRoutine = null;
+      const name = nameOf(fn, 'CanceledCallback');
+      data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set; calling ${name}`);
+      yield* k.callDriver(t, fn, name, [data]);
+      return;
+    }
+    data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set (no cancel routine; state ${data.state})`);
+  }
+
+  FltIsIoCanceled(CallbackData: unknown): number {
+    const data = this.fm.pending.data(CallbackData, 'FltIsIoCanceled');
+    return data !== null && data.cancelled ? 1 : 0;
+  }
+
+  /** Sets a routine to run if the operation is cancelled later; fails for non-IRP and paging I/O. */
+  FltSetCancelCompletion(CallbackData: unknown, CanceledCallback: DriverFn): number {
+    const k = this.fm.k;
+    k.checkIrql('FltSetCancelCompletion');
+    const data = this.fm.pending.data(CallbackData, 'FltSetCancelCompletion');
+    if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if (!data.isIrp || (data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0) {
+      k.violation('set-cancel-misuse', `FltSetCancelCompletion for ${data.label}, which is ${data.isIrp ? 'paging I/O' : 'not IRP-based'}`, data.id);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (data.cbdq !== null) {
+      k.violation('cbdq-set-cancel', `FltSetCancelCompletion for ${data.label}, which sits in ${data.cbdq.name}; the queue owns its cancellation`, data.id);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    data.cancelRoutine = CanceledCallback;
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  FltClearCancelCompletion(CallbackData: unknown): number {
+    this.fm.k.checkIrql('FltClearCancelCompletion');
+    const data = this.fm.pending.data(CallbackData, 'FltClearCancelCompletion');
+    if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
+    data.cancelRoutine = null;
+    return STATUS.STATUS_SUCCESS;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The numbers of fltKernel.h, wdm.h and ntifs.h that the Filter Manager model and the C prelude
+ * share. Values are the WDK's; the C prelude (engine/c/prelude) must agree with this module.
+ */
+
+/** IRP major function codes, and the Filter Manager's own codes for non-IRP operations. */
+export const IRP_MJ = {
+  CREATE: 0x00,
+  CREATE_NAMED_PIPE: 0x01,
+  CLOSE: 0x02,
+  READ: 0x03,
+  WRITE: 0x04,
+  QUERY_INFORMATION: 0x05,
+  SET_INFORMATION: 0x06,
+  QUERY_EA: 0x07,
+  SET_EA: 0x08,
+  FLUSH_BUFFERS: 0x09,
+  QUERY_VOLUME_INFORMATION: 0x0a,
+  SET_VOLUME_INFORMATION: 0x0b,
+  DIRECTORY_CONTROL: 0x0c,
+  FILE_SYSTEM_CONTROL: 0x0d,
+  DEVICE_CONTROL: 0x0e,
+  INTERNAL_DEVICE_CONTROL: 0x0f,
+  SHUTDOWN: 0x10,
+  LOCK_CONTROL: 0x11,
+  CLEANUP: 0x12,
+  CREATE_MAILSLOT: 0x13,
+  QUERY_SECURITY: 0x14,
+  SET_SECURITY: 0x15,
+  POWER: 0x16,
+  SYSTEM_CONTROL: 0x17,
+  DEVICE_CHANGE: 0x18,
+  QUERY_QUOTA: 0x19,
+  SET_QUOTA: 0x1a,
+  PNP: 0x1b,
+  // Filter Manager codes ((UCHAR)-1 … (UCHAR)-20)
+  ACQUIRE_FOR_SECTION_SYNCHRONIZATION: 0xff,
+  RELEASE_FOR_SECTION_SYNCHRONIZATION: 0xfe,
+  ACQUIRE_FOR_MOD_WRITE: 0xfd,
+  RELEASE_FOR_MOD_WRITE: 0xfc,
+  ACQUIRE_FOR_CC_FLUSH: 0xfb,
+  RELEASE_FOR_CC_FLUSH: 0xfa,
+  QUERY_OPEN: 0xf9,
+  FAST_IO_CHECK_IF_POSSIBLE: 0xf3,
+  NETWORK_QUERY_OPEN: 0xf2,
+  MDL_READ: 0xf1,
+  MDL_READ_COMPLETE: 0xf0,
+  PREPARE_MDL_WRITE: 0xef,
+  MDL_WRITE_COMPLETE: 0xee,
+  VOLUME_MOUNT: 0xed,
+  VOLUME_DISMOUNT: 0xec,
+  /** Terminates the FLT_OPERATION_REGISTRATION array. */
+  OPERATION_END: 0x80,
+} as const;
+
+export type IrpMajorName = keyof typeof IRP_MJ;
+
+const MAJOR_NAMES = new Map<number, string>();
+for (const [name, value] of Object.entries(IRP_MJ)) if (!MAJOR_NAMES.has(value)) MAJOR_NAMES.set(value, `IRP_MJ_${name}`);
+
+/** `IRP_MJ_READ` for 3. */
+export function majorName(major: number): string {
+  return MAJOR_NAMES.get(major) ?? `IRP_MJ_0x${major.toString(16)}`;
+}
+
+/** Accepts `read`, `IRP_MJ_READ`, `query-info`, or a number. */
+export function parseMajor(text: string | number): number | undefined {
+  if (typeof text === 'number') return text;
+  const t = text.trim();
+  const short: Record<string, number> = {
+    create: IRP_MJ.CREATE, read: IRP_MJ.READ, write: IRP_MJ.WRITE, cleanup: IRP_MJ.CLEANUP, close: IRP_MJ.CLOSE,
+    'query-info': IRP_MJ.QUERY_INFORMATION, 'set-info': IRP_MJ.SET_INFORMATION, 'query-dir': IRP_MJ.DIRECTORY_CONTROL,
+    flush: IRP_MJ.FLUSH_BUFFERS, fsctl: IRP_MJ.FILE_SYSTEM_CONTROL, ioctl: IRP_MJ.DEVICE_CONTROL,
+  };
+  if (t in short) return short[t];
+  const name = t.toUpperCase().replace(/^IRP_MJ_/, '') as IrpMajorName;
+  if (name in IRP_MJ) return IRP_MJ[name];
+  return /^(0x[0-9a-f]+|\d+)$/i.test(t) ? Number(t) : undefined;
+}
+
+/** FLT_PREOP_CALLBACK_STATUS. */
+export enum FltPreopStatus {
+  FLT_PREOP_SUCCESS_WITH_CALLBACK = 0,
+  FLT_PREOP_SUCCESS_NO_CALLBACK = 1,
+  FLT_PREOP_PENDING = 2,
+  FLT_PREOP_DISALLOW_FASTIO = 3,
+  FLT_PREOP_COMPLETE = 4,
+  FLT_PREOP_SYNCHRONIZE = 5,
+  FLT_PREOP_DISALLOW_FSFILTER_IO = 6,
+}
+
+/** FLT_POSTOP_CALLBACK_STATUS. */
+export enum FltPostopStatus {
+  FLT_POSTOP_FINISHED_PROCESSING = 0,
+  FLT_POSTOP_MORE_PROCESSING_REQUIRED = 1,
+  FLT_POSTOP_DISALLOW_FSFILTER_IO = 2,
+}
+
+export function preopName(v: unknown): string {
+  return typeof v === 'number' && FltPreopStatus[v] ? FltPreopStatus[v]! : `invalid status ${String(v)}`;
+}
+
+export function postopName(v: unknown): string {
+  return typeof v === 'number' && FltPostopStatus[v] ? FltPostopStatus[v]! : `invalid status ${String(v)}`;
+}
+
+/** FLT_CALLBACK_DATA.Flags. */
+export const FLTFL_CALLBACK_DATA = {
+  REISSUE_MASK: 0x0000ffff,
+  IRP_OPERATION: 0x00000001,
+  FAST_IO_OPERATION: 0x00000002,
+  FS_FILTER_OPERATION: 0x00000004,
+  SYSTEM_BUFFER: 0x00000008,
+  GENERATED_IO: 0x00010000,
+  REISSUED_IO: 0x00020000,
+  DRAINING_IO: 0x00040000,
+  POST_OPERATION: 0x00080000,
+  NEW_SYSTEM_BUFFER: 0x00100000,
+  DIRTY: 0x80000000,
+} as const;
+
+/** FLT_REGISTRATION.Flags. */
+export const FLTFL_REGISTRATION = {
+  DO_NOT_SUPPORT_SERVICE_STOP: 0x1,
+  SUPPORT_NPFS_MSFS: 0x2,
+  SUPPORT_DAX_VOLUME: 0x4,
+  SUPPORT_WCOS: 0x8,
+} as const;
+
+/** FLT_OPERATION_REGISTRATION.Flags. */
+export const FLTFL_OPERATION_REGISTRATION = {
+  SKIP_PAGING_IO: 0x1,
+  SKIP_CACHED_IO: 0x2,
+  SKIP_NON_DASD_IO: 0x4,
+  SKIP_NON_CACHED_NON_PAGING_IO: 0x8,
+} as const;
+
+export const FLTFL_POST_OPERATION_DRAINING = 0x1;
+export const FLTFL_FILTER_UNLOAD_MANDATORY = 0x1;
+
+export const FLTFL_INSTANCE_SETUP = {
+  AUTOMATIC_ATTACHMENT: 0x1,
+  MANUAL_ATTACHMENT: 0x2,
+  NEWLY_MOUNTED_VOLUME: 0x4,
+  DETACHED_VOLUME: 0x8,
+} as const;
+
+export const FLTFL_INSTANCE_TEARDOWN = {
+  MANUAL: 0x1,
+  FILTER_UNLOAD: 0x2,
+  MANDATORY_FILTER_UNLOAD: 0x4,
+  VOLUME_DISMOUNT: 0x8,
+  INTERNAL_ERROR: 0x10,
+} as const;
+
+/** FLT_CONTEXT_TYPE. */
+export const FLT_CONTEXT = {
+  VOLUME: 0x0001,
+  INSTANCE: 0x0002,
+  FILE: 0x0004,
+  STREAM: 0x0008,
+  STREAMHANDLE: 0x0010,
+  TRANSACTION: 0x0020,
+  SECTION: 0x0040,
+  ALL: 0x007f,
+  END: 0xffff,
+} as const;
+
+export function contextTypeName(type: number): string {
+  switch (type) {
+    case FLT_CONTEXT.VOLUME: return 'FLT_VOLUME_CONTEXT';
+    case FLT_CONTEXT.INSTANCE: return 'FLT_INSTANCE_CONTEXT';
+    case FLT_CONTEXT.FILE: return 'FLT_FILE_CONTEXT';
+    case FLT_CONTEXT.STREAM: return 'FLT_STREAM_CONTEXT';
+    case FLT_CONTEXT.STREAMHANDLE: return 'FLT_STREAMHANDLE_CONTEXT';
+    case FLT_CONTEXT.TRANSACTION: return 'FLT_TRANSACTION_CONTEXT';
+    case FLT_CONTEXT.SECTION: return 'FLT_SECTION_CONTEXT';
+    default: return `context type 0x${type.toString(16)}`;
+  }
+}
+
+/** FLT_SET_CONTEXT_OPERATION. */
+export const FLT_SET_CONTEXT_REPLACE_IF_EXISTS = 0;
+export const FLT_SET_CONTEXT_KEEP_IF_EXISTS = 1;
+
+/** FLT_REGISTRATION.Version values, and the size of FLT_REGISTRATION on x64 for each. */
+export const FLT_REGISTRATION_VERSION_0200 = 0x0200;
+export const FLT_REGISTRATION_VERSION_0201 = 0x0201;
+export const FLT_REGISTRATION_VERSION_0202 = 0x0202;
+export const FLT_REGISTRATION_VERSION_0203 = 0x0203;
+export const FLT_REGISTRATION_VERSION = FLT_REGISTRATION_VERSION_0203;
+/** sizeof(FLT_REGISTRATION) on x64 with FLT_REGISTRATION_VERSION (0x0203). */
+export const FLT_REGISTRATION_SIZE = 112;
+/**
+ * Each version adds callbacks at the end: 0x0201 TransactionNotificationCallback, 0x0202
+ * NormalizeNameComponentExCallback, 0x0203 SectionNotificationCallback (8 bytes each on x64).
+ */
+export const FLT_REGISTRATION_SIZES: Readonly<Record<number, number>> = {
+  [FLT_REGISTRATION_VERSION_0200]: 88,
+  [FLT_REGISTRATION_VERSION_0201]: 96,
+  [FLT_REGISTRATION_VERSION_0202]: 104,
+  [FLT_REGISTRATION_VERSION_0203]: 112,
+};
+/** sizeof(FLT_RELATED_OBJECTS) on x64. */
+export const FLT_RELATED_OBJECTS_SIZE = 48;
+
+/** WORK_QUEUE_TYPE. */
+export enum WorkQueueType {
+  CriticalWorkQueue = 0,
+  DelayedWorkQueue = 1,
+  HyperCriticalWorkQueue = 2,
+  NormalWorkQueue = 3,
+  BackgroundWorkQueue = 4,
+  RealTimeWorkQueue = 5,
+  SuperCriticalWorkQueue = 6,
+  MaximumWorkQueue = 7,
+  CustomPriorityWorkQueue = 32,
+}
+
+/** IRP flags (Iopb->IrpFlags). */
+export const IRP_FLAGS = {
+  IRP_NOCACHE: 0x1,
+  IRP_PAGING_IO: 0x2,
+  IRP_MOUNT_COMPLETION: 0x2,
+  IRP_SYNCHRONOUS_API: 0x4,
+  IRP_ASSOCIATED_IRP: 0x8,
+  IRP_BUFFERED_IO: 0x10,
+  IRP_DEALLOCATE_BUFFER: 0x20,
+  IRP_INPUT_OPERATION: 0x40,
+  IRP_SYNCHRONOUS_PAGING_IO: 0x40,
+  IRP_CREATE_OPERATION: 0x80,
+  IRP_READ_OPERATION: 0x100,
+  IRP_WRITE_OPERATION: 0x200,
+  IRP_CLOSE_OPERATION: 0x400,
+  IRP_DEFER_IO_COMPLETION: 0x800,
+} as const;
+
+/** FILE_OBJECT.Flags. */
+export const FO = {
+  FILE_OPEN: 0x1,
+  SYNCHRONOUS_IO: 0x2,
+  ALERTABLE_IO: 0x4,
+  NO_INTERMEDIATE_BUFFERING: 0x8,
+  WRITE_THROUGH: 0x10,
+  SEQUENTIAL_ONLY: 0x20,
+  CACHE_SUPPORTED: 0x40,
+  HANDLE_CREATED: 0x40000,
+  CLEANUP_COMPLETE: 0x4000,
+  FILE_OPEN_CANCELLED: 0x200000,
+} as const;
+
+/** IO_STATUS_BLOCK.Information values of a successful create. */
+export const FILE_SUPERSEDED = 0;
+export const FILE_OPENED = 1;
+export const FILE_CREATED = 2;
+
+/** Create dispositions (the high byte of Parameters.Create.Options). */
+export const FILE_OPEN = 1;
+
+export const KernelMode = 0;
+export const UserMode = 1;
+
+/** Device and file system types passed to InstanceSetupCallback. */
+export const FILE_DEVICE_DISK_FILE_SYSTEM = 0x8;
+export const FLT_FSTYPE_NTFS = 2;
+
+/** FLT_FILE_NAME_OPTIONS formats. */
+export const FLT_FILE_NAME_NORMALIZED = 0x01;
+export const FLT_FILE_NAME_OPENED = 0x02;
+export const FLT_FILE_NAME_SHORT = 0x03;

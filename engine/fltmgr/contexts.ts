@@ -1,0 +1,296 @@
+/**
+ * Contexts: reference-counted blocks of a registered type, attached to instances, volumes,
+ * streams and stream handles. Allocation and every Get return a reference the driver must release;
+ * an attachment holds its own reference until the context is deleted, replaced, or the object it
+ * is attached to goes away. When the count reaches zero the ContextCleanupCallback runs (from a
+ * worker when the last release happens at DISPATCH_LEVEL) and the memory is freed.
+ */
+import type { Co } from '../kernel/coroutine';
+import { Irql, irqlName } from '../kernel/irql';
+import { kernelFrame, type DriverFn } from '../kernel/kernel';
+import { writeOut } from '../kernel/objects';
+import { STATUS } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import type { WorkEntry } from '../kernel/workqueue';
+import { contextTypeName, FLT_CONTEXT, FLT_SET_CONTEXT_KEEP_IF_EXISTS, IRP_MJ } from './constants';
+import type { FilterManager } from './fltmgr';
+import { Filter, Instance, Volume } from './objects';
+import { FltCallbackData } from './callbackData';
+import { FileObject } from './structs';
+import { nameOf } from './pending';
+
+export class FltContext {
+  refs = 1;
+  /** Attachment keys holding a reference each. */
+  readonly links = new Set<string>();
+  freed = false;
+
+  constructor(
+    readonly id: number,
+    readonly type: number,
+    readonly filter: Filter,
+    readonly block: Record<string, unknown>,
+    readonly size: number,
+    readonly paged: boolean,
+  ) {}
+
+  get name(): string {
+    return `${contextTypeName(this.type)} #${this.id}`;
+  }
+}
+
+class CleanupWork implements WorkEntry {
+  readonly kind = 'context cleanup';
+  constructor(
+    readonly id: number,
+    readonly label: string,
+    private readonly body: (t: KThread) => Co<void>,
+  ) {}
+
+  run(t: KThread): Co<void> {
+    return this.body(t);
+  }
+}
+
+export class ContextRoutines {
+  private nextId = 1;
+  private readonly byBlock = new WeakMap<object, FltContext>();
+  /** Contexts not freed yet. */
+  readonly live = new Map<number, FltContext>();
+  private readonly attached = new Map<string, FltContext>();
+
+  constructor(private readonly fm: FilterManager) {}
+
+  FltAllocateContext(Filter_: unknown, ContextType: number, ContextSize: number, PoolType: number, ReturnedContext: unknown): number {
+    const fm = this.fm;
+    const k = fm.k;
+    k.checkIrql('FltAllocateContext');
+    writeOut(ReturnedContext, null);
+    if (!(Filter_ instanceof Filter)) {
+      k.violation('bad-object', 'FltAllocateContext needs the filter handle');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (Filter_.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
+    const reg = Filter_.registration.contexts.get(ContextType);
+    if (!reg) return STATUS.STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND;
+    if (k.allocationFails('FltAllocateContext')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
+    const paged = PoolType === 1 || PoolType === 5;
+    if (paged && k.current.irql >= Irql.DISPATCH_LEVEL) k.violation('pool-paged-at-dispatch', 'FltAllocateContext allocates a paged-pool context at DISPATCH_LEVEL');
+    const block = fm.pool.allocate('FltAllocateContext', ContextSize, 'Context', reg.PoolTag ?? 0);
+    const ctx = new FltContext(this.nextId++, ContextType, Filter_, block, ContextSize, paged);
+    this.byBlock.set(block, ctx);
+    this.live.set(ctx.id, ctx);
+    writeOut(ReturnedContext, block);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  FltReferenceContext(Context: unknown): void {
+    this.fm.k.checkIrql('FltReferenceContext');
+    const ctx = this.context(Context, 'FltReferenceContext');
+    if (ctx === null) return;
+    if (ctx.freed) {
+      this.fm.k.violation('ctx-over-release', `FltReferenceContext on ${ctx.name} after it was freed (bug check 0xF5, parameter 0x6E)`);
+      return;
+    }
+    ctx.refs++;
+  }
+
+  *FltReleaseContext(Context: unknown): Co<void> {
+    const k = this.fm.k;
+    k.checkIrql('FltReleaseContext');
+    const ctx = this.context(Context, 'FltReleaseContext');
+    if (ctx === null) return;
+    if (ctx.paged && k.current.irql >= Irql.DISPATCH_LEVEL) {
+      k.violation('ctx-release-paged-dispatch', `FltReleaseContext on paged ${ctx.name} at ${irqlName(k.current.irql)}`);
+    }
+    yield* this.drop(k.current, ctx, 'FltReleaseContext');
+  }
+
+  *FltDeleteContext(Context: unknown): Co<void> {
+    const k = this.fm.k;
+    k.checkIrql('FltDeleteContext');
+    const ctx = this.context(Context, 'FltDeleteContext');
+    if (ctx === null) return;
+    for (const key of [...ctx.links]) yield* this.unlink(k.current, key, ctx);
+  }
+
+  *FltSetInstanceContext(Instance_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance)) return this.badTarget('FltSetInstanceContext', OldContext);
+    return yield* this.set('FltSetInstanceContext', FLT_CONTEXT.INSTANCE, `i${Instance_.id}`, Instance_.deleting, Operation, NewContext, OldContext);
+  }
+
+  FltGetInstanceContext(Instance_: unknown, Context: unknown): number {
+    if (!(Instance_ instanceof Instance)) return this.badTarget('FltGetInstanceContext', Context);
+    return this.get('FltGetInstanceContext', `i${Instance_.id}`, Context);
+  }
+
+  *FltSetVolumeContext(Volume_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
+    if (!(Volume_ instanceof Volume)) return this.badTarget('FltSetVolumeContext', OldContext);
+    const ctx = this.byBlock.get(NewContext as object);
+    return yield* this.set('FltSetVolumeContext', FLT_CONTEXT.VOLUME, `v${Volume_.id}:f${ctx?.filter.id ?? 0}`, ctx?.filter.deleting ?? false, Operation, NewContext, OldContext);
+  }
+
+  FltGetVolumeContext(Filter_: unknown, Volume_: unknown, Context: unknown): number {
+    if (!(Filter_ instanceof Filter) || !(Volume_ instanceof Volume)) return this.badTarget('FltGetVolumeContext', Context);
+    return this.get('FltGetVolumeContext', `v${Volume_.id}:f${Filter_.id}`, Context);
+  }
+
+  *FltSetStreamContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltSetStreamContext', OldContext);
+    const scope = this.fm.k.current.scope;
+    if (scope !== null && scope.role === 'pre' && scope.data instanceof FltCallbackData && scope.data.major === IRP_MJ.CREATE) {
+      writeOut(OldContext, null);
+      return STATUS.STATUS_NOT_SUPPORTED;
+    }
+    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.FsContext.path.toLowerCase()}`, Instance_.deleting, Operation, NewContext, OldContext);
+  }
+
+  FltGetStreamContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetStreamContext', Context);
+    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.FsContext.path.toLowerCase()}`, Context);
+  }
+
+  *FltSetStreamHandleContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltSetStreamHandleContext', OldContext);
+    return yield* this.set('FltSetStreamHandleContext', FLT_CONTEXT.STREAMHANDLE, `h${Instance_.id}:${FileObject_.id}`, Instance_.deleting, Operation, NewContext, OldContext);
+  }
+
+  FltGetStreamHandleContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetStreamHandleContext', Context);
+    return this.get('FltGetStreamHandleContext', `h${Instance_.id}:${FileObject_.id}`, Context);
+  }
+
+  // --- teardown and end of run ---
+
+  /** Instance teardown: drops the instance's own contexts and its stream and stream-handle contexts. */
+  *deleteInstanceContexts(t: KThread, inst: Instance): Co<void> {
+    const prefixes = [`i${inst.id}`, `s${inst.id}:`, `h${inst.id}:`];
+    for (const [key, ctx] of [...this.attached]) {
+      if (prefixes.some((p) => key === p || key.startsWith(p))) yield* this.unlink(t, key, ctx);
+    }
+  }
+
+  /** FltUnregisterFilter: drops volume contexts, then reports what the driver still references. */
+  *deleteFilterContexts(t: KThread, f: Filter): Co<void> {
+    for (const [key, ctx] of [...this.attached]) {
+      if (ctx.filter === f) yield* this.unlink(t, key, ctx);
+    }
+    for (const ctx of [...this.live.values()]) {
+      if (ctx.filter !== f || ctx.freed) continue;
+      this.fm.k.violation('ctx-ref-leak', `${ctx.name} of ${f.name} still has ${ctx.refs} reference(s) when the filter unregisters; every reference taken must be released with FltReleaseContext`);
+      this.free(ctx);
+    }
+  }
+
+  /** End of run: references the driver holds beyond the attachments, for filters still loaded. */
+  endChecks(): void {
+    for (const ctx of this.live.values()) {
+      if (ctx.freed || ctx.filter.state === 'unloaded') continue;
+      const extra = ctx.refs - ctx.links.size;
+      if (extra > 0) this.fm.k.violation('ctx-ref-leak', `${ctx.name} of ${ctx.filter.name} has ${extra} reference(s) never released at the end of the run`, 0, this.fm.k.outside);
+    }
+  }
+
+  // --- the mechanics ---
+
+  private context(v: unknown, routine: string): FltContext | null {
+    const ctx = typeof v === 'object' && v !== null ? this.byBlock.get(v) : undefined;
+    if (ctx === undefined) {
+      this.fm.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs a context from FltAllocateContext or FltGet*Context`);
+      return null;
+    }
+    return ctx;
+  }
+
+  private badTarget(routine: string, out: unknown): number {
+    writeOut(out, null);
+    this.fm.k.violation('bad-object', `${routine} was given the wrong kind of object to attach to`);
+    return STATUS.STATUS_INVALID_PARAMETER;
+  }
+
+  private get(routine: string, key: string, out: unknown): number {
+    this.fm.k.checkIrql(routine);
+    const ctx = this.attached.get(key);
+    if (ctx === undefined) {
+      writeOut(out, null);
+      return STATUS.STATUS_NOT_FOUND;
+    }
+    ctx.refs++;
+    writeOut(out, ctx.block);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private *set(routine: string, type: number, key: string, deleting: boolean, op: number, newContext: unknown, oldOut: unknown): Co<number> {
+    const k = this.fm.k;
+    k.checkIrql(routine);
+    if (oldOut !== null && oldOut !== undefined) writeOut(oldOut, null);
+    const ctx = this.context(newContext, routine);
+    if (ctx === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if (ctx.type !== type) {
+      k.violation('bad-object', `${routine} was given ${ctx.name}; it needs a ${contextTypeName(type)}`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
+    if (ctx.links.size > 0) return STATUS.STATUS_FLT_CONTEXT_ALREADY_LINKED;
+    const existing = this.attached.get(key);
+    if (existing !== undefined) {
+      if (op === FLT_SET_CONTEXT_KEEP_IF_EXISTS) {
+        if (oldOut !== null && oldOut !== undefined) {
+          existing.refs++;
+          writeOut(oldOut, existing.block);
+        }
+        return STATUS.STATUS_FLT_CONTEXT_ALREADY_DEFINED;
+      }
+      existing.links.delete(key);
+      this.attached.delete(key);
+      // The attachment's reference goes to the caller when it asked for the old context.
+      if (oldOut !== null && oldOut !== undefined) writeOut(oldOut, existing.block);
+      else yield* this.drop(k.current, existing, routine);
+    }
+    ctx.refs++;
+    ctx.links.add(key);
+    this.attached.set(key, ctx);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private *unlink(t: KThread, key: string, ctx: FltContext): Co<void> {
+    if (!ctx.links.delete(key)) return;
+    this.attached.delete(key);
+    yield* this.drop(t, ctx, 'context deletion');
+  }
+
+  /** Drops one reference; at zero, runs the cleanup callback and frees the memory. */
+  private *drop(t: KThread, ctx: FltContext, routine: string): Co<void> {
+    const k = this.fm.k;
+    if (ctx.freed || ctx.refs <= 0) {
+      k.violation('ctx-over-release', `${routine} on ${ctx.name}, which has no reference left (bug check 0xF5, parameter 0x6D)`);
+      return;
+    }
+    if (--ctx.refs > 0) return;
+    const reg = ctx.filter.registration.contexts.get(ctx.type);
+    const cleanup = reg?.ContextCleanupCallback as DriverFn | null | undefined;
+    if (!cleanup) {
+      this.free(ctx);
+      return;
+    }
+    const name = nameOf(cleanup, 'ContextCleanup');
+    const run = function* (this: ContextRoutines, th: KThread): Co<void> {
+      const depth = th.frames.length;
+      th.frames.push(kernelFrame('FltpFreeContext', 'fltmgr'));
+      try {
+        yield* k.callDriver(th, cleanup, name, [ctx.block, ctx.type]);
+      } finally {
+        th.frames.length = depth;
+      }
+      this.free(ctx);
+    }.bind(this);
+    if (t.irql >= Irql.DISPATCH_LEVEL) this.fm.queues.delayed.enqueue(new CleanupWork(ctx.id, name, run));
+    else yield* run(t);
+  }
+
+  private free(ctx: FltContext): void {
+    ctx.freed = true;
+    this.live.delete(ctx.id);
+    this.fm.pool.free('FltReleaseContext', ctx.block);
+  }
+}

@@ -1,0 +1,413 @@
+/**
+ * Pre/post dispatch: pre-operation callbacks from the top of the filter stack down, the file
+ * system, post-operation callbacks back up — with every FLT_PREOP_* and FLT_POSTOP_* result acting
+ * as documented on the PFLT_PRE_OPERATION_CALLBACK and PFLT_POST_OPERATION_CALLBACK pages:
+ *
+ * - SUCCESS_WITH_CALLBACK: the filter's post-op will get the completion context it set.
+ * - SUCCESS_NO_CALLBACK: no post-op for this filter.
+ * - COMPLETE: the filters below and the file system never see the operation; only the post-ops of
+ *   the filters above run.
+ * - PENDING: processing stops until FltCompletePendedPreOperation (IRP operations only).
+ * - SYNCHRONIZE: the post-op runs in the thread that called the pre-op, at PASSIVE_LEVEL, after
+ *   completion; that thread waits for it.
+ * - DISALLOW_FASTIO: a fast I/O request fails back to the I/O manager, which reissues it as an IRP.
+ * - post-op MORE_PROCESSING_REQUIRED: completion stops until FltCompletePendedPostOperation.
+ */
+import { Ref } from '../kernel/cvalues';
+import { Trap, type Co } from '../kernel/coroutine';
+import { kernelFrame } from '../kernel/kernel';
+import { formatStatus, STATUS } from '../kernel/status';
+import type { CallbackScope, KThread } from '../kernel/thread';
+import { FltCallbackData, type PostFrame } from './callbackData';
+import {
+  FLTFL_CALLBACK_DATA,
+  FLTFL_OPERATION_REGISTRATION as SKIP,
+  FLTFL_POST_OPERATION_DRAINING,
+  FltPostopStatus,
+  FltPreopStatus,
+  IRP_FLAGS,
+  IRP_MJ,
+  majorName,
+  preopName,
+} from './constants';
+import type { FilterManager } from './fltmgr';
+import type { FsResult } from './filesystem';
+import type { Instance, OperationCallbacks } from './objects';
+import { makeRelatedObjects, type FltRelatedObjects } from './structs';
+
+const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
+const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
+
+/** IoGetTopLevelIrp's answer for paging I/O and `top-level-irp` requests: non-NULL, opaque. */
+export const TOP_LEVEL_IRP = Object.freeze({ kind: 'top-level IRP (FSRTL_MOD_WRITE_TOP_LEVEL_IRP)' });
+
+const NT_SERVICE: Readonly<Record<number, string>> = {
+  [IRP_MJ.CREATE]: 'NtCreateFile',
+  [IRP_MJ.READ]: 'NtReadFile',
+  [IRP_MJ.WRITE]: 'NtWriteFile',
+  [IRP_MJ.CLEANUP]: 'NtClose',
+  [IRP_MJ.CLOSE]: 'NtClose',
+  [IRP_MJ.QUERY_INFORMATION]: 'NtQueryInformationFile',
+  [IRP_MJ.SET_INFORMATION]: 'NtSetInformationFile',
+  [IRP_MJ.DIRECTORY_CONTROL]: 'NtQueryDirectoryFile',
+  [IRP_MJ.FLUSH_BUFFERS]: 'NtFlushBuffersFile',
+  [IRP_MJ.FILE_SYSTEM_CONTROL]: 'NtFsControlFile',
+  [IRP_MJ.DEVICE_CONTROL]: 'NtDeviceIoControlFile',
+};
+
+function newScope(role: CallbackScope['role'], data: unknown, unsafe: boolean): CallbackScope {
+  return { role, data, unsafe, irqlQueried: false, handoffs: 0, failedHandoff: null };
+}
+
+export class Dispatcher {
+  constructor(private readonly fm: FilterManager) {}
+
+  related(inst: Instance, data: FltCallbackData | null): FltRelatedObjects {
+    return makeRelatedObjects(inst.filter, inst.volume, inst, data ? data.fileObject : null);
+  }
+
+  /** The body of a workload request's issuing thread. */
+  *issue(t: KThread, data: FltCallbackData): Co<void> {
+    t.frames.push(kernelFrame(NT_SERVICE[data.major] ?? 'IoCallDriver', 'nt'));
+    if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
+    data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
+    yield* this.runPre(t, data);
+    let current = data;
+    while (current.state === 'done' && reissue.has(current)) {
+      // The I/O manager reissues a disallowed fast I/O request as an IRP.
+      reissue.delete(current);
+      current = this.fm.requests.reissueAsIrp(t, current);
+      yield* this.runPre(t, current);
+    }
+    if (current.live && current.request.synchronous) {
+      current.waiter = t;
+      this.fm.k.beginWait(t, `I/O ${current.label} to complete`, null);
+      yield Trap.Block;
+    }
+  }
+
+  /** Runs pre-operation callbacks from `data.preIndex` down, then sends the operation on. */
+  *runPre(t: KThread, data: FltCallbackData): Co<void> {
+    const major = data.Iopb.MajorFunction;
+    const depth = t.frames.length;
+    t.frames.push(PRE_FRAME);
+    try {
+      while (data.preIndex < data.stack.length) {
+        const inst = data.stack[data.preIndex]!;
+        const ops = inst.filter.registration.ops[major];
+        if (ops === undefined || inst.state !== 'attached' || skips(ops, data)) {
+          data.preIndex++;
+          continue;
+        }
+        if (ops.pre === null) {
+          if (ops.post !== null) this.pushPost(data, inst, ops, null, null);
+          data.preIndex++;
+          continue;
+        }
+        const go = yield* this.callPre(t, data, inst, ops);
+        if (!go) return;
+        data.preIndex++;
+      }
+    } finally {
+      t.frames.length = depth;
+    }
+    yield* this.sendToFs(t, data);
+  }
+
+  /** Calls one pre-op and acts on its result; false when processing stops here (pended or completed). */
+  private *callPre(t: KThread, data: FltCallbackData, inst: Instance, ops: OperationCallbacks): Co<boolean> {
+    const k = this.fm.k;
+    data.Iopb.TargetInstance = inst;
+    data.move(k, 'pre-op', inst.filter.name, 'pre-op', `${ops.preName}(${data.label}) in ${inst.filter.name}`);
+    inst.outstanding.acquire();
+    const cell = { CompletionContext: null as unknown };
+    const scope = newScope('pre', data, false);
+    const saved = t.scope;
+    t.scope = scope;
+    const ioStatus = data.IoStatus.Status;
+    const ioInfo = data.IoStatus.Information;
+    const thread = data.Thread;
+    const mode = data.RequestorMode;
+    data.preRunning = true;
+    let status: unknown;
+    try {
+      status = yield* k.callDriver(t, ops.pre!, ops.preName, [data, this.related(inst, data), new Ref(cell, 'CompletionContext')]);
+    } finally {
+      t.scope = saved;
+      data.preRunning = false;
+    }
+    const ctx = cell.CompletionContext ?? null;
+    if (data.Thread !== thread || data.RequestorMode !== mode) {
+      k.violation('readonly-fields', `${ops.preName} changed ${data.Thread !== thread ? 'Data->Thread' : 'Data->RequestorMode'} of ${data.label}; both are read-only`, data.id);
+      data.Thread = thread;
+      data.RequestorMode = mode;
+    }
+    const early = data.early;
+    const st = typeof status === 'number' ? status : -1;
+    if (early === null && st !== FltPreopStatus.FLT_PREOP_COMPLETE && st !== FltPreopStatus.FLT_PREOP_PENDING && st !== FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO
+      && (data.IoStatus.Status !== ioStatus || data.IoStatus.Information !== ioInfo)) {
+      k.violation('iostatus-when-passing', `${ops.preName} changed Data->IoStatus of ${data.label} but returned ${preopName(st)}; the change is ignored unless the operation is completed`, data.id);
+    }
+    let go = true;
+    switch (st) {
+      case FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK:
+        this.wantPost(data, inst, ops, ctx, null);
+        break;
+      case FltPreopStatus.FLT_PREOP_SYNCHRONIZE:
+        if (data.isIrp && (data.major === IRP_MJ.READ || data.major === IRP_MJ.WRITE) && !data.request.synchronous) {
+          k.violation('sync-async-rw', `${ops.preName} returned FLT_PREOP_SYNCHRONIZE for asynchronous ${data.label}; this can deadlock the caller`, data.id);
+        }
+        this.wantPost(data, inst, ops, ctx, data.isIrp ? t : null);
+        break;
+      case FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK:
+        this.noContext(data, ops, ctx, st);
+        break;
+      case FltPreopStatus.FLT_PREOP_PENDING:
+        if (!data.isIrp) {
+          k.violation('preop-pending-non-irp', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label}, which is not IRP-based; the simulation goes on as if it returned FLT_PREOP_SUCCESS_NO_CALLBACK`, data.id);
+          break;
+        }
+        this.noContext(data, ops, ctx, st);
+        this.checkHandoff(data, ops, scope);
+        data.pendedBy = inst;
+        inst.outstanding.acquire();
+        if (data.state === 'pre-op') data.move(k, 'pended', inst.filter.name, 'pend', `${ops.preName} pended ${data.label} (FLT_PREOP_PENDING)`);
+        else data.note(k, 'pend', `${ops.preName} pended ${data.label} (FLT_PREOP_PENDING)`);
+        inst.outstanding.release(k);
+        if (early !== null) {
+          data.early = null;
+          yield* this.fm.pending.resume(t, data, early.status, early.ctx);
+        }
+        return false;
+      case FltPreopStatus.FLT_PREOP_COMPLETE:
+        this.noContext(data, ops, ctx, st);
+        this.checkCompleteStatus(data, ops.preName);
+        data.completedBy = inst.filter.name;
+        inst.outstanding.release(k);
+        data.move(k, data.completedState(), inst.filter.name, 'complete', `${ops.preName} completed ${data.label} with ${formatStatus(data.IoStatus.Status)} (FLT_PREOP_COMPLETE)`);
+        yield* this.unwind(t, data);
+        go = false;
+        break;
+      case FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO:
+        if (data.isFastIo) {
+          this.noContext(data, ops, ctx, st);
+          data.IoStatus.Status = STATUS.STATUS_FLT_DISALLOW_FAST_IO;
+          data.IoStatus.Information = 0;
+          data.completedBy = inst.filter.name;
+          inst.outstanding.release(k);
+          data.move(k, 'completed', inst.filter.name, 'complete', `${ops.preName} disallowed fast I/O for ${data.label}; the I/O manager will reissue it as an IRP`);
+          reissue.add(data);
+          yield* this.unwind(t, data);
+          return false;
+        }
+        k.violation('disallow-fastio-misuse', `${ops.preName} returned FLT_PREOP_DISALLOW_FASTIO for ${data.label}, which is not fast I/O; treated as FLT_PREOP_SUCCESS_NO_CALLBACK`, data.id);
+        break;
+      default:
+        k.violation('preop-bad-status', `${ops.preName} returned ${String(status)} for ${data.label}, which is not an FLT_PREOP_CALLBACK_STATUS; treated as FLT_PREOP_SUCCESS_NO_CALLBACK`, data.id);
+        break;
+    }
+    if (early !== null) {
+      data.early = null;
+      k.violation('cpp-not-pended', `FltCompletePendedPreOperation was called for ${data.label} while ${ops.preName} ran, but it returned ${preopName(st)}, not FLT_PREOP_PENDING; the call is ignored`, data.id);
+    }
+    if (go) inst.outstanding.release(k);
+    return go;
+  }
+
+  /** Records the post-op a filter asked for, or the bug check it would cause without one. */
+  wantPost(data: FltCallbackData, inst: Instance, ops: OperationCallbacks, ctx: unknown, sync: KThread | null): void {
+    if (ops.post === null) {
+      this.fm.k.violation('preop-callback-without-postop', `${ops.preName} asked for a post-operation callback for ${data.label}, but ${inst.filter.name} registered none for ${majorName(ops.major)} (bug check 0xF5, parameter 0x66)`, data.id);
+      return;
+    }
+    this.pushPost(data, inst, ops, ctx, sync);
+  }
+
+  pushPost(data: FltCallbackData, inst: Instance, ops: OperationCallbacks, ctx: unknown, sync: KThread | null): void {
+    inst.outstanding.acquire();
+    data.post.push({ inst, ops, ctx, sync, drained: false });
+  }
+
+  private noContext(data: FltCallbackData, ops: OperationCallbacks, ctx: unknown, st: number): void {
+    if (ctx !== null) {
+      this.fm.k.violation('preop-ctx-nonnull', `${ops.preName} set *CompletionContext for ${data.label} but returned ${preopName(st)}, which ignores it`, data.id);
+    }
+  }
+
+  /** IoStatus of an operation completed in its pre-op path (COMPLETE, or a pended one completed). */
+  checkCompleteStatus(data: FltCallbackData, who: string): void {
+    const s = data.IoStatus.Status >>> 0;
+    if (s === STATUS.STATUS_PENDING || s === STATUS.STATUS_FLT_DISALLOW_FAST_IO) {
+      this.fm.k.violation('preop-complete-status', `${who} completed ${data.label} with ${formatStatus(s)}, which is not a final status`, data.id);
+    } else if ((data.major === IRP_MJ.CLEANUP || data.major === IRP_MJ.CLOSE) && s !== STATUS.STATUS_SUCCESS) {
+      this.fm.k.violation('preop-complete-status', `${who} completed ${data.label} with ${formatStatus(s)}; cleanup and close must complete with STATUS_SUCCESS`, data.id);
+    }
+  }
+
+  /** A pre-op returned PENDING: did it hand the operation to something that can complete it? */
+  private checkHandoff(data: FltCallbackData, ops: OperationCallbacks, scope: CallbackScope): void {
+    if (data.early !== null || scope.handoffs > 0) return;
+    const k = this.fm.k;
+    switch (scope.failedHandoff) {
+      case 'cbdq':
+        k.violation('cbdq-insert-unchecked', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although FltCbdqInsertIo failed`, data.id);
+        return;
+      case 'not-safe':
+        k.violation('deferred-wi-not-safe', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although FltQueueDeferredIoWorkItem failed with STATUS_FLT_NOT_SAFE_TO_POST_OPERATION`, data.id);
+        return;
+      case 'deleting':
+        k.violation('deleting-object', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although queuing its work failed with STATUS_FLT_DELETING_OBJECT`, data.id);
+        return;
+      default:
+        k.violation('preop-pending-no-owner', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} without queuing a work item, inserting it into a cbdq, or signalling anything that could complete it`, data.id);
+    }
+  }
+
+  /** Hands the operation to the file system and, when it completes here, starts the post-ops. */
+  *sendToFs(t: KThread, data: FltCallbackData): Co<void> {
+    const k = this.fm.k;
+    data.move(k, 'in-fs', 'file system', 'fs', `file system receives ${data.label}`);
+    const r = this.fm.fs.perform(data);
+    if (!r.async) {
+      this.fsDone(data, r, false);
+      yield* this.unwind(t, data);
+      return;
+    }
+    this.fm.completion.queue({ label: `completion of ${data.label}`, data: data.id, run: (ct) => this.asyncCompletion(ct, data, r) });
+    // A filter above returned SYNCHRONIZE in this thread: it waits here until completion reaches it.
+    if (data.post.some((f) => f.sync === t)) {
+      k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
+      yield Trap.Block;
+      yield* this.unwind(t, data);
+    }
+  }
+
+  private *asyncCompletion(ct: KThread, data: FltCallbackData, r: FsResult): Co<void> {
+    this.fsDone(data, r, true);
+    yield* this.unwind(ct, data);
+  }
+
+  private fsDone(data: FltCallbackData, r: FsResult, async: boolean): void {
+    data.IoStatus.Status = r.status;
+    data.IoStatus.Information = r.information;
+    const state = data.completedState();
+    data.move(this.fm.k, state, 'file system', 'fs-complete', `file system completed ${data.label}${async ? ' asynchronously' : ''}: ${formatStatus(r.status)}, ${r.information} bytes`);
+  }
+
+  /**
+   * Runs owed post-ops from the lowest filter up. Stops when a post-op pends the operation, or when
+   * the next post-op belongs to a thread that synchronized and waits to run it itself.
+   */
+  *unwind(t: KThread, data: FltCallbackData): Co<void> {
+    const depth = t.frames.length;
+    t.frames.push(POST_FRAME);
+    try {
+      while (data.post.length > 0) {
+        const f = data.post[data.post.length - 1]!;
+        if (f.drained) {
+          data.post.pop();
+          continue;
+        }
+        if (f.sync !== null && f.sync !== t) {
+          this.fm.k.wake(f.sync);
+          return;
+        }
+        data.post.pop();
+        const st = yield* this.callPost(t, data, f, 0);
+        if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) return;
+      }
+    } finally {
+      t.frames.length = depth;
+    }
+    this.finish(data);
+  }
+
+  /** Calls one post-op (already popped); returns its effective status. */
+  *callPost(t: KThread, data: FltCallbackData, f: PostFrame, flags: number): Co<number> {
+    const k = this.fm.k;
+    const draining = (flags & FLTFL_POST_OPERATION_DRAINING) !== 0;
+    const name = f.ops.postName;
+    data.Flags |= FLTFL_CALLBACK_DATA.POST_OPERATION;
+    data.Iopb.TargetInstance = f.inst;
+    data.move(k, 'post-op', f.inst.filter.name, 'post-op', `${name}(${data.label})${draining ? ' draining' : ''} in ${f.inst.filter.name}`);
+    const safe = data.major === IRP_MJ.CREATE || f.sync !== null || data.isFastIo || draining;
+    const scope = newScope('post', data, !safe);
+    const saved = t.scope;
+    t.scope = scope;
+    data.safePosted = false;
+    data.draining = draining;
+    let status: unknown;
+    try {
+      status = yield* k.callDriver(t, f.ops.post!, name, [data, this.related(f.inst, data), f.ctx, flags]);
+    } finally {
+      t.scope = saved;
+      data.draining = false;
+    }
+    let st = typeof status === 'number' ? status : -1;
+    if (st !== FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING && st !== FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
+      k.violation('postop-bad-status', `${name} returned ${String(status)} for ${data.label}, which is not an FLT_POSTOP_CALLBACK_STATUS; treated as FLT_POSTOP_FINISHED_PROCESSING`, data.id);
+      st = FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING;
+    }
+    if (draining && st !== FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING) {
+      k.violation('postop-draining', `${name} returned ${st === 1 ? 'FLT_POSTOP_MORE_PROCESSING_REQUIRED' : String(st)} while draining ${data.label}; a draining post-op must finish processing`, data.id);
+      st = FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING;
+    }
+    if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
+      if (!data.isIrp) {
+        k.violation('postop-mpr-non-irp', `${name} returned FLT_POSTOP_MORE_PROCESSING_REQUIRED for ${data.label}, which is not IRP-based; treated as finished`, data.id);
+        st = FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING;
+      } else {
+        if (!data.safePosted && scope.handoffs === 0) {
+          k.violation('postop-mpr-without-post', `${name} returned FLT_POSTOP_MORE_PROCESSING_REQUIRED for ${data.label} without posting the work to a worker or queue`, data.id);
+        }
+        data.postPendedBy = f;
+        data.move(k, 'post-pended', f.inst.filter.name, 'post-pend', `${name} pended ${data.label} in post-operation (FLT_POSTOP_MORE_PROCESSING_REQUIRED)`);
+        const early = data.safeResult;
+        if (early !== null) {
+          // The posted SafePostCallback already finished on another processor: go on from here.
+          data.safeResult = null;
+          if (early === FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING) yield* this.fm.pending.resumePost(t, data, 'SafePostCallback');
+        }
+        return FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED;
+      }
+    } else if (data.safePosted) {
+      k.violation('dcpws-misuse', `${name} returned FLT_POSTOP_FINISHED_PROCESSING for ${data.label} after FltDoCompletionProcessingWhenSafe posted the work; it must return the status stored in *RetPostOperationStatus`, data.id);
+      data.safePosted = false;
+      this.fm.pending.orphanSafePost(data);
+    }
+    f.inst.outstanding.release(k);
+    return st;
+  }
+
+  /** The operation is finished: record the result and release a waiting issuer. */
+  finish(data: FltCallbackData): void {
+    const fm = this.fm;
+    data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
+    fm.live.delete(data.id);
+    fm.results.set(data.request.id, { io: data.request.id, data: data.id, status: data.IoStatus.Status >>> 0, information: data.IoStatus.Information, state: 'done' });
+    if (data.waiter !== null && !reissue.has(data)) {
+      const w = data.waiter;
+      data.waiter = null;
+      fm.k.wake(w);
+    }
+  }
+}
+
+/** Fast I/O requests a filter disallowed, waiting to be reissued as IRPs by their issuing thread. */
+const reissue = new WeakSet<FltCallbackData>();
+
+/** Whether a filter's FLT_OPERATION_REGISTRATION flags exclude this operation. */
+function skips(ops: OperationCallbacks, data: FltCallbackData): boolean {
+  const f = ops.flags;
+  if (f === 0) return false;
+  const irpFlags = data.Iopb.IrpFlags;
+  const paging = (irpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0;
+  const rw = data.major === IRP_MJ.READ || data.major === IRP_MJ.WRITE;
+  const nocache = (irpFlags & IRP_FLAGS.IRP_NOCACHE) !== 0;
+  if (f & SKIP.SKIP_PAGING_IO && data.isIrp && paging) return true;
+  if (f & SKIP.SKIP_CACHED_IO && rw && !nocache) return true;
+  if (f & SKIP.SKIP_NON_CACHED_NON_PAGING_IO && rw && nocache && !paging) return true;
+  // Every request of the workload is on a file, never on a volume (DASD) handle.
+  if (f & SKIP.SKIP_NON_DASD_IO) return true;
+  return false;
+}

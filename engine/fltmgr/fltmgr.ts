@@ -1,0 +1,171 @@
+/**
+ * The Filter Manager's shared state: volumes, drivers and filters, live callback data, results of
+ * finished requests, and the kernel services the routine families use. Each family (dispatch,
+ * pending, work items, cbdq, contexts…) is its own module working on this object.
+ */
+import type { Kernel, DriverFn } from '../kernel/kernel';
+import type { PoolRoutines } from '../kernel/pool';
+import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
+import type { UnicodeString } from '../kernel/cvalues';
+import type { KThread } from '../kernel/thread';
+import type { DataState, FltCallbackData } from './callbackData';
+import { FileSystemModel, type FileSpec } from './filesystem';
+import { Filter, Instance, Volume } from './objects';
+import { CbdqRoutines, type CbdqState } from './cbdq';
+import { CancelRoutines } from './cancel';
+import { ContextRoutines } from './contexts';
+import { Dispatcher } from './dispatch';
+import { MiscRoutines } from './misc';
+import { NameRoutines } from './names';
+import { PendingRoutines } from './pending';
+import { RegistrationRoutines } from './registration';
+import { Requests } from './requests';
+import { UnloadRoutines } from './unload';
+import { WorkItemRoutines } from './workitems';
+
+export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
+
+export interface FltmgrOptions {
+  /** Files with a size other than 64 KiB, or that do not exist. Paths as the workload writes them. */
+  files?: Readonly<Record<string, FileSpec>>;
+  /** Volume device names; the first one receives paths without a `\Device\…` prefix. */
+  volumes?: readonly string[];
+}
+
+/** DRIVER_OBJECT as C sees it, plus the module it belongs to. */
+export interface DriverObject {
+  Type: number;
+  Size: number;
+  DeviceObject: unknown;
+  Flags: number;
+  DriverStart: unknown;
+  DriverSize: number;
+  DriverSection: unknown;
+  DriverName: UnicodeString;
+  HardwareDatabase: unknown;
+  DriverInit: unknown;
+  DriverStartIo: unknown;
+  DriverUnload: unknown;
+  MajorFunction: unknown[];
+  /** Engine-private. */
+  module: string;
+}
+
+export interface DriverRecord {
+  module: string;
+  altitude: string;
+  entry: DriverFn;
+  entryName: string;
+  driverObject: DriverObject;
+  filters: Filter[];
+  state: 'pending' | 'loaded' | 'failed' | 'unloaded';
+  entryStatus?: number;
+}
+
+/** How a workload request ended (or where it stands when the run ends). */
+export interface IoResult {
+  io: number;
+  data: number;
+  status: number;
+  information: number;
+  state: DataState;
+}
+
+export class FilterManager {
+  readonly volumes: Volume[] = [];
+  /** Every filter registered in the run, in registration order; `state` tells which are gone. */
+  readonly filters: Filter[] = [];
+  readonly drivers: DriverRecord[] = [];
+  readonly driverByObject = new WeakMap<object, DriverRecord>();
+  /** Callback data not done yet, by id. */
+  readonly live = new Map<number, FltCallbackData>();
+  /** By workload id: the final outcome of each finished request. */
+  readonly results = new Map<number, IoResult>();
+  /** Every cbdq initialized in the run. */
+  readonly cbdqs: CbdqState[] = [];
+  /** Threads inside FltUnregisterFilter waiting for a filter's rundown, and for an instance's teardown. */
+  readonly rundownWaits = new Map<KThread, Filter>();
+  readonly teardownWaits = new Map<KThread, Instance>();
+  readonly fs: FileSystemModel;
+  readonly dispatcher: Dispatcher;
+  readonly pending: PendingRoutines;
+  readonly workItems: WorkItemRoutines;
+  readonly cbdq: CbdqRoutines;
+  readonly cancel: CancelRoutines;
+  readonly registration: RegistrationRoutines;
+  readonly unload: UnloadRoutines;
+  readonly contexts: ContextRoutines;
+  readonly names: NameRoutines;
+  readonly misc: MiscRoutines;
+  readonly requests: Requests;
+  private nextFilterId = 1;
+  private nextInstanceId = 1;
+  private readonly usedDataIds = new Set<number>();
+  private nextDataId = 1;
+
+  constructor(
+    readonly k: Kernel,
+    readonly pool: PoolRoutines,
+    readonly queues: WorkQueues,
+    readonly completion: CompletionContext,
+    options: FltmgrOptions = {},
+  ) {
+    this.fs = new FileSystemModel(options.files);
+    const names = options.volumes && options.volumes.length > 0 ? options.volumes : [DEFAULT_VOLUME];
+    names.forEach((n, i) => this.volumes.push(new Volume(i + 1, n)));
+    this.dispatcher = new Dispatcher(this);
+    this.pending = new PendingRoutines(this);
+    this.workItems = new WorkItemRoutines(this);
+    this.cbdq = new CbdqRoutines(this);
+    this.cancel = new CancelRoutines(this);
+    this.registration = new RegistrationRoutines(this);
+    this.unload = new UnloadRoutines(this);
+    this.contexts = new ContextRoutines(this);
+    this.names = new NameRoutines(this);
+    this.misc = new MiscRoutines(this);
+    this.requests = new Requests(this);
+  }
+
+  newFilter(module: string, altitude: string, reg: Filter['registration'], driverObject: object): Filter {
+    const f = new Filter(this.nextFilterId++, module, altitude, reg, driverObject);
+    this.filters.push(f);
+    return f;
+  }
+
+  newInstance(filter: Filter, volume: Volume): Instance {
+    return new Instance(this.nextInstanceId++, filter, volume, filter.altitude);
+  }
+
+  /** Reserves a workload id for its first callback data, so `#N` means the same in both. */
+  reserveId(id: number): boolean {
+    if (this.usedDataIds.has(id)) return false;
+    this.usedDataIds.add(id);
+    return true;
+  }
+
+  /** A fresh callback data id that no workload request uses. */
+  freshId(): number {
+    while (this.usedDataIds.has(this.nextDataId)) this.nextDataId++;
+    this.usedDataIds.add(this.nextDataId);
+    return this.nextDataId++;
+  }
+
+  /** The volume a path is on and the path inside that volume. */
+  locate(path: string): { volume: Volume; nameInVolume: string } {
+    const lower = path.toLowerCase();
+    let best: Volume | undefined;
+    for (const v of this.volumes) {
+      const n = v.name.toLowerCase();
+      if ((lower === n || lower.startsWith(`${n}\\`)) && (!best || n.length > best.name.length)) best = v;
+    }
+    if (best) return { volume: best, nameInVolume: path.slice(best.name.length) || '\\' };
+    const drive = /^[a-z]:/i.exec(path);
+    const rest = drive ? path.slice(2) : path;
+    return { volume: this.volumes[0]!, nameInVolume: rest.startsWith('\\') ? rest : `\\${rest}` };
+  }
+
+  /** Filters that are registered and not unloaded, highest altitude first. */
+  activeFilters(): Filter[] {
+    return this.filters.filter((f) => f.state !== 'unloaded').sort((a, b) => Number(b.altitude) - Number(a.altitude));
+  }
+}

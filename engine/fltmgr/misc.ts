@@ -1,0 +1,177 @@
+/**
+ * The smaller Filter Manager routines: the dirty flag, synchronous-ness, rundown references on
+ * filter, instance and volume objects, user buffer locking, MDLs, and requestor queries.
+ */
+import { Ref } from '../kernel/cvalues';
+import { writeOut } from '../kernel/objects';
+import { STATUS } from '../kernel/status';
+import { SYSTEM_PROCESS } from '../kernel/threads';
+import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
+import type { FilterManager } from './fltmgr';
+import { Filter, Instance, Volume } from './objects';
+import type { ReadWriteParameters } from './structs';
+
+/** MDL, with the fields C reads. */
+export interface Mdl {
+  Next: Mdl | null;
+  Size: number;
+  MdlFlags: number;
+  MappedSystemVa: unknown;
+  StartVa: unknown;
+  ByteCount: number;
+  ByteOffset: number;
+}
+
+const MDL_MAPPED_TO_SYSTEM_VA = 0x1;
+const MDL_PAGES_LOCKED = 0x2;
+const MDL_SOURCE_IS_NONPAGED_POOL = 0x4;
+
+/** Majors for which FltLockUserBuffer has a buffer to lock. */
+const LOCKABLE = new Set<number>([
+  IRP_MJ.DEVICE_CONTROL, IRP_MJ.DIRECTORY_CONTROL, IRP_MJ.FILE_SYSTEM_CONTROL, IRP_MJ.INTERNAL_DEVICE_CONTROL,
+  IRP_MJ.QUERY_EA, IRP_MJ.QUERY_QUOTA, IRP_MJ.QUERY_SECURITY, IRP_MJ.READ, IRP_MJ.WRITE, IRP_MJ.SET_EA, IRP_MJ.SET_QUOTA,
+]);
+const IRP_MN_MDL = 0x2;
+
+export class MiscRoutines {
+  constructor(private readonly fm: FilterManager) {}
+
+  FltSetCallbackDataDirty(Data: unknown): void {
+    const d = this.fm.pending.data(Data, 'FltSetCallbackDataDirty');
+    if (d) d.Flags |= FLTFL_CALLBACK_DATA.DIRTY;
+  }
+
+  FltClearCallbackDataDirty(Data: unknown): void {
+    const d = this.fm.pending.data(Data, 'FltClearCallbackDataDirty');
+    if (d) d.Flags = (d.Flags & ~FLTFL_CALLBACK_DATA.DIRTY) >>> 0;
+  }
+
+  FltIsCallbackDataDirty(Data: unknown): number {
+    const d = this.fm.pending.data(Data, 'FltIsCallbackDataDirty');
+    return d !== null && (d.Flags & FLTFL_CALLBACK_DATA.DIRTY) !== 0 ? 1 : 0;
+  }
+
+  /** TRUE for fast I/O, synchronous IRPs and synchronous file objects. */
+  FltIsOperationSynchronous(CallbackData: unknown): number {
+    const d = this.fm.pending.data(CallbackData, 'FltIsOperationSynchronous');
+    if (d === null) return 0;
+    return d.isFastIo || d.request.synchronous || (d.Iopb.IrpFlags & IRP_FLAGS.IRP_SYNCHRONOUS_API) !== 0 ? 1 : 0;
+  }
+
+  /** Takes a rundown reference; fails with STATUS_FLT_DELETING_OBJECT while the object is torn down. */
+  FltObjectReference(FltObject: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltObjectReference');
+    if (FltObject instanceof Filter) {
+      if (FltObject.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
+      FltObject.rundown.acquire();
+      FltObject.explicitRefs++;
+      return STATUS.STATUS_SUCCESS;
+    }
+    if (FltObject instanceof Instance) {
+      if (FltObject.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
+      FltObject.rundown.acquire();
+      return STATUS.STATUS_SUCCESS;
+    }
+    if (FltObject instanceof Volume) return STATUS.STATUS_SUCCESS;
+    k.violation('bad-object', 'FltObjectReference needs a filter, instance or volume');
+    return STATUS.STATUS_INVALID_PARAMETER;
+  }
+
+  FltObjectDereference(FltObject: unknown): void {
+    const k = this.fm.k;
+    k.checkIrql('FltObjectDereference');
+    if (FltObject instanceof Filter) {
+      if (FltObject.explicitRefs === 0) {
+        k.violation('bad-object', `FltObjectDereference on ${FltObject.name} without a reference to drop`);
+        return;
+      }
+      FltObject.explicitRefs--;
+      FltObject.rundown.release(k);
+    } else if (FltObject instanceof Instance) FltObject.rundown.release(k);
+    else if (!(FltObject instanceof Volume)) k.violation('bad-object', 'FltObjectDereference needs a filter, instance or volume');
+  }
+
+  /** The instance's filter, with a rundown reference the caller drops with FltObjectDereference. */
+  FltGetFilterFromInstance(Instance_: unknown, RetFilter: unknown): number {
+    this.fm.k.checkIrql('FltGetFilterFromInstance');
+    writeOut(RetFilter, null);
+    if (!(Instance_ instanceof Instance)) {
+      this.fm.k.violation('bad-object', 'FltGetFilterFromInstance needs an instance');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const st = this.FltObjectReference(Instance_.filter);
+    if (st === STATUS.STATUS_SUCCESS) writeOut(RetFilter, Instance_.filter);
+    return st;
+  }
+
+  FltGetVolumeFromInstance(Instance_: unknown, RetVolume: unknown): number {
+    writeOut(RetVolume, null);
+    if (!(Instance_ instanceof Instance)) {
+      this.fm.k.violation('bad-object', 'FltGetVolumeFromInstance needs an instance');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    writeOut(RetVolume, Instance_.volume);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  FltGetRequestorProcess(_CallbackData: unknown): object {
+    return SYSTEM_PROCESS;
+  }
+
+  FltGetRequestorProcessId(_CallbackData: unknown): number {
+    return SYSTEM_PROCESS.id;
+  }
+
+  /** Creates an MDL for the operation's buffer (Iopb->Parameters.*.MdlAddress). */
+  FltLockUserBuffer(CallbackData: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltLockUserBuffer', undefined, 'lock-user-buffer');
+    const d = this.fm.pending.data(CallbackData, 'FltLockUserBuffer');
+    if (d === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if (!LOCKABLE.has(d.major) || ((d.major === IRP_MJ.READ || d.major === IRP_MJ.WRITE) && (d.Iopb.MinorFunction & IRP_MN_MDL) !== 0)) {
+      k.violation('lock-user-buffer', `FltLockUserBuffer for ${d.label}: this operation has no user buffer it can lock`, d.id);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (d.major === IRP_MJ.READ || d.major === IRP_MJ.WRITE) {
+      const rw = d.Iopb.Parameters.Read as ReadWriteParameters;
+      if (rw.MdlAddress === null) rw.MdlAddress = this.mdl(rw.ReadBuffer, rw.Length, MDL_PAGES_LOCKED);
+    }
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  IoAllocateMdl(VirtualAddress: unknown, Length: number, _SecondaryBuffer: unknown, _ChargeQuota: unknown, _Irp: unknown): Mdl {
+    return this.mdl(VirtualAddress, Length, 0);
+  }
+
+  IoFreeMdl(_Mdl: unknown): void {}
+
+  MmBuildMdlForNonPagedPool(MemoryDescriptorList: Mdl): void {
+    if (MemoryDescriptorList) {
+      MemoryDescriptorList.MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA;
+      MemoryDescriptorList.MappedSystemVa = MemoryDescriptorList.StartVa;
+    }
+  }
+
+  MmGetSystemAddressForMdlSafe(Mdl_: Mdl | null, _Priority: number): unknown {
+    if (!Mdl_) {
+      this.fm.k.violation('null-param', 'MmGetSystemAddressForMdlSafe(NULL)');
+      return null;
+    }
+    Mdl_.MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
+    Mdl_.MappedSystemVa ??= Mdl_.StartVa;
+    return Mdl_.MappedSystemVa;
+  }
+
+  MmGetMdlByteCount(Mdl_: Mdl): number {
+    return Mdl_?.ByteCount ?? 0;
+  }
+
+  MmGetMdlVirtualAddress(Mdl_: Mdl): unknown {
+    return Mdl_?.StartVa ?? null;
+  }
+
+  private mdl(va: unknown, length: number, flags: number): Mdl {
+    return { Next: null, Size: 0x30, MdlFlags: flags, MappedSystemVa: va instanceof Ref ? va : null, StartVa: va, ByteCount: length, ByteOffset: 0 };
+  }
+}

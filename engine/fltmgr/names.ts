@@ -1,0 +1,133 @@
+/**
+ * File name information: FltGetFileNameInformation returns a reference-counted
+ * FLT_FILE_NAME_INFORMATION the driver must release once, must not modify, and may only request at
+ * APC_LEVEL or below and never for paging I/O or with a top-level IRP.
+ */
+import { makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { writeOut } from '../kernel/objects';
+import { STATUS } from '../kernel/status';
+import type { FltCallbackData } from './callbackData';
+import { FLT_FILE_NAME_NORMALIZED, IRP_FLAGS } from './constants';
+import type { FilterManager } from './fltmgr';
+
+/** FLT_FILE_NAME_INFORMATION. */
+export class FltFileNameInformation {
+  Size = 0x58;
+  NamesParsed = 0;
+  Format: number;
+  Name: UnicodeString;
+  Volume: UnicodeString = makeUnicodeString('');
+  Share: UnicodeString = makeUnicodeString('');
+  Extension: UnicodeString = makeUnicodeString('');
+  Stream: UnicodeString = makeUnicodeString('');
+  FinalComponent: UnicodeString = makeUnicodeString('');
+  ParentDir: UnicodeString = makeUnicodeString('');
+  /** Engine-private. */
+  refs = 1;
+  readonly original: string;
+  readonly id: number;
+
+  constructor(id: number, full: string, format: number) {
+    this.id = id;
+    this.Format = format;
+    this.Name = makeUnicodeString(full);
+    this.original = full;
+  }
+}
+
+export class NameRoutines {
+  private nextId = 1;
+  readonly live = new Map<number, FltFileNameInformation>();
+
+  constructor(private readonly fm: FilterManager) {}
+
+  FltGetFileNameInformation(CallbackData: unknown, NameOptions: number, FileNameInformation: unknown): number {
+    const k = this.fm.k;
+    writeOut(FileNameInformation, null);
+    k.checkIrql('FltGetFileNameInformation', undefined, 'name-info');
+    const data = this.fm.pending.data(CallbackData, 'FltGetFileNameInformation');
+    if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if ((data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0 || k.current.topLevelIrp !== null) return STATUS.STATUS_FLT_INVALID_NAME_REQUEST;
+    return this.make(data, NameOptions, FileNameInformation);
+  }
+
+  FltGetFileNameInformationUnsafe(FileObject: unknown, _Instance: unknown, NameOptions: number, FileNameInformation: unknown): number {
+    const k = this.fm.k;
+    writeOut(FileNameInformation, null);
+    k.checkIrql('FltGetFileNameInformation', undefined, 'name-info');
+    const fo = FileObject as { FsContext?: { path?: string } } | null;
+    if (!fo || !fo.FsContext || typeof fo.FsContext.path !== 'string') return STATUS.STATUS_INVALID_PARAMETER;
+    const info = new FltFileNameInformation(this.nextId++, this.fullName(fo.FsContext.path), NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED);
+    this.live.set(info.id, info);
+    writeOut(FileNameInformation, info);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  FltReferenceFileNameInformation(FileNameInformation: unknown): void {
+    const info = this.info(FileNameInformation, 'FltReferenceFileNameInformation');
+    if (info) info.refs++;
+  }
+
+  FltReleaseFileNameInformation(FileNameInformation: unknown): void {
+    const k = this.fm.k;
+    k.checkIrql('FltReleaseFileNameInformation', undefined, 'name-info');
+    const info = this.info(FileNameInformation, 'FltReleaseFileNameInformation');
+    if (info === null) return;
+    if (info.refs <= 0) {
+      k.violation('name-info', 'FltReleaseFileNameInformation on name information with no reference left (bug check 0xF5, parameter 0x68)');
+      return;
+    }
+    if (unicodeStringText(info.Name) !== info.original) {
+      k.violation('name-info', `the name information for ${info.original} was modified; it is shared and read-only`);
+    }
+    if (--info.refs === 0) this.live.delete(info.id);
+  }
+
+  /** Fills Volume, ParentDir, FinalComponent, Extension and Stream from Name. */
+  FltParseFileNameInformation(FileNameInformation: unknown): number {
+    this.fm.k.checkIrql('FltParseFileNameInformation');
+    const info = this.info(FileNameInformation, 'FltParseFileNameInformation');
+    if (info === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const full = unicodeStringText(info.Name);
+    const { volume, nameInVolume } = this.fm.locate(full);
+    const colon = nameInVolume.indexOf(':');
+    const path = colon >= 0 ? nameInVolume.slice(0, colon) : nameInVolume;
+    const stream = colon >= 0 ? nameInVolume.slice(colon) : '';
+    const slash = path.lastIndexOf('\\');
+    const final = path.slice(slash + 1);
+    const dot = final.lastIndexOf('.');
+    info.Volume = makeUnicodeString(volume.name);
+    info.ParentDir = makeUnicodeString(path.slice(0, slash + 1));
+    info.FinalComponent = makeUnicodeString(final + stream);
+    info.Extension = makeUnicodeString(dot >= 0 ? final.slice(dot + 1) : '');
+    info.Stream = makeUnicodeString(stream);
+    info.NamesParsed = 0xf;
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** End of run: name information never released. */
+  endChecks(): void {
+    for (const info of this.live.values()) {
+      this.fm.k.violation('name-info', `the name information for ${info.original} was never released with FltReleaseFileNameInformation`, 0, this.fm.k.outside);
+    }
+  }
+
+  private make(data: FltCallbackData, options: number, out: unknown): number {
+    const info = new FltFileNameInformation(this.nextId++, this.fullName(data.fileObject.FsContext.path), options & 0xff || FLT_FILE_NAME_NORMALIZED);
+    this.live.set(info.id, info);
+    writeOut(out, info);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private fullName(path: string): string {
+    const { volume, nameInVolume } = this.fm.locate(path);
+    return volume.name + nameInVolume;
+  }
+
+  private info(v: unknown, routine: string): FltFileNameInformation | null {
+    if (v instanceof FltFileNameInformation) return v;
+    this.fm.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs name information from FltGetFileNameInformation`);
+    return null;
+  }
+}
+

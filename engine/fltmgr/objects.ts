@@ -1,0 +1,132 @@
+/**
+ * The Filter Manager's opaque objects: filters, instances and volumes (PFLT_FILTER, PFLT_INSTANCE,
+ * PFLT_VOLUME in C, never dereferenced by driver code). State names are unions so the snapshot and
+ * the checks agree on them.
+ */
+import type { Kernel, DriverFn } from '../kernel/kernel';
+import type { KThread } from '../kernel/thread';
+import type { FltContextRegistration, FltRegistration } from './structs';
+
+/** A registered pre/post pair for one major function. */
+export interface OperationCallbacks {
+  major: number;
+  flags: number;
+  pre: DriverFn | null;
+  post: DriverFn | null;
+  preName: string;
+  postName: string;
+}
+
+export interface ParsedRegistration {
+  raw: FltRegistration;
+  /** By major function code (0–255). */
+  ops: (OperationCallbacks | undefined)[];
+  contexts: Map<number, FltContextRegistration>;
+}
+
+/** Counts references that hold an object alive; waiters wake when it drops to zero. */
+export class Rundown {
+  count = 0;
+  readonly waiters: KThread[] = [];
+
+  acquire(): void {
+    this.count++;
+  }
+
+  release(k: Kernel): void {
+    if (this.count > 0) this.count--;
+    if (this.count === 0) {
+      for (const w of this.waiters.splice(0)) k.wake(w);
+    }
+  }
+}
+
+export type FilterState = 'registered' | 'filtering' | 'unloading' | 'unloaded';
+
+export class Filter {
+  state: FilterState = 'registered';
+  readonly instances: Instance[] = [];
+  /** Rundown references: queued generic work items, FltObjectReference, FltGetFilterFromInstance. */
+  readonly rundown = new Rundown();
+  /** References taken explicitly by the driver (FltObjectReference & co.), for rundown-leak. */
+  explicitRefs = 0;
+  unregisterCalled = false;
+
+  constructor(
+    readonly id: number,
+    /** The driver module (`cancelSafe`). */
+    readonly module: string,
+    readonly altitude: string,
+    readonly registration: ParsedRegistration,
+    readonly driverObject: object,
+  ) {}
+
+  get name(): string {
+    return this.module;
+  }
+
+  get deleting(): boolean {
+    return this.state === 'unloading' || this.state === 'unloaded';
+  }
+
+  toString(): string {
+    return `filter ${this.module}`;
+  }
+}
+
+export type InstanceState = 'setting-up' | 'attached' | 'tearing-down' | 'detached';
+
+export class Instance {
+  state: InstanceState = 'setting-up';
+  /** Operations this instance is part of right now: callbacks running, pended, post-ops owed. */
+  readonly outstanding = new Rundown();
+  /** FltObjectReference on the instance. */
+  readonly rundown = new Rundown();
+
+  constructor(
+    readonly id: number,
+    readonly filter: Filter,
+    readonly volume: Volume,
+    readonly altitude: string,
+  ) {}
+
+  get name(): string {
+    return `${this.filter.module} instance on ${this.volume.name}`;
+  }
+
+  get deleting(): boolean {
+    return this.state === 'tearing-down' || this.state === 'detached' || this.filter.deleting;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+export class Volume {
+  /** Attached instances, highest altitude first: the order pre-operation callbacks run in. */
+  instances: Instance[] = [];
+
+  constructor(
+    readonly id: number,
+    /** `\Device\HarddiskVolume1`. */
+    readonly name: string,
+  ) {}
+
+  attach(inst: Instance): void {
+    this.instances.push(inst);
+    this.instances.sort((a, b) => Number(b.altitude) - Number(a.altitude));
+  }
+
+  detach(inst: Instance): void {
+    this.instances = this.instances.filter((i) => i !== inst);
+  }
+
+  toString(): string {
+    return `volume ${this.name}`;
+  }
+}
+
+export function isFltObject(v: unknown): v is Filter | Instance | Volume {
+  return v instanceof Filter || v instanceof Instance || v instanceof Volume;
+}

@@ -1,0 +1,234 @@
+/**
+ * Resuming pended operations, as the FltCompletePendedPreOperation page says: CallbackStatus is
+ * one of FLT_PREOP_COMPLETE, FLT_PREOP_SUCCESS_NO_CALLBACK or FLT_PREOP_SUCCESS_WITH_CALLBACK;
+ * Context must be NULL unless the status is SUCCESS_WITH_CALLBACK; the call may run at
+ * DISPATCH_LEVEL only with FLT_PREOP_COMPLETE; processing resumes as the status directs, in the
+ * calling thread. Also FltCompletePendedPostOperation and FltDoCompletionProcessingWhenSafe.
+ */
+import type { Co } from '../kernel/coroutine';
+import { Irql } from '../kernel/irql';
+import { kernelFrame } from '../kernel/kernel';
+import { writeOut } from '../kernel/objects';
+import { formatStatus } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import type { WorkEntry } from '../kernel/workqueue';
+import { FltCallbackData } from './callbackData';
+import { FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, preopName } from './constants';
+import type { FilterManager } from './fltmgr';
+import type { DriverFn } from '../kernel/kernel';
+
+const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
+const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
+
+/** FltDoCompletionProcessingWhenSafe's posted SafePostCallback. */
+class SafePostWork implements WorkEntry {
+  readonly kind = 'safe post-operation work';
+  orphaned = false;
+  constructor(
+    readonly id: number,
+    readonly label: string,
+    readonly data: FltCallbackData,
+    private readonly args: unknown[],
+    private readonly fn: DriverFn,
+    private readonly owner: PendingRoutines,
+  ) {}
+
+  run(worker: KThread): Co<void> {
+    return this.owner.runSafePost(worker, this, this.fn, this.args);
+  }
+}
+
+export class PendingRoutines {
+  private safeWork = 0;
+  private readonly posted = new WeakMap<FltCallbackData, SafePostWork>();
+
+  constructor(private readonly fm: FilterManager) {}
+
+  /** The callback data a routine was given, or null after recording what is wrong with it. */
+  data(v: unknown, routine: string): FltCallbackData | null {
+    if (v instanceof FltCallbackData) return v;
+    if (v === null || v === undefined) this.fm.k.violation('null-param', `${routine} needs a callback data pointer, got NULL`);
+    else this.fm.k.violation('bad-object', `${routine} needs a PFLT_CALLBACK_DATA, got something else`);
+    return null;
+  }
+
+  *FltCompletePendedPreOperation(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> {
+    const k = this.fm.k;
+    const t = k.current;
+    k.checkIrql('FltCompletePendedPreOperation', { completeStatusIsComplete: CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE }, 'cpp-irql');
+    const data = this.data(CallbackData, 'FltCompletePendedPreOperation');
+    if (data === null) return;
+    let status = CallbackStatus;
+    if (status !== FltPreopStatus.FLT_PREOP_COMPLETE && status !== FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK && status !== FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) {
+      const keepPended = status === FltPreopStatus.FLT_PREOP_PENDING;
+      const instead = status === FltPreopStatus.FLT_PREOP_SYNCHRONIZE ? FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK : FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK;
+      k.violation('cpp-bad-status', `FltCompletePendedPreOperation(${data.label}, ${preopName(status)}): only FLT_PREOP_COMPLETE, FLT_PREOP_SUCCESS_NO_CALLBACK and FLT_PREOP_SUCCESS_WITH_CALLBACK are allowed; ${keepPended ? 'the operation stays pended' : `treated as ${preopName(instead)}`}`, data.id);
+      if (keepPended) return;
+      status = instead;
+    }
+    let ctx = Context ?? null;
+    if (ctx !== null && status !== FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) {
+      k.violation('cpp-ctx-not-null', `FltCompletePendedPreOperation(${data.label}, ${preopName(status)}) got a non-NULL Context; it must be NULL unless the status is FLT_PREOP_SUCCESS_WITH_CALLBACK (ignored)`, data.id);
+      ctx = null;
+    }
+    data.note(k, 'complete', `FltCompletePendedPreOperation(${data.label}, ${preopName(status)})`);
+    if (data.pendedBy === null && data.preRunning && data.early === null) {
+      // The worker beat the pre-op's return: Filter Manager finishes the hand-over when it returns PENDING.
+      data.early = { status, ctx };
+      return;
+    }
+    if (data.pendedBy === null) {
+      if (data.resumed > 0) k.violation('complete-twice', `FltCompletePendedPreOperation called again for ${data.label}, which was already resumed (state ${data.state}); the call is ignored`, data.id);
+      else k.violation('cpp-not-pended', `FltCompletePendedPreOperation called for ${data.label}, which no pre-operation callback pended (state ${data.state}); the call is ignored`, data.id);
+      return;
+    }
+    yield* this.resume(t, data, status, ctx);
+  }
+
+  /** Resumes a pended operation in thread `t` as `status` directs. */
+  *resume(t: KThread, data: FltCallbackData, status: number, ctx: unknown): Co<void> {
+    const fm = this.fm;
+    const k = fm.k;
+    const inst = data.pendedBy!;
+    data.pendedBy = null;
+    data.resumed++;
+    data.lastResumeStatus = status;
+    if (data.cbdq !== null) {
+      k.violation('cbdq-complete-queued', `${data.label} was resumed while it still sits in ${data.cbdq.name}; remove it from the queue first`, data.id);
+      data.cbdq.forget(data);
+    }
+    const ops = inst.filter.registration.ops[data.major]!;
+    const depth = t.frames.length;
+    t.frames.push(CPP_FRAME);
+    try {
+      if (status === FltPreopStatus.FLT_PREOP_COMPLETE) {
+        fm.dispatcher.checkCompleteStatus(data, 'FltCompletePendedPreOperation');
+        data.completedBy = inst.filter.name;
+        data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);
+        inst.outstanding.release(k);
+        yield* fm.dispatcher.unwind(t, data);
+        return;
+      }
+      if (status === FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) fm.dispatcher.wantPost(data, inst, ops, ctx, null);
+      inst.outstanding.release(k);
+      data.preIndex++;
+      yield* fm.dispatcher.runPre(t, data);
+    } finally {
+      t.frames.length = depth;
+    }
+  }
+
+  *FltCompletePendedPostOperation(CallbackData: unknown): Co<void> {
+    const k = this.fm.k;
+    k.checkIrql('FltCompletePendedPostOperation');
+    const data = this.data(CallbackData, 'FltCompletePendedPostOperation');
+    if (data === null) return;
+    if (data.postPendedBy === null) {
+      k.violation('cpost-not-pended', `FltCompletePendedPostOperation called for ${data.label}, which no post-operation callback pended (state ${data.state}); the call is ignored`, data.id);
+      return;
+    }
+    data.note(k, 'complete', `FltCompletePendedPostOperation(${data.label})`);
+    yield* this.resumePost(k.current, data, 'FltCompletePendedPostOperation');
+  }
+
+  /** Continues completion above the post-op that returned MORE_PROCESSING_REQUIRED. */
+  *resumePost(t: KThread, data: FltCallbackData, _by: string): Co<void> {
+    const f = data.postPendedBy!;
+    data.postPendedBy = null;
+    f.inst.outstanding.release(this.fm.k);
+    const depth = t.frames.length;
+    t.frames.push(CPOST_FRAME);
+    try {
+      yield* this.fm.dispatcher.unwind(t, data);
+    } finally {
+      t.frames.length = depth;
+    }
+  }
+
+  /**
+   * Below DISPATCH_LEVEL, calls SafePostCallback at once and stores its result; at DISPATCH_LEVEL,
+   * posts it to a DelayedWorkQueue worker and stores FLT_POSTOP_MORE_PROCESSING_REQUIRED. Returns
+   * FALSE (with FINISHED_PROCESSING stored) when the operation cannot be posted.
+   */
+  *FltDoCompletionProcessingWhenSafe(Data: unknown, FltObjects: unknown, CompletionContext: unknown, Flags: number, SafePostCallback: DriverFn, RetPostOperationStatus: unknown): Co<number> {
+    const fm = this.fm;
+    const k = fm.k;
+    const t = k.current;
+    const data = this.data(Data, 'FltDoCompletionProcessingWhenSafe');
+    const fail = (): number => {
+      writeOut(RetPostOperationStatus, FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING);
+      return 0;
+    };
+    if (data === null) return fail();
+    if (t.scope === null || t.scope.role !== 'post' || t.scope.data !== data) {
+      k.violation('dcpws-misuse', `FltDoCompletionProcessingWhenSafe called for ${data.label} outside its post-operation callback`, data.id);
+      return fail();
+    }
+    if ((Flags & FLTFL_POST_OPERATION_DRAINING) !== 0 || data.draining) {
+      k.violation('postop-draining', `FltDoCompletionProcessingWhenSafe called while ${data.label} is draining`, data.id);
+      return fail();
+    }
+    if (!data.isIrp || (data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0) {
+      k.violation('dcpws-misuse', `FltDoCompletionProcessingWhenSafe called for ${data.label}, which is ${data.isIrp ? 'paging I/O' : 'not IRP-based'}; it cannot be posted`, data.id);
+      return fail();
+    }
+    const args = [Data, FltObjects, CompletionContext, Flags];
+    const name = nameOf(SafePostCallback, 'SafePostCallback');
+    if (t.irql < Irql.DISPATCH_LEVEL) {
+      const saved = t.scope;
+      t.scope = { role: 'safe-post', data, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
+      let r: unknown;
+      try {
+        r = yield* k.callDriver(t, SafePostCallback, name, args);
+      } finally {
+        t.scope = saved;
+      }
+      writeOut(RetPostOperationStatus, r);
+      return 1;
+    }
+    const work = new SafePostWork(++this.safeWork, name, data, args, SafePostCallback, this);
+    this.posted.set(data, work);
+    data.safePosted = true;
+    fm.queues.delayed.enqueue(work);
+    data.note(k, 'workitem-queue', `FltDoCompletionProcessingWhenSafe posts ${name}(${data.label}) to DelayedWorkQueue`);
+    writeOut(RetPostOperationStatus, FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED);
+    return 1;
+  }
+
+  /** The post-op ignored the posted status: the posted callback must not resume the operation. */
+  orphanSafePost(data: FltCallbackData): void {
+    const w = this.posted.get(data);
+    if (w) w.orphaned = true;
+  }
+
+  *runSafePost(worker: KThread, work: SafePostWork, fn: DriverFn, args: unknown[]): Co<void> {
+    const k = this.fm.k;
+    const data = work.data;
+    data.note(k, 'workitem-start', `${work.label}(${data.label}) starts in DelayedWorkQueue`);
+    worker.scope = { role: 'safe-post', data, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
+    let r: unknown;
+    try {
+      r = yield* k.callDriver(worker, fn, work.label, args);
+    } finally {
+      worker.scope = null;
+    }
+    this.posted.delete(data);
+    if (work.orphaned) return;
+    const st = typeof r === 'number' ? r : FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING;
+    if (data.postPendedBy === null && data.state === 'post-op') {
+      data.safeResult = st;
+      return;
+    }
+    if (st === FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING && data.postPendedBy !== null) {
+      yield* this.resumePost(worker, data, work.label);
+    } else if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
+      data.safeMpr = true;
+    }
+  }
+}
+
+export function nameOf(fn: unknown, fallback: string): string {
+  if (typeof fn === 'function' && fn.name) return fn.name;
+  if (typeof fn === 'object' && fn !== null && typeof (fn as { name?: unknown }).name === 'string') return (fn as { name: string }).name;
+  return fallback;
+}

@@ -1,0 +1,246 @@
+/**
+ * Loading drivers and registering filters: DriverEntry on the loader thread, FltRegisterFilter's
+ * checks of the FLT_REGISTRATION it is given, FltStartFiltering attaching an instance to every
+ * volume (InstanceSetupCallback decides), in the thread that calls it — callbacks run before it
+ * returns.
+ *
+ * Accepted registration versions are 0x0200–0x0203; Size must be the x64 size of the layout that
+ * version declares (88, 96, 104, 112), and fields past that layout are not read. The operation
+ * array must end with IRP_MJ_OPERATION_END and the context array with FLT_CONTEXT_END.
+ */
+import { arrayFrom, makeUnicodeString } from '../kernel/cvalues';
+import type { Co } from '../kernel/coroutine';
+import { kernelFrame, type DriverFn } from '../kernel/kernel';
+import { writeOut } from '../kernel/objects';
+import { SERVICES_KEY } from '../kernel/registry';
+import { formatStatus, ntSuccess, STATUS } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import {
+  contextTypeName,
+  FILE_DEVICE_DISK_FILE_SYSTEM,
+  FLT_CONTEXT,
+  FLT_FSTYPE_NTFS,
+  FLT_REGISTRATION_SIZES,
+  FLT_REGISTRATION_VERSION_0201,
+  FLT_REGISTRATION_VERSION_0202,
+  FLT_REGISTRATION_VERSION_0203,
+  FLTFL_INSTANCE_SETUP,
+  IRP_MJ,
+  majorName,
+} from './constants';
+import type { DriverObject, DriverRecord, FilterManager } from './fltmgr';
+import { Filter, type OperationCallbacks, type ParsedRegistration, type Volume } from './objects';
+import { nameOf } from './pending';
+import type { FltContextRegistration, FltOperationRegistration, FltRegistration } from './structs';
+
+/** How many array elements the parser reads before deciding a terminator is missing. */
+const ARRAY_LIMIT = 1024;
+
+export function makeDriverObject(module: string): DriverObject {
+  return {
+    Type: 4,
+    Size: 0x150,
+    DeviceObject: null,
+    Flags: 0,
+    DriverStart: null,
+    DriverSize: 0,
+    DriverSection: null,
+    DriverName: makeUnicodeString(`\\Driver\\${module}`),
+    HardwareDatabase: null,
+    DriverInit: null,
+    DriverStartIo: null,
+    DriverUnload: null,
+    MajorFunction: new Array<unknown>(28).fill(null),
+    module,
+  };
+}
+
+export class RegistrationRoutines {
+  constructor(private readonly fm: FilterManager) {}
+
+  /** The loader thread: runs every pending DriverEntry in load order. */
+  *loadDrivers(t: KThread): Co<void> {
+    const k = this.fm.k;
+    t.frames.push(kernelFrame('IopLoadDriver', 'nt'));
+    for (const d of this.fm.drivers) {
+      if (d.state !== 'pending') continue;
+      d.driverObject.DriverInit = d.entry;
+      k.emit('driver-load', 0, `${d.entryName}(${d.module}) at altitude ${d.altitude}`);
+      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, makeUnicodeString(`${SERVICES_KEY}\\${d.module}`)]);
+      const status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
+      d.entryStatus = status;
+      if (ntSuccess(status)) {
+        d.state = 'loaded';
+        k.emit('driver-load', 0, `${d.module} loaded (${formatStatus(status)})`);
+      } else {
+        d.state = 'failed';
+        k.emit('driver-load', 0, `${d.module} failed to load: DriverEntry returned ${formatStatus(status)}`);
+        const left = d.filters.filter((f) => f.state !== 'unloaded');
+        if (left.length > 0) {
+          k.violation('reg-start-errors', `DriverEntry of ${d.module} failed with ${formatStatus(status)} but left its filter registered; call FltUnregisterFilter before failing`);
+          for (const f of left) {
+            f.state = 'unloaded';
+            for (const inst of f.instances) inst.volume.detach(inst);
+          }
+        }
+      }
+    }
+  }
+
+  FltRegisterFilter(Driver: unknown, Registration: unknown, RetFilter: unknown): number {
+    const fm = this.fm;
+    const k = fm.k;
+    k.checkIrql('FltRegisterFilter');
+    const d = typeof Driver === 'object' && Driver !== null ? fm.driverByObject.get(Driver) : undefined;
+    if (d === undefined) {
+      k.violation('bad-object', 'FltRegisterFilter needs the DRIVER_OBJECT that DriverEntry received');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (typeof Registration !== 'object' || Registration === null) {
+      k.violation('null-param', 'FltRegisterFilter needs an FLT_REGISTRATION');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const parsed = this.parse(Registration as FltRegistration);
+    if (typeof parsed === 'string') {
+      k.violation('reg-struct', `FltRegisterFilter for ${d.module}: ${parsed}`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (typeof parsed === 'number') return parsed;
+    const f = fm.newFilter(d.module, d.altitude, parsed, d.driverObject);
+    d.filters.push(f);
+    writeOut(RetFilter, f);
+    const ops = parsed.ops.filter((o) => o !== undefined).map((o) => majorName(o!.major)).join(', ');
+    k.emit('register', 0, `FltRegisterFilter(${d.module}) at altitude ${d.altitude}: ${ops || 'no operations'}`);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The parsed registration, a reg-struct message, or a status to fail with. */
+  private parse(reg: FltRegistration): ParsedRegistration | string | number {
+    const k = this.fm.k;
+    const version = reg.Version;
+    const expected = FLT_REGISTRATION_SIZES[version];
+    if (expected === undefined) {
+      return `Version is 0x${Number(version).toString(16).padStart(4, '0')}; use FLT_REGISTRATION_VERSION (0x0203; 0x0200–0x0202 are accepted too)`;
+    }
+    if (reg.Size !== expected) return `Size is ${String(reg.Size)}, but sizeof(FLT_REGISTRATION) for version 0x${version.toString(16).padStart(4, '0')} is ${expected}; use sizeof(FLT_REGISTRATION)`;
+    const ops: (OperationCallbacks | undefined)[] = new Array(256);
+    if (reg.OperationRegistration !== null && reg.OperationRegistration !== undefined) {
+      const rows = arrayFrom(reg.OperationRegistration) as FltOperationRegistration[] | undefined;
+      if (!rows) return 'OperationRegistration is not an array of FLT_OPERATION_REGISTRATION';
+      let ended = false;
+      for (let i = 0; i < rows.length && i < ARRAY_LIMIT; i++) {
+        const row = rows[i];
+        if (!row || typeof row !== 'object') break;
+        if (row.MajorFunction === IRP_MJ.OPERATION_END) {
+          ended = true;
+          break;
+        }
+        const major = row.MajorFunction;
+        if (major === IRP_MJ.POWER || major === IRP_MJ.DEVICE_CHANGE) {
+          k.violation('reg-struct', `OperationRegistration row ${i} is for ${majorName(major)}, which minifilters cannot register; the row is ignored`);
+          continue;
+        }
+        if (row.Reserved1 !== null && row.Reserved1 !== undefined && row.Reserved1 !== 0) {
+          k.violation('reg-struct', `OperationRegistration row ${i} (${majorName(major)}) has Reserved1 set; it must be NULL`);
+        }
+        if (major === IRP_MJ.SHUTDOWN && row.PostOperation) {
+          k.violation('reg-struct', 'OperationRegistration registers a PostOperation for IRP_MJ_SHUTDOWN, which has no post-operation phase; it is never called');
+        }
+        const pre = row.PreOperation ?? null;
+        const post = major === IRP_MJ.SHUTDOWN ? null : row.PostOperation ?? null;
+        ops[major] = {
+          major,
+          flags: row.Flags ?? 0,
+          pre,
+          post,
+          preName: nameOf(pre, `PreOperation(${majorName(major)})`),
+          postName: nameOf(post, `PostOperation(${majorName(major)})`),
+        };
+      }
+      if (!ended) return 'the OperationRegistration array does not end with { IRP_MJ_OPERATION_END }';
+    }
+    const contexts = new Map<number, FltContextRegistration>();
+    if (reg.ContextRegistration !== null && reg.ContextRegistration !== undefined) {
+      const rows = arrayFrom(reg.ContextRegistration) as FltContextRegistration[] | undefined;
+      if (!rows) return 'ContextRegistration is not an array of FLT_CONTEXT_REGISTRATION';
+      let ended = false;
+      for (let i = 0; i < rows.length && i < ARRAY_LIMIT; i++) {
+        const row = rows[i];
+        if (!row || typeof row !== 'object') break;
+        if (row.ContextType === FLT_CONTEXT.END) {
+          ended = true;
+          break;
+        }
+        if (![FLT_CONTEXT.VOLUME, FLT_CONTEXT.INSTANCE, FLT_CONTEXT.FILE, FLT_CONTEXT.STREAM, FLT_CONTEXT.STREAMHANDLE, FLT_CONTEXT.TRANSACTION, FLT_CONTEXT.SECTION].includes(row.ContextType as 1)) {
+          k.violation('reg-struct', `ContextRegistration row ${i} has ${contextTypeName(row.ContextType)}, which is not a context type`);
+          return STATUS.STATUS_FLT_INVALID_CONTEXT_REGISTRATION;
+        }
+        if (row.Reserved1 !== null && row.Reserved1 !== undefined && row.Reserved1 !== 0) {
+          k.violation('reg-struct', `ContextRegistration row ${i} (${contextTypeName(row.ContextType)}) has Reserved1 set; it must be NULL`);
+        }
+        if (!contexts.has(row.ContextType)) contexts.set(row.ContextType, row);
+      }
+      if (!ended) return 'the ContextRegistration array does not end with { FLT_CONTEXT_END }';
+    }
+    // Fields past the declared version's layout are not read.
+    const raw: FltRegistration = { ...reg };
+    if (version < FLT_REGISTRATION_VERSION_0201) raw.TransactionNotificationCallback = null;
+    if (version < FLT_REGISTRATION_VERSION_0202) raw.NormalizeNameComponentExCallback = null;
+    if (version < FLT_REGISTRATION_VERSION_0203) raw.SectionNotificationCallback = null;
+    return { raw, ops, contexts };
+  }
+
+  /** Attaches the filter to every volume; instance setup callbacks run in the calling thread. */
+  *FltStartFiltering(Filter_: unknown): Co<number> {
+    const fm = this.fm;
+    const k = fm.k;
+    k.checkIrql('FltStartFiltering');
+    if (!(Filter_ instanceof Filter)) {
+      k.violation('bad-object', 'FltStartFiltering needs the PFLT_FILTER that FltRegisterFilter returned');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (Filter_.state !== 'registered') return STATUS.STATUS_INVALID_PARAMETER;
+    Filter_.state = 'filtering';
+    const t = k.current;
+    const depth = t.frames.length;
+    t.frames.push(kernelFrame('FltStartFiltering', 'fltmgr'));
+    try {
+      for (const v of fm.volumes) yield* this.setupInstance(t, Filter_, v, FLTFL_INSTANCE_SETUP.AUTOMATIC_ATTACHMENT);
+    } finally {
+      t.frames.length = depth;
+    }
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private *setupInstance(t: KThread, filter: Filter, volume: Volume, flags: number): Co<void> {
+    const fm = this.fm;
+    const k = fm.k;
+    if (volume.instances.some((i) => i.altitude === filter.altitude)) {
+      k.emit('instance-setup', 0, `${filter.name} does not attach to ${volume.name}: altitude ${filter.altitude} is taken (STATUS_FLT_INSTANCE_ALTITUDE_COLLISION)`);
+      return;
+    }
+    const inst = fm.newInstance(filter, volume);
+    filter.instances.push(inst);
+    const setup = filter.registration.raw.InstanceSetupCallback as DriverFn | null | undefined;
+    let status: number = STATUS.STATUS_SUCCESS;
+    if (setup) {
+      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [fm.dispatcher.related(inst, null), flags, FILE_DEVICE_DISK_FILE_SYSTEM, FLT_FSTYPE_NTFS]);
+      status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
+    }
+    // Warnings decline as errors do: only a success status attaches.
+    if (status >>> 30 !== 0 && status >>> 30 !== 1) {
+      inst.state = 'detached';
+      filter.instances.splice(filter.instances.indexOf(inst), 1);
+      k.emit('instance-setup', 0, `${filter.name} declines ${volume.name} (${formatStatus(status)})`);
+      return;
+    }
+    inst.state = 'attached';
+    volume.attach(inst);
+    k.emit('instance-setup', 0, `${inst.name} attached at altitude ${inst.altitude}`);
+  }
+}
+
+/** The record `loadDriver` keeps until the loader runs DriverEntry. */
+export function driverRecord(module: string, altitude: string, entry: DriverFn): DriverRecord {
+  return { module, altitude, entry, entryName: nameOf(entry, 'DriverEntry'), driverObject: makeDriverObject(module), filters: [], state: 'pending' };
+}

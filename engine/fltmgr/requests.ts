@@ -1,0 +1,148 @@
+/**
+ * Workload requests: applying defaults, building the FLT_CALLBACK_DATA (flags, Iopb, parameters,
+ * file object) and the issuing thread named like `I/O #2 (read)`.
+ *
+ * Defaults: length 4096, offset 0; reads and writes are asynchronous unless `synchronous`, every
+ * other operation (and all fast I/O) is synchronous unless `async`; requests come from user mode.
+ */
+import type { Co } from '../kernel/coroutine';
+import { PRIORITY, type KThread } from '../kernel/thread';
+import { FltCallbackData, type IoRequest } from './callbackData';
+import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, majorName, parseMajor } from './constants';
+import type { FilterManager } from './fltmgr';
+import { FltIoParameterBlock, makeParameters } from './structs';
+
+/** A workload I/O as callers write it; everything but `major` and `path` has a default. */
+export interface IoRequestInput {
+  /** The `#N` of the request; the next free number when absent. */
+  id?: number;
+  /** `read`, `IRP_MJ_READ`, `query-info`, or the major function code. */
+  major: number | string;
+  minor?: number;
+  path: string;
+  length?: number;
+  offset?: number;
+  /** Flags as an object, or the scenario's flag words (`fastio`, `system-buffer`, …). */
+  flags?: IoFlags | readonly string[];
+  /** Virtual tick at which the request is issued. */
+  at?: number;
+  /** FILE_INFORMATION_CLASS for query/set information and directory queries. */
+  infoClass?: number;
+  /** FSCTL or IOCTL code. */
+  code?: number;
+}
+
+export interface IoFlags {
+  fastio?: boolean;
+  paging?: boolean;
+  nocache?: boolean;
+  synchronous?: boolean;
+  async?: boolean;
+  systemBuffer?: boolean;
+  topLevelIrp?: boolean;
+  kernelMode?: boolean;
+}
+
+const OP_WORDS: Readonly<Record<number, string>> = {
+  [IRP_MJ.CREATE]: 'create', [IRP_MJ.READ]: 'read', [IRP_MJ.WRITE]: 'write', [IRP_MJ.CLEANUP]: 'cleanup', [IRP_MJ.CLOSE]: 'close',
+  [IRP_MJ.QUERY_INFORMATION]: 'query-info', [IRP_MJ.SET_INFORMATION]: 'set-info', [IRP_MJ.DIRECTORY_CONTROL]: 'query-dir',
+  [IRP_MJ.FLUSH_BUFFERS]: 'flush', [IRP_MJ.FILE_SYSTEM_CONTROL]: 'fsctl', [IRP_MJ.DEVICE_CONTROL]: 'ioctl',
+};
+
+/** `read` for IRP_MJ_READ, the IRP_MJ_ name otherwise. */
+export function opWord(major: number): string {
+  return OP_WORDS[major] ?? majorName(major);
+}
+
+function flagsOf(f: IoRequestInput['flags']): IoFlags {
+  if (f === undefined) return {};
+  if (!Array.isArray(f)) return f as IoFlags;
+  const words = new Set(f as readonly string[]);
+  return {
+    fastio: words.has('fastio'),
+    paging: words.has('paging'),
+    nocache: words.has('nocache'),
+    synchronous: words.has('synchronous'),
+    async: words.has('async'),
+    systemBuffer: words.has('system-buffer'),
+    topLevelIrp: words.has('top-level-irp'),
+    kernelMode: words.has('kernel-mode'),
+  };
+}
+
+/** Applies defaults; throws with a message naming the field when the input cannot be a request. */
+export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
+  const major = parseMajor(input.major);
+  if (major === undefined || major < 0 || major > 255) throw new Error(`io #${id}: '${String(input.major)}' is not an operation; use read, write, create, cleanup, close, query-info, set-info, query-dir, flush, fsctl, ioctl or an IRP_MJ_ name`);
+  if (typeof input.path !== 'string' || input.path.length === 0) throw new Error(`io #${id}: a path is required`);
+  const f = flagsOf(input.flags);
+  const rw = major === IRP_MJ.READ || major === IRP_MJ.WRITE;
+  const fastio = !!f.fastio;
+  const synchronous = fastio || (f.synchronous ?? (f.async ? false : !rw));
+  return {
+    id,
+    major,
+    minor: input.minor ?? 0,
+    path: input.path,
+    length: input.length ?? 4096,
+    offset: input.offset ?? 0,
+    fastio,
+    paging: !!f.paging,
+    nocache: !!f.nocache || !!f.paging,
+    synchronous,
+    systemBuffer: !!f.systemBuffer,
+    topLevelIrp: !!f.topLevelIrp,
+    kernelMode: !!f.kernelMode || !!f.paging,
+    infoClass: input.infoClass ?? 0,
+    code: input.code ?? 0,
+    at: input.at ?? 0,
+  };
+}
+
+export class Requests {
+  constructor(private readonly fm: FilterManager) {}
+
+  /** Builds the callback data of a request, issued by thread `t`. */
+  create(req: IoRequest, t: KThread, id: number): FltCallbackData {
+    const fm = this.fm;
+    const { volume, nameInVolume } = fm.locate(req.path);
+    const fo = fm.fs.fileObjectFor(req.path, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous);
+    let irpFlags = 0;
+    if (!req.fastio) {
+      if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;
+      if (req.nocache) irpFlags |= IRP_FLAGS.IRP_NOCACHE;
+      if (req.synchronous) irpFlags |= req.paging ? IRP_FLAGS.IRP_SYNCHRONOUS_PAGING_IO : IRP_FLAGS.IRP_SYNCHRONOUS_API;
+      if (req.systemBuffer) irpFlags |= IRP_FLAGS.IRP_BUFFERED_IO;
+      if (req.major === IRP_MJ.CREATE) irpFlags |= IRP_FLAGS.IRP_CREATE_OPERATION;
+      else if (req.major === IRP_MJ.READ) irpFlags |= IRP_FLAGS.IRP_READ_OPERATION;
+      else if (req.major === IRP_MJ.WRITE) irpFlags |= IRP_FLAGS.IRP_WRITE_OPERATION;
+      else if (req.major === IRP_MJ.CLOSE) irpFlags |= IRP_FLAGS.IRP_CLOSE_OPERATION;
+    }
+    let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
+    if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
+    const params = makeParameters({ major: req.major, length: req.length, offset: req.offset, infoClass: req.infoClass, code: req.code, createOptions: FILE_OPEN << 24 });
+    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, params);
+    const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume);
+    fm.live.set(id, data);
+    return data;
+  }
+
+  /** Starts the issuing thread of a request now. */
+  spawn(req: IoRequest): KThread {
+    const fm = this.fm;
+    return fm.k.spawn(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, (t) => this.body(t, req));
+  }
+
+  private *body(t: KThread, req: IoRequest): Co<void> {
+    const data = this.create(req, t, req.id);
+    yield* this.fm.dispatcher.issue(t, data);
+  }
+
+  /** The I/O manager's retry of a disallowed fast I/O request, as an IRP with a new callback data. */
+  reissueAsIrp(t: KThread, old: FltCallbackData): FltCallbackData {
+    const req: IoRequest = { ...old.request, fastio: false };
+    const data = this.create(req, t, this.fm.freshId());
+    data.note(this.fm.k, 'io-issue', `${data.label} reissues I/O #${req.id} as an IRP after fast I/O was disallowed`);
+    return data;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The routine table: every modelled kernel and Filter Manager routine under its WDK name, as one
+ * flat object (`api.FltQueueGenericWorkItem(…)`). The C interpreter binds a call by name; tests call
+ * the same table. Routines that can block or call back into driver code return a generator that
+ * the caller must run with `yield*` (`isCoroutineRoutine` tells which); the others return plain
+ * values. Either way a caller may pass the result through `invoke()` from coroutine.ts.
+ */
+import type { DispatcherRoutines } from '../kernel/dispatcher';
+import type { MutexRoutines } from '../kernel/mutexes';
+import type { PoolRoutines } from '../kernel/pool';
+import type { RegistryRoutines } from '../kernel/registry';
+import type { RtlRoutines } from '../kernel/rtl';
+import type { SpinLockRoutines } from '../kernel/spinlocks';
+import type { ThreadRoutines } from '../kernel/threads';
+import type { CancelRoutines } from './cancel';
+import type { CbdqRoutines } from './cbdq';
+import type { ContextRoutines } from './contexts';
+import type { MiscRoutines } from './misc';
+import type { NameRoutines } from './names';
+import type { PendingRoutines } from './pending';
+import type { RegistrationRoutines } from './registration';
+import type { UnloadRoutines } from './unload';
+import type { WorkItemRoutines } from './workitems';
+
+/** Name prefixes of the routines a driver can call. */
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Zw|Rtl|Dbg|Interlocked|Ps|Mm|Ob)[A-Z0-9]/;
+
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Zw' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob';
+type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
+
+export type Api = Routines<SpinLockRoutines> &
+  Routines<MutexRoutines> &
+  Routines<DispatcherRoutines> &
+  Routines<PoolRoutines> &
+  Routines<ThreadRoutines> &
+  Routines<RegistryRoutines> &
+  Routines<RtlRoutines> &
+  Routines<RegistrationRoutines> &
+  Routines<UnloadRoutines> &
+  Routines<PendingRoutines> &
+  Routines<WorkItemRoutines> &
+  Routines<CbdqRoutines> &
+  Routines<CancelRoutines> &
+  Routines<ContextRoutines> &
+  Routines<NameRoutines> &
+  Routines<MiscRoutines>;
+
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as FunctionConstructor;
+
+export interface RoutineTable {
+  api: Api;
+  /** Names of routines that return a generator. */
+  coroutines: ReadonlySet<string>;
+}
+
+/** Collects the WDK-named methods of each part, bound to it. A later part never hides an earlier one. */
+export function buildRoutineTable(parts: readonly object[]): RoutineTable {
+  const api: Record<string, unknown> = {};
+  const coroutines = new Set<string>();
+  for (const part of parts) {
+    for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {
+      if (!ROUTINE_NAME.test(name) || name in api) continue;
+      const fn = (part as Record<string, unknown>)[name];
+      if (typeof fn !== 'function') continue;
+      if (fn instanceof GeneratorFunction) coroutines.add(name);
+      api[name] = fn.bind(part);
+    }
+  }
+  return { api: api as Api, coroutines };
+}

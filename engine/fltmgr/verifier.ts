@@ -1,0 +1,56 @@
+/**
+ * End-of-run checks. When nothing can run any more, the verifier reports what is left: threads
+ * blocked forever (and why, when the cause is a known rule), operations pended and never resumed,
+ * work items, name information and context references never released, locks still held, and — if
+ * every driver was unloaded — pool memory never freed.
+ */
+import type { LockTable } from '../kernel/locks';
+import type { FilterManager } from './fltmgr';
+
+export class Verifier {
+  private done = false;
+
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly locks: LockTable,
+  ) {}
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  endOfRun(): void {
+    if (this.done) return;
+    this.done = true;
+    const fm = this.fm;
+    const k = fm.k;
+    const out = k.outside;
+    for (const t of [...k.threads.values()]) {
+      if (t.state !== 'waiting' || t.parked) continue;
+      const f = fm.rundownWaits.get(t);
+      if (f !== undefined) {
+        if (f.explicitRefs > 0) {
+          k.violation('rundown-leak', `FltUnregisterFilter(${f.name}) waits forever: ${f.explicitRefs} reference(s) from FltObjectReference or FltGetFilterFromInstance were never dropped`, 0, out);
+        } else if ([...k.threads.values()].some((w) => w.role === 'worker' && w.state === 'waiting' && !w.parked)) {
+          k.violation('generic-wi-blocks-unload', `FltUnregisterFilter(${f.name}) waits for a queued work item whose worker is blocked`, 0, out);
+        }
+      }
+      k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
+    }
+    for (const d of fm.live.values()) {
+      if (d.pendedBy !== null) {
+        k.violation('pended-pre-not-completed', `${d.label} was pended by ${d.pendedBy.filter.name} and never passed to FltCompletePendedPreOperation (state ${d.describeState()})`, d.id, out);
+      } else if (d.postPendedBy !== null) {
+        if (d.safeMpr) k.violation('dcpws-safecb-mpr', `the SafePostCallback for ${d.label} returned FLT_POSTOP_MORE_PROCESSING_REQUIRED and FltCompletePendedPostOperation was never called`, d.id, out);
+        else k.violation('pended-post-not-completed', `${d.label} was pended in the post-operation of ${d.postPendedBy.inst.filter.name} and never passed to FltCompletePendedPostOperation`, d.id, out);
+      }
+    }
+    fm.workItems.endChecks();
+    fm.names.endChecks();
+    fm.contexts.endChecks();
+    for (const st of this.locks.all) {
+      if (!st.free) k.violation('lock-held-at-end', `${st.kind} ${st.name} is still ${st.describe()} at the end of the run`, 0, out);
+    }
+    if (fm.drivers.length > 0 && fm.drivers.every((d) => d.state !== 'loaded')) fm.pool.checkLeaks();
+  }
+}

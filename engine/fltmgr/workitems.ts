@@ -1,0 +1,290 @@
+/**
+ * Generic and deferred-I/O work items, as the FltQueueGenericWorkItem page says: the item must come
+ * from FltAllocateGenericWorkItem; the worker runs on a system thread of the chosen queue
+ * (CriticalWorkQueue or DelayedWorkQueue; HyperCriticalWorkQueue is reserved) at PASSIVE_LEVEL and
+ * receives (FltWorkItem, FltObject, Context); queuing fails with STATUS_FLT_DELETING_OBJECT once
+ * the filter or instance is being torn down; the caller may be at DISPATCH_LEVEL at most. A queued
+ * generic item holds a rundown reference on the filter until its worker returns, so
+ * FltUnregisterFilter waits for it.
+ */
+import type { Co } from '../kernel/coroutine';
+import type { DriverFn } from '../kernel/kernel';
+import { formatStatus, STATUS } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import type { WorkEntry, WorkQueueName } from '../kernel/workqueue';
+import { FltCallbackData } from './callbackData';
+import { IRP_FLAGS, WorkQueueType } from './constants';
+import type { FilterManager } from './fltmgr';
+import { Filter, Instance } from './objects';
+import { nameOf } from './pending';
+
+export type WorkItemState = 'allocated' | 'queued' | 'running' | 'ran' | 'freed';
+
+abstract class FltWorkItem implements WorkEntry {
+  state: WorkItemState = 'allocated';
+  routine: DriverFn | null = null;
+  routineName = '';
+  context: unknown = null;
+  queue: WorkQueueName | null = null;
+  /** The worker has run at least once. */
+  ran = false;
+  /** Status of the last failed FltQueue* call, if the last call failed. */
+  queueFailed: number | null = null;
+  abstract readonly kind: string;
+
+  constructor(
+    readonly id: number,
+    protected readonly owner: WorkItemRoutines,
+  ) {}
+
+  get label(): string {
+    return this.routineName || '(not queued)';
+  }
+
+  /** `WI#3` in messages and the snapshot. */
+  get name(): string {
+    return `WI#${this.id}`;
+  }
+
+  abstract run(worker: KThread): Co<void>;
+}
+
+/** PFLT_GENERIC_WORKITEM: opaque to C. */
+export class GenericWorkItem extends FltWorkItem {
+  readonly kind = 'generic work item';
+  fltObject: Filter | Instance | null = null;
+  filter: Filter | null = null;
+
+  run(worker: KThread): Co<void> {
+    return this.owner.runGeneric(worker, this);
+  }
+}
+
+/** PFLT_DEFERRED_IO_WORKITEM: opaque to C. */
+export class DeferredIoWorkItem extends FltWorkItem {
+  readonly kind = 'deferred I/O work item';
+  data: FltCallbackData | null = null;
+
+  run(worker: KThread): Co<void> {
+    return this.owner.runDeferred(worker, this);
+  }
+}
+
+export type AnyWorkItem = GenericWorkItem | DeferredIoWorkItem;
+
+export class WorkItemRoutines {
+  private nextId = 1;
+  /** Items not freed yet, in allocation order. */
+  readonly items = new Map<number, AnyWorkItem>();
+
+  constructor(private readonly fm: FilterManager) {}
+
+  FltAllocateGenericWorkItem(): GenericWorkItem | null {
+    this.fm.k.checkIrql('FltAllocateGenericWorkItem');
+    if (this.fm.k.allocationFails('FltAllocateGenericWorkItem')) return null;
+    const wi = new GenericWorkItem(this.nextId++, this);
+    this.items.set(wi.id, wi);
+    return wi;
+  }
+
+  FltAllocateDeferredIoWorkItem(): DeferredIoWorkItem | null {
+    this.fm.k.checkIrql('FltAllocateDeferredIoWorkItem');
+    if (this.fm.k.allocationFails('FltAllocateDeferredIoWorkItem')) return null;
+    const wi = new DeferredIoWorkItem(this.nextId++, this);
+    this.items.set(wi.id, wi);
+    return wi;
+  }
+
+  FltQueueGenericWorkItem(FltWorkItem: unknown, FltObject: unknown, WorkerRoutine: DriverFn, QueueType: number, Context: unknown): number {
+    const k = this.fm.k;
+    const t = k.current;
+    k.checkIrql('FltQueueGenericWorkItem');
+    if (!(FltWorkItem instanceof GenericWorkItem)) {
+      if (FltWorkItem === null || FltWorkItem === undefined) k.violation('null-param', 'FltQueueGenericWorkItem needs a work item, got NULL');
+      else k.violation('generic-wi-wrong-allocator', `FltQueueGenericWorkItem got ${FltWorkItem instanceof DeferredIoWorkItem ? `deferred I/O work item ${FltWorkItem.name}` : 'memory'} that FltAllocateGenericWorkItem did not allocate`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const wi = FltWorkItem;
+    if (!this.queueable(wi, 'FltQueueGenericWorkItem')) return STATUS.STATUS_INVALID_PARAMETER;
+    if (!(FltObject instanceof Filter) && !(FltObject instanceof Instance)) {
+      k.violation('bad-object', `FltQueueGenericWorkItem needs a PFLT_FILTER or PFLT_INSTANCE as FltObject, got ${FltObject === null ? 'NULL' : 'something else'}`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (!WorkerRoutine) {
+      k.violation('null-param', 'FltQueueGenericWorkItem needs a WorkerRoutine');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const queue = this.queueFor('FltQueueGenericWorkItem', QueueType);
+    if (queue === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const filter = FltObject instanceof Instance ? FltObject.filter : FltObject;
+    if (filter.deleting || (FltObject instanceof Instance && FltObject.deleting)) {
+      wi.queueFailed = STATUS.STATUS_FLT_DELETING_OBJECT;
+      if (t.scope && t.scope.failedHandoff === null) t.scope.failedHandoff = 'deleting';
+      k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}) fails: ${filter.name} is being unloaded (STATUS_FLT_DELETING_OBJECT)`);
+      return STATUS.STATUS_FLT_DELETING_OBJECT;
+    }
+    wi.queueFailed = null;
+    wi.fltObject = FltObject;
+    wi.filter = filter;
+    wi.routine = WorkerRoutine;
+    wi.routineName = nameOf(WorkerRoutine, 'WorkerRoutine');
+    wi.context = Context ?? null;
+    wi.queue = queue;
+    wi.state = 'queued';
+    filter.rundown.acquire();
+    if (t.scope) t.scope.handoffs++;
+    k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}, ${wi.routineName}, ${queue})`);
+    this.fm.queues.get(queue).enqueue(wi);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  FltQueueDeferredIoWorkItem(FltWorkItem: unknown, Data: unknown, WorkerRoutine: DriverFn, QueueType: number, Context: unknown): number {
+    const k = this.fm.k;
+    const t = k.current;
+    k.checkIrql('FltQueueDeferredIoWorkItem');
+    if (!(FltWorkItem instanceof DeferredIoWorkItem)) {
+      if (FltWorkItem === null || FltWorkItem === undefined) k.violation('null-param', 'FltQueueDeferredIoWorkItem needs a work item, got NULL');
+      else k.violation('deferred-wi-wrong-allocator', `FltQueueDeferredIoWorkItem got ${FltWorkItem instanceof GenericWorkItem ? `generic work item ${FltWorkItem.name}` : 'memory'} that FltAllocateDeferredIoWorkItem did not allocate`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const wi = FltWorkItem;
+    if (!this.queueable(wi, 'FltQueueDeferredIoWorkItem')) return STATUS.STATUS_INVALID_PARAMETER;
+    const data = this.fm.pending.data(Data, 'FltQueueDeferredIoWorkItem');
+    if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if (!WorkerRoutine) {
+      k.violation('null-param', 'FltQueueDeferredIoWorkItem needs a WorkerRoutine');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const queue = this.queueFor('FltQueueDeferredIoWorkItem', QueueType);
+    if (queue === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const fail = (status: number, why: string, kind: string): number => {
+      wi.queueFailed = status;
+      if (t.scope && t.scope.failedHandoff === null) t.scope.failedHandoff = kind;
+      data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}) fails: ${why} (${formatStatus(status)})`);
+      return status;
+    };
+    if (!data.isIrp) {
+      k.violation('deferred-wi-non-irp', `FltQueueDeferredIoWorkItem for ${data.label}, which is not IRP-based`, data.id);
+      return fail(STATUS.STATUS_FLT_NOT_SAFE_TO_POST_OPERATION, 'not an IRP operation', 'reported');
+    }
+    if ((data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0) return fail(STATUS.STATUS_FLT_NOT_SAFE_TO_POST_OPERATION, 'paging I/O cannot be posted', 'not-safe');
+    if (t.topLevelIrp !== null) return fail(STATUS.STATUS_FLT_NOT_SAFE_TO_POST_OPERATION, 'the thread has a top-level IRP', 'not-safe');
+    if (data.draining) return fail(STATUS.STATUS_FLT_NOT_SAFE_TO_POST_OPERATION, 'the operation is draining', 'not-safe');
+    const inst = data.Iopb.TargetInstance;
+    if (inst instanceof Instance && inst.deleting) return fail(STATUS.STATUS_FLT_DELETING_OBJECT, `${inst.name} is being torn down`, 'deleting');
+    wi.queueFailed = null;
+    wi.data = data;
+    wi.routine = WorkerRoutine;
+    wi.routineName = nameOf(WorkerRoutine, 'WorkerRoutine');
+    wi.context = Context ?? null;
+    wi.queue = queue;
+    wi.state = 'queued';
+    if (t.scope) t.scope.handoffs++;
+    data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}, ${wi.routineName}, ${queue})`);
+    this.fm.queues.get(queue).enqueue(wi);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  FltFreeGenericWorkItem(FltWorkItem: unknown): void {
+    this.free('FltFreeGenericWorkItem', FltWorkItem, GenericWorkItem);
+  }
+
+  FltFreeDeferredIoWorkItem(FltWorkItem: unknown): void {
+    this.free('FltFreeDeferredIoWorkItem', FltWorkItem, DeferredIoWorkItem);
+  }
+
+  private free(routine: string, item: unknown, expected: typeof GenericWorkItem | typeof DeferredIoWorkItem): void {
+    const k = this.fm.k;
+    k.checkIrql(routine);
+    if (!(item instanceof GenericWorkItem) && !(item instanceof DeferredIoWorkItem)) {
+      if (item === null || item === undefined) k.violation('null-param', `${routine}(NULL)`);
+      else k.violation('bad-object', `${routine} was given something that is not a work item`);
+      return;
+    }
+    if (!(item instanceof expected)) {
+      k.violation('wi-free-mismatch', `${routine} frees ${item.kind} ${item.name}; it needs ${item instanceof GenericWorkItem ? 'FltFreeGenericWorkItem' : 'FltFreeDeferredIoWorkItem'}`);
+      return;
+    }
+    if (item.state === 'freed') {
+      k.violation('wi-free-mismatch', `${routine} frees ${item.name} a second time`);
+      return;
+    }
+    if (item.state === 'queued') k.violation('wi-free-while-queued', `${routine} frees ${item.name} while it is still queued for ${item.routineName}`);
+    item.state = 'freed';
+    this.items.delete(item.id);
+    k.emit('workitem-free', item instanceof DeferredIoWorkItem && item.data ? item.data.id : 0, `${routine}(${item.name})`);
+  }
+
+  private queueable(wi: AnyWorkItem, routine: string): boolean {
+    if (wi.state === 'freed') {
+      this.fm.k.violation('wi-free-mismatch', `${routine} queues ${wi.name} after it was freed`);
+      return false;
+    }
+    if (wi.state === 'queued') {
+      this.fm.k.violation('wi-double-queue', `${routine} queues ${wi.name} again while it is still queued for ${wi.routineName}`);
+      return false;
+    }
+    return true;
+  }
+
+  private queueFor(routine: string, type: number): WorkQueueName | null {
+    if (type === WorkQueueType.CriticalWorkQueue) return 'CriticalWorkQueue';
+    if (type === WorkQueueType.DelayedWorkQueue) return 'DelayedWorkQueue';
+    const name = WorkQueueType[type] ?? `queue type ${type}`;
+    this.fm.k.violation('wi-bad-queue-type', `${routine} with ${name}: only CriticalWorkQueue and DelayedWorkQueue may be used${type === WorkQueueType.HyperCriticalWorkQueue ? ' (HyperCriticalWorkQueue is reserved for the system)' : ''}; the call fails with STATUS_INVALID_PARAMETER`);
+    return null;
+  }
+
+  *runGeneric(worker: KThread, wi: GenericWorkItem): Co<void> {
+    const k = this.fm.k;
+    const filter = wi.filter!;
+    wi.state = 'running';
+    wi.ran = true;
+    k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in ${wi.queue}`);
+    worker.scope = { role: 'worker', data: null, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
+    try {
+      yield* k.callDriver(worker, wi.routine!, wi.routineName, [wi, wi.fltObject, wi.context]);
+    } finally {
+      worker.scope = null;
+      if (wi.state === 'running') wi.state = 'ran';
+      k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`);
+      filter.rundown.release(k);
+    }
+  }
+
+  *runDeferred(worker: KThread, wi: DeferredIoWorkItem): Co<void> {
+    const k = this.fm.k;
+    const data = wi.data!;
+    wi.state = 'running';
+    wi.ran = true;
+    data.note(k, 'workitem-start', `${wi.routineName}(${wi.name}, ${data.label}) starts in ${wi.queue}`);
+    worker.scope = { role: 'worker', data, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
+    try {
+      yield* k.callDriver(worker, wi.routine!, wi.routineName, [wi, data, wi.context]);
+    } finally {
+      worker.scope = null;
+      if (wi.state === 'running') wi.state = 'ran';
+      k.emit('workitem-end', data.id, `${wi.routineName}(${wi.name}) returns`);
+    }
+  }
+
+  /** Work of this filter that is queued or running, which may still resume what it pended. */
+  hasActiveWork(filter: Filter): boolean {
+    for (const wi of this.items.values()) {
+      if (wi.state !== 'queued' && wi.state !== 'running') continue;
+      if (wi instanceof GenericWorkItem ? wi.filter === filter : wi.data?.pendedBy?.filter === filter) return true;
+    }
+    return false;
+  }
+
+  /** End of run: every item not freed. */
+  endChecks(): void {
+    const k = this.fm.k;
+    for (const wi of this.items.values()) {
+      if (wi.state === 'queued' || wi.state === 'running') continue;
+      if (wi.queueFailed !== null) k.violation('wi-leak-on-queue-failure', `${wi.kind} ${wi.name} was not freed after queuing it failed with ${formatStatus(wi.queueFailed)}`, 0, k.outside);
+      else if (wi.ran) k.violation('wi-not-freed-by-worker', `${wi.kind} ${wi.name} was never freed; its worker ${wi.routineName} returned without FltFree${wi instanceof GenericWorkItem ? 'Generic' : 'DeferredIo'}WorkItem`, 0, k.outside);
+      else k.violation('wi-leak', `${wi.kind} ${wi.name} was allocated and never queued nor freed`, 0, k.outside);
+    }
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * The kernel core every modelled routine works through: threads and the scheduler, the clock,
+ * the event stream, the violation recorder, debug output, and `callDriver`, the one way driver
+ * code is entered. Routine families (locks, events, pool, work queues…) live in their own modules
+ * and receive this object.
+ */
+import { isCo, type Co } from './coroutine';
+import { isFunctionValue, type FunctionValue } from './cvalues';
+import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
+import { Irql, irqlName } from './irql';
+import { Random } from './random';
+import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
+import { Scheduler, type SchedulerHost } from './scheduler';
+import { KThread, type Frame, type ThreadRole } from './thread';
+import { maxIrqlFor } from '../api/catalog';
+
+/** A driver callback: interpreted C (`FunctionValue`) or a TypeScript function, plain or generator. */
+export type DriverFn = FunctionValue | ((...args: any[]) => unknown);
+
+export interface Violation {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  thread: number;
+  threadName: string;
+  irql: Irql;
+  time: number;
+  /** The callback data concerned (#N), 0 when none. */
+  data: number;
+  /** Innermost C frame of the offending thread, when the code is interpreted C. */
+  location?: SourceLocation;
+  /** The event that records it. */
+  seq: number;
+}
+
+export interface KernelOptions {
+  seed?: number;
+  processors?: number;
+  /** Chance of switching to a ready thread of equal priority at a Yield point; default 0.5. */
+  switchProbability?: number;
+  /** Keep only the newest N events (long runs); default: all. */
+  eventLimit?: number;
+  /**
+   * Makes allocations fail on purpose, to exercise a driver's failure paths: called with the
+   * routine name and how many times it has been called in this run (1-based).
+   */
+  failAllocation?: (routine: string, count: number) => boolean;
+}
+
+export interface Fault {
+  thread: number;
+  threadName: string;
+  message: string;
+  location?: SourceLocation;
+}
+
+/** IRQL context that resolves the conditional bounds of the catalog. */
+export type IrqlContext = Parameters<typeof maxIrqlFor>[1];
+
+const KERNEL_FRAMES = new Map<string, Frame>();
+
+/** A constant frame for a kernel routine (`fltmgr!FltCbdqInsertIo`); frames of this kind never change. */
+export function kernelFrame(name: string, module: string): Frame {
+  const key = `${module}!${name}`;
+  let f = KERNEL_FRAMES.get(key);
+  if (!f) {
+    f = Object.freeze({ name, module });
+    KERNEL_FRAMES.set(key, f);
+  }
+  return f;
+}
+
+export class Kernel implements SchedulerHost {
+  readonly rng: Random;
+  readonly sched: Scheduler;
+  readonly log: EventLog;
+  readonly violations: Violation[] = [];
+  readonly output: string[] = [];
+  /** Threads that have not exited, by id. */
+  readonly threads = new Map<number, KThread>();
+  /** Stands for "no thread" when a routine is called between steps (from a test, say). */
+  readonly outside = new KThread(0, '(outside the simulation)', 'system', 0);
+  fault: Fault | null = null;
+  readonly options: Readonly<KernelOptions>;
+  private nextThreadId = 1;
+  private readonly allocationCounts = new Map<string, number>();
+  /** Called when a thread exits, by modules that track threads (work queues). */
+  readonly exitHooks: ((t: KThread) => void)[] = [];
+
+  constructor(options: KernelOptions = {}) {
+    this.options = options;
+    this.rng = new Random(options.seed ?? 1);
+    this.log = new EventLog(options.eventLimit ?? Infinity);
+    this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this);
+  }
+
+  get now(): number {
+    return this.sched.now;
+  }
+
+  get stepCount(): number {
+    return this.sched.stepCount;
+  }
+
+  /** The thread whose code is running, or `outside` between steps. */
+  get current(): KThread {
+    return this.sched.running ?? this.outside;
+  }
+
+  /** Creates a thread; it becomes ready at once and runs `body(thread)`. */
+  spawn(name: string, role: ThreadRole, priority: number, body: (t: KThread) => Co<unknown>, irql: Irql = Irql.PASSIVE_LEVEL): KThread {
+    const t = new KThread(this.nextThreadId++, name, role, priority);
+    t.irql = irql;
+    t.body = body(t);
+    this.threads.set(t.id, t);
+    this.emitOn(t, 'thread-start', 0, `${name} starts`);
+    this.sched.makeReady(t);
+    return t;
+  }
+
+  // --- events, violations, output ---
+
+  emit(kind: EventKind, data: number, detail: string): SimEvent {
+    return this.emitOn(this.current, kind, data, detail);
+  }
+
+  emitOn(t: KThread, kind: EventKind, data: number, detail: string): SimEvent {
+    const f = t.frames.length > 0 ? t.cFrame() : undefined;
+    const e: SimEvent = {
+      seq: ++this.log.seq,
+      time: this.sched.now,
+      thread: t.id,
+      threadName: t.name,
+      irql: t.irql,
+      kind,
+      data,
+      detail,
+    };
+    if (f !== undefined) e.location = { file: f.file!, line: f.line ?? 0, column: f.column };
+    this.log.push(e);
+    return e;
+  }
+
+  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current): Violation {
+    const e = this.emitOn(t, 'violation', data, `${rule}: ${message}`);
+    const v: Violation = {
+      rule,
+      severity: RUNTIME_RULES[rule].severity,
+      message,
+      thread: t.id,
+      threadName: t.name,
+      irql: t.irql,
+      time: this.sched.now,
+      data,
+      seq: e.seq,
+    };
+    if (e.location) v.location = e.location;
+    this.violations.push(v);
+    return v;
+  }
+
+  /** DbgPrint and friends: one line of debugger output. */
+  print(text: string): void {
+    const line = text.endsWith('\n') ? text.slice(0, -1) : text;
+    this.output.push(line);
+    this.emit('output', 0, line);
+  }
+
+  /**
+   * Checks the caller's IRQL against the catalog bound of `routine`. Records `rule` (by default
+   * irql-above-bound) when it is too high, or postop-irql-unsafe-call when a post-operation callback
+   * that may run at DISPATCH_LEVEL calls a routine limited to APC_LEVEL — unless that callback asked
+   * KeGetCurrentIrql, in which case its real IRQL decides. Returns false when a violation was recorded.
+   */
+  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound'): boolean {
+    const max = maxIrqlFor(routine, ctx);
+    if (max === undefined) return true;
+    const t = this.current;
+    const scope = t.scope;
+    if (scope !== null && scope.unsafe && !scope.irqlQueried && max < Irql.DISPATCH_LEVEL) {
+      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`);
+      return false;
+    }
+    if (t.irql > max) {
+      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`);
+      return false;
+    }
+    return true;
+  }
+
+  /** True when an allocation made by `routine` should fail (SimulationOptions.failAllocation). */
+  allocationFails(routine: string): boolean {
+    const hook = this.options.failAllocation;
+    if (!hook) return false;
+    const n = (this.allocationCounts.get(routine) ?? 0) + 1;
+    this.allocationCounts.set(routine, n);
+    return hook(routine, n);
+  }
+
+  // --- waits ---
+
+  /**
+   * Puts the running thread into a wait; the caller must then `yield Trap.Block` and read
+   * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
+   */
+  beginWait(t: KThread, what: string, deadline: number | null, timeoutStatus = 0x102, onTimeout?: () => void): void {
+    this.sched.markWaiting(t);
+    t.waitingOn = what;
+    t.waitStatus = 0;
+    if (deadline !== null) {
+      const timer = this.sched.addTimer(deadline, () => {
+        if (t.state !== 'waiting' || t.waitTimer !== timer) return;
+        onTimeout?.();
+        this.wake(t, timeoutStatus);
+      });
+      t.waitTimer = timer;
+    }
+    this.emitOn(t, 'wait', 0, `waits for ${what}`);
+  }
+
+  /** Parks an idle service thread until `unpark`; no events, since idling is not news. */
+  park(t: KThread, what: string): void {
+    this.sched.markWaiting(t);
+    t.waitingOn = what;
+    t.parked = true;
+  }
+
+  unpark(t: KThread): void {
+    if (!t.parked) return;
+    t.parked = false;
+    t.waitingOn = null;
+    if (t.cpu >= 0) t.state = 'running';
+    else this.sched.makeReady(t);
+  }
+
+  /** Ends a thread's wait with `status`. */
+  wake(t: KThread, status = 0): void {
+    if (t.state !== 'waiting') return;
+    if (t.waitTimer) {
+      t.waitTimer.cancelled = true;
+      t.waitTimer = null;
+    }
+    t.waitStatus = status;
+    const what = t.waitingOn;
+    t.waitingOn = null;
+    this.emitOn(t, 'wake', 0, `wakes (${what ?? 'wait'} ended)`);
+    if (t.cpu >= 0) t.state = 'running';
+    else this.sched.makeReady(t);
+  }
+
+  // --- driver code ---
+
+  /**
+   * Runs a driver callback on thread `t` and returns its result. Pushes a frame for TypeScript
+   * callbacks (interpreted C pushes its own), pops back to the entry depth even if the callback
+   * throws, and afterwards checks that the callback returned at the IRQL it was called at, without
+   * holding a lock it took, and outside any critical region it entered. Pass `checks: false` for
+   * callbacks whose job is to change those (a cbdq's Acquire and Release).
+   */
+  *callDriver(t: KThread, fn: DriverFn, name: string, args: unknown[], checks = true): Co<unknown> {
+    const depth = t.frames.length;
+    const irql = t.irql;
+    const held = t.held.length;
+    const region = t.criticalRegion;
+    let r: unknown;
+    try {
+      if (isFunctionValue(fn)) r = fn.call(...args);
+      else if (typeof fn === 'function') {
+        t.frames.push({ name });
+        r = fn(...args);
+      } else throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+      if (isCo(r)) r = yield* r;
+    } finally {
+      t.frames.length = depth;
+    }
+    if (checks) this.afterCallback(t, name, irql, held, region);
+    return r;
+  }
+
+  /** The post-return checks of callDriver, for callers that invoke driver code themselves. */
+  afterCallback(t: KThread, name: string, irql: Irql, held: number, region: number): void {
+    if (t.held.length > held) {
+      const locks = t.held.slice(held).map((l) => `${l.kind} ${l.name}`).join(', ');
+      this.violation('lock-held-on-return', `${name} returned still holding ${locks}`, 0, t);
+    }
+    if (t.irql !== irql) {
+      this.violation('irql-not-restored', `${name} returned at ${irqlName(t.irql)}; it was called at ${irqlName(irql)} (the simulation restores ${irqlName(irql)} to go on)`, 0, t);
+      t.irql = irql;
+    }
+    if (t.criticalRegion !== region) {
+      this.violation('critical-region-imbalance', `${name} returned with critical-region depth ${t.criticalRegion}; it was called at depth ${region}`, 0, t);
+      t.criticalRegion = region;
+    }
+  }
+
+  // --- SchedulerHost ---
+
+  threadExited(t: KThread): void {
+    this.threads.delete(t.id);
+    for (const h of this.exitHooks) h(t);
+    this.emitOn(t, 'thread-exit', 0, `${t.name} exits`);
+  }
+
+  threadFaulted(t: KThread, error: unknown): void {
+    this.threads.delete(t.id);
+    const message = error instanceof Error ? error.message : String(error);
+    const f = t.cFrame();
+    this.fault = { thread: t.id, threadName: t.name, message };
+    if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };
+    this.emitOn(t, 'fault', 0, `${t.name} stopped: ${message}`);
+  }
+
+  preempted(from: KThread, to: KThread): void {
+    this.emitOn(to, 'preempt', 0, `${to.name} preempts ${from.name}`);
+  }
+
+  clockMoved(from: number, to: number): void {
+    this.emitOn(this.outside, 'time', 0, `clock ${from} ms -> ${to} ms`);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'NULL';
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}

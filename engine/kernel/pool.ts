@@ -1,0 +1,279 @@
+/**
+ * Pool and lookaside memory. Every block is a raw block from `allocateRaw` (the interpreter types
+ * it on first access); the engine tracks who allocated it, where, and whether it was freed, to
+ * report leaks, double frees and frees of things that are not pool memory.
+ */
+import { allocateRaw, rawInfo, type PoolType } from './cvalues';
+import { Irql, irqlName } from './irql';
+import type { Kernel } from './kernel';
+import { ObjectStates, addressName, isAddressable } from './objects';
+import type { SourceLocation } from './events';
+
+/** POOL_TYPE values (wdm.h). */
+export const POOL_TYPE = {
+  NonPagedPool: 0,
+  PagedPool: 1,
+  NonPagedPoolMustSucceed: 2,
+  NonPagedPoolCacheAligned: 4,
+  PagedPoolCacheAligned: 5,
+  NonPagedPoolNx: 512,
+  NonPagedPoolNxCacheAligned: 516,
+  NonPagedPoolSessionNx: 544,
+} as const;
+
+/** POOL_FLAGS bits for ExAllocatePool2 (wdm.h). */
+export const POOL_FLAG = {
+  USE_QUOTA: 0x1,
+  UNINITIALIZED: 0x2,
+  SESSION: 0x4,
+  CACHE_ALIGNED: 0x8,
+  RAISE_ON_FAILURE: 0x20,
+  NON_PAGED: 0x40,
+  NON_PAGED_EXECUTE: 0x80,
+  PAGED: 0x100,
+} as const;
+
+export interface Allocation {
+  block: Record<string, unknown>;
+  id: number;
+  size: number;
+  tag: number;
+  pool: PoolType;
+  routine: string;
+  time: number;
+  thread: string;
+  location?: SourceLocation;
+  freed: boolean;
+  /** Lookaside list the block came from, if any. */
+  list?: LookasideList;
+}
+
+export class LookasideList {
+  outstanding = 0;
+  deleted = false;
+  constructor(
+    readonly name: string,
+    readonly paged: boolean,
+    readonly size: number,
+    readonly tag: number,
+  ) {}
+}
+
+/** `'Tag1'` for a pool tag stored as a little-endian ULONG, as !pool prints it. */
+export function tagText(tag: number): string {
+  let s = '';
+  for (let i = 0; i < 4; i++) {
+    const c = (tag >>> (8 * i)) & 0xff;
+    s += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
+  }
+  return s;
+}
+
+function isPagedType(type: number): boolean {
+  // Paged types are the odd values below NonPagedPoolNx (PagedPool, PagedPoolCacheAligned, …).
+  return type < 512 && (type & 1) === 1;
+}
+
+export class PoolRoutines {
+  private nextId = 1;
+  /** Live and freed blocks by identity. */
+  private readonly blocks = new WeakMap<object, Allocation>();
+  /** Allocations not freed yet, in allocation order. */
+  readonly live = new Map<number, Allocation>();
+  private readonly lists = new ObjectStates<LookasideList>();
+  private listCount = 0;
+
+  constructor(private readonly k: Kernel) {}
+
+  /** Allocates a tracked raw block; used by every allocating routine of the engine. */
+  allocate(routine: string, size: number, pool: PoolType, tag: number, list?: LookasideList): Record<string, unknown> {
+    const id = this.nextId++;
+    const block = allocateRaw(size, pool, tag, id);
+    const t = this.k.current;
+    const f = t.cFrame();
+    const a: Allocation = { block, id, size, tag, pool, routine, time: this.k.now, thread: t.name, freed: false };
+    if (f) a.location = { file: f.file!, line: f.line ?? 0, column: f.column };
+    if (list) a.list = list;
+    this.blocks.set(block, a);
+    this.live.set(id, a);
+    return block;
+  }
+
+  /** Marks a block freed; records the misuse and returns false when it cannot be freed. */
+  free(routine: string, block: unknown, expect?: { tag?: number; list?: LookasideList }): boolean {
+    const k = this.k;
+    if (block === null || block === undefined) {
+      k.violation('null-param', `${routine}(NULL)`);
+      return false;
+    }
+    const a = typeof block === 'object' ? this.blocks.get(block) : undefined;
+    if (a === undefined) {
+      const info = typeof block === 'object' && block !== null ? rawInfo(block) : undefined;
+      k.violation('pool-bad-free', `${routine} was given ${info ? `a ${info.pool} block` : 'memory'} that no pool allocation returned`);
+      return false;
+    }
+    if (a.freed) {
+      k.violation('pool-double-free', `${routine} frees block ${a.id} (${a.size} bytes, tag '${tagText(a.tag)}') a second time`);
+      return false;
+    }
+    if (expect?.list && a.list !== expect.list) {
+      k.violation('pool-bad-free', `${routine} returns block ${a.id} to ${expect.list.name}, but it came from ${a.list ? a.list.name : a.routine}`);
+      return false;
+    }
+    if (expect?.tag !== undefined && expect.tag !== a.tag) {
+      k.violation('pool-tag-mismatch', `${routine} frees block ${a.id} with tag '${tagText(expect.tag)}', allocated with '${tagText(a.tag)}'`);
+    }
+    a.freed = true;
+    const info = rawInfo(a.block);
+    if (info) info.freed = true;
+    if (a.list) a.list.outstanding--;
+    this.live.delete(a.id);
+    return true;
+  }
+
+  allocation(block: unknown): Allocation | undefined {
+    return typeof block === 'object' && block !== null ? this.blocks.get(block) : undefined;
+  }
+
+  private checkPaged(routine: string, paged: boolean): void {
+    const t = this.k.current;
+    if (paged && t.irql >= Irql.DISPATCH_LEVEL) {
+      this.k.violation('pool-paged-at-dispatch', `${routine} allocates paged pool at ${irqlName(t.irql)}`);
+    }
+  }
+
+  private typed(routine: string, type: number, size: number, tag: number): Record<string, unknown> | null {
+    this.k.checkIrql(routine);
+    const paged = isPagedType(type);
+    this.checkPaged(routine, paged);
+    if (this.k.allocationFails(routine)) return null;
+    return this.allocate(routine, size, paged ? 'PagedPool' : type >= 512 ? 'NonPagedPoolNx' : 'NonPagedPool', tag);
+  }
+
+  ExAllocatePoolWithTag(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+    return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag);
+  }
+
+  ExAllocatePool(PoolType: number, NumberOfBytes: number): Record<string, unknown> | null {
+    return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, 0x656e6f4e /* 'None' */);
+  }
+
+  ExAllocatePoolWithQuotaTag(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+    return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag);
+  }
+
+  ExAllocatePoolZero(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+    return this.typed('ExAllocatePoolZero', PoolType, NumberOfBytes, Tag);
+  }
+
+  ExAllocatePoolUninitialized(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+    return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag);
+  }
+
+  ExAllocatePoolQuotaZero(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+    return this.typed('ExAllocatePoolZero', PoolType, NumberOfBytes, Tag);
+  }
+
+  /** POOL_FLAGS form: POOL_FLAG_PAGED selects paged pool; NON_PAGED(_EXECUTE) nonpaged. */
+  ExAllocatePool2(Flags: number | bigint, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+    const f = Number(Flags);
+    const paged = (f & POOL_FLAG.PAGED) !== 0;
+    return this.typed('ExAllocatePool2', paged ? POOL_TYPE.PagedPool : POOL_TYPE.NonPagedPoolNx, NumberOfBytes, Tag);
+  }
+
+  ExFreePoolWithTag(P: unknown, Tag: number): void {
+    this.k.checkIrql('ExFreePoolWithTag');
+    this.free('ExFreePoolWithTag', P, { tag: Tag });
+  }
+
+  ExFreePool(P: unknown): void {
+    this.k.checkIrql('ExFreePool');
+    this.free('ExFreePool', P);
+  }
+
+  // --- lookaside lists ---
+
+  ExInitializeNPagedLookasideList(Lookaside: unknown, _Allocate: unknown, _Free: unknown, _Flags: number, Size: number, Tag: number, _Depth: number): void {
+    this.k.checkIrql('ExInitializeNPagedLookasideList');
+    this.initList('ExInitializeNPagedLookasideList', Lookaside, false, Size, Tag);
+  }
+
+  ExInitializePagedLookasideList(Lookaside: unknown, _Allocate: unknown, _Free: unknown, _Flags: number, Size: number, Tag: number, _Depth: number): void {
+    this.k.checkIrql('ExInitializePagedLookasideList');
+    this.initList('ExInitializePagedLookasideList', Lookaside, true, Size, Tag);
+  }
+
+  ExAllocateFromNPagedLookasideList(Lookaside: unknown): Record<string, unknown> | null {
+    return this.fromList('ExAllocateFromNPagedLookasideList', Lookaside);
+  }
+
+  ExAllocateFromPagedLookasideList(Lookaside: unknown): Record<string, unknown> | null {
+    return this.fromList('ExAllocateFromPagedLookasideList', Lookaside);
+  }
+
+  ExFreeToNPagedLookasideList(Lookaside: unknown, Entry: unknown): void {
+    this.toList('ExFreeToNPagedLookasideList', Lookaside, Entry);
+  }
+
+  ExFreeToPagedLookasideList(Lookaside: unknown, Entry: unknown): void {
+    this.toList('ExFreeToPagedLookasideList', Lookaside, Entry);
+  }
+
+  ExDeleteNPagedLookasideList(Lookaside: unknown): void {
+    this.deleteList('ExDeleteNPagedLookasideList', Lookaside);
+  }
+
+  ExDeletePagedLookasideList(Lookaside: unknown): void {
+    this.deleteList('ExDeleteNPagedLookasideList', Lookaside);
+  }
+
+  private initList(routine: string, l: unknown, paged: boolean, size: number, tag: number): void {
+    if (!isAddressable(l)) {
+      this.k.violation('null-param', `${routine} needs the address of a lookaside list`);
+      return;
+    }
+    this.lists.set(l, new LookasideList(addressName(l, `Lookaside#${++this.listCount}`), paged, size, tag));
+  }
+
+  private list(routine: string, l: unknown): LookasideList | null {
+    const st = this.lists.get(l);
+    if (st === undefined) {
+      this.k.violation('uninitialized-object', `${routine} used a lookaside list that was never initialized`);
+      return null;
+    }
+    return st;
+  }
+
+  private fromList(routine: string, l: unknown): Record<string, unknown> | null {
+    this.k.checkIrql(routine);
+    const st = this.list(routine, l);
+    if (st === null) return null;
+    this.checkPaged(routine, st.paged);
+    if (this.k.allocationFails(routine)) return null;
+    st.outstanding++;
+    return this.allocate(routine, st.size, 'Lookaside', st.tag, st);
+  }
+
+  private toList(routine: string, l: unknown, entry: unknown): void {
+    this.k.checkIrql(routine);
+    const st = this.list(routine, l);
+    if (st === null) return;
+    this.free(routine, entry, { list: st });
+  }
+
+  private deleteList(routine: string, l: unknown): void {
+    this.k.checkIrql(routine);
+    const st = this.list(routine, l);
+    if (st) st.deleted = true;
+  }
+
+  /** End of run: every block still allocated is a leak. */
+  checkLeaks(): void {
+    for (const a of this.live.values()) {
+      // Context memory belongs to FltAllocateContext's reference counting, which reports its own leaks.
+      if (a.pool === 'Context') continue;
+      const where = a.location ? ` at ${a.location.file}:${a.location.line}` : '';
+      this.k.violation('pool-leak', `${a.routine} block ${a.id} (${a.size} bytes, tag '${tagText(a.tag)}') allocated by ${a.thread}${where} was never freed`, 0, this.k.outside);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The deterministic scheduler: processors, ready queues by priority, timers and the virtual clock.
+ *
+ * Policy (docs/engine.md says the same for users):
+ * - Each processor runs one thread. An idle processor takes the highest-priority ready thread;
+ *   among equals, the one that became ready first.
+ * - A thread keeps running through `Trap.Stmt` (statement boundaries never switch threads).
+ * - At `Trap.Yield`, a thread below DISPATCH_LEVEL is preempted by a ready thread of higher
+ *   priority; by a ready thread of equal priority only with the seeded `switchProbability`. A
+ *   thread at DISPATCH_LEVEL or above is never preempted.
+ * - With several processors, the processor whose thread takes the next step is drawn from the
+ *   seeded PRNG after every Yield, Block and exit, so threads interleave at switch points.
+ * - When nothing is runnable, the clock jumps to the next timer (wait timeouts, delays, workload
+ *   events) and every timer due at that tick fires in the order it was set.
+ */
+import { Trap } from './coroutine';
+import { Irql } from './irql';
+import type { Random } from './random';
+import { TimerHeap, type Timer } from './heap';
+import type { KThread } from './thread';
+
+export type StepKind = 'stmt' | 'yield' | 'block' | 'exit' | 'fault' | 'done';
+
+export interface SchedulerHost {
+  threadExited(t: KThread): void;
+  threadFaulted(t: KThread, error: unknown): void;
+  preempted(from: KThread, to: KThread): void;
+  clockMoved(from: number, to: number): void;
+}
+
+const MAX_PRIORITY = 32;
+
+export class Scheduler {
+  readonly cpus: (KThread | null)[];
+  readonly timers = new TimerHeap();
+  now = 0;
+  stepCount = 0;
+  /** The thread that returned Trap.Stmt last: it must take the next step too. */
+  private active: KThread | null = null;
+  /** The thread inside `next()` right now, or null between steps. */
+  running: KThread | null = null;
+  /** The thread that took the last step. */
+  lastStepped: KThread | null = null;
+  private readonly ready: KThread[][] = [];
+  private readyHeads: number[] = [];
+  private readyCount = 0;
+  private readySeq = 0;
+  private busy = 0;
+
+  constructor(
+    processors: number,
+    private readonly rng: Random,
+    private readonly switchProbability: number,
+    private readonly host: SchedulerHost,
+  ) {
+    this.cpus = new Array<KThread | null>(Math.max(1, processors)).fill(null);
+    for (let p = 0; p <= MAX_PRIORITY; p++) {
+      this.ready.push([]);
+      this.readyHeads.push(0);
+    }
+  }
+
+  /** Makes a new or woken thread runnable. `front` puts it ahead of its equals (after preemption). */
+  makeReady(t: KThread, front = false): void {
+    t.state = 'ready';
+    t.readySeq = this.readySeq++;
+    const q = this.ready[t.priority]!;
+    if (front) {
+      const h = this.readyHeads[t.priority]!;
+      if (h > 0) {
+        q[h - 1] = t;
+        this.readyHeads[t.priority] = h - 1;
+      } else q.unshift(t);
+    } else q.push(t);
+    this.readyCount++;
+  }
+
+  /** Ready threads in the order they would run, for the snapshot. */
+  readyThreads(): KThread[] {
+    const out: KThread[] = [];
+    for (let p = MAX_PRIORITY; p >= 0; p--) {
+      const q = this.ready[p]!;
+      for (let i = this.readyHeads[p]!; i < q.length; i++) out.push(q[i]!);
+    }
+    return out;
+  }
+
+  addTimer(tick: number, fire: () => void): Timer {
+    return this.timers.add(Math.max(tick, this.now), fire);
+  }
+
+  /** Nothing runs and nothing is scheduled: the run is over (threads may still be blocked). */
+  get idle(): boolean {
+    return this.active === null && this.busy === 0 && this.readyCount === 0 && this.timers.peek() === undefined;
+  }
+
+  /** Takes one step: resumes one thread until its next trap. */
+  step(): StepKind {
+    let t = this.active;
+    if (t === null) {
+      t = this.pick();
+      if (t === null) return 'done';
+    }
+    t.state = 'running';
+    this.running = t;
+    this.lastStepped = t;
+    let r: IteratorResult<Trap, unknown>;
+    try {
+      r = t.body!.next();
+    } catch (error) {
+      this.running = null;
+      this.stepCount++;
+      this.active = null;
+      this.leaveCpu(t);
+      t.state = 'terminated';
+      this.host.threadFaulted(t, error);
+      return 'fault';
+    }
+    this.running = null;
+    this.stepCount++;
+    if (r.done) {
+      this.active = null;
+      this.leaveCpu(t);
+      t.state = 'terminated';
+      this.host.threadExited(t);
+      return 'exit';
+    }
+    const trap = r.value;
+    if (trap === Trap.Stmt) {
+      this.active = t;
+      return 'stmt';
+    }
+    this.active = null;
+    if (trap === Trap.Block) {
+      // A routine that blocks marks the thread waiting before yielding; if the wait was already
+      // satisfied (woken while still on its processor), the thread simply keeps running.
+      if ((t.state as string) === 'waiting') this.leaveCpu(t);
+      return 'block';
+    }
+    this.atYield(t);
+    return 'yield';
+  }
+
+  /** Called when a running thread starts a wait (the trap that follows is Trap.Block). */
+  markWaiting(t: KThread): void {
+    t.state = 'waiting';
+  }
+
+  private leaveCpu(t: KThread): void {
+    if (t.cpu >= 0) {
+      this.cpus[t.cpu] = null;
+      t.cpu = -1;
+      this.busy--;
+    }
+  }
+
+  private assign(t: KThread, cpu: number): void {
+    this.cpus[cpu] = t;
+    t.cpu = cpu;
+    t.state = 'running';
+    this.busy++;
+  }
+
+  private popReady(): KThread | null {
+    if (this.readyCount === 0) return null;
+    for (let p = MAX_PRIORITY; p >= 0; p--) {
+      const q = this.ready[p]!;
+      const h = this.readyHeads[p]!;
+      if (h < q.length) {
+        const t = q[h]!;
+        q[h] = undefined as unknown as KThread;
+        if (h + 1 === q.length) {
+          q.length = 0;
+          this.readyHeads[p] = 0;
+        } else this.readyHeads[p] = h + 1;
+        this.readyCount--;
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private topReadyPriority(): number {
+    for (let p = MAX_PRIORITY; p >= 0; p--) if (this.readyHeads[p]! < this.ready[p]!.length) return p;
+    return -1;
+  }
+
+  private pick(): KThread | null {
+    for (;;) {
+      if (this.readyCount > 0 && this.busy < this.cpus.length) {
+        for (let i = 0; i < this.cpus.length && this.readyCount > 0; i++) {
+          if (this.cpus[i] === null) this.assign(this.popReady()!, i);
+        }
+      }
+      if (this.busy > 0) break;
+      if (!this.fireTimers()) return null;
+    }
+    if (this.cpus.length === 1) return this.cpus[0]!;
+    let n = this.rng.int(this.busy);
+    for (const t of this.cpus) {
+      if (t !== null && n-- === 0) return t;
+    }
+    return null;
+  }
+
+  /** Moves the clock to the next timer and fires every timer due then. False when none is left. */
+  private fireTimers(): boolean {
+    const first = this.timers.peek();
+    if (!first) return false;
+    const tick = first.tick;
+    if (tick > this.now) {
+      const from = this.now;
+      this.now = tick;
+      this.host.clockMoved(from, tick);
+    }
+    for (;;) {
+      const t = this.timers.peek();
+      if (!t || t.tick > tick) break;
+      this.timers.pop();
+      t.fire();
+    }
+    return true;
+  }
+
+  private atYield(t: KThread): void {
+    if (this.readyCount === 0 || t.irql >= Irql.DISPATCH_LEVEL || t.cpu < 0) return;
+    const best = this.topReadyPriority();
+    const higher = best > t.priority;
+    if (higher || (best === t.priority && this.rng.chance(this.switchProbability))) {
+      const cpu = t.cpu;
+      this.leaveCpu(t);
+      const next = this.popReady()!;
+      this.makeReady(t, higher);
+      this.assign(next, cpu);
+      this.host.preempted(t, next);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * IRQL and current-thread routines, critical regions, system threads created by the driver, and
+ * object references. IRQL changes are events, so the timeline shows every raise and lower.
+ */
+import { Trap, type Co } from './coroutine';
+import { Irql, irqlName } from './irql';
+import type { Kernel, DriverFn } from './kernel';
+import { KHandle, writeOut } from './objects';
+import { STATUS } from './status';
+import { KThread, PRIORITY } from './thread';
+
+/** Thrown through driver frames by PsTerminateSystemThread; the thread's body ends quietly. */
+class ThreadTermination {
+  constructor(readonly status: number) {}
+}
+
+/** The one process the simulation has: opaque to C. */
+export const SYSTEM_PROCESS = Object.freeze({ kind: 'process', name: 'System', id: 4 });
+
+export class ThreadRoutines {
+  private systemThreads = 0;
+
+  constructor(private readonly k: Kernel) {}
+
+  KeGetCurrentIrql(): Irql {
+    const t = this.k.current;
+    if (t.scope) t.scope.irqlQueried = true;
+    return t.irql;
+  }
+
+  /** KeRaiseIrql(NewIrql, &OldIrql): stores and returns the old IRQL. */
+  KeRaiseIrql(NewIrql: Irql, OldIrql?: unknown): Irql {
+    const t = this.k.current;
+    const old = t.irql;
+    if (NewIrql < old) this.k.violation('irql-bad-raise', `KeRaiseIrql to ${irqlName(NewIrql)} from ${irqlName(old)}: the new IRQL must not be lower`);
+    else if (NewIrql !== old) this.k.emit('irql', 0, `KeRaiseIrql ${irqlName(old)} -> ${irqlName(NewIrql)}`);
+    t.irql = NewIrql;
+    if (OldIrql !== undefined) writeOut(OldIrql, old);
+    return old;
+  }
+
+  KeRaiseIrqlToDpcLevel(): Irql {
+    return this.KeRaiseIrql(Irql.DISPATCH_LEVEL);
+  }
+
+  KeLowerIrql(NewIrql: Irql): void {
+    const t = this.k.current;
+    if (NewIrql > t.irql) {
+      this.k.violation('irql-bad-raise', `KeLowerIrql to ${irqlName(NewIrql)} from ${irqlName(t.irql)}: the new IRQL must not be higher`);
+    } else if (NewIrql !== t.irql) this.k.emit('irql', 0, `KeLowerIrql ${irqlName(t.irql)} -> ${irqlName(NewIrql)}`);
+    t.irql = NewIrql;
+  }
+
+  KeEnterCriticalRegion(): void {
+    this.k.checkIrql('KeEnterCriticalRegion');
+    this.k.current.criticalRegion++;
+  }
+
+  KeLeaveCriticalRegion(): void {
+    this.k.checkIrql('KeLeaveCriticalRegion');
+    const t = this.k.current;
+    if (t.criticalRegion === 0) this.k.violation('critical-region-imbalance', 'KeLeaveCriticalRegion without a matching KeEnterCriticalRegion');
+    else t.criticalRegion--;
+  }
+
+  KeAreApcsDisabled(): number {
+    const t = this.k.current;
+    return t.criticalRegion > 0 || t.irql >= Irql.APC_LEVEL ? 1 : 0;
+  }
+
+  KeAreAllApcsDisabled(): number {
+    return this.k.current.irql >= Irql.APC_LEVEL ? 1 : 0;
+  }
+
+  KeGetCurrentThread(): KThread {
+    return this.k.current;
+  }
+
+  PsGetCurrentThread(): KThread {
+    return this.k.current;
+  }
+
+  PsGetCurrentThreadId(): number {
+    return this.k.current.id;
+  }
+
+  PsGetThreadId(Thread: unknown): number {
+    return Thread instanceof KThread ? Thread.id : 0;
+  }
+
+  PsGetCurrentProcess(): object {
+    return SYSTEM_PROCESS;
+  }
+
+  IoGetCurrentProcess(): object {
+    return SYSTEM_PROCESS;
+  }
+
+  PsGetCurrentProcessId(): number {
+    return SYSTEM_PROCESS.id;
+  }
+
+  PsGetProcessId(_Process: unknown): number {
+    return SYSTEM_PROCESS.id;
+  }
+
+  PsIsSystemThread(Thread: unknown): number {
+    return Thread instanceof KThread && Thread.role !== 'io' ? 1 : 0;
+  }
+
+  IoIsSystemThread(Thread: unknown): number {
+    return this.PsIsSystemThread(Thread);
+  }
+
+  KeGetCurrentProcessorNumber(): number {
+    return Math.max(0, this.k.current.cpu);
+  }
+
+  /** NULL unless the request is paging I/O or was issued with a top-level IRP. */
+  IoGetTopLevelIrp(): unknown {
+    return this.k.current.topLevelIrp;
+  }
+
+  /**
+   * Starts a system thread at PASSIVE_LEVEL running StartRoutine(StartContext); the handle it
+   * returns can be turned into the thread object (ObReferenceObjectByHandle) and waited for.
+   */
+  PsCreateSystemThread(ThreadHandle: unknown, _DesiredAccess: number, _ObjectAttributes: unknown, _ProcessHandle: unknown, _ClientId: unknown, StartRoutine: DriverFn, StartContext: unknown): number {
+    const k = this.k;
+    k.checkIrql('PsCreateSystemThread');
+    if (!StartRoutine) {
+      k.violation('null-param', 'PsCreateSystemThread needs a StartRoutine');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const name = typeof StartRoutine === 'function' ? StartRoutine.name : StartRoutine.name;
+    const t = k.spawn(`System thread ${++this.systemThreads} (${name || 'StartRoutine'})`, 'system', PRIORITY.normal, (self) => this.systemBody(self, StartRoutine, name, StartContext));
+    writeOut(ThreadHandle, new KHandle(t, `thread ${t.name}`));
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** Ends the calling system thread; the code after the call never runs. */
+  PsTerminateSystemThread(ExitStatus: number): never {
+    throw new ThreadTermination(ExitStatus);
+  }
+
+  ObReferenceObjectByHandle(Handle: unknown, _DesiredAccess: number, _ObjectType: unknown, _AccessMode: number, Object: unknown, _HandleInformation: unknown): number {
+    if (!(Handle instanceof KHandle) || Handle.closed) return STATUS.STATUS_INVALID_HANDLE;
+    writeOut(Object, Handle.object);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  ObReferenceObject(_Object: unknown): void {}
+
+  ObDereferenceObject(_Object: unknown): void {}
+
+  private *systemBody(t: KThread, fn: DriverFn, name: string, ctx: unknown): Co<void> {
+    try {
+      yield* this.k.callDriver(t, fn, name || 'StartRoutine', [ctx]);
+    } catch (e) {
+      if (!(e instanceof ThreadTermination)) throw e;
+    }
+    // One switch point after the routine, so its exit is observable as its own step.
+    yield Trap.Yield;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The system work queues (CriticalWorkQueue, DelayedWorkQueue) with their worker threads, and the
+ * completion context: one thread at DISPATCH_LEVEL that runs I/O completion work the way DPCs do.
+ * Critical workers run at a higher priority than delayed ones; both above I/O threads.
+ */
+import { Trap, type Co } from './coroutine';
+import { Irql } from './irql';
+import { kernelFrame, type Kernel } from './kernel';
+import { PRIORITY, type KThread } from './thread';
+
+export type WorkQueueName = 'CriticalWorkQueue' | 'DelayedWorkQueue';
+
+/** Something a worker thread runs. */
+export interface WorkEntry {
+  readonly id: number;
+  /** The routine the snapshot shows for the item (`CsqWorker`). */
+  readonly label: string;
+  /** `generic work item`, `deferred I/O work item`, … */
+  readonly kind: string;
+  run(worker: KThread): Co<void>;
+}
+
+/** A FIFO with O(1) take from the front. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  push(x: T): void {
+    this.items.push(x);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head];
+    this.items[this.head++] = undefined as T;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  toArray(): T[] {
+    return this.items.slice(this.head);
+  }
+}
+
+export class SystemWorkQueue {
+  private readonly items = new Fifo<WorkEntry>();
+  readonly workers: KThread[] = [];
+  private readonly idle: KThread[] = [];
+  /** What each busy worker is running. */
+  readonly running = new Map<KThread, WorkEntry>();
+
+  constructor(
+    private readonly k: Kernel,
+    readonly name: WorkQueueName,
+    readonly priority: number,
+  ) {}
+
+  get pending(): WorkEntry[] {
+    return this.items.toArray();
+  }
+
+  enqueue(e: WorkEntry): void {
+    this.items.push(e);
+    const w = this.idle.pop();
+    if (w !== undefined) this.k.unpark(w);
+  }
+
+  /** Removes a queued entry that has not started (used when a filter's items are purged). */
+  has(e: WorkEntry): boolean {
+    return this.items.toArray().includes(e);
+  }
+
+  spawnWorker(index: number): KThread {
+    const label = this.name === 'CriticalWorkQueue' ? 'Critical' : 'Delayed';
+    const t = this.k.spawn(`${label} worker ${index}`, 'worker', this.priority, (self) => this.body(self));
+    t.serves = this.name;
+    this.workers.push(t);
+    return t;
+  }
+
+  private *body(t: KThread): Co<void> {
+    t.frames.push(kernelFrame('ExpWorkerThread', 'nt'));
+    for (;;) {
+      const e = this.items.shift();
+      if (e === undefined) {
+        this.idle.push(t);
+        this.k.park(t, `work in ${this.name}`);
+        yield Trap.Block;
+        continue;
+      }
+      this.running.set(t, e);
+      yield* e.run(t);
+      this.running.delete(t);
+      // Between two items the worker is at PASSIVE_LEVEL with nothing held: a natural switch point.
+      yield Trap.Yield;
+    }
+  }
+}
+
+export class WorkQueues {
+  readonly critical: SystemWorkQueue;
+  readonly delayed: SystemWorkQueue;
+
+  constructor(k: Kernel) {
+    this.critical = new SystemWorkQueue(k, 'CriticalWorkQueue', PRIORITY.criticalWorker);
+    this.delayed = new SystemWorkQueue(k, 'DelayedWorkQueue', PRIORITY.delayedWorker);
+  }
+
+  start(critical: number, delayed: number): void {
+    for (let i = 1; i <= critical; i++) this.critical.spawnWorker(i);
+    for (let i = 1; i <= delayed; i++) this.delayed.spawnWorker(i);
+  }
+
+  get(name: WorkQueueName): SystemWorkQueue {
+    return name === 'CriticalWorkQueue' ? this.critical : this.delayed;
+  }
+
+  all(): SystemWorkQueue[] {
+    return [this.critical, this.delayed];
+  }
+}
+
+/** A unit of completion work: runs at DISPATCH_LEVEL on the completion thread. */
+export interface CompletionEntry {
+  readonly label: string;
+  readonly data: number;
+  run(t: KThread): Co<void>;
+}
+
+/**
+ * The completion (DPC) context. Work queued here runs at DISPATCH_LEVEL, ahead of every thread
+ * below DISPATCH_LEVEL at their next switch point, in the order it was queued.
+ */
+export class CompletionContext {
+  private readonly items = new Fifo<CompletionEntry>();
+  thread: KThread | null = null;
+  current: CompletionEntry | null = null;
+
+  constructor(private readonly k: Kernel) {}
+
+  get pending(): CompletionEntry[] {
+    return this.items.toArray();
+  }
+
+  start(): void {
+    this.thread = this.k.spawn('Completion (DPC)', 'completion', PRIORITY.completion, (t) => this.body(t), Irql.DISPATCH_LEVEL);
+  }
+
+  queue(e: CompletionEntry): void {
+    this.items.push(e);
+    if (this.thread) this.k.unpark(this.thread);
+  }
+
+  private *body(t: KThread): Co<void> {
+    t.frames.push(kernelFrame('KiRetireDpcList', 'nt'));
+    for (;;) {
+      const e = this.items.shift();
+      if (e === undefined) {
+        this.k.park(t, 'completion work');
+        yield Trap.Block;
+        continue;
+      }
+      this.current = e;
+      t.irql = Irql.DISPATCH_LEVEL;
+      yield* e.run(t);
+      this.current = null;
+      yield Trap.Yield;
+    }
+  }
+}

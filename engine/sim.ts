@@ -1,0 +1,312 @@
+/**
+ * `Simulation`: one run of drivers and a workload on the simulated kernel and Filter Manager. It
+ * wires the parts together, holds the workload until every DriverEntry has returned, steps threads
+ * one trap at a time, and runs the end-of-run checks when nothing is left to do.
+ *
+ *   const sim = new Simulation({ seed: 7 });
+ *   sim.loadDriver('counting', DriverEntry, { altitude: 370000 });
+ *   sim.io({ id: 1, major: 'read', path: '\\Device\\HarddiskVolume1\\a.txt', at: 0 });
+ *   sim.run();
+ *   sim.result(1)  // { status: STATUS_SUCCESS, information: 4096, … }
+ */
+import type { Co } from './kernel/coroutine';
+import { DispatcherRoutines } from './kernel/dispatcher';
+import type { SimEvent } from './kernel/events';
+import { kernelFrame, Kernel, type DriverFn, type KernelOptions, type Violation } from './kernel/kernel';
+import { LockTable } from './kernel/locks';
+import { MutexRoutines } from './kernel/mutexes';
+import { PoolRoutines } from './kernel/pool';
+import { RegistryRoutines, type RegistryValue } from './kernel/registry';
+import { RtlRoutines } from './kernel/rtl';
+import type { StepKind } from './kernel/scheduler';
+import { SpinLockRoutines } from './kernel/spinlocks';
+import { PRIORITY, type KThread } from './kernel/thread';
+import { ThreadRoutines } from './kernel/threads';
+import { CompletionContext, WorkQueues } from './kernel/workqueue';
+import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
+import { driverRecord } from './fltmgr/registration';
+import { normalizeRequest, type IoRequestInput } from './fltmgr/requests';
+import { buildRoutineTable, type Api } from './fltmgr/routines';
+import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
+import { Verifier } from './fltmgr/verifier';
+
+export interface SimulationOptions extends KernelOptions, FltmgrOptions {
+  /** System worker threads per queue; default 1 each. */
+  workersPerQueue?: number | { critical?: number; delayed?: number };
+  /** Registry values every driver can read from its service key and Parameters subkey. */
+  registry?: Readonly<Record<string, RegistryValue | number | string>>;
+  /** Default step limit of `run()`; default 10,000,000. */
+  stepBudget?: number;
+}
+
+export interface LoadOptions {
+  /** Default: 370000, less 1000 for each driver loaded before. */
+  altitude?: number | string;
+}
+
+export interface StepResult {
+  kind: StepKind;
+  /** Thread that took the step (0 when done). */
+  thread: number;
+  time: number;
+  step: number;
+}
+
+export interface RunResult {
+  /** `done`: nothing left to run (end-of-run checks ran); `budget`: step limit hit; `fault`: driver code failed. */
+  reason: 'done' | 'budget' | 'fault';
+  steps: number;
+}
+
+type WorkloadItem =
+  | { kind: 'io'; at: number; input: IoRequestInput; id: number }
+  | { kind: 'cancel'; at: number; io: number }
+  | { kind: 'unload'; at: number; module?: string };
+
+export class Simulation {
+  readonly kernel: Kernel;
+  readonly fltmgr: FilterManager;
+  readonly api: Api;
+  /** Names of `api` routines that return a generator (run them with `yield*`). */
+  readonly coroutineRoutines: ReadonlySet<string>;
+  readonly locks: LockTable;
+  readonly registry: RegistryRoutines;
+  private readonly verifier: Verifier;
+  private readonly workload: WorkloadItem[] = [];
+  private started = false;
+  private booted = false;
+  private readonly options: SimulationOptions;
+  private nextIoId = 1;
+
+  constructor(options: SimulationOptions = {}) {
+    this.options = options;
+    const k = new Kernel(options);
+    this.kernel = k;
+    this.locks = new LockTable(k);
+    const pool = new PoolRoutines(k);
+    this.registry = new RegistryRoutines(k);
+    for (const [name, v] of Object.entries(options.registry ?? {})) {
+      this.registry.setValue(name, typeof v === 'number' ? { type: 'dword', value: v } : typeof v === 'string' ? { type: 'string', value: v } : v);
+    }
+    this.fltmgr = new FilterManager(k, pool, new WorkQueues(k), new CompletionContext(k), options);
+    const fm = this.fltmgr;
+    const table = buildRoutineTable([
+      new SpinLockRoutines(k, this.locks),
+      new MutexRoutines(k, this.locks),
+      new DispatcherRoutines(k),
+      pool,
+      new ThreadRoutines(k),
+      this.registry,
+      new RtlRoutines(k),
+      fm.registration,
+      fm.unload,
+      fm.pending,
+      fm.workItems,
+      fm.cbdq,
+      fm.cancel,
+      fm.contexts,
+      fm.names,
+      fm.misc,
+    ]);
+    this.api = table.api;
+    this.coroutineRoutines = table.coroutines;
+    this.verifier = new Verifier(fm, this.locks);
+  }
+
+  // --- setting up ---
+
+  /**
+   * Adds a driver. DriverEntry(DriverObject, RegistryPath) runs on the loader thread when the run
+   * starts, drivers in the order added, before any workload event.
+   */
+  loadDriver(module: string, driverEntry: DriverFn, opts: LoadOptions = {}): void {
+    if (this.started) throw new Error(`loadDriver(${module}): drivers must be added before the run starts`);
+    if (!driverEntry) throw new Error(`loadDriver(${module}): a DriverEntry is required`);
+    const fm = this.fltmgr;
+    if (fm.drivers.some((d) => d.module.toLowerCase() === module.toLowerCase())) throw new Error(`loadDriver(${module}): a driver with this name is already loaded`);
+    const altitude = String(opts.altitude ?? 370000 - 1000 * fm.drivers.length);
+    if (!/^\d+(\.\d+)?$/.test(altitude)) throw new Error(`loadDriver(${module}): altitude '${altitude}' is not a number`);
+    const d = driverRecord(module, altitude, driverEntry);
+    fm.drivers.push(d);
+    fm.driverByObject.set(d.driverObject, d);
+    this.registry.addService(module);
+  }
+
+  /** Queues a workload request; returns its id (`#N`). */
+  io(input: IoRequestInput): number {
+    const id = input.id ?? this.freeIoId();
+    if (!Number.isInteger(id) || id <= 0) throw new Error(`io: id ${String(id)} must be a positive integer`);
+    if (!this.fltmgr.reserveId(id)) throw new Error(`io #${id}: this id is already used by another request`);
+    normalizeRequest(input, id); // validates now, so a bad request fails where it is written
+    this.schedule({ kind: 'io', at: input.at ?? 0, input, id });
+    return id;
+  }
+
+  /** Cancels request `io` at tick `at`, as IoCancelIrp would. */
+  cancel(io: number, at = 0): void {
+    this.schedule({ kind: 'cancel', at, io });
+  }
+
+  /** Unloads `module` (every driver when absent) at tick `at`. */
+  unload(at = 0, module?: string): void {
+    this.schedule({ kind: 'unload', at, module });
+  }
+
+  // --- running ---
+
+  get stepCount(): number {
+    return this.kernel.stepCount;
+  }
+
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  /** True once the run has ended and the end-of-run checks have run. */
+  get finished(): boolean {
+    return this.verifier.finished;
+  }
+
+  /** One trap of one thread. After the last one, returns `done` (and runs the end-of-run checks). */
+  step(): StepResult {
+    this.start();
+    const k = this.kernel;
+    if (k.fault) return { kind: 'fault', thread: k.fault.thread, time: k.now, step: k.stepCount };
+    const kind = k.sched.step();
+    const t = k.sched.lastStepped;
+    if (kind === 'done') this.finish();
+    return { kind, thread: kind === 'done' ? 0 : (t?.id ?? 0), time: k.now, step: k.stepCount };
+  }
+
+  /** Runs until nothing is left, the step budget is spent, or driver code fails. */
+  run(budget = this.options.stepBudget ?? 10_000_000): RunResult {
+    this.start();
+    const k = this.kernel;
+    const sched = k.sched;
+    const startStep = k.stepCount;
+    const limit = startStep + budget;
+    while (k.stepCount < limit) {
+      if (k.fault) return { reason: 'fault', steps: k.stepCount - startStep };
+      if (sched.step() === 'done') {
+        this.finish();
+        return { reason: 'done', steps: k.stepCount - startStep };
+      }
+    }
+    return { reason: k.fault ? 'fault' : 'budget', steps: k.stepCount - startStep };
+  }
+
+  /** Runs until `step` steps have been taken in total (or the run ends first). */
+  runTo(step: number): void {
+    while (this.kernel.stepCount < step) {
+      const r = this.step();
+      if (r.kind === 'done' || r.kind === 'fault') return;
+    }
+  }
+
+  /** The end-of-run checks; `run()` and `step()` call it when the run is over. Idempotent. */
+  finish(): void {
+    this.verifier.endOfRun();
+  }
+
+  // --- observing ---
+
+  get events(): readonly SimEvent[] {
+    return this.kernel.log.all();
+  }
+
+  get violations(): readonly Violation[] {
+    return this.kernel.violations;
+  }
+
+  /** DbgPrint output, one entry per line. */
+  get output(): readonly string[] {
+    return this.kernel.output;
+  }
+
+  /** Appends a line of debugger output (the interpreter formats DbgPrint and calls this). */
+  print(line: string): void {
+    this.kernel.print(line);
+  }
+
+  snapshot(): Snapshot {
+    return takeSnapshot(this.kernel, this.fltmgr);
+  }
+
+  /** How request `io` ended, or where it stands if it has not. */
+  result(io: number): IoResult | undefined {
+    const done = this.fltmgr.results.get(io);
+    if (done) return done;
+    for (const d of this.fltmgr.live.values()) {
+      if (d.request.id === io) return { io, data: d.id, status: d.IoStatus.Status >>> 0, information: d.IoStatus.Information, state: d.state };
+    }
+    return undefined;
+  }
+
+  /** Calls `fn` for every event as it is recorded. Returns a function that stops it. */
+  onEvent(fn: (e: SimEvent) => void): () => void {
+    return this.kernel.log.listen(fn);
+  }
+
+  // --- internals ---
+
+  private freeIoId(): number {
+    while (this.fltmgr.results.has(this.nextIoId) || this.workload.some((w) => w.kind === 'io' && w.id === this.nextIoId)) this.nextIoId++;
+    return this.nextIoId++;
+  }
+
+  private schedule(item: WorkloadItem): void {
+    if (this.booted) this.arm(item);
+    else this.workload.push(item);
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    const k = this.kernel;
+    const fm = this.fltmgr;
+    const w = this.options.workersPerQueue;
+    const critical = typeof w === 'number' ? w : (w?.critical ?? 1);
+    const delayed = typeof w === 'number' ? w : (w?.delayed ?? 1);
+    fm.queues.start(Math.max(1, critical), Math.max(1, delayed));
+    fm.completion.start();
+    if (fm.drivers.length === 0) {
+      this.boot();
+      return;
+    }
+    k.spawn('System (driver loader)', 'system', PRIORITY.normal, (t) => this.loader(t));
+  }
+
+  private *loader(t: KThread): Co<void> {
+    yield* this.fltmgr.registration.loadDrivers(t);
+    this.boot();
+  }
+
+  /** Every DriverEntry has returned: the workload's clock starts. */
+  private boot(): void {
+    this.booted = true;
+    for (const item of this.workload.splice(0)) this.arm(item);
+  }
+
+  private arm(item: WorkloadItem): void {
+    const k = this.kernel;
+    const fm = this.fltmgr;
+    k.sched.addTimer(item.at, () => {
+      switch (item.kind) {
+        case 'io':
+          fm.requests.spawn(normalizeRequest(item.input, item.id));
+          break;
+        case 'cancel':
+          k.spawn(`Cancel I/O #${item.io}`, 'system', PRIORITY.normal, (t) => this.cancelBody(t, item.io));
+          break;
+        case 'unload':
+          k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => fm.unload.unloadRequest(t, item.module));
+          break;
+      }
+    });
+  }
+
+  private *cancelBody(t: KThread, io: number): Co<void> {
+    t.frames.push(kernelFrame('NtCancelIoFileEx', 'nt'));
+    yield* this.fltmgr.cancel.cancelRequest(t, io);
+  }
+}
