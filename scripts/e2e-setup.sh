@@ -82,4 +82,9 @@ JSON
   code_server_ready || fail "code-server installed but its native modules are missing, see $LOGS/code-server-install.log"
   say "code-server: ready in $((SECONDS - t))s"
 fi
+# What the run script needs to find the tools again.
+cat >"$CACHE/env.sh" <<ENV
+FLTSIM_E2E_NODE24_BIN=$NODE24_DIR/bin
+FLTSIM_E2E_CODE_SERVER=$CS_BIN
+ENV
 say "ready: $("$NODE24_DIR/bin/node" --version), code-server $CS_VERSION, $(/usr/bin/chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,189 @@
+/**
+ * The end-to-end checks, one function per step. Each drives the workbench like a user, asserts what
+ * the screen shows, and leaves a screenshot. Expected values come from `Expectations` so a negative
+ * control can flip one of them from the environment and watch the run fail.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { E2EFailure, type Workbench } from './workbench';
+
+export interface Expectations {
+  /** Language name in the status bar for a .fltsim file (the first alias in package.json). */
+  language: string;
+  /** IRQL name the Thread scope shows in the worker routine. */
+  irql: string;
+  /** Major function the Callback Data scope shows for the pended request. */
+  major: string;
+  /** Rule ids the Problems view must list for the buggy driver. */
+  rules: string[];
+}
+
+export interface StepContext {
+  wb: Workbench;
+  workspace: string;
+  expect: Expectations;
+  log: (msg: string) => void;
+}
+
+export type StepName = 'grammar' | 'debug' | 'problems' | 'walkthrough';
+export const ALL_STEPS: readonly StepName[] = ['grammar', 'debug', 'problems', 'walkthrough'];
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new E2EFailure(message);
+}
+
+/** A .fltsim file gets the fltsim language and TextMate colours. */
+async function grammar({ wb, expect, log }: StepContext): Promise<void> {
+  await wb.quickOpen('pendread.fltsim');
+  const language = await wb.until('a language name in the status bar', () => (globalThis as any).document.querySelector('[id="status.editor.mode"]')?.textContent?.trim(), null, 15_000);
+  log(`language mode: ${JSON.stringify(language)}`);
+  check(language === expect.language, `status bar language is "${language}", expected "${expect.language}"`);
+  // Keyword and string must be coloured (not the default mtk1) and coloured differently.
+  const tokens = await wb.until('grammar tokens for `scenario` and its string', () => {
+    const spans = [...(globalThis as any).document.querySelectorAll('.editor-instance .view-lines .view-line span > span')];
+    const kw = spans.find((s) => s.textContent === 'scenario');
+    const str = spans.find((s) => /e2e:\s+pend/.test(s.textContent ?? '')); // spaces render as nbsp
+    return kw && str ? { keyword: kw.className, string: str.className } : false;
+  }, null, 15_000);
+  log(`token classes: ${JSON.stringify(tokens)}`);
+  check(tokens.keyword !== 'mtk1' && tokens.string !== 'mtk1', `grammar did not colour the file: ${JSON.stringify(tokens)}`);
+  check(tokens.keyword !== tokens.string, `keyword and string share one colour: ${JSON.stringify(tokens)}`);
+  await wb.screenshot('grammar-fltsim');
+}
+
+/** Breakpoint in the worker, F5, Variables view, F10, continue to the end. */
+async function debug({ wb, workspace, expect, log }: StepContext): Promise<void> {
+  const page = wb.page;
+  const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
+  const line = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;
+  check(line > 0, 'fixture pendread.c lost its worker line');
+
+  await wb.quickOpen('pendread.c');
+  await wb.goToLine(line);
+  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
+  if ((await glyph.count()) === 0) await page.keyboard.press('F9');
+  await glyph.first().waitFor({ timeout: 10_000 });
+  await wb.screenshot('debug-breakpoint-set');
+
+  await page.keyboard.press('F5'); // the workspace's launch.json: type fltsim, scenario pendread.fltsim
+  try {
+    await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 });
+  } catch {
+    throw new E2EFailure('F5 did not start a debug session (no debug toolbar within 30s); is the fltsim debugger contributed and activated?');
+  }
+  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
+  try {
+    await wb.until('the Call Stack to say "Paused on breakpoint"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+      (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused on breakpoint/i.test((p as any).innerText)), null, 45_000);
+  } catch {
+    await wb.screenshot('debug-no-pause');
+    throw new E2EFailure(`the session started but never paused at the breakpoint (pendread.c:${line}) within 45s — ` +
+      'the adapter must launch the scenario and stop at breakpoints in driver C (extension/debug/session.ts)');
+  }
+  log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+
+  // Thread scope: IRQL row, e.g. "IRQL = PASSIVE_LEVEL (0)".
+  await wb.until('a "Thread" scope in the Variables view', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables') &&
+    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^Thread\b/.test((r as any).innerText.trim()))), null, 15_000)
+    .catch(async (e) => {
+      log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+      throw e;
+    });
+  await wb.expandRow('Variables', /^Thread/);
+  const irqlRow = await wb.until(`an IRQL row showing ${expect.irql}`, (irql) => {
+    const rows = [...(globalThis as any).document.querySelectorAll('.pane')].find((p) => (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables'))
+      ?.querySelectorAll('.monaco-list-row') ?? [];
+    return [...rows].map((r) => (r as any).innerText.replace(/\s+/g, ' ').trim()).find((t) => new RegExp(`^IRQL\\s*[=:]\\s*${irql}\\b`).test(t));
+  }, expect.irql, 15_000).catch(async (e) => {
+    log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+    throw e;
+  });
+  log(`IRQL row: ${irqlRow}`);
+
+  // Callback Data scope: the pended request shows its major function somewhere in its rows.
+  await wb.expandRow('Variables', /^Callback Data/);
+  let majorRow: string | undefined;
+  for (let attempt = 0; attempt < 3 && !majorRow; attempt++) {
+    majorRow = (await wb.paneRows('Variables'))?.find((r) => r.includes(expect.major));
+    if (!majorRow) {
+      // The request may be a collapsed child of the scope: open the first collapsed row after it.
+      const rows = wb.paneLocator('Variables').locator('.monaco-list-row[aria-expanded="false"]');
+      if ((await rows.count()) > 0) await rows.first().click();
+      await page.waitForTimeout(700);
+    }
+  }
+  log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+  check(majorRow, `no row of the Variables view mentions ${expect.major} after expanding "Callback Data"`);
+  await wb.screenshot('debug-paused-variables');
+
+  await page.keyboard.press('F10');
+  await wb.until('the Call Stack to say "Paused on step"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused on step/i.test((p as any).innerText)), null, 15_000);
+  await wb.screenshot('debug-stepped');
+
+  // Continue until the session ends (further stops, if any, are continued too).
+  for (let i = 0; i < 10 && (await wb.debugToolbar().isVisible()); i++) {
+    await page.keyboard.press('F5');
+    await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  check(!(await wb.debugToolbar().isVisible()), 'the debug session did not end after continuing ten times');
+  await wb.screenshot('debug-ended');
+}
+
+/** The language server's findings for the lint demo show up in the Problems view with rule ids. */
+async function problems({ wb, expect, log }: StepContext): Promise<void> {
+  await wb.quickOpen('buggy.c');
+  await wb.page.keyboard.press('Control+Shift+M');
+  await wb.page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 10_000 });
+  const rows = await wb.until(`the Problems view to list ${expect.rules.join(', ')}`, (rules) => {
+    const texts = [...(globalThis as any).document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => (r as any).innerText.replace(/\s+/g, ' ').trim());
+    return rules.every((id) => texts.some((t) => t.includes(id))) ? texts : false;
+  }, expect.rules, 60_000).catch(async (e) => {
+    log(`Problems rows: ${JSON.stringify(await wb.problemRows())}`);
+    await wb.screenshot('problems-missing');
+    throw new E2EFailure(`${(e as Error).message} — the language server must publish diagnostics whose code is the rule id (extension/server)`);
+  });
+  log(`Problems rows: ${JSON.stringify(rows)}`);
+  await wb.screenshot('problems');
+}
+
+const PEND_STEPS = ['Open the sample', 'Stop in the worker routine', 'Start debugging', 'Read the Variables view', 'Choose how the read completes'];
+const LINT_STEPS = ['Open a driver with mistakes', 'Read the Problems view', 'Read about a rule', 'Tune the rules', 'Lint in CI'];
+
+async function openWalkthrough(wb: Workbench, title: string, steps: string[], mediaHeading: string): Promise<void> {
+  await wb.runCommand('Welcome: Open Walkthrough...');
+  await wb.pickQuickItem(title);
+  const seen = await wb.until(`the walkthrough "${title}" with its ${steps.length} steps`, (want) => {
+    const titles = [...(globalThis as any).document.querySelectorAll('.getting-started-step .step-title')].map((t) => t.textContent?.trim() ?? '');
+    return want.every((s) => titles.includes(s)) ? titles : false;
+  }, steps, 20_000);
+  void seen;
+  // The selected step's markdown media renders in a webview frame beside the list.
+  await wb.frameContaining(mediaHeading, 20_000);
+}
+
+/** Two walkthroughs render all their steps; a step's command link opens the bundled sample. */
+async function walkthrough({ wb, log }: StepContext): Promise<void> {
+  await openWalkthrough(wb, 'Pend a read and finish it from a work item', PEND_STEPS, 'Pending a read, finishing it later');
+  log(`pend walkthrough shows its steps (${PEND_STEPS.join(' | ')}) and the first step's media`);
+  await wb.screenshot('walkthrough-pend');
+
+  await openWalkthrough(wb, 'Lint your own driver', LINT_STEPS, 'Lint your own driver');
+  await wb.screenshot('walkthrough-lint');
+  // The first step is expanded; its button runs fltsim.openSample, which copies the lint demo into
+  // the workspace and opens it.
+  await wb.page.locator('.getting-started-step.expanded a, .getting-started-step.expanded .button-link', { hasText: 'Open the demo' }).first().click();
+  await wb.until('an editor tab for the copied lint demo (buggy.c)', () => {
+    const tab = (globalThis as any).document.querySelector('.tabs-container .tab.active');
+    return tab?.getAttribute('aria-label')?.startsWith('buggy.c') ?? false;
+  }, null, 20_000);
+  // The breadcrumb shows the opened file's folders: the copy must sit under fltsim-samples/lint-demo.
+  const crumbs = await wb.until('the breadcrumb of the opened demo', () =>
+    [...(globalThis as any).document.querySelectorAll('.monaco-breadcrumbs .monaco-breadcrumb-item')].map((i: any) => i.textContent.trim()).join('/'), null, 10_000);
+  log(`walkthrough link opened: ${crumbs}`);
+  check(/fltsim-samples.*lint-demo.*buggy\.c/.test(crumbs), `the walkthrough link opened "${crumbs}", expected the copy under fltsim-samples/lint-demo/`);
+  await wb.screenshot('walkthrough-lint-link');
+}
+
+export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, debug, problems, walkthrough };
