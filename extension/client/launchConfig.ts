@@ -18,6 +18,9 @@ export interface FltsimLaunchConfig {
   [key: string]: unknown;
 }
 
+/** The launch attributes package.json declares; the manifest test keeps the two in step. */
+export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed'] as const;
+
 export type ResolveResult =
   | { ok: true; config: FltsimLaunchConfig }
   | { ok: false; message: string };

@@ -86,6 +86,8 @@ export function firstStatementLine(source: string, name: string): number | undef
       if (semi >= 0 && (brace < 0 || semi < brace)) break;
       if (brace >= 0) {
         braceAt = j;
+        // A one-line body (`{ return x; }`) stops on that same line.
+        if (code.slice(brace + 1).replace('}', '').trim() !== '') return j + 1;
         break;
       }
     }
