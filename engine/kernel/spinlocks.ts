@@ -41,7 +41,8 @@ export class SpinLockRoutines {
     const t = this.k.current;
     const st = this.locks.get(SpinLock, 'spin lock', 'KeReleaseSpinLock');
     if (st === null) return;
-    if (this.release('KeReleaseSpinLock', t, st)) {
+    const absorbed = st.owner === t && st.badRecursion > 0;
+    if (this.release('KeReleaseSpinLock', t, st) && !absorbed) {
       if (t.irql !== Irql.DISPATCH_LEVEL) this.k.violation('irql-below-required', `KeReleaseSpinLock called at ${irqlName(t.irql)}; a spin lock holder runs at DISPATCH_LEVEL`);
       if (NewIrql !== st.savedIrql) this.k.violation('spinlock-release-irql', `KeReleaseSpinLock(${st.name}) restores ${irqlName(NewIrql)}, but KeAcquireSpinLock saved ${irqlName(st.savedIrql)}`);
     }
