@@ -78,12 +78,17 @@ export function runFlow<E>(ctx: FunctionContext, hooks: FlowHooks<E>, opts?: { m
       const c = classify(cond, aliases);
       const env = vt.refine(s.env, c, truth);
       if (env === null) return null;
-      const e = hooks.refine ? hooks.refine(c, cond, truth, s.e, env) : s.e;
-      if (e === null) return null;
+      let e = s.e;
+      if (hooks.refine) {
+        const r = hooks.refine(c, cond, truth, s.e, env);
+        if (r === null) return null;
+        e = r;
+      }
       return env === s.env && e === s.e ? s : { env, e, ret: s.ret };
     },
     cases: (disc, values, isDefault, s) => {
-      const e = hooks.cases ? hooks.cases(disc, values, isDefault, s.e) : s.e;
+      if (!hooks.cases) return s;
+      const e = hooks.cases(disc, values, isDefault, s.e);
       return e === null ? null : e === s.e ? s : { ...s, e };
     },
     ret: (n, s) => {

@@ -32,7 +32,7 @@ const rule: FunctionRule = {
       if (!q || ctx.file.irql.acquireKind(q.acquire) !== 'waiting') continue;
       const est = ctx.irqlAt(c);
       if (!est || est.level < Irql.DISPATCH_LEVEL) continue;
-      const why = explainIrql(est);
+      const why = explainIrql(est, ctx.name);
       out.push({
         at: ctx.loc(c.r),
         message: `${c.callee} calls ${q.acquire}, which waits on a lock, but ${why.text}; call it at IRQL <= APC_LEVEL or protect the queue with a spin lock.`,

@@ -24,11 +24,11 @@ const rule: FileRule = {
     };
     if (drains(teardown) || drains(unload)) return out;
     const site = cbdqs[0].site;
-    const where = teardown && ctx.model.functions.has(teardown) ? `${teardown} (InstanceTeardownStart)` : 'no InstanceTeardownStart callback';
+    const where = teardown && ctx.model.functions.has(teardown) ? `${teardown} does not disable and drain it` : 'no InstanceTeardownStart callback drains it';
     const related = teardown && ctx.model.functions.has(teardown) ? [{ at: { anchor: `fn:${teardown}`, span: ctx.functionContext(teardown)?.fn.nameSpan ?? site.span }, message: 'teardown starts here' }] : [];
     out.push({
       at: site,
-      message: `This queue is never disabled and drained at teardown (${where}); call FltCbdqDisable, then complete every item FltCbdqRemoveNextIo returns.`,
+      message: `This queue is never emptied at teardown (${where}); call FltCbdqDisable, then complete every item FltCbdqRemoveNextIo returns.`,
       related,
     });
     return out;

@@ -20,7 +20,7 @@ const rule: FunctionRule = {
       if (!status || status === 'FLT_PREOP_COMPLETE' || !status.startsWith('FLT_PREOP_')) return;
       const est = ctx.irqlAt(c);
       if (!est || est.level < Irql.DISPATCH_LEVEL || !once.first(c)) return;
-      const why = explainIrql(est);
+      const why = explainIrql(est, ctx.name);
       out.push({
         at: ctx.loc(c.r),
         message: `${status} needs IRQL <= APC_LEVEL but ${why.text}; complete the operation after lowering IRQL (release the lock first, or defer to a worker).`,

@@ -69,7 +69,7 @@ const rule: FunctionRule = {
       if (!est || est.level < Irql.DISPATCH_LEVEL) continue;
       const origin = reasonOrigin(est.reason);
       if (origin?.k === 'role' && origin.role === 'postop') continue;
-      const why = explainIrql(est);
+      const why = explainIrql(est, ctx.name);
       out.push({ at: ctx.loc(c.r), message: `${c.callee} needs IRQL <= APC_LEVEL but ${why.text}; get the name before raising IRQL.`, related: why.related });
     }
     return out;

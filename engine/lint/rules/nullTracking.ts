@@ -121,5 +121,12 @@ export function findUncheckedUses(ctx: FunctionContext, spec: NullSpec): NullUse
       return next.length === s.length ? s : next;
     },
   });
-  return [...uses.values()];
+  // One report per value: its first unchecked use.
+  const first = new Map<string, NullUse>();
+  for (const u of uses.values()) {
+    const k = `${u.source.site.sr}:${u.source.site.sc}`;
+    const cur = first.get(k);
+    if (!cur || u.at.sr < cur.at.sr || (u.at.sr === cur.at.sr && u.at.sc < cur.at.sc)) first.set(k, u);
+  }
+  return [...first.values()];
 }

@@ -6,7 +6,9 @@ import { DOCS, type FunctionRule, type RawFinding } from '../rule';
 import { callBound } from './irqlBounds';
 import { explainIrql, OncePerCall } from './support';
 
-const BELOW_DISPATCH = new Set([...API_CATALOG.values()].filter((a) => typeof a.maxIrql === 'number' && a.maxIrql < Irql.DISPATCH_LEVEL).map((a) => a.name));
+/** PAGED_CODE() in a post-op is postop-pageable's finding. */
+const NOT_CALLS = new Set(['PAGED_CODE', 'PAGED_CODE_LOCKED']);
+const BELOW_DISPATCH = new Set([...API_CATALOG.values()].filter((a) => typeof a.maxIrql === 'number' && a.maxIrql < Irql.DISPATCH_LEVEL && !NOT_CALLS.has(a.name)).map((a) => a.name));
 const ARGUMENT_DEPENDENT = new Set(['ExAllocatePool', 'ExAllocatePoolWithTag', 'ExAllocatePoolZero', 'ExAllocatePool2', 'ExAllocatePool3', 'ExAllocatePoolWithQuotaTag', 'ExAllocatePoolWithTagPriority', 'ExAllocatePoolUninitialized', 'FltAllocatePoolAlignedWithTag', 'KeWaitForSingleObject', 'KeSetEvent']);
 
 const rule: FunctionRule = {
@@ -23,6 +25,7 @@ const rule: FunctionRule = {
     if (ctx.fn.body && ctx.file.model.functions.get(ctx.name)?.facts.words.has('KeGetCurrentIrql')) return out;
     const once = new OncePerCall();
     for (const c of allCalls(ctx.fn.body)) {
+      if (c.callee && NOT_CALLS.has(c.callee)) continue;
       const bound = callBound(c);
       if (!bound || bound.level >= Irql.DISPATCH_LEVEL) continue;
       const est = ctx.irqlAt(c);
@@ -30,7 +33,7 @@ const rule: FunctionRule = {
       const origin = reasonOrigin(est.reason);
       if (!origin || origin.k !== 'role' || origin.role !== 'postop') continue;
       if (!once.first(c)) continue;
-      const why = explainIrql({ level: est.level, reason: est.reason?.k === 'lock' ? undefined : est.reason });
+      const why = explainIrql({ level: est.level, reason: est.reason?.k === 'lock' ? undefined : est.reason }, ctx.name);
       out.push({
         at: ctx.loc(c.r),
         message: `${c.callee} needs IRQL <= ${irqlName(bound.level)}${bound.because ? ` because ${bound.because}` : ''}, but ${why.text}; do this work from FltDoCompletionProcessingWhenSafe or a worker.`,

@@ -123,7 +123,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
 }
 
 /** Where a leak's path ends, for the related location. */
-export function leakEnd(ctx: FunctionContext, leak: Leak): { at: ReturnType<FunctionContext['loc']>; message: string } {
+export function leakEnd(ctx: FunctionContext, leak: Leak, verb = 'releasing'): { at: ReturnType<FunctionContext['loc']>; message: string } {
   const span: Span = leak.ret ? leak.ret.r : { sr: ctx.fn.span.er, sc: Math.max(0, ctx.fn.span.ec - 1), er: ctx.fn.span.er, ec: ctx.fn.span.ec };
-  return { at: ctx.loc(span), message: leak.ret ? 'returns here without releasing it' : 'reaches the end of the function without releasing it' };
+  return { at: ctx.loc(span), message: leak.ret ? `returns here without ${verb} it` : `reaches the end of the function without ${verb} it` };
 }

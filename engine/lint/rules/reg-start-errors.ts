@@ -63,7 +63,8 @@ const rule: FunctionRule = {
         if (!s.start || s.unregistered) return;
         const started = s.out.of[s.start.key];
         const registered = s.reg ? s.out.of[s.reg] : '?';
-        if ((started === 'fail' || started === 'deleting') && registered !== 'fail') leak ??= s.start.site;
+        // Never tested counts too: the failure goes back to the caller with the filter still registered.
+        if (started !== 'ok' && registered !== 'fail') leak ??= s.start.site;
       },
     });
     if (complete && leak) {

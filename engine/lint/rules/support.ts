@@ -47,7 +47,7 @@ export class OncePerCall {
 }
 
 /** Plain words for why code may run at DISPATCH_LEVEL, plus where to look. */
-export function explainIrql(est: IrqlEstimate): { text: string; related: RawRelated[] } {
+export function explainIrql(est: IrqlEstimate, here?: string): { text: string; related: RawRelated[] } {
   const related: RawRelated[] = [];
   const level = irqlName(est.level);
   let r: IrqlReason | undefined = est.reason;
@@ -70,6 +70,6 @@ export function explainIrql(est: IrqlEstimate): { text: string; related: RawRela
   } else {
     text = `${r.fn} runs under the queue's spin lock taken in ${r.acquire ?? 'its Acquire callback'} (${irqlName(Irql.DISPATCH_LEVEL)})`;
   }
-  if (hops.length > 0) text += ` (reached through ${hops.reverse().join(' → ')})`;
+  if (hops.length > 0) text += ` (via ${[...hops.reverse(), ...(here ? [here] : [])].join(' → ')})`;
   return { text, related };
 }

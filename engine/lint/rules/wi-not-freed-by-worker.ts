@@ -27,7 +27,7 @@ const rule: FunctionRule = {
       out.push({
         at: ctx.loc(ctx.fn.nameSpan),
         message: `Worker ${ctx.name} can return without freeing its work item '${item}'; call ${free}(${item}) on every path once the work is done.`,
-        related: [leakEnd(ctx, leak), { at: role.site, message: 'queued here' }],
+        related: [leakEnd(ctx, leak, 'freeing'), { at: role.site, message: 'queued here' }],
       });
     }
     return out;
