@@ -50,6 +50,8 @@ export class Filter {
   readonly rundown = new Rundown();
   /** References taken explicitly by the driver (FltObjectReference & co.), for rundown-leak. */
   explicitRefs = 0;
+  /** Work items of this filter queued or running (freed or not): they may still resume what it pended. */
+  activeWork = 0;
   unregisterCalled = false;
 
   constructor(

@@ -25,18 +25,18 @@ export class Verifier {
     const fm = this.fm;
     const k = fm.k;
     const out = k.outside;
-    for (const t of [...k.threads.values()]) {
-      if (t.state !== 'waiting' || t.parked) continue;
+    const blocked = [...k.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+    // First the causes we can name, then every blocked thread.
+    for (const t of blocked) {
       const f = fm.rundownWaits.get(t);
-      if (f !== undefined) {
-        if (f.explicitRefs > 0) {
-          k.violation('rundown-leak', `FltUnregisterFilter(${f.name}) waits forever: ${f.explicitRefs} reference(s) from FltObjectReference or FltGetFilterFromInstance were never dropped`, 0, out);
-        } else if ([...k.threads.values()].some((w) => w.role === 'worker' && w.state === 'waiting' && !w.parked)) {
-          k.violation('generic-wi-blocks-unload', `FltUnregisterFilter(${f.name}) waits for a queued work item whose worker is blocked`, 0, out);
-        }
+      if (f === undefined) continue;
+      if (f.explicitRefs > 0) {
+        k.violation('rundown-leak', `FltUnregisterFilter(${f.name}) waits forever: ${f.explicitRefs} reference(s) from FltObjectReference or FltGetFilterFromInstance were never dropped`, 0, out);
+      } else if (blocked.some((w) => w.role === 'worker')) {
+        k.violation('generic-wi-blocks-unload', `FltUnregisterFilter(${f.name}) waits for a queued work item whose worker is blocked`, 0, out);
       }
-      k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
     }
+    for (const t of blocked) k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
     for (const d of fm.live.values()) {
       if (d.pendedBy !== null) {
         k.violation('pended-pre-not-completed', `${d.label} was pended by ${d.pendedBy.filter.name} and never passed to FltCompletePendedPreOperation (state ${d.describeState()})`, d.id, out);

@@ -30,6 +30,8 @@ abstract class FltWorkItem implements WorkEntry {
   ran = false;
   /** Status of the last failed FltQueue* call, if the last call failed. */
   queueFailed: number | null = null;
+  /** The filter the item works for, once queued. */
+  filter: Filter | null = null;
   abstract readonly kind: string;
 
   constructor(
@@ -53,7 +55,6 @@ abstract class FltWorkItem implements WorkEntry {
 export class GenericWorkItem extends FltWorkItem {
   readonly kind = 'generic work item';
   fltObject: Filter | Instance | null = null;
-  filter: Filter | null = null;
 
   run(worker: KThread): Co<void> {
     return this.owner.runGeneric(worker, this);
@@ -132,6 +133,7 @@ export class WorkItemRoutines {
     wi.queue = queue;
     wi.state = 'queued';
     filter.rundown.acquire();
+    filter.activeWork++;
     if (t.scope) t.scope.handoffs++;
     k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}, ${wi.routineName}, ${queue})`);
     this.fm.queues.get(queue).enqueue(wi);
@@ -179,6 +181,8 @@ export class WorkItemRoutines {
     wi.context = Context ?? null;
     wi.queue = queue;
     wi.state = 'queued';
+    wi.filter = data.pendedBy?.filter ?? (inst instanceof Instance ? inst.filter : null);
+    if (wi.filter) wi.filter.activeWork++;
     if (t.scope) t.scope.handoffs++;
     data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}, ${wi.routineName}, ${queue})`);
     this.fm.queues.get(queue).enqueue(wi);
@@ -248,6 +252,7 @@ export class WorkItemRoutines {
       worker.scope = null;
       if (wi.state === 'running') wi.state = 'ran';
       k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`);
+      filter.activeWork--;
       filter.rundown.release(k);
     }
   }
@@ -264,17 +269,14 @@ export class WorkItemRoutines {
     } finally {
       worker.scope = null;
       if (wi.state === 'running') wi.state = 'ran';
+      if (wi.filter) wi.filter.activeWork--;
       k.emit('workitem-end', data.id, `${wi.routineName}(${wi.name}) returns`);
     }
   }
 
   /** Work of this filter that is queued or running, which may still resume what it pended. */
   hasActiveWork(filter: Filter): boolean {
-    for (const wi of this.items.values()) {
-      if (wi.state !== 'queued' && wi.state !== 'running') continue;
-      if (wi instanceof GenericWorkItem ? wi.filter === filter : wi.data?.pendedBy?.filter === filter) return true;
-    }
-    return false;
+    return filter.activeWork > 0;
   }
 
   /** End of run: every item not freed. */

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trap, STATUS, type Co, type FltCallbackData } from '../../../engine';
+import { Trap, STATUS, type FltCallbackData } from '../../../engine';
 import { LengthMatch, completeOk, queueFilter } from './cbdqFixture';
 import { newSim, path, violationIds } from './helpers';
 
