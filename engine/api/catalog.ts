@@ -147,6 +147,8 @@ const ENTRIES: ApiInfo[] = [
   api('RtlPrefixUnicodeString', A, 'Tells whether one counted Unicode string starts with another.'),
   api('RtlInitUnicodeString', D, 'Points a UNICODE_STRING at a NUL-terminated wide string.'),
   api('DbgPrint', 'any', 'Prints to the kernel debugger.'),
+  api('PAGED_CODE', A, 'Marks code that may be paged out: the caller must be at IRQL <= APC_LEVEL, where page faults can be taken.', ['Code in a PAGE section must start with PAGED_CODE(); never call it from a post-operation callback or under a spin lock.']),
+  api('MmGetSystemRoutineAddress', P, 'Looks up an exported kernel routine by name; returns NULL when the running system does not have it.', ['Test the result for NULL before calling through it.']),
   api('DbgPrintEx', 'any', 'Prints to the kernel debugger with a component and a level.'),
 ];
 

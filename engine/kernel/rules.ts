@@ -109,6 +109,11 @@ export const RUNTIME_RULES = {
   'wi-double-queue': r('error', 'A work item was queued again while it was still queued.', 'FltQueueGenericWorkItem reference page'),
   'wi-leak': r('error', 'A work item was allocated and never queued nor freed.', 'Filter Verifier work item tracking'),
   'unregister-invalid': r('error', 'FltUnregisterFilter was called twice or with something that is not a registered filter.', 'FltUnregisterFilter reference page'),
+
+  // --- Checks of the C the interpreter runs ---
+  'assert': r('error', 'An NT_ASSERT, ASSERT or FLT_ASSERT in driver code failed.', 'NT_ASSERT reference page (a checked build breaks into the debugger)'),
+  'uninitialized-read': r('warning', 'A local variable was read before anything was assigned to it.', 'C11 6.7.9 (indeterminate value); Code Analysis C6001'),
+  'list-corrupt': r('error', 'A LIST_ENTRY operation found links that do not point back (bug check 0x139, KERNEL_SECURITY_CHECK_FAILURE).', 'InsertTailList / RemoveEntryList reference pages; bug check 0x139'),
 } as const satisfies Record<string, RuntimeRule>;
 
 export type RuleId = keyof typeof RUNTIME_RULES;

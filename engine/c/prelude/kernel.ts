@@ -376,18 +376,9 @@ typedef WORKER_THREAD_ROUTINE *PWORKER_THREAD_ROUTINE;
 #define NT_FRE_ASSERT(e) __fltsim_assert((e), #e)
 #define NT_ANALYSIS_ASSUME(e) ((void)0)
 #define __analysis_assume(e) ((void)0)
-#define KeGetCurrentThread() ((PKTHREAD)PsGetCurrentThread())
-#define PsGetCurrentProcess() IoGetCurrentProcess()
-#define ExAllocatePool(t, n) ExAllocatePoolWithTag((t), (n), ' mdW')
-#define KeInitializeSpinLock(SpinLock) (*(SpinLock) = 0)
-#define ExInitializePushLock(PushLock) ((PushLock)->Value = 0)
-#define KeAcquireSpinLock(SpinLock, OldIrql) (*(OldIrql) = KeAcquireSpinLockRaiseToDpc(SpinLock))
-#define KeRaiseIrql(NewIrql, OldIrql) (*(OldIrql) = KfRaiseIrql(NewIrql))
-#define KeLowerIrql(NewIrql) KfLowerIrql(NewIrql)
-#define KeAcquireGuardedMutex(m) ExAcquireFastMutex(m)
-#define KeReleaseGuardedMutex(m) ExReleaseFastMutex(m)
-#define KeInitializeGuardedMutex(m) ExInitializeFastMutex(m)
 #define KeWaitForMutexObject KeWaitForSingleObject
+#define KfRaiseIrql(NewIrql) KeRaiseIrql((NewIrql), NULL)
+#define KfLowerIrql(NewIrql) KeLowerIrql(NewIrql)
 
 void __fltsim_paged_code(void);
 void __fltsim_assert(LONGLONG Condition, const char *Text);
@@ -403,10 +394,19 @@ void DbgBreakPoint(void);
 #define DPFLTR_MASK 0x80000000
 
 KIRQL KeGetCurrentIrql(void);
-KIRQL KfRaiseIrql(KIRQL NewIrql);
-void KfLowerIrql(KIRQL NewIrql);
+KIRQL KeRaiseIrql(KIRQL NewIrql, PKIRQL OldIrql);
+void KeLowerIrql(KIRQL NewIrql);
 KIRQL KeRaiseIrqlToDpcLevel(void);
+void KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+void KeAcquireSpinLock(PKSPIN_LOCK SpinLock, PKIRQL OldIrql);
 KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
+PKTHREAD KeGetCurrentThread(void);
+PEPROCESS PsGetCurrentProcess(void);
+PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
+void ExInitializePushLock(PEX_PUSH_LOCK PushLock);
+void KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex);
+void KeAcquireGuardedMutex(PKGUARDED_MUTEX Mutex);
+void KeReleaseGuardedMutex(PKGUARDED_MUTEX Mutex);
 void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
 void KeAcquireSpinLockAtDpcLevel(PKSPIN_LOCK SpinLock);
 void KeReleaseSpinLockFromDpcLevel(PKSPIN_LOCK SpinLock);

@@ -1,16 +1,17 @@
 /**
- * Routines that touch only the driver's own memory: the C runtime pieces the WDK maps its Rtl*
- * macros onto (memcpy, memset…), counted strings, interlocked operations, DbgPrint and assertions.
- * Nothing here needs the Filter Manager; the engine-facing routines live in engine/interp/bindings.
+ * Routines that touch only the driver's own memory and need no kernel state: the C runtime pieces the
+ * WDK maps its Rtl* macros onto (memcpy, memset…), the counted-string and ntstrsafe routines the
+ * engine does not model, DbgPrint's formatting, and assertions. Routines with a kernel side (IRQL
+ * bounds, objects, waits) are the engine's own (engine/fltmgr/routines.ts); engine/run/bindings.ts
+ * puts both behind one name table.
  */
-import { LONG, LONGLONG, pointee, sizeOf, type CType } from '../../c/types';
+import { pointee, sizeOf, type CType } from '../../c/types';
 import { Ref, rawInfo, type UnicodeString, unicodeStringText } from '../../kernel/cvalues';
 import { STATUS } from '../../kernel/status';
-import { wrapInt } from '../arith';
 import type { Builtin, BuiltinCall, BuiltinTable } from '../builtin';
 import { CRuntimeError } from '../errors';
 import { formatPrintf, readCString } from '../format';
-import { adopt, copyArray, copyStruct, elementTypeOf, load, rawElements, store, structTypeOf, zeroInPlace } from '../memory';
+import { adopt, copyArray, copyStruct, elementTypeOf, rawElements, store, structTypeOf, zeroInPlace } from '../memory';
 import { pointersEqual } from '../pointers';
 
 export interface RuntimeHost {
@@ -181,27 +182,6 @@ function usText(us: unknown, what: string): string {
   return t;
 }
 
-function upcase(s: string): string {
-  return s.toUpperCase();
-}
-
-const rtlInitUnicodeString: Builtin = (call) => {
-  const [dst, src] = call.args as [UnicodeString | null, unknown];
-  if (!dst) throw new CRuntimeError('null-dereference', 'RtlInitUnicodeString: DestinationString is NULL');
-  if (src === null || src === undefined) {
-    dst.Length = 0;
-    dst.MaximumLength = 0;
-    dst.Buffer = null;
-    return undefined;
-  }
-  const text = readCString(src);
-  if (text === undefined) throw new CRuntimeError('bad-pointer', 'RtlInitUnicodeString: SourceString is not a wide string');
-  dst.Buffer = src as Ref;
-  dst.Length = text.length * 2;
-  dst.MaximumLength = text.length * 2 + 2;
-  return undefined;
-};
-
 const rtlCopyUnicodeString: Builtin = (call) => {
   const [dst, src] = call.args as [UnicodeString, UnicodeString | null];
   if (!dst) throw new CRuntimeError('null-dereference', 'RtlCopyUnicodeString: DestinationString is NULL');
@@ -228,32 +208,6 @@ function appendText(dst: UnicodeString, text: string): number {
   return STATUS.STATUS_SUCCESS;
 }
 
-const rtlCompareUnicodeString: Builtin = (call) => {
-  const [a, b, ci] = call.args;
-  let x = usText(a, 'String1');
-  let y = usText(b, 'String2');
-  if (ci) {
-    x = upcase(x);
-    y = upcase(y);
-  }
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x.charCodeAt(i) - y.charCodeAt(i);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-};
-
-const rtlPrefixUnicodeString: Builtin = (call) => {
-  const [prefix, str, ci] = call.args;
-  let p = usText(prefix, 'String1');
-  let s = usText(str, 'String2');
-  if (ci) {
-    p = upcase(p);
-    s = upcase(s);
-  }
-  return s.startsWith(p) ? 1 : 0;
-};
-
 // ---- ntstrsafe ---------------------------------------------------------------------------------
 
 function writeWide(dest: unknown, capacityChars: number, text: string): number {
@@ -266,30 +220,6 @@ function writeWide(dest: unknown, capacityChars: number, text: string): number {
   for (let i = 0; i < n; i++) arr[start + i] = text.charCodeAt(i);
   arr[start + n] = 0;
   return n < text.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
-}
-
-// ---- interlocked -------------------------------------------------------------------------------
-
-function interlocked(width: CType, op: (old: number, a: number, b: number) => number, returnsOld: boolean): Builtin {
-  return (call) => {
-    const [p, a, b] = call.args;
-    const t = pointee(call.argTypes[0] ?? { kind: 'void' }) ?? width;
-    const valueType = t.kind === 'int' ? t : width;
-    const old = Number(load(p, valueType, `${call.name} target`));
-    const next = wrapInt(op(old, Number(a ?? 0), Number(b ?? 0)), valueType as import('../../c/types').IntType);
-    store(p, valueType, next, `${call.name} target`);
-    return returnsOld ? old : next;
-  };
-}
-
-function interlockedPointer(compare: boolean): Builtin {
-  return (call) => {
-    const [p, value, comparand] = call.args;
-    const t = { kind: 'ptr', to: { kind: 'void' } } as CType;
-    const old = load(p, t, `${call.name} target`);
-    if (!compare || pointersEqual(old, comparand)) store(p, t, value, `${call.name} target`);
-    return old;
-  };
 }
 
 export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
@@ -332,19 +262,9 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   def('_wcsicmp', cmp(true));
   def('_wcsnicmp', cmp(true, 2));
 
-  def('RtlInitUnicodeString', rtlInitUnicodeString);
-  def('RtlInitString', rtlInitUnicodeString);
-  def('RtlInitAnsiString', rtlInitUnicodeString);
-  def('RtlUnicodeStringInit', (call) => {
-    rtlInitUnicodeString(call);
-    return STATUS.STATUS_SUCCESS;
-  });
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);
   def('RtlAppendUnicodeStringToString', (call) => appendText(call.args[0] as UnicodeString, usText(call.args[1], 'Source')));
   def('RtlAppendUnicodeToString', (call) => appendText(call.args[0] as UnicodeString, readCString(call.args[1]) ?? ''));
-  def('RtlCompareUnicodeString', rtlCompareUnicodeString);
-  def('RtlEqualUnicodeString', (call) => ((rtlCompareUnicodeString(call) as number) === 0 ? 1 : 0));
-  def('RtlPrefixUnicodeString', rtlPrefixUnicodeString);
   def('RtlUpcaseUnicodeChar', (call) => String.fromCharCode(Number(call.args[0])).toUpperCase().charCodeAt(0));
   def('RtlStringCbCopyW', (call) => writeWide(call.args[0], Math.floor(Number(call.args[1]) / 2), readCString(call.args[2]) ?? ''));
   def('RtlStringCchCopyW', (call) => writeWide(call.args[0], Number(call.args[1]), readCString(call.args[2]) ?? ''));
@@ -368,24 +288,6 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
     if (call.args[2]) store(call.args[2], { kind: 'int', size: 8, signed: false, name: 'size_t' }, s.length, 'pcchLength');
     return STATUS.STATUS_SUCCESS;
   });
-
-  def('InterlockedIncrement', interlocked(LONG, (o) => o + 1, false));
-  def('InterlockedDecrement', interlocked(LONG, (o) => o - 1, false));
-  def('InterlockedIncrement16', interlocked(LONG, (o) => o + 1, false));
-  def('InterlockedDecrement16', interlocked(LONG, (o) => o - 1, false));
-  def('InterlockedExchange', interlocked(LONG, (_o, a) => a, true));
-  def('InterlockedExchangeAdd', interlocked(LONG, (o, a) => o + a, true));
-  def('InterlockedOr', interlocked(LONG, (o, a) => o | a, true));
-  def('InterlockedAnd', interlocked(LONG, (o, a) => o & a, true));
-  def('InterlockedXor', interlocked(LONG, (o, a) => o ^ a, true));
-  def('InterlockedCompareExchange', interlocked(LONG, (o, x, c) => (o === c ? x : o), true));
-  def('InterlockedIncrement64', interlocked(LONGLONG, (o) => o + 1, false));
-  def('InterlockedDecrement64', interlocked(LONGLONG, (o) => o - 1, false));
-  def('InterlockedExchange64', interlocked(LONGLONG, (_o, a) => a, true));
-  def('InterlockedExchangeAdd64', interlocked(LONGLONG, (o, a) => o + a, true));
-  def('InterlockedCompareExchange64', interlocked(LONGLONG, (o, x, c) => (o === c ? x : o), true));
-  def('InterlockedExchangePointer', interlockedPointer(false));
-  def('InterlockedCompareExchangePointer', interlockedPointer(true));
 
   const print = (skip: number): Builtin => (call) => {
     const fmt = readCString(call.args[skip]);

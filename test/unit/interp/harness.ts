@@ -4,8 +4,9 @@ import { compileTranslationUnit } from '../../../engine/c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../../../engine/c/prelude';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
 import { isCo, type Co } from '../../../engine/kernel/coroutine';
-import { runtimeBuiltins } from '../../../engine/interp/builtins/runtime';
 import { Interpreter, type InterpFrame } from '../../../engine/interp/interpreter';
+import { simulationBuiltins } from '../../../engine/run/bindings';
+import { Simulation } from '../../../engine';
 import type { Module } from '../../../engine/interp/module';
 
 export interface Harness {
@@ -38,10 +39,16 @@ export async function loadC(source: string, extraFiles: Record<string, string> =
   const output: string[] = [];
   const violations: Harness['violations'] = [];
   const frames: InterpFrame[] = [];
-  const builtins = runtimeBuiltins({
-    output: (text) => output.push(text),
-    violation: (rule, message, call) => violations.push({ rule, message, line: call.loc.line }),
+  // The kernel routines come from a real Simulation; calls made from a test run outside its scheduler.
+  const sim = new Simulation({ seed: 1 });
+  sim.onEvent((e) => {
+    if (e.kind === 'output') output.push(`${e.detail}\n`);
+    if (e.kind === 'violation') {
+      const rule = e.detail.slice(0, e.detail.indexOf(':'));
+      violations.push({ rule, message: e.detail.slice(rule.length + 2), line: frames.length ? frames[frames.length - 1].line : undefined });
+    }
   });
+  const builtins = simulationBuiltins(sim);
   const interp = new Interpreter({
     currentThread: () => ({ frames }),
     violation: (rule, message, loc) => violations.push({ rule, message, line: loc?.line }),

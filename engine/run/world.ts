@@ -1,0 +1,185 @@
+/**
+ * A World is one run of a prepared scenario: the Simulation, the C interpreter bound to it, the
+ * drivers loaded as modules and the workload scheduled. It is cheap to build from a
+ * PreparedScenario, which is how step-back works: build a fresh World and replay it to a step.
+ */
+import { isCo, type Co } from '../kernel/coroutine';
+import type { FunctionValue } from '../kernel/cvalues';
+import type { RuleId } from '../kernel/rules';
+import { Interpreter } from '../interp/interpreter';
+import { CRuntimeError } from '../interp/errors';
+import type { Module } from '../interp/module';
+import { evaluateExpectations, type ExpectationResult, type RunFacts } from '../scenario';
+import { Simulation, type StepResult } from '../sim';
+import { simulationBuiltins } from './bindings';
+import type { PreparedScenario } from './prepare';
+
+export interface WorldOptions {
+  /** Overrides the scenario's `seed` line (the CLI's --seed, the launch configuration's seed). */
+  seed?: number;
+  /** Statement budget of the interpreter. */
+  stepBudget?: number;
+}
+
+export const DEFAULT_SEED = 1;
+
+/** Why a run stopped early: a C error at a line, or a problem the engine found. */
+export interface RunFault {
+  message: string;
+  thread: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export class World {
+  readonly sim: Simulation;
+  readonly interp: Interpreter;
+  readonly modules = new Map<string, Module>();
+  readonly seed: number;
+  /** The C error behind a fault, when driver code failed (its location and hint). */
+  cError: CRuntimeError | undefined;
+
+  constructor(readonly prepared: PreparedScenario, options: WorldOptions = {}) {
+    const sc = prepared.scenario;
+    this.seed = options.seed ?? sc.seed ?? DEFAULT_SEED;
+    const files: Record<string, { size: number }> = {};
+    for (const f of sc.files) files[f.path] = { size: f.size };
+    const registry: Record<string, number | string> = {};
+    for (const r of sc.registry) registry[r.name] = r.value.value;
+    this.sim = new Simulation({
+      seed: this.seed,
+      processors: sc.processors,
+      workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
+      files,
+      registry,
+    });
+    const kernel = this.sim.kernel;
+    this.interp = new Interpreter(
+      {
+        currentThread: () => kernel.current,
+        violation: (rule, message) => {
+          kernel.violation(rule as RuleId, message);
+        },
+      },
+      { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget },
+    );
+    for (const d of prepared.drivers) {
+      const module = drive(this.interp.load(d.unit, d.module));
+      this.modules.set(d.module, module);
+      const entry = module.functionValues.get('DriverEntry')!;
+      this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
+    }
+    for (const io of sc.ios) {
+      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass) });
+    }
+    for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
+    for (const u of sc.unloads) this.sim.unload(u.time, u.module);
+  }
+
+  /** Remembers the C error that ends a thread, so reports can show its location and hint. */
+  private tracked(fn: FunctionValue): FunctionValue {
+    return {
+      ...fn,
+      call: (...args: unknown[]) => this.catching(fn.call(...args)),
+    };
+  }
+
+  private *catching(r: unknown): Co<unknown> {
+    try {
+      return isCo(r) ? yield* r : r;
+    } catch (e) {
+      if (e instanceof CRuntimeError) this.cError ??= e;
+      throw e;
+    }
+  }
+
+  step(): StepResult {
+    const r = this.sim.step();
+    if (r.kind === 'fault') this.captureFault();
+    return r;
+  }
+
+  run(): void {
+    const r = this.sim.run();
+    if (r.reason === 'fault') this.captureFault();
+  }
+
+  /** Runs until the simulation has taken `step` steps in total. */
+  runTo(step: number): void {
+    while (this.sim.stepCount < step) {
+      const r = this.step();
+      if (r.kind === 'done' || r.kind === 'fault') return;
+    }
+  }
+
+  private captureFault(): void {
+    // Faults raised from engine-called callbacks carry the CRuntimeError in the kernel's message only.
+  }
+
+  get fault(): RunFault | undefined {
+    const f = this.sim.kernel.fault;
+    if (!f) return undefined;
+    const e = this.cError;
+    const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
+    return {
+      message,
+      thread: f.threadName,
+      file: e?.loc?.file ?? f.location?.file,
+      line: e?.loc?.line ?? f.location?.line,
+      column: e?.loc?.col ?? f.location?.column,
+    };
+  }
+
+  facts(): RunFacts {
+    const ios = this.prepared.scenario.ios.map((io) => {
+      const r = this.sim.result(io.id);
+      return { id: io.id, status: r ? r.status : -1, state: r ? r.state : 'not issued' };
+    });
+    return {
+      ios,
+      violations: this.sim.violations,
+      calls: this.calls(),
+      modules: [...this.modules.keys()],
+      output: this.sim.output,
+    };
+  }
+
+  /** Calls per `module!Function` of the drivers (prelude helpers excluded). */
+  calls(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [module, m] of this.modules) {
+      for (const name of m.unit.functions.keys()) {
+        const def = m.unit.functions.get(name)!;
+        if (def.loc.file.startsWith('<')) continue;
+        out.set(`${module}!${name}`, this.interp.calls.get(`${module}!${name}`) ?? 0);
+      }
+    }
+    return out;
+  }
+
+  expectations(): ExpectationResult[] {
+    return evaluateExpectations(this.prepared.scenario, this.facts());
+  }
+}
+
+/** Runs a generator that never blocks (module initialisation) to the end. */
+function drive<T>(co: Co<T>): T {
+  for (;;) {
+    const r = co.next();
+    if (r.done) return r.value;
+  }
+}
+
+const INFO_CLASSES: Record<string, number> = {
+  FileDirectoryInformation: 1, FileFullDirectoryInformation: 2, FileBothDirectoryInformation: 3, FileBasicInformation: 4,
+  FileStandardInformation: 5, FileInternalInformation: 6, FileEaInformation: 7, FileAccessInformation: 8, FileNameInformation: 9,
+  FileRenameInformation: 10, FileLinkInformation: 11, FileNamesInformation: 12, FileDispositionInformation: 13,
+  FilePositionInformation: 14, FileAllInformation: 18, FileAllocationInformation: 19, FileEndOfFileInformation: 20,
+  FileStreamInformation: 22, FileNetworkOpenInformation: 34, FileAttributeTagInformation: 35, FileIdBothDirectoryInformation: 37,
+  FileDispositionInformationEx: 64, FileRenameInformationEx: 65,
+};
+
+function infoClassValue(name: string | undefined): number | undefined {
+  return name === undefined ? undefined : INFO_CLASSES[name];
+}
