@@ -108,8 +108,8 @@ say "code-server up on http://127.0.0.1:$PORT (setup ${T_SETUP}s, package ${T_PA
 
 set +e
 FLTSIM_E2E_URL="http://127.0.0.1:$PORT" FLTSIM_E2E_WORKSPACE="$RUN/workspace" FLTSIM_E2E_ARTIFACTS="$ARTIFACTS" \
-  timeout 900 node --import tsx test/e2e/run.ts
-RC=$?
+  timeout 900 node --import tsx test/e2e/run.ts 2>&1 | tee "$CACHE/logs/driver.log"
+RC=${PIPESTATUS[0]}
 set -e
 
 # The extension host's own logs (activation, adapter and server errors) go next to the screenshots.
@@ -117,4 +117,8 @@ mkdir -p "$ARTIFACTS/logs"
 find "$RUN/profile/data/logs" -name '*.log' \( -path '*exthost*' -o -name 'remoteagent.log' \) -exec cp {} "$ARTIFACTS/logs/" \; 2>/dev/null || true
 cp "$CACHE/logs/code-server.log" "$ARTIFACTS/logs/" 2>/dev/null || true
 say "done in $((SECONDS - T0))s (exit $RC); extension-host logs in $ARTIFACTS/logs"
+# The driver's summary goes last, so it is the closing line of the run.
+SUMMARY=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$CACHE/logs/driver.log" | tail -1)
+echo "${SUMMARY:-e2e: 0 passed, 1 failed}"
+[ -n "$SUMMARY" ] || exit 1
 exit "$RC"

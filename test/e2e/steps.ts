@@ -49,6 +49,16 @@ async function grammar({ wb, expect, log }: StepContext): Promise<void> {
   check(tokens.keyword !== 'mtk1' && tokens.string !== 'mtk1', `grammar did not colour the file: ${JSON.stringify(tokens)}`);
   check(tokens.keyword !== tokens.string, `keyword and string share one colour: ${JSON.stringify(tokens)}`);
   await wb.screenshot('grammar-fltsim');
+  // The editor title offers Run Scenario, with Debug Scenario in the same run menu.
+  const runButton = wb.page.locator('.editor-actions a[aria-label="Run Scenario"]');
+  await runButton.waitFor({ timeout: 10_000 }).catch(() => { throw new E2EFailure('no "Run Scenario" button in the editor title of a .fltsim file'); });
+  await runButton.hover(); // the menu arrow only shows on hover
+  await wb.page.locator('.editor-actions .monaco-dropdown-with-default').first().locator('.codicon-chevron-down').click({ force: true });
+  await wb.page.locator('.monaco-menu .action-label', { hasText: 'Debug Scenario' }).first().waitFor({ timeout: 10_000 })
+    .catch(() => { throw new E2EFailure('the editor title run menu has no "Debug Scenario" entry'); });
+  await wb.screenshot('grammar-fltsim-run-menu');
+  await wb.page.keyboard.press('Escape');
+  log('editor title: Run Scenario button with Debug Scenario in its menu');
 }
 
 /** Breakpoint in the worker, F5, Variables view, F10, continue to the end. */
@@ -169,7 +179,7 @@ async function walkthrough({ wb, log }: StepContext): Promise<void> {
   log(`pend walkthrough shows its steps (${PEND_STEPS.join(' | ')}) and the first step's media`);
   await wb.screenshot('walkthrough-pend');
 
-  await openWalkthrough(wb, 'Lint your own driver', LINT_STEPS, 'Lint your own driver');
+  await openWalkthrough(wb, 'Lint your own driver', LINT_STEPS, 'The linter reads ordinary driver C files');
   await wb.screenshot('walkthrough-lint');
   // The first step is expanded; its button runs fltsim.openSample, which copies the lint demo into
   // the workspace and opens it.

@@ -47,6 +47,7 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue; // only webviews, not the workbench itself
         const body = await frame.evaluate(() => (globalThis as any).document.body?.innerText ?? '').catch(() => '');
         if (body.includes(text)) return;
       }
@@ -154,7 +155,8 @@ export class Workbench {
   async reset(): Promise<void> {
     for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
     await this.runCommand('View: Close All Editors');
-    await this.runCommand('View: Hide Panel').catch(() => undefined);
+    // Ctrl+J toggles the bottom panel; press it only when the panel is showing.
+    if (await this.page.locator('.part.panel').first().isVisible().catch(() => false)) await this.page.keyboard.press('Control+J');
     await this.page.waitForTimeout(300);
   }
 }
