@@ -87,6 +87,8 @@ export class FltCallbackData {
   readonly post: PostFrame[] = [];
   /** The instance whose pre-op pended the operation, until it is resumed. */
   pendedBy: Instance | null = null;
+  /** Set when the pre-op pended without any hand-off the engine can see (own queues are legal). */
+  noHandoff: string | null = null;
   /** The post frame whose callback returned MORE_PROCESSING_REQUIRED, until it is resumed. */
   postPendedBy: PostFrame | null = null;
   /** FltCompletePendedPreOperation called while the pre-op was still running (a legal race). */

@@ -259,7 +259,9 @@ export class Dispatcher {
         k.violation('deleting-object', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although queuing its work failed with STATUS_FLT_DELETING_OBJECT`, data.id);
         return;
       default:
-        k.violation('preop-pending-no-owner', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} without queuing a work item, inserting it into a cbdq, or signalling anything that could complete it`, data.id);
+        // A filter may keep pended operations in a queue of its own, which the engine cannot see; the
+        // verdict waits for the end of the run, when an operation nobody ever completed proves it.
+        data.noHandoff = `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} without queuing a work item, inserting it into a cbdq, or signalling anything that could complete it`;
     }
   }
 

@@ -39,6 +39,7 @@ export class Verifier {
     for (const t of blocked) k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
     for (const d of fm.live.values()) {
       if (d.pendedBy !== null) {
+        if (d.noHandoff !== null) k.violation('preop-pending-no-owner', d.noHandoff, d.id, out);
         k.violation('pended-pre-not-completed', `${d.label} was pended by ${d.pendedBy.filter.name} and never passed to FltCompletePendedPreOperation (state ${d.describeState()})`, d.id, out);
       } else if (d.postPendedBy !== null) {
         if (d.safeMpr) k.violation('dcpws-safecb-mpr', `the SafePostCallback for ${d.label} returned FLT_POSTOP_MORE_PROCESSING_REQUIRED and FltCompletePendedPostOperation was never called`, d.id, out);
