@@ -23,6 +23,15 @@ const wasm = [
   [join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
 ];
 
+// The bundles are CommonJS; web-tree-sitter's ESM build reads import.meta.url, which CJS lacks,
+// so bundle its CommonJS build instead.
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
 mkdirSync('dist', { recursive: true });
 for (const [from, to] of wasm) copyFileSync(from, join('dist', to));
 
@@ -39,6 +48,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   sourcesContent: false,
   logLevel: 'warning',
   banner: e.banner ? { js: e.banner } : undefined,
+  plugins: [webTreeSitterCjs],
 })));
 
 if (watch) {

@@ -4,19 +4,8 @@
  */
 import { ENGINE_VERSION } from '../../engine';
 import { UsageError, closest } from './args';
-
-interface Command {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
-
-const COMMANDS: Record<string, Command> = {};
-
-/** Subcommand modules register themselves here; main() stays a dispatcher. */
-export function registerCommand(name: string, command: Command): void {
-  COMMANDS[name] = command;
-}
+import { COMMANDS } from './registry';
+import './run';
 
 export function helpText(): string {
   const lines = [

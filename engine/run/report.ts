@@ -1,0 +1,99 @@
+/**
+ * The result of a finished run as plain data: what `fltsim run --json` prints and what the text
+ * report is made from. Same scenario and seed give the same report, byte for byte, so nothing here
+ * may depend on the clock, absolute paths outside the scenario, or object identity.
+ */
+import { irqlName } from '../kernel/irql';
+import { formatStatus } from '../kernel/status';
+import type { SimEvent } from '../kernel/events';
+import type { ExpectationResult } from '../scenario';
+import type { RunFault, World } from './world';
+
+export interface ReportIo {
+  id: number;
+  major: string;
+  status: string | null;
+  information: number | null;
+  state: string;
+  /** Every event about the operation: `12 ms pend PreRead pended #1 (FLT_PREOP_PENDING)`. */
+  history: string[];
+}
+
+export interface ReportViolation {
+  rule: string;
+  severity: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  thread: string;
+  irql: string;
+  time: number;
+}
+
+export interface RunReport {
+  scenario: string;
+  title: string | null;
+  seed: number;
+  passed: boolean;
+  /** Set when driver code stopped the run (a C error or something fltsim does not model). */
+  error: RunFault | null;
+  expectations: ExpectationResult[];
+  ios: ReportIo[];
+  violations: ReportViolation[];
+  calls: Record<string, number>;
+  output: string[];
+  /** Virtual time at the end, in ticks (ms). */
+  time: number;
+  steps: number;
+}
+
+export function buildRunReport(world: World, scenarioLabel: string, relativize: (file: string) => string = (f) => f): RunReport {
+  const sim = world.sim;
+  const expectations = world.expectations();
+  const byData = new Map<number, SimEvent[]>();
+  for (const e of sim.events) {
+    if (e.data === 0) continue;
+    let list = byData.get(e.data);
+    if (!list) byData.set(e.data, (list = []));
+    list.push(e);
+  }
+  const ios: ReportIo[] = world.prepared.scenario.ios.map((io) => {
+    const r = sim.result(io.id);
+    const events = r ? byData.get(r.data) ?? [] : [];
+    return {
+      id: io.id,
+      major: io.major,
+      status: r ? formatStatus(r.status) : null,
+      information: r ? r.information : null,
+      state: r ? r.state : 'not issued',
+      history: events.map((e) => `${e.time} ms ${e.kind} ${e.detail}`),
+    };
+  });
+  const violations: ReportViolation[] = sim.violations.map((v) => ({
+    rule: v.rule,
+    severity: v.severity,
+    message: v.message,
+    file: v.location ? relativize(v.location.file) : null,
+    line: v.location ? v.location.line : null,
+    thread: v.threadName,
+    irql: irqlName(v.irql),
+    time: v.time,
+  }));
+  const error = world.fault ? { ...world.fault, file: world.fault.file ? relativize(world.fault.file) : undefined } : null;
+  const calls: Record<string, number> = {};
+  for (const [k, n] of [...world.calls()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) calls[k] = n;
+  return {
+    scenario: scenarioLabel,
+    title: world.prepared.scenario.title ?? null,
+    seed: world.seed,
+    passed: error === null && expectations.every((e) => e.passed),
+    error,
+    expectations,
+    ios,
+    violations,
+    calls,
+    output: [...sim.output],
+    time: sim.now,
+    steps: sim.stepCount,
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * The engine reaches files through HostFiles; on the command line and in the standalone debug
+ * adapter that is the local file system.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { HostFiles } from '../../engine';
+
+export const nodeFiles: HostFiles = {
+  readFile: (p) => {
+    try {
+      return existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  dirname: path.dirname,
+  join: path.join,
+};
