@@ -23,6 +23,11 @@ mkdir -p "$LOGS"
 say() { echo "[e2e-setup $(date +%T)] $*"; }
 fail() { echo "[e2e-setup $(date +%T)] ERROR: $*" >&2; exit 3; }
 
+# Under `npm run`, the outer npm (on the repo's Node) exports npm_* variables; the inner installs
+# would inherit them — npm_config_user_agent naming the wrong Node makes code-server's postinstall
+# refuse to run. Start the nested npm calls from a clean slate.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_' || true)
+
 # code-server and node-gyp write into $HOME otherwise.
 export XDG_DATA_HOME=$CACHE/xdg/data XDG_CONFIG_HOME=$CACHE/xdg/config XDG_CACHE_HOME=$CACHE/xdg/cache
 
