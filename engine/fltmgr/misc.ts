@@ -106,6 +106,7 @@ export class MiscRoutines {
   }
 
   FltGetVolumeFromInstance(Instance_: unknown, RetVolume: unknown): number {
+    this.fm.k.checkIrql('FltGetVolumeFromInstance');
     writeOut(RetVolume, null);
     if (!(Instance_ instanceof Instance)) {
       this.fm.k.violation('bad-object', 'FltGetVolumeFromInstance needs an instance');
@@ -116,10 +117,12 @@ export class MiscRoutines {
   }
 
   FltGetRequestorProcess(_CallbackData: unknown): object {
+    this.fm.k.checkIrql('FltGetRequestorProcess');
     return SYSTEM_PROCESS;
   }
 
   FltGetRequestorProcessId(_CallbackData: unknown): number {
+    this.fm.k.checkIrql('FltGetRequestorProcessId');
     return SYSTEM_PROCESS.id;
   }
 
@@ -141,12 +144,16 @@ export class MiscRoutines {
   }
 
   IoAllocateMdl(VirtualAddress: unknown, Length: number, _SecondaryBuffer: unknown, _ChargeQuota: unknown, _Irp: unknown): Mdl {
+    this.fm.k.checkIrql('IoAllocateMdl');
     return this.mdl(VirtualAddress, Length, 0);
   }
 
-  IoFreeMdl(_Mdl: unknown): void {}
+  IoFreeMdl(_Mdl: unknown): void {
+    this.fm.k.checkIrql('IoFreeMdl');
+  }
 
   MmBuildMdlForNonPagedPool(MemoryDescriptorList: Mdl): void {
+    this.fm.k.checkIrql('MmBuildMdlForNonPagedPool');
     if (MemoryDescriptorList) {
       MemoryDescriptorList.MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA;
       MemoryDescriptorList.MappedSystemVa = MemoryDescriptorList.StartVa;
@@ -154,6 +161,7 @@ export class MiscRoutines {
   }
 
   MmGetSystemAddressForMdlSafe(Mdl_: Mdl | null, _Priority: number): unknown {
+    this.fm.k.checkIrql('MmGetSystemAddressForMdlSafe');
     if (!Mdl_) {
       this.fm.k.violation('null-param', 'MmGetSystemAddressForMdlSafe(NULL)');
       return null;

@@ -54,7 +54,7 @@ export class NameRoutines {
   FltGetFileNameInformationUnsafe(FileObject: unknown, _Instance: unknown, NameOptions: number, FileNameInformation: unknown): number {
     const k = this.fm.k;
     writeOut(FileNameInformation, null);
-    k.checkIrql('FltGetFileNameInformation', undefined, 'name-info');
+    k.checkIrql('FltGetFileNameInformationUnsafe', undefined, 'name-info');
     const fo = FileObject as { FsContext?: { path?: string } } | null;
     if (!fo || !fo.FsContext || typeof fo.FsContext.path !== 'string') return STATUS.STATUS_INVALID_PARAMETER;
     const info = new FltFileNameInformation(this.nextId++, this.fullName(fo.FsContext.path), NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED);
@@ -64,6 +64,7 @@ export class NameRoutines {
   }
 
   FltReferenceFileNameInformation(FileNameInformation: unknown): void {
+    this.fm.k.checkIrql('FltReferenceFileNameInformation', undefined, 'name-info');
     const info = this.info(FileNameInformation, 'FltReferenceFileNameInformation');
     if (info) info.refs++;
   }

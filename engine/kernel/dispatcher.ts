@@ -121,12 +121,14 @@ export class DispatcherRoutines {
   // --- semaphores and mutex objects ---
 
   KeInitializeSemaphore(Semaphore: unknown, Count: number, Limit: number): void {
+    this.k.checkIrql('KeInitializeSemaphore');
     if (!isAddressable(Semaphore)) return;
     this.objects.set(Semaphore, new DispatcherObject('semaphore', addressName(Semaphore, `KSEMAPHORE#${++this.count}`), 0, Count, Limit));
   }
 
   /** Adds Adjustment to the count and returns the previous count. */
   KeReleaseSemaphore(Semaphore: unknown, _Increment: number, Adjustment: number, _Wait: unknown): number {
+    this.k.checkIrql('KeReleaseSemaphore');
     const s = this.object(Semaphore, 'semaphore', 'KeReleaseSemaphore');
     if (!s) return 0;
     const prev = s.signal;
@@ -136,11 +138,13 @@ export class DispatcherRoutines {
   }
 
   KeInitializeMutex(Mutex: unknown, _Level: number): void {
+    this.k.checkIrql('KeInitializeMutex');
     if (!isAddressable(Mutex)) return;
     this.objects.set(Mutex, new DispatcherObject('mutex', addressName(Mutex, `KMUTEX#${++this.count}`), 0, 1));
   }
 
   KeReleaseMutex(Mutex: unknown, _Wait: unknown): number {
+    this.k.checkIrql('KeReleaseMutex');
     const m = this.object(Mutex, 'mutex', 'KeReleaseMutex');
     if (!m) return 0;
     const t = this.k.current;

@@ -62,6 +62,7 @@ export class MutexRoutines {
   // --- guarded mutexes: like a fast mutex, but the IRQL stays and APCs are disabled ---
 
   KeInitializeGuardedMutex(Mutex: unknown): void {
+    this.k.checkIrql('KeInitializeGuardedMutex');
     this.locks.init(Mutex, 'guarded mutex', 'KeInitializeGuardedMutex');
   }
 
@@ -107,12 +108,14 @@ export class MutexRoutines {
   }
 
   ExIsResourceAcquiredExclusiveLite(Resource: unknown): number {
+    this.k.checkIrql('ExIsResourceAcquiredExclusiveLite');
     const st = this.locks.get(Resource, 'resource', 'ExIsResourceAcquiredExclusiveLite');
     return st !== null && st.owner === this.k.current ? 1 : 0;
   }
 
   /** The number of times the caller holds the resource, shared or exclusive. */
   ExIsResourceAcquiredSharedLite(Resource: unknown): number {
+    this.k.checkIrql('ExIsResourceAcquiredSharedLite');
     const st = this.locks.get(Resource, 'resource', 'ExIsResourceAcquiredSharedLite');
     if (st === null) return 0;
     const t = this.k.current;

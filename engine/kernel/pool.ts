@@ -155,7 +155,7 @@ export class PoolRoutines {
   }
 
   ExAllocatePool(PoolType: number, NumberOfBytes: number): Record<string, unknown> | null {
-    return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, 0x656e6f4e /* 'None' */);
+    return this.typed('ExAllocatePool', PoolType, NumberOfBytes, 0x656e6f4e /* 'None' */);
   }
 
   ExAllocatePoolWithQuotaTag(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
@@ -167,7 +167,7 @@ export class PoolRoutines {
   }
 
   ExAllocatePoolUninitialized(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
-    return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag);
+    return this.typed('ExAllocatePoolUninitialized', PoolType, NumberOfBytes, Tag);
   }
 
   ExAllocatePoolQuotaZero(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
@@ -224,7 +224,7 @@ export class PoolRoutines {
   }
 
   ExDeletePagedLookasideList(Lookaside: unknown): void {
-    this.deleteList('ExDeleteNPagedLookasideList', Lookaside);
+    this.deleteList('ExDeletePagedLookasideList', Lookaside);
   }
 
   private initList(routine: string, l: unknown, paged: boolean, size: number, tag: number): void {

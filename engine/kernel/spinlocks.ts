@@ -34,7 +34,7 @@ export class SpinLockRoutines {
 
   /** KeAcquireSpinLockRaiseToDpc / KfAcquireSpinLock: the function form returning the old IRQL. */
   *KeAcquireSpinLockRaiseToDpc(SpinLock: unknown): Co<Irql> {
-    return yield* this.acquire('KeAcquireSpinLock', SpinLock, 'spin lock', true);
+    return yield* this.acquire('KeAcquireSpinLockRaiseToDpc', SpinLock, 'spin lock', true);
   }
 
   KeReleaseSpinLock(SpinLock: unknown, NewIrql: Irql): void {
@@ -87,6 +87,7 @@ export class SpinLockRoutines {
   }
 
   KeTestSpinLock(SpinLock: unknown): number {
+    this.k.checkIrql('KeTestSpinLock');
     const st = this.locks.get(SpinLock, 'spin lock', 'KeTestSpinLock');
     return st === null || st.owner === null ? 1 : 0;
   }

@@ -73,6 +73,7 @@ export class ThreadRoutines {
   }
 
   KeGetCurrentThread(): KThread {
+    this.k.checkIrql('KeGetCurrentThread');
     return this.k.current;
   }
 
@@ -93,6 +94,7 @@ export class ThreadRoutines {
   }
 
   IoGetCurrentProcess(): object {
+    this.k.checkIrql('IoGetCurrentProcess');
     return SYSTEM_PROCESS;
   }
 
@@ -140,18 +142,24 @@ export class ThreadRoutines {
 
   /** Ends the calling system thread; the code after the call never runs. */
   PsTerminateSystemThread(ExitStatus: number): never {
+    this.k.checkIrql('PsTerminateSystemThread');
     throw new ThreadTermination(ExitStatus);
   }
 
   ObReferenceObjectByHandle(Handle: unknown, _DesiredAccess: number, _ObjectType: unknown, _AccessMode: number, Object: unknown, _HandleInformation: unknown): number {
+    this.k.checkIrql('ObReferenceObjectByHandle');
     if (!(Handle instanceof KHandle) || Handle.closed) return STATUS.STATUS_INVALID_HANDLE;
     writeOut(Object, Handle.object);
     return STATUS.STATUS_SUCCESS;
   }
 
-  ObReferenceObject(_Object: unknown): void {}
+  ObReferenceObject(_Object: unknown): void {
+    this.k.checkIrql('ObReferenceObject');
+  }
 
-  ObDereferenceObject(_Object: unknown): void {}
+  ObDereferenceObject(_Object: unknown): void {
+    this.k.checkIrql('ObDereferenceObject');
+  }
 
   private *systemBody(t: KThread, fn: DriverFn, name: string, ctx: unknown): Co<void> {
     try {
