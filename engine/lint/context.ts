@@ -12,6 +12,7 @@ import type { Role, RoleMap } from './analysis/roles';
 import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
+import { liveVariables } from './analysis/liveness';
 
 export class FileContext {
   readonly irql: IrqlModel;
@@ -98,6 +99,7 @@ export class FunctionContext {
   readonly roles: readonly Role[];
   private cachedAliases?: Aliases;
   private cachedValues?: ValueTracker;
+  private cachedLive?: readonly ReadonlySet<string>[];
 
   constructor(readonly file: FileContext, readonly fn: FunctionIR) {
     this.name = fn.name;
@@ -116,6 +118,12 @@ export class FunctionContext {
   get values(): ValueTracker {
     this.cachedValues ??= new ValueTracker(this.fn);
     return this.cachedValues;
+  }
+
+  /** For each CFG node, the tracked constants that may still be read there. */
+  get liveVars(): readonly ReadonlySet<string>[] {
+    this.cachedLive ??= liveVariables(this.cfg, this.values.vars);
+    return this.cachedLive;
   }
 
   role<K extends Role['k']>(k: K): Extract<Role, { k: K }> | undefined {

@@ -24,6 +24,9 @@ function parser() {
   return sharedParser;
 }
 
+/** UTF-16 units per input chunk (web-tree-sitter's buffer holds 10 KiB). */
+const CHUNK = 4096;
+
 interface CachedFindings {
   rule: string;
   raw: RawFinding[];
@@ -75,14 +78,17 @@ export class LintDocument {
 
   private reparse(prepared: string): void {
     const old = this.tree;
+    // Feed the text in chunks that fit web-tree-sitter's input buffer: giving it the whole string
+    // makes it slice the remainder of the text again for every chunk it reads.
+    const input = (index: number) => (index < prepared.length ? prepared.slice(index, index + CHUNK) : '');
     if (old) {
       const edit = diffEdit(this.prepared, prepared);
       if (!edit) return;
       old.edit(edit);
-      this.tree = parser().parse(prepared, old) ?? undefined;
+      this.tree = parser().parse(input, old) ?? undefined;
       old.delete();
     } else {
-      this.tree = parser().parse(prepared) ?? undefined;
+      this.tree = parser().parse(input) ?? undefined;
     }
     if (!this.tree) throw new Error('fltsim: tree-sitter returned no tree');
     this.prepared = prepared;
@@ -101,11 +107,11 @@ export class LintDocument {
 
     for (const f of model.functionList) {
       const fnRoles = roles.roles.get(f.name) ?? [];
-      const cand: Candidate = { name: f.name, facts: f.facts, roles: fnRoles };
+      const cand: Candidate = { name: f.name, facts: f.facts, roles: fnRoles, file };
       const wanting = enabled.filter((r) => r.wants(cand));
       if (wanting.length === 0) continue;
       analyzed++;
-      const key = `${this.functions.get(f.text).hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}`;
+      const key = `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}`;
       let results = this.findingsCache.get(key) ?? nextCache.get(key);
       if (!results) {
         results = [];
@@ -219,11 +225,18 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
 /** The single edit that turns `a` into `b` (common prefix and suffix), or undefined when equal. */
 function diffEdit(a: string, b: string) {
   if (a === b) return undefined;
-  let start = 0;
   const min = Math.min(a.length, b.length);
+  // Whole blocks first (string comparison is native), then characters.
+  let start = 0;
+  for (const block of [4096, 256, 16]) {
+    while (start + block <= min && a.substr(start, block) === b.substr(start, block)) start += block;
+  }
   while (start < min && a.charCodeAt(start) === b.charCodeAt(start)) start++;
   let endA = a.length;
   let endB = b.length;
+  for (const block of [4096, 256, 16]) {
+    while (endA - block >= start && endB - block >= start && a.substr(endA - block, block) === b.substr(endB - block, block)) { endA -= block; endB -= block; }
+  }
   while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) { endA--; endB--; }
   return {
     startIndex: start,

@@ -31,6 +31,8 @@ export interface Candidate {
   name: string;
   facts: TextFacts;
   roles: readonly Role[];
+  /** File-level facts (roles, IRQL entry estimates) that need no IR of this function. */
+  file: FileContext;
 }
 
 interface RuleBase {
@@ -69,8 +71,14 @@ export const DOCS = {
 
 /** True when the function calls any of the names. */
 export function callsAny(c: Candidate, names: Iterable<string>): boolean {
-  const set = names instanceof Set ? names : new Set(names);
-  return c.facts.calls.some((x) => set.has(x.name));
+  const called = c.facts.callNames;
+  for (const n of names) if (called.has(n)) return true;
+  return false;
+}
+
+/** True when the function mentions any of the words (outside comments and strings). */
+export function mentionsAny(c: Candidate, ...words: string[]): boolean {
+  return words.some((w) => c.facts.words.has(w));
 }
 
 export function hasRole(c: Candidate, ...kinds: Role['k'][]): boolean {

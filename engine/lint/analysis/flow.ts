@@ -4,11 +4,11 @@
  * driven by hooks on calls, assignments, conditions and returns.
  */
 import type { AssignExpr, CallExpr, Expr, VarDecl } from '../frontend/ir';
-import { walkEval } from '../frontend/exprs';
+import { walkEval, type EvalHooks } from '../frontend/exprs';
 import type { CfgNode } from './cfg';
 import { classify, type Condition } from './conditions';
 import { solve } from './paths';
-import { EMPTY_ENV, envKey, type Env, type ValueTracker } from './values';
+import { EMPTY_ENV, envKey, restrictEnv, type Env, type ValueTracker } from './values';
 import type { FunctionContext } from '../context';
 
 export interface FlowHooks<E> {
@@ -44,57 +44,72 @@ export function runFlow<E>(ctx: FunctionContext, hooks: FlowHooks<E>, opts?: { m
   const vt: ValueTracker = ctx.values;
   const aliases = ctx.aliases;
   const cfg = ctx.cfg;
-  const evalExpr = (s: FlowState<E>, expr: Expr | undefined, node: CfgNode): FlowState<E> => {
+  const live = ctx.liveVars;
+  // One visitor for the whole run: the current state lives in these variables while an expression
+  // is walked, so no closures are made per evaluation.
+  let env: Env = EMPTY_ENV;
+  let e: E = hooks.init;
+  let node: CfgNode = cfg.nodes[cfg.entry];
+  const onCall = hooks.call;
+  const onAssign = hooks.assign;
+  const onAddress = hooks.addressTaken;
+  const visitor: EvalHooks = {
+    call: onCall ? (c) => { e = onCall(c, e, env, node); } : undefined,
+    assign: (a) => {
+      if (onAssign) e = onAssign(a, e, env, node);
+      env = vt.assign(env, a);
+    },
+    addressTaken: (operand) => {
+      if (onAddress) e = onAddress(operand, e, env);
+      env = vt.addressTaken(env, operand);
+    },
+  };
+  const evalExpr = (s: FlowState<E>, expr: Expr | undefined, n: CfgNode): FlowState<E> => {
     if (!expr) {
-      if (node.decl) {
-        const e = hooks.declare ? hooks.declare(node.decl, s.e) : s.e;
-        const env = vt.forget(s.env, node.decl.name);
-        return e === s.e && env === s.env ? s : { ...s, env, e };
+      if (n.decl) {
+        const e2 = hooks.declare ? hooks.declare(n.decl, s.e) : s.e;
+        const env2 = vt.forget(s.env, n.decl.name);
+        return e2 === s.e && env2 === s.env ? s : { env: env2, e: e2, ret: s.ret };
       }
       return s;
     }
-    hooks.before?.(expr, s.e, s.env, node);
-    let env = s.env;
-    let e = s.e;
-    walkEval(expr, {
-      call: hooks.call ? (c) => { e = hooks.call!(c, e, env, node); } : undefined,
-      assign: (a) => {
-        if (hooks.assign) e = hooks.assign(a, e, env, node);
-        env = vt.eval(env, a);
-      },
-      addressTaken: (operand) => {
-        if (hooks.addressTaken) e = hooks.addressTaken(operand, e, env);
-        env = vt.eval(env, { k: 'unary', op: '&', arg: operand, r: operand.r });
-      },
-    });
+    hooks.before?.(expr, s.e, s.env, n);
+    env = s.env;
+    e = s.e;
+    node = n;
+    walkEval(expr, visitor);
     return env === s.env && e === s.e ? s : { env, e, ret: s.ret };
   };
   const res = solve<FlowState<E>>(cfg, {
     init: () => ({ env: EMPTY_ENV, e: hooks.init, ret: -1 }),
     key: (s) => `${envKey(s.env)}#${hooks.key(s.e)}#${s.ret}`,
+    enter: (id, s) => {
+      const env2 = restrictEnv(s.env, live[id]);
+      return env2 === s.env ? s : { env: env2, e: s.e, ret: s.ret };
+    },
     step: (n, s) => evalExpr(s, n.expr, n),
     evalCond: (n, s) => evalExpr(s, n.expr, n),
     refine: (cond, truth, s) => {
       const c = classify(cond, aliases);
-      const env = vt.refine(s.env, c, truth);
-      if (env === null) return null;
-      let e = s.e;
+      const env2 = vt.refine(s.env, c, truth);
+      if (env2 === null) return null;
+      let e2 = s.e;
       if (hooks.refine) {
-        const r = hooks.refine(c, cond, truth, s.e, env);
+        const r = hooks.refine(c, cond, truth, s.e, env2);
         if (r === null) return null;
-        e = r;
+        e2 = r;
       }
-      return env === s.env && e === s.e ? s : { env, e, ret: s.ret };
+      return env2 === s.env && e2 === s.e ? s : { env: env2, e: e2, ret: s.ret };
     },
     cases: (disc, values, isDefault, s) => {
       if (!hooks.cases) return s;
-      const e = hooks.cases(disc, values, isDefault, s.e);
-      return e === null ? null : e === s.e ? s : { ...s, e };
+      const e2 = hooks.cases(disc, values, isDefault, s.e);
+      return e2 === null ? null : e2 === s.e ? s : { env: s.env, e: e2, ret: s.ret };
     },
     ret: (n, s) => {
       const value = n.expr ? vt.valueOf(s.env, n.expr) : undefined;
-      const e = hooks.ret ? hooks.ret(n, value, s.e, s.env) : s.e;
-      return { env: s.env, e, ret: n.id };
+      const e2 = hooks.ret ? hooks.ret(n, value, s.e, s.env) : s.e;
+      return { env: s.env, e: e2, ret: n.id };
     },
     exit: (s) => hooks.exit?.(s.e, s.env, s.ret >= 0 ? cfg.nodes[s.ret] : undefined),
   }, opts);

@@ -25,6 +25,8 @@ export interface TopFunction {
   name: string;
   /** Valid only for the tree it came from. */
   node: SyntaxNode;
+  /** The text-keyed cache entry (IR, memoised analyses). */
+  entry: FunctionEntry;
   startIndex: number;
   startRow: number;
   startColumn: number;
@@ -48,17 +50,34 @@ export interface FunctionEntry {
   ir?: FunctionIR | null;
   /** Text-only analyses (CFG, aliases, return values), computed on first use. */
   memo: Map<string, unknown>;
+  /** Identifies this exact text within the cache (a serial number, not a digest). */
   hash: string;
 }
+
+let entrySerial = 0;
 
 export class FunctionCache {
   private entries = new Map<string, FunctionEntry>();
   private used = new Set<string>();
+  /** Registration initializers, lowered once per declaration text. */
+  readonly declarations = new Map<string, Expr>();
+  private usedDeclarations = new Set<string>();
+
+  declaration(text: string, lower: () => Expr): Expr {
+    let e = this.declarations.get(text);
+    if (!e) {
+      e = lower();
+      this.declarations.set(text, e);
+    }
+    this.usedDeclarations.add(text);
+    return e;
+  }
 
   get(text: string): FunctionEntry {
     let e = this.entries.get(text);
     if (!e) {
-      e = { text, facts: scanText(text), memo: new Map(), hash: hashText(text) };
+      // The entry lives as long as this exact text does, so a serial number is as good as a digest.
+      e = { text, facts: scanText(text), memo: new Map(), hash: `f${++entrySerial}` };
       this.entries.set(text, e);
     }
     this.used.add(text);
@@ -69,6 +88,8 @@ export class FunctionCache {
   sweep(): void {
     for (const k of this.entries.keys()) if (!this.used.has(k)) this.entries.delete(k);
     this.used.clear();
+    for (const k of this.declarations.keys()) if (!this.usedDeclarations.has(k)) this.declarations.delete(k);
+    this.usedDeclarations.clear();
   }
 }
 
@@ -103,16 +124,15 @@ export class FileModel {
   }
 
   entry(name: string): FunctionEntry | undefined {
-    const f = this.functions.get(name);
-    return f ? this.cache.get(f.text) : undefined;
+    return this.functions.get(name)?.entry;
   }
 
   /** The IR of a function defined in this file, lowered on first use (null when it cannot be read). */
   ir(name: string): FunctionIR | undefined {
     const f = this.functions.get(name);
     if (!f) return undefined;
-    const e = this.cache.get(f.text);
-    if (e.ir === undefined) e.ir = lowerFunction(f.node) ?? null;
+    const e = f.entry;
+    if (e.ir === undefined) e.ir = lowerFunction(f.node, this.text) ?? null;
     if (!e.ir) return undefined;
     return e.ir.baseRow === f.startRow ? e.ir : { ...e.ir, baseRow: f.startRow };
   }
@@ -125,47 +145,77 @@ export class FileModel {
     return undefined;
   }
 
+  /** Walks the top level with a cursor: no node objects except one per function definition. */
   private scanTop(root: SyntaxNode): void {
-    for (const n of root.namedChildren) {
-      if (!n) continue;
-      switch (n.type) {
-        case 'function_definition': this.addFunction(n); break;
-        case 'declaration': this.addDeclaration(n); break;
-        case 'linkage_specification': {
-          const body = n.childForFieldName('body');
-          if (body) this.scanTop(body);
-          break;
+    const cursor = root.walk();
+    try {
+      if (!cursor.gotoFirstChild()) return;
+      do {
+        switch (cursor.nodeType) {
+          case 'function_definition': this.addFunction(cursor); break;
+          case 'declaration': {
+            const text = this.text.slice(cursor.startIndex, cursor.endIndex);
+            if (text.includes('REGISTRATION') && text.includes('=')) this.addDeclaration(cursor.currentNode, text);
+            break;
+          }
+          case 'linkage_specification': {
+            const body = cursor.currentNode.childForFieldName('body');
+            if (body) this.scanTop(body);
+            break;
+          }
+          case 'declaration_list': case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
+            this.scanTop(cursor.currentNode);
+            break;
+          default: break;
         }
-        case 'declaration_list': case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
-          this.scanTop(n);
-          break;
-        default: break;
-      }
+      } while (cursor.gotoNextSibling());
+    } finally {
+      cursor.delete();
     }
   }
 
-  private addFunction(n: SyntaxNode): void {
-    let d = n.childForFieldName('declarator');
-    while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
-    const nameNode = d?.childForFieldName('declarator');
-    if (!nameNode || nameNode.type !== 'identifier') return;
-    const text = this.text.slice(n.startIndex, n.endIndex);
-    const fn: TopFunction = { name: nameNode.text, node: n, startIndex: n.startIndex, startRow: n.startPosition.row, startColumn: n.startPosition.column, text, facts: this.cache.get(text).facts };
+  /** The function's name: follow the `declarator` fields down to the identifier. */
+  private addFunction(cursor: ReturnType<SyntaxNode['walk']>): void {
+    const startIndex = cursor.startIndex;
+    const endIndex = cursor.endIndex;
+    const start = cursor.startPosition;
+    const node = cursor.currentNode;
+    let name: string | undefined;
+    let depth = 0;
+    let found = cursor.gotoFirstChild();
+    if (found) depth++;
+    while (found) {
+      if (cursor.currentFieldName === 'declarator') {
+        const t = cursor.nodeType;
+        if (t === 'identifier') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
+        if (t !== 'function_declarator' && t !== 'pointer_declarator' && t !== 'parenthesized_declarator' && t !== 'attributed_declarator') break;
+        if (!cursor.gotoFirstChild()) break;
+        depth++;
+        continue;
+      }
+      found = cursor.gotoNextSibling();
+    }
+    while (depth-- > 0) cursor.gotoParent();
+    if (!name) return;
+    const text = this.text.slice(startIndex, endIndex);
+    const entry = this.cache.get(text);
+    const fn: TopFunction = { name, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
     this.functions.set(fn.name, fn);
     this.functionList.push(fn);
   }
 
-  private addDeclaration(n: SyntaxNode): void {
-    const typeText = n.childForFieldName('type')?.text ?? '';
+  private addDeclaration(n: SyntaxNode, declText: string): void {
+    const typeNode = n.childForFieldName('type');
+    const typeText = typeNode ? this.text.slice(typeNode.startIndex, typeNode.endIndex) : '';
+    if (!/FLT_(OPERATION_|CONTEXT_)?REGISTRATION\b/.test(typeText)) return;
+    const startRow = n.startPosition.row;
     for (const d of n.childrenForFieldName('declarator')) {
       if (!d || d.type !== 'init_declarator') continue;
       const value = d.childForFieldName('value');
-      const name = declaratorShape(d.childForFieldName('declarator')).name;
+      const name = declaratorShape(d.childForFieldName('declarator'), this.text).name;
       if (!value || !name || value.type !== 'initializer_list') continue;
-      if (!/FLT_(OPERATION_|CONTEXT_)?REGISTRATION\b/.test(typeText)) continue;
-      const startRow = n.startPosition.row;
-      const init = lowerInitializer(value, startRow);
-      this.declarations.set(name, { name, typeText, startRow, text: this.text.slice(n.startIndex, n.endIndex), init });
+      const init = this.cache.declaration(`${value.startPosition.row - startRow}:${value.startPosition.column}|${declText.slice(value.startIndex - n.startIndex)}`, () => lowerInitializer(value, startRow, this.text));
+      this.declarations.set(name, { name, typeText, startRow, text: declText, init });
       if (/FLT_OPERATION_REGISTRATION\b/.test(typeText)) this.operationTables.set(name, readOperationTable(name, init));
       else if (/FLT_CONTEXT_REGISTRATION\b/.test(typeText)) this.contextTables.set(name, readContextTable(name, init));
       else this.registrations.push(readFilterRegistration(name, init));

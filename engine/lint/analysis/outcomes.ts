@@ -25,11 +25,29 @@ export interface Outcomes {
 
 export const NO_OUTCOMES: Outcomes = { holds: {}, of: {}, kinds: {} };
 
+const KEYS = new WeakMap<Outcomes, string>();
+
 export function outcomesKey(o: Outcomes): string {
-  let s = '';
+  let s = KEYS.get(o);
+  if (s !== undefined) return s;
+  s = '';
   for (const k of Object.keys(o.of).sort()) s += `${k}:${o.of[k]};`;
   for (const k of Object.keys(o.holds).sort()) s += `${k}>${o.holds[k]};`;
+  KEYS.set(o, s);
   return s;
+}
+
+/** Forgets calls nobody asks about any more (and the variables linked to them). */
+export function keepOutcomes(o: Outcomes, keep: (key: string) => boolean): Outcomes {
+  let changed = false;
+  for (const k in o.of) if (!keep(k)) { changed = true; break; }
+  if (!changed) return o;
+  const of: Record<string, Outcome> = {};
+  const kinds: Record<string, ResultKind> = {};
+  const holds: Record<string, string> = {};
+  for (const k in o.of) if (keep(k)) { of[k] = o.of[k]; kinds[k] = o.kinds[k]; }
+  for (const v in o.holds) if (of[o.holds[v]] !== undefined) holds[v] = o.holds[v];
+  return { of, kinds, holds };
 }
 
 /** Starts tracking the result of `c`; a later test of it (or of the variable it is stored in) decides. */

@@ -27,6 +27,8 @@ export interface PathAnalysis<S> {
   exit?(s: S, node: CfgNode): void;
   /** Sees each distinct state that reaches a node, before the node acts. */
   visit?(node: CfgNode, s: S): void;
+  /** Normalises a state as it enters a node (dropping what no longer matters there). */
+  enter?(id: number, s: S): S;
 }
 
 export interface SolveOptions {
@@ -41,7 +43,11 @@ export interface SolveResult {
   complete: boolean;
 }
 
+/** Work counters, for benchmarks that want a measure the machine's load does not blur. */
+export const solveStats = { runs: 0, steps: 0 };
+
 export function solve<S>(cfg: Cfg, a: PathAnalysis<S>, opts: SolveOptions = {}): SolveResult {
+  solveStats.runs++;
   const maxStates = opts.maxStatesPerNode ?? 48;
   const maxSteps = opts.maxSteps ?? 20000;
   const seen: Map<string, S>[] = cfg.nodes.map(() => new Map());
@@ -49,7 +55,9 @@ export function solve<S>(cfg: Cfg, a: PathAnalysis<S>, opts: SolveOptions = {}):
   let complete = true;
   let steps = 0;
 
+  const enter = a.enter;
   const push = (id: number, s: S): void => {
+    if (enter) s = enter(id, s);
     const m = seen[id];
     const k = a.key(s);
     if (m.has(k)) return;
@@ -61,6 +69,7 @@ export function solve<S>(cfg: Cfg, a: PathAnalysis<S>, opts: SolveOptions = {}):
   push(cfg.entry, a.init());
   while (work.length > 0) {
     if (++steps > maxSteps) { complete = false; break; }
+    solveStats.steps++;
     const [id, s] = work.pop()!;
     const node = cfg.nodes[id];
     a.visit?.(node, s);

@@ -26,9 +26,14 @@ export interface Res {
 
 export type Resources = readonly Res[];
 
+const KEYS = new WeakMap<Resources, string>();
+
 export function resKey(rs: Resources): string {
-  let s = '';
-  for (const r of rs) s += `${r.id}/${r.path}/${r.state}/${r.kind};`;
+  let s = KEYS.get(rs);
+  if (s !== undefined) return s;
+  s = '';
+  for (const r of rs) s += `${r.id}/${r.path}/${r.state}/${r.kind}/${r.cond ?? ''};`;
+  KEYS.set(rs, s);
   return s;
 }
 

@@ -18,19 +18,37 @@ export interface TextFacts {
   calls: TextCall[];
   /** Every identifier outside comments and literals. */
   words: Set<string>;
+  /** The names called, as a set. */
+  callNames: Set<string>;
+  /** Whether the text matches `re` (memoised per expression). */
+  test(re: RegExp): boolean;
 }
 
 export function scanText(text: string): TextFacts {
   const calls: TextCall[] = [];
   const words = new Set<string>();
+  const callNames = new Set<string>();
+  const tested = new Map<RegExp, boolean>();
   TOKENS.lastIndex = 0;
   for (let m = TOKENS.exec(text); m; m = TOKENS.exec(text)) {
     const name = m[1];
     if (!name) continue;
     words.add(name);
-    if (m[2] !== undefined && !KEYWORDS.has(name)) calls.push({ name, offset: m.index });
+    if (m[2] !== undefined && !KEYWORDS.has(name)) {
+      calls.push({ name, offset: m.index });
+      callNames.add(name);
+    }
   }
-  return { calls, words };
+  const test = (re: RegExp) => {
+    let hit = tested.get(re);
+    if (hit === undefined) {
+      re.lastIndex = 0;
+      hit = re.test(text);
+      tested.set(re, hit);
+    }
+    return hit;
+  };
+  return { calls, words, callNames, test };
 }
 
 const KEYWORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'do', 'else', 'case', 'goto', '__try', '__except', '__finally', '_Alignof', 'defined']);

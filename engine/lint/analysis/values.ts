@@ -32,13 +32,29 @@ export function isPseudo(v: string | undefined): boolean {
 /** Constants whose value is zero, so `if (x)` is false for them. */
 const ZERO = new Set(['NULL', '0', 'FALSE', 'STATUS_SUCCESS', 'FLT_PREOP_SUCCESS_WITH_CALLBACK', 'FLT_POSTOP_FINISHED_PROCESSING', 'PASSIVE_LEVEL']);
 
+const KEYS = new WeakMap<Env, string>();
+
 export function envKey(env: Env): string {
+  const hit = KEYS.get(env);
+  if (hit !== undefined) return hit;
   const keys = Object.keys(env);
-  if (keys.length === 0) return '';
-  keys.sort();
   let s = '';
-  for (const k of keys) s += `${k}=${env[k]};`;
+  if (keys.length > 0) {
+    keys.sort();
+    for (const k of keys) s += `${k}=${env[k]};`;
+  }
+  KEYS.set(env, s);
   return s;
+}
+
+/** `env` without the variables that are not in `live`. */
+export function restrictEnv(env: Env, live: ReadonlySet<string>): Env {
+  let drop = false;
+  for (const k in env) if (!live.has(k)) { drop = true; break; }
+  if (!drop) return env;
+  const next: Record<string, string> = {};
+  for (const k in env) if (live.has(k)) next[k] = env[k];
+  return next;
 }
 
 function set(env: Env, name: string, value: string | undefined): Env {
@@ -85,6 +101,21 @@ export class ValueTracker {
     if (c) return c;
     if (isNonNullLiteral(s)) return NON_NULL;
     return undefined;
+  }
+
+  /** The effect of one assignment (its right side already evaluated). */
+  assign(env: Env, a: AssignExpr): Env {
+    const name = idName(a.left);
+    if (!name || !this.vars.has(name)) return env;
+    const rhs = strip(a.right);
+    const value = a.op !== '=' ? undefined : this.valueOf(env, a.right) ?? (rhs.k === 'call' && rhs.callee ? CALL_PREFIX + rhs.callee : undefined);
+    return set(env, name, value);
+  }
+
+  /** `&x` lets a callee write x: its value is no longer known. */
+  addressTaken(env: Env, operand: Expr): Env {
+    const name = idName(operand);
+    return name && this.vars.has(name) ? set(env, name, undefined) : env;
   }
 
   /** Applies the assignments (and address-of reads) of an expression in evaluation order. */

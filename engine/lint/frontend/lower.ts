@@ -12,7 +12,12 @@ class Lowerer {
   readonly locals = new Map<string, VarDecl>();
   readonly staticLocals = new Set<string>();
 
-  constructor(private readonly baseRow: number) {}
+  constructor(private readonly baseRow: number, private readonly src: string) {}
+
+  /** A node's text from the source string: `node.text` would ask web-tree-sitter to re-slice the input. */
+  t(n: SyntaxNode | null | undefined): string {
+    return n ? this.src.slice(n.startIndex, n.endIndex) : '';
+  }
 
   span(n: SyntaxNode): Span {
     const s = n.startPosition;
@@ -27,7 +32,6 @@ class Lowerer {
         return { k: 'block', body: this.stmtList(n), r };
       case 'expression_statement': {
         const e = n.namedChild(0);
-        if (n.hasError) this.hasError = true;
         return e ? { k: 'expr', e: this.expr(e), r } : { k: 'empty', r };
       }
       case 'declaration':
@@ -77,9 +81,9 @@ class Lowerer {
       case 'continue_statement':
         return { k: 'continue', r };
       case 'goto_statement':
-        return { k: 'goto', label: n.childForFieldName('label')?.text ?? '', r };
+        return { k: 'goto', label: this.t(n.childForFieldName('label')), r };
       case 'labeled_statement': {
-        const label = n.childForFieldName('label')?.text ?? '';
+        const label = this.t(n.childForFieldName('label'));
         const inner = n.namedChildren.filter((c) => c && c.type !== 'statement_identifier' && !isComment(c));
         return { k: 'label', name: label, body: inner[0] ? this.stmt(inner[0]) : undefined, r };
       }
@@ -109,12 +113,14 @@ class Lowerer {
       case 'comment': case 'preproc_call': case 'preproc_def': case 'preproc_function_def': case 'preproc_include':
       case 'type_definition': case 'function_definition': case ';':
         return { k: 'empty', r };
-      default:
-        if (n.type === 'ERROR' || n.isMissing || n.hasError) this.hasError = true;
+      default: {
         // An expression the grammar put in statement position (macro statements without `;`).
-        if (n.isNamed && !n.type.endsWith('_statement') && n.type !== 'ERROR') return { k: 'expr', e: this.expr(n), r };
-        if (n.type !== 'ERROR') this.hasError = true;
+        const type = n.type;
+        if (type === 'ERROR') { this.hasError = true; return { k: 'empty', r }; }
+        if (n.isNamed && !type.endsWith('_statement')) return { k: 'expr', e: this.expr(n), r };
+        this.hasError = true;
         return { k: 'empty', r };
+      }
     }
   }
 
@@ -126,19 +132,17 @@ class Lowerer {
     const out: Stmt[] = [];
     for (const c of n.namedChildren) {
       if (!c || isComment(c)) continue;
-      if (c.type === 'ERROR' || c.isMissing) this.hasError = true;
       out.push(this.stmt(c));
     }
-    if (n.hasError) this.hasError = true;
     return out;
   }
 
   decl(n: SyntaxNode): Stmt {
     const r = this.span(n);
     const typeNode = n.childForFieldName('type');
-    const baseType = typeNode ? typeNode.text : '';
+    const baseType = this.t(typeNode);
     let isStatic = false;
-    for (const c of n.namedChildren) if (c?.type === 'storage_class_specifier' && c.text === 'static') isStatic = true;
+    for (const c of n.namedChildren) if (c?.type === 'storage_class_specifier' && this.t(c) === 'static') isStatic = true;
     const vars: VarDecl[] = [];
     for (const d of n.childrenForFieldName('declarator')) {
       if (!d) continue;
@@ -149,14 +153,13 @@ class Lowerer {
         if (v) init = v.type === 'initializer_list' ? this.initList(v) : this.expr(v);
         target = d.childForFieldName('declarator') ?? d;
       }
-      const shape = declaratorShape(target);
+      const shape = declaratorShape(target, this.src);
       if (!shape.name || shape.isFunction) continue;
       const decl: VarDecl = { name: shape.name, type: baseType + '*'.repeat(shape.stars), pointer: shape.stars > 0, array: shape.array, init, r: this.span(d) };
       vars.push(decl);
       this.locals.set(shape.name, decl);
       if (isStatic) this.staticLocals.add(shape.name);
     }
-    if (n.hasError) this.hasError = true;
     return { k: 'decl', vars, isStatic, r };
   }
 
@@ -170,7 +173,7 @@ class Lowerer {
         const d = c.childForFieldName('designator');
         if (!v) continue;
         items.push(v.type === 'initializer_list' ? this.initList(v) : this.expr(v));
-        designators.push(d ? d.text.replace(/^\./, '').trim() : undefined);
+        designators.push(d ? this.t(d).replace(/^\./, '').trim() : undefined);
       } else {
         items.push(c.type === 'initializer_list' ? this.initList(c) : this.expr(c));
         designators.push(undefined);
@@ -183,18 +186,21 @@ class Lowerer {
     const r = this.span(n);
     switch (n.type) {
       case 'identifier':
-        return { k: 'id', name: n.text, r };
+        return { k: 'id', name: this.t(n), r };
       case 'null':
         return { k: 'id', name: 'NULL', r };
       case 'true': case 'false':
-        return { k: 'id', name: n.text, r };
+        return { k: 'id', name: n.type, r };
       case 'number_literal':
-        return { k: 'num', text: n.text, value: parseCNumber(n.text), r };
+        {
+        const text = this.t(n);
+        return { k: 'num', text, value: parseCNumber(text), r };
+      }
       case 'string_literal': case 'concatenated_string': case 'char_literal':
         return { k: 'str', r };
       case 'parenthesized_expression': {
         const inner = firstNonComment(n);
-        return inner ? this.expr(inner) : { k: 'other', text: n.text, subs: [], r };
+        return inner ? this.expr(inner) : { k: 'other', text: this.t(n), subs: [], r };
       }
       case 'call_expression': {
         const fnNode = n.childForFieldName('function')!;
@@ -203,31 +209,30 @@ class Lowerer {
         const args: Expr[] = [];
         if (argList) {
           for (const a of argList.namedChildren) if (a && !isComment(a)) args.push(this.expr(a));
-          if (argList.hasError) this.hasError = true;
         }
         return { k: 'call', callee: fn.k === 'id' ? fn.name : undefined, fn, args, r };
       }
       case 'field_expression': {
         const obj = this.expr(n.childForFieldName('argument')!);
-        const op = n.childForFieldName('operator')?.text ?? '.';
-        return { k: 'field', obj, field: n.childForFieldName('field')?.text ?? '', arrow: op === '->', r };
+        const op = n.childForFieldName('operator')?.type ?? '.';
+        return { k: 'field', obj, field: this.t(n.childForFieldName('field')), arrow: op === '->', r };
       }
       case 'subscript_expression':
         return { k: 'index', obj: this.expr(n.childForFieldName('argument')!), index: this.expr(n.childForFieldName('index') ?? n.namedChild(1)!), r };
       case 'pointer_expression': case 'unary_expression': {
-        const op = n.childForFieldName('operator')?.text ?? n.child(0)?.text ?? '';
+        const op = n.childForFieldName('operator')?.type ?? n.child(0)?.type ?? '';
         return { k: 'unary', op, arg: this.expr(n.childForFieldName('argument')!), r };
       }
       case 'update_expression': {
         const arg = n.childForFieldName('argument')!;
-        const op = n.childForFieldName('operator')?.text ?? '++';
+        const op = n.childForFieldName('operator')?.type ?? '++';
         const prefix = n.child(0)?.type === '++' || n.child(0)?.type === '--';
         return prefix ? { k: 'unary', op, arg: this.expr(arg), r } : { k: 'postfix', op, arg: this.expr(arg), r };
       }
       case 'binary_expression':
-        return { k: 'binary', op: n.childForFieldName('operator')?.text ?? '', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
+        return { k: 'binary', op: n.childForFieldName('operator')?.type ?? '', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
       case 'assignment_expression':
-        return { k: 'assign', op: n.childForFieldName('operator')?.text ?? '=', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
+        return { k: 'assign', op: n.childForFieldName('operator')?.type ?? '=', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
       case 'conditional_expression': {
         const c = n.childForFieldName('condition')!;
         const t = n.childForFieldName('consequence');
@@ -235,7 +240,7 @@ class Lowerer {
         return { k: 'cond', test: this.expr(c), then: t ? this.expr(t) : this.expr(c), else: this.expr(f), r };
       }
       case 'cast_expression':
-        return { k: 'cast', type: n.childForFieldName('type')?.text ?? '', arg: this.expr(n.childForFieldName('value')!), r };
+        return { k: 'cast', type: this.t(n.childForFieldName('type')), arg: this.expr(n.childForFieldName('value')!), r };
       case 'comma_expression':
         return { k: 'comma', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
       case 'initializer_list':
@@ -243,9 +248,10 @@ class Lowerer {
       case 'ERROR':
         this.hasError = true;
         return { k: 'other', text: '', subs: this.subExprs(n), r };
-      default:
-        if (n.isMissing) this.hasError = true;
-        return { k: 'other', text: n.type === 'sizeof_expression' ? n.text : n.type, subs: this.subExprs(n), r };
+      default: {
+        const type = n.type;
+        return { k: 'other', text: type === 'sizeof_expression' ? this.t(n) : type, subs: this.subExprs(n), r };
+      }
     }
   }
 
@@ -277,13 +283,13 @@ interface DeclaratorShape {
 }
 
 /** Unwraps pointer/array/parenthesized declarators down to the identifier. */
-export function declaratorShape(d: SyntaxNode | null): DeclaratorShape {
+export function declaratorShape(d: SyntaxNode | null, src: string): DeclaratorShape {
   const shape: DeclaratorShape = { stars: 0, array: false, isFunction: false };
   let cur = d;
   for (let guard = 0; cur && guard < 16; guard++) {
     switch (cur.type) {
       case 'identifier': case 'field_identifier': case 'type_identifier':
-        shape.name = cur.text;
+        shape.name = src.slice(cur.startIndex, cur.endIndex);
         return shape;
       case 'pointer_declarator': shape.stars++; break;
       case 'array_declarator': shape.array = true; break;
@@ -305,9 +311,9 @@ export function parseCNumber(text: string): number | undefined {
 }
 
 /** Lowers one `function_definition` node. */
-export function lowerFunction(def: SyntaxNode): FunctionIR | undefined {
+export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefined {
   const baseRow = def.startPosition.row;
-  const lw = new Lowerer(baseRow);
+  const lw = new Lowerer(baseRow, src);
   let decl = def.childForFieldName('declarator');
   let stars = 0;
   while (decl && decl.type !== 'function_declarator') {
@@ -322,21 +328,22 @@ export function lowerFunction(def: SyntaxNode): FunctionIR | undefined {
   if (plist) {
     for (const p of plist.namedChildren) {
       if (!p || p.type !== 'parameter_declaration') continue;
-      const shape = declaratorShape(p.childForFieldName('declarator'));
-      const type = (p.childForFieldName('type')?.text ?? '') + '*'.repeat(shape.stars);
+      const shape = declaratorShape(p.childForFieldName('declarator'), src);
+      const type = lw.t(p.childForFieldName('type')) + '*'.repeat(shape.stars);
       if (shape.name) params.push({ name: shape.name, type, pointer: shape.stars > 0 });
     }
   }
   const bodyNode = def.childForFieldName('body');
   if (!bodyNode) return undefined;
-  const body = lw.stmt(bodyNode);
+  // ERROR and MISSING nodes anywhere inside show up here; no need to ask node by node.
   if (def.hasError) lw.hasError = true;
+  const body = lw.stmt(bodyNode);
   return {
-    name: nameNode.text,
+    name: lw.t(nameNode),
     baseRow,
     nameSpan: lw.span(nameNode),
     span: lw.span(def),
-    returnType: (def.childForFieldName('type')?.text ?? '') + '*'.repeat(stars),
+    returnType: lw.t(def.childForFieldName('type')) + '*'.repeat(stars),
     params,
     body,
     hasError: lw.hasError,
@@ -346,6 +353,6 @@ export function lowerFunction(def: SyntaxNode): FunctionIR | undefined {
 }
 
 /** Lowers a top-level initializer (registration tables) with rows relative to `baseRow`. */
-export function lowerInitializer(n: SyntaxNode, baseRow: number): Expr {
-  return new Lowerer(baseRow).expr(n);
+export function lowerInitializer(n: SyntaxNode, baseRow: number, src: string): Expr {
+  return new Lowerer(baseRow, src).expr(n);
 }

@@ -4,19 +4,56 @@
  * column in the rewritten text are its line and column in the user's file.
  *
  * - SEH macros: `try`/`except`/`finally`/`leave` become `__try`/`__except`/`__finally`/`__leave`,
- *   borrowing two blanks next to the word (indentation or the space after `}`); with no blanks to
+ *   borrowing two blanks next to the word (indentation, the space after `}`); with no blanks to
  *   borrow, the word is blanked and its block reads as a plain block.
  * - Loop macros such as `LIST_FOR_EACH_SAFE(a, b, head) {` become `while (a, b, head) {`.
- * - `__volatile` becomes `volatile`.
+ * - `__volatile` becomes `volatile`; `#pragma warning` lines (found between a return type and a
+ *   function name in samples) are blanked.
  * - Conditional compilation: one branch of each `#if` group is kept (the first one that is not
  *   plainly false, like `#if 0` or `#ifdef __cplusplus`), the directives and the other branches are
  *   blanked. The analysis then sees one consistent program, as a compiler would for one configuration.
+ *
+ * Both passes collect edits and build the result by slicing, so the cost stays a small fraction of
+ * parsing even on large files.
  */
-import { blankAnnotations } from '../../c/annotations';
+import { annotationExtent, annotationReplacement, isAnnotationWord, isMemberOrDefine } from '../../c/annotations';
 
-/** Annotation blanking plus the rewrites above: the text every lint analysis reads. */
+/**
+ * The text every lint analysis reads: conditional branches chosen, then one pass that blanks
+ * annotations exactly as `blankAnnotations` (engine/c/annotations.ts) does and applies the WDK
+ * rewrites. The word lists stay in annotations.ts; this pass only fuses the scans for speed.
+ */
 export function prepareForLint(original: string): string {
-  return rewriteWdkSyntax(blankAnnotations(original));
+  return rewriteWords(selectConditionalBranches(original), true);
+}
+
+/** The WDK rewrites alone, for text whose annotations are already blank. */
+export function rewriteWdkSyntax(text: string): string {
+  return rewriteWords(selectConditionalBranches(text), false);
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function blankOf(text: string, from: number, to: number): string {
+  return text.slice(from, to).replace(/[^\r\n]/g, ' ');
+}
+
+function applyEdits(text: string, edits: Edit[]): string {
+  if (edits.length === 0) return text;
+  edits.sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of edits) {
+    if (e.start < at) continue;
+    parts.push(text.slice(at, e.start), e.text);
+    at = e.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 const enum Ch {
@@ -24,18 +61,8 @@ const enum Ch {
   Star = 42, Slash = 47, Colon = 58, Semi = 59, Backslash = 92, LBrace = 123, RBrace = 125, Underscore = 95,
 }
 
-function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === Ch.Underscore;
-}
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
 function isBlank(c: number): boolean {
   return c === Ch.Space || c === Ch.Tab;
-}
-
-export function rewriteWdkSyntax(text: string): string {
-  return rewriteWords(selectConditionalBranches(text));
 }
 
 /** Position of the next character that is not whitespace or a comment, from `i`. */
@@ -59,34 +86,13 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-/** The last significant character before `i` (skipping blanks, newlines and `//` comment tails is not attempted). */
-function prevSignificant(text: string, i: number): number {
-  let j = i - 1;
-  while (j >= 0) {
-    const c = text.charCodeAt(j);
-    if (c === Ch.Space || c === Ch.Tab || c === Ch.Nl || c === Ch.Cr) { j--; continue; }
-    // Skip a block comment ending here.
-    if (c === Ch.Slash && text.charCodeAt(j - 1) === Ch.Star) {
-      const s = text.lastIndexOf('/*', j - 2);
-      if (s >= 0) { j = s - 1; continue; }
-    }
-    // A `//` comment on this line: the significant text is before it.
-    const lineStart = text.lastIndexOf('\n', j) + 1;
-    const slashes = lineCommentStart(text, lineStart, j + 1);
-    if (slashes >= 0) { j = slashes - 1; continue; }
-    return j;
-  }
-  return -1;
-}
-
 /** Start of a `//` comment between `from` and `to` on one line (outside strings), or -1. */
 function lineCommentStart(text: string, from: number, to: number): number {
   for (let k = from; k < to - 1; k++) {
     const c = text.charCodeAt(k);
     if (c === Ch.Quote || c === Ch.Apos) {
-      const q = c;
       k++;
-      while (k < to && text.charCodeAt(k) !== q) { if (text.charCodeAt(k) === Ch.Backslash) k++; k++; }
+      while (k < to && text.charCodeAt(k) !== c) { if (text.charCodeAt(k) === Ch.Backslash) k++; k++; }
       continue;
     }
     if (c === Ch.Slash && text.charCodeAt(k + 1) === Ch.Slash) return k;
@@ -99,14 +105,20 @@ function lineCommentStart(text: string, from: number, to: number): number {
   return -1;
 }
 
-function matchParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === Ch.Quote || c === Ch.Apos) { i = skipLiteral(text, i) - 1; continue; }
-    if (c === Ch.LParen) depth++;
-    else if (c === Ch.RParen) { depth--; if (depth === 0) return i; }
-    else if (c === Ch.Semi || c === Ch.LBrace || c === Ch.RBrace) return -1;
+/** The last significant character before `i`, skipping blanks, newlines and comments. */
+function prevSignificant(text: string, i: number): number {
+  let j = i - 1;
+  while (j >= 0) {
+    const c = text.charCodeAt(j);
+    if (c === Ch.Space || c === Ch.Tab || c === Ch.Nl || c === Ch.Cr) { j--; continue; }
+    if (c === Ch.Slash && text.charCodeAt(j - 1) === Ch.Star) {
+      const s = text.lastIndexOf('/*', j - 2);
+      if (s >= 0) { j = s - 1; continue; }
+    }
+    const lineStart = text.lastIndexOf('\n', j) + 1;
+    const slashes = lineCommentStart(text, lineStart, j + 1);
+    if (slashes >= 0) { j = slashes - 1; continue; }
+    return j;
   }
   return -1;
 }
@@ -121,57 +133,29 @@ function skipLiteral(text: string, i: number): number {
   return i + 1;
 }
 
-const SEH_WORDS = new Set(['try', 'except', 'finally', 'leave']);
-
-function rewriteWords(text: string): string {
-  let chars: string[] | undefined;
-  const n = text.length;
-  let i = 0;
-  const put = (at: number, s: string) => {
-    chars ??= [...text];
-    for (let k = 0; k < s.length; k++) chars[at + k] = s[k];
-  };
-  while (i < n) {
+function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) { const e = text.indexOf('\n', i); i = e < 0 ? n : e; continue; }
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) { const e = text.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
-    if (c === Ch.Quote || c === Ch.Apos) { i = skipLiteral(text, i); continue; }
-    if (c === Ch.Hash) {
-      // Preprocessor lines are left alone, except `#pragma warning`, which samples put between a
-      // function's return type and its name.
-      const e = endOfDirective(text, i);
-      if (/^#\s*pragma\s+warning\b/.test(text.slice(i, Math.min(e, i + 40)))) put(i, text.slice(i, e).replace(/[^\r\n]/g, ' '));
-      i = e;
-      continue;
-    }
-    if (!isIdentStart(c)) { i++; continue; }
-    const start = i;
-    while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-    const word = text.slice(start, i);
-    if (start > 0 && isIdentPart(text.charCodeAt(start - 1))) continue;
-    if (word === '__volatile') { put(start, '  volatile'); continue; }
-    if (SEH_WORDS.has(word)) { rewriteSeh(text, word, start, i, put); continue; }
-    if (isLoopMacroName(word)) {
-      const open = skipSpace(text, i);
-      if (text.charCodeAt(open) !== Ch.LParen) continue;
-      const close = matchParen(text, open);
-      if (close < 0) continue;
-      if (text.charCodeAt(skipSpace(text, close + 1)) !== Ch.LBrace) continue;
-      if (!atStatementStart(text, start)) continue;
-      put(start, 'while'.padEnd(word.length, ' '));
-    }
+    if (c === Ch.Quote || c === Ch.Apos) { i = skipLiteral(text, i) - 1; continue; }
+    if (c === Ch.LParen) depth++;
+    else if (c === Ch.RParen) { depth--; if (depth === 0) return i; }
+    else if (c === Ch.Semi || c === Ch.LBrace || c === Ch.RBrace) return -1;
   }
-  return chars ? chars.join('') : text;
+  return -1;
 }
 
-/** ALL_CAPS names of at least five characters: macros, never keywords. */
-function isLoopMacroName(word: string): boolean {
-  if (word.length < 5) return false;
-  for (let k = 0; k < word.length; k++) {
-    const c = word.charCodeAt(k);
-    if (!((c >= 65 && c <= 90) || c === Ch.Underscore || (c >= 48 && c <= 57))) return false;
+function endOfDirective(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const e = text.indexOf('\n', i);
+    if (e < 0) return n;
+    let k = e - 1;
+    if (text.charCodeAt(k) === Ch.Cr) k--;
+    if (text.charCodeAt(k) !== Ch.Backslash) return e;
+    i = e + 1;
   }
-  return true;
+  return n;
 }
 
 function atStatementStart(text: string, at: number): boolean {
@@ -182,7 +166,77 @@ function atStatementStart(text: string, at: number): boolean {
   return /(?:^|[^A-Za-z0-9_])(?:else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
 }
 
-function rewriteSeh(text: string, word: string, start: number, end: number, put: (at: number, s: string) => void): void {
+/** ALL_CAPS names of at least five characters: macros, never keywords. */
+function isLoopMacroName(text: string, from: number, to: number): boolean {
+  if (to - from < 5) return false;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (!((c >= 65 && c <= 90) || c === Ch.Underscore || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+// Comments, literals, a `#` that starts a directive line, and the words some rewrite may concern:
+// names starting with `_`, ALL-CAPS names (annotation macros, loop macros, CONST), and the
+// lower-case SEH macros. Mixed-case names (FltGetStreamContext) never need a look.
+const TOKENS = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|^[ \t]*#|\b(?:_[A-Za-z0-9_]*|[A-Z][A-Z0-9_]*|try|except|finally|leave)\b/gm;
+
+function rewriteWords(text: string, annotations: boolean): string {
+  const edits: Edit[] = [];
+  let directiveEnd = -1;
+  const re = new RegExp(TOKENS.source, 'gm');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const tok = m[0];
+    const start = m.index;
+    const c = tok.charCodeAt(0);
+    if (c === Ch.Slash || c === Ch.Quote || c === Ch.Apos) continue;
+    if (c === Ch.Space || c === Ch.Tab || c === Ch.Hash) {
+      const hash = start + tok.length - 1;
+      directiveEnd = endOfDirective(text, hash);
+      if (/^#\s*pragma\s+warning\b/.test(text.slice(hash, Math.min(directiveEnd, hash + 40)))) {
+        edits.push({ start: hash, end: directiveEnd, text: blankOf(text, hash, directiveEnd) });
+        re.lastIndex = directiveEnd;
+      }
+      continue;
+    }
+    const end = start + tok.length;
+    const inDirective = start < directiveEnd;
+    if (c >= 97) {
+      if (!inDirective) rewriteSeh(text, tok, start, end, edits);
+      continue;
+    }
+    if (annotations) {
+      const replacement = annotationReplacement(tok);
+      if (replacement) {
+        edits.push({ start, end: start + replacement.length, text: replacement });
+        continue;
+      }
+      if (isAnnotationWord(tok)) {
+        if (isMemberOrDefine(text, start)) continue;
+        const stop = annotationExtent(text, end);
+        edits.push({ start, end: stop, text: blankOf(text, start, stop) });
+        re.lastIndex = stop;
+        continue;
+      }
+    }
+    if (inDirective) continue;
+    if (c === Ch.Underscore) {
+      if (tok === '__volatile') edits.push({ start, end, text: '  volatile' });
+      continue;
+    }
+    if (!isLoopMacroName(text, start, end)) continue;
+    const open = skipSpace(text, end);
+    if (text.charCodeAt(open) !== Ch.LParen) continue;
+    const close = matchParen(text, open);
+    if (close < 0) continue;
+    if (text.charCodeAt(skipSpace(text, close + 1)) !== Ch.LBrace) continue;
+    if (!atStatementStart(text, start)) continue;
+    edits.push({ start, end, text: 'while'.padEnd(tok.length, ' ') });
+  }
+  return applyEdits(text, edits);
+}
+
+function rewriteSeh(text: string, word: string, start: number, end: number, edits: Edit[]): void {
   const next = skipSpace(text, end);
   const nc = text.charCodeAt(next);
   // `try {`, `finally {`, `except (`, `leave;` — anything else is an ordinary identifier.
@@ -201,7 +255,7 @@ function rewriteSeh(text: string, word: string, start: number, end: number, put:
   let after = 0;
   while (before + after < 2 && isBlank(text.charCodeAt(end + after))) after++;
   if (before + after >= 2) {
-    put(start - before, `__${word}`);
+    edits.push({ start: start - before, end: end + after, text: `__${word}` });
     return;
   }
   // `}except(`: slide the closing brace left into the indentation before it.
@@ -212,68 +266,54 @@ function rewriteSeh(text: string, word: string, start: number, end: number, put:
     const width = end + after - from;
     const packed = `}__${word}`;
     if (width >= packed.length && !text.slice(from, end).includes('/')) {
-      put(from, packed.padStart(width, ' '));
+      edits.push({ start: from, end: from + width, text: packed.padStart(width, ' ') });
       return;
     }
   }
   // No room: blank the word (and an `except` filter); the block then reads as a plain block.
-  put(start, ' '.repeat(word.length));
+  edits.push({ start, end, text: ' '.repeat(word.length) });
   if (word === 'except') {
     const close = matchParen(text, next);
-    if (close > 0) put(next, ' '.repeat(close + 1 - next).replace(/ /g, (_m, k: number) => (text[next + k] === '\n' ? '\n' : ' ')));
+    if (close > 0) edits.push({ start: next, end: close + 1, text: blankOf(text, next, close + 1) });
   }
-}
-
-function endOfDirective(text: string, i: number): number {
-  const n = text.length;
-  while (i < n) {
-    const e = text.indexOf('\n', i);
-    if (e < 0) return n;
-    let k = e - 1;
-    if (text.charCodeAt(k) === Ch.Cr) k--;
-    if (text.charCodeAt(k) !== Ch.Backslash) return e;
-    i = e + 1;
-  }
-  return n;
 }
 
 interface Directive {
   kind: 'if' | 'elif' | 'else' | 'endif';
-  /** The condition text, normalised (`ifdef X` → `defined(X)`). */
+  /** The condition text (`ifdef X` → `defined(X)`). */
   cond: string;
   start: number;
   end: number;
 }
 
-/** Finds conditional directives at line starts (outside comments). */
+const DIRECTIVE = /^[ \t]*#[ \t]*(ifdef|ifndef|if|elif|else|endif)\b/gm;
+const COMMENTS_AND_STRINGS = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g;
+
+/** Conditional directives at line starts, outside block comments. */
 function scanDirectives(text: string): Directive[] {
   const found: Directive[] = [];
-  const n = text.length;
-  let i = 0;
-  let lineStart = true;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === Ch.Nl) { lineStart = true; i++; continue; }
-    if (c === Ch.Space || c === Ch.Tab || c === Ch.Cr) { i++; continue; }
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) { const e = text.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) { const e = text.indexOf('\n', i); i = e < 0 ? n : e; continue; }
-    if (c === Ch.Hash && lineStart) {
-      const end = endOfDirective(text, i);
-      const body = text.slice(i + 1, end).replace(/\\\r?\n/g, ' ').replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').trim();
-      const m = /^(ifdef|ifndef|if|elif|else|endif)\b\s*(.*)$/.exec(body);
-      if (m) {
-        const [, kw, rest] = m;
-        if (kw === 'ifdef') found.push({ kind: 'if', cond: `defined(${rest.trim()})`, start: i, end });
-        else if (kw === 'ifndef') found.push({ kind: 'if', cond: `!defined(${rest.trim()})`, start: i, end });
-        else found.push({ kind: kw as Directive['kind'], cond: rest.trim(), start: i, end });
-      }
-      i = end;
-      lineStart = false;
-      continue;
-    }
-    lineStart = false;
-    if (c === Ch.Quote || c === Ch.Apos) { i = skipLiteral(text, i); continue; }
-    i++;
+  DIRECTIVE.lastIndex = 0;
+  let m = DIRECTIVE.exec(text);
+  if (!m) return found;
+  // Block comments that may hide directive-looking lines.
+  const hidden: [number, number][] = [];
+  COMMENTS_AND_STRINGS.lastIndex = 0;
+  for (let c = COMMENTS_AND_STRINGS.exec(text); c; c = COMMENTS_AND_STRINGS.exec(text)) {
+    if (c[0].startsWith('/*') && c[0].includes('\n')) hidden.push([c.index, c.index + c[0].length]);
+  }
+  let h = 0;
+  for (; m; m = DIRECTIVE.exec(text)) {
+    const at = m.index;
+    while (h < hidden.length && hidden[h][1] <= at) h++;
+    if (h < hidden.length && hidden[h][0] < at) continue;
+    const hash = text.indexOf('#', at);
+    const end = endOfDirective(text, hash);
+    const kw = m[1];
+    const rest = text.slice(hash + 1, end).replace(/\\\r?\n/g, ' ').replace(/\/\*.*?\*\//g, ' ').replace(/\/\/.*$/, '').trim().slice(kw.length).trim();
+    if (kw === 'ifdef') found.push({ kind: 'if', cond: `defined(${rest})`, start: hash, end });
+    else if (kw === 'ifndef') found.push({ kind: 'if', cond: `!defined(${rest})`, start: hash, end });
+    else found.push({ kind: kw as Directive['kind'], cond: rest, start: hash, end });
+    DIRECTIVE.lastIndex = Math.max(DIRECTIVE.lastIndex, end);
   }
   return found;
 }
@@ -290,34 +330,30 @@ function selectConditionalBranches(text: string): string {
   if (text.indexOf('#') < 0) return text;
   const dirs = scanDirectives(text);
   if (dirs.length === 0) return text;
-  const chars = [...text];
-  const blankRange = (from: number, to: number) => {
-    for (let k = from; k < to; k++) {
-      const ch = chars[k];
-      if (ch !== '\n' && ch !== '\r') chars[k] = ' ';
-    }
-  };
+  const edits: Edit[] = [];
   interface Group { parentKeep: boolean; chosen: boolean }
   const stack: Group[] = [];
   let keep = true;
   for (let d = 0; d < dirs.length; d++) {
     const dir = dirs[d];
-    blankRange(dir.start, dir.end);
     if (dir.kind === 'if') {
       const take = knownValue(dir.cond) !== false;
       stack.push({ parentKeep: keep, chosen: take });
       keep = keep && take;
     } else if (dir.kind === 'elif' || dir.kind === 'else') {
       const g = stack[stack.length - 1];
-      if (!g) continue;
-      const take = !g.chosen && (dir.kind === 'else' || knownValue(dir.cond) !== false);
-      if (take) g.chosen = true;
-      keep = g.parentKeep && take;
+      if (g) {
+        const take = !g.chosen && (dir.kind === 'else' || knownValue(dir.cond) !== false);
+        if (take) g.chosen = true;
+        keep = g.parentKeep && take;
+      }
     } else {
       const g = stack.pop();
       if (g) keep = g.parentKeep;
     }
-    if (!keep) blankRange(dir.end, d + 1 < dirs.length ? dirs[d + 1].start : text.length);
+    // The directive itself, and the text up to the next directive when this branch is dropped.
+    const to = keep ? dir.end : d + 1 < dirs.length ? dirs[d + 1].start : text.length;
+    edits.push({ start: dir.start, end: to, text: blankOf(text, dir.start, to) });
   }
-  return chars.join('');
+  return applyEdits(text, edits);
 }

@@ -1,4 +1,4 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
 const rule: FunctionRule = {
@@ -8,7 +8,7 @@ const rule: FunctionRule = {
   title: 'FLT_PREOP_PENDING returned although the cbdq insert may have failed',
   why: 'FltCbdqInsertIo fails, for example with STATUS_FLT_CBDQ_DISABLED once teardown has disabled the queue. The operation is then not in the queue and nobody will complete it, so returning FLT_PREOP_PENDING hangs it. Return FLT_PREOP_PENDING only on the path where the insert returned success (the InsertIo callback\'s status).',
   sources: [DOCS.ddi('nf-fltkernel-fltcbdqinsertio')],
-  wants: (c) => hasRole(c, 'preop'),
+  wants: (c) => hasRole(c, 'preop') && mentionsAny(c, 'FLT_PREOP_PENDING') && callsAny(c, ['FltCbdqInsertIo']),
   check(ctx) {
     const out: RawFinding[] = [];
     const paths = callbackPaths(ctx);

@@ -2,7 +2,7 @@ import { Irql } from '../../kernel/irql';
 import { pathOf } from '../frontend/exprs';
 import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
 import type { CbdqInfo } from '../analysis/roles';
-import { callsTo, explainIrql } from './support';
+import { callsTo, explainIrql, mayRunAtDispatch } from './support';
 
 const CBDQ_CALLS = new Set(['FltCbdqInsertIo', 'FltCbdqRemoveIo', 'FltCbdqRemoveNextIo', 'FltCbdqEnable', 'FltCbdqDisable']);
 
@@ -22,7 +22,7 @@ const rule: FunctionRule = {
   title: 'Mutex-protected queue used at DISPATCH_LEVEL',
   why: 'The FltCbdq* routines call the queue\'s Acquire callback. When that callback takes a fast mutex, a resource or a push lock, the routines may only be called at IRQL <= APC_LEVEL; calling them under a spin lock or from a post-operation callback at DISPATCH_LEVEL makes the Acquire callback wait at DISPATCH_LEVEL.',
   sources: [DOCS.ddi('nf-fltkernel-fltcbdqinitialize'), DOCS.ddi('nf-fltkernel-fltcbdqinsertio'), DOCS.devtest('wdm-irqlexapclte1')],
-  wants: (c) => callsAny(c, CBDQ_CALLS),
+  wants: (c) => callsAny(c, CBDQ_CALLS) && c.file.roles.cbdqs.length > 0 && mayRunAtDispatch(c),
   check(ctx) {
     const out: RawFinding[] = [];
     const cbdqs = ctx.file.roles.cbdqs;

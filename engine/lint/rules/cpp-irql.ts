@@ -1,6 +1,6 @@
 import { Irql } from '../../kernel/irql';
 import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
-import { callsWithEnv, explainIrql, OncePerCall } from './support';
+import { callsWithEnv, explainIrql, mayRunAtDispatch, OncePerCall } from './support';
 
 const CPP = new Set(['FltCompletePendedPreOperation']);
 
@@ -11,7 +11,7 @@ const rule: FunctionRule = {
   title: 'FltCompletePendedPreOperation at DISPATCH_LEVEL with a status other than FLT_PREOP_COMPLETE',
   why: 'FltCompletePendedPreOperation may run at DISPATCH_LEVEL only when it completes the operation (FLT_PREOP_COMPLETE). Any other status makes the Filter Manager continue the operation down the stack from the calling thread, which requires IRQL <= APC_LEVEL.',
   sources: [DOCS.ddi('nf-fltkernel-fltcompletependedpreoperation')],
-  wants: (c) => callsAny(c, CPP),
+  wants: (c) => callsAny(c, CPP) && mayRunAtDispatch(c),
   check(ctx) {
     const out: RawFinding[] = [];
     const once = new OncePerCall();

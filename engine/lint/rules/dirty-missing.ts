@@ -9,6 +9,9 @@ interface S {
   dirty: boolean;
 }
 
+/** A text-level hint that the function assigns an Iopb parameter (directly or through an alias). */
+const CHANGES_PARAMETERS = /\b(?:Parameters\.[\w.\[\]]+|TargetFileObject|TargetInstance|Buffer|Address|Length)\s*=(?!=)/;
+
 /** Writes to these Iopb members change the operation and must be reported with FltSetCallbackDataDirty. */
 const CHANGED = /^(Parameters|TargetFileObject|TargetInstance)\b/;
 
@@ -27,7 +30,7 @@ const rule: FunctionRule = {
   title: 'Parameter change not marked dirty',
   why: 'When a minifilter changes the parameters of an operation — Iopb->Parameters, TargetFileObject, TargetInstance, buffers and MDLs — it must call FltSetCallbackDataDirty(Data). Without it the Filter Manager does not pick up the change and lower filters and the file system see the old values. Changes to IoStatus do not need it.',
   sources: [DOCS.ddi('nf-fltkernel-fltsetcallbackdatadirty'), DOCS.ifs('modifying-the-parameters-for-an-i-o-operation')],
-  wants: (c) => hasRole(c, 'preop', 'postop', 'safepost', 'worker') && c.facts.words.has('Iopb'),
+  wants: (c) => hasRole(c, 'preop', 'postop', 'safepost', 'worker') && c.facts.test(CHANGES_PARAMETERS),
   check(ctx) {
     const out: RawFinding[] = [];
     const data = dataOf(ctx);

@@ -2,7 +2,7 @@ import { Irql, irqlName } from '../../kernel/irql';
 import { API_CATALOG } from '../../api/catalog';
 import { allCalls } from '../frontend/walk';
 import { reasonOrigin } from '../analysis/irql';
-import { DOCS, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type Candidate, type FunctionRule, type RawFinding } from '../rule';
 import { callBound } from './irqlBounds';
 import { explainIrql, OncePerCall } from './support';
 
@@ -11,6 +11,14 @@ const NOT_CALLS = new Set(['PAGED_CODE', 'PAGED_CODE_LOCKED']);
 const BELOW_DISPATCH = new Set([...API_CATALOG.values()].filter((a) => typeof a.maxIrql === 'number' && a.maxIrql < Irql.DISPATCH_LEVEL && !NOT_CALLS.has(a.name)).map((a) => a.name));
 const ARGUMENT_DEPENDENT = new Set(['ExAllocatePool', 'ExAllocatePoolWithTag', 'ExAllocatePoolZero', 'ExAllocatePool2', 'ExAllocatePool3', 'ExAllocatePoolWithQuotaTag', 'ExAllocatePoolWithTagPriority', 'ExAllocatePoolUninitialized', 'FltAllocatePoolAlignedWithTag', 'KeWaitForSingleObject', 'KeSetEvent']);
 
+/** The function's entry may be at DISPATCH_LEVEL because of a post-op (no IR needed to tell). */
+function entryMayBeDispatchFromPostop(c: Candidate): boolean {
+  const e = c.file.irql.entry(c.name);
+  if (!e || e.level < Irql.DISPATCH_LEVEL) return false;
+  const o = reasonOrigin(e.reason);
+  return o?.k === 'role' && o.role === 'postop';
+}
+
 const rule: FunctionRule = {
   id: 'postop-irql-unsafe-call',
   severity: 'error',
@@ -18,7 +26,7 @@ const rule: FunctionRule = {
   title: 'Low-IRQL routine called from a post-operation callback',
   why: 'A post-operation callback can be called at DISPATCH_LEVEL in an arbitrary thread, unless it is known to run lower (post-create, or after the pre-operation returned FLT_PREOP_SYNCHRONIZE). Routines that require IRQL <= APC_LEVEL — context and name lookups, FltLockUserBuffer, fast mutexes, resources, waits, paged pool — must not be called there directly; use FltDoCompletionProcessingWhenSafe or a work item.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.ifs('writing-postoperation-callback-routines'), DOCS.devtest('28121-irq-execution-too-high')],
-  wants: (c) => c.facts.calls.some((x) => BELOW_DISPATCH.has(x.name) || ARGUMENT_DEPENDENT.has(x.name)),
+  wants: (c) => (callsAny(c, BELOW_DISPATCH) || callsAny(c, ARGUMENT_DEPENDENT)) && entryMayBeDispatchFromPostop(c),
   check(ctx) {
     const out: RawFinding[] = [];
     // Code that looks at the IRQL itself has its own guard; stay out of its way.

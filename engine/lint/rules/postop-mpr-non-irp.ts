@@ -1,5 +1,5 @@
 import { mayBeNonIrpOp } from '../analysis/opstate';
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
 const rule: FunctionRule = {
@@ -9,7 +9,7 @@ const rule: FunctionRule = {
   title: 'FLT_POSTOP_MORE_PROCESSING_REQUIRED for an operation that may not be IRP-based',
   why: 'A post-operation callback may return FLT_POSTOP_MORE_PROCESSING_REQUIRED only for IRP-based operations: fast I/O and FsFilter completions cannot be held and resumed later. Test FLT_IS_IRP_OPERATION(Data) before deferring completion.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback')],
-  wants: (c) => hasRole(c, 'postop'),
+  wants: (c) => hasRole(c, 'postop') && mentionsAny(c, 'FLT_POSTOP_MORE_PROCESSING_REQUIRED'),
   check(ctx) {
     const out: RawFinding[] = [];
     const paths = callbackPaths(ctx);

@@ -1,4 +1,4 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
 const rule: FunctionRule = {
@@ -8,7 +8,7 @@ const rule: FunctionRule = {
   title: 'FLT_POSTOP_MORE_PROCESSING_REQUIRED without posting the operation',
   why: 'FLT_POSTOP_MORE_PROCESSING_REQUIRED stops completion until the filter calls FltCompletePendedPostOperation. It is only correct after the operation was posted — a successful FltQueueDeferredIoWorkItem, FltDoCompletionProcessingWhenSafe having set it, or the driver\'s own queue. Otherwise the I/O never completes.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.ifs('pending-an-i-o-operation-in-a-postoperation-callback-routine')],
-  wants: (c) => hasRole(c, 'postop'),
+  wants: (c) => hasRole(c, 'postop') && mentionsAny(c, 'FLT_POSTOP_MORE_PROCESSING_REQUIRED'),
   check(ctx) {
     const out: RawFinding[] = [];
     const paths = callbackPaths(ctx);

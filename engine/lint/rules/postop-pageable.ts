@@ -1,4 +1,4 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, type FunctionRule, type RawFinding } from '../rule';
 import { callsTo } from './support';
 
 const PAGED_CODE = new Set(['PAGED_CODE', 'PAGED_CODE_LOCKED']);
@@ -10,7 +10,7 @@ const rule: FunctionRule = {
   title: 'Pageable post-operation callback',
   why: 'Post-operation callbacks may be called at DISPATCH_LEVEL, where a page fault cannot be serviced, so they must not be pageable. Placing one in a PAGE section (#pragma alloc_text or code_seg) or asserting PAGED_CODE() in it is a latent crash.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.devtest('28170-pageable-code-macro-not-found')],
-  wants: (c) => hasRole(c, 'postop'),
+  wants: (c) => hasRole(c, 'postop') && (c.file.model.paged.has(c.name) || callsAny(c, PAGED_CODE)) && c.file.postopSafety(c.name) === 'unsafe',
   check(ctx) {
     const out: RawFinding[] = [];
     const role = ctx.role('postop');

@@ -1,4 +1,4 @@
-import { DOCS, callsAny, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 import { callsWithEnv, OncePerCall } from './support';
 
@@ -11,7 +11,7 @@ const rule: FunctionRule = {
   title: 'Post-operation callback requested but none registered',
   why: 'FLT_PREOP_SUCCESS_WITH_CALLBACK and FLT_PREOP_SYNCHRONIZE ask the Filter Manager to call the post-operation callback. If the operation\'s registration row has PostOperation == NULL, the system stops with bug check 0xF5 (FLTMGR_FILE_SYSTEM), parameter 0x66.',
   sources: [DOCS.debugger('bug-check-0xf5--fltmgr-file-system'), DOCS.ifs('returning-flt-preop-synchronize')],
-  wants: (c) => hasRole(c, 'preop') || callsAny(c, ['FltCompletePendedPreOperation']),
+  wants: (c) => (hasRole(c, 'preop') && mentionsAny(c, 'FLT_PREOP_SUCCESS_WITH_CALLBACK', 'FLT_PREOP_SYNCHRONIZE')) || (callsAny(c, ['FltCompletePendedPreOperation']) && mentionsAny(c, 'FLT_PREOP_SUCCESS_WITH_CALLBACK')),
   check(ctx) {
     const out: RawFinding[] = [];
     const role = ctx.role('preop');

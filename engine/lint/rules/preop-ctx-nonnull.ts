@@ -1,6 +1,7 @@
 import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths } from './callbackPaths';
 
+const STORES_CONTEXT = /\*\s*[A-Za-z_]\w*\s*=(?!=)\s*(?!NULL\b|0\s*;)/;
 const IGNORES_CONTEXT = new Set(['FLT_PREOP_PENDING', 'FLT_PREOP_COMPLETE', 'FLT_PREOP_SUCCESS_NO_CALLBACK', 'FLT_PREOP_DISALLOW_FASTIO', 'FLT_PREOP_DISALLOW_FSFILTER_IO']);
 
 const rule: FunctionRule = {
@@ -10,7 +11,8 @@ const rule: FunctionRule = {
   title: 'Completion context set for a status that ignores it',
   why: 'The completion context a pre-operation callback stores in *CompletionContext is delivered only to its post-operation callback, which runs only after FLT_PREOP_SUCCESS_WITH_CALLBACK or FLT_PREOP_SYNCHRONIZE. With any other status it must be NULL (the _Flt_CompletionContext_Outptr_ annotation checks this); whatever it points to would never be seen or freed.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_pre_operation_callback'), DOCS.devtest('-flt-completioncontext-outptr--annotation'), DOCS.ifs('completing-an-i-o-operation-in-a-preoperation-callback-routine')],
-  wants: (c) => hasRole(c, 'preop'),
+  // Only callbacks that store something other than NULL through a pointer parameter.
+  wants: (c) => hasRole(c, 'preop') && c.facts.test(STORES_CONTEXT),
   check(ctx) {
     const out: RawFinding[] = [];
     const paths = callbackPaths(ctx);

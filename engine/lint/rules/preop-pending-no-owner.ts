@@ -1,4 +1,4 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
 const rule: FunctionRule = {
@@ -8,7 +8,7 @@ const rule: FunctionRule = {
   title: 'FLT_PREOP_PENDING without handing the operation off',
   why: 'After a pre-operation callback returns FLT_PREOP_PENDING, the Filter Manager waits for the filter to call FltCompletePendedPreOperation. If nothing took the operation — no successful FltQueueDeferredIoWorkItem, no successful FltCbdqInsertIo, no insertion into the driver\'s own queue — nobody will ever complete it and the I/O hangs.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_pre_operation_callback'), DOCS.ifs('pending-an-i-o-operation-in-a-preoperation-callback-routine')],
-  wants: (c) => hasRole(c, 'preop'),
+  wants: (c) => hasRole(c, 'preop') && mentionsAny(c, 'FLT_PREOP_PENDING'),
   check(ctx) {
     const out: RawFinding[] = [];
     const paths = callbackPaths(ctx);

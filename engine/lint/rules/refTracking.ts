@@ -8,7 +8,7 @@ import type { AssignExpr, CallExpr, Span } from '../frontend/ir';
 import { addressOf, callKey, isNullExpr, pathOf } from '../frontend/exprs';
 import type { CfgNode } from '../analysis/cfg';
 import { runFlow } from '../analysis/flow';
-import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
+import { keepOutcomes, NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
 import {
   addRes, dropRes, escapesThroughAssign, escapesThroughCall, escapesThroughReturn, findRes, overwrites, resKey, updateRes,
   type Res, type Resources,
@@ -42,12 +42,27 @@ interface S {
   out: Outcomes;
 }
 
+/**
+ * Drops what can no longer matter: released or escaped references (unless double releases are
+ * being looked for), and outcomes of calls no remaining reference depends on. Paths that differ
+ * only in such leftovers then merge.
+ */
+function tidy(s: S, keepFreed: boolean): S {
+  let res = s.res;
+  if (res.some((r) => r.state === 'escaped' || (!keepFreed && r.state === 'freed'))) {
+    res = res.filter((r) => r.state !== 'escaped' && (keepFreed || r.state !== 'freed'));
+  }
+  const out = keepOutcomes(s.out, (k) => res.some((r) => r.cond === k));
+  return res === s.res && out === s.out ? s : { res, out };
+}
+
 /** Runs the tracker; returns one leak per obtaining call (the first path found). */
 export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
   if (!ctx.readable) return [];
   const aliases = ctx.aliases;
   const locals = ctx.fn.locals;
   const leaks = new Map<string, Leak>();
+  const keepFreed = spec.onDoubleRelease !== undefined;
   const tracked = (path: string | undefined): path is string =>
     path !== undefined && locals.has(path) && !ctx.fn.staticLocals.has(path);
 
@@ -81,7 +96,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
           res = addRes(res, { id, path: p, state: 'held', kind: c.callee ?? '', site: c.r, cond: acq.by === 'status' ? id : 'nonnull?' });
         }
       }
-      return res === s.res && out === s.out ? s : { res, out };
+      return res === s.res && out === s.out ? s : tidy({ res, out }, keepFreed);
     },
     assign: (a, s) => {
       spec.onAssign?.(a, s.res);
@@ -91,7 +106,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
         else if (r.state === 'held' && escapesThroughAssign(a, r.path, aliases)) res = updateRes(res, r, { state: 'escaped' });
       }
       const out = noteAssign(s.out, a);
-      return res === s.res && out === s.out ? s : { res, out };
+      return res === s.res && out === s.out ? s : tidy({ res, out }, keepFreed);
     },
     refine: (c, _cond, truth, s) => {
       const out = refineOutcomes(s.out, c, truth);
@@ -103,7 +118,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
         if (r && !holds) res = dropRes(res, r);
         else if (r && holds && r.cond === 'nonnull?') res = updateRes(res, r, { cond: undefined });
       }
-      return res === s.res && out === s.out ? s : { res, out };
+      return res === s.res && out === s.out ? s : tidy({ res, out }, keepFreed);
     },
     ret: (n, _v, s) => {
       let res = s.res;

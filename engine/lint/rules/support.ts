@@ -8,16 +8,21 @@ import type { Env } from '../analysis/values';
 import { lockKindLabel, LOCK_APIS } from '../analysis/locks';
 import type { IrqlEstimate, IrqlReason } from '../analysis/irql';
 import type { FunctionContext } from '../context';
-import type { RawRelated } from '../rule';
+import type { Candidate, RawRelated } from '../rule';
 
 /** Calls to any of `names` in the function, in source order (no control flow). */
 export function callsTo(ctx: FunctionContext, names: ReadonlySet<string>): CallExpr[] {
   return allCalls(ctx.fn.body).filter((c) => c.callee !== undefined && names.has(c.callee));
 }
 
+/** Calls whose arguments rules read with constants known: one shared walk per function. */
+const ENV_CALLS = new Set(['FltCompletePendedPreOperation']);
+const ENV_MEMO = new WeakMap<FunctionContext, { c: CallExpr; env: Env }[]>();
+
 /**
  * Visits each call to one of `names` once per distinct constant environment that reaches it, so a
- * rule can ask what a status variable holds there. Unreadable functions are skipped.
+ * rule can ask what a status variable holds there. Unreadable functions are skipped. Calls to
+ * FltCompletePendedPreOperation are collected once per function for all the rules that read them.
  */
 export function callsWithEnv(ctx: FunctionContext, names: ReadonlySet<string>, visit: (c: CallExpr, env: Env) => void): void {
   if (!ctx.readable) return;
@@ -25,8 +30,27 @@ export function callsWithEnv(ctx: FunctionContext, names: ReadonlySet<string>, v
     for (const c of callsTo(ctx, names)) visit(c, {});
     return;
   }
-  runFlow<null>(ctx, {
-    init: null,
+  const shared = [...names].every((n) => ENV_CALLS.has(n));
+  if (shared) {
+    let seen = ENV_MEMO.get(ctx);
+    if (!seen) {
+      const list: { c: CallExpr; env: Env }[] = [];
+      runFlow<number>(ctx, {
+        init: 0,
+        key: () => '',
+        call: (c, e, env) => {
+          if (c.callee && ENV_CALLS.has(c.callee)) list.push({ c, env });
+          return e;
+        },
+      });
+      seen = list;
+      ENV_MEMO.set(ctx, seen);
+    }
+    for (const { c, env } of seen) if (c.callee && names.has(c.callee)) visit(c, env);
+    return;
+  }
+  runFlow<number>(ctx, {
+    init: 0,
     key: () => '',
     call: (c, e, env) => {
       if (c.callee && names.has(c.callee)) visit(c, env);
@@ -44,6 +68,17 @@ export class OncePerCall {
     this.seen.add(k);
     return true;
   }
+}
+
+/** Whether any code of the function may run at DISPATCH_LEVEL: its entry, or a lock it may take. */
+export function mayRunAtDispatch(c: Candidate): boolean {
+  const e = c.file.irql.entry(c.name);
+  if (e && e.level >= Irql.DISPATCH_LEVEL) return true;
+  for (const n of c.file.irql.callsTransitively(c.name)) {
+    const api = LOCK_APIS[n];
+    if (api?.acquire && (api.kind === 'spin' || api.kind === 'raise')) return true;
+  }
+  return false;
 }
 
 /** Plain words for why code may run at DISPATCH_LEVEL, plus where to look. */

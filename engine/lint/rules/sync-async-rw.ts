@@ -1,4 +1,4 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
 const RW = new Set(['IRP_MJ_READ', 'IRP_MJ_WRITE']);
@@ -10,7 +10,7 @@ const rule: FunctionRule = {
   title: 'FLT_PREOP_SYNCHRONIZE on asynchronous read or write',
   why: 'Returning FLT_PREOP_SYNCHRONIZE makes the calling thread wait for the operation to finish. Asynchronous reads and writes (the modified and mapped page writers issue them) must never be synchronized this way: it can deadlock the memory manager. Synchronize a read or write only after FltIsOperationSynchronous(Data) returned TRUE.',
   sources: [DOCS.ifs('returning-flt-preop-synchronize')],
-  wants: (c) => hasRole(c, 'preop'),
+  wants: (c) => hasRole(c, 'preop') && mentionsAny(c, 'FLT_PREOP_SYNCHRONIZE'),
   check(ctx) {
     const out: RawFinding[] = [];
     const paths = callbackPaths(ctx);

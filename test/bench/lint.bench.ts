@@ -1,0 +1,151 @@
+/**
+ * Linter benchmark (issue 6): lint time of a large C corpus against the bare tree-sitter parse of
+ * the same files (target ≤ 1.5×), and the median time to re-lint a 2,000-line file after a
+ * one-line edit (target ≤ 10 ms).
+ *
+ * Corpora: one generated from the lint fixtures (test/fixtures/lint, renamed so that copies do not
+ * collide), and Microsoft's minifilter samples when they are present at /tmp/wds/filesys/miniFilter
+ * (read only; never part of the repository).
+ *
+ *   node --import tsx test/bench/lint.bench.ts [--json]
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCParser } from '../../engine/c/treeSitter';
+import { initLinter, lintText, LintDocument } from '../../engine/lint';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'lint');
+const SAMPLES = '/tmp/wds/filesys/miniFilter';
+const ROUNDS = 7;
+
+interface Corpus {
+  name: string;
+  files: string[];
+  lines: number;
+}
+
+function walk(dir: string, out: string[]): string[] {
+  for (const entry of readdirSync(dir).sort()) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.[ch]$/.test(entry)) out.push(p);
+  }
+  return out;
+}
+
+/** Gives every function and table of a fixture copy its own name, so copies can share a file. */
+function renamed(text: string, suffix: string): string {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/^[A-Za-z_][A-Za-z0-9_]*\s*\(/gm)) names.add(m[0].replace(/\s*\($/, ''));
+  for (const m of text.matchAll(/\b(Callbacks|Contexts|FilterRegistration|gFilter|g[A-Z][A-Za-z]*)\b/g)) names.add(m[1]);
+  let out = text;
+  for (const n of names) out = out.replace(new RegExp(`\\b${n}\\b`, 'g'), `${n}_${suffix}`);
+  return out;
+}
+
+/** Fixture copies packed into files of about `linesPerFile` lines. */
+function generatedCorpus(totalLines: number, linesPerFile: number): Corpus {
+  const sources = walk(FIXTURES, []).map((f) => readFileSync(f, 'utf8'));
+  const files: string[] = [];
+  let current: string[] = [];
+  let currentLines = 0;
+  let lines = 0;
+  for (let copy = 0; lines < totalLines; copy++) {
+    const text = renamed(sources[copy % sources.length], `c${copy}`);
+    const n = text.split('\n').length;
+    current.push(text);
+    currentLines += n;
+    lines += n;
+    if (currentLines >= linesPerFile) {
+      files.push(current.join('\n'));
+      current = [];
+      currentLines = 0;
+    }
+  }
+  if (current.length > 0) files.push(current.join('\n'));
+  return { name: 'generated from fixtures', files, lines };
+}
+
+function samplesCorpus(): Corpus | undefined {
+  if (!existsSync(SAMPLES)) return undefined;
+  const files = walk(SAMPLES, []).map((f) => readFileSync(f, 'utf8'));
+  return { name: 'Windows-driver-samples filesys/miniFilter', files, lines: files.reduce((n, t) => n + t.split('\n').length, 0) };
+}
+
+function timeOnce(run: () => void): number {
+  const t = performance.now();
+  run();
+  return performance.now() - t;
+}
+
+/** Best of several interleaved rounds: the machine's noise only ever adds time. */
+function measureCorpus(c: Corpus) {
+  const parser = createCParser();
+  const parse = () => { for (const t of c.files) parser.parse(t)?.delete(); };
+  const lint = () => { for (const t of c.files) lintText(t); };
+  parse();
+  lint();
+  let bestParse = Infinity;
+  let bestLint = Infinity;
+  for (let i = 0; i < ROUNDS; i++) {
+    bestParse = Math.min(bestParse, timeOnce(parse));
+    bestLint = Math.min(bestLint, timeOnce(lint));
+  }
+  parser.delete();
+  let findings = 0;
+  for (const t of c.files) findings += lintText(t).findings.length;
+  return { corpus: c.name, files: c.files.length, lines: c.lines, parseMs: round(bestParse), lintMs: round(bestLint), ratio: round(bestLint / bestParse), findings };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Re-lint after one-line edits inside function bodies of a 2,000-line file. */
+function measureIncremental() {
+  const file = generatedCorpus(2000, 2000).files[0];
+  const lines = file.split('\n');
+  const doc = new LintDocument();
+  doc.update(file);
+  // Lines inside function bodies that end with `;` and are not declarations: safe to touch.
+  const editable = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s{4,}[A-Za-z].*;\s*$/.test(l) && !/\/\/~/.test(l)).map(({ i }) => i);
+  const times: number[] = [];
+  let current = lines;
+  for (let k = 0; k < 60; k++) {
+    const at = editable[(k * 37) % editable.length];
+    const next = [...current];
+    // Alternate between appending a comment and removing it: a real one-line edit each time.
+    next[at] = next[at].endsWith(' /* edit */') ? next[at].slice(0, -' /* edit */'.length) : `${next[at]} /* edit */`;
+    const text = next.join('\n');
+    const t = timeOnce(() => doc.update(text));
+    if (k >= 10) times.push(t);
+    current = next;
+  }
+  doc.dispose();
+  return { lines: lines.length, edits: times.length, medianMs: round(median(times)), maxMs: round(Math.max(...times)) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+async function main(): Promise<void> {
+  await initLinter();
+  const corpora = [generatedCorpus(60000, 1500), samplesCorpus()].filter((c): c is Corpus => !!c);
+  const results = corpora.map(measureCorpus);
+  const incremental = measureIncremental();
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify({ bench: 'lint', corpora: results, incremental })}\n`);
+    return;
+  }
+  for (const r of results) {
+    process.stdout.write(`lint  ${r.corpus}: ${r.files} files, ${r.lines} lines — parse ${r.parseMs} ms, lint ${r.lintMs} ms, ratio ${r.ratio}× (target ≤ 1.5×), ${r.findings} findings\n`);
+  }
+  process.stdout.write(`lint  re-lint of a ${incremental.lines}-line file after a one-line edit: median ${incremental.medianMs} ms, max ${incremental.maxMs} ms over ${incremental.edits} edits (target ≤ 10 ms)\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`lint bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
