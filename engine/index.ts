@@ -32,3 +32,6 @@ export { buildRunReport, type RunReport, type ReportIo, type ReportViolation } f
 export { CRuntimeError } from './interp/errors';
 export { CFrame, type CompiledFunction, type LocalVar } from './interp/frame';
 export { typeName, type CType } from './c/types';
+export { evaluateInFrame, inspectContext } from './run/evaluate';
+export { inspect, type InspectChild, type Expandable, type InspectContext } from './run/inspect';
+export type { EvaluateResult } from './interp/evaluate';

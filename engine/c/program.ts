@@ -10,6 +10,7 @@ import { TranslateContext } from './translate/context';
 import { applyDeclarator, decayParameter, typeFromSpecifier } from './translate/declarators';
 import { storageOf, translateBlock, translateDeclaration, translateTypedef } from './translate/statements';
 import type { CType, FunctionType, StructType } from './types';
+import type { MacroTable } from './pp/macros';
 
 export interface CDiagnostic {
   severity: 'error' | 'warning';
@@ -33,6 +34,12 @@ export interface TranslationUnit {
   typedefs: Map<string, CType>;
   structs: Map<string, StructType>;
   enumConstants: Map<string, number>;
+  /** Enumerator names per enum (by the enum's tag or generated name), for display. */
+  enumNames: Map<string, Map<number, string>>;
+  /** The names visible at the end of the file, for evaluating expressions later (watch, conditions). */
+  scope: Scope;
+  /** Macros defined at the end of the file, likewise. */
+  macros: MacroTable;
   pragmas: Pragma[];
   /** User files read (the main file and its local includes). */
   files: string[];
@@ -56,6 +63,9 @@ export function compileTranslationUnit(file: string, options: PreprocessOptions)
     typedefs: new Map(),
     structs: new Map(),
     enumConstants: new Map(),
+    enumNames: ctx.enumNames,
+    scope,
+    macros: pp.macros,
     pragmas: pp.pragmas,
     files: pp.files,
     diagnostics,
@@ -65,6 +75,7 @@ export function compileTranslationUnit(file: string, options: PreprocessOptions)
     for (const node of tree.rootNode.namedChildren) {
       if (node) topLevel(ctx, unit, node);
     }
+    if (tree.rootNode.hasError) reportSyntaxErrors(ctx, tree.rootNode);
   } finally {
     tree.delete();
   }
@@ -74,6 +85,24 @@ export function compileTranslationUnit(file: string, options: PreprocessOptions)
   for (const [tag, t] of own.tags) if (t.kind === 'struct') unit.structs.set(tag, t);
   diagnostics.push(...ctx.diagnostics);
   return unit;
+}
+
+/** Every place the parser had to skip or invent text: a compile error at that line. */
+function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
+  const reported = new Set<number>();
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'ERROR' || n.isMissing) {
+      const line = ctx.loc(n).line;
+      if (!reported.has(line)) {
+        reported.add(line);
+        ctx.error(n, n.isMissing ? `'${n.type}' expected here` : `the C parser could not read '${ctx.snippet(n)}' (a typo, or a macro or type fltsim does not know?)`);
+      }
+      if (n.type === 'ERROR') return;
+    }
+    if (!n.hasError) return;
+    for (const c of n.children) if (c) visit(c);
+  };
+  visit(root);
 }
 
 function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode): void {
@@ -118,8 +147,7 @@ function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode
     case 'comment':
       return;
     case 'ERROR':
-      ctx.error(node, `the C parser could not read '${ctx.snippet(node)}' (is a macro or type undeclared?)`);
-      return;
+      return; // reported by reportSyntaxErrors
     default:
       if (node.type.startsWith('preproc_')) return;
       ctx.error(node, `unsupported top-level construct '${node.type.replace(/_/g, ' ')}'`);

@@ -47,6 +47,11 @@ export class Interpreter {
   readonly stepBudget: number;
   private readonly maxDepth: number;
   private readonly reportedUninitialized = new Set<string>();
+  /**
+   * The call stack at the moment driver code failed (the frames are popped as the error unwinds),
+   * so a debugger can still show where it happened.
+   */
+  faultStack: { frames: InterpFrame[]; error: CRuntimeError } | undefined;
   readonly hooks: StmtHooks;
 
   constructor(readonly host: InterpHost, options: InterpreterOptions) {
@@ -93,6 +98,11 @@ export class Interpreter {
       if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
       if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
       return frame.ret;
+    } catch (e) {
+      if (e instanceof CRuntimeError && !this.faultStack) {
+        this.faultStack = { frames: thread.frames.map((f) => (f instanceof CFrame ? Object.assign(Object.create(CFrame.prototype), f) : f)), error: e };
+      }
+      throw e;
     } finally {
       thread.frames.length = depth;
     }

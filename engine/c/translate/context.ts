@@ -14,6 +14,8 @@ export interface TranslateDiagnostic {
 
 export class TranslateContext {
   readonly diagnostics: TranslateDiagnostic[] = [];
+  /** Enumerator names by enum, so a debugger can print `FLT_PREOP_PENDING` instead of 2. */
+  readonly enumNames = new Map<string, Map<number, string>>();
   private anonymous = 0;
 
   constructor(

@@ -148,6 +148,8 @@ function enumType(ctx: TranslateContext, node: SyntaxNode): CType {
   if (nameNode) ctx.scope.defineTag(nameNode.text, { kind: 'enum' });
   if (body) {
     let next = 0;
+    const names = new Map<number, string>();
+    ctx.enumNames.set(enumName, names);
     for (const e of body.namedChildren) {
       if (!e || e.type !== 'enumerator') continue;
       const valueNode = e.childForFieldName('value');
@@ -156,7 +158,9 @@ function enumType(ctx: TranslateContext, node: SyntaxNode): CType {
         if (v === undefined) ctx.error(valueNode, `the value of enumerator '${e.childForFieldName('name')?.text}' is not a constant`);
         else next = v;
       }
-      ctx.scope.defineEnumConstant(e.childForFieldName('name')!.text, next);
+      const constName = e.childForFieldName('name')!.text;
+      ctx.scope.defineEnumConstant(constName, next);
+      if (!names.has(next)) names.set(next, constName);
       next++;
     }
   }
