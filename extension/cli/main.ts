@@ -2,10 +2,12 @@
  * The `fltsim` command line. Each subcommand lives in its own module and returns an exit code:
  * 0 success, 1 the thing checked failed (an expectation, an error-level finding), 2 bad input.
  */
+import '../shared/wasmTiering';
 import { ENGINE_VERSION } from '../../engine';
 import { UsageError, closest } from './args';
 import { COMMANDS } from './registry';
 import './run';
+import './lint';
 
 export function helpText(): string {
   const lines = [

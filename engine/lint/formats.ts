@@ -1,0 +1,129 @@
+/**
+ * Output formats for lint results: compiler-style text, a stable JSON report, and SARIF 2.1.0.
+ * Lines and columns are 1-based in all three (the in-memory findings are 0-based). File paths are
+ * given by the caller, already relative and with forward slashes.
+ */
+import type { Finding, LintResult, Range, RuleMeta } from './types';
+
+export interface FileReport {
+  /** Relative path with forward slashes. */
+  path: string;
+  result: LintResult;
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** Absolute URI of the tool's documentation. */
+  informationUri: string;
+  /**
+   * Absolute URI prefix the rule pages hang off (ends with `/`): helpUri = base + `<id>.md`.
+   * Without it, helpUri is the rule's first Microsoft source page.
+   */
+  ruleDocBase?: string;
+  /** Absolute URI of the directory the relative paths start from (ends with `/`). */
+  srcRoot?: string;
+}
+
+/** `file:line:col: error [rule-id] message`, with related locations as indented notes. */
+export function formatText(reports: readonly FileReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    for (const f of r.result.findings) {
+      lines.push(`${r.path}:${f.range.start.line + 1}:${f.range.start.column + 1}: ${f.severity} [${f.ruleId}] ${f.message}`);
+      for (const rel of f.related) lines.push(`    ${r.path}:${rel.range.start.line + 1}:${rel.range.start.column + 1}: note: ${rel.message}`);
+    }
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+export interface Summary {
+  files: number;
+  errors: number;
+  warnings: number;
+}
+
+export function summarize(reports: readonly FileReport[]): Summary {
+  let errors = 0;
+  let warnings = 0;
+  for (const r of reports) for (const f of r.result.findings) { if (f.severity === 'error') errors++; else warnings++; }
+  return { files: reports.length, errors, warnings };
+}
+
+function oneBased(r: Range) {
+  return { start: { line: r.start.line + 1, column: r.start.column + 1 }, end: { line: r.end.line + 1, column: r.end.column + 1 } };
+}
+
+/** The JSON report's version: bumped whenever its shape changes. */
+export const JSON_REPORT_VERSION = 1;
+
+export function formatJson(reports: readonly FileReport[], tool: Pick<ToolInfo, 'name' | 'version'>): string {
+  const body = {
+    version: JSON_REPORT_VERSION,
+    tool: { name: tool.name, version: tool.version },
+    summary: summarize(reports),
+    files: reports.map((r) => ({
+      path: r.path,
+      findings: r.result.findings.map((f: Finding) => ({
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        range: oneBased(f.range),
+        related: f.related.map((x) => ({ message: x.message, range: oneBased(x.range) })),
+        fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ range: oneBased(e.range), newText: e.newText })) })),
+      })),
+      stats: r.result.stats,
+    })),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+function region(r: Range) {
+  return { startLine: r.start.line + 1, startColumn: r.start.column + 1, endLine: r.end.line + 1, endColumn: r.end.column + 1 };
+}
+
+export function formatSarif(reports: readonly FileReport[], rules: readonly RuleMeta[], tool: ToolInfo): string {
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const artifact = (path: string) => (tool.srcRoot ? { uri: path, uriBaseId: 'SRCROOT' } : { uri: path });
+  const results = reports.flatMap((r) => r.result.findings.map((f) => ({
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId) ?? -1,
+    level: f.severity,
+    message: { text: f.message },
+    locations: [{ physicalLocation: { artifactLocation: artifact(r.path), region: region(f.range) } }],
+    ...(f.related.length > 0 ? {
+      relatedLocations: f.related.map((x, i) => ({ id: i + 1, message: { text: x.message }, physicalLocation: { artifactLocation: artifact(r.path), region: region(x.range) } })),
+    } : {}),
+    ...(f.fixes.length > 0 ? {
+      fixes: f.fixes.map((x) => ({
+        description: { text: x.title },
+        artifactChanges: [{ artifactLocation: artifact(r.path), replacements: x.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
+      })),
+    } : {}),
+  })));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: tool.name,
+          version: tool.version,
+          informationUri: tool.informationUri,
+          rules: rules.map((r) => ({
+            id: r.id,
+            name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+            shortDescription: { text: r.title },
+            fullDescription: { text: r.why },
+            helpUri: tool.ruleDocBase ? `${tool.ruleDocBase}${r.id}.md` : r.sources[0],
+            help: { text: `${r.why} Sources: ${r.sources.join(' ')}` },
+            defaultConfiguration: { level: r.severity },
+          })),
+        },
+      },
+      ...(tool.srcRoot ? { originalUriBaseIds: { SRCROOT: { uri: tool.srcRoot } } } : {}),
+      results,
+    }],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
