@@ -9,6 +9,7 @@ import type { RuleMeta } from './types';
 
 export { initLinter, lintText, LintDocument, validateOptions } from './linter';
 export { findSuppressions } from './suppress';
+export { formatText, formatJson, formatSarif, summarize, JSON_REPORT_VERSION, type FileReport, type ToolInfo, type Summary } from './formats';
 export type { Finding, LintOptions, LintResult, Position, QuickFix, Range, RelatedLocation, RuleMeta, Severity, SeveritySetting, TextEdit } from './types';
 
 /** Every rule's metadata, in documentation order. */

@@ -7,9 +7,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ENGINE_VERSION } from '../../engine';
-import { initLinter, LINT_RULES, LintDocument, validateOptions, type LintOptions, type SeveritySetting } from '../../engine/lint';
-import { formatJson, formatSarif, formatText, summarize, type FileReport } from '../../engine/lint/formats';
+import {
+  ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, LINT_RULES, LintDocument, summarize, validateOptions,
+  type FileReport, type LintOptions, type SeveritySetting,
+} from '../../engine';
 import { parseArgs, UsageError, closest } from './args';
 import { registerCommand } from './registry';
 
@@ -65,7 +66,8 @@ function severities(pairs: readonly string[]): LintOptions['severities'] {
     const id = item.slice(0, eq).trim();
     const level = item.slice(eq + 1).trim();
     if (!ids.includes(id)) {
-      const near = closest(id, ids);
+      const containing = ids.filter((x) => x.includes(id));
+      const near = closest(id, ids) ?? (containing.length === 1 ? containing[0] : undefined);
       throw new UsageError(`unknown rule id '${id}'${near ? ` — did you mean '${near}'?` : ''}`);
     }
     if (level !== 'off' && level !== 'warning' && level !== 'error') throw new UsageError(`severity for '${id}' must be off, warning or error (got '${level}')`);

@@ -10,7 +10,7 @@ interface S {
 }
 
 /** A text-level hint that the function assigns an Iopb parameter (directly or through an alias). */
-const CHANGES_PARAMETERS = /\b(?:Parameters\.[\w.\[\]]+|TargetFileObject|TargetInstance|Buffer|Address|Length)\s*=(?!=)/;
+const CHANGES_PARAMETERS = /\b(?:Parameters\.[\w.[\]]+|TargetFileObject|TargetInstance|Buffer|Address|Length)\s*=(?!=)/;
 
 /** Writes to these Iopb members change the operation and must be reported with FltSetCallbackDataDirty. */
 const CHANGED = /^(Parameters|TargetFileObject|TargetInstance)\b/;

@@ -1,0 +1,151 @@
+// `fltsim lint` as users and CI run it: the built CLI, started as a process, on the lint fixtures.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const FIX = 'test/fixtures/lint';
+
+const lint = (...args: string[]) => spawnSync(process.execPath, [CLI, 'lint', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+before(() => {
+  // `npm test` builds first; when this file runs on its own, build the bundles it needs.
+  if (!existsSync(CLI)) {
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+  }
+});
+
+test('text: one compiler-style line per finding, notes for related locations, exit 1 on errors', () => {
+  const r = lint(`${FIX}/wi-leak-on-queue-failure/bad.c`);
+  assert.equal(r.status, 1, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], `${FIX}/wi-leak-on-queue-failure/bad.c:21:14: error [wi-leak-on-queue-failure] When this call fails, 'item' is never freed; call FltFreeGenericWorkItem(item) on the failure path.`);
+  assert.equal(lines[1], `    ${FIX}/wi-leak-on-queue-failure/bad.c:16:34: note: allocated here`);
+  assert.match(r.stderr, /1 error, 0 warnings in 1 file/);
+});
+
+test('a clean file prints nothing and exits 0; a folder is searched recursively', () => {
+  const clean = lint(`${FIX}/wi-bad-queue-type/good.c`);
+  assert.equal(clean.status, 0, clean.stderr);
+  assert.equal(clean.stdout, '');
+  const folder = lint(`${FIX}/wi-bad-queue-type`);
+  assert.equal(folder.status, 1);
+  assert.match(folder.stdout, /^test\/fixtures\/lint\/wi-bad-queue-type\/bad\.c:22:67: error \[wi-bad-queue-type\] /m);
+  assert.match(folder.stderr, /in 2 files/);
+});
+
+test('warnings alone exit 0; --rule-severity turns rules off or changes their level', () => {
+  const worker = lint(`${FIX}/wi-not-freed-by-worker/bad.c`);
+  assert.equal(worker.status, 0, 'wi-not-freed-by-worker is a warning');
+  assert.match(worker.stdout, /: warning \[wi-not-freed-by-worker\] /);
+  const off = lint(`${FIX}/wi-bad-queue-type/bad.c`, '--rule-severity', 'wi-bad-queue-type=off');
+  assert.equal(off.status, 0);
+  assert.equal(off.stdout, '');
+  const demoted = lint(`${FIX}/deferred-wi-non-irp/bad.c`, '--rule-severity=deferred-wi-non-irp=warning,preop-pending-non-irp=warning');
+  assert.equal(demoted.status, 0, demoted.stdout);
+  assert.equal((demoted.stdout.match(/: warning \[/g) ?? []).length, 2);
+  const raised = lint(`${FIX}/wi-not-freed-by-worker/bad.c`, '--rule-severity', 'wi-not-freed-by-worker=error');
+  assert.equal(raised.status, 1);
+});
+
+test('json: a stable, versioned report with 1-based positions', () => {
+  const r = lint('--format', 'json', `${FIX}/wi-bad-queue-type/bad.c`, `${FIX}/wi-bad-queue-type/good.c`);
+  assert.equal(r.status, 1);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.version, 1);
+  assert.equal(report.tool.name, 'fltsim');
+  assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 0 });
+  assert.deepEqual(report.files.map((f: { path: string }) => f.path), [`${FIX}/wi-bad-queue-type/bad.c`, `${FIX}/wi-bad-queue-type/good.c`]);
+  const [finding] = report.files[0].findings;
+  assert.equal(finding.ruleId, 'wi-bad-queue-type');
+  assert.equal(finding.severity, 'error');
+  assert.deepEqual(finding.range, { start: { line: 22, column: 67 }, end: { line: 22, column: 89 } });
+  assert.deepEqual(finding.fixes[0].edits[0], { range: finding.range, newText: 'DelayedWorkQueue' });
+  assert.deepEqual(report.files[1].findings, []);
+});
+
+test('sarif: 2.1.0 log with the rule table, results, relative forward-slash paths and related locations', () => {
+  const r = lint('--format', 'sarif', `${FIX}/wi-leak-on-queue-failure`, `${FIX}/cbdq-lock-irql/bad.c`);
+  assert.equal(r.status, 1);
+  const log = JSON.parse(r.stdout);
+  assert.equal(log.version, '2.1.0');
+  assert.match(log.$schema, /sarif-2\.1\.0/);
+  assert.equal(log.runs.length, 1);
+  const driver = log.runs[0].tool.driver;
+  assert.equal(driver.name, 'fltsim');
+  assert.match(driver.version, /^\d+\.\d+\.\d+$/);
+  assert.match(driver.informationUri, /^[a-z]+:\/\//);
+  assert.equal(driver.rules.length, 36);
+  for (const rule of driver.rules) {
+    assert.match(rule.id, /^[a-z]+(-[a-z0-9]+)+$/);
+    assert.ok(rule.shortDescription.text.length > 0 && rule.fullDescription.text.length > 0, rule.id);
+    assert.match(rule.helpUri, new RegExp(`^[a-z]+:.*${rule.id}\\.md$`));
+    assert.ok(['error', 'warning'].includes(rule.defaultConfiguration.level), rule.id);
+  }
+  const results = log.runs[0].results;
+  assert.ok(results.length >= 2);
+  for (const res of results) {
+    assert.equal(driver.rules[res.ruleIndex].id, res.ruleId);
+    assert.ok(['error', 'warning'].includes(res.level));
+    assert.ok(res.message.text.length > 0);
+    const loc = res.locations[0].physicalLocation;
+    assert.doesNotMatch(loc.artifactLocation.uri, /\\|^\/|^[a-z]+:/i, 'relative, forward slashes');
+    assert.ok(loc.artifactLocation.uri.startsWith(FIX));
+    for (const k of ['startLine', 'startColumn', 'endLine', 'endColumn']) assert.ok(Number.isInteger(loc.region[k]) && loc.region[k] >= 1, k);
+  }
+  const leak = results.find((x: { ruleId: string }) => x.ruleId === 'wi-leak-on-queue-failure');
+  assert.deepEqual(leak.locations[0].physicalLocation.region, { startLine: 21, startColumn: 14, endLine: 21, endColumn: 94 });
+  assert.equal(leak.relatedLocations[0].message.text, 'allocated here');
+  assert.equal(leak.relatedLocations[0].physicalLocation.region.startLine, 16);
+  const irql = results.find((x: { ruleId: string }) => x.ruleId === 'cbdq-lock-irql');
+  assert.ok(irql.relatedLocations.some((x: { message: { text: string } }) => /spin lock acquired here/.test(x.message.text)));
+});
+
+test('suppression comments silence the named rule on the next line or the same line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fltsim-lint-'));
+  try {
+    const file = join(dir, 'queue.c');
+    writeFileSync(file, [
+      'VOID Worker(PFLT_GENERIC_WORKITEM Item, PVOID FltObject, PVOID Context) { FltFreeGenericWorkItem(Item); }',
+      'VOID Kick(PFLT_INSTANCE Instance) {',
+      '    PFLT_GENERIC_WORKITEM item = FltAllocateGenericWorkItem();',
+      '    if (item == NULL) return;',
+      '    // fltsim-disable-next-line wi-queue-status-ignored -- reported by the worker',
+      '    FltQueueGenericWorkItem(item, Instance, Worker, DelayedWorkQueue, NULL);',
+      '    FltQueueGenericWorkItem(item, Instance, Worker, CriticalWorkQueue, NULL); // fltsim-disable-line',
+      '    FltQueueGenericWorkItem(item, Instance, Worker, DelayedWorkQueue, NULL);',
+      '}',
+    ].join('\n'));
+    const r = spawnSync(process.execPath, [CLI, 'lint', 'queue.c'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), ['queue.c:8:5: error [wi-queue-status-ignored] The status of FltQueueGenericWorkItem is thrown away; test it and free the work item when queuing fails.']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad usage exits 2 with a message that says what to fix', () => {
+  const none = lint();
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /give at least one file or folder/);
+  const missing = lint(`${FIX}/no-such-file.c`);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no-such-file\.c: no such file or folder/);
+  const option = lint('--fromat', 'json', FIX);
+  assert.equal(option.status, 2);
+  assert.match(option.stderr, /unknown option '--fromat' — did you mean '--format'\?/);
+  const format = lint('--format', 'xml', FIX);
+  assert.equal(format.status, 2);
+  assert.match(format.stderr, /must be one of text, json, sarif/);
+  const rule = lint('--rule-severity', 'wi-bad-queue=off', FIX);
+  assert.equal(rule.status, 2);
+  assert.match(rule.stderr, /unknown rule id 'wi-bad-queue' — did you mean 'wi-bad-queue-type'\?/);
+  const level = lint('--rule-severity', 'wi-bad-queue-type=fatal', FIX);
+  assert.equal(level.status, 2);
+  assert.match(level.stderr, /must be off, warning or error/);
+});
