@@ -57,7 +57,8 @@ rm -rf "$RUN"
 mkdir -p "$RUN/profile/data/User" "$RUN/profile/extensions" "$RUN/workspace" "$CACHE/logs"
 rm -rf "$ARTIFACTS"; mkdir -p "$ARTIFACTS"
 
-# A quiet, offline profile: no welcome page, telemetry, update checks, trust prompt or AI panels.
+# A quiet, offline profile: no welcome page, telemetry, update checks, trust prompt or AI panels;
+# the terminal draws with DOM rows (not WebGL) so the test can read what a task printed.
 cat >"$RUN/profile/data/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",
@@ -72,7 +73,8 @@ cat >"$RUN/profile/data/User/settings.json" <<'JSON'
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "window.restoreWindows": "none",
   "files.hotExit": "off",
-  "git.enabled": false
+  "git.enabled": false,
+  "terminal.integrated.gpuAcceleration": "off"
 }
 JSON
 printf 'auth: none\ncert: false\n' >"$RUN/profile/config.yaml"

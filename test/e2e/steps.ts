@@ -25,8 +25,8 @@ export interface StepContext {
   log: (msg: string) => void;
 }
 
-export type StepName = 'grammar' | 'debug' | 'problems' | 'walkthrough';
-export const ALL_STEPS: readonly StepName[] = ['grammar', 'debug', 'problems', 'walkthrough'];
+export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough';
+export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough'];
 
 function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new E2EFailure(message);
@@ -59,6 +59,40 @@ async function grammar({ wb, expect, log }: StepContext): Promise<void> {
   await wb.screenshot('grammar-fltsim-run-menu');
   await wb.page.keyboard.press('Escape');
   log('editor title: Run Scenario button with Debug Scenario in its menu');
+}
+
+/** Text of the visible terminal (the DOM renderer's rows; headless chromium has no WebGL). */
+function terminalText(wb: Workbench): Promise<string> {
+  return wb.page.evaluate(() => [...(globalThis as any).document.querySelectorAll('.terminal-wrapper.active .xterm-rows > div, .xterm .xterm-rows > div')]
+    .map((r: any) => r.textContent ?? '').join('\n'));
+}
+
+/** The Run Scenario title button and the Lint Workspace command run the bundled CLI in a terminal. */
+async function commands({ wb, log }: StepContext): Promise<void> {
+  await wb.quickOpen('pendread.fltsim');
+  await wb.page.locator('.editor-actions a[aria-label="Run Scenario"]').click();
+  const run = await wb.until('the Run Scenario terminal to report the expectations', () => {
+    const text = [...(globalThis as any).document.querySelectorAll('.xterm-rows > div')].map((r: any) => r.textContent ?? '').join('\n');
+    return /expectations hold|expectation.*fail/i.test(text) ? text : false;
+  }, null, 30_000).catch(async (e) => {
+    log(`terminal: ${JSON.stringify((await terminalText(wb)).slice(-800))}`);
+    throw e;
+  });
+  log(`run terminal: ${JSON.stringify(run.split('\n').filter((l: string) => /expectations? (hold|fail)/.test(l)))}`);
+  check(/PASS\s+3 expectations hold/.test(run), 'Run Scenario did not report "PASS 3 expectations hold" for pendread.fltsim');
+  await wb.screenshot('commands-run-scenario');
+
+  await wb.runCommand('fltsim: Lint Workspace');
+  const lint = await wb.until('the Lint Workspace terminal to list findings', () => {
+    const text = [...(globalThis as any).document.querySelectorAll('.xterm-rows > div')].map((r: any) => r.textContent ?? '').join('\n');
+    return /fltsim lint: \d+ errors?/.test(text) ? text : false;
+  }, null, 30_000).catch(async (e) => {
+    log(`terminal: ${JSON.stringify((await terminalText(wb)).slice(-800))}`);
+    throw e;
+  });
+  check(/\[wi-bad-queue-type\]/.test(lint), 'Lint Workspace output does not mention wi-bad-queue-type for buggy.c');
+  log(`lint terminal: ${JSON.stringify(lint.split('\n').filter((l: string) => /fltsim lint:/.test(l)))}`);
+  await wb.screenshot('commands-lint-workspace');
 }
 
 /** Breakpoint in the worker, F5, Variables view, F10, continue to the end. */
@@ -196,4 +230,4 @@ async function walkthrough({ wb, log }: StepContext): Promise<void> {
   await wb.screenshot('walkthrough-lint-link');
 }
 
-export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, debug, problems, walkthrough };
+export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough };
