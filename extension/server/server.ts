@@ -1,20 +1,154 @@
 /**
- * The fltsim language server: keeps open documents in sync and answers LSP requests from the
- * engine's lint rules.
+ * The fltsim language server: lints driver C/C++ documents with the engine's rules, checks `.fltsim`
+ * scenarios, and answers hover and code-action requests. This module only wires the connection to
+ * the modules that do the work (documentChecks, codeActions, hover, configuration, docLinks).
+ *
+ * initializationOptions (all optional):
+ *   extensionRoot  the installed extension's folder; rule links then point at its docs/rules pages
+ *   lintDelayMs    the debounce after a change (default 150); tests and benchmarks pass 0
  */
-import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeActionParams,
+  type Connection,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_VERSION } from '../../engine';
+import { ENGINE_VERSION, initLinter, LintDocument } from '../../engine';
+import { codeActionsFor } from './codeActions';
+import { SettingsSource } from './configuration';
+import { docLinks, type DocLinks } from './docLinks';
+import { DocumentChecks, documentKind } from './documentChecks';
+import { hoverAt } from './hover';
 
-export function startServer(connection: Connection): void {
+/** How long a document must stay unchanged before it is re-checked. */
+export const DEFAULT_LINT_DELAY_MS = 150;
+
+export interface StartOptions {
+  /** The folder of the running bundle, to find the rule pages next to it. */
+  bundleDir?: string;
+}
+
+interface InitOptions {
+  extensionRoot?: string;
+  lintDelayMs?: number;
+}
+
+function readInitOptions(raw: unknown): InitOptions {
+  const o = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  return {
+    extensionRoot: typeof o.extensionRoot === 'string' && o.extensionRoot !== '' ? o.extensionRoot : undefined,
+    lintDelayMs: typeof o.lintDelayMs === 'number' && Number.isFinite(o.lintDelayMs) && o.lintDelayMs >= 0 ? o.lintDelayMs : undefined,
+  };
+}
+
+/** The text of one line without its line break ('' past the end of the document). */
+function lineOf(doc: TextDocument, line: number): string {
+  if (line < 0 || line >= doc.lineCount) return '';
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+}
+
+function eolOf(doc: TextDocument): '\n' | '\r\n' {
+  const firstLine = doc.getText({ start: { line: 0, character: 0 }, end: { line: 1, character: 0 } });
+  return firstLine.endsWith('\r\n') ? '\r\n' : '\n';
+}
+
+export function startServer(connection: Connection, options: StartOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
+  let checks: DocumentChecks | undefined;
+  let settings: SettingsSource | undefined;
+  let links: DocLinks = docLinks({ bundleDir: options.bundleDir });
+  let versionedEdits = false;
+  let registerForSettings = false;
 
-  connection.onInitialize((): InitializeResult => ({
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-    },
-    serverInfo: { name: 'fltsim', version: ENGINE_VERSION },
-  }));
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const init = readInitOptions(params.initializationOptions);
+    const caps = params.capabilities;
+    links = docLinks({ extensionRoot: init.extensionRoot, bundleDir: options.bundleDir });
+    versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
+    registerForSettings = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    settings = new SettingsSource({
+      pull: caps.workspace?.configuration === true,
+      request: (uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: 'fltsim' }),
+      log: (m) => connection.console.warn(m),
+    });
+    const linterReady = initLinter().then(
+      () => true,
+      (err: unknown) => {
+        connection.console.error(`fltsim: the C grammar did not load, so C files are not linted: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      },
+    );
+    const source = settings;
+    checks = new DocumentChecks({
+      document: (uri) => documents.get(uri),
+      settings: (uri) => source.forUri(uri),
+      publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+      log: (m) => connection.console.error(m),
+      linterReady,
+      createLinter: () => new LintDocument(),
+      links,
+      delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
+    });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'fltsim', version: ENGINE_VERSION },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (registerForSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fltsim' });
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    settings?.changed(params.settings);
+    checks?.scheduleAll();
+  });
+
+  documents.onDidChangeContent(({ document }) => {
+    if (documentKind(document.languageId)) checks?.schedule(document.uri);
+  });
+
+  documents.onDidClose(({ document }) => {
+    settings?.forget(document.uri);
+    if (documentKind(document.languageId)) checks?.close(document.uri);
+  });
+
+  connection.onHover((params: HoverParams) => {
+    const doc = documents.get(params.textDocument.uri);
+    const kind = doc && documentKind(doc.languageId);
+    if (!doc || !kind) return null;
+    const { line, character } = params.position;
+    return hoverAt(kind, lineOf(doc, line), line, character, links);
+  });
+
+  connection.onCodeAction((params: CodeActionParams) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || documentKind(doc.languageId) !== 'c' || !checks) return [];
+    return codeActionsFor({
+      uri: doc.uri,
+      version: doc.version,
+      diagnostics: params.context.diagnostics,
+      published: checks.published(doc.uri),
+      lineText: (line) => lineOf(doc, line),
+      eol: eolOf(doc),
+      documentChanges: versionedEdits,
+      only: params.context.only,
+    });
+  });
+
+  connection.onShutdown(() => {
+    checks?.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -1,21 +1,20 @@
 // Starts the bundled language server as a process and speaks JSON-RPC to it, as VS Code does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { LspClient } from './lspHelpers';
 
-test('the language server answers initialize with its name and incremental sync', async () => {
-  const proc = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  conn.listen();
+test('the language server answers initialize with its name, incremental sync, hover and quick fixes', async () => {
+  const client = await LspClient.start();
   try {
-    const result = await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }) as any;
+    const result = client.initializeResult as any;
     assert.equal(result.serverInfo.name, 'fltsim');
     assert.equal(result.capabilities.textDocumentSync, 2);
-    await conn.sendRequest('shutdown');
-    conn.sendNotification('exit');
+    assert.equal(result.capabilities.hoverProvider, true);
+    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    // The docs command belongs to the client; a server that claimed it would clash with it.
+    assert.equal(result.capabilities.executeCommandProvider, undefined);
   } finally {
-    conn.dispose();
-    proc.kill();
+    await client.stop();
   }
+  assert.equal(client.alive, false, 'the server exits after shutdown and exit');
 });

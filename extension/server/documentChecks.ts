@@ -1,0 +1,193 @@
+/**
+ * When and how each open document is checked. Every change restarts a short per-document timer
+ * (the debounce), so typing never waits for a lint; when the timer fires the document is checked
+ * and its diagnostics published — unless a newer change, a settings change or a close came in
+ * meanwhile, in which case the stale run stops at its next step and publishes nothing.
+ *
+ * C documents keep one `LintDocument` each, so a re-lint after an edit reparses incrementally and
+ * re-checks only the functions the edit touched. A linter that throws costs only that document's
+ * update: the error is logged, the old diagnostics stay, and the next change starts from a fresh
+ * `LintDocument`.
+ */
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { Finding, LintOptions, LintResult } from '../../engine';
+import { findingToDiagnostic } from './diagnostics';
+import type { DocLinks } from './docLinks';
+import { filePathOf, isFile, scenarioDiagnostics } from './fltsimDocuments';
+import { toLintOptions, type LintSettings } from './settings';
+
+export type DocumentKind = 'c' | 'fltsim';
+
+/** What the server does with a document of this language: lint it as C, check it as a scenario, or nothing. */
+export function documentKind(languageId: string): DocumentKind | undefined {
+  if (languageId === 'c' || languageId === 'cpp') return 'c';
+  if (languageId === 'fltsim') return 'fltsim';
+  return undefined;
+}
+
+/** The part of `LintDocument` the checks use (tests substitute their own). */
+export interface Linter {
+  update(text: string): LintResult;
+  setOptions(options: LintOptions): void;
+  dispose(): void;
+}
+
+export interface OpenDocument {
+  readonly languageId: string;
+  readonly version: number;
+  getText(): string;
+}
+
+export interface CheckHost {
+  document(uri: string): OpenDocument | undefined;
+  settings(uri: string): Promise<LintSettings>;
+  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  log(message: string): void;
+  /** Resolves to false when the C grammar could not be loaded (then C documents get no findings). */
+  linterReady: Promise<boolean>;
+  createLinter(): Linter;
+  links: DocLinks;
+  /** The debounce after a change, in milliseconds. */
+  delayMs: number;
+  fileExists?: (path: string) => boolean;
+}
+
+export interface Published {
+  version: number;
+  findings: readonly Finding[];
+}
+
+interface State {
+  generation: number;
+  timer?: ReturnType<typeof setTimeout>;
+  linter?: Linter;
+  published?: Published;
+}
+
+export class DocumentChecks {
+  private readonly states = new Map<string, State>();
+  /** One counter for all documents, so a document closed and reopened never matches an old run. */
+  private generation = 0;
+  /** Runs started and not yet finished, so tests and shutdown can wait for quiet. */
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly host: CheckHost) {}
+
+  /** Checks `uri` after the debounce, cancelling whatever was pending for it. */
+  schedule(uri: string, delayMs = this.host.delayMs): void {
+    let state = this.states.get(uri);
+    if (!state) {
+      state = { generation: 0 };
+      this.states.set(uri, state);
+    }
+    const generation = ++this.generation;
+    state.generation = generation;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      const run = this.check(uri, generation);
+      this.running.add(run);
+      void run.finally(() => this.running.delete(run));
+    }, delayMs);
+  }
+
+  /** Re-checks every open document (after a settings change). */
+  scheduleAll(): void {
+    for (const uri of this.states.keys()) this.schedule(uri);
+  }
+
+  /** The document closed: stop its work, free its tree, clear its diagnostics. */
+  close(uri: string): void {
+    const state = this.states.get(uri);
+    if (state) {
+      if (state.timer) clearTimeout(state.timer);
+      this.disposeLinter(state);
+      this.states.delete(uri);
+    }
+    this.host.publish(uri, undefined, []);
+  }
+
+  /** The findings last published for `uri` and the version they belong to. */
+  published(uri: string): Published | undefined {
+    return this.states.get(uri)?.published;
+  }
+
+  /** Resolves once no run is in progress (timers still pending are not waited for). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  dispose(): void {
+    for (const state of this.states.values()) {
+      if (state.timer) clearTimeout(state.timer);
+      this.disposeLinter(state);
+    }
+    this.states.clear();
+  }
+
+  private current(uri: string, generation: number): State | undefined {
+    const state = this.states.get(uri);
+    return state && state.generation === generation ? state : undefined;
+  }
+
+  private async check(uri: string, generation: number): Promise<void> {
+    try {
+      const doc = this.current(uri, generation) && this.host.document(uri);
+      if (!doc) return;
+      const kind = documentKind(doc.languageId);
+      if (kind === 'fltsim') {
+        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), filePathOf(uri), this.host.fileExists ?? isFile));
+      } else if (kind === 'c') {
+        await this.lint(uri, generation);
+      }
+    } catch (err) {
+      this.host.log(`fltsim: checking ${uri} failed: ${describe(err)}`);
+    }
+  }
+
+  private async lint(uri: string, generation: number): Promise<void> {
+    const settings = await this.host.settings(uri);
+    if (!this.current(uri, generation)) return;
+    if (!settings.enable) {
+      const state = this.current(uri, generation)!;
+      this.disposeLinter(state);
+      const doc = this.host.document(uri);
+      state.published = { version: doc?.version ?? 0, findings: [] };
+      this.host.publish(uri, doc?.version, []);
+      return;
+    }
+    const ready = await this.host.linterReady;
+    const state = this.current(uri, generation);
+    const doc = this.host.document(uri);
+    if (!ready || !state || !doc) return;
+    // Read text and version together, after the last await: they are the pair the findings describe.
+    const text = doc.getText();
+    const version = doc.version;
+    let findings: Finding[];
+    try {
+      state.linter ??= this.host.createLinter();
+      state.linter.setOptions(toLintOptions(settings));
+      findings = state.linter.update(text).findings;
+    } catch (err) {
+      this.host.log(`fltsim: linting ${uri} (version ${version}) failed; its diagnostics are left as they were. ${describe(err)}`);
+      this.disposeLinter(state);
+      return;
+    }
+    state.published = { version, findings };
+    this.host.publish(uri, version, findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links)));
+  }
+
+  private disposeLinter(state: State): void {
+    const linter = state.linter;
+    state.linter = undefined;
+    try {
+      linter?.dispose();
+    } catch {
+      // A linter that failed may fail to free its tree as well; it is dropped either way.
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
