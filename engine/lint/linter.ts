@@ -32,6 +32,13 @@ interface CachedFindings {
   raw: RawFinding[];
 }
 
+/** One function's results, reused while its text and surroundings are unchanged. */
+interface CachedFunction {
+  results: CachedFindings[];
+  unparsed: boolean;
+  failures: number;
+}
+
 const FUNCTION_RULES = ALL_RULES.filter((r): r is FunctionRule => r.scope === 'function');
 const FILE_RULES = ALL_RULES.filter((r) => r.scope === 'file');
 const RULE_BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
@@ -55,7 +62,7 @@ export class LintDocument {
   private tree: Tree | undefined;
   private prepared = '';
   private readonly functions = new FunctionCache();
-  private findingsCache = new Map<string, CachedFindings[]>();
+  private findingsCache = new Map<string, CachedFunction>();
 
   constructor(private options: LintOptions = {}) {}
 
@@ -101,9 +108,10 @@ export class LintDocument {
     const fileKey = fileFingerprint(model, roles.roles, roles.cbdqs);
     const enabled = FUNCTION_RULES.filter((r) => severityOf(r, this.options) !== 'off');
     const raw: { rule: string; f: RawFinding }[] = [];
-    const nextCache = new Map<string, CachedFindings[]>();
+    const nextCache = new Map<string, CachedFunction>();
     let analyzed = 0;
     let unparsed = 0;
+    const failures = { count: 0 };
 
     for (const f of model.functionList) {
       const fnRoles = roles.roles.get(f.name) ?? [];
@@ -112,23 +120,27 @@ export class LintDocument {
       if (wanting.length === 0) continue;
       analyzed++;
       const key = `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}`;
-      let results = this.findingsCache.get(key) ?? nextCache.get(key);
-      if (!results) {
-        results = [];
+      let cached = this.findingsCache.get(key) ?? nextCache.get(key);
+      if (!cached) {
+        const fresh: CachedFunction = { results: [], unparsed: false, failures: 0 };
         const ctx = file.functionContext(f.name);
         if (ctx) {
-          if (!ctx.readable) unparsed++;
-          for (const r of wanting) results.push({ rule: r.id, raw: safeCheck(r, () => r.check(ctx)) });
+          fresh.unparsed = !ctx.readable;
+          const before = failures.count;
+          for (const r of wanting) fresh.results.push({ rule: r.id, raw: safeCheck(r, () => r.check(ctx), failures) });
+          fresh.failures = failures.count - before;
+          failures.count = before;
         }
-      } else if (model.ir(f.name)?.hasError) {
-        unparsed++;
+        cached = fresh;
       }
-      nextCache.set(key, results);
-      for (const c of results) for (const x of c.raw) raw.push({ rule: c.rule, f: x });
+      nextCache.set(key, cached);
+      if (cached.unparsed) unparsed++;
+      failures.count += cached.failures;
+      for (const c of cached.results) for (const x of c.raw) raw.push({ rule: c.rule, f: x });
     }
     for (const r of FILE_RULES) {
       if (severityOf(r, this.options) === 'off') continue;
-      for (const x of safeCheck(r, () => r.check(file))) raw.push({ rule: r.id, f: x });
+      for (const x of safeCheck(r, () => r.check(file), failures)) raw.push({ rule: r.id, f: x });
     }
     this.findingsCache = nextCache;
     this.functions.sweep();
@@ -161,15 +173,16 @@ export class LintDocument {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
-    return { findings, stats: { functions: model.functionList.length, analyzed, unparsed } };
+    return { findings, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
 }
 
 /** A rule that throws must not take the others down: its findings for this function are dropped. */
-function safeCheck(rule: Rule, run: () => RawFinding[]): RawFinding[] {
+function safeCheck(rule: Rule, run: () => RawFinding[], failures: { count: number }): RawFinding[] {
   try {
     return run();
   } catch (err) {
+    failures.count++;
     if (typeof process !== 'undefined' && process.env?.FLTSIM_DEBUG) {
       process.stderr.write(`fltsim lint: rule ${rule.id} failed: ${(err as Error).stack ?? String(err)}\n`);
     }

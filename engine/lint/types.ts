@@ -71,5 +71,7 @@ export interface LintResult {
     analyzed: number;
     /** Functions with syntax tree-sitter could not read; path-sensitive rules skip them. */
     unparsed: number;
+    /** Rule checks that failed inside fltsim (their findings for that function are dropped): a bug to report. */
+    internalErrors: number;
   };
 }

@@ -34,6 +34,7 @@ for (const dir of dirs) {
         if (file.startsWith('good')) assert.equal(expected.length, 0, 'good fixtures carry no markers');
         const result = lintText(text);
         assert.equal(result.stats.unparsed, 0, 'fixtures must parse cleanly');
+        assert.equal(result.stats.internalErrors, 0, 'no rule may fail internally');
         const actual = result.findings.map((f) => key(asExpected(f))).sort();
         assert.deepEqual(actual, expected);
         if (file.startsWith('bad')) assert.ok(expected.some((e) => e.startsWith(`${dir.rule}@`)), `${file} must announce a ${dir.rule} finding`);

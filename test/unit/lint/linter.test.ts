@@ -1,0 +1,153 @@
+// The linter as the language server and the CLI drive it: options, suppressions, quick fixes,
+// incremental re-linting, and robustness on text it cannot understand.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { initLinter, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
+import { fixtureDirs, readFixture } from './fixtures';
+
+before(async () => {
+  await initLinter();
+});
+
+const brief = (fs: readonly Finding[]) => fs.map((f) => `${f.ruleId}@${f.range.start.line + 1}:${f.range.start.column + 1}-${f.range.end.line + 1}:${f.range.end.column + 1} ${f.severity} ${f.message}`);
+
+test('severity overrides change the level, and off removes the rule', () => {
+  const text = readFixture('deferred-wi-non-irp', 'bad.c');
+  const plain = lintText(text).findings;
+  assert.deepEqual(plain.map((f) => `${f.ruleId}:${f.severity}`).sort(), ['deferred-wi-non-irp:error', 'preop-pending-non-irp:error']);
+  const tuned = lintText(text, { severities: { 'deferred-wi-non-irp': 'warning', 'preop-pending-non-irp': 'off' } }).findings;
+  assert.deepEqual(tuned.map((f) => `${f.ruleId}:${f.severity}`), ['deferred-wi-non-irp:warning']);
+});
+
+test('validateOptions names unknown rules and bad levels', () => {
+  assert.deepEqual(validateOptions({ severities: { 'wi-bad-queue-type': 'off' } }), []);
+  const problems = validateOptions({ severities: { 'no-such-rule': 'off', 'cpp-irql': 'loud' as never } });
+  assert.equal(problems.length, 2);
+  assert.match(problems[0], /unknown rule id 'no-such-rule'/);
+  assert.match(problems[1], /severity of 'cpp-irql' must be off, warning or error/);
+});
+
+test('suppression comments: next line with several ids, same line without ids', () => {
+  const base = readFixture('reg-struct', 'bad.c').split('\n');
+  const powerRow = base.findIndex((l) => l.includes('IRP_MJ_POWER'));
+  const sizeRow = base.findIndex((l) => l.includes('.Size = 0x68'));
+  const lines = [...base];
+  lines[sizeRow] = `${lines[sizeRow]} // fltsim-disable-line`;
+  lines.splice(powerRow, 0, '    // fltsim-disable-next-line cpp-irql, reg-struct -- this filter really wants power IRPs');
+  const ids = lintText(lines.join('\n')).findings.map((f) => `${f.ruleId}@${f.range.start.line}`);
+  assert.equal(ids.length, lintText(base.join('\n')).findings.length - 2);
+  assert.ok(!ids.some((x) => x === `reg-struct@${powerRow + 1}` || x === `reg-struct@${sizeRow + 1}`));
+});
+
+/** Applies edits given in line/column form to a text. */
+function applyEdits(text: string, edits: Finding['fixes'][number]['edits']): string {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const at = (p: { line: number; column: number }) => starts[p.line] + p.column;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => at(b.range.start) - at(a.range.start))) {
+    out = out.slice(0, at(e.range.start)) + e.newText + out.slice(at(e.range.end));
+  }
+  return out;
+}
+
+test('every quick fix offered on the fixtures removes its finding and adds none of the same rule', () => {
+  let fixes = 0;
+  for (const dir of fixtureDirs()) {
+    for (const file of dir.files) {
+      const text = readFixture(dir.rule, file);
+      for (const f of lintText(text).findings) {
+        for (const fix of f.fixes) {
+          fixes++;
+          const after = lintText(applyEdits(text, fix.edits)).findings.filter((x) => x.ruleId === f.ruleId);
+          const before = lintText(text).findings.filter((x) => x.ruleId === f.ruleId);
+          assert.equal(after.length, before.length - 1, `${dir.rule}/${file}: '${fix.title}' must fix exactly its finding`);
+        }
+      }
+    }
+  }
+  assert.ok(fixes >= 5, `quick fixes exercised: ${fixes}`);
+});
+
+test('the NULL-check fix inserts a skeleton that returns the failure value of the function', () => {
+  const text = readFixture('wi-alloc-null-unchecked', 'bad.c');
+  const [finding] = lintText(text).findings;
+  const fixed = applyEdits(text, finding.fixes[0].edits);
+  assert.match(fixed, /PFLT_GENERIC_WORKITEM item = FltAllocateGenericWorkItem\(\);\n {4}if \(item == NULL\) \{\n {8}return STATUS_INSUFFICIENT_RESOURCES;\n {4}\}\n/);
+});
+
+test('related locations point at the other end of the mistake', () => {
+  const [f] = lintText(readFixture('cbdq-lock-irql', 'bad.c')).findings;
+  const text = readFixture('cbdq-lock-irql', 'bad.c').split('\n');
+  const lockLine = text.findIndex((l) => l.includes('KeAcquireSpinLock(&Ctx->StatsLock'));
+  assert.ok(f.related.some((r) => r.range.start.line === lockLine && /spin lock acquired here/.test(r.message)));
+});
+
+// Edits a document the way an editor does and checks the incremental result against a fresh lint.
+const EDITS = [
+  (lines: string[], i: number) => { lines[i] = `${lines[i]} /* touched */`; },
+  (lines: string[], i: number) => { lines.splice(i, 0, ''); },
+  (lines: string[], i: number) => { if (lines.length > 5) lines.splice(i, 1); },
+  (lines: string[], i: number) => { lines[i] = lines[i].replace('NT_SUCCESS', '!NT_SUCCESS'); },
+  (lines: string[], i: number) => { lines[i] = lines[i].replace(/;\s*$/, ''); },
+  (lines: string[], i: number) => { lines[i] = lines[i].replace('DelayedWorkQueue', 'HyperCriticalWorkQueue'); },
+  (lines: string[], i: number) => { lines.splice(i, 0, '    return FLT_PREOP_PENDING;'); },
+];
+
+test('property: incremental re-lint after any sequence of edits equals a fresh lint', () => {
+  const sources = ['cbdq-no-drain/bad.c', 'deferred-wi-non-irp/bad.c', 'ctx-ref-leak/good.c', 'postop-irql-unsafe-call/bad.c', 'reg-struct/bad.c'].map((p) => {
+    const [dir, file] = p.split('/');
+    return readFixture(dir, file);
+  });
+  fc.assert(fc.property(
+    fc.integer({ min: 0, max: sources.length - 1 }),
+    fc.array(fc.tuple(fc.integer({ min: 0, max: EDITS.length - 1 }), fc.nat()), { minLength: 1, maxLength: 8 }),
+    (which, steps) => {
+      const doc = new LintDocument();
+      try {
+        let lines = sources[which].split('\n');
+        doc.update(lines.join('\n'));
+        for (const [kind, at] of steps) {
+          lines = [...lines];
+          EDITS[kind](lines, at % lines.length);
+          const text = lines.join('\n');
+          assert.deepEqual(brief(doc.update(text).findings), brief(lintText(text).findings));
+        }
+      } finally {
+        doc.dispose();
+      }
+    },
+  ), { numRuns: 60 });
+});
+
+test('a document can be re-linted with new options without losing its cache', () => {
+  const doc = new LintDocument();
+  const text = readFixture('wi-bad-queue-type', 'bad.c');
+  assert.equal(doc.update(text).findings.length, 1);
+  doc.setOptions({ severities: { 'wi-bad-queue-type': 'off' } });
+  assert.equal(doc.update(text).findings.length, 0);
+  doc.setOptions({});
+  assert.equal(doc.update(text).findings.length, 1);
+  doc.dispose();
+});
+
+const cTokens = fc.constantFrom(
+  'if', 'else', 'while', 'for', 'switch', 'case 1:', 'default:', 'goto L;', 'L:', 'return', 'break;', '{', '}', '(', ')', ';', ',',
+  '=', '==', '!', '&&', '||', '->', '.', '*', '&', 'x', 'Data', 'status', 'NULL', '0', 'FLT_PREOP_PENDING', 'FltQueueGenericWorkItem(',
+  'FltGetStreamContext(', 'FltReleaseContext(', 'KeAcquireSpinLock(', 'try', 'finally', '__try', '#if 0\n', '#endif\n', '"s"', '/*', '*/',
+  'FLT_PREOP_CALLBACK_STATUS PreRead(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS O, PVOID *C) {',
+  'CONST FLT_OPERATION_REGISTRATION Callbacks[] = { { IRP_MJ_READ, 0, PreRead, NULL }, ',
+);
+
+test('property: lintText never throws, whatever the text', () => {
+  fc.assert(fc.property(fc.array(cTokens, { maxLength: 80 }), fc.string({ maxLength: 60 }), (toks, noise) => {
+    const text = `${toks.join(' ')}\n${noise}`;
+    const result = lintText(text);
+    assert.equal(result.stats.internalErrors, 0);
+    for (const f of result.findings) {
+      assert.ok(f.range.start.line >= 0 && f.range.end.line >= f.range.start.line);
+      assert.ok(f.message.length > 0);
+    }
+  }), { numRuns: 200 });
+});

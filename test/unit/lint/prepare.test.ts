@@ -1,0 +1,121 @@
+// The position-preserving rewrites that let tree-sitter-c read WDK sources.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { blankAnnotations } from '../../../engine/c/annotations';
+import { createCParser } from '../../../engine/c/treeSitter';
+import { prepareForLint, rewriteWdkSyntax } from '../../../engine/lint/frontend/prepare';
+import { initLinter } from '../../../engine/lint';
+
+before(async () => {
+  await initLinter();
+});
+
+function sameShape(a: string, b: string): void {
+  assert.equal(a.length, b.length);
+  assert.deepEqual(a.split('\n').map((l) => l.length), b.split('\n').map((l) => l.length));
+}
+
+function parsesCleanly(text: string): boolean {
+  const tree = createCParser().parse(text)!;
+  const ok = !tree.rootNode.hasError;
+  tree.delete();
+  return ok;
+}
+
+test('SEH macros become the keywords tree-sitter knows, borrowing blanks around them', () => {
+  const src = [
+    'NTSTATUS F(VOID) {',
+    '    try {',
+    '        if (x) {',
+    '            leave;',
+    '        }',
+    '    } finally {',
+    '        Cleanup();',
+    '    }',
+    '    try {',
+    '        Probe();',
+    '    } except( EXCEPTION_EXECUTE_HANDLER ) {',
+    '        return 1;',
+    '    }',
+    '    return 0;',
+    '}',
+  ].join('\n');
+  const out = rewriteWdkSyntax(src);
+  sameShape(out, src);
+  assert.match(out, /^ {2}__try \{$/m);
+  assert.match(out, /^ {10}__leave;$/m);
+  assert.match(out, /^ {4}}__finally\{$/m);
+  assert.match(out, /^ {3}}__except\( EXCEPTION_EXECUTE_HANDLER \) \{$/m);
+  assert.ok(parsesCleanly(out), out);
+  assert.ok(!parsesCleanly(src), 'the original does not parse (the rewrite is needed)');
+});
+
+test('words that only look like SEH macros are left alone', () => {
+  const src = 'int try = 1; int leave = try + finally(except);\n';
+  assert.equal(rewriteWdkSyntax(src), src);
+});
+
+test('loop macros read as while loops; other macro calls stay as they are', () => {
+  const src = 'VOID F(VOID) {\n    LIST_FOR_EACH_SAFE(e, n, &Head) {\n        Visit(e);\n    }\n    UNREFERENCED_PARAMETER(e);\n}\n';
+  const out = rewriteWdkSyntax(src);
+  sameShape(out, src);
+  assert.match(out, /^ {4}while {13}\(e, n, &Head\) \{$/m);
+  assert.match(out, /UNREFERENCED_PARAMETER\(e\);/);
+  assert.ok(parsesCleanly(out));
+});
+
+test('one branch of each conditional group is kept, as a build would', () => {
+  const src = [
+    '#ifdef __cplusplus',
+    'extern "C" {',
+    '#endif',
+    '#if 0',
+    'int dead;',
+    '#elif VISTA',
+    'int chosen;',
+    '#else',
+    'int other;',
+    '#endif',
+    'int always;',
+  ].join('\n');
+  const out = rewriteWdkSyntax(src);
+  sameShape(out, src);
+  assert.deepEqual(out.split('\n').map((l) => l.trim()).filter(Boolean), ['int chosen;', 'int always;']);
+});
+
+test('conditionals inside a block comment are not directives', () => {
+  const src = '/*\n#if 0\n*/\nint kept;\n';
+  assert.equal(rewriteWdkSyntax(src), src);
+});
+
+test('annotations are blanked exactly as blankAnnotations does it', () => {
+  const src = [
+    '_IRQL_requires_max_(APC_LEVEL)',
+    'NTSTATUS FLTAPI',
+    'F(_In_ PFLT_CALLBACK_DATA Data, _Out_opt_ PVOID *Ctx, IN ULONG OPTIONAL Flags)',
+    '{ ctx->_Reserved_ = 0; CONST char *s = "_In_"; }',
+  ].join('\n');
+  assert.equal(prepareForLint(src), blankAnnotations(src));
+});
+
+// Text built from the pieces that matter to both passes, without SEH words, loop macros or
+// directives (which only prepareForLint rewrites).
+const piece = fc.constantFrom(
+  '_In_ ', '_Out_writes_bytes_(n) ', '__drv_maxIRQL(2) ', 'IN ', 'OPTIONAL ', 'CONST ', 'FLTAPI ', 'NTSTATUS ', 'Data ',
+  'ctx->_Inout_', '.IN', '"_In_" ', "'x' ", '/* _In_ */ ', '// IN\n', '(', ')', ', ', ';\n', '{\n', '}\n', '\n', 'x = 1;\n',
+);
+
+test('property: the fused pass matches blankAnnotations on any mix of annotation-relevant text', () => {
+  fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+    const text = parts.join('');
+    assert.equal(prepareForLint(text), blankAnnotations(text));
+  }), { numRuns: 300 });
+});
+
+test('property: any text keeps its length and line structure', () => {
+  fc.assert(fc.property(fc.string({ maxLength: 200 }), fc.array(fc.constantFrom('try {', '} finally {', 'leave;', '#if 0\n', '#else\n', '#endif\n', 'FOR_EACH(a) {', '__volatile', '\n'), { maxLength: 12 }), (noise, parts) => {
+    const text = parts.map((p, i) => p + noise.slice(i * 7, i * 7 + 7)).join('');
+    sameShape(prepareForLint(text), text);
+  }), { numRuns: 300 });
+});
