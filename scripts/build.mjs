@@ -4,6 +4,7 @@
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -58,5 +59,8 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   chmodSync('dist/cli.js', 0o755);
+  // The compiled prelude, so fltsim's processes start without compiling it (engine/c/prelude/snapshot.ts).
+  const snap = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-prelude-snapshot.ts'], { stdio: 'inherit' });
+  if (snap.status !== 0) throw new Error('writing dist/prelude.json failed');
   console.log(`fltsim build: ${entries.length} bundles in dist/ (${production ? 'production' : 'dev'})`);
 }

@@ -23,6 +23,11 @@ export interface PreprocessOptions {
   systemHeaders: ReadonlyMap<string, string>;
   /** System headers that may be included but contribute nothing. */
   ignoredHeaders?: ReadonlySet<string>;
+  /**
+   * The prelude, already preprocessed: its macros start the table and its headers count as included,
+   * so `#include <fltKernel.h>` costs nothing (engine/c/prelude/compiled.ts).
+   */
+  preloaded?: { macros: MacroTable; headers: ReadonlySet<string> };
 }
 
 export interface PreprocessDiagnostic {
@@ -81,7 +86,7 @@ export function preprocess(mainFile: string, options: PreprocessOptions): Prepro
 }
 
 class Preprocessor {
-  private readonly macros = new MacroTable();
+  private readonly macros: MacroTable;
   private readonly diagnostics: PreprocessDiagnostic[] = [];
   private readonly pragmas: Pragma[] = [];
   private readonly files: string[] = [];
@@ -96,6 +101,8 @@ class Preprocessor {
   private counter = 0;
 
   constructor(private readonly options: PreprocessOptions) {
+    this.macros = options.preloaded ? options.preloaded.macros.clone() : new MacroTable();
+    if (options.preloaded) for (const h of options.preloaded.headers) this.includedSystem.add(h);
     this.definePredefined();
   }
 
@@ -138,7 +145,8 @@ class Preprocessor {
 
   private processFile(path: string, rawText: string, depth: number, system: boolean): void {
     if (!system) this.files.push(path);
-    const text = blankAnnotations(rawText);
+    // The prelude is written without annotations; only user files need the blanking pass.
+    const text = system ? rawText : blankAnnotations(rawText);
     const lines = logicalLines(text);
     const conds: Cond[] = [];
     let pending: PpToken[] = [];

@@ -48,12 +48,18 @@ export interface TranslationUnit {
   stats: { preprocessedChars: number };
 }
 
-export function compileTranslationUnit(file: string, options: PreprocessOptions): TranslationUnit {
-  const pp = preprocess(file, options);
+export interface CompileOptions extends PreprocessOptions {
+  /** Start from the compiled prelude (engine/c/prelude/compiled.ts) instead of including it. */
+  prelude?: import('./prelude/compiled').CompiledPrelude;
+}
+
+export function compileTranslationUnit(file: string, options: CompileOptions): TranslationUnit {
+  const prelude = options.prelude;
+  const pp = preprocess(file, prelude ? { ...options, preloaded: { macros: prelude.macros, headers: prelude.headers } } : options);
   const diagnostics: CDiagnostic[] = pp.diagnostics.map((d) => ({ severity: d.severity, message: d.message, loc: { ...d.origin } }));
   const tree = createCParser().parse(pp.text);
   if (!tree) throw new Error('fltsim: tree-sitter returned no tree');
-  const scope = new Scope();
+  const scope = new Scope(prelude?.scope);
   const ctx = new TranslateContext(pp.text, pp.map, scope);
   const unit: TranslationUnit = {
     file,
@@ -82,6 +88,13 @@ export function compileTranslationUnit(file: string, options: PreprocessOptions)
   const own = scope.own();
   unit.typedefs = own.typedefs;
   unit.enumConstants = own.enumConstants;
+  if (prelude) {
+    // The prelude's definitions belong to every driver, as if its headers had been included.
+    for (const [k, v] of prelude.structs) unit.structs.set(k, v);
+    for (const [k, v] of prelude.enumNames) if (!unit.enumNames.has(k)) unit.enumNames.set(k, v);
+    for (const [k, v] of prelude.prototypes) if (!unit.prototypes.has(k)) unit.prototypes.set(k, v);
+    for (const [k, v] of prelude.functions) if (!unit.functions.has(k)) unit.functions.set(k, v);
+  }
   for (const [tag, t] of own.tags) if (t.kind === 'struct') unit.structs.set(tag, t);
   diagnostics.push(...ctx.diagnostics);
   return unit;

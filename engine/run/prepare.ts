@@ -5,6 +5,7 @@
 import type { TranslationUnit } from '../c/program';
 import { compileTranslationUnit } from '../c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
+import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
 import { checkScenarioFiles, parseScenario, resolveDriverPath, type Scenario } from '../scenario';
 
@@ -43,6 +44,12 @@ export interface PreparedScenario {
 
 export type PrepareResult = { ok: true; prepared: PreparedScenario } | { ok: false; diagnostics: RunDiagnostic[] };
 
+/** Loads the C parser and the prelude ahead of the first scenario (a fresh process calls it early). */
+export async function warmUpEngine(): Promise<void> {
+  await loadCLanguage();
+  compiledPrelude();
+}
+
 export async function prepareScenario(scenarioPath: string, files: HostFiles): Promise<PrepareResult> {
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
@@ -66,6 +73,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   await loadCLanguage();
   const defines = new Map(parsed.scenario.defines.map((d) => [d.name, d.value]));
   const systemHeaders = preludeHeaders();
+  const prelude = compiledPrelude();
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
   for (const d of parsed.scenario.drivers) {
@@ -77,6 +85,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
       defines,
       systemHeaders,
       ignoredHeaders: IGNORED_HEADERS,
+      prelude,
     });
     for (const c of unit.diagnostics) {
       diagnostics.push({ severity: c.severity, file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });

@@ -3,8 +3,14 @@
  * speaks DAP over stdin/stdout. `--server=PORT` serves one session per TCP connection instead, which
  * is how you debug the adapter itself.
  */
+import '../shared/wasmTiering';
 import * as net from 'node:net';
 import { FltsimDebugSession } from './session';
+import { warmUpEngine } from '../../engine';
+
+// Load the C parser and the compiled prelude while VS Code is still handshaking (initialize,
+// breakpoints), so the launch request finds them ready.
+setImmediate(() => void warmUpEngine());
 
 const serverArg = process.argv.find((a) => a.startsWith('--server='));
 if (serverArg) {

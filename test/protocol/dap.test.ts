@@ -349,7 +349,7 @@ test('bad launch input ends the session with a readable error, never a hang', as
     { command: 'initialize', arguments: { adapterID: 'fltsim', pathFormat: 'path' } },
     { command: 'launch', arguments: {} },
   ]);
-  const launch = raw.find((m) => m.type === 'response' && m.command === 'launch') as DebugProtocol.Response | undefined;
+  const launch = raw.find((m) => m.type === 'response' && (m as DebugProtocol.Response).command === 'launch') as DebugProtocol.Response | undefined;
   assert.equal(launch?.success, false);
   assert.match(launch?.message ?? '', /needs "scenario": the path of a \.fltsim file/);
   assert.ok(raw.some((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'terminated'), 'the session ends');

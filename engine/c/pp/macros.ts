@@ -49,6 +49,18 @@ export class MacroTable {
     this.macros.set(m.name, m);
   }
 
+  /** Every macro that is plain data (not computed at each use, like __LINE__). */
+  entries(): Macro[] {
+    return [...this.macros.values()].filter((m) => !m.dynamic);
+  }
+
+  /** A copy that can be extended without changing this table (the cached prelude's macros). */
+  clone(): MacroTable {
+    const t = new MacroTable();
+    for (const [k, v] of this.macros) t.macros.set(k, v);
+    return t;
+  }
+
   undefine(name: string): void {
     this.macros.delete(name);
   }

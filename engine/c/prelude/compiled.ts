@@ -1,0 +1,74 @@
+/**
+ * The prelude compiled once per process. Every driver starts from its macros and names instead of
+ * preprocessing, parsing and translating ~1,000 lines of declarations again: that work dominated
+ * the time from "start debugging" to the first stop.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FunctionDef } from '../ast';
+import type { MacroTable } from '../pp/macros';
+import { compileTranslationUnit, type CDiagnostic, type Prototype } from '../program';
+import type { Scope } from '../scope';
+import type { StructType } from '../types';
+import { IGNORED_HEADERS, preludeHeaders } from './index';
+import { decodePrelude } from './snapshot';
+
+/** Written by the build next to the bundles (scripts/write-prelude-snapshot.ts). */
+export const PRELUDE_SNAPSHOT_FILE = 'prelude.json';
+
+function fromSnapshot(): CompiledPrelude | undefined {
+  if (typeof __dirname !== 'string') return undefined;
+  const file = join(__dirname, PRELUDE_SNAPSHOT_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return decodePrelude(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // a damaged snapshot only costs time: compile instead
+  }
+}
+
+export interface CompiledPrelude {
+  macros: MacroTable;
+  /** Every prelude header name: including one is a no-op once the prelude is loaded. */
+  headers: ReadonlySet<string>;
+  scope: Scope;
+  functions: ReadonlyMap<string, FunctionDef>;
+  prototypes: ReadonlyMap<string, Prototype>;
+  structs: ReadonlyMap<string, StructType>;
+  enumNames: ReadonlyMap<string, Map<number, string>>;
+  diagnostics: readonly CDiagnostic[];
+}
+
+const MAIN = '<prelude>';
+let cached: CompiledPrelude | undefined;
+
+/** Needs the C language loaded (loadCLanguage) first, like every compile. */
+export function compiledPrelude(): CompiledPrelude {
+  if (cached) return cached;
+  cached = fromSnapshot();
+  if (cached) return cached;
+  return (cached = compilePrelude());
+}
+
+/** Compiles the prelude from its header texts (what the snapshot stores). */
+export function compilePrelude(): CompiledPrelude {
+  const headers = preludeHeaders();
+  const main = [...headers.keys()].filter((h) => !h.startsWith('fltsim_')).map((h) => `#include <${h}>`).join('\n');
+  const unit = compileTranslationUnit(MAIN, {
+    readFile: (p) => (p === MAIN ? main : undefined),
+    dirname: () => '',
+    join: (_d, f) => f,
+    systemHeaders: headers,
+    ignoredHeaders: IGNORED_HEADERS,
+  });
+  return {
+    macros: unit.macros,
+    headers: new Set(headers.keys()),
+    scope: unit.scope,
+    functions: unit.functions,
+    prototypes: unit.prototypes,
+    structs: unit.structs,
+    enumNames: unit.enumNames,
+    diagnostics: unit.diagnostics,
+  };
+}
