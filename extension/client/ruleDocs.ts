@@ -25,8 +25,14 @@ export function ruleDocPath(extensionRoot: string, id: string): string | undefin
   return isRuleId(id) ? path.join(extensionRoot, 'docs', 'rules', `${id}.md`) : undefined;
 }
 
-/** The first `# heading` of a rule page, for the quick pick's description. */
+/**
+ * The first `# heading` of a rule page, for the quick pick's description. Pages head themselves
+ * "`id` — Title"; the id is already the pick's label, so only the title is kept.
+ */
 export function ruleTitle(markdown: string): string | undefined {
   const m = /^#\s+(.+)$/m.exec(markdown);
-  return m ? m[1].trim() : undefined;
+  if (!m) return undefined;
+  const heading = m[1].replace(/`/g, '').trim();
+  const dash = /^[a-z0-9]+(?:-[a-z0-9]+)*\s*(?:—|–|:|\s-)\s*(.+)$/.exec(heading);
+  return dash ? dash[1].trim() : heading;
 }

@@ -93,6 +93,13 @@ async function commands({ wb, log }: StepContext): Promise<void> {
   check(/\[wi-bad-queue-type\]/.test(lint), 'Lint Workspace output does not mention wi-bad-queue-type for buggy.c');
   log(`lint terminal: ${JSON.stringify(lint.split('\n').filter((l: string) => /fltsim lint:/.test(l)))}`);
   await wb.screenshot('commands-lint-workspace');
+
+  // Rule pages: pick a rule id, its page opens in the Markdown preview (a webview).
+  await wb.runCommand('fltsim: Show Rule Documentation');
+  await wb.pickQuickItem('wi-bad-queue-type');
+  await wb.frameContaining('HyperCriticalWorkQueue', 20_000);
+  log('rule page wi-bad-queue-type shown in the Markdown preview');
+  await wb.screenshot('commands-rule-docs');
 }
 
 /** Breakpoint in the worker, F5, Variables view, F10, continue to the end. */

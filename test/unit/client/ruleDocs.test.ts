@@ -19,7 +19,9 @@ test('rule pages resolve inside the extension, and malformed ids do not', () => 
 });
 
 test('rule page title is its first heading', () => {
-  assert.equal(ruleTitle('intro\n# wi-bad-queue-type: reserved queue\nmore'), 'wi-bad-queue-type: reserved queue');
+  assert.equal(ruleTitle('intro\n# `wi-bad-queue-type` — Work item queued on a reserved queue\nmore'), 'Work item queued on a reserved queue');
+  assert.equal(ruleTitle('# wi-bad-queue-type: reserved queue'), 'reserved queue');
+  assert.equal(ruleTitle('# All rules'), 'All rules');
   assert.equal(ruleTitle('no heading'), undefined);
 });
 
