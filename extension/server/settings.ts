@@ -9,7 +9,8 @@ import { LINT_RULES, type Finding, type LintOptions, type SeveritySetting } from
 /** The values `fltsim.lint.severity` accepts for one rule. */
 export type SeverityOverride = 'off' | 'info' | 'warning' | 'error';
 
-const OVERRIDES: readonly SeverityOverride[] = ['off', 'info', 'warning', 'error'];
+/** In the order package.json lists them (a test keeps the two in step). */
+export const SEVERITY_OVERRIDES: readonly SeverityOverride[] = ['off', 'info', 'warning', 'error'];
 
 export interface LintSettings {
   /** `fltsim.lint.enable`: false clears the findings of C and C++ documents. */
@@ -57,7 +58,7 @@ export function readLintSettings(section: unknown): ReadSettings {
     for (const [id, value] of Object.entries(severityRaw)) {
       if (!LINT_IDS.has(id)) {
         problems.push(`fltsim.lint.severity: '${id}' is not a lint rule id; the entry is ignored (run "fltsim: Show Rule Documentation…" for the list)`);
-      } else if (typeof value !== 'string' || !(OVERRIDES as readonly string[]).includes(value)) {
+      } else if (typeof value !== 'string' || !(SEVERITY_OVERRIDES as readonly string[]).includes(value)) {
         problems.push(`fltsim.lint.severity: the value for '${id}' must be off, info, warning or error (got ${JSON.stringify(value)}); the rule keeps its own severity`);
       } else {
         severity[id] = value as SeverityOverride;

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { filePathOf, KNOWN_RULE_IDS, scenarioDiagnostics } from '../../../extension/server/fltsimDocuments';
+
+test('known rule ids are the lint ids and the runtime ids together', () => {
+  assert.ok(KNOWN_RULE_IDS.includes('wi-bad-queue-type'), 'lint');
+  assert.ok(KNOWN_RULE_IDS.includes('deadlock'), 'runtime only');
+  assert.equal(new Set(KNOWN_RULE_IDS).size, KNOWN_RULE_IDS.length);
+});
+
+test('file URIs become paths; other schemes have none', () => {
+  const p = join('/', 'tmp', 'a b', 's.fltsim');
+  assert.equal(filePathOf(pathToFileURL(p).href), p);
+  assert.equal(filePathOf('untitled:Untitled-1'), undefined);
+});
+
+test('scenario problems come sorted, 0-based, with the hint on a second line', () => {
+  const text = 'expect violation no-such-id\ndriver "x.c"\nio #1 wrte "\\\\Device\\\\HarddiskVolume1\\\\a"\n';
+  const looked: string[] = [];
+  const ds = scenarioDiagnostics(text, '/drv/s.fltsim', (p) => { looked.push(p); return false; });
+  assert.deepEqual(ds.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.severity]), [
+    ['unknown-rule', 0, 17, 27, 1],
+    ['missing-file', 1, 7, 12, 1],
+    ['unknown-operation', 2, 6, 10, 1],
+  ]);
+  assert.deepEqual(looked, [join('/drv', 'x.c')]);
+  assert.match(ds[2].message, /^unknown operation 'wrte'.*\n.+/);
+  assert.ok(ds.every((d) => d.source === 'fltsim'));
+});
+
+test('a warning stays a warning', () => {
+  const text = 'driver "x.c"\nio #1 read "\\\\Device\\\\HarddiskVolume1\\\\a" at 5\ncancel #1 at 2\n';
+  const ds = scenarioDiagnostics(text, undefined);
+  assert.deepEqual(ds.map((d) => [d.code, d.severity]), [['cancel-before-issue', 2]]);
+});
