@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { firstStatementLine, functionForRole } from '../../extension/client/samplePlan';
 import { E2EFailure, type Workbench } from './workbench';
 
 export interface Expectations {
@@ -219,6 +220,22 @@ async function walkthrough({ wb, log }: StepContext): Promise<void> {
   await openWalkthrough(wb, 'Pend a read and finish it from a work item', PEND_STEPS, 'Pending a read, finishing it later');
   log(`pend walkthrough shows its steps (${PEND_STEPS.join(' | ')}) and the first step's media`);
   await wb.screenshot('walkthrough-pend');
+
+  // Its second step's button finds the worker routine of the bundled sample and breaks there.
+  const sampleC = readFileSync(join(__dirname, '..', '..', 'samples', 'pend-generic-workitem', 'pendfilter.c'), 'utf8');
+  const worker = functionForRole(sampleC, 'worker');
+  const line = worker ? firstStatementLine(sampleC, worker) : undefined;
+  check(worker && line, 'samples/pend-generic-workitem/pendfilter.c has no worker routine to break in');
+  await wb.page.locator('.getting-started-step .step-title', { hasText: 'Stop in the worker routine' }).click();
+  await wb.page.locator('.getting-started-step.expanded .button-link, .getting-started-step.expanded a', { hasText: 'Set the breakpoint' }).first().click();
+  await wb.until(`pendfilter.c open on line ${line} with a breakpoint`, (n) => {
+    const d = (globalThis as any).document;
+    const tab = d.querySelector('.tabs-container .tab.active')?.getAttribute('aria-label') ?? '';
+    const cursor = d.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
+    return tab.startsWith('pendfilter.c') && new RegExp(`Ln ${n},`).test(cursor) && !!d.querySelector('.editor-instance [class*="codicon-debug-breakpoint"]');
+  }, line, 20_000);
+  log(`walkthrough breakpoint: ${worker} at pendfilter.c:${line}`);
+  await wb.screenshot('walkthrough-pend-breakpoint');
 
   await openWalkthrough(wb, 'Lint your own driver', LINT_STEPS, 'The linter reads ordinary driver C files');
   await wb.screenshot('walkthrough-lint');
