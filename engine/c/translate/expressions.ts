@@ -80,13 +80,15 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
     case 'call_expression': {
       const fn = node.childForFieldName('function')!;
       const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
-      // `(ULONG)(a - b)` reads as a call of `(ULONG)`; with ULONG a type it is a cast.
-      const castTo = parenthesizedTypeName(ctx, fn);
-      if (castTo) {
+      // `(ULONG)(a - b)` reads as a call of `(ULONG)`, and `(A)(B)(x)` as calls of calls; with the
+      // names types, these are casts.
+      const casts = castChain(ctx, fn);
+      if (casts) {
         if (args.length === 0) return unsupported(ctx, node, 'a cast with nothing to cast');
         let arg = translateExpr(ctx, args[0]);
         for (const more of args.slice(1)) arg = { k: 'comma', left: arg, right: translateExpr(ctx, more), loc: arg.loc };
-        return { k: 'cast', type: castTo, arg, loc };
+        for (let i = casts.length - 1; i >= 0; i--) arg = { k: 'cast', type: casts[i], arg, loc };
+        return arg;
       }
       return { k: 'call', callee: translateExpr(ctx, fn), args: args.map((a) => translateArgument(ctx, a)), loc };
     }
@@ -138,6 +140,18 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
 function translateArgument(ctx: TranslateContext, node: SyntaxNode): Expr {
   if (node.type === 'type_descriptor') return { k: 'typeArg', type: typeFromDescriptor(ctx, node), loc: ctx.loc(node) };
   return translateExpr(ctx, node);
+}
+
+/** `(T)`, `(T1)(T2)`, …: the outermost cast first. */
+function castChain(ctx: TranslateContext, node: SyntaxNode): CType[] | undefined {
+  const single = parenthesizedTypeName(ctx, node);
+  if (single) return [single];
+  if (node.type !== 'call_expression') return undefined;
+  const inner = castChain(ctx, node.childForFieldName('function')!);
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+  if (!inner || args.length !== 1 || args[0].type !== 'identifier') return undefined;
+  const t = ctx.scope.typedef(args[0].text);
+  return t ? [...inner, t] : undefined;
 }
 
 /** `(T)` where T is a known type name: the cast spelling the grammar cannot see. */
