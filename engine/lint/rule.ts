@@ -41,6 +41,20 @@ interface RuleBase {
   title: string;
   why: string;
   sources: string[];
+  /** Relative path of the rule's page: `docs/rules/<id>.md`. */
+  docUrl: string;
+}
+
+type WithoutDoc<T> = Omit<T, 'docUrl'>;
+
+/** Declares a function-scope rule; its doc page is `docs/rules/<id>.md`. */
+export function functionRule(r: WithoutDoc<FunctionRule>): FunctionRule {
+  return { ...r, docUrl: `docs/rules/${r.id}.md` };
+}
+
+/** Declares a file-scope rule; its doc page is `docs/rules/<id>.md`. */
+export function fileRule(r: WithoutDoc<FileRule>): FileRule {
+  return { ...r, docUrl: `docs/rules/${r.id}.md` };
 }
 
 export interface FunctionRule extends RuleBase {
@@ -58,7 +72,7 @@ export interface FileRule extends RuleBase {
 export type Rule = FunctionRule | FileRule;
 
 export function ruleMeta(r: Rule): RuleMeta {
-  return { id: r.id, severity: r.severity, title: r.title, why: r.why, docUrl: `docs/rules/${r.id}.md`, sources: r.sources };
+  return { id: r.id, severity: r.severity, title: r.title, why: r.why, docUrl: r.docUrl, sources: r.sources };
 }
 
 /** Microsoft documentation URLs from the short keys of flt-rules.md. */

@@ -1,8 +1,8 @@
 import { LOCK_APIS, WAITS, lockKindLabel } from '../analysis/locks';
 import { allCalls } from '../frontend/walk';
-import { DOCS, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, type RawFinding, functionRule } from '../rule';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cbdq-callback-locks',
   severity: 'error',
   scope: 'function',
@@ -31,5 +31,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -2,7 +2,7 @@ import type { Span } from '../frontend/ir';
 import { mentions, pathOf } from '../frontend/exprs';
 import { statusByName, ntError } from '../../kernel/status';
 import { runFlow } from '../analysis/flow';
-import { DOCS, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, type RawFinding, functionRule } from '../rule';
 
 interface S {
   done: boolean;
@@ -12,7 +12,7 @@ interface S {
 
 const isCancelCb = (roles: readonly { k: string; cb?: string }[]) => roles.some((r) => r.k === 'cbdq' && r.cb === 'cancel');
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cbdq-cancel-cb',
   severity: 'error',
   scope: 'function',
@@ -73,5 +73,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,7 +1,7 @@
-import { DOCS, callsAny, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, mentionsAny, type RawFinding, functionRule } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cbdq-insert-unchecked',
   severity: 'error',
   scope: 'function',
@@ -26,5 +26,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -2,7 +2,7 @@ import type { Span } from '../frontend/ir';
 import { addressOf, callKey, pathOf, rootOf } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 
 const FREES: Record<string, number> = {
   ExFreePool: 0, ExFreePoolWithTag: 0, ExFreePool2: 0, ExFreeToNPagedLookasideList: 1, ExFreeToPagedLookasideList: 1,
@@ -14,7 +14,7 @@ interface S {
   out: Outcomes;
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cbdq-io-ctx-lifetime',
   severity: 'error',
   scope: 'function',
@@ -65,5 +65,5 @@ const rule: FunctionRule = {
     });
     return out;
   },
-};
+});
 export default rule;

@@ -1,6 +1,6 @@
 import { Irql } from '../../kernel/irql';
 import { pathOf } from '../frontend/exprs';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import type { CbdqInfo } from '../analysis/roles';
 import { callsTo, explainIrql, mayRunAtDispatch } from './support';
 
@@ -15,7 +15,7 @@ export function queueFor(cbdqs: readonly CbdqInfo[], queueArg: string | undefine
   return hits.length === 1 ? hits[0] : undefined;
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cbdq-lock-irql',
   severity: 'error',
   scope: 'function',
@@ -41,5 +41,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

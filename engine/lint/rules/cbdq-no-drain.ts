@@ -1,7 +1,7 @@
-import { DOCS, type FileRule, type RawFinding } from '../rule';
+import { DOCS, type RawFinding, fileRule } from '../rule';
 import { registrationCallback } from '../analysis/registration';
 
-const rule: FileRule = {
+const rule = fileRule({
   id: 'cbdq-no-drain',
   severity: 'error',
   scope: 'file',
@@ -33,5 +33,5 @@ const rule: FileRule = {
     });
     return out;
   },
-};
+});
 export default rule;

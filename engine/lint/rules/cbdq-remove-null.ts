@@ -1,12 +1,12 @@
 import { isNullExpr } from '../frontend/exprs';
 import { apiInfo } from '../../api/catalog';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { findUncheckedUses } from './nullTracking';
 import { callsTo } from './support';
 
 const SOURCES = new Set(['FltCbdqRemoveIo', 'FltCbdqRemoveNextIo']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cbdq-remove-null',
   severity: 'error',
   scope: 'function',
@@ -34,5 +34,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

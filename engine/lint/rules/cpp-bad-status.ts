@@ -1,10 +1,10 @@
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { callsWithEnv, OncePerCall } from './support';
 
 const CPP = new Set(['FltCompletePendedPreOperation']);
 const ILLEGAL = new Set(['FLT_PREOP_PENDING', 'FLT_PREOP_SYNCHRONIZE', 'FLT_PREOP_DISALLOW_FASTIO', 'FLT_PREOP_DISALLOW_FSFILTER_IO']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cpp-bad-status',
   severity: 'error',
   scope: 'function',
@@ -23,5 +23,5 @@ const rule: FunctionRule = {
     });
     return out;
   },
-};
+});
 export default rule;

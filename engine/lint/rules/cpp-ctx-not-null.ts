@@ -1,11 +1,11 @@
 import { isNullExpr } from '../frontend/exprs';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { callsWithEnv, OncePerCall } from './support';
 
 const CPP = new Set(['FltCompletePendedPreOperation']);
 const NEEDS_NULL = new Set(['FLT_PREOP_COMPLETE', 'FLT_PREOP_SUCCESS_NO_CALLBACK']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cpp-ctx-not-null',
   severity: 'error',
   scope: 'function',
@@ -30,5 +30,5 @@ const rule: FunctionRule = {
     });
     return out;
   },
-};
+});
 export default rule;

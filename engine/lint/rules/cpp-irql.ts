@@ -1,10 +1,10 @@
 import { Irql } from '../../kernel/irql';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { callsWithEnv, explainIrql, mayRunAtDispatch, OncePerCall } from './support';
 
 const CPP = new Set(['FltCompletePendedPreOperation']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'cpp-irql',
   severity: 'error',
   scope: 'function',
@@ -29,5 +29,5 @@ const rule: FunctionRule = {
     });
     return out;
   },
-};
+});
 export default rule;

@@ -1,5 +1,5 @@
 import type { CallExpr } from '../frontend/ir';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { findLeaks, leakEnd } from './refTracking';
 
 /** Routines that hand out a referenced context, and the argument that receives it. */
@@ -27,7 +27,7 @@ const BORROWERS = new Set([
   'FltCompareInstanceAltitudes', 'ExAcquireResourceExclusiveLite', 'ExAcquireResourceSharedLite',
 ]);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'ctx-ref-leak',
   severity: 'error',
   scope: 'function',
@@ -57,5 +57,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

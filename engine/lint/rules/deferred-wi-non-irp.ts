@@ -1,8 +1,8 @@
 import { mayBeNonIrpOp } from '../analysis/opstate';
-import { DOCS, callsAny, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, type RawFinding, functionRule } from '../rule';
 import { callbackPaths } from './callbackPaths';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'deferred-wi-non-irp',
   severity: 'error',
   scope: 'function',
@@ -24,5 +24,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

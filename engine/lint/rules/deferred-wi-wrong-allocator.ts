@@ -1,7 +1,7 @@
-import { DOCS, callsAny, type FunctionRule } from '../rule';
+import { DOCS, callsAny, functionRule } from '../rule';
 import { checkAllocator } from './wrongAllocator';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'deferred-wi-wrong-allocator',
   severity: 'error',
   scope: 'function',
@@ -10,5 +10,5 @@ const rule: FunctionRule = {
   sources: [DOCS.ddi('nf-fltkernel-fltqueuedeferredioworkitem')],
   wants: (c) => callsAny(c, ['FltQueueDeferredIoWorkItem']),
   check: (ctx) => checkAllocator(ctx, 'FltQueueDeferredIoWorkItem', 'deferred'),
-};
+});
 export default rule;

@@ -3,7 +3,7 @@ import { callKey, pathOf } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
 import { escapesThroughAssign, escapesThroughCall } from '../analysis/resources';
-import { DOCS, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, type RawFinding, functionRule } from '../rule';
 import { FREES, QUEUES } from './workItems';
 
 const REFERENCES = new Set(['FltObjectReference', 'FltGetFilterFromInstance']);
@@ -24,7 +24,7 @@ interface S {
   out: Outcomes;
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'deleting-object',
   severity: 'error',
   scope: 'function',
@@ -93,5 +93,5 @@ const rule: FunctionRule = {
     });
     return complete ? out : [];
   },
-};
+});
 export default rule;

@@ -1,7 +1,7 @@
 import type { Span } from '../frontend/ir';
 import { pathOf } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, type RawFinding, functionRule } from '../rule';
 import type { FunctionContext } from '../context';
 
 interface S {
@@ -23,7 +23,7 @@ function dataOf(ctx: FunctionContext): string | undefined {
   return undefined;
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'dirty-missing',
   severity: 'error',
   scope: 'function',
@@ -61,5 +61,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -2,7 +2,7 @@ import { Irql } from '../../kernel/irql';
 import type { CallExpr } from '../frontend/ir';
 import { pathOf } from '../frontend/exprs';
 import { reasonOrigin } from '../analysis/irql';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { findLeaks, leakEnd } from './refTracking';
 import { callsTo, explainIrql } from './support';
 
@@ -16,7 +16,7 @@ const BORROWERS = new Set(['FltParseFileNameInformation', 'FltReferenceFileNameI
 /** String routines that write their first argument. */
 const WRITES_FIRST = new Set(['RtlCopyUnicodeString', 'RtlAppendUnicodeStringToString', 'RtlAppendUnicodeToString', 'RtlUpcaseUnicodeString', 'RtlDowncaseUnicodeString', 'RtlInitUnicodeString', 'RtlInitEmptyUnicodeString']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'name-info',
   severity: 'error',
   scope: 'function',
@@ -74,5 +74,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -2,7 +2,7 @@ import { Irql, irqlName } from '../../kernel/irql';
 import { API_CATALOG } from '../../api/catalog';
 import { allCalls } from '../frontend/walk';
 import { reasonOrigin } from '../analysis/irql';
-import { DOCS, callsAny, type Candidate, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type Candidate, type RawFinding, functionRule } from '../rule';
 import { callBound } from './irqlBounds';
 import { explainIrql, OncePerCall } from './support';
 
@@ -19,7 +19,7 @@ function entryMayBeDispatchFromPostop(c: Candidate): boolean {
   return o?.k === 'role' && o.role === 'postop';
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'postop-irql-unsafe-call',
   severity: 'error',
   scope: 'function',
@@ -50,5 +50,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

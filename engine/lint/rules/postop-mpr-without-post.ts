@@ -1,7 +1,7 @@
-import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type RawFinding, functionRule } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'postop-mpr-without-post',
   severity: 'error',
   scope: 'function',
@@ -30,5 +30,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,9 +1,9 @@
-import { DOCS, callsAny, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, type RawFinding, functionRule } from '../rule';
 import { callsTo } from './support';
 
 const PAGED_CODE = new Set(['PAGED_CODE', 'PAGED_CODE_LOCKED']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'postop-pageable',
   severity: 'error',
   scope: 'function',
@@ -29,5 +29,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,10 +1,10 @@
-import { DOCS, callsAny, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, hasRole, mentionsAny, type RawFinding, functionRule } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 import { callsWithEnv, OncePerCall } from './support';
 
 const WANTS_POST = new Set(['FLT_PREOP_SUCCESS_WITH_CALLBACK', 'FLT_PREOP_SYNCHRONIZE']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'preop-callback-without-postop',
   severity: 'error',
   scope: 'function',
@@ -46,5 +46,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,10 +1,10 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, type RawFinding, functionRule } from '../rule';
 import { callbackPaths } from './callbackPaths';
 
 const STORES_CONTEXT = /\*\s*[A-Za-z_]\w*\s*=(?!=)\s*(?!NULL\b|0\s*;)/;
 const IGNORES_CONTEXT = new Set(['FLT_PREOP_PENDING', 'FLT_PREOP_COMPLETE', 'FLT_PREOP_SUCCESS_NO_CALLBACK', 'FLT_PREOP_DISALLOW_FASTIO', 'FLT_PREOP_DISALLOW_FSFILTER_IO']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'preop-ctx-nonnull',
   severity: 'error',
   scope: 'function',
@@ -31,5 +31,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,7 +1,7 @@
-import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type RawFinding, functionRule } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'preop-pending-no-owner',
   severity: 'error',
   scope: 'function',
@@ -31,5 +31,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,8 +1,8 @@
 import { mayBeNonIrpOp } from '../analysis/opstate';
-import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type RawFinding, functionRule } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'preop-pending-non-irp',
   severity: 'error',
   scope: 'function',
@@ -26,5 +26,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -2,7 +2,7 @@ import type { Span } from '../frontend/ir';
 import { addressOf, callKey, pathOf } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { ignoredStatuses } from './statusReads';
 
 const CALLS = new Set(['FltRegisterFilter', 'FltStartFiltering']);
@@ -16,7 +16,7 @@ interface S {
   out: Outcomes;
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'reg-start-errors',
   severity: 'error',
   scope: 'function',
@@ -72,5 +72,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,6 +1,6 @@
 import { constName, isNullExpr, strip } from '../frontend/exprs';
 import type { Expr } from '../frontend/ir';
-import { DOCS, type FileRule, type RawFinding } from '../rule';
+import { DOCS, type RawFinding, fileRule } from '../rule';
 
 const VALID_VERSIONS = new Set([0x0200, 0x0201, 0x0202, 0x0203]);
 
@@ -16,7 +16,7 @@ function versionIsRight(e: Expr): boolean {
   return true;
 }
 
-const rule: FileRule = {
+const rule = fileRule({
   id: 'reg-struct',
   severity: 'error',
   scope: 'file',
@@ -63,7 +63,7 @@ const rule: FileRule = {
     }
     return out;
   },
-};
+});
 
 /** The closing brace of an initializer. */
 function closing(s: { sr: number; sc: number; er: number; ec: number }) {

@@ -1,9 +1,9 @@
-import { DOCS, hasRole, mentionsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, mentionsAny, type RawFinding, functionRule } from '../rule';
 import { callbackPaths, oncePerReturn } from './callbackPaths';
 
 const RW = new Set(['IRP_MJ_READ', 'IRP_MJ_WRITE']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'sync-async-rw',
   severity: 'error',
   scope: 'function',
@@ -24,5 +24,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

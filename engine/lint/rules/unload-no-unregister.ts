@@ -1,9 +1,9 @@
 import { statusByName, ntSuccess } from '../../kernel/status';
 import { runFlow } from '../analysis/flow';
 import { SUCCESS } from '../analysis/values';
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, type RawFinding, functionRule } from '../rule';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'unload-no-unregister',
   severity: 'error',
   scope: 'function',
@@ -32,5 +32,5 @@ const rule: FunctionRule = {
     });
     return complete ? out : [];
   },
-};
+});
 export default rule;

@@ -1,10 +1,10 @@
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type FunctionRule, type RawFinding, functionRule } from '../rule';
 import { findUncheckedUses } from './nullTracking';
 import { ALLOCATORS, QUEUES, FREES } from './workItems';
 
 const SOURCES = new Set(Object.keys(ALLOCATORS));
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'wi-alloc-null-unchecked',
   severity: 'error',
   scope: 'function',
@@ -30,7 +30,7 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 
 /** A NULL-check skeleton on the line after the allocation statement. */
 export function nullCheckFix(ctx: Parameters<FunctionRule['check']>[0], path: string, site: { sr: number; sc: number; er: number; ec: number }) {

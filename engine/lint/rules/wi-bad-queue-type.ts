@@ -1,12 +1,12 @@
 import { constName, strip } from '../frontend/exprs';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { callsTo } from './support';
 
 const QUEUE_CALLS = new Set(['FltQueueGenericWorkItem', 'FltQueueDeferredIoWorkItem']);
 const ALLOWED = new Set(['CriticalWorkQueue', 'DelayedWorkQueue', '0', '1']);
 
 /** QueueType is the fourth argument of both queue routines. */
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'wi-bad-queue-type',
   severity: 'error',
   scope: 'function',
@@ -32,5 +32,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

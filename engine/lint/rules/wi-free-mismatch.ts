@@ -1,7 +1,7 @@
 import type { CallExpr, Span } from '../frontend/ir';
 import { callKey, idName, pathOf, strip } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { ALLOCATORS, FREES, QUEUES, kindLabel, workerKind } from './workItems';
 
 interface Item {
@@ -12,7 +12,7 @@ interface Item {
 }
 type S = readonly Item[];
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'wi-free-mismatch',
   severity: 'error',
   scope: 'function',
@@ -75,5 +75,5 @@ const rule: FunctionRule = {
     });
     return out;
   },
-};
+});
 export default rule;

@@ -3,7 +3,7 @@ import { callKey, idName, pathOf, strip } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
 import { addRes, dropRes, escapesThroughAssign, escapesThroughCall, escapesThroughReturn, findRes, overwrites, resKey, updateRes, type Res, type Resources } from '../analysis/resources';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import type { FunctionContext } from '../context';
 import { ALLOCATORS, FREES, QUEUES } from './workItems';
 
@@ -87,7 +87,7 @@ export function queueFailureLeaks(ctx: FunctionContext): QueueFailure[] {
   return complete ? [...found.values()] : [];
 }
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'wi-leak-on-queue-failure',
   severity: 'error',
   scope: 'function',
@@ -109,5 +109,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

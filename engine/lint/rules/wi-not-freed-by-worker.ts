@@ -1,8 +1,8 @@
-import { DOCS, hasRole, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, hasRole, type RawFinding, functionRule } from '../rule';
 import { findLeaks, leakEnd } from './refTracking';
 import { FREES, workerKind } from './workItems';
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'wi-not-freed-by-worker',
   severity: 'warning',
   scope: 'function',
@@ -32,5 +32,5 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 export default rule;

@@ -1,12 +1,12 @@
 import { callKey, idName, mentions, pathOf, strip } from '../frontend/exprs';
 import { forEachExpr } from '../frontend/walk';
 import { walkEval } from '../frontend/exprs';
-import { DOCS, callsAny, type FunctionRule, type RawFinding } from '../rule';
+import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { callsTo } from './support';
 
 const QUEUE_CALLS = new Set(['FltQueueGenericWorkItem', 'FltQueueDeferredIoWorkItem']);
 
-const rule: FunctionRule = {
+const rule = functionRule({
   id: 'wi-queue-status-ignored',
   severity: 'error',
   scope: 'function',
@@ -57,7 +57,7 @@ const rule: FunctionRule = {
     }
     return out;
   },
-};
+});
 
 /** `e` reads `name` (as opposed to only overwriting it). */
 function mentionsRead(e: Parameters<typeof mentions>[0], name: string): boolean {
