@@ -62,6 +62,8 @@ interface State {
   timer?: ReturnType<typeof setTimeout>;
   linter?: Linter;
   published?: Published;
+  /** Rule checks that failed inside the linter on the last run, so each new count is logged once. */
+  internalErrors?: number;
 }
 
 export class DocumentChecks {
@@ -163,16 +165,22 @@ export class DocumentChecks {
     // Read text and version together, after the last await: they are the pair the findings describe.
     const text = doc.getText();
     const version = doc.version;
-    let findings: Finding[];
+    let result: LintResult;
     try {
       state.linter ??= this.host.createLinter();
       state.linter.setOptions(toLintOptions(settings));
-      findings = state.linter.update(text).findings;
+      result = state.linter.update(text);
     } catch (err) {
       this.host.log(`fltsim: linting ${uri} (version ${version}) failed; its diagnostics are left as they were. ${describe(err)}`);
       this.disposeLinter(state);
       return;
     }
+    const failed = result.stats.internalErrors ?? 0;
+    if (failed > 0 && failed !== state.internalErrors) {
+      this.host.log(`fltsim: ${failed} rule check${failed === 1 ? '' : 's'} failed inside the linter on ${uri}; findings of the functions concerned are missing. Please report it (set FLTSIM_DEBUG=1 in the server's environment for the stack traces).`);
+    }
+    state.internalErrors = failed;
+    const findings = result.findings;
     state.published = { version, findings };
     this.host.publish(uri, version, findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links)));
   }

@@ -25,7 +25,8 @@ class FakeLinter implements Linter {
     this.updates.push(text);
     if (text.includes('BOOM')) throw new Error('rule exploded');
     const findings = text.split('\n').flatMap((l, i) => (l.includes('BAD') ? [finding(i)] : []));
-    return { findings, stats: { functions: 0, analyzed: 0, unparsed: 0 } };
+    const internalErrors = text.split('FAULT').length - 1;
+    return { findings, stats: { functions: 0, analyzed: 0, unparsed: 0, internalErrors } };
   }
   setOptions(o: LintOptions): void {
     this.options.push(o);
@@ -129,6 +130,19 @@ test('a linter that throws is logged, publishes nothing, and is replaced on the 
   await settle(h, 5);
   assert.equal(h.linters.length, 2);
   assert.deepEqual(h.published.map((p) => [p.version, p.diagnostics.length]), [[1, 1], [3, 2]]);
+});
+
+test('rule checks that failed inside the linter are logged once per new count', async () => {
+  const h = harness({ delayMs: 0 });
+  for (const [v, text] of [[1, 'BAD FAULT'], [2, 'BAD FAULT '], [3, 'FAULT FAULT'], [4, 'ok']] as const) {
+    h.set(URI, 'c', v, text);
+    h.checks.schedule(URI);
+    await settle(h, 5);
+  }
+  assert.equal(h.logs.length, 2);
+  assert.match(h.logs[0], /^fltsim: 1 rule check failed inside the linter on file:\/\/\/drv\/a\.c/);
+  assert.match(h.logs[1], /^fltsim: 2 rule checks failed/);
+  assert.deepEqual(h.published.map((p) => p.version), [1, 2, 3, 4], 'the other findings are still published');
 });
 
 test('a run overtaken while it waits for settings publishes nothing', async () => {
