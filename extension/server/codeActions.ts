@@ -6,6 +6,10 @@
  * an edit the fix's positions would be stale (the re-lint that is already scheduled brings fresh
  * ones). Edits are versioned when the client supports `documentChanges`, so a fix that races with
  * typing is refused by the editor instead of landing in the wrong place.
+ *
+ * `isPreferred` marks a finding's only fix when it rewrites nothing but the flagged text (the queue
+ * name, the context argument). Fixes that insert code elsewhere (a NULL-check skeleton) are offered
+ * but not preferred, so "apply preferred fixes" never adds code the user has not read.
  */
 import {
   CodeActionKind,
@@ -51,8 +55,8 @@ export function codeActionsFor(input: CodeActionInput): CodeAction[] {
   const current = input.published && input.published.version === input.version ? input.published.findings : undefined;
 
   for (const diag of input.diagnostics) {
-    const id = typeof diag.code === 'string' ? diag.code : undefined;
-    if (diag.source !== SOURCE || !id || !LINT_IDS.has(id)) continue;
+    const id = typeof diag?.code === 'string' ? diag.code : undefined;
+    if (diag.source !== SOURCE || !id || !LINT_IDS.has(id) || !validRange(diag.range)) continue;
     const finding = current?.find((f) => f.ruleId === id && f.message === diag.message && sameRange(lspRange(f.range), diag.range));
     if (finding) {
       const only = finding.fixes.length === 1;
@@ -124,6 +128,11 @@ function coversQuickFix(kind: string): boolean {
 }
 
 type LspRange = Diagnostic['range'];
+
+/** A client may send anything; a diagnostic without a usable range gets no actions. */
+function validRange(r: LspRange | undefined): r is LspRange {
+  return !!r && Number.isInteger(r.start?.line) && Number.isInteger(r.start?.character) && Number.isInteger(r.end?.line) && Number.isInteger(r.end?.character) && r.start.line >= 0;
+}
 
 function sameRange(a: LspRange, b: LspRange): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;

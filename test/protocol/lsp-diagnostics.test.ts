@@ -155,3 +155,23 @@ test('closing a document clears its diagnostics', async () => {
     await client.stop();
   }
 });
+
+test('text that is not C at all neither crashes the server nor blocks later documents', async () => {
+  const client = await LspClient.start({ initializationOptions: { lintDelayMs: 0 } });
+  try {
+    const junk = 'file:///junk.c';
+    let since = client.mark();
+    client.open(junk, 'c', '}}}{ #if\n\u0000\u0001 FltQueueGenericWorkItem(,,,HyperCriticalWorkQueue;; "unterminated\n#define X(a \\\n' + '((('.repeat(2000));
+    const published = await client.diagnostics(junk, since);
+    assert.ok(Array.isArray(published.diagnostics));
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: junk }, position: { line: 999, character: 999 } });
+    assert.equal(hover, null);
+    since = client.mark();
+    client.open(URI, 'c', TEXT, 1);
+    const good = await client.diagnostics(URI, since, (p) => p.version === 1);
+    assert.equal(good.diagnostics.length, 2);
+    assert.equal(client.alive, true);
+  } finally {
+    await client.stop();
+  }
+});

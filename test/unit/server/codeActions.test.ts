@@ -94,3 +94,9 @@ test('context.only filters by kind', () => {
   assert.equal(codeActionsFor(input({ only: ['quickfix'] })).length, 3);
   assert.equal(codeActionsFor(input({ only: [''] })).length, 3);
 });
+
+test('a diagnostic without a usable range is skipped, not a crash', () => {
+  const broken = { ...DIAG, range: undefined } as unknown as Diagnostic;
+  const negative: Diagnostic = { ...DIAG, range: { start: { line: -1, character: 0 }, end: { line: -1, character: 1 } } };
+  assert.deepEqual(codeActionsFor(input({ diagnostics: [broken, negative] })), []);
+});
