@@ -10,8 +10,10 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
+  WatchKind,
   type CodeActionParams,
   type Connection,
   type HoverParams,
@@ -65,6 +67,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
   let links: DocLinks = docLinks({ bundleDir: options.bundleDir });
   let versionedEdits = false;
   let registerForSettings = false;
+  let registerForFiles = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = readInitOptions(params.initializationOptions);
@@ -72,6 +75,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     links = docLinks({ extensionRoot: init.extensionRoot, bundleDir: options.bundleDir });
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
     registerForSettings = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    registerForFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     settings = new SettingsSource({
       pull: caps.workspace?.configuration === true,
       request: (uri) => connection.workspace.getConfiguration({ scopeUri: uri, section: 'fltsim' }),
@@ -107,6 +111,16 @@ export function startServer(connection: Connection, options: StartOptions = {}):
 
   connection.onInitialized(() => {
     if (registerForSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fltsim' });
+    // A scenario's "missing driver file" goes stale when the file appears or goes away.
+    if (registerForFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{c,h,cpp}', kind: WatchKind.Create | WatchKind.Delete }],
+      });
+    }
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    for (const doc of documents.all()) if (documentKind(doc.languageId) === 'fltsim') checks?.schedule(doc.uri);
   });
 
   connection.onDidChangeConfiguration((params) => {

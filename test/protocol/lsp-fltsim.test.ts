@@ -3,7 +3,8 @@
 // Needs `npm run build` (the tests start dist/server.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileUri, LspClient, range } from './lspHelpers';
 
@@ -69,5 +70,25 @@ test('hover on a rule id in expect violation explains the rule, lint or runtime'
     assert.equal(keyword, null);
   } finally {
     await client.stop();
+  }
+});
+
+test('a driver file created later clears the missing-file diagnostic once the client reports it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fltsim-lsp-'));
+  const client = await LspClient.start({ initializationOptions: { lintDelayMs: 0 }, capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } });
+  try {
+    const uri = fileUri(join(dir, 'later.fltsim'));
+    let since = client.mark();
+    client.open(uri, 'fltsim', 'driver "later.c"\n');
+    const before = await client.diagnostics(uri, since);
+    assert.deepEqual(before.diagnostics.map((d) => d.code), ['missing-file']);
+    writeFileSync(join(dir, 'later.c'), '/* empty driver */\n');
+    since = client.mark();
+    client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(join(dir, 'later.c')), type: 1 }] });
+    const after = await client.diagnostics(uri, since);
+    assert.deepEqual(after.diagnostics, []);
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
