@@ -14,7 +14,11 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The repository's rule pages on the web: the last resort when no installed copy is found. */
+/**
+ * The repository's rule pages on the web: the last resort when no installed copy is found. The
+ * manifest names no repository yet; this is the address the project expects to publish under, so
+ * change it here (one place) if it publishes elsewhere.
+ */
 export const REPOSITORY_DOCS_URL = 'https://github.com/fltsim/fltsim/blob/main/';
 
 export interface DocLinkInputs {
