@@ -12,7 +12,8 @@
 import type { Co } from './kernel/coroutine';
 import { DispatcherRoutines } from './kernel/dispatcher';
 import type { SimEvent } from './kernel/events';
-import { kernelFrame, Kernel, type DriverFn, type KernelOptions, type Violation } from './kernel/kernel';
+import { kernelFrame as kernelFrame_, Kernel, type DriverFn, type KernelOptions, type Violation } from './kernel/kernel';
+import type { Timer } from './kernel/heap';
 import { LockTable } from './kernel/locks';
 import { MutexRoutines } from './kernel/mutexes';
 import { PoolRoutines } from './kernel/pool';
@@ -20,15 +21,21 @@ import { RegistryRoutines, type RegistryValue } from './kernel/registry';
 import { RtlRoutines } from './kernel/rtl';
 import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
-import { PRIORITY, type KThread } from './kernel/thread';
+import { PRIORITY as PRIORITY_, type KThread } from './kernel/thread';
 import { ThreadRoutines } from './kernel/threads';
 import { CompletionContext, WorkQueues } from './kernel/workqueue';
 import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
 import { driverRecord } from './fltmgr/registration';
-import { normalizeRequest, type IoRequestInput } from './fltmgr/requests';
+import { normalizeRequest as normalizeRequest_, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { Verifier } from './fltmgr/verifier';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const kernelFrame = kernelFrame_;
+const PRIORITY = PRIORITY_;
+const normalizeRequest = normalizeRequest_;
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
   /** System worker threads per queue; default 1 each. */
@@ -72,7 +79,13 @@ export class Simulation {
   readonly locks: LockTable;
   readonly registry: RegistryRoutines;
   private readonly verifier: Verifier;
-  private readonly workload: WorkloadItem[] = [];
+  /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
+  private workload: WorkloadItem[] = [];
+  private next = 0;
+  /** The one timer armed for the earliest pending workload event, and its tick. */
+  private armed: Timer | null = null;
+  private armedTick = 0;
+  private readonly fireDueBound = (): void => this.fireDue();
   private started = false;
   private booted = false;
   private readonly options: SimulationOptions;
@@ -249,14 +262,23 @@ export class Simulation {
 
   // --- internals ---
 
+  /** The lowest id above the last one handed out that no request uses yet. */
   private freeIoId(): number {
-    while (this.fltmgr.results.has(this.nextIoId) || this.workload.some((w) => w.kind === 'io' && w.id === this.nextIoId)) this.nextIoId++;
+    while (this.fltmgr.isIdTaken(this.nextIoId)) this.nextIoId++;
     return this.nextIoId++;
   }
 
+  /**
+   * Adds a workload event in time order. Only the earliest pending event has a timer; when it
+   * fires, every event due by then runs in order and the next one is armed. Long workloads thus
+   * cost one timer, not one per event.
+   */
   private schedule(item: WorkloadItem): void {
-    if (this.booted) this.arm(item);
-    else this.workload.push(item);
+    const w = this.workload;
+    let i = w.length;
+    while (i > this.next && w[i - 1]!.at > item.at) i--;
+    w.splice(i, 0, item);
+    if (this.booted) this.armNext();
   }
 
   private start(): void {
@@ -284,13 +306,42 @@ export class Simulation {
   /** Every DriverEntry has returned: the workload's clock starts. */
   private boot(): void {
     this.booted = true;
-    for (const item of this.workload.splice(0)) this.arm(item);
+    this.armNext();
   }
 
-  private arm(item: WorkloadItem): void {
+  private armNext(): void {
+    const k = this.kernel;
+    const item = this.workload[this.next];
+    if (item === undefined) return;
+    const tick = Math.max(item.at, k.now);
+    if (this.armed !== null) {
+      if (this.armedTick <= tick) return;
+      this.armed.cancelled = true;
+    }
+    this.armedTick = tick;
+    this.armed = k.sched.addTimer(tick, this.fireDueBound);
+  }
+
+  private fireDue(): void {
+    this.armed = null;
+    const now = this.kernel.now;
+    const w = this.workload;
+    while (this.next < w.length && w[this.next]!.at <= now) {
+      const item = w[this.next]!;
+      w[this.next++] = undefined as unknown as WorkloadItem;
+      this.fire(item);
+    }
+    if (this.next > 1024 && this.next * 2 > w.length) {
+      this.workload = w.slice(this.next);
+      this.next = 0;
+    }
+    this.armNext();
+  }
+
+  private fire(item: WorkloadItem): void {
     const k = this.kernel;
     const fm = this.fltmgr;
-    k.sched.addTimer(item.at, () => {
+    {
       switch (item.kind) {
         case 'io':
           fm.requests.spawn(normalizeRequest(item.input, item.id));
@@ -302,7 +353,7 @@ export class Simulation {
           k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => fm.unload.unloadRequest(t, item.module));
           break;
       }
-    });
+    }
   }
 
   private *cancelBody(t: KThread, io: number): Co<void> {

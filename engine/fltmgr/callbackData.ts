@@ -9,12 +9,18 @@
 import type { ListEntry } from '../kernel/cvalues';
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { Kernel, DriverFn } from '../kernel/kernel';
-import { STATUS } from '../kernel/status';
+import { STATUS as STATUS_ } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import { FLTFL_CALLBACK_DATA } from './constants';
+import { FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_ } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
-import { makeQueueLinks, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
+import { makeQueueLinks as makeQueueLinks_, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
 import type { CbdqState } from './cbdq';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const STATUS = STATUS_;
+const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
+const makeQueueLinks = makeQueueLinks_;
 
 export type DataState =
   | 'issued'
@@ -68,17 +74,19 @@ export class FltCallbackData {
   Iopb: FltIoParameterBlock;
   IoStatus: IoStatusBlock;
   TagData: unknown = null;
-  QueueLinks: ListEntry;
-  QueueContext: unknown[] = [null, null];
-  FilterContext: unknown[] = [null, null, null, null];
   RequestorMode: number;
+  // QueueLinks, QueueContext and FilterContext are accessors below: most operations never use them.
+  private queueLinksStore: ListEntry | undefined = undefined;
+  private queueContextStore: unknown[] | undefined = undefined;
+  private filterContextStore: unknown[] | undefined = undefined;
 
   // --- engine-private ---
   state: DataState = 'issued';
   /** Who the state refers to: the filter in pre-op/post-op/pended, the cbdq when queued. */
   stateOwner = '';
-  /** The events of this operation, oldest first. */
-  readonly history: SimEvent[] = [];
+  /** Seqs of this operation's events, oldest first (see `history`). */
+  readonly historySeqs: number[] = [];
+  private readonly log: Kernel['log'];
   /** Instances of the volume at issue time, highest altitude first. */
   stack: Instance[];
   /** Index in `stack` of the next pre-operation callback to call. */
@@ -115,12 +123,16 @@ export class FltCallbackData {
   safeResult: number | null = null;
   /** A posted SafePostCallback returned MORE_PROCESSING_REQUIRED: FltCompletePendedPostOperation is owed. */
   safeMpr = false;
+  /** Fast I/O a filter disallowed: the issuing thread reissues it as an IRP. */
+  reissue = false;
   /** A pre-operation callback is running for this operation right now. */
   preRunning = false;
   /** A post-operation callback is running with FLTFL_POST_OPERATION_DRAINING. */
   draining = false;
   readonly fileObject: FileObject;
   readonly volume: Volume;
+  /** `#3`: how events and messages name the operation. */
+  readonly label: string;
 
   constructor(
     readonly id: number,
@@ -130,16 +142,46 @@ export class FltCallbackData {
     iopb: FltIoParameterBlock,
     fileObject: FileObject,
     volume: Volume,
+    log: Kernel['log'],
   ) {
+    this.log = log;
     this.Flags = flags;
     this.Thread = thread;
     this.Iopb = iopb;
     this.IoStatus = { Status: 0, Information: 0 };
-    this.QueueLinks = makeQueueLinks(this);
     this.RequestorMode = request.kernelMode ? 0 : 1;
     this.fileObject = fileObject;
     this.volume = volume;
-    this.stack = volume.instances.slice();
+    // Volume.attach and detach replace the array, so sharing it is a snapshot of the stack.
+    this.stack = volume.instances;
+    this.label = `#${id}`;
+  }
+
+  /** The embedded LIST_ENTRY a cancel-safe queue links the operation with (made on first use). */
+  get QueueLinks(): ListEntry {
+    return this.queueLinksStore ?? makeQueueLinks(this);
+  }
+
+  set QueueLinks(v: ListEntry) {
+    this.queueLinksStore = v;
+  }
+
+  /** PVOID QueueContext[2], for the queue's own use. */
+  get QueueContext(): unknown[] {
+    return (this.queueContextStore ??= [null, null]);
+  }
+
+  set QueueContext(v: unknown[]) {
+    this.queueContextStore = v;
+  }
+
+  /** PVOID FilterContext[4], for the filter's own use. */
+  get FilterContext(): unknown[] {
+    return (this.filterContextStore ??= [null, null, null, null]);
+  }
+
+  set FilterContext(v: unknown[]) {
+    this.filterContextStore = v;
   }
 
   get isIrp(): boolean {
@@ -158,21 +200,28 @@ export class FltCallbackData {
     return this.state !== 'done';
   }
 
-  /** `#3`: how events and messages name the operation. */
-  get label(): string {
-    return `#${this.id}`;
-  }
+
 
   /** Moves to `state` and records the transition as an event of `kind`. */
   move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {
     this.state = state;
     this.stateOwner = owner;
-    this.history.push(k.emit(kind, this.id, detail));
+    this.historySeqs.push(k.emit(kind, this.id, detail));
   }
 
   /** Records an event about this operation without changing its state. */
   note(k: Kernel, kind: EventKind, detail: string): void {
-    this.history.push(k.emit(kind, this.id, detail));
+    this.historySeqs.push(k.emit(kind, this.id, detail));
+  }
+
+  /** The events of this operation still in the event log, oldest first. */
+  get history(): SimEvent[] {
+    const out: SimEvent[] = [];
+    for (const seq of this.historySeqs) {
+      const e = this.log.get(seq);
+      if (e !== undefined) out.push(e);
+    }
+    return out;
   }
 
   /** The state as the snapshot and `expect #N state` read it: `pended by cancelSafe`. */

@@ -13,33 +13,47 @@
  * - DISALLOW_FASTIO: a fast I/O request fails back to the I/O manager, which reissues it as an IRP.
  * - post-op MORE_PROCESSING_REQUIRED: completion stops until FltCompletePendedPostOperation.
  */
-import { Ref } from '../kernel/cvalues';
-import { Trap, type Co } from '../kernel/coroutine';
-import { kernelFrame } from '../kernel/kernel';
-import { formatStatus, STATUS } from '../kernel/status';
+import { Ref as Ref_, type Ref as RefT_ } from '../kernel/cvalues';
+import { isCo as isCo_, Trap, type Co } from '../kernel/coroutine';
+import { kernelFrame as kernelFrame_ } from '../kernel/kernel';
+import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
 import type { CallbackScope, KThread } from '../kernel/thread';
-import { FltCallbackData, type PostFrame } from './callbackData';
-import {
-  FLTFL_CALLBACK_DATA,
-  FLTFL_OPERATION_REGISTRATION as SKIP,
-  FLTFL_POST_OPERATION_DRAINING,
-  FltPostopStatus,
-  FltPreopStatus,
-  IRP_FLAGS,
-  IRP_MJ,
-  majorName,
-  preopName,
-} from './constants';
+import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
+import { FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, preopName as preopName_ } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
-import { makeRelatedObjects, type FltRelatedObjects } from './structs';
+import { makeRelatedObjects as makeRelatedObjects_, type FltRelatedObjects } from './structs';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const Ref = Ref_;
+type Ref = RefT_;
+const isCo = isCo_;
+/** Trap values read once: a const enum from another module is an object here. */
+const TRAP_BLOCK = Trap.Block;
+const kernelFrame = kernelFrame_;
+const formatStatus = formatStatus_;
+const STATUS = STATUS_;
+const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
+const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
+const FltPostopStatus = FltPostopStatus_;
+type FltPostopStatus = FltPostopStatusT_;
+const FltPreopStatus = FltPreopStatus_;
+type FltPreopStatus = FltPreopStatusT_;
+const IRP_FLAGS = IRP_FLAGS_;
+const IRP_MJ = IRP_MJ_;
+const majorName = majorName_;
+const preopName = preopName_;
+const makeRelatedObjects = makeRelatedObjects_;
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
 
 /** IoGetTopLevelIrp's answer for paging I/O and `top-level-irp` requests: non-NULL, opaque. */
 export const TOP_LEVEL_IRP = Object.freeze({ kind: 'top-level IRP (FSRTL_MOD_WRITE_TOP_LEVEL_IRP)' });
+
+const IO_CALL_DRIVER_FRAME = kernelFrame('IoCallDriver', 'nt');
 
 const NT_SERVICE: Readonly<Record<number, string>> = {
   [IRP_MJ.CREATE]: 'NtCreateFile',
@@ -55,6 +69,10 @@ const NT_SERVICE: Readonly<Record<number, string>> = {
   [IRP_MJ.DEVICE_CONTROL]: 'NtDeviceIoControlFile',
 };
 
+const NT_FRAMES: Readonly<Record<number, ReturnType<typeof kernelFrame>>> = Object.fromEntries(
+  Object.entries(NT_SERVICE).map(([major, name]) => [major, kernelFrame(name, 'nt')]),
+);
+
 function newScope(role: CallbackScope['role'], data: unknown, unsafe: boolean): CallbackScope {
   return { role, data, unsafe, irqlQueried: false, handoffs: 0, failedHandoff: null };
 }
@@ -66,23 +84,24 @@ export class Dispatcher {
     return makeRelatedObjects(inst.filter, inst.volume, inst, data ? data.fileObject : null);
   }
 
-  /** The body of a workload request's issuing thread. */
-  *issue(t: KThread, data: FltCallbackData): Co<void> {
-    t.frames.push(kernelFrame(NT_SERVICE[data.major] ?? 'IoCallDriver', 'nt'));
+  /** The body of a workload request's issuing thread: builds its callback data and sends it down. */
+  *issue(t: KThread, req: IoRequest): Co<void> {
+    t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
+    const data = this.fm.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
     yield* this.runPre(t, data);
     let current = data;
-    while (current.state === 'done' && reissue.has(current)) {
+    while (current.state === 'done' && current.reissue) {
       // The I/O manager reissues a disallowed fast I/O request as an IRP.
-      reissue.delete(current);
+      current.reissue = false;
       current = this.fm.requests.reissueAsIrp(t, current);
       yield* this.runPre(t, current);
     }
     if (current.live && current.request.synchronous) {
       current.waiter = t;
       this.fm.k.beginWait(t, `I/O ${current.label} to complete`, null);
-      yield Trap.Block;
+      yield TRAP_BLOCK;
     }
   }
 
@@ -109,7 +128,7 @@ export class Dispatcher {
         data.preIndex++;
       }
     } finally {
-      t.frames.length = depth;
+      while (t.frames.length > depth) t.frames.pop();
     }
     yield* this.sendToFs(t, data);
   }
@@ -130,9 +149,17 @@ export class Dispatcher {
     const mode = data.RequestorMode;
     data.preRunning = true;
     let status: unknown;
+    const depth = t.frames.length;
+    const irql = t.irql;
+    const held = t.held.length;
+    const region = t.criticalRegion;
+    let ok = false;
     try {
-      status = yield* k.callDriver(t, ops.pre!, ops.preName, [data, this.related(inst, data), new Ref(cell, 'CompletionContext')]);
+      status = k.enterDriver(t, ops.pre!, ops.preName, [data, this.related(inst, data), new Ref(cell, 'CompletionContext')]);
+      if (isCo(status)) status = yield* status;
+      ok = true;
     } finally {
+      k.leaveDriver(t, ops.preName, depth, irql, held, region, ok);
       t.scope = saved;
       data.preRunning = false;
     }
@@ -196,7 +223,7 @@ export class Dispatcher {
           data.completedBy = inst.filter.name;
           inst.outstanding.release(k);
           data.move(k, 'completed', inst.filter.name, 'complete', `${ops.preName} disallowed fast I/O for ${data.label}; the I/O manager will reissue it as an IRP`);
-          reissue.add(data);
+          data.reissue = true;
           yield* this.unwind(t, data);
           return false;
         }
@@ -279,7 +306,7 @@ export class Dispatcher {
     // A filter above returned SYNCHRONIZE in this thread: it waits here until completion reaches it.
     if (data.post.some((f) => f.sync === t)) {
       k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
-      yield Trap.Block;
+      yield TRAP_BLOCK;
       yield* this.unwind(t, data);
     }
   }
@@ -319,7 +346,7 @@ export class Dispatcher {
         if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) return;
       }
     } finally {
-      t.frames.length = depth;
+      while (t.frames.length > depth) t.frames.pop();
     }
     this.finish(data);
   }
@@ -339,9 +366,17 @@ export class Dispatcher {
     data.safePosted = false;
     data.draining = draining;
     let status: unknown;
+    const depth = t.frames.length;
+    const irql = t.irql;
+    const held = t.held.length;
+    const region = t.criticalRegion;
+    let ok = false;
     try {
-      status = yield* k.callDriver(t, f.ops.post!, name, [data, this.related(f.inst, data), f.ctx, flags]);
+      status = k.enterDriver(t, f.ops.post!, name, [data, this.related(f.inst, data), f.ctx, flags]);
+      if (isCo(status)) status = yield* status;
+      ok = true;
     } finally {
+      k.leaveDriver(t, name, depth, irql, held, region, ok);
       t.scope = saved;
       data.draining = false;
     }
@@ -387,7 +422,7 @@ export class Dispatcher {
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.delete(data.id);
     fm.results.set(data.request.id, { io: data.request.id, data: data.id, status: data.IoStatus.Status >>> 0, information: data.IoStatus.Information, state: 'done' });
-    if (data.waiter !== null && !reissue.has(data)) {
+    if (data.waiter !== null && !data.reissue) {
       const w = data.waiter;
       data.waiter = null;
       fm.k.wake(w);
@@ -395,8 +430,6 @@ export class Dispatcher {
   }
 }
 
-/** Fast I/O requests a filter disallowed, waiting to be reissued as IRPs by their issuing thread. */
-const reissue = new WeakSet<FltCallbackData>();
 
 /** Whether a filter's FLT_OPERATION_REGISTRATION flags exclude this operation. */
 function skips(ops: OperationCallbacks, data: FltCallbackData): boolean {

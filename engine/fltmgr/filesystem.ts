@@ -54,11 +54,16 @@ export class FileSystemModel {
 
   /** A new FILE_OBJECT for a create, or the open one of the path for other requests. */
   fileObjectFor(path: string, nameInVolume: string, create: boolean, synchronous: boolean): FileObject {
-    const k = key(path);
-    let fo = create ? undefined : this.open.get(k);
+    let fo = create ? undefined : this.open.get(path);
     if (!fo) {
-      fo = new FileObject(++this.fileObjects, this.stream(path), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
-      this.open.set(k, fo);
+      const k = key(path);
+      fo = create ? undefined : this.open.get(k);
+      if (!fo) {
+        fo = new FileObject(++this.fileObjects, this.stream(path), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+        this.open.set(k, fo);
+      }
+      // Later requests spelled the same way find it without lower-casing the path again.
+      if (k !== path) this.open.set(path, fo);
     }
     return fo;
   }

@@ -71,6 +71,30 @@ export interface IoResult {
   state: DataState;
 }
 
+/** Results by workload id: an array for the usual small dense ids, a Map for the rest. */
+export class ResultTable {
+  private readonly dense: (IoResult | undefined)[] = [];
+  private readonly sparse = new Map<number, IoResult>();
+
+  get(id: number): IoResult | undefined {
+    return id >= 0 && id < DENSE_LIMIT && Number.isInteger(id) ? this.dense[id] : this.sparse.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: number, r: IoResult): void {
+    if (id >= 0 && id < DENSE_LIMIT && Number.isInteger(id)) {
+      // Fill holes so the array stays a packed list, not a dictionary.
+      while (this.dense.length < id) this.dense.push(undefined);
+      this.dense[id] = r;
+    } else this.sparse.set(id, r);
+  }
+}
+
+const DENSE_LIMIT = 1 << 24;
+
 export class FilterManager {
   readonly volumes: Volume[] = [];
   /** Every filter registered in the run, in registration order; `state` tells which are gone. */
@@ -80,7 +104,7 @@ export class FilterManager {
   /** Callback data not done yet, by id. */
   readonly live = new Map<number, FltCallbackData>();
   /** By workload id: the final outcome of each finished request. */
-  readonly results = new Map<number, IoResult>();
+  readonly results = new ResultTable();
   /** Every cbdq initialized in the run. */
   readonly cbdqs: CbdqState[] = [];
   /** Threads inside FltUnregisterFilter waiting for a filter's rundown, and for an instance's teardown. */
@@ -99,6 +123,7 @@ export class FilterManager {
   readonly misc: MiscRoutines;
   readonly requests: Requests;
   private nextFilterId = 1;
+  private readonly located = new Map<string, { volume: Volume; nameInVolume: string }>();
   private nextInstanceId = 1;
   private readonly usedDataIds = new Set<number>();
   private nextDataId = 1;
@@ -143,6 +168,10 @@ export class FilterManager {
     return true;
   }
 
+  isIdTaken(id: number): boolean {
+    return this.usedDataIds.has(id);
+  }
+
   /** A fresh callback data id that no workload request uses. */
   freshId(): number {
     while (this.usedDataIds.has(this.nextDataId)) this.nextDataId++;
@@ -152,6 +181,15 @@ export class FilterManager {
 
   /** The volume a path is on and the path inside that volume. */
   locate(path: string): { volume: Volume; nameInVolume: string } {
+    let hit = this.located.get(path);
+    if (hit === undefined) {
+      hit = this.locateUncached(path);
+      this.located.set(path, hit);
+    }
+    return hit;
+  }
+
+  private locateUncached(path: string): { volume: Volume; nameInVolume: string } {
     const lower = path.toLowerCase();
     let best: Volume | undefined;
     for (const v of this.volumes) {

@@ -36,7 +36,7 @@ export class Rundown {
   release(k: Kernel): void {
     if (this.count > 0) this.count--;
     if (this.count === 0) {
-      for (const w of this.waiters.splice(0)) k.wake(w);
+      if (this.waiters.length > 0) for (const w of this.waiters.splice(0)) k.wake(w);
     }
   }
 }
@@ -115,9 +115,9 @@ export class Volume {
     readonly name: string,
   ) {}
 
+  /** Replaces the array rather than changing it: operations in flight keep the stack they started with. */
   attach(inst: Instance): void {
-    this.instances.push(inst);
-    this.instances.sort((a, b) => Number(b.altitude) - Number(a.altitude));
+    this.instances = [...this.instances, inst].sort((a, b) => Number(b.altitude) - Number(a.altitude));
   }
 
   detach(inst: Instance): void {

@@ -7,15 +7,27 @@
  */
 import type { Co } from '../kernel/coroutine';
 import { Irql } from '../kernel/irql';
-import { kernelFrame } from '../kernel/kernel';
+import { kernelFrame as kernelFrame_ } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
-import { formatStatus } from '../kernel/status';
+import { formatStatus as formatStatus_ } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry } from '../kernel/workqueue';
 import { FltCallbackData } from './callbackData';
-import { FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, preopName } from './constants';
+import { FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, preopName as preopName_ } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { DriverFn } from '../kernel/kernel';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const kernelFrame = kernelFrame_;
+const formatStatus = formatStatus_;
+const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
+const FltPostopStatus = FltPostopStatus_;
+type FltPostopStatus = FltPostopStatusT_;
+const FltPreopStatus = FltPreopStatus_;
+type FltPreopStatus = FltPreopStatusT_;
+const IRP_FLAGS = IRP_FLAGS_;
+const preopName = preopName_;
 
 const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
 const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
@@ -71,22 +83,28 @@ export class PendingRoutines {
       k.violation('cpp-ctx-not-null', `FltCompletePendedPreOperation(${data.label}, ${preopName(status)}) got a non-NULL Context; it must be NULL unless the status is FLT_PREOP_SUCCESS_WITH_CALLBACK (ignored)`, data.id);
       ctx = null;
     }
-    data.note(k, 'complete', `FltCompletePendedPreOperation(${data.label}, ${preopName(status)})`);
+    const detail = `FltCompletePendedPreOperation(${data.label}, ${preopName(status)})`;
     if (data.pendedBy === null && data.preRunning && data.early === null) {
       // The worker beat the pre-op's return: Filter Manager finishes the hand-over when it returns PENDING.
+      data.note(k, 'complete', detail);
       data.early = { status, ctx };
       return;
     }
     if (data.pendedBy === null) {
+      data.note(k, 'complete', detail);
       if (data.resumed > 0) k.violation('complete-twice', `FltCompletePendedPreOperation called again for ${data.label}, which was already resumed (state ${data.state}); the call is ignored`, data.id);
       else k.violation('cpp-not-pended', `FltCompletePendedPreOperation called for ${data.label}, which no pre-operation callback pended (state ${data.state}); the call is ignored`, data.id);
       return;
     }
-    yield* this.resume(t, data, status, ctx);
+    yield* this.resume(t, data, status, ctx, detail);
   }
 
-  /** Resumes a pended operation in thread `t` as `status` directs. */
-  *resume(t: KThread, data: FltCallbackData, status: number, ctx: unknown): Co<void> {
+  /**
+   * Resumes a pended operation in thread `t` as `status` directs. `detail` names the call that
+   * resumes it, recorded as the operation's `complete` event (null when that event was recorded
+   * already, for a completion that came before the pre-op returned).
+   */
+  *resume(t: KThread, data: FltCallbackData, status: number, ctx: unknown, detail: string | null = null): Co<void> {
     const fm = this.fm;
     const k = fm.k;
     const inst = data.pendedBy!;
@@ -104,17 +122,20 @@ export class PendingRoutines {
       if (status === FltPreopStatus.FLT_PREOP_COMPLETE) {
         fm.dispatcher.checkCompleteStatus(data, 'FltCompletePendedPreOperation');
         data.completedBy = inst.filter.name;
-        data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);
+        if (detail !== null) data.move(k, data.completedState(), inst.filter.name, 'complete', detail);
+        else data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);
         inst.outstanding.release(k);
-        yield* fm.dispatcher.unwind(t, data);
+        if (data.post.length === 0) fm.dispatcher.finish(data);
+        else yield* fm.dispatcher.unwind(t, data);
         return;
       }
+      if (detail !== null) data.note(k, 'complete', detail);
       if (status === FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) fm.dispatcher.wantPost(data, inst, ops, ctx, null);
       inst.outstanding.release(k);
       data.preIndex++;
       yield* fm.dispatcher.runPre(t, data);
     } finally {
-      t.frames.length = depth;
+      while (t.frames.length > depth) t.frames.pop();
     }
   }
 
@@ -141,7 +162,7 @@ export class PendingRoutines {
     try {
       yield* this.fm.dispatcher.unwind(t, data);
     } finally {
-      t.frames.length = depth;
+      while (t.frames.length > depth) t.frames.pop();
     }
   }
 

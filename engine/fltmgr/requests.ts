@@ -5,12 +5,21 @@
  * Defaults: length 4096, offset 0; reads and writes are asynchronous unless `synchronous`, every
  * other operation (and all fast I/O) is synchronous unless `async`; requests come from user mode.
  */
-import type { Co } from '../kernel/coroutine';
-import { PRIORITY, type KThread } from '../kernel/thread';
+import { PRIORITY as PRIORITY_, type KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
-import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, majorName, parseMajor } from './constants';
+import { FILE_OPEN as FILE_OPEN_, FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
-import { FltIoParameterBlock, makeParameters } from './structs';
+import { FltIoParameterBlock, makeParameters as makeParameters_ } from './structs';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const PRIORITY = PRIORITY_;
+const FILE_OPEN = FILE_OPEN_;
+const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
+const IRP_FLAGS = IRP_FLAGS_;
+const IRP_MJ = IRP_MJ_;
+const majorName = majorName_;
+const makeParameters = makeParameters_;
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
 export interface IoRequestInput {
@@ -122,7 +131,7 @@ export class Requests {
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
     const params = makeParameters({ major: req.major, length: req.length, offset: req.offset, infoClass: req.infoClass, code: req.code, createOptions: FILE_OPEN << 24 });
     const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, params);
-    const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume);
+    const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.set(id, data);
     return data;
   }
@@ -130,12 +139,7 @@ export class Requests {
   /** Starts the issuing thread of a request now. */
   spawn(req: IoRequest): KThread {
     const fm = this.fm;
-    return fm.k.spawn(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, (t) => this.body(t, req));
-  }
-
-  private *body(t: KThread, req: IoRequest): Co<void> {
-    const data = this.create(req, t, req.id);
-    yield* this.fm.dispatcher.issue(t, data);
+    return fm.k.spawn(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, (t) => fm.dispatcher.issue(t, req));
   }
 
   /** The I/O manager's retry of a disallowed fast I/O request, as an IRP with a new callback data. */

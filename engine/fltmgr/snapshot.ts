@@ -135,11 +135,7 @@ export function takeSnapshot(k: Kernel, fm: FilterManager): Snapshot {
   const threads: ThreadSnapshot[] = [];
   const locations: Record<number, SourceLocation> = {};
   for (const t of k.threads.values()) {
-    let running: string | null = null;
-    for (const q of fm.queues.all()) {
-      const e = q.running.get(t);
-      if (e) running = `${e.label} (${e.kind})`;
-    }
+    const running = t.running ? `${t.running.label} (${t.running.kind})` : null;
     threads.push({
       id: t.id,
       name: t.name,
@@ -163,7 +159,7 @@ export function takeSnapshot(k: Kernel, fm: FilterManager): Snapshot {
     name: q.name,
     workers: q.workers.map((w) => w.id),
     pending: q.pending.map((e) => ({ id: e.id, kind: e.kind, routine: e.label })),
-    running: [...q.running].map(([t, e]) => ({ thread: t.id, id: e.id, kind: e.kind, routine: e.label })),
+    running: q.running.map(([t, e]) => ({ thread: t.id, id: e.id, kind: e.kind, routine: e.label })),
   }));
   const cbdqs: CbdqSnapshot[] = fm.cbdqs.map((q) => ({
     id: q.id,

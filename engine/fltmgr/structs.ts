@@ -4,9 +4,20 @@
  * linked with `embed()`; pointer fields hold objects, Refs or null. Registration structures are
  * declared here as the shapes the engine reads from driver memory.
  */
-import { embed, LargeInteger, makeListEntry, makeUnicodeString, Ref, type ListEntry, type UnicodeString } from '../kernel/cvalues';
+import { embed as embed_, LargeInteger as LargeInteger_, type LargeInteger as LargeIntegerT_, makeListEntry as makeListEntry_, makeUnicodeString as makeUnicodeString_, Ref as Ref_, type Ref as RefT_, type ListEntry, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/kernel';
-import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
+import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ as IRP_MJ_ } from './constants';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const embed = embed_;
+const LargeInteger = LargeInteger_;
+type LargeInteger = LargeIntegerT_;
+const makeListEntry = makeListEntry_;
+const makeUnicodeString = makeUnicodeString_;
+const Ref = Ref_;
+type Ref = RefT_;
+const IRP_MJ = IRP_MJ_;
 
 // --- registration (read from the driver) ---
 
@@ -137,7 +148,7 @@ export interface ParameterInput {
 
 /** Builds FLT_PARAMETERS for a major function, embedding each member in the union object. */
 export function makeParameters(p: ParameterInput): FltParameters {
-  const params: FltParameters = {};
+  const params = Object.create(PARAMETERS_PROTO) as FltParameters;
   switch (p.major) {
     case IRP_MJ.CREATE:
       embed(params, 'Create', {
@@ -204,9 +215,28 @@ export function makeParameters(p: ParameterInput): FltParameters {
       embed(params, 'FlushBuffers', { Type: 0, Reserved: 0 });
       break;
   }
-  embed(params, 'Others', { Argument1: null, Argument2: null, Argument3: null, Argument4: null, Argument5: null, Argument6: new LargeInteger(0) });
   return params;
 }
+
+/**
+ * `Parameters.Others` (the union's untyped view) is made when something reads it: most operations
+ * never touch it, and every operation builds a Parameters object.
+ */
+const PARAMETERS_PROTO: object = Object.create(Object.prototype, {
+  Others: {
+    configurable: true,
+    enumerable: false,
+    get(this: Record<string, unknown>) {
+      Object.defineProperty(this, 'Others', { value: null, writable: true, enumerable: true, configurable: true });
+      const others = { Argument1: null, Argument2: null, Argument3: null, Argument4: null, Argument5: null, Argument6: new LargeInteger(0) };
+      embed(others, 'Argument6', others.Argument6);
+      return embed(this, 'Others', others);
+    },
+    set(this: Record<string, unknown>, v: unknown) {
+      Object.defineProperty(this, 'Others', { value: v, writable: true, enumerable: true, configurable: true });
+    },
+  },
+});
 
 function byteBuffer(length: number): Ref | null {
   return length > 0 ? new Ref(new Array<number>(length).fill(0), 0) : null;

@@ -7,16 +7,26 @@
  * generic item holds a rundown reference on the filter until its worker returns, so
  * FltUnregisterFilter waits for it.
  */
-import type { Co } from '../kernel/coroutine';
+import { isCo as isCo_, type Co } from '../kernel/coroutine';
 import type { DriverFn } from '../kernel/kernel';
-import { formatStatus, STATUS } from '../kernel/status';
+import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueueName } from '../kernel/workqueue';
 import { FltCallbackData } from './callbackData';
-import { IRP_FLAGS, WorkQueueType } from './constants';
+import { IRP_FLAGS as IRP_FLAGS_, WorkQueueType as WorkQueueType_, type WorkQueueType as WorkQueueTypeT_ } from './constants';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance } from './objects';
-import { nameOf } from './pending';
+import { nameOf as nameOf_ } from './pending';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const isCo = isCo_;
+const formatStatus = formatStatus_;
+const STATUS = STATUS_;
+const IRP_FLAGS = IRP_FLAGS_;
+const WorkQueueType = WorkQueueType_;
+type WorkQueueType = WorkQueueTypeT_;
+const nameOf = nameOf_;
 
 export type WorkItemState = 'allocated' | 'queued' | 'running' | 'ran' | 'freed';
 
@@ -246,9 +256,17 @@ export class WorkItemRoutines {
     wi.ran = true;
     k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in ${wi.queue}`);
     worker.scope = { role: 'worker', data: null, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
+    const depth = worker.frames.length;
+    const irql = worker.irql;
+    const held = worker.held.length;
+    const region = worker.criticalRegion;
+    let ok = false;
     try {
-      yield* k.callDriver(worker, wi.routine!, wi.routineName, [wi, wi.fltObject, wi.context]);
+      const r = k.enterDriver(worker, wi.routine!, wi.routineName, [wi, wi.fltObject, wi.context]);
+      if (isCo(r)) yield* r;
+      ok = true;
     } finally {
+      k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
       worker.scope = null;
       if (wi.state === 'running') wi.state = 'ran';
       k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`);

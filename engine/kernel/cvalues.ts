@@ -150,7 +150,19 @@ interface ParentLink {
   key: string | number;
 }
 
-const PARENT = new WeakMap<object, ParentLink>();
+/**
+ * The link lives on the child under a symbol (symbols are invisible to Object.keys, JSON and
+ * for-in) and names the child it belongs to, so a shallow copy of the child does not inherit it.
+ * A symbol property costs a few nanoseconds where a WeakMap entry costs hundreds and weighs on the
+ * garbage collector; the WeakMap remains for objects that cannot take a property (frozen ones).
+ */
+const PARENT_KEY: unique symbol = Symbol('fltsim.parent');
+
+interface StoredLink extends ParentLink {
+  child: object;
+}
+
+const FROZEN_PARENT = new WeakMap<object, ParentLink>();
 
 /**
  * Records that `child` is embedded (by value, not by pointer) in `parent` under `key`. This is what
@@ -159,13 +171,16 @@ const PARENT = new WeakMap<object, ParentLink>();
  * structs calls this for each embedded struct; pointer-valued fields are not embedded.
  */
 export function embed<T extends object>(parent: object, key: string | number, child: T): T {
-  PARENT.set(child, { parent, key });
+  if (Object.isExtensible(child)) (child as { [PARENT_KEY]?: StoredLink })[PARENT_KEY] = { parent, key, child };
+  else FROZEN_PARENT.set(child, { parent, key });
   (parent as Record<string | number, unknown>)[key] = child;
   return child;
 }
 
 export function parentOf(child: object): ParentLink | undefined {
-  return PARENT.get(child);
+  const link = (child as { [PARENT_KEY]?: StoredLink })[PARENT_KEY];
+  if (link !== undefined && link.child === child) return link;
+  return FROZEN_PARENT.get(child);
 }
 
 /**

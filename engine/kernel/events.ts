@@ -1,6 +1,10 @@
 /**
  * The event stream: one record per transition the user may want to see or stop at. The debugger's
  * transition breakpoints filter on `kind`; the timeline prints `detail`.
+ *
+ * Events are stored in columns (typed arrays for the numbers, plain arrays for the strings) and
+ * become `SimEvent` objects only when someone reads them. A long run records millions of events;
+ * keeping them as objects would make every garbage collection copy them.
  */
 import type { Irql } from './irql';
 
@@ -19,6 +23,18 @@ export type EventKind =
   | 'cancel'
   // verifier and debug output
   | 'violation' | 'output' | 'fault';
+
+const KINDS: readonly EventKind[] = [
+  'thread-start', 'thread-exit', 'preempt', 'wait', 'wake', 'time',
+  'irql', 'lock', 'unlock',
+  'driver-load', 'register', 'instance-setup', 'instance-teardown', 'unload',
+  'io-issue', 'pre-op', 'pend', 'fs', 'fs-complete', 'post-op', 'post-pend', 'complete', 'state', 'io-done',
+  'workitem-queue', 'workitem-start', 'workitem-end', 'workitem-free',
+  'cbdq-insert', 'cbdq-remove', 'cbdq-enable', 'cbdq-disable',
+  'cancel',
+  'violation', 'output', 'fault',
+];
+const KIND_CODE = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
 
 export interface SourceLocation {
   file: string;
@@ -45,38 +61,101 @@ export interface SimEvent {
 
 export type EventListener = (event: SimEvent) => void;
 
+const INITIAL = 1024;
+
 /**
- * The recorded events. With a limit, only the newest `limit` events are kept (long benchmark runs);
- * `seq` keeps counting, so a consumer can tell how many were dropped.
+ * The recorded events. With a limit, only the newest `limit` events are kept (long runs); `seq`
+ * keeps counting, so a consumer can tell how many were dropped.
  */
 export class EventLog {
-  private items: SimEvent[] = [];
-  private start = 0;
-  private listeners: EventListener[] = [];
+  /** Number of events ever recorded: the seq of the newest one. */
   seq = 0;
+  private cap: number;
+  private time: Float64Array;
+  private thread: Int32Array;
+  private data: Int32Array;
+  private irql: Uint8Array;
+  private kind: Uint8Array;
+  private detail: string[];
+  private threadName: string[];
+  private location: (SourceLocation | undefined)[];
+  /** Events already turned into objects, by slot (so each is made once and stays the same object). */
+  private objects: (SimEvent | undefined)[];
+  private listeners: EventListener[] = [];
+  private readonly ring: boolean;
 
-  constructor(private readonly limit = Infinity) {}
+  constructor(limit = Infinity) {
+    this.ring = Number.isFinite(limit);
+    this.cap = this.ring ? Math.max(1, Math.floor(limit)) : INITIAL;
+    this.time = new Float64Array(this.cap);
+    this.thread = new Int32Array(this.cap);
+    this.data = new Int32Array(this.cap);
+    this.irql = new Uint8Array(this.cap);
+    this.kind = new Uint8Array(this.cap);
+    this.detail = new Array<string>(this.cap);
+    this.threadName = new Array<string>(this.cap);
+    this.location = new Array<SourceLocation | undefined>(this.cap);
+    this.objects = new Array<SimEvent | undefined>(this.cap);
+  }
 
-  push(e: SimEvent): void {
-    this.items.push(e);
-    if (this.items.length - this.start > this.limit) {
-      this.start++;
-      // Compact once the dropped prefix is as large as what is kept, so pushes stay O(1) amortised.
-      if (this.start >= this.limit && this.start > 1024) {
-        this.items = this.items.slice(this.start);
-        this.start = 0;
-      }
+  /** Records an event and returns its seq. */
+  append(time: number, thread: number, threadName: string, irql: Irql, kind: EventKind, data: number, detail: string, location: SourceLocation | undefined): number {
+    const seq = ++this.seq;
+    if (!this.ring && seq > this.cap) this.grow();
+    const i = (seq - 1) % this.cap;
+    this.time[i] = time;
+    this.thread[i] = thread;
+    this.threadName[i] = threadName;
+    this.irql[i] = irql;
+    this.kind[i] = KIND_CODE.get(kind)!;
+    this.data[i] = data;
+    this.detail[i] = detail;
+    this.location[i] = location;
+    this.objects[i] = undefined;
+    if (this.listeners.length > 0) {
+      const e = this.get(seq)!;
+      for (let l = 0; l < this.listeners.length; l++) this.listeners[l]!(e);
     }
-    for (let i = 0; i < this.listeners.length; i++) this.listeners[i]!(e);
+    return seq;
+  }
+
+  /** Oldest seq still kept. */
+  get firstSeq(): number {
+    return Math.max(1, this.seq - (this.ring ? this.cap : Infinity) + 1);
+  }
+
+  /** The event with this seq, or undefined when it was dropped (or never existed). */
+  get(seq: number): SimEvent | undefined {
+    if (seq < this.firstSeq || seq > this.seq) return undefined;
+    const i = (seq - 1) % this.cap;
+    let e = this.objects[i];
+    if (e === undefined) {
+      e = {
+        seq,
+        time: this.time[i]!,
+        thread: this.thread[i]!,
+        threadName: this.threadName[i]!,
+        irql: this.irql[i]! as Irql,
+        kind: KINDS[this.kind[i]!]!,
+        data: this.data[i]!,
+        detail: this.detail[i]!,
+      };
+      const loc = this.location[i];
+      if (loc !== undefined) e.location = loc;
+      this.objects[i] = e;
+    }
+    return e;
   }
 
   /** The kept events, oldest first. */
-  all(): readonly SimEvent[] {
-    return this.start === 0 ? this.items : this.items.slice(this.start);
+  all(): SimEvent[] {
+    const out: SimEvent[] = [];
+    for (let s = this.firstSeq; s <= this.seq; s++) out.push(this.get(s)!);
+    return out;
   }
 
   get length(): number {
-    return this.items.length - this.start;
+    return this.seq - this.firstSeq + 1;
   }
 
   /** Number of events ever recorded (the last seq). */
@@ -89,5 +168,29 @@ export class EventLog {
     return () => {
       this.listeners = this.listeners.filter((l) => l !== fn);
     };
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const f64 = new Float64Array(cap);
+    f64.set(this.time);
+    this.time = f64;
+    const th = new Int32Array(cap);
+    th.set(this.thread);
+    this.thread = th;
+    const da = new Int32Array(cap);
+    da.set(this.data);
+    this.data = da;
+    const iq = new Uint8Array(cap);
+    iq.set(this.irql);
+    this.irql = iq;
+    const ki = new Uint8Array(cap);
+    ki.set(this.kind);
+    this.kind = ki;
+    this.detail.length = cap;
+    this.threadName.length = cap;
+    this.location.length = cap;
+    this.objects.length = cap;
+    this.cap = cap;
   }
 }

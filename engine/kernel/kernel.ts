@@ -4,15 +4,22 @@
  * code is entered. Routine families (locks, events, pool, work queues…) live in their own modules
  * and receive this object.
  */
-import { isCo, type Co } from './coroutine';
-import { isFunctionValue, type FunctionValue } from './cvalues';
+import { isCo as isCo_, type Co } from './coroutine';
+import { isFunctionValue as isFunctionValue_, type FunctionValue } from './cvalues';
 import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
-import { Irql, irqlName } from './irql';
+import { Irql, irqlName as irqlName_ } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
 import { KThread, type Frame, type ThreadRole } from './thread';
-import { maxIrqlFor } from '../api/catalog';
+import { maxIrqlFor as maxIrqlFor_ } from '../api/catalog';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+const isCo = isCo_;
+const isFunctionValue = isFunctionValue_;
+const irqlName = irqlName_;
+const maxIrqlFor = maxIrqlFor_;
 
 /** A driver callback: interpreted C (`FunctionValue`) or a TypeScript function, plain or generator. */
 export type DriverFn = FunctionValue | ((...args: any[]) => unknown);
@@ -58,6 +65,7 @@ export interface Fault {
 export type IrqlContext = Parameters<typeof maxIrqlFor>[1];
 
 const KERNEL_FRAMES = new Map<string, Frame>();
+const DISPATCH_LEVEL: number = Irql.DISPATCH_LEVEL;
 
 /** A constant frame for a kernel routine (`fltmgr!FltCbdqInsertIo`); frames of this kind never change. */
 export function kernelFrame(name: string, module: string): Frame {
@@ -120,29 +128,23 @@ export class Kernel implements SchedulerHost {
 
   // --- events, violations, output ---
 
-  emit(kind: EventKind, data: number, detail: string): SimEvent {
+  /** Records an event on the running thread; returns its seq. */
+  emit(kind: EventKind, data: number, detail: string): number {
     return this.emitOn(this.current, kind, data, detail);
   }
 
-  emitOn(t: KThread, kind: EventKind, data: number, detail: string): SimEvent {
-    const f = t.frames.length > 0 ? t.cFrame() : undefined;
-    const e: SimEvent = {
-      seq: ++this.log.seq,
-      time: this.sched.now,
-      thread: t.id,
-      threadName: t.name,
-      irql: t.irql,
-      kind,
-      data,
-      detail,
-    };
-    if (f !== undefined) e.location = { file: f.file!, line: f.line ?? 0, column: f.column };
-    this.log.push(e);
-    return e;
+  emitOn(t: KThread, kind: EventKind, data: number, detail: string): number {
+    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t));
+  }
+
+  /** The recorded event with this seq, as an object (undefined when the log dropped it). */
+  event(seq: number): SimEvent | undefined {
+    return this.log.get(seq);
   }
 
   violation(rule: RuleId, message: string, data = 0, t: KThread = this.current): Violation {
-    const e = this.emitOn(t, 'violation', data, `${rule}: ${message}`);
+    const seq = this.emitOn(t, 'violation', data, `${rule}: ${message}`);
+    const location = locationOf(t);
     const v: Violation = {
       rule,
       severity: RUNTIME_RULES[rule].severity,
@@ -152,9 +154,9 @@ export class Kernel implements SchedulerHost {
       irql: t.irql,
       time: this.sched.now,
       data,
-      seq: e.seq,
+      seq,
     };
-    if (e.location) v.location = e.location;
+    if (location) v.location = location;
     this.violations.push(v);
     return v;
   }
@@ -177,7 +179,7 @@ export class Kernel implements SchedulerHost {
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;
-    if (scope !== null && scope.unsafe && !scope.irqlQueried && max < Irql.DISPATCH_LEVEL) {
+    if (scope !== null && scope.unsafe && !scope.irqlQueried && max < DISPATCH_LEVEL) {
       this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`);
       return false;
     }
@@ -258,6 +260,16 @@ export class Kernel implements SchedulerHost {
    * callbacks whose job is to change those (a cbdq's Acquire and Release).
    */
   *callDriver(t: KThread, fn: DriverFn, name: string, args: unknown[], checks = true): Co<unknown> {
+    const r = this.callDriverSync(t, fn, name, args, checks);
+    return isCo(r) ? yield* r : r;
+  }
+
+  /**
+   * callDriver without a generator of its own, for the hot paths: returns the callback's result
+   * when it is a plain function that returned, or a generator that finishes the call (run it with
+   * `yield*`). Callers write `let r = k.callDriverSync(…); if (isCo(r)) r = yield* r;`.
+   */
+  callDriverSync(t: KThread, fn: DriverFn, name: string, args: unknown[], checks = true): unknown {
     const depth = t.frames.length;
     const irql = t.irql;
     const held = t.held.length;
@@ -269,9 +281,42 @@ export class Kernel implements SchedulerHost {
         t.frames.push({ name });
         r = fn(...args);
       } else throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
-      if (isCo(r)) r = yield* r;
+    } catch (e) {
+      while (t.frames.length > depth) t.frames.pop();
+      throw e;
+    }
+    if (isCo(r)) return this.finishDriverCall(t, r, name, depth, irql, held, region, checks);
+    while (t.frames.length > depth) t.frames.pop();
+    if (checks) this.afterCallback(t, name, irql, held, region);
+    return r;
+  }
+
+  /**
+   * The two halves of callDriverSync for callers that run a generator result themselves (saving a
+   * generator per call): note `t.frames.length`, `t.irql`, `t.held.length`, `t.criticalRegion`, call
+   * `enterDriver`, run the result with `yield*` if it is a generator, then call `leaveDriver` with the
+   * noted values (also when the callback throws, from a `finally`, with `checks` false).
+   */
+  enterDriver(t: KThread, fn: DriverFn, name: string, args: unknown[]): unknown {
+    if (isFunctionValue(fn)) return fn.call(...args);
+    if (typeof fn === 'function') {
+      t.frames.push({ name });
+      return fn(...args);
+    }
+    throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+  }
+
+  leaveDriver(t: KThread, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): void {
+    while (t.frames.length > depth) t.frames.pop();
+    if (checks) this.afterCallback(t, name, irql, held, region);
+  }
+
+  private *finishDriverCall(t: KThread, co: Co<unknown>, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): Co<unknown> {
+    let r: unknown;
+    try {
+      r = yield* co;
     } finally {
-      t.frames.length = depth;
+      while (t.frames.length > depth) t.frames.pop();
     }
     if (checks) this.afterCallback(t, name, irql, held, region);
     return r;
@@ -279,6 +324,7 @@ export class Kernel implements SchedulerHost {
 
   /** The post-return checks of callDriver, for callers that invoke driver code themselves. */
   afterCallback(t: KThread, name: string, irql: Irql, held: number, region: number): void {
+    if (t.held.length === held && t.irql === irql && t.criticalRegion === region) return;
     if (t.held.length > held) {
       const locks = t.held.slice(held).map((l) => `${l.kind} ${l.name}`).join(', ');
       this.violation('lock-held-on-return', `${name} returned still holding ${locks}`, 0, t);
@@ -317,6 +363,13 @@ export class Kernel implements SchedulerHost {
   clockMoved(from: number, to: number): void {
     this.emitOn(this.outside, 'time', 0, `clock ${from} ms -> ${to} ms`);
   }
+}
+
+/** The innermost C frame of a thread as a location, or undefined for TypeScript-only stacks. */
+function locationOf(t: KThread): SourceLocation | undefined {
+  if (t.frames.length === 0) return undefined;
+  const f = t.cFrame();
+  return f === undefined ? undefined : { file: f.file!, line: f.line ?? 0, column: f.column };
 }
 
 function describe(v: unknown): string {

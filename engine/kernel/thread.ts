@@ -71,8 +71,9 @@ export class KThread {
   waitTimer: { cancelled: boolean } | null = null;
   /** Index of the processor running the thread, -1 when it is not on one. */
   cpu = -1;
-  /** For system worker threads: the queue they serve. */
+  /** For system worker threads: the queue they serve, and the entry they run. */
   serves: string | null = null;
+  running: { readonly id: number; readonly label: string; readonly kind: string } | null = null;
   /** IoGetTopLevelIrp's answer for this thread; non-NULL for paging I/O and `top-level-irp` requests. */
   topLevelIrp: unknown = null;
   scope: CallbackScope | null = null;

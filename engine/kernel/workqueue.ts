@@ -5,8 +5,16 @@
  */
 import { Trap, type Co } from './coroutine';
 import { Irql } from './irql';
-import { kernelFrame, type Kernel } from './kernel';
-import { PRIORITY, type KThread } from './thread';
+import { kernelFrame as kernelFrame_, type Kernel } from './kernel';
+import { PRIORITY as PRIORITY_, type KThread } from './thread';
+
+// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
+// every use of an import is a getter call; hot paths read these instead.
+/** Trap values read once: a const enum from another module is an object here. */
+const TRAP_YIELD = Trap.Yield;
+const TRAP_BLOCK = Trap.Block;
+const kernelFrame = kernelFrame_;
+const PRIORITY = PRIORITY_;
 
 export type WorkQueueName = 'CriticalWorkQueue' | 'DelayedWorkQueue';
 
@@ -56,8 +64,6 @@ export class SystemWorkQueue {
   private readonly items = new Fifo<WorkEntry>();
   readonly workers: KThread[] = [];
   private readonly idle: KThread[] = [];
-  /** What each busy worker is running. */
-  readonly running = new Map<KThread, WorkEntry>();
 
   constructor(
     private readonly k: Kernel,
@@ -67,6 +73,11 @@ export class SystemWorkQueue {
 
   get pending(): WorkEntry[] {
     return this.items.toArray();
+  }
+
+  /** Busy workers and what they run. */
+  get running(): [KThread, WorkEntry][] {
+    return this.workers.filter((w) => w.running !== null).map((w) => [w, w.running as WorkEntry]);
   }
 
   enqueue(e: WorkEntry): void {
@@ -95,14 +106,14 @@ export class SystemWorkQueue {
       if (e === undefined) {
         this.idle.push(t);
         this.k.park(t, `work in ${this.name}`);
-        yield Trap.Block;
+        yield TRAP_BLOCK;
         continue;
       }
-      this.running.set(t, e);
+      t.running = e;
       yield* e.run(t);
-      this.running.delete(t);
+      t.running = null;
       // Between two items the worker is at PASSIVE_LEVEL with nothing held: a natural switch point.
-      yield Trap.Yield;
+      yield TRAP_YIELD;
     }
   }
 }
@@ -167,14 +178,14 @@ export class CompletionContext {
       const e = this.items.shift();
       if (e === undefined) {
         this.k.park(t, 'completion work');
-        yield Trap.Block;
+        yield TRAP_BLOCK;
         continue;
       }
       this.current = e;
       t.irql = Irql.DISPATCH_LEVEL;
       yield* e.run(t);
       this.current = null;
-      yield Trap.Yield;
+      yield TRAP_YIELD;
     }
   }
 }
