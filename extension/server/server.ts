@@ -69,6 +69,11 @@ export function startServer(connection: Connection, options: StartOptions = {}):
   let registerForSettings = false;
   let registerForFiles = false;
 
+  /** A message the client refuses, or one sent while the connection closes, is logged, never fatal. */
+  const quietly = (sent: Promise<unknown>, what: string): void => {
+    sent.catch((err: unknown) => connection.console.warn(`fltsim: ${what} failed: ${err instanceof Error ? err.message : String(err)}`));
+  };
+
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = readInitOptions(params.initializationOptions);
     const caps = params.capabilities;
@@ -92,7 +97,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     checks = new DocumentChecks({
       document: (uri) => documents.get(uri),
       settings: (uri) => source.forUri(uri),
-      publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+      publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics }), 'publishing diagnostics'),
       log: (m) => connection.console.error(m),
       linterReady,
       createLinter: () => new LintDocument(),
@@ -110,12 +115,12 @@ export function startServer(connection: Connection, options: StartOptions = {}):
   });
 
   connection.onInitialized(() => {
-    if (registerForSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'fltsim' });
+    if (registerForSettings) quietly(connection.client.register(DidChangeConfigurationNotification.type, { section: 'fltsim' }), 'registering for settings changes');
     // A scenario's "missing driver file" goes stale when the file appears or goes away.
     if (registerForFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      quietly(connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.{c,h,cpp}', kind: WatchKind.Create | WatchKind.Delete }],
-      });
+      }), 'registering file watchers');
     }
   });
 
