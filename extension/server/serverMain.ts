@@ -3,6 +3,7 @@
  * The bundle's folder is passed on so the server can link diagnostics to the rule pages shipped
  * beside it.
  */
+import '../shared/wasmTiering';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
