@@ -252,6 +252,12 @@ async function walkthrough({ wb, log }: StepContext): Promise<void> {
   log(`walkthrough link opened: ${crumbs}`);
   check(/fltsim-samples.*lint-demo.*buggy\.c/.test(crumbs), `the walkthrough link opened "${crumbs}", expected the copy under fltsim-samples/lint-demo/`);
   await wb.screenshot('walkthrough-lint-link');
+
+  // The extension's own "Open Tutorials" command lands on the first walkthrough.
+  await wb.runCommand('fltsim: Open Tutorials');
+  await wb.until('"fltsim: Open Tutorials" to show the pend walkthrough', (title) =>
+    [...(globalThis as any).document.querySelectorAll('.getting-started-step .step-title')].some((t: any) => t.textContent?.trim() === title), PEND_STEPS[1], 15_000);
+  log('fltsim: Open Tutorials opened the pend walkthrough');
 }
 
 export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough };
