@@ -34,7 +34,7 @@ const KINDS: readonly EventKind[] = [
   'cancel',
   'violation', 'output', 'fault',
 ];
-const KIND_CODE = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
+const KIND_CODE: Readonly<Record<EventKind, number>> = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;
 
 export interface SourceLocation {
   file: string;
@@ -107,7 +107,7 @@ export class EventLog {
     this.thread[i] = thread;
     this.threadName[i] = threadName;
     this.irql[i] = irql;
-    this.kind[i] = KIND_CODE.get(kind)!;
+    this.kind[i] = KIND_CODE[kind];
     this.data[i] = data;
     this.detail[i] = detail;
     this.location[i] = location;
