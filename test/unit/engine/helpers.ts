@@ -2,7 +2,7 @@
  * Shared fixtures for the engine tests: paths, a call log for callbacks, and readers of the event
  * stream and violations. Every scenario here is our own.
  */
-import { Simulation, Ref, type SimEvent, type SimulationOptions, flt, type Co } from '../../../engine';
+import { Simulation, Ref, type SimEvent, type SimulationOptions, flt } from '../../../engine';
 
 export const { IRP_MJ, FltPreopStatus: PRE, FltPostopStatus: POST, WorkQueueType } = flt;
 
@@ -62,11 +62,6 @@ export function historyOf(sim: Simulation, data: number): string[] {
 export function outCell<T = unknown>(): { cell: { v: T | null }; ref: Ref } {
   const cell = { v: null as T | null };
   return { cell, ref: new Ref(cell, 'v') };
-}
-
-/** A generator callback that just returns `value` after running `body`. */
-export function* run<T>(body: () => Co<T>): Co<T> {
-  return yield* body();
 }
 
 export const STATUS_SUCCESS = 0;
