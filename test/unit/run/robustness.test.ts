@@ -1,0 +1,64 @@
+// Whatever C a user hands over, a run ends in diagnostics, a report or a clear C error — never an
+// internal exception. fast-check generates driver texts from real C fragments, garbled.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { CRuntimeError, prepareScenarioText, World, type HostFiles } from '../../../engine';
+
+const FRAGMENTS = [
+  '#include <fltKernel.h>\n',
+  'NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) {',
+  '}',
+  '{',
+  'return STATUS_SUCCESS;',
+  'int x = 1;',
+  'x = x / 0;',
+  'PVOID p = NULL;',
+  '*(PULONG)p = 1;',
+  'for (;;) {',
+  'while (x) x--;',
+  'LIST_ENTRY h; InitializeListHead(&h); RemoveHeadList(&h);',
+  'UNICODE_STRING s; RtlInitUnicodeString(&s, L"a");',
+  'DbgPrint("%d %s %wZ\\n", 1, "x", &s);',
+  'typedef struct _T { int a; struct _T *n; } T;',
+  'T t = { 1, &t };',
+  'switch (x) { case 1: break; default: ; }',
+  'goto L; L: ;',
+  '#define M(a) ((a) + 1)\n',
+  'x = M(2);',
+  'FltRegisterFilter(D, NULL, NULL);',
+  'KeAcquireSpinLock(NULL, NULL);',
+  'CONTAINING_RECORD(p, T, n);',
+  'UnknownRoutine(1, 2);',
+  '#if 1\n', '#endif\n', '#else\n',
+  '"unterminated', ')', '(', ';', '/*', '*/', '->', '[3]',
+];
+
+const files = (texts: Record<string, string>): HostFiles => ({
+  readFile: (p) => texts[p],
+  dirname: path.posix.dirname,
+  join: path.posix.join,
+});
+
+test('no driver text, however garbled, makes the engine throw anything but diagnostics or a C error', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 25 }), async (parts) => {
+      const driver = parts.join('\n');
+      const prepared = await prepareScenarioText('/s/t.fltsim', 'driver "d.c"\nio #1 read "\\Device\\HarddiskVolume1\\a" at 0\n', files({ '/s/d.c': driver }));
+      if (!prepared.ok) {
+        assert.ok(prepared.diagnostics.length > 0);
+        for (const d of prepared.diagnostics) assert.ok(d.line >= 1 && d.message.length > 0);
+        return;
+      }
+      try {
+        const world = new World(prepared.prepared, { stepBudget: 20_000 });
+        world.run();
+        if (world.fault) assert.ok(world.fault.message.length > 0);
+      } catch (e) {
+        assert.ok(e instanceof CRuntimeError, `an internal error escaped: ${(e as Error).stack}`);
+      }
+    }),
+    { numRuns: 150, seed: 20261123 },
+  );
+});
