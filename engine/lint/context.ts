@@ -99,7 +99,8 @@ export class FunctionContext {
   readonly roles: readonly Role[];
   private cachedAliases?: Aliases;
   private cachedValues?: ValueTracker;
-  private cachedLive?: readonly ReadonlySet<string>[];
+  private cachedLive?: readonly Uint8Array[];
+  private cachedLiveTested?: readonly Uint8Array[];
 
   constructor(readonly file: FileContext, readonly fn: FunctionIR) {
     this.name = fn.name;
@@ -121,9 +122,29 @@ export class FunctionContext {
   }
 
   /** For each CFG node, the tracked constants that may still be read there. */
-  get liveVars(): readonly ReadonlySet<string>[] {
-    this.cachedLive ??= liveVariables(this.cfg, this.values.vars);
+  get liveVars(): readonly Uint8Array[] {
+    this.cachedLive ??= liveVariables(this.cfg, this.values.vars, this.values.index);
     return this.cachedLive;
+  }
+
+  /**
+   * Like `liveVars`, restricted to the variables some condition tests: what an analysis that only
+   * needs constants to prune impossible branches has to keep.
+   */
+  get liveTestedVars(): readonly Uint8Array[] {
+    if (!this.cachedLiveTested) {
+      const tested = new Uint8Array(this.values.vars.size);
+      for (const n of this.cfg.nodes) {
+        if ((n.kind !== 'test' && n.kind !== 'switch') || !n.expr) continue;
+        visitExpr(n.expr, (x) => {
+          if (x.k !== 'id') return;
+          const i = this.values.index.get(x.name);
+          if (i !== undefined) tested[i] = 1;
+        });
+      }
+      this.cachedLiveTested = this.liveVars.map((mask) => mask.map((v, i) => v & tested[i]));
+    }
+    return this.cachedLiveTested;
   }
 
   role<K extends Role['k']>(k: K): Extract<Role, { k: K }> | undefined {

@@ -64,7 +64,11 @@ export class LintDocument {
   private readonly functions = new FunctionCache();
   private findingsCache = new Map<string, CachedFunction>();
 
-  constructor(private options: LintOptions = {}) {}
+  /**
+   * @param incremental keep per-function results for the next `update` (an editor's document);
+   *   a one-shot lint skips the bookkeeping.
+   */
+  constructor(private options: LintOptions = {}, private readonly incremental = true) {}
 
   setOptions(options: LintOptions): void {
     this.options = options;
@@ -105,7 +109,7 @@ export class LintDocument {
     const model = new FileModel(this.prepared, this.tree!, this.functions);
     const roles = findRoles(model);
     const file = new FileContext(model, roles);
-    const fileKey = fileFingerprint(model, roles.roles, roles.cbdqs);
+    const fileKey = this.incremental ? fileFingerprint(model, roles.roles, roles.cbdqs) : '';
     const enabled = FUNCTION_RULES.filter((r) => severityOf(r, this.options) !== 'off');
     const raw: { rule: string; f: RawFinding }[] = [];
     const nextCache = new Map<string, CachedFunction>();
@@ -119,8 +123,8 @@ export class LintDocument {
       const wanting = enabled.filter((r) => r.wants(cand));
       if (wanting.length === 0) continue;
       analyzed++;
-      const key = `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}`;
-      let cached = this.findingsCache.get(key) ?? nextCache.get(key);
+      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}` : '';
+      let cached = this.incremental ? this.findingsCache.get(key) ?? nextCache.get(key) : undefined;
       if (!cached) {
         const fresh: CachedFunction = { results: [], unparsed: false, failures: 0 };
         const ctx = file.functionContext(f.name);
@@ -133,7 +137,7 @@ export class LintDocument {
         }
         cached = fresh;
       }
-      nextCache.set(key, cached);
+      if (this.incremental) nextCache.set(key, cached);
       if (cached.unparsed) unparsed++;
       failures.count += cached.failures;
       for (const c of cached.results) for (const x of c.raw) raw.push({ rule: c.rule, f: x });
@@ -270,7 +274,7 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 
 /** Lints one text from scratch. `initLinter()` must have resolved. */
 export function lintText(text: string, options: LintOptions = {}): LintResult {
-  const doc = new LintDocument(options);
+  const doc = new LintDocument(options, false);
   try {
     return doc.update(text);
   } finally {

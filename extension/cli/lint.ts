@@ -135,7 +135,7 @@ export async function runLint(argv: string[]): Promise<number> {
       process.stderr.write(`fltsim lint: ${displayPath(file)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
       return 2;
     }
-    const doc = new LintDocument(options);
+    const doc = new LintDocument(options, false);
     try {
       reports.push({ path: displayPath(file), result: doc.update(text) });
     } finally {

@@ -45,7 +45,18 @@ function flagAtom(target: Expr, flagExpr: Expr, aliases?: Aliases): Atom | undef
   return { k: 'flag', path: p, flag };
 }
 
+const CLASSIFIED = new WeakMap<Expr, { aliases: Aliases | undefined; c: Condition | undefined }>();
+
+/** Memoised per condition: a test is classified once, however many path states cross it. */
 export function classify(cond: Expr, aliases?: Aliases): Condition | undefined {
+  const hit = CLASSIFIED.get(cond);
+  if (hit && hit.aliases === aliases) return hit.c;
+  const c = classifyNow(cond, aliases);
+  CLASSIFIED.set(cond, { aliases, c });
+  return c;
+}
+
+function classifyNow(cond: Expr, aliases?: Aliases): Condition | undefined {
   const e = strip(cond);
   switch (e.k) {
     case 'unary': {

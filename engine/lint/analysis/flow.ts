@@ -8,7 +8,7 @@ import { walkEval, type EvalHooks } from '../frontend/exprs';
 import type { CfgNode } from './cfg';
 import { classify, type Condition } from './conditions';
 import { solve } from './paths';
-import { EMPTY_ENV, envKey, restrictEnv, type Env, type ValueTracker } from './values';
+import { envKey, restrictEnv, type Env, type ValueTracker } from './values';
 import type { FunctionContext } from '../context';
 
 export interface FlowHooks<E> {
@@ -38,16 +38,27 @@ interface FlowState<E> {
   env: Env;
   e: E;
   ret: number;
+  /** The state's key, computed once. */
+  k?: string;
 }
 
-export function runFlow<E>(ctx: FunctionContext, hooks: FlowHooks<E>, opts?: { maxStatesPerNode?: number }): boolean {
+export interface FlowOptions {
+  maxStatesPerNode?: number;
+  /**
+   * `conditions`: keep constants only while a later condition may test them (enough to prune
+   * impossible branches; returned values are then not known). Default: keep every live constant.
+   */
+  constants?: 'all' | 'conditions';
+}
+
+export function runFlow<E>(ctx: FunctionContext, hooks: FlowHooks<E>, opts?: FlowOptions): boolean {
   const vt: ValueTracker = ctx.values;
   const aliases = ctx.aliases;
   const cfg = ctx.cfg;
-  const live = ctx.liveVars;
+  const live = opts?.constants === 'conditions' ? ctx.liveTestedVars : ctx.liveVars;
   // One visitor for the whole run: the current state lives in these variables while an expression
   // is walked, so no closures are made per evaluation.
-  let env: Env = EMPTY_ENV;
+  let env: Env = vt.empty;
   let e: E = hooks.init;
   let node: CfgNode = cfg.nodes[cfg.entry];
   const onCall = hooks.call;
@@ -81,8 +92,8 @@ export function runFlow<E>(ctx: FunctionContext, hooks: FlowHooks<E>, opts?: { m
     return env === s.env && e === s.e ? s : { env, e, ret: s.ret };
   };
   const res = solve<FlowState<E>>(cfg, {
-    init: () => ({ env: EMPTY_ENV, e: hooks.init, ret: -1 }),
-    key: (s) => `${envKey(s.env)}#${hooks.key(s.e)}#${s.ret}`,
+    init: () => ({ env: vt.empty, e: hooks.init, ret: -1 }),
+    key: (s) => (s.k ??= `${envKey(s.env)}#${hooks.key(s.e)}#${s.ret}`),
     enter: (id, s) => {
       const env2 = restrictEnv(s.env, live[id]);
       return env2 === s.env ? s : { env: env2, e: s.e, ret: s.ret };

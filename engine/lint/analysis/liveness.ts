@@ -7,10 +7,13 @@ import type { Expr } from '../frontend/ir';
 import { idName, strip, visitExpr } from '../frontend/exprs';
 import type { Cfg } from './cfg';
 
-export function liveVariables(cfg: Cfg, vars: ReadonlySet<string>): ReadonlySet<string>[] {
+/** For each node, a mask over the tracker's variable slots: 1 where the variable may still be read. */
+export function liveVariables(cfg: Cfg, vars: ReadonlySet<string>, index: ReadonlyMap<string, number>): Uint8Array[] {
   const n = cfg.nodes.length;
-  const empty: ReadonlySet<string> = new Set();
-  if (vars.size === 0) return new Array(n).fill(empty);
+  if (vars.size === 0) {
+    const none = new Uint8Array(0);
+    return new Array(n).fill(none);
+  }
   const use: Set<string>[] = [];
   const def: (string | undefined)[] = [];
   for (const node of cfg.nodes) {
@@ -48,5 +51,9 @@ export function liveVariables(cfg: Cfg, vars: ReadonlySet<string>): ReadonlySet<
     live[id] = out;
     for (const p of preds[id]) if (!queued[p]) { queued[p] = 1; work.push(p); }
   }
-  return live;
+  return live.map((set) => {
+    const mask = new Uint8Array(vars.size);
+    for (const v of set) mask[index.get(v)!] = 1;
+    return mask;
+  });
 }

@@ -10,7 +10,7 @@
 import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape } from '../frontend/lower';
-import { scanText, type TextFacts } from './textScan';
+import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
 import {
   readContextTable, readFilterRegistration, readOperationTable,
   type ContextTable, type FilterRegistration, type OperationTable,
@@ -225,11 +225,8 @@ export class FileModel {
   private scanPragmas(): void {
     const text = this.text;
     if (text.indexOf('pragma') < 0) return;
-    const lineOf = (offset: number) => {
-      let row = 0;
-      for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) row++;
-      return row;
-    };
+    const starts = lineStarts(text);
+    const lineOf = (offset: number) => positionAt(starts, offset).row;
     const alloc = /#\s*pragma\s+alloc_text\s*\(\s*"?([A-Za-z0-9_$]+)"?\s*,([^)]*)\)/g;
     for (let m = alloc.exec(text); m; m = alloc.exec(text)) {
       if (!/^PAGE/i.test(m[1])) continue;

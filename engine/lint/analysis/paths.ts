@@ -50,7 +50,9 @@ export function solve<S>(cfg: Cfg, a: PathAnalysis<S>, opts: SolveOptions = {}):
   solveStats.runs++;
   const maxStates = opts.maxStatesPerNode ?? 48;
   const maxSteps = opts.maxSteps ?? 20000;
-  const seen: Map<string, S>[] = cfg.nodes.map(() => new Map());
+  // Per-node state sets, made on first visit: many nodes of a large function are never reached
+  // by the states of a given analysis.
+  const seen: (Map<string, S> | undefined)[] = new Array(cfg.nodes.length);
   const work: [number, S][] = [];
   let complete = true;
   let steps = 0;
@@ -58,7 +60,8 @@ export function solve<S>(cfg: Cfg, a: PathAnalysis<S>, opts: SolveOptions = {}):
   const enter = a.enter;
   const push = (id: number, s: S): void => {
     if (enter) s = enter(id, s);
-    const m = seen[id];
+    let m = seen[id];
+    if (!m) { m = new Map(); seen[id] = m; }
     const k = a.key(s);
     if (m.has(k)) return;
     if (m.size >= maxStates) { complete = false; return; }

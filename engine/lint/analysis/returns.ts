@@ -3,7 +3,7 @@ import type { FunctionIR } from '../frontend/ir';
 import type { Cfg } from './cfg';
 import { classify } from './conditions';
 import { solve } from './paths';
-import { CALL_PREFIX, EMPTY_ENV, envKey, ValueTracker, type Env } from './values';
+import { CALL_PREFIX, envKey, ValueTracker, type Env } from './values';
 import { strip } from '../frontend/exprs';
 
 /** `?` stands for a value that could not be told on some path; `@call:F` for whatever F returned. */
@@ -11,7 +11,7 @@ export function returnedConstants(fn: FunctionIR, cfg: Cfg): Set<string> {
   const vt = new ValueTracker(fn);
   const out = new Set<string>();
   const res = solve<Env>(cfg, {
-    init: () => EMPTY_ENV,
+    init: () => vt.empty,
     key: envKey,
     step: (n, s) => (n.expr ? vt.eval(s, n.expr) : n.decl ? vt.forget(s, n.decl.name) : s),
     evalCond: (n, s) => vt.eval(s, n.expr!),

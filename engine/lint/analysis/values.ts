@@ -11,10 +11,12 @@ import { forEachExpr } from '../frontend/walk';
 import type { Condition } from './conditions';
 import { ntSuccess, statusByName } from '../../kernel/status';
 
-/** Variable → constant name. A variable that is absent holds an unknown value. */
-export type Env = Readonly<Record<string, string>>;
-
-export const EMPTY_ENV: Env = Object.freeze({});
+/**
+ * Values of the tracked variables, by variable index (see `ValueTracker.index`); `undefined` is an
+ * unknown value. A small array copied on write is much cheaper than an object keyed by name, and
+ * its key is a plain join.
+ */
+export type Env = readonly (string | undefined)[];
 
 /** A value known only to be non-NULL. */
 export const NON_NULL = '<nonnull>';
@@ -35,39 +37,34 @@ const ZERO = new Set(['NULL', '0', 'FALSE', 'STATUS_SUCCESS', 'FLT_PREOP_SUCCESS
 const KEYS = new WeakMap<Env, string>();
 
 export function envKey(env: Env): string {
-  const hit = KEYS.get(env);
-  if (hit !== undefined) return hit;
-  const keys = Object.keys(env);
-  let s = '';
-  if (keys.length > 0) {
-    keys.sort();
-    for (const k of keys) s += `${k}=${env[k]};`;
+  if (env.length === 0) return '';
+  let k = KEYS.get(env);
+  if (k === undefined) {
+    k = env.join('|');
+    KEYS.set(env, k);
   }
-  KEYS.set(env, s);
-  return s;
+  return k;
 }
 
-/** `env` without the variables that are not in `live`. */
-export function restrictEnv(env: Env, live: ReadonlySet<string>): Env {
-  let drop = false;
-  for (const k in env) if (!live.has(k)) { drop = true; break; }
-  if (!drop) return env;
-  const next: Record<string, string> = {};
-  for (const k in env) if (live.has(k)) next[k] = env[k];
-  return next;
-}
-
-function set(env: Env, name: string, value: string | undefined): Env {
-  if (env[name] === value) return env;
-  const next: Record<string, string> = { ...env };
-  if (value === undefined) delete next[name];
-  else next[name] = value;
-  return next;
+/** `env` with the variables whose slot is not live (`live[i]` false) forgotten. */
+export function restrictEnv(env: Env, live: Uint8Array): Env {
+  let next: (string | undefined)[] | undefined;
+  for (let i = 0; i < env.length; i++) {
+    if (env[i] !== undefined && live[i] === 0) {
+      next ??= env.slice();
+      next[i] = undefined;
+    }
+  }
+  return next ?? env;
 }
 
 export class ValueTracker {
   /** Locals (and parameters) assigned a constant somewhere in the function. */
   readonly vars = new Set<string>();
+  /** Slot of each tracked variable in an Env. */
+  readonly index = new Map<string, number>();
+  /** The environment where nothing is known. */
+  readonly empty: Env;
 
   constructor(fn: FunctionIR) {
     const consider = (a: AssignExpr) => {
@@ -85,13 +82,29 @@ export class ValueTracker {
       },
     }));
     for (const s of fn.staticLocals) this.vars.delete(s);
+    [...this.vars].sort().forEach((v, i) => this.index.set(v, i));
+    this.empty = new Array<string | undefined>(this.vars.size).fill(undefined);
+  }
+
+  /** The value of a tracked variable in `env`. */
+  get(env: Env, name: string): string | undefined {
+    const i = this.index.get(name);
+    return i === undefined ? undefined : env[i];
+  }
+
+  private set(env: Env, name: string, value: string | undefined): Env {
+    const i = this.index.get(name);
+    if (i === undefined || env[i] === value) return env;
+    const next = env.slice();
+    next[i] = value;
+    return next;
   }
 
   /** The constant an expression evaluates to in `env`, if known. */
   valueOf(env: Env, e: Expr | undefined): string | undefined {
     if (!e) return undefined;
     const s = strip(e);
-    if (s.k === 'id' && this.vars.has(s.name)) return env[s.name];
+    if (s.k === 'id' && this.vars.has(s.name)) return this.get(env, s.name);
     if (s.k === 'assign' && s.op === '=') return this.valueOf(env, s.right);
     if (s.k === 'cond') {
       const a = this.valueOf(env, s.then);
@@ -109,13 +122,13 @@ export class ValueTracker {
     if (!name || !this.vars.has(name)) return env;
     const rhs = strip(a.right);
     const value = a.op !== '=' ? undefined : this.valueOf(env, a.right) ?? (rhs.k === 'call' && rhs.callee ? CALL_PREFIX + rhs.callee : undefined);
-    return set(env, name, value);
+    return this.set(env, name, value);
   }
 
   /** `&x` lets a callee write x: its value is no longer known. */
   addressTaken(env: Env, operand: Expr): Env {
     const name = idName(operand);
-    return name && this.vars.has(name) ? set(env, name, undefined) : env;
+    return name && this.vars.has(name) ? this.set(env, name, undefined) : env;
   }
 
   /** Applies the assignments (and address-of reads) of an expression in evaluation order. */
@@ -127,11 +140,11 @@ export class ValueTracker {
         if (!name || !this.vars.has(name)) return;
         const rhs = strip(a.right);
         const value = a.op !== '=' ? undefined : this.valueOf(env, a.right) ?? (rhs.k === 'call' && rhs.callee ? CALL_PREFIX + rhs.callee : undefined);
-        env = set(env, name, value);
+        env = this.set(env, name, value);
       },
       addressTaken: (operand) => {
         const name = idName(operand);
-        if (name && this.vars.has(name)) env = set(env, name, undefined);
+        if (name && this.vars.has(name)) env = this.set(env, name, undefined);
       },
     });
     return env;
@@ -139,7 +152,7 @@ export class ValueTracker {
 
   /** A declaration without initializer leaves its variable unknown. */
   forget(env: Env, name: string): Env {
-    return this.vars.has(name) ? set(env, name, undefined) : env;
+    return this.vars.has(name) ? this.set(env, name, undefined) : env;
   }
 
   refine(env: Env, c: Condition | undefined, truth: boolean): Env | null {
@@ -147,29 +160,29 @@ export class ValueTracker {
     const holds = c.pos === truth;
     const a = c.atom;
     if (a.k === 'eq' && this.vars.has(a.path)) {
-      const cur = env[a.path];
+      const cur = this.get(env, a.path);
       if (holds) {
         if (cur !== undefined && !compatible(cur, a.value)) return null;
-        return set(env, a.path, a.value);
+        return this.set(env, a.path, a.value);
       }
       return cur === a.value ? null : env;
     }
     if (a.k === 'nonnull' && this.vars.has(a.path)) {
-      const cur = env[a.path];
+      const cur = this.get(env, a.path);
       const known = cur !== undefined && !isPseudo(cur);
       if (holds) {
         if (known && ZERO.has(cur)) return null;
-        return cur === undefined || cur.startsWith('@') ? set(env, a.path, NON_NULL) : env;
+        return cur === undefined || cur.startsWith('@') ? this.set(env, a.path, NON_NULL) : env;
       }
       if (cur === NON_NULL || (known && /^[1-9]/.test(cur))) return null;
-      return cur === undefined || cur.startsWith('@') ? set(env, a.path, 'NULL') : env;
+      return cur === undefined || cur.startsWith('@') ? this.set(env, a.path, 'NULL') : env;
     }
     if (a.k === 'success' && this.vars.has(a.path)) {
-      const cur = env[a.path];
+      const cur = this.get(env, a.path);
       if (cur === SUCCESS || cur === FAILURE) return (cur === SUCCESS) === holds ? env : null;
       const st = cur !== undefined && !isPseudo(cur) ? statusByName(cur) : undefined;
       if (st !== undefined) return ntSuccess(st) === holds ? env : null;
-      return set(env, a.path, holds ? SUCCESS : FAILURE);
+      return this.set(env, a.path, holds ? SUCCESS : FAILURE);
     }
     return env;
   }

@@ -18,7 +18,31 @@ export type Aliases = ReadonlyMap<string, string>;
  * dropped; `&x->f` keeps its `&`. An assignment's path is its left side; a call's is `@row:col`,
  * a key rules use for "the value this call returned".
  */
+const PATHS = new WeakMap<Expr, string | null>();
+const PATHS_AS_BASE = new WeakMap<Expr, string | null>();
+const ALIASED = new WeakMap<Aliases, { plain: WeakMap<Expr, string | null>; base: WeakMap<Expr, string | null> }>();
+
+/**
+ * Memoised per expression (and alias table): rules ask for the same paths on every path state.
+ * Expressions are immutable once lowered, so the answer never changes.
+ */
 export function pathOf(e: Expr, aliases?: Aliases, asBase = false): string | undefined {
+  let memo: WeakMap<Expr, string | null>;
+  if (aliases && aliases.size > 0) {
+    let m = ALIASED.get(aliases);
+    if (!m) { m = { plain: new WeakMap(), base: new WeakMap() }; ALIASED.set(aliases, m); }
+    memo = asBase ? m.base : m.plain;
+  } else {
+    memo = asBase ? PATHS_AS_BASE : PATHS;
+  }
+  const hit = memo.get(e);
+  if (hit !== undefined) return hit ?? undefined;
+  const v = computePath(e, aliases && aliases.size > 0 ? aliases : undefined, asBase);
+  memo.set(e, v ?? null);
+  return v;
+}
+
+function computePath(e: Expr, aliases: Aliases | undefined, asBase: boolean): string | undefined {
   e = strip(e);
   switch (e.k) {
     case 'id':
@@ -155,26 +179,19 @@ export function callsIn(e: Expr): CallExpr[] {
 
 /** True when `e` mentions path `p` (or something reached through it). */
 export function mentions(e: Expr, p: string, aliases?: Aliases): boolean {
-  let hit = false;
-  const visit = (x: Expr): void => {
-    if (hit) return;
-    const xp = pathOf(x, aliases);
-    if (xp !== undefined && x.k !== 'call' && (xp === p || xp.startsWith(`${p}->`) || xp.startsWith(`${p}.`) || xp === `&${p}` || xp === `*${p}`)) { hit = true; return; }
-    switch (x.k) {
-      case 'call': visit(x.fn); x.args.forEach(visit); return;
-      case 'assign': case 'binary': visit(x.left); visit(x.right); return;
-      case 'comma': visit(x.left); visit(x.right); return;
-      case 'field': visit(x.obj); return;
-      case 'index': visit(x.obj); visit(x.index); return;
-      case 'unary': case 'postfix': case 'cast': visit(x.arg); return;
-      case 'cond': visit(x.test); visit(x.then); visit(x.else); return;
-      case 'init': x.items.forEach(visit); return;
-      case 'other': x.subs.forEach(visit); return;
-      default: return;
-    }
-  };
-  visit(e);
-  return hit;
+  const xp = e.k === 'call' ? undefined : pathOf(e, aliases);
+  if (xp !== undefined && (xp === p || xp.startsWith(`${p}->`) || xp.startsWith(`${p}.`) || xp === `&${p}` || xp === `*${p}`)) return true;
+  switch (e.k) {
+    case 'call': if (mentions(e.fn, p, aliases)) return true; for (const a of e.args) if (mentions(a, p, aliases)) return true; return false;
+    case 'assign': case 'binary': case 'comma': return mentions(e.left, p, aliases) || mentions(e.right, p, aliases);
+    case 'field': return mentions(e.obj, p, aliases);
+    case 'index': return mentions(e.obj, p, aliases) || mentions(e.index, p, aliases);
+    case 'unary': case 'postfix': case 'cast': return mentions(e.arg, p, aliases);
+    case 'cond': return mentions(e.test, p, aliases) || mentions(e.then, p, aliases) || mentions(e.else, p, aliases);
+    case 'init': for (const i of e.items) if (mentions(i, p, aliases)) return true; return false;
+    case 'other': for (const x of e.subs) if (mentions(x, p, aliases)) return true; return false;
+    default: return false;
+  }
 }
 
 /** The root variable of a path: `ctx` for `ctx->Lock`, `&ctx->Lock`, `*ctx`. */

@@ -66,8 +66,7 @@ class Lowerer {
         const value = n.childForFieldName('value');
         const body: Stmt[] = [];
         for (const c of n.namedChildren) {
-          if (!c || (value && c.id === value.id)) continue;
-          if (isComment(c)) continue;
+          if (!c || (value && c.id === value.id) || this.isComment(c)) continue;
           body.push(this.stmt(c));
         }
         return { k: 'case', value: value ? this.expr(value) : undefined, body, r };
@@ -130,11 +129,18 @@ class Lowerer {
 
   private stmtList(n: SyntaxNode): Stmt[] {
     const out: Stmt[] = [];
-    for (const c of n.namedChildren) {
-      if (!c || isComment(c)) continue;
-      out.push(this.stmt(c));
-    }
+    for (const c of n.namedChildren) if (c && !this.isComment(c)) out.push(this.stmt(c));
     return out;
+  }
+
+  /**
+   * A comment node, told from the source text: nothing else starts with `//` or `/*`. Asking the
+   * node for its type would be a trip into wasm for every child.
+   */
+  isComment(n: SyntaxNode): boolean {
+    const src = this.src;
+    const i = n.startIndex;
+    return src.charCodeAt(i) === 47 && (src.charCodeAt(i + 1) === 47 || src.charCodeAt(i + 1) === 42);
   }
 
   decl(n: SyntaxNode): Stmt {
@@ -167,7 +173,7 @@ class Lowerer {
     const items: Expr[] = [];
     const designators: (string | undefined)[] = [];
     for (const c of n.namedChildren) {
-      if (!c || isComment(c)) continue;
+      if (!c || this.isComment(c)) continue;
       if (c.type === 'initializer_pair') {
         const v = c.childForFieldName('value');
         const d = c.childForFieldName('designator');
@@ -184,7 +190,8 @@ class Lowerer {
 
   expr(n: SyntaxNode): Expr {
     const r = this.span(n);
-    switch (n.type) {
+    const type = n.type;
+    switch (type) {
       case 'identifier':
         return { k: 'id', name: this.t(n), r };
       case 'null':
@@ -207,20 +214,25 @@ class Lowerer {
         const fn = this.expr(fnNode);
         const argList = n.childForFieldName('arguments');
         const args: Expr[] = [];
-        if (argList) {
-          for (const a of argList.namedChildren) if (a && !isComment(a)) args.push(this.expr(a));
+        const callee = fn.k === 'id' ? fn.name : undefined;
+        // Debug output (`DbgPrint`, `DebugTrace(level, ("fmt", …))`) carries no operation on driver
+        // state the rules follow, and is often the bulk of a function's nodes: keep it as a bare call.
+        if (argList && !(callee && DEBUG_OUTPUT.test(callee) && this.t(argList).includes('"'))) {
+          for (const a of argList.namedChildren) if (a && !this.isComment(a)) args.push(this.expr(a));
         }
-        return { k: 'call', callee: fn.k === 'id' ? fn.name : undefined, fn, args, r };
+        return { k: 'call', callee, fn, args, r };
       }
       case 'field_expression': {
-        const obj = this.expr(n.childForFieldName('argument')!);
-        const op = n.childForFieldName('operator')?.type ?? '.';
-        return { k: 'field', obj, field: this.t(n.childForFieldName('field')), arrow: op === '->', r };
+        // Operators are read from the text between the operands: cheaper than asking for the token.
+        const argNode = n.childForFieldName('argument')!;
+        const fieldNode = n.childForFieldName('field');
+        const between = fieldNode ? this.src.slice(argNode.endIndex, fieldNode.startIndex) : '.';
+        return { k: 'field', obj: this.expr(argNode), field: this.t(fieldNode), arrow: between.includes('->'), r };
       }
       case 'subscript_expression':
         return { k: 'index', obj: this.expr(n.childForFieldName('argument')!), index: this.expr(n.childForFieldName('index') ?? n.namedChild(1)!), r };
       case 'pointer_expression': case 'unary_expression': {
-        const op = n.childForFieldName('operator')?.type ?? n.child(0)?.type ?? '';
+        const op = this.src[n.startIndex];
         return { k: 'unary', op, arg: this.expr(n.childForFieldName('argument')!), r };
       }
       case 'update_expression': {
@@ -229,10 +241,14 @@ class Lowerer {
         const prefix = n.child(0)?.type === '++' || n.child(0)?.type === '--';
         return prefix ? { k: 'unary', op, arg: this.expr(arg), r } : { k: 'postfix', op, arg: this.expr(arg), r };
       }
-      case 'binary_expression':
-        return { k: 'binary', op: n.childForFieldName('operator')?.type ?? '', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
-      case 'assignment_expression':
-        return { k: 'assign', op: n.childForFieldName('operator')?.type ?? '=', left: this.expr(n.childForFieldName('left')!), right: this.expr(n.childForFieldName('right')!), r };
+      case 'binary_expression': case 'assignment_expression': {
+        const left = n.childForFieldName('left')!;
+        const right = n.childForFieldName('right')!;
+        const op = operatorBetween(this.src, left.endIndex, right.startIndex);
+        return type === 'binary_expression'
+          ? { k: 'binary', op, left: this.expr(left), right: this.expr(right), r }
+          : { k: 'assign', op, left: this.expr(left), right: this.expr(right), r };
+      }
       case 'conditional_expression': {
         const c = n.childForFieldName('condition')!;
         const t = n.childForFieldName('consequence');
@@ -248,22 +264,30 @@ class Lowerer {
       case 'ERROR':
         this.hasError = true;
         return { k: 'other', text: '', subs: this.subExprs(n), r };
-      default: {
-        const type = n.type;
+      default:
         return { k: 'other', text: type === 'sizeof_expression' ? this.t(n) : type, subs: this.subExprs(n), r };
-      }
     }
   }
 
   private subExprs(n: SyntaxNode): Expr[] {
     const out: Expr[] = [];
     for (const c of n.namedChildren) {
-      if (!c || isComment(c)) continue;
-      if (c.type === 'type_descriptor' || c.type === 'primitive_type' || c.type === 'type_identifier') continue;
+      if (!c || this.isComment(c)) continue;
+      const type = c.type;
+      if (type === 'type_descriptor' || type === 'primitive_type' || type === 'type_identifier') continue;
       out.push(this.expr(c));
     }
     return out;
   }
+}
+
+/** Names of debug-output routines and macros (their arguments are not lowered). */
+const DEBUG_OUTPUT = /^(?:Dbg|Kd)Print|Debug(?:Print|Trace)|_DBG_PRINT$|^DBG_PRINT|^LOG_PRINT|^TRACE_|^DebugTrace/;
+
+/** The operator written between two operands, skipping blanks and comments. */
+function operatorBetween(src: string, from: number, to: number): string {
+  const between = src.slice(from, to);
+  return (between.includes('/') ? between.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '') : between).trim();
 }
 
 function isComment(n: SyntaxNode): boolean {

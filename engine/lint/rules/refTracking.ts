@@ -132,7 +132,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
         if (!leaks.has(r.id)) leaks.set(r.id, { res: r, ret });
       }
     },
-  });
+  }, { constants: 'conditions' });
   // A search cut short may have missed the release on some path: stay silent then.
   return complete ? [...leaks.values()] : [];
 }

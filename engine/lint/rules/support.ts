@@ -27,7 +27,7 @@ const ENV_MEMO = new WeakMap<FunctionContext, { c: CallExpr; env: Env }[]>();
 export function callsWithEnv(ctx: FunctionContext, names: ReadonlySet<string>, visit: (c: CallExpr, env: Env) => void): void {
   if (!ctx.readable) return;
   if (ctx.values.vars.size === 0) {
-    for (const c of callsTo(ctx, names)) visit(c, {});
+    for (const c of callsTo(ctx, names)) visit(c, ctx.values.empty);
     return;
   }
   const shared = [...names].every((n) => ENV_CALLS.has(n));
