@@ -13,13 +13,14 @@ import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
 import { liveVariables } from './analysis/liveness';
+import { postopUnsafeCalls } from './analysis/postopPaths';
 
 export class FileContext {
   readonly irql: IrqlModel;
   private readonly fnContexts = new Map<string, FunctionContext | null>();
 
   constructor(readonly model: FileModel, readonly roles: RoleMap) {
-    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n));
+    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n), (n) => this.postopUnsafeCalls(n));
   }
 
   rolesOf(name: string): readonly Role[] {
@@ -83,6 +84,26 @@ export class FileContext {
 
   postopIsSafe(name: string): boolean {
     return this.postopSafety(name) === 'safe';
+  }
+
+  private readonly unsafeCalls = new Map<string, Set<string> | undefined>();
+
+  /** Call keys of a post-op reached while it may be at DISPATCH_LEVEL (see postopPaths.ts). */
+  postopUnsafeCalls(name: string): Set<string> | undefined {
+    if (!this.unsafeCalls.has(name)) {
+      // Depends on the text and on the majors it is registered for: memoise on both across edits.
+      const role = this.rolesOf(name).find((r) => r.k === 'postop');
+      const entry = this.model.entry(name);
+      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}`;
+      let value = entry?.memo.get(key) as Set<string> | undefined | null;
+      if (value === undefined) {
+        const ctx = this.functionContext(name);
+        value = (ctx ? postopUnsafeCalls(ctx) : undefined) ?? null;
+        entry?.memo.set(key, value);
+      }
+      this.unsafeCalls.set(name, value ?? undefined);
+    }
+    return this.unsafeCalls.get(name);
   }
 
   functionContext(name: string): FunctionContext | undefined {

@@ -161,6 +161,8 @@ export class IrqlModel {
     private readonly cfgOf: (name: string) => Cfg | undefined,
     /** Whether a post-op runs at or below APC_LEVEL (post-create, after SYNCHRONIZE). */
     private readonly postopSafety: (name: string) => 'safe' | 'unsafe' | 'unknown',
+    /** Call sites of a post-op reached while it may still be at DISPATCH_LEVEL. */
+    private readonly postopUnsafeCalls: (name: string) => Set<string> | undefined = () => undefined,
   ) {
     this.computeEntries();
   }
@@ -299,10 +301,14 @@ export class IrqlModel {
         const local = this.local(caller)?.atCall.get(`${span.sr}:${span.sc}`);
         const site: Loc = { anchor: `fn:${caller}`, span };
         let cand: IrqlEstimate;
-        if (local?.lock && local.level > callerEntry.level) {
+        // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most.
+        const viaPostop = callerEntry.reason?.k === 'role' && callerEntry.reason.role === 'postop';
+        const unsafe = viaPostop ? this.postopUnsafeCalls(caller) : undefined;
+        const entryHere: IrqlEstimate = unsafe && !unsafe.has(`${span.sr}:${span.sc}`) ? { level: Irql.APC_LEVEL } : callerEntry;
+        if (local?.lock && local.level > entryHere.level) {
           cand = { level: local.level, reason: { k: 'call', caller, site, via: { k: 'lock', fn: caller, site: { anchor: `fn:${caller}`, span: local.lock.site }, api: local.lock.api } } };
         } else {
-          cand = { level: callerEntry.level, reason: callerEntry.reason ? { k: 'call', caller, site, via: callerEntry.reason } : undefined };
+          cand = { level: entryHere.level, reason: entryHere.reason ? { k: 'call', caller, site, via: entryHere.reason } : undefined };
         }
         const cur = this.entries.get(c.name);
         if (!cur || cand.level > cur.level) {

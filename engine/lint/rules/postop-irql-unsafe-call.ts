@@ -1,7 +1,7 @@
 import { Irql, irqlName } from '../../kernel/irql';
 import { API_CATALOG } from '../../api/catalog';
 import { allCalls } from '../frontend/walk';
-import { reasonOrigin } from '../analysis/irql';
+import { callPosKey, reasonOrigin } from '../analysis/irql';
 import { DOCS, callsAny, type Candidate, type RawFinding, functionRule } from '../rule';
 import { callBound } from './irqlBounds';
 import { explainIrql, OncePerCall } from './support';
@@ -32,7 +32,9 @@ const rule = functionRule({
     // Code that looks at the IRQL itself has its own guard; stay out of its way.
     if (ctx.fn.body && ctx.file.model.functions.get(ctx.name)?.facts.words.has('KeGetCurrentIrql')) return out;
     const once = new OncePerCall();
+    const lowered = ctx.file.postopUnsafeCalls(ctx.name);
     for (const c of allCalls(ctx.fn.body)) {
+      if (lowered && !lowered.has(callPosKey(c))) continue;
       if (c.callee && NOT_CALLS.has(c.callee)) continue;
       const bound = callBound(c);
       if (!bound || bound.level >= Irql.DISPATCH_LEVEL) continue;

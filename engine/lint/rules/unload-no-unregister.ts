@@ -1,5 +1,7 @@
 import { statusByName, ntSuccess } from '../../kernel/status';
 import { runFlow } from '../analysis/flow';
+import { pathOf } from '../frontend/exprs';
+import { allCalls } from '../frontend/walk';
 import { SUCCESS } from '../analysis/values';
 import { DOCS, hasRole, type RawFinding, functionRule } from '../rule';
 
@@ -17,10 +19,13 @@ const rule = functionRule({
     const irql = ctx.file.irql;
     const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.model.functions.has(name) && name !== ctx.name && irql.callsTransitively(name).has('FltUnregisterFilter'));
     const seen = new Set<number>();
+    // `if (gFilter != NULL) FltUnregisterFilter(gFilter);`: with no handle there is nothing to unregister.
+    const handles = new Set(allCalls(ctx.fn.body).filter((c) => c.callee === 'FltUnregisterFilter' && c.args[0]).map((c) => pathOf(c.args[0], ctx.aliases)));
     const complete = runFlow<boolean>(ctx, {
       init: false,
       key: (s) => (s ? '1' : '0'),
       call: (c, s) => s || unregisters(c.callee ?? ''),
+      refine: (c, _cond, truth, s) => (!s && c && c.atom.k === 'nonnull' && handles.has(c.atom.path) && c.pos !== truth ? true : s),
       ret: (n, value, s) => {
         if (s || !value || seen.has(n.id)) return s;
         const v = value === SUCCESS ? 0 : statusByName(value);
