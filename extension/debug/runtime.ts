@@ -128,11 +128,11 @@ export class DebugRuntime {
     }
     if (!target) target = this.stmts.find((r) => r.step <= this.stoppedStep);
     if (!target) {
-      this.emitStop({ reason: 'step', threadId, description: 'at the start of the run' });
+      this.emitStop({ reason: 'step', threadId, description: 'Paused at the start of the run' });
       return;
     }
     this.replayTo(target.step);
-    this.emitStop({ reason: 'step', threadId: target.thread, description: `stepped back (${this.world.sim.now} ms)` });
+    this.emitStop({ reason: 'step', threadId: target.thread, description: `Paused on step back (${this.world.sim.now} ms)` });
   }
 
   /** Back to the most recent earlier point where a breakpoint or an enabled filter would stop. */
@@ -152,7 +152,7 @@ export class DebugRuntime {
       if (c.bps) {
         const hit = c.bps.filter((bp) => !bp.logMessage && this.conditionHolds(bp, c.thread));
         if (hit.length === 0) continue;
-        this.emitStop({ reason: c.reason, threadId: c.thread, description: `${c.reason} (${this.world.sim.now} ms, reverse)`, hitBreakpointIds: hit.map((b) => b.id) });
+        this.emitStop({ reason: c.reason, threadId: c.thread, description: `Paused on ${c.reason} (${this.world.sim.now} ms, going backwards)`, hitBreakpointIds: hit.map((b) => b.id) });
         return;
       }
       this.emitStop({ reason: 'exception', threadId: c.thread, description: `${c.text} (${this.world.sim.now} ms, reverse)`, text: c.text });
@@ -160,7 +160,7 @@ export class DebugRuntime {
     }
     const first = this.stmts[0];
     this.replayTo(first ? first.step : 0);
-    this.emitStop({ reason: 'entry', threadId: first?.thread ?? this.anyThread(), description: 'at the start of the run' });
+    this.emitStop({ reason: 'entry', threadId: first?.thread ?? this.anyThread(), description: 'Paused at the start of the run' });
   }
 
   /** Rebuilds the world and runs it silently to `step`, recounting breakpoint hits on the way. */
@@ -207,7 +207,7 @@ export class DebugRuntime {
     for (let i = 0; i < SLICE; i++) {
       if (this.pauseRequested) {
         this.pauseRequested = false;
-        this.emitStop({ reason: 'pause', threadId: sim.kernel.sched.lastStepped?.id ?? this.anyThread(), description: `paused (${sim.now} ms)` });
+        this.emitStop({ reason: 'pause', threadId: sim.kernel.sched.lastStepped?.id ?? this.anyThread(), description: `Paused (${sim.now} ms)` });
         return 'stopped';
       }
       const r = world.step();
@@ -231,11 +231,11 @@ export class DebugRuntime {
       if (stmt) {
         const hit = this.breakpointHit(stmt);
         if (hit) {
-          this.emitStop({ reason: hit[0].functionName ? 'function breakpoint' : 'breakpoint', threadId: stmt.thread, description: `${hit[0].functionName ? 'function breakpoint' : 'breakpoint'} (${sim.now} ms)`, hitBreakpointIds: hit.map((b) => b.id) });
+          this.emitStop({ reason: hit[0].functionName ? 'function breakpoint' : 'breakpoint', threadId: stmt.thread, description: `Paused on ${hit[0].functionName ? 'function breakpoint' : 'breakpoint'} (${sim.now} ms)`, hitBreakpointIds: hit.map((b) => b.id) });
           return 'stopped';
         }
         if (this.stepStopsAt(mode, stmt)) {
-          this.emitStop({ reason: mode.kind === 'entry' ? 'entry' : 'step', threadId: stmt.thread, description: `${mode.kind === 'entry' ? 'entry' : 'step'} (${sim.now} ms)` });
+          this.emitStop({ reason: mode.kind === 'entry' ? 'entry' : 'step', threadId: stmt.thread, description: `Paused on ${mode.kind === 'entry' ? 'entry' : 'step'} (${sim.now} ms)` });
           return 'stopped';
         }
       }

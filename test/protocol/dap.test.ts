@@ -88,6 +88,7 @@ test('a line breakpoint in the cbdq cancel routine stops on the cancelling threa
     const line = lineOf(CSQ_C, 'PQUEUE_ENTRY entry = (PQUEUE_ENTRY)Data->QueueContext[0];', 'VOID CsqCompleteCanceledIo');
     const stop = await launchToStop(dc, CSQ, { lineBreakpoints: [{ file: CSQ_C, breakpoints: [{ line }] }] });
     assert.equal(stop.body.reason, 'breakpoint');
+    assert.equal(stop.body.description, 'Paused on breakpoint (2 ms)', 'VS Code shows the description; it carries the virtual time');
     const threads = await dc.threadsRequest();
     assert.equal(threads.body.threads.find((t) => t.id === stop.body.threadId)?.name, 'Cancel I/O #1');
     const st = await dc.stackTraceRequest({ threadId: stop.body.threadId! });
