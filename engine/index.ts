@@ -36,6 +36,6 @@ export { evaluateInFrame, inspectContext } from './run/evaluate';
 export { inspect, type InspectChild, type Expandable, type InspectContext } from './run/inspect';
 export type { EvaluateResult } from './interp/evaluate';
 // Lint rules (static analysis of driver C) and the routine catalog behind hover text
-export { initLinter, lintText, LintDocument, validateOptions, LINT_RULES, lintRule, findSuppressions, formatText, formatJson, formatSarif, summarize, type FileReport } from './lint';
+export { initLinter, lintText, LintDocument, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport } from './lint';
 export type { Finding, LintOptions, LintResult, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
 export { apiInfo, maxIrqlFor, API_CATALOG, type ApiInfo, type IrqlBound } from './api/catalog';

@@ -8,7 +8,7 @@ import { ruleMeta } from './rule';
 import type { RuleMeta } from './types';
 
 export { initLinter, lintText, LintDocument, validateOptions } from './linter';
-export { findSuppressions } from './suppress';
+export { findSuppressions, disableNextLineEdit } from './suppress';
 export { formatText, formatJson, formatSarif, summarize, JSON_REPORT_VERSION, type FileReport, type ToolInfo, type Summary } from './formats';
 export type { Finding, LintOptions, LintResult, Position, QuickFix, Range, RelatedLocation, RuleMeta, Severity, SeveritySetting, TextEdit } from './types';
 

@@ -47,3 +47,23 @@ export function isSuppressed(s: Suppressions, line: number, ruleId: string): boo
   const set = s.byLine.get(line);
   return !!set && (set.has('*') || set.has(ruleId));
 }
+
+/**
+ * The edit that silences `ruleId` on `line` (0-based): a `// fltsim-disable-next-line` comment above
+ * it, with the line's indentation — or the id added to such a comment when one is already there.
+ * For the language server's "disable this rule for this line" action.
+ */
+export function disableNextLineEdit(text: string, line: number, ruleId: string): { range: { start: { line: number; column: number }; end: { line: number; column: number } }; newText: string } {
+  const lines = text.split('\n');
+  const target = lines[line] ?? '';
+  const above = line > 0 ? lines[line - 1].replace(/\r$/, '') : undefined;
+  const existing = above === undefined ? null : /^(\s*\/\/\s*fltsim-disable-next-line\b)([^\n]*?)(\s*--.*)?$/.exec(above);
+  if (above !== undefined && existing) {
+    const ids = existing[2].split(/[\s,]+/).filter(Boolean);
+    if (ids.length === 0 || ids.includes(ruleId)) return { range: { start: { line: line - 1, column: 0 }, end: { line: line - 1, column: 0 } }, newText: '' };
+    const end = existing[1].length + existing[2].length;
+    return { range: { start: { line: line - 1, column: end }, end: { line: line - 1, column: end } }, newText: `, ${ruleId}` };
+  }
+  const indent = /^\s*/.exec(target)?.[0] ?? '';
+  return { range: { start: { line, column: 0 }, end: { line, column: 0 } }, newText: `${indent}// fltsim-disable-next-line ${ruleId}\n` };
+}

@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initLinter, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
+import { disableNextLineEdit, initLinter, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
 import { fixtureDirs, readFixture } from './fixtures';
 
 before(async () => {
@@ -150,4 +150,18 @@ test('property: lintText never throws, whatever the text', () => {
       assert.ok(f.message.length > 0);
     }
   }), { numRuns: 200 });
+});
+
+test('the disable-next-line edit silences exactly the rule it names, and extends an existing comment', () => {
+  const text = readFixture('deferred-wi-non-irp', 'bad.c');
+  const findings = lintText(text).findings;
+  const first = findings.find((f) => f.ruleId === 'deferred-wi-non-irp')!;
+  const once = applyEdits(text, [disableNextLineEdit(text, first.range.start.line, first.ruleId)]);
+  assert.deepEqual(lintText(once).findings.map((f) => f.ruleId), ['preop-pending-non-irp']);
+  const line = once.split('\n').findIndex((l) => l.includes('fltsim-disable-next-line deferred-wi-non-irp'));
+  assert.match(once.split('\n')[line], /^ {4}\/\/ fltsim-disable-next-line deferred-wi-non-irp$/);
+  // A second id for the same line goes into the same comment.
+  const again = applyEdits(once, [disableNextLineEdit(once, line + 1, 'cpp-irql')]);
+  assert.equal(again.split('\n')[line], '    // fltsim-disable-next-line deferred-wi-non-irp, cpp-irql');
+  assert.equal(applyEdits(again, [disableNextLineEdit(again, line + 1, 'cpp-irql')]), again, 'an id already there is not added twice');
 });
