@@ -32,9 +32,11 @@ export function isAnnotationWord(word: string): boolean {
 /** `CONST` is a macro for `const` in WDK headers; same length, so positions survive. */
 const REPLACEMENTS: Record<string, string> = { CONST: 'const' };
 
+const REPLACEMENT_MAP = new Map(Object.entries(REPLACEMENTS));
+
 /** The same-length keyword a WDK macro word stands for (`CONST` → `const`), if any. */
 export function annotationReplacement(word: string): string | undefined {
-  return Object.prototype.hasOwnProperty.call(REPLACEMENTS, word) ? REPLACEMENTS[word] : undefined;
+  return REPLACEMENT_MAP.get(word);
 }
 
 /**

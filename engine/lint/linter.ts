@@ -116,6 +116,7 @@ export class LintDocument {
     let analyzed = 0;
     let unparsed = 0;
     const failures = { count: 0 };
+    const closures = new Map<string, string>();
 
     for (const f of model.functionList) {
       const fnRoles = roles.roles.get(f.name) ?? [];
@@ -123,7 +124,7 @@ export class LintDocument {
       const wanting = enabled.filter((r) => r.wants(cand));
       if (wanting.length === 0) continue;
       analyzed++;
-      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey)}` : '';
+      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey, closures)}` : '';
       let cached = this.incremental ? this.findingsCache.get(key) ?? nextCache.get(key) : undefined;
       if (!cached) {
         const fresh: CachedFunction = { results: [], unparsed: false, failures: 0 };
@@ -212,21 +213,8 @@ function fileFingerprint(model: FileModel, roles: Map<string, Role[]>, cbdqs: un
 }
 
 /** What one function's findings depend on besides its text: its roles, entry IRQL and callees. */
-function functionSignature(file: FileContext, name: string, roles: readonly Role[], fileKey: string): string {
+function functionSignature(file: FileContext, name: string, roles: readonly Role[], fileKey: string, closures: Map<string, string>): string {
   const model = file.model;
-  const callees: string[] = [];
-  const seen = new Set<string>([name]);
-  const stack = [name];
-  while (stack.length > 0) {
-    const f = model.functions.get(stack.pop()!);
-    if (!f) continue;
-    for (const c of f.facts.calls) {
-      if (seen.has(c.name) || !model.functions.has(c.name)) continue;
-      seen.add(c.name);
-      stack.push(c.name);
-      callees.push(`${c.name}=${model.entry(c.name)!.hash}`);
-    }
-  }
   const linked: string[] = [];
   for (const r of roles) {
     if (r.k === 'postop') for (const p of r.preOps) if (p && model.functions.has(p)) linked.push(`${p}=${model.entry(p)!.hash}`);
@@ -235,8 +223,32 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
       for (const n of [q?.acquire, q?.release, q?.insert, q?.remove]) if (n && model.functions.has(n)) linked.push(`${n}=${model.entry(n)!.hash}`);
     }
   }
-  callees.sort();
-  return hashText(JSON.stringify({ roles, entry: file.irql.entry(name), callees, linked, fileKey }));
+  const entry = file.irql.entry(name);
+  return `${calleeClosure(model, name, closures)}|${linked.join(',')}|${fileKey}|${roles.length === 0 ? '' : JSON.stringify(roles)}|${entry ? JSON.stringify(entry) : ''}`;
+}
+
+/** The text digests of every own function reachable from `name` (sorted), memoised per run. */
+function calleeClosure(model: FileModel, name: string, memo: Map<string, string>): string {
+  const hit = memo.get(name);
+  if (hit !== undefined) return hit;
+  const seen = new Set<string>([name]);
+  const stack = [name];
+  const parts: string[] = [];
+  while (stack.length > 0) {
+    const f = model.functions.get(stack.pop()!);
+    if (!f) continue;
+    for (const c of f.facts.callNames) {
+      if (seen.has(c)) continue;
+      const g = model.functions.get(c);
+      if (!g) continue;
+      seen.add(c);
+      stack.push(c);
+      parts.push(g.entry.hash);
+    }
+  }
+  const digest = parts.sort().join(',');
+  memo.set(name, digest);
+  return digest;
 }
 
 /** The single edit that turns `a` into `b` (common prefix and suffix), or undefined when equal. */

@@ -86,6 +86,10 @@ export const DOCS = {
 /** True when the function calls any of the names. */
 export function callsAny(c: Candidate, names: Iterable<string>): boolean {
   const called = c.facts.callNames;
+  if (names instanceof Set && names.size > called.size) {
+    for (const n of called) if (names.has(n)) return true;
+    return false;
+  }
   for (const n of names) if (called.has(n)) return true;
   return false;
 }

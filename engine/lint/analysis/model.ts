@@ -34,6 +34,13 @@ export interface TopFunction {
   facts: TextFacts;
 }
 
+/** One declarator of a registration declaration, its initializer lowered relative to the declaration. */
+export interface DeclaredTable {
+  name: string;
+  typeText: string;
+  init: Expr;
+}
+
 export interface TopDeclaration {
   name: string;
   typeText: string;
@@ -59,17 +66,17 @@ let entrySerial = 0;
 export class FunctionCache {
   private entries = new Map<string, FunctionEntry>();
   private used = new Set<string>();
-  /** Registration initializers, lowered once per declaration text. */
-  readonly declarations = new Map<string, Expr>();
+  /** Registration declarations, read once per declaration text (and first column). */
+  readonly declarations = new Map<string, DeclaredTable[]>();
   private usedDeclarations = new Set<string>();
 
-  declaration(text: string, lower: () => Expr): Expr {
-    let e = this.declarations.get(text);
+  declaration(key: string, read: () => DeclaredTable[]): DeclaredTable[] {
+    let e = this.declarations.get(key);
     if (!e) {
-      e = lower();
-      this.declarations.set(text, e);
+      e = read();
+      this.declarations.set(key, e);
     }
-    this.usedDeclarations.add(text);
+    this.usedDeclarations.add(key);
     return e;
   }
 
@@ -155,7 +162,7 @@ export class FileModel {
           case 'function_definition': this.addFunction(cursor); break;
           case 'declaration': {
             const text = this.text.slice(cursor.startIndex, cursor.endIndex);
-            if (text.includes('REGISTRATION') && text.includes('=')) this.addDeclaration(cursor.currentNode, text);
+            if (text.includes('REGISTRATION') && text.includes('=')) this.addDeclaration(cursor, text);
             break;
           }
           case 'linkage_specification': {
@@ -204,22 +211,31 @@ export class FileModel {
     this.functionList.push(fn);
   }
 
-  private addDeclaration(n: SyntaxNode, declText: string): void {
+  private addDeclaration(cursor: ReturnType<SyntaxNode['walk']>, declText: string): void {
+    const start = cursor.startPosition;
+    const tables = this.cache.declaration(`${start.column}|${declText}`, () => this.readDeclaration(cursor.currentNode));
+    for (const t of tables) {
+      this.declarations.set(t.name, { name: t.name, typeText: t.typeText, startRow: start.row, text: declText, init: t.init });
+      if (/FLT_OPERATION_REGISTRATION\b/.test(t.typeText)) this.operationTables.set(t.name, readOperationTable(t.name, t.init));
+      else if (/FLT_CONTEXT_REGISTRATION\b/.test(t.typeText)) this.contextTables.set(t.name, readContextTable(t.name, t.init));
+      else this.registrations.push(readFilterRegistration(t.name, t.init));
+    }
+  }
+
+  private readDeclaration(n: SyntaxNode): DeclaredTable[] {
+    const out: DeclaredTable[] = [];
     const typeNode = n.childForFieldName('type');
     const typeText = typeNode ? this.text.slice(typeNode.startIndex, typeNode.endIndex) : '';
-    if (!/FLT_(OPERATION_|CONTEXT_)?REGISTRATION\b/.test(typeText)) return;
+    if (!/FLT_(OPERATION_|CONTEXT_)?REGISTRATION\b/.test(typeText)) return out;
     const startRow = n.startPosition.row;
     for (const d of n.childrenForFieldName('declarator')) {
       if (!d || d.type !== 'init_declarator') continue;
       const value = d.childForFieldName('value');
       const name = declaratorShape(d.childForFieldName('declarator'), this.text).name;
       if (!value || !name || value.type !== 'initializer_list') continue;
-      const init = this.cache.declaration(`${value.startPosition.row - startRow}:${value.startPosition.column}|${declText.slice(value.startIndex - n.startIndex)}`, () => lowerInitializer(value, startRow, this.text));
-      this.declarations.set(name, { name, typeText, startRow, text: declText, init });
-      if (/FLT_OPERATION_REGISTRATION\b/.test(typeText)) this.operationTables.set(name, readOperationTable(name, init));
-      else if (/FLT_CONTEXT_REGISTRATION\b/.test(typeText)) this.contextTables.set(name, readContextTable(name, init));
-      else this.registrations.push(readFilterRegistration(name, init));
+      out.push({ name, typeText, init: lowerInitializer(value, startRow, this.text) });
     }
+    return out;
   }
 
   private scanPragmas(): void {

@@ -121,10 +121,15 @@ export function findRoles(model: FileModel): RoleMap {
   // Callback arguments.
   for (const f of model.functionList) {
     if (!f.facts.calls.some((c) => ROLE_CALLS.has(c.name))) continue;
-    const ir = model.ir(f.name);
-    if (!ir) continue;
+    // The role-giving calls depend only on the function's text: find them once per text.
+    let calls = f.entry.memo.get('roleCalls') as CallExpr[] | undefined;
+    if (!calls) {
+      const ir = model.ir(f.name);
+      calls = ir ? allCalls(ir.body).filter((c) => c.callee !== undefined && ROLE_CALLS.has(c.callee)) : [];
+      f.entry.memo.set('roleCalls', calls);
+    }
     const anchor = `fn:${f.name}`;
-    for (const c of allCalls(ir.body)) {
+    for (const c of calls) {
       if (!c.callee || !ROLE_CALLS.has(c.callee)) continue;
       const site: Loc = { anchor, span: c.r };
       switch (c.callee) {
