@@ -4,7 +4,7 @@
  */
 import { Irql } from '../kernel/irql';
 import type { CallExpr, FunctionIR, Span } from './frontend/ir';
-import { idName, pathOf, strip, visitExpr, walkEval, type Aliases } from './frontend/exprs';
+import { idName, pathOf, strip, visitExpr, type Aliases } from './frontend/exprs';
 import { forEachExpr } from './frontend/walk';
 import { buildCfg, type Cfg } from './analysis/cfg';
 import type { FileModel, FunctionEntry, Loc } from './analysis/model';
@@ -207,6 +207,7 @@ export class FunctionContext {
 export function findAliases(fn: FunctionIR): Aliases {
   const count = new Map<string, number>();
   const source = new Map<string, string>();
+  const taken = new Set<string>();
   const bump = (name: string) => count.set(name, (count.get(name) ?? 0) + 1);
   const note = (name: string, rhs: Parameters<typeof pathOf>[0]) => {
     bump(name);
@@ -216,14 +217,16 @@ export function findAliases(fn: FunctionIR): Aliases {
       if (p && /->|\./.test(p)) source.set(name, p);
     }
   };
-  const taken = new Set<string>();
   for (const v of fn.locals.values()) if (v.init) note(v.name, v.init);
-  forEachExpr(fn.body, (e) => walkEval(e, {
-    assign: (a) => { const n = idName(a.left); if (n) { if (a.op === '=') note(n, a.right); else bump(n); } },
-    addressTaken: (operand) => { const n = idName(operand); if (n) taken.add(n); },
-  }));
+  // One pass over every sub-expression: assignments, increments and address-of reads.
   forEachExpr(fn.body, (e) => visitExpr(e, (x) => {
-    if ((x.k === 'unary' || x.k === 'postfix') && (x.op === '++' || x.op === '--')) { const n = idName(x.arg); if (n) bump(n); }
+    if (x.k === 'assign') {
+      const n = idName(x.left);
+      if (n) { if (x.op === '=') note(n, x.right); else bump(n); }
+    } else if (x.k === 'unary' || x.k === 'postfix') {
+      if (x.op === '&') { const n = idName(x.arg); if (n) taken.add(n); }
+      else if (x.op === '++' || x.op === '--') { const n = idName(x.arg); if (n) bump(n); }
+    }
   }));
   const out = new Map<string, string>();
   for (const [name, path] of source) {
