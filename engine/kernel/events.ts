@@ -63,6 +63,24 @@ export type EventListener = (event: SimEvent) => void;
 
 const INITIAL = 1024;
 
+/** Events per chunk of the string and object columns (a power of two). */
+const CHUNK = 256;
+
+/**
+ * The string and object columns of CHUNK consecutive events. A chunk is made when the previous one
+ * is full, so the chunk being filled is almost always in the young generation: storing fresh strings
+ * into it needs no old-to-new write barrier, and on a long run with a limit a chunk usually dies
+ * young. (One long-lived array per column made every event pay that barrier three times.)
+ */
+class Chunk {
+  readonly detail = new Array<string>(CHUNK);
+  readonly threadName = new Array<string>(CHUNK);
+  /** Made on the first event with a location (only interpreted C has them). */
+  location: (SourceLocation | undefined)[] | null = null;
+  /** Events already turned into objects (so each is made once and stays the same object); made on first read. */
+  objects: (SimEvent | undefined)[] | null = null;
+}
+
 /**
  * The recorded events. With a limit, only the newest `limit` events are kept (long runs); `seq`
  * keeps counting, so a consumer can tell how many were dropped.
@@ -76,11 +94,13 @@ export class EventLog {
   private data: Int32Array;
   private irql: Uint8Array;
   private kind: Uint8Array;
-  private detail: string[];
-  private threadName: string[];
-  private location: (SourceLocation | undefined)[];
-  /** Events already turned into objects, by slot (so each is made once and stays the same object). */
-  private objects: (SimEvent | undefined)[];
+  /** Chunks by number (event index / CHUNK); with a limit, a ring of `chunkSlots` of them. */
+  private readonly chunks: (Chunk | undefined)[] = [];
+  private readonly chunkSlots: number;
+  /** The chunk being filled, its number, and the next free position in it. */
+  private chunk: Chunk | null = null;
+  private chunkNo = -1;
+  private chunkFill = CHUNK;
   private listeners: EventListener[] = [];
   private readonly ring: boolean;
 
@@ -92,10 +112,8 @@ export class EventLog {
     this.data = new Int32Array(this.cap);
     this.irql = new Uint8Array(this.cap);
     this.kind = new Uint8Array(this.cap);
-    this.detail = new Array<string>(this.cap);
-    this.threadName = new Array<string>(this.cap);
-    this.location = new Array<SourceLocation | undefined>(this.cap);
-    this.objects = new Array<SimEvent | undefined>(this.cap);
+    // Enough chunks that the one a new chunk replaces holds no kept event.
+    this.chunkSlots = this.ring ? Math.floor(this.cap / CHUNK) + 2 : Infinity;
   }
 
   /** Records an event and returns its seq. */
@@ -105,18 +123,33 @@ export class EventLog {
     const i = (seq - 1) % this.cap;
     this.time[i] = time;
     this.thread[i] = thread;
-    this.threadName[i] = threadName;
     this.irql[i] = irql;
     this.kind[i] = KIND_CODE[kind];
     this.data[i] = data;
-    this.detail[i] = detail;
-    this.location[i] = location;
-    this.objects[i] = undefined;
+    let o = this.chunkFill;
+    if (o === CHUNK) {
+      this.newChunk();
+      o = 0;
+    }
+    const c = this.chunk!;
+    c.detail[o] = detail;
+    c.threadName[o] = threadName;
+    if (location !== undefined) (c.location ??= new Array<SourceLocation | undefined>(CHUNK))[o] = location;
+    this.chunkFill = o + 1;
     if (this.listeners.length > 0) {
       const e = this.get(seq)!;
       for (let l = 0; l < this.listeners.length; l++) this.listeners[l]!(e);
     }
     return seq;
+  }
+
+  private newChunk(): void {
+    const c = new Chunk();
+    const n = ++this.chunkNo;
+    if (this.ring) this.chunks[n % this.chunkSlots] = c;
+    else this.chunks.push(c);
+    this.chunk = c;
+    this.chunkFill = 0;
   }
 
   /** Oldest seq still kept. */
@@ -128,21 +161,25 @@ export class EventLog {
   get(seq: number): SimEvent | undefined {
     if (seq < this.firstSeq || seq > this.seq) return undefined;
     const i = (seq - 1) % this.cap;
-    let e = this.objects[i];
+    const n = Math.floor((seq - 1) / CHUNK);
+    const c = this.chunks[this.ring ? n % this.chunkSlots : n]!;
+    const o = seq - 1 - n * CHUNK;
+    const objects = (c.objects ??= new Array<SimEvent | undefined>(CHUNK));
+    let e = objects[o];
     if (e === undefined) {
       e = {
         seq,
         time: this.time[i]!,
         thread: this.thread[i]!,
-        threadName: this.threadName[i]!,
+        threadName: c.threadName[o]!,
         irql: this.irql[i]! as Irql,
         kind: KINDS[this.kind[i]!]!,
         data: this.data[i]!,
-        detail: this.detail[i]!,
+        detail: c.detail[o]!,
       };
-      const loc = this.location[i];
+      const loc = c.location === null ? undefined : c.location[o];
       if (loc !== undefined) e.location = loc;
-      this.objects[i] = e;
+      objects[o] = e;
     }
     return e;
   }
@@ -187,10 +224,6 @@ export class EventLog {
     const ki = new Uint8Array(cap);
     ki.set(this.kind);
     this.kind = ki;
-    this.detail.length = cap;
-    this.threadName.length = cap;
-    this.location.length = cap;
-    this.objects.length = cap;
     this.cap = cap;
   }
 }
