@@ -73,6 +73,21 @@ const NT_FRAMES: Readonly<Record<number, ReturnType<typeof kernelFrame>>> = Obje
   Object.entries(NT_SERVICE).map(([major, name]) => [major, kernelFrame(name, 'nt')]),
 );
 
+/** What callPre notes before calling a pre-op that turns out to be a generator, for callPreRest. */
+interface PreEntry {
+  cell: { CompletionContext: unknown };
+  scope: CallbackScope;
+  saved: CallbackScope | null;
+  ioStatus: number;
+  ioInfo: number;
+  thread: KThread;
+  mode: number;
+  depth: number;
+  irql: number;
+  held: number;
+  region: number;
+}
+
 function newScope(role: CallbackScope['role'], data: unknown, unsafe: boolean): CallbackScope {
   return { role, data, unsafe, irqlQueried: false, handoffs: 0, failedHandoff: null };
 }
@@ -90,13 +105,15 @@ export class Dispatcher {
     const data = this.fm.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
-    yield* this.runPre(t, data);
+    let rest = this.runPreFast(t, data);
+    if (rest !== undefined) yield* rest;
     let current = data;
     while (current.state === 'done' && current.reissue) {
       // The I/O manager reissues a disallowed fast I/O request as an IRP.
       current.reissue = false;
       current = this.fm.requests.reissueAsIrp(t, current);
-      yield* this.runPre(t, current);
+      rest = this.runPreFast(t, current);
+      if (rest !== undefined) yield* rest;
     }
     if (current.live && current.request.synchronous) {
       current.waiter = t;
@@ -107,23 +124,46 @@ export class Dispatcher {
 
   /** Runs pre-operation callbacks from `data.preIndex` down, then sends the operation on. */
   *runPre(t: KThread, data: FltCallbackData): Co<void> {
+    const rest = this.runPreFast(t, data);
+    if (rest !== undefined) yield* rest;
+  }
+
+  /**
+   * runPre without a generator of its own: it runs as far as it can without yielding and returns
+   * undefined when it is done, or a generator that does the rest (run it with `yield*` at once).
+   * Plain TypeScript callbacks thus cost no generator frames; a callback that is a generator hands
+   * the remaining work to `runPreRest`.
+   */
+  runPreFast(t: KThread, data: FltCallbackData): Co<void> | undefined {
     const major = data.Iopb.MajorFunction;
     const depth = t.frames.length;
     t.frames.push(PRE_FRAME);
+    let rest: Co<void> | undefined;
     try {
-      while (data.preIndex < data.stack.length) {
-        const inst = data.stack[data.preIndex]!;
-        const ops = inst.filter.registration.ops[major];
-        if (ops === undefined || inst.state !== 'attached' || skips(ops, data)) {
-          data.preIndex++;
-          continue;
+      for (let inst = this.nextPre(data, major); inst !== null; inst = this.nextPre(data, major)) {
+        const go = this.callPre(t, data, inst, inst.filter.registration.ops[major]!);
+        if (go === false) return undefined;
+        if (go !== true) {
+          rest = this.runPreRest(t, data, major, depth, go);
+          return rest;
         }
-        if (ops.pre === null) {
-          if (ops.post !== null) this.pushPost(data, inst, ops, null, null);
-          data.preIndex++;
-          continue;
-        }
-        const go = yield* this.callPre(t, data, inst, ops);
+        data.preIndex++;
+      }
+    } finally {
+      // The generator that goes on owns the frames from here.
+      if (rest === undefined) while (t.frames.length > depth) t.frames.pop();
+    }
+    return this.sendToFs(t, data);
+  }
+
+  /** The rest of runPreFast once a pre-op callback turned out to be a generator (`pending`). */
+  private *runPreRest(t: KThread, data: FltCallbackData, major: number, depth: number, pending: Co<boolean>): Co<void> {
+    try {
+      if (!(yield* pending)) return;
+      data.preIndex++;
+      for (let inst = this.nextPre(data, major); inst !== null; inst = this.nextPre(data, major)) {
+        let go = this.callPre(t, data, inst, inst.filter.registration.ops[major]!);
+        if (go !== true && go !== false) go = yield* go;
         if (!go) return;
         data.preIndex++;
       }
@@ -133,8 +173,35 @@ export class Dispatcher {
     yield* this.sendToFs(t, data);
   }
 
-  /** Calls one pre-op and acts on its result; false when processing stops here (pended or completed). */
-  private *callPre(t: KThread, data: FltCallbackData, inst: Instance, ops: OperationCallbacks): Co<boolean> {
+  /**
+   * Moves `data.preIndex` to the next instance whose pre-op must be called and returns it, or null
+   * at the bottom of the stack. Instances without a pre-op for this operation but with a post-op
+   * get their post frame on the way.
+   */
+  private nextPre(data: FltCallbackData, major: number): Instance | null {
+    while (data.preIndex < data.stack.length) {
+      const inst = data.stack[data.preIndex]!;
+      const ops = inst.filter.registration.ops[major];
+      if (ops === undefined || inst.state !== 'attached' || skips(ops, data)) {
+        data.preIndex++;
+        continue;
+      }
+      if (ops.pre === null) {
+        if (ops.post !== null) this.pushPost(data, inst, ops, null, null);
+        data.preIndex++;
+        continue;
+      }
+      return inst;
+    }
+    return null;
+  }
+
+  /**
+   * Calls one pre-op and acts on its result: false when processing stops here (pended or
+   * completed), true when it goes on to the next filter — or, when the callback is a generator or
+   * acting on the result has to wait, a generator that finishes the call and yields that answer.
+   */
+  private callPre(t: KThread, data: FltCallbackData, inst: Instance, ops: OperationCallbacks): boolean | Co<boolean> {
     const k = this.fm.k;
     data.Iopb.TargetInstance = inst;
     data.move(k, 'pre-op', inst.filter.name, 'pre-op', `${ops.preName}(${data.label}) in ${inst.filter.name}`);
@@ -154,16 +221,46 @@ export class Dispatcher {
     const held = t.held.length;
     const region = t.criticalRegion;
     let ok = false;
+    let handedOver = false;
     try {
       status = k.enterDriver(t, ops.pre!, ops.preName, [data, this.related(inst, data), new Ref(cell, 'CompletionContext')]);
-      if (isCo(status)) status = yield* status;
+      if (isCo(status)) {
+        handedOver = true;
+        const entry: PreEntry = { cell, scope, saved, ioStatus, ioInfo, thread, mode, depth, irql, held, region };
+        return this.callPreRest(t, data, inst, ops, status, entry);
+      }
       ok = true;
     } finally {
-      k.leaveDriver(t, ops.preName, depth, irql, held, region, ok);
-      t.scope = saved;
+      if (!handedOver) {
+        k.leaveDriver(t, ops.preName, depth, irql, held, region, ok);
+        t.scope = saved;
+        data.preRunning = false;
+      }
+    }
+    return this.afterPre(t, data, inst, ops, status, cell.CompletionContext ?? null, scope, ioStatus, ioInfo, thread, mode);
+  }
+
+  /** callPre for a pre-op callback that is a generator: runs it, then acts on its result. */
+  private *callPreRest(t: KThread, data: FltCallbackData, inst: Instance, ops: OperationCallbacks, co: Co<unknown>, e: PreEntry): Co<boolean> {
+    const k = this.fm.k;
+    let status: unknown;
+    let ok = false;
+    try {
+      status = yield* co;
+      ok = true;
+    } finally {
+      k.leaveDriver(t, ops.preName, e.depth, e.irql, e.held, e.region, ok);
+      t.scope = e.saved;
       data.preRunning = false;
     }
-    const ctx = cell.CompletionContext ?? null;
+    const go = this.afterPre(t, data, inst, ops, status, e.cell.CompletionContext ?? null, e.scope, e.ioStatus, e.ioInfo, e.thread, e.mode);
+    return go === true || go === false ? go : yield* go;
+  }
+
+  /** Acts on a pre-op's result (see callPre for what it returns). */
+  private afterPre(t: KThread, data: FltCallbackData, inst: Instance, ops: OperationCallbacks, status: unknown, ctx: unknown, scope: CallbackScope,
+    ioStatus: number, ioInfo: number, thread: KThread, mode: number): boolean | Co<boolean> {
+    const k = this.fm.k;
     if (data.Thread !== thread || data.RequestorMode !== mode) {
       k.violation('readonly-fields', `${ops.preName} changed ${data.Thread !== thread ? 'Data->Thread' : 'Data->RequestorMode'} of ${data.label}; both are read-only`, data.id);
       data.Thread = thread;
@@ -175,7 +272,6 @@ export class Dispatcher {
       && (data.IoStatus.Status !== ioStatus || data.IoStatus.Information !== ioInfo)) {
       k.violation('iostatus-when-passing', `${ops.preName} changed Data->IoStatus of ${data.label} but returned ${preopName(st)}; the change is ignored unless the operation is completed`, data.id);
     }
-    let go = true;
     switch (st) {
       case FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK:
         this.wantPost(data, inst, ops, ctx, null);
@@ -203,7 +299,7 @@ export class Dispatcher {
         inst.outstanding.release(k);
         if (early !== null) {
           data.early = null;
-          yield* this.fm.pending.resume(t, data, early.status, early.ctx);
+          return this.resumeEarly(t, data, early.status, early.ctx);
         }
         return false;
       case FltPreopStatus.FLT_PREOP_COMPLETE:
@@ -212,9 +308,7 @@ export class Dispatcher {
         data.completedBy = inst.filter.name;
         inst.outstanding.release(k);
         data.move(k, data.completedState(), inst.filter.name, 'complete', `${ops.preName} completed ${data.label} with ${formatStatus(data.IoStatus.Status)} (FLT_PREOP_COMPLETE)`);
-        yield* this.unwind(t, data);
-        go = false;
-        break;
+        return this.completedInPre(t, data, ops, early, st);
       case FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO:
         if (data.isFastIo) {
           this.noContext(data, ops, ctx, st);
@@ -224,8 +318,7 @@ export class Dispatcher {
           inst.outstanding.release(k);
           data.move(k, 'completed', inst.filter.name, 'complete', `${ops.preName} disallowed fast I/O for ${data.label}; the I/O manager will reissue it as an IRP`);
           data.reissue = true;
-          yield* this.unwind(t, data);
-          return false;
+          return this.completedInPre(t, data, ops, null, st);
         }
         k.violation('disallow-fastio-misuse', `${ops.preName} returned FLT_PREOP_DISALLOW_FASTIO for ${data.label}, which is not fast I/O; treated as FLT_PREOP_SUCCESS_NO_CALLBACK`, data.id);
         break;
@@ -233,12 +326,37 @@ export class Dispatcher {
         k.violation('preop-bad-status', `${ops.preName} returned ${String(status)} for ${data.label}, which is not an FLT_PREOP_CALLBACK_STATUS; treated as FLT_PREOP_SUCCESS_NO_CALLBACK`, data.id);
         break;
     }
-    if (early !== null) {
-      data.early = null;
-      k.violation('cpp-not-pended', `FltCompletePendedPreOperation was called for ${data.label} while ${ops.preName} ran, but it returned ${preopName(st)}, not FLT_PREOP_PENDING; the call is ignored`, data.id);
-    }
-    if (go) inst.outstanding.release(k);
-    return go;
+    this.earlyIgnored(data, ops, early, st);
+    inst.outstanding.release(k);
+    return true;
+  }
+
+  /** A pre-op completed the operation (or disallowed fast I/O): post-ops above run, then false. */
+  private completedInPre(t: KThread, data: FltCallbackData, ops: OperationCallbacks, early: FltCallbackData['early'], st: number): false | Co<boolean> {
+    const rest = this.unwindFast(t, data);
+    if (rest !== undefined) return this.completedInPreRest(data, ops, early, st, rest);
+    this.earlyIgnored(data, ops, early, st);
+    return false;
+  }
+
+  private *completedInPreRest(data: FltCallbackData, ops: OperationCallbacks, early: FltCallbackData['early'], st: number, rest: Co<void>): Co<boolean> {
+    yield* rest;
+    this.earlyIgnored(data, ops, early, st);
+    return false;
+  }
+
+  /** FltCompletePendedPreOperation came while the pre-op ran: it takes effect now that it pended. */
+  private *resumeEarly(t: KThread, data: FltCallbackData, status: number, ctx: unknown): Co<boolean> {
+    const rest = this.fm.pending.resumeFast(t, data, status, ctx);
+    if (rest !== undefined) yield* rest;
+    return false;
+  }
+
+  /** An early FltCompletePendedPreOperation for a pre-op that did not pend: the call is ignored. */
+  private earlyIgnored(data: FltCallbackData, ops: OperationCallbacks, early: FltCallbackData['early'], st: number): void {
+    if (early === null) return;
+    data.early = null;
+    this.fm.k.violation('cpp-not-pended', `FltCompletePendedPreOperation was called for ${data.label} while ${ops.preName} ran, but it returned ${preopName(st)}, not FLT_PREOP_PENDING; the call is ignored`, data.id);
   }
 
   /** Records the post-op a filter asked for, or the bug check it would cause without one. */
@@ -328,9 +446,45 @@ export class Dispatcher {
    * the next post-op belongs to a thread that synchronized and waits to run it itself.
    */
   *unwind(t: KThread, data: FltCallbackData): Co<void> {
+    const rest = this.unwindFast(t, data);
+    if (rest !== undefined) yield* rest;
+  }
+
+  /**
+   * unwind without a generator of its own while no post-op is called (the usual case: none is
+   * owed). Returns undefined when done, or a generator that does the rest (run it with `yield*`).
+   */
+  unwindFast(t: KThread, data: FltCallbackData): Co<void> | undefined {
     const depth = t.frames.length;
     t.frames.push(POST_FRAME);
+    let rest: Co<void> | undefined;
     try {
+      while (data.post.length > 0) {
+        const f = data.post[data.post.length - 1]!;
+        if (f.drained) {
+          data.post.pop();
+          continue;
+        }
+        if (f.sync !== null && f.sync !== t) {
+          this.fm.k.wake(f.sync);
+          return undefined;
+        }
+        data.post.pop();
+        rest = this.unwindRest(t, data, depth, this.callPost(t, data, f, 0));
+        return rest;
+      }
+    } finally {
+      // The generator that goes on owns the frames from here.
+      if (rest === undefined) while (t.frames.length > depth) t.frames.pop();
+    }
+    this.finish(data);
+    return undefined;
+  }
+
+  /** The rest of unwindFast from the first post-op it calls (`first`, not started yet). */
+  private *unwindRest(t: KThread, data: FltCallbackData, depth: number, first: Co<number>): Co<void> {
+    try {
+      if ((yield* first) === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) return;
       while (data.post.length > 0) {
         const f = data.post[data.post.length - 1]!;
         if (f.drained) {

@@ -29,6 +29,10 @@ type FltPreopStatus = FltPreopStatusT_;
 const IRP_FLAGS = IRP_FLAGS_;
 const preopName = preopName_;
 
+/** The IRQL contexts of FltCompletePendedPreOperation's bound, made once. */
+const CPP_COMPLETE = Object.freeze({ completeStatusIsComplete: true });
+const CPP_NOT_COMPLETE = Object.freeze({ completeStatusIsComplete: false });
+
 const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
 const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
 
@@ -65,17 +69,27 @@ export class PendingRoutines {
   }
 
   *FltCompletePendedPreOperation(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> {
+    const rest = this.completePendedPre(CallbackData, CallbackStatus, Context);
+    if (rest !== undefined) yield* rest;
+  }
+
+  /**
+   * FltCompletePendedPreOperation's work, run at once; returns a generator for what is left when
+   * resuming the operation has to call a generator callback (run it with `yield*`). Kept apart from
+   * the routine so the generator every call needs stays small.
+   */
+  private completePendedPre(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> | undefined {
     const k = this.fm.k;
     const t = k.current;
-    k.checkIrql('FltCompletePendedPreOperation', { completeStatusIsComplete: CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE }, 'cpp-irql');
+    k.checkIrql('FltCompletePendedPreOperation', CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE ? CPP_COMPLETE : CPP_NOT_COMPLETE, 'cpp-irql');
     const data = this.data(CallbackData, 'FltCompletePendedPreOperation');
-    if (data === null) return;
+    if (data === null) return undefined;
     let status = CallbackStatus;
     if (status !== FltPreopStatus.FLT_PREOP_COMPLETE && status !== FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK && status !== FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) {
       const keepPended = status === FltPreopStatus.FLT_PREOP_PENDING;
       const instead = status === FltPreopStatus.FLT_PREOP_SYNCHRONIZE ? FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK : FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK;
       k.violation('cpp-bad-status', `FltCompletePendedPreOperation(${data.label}, ${preopName(status)}): only FLT_PREOP_COMPLETE, FLT_PREOP_SUCCESS_NO_CALLBACK and FLT_PREOP_SUCCESS_WITH_CALLBACK are allowed; ${keepPended ? 'the operation stays pended' : `treated as ${preopName(instead)}`}`, data.id);
-      if (keepPended) return;
+      if (keepPended) return undefined;
       status = instead;
     }
     let ctx = Context ?? null;
@@ -88,15 +102,15 @@ export class PendingRoutines {
       // The worker beat the pre-op's return: Filter Manager finishes the hand-over when it returns PENDING.
       data.note(k, 'complete', detail);
       data.early = { status, ctx };
-      return;
+      return undefined;
     }
     if (data.pendedBy === null) {
       data.note(k, 'complete', detail);
       if (data.resumed > 0) k.violation('complete-twice', `FltCompletePendedPreOperation called again for ${data.label}, which was already resumed (state ${data.state}); the call is ignored`, data.id);
       else k.violation('cpp-not-pended', `FltCompletePendedPreOperation called for ${data.label}, which no pre-operation callback pended (state ${data.state}); the call is ignored`, data.id);
-      return;
+      return undefined;
     }
-    yield* this.resume(t, data, status, ctx, detail);
+    return this.resumeFast(t, data, status, ctx, detail);
   }
 
   /**
@@ -105,6 +119,12 @@ export class PendingRoutines {
    * already, for a completion that came before the pre-op returned).
    */
   *resume(t: KThread, data: FltCallbackData, status: number, ctx: unknown, detail: string | null = null): Co<void> {
+    const rest = this.resumeFast(t, data, status, ctx, detail);
+    if (rest !== undefined) yield* rest;
+  }
+
+  /** resume without a generator of its own: undefined when done, else a generator for the rest. */
+  resumeFast(t: KThread, data: FltCallbackData, status: number, ctx: unknown, detail: string | null = null): Co<void> | undefined {
     const fm = this.fm;
     const k = fm.k;
     const inst = data.pendedBy!;
@@ -118,6 +138,7 @@ export class PendingRoutines {
     const ops = inst.filter.registration.ops[data.major]!;
     const depth = t.frames.length;
     t.frames.push(CPP_FRAME);
+    let rest: Co<void> | undefined;
     try {
       if (status === FltPreopStatus.FLT_PREOP_COMPLETE) {
         fm.dispatcher.checkCompleteStatus(data, 'FltCompletePendedPreOperation');
@@ -126,16 +147,18 @@ export class PendingRoutines {
         else data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);
         inst.outstanding.release(k);
         if (data.post.length === 0) fm.dispatcher.finish(data);
-        else yield* fm.dispatcher.unwind(t, data);
-        return;
+        else rest = fm.dispatcher.unwindFast(t, data);
+      } else {
+        if (detail !== null) data.note(k, 'complete', detail);
+        if (status === FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) fm.dispatcher.wantPost(data, inst, ops, ctx, null);
+        inst.outstanding.release(k);
+        data.preIndex++;
+        rest = fm.dispatcher.runPreFast(t, data);
       }
-      if (detail !== null) data.note(k, 'complete', detail);
-      if (status === FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) fm.dispatcher.wantPost(data, inst, ops, ctx, null);
-      inst.outstanding.release(k);
-      data.preIndex++;
-      yield* fm.dispatcher.runPre(t, data);
+      if (rest !== undefined) rest = popFramesAfter(t, depth, rest);
+      return rest;
     } finally {
-      while (t.frames.length > depth) t.frames.pop();
+      if (rest === undefined) while (t.frames.length > depth) t.frames.pop();
     }
   }
 
@@ -245,6 +268,15 @@ export class PendingRoutines {
     } else if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
       data.safeMpr = true;
     }
+  }
+}
+
+/** Runs `rest`, then pops the thread's frames back to `depth` (also when it throws). */
+function* popFramesAfter(t: KThread, depth: number, rest: Co<void>): Co<void> {
+  try {
+    yield* rest;
+  } finally {
+    while (t.frames.length > depth) t.frames.pop();
   }
 }
 

@@ -10,6 +10,7 @@
 import { isCo as isCo_, type Co } from '../kernel/coroutine';
 import type { DriverFn } from '../kernel/kernel';
 import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
+import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueueName } from '../kernel/workqueue';
 import { FltCallbackData } from './callbackData';
@@ -53,12 +54,14 @@ abstract class FltWorkItem implements WorkEntry {
     return this.routineName || '(not queued)';
   }
 
-  /** `WI#3` in messages and the snapshot. */
+  private nameText: string | undefined = undefined;
+
+  /** `WI#3` in messages and the snapshot (made once: every event about the item names it). */
   get name(): string {
-    return `WI#${this.id}`;
+    return (this.nameText ??= `WI#${this.id}`);
   }
 
-  abstract run(worker: KThread): Co<void>;
+  abstract run(worker: KThread): Co<void> | undefined;
 }
 
 /** PFLT_GENERIC_WORKITEM: opaque to C. */
@@ -66,7 +69,7 @@ export class GenericWorkItem extends FltWorkItem {
   readonly kind = 'generic work item';
   fltObject: Filter | Instance | null = null;
 
-  run(worker: KThread): Co<void> {
+  run(worker: KThread): Co<void> | undefined {
     return this.owner.runGeneric(worker, this);
   }
 }
@@ -249,7 +252,12 @@ export class WorkItemRoutines {
     return null;
   }
 
-  *runGeneric(worker: KThread, wi: GenericWorkItem): Co<void> {
+  /**
+   * Runs a generic item's worker routine on `worker`. A plain routine runs to its end here
+   * (undefined); a generator routine is returned wrapped in a generator that finishes the item
+   * (run it with `yield*`).
+   */
+  runGeneric(worker: KThread, wi: GenericWorkItem): Co<void> | undefined {
     const k = this.fm.k;
     const filter = wi.filter!;
     wi.state = 'running';
@@ -261,18 +269,39 @@ export class WorkItemRoutines {
     const held = worker.held.length;
     const region = worker.criticalRegion;
     let ok = false;
+    let rest: Co<void> | undefined;
     try {
       const r = k.enterDriver(worker, wi.routine!, wi.routineName, [wi, wi.fltObject, wi.context]);
-      if (isCo(r)) yield* r;
+      if (isCo(r)) {
+        rest = this.runGenericRest(worker, wi, filter, r, depth, irql, held, region);
+        return rest;
+      }
       ok = true;
     } finally {
-      k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
-      worker.scope = null;
-      if (wi.state === 'running') wi.state = 'ran';
-      k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`);
-      filter.activeWork--;
-      filter.rundown.release(k);
+      if (rest === undefined) this.endGeneric(worker, wi, filter, depth, irql, held, region, ok);
     }
+    return undefined;
+  }
+
+  private *runGenericRest(worker: KThread, wi: GenericWorkItem, filter: Filter, co: Co<unknown>, depth: number, irql: Irql, held: number, region: number): Co<void> {
+    let ok = false;
+    try {
+      yield* co;
+      ok = true;
+    } finally {
+      this.endGeneric(worker, wi, filter, depth, irql, held, region, ok);
+    }
+  }
+
+  /** After a generic item's routine returned (ok) or threw: checks, the item's state, the filter's rundown. */
+  private endGeneric(worker: KThread, wi: GenericWorkItem, filter: Filter, depth: number, irql: Irql, held: number, region: number, ok: boolean): void {
+    const k = this.fm.k;
+    k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
+    worker.scope = null;
+    if (wi.state === 'running') wi.state = 'ran';
+    k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`);
+    filter.activeWork--;
+    filter.rundown.release(k);
   }
 
   *runDeferred(worker: KThread, wi: DeferredIoWorkItem): Co<void> {

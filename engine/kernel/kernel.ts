@@ -64,6 +64,9 @@ export interface Fault {
 /** IRQL context that resolves the conditional bounds of the catalog. */
 export type IrqlContext = Parameters<typeof maxIrqlFor>[1];
 
+/** Shared by every checkIrql call without a context (saves an object per call). */
+const NO_IRQL_CONTEXT: IrqlContext = Object.freeze({});
+
 const KERNEL_FRAMES = new Map<string, Frame>();
 const DISPATCH_LEVEL: number = Irql.DISPATCH_LEVEL;
 
@@ -175,7 +178,7 @@ export class Kernel implements SchedulerHost {
    * KeGetCurrentIrql, in which case its real IRQL decides. Returns false when a violation was recorded.
    */
   checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound'): boolean {
-    const max = maxIrqlFor(routine, ctx);
+    const max = maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT);
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;

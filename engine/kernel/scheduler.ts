@@ -48,9 +48,11 @@ export class Scheduler {
   running: KThread | null = null;
   /** The thread that took the last step. */
   lastStepped: KThread | null = null;
-  private readonly ready: KThread[][] = [];
-  private readyHeads: number[] = [];
+  /** Ready threads by priority. */
+  private readonly ready: ReadyQueue[] = [];
   private readyCount = 0;
+  /** No ready thread has a priority above this (-1: none is ready). */
+  private readyTop = -1;
   private readySeq = 0;
   private busy = 0;
 
@@ -61,34 +63,24 @@ export class Scheduler {
     private readonly host: SchedulerHost,
   ) {
     this.cpus = new Array<KThread | null>(Math.max(1, processors)).fill(null);
-    for (let p = 0; p <= MAX_PRIORITY; p++) {
-      this.ready.push([]);
-      this.readyHeads.push(0);
-    }
+    for (let p = 0; p <= MAX_PRIORITY; p++) this.ready.push(new ReadyQueue());
   }
 
   /** Makes a new or woken thread runnable. `front` puts it ahead of its equals (after preemption). */
   makeReady(t: KThread, front = false): void {
     t.state = 'ready';
     t.readySeq = this.readySeq++;
-    const q = this.ready[t.priority]!;
-    if (front) {
-      const h = this.readyHeads[t.priority]!;
-      if (h > 0) {
-        q[h - 1] = t;
-        this.readyHeads[t.priority] = h - 1;
-      } else q.unshift(t);
-    } else q.push(t);
+    const p = t.priority;
+    if (front) this.ready[p]!.unshift(t);
+    else this.ready[p]!.push(t);
+    if (p > this.readyTop) this.readyTop = p;
     this.readyCount++;
   }
 
   /** Ready threads in the order they would run, for the snapshot. */
   readyThreads(): KThread[] {
     const out: KThread[] = [];
-    for (let p = MAX_PRIORITY; p >= 0; p--) {
-      const q = this.ready[p]!;
-      for (let i = this.readyHeads[p]!; i < q.length; i++) out.push(q[i]!);
-    }
+    for (let p = MAX_PRIORITY; p >= 0; p--) this.ready[p]!.appendTo(out);
     return out;
   }
 
@@ -170,25 +162,17 @@ export class Scheduler {
 
   private popReady(): KThread | null {
     if (this.readyCount === 0) return null;
-    for (let p = MAX_PRIORITY; p >= 0; p--) {
-      const q = this.ready[p]!;
-      const h = this.readyHeads[p]!;
-      if (h < q.length) {
-        const t = q[h]!;
-        q[h] = undefined as unknown as KThread;
-        if (h + 1 === q.length) {
-          q.length = 0;
-          this.readyHeads[p] = 0;
-        } else this.readyHeads[p] = h + 1;
-        this.readyCount--;
-        return t;
-      }
-    }
-    return null;
+    const p = this.readyTop;
+    const q = this.ready[p]!;
+    const t = q.shift();
+    this.readyCount--;
+    if (q.length === 0) this.readyTop = this.topReadyPriority();
+    return t;
   }
 
   private topReadyPriority(): number {
-    for (let p = MAX_PRIORITY; p >= 0; p--) if (this.readyHeads[p]! < this.ready[p]!.length) return p;
+    if (this.readyCount === 0) return -1;
+    for (let p = this.readyTop; p >= 0; p--) if (this.ready[p]!.length > 0) return p;
     return -1;
   }
 
@@ -231,7 +215,7 @@ export class Scheduler {
 
   private atYield(t: KThread): void {
     if (this.readyCount === 0 || t.irql >= DISPATCH_LEVEL || t.cpu < 0) return;
-    const best = this.topReadyPriority();
+    const best = this.readyTop;
     const higher = best > t.priority;
     if (higher || (best === t.priority && this.rng.chance(this.switchProbability))) {
       const cpu = t.cpu;
@@ -241,5 +225,49 @@ export class Scheduler {
       this.assign(next, cpu);
       this.host.preempted(t, next);
     }
+  }
+}
+
+/**
+ * The ready threads of one priority, oldest first. Emptying it keeps its array, so a queue that
+ * fills and drains on every operation allocates nothing.
+ */
+class ReadyQueue {
+  private items: KThread[] = [];
+  private head = 0;
+  private tail = 0;
+
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  push(t: KThread): void {
+    if (this.tail === this.items.length) this.items.push(t);
+    else this.items[this.tail] = t;
+    this.tail++;
+  }
+
+  /** Puts `t` first (a preempted thread goes back ahead of its equals). */
+  unshift(t: KThread): void {
+    if (this.head > 0) this.items[--this.head] = t;
+    else {
+      this.items.splice(0, 0, t);
+      this.tail++;
+    }
+  }
+
+  /** The oldest thread; the queue must not be empty. */
+  shift(): KThread {
+    const t = this.items[this.head]!;
+    this.items[this.head] = undefined as unknown as KThread;
+    if (++this.head === this.tail) {
+      this.head = 0;
+      this.tail = 0;
+    }
+    return t;
+  }
+
+  appendTo(out: KThread[]): void {
+    for (let i = this.head; i < this.tail; i++) out.push(this.items[i]!);
   }
 }

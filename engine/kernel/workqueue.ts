@@ -25,38 +25,46 @@ export interface WorkEntry {
   readonly label: string;
   /** `generic work item`, `deferred I/O work item`, … */
   readonly kind: string;
-  run(worker: KThread): Co<void>;
+  /** Runs the entry: undefined when it is done, or a generator that finishes it (run with `yield*`). */
+  run(worker: KThread): Co<void> | undefined;
 }
 
-/** A FIFO with O(1) take from the front. */
+/**
+ * A FIFO with O(1) take from the front. Draining it keeps its array, so a queue that fills and
+ * empties on every operation allocates nothing.
+ */
 class Fifo<T> {
   private items: T[] = [];
   private head = 0;
+  private tail = 0;
 
   push(x: T): void {
-    this.items.push(x);
+    if (this.tail === this.items.length) this.items.push(x);
+    else this.items[this.tail] = x;
+    this.tail++;
   }
 
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
+    if (this.head === this.tail) return undefined;
     const x = this.items[this.head];
     this.items[this.head++] = undefined as T;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
+      this.tail = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.tail) {
+      this.items = this.items.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     return x;
   }
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.tail - this.head;
   }
 
   toArray(): T[] {
-    return this.items.slice(this.head);
+    return this.items.slice(this.head, this.tail);
   }
 }
 
@@ -110,7 +118,8 @@ export class SystemWorkQueue {
         continue;
       }
       t.running = e;
-      yield* e.run(t);
+      const rest = e.run(t);
+      if (rest !== undefined) yield* rest;
       t.running = null;
       // Between two items the worker is at PASSIVE_LEVEL with nothing held: a natural switch point.
       yield TRAP_YIELD;
