@@ -11,11 +11,15 @@
  *   function name in samples) are blanked.
  * - Conditional compilation: one branch of each `#if` group is kept (the first one that is not
  *   plainly false, like `#if 0` or `#ifdef __cplusplus`), the directives and the other branches are
- *   blanked. The analysis then sees one consistent program, as a compiler would for one configuration.
+ *   blanked. In a file that includes only WDK headers, `#ifdef NAME` on a name neither it (so far)
+ *   nor those headers define counts as false, as in a build without `-D`; build settings such as
+ *   `DBG` and `NTDDI_*` stay undecided. The analysis then sees one consistent program, as a
+ *   compiler would for one configuration.
  *
  * Both passes collect edits and build the result by slicing, so the cost stays a small fraction of
  * parsing even on large files.
  */
+import { preludeHeaders } from '../../c/prelude';
 import { annotationExtent, annotationReplacement, isAnnotationWord, isMemberOrDefine } from '../../c/annotations';
 
 /**
@@ -319,11 +323,57 @@ function scanDirectives(text: string): Directive[] {
 }
 
 /** `false` for conditions no build of a C driver takes, `true` for those every build takes. */
-function knownValue(cond: string): boolean | undefined {
+function knownValue(cond: string, defined: ReadonlySet<string> | undefined): boolean | undefined {
   const c = cond.replace(/\s+/g, '');
   if (c === '0' || c === '(0)' || c === 'defined(__cplusplus)' || c === '__cplusplus' || c === 'defined__cplusplus') return false;
   if (c === '1' || c === '(1)' || c === '!defined(__cplusplus)' || c === '!__cplusplus') return true;
+  // `#ifdef NAME` on a name neither this file nor the WDK headers define: a plain build skips it,
+  // so analyse the branch such a build compiles (the `#else`), as a compiler without -D would.
+  const m = /^(!?)defined\(?([A-Za-z_]\w*)\)?$/.exec(c);
+  if (m && defined && !BUILD_SETTINGS.test(m[2])) {
+    const isDefined = defined.has(m[2]) || isPreludeMacro(m[2]);
+    return m[1] === '!' ? !isDefined : isDefined;
+  }
   return undefined;
+}
+
+/** Names a build normally sets from its configuration, whose value a file alone cannot tell. */
+const BUILD_SETTINGS = /^(DBG|_DEBUG|NDEBUG|_WIN64|_AMD64_|_X86_|_ARM64_|_ARM_|_IA64_|NTDDI_|_WIN32_WINNT|WINVER|_KERNEL_MODE|DRIVER|POOL_NX_OPTIN|FLT_MGR_)/;
+
+let preludeMacros: ReadonlySet<string> | undefined;
+/** Every macro the WDK prelude defines, read from its header texts on first use. */
+function isPreludeMacro(name: string): boolean {
+  preludeMacros ??= new Set(
+    [...preludeHeaders().values()].flatMap((text) => [...text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)].map((x) => x[1])),
+  );
+  return preludeMacros.has(name);
+}
+
+/**
+ * What the file itself tells about macro names as the directives are met in order: `#define`s and
+ * `#undef`s seen so far. A file that includes its own headers (`#include "x.h"`) may get names from
+ * them, which a one-file analysis cannot see, so such files leave `#ifdef` undecided.
+ */
+class FileMacros {
+  private readonly events: { at: number; name: string; defined: boolean }[] = [];
+  private next = 0;
+  readonly names = new Set<string>();
+  readonly selfContained: boolean;
+  constructor(text: string) {
+    for (const m of text.matchAll(/^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)/gm)) {
+      this.events.push({ at: m.index ?? 0, name: m[2], defined: m[1] === 'define' });
+    }
+    this.selfContained = !/^[ \t]*#[ \t]*include[ \t]*"/m.test(text);
+  }
+  /** Brings the set up to date with every `#define`/`#undef` before offset `at`. */
+  advanceTo(at: number): ReadonlySet<string> {
+    for (; this.next < this.events.length && this.events[this.next].at < at; this.next++) {
+      const e = this.events[this.next];
+      if (e.defined) this.names.add(e.name);
+      else this.names.delete(e.name);
+    }
+    return this.names;
+  }
 }
 
 function selectConditionalBranches(text: string): string {
@@ -331,19 +381,21 @@ function selectConditionalBranches(text: string): string {
   const dirs = scanDirectives(text);
   if (dirs.length === 0) return text;
   const edits: Edit[] = [];
+  const macros = new FileMacros(text);
   interface Group { parentKeep: boolean; chosen: boolean }
   const stack: Group[] = [];
   let keep = true;
   for (let d = 0; d < dirs.length; d++) {
     const dir = dirs[d];
+    const defined = macros.selfContained ? macros.advanceTo(dir.start) : undefined;
     if (dir.kind === 'if') {
-      const take = knownValue(dir.cond) !== false;
+      const take = knownValue(dir.cond, defined) !== false;
       stack.push({ parentKeep: keep, chosen: take });
       keep = keep && take;
     } else if (dir.kind === 'elif' || dir.kind === 'else') {
       const g = stack[stack.length - 1];
       if (g) {
-        const take = !g.chosen && (dir.kind === 'else' || knownValue(dir.cond) !== false);
+        const take = !g.chosen && (dir.kind === 'else' || knownValue(dir.cond, defined) !== false);
         if (take) g.chosen = true;
         keep = g.parentKeep && take;
       }

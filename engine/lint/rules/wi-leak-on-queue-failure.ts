@@ -65,8 +65,10 @@ export function queueFailureLeaks(ctx: FunctionContext): QueueFailure[] {
       const out = refineOutcomes(s.out, c, truth);
       if (out === null) return null;
       let res = s.res;
+      // On a path where the pointer is NULL there is nothing to leak, whether or not a queue call
+      // saw it first (`if (item == NULL || !NT_SUCCESS(Queue(item))) { if (item != NULL) Free(item); }`).
       if (c && c.atom.k === 'nonnull' && c.pos !== truth) {
-        const r = findRes(res, c.atom.path, ['held']);
+        const r = findRes(res, c.atom.path, ['held', 'queued']);
         if (r) res = dropRes(res, r);
       }
       return res === s.res && out === s.out ? s : { res, out };

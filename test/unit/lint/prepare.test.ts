@@ -84,6 +84,36 @@ test('one branch of each conditional group is kept, as a build would', () => {
   assert.deepEqual(out.split('\n').map((l) => l.trim()).filter(Boolean), ['int chosen;', 'int always;']);
 });
 
+test('#ifdef on a name nothing defines takes the #else branch, unless the file has its own headers', () => {
+  const src = [
+    '#include <fltKernel.h>',
+    '#ifndef MY_GUARD',
+    '#define MY_GUARD',
+    '#endif',
+    '#ifdef MY_GUARD',
+    'int guarded;',
+    '#endif',
+    '#ifdef FIXED',
+    'int fixedPath;',
+    '#else',
+    'int buggyPath;',
+    '#endif',
+    '#ifdef DBG',
+    'int debugOnly;',
+    '#endif',
+    '#ifdef NT_SUCCESS',
+    'int fromPrelude;',
+    '#endif',
+  ].join('\n');
+  const out = rewriteWdkSyntax(src);
+  sameShape(out, src);
+  const kept = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  assert.deepEqual(kept(out), ['int guarded;', 'int buggyPath;', 'int debugOnly;', 'int fromPrelude;']);
+  // A project header could define FIXED, so a one-file reading keeps the first branch as before.
+  const withOwnHeader = rewriteWdkSyntax(src.replace('#include <fltKernel.h>', '#include "driver.h"'));
+  assert.deepEqual(kept(withOwnHeader), ['int guarded;', 'int fixedPath;', 'int debugOnly;', 'int fromPrelude;']);
+});
+
 test('conditionals inside a block comment are not directives', () => {
   const src = '/*\n#if 0\n*/\nint kept;\n';
   assert.equal(rewriteWdkSyntax(src), src);
