@@ -8,10 +8,11 @@ import type { CallExpr, Span } from '../frontend/ir';
 import { callKey, isNonNullLiteral, isNullExpr, pathOf } from '../frontend/exprs';
 import type { CfgNode } from '../analysis/cfg';
 import { runFlow } from '../analysis/flow';
-import { casesOp, initialOp, opKey, refineOp, type OpState } from '../analysis/opstate';
+import { casesOp, initialOp, mayBeNonIrpOp, opKey, refineOp, type OpState } from '../analysis/opstate';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcome, type Outcomes } from '../analysis/outcomes';
 import { NON_NULL } from '../analysis/values';
 import type { FunctionContext } from '../context';
+import type { RawFinding } from '../rule';
 
 export type HandoffApi = 'FltCbdqInsertIo' | 'FltQueueDeferredIoWorkItem';
 
@@ -149,4 +150,23 @@ export function oncePerReturn() {
     seen.add(k);
     return true;
   };
+}
+
+/**
+ * One finding per call to `api` reached with an operation that may be fast I/O or FsFilter: the
+ * hand-off APIs accept only IRP-based operations.
+ */
+export function nonIrpHandoffs(ctx: FunctionContext, api: HandoffApi): RawFinding[] {
+  const out: RawFinding[] = [];
+  const paths = callbackPaths(ctx);
+  if (!paths) return out;
+  const seen = new Set<string>();
+  for (const f of paths.dataCalls) {
+    if (f.call.callee !== api || !mayBeNonIrpOp(f.op)) continue;
+    const k = `${f.call.r.sr}:${f.call.r.sc}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ at: ctx.loc(f.call.r), message: `The operation may be fast I/O here (registered for ${f.op.majors!.join(', ')}); test FLT_IS_IRP_OPERATION(${paths.data}) before ${api}.` });
+  }
+  return out;
 }
