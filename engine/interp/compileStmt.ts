@@ -252,26 +252,7 @@ export class StmtCompiler {
         if (s.k === 'label') labels.set(s.name, codes.length);
         codes.push(this.compile(s));
       }
-      return function* (f) {
-        let i = 0;
-        while (i < codes.length) {
-          const c = yield* codes[i](f);
-          if (c === Completion.Normal) {
-            i++;
-            continue;
-          }
-          if (c === Completion.Goto) {
-            const j = labels.get(f.gotoLabel!);
-            if (j !== undefined) {
-              f.gotoLabel = undefined;
-              i = j;
-              continue;
-            }
-          }
-          return c;
-        }
-        return Completion.Normal;
-      };
+      return (f) => runStatements(codes, labels, 0, f);
     } finally {
       if (scoped) this.scope.pop();
     }
@@ -300,26 +281,11 @@ export class StmtCompiler {
       }
       return this.at(s.loc, function* (f) {
         const v = Number(yield* run(test, f));
-        let i = cases.get(v) ?? defaultIndex;
+        const i = cases.get(v) ?? defaultIndex;
         if (i < 0) return Completion.Normal;
-        while (i < codes.length) {
-          const c = yield* codes[i](f);
-          if (c === Completion.Normal) {
-            i++;
-            continue;
-          }
-          if (c === Completion.Break) return Completion.Normal;
-          if (c === Completion.Goto) {
-            const j = labels.get(f.gotoLabel!);
-            if (j !== undefined) {
-              f.gotoLabel = undefined;
-              i = j;
-              continue;
-            }
-          }
-          return c;
-        }
-        return Completion.Normal;
+        const c = yield* runStatements(codes, labels, i, f);
+        // `break` ends the switch; `continue` and `return` belong to what encloses it.
+        return c === Completion.Break ? Completion.Normal : c;
       });
     } finally {
       this.scope.pop();
@@ -443,4 +409,28 @@ const LEAVE = 5 as Completion;
 
 export function describeType(t: CType): string {
   return typeName(t);
+}
+
+/**
+ * Runs a statement list from index `i`, following a `goto` to a label of this list; any other
+ * completion (or a `goto` to a label elsewhere) ends the list and is handed to the caller.
+ */
+function* runStatements(codes: readonly StmtCode[], labels: ReadonlyMap<string, number>, i: number, f: CFrame): Co<Completion> {
+  while (i < codes.length) {
+    const c = yield* codes[i](f);
+    if (c === Completion.Normal) {
+      i++;
+      continue;
+    }
+    if (c === Completion.Goto) {
+      const j = labels.get(f.gotoLabel!);
+      if (j !== undefined) {
+        f.gotoLabel = undefined;
+        i = j;
+        continue;
+      }
+    }
+    return c;
+  }
+  return Completion.Normal;
 }
