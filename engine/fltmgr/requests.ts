@@ -9,7 +9,7 @@ import { PRIORITY as PRIORITY_, type KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
 import { FILE_OPEN as FILE_OPEN_, FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
-import { FltIoParameterBlock, makeParameters as makeParameters_ } from './structs';
+import { FltIoParameterBlock } from './structs';
 
 // Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
 // every use of an import is a getter call; hot paths read these instead.
@@ -19,7 +19,6 @@ const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
 const IRP_FLAGS = IRP_FLAGS_;
 const IRP_MJ = IRP_MJ_;
 const majorName = majorName_;
-const makeParameters = makeParameters_;
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
 export interface IoRequestInput {
@@ -129,8 +128,7 @@ export class Requests {
     }
     let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
-    const params = makeParameters({ major: req.major, length: req.length, offset: req.offset, infoClass: req.infoClass, code: req.code, createOptions: FILE_OPEN << 24 });
-    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, params);
+    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, req, FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.set(id, data);
     return data;

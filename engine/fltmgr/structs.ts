@@ -126,16 +126,35 @@ export class FltIoParameterBlock {
   Reserved = 0;
   TargetFileObject: FileObject | null;
   TargetInstance: unknown = null;
-  Parameters: FltParameters;
+  private parametersStore: FltParameters | undefined = undefined;
 
-  constructor(major: number, minor: number, irpFlags: number, fileObject: FileObject | null, params: FltParameters) {
+  /**
+   * `source` gives the values of the parameters; they are built from it when first read (most
+   * operations pass through the engine without anyone looking at them), as they were at issue time.
+   */
+  constructor(major: number, minor: number, irpFlags: number, fileObject: FileObject | null, private readonly source: ParameterSource, private readonly createOptions: number) {
     this.IrpFlags = irpFlags;
     this.MajorFunction = major;
     this.MinorFunction = minor;
     this.TargetFileObject = fileObject;
-    this.Parameters = embed(this, 'Parameters', params);
+  }
+
+  /** FLT_PARAMETERS, embedded in the parameter block. */
+  get Parameters(): FltParameters {
+    if (this.parametersStore === undefined) {
+      const s = this.source;
+      embed(this, 'Parameters', makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions }));
+    }
+    return this.parametersStore!;
+  }
+
+  set Parameters(v: FltParameters) {
+    this.parametersStore = v;
   }
 }
+
+/** Where a parameter block's values come from: the request (its fields never change). */
+export type ParameterSource = Readonly<Omit<ParameterInput, 'createOptions'>>;
 
 export interface ParameterInput {
   major: number;
