@@ -26,6 +26,7 @@ import { ThreadRoutines } from './kernel/threads';
 import { CompletionContext, WorkQueues } from './kernel/workqueue';
 import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
 import { driverRecord } from './fltmgr/registration';
+import type { IoRequest } from './fltmgr/callbackData';
 import { normalizeRequest as normalizeRequest_, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
@@ -66,7 +67,7 @@ export interface RunResult {
 }
 
 type WorkloadItem =
-  | { kind: 'io'; at: number; input: IoRequestInput; id: number }
+  | { kind: 'io'; at: number; request: IoRequest }
   | { kind: 'cancel'; at: number; io: number }
   | { kind: 'unload'; at: number; module?: string };
 
@@ -150,8 +151,9 @@ export class Simulation {
     const id = input.id ?? this.freeIoId();
     if (!Number.isInteger(id) || id <= 0) throw new Error(`io: id ${String(id)} must be a positive integer`);
     if (!this.fltmgr.reserveId(id)) throw new Error(`io #${id}: this id is already used by another request`);
-    normalizeRequest(input, id); // validates now, so a bad request fails where it is written
-    this.schedule({ kind: 'io', at: input.at ?? 0, input, id });
+    // Validated (and defaulted) now, so a bad request fails where it is written.
+    const request = normalizeRequest(input, id);
+    this.schedule({ kind: 'io', at: request.at, request });
     return id;
   }
 
@@ -344,7 +346,7 @@ export class Simulation {
     {
       switch (item.kind) {
         case 'io':
-          fm.requests.spawn(normalizeRequest(item.input, item.id));
+          fm.requests.spawn(item.request);
           break;
         case 'cancel':
           k.spawn(`Cancel I/O #${item.io}`, 'system', PRIORITY.normal, (t) => this.cancelBody(t, item.io));
