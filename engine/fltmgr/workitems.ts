@@ -8,6 +8,7 @@
  * FltUnregisterFilter waits for it.
  */
 import { isCo as isCo_, type Co } from '../kernel/coroutine';
+import { AscendingIdTable } from '../kernel/idtable';
 import type { DriverFn } from '../kernel/kernel';
 import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
 import type { Irql } from '../kernel/irql';
@@ -89,7 +90,7 @@ export type AnyWorkItem = GenericWorkItem | DeferredIoWorkItem;
 export class WorkItemRoutines {
   private nextId = 1;
   /** Items not freed yet, in allocation order. */
-  readonly items = new Map<number, AnyWorkItem>();
+  readonly items = new AscendingIdTable<AnyWorkItem>();
 
   constructor(private readonly fm: FilterManager) {}
 

@@ -6,6 +6,7 @@
  */
 import { isCo as isCo_, type Co } from './coroutine';
 import { isFunctionValue as isFunctionValue_, type FunctionValue } from './cvalues';
+import { AscendingIdTable } from './idtable';
 import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
 import { Irql, irqlName as irqlName_ } from './irql';
 import { Random } from './random';
@@ -87,8 +88,8 @@ export class Kernel implements SchedulerHost {
   readonly log: EventLog;
   readonly violations: Violation[] = [];
   readonly output: string[] = [];
-  /** Threads that have not exited, by id. */
-  readonly threads = new Map<number, KThread>();
+  /** Threads that have not exited, by id (ids only grow, which the table relies on). */
+  readonly threads = new AscendingIdTable<KThread>();
   /** Stands for "no thread" when a routine is called between steps (from a test, say). */
   readonly outside = new KThread(0, '(outside the simulation)', 'system', 0);
   fault: Fault | null = null;

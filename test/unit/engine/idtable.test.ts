@@ -1,0 +1,93 @@
+/**
+ * AscendingIdTable (threads and work items by id) must behave like the Map it replaced: the same
+ * answers to get/has/size, iteration in insertion order, and iterators that skip entries removed
+ * and see entries added while they run — including across the compactions it does on its own.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { AscendingIdTable } from '../../../engine/kernel/idtable';
+
+interface Item {
+  readonly id: number;
+}
+
+type Op = { add: number } | { remove: number } | { iterate: number };
+
+test('AscendingIdTable answers like a Map under random additions (increasing ids), removals and iterations', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.record({ add: fc.integer({ min: 1, max: 3 }) }), fc.record({ remove: fc.nat(60) }), fc.record({ iterate: fc.nat(30) })), { maxLength: 300 }),
+      (ops: Op[]) => {
+        const table = new AscendingIdTable<Item>();
+        const map = new Map<number, Item>();
+        let next = 1;
+        for (const op of ops) {
+          if ('add' in op) {
+            next += op.add;
+            const item = { id: next };
+            table.set(item.id, item);
+            map.set(item.id, item);
+          } else if ('remove' in op) {
+            const id = next - op.remove;
+            assert.equal(table.delete(id), map.delete(id));
+          } else {
+            // Iterate part-way, change the tables, then finish: both iterators must agree.
+            for (let i = 0; i < 40; i++) {
+              const item = { id: ++next };
+              table.set(item.id, item);
+              map.set(item.id, item);
+            }
+            const ti = table.values();
+            const mi = map.values();
+            const seenT: number[] = [];
+            const seenM: number[] = [];
+            for (let i = 0; i < op.iterate; i++) {
+              const a = ti.next();
+              const b = mi.next();
+              if (!a.done) seenT.push(a.value.id);
+              if (!b.done) seenM.push(b.value.id);
+            }
+            // Remove most of the entries (forcing a compaction), then add a few.
+            for (const id of [...map.keys()].filter((_, i) => i % 4 !== 0)) {
+              table.delete(id);
+              map.delete(id);
+            }
+            for (let i = 0; i < 3; i++) {
+              const item = { id: ++next };
+              table.set(item.id, item);
+              map.set(item.id, item);
+            }
+            for (const v of { [Symbol.iterator]: () => ti }) seenT.push(v.id);
+            for (const v of { [Symbol.iterator]: () => mi }) seenM.push(v.id);
+            assert.deepEqual(seenT, seenM);
+          }
+          assert.equal(table.size, map.size);
+          assert.deepEqual([...table.keys()], [...map.keys()]);
+          for (const id of [next, next - 1, next - 5]) {
+            assert.equal(table.get(id), map.get(id));
+            assert.equal(table.has(id), map.has(id));
+          }
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('AscendingIdTable keeps thousands of short-lived entries behind a long-lived one without growing', () => {
+  const table = new AscendingIdTable<Item>();
+  const keeper = { id: 1 };
+  table.set(1, keeper);
+  for (let id = 2; id < 20_000; id++) {
+    table.set(id, { id });
+    assert.equal(table.delete(id), true);
+  }
+  assert.equal(table.size, 1);
+  assert.deepEqual([...table.values()], [keeper]);
+  assert.equal(table.get(1), keeper);
+  assert.equal(table.get(19_999), undefined);
+  // Holes are compacted away: the table's arrays stay small.
+  const inner = table as unknown as { ids: number[] };
+  assert.ok(inner.ids.length < 100, `ids array has ${inner.ids.length} slots`);
+});
