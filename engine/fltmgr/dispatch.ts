@@ -575,7 +575,7 @@ export class Dispatcher {
     const fm = this.fm;
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.delete(data.id);
-    fm.results.set(data.request.id, { io: data.request.id, data: data.id, status: data.IoStatus.Status >>> 0, information: data.IoStatus.Information, state: 'done' });
+    fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);
     if (data.waiter !== null && !data.reissue) {
       const w = data.waiter;
       data.waiter = null;

@@ -71,26 +71,59 @@ export interface IoResult {
   state: DataState;
 }
 
-/** Results by workload id: an array for the usual small dense ids, a Map for the rest. */
+/**
+ * Results by workload id. The usual small dense ids keep their numbers in columns (typed arrays
+ * indexed by id), so a long run retains no object per finished request; `get` builds the IoResult.
+ * Other ids use a Map.
+ */
 export class ResultTable {
-  private readonly dense: (IoResult | undefined)[] = [];
+  /** Callback data id per workload id; 0 (no callback data has id 0): no result. */
+  private data: Float64Array = new Float64Array(0);
+  private status: Float64Array = new Float64Array(0);
+  private information: Float64Array = new Float64Array(0);
   private readonly sparse = new Map<number, IoResult>();
 
   get(id: number): IoResult | undefined {
-    return id >= 0 && id < DENSE_LIMIT && Number.isInteger(id) ? this.dense[id] : this.sparse.get(id);
+    if (isDense(id) && id < this.data.length && this.data[id] !== 0) {
+      return { io: id, data: this.data[id]!, status: this.status[id]!, information: this.information[id]!, state: 'done' };
+    }
+    return this.sparse.size === 0 ? undefined : this.sparse.get(id);
   }
 
   has(id: number): boolean {
     return this.get(id) !== undefined;
   }
 
-  set(id: number, r: IoResult): void {
-    if (id >= 0 && id < DENSE_LIMIT && Number.isInteger(id)) {
-      // Fill holes so the array stays a packed list, not a dictionary.
-      while (this.dense.length < id) this.dense.push(undefined);
-      this.dense[id] = r;
-    } else this.sparse.set(id, r);
+  /** Records that request `id` is done. */
+  setDone(id: number, data: number, status: number, information: unknown): void {
+    if (isDense(id) && data !== 0 && typeof information === 'number') {
+      if (id >= this.data.length) this.grow(id);
+      this.data[id] = data;
+      this.status[id] = status;
+      this.information[id] = information;
+      if (this.sparse.size > 0) this.sparse.delete(id);
+      return;
+    }
+    // Odd values (driver code can store anything in Information) keep their object.
+    if (isDense(id) && id < this.data.length) this.data[id] = 0;
+    this.sparse.set(id, { io: id, data, status, information: information as number, state: 'done' });
   }
+
+  private grow(id: number): void {
+    const size = Math.min(DENSE_LIMIT, Math.max(1024, id + 1, this.data.length * 2));
+    const widen = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.data = widen(this.data);
+    this.status = widen(this.status);
+    this.information = widen(this.information);
+  }
+}
+
+function isDense(id: number): boolean {
+  return id >= 0 && id < DENSE_LIMIT && Number.isInteger(id);
 }
 
 const DENSE_LIMIT = 1 << 24;
