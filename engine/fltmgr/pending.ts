@@ -7,7 +7,7 @@
  */
 import type { Co } from '../kernel/coroutine';
 import { Irql } from '../kernel/irql';
-import { kernelFrame as kernelFrame_ } from '../kernel/kernel';
+import { irqlBound as irqlBound_, kernelFrame as kernelFrame_ } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import { formatStatus as formatStatus_ } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
@@ -20,6 +20,7 @@ import type { DriverFn } from '../kernel/kernel';
 // Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
 // every use of an import is a getter call; hot paths read these instead.
 const kernelFrame = kernelFrame_;
+const irqlBound = irqlBound_;
 const formatStatus = formatStatus_;
 const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
 const FltPostopStatus = FltPostopStatus_;
@@ -29,9 +30,9 @@ type FltPreopStatus = FltPreopStatusT_;
 const IRP_FLAGS = IRP_FLAGS_;
 const preopName = preopName_;
 
-/** The IRQL contexts of FltCompletePendedPreOperation's bound, made once. */
-const CPP_COMPLETE = Object.freeze({ completeStatusIsComplete: true });
-const CPP_NOT_COMPLETE = Object.freeze({ completeStatusIsComplete: false });
+/** FltCompletePendedPreOperation's IRQL bound, for FLT_PREOP_COMPLETE and for the other statuses. */
+const CPP_COMPLETE = irqlBound('FltCompletePendedPreOperation', { completeStatusIsComplete: true });
+const CPP_NOT_COMPLETE = irqlBound('FltCompletePendedPreOperation', { completeStatusIsComplete: false });
 
 const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
 const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
@@ -81,7 +82,7 @@ export class PendingRoutines {
   private completePendedPre(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> | undefined {
     const k = this.fm.k;
     const t = k.current;
-    k.checkIrql('FltCompletePendedPreOperation', CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE ? CPP_COMPLETE : CPP_NOT_COMPLETE, 'cpp-irql');
+    k.checkBound(CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE ? CPP_COMPLETE : CPP_NOT_COMPLETE, 'cpp-irql');
     const data = this.data(CallbackData, 'FltCompletePendedPreOperation');
     if (data === null) return undefined;
     let status = CallbackStatus;

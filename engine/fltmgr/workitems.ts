@@ -9,7 +9,7 @@
  */
 import { isCo as isCo_, type Co } from '../kernel/coroutine';
 import { AscendingIdTable } from '../kernel/idtable';
-import type { DriverFn } from '../kernel/kernel';
+import { irqlBound as irqlBound_, type DriverFn, type IrqlBound } from '../kernel/kernel';
 import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
 import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
@@ -29,6 +29,13 @@ const IRP_FLAGS = IRP_FLAGS_;
 const WorkQueueType = WorkQueueType_;
 type WorkQueueType = WorkQueueTypeT_;
 const nameOf = nameOf_;
+const irqlBound = irqlBound_;
+
+// The bounds of the routines every work item goes through, looked up once.
+const ALLOCATE_GENERIC = irqlBound('FltAllocateGenericWorkItem');
+const QUEUE_GENERIC = irqlBound('FltQueueGenericWorkItem');
+const FREE_GENERIC = irqlBound('FltFreeGenericWorkItem');
+const FREE_DEFERRED = irqlBound('FltFreeDeferredIoWorkItem');
 
 export type WorkItemState = 'allocated' | 'queued' | 'running' | 'ran' | 'freed';
 
@@ -95,7 +102,7 @@ export class WorkItemRoutines {
   constructor(private readonly fm: FilterManager) {}
 
   FltAllocateGenericWorkItem(): GenericWorkItem | null {
-    this.fm.k.checkIrql('FltAllocateGenericWorkItem');
+    this.fm.k.checkBound(ALLOCATE_GENERIC);
     if (this.fm.k.allocationFails('FltAllocateGenericWorkItem')) return null;
     const wi = new GenericWorkItem(this.nextId++, this);
     this.items.set(wi.id, wi);
@@ -113,7 +120,7 @@ export class WorkItemRoutines {
   FltQueueGenericWorkItem(FltWorkItem: unknown, FltObject: unknown, WorkerRoutine: DriverFn, QueueType: number, Context: unknown): number {
     const k = this.fm.k;
     const t = k.current;
-    k.checkIrql('FltQueueGenericWorkItem');
+    k.checkBound(QUEUE_GENERIC);
     if (!(FltWorkItem instanceof GenericWorkItem)) {
       if (FltWorkItem === null || FltWorkItem === undefined) k.violation('null-param', 'FltQueueGenericWorkItem needs a work item, got NULL');
       else k.violation('generic-wi-wrong-allocator', `FltQueueGenericWorkItem got ${FltWorkItem instanceof DeferredIoWorkItem ? `deferred I/O work item ${FltWorkItem.name}` : 'memory'} that FltAllocateGenericWorkItem did not allocate`);
@@ -204,16 +211,17 @@ export class WorkItemRoutines {
   }
 
   FltFreeGenericWorkItem(FltWorkItem: unknown): void {
-    this.free('FltFreeGenericWorkItem', FltWorkItem, GenericWorkItem);
+    this.free(FREE_GENERIC, FltWorkItem, GenericWorkItem);
   }
 
   FltFreeDeferredIoWorkItem(FltWorkItem: unknown): void {
-    this.free('FltFreeDeferredIoWorkItem', FltWorkItem, DeferredIoWorkItem);
+    this.free(FREE_DEFERRED, FltWorkItem, DeferredIoWorkItem);
   }
 
-  private free(routine: string, item: unknown, expected: typeof GenericWorkItem | typeof DeferredIoWorkItem): void {
+  private free(bound: IrqlBound, item: unknown, expected: typeof GenericWorkItem | typeof DeferredIoWorkItem): void {
     const k = this.fm.k;
-    k.checkIrql(routine);
+    const routine = bound.routine;
+    k.checkBound(bound);
     if (!(item instanceof GenericWorkItem) && !(item instanceof DeferredIoWorkItem)) {
       if (item === null || item === undefined) k.violation('null-param', `${routine}(NULL)`);
       else k.violation('bad-object', `${routine} was given something that is not a work item`);

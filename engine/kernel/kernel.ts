@@ -68,6 +68,16 @@ export type IrqlContext = Parameters<typeof maxIrqlFor>[1];
 /** Shared by every checkIrql call without a context (saves an object per call). */
 const NO_IRQL_CONTEXT: IrqlContext = Object.freeze({});
 
+/** A routine's IRQL bound from the catalog, resolved once (the catalog never changes). */
+export interface IrqlBound {
+  readonly routine: string;
+  readonly max: Irql | undefined;
+}
+
+export function irqlBound(routine: string, ctx?: IrqlContext): IrqlBound {
+  return Object.freeze({ routine, max: maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT) });
+}
+
 const KERNEL_FRAMES = new Map<string, Frame>();
 const DISPATCH_LEVEL: number = Irql.DISPATCH_LEVEL;
 
@@ -179,7 +189,15 @@ export class Kernel implements SchedulerHost {
    * KeGetCurrentIrql, in which case its real IRQL decides. Returns false when a violation was recorded.
    */
   checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound'): boolean {
-    const max = maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT);
+    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule);
+  }
+
+  /** checkIrql with the bound looked up once (`irqlBound`), for routines called on every operation. */
+  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound'): boolean {
+    return this.checkMaxIrql(b.routine, b.max, rule);
+  }
+
+  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId): boolean {
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;
