@@ -101,25 +101,43 @@ export class Dispatcher {
 
   /** The body of a workload request's issuing thread: builds its callback data and sends it down. */
   *issue(t: KThread, req: IoRequest): Co<void> {
+    const rest = this.issueFast(t, req);
+    if (rest !== undefined) yield* rest;
+  }
+
+  /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
+  private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
     const data = this.fm.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
-    let rest = this.runPreFast(t, data);
-    if (rest !== undefined) yield* rest;
-    let current = data;
-    while (current.state === 'done' && current.reissue) {
-      // The I/O manager reissues a disallowed fast I/O request as an IRP.
-      current.reissue = false;
-      current = this.fm.requests.reissueAsIrp(t, current);
-      rest = this.runPreFast(t, current);
-      if (rest !== undefined) yield* rest;
+    const rest = this.runPreFast(t, data);
+    return rest !== undefined ? this.issueRest(t, data, rest) : this.afterIssue(t, data);
+  }
+
+  private *issueRest(t: KThread, data: FltCallbackData, rest: Co<void>): Co<void> {
+    yield* rest;
+    const more = this.afterIssue(t, data);
+    if (more !== undefined) yield* more;
+  }
+
+  /**
+   * After the pre-ops of `data` ran: the I/O manager reissues a disallowed fast I/O request as an
+   * IRP, and the issuer of a synchronous request waits for it to complete.
+   */
+  private afterIssue(t: KThread, data: FltCallbackData): Co<void> | undefined {
+    if (data.state === 'done' && data.reissue) {
+      data.reissue = false;
+      const again = this.fm.requests.reissueAsIrp(t, data);
+      const rest = this.runPreFast(t, again);
+      return rest !== undefined ? this.issueRest(t, again, rest) : this.afterIssue(t, again);
     }
-    if (current.live && current.request.synchronous) {
-      current.waiter = t;
-      this.fm.k.beginWait(t, `I/O ${current.label} to complete`, null);
-      yield TRAP_BLOCK;
+    if (data.live && data.request.synchronous) {
+      data.waiter = t;
+      this.fm.k.beginWait(t, `I/O ${data.label} to complete`, null);
+      return block();
     }
+    return undefined;
   }
 
   /** Runs pre-operation callbacks from `data.preIndex` down, then sends the operation on. */
@@ -584,6 +602,11 @@ export class Dispatcher {
   }
 }
 
+
+/** A thread that has just begun a wait stops here until it is woken. */
+function* block(): Co<void> {
+  yield TRAP_BLOCK;
+}
 
 /** Whether a filter's FLT_OPERATION_REGISTRATION flags exclude this operation. */
 function skips(ops: OperationCallbacks, data: FltCallbackData): boolean {

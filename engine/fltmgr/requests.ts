@@ -137,7 +137,7 @@ export class Requests {
   /** Starts the issuing thread of a request now. */
   spawn(req: IoRequest): KThread {
     const fm = this.fm;
-    return fm.k.spawn(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, (t) => fm.dispatcher.issue(t, req));
+    return fm.k.spawnMethod(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, fm.dispatcher, fm.dispatcher.issue, req);
   }
 
   /** The I/O manager's retry of a disallowed fast I/O request, as an IRP with a new callback data. */

@@ -134,8 +134,19 @@ export class Kernel implements SchedulerHost {
     const t = new KThread(this.nextThreadId++, name, role, priority);
     t.irql = irql;
     t.body = body(t);
+    return this.started(t);
+  }
+
+  /** spawn for a body that is a method taking one argument: runs `self.body(thread, arg)`, with no closure per thread. */
+  spawnMethod<S, A>(name: string, role: ThreadRole, priority: number, self: S, body: (this: S, t: KThread, arg: A) => Co<unknown>, arg: A): KThread {
+    const t = new KThread(this.nextThreadId++, name, role, priority);
+    t.body = body.call(self, t, arg);
+    return this.started(t);
+  }
+
+  private started(t: KThread): KThread {
     this.threads.set(t.id, t);
-    this.emitOn(t, 'thread-start', 0, `${name} starts`);
+    this.emitOn(t, 'thread-start', 0, `${t.name} starts`);
     this.sched.makeReady(t);
     return t;
   }
