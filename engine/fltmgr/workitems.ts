@@ -13,7 +13,7 @@ import { irqlBound as irqlBound_, type DriverFn, type IrqlBound } from '../kerne
 import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
 import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
-import type { WorkEntry, WorkQueueName } from '../kernel/workqueue';
+import type { WorkEntry, WorkQueueName, WorkRun } from '../kernel/workqueue';
 import { FltCallbackData } from './callbackData';
 import { IRP_FLAGS as IRP_FLAGS_, WorkQueueType as WorkQueueType_, type WorkQueueType as WorkQueueTypeT_ } from './constants';
 import type { FilterManager } from './fltmgr';
@@ -69,7 +69,7 @@ abstract class FltWorkItem implements WorkEntry {
     return (this.nameText ??= `WI#${this.id}`);
   }
 
-  abstract run(worker: KThread): Co<void> | undefined;
+  abstract run(worker: KThread, run: WorkRun): Co<void> | undefined;
 }
 
 /** PFLT_GENERIC_WORKITEM: opaque to C. */
@@ -77,8 +77,12 @@ export class GenericWorkItem extends FltWorkItem {
   readonly kind = 'generic work item';
   fltObject: Filter | Instance | null = null;
 
-  run(worker: KThread): Co<void> | undefined {
-    return this.owner.runGeneric(worker, this);
+  run(worker: KThread, run: WorkRun): Co<void> | undefined {
+    return this.owner.runGeneric(worker, this, run);
+  }
+
+  end(worker: KThread, run: WorkRun, ok: boolean): void {
+    this.owner.endGeneric(worker, this, run.owner as Filter, run.depth, run.irql, run.held, run.region, ok);
   }
 }
 
@@ -263,10 +267,10 @@ export class WorkItemRoutines {
 
   /**
    * Runs a generic item's worker routine on `worker`. A plain routine runs to its end here
-   * (undefined); a generator routine is returned wrapped in a generator that finishes the item
-   * (run it with `yield*`).
+   * (undefined); a generator routine is returned for the worker to run, which then calls the
+   * item's `end` (so no generator of the engine's own wraps it).
    */
-  runGeneric(worker: KThread, wi: GenericWorkItem): Co<void> | undefined {
+  runGeneric(worker: KThread, wi: GenericWorkItem, run: WorkRun): Co<void> | undefined {
     const k = this.fm.k;
     const filter = wi.filter!;
     wi.state = 'running';
@@ -278,32 +282,27 @@ export class WorkItemRoutines {
     const held = worker.held.length;
     const region = worker.criticalRegion;
     let ok = false;
-    let rest: Co<void> | undefined;
+    let handedOver = false;
     try {
       const r = k.enterDriver(worker, wi.routine!, wi.routineName, [wi, wi.fltObject, wi.context]);
       if (isCo(r)) {
-        rest = this.runGenericRest(worker, wi, filter, r, depth, irql, held, region);
-        return rest;
+        run.depth = depth;
+        run.irql = irql;
+        run.held = held;
+        run.region = region;
+        run.owner = filter;
+        handedOver = true;
+        return r as Co<void>;
       }
       ok = true;
     } finally {
-      if (rest === undefined) this.endGeneric(worker, wi, filter, depth, irql, held, region, ok);
+      if (!handedOver) this.endGeneric(worker, wi, filter, depth, irql, held, region, ok);
     }
     return undefined;
   }
 
-  private *runGenericRest(worker: KThread, wi: GenericWorkItem, filter: Filter, co: Co<unknown>, depth: number, irql: Irql, held: number, region: number): Co<void> {
-    let ok = false;
-    try {
-      yield* co;
-      ok = true;
-    } finally {
-      this.endGeneric(worker, wi, filter, depth, irql, held, region, ok);
-    }
-  }
-
   /** After a generic item's routine returned (ok) or threw: checks, the item's state, the filter's rundown. */
-  private endGeneric(worker: KThread, wi: GenericWorkItem, filter: Filter, depth: number, irql: Irql, held: number, region: number, ok: boolean): void {
+  endGeneric(worker: KThread, wi: GenericWorkItem, filter: Filter, depth: number, irql: Irql, held: number, region: number, ok: boolean): void {
     const k = this.fm.k;
     k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
     worker.scope = null;

@@ -18,6 +18,18 @@ const PRIORITY = PRIORITY_;
 
 export type WorkQueueName = 'CriticalWorkQueue' | 'DelayedWorkQueue';
 
+/**
+ * What a worker notes when an entry starts a driver routine: the thread's state for the checks
+ * after the routine returns, and whom the work is for. One per worker, reused for every entry.
+ */
+export class WorkRun {
+  depth = 0;
+  irql: Irql = Irql.PASSIVE_LEVEL;
+  held = 0;
+  region = 0;
+  owner: unknown = null;
+}
+
 /** Something a worker thread runs. */
 export interface WorkEntry {
   readonly id: number;
@@ -25,8 +37,13 @@ export interface WorkEntry {
   readonly label: string;
   /** `generic work item`, `deferred I/O work item`, … */
   readonly kind: string;
-  /** Runs the entry: undefined when it is done, or a generator that finishes it (run with `yield*`). */
-  run(worker: KThread): Co<void> | undefined;
+  /**
+   * Runs the entry: undefined when it is done, or a generator that finishes it (run with `yield*`).
+   * The entry may note in `run` what its `end` needs.
+   */
+  run(worker: KThread, run: WorkRun): Co<void> | undefined;
+  /** When present: called once the generator `run` returned has finished (ok) or thrown (not ok). */
+  end?(worker: KThread, run: WorkRun, ok: boolean): void;
 }
 
 /**
@@ -109,6 +126,7 @@ export class SystemWorkQueue {
 
   private *body(t: KThread): Co<void> {
     t.frames.push(kernelFrame('ExpWorkerThread', 'nt'));
+    const run = new WorkRun();
     for (;;) {
       const e = this.items.shift();
       if (e === undefined) {
@@ -118,8 +136,19 @@ export class SystemWorkQueue {
         continue;
       }
       t.running = e;
-      const rest = e.run(t);
-      if (rest !== undefined) yield* rest;
+      const rest = e.run(t, run);
+      if (rest !== undefined) {
+        if (e.end === undefined) yield* rest;
+        else {
+          let ok = false;
+          try {
+            yield* rest;
+            ok = true;
+          } finally {
+            e.end(t, run, ok);
+          }
+        }
+      }
       t.running = null;
       // Between two items the worker is at PASSIVE_LEVEL with nothing held: a natural switch point.
       yield TRAP_YIELD;
