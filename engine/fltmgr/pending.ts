@@ -12,7 +12,7 @@ import { writeOut } from '../kernel/objects';
 import { formatStatus as formatStatus_ } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry } from '../kernel/workqueue';
-import { FltCallbackData } from './callbackData';
+import { FltCallbackData as FltCallbackData_ } from './callbackData';
 import { FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, preopName as preopName_ } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { DriverFn } from '../kernel/kernel';
@@ -21,6 +21,8 @@ import type { DriverFn } from '../kernel/kernel';
 // every use of an import is a getter call; hot paths read these instead.
 const kernelFrame = kernelFrame_;
 const irqlBound = irqlBound_;
+const FltCallbackData = FltCallbackData_;
+type FltCallbackData = FltCallbackData_;
 const formatStatus = formatStatus_;
 const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
 const FltPostopStatus = FltPostopStatus_;

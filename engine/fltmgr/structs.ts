@@ -6,7 +6,7 @@
  */
 import { embed as embed_, LargeInteger as LargeInteger_, type LargeInteger as LargeIntegerT_, makeListEntry as makeListEntry_, makeUnicodeString as makeUnicodeString_, Ref as Ref_, type Ref as RefT_, type ListEntry, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/kernel';
-import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ as IRP_MJ_ } from './constants';
+import { FLT_RELATED_OBJECTS_SIZE as FLT_RELATED_OBJECTS_SIZE_, IRP_MJ as IRP_MJ_ } from './constants';
 
 // Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
 // every use of an import is a getter call; hot paths read these instead.
@@ -18,6 +18,7 @@ const makeUnicodeString = makeUnicodeString_;
 const Ref = Ref_;
 type Ref = RefT_;
 const IRP_MJ = IRP_MJ_;
+const FLT_RELATED_OBJECTS_SIZE = FLT_RELATED_OBJECTS_SIZE_;
 
 // --- registration (read from the driver) ---
 

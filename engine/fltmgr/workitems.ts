@@ -14,10 +14,10 @@ import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/stat
 import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueueName, WorkRun } from '../kernel/workqueue';
-import { FltCallbackData } from './callbackData';
+import type { FltCallbackData } from './callbackData';
 import { IRP_FLAGS as IRP_FLAGS_, WorkQueueType as WorkQueueType_, type WorkQueueType as WorkQueueTypeT_ } from './constants';
 import type { FilterManager } from './fltmgr';
-import { Filter, Instance } from './objects';
+import { Filter as Filter_, Instance as Instance_ } from './objects';
 import { nameOf as nameOf_ } from './pending';
 
 // Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
@@ -30,6 +30,10 @@ const WorkQueueType = WorkQueueType_;
 type WorkQueueType = WorkQueueTypeT_;
 const nameOf = nameOf_;
 const irqlBound = irqlBound_;
+const Filter = Filter_;
+type Filter = Filter_;
+const Instance = Instance_;
+type Instance = Instance_;
 
 // The bounds of the routines every work item goes through, looked up once.
 const ALLOCATE_GENERIC = irqlBound('FltAllocateGenericWorkItem');

@@ -12,7 +12,7 @@ import { Irql, irqlName as irqlName_ } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
-import { KThread, type Frame, type ThreadRole } from './thread';
+import { KThread as KThread_, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor as maxIrqlFor_ } from '../api/catalog';
 
 // Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
@@ -21,6 +21,8 @@ const isCo = isCo_;
 const isFunctionValue = isFunctionValue_;
 const irqlName = irqlName_;
 const maxIrqlFor = maxIrqlFor_;
+const KThread = KThread_;
+type KThread = KThread_;
 
 /** A driver callback: interpreted C (`FunctionValue`) or a TypeScript function, plain or generator. */
 export type DriverFn = FunctionValue | ((...args: any[]) => unknown);
