@@ -24,18 +24,6 @@ export type EventKind =
   // verifier and debug output
   | 'violation' | 'output' | 'fault';
 
-const KINDS: readonly EventKind[] = [
-  'thread-start', 'thread-exit', 'preempt', 'wait', 'wake', 'time',
-  'irql', 'lock', 'unlock',
-  'driver-load', 'register', 'instance-setup', 'instance-teardown', 'unload',
-  'io-issue', 'pre-op', 'pend', 'fs', 'fs-complete', 'post-op', 'post-pend', 'complete', 'state', 'io-done',
-  'workitem-queue', 'workitem-start', 'workitem-end', 'workitem-free',
-  'cbdq-insert', 'cbdq-remove', 'cbdq-enable', 'cbdq-disable',
-  'cancel',
-  'violation', 'output', 'fault',
-];
-const KIND_CODE: Readonly<Record<EventKind, number>> = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;
-
 export interface SourceLocation {
   file: string;
   line: number;
@@ -73,6 +61,8 @@ const CHUNK = 256;
  * young. (One long-lived array per column made every event pay that barrier three times.)
  */
 class Chunk {
+  /** Kinds are kept as the strings themselves: looking a string up in a table cost more than the event. */
+  readonly kind = new Array<EventKind>(CHUNK);
   readonly detail = new Array<string>(CHUNK);
   readonly threadName = new Array<string>(CHUNK);
   /** Made on the first event with a location (only interpreted C has them). */
@@ -93,7 +83,6 @@ export class EventLog {
   private thread: Int32Array;
   private data: Int32Array;
   private irql: Uint8Array;
-  private kind: Uint8Array;
   /** Chunks by number (event index / CHUNK); with a limit, a ring of `chunkSlots` of them. */
   private readonly chunks: (Chunk | undefined)[] = [];
   private readonly chunkSlots: number;
@@ -111,7 +100,6 @@ export class EventLog {
     this.thread = new Int32Array(this.cap);
     this.data = new Int32Array(this.cap);
     this.irql = new Uint8Array(this.cap);
-    this.kind = new Uint8Array(this.cap);
     // Enough chunks that the one a new chunk replaces holds no kept event.
     this.chunkSlots = this.ring ? Math.floor(this.cap / CHUNK) + 2 : Infinity;
   }
@@ -124,7 +112,6 @@ export class EventLog {
     this.time[i] = time;
     this.thread[i] = thread;
     this.irql[i] = irql;
-    this.kind[i] = KIND_CODE[kind];
     this.data[i] = data;
     let o = this.chunkFill;
     if (o === CHUNK) {
@@ -132,6 +119,7 @@ export class EventLog {
       o = 0;
     }
     const c = this.chunk!;
+    c.kind[o] = kind;
     c.detail[o] = detail;
     c.threadName[o] = threadName;
     if (location !== undefined) (c.location ??= new Array<SourceLocation | undefined>(CHUNK))[o] = location;
@@ -173,7 +161,7 @@ export class EventLog {
         thread: this.thread[i]!,
         threadName: c.threadName[o]!,
         irql: this.irql[i]! as Irql,
-        kind: KINDS[this.kind[i]!]!,
+        kind: c.kind[o]!,
         data: this.data[i]!,
         detail: c.detail[o]!,
       };
@@ -221,9 +209,6 @@ export class EventLog {
     const iq = new Uint8Array(cap);
     iq.set(this.irql);
     this.irql = iq;
-    const ki = new Uint8Array(cap);
-    ki.set(this.kind);
-    this.kind = ki;
     this.cap = cap;
   }
 }
