@@ -131,6 +131,8 @@ export class FltCallbackData {
   draining = false;
   readonly fileObject: FileObject;
   readonly volume: Volume;
+  /** Place in the Filter Manager's live table (InsertionTable), 0 once done. */
+  tableSeq = 0;
   /** `#3`: how events and messages name the operation. */
   readonly label: string;
 

@@ -592,7 +592,7 @@ export class Dispatcher {
   finish(data: FltCallbackData): void {
     const fm = this.fm;
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
-    fm.live.delete(data.id);
+    fm.live.remove(data);
     fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);
     if (data.waiter !== null && !data.reissue) {
       const w = data.waiter;

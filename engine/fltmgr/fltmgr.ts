@@ -3,6 +3,7 @@
  * finished requests, and the kernel services the routine families use. Each family (dispatch,
  * pending, work items, cbdq, contexts…) is its own module working on this object.
  */
+import { InsertionTable } from '../kernel/idtable';
 import type { Kernel, DriverFn } from '../kernel/kernel';
 import type { PoolRoutines } from '../kernel/pool';
 import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
@@ -134,8 +135,8 @@ export class FilterManager {
   readonly filters: Filter[] = [];
   readonly drivers: DriverRecord[] = [];
   readonly driverByObject = new WeakMap<object, DriverRecord>();
-  /** Callback data not done yet, by id. */
-  readonly live = new Map<number, FltCallbackData>();
+  /** Callback data not done yet, by id, in the order they were made. */
+  readonly live = new InsertionTable<FltCallbackData>();
   /** By workload id: the final outcome of each finished request. */
   readonly results = new ResultTable();
   /** Every cbdq initialized in the run. */

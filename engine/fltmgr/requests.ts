@@ -133,7 +133,7 @@ export class Requests {
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
     const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, req, FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
-    fm.live.set(id, data);
+    fm.live.add(data);
     return data;
   }
 

@@ -158,3 +158,73 @@ export class AscendingIdTable<T> {
     this.epoch++;
   }
 }
+
+/** What an InsertionTable holds: an id, and the place the table gives it. */
+export interface Tabled {
+  readonly id: number;
+  /** Set by the table while the object is in it; 0 otherwise. */
+  tableSeq: number;
+}
+
+/**
+ * Objects by id in insertion order — a Map<number, T> in behaviour for `get`, `has`, `delete`,
+ * `size` and iteration — for objects that come and go on every operation (live callback data).
+ * Each object carries the place the table gave it, so `add` and `remove` allocate nothing and look
+ * nothing up. Ids must be unique among the entries (callers reserve them); `get`, `has` and
+ * `delete` by id scan the entries, which suits the tools and tests that use them.
+ */
+export class InsertionTable<T extends Tabled> {
+  private readonly bySeq = new AscendingIdTable<T>();
+  private nextSeq = 1;
+
+  get size(): number {
+    return this.bySeq.size;
+  }
+
+  add(v: T): void {
+    v.tableSeq = this.nextSeq++;
+    this.bySeq.set(v.tableSeq, v);
+  }
+
+  /** Takes `v` out; false when it was not in the table. */
+  remove(v: T): boolean {
+    if (v.tableSeq === 0 || this.bySeq.get(v.tableSeq) !== v) return false;
+    this.bySeq.delete(v.tableSeq);
+    v.tableSeq = 0;
+    return true;
+  }
+
+  get(id: number): T | undefined {
+    for (const v of this.bySeq.values()) if (v.id === id) return v;
+    return undefined;
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  delete(id: number): boolean {
+    const v = this.get(id);
+    return v !== undefined && this.remove(v);
+  }
+
+  *values(): IterableIterator<T> {
+    yield* this.bySeq.values();
+  }
+
+  *keys(): IterableIterator<number> {
+    for (const v of this.bySeq.values()) yield v.id;
+  }
+
+  *entries(): IterableIterator<[number, T]> {
+    for (const v of this.bySeq.values()) yield [v.id, v];
+  }
+
+  [Symbol.iterator](): IterableIterator<[number, T]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: T, id: number) => void): void {
+    for (const v of this.bySeq.values()) fn(v, v.id);
+  }
+}

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AscendingIdTable } from '../../../engine/kernel/idtable';
+import { AscendingIdTable, InsertionTable } from '../../../engine/kernel/idtable';
 
 interface Item {
   readonly id: number;
@@ -90,4 +90,38 @@ test('AscendingIdTable keeps thousands of short-lived entries behind a long-live
   // Holes are compacted away: the table's arrays stay small.
   const inner = table as unknown as { ids: number[] };
   assert.ok(inner.ids.length < 100, `ids array has ${inner.ids.length} slots`);
+});
+
+test('InsertionTable keeps insertion order whatever the ids, and finds, removes and forgets entries like a Map', () => {
+  interface Entry { readonly id: number; tableSeq: number }
+  const table = new InsertionTable<Entry>();
+  const map = new Map<number, Entry>();
+  const made: Entry[] = [];
+  const ids = [40, 3, 17, 1000, 2, 8, 5, 64, 7];
+  for (const id of ids) {
+    const e = { id, tableSeq: 0 };
+    made.push(e);
+    table.add(e);
+    map.set(id, e);
+  }
+  assert.deepEqual([...table.keys()], ids);
+  for (const id of [3, 1000, 7]) {
+    assert.equal(table.remove(map.get(id)!), true);
+    map.delete(id);
+  }
+  assert.equal(table.delete(17), map.delete(17));
+  assert.equal(table.delete(17), map.delete(17));
+  assert.equal(table.remove(made[0]!), true);
+  map.delete(40);
+  assert.equal(table.remove(made[0]!), false, 'a removed entry is not removed twice');
+  assert.equal(made[0]!.tableSeq, 0);
+  const again = { id: 3, tableSeq: 0 };
+  table.add(again);
+  map.set(3, again);
+  assert.deepEqual([...table.entries()], [...map.entries()]);
+  assert.equal(table.size, map.size);
+  for (const id of [...ids, 99]) {
+    assert.equal(table.get(id), map.get(id));
+    assert.equal(table.has(id), map.has(id));
+  }
 });
