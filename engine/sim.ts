@@ -297,7 +297,7 @@ export class Simulation {
       this.boot();
       return;
     }
-    k.spawn('System (driver loader)', 'system', PRIORITY.normal, (t) => this.loader(t));
+    k.spawn('DriverEntry', 'system', PRIORITY.normal, (t) => this.loader(t));
   }
 
   private *loader(t: KThread): Co<void> {
