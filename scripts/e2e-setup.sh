@@ -37,11 +37,16 @@ APT_PKGS=(chromium fonts-liberation build-essential pkg-config python3 libx11-de
 missing=()
 for p in "${APT_PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
-  [ "$(id -u)" = 0 ] || fail "missing Debian packages (${missing[*]}) and not root: install them with apt-get"
+  # Root runs apt itself; a CI user without root can still have password-less sudo.
+  SUDO=()
+  if [ "$(id -u)" != 0 ]; then
+    sudo -n true 2>/dev/null || fail "missing Debian packages (${missing[*]}), not root and no password-less sudo: install them with apt-get"
+    SUDO=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+  fi
   say "apt: installing ${missing[*]}"
   t=$SECONDS
-  timeout 300 apt-get update >"$LOGS/apt-update.log" 2>&1 || fail "apt-get update failed, see $LOGS/apt-update.log"
-  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y --no-install-recommends "${missing[@]}" \
+  timeout 300 "${SUDO[@]}" apt-get update >"$LOGS/apt-update.log" 2>&1 || fail "apt-get update failed, see $LOGS/apt-update.log"
+  DEBIAN_FRONTEND=noninteractive timeout 900 "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" \
     >"$LOGS/apt-install.log" 2>&1 || fail "apt-get install failed, see $LOGS/apt-install.log"
   say "apt: done in $((SECONDS - t))s"
 fi
