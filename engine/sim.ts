@@ -225,8 +225,20 @@ export class Simulation {
 
   // --- observing ---
 
+  /** Every kept event, oldest first: a fresh array each call, so a reader that follows the run
+   *  step by step uses `eventCount` and `event(seq)` instead. */
   get events(): readonly SimEvent[] {
     return this.kernel.log.all();
+  }
+
+  /** Number of events recorded so far: the seq of the newest one (seqs start at 1). */
+  get eventCount(): number {
+    return this.kernel.log.total;
+  }
+
+  /** The event with this seq, or undefined if it was never recorded or has been dropped. */
+  event(seq: number): SimEvent | undefined {
+    return this.kernel.log.get(seq);
   }
 
   get violations(): readonly Violation[] {

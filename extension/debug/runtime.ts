@@ -61,6 +61,7 @@ export class DebugRuntime {
   world: World;
   readonly breakpoints: BreakpointStore;
   private filters = new Set<string>(['violation']);
+  /** Seq of the last event forwarded to the client. */
   private eventCursor = 0;
   private pauseRequested = false;
   private running = false;
@@ -180,7 +181,7 @@ export class DebugRuntime {
       }
       if (r.kind === 'done' || r.kind === 'fault') break;
     }
-    this.eventCursor = sim.events.length;
+    this.eventCursor = sim.eventCount;
   }
 
   // --- running forward --------------------------------------------------------------------------
@@ -253,10 +254,11 @@ export class DebugRuntime {
 
   /** Forwards output and violations; returns the first event an enabled transition filter matches. */
   private drainEvents(step: number): SimEvent | undefined {
-    const events = this.world.sim.events;
+    const sim = this.world.sim;
     let hit: SimEvent | undefined;
-    for (; this.eventCursor < events.length; this.eventCursor++) {
-      const e = events[this.eventCursor];
+    while (this.eventCursor < sim.eventCount) {
+      const e = sim.event(++this.eventCursor);
+      if (e === undefined) continue;
       const loc = e.location ? { file: e.location.file, line: e.location.line } : undefined;
       if (e.kind === 'output') this.listener.output(`${e.detail}\n`, 'stdout', loc);
       else if (e.kind === 'violation') this.listener.output(`[${e.time} ms, ${e.threadName}] violation ${e.detail}${loc ? ` (${loc.file}:${loc.line})` : ''}\n`, 'stderr', loc);
