@@ -170,12 +170,14 @@ export interface Tabled {
  * Objects by id in insertion order — a Map<number, T> in behaviour for `get`, `has`, `delete`,
  * `size` and iteration — for objects that come and go on every operation (live callback data).
  * Each object carries the place the table gave it, so `add` and `remove` allocate nothing and look
- * nothing up. Ids must be unique among the entries (callers reserve them); `get`, `has` and
- * `delete` by id scan the entries, which suits the tools and tests that use them.
+ * nothing up. Ids must be unique among the entries (callers reserve them). Lookups by id are for
+ * tools (the debugger pages a 10,000-entry queue through them): the first one builds an index,
+ * which stays until the table changes, so the simulation's own add/remove pay one store for it.
  */
 export class InsertionTable<T extends Tabled> {
   private readonly bySeq = new AscendingIdTable<T>();
   private nextSeq = 1;
+  private byId: Map<number, T> | undefined;
 
   get size(): number {
     return this.bySeq.size;
@@ -184,6 +186,7 @@ export class InsertionTable<T extends Tabled> {
   add(v: T): void {
     v.tableSeq = this.nextSeq++;
     this.bySeq.set(v.tableSeq, v);
+    this.byId = undefined;
   }
 
   /** Takes `v` out; false when it was not in the table. */
@@ -191,12 +194,18 @@ export class InsertionTable<T extends Tabled> {
     if (v.tableSeq === 0 || this.bySeq.get(v.tableSeq) !== v) return false;
     this.bySeq.delete(v.tableSeq);
     v.tableSeq = 0;
+    this.byId = undefined;
     return true;
   }
 
   get(id: number): T | undefined {
-    for (const v of this.bySeq.values()) if (v.id === id) return v;
-    return undefined;
+    let index = this.byId;
+    if (index === undefined) {
+      index = new Map();
+      for (const v of this.bySeq.values()) index.set(v.id, v);
+      this.byId = index;
+    }
+    return index.get(id);
   }
 
   has(id: number): boolean {

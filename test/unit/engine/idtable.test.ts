@@ -125,3 +125,34 @@ test('InsertionTable keeps insertion order whatever the ids, and finds, removes 
     assert.equal(table.has(id), map.has(id));
   }
 });
+
+test('InsertionTable lookups by id stay right when adds and removes come between them', () => {
+  interface Entry { readonly id: number; tableSeq: number }
+  const op = fc.oneof(
+    fc.record({ k: fc.constant('add' as const), id: fc.integer({ min: 0, max: 30 }) }),
+    fc.record({ k: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 30 }) }),
+    fc.record({ k: fc.constant('get' as const), id: fc.integer({ min: 0, max: 30 }) }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+      const table = new InsertionTable<Entry>();
+      const map = new Map<number, Entry>();
+      for (const o of ops) {
+        if (o.k === 'add') {
+          if (map.has(o.id)) continue; // ids are unique among the entries
+          const e = { id: o.id, tableSeq: 0 };
+          table.add(e);
+          map.set(o.id, e);
+        } else if (o.k === 'remove') {
+          const e = map.get(o.id);
+          assert.equal(e ? table.remove(e) : table.delete(o.id), e !== undefined);
+          map.delete(o.id);
+        } else {
+          assert.equal(table.get(o.id), map.get(o.id));
+        }
+      }
+      assert.deepEqual([...table.keys()], [...map.keys()]);
+    }),
+    { numRuns: 200 },
+  );
+});
