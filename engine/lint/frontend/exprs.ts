@@ -20,17 +20,22 @@ export type Aliases = ReadonlyMap<string, string>;
  */
 const PATHS = new WeakMap<Expr, string | null>();
 const PATHS_AS_BASE = new WeakMap<Expr, string | null>();
-const ALIASED = new WeakMap<Aliases, { plain: WeakMap<Expr, string | null>; base: WeakMap<Expr, string | null> }>();
+type PathMemo = Map<Expr, string | null> | WeakMap<Expr, string | null>;
+const ALIASED = new WeakMap<Aliases, { plain: PathMemo; base: PathMemo }>();
 
 /**
  * Memoised per expression (and alias table): rules ask for the same paths on every path state.
  * Expressions are immutable once lowered, so the answer never changes.
+ *
+ * An alias table belongs to one function's analysis (even an empty one), so its memo is a plain
+ * Map that dies with the table: inserting into a WeakMap costs several times more, and this memo
+ * takes one entry per expression asked about. Only calls without a table use the global WeakMaps.
  */
 export function pathOf(e: Expr, aliases?: Aliases, asBase = false): string | undefined {
-  let memo: WeakMap<Expr, string | null>;
-  if (aliases && aliases.size > 0) {
+  let memo: PathMemo;
+  if (aliases) {
     let m = ALIASED.get(aliases);
-    if (!m) { m = { plain: new WeakMap(), base: new WeakMap() }; ALIASED.set(aliases, m); }
+    if (!m) { m = { plain: new Map(), base: new Map() }; ALIASED.set(aliases, m); }
     memo = asBase ? m.base : m.plain;
   } else {
     memo = asBase ? PATHS_AS_BASE : PATHS;
