@@ -12,6 +12,9 @@ interface Item {
 }
 type S = readonly Item[];
 
+/** Built once: `wants` runs for every function of every file. */
+const FREE_NAMES = Object.keys(FREES);
+
 const rule = functionRule({
   id: 'wi-free-mismatch',
   severity: 'error',
@@ -19,7 +22,7 @@ const rule = functionRule({
   title: 'Wrong free routine, double free, or use after free of a work item',
   why: 'Generic and deferred-I/O work items are different objects: each must be freed with its own routine (FltFreeGenericWorkItem or FltFreeDeferredIoWorkItem), exactly once, and never queued again after it was freed.',
   sources: [DOCS.ddi('nf-fltkernel-fltfreegenericworkitem'), DOCS.ddi('nf-fltkernel-fltfreedeferredioworkitem')],
-  wants: (c) => callsAny(c, Object.keys(FREES)),
+  wants: (c) => callsAny(c, FREE_NAMES),
   check(ctx) {
     const out: RawFinding[] = [];
     if (!ctx.readable) return out;

@@ -89,6 +89,10 @@ export function queueFailureLeaks(ctx: FunctionContext): QueueFailure[] {
   return complete ? [...found.values()] : [];
 }
 
+/** Built once: `wants` runs for every function of every file. */
+const QUEUE_NAMES = Object.keys(QUEUES);
+const ALLOCATOR_NAMES = Object.keys(ALLOCATORS);
+
 const rule = functionRule({
   id: 'wi-leak-on-queue-failure',
   severity: 'error',
@@ -96,7 +100,7 @@ const rule = functionRule({
   title: 'Work item leaked when queuing fails',
   why: 'When FltQueueGenericWorkItem or FltQueueDeferredIoWorkItem fails (STATUS_FLT_DELETING_OBJECT during teardown, STATUS_FLT_NOT_SAFE_TO_POST_OPERATION for deferred I/O), the worker will never run, so nothing else will free the item. The caller must free it with the matching FltFree*WorkItem on the failure path.',
   sources: [DOCS.ddi('nf-fltkernel-fltqueuegenericworkitem'), DOCS.ddi('nf-fltkernel-fltqueuedeferredioworkitem')],
-  wants: (c) => callsAny(c, Object.keys(QUEUES)) && callsAny(c, Object.keys(ALLOCATORS)),
+  wants: (c) => callsAny(c, QUEUE_NAMES) && callsAny(c, ALLOCATOR_NAMES),
   check(ctx) {
     const out: RawFinding[] = [];
     for (const leak of queueFailureLeaks(ctx)) {
