@@ -23,8 +23,8 @@ export interface Loc {
 
 export interface TopFunction {
   name: string;
-  /** Valid only for the tree it came from. */
-  node: SyntaxNode;
+  /** Valid only for the tree it came from; absent when the cache entry already has the IR. */
+  node?: SyntaxNode;
   /** The text-keyed cache entry (IR, memoised analyses). */
   entry: FunctionEntry;
   startIndex: number;
@@ -59,6 +59,8 @@ export interface FunctionEntry {
   memo: Map<string, unknown>;
   /** Identifies this exact text within the cache (a serial number, not a digest). */
   hash: string;
+  /** The defined name, read from the tree on first use (null: none could be read). */
+  name?: string | null;
 }
 
 let entrySerial = 0;
@@ -139,7 +141,7 @@ export class FileModel {
     const f = this.functions.get(name);
     if (!f) return undefined;
     const e = f.entry;
-    if (e.ir === undefined) e.ir = lowerFunction(f.node, this.text) ?? null;
+    if (e.ir === undefined) e.ir = f.node ? lowerFunction(f.node, this.text) ?? null : null;
     if (!e.ir) return undefined;
     return e.ir.baseRow === f.startRow ? e.ir : { ...e.ir, baseRow: f.startRow };
   }
@@ -181,12 +183,27 @@ export class FileModel {
     }
   }
 
-  /** The function's name: follow the `declarator` fields down to the identifier. */
+  /**
+   * The function's name: follow the `declarator` fields down to the identifier. The name depends
+   * only on the text, so after an edit the cache entry of an unchanged function already has it (and
+   * its IR), and the walk down the declarators (and the node object) are skipped.
+   */
   private addFunction(cursor: ReturnType<SyntaxNode['walk']>): void {
     const startIndex = cursor.startIndex;
     const endIndex = cursor.endIndex;
     const start = cursor.startPosition;
-    const node = cursor.currentNode;
+    const text = this.text.slice(startIndex, endIndex);
+    const entry = this.cache.get(text);
+    const name = entry.name !== undefined ? entry.name : (entry.name = this.functionName(cursor) ?? null);
+    if (!name) return;
+    // The node is only needed to lower the IR, which the entry keeps once made.
+    const node = entry.ir === undefined ? cursor.currentNode : undefined;
+    const fn: TopFunction = { name, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
+    this.functions.set(fn.name, fn);
+    this.functionList.push(fn);
+  }
+
+  private functionName(cursor: ReturnType<SyntaxNode['walk']>): string | undefined {
     let name: string | undefined;
     let depth = 0;
     let found = cursor.gotoFirstChild();
@@ -203,12 +220,7 @@ export class FileModel {
       found = cursor.gotoNextSibling();
     }
     while (depth-- > 0) cursor.gotoParent();
-    if (!name) return;
-    const text = this.text.slice(startIndex, endIndex);
-    const entry = this.cache.get(text);
-    const fn: TopFunction = { name, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
-    this.functions.set(fn.name, fn);
-    this.functionList.push(fn);
+    return name;
   }
 
   private addDeclaration(cursor: ReturnType<SyntaxNode['walk']>, declText: string): void {
