@@ -49,6 +49,8 @@ const makeRelatedObjects = makeRelatedObjects_;
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
+/** nextPost's answer when the post-ops left belong to a thread waiting in a synchronized pre-op. */
+const HANDED_OFF = Symbol('handed off');
 
 /** IoGetTopLevelIrp's answer for paging I/O and `top-level-irp` requests: non-NULL, opaque. */
 export const TOP_LEVEL_IRP = Object.freeze({ kind: 'top-level IRP (FSRTL_MOD_WRITE_TOP_LEVEL_IRP)' });
@@ -477,17 +479,9 @@ export class Dispatcher {
     t.frames.push(POST_FRAME);
     let rest: Co<void> | undefined;
     try {
-      while (data.post.length > 0) {
-        const f = data.post[data.post.length - 1]!;
-        if (f.drained) {
-          data.post.pop();
-          continue;
-        }
-        if (f.sync !== null && f.sync !== t) {
-          this.fm.k.wake(f.sync);
-          return undefined;
-        }
-        data.post.pop();
+      const f = this.nextPost(t, data);
+      if (f === HANDED_OFF) return undefined;
+      if (f !== undefined) {
         rest = this.unwindRest(t, data, depth, this.callPost(t, data, f, 0));
         return rest;
       }
@@ -499,21 +493,35 @@ export class Dispatcher {
     return undefined;
   }
 
+  /**
+   * Takes the next post-op owed off the operation, skipping drained ones: undefined when none is
+   * left, HANDED_OFF when it belongs to a thread waiting in a synchronized pre-op (woken to call
+   * it and the rest itself).
+   */
+  private nextPost(t: KThread, data: FltCallbackData): PostFrame | typeof HANDED_OFF | undefined {
+    const post = data.post;
+    while (post.length > 0) {
+      const f = post[post.length - 1]!;
+      if (f.drained) {
+        post.pop();
+        continue;
+      }
+      if (f.sync !== null && f.sync !== t) {
+        this.fm.k.wake(f.sync);
+        return HANDED_OFF;
+      }
+      post.pop();
+      return f;
+    }
+    return undefined;
+  }
+
   /** The rest of unwindFast from the first post-op it calls (`first`, not started yet). */
   private *unwindRest(t: KThread, data: FltCallbackData, depth: number, first: Co<number>): Co<void> {
     try {
       if ((yield* first) === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) return;
-      while (data.post.length > 0) {
-        const f = data.post[data.post.length - 1]!;
-        if (f.drained) {
-          data.post.pop();
-          continue;
-        }
-        if (f.sync !== null && f.sync !== t) {
-          this.fm.k.wake(f.sync);
-          return;
-        }
-        data.post.pop();
+      for (let f = this.nextPost(t, data); f !== undefined; f = this.nextPost(t, data)) {
+        if (f === HANDED_OFF) return;
         const st = yield* this.callPost(t, data, f, 0);
         if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) return;
       }
