@@ -66,9 +66,11 @@ async function stepRoundTrip(): Promise<{ median: number; steps: number }> {
     const times: number[] = [];
     let ended = false;
     dc.on('terminated', () => (ended = true));
+    // One listener for the end of the run, shared by every step's race.
+    const terminated = dc.waitForEvent('terminated').then(() => undefined);
     // Step into everything (callbacks the kernel routines call included) until 60 stops or the end.
     for (let i = 0; i < 60 && !ended; i++) {
-      const next = Promise.race([dc.waitForEvent('stopped'), dc.waitForEvent('terminated').then(() => undefined)]);
+      const next = Promise.race([dc.waitForEvent('stopped'), terminated]);
       const t0 = performance.now();
       await dc.stepInRequest({ threadId: thread });
       const s = (await next) as DebugProtocol.StoppedEvent | undefined;
