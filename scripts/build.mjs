@@ -2,6 +2,9 @@
 //   node scripts/build.mjs               dev build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the vsix holds)
 //   node scripts/build.mjs --watch       rebuild on change
+//   node scripts/build.mjs --lint-bundle FILE
+//                                        only the linter (and the C parser), bundled as the vsix
+//                                        ships it, for test/bench/lint.bench.ts
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +35,27 @@ const webTreeSitterCjs = {
     build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
   },
 };
+
+const lintBundle = process.argv.includes('--lint-bundle') ? process.argv[process.argv.indexOf('--lint-bundle') + 1] : undefined;
+if (lintBundle) {
+  await esbuild.build({
+    stdin: {
+      contents: "export * from './engine/lint';\nexport { createCParser, loadCLanguage } from './engine/c/treeSitter';\n",
+      resolveDir: process.cwd(),
+      sourcefile: 'lint-bench-entry.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outfile: lintBundle,
+    minify: true,
+    logLevel: 'error',
+    plugins: [webTreeSitterCjs],
+  });
+  process.exit(0);
+}
 
 mkdirSync('dist', { recursive: true });
 for (const [from, to] of wasm) copyFileSync(from, join('dist', to));

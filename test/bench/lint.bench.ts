@@ -11,12 +11,32 @@
  * collide), and Microsoft's minifilter samples when they are present at /tmp/wds/filesys/miniFilter
  * (read only; never part of the repository).
  *
- *   node --import tsx test/bench/lint.bench.ts [--json] [--corpus generated|samples] [--no-incremental]
+ *   node --import tsx test/bench/lint.bench.ts [--json] [--corpus generated|samples] [--no-incremental] [--source]
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { createCParser } from '../../engine/c/treeSitter';
-import { initLinter, lintText, LintDocument } from '../../engine/lint';
+import { join, resolve } from 'node:path';
+
+/** The linter's API and the C parser, from the shipped bundle or (with --source) the sources. */
+type LintApi = typeof import('../../engine/lint') & Pick<typeof import('../../engine/c/treeSitter'), 'createCParser' | 'loadCLanguage'>;
+let api: LintApi;
+
+/**
+ * By default the code measured is the linter as the vsix ships it: esbuild's minified bundle, made by
+ * scripts/build.mjs. Sources run through tsx are slower (tsx keeps function names, which costs a
+ * property definition per closure created); `--source` measures them anyway, for profiling with
+ * readable names.
+ */
+async function loadApi(): Promise<LintApi> {
+  if (process.argv.includes('--source')) {
+    return { ...(await import('../../engine/lint')), ...(await import('../../engine/c/treeSitter')) };
+  }
+  const out = resolve('node_modules', '.cache', 'fltsim-bench', 'lint.cjs');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--lint-bundle', out], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bundling the linter failed (scripts/build.mjs --lint-bundle)');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle made at run time
+  return require(out) as LintApi;
+}
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'lint');
 const SAMPLES = '/tmp/wds/filesys/miniFilter';
@@ -98,9 +118,9 @@ function timeBoth(run: () => void): { cpu: number; wall: number } {
 
 /** Best of several interleaved rounds: the machine's noise only ever adds time. */
 function measureCorpus(c: Corpus) {
-  const parser = createCParser();
+  const parser = api.createCParser();
   const parse = () => { for (const t of c.files) parser.parse(t)?.delete(); };
-  const lint = () => { for (const t of c.files) lintText(t); };
+  const lint = () => { for (const t of c.files) api.lintText(t); };
   parse();
   lint();
   let bestParse = Infinity;
@@ -117,7 +137,7 @@ function measureCorpus(c: Corpus) {
   }
   parser.delete();
   let findings = 0;
-  for (const t of c.files) findings += lintText(t).findings.length;
+  for (const t of c.files) findings += api.lintText(t).findings.length;
   return { corpus: c.name, files: c.files.length, lines: c.lines, parseMs: round(bestParse), lintMs: round(bestLint), ratio: round(bestLint / bestParse), wallRatio: round(wallLint / wallParse), findings };
 }
 
@@ -130,7 +150,7 @@ function median(xs: number[]): number {
 function measureIncremental() {
   const file = generatedCorpus(2000, 2000).files[0];
   const lines = file.split('\n');
-  const doc = new LintDocument();
+  const doc = new api.LintDocument();
   doc.update(file);
   // Lines inside function bodies that end with `;` and are not declarations: safe to touch.
   const editable = lines.map((l, i) => ({ l, i })).filter(({ l }) => /^\s{4,}[A-Za-z].*;\s*$/.test(l) && !/\/\/~/.test(l)).map(({ i }) => i);
@@ -161,7 +181,9 @@ function round(x: number): number {
 }
 
 async function main(): Promise<void> {
-  await initLinter();
+  api = await loadApi();
+  await api.initLinter();
+  await api.loadCLanguage();
   const only = process.argv.includes('--corpus') ? process.argv[process.argv.indexOf('--corpus') + 1] : undefined;
   const corpora = [only === 'samples' ? undefined : generatedCorpus(60000, 1500), only === 'generated' ? undefined : samplesCorpus()].filter((c): c is Corpus => !!c);
   const results = corpora.map(measureCorpus);
