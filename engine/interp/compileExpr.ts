@@ -10,11 +10,13 @@ import {
 } from '../c/types';
 import { isFunctionValue, LargeInteger, Ref, type FunctionValue } from '../kernel/cvalues';
 import type { Co } from '../kernel/coroutine';
-import { arith, bitNot, commonType, convertArith, wrapInt, type ArithOp } from './arith';
+import { arith, bitNot, commonType, convertArith, type ArithOp } from './arith';
 import { CRuntimeError, withLoc } from './errors';
 import type { CFrame, LocalVar } from './frame';
-import { adopt, asStruct, copyStruct, fieldChain, IntPointer, load, pointerTo, store, zeroValue, type AddressSpace } from './memory';
-import { pointerAdd, pointerCompare, pointerDiff, pointersEqual, truthy } from './pointers';
+import { adopt, asStruct, copyStruct, fieldChain, load, pointerTo, store, zeroValue, type AddressSpace } from './memory';
+import { compileInitializer } from './initializers';
+import { normalize, num, returnConverter, sameShape, valueConverter } from './conversions';
+import { containingRecord, pointerAdd, pointerCompare, pointerDiff, pointersEqual, truthy } from './pointers';
 
 export type Sync = (f: CFrame) => unknown;
 export type Gen = (f: CFrame) => Co<unknown>;
@@ -93,8 +95,6 @@ function lift2(t: CType, a: CE, b: CE, fn: (x: unknown, y: unknown, f: CFrame) =
     },
   };
 }
-
-const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v === undefined ? 0 : NaN);
 
 export class ExprCompiler {
   constructor(private readonly scope: CompileScope) {}
@@ -472,7 +472,7 @@ export class ExprCompiler {
     const value = this.compile(e.right);
     const what = describe(e.left);
     if (e.op === '=') {
-      const conv = this.converter(value.t, t, e.loc);
+      const conv = valueConverter(this.scope.addresses, value.t, t, e.loc);
       // Fast path: a scalar local.
       if (e.left.k === 'id' && t.kind !== 'struct' && t.kind !== 'array' && value.s) {
         const local = this.scope.local(e.left.name);
@@ -508,47 +508,14 @@ export class ExprCompiler {
 
   cast(to: CType, a: CE, loc: Loc): CE {
     if (to.kind === 'void') return lift1(VOID, a, () => undefined);
-    const conv = this.converter(a.t, to, loc, true);
+    const conv = valueConverter(this.scope.addresses, a.t, to, loc, true);
     return lift1(to.kind === 'array' ? ptrType(to.of) : to, a, conv);
   }
 
   convertTo(a: CE, to: CType): CE {
     if (sameShape(a.t, to)) return a;
-    const conv = this.converter(a.t, to, undefined);
+    const conv = valueConverter(this.scope.addresses, a.t, to, undefined);
     return lift1(to, a, conv);
-  }
-
-  /** The conversion C applies when a value of type `from` is assigned to (or cast to) `to`. */
-  converter(from: CType, to: CType, loc: Loc | undefined, explicit = false): (v: unknown) => unknown {
-    const space = this.scope.addresses;
-    if (to.kind === 'int') {
-      if (from.kind === 'ptr' || from.kind === 'array' || from.kind === 'func') return (v) => wrapInt(space.addressOf(v), to);
-      return (v) => (typeof v === 'number' ? (to.boolean ? (v !== 0 ? 1 : 0) : wrapInt(Math.trunc(v), to)) : v === null || v === undefined ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : wrapInt(space.addressOf(v), to));
-    }
-    if (to.kind === 'float') return (v) => convertArith(num(v), to);
-    if (to.kind === 'ptr') {
-      if (from.kind === 'int' || from.kind === 'float') {
-        return (v) => {
-          const n = num(v);
-          if (n === 0) return null;
-          return space.objectAt(n) ?? new IntPointer(n);
-        };
-      }
-      if (to.to.kind === 'struct' && explicit) {
-        // A struct pointer cast: the target type is applied when the memory is used.
-        return (v) => v;
-      }
-      return (v) => (v === undefined ? null : v);
-    }
-    if (to.kind === 'struct') {
-      if (from.kind !== 'struct' || from.tag !== to.tag) {
-        const where = loc ? ` at ${loc.file}:${loc.line}` : '';
-        throw new CRuntimeError('compile-error', `cannot convert a ${typeName(from)} to ${typeName(to)}${where}`, loc);
-      }
-      // Struct assignment copies: the copy is made by store(); pass the source object through.
-      return (v) => v;
-    }
-    return (v) => v;
   }
 
   // ---- calls -----------------------------------------------------------------------------------
@@ -573,7 +540,7 @@ export class ExprCompiler {
     const args = this.convertArgs(e.args.map((a) => this.compile(a)), ft, loc);
     const scope = this.scope;
     const what = describe(e.callee);
-    const retConv = this.returnConverter(ft.ret);
+    const retConv = returnConverter(ft.ret);
     return {
       t: ft.ret,
       g: function* (f) {
@@ -592,7 +559,7 @@ export class ExprCompiler {
     const conv = this.convertArgs(args, ft, e.loc);
     const scope = this.scope;
     const loc = e.loc;
-    const retConv = this.returnConverter(ft.ret);
+    const retConv = returnConverter(ft.ret);
     return {
       t: ft.ret,
       g: function* (f) {
@@ -601,12 +568,6 @@ export class ExprCompiler {
         return retConv(yield* scope.callValue(fn, values, loc));
       },
     };
-  }
-
-  returnConverter(ret: CType): (v: unknown) => unknown {
-    if (ret.kind === 'int') return (v) => (typeof v === 'number' ? wrapInt(v, ret) : typeof v === 'boolean' ? (v ? 1 : 0) : v ?? 0);
-    if (ret.kind === 'ptr') return (v) => (v === undefined ? null : v);
-    return (v) => v;
   }
 
   /** Converts arguments to the parameter types; variadic extras get the default promotions. */
@@ -713,24 +674,6 @@ function condType(a: CType, b: CType): CType {
   return a;
 }
 
-function sameShape(a: CType, b: CType): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'int' && b.kind === 'int') return a.size === b.size && a.signed === b.signed && !!a.boolean === !!b.boolean;
-  return a.kind !== 'int' && a.kind !== 'float';
-}
-
-/** Values written by the engine may be booleans or unsigned forms of signed fields: show C's view. */
-function normalize(v: unknown, t: CType): unknown {
-  if (t.kind === 'int') {
-    if (typeof v === 'number') return wrapInt(v, t);
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    if (v === undefined || v === null) return 0;
-    return v;
-  }
-  if (t.kind === 'ptr' && v === undefined) return null;
-  return v;
-}
-
 function walkChain(o: unknown, chain: { name: string; type: CType }[], what: string): unknown {
   if (chain.length === 1 || o instanceof LargeInteger) return o;
   let cur = o as Record<string, unknown>;
@@ -750,37 +693,4 @@ function fieldPathOf(e: Expr | undefined): string[] | undefined {
   return undefined;
 }
 
-/** CONTAINING_RECORD: from a pointer to a field back to the struct that holds it. */
-import { parentOf } from '../kernel/cvalues';
-function containingRecord(p: unknown, st: StructType, path: string[], what: string): unknown {
-  if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `CONTAINING_RECORD of NULL (${what}); on Windows this yields a bogus pointer that faults when used`);
-  let holder: unknown;
-  let key: string | number;
-  if (p instanceof Ref) {
-    holder = p.c;
-    key = p.k;
-  } else if (typeof p === 'object') {
-    const link = parentOf(p as object);
-    if (!link) throw new CRuntimeError('type-mismatch', `CONTAINING_RECORD(${what}, ${st.displayName ?? st.tag}, ${path.join('.')}): ${what} is not a field of any struct`);
-    holder = link.parent;
-    key = link.key;
-  } else {
-    throw new CRuntimeError('bad-pointer', `CONTAINING_RECORD of a non-pointer (${what})`);
-  }
-  // Walk up the path from its last component: holder is the innermost struct.
-  for (let i = path.length - 1; i >= 0; i--) {
-    if (key !== path[i]) {
-      throw new CRuntimeError('type-mismatch', `CONTAINING_RECORD(${what}, ${st.displayName ?? st.tag}, ${path.join('.')}): the pointer is to field '${String(key)}', not '${path[i]}'`);
-    }
-    if (i > 0) {
-      const link = parentOf(holder as object);
-      if (!link) throw new CRuntimeError('type-mismatch', `CONTAINING_RECORD: cannot walk up from '${path[i]}'`);
-      holder = link.parent;
-      key = link.key;
-    }
-  }
-  return asStruct(holder as object, st, what);
-}
-
-import { compileInitializer } from './initializers';
 export { VOID_PTR };

@@ -9,6 +9,7 @@ import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { narrowChars, Ref, wideChars, type FunctionValue } from '../kernel/cvalues';
 import { CRuntimeError } from './errors';
 import { ExprCompiler, run, type CE, type CompileScope, type GlobalSlot } from './compileExpr';
+import { returnConverter } from './conversions';
 import { FunctionScope, StmtCompiler } from './compileStmt';
 import { CFrame, type CompiledFunction, type LocalVar } from './frame';
 import type { Interpreter } from './interpreter';
@@ -161,7 +162,7 @@ export class Module {
     }
     const argTypes = args.map((a) => a.t);
     const converted = type ? exprs.convertArgs(args, type, loc) : args;
-    const retConv = exprs.returnConverter(ret);
+    const retConv = returnConverter(ret);
     return {
       t: ret,
       g: function* (f) {

@@ -2,9 +2,9 @@
  * Pointer arithmetic, comparison and truth on the typed-object memory model.
  */
 import { parentOf, rawInfo, Ref, isFunctionValue } from '../kernel/cvalues';
-import { layoutOf, sizeOf, type CType } from '../c/types';
+import { layoutOf, sizeOf, type CType, type StructType } from '../c/types';
 import { CRuntimeError } from './errors';
-import { canonical, IntPointer, pointerTo, rawElements, structTypeOf, type AddressSpace } from './memory';
+import { asStruct, canonical, IntPointer, pointerTo, rawElements, structTypeOf, type AddressSpace } from './memory';
 
 export function truthy(v: unknown): boolean {
   if (typeof v === 'number') return v !== 0;
@@ -111,4 +111,35 @@ function safeSize(t: CType): number {
   } catch {
     return 1;
   }
+}
+
+/** CONTAINING_RECORD: from a pointer to a field back to the struct that holds it. */
+export function containingRecord(p: unknown, st: StructType, path: string[], what: string): unknown {
+  if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `CONTAINING_RECORD of NULL (${what}); on Windows this yields a bogus pointer that faults when used`);
+  let holder: unknown;
+  let key: string | number;
+  if (p instanceof Ref) {
+    holder = p.c;
+    key = p.k;
+  } else if (typeof p === 'object') {
+    const link = parentOf(p as object);
+    if (!link) throw new CRuntimeError('type-mismatch', `CONTAINING_RECORD(${what}, ${st.displayName ?? st.tag}, ${path.join('.')}): ${what} is not a field of any struct`);
+    holder = link.parent;
+    key = link.key;
+  } else {
+    throw new CRuntimeError('bad-pointer', `CONTAINING_RECORD of a non-pointer (${what})`);
+  }
+  // Walk up the path from its last component: holder is the innermost struct.
+  for (let i = path.length - 1; i >= 0; i--) {
+    if (key !== path[i]) {
+      throw new CRuntimeError('type-mismatch', `CONTAINING_RECORD(${what}, ${st.displayName ?? st.tag}, ${path.join('.')}): the pointer is to field '${String(key)}', not '${path[i]}'`);
+    }
+    if (i > 0) {
+      const link = parentOf(holder as object);
+      if (!link) throw new CRuntimeError('type-mismatch', `CONTAINING_RECORD: cannot walk up from '${path[i]}'`);
+      holder = link.parent;
+      key = link.key;
+    }
+  }
+  return asStruct(holder as object, st, what);
 }
