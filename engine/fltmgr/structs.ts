@@ -5,7 +5,7 @@
  * declared here as the shapes the engine reads from driver memory.
  */
 import { embed as embed_, LargeInteger as LargeInteger_, type LargeInteger as LargeIntegerT_, makeListEntry as makeListEntry_, makeUnicodeString as makeUnicodeString_, Ref as Ref_, type Ref as RefT_, type ListEntry, type UnicodeString } from '../kernel/cvalues';
-import type { DriverFn } from '../kernel/kernel';
+import type { DriverFn } from '../kernel/driverFn';
 import { FLT_RELATED_OBJECTS_SIZE as FLT_RELATED_OBJECTS_SIZE_, IRP_MJ as IRP_MJ_ } from './constants';
 
 // Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,

@@ -5,7 +5,8 @@
  * and receive this object.
  */
 import { isCo as isCo_, type Co } from './coroutine';
-import { isFunctionValue as isFunctionValue_, type FunctionValue } from './cvalues';
+import { isFunctionValue as isFunctionValue_ } from './cvalues';
+import type { DriverFn } from './driverFn';
 import { AscendingIdTable } from './idtable';
 import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
 import { Irql, irqlName as irqlName_ } from './irql';
@@ -23,9 +24,6 @@ const irqlName = irqlName_;
 const maxIrqlFor = maxIrqlFor_;
 const KThread = KThread_;
 type KThread = KThread_;
-
-/** A driver callback: interpreted C (`FunctionValue`) or a TypeScript function, plain or generator. */
-export type DriverFn = FunctionValue | ((...args: any[]) => unknown);
 
 export interface Violation {
   rule: RuleId;
