@@ -15,7 +15,7 @@ import type { Co } from './kernel/coroutine';
 import { DispatcherRoutines } from './kernel/dispatcher';
 import type { DriverFn } from './kernel/driverFn';
 import type { SimEvent } from './kernel/events';
-import { kernelFrame as kernelFrame_, Kernel, type KernelOptions, type Violation } from './kernel/kernel';
+import { kernelFrame, Kernel, type KernelOptions, type Violation } from './kernel/kernel';
 import type { Timer } from './kernel/heap';
 import { LockTable } from './kernel/locks';
 import { MutexRoutines } from './kernel/mutexes';
@@ -24,7 +24,7 @@ import { RegistryRoutines, type RegistryValue } from './kernel/registry';
 import { RtlRoutines } from './kernel/rtl';
 import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
-import { PRIORITY as PRIORITY_, type KThread } from './kernel/thread';
+import { PRIORITY, type KThread } from './kernel/thread';
 import { ThreadRoutines } from './kernel/threads';
 import { CompletionContext, WorkQueues } from './kernel/workqueue';
 import type { IoRequest } from './fltmgr/callbackData';
@@ -37,18 +37,12 @@ import { MiscRoutines } from './fltmgr/misc';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
-import { normalizeRequest as normalizeRequest_, Requests, type IoRequestInput } from './fltmgr/requests';
+import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { UnloadRoutines } from './fltmgr/unload';
 import { Verifier } from './fltmgr/verifier';
 import { WorkItemRoutines } from './fltmgr/workitems';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const kernelFrame = kernelFrame_;
-const PRIORITY = PRIORITY_;
-const normalizeRequest = normalizeRequest_;
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
   /** System worker threads per queue; default 1 each. */

@@ -10,17 +10,11 @@ import type { ListEntry } from '../kernel/cvalues';
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
-import { STATUS as STATUS_ } from '../kernel/status';
+import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import { FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_ } from './constants';
+import { FLTFL_CALLBACK_DATA } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
-import { makeQueueLinks as makeQueueLinks_, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const STATUS = STATUS_;
-const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
-const makeQueueLinks = makeQueueLinks_;
+import { makeQueueLinks, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
 
 export type DataState =
   | 'issued'
@@ -212,8 +206,6 @@ export class FltCallbackData {
   get live(): boolean {
     return this.state !== 'done';
   }
-
-
 
   /** Moves to `state` and records the transition as an event of `kind`. */
   move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {

@@ -16,40 +16,17 @@
  * Resuming a pended operation continues here as well (`resumeFast`, `resumePost`): pending.ts holds
  * the routines drivers call to do it, and their checks.
  */
-import { Ref as Ref_, type Ref as RefT_ } from '../kernel/cvalues';
-import { isCo as isCo_, Trap, type Co } from '../kernel/coroutine';
-import { kernelFrame as kernelFrame_ } from '../kernel/kernel';
-import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
-import { PRIORITY as PRIORITY_, type CallbackScope, type KThread } from '../kernel/thread';
+import { Ref } from '../kernel/cvalues';
+import { isCo, Trap, type Co } from '../kernel/coroutine';
+import { kernelFrame } from '../kernel/kernel';
+import { formatStatus, STATUS } from '../kernel/status';
+import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
-import { FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, preopName as preopName_ } from './constants';
+import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
-import { opWord as opWord_, type Requests } from './requests';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const Ref = Ref_;
-type Ref = RefT_;
-const isCo = isCo_;
-/** Trap values read once: a const enum from another module is an object here. */
-const TRAP_BLOCK = Trap.Block;
-const kernelFrame = kernelFrame_;
-const formatStatus = formatStatus_;
-const STATUS = STATUS_;
-const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
-const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
-const FltPostopStatus = FltPostopStatus_;
-type FltPostopStatus = FltPostopStatusT_;
-const FltPreopStatus = FltPreopStatus_;
-type FltPreopStatus = FltPreopStatusT_;
-const IRP_FLAGS = IRP_FLAGS_;
-const IRP_MJ = IRP_MJ_;
-const majorName = majorName_;
-const preopName = preopName_;
-const opWord = opWord_;
-const PRIORITY = PRIORITY_;
+import { opWord, type Requests } from './requests';
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
@@ -454,7 +431,7 @@ export class Dispatcher {
     // A filter above returned SYNCHRONIZE in this thread: it waits here until completion reaches it.
     if (data.post.some((f) => f.sync === t)) {
       k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
-      yield TRAP_BLOCK;
+      yield Trap.Block;
       yield* this.unwind(t, data);
     }
   }
@@ -677,7 +654,6 @@ export class Dispatcher {
   }
 }
 
-
 /** Runs `rest`, then pops the thread's frames back to `depth` (also when it throws). */
 function* popFramesAfter(t: KThread, depth: number, rest: Co<void>): Co<void> {
   try {
@@ -689,7 +665,7 @@ function* popFramesAfter(t: KThread, depth: number, rest: Co<void>): Co<void> {
 
 /** A thread that has just begun a wait stops here until it is woken. */
 function* block(): Co<void> {
-  yield TRAP_BLOCK;
+  yield Trap.Block;
 }
 
 /** Whether a filter's FLT_OPERATION_REGISTRATION flags exclude this operation. */

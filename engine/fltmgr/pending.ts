@@ -9,25 +9,13 @@
 import type { Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql } from '../kernel/irql';
-import { irqlBound as irqlBound_, type Kernel } from '../kernel/kernel';
+import { irqlBound, type Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueues } from '../kernel/workqueue';
-import { callbackDataArg as callbackDataArg_, type FltCallbackData } from './callbackData';
-import { FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, preopName as preopName_ } from './constants';
+import { callbackDataArg, type FltCallbackData } from './callbackData';
+import { FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, preopName } from './constants';
 import type { Dispatcher } from './dispatch';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const irqlBound = irqlBound_;
-const callbackDataArg = callbackDataArg_;
-const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
-const FltPostopStatus = FltPostopStatus_;
-type FltPostopStatus = FltPostopStatusT_;
-const FltPreopStatus = FltPreopStatus_;
-type FltPreopStatus = FltPreopStatusT_;
-const IRP_FLAGS = IRP_FLAGS_;
-const preopName = preopName_;
 
 /** FltCompletePendedPreOperation's IRQL bound, for FLT_PREOP_COMPLETE and for the other statuses. */
 const CPP_COMPLETE = irqlBound('FltCompletePendedPreOperation', { completeStatusIsComplete: true });

@@ -6,21 +6,10 @@
  * other operation (and all fast I/O) is synchronous unless `async`; requests come from user mode.
  */
 import type { KThread } from '../kernel/thread';
-import { FltCallbackData as FltCallbackData_, type IoRequest } from './callbackData';
-import { FILE_OPEN as FILE_OPEN_, FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, parseMajor } from './constants';
+import { FltCallbackData, type IoRequest } from './callbackData';
+import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, majorName, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
-import { FltIoParameterBlock as FltIoParameterBlock_ } from './structs';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const FILE_OPEN = FILE_OPEN_;
-const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
-const IRP_FLAGS = IRP_FLAGS_;
-const IRP_MJ = IRP_MJ_;
-const majorName = majorName_;
-const FltCallbackData = FltCallbackData_;
-type FltCallbackData = FltCallbackData_;
-const FltIoParameterBlock = FltIoParameterBlock_;
+import { FltIoParameterBlock } from './structs';
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
 export interface IoRequestInput {

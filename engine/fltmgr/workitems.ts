@@ -7,33 +7,17 @@
  * generic item holds a rundown reference on the filter until its worker returns, so
  * FltUnregisterFilter waits for it.
  */
-import { isCo as isCo_, type Co } from '../kernel/coroutine';
-import { nameOf as nameOf_, type DriverFn } from '../kernel/driverFn';
+import { isCo, type Co } from '../kernel/coroutine';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { AscendingIdTable } from '../kernel/idtable';
-import { irqlBound as irqlBound_, type IrqlBound, type Kernel } from '../kernel/kernel';
-import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
+import { irqlBound, type IrqlBound, type Kernel } from '../kernel/kernel';
+import { formatStatus, STATUS } from '../kernel/status';
 import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueueName, WorkQueues, WorkRun } from '../kernel/workqueue';
-import { callbackDataArg as callbackDataArg_, type FltCallbackData } from './callbackData';
-import { IRP_FLAGS as IRP_FLAGS_, WorkQueueType as WorkQueueType_, type WorkQueueType as WorkQueueTypeT_ } from './constants';
-import { Filter as Filter_, Instance as Instance_ } from './objects';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const isCo = isCo_;
-const formatStatus = formatStatus_;
-const STATUS = STATUS_;
-const IRP_FLAGS = IRP_FLAGS_;
-const WorkQueueType = WorkQueueType_;
-type WorkQueueType = WorkQueueTypeT_;
-const nameOf = nameOf_;
-const callbackDataArg = callbackDataArg_;
-const irqlBound = irqlBound_;
-const Filter = Filter_;
-type Filter = Filter_;
-const Instance = Instance_;
-type Instance = Instance_;
+import { callbackDataArg, type FltCallbackData } from './callbackData';
+import { IRP_FLAGS, WorkQueueType } from './constants';
+import { Filter, Instance } from './objects';
 
 // The bounds of the routines every work item goes through, looked up once.
 const ALLOCATE_GENERIC = irqlBound('FltAllocateGenericWorkItem');
