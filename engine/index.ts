@@ -28,6 +28,7 @@ export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
 // Running scenarios: C drivers compiled and interpreted against the engine
 export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
 export { World, DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { buildRunReport, type RunReport, type ReportIo, type ReportViolation } from './run/report';
 export { CRuntimeError } from './interp/errors';
