@@ -50,6 +50,10 @@ const benchEntries = {
   ].join('\n'),
 };
 
+// Every bundle finds the wasm files beside itself (engine/c/treeSitter.ts), never in node_modules,
+// which the vsix does not ship.
+const bundleDefines = { FLTSIM_BUNDLED: 'true' };
+
 const benchAt = process.argv.indexOf('--bench-bundle');
 if (benchAt >= 0) {
   const [name, outfile] = process.argv.slice(benchAt + 1, benchAt + 3);
@@ -65,9 +69,11 @@ if (benchAt >= 0) {
     target: 'node20',
     outfile,
     minify: true,
-    logLevel: 'error',
+    define: bundleDefines,
+    logLevel: 'warning',
     plugins: [webTreeSitterCjs],
   });
+  for (const [from, to] of wasm) copyFileSync(from, join(dirname(outfile), to));
   process.exit(0);
 }
 
@@ -85,6 +91,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
+  define: bundleDefines,
   logLevel: 'warning',
   banner: e.banner ? { js: e.banner } : undefined,
   plugins: [webTreeSitterCjs],
