@@ -161,6 +161,12 @@ function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode
       return;
     case 'ERROR':
       return; // reported by reportSyntaxErrors
+    case 'preproc_call': {
+      // The preprocessor keeps only `#pragma pack` lines in its output (see its emitLine).
+      const arg = node.childForFieldName('argument')?.text ?? '';
+      if (node.childForFieldName('directive')?.text === '#pragma' && /^\s*pack\b/.test(arg)) ctx.pragmaPack(arg.replace(/^\s*pack/, ''));
+      return;
+    }
     default:
       if (node.type.startsWith('preproc_')) return;
       ctx.error(node, `unsupported top-level construct '${node.type.replace(/_/g, ' ')}'`);
