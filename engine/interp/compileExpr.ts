@@ -681,7 +681,11 @@ function condType(a: CType, b: CType): CType {
 function walkChain(o: unknown, chain: { name: string; type: CType }[], what: string): unknown {
   if (chain.length === 1 || o instanceof LargeInteger) return o;
   let cur = o as Record<string, unknown>;
-  for (let i = 0; i < chain.length - 1; i++) cur = pointerTo(cur, chain[i].name, chain[i].type) as Record<string, unknown>;
+  for (let i = 0; i < chain.length - 1; i++) {
+    // Members of anonymous structs and unions live on the outer object (memory.ts memberFields).
+    if (chain[i].name.startsWith('<anonymous')) continue;
+    cur = pointerTo(cur, chain[i].name, chain[i].type) as Record<string, unknown>;
+  }
   if (cur === undefined) throw new CRuntimeError('internal', `cannot reach ${what}`);
   return cur;
 }
