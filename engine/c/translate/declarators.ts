@@ -126,7 +126,9 @@ function fieldsOf(ctx: TranslateContext, body: SyntaxNode): Field[] {
     if (declarators.length === 0) {
       if (base.kind === 'struct' && bitClause === undefined) {
         // Anonymous struct or union member: its fields are reachable from the outer struct.
-        fields.push({ name: base.tag.startsWith('<anonymous') ? base.tag : ctx.anonymousTag(), type: base });
+        const field: Field = { name: base.tag.startsWith('<anonymous') ? base.tag : ctx.anonymousTag(), type: base };
+        if (align !== undefined) field.align = align;
+        fields.push(field);
       }
       continue;
     }
