@@ -17,7 +17,7 @@
 // callback pointer types…) are given to the compiler from fltsim's own prelude; they only decide a
 // size of 1, 2, 4 or 8 bytes or a pointer, which the documentation states.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCLanguage } from '../engine/c/treeSitter';
