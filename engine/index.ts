@@ -26,11 +26,14 @@ export type { Violation } from './kernel/kernel';
 export type { DriverFn } from './kernel/driverFn';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
+export { MAX_SEED, isValidSeed } from './kernel/random';
 // Running scenarios: C drivers compiled and interpreted against the engine
 export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
 export { World, DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
-export { buildRunReport, type RunReport, type ReportIo, type ReportViolation } from './run/report';
+export { buildRunReport, type RunReport, type ReportIo, type ReportViolation, type ReportOutcome } from './run/report';
+export { expectationLine, problemLine, verdictSummary } from './run/verdictText';
+export { LIMIT_NAMES, LIMIT_INFO, DEFAULT_LIMITS, isLimitName, resolveLimits, limitHint, type LimitName, type Limits } from './limits';
 export { CRuntimeError } from './interp/errors';
 export { CFrame, type CompiledFunction, type LocalVar } from './interp/frame';
 export { typeName, type CType } from './c/types';

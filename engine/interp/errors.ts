@@ -4,10 +4,12 @@
  */
 import type { Loc } from '../c/ast';
 
-export type CErrorKind =
-  | 'null-dereference' | 'use-after-free' | 'out-of-bounds' | 'bad-pointer' | 'type-mismatch' | 'no-field'
-  | 'incomplete-type' | 'buffer-overflow' | 'unsupported' | 'undefined-name' | 'not-modelled' | 'division-by-zero'
-  | 'step-budget' | 'stack-overflow' | 'bad-call' | 'compile-error' | 'internal';
+export const C_ERROR_KINDS = [
+  'null-dereference', 'use-after-free', 'out-of-bounds', 'bad-pointer', 'type-mismatch', 'no-field',
+  'incomplete-type', 'buffer-overflow', 'unsupported', 'undefined-name', 'not-modelled', 'division-by-zero',
+  'step-budget', 'stack-overflow', 'bad-call', 'compile-error', 'internal',
+] as const;
+export type CErrorKind = (typeof C_ERROR_KINDS)[number];
 
 export class CRuntimeError extends Error {
   loc?: Loc;

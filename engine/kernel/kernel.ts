@@ -50,7 +50,17 @@ export interface Fault {
   thread: number;
   threadName: string;
   message: string;
+  /**
+   * What stopped the thread: the `kind` of the error when it has one (the interpreter's C errors,
+   * DriverFault), else `internal`: an exception fltsim did not mean to throw is a bug in fltsim.
+   */
+  kind: string;
   location?: SourceLocation;
+}
+
+/** A driver mistake the kernel model cannot go on from, such as calling a callback pointer that holds no function. */
+export class DriverFault extends Error {
+  readonly kind = 'bad-call';
 }
 
 /** IRQL context that resolves the conditional bounds of the catalog. */
@@ -224,6 +234,11 @@ export class Kernel implements SchedulerHost {
 
   // --- waits ---
 
+  /** Threads in a wait that is not a service thread idling: at the end of a run, the ones blocked forever. */
+  waitingThreads(): KThread[] {
+    return [...this.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+  }
+
   /**
    * Puts the running thread into a wait; the caller must then `yield Trap.Block` and read
    * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
@@ -303,7 +318,7 @@ export class Kernel implements SchedulerHost {
       else if (typeof fn === 'function') {
         t.frames.push({ name });
         r = fn(...args);
-      } else throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+      } else throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
     } catch (e) {
       while (t.frames.length > depth) t.frames.pop();
       throw e;
@@ -326,7 +341,7 @@ export class Kernel implements SchedulerHost {
       t.frames.push({ name });
       return fn(...args);
     }
-    throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+    throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
   }
 
   leaveDriver(t: KThread, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): void {
@@ -373,8 +388,9 @@ export class Kernel implements SchedulerHost {
   threadFaulted(t: KThread, error: unknown): void {
     this.threads.delete(t.id);
     const message = error instanceof Error ? error.message : String(error);
+    const kind = typeof (error as { kind?: unknown } | null)?.kind === 'string' ? (error as { kind: string }).kind : 'internal';
     const f = t.cFrame();
-    this.fault = { thread: t.id, threadName: t.name, message };
+    this.fault = { thread: t.id, threadName: t.name, message, kind };
     if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };
     this.emitOn(t, 'fault', 0, `${t.name} stopped: ${message}`);
   }

@@ -4,7 +4,8 @@
  * at the user's own text.
  */
 import type { NtStatus } from '../kernel/status';
-import type { IoFlag, IoOp, IoState, IrpMajor } from './vocabulary';
+import type { LimitName } from '../limits';
+import type { IoFlag, IoOp, IoState, IrpMajor, StopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -86,7 +87,16 @@ export type Expectation =
   | { what: 'violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violations' }
-  | { what: 'output'; output: string };
+  | { what: 'output'; output: string }
+  /** DriverEntry of `module` (of every driver when absent) returned `status`. */
+  | { what: 'load'; module?: string; moduleSpan?: Span; status: NtStatus; statusText: string }
+  /** The run ends with a thread blocked forever. */
+  | { what: 'deadlock' }
+  /** The run stops before its end (driver code failed or a limit ran out), for `reason` when given. */
+  | { what: 'stop'; reason?: StopReason; reasonSpan?: Span };
+
+/** The expectations about how the run ends rather than what it did: they make an abnormal end wanted. */
+export type OutcomeExpectation = 'load' | 'deadlock' | 'stop';
 
 export type ExpectStatement = StatementBase & { kind: 'expect' } & Expectation;
 
@@ -113,6 +123,13 @@ export interface FileStatement extends StatementBase {
   size: number;
 }
 
+export interface LimitStatement extends StatementBase {
+  kind: 'limit';
+  name: LimitName;
+  nameSpan: Span;
+  value: number;
+}
+
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
 
 export interface RegistryStatement extends StatementBase {
@@ -134,7 +151,8 @@ export type Statement =
   | ProcessorsStatement
   | WorkersStatement
   | FileStatement
-  | RegistryStatement;
+  | RegistryStatement
+  | LimitStatement;
 
 export interface Scenario {
   /** From the `scenario "..."` line; absent when the file has none. */
@@ -152,6 +170,8 @@ export interface Scenario {
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };
+  /** From `limit` lines; the first line for a name wins. */
+  limits: Partial<Record<LimitName, number>>;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning';

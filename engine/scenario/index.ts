@@ -19,6 +19,7 @@ export type {
   WorkersStatement,
   FileStatement,
   RegistryStatement,
+  LimitStatement,
   RegistryValue,
   DiagnosticSeverity,
   ScenarioDiagnostic,
@@ -29,7 +30,10 @@ export { parseScenario, emptyScenario, type ParseResult } from './parser';
 export { moduleNameOf } from './statements';
 export { checkScenarioFiles, resolveDriverPath, formatDiagnostic } from './files';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
-export { evaluateExpectations, validateRuleIds, type RunFacts, type ExpectationResult } from './expectations';
+export {
+  judgeRun, evaluateExpectations, validateRuleIds,
+  type RunFacts, type RunEnd, type IoFact, type BlockedThread, type ExpectationResult, type ExpectationVerdict, type Verdict,
+} from './expectations';
 export {
   STATEMENT_KEYWORDS,
   IO_OPS,
@@ -40,6 +44,8 @@ export {
   IO_OPTION_NAMES,
   IO_STATES,
   RULE_ID_PATTERN,
+  STOP_REASONS,
+  type StopReason,
   type IoOp,
   type IoFlag,
   type IoOption,

@@ -1,57 +1,94 @@
 /**
- * `fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose]`: runs a scenario and reports the
- * timeline, the driver's debug output, violations and the verdict of each expectation.
- * Exit codes: 0 every expectation holds, 1 one fails (or driver code stopped the run), 2 bad input.
+ * `fltsim run <scenario.fltsim> [--json] [--seed N] [--limit name=N …] [--verbose]`: runs a
+ * scenario and reports the timeline, the driver's debug output, violations and the verdict.
+ * Exit codes: 0 the run ended as the scenario expects, 1 it did not, 2 bad input.
  */
 import * as path from 'node:path';
-import { buildRunReport, formatIrql, formatRunDiagnostic, prepareScenario, World, type RunReport, type SimEvent } from '../../engine';
-import { parseArgs, UsageError } from './args';
+import {
+  buildRunReport, expectationLine, formatIrql, formatRunDiagnostic, isLimitName, LIMIT_INFO, LIMIT_NAMES, MAX_SEED, prepareScenario, problemLine, verdictSummary, World,
+  type LimitName, type RunReport, type SimEvent,
+} from '../../engine';
+import { jsonSafe, terminalSafe } from '../shared/safeText';
+import { closest, parseArgs, UsageError } from './args';
 import { nodeFiles } from './nodeFiles';
 import { registerCommand } from './registry';
 
-const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose]
+const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--limit NAME=N ...] [--verbose]
 
 Runs the scenario's drivers and workload in the simulator and checks its expectations.
-  --json      print one JSON object (the same scenario and seed always give the same bytes)
-  --seed N    use seed N instead of the scenario's (changes thread interleavings)
-  --verbose   show every event in the timeline (thread starts, waits, locks, preemption)
+  --json          print one JSON object (the same scenario and seed always give the same bytes)
+  --seed N        use seed N (0 to ${MAX_SEED}) instead of the scenario's (changes thread interleavings)
+  --limit NAME=N  change a limit, over the scenario's 'limit' lines; repeat for several.
+                  Limits: ${LIMIT_NAMES.join(', ')} (docs/scenario-format.md)
+  --verbose       show every event in the timeline (thread starts, waits, locks, preemption)
 
-Exit codes: 0 every expectation holds, 1 an expectation fails or driver code stopped the run,
-2 the scenario or a driver could not be read or compiled.`;
+Exit codes: 0 the run ended as the scenario expects, 1 an expectation fails, a DriverEntry fails,
+the run deadlocks or stops early without an expect line asking for it, 2 the scenario or a driver
+could not be read or compiled, or uses C that fltsim does not run.`;
 
 /** Timeline events left out unless --verbose: scheduling detail rather than the story of the I/O. */
 const QUIET_EVENTS = new Set<SimEvent['kind']>(['thread-start', 'thread-exit', 'preempt', 'time', 'wait', 'wake', 'lock', 'unlock', 'irql', 'state', 'output']);
 
-/** Kinds of C error that mean the input is outside what fltsim runs, rather than a bug found. */
-const INPUT_ERRORS = /does not model|cannot run|is not declared|not supported|compile/;
+/**
+ * Kinds of stop that mean the input is outside what fltsim runs (exit 2), rather than a bug found in
+ * the driver (exit 1); `internal` is a bug in fltsim.
+ */
+const INPUT_STOPS = new Set(['not-modelled', 'unsupported', 'undefined-name', 'compile-error', 'internal']);
+
+/** A non-negative integer written in decimal or hex, or undefined. */
+function integerArg(text: string): number | undefined {
+  if (/^[0-9]+$/.test(text)) return Number(text);
+  if (/^0[xX][0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
+  return undefined;
+}
+
+function parseLimits(values: readonly string[]): Partial<Record<LimitName, number>> {
+  const out: Partial<Record<LimitName, number>> = {};
+  for (const item of values) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    if (!isLimitName(name)) {
+      const near = closest(name, LIMIT_NAMES);
+      throw new UsageError(`unknown limit '${name}'${near ? ` — did you mean '${near}'?` : ''} (limits: ${LIMIT_NAMES.join(', ')})`);
+    }
+    const info = LIMIT_INFO[name];
+    const n = eq < 0 ? undefined : integerArg(item.slice(eq + 1));
+    if (n === undefined || n < info.min || n > info.max) throw new UsageError(`--limit ${name} needs a whole number from ${info.min} to ${info.max}, written ${name}=N (got '${item}')`);
+    out[name] = n;
+  }
+  return out;
+}
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { json: { takesValue: false }, seed: { takesValue: true }, verbose: { takesValue: false } });
+  const args = parseArgs(argv, { json: { takesValue: false }, seed: { takesValue: true }, limit: { takesValue: true, repeatable: true }, verbose: { takesValue: false } });
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'a scenario file is required' : 'give exactly one scenario file');
   const seedText = args.options.get('seed');
   let seed: number | undefined;
   if (typeof seedText === 'string') {
-    seed = Number(seedText);
-    if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed)) throw new UsageError(`--seed must be a non-negative integer (got '${seedText}')`);
+    seed = integerArg(seedText);
+    // Seeds are 32 bits: a larger one would quietly replay the run of its low 32 bits.
+    if (seed === undefined || seed > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (got '${seedText}')`);
   }
+  const limits = parseLimits(args.lists.get('limit') ?? []);
   const given = args.positionals[0];
   const scenarioPath = path.resolve(given);
   const prepared = await prepareScenario(scenarioPath, nodeFiles);
   if (!prepared.ok) {
-    for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
+    for (const d of prepared.diagnostics) process.stderr.write(terminalSafe(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`));
     return 2;
   }
-  const world = new World(prepared.prepared, { seed });
+  const world = new World(prepared.prepared, { seed, limits });
   world.run();
   const report = buildRunReport(world, given.split(path.sep).join('/'), relative);
   if (args.options.has('json')) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(jsonSafe(`${JSON.stringify(report, null, 2)}\n`));
   } else {
-    for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
-    process.stdout.write(textReport(report, world.sim.events, args.options.has('verbose')));
+    for (const w of prepared.prepared.warnings) process.stderr.write(terminalSafe(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`));
+    process.stdout.write(terminalSafe(textReport(report, world.sim.events, args.options.has('verbose'))));
   }
-  if (report.error && INPUT_ERRORS.test(report.error.message)) return 2;
-  return report.passed ? 0 : 1;
+  if (report.passed) return 0;
+  if (report.error && report.outcome.problems.length > 0 && INPUT_STOPS.has(report.error.kind)) return 2;
+  return 1;
 }
 
 function relative(file: string): string {
@@ -80,15 +117,17 @@ function textReport(r: RunReport, events: readonly SimEvent[], verbose: boolean)
   }
   if (r.error) {
     const where = r.error.file ? `${r.error.file}:${r.error.line}:${r.error.column}: ` : '';
-    out.push('', `Run stopped: ${where}${r.error.message}  (${r.error.thread})`);
+    const internal = r.error.kind === 'internal' ? 'an internal error in fltsim (please report it with the scenario): ' : '';
+    out.push('', `Run stopped: ${where}${internal}${r.error.message}  (${r.error.thread})`);
+  }
+  if (r.outcome.problems.length > 0) {
+    out.push('', 'Outcome');
+    for (const p of r.outcome.problems) out.push(`  ${problemLine(p)}`);
   }
   out.push('', 'Expectations');
   if (r.expectations.length === 0) out.push('  (none)');
-  for (const x of r.expectations) {
-    out.push(`  ${x.passed ? '✓' : '✗'} ${x.text}${x.passed ? '' : `   — got ${x.actual}`}   (line ${x.line})`);
-  }
-  const failed = r.expectations.filter((x) => !x.passed).length;
-  out.push('', r.passed ? `PASS  ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} hold` : `FAIL  ${failed} of ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} failed${r.error ? ', and the run stopped early' : ''}`, '');
+  for (const x of r.expectations) out.push(`  ${expectationLine(x)}   (line ${x.line})`);
+  out.push('', verdictSummary({ passed: r.passed, expectations: r.expectations, problems: r.outcome.problems }), '');
   return out.join('\n');
 }
 

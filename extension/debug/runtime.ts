@@ -5,7 +5,7 @@
  * in time by replaying the deterministic run. It knows nothing of the Debug Adapter Protocol
  * (session.ts translates), in the runtime/session split of vscode-mock-debug.
  */
-import { CFrame, World, evaluateInFrame, type PreparedScenario, type SimEvent } from '../../engine';
+import { CFrame, World, evaluateInFrame, expectationLine, problemLine, verdictSummary, type PreparedScenario, type SimEvent } from '../../engine';
 import { BreakpointStore, executableLines, hitConditionHolds, normalizePath, type Breakpoint } from './breakpoints';
 import type { TransitionFilter } from './transitionFilters';
 
@@ -274,10 +274,10 @@ export class DebugRuntime {
   private reportEnd(): void {
     const sim = this.world.sim;
     this.drainEvents(sim.stepCount);
-    const results = this.world.expectations();
-    const failed = results.filter((r) => !r.passed);
-    for (const r of results) this.listener.output(`${r.passed ? '✓' : '✗'} ${r.text}${r.passed ? '' : ` — got ${r.actual}`}\n`, r.passed ? 'console' : 'stderr');
-    this.listener.output(`Run finished at ${sim.now} ms after ${sim.stepCount} steps: ${failed.length === 0 ? 'every expectation holds' : `${failed.length} expectation(s) failed`}.\n`, 'console');
+    const verdict = this.world.verdict();
+    for (const p of verdict.problems) this.listener.output(`${problemLine(p)}\n`, 'stderr');
+    for (const r of verdict.expectations) this.listener.output(`${expectationLine(r)}\n`, r.passed ? 'console' : 'stderr');
+    this.listener.output(`Run finished at ${sim.now} ms after ${sim.stepCount} steps: ${verdictSummary(verdict)}\n`, 'console');
   }
 
   private recordStmt(threadId: number): StmtRecord | undefined {

@@ -1,0 +1,62 @@
+/**
+ * The limits that keep a run bounded, in one table: how a scenario's `limit` statement and the
+ * command line's `--limit` name them, their defaults and ranges, and the sentence every message about
+ * a limit ends with, so the knob a message names is always one that exists.
+ *
+ * Driver code is untrusted input: without these, `for (;;) {}` or a macro that doubles itself 32
+ * times would hang or exhaust the process that hosts the editor's debugger.
+ */
+
+export const LIMIT_NAMES = ['steps', 'depth', 'macro-tokens', 'macro-depth'] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
+
+export interface LimitInfo {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** What is counted, in words: the end of "at most N …". */
+  readonly counts: string;
+}
+
+export const LIMIT_INFO: Readonly<Record<LimitName, LimitInfo>> = {
+  // A loop that does not end is the most common runaway; two million statements take about a second.
+  steps: { default: 2_000_000, min: 1, max: 1_000_000_000_000, counts: 'statements of driver code in one run' },
+  // Real kernel stacks (12–24 KB) hold far fewer frames. Each C call costs the interpreter several
+  // JavaScript frames, so JavaScript's stack may run out first; that is reported the same way.
+  depth: { default: 256, min: 1, max: 1000, counts: 'nested C calls on one thread' },
+  // Memory, not time, is what a macro that doubles itself exhausts: a token costs about 100 bytes.
+  'macro-tokens': { default: 1_000_000, min: 1, max: 20_000_000, counts: 'tokens produced by macro expansion in one driver file' },
+  // Each macro call nested in another's argument is expanded by a nested call of the expander.
+  'macro-depth': { default: 200, min: 1, max: 2000, counts: 'macro calls nested inside macro arguments' },
+};
+
+export type Limits = Readonly<Record<LimitName, number>>;
+
+export const DEFAULT_LIMITS: Limits = Object.freeze(Object.fromEntries(LIMIT_NAMES.map((n) => [n, LIMIT_INFO[n].default])) as Record<LimitName, number>);
+
+export function isLimitName(name: string): name is LimitName {
+  return (LIMIT_NAMES as readonly string[]).includes(name);
+}
+
+/** Defaults, overridden by the scenario's `limit` lines, overridden by the caller's (the CLI's). */
+export function resolveLimits(...layers: (Partial<Record<LimitName, number>> | undefined)[]): Limits {
+  const out: Record<LimitName, number> = { ...DEFAULT_LIMITS };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const n of LIMIT_NAMES) {
+      const v = layer[n];
+      if (v !== undefined) out[n] = v;
+    }
+  }
+  return out;
+}
+
+/** The end of every message about a limit: where to raise it. */
+export function limitHint(name: LimitName): string {
+  return `raise it with \`limit ${name} N\` in the scenario or \`--limit ${name}=N\` on the fltsim run command line`;
+}
+
+/** `2,000,000`: limits are shown with separators, as users read them. */
+export function formatLimit(n: number): string {
+  return n.toLocaleString('en-US');
+}
