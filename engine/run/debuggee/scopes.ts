@@ -96,7 +96,9 @@ export class Scopes {
     if (frame) {
       for (const l of frame.fn.locals) {
         const v = frame.vars[l.slot];
-        if (v instanceof FltCallbackData) return { data: v, path: l.name };
+        if (!(v instanceof FltCallbackData)) continue;
+        const typed = l.type.kind === 'ptr' && l.type.to.kind === 'struct' && l.type.to.tag === '_FLT_CALLBACK_DATA';
+        return { data: v, path: typed ? l.name : `((PFLT_CALLBACK_DATA)${l.name})` };
       }
     }
     const d = thread.scope?.data;
