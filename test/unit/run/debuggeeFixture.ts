@@ -119,7 +119,13 @@ const files: Record<string, string> = {
   [path.join(DIR, 'null.c')]: NULL_DEREF,
 };
 
-const host: HostFiles = { readFile: (p) => files[p], dirname: path.dirname, join: path.join };
+/** The fixture drivers, plus any other files (a scenario, say), as the engine reads files. */
+export function memoryFiles(extra: Record<string, string> = {}): HostFiles {
+  const all = { ...files, ...extra };
+  return { readFile: (p) => all[p], dirname: path.dirname, join: path.join };
+}
+
+const host = memoryFiles();
 
 export interface Session {
   debuggee: Debuggee;
