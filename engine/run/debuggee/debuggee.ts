@@ -317,6 +317,15 @@ export class Debuggee {
     const silent = mode.kind === 'seek' || mode.kind === 'scan';
     const step = sim.stepCount;
     const transition = this.readEvents(silent);
+    if ((r.kind === 'fault' || r.kind === 'done') && silent) {
+      // A replay reached the end of the run (the stop being left was at the fault, say).
+      this.finished = true;
+      if (mode.kind === 'scan') {
+        this.endScan(mode.best);
+        return undefined;
+      }
+      return this.arrive(mode.arrival);
+    }
     if (r.kind === 'fault') {
       this.finished = true;
       const f = world.fault;
@@ -327,7 +336,6 @@ export class Debuggee {
     }
     if (r.kind === 'done') {
       this.finished = true;
-      if (silent) return this.stop({ reason: 'step', threadId: this.liveThread(undefined), description: `Paused at the end of the run (${sim.now} ms)` });
       this.reportEnd();
       this.mode = { kind: 'none' };
       return { kind: 'terminated' };

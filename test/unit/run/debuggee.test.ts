@@ -236,6 +236,13 @@ test('a driver fault stops with its message; going forward then ends the run, go
   assert.equal(d.ended, false);
   d.continue();
   assert.equal(stopped(d.runToStop()).reason, 'exception');
+  // From the fault, reverse continue with no breakpoint goes back to the start of the run.
+  d.reverseContinue();
+  const start = stopped(d.runToStop());
+  assert.deepEqual([start.reason, start.description], ['entry', 'Paused at the start of the run']);
+  assert.equal(top(d, start).line, lineOf(NULL_DEREF, 'PULONG p = NULL;'));
+  d.continue();
+  assert.equal(stopped(d.runToStop()).reason, 'exception');
   d.continue();
   assert.deepEqual(d.runToStop(), { kind: 'terminated' });
 });
