@@ -299,8 +299,8 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
   }
 }
 
-/** Types into a fresh untitled editor and waits for the text on screen; returns how long it took. */
-async function typeAndSee(wb: Workbench, text: string): Promise<number> {
+/** Types into a fresh untitled editor, waits for the text on screen and shoots it; returns how long it took. */
+async function typeAndSee(wb: Workbench, text: string, shot: string): Promise<number> {
   await wb.page.keyboard.press('Control+N');
   await wb.page.waitForSelector('.editor-instance .view-lines', { timeout: 15_000 });
   const t0 = Date.now();
@@ -308,6 +308,7 @@ async function typeAndSee(wb: Workbench, text: string): Promise<number> {
   await wb.until(`"${text}" on screen`, (want) => [...(globalThis as any).document.querySelectorAll('.editor-instance .view-lines .view-line')]
     .some((l: any) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(want)), text, 15_000);
   const ms = Date.now() - t0;
+  await wb.screenshot(shot);
   // Leave nothing unsaved behind: an untitled editor with no text closes without asking.
   await wb.page.keyboard.press('Control+A');
   await wb.page.keyboard.press('Delete');
@@ -343,15 +344,14 @@ async function runaway({ wb, workspace, log }: StepContext): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'wi-bad-queue-type' }).first().waitFor({ timeout: 15_000 })
     .catch(() => { throw new E2EFailure('while the driver loops, the extension\'s "Show Rule Documentation" pick did not appear within 15s'); });
   await page.keyboard.press('Escape');
-  const typed = await typeAndSee(wb, 'the editor still answers');
+  const typed = await typeAndSee(wb, 'the editor still answers while the driver loops', 'runaway-editor-responds');
   log(`while the driver loops: the extension's rule pick opened, and typed text showed after ${typed} ms`);
   check(await pause.first().isVisible(), 'the session stopped running on its own; the loop never ends');
-  await wb.screenshot('runaway-editor-responds');
 
   await page.keyboard.press('F6');
   if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
   await wb.until('the Call Stack to say "Paused"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
-    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused \(/.test((p as any).innerText)), null, 20_000);
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused \(/i.test((p as any).innerText)), null, 20_000);
   const stack = await wb.paneRows('Call Stack');
   log(`Call Stack after pause: ${JSON.stringify(stack)}`);
   check(stack?.some((r) => /spin!DriverEntry/.test(r) && /spin\.c/.test(r)), `the pause did not stop in spin!DriverEntry: ${JSON.stringify(stack)}`);
@@ -362,9 +362,8 @@ async function runaway({ wb, workspace, log }: StepContext): Promise<void> {
     .catch(() => { throw new E2EFailure('Stop (Shift+F5) did not end the session within 15s'); });
   await waitFor(`adapter process ${adapter.pid} to exit`, () => !adapterProcesses(workspace).some((p) => p.pid === adapter.pid), 10_000);
   log(`adapter process ${adapter.pid} exited after Stop`);
-  const after = await typeAndSee(wb, 'and after the stop');
+  const after = await typeAndSee(wb, 'and after the stop', 'runaway-stopped');
   log(`after the stop: typed text showed after ${after} ms`);
-  await wb.screenshot('runaway-stopped');
 }
 
 export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway };
