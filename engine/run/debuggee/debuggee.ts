@@ -251,8 +251,9 @@ export class Debuggee {
       thread = this.firstStmt.thread;
     }
     if (target === 0 || target >= this.stoppedStep) {
-      // Nothing earlier to go back to: stay, and say so.
-      this.command({ kind: 'seek', arrival: { target: this.world.sim.stepCount, reason: 'step', threadId, describe: () => 'Paused at the start of the run' } });
+      // Nothing earlier to go back to: stay (even at a fault), and say so.
+      this.pauseRequested = false;
+      this.mode = { kind: 'seek', arrival: { target: this.world.sim.stepCount, reason: 'step', threadId, describe: () => 'Paused at the start of the run' } };
       return;
     }
     this.replay({ kind: 'seek', arrival: { target, reason: 'step', threadId: thread, describe: (now) => `Paused on step back (${now} ms)` } });
