@@ -352,9 +352,19 @@ async function runaway({ wb, workspace, log }: StepContext): Promise<void> {
   if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
   await wb.until('the Call Stack to say "Paused"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
     (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused \(/i.test((p as any).innerText)), null, 20_000);
-  const stack = await wb.paneRows('Call Stack');
-  log(`Call Stack after pause: ${JSON.stringify(stack)}`);
-  check(stack?.some((r) => /spin!DriverEntry/.test(r) && /spin\.c/.test(r)), `the pause did not stop in spin!DriverEntry: ${JSON.stringify(stack)}`);
+  // The paused thread's frames arrive after its "Paused" label.
+  const frame = await wb.until('a spin!DriverEntry frame (spin.c) in the Call Stack', () => {
+    const pane = [...(globalThis as any).document.querySelectorAll('.pane')].find((p) => (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack'));
+    return [...(pane?.querySelectorAll('.monaco-list-row') ?? [])].map((r: any) => r.innerText.replace(/\s+/g, ' ').trim()).find((t: string) => /spin!DriverEntry/.test(t) && /spin\.c/.test(t));
+  }, null, 15_000).catch(async (e) => {
+    log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+    throw e;
+  });
+  log(`Call Stack after pause: ${JSON.stringify(await wb.paneRows('Call Stack'))} (top frame ${frame})`);
+  // The paused frame's scopes load: the adapter answers as it did before the loop.
+  await wb.until('the Variables view to list the scopes of the paused frame', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables') &&
+    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^Thread\b/.test((r as any).innerText.trim()))), null, 15_000);
   await wb.screenshot('runaway-paused');
 
   await page.keyboard.press('Shift+F5');
