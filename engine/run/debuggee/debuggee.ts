@@ -160,7 +160,7 @@ export class Debuggee {
   private last: Stop | undefined;
   private stopCount = 0;
 
-  constructor(readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
+  constructor(private readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
     this.seedOption = options.seed;
     this.stepBudget = options.stepBudget ?? Infinity;
     this.output = options.output ?? (() => undefined);
