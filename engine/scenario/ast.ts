@@ -5,7 +5,7 @@
  */
 import type { NtStatus } from '../kernel/status';
 import type { LimitName } from '../limits';
-import type { IoFlag, IoOp, IoState, IrpMajor, StopReason } from './vocabulary';
+import type { IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -93,7 +93,7 @@ export type Expectation =
   /** The run ends with a thread blocked forever. */
   | { what: 'deadlock' }
   /** The run stops before its end (driver code failed or a limit ran out), for `reason` when given. */
-  | { what: 'stop'; reason?: StopReason; reasonSpan?: Span };
+  | { what: 'stop'; reason?: RunStopReason; reasonSpan?: Span };
 
 /** The expectations about how the run ends rather than what it did: they make an abnormal end wanted. */
 export type OutcomeExpectation = 'load' | 'deadlock' | 'stop';

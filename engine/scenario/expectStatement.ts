@@ -7,7 +7,7 @@ import type { Expectation, ExpectStatement, Span } from './ast';
 import { LIMITS, LineCursor, parseInteger, readInteger, readIoRef, readString, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { closest, didYouMean } from './suggest';
-import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, STOP_REASONS, type IoState, type StopReason } from './vocabulary';
+import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, STOP_REASONS, type IoState, type RunStopReason } from './vocabulary';
 
 const STATUS_NAMES = Object.keys(STATUS);
 const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect stop';
@@ -129,7 +129,7 @@ function parseStop(cur: LineCursor): Expectation | undefined {
   if (t.kind !== 'word' || !(STOP_REASONS as readonly string[]).includes(t.value)) {
     return cur.error(t, 'unknown-expectation', `unknown stop reason '${t.raw}'${t.kind === 'word' ? didYouMean(t.value, STOP_REASONS) : ''}`, hint);
   }
-  return { what: 'stop', reason: t.value as StopReason, reasonSpan: spanOf(t) };
+  return { what: 'stop', reason: t.value as RunStopReason, reasonSpan: spanOf(t) };
 }
 
 function parseCalls(cur: LineCursor, label: Token): Expectation | undefined {

@@ -45,7 +45,7 @@ export {
   IO_STATES,
   RULE_ID_PATTERN,
   STOP_REASONS,
-  type StopReason,
+  type RunStopReason,
   type IoOp,
   type IoFlag,
   type IoOption,

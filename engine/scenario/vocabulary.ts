@@ -94,7 +94,7 @@ export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'dead
  * inside fltsim itself (`internal`) are never an expected outcome.
  */
 export const STOP_REASONS = C_ERROR_KINDS.filter((k): k is Exclude<CErrorKind, 'internal'> => k !== 'internal');
-export type StopReason = (typeof STOP_REASONS)[number];
+export type RunStopReason = (typeof STOP_REASONS)[number];
 
 /** What may follow `expect #N`. */
 export const EXPECT_IO_WORDS = ['status', 'state'] as const;

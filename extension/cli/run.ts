@@ -5,12 +5,12 @@
  */
 import * as path from 'node:path';
 import {
-  buildRunReport, expectationLine, formatIrql, formatRunDiagnostic, isLimitName, LIMIT_INFO, LIMIT_NAMES, MAX_SEED, prepareScenario, problemLine, verdictSummary, World,
+  expectationLine, formatIrql, formatRunDiagnostic, isLimitName, LIMIT_INFO, LIMIT_NAMES, MAX_SEED, prepareScenario, problemLine, runScenario, verdictSummary,
   type LimitName, type RunReport, type SimEvent,
 } from '../../engine';
 import { jsonSafe, terminalSafe } from '../shared/safeText';
 import { closest, parseArgs, UsageError } from './args';
-import { nodeFiles } from './nodeFiles';
+import { nodeFiles } from '../shared/nodeFiles';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--limit NAME=N ...] [--verbose]
@@ -77,14 +77,12 @@ async function run(argv: string[]): Promise<number> {
     for (const d of prepared.diagnostics) process.stderr.write(terminalSafe(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`));
     return 2;
   }
-  const world = new World(prepared.prepared, { seed, limits });
-  world.run();
-  const report = buildRunReport(world, given.split(path.sep).join('/'), relative);
+  const { report, timeline } = runScenario(prepared.prepared, { seed, limits, label: given.split(path.sep).join('/'), relativize: relative });
   if (args.options.has('json')) {
     process.stdout.write(jsonSafe(`${JSON.stringify(report, null, 2)}\n`));
   } else {
     for (const w of prepared.prepared.warnings) process.stderr.write(terminalSafe(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`));
-    process.stdout.write(terminalSafe(textReport(report, world.sim.events, args.options.has('verbose'))));
+    process.stdout.write(terminalSafe(textReport(report, timeline, args.options.has('verbose'))));
   }
   if (report.passed) return 0;
   if (report.error && report.outcome.problems.length > 0 && INPUT_STOPS.has(report.error.kind)) return 2;
