@@ -27,7 +27,7 @@ export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
 export { MAX_SEED, isValidSeed } from './kernel/random';
 // Running scenarios: C drivers compiled and interpreted against the engine
-export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareOptions, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';

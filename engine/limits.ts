@@ -24,8 +24,9 @@ export const LIMIT_INFO: Readonly<Record<LimitName, LimitInfo>> = {
   // Real kernel stacks (12–24 KB) hold far fewer frames. Each C call costs the interpreter several
   // JavaScript frames, so JavaScript's stack may run out first; that is reported the same way.
   depth: { default: 256, min: 1, max: 1000, counts: 'nested C calls on one thread' },
-  // Memory, not time, is what a macro that doubles itself exhausts: a token costs about 100 bytes.
-  'macro-tokens': { default: 1_000_000, min: 1, max: 20_000_000, counts: 'tokens produced by macro expansion in one driver file' },
+  // Memory, not time, is what a macro that doubles itself exhausts (a token costs about 100 bytes).
+  // Microsoft's minifilter samples stay under 20,000 per file.
+  'macro-tokens': { default: 500_000, min: 1, max: 20_000_000, counts: 'tokens produced by macro expansion in one driver file' },
   // Each macro call nested in another's argument is expanded by a nested call of the expander.
   'macro-depth': { default: 200, min: 1, max: 2000, counts: 'macro calls nested inside macro arguments' },
 };
@@ -59,4 +60,16 @@ export function limitHint(name: LimitName): string {
 /** `2,000,000`: limits are shown with separators, as users read them. */
 export function formatLimit(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/**
+ * How deeply blocks, statements, parentheses and operator chains may nest in driver C. Fixed, not a
+ * knob: the C front end and the linter walk syntax trees recursively, and this keeps them far inside
+ * JavaScript's stack. MSVC stops at 128 nested blocks, so real drivers never come near it.
+ */
+export const MAX_NESTING = 256;
+
+/** The message for code nested past MAX_NESTING, the same from the run and the linter. */
+export function nestingMessage(): string {
+  return `nested more than ${MAX_NESTING} levels deep (blocks, statements, parentheses or operators); fltsim reads at most ${MAX_NESTING} levels, a fixed bound — split the expression or the function`;
 }

@@ -9,6 +9,7 @@ import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
 import { resolveDriverPath, type Scenario } from '../scenario';
 import { validateScenario } from './validate';
+import { resolveLimits, type LimitName } from '../limits';
 
 /** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
 export interface HostFiles {
@@ -51,15 +52,20 @@ export async function warmUpEngine(): Promise<void> {
   compiledPrelude();
 }
 
-export async function prepareScenario(scenarioPath: string, files: HostFiles): Promise<PrepareResult> {
+export interface PrepareOptions {
+  /** Override the scenario's `limit` lines (the CLI's --limit); the macro limits apply while compiling. */
+  limits?: Partial<Record<LimitName, number>>;
+}
+
+export async function prepareScenario(scenarioPath: string, files: HostFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
     return { ok: false, diagnostics: [{ severity: 'error', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'`, hint: 'check the path; scenario files end in .fltsim' }] };
   }
-  return prepareScenarioText(scenarioPath, text, files);
+  return prepareScenarioText(scenarioPath, text, files, options);
 }
 
-export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
+export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
   const checked = validateScenario(text, scenarioPath, (p) => files.readFile(p) !== undefined);
   const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
   if (!checked.ok) return { ok: false, diagnostics };
@@ -67,6 +73,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
 
   await loadCLanguage();
   const defines = new Map(scenario.defines.map((d) => [d.name, d.value]));
+  const limits = resolveLimits(scenario.limits, options.limits);
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
   const drivers: PreparedDriver[] = [];
@@ -81,11 +88,13 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
       systemHeaders,
       ignoredHeaders: IGNORED_HEADERS,
       prelude,
+      expansion: { tokens: limits['macro-tokens'], depth: limits['macro-depth'] },
     });
     for (const c of unit.diagnostics) {
       diagnostics.push({ severity: c.severity, file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
     }
-    if (!unit.functions.has('DriverEntry')) {
+    // A file that did not compile may well have lost its DriverEntry with the rest: no second error.
+    if (!unit.functions.has('DriverEntry') && !unit.diagnostics.some((c) => c.severity === 'error')) {
       diagnostics.push({
         severity: 'error', file, line: 1, column: 1,
         message: `${d.module}: no DriverEntry function is defined`,

@@ -72,7 +72,7 @@ async function run(argv: string[]): Promise<number> {
   const limits = parseLimits(args.lists.get('limit') ?? []);
   const given = args.positionals[0];
   const scenarioPath = path.resolve(given);
-  const prepared = await prepareScenario(scenarioPath, nodeFiles);
+  const prepared = await prepareScenario(scenarioPath, nodeFiles, { limits });
   if (!prepared.ok) {
     for (const d of prepared.diagnostics) process.stderr.write(terminalSafe(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`));
     return 2;

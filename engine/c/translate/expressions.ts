@@ -13,6 +13,10 @@ import { typeFromDescriptor } from './declarators';
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '>', '<=', '>=']);
 
 export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
+  return ctx.nested(node, () => translateExprNode(ctx, node));
+}
+
+function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
   const loc = ctx.loc(node);
   switch (node.type) {
     case 'number_literal':

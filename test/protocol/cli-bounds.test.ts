@@ -1,0 +1,45 @@
+// `fltsim run` on inputs built to exhaust it: each ends with an error at a line, exit 2, in bounded
+// time and memory, never "internal error".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-bounds-'));
+const ENTRY = 'NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { return STATUS_SUCCESS; }\n';
+
+function run(name: string, driver: string, scenarioExtra = '', ...args: string[]) {
+  writeFileSync(path.join(dir, `${name}.c`), `#include <fltKernel.h>\n${driver}`);
+  writeFileSync(path.join(dir, `${name}.fltsim`), `driver "${name}.c"\n${scenarioExtra}expect no violations\n`);
+  // The heap cap makes exhausting memory fail this test instead of the machine.
+  return spawnSync(process.execPath, ['--max-old-space-size=512', 'dist/cli.js', 'run', path.join(dir, `${name}.fltsim`), ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+test('a macro that expands to 2^32 tokens is a compile error naming the macro-tokens limit, not a hang', () => {
+  const defs = ['#define M0 x'];
+  for (let i = 1; i <= 32; i++) defs.push(`#define M${i} M${i - 1} M${i - 1}`);
+  const r = run('macro', `${defs.join('\n')}\nint Table[] = { M32 };\n${ENTRY}`);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /macro\.c:35:\d+: error: macro expansion produced more than 500,000 tokens .*`limit macro-tokens N`/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+  const higher = run('macro', `${defs.slice(0, 19).join('\n')}\nint Table[] = { M18 };\n${ENTRY}`, 'limit macro-tokens 100000\n');
+  assert.equal(higher.status, 2);
+  assert.match(higher.stderr, /more than 100,000 tokens/, 'the scenario sets the limit');
+});
+
+test('10,000 nested blocks, 3,000 parentheses: an error at the line, exit 2', () => {
+  for (const [name, body] of [['blocks', `${'{'.repeat(10_000)}${'}'.repeat(10_000)}`], ['parens', `int x = ${'('.repeat(3000)}1${')'.repeat(3000)};`]]) {
+    const r = run(name, `void Deep(void)\n{\n${body}\n}\n${ENTRY}`);
+    assert.equal(r.status, 2, `${name}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${name}\\.c:4:\\d+: error: nested more than 256 levels deep`));
+    assert.doesNotMatch(r.stderr, /Maximum call stack|internal error/);
+  }
+});
+
+test('recursion deeper than the depth limit stops the run at the call, naming the depth limit', () => {
+  const r = run('recurse', `int Down(int n) { return n == 0 ? 0 : 1 + Down(n - 1); }\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { return Down(100000); }\n`, '', '--limit', 'depth=50');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /Run stopped: .*recurse\.c:2:\d+: more than 50 nested calls when calling Down .*raise it with `limit depth N`/);
+});
