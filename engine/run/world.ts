@@ -65,7 +65,7 @@ export class World {
       { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget },
     );
     for (const d of prepared.drivers) {
-      const module = drive(this.interp.load(d.unit, d.module));
+      const module = drive(this.interp.load(d.program, d.module));
       this.modules.set(d.module, module);
       const entry = module.functionValues.get('DriverEntry')!;
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
@@ -149,11 +149,7 @@ export class World {
   calls(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [module, m] of this.modules) {
-      for (const name of m.unit.functions.keys()) {
-        const def = m.unit.functions.get(name)!;
-        if (def.loc.file.startsWith('<')) continue;
-        out.set(`${module}!${name}`, this.interp.calls.get(`${module}!${name}`) ?? 0);
-      }
+      for (const f of m.ownFunctions()) out.set(`${module}!${f.name}`, this.interp.calls.get(`${module}!${f.name}`) ?? 0);
     }
     return out;
   }

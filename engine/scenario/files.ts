@@ -4,6 +4,7 @@
  * an editor's open documents, a test's table).
  */
 import * as path from 'node:path';
+import { resolveFrom } from '../project/paths';
 import type { Scenario, ScenarioDiagnostic } from './ast';
 
 /**
@@ -11,28 +12,32 @@ import type { Scenario, ScenarioDiagnostic } from './ast';
  * scenario written on Windows works elsewhere; absolute paths are kept.
  */
 export function resolveDriverPath(scenarioPath: string, driverPath: string): string {
-  const portable = driverPath.split(/[\\/]/).join(path.sep);
-  if (path.isAbsolute(portable) || path.win32.isAbsolute(driverPath)) return path.normalize(portable);
-  return path.resolve(path.dirname(scenarioPath), portable);
+  return resolveFrom(path.dirname(scenarioPath), driverPath);
 }
 
-/** One diagnostic per driver file that `fileExists` does not find. */
-export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, fileExists: (absolutePath: string) => boolean): ScenarioDiagnostic[] {
+/** Whether a path exists as a file or as a folder; callers pass their own file system view. */
+export type PathExists = (absolutePath: string, kind: 'file' | 'folder') => boolean;
+
+/** One diagnostic per driver path that `exists` does not find. */
+export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, exists: PathExists): ScenarioDiagnostic[] {
   const out: ScenarioDiagnostic[] = [];
   for (const d of scenario.drivers) {
-    const resolved = resolveDriverPath(scenarioPath, d.path);
-    let exists: boolean;
-    try {
-      exists = fileExists(resolved);
-    } catch {
-      exists = false;
-    }
-    if (!exists) {
+    for (const p of d.paths) {
+      const resolved = resolveDriverPath(scenarioPath, p.path);
+      const kind = d.source === 'folder' ? 'folder' : 'file';
+      let found: boolean;
+      try {
+        found = exists(resolved, kind);
+      } catch {
+        found = false;
+      }
+      if (found) continue;
+      const what = d.source === 'vcxproj' ? 'project file' : d.source === 'folder' ? 'driver folder' : 'driver file';
       out.push({
-        ...d.pathSpan,
+        ...p.span,
         severity: 'error',
         code: 'missing-file',
-        message: `driver file "${d.path}" not found (looked for ${resolved})`,
+        message: `${what} "${p.path}" not found (looked for ${resolved})`,
         hint: 'Driver paths are relative to the folder of the scenario file; check the name and the folder.',
       });
     }

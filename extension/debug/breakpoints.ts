@@ -42,9 +42,8 @@ export function normalizePath(p: string): string {
 export function executableLines(world: World): Map<string, number[]> {
   const byFile = new Map<string, Set<number>>();
   for (const m of world.modules.values()) {
-    for (const name of m.unit.functions.keys()) {
-      const fn = m.compiled(name);
-      if (!fn || fn.system) continue;
+    for (const f of m.ownFunctions()) {
+      const fn = m.compiledFunction(f);
       const file = normalizePath(fn.file);
       let set = byFile.get(file);
       if (!set) byFile.set(file, (set = new Set()));
@@ -95,11 +94,11 @@ export class BreakpointStore {
     const [module, name] = spec.includes('!') ? spec.split('!', 2) : [undefined, spec];
     for (const [modName, m] of this.world.modules) {
       if (module && modName.toLowerCase() !== module.toLowerCase()) continue;
-      const fn = m.compiled(name.trim());
-      if (!fn || fn.system) continue;
-      const first = Math.min(...[...fn.statementLines].filter((l) => l >= fn.loc.line));
-      if (!Number.isFinite(first)) continue;
-      return { file: normalizePath(fn.file), line: first };
+      for (const fn of m.compiledNamed(name.trim())) {
+        const first = Math.min(...[...fn.statementLines].filter((l) => l >= fn.loc.line));
+        if (!Number.isFinite(first)) continue;
+        return { file: normalizePath(fn.file), line: first };
+      }
     }
     return undefined;
   }
