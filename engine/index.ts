@@ -25,6 +25,8 @@ export type { SimEvent, EventKind, SourceLocation } from './kernel/events';
 export type { Violation, DriverFn } from './kernel/kernel';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
+// Driver projects (.vcxproj, folder, file list), shared by the runner, the debugger and the linter
+export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
 export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { World, DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
@@ -36,6 +38,6 @@ export { evaluateInFrame, inspectContext } from './run/evaluate';
 export { inspect, type InspectChild, type Expandable, type InspectContext } from './run/inspect';
 export type { EvaluateResult } from './interp/evaluate';
 // Lint rules (static analysis of driver C) and the routine catalog behind hover text
-export { initLinter, lintText, LintDocument, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport } from './lint';
+export { initLinter, lintText, LintDocument, ProjectLint, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport, type LintNote } from './lint';
 export type { Finding, LintOptions, LintResult, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
 export { apiInfo, maxIrqlFor, API_CATALOG, type ApiInfo, type IrqlBound } from './api/catalog';

@@ -9,6 +9,7 @@ import { forEachExpr } from './frontend/walk';
 import { buildCfg, type Cfg } from './analysis/cfg';
 import type { FileModel, FunctionEntry, Loc } from './analysis/model';
 import type { Role, RoleMap } from './analysis/roles';
+import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
@@ -19,8 +20,13 @@ export class FileContext {
   readonly irql: IrqlModel;
   private readonly fnContexts = new Map<string, FunctionContext | null>();
 
-  constructor(readonly model: FileModel, readonly roles: RoleMap) {
-    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n), (n) => this.postopUnsafeCalls(n));
+  constructor(readonly model: FileModel, readonly roles: RoleMap, readonly foreign: ForeignFacts = NO_FOREIGN_FACTS) {
+    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n), (n) => this.postopUnsafeCalls(n), foreign);
+  }
+
+  /** Whether `name` is a function of the driver: defined here or, with external linkage, in another file. */
+  knows(name: string): boolean {
+    return this.irql.knows(name);
   }
 
   rolesOf(name: string): readonly Role[] {
@@ -54,7 +60,7 @@ export class FileContext {
     for (const v of raw) {
       if (!v.startsWith(CALL_PREFIX)) { out.add(v); continue; }
       const callee = v.slice(CALL_PREFIX.length);
-      const inner = !seen.has(callee) && this.model.functions.has(callee) ? this.returnsOf(callee, seen) : undefined;
+      const inner = seen.has(callee) ? undefined : this.model.functions.has(callee) ? this.returnsOf(callee, seen) : this.foreign.functions.get(callee)?.returns;
       if (!inner) out.add('?');
       else for (const x of inner) out.add(x);
     }
@@ -74,7 +80,7 @@ export class FileContext {
     let unknown = false;
     for (const pre of role.preOps) {
       if (!pre) return 'unsafe';
-      const rets = this.model.functions.has(pre) ? this.returnsOf(pre) : undefined;
+      const rets = this.model.functions.has(pre) ? this.returnsOf(pre) : this.foreign.functions.get(pre)?.returns;
       if (!rets) { unknown = true; continue; }
       if (rets.has('FLT_PREOP_SUCCESS_WITH_CALLBACK') || rets.has('FLT_PREOP_PENDING')) return 'unsafe';
       if (rets.has('?')) unknown = true;

@@ -6,3 +6,4 @@ export { KERNEL_HEADERS, includesKernelHeader, type DriverProject, type ProjectN
 export { cFilesIn, definesDriverEntry, fileListProject, folderProject, loadProject, specForPath, type ProjectSpec } from './load';
 export { readVcxproj, PREFERRED_CONFIGURATION } from './vcxproj';
 export { baseName, extensionOf, findFile, findFolder, pathKey, resolveFrom, sameFile, type DirEntry, type ProjectFiles } from './paths';
+export { discoverProjects, isKernelMode, projectOfFile, type Discovery } from './discover';
