@@ -20,6 +20,16 @@ export function isFile(p: string): boolean {
   }
 }
 
+/** A driver path exists as the file or folder a scenario's `driver` line needs. */
+export function pathExists(p: string, kind: 'file' | 'folder'): boolean {
+  try {
+    const st = statSync(p);
+    return kind === 'file' ? st.isFile() : st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The file system path of a `file:` URI; undefined for other schemes (untitled, virtual). */
 export function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -34,7 +44,7 @@ export function filePathOf(uri: string): string | undefined {
  * All problems of one scenario text, sorted by position. Without `scenarioPath` (a document that
  * is not a file) driver files cannot be resolved, so they are not checked.
  */
-export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, fileExists: (p: string) => boolean = isFile): Diagnostic[] {
+export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, fileExists: (p: string, kind: 'file' | 'folder') => boolean = pathExists): Diagnostic[] {
   const parsed = parseScenario(text);
   const all: ScenarioDiagnostic[] = [...parsed.diagnostics];
   if (scenarioPath) all.push(...checkScenarioFiles(parsed.scenario, scenarioPath, fileExists));

@@ -20,12 +20,15 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { readdirSync, readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_VERSION, initLinter, LintDocument } from '../../engine';
+import { ENGINE_VERSION, initLinter, LintDocument, type DirEntry } from '../../engine';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
 import { docLinks, type DocLinks } from './docLinks';
 import { DocumentChecks, documentKind } from './documentChecks';
+import { filePathOf } from './fltsimDocuments';
+import { ServerProjects } from './projects';
 import { hoverAt } from './hover';
 
 /** How long a document must stay unchanged before it is re-checked. */
@@ -63,6 +66,29 @@ function eolOf(doc: TextDocument): '\n' | '\r\n' {
 export function startServer(connection: Connection, options: StartOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let checks: DocumentChecks | undefined;
+  // The other files of a driver project are read from the editor when open, else from disk.
+  const openText = (path: string): string | undefined => {
+    for (const d of documents.all()) if (filePathOf(d.uri) === path) return d.getText();
+    return undefined;
+  };
+  const projects = new ServerProjects({
+    read: (path) => {
+      const open = openText(path);
+      if (open !== undefined) return open;
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    listDir: (path): DirEntry[] | undefined => {
+      try {
+        return readdirSync(path, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() }));
+      } catch {
+        return undefined;
+      }
+    },
+  });
   let settings: SettingsSource | undefined;
   let links: DocLinks = docLinks({ bundleDir: options.bundleDir });
   let versionedEdits = false;
@@ -103,6 +129,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       createLinter: () => new LintDocument(),
       links,
       delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
+      projects,
     });
     return {
       capabilities: {
@@ -119,13 +146,19 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     // A scenario's "missing driver file" goes stale when the file appears or goes away.
     if (registerForFiles) {
       quietly(connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{c,h,cpp}', kind: WatchKind.Create | WatchKind.Delete }],
+        watchers: [
+          { globPattern: '**/*.{c,h,cpp}', kind: WatchKind.Create | WatchKind.Delete },
+          { globPattern: '**/*.{c,h,vcxproj}', kind: WatchKind.Change },
+          { globPattern: '**/*.vcxproj', kind: WatchKind.Create | WatchKind.Delete },
+        ],
       }), 'registering file watchers');
     }
   });
 
   connection.onDidChangeWatchedFiles(() => {
-    for (const doc of documents.all()) if (documentKind(doc.languageId) === 'fltsim') checks?.schedule(doc.uri);
+    // A project file, or a file of a project, changed on disk: find the projects again.
+    projects.reset();
+    for (const doc of documents.all()) if (documentKind(doc.languageId)) checks?.schedule(doc.uri);
   });
 
   connection.onDidChangeConfiguration((params) => {
@@ -134,7 +167,9 @@ export function startServer(connection: Connection, options: StartOptions = {}):
   });
 
   documents.onDidChangeContent(({ document }) => {
-    if (documentKind(document.languageId)) checks?.schedule(document.uri);
+    const kind = documentKind(document.languageId);
+    if (kind === 'c') checks?.contentChanged(document.uri);
+    else if (kind) checks?.schedule(document.uri);
   });
 
   documents.onDidClose(({ document }) => {
@@ -167,6 +202,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
 
   connection.onShutdown(() => {
     checks?.dispose();
+    projects.dispose();
   });
 
   documents.listen(connection);
