@@ -10,6 +10,9 @@
  * - Tentative definitions (`int x;` with no initialiser) of the same name merge into one object,
  *   the way the Microsoft linker treats them; at most one of them may have an initialiser.
  * - The prelude's own C helpers (file `<…>`) are shared by every unit.
+ * - A function defined in a header that several units include (the same file and line) is each
+ *   unit's own copy, as FORCEINLINE and `__inline` helpers are; the preprocessor removes those
+ *   keywords before parsing, so every such header definition is taken as inline.
  */
 import * as path from 'node:path';
 import type { FunctionDef, Loc, VarDecl } from '../c/ast';
@@ -101,13 +104,19 @@ export class LinkedProgram {
   }
 
   private linkFunctions(): void {
+    const copies = new Map<string, number>();
+    const site = (def: FunctionDef) => `${def.name}@${def.loc.file}:${def.loc.line}`;
+    this.units.forEach((u) => {
+      for (const def of u.functions.values()) if (!isSystem(def) && def.loc.file !== u.file) copies.set(site(def), (copies.get(site(def)) ?? 0) + 1);
+    });
     this.units.forEach((u, unit) => {
       for (const def of u.functions.values()) {
         if (isSystem(def)) {
           if (!this.systemFunctions.has(def.name)) this.systemFunctions.set(def.name, this.addFunction(def, unit, 'system'));
           continue;
         }
-        const internal = def.static || u.prototypes.get(def.name)?.static === true;
+        const inlineCopy = def.loc.file !== u.file && (copies.get(site(def)) ?? 0) > 1;
+        const internal = def.static || inlineCopy || u.prototypes.get(def.name)?.static === true;
         if (internal) {
           this.staticFunctions[unit].set(def.name, this.addFunction(def, unit, 'internal'));
           continue;

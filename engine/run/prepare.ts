@@ -18,8 +18,12 @@ export interface HostFiles extends ProjectFiles {
   join(dir: string, file: string): string;
 }
 
+/** Where a problem was found: reading the scenario, reading a project, compiling a unit, or linking the driver. */
+export type PrepareStage = 'scenario' | 'project' | 'compile' | 'link';
+
 export interface RunDiagnostic {
   severity: 'error' | 'warning' | 'note';
+  stage?: PrepareStage;
   file: string;
   line: number;
   column: number;
@@ -74,7 +78,7 @@ export function driverProjectSpec(scenarioPath: string, d: DriverStatement): Pro
 
 export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
   const diagnostics: RunDiagnostic[] = [];
-  const fromScenario = (d: ScenarioDiagnostic) => diagnostics.push({ severity: d.severity, file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint });
+  const fromScenario = (d: ScenarioDiagnostic) => diagnostics.push({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint });
   const parsed = parseScenario(text);
   parsed.diagnostics.forEach(fromScenario);
   const exists = (p: string, kind: 'file' | 'folder') => (kind === 'file' ? findFile(files, p) : findFolder(files, p)) !== undefined;
@@ -83,7 +87,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
 
   const projects = parsed.scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d)));
   for (const project of projects) {
-    for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
+    for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', stage: 'project', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
   }
   checkDriverNames(parsed.scenario, projects.map((p) => p.name)).forEach(fromScenario);
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
@@ -111,15 +115,15 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
       prelude,
     }));
     for (const unit of units) {
-      for (const c of unit.diagnostics) diagnostics.push({ severity: c.severity, file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
+      for (const c of unit.diagnostics) diagnostics.push({ severity: c.severity, stage: 'compile', file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
       for (const f of unit.files) if (!sourceFiles.includes(f)) sourceFiles.push(f);
     }
     const program = link(units);
-    for (const p of program.problems) diagnostics.push({ severity: 'error', file: p.loc.file, line: p.loc.line, column: p.loc.col, message: `${project.name}: ${p.message}`, hint: p.hint });
+    for (const p of program.problems) diagnostics.push({ severity: 'error', stage: 'link', file: p.loc.file, line: p.loc.line, column: p.loc.col, message: `${project.name}: ${p.message}`, hint: p.hint });
     const entry = program.exported('DriverEntry');
     if (!entry || entry.linkage === 'system') {
       diagnostics.push({
-        severity: 'error', file: project.source.kind === 'vcxproj' ? project.source.file : project.units[0] ?? scenarioPath, line: 1, column: 1,
+        severity: 'error', stage: 'link', file: project.source.kind === 'vcxproj' ? project.source.file : project.units[0] ?? scenarioPath, line: 1, column: 1,
         message: `${project.name}: no DriverEntry function is defined${project.units.length > 1 ? ` in any of its ${project.units.length} files` : ''}`,
         hint: 'a driver loaded by a scenario must define NTSTATUS DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) in one of its files',
       });

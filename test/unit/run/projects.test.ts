@@ -102,3 +102,14 @@ test('a folder driver is every .c in the folder, named after it; unload and expe
   assert.ok(!wrong.ok);
   assert.deepEqual(wrong.diagnostics, ["/d/s.fltsim:2:14: error: no driver is named 'one' — Drivers: myflt. A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry."]);
 });
+
+test('a function defined in a header that several files include is each file\'s own copy, as FORCEINLINE helpers are', async () => {
+  const files = memoryFiles({
+    '/d/h.h': `${HEAD}FORCEINLINE int Twice(int x) { return 2 * x; }\n`,
+    '/d/a.c': `#include "h.h"\nPFLT_FILTER F;\nint FromB(void);\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING P) {\n  UNREFERENCED_PARAMETER(D);\n  UNREFERENCED_PARAMETER(P);\n  DbgPrint("%d %d", Twice(1), FromB());\n  return STATUS_UNSUCCESSFUL;\n}\n`,
+    '/d/b.c': '#include "h.h"\nint FromB(void) { return Twice(21); }\n',
+  });
+  const r = await run('driver "a.c" "b.c"\n', files);
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.deepEqual(r.world.sim.output, ['2 42']);
+});
