@@ -39,6 +39,9 @@ interface OwnFacts {
 
 interface FunctionFacts {
   key: string;
+  /** The text and the other files' digest the facts were read with (compared before hashing). */
+  text: string;
+  othersDigest: string;
   functions: Map<string, ForeignFunction>;
   /** IRQL at this file's calls to names it does not define. */
   outgoing: Map<string, IrqlEstimate>;
@@ -133,6 +136,10 @@ export interface ProjectFilesReader {
 /** One driver project's files, linted together. Paths are absolute; `members` may change later. */
 export class ProjectLint {
   private readonly members = new Map<string, Member>();
+  /** The member being linted, whose own summary is the one recorded by its previous lint. */
+  private linting: string | undefined;
+  /** The last ForeignFacts per file, reused while the summaries it was merged from are the same. */
+  private readonly foreignCache = new Map<string, { key: string; facts: ForeignFacts }>();
 
   constructor(private readonly reader: ProjectFilesReader, members: readonly string[]) {
     this.setMembers(members);
@@ -149,6 +156,7 @@ export class ProjectLint {
   setMembers(paths: readonly string[]): void {
     const keep = new Set(paths);
     for (const [p, m] of this.members) if (!keep.has(p)) { m.doc?.dispose(); this.members.delete(p); }
+    this.foreignCache.clear();
     for (const p of paths) if (!this.members.has(p)) this.members.set(p, {});
   }
 
@@ -169,6 +177,8 @@ export class ProjectLint {
   }
 
   private own(path: string, m: Member): OwnFacts | undefined {
+    // The file being linted: its summary from the last lint stands in until this one records its own.
+    if (path === this.linting && m.own) return m.own;
     const text = this.textOf(path, m);
     if (text === undefined) return undefined;
     if (m.own && m.ownText === text) return m.own;
@@ -178,13 +188,18 @@ export class ProjectLint {
     return m.own;
   }
 
-  /** Records what a lint of `path` itself found, so its own facts need no second parse. */
-  private recordOwn(path: string, text: string, ctx: FileContext | undefined): void {
+  /**
+   * Records what a lint of `path` itself found, so its own facts need no second parse. True when
+   * they differ from before (the other files' summaries that were read with the old ones are stale).
+   */
+  private recordOwn(path: string, text: string, ctx: FileContext | undefined): boolean {
     const m = this.members.get(path);
-    if (!m || !ctx) return;
+    if (!m || !ctx) return false;
+    const before = m.own?.digest;
     m.text = text;
     m.own = ownFacts(ctx, path);
     m.ownText = text;
+    return before !== undefined && before !== m.own.digest;
   }
 
   private facts(path: string, m: Member): FunctionFacts | undefined {
@@ -192,9 +207,10 @@ export class ProjectLint {
     const own = this.own(path, m);
     if (text === undefined || !own) return undefined;
     const others = this.ownOfOthers(path);
+    const othersDigest = others.map(([p, o]) => `${p}=${o.digest}`).join('\n');
+    if (m.facts && m.facts.text === text && m.facts.othersDigest === othersDigest) return m.facts;
     const merged = mergeOwn(others);
     const key = `${hashText(text)}|${merged.ownDigest}`;
-    if (m.facts?.key === key) return m.facts;
     const exportedElsewhere = new Set(others.flatMap(([, o]) => [...o.exported]));
     const foreign: ForeignFacts = { ...merged, digest: merged.ownDigest, functions: new Map(), entries: new Map() };
     m.doc ??= new LintDocument({}, true);
@@ -210,7 +226,7 @@ export class ProjectLint {
     }
     const outgoing = new Map<string, IrqlEstimate>();
     for (const [name, e] of ctx.irql.outgoing()) if (exportedElsewhere.has(name)) outgoing.set(name, { level: e.level, reason: tagReason(e.reason, path) });
-    m.facts = { key, functions, outgoing };
+    m.facts = { key, text, othersDigest, functions, outgoing };
     return m.facts;
   }
 
@@ -227,6 +243,11 @@ export class ProjectLint {
   /** What the other files of the project tell the analysis of `path`. */
   foreignFor(path: string): ForeignFacts {
     const others = this.ownOfOthers(path);
+    const parts: string[] = [];
+    for (const [p, own] of others) parts.push(`${p}=${own.digest}/${own.anchorsDigest}/${this.facts(p, this.members.get(p)!)?.key ?? ''}`);
+    const cacheKey = parts.join('\n');
+    const hit = this.foreignCache.get(path);
+    if (hit && hit.key === cacheKey) return hit.facts;
     const merged = mergeOwn(others);
     const functions = new Map<string, ForeignFunction>();
     const entries = new Map<string, IrqlEstimate>();
@@ -243,7 +264,9 @@ export class ProjectLint {
       }
       digests.push(this.members.get(p)!.own?.anchorsDigest ?? '');
     }
-    return { ...merged, digest: hashText(digests.join('|')), functions, entries };
+    const facts: ForeignFacts = { ...merged, digest: hashText(digests.join('|')), functions, entries };
+    this.foreignCache.set(path, { key: cacheKey, facts });
+    return facts;
   }
 
   /**
@@ -251,16 +274,25 @@ export class ProjectLint {
    * re-lints (an editor's); without one a fresh document is used and freed.
    */
   lint(path: string, text: string, options: LintOptions = {}, doc?: LintDocument): LintResult {
-    const m = this.members.get(path);
-    if (m) m.text = text;
-    const foreign = this.foreignFor(path);
     const own = doc ?? new LintDocument(options, false);
+    this.linting = this.members.get(path)?.own ? path : undefined;
     try {
       own.setOptions(options);
-      const result = own.update(text, foreign);
-      this.recordOwn(path, text, own.context);
+      const foreign = this.foreignFor(path);
+      let result = own.update(text, foreign);
+      this.linting = undefined;
+      // The edit changed what this file tells the others (a registration, a queue, a callback):
+      // their summaries are read again with it, and the file once more with theirs.
+      if (this.recordOwn(path, text, own.context)) {
+        const again = this.foreignFor(path);
+        if (again.digest !== foreign.digest) {
+          result = own.update(text, again);
+          this.recordOwn(path, text, own.context);
+        }
+      }
       return result;
     } finally {
+      this.linting = undefined;
       if (!doc) own.dispose();
     }
   }
