@@ -119,8 +119,10 @@ function checkWorkload(scenario: Scenario, ctx: CheckContext, report: Sink): voi
     }
   }
   const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
+  // A .vcxproj may name its driver anything (<ProjectName>): names are checked once it is read.
+  const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   for (const u of scenario.unloads) {
-    if (u.module !== undefined && u.moduleSpan && modules.length > 0 && !modules.some((m) => m.toLowerCase() === u.module?.toLowerCase())) {
+    if (u.module !== undefined && u.moduleSpan && namesKnown && !modules.some((m) => m.toLowerCase() === u.module?.toLowerCase())) {
       report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, modules)}`, `Drivers: ${modules.join(', ')}. ${MODULE_HINT}`);
     }
   }
@@ -134,6 +136,7 @@ function reportUnknownIo(scenario: Scenario, id: number, at: Span, what: string,
 function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink): void {
   const ioIds = new Set(scenario.ios.map((io) => io.id));
   const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
+  const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   const statusFor = new Map<number, { status: number; line: number }>();
   const wanted = new Map<string, number>();
   const refused = new Map<string, number>();
@@ -152,7 +155,7 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
         }
         break;
       case 'calls':
-        if (e.module !== undefined && modules.length > 0 && !modules.some((m) => m.toLowerCase() === e.module?.toLowerCase())) {
+        if (e.module !== undefined && namesKnown && !modules.some((m) => m.toLowerCase() === e.module?.toLowerCase())) {
           report(e.targetSpan, 'unknown-module', `no driver is named '${e.module}'${didYouMean(e.module, modules)}`, `Drivers: ${modules.join(', ')}. ${MODULE_HINT}`);
         }
         break;

@@ -3,10 +3,12 @@
  * disk (resolved against the scenario's folder), and `expect violation` ids that no rule has. A
  * scenario may name a lint rule or a runtime rule, so both id lists count as known.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { checkScenarioFiles, LINT_RULES, parseScenario, RUNTIME_RULES, validateRuleIds, type ScenarioDiagnostic } from '../../engine';
+import {
+  checkDriverNames, checkScenarioFiles, driverProjectSpec, LINT_RULES, loadProject, parseScenario, RUNTIME_RULES, validateRuleIds, type ProjectFiles, type ScenarioDiagnostic,
+} from '../../engine';
 import { scenarioToDiagnostic } from './diagnostics';
 
 /** Rule ids an `expect violation` may name. */
@@ -40,14 +42,41 @@ export function filePathOf(uri: string): string | undefined {
   }
 }
 
+/** The driver projects a scenario names, read from disk. */
+const diskFiles: ProjectFiles = {
+  readFile: (p) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  listDir: (p) => {
+    try {
+      return readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() }));
+    } catch {
+      return undefined;
+    }
+  },
+};
+
 /**
  * All problems of one scenario text, sorted by position. Without `scenarioPath` (a document that
- * is not a file) driver files cannot be resolved, so they are not checked.
+ * is not a file) driver files cannot be resolved, so they are not checked. When every driver is
+ * found, the projects are read so that `unload` and `expect calls` are checked against the names
+ * they give their drivers (a .vcxproj's ProjectName, the file with DriverEntry).
  */
-export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, fileExists: (p: string, kind: 'file' | 'folder') => boolean = pathExists): Diagnostic[] {
+export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, fileExists: (p: string, kind: 'file' | 'folder') => boolean = pathExists, files: ProjectFiles = diskFiles): Diagnostic[] {
   const parsed = parseScenario(text);
   const all: ScenarioDiagnostic[] = [...parsed.diagnostics];
-  if (scenarioPath) all.push(...checkScenarioFiles(parsed.scenario, scenarioPath, fileExists));
+  if (scenarioPath) {
+    const missing = checkScenarioFiles(parsed.scenario, scenarioPath, fileExists);
+    all.push(...missing);
+    if (missing.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {
+      const names = parsed.scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d)).name);
+      all.push(...checkDriverNames(parsed.scenario, names));
+    }
+  }
   all.push(...validateRuleIds(parsed.scenario, KNOWN_RULE_IDS));
   all.sort((a, b) => a.line - b.line || a.column - b.column);
   return all.map(scenarioToDiagnostic);

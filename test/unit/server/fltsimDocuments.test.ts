@@ -35,3 +35,16 @@ test('a warning stays a warning', () => {
   const ds = scenarioDiagnostics(text, undefined);
   assert.deepEqual(ds.map((d) => [d.code, d.severity]), [['cancel-before-issue', 2]]);
 });
+
+test('driver names a project gives are checked once its files are found: a .vcxproj\'s ProjectName, a file list\'s DriverEntry file', () => {
+  const fixture = join(__dirname, '..', '..', 'fixtures', 'projects', 'threefile', 'x.fltsim');
+  const proj = 'driver "driver/threefile.vcxproj"\nunload ThreeFile at 5\nexpect calls Threefile!TfPreRead 1\nexpect calls main!TfPreRead 1\n';
+  assert.deepEqual(scenarioDiagnostics(proj, fixture).map((d) => [d.code, d.range.start.line, d.message.split('\n')[0]]), [
+    ['unknown-module', 3, "no driver is named 'main'"],
+  ]);
+  const list = 'driver "driver/util.c" "driver/main.c"\nunload util at 5\n';
+  assert.deepEqual(scenarioDiagnostics(list, fixture).map((d) => [d.code, d.range.start.line, d.message.split('\n')[0]]), [
+    ['unknown-module', 1, "no driver is named 'util'"],
+  ]);
+  assert.deepEqual(scenarioDiagnostics(proj, undefined), [], 'without a file the project cannot be read, and its name is not guessed');
+});
