@@ -15,6 +15,7 @@ import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
 import { liveVariables } from './analysis/liveness';
 import { postopUnsafeCalls } from './analysis/postopPaths';
+import { preopReturnsByCode, type ReturnsByCode } from './analysis/controlCodes';
 
 export class FileContext {
   readonly irql: IrqlModel;
@@ -100,7 +101,8 @@ export class FileContext {
       // Depends on the text and on the majors it is registered for: memoise on both across edits.
       const role = this.rolesOf(name).find((r) => r.k === 'postop');
       const entry = this.model.entry(name);
-      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}`;
+      const pres = role && role.k === 'postop' ? role.preOps.map((p) => (p ? this.model.entry(p)?.hash ?? '?' : '-')).join(',') : '';
+      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}|${pres}`;
       let value = entry?.memo.get(key) as Set<string> | undefined | null;
       if (value === undefined) {
         const ctx = this.functionContext(name);
@@ -128,6 +130,7 @@ export class FunctionContext {
   private cachedValues?: ValueTracker;
   private cachedLive?: readonly Uint8Array[];
   private cachedLiveTested?: readonly Uint8Array[];
+  private cachedCodes?: ReturnsByCode | null;
 
   constructor(readonly file: FileContext, readonly fn: FunctionIR) {
     this.name = fn.name;
@@ -172,6 +175,15 @@ export class FunctionContext {
       this.cachedLiveTested = this.liveVars.map((mask) => mask.map((v, i) => v & tested[i]));
     }
     return this.cachedLiveTested;
+  }
+
+  /**
+   * As a pre-op: what it returns for each control code it tests. Computed once per run, not kept
+   * with the text: the values its helpers return may change with their own text.
+   */
+  get preopCodes(): ReturnsByCode | undefined {
+    if (this.cachedCodes === undefined) this.cachedCodes = preopReturnsByCode(this) ?? null;
+    return this.cachedCodes ?? undefined;
   }
 
   role<K extends Role['k']>(k: K): Extract<Role, { k: K }> | undefined {
