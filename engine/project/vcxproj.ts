@@ -19,6 +19,11 @@ export const PREFERRED_CONFIGURATION = 'Debug|x64';
 
 interface Evaluation {
   props: Map<string, string>;
+  /**
+   * References a property's value dropped when it was set. They are reported only when a value
+   * fltsim uses (an include folder, a definition, a file name) refers to the property.
+   */
+  drops: Map<string, string[]>;
   notes: ProjectNote[];
   noted: Set<string>;
   file: string;
@@ -51,7 +56,9 @@ function holds(ev: Evaluation, el: XmlElement): boolean {
 
 function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): string {
   const r = expandProperties(text, ev.props, metadata);
-  for (const ref of r.unresolved) {
+  const through: string[] = [];
+  for (const m of text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) through.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
+  for (const ref of [...r.unresolved, ...through]) {
     const what = ref.startsWith('%')
       ? 'the value inherited from the imported MSBuild files is not known to fltsim'
       : 'fltsim cannot resolve it outside Visual Studio';
@@ -88,7 +95,12 @@ function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, d
     if (el.name === 'PropertyGroup' && holds(ev, el)) {
       for (const p of el.children) {
         if (!holds(ev, p)) continue;
-        ev.props.set(p.name.toLowerCase(), expand(ev, p.text.trim()));
+        const name = p.name.toLowerCase();
+        const r = expandProperties(p.text.trim(), ev.props);
+        const inherited: string[] = [];
+        for (const m of p.text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) inherited.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
+        ev.props.set(name, r.value);
+        ev.drops.set(name, [...r.unresolved, ...inherited]);
       }
     } else if ((el.name === 'Import' || el.name === 'ImportGroup') && holds(ev, el)) {
       const imports = el.name === 'Import' ? [el] : el.children.filter((c) => c.name === 'Import' && holds(ev, c));
@@ -156,7 +168,7 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
   const chosen = configs.find((c) => c.toLowerCase() === PREFERRED_CONFIGURATION.toLowerCase()) ?? configs[0];
   const [configuration, platform] = (chosen ?? '|').split('|');
   project.source = { kind: 'vcxproj', file, configuration: chosen };
-  const ev: Evaluation = { props: new Map(), notes: project.notes, noted: new Set(), file, text, files };
+  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files };
   const set = (k: string, v: string | undefined) => { if (v !== undefined) ev.props.set(k.toLowerCase(), v); };
   set('Configuration', configuration || undefined);
   set('Platform', platform || undefined);

@@ -76,3 +76,17 @@ test('a folder is every .c in it; a file list is named after the file that defin
   assert.deepEqual([list.name, list.units], ['entry', ['/w/lib.c', '/w/entry.c']]);
   assert.deepEqual(loadProject(files, { kind: 'folder', path: '/w/none' }).notes.map((n) => n.message), ['folder /w/none not found']);
 });
+
+test('a property that could not be resolved is noted only where a value fltsim uses refers to it', () => {
+  const proj = `<Project>
+  <PropertyGroup>
+    <OutDir>$(IntDir)</OutDir>
+    <KitInc>$(WDK_ROOT)\\inc;local</KitInc>
+  </PropertyGroup>
+  <ItemDefinitionGroup><ClCompile><AdditionalIncludeDirectories>$(KitInc)</AdditionalIncludeDirectories></ClCompile></ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="a.c" /></ItemGroup>
+</Project>`;
+  const p = readVcxproj('/q/d.vcxproj', memoryFiles({ '/q/d.vcxproj': proj, '/q/a.c': '', '/q/local/x.h': '' }));
+  assert.deepEqual(p.includeDirs, ['/q/local']);
+  assert.deepEqual(p.notes.map((n) => n.message).filter((m) => m.includes('dropped')), ['$(WDK_ROOT) is dropped: fltsim cannot resolve it outside Visual Studio']);
+});
