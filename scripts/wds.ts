@@ -87,15 +87,16 @@ function scenarioText(sample: string, project: DriverProject): string {
   return lines.join('\n');
 }
 
+/** `file:line: ` relative to the samples folder, or '' when the problem has no place. */
 function where(d: { file?: string; line?: number }, root: string): string {
   if (!d.file) return '';
   const rel = d.file.startsWith('<') ? d.file : path.relative(root, d.file).split(path.sep).join('/');
-  return d.line !== undefined ? `${rel}:${d.line}` : rel;
+  return `${d.line !== undefined ? `${rel}:${d.line}` : rel}: `;
 }
 
 function firstError(diags: readonly RunDiagnostic[], stage: RunDiagnostic['stage'], root: string): string | undefined {
   const d = diags.find((x) => x.severity === 'error' && x.stage === stage);
-  return d ? `${where(d, root)}: ${d.message}` : undefined;
+  return d ? `${where(d, root)}${d.message}` : undefined;
 }
 
 async function runSample(sample: string, project: DriverProject, outDir: string, root: string): Promise<Row> {
@@ -124,13 +125,13 @@ async function runSample(sample: string, project: DriverProject, outDir: string,
   row.loads = load ? /loaded \(/.test(load.detail) : false;
   if (!row.loads) {
     row.runs = false;
-    row.stop = fault ? `${where(fault, root)}: ${fault.message}` : load ? load.detail : 'DriverEntry did not return';
+    row.stop = fault ? `${where(fault, root)}${fault.message}` : load ? load.detail : 'DriverEntry did not return';
     return row;
   }
   const facts = world.facts();
   const unfinished = facts.ios.filter((io) => io.state !== 'done' && io.state !== 'completed' && io.state !== 'cancelled');
   row.runs = !fault && unfinished.length === 0;
-  if (fault) row.stop = `${where(fault, root)}: ${fault.message}`;
+  if (fault) row.stop = `${where(fault, root)}${fault.message}`;
   else if (unfinished.length > 0) row.stop = `io ${unfinished.map((io) => `#${io.id} ${io.state}`).join(', ')}`;
   else if (world.sim.violations.length > 0) row.stop = `runs; violations: ${[...new Set(world.sim.violations.map((v) => v.rule))].join(', ')}`;
   return row;

@@ -52,6 +52,11 @@ export class FunctionScope {
 export interface StmtHooks {
   /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
   onStatement(f: CFrame): void;
+  /**
+   * A statement that cannot be compiled (an unknown name or field) still loads, and fails only if
+   * it runs; tools that want every such problem up front (scripts/wdk-surface.ts) listen here.
+   */
+  onCompileError?(err: CRuntimeError): void;
 }
 
 export class StmtCompiler {
@@ -71,6 +76,7 @@ export class StmtCompiler {
     } catch (err) {
       if (err instanceof CRuntimeError) {
         const e = withLoc(err, s.loc);
+        this.hooks.onCompileError?.(e);
         return this.at(s.loc, function* () {
           throw e;
         });

@@ -120,7 +120,8 @@ export class World {
   get fault(): RunFault | undefined {
     const f = this.sim.kernel.fault;
     if (!f) return undefined;
-    const e = this.cError;
+    // A callback the engine called (not DriverEntry) records its C error on the interpreter only.
+    const e = this.cError ?? this.interp.faultStack?.error;
     const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
     return {
       message,
