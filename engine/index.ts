@@ -28,7 +28,7 @@ export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
 // Driver projects (.vcxproj, folder, file list), shared by the runner, the debugger and the linter
 export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
-export { prepareScenario, prepareScenarioText, driverProjectSpec, warmUpEngine, formatRunDiagnostic, type HostFiles, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { World, DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { buildRunReport, type RunReport, type ReportIo, type ReportViolation } from './run/report';
 export { CRuntimeError } from './interp/errors';

@@ -9,8 +9,8 @@ import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
-import { findFile, findFolder, loadProject, type DriverProject, type ProjectFiles, type ProjectSpec } from '../project';
-import { checkDriverNames, checkScenarioFiles, parseScenario, resolveDriverPath, type DriverStatement, type Scenario, type ScenarioDiagnostic } from '../scenario';
+import { findFile, type DriverProject, type ProjectFiles } from '../project';
+import { checkDriverProjects, parseScenario, type Scenario, type ScenarioDiagnostic } from '../scenario';
 
 /** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
 export interface HostFiles extends ProjectFiles {
@@ -68,29 +68,19 @@ export async function prepareScenario(scenarioPath: string, files: HostFiles): P
   return prepareScenarioText(scenarioPath, text, files);
 }
 
-/** The project a `driver` line describes, its paths resolved against the scenario's folder. */
-export function driverProjectSpec(scenarioPath: string, d: DriverStatement): ProjectSpec {
-  const abs = d.paths.map((p) => resolveDriverPath(scenarioPath, p.path));
-  if (d.source === 'vcxproj') return { kind: 'vcxproj', path: abs[0] };
-  if (d.source === 'folder') return { kind: 'folder', path: abs[0] };
-  return { kind: 'files', paths: abs };
-}
-
 export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
   const diagnostics: RunDiagnostic[] = [];
   const fromScenario = (d: ScenarioDiagnostic) => diagnostics.push({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint });
   const parsed = parseScenario(text);
   parsed.diagnostics.forEach(fromScenario);
-  const exists = (p: string, kind: 'file' | 'folder') => (kind === 'file' ? findFile(files, p) : findFolder(files, p)) !== undefined;
-  checkScenarioFiles(parsed.scenario, scenarioPath, exists).forEach(fromScenario);
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
-
-  const projects = parsed.scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d)));
+  const checked = checkDriverProjects(parsed.scenario, scenarioPath, files);
+  checked.diagnostics.forEach(fromScenario);
+  const projects = checked.projects ?? [];
   for (const project of projects) {
     for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', stage: 'project', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
   }
-  checkDriverNames(parsed.scenario, projects.map((p) => p.name)).forEach(fromScenario);
-  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+  if (!checked.projects || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 
   await loadCLanguage();
   const scenarioDefines = parsed.scenario.defines.map((d) => [d.name, d.value] as const);

@@ -4,8 +4,11 @@
  * an editor's open documents, a test's table).
  */
 import * as path from 'node:path';
-import { resolveFrom } from '../project/paths';
-import type { Scenario, ScenarioDiagnostic } from './ast';
+import { findFile, findFolder, resolveFrom, type ProjectFiles } from '../project/paths';
+import { loadProject, type ProjectSpec } from '../project/load';
+import type { DriverProject } from '../project/model';
+import type { DriverStatement, Scenario, ScenarioDiagnostic } from './ast';
+import { checkDriverNames } from './checks';
 
 /**
  * The absolute path of a driver file named in a scenario. Either slash separates folders, so a
@@ -43,6 +46,33 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, exi
     }
   }
   return out;
+}
+
+/** The project a `driver` line describes, its paths resolved against the scenario's folder. */
+export function driverProjectSpec(scenarioPath: string, d: DriverStatement): ProjectSpec {
+  const abs = d.paths.map((p) => resolveDriverPath(scenarioPath, p.path));
+  if (d.source === 'vcxproj') return { kind: 'vcxproj', path: abs[0] };
+  if (d.source === 'folder') return { kind: 'folder', path: abs[0] };
+  return { kind: 'files', paths: abs };
+}
+
+export interface DriverProjectsCheck {
+  diagnostics: ScenarioDiagnostic[];
+  /** One per driver line, in order; undefined when a driver path is missing (nothing was read). */
+  projects?: DriverProject[];
+}
+
+/**
+ * Everything about a scenario's drivers that needs the files: each path exists (as a file or a
+ * folder, found as Windows would), and once every project is read, `unload` and `expect calls` use
+ * the names the projects give their drivers.
+ */
+export function checkDriverProjects(scenario: Scenario, scenarioPath: string, files: ProjectFiles): DriverProjectsCheck {
+  const exists: PathExists = (p, kind) => (kind === 'file' ? findFile(files, p) : findFolder(files, p)) !== undefined;
+  const missing = checkScenarioFiles(scenario, scenarioPath, exists);
+  if (missing.length > 0) return { diagnostics: missing };
+  const projects = scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d)));
+  return { diagnostics: checkDriverNames(scenario, projects.map((p) => p.name)), projects };
 }
 
 /** `dir/a.fltsim:3:9: error: unknown operation 'raed' — did you mean 'read'? (Operations: …)` */

@@ -10,10 +10,10 @@
  * `LintDocument`.
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { LintDocument, type Finding, type LintOptions, type LintResult } from '../../engine';
+import { LintDocument, type Finding, type LintOptions, type LintResult, type ProjectFiles } from '../../engine';
 import { findingToDiagnostic } from './diagnostics';
 import type { DocLinks } from './docLinks';
-import { filePathOf, pathExists, scenarioDiagnostics } from './fltsimDocuments';
+import { filePathOf, scenarioDiagnostics } from './fltsimDocuments';
 import type { ServerProjects } from './projects';
 import { toLintOptions, type LintSettings } from './settings';
 
@@ -50,7 +50,8 @@ export interface CheckHost {
   links: DocLinks;
   /** The debounce after a change, in milliseconds. */
   delayMs: number;
-  fileExists?: (path: string, kind: 'file' | 'folder') => boolean;
+  /** How scenarios see the driver files and projects they name (default: the disk). */
+  scenarioFiles?: ProjectFiles;
   /** The driver projects of the open files; without it every file is linted alone. */
   projects?: ServerProjects;
 }
@@ -159,7 +160,7 @@ export class DocumentChecks {
       if (!doc) return;
       const kind = documentKind(doc.languageId);
       if (kind === 'fltsim') {
-        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), filePathOf(uri), this.host.fileExists ?? pathExists));
+        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), filePathOf(uri), this.host.scenarioFiles));
       } else if (kind === 'c') {
         await this.lint(uri, generation);
       }

@@ -20,9 +20,9 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { readdirSync, readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_VERSION, initLinter, LintDocument, type DirEntry } from '../../engine';
+import { ENGINE_VERSION, initLinter, LintDocument } from '../../engine';
+import { nodeFiles } from '../cli/nodeFiles';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
 import { docLinks, type DocLinks } from './docLinks';
@@ -72,22 +72,8 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     return undefined;
   };
   const projects = new ServerProjects({
-    read: (path) => {
-      const open = openText(path);
-      if (open !== undefined) return open;
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-    listDir: (path): DirEntry[] | undefined => {
-      try {
-        return readdirSync(path, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() }));
-      } catch {
-        return undefined;
-      }
-    },
+    read: (path) => openText(path) ?? nodeFiles.readFile(path),
+    listDir: (path) => nodeFiles.listDir?.(path),
   });
   let settings: SettingsSource | undefined;
   let links: DocLinks = docLinks({ bundleDir: options.bundleDir });

@@ -19,7 +19,7 @@ test('file URIs become paths; other schemes have none', () => {
 test('scenario problems come sorted, 0-based, with the hint on a second line', () => {
   const text = 'expect violation no-such-id\ndriver "x.c"\nio #1 wrte "\\\\Device\\\\HarddiskVolume1\\\\a"\n';
   const looked: string[] = [];
-  const ds = scenarioDiagnostics(text, '/drv/s.fltsim', (p) => { looked.push(p); return false; });
+  const ds = scenarioDiagnostics(text, '/drv/s.fltsim', { readFile: (p) => { looked.push(p); return undefined; } });
   assert.deepEqual(ds.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character, d.severity]), [
     ['unknown-rule', 0, 17, 27, 1],
     ['missing-file', 1, 7, 12, 1],
