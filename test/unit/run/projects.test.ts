@@ -113,3 +113,16 @@ test('a function defined in a header that several files include is each file\'s 
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
   assert.deepEqual(r.world.sim.output, ['2 42']);
 });
+
+test('structs of one tag declared in each file are one type: copied, passed and compared across files', async () => {
+  const header = `${HEAD}typedef struct _PAIR { ULONG A; ULONG B; } PAIR, *PPAIR;\nextern PAIR gPair;\nVOID CopyPair(PPAIR Dst);\nPVOID PairAddress(VOID);\n`;
+  const files = memoryFiles({
+    '/d/p.h': header,
+    '/d/a.c': '#include "p.h"\nPFLT_FILTER F;\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) {\n  PAIR local;\n  PVOID mine = &gPair;\n  UNREFERENCED_PARAMETER(D);\n  UNREFERENCED_PARAMETER(R);\n  CopyPair(&local);\n  DbgPrint("%lu %lu %d", local.A, local.B, PairAddress() == mine);\n  return STATUS_UNSUCCESSFUL;\n}\n',
+    '/d/b.c': '#include "p.h"\nPAIR gPair = { 7, 9 };\nVOID CopyPair(PPAIR Dst) { *Dst = gPair; Dst->B += 1; }\nPVOID PairAddress(VOID) { return &gPair; }\n',
+  });
+  const r = await run('driver "a.c" "b.c"\n', files);
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.world.sim.output, ['7 10 1']);
+});
