@@ -11,6 +11,7 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
@@ -141,9 +142,12 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     }
   });
 
-  connection.onDidChangeWatchedFiles(() => {
-    // A project file, or a file of a project, changed on disk: find the projects again.
-    projects.reset();
+  connection.onDidChangeWatchedFiles((params) => {
+    // A project file changed, or files came or went: find the projects again. A source that changed
+    // on disk (a save, a checkout) only refreshes its own summary.
+    const structural = params.changes.some((c) => c.type !== FileChangeType.Changed || /\.vcxproj$/i.test(c.uri));
+    if (structural) projects.reset();
+    else for (const c of params.changes) { const p = filePathOf(c.uri); if (p !== undefined) projects.changed(p); }
     for (const doc of documents.all()) if (documentKind(doc.languageId)) checks?.schedule(doc.uri);
   });
 
@@ -160,6 +164,9 @@ export function startServer(connection: Connection, options: StartOptions = {}):
 
   documents.onDidClose(({ document }) => {
     settings?.forget(document.uri);
+    // Its project reads it from disk again: unsaved edits are gone with the editor.
+    const closed = filePathOf(document.uri);
+    if (closed !== undefined) projects.changed(closed);
     if (documentKind(document.languageId)) checks?.close(document.uri);
   });
 
