@@ -10,7 +10,8 @@ import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
 import { findFile, type DriverProject, type ProjectFiles } from '../project';
-import { checkDriverProjects, parseScenario, type Scenario, type ScenarioDiagnostic } from '../scenario';
+import type { Scenario } from '../scenario';
+import { validateScenario } from './validate';
 
 /** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
 export interface HostFiles extends ProjectFiles {
@@ -69,27 +70,24 @@ export async function prepareScenario(scenarioPath: string, files: HostFiles): P
 }
 
 export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
-  const diagnostics: RunDiagnostic[] = [];
-  const fromScenario = (d: ScenarioDiagnostic) => diagnostics.push({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint });
-  const parsed = parseScenario(text);
-  parsed.diagnostics.forEach(fromScenario);
-  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
-  const checked = checkDriverProjects(parsed.scenario, scenarioPath, files);
-  checked.diagnostics.forEach(fromScenario);
-  const projects = checked.projects ?? [];
+  const checked = validateScenario(text, scenarioPath, files);
+  const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
+  if (!checked.ok || !checked.projects) return { ok: false, diagnostics };
+  const scenario = checked.scenario;
+  const projects = checked.projects;
   for (const project of projects) {
     for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', stage: 'project', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
   }
-  if (!checked.projects || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 
   await loadCLanguage();
-  const scenarioDefines = parsed.scenario.defines.map((d) => [d.name, d.value] as const);
+  const scenarioDefines = scenario.defines.map((d) => [d.name, d.value] as const);
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
   const locate = (p: string) => findFile(files, p);
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
-  parsed.scenario.drivers.forEach((d, i) => {
+  scenario.drivers.forEach((d, i) => {
     const project = projects[i];
     // The scenario's `define` lines come last, so they override the project's.
     const defines = new Map([...project.defines, ...scenarioDefines]);
@@ -122,7 +120,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };
-  return { ok: true, prepared: { scenarioPath, scenario: parsed.scenario, drivers, warnings: diagnostics, sourceFiles } };
+  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles } };
 }
 
 /** `file:line:col: error: message — hint`, the form every front end prints. */

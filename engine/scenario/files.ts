@@ -56,23 +56,18 @@ export function driverProjectSpec(scenarioPath: string, d: DriverStatement): Pro
   return { kind: 'files', paths: abs };
 }
 
-export interface DriverProjectsCheck {
-  diagnostics: ScenarioDiagnostic[];
-  /** One per driver line, in order; undefined when a driver path is missing (nothing was read). */
-  projects?: DriverProject[];
+/** How a scenario's driver paths are looked up in a project file system: found as Windows would. */
+export function driverPathExists(files: ProjectFiles): PathExists {
+  return (p, kind) => (kind === 'file' ? findFile(files, p) : findFolder(files, p)) !== undefined;
 }
 
 /**
- * Everything about a scenario's drivers that needs the files: each path exists (as a file or a
- * folder, found as Windows would), and once every project is read, `unload` and `expect calls` use
- * the names the projects give their drivers.
+ * Reads the project of every driver line (their paths must exist) and checks that `unload` and
+ * `expect calls` use the names the projects give their drivers.
  */
-export function checkDriverProjects(scenario: Scenario, scenarioPath: string, files: ProjectFiles): DriverProjectsCheck {
-  const exists: PathExists = (p, kind) => (kind === 'file' ? findFile(files, p) : findFolder(files, p)) !== undefined;
-  const missing = checkScenarioFiles(scenario, scenarioPath, exists);
-  if (missing.length > 0) return { diagnostics: missing };
+export function readDriverProjects(scenario: Scenario, scenarioPath: string, files: ProjectFiles): { projects: DriverProject[]; diagnostics: ScenarioDiagnostic[] } {
   const projects = scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d)));
-  return { diagnostics: checkDriverNames(scenario, projects.map((p) => p.name)), projects };
+  return { projects, diagnostics: checkDriverNames(scenario, projects.map((p) => p.name)) };
 }
 
 /** `dir/a.fltsim:3:9: error: unknown operation 'raed' — did you mean 'read'? (Operations: …)` */

@@ -356,7 +356,7 @@ test('bad launch input ends the session with a readable error, never a hang', as
   assert.ok(raw.some((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'terminated'), 'the session ends');
 });
 
-test('a breakpoint in the second file of a multi-file driver (.vcxproj) is verified and hit, with that file\'s statics in scope', async () => {
+test('a breakpoint in the second file of a multi-file driver (.vcxproj) is verified and hit, with the driver\'s globals in scope', async () => {
   const dc = await startClient();
   const util = 'test/fixtures/projects/threefile/driver/util.c';
   const line = lineOf(util, 'Ctx->Reads += 1;');
@@ -377,6 +377,21 @@ test('a breakpoint in the second file of a multi-file driver (.vcxproj) is verif
     // The breakpoint is verified at that line (set again while stopped, as an editor does on a change).
     const again = await dc.setBreakpointsRequest({ source: { path: path.resolve(util) }, breakpoints: [{ line }] });
     assert.deepEqual(again.body.breakpoints.map((b) => [b.verified, b.line]), [[true, line]]);
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('a misspelt rule id in the scenario fails the launch with the position and the id it resembles', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-dap-'));
+  copyFileSync('samples/irql-bug/lockedcomplete.c', path.join(dir, 'lockedcomplete.c'));
+  writeFileSync(path.join(dir, 'typo.fltsim'), 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\nexpect no violation cpp-irqll\n');
+  const dc = await startClient();
+  try {
+    await assert.rejects(
+      dc.launchRequest({ scenario: path.join(dir, 'typo.fltsim') } as DebugProtocol.LaunchRequestArguments),
+      /typo\.fltsim:3:21: error: unknown rule id 'cpp-irqll' — did you mean 'cpp-irql'\?/,
+    );
   } finally {
     await dc.stop();
   }
