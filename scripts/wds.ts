@@ -125,16 +125,22 @@ async function runSample(sample: string, project: DriverProject, outDir: string,
   row.loads = load ? /loaded \(/.test(load.detail) : false;
   if (!row.loads) {
     row.runs = false;
-    row.stop = fault ? `${where(fault, root)}${fault.message}` : load ? load.detail : 'DriverEntry did not return';
+    row.stop = fault ? `${where(fault, root)}${brief(fault.message)}` : load ? load.detail : 'DriverEntry did not return';
     return row;
   }
   const facts = world.facts();
   const unfinished = facts.ios.filter((io) => io.state !== 'done' && io.state !== 'completed' && io.state !== 'cancelled');
   row.runs = !fault && unfinished.length === 0;
-  if (fault) row.stop = `${where(fault, root)}${fault.message}`;
+  if (fault) row.stop = `${where(fault, root)}${brief(fault.message)}`;
   else if (unfinished.length > 0) row.stop = `io ${unfinished.map((io) => `#${io.id} ${io.state}`).join(', ')}`;
   else if (world.sim.violations.length > 0) row.stop = `runs; violations: ${[...new Set(world.sim.violations.map((v) => v.rule))].join(', ')}`;
   return row;
+}
+
+/** A run fault's message without its hint (after ' — '): the table says what stops a sample, not how to fix it. */
+function brief(message: string): string {
+  const dash = message.indexOf(' — ');
+  return dash < 0 ? message : message.slice(0, dash);
 }
 
 function cell(v: boolean | undefined): string {
