@@ -13,8 +13,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { discoverProjects, prepareScenario, World, type DriverProject, type RunDiagnostic } from '../engine';
-import { nodeFiles } from '../extension/cli/nodeFiles';
+import { discoverProjects, prepareScenario, runScenario, type DriverProject, type RunDiagnostic } from '../engine';
+import { nodeFiles } from '../extension/shared/nodeFiles';
 
 const REPO = path.resolve(__dirname, '..');
 
@@ -118,22 +118,20 @@ async function runSample(sample: string, project: DriverProject, outDir: string,
   }
   row.compiles = true;
   row.links = true;
-  const world = new World(prepared.prepared, { stepBudget: 5_000_000 });
-  world.run();
-  const load = world.sim.events.find((e) => e.kind === 'driver-load' && /loaded|failed to load/.test(e.detail));
-  const fault = world.fault;
+  const { report, timeline } = runScenario(prepared.prepared, { stepBudget: 5_000_000 });
+  const load = timeline.find((e) => e.kind === 'driver-load' && /loaded|failed to load/.test(e.detail));
+  const fault = report.error ?? undefined;
   row.loads = load ? /loaded \(/.test(load.detail) : false;
   if (!row.loads) {
     row.runs = false;
     row.stop = fault ? `${where(fault, root)}${brief(fault.message)}` : load ? load.detail : 'DriverEntry did not return';
     return row;
   }
-  const facts = world.facts();
-  const unfinished = facts.ios.filter((io) => io.state !== 'done' && io.state !== 'completed' && io.state !== 'cancelled');
+  const unfinished = report.ios.filter((io) => io.state !== 'done' && io.state !== 'completed' && io.state !== 'cancelled');
   row.runs = !fault && unfinished.length === 0;
   if (fault) row.stop = `${where(fault, root)}${brief(fault.message)}`;
   else if (unfinished.length > 0) row.stop = `io ${unfinished.map((io) => `#${io.id} ${io.state}`).join(', ')}`;
-  else if (world.sim.violations.length > 0) row.stop = `runs; violations: ${[...new Set(world.sim.violations.map((v) => v.rule))].join(', ')}`;
+  else if (report.violations.length > 0) row.stop = `runs; violations: ${[...new Set(report.violations.map((v) => v.rule))].join(', ')}`;
   return row;
 }
 

@@ -15,7 +15,8 @@ import type { CFrame } from './frame';
 import type { Interpreter } from './interpreter';
 import type { Module } from './module';
 
-export type EvaluateResult = { ok: true; value: unknown; type: CType } | { ok: false; message: string };
+/** `writes`: the expression assigns or increments something (only possible with allowAssignment). */
+export type EvaluateResult = { ok: true; value: unknown; type: CType; writes: boolean } | { ok: false; message: string };
 
 export interface EvaluateOptions {
   /** Allow `=`, `+=`, `++`… (the Debug Console); watches, hovers and conditions are read-only. */
@@ -29,6 +30,7 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
   if (!parsed.ok) return parsed;
   const problem = forbidden(parsed.expr, options);
   if (problem) return { ok: false, message: problem };
+  const writes = options.allowAssignment === true && forbidden(parsed.expr, {}) !== undefined;
   const fscope = new FunctionScope(module.statics, frame?.fn.name ?? '<evaluate>');
   if (frame) {
     // Declaring in order reproduces the frame's slot numbers; a later local of the same name wins.
@@ -46,11 +48,11 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
   const ce = compiler.compile(parsed.expr);
   const f = frame ?? ({ vars: [] } as unknown as CFrame);
   try {
-    if (ce.s) return { ok: true, value: ce.s(f), type: ce.t };
+    if (ce.s) return { ok: true, value: ce.s(f), type: ce.t, writes };
     const co = ce.g!(f);
     const r = co.next();
     if (!r.done) return { ok: false, message: 'this expression would run driver code; watch expressions cannot' };
-    return { ok: true, value: isCo(r.value) ? undefined : r.value, type: ce.t };
+    return { ok: true, value: isCo(r.value) ? undefined : r.value, type: ce.t, writes };
   } catch (e) {
     if (e instanceof CRuntimeError) return { ok: false, message: e.message };
     throw e;

@@ -2,6 +2,7 @@
  * A World is one run of a prepared scenario: the Simulation, the C interpreter bound to it, the
  * drivers loaded as modules and the workload scheduled. It is cheap to build from a
  * PreparedScenario, which is how step-back works: build a fresh World and replay it to a step.
+ * It is internal to engine/: front ends drive it through `runScenario` or a `Debuggee`.
  */
 import { isCo, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
@@ -103,14 +104,6 @@ export class World {
   run(): void {
     const r = this.sim.run();
     if (r.reason === 'fault') this.captureFault();
-  }
-
-  /** Runs until the simulation has taken `step` steps in total. */
-  runTo(step: number): void {
-    while (this.sim.stepCount < step) {
-      const r = this.step();
-      if (r.kind === 'done' || r.kind === 'fault') return;
-    }
   }
 
   private captureFault(): void {

@@ -14,7 +14,7 @@ import {
   discoverProjects, ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, ProjectLint, projectOfFile, readVcxproj,
   summarize, validateOptions, type DriverProject, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
-import { nodeFiles } from './nodeFiles';
+import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError, closest } from './args';
 import { registerCommand } from './registry';
 

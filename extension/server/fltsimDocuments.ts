@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { validateScenario, type ProjectFiles } from '../../engine';
-import { nodeFiles } from '../cli/nodeFiles';
+import { nodeFiles } from '../shared/nodeFiles';
 import { scenarioToDiagnostic } from './diagnostics';
 
 /** The file system path of a `file:` URI; undefined for other schemes (untitled, virtual). */

@@ -23,7 +23,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENGINE_VERSION, initLinter, LintDocument } from '../../engine';
-import { nodeFiles } from '../cli/nodeFiles';
+import { nodeFiles } from '../shared/nodeFiles';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
 import { docLinks, type DocLinks } from './docLinks';

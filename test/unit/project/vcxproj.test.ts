@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { loadProject, readVcxproj } from '../../../engine/project';
-import { nodeFiles } from '../../../extension/cli/nodeFiles';
+import { nodeFiles } from '../../../extension/shared/nodeFiles';
 import { memoryFiles } from './memoryFiles';
 
 const FIXTURE = path.resolve('test/fixtures/projects/threefile');

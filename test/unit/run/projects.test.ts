@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { buildRunReport, formatRunDiagnostic, prepareScenario, prepareScenarioText, World, type HostFiles } from '../../../engine';
-import { nodeFiles } from '../../../extension/cli/nodeFiles';
+import { formatRunDiagnostic, prepareScenario, prepareScenarioText, runScenario, type HostFiles } from '../../../engine';
+import { nodeFiles } from '../../../extension/shared/nodeFiles';
 import { memoryFiles } from '../project/memoryFiles';
 
 const FIXTURE = path.resolve('test/fixtures/projects/threefile');
@@ -15,9 +15,8 @@ const ENTRY = `${HEAD}PFLT_FILTER F;\nCONST FLT_REGISTRATION R = { sizeof(FLT_RE
 async function run(scenario: string, files: HostFiles) {
   const prepared = await prepareScenarioText('/d/s.fltsim', scenario, files);
   if (!prepared.ok) return { ok: false as const, diagnostics: prepared.diagnostics.map(formatRunDiagnostic) };
-  const world = new World(prepared.prepared);
-  world.run();
-  return { ok: true as const, world, prepared: prepared.prepared, report: buildRunReport(world, 's.fltsim', (f) => f) };
+  const { report } = runScenario(prepared.prepared, { label: 's.fltsim' });
+  return { ok: true as const, prepared: prepared.prepared, report };
 }
 
 test('the three-file fixture runs from its .vcxproj: shared externs, per-file statics, a struct built in one file read in another', async () => {
@@ -27,13 +26,11 @@ test('the three-file fixture runs from its .vcxproj: shared externs, per-file st
   assert.deepEqual(p.drivers.map((d) => [d.module, path.basename(d.file), d.units.length]), [['ThreeFile', 'main.c', 3]]);
   assert.deepEqual(p.sourceFiles.map((f) => path.relative(FIXTURE, f)), ['driver/main.c', 'common/tf.h', 'driver/ops.c', 'driver/util.c']);
   assert.deepEqual(p.warnings.map((w) => [w.severity, path.basename(w.file), w.line]), [['note', 'threefile.vcxproj', 21], ['note', 'threefile.vcxproj', 21], ['note', 'threefile.vcxproj', 22]]);
-  const world = new World(p);
-  world.run();
-  const report = buildRunReport(world, 'threefile.fltsim', (f) => f);
+  const { report } = runScenario(p, { label: 'threefile.fltsim' });
   assert.equal(report.error, null);
   assert.ok(report.passed, JSON.stringify(report.expectations));
   // TF_MODE comes from the Debug|x64 definitions; each file's static Count is its own (100, 1, 10).
-  assert.deepEqual(world.sim.output, ["main: mode 2, main's Count 100", 'main: unload after 2 reads (total 12)']);
+  assert.deepEqual(report.output, ["main: mode 2, main's Count 100", 'main: unload after 2 reads (total 12)']);
 });
 
 test('two files may each have a static of the same name; a tentative global in two files is one object', async () => {
@@ -43,7 +40,7 @@ test('two files may each have a static of the same name; a tentative global in t
   });
   const r = await run('driver "a.c" "b.c"\nexpect calls a!Which 2\n', files);
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
-  assert.deepEqual(r.world.sim.output, ['a: 1 1 225']);
+  assert.deepEqual(r.report.output, ['a: 1 1 225']);
   assert.equal(r.prepared.drivers[0].module, 'a', 'named after the file that defines DriverEntry');
   assert.ok(r.report.passed, 'calls of a name count every file\'s function of that name');
 });
@@ -82,9 +79,7 @@ test('a call to a routine no file defines names the routine at the call; so does
   assert.match(r.report.error?.message ?? '', /^'Missing' is declared but no file of driver 'a' defines it, and fltsim does not model it/);
   const prepared = await prepareScenarioText('/e/s.fltsim', 'driver "a.c"\n', files);
   assert.ok(prepared.ok);
-  const world = new World(prepared.prepared);
-  world.run();
-  const fault = world.fault;
+  const fault = runScenario(prepared.prepared).report.error;
   assert.equal(fault?.line, 12);
   assert.match(fault?.message ?? '', /^'Nowhere' is declared extern \(\/e\/a\.c:9\) but no file of driver 'a' defines it/);
 });
@@ -97,7 +92,7 @@ test('a folder driver is every .c in the folder, named after it; unload and expe
   const r = await run('driver "myflt"\nunload myflt at 3\nexpect calls myflt!Two 1\n', files);
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
   assert.ok(r.report.passed);
-  assert.deepEqual(r.world.sim.output, ['two']);
+  assert.deepEqual(r.report.output, ['two']);
   const wrong = await run('driver "myflt"\nexpect calls one!Two 1\n', files);
   assert.ok(!wrong.ok);
   assert.deepEqual(wrong.diagnostics, ["/d/s.fltsim:2:14: error: no driver is named 'one' — Drivers: myflt. A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry."]);
@@ -111,7 +106,7 @@ test('a function defined in a header that several files include is each file\'s 
   });
   const r = await run('driver "a.c" "b.c"\n', files);
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
-  assert.deepEqual(r.world.sim.output, ['2 42']);
+  assert.deepEqual(r.report.output, ['2 42']);
 });
 
 test('structs of one tag declared in each file are one type: copied, passed and compared across files', async () => {
@@ -124,5 +119,5 @@ test('structs of one tag declared in each file are one type: copied, passed and 
   const r = await run('driver "a.c" "b.c"\n', files);
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
   assert.equal(r.report.error, null);
-  assert.deepEqual(r.world.sim.output, ['7 10 1']);
+  assert.deepEqual(r.report.output, ['7 10 1']);
 });

@@ -1,6 +1,6 @@
 /**
- * The engine reaches files through HostFiles; on the command line and in the standalone debug
- * adapter that is the local file system.
+ * The engine reaches files through HostFiles; in the processes fltsim ships (the command line, the
+ * debug adapter) that is the local file system.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
