@@ -26,8 +26,10 @@ export type { DriverFn } from './kernel/driverFn';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
 export { MAX_SEED, isValidSeed } from './kernel/random';
+// Driver projects (.vcxproj, folder, file list), shared by the runner, the debugger and the linter
+export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
-export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareOptions, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareOptions, type HostFiles, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';
@@ -45,6 +47,6 @@ export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from 
 export type { VariableInfo, VariablesQuery } from './run/debuggee/variables';
 export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilterId } from './run/debuggee/transitions';
 // Lint rules (static analysis of driver C) and the routine catalog behind hover text
-export { initLinter, lintText, LintDocument, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport } from './lint';
+export { initLinter, lintText, LintDocument, ProjectLint, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport, type LintNote } from './lint';
 export type { Finding, LintOptions, LintResult, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
 export { apiInfo, maxIrqlFor, API_CATALOG, type ApiInfo, type IrqlBound } from './api/catalog';

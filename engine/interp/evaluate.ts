@@ -24,7 +24,9 @@ export interface EvaluateOptions {
 }
 
 export function evaluateExpression(interp: Interpreter, module: Module, frame: CFrame | undefined, text: string, options: EvaluateOptions = {}): EvaluateResult {
-  const parsed = parseExpression(text, module.unit);
+  // Names resolve as in the frame's own file: its typedefs, macros and statics.
+  const unit = frame?.fn.unit ?? module.entryUnit;
+  const parsed = parseExpression(text, module.units[unit]);
   if (!parsed.ok) return parsed;
   const problem = forbidden(parsed.expr, options);
   if (problem) return { ok: false, message: problem };
@@ -34,7 +36,7 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
     // Declaring in order reproduces the frame's slot numbers; a later local of the same name wins.
     for (const l of frame.fn.locals) fscope.declare(l.name, l.type, l.loc, l.param);
   }
-  const base = module.scopeFor(fscope, frame?.fn.name ?? '<evaluate>');
+  const base = module.scopeFor(fscope, frame?.fn.name ?? '<evaluate>', unit);
   const scope: CompileScope = {
     ...base,
     uninitialized: () => undefined,

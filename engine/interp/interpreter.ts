@@ -12,6 +12,7 @@ import type { StmtHooks } from './compileStmt';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
 import { AddressSpace } from './memory';
+import type { LinkedProgram } from './link';
 import { Module } from './module';
 import { DEFAULT_LIMITS, formatLimit, limitHint } from '../limits';
 
@@ -76,10 +77,13 @@ export class Interpreter {
     };
   }
 
-  /** Loads a translation unit as a module; its global initialisers run on the current thread. */
-  *load(unit: TranslationUnit, name: string): Co<Module> {
-    if (this.modules.has(name)) throw new CRuntimeError('compile-error', `two drivers are both named '${name}'; module names come from file names and must differ`);
-    const mod = new Module(name, unit, this);
+  /**
+   * Loads a driver (its linked units, or one unit) as a module; its global initialisers run on the
+   * current thread.
+   */
+  *load(program: LinkedProgram | TranslationUnit, name: string): Co<Module> {
+    if (this.modules.has(name)) throw new CRuntimeError('compile-error', `two drivers are both named '${name}'; driver names must differ`);
+    const mod = new Module(name, program, this);
     this.modules.set(name, mod);
     yield* mod.initialize();
     return mod;

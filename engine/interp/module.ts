@@ -1,10 +1,12 @@
 /**
- * A loaded driver: one translation unit compiled against the interpreter. It owns the driver's
- * globals, string literals and compiled functions, and hands out FunctionValues for them.
+ * A loaded driver: its translation units, linked (engine/interp/link.ts), compiled against the
+ * interpreter. It owns the driver's globals, string literals and compiled functions, and hands out
+ * FunctionValues for them. Names resolve per unit: a file sees its own statics first, then the
+ * driver's external definitions, then the prelude's helpers.
  */
-import type { Expr, FunctionDef, Loc } from '../c/ast';
+import type { Expr, Loc } from '../c/ast';
 import type { TranslationUnit } from '../c/program';
-import { VOID, pointee, type CType, type FunctionType } from '../c/types';
+import { VOID, pointee, type CType, type FunctionType, type StructType } from '../c/types';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { narrowChars, Ref, wideChars, type FunctionValue } from '../kernel/cvalues';
 import { CRuntimeError } from './errors';
@@ -13,59 +15,102 @@ import { returnConverter } from './conversions';
 import { FunctionScope, StmtCompiler } from './compileStmt';
 import { CFrame, type CompiledFunction, type LocalVar } from './frame';
 import type { Interpreter } from './interpreter';
+import { link, LinkedProgram, type LinkedFunction } from './link';
 import { zeroArray, zeroValue } from './memory';
 
 export class Module {
+  /** Storage of every global, by its link key (the name, or `name (file.c)` for a shared static name). */
   readonly globals: Record<string, unknown> = Object.create(null);
   readonly statics: Record<string, unknown> = Object.create(null);
   readonly globalSlots = new Map<string, GlobalSlot>();
-  readonly functions = new Map<string, CompiledFunction>();
+  /** Compiled functions by link id. */
+  private readonly functions = new Map<number, CompiledFunction>();
+  /** Function values by link id. */
+  private readonly values = new Map<number, FunctionValue>();
+  /** The values of the externally visible functions, by name (what the engine calls). */
   readonly functionValues = new Map<string, FunctionValue>();
   private readonly strings = new Map<string, Ref>();
   /** Compile problems found while loading (unknown names in code that may never run are not here). */
   readonly problems: CRuntimeError[] = [];
+  readonly program: LinkedProgram;
 
   constructor(
     readonly name: string,
-    readonly unit: TranslationUnit,
+    program: LinkedProgram | TranslationUnit,
     private readonly interp: Interpreter,
   ) {
-    for (const g of unit.globals) {
-      this.globalSlots.set(g.name, { type: g.type, store: this.globals, key: g.name });
-      this.globals[g.name] = zeroValue(g.type);
+    this.program = program instanceof LinkedProgram ? program : link([program]);
+    for (const g of this.program.globals) {
+      this.globalSlots.set(g.key, { type: g.decl.type, store: this.globals, key: g.key });
+      this.globals[g.key] = zeroValue(g.decl.type);
     }
-    for (const def of unit.functions.values()) {
+    for (const f of this.program.functions) {
       const fv: FunctionValue = {
         kind: 'function',
-        name: def.name,
+        name: f.name,
         module: name,
-        call: (...args: unknown[]) => this.interp.invoke(this.compiled(def.name)!, args),
+        call: (...args: unknown[]) => this.interp.invoke(this.compiledFunction(f), args),
       };
-      this.functionValues.set(def.name, fv);
+      this.values.set(f.id, fv);
+      if (f.linkage !== 'internal') this.functionValues.set(f.name, fv);
     }
+  }
+
+  get units(): readonly TranslationUnit[] {
+    return this.program.units;
+  }
+
+  /** The unit that defines DriverEntry (the first when none does): where expressions without a frame resolve. */
+  get entryUnit(): number {
+    return this.program.exported('DriverEntry')?.unit ?? 0;
+  }
+
+  /** A struct type by tag, from the first unit that defines it (for display). */
+  struct(tag: string): StructType | undefined {
+    for (const u of this.program.units) {
+      const t = u.structs.get(tag);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** Enumerator names of an enum, from whichever unit declares it. */
+  enumNames(name: string): Map<number, string> | undefined {
+    for (const u of this.program.units) {
+      const names = u.enumNames.get(name);
+      if (names) return names;
+    }
+    return undefined;
+  }
+
+  /** Every function the driver's own files define (statics of each file included), in link order. */
+  ownFunctions(): LinkedFunction[] {
+    return this.program.functions.filter((f) => f.linkage !== 'system');
   }
 
   /** Compiles every function and runs global initialisers. */
   *initialize(): Co<void> {
-    for (const def of this.unit.functions.values()) this.compileFunction(def);
-    const scope = this.scopeFor(new FunctionScope(this.statics, '<globals>'), '<globals>');
-    const exprs = new ExprCompiler(scope);
-    const dummy = new CFrame({
-      name: '<globals>', module: this.name, type: { kind: 'func', ret: VOID, params: [], variadic: false }, loc: { file: this.unit.file, line: 1, col: 1 },
-      endLoc: { file: this.unit.file, line: 1, col: 1 }, locals: [], paramCount: 0, body: function* () { return 0; }, statementLines: new Set(), file: this.unit.file, system: true,
-    });
-    for (const g of this.unit.globals) {
-      if (!g.init) continue;
+    for (const f of this.program.functions) this.compiledFunction(f);
+    const scopes = new Map<number, ExprCompiler>();
+    for (const g of this.program.globals) {
+      if (!g.decl.init) continue;
+      let exprs = scopes.get(g.unit);
+      if (!exprs) scopes.set(g.unit, (exprs = new ExprCompiler(this.scopeFor(new FunctionScope(this.statics, '<globals>'), '<globals>', g.unit))));
+      const file = this.program.units[g.unit].file;
+      const dummy = new CFrame({
+        name: '<globals>', module: this.name, unit: g.unit, type: { kind: 'func', ret: VOID, params: [], variadic: false }, loc: { file, line: 1, col: 1 },
+        endLoc: { file, line: 1, col: 1 }, locals: [], paramCount: 0, body: function* () { return 0; }, statementLines: new Set(), file, system: true,
+      });
       try {
-        if (g.type.kind === 'struct' || g.type.kind === 'array') {
-          yield* exprs.initPlan(g.type, g.init)(this.globals[g.name], dummy);
+        if (g.decl.type.kind === 'struct' || g.decl.type.kind === 'array') {
+          yield* exprs.initPlan(g.decl.type, g.decl.init)(this.globals[g.key], dummy);
         } else {
-          const e = g.init.k === 'expr' ? g.init.expr : firstExpr(g.init);
-          if (e) this.globals[g.name] = yield* run(exprs.convertTo(exprs.compile(e), g.type), dummy);
+          const e = g.decl.init.k === 'expr' ? g.decl.init.expr : firstExpr(g.decl.init);
+          if (e) this.globals[g.key] = yield* run(exprs.convertTo(exprs.compile(e), g.decl.type), dummy);
         }
       } catch (err) {
         if (err instanceof CRuntimeError) {
-          err.loc ??= g.loc;
+          err.loc ??= g.decl.loc;
           throw err;
         }
         throw err;
@@ -73,25 +118,31 @@ export class Module {
     }
   }
 
+  /** The externally visible function `name`, else the first file's static of that name. */
   compiled(name: string): CompiledFunction | undefined {
-    const existing = this.functions.get(name);
-    if (existing) return existing;
-    const def = this.unit.functions.get(name);
-    return def ? this.compileFunction(def) : undefined;
+    const f = this.program.exported(name) ?? this.program.named(name)[0];
+    return f ? this.compiledFunction(f) : undefined;
   }
 
-  private compileFunction(def: FunctionDef): CompiledFunction {
-    const existing = this.functions.get(def.name);
+  /** Every compiled function named `name` (a static in each of several files gives several). */
+  compiledNamed(name: string): CompiledFunction[] {
+    return this.program.named(name).map((f) => this.compiledFunction(f));
+  }
+
+  compiledFunction(f: LinkedFunction): CompiledFunction {
+    const existing = this.functions.get(f.id);
     if (existing) return existing;
+    const def = f.def;
     const fscope = new FunctionScope(this.statics, def.name);
     for (const p of def.params) fscope.declare(p.name, p.type, p.loc, true);
-    const scope = this.scopeFor(fscope, def.name);
+    const scope = this.scopeFor(fscope, def.name, f.unit);
     const exprs = new ExprCompiler(scope);
-    const system = def.loc.file.startsWith('<');
+    const system = f.linkage === 'system';
     const stmts = new StmtCompiler(exprs, fscope, def.type, this.interp.hooks, def.loc.file);
     const fn: CompiledFunction = {
       name: def.name,
       module: this.name,
+      unit: f.unit,
       type: def.type,
       loc: def.loc,
       endLoc: def.endLoc,
@@ -105,23 +156,27 @@ export class Module {
       system,
     };
     // Register before compiling the body so recursive calls resolve.
-    this.functions.set(def.name, fn);
+    this.functions.set(f.id, fn);
     fn.body = stmts.compile(def.body);
     return fn;
   }
 
-  /** The compile-time view of names for one function. */
-  scopeFor(fscope: FunctionScope, functionName: string): CompileScope {
+  /** The compile-time view of names for one function of unit `unit`. */
+  scopeFor(fscope: FunctionScope, functionName: string, unit = 0): CompileScope {
     const interp = this.interp;
+    const program = this.program;
     // Kernel calls convert their arguments with a compiler over this same scope.
     let converter: ExprCompiler | undefined;
     const scope: CompileScope = {
       functionName,
       addresses: interp.addresses,
       local: (name) => fscope.lookup(name)?.local,
-      global: (name) => fscope.lookup(name)?.static ?? this.globalSlots.get(name),
-      functionValue: (name) => this.functionValues.get(name),
-      functionType: (name) => this.unit.functions.get(name)?.type ?? this.unit.prototypes.get(name)?.type,
+      global: (name) => fscope.lookup(name)?.static ?? this.globalSlot(unit, name),
+      functionValue: (name) => {
+        const f = program.function(unit, name);
+        return f ? this.values.get(f.id) : undefined;
+      },
+      functionType: (name) => program.functionType(unit, name),
       stringLiteral: (value, wide) => this.stringLiteral(value, wide),
       externalCall: (name, args, argExprs, loc, type) => this.externalCall((converter ??= new ExprCompiler(scope)), name, args, argExprs, loc, type),
       callValue: (fn, args, loc) => interp.callValue(fn, args, loc),
@@ -129,6 +184,22 @@ export class Module {
       compileError: interp.hooks.onCompileError,
     };
     return scope;
+  }
+
+  /** The storage `name` names in `unit`; an extern that no file defines is an error where it is used. */
+  private globalSlot(unit: number, name: string): GlobalSlot | undefined {
+    const g = this.program.global(unit, name);
+    if (g) return this.globalSlots.get(g.key);
+    const decl = this.program.unresolvedExtern(unit, name);
+    if (decl) {
+      throw new CRuntimeError(
+        'not-modelled',
+        `'${name}' is declared extern (${decl.loc.file}:${decl.loc.line}) but no file of driver '${this.name}' defines it, and fltsim does not model it`,
+        undefined,
+        'define it in one .c file of the driver, or add the file that defines it to the project',
+      );
+    }
+    return undefined;
   }
 
   stringLiteral(value: string, wide: boolean): Ref {
@@ -153,10 +224,10 @@ export class Module {
       const declared = type !== undefined;
       const err = new CRuntimeError(
         'not-modelled',
-        declared ? `'${name}' is declared but has no body here, and fltsim does not model it` : `'${name}' is not declared and fltsim does not model it`,
+        declared ? `'${name}' is declared but no file of driver '${this.name}' defines it, and fltsim does not model it` : `'${name}' is not declared and fltsim does not model it`,
         loc,
         declared
-          ? 'give it a body in your driver or scenario C, or avoid the call (docs/interpreter.md lists the modelled routines)'
+          ? 'define it in a file of the driver (add the file to the project if it is missing), or avoid the call (docs/interpreter.md lists the modelled routines)'
           : 'check the spelling, include the header that declares it, or define it yourself',
       );
       return { t: ret, s: () => { throw err; } };

@@ -87,7 +87,7 @@ export class World {
     for (const d of prepared.drivers) {
       let module: Module;
       try {
-        module = drive(this.interp.load(d.unit, d.module));
+        module = drive(this.interp.load(d.program, d.module));
       } catch (e) {
         // A global initialiser that cannot be evaluated (an undeclared name, say) is the driver's
         // error at its line: the run stops before it starts, as a build would fail.
@@ -162,7 +162,8 @@ export class World {
     }
     const f = this.sim.kernel.fault;
     if (!f) return undefined;
-    const e = this.cError;
+    // A callback the engine called (not DriverEntry) records its C error on the interpreter only.
+    const e = this.cError ?? this.interp.faultStack?.error;
     const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
     return {
       message,
@@ -205,11 +206,7 @@ export class World {
   calls(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [module, m] of this.modules) {
-      for (const name of m.unit.functions.keys()) {
-        const def = m.unit.functions.get(name)!;
-        if (def.loc.file.startsWith('<')) continue;
-        out.set(`${module}!${name}`, this.interp.calls.get(`${module}!${name}`) ?? 0);
-      }
+      for (const f of m.ownFunctions()) out.set(`${module}!${f.name}`, this.interp.calls.get(`${module}!${f.name}`) ?? 0);
     }
     return out;
   }

@@ -2,7 +2,7 @@
  * The engine reaches files through HostFiles; in the processes fltsim ships (the command line, the
  * debug adapter) that is the local file system.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { HostFiles } from '../../engine';
 
@@ -14,6 +14,21 @@ export const nodeFiles: HostFiles = {
       return undefined;
     }
   },
+  listDir: (p) => {
+    try {
+      return readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() || (e.isSymbolicLink() && isFolder(path.join(p, e.name))) }));
+    } catch {
+      return undefined;
+    }
+  },
   dirname: path.dirname,
   join: path.join,
 };
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -62,9 +62,10 @@ export class DriverCode {
   constructor(world: World) {
     const sets = new Map<string, Set<number>>();
     for (const [module, m] of world.modules) {
-      for (const name of m.unit.functions.keys()) {
-        const fn = m.compiled(name);
-        if (!fn || fn.system) continue;
+      // Every file of the driver: a static of one name in two files is two entries.
+      for (const f of m.ownFunctions()) {
+        const fn = m.compiledFunction(f);
+        const name = f.name;
         const key = sourceKey(fn.file);
         if (!this.files.has(key)) this.files.set(key, path.normalize(path.resolve(fn.file)));
         let set = sets.get(key);

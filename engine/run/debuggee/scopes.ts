@@ -142,7 +142,7 @@ export class Scopes {
 
   private callbackDataType(): CType | undefined {
     for (const m of this.world.modules.values()) {
-      const t = m.unit.structs.get('_FLT_CALLBACK_DATA');
+      const t = m.struct('_FLT_CALLBACK_DATA');
       if (t) return t;
     }
     return undefined;
