@@ -15,6 +15,8 @@ import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 export interface PreprocessOptions {
   /** Returns a file's text, or undefined if it does not exist. Paths are as joined by `resolve`. */
   readFile(path: string): string | undefined;
+  /** Why readFile gave nothing, when the host knows (HostFiles.whyUnreadable). */
+  whyUnreadable?(path: string): string | undefined;
   /** Directory part of a path, and joining, so the engine needs no `node:path` on every host. */
   dirname(path: string): string;
   join(dir: string, file: string): string;
@@ -123,7 +125,8 @@ class Preprocessor {
   run(mainFile: string): PreprocessResult {
     const text = this.options.readFile(mainFile);
     if (text === undefined) {
-      this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'`, origin: { file: mainFile, line: 1, col: 1 } });
+      const why = this.options.whyUnreadable?.(mainFile);
+      this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'${why ? `: it ${why}` : ''}`, origin: { file: mainFile, line: 1, col: 1 } });
     } else {
       for (const [name, value] of this.options.defines ?? []) this.defineFromText(name, value, { file: '<scenario>', line: 1, col: 1 });
       this.processFile(mainFile, text, 0, false);

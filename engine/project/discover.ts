@@ -18,17 +18,26 @@ import { readVcxproj } from './vcxproj';
 
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
-/** Every .vcxproj and .c file under `root`, in a stable order (hidden and build folders skipped). */
-function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[] }, depth = 0): void {
+/**
+ * Every .vcxproj, .c and .h file under `root`, in a stable order (hidden and build folders skipped).
+ * A folder met again through a symbolic link (same `id`) is not walked twice, so a link back up the
+ * tree cannot multiply the walk.
+ */
+function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[]; headers: string[] }, depth = 0, seen = new Set<string>()): void {
   if (depth > 24) return;
   const entries = [...(files.listDir?.(root) ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     const p = path.join(root, e.name);
     if (e.folder) {
       if (e.name.startsWith('.') || SKIPPED_FOLDERS.has(e.name.toLowerCase())) continue;
-      walk(files, p, out, depth + 1);
+      if (e.id !== undefined) {
+        if (seen.has(e.id)) continue;
+        seen.add(e.id);
+      }
+      walk(files, p, out, depth + 1, seen);
     } else if (/\.vcxproj$/i.test(e.name)) out.projects.push(p);
     else if (/\.c$/i.test(e.name)) out.sources.push(p);
+    else if (/\.h$/i.test(e.name)) out.headers.push(p);
   }
 }
 
@@ -39,6 +48,8 @@ export interface Discovery {
   loose: string[];
   /** What was skipped and why (user-mode projects, folders of several drivers). */
   notes: ProjectNote[];
+  /** Every header under the folder, whether or not a project includes it. */
+  headers: string[];
 }
 
 /** A group of C files one folder holds: one driver if exactly one defines DriverEntry. */
@@ -52,9 +63,9 @@ function folderGroup(files: ProjectFiles, folder: string, sources: string[]): { 
 }
 
 export function discoverProjects(files: ProjectFiles, root: string): Discovery {
-  const found = { projects: [] as string[], sources: [] as string[] };
+  const found = { projects: [] as string[], sources: [] as string[], headers: [] as string[] };
   walk(files, root, found);
-  const out: Discovery = { projects: [], loose: [], notes: [] };
+  const out: Discovery = { projects: [], loose: [], notes: [], headers: found.headers };
   const claimed = new Set<string>();
   for (const file of found.projects) {
     const project = readVcxproj(file, files);

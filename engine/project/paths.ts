@@ -11,11 +11,21 @@ export interface ProjectFiles {
   readFile(path: string): string | undefined;
   /** The entries of a folder, or undefined when it is not one. */
   listDir?(path: string): DirEntry[] | undefined;
+  /** Why `readFile(path)` gave nothing, in words (`is a FIFO (named pipe), not a regular file`), when the host knows. */
+  whyUnreadable?(path: string): string | undefined;
+}
+
+/** ` (it is a directory, not a file)`, or nothing: for messages about a file that could not be read. */
+export function unreadableReason(files: ProjectFiles, p: string): string {
+  const why = files.whyUnreadable?.(p);
+  return why ? `: it ${why}` : '';
 }
 
 export interface DirEntry {
   name: string;
   folder: boolean;
+  /** For a folder, an identity two paths to it share (device and inode), when the host knows one. */
+  id?: string;
 }
 
 /** `a\b/c` with the host's separators. */

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import type { DriverProject, ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
-import { baseName, findFile, findFolder, resolveFrom, type ProjectFiles } from './paths';
+import { baseName, findFile, findFolder, resolveFrom, unreadableReason, type ProjectFiles } from './paths';
 import { lineOf, parseXml, type XmlElement } from './xml';
 
 /** The configuration fltsim simulates: a 64-bit debug build, as a developer runs it first. */
@@ -152,7 +152,7 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     notes: [],
   };
   if (text === undefined) {
-    project.notes.push({ severity: 'error', message: `cannot read the project file ${file}`, file, line: 1 });
+    project.notes.push({ severity: 'error', message: `cannot read the project file ${file}${unreadableReason(files, file)}`, file, line: 1 });
     return project;
   }
   const xml = parseXml(text);

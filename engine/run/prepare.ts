@@ -70,7 +70,8 @@ export interface PrepareOptions {
 export async function prepareScenario(scenarioPath: string, files: HostFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
-    return { ok: false, diagnostics: [{ severity: 'error', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'`, hint: 'check the path; scenario files end in .fltsim' }] };
+    const why = files.whyUnreadable?.(scenarioPath);
+    return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'${why ? `: it ${why}` : ''}`, hint: 'check the path; scenario files end in .fltsim' }] };
   }
   return prepareScenarioText(scenarioPath, text, files, options);
 }
@@ -100,6 +101,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     const defines = new Map([...project.defines, ...scenarioDefines]);
     const units = project.units.map((file) => compileTranslationUnit(file, {
       readFile: files.readFile,
+      whyUnreadable: files.whyUnreadable,
       dirname: files.dirname,
       join: files.join,
       locate,

@@ -43,3 +43,17 @@ test('recursion deeper than the depth limit stops the run at the call, naming th
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /Run stopped: .*recurse\.c:2:\d+: more than 50 nested calls when calling Down .*raise it with `limit depth N`/);
 });
+
+test('fltsim run tells a folder, a missing file and a FIFO apart', () => {
+  const cli = (arg: string) => spawnSync(process.execPath, ['dist/cli.js', 'run', arg], { encoding: 'utf8', timeout: 30_000 });
+  const folder = cli(dir);
+  assert.equal(folder.status, 2);
+  assert.match(folder.stderr, /error: cannot read the scenario file '.*': it is a directory, not a file/);
+  assert.match(cli(path.join(dir, 'nothere.fltsim')).stderr, /it does not exist/);
+  assert.equal(spawnSync('mkfifo', [path.join(dir, 'fifo.c')]).status, 0);
+  writeFileSync(path.join(dir, 'fifo.fltsim'), 'driver "fifo.c"\n');
+  const fifo = cli(path.join(dir, 'fifo.fltsim'));
+  assert.equal(fifo.signal, null, 'reading the FIFO did not block');
+  assert.equal(fifo.status, 2);
+  assert.match(fifo.stderr, /fifo\.c:1:1: error: cannot read '.*fifo\.c': it is a FIFO \(named pipe\), not a regular file/);
+});
