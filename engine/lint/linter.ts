@@ -4,7 +4,9 @@
  * re-checks only the functions whose text, role or callees changed. `lintText` is the one-shot form.
  */
 import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
+import { nestingMessage } from '../limits';
 import { prepareForLint } from './frontend/prepare';
+import type { Span } from './frontend/ir';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, type Role } from './analysis/roles';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
@@ -38,6 +40,8 @@ interface CachedFunction {
   results: CachedFindings[];
   unparsed: boolean;
   failures: number;
+  /** Where the function nests too deeply to be read (lowered as far as MAX_NESTING). */
+  tooDeep?: Span;
 }
 
 const FUNCTION_RULES = ALL_RULES.filter((r): r is FunctionRule => r.scope === 'function');
@@ -137,6 +141,7 @@ export class LintDocument {
     const nextCache = new Map<string, CachedFunction>();
     let analyzed = 0;
     let unparsed = 0;
+    const tooDeep: Loc[] = [];
     const failures = { count: 0 };
     const closures = new Map<string, string>();
 
@@ -153,6 +158,7 @@ export class LintDocument {
         const ctx = file.functionContext(f.name);
         if (ctx) {
           fresh.unparsed = !ctx.readable;
+          fresh.tooDeep = ctx.fn.tooDeep;
           const before = failures.count;
           for (const r of wanting) fresh.results.push({ rule: r.id, raw: safeCheck(r, () => r.check(ctx), failures) });
           fresh.failures = failures.count - before;
@@ -162,6 +168,7 @@ export class LintDocument {
       }
       if (this.incremental) nextCache.set(key, cached);
       if (cached.unparsed) unparsed++;
+      if (cached.tooDeep) tooDeep.push({ anchor: `fn:${f.name}`, span: cached.tooDeep });
       failures.count += cached.failures;
       for (const c of cached.results) for (const x of c.raw) raw.push({ rule: c.rule, f: x });
     }
@@ -203,7 +210,11 @@ export class LintDocument {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
-    return { findings, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
+    const notes = tooDeep.flatMap((at) => {
+      const range = resolve(model, at, foreign);
+      return range ? [{ range, message: `not analysed past this point: the code is ${nestingMessage()}` }] : [];
+    });
+    return { findings, notes, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
 }
 

@@ -64,8 +64,16 @@ export interface LintOptions {
   severities?: Readonly<Record<string, SeveritySetting>>;
 }
 
+/** Something the linter could not do at a place in the file (code nested too deeply to read): not a finding. */
+export interface LintResultNote {
+  range: Range;
+  message: string;
+}
+
 export interface LintResult {
   findings: Finding[];
+  /** Where analysis stopped short; shown as notes (CLI) and information diagnostics (editor). */
+  notes: LintResultNote[];
   /** Statistics that explain what the linter could and could not read. */
   stats: {
     functions: number;

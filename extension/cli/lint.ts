@@ -202,6 +202,7 @@ export async function runLint(argv: string[]): Promise<number> {
       // Related locations in other files of the driver are shown with the same relative paths.
       for (const f of result.findings) for (const r of f.related) if (r.file !== undefined) r.file = displayPath(r.file);
       reports.push({ path: displayPath(file), result });
+      for (const n of result.notes) plan.notes.push({ file, line: n.range.start.line + 1, message: n.message });
     }
   } finally {
     for (const pl of projects.values()) pl.dispose();

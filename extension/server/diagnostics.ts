@@ -4,7 +4,7 @@
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import { pathToFileURL } from 'node:url';
-import type { Finding, LintRange, ScenarioDiagnostic } from '../../engine';
+import type { Finding, LintRange, LintResultNote, ScenarioDiagnostic } from '../../engine';
 import type { DocLinks } from './docLinks';
 import { diagnosticSeverity, type LintSettings } from './settings';
 
@@ -29,6 +29,11 @@ export function findingToDiagnostic(f: Finding, uri: string, settings: LintSetti
     d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file !== undefined ? pathToFileURL(r.file).href : uri, range: lspRange(r.range) }, message: r.message }));
   }
   return d;
+}
+
+/** Where the linter stopped short (code nested too deeply): information, not a finding. */
+export function lintNoteToDiagnostic(n: LintResultNote): Diagnostic {
+  return { range: lspRange(n.range), severity: DiagnosticSeverity.Information, code: 'not-analysed', source: SOURCE, message: n.message };
 }
 
 /**
