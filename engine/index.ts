@@ -40,7 +40,7 @@ export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)
 export {
-  Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type Progress, type OutputCategory, type OutputSink,
+  Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type CommandResult, type Progress, type OutputCategory, type OutputSink,
   type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions,
 } from './run/debuggee/debuggee';
 export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from './run/debuggee/breakpoints';

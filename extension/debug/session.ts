@@ -11,9 +11,11 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, prepareScenario, type BreakpointInfo, type HostFiles, type OutputCategory, type Stop, type VariableInfo,
+  Debuggee, formatRunDiagnostic, prepareScenario, type BreakpointInfo, type CommandResult, type HostFiles, type OutputCategory, type Stop, type VariableInfo,
 } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
+import { terminalSafe } from '../shared/safeText';
+import { checkArguments } from './requestSchemas';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
 /** Launch arguments; the debugger contribution's JSON schema in package.json mirrors this. */
@@ -26,8 +28,20 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   seed?: number;
 }
 
-/** Steps the Debuggee takes before the session lets other messages in; a pause waits at most one slice. */
-const SLICE = 20_000;
+/**
+ * How long the Debuggee runs before the session lets other messages in (a pause, a disconnect), and
+ * how many steps it takes between looks at the clock. A pause is heard within about SLICE_MS.
+ */
+const SLICE_MS = 15;
+const STEPS_PER_LOOK = 500;
+
+/** Error ids of the responses the session refuses; the message says why. */
+const BAD_ARGUMENTS = 1010;
+const NO_SUCH_THING = 1011;
+const HANDLER_FAILED = 1099;
+
+/** The one thread threadsRequest offers when no simulated thread exists (VS Code wants at least one). */
+const PLACEHOLDER_THREAD = 1;
 
 interface FrameRef {
   threadId: number;
@@ -48,6 +62,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
   private driving = false;
   /** Disconnected or terminated: no more slices. */
   private closed = false;
+  /** A launch request arrived (the Debuggee is being prepared or exists). */
+  private launched = false;
 
   constructor(private readonly files: HostFiles = nodeFiles) {
     super();
@@ -85,6 +101,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    await this.guarded(response, () => this.launch(response, args));
+  }
+
+  private async launch(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     if (typeof args.scenario !== 'string' || args.scenario.trim() === '') {
       this.fail(response, 'The launch configuration needs "scenario": the path of a .fltsim file.');
       return;
@@ -122,8 +142,18 @@ export class FltsimDebugSession extends LoggingDebugSession {
 
   private fail(response: DebugProtocol.Response, message: string): void {
     this.resolveReady(undefined);
-    this.sendErrorResponse(response, { id: 1001, format: message, showUser: true });
+    this.sendErrorResponse(response, { id: 1001, format: message, variables: {}, showUser: true });
     this.sendEvent(new TerminatedEvent());
+  }
+
+  /**
+   * The Debuggee once the launch has prepared it; undefined when the launch failed, or when no
+   * launch has come a second after a breakpoint request (a client that never launches still gets
+   * its answer).
+   */
+  private async debuggeeWhenReady(): Promise<Debuggee | undefined> {
+    if (this.launched) return this.ready;
+    return Promise.race([this.ready, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -142,24 +172,32 @@ export class FltsimDebugSession extends LoggingDebugSession {
   // --- breakpoints ------------------------------------------------------------------------------
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
-    const debuggee = await this.ready;
-    const specs = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage }));
-    response.body = {
-      breakpoints: debuggee
-        ? debuggee.setLineBreakpoints(args.source.path ?? '', specs).map((bp) => this.toDap(bp))
-        : specs.map((s) => ({ verified: false, line: this.convertDebuggerLineToClient(s.line), message: 'the scenario did not start' })),
-    };
-    this.sendResponse(response);
+    await this.guarded(response, async () => {
+      if (typeof args.source.path !== 'string' || args.source.path === '') {
+        this.refuse(response, BAD_ARGUMENTS, 'setBreakpoints: fltsim sets breakpoints in files on disk, so arguments.source.path is required');
+        return;
+      }
+      const debuggee = await this.debuggeeWhenReady();
+      const specs = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage }));
+      response.body = {
+        breakpoints: debuggee
+          ? debuggee.setLineBreakpoints(args.source.path, specs).map((bp) => this.toDap(bp))
+          : specs.map((s) => ({ verified: false, line: this.convertDebuggerLineToClient(s.line), message: 'the scenario did not start' })),
+      };
+      this.sendResponse(response);
+    });
   }
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
-    const debuggee = await this.ready;
-    response.body = {
-      breakpoints: debuggee
-        ? debuggee.setFunctionBreakpoints(args.breakpoints.map((b) => ({ name: b.name, condition: b.condition, hitCondition: b.hitCondition }))).map((bp) => this.toDap(bp))
-        : args.breakpoints.map(() => ({ verified: false, message: 'the scenario did not start' })),
-    };
-    this.sendResponse(response);
+    await this.guarded(response, async () => {
+      const debuggee = await this.debuggeeWhenReady();
+      response.body = {
+        breakpoints: debuggee
+          ? debuggee.setFunctionBreakpoints(args.breakpoints.map((b) => ({ name: b.name, condition: b.condition, hitCondition: b.hitCondition }))).map((bp) => this.toDap(bp))
+          : args.breakpoints.map(() => ({ verified: false, message: 'the scenario did not start' })),
+      };
+      this.sendResponse(response);
+    });
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -190,7 +228,18 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.driving = false;
         return;
       }
-      const progress = debuggee.advance(SLICE);
+      let progress;
+      const until = performance.now() + SLICE_MS;
+      try {
+        do progress = debuggee.advance(STEPS_PER_LOOK);
+        while (progress.kind === 'running' && performance.now() < until);
+      } catch (e) {
+        // The engine failed (a bug in fltsim, not in the driver): say so and end the session cleanly.
+        this.driving = false;
+        this.output(`fltsim stopped the run after an internal error: ${(e as Error).message}\n`, 'stderr');
+        this.sendEvent(new TerminatedEvent());
+        return;
+      }
       if (progress.kind === 'running') {
         setImmediate(slice);
         return;
@@ -212,7 +261,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private output(text: string, category: OutputCategory, location?: { file: string; line: number }): void {
-    const e = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
+    // The Debug Console renders ANSI escapes: driver output and names must not repaint it.
+    const e = new OutputEvent(terminalSafe(text), category) as DebugProtocol.OutputEvent;
     if (location) {
       e.body.source = this.sourceOf(location.file);
       e.body.line = this.convertDebuggerLineToClient(location.line);
@@ -220,16 +270,41 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.sendEvent(e);
   }
 
-  /** Answers now and carries the command out in slices; an error when no scenario runs. */
-  private command(response: DebugProtocol.Response, fn: (d: Debuggee) => void): void {
+  /** Answers now and carries the command out in slices; an error when no scenario runs or the Debuggee refuses it. */
+  private command(response: DebugProtocol.Response, fn: (d: Debuggee) => CommandResult | void): void {
     const d = this.debuggee;
     if (!d) {
-      this.sendErrorResponse(response, { id: 1002, format: 'no scenario is running', showUser: false });
+      this.refuse(response, 1002, 'no scenario is running');
+      return;
+    }
+    const r = fn(d);
+    if (r && !r.ok) {
+      this.refuse(response, NO_SUCH_THING, `${response.command}: ${r.message}`);
       return;
     }
     this.sendResponse(response);
-    fn(d);
     this.drive();
+  }
+
+  /** A failed response with a message (never shown as a dialog: the Debug Console and logs carry it). */
+  private refuse(response: DebugProtocol.Response, id: number, message: string): void {
+    // `variables: {}` keeps braces in the message as they are (a C initializer, say) instead of failing the formatter.
+    this.sendErrorResponse(response, { id, format: message, variables: {}, showUser: false });
+  }
+
+  /** Runs an async handler so that a failure answers the request instead of escaping as a rejection. */
+  private async guarded(response: DebugProtocol.Response, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      this.refuse(response, HANDLER_FAILED, `fltsim: ${response.command} failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Reports a malformed message on the input stream (extension/shared/framing.ts). */
+  reportProtocolProblem(message: string): void {
+    process.stderr.write(`fltsim debug adapter: ${message}\n`);
+    this.sendEvent(new OutputEvent(`fltsim debug adapter: ${message}\n`, 'console'));
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
@@ -261,7 +336,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => d.pause());
   }
 
-  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    if (!this.knownThread(response, args.threadId)) return;
     const stop = this.debuggee?.lastStop;
     response.body = {
       exceptionId: stop?.reason === 'exception' ? (stop.text?.split(':')[0] ?? 'transition') : 'none',
@@ -285,11 +361,21 @@ export class FltsimDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const threads = this.debuggee?.threads() ?? [];
-    response.body = { threads: threads.length > 0 ? threads.map((t) => new Thread(t.id, t.name)) : [new Thread(1, this.debuggee?.ended ? 'run finished' : 'starting')] };
+    response.body = { threads: threads.length > 0 ? threads.map((t) => new Thread(t.id, t.name)) : [new Thread(PLACEHOLDER_THREAD, this.debuggee?.ended ? 'run finished' : 'starting')] };
     this.sendResponse(response);
   }
 
+  /** True when `threadId` names a thread the client may ask about; otherwise refuses the request. */
+  private knownThread(response: DebugProtocol.Response, threadId: number): boolean {
+    const d = this.debuggee;
+    // With no simulated thread left, threadsRequest offers one placeholder, which has no frames.
+    if (!d || d.hasThread(threadId) || (threadId === PLACEHOLDER_THREAD && d.threads().length === 0)) return true;
+    this.refuse(response, NO_SUCH_THING, `${response.command}: thread ${threadId} does not exist (it may have exited): ask for the threads again`);
+    return false;
+  }
+
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    if (!this.knownThread(response, args.threadId)) return;
     const frames = this.debuggee?.frames(args.threadId) ?? [];
     const ids = this.frameIds();
     const start = args.startFrame ?? 0;
@@ -307,12 +393,20 @@ export class FltsimDebugSession extends LoggingDebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const ref = this.frameIds().get(args.frameId);
+    if (!ref) {
+      this.refuse(response, NO_SUCH_THING, `scopes: frame ${args.frameId} does not exist (frame ids are handed out again at every stop)`);
+      return;
+    }
     const scopes = ref && this.debuggee ? this.debuggee.scopes(ref.threadId, ref.index) : [];
     response.body = { scopes: scopes.map((s) => ({ name: s.name, expensive: false, variablesReference: s.handle })) };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    if (!this.debuggee?.hasHandle(args.variablesReference)) {
+      this.refuse(response, NO_SUCH_THING, `variables: reference ${args.variablesReference} does not exist (references last until the next stop)`);
+      return;
+    }
     const rows = this.debuggee?.variables(args.variablesReference, { filter: args.filter, start: args.start, count: args.count }) ?? [];
     response.body = { variables: rows.map((v) => this.toVariable(v)) };
     this.sendResponse(response);
@@ -327,9 +421,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    if (this.debuggee && !this.debuggee.hasHandle(args.variablesReference)) {
+      this.refuse(response, NO_SUCH_THING, `setVariable: reference ${args.variablesReference} does not exist (references last until the next stop)`);
+      return;
+    }
     const r = this.debuggee?.setValue(args.variablesReference, args.name, args.value) ?? { ok: false as const, message: 'no scenario is running' };
     if (!r.ok) {
-      this.sendErrorResponse(response, { id: 1003, format: r.message, showUser: true });
+      this.sendErrorResponse(response, { id: 1003, format: r.message, variables: {}, showUser: true });
       return;
     }
     response.body = { value: r.value, type: r.type || undefined };
@@ -339,13 +437,17 @@ export class FltsimDebugSession extends LoggingDebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const debuggee = this.debuggee;
     if (!debuggee) {
-      this.sendErrorResponse(response, { id: 1005, format: 'no scenario is running', showUser: false });
+      this.refuse(response, 1005, 'no scenario is running');
       return;
     }
     const ref = args.frameId !== undefined ? this.frameIds().get(args.frameId) : undefined;
+    if (args.frameId !== undefined && !ref) {
+      this.refuse(response, NO_SUCH_THING, `evaluate: frame ${args.frameId} does not exist (frame ids are handed out again at every stop)`);
+      return;
+    }
     const r = debuggee.evaluate(args.expression, { threadId: ref?.threadId, frameIndex: ref?.index, allowAssignment: args.context === 'repl' });
     if (!r.ok) {
-      this.sendErrorResponse(response, { id: 1006, format: r.message, showUser: false });
+      this.refuse(response, 1006, r.message);
       return;
     }
     response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount };
@@ -357,12 +459,29 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0, command: String(request.command), success: false };
+    const problem = typeof request.command === 'string' ? checkArguments(request.command, request.arguments) : 'the request has no command';
+    if (request.command === 'launch') {
+      if (this.launched) {
+        this.refuse(response, BAD_ARGUMENTS, 'launch: this session already runs a scenario; start another session for another one');
+        return;
+      }
+      this.launched = true;
+      if (problem !== undefined) {
+        // A refused launch ends the session, and anything waiting for the Debuggee learns there is none.
+        this.fail(response, problem);
+        return;
+      }
+    }
+    if (problem !== undefined) {
+      this.refuse(response, BAD_ARGUMENTS, problem);
+      return;
+    }
     try {
       super.dispatchRequest(request);
     } catch (e) {
       // Never crash the adapter: report the failure on the request that caused it.
-      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
-      this.sendErrorResponse(response, { id: 1099, format: `fltsim: ${(e as Error).message}`, showUser: true });
+      this.refuse(response, HANDLER_FAILED, `fltsim: ${request.command} failed: ${(e as Error).message}`);
     }
   }
 }

@@ -205,11 +205,18 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   if (!m) {
     const f = Number(text.replace(/[fFlL]$/, ''));
     if (Number.isNaN(f)) ctx.error(node, `cannot read the number '${node.text}'`);
+    // MSVC rejects it too (C2177): no double holds it, and storing infinity anywhere is meaningless.
+    else if (!Number.isFinite(f)) ctx.error(node, `the floating constant '${node.text}' is too large for a double`);
     return { k: 'float', value: sign * f, loc };
   }
   let digits = m[1];
   if (/^0[0-7]+$/.test(digits)) digits = `0o${digits.slice(1)}`;
   const big = BigInt(digits);
+  if (big > 0xffffffffffffffffn) {
+    // No C type holds it (MSVC: C2177 constant too big); a silently wrapped value would be wrong.
+    ctx.error(node, `the integer constant '${node.text}' does not fit in 64 bits`);
+    return { k: 'num', value: 0, type: ULONGLONG, loc };
+  }
   const suffix = m[2].toLowerCase();
   const unsigned = suffix.includes('u');
   const isLongLong = suffix.includes('ll') || suffix.includes('i64');

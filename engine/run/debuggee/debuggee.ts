@@ -45,6 +45,11 @@ export interface Stop {
 
 export type StepHow = 'over' | 'in' | 'out';
 
+/** Whether a command was taken up; a command about a thread that does not exist is refused with why. */
+export type CommandResult = { ok: true } | { ok: false; message: string };
+
+const TAKEN: CommandResult = { ok: true };
+
 /** Where a command stands after `advance`. `idle`: there is no command to carry out. */
 export type Progress = { kind: 'running' } | { kind: 'stopped'; stop: Stop } | { kind: 'terminated' } | { kind: 'idle' };
 
@@ -232,10 +237,31 @@ export class Debuggee {
   }
 
   /** Over, into or out of the current statement of one thread; other threads run meanwhile. */
-  step(threadId: number, how: StepHow): void {
+  step(threadId: number, how: StepHow): CommandResult {
+    // Stepping a thread that is not there would never arrive: the whole run would go by instead.
+    if (!this.hasThread(threadId)) return this.noThread(threadId);
     const depth = this.driverDepth(threadId);
     // A thread in kernel code with no driver frame steps to its next statement.
     this.command(depth === 0 ? { kind: 'step', thread: threadId, depth: Number.MAX_SAFE_INTEGER, how: 'in' } : { kind: 'step', thread: threadId, depth, how });
+    return TAKEN;
+  }
+
+  /**
+   * Whether a simulated thread with this id exists now, or is the one the current stop is on (a
+   * thread stopped at its fault has already left the kernel's table, and can still be stepped back).
+   */
+  hasThread(threadId: number): boolean {
+    if (!Number.isInteger(threadId)) return false;
+    return this.world.sim.kernel.threads.get(threadId) !== undefined || (this.last !== undefined && threadId === this.stoppedThread);
+  }
+
+  /** Whether `handle` (from scopes, variables or evaluate) belongs to the current stop. */
+  hasHandle(handle: number): boolean {
+    return this.handles.get(handle) !== undefined;
+  }
+
+  private noThread(threadId: number): CommandResult {
+    return { ok: false, message: this.finished ? `the run has ended; thread ${threadId} is gone` : `thread ${threadId} does not exist (it may have exited): ask for the threads again` };
   }
 
   /** Asks the running command to stop; the next `advance` stops with reason `pause`. */
@@ -244,7 +270,8 @@ export class Debuggee {
   }
 
   /** Back to the previous statement the thread executed, with the state it had there. */
-  stepBack(threadId: number): void {
+  stepBack(threadId: number): CommandResult {
+    if (!this.hasThread(threadId)) return this.noThread(threadId);
     const trail = this.trails.get(threadId);
     let target = 0;
     let thread = threadId;
@@ -257,9 +284,10 @@ export class Debuggee {
       // Nothing earlier to go back to: stay (even at a fault), and say so.
       this.pauseRequested = false;
       this.mode = { kind: 'seek', arrival: { target: this.world.sim.stepCount, reason: 'step', threadId, describe: () => 'Paused at the start of the run' } };
-      return;
+      return TAKEN;
     }
     this.replay({ kind: 'seek', arrival: { target, reason: 'step', threadId: thread, describe: (now) => `Paused on step back (${now} ms)` } });
+    return TAKEN;
   }
 
   /** Back to the most recent earlier point where a breakpoint or an enabled transition filter stops. */

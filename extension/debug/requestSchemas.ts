@@ -1,0 +1,82 @@
+/**
+ * The arguments each DAP request the adapter handles must have, as JSON Schema (the language the DAP
+ * specification itself is written in), checked with Ajv before a handler runs. A request that does
+ * not match gets `success: false` and a message naming the argument; the handlers then only see
+ * arguments of the right shape. Whether a thread, frame or reference exists is the session's check.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { MAX_SEED } from '../../engine';
+
+type Schema = Record<string, unknown>;
+
+const integer = (minimum?: number, maximum?: number): Schema => ({ type: 'integer', ...(minimum !== undefined ? { minimum } : {}), ...(maximum !== undefined ? { maximum } : {}) });
+const str: Schema = { type: 'string' };
+const bool: Schema = { type: 'boolean' };
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required });
+/** DAP ids are positive 32-bit integers in practice; JSON numbers that are not safe integers never name anything. */
+const id = integer(0, 2 ** 31 - 1);
+
+const thread = obj({ threadId: id, singleThread: bool, granularity: str }, ['threadId']);
+const format = obj({ hex: bool });
+
+export const REQUEST_SCHEMAS: Readonly<Record<string, Schema>> = {
+  initialize: obj({ adapterID: str, clientID: str, linesStartAt1: bool, columnsStartAt1: bool, pathFormat: str }, ['adapterID']),
+  launch: obj({ scenario: { type: 'string', minLength: 1 }, stopOnEntry: bool, seed: integer(0, MAX_SEED), noDebug: bool }, ['scenario']),
+  configurationDone: obj({}),
+  setBreakpoints: obj({
+    source: obj({ path: str, name: str, sourceReference: integer() }),
+    breakpoints: { type: 'array', items: obj({ line: integer(1), column: integer(1), condition: str, hitCondition: str, logMessage: str }, ['line']) },
+    lines: { type: 'array', items: integer(1) },
+    sourceModified: bool,
+  }, ['source']),
+  setFunctionBreakpoints: obj({ breakpoints: { type: 'array', items: obj({ name: { type: 'string', minLength: 1 }, condition: str, hitCondition: str }, ['name']) } }, ['breakpoints']),
+  setExceptionBreakpoints: obj({ filters: { type: 'array', items: str }, filterOptions: { type: 'array' }, exceptionOptions: { type: 'array' } }, ['filters']),
+  continue: thread,
+  next: thread,
+  stepIn: obj({ threadId: id, singleThread: bool, targetId: integer(), granularity: str }, ['threadId']),
+  stepOut: thread,
+  stepBack: thread,
+  reverseContinue: thread,
+  pause: obj({ threadId: id }, ['threadId']),
+  threads: obj({}),
+  stackTrace: obj({ threadId: id, startFrame: integer(0), levels: integer(0), format }, ['threadId']),
+  scopes: obj({ frameId: id }, ['frameId']),
+  variables: obj({ variablesReference: id, filter: { enum: ['indexed', 'named'] }, start: integer(0), count: integer(0), format }, ['variablesReference']),
+  setVariable: obj({ variablesReference: id, name: str, value: str, format }, ['variablesReference', 'name', 'value']),
+  evaluate: obj({ expression: str, frameId: id, context: str, format }, ['expression']),
+  exceptionInfo: obj({ threadId: id }, ['threadId']),
+  terminate: obj({ restart: bool }),
+  disconnect: obj({ restart: bool, terminateDebuggee: bool, suspendDebuggee: bool }),
+};
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validators = new Map<string, ValidateFunction>(Object.entries(REQUEST_SCHEMAS).map(([command, schema]) => [command, ajv.compile(schema)]));
+
+/** What users write wrongly in launch.json gets a sentence of its own rather than a schema message. */
+const LAUNCH_HINTS: Readonly<Record<string, string>> = {
+  scenario: 'The launch configuration needs "scenario": the path of a .fltsim file.',
+  seed: `"seed" must be a whole number from 0 to ${MAX_SEED}.`,
+  stopOnEntry: '"stopOnEntry" must be true or false.',
+};
+
+function describe(command: string, e: ErrorObject): string {
+  if (command === 'launch') {
+    const prop = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : e.instancePath.split('/')[1];
+    const hint = prop !== undefined ? LAUNCH_HINTS[prop] : undefined;
+    if (hint) return hint;
+  }
+  const where = `arguments${e.instancePath.replace(/\//g, '.').replace(/\.(\d+)/g, '[$1]')}`;
+  if (e.keyword === 'required') return `${command}: ${where}.${String((e.params as { missingProperty: string }).missingProperty)} is required`;
+  if (e.keyword === 'enum') return `${command}: ${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+  return `${command}: ${where} ${e.message ?? 'is not valid'}`;
+}
+
+/** Undefined when the request's arguments are well-formed (or the command has no schema), else why not. */
+export function checkArguments(command: string, args: unknown): string | undefined {
+  const validate = validators.get(command);
+  if (!validate) return undefined;
+  // Requests whose arguments are all optional may leave them out.
+  if (validate(args ?? {})) return undefined;
+  const e = validate.errors?.[0];
+  return e ? describe(command, e) : `${command}: the arguments are not valid`;
+}
