@@ -4,15 +4,10 @@
  * not match gets `success: false` and a message naming the argument; the handlers then only see
  * arguments of the right shape. Whether a thread, frame or reference exists is the session's check.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { MAX_SEED } from '../../engine';
+import { bool, integer, obj, schemaChecker, str, type Schema } from '../shared/schemaCheck';
 
-type Schema = Record<string, unknown>;
-
-const integer = (minimum?: number, maximum?: number): Schema => ({ type: 'integer', ...(minimum !== undefined ? { minimum } : {}), ...(maximum !== undefined ? { maximum } : {}) });
-const str: Schema = { type: 'string' };
-const bool: Schema = { type: 'boolean' };
-const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({ type: 'object', properties, required });
 /** DAP ids are positive 32-bit integers in practice; JSON numbers that are not safe integers never name anything. */
 const id = integer(0, 2 ** 31 - 1);
 
@@ -49,9 +44,6 @@ export const REQUEST_SCHEMAS: Readonly<Record<string, Schema>> = {
   disconnect: obj({ restart: bool, terminateDebuggee: bool, suspendDebuggee: bool }),
 };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const validators = new Map<string, ValidateFunction>(Object.entries(REQUEST_SCHEMAS).map(([command, schema]) => [command, ajv.compile(schema)]));
-
 /** What users write wrongly in launch.json gets a sentence of its own rather than a schema message. */
 const LAUNCH_HINTS: Readonly<Record<string, string>> = {
   scenario: 'The launch configuration needs "scenario": the path of a .fltsim file.',
@@ -59,24 +51,9 @@ const LAUNCH_HINTS: Readonly<Record<string, string>> = {
   stopOnEntry: '"stopOnEntry" must be true or false.',
 };
 
-function describe(command: string, e: ErrorObject): string {
-  if (command === 'launch') {
-    const prop = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : e.instancePath.split('/')[1];
-    const hint = prop !== undefined ? LAUNCH_HINTS[prop] : undefined;
-    if (hint) return hint;
-  }
-  const where = `arguments${e.instancePath.replace(/\//g, '.').replace(/\.(\d+)/g, '[$1]')}`;
-  if (e.keyword === 'required') return `${command}: ${where}.${String((e.params as { missingProperty: string }).missingProperty)} is required`;
-  if (e.keyword === 'enum') return `${command}: ${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
-  return `${command}: ${where} ${e.message ?? 'is not valid'}`;
-}
-
 /** Undefined when the request's arguments are well-formed (or the command has no schema), else why not. */
-export function checkArguments(command: string, args: unknown): string | undefined {
-  const validate = validators.get(command);
-  if (!validate) return undefined;
-  // Requests whose arguments are all optional may leave them out.
-  if (validate(args ?? {})) return undefined;
-  const e = validate.errors?.[0];
-  return e ? describe(command, e) : `${command}: the arguments are not valid`;
-}
+export const checkArguments = schemaChecker(REQUEST_SCHEMAS, 'arguments', (command: string, e: ErrorObject) => {
+  if (command !== 'launch') return undefined;
+  const prop = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : e.instancePath.split('/')[1];
+  return prop !== undefined ? LAUNCH_HINTS[prop] : undefined;
+});

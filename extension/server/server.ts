@@ -9,6 +9,8 @@
  */
 import {
   CodeActionKind,
+  ErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -31,6 +33,7 @@ import { DocumentChecks, documentKind } from './documentChecks';
 import { filePathOf } from './fltsimDocuments';
 import { ServerProjects } from './projects';
 import { hoverAt } from './hover';
+import { checkParams, guardedDocumentEvents } from './paramSchemas';
 
 /** How long a document must stay unchanged before it is re-checked. */
 export const DEFAULT_LINT_DELAY_MS = 150;
@@ -170,7 +173,11 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     if (documentKind(document.languageId)) checks?.close(document.uri);
   });
 
-  connection.onHover((params: HoverParams) => {
+  // Registered by method name, not onHover/onCodeAction: those read `params.workDoneToken` before
+  // the handler runs, so a null params would fail inside the library with a JavaScript error.
+  connection.onRequest('textDocument/hover', (params: HoverParams) => {
+    const problem = checkParams('textDocument/hover', params);
+    if (problem !== undefined) return new ResponseError(ErrorCodes.InvalidParams, problem);
     const doc = documents.get(params.textDocument.uri);
     const kind = doc && documentKind(doc.languageId);
     if (!doc || !kind) return null;
@@ -178,7 +185,9 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     return hoverAt(kind, lineOf(doc, line), line, character, links);
   });
 
-  connection.onCodeAction((params: CodeActionParams) => {
+  connection.onRequest('textDocument/codeAction', (params: CodeActionParams) => {
+    const problem = checkParams('textDocument/codeAction', params);
+    if (problem !== undefined) return new ResponseError(ErrorCodes.InvalidParams, problem);
     const doc = documents.get(params.textDocument.uri);
     if (!doc || documentKind(doc.languageId) !== 'c' || !checks) return [];
     return codeActionsFor({
@@ -198,6 +207,15 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     projects.dispose();
   });
 
-  documents.listen(connection);
+  // For the memory test (test/protocol/lsp-memory.test.ts): the heap after a full collection, when
+  // the process runs with --expose-gc and FLTSIM_MEMORY_PROBE=1. Nothing else can call it.
+  if (process.env.FLTSIM_MEMORY_PROBE === '1') {
+    connection.onRequest('fltsim/memoryUsage', () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return process.memoryUsage();
+    });
+  }
+
+  documents.listen(guardedDocumentEvents(connection, (m) => connection.console.warn(m)));
   connection.listen();
 }

@@ -27,6 +27,9 @@ export interface StartOptions {
   capabilities?: Record<string, unknown>;
   /** Answers `workspace/configuration`; one value per requested item. */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
+  /** Node options for the server process (`--expose-gc`) and extra environment. */
+  execArgv?: string[];
+  env?: Record<string, string>;
 }
 
 export function fileUri(path: string): string {
@@ -52,7 +55,7 @@ export class LspClient {
   private constructor(private readonly proc: ChildProcess, readonly conn: MessageConnection) {}
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     // A write racing with the server's exit must not surface as an unhandled error in the test.
     proc.stdin!.on('error', () => undefined);
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -136,6 +139,11 @@ export class LspClient {
     await Promise.race([ended, delay(2000)]);
     if (this.alive) this.proc.kill();
     this.conn.dispose();
+  }
+
+  /** The server process's id (for /proc measurements). */
+  get pid(): number {
+    return this.proc.pid!;
   }
 
   /** Whether the server process is still running. */
