@@ -3,7 +3,7 @@
 // DriverEntry never returns.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { Debuggee, prepareScenarioText, type DebuggeeOptions, type HostFiles, type Progress, type Stop } from '../../../engine';
+import { Debuggee, prepareScenarioText, type DebuggeeOptions, type ProjectFiles, type Progress, type Stop } from '../../../engine';
 
 export const DIR = path.resolve('/fltsim-test/debuggee');
 export const TALLY_C = path.join(DIR, 'tally.c');
@@ -120,9 +120,9 @@ const files: Record<string, string> = {
 };
 
 /** The fixture drivers, plus any other files (a scenario, say), as the engine reads files. */
-export function memoryFiles(extra: Record<string, string> = {}): HostFiles {
+export function memoryFiles(extra: Record<string, string> = {}): ProjectFiles {
   const all = { ...files, ...extra };
-  return { readFile: (p) => all[p], dirname: path.dirname, join: path.join };
+  return { readFile: (p) => all[p] };
 }
 
 const host = memoryFiles();
