@@ -168,16 +168,21 @@ export function isWindowsRooted(p: string): boolean {
   return WINDOWS_ROOTED.test(p);
 }
 
+/** The last name of a path of either flavor: `x.c` for `C:\d\x.c` and for `/d/x.c`. */
+export function fileName(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}
+
 /** The file name without folder and extension: `counting` for `sub\counting.c` (either slash). */
 export function baseName(p: string): string {
-  const file = p.split(/[\\/]/).pop() ?? p;
+  const file = fileName(p);
   const dot = file.lastIndexOf('.');
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
 /** The extension in lower case, with its dot (`.vcxproj`), or '' (either slash). */
 export function extensionOf(p: string): string {
-  const file = p.split(/[\\/]/).pop() ?? p;
+  const file = fileName(p);
   const dot = file.lastIndexOf('.');
   return dot > 0 ? file.slice(dot).toLowerCase() : '';
 }
