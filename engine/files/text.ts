@@ -3,8 +3,8 @@
  * order mark, and sometimes as UTF-16 (Visual Studio's "Unicode" save); all of them must give the
  * same text, so lines and columns are the ones the editor shows (which hides the mark). A file
  * without a mark whose bytes are mostly ASCII in 16-bit units (every other byte zero, which UTF-8
- * C never is) is read as UTF-16 too. Bytes that are not UTF-8 become U+FFFD one per byte, as the
- * editor shows them, so columns after them still agree.
+ * C never is) is read as UTF-16 too. Bytes that are not UTF-8 become U+FFFD, as in the editor when
+ * it opens the file as UTF-8 (a lone such byte is one character, so the columns after it agree).
  *
  * Line breaks are kept as they are: the positions of every front end count `\r\n` as one break.
  */
