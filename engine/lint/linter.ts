@@ -5,6 +5,7 @@
  */
 import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
 import { nestingMessage } from '../limits';
+import { lineEndingOf, withLineEnding } from '../files';
 import { prepareForLint } from './frontend/prepare';
 import type { Span } from './frontend/ir';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
@@ -180,6 +181,8 @@ export class LintDocument {
     this.functions.sweep();
 
     const suppressions = findSuppressions(original);
+    // Rules write fixes with \n; a CRLF file gets CRLF in what a fix inserts.
+    const eol = lineEndingOf(original);
     const findings: Finding[] = [];
     const seen = new Set<string>();
     for (const { rule, f } of raw) {
@@ -204,7 +207,7 @@ export class LintDocument {
         }),
         fixes: (f.fixes ?? []).flatMap((fix) => {
           if (fix.edits.some((e) => e.at.file !== undefined)) return [];
-          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at, foreign), newText: e.newText }));
+          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at, foreign), newText: withLineEnding(e.newText, eol) }));
           return edits.every((e) => e.range) ? [{ title: fix.title, edits: edits as { range: Range; newText: string }[] }] : [];
         }),
       });

@@ -9,16 +9,11 @@ import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
-import { findFile, type DriverProject, type ProjectFiles } from '../project';
+import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files';
+import type { DriverProject } from '../project';
 import type { Scenario } from '../scenario';
 import { validateScenario } from './validate';
 import { resolveLimits, type LimitName } from '../limits';
-
-/** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
-export interface HostFiles extends ProjectFiles {
-  dirname(path: string): string;
-  join(dir: string, file: string): string;
-}
 
 /** Where a problem was found: reading the scenario, reading a project, compiling a unit, or linking the driver. */
 export type PrepareStage = 'scenario' | 'project' | 'compile' | 'link';
@@ -52,6 +47,8 @@ export interface PreparedScenario {
   warnings: RunDiagnostic[];
   /** Every C file the drivers read (their units and the headers they include), for breakpoints. */
   sourceFiles: string[];
+  /** The path rules of the file system the scenario was read from (how breakpoints compare files). */
+  paths: PathRules;
 }
 
 export type PrepareResult = { ok: true; prepared: PreparedScenario } | { ok: false; diagnostics: RunDiagnostic[] };
@@ -67,7 +64,7 @@ export interface PrepareOptions {
   limits?: Partial<Record<LimitName, number>>;
 }
 
-export async function prepareScenario(scenarioPath: string, files: HostFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
+export async function prepareScenario(scenarioPath: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
     const why = files.whyUnreadable?.(scenarioPath);
@@ -76,7 +73,7 @@ export async function prepareScenario(scenarioPath: string, files: HostFiles, op
   return prepareScenarioText(scenarioPath, text, files, options);
 }
 
-export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
+export async function prepareScenarioText(scenarioPath: string, text: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
   const checked = validateScenario(text, scenarioPath, files);
   const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
   if (!checked.ok || !checked.projects) return { ok: false, diagnostics };
@@ -92,7 +89,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   const limits = resolveLimits(scenario.limits, options.limits);
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
-  const locate = (p: string) => findFile(files, p);
+  const paths = rulesOf(files);
+  const locate = (p: string) => locateFile(files, p);
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
   scenario.drivers.forEach((d, i) => {
@@ -100,10 +98,9 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     // The scenario's `define` lines come last, so they override the project's.
     const defines = new Map([...project.defines, ...scenarioDefines]);
     const units = project.units.map((file) => compileTranslationUnit(file, {
-      readFile: files.readFile,
-      whyUnreadable: files.whyUnreadable,
-      dirname: files.dirname,
-      join: files.join,
+      readFile: (p) => files.readFile(p),
+      whyUnreadable: (p) => files.whyUnreadable?.(p),
+      paths,
       locate,
       includeDirs: project.includeDirs,
       defines,
@@ -131,7 +128,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };
-  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles } };
+  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles, paths } };
 }
 
 /** `file:line:col: error: message — hint`, the form every front end prints. */

@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   discoverProjects, ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, ProjectLint, projectOfFile, readVcxproj,
-  summarize, validateOptions, type DriverProject, type FileReport, type HostFiles, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
+  summarize, validateOptions, type DriverProject, type ProjectFiles, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
 import { DEFAULT_MAX_SOURCE_BYTES, SourceReader } from '../shared/sourceFiles';
 import { jsonSafe, terminalSafe } from '../shared/safeText';
@@ -99,7 +99,7 @@ function addProject(plan: Plan, project: DriverProject): void {
   for (const u of project.units) if (!plan.files.has(u)) plan.files.set(u, project);
 }
 
-function planTarget(plan: Plan, files: HostFiles, abs: string, folder: boolean): void {
+function planTarget(plan: Plan, files: ProjectFiles, abs: string, folder: boolean): void {
   if (folder) {
     const found = discoverProjects(files, abs);
     for (const n of found.notes) plan.notes.push(n);

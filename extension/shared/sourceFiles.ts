@@ -1,6 +1,6 @@
 /**
  * The one way fltsim's processes read the user's source files and folders: `fltsim lint` (its
- * folder walk and the project discovery), `fltsim run` and the debug adapter (through HostFiles).
+ * folder walk and the project discovery), `fltsim run`, the debug adapter and the language server (through ProjectFiles).
  *
  * A path named `*.c` can be anything: a FIFO (reading it blocks forever), a device (/dev/zero never
  * ends), a symlink loop, a folder, a file without read permission, a 3 GB log, a binary. Each is
@@ -9,7 +9,7 @@
  */
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, constants, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import type { DirEntry, HostFiles } from '../../engine';
+import { decodeSource, HOST_PATHS, type DirEntry, type ProjectFiles } from '../../engine';
 
 /** The largest source file read by default: Microsoft's biggest minifilter sample file is under 200 KB. */
 export const DEFAULT_MAX_SOURCE_BYTES = 8 * 1024 * 1024;
@@ -51,23 +51,19 @@ function errnoReason(err: unknown): { reason: SkipReason; message: string } {
   }
 }
 
-/** Whether text that came from a file is something other than C source: NUL bytes never occur in source. */
-function looksBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8192).includes(0);
-}
-
-/** UTF-8, or UTF-16 when the file starts with its byte-order mark (Visual Studio saves sources either way). */
-function decode(bytes: Buffer): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  return new TextDecoder('utf-8').decode(bytes);
+/**
+ * Whether bytes are something other than C source: decoded (engine/files/text.ts, which knows
+ * UTF-16 with and without a mark), source never holds a NUL character.
+ */
+function looksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
 }
 
 export class SourceReader {
   /** Everything refused so far, in the order met (a path once). */
   readonly skipped: Skipped[] = [];
   private readonly noted = new Set<string>();
-  /** The reason of the last refused read of each path, for messages about it (HostFiles.whyUnreadable). */
+  /** The reason of the last refused read of each path, for messages about it (ProjectFiles.whyUnreadable). */
   private readonly reasons = new Map<string, string>();
 
   /**
@@ -127,10 +123,9 @@ export class SourceReader {
         if (n === buf.length) break;
       }
       if (n > this.maxBytes) return this.tooLarge(p, '');
-      const bytes = buf.subarray(0, n);
-      const utf16 = n >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
-      if (!utf16 && looksBinary(bytes)) return this.skip(p, 'binary', 'looks like a binary file (it contains NUL bytes), not C source');
-      return { ok: true, text: decode(bytes) };
+      const text = decodeSource(buf.subarray(0, n)).text;
+      if (looksBinary(text)) return this.skip(p, 'binary', 'looks like a binary file (it contains NUL bytes), not C source');
+      return { ok: true, text };
     } catch (err) {
       const { reason, message } = errnoReason(err);
       return this.skip(p, reason, message);
@@ -180,8 +175,8 @@ export class SourceReader {
     }
   }
 
-  /** HostFiles over this reader: what the engine (projects, the preprocessor) reads through. */
-  hostFiles(): HostFiles {
+  /** ProjectFiles over this reader, with the host's path rules: what the engine reads through. */
+  hostFiles(): ProjectFiles {
     return {
       readFile: (p) => {
         const r = this.read(p);
@@ -189,8 +184,7 @@ export class SourceReader {
       },
       listDir: (p) => this.list(p),
       whyUnreadable: (p) => this.reasons.get(p),
-      dirname: path.dirname,
-      join: path.join,
+      paths: HOST_PATHS,
     };
   }
 }

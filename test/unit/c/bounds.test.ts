@@ -3,14 +3,14 @@
 // "Maximum call stack size exceeded".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { posix } from 'node:path';
+import { pathRules } from '../../../engine/files';
 import { preprocess, type PreprocessOptions } from '../../../engine/c/preprocess';
 import { compileTranslationUnit } from '../../../engine/c/program';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
 import { MAX_NESTING } from '../../../engine/limits';
 
 function options(text: string, extra: Partial<PreprocessOptions> = {}): PreprocessOptions {
-  return { readFile: (p) => (p === '/d/a.c' ? text : undefined), dirname: posix.dirname, join: posix.join, systemHeaders: new Map(), ...extra };
+  return { readFile: (p) => (p === '/d/a.c' ? text : undefined), paths: pathRules('posix'), systemHeaders: new Map(), ...extra };
 }
 
 /** `#define M0 x`, `#define M1 M0 M0`, … `Mn`: Mn expands to 2^n tokens. */
