@@ -32,7 +32,7 @@ export * from './files';
 export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
 export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareOptions, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
-export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
+export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck, type ValidateOptions } from './run/validate';
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';
 export type { RunReport, ReportIo, ReportViolation, ReportOutcome } from './run/report';

@@ -62,6 +62,8 @@ export async function warmUpEngine(): Promise<void> {
 export interface PrepareOptions {
   /** Override the scenario's `limit` lines (the CLI's --limit); the macro limits apply while compiling. */
   limits?: Partial<Record<LimitName, number>>;
+  /** The workspace folder: drivers that read files outside it get a warning (validateScenario). */
+  workspace?: string;
 }
 
 export async function prepareScenario(scenarioPath: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
@@ -74,7 +76,7 @@ export async function prepareScenario(scenarioPath: string, files: ProjectFiles,
 }
 
 export async function prepareScenarioText(scenarioPath: string, text: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
-  const checked = validateScenario(text, scenarioPath, files);
+  const checked = validateScenario(text, scenarioPath, files, { workspace: options.workspace });
   const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
   if (!checked.ok || !checked.projects) return { ok: false, diagnostics };
   const scenario = checked.scenario;

@@ -222,7 +222,8 @@ export type ScenarioDiagnosticCode =
   | 'contradiction'
   | 'missing-file'
   /** A driver path found only by ignoring case, on a file system that tells case apart. */
-  | 'file-case';
+  | 'file-case'
+  | 'outside-workspace';
 
 export interface ScenarioDiagnostic extends Span {
   severity: DiagnosticSeverity;

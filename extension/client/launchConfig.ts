@@ -15,11 +15,13 @@ export interface FltsimLaunchConfig {
   stopOnEntry?: boolean;
   /** Seed of the simulator's scheduler; the same seed replays the same interleaving. */
   seed?: number;
+  /** The workspace folder the session belongs to, filled in here: drivers read from outside it get a warning. */
+  workspaceFolder?: string;
   [key: string]: unknown;
 }
 
 /** The launch attributes package.json declares; the manifest test keeps the two in step. */
-export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed'] as const;
+export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed', 'workspaceFolder'] as const;
 
 export type ResolveResult =
   | { ok: true; config: FltsimLaunchConfig }
@@ -82,7 +84,7 @@ export function finalizeLaunchConfig(config: FltsimLaunchConfig, workspaceFolder
   if (!isScenarioPath(scenario)) {
     return { ok: false, message: `Launch configuration "${config.name}": "scenario" must be a .fltsim file, got "${scenario}". Open the scenario that loads this driver and start from there.` };
   }
-  return { ok: true, config: { ...config, scenario } };
+  return { ok: true, config: { ...config, scenario, ...(workspaceFolder && config.workspaceFolder === undefined ? { workspaceFolder } : {}) } };
 }
 
 /** One "Debug <file>" configuration per scenario in the workspace, offered in the Run view's list. */

@@ -25,6 +25,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: boolean;
   /** Seed of the scheduler; the scenario's `seed` line or 1 when absent. */
   seed?: number;
+  /** The workspace folder (the client fills it in): drivers read from outside it get a warning. */
+  workspaceFolder?: string;
 }
 
 /**
@@ -120,14 +122,14 @@ export class FltsimDebugSession extends LoggingDebugSession {
     const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
     let debuggee: Debuggee;
     try {
-      const prepared = await prepareScenario(scenarioPath, this.files);
+      const prepared = await prepareScenario(scenarioPath, this.files, { workspace: args.workspaceFolder });
       if (!prepared.ok) {
         const lines = prepared.diagnostics.filter((d) => d.severity === 'error').map(formatRunDiagnostic);
-        for (const l of lines) this.sendEvent(new OutputEvent(`${l}\n`, 'stderr'));
+        for (const l of lines) this.output(`${l}\n`, 'stderr');
         this.fail(response, `The scenario cannot run: ${lines[0] ?? 'unknown problem'}${lines.length > 1 ? ` (and ${lines.length - 1} more in the Debug Console)` : ''}`);
         return;
       }
-      for (const w of prepared.prepared.warnings) this.sendEvent(new OutputEvent(`${formatRunDiagnostic(w)}\n`, 'console'));
+      for (const w of prepared.prepared.warnings) this.output(`${formatRunDiagnostic(w)}\n`, w.severity === 'warning' ? 'stderr' : 'console');
       debuggee = new Debuggee(prepared.prepared, { seed: args.seed, output: (text, category, location) => this.output(text, category, location) });
     } catch (e) {
       this.fail(response, `fltsim could not start ${args.scenario}: ${(e as Error).message}`);
@@ -136,7 +138,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
     debuggee.setTransitionFilters(this.filters);
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
-    this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
+    this.output(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console');
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
     this.sendResponse(response);

@@ -6,6 +6,8 @@
  * initializationOptions (all optional):
  *   extensionRoot  the installed extension's folder; rule links then point at its docs/rules pages
  *   lintDelayMs    the debounce after a change (default 150); tests and benchmarks pass 0
+ *   trusted        false in a Restricted Mode window: only the open documents are read (no driver
+ *                  project files, no scenario driver files from disk); default true
  */
 import {
   CodeActionKind,
@@ -24,7 +26,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_VERSION, initLinter, LintDocument, lineEndingOf, rulesOf, type ProjectFiles } from '../../engine';
+import { ENGINE_VERSION, initLinter, LintDocument, isWithin, lineEndingOf, rulesOf, type ProjectFiles } from '../../engine';
 import { processFiles } from '../shared/simulatedWindows';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
@@ -48,6 +50,7 @@ export interface StartOptions {
 interface InitOptions {
   extensionRoot?: string;
   lintDelayMs?: number;
+  trusted: boolean;
 }
 
 function readInitOptions(raw: unknown): InitOptions {
@@ -55,6 +58,7 @@ function readInitOptions(raw: unknown): InitOptions {
   return {
     extensionRoot: typeof o.extensionRoot === 'string' && o.extensionRoot !== '' ? o.extensionRoot : undefined,
     lintDelayMs: typeof o.lintDelayMs === 'number' && Number.isFinite(o.lintDelayMs) && o.lintDelayMs >= 0 ? o.lintDelayMs : undefined,
+    trusted: o.trusted !== false,
   };
 }
 
@@ -75,10 +79,14 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     const p = pathOf(d.uri);
     return p !== undefined && rules.same(p, path);
   });
-  // The other files of a driver project are read from the editor when open, else from disk.
+  /** False in a Restricted Mode window (initializationOptions.trusted): nothing but the open documents is read. */
+  let trusted = true;
+  /** The workspace folders, for the scenario check that warns about drivers read from outside them. */
+  let workspaceFolders: string[] = [];
+  // The other files of a driver project are read from the editor when open, else from disk (when trusted).
   const projects = new ServerProjects({
-    read: (path) => openDocument(path)?.getText() ?? files.readFile(path),
-    listDir: (path) => files.listDir?.(path),
+    read: (path) => openDocument(path)?.getText() ?? (trusted ? files.readFile(path) : undefined),
+    listDir: (path) => (trusted ? files.listDir?.(path) : undefined),
     paths: rules,
   });
   let settings: SettingsSource | undefined;
@@ -94,6 +102,8 @@ export function startServer(connection: Connection, options: StartOptions = {}):
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = readInitOptions(params.initializationOptions);
+    trusted = init.trusted;
+    workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : [])).flatMap((f) => rules.fromUri(f.uri) ?? []);
     const caps = params.capabilities;
     links = docLinks({ extensionRoot: init.extensionRoot, bundleDir: options.bundleDir });
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
@@ -123,6 +133,8 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
       projects,
       files,
+      trusted,
+      workspaceOf: (path) => workspaceFolders.filter((w) => isWithin(rules, w, path)).sort((a, b) => b.length - a.length)[0],
       uriOf: (path) => openDocument(path)?.uri ?? rules.toUri(path),
     });
     return {

@@ -202,3 +202,14 @@ test('driver output with terminal escapes reaches the Debug Console as visible t
   assert.ok(![...text].some((c) => c.charCodeAt(0) < 0x20 && c !== '\n' && c !== '\t'), JSON.stringify(text));
   assert.match(text, /\\x1b\[2J\\x1b\]0;owned\\x07 hello/);
 }));
+
+test('a launch whose driver lies outside the workspace folder warns in the Debug Console, and still runs', () => withAdapter(async (a) => {
+  const file = scenario('outside', `${ENTRY} { return STATUS_SUCCESS; }\n`, 'expect no violations\n');
+  const ws = path.join(dir, 'ws');
+  const launch = await launched(a, file, { workspaceFolder: ws });
+  assert.equal(launch.success, true);
+  const warn = await a.waitFor((m) => m.event === 'output' && /outside-workspace|outside the workspace folder/.test(String(m.body?.output)), 10_000, 'the warning');
+  assert.equal(warn.body!.category, 'stderr');
+  assert.match(String(warn.body!.output), /warning: driver "outside\.c" reads .*outside\.c, outside the workspace folder .*ws/);
+  await a.event('terminated');
+}));

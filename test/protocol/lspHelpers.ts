@@ -29,6 +29,8 @@ export interface StartOptions {
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
   /** Node options for the server process (`--expose-gc`) and extra environment. */
   execArgv?: string[];
+  /** The workspace folders the client reports in `initialize`. */
+  workspaceFolders?: { uri: string; name: string }[];
   env?: Record<string, string>;
 }
 
@@ -74,6 +76,7 @@ export class LspClient {
     client.initializeResult = await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      ...(options.workspaceFolders ? { workspaceFolders: options.workspaceFolders } : {}),
       capabilities: options.capabilities ?? {},
       initializationOptions: options.initializationOptions,
     });
