@@ -244,9 +244,12 @@ function resolve(model: FileModel, at: Loc, foreign: ForeignFacts): Range | unde
 function fileFingerprint(model: FileModel, roles: Map<string, Role[]>, cbdqs: unknown[]): string {
   const parts: string[] = [];
   for (const d of model.declarations.values()) parts.push(d.text);
-  const roleList = [...roles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => `${name}:${rs.map((r) => r.k + ('majors' in r ? `(${r.majors?.join(',') ?? '?'})` : '') + ('cb' in r ? `(${r.cb})` : '') + ('kind' in r ? `(${r.kind})` : '')).join(',')}`);
+  // Sites are anchored to their function, so they change only when that function's own text does;
+  // a finding elsewhere that points at one (related "queue initialized here") must then be redone.
+  const site = (r: object) => ('site' in r ? `@${JSON.stringify(r.site)}` : '');
+  const roleList = [...roles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => `${name}:${rs.map((r) => r.k + ('majors' in r ? `(${r.majors?.join(',') ?? '?'})` : '') + ('cb' in r ? `(${r.cb})` : '') + ('kind' in r ? `(${r.kind})` : '') + site(r)).join(',')}`);
   parts.push(roleList.join(';'));
-  parts.push(JSON.stringify((cbdqs as { site?: unknown }[]).map((c) => ({ ...c, site: undefined }))));
+  parts.push(JSON.stringify(cbdqs));
   parts.push([...model.paged.keys()].sort().join(','));
   return hashText(parts.join('\n'));
 }

@@ -165,3 +165,22 @@ test('the disable-next-line edit silences exactly the rule it names, and extends
   assert.equal(again.split('\n')[line], '    // fltsim-disable-next-line deferred-wi-non-irp, cpp-irql');
   assert.equal(applyEdits(again, [disableNextLineEdit(again, line + 1, 'cpp-irql')]), again, 'an id already there is not added twice');
 });
+
+test('a related location in another function follows an edit inside that function (found by npm run fuzz)', () => {
+  const text = readFixture('cbdq-lock-irql', 'bad.c');
+  const lines = text.split('\n');
+  const init = lines.findIndex((l) => l.includes('FltCbdqInitialize('));
+  // A blank line inside InstanceSetup, above the call: PreRead's text is unchanged, but the queue's site moved.
+  const edited = [...lines.slice(0, init), '', ...lines.slice(init)].join('\n');
+  const doc = new LintDocument();
+  try {
+    doc.update(text);
+    const incremental = doc.update(edited).findings;
+    const site = (fs: typeof incremental) => fs.flatMap((f) => f.related).filter((r) => r.message === 'queue initialized here').map((r) => r.range.start.line);
+    assert.ok(site(incremental).length > 0, 'the finding points at the queue');
+    assert.deepEqual(site(incremental), site(lintText(edited).findings));
+    assert.ok(site(incremental).every((l) => l === init + 1));
+  } finally {
+    doc.dispose();
+  }
+});
