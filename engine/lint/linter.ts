@@ -250,7 +250,8 @@ function fileFingerprint(model: FileModel, roles: Map<string, Role[]>, cbdqs: un
   const roleList = [...roles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => `${name}:${rs.map((r) => r.k + ('majors' in r ? `(${r.majors?.join(',') ?? '?'})` : '') + ('cb' in r ? `(${r.cb})` : '') + ('kind' in r ? `(${r.kind})` : '') + site(r)).join(',')}`);
   parts.push(roleList.join(';'));
   parts.push(JSON.stringify(cbdqs));
-  parts.push([...model.paged.keys()].sort().join(','));
+  // With their rows: a finding's related "made pageable here" is an absolute position (anchor '').
+  parts.push([...model.paged].map(([name, p]) => `${name}@${p.row}`).sort().join(','));
   return hashText(parts.join('\n'));
 }
 

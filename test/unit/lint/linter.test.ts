@@ -184,3 +184,19 @@ test('a related location in another function follows an edit inside that functio
     doc.dispose();
   }
 });
+
+test('a related location outside any function (#pragma alloc_text) follows lines inserted above it (found by npm run fuzz)', () => {
+  const text = readFixture('postop-pageable', 'bad.c');
+  const edited = `#define UNUSED_ONE 1\n#define UNUSED_TWO 2\n${text}`;
+  const doc = new LintDocument();
+  try {
+    doc.update(text);
+    const pageable = (fs: Finding[]) => fs.flatMap((f) => f.related).filter((r) => r.message === 'made pageable here').map((r) => r.range.start.line);
+    const incremental = pageable(doc.update(edited).findings);
+    assert.ok(incremental.length > 0);
+    assert.deepEqual(incremental, pageable(lintText(edited).findings));
+    assert.deepEqual(incremental, pageable(lintText(text).findings).map((l) => l + 2));
+  } finally {
+    doc.dispose();
+  }
+});
