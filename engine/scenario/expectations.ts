@@ -144,6 +144,34 @@ function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: 
   }
 }
 
+/**
+ * What an expect line asks for, in the words `actual` uses for what the run showed, so an editor can
+ * put the two side by side (the Test Explorer's diff view).
+ */
+export function expectedText(e: ExpectStatement): string {
+  switch (e.what) {
+    case 'status':
+    case 'load':
+      return formatStatus(e.status);
+    case 'state':
+      return e.state;
+    case 'calls':
+      return plural(e.count, 'call');
+    case 'violation':
+      return `violations: ${e.rule}`;
+    case 'no-violation':
+      return `no violation of ${e.rule}`;
+    case 'no-violations':
+      return 'no violations';
+    case 'output':
+      return `output: a line containing "${e.output}"`;
+    case 'deadlock':
+      return 'a deadlock';
+    case 'stop':
+      return e.reason === undefined ? 'stopped before its end' : `stopped (${e.reason})`;
+  }
+}
+
 function endSummary(end: RunEnd): string {
   switch (end.kind) {
     case 'finished':

@@ -34,7 +34,7 @@ export { checkScenarioFiles, driverProjectSpec, readDriverProjects, resolveDrive
 export { checkDriverNames } from './checks';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
 export {
-  judgeRun, evaluateExpectations, validateRuleIds,
+  judgeRun, evaluateExpectations, expectedText, validateRuleIds,
   type RunFacts, type RunEnd, type IoFact, type BlockedThread, type ExpectationResult, type ExpectationVerdict, type Verdict,
 } from './expectations';
 export {

@@ -36,13 +36,13 @@ const QUIET_EVENTS = new Set<SimEvent['kind']>(['thread-start', 'thread-exit', '
 const INPUT_STOPS = new Set(['not-modelled', 'unsupported', 'undefined-name', 'compile-error', 'internal']);
 
 /** A non-negative integer written in decimal or hex, or undefined. */
-function integerArg(text: string): number | undefined {
+export function integerArg(text: string): number | undefined {
   if (/^[0-9]+$/.test(text)) return Number(text);
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16);
   return undefined;
 }
 
-function parseLimits(values: readonly string[]): Partial<Record<LimitName, number>> {
+export function parseLimits(values: readonly string[]): Partial<Record<LimitName, number>> {
   const out: Partial<Record<LimitName, number>> = {};
   for (const item of values) {
     const eq = item.indexOf('=');
@@ -89,13 +89,14 @@ async function run(argv: string[]): Promise<number> {
   return 1;
 }
 
-function relative(file: string): string {
+export function relative(file: string): string {
   if (file.startsWith('<')) return file;
   const rel = path.relative(process.cwd(), file);
   return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
 }
 
-function textReport(r: RunReport, events: readonly SimEvent[], verbose: boolean): string {
+/** The run as `fltsim run` prints it; `fltsim test` sends the same text to the editor's test output. */
+export function textReport(r: RunReport, events: readonly SimEvent[], verbose: boolean): string {
   const out: string[] = [];
   out.push(`${r.title ?? r.scenario}  (seed ${r.seed})`, '');
   out.push('Timeline');

@@ -30,3 +30,12 @@ export function lintInvocation(execPath: string, extensionRoot: string, folder: 
     env: { ELECTRON_RUN_AS_NODE: '1' },
   };
 }
+
+/**
+ * `fltsim test` on scenarios, for the Test Explorer: JSON lines on stdout, read by
+ * testing/testProcess.ts; `seeds` (a list like `1-10`) runs each scenario under those seeds.
+ */
+export function testInvocation(execPath: string, extensionRoot: string, scenarios: readonly string[], cwd: string, seeds?: string): Omit<CliInvocation, 'label'> {
+  const args = [path.join(extensionRoot, 'dist', 'cli.js'), 'test', ...(seeds ? ['--seeds', seeds] : []), '--', ...scenarios];
+  return { command: execPath, args, cwd, env: { ELECTRON_RUN_AS_NODE: '1' } };
+}

@@ -11,6 +11,7 @@ export const Commands = {
   showRuleDocs: 'fltsim.showRuleDocs',
   breakInSample: 'fltsim.breakInSample',
   openWalkthrough: 'fltsim.openWalkthrough',
+  debugTestRun: 'fltsim.debugTestRun',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -3,11 +3,13 @@
  * or a pick), then hands off to the debugger, the CLI task or the samples module.
  */
 import * as vscode from 'vscode';
-import { Commands, DEBUG_TYPE, EXTENSION_ID, WALKTHROUGH_IDS } from './commandIds';
+import { Commands, EXTENSION_ID, WALKTHROUGH_IDS } from './commandIds';
+import { startScenarioDebugging } from './debugger';
 import { isScenarioPath } from './launchConfig';
 import { ruleDocPath, ruleIdsFromFileNames, ruleTitle } from './ruleDocs';
 import { Samples } from './samples';
 import { runCliTask } from './tasks';
+import { debugTargetOfTestMessage } from './testing/messageActions';
 import { refusedWhileUntrusted } from './trust';
 
 
@@ -39,10 +41,18 @@ export function registerCommands(context: vscode.ExtensionContext): void {
     // A string names a bundled sample (walkthrough links); otherwise the clicked or active file.
     const uri = typeof arg === 'string' ? (await samples.open(arg))?.document.uri : scenarioTarget(arg);
     if (!uri) return false;
-    await saveIfDirty(uri);
-    return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), {
-      type: DEBUG_TYPE, request: 'launch', name: `Debug ${uri.path.split('/').pop()}`, scenario: uri.fsPath, stopOnEntry: false,
-    });
+    return startScenarioDebugging(uri);
+  });
+
+  // The "Debug This Run" button of a Test Explorer message: the run's scenario under the run's seed.
+  reg(Commands.debugTestRun, async (arg?: unknown) => {
+    const target = debugTargetOfTestMessage(arg);
+    if (!target) {
+      void vscode.window.showErrorMessage('fltsim: this test message names no run to debug.');
+      return false;
+    }
+    if (refusedWhileUntrusted('Debugging a scenario')) return false;
+    return startScenarioDebugging(vscode.Uri.file(target.scenario), target.seed);
   });
 
   reg(Commands.lintWorkspace, async () => {

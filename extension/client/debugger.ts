@@ -59,3 +59,16 @@ class WorkspaceScenarioProvider implements vscode.DebugConfigurationProvider {
     return dynamicLaunchConfigs(files.map((f) => f.fsPath).filter(isScenarioPath), folder.uri.fsPath);
   }
 }
+
+/**
+ * Starts the `fltsim` debugger on a scenario, as the launch configuration `Debug <file>` would; with
+ * `seed`, under that seed (to replay a run the Test Explorer reported). Resolves to whether it started.
+ */
+export async function startScenarioDebugging(uri: vscode.Uri, seed?: number): Promise<boolean> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc?.isDirty) await doc.save();
+  const name = `Debug ${uri.path.split('/').pop()}${seed === undefined ? '' : ` (seed ${seed})`}`;
+  return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), {
+    type: DEBUG_TYPE, request: 'launch', name, scenario: uri.fsPath, stopOnEntry: false, ...(seed === undefined ? {} : { seed }),
+  });
+}
