@@ -8,13 +8,14 @@
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { expectedText, formatRunDiagnostic, MAX_SEED, prepareScenario, runScenario, warmUpEngine, type RunReport } from '../../engine';
-import type { TestRunRecord } from '../shared/testRunProtocol';
+import { expectedText, formatRunDiagnostic, MAX_SEED, prepareScenario, runScenario, warmUpEngine, type LimitName, type RunReport } from '../../engine';
+import type { TestRunRecord, TestRunResult } from '../shared/testRunProtocol';
 import { jsonSafe } from '../shared/safeText';
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
 import { registerCommand } from './registry';
 import { integerArg, parseLimits, relative, textReport } from './run';
+import { scenarioOutcome, unpreparedOutcome } from './testOutcome';
 
 /** More runs than this in one call is almost surely a typo in a range (`1-100000000`). */
 export const MAX_SEED_RUNS = 100_000;
@@ -24,7 +25,8 @@ const USAGE = `Usage: fltsim test <scenario.fltsim>... [--seeds LIST] [--limit N
 Runs each scenario, under each seed of LIST when given (else under the scenario's own seed), and
 prints one JSON object per line as results arrive: {"event":"scenario"}, then {"event":"run"} per
 seed (with the report of 'fltsim run --json' and its text) or {"event":"unprepared"} when the
-scenario or a driver could not be compiled, and {"event":"done"} last. Meant for tools (the VS Code
+scenario or a driver could not be compiled, then {"event":"outcome"} (the verdict placed at the
+lines it is about), and {"event":"done"} last. Meant for tools (the VS Code
 Test Explorer reads it); people usually want 'fltsim run'.
   --seeds LIST    seeds to run each scenario under: numbers and ranges, e.g. 1-20 or 1,5,9-12
   --limit NAME=N  change a limit, as for 'fltsim run'
@@ -66,40 +68,57 @@ function relativeReport(r: RunReport): RunReport {
   };
 }
 
-async function test(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { seeds: { takesValue: true }, limit: { takesValue: true, repeatable: true } });
-  if (args.positionals.length === 0) throw new UsageError('give one or more scenario files');
-  const seedsText = args.options.get('seeds');
-  const seeds: (number | undefined)[] = typeof seedsText === 'string' ? parseSeedList(seedsText) : [undefined];
-  const limits = parseLimits(args.lists.get('limit') ?? []);
+/**
+ * The records of `fltsim test`, as they become known: the command prints them, and tests read them
+ * directly. `seeds` undefined runs each scenario once under its own seed.
+ */
+export async function* testRecords(scenarios: readonly string[], seeds: readonly number[] | undefined, limits: Partial<Record<LimitName, number>> = {}): AsyncGenerator<TestRunRecord> {
   await warmUpEngine();
   let passed = 0;
   let failed = 0;
   let unprepared = 0;
-  for (const given of args.positionals) {
+  for (const given of scenarios) {
     const scenario = path.resolve(given);
-    emit({ event: 'scenario', scenario });
+    yield { event: 'scenario', scenario };
     let t0 = performance.now();
     const prepared = await prepareScenario(scenario, nodeFiles, { limits });
     if (!prepared.ok) {
       unprepared++;
       const text = prepared.diagnostics.map((d) => formatRunDiagnostic({ ...d, file: relative(d.file) })).join('\n');
-      emit({ event: 'unprepared', scenario, diagnostics: prepared.diagnostics, text });
+      yield { event: 'unprepared', scenario, diagnostics: prepared.diagnostics, text };
+      yield { event: 'outcome', scenario, outcome: unpreparedOutcome(prepared.diagnostics) };
       continue;
     }
     const expected: Record<number, string> = {};
     for (const e of prepared.prepared.scenario.expectations) expected[e.line] = expectedText(e);
-    for (const seed of seeds) {
+    const runs: TestRunResult[] = [];
+    for (const seed of seeds ?? [undefined]) {
       const { report, timeline } = runScenario(prepared.prepared, { seed, limits, label: given.split(path.sep).join('/') });
       const ms = performance.now() - t0;
       if (report.passed) passed++;
       else failed++;
-      emit({ event: 'run', scenario, seed: report.seed, ms, report, expected, warnings: prepared.prepared.warnings, text: textReport(relativeReport(report), timeline, false) });
+      const run: TestRunResult = { event: 'run', scenario, seed: report.seed, ms, report, expected, warnings: prepared.prepared.warnings, text: textReport(relativeReport(report), timeline, false) };
+      runs.push(run);
+      yield run;
       t0 = performance.now();
     }
+    yield { event: 'outcome', scenario, outcome: scenarioOutcome(scenario, runs) };
   }
-  emit({ event: 'done', passed, failed, unprepared });
-  return unprepared > 0 ? 2 : failed > 0 ? 1 : 0;
+  yield { event: 'done', passed, failed, unprepared };
+}
+
+async function test(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { seeds: { takesValue: true }, limit: { takesValue: true, repeatable: true } });
+  if (args.positionals.length === 0) throw new UsageError('give one or more scenario files');
+  const seedsText = args.options.get('seeds');
+  const seeds = typeof seedsText === 'string' ? parseSeedList(seedsText) : undefined;
+  const limits = parseLimits(args.lists.get('limit') ?? []);
+  let code = 0;
+  for await (const record of testRecords(args.positionals, seeds, limits)) {
+    emit(record);
+    if (record.event === 'done') code = record.unprepared > 0 ? 2 : record.failed > 0 ? 1 : 0;
+  }
+  return code;
 }
 
 registerCommand('test', { summary: 'Run scenarios under one or more seeds, one JSON line per result (for tools)', usage: USAGE, run: test });

@@ -10,6 +10,7 @@ import { registerDebugger } from './debugger';
 import { startLanguageClient } from './languageClient';
 import { registerTaskProvider } from './tasks';
 import { registerTestController } from './testing/controller';
+import { SCENARIO_TESTS_REQUEST, type ScenarioTests, type ScenarioTestsParams } from '../shared/testRunProtocol';
 
 let client: LanguageClient | undefined;
 
@@ -17,9 +18,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDebugger(context);
   registerTaskProvider(context);
   registerCommands(context);
-  registerTestController(context);
-  // Last, and not awaited by the others: a slow or failing server must not delay debugging.
-  client = await startLanguageClient(context);
+  // Last, and not awaited by the others: a slow or failing server must not delay debugging. The
+  // Test Explorer asks the server for each scenario's items once it runs.
+  const started = startLanguageClient(context);
+  registerTestController(context, async (text, name) => {
+    const c = await started;
+    return c.isRunning() ? c.sendRequest<ScenarioTests>(SCENARIO_TESTS_REQUEST, { text, name } satisfies ScenarioTestsParams) : undefined;
+  });
+  client = await started;
 }
 
 export async function deactivate(): Promise<void> {

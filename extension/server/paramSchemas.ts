@@ -6,6 +6,7 @@
  */
 import type { Connection } from 'vscode-languageserver/node';
 import { integer, obj, schemaChecker, str, type Schema } from '../shared/schemaCheck';
+import { SCENARIO_TESTS_REQUEST } from '../shared/testRunProtocol';
 
 const position = obj({ line: integer(0), character: integer(0) }, ['line', 'character']);
 const range = obj({ start: position, end: position }, ['start', 'end']);
@@ -21,6 +22,7 @@ export const PARAM_SCHEMAS: Readonly<Record<string, Schema>> = {
     contentChanges: { type: 'array', items: obj({ range, text: str }, ['text']) },
   }, ['textDocument', 'contentChanges']),
   'textDocument/didClose': obj({ textDocument: documentId }, ['textDocument']),
+  [SCENARIO_TESTS_REQUEST]: obj({ text: str, name: str }, ['text', 'name']),
 };
 
 /** Undefined when the params are well-formed (or the method has no schema), else why not. */

@@ -36,6 +36,8 @@ import { filePathOf } from './fltsimDocuments';
 import { ServerProjects } from './projects';
 import { hoverAt } from './hover';
 import { checkParams, guardedDocumentEvents } from './paramSchemas';
+import { discoverScenario } from './scenarioTests';
+import { SCENARIO_TESTS_REQUEST, type ScenarioTestsParams } from '../shared/testRunProtocol';
 
 /** How long a document must stay unchanged before it is re-checked. */
 export const DEFAULT_LINT_DELAY_MS = 150;
@@ -216,6 +218,13 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       documentChanges: versionedEdits,
       only: params.context.only,
     });
+  });
+
+  // The Test Explorer's items for a scenario (the extension host has no parser of its own).
+  connection.onRequest(SCENARIO_TESTS_REQUEST, (params: ScenarioTestsParams) => {
+    const problem = checkParams(SCENARIO_TESTS_REQUEST, params);
+    if (problem !== undefined) return new ResponseError(ErrorCodes.InvalidParams, problem);
+    return discoverScenario(params.text, params.name);
   });
 
   connection.onShutdown(() => {

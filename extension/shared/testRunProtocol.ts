@@ -1,17 +1,98 @@
 /**
- * What `fltsim test` prints: one JSON object per line, so the editor's Test Explorer can show each
- * scenario's result as soon as it is known and stop the process between (or during) runs. The CLI
- * writes these records and extension/client/testing reads them; both import the types from here.
+ * What the Test Explorer (extension/client/testing, in the extension host, without the engine)
+ * exchanges with the processes that hold the engine:
+ *  - `fltsim test` prints one JSON record per line: per scenario a `scenario` record, one `run` per
+ *    seed, then its `outcome` (what to show: states and placed messages, extension/cli/testOutcome.ts);
+ *    `done` last. The editor shows each scenario as soon as its outcome arrives.
+ *  - the language server answers `fltsim/scenarioTests` with a scenario file's test items
+ *    (extension/server/scenarioTests.ts).
  */
 import type { RunDiagnostic, RunReport } from '../../engine';
 
-/** Lines of `fltsim test` output, in order: per scenario a `scenario`, then `unprepared` or one `run` per seed; `done` last. */
+// --- discovery (language server) ------------------------------------------------------------
+
+export const SCENARIO_TESTS_REQUEST = 'fltsim/scenarioTests';
+
+export interface ScenarioTestsParams {
+  /** The scenario's text (the open document's, unsaved edits included, or the file's). */
+  text: string;
+  /** The file's name, the label when the scenario has no title. */
+  name: string;
+}
+
+/** A 1-based line and the columns of the text on it (end exclusive), as the scenario parser counts. */
+export interface TestSpan {
+  line: number;
+  column: number;
+  endColumn: number;
+}
+
+export interface ExpectationTest extends TestSpan {
+  /**
+   * Stable while lines move: the expectation's text, with `#2`, `#3`… for a repeat, so results and
+   * the editor's history stay with the line they belong to after an edit above it.
+   */
+  id: string;
+  /** The expect line as written, without its comment. */
+  label: string;
+}
+
+export interface ScenarioTests {
+  /** The `scenario "…"` title, else the file's name. */
+  label: string;
+  /** Where the scenario item sits: its title line, else its first statement, else line 1. */
+  span: TestSpan;
+  expectations: ExpectationTest[];
+  /** How many lines the parser could not read; the run reports them, discovery lists what it can. */
+  errors: number;
+}
+
+// --- results (fltsim test) ------------------------------------------------------------------
+
+/** A place in a file, 1-based. Messages without one belong at the scenario item itself. */
+export interface Place {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+export interface OutcomeMessage {
+  text: string;
+  place?: Place;
+  /** For a failed expectation: what it asks for and what the run showed, in the same words. */
+  expected?: string;
+  actual?: string;
+  /** The seed of the run the message is about: the editor offers to debug that run. */
+  seed?: number;
+}
+
+export type ExpectState = 'passed' | 'failed' | 'skipped';
+
+export interface ExpectOutcome {
+  line: number;
+  state: ExpectState;
+  messages: OutcomeMessage[];
+}
+
+export interface ScenarioOutcome {
+  state: 'passed' | 'failed' | 'errored';
+  durationMs: number;
+  /** About the run as a whole: how it ended, violations, stops, compile errors. */
+  messages: OutcomeMessage[];
+  expectations: ExpectOutcome[];
+  /** Every seed run, and those whose run failed. */
+  seeds: number[];
+  failingSeeds: number[];
+}
+
 export type TestRunRecord =
-  /** Work on a scenario starts (the editor's per-scenario watchdog restarts here). */
+  /** Work on a scenario starts (the editor's watchdog restarts at every record). */
   | { event: 'scenario'; scenario: string }
-  /** The scenario or a driver could not be read or compiled: nothing ran. */
+  /** The scenario or a driver could not be read or compiled: nothing ran. `outcome` follows. */
   | { event: 'unprepared'; scenario: string; diagnostics: RunDiagnostic[]; text: string }
   | TestRunResult
+  /** What to show for the scenario, after its last run. */
+  | { event: 'outcome'; scenario: string; outcome: ScenarioOutcome }
   /** Every scenario was handled. */
   | { event: 'done'; passed: number; failed: number; unprepared: number };
 
@@ -32,7 +113,7 @@ export interface TestRunResult {
   text: string;
 }
 
-export const TEST_RUN_EVENTS = ['scenario', 'unprepared', 'run', 'done'] as const;
+export const TEST_RUN_EVENTS = ['scenario', 'unprepared', 'run', 'outcome', 'done'] as const;
 
 /** Parses one output line; undefined for anything that is not one of our records (stray output). */
 export function parseTestRunRecord(line: string): TestRunRecord | undefined {
@@ -50,7 +131,24 @@ export function parseTestRunRecord(line: string): TestRunRecord | undefined {
   if (event !== 'done' && typeof (value as { scenario?: unknown }).scenario !== 'string') return undefined;
   if (event === 'run') {
     const r = value as Partial<TestRunResult>;
-    if (typeof r.seed !== 'number' || typeof r.ms !== 'number' || typeof r.report !== 'object' || r.report === null || !Array.isArray(r.report.expectations)) return undefined;
+    if (typeof r.seed !== 'number' || typeof r.ms !== 'number' || typeof r.text !== 'string' || typeof r.report !== 'object' || r.report === null) return undefined;
+  }
+  if (event === 'outcome') {
+    const o = (value as { outcome?: Partial<ScenarioOutcome> }).outcome;
+    if (typeof o !== 'object' || o === null || !Array.isArray(o.messages) || !Array.isArray(o.expectations) || typeof o.state !== 'string') return undefined;
   }
   return value as TestRunRecord;
+}
+
+/** `1, 2, 5–9`: seeds as a short list. */
+export function seedList(seeds: readonly number[]): string {
+  const sorted = [...new Set(seeds)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j > i + 1 ? `${sorted[i]}–${sorted[j]}` : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]}`);
+    i = j;
+  }
+  return parts.join(', ');
 }

@@ -1,9 +1,10 @@
 /**
  * The Test Explorer: every `.fltsim` file in the workspace is a test, each `expect` line a child.
  * Profiles: Run (the scenario's own seed), Debug (the `fltsim` debugger on the scenario), and
- * "Run under seeds" (seeds 1..fltsim.testing.seeds, each failing seed reported). Runs go through
- * `fltsim test` in its own process (testProcess.ts); discovery.ts and results.ts hold the logic,
- * this module only translates to and from VS Code's testing API.
+ * "Run under seeds" (seeds 1..fltsim.testing.seeds, each failing seed reported). The extension host
+ * holds no engine: the language server lists a file's tests (`discover`), and runs go through
+ * `fltsim test` in its own process (testProcess.ts), which also decides what to show where; this
+ * module only translates to and from VS Code's testing API.
  */
 import * as vscode from 'vscode';
 import { terminalSafe } from '../../shared/safeText';
@@ -12,9 +13,9 @@ import { DEBUG_TYPE } from '../commandIds';
 import { startScenarioDebugging } from '../debugger';
 import { isScenarioPath } from '../launchConfig';
 import { refusedWhileUntrusted } from '../trust';
-import { discoverScenario } from './discovery';
+import { seedList, type OutcomeMessage, type ScenarioOutcome, type ScenarioTests } from '../../shared/testRunProtocol';
+import { debugVerdict } from './debugVerdict';
 import { runMessageContext } from './messageActions';
-import { debugVerdict, scenarioOutcome, seedList, unpreparedOutcome, type OutcomeMessage, type ScenarioOutcome } from './results';
 import { runScenarioQueue, type ScenarioResult } from './testProcess';
 
 const SCENARIO_GLOB = '**/*.fltsim';
@@ -32,7 +33,10 @@ function outputText(text: string): string {
   return terminalSafe(text).replace(/\r?\n/g, '\r\n');
 }
 
-export function registerTestController(context: vscode.ExtensionContext): void {
+/** A scenario file's test items from its text; undefined when nothing can parse it now. */
+export type Discover = (text: string, name: string) => Promise<ScenarioTests | undefined>;
+
+export function registerTestController(context: vscode.ExtensionContext, discover: Discover): void {
   const controller = vscode.tests.createTestController('fltsim', 'fltsim scenarios');
   context.subscriptions.push(controller);
   const root = context.extensionUri.fsPath;
@@ -76,9 +80,15 @@ export function registerTestController(context: vscode.ExtensionContext): void {
     }
   }
 
-  function updateFromText(uri: vscode.Uri, text: string): void {
+  /** The latest text asked about per file, so a slow answer about older text is dropped. */
+  const asked = new Map<string, string>();
+
+  async function updateFromText(uri: vscode.Uri, text: string): Promise<void> {
     const name = uri.path.split('/').pop() ?? uri.path;
-    const found = discoverScenario(text, name);
+    asked.set(uri.toString(), text);
+    // Without the language server the file is still a test, with no children until it answers.
+    const found = (await discover(text, name).catch(() => undefined)) ?? { label: name, span: { line: 1, column: 1, endColumn: 1 }, expectations: [], errors: 0 };
+    if (asked.get(uri.toString()) !== text) return;
     let item = scenarioItems.get(uri.toString());
     if (!item) {
       item = controller.createTestItem(uri.toString(), found.label, uri);
@@ -99,11 +109,14 @@ export function registerTestController(context: vscode.ExtensionContext): void {
   async function updateFromDisk(uri: vscode.Uri): Promise<void> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return updateFromText(uri, open.getText());
+    let text: string;
     try {
-      updateFromText(uri, new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       removeScenario(uri); // gone, or not readable: nothing to run
+      return;
     }
+    await updateFromText(uri, text);
   }
 
   async function discoverAll(): Promise<void> {
@@ -126,7 +139,7 @@ export function registerTestController(context: vscode.ExtensionContext): void {
     watcher.onDidChange((uri) => void updateFromDisk(uri)),
     watcher.onDidDelete((uri) => removeScenario(uri)),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.uri.scheme === 'file' && isScenarioPath(e.document.uri.fsPath) && vscode.workspace.isTrusted) updateFromText(e.document.uri, e.document.getText());
+      if (e.document.uri.scheme === 'file' && isScenarioPath(e.document.uri.fsPath) && vscode.workspace.isTrusted) void updateFromText(e.document.uri, e.document.getText());
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void discoverAll()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void discoverAll()),
@@ -188,22 +201,19 @@ export function registerTestController(context: vscode.ExtensionContext): void {
     const where = item.uri ? new vscode.Location(item.uri, item.range ?? new vscode.Position(0, 0)) : undefined;
     const header = `── ${vscode.workspace.asRelativePath(item.uri ?? item.id)} ──\n`;
     switch (result.kind) {
-      case 'runs': {
-        const outcome = scenarioOutcome(item.uri!.fsPath, result.runs);
+      case 'outcome': {
+        const { outcome } = result;
         let text = header;
+        if (result.unprepared !== undefined) text += `${result.unprepared}\n`;
         for (const r of result.runs) {
           // Under many seeds only the failing runs are printed in full.
           text += manySeeds && r.report.passed ? `seed ${r.seed}: PASS\n` : `${manySeeds ? `seed ${r.seed}:\n` : ''}${r.text}\n`;
         }
-        if (manySeeds) text += `${outcome.failingSeeds.length === 0 ? 'every seed passed' : `failing seeds: ${seedList(outcome.failingSeeds)}`} (${seedList(outcome.seeds)})\n`;
+        if (manySeeds && result.runs.length > 0) text += `${outcome.failingSeeds.length === 0 ? 'every seed passed' : `failing seeds: ${seedList(outcome.failingSeeds)}`} (seeds ${seedList(outcome.seeds)})\n`;
         run.appendOutput(outputText(text), where, item);
         applyOutcome(run, item, outcome);
         return;
       }
-      case 'unprepared':
-        run.appendOutput(outputText(`${header}${result.text}\n`), where, item);
-        applyOutcome(run, item, unpreparedOutcome(result.diagnostics));
-        return;
       case 'timeout':
       case 'crashed': {
         const done = result.runs.length > 0 ? ` (after ${result.runs.length} seed run(s): ${seedList(result.runs.map((r) => r.seed))})` : '';

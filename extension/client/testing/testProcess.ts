@@ -7,8 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { RunDiagnostic } from '../../../engine';
-import { parseTestRunRecord, type TestRunResult } from '../../shared/testRunProtocol';
+import { parseTestRunRecord, type ScenarioOutcome, type TestRunResult } from '../../shared/testRunProtocol';
 
 export interface Launch {
   command: string;
@@ -18,8 +17,8 @@ export interface Launch {
 }
 
 export type ScenarioResult =
-  | { kind: 'runs'; runs: TestRunResult[] }
-  | { kind: 'unprepared'; diagnostics: RunDiagnostic[]; text: string }
+  /** The scenario's outcome, with its runs (one per seed) or, when it did not compile, the errors as text. */
+  | { kind: 'outcome'; outcome: ScenarioOutcome; runs: TestRunResult[]; unprepared?: string }
   /** Nothing came from the process for the idle timeout while this scenario ran: it was ended. */
   | { kind: 'timeout'; runs: TestRunResult[]; seconds: number }
   /** The process ended without finishing this scenario (a crash, or killed from outside). */
@@ -49,34 +48,33 @@ export async function runScenarioQueue(o: QueueOptions): Promise<QueueEnd> {
     if (o.signal?.aborted) return { kind: 'cancelled', unreported: remaining };
     let current: string | undefined;
     let runs: TestRunResult[] = [];
+    let unprepared: string | undefined;
     const reported = new Set<string>();
     const report = (scenario: string, result: ScenarioResult) => {
       reported.add(scenario);
       o.onResult(scenario, result);
-    };
-    const finishCurrent = () => {
-      if (current !== undefined && !reported.has(current)) report(current, { kind: 'runs', runs });
-      current = undefined;
-      runs = [];
     };
     const end = await runProcess(o.launch(remaining), o.idleTimeoutMs, o.signal, (line) => {
       const record = parseTestRunRecord(line);
       if (!record) return;
       switch (record.event) {
         case 'scenario':
-          finishCurrent();
           current = record.scenario;
+          runs = [];
+          unprepared = undefined;
           o.onStart?.(record.scenario);
           break;
         case 'run':
           if (record.scenario === current) runs.push(record);
           break;
         case 'unprepared':
-          report(record.scenario, { kind: 'unprepared', diagnostics: record.diagnostics, text: record.text });
+          if (record.scenario === current) unprepared = record.text;
+          break;
+        case 'outcome':
+          report(record.scenario, { kind: 'outcome', outcome: record.outcome, runs: record.scenario === current ? runs : [], ...(unprepared !== undefined ? { unprepared } : {}) });
           current = undefined;
           break;
         case 'done':
-          finishCurrent();
           break;
       }
     }, o.onStderr);
@@ -85,12 +83,11 @@ export async function runScenarioQueue(o: QueueOptions): Promise<QueueEnd> {
       return { kind: 'cancelled', unreported: left };
     }
     if (end.kind === 'done') {
-      finishCurrent();
       // A scenario the process never mentioned (should not happen) is not silently dropped.
       for (const s of remaining.filter((x) => !reported.has(x))) report(s, { kind: 'crashed', runs: [], detail: 'fltsim test ended without running it' });
       return { kind: 'finished' };
     }
-    const stuck = current ?? left[0];
+    const stuck = current !== undefined && !reported.has(current) ? current : left[0];
     if (stuck === undefined) return { kind: 'finished' };
     report(stuck, end.kind === 'timeout'
       ? { kind: 'timeout', runs: stuck === current ? runs : [], seconds: o.idleTimeoutMs / 1000 }

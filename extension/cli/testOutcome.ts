@@ -1,60 +1,11 @@
 /**
- * From `fltsim test` records to what the Test Explorer shows: a state per scenario and per expect
- * line, and messages placed where the user should look (a failed expectation at its expect line
- * with expected and actual values, a violation or a stop at the driver line where it happened).
- * Plain data, tested without VS Code; controller.ts turns it into TestMessages.
+ * From a scenario's runs to what the Test Explorer shows: a state per scenario and per expect line,
+ * and messages placed where the user should look (a failed expectation at its expect line with
+ * expected and actual values, a violation or a stop at the driver line where it happened).
+ * `fltsim test` sends the result as its `outcome` record; the editor only places it.
  */
-import { expectationLine, problemLine, verdictSummary, type ExpectationResult, type RunDiagnostic } from '../../../engine';
-import type { TestRunResult } from '../../shared/testRunProtocol';
-
-/** A place in a file, 1-based. Messages without one belong at the scenario item itself. */
-export interface Place {
-  file: string;
-  line: number;
-  column?: number;
-}
-
-export interface OutcomeMessage {
-  text: string;
-  place?: Place;
-  /** For a failed expectation: what it asks for and what the run showed, in the same words. */
-  expected?: string;
-  actual?: string;
-  /** The seed the message is about, when the user can debug the run under that seed. */
-  seed?: number;
-}
-
-export type ExpectState = 'passed' | 'failed' | 'skipped';
-
-export interface ExpectOutcome {
-  line: number;
-  state: ExpectState;
-  messages: OutcomeMessage[];
-}
-
-export interface ScenarioOutcome {
-  state: 'passed' | 'failed' | 'errored';
-  durationMs: number;
-  /** About the run as a whole: how it ended, violations, stops, compile errors. */
-  messages: OutcomeMessage[];
-  expectations: ExpectOutcome[];
-  /** Every seed run, and those whose run failed. */
-  seeds: number[];
-  failingSeeds: number[];
-}
-
-/** `1, 2, 5–9`: seeds as a short list. */
-export function seedList(seeds: readonly number[]): string {
-  const sorted = [...new Set(seeds)].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(j > i + 1 ? `${sorted[i]}–${sorted[j]}` : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]}`);
-    i = j;
-  }
-  return parts.join(', ');
-}
+import { expectationLine, problemLine, verdictSummary, type ExpectationResult, type RunDiagnostic } from '../../engine';
+import { seedList, type ExpectOutcome, type OutcomeMessage, type ScenarioOutcome, type TestRunResult } from '../shared/testRunProtocol';
 
 /** A scenario or driver that did not compile: the test errored, with each error where it is. */
 export function unpreparedOutcome(diagnostics: readonly RunDiagnostic[]): ScenarioOutcome {
@@ -164,12 +115,3 @@ export function scenarioOutcome(scenario: string, runs: readonly TestRunResult[]
   return { state: failing.length > 0 ? 'failed' : 'passed', durationMs, messages, expectations, seeds, failingSeeds: failing.map((r) => r.seed) };
 }
 
-/**
- * The verdict line the debugger writes to the Debug Console when a run ends (the Debuggee's
- * `Run finished at … ms after … steps: PASS  …`), so a Debug run from the Test Explorer gets a
- * result too; undefined for any other output.
- */
-export function debugVerdict(output: string): { passed: boolean; summary: string } | undefined {
-  const m = /^Run (?:finished|stopped) at \d+ ms after \d+ steps: ((PASS|FAIL) {2}.*)$/m.exec(output);
-  return m ? { passed: m[2] === 'PASS', summary: m[1]!.trim() } : undefined;
-}
