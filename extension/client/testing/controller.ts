@@ -131,6 +131,9 @@ export function registerTestController(context: vscode.ExtensionContext, discove
     if (!item) await discoverAll();
   };
   controller.refreshHandler = () => discoverAll();
+  // At once, not only when the Testing view opens: the editor's gutter shows run buttons and
+  // results at a scenario's lines only for items that exist.
+  void discoverAll();
 
   const watcher = vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB);
   context.subscriptions.push(
@@ -210,7 +213,7 @@ export function registerTestController(context: vscode.ExtensionContext, discove
           text += manySeeds && r.report.passed ? `seed ${r.seed}: PASS\n` : `${manySeeds ? `seed ${r.seed}:\n` : ''}${r.text}\n`;
         }
         if (manySeeds && result.runs.length > 0) text += `${outcome.failingSeeds.length === 0 ? 'every seed passed' : `failing seeds: ${seedList(outcome.failingSeeds)}`} (seeds ${seedList(outcome.seeds)})\n`;
-        run.appendOutput(outputText(text), where, item);
+        run.appendOutput(outputText(text), undefined, item);
         applyOutcome(run, item, outcome);
         return;
       }
@@ -220,7 +223,7 @@ export function registerTestController(context: vscode.ExtensionContext, discove
         const why = result.kind === 'timeout'
           ? `no result for ${result.seconds} s${done}, so fltsim stopped it. A driver that loops is normally stopped sooner by the run's steps limit; raise fltsim.testing.timeoutSeconds if this scenario needs longer.`
           : `${result.detail}${done}`;
-        run.appendOutput(outputText(`${header}${why}\n`), where, item);
+        run.appendOutput(outputText(`${header}${why}\n`), undefined, item);
         const message = new vscode.TestMessage(why);
         if (where) message.location = where;
         run.errored(item, message);
