@@ -133,6 +133,10 @@ export interface AllocationOptions {
   owner?: unknown;
   /** Where it was allocated. */
   site?: Site;
+  /** Initial contents (a string literal's characters). */
+  contents?: ArrayLike<number>;
+  /** Writes fault (string literals). */
+  readOnly?: boolean;
 }
 
 export class Allocation {
@@ -147,6 +151,8 @@ export class Allocation {
   readonly zeroed: boolean;
   /** size while accessible; -1 once freed or for handles and code, so one compare checks all. */
   private limit: number;
+  /** The same for writes: also -1 for read-only memory. */
+  private wlimit: number;
   private pages: (Page | undefined)[];
   private prov: Map<number, PointerValue> | undefined = undefined;
 
@@ -165,7 +171,10 @@ export class Allocation {
     this.owner = options.owner;
     this.allocatedAt = options.site;
     this.limit = kind === 'opaque' || kind === 'code' ? -1 : size;
+    this.wlimit = this.limit;
     this.pages = size > 0 && this.limit >= 0 ? new Array<Page | undefined>(Math.ceil(size / PAGE_SIZE)) : [];
+    if (options.contents !== undefined) this.writeBytes(0, options.contents);
+    if (options.readOnly) this.wlimit = -1;
   }
 
   /** `a 16-byte pool block #3 (tag 'Tag1')`. */
@@ -188,6 +197,7 @@ export class Allocation {
     this.freed = true;
     this.freedAt = site;
     this.limit = -1;
+    this.wlimit = -1;
     this.pages = [];
     this.prov = undefined;
   }
@@ -203,6 +213,9 @@ export class Allocation {
     if (this.kind === 'code') {
       return new MemoryError('not-dereferenceable', `${verb} memory through a pointer to the function ${this.label}`);
     }
+    if (verb === 'writes' && !this.freed && this.limit >= 0 && offset >= 0 && offset + size <= this.limit) {
+      return new MemoryError('read-only', `${what}, which is read-only${this.kind === 'string' ? ' (string literals are constant)' : ''}`);
+    }
     if (this.freed) {
       if (this.kind === 'stack') return new MemoryError('use-after-free', `${what} after the function that owned it returned (use after return)`);
       const at = siteText(this.freedAt);
@@ -213,7 +226,7 @@ export class Allocation {
 
   /** Throws unless `size` bytes at `offset` can be accessed. */
   check(offset: number, size: number, verb: 'reads' | 'writes'): void {
-    if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, verb);
+    if (offset < 0 || offset + size > (verb === 'writes' ? this.wlimit : this.limit)) throw this.fault(offset, size, verb);
   }
 
   // ---- pages and masks -------------------------------------------------------------------------
@@ -255,22 +268,26 @@ export class Allocation {
     }
   }
 
-  /** A write over part of a stored pointer leaves plain bytes: the pointer's provenance goes. */
-  private dropPointers(offset: number, size: number): void {
-    const prov = this.prov!;
-    for (let s = offset - 7; s < offset + size; s++) {
-      if (s >= 0 && prov.delete(s)) {
-        for (let i = s; i < s + 8 && i < this.size; i++) {
-          const p = this.pages[i >>> PAGE_SHIFT];
-          if (p !== undefined && p.mask[i & PAGE_MASK] === POINTER) p.mask[i & PAGE_MASK] = INIT;
-        }
-      }
+  /** Before a write of `size` bytes at `offset`: a pointer it overlaps becomes plain bytes. */
+  private beforeWrite(offset: number, size: number): void {
+    if (this.prov === undefined || this.prov.size === 0) return;
+    for (let i = offset; i < offset + size; i++) {
+      if (this.maskAt(i) === POINTER) this.dropPointerCovering(i);
     }
   }
 
-  /** Before a write of `size` bytes at `offset`: drop pointers it overlaps, if any. */
-  private beforeWrite(offset: number, size: number): void {
-    if (this.prov !== undefined && this.prov.size !== 0 && size > 0) this.dropPointers(offset, size);
+  /** Forgets the provenance of the stored pointer that covers byte `i`; its bytes stay as they are. */
+  private dropPointerCovering(i: number): void {
+    const prov = this.prov!;
+    for (let s = i; s > i - 8 && s >= 0; s--) {
+      if (prov.delete(s)) {
+        for (let j = s; j < s + 8 && j < this.size; j++) {
+          const p = this.pages[j >>> PAGE_SHIFT];
+          if (p !== undefined && p.mask[j & PAGE_MASK] === POINTER) p.mask[j & PAGE_MASK] = INIT;
+        }
+        return;
+      }
+    }
   }
 
   /** Gives `size` bytes at `offset` the value of `src` (bytes and mask), page by page. */
@@ -362,7 +379,7 @@ export class Allocation {
 
   /** Stores the low `size` bytes of `value` (two's complement), little-endian. */
   writeInt(offset: number, size: 1 | 2 | 4 | 8, value: number | bigint): void {
-    if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, 'writes');
+    if (offset < 0 || offset + size > this.wlimit) throw this.fault(offset, size, 'writes');
     this.beforeWrite(offset, size);
     const local = offset & PAGE_MASK;
     const index = offset >>> PAGE_SHIFT;
@@ -379,7 +396,8 @@ export class Allocation {
       else if (size === 2) v.setUint16(local, n, true);
       else v.setUint8(local, n);
     }
-    page.mask.fill(INIT, local, local + size);
+    const m = page.mask;
+    for (let i = local; i < local + size; i++) m[i] = INIT;
   }
 
   private writeIntSlow(offset: number, size: 1 | 2 | 4 | 8, value: number | bigint): void {
@@ -401,7 +419,7 @@ export class Allocation {
   }
 
   writeFloat(offset: number, size: 4 | 8, value: number): void {
-    if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, 'writes');
+    if (offset < 0 || offset + size > this.wlimit) throw this.fault(offset, size, 'writes');
     this.beforeWrite(offset, size);
     const bytes = new Uint8Array(size);
     const v = new DataView(bytes.buffer);
@@ -443,8 +461,11 @@ export class Allocation {
    * provenance (NULL, an integer address) stores only the integer.
    */
   writePointer(offset: number, value: PointerValue): void {
-    if (offset < 0 || offset + 8 > this.limit) throw this.fault(offset, 8, 'writes');
-    this.beforeWrite(offset, 8);
+    if (offset < 0 || offset + 8 > this.wlimit) throw this.fault(offset, 8, 'writes');
+    const prov = this.prov;
+    // Replacing a stored pointer in place (the usual pointer-field update): nothing else overlaps.
+    const replacing = prov !== undefined && prov.has(offset);
+    if (!replacing) this.beforeWrite(offset, 8);
     const address = value === null ? 0 : this.space.addressOf(value);
     const target = value === null ? null : this.space.targetOf(value);
     const state = target === null ? INIT : POINTER;
@@ -453,13 +474,15 @@ export class Allocation {
     const page = this.pages[index] ?? this.materialise(index);
     if (local + 8 <= PAGE_SIZE) {
       setInt64(page.view, local, address);
-      page.mask.fill(state, local, local + 8);
+      const m = page.mask;
+      for (let i = local; i < local + 8; i++) m[i] = state;
     } else {
       const bytes = new Uint8Array(8);
       setInt64(new DataView(bytes.buffer), 0, address);
       this.put(offset, bytes, state);
     }
     if (target !== null) (this.prov ??= new Map()).set(offset, value);
+    else if (replacing) prov!.delete(offset);
   }
 
   // ---- bulk operations -------------------------------------------------------------------------
@@ -470,7 +493,7 @@ export class Allocation {
    */
   copyFrom(src: Allocation, srcOffset: number, dstOffset: number, size: number): void {
     if (srcOffset < 0 || srcOffset + size > src.limit) throw src.fault(srcOffset, size, 'reads');
-    if (dstOffset < 0 || dstOffset + size > this.limit) throw this.fault(dstOffset, size, 'writes');
+    if (dstOffset < 0 || dstOffset + size > this.wlimit) throw this.fault(dstOffset, size, 'writes');
     if (size === 0) return;
     const { bytes, mask } = src.take(srcOffset, size);
     const moved: [number, PointerValue][] = [];
@@ -493,7 +516,7 @@ export class Allocation {
 
   /** memset: every byte `byte`, initialised, no provenance. */
   fill(offset: number, size: number, byte: number): void {
-    if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, 'writes');
+    if (offset < 0 || offset + size > this.wlimit) throw this.fault(offset, size, 'writes');
     this.beforeWrite(offset, size);
     let done = 0;
     while (done < size) {
@@ -525,7 +548,7 @@ export class Allocation {
   /** Stores raw bytes, initialised, no provenance. */
   writeBytes(offset: number, bytes: ArrayLike<number>): void {
     const size = bytes.length;
-    if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, 'writes');
+    if (offset < 0 || offset + size > this.wlimit) throw this.fault(offset, size, 'writes');
     if (size === 0) return;
     this.beforeWrite(offset, size);
     this.put(offset, bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes), INIT);

@@ -9,6 +9,7 @@ export type MemoryErrorKind =
   | 'out-of-bounds'
   | 'uninitialized-read'
   | 'not-dereferenceable'
+  | 'read-only'
   | 'bad-pointer';
 
 export class MemoryError extends Error {

@@ -27,12 +27,25 @@ export class Ptr {
   }
 }
 
+/** A pointer known to have provenance. */
+export type AllocPtr = Ptr & { readonly alloc: Allocation };
+
 export function isPtr(v: unknown): v is Ptr {
   return v instanceof Ptr;
 }
 
 export function isCodeTarget(v: unknown): v is CodeTarget {
   return typeof v === 'object' && v !== null && (v as CodeTarget).kind === 'function';
+}
+
+/**
+ * The engine object a pointer stands for: the owner of a handle or of an engine object's memory,
+ * when the pointer is at its start. Anything else gives undefined.
+ */
+export function ownerOf(p: unknown): unknown {
+  if (!(p instanceof Ptr) || p.alloc === null || p.offset !== 0) return undefined;
+  const k = p.alloc.kind;
+  return k === 'opaque' || k === 'engine' ? p.alloc.owner : undefined;
 }
 
 /** Addresses below this are NULL plus a small offset (`&((T *)0)->Field`, a field of a NULL struct). */
@@ -42,7 +55,7 @@ export const NULL_PAGE_END = 0x10000;
  * The allocation and offset an access through `p` reaches, or the error C would fault with.
  * `size` and `verb` word the message (`reads 4 bytes at offset 14 of …`).
  */
-export function resolve(p: PointerValue | undefined, size: number, verb: 'reads' | 'writes'): Ptr & { alloc: Allocation } {
+export function resolve(p: PointerValue | undefined, size: number, verb: 'reads' | 'writes'): AllocPtr {
   if (p === null || p === undefined) throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} through a NULL pointer`);
   if (!(p instanceof Ptr)) {
     throw new MemoryError('not-dereferenceable', `${verb} memory through a pointer to the function ${(p as CodeTarget).name}`);
@@ -54,7 +67,7 @@ export function resolve(p: PointerValue | undefined, size: number, verb: 'reads'
     }
     throw new MemoryError('bad-pointer', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)}, which no allocation holds (an integer turned into a pointer)`);
   }
-  return p as Ptr & { alloc: Allocation };
+  return p as AllocPtr;
 }
 
 /** `0xffffa00000001000`: 16 hex digits of the 64-bit address. */

@@ -11,7 +11,7 @@
  */
 import { Allocation, type AllocationKind, type AllocationOptions, type CodeTarget, type PointerValue, type Space } from './allocation';
 import { MemoryError, type Site } from './errors';
-import { Ptr, u64Hex } from './pointer';
+import { Ptr, u64Hex, type AllocPtr } from './pointer';
 
 /** Address of the first allocation: 0xffffa000_00000000 as a signed 64-bit integer. */
 export const FIRST_ADDRESS = -0x6000_0000_0000;
@@ -30,6 +30,7 @@ export class AddressSpace implements Space {
   /** Exposed allocations by base address (bases grow with ids, so appends keep the order mostly). */
   private readonly exposedList: Allocation[] = [];
   private readonly code = new WeakMap<object, Allocation>();
+  private readonly handles = new WeakMap<object, Allocation>();
 
   /**
    * What reading never-written bytes does. The default throws; the interpreter reports a violation
@@ -48,8 +49,8 @@ export class AddressSpace implements Space {
   }
 
   /** A pointer to byte `offset` of `a`. */
-  pointer(a: Allocation, offset = 0): Ptr {
-    return new Ptr(a, offset);
+  pointer(a: Allocation, offset = 0): AllocPtr {
+    return new Ptr(a, offset) as AllocPtr;
   }
 
   /**
@@ -70,6 +71,20 @@ export class AddressSpace implements Space {
       this.code.set(fn, a);
     }
     return a;
+  }
+
+  /**
+   * The handle C code holds for an engine object it never dereferences (a filter, an instance, a
+   * work item): one opaque allocation per object, so the pointer compares, prints and converts
+   * back to its owner.
+   */
+  handleFor(owner: object, label: string): AllocPtr {
+    let a = this.handles.get(owner);
+    if (a === undefined) {
+      a = this.allocate('opaque', 0, { label, owner });
+      this.handles.set(owner, a);
+    }
+    return new Ptr(a, 0) as AllocPtr;
   }
 
   // ---- Space ------------------------------------------------------------------------------------

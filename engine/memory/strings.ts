@@ -5,7 +5,7 @@
 import type { PointerValue } from './allocation';
 import { resolve } from './pointer';
 import type { AddressSpace } from './space';
-import type { Ptr } from './pointer';
+import type { AllocPtr } from './pointer';
 
 export type CharSize = 1 | 2;
 
@@ -56,10 +56,13 @@ export function writeChars(p: PointerValue | undefined, text: string, charSize: 
   r.alloc.writeBytes(r.offset, bytes);
 }
 
-/** A NUL-terminated string in its own allocation (a literal, a name the engine hands out). */
-export function allocateString(space: AddressSpace, text: string, charSize: CharSize, kind: 'string' | 'engine' = 'string', label?: string): Ptr {
+/**
+ * A NUL-terminated string in its own allocation: a literal (read-only, as the compiler places them)
+ * or a name the engine hands out.
+ */
+export function allocateString(space: AddressSpace, text: string, charSize: CharSize, kind: 'string' | 'engine' = 'string', label?: string): AllocPtr {
   const bytes = encodeChars(text, charSize, true);
-  const a = space.allocate(kind, bytes.length, { label: label ?? `string ${charSize === 2 ? 'L' : ''}"${text.length > 24 ? `${text.slice(0, 24)}…` : text}"` });
-  a.writeBytes(0, bytes);
+  const shown = text.length > 24 ? `${text.slice(0, 24)}…` : text;
+  const a = space.allocate(kind, bytes.length, { label: label ?? `string literal ${charSize === 2 ? 'L' : ''}"${shown}"`, contents: bytes, readOnly: kind === 'string' });
   return space.pointer(a);
 }

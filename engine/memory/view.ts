@@ -9,7 +9,7 @@
 import { sizeOf, typeName, type CType, type IntType, type StructType } from '../c/types';
 import type { Allocation, PointerValue } from './allocation';
 import { MemoryError } from './errors';
-import { Ptr, resolve } from './pointer';
+import { Ptr, resolve, type AllocPtr } from './pointer';
 import { fieldPlaces, loadAt, loadBits, storeAt, storeBits, type FieldPlace } from './typed';
 
 /** What every view has besides its fields (the `$` keeps them apart from C field names). */
@@ -168,7 +168,7 @@ export class ArrayView {
  */
 export class Cell<T = unknown> {
   constructor(
-    readonly ptr: Ptr & { alloc: Allocation },
+    readonly ptr: AllocPtr,
     readonly type: CType,
   ) {}
 

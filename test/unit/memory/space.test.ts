@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AddressSpace, FIRST_ADDRESS } from '../../../engine/memory/space';
 import { MemoryError } from '../../../engine/memory/errors';
-import { Ptr, byteDistance, hexAddress, resolve } from '../../../engine/memory/pointer';
+import { Ptr, byteDistance, hexAddress, ownerOf, resolve } from '../../../engine/memory/pointer';
+import { allocateString } from '../../../engine/memory/strings';
 
 test('allocations get increasing kernel addresses with a gap, deterministic per run', () => {
   const run = () => {
@@ -74,4 +75,23 @@ test('pointer subtraction works within one allocation and refuses two', () => {
   const b = s.allocate('pool', 64);
   assert.equal(byteDistance(new Ptr(a, 40), new Ptr(a, 8)), 32);
   assert.throws(() => byteDistance(new Ptr(a, 0), new Ptr(b, 0)), (e) => e instanceof MemoryError && e.kind === 'bad-pointer');
+});
+
+test('an engine object gets one handle; the handle leads back to it and cannot be read', () => {
+  const s = new AddressSpace();
+  const instance = { name: 'Counting instance' };
+  const h = s.handleFor(instance, 'PFLT_INSTANCE of Counting');
+  assert.equal(s.handleFor(instance, 'ignored').alloc, h.alloc);
+  assert.equal(ownerOf(h), instance);
+  assert.equal(ownerOf(h.add(8)), undefined, 'only the handle itself stands for the object');
+  assert.equal(ownerOf(new Ptr(s.allocate('pool', 8), 0)), undefined);
+  assert.throws(() => resolve(h, 4, 'reads').alloc.readInt(0, 4, false), (e) => e instanceof MemoryError && e.kind === 'not-dereferenceable');
+});
+
+test('string literals are read-only', () => {
+  const s = new AddressSpace();
+  const p = allocateString(s, 'hello', 1);
+  assert.equal(p.alloc.readInt(4, 1, false), 'o'.charCodeAt(0));
+  assert.throws(() => p.alloc.writeInt(0, 1, 0x48), (e) => e instanceof MemoryError && e.kind === 'read-only' && e.message === 'writes 1 byte at offset 0 of a 6-byte string literal "hello", which is read-only (string literals are constant)');
+  assert.throws(() => p.alloc.writeInt(6, 1, 0), (e) => e instanceof MemoryError && e.kind === 'out-of-bounds', 'past the end is still out of bounds');
 });
