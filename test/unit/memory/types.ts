@@ -45,3 +45,20 @@ export const NODE = struct('_NODE', [
   { name: 'Name', type: UNICODE_STRING },
   { name: 'Slots', type: { kind: 'array', of: ULONG, length: 3 } },
 ]);
+
+/** The directory-entry shape: a NextEntryOffset chain and a flexible WCHAR name. */
+export const DIR_ENTRY = struct('_DIR_ENTRY', [
+  { name: 'NextEntryOffset', type: ULONG },
+  { name: 'FileIndex', type: ULONG },
+  { name: 'EndOfFile', type: LARGE_INTEGER },
+  { name: 'FileNameLength', type: ULONG },
+  { name: 'FileName', type: { kind: 'array', of: USHORT, length: 1 } },
+]);
+
+/** A record that embeds a LIST_ENTRY-like link in its middle (for CONTAINING_RECORD). */
+export const LINK = struct('_LINK', [{ name: 'Flink', type: PVOID }, { name: 'Blink', type: PVOID }]);
+export const RECORD = struct('_RECORD', [
+  { name: 'Id', type: ULONG },
+  { name: 'Links', type: LINK },
+  { name: 'Payload', type: ULONGLONG },
+]);
