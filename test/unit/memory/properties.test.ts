@@ -62,13 +62,17 @@ type Op =
   | { k: 'ptr'; dst: number; off: number; target: number }
   | { k: 'copy'; dst: number; off: number; src: number; from: number; n: number };
 
-const SIZE = 64;
-const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ k: fc.constant('int' as const), dst: fc.nat({ max: 1 }), off: fc.nat({ max: SIZE - 8 }), size: intSize, v: fc.integer() }),
-  fc.record({ k: fc.constant('fill' as const), dst: fc.nat({ max: 1 }), off: fc.nat({ max: SIZE - 1 }), n: fc.nat({ max: 16 }), byte: fc.nat({ max: 255 }) }),
-  fc.record({ k: fc.constant('ptr' as const), dst: fc.nat({ max: 1 }), off: fc.nat({ max: SIZE - 8 }), target: fc.nat({ max: 2 }) }),
-  fc.record({ k: fc.constant('copy' as const), dst: fc.nat({ max: 1 }), off: fc.nat({ max: SIZE - 1 }), src: fc.nat({ max: 1 }), from: fc.nat({ max: SIZE - 1 }), n: fc.nat({ max: 24 }) }),
-);
+/** Operations on two allocations of `size` bytes, with offsets drawn from `offset`. */
+function ops(size: number, offset: fc.Arbitrary<number>): fc.Arbitrary<Op[]> {
+  const at = (room: number) => offset.map((o) => Math.min(o, size - room));
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ k: fc.constant('int' as const), dst: fc.nat({ max: 1 }), off: at(8), size: intSize, v: fc.integer() }),
+    fc.record({ k: fc.constant('fill' as const), dst: fc.nat({ max: 1 }), off: at(1), n: fc.nat({ max: 16 }), byte: fc.nat({ max: 255 }) }),
+    fc.record({ k: fc.constant('ptr' as const), dst: fc.nat({ max: 1 }), off: at(8), target: fc.nat({ max: 2 }) }),
+    fc.record({ k: fc.constant('copy' as const), dst: fc.nat({ max: 1 }), off: at(1), src: fc.nat({ max: 1 }), from: at(1), n: fc.nat({ max: 24 }) }),
+  );
+  return fc.array(op, { maxLength: 40 });
+}
 
 interface Model {
   bytes: number[];
@@ -96,50 +100,57 @@ function leBytes(v: bigint, n: number): number[] {
   return out;
 }
 
+/** Runs `program` on real allocations and on the model; compares bytes, init and provenance. */
+function checkAgainstModel(size: number, program: Op[], zeroed: boolean): void {
+  const s = new AddressSpace();
+  s.onUninitialized = () => {};
+  const targets = [s.allocate('pool', 8), s.allocate('pool', 8), s.allocate('pool', 8)];
+  const allocs = [s.allocate('pool', size, { zeroed }), s.allocate('pool', size, { zeroed })];
+  const models: Model[] = allocs.map(() => ({ bytes: Array(size).fill(0), init: Array(size).fill(zeroed), prov: new Map() }));
+  for (const o of program) {
+    const a = allocs[o.dst];
+    const m = models[o.dst];
+    if (o.k === 'int') {
+      a.writeInt(o.off, o.size, o.v);
+      modelWrite(m, o.off, leBytes(BigInt(o.v), o.size), Array(o.size).fill(true));
+    } else if (o.k === 'fill') {
+      const n = Math.min(o.n, size - o.off);
+      a.fill(o.off, n, o.byte);
+      modelWrite(m, o.off, Array(n).fill(o.byte), Array(n).fill(true));
+    } else if (o.k === 'ptr') {
+      a.writePointer(o.off, new Ptr(targets[o.target], 0));
+      modelWrite(m, o.off, leBytes(BigInt(targets[o.target].base), 8), Array(8).fill(true));
+      m.prov.set(o.off, o.target);
+    } else {
+      const n = Math.min(o.n, size - o.off, size - o.from);
+      const sm = models[o.src];
+      const bytes = sm.bytes.slice(o.from, o.from + n);
+      const init = sm.init.slice(o.from, o.from + n);
+      const moved = [...sm.prov].filter(([p]) => p >= o.from && p + 8 <= o.from + n).map(([p, t]) => [p - o.from + o.off, t] as const);
+      a.copyFrom(allocs[o.src], o.from, o.off, n);
+      modelWrite(m, o.off, bytes, init);
+      for (const [p, t] of moved) m.prov.set(p, t);
+    }
+  }
+  for (let i = 0; i < 2; i++) {
+    const a = allocs[i];
+    const m = models[i];
+    assert.deepEqual([...a.peek(0, size)], m.bytes);
+    assert.deepEqual(Array.from({ length: size }, (_, j) => a.isInitialized(j, 1)), m.init);
+    const prov = [...a.provenance()].map(([off, v]) => [off, targets.indexOf((v as Ptr).alloc!)]).sort((x, y) => x[0] - y[0]);
+    assert.deepEqual(prov, [...m.prov].sort((x, y) => x[0] - y[0]));
+    for (const [off, t] of m.prov) assert.equal((a.readPointer(off) as Ptr).alloc, targets[t]);
+  }
+}
+
 test('random writes, fills, pointer stores and copies match a plain model byte for byte', () => {
-  fc.assert(
-    fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-      const s = new AddressSpace();
-      const targets = [s.allocate('pool', 8), s.allocate('pool', 8), s.allocate('pool', 8)];
-      const allocs = [s.allocate('pool', SIZE), s.allocate('pool', SIZE)];
-      const models: Model[] = allocs.map(() => ({ bytes: Array(SIZE).fill(0), init: Array(SIZE).fill(false), prov: new Map() }));
-      for (const o of ops) {
-        const a = allocs[o.dst];
-        const m = models[o.dst];
-        if (o.k === 'int') {
-          a.writeInt(o.off, o.size, o.v);
-          modelWrite(m, o.off, leBytes(BigInt(o.v), o.size), Array(o.size).fill(true));
-        } else if (o.k === 'fill') {
-          const n = Math.min(o.n, SIZE - o.off);
-          a.fill(o.off, n, o.byte);
-          modelWrite(m, o.off, Array(n).fill(o.byte), Array(n).fill(true));
-        } else if (o.k === 'ptr') {
-          a.writePointer(o.off, new Ptr(targets[o.target], 0));
-          modelWrite(m, o.off, leBytes(BigInt(targets[o.target].base), 8), Array(8).fill(true));
-          m.prov.set(o.off, o.target);
-        } else {
-          const n = Math.min(o.n, SIZE - o.off, SIZE - o.from);
-          const sm = models[o.src];
-          const bytes = sm.bytes.slice(o.from, o.from + n);
-          const init = sm.init.slice(o.from, o.from + n);
-          const moved = [...sm.prov].filter(([p]) => p >= o.from && p + 8 <= o.from + n).map(([p, t]) => [p - o.from + o.off, t] as const);
-          a.copyFrom(allocs[o.src], o.from, o.off, n);
-          modelWrite(m, o.off, bytes, init);
-          for (const [p, t] of moved) m.prov.set(p, t);
-        }
-      }
-      for (let i = 0; i < 2; i++) {
-        const a = allocs[i];
-        const m = models[i];
-        assert.deepEqual([...a.peek(0, SIZE)], m.bytes);
-        assert.deepEqual(Array.from({ length: SIZE }, (_, j) => a.isInitialized(j, 1)), m.init);
-        const prov = [...a.provenance()].map(([off, v]) => [off, targets.indexOf((v as Ptr).alloc!)]).sort((x, y) => x[0] - y[0]);
-        assert.deepEqual(prov, [...m.prov].sort((x, y) => x[0] - y[0]));
-        for (const [off, t] of m.prov) assert.equal((a.readPointer(off) as Ptr).alloc, targets[t]);
-      }
-    }),
-    RUNS,
-  );
+  fc.assert(fc.property(ops(64, fc.nat({ max: 63 })), fc.boolean(), (program, zeroed) => checkAgainstModel(64, program, zeroed)), RUNS);
+});
+
+test('the same program around page boundaries of a sparse allocation matches the model', () => {
+  const size = 3 * PAGE_SIZE;
+  const nearBoundary = fc.oneof(fc.integer({ min: PAGE_SIZE - 20, max: PAGE_SIZE + 12 }), fc.integer({ min: 2 * PAGE_SIZE - 20, max: 2 * PAGE_SIZE + 12 }));
+  fc.assert(fc.property(ops(size, nearBoundary), fc.boolean(), (program, zeroed) => checkAgainstModel(size, program, zeroed)), { numRuns: 100 });
 });
 
 test('random allocation and free sequences never reuse an address range', () => {
