@@ -22,11 +22,13 @@ export { Trap, invoke, isCo, type Co, type MaybeCo } from './kernel/coroutine';
 export { Ref, LargeInteger, embed, arrayFrom, allocateRaw, rawInfo, makeUnicodeString, unicodeStringText, isFunctionValue, type FunctionValue } from './kernel/cvalues';
 export { KThread, type Frame } from './kernel/thread';
 export type { SimEvent, EventKind, SourceLocation } from './kernel/events';
-export type { Violation, DriverFn } from './kernel/kernel';
+export type { Violation } from './kernel/kernel';
+export type { DriverFn } from './kernel/driverFn';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
 // Running scenarios: C drivers compiled and interpreted against the engine
 export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
 export { World, DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { buildRunReport, type RunReport, type ReportIo, type ReportViolation } from './run/report';
 export { CRuntimeError } from './interp/errors';

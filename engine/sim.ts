@@ -1,7 +1,9 @@
 /**
  * `Simulation`: one run of drivers and a workload on the simulated kernel and Filter Manager. It
- * wires the parts together, holds the workload until every DriverEntry has returned, steps threads
- * one trap at a time, and runs the end-of-run checks when nothing is left to do.
+ * is the composition root: it builds the kernel's and the Filter Manager's routine families and
+ * hands each the state and the siblings it calls. It holds the workload until every DriverEntry
+ * has returned, steps threads one trap at a time, and runs the end-of-run checks when nothing is
+ * left to do.
  *
  *   const sim = new Simulation({ seed: 7 });
  *   sim.loadDriver('counting', DriverEntry, { altitude: 370000 });
@@ -11,8 +13,9 @@
  */
 import type { Co } from './kernel/coroutine';
 import { DispatcherRoutines } from './kernel/dispatcher';
+import type { DriverFn } from './kernel/driverFn';
 import type { SimEvent } from './kernel/events';
-import { kernelFrame as kernelFrame_, Kernel, type DriverFn, type KernelOptions, type Violation } from './kernel/kernel';
+import { kernelFrame, Kernel, type KernelOptions, type Violation } from './kernel/kernel';
 import type { Timer } from './kernel/heap';
 import { LockTable } from './kernel/locks';
 import { MutexRoutines } from './kernel/mutexes';
@@ -21,22 +24,25 @@ import { RegistryRoutines, type RegistryValue } from './kernel/registry';
 import { RtlRoutines } from './kernel/rtl';
 import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
-import { PRIORITY as PRIORITY_, type KThread } from './kernel/thread';
+import { PRIORITY, type KThread } from './kernel/thread';
 import { ThreadRoutines } from './kernel/threads';
 import { CompletionContext, WorkQueues } from './kernel/workqueue';
-import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
-import { driverRecord } from './fltmgr/registration';
 import type { IoRequest } from './fltmgr/callbackData';
-import { normalizeRequest as normalizeRequest_, type IoRequestInput } from './fltmgr/requests';
+import { CancelRoutines } from './fltmgr/cancel';
+import { CbdqRoutines } from './fltmgr/cbdq';
+import { ContextRoutines } from './fltmgr/contexts';
+import { Dispatcher } from './fltmgr/dispatch';
+import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
+import { MiscRoutines } from './fltmgr/misc';
+import { NameRoutines } from './fltmgr/names';
+import { PendingRoutines } from './fltmgr/pending';
+import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
+import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
+import { UnloadRoutines } from './fltmgr/unload';
 import { Verifier } from './fltmgr/verifier';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const kernelFrame = kernelFrame_;
-const PRIORITY = PRIORITY_;
-const normalizeRequest = normalizeRequest_;
+import { WorkItemRoutines } from './fltmgr/workitems';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
   /** System worker threads per queue; default 1 each. */
@@ -80,6 +86,13 @@ export class Simulation {
   readonly locks: LockTable;
   readonly registry: RegistryRoutines;
   private readonly verifier: Verifier;
+  // The Filter Manager families the workload and the snapshot reach.
+  private readonly dispatcher: Dispatcher;
+  private readonly registration: RegistrationRoutines;
+  private readonly unloading: UnloadRoutines;
+  private readonly cancelling: CancelRoutines;
+  private readonly cbdq: CbdqRoutines;
+  private readonly contexts: ContextRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -102,8 +115,25 @@ export class Simulation {
     for (const [name, v] of Object.entries(options.registry ?? {})) {
       this.registry.setValue(name, typeof v === 'number' ? { type: 'dword', value: v } : typeof v === 'string' ? { type: 'string', value: v } : v);
     }
-    this.fltmgr = new FilterManager(k, pool, new WorkQueues(k), new CompletionContext(k), options);
-    const fm = this.fltmgr;
+    const queues = new WorkQueues(k);
+    const fm = new FilterManager(k, pool, queues, new CompletionContext(k), options);
+    this.fltmgr = fm;
+    // Each family gets what it works on and the siblings it calls, nothing more.
+    const dispatcher = new Dispatcher(fm, new Requests(fm));
+    const pending = new PendingRoutines(k, queues, dispatcher);
+    const workItems = new WorkItemRoutines(k, queues);
+    const cbdq = new CbdqRoutines(k);
+    const cancel = new CancelRoutines(fm, cbdq);
+    const contexts = new ContextRoutines(k, pool, queues);
+    const names = new NameRoutines(fm);
+    const registration = new RegistrationRoutines(fm);
+    const unload = new UnloadRoutines(fm, dispatcher, contexts);
+    this.dispatcher = dispatcher;
+    this.registration = registration;
+    this.unloading = unload;
+    this.cancelling = cancel;
+    this.cbdq = cbdq;
+    this.contexts = contexts;
     const table = buildRoutineTable([
       new SpinLockRoutines(k, this.locks),
       new MutexRoutines(k, this.locks),
@@ -112,19 +142,19 @@ export class Simulation {
       new ThreadRoutines(k),
       this.registry,
       new RtlRoutines(k),
-      fm.registration,
-      fm.unload,
-      fm.pending,
-      fm.workItems,
-      fm.cbdq,
-      fm.cancel,
-      fm.contexts,
-      fm.names,
-      fm.misc,
+      registration,
+      unload,
+      pending,
+      workItems,
+      cbdq,
+      cancel,
+      contexts,
+      names,
+      new MiscRoutines(k),
     ]);
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts]);
   }
 
   // --- setting up ---
@@ -256,7 +286,7 @@ export class Simulation {
   }
 
   snapshot(): Snapshot {
-    return takeSnapshot(this.kernel, this.fltmgr);
+    return takeSnapshot(this.kernel, this.fltmgr, { cbdqs: this.cbdq.all, contexts: this.contexts.live });
   }
 
   /** How request `io` ended, or where it stands if it has not. */
@@ -313,7 +343,7 @@ export class Simulation {
   }
 
   private *loader(t: KThread): Co<void> {
-    yield* this.fltmgr.registration.loadDrivers(t);
+    yield* this.registration.loadDrivers(t);
     this.boot();
   }
 
@@ -354,24 +384,21 @@ export class Simulation {
 
   private fire(item: WorkloadItem): void {
     const k = this.kernel;
-    const fm = this.fltmgr;
-    {
-      switch (item.kind) {
-        case 'io':
-          fm.requests.spawn(item.request);
-          break;
-        case 'cancel':
-          k.spawn(`Cancel I/O #${item.io}`, 'system', PRIORITY.normal, (t) => this.cancelBody(t, item.io));
-          break;
-        case 'unload':
-          k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => fm.unload.unloadRequest(t, item.module));
-          break;
-      }
+    switch (item.kind) {
+      case 'io':
+        this.dispatcher.spawnIssuer(item.request);
+        break;
+      case 'cancel':
+        k.spawn(`Cancel I/O #${item.io}`, 'system', PRIORITY.normal, (t) => this.cancelBody(t, item.io));
+        break;
+      case 'unload':
+        k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => this.unloading.unloadRequest(t, item.module));
+        break;
     }
   }
 
   private *cancelBody(t: KThread, io: number): Co<void> {
     t.frames.push(kernelFrame('NtCancelIoFileEx', 'nt'));
-    yield* this.fltmgr.cancel.cancelRequest(t, io);
+    yield* this.cancelling.cancelRequest(t, io);
   }
 }

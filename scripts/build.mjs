@@ -2,9 +2,11 @@
 //   node scripts/build.mjs               dev build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the vsix holds)
 //   node scripts/build.mjs --watch       rebuild on change
-//   node scripts/build.mjs --lint-bundle FILE
-//                                        only the linter (and the C parser), bundled as the vsix
-//                                        ships it, for test/bench/lint.bench.ts
+//   node scripts/build.mjs --bench-bundle lint|engine FILE
+//                                        only the part a benchmark measures, bundled and minified
+//                                        as the vsix ships it: the linter and the C parser
+//                                        (test/bench/lint.bench.ts), or the simulation engine
+//                                        (test/bench/engine.bench.ts)
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -36,24 +38,42 @@ const webTreeSitterCjs = {
   },
 };
 
-const lintBundle = process.argv.includes('--lint-bundle') ? process.argv[process.argv.indexOf('--lint-bundle') + 1] : undefined;
-if (lintBundle) {
+/** What each --bench-bundle holds: the modules its benchmark imports, and nothing else. */
+const benchEntries = {
+  lint: "export * from './engine/lint';\nexport { createCParser, loadCLanguage } from './engine/c/treeSitter';\n",
+  engine: [
+    "export { Simulation } from './engine/sim';",
+    "export { defineFilter } from './engine/fltmgr/define';",
+    "export * as flt from './engine/fltmgr/constants';",
+    "export { STATUS } from './engine/kernel/status';",
+    '',
+  ].join('\n'),
+};
+
+// Every bundle finds the wasm files beside itself (engine/c/treeSitter.ts), never in node_modules,
+// which the vsix does not ship.
+const bundleDefines = { FLTSIM_BUNDLED: 'true' };
+
+const benchAt = process.argv.indexOf('--bench-bundle');
+if (benchAt >= 0) {
+  const [name, outfile] = process.argv.slice(benchAt + 1, benchAt + 3);
+  if (!(name in benchEntries) || !outfile) {
+    console.error(`build: --bench-bundle needs one of ${Object.keys(benchEntries).join(', ')} and an output file`);
+    process.exit(2);
+  }
   await esbuild.build({
-    stdin: {
-      contents: "export * from './engine/lint';\nexport { createCParser, loadCLanguage } from './engine/c/treeSitter';\n",
-      resolveDir: process.cwd(),
-      sourcefile: 'lint-bench-entry.ts',
-      loader: 'ts',
-    },
+    stdin: { contents: benchEntries[name], resolveDir: process.cwd(), sourcefile: `${name}-bench-entry.ts`, loader: 'ts' },
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: lintBundle,
+    outfile,
     minify: true,
-    logLevel: 'error',
+    define: bundleDefines,
+    logLevel: 'warning',
     plugins: [webTreeSitterCjs],
   });
+  for (const [from, to] of wasm) copyFileSync(from, join(dirname(outfile), to));
   process.exit(0);
 }
 
@@ -71,6 +91,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
+  define: bundleDefines,
   logLevel: 'warning',
   banner: e.banner ? { js: e.banner } : undefined,
   plugins: [webTreeSitterCjs],

@@ -32,6 +32,19 @@ export function isAnnotationWord(word: string): boolean {
 /** `CONST` is a macro for `const` in WDK headers; same length, so positions survive. */
 const REPLACEMENTS: Record<string, string> = { CONST: 'const' };
 
+/**
+ * Member alignment macros become `_Alignas` (same length again), which the grammar knows and the
+ * layout honours: a member's offset depends on them. The linter blanks them like other annotations;
+ * before a struct body (`struct DECLSPEC_ALIGN(16) _X`) C has no place for them, so they are blanked
+ * there too.
+ */
+const ALIGNMENTS: Record<string, string> = {
+  DECLSPEC_ALIGN: '_Alignas      ',
+  POINTER_ALIGNMENT: '_Alignas(8)      ',
+  DECLSPEC_CACHEALIGN: '_Alignas(64)       ',
+};
+const ALIGNMENT_MAP = new Map(Object.entries(ALIGNMENTS));
+
 const REPLACEMENT_MAP = new Map(Object.entries(REPLACEMENTS));
 
 /** The same-length keyword a WDK macro word stands for (`CONST` → `const`), if any. */
@@ -118,6 +131,11 @@ export function blankAnnotations(text: string): string {
       if (isAnnotationWord(word)) {
         // Identifiers preceded by `.`/`->` are field names, and `#define _In_ …` defines one: keep both.
         if (isMemberOrDefine(text, start)) continue;
+        const alignment = ALIGNMENT_MAP.get(word);
+        if (alignment && !/\b(struct|union)\s*$/.test(text.slice(Math.max(0, start - 16), start))) {
+          edits.push({ start, end: start + alignment.length, text: alignment });
+          continue;
+        }
         const end = annotationExtent(text, i);
         edits.push(blankEdit(text, start, end));
         i = end;

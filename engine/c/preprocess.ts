@@ -248,6 +248,7 @@ class Preprocessor {
           break;
         case 'pragma':
           if (rest[0]?.text === 'once') this.once.add(path);
+          if (rest[0]?.text === 'pack') this.emitLine(`#pragma pack${rest.slice(1).map((t) => t.text).join('')}`, at);
           this.pragmas.push({ text: rest.map((t) => (t.space ? ` ${t.text}` : t.text)).join('').trim(), origin: at });
           break;
         case 'error':
@@ -326,6 +327,12 @@ class Preprocessor {
     }
     const key = name.toLowerCase().replace(/\\/g, '/');
     const base = key.slice(key.lastIndexOf('/') + 1);
+    // The WDK's packing headers are one pragma each.
+    const packing = /^pshpack([1248])\.h$/.exec(base);
+    if (packing || base === 'poppack.h') {
+      this.emitLine(packing ? `#pragma pack(push,${packing[1]})` : '#pragma pack(pop)', at);
+      return;
+    }
     if (!angled) {
       const local = this.options.join(this.options.dirname(from), name.replace(/\\/g, '/'));
       if (!this.once.has(local)) {
@@ -349,6 +356,21 @@ class Preprocessor {
     this.error(angled
       ? `unknown system header <${name}>: fltsim's prelude answers the WDK kernel headers only; declare what you need in a local header`
       : `cannot find include file "${name}" next to ${from}`, at);
+  }
+
+  /**
+   * A directive the parser must see in place (`#pragma pack` changes the layout of the structs after
+   * it), on a line of its own.
+   */
+  private emitLine(text: string, at: Origin): void {
+    const sep = this.outLength === 0 ? '' : '\n';
+    this.out.push(sep);
+    this.outLength += sep.length;
+    this.offsets.push(this.outLength);
+    this.origins.push({ file: at.file, line: at.line, col: at.col });
+    this.out.push(text, '\n');
+    this.outLength += text.length + 1;
+    this.lastFile = '';
   }
 
   private emit(tokens: PpToken[]): void {

@@ -161,6 +161,12 @@ function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode
       return;
     case 'ERROR':
       return; // reported by reportSyntaxErrors
+    case 'preproc_call': {
+      // The preprocessor keeps only `#pragma pack` lines in its output (see its emitLine).
+      const arg = node.childForFieldName('argument')?.text ?? '';
+      if (node.childForFieldName('directive')?.text === '#pragma' && /^\s*pack\b/.test(arg)) ctx.pragmaPack(arg.replace(/^\s*pack/, ''));
+      return;
+    }
     default:
       if (node.type.startsWith('preproc_')) return;
       ctx.error(node, `unsupported top-level construct '${node.type.replace(/_/g, ' ')}'`);
@@ -179,6 +185,9 @@ function functionDefinition(ctx: TranslateContext, unit: TranslationUnit, node: 
   const params = fnType.params.map((p, i) => ({ name: p.name ?? `<param ${i + 1}>`, type: decayParameter(p.type), loc: paramNodes[i] ? ctx.loc(paramNodes[i]!) : ctx.loc(node) }));
   const outer = ctx.scope;
   const bodyNode = node.childForFieldName('body')!;
+  // Parameters hide outer typedefs and enum constants of the same name in the body.
+  ctx.scope = outer.child();
+  for (const p of params) ctx.scope.defineObject(p.name);
   const body = translateBlock(ctx, bodyNode);
   ctx.scope = outer;
   if (unit.functions.has(declared.name)) {

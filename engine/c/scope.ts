@@ -9,6 +9,8 @@ export class Scope {
   private readonly typedefs = new Map<string, CType>();
   private readonly tags = new Map<string, StructType | { kind: 'enum' }>();
   private readonly enumConstants = new Map<string, number>();
+  /** Variables and parameters declared here: they hide typedefs and enum constants of outer scopes. */
+  private readonly objects = new Set<string>();
 
   constructor(private readonly parent?: Scope) {}
 
@@ -21,7 +23,13 @@ export class Scope {
   }
 
   typedef(name: string): CType | undefined {
+    if (this.objects.has(name)) return undefined;
     return this.typedefs.get(name) ?? this.parent?.typedef(name);
+  }
+
+  /** `int FileNameInformation;` in a block: the name is a variable there, whatever it was outside. */
+  defineObject(name: string): void {
+    this.objects.add(name);
   }
 
   isTypeName(name: string): boolean {
@@ -41,6 +49,7 @@ export class Scope {
   }
 
   enumConstant(name: string): number | undefined {
+    if (this.objects.has(name)) return undefined;
     return this.enumConstants.get(name) ?? this.parent?.enumConstant(name);
   }
 

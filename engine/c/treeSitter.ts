@@ -8,30 +8,34 @@ import { Language, Parser } from 'web-tree-sitter';
 
 export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
 
+/**
+ * Defined (as true) by scripts/build.mjs in every bundle. A bundle ships without node_modules, so
+ * it looks for the wasm files only beside itself, and esbuild drops the package lookups below.
+ */
+declare const FLTSIM_BUNDLED: boolean | undefined;
+
 let loading: Promise<Language> | undefined;
 let language: Language | undefined;
 
-function findWasm(file: string, resolveFrom: () => string): string {
-  const candidates: string[] = [];
-  // Bundled: dist/<bundle>.js sits beside dist/<file>.
-  if (typeof __dirname === 'string') candidates.push(join(__dirname, file));
-  try {
-    candidates.push(resolveFrom());
-  } catch {
-    // Not resolvable from a bundle: the dist/ copy is the answer.
-  }
-  const hit = candidates.find((c) => existsSync(c));
-  if (!hit) throw new Error(`fltsim: cannot find ${file} (looked in ${candidates.join(', ')}); run 'npm run build' or reinstall.`);
-  return hit;
+/** Where the two wasm files are: beside the bundle, or in their packages when running from sources. */
+function wasmFiles(): { runtime: string; grammar: string } {
+  return typeof FLTSIM_BUNDLED !== 'undefined'
+    ? { runtime: join(__dirname, 'tree-sitter.wasm'), grammar: join(__dirname, 'tree-sitter-c.wasm') }
+    : { runtime: require.resolve('web-tree-sitter/tree-sitter.wasm'), grammar: join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm') };
+}
+
+function existing(file: string): string {
+  if (!existsSync(file)) throw new Error(`fltsim: cannot find ${file}; run 'npm run build' or reinstall.`);
+  return file;
 }
 
 /** Resolves the C language once; later calls return the same instance. */
 export function loadCLanguage(): Promise<Language> {
   if (!loading) {
     loading = (async () => {
-      const runtime = findWasm('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm'));
-      await Parser.init({ locateFile: () => runtime });
-      const lang = await Language.load(findWasm('tree-sitter-c.wasm', () => join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm')));
+      const { runtime, grammar } = wasmFiles();
+      await Parser.init({ locateFile: () => existing(runtime) });
+      const lang = await Language.load(existing(grammar));
       language = lang;
       return lang;
     })();

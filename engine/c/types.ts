@@ -50,6 +50,8 @@ export interface Field {
   type: CType;
   /** Bit-field width, if any. */
   bits?: number;
+  /** Alignment the declaration asks for (`DECLSPEC_ALIGN(8)`, `POINTER_ALIGNMENT`, `_Alignas`). */
+  align?: number;
 }
 
 export interface StructType extends TypeBase {
@@ -63,6 +65,8 @@ export interface StructType extends TypeBase {
   layout?: Layout;
   /** The first typedef name given to it (`INSTANCE_CONTEXT`), for display. */
   displayName?: string;
+  /** `#pragma pack(n)` in effect where the body was written: no member is aligned beyond n. */
+  pack?: number;
 }
 
 export interface FunctionType extends TypeBase {
@@ -179,6 +183,12 @@ export function alignOf(t: CType): number {
   }
 }
 
+/**
+ * MSVC's x64 rules: each member at the next multiple of its alignment (its type's, capped by
+ * `#pragma pack`, raised by an explicit `DECLSPEC_ALIGN`); the size rounded up to the largest
+ * alignment. Bit-fields share a unit of their declared type's size while they fit and the declared
+ * size does not change. A flexible array member adds no size.
+ */
 export function layoutOf(t: StructType): Layout {
   if (t.layout) return t.layout;
   if (!t.fields) throw new IncompleteTypeError(`struct ${t.tag} is opaque or incomplete here`);
@@ -189,11 +199,12 @@ export function layoutOf(t: StructType): Layout {
   let bitUsed = 0;
   let bitUnitSize = 0;
   for (const f of t.fields) {
-    const fa = alignOf(f.type);
-    align = Math.max(align, fa);
+    let fa = alignOf(f.type);
+    if (t.pack !== undefined) fa = Math.min(fa, t.pack);
+    if (f.align !== undefined) fa = Math.max(fa, f.align);
     if (f.bits !== undefined) {
-      // MSVC packs bit-fields into units of the declared type's size.
       const unitSize = sizeOf(f.type);
+      align = Math.max(align, fa);
       if (bitUnit < 0 || bitUnitSize !== unitSize || bitUsed + f.bits > unitSize * 8 || t.union) {
         const off = t.union ? 0 : Math.ceil(size / fa) * fa;
         bitUnit = off;
@@ -206,6 +217,7 @@ export function layoutOf(t: StructType): Layout {
       bitUsed += f.bits;
       continue;
     }
+    align = Math.max(align, fa);
     bitUnit = -1;
     const fs = f.type.kind === 'array' && f.type.length === undefined ? 0 : sizeOf(f.type);
     if (t.union) {

@@ -8,19 +8,13 @@
  */
 import type { ListEntry } from '../kernel/cvalues';
 import type { EventKind, SimEvent } from '../kernel/events';
-import type { Kernel, DriverFn } from '../kernel/kernel';
-import { STATUS as STATUS_ } from '../kernel/status';
+import type { DriverFn } from '../kernel/driverFn';
+import type { Kernel } from '../kernel/kernel';
+import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import { FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_ } from './constants';
+import { FLTFL_CALLBACK_DATA } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
-import { makeQueueLinks as makeQueueLinks_, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
-import type { CbdqState } from './cbdq';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const STATUS = STATUS_;
-const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
-const makeQueueLinks = makeQueueLinks_;
+import { makeQueueLinks, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
 
 export type DataState =
   | 'issued'
@@ -54,6 +48,15 @@ export interface IoRequest {
   infoClass: number;
   code: number;
   at: number;
+}
+
+/**
+ * The cancel-safe queue an operation sits in, as the operation sees it: a name for messages, and
+ * a way to drop it from the queue's books. The queue itself is cbdq.ts's `CbdqState`.
+ */
+export interface QueueHolder {
+  readonly name: string;
+  forget(data: FltCallbackData): void;
 }
 
 /** What a filter owes an operation on its way back up: its post-operation callback. */
@@ -111,7 +114,7 @@ export class FltCallbackData {
   cancelTaken = false;
   /** FltSetCancelCompletion's routine. */
   cancelRoutine: DriverFn | null = null;
-  cbdq: CbdqState | null = null;
+  cbdq: QueueHolder | null = null;
   cbdqContext: unknown = null;
   /** The issuing thread when it waits for a synchronous operation to finish. */
   waiter: KThread | null = null;
@@ -119,6 +122,8 @@ export class FltCallbackData {
   completedBy: string | null = null;
   /** The SafePostCallback was posted to a worker (FltDoCompletionProcessingWhenSafe). */
   safePosted = false;
+  /** The posted SafePostCallback's work until it runs; `orphaned` once the post-op ignored it, so it must not resume the operation. */
+  safePostWork: { orphaned: boolean } | null = null;
   /** A posted SafePostCallback that returned before its post-op did (several processors). */
   safeResult: number | null = null;
   /** A posted SafePostCallback returned MORE_PROCESSING_REQUIRED: FltCompletePendedPostOperation is owed. */
@@ -202,8 +207,6 @@ export class FltCallbackData {
     return this.state !== 'done';
   }
 
-
-
   /** Moves to `state` and records the transition as an event of `kind`. */
   move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {
     this.state = state;
@@ -235,4 +238,12 @@ export class FltCallbackData {
   completedState(): DataState {
     return this.IoStatus.Status >>> 0 === STATUS.STATUS_CANCELLED ? 'cancelled' : 'completed';
   }
+}
+
+/** The callback data a routine was given, or null after recording what is wrong with it. */
+export function callbackDataArg(k: Kernel, v: unknown, routine: string): FltCallbackData | null {
+  if (v instanceof FltCallbackData) return v;
+  if (v === null || v === undefined) k.violation('null-param', `${routine} needs a callback data pointer, got NULL`);
+  else k.violation('bad-object', `${routine} needs a PFLT_CALLBACK_DATA, got something else`);
+  return null;
 }

@@ -6,16 +6,19 @@
  * has no IRP and cannot be cancelled.
  */
 import type { Co } from '../kernel/coroutine';
-import type { DriverFn } from '../kernel/kernel';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import type { FltCallbackData } from './callbackData';
+import { callbackDataArg, type FltCallbackData } from './callbackData';
+import type { CbdqRoutines } from './cbdq';
 import { IRP_FLAGS } from './constants';
 import type { FilterManager } from './fltmgr';
-import { nameOf } from './pending';
 
 export class CancelRoutines {
-  constructor(private readonly fm: FilterManager) {}
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly cbdq: CbdqRoutines,
+  ) {}
 
   /** The body of a workload cancel: IoCancelIrp on request `io`. */
   *cancelRequest(t: KThread, io: number): Co<void> {
@@ -43,7 +46,7 @@ export class CancelRoutines {
     if (data.cbdq !== null && !data.cancelTaken) {
       data.cancelTaken = true;
       data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set; ${data.cbdq.name} runs its cancel routine`);
-      yield* this.fm.cbdq.cancelQueued(t, data);
+      yield* this.cbdq.cancelQueued(t, data);
       return;
     }
     if (data.cancelRoutine !== null) {
@@ -58,7 +61,7 @@ export class CancelRoutines {
   }
 
   FltIsIoCanceled(CallbackData: unknown): number {
-    const data = this.fm.pending.data(CallbackData, 'FltIsIoCanceled');
+    const data = callbackDataArg(this.fm.k, CallbackData, 'FltIsIoCanceled');
     return data !== null && data.cancelled ? 1 : 0;
   }
 
@@ -66,7 +69,7 @@ export class CancelRoutines {
   FltSetCancelCompletion(CallbackData: unknown, CanceledCallback: DriverFn): number {
     const k = this.fm.k;
     k.checkIrql('FltSetCancelCompletion');
-    const data = this.fm.pending.data(CallbackData, 'FltSetCancelCompletion');
+    const data = callbackDataArg(this.fm.k, CallbackData, 'FltSetCancelCompletion');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
     if (!data.isIrp || (data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0) {
       k.violation('set-cancel-misuse', `FltSetCancelCompletion for ${data.label}, which is ${data.isIrp ? 'paging I/O' : 'not IRP-based'}`, data.id);
@@ -82,7 +85,7 @@ export class CancelRoutines {
 
   FltClearCancelCompletion(CallbackData: unknown): number {
     this.fm.k.checkIrql('FltClearCancelCompletion');
-    const data = this.fm.pending.data(CallbackData, 'FltClearCancelCompletion');
+    const data = callbackDataArg(this.fm.k, CallbackData, 'FltClearCancelCompletion');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
     data.cancelRoutine = null;
     return STATUS.STATUS_SUCCESS;

@@ -16,17 +16,16 @@
  */
 import { Ref, rawInfo } from '../kernel/cvalues';
 import type { Co } from '../kernel/coroutine';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql, irqlName } from '../kernel/irql';
-import { kernelFrame, type DriverFn } from '../kernel/kernel';
+import { kernelFrame, type Kernel } from '../kernel/kernel';
 import { ObjectStates, isAddressable } from '../kernel/objects';
 import { formatStatus, ntError, ntSuccess, STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { maxIrqlFor } from '../api/catalog';
-import { FltCallbackData } from './callbackData';
+import { callbackDataArg, FltCallbackData, type QueueHolder } from './callbackData';
 import { FltPreopStatus, preopName } from './constants';
-import type { FilterManager } from './fltmgr';
 import { Instance } from './objects';
-import { nameOf } from './pending';
 
 export type CbdqLockKind = 'unknown' | 'spin lock' | 'mutex';
 
@@ -39,7 +38,7 @@ interface CbdqCallbacks {
   completeCanceled: DriverFn;
 }
 
-export class CbdqState {
+export class CbdqState implements QueueHolder {
   enabled = true;
   /** Queued operations in the order they were inserted. */
   readonly items: FltCallbackData[] = [];
@@ -80,15 +79,17 @@ export class CbdqState {
 }
 
 export class CbdqRoutines {
+  /** Every cbdq initialized in the run. */
+  readonly all: CbdqState[] = [];
   private readonly queues = new ObjectStates<CbdqState>();
   /** FLT_CALLBACK_DATA_QUEUE_IO_CONTEXT → the operation inserted with it. */
   private readonly ioContexts = new ObjectStates<FltCallbackData>();
   private count = 0;
 
-  constructor(private readonly fm: FilterManager) {}
+  constructor(private readonly k: Kernel) {}
 
   FltCbdqInitialize(Instance_: unknown, Cbdq: unknown, CbdqInsertIo: DriverFn, CbdqRemoveIo: DriverFn, CbdqPeekNextIo: DriverFn, CbdqAcquire: DriverFn, CbdqRelease: DriverFn, CbdqCompleteCanceledIo: DriverFn): number {
-    const k = this.fm.k;
+    const k = this.k;
     if (!(Instance_ instanceof Instance)) {
       k.violation('bad-object', 'FltCbdqInitialize needs the PFLT_INSTANCE the queue belongs to');
       return STATUS.STATUS_INVALID_PARAMETER;
@@ -107,17 +108,17 @@ export class CbdqRoutines {
       acquire: CbdqAcquire, release: CbdqRelease, completeCanceled: CbdqCompleteCanceledIo,
     });
     this.queues.set(Cbdq, q);
-    this.fm.cbdqs.push(q);
+    this.all.push(q);
     k.emit('cbdq-enable', 0, `FltCbdqInitialize: ${q.name} is ready and enabled`);
     return STATUS.STATUS_SUCCESS;
   }
 
   *FltCbdqInsertIo(Cbdq: unknown, CallbackData: unknown, Context: unknown, InsertContext: unknown): Co<number> {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     const q = this.queue(Cbdq, 'FltCbdqInsertIo');
     if (q === null) return STATUS.STATUS_INVALID_PARAMETER;
-    const data = this.fm.pending.data(CallbackData, 'FltCbdqInsertIo');
+    const data = callbackDataArg(k, CallbackData, 'FltCbdqInsertIo');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
     const failed = (status: number): number => {
       if (t.scope && t.scope.failedHandoff === null) t.scope.failedHandoff = 'cbdq';
@@ -168,7 +169,7 @@ export class CbdqRoutines {
   }
 
   *FltCbdqRemoveIo(Cbdq: unknown, Context: unknown): Co<FltCallbackData | null> {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     const q = this.queue(Cbdq, 'FltCbdqRemoveIo');
     if (q === null) return null;
@@ -201,7 +202,7 @@ export class CbdqRoutines {
   }
 
   *FltCbdqRemoveNextIo(Cbdq: unknown, PeekContext: unknown): Co<FltCallbackData | null> {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     const q = this.queue(Cbdq, 'FltCbdqRemoveNextIo');
     if (q === null) return null;
@@ -249,7 +250,7 @@ export class CbdqRoutines {
   }
 
   private *setEnabled(Cbdq: unknown, enabled: boolean, routine: string): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     const q = this.queue(Cbdq, routine);
     if (q === null) return;
@@ -270,7 +271,8 @@ export class CbdqRoutines {
    * CompleteCanceledIo. The caller has set the cancel flag and claimed the cancel routine.
    */
   *cancelQueued(t: KThread, data: FltCallbackData): Co<void> {
-    const q = data.cbdq!;
+    const q = data.cbdq;
+    if (!(q instanceof CbdqState)) return;
     const depth = t.frames.length;
     t.frames.push(kernelFrame('FltpCbdqCancelRoutine', 'fltmgr'));
     try {
@@ -287,7 +289,7 @@ export class CbdqRoutines {
   private queue(Cbdq: unknown, routine: string): CbdqState | null {
     const q = this.queues.get(Cbdq);
     if (q === undefined) {
-      this.fm.k.violation('cbdq-uninitialized', `${routine} was called on a queue that FltCbdqInitialize never set up`);
+      this.k.violation('cbdq-uninitialized', `${routine} was called on a queue that FltCbdqInitialize never set up`);
       return null;
     }
     return q;
@@ -295,7 +297,7 @@ export class CbdqRoutines {
 
   /** Calls Acquire; learns the lock kind; checks the caller's IRQL against the bound it implies. */
   private *lock(t: KThread, q: CbdqState, routine: string | null): Co<{ Irql: number }> {
-    const k = this.fm.k;
+    const k = this.k;
     const callerIrql = t.irql;
     const heldBefore = t.held.length;
     const cell = { Irql: t.irql };
@@ -319,19 +321,19 @@ export class CbdqRoutines {
   }
 
   private *unlock(t: KThread, q: CbdqState, cell: { Irql: number }): Co<void> {
-    yield* this.fm.k.callDriver(t, q.callbacks.release, q.names.release, [q.object, cell.Irql], false);
+    yield* this.k.callDriver(t, q.callbacks.release, q.names.release, [q.object, cell.Irql], false);
   }
 
   /** Calls the driver's Remove callback (the lock is held) and takes the operation off the books. */
   private *removeLocked(t: KThread, q: CbdqState, data: FltCallbackData, why: string): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     yield* k.callDriver(t, q.callbacks.remove, q.names.remove, [q.object, data]);
     q.forget(data);
     data.move(k, 'removed', q.name, 'cbdq-remove', `${q.names.remove}(${data.label}) out of ${q.name} (${why})`);
   }
 
   private *completeCanceled(t: KThread, q: CbdqState, data: FltCallbackData): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     const resumedBefore = data.resumed;
     q.cancelling = data;
     try {

@@ -6,18 +6,18 @@
  * worker when the last release happens at DISPATCH_LEVEL) and the memory is freed.
  */
 import type { Co } from '../kernel/coroutine';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql, irqlName } from '../kernel/irql';
-import { kernelFrame, type DriverFn } from '../kernel/kernel';
+import { kernelFrame, type Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
+import type { PoolRoutines } from '../kernel/pool';
 import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import type { WorkEntry } from '../kernel/workqueue';
+import type { WorkEntry, WorkQueues } from '../kernel/workqueue';
 import { contextTypeName, FLT_CONTEXT, FLT_SET_CONTEXT_KEEP_IF_EXISTS, IRP_MJ } from './constants';
-import type { FilterManager } from './fltmgr';
 import { Filter, Instance, Volume } from './objects';
 import { FltCallbackData } from './callbackData';
 import { FileObject } from './structs';
-import { nameOf } from './pending';
 
 export class FltContext {
   refs = 1;
@@ -59,11 +59,14 @@ export class ContextRoutines {
   readonly live = new Map<number, FltContext>();
   private readonly attached = new Map<string, FltContext>();
 
-  constructor(private readonly fm: FilterManager) {}
+  constructor(
+    private readonly k: Kernel,
+    private readonly pool: PoolRoutines,
+    private readonly queues: WorkQueues,
+  ) {}
 
   FltAllocateContext(Filter_: unknown, ContextType: number, ContextSize: number, PoolType: number, ReturnedContext: unknown): number {
-    const fm = this.fm;
-    const k = fm.k;
+    const k = this.k;
     k.checkIrql('FltAllocateContext');
     writeOut(ReturnedContext, null);
     if (!(Filter_ instanceof Filter)) {
@@ -76,7 +79,7 @@ export class ContextRoutines {
     if (k.allocationFails('FltAllocateContext')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
     const paged = PoolType === 1 || PoolType === 5;
     if (paged && k.current.irql >= Irql.DISPATCH_LEVEL) k.violation('pool-paged-at-dispatch', 'FltAllocateContext allocates a paged-pool context at DISPATCH_LEVEL');
-    const block = fm.pool.allocate('FltAllocateContext', ContextSize, 'Context', reg.PoolTag ?? 0);
+    const block = this.pool.allocate('FltAllocateContext', ContextSize, 'Context', reg.PoolTag ?? 0);
     const ctx = new FltContext(this.nextId++, ContextType, Filter_, block, ContextSize, paged);
     this.byBlock.set(block, ctx);
     this.live.set(ctx.id, ctx);
@@ -85,18 +88,18 @@ export class ContextRoutines {
   }
 
   FltReferenceContext(Context: unknown): void {
-    this.fm.k.checkIrql('FltReferenceContext');
+    this.k.checkIrql('FltReferenceContext');
     const ctx = this.context(Context, 'FltReferenceContext');
     if (ctx === null) return;
     if (ctx.freed) {
-      this.fm.k.violation('ctx-over-release', `FltReferenceContext on ${ctx.name} after it was freed (bug check 0xF5, parameter 0x6E)`);
+      this.k.violation('ctx-over-release', `FltReferenceContext on ${ctx.name} after it was freed (bug check 0xF5, parameter 0x6E)`);
       return;
     }
     ctx.refs++;
   }
 
   *FltReleaseContext(Context: unknown): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql('FltReleaseContext');
     const ctx = this.context(Context, 'FltReleaseContext');
     if (ctx === null) return;
@@ -107,7 +110,7 @@ export class ContextRoutines {
   }
 
   *FltDeleteContext(Context: unknown): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql('FltDeleteContext');
     const ctx = this.context(Context, 'FltDeleteContext');
     if (ctx === null) return;
@@ -137,7 +140,7 @@ export class ContextRoutines {
 
   *FltSetStreamContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
     if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltSetStreamContext', OldContext);
-    const scope = this.fm.k.current.scope;
+    const scope = this.k.current.scope;
     if (scope !== null && scope.role === 'pre' && scope.data instanceof FltCallbackData && scope.data.major === IRP_MJ.CREATE) {
       writeOut(OldContext, null);
       return STATUS.STATUS_NOT_SUPPORTED;
@@ -177,7 +180,7 @@ export class ContextRoutines {
     }
     for (const ctx of [...this.live.values()]) {
       if (ctx.filter !== f || ctx.freed) continue;
-      this.fm.k.violation('ctx-ref-leak', `${ctx.name} of ${f.name} still has ${ctx.refs} reference(s) when the filter unregisters; every reference taken must be released with FltReleaseContext`);
+      this.k.violation('ctx-ref-leak', `${ctx.name} of ${f.name} still has ${ctx.refs} reference(s) when the filter unregisters; every reference taken must be released with FltReleaseContext`);
       this.free(ctx);
     }
   }
@@ -187,7 +190,7 @@ export class ContextRoutines {
     for (const ctx of this.live.values()) {
       if (ctx.freed || ctx.filter.state === 'unloaded') continue;
       const extra = ctx.refs - ctx.links.size;
-      if (extra > 0) this.fm.k.violation('ctx-ref-leak', `${ctx.name} of ${ctx.filter.name} has ${extra} reference(s) never released at the end of the run`, 0, this.fm.k.outside);
+      if (extra > 0) this.k.violation('ctx-ref-leak', `${ctx.name} of ${ctx.filter.name} has ${extra} reference(s) never released at the end of the run`, 0, this.k.outside);
     }
   }
 
@@ -196,7 +199,7 @@ export class ContextRoutines {
   private context(v: unknown, routine: string): FltContext | null {
     const ctx = typeof v === 'object' && v !== null ? this.byBlock.get(v) : undefined;
     if (ctx === undefined) {
-      this.fm.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs a context from FltAllocateContext or FltGet*Context`);
+      this.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs a context from FltAllocateContext or FltGet*Context`);
       return null;
     }
     return ctx;
@@ -204,12 +207,12 @@ export class ContextRoutines {
 
   private badTarget(routine: string, out: unknown): number {
     writeOut(out, null);
-    this.fm.k.violation('bad-object', `${routine} was given the wrong kind of object to attach to`);
+    this.k.violation('bad-object', `${routine} was given the wrong kind of object to attach to`);
     return STATUS.STATUS_INVALID_PARAMETER;
   }
 
   private get(routine: string, key: string, out: unknown): number {
-    this.fm.k.checkIrql(routine);
+    this.k.checkIrql(routine);
     const ctx = this.attached.get(key);
     if (ctx === undefined) {
       writeOut(out, null);
@@ -221,7 +224,7 @@ export class ContextRoutines {
   }
 
   private *set(routine: string, type: number, key: string, deleting: boolean, op: number, newContext: unknown, oldOut: unknown): Co<number> {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql(routine);
     if (oldOut !== null && oldOut !== undefined) writeOut(oldOut, null);
     const ctx = this.context(newContext, routine);
@@ -261,7 +264,7 @@ export class ContextRoutines {
 
   /** Drops one reference; at zero, runs the cleanup callback and frees the memory. */
   private *drop(t: KThread, ctx: FltContext, routine: string): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     if (ctx.freed || ctx.refs <= 0) {
       k.violation('ctx-over-release', `${routine} on ${ctx.name}, which has no reference left (bug check 0xF5, parameter 0x6D)`);
       return;
@@ -284,13 +287,13 @@ export class ContextRoutines {
       }
       this.free(ctx);
     }.bind(this);
-    if (t.irql >= Irql.DISPATCH_LEVEL) this.fm.queues.delayed.enqueue(new CleanupWork(ctx.id, name, run));
+    if (t.irql >= Irql.DISPATCH_LEVEL) this.queues.delayed.enqueue(new CleanupWork(ctx.id, name, run));
     else yield* run(t);
   }
 
   private free(ctx: FltContext): void {
     ctx.freed = true;
     this.live.delete(ctx.id);
-    this.fm.pool.free('FltReleaseContext', ctx.block);
+    this.pool.free('FltReleaseContext', ctx.block);
   }
 }

@@ -15,11 +15,11 @@
  */
 import { Ref } from '../kernel/cvalues';
 import type { Co } from '../kernel/coroutine';
-import type { DriverFn } from '../kernel/kernel';
+import type { DriverFn } from '../kernel/driverFn';
 import { ntSuccess, STATUS } from '../kernel/status';
-import type { Simulation } from '../sim';
 import { FLT_CONTEXT, FLT_REGISTRATION_SIZE, FLT_REGISTRATION_VERSION, IRP_MJ, majorName } from './constants';
 import type { Filter } from './objects';
+import type { Api } from './routines';
 import type { FltContextRegistration, FltOperationRegistration, FltRegistration } from './structs';
 
 export interface OperationSpec {
@@ -58,6 +58,11 @@ export interface DefinedFilter {
   unregister(): Co<number>;
 }
 
+/** What defineFilter needs of a simulation: the routines its DriverEntry and unload call. */
+export interface FilterHost {
+  readonly api: Pick<Api, 'FltRegisterFilter' | 'FltStartFiltering' | 'FltUnregisterFilter'>;
+}
+
 /** Gives anonymous callbacks (`pre: (d) => …`) a name that tells what they are. */
 function named(fn: DriverFn | null | undefined, name: string): DriverFn | null {
   if (!fn) return null;
@@ -67,7 +72,7 @@ function named(fn: DriverFn | null | undefined, name: string): DriverFn | null {
   return fn;
 }
 
-export function defineFilter(sim: Simulation, spec: FilterSpec): DefinedFilter {
+export function defineFilter(sim: FilterHost, spec: FilterSpec): DefinedFilter {
   const api = sim.api;
   const label = spec.name ?? 'Filter';
   const ops: FltOperationRegistration[] = (spec.operations ?? []).map((o) => {

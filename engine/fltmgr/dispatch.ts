@@ -12,43 +12,26 @@
  *   completion; that thread waits for it.
  * - DISALLOW_FASTIO: a fast I/O request fails back to the I/O manager, which reissues it as an IRP.
  * - post-op MORE_PROCESSING_REQUIRED: completion stops until FltCompletePendedPostOperation.
+ *
+ * Resuming a pended operation continues here as well (`resumeFast`, `resumePost`): pending.ts holds
+ * the routines drivers call to do it, and their checks.
  */
-import { Ref as Ref_, type Ref as RefT_ } from '../kernel/cvalues';
-import { isCo as isCo_, Trap, type Co } from '../kernel/coroutine';
-import { kernelFrame as kernelFrame_ } from '../kernel/kernel';
-import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
-import type { CallbackScope, KThread } from '../kernel/thread';
+import { Ref } from '../kernel/cvalues';
+import { isCo, Trap, type Co } from '../kernel/coroutine';
+import { kernelFrame } from '../kernel/kernel';
+import { formatStatus, STATUS } from '../kernel/status';
+import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
-import { FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, preopName as preopName_ } from './constants';
+import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
-import { makeRelatedObjects as makeRelatedObjects_, type FltRelatedObjects } from './structs';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const Ref = Ref_;
-type Ref = RefT_;
-const isCo = isCo_;
-/** Trap values read once: a const enum from another module is an object here. */
-const TRAP_BLOCK = Trap.Block;
-const kernelFrame = kernelFrame_;
-const formatStatus = formatStatus_;
-const STATUS = STATUS_;
-const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
-const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
-const FltPostopStatus = FltPostopStatus_;
-type FltPostopStatus = FltPostopStatusT_;
-const FltPreopStatus = FltPreopStatus_;
-type FltPreopStatus = FltPreopStatusT_;
-const IRP_FLAGS = IRP_FLAGS_;
-const IRP_MJ = IRP_MJ_;
-const majorName = majorName_;
-const preopName = preopName_;
-const makeRelatedObjects = makeRelatedObjects_;
+import { opWord, type Requests } from './requests';
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
+const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
+const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
 /** nextPost's answer when the post-ops left belong to a thread waiting in a synchronized pre-op. */
 const HANDED_OFF = Symbol('handed off');
 
@@ -95,10 +78,14 @@ function newScope(role: CallbackScope['role'], data: unknown, unsafe: boolean): 
 }
 
 export class Dispatcher {
-  constructor(private readonly fm: FilterManager) {}
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly requests: Requests,
+  ) {}
 
-  related(inst: Instance, data: FltCallbackData | null): FltRelatedObjects {
-    return makeRelatedObjects(inst.filter, inst.volume, inst, data ? data.fileObject : null);
+  /** Starts the issuing thread of a workload request now. */
+  spawnIssuer(req: IoRequest): KThread {
+    return this.fm.k.spawnMethod(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
   }
 
   /** The body of a workload request's issuing thread: builds its callback data and sends it down. */
@@ -110,7 +97,7 @@ export class Dispatcher {
   /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
   private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
-    const data = this.fm.requests.create(req, t, req.id);
+    const data = this.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
     const rest = this.runPreFast(t, data);
@@ -130,7 +117,7 @@ export class Dispatcher {
   private afterIssue(t: KThread, data: FltCallbackData): Co<void> | undefined {
     if (data.state === 'done' && data.reissue) {
       data.reissue = false;
-      const again = this.fm.requests.reissueAsIrp(t, data);
+      const again = this.requests.reissueAsIrp(t, data);
       const rest = this.runPreFast(t, again);
       return rest !== undefined ? this.issueRest(t, again, rest) : this.afterIssue(t, again);
     }
@@ -243,7 +230,7 @@ export class Dispatcher {
     let ok = false;
     let handedOver = false;
     try {
-      status = k.enterDriver(t, ops.pre!, ops.preName, [data, this.related(inst, data), new Ref(cell, 'CompletionContext')]);
+      status = k.enterDriver(t, ops.pre!, ops.preName, [data, inst.relatedObjects(data.fileObject), new Ref(cell, 'CompletionContext')]);
       if (isCo(status)) {
         handedOver = true;
         const entry: PreEntry = { cell, scope, saved, ioStatus, ioInfo, thread, mode, depth, irql, held, region };
@@ -367,7 +354,7 @@ export class Dispatcher {
 
   /** FltCompletePendedPreOperation came while the pre-op ran: it takes effect now that it pended. */
   private *resumeEarly(t: KThread, data: FltCallbackData, status: number, ctx: unknown): Co<boolean> {
-    const rest = this.fm.pending.resumeFast(t, data, status, ctx);
+    const rest = this.resumeFast(t, data, status, ctx);
     if (rest !== undefined) yield* rest;
     return false;
   }
@@ -444,7 +431,7 @@ export class Dispatcher {
     // A filter above returned SYNCHRONIZE in this thread: it waits here until completion reaches it.
     if (data.post.some((f) => f.sync === t)) {
       k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
-      yield TRAP_BLOCK;
+      yield Trap.Block;
       yield* this.unwind(t, data);
     }
   }
@@ -552,7 +539,7 @@ export class Dispatcher {
     const region = t.criticalRegion;
     let ok = false;
     try {
-      status = k.enterDriver(t, f.ops.post!, name, [data, this.related(f.inst, data), f.ctx, flags]);
+      status = k.enterDriver(t, f.ops.post!, name, [data, f.inst.relatedObjects(data.fileObject), f.ctx, flags]);
       if (isCo(status)) status = yield* status;
       ok = true;
     } finally {
@@ -583,17 +570,74 @@ export class Dispatcher {
         if (early !== null) {
           // The posted SafePostCallback already finished on another processor: go on from here.
           data.safeResult = null;
-          if (early === FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING) yield* this.fm.pending.resumePost(t, data, 'SafePostCallback');
+          if (early === FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING) yield* this.resumePost(t, data);
         }
         return FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED;
       }
     } else if (data.safePosted) {
       k.violation('dcpws-misuse', `${name} returned FLT_POSTOP_FINISHED_PROCESSING for ${data.label} after FltDoCompletionProcessingWhenSafe posted the work; it must return the status stored in *RetPostOperationStatus`, data.id);
       data.safePosted = false;
-      this.fm.pending.orphanSafePost(data);
+      if (data.safePostWork !== null) data.safePostWork.orphaned = true;
     }
     f.inst.outstanding.release(k);
     return st;
+  }
+
+  /**
+   * Resumes a pended operation in thread `t` as `status` directs, and returns undefined when done,
+   * or a generator for the rest (run it with `yield*`). `detail` names the call that resumes it,
+   * recorded as the operation's `complete` event (null when that event was recorded already, for
+   * a completion that came before the pre-op returned).
+   */
+  resumeFast(t: KThread, data: FltCallbackData, status: number, ctx: unknown, detail: string | null = null): Co<void> | undefined {
+    const k = this.fm.k;
+    const inst = data.pendedBy!;
+    data.pendedBy = null;
+    data.resumed++;
+    data.lastResumeStatus = status;
+    if (data.cbdq !== null) {
+      k.violation('cbdq-complete-queued', `${data.label} was resumed while it still sits in ${data.cbdq.name}; remove it from the queue first`, data.id);
+      data.cbdq.forget(data);
+    }
+    const ops = inst.filter.registration.ops[data.major]!;
+    const depth = t.frames.length;
+    t.frames.push(CPP_FRAME);
+    let rest: Co<void> | undefined;
+    try {
+      if (status === FltPreopStatus.FLT_PREOP_COMPLETE) {
+        this.checkCompleteStatus(data, 'FltCompletePendedPreOperation');
+        data.completedBy = inst.filter.name;
+        if (detail !== null) data.move(k, data.completedState(), inst.filter.name, 'complete', detail);
+        else data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);
+        inst.outstanding.release(k);
+        if (data.post.length === 0) this.finish(data);
+        else rest = this.unwindFast(t, data);
+      } else {
+        if (detail !== null) data.note(k, 'complete', detail);
+        if (status === FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) this.wantPost(data, inst, ops, ctx, null);
+        inst.outstanding.release(k);
+        data.preIndex++;
+        rest = this.runPreFast(t, data);
+      }
+      if (rest !== undefined) rest = popFramesAfter(t, depth, rest);
+      return rest;
+    } finally {
+      if (rest === undefined) while (t.frames.length > depth) t.frames.pop();
+    }
+  }
+
+  /** Continues completion above the post-op that returned MORE_PROCESSING_REQUIRED. */
+  *resumePost(t: KThread, data: FltCallbackData): Co<void> {
+    const f = data.postPendedBy!;
+    data.postPendedBy = null;
+    f.inst.outstanding.release(this.fm.k);
+    const depth = t.frames.length;
+    t.frames.push(CPOST_FRAME);
+    try {
+      yield* this.unwind(t, data);
+    } finally {
+      while (t.frames.length > depth) t.frames.pop();
+    }
   }
 
   /** The operation is finished: record the result and release a waiting issuer. */
@@ -610,10 +654,18 @@ export class Dispatcher {
   }
 }
 
+/** Runs `rest`, then pops the thread's frames back to `depth` (also when it throws). */
+function* popFramesAfter(t: KThread, depth: number, rest: Co<void>): Co<void> {
+  try {
+    yield* rest;
+  } finally {
+    while (t.frames.length > depth) t.frames.pop();
+  }
+}
 
 /** A thread that has just begun a wait stops here until it is woken. */
 function* block(): Co<void> {
-  yield TRAP_BLOCK;
+  yield Trap.Block;
 }
 
 /** Whether a filter's FLT_OPERATION_REGISTRATION flags exclude this operation. */

@@ -1,10 +1,12 @@
 /**
  * The Filter Manager's shared state: volumes, drivers and filters, live callback data, results of
- * finished requests, and the kernel services the routine families use. Each family (dispatch,
- * pending, work items, cbdq, contexts…) is its own module working on this object.
+ * finished requests, and the kernel services the routine families use. The families themselves
+ * (dispatch, pending, work items, cbdq, contexts…) are built by the composition root,
+ * `Simulation` (engine/sim.ts), each with this state where it needs it and the siblings it calls.
  */
 import { InsertionTable } from '../kernel/idtable';
-import type { Kernel, DriverFn } from '../kernel/kernel';
+import type { Kernel } from '../kernel/kernel';
+import type { DriverFn } from '../kernel/driverFn';
 import type { PoolRoutines } from '../kernel/pool';
 import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
 import type { UnicodeString } from '../kernel/cvalues';
@@ -12,17 +14,6 @@ import type { KThread } from '../kernel/thread';
 import type { DataState, FltCallbackData } from './callbackData';
 import { FileSystemModel, type FileSpec } from './filesystem';
 import { Filter, Instance, Volume } from './objects';
-import { CbdqRoutines, type CbdqState } from './cbdq';
-import { CancelRoutines } from './cancel';
-import { ContextRoutines } from './contexts';
-import { Dispatcher } from './dispatch';
-import { MiscRoutines } from './misc';
-import { NameRoutines } from './names';
-import { PendingRoutines } from './pending';
-import { RegistrationRoutines } from './registration';
-import { Requests } from './requests';
-import { UnloadRoutines } from './unload';
-import { WorkItemRoutines } from './workitems';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
 
@@ -139,23 +130,10 @@ export class FilterManager {
   readonly live = new InsertionTable<FltCallbackData>();
   /** By workload id: the final outcome of each finished request. */
   readonly results = new ResultTable();
-  /** Every cbdq initialized in the run. */
-  readonly cbdqs: CbdqState[] = [];
   /** Threads inside FltUnregisterFilter waiting for a filter's rundown, and for an instance's teardown. */
   readonly rundownWaits = new Map<KThread, Filter>();
   readonly teardownWaits = new Map<KThread, Instance>();
   readonly fs: FileSystemModel;
-  readonly dispatcher: Dispatcher;
-  readonly pending: PendingRoutines;
-  readonly workItems: WorkItemRoutines;
-  readonly cbdq: CbdqRoutines;
-  readonly cancel: CancelRoutines;
-  readonly registration: RegistrationRoutines;
-  readonly unload: UnloadRoutines;
-  readonly contexts: ContextRoutines;
-  readonly names: NameRoutines;
-  readonly misc: MiscRoutines;
-  readonly requests: Requests;
   private nextFilterId = 1;
   private readonly located = new Map<string, { volume: Volume; nameInVolume: string }>();
   private nextInstanceId = 1;
@@ -172,17 +150,6 @@ export class FilterManager {
     this.fs = new FileSystemModel(options.files);
     const names = options.volumes && options.volumes.length > 0 ? options.volumes : [DEFAULT_VOLUME];
     names.forEach((n, i) => this.volumes.push(new Volume(i + 1, n)));
-    this.dispatcher = new Dispatcher(this);
-    this.pending = new PendingRoutines(this);
-    this.workItems = new WorkItemRoutines(this);
-    this.cbdq = new CbdqRoutines(this);
-    this.cancel = new CancelRoutines(this);
-    this.registration = new RegistrationRoutines(this);
-    this.unload = new UnloadRoutines(this);
-    this.contexts = new ContextRoutines(this);
-    this.names = new NameRoutines(this);
-    this.misc = new MiscRoutines(this);
-    this.requests = new Requests(this);
   }
 
   newFilter(module: string, altitude: string, reg: Filter['registration'], driverObject: object): Filter {

@@ -3,11 +3,12 @@
  * filter, instance and volume objects, user buffer locking, MDLs, and requestor queries.
  */
 import { Ref } from '../kernel/cvalues';
+import type { Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
 import { SYSTEM_PROCESS } from '../kernel/threads';
+import { callbackDataArg } from './callbackData';
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
-import type { FilterManager } from './fltmgr';
 import { Filter, Instance, Volume } from './objects';
 import type { ReadWriteParameters } from './structs';
 
@@ -34,33 +35,33 @@ const LOCKABLE = new Set<number>([
 const IRP_MN_MDL = 0x2;
 
 export class MiscRoutines {
-  constructor(private readonly fm: FilterManager) {}
+  constructor(private readonly k: Kernel) {}
 
   FltSetCallbackDataDirty(Data: unknown): void {
-    const d = this.fm.pending.data(Data, 'FltSetCallbackDataDirty');
+    const d = callbackDataArg(this.k, Data, 'FltSetCallbackDataDirty');
     if (d) d.Flags |= FLTFL_CALLBACK_DATA.DIRTY;
   }
 
   FltClearCallbackDataDirty(Data: unknown): void {
-    const d = this.fm.pending.data(Data, 'FltClearCallbackDataDirty');
+    const d = callbackDataArg(this.k, Data, 'FltClearCallbackDataDirty');
     if (d) d.Flags = (d.Flags & ~FLTFL_CALLBACK_DATA.DIRTY) >>> 0;
   }
 
   FltIsCallbackDataDirty(Data: unknown): number {
-    const d = this.fm.pending.data(Data, 'FltIsCallbackDataDirty');
+    const d = callbackDataArg(this.k, Data, 'FltIsCallbackDataDirty');
     return d !== null && (d.Flags & FLTFL_CALLBACK_DATA.DIRTY) !== 0 ? 1 : 0;
   }
 
   /** TRUE for fast I/O, synchronous IRPs and synchronous file objects. */
   FltIsOperationSynchronous(CallbackData: unknown): number {
-    const d = this.fm.pending.data(CallbackData, 'FltIsOperationSynchronous');
+    const d = callbackDataArg(this.k, CallbackData, 'FltIsOperationSynchronous');
     if (d === null) return 0;
     return d.isFastIo || d.request.synchronous || (d.Iopb.IrpFlags & IRP_FLAGS.IRP_SYNCHRONOUS_API) !== 0 ? 1 : 0;
   }
 
   /** Takes a rundown reference; fails with STATUS_FLT_DELETING_OBJECT while the object is torn down. */
   FltObjectReference(FltObject: unknown): number {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql('FltObjectReference');
     if (FltObject instanceof Filter) {
       if (FltObject.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
@@ -79,7 +80,7 @@ export class MiscRoutines {
   }
 
   FltObjectDereference(FltObject: unknown): void {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql('FltObjectDereference');
     if (FltObject instanceof Filter) {
       if (FltObject.explicitRefs === 0) {
@@ -94,10 +95,10 @@ export class MiscRoutines {
 
   /** The instance's filter, with a rundown reference the caller drops with FltObjectDereference. */
   FltGetFilterFromInstance(Instance_: unknown, RetFilter: unknown): number {
-    this.fm.k.checkIrql('FltGetFilterFromInstance');
+    this.k.checkIrql('FltGetFilterFromInstance');
     writeOut(RetFilter, null);
     if (!(Instance_ instanceof Instance)) {
-      this.fm.k.violation('bad-object', 'FltGetFilterFromInstance needs an instance');
+      this.k.violation('bad-object', 'FltGetFilterFromInstance needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const st = this.FltObjectReference(Instance_.filter);
@@ -106,10 +107,10 @@ export class MiscRoutines {
   }
 
   FltGetVolumeFromInstance(Instance_: unknown, RetVolume: unknown): number {
-    this.fm.k.checkIrql('FltGetVolumeFromInstance');
+    this.k.checkIrql('FltGetVolumeFromInstance');
     writeOut(RetVolume, null);
     if (!(Instance_ instanceof Instance)) {
-      this.fm.k.violation('bad-object', 'FltGetVolumeFromInstance needs an instance');
+      this.k.violation('bad-object', 'FltGetVolumeFromInstance needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     writeOut(RetVolume, Instance_.volume);
@@ -117,20 +118,20 @@ export class MiscRoutines {
   }
 
   FltGetRequestorProcess(_CallbackData: unknown): object {
-    this.fm.k.checkIrql('FltGetRequestorProcess');
+    this.k.checkIrql('FltGetRequestorProcess');
     return SYSTEM_PROCESS;
   }
 
   FltGetRequestorProcessId(_CallbackData: unknown): number {
-    this.fm.k.checkIrql('FltGetRequestorProcessId');
+    this.k.checkIrql('FltGetRequestorProcessId');
     return SYSTEM_PROCESS.id;
   }
 
   /** Creates an MDL for the operation's buffer (Iopb->Parameters.*.MdlAddress). */
   FltLockUserBuffer(CallbackData: unknown): number {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql('FltLockUserBuffer', undefined, 'lock-user-buffer');
-    const d = this.fm.pending.data(CallbackData, 'FltLockUserBuffer');
+    const d = callbackDataArg(this.k, CallbackData, 'FltLockUserBuffer');
     if (d === null) return STATUS.STATUS_INVALID_PARAMETER;
     if (!LOCKABLE.has(d.major) || ((d.major === IRP_MJ.READ || d.major === IRP_MJ.WRITE) && (d.Iopb.MinorFunction & IRP_MN_MDL) !== 0)) {
       k.violation('lock-user-buffer', `FltLockUserBuffer for ${d.label}: this operation has no user buffer it can lock`, d.id);
@@ -144,16 +145,16 @@ export class MiscRoutines {
   }
 
   IoAllocateMdl(VirtualAddress: unknown, Length: number, _SecondaryBuffer: unknown, _ChargeQuota: unknown, _Irp: unknown): Mdl {
-    this.fm.k.checkIrql('IoAllocateMdl');
+    this.k.checkIrql('IoAllocateMdl');
     return this.mdl(VirtualAddress, Length, 0);
   }
 
   IoFreeMdl(_Mdl: unknown): void {
-    this.fm.k.checkIrql('IoFreeMdl');
+    this.k.checkIrql('IoFreeMdl');
   }
 
   MmBuildMdlForNonPagedPool(MemoryDescriptorList: Mdl): void {
-    this.fm.k.checkIrql('MmBuildMdlForNonPagedPool');
+    this.k.checkIrql('MmBuildMdlForNonPagedPool');
     if (MemoryDescriptorList) {
       MemoryDescriptorList.MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA;
       MemoryDescriptorList.MappedSystemVa = MemoryDescriptorList.StartVa;
@@ -161,9 +162,9 @@ export class MiscRoutines {
   }
 
   MmGetSystemAddressForMdlSafe(Mdl_: Mdl | null, _Priority: number): unknown {
-    this.fm.k.checkIrql('MmGetSystemAddressForMdlSafe');
+    this.k.checkIrql('MmGetSystemAddressForMdlSafe');
     if (!Mdl_) {
-      this.fm.k.violation('null-param', 'MmGetSystemAddressForMdlSafe(NULL)');
+      this.k.violation('null-param', 'MmGetSystemAddressForMdlSafe(NULL)');
       return null;
     }
     Mdl_.MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;

@@ -6,7 +6,7 @@
 import { makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
-import type { FltCallbackData } from './callbackData';
+import { callbackDataArg, type FltCallbackData } from './callbackData';
 import { FLT_FILE_NAME_NORMALIZED, IRP_FLAGS } from './constants';
 import type { FilterManager } from './fltmgr';
 
@@ -45,7 +45,7 @@ export class NameRoutines {
     const k = this.fm.k;
     writeOut(FileNameInformation, null);
     k.checkIrql('FltGetFileNameInformation', undefined, 'name-info');
-    const data = this.fm.pending.data(CallbackData, 'FltGetFileNameInformation');
+    const data = callbackDataArg(this.fm.k, CallbackData, 'FltGetFileNameInformation');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
     if ((data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0 || k.current.topLevelIrp !== null) return STATUS.STATUS_FLT_INVALID_NAME_REQUEST;
     return this.make(data, NameOptions, FileNameInformation);

@@ -3,9 +3,10 @@
  * PFLT_VOLUME in C, never dereferenced by driver code). State names are unions so the snapshot and
  * the checks agree on them.
  */
-import type { Kernel, DriverFn } from '../kernel/kernel';
+import type { DriverFn } from '../kernel/driverFn';
+import type { Kernel } from '../kernel/kernel';
 import type { KThread } from '../kernel/thread';
-import type { FltContextRegistration, FltRegistration } from './structs';
+import { makeRelatedObjects, type FltContextRegistration, type FltRegistration, type FltRelatedObjects } from './structs';
 
 /** A registered pre/post pair for one major function. */
 export interface OperationCallbacks {
@@ -98,6 +99,11 @@ export class Instance {
 
   get deleting(): boolean {
     return this.state === 'tearing-down' || this.state === 'detached' || this.filter.deleting;
+  }
+
+  /** FLT_RELATED_OBJECTS for a callback of this instance, about `fileObject` (NULL outside an operation). */
+  relatedObjects(fileObject: unknown): FltRelatedObjects {
+    return makeRelatedObjects(this.filter, this.volume, this, fileObject);
   }
 
   toString(): string {

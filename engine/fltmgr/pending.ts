@@ -4,40 +4,22 @@
  * Context must be NULL unless the status is SUCCESS_WITH_CALLBACK; the call may run at
  * DISPATCH_LEVEL only with FLT_PREOP_COMPLETE; processing resumes as the status directs, in the
  * calling thread. Also FltCompletePendedPostOperation and FltDoCompletionProcessingWhenSafe.
+ * These are the routines and their checks; moving the operation on is the dispatcher's.
  */
 import type { Co } from '../kernel/coroutine';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql } from '../kernel/irql';
-import { irqlBound as irqlBound_, kernelFrame as kernelFrame_ } from '../kernel/kernel';
+import { irqlBound, type Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
-import { formatStatus as formatStatus_ } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import type { WorkEntry } from '../kernel/workqueue';
-import { FltCallbackData as FltCallbackData_ } from './callbackData';
-import { FLTFL_POST_OPERATION_DRAINING as FLTFL_POST_OPERATION_DRAINING_, FltPostopStatus as FltPostopStatus_, type FltPostopStatus as FltPostopStatusT_, FltPreopStatus as FltPreopStatus_, type FltPreopStatus as FltPreopStatusT_, IRP_FLAGS as IRP_FLAGS_, preopName as preopName_ } from './constants';
-import type { FilterManager } from './fltmgr';
-import type { DriverFn } from '../kernel/kernel';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const kernelFrame = kernelFrame_;
-const irqlBound = irqlBound_;
-const FltCallbackData = FltCallbackData_;
-type FltCallbackData = FltCallbackData_;
-const formatStatus = formatStatus_;
-const FLTFL_POST_OPERATION_DRAINING = FLTFL_POST_OPERATION_DRAINING_;
-const FltPostopStatus = FltPostopStatus_;
-type FltPostopStatus = FltPostopStatusT_;
-const FltPreopStatus = FltPreopStatus_;
-type FltPreopStatus = FltPreopStatusT_;
-const IRP_FLAGS = IRP_FLAGS_;
-const preopName = preopName_;
+import type { WorkEntry, WorkQueues } from '../kernel/workqueue';
+import { callbackDataArg, type FltCallbackData } from './callbackData';
+import { FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, preopName } from './constants';
+import type { Dispatcher } from './dispatch';
 
 /** FltCompletePendedPreOperation's IRQL bound, for FLT_PREOP_COMPLETE and for the other statuses. */
 const CPP_COMPLETE = irqlBound('FltCompletePendedPreOperation', { completeStatusIsComplete: true });
 const CPP_NOT_COMPLETE = irqlBound('FltCompletePendedPreOperation', { completeStatusIsComplete: false });
-
-const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
-const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
 
 /** FltDoCompletionProcessingWhenSafe's posted SafePostCallback. */
 class SafePostWork implements WorkEntry {
@@ -59,17 +41,12 @@ class SafePostWork implements WorkEntry {
 
 export class PendingRoutines {
   private safeWork = 0;
-  private readonly posted = new WeakMap<FltCallbackData, SafePostWork>();
 
-  constructor(private readonly fm: FilterManager) {}
-
-  /** The callback data a routine was given, or null after recording what is wrong with it. */
-  data(v: unknown, routine: string): FltCallbackData | null {
-    if (v instanceof FltCallbackData) return v;
-    if (v === null || v === undefined) this.fm.k.violation('null-param', `${routine} needs a callback data pointer, got NULL`);
-    else this.fm.k.violation('bad-object', `${routine} needs a PFLT_CALLBACK_DATA, got something else`);
-    return null;
-  }
+  constructor(
+    private readonly k: Kernel,
+    private readonly queues: WorkQueues,
+    private readonly dispatcher: Dispatcher,
+  ) {}
 
   *FltCompletePendedPreOperation(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> {
     const rest = this.completePendedPre(CallbackData, CallbackStatus, Context);
@@ -82,10 +59,10 @@ export class PendingRoutines {
    * the routine so the generator every call needs stays small.
    */
   private completePendedPre(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> | undefined {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     k.checkBound(CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE ? CPP_COMPLETE : CPP_NOT_COMPLETE, 'cpp-irql');
-    const data = this.data(CallbackData, 'FltCompletePendedPreOperation');
+    const data = callbackDataArg(k, CallbackData, 'FltCompletePendedPreOperation');
     if (data === null) return undefined;
     let status = CallbackStatus;
     if (status !== FltPreopStatus.FLT_PREOP_COMPLETE && status !== FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK && status !== FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) {
@@ -113,83 +90,20 @@ export class PendingRoutines {
       else k.violation('cpp-not-pended', `FltCompletePendedPreOperation called for ${data.label}, which no pre-operation callback pended (state ${data.state}); the call is ignored`, data.id);
       return undefined;
     }
-    return this.resumeFast(t, data, status, ctx, detail);
-  }
-
-  /**
-   * Resumes a pended operation in thread `t` as `status` directs. `detail` names the call that
-   * resumes it, recorded as the operation's `complete` event (null when that event was recorded
-   * already, for a completion that came before the pre-op returned).
-   */
-  *resume(t: KThread, data: FltCallbackData, status: number, ctx: unknown, detail: string | null = null): Co<void> {
-    const rest = this.resumeFast(t, data, status, ctx, detail);
-    if (rest !== undefined) yield* rest;
-  }
-
-  /** resume without a generator of its own: undefined when done, else a generator for the rest. */
-  resumeFast(t: KThread, data: FltCallbackData, status: number, ctx: unknown, detail: string | null = null): Co<void> | undefined {
-    const fm = this.fm;
-    const k = fm.k;
-    const inst = data.pendedBy!;
-    data.pendedBy = null;
-    data.resumed++;
-    data.lastResumeStatus = status;
-    if (data.cbdq !== null) {
-      k.violation('cbdq-complete-queued', `${data.label} was resumed while it still sits in ${data.cbdq.name}; remove it from the queue first`, data.id);
-      data.cbdq.forget(data);
-    }
-    const ops = inst.filter.registration.ops[data.major]!;
-    const depth = t.frames.length;
-    t.frames.push(CPP_FRAME);
-    let rest: Co<void> | undefined;
-    try {
-      if (status === FltPreopStatus.FLT_PREOP_COMPLETE) {
-        fm.dispatcher.checkCompleteStatus(data, 'FltCompletePendedPreOperation');
-        data.completedBy = inst.filter.name;
-        if (detail !== null) data.move(k, data.completedState(), inst.filter.name, 'complete', detail);
-        else data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);
-        inst.outstanding.release(k);
-        if (data.post.length === 0) fm.dispatcher.finish(data);
-        else rest = fm.dispatcher.unwindFast(t, data);
-      } else {
-        if (detail !== null) data.note(k, 'complete', detail);
-        if (status === FltPreopStatus.FLT_PREOP_SUCCESS_WITH_CALLBACK) fm.dispatcher.wantPost(data, inst, ops, ctx, null);
-        inst.outstanding.release(k);
-        data.preIndex++;
-        rest = fm.dispatcher.runPreFast(t, data);
-      }
-      if (rest !== undefined) rest = popFramesAfter(t, depth, rest);
-      return rest;
-    } finally {
-      if (rest === undefined) while (t.frames.length > depth) t.frames.pop();
-    }
+    return this.dispatcher.resumeFast(t, data, status, ctx, detail);
   }
 
   *FltCompletePendedPostOperation(CallbackData: unknown): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     k.checkIrql('FltCompletePendedPostOperation');
-    const data = this.data(CallbackData, 'FltCompletePendedPostOperation');
+    const data = callbackDataArg(k, CallbackData, 'FltCompletePendedPostOperation');
     if (data === null) return;
     if (data.postPendedBy === null) {
       k.violation('cpost-not-pended', `FltCompletePendedPostOperation called for ${data.label}, which no post-operation callback pended (state ${data.state}); the call is ignored`, data.id);
       return;
     }
     data.note(k, 'complete', `FltCompletePendedPostOperation(${data.label})`);
-    yield* this.resumePost(k.current, data, 'FltCompletePendedPostOperation');
-  }
-
-  /** Continues completion above the post-op that returned MORE_PROCESSING_REQUIRED. */
-  *resumePost(t: KThread, data: FltCallbackData, _by: string): Co<void> {
-    const f = data.postPendedBy!;
-    data.postPendedBy = null;
-    f.inst.outstanding.release(this.fm.k);
-    const depth = t.frames.length;
-    t.frames.push(CPOST_FRAME);
-    try {
-      yield* this.fm.dispatcher.unwind(t, data);
-    } finally {
-      while (t.frames.length > depth) t.frames.pop();
-    }
+    yield* this.dispatcher.resumePost(k.current, data);
   }
 
   /**
@@ -198,10 +112,9 @@ export class PendingRoutines {
    * FALSE (with FINISHED_PROCESSING stored) when the operation cannot be posted.
    */
   *FltDoCompletionProcessingWhenSafe(Data: unknown, FltObjects: unknown, CompletionContext: unknown, Flags: number, SafePostCallback: DriverFn, RetPostOperationStatus: unknown): Co<number> {
-    const fm = this.fm;
-    const k = fm.k;
+    const k = this.k;
     const t = k.current;
-    const data = this.data(Data, 'FltDoCompletionProcessingWhenSafe');
+    const data = callbackDataArg(k, Data, 'FltDoCompletionProcessingWhenSafe');
     const fail = (): number => {
       writeOut(RetPostOperationStatus, FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING);
       return 0;
@@ -234,22 +147,16 @@ export class PendingRoutines {
       return 1;
     }
     const work = new SafePostWork(++this.safeWork, name, data, args, SafePostCallback, this);
-    this.posted.set(data, work);
+    data.safePostWork = work;
     data.safePosted = true;
-    fm.queues.delayed.enqueue(work);
+    this.queues.delayed.enqueue(work);
     data.note(k, 'workitem-queue', `FltDoCompletionProcessingWhenSafe posts ${name}(${data.label}) to DelayedWorkQueue`);
     writeOut(RetPostOperationStatus, FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED);
     return 1;
   }
 
-  /** The post-op ignored the posted status: the posted callback must not resume the operation. */
-  orphanSafePost(data: FltCallbackData): void {
-    const w = this.posted.get(data);
-    if (w) w.orphaned = true;
-  }
-
   *runSafePost(worker: KThread, work: SafePostWork, fn: DriverFn, args: unknown[]): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     const data = work.data;
     data.note(k, 'workitem-start', `${work.label}(${data.label}) starts in DelayedWorkQueue`);
     worker.scope = { role: 'safe-post', data, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
@@ -259,7 +166,7 @@ export class PendingRoutines {
     } finally {
       worker.scope = null;
     }
-    this.posted.delete(data);
+    data.safePostWork = null;
     if (work.orphaned) return;
     const st = typeof r === 'number' ? r : FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING;
     if (data.postPendedBy === null && data.state === 'post-op') {
@@ -267,24 +174,9 @@ export class PendingRoutines {
       return;
     }
     if (st === FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING && data.postPendedBy !== null) {
-      yield* this.resumePost(worker, data, work.label);
+      yield* this.dispatcher.resumePost(worker, data);
     } else if (st === FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
       data.safeMpr = true;
     }
   }
-}
-
-/** Runs `rest`, then pops the thread's frames back to `depth` (also when it throws). */
-function* popFramesAfter(t: KThread, depth: number, rest: Co<void>): Co<void> {
-  try {
-    yield* rest;
-  } finally {
-    while (t.frames.length > depth) t.frames.pop();
-  }
-}
-
-export function nameOf(fn: unknown, fallback: string): string {
-  if (typeof fn === 'function' && fn.name) return fn.name;
-  if (typeof fn === 'object' && fn !== null && typeof (fn as { name?: unknown }).name === 'string') return (fn as { name: string }).name;
-  return fallback;
 }

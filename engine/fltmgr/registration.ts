@@ -10,7 +10,8 @@
  */
 import { arrayFrom, makeUnicodeString } from '../kernel/cvalues';
 import type { Co } from '../kernel/coroutine';
-import { kernelFrame, type DriverFn } from '../kernel/kernel';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
+import { kernelFrame } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import { SERVICES_KEY } from '../kernel/registry';
 import { formatStatus, ntSuccess, STATUS } from '../kernel/status';
@@ -30,7 +31,6 @@ import {
 } from './constants';
 import type { DriverObject, DriverRecord, FilterManager } from './fltmgr';
 import { Filter, type OperationCallbacks, type ParsedRegistration, type Volume } from './objects';
-import { nameOf } from './pending';
 import type { FltContextRegistration, FltOperationRegistration, FltRegistration } from './structs';
 
 /** How many array elements the parser reads before deciding a terminator is missing. */
@@ -224,7 +224,7 @@ export class RegistrationRoutines {
     const setup = filter.registration.raw.InstanceSetupCallback as DriverFn | null | undefined;
     let status: number = STATUS.STATUS_SUCCESS;
     if (setup) {
-      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [fm.dispatcher.related(inst, null), flags, FILE_DEVICE_DISK_FILE_SYSTEM, FLT_FSTYPE_NTFS]);
+      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [inst.relatedObjects(null), flags, FILE_DEVICE_DISK_FILE_SYSTEM, FLT_FSTYPE_NTFS]);
       status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
     }
     // Warnings decline as errors do: only a success status attaches.

@@ -1,27 +1,15 @@
 /**
- * Workload requests: applying defaults, building the FLT_CALLBACK_DATA (flags, Iopb, parameters,
- * file object) and the issuing thread named like `I/O #2 (read)`.
+ * Workload requests: applying defaults, and building the FLT_CALLBACK_DATA (flags, Iopb,
+ * parameters, file object). The dispatcher starts the issuing thread, named like `I/O #2 (read)`.
  *
  * Defaults: length 4096, offset 0; reads and writes are asynchronous unless `synchronous`, every
  * other operation (and all fast I/O) is synchronous unless `async`; requests come from user mode.
  */
-import { PRIORITY as PRIORITY_, type KThread } from '../kernel/thread';
-import { FltCallbackData as FltCallbackData_, type IoRequest } from './callbackData';
-import { FILE_OPEN as FILE_OPEN_, FLTFL_CALLBACK_DATA as FLTFL_CALLBACK_DATA_, IRP_FLAGS as IRP_FLAGS_, IRP_MJ as IRP_MJ_, majorName as majorName_, parseMajor } from './constants';
+import type { KThread } from '../kernel/thread';
+import { FltCallbackData, type IoRequest } from './callbackData';
+import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, majorName, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
-import { FltIoParameterBlock as FltIoParameterBlock_ } from './structs';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const PRIORITY = PRIORITY_;
-const FILE_OPEN = FILE_OPEN_;
-const FLTFL_CALLBACK_DATA = FLTFL_CALLBACK_DATA_;
-const IRP_FLAGS = IRP_FLAGS_;
-const IRP_MJ = IRP_MJ_;
-const majorName = majorName_;
-const FltCallbackData = FltCallbackData_;
-type FltCallbackData = FltCallbackData_;
-const FltIoParameterBlock = FltIoParameterBlock_;
+import { FltIoParameterBlock } from './structs';
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
 export interface IoRequestInput {
@@ -135,12 +123,6 @@ export class Requests {
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.add(data);
     return data;
-  }
-
-  /** Starts the issuing thread of a request now. */
-  spawn(req: IoRequest): KThread {
-    const fm = this.fm;
-    return fm.k.spawnMethod(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, fm.dispatcher, fm.dispatcher.issue, req);
   }
 
   /** The I/O manager's retry of a disallowed fast I/O request, as an IRP with a new callback data. */

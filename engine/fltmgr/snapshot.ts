@@ -10,8 +10,9 @@ import type { Kernel, Violation, Fault } from '../kernel/kernel';
 import type { Frame, ThreadRole, ThreadState } from '../kernel/thread';
 import { formatStatus } from '../kernel/status';
 import type { DataState } from './callbackData';
-import type { CbdqLockKind } from './cbdq';
+import type { CbdqLockKind, CbdqState } from './cbdq';
 import { contextTypeName, majorName } from './constants';
+import type { FltContext } from './contexts';
 import type { FilterManager } from './fltmgr';
 import type { FilterState, InstanceState } from './objects';
 import { opWord } from './requests';
@@ -131,7 +132,13 @@ export interface Snapshot {
   locations: Record<number, SourceLocation>;
 }
 
-export function takeSnapshot(k: Kernel, fm: FilterManager): Snapshot {
+/** The routine families' own tables the snapshot shows. */
+export interface SnapshotSources {
+  cbdqs: readonly CbdqState[];
+  contexts: ReadonlyMap<number, FltContext>;
+}
+
+export function takeSnapshot(k: Kernel, fm: FilterManager, own: SnapshotSources): Snapshot {
   const threads: ThreadSnapshot[] = [];
   const locations: Record<number, SourceLocation> = {};
   for (const t of k.threads.values()) {
@@ -161,7 +168,7 @@ export function takeSnapshot(k: Kernel, fm: FilterManager): Snapshot {
     pending: q.pending.map((e) => ({ id: e.id, kind: e.kind, routine: e.label })),
     running: q.running.map(([t, e]) => ({ thread: t.id, id: e.id, kind: e.kind, routine: e.label })),
   }));
-  const cbdqs: CbdqSnapshot[] = fm.cbdqs.map((q) => ({
+  const cbdqs: CbdqSnapshot[] = own.cbdqs.map((q) => ({
     id: q.id,
     name: q.name,
     filter: q.instance.filter.name,
@@ -196,7 +203,7 @@ export function takeSnapshot(k: Kernel, fm: FilterManager): Snapshot {
     state: f.state,
     rundown: f.rundown.count,
     instances: f.instances.map((i) => ({ id: i.id, volume: i.volume.name, altitude: i.altitude, state: i.state, outstanding: i.outstanding.count })),
-    contexts: [...fm.contexts.live.values()].filter((c) => c.filter === f).map((c) => ({ id: c.id, type: contextTypeName(c.type), refs: c.refs, attachments: c.links.size })),
+    contexts: [...own.contexts.values()].filter((c) => c.filter === f).map((c) => ({ id: c.id, type: contextTypeName(c.type), refs: c.refs, attachments: c.links.size })),
   }));
   return {
     time: k.now,

@@ -4,21 +4,9 @@
  * linked with `embed()`; pointer fields hold objects, Refs or null. Registration structures are
  * declared here as the shapes the engine reads from driver memory.
  */
-import { embed as embed_, LargeInteger as LargeInteger_, type LargeInteger as LargeIntegerT_, makeListEntry as makeListEntry_, makeUnicodeString as makeUnicodeString_, Ref as Ref_, type Ref as RefT_, type ListEntry, type UnicodeString } from '../kernel/cvalues';
-import type { DriverFn } from '../kernel/kernel';
-import { FLT_RELATED_OBJECTS_SIZE as FLT_RELATED_OBJECTS_SIZE_, IRP_MJ as IRP_MJ_ } from './constants';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const embed = embed_;
-const LargeInteger = LargeInteger_;
-type LargeInteger = LargeIntegerT_;
-const makeListEntry = makeListEntry_;
-const makeUnicodeString = makeUnicodeString_;
-const Ref = Ref_;
-type Ref = RefT_;
-const IRP_MJ = IRP_MJ_;
-const FLT_RELATED_OBJECTS_SIZE = FLT_RELATED_OBJECTS_SIZE_;
+import { embed, LargeInteger, makeListEntry, makeUnicodeString, Ref, type ListEntry, type UnicodeString } from '../kernel/cvalues';
+import type { DriverFn } from '../kernel/driverFn';
+import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 
 // --- registration (read from the driver) ---
 

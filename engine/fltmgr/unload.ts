@@ -12,16 +12,22 @@
  * 4. deletes the filter's contexts.
  */
 import { Trap, type Co } from '../kernel/coroutine';
-import { kernelFrame, type DriverFn } from '../kernel/kernel';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
+import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_INSTANCE_TEARDOWN, FLTFL_POST_OPERATION_DRAINING } from './constants';
+import type { ContextRoutines } from './contexts';
+import type { Dispatcher } from './dispatch';
 import type { FilterManager } from './fltmgr';
 import { Filter, type Instance } from './objects';
-import { nameOf } from './pending';
 
 export class UnloadRoutines {
-  constructor(private readonly fm: FilterManager) {}
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly dispatcher: Dispatcher,
+    private readonly contexts: ContextRoutines,
+  ) {}
 
   /** The body of a workload `unload`: every filter of `module`, or of every driver, newest first. */
   *unloadRequest(t: KThread, module: string | undefined): Co<void> {
@@ -89,7 +95,7 @@ export class UnloadRoutines {
         yield Trap.Block;
         fm.rundownWaits.delete(t);
       }
-      yield* fm.contexts.deleteFilterContexts(t, f);
+      yield* this.contexts.deleteFilterContexts(t, f);
     } finally {
       t.frames.length = depth;
     }
@@ -107,7 +113,7 @@ export class UnloadRoutines {
     const start = reg.InstanceTeardownStartCallback as DriverFn | null | undefined;
     k.emit('instance-teardown', 0, `teardown of ${inst.name} starts`);
     if (start) {
-      yield* k.callDriver(t, start, nameOf(start, 'InstanceTeardownStart'), [fm.dispatcher.related(inst, null), reason]);
+      yield* k.callDriver(t, start, nameOf(start, 'InstanceTeardownStart'), [inst.relatedObjects(null), reason]);
     }
     this.checkLeftBehind(inst);
     yield* this.drain(t, inst);
@@ -120,9 +126,9 @@ export class UnloadRoutines {
     }
     const complete = reg.InstanceTeardownCompleteCallback as DriverFn | null | undefined;
     if (complete) {
-      yield* k.callDriver(t, complete, nameOf(complete, 'InstanceTeardownComplete'), [fm.dispatcher.related(inst, null), reason]);
+      yield* k.callDriver(t, complete, nameOf(complete, 'InstanceTeardownComplete'), [inst.relatedObjects(null), reason]);
     }
-    yield* fm.contexts.deleteInstanceContexts(t, inst);
+    yield* this.contexts.deleteInstanceContexts(t, inst);
     inst.state = 'detached';
     k.emit('instance-teardown', 0, `${inst.name} detached`);
   }
@@ -131,7 +137,8 @@ export class UnloadRoutines {
   private checkLeftBehind(inst: Instance): void {
     const fm = this.fm;
     const k = fm.k;
-    const workPending = fm.workItems.hasActiveWork(inst.filter);
+    // Work of the filter that is queued or running may still resume what it pended.
+    const workPending = inst.filter.activeWork > 0;
     for (const d of fm.live.values()) {
       if (d.pendedBy === inst && d.cbdq !== null) {
         k.violation('cbdq-no-drain', `InstanceTeardownStart of ${inst.filter.name} returned with ${d.label} still in ${d.cbdq.name}; disable the queue and complete every item with FltCbdqRemoveNextIo`, d.id);
@@ -145,14 +152,13 @@ export class UnloadRoutines {
 
   /** Calls owed post-ops of this instance with FLTFL_POST_OPERATION_DRAINING. */
   private *drain(t: KThread, inst: Instance): Co<void> {
-    const fm = this.fm;
-    for (const d of [...fm.live.values()]) {
+    for (const d of [...this.fm.live.values()]) {
       for (const f of d.post) {
         if (f.inst !== inst || f.drained || f.sync !== null) continue;
         f.drained = true;
         const state = d.state;
         const owner = d.stateOwner;
-        yield* fm.dispatcher.callPost(t, d, f, FLTFL_POST_OPERATION_DRAINING);
+        yield* this.dispatcher.callPost(t, d, f, FLTFL_POST_OPERATION_DRAINING);
         // Draining does not move the operation: it is still wherever it was below the instance.
         d.state = state;
         d.stateOwner = owner;

@@ -7,12 +7,19 @@
 import type { LockTable } from '../kernel/locks';
 import type { FilterManager } from './fltmgr';
 
+/** A routine family that reports what drivers left behind (items, names, references never released). */
+export interface EndOfRunChecks {
+  endChecks(): void;
+}
+
 export class Verifier {
   private done = false;
 
   constructor(
     private readonly fm: FilterManager,
     private readonly locks: LockTable,
+    /** Asked in this order, after the blocked threads and pended operations. */
+    private readonly families: readonly EndOfRunChecks[],
   ) {}
 
   get finished(): boolean {
@@ -46,9 +53,7 @@ export class Verifier {
         else k.violation('pended-post-not-completed', `${d.label} was pended in the post-operation of ${d.postPendedBy.inst.filter.name} and never passed to FltCompletePendedPostOperation`, d.id, out);
       }
     }
-    fm.workItems.endChecks();
-    fm.names.endChecks();
-    fm.contexts.endChecks();
+    for (const f of this.families) f.endChecks();
     for (const st of this.locks.all) {
       if (!st.free) k.violation('lock-held-at-end', `${st.kind} ${st.name} is still ${st.describe()} at the end of the run`, 0, out);
     }

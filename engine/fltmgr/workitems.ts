@@ -7,33 +7,17 @@
  * generic item holds a rundown reference on the filter until its worker returns, so
  * FltUnregisterFilter waits for it.
  */
-import { isCo as isCo_, type Co } from '../kernel/coroutine';
+import { isCo, type Co } from '../kernel/coroutine';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { AscendingIdTable } from '../kernel/idtable';
-import { irqlBound as irqlBound_, type DriverFn, type IrqlBound } from '../kernel/kernel';
-import { formatStatus as formatStatus_, STATUS as STATUS_ } from '../kernel/status';
+import { irqlBound, type IrqlBound, type Kernel } from '../kernel/kernel';
+import { formatStatus, STATUS } from '../kernel/status';
 import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
-import type { WorkEntry, WorkQueueName, WorkRun } from '../kernel/workqueue';
-import type { FltCallbackData } from './callbackData';
-import { IRP_FLAGS as IRP_FLAGS_, WorkQueueType as WorkQueueType_, type WorkQueueType as WorkQueueTypeT_ } from './constants';
-import type { FilterManager } from './fltmgr';
-import { Filter as Filter_, Instance as Instance_ } from './objects';
-import { nameOf as nameOf_ } from './pending';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const isCo = isCo_;
-const formatStatus = formatStatus_;
-const STATUS = STATUS_;
-const IRP_FLAGS = IRP_FLAGS_;
-const WorkQueueType = WorkQueueType_;
-type WorkQueueType = WorkQueueTypeT_;
-const nameOf = nameOf_;
-const irqlBound = irqlBound_;
-const Filter = Filter_;
-type Filter = Filter_;
-const Instance = Instance_;
-type Instance = Instance_;
+import type { WorkEntry, WorkQueueName, WorkQueues, WorkRun } from '../kernel/workqueue';
+import { callbackDataArg, type FltCallbackData } from './callbackData';
+import { IRP_FLAGS, WorkQueueType } from './constants';
+import { Filter, Instance } from './objects';
 
 // The bounds of the routines every work item goes through, looked up once.
 const ALLOCATE_GENERIC = irqlBound('FltAllocateGenericWorkItem');
@@ -107,26 +91,29 @@ export class WorkItemRoutines {
   /** Items not freed yet, in allocation order. */
   readonly items = new AscendingIdTable<AnyWorkItem>();
 
-  constructor(private readonly fm: FilterManager) {}
+  constructor(
+    private readonly k: Kernel,
+    private readonly queues: WorkQueues,
+  ) {}
 
   FltAllocateGenericWorkItem(): GenericWorkItem | null {
-    this.fm.k.checkBound(ALLOCATE_GENERIC);
-    if (this.fm.k.allocationFails('FltAllocateGenericWorkItem')) return null;
+    this.k.checkBound(ALLOCATE_GENERIC);
+    if (this.k.allocationFails('FltAllocateGenericWorkItem')) return null;
     const wi = new GenericWorkItem(this.nextId++, this);
     this.items.set(wi.id, wi);
     return wi;
   }
 
   FltAllocateDeferredIoWorkItem(): DeferredIoWorkItem | null {
-    this.fm.k.checkIrql('FltAllocateDeferredIoWorkItem');
-    if (this.fm.k.allocationFails('FltAllocateDeferredIoWorkItem')) return null;
+    this.k.checkIrql('FltAllocateDeferredIoWorkItem');
+    if (this.k.allocationFails('FltAllocateDeferredIoWorkItem')) return null;
     const wi = new DeferredIoWorkItem(this.nextId++, this);
     this.items.set(wi.id, wi);
     return wi;
   }
 
   FltQueueGenericWorkItem(FltWorkItem: unknown, FltObject: unknown, WorkerRoutine: DriverFn, QueueType: number, Context: unknown): number {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     k.checkBound(QUEUE_GENERIC);
     if (!(FltWorkItem instanceof GenericWorkItem)) {
@@ -165,12 +152,12 @@ export class WorkItemRoutines {
     filter.activeWork++;
     if (t.scope) t.scope.handoffs++;
     k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}, ${wi.routineName}, ${queue})`);
-    this.fm.queues.get(queue).enqueue(wi);
+    this.queues.get(queue).enqueue(wi);
     return STATUS.STATUS_SUCCESS;
   }
 
   FltQueueDeferredIoWorkItem(FltWorkItem: unknown, Data: unknown, WorkerRoutine: DriverFn, QueueType: number, Context: unknown): number {
-    const k = this.fm.k;
+    const k = this.k;
     const t = k.current;
     k.checkIrql('FltQueueDeferredIoWorkItem');
     if (!(FltWorkItem instanceof DeferredIoWorkItem)) {
@@ -180,7 +167,7 @@ export class WorkItemRoutines {
     }
     const wi = FltWorkItem;
     if (!this.queueable(wi, 'FltQueueDeferredIoWorkItem')) return STATUS.STATUS_INVALID_PARAMETER;
-    const data = this.fm.pending.data(Data, 'FltQueueDeferredIoWorkItem');
+    const data = callbackDataArg(this.k, Data, 'FltQueueDeferredIoWorkItem');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
     if (!WorkerRoutine) {
       k.violation('null-param', 'FltQueueDeferredIoWorkItem needs a WorkerRoutine');
@@ -214,7 +201,7 @@ export class WorkItemRoutines {
     if (wi.filter) wi.filter.activeWork++;
     if (t.scope) t.scope.handoffs++;
     data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}, ${wi.routineName}, ${queue})`);
-    this.fm.queues.get(queue).enqueue(wi);
+    this.queues.get(queue).enqueue(wi);
     return STATUS.STATUS_SUCCESS;
   }
 
@@ -227,7 +214,7 @@ export class WorkItemRoutines {
   }
 
   private free(bound: IrqlBound, item: unknown, expected: typeof GenericWorkItem | typeof DeferredIoWorkItem): void {
-    const k = this.fm.k;
+    const k = this.k;
     const routine = bound.routine;
     k.checkBound(bound);
     if (!(item instanceof GenericWorkItem) && !(item instanceof DeferredIoWorkItem)) {
@@ -251,11 +238,11 @@ export class WorkItemRoutines {
 
   private queueable(wi: AnyWorkItem, routine: string): boolean {
     if (wi.state === 'freed') {
-      this.fm.k.violation('wi-free-mismatch', `${routine} queues ${wi.name} after it was freed`);
+      this.k.violation('wi-free-mismatch', `${routine} queues ${wi.name} after it was freed`);
       return false;
     }
     if (wi.state === 'queued') {
-      this.fm.k.violation('wi-double-queue', `${routine} queues ${wi.name} again while it is still queued for ${wi.routineName}`);
+      this.k.violation('wi-double-queue', `${routine} queues ${wi.name} again while it is still queued for ${wi.routineName}`);
       return false;
     }
     return true;
@@ -265,7 +252,7 @@ export class WorkItemRoutines {
     if (type === WorkQueueType.CriticalWorkQueue) return 'CriticalWorkQueue';
     if (type === WorkQueueType.DelayedWorkQueue) return 'DelayedWorkQueue';
     const name = WorkQueueType[type] ?? `queue type ${type}`;
-    this.fm.k.violation('wi-bad-queue-type', `${routine} with ${name}: only CriticalWorkQueue and DelayedWorkQueue may be used${type === WorkQueueType.HyperCriticalWorkQueue ? ' (HyperCriticalWorkQueue is reserved for the system)' : ''}; the call fails with STATUS_INVALID_PARAMETER`);
+    this.k.violation('wi-bad-queue-type', `${routine} with ${name}: only CriticalWorkQueue and DelayedWorkQueue may be used${type === WorkQueueType.HyperCriticalWorkQueue ? ' (HyperCriticalWorkQueue is reserved for the system)' : ''}; the call fails with STATUS_INVALID_PARAMETER`);
     return null;
   }
 
@@ -275,7 +262,7 @@ export class WorkItemRoutines {
    * item's `end` (so no generator of the engine's own wraps it).
    */
   runGeneric(worker: KThread, wi: GenericWorkItem, run: WorkRun): Co<void> | undefined {
-    const k = this.fm.k;
+    const k = this.k;
     const filter = wi.filter!;
     wi.state = 'running';
     wi.ran = true;
@@ -307,7 +294,7 @@ export class WorkItemRoutines {
 
   /** After a generic item's routine returned (ok) or threw: checks, the item's state, the filter's rundown. */
   endGeneric(worker: KThread, wi: GenericWorkItem, filter: Filter, depth: number, irql: Irql, held: number, region: number, ok: boolean): void {
-    const k = this.fm.k;
+    const k = this.k;
     k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
     worker.scope = null;
     if (wi.state === 'running') wi.state = 'ran';
@@ -317,7 +304,7 @@ export class WorkItemRoutines {
   }
 
   *runDeferred(worker: KThread, wi: DeferredIoWorkItem): Co<void> {
-    const k = this.fm.k;
+    const k = this.k;
     const data = wi.data!;
     wi.state = 'running';
     wi.ran = true;
@@ -333,14 +320,9 @@ export class WorkItemRoutines {
     }
   }
 
-  /** Work of this filter that is queued or running, which may still resume what it pended. */
-  hasActiveWork(filter: Filter): boolean {
-    return filter.activeWork > 0;
-  }
-
   /** End of run: every item not freed. */
   endChecks(): void {
-    const k = this.fm.k;
+    const k = this.k;
     for (const wi of this.items.values()) {
       if (wi.state === 'queued' || wi.state === 'running') continue;
       if (wi.queueFailed !== null) k.violation('wi-leak-on-queue-failure', `${wi.kind} ${wi.name} was not freed after queuing it failed with ${formatStatus(wi.queueFailed)}`, 0, k.outside);

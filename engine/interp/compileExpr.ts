@@ -53,6 +53,8 @@ export interface CompileScope {
   uninitialized(local: LocalVar, loc: Loc): void;
   /** The name of the function being compiled (for __FUNCTION__). */
   functionName: string;
+  /** Told about each expression that failed to compile (it fails when it runs). */
+  compileError?(err: CRuntimeError): void;
 }
 
 function describe(e: Expr): string {
@@ -107,6 +109,7 @@ export class ExprCompiler {
       if (err instanceof CRuntimeError || err instanceof IncompleteTypeError) {
         // Compile errors surface when the code runs, at its line: the rest of the driver still runs.
         const error = err instanceof CRuntimeError ? withLoc(err, e.loc) : new CRuntimeError('compile-error', err.message, e.loc);
+        this.scope.compileError?.(error);
         return { t: INT, s: () => { throw error; } };
       }
       throw err;
@@ -277,6 +280,7 @@ export class ExprCompiler {
       case 'unary':
         if (e.op === '*') {
           const p = this.compile(e.arg);
+          if (!pointee(p.t)) throw new CRuntimeError('compile-error', `${describe(e)}: '*' is applied to a ${typeName(p.t)}, not a pointer`, e.loc);
           return p;
         }
         break;
@@ -677,7 +681,11 @@ function condType(a: CType, b: CType): CType {
 function walkChain(o: unknown, chain: { name: string; type: CType }[], what: string): unknown {
   if (chain.length === 1 || o instanceof LargeInteger) return o;
   let cur = o as Record<string, unknown>;
-  for (let i = 0; i < chain.length - 1; i++) cur = pointerTo(cur, chain[i].name, chain[i].type) as Record<string, unknown>;
+  for (let i = 0; i < chain.length - 1; i++) {
+    // Members of anonymous structs and unions live on the outer object (memory.ts memberFields).
+    if (chain[i].name.startsWith('<anonymous')) continue;
+    cur = pointerTo(cur, chain[i].name, chain[i].type) as Record<string, unknown>;
+  }
   if (cur === undefined) throw new CRuntimeError('internal', `cannot reach ${what}`);
   return cur;
 }

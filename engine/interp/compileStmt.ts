@@ -2,7 +2,7 @@
  * Compiles statements to generator closures that return a Completion. Every executable statement
  * first records its line on the frame and yields `Trap.Stmt`, which is where the debugger can stop.
  */
-import type { Loc, Stmt, VarDecl } from '../c/ast';
+import type { Expr, Initializer, Loc, Stmt, VarDecl } from '../c/ast';
 import { typeName, type CType, type FunctionType } from '../c/types';
 import { Trap, type Co } from '../kernel/coroutine';
 import { CRuntimeError, withLoc } from './errors';
@@ -52,6 +52,11 @@ export class FunctionScope {
 export interface StmtHooks {
   /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
   onStatement(f: CFrame): void;
+  /**
+   * A statement that cannot be compiled (an unknown name or field) still loads, and fails only if
+   * it runs; tools that want every such problem up front (scripts/wdk-surface.ts) listen here.
+   */
+  onCompileError?(err: CRuntimeError): void;
 }
 
 export class StmtCompiler {
@@ -71,6 +76,7 @@ export class StmtCompiler {
     } catch (err) {
       if (err instanceof CRuntimeError) {
         const e = withLoc(err, s.loc);
+        this.hooks.onCompileError?.(e);
         return this.at(s.loc, function* () {
           throw e;
         });
@@ -380,8 +386,10 @@ export class StmtCompiler {
 }
 
 /** Evaluates a constant expression at compile time (case labels, array designators). */
-export function constantOf(exprs: ExprCompiler, e: import('../c/ast').Expr, what: string): number {
+export function constantOf(exprs: ExprCompiler, e: Expr, what: string): number {
+  // Compiled first, so a name that is not declared at all is reported as such.
   const v = exprs.compile(e);
+  if (!isConstantExpr(e)) throw new CRuntimeError('compile-error', `${what} must be a constant`, e.loc);
   const probe = { vars: [] } as unknown as CFrame;
   try {
     if (v.s) {
@@ -394,8 +402,35 @@ export function constantOf(exprs: ExprCompiler, e: import('../c/ast').Expr, what
   throw new CRuntimeError('compile-error', `${what} must be a constant`, e.loc);
 }
 
+/**
+ * Whether `e` is one of C's integer constant expressions: literals (enum constants are numbers by
+ * now), sizeof, offsetof, and operators over them. A variable is never one, even where reading it
+ * at compile time would give a number.
+ */
+function isConstantExpr(e: Expr): boolean {
+  switch (e.k) {
+    case 'num':
+    case 'float':
+    case 'sizeofType':
+    case 'sizeofExpr':
+      return true;
+    case 'unary':
+      return (e.op === '-' || e.op === '+' || e.op === '~' || e.op === '!') && isConstantExpr(e.arg);
+    case 'binary':
+      return isConstantExpr(e.left) && isConstantExpr(e.right);
+    case 'cond':
+      return isConstantExpr(e.test) && isConstantExpr(e.then) && isConstantExpr(e.else);
+    case 'cast':
+      return isConstantExpr(e.arg);
+    case 'call':
+      return e.callee.k === 'id' && (e.callee.name === 'FIELD_OFFSET' || e.callee.name === 'offsetof');
+    default:
+      return false;
+  }
+}
+
 /** `int x = { 5 };` initialises a scalar from the first item in braces. */
-function scalarInitExpr(init: import('../c/ast').Initializer, loc: Loc): import('../c/ast').Expr {
+function scalarInitExpr(init: Initializer, loc: Loc): Expr {
   let cur = init;
   while (cur.k === 'list') {
     if (cur.items.length === 0) return { k: 'num', value: 0, type: { kind: 'int', size: 4, signed: true, name: 'int' }, loc };

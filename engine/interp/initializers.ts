@@ -161,6 +161,8 @@ function assignAt(target: unknown, s: Store, v: unknown): void {
   let holderType: CType | undefined;
   for (let i = 0; i < s.path.length - 1; i++) {
     const key = s.path[i];
+    // An anonymous struct or union member: its members are held by the object itself.
+    if (typeof key === 'string' && key.startsWith('<anonymous')) continue;
     const next = holder[key];
     if (Array.isArray(next)) holder = next as unknown as Record<string | number, unknown>;
     else if (next && typeof next === 'object') holder = next as Record<string | number, unknown>;

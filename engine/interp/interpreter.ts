@@ -35,6 +35,8 @@ export interface InterpreterOptions {
   stepBudget?: number;
   /** Nested C calls on one thread before a stack overflow is reported. */
   maxDepth?: number;
+  /** Told about every statement that failed to compile (it still loads, and fails if it runs). */
+  onCompileError?: (err: CRuntimeError) => void;
 }
 
 export class Interpreter {
@@ -59,6 +61,7 @@ export class Interpreter {
     this.stepBudget = options.stepBudget ?? 2_000_000;
     this.maxDepth = options.maxDepth ?? 256;
     this.hooks = {
+      onCompileError: options.onCompileError,
       onStatement: (f) => {
         if (++this.steps > this.stepBudget) {
           throw new CRuntimeError(

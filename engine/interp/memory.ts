@@ -5,7 +5,7 @@
  * casts.
  */
 import { embed, LargeInteger, parentOf, rawInfo, Ref, isFunctionValue } from '../kernel/cvalues';
-import { findField, sizeOf, IncompleteTypeError, type CType, type StructType, type Field } from '../c/types';
+import { findField, offsetOf, sizeOf, IncompleteTypeError, type CType, type StructType, type Field } from '../c/types';
 import { CRuntimeError } from './errors';
 
 const STRUCT_TYPE = new WeakMap<object, StructType>();
@@ -23,6 +23,31 @@ export function elementTypeOf(arr: unknown[]): CType | undefined {
 
 export function isLargeIntegerType(t: StructType): boolean {
   return t.tag === '_LARGE_INTEGER' || t.tag === '_ULARGE_INTEGER';
+}
+
+const MEMBERS = new WeakMap<StructType, Field[]>();
+
+/** An anonymous struct or union member (`union { … };` inside a struct). */
+export function isAnonymousMember(f: Field): boolean {
+  return f.type.kind === 'struct' && f.name.startsWith('<anonymous');
+}
+
+/**
+ * The members a struct object holds as keys: the members of anonymous structs and unions are kept
+ * on the outer object (as C lets code name them), which is also how the engine builds its own
+ * objects (`Data.QueueLinks` of FLT_CALLBACK_DATA lives in an anonymous union).
+ */
+export function memberFields(t: StructType): Field[] {
+  let m = MEMBERS.get(t);
+  if (!m) {
+    m = [];
+    for (const f of t.fields ?? []) {
+      if (isAnonymousMember(f)) m.push(...memberFields(f.type as StructType));
+      else m.push(f);
+    }
+    if (t.fields) MEMBERS.set(t, m);
+  }
+  return m;
 }
 
 /** A pointer that came from an integer (`(PVOID)1`): only comparable and printable. */
@@ -76,7 +101,7 @@ export function zeroStruct(t: StructType): object {
 
 function fillZero(obj: Record<string, unknown>, t: StructType): void {
   STRUCT_TYPE.set(obj, t);
-  for (const f of t.fields ?? []) {
+  for (const f of memberFields(t)) {
     const v = zeroValue(f.type);
     if (typeof v === 'object' && v !== null) embed(obj, f.name, v);
     else obj[f.name] = v;
@@ -110,7 +135,7 @@ export function adopt(obj: object, t: StructType): object {
     return obj;
   }
   STRUCT_TYPE.set(obj, t);
-  for (const f of t.fields ?? []) {
+  for (const f of memberFields(t)) {
     const v = (obj as Record<string, unknown>)[f.name];
     if (f.type.kind === 'struct' && typeof v === 'object' && v !== null && !parentOf(v)) {
       embed(obj, f.name, v);
@@ -212,11 +237,8 @@ export function load(ptr: unknown, t: CType, what: string): unknown {
       if (raw.freed) throw new CRuntimeError('use-after-free', `${what} reads memory (allocation #${raw.id}) after it was freed`);
       if (!STRUCT_TYPE.has(ptr)) return rawElements(ptr, t)[0];
     }
-    const st = STRUCT_TYPE.get(ptr);
-    if (st?.fields?.length) {
-      const first = st.fields[0];
-      return load(new Ref(ptr as Record<string, unknown>, first.name), t, what);
-    }
+    const first = firstMember(STRUCT_TYPE.get(ptr));
+    if (first) return load(new Ref(ptr as Record<string, unknown>, first.name), t, what);
   }
   throw new CRuntimeError('bad-pointer', `${what} does not point at a ${t.kind === 'int' ? t.name : t.kind}`);
 }
@@ -242,13 +264,17 @@ export function store(ptr: unknown, t: CType, value: unknown, what: string): voi
       rawElements(ptr, t)[0] = value;
       return;
     }
-    const st = STRUCT_TYPE.get(ptr);
-    if (st?.fields?.length) {
-      (ptr as Record<string, unknown>)[st.fields[0].name] = value;
+    const first = firstMember(STRUCT_TYPE.get(ptr));
+    if (first) {
+      (ptr as Record<string, unknown>)[first.name] = value;
       return;
     }
   }
   throw new CRuntimeError('bad-pointer', `${what} does not point at writable memory`);
+}
+
+function firstMember(t: StructType | undefined): Field | undefined {
+  return t ? memberFields(t)[0] : undefined;
 }
 
 /** A struct object viewed as `t`: its own type, an untyped raw block, or its first member. */
@@ -259,7 +285,7 @@ export function asStruct(obj: object, t: StructType, what: string): object {
   let cur: object = obj;
   let curType: StructType = known;
   for (let depth = 0; depth < 8; depth++) {
-    const first = curType.fields?.[0];
+    const first = firstMember(curType);
     if (!first || first.type.kind !== 'struct') break;
     cur = (cur as Record<string, unknown>)[first.name] as object;
     curType = first.type;
@@ -268,7 +294,7 @@ export function asStruct(obj: object, t: StructType, what: string): object {
   const link = parentOf(obj);
   if (link) {
     const parentType = STRUCT_TYPE.get(link.parent);
-    if (parentType && parentType.tag === t.tag && parentType.fields?.[0]?.name === link.key) return link.parent;
+    if (parentType && parentType.tag === t.tag && firstMember(parentType)?.name === link.key) return link.parent;
   }
   throw new CRuntimeError('type-mismatch', `${what} points at a ${known.displayName ?? known.tag} but is used as a ${t.displayName ?? t.tag}`);
 }
@@ -280,7 +306,7 @@ export function copyStruct(dst: object, src: object, t: StructType): void {
     dst.QuadPart = src.QuadPart;
     return;
   }
-  for (const f of t.fields ?? []) copyField(dst as Record<string, unknown>, src as Record<string, unknown>, f);
+  for (const f of memberFields(t)) copyField(dst as Record<string, unknown>, src as Record<string, unknown>, f);
 }
 
 function copyField(dst: Record<string, unknown>, src: Record<string, unknown>, f: Field): void {
@@ -319,7 +345,7 @@ export function zeroInPlace(obj: object, t: StructType): void {
     return;
   }
   const rec = obj as Record<string, unknown>;
-  for (const f of t.fields ?? []) {
+  for (const f of memberFields(t)) {
     const v = rec[f.name];
     if (f.type.kind === 'struct' && v && typeof v === 'object') zeroInPlace(v as object, f.type);
     else if (f.type.kind === 'array' && Array.isArray(v)) {
@@ -367,7 +393,7 @@ export class AddressSpace {
       if (st) {
         try {
           sizeOf(st);
-          return base + (st.layout?.offsets.get(value.k) ?? 0);
+          return base + (st.layout?.offsets.get(value.k) ?? (findField(st, value.k) ? offsetOf(st, [value.k]) : 0));
         } catch {
           return base;
         }

@@ -126,6 +126,7 @@ export class Module {
       externalCall: (name, args, argExprs, loc, type) => this.externalCall((converter ??= new ExprCompiler(scope)), name, args, argExprs, loc, type),
       callValue: (fn, args, loc) => interp.callValue(fn, args, loc),
       uninitialized: (local: LocalVar, loc: Loc) => interp.uninitializedRead(this.name, functionName, local, loc),
+      compileError: interp.hooks.onCompileError,
     };
     return scope;
   }

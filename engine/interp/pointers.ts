@@ -2,9 +2,9 @@
  * Pointer arithmetic, comparison and truth on the typed-object memory model.
  */
 import { parentOf, rawInfo, Ref, isFunctionValue } from '../kernel/cvalues';
-import { layoutOf, sizeOf, type CType, type StructType } from '../c/types';
+import { layoutOf, offsetOf, sizeOf, type CType, type StructType } from '../c/types';
 import { CRuntimeError } from './errors';
-import { asStruct, canonical, IntPointer, pointerTo, rawElements, structTypeOf, type AddressSpace } from './memory';
+import { asStruct, canonical, IntPointer, memberFields, pointerTo, rawElements, structTypeOf, type AddressSpace } from './memory';
 
 export function truthy(v: unknown): boolean {
   if (typeof v === 'number') return v !== 0;
@@ -72,9 +72,9 @@ function elementPointer(arr: unknown[], idx: number, elem: CType, what: string):
 function byteOffset(obj: object, off: number, what: string): unknown {
   const st = structTypeOf(obj);
   if (st) {
-    const layout = layoutOf(st);
-    for (const f of st.fields ?? []) {
-      if (layout.offsets.get(f.name) === off) return pointerTo(obj as Record<string, unknown>, f.name, f.type);
+    layoutOf(st);
+    for (const f of memberFields(st)) {
+      if (offsetOf(st, [f.name]) === off) return pointerTo(obj as Record<string, unknown>, f.name, f.type);
     }
   }
   throw new CRuntimeError('unsupported', `${what}: a byte offset of ${off} into ${st ? st.displayName ?? st.tag : 'this object'} does not start a field (fltsim memory is typed, not raw bytes)`);

@@ -4,28 +4,17 @@
  * code is entered. Routine families (locks, events, pool, work queues…) live in their own modules
  * and receive this object.
  */
-import { isCo as isCo_, type Co } from './coroutine';
-import { isFunctionValue as isFunctionValue_, type FunctionValue } from './cvalues';
+import { isCo, type Co } from './coroutine';
+import { isFunctionValue } from './cvalues';
+import type { DriverFn } from './driverFn';
 import { AscendingIdTable } from './idtable';
 import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
-import { Irql, irqlName as irqlName_ } from './irql';
+import { Irql, irqlName } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
-import { KThread as KThread_, type Frame, type ThreadRole } from './thread';
-import { maxIrqlFor as maxIrqlFor_ } from '../api/catalog';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-const isCo = isCo_;
-const isFunctionValue = isFunctionValue_;
-const irqlName = irqlName_;
-const maxIrqlFor = maxIrqlFor_;
-const KThread = KThread_;
-type KThread = KThread_;
-
-/** A driver callback: interpreted C (`FunctionValue`) or a TypeScript function, plain or generator. */
-export type DriverFn = FunctionValue | ((...args: any[]) => unknown);
+import { KThread, type Frame, type ThreadRole } from './thread';
+import { maxIrqlFor } from '../api/catalog';
 
 export interface Violation {
   rule: RuleId;
@@ -81,7 +70,6 @@ export function irqlBound(routine: string, ctx?: IrqlContext): IrqlBound {
 }
 
 const KERNEL_FRAMES = new Map<string, Frame>();
-const DISPATCH_LEVEL: number = Irql.DISPATCH_LEVEL;
 
 /** A constant frame for a kernel routine (`fltmgr!FltCbdqInsertIo`); frames of this kind never change. */
 export function kernelFrame(name: string, module: string): Frame {
@@ -214,7 +202,7 @@ export class Kernel implements SchedulerHost {
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;
-    if (scope !== null && scope.unsafe && !scope.irqlQueried && max < DISPATCH_LEVEL) {
+    if (scope !== null && scope.unsafe && !scope.irqlQueried && max < Irql.DISPATCH_LEVEL) {
       this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`);
       return false;
     }

@@ -4,8 +4,8 @@
  * Policy (docs/engine.md says the same for users):
  * - Each processor runs one thread. An idle processor takes the highest-priority ready thread;
  *   among equals, the one that became ready first.
- * - A thread keeps running through `TRAP_STMT` (statement boundaries never switch threads).
- * - At `TRAP_YIELD`, a thread below DISPATCH_LEVEL is preempted by a ready thread of higher
+ * - A thread keeps running through `Trap.Stmt` (statement boundaries never switch threads).
+ * - At `Trap.Yield`, a thread below DISPATCH_LEVEL is preempted by a ready thread of higher
  *   priority; by a ready thread of equal priority only with the seeded `switchProbability`. A
  *   thread at DISPATCH_LEVEL or above is never preempted.
  * - With several processors, the processor whose thread takes the next step is drawn from the
@@ -19,12 +19,6 @@ import type { Random } from './random';
 import { TimerHeap, type Timer } from './heap';
 import type { KThread } from './thread';
 
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-/** Trap values read once: a const enum from another module is an object here. */
-const TRAP_STMT = Trap.Stmt;
-const TRAP_BLOCK = Trap.Block;
-
 export type StepKind = 'stmt' | 'yield' | 'block' | 'exit' | 'fault' | 'done';
 
 export interface SchedulerHost {
@@ -35,14 +29,13 @@ export interface SchedulerHost {
 }
 
 const MAX_PRIORITY = 32;
-const DISPATCH_LEVEL: number = Irql.DISPATCH_LEVEL;
 
 export class Scheduler {
   readonly cpus: (KThread | null)[];
   readonly timers = new TimerHeap();
   now = 0;
   stepCount = 0;
-  /** The thread that returned TRAP_STMT last: it must take the next step too. */
+  /** The thread that returned Trap.Stmt last: it must take the next step too. */
   private active: KThread | null = null;
   /** The thread inside `next()` right now, or null between steps. */
   running: KThread | null = null;
@@ -125,12 +118,12 @@ export class Scheduler {
       return 'exit';
     }
     const trap = r.value;
-    if (trap === TRAP_STMT) {
+    if (trap === Trap.Stmt) {
       this.active = t;
       return 'stmt';
     }
     this.active = null;
-    if (trap === TRAP_BLOCK) {
+    if (trap === Trap.Block) {
       // A routine that blocks marks the thread waiting before yielding; if the wait was already
       // satisfied (woken while still on its processor), the thread simply keeps running.
       if ((t.state as string) === 'waiting') this.leaveCpu(t);
@@ -140,7 +133,7 @@ export class Scheduler {
     return 'yield';
   }
 
-  /** Called when a running thread starts a wait (the trap that follows is TRAP_BLOCK). */
+  /** Called when a running thread starts a wait (the trap that follows is Trap.Block). */
   markWaiting(t: KThread): void {
     t.state = 'waiting';
   }
@@ -214,7 +207,7 @@ export class Scheduler {
   }
 
   private atYield(t: KThread): void {
-    if (this.readyCount === 0 || t.irql >= DISPATCH_LEVEL || t.cpu < 0) return;
+    if (this.readyCount === 0 || t.irql >= Irql.DISPATCH_LEVEL || t.cpu < 0) return;
     const best = this.readyTop;
     const higher = best > t.priority;
     if (higher || (best === t.priority && this.rng.chance(this.switchProbability))) {

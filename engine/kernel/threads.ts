@@ -4,7 +4,8 @@
  */
 import { Trap, type Co } from './coroutine';
 import { Irql, irqlName } from './irql';
-import type { Kernel, DriverFn } from './kernel';
+import { nameOf, type DriverFn } from './driverFn';
+import type { Kernel } from './kernel';
 import { KHandle, writeOut } from './objects';
 import { STATUS } from './status';
 import { KThread, PRIORITY } from './thread';
@@ -134,8 +135,8 @@ export class ThreadRoutines {
       k.violation('null-param', 'PsCreateSystemThread needs a StartRoutine');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const name = typeof StartRoutine === 'function' ? StartRoutine.name : StartRoutine.name;
-    const t = k.spawn(`System thread ${++this.systemThreads} (${name || 'StartRoutine'})`, 'system', PRIORITY.normal, (self) => this.systemBody(self, StartRoutine, name, StartContext));
+    const name = nameOf(StartRoutine, 'StartRoutine');
+    const t = k.spawn(`System thread ${++this.systemThreads} (${name})`, 'system', PRIORITY.normal, (self) => this.systemBody(self, StartRoutine, name, StartContext));
     writeOut(ThreadHandle, new KHandle(t, `thread ${t.name}`));
     return STATUS.STATUS_SUCCESS;
   }

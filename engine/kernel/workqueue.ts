@@ -5,16 +5,8 @@
  */
 import { Trap, type Co } from './coroutine';
 import { Irql } from './irql';
-import { kernelFrame as kernelFrame_, type Kernel } from './kernel';
-import { PRIORITY as PRIORITY_, type KThread } from './thread';
-
-// Local copies of imported bindings: under the CommonJS transform tests and benchmarks run with,
-// every use of an import is a getter call; hot paths read these instead.
-/** Trap values read once: a const enum from another module is an object here. */
-const TRAP_YIELD = Trap.Yield;
-const TRAP_BLOCK = Trap.Block;
-const kernelFrame = kernelFrame_;
-const PRIORITY = PRIORITY_;
+import { kernelFrame, type Kernel } from './kernel';
+import { PRIORITY, type KThread } from './thread';
 
 export type WorkQueueName = 'CriticalWorkQueue' | 'DelayedWorkQueue';
 
@@ -132,7 +124,7 @@ export class SystemWorkQueue {
       if (e === undefined) {
         this.idle.push(t);
         this.k.park(t, `work in ${this.name}`);
-        yield TRAP_BLOCK;
+        yield Trap.Block;
         continue;
       }
       t.running = e;
@@ -151,7 +143,7 @@ export class SystemWorkQueue {
       }
       t.running = null;
       // Between two items the worker is at PASSIVE_LEVEL with nothing held: a natural switch point.
-      yield TRAP_YIELD;
+      yield Trap.Yield;
     }
   }
 }
@@ -216,14 +208,14 @@ export class CompletionContext {
       const e = this.items.shift();
       if (e === undefined) {
         this.k.park(t, 'completion work');
-        yield TRAP_BLOCK;
+        yield Trap.Block;
         continue;
       }
       this.current = e;
       t.irql = Irql.DISPATCH_LEVEL;
       yield* e.run(t);
       this.current = null;
-      yield TRAP_YIELD;
+      yield Trap.Yield;
     }
   }
 }

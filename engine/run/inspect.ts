@@ -183,9 +183,8 @@ function fieldsOf(ctx: InspectContext, obj: object, t: StructType, prefix?: stri
   const rec = obj as Record<string, unknown>;
   for (const f of t.fields) {
     if (f.name.startsWith('<anonymous') && f.type.kind === 'struct') {
-      // Members of an anonymous struct or union read as members of the outer one.
-      const inner = obj instanceof LargeInteger ? obj : (rec[f.name] as object | undefined);
-      if (inner) out.push(...fieldsOf(ctx, inner, f.type, prefix));
+      // Members of an anonymous struct or union are held by the outer object (memory.ts memberFields).
+      out.push(...fieldsOf(ctx, obj, f.type, prefix));
       continue;
     }
     if (obj instanceof LargeInteger && f.name === 'u') continue;

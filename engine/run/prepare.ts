@@ -7,7 +7,8 @@ import { compileTranslationUnit } from '../c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
-import { checkScenarioFiles, parseScenario, resolveDriverPath, type Scenario } from '../scenario';
+import { resolveDriverPath, type Scenario } from '../scenario';
+import { validateScenario } from './validate';
 
 /** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
 export interface HostFiles {
@@ -59,24 +60,18 @@ export async function prepareScenario(scenarioPath: string, files: HostFiles): P
 }
 
 export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
-  const diagnostics: RunDiagnostic[] = [];
-  const parsed = parseScenario(text);
-  for (const d of parsed.diagnostics) {
-    diagnostics.push({ severity: d.severity, file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint });
-  }
-  const fileExists = (p: string) => files.readFile(p) !== undefined;
-  for (const d of checkScenarioFiles(parsed.scenario, scenarioPath, fileExists)) {
-    diagnostics.push({ severity: d.severity, file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint });
-  }
-  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+  const checked = validateScenario(text, scenarioPath, (p) => files.readFile(p) !== undefined);
+  const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
+  if (!checked.ok) return { ok: false, diagnostics };
+  const scenario = checked.scenario;
 
   await loadCLanguage();
-  const defines = new Map(parsed.scenario.defines.map((d) => [d.name, d.value]));
+  const defines = new Map(scenario.defines.map((d) => [d.name, d.value]));
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
-  for (const d of parsed.scenario.drivers) {
+  for (const d of scenario.drivers) {
     const file = resolveDriverPath(scenarioPath, d.path);
     const unit = compileTranslationUnit(file, {
       readFile: files.readFile,
@@ -102,7 +97,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   }
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };
-  return { ok: true, prepared: { scenarioPath, scenario: parsed.scenario, drivers, warnings: diagnostics, sourceFiles } };
+  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles } };
 }
 
 /** `file:line:col: error: message — hint`, the form every front end prints. */

@@ -1,16 +1,12 @@
 /**
- * Checks for `.fltsim` scenario documents: the parser's own errors, driver files that are not on
- * disk (resolved against the scenario's folder), and `expect violation` ids that no rule has. A
- * scenario may name a lint rule or a runtime rule, so both id lists count as known.
+ * Diagnostics for `.fltsim` scenario documents: the engine's `validateScenario`, the same check
+ * `fltsim run` and the debugger make before a run, shown as LSP diagnostics.
  */
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { checkScenarioFiles, LINT_RULES, parseScenario, RUNTIME_RULES, validateRuleIds, type ScenarioDiagnostic } from '../../engine';
+import { validateScenario } from '../../engine';
 import { scenarioToDiagnostic } from './diagnostics';
-
-/** Rule ids an `expect violation` may name. */
-export const KNOWN_RULE_IDS: readonly string[] = [...new Set([...LINT_RULES.map((r) => r.id), ...Object.keys(RUNTIME_RULES)])].sort();
 
 export function isFile(p: string): boolean {
   try {
@@ -35,10 +31,5 @@ export function filePathOf(uri: string): string | undefined {
  * is not a file) driver files cannot be resolved, so they are not checked.
  */
 export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, fileExists: (p: string) => boolean = isFile): Diagnostic[] {
-  const parsed = parseScenario(text);
-  const all: ScenarioDiagnostic[] = [...parsed.diagnostics];
-  if (scenarioPath) all.push(...checkScenarioFiles(parsed.scenario, scenarioPath, fileExists));
-  all.push(...validateRuleIds(parsed.scenario, KNOWN_RULE_IDS));
-  all.sort((a, b) => a.line - b.line || a.column - b.column);
-  return all.map(scenarioToDiagnostic);
+  return validateScenario(text, scenarioPath, fileExists).diagnostics.map(scenarioToDiagnostic);
 }

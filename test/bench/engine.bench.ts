@@ -6,17 +6,39 @@
  * work-queue push and pop, a result, and one event record (with a detail string) for each of the
  * transitions the engine records for the operation (12).
  *
+ * By default the engine measured is the one the vsix ships: esbuild's minified bundle, made by
+ * scripts/build.mjs --bench-bundle engine. `--source` runs the sources through tsx instead (slower:
+ * its CommonJS transform turns every use of an imported binding into a property read), for
+ * profiling with readable names.
+ *
  *   npm run bench                         all benches
  *   FLTSIM_BENCH_OPS=100000 npm run bench  a shorter run
+ *   node --import tsx test/bench/engine.bench.ts [--source]
  */
-// Straight from the engine's modules (not engine/index.ts), so the bench loads only what it measures.
-import { Simulation } from '../../engine/sim';
-import { defineFilter } from '../../engine/fltmgr/define';
-import * as flt from '../../engine/fltmgr/constants';
-import { STATUS } from '../../engine/kernel/status';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { Co } from '../../engine/kernel/coroutine';
 import type { FltCallbackData } from '../../engine/fltmgr/callbackData';
 
+/** What the bench uses of the engine: straight from its modules, not engine/index.ts, so it loads only what it measures. */
+type EngineApi = Pick<typeof import('../../engine/sim'), 'Simulation'> &
+  Pick<typeof import('../../engine/fltmgr/define'), 'defineFilter'> &
+  Pick<typeof import('../../engine/kernel/status'), 'STATUS'> & { flt: typeof import('../../engine/fltmgr/constants') };
+
+function loadEngine(): EngineApi {
+  /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: the sources through tsx, or a bundle made at run time */
+  if (process.argv.includes('--source')) {
+    return { ...require('../../engine/sim'), ...require('../../engine/fltmgr/define'), ...require('../../engine/kernel/status'), flt: require('../../engine/fltmgr/constants') } as EngineApi;
+  }
+  const out = resolve('node_modules', '.cache', 'fltsim-bench', 'engine.cjs');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--bench-bundle', 'engine', out], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bundling the engine failed (scripts/build.mjs --bench-bundle engine)');
+  return require(out) as EngineApi;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+const { Simulation, defineFilter, STATUS, flt } = loadEngine();
+const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : 'esbuild bundle';
 const N = Number(process.env.FLTSIM_BENCH_OPS ?? 1_000_000);
 // The driver's constants, as compiled C has them.
 const FLT_PREOP_PENDING = flt.FltPreopStatus.FLT_PREOP_PENDING;
@@ -156,6 +178,6 @@ for (let r = 0; r < ROUNDS; r++) {
   const f = floorRun(N);
   if (f.ms < floor.ms) floor = f;
 }
-console.log(`engine: ${perSecond(engine.ms)} ops/s (${N.toLocaleString('en-US')} pended operations in ${Math.round(engine.ms)} ms CPU, ${(engine.events / N).toFixed(1)} events per operation, best of ${ROUNDS})`);
+console.log(`engine: ${perSecond(engine.ms)} ops/s (${N.toLocaleString('en-US')} pended operations in ${Math.round(engine.ms)} ms CPU, ${(engine.events / N).toFixed(1)} events per operation, best of ${ROUNDS}; ${SOURCE})`);
 console.log(`floor: ${perSecond(floor.ms)} ops/s (plain-array bookkeeping, ${(floor.events / N).toFixed(1)} events per operation, best of ${ROUNDS})`);
 console.log(`engine/floor time ratio: ${(engine.ms / floor.ms).toFixed(2)}x (target: within 5x)`);

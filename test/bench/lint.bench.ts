@@ -32,8 +32,8 @@ async function loadApi(): Promise<LintApi> {
     return { ...(await import('../../engine/lint')), ...(await import('../../engine/c/treeSitter')) };
   }
   const out = resolve('node_modules', '.cache', 'fltsim-bench', 'lint.cjs');
-  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--lint-bundle', out], { stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('bundling the linter failed (scripts/build.mjs --lint-bundle)');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--bench-bundle', 'lint', out], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bundling the linter failed (scripts/build.mjs --bench-bundle lint)');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle made at run time
   return require(out) as LintApi;
 }

@@ -67,3 +67,15 @@ test('C the interpreter cannot run stops with the line and what to do, exit 2', 
   assert.equal(r.status, 2, r.stdout);
   assert.match(r.stdout, /Run stopped: .*drv\.c:4:\d+: 'SomethingUnknown' is declared but has no body here, and fltsim does not model it — give it a body/);
 });
+
+test('a misspelt rule id in expect no violation stops the run with exit 2, the position and the id it resembles', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-run-'));
+  copyFileSync('samples/irql-bug/lockedcomplete.c', path.join(dir, 'lockedcomplete.c'));
+  writeFileSync(path.join(dir, 'typo.fltsim'), 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\nexpect no violation cpp-irqll\n');
+  const r = cli(path.join(dir, 'typo.fltsim'));
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /typo\.fltsim:3:21: error: unknown rule id 'cpp-irqll' — did you mean 'cpp-irql'\?/);
+  assert.doesNotMatch(r.stdout, /Timeline/, 'nothing ran');
+  writeFileSync(path.join(dir, 'fixed.fltsim'), 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\nexpect violation cpp-irql\n');
+  assert.equal(cli(path.join(dir, 'fixed.fltsim')).status, 0, 'with the id spelt right the same scenario runs and passes');
+});

@@ -355,3 +355,18 @@ test('bad launch input ends the session with a readable error, never a hang', as
   assert.match(launch?.message ?? '', /needs "scenario": the path of a \.fltsim file/);
   assert.ok(raw.some((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'terminated'), 'the session ends');
 });
+
+test('a misspelt rule id in the scenario fails the launch with the position and the id it resembles', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-dap-'));
+  copyFileSync('samples/irql-bug/lockedcomplete.c', path.join(dir, 'lockedcomplete.c'));
+  writeFileSync(path.join(dir, 'typo.fltsim'), 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\nexpect no violation cpp-irqll\n');
+  const dc = await startClient();
+  try {
+    await assert.rejects(
+      dc.launchRequest({ scenario: path.join(dir, 'typo.fltsim') } as DebugProtocol.LaunchRequestArguments),
+      /typo\.fltsim:3:21: error: unknown rule id 'cpp-irqll' — did you mean 'cpp-irql'\?/,
+    );
+  } finally {
+    await dc.stop();
+  }
+});

@@ -92,3 +92,22 @@ test('a driver file created later clears the missing-file diagnostic once the cl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a misspelt rule id in expect no violation is an error on the id, with the id it resembles', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fltsim-lsp-'));
+  const client = await LspClient.start({ initializationOptions: { lintDelayMs: 0 } });
+  try {
+    writeFileSync(join(dir, 'lockedcomplete.c'), readFileSync('samples/irql-bug/lockedcomplete.c', 'utf8'));
+    const uri = fileUri(join(dir, 'typo.fltsim'));
+    const since = client.mark();
+    client.open(uri, 'fltsim', 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\nexpect no violation cpp-irqll\n');
+    const { diagnostics } = await client.diagnostics(uri, since);
+    assert.deepEqual(diagnostics.map((d) => ({ code: d.code, range: d.range, severity: d.severity })), [
+      { code: 'unknown-rule', range: range(2, 20, 2, 29), severity: 1 },
+    ]);
+    assert.match(diagnostics[0].message, /unknown rule id 'cpp-irqll' — did you mean 'cpp-irql'\?/);
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -28,7 +28,15 @@ export const BASE_TYPES_H = String.raw`
 #define ALLOC_DATA_PRAGMA 1
 
 #define VOID void
+#define POINTER_ALIGNMENT _Alignas(8)
+#define DECLSPEC_ALIGN(x) _Alignas(x)
+#define DECLSPEC_CACHEALIGN _Alignas(64)
+#define SYSTEM_CACHE_ALIGNMENT_SIZE 64
+#define MEMORY_ALLOCATION_ALIGNMENT 16
 #define NULL ((void *)0)
+#define UNICODE_NULL ((WCHAR)0)
+#define ANSI_NULL ((CHAR)0)
+#define NOTHING
 #define TRUE 1
 #define FALSE 0
 #define ANYSIZE_ARRAY 1
@@ -127,6 +135,33 @@ typedef ULONG_PTR *PULONG_PTR;
 typedef LONG_PTR *PLONG_PTR;
 typedef SIZE_T *PSIZE_T;
 typedef PVOID *PPVOID;
+typedef CCHAR *PCCHAR;
+typedef CSHORT *PCSHORT;
+typedef const UCHAR *PCUCHAR;
+typedef const USHORT *PCUSHORT;
+typedef const ULONG *PCULONG;
+typedef ULONG *PULONG32;
+typedef LONGLONG USN;
+typedef ULONG LCID;
+typedef WCHAR TCHAR, *PTCHAR, *PTSTR;
+typedef const WCHAR *PCTSTR;
+typedef LONG HRESULT;
+typedef struct _CONTEXT *PCONTEXT;
+
+typedef struct _LUID { ULONG LowPart; LONG HighPart; } LUID, *PLUID;
+typedef struct _CLIENT_ID { HANDLE UniqueProcess; HANDLE UniqueThread; } CLIENT_ID, *PCLIENT_ID;
+typedef struct _FILE_ID_128 { BYTE Identifier[16]; } FILE_ID_128, *PFILE_ID_128;
+
+#define EXCEPTION_MAXIMUM_PARAMETERS 15
+typedef struct _EXCEPTION_RECORD {
+    NTSTATUS ExceptionCode;
+    ULONG ExceptionFlags;
+    struct _EXCEPTION_RECORD *ExceptionRecord;
+    PVOID ExceptionAddress;
+    ULONG NumberParameters;
+    ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
+} EXCEPTION_RECORD, *PEXCEPTION_RECORD;
+typedef struct _EXCEPTION_POINTERS { PEXCEPTION_RECORD ExceptionRecord; PCONTEXT ContextRecord; } EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
 
 typedef union _LARGE_INTEGER {
     struct {
@@ -191,6 +226,14 @@ typedef const GUID *LPCGUID;
 #define BooleanFlagOn(F, SF) ((BOOLEAN)(((F) & (SF)) != 0))
 #define SetFlag(_F, _SF) ((_F) |= (_SF))
 #define ClearFlag(_F, _SF) ((_F) &= ~(_SF))
+#define ARGUMENT_PRESENT(ArgumentPointer) ((CHAR *)((ULONG_PTR)(ArgumentPointer)) != (CHAR *)NULL)
+#define IS_ALIGNED(Pointer, Alignment) ((((ULONG_PTR)(Pointer)) & ((Alignment) - 1)) == 0)
+#define IsEqualGUID(A, B) __fltsim_equal_guid((A), (B))
+#define InlineIsEqualGUID(A, B) __fltsim_equal_guid((A), (B))
+#define UNICODE 1
+#define _UNICODE 1
+#define TEXT(s) L##s
+#define _T(s) L##s
 #define Add2Ptr(P, I) ((PVOID)((PUCHAR)(P) + (I)))
 #define PtrOffset(B, O) ((ULONG)((ULONG_PTR)(O) - (ULONG_PTR)(B)))
 #define min(a, b) (((a) < (b)) ? (a) : (b))
@@ -245,5 +288,14 @@ int _wcsicmp(const WCHAR *A, const WCHAR *B);
 int _wcsnicmp(const WCHAR *A, const WCHAR *B, SIZE_T N);
 int _stricmp(const char *A, const char *B);
 const char *__fltsim_function_name(void);
+
+int __fltsim_equal_guid(const GUID *A, const GUID *B) {
+    int i;
+    if (A->Data1 != B->Data1 || A->Data2 != B->Data2 || A->Data3 != B->Data3) return 0;
+    for (i = 0; i < 8; i++) {
+        if (A->Data4[i] != B->Data4[i]) return 0;
+    }
+    return 1;
+}
 #endif
 `;

@@ -1,6 +1,8 @@
 /**
- * Prelude part 3: the Filter Manager interface (fltKernel.h) in our own declarations. The struct
- * field names match the objects the engine creates, so driver code reads the engine's state directly.
+ * Prelude: the core of fltKernel.h — operation codes, FLT_CALLBACK_DATA and its parameter block,
+ * related objects, contexts, registration, callbacks, work items and the callback data queue. The
+ * engine's own objects are laid out from these declarations; names and filter-initiated I/O are in
+ * fltnames.ts and fltio.ts.
  */
 export const FLTMGR_H = String.raw`
 #ifndef _FLTSIM_FLTMGR_
@@ -112,114 +114,88 @@ typedef enum _FLT_POSTOP_CALLBACK_STATUS {
 typedef ULONG FLT_POST_OPERATION_FLAGS;
 #define FLTFL_POST_OPERATION_DRAINING 0x00000001
 
+typedef struct _FILE_GET_QUOTA_INFORMATION *PFILE_GET_QUOTA_INFORMATION;
+typedef struct _CM_RESOURCE_LIST *PCM_RESOURCE_LIST;
+typedef struct _INTERFACE *PINTERFACE;
+typedef struct _DEVICE_CAPABILITIES *PDEVICE_CAPABILITIES;
+typedef struct _IO_RESOURCE_REQUIREMENTS_LIST *PIO_RESOURCE_REQUIREMENTS_LIST;
+typedef enum _BUS_QUERY_ID_TYPE { BusQueryDeviceID, BusQueryHardwareIDs, BusQueryCompatibleIDs, BusQueryInstanceID, BusQueryDeviceSerialNumber, BusQueryContainerID } BUS_QUERY_ID_TYPE, *PBUS_QUERY_ID_TYPE;
+typedef enum _DEVICE_TEXT_TYPE { DeviceTextDescription, DeviceTextLocationInformation } DEVICE_TEXT_TYPE, *PDEVICE_TEXT_TYPE;
+typedef enum _DEVICE_USAGE_NOTIFICATION_TYPE { DeviceUsageTypeUndefined, DeviceUsageTypePaging, DeviceUsageTypeHibernation, DeviceUsageTypeDumpFile, DeviceUsageTypeBoot, DeviceUsageTypePostDisplay, DeviceUsageTypeGuestAssigned } DEVICE_USAGE_NOTIFICATION_TYPE;
+typedef enum _FS_FILTER_SECTION_SYNC_TYPE { SyncTypeOther, SyncTypeCreateSection } FS_FILTER_SECTION_SYNC_TYPE, *PFS_FILTER_SECTION_SYNC_TYPE;
+typedef struct _FS_FILTER_SECTION_SYNC_OUTPUT *PFS_FILTER_SECTION_SYNC_OUTPUT;
+
+/*
+ * Every member of the union, in the WDK's order: the engine's parameter block is laid out from this
+ * declaration. POINTER_ALIGNMENT puts some ULONGs on 8-byte boundaries, as on x64.
+ */
 typedef union _FLT_PARAMETERS {
-    struct {
-        PIO_SECURITY_CONTEXT SecurityContext;
-        ULONG Options;
-        USHORT FileAttributes;
-        USHORT ShareAccess;
-        ULONG EaLength;
-        PVOID EaBuffer;
-        LARGE_INTEGER AllocationSize;
-    } Create;
+    struct { PIO_SECURITY_CONTEXT SecurityContext; ULONG Options; USHORT POINTER_ALIGNMENT FileAttributes; USHORT ShareAccess; ULONG POINTER_ALIGNMENT EaLength; PVOID EaBuffer; LARGE_INTEGER AllocationSize; } Create;
+    struct { PIO_SECURITY_CONTEXT SecurityContext; ULONG Options; USHORT POINTER_ALIGNMENT Reserved; USHORT ShareAccess; PVOID Parameters; } CreatePipe;
+    struct { PIO_SECURITY_CONTEXT SecurityContext; ULONG Options; USHORT POINTER_ALIGNMENT Reserved; USHORT ShareAccess; PVOID Parameters; } CreateMailslot;
+    struct { ULONG Length; ULONG POINTER_ALIGNMENT Key; LARGE_INTEGER ByteOffset; PVOID ReadBuffer; PMDL MdlAddress; } Read;
+    struct { ULONG Length; ULONG POINTER_ALIGNMENT Key; LARGE_INTEGER ByteOffset; PVOID WriteBuffer; PMDL MdlAddress; } Write;
+    struct { ULONG Length; FILE_INFORMATION_CLASS POINTER_ALIGNMENT FileInformationClass; PVOID InfoBuffer; } QueryFileInformation;
     struct {
         ULONG Length;
-        ULONG Key;
-        LARGE_INTEGER ByteOffset;
-        PVOID ReadBuffer;
-        PMDL MdlAddress;
-    } Read;
-    struct {
-        ULONG Length;
-        ULONG Key;
-        LARGE_INTEGER ByteOffset;
-        PVOID WriteBuffer;
-        PMDL MdlAddress;
-    } Write;
-    struct {
-        ULONG Length;
-        FILE_INFORMATION_CLASS FileInformationClass;
-        PVOID InfoBuffer;
-    } QueryFileInformation;
-    struct {
-        ULONG Length;
-        FILE_INFORMATION_CLASS FileInformationClass;
+        FILE_INFORMATION_CLASS POINTER_ALIGNMENT FileInformationClass;
         PFILE_OBJECT ParentOfTarget;
-        BOOLEAN ReplaceIfExists;
-        BOOLEAN AdvanceOnly;
-        ULONG ClusterCount;
-        HANDLE DeleteHandle;
+        union { struct { BOOLEAN ReplaceIfExists; BOOLEAN AdvanceOnly; }; ULONG ClusterCount; HANDLE DeleteHandle; };
         PVOID InfoBuffer;
     } SetFileInformation;
-    struct {
-        ULONG Length;
-        FS_INFORMATION_CLASS FsInformationClass;
-        PVOID VolumeBuffer;
-    } QueryVolumeInformation;
+    struct { ULONG Length; PVOID EaList; ULONG EaListLength; ULONG POINTER_ALIGNMENT EaIndex; PVOID EaBuffer; PMDL MdlAddress; } QueryEa;
+    struct { ULONG Length; PVOID EaBuffer; PMDL MdlAddress; } SetEa;
+    struct { ULONG Length; FS_INFORMATION_CLASS POINTER_ALIGNMENT FsInformationClass; PVOID VolumeBuffer; } QueryVolumeInformation;
+    struct { ULONG Length; FS_INFORMATION_CLASS POINTER_ALIGNMENT FsInformationClass; PVOID VolumeBuffer; } SetVolumeInformation;
     union {
-        struct {
-            ULONG Length;
-            PUNICODE_STRING FileName;
-            FILE_INFORMATION_CLASS FileInformationClass;
-            ULONG FileIndex;
-            PVOID DirectoryBuffer;
-            PMDL MdlAddress;
-        } QueryDirectory;
-        struct {
-            ULONG Length;
-            ULONG CompletionFilter;
-        } NotifyDirectory;
+        struct { ULONG Length; PUNICODE_STRING FileName; FILE_INFORMATION_CLASS FileInformationClass; ULONG POINTER_ALIGNMENT FileIndex; PVOID DirectoryBuffer; PMDL MdlAddress; } QueryDirectory;
+        struct { ULONG Length; ULONG POINTER_ALIGNMENT CompletionFilter; ULONG POINTER_ALIGNMENT Spare1; ULONG POINTER_ALIGNMENT Spare2; PVOID DirectoryBuffer; PMDL MdlAddress; } NotifyDirectory;
+        struct { ULONG Length; ULONG POINTER_ALIGNMENT CompletionFilter; DIRECTORY_NOTIFY_INFORMATION_CLASS POINTER_ALIGNMENT DirectoryNotifyInformationClass; ULONG POINTER_ALIGNMENT Spare2; PVOID DirectoryBuffer; PMDL MdlAddress; } NotifyDirectoryEx;
     } DirectoryControl;
     union {
-        struct {
-            ULONG OutputBufferLength;
-            ULONG InputBufferLength;
-            ULONG FsControlCode;
-        } Common;
-        struct {
-            ULONG OutputBufferLength;
-            ULONG InputBufferLength;
-            ULONG FsControlCode;
-            PVOID InputBuffer;
-            PVOID OutputBuffer;
-            PMDL OutputMdlAddress;
-        } Neither;
-        struct {
-            ULONG OutputBufferLength;
-            ULONG InputBufferLength;
-            ULONG FsControlCode;
-            PVOID SystemBuffer;
-        } Buffered;
+        struct { PVPB Vpb; PDEVICE_OBJECT DeviceObject; } VerifyVolume;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT FsControlCode; } Common;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT FsControlCode; PVOID InputBuffer; PVOID OutputBuffer; PMDL OutputMdlAddress; } Neither;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT FsControlCode; PVOID SystemBuffer; } Buffered;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT FsControlCode; PVOID InputSystemBuffer; PVOID OutputBuffer; PMDL OutputMdlAddress; } Direct;
     } FileSystemControl;
     union {
-        struct {
-            ULONG OutputBufferLength;
-            ULONG InputBufferLength;
-            ULONG IoControlCode;
-        } Common;
-        struct {
-            ULONG OutputBufferLength;
-            ULONG InputBufferLength;
-            ULONG IoControlCode;
-            PVOID SystemBuffer;
-        } Buffered;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT IoControlCode; } Common;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT IoControlCode; PVOID InputBuffer; PVOID OutputBuffer; PMDL OutputMdlAddress; } Neither;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT IoControlCode; PVOID SystemBuffer; } Buffered;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT IoControlCode; PVOID InputSystemBuffer; PVOID OutputBuffer; PMDL OutputMdlAddress; } Direct;
+        struct { ULONG OutputBufferLength; ULONG POINTER_ALIGNMENT InputBufferLength; ULONG POINTER_ALIGNMENT IoControlCode; PVOID InputBuffer; PVOID OutputBuffer; } FastIo;
     } DeviceIoControl;
-    struct {
-        PLARGE_INTEGER Length;
-        ULONG Key;
-        LARGE_INTEGER ByteOffset;
-        PVOID ProcessId;
-        BOOLEAN FailImmediately;
-        BOOLEAN ExclusiveLock;
-    } LockControl;
-    struct {
-        PVOID Argument1;
-        PVOID Argument2;
-        PVOID Argument3;
-        PVOID Argument4;
-        PVOID Argument5;
-        LARGE_INTEGER Argument6;
-    } Others;
+    struct { PLARGE_INTEGER Length; ULONG POINTER_ALIGNMENT Key; LARGE_INTEGER ByteOffset; PEPROCESS ProcessId; BOOLEAN FailImmediately; BOOLEAN ExclusiveLock; } LockControl;
+    struct { SECURITY_INFORMATION SecurityInformation; ULONG POINTER_ALIGNMENT Length; PVOID SecurityBuffer; PMDL MdlAddress; } QuerySecurity;
+    struct { SECURITY_INFORMATION SecurityInformation; PSECURITY_DESCRIPTOR SecurityDescriptor; } SetSecurity;
+    struct { ULONG_PTR ProviderId; PVOID DataPath; ULONG BufferSize; PVOID Buffer; } WMI;
+    struct { ULONG Length; PSID StartSid; PFILE_GET_QUOTA_INFORMATION SidList; ULONG SidListLength; PVOID QuotaBuffer; PMDL MdlAddress; } QueryQuota;
+    struct { ULONG Length; PVOID QuotaBuffer; PMDL MdlAddress; } SetQuota;
+    union {
+        struct { PCM_RESOURCE_LIST AllocatedResources; PCM_RESOURCE_LIST AllocatedResourcesTranslated; } StartDevice;
+        struct { DEVICE_RELATION_TYPE Type; } QueryDeviceRelations;
+        struct { const GUID *InterfaceType; USHORT Size; USHORT Version; PINTERFACE Interface; PVOID InterfaceSpecificData; } QueryInterface;
+        struct { PDEVICE_CAPABILITIES Capabilities; } DeviceCapabilities;
+        struct { PIO_RESOURCE_REQUIREMENTS_LIST IoResourceRequirementList; } FilterResourceRequirements;
+        struct { ULONG WhichSpace; PVOID Buffer; ULONG Offset; ULONG POINTER_ALIGNMENT Length; } ReadWriteConfig;
+        struct { BOOLEAN Lock; } SetLock;
+        struct { BUS_QUERY_ID_TYPE IdType; } QueryId;
+        struct { DEVICE_TEXT_TYPE DeviceTextType; LCID POINTER_ALIGNMENT LocaleId; } QueryDeviceText;
+        struct { BOOLEAN InPath; BOOLEAN Reserved[3]; DEVICE_USAGE_NOTIFICATION_TYPE POINTER_ALIGNMENT Type; } UsageNotification;
+    } Pnp;
+    struct { FS_FILTER_SECTION_SYNC_TYPE SyncType; ULONG PageProtection; PFS_FILTER_SECTION_SYNC_OUTPUT OutputInformation; ULONG Flags; ULONG AllocationAttributes; } AcquireForSectionSynchronization;
+    struct { PLARGE_INTEGER EndingOffset; PERESOURCE *ResourceToRelease; } AcquireForModifiedPageWriter;
+    struct { PERESOURCE ResourceToRelease; } ReleaseForModifiedPageWriter;
+    struct { PIRP Irp; PVOID FileInformation; PULONG Length; FILE_INFORMATION_CLASS FileInformationClass; } QueryOpen;
+    struct { LARGE_INTEGER FileOffset; ULONG Length; ULONG POINTER_ALIGNMENT LockKey; BOOLEAN POINTER_ALIGNMENT CheckForReadOperation; } FastIoCheckIfPossible;
+    struct { PIRP Irp; PFILE_NETWORK_OPEN_INFORMATION NetworkInformation; } NetworkQueryOpen;
+    struct { LARGE_INTEGER FileOffset; ULONG POINTER_ALIGNMENT Length; ULONG POINTER_ALIGNMENT Key; PMDL *MdlChain; } MdlRead;
+    struct { PMDL MdlChain; } MdlReadComplete;
+    struct { LARGE_INTEGER FileOffset; ULONG POINTER_ALIGNMENT Length; ULONG POINTER_ALIGNMENT Key; PMDL *MdlChain; } PrepareMdlWrite;
+    struct { LARGE_INTEGER FileOffset; PMDL MdlChain; } MdlWriteComplete;
+    struct { ULONG DeviceType; } MountVolume;
+    struct { PVOID Argument1; PVOID Argument2; PVOID Argument3; PVOID Argument4; PVOID Argument5; LARGE_INTEGER Argument6; } Others;
 } FLT_PARAMETERS, *PFLT_PARAMETERS;
 
 typedef struct _FLT_IO_PARAMETER_BLOCK {
@@ -233,28 +209,40 @@ typedef struct _FLT_IO_PARAMETER_BLOCK {
     FLT_PARAMETERS Parameters;
 } FLT_IO_PARAMETER_BLOCK, *PFLT_IO_PARAMETER_BLOCK;
 
-typedef struct _FLT_TAG_DATA_BUFFER { ULONG FileTag; USHORT TagDataLength; USHORT UnparsedNameLength; } FLT_TAG_DATA_BUFFER, *PFLT_TAG_DATA_BUFFER;
+typedef struct _FLT_TAG_DATA_BUFFER {
+    ULONG FileTag;
+    USHORT TagDataLength;
+    USHORT UnparsedNameLength;
+    union {
+        struct { USHORT SubstituteNameOffset; USHORT SubstituteNameLength; USHORT PrintNameOffset; USHORT PrintNameLength; ULONG Flags; WCHAR PathBuffer[1]; } SymbolicLinkReparseBuffer;
+        struct { USHORT SubstituteNameOffset; USHORT SubstituteNameLength; USHORT PrintNameOffset; USHORT PrintNameLength; WCHAR PathBuffer[1]; } MountPointReparseBuffer;
+        struct { UCHAR DataBuffer[1]; } GenericReparseBuffer;
+        struct { GUID TagGuid; UCHAR DataBuffer[1]; } GenericGUIDReparseBuffer;
+    };
+} FLT_TAG_DATA_BUFFER, *PFLT_TAG_DATA_BUFFER;
+#define FLT_TAG_DATA_BUFFER_HEADER_SIZE FIELD_OFFSET(FLT_TAG_DATA_BUFFER, GenericReparseBuffer)
 
 typedef struct _FLT_CALLBACK_DATA {
     FLT_CALLBACK_DATA_FLAGS Flags;
-    PETHREAD Thread;
-    PFLT_IO_PARAMETER_BLOCK Iopb;
+    PETHREAD const Thread;
+    PFLT_IO_PARAMETER_BLOCK const Iopb;
     IO_STATUS_BLOCK IoStatus;
     struct _FLT_TAG_DATA_BUFFER *TagData;
-    LIST_ENTRY QueueLinks;
-    PVOID QueueContext[2];
-    PVOID FilterContext[4];
+    union {
+        struct { LIST_ENTRY QueueLinks; PVOID QueueContext[2]; };
+        PVOID FilterContext[4];
+    };
     KPROCESSOR_MODE RequestorMode;
 } FLT_CALLBACK_DATA, *PFLT_CALLBACK_DATA;
 
 typedef struct _FLT_RELATED_OBJECTS {
-    USHORT Size;
-    USHORT TransactionContext;
-    PFLT_FILTER Filter;
-    PFLT_VOLUME Volume;
-    PFLT_INSTANCE Instance;
-    PFILE_OBJECT FileObject;
-    PKTRANSACTION Transaction;
+    USHORT const Size;
+    USHORT const TransactionContext;
+    PFLT_FILTER const Filter;
+    PFLT_VOLUME const Volume;
+    PFLT_INSTANCE const Instance;
+    PFILE_OBJECT const FileObject;
+    PKTRANSACTION const Transaction;
 } FLT_RELATED_OBJECTS, *PFLT_RELATED_OBJECTS;
 typedef const struct _FLT_RELATED_OBJECTS *PCFLT_RELATED_OBJECTS;
 
@@ -297,37 +285,11 @@ typedef enum _FLT_FILESYSTEM_TYPE {
 } FLT_FILESYSTEM_TYPE, *PFLT_FILESYSTEM_TYPE;
 
 typedef ULONG FLT_FILE_NAME_OPTIONS;
-#define FLT_VALID_FILE_NAME_FORMATS 0x000000ff
-#define FLT_FILE_NAME_NORMALIZED 0x01
-#define FLT_FILE_NAME_OPENED 0x02
-#define FLT_FILE_NAME_SHORT 0x03
-#define FLT_VALID_FILE_NAME_QUERY_METHODS 0x0000ff00
-#define FLT_FILE_NAME_QUERY_DEFAULT 0x0100
-#define FLT_FILE_NAME_QUERY_CACHE_ONLY 0x0200
-#define FLT_FILE_NAME_QUERY_FILESYSTEM_ONLY 0x0300
-#define FLT_FILE_NAME_QUERY_ALWAYS_ALLOW_CACHE_LOOKUP 0x0400
-#define FLT_VALID_FILE_NAME_FLAGS 0xff000000
-#define FLT_FILE_NAME_REQUEST_FROM_CURRENT_PROVIDER 0x01000000
-#define FLT_FILE_NAME_DO_NOT_CACHE 0x02000000
-#define FLT_FILE_NAME_ALLOW_QUERY_ON_REPARSE 0x04000000
-typedef USHORT FLT_FILE_NAME_PARSED_FLAGS;
-#define FLTFL_FILE_NAME_PARSED_FINAL_COMPONENT 0x0001
-#define FLTFL_FILE_NAME_PARSED_EXTENSION 0x0002
-#define FLTFL_FILE_NAME_PARSED_STREAM 0x0004
-#define FLTFL_FILE_NAME_PARSED_PARENT_DIR 0x0008
-typedef struct _FLT_FILE_NAME_INFORMATION {
-    USHORT Size;
-    FLT_FILE_NAME_PARSED_FLAGS NamesParsed;
-    FLT_FILE_NAME_OPTIONS Format;
-    UNICODE_STRING Name;
-    UNICODE_STRING Volume;
-    UNICODE_STRING Share;
-    UNICODE_STRING Extension;
-    UNICODE_STRING Stream;
-    UNICODE_STRING FinalComponent;
-    UNICODE_STRING ParentDir;
-} FLT_FILE_NAME_INFORMATION, *PFLT_FILE_NAME_INFORMATION;
-
+/* Name providers (GenerateFileNameCallback, NormalizeNameComponentCallback) fill these in. */
+typedef struct _FLT_NAME_CONTROL { UNICODE_STRING Name; } FLT_NAME_CONTROL, *PFLT_NAME_CONTROL;
+typedef ULONG FLT_NORMALIZE_NAME_FLAGS;
+#define FLTFL_NORMALIZE_NAME_CASE_SENSITIVE 0x01
+#define FLTFL_NORMALIZE_NAME_DESTINATION_FILE_NAME 0x02
 typedef FLT_PREOP_CALLBACK_STATUS (*PFLT_PRE_OPERATION_CALLBACK)(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *CompletionContext);
 typedef FLT_POSTOP_CALLBACK_STATUS (*PFLT_POST_OPERATION_CALLBACK)(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID CompletionContext, FLT_POST_OPERATION_FLAGS Flags);
 typedef NTSTATUS (*PFLT_FILTER_UNLOAD_CALLBACK)(FLT_FILTER_UNLOAD_FLAGS Flags);
@@ -337,9 +299,9 @@ typedef VOID (*PFLT_INSTANCE_TEARDOWN_CALLBACK)(PCFLT_RELATED_OBJECTS FltObjects
 typedef VOID (*PFLT_CONTEXT_CLEANUP_CALLBACK)(PFLT_CONTEXT Context, FLT_CONTEXT_TYPE ContextType);
 typedef PVOID (*PFLT_CONTEXT_ALLOCATE_CALLBACK)(POOL_TYPE PoolType, SIZE_T Size, FLT_CONTEXT_TYPE ContextType);
 typedef VOID (*PFLT_CONTEXT_FREE_CALLBACK)(PVOID Pool, FLT_CONTEXT_TYPE ContextType);
-typedef NTSTATUS (*PFLT_GENERATE_FILE_NAME)(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject, PFLT_CALLBACK_DATA CallbackData, FLT_FILE_NAME_OPTIONS NameOptions, PBOOLEAN CacheFileNameInformation, PVOID FileName);
-typedef NTSTATUS (*PFLT_NORMALIZE_NAME_COMPONENT)(PFLT_INSTANCE Instance, PCUNICODE_STRING ParentDirectory, USHORT VolumeNameLength, PCUNICODE_STRING Component, PVOID ExpandComponentName, ULONG ExpandComponentNameLength, ULONG Flags, PVOID *NormalizationContext);
-typedef NTSTATUS (*PFLT_NORMALIZE_NAME_COMPONENT_EX)(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject, PCUNICODE_STRING ParentDirectory, USHORT VolumeNameLength, PCUNICODE_STRING Component, PVOID ExpandComponentName, ULONG ExpandComponentNameLength, ULONG Flags, PVOID *NormalizationContext);
+typedef NTSTATUS (*PFLT_GENERATE_FILE_NAME)(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject, PFLT_CALLBACK_DATA CallbackData, FLT_FILE_NAME_OPTIONS NameOptions, PBOOLEAN CacheFileNameInformation, PFLT_NAME_CONTROL FileName);
+typedef NTSTATUS (*PFLT_NORMALIZE_NAME_COMPONENT)(PFLT_INSTANCE Instance, PCUNICODE_STRING ParentDirectory, USHORT VolumeNameLength, PCUNICODE_STRING Component, PFILE_NAMES_INFORMATION ExpandComponentName, ULONG ExpandComponentNameLength, FLT_NORMALIZE_NAME_FLAGS Flags, PVOID *NormalizationContext);
+typedef NTSTATUS (*PFLT_NORMALIZE_NAME_COMPONENT_EX)(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject, PCUNICODE_STRING ParentDirectory, USHORT VolumeNameLength, PCUNICODE_STRING Component, PFILE_NAMES_INFORMATION ExpandComponentName, ULONG ExpandComponentNameLength, FLT_NORMALIZE_NAME_FLAGS Flags, PVOID *NormalizationContext);
 typedef VOID (*PFLT_NORMALIZE_CONTEXT_CLEANUP)(PVOID *NormalizationContext);
 typedef NTSTATUS (*PFLT_TRANSACTION_NOTIFICATION_CALLBACK)(PCFLT_RELATED_OBJECTS FltObjects, PFLT_CONTEXT TransactionContext, ULONG NotificationMask);
 typedef NTSTATUS (*PFLT_SECTION_CONFLICT_NOTIFICATION_CALLBACK)(PFLT_INSTANCE Instance, PFLT_CONTEXT SectionContext, PFLT_CALLBACK_DATA Data);
@@ -431,8 +393,20 @@ typedef VOID (*PFLT_CALLBACK_DATA_QUEUE_ACQUIRE)(PFLT_CALLBACK_DATA_QUEUE Cbdq, 
 typedef VOID (*PFLT_CALLBACK_DATA_QUEUE_RELEASE)(PFLT_CALLBACK_DATA_QUEUE Cbdq, KIRQL Irql);
 typedef VOID (*PFLT_CALLBACK_DATA_QUEUE_COMPLETE_CANCELED_IO)(PFLT_CALLBACK_DATA_QUEUE Cbdq, PFLT_CALLBACK_DATA Cbd);
 typedef ULONG FLT_CALLBACK_DATA_QUEUE_FLAGS;
+typedef struct _IO_CSQ *PIO_CSQ;
+typedef struct _IO_CSQ {
+    ULONG Type;
+    PVOID CsqInsertIrp;
+    PVOID CsqRemoveIrp;
+    PVOID CsqPeekNextIrp;
+    PVOID CsqAcquireLock;
+    PVOID CsqReleaseLock;
+    PVOID CsqCompleteCanceledIrp;
+    PVOID ReservePointer;
+} IO_CSQ;
+typedef struct _IO_CSQ_IRP_CONTEXT { ULONG Type; PIRP Irp; PIO_CSQ Csq; } IO_CSQ_IRP_CONTEXT, *PIO_CSQ_IRP_CONTEXT;
 typedef struct _FLT_CALLBACK_DATA_QUEUE {
-    PVOID Csq[8];
+    IO_CSQ Csq;
     FLT_CALLBACK_DATA_QUEUE_FLAGS Flags;
     PFLT_INSTANCE Instance;
     PFLT_CALLBACK_DATA_QUEUE_INSERT_IO InsertIo;
@@ -442,11 +416,7 @@ typedef struct _FLT_CALLBACK_DATA_QUEUE {
     PFLT_CALLBACK_DATA_QUEUE_RELEASE Release;
     PFLT_CALLBACK_DATA_QUEUE_COMPLETE_CANCELED_IO CompleteCanceledIo;
 } FLT_CALLBACK_DATA_QUEUE;
-typedef struct _FLT_CALLBACK_DATA_QUEUE_IO_CONTEXT {
-    ULONG Type;
-    PVOID Irp;
-    PVOID Csq;
-} FLT_CALLBACK_DATA_QUEUE_IO_CONTEXT, *PFLT_CALLBACK_DATA_QUEUE_IO_CONTEXT;
+typedef IO_CSQ_IRP_CONTEXT FLT_CALLBACK_DATA_QUEUE_IO_CONTEXT, *PFLT_CALLBACK_DATA_QUEUE_IO_CONTEXT;
 
 NTSTATUS FltRegisterFilter(PDRIVER_OBJECT Driver, const FLT_REGISTRATION *Registration, PFLT_FILTER *RetFilter);
 NTSTATUS FltStartFiltering(PFLT_FILTER Filter);
@@ -483,12 +453,6 @@ PFLT_CALLBACK_DATA FltCbdqRemoveIo(PFLT_CALLBACK_DATA_QUEUE Cbdq, PFLT_CALLBACK_
 PFLT_CALLBACK_DATA FltCbdqRemoveNextIo(PFLT_CALLBACK_DATA_QUEUE Cbdq, PVOID PeekContext);
 VOID FltCbdqDisable(PFLT_CALLBACK_DATA_QUEUE Cbdq);
 VOID FltCbdqEnable(PFLT_CALLBACK_DATA_QUEUE Cbdq);
-NTSTATUS FltGetFileNameInformation(PFLT_CALLBACK_DATA CallbackData, FLT_FILE_NAME_OPTIONS NameOptions, PFLT_FILE_NAME_INFORMATION *FileNameInformation);
-NTSTATUS FltGetFileNameInformationUnsafe(PFILE_OBJECT FileObject, PFLT_INSTANCE Instance, FLT_FILE_NAME_OPTIONS NameOptions, PFLT_FILE_NAME_INFORMATION *FileNameInformation);
-NTSTATUS FltParseFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
-VOID FltReleaseFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
-VOID FltReferenceFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
-NTSTATUS FltParseFileName(PCUNICODE_STRING FileName, PUNICODE_STRING Extension, PUNICODE_STRING Stream, PUNICODE_STRING FinalComponent);
 VOID FltSetCallbackDataDirty(PFLT_CALLBACK_DATA Data);
 VOID FltClearCallbackDataDirty(PFLT_CALLBACK_DATA Data);
 BOOLEAN FltIsCallbackDataDirty(PFLT_CALLBACK_DATA Data);

@@ -1,12 +1,22 @@
 /**
- * The built-in answers to `#include <fltKernel.h>`, `<ntifs.h>`, `<wdm.h>` and friends. Statuses are
- * generated from the engine's status table, so the C names and the values the engine returns are one
- * list.
+ * The built-in answers to `#include <fltKernel.h>`, `<ntifs.h>`, `<wdm.h>` and friends, one module per
+ * area (docs/wdk-surface.md lists them). Statuses are generated from the engine's status table, so
+ * the C names and the values the engine returns are one list.
  */
 import { STATUS } from '../../kernel/status';
 import { BASE_TYPES_H } from './basetypes';
+import { CRT_H } from './crt';
+import { FILEINFO_H } from './fileinfo';
+import { FLTIO_H } from './fltio';
 import { FLTMGR_H } from './fltmgr';
+import { FLTNAMES_H } from './fltnames';
+import { FSCTL_H } from './fsctl';
+import { IO_H } from './io';
 import { KERNEL_H } from './kernel';
+import { NET_H } from './net';
+import { OBJECT_H } from './object';
+import { RTL_H } from './rtl';
+import { SECURITY_H } from './security';
 
 function statusHeader(): string {
   const lines = ['#ifndef _FLTSIM_STATUS_', '#define _FLTSIM_STATUS_'];
@@ -17,33 +27,63 @@ function statusHeader(): string {
   return lines.join('\n');
 }
 
-const BASE = '#include <fltsim_basetypes.h>\n#include <fltsim_status.h>\n';
-const KERNEL = `${BASE}#include <fltsim_kernel.h>\n`;
-const FLT = `${KERNEL}#include <fltsim_fltmgr.h>\n`;
+/** The area headers in dependency order; each WDK header includes a prefix of this list. */
+const AREAS: [name: string, text: string][] = [
+  ['fltsim_basetypes.h', BASE_TYPES_H],
+  ['fltsim_status.h', ''],
+  ['fltsim_crt.h', CRT_H],
+  ['fltsim_kernel.h', KERNEL_H],
+  ['fltsim_security.h', SECURITY_H],
+  ['fltsim_object.h', OBJECT_H],
+  ['fltsim_rtl.h', RTL_H],
+  ['fltsim_fileinfo.h', FILEINFO_H],
+  ['fltsim_io.h', IO_H],
+  ['fltsim_fsctl.h', FSCTL_H],
+  ['fltsim_net.h', NET_H],
+  ['fltsim_fltmgr.h', FLTMGR_H],
+  ['fltsim_fltnames.h', FLTNAMES_H],
+  ['fltsim_fltio.h', FLTIO_H],
+];
+
+function upTo(last: string): string {
+  const end = AREAS.findIndex(([name]) => name === last);
+  return AREAS.slice(0, end + 1).map(([name]) => `#include <${name}>\n`).join('');
+}
 
 /** Lower-case header name → text, as the preprocessor's `systemHeaders` option wants it. */
 export function preludeHeaders(): Map<string, string> {
+  const base = upTo('fltsim_crt.h');
+  const kernel = upTo('fltsim_net.h');
+  const flt = upTo('fltsim_fltio.h');
   return new Map<string, string>([
-    ['fltsim_basetypes.h', BASE_TYPES_H],
-    ['fltsim_status.h', statusHeader()],
-    ['fltsim_kernel.h', KERNEL_H],
-    ['fltsim_fltmgr.h', FLTMGR_H],
-    ['fltkernel.h', FLT],
-    ['fltkernel.h', FLT],
-    ['ntifs.h', KERNEL],
-    ['ntddk.h', KERNEL],
-    ['wdm.h', KERNEL],
-    ['ntdef.h', BASE],
-    ['ntstatus.h', BASE],
-    ['ntstrsafe.h', KERNEL],
-    ['ntintsafe.h', BASE],
-    ['wdmsec.h', KERNEL],
-    ['bcrypt.h', BASE],
+    ...AREAS.map(([name, text]): [string, string] => [name, name === 'fltsim_status.h' ? statusHeader() : text]),
+    ['fltkernel.h', flt],
+    ['ntifs.h', kernel],
+    ['ntddk.h', kernel],
+    ['wdm.h', kernel],
+    ['ntdef.h', base],
+    ['ntstatus.h', base],
+    ['ntstrsafe.h', kernel],
+    ['ntintsafe.h', kernel],
+    ['wdmsec.h', kernel],
+    ['bcrypt.h', base],
+    ['stdio.h', base],
+    ['stdlib.h', base],
+    ['string.h', base],
+    ['wchar.h', base],
+    ['ntdddisk.h', kernel],
+    ['ntddstor.h', kernel],
+    ['ntddvol.h', kernel],
+    ['wsk.h', kernel],
+    ['ws2def.h', kernel],
+    ['ws2ipdef.h', kernel],
+    ['mstcpip.h', kernel],
+    ['ip2string.h', kernel],
   ]);
 }
 
 /** Headers drivers include for annotations or analysis hints only; they contribute nothing here. */
 export const IGNORED_HEADERS: ReadonlySet<string> = new Set([
   'dontuse.h', 'suppress.h', 'sal.h', 'specstrings.h', 'driverspecs.h', 'stdarg.h', 'stddef.h', 'initguid.h',
-  'ntverp.h', 'wsk.h', 'ntddstor.h', 'ntddvol.h', 'ntddscsi.h', 'mountmgr.h', 'ntdddisk.h', 'ntifs_ex.h',
+  'ntverp.h', 'ntddscsi.h', 'mountmgr.h', 'ntifs_ex.h',
 ]);

@@ -23,6 +23,9 @@ function evaluate(ctx: TranslateContext, e: Expr): number | undefined {
       return ctx.scope.enumConstant(e.name);
     case 'sizeofType':
       return sizeOf(e.type);
+    case 'sizeofExpr':
+      // `sizeof("literal")` counts the terminating NUL; other operands need types the translator lacks.
+      return e.arg.k === 'str' ? (e.arg.value.length + 1) * (e.arg.wide ? 2 : 1) : undefined;
     case 'cast': {
       const v = evaluate(ctx, e.arg);
       if (v === undefined) return undefined;

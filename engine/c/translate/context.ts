@@ -17,6 +17,9 @@ export class TranslateContext {
   /** Enumerator names by enum, so a debugger can print `FLT_PREOP_PENDING` instead of 2. */
   readonly enumNames = new Map<string, Map<number, string>>();
   private anonymous = 0;
+  /** `#pragma pack` in effect: the cap on member alignment of structs defined from here on. */
+  pack: number | undefined;
+  private readonly packStack: (number | undefined)[] = [];
 
   constructor(
     readonly text: string,
@@ -40,6 +43,21 @@ export class TranslateContext {
 
   warn(node: SyntaxNode, message: string): void {
     this.diagnostics.push({ severity: 'warning', message, loc: this.loc(node) });
+  }
+
+  /** Applies `#pragma pack(…)`'s argument text: `(n)`, `()`, `(push[, id][, n])`, `(pop[, id | n])`. */
+  pragmaPack(args: string): void {
+    const parts = args.replace(/^\s*\(|\)\s*$/g, '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const number = parts.map(Number).find((n) => Number.isInteger(n) && n > 0);
+    if (parts[0] === 'push') {
+      this.packStack.push(this.pack);
+      if (number !== undefined) this.pack = number;
+    } else if (parts[0] === 'pop') {
+      this.pack = this.packStack.length > 0 ? this.packStack.pop() : undefined;
+      if (number !== undefined) this.pack = number;
+    } else if (parts[0] !== 'show') {
+      this.pack = number;
+    }
   }
 
   anonymousTag(): string {

@@ -5,7 +5,7 @@
 import type { SyntaxNode } from '../treeSitter';
 import {
   BOOL, CHAR, DOUBLE, FLOAT, INT, LONG, LONGLONG, SCHAR, SHORT, UCHAR, UINT, ULONG, ULONGLONG, USHORT, VOID, WCHAR_T,
-  type CType, type Field, type FunctionType, type IntType, type StructType, pointerTo, withAlias,
+  type CType, type Field, type FunctionType, type IntType, type StructType, alignOf, pointerTo, withAlias,
 } from '../types';
 import type { TranslateContext } from './context';
 import { constantValue } from './constant';
@@ -110,6 +110,7 @@ function structType(ctx: TranslateContext, node: SyntaxNode, union: boolean): St
       return type;
     }
     type.fields = fieldsOf(ctx, body);
+    if (ctx.pack !== undefined) type.pack = ctx.pack;
   }
   return type;
 }
@@ -121,16 +122,20 @@ function fieldsOf(ctx: TranslateContext, body: SyntaxNode): Field[] {
     const base = typeFromSpecifier(ctx, decl.childForFieldName('type'));
     const declarators = decl.childrenForFieldName('declarator').filter((d): d is SyntaxNode => d !== null);
     const bitClause = decl.namedChildren.find((c) => c?.type === 'bitfield_clause');
+    const align = explicitAlignment(ctx, decl);
     if (declarators.length === 0) {
       if (base.kind === 'struct' && bitClause === undefined) {
         // Anonymous struct or union member: its fields are reachable from the outer struct.
-        fields.push({ name: base.tag.startsWith('<anonymous') ? base.tag : ctx.anonymousTag(), type: base });
+        const field: Field = { name: base.tag.startsWith('<anonymous') ? base.tag : ctx.anonymousTag(), type: base };
+        if (align !== undefined) field.align = align;
+        fields.push(field);
       }
       continue;
     }
     for (const d of declarators) {
       const r = applyDeclarator(ctx, d, base);
       const field: Field = { name: r.name ?? ctx.anonymousTag(), type: r.type };
+      if (align !== undefined) field.align = align;
       if (bitClause) {
         const width = constantValue(ctx, translateExpr(ctx, bitClause.namedChildren[0]!));
         if (width !== undefined) field.bits = width;
@@ -139,6 +144,20 @@ function fieldsOf(ctx: TranslateContext, body: SyntaxNode): Field[] {
     }
   }
   return fields;
+}
+
+/** `_Alignas(8)` / `_Alignas(T)` on a member (what DECLSPEC_ALIGN and POINTER_ALIGNMENT become). */
+function explicitAlignment(ctx: TranslateContext, decl: SyntaxNode): number | undefined {
+  let align: number | undefined;
+  for (const q of decl.namedChildren) {
+    const a = q?.type === 'type_qualifier' ? q.namedChildren.find((c) => c?.type === 'alignas_qualifier') : undefined;
+    const arg = a?.namedChildren[0];
+    if (!a || !arg) continue;
+    const v = arg.type === 'type_descriptor' ? alignOf(typeFromDescriptor(ctx, arg)) : constantValue(ctx, translateExpr(ctx, arg));
+    if (v === undefined || v <= 0 || (v & (v - 1)) !== 0) ctx.error(a, `alignment '${ctx.snippet(arg)}' is not a power of two fltsim can compute`);
+    else align = Math.max(align ?? 1, v);
+  }
+  return align;
 }
 
 function enumType(ctx: TranslateContext, node: SyntaxNode): CType {

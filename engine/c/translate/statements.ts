@@ -147,6 +147,8 @@ export function translateDeclaration(ctx: TranslateContext, node: SyntaxNode): V
     if (!d) continue;
     const declared = applyDeclarator(ctx, d, base);
     if (!declared.name) continue;
+    // The name is in scope from its declarator on (its own initializer sees it).
+    if (declared.type.kind !== 'func') ctx.scope.defineObject(declared.name);
     const valueNode = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
     let type: CType = declared.type;
     const init = valueNode ? translateInitializer(ctx, valueNode) : undefined;

@@ -6,6 +6,7 @@ import { defineFilter, flt, STATUS, Simulation, type FltCallbackData } from '../
 import { loadC } from '../interp/harness';
 import { compilePrelude } from '../../../engine/c/prelude/compiled';
 import type { StructType } from '../../../engine/c/types';
+import { memberFields } from '../../../engine/interp/memory';
 
 const TABLES: [string, Record<string, number>, (key: string) => string][] = [
   ['IRP_MJ', flt.IRP_MJ as unknown as Record<string, number>, (k) => `IRP_MJ_${k}`],
@@ -52,12 +53,16 @@ test('the callback data the engine creates has every field the C FLT_CALLBACK_DA
   sim.io({ id: 1, major: 'read', path: '\\Device\\HarddiskVolume1\\a.txt' });
   sim.run();
   assert.ok(seen, 'the pre-read ran');
-  const fieldsOf = (tag: string) => ((prelude.structs.get(tag) as StructType).fields ?? []).map((f) => f.name);
+  // Members of anonymous structs and unions are held by the outer object (memberFields). A union's
+  // other members alias its first (IO_STATUS_BLOCK's Pointer is its Status): typed objects hold the
+  // first; byte memory (issue 18 item 4) will hold them all at one offset.
+  const aliases = new Set(['Pointer']);
+  const fieldsOf = (tag: string) => memberFields(prelude.structs.get(tag) as StructType).map((f) => f.name).filter((n) => !aliases.has(n));
   const missing = (obj: object, tag: string) => fieldsOf(tag).filter((f) => !(f in obj));
   assert.deepEqual(missing(seen, '_FLT_CALLBACK_DATA'), []);
   assert.deepEqual(missing(seen.Iopb, '_FLT_IO_PARAMETER_BLOCK'), []);
   assert.deepEqual(missing(seen.IoStatus, '_IO_STATUS_BLOCK'), []);
   const readMember = ((prelude.structs.get('_FLT_PARAMETERS') as StructType).fields ?? []).find((f) => f.name === 'Read')!.type as StructType;
-  assert.deepEqual(readMember.fields!.map((f) => f.name).filter((f) => !(f in (seen!.Iopb.Parameters as { Read: object }).Read)), []);
+  assert.deepEqual(memberFields(readMember).map((f) => f.name).filter((f) => !(f in (seen!.Iopb.Parameters as { Read: object }).Read)), []);
   assert.deepEqual(missing(seen.Iopb.TargetFileObject as object, '_FILE_OBJECT').filter((f) => ['FileName', 'Flags', 'FsContext', 'FsContext2'].includes(f)), []);
 });

@@ -2,13 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { filePathOf, KNOWN_RULE_IDS, scenarioDiagnostics } from '../../../extension/server/fltsimDocuments';
-
-test('known rule ids are the lint ids and the runtime ids together', () => {
-  assert.ok(KNOWN_RULE_IDS.includes('wi-bad-queue-type'), 'lint');
-  assert.ok(KNOWN_RULE_IDS.includes('deadlock'), 'runtime only');
-  assert.equal(new Set(KNOWN_RULE_IDS).size, KNOWN_RULE_IDS.length);
-});
+import { filePathOf, scenarioDiagnostics } from '../../../extension/server/fltsimDocuments';
 
 test('file URIs become paths; other schemes have none', () => {
   const p = join('/', 'tmp', 'a b', 's.fltsim');

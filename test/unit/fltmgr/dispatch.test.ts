@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, flt, Ref, STATUS, type Co, type FltCallbackData, type Simulation } from '../../../engine';
-import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, eventsOf, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, eventsOf, newSim, path, violationIds } from '../simHarness';
 
 type Pre = (d: FltCallbackData, objs: Record<string, unknown>, ctx: Ref) => unknown;
 type Post = (d: FltCallbackData, objs: Record<string, unknown>, ctx: unknown, flags: number) => unknown;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, GenericWorkItem, STATUS, type Co } from '../../../engine';
-import { CallLog, IRP_MJ, PRE, WorkQueueType, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, PRE, WorkQueueType, newSim, path, violationIds } from '../simHarness';
 
 /** A filter whose DriverEntry queues one generic work item with the given arguments. */
 function queueFromDriverEntry(opts: { queueType?: number; useInstance?: boolean; context?: unknown; free?: boolean } = {}) {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, embed, flt, Ref, STATUS, type Co } from '../../../engine';
-import { CallLog, IRP_MJ, PRE, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, PRE, newSim, path, violationIds } from '../simHarness';
 
 const registerWith = (override: Record<string, unknown>) => {
   const sim = newSim();

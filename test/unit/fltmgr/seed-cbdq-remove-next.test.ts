@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trap, STATUS, type FltCallbackData } from '../../../engine';
 import { LengthMatch, completeOk, queueFilter } from './cbdqFixture';
-import { newSim, path, violationIds } from './helpers';
+import { newSim, path, violationIds } from '../simHarness';
 
 function setup(opts: Parameters<typeof queueFilter>[1] = {}, simOpts: Parameters<typeof newSim>[0] = {}) {
   const sim = newSim(simOpts);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, STATUS, type Co, type Simulation, FltCallbackData } from '../../../engine';
-import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, eventsOf, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, eventsOf, newSim, path, violationIds } from '../simHarness';
 
 interface StackOptions {
   /** What the worker passes to FltCompletePendedPreOperation. */

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, makeUnicodeString, rawInfo, Ref, STATUS, type Co } from '../../../engine';
-import { newSim, violationIds } from './helpers';
+import { newSim, violationIds } from '../simHarness';
 
 const TAG = 0x74736554; // 'Test'
 const P = 8;

@@ -3,7 +3,7 @@
  * TypeScript, with every callback call recorded. Used by the cbdq tests.
  */
 import { Ref, STATUS, defineFilter, type Co, type FltCallbackData, type Simulation } from '../../../engine';
-import { CallLog, IRP_MJ, PRE, POST } from './helpers';
+import { CallLog, IRP_MJ, PRE, POST } from '../simHarness';
 
 export type LockKind = 'spin' | 'mutex';
 

@@ -1,8 +1,8 @@
 /**
- * Shared fixtures for the engine tests: paths, a call log for callbacks, and readers of the event
+ * Shared fixtures for the tests that run a Simulation (kernel/, fltmgr/, …): paths, a call log for callbacks, and readers of the event
  * stream and violations. Every scenario here is our own.
  */
-import { Simulation, Ref, type SimEvent, type SimulationOptions, flt } from '../../../engine';
+import { Simulation, Ref, type SimEvent, type SimulationOptions, flt } from '../../engine';
 
 export const { IRP_MJ, FltPreopStatus: PRE, FltPostopStatus: POST, WorkQueueType } = flt;
 

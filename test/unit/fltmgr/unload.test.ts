@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, STATUS, type Co, type FltCallbackData } from '../../../engine';
 import { completeOk, queueFilter } from './cbdqFixture';
-import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, newSim, path, violationIds } from '../simHarness';
 
 test('unload runs FilterUnload, then TeardownStart and TeardownComplete for the instance, then FltUnregisterFilter returns', () => {
   const sim = newSim();

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ref, Trap, type Co } from '../../../engine';
-import { newSim, violationIds } from './helpers';
+import { newSim, violationIds } from '../simHarness';
 
 const P = 8;
 

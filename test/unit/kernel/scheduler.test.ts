@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LargeInteger, Ref, STATUS, Trap, type Co, type KThread } from '../../../engine';
-import { newSim, violationIds } from './helpers';
+import { newSim, violationIds } from '../simHarness';
 
 const P = 8;
 

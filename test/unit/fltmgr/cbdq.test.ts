@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defineFilter, STATUS, Trap, type Co, type FltCallbackData } from '../../../engine';
 import { completeOk, queueFilter } from './cbdqFixture';
-import { IRP_MJ, PRE, newSim, path, violationIds } from './helpers';
+import { IRP_MJ, PRE, newSim, path, violationIds } from '../simHarness';
 
 test('inserting into a disabled queue fails with STATUS_FLT_CBDQ_DISABLED, under the queue lock', () => {
   const sim = newSim();

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, STATUS, type Co, type FltCallbackData } from '../../../engine';
-import { CallLog, IRP_MJ, PRE, WorkQueueType, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, PRE, WorkQueueType, newSim, path, violationIds } from '../simHarness';
 
 function deferring(opts: { free?: 'deferred' | 'generic' | 'twice' | 'none'; onFail?: 'pend' | 'pass' } = {}) {
   const sim = newSim();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, flt, Ref, STATUS, unicodeStringText, type Co, type FltCallbackData } from '../../../engine';
-import { CallLog, IRP_MJ, PRE, POST, newSim, path, violationIds } from './helpers';
+import { CallLog, IRP_MJ, PRE, POST, newSim, path, violationIds } from '../simHarness';
 
 
 const CTX = flt.FLT_CONTEXT;

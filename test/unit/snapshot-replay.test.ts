@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { defineFilter, Replayer, replayTo, STATUS, Trap, type Co, type FltCallbackData, type Simulation } from '../../../engine';
-import { completeOk, queueFilter } from './cbdqFixture';
-import { IRP_MJ, PRE, WorkQueueType, newSim, path } from './helpers';
+import { defineFilter, Replayer, replayTo, STATUS, Trap, type Co, type FltCallbackData, type Simulation } from '../../engine';
+import { completeOk, queueFilter } from './fltmgr/cbdqFixture';
+import { IRP_MJ, PRE, WorkQueueType, newSim, path } from './simHarness';
 
 /** A busy scenario: a cbdq filter above a filter that pends through work items, cancels, an unload. */
 function scenario(seed: number, opts: { processors?: number; cancels?: [number, number][]; ios?: number } = {}): Simulation {

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { RULE_IDS, RUNTIME_RULES, Simulation } from '../../../engine';
-import { apiInfo } from '../../../engine/api/catalog';
+import { RULE_IDS, RUNTIME_RULES, Simulation } from '../../engine';
+import { apiInfo } from '../../engine/api/catalog';
 
 const rulesDoc = readFileSync('docs/runtime-rules.md', 'utf8');
 const engineDoc = readFileSync('docs/engine.md', 'utf8');

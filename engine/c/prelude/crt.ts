@@ -1,0 +1,41 @@
+/**
+ * Prelude: the C run-time functions the kernel exports and drivers call (stdio.h, stdlib.h,
+ * string.h, wchar.h as far as kernel code may use them). memcpy and friends are in the base types.
+ */
+export const CRT_H = String.raw`
+#ifndef _FLTSIM_CRT_
+#define _FLTSIM_CRT_
+typedef char *va_list;
+int _snprintf(char *Buffer, SIZE_T Count, const char *Format, ...);
+int _snwprintf(WCHAR *Buffer, SIZE_T Count, const WCHAR *Format, ...);
+int sprintf(char *Buffer, const char *Format, ...);
+int swprintf(WCHAR *Buffer, const WCHAR *Format, ...);
+int _vsnprintf(char *Buffer, SIZE_T Count, const char *Format, va_list ArgList);
+int _vsnwprintf(WCHAR *Buffer, SIZE_T Count, const WCHAR *Format, va_list ArgList);
+char *strcpy(char *Destination, const char *Source);
+char *strncpy(char *Destination, const char *Source, SIZE_T Count);
+char *strcat(char *Destination, const char *Source);
+char *strchr(const char *S, int C);
+char *strstr(const char *S, const char *Find);
+int strncmp(const char *A, const char *B, SIZE_T N);
+int _strnicmp(const char *A, const char *B, SIZE_T N);
+WCHAR *wcscpy(WCHAR *Destination, const WCHAR *Source);
+WCHAR *wcsncpy(WCHAR *Destination, const WCHAR *Source, SIZE_T Count);
+WCHAR *wcscat(WCHAR *Destination, const WCHAR *Source);
+WCHAR *wcschr(const WCHAR *S, WCHAR C);
+WCHAR *wcsrchr(const WCHAR *S, WCHAR C);
+WCHAR *wcsstr(const WCHAR *S, const WCHAR *Find);
+int wcsncmp(const WCHAR *A, const WCHAR *B, SIZE_T N);
+SIZE_T wcsnlen(const WCHAR *S, SIZE_T Max);
+SIZE_T strnlen(const char *S, SIZE_T Max);
+int toupper(int C);
+int tolower(int C);
+WCHAR towupper(WCHAR C);
+WCHAR towlower(WCHAR C);
+int atoi(const char *S);
+long strtol(const char *S, char **End, int Base);
+unsigned long strtoul(const char *S, char **End, int Base);
+int abs(int X);
+void qsort(void *Base, SIZE_T Count, SIZE_T Width, int (*Compare)(const void *, const void *));
+#endif
+`;

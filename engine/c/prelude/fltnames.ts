@@ -1,0 +1,55 @@
+/**
+ * Prelude: file names in the Filter Manager — name options and formats, FLT_FILE_NAME_INFORMATION,
+ * and the routines that get, parse and release names (destination names of renames and links too).
+ */
+export const FLTNAMES_H = String.raw`
+#ifndef _FLTSIM_FLTNAMES_
+#define _FLTSIM_FLTNAMES_
+
+#define FLT_VALID_FILE_NAME_FORMATS 0x000000ff
+#define FLT_FILE_NAME_NORMALIZED 0x01
+#define FLT_FILE_NAME_OPENED 0x02
+#define FLT_FILE_NAME_SHORT 0x03
+#define FLT_VALID_FILE_NAME_QUERY_METHODS 0x0000ff00
+#define FLT_FILE_NAME_QUERY_DEFAULT 0x0100
+#define FLT_FILE_NAME_QUERY_CACHE_ONLY 0x0200
+#define FLT_FILE_NAME_QUERY_FILESYSTEM_ONLY 0x0300
+#define FLT_FILE_NAME_QUERY_ALWAYS_ALLOW_CACHE_LOOKUP 0x0400
+#define FLT_VALID_FILE_NAME_FLAGS 0xff000000
+#define FLT_FILE_NAME_REQUEST_FROM_CURRENT_PROVIDER 0x01000000
+#define FLT_FILE_NAME_DO_NOT_CACHE 0x02000000
+#define FLT_FILE_NAME_ALLOW_QUERY_ON_REPARSE 0x04000000
+typedef USHORT FLT_FILE_NAME_PARSED_FLAGS;
+#define FLTFL_FILE_NAME_PARSED_FINAL_COMPONENT 0x0001
+#define FLTFL_FILE_NAME_PARSED_EXTENSION 0x0002
+#define FLTFL_FILE_NAME_PARSED_STREAM 0x0004
+#define FLTFL_FILE_NAME_PARSED_PARENT_DIR 0x0008
+typedef struct _FLT_FILE_NAME_INFORMATION {
+    USHORT Size;
+    FLT_FILE_NAME_PARSED_FLAGS NamesParsed;
+    FLT_FILE_NAME_OPTIONS Format;
+    UNICODE_STRING Name;
+    UNICODE_STRING Volume;
+    UNICODE_STRING Share;
+    UNICODE_STRING Extension;
+    UNICODE_STRING Stream;
+    UNICODE_STRING FinalComponent;
+    UNICODE_STRING ParentDir;
+} FLT_FILE_NAME_INFORMATION, *PFLT_FILE_NAME_INFORMATION;
+
+#define FltGetFileNameFormat(NameOptions) ((NameOptions) & FLT_VALID_FILE_NAME_FORMATS)
+#define FltGetFileNameQueryMethod(NameOptions) ((NameOptions) & FLT_VALID_FILE_NAME_QUERY_METHODS)
+#define FLT_FILE_NAME_QUERY_DEFAULT_OR_CACHE FLT_FILE_NAME_QUERY_DEFAULT
+
+NTSTATUS FltGetFileNameInformation(PFLT_CALLBACK_DATA CallbackData, FLT_FILE_NAME_OPTIONS NameOptions, PFLT_FILE_NAME_INFORMATION *FileNameInformation);
+NTSTATUS FltGetFileNameInformationUnsafe(PFILE_OBJECT FileObject, PFLT_INSTANCE Instance, FLT_FILE_NAME_OPTIONS NameOptions, PFLT_FILE_NAME_INFORMATION *FileNameInformation);
+NTSTATUS FltParseFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
+VOID FltReleaseFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
+VOID FltReferenceFileNameInformation(PFLT_FILE_NAME_INFORMATION FileNameInformation);
+NTSTATUS FltParseFileName(PCUNICODE_STRING FileName, PUNICODE_STRING Extension, PUNICODE_STRING Stream, PUNICODE_STRING FinalComponent);
+NTSTATUS FltGetDestinationFileNameInformation(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject, HANDLE RootDirectory, PWSTR FileName, ULONG FileNameLength, FLT_FILE_NAME_OPTIONS NameOptions, PFLT_FILE_NAME_INFORMATION *RetFileNameInformation);
+NTSTATUS FltGetTunneledName(PFLT_CALLBACK_DATA CallbackData, PFLT_FILE_NAME_INFORMATION FileNameInformation, PFLT_FILE_NAME_INFORMATION *RetTunneledFileNameInformation);
+NTSTATUS FltCheckAndGrowNameControl(PFLT_NAME_CONTROL NameCtrl, USHORT NewSize);
+NTSTATUS FltPurgeFileNameInformationCache(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject);
+#endif
+`;

@@ -1,0 +1,125 @@
+/**
+ * Prelude: the run-time library — counted strings, safe string functions (ntstrsafe.h), integer
+ * overflow checks (ntintsafe.h), generic tables, GUID text, and the FsRtl name helpers.
+ */
+export const RTL_H = String.raw`
+#ifndef _FLTSIM_RTL_
+#define _FLTSIM_RTL_
+
+void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+NTSTATUS RtlUnicodeStringInit(PUNICODE_STRING DestinationString, PCWSTR pszSrc);
+void RtlInitAnsiString(PANSI_STRING DestinationString, PCSTR SourceString);
+void RtlInitString(PSTRING DestinationString, PCSTR SourceString);
+void RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
+NTSTATUS RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
+NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
+LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+NTSTATUS RtlUpcaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
+WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
+NTSTATUS RtlDowncaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
+void RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE_STRING String);
+NTSTATUS RtlUnicodeStringToInteger(PCUNICODE_STRING String, ULONG Base, PULONG Value);
+SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length);
+NTSTATUS RtlStringCbPrintfW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszFormat, ...);
+NTSTATUS RtlStringCchPrintfW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszFormat, ...);
+NTSTATUS RtlStringCbCopyW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc);
+NTSTATUS RtlStringCchCopyW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszSrc);
+NTSTATUS RtlStringCbLengthW(PCWSTR psz, SIZE_T cbMax, SIZE_T *pcbLength);
+NTSTATUS RtlStringCchLengthW(PCWSTR psz, SIZE_T cchMax, SIZE_T *pcchLength);
+NTSTATUS RtlStringCbPrintfA(PSTR pszDest, SIZE_T cbDest, PCSTR pszFormat, ...);
+NTSTATUS RtlStringCbCopyA(PSTR pszDest, SIZE_T cbDest, PCSTR pszSrc);
+NTSTATUS RtlStringCbCatW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc);
+NTSTATUS RtlStringCchCatW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszSrc);
+NTSTATUS RtlStringCbCatNW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc, SIZE_T cbToAppend);
+NTSTATUS RtlStringCbCopyNW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc, SIZE_T cbToCopy);
+NTSTATUS RtlStringCchCopyNW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszSrc, SIZE_T cchToCopy);
+NTSTATUS RtlStringCchPrintfA(PSTR pszDest, SIZE_T cchDest, PCSTR pszFormat, ...);
+NTSTATUS RtlStringCchCopyA(PSTR pszDest, SIZE_T cchDest, PCSTR pszSrc);
+NTSTATUS RtlUnicodeStringCopy(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
+NTSTATUS RtlUnicodeStringCat(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
+NTSTATUS RtlUnicodeStringCbCopyStringN(PUNICODE_STRING DestinationString, PCWSTR pszSrc, SIZE_T cbToCopy);
+NTSTATUS RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, PCWSTR pszFormat, ...);
+LONG RtlCompareString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
+BOOLEAN RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
+NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PCANSI_STRING SourceString, BOOLEAN AllocateDestinationString);
+NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
+void RtlFreeAnsiString(PANSI_STRING AnsiString);
+NTSTATUS RtlUpcaseUnicodeStringToCountedOemString(POEM_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
+void RtlFreeOemString(POEM_STRING OemString);
+BOOLEAN RtlIsNameLegalDOS8Dot3(PCUNICODE_STRING Name, POEM_STRING OemName, PBOOLEAN NameContainsSpaces);
+typedef const GUID *REFGUID;
+NTSTATUS RtlStringFromGUID(REFGUID Guid, PUNICODE_STRING GuidString);
+NTSTATUS RtlGUIDFromString(PCUNICODE_STRING GuidString, GUID *Guid);
+#define UNICODE_STRING_MAX_BYTES ((USHORT)65534)
+#define UNICODE_STRING_MAX_CHARS (32767)
+
+/* An empty counted string over a caller's buffer: inline in the WDK, plain C here. */
+void RtlInitEmptyUnicodeString(PUNICODE_STRING UnicodeString, PWCHAR Buffer, USHORT BufferSize) {
+    UnicodeString->Length = 0;
+    UnicodeString->MaximumLength = BufferSize;
+    UnicodeString->Buffer = Buffer;
+}
+
+void RtlInitEmptyAnsiString(PANSI_STRING AnsiString, PCHAR Buffer, USHORT BufferSize) {
+    AnsiString->Length = 0;
+    AnsiString->MaximumLength = BufferSize;
+    AnsiString->Buffer = Buffer;
+}
+
+NTSTATUS RtlULongAdd(ULONG ulAugend, ULONG ulAddend, ULONG *pulResult);
+NTSTATUS RtlULongSub(ULONG ulMinuend, ULONG ulSubtrahend, ULONG *pulResult);
+NTSTATUS RtlULongMult(ULONG ulMultiplicand, ULONG ulMultiplier, ULONG *pulResult);
+NTSTATUS RtlUShortAdd(USHORT usAugend, USHORT usAddend, USHORT *pusResult);
+NTSTATUS RtlUShortSub(USHORT usMinuend, USHORT usSubtrahend, USHORT *pusResult);
+NTSTATUS RtlSizeTAdd(SIZE_T Augend, SIZE_T Addend, SIZE_T *pResult);
+NTSTATUS RtlSizeTMult(SIZE_T Multiplicand, SIZE_T Multiplier, SIZE_T *pResult);
+NTSTATUS RtlULongLongToULong(ULONGLONG ullOperand, ULONG *pulResult);
+NTSTATUS RtlULongToUShort(ULONG ulOperand, USHORT *pusResult);
+NTSTATUS RtlSizeTToULong(SIZE_T Operand, ULONG *pulResult);
+
+#define RtlInterlockedClearBits(Flags, Flag) InterlockedAnd((PLONG)(Flags), ~(Flag))
+#define RtlInterlockedSetBits(Flags, Flag) InterlockedOr((PLONG)(Flags), (Flag))
+#define RtlInterlockedClearBitsDiscardReturn(Flags, Flag) (void)RtlInterlockedClearBits((Flags), (Flag))
+#define RtlInterlockedSetBitsDiscardReturn(Flags, Flag) (void)RtlInterlockedSetBits((Flags), (Flag))
+
+typedef struct _RTL_SPLAY_LINKS { struct _RTL_SPLAY_LINKS *Parent; struct _RTL_SPLAY_LINKS *LeftChild; struct _RTL_SPLAY_LINKS *RightChild; } RTL_SPLAY_LINKS, *PRTL_SPLAY_LINKS;
+typedef enum _TABLE_SEARCH_RESULT { TableEmptyTree, TableFoundNode, TableInsertAsLeft, TableInsertAsRight } TABLE_SEARCH_RESULT;
+typedef enum _RTL_GENERIC_COMPARE_RESULTS { GenericLessThan, GenericGreaterThan, GenericEqual } RTL_GENERIC_COMPARE_RESULTS;
+struct _RTL_GENERIC_TABLE;
+typedef RTL_GENERIC_COMPARE_RESULTS RTL_GENERIC_COMPARE_ROUTINE(struct _RTL_GENERIC_TABLE *Table, PVOID FirstStruct, PVOID SecondStruct);
+typedef RTL_GENERIC_COMPARE_ROUTINE *PRTL_GENERIC_COMPARE_ROUTINE;
+typedef PVOID RTL_GENERIC_ALLOCATE_ROUTINE(struct _RTL_GENERIC_TABLE *Table, CLONG ByteSize);
+typedef RTL_GENERIC_ALLOCATE_ROUTINE *PRTL_GENERIC_ALLOCATE_ROUTINE;
+typedef void RTL_GENERIC_FREE_ROUTINE(struct _RTL_GENERIC_TABLE *Table, PVOID Buffer);
+typedef RTL_GENERIC_FREE_ROUTINE *PRTL_GENERIC_FREE_ROUTINE;
+typedef struct _RTL_GENERIC_TABLE {
+    PRTL_SPLAY_LINKS TableRoot;
+    LIST_ENTRY InsertOrderList;
+    PLIST_ENTRY OrderedPointer;
+    ULONG WhichOrderedElement;
+    ULONG NumberGenericTableElements;
+    PRTL_GENERIC_COMPARE_ROUTINE CompareRoutine;
+    PRTL_GENERIC_ALLOCATE_ROUTINE AllocateRoutine;
+    PRTL_GENERIC_FREE_ROUTINE FreeRoutine;
+    PVOID TableContext;
+} RTL_GENERIC_TABLE, *PRTL_GENERIC_TABLE;
+void RtlInitializeGenericTable(PRTL_GENERIC_TABLE Table, PRTL_GENERIC_COMPARE_ROUTINE CompareRoutine, PRTL_GENERIC_ALLOCATE_ROUTINE AllocateRoutine, PRTL_GENERIC_FREE_ROUTINE FreeRoutine, PVOID TableContext);
+PVOID RtlInsertElementGenericTable(PRTL_GENERIC_TABLE Table, PVOID Buffer, CLONG BufferSize, PBOOLEAN NewElement);
+PVOID RtlLookupElementGenericTable(PRTL_GENERIC_TABLE Table, PVOID Buffer);
+BOOLEAN RtlDeleteElementGenericTable(PRTL_GENERIC_TABLE Table, PVOID Buffer);
+PVOID RtlGetElementGenericTable(PRTL_GENERIC_TABLE Table, ULONG I);
+BOOLEAN RtlIsGenericTableEmpty(PRTL_GENERIC_TABLE Table);
+ULONG RtlNumberGenericTableElements(PRTL_GENERIC_TABLE Table);
+PVOID RtlEnumerateGenericTable(PRTL_GENERIC_TABLE Table, BOOLEAN Restart);
+
+BOOLEAN FsRtlIsNameInExpression(PUNICODE_STRING Expression, PUNICODE_STRING Name, BOOLEAN IgnoreCase, PWCH UpcaseTable);
+BOOLEAN FsRtlDoesNameContainWildCards(PUNICODE_STRING Name);
+void FsRtlDissectName(UNICODE_STRING Path, PUNICODE_STRING FirstName, PUNICODE_STRING RemainingName);
+BOOLEAN FsRtlIsNtstatusExpected(NTSTATUS Exception);
+#define FsRtlEnterFileSystem() KeEnterCriticalRegion()
+#define FsRtlExitFileSystem() KeLeaveCriticalRegion()
+#endif
+`;
