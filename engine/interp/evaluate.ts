@@ -27,10 +27,12 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
   if (!parsed.ok) return parsed;
   const problem = forbidden(parsed.expr, options);
   if (problem) return { ok: false, message: problem };
-  const fscope = new FunctionScope(module.statics, frame?.fn.name ?? '<evaluate>');
+  const fscope = new FunctionScope(() => {
+    throw new CRuntimeError('compile-error', 'an expression cannot declare a static variable');
+  }, frame?.fn.name ?? '<evaluate>');
   if (frame) {
     // Declaring in order reproduces the frame's slot numbers; a later local of the same name wins.
-    for (const l of frame.fn.locals) fscope.declare(l.name, l.type, l.loc, l.param);
+    for (const l of frame.fn.locals) fscope.declare(l.name, l.type, l.loc, l.param, l.inMemory);
   }
   const base = module.scopeFor(fscope, frame?.fn.name ?? '<evaluate>');
   const scope: CompileScope = {

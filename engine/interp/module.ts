@@ -1,27 +1,30 @@
 /**
  * A loaded driver: one translation unit compiled against the interpreter. It owns the driver's
- * globals, string literals and compiled functions, and hands out FunctionValues for them.
+ * globals (each an allocation of zeroed static storage), string literals (read-only allocations) and
+ * compiled functions, and hands out FunctionValues for them.
  */
 import type { Expr, FunctionDef, Loc } from '../c/ast';
 import type { TranslationUnit } from '../c/program';
 import { VOID, pointee, type CType, type FunctionType } from '../c/types';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
-import { narrowChars, Ref, wideChars, type FunctionValue } from '../kernel/cvalues';
+import type { FunctionValue } from '../kernel/cvalues';
+import { allocateString } from '../memory/strings';
 import { CRuntimeError } from './errors';
 import { ExprCompiler, run, type CE, type CompileScope, type GlobalSlot } from './compileExpr';
 import { returnConverter } from './conversions';
-import { FunctionScope, StmtCompiler } from './compileStmt';
+import { addressTaken, FunctionScope, StmtCompiler } from './compileStmt';
 import { CFrame, type CompiledFunction, type LocalVar } from './frame';
 import type { Interpreter } from './interpreter';
-import { zeroArray, zeroValue } from './memory';
+import { allocateObject, store, type AllocPtr } from './memory';
+import { readValue } from './values';
 
 export class Module {
-  readonly globals: Record<string, unknown> = Object.create(null);
-  readonly statics: Record<string, unknown> = Object.create(null);
   readonly globalSlots = new Map<string, GlobalSlot>();
+  /** Static locals, by `Function::name`. */
+  readonly staticSlots = new Map<string, GlobalSlot>();
   readonly functions = new Map<string, CompiledFunction>();
   readonly functionValues = new Map<string, FunctionValue>();
-  private readonly strings = new Map<string, Ref>();
+  private readonly strings = new Map<string, AllocPtr>();
   /** Compile problems found while loading (unknown names in code that may never run are not here). */
   readonly problems: CRuntimeError[] = [];
 
@@ -31,24 +34,42 @@ export class Module {
     private readonly interp: Interpreter,
   ) {
     for (const g of unit.globals) {
-      this.globalSlots.set(g.name, { type: g.type, store: this.globals, key: g.name });
-      this.globals[g.name] = zeroValue(g.type);
+      if (g.type.kind === 'func') continue;
+      this.globalSlots.set(g.name, { name: g.name, type: g.type, ptr: allocateObject(interp.addresses, 'global', g.type, `global '${g.name}'`, true) });
     }
     for (const def of unit.functions.values()) {
+      const compiled = (): CompiledFunction => this.compiled(def.name)!;
       const fv: FunctionValue = {
         kind: 'function',
         name: def.name,
         module: name,
-        call: (...args: unknown[]) => this.interp.invoke(this.compiled(def.name)!, args),
+        call: (...args: unknown[]) => this.interp.invokeFromEngine(compiled(), args),
+        get compiled() {
+          return compiled();
+        },
       };
       this.functionValues.set(def.name, fv);
     }
   }
 
+  /** A global's value as TypeScript sees it (tests, tools): numbers, pointers, views and arrays. */
+  global(name: string): unknown {
+    const g = this.globalSlots.get(name);
+    if (!g) throw new Error(`${this.name} has no global '${name}'`);
+    return readValue(g.ptr, g.type);
+  }
+
+  private staticStorage = (name: string, type: CType): GlobalSlot => {
+    const key = `${name}#${this.staticSlots.size}`;
+    const slot: GlobalSlot = { name, type, ptr: allocateObject(this.interp.addresses, 'global', type, `static '${name}'`, true) };
+    this.staticSlots.set(key, slot);
+    return slot;
+  };
+
   /** Compiles every function and runs global initialisers. */
   *initialize(): Co<void> {
     for (const def of this.unit.functions.values()) this.compileFunction(def);
-    const scope = this.scopeFor(new FunctionScope(this.statics, '<globals>'), '<globals>');
+    const scope = this.scopeFor(new FunctionScope(this.staticStorage, '<globals>'), '<globals>');
     const exprs = new ExprCompiler(scope);
     const dummy = new CFrame({
       name: '<globals>', module: this.name, type: { kind: 'func', ret: VOID, params: [], variadic: false }, loc: { file: this.unit.file, line: 1, col: 1 },
@@ -56,12 +77,14 @@ export class Module {
     });
     for (const g of this.unit.globals) {
       if (!g.init) continue;
+      const slot = this.globalSlots.get(g.name);
+      if (!slot) continue;
       try {
         if (g.type.kind === 'struct' || g.type.kind === 'array') {
-          yield* exprs.initPlan(g.type, g.init)(this.globals[g.name], dummy);
+          yield* exprs.initPlan(g.type, g.init)(slot.ptr, dummy);
         } else {
           const e = g.init.k === 'expr' ? g.init.expr : firstExpr(g.init);
-          if (e) this.globals[g.name] = yield* run(exprs.convertTo(exprs.compile(e), g.type), dummy);
+          if (e) store(slot.ptr, g.type, yield* run(exprs.convertTo(exprs.compile(e), g.type), dummy), `'${g.name}'`, g.loc);
         }
       } catch (err) {
         if (err instanceof CRuntimeError) {
@@ -83,12 +106,12 @@ export class Module {
   private compileFunction(def: FunctionDef): CompiledFunction {
     const existing = this.functions.get(def.name);
     if (existing) return existing;
-    const fscope = new FunctionScope(this.statics, def.name);
+    const fscope = new FunctionScope(this.staticStorage, def.name, addressTaken(def.body));
     for (const p of def.params) fscope.declare(p.name, p.type, p.loc, true);
     const scope = this.scopeFor(fscope, def.name);
     const exprs = new ExprCompiler(scope);
     const system = def.loc.file.startsWith('<');
-    const stmts = new StmtCompiler(exprs, fscope, def.type, this.interp.hooks, def.loc.file);
+    const stmts = new StmtCompiler(exprs, fscope, def.type, this.interp.hooks, def.loc.file, this.interp.addresses, def.name);
     const fn: CompiledFunction = {
       name: def.name,
       module: this.name,
@@ -131,17 +154,15 @@ export class Module {
     return scope;
   }
 
-  stringLiteral(value: string, wide: boolean): Ref {
+  /** One read-only allocation per distinct literal of this module. */
+  stringLiteral(value: string, wide: boolean): AllocPtr {
     const key = `${wide ? 'L' : 'A'}${value}`;
-    let ref = this.strings.get(key);
-    if (!ref) {
-      const chars = wide ? wideChars(value) : narrowChars(value);
-      const arr = zeroArray(wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }, chars.length);
-      for (let i = 0; i < chars.length; i++) arr[i] = chars[i];
-      ref = new Ref(arr, 0);
-      this.strings.set(key, ref);
+    let ptr = this.strings.get(key);
+    if (!ptr) {
+      ptr = allocateString(this.interp.addresses, value, wide ? 2 : 1);
+      this.strings.set(key, ptr);
     }
-    return ref;
+    return ptr;
   }
 
   /** A call to a routine that is not a C function of this module. */
@@ -169,7 +190,7 @@ export class Module {
       g: function* (f) {
         const values: unknown[] = new Array(converted.length);
         for (let i = 0; i < converted.length; i++) values[i] = yield* run(converted[i], f);
-        let r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f });
+        let r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f, type });
         if (isCo(r)) r = yield* r;
         // Every kernel call is a point where another thread may run.
         yield Trap.Yield;

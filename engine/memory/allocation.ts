@@ -61,6 +61,11 @@ export interface Space {
   expose(a: Allocation): void;
   /** The address of a pointer value (0 for NULL). */
   addressOf(v: PointerValue): number;
+  /**
+   * What a value stored into a pointer field becomes: pointer values pass; a view or cell gives its
+   * pointer; an engine object its C address (the binding layer decides, marshal.ts).
+   */
+  pointerValue(v: unknown): PointerValue;
 }
 
 export const PAGE_SIZE = 4096;
@@ -460,8 +465,9 @@ export class Allocation {
    * Stores a pointer: its address as 8 bytes, and its provenance beside them. A value without
    * provenance (NULL, an integer address) stores only the integer.
    */
-  writePointer(offset: number, value: PointerValue): void {
+  writePointer(offset: number, stored: unknown): void {
     if (offset < 0 || offset + 8 > this.wlimit) throw this.fault(offset, 8, 'writes');
+    const value = this.space.pointerValue(stored);
     const prov = this.prov;
     // Replacing a stored pointer in place (the usual pointer-field update): nothing else overlaps.
     const replacing = prov !== undefined && prov.has(offset);

@@ -62,8 +62,9 @@ export function resolve(p: PointerValue | undefined, size: number, verb: 'reads'
   }
   if (p.alloc === null) {
     const a = p.offset;
-    if (a >= 0 && a < NULL_PAGE_END) {
-      throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} at address 0x${a.toString(16)} (NULL plus ${a}): a field of a NULL pointer`);
+    if (a > -NULL_PAGE_END && a < NULL_PAGE_END) {
+      const rel = a >= 0 ? `NULL plus ${a}` : `NULL minus ${-a}`;
+      throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)} (${rel}): a NULL pointer with an offset`);
     }
     throw new MemoryError('bad-pointer', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)}, which no allocation holds (an integer turned into a pointer)`);
   }

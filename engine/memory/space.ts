@@ -87,6 +87,12 @@ export class AddressSpace implements Space {
     return new Ptr(a, 0) as AllocPtr;
   }
 
+  /**
+   * How a stored value that is not already a pointer value becomes one (an engine object: its C
+   * address). Set by the binding layer; without it such a store is an error.
+   */
+  toPointer: ((v: object) => PointerValue) | undefined = undefined;
+
   // ---- Space ------------------------------------------------------------------------------------
 
   uninitialized(a: Allocation, offset: number, size: number): void {
@@ -97,6 +103,17 @@ export class AddressSpace implements Space {
     if (v === null) return null;
     if (v instanceof Ptr) return v.alloc;
     return this.codeFor(v as CodeTarget);
+  }
+
+  pointerValue(v: unknown): PointerValue {
+    if (v === null || v === undefined || v === 0) return null;
+    if (v instanceof Ptr) return v;
+    if (typeof v !== 'object') throw new MemoryError('bad-pointer', `stores ${typeof v === 'number' || typeof v === 'bigint' ? `the integer ${v}` : `a ${typeof v}`} where a pointer belongs`);
+    if ((v as CodeTarget).kind === 'function') return v as CodeTarget;
+    const own = (v as { $ptr?: Ptr }).$ptr ?? (v as { ptr?: unknown }).ptr;
+    if (own instanceof Ptr) return own;
+    if (this.toPointer) return this.toPointer(v);
+    throw new MemoryError('bad-pointer', 'stores an object that has no address in C memory where a pointer belongs');
   }
 
   expose(a: Allocation): void {
@@ -148,8 +165,9 @@ export class AddressSpace implements Space {
     return this.addressOf(v);
   }
 
-  /** `%p`: 16 hex digits. */
-  format(v: PointerValue): string {
+  /** `%p`: 16 hex digits (of an integer too, as printf prints whatever it is given). */
+  format(v: PointerValue | number | bigint): string {
+    if (typeof v === 'number' || typeof v === 'bigint') return u64Hex(v);
     return u64Hex(this.addressOf(v));
   }
 }

@@ -7,7 +7,7 @@
 import { layoutOf, sizeOf, type CType, type Field, type IntType, type StructType } from '../c/types';
 import type { Allocation, PointerValue } from './allocation';
 import { MemoryError } from './errors';
-import { resolve, type Ptr } from './pointer';
+import { Ptr, resolve } from './pointer';
 
 /** Where a field lives, relative to the start of its struct (through anonymous members). */
 export interface FieldPlace {
@@ -118,7 +118,7 @@ export function storeAt(a: Allocation, offset: number, t: CType, v: unknown): vo
       a.writeFloat(offset, t.size, Number(v));
       return;
     case 'ptr':
-      a.writePointer(offset, (v ?? null) as PointerValue);
+      a.writePointer(offset, v);
       return;
     default:
       throw new MemoryError('bad-pointer', `a ${t.kind} is not stored as one value; copy its bytes`);
@@ -195,4 +195,32 @@ export function fill(dst: PointerValue | undefined, byte: number, size: number):
 /** A pointer to field `name` of the struct `p` points at. */
 export function fieldPointer(p: Ptr, st: StructType, name: string): Ptr {
   return p.add(fieldPlace(st, name).offset);
+}
+
+/**
+ * A scalar as a debugger shows it: the bytes as they are, with no report of uninitialised bytes
+ * and no exposure of provenance (looking must not change the run). Undefined when the bytes were
+ * never written or the memory cannot be read.
+ */
+export function peekAt(a: Allocation, offset: number, t: CType): unknown {
+  const size = t.kind === 'int' || t.kind === 'float' ? t.size : t.kind === 'ptr' ? 8 : 0;
+  if (size === 0 || !a.accessible || offset < 0 || offset + size > a.size || !a.isInitialized(offset, size)) return undefined;
+  if (t.kind === 'ptr') {
+    const p = a.provenance().get(offset);
+    if (p !== undefined) return p;
+  }
+  const bytes = a.peek(offset, size);
+  const view = new DataView(bytes.buffer);
+  if (t.kind === 'float') return size === 4 ? view.getFloat32(0, true) : view.getFloat64(0, true);
+  if (size === 8) {
+    const big = t.kind === 'int' && !t.signed ? view.getBigUint64(0, true) : view.getBigInt64(0, true);
+    const n = Number(big);
+    const v = Number.isSafeInteger(n) ? n : big;
+    if (t.kind === 'ptr') return v === 0 ? null : new Ptr(null, Number(v));
+    return v;
+  }
+  const it = t as IntType;
+  if (size === 4) return it.signed ? view.getInt32(0, true) : view.getUint32(0, true);
+  if (size === 2) return it.signed ? view.getInt16(0, true) : view.getUint16(0, true);
+  return it.signed ? view.getInt8(0) : view.getUint8(0);
 }

@@ -4,12 +4,13 @@
  * reads and writes byte memory by field name. A view is (allocation, offset, struct type); each
  * struct type gets one class whose prototype has an accessor per field (made once, so V8 caches
  * them like ordinary properties). Reading `view.Length` loads the bytes now; embedded structs are
- * views too, arrays are ArrayViews, pointer fields hold pointer values.
+ * views too, arrays are ArrayViews, pointer fields hold pointer values — or, for a pointer to a
+ * handle or to an engine object's memory, that engine object.
  */
 import { sizeOf, typeName, type CType, type IntType, type StructType } from '../c/types';
 import type { Allocation, PointerValue } from './allocation';
 import { MemoryError } from './errors';
-import { Ptr, resolve, type AllocPtr } from './pointer';
+import { ownerOf, Ptr, resolve, type AllocPtr } from './pointer';
 import { fieldPlaces, loadAt, loadBits, storeAt, storeBits, type FieldPlace } from './typed';
 
 /** What every view has besides its fields (the `$` keeps them apart from C field names). */
@@ -91,9 +92,19 @@ function accessor(place: FieldPlace): PropertyDescriptor {
     };
   }
   switch (t.kind) {
+    case 'ptr':
+      // Engine code reads a handle or an engine object's memory as that object.
+      return {
+        get(this: View) {
+          const v = loadAt(this.$alloc, this.$offset + off, t);
+          return ownerOf(v) ?? v;
+        },
+        set(this: View, v: unknown) {
+          storeAt(this.$alloc, this.$offset + off, t, v);
+        },
+      };
     case 'int':
     case 'float':
-    case 'ptr':
       return {
         get(this: View) {
           return loadAt(this.$alloc, this.$offset + off, t);

@@ -5,7 +5,7 @@
  * in order, paged) and Filters (altitudes, instances, contexts). Nothing here speaks DAP.
  */
 import {
-  CFrame, FltCallbackData, flt, formatIrql, formatStatus, inspect, inspectContext, type CType, type Expandable,
+  CFrame, FltCallbackData, Ptr, flt, formatIrql, formatStatus, inspect, inspectAt, inspectContext, ownerOf, peekAt, type CType, type Expandable,
   type InspectChild, type KThread, type Snapshot, type World,
 } from '../../engine';
 
@@ -33,6 +33,8 @@ function paged<T>(name: string, items: readonly T[], render: (item: T, index: nu
   };
 }
 
+const NOT_YET = '<not yet assigned>';
+
 export class ScopeBuilder {
   private snapshotCache: { generation: number; snapshot: Snapshot } | undefined;
 
@@ -59,9 +61,10 @@ export class ScopeBuilder {
     const ctx = inspectContext(this.world());
     return frame.fn.locals.map((l) => {
       const v = frame.vars[l.slot];
+      // A local in memory: its slot holds the pointer to its storage.
+      if (l.inMemory) return v instanceof Ptr ? { name: l.name, evaluateName: l.name, ...inspectAt(ctx, v, l.type, l.name, l.name) } : { name: l.name, value: NOT_YET, type: '' };
       const shown = inspect(ctx, v, l.type, l.name, l.name);
-      const scalar = l.type.kind !== 'struct' && l.type.kind !== 'array';
-      return { name: l.name, evaluateName: l.name, ...shown, place: scalar ? { container: frame.vars, key: l.slot, type: l.type } : undefined };
+      return { name: l.name, evaluateName: l.name, ...shown, place: { type: l.type, get: () => frame.vars[l.slot], set: (x: unknown) => { frame.vars[l.slot] = x; } } };
     });
   }
 
@@ -88,8 +91,9 @@ export class ScopeBuilder {
   dataInHand(thread: KThread, frame: CFrame | undefined): FltCallbackData | undefined {
     if (frame) {
       for (const l of frame.fn.locals) {
-        const v = frame.vars[l.slot];
-        if (v instanceof FltCallbackData) return v;
+        const v = l.inMemory && l.type.kind === 'ptr' && frame.vars[l.slot] instanceof Ptr ? peekAt((frame.vars[l.slot] as Ptr).alloc!, (frame.vars[l.slot] as Ptr).offset, l.type) : frame.vars[l.slot];
+        const owner = ownerOf(v);
+        if (owner instanceof FltCallbackData) return owner;
       }
     }
     const d = thread.scope?.data;
@@ -124,7 +128,8 @@ export class ScopeBuilder {
         leaf('IoStatus.Status', formatStatus(d.IoStatus.Status >>> 0)),
         leaf('IoStatus.Information', String(d.IoStatus.Information)),
       ];
-      if (t) rows.push({ name: 'FLT_CALLBACK_DATA', ...inspect(ctx, d, t) });
+      // The C struct exists once driver code has seen the operation; looking does not create it.
+      if (t && d.inMemory) rows.push({ name: 'FLT_CALLBACK_DATA', ...inspect(ctx, d.cAddress(this.world().sim.kernel.marshal), t) });
       rows.push(paged('History', d.history, (e) => leaf(`${e.time} ms`, `${e.kind}: ${e.detail}`)));
       return rows;
     });

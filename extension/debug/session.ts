@@ -364,8 +364,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1004, format: `cannot set ${args.name}: ${r.message}`, showUser: true });
       return;
     }
-    if (!child.evaluateName) (child.place.container as Record<string | number, unknown>)[child.place.key] = r.value;
-    const now = (child.place.container as Record<string | number, unknown>)[child.place.key];
+    if (!child.evaluateName) child.place.set(r.value);
+    const now = child.place.get();
     response.body = { value: renderValue(runtime.world, now, child.place.type) };
     this.sendResponse(response);
   }

@@ -217,8 +217,10 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   else if (!decimal && big <= 0xffffffffn) type = UINT;
   else if (big <= 0x7fffffffffffffffn) type = LONGLONG;
   else type = ULONGLONG;
-  if (sign < 0) return { k: 'unary', op: '-', arg: { k: 'num', value: Number(big), type, loc }, loc };
-  return { k: 'num', value: Number(big), type, loc };
+  // Beyond 2^53 a literal stays a bigint, so 0xFFFFFFFFFFFFFFFFull is exact.
+  const value = Number.isSafeInteger(Number(big)) ? Number(big) : big;
+  if (sign < 0) return { k: 'unary', op: '-', arg: { k: 'num', value, type, loc }, loc };
+  return { k: 'num', value, type, loc };
 }
 
 function stringValue(node: SyntaxNode): string {
