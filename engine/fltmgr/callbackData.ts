@@ -72,7 +72,10 @@ export interface PostFrame {
 }
 
 export class FltCallbackData extends EngineStruct {
-  protected readonly cTag = '_FLT_CALLBACK_DATA';
+  protected get cTag(): string {
+    return '_FLT_CALLBACK_DATA';
+  }
+
   // --- C-visible (FLT_CALLBACK_DATA): accessors below, over these until C sees the object ---
   private flags: number;
   private readonly thread: KThread;

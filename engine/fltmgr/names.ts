@@ -14,7 +14,10 @@ import { FileObject as FileObjectStruct } from './structs';
 
 /** FLT_FILE_NAME_INFORMATION: the names live in JS until C reads them, then in its memory. */
 export class FltFileNameInformation extends EngineStruct {
-  protected readonly cTag = '_FLT_FILE_NAME_INFORMATION';
+  protected get cTag(): string {
+    return '_FLT_FILE_NAME_INFORMATION';
+  }
+
   protected readonly js: Record<string, unknown>;
   declare Size: number;
   declare NamesParsed: number;

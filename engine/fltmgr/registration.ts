@@ -44,7 +44,10 @@ const ARRAY_LIMIT = 1024;
 
 /** DRIVER_OBJECT: laid out in memory when DriverEntry (C) first receives it. */
 class DriverObjectStruct extends EngineStruct implements DriverObject {
-  protected readonly cTag = '_DRIVER_OBJECT';
+  protected get cTag(): string {
+    return '_DRIVER_OBJECT';
+  }
+
   Type = 4;
   Size = 0x150;
   DeviceObject: unknown = null;

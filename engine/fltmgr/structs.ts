@@ -67,13 +67,21 @@ export class ReadWriteParameters {
   Length: number;
   Key = 0;
   ByteOffset: LargeInteger;
-  ReadBuffer: unknown;
   MdlAddress: unknown = null;
+  private buffer: unknown = undefined;
 
   constructor(length: number, offset: number) {
     this.Length = length;
     this.ByteOffset = new LargeInteger(offset);
-    this.ReadBuffer = length > 0 ? new EngineBuffer(length, `user buffer (${length} bytes)`) : null;
+  }
+
+  get ReadBuffer(): unknown {
+    if (this.buffer === undefined) this.buffer = byteBuffer(this.Length);
+    return this.buffer;
+  }
+
+  set ReadBuffer(v: unknown) {
+    this.buffer = v;
   }
 
   get WriteBuffer(): unknown {
@@ -81,7 +89,7 @@ export class ReadWriteParameters {
   }
 
   set WriteBuffer(v: unknown) {
-    this.ReadBuffer = v;
+    this.buffer = v;
   }
 }
 
@@ -102,7 +110,10 @@ export interface ControlParameters {
 export type FltParameters = Record<string, unknown>;
 
 export class FltIoParameterBlock extends EngineStruct {
-  protected readonly cTag = '_FLT_IO_PARAMETER_BLOCK';
+  protected get cTag(): string {
+    return '_FLT_IO_PARAMETER_BLOCK';
+  }
+
   private irpFlags: number;
   private readonly majorFunction: number;
   private minorFunction: number;
@@ -184,7 +195,10 @@ export class FltIoParameterBlock extends EngineStruct {
     v.OperationFlags = this.operationFlags;
     v.TargetFileObject = this.fileObject;
     v.TargetInstance = this.targetInstance;
-    m.writeFields(v.Parameters as StructView, this.parametersStore ?? this.makeParameters());
+    const params = this.parametersStore ?? this.makeParameters();
+    const p = v.Parameters as StructView;
+    m.writeFields(p, params);
+    if (params.Read instanceof ReadWriteParameters) (p.Read as StructView).ReadBuffer = params.Read.ReadBuffer;
   }
 }
 
@@ -298,7 +312,7 @@ const PARAMETERS_PROTO: object = Object.create(Object.prototype, {
 });
 
 function byteBuffer(length: number): EngineBuffer | null {
-  return length > 0 ? new EngineBuffer(length, `operation buffer (${length} bytes)`) : null;
+  return length > 0 ? new EngineBuffer(length, 'operation buffer') : null;
 }
 
 /** The file system's per-stream object (FsContext): one per path. */
@@ -316,7 +330,10 @@ export class FileStream {
  * stream through `stream`, which C cannot change.
  */
 export class FileObject extends EngineStruct {
-  protected readonly cTag = '_FILE_OBJECT';
+  protected get cTag(): string {
+    return '_FILE_OBJECT';
+  }
+
   Type = 5;
   Size = 0xd8;
   DeviceObject: unknown = null;
@@ -367,7 +384,10 @@ export class FileObject extends EngineStruct {
 
 /** FLT_RELATED_OBJECTS for one callback. */
 export class FltRelatedObjects extends EngineStruct {
-  protected readonly cTag = '_FLT_RELATED_OBJECTS';
+  protected get cTag(): string {
+    return '_FLT_RELATED_OBJECTS';
+  }
+
   readonly Size = FLT_RELATED_OBJECTS_SIZE;
   readonly TransactionContext = 0;
   readonly Transaction = null;

@@ -72,7 +72,7 @@ export class Marshal {
           const bytes = encodeChars(v.text, 2, true);
           p = this.space.pointer(this.space.allocate('engine', bytes.length, { label: `characters "${v.text.length > 24 ? `${v.text.slice(0, 24)}…` : v.text}"`, contents: bytes }));
         } else {
-          p = this.space.pointer(this.space.allocate('engine', v.length, { label: v.label, zeroed: true }));
+          p = this.space.pointer(this.space.allocate('engine', v.length, { label: `${v.label} (${v.length} bytes)`, zeroed: true }));
         }
         this.made.set(v, p);
       }
@@ -219,11 +219,13 @@ export function pointerOf(v: unknown): PointerValue | undefined {
  * one copy of every value, which C and the engine both see.
  */
 export abstract class EngineStruct implements CObject {
+  // No instance fields here: every operation creates several of these objects, most of which C
+  // never sees. `c` and `cPtr` are found on the prototype (undefined) until the object is laid out.
   /** The view of this object's C memory, once C has needed it. */
-  protected c: StructView | undefined = undefined;
-  private cPtr: AllocPtr | undefined = undefined;
+  protected declare c: StructView | undefined;
+  private declare cPtr: AllocPtr | undefined;
   /** The struct's tag in the built-in headers (`_FLT_CALLBACK_DATA`). */
-  protected abstract readonly cTag: string;
+  protected abstract get cTag(): string;
 
   cAddress(m: Marshal): AllocPtr {
     if (this.cPtr === undefined) {
@@ -280,3 +282,5 @@ export function mirrorFields(cls: { prototype: object }, names: readonly string[
 export function ownerOrPointer(v: unknown): unknown {
   return v instanceof Ptr ? (ownerOf(v) ?? v) : v;
 }
+
+Object.assign(EngineStruct.prototype, { c: undefined, cPtr: undefined });
