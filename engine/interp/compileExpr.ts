@@ -70,12 +70,19 @@ export interface CompileScope {
 function describe(e: Expr): string {
   switch (e.k) {
     case 'id': return `'${e.name}'`;
-    case 'member': return `'${describe(e.object).replace(/'/g, '')}${e.arrow ? '->' : '.'}${e.field}'`;
-    case 'unary': return e.op === '*' ? `'*${describe(e.arg).replace(/'/g, '')}'` : 'the expression';
-    case 'index': return `'${describe(e.array).replace(/'/g, '')}[…]'`;
+    case 'member': return `'${inner(e.object)}${e.arrow ? '->' : '.'}${e.field}'`;
+    case 'unary': return e.op === '*' ? `'*${inner(e.arg)}'` : 'the expression';
+    case 'index': return `'${inner(e.array)}[…]'`;
     case 'call': return e.callee.k === 'id' ? `the result of ${e.callee.name}()` : 'a call result';
     default: return 'the expression';
   }
+}
+
+/** An operand as it reads inside a larger expression's description. */
+function inner(e: Expr): string {
+  if (e.k === 'call') return e.callee.k === 'id' ? `${e.callee.name}()` : '(…)()';
+  if (e.k === 'cast') return `(${typeName(e.type)})${inner(e.arg)}`;
+  return describe(e).replace(/'/g, '');
 }
 
 /** Runs a compiled expression inside generator code. */

@@ -9,6 +9,7 @@ import { Trap, isCo, type Co } from '../kernel/coroutine';
 import { isFunctionValue, type FunctionValue } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
 import type { Allocation } from '../memory/allocation';
+import { memberAt } from '../memory/typed';
 import type { AddressSpace } from '../memory/space';
 import { sizeOf } from '../c/types';
 import type { BuiltinTable } from './builtin';
@@ -131,7 +132,7 @@ export class Interpreter {
         if (l.param) frame.vars[l.slot] = args[l.slot];
         continue;
       }
-      const p = allocateObject(this.addresses, 'stack', l.type, `${l.param ? 'parameter' : 'local'} '${l.name}' of ${fn.name}`, false);
+      const p = allocateObject(this.addresses, 'stack', l.type, `${l.param ? 'parameter' : 'local'} '${l.name}' of ${fn.name}`, false, l.name);
       frame.stack.push(p.alloc);
       frame.vars[l.slot] = p;
       if (!l.param) continue;
@@ -182,7 +183,9 @@ export class Interpreter {
     this.reportedUninitialized.add(where);
     const loc = top?.file ? { file: top.file, line: top.line ?? 0, col: top.column ?? 0 } : undefined;
     const who = top ? `${top.name} reads` : 'reads';
-    this.host.violation('uninitialized-read', `${who} ${size} byte${size === 1 ? '' : 's'} at offset ${offset} of ${a.describe()} before anything was written there (fltsim uses the bytes as they are: zeros)`, loc);
+    const member = a.type ? memberAt(a.type, offset) : '';
+    const what = member ? ` (${a.name ?? ''}${member})` : '';
+    this.host.violation('uninitialized-read', `${who} ${size} byte${size === 1 ? '' : 's'} at offset ${offset}${what} of ${a.describe()} before anything was written there (fltsim uses the bytes as they are: zeros)`, loc);
   }
 
   /** A C function of a loaded module as a value, for the engine to call as a callback. */

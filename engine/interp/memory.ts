@@ -96,14 +96,14 @@ export function nullDeref(what: string, loc?: Loc): CRuntimeError {
 }
 
 /** Storage for a C object of type `t`: zeroed for statics and `= {0}`, uninitialised otherwise. */
-export function allocateObject(space: AddressSpace, kind: 'stack' | 'global' | 'temporary', t: CType, label: string, zeroed: boolean): AllocPtr {
+export function allocateObject(space: AddressSpace, kind: 'stack' | 'global' | 'temporary', t: CType, label: string, zeroed: boolean, name?: string): AllocPtr {
   let size: number;
   try {
     size = sizeOf(t);
   } catch {
     throw new CRuntimeError('incomplete-type', `cannot create ${label}: ${typeName(t)} has no size here (its definition is not visible)`);
   }
-  return space.pointer(space.allocate(kind, size, { label, zeroed }));
+  return space.pointer(space.allocate(kind, size, { label, zeroed, type: t, name }));
 }
 
 /** Zeroes the storage `p` points at (`= {0}`, the part of an aggregate an initializer leaves out). */

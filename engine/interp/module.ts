@@ -35,7 +35,7 @@ export class Module {
   ) {
     for (const g of unit.globals) {
       if (g.type.kind === 'func') continue;
-      this.globalSlots.set(g.name, { name: g.name, type: g.type, ptr: allocateObject(interp.addresses, 'global', g.type, `global '${g.name}'`, true) });
+      this.globalSlots.set(g.name, { name: g.name, type: g.type, ptr: allocateObject(interp.addresses, 'global', g.type, `global '${g.name}'`, true, g.name) });
     }
     for (const def of unit.functions.values()) {
       const compiled = (): CompiledFunction => this.compiled(def.name)!;
@@ -61,7 +61,7 @@ export class Module {
 
   private staticStorage = (name: string, type: CType): GlobalSlot => {
     const key = `${name}#${this.staticSlots.size}`;
-    const slot: GlobalSlot = { name, type, ptr: allocateObject(this.interp.addresses, 'global', type, `static '${name}'`, true) };
+    const slot: GlobalSlot = { name, type, ptr: allocateObject(this.interp.addresses, 'global', type, `static '${name}'`, true, name.slice(name.indexOf('::') + 2)) };
     this.staticSlots.set(key, slot);
     return slot;
   };

@@ -58,7 +58,7 @@ export class Marshal {
   /** A fresh view over zero-filled engine memory for an engine object of struct type `tag`. */
   layOut(owner: object, tag: string, label: string): StructView {
     const st = this.struct(tag);
-    const a = this.space.allocate('engine', sizeOf(st), { owner, label, zeroed: true });
+    const a = this.space.allocate('engine', sizeOf(st), { owner, label, zeroed: true, type: st });
     return viewAt(a, 0, st);
   }
 

@@ -10,6 +10,7 @@
  * Accesses check bounds and liveness byte-exactly and throw a MemoryError naming the allocation;
  * callers add the C expression and location.
  */
+import type { CType } from '../c/types';
 import { MemoryError, siteText, type Site } from './errors';
 
 export type AllocationKind =
@@ -142,6 +143,10 @@ export interface AllocationOptions {
   contents?: ArrayLike<number>;
   /** Writes fault (string literals). */
   readOnly?: boolean;
+  /** The C type of the object it holds, when one was declared (locals, globals, engine objects). */
+  type?: CType;
+  /** The name C code uses for that object (`Ctx`), to name its members in messages. */
+  name?: string;
 }
 
 export class Allocation {
@@ -154,6 +159,9 @@ export class Allocation {
   owner: unknown;
   readonly allocatedAt: Site | undefined;
   readonly zeroed: boolean;
+  /** The declared type of what it holds, if any (for naming members in messages and the debugger). */
+  readonly type: CType | undefined;
+  readonly name: string | undefined;
   /** size while accessible; -1 once freed or for handles and code, so one compare checks all. */
   private limit: number;
   /** The same for writes: also -1 for read-only memory. */
@@ -175,6 +183,8 @@ export class Allocation {
     this.label = options.label ?? `${kind} allocation #${id}`;
     this.owner = options.owner;
     this.allocatedAt = options.site;
+    this.type = options.type;
+    this.name = options.name;
     this.limit = kind === 'opaque' || kind === 'code' ? -1 : size;
     this.wlimit = this.limit;
     this.pages = size > 0 && this.limit >= 0 ? new Array<Page | undefined>(Math.ceil(size / PAGE_SIZE)) : [];

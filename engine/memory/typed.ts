@@ -224,3 +224,22 @@ export function peekAt(a: Allocation, offset: number, t: CType): unknown {
   if (size === 2) return it.signed ? view.getInt16(0, true) : view.getUint16(0, true);
   return it.signed ? view.getInt8(0) : view.getUint8(0);
 }
+
+/**
+ * The member of an object of type `t` that byte `offset` belongs to, as C would name it from the
+ * object (`.Flags`, `[3]`, `.Name.Buffer`), or '' for the object itself or padding.
+ */
+export function memberAt(t: CType, offset: number): string {
+  if (t.kind === 'array') {
+    const each = sizeOf(t.of);
+    if (each === 0) return '';
+    const i = Math.floor(offset / each);
+    return `[${i}]${memberAt(t.of, offset - i * each)}`;
+  }
+  if (t.kind !== 'struct' || !t.fields) return '';
+  for (const p of fieldPlaces(t).values()) {
+    const size = p.bits !== undefined ? (p.type as IntType).size : p.type.kind === 'array' && p.type.length === undefined ? 0 : sizeOf(p.type);
+    if (offset >= p.offset && offset < p.offset + size) return `.${p.name}${memberAt(p.type, offset - p.offset)}`;
+  }
+  return '';
+}
