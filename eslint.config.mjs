@@ -33,6 +33,25 @@ export default tseslint.config(
     },
   },
   {
+    // The debug adapter is its own process: it translates DAP onto the engine's Debuggee and
+    // borrows nothing from the other front ends.
+    files: ['extension/debug/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/cli/**', '**/client/**', '**/server/**'], message: 'extension/debug talks to the engine only (shared helpers live in extension/shared).' }],
+      }],
+    },
+  },
+  {
+    // dist/extension.js holds only the client: the engine runs in the adapter, server and CLI processes.
+    files: ['extension/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/engine', '**/engine/**', '**/debug/**', '**/server/**', '**/cli/**'], message: 'The extension host runs only the client; start the engine in its own process.' }],
+      }],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -8,7 +8,6 @@ export { ENGINE_VERSION } from './version';
 export * from './scenario';
 // Simulation engine (kernel + Filter Manager model)
 export { Simulation, type SimulationOptions, type LoadOptions, type StepResult, type RunResult } from './sim';
-export { Replayer, replayTo } from './replay';
 export { defineFilter, type FilterSpec, type OperationSpec, type DefinedFilter } from './fltmgr/define';
 export type { Api } from './fltmgr/routines';
 export type { Snapshot, ThreadSnapshot, CallbackDataSnapshot, CbdqSnapshot, FilterSnapshot, WorkQueueSnapshot } from './fltmgr/snapshot';
@@ -30,19 +29,25 @@ export type { Violation } from './kernel/kernel';
 export type { DriverFn } from './kernel/driverFn';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
+// Driver projects (.vcxproj, folder, file list), shared by the runner, the debugger and the linter
+export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
-export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
-export { World, DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
-export { buildRunReport, type RunReport, type ReportIo, type ReportViolation } from './run/report';
+export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
+export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';
+export type { RunReport, ReportIo, ReportViolation } from './run/report';
 export { CRuntimeError } from './interp/errors';
-export { CFrame, type CompiledFunction, type LocalVar } from './interp/frame';
 export { typeName, type CType } from './c/types';
-export { evaluateInFrame, inspectContext } from './run/evaluate';
-export { inspect, inspectAt, type InspectChild, type Expandable, type InspectContext, type Place } from './run/inspect';
-export { peekAt } from './memory/typed';
-export type { EvaluateResult } from './interp/evaluate';
+// Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)
+export {
+  Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type Progress, type OutputCategory, type OutputSink,
+  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions,
+} from './run/debuggee/debuggee';
+export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from './run/debuggee/breakpoints';
+export type { VariableInfo, VariablesQuery } from './run/debuggee/variables';
+export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilterId } from './run/debuggee/transitions';
 // Lint rules (static analysis of driver C) and the routine catalog behind hover text
-export { initLinter, lintText, LintDocument, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport } from './lint';
+export { initLinter, lintText, LintDocument, ProjectLint, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport, type LintNote } from './lint';
 export type { Finding, LintOptions, LintResult, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
 export { apiInfo, maxIrqlFor, API_CATALOG, type ApiInfo, type IrqlBound } from './api/catalog';

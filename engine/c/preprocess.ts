@@ -1,6 +1,7 @@
 /**
  * The C preprocessor the interpreter runs driver code through: `#include "local.h"` next to the
- * including file, WDK system headers answered by the built-in prelude, object- and function-like
+ * including file and then in the project's include directories, WDK system headers answered by
+ * the built-in prelude, object- and function-like
  * macros, conditionals with constant expressions, `#pragma` recorded and otherwise ignored.
  * Annotations (SAL and friends) are blanked first. The output keeps, for every token, the position
  * the user wrote it at, so breakpoints and messages land on the user's lines.
@@ -17,7 +18,14 @@ export interface PreprocessOptions {
   /** Directory part of a path, and joining, so the engine needs no `node:path` on every host. */
   dirname(path: string): string;
   join(dir: string, file: string): string;
-  /** `define NAME value` lines of a scenario, like -D. */
+  /**
+   * The existing file a joined path names, when the host matches names as Windows does (without
+   * case); by default a path exists when `readFile` returns text for it.
+   */
+  locate?(path: string): string | undefined;
+  /** Folders `#include "…"` searches after the including file's own, in order (like /I). */
+  includeDirs?: readonly string[];
+  /** The project's and the scenario's definitions, like -D (later entries win). */
   defines?: ReadonlyMap<string, string>;
   /** Text of system headers by lower-case name (`fltkernel.h`); the prelude. */
   systemHeaders: ReadonlyMap<string, string>;
@@ -333,18 +341,23 @@ class Preprocessor {
       this.emitLine(packing ? `#pragma pack(push,${packing[1]})` : '#pragma pack(pop)', at);
       return;
     }
-    if (!angled) {
-      const local = this.options.join(this.options.dirname(from), name.replace(/\\/g, '/'));
-      if (!this.once.has(local)) {
-        const text = this.options.readFile(local);
-        if (text !== undefined) {
-          this.processFile(local, text, depth + 1, false);
-          return;
-        }
-      } else {
-        return;
+    const searched: string[] = [];
+    const searchUser = (dirs: readonly string[]): boolean => {
+      for (const dir of dirs) {
+        searched.push(dir);
+        const candidate = this.options.join(dir, name.replace(/\\/g, '/'));
+        const real = this.options.locate ? this.options.locate(candidate) : this.options.readFile(candidate) !== undefined ? candidate : undefined;
+        if (real === undefined) continue;
+        if (this.once.has(real)) return true;
+        const text = this.options.readFile(real);
+        if (text === undefined) continue;
+        this.processFile(real, text, depth + 1, false);
+        return true;
       }
-    }
+      return false;
+    };
+    const includeDirs = this.options.includeDirs ?? [];
+    if (!angled && searchUser([this.options.dirname(from), ...includeDirs])) return;
     const system = this.options.systemHeaders.get(base);
     if (system !== undefined) {
       if (this.includedSystem.has(base)) return;
@@ -352,10 +365,13 @@ class Preprocessor {
       this.processFile(`<${base}>`, system, depth + 1, true);
       return;
     }
+    if (angled && searchUser(includeDirs)) return;
     if (this.options.ignoredHeaders?.has(base)) return;
-    this.error(angled
-      ? `unknown system header <${name}>: fltsim's prelude answers the WDK kernel headers only; declare what you need in a local header`
-      : `cannot find include file "${name}" next to ${from}`, at);
+    if (angled) {
+      this.error(`unknown system header <${name}>: fltsim's prelude answers the WDK kernel headers only${includeDirs.length > 0 ? `, and the project's include directories (${includeDirs.join(', ')}) do not hold it` : ''}; declare what you need in a local header`, at);
+    } else {
+      this.error(`cannot find include file "${name}"; searched ${searched.join(', ')}${includeDirs.length === 0 ? ' (the driver has no include directories: a .vcxproj gives them with AdditionalIncludeDirectories)' : ''}`, at);
+    }
   }
 
   /**

@@ -22,6 +22,8 @@ export interface Prototype {
   name: string;
   type: FunctionType;
   loc: Loc;
+  /** Declared `static`: the definition has internal linkage even if it omits the keyword (C11 6.2.2). */
+  static?: boolean;
 }
 
 export interface TranslationUnit {
@@ -126,7 +128,7 @@ function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode
     case 'declaration': {
       for (const decl of translateDeclaration(ctx, node)) {
         if (decl.type.kind === 'func') {
-          if (!unit.prototypes.has(decl.name)) unit.prototypes.set(decl.name, { name: decl.name, type: decl.type, loc: decl.loc });
+          if (!unit.prototypes.has(decl.name)) unit.prototypes.set(decl.name, { name: decl.name, type: decl.type, loc: decl.loc, ...(decl.storage === 'static' ? { static: true } : {}) });
           continue;
         }
         // A definition replaces an earlier extern or tentative declaration of the same name.

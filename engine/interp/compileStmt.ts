@@ -264,20 +264,25 @@ export class StmtCompiler {
             const c = yield* body(f);
             if (c === Completion.Break) return Completion.Normal;
             if (c === Completion.Return || c === Completion.Goto) return c;
-            // Each iteration passes the loop head again: a `while (1);` must still count steps.
-            f.line = loc.line;
-            hooks.onStatement(f);
+            // Each iteration passes the loop head again: a statement boundary, so even `while (1) {}`
+            // counts steps and a debugger can stop (or pause) in it.
+            yield* loopHead(f, loc, hooks);
           }
         });
       }
       case 'do': {
         const test = this.exprs.compile(s.test);
         const body = this.compile(s.body);
+        const hooks = this.hooks;
+        // The condition's line (`} while (x);`) is where each iteration ends.
+        const cond = s.test.loc;
+        if (cond.file === this.file) this.lines.add(cond.line);
         return this.at(s.loc, function* (f) {
           for (;;) {
             const c = yield* body(f);
             if (c === Completion.Break) return Completion.Normal;
             if (c === Completion.Return || c === Completion.Goto) return c;
+            yield* loopHead(f, cond, hooks);
             if (!truthy(yield* run(test, f))) return Completion.Normal;
           }
         });
@@ -302,8 +307,7 @@ export class StmtCompiler {
               if (c === Completion.Break) return Completion.Normal;
               if (c === Completion.Return || c === Completion.Goto) return c;
               if (update) yield* run(update, f);
-              f.line = loc.line;
-              hooks.onStatement(f);
+              yield* loopHead(f, loc, hooks);
             }
           });
         } finally {
@@ -603,4 +607,13 @@ function* runStatements(codes: readonly StmtCode[], labels: ReadonlyMap<string, 
     return c;
   }
   return Completion.Normal;
+}
+
+/** A loop passing its head (or a do-while its condition) again: counted, and a place the debugger may stop. */
+function* loopHead(f: CFrame, loc: Loc, hooks: StmtHooks): Co<void> {
+  f.file = loc.file;
+  f.line = loc.line;
+  f.column = loc.col;
+  hooks.onStatement(f);
+  yield Trap.Stmt;
 }

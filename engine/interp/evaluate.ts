@@ -15,7 +15,8 @@ import type { CFrame } from './frame';
 import type { Interpreter } from './interpreter';
 import type { Module } from './module';
 
-export type EvaluateResult = { ok: true; value: unknown; type: CType } | { ok: false; message: string };
+/** `writes`: the expression assigns or increments something (only possible with allowAssignment). */
+export type EvaluateResult = { ok: true; value: unknown; type: CType; writes: boolean } | { ok: false; message: string };
 
 export interface EvaluateOptions {
   /** Allow `=`, `+=`, `++`… (the Debug Console); watches, hovers and conditions are read-only. */
@@ -23,10 +24,13 @@ export interface EvaluateOptions {
 }
 
 export function evaluateExpression(interp: Interpreter, module: Module, frame: CFrame | undefined, text: string, options: EvaluateOptions = {}): EvaluateResult {
-  const parsed = parseExpression(text, module.unit);
+  // Names resolve as in the frame's own file: its typedefs, macros and statics.
+  const unit = frame?.fn.unit ?? module.entryUnit;
+  const parsed = parseExpression(text, module.units[unit]);
   if (!parsed.ok) return parsed;
   const problem = forbidden(parsed.expr, options);
   if (problem) return { ok: false, message: problem };
+  const writes = options.allowAssignment === true && forbidden(parsed.expr, {}) !== undefined;
   const fscope = new FunctionScope(() => {
     throw new CRuntimeError('compile-error', 'an expression cannot declare a static variable');
   }, frame?.fn.name ?? '<evaluate>');
@@ -34,7 +38,7 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
     // Declaring in order reproduces the frame's slot numbers; a later local of the same name wins.
     for (const l of frame.fn.locals) fscope.declare(l.name, l.type, l.loc, l.param, l.inMemory);
   }
-  const base = module.scopeFor(fscope, frame?.fn.name ?? '<evaluate>');
+  const base = module.scopeFor(fscope, frame?.fn.name ?? '<evaluate>', unit);
   const scope: CompileScope = {
     ...base,
     uninitialized: () => undefined,
@@ -44,17 +48,19 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
   };
   const compiler = new ExprCompiler(scope);
   const ce = compiler.compile(parsed.expr);
-  const f = frame ?? ({ vars: [] } as unknown as CFrame);
-  try {
-    if (ce.s) return { ok: true, value: ce.s(f), type: ce.t };
-    const co = ce.g!(f);
-    const r = co.next();
-    if (!r.done) return { ok: false, message: 'this expression would run driver code; watch expressions cannot' };
-    return { ok: true, value: isCo(r.value) ? undefined : r.value, type: ce.t };
-  } catch (e) {
-    if (e instanceof CRuntimeError) return { ok: false, message: e.message };
-    throw e;
-  }
+  const f = frame ?? ({ vars: [], stack: [] } as unknown as CFrame);
+  return interp.quietly((): EvaluateResult => {
+    try {
+      if (ce.s) return { ok: true, value: ce.s(f), type: ce.t, writes };
+      const co = ce.g!(f);
+      const r = co.next();
+      if (!r.done) return { ok: false, message: 'this expression would run driver code; watch expressions cannot' };
+      return { ok: true, value: isCo(r.value) ? undefined : r.value, type: ce.t, writes };
+    } catch (e) {
+      if (e instanceof CRuntimeError) return { ok: false, message: e.message };
+      throw e;
+    }
+  });
 }
 
 function forbidden(e: Expr, options: EvaluateOptions): string | undefined {

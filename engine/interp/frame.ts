@@ -34,8 +34,10 @@ export type StmtCode = (f: CFrame) => Co<Completion>;
 
 export interface CompiledFunction {
   name: string;
-  /** Module (driver) name: the file name without extension. */
+  /** Module (driver) name: the project's name, or the file with DriverEntry. */
   module: string;
+  /** Index of the translation unit that defines it (its statics are the ones in scope). */
+  unit: number;
   type: FunctionType;
   loc: Loc;
   endLoc: Loc;

@@ -17,6 +17,7 @@ import type { StmtHooks } from './compileStmt';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
 import { allocateObject, copyBytes, store } from './memory';
+import type { LinkedProgram } from './link';
 import { Module } from './module';
 
 export interface InterpFrame {
@@ -86,10 +87,13 @@ export class Interpreter {
     };
   }
 
-  /** Loads a translation unit as a module; its global initialisers run on the current thread. */
-  *load(unit: TranslationUnit, name: string): Co<Module> {
-    if (this.modules.has(name)) throw new CRuntimeError('compile-error', `two drivers are both named '${name}'; module names come from file names and must differ`);
-    const mod = new Module(name, unit, this);
+  /**
+   * Loads a driver (its linked units, or one unit) as a module; its global initialisers run on the
+   * current thread.
+   */
+  *load(program: LinkedProgram | TranslationUnit, name: string): Co<Module> {
+    if (this.modules.has(name)) throw new CRuntimeError('compile-error', `two drivers are both named '${name}'; driver names must differ`);
+    const mod = new Module(name, program, this);
     this.modules.set(name, mod);
     yield* mod.initialize();
     return mod;
@@ -170,6 +174,17 @@ export class Interpreter {
     if (this.reportedUninitialized.has(key)) return;
     this.reportedUninitialized.add(key);
     this.host.violation('uninitialized-read', `${fn} reads '${local.name}' before assigning it (its value is whatever was on the stack; fltsim uses 0)`, loc);
+  }
+
+  /** Runs `fn` without reporting reads of uninitialised bytes: a debugger looking is not the driver reading. */
+  quietly<T>(fn: () => T): T {
+    const report = this.addresses.onUninitialized;
+    this.addresses.onUninitialized = () => undefined;
+    try {
+      return fn();
+    } finally {
+      this.addresses.onUninitialized = report;
+    }
   }
 
   /** Bytes read before anything was written to them: reported once per place in the code. */

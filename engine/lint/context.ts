@@ -9,18 +9,25 @@ import { forEachExpr } from './frontend/walk';
 import { buildCfg, type Cfg } from './analysis/cfg';
 import type { FileModel, FunctionEntry, Loc } from './analysis/model';
 import type { Role, RoleMap } from './analysis/roles';
+import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
 import { liveVariables } from './analysis/liveness';
 import { postopUnsafeCalls } from './analysis/postopPaths';
+import { preopReturnsByCode, type ReturnsByCode } from './analysis/controlCodes';
 
 export class FileContext {
   readonly irql: IrqlModel;
   private readonly fnContexts = new Map<string, FunctionContext | null>();
 
-  constructor(readonly model: FileModel, readonly roles: RoleMap) {
-    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n), (n) => this.postopUnsafeCalls(n));
+  constructor(readonly model: FileModel, readonly roles: RoleMap, readonly foreign: ForeignFacts = NO_FOREIGN_FACTS) {
+    this.irql = new IrqlModel(model, roles, (n) => this.cfgOf(n), (n) => this.postopSafety(n), (n) => this.postopUnsafeCalls(n), foreign);
+  }
+
+  /** Whether `name` is a function of the driver: defined here or, with external linkage, in another file. */
+  knows(name: string): boolean {
+    return this.irql.knows(name);
   }
 
   rolesOf(name: string): readonly Role[] {
@@ -54,7 +61,7 @@ export class FileContext {
     for (const v of raw) {
       if (!v.startsWith(CALL_PREFIX)) { out.add(v); continue; }
       const callee = v.slice(CALL_PREFIX.length);
-      const inner = !seen.has(callee) && this.model.functions.has(callee) ? this.returnsOf(callee, seen) : undefined;
+      const inner = seen.has(callee) ? undefined : this.model.functions.has(callee) ? this.returnsOf(callee, seen) : this.foreign.functions.get(callee)?.returns;
       if (!inner) out.add('?');
       else for (const x of inner) out.add(x);
     }
@@ -74,7 +81,7 @@ export class FileContext {
     let unknown = false;
     for (const pre of role.preOps) {
       if (!pre) return 'unsafe';
-      const rets = this.model.functions.has(pre) ? this.returnsOf(pre) : undefined;
+      const rets = this.model.functions.has(pre) ? this.returnsOf(pre) : this.foreign.functions.get(pre)?.returns;
       if (!rets) { unknown = true; continue; }
       if (rets.has('FLT_PREOP_SUCCESS_WITH_CALLBACK') || rets.has('FLT_PREOP_PENDING')) return 'unsafe';
       if (rets.has('?')) unknown = true;
@@ -94,7 +101,8 @@ export class FileContext {
       // Depends on the text and on the majors it is registered for: memoise on both across edits.
       const role = this.rolesOf(name).find((r) => r.k === 'postop');
       const entry = this.model.entry(name);
-      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}`;
+      const pres = role && role.k === 'postop' ? role.preOps.map((p) => (p ? this.model.entry(p)?.hash ?? '?' : '-')).join(',') : '';
+      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}|${pres}`;
       let value = entry?.memo.get(key) as Set<string> | undefined | null;
       if (value === undefined) {
         const ctx = this.functionContext(name);
@@ -122,6 +130,7 @@ export class FunctionContext {
   private cachedValues?: ValueTracker;
   private cachedLive?: readonly Uint8Array[];
   private cachedLiveTested?: readonly Uint8Array[];
+  private cachedCodes?: ReturnsByCode | null;
 
   constructor(readonly file: FileContext, readonly fn: FunctionIR) {
     this.name = fn.name;
@@ -166,6 +175,15 @@ export class FunctionContext {
       this.cachedLiveTested = this.liveVars.map((mask) => mask.map((v, i) => v & tested[i]));
     }
     return this.cachedLiveTested;
+  }
+
+  /**
+   * As a pre-op: what it returns for each control code it tests. Computed once per run, not kept
+   * with the text: the values its helpers return may change with their own text.
+   */
+  get preopCodes(): ReturnsByCode | undefined {
+    if (this.cachedCodes === undefined) this.cachedCodes = preopReturnsByCode(this) ?? null;
+    return this.cachedCodes ?? undefined;
   }
 
   role<K extends Role['k']>(k: K): Extract<Role, { k: K }> | undefined {

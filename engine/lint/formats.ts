@@ -25,13 +25,27 @@ export interface ToolInfo {
   srcRoot?: string;
 }
 
-/** `file:line:col: error [rule-id] message`, with related locations as indented notes. */
-export function formatText(reports: readonly FileReport[]): string {
-  const lines: string[] = [];
+/**
+ * Something the linter wants the user to know that is not a finding: a project file it could not
+ * fully read, a listed file that is missing, a user-mode project it skipped. `path` as in FileReport.
+ */
+export interface LintNote {
+  path: string;
+  /** 1-based. */
+  line: number;
+  message: string;
+}
+
+/**
+ * `file:line:col: error [rule-id] message`, with related locations as indented notes (in another
+ * file of the project when the related location says so), after the notes about the projects.
+ */
+export function formatText(reports: readonly FileReport[], notes: readonly LintNote[] = []): string {
+  const lines: string[] = notes.map((n) => `${n.path}:${n.line}:1: note: ${n.message}`);
   for (const r of reports) {
     for (const f of r.result.findings) {
       lines.push(`${r.path}:${f.range.start.line + 1}:${f.range.start.column + 1}: ${f.severity} [${f.ruleId}] ${f.message}`);
-      for (const rel of f.related) lines.push(`    ${r.path}:${rel.range.start.line + 1}:${rel.range.start.column + 1}: note: ${rel.message}`);
+      for (const rel of f.related) lines.push(`    ${rel.file ?? r.path}:${rel.range.start.line + 1}:${rel.range.start.column + 1}: note: ${rel.message}`);
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
@@ -54,14 +68,15 @@ function oneBased(r: Range) {
   return { start: { line: r.start.line + 1, column: r.start.column + 1 }, end: { line: r.end.line + 1, column: r.end.column + 1 } };
 }
 
-/** The JSON report's version: bumped whenever its shape changes. */
-export const JSON_REPORT_VERSION = 1;
+/** The JSON report's version: bumped whenever its shape changes (2: `notes`, and `path` on related locations in other files). */
+export const JSON_REPORT_VERSION = 2;
 
-export function formatJson(reports: readonly FileReport[], tool: Pick<ToolInfo, 'name' | 'version'>): string {
+export function formatJson(reports: readonly FileReport[], tool: Pick<ToolInfo, 'name' | 'version'>, notes: readonly LintNote[] = []): string {
   const body = {
     version: JSON_REPORT_VERSION,
     tool: { name: tool.name, version: tool.version },
     summary: summarize(reports),
+    notes: notes.map((n) => ({ path: n.path, line: n.line, message: n.message })),
     files: reports.map((r) => ({
       path: r.path,
       findings: r.result.findings.map((f: Finding) => ({
@@ -69,7 +84,7 @@ export function formatJson(reports: readonly FileReport[], tool: Pick<ToolInfo, 
         severity: f.severity,
         message: f.message,
         range: oneBased(f.range),
-        related: f.related.map((x) => ({ message: x.message, range: oneBased(x.range) })),
+        related: f.related.map((x) => ({ message: x.message, range: oneBased(x.range), ...(x.file !== undefined ? { path: x.file } : {}) })),
         fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ range: oneBased(e.range), newText: e.newText })) })),
       })),
       stats: r.result.stats,
@@ -82,7 +97,7 @@ function region(r: Range) {
   return { startLine: r.start.line + 1, startColumn: r.start.column + 1, endLine: r.end.line + 1, endColumn: r.end.column + 1 };
 }
 
-export function formatSarif(reports: readonly FileReport[], rules: readonly RuleMeta[], tool: ToolInfo): string {
+export function formatSarif(reports: readonly FileReport[], rules: readonly RuleMeta[], tool: ToolInfo, notes: readonly LintNote[] = []): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const artifact = (path: string) => (tool.srcRoot ? { uri: path, uriBaseId: 'SRCROOT' } : { uri: path });
   const results = reports.flatMap((r) => r.result.findings.map((f) => ({
@@ -92,7 +107,7 @@ export function formatSarif(reports: readonly FileReport[], rules: readonly Rule
     message: { text: f.message },
     locations: [{ physicalLocation: { artifactLocation: artifact(r.path), region: region(f.range) } }],
     ...(f.related.length > 0 ? {
-      relatedLocations: f.related.map((x, i) => ({ id: i + 1, message: { text: x.message }, physicalLocation: { artifactLocation: artifact(r.path), region: region(x.range) } })),
+      relatedLocations: f.related.map((x, i) => ({ id: i + 1, message: { text: x.message }, physicalLocation: { artifactLocation: artifact(x.file ?? r.path), region: region(x.range) } })),
     } : {}),
     ...(f.fixes.length > 0 ? {
       fixes: f.fixes.map((x) => ({
@@ -122,6 +137,16 @@ export function formatSarif(reports: readonly FileReport[], rules: readonly Rule
         },
       },
       ...(tool.srcRoot ? { originalUriBaseIds: { SRCROOT: { uri: tool.srcRoot } } } : {}),
+      ...(notes.length > 0 ? {
+        invocations: [{
+          executionSuccessful: true,
+          toolExecutionNotifications: notes.map((n) => ({
+            level: 'note',
+            message: { text: n.message },
+            locations: [{ physicalLocation: { artifactLocation: artifact(n.path), region: { startLine: n.line } } }],
+          })),
+        }],
+      } : {}),
       results,
     }],
   };

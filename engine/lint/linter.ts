@@ -7,6 +7,7 @@ import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
 import { prepareForLint } from './frontend/prepare';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, type Role } from './analysis/roles';
+import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import { FileContext } from './context';
 import { ALL_RULES } from './rules';
 import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
@@ -63,6 +64,7 @@ export class LintDocument {
   private prepared = '';
   private readonly functions = new FunctionCache();
   private findingsCache = new Map<string, CachedFunction>();
+  private lastContext: FileContext | undefined;
 
   /**
    * @param incremental keep per-function results for the next `update` (an editor's document);
@@ -74,11 +76,30 @@ export class LintDocument {
     this.options = options;
   }
 
-  /** Lints `text`, reusing whatever the previous run of this document can give. */
-  update(text: string): LintResult {
+  /**
+   * Lints `text`, reusing whatever the previous run of this document can give. `foreign` is what
+   * the other files of the driver project say (engine/lint/project.ts); without it the file is
+   * analysed alone.
+   */
+  update(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): LintResult {
     const prepared = prepareForLint(text);
     this.reparse(prepared);
-    return this.run(text);
+    return this.run(text, foreign);
+  }
+
+  /** The file's model and roles after the last update (the project pass reads its summaries from them). */
+  get context(): FileContext | undefined {
+    return this.lastContext;
+  }
+
+  /** Parses `text` and builds its analysis context without running any rule (the project pass). */
+  analyze(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): FileContext {
+    this.reparse(prepareForLint(text));
+    const model = new FileModel(this.prepared, this.tree!, this.functions);
+    const file = new FileContext(model, findRoles(model, foreign), foreign);
+    this.lastContext = file;
+    this.functions.sweep();
+    return file;
   }
 
   /** Frees the syntax tree (it lives in wasm memory). */
@@ -105,11 +126,12 @@ export class LintDocument {
     this.prepared = prepared;
   }
 
-  private run(original: string): LintResult {
+  private run(original: string, foreign: ForeignFacts): LintResult {
     const model = new FileModel(this.prepared, this.tree!, this.functions);
-    const roles = findRoles(model);
-    const file = new FileContext(model, roles);
-    const fileKey = this.incremental ? fileFingerprint(model, roles.roles, roles.cbdqs) : '';
+    const roles = findRoles(model, foreign);
+    const file = new FileContext(model, roles, foreign);
+    this.lastContext = file;
+    const fileKey = this.incremental ? `${fileFingerprint(model, roles.roles, roles.cbdqs)}|${foreign.digest}` : '';
     const enabled = FUNCTION_RULES.filter((r) => severityOf(r, this.options) !== 'off');
     const raw: { rule: string; f: RawFinding }[] = [];
     const nextCache = new Map<string, CachedFunction>();
@@ -156,7 +178,9 @@ export class LintDocument {
     for (const { rule, f } of raw) {
       const def = RULE_BY_ID.get(rule)!;
       const severity = severityOf(def, this.options) as Severity;
-      const range = resolve(model, f.at);
+      // A finding belongs to this file; a rule that points into another file says nothing here.
+      if (f.at.file !== undefined) continue;
+      const range = resolve(model, f.at, foreign);
       if (!range) continue;
       if (isSuppressed(suppressions, range.start.line, rule)) continue;
       const dedupe = `${rule}|${range.start.line}:${range.start.column}|${f.message}`;
@@ -168,11 +192,12 @@ export class LintDocument {
         range,
         message: f.message,
         related: (f.related ?? []).flatMap((x) => {
-          const r = resolve(model, x.at);
-          return r ? [{ range: r, message: x.message }] : [];
+          const r = resolve(model, x.at, foreign);
+          return r ? [{ range: r, message: x.message, ...(x.at.file !== undefined ? { file: x.at.file } : {}) }] : [];
         }),
         fixes: (f.fixes ?? []).flatMap((fix) => {
-          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at), newText: e.newText }));
+          if (fix.edits.some((e) => e.at.file !== undefined)) return [];
+          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at, foreign), newText: e.newText }));
           return edits.every((e) => e.range) ? [{ title: fix.title, edits: edits as { range: Range; newText: string }[] }] : [];
         }),
       });
@@ -195,8 +220,8 @@ function safeCheck(rule: Rule, run: () => RawFinding[], failures: { count: numbe
   }
 }
 
-function resolve(model: FileModel, at: Loc): Range | undefined {
-  const base = model.anchorRow(at.anchor);
+function resolve(model: FileModel, at: Loc, foreign: ForeignFacts): Range | undefined {
+  const base = at.file !== undefined ? foreign.anchors.get(at.file)?.get(at.anchor) : model.anchorRow(at.anchor);
   if (base === undefined) return undefined;
   return { start: { line: at.span.sr + base, column: at.span.sc }, end: { line: at.span.er + base, column: at.span.ec } };
 }

@@ -20,6 +20,8 @@ export interface Range {
 export interface RelatedLocation {
   range: Range;
   message: string;
+  /** Absolute path when the location is in another file of the driver project; absent: the same file. */
+  file?: string;
 }
 
 export interface TextEdit {

@@ -18,7 +18,7 @@ export function inspectContext(world: World): InspectContext {
     addresses: world.interp.addresses,
     enumNames: (name) => {
       for (const m of world.modules.values()) {
-        const names = m.unit.enumNames.get(name);
+        const names = m.enumNames(name);
         if (names) return names;
       }
       return undefined;

@@ -1,24 +1,30 @@
 /**
  * Reading a scenario and compiling its drivers: everything that can fail before a run starts, with
- * every problem reported as file:line:column and a hint, never thrown.
+ * every problem reported as file:line:column and a hint, never thrown. Each `driver` line becomes a
+ * driver project (engine/project), whose units are compiled and linked into one module.
  */
 import type { TranslationUnit } from '../c/program';
 import { compileTranslationUnit } from '../c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
-import { resolveDriverPath, type Scenario } from '../scenario';
+import { link, type LinkedProgram } from '../interp/link';
+import { findFile, type DriverProject, type ProjectFiles } from '../project';
+import type { Scenario } from '../scenario';
 import { validateScenario } from './validate';
 
 /** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
-export interface HostFiles {
-  readFile(path: string): string | undefined;
+export interface HostFiles extends ProjectFiles {
   dirname(path: string): string;
   join(dir: string, file: string): string;
 }
 
+/** Where a problem was found: reading the scenario, reading a project, compiling a unit, or linking the driver. */
+export type PrepareStage = 'scenario' | 'project' | 'compile' | 'link';
+
 export interface RunDiagnostic {
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'note';
+  stage?: PrepareStage;
   file: string;
   line: number;
   column: number;
@@ -27,19 +33,23 @@ export interface RunDiagnostic {
 }
 
 export interface PreparedDriver {
+  /** The driver's name: `expect calls name!Fn`, `unload name`. */
   module: string;
+  /** The file that defines DriverEntry. */
   file: string;
   altitude?: number;
-  unit: TranslationUnit;
+  project: DriverProject;
+  units: TranslationUnit[];
+  program: LinkedProgram;
 }
 
 export interface PreparedScenario {
   scenarioPath: string;
   scenario: Scenario;
   drivers: PreparedDriver[];
-  /** Warnings that did not stop the run. */
+  /** Warnings and notes that did not stop the run. */
   warnings: RunDiagnostic[];
-  /** Every C file the drivers read (main files and their local includes), for breakpoints. */
+  /** Every C file the drivers read (their units and the headers they include), for breakpoints. */
   sourceFiles: string[];
 }
 
@@ -60,41 +70,54 @@ export async function prepareScenario(scenarioPath: string, files: HostFiles): P
 }
 
 export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
-  const checked = validateScenario(text, scenarioPath, (p) => files.readFile(p) !== undefined);
-  const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
-  if (!checked.ok) return { ok: false, diagnostics };
+  const checked = validateScenario(text, scenarioPath, files);
+  const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
+  if (!checked.ok || !checked.projects) return { ok: false, diagnostics };
   const scenario = checked.scenario;
+  const projects = checked.projects;
+  for (const project of projects) {
+    for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', stage: 'project', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 
   await loadCLanguage();
-  const defines = new Map(scenario.defines.map((d) => [d.name, d.value]));
+  const scenarioDefines = scenario.defines.map((d) => [d.name, d.value] as const);
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
+  const locate = (p: string) => findFile(files, p);
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
-  for (const d of scenario.drivers) {
-    const file = resolveDriverPath(scenarioPath, d.path);
-    const unit = compileTranslationUnit(file, {
+  scenario.drivers.forEach((d, i) => {
+    const project = projects[i];
+    // The scenario's `define` lines come last, so they override the project's.
+    const defines = new Map([...project.defines, ...scenarioDefines]);
+    const units = project.units.map((file) => compileTranslationUnit(file, {
       readFile: files.readFile,
       dirname: files.dirname,
       join: files.join,
+      locate,
+      includeDirs: project.includeDirs,
       defines,
       systemHeaders,
       ignoredHeaders: IGNORED_HEADERS,
       prelude,
-    });
-    for (const c of unit.diagnostics) {
-      diagnostics.push({ severity: c.severity, file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
+    }));
+    for (const unit of units) {
+      for (const c of unit.diagnostics) diagnostics.push({ severity: c.severity, stage: 'compile', file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
+      for (const f of unit.files) if (!sourceFiles.includes(f)) sourceFiles.push(f);
     }
-    if (!unit.functions.has('DriverEntry')) {
+    const program = link(units);
+    for (const p of program.problems) diagnostics.push({ severity: 'error', stage: 'link', file: p.loc.file, line: p.loc.line, column: p.loc.col, message: `${project.name}: ${p.message}`, hint: p.hint });
+    const entry = program.exported('DriverEntry');
+    if (!entry || entry.linkage === 'system') {
       diagnostics.push({
-        severity: 'error', file, line: 1, column: 1,
-        message: `${d.module}: no DriverEntry function is defined`,
-        hint: 'a driver loaded by a scenario must define NTSTATUS DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING)',
+        severity: 'error', stage: 'link', file: project.source.kind === 'vcxproj' ? project.source.file : project.units[0] ?? scenarioPath, line: 1, column: 1,
+        message: `${project.name}: no DriverEntry function is defined${project.units.length > 1 ? ` in any of its ${project.units.length} files` : ''}`,
+        hint: 'a driver loaded by a scenario must define NTSTATUS DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) in one of its files',
       });
     }
-    drivers.push({ module: d.module, file, altitude: d.altitude, unit });
-    for (const f of unit.files) if (!sourceFiles.includes(f)) sourceFiles.push(f);
-  }
+    drivers.push({ module: project.name, file: entry?.def.loc.file ?? project.units[0] ?? '', altitude: d.altitude, project, units, program });
+  });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };
   return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles } };

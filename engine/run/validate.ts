@@ -1,11 +1,13 @@
 /**
  * Whether a scenario can run, decided in one place for every front end (`fltsim run`, the debug
- * adapter's launch, the language server): the parser's checks, driver files that exist, and rule
- * ids in `expect violation` / `expect no violation` that some rule has.
+ * adapter's launch, the language server): the parser's checks, driver files, projects and folders
+ * that exist, rule ids in `expect violation` / `expect no violation` that some rule has, and, once
+ * all that holds, the driver names the projects give (engine/project) in `unload` and `expect calls`.
  */
 import { RULE_IDS } from '../kernel/rules';
 import { LINT_RULES } from '../lint';
-import { checkScenarioFiles, parseScenario, validateRuleIds, type Scenario, type ScenarioDiagnostic } from '../scenario';
+import type { DriverProject, ProjectFiles } from '../project';
+import { checkScenarioFiles, driverPathExists, parseScenario, readDriverProjects, validateRuleIds, type Scenario, type ScenarioDiagnostic } from '../scenario';
 
 /** Rule ids a scenario may expect: the runtime verifier's and the linter's, sorted. */
 export const SCENARIO_RULE_IDS: readonly string[] = [...new Set<string>([...RULE_IDS, ...LINT_RULES.map((r) => r.id)])].sort();
@@ -16,18 +18,27 @@ export interface ScenarioCheck {
   diagnostics: ScenarioDiagnostic[];
   /** No diagnostic is an error: the scenario may run. */
   ok: boolean;
+  /** The driver projects, one per `driver` line, when they were read (everything else was right). */
+  projects?: DriverProject[];
 }
 
 /**
  * Checks a scenario's text without running it. Without `scenarioPath` (an editor buffer that is not
- * a file) driver paths cannot be resolved, so driver files are not checked; `fileExists` is how the
+ * a file) driver paths cannot be resolved, so driver files are not checked; `files` is how the
  * caller sees files (the disk, an editor's documents, a test's table).
  */
-export function validateScenario(text: string, scenarioPath: string | undefined, fileExists: (absolutePath: string) => boolean): ScenarioCheck {
+export function validateScenario(text: string, scenarioPath: string | undefined, files: ProjectFiles): ScenarioCheck {
   const parsed = parseScenario(text);
   const diagnostics: ScenarioDiagnostic[] = [...parsed.diagnostics];
-  if (scenarioPath !== undefined) diagnostics.push(...checkScenarioFiles(parsed.scenario, scenarioPath, fileExists));
+  if (scenarioPath !== undefined) diagnostics.push(...checkScenarioFiles(parsed.scenario, scenarioPath, driverPathExists(files)));
   diagnostics.push(...validateRuleIds(parsed.scenario, SCENARIO_RULE_IDS));
+  let projects: DriverProject[] | undefined;
+  if (scenarioPath !== undefined && !diagnostics.some((d) => d.severity === 'error')) {
+    const read = readDriverProjects(parsed.scenario, scenarioPath, files);
+    projects = read.projects;
+    diagnostics.push(...read.diagnostics);
+  }
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { scenario: parsed.scenario, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return { scenario: parsed.scenario, diagnostics, ok, ...(projects ? { projects } : {}) };
 }

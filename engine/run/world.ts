@@ -2,6 +2,7 @@
  * A World is one run of a prepared scenario: the Simulation, the C interpreter bound to it, the
  * drivers loaded as modules and the workload scheduled. It is cheap to build from a
  * PreparedScenario, which is how step-back works: build a fresh World and replay it to a step.
+ * It is internal to engine/: front ends drive it through `runScenario` or a `Debuggee`.
  */
 import { isCo, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
@@ -65,7 +66,7 @@ export class World {
       { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget },
     );
     for (const d of prepared.drivers) {
-      const module = drive(this.interp.load(d.unit, d.module));
+      const module = drive(this.interp.load(d.program, d.module));
       this.modules.set(d.module, module);
       const entry = module.functionValues.get('DriverEntry')!;
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
@@ -105,14 +106,6 @@ export class World {
     if (r.reason === 'fault') this.captureFault();
   }
 
-  /** Runs until the simulation has taken `step` steps in total. */
-  runTo(step: number): void {
-    while (this.sim.stepCount < step) {
-      const r = this.step();
-      if (r.kind === 'done' || r.kind === 'fault') return;
-    }
-  }
-
   private captureFault(): void {
     // Faults raised from engine-called callbacks carry the CRuntimeError in the kernel's message only.
   }
@@ -120,7 +113,8 @@ export class World {
   get fault(): RunFault | undefined {
     const f = this.sim.kernel.fault;
     if (!f) return undefined;
-    const e = this.cError;
+    // A callback the engine called (not DriverEntry) records its C error on the interpreter only.
+    const e = this.cError ?? this.interp.faultStack?.error;
     const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
     return {
       message,
@@ -149,11 +143,7 @@ export class World {
   calls(): Map<string, number> {
     const out = new Map<string, number>();
     for (const [module, m] of this.modules) {
-      for (const name of m.unit.functions.keys()) {
-        const def = m.unit.functions.get(name)!;
-        if (def.loc.file.startsWith('<')) continue;
-        out.set(`${module}!${name}`, this.interp.calls.get(`${module}!${name}`) ?? 0);
-      }
+      for (const f of m.ownFunctions()) out.set(`${module}!${f.name}`, this.interp.calls.get(`${module}!${f.name}`) ?? 0);
     }
     return out;
   }

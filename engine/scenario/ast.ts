@@ -23,13 +23,31 @@ export interface TitleStatement extends StatementBase {
   title: string;
 }
 
-export interface DriverStatement extends StatementBase {
-  kind: 'driver';
+/** What a `driver` line names: a Visual Studio project, a folder of .c files, or .c files. */
+export type DriverSourceKind = 'vcxproj' | 'folder' | 'files';
+
+export interface DriverPath {
   /** As written, relative to the scenario file's folder. */
   path: string;
+  span: Span;
+}
+
+export interface DriverStatement extends StatementBase {
+  kind: 'driver';
+  source: DriverSourceKind;
+  /** Every path on the line (one for a project or a folder; one or more C files). */
+  paths: DriverPath[];
+  /** The first path, as written. */
+  path: string;
   pathSpan: Span;
-  /** The file name without its extension: the `counting` in `expect calls counting!PreRead 0`. */
+  /**
+   * The driver's name as far as the line tells (the `counting` in `expect calls counting!PreRead 0`):
+   * the project or folder name, or the first file's name. Running reads the project and may refine
+   * it (a .vcxproj's ProjectName; for C files, the one that defines DriverEntry).
+   */
   module: string;
+  /** Names this driver may turn out to have before its files are read (each file's name for C files). */
+  moduleCandidates: string[];
   /** Absent when the line gives none; the run then picks one. */
   altitude?: number;
 }
@@ -179,6 +197,7 @@ export type ScenarioDiagnosticCode =
   | 'option-not-applicable'
   | 'conflicting-flags'
   | 'no-driver'
+  | 'bad-driver'
   | 'cancel-before-issue'
   | 'contradiction'
   | 'missing-file';

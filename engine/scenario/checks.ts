@@ -4,6 +4,7 @@
  * `io` is fine); order in the file never changes meaning except for the timeline's tie-breaks.
  */
 import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from './ast';
+import { pathKey } from '../project/paths';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 
@@ -24,9 +25,35 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   checkExpectations(scenario, ctx, report);
 }
 
-/** Paths compare as Windows would: case-insensitive, either slash. */
-function pathKey(p: string): string {
-  return p.replace(/\\/g, '/').toLowerCase();
+const MODULE_HINT = "A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.";
+
+/**
+ * Once the drivers' projects are read, their real names are known: `unload` and `expect calls`
+ * must use them. `names` holds one name per driver line, in order.
+ */
+export function checkDriverNames(scenario: Scenario, names: readonly string[]): ScenarioDiagnostic[] {
+  const out: ScenarioDiagnostic[] = [];
+  const report: Sink = (at, code, message, hint, severity = 'error') => out.push({ ...spanOf(at), severity, code, message, hint });
+  const known = (m: string) => names.some((n) => n.toLowerCase() === m.toLowerCase());
+  const seen = new Map<string, number>();
+  scenario.drivers.forEach((d, i) => {
+    const name = names[i];
+    if (name === undefined) return;
+    const other = seen.get(name.toLowerCase());
+    if (other !== undefined) report(d.pathSpan, 'duplicate', `two drivers are named '${name}' (the other is on line ${other})`, MODULE_HINT);
+    else seen.set(name.toLowerCase(), d.line);
+  });
+  for (const u of scenario.unloads) {
+    if (u.module !== undefined && u.moduleSpan && !known(u.module)) {
+      report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, names)}`, `Drivers: ${names.join(', ')}. ${MODULE_HINT}`);
+    }
+  }
+  for (const e of scenario.expectations) {
+    if (e.what === 'calls' && e.module !== undefined && !known(e.module)) {
+      report(e.targetSpan, 'unknown-module', `no driver is named '${e.module}'${didYouMean(e.module, names)}`, `Drivers: ${names.join(', ')}. ${MODULE_HINT}`);
+    }
+  }
+  return out;
 }
 
 function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void {
@@ -37,15 +64,15 @@ function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void
   const byModule = new Map<string, number>();
   const byAltitude = new Map<number, string>();
   for (const d of scenario.drivers) {
-    const samePath = byPath.get(pathKey(d.path));
-    if (samePath !== undefined) {
-      report(d.pathSpan, 'duplicate', `driver "${d.path}" is already loaded on line ${samePath}`, 'Load each driver once.');
+    const repeated = d.paths.find((p) => byPath.has(pathKey(p.path)));
+    if (repeated) {
+      report(repeated.span, 'duplicate', `"${repeated.path}" is already part of the driver on line ${byPath.get(pathKey(repeated.path))}`, 'Each file belongs to one driver, once.');
       continue;
     }
-    byPath.set(pathKey(d.path), d.line);
+    for (const p of d.paths) byPath.set(pathKey(p.path), d.line);
     const sameModule = byModule.get(d.module.toLowerCase());
     if (sameModule !== undefined) {
-      report(d.pathSpan, 'duplicate', `two drivers are named '${d.module}' (the other is on line ${sameModule})`, 'Module names come from file names and must differ; rename one file.');
+      report(d.pathSpan, 'duplicate', `two drivers are named '${d.module}' (the other is on line ${sameModule})`, 'Driver names come from the project, folder or file names and must differ.');
     }
     byModule.set(d.module.toLowerCase(), d.line);
     if (d.altitude !== undefined) {
@@ -91,10 +118,12 @@ function checkWorkload(scenario: Scenario, ctx: CheckContext, report: Sink): voi
       report(c, 'cancel-before-issue', `cancel of #${c.io} at ${c.time} comes before the io is issued at ${io.time}`, `Cancel at ${io.time} or later; a cancel finds nothing before the request exists.`, 'warning');
     }
   }
-  const modules = scenario.drivers.map((d) => d.module);
+  const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
+  // A .vcxproj may name its driver anything (<ProjectName>): names are checked once it is read.
+  const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   for (const u of scenario.unloads) {
-    if (u.module !== undefined && u.moduleSpan && modules.length > 0 && !modules.some((m) => m.toLowerCase() === u.module?.toLowerCase())) {
-      report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, modules)}`, `Drivers: ${modules.join(', ')}. A module is its file name without extension.`);
+    if (u.module !== undefined && u.moduleSpan && namesKnown && !modules.some((m) => m.toLowerCase() === u.module?.toLowerCase())) {
+      report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, modules)}`, `Drivers: ${modules.join(', ')}. ${MODULE_HINT}`);
     }
   }
 }
@@ -106,7 +135,8 @@ function reportUnknownIo(scenario: Scenario, id: number, at: Span, what: string,
 
 function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink): void {
   const ioIds = new Set(scenario.ios.map((io) => io.id));
-  const modules = scenario.drivers.map((d) => d.module);
+  const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
+  const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   const statusFor = new Map<number, { status: number; line: number }>();
   const wanted = new Map<string, number>();
   const refused = new Map<string, number>();
@@ -125,8 +155,8 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
         }
         break;
       case 'calls':
-        if (e.module !== undefined && modules.length > 0 && !modules.some((m) => m.toLowerCase() === e.module?.toLowerCase())) {
-          report(e.targetSpan, 'unknown-module', `no driver is named '${e.module}'${didYouMean(e.module, modules)}`, `Drivers: ${modules.join(', ')}. A module is its file name without extension.`);
+        if (e.module !== undefined && namesKnown && !modules.some((m) => m.toLowerCase() === e.module?.toLowerCase())) {
+          report(e.targetSpan, 'unknown-module', `no driver is named '${e.module}'${didYouMean(e.module, modules)}`, `Drivers: ${modules.join(', ')}. ${MODULE_HINT}`);
         }
         break;
       case 'violation':

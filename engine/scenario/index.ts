@@ -8,6 +8,8 @@ export type {
   Statement,
   TitleStatement,
   DriverStatement,
+  DriverPath,
+  DriverSourceKind,
   DefineStatement,
   IoStatement,
   CancelStatement,
@@ -27,7 +29,8 @@ export type {
 export { IO_DEFAULTS } from './ast';
 export { parseScenario, emptyScenario, type ParseResult } from './parser';
 export { moduleNameOf } from './statements';
-export { checkScenarioFiles, resolveDriverPath, formatDiagnostic } from './files';
+export { checkScenarioFiles, driverPathExists, driverProjectSpec, readDriverProjects, resolveDriverPath, formatDiagnostic, type PathExists } from './files';
+export { checkDriverNames } from './checks';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
 export { evaluateExpectations, validateRuleIds, type RunFacts, type ExpectationResult } from './expectations';
 export {

@@ -6,6 +6,8 @@
 import type {
   CancelStatement,
   DefineStatement,
+  DriverPath,
+  DriverSourceKind,
   DriverStatement,
   FileStatement,
   IoStatement,
@@ -41,9 +43,9 @@ function base(cur: LineCursor): Span & { text: string } {
   return { ...cur.statementSpan(), text: cur.codeText() };
 }
 
-/** `pendfilter` for `pendfilter.c`, `sub/counting.c` or `sub\counting.c`. */
+/** `pendfilter` for `pendfilter.c`, `sub/counting.c`, `sub\counting.c` or a folder `sub/pendfilter/`. */
 export function moduleNameOf(driverPath: string): string {
-  const file = driverPath.split(/[\\/]/).pop() ?? driverPath;
+  const file = driverPath.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? driverPath;
   const dot = file.lastIndexOf('.');
   return dot > 0 ? file.slice(0, dot) : file;
 }
@@ -54,11 +56,36 @@ export function parseTitle(cur: LineCursor): TitleStatement | undefined {
   return { kind: 'scenario', ...base(cur), title: title.value };
 }
 
+/** How a driver path is read: by its extension, without looking at the disk. */
+function driverPathKind(p: string): DriverSourceKind | 'header' | 'other-source' {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(p.replace(/[\\/]+$/, ''))?.[1]?.toLowerCase();
+  if (ext === 'c') return 'files';
+  if (ext === 'vcxproj') return 'vcxproj';
+  if (ext === 'h') return 'header';
+  if (ext === 'cpp' || ext === 'cc' || ext === 'cxx' || ext === 'sln') return 'other-source';
+  return 'folder';
+}
+
 export function parseDriver(cur: LineCursor): DriverStatement | undefined {
-  const path = readString(cur, 'driver path', 'driver "pendfilter.c"');
-  if (!path) return undefined;
-  if (path.value.trim() === '') {
-    return cur.error(path.span, 'missing-string', 'the driver path is empty', 'Name the driver\'s C file, relative to this scenario: driver "pendfilter.c"');
+  const first = readString(cur, 'driver path', 'driver "pendfilter.c"');
+  if (!first) return undefined;
+  const paths: DriverPath[] = [{ path: first.value, span: first.span }];
+  while (cur.peek()?.kind === 'string') {
+    const t = cur.next()!;
+    paths.push({ path: t.value, span: spanOf(t) });
+  }
+  let source: DriverSourceKind | undefined;
+  for (const p of paths) {
+    if (p.path.trim() === '') {
+      return cur.error(p.span, 'missing-string', 'the driver path is empty', 'Name the driver\'s C file, project or folder, relative to this scenario: driver "pendfilter.c"');
+    }
+    const kind = driverPathKind(p.path);
+    if (kind === 'header') return cur.error(p.span, 'bad-driver', `"${p.path}" is a header; a driver is built from .c files`, 'List the .c files (driver "a.c" "b.c"), or name the .vcxproj or the folder; headers are found through #include.');
+    if (kind === 'other-source') return cur.error(p.span, 'bad-driver', `fltsim runs drivers written in C; "${p.path}" is not a .c file, .vcxproj or folder`, 'Name the driver\'s .c files, its .vcxproj, or its folder.');
+    if (paths.length > 1 && kind !== 'files') {
+      return cur.error(p.span, 'bad-driver', `"${p.path}" cannot share a driver line with other paths`, 'A driver line names one .vcxproj, one folder, or one or more .c files: driver "a.c" "b.c".');
+    }
+    source = kind;
   }
   let altitude: number | undefined;
   const word = cur.peek();
@@ -72,7 +99,10 @@ export function parseDriver(cur: LineCursor): DriverStatement | undefined {
     altitude = Number(value.value);
   }
   if (!cur.expectEnd('the driver')) return undefined;
-  const stmt: DriverStatement = { kind: 'driver', ...base(cur), path: path.value, pathSpan: path.span, module: moduleNameOf(path.value) };
+  const moduleCandidates = source === 'files' ? paths.map((p) => moduleNameOf(p.path)) : [moduleNameOf(first.value)];
+  const stmt: DriverStatement = {
+    kind: 'driver', ...base(cur), source: source ?? 'files', paths, path: first.value, pathSpan: first.span, module: moduleCandidates[0], moduleCandidates,
+  };
   if (altitude !== undefined) stmt.altitude = altitude;
   return stmt;
 }

@@ -1,24 +1,30 @@
 /**
- * `fltsim lint <files or folders> [--format text|json|sarif] [--rule-severity id=off|warning|error …]`
+ * `fltsim lint <files, folders or .vcxproj> [--format text|json|sarif] [--rule-severity id=off|warning|error …]`
  *
- * Folders are searched recursively for *.c and *.h (hidden folders and node_modules skipped).
+ * A driver is analysed as a whole: a .vcxproj is one driver; a folder is searched recursively for
+ * drivers (each .vcxproj, and each folder of unlisted .c files with one DriverEntry) and the files
+ * that belong to none (hidden folders and node_modules skipped); a single .c file is linted in the
+ * context of its project when it has one (engine/project/discover.ts).
  * Exit codes: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable input.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, LINT_RULES, LintDocument, summarize, validateOptions,
-  type FileReport, type LintOptions, type SeveritySetting,
+  discoverProjects, ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, ProjectLint, projectOfFile, readVcxproj,
+  summarize, validateOptions, type DriverProject, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
+import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError, closest } from './args';
 import { registerCommand } from './registry';
 
 export const LINT_USAGE = [
-  'Usage: fltsim lint <files or folders> [options]',
+  'Usage: fltsim lint <files, folders or .vcxproj> [options]',
   '',
   'Checks minifilter C sources for Flt* API misuse (36 rules; see docs/rules/).',
-  'Folders are searched recursively for *.c and *.h files.',
+  'Each driver is analysed as a whole: a .vcxproj is one driver; folders are searched',
+  'recursively for .vcxproj files, folders of .c files with one DriverEntry, and *.c/*.h',
+  'files that belong to no driver. User-mode projects are skipped with a note.',
   '',
   'Options:',
   '  --format text|json|sarif       output format (default: text)',
@@ -76,19 +82,53 @@ function severities(pairs: readonly string[]): LintOptions['severities'] {
   return out;
 }
 
-function collect(path: string, out: string[]): void {
-  const st = statSync(path);
-  if (st.isDirectory()) {
-    for (const entry of readdirSync(path).sort()) {
-      if (entry.startsWith('.') || entry === 'node_modules') continue;
-      const child = join(path, entry);
-      const cst = statSync(child);
-      if (cst.isDirectory()) collect(child, out);
-      else if (/\.[ch]$/i.test(entry)) out.push(child);
-    }
-  } else {
-    out.push(path);
+/** The headers under a folder (C files are found by the project discovery). */
+function collectHeaders(path: string, out: string[]): void {
+  for (const entry of readdirSync(path).sort()) {
+    if (entry.startsWith('.') || entry === 'node_modules') continue;
+    const child = join(path, entry);
+    if (statSync(child).isDirectory()) collectHeaders(child, out);
+    else if (/\.h$/i.test(entry)) out.push(child);
   }
+}
+
+/** What to lint: each file once, with the driver project it is analysed in (if any). */
+interface Plan {
+  files: Map<string, DriverProject | undefined>;
+  notes: { file: string; line: number; message: string }[];
+}
+
+function addProject(plan: Plan, project: DriverProject): void {
+  for (const n of project.notes) plan.notes.push({ file: n.file, line: n.line, message: `${project.name}: ${n.message}` });
+  for (const u of project.units) if (!plan.files.has(u)) plan.files.set(u, project);
+}
+
+function planTarget(plan: Plan, abs: string): void {
+  if (statSync(abs).isDirectory()) {
+    const found = discoverProjects(nodeFiles, abs);
+    for (const n of found.notes) plan.notes.push(n);
+    const here: Plan = { files: new Map(), notes: plan.notes };
+    for (const p of found.projects) addProject(here, p);
+    for (const f of found.loose) if (!here.files.has(f)) here.files.set(f, undefined);
+    const headers: string[] = [];
+    collectHeaders(abs, headers);
+    for (const h of headers) if (!here.files.has(h)) here.files.set(h, undefined);
+    // In path order, as a recursive listing would give them.
+    for (const f of [...here.files.keys()].sort()) if (!plan.files.has(f)) plan.files.set(f, here.files.get(f));
+    return;
+  }
+  if (/\.vcxproj$/i.test(abs)) {
+    const project = readVcxproj(abs, nodeFiles);
+    if (project.units.length > 0 && !isKernelMode(nodeFiles, project)) {
+      plan.notes.push({ file: abs, line: 1, message: `${project.name} is skipped: none of its files includes a kernel header (fltKernel.h, ntifs.h, wdm.h, ntddk.h), so it is a user-mode program` });
+      return;
+    }
+    addProject(plan, project);
+    return;
+  }
+  if (plan.files.has(abs)) return;
+  const project = /\.c$/i.test(abs) ? projectOfFile(nodeFiles, abs) : undefined;
+  plan.files.set(abs, project && project.units.includes(abs) ? project : undefined);
 }
 
 /** The package root (where docs/rules/ lives), from the bundle in dist/ or the sources. */
@@ -115,33 +155,58 @@ export async function runLint(argv: string[]): Promise<number> {
   const problems = validateOptions(options);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
 
-  const files: string[] = [];
+  const plan: Plan = { files: new Map(), notes: [] };
   for (const p of args.positionals) {
     const abs = resolve(p);
     if (!existsSync(abs)) {
       process.stderr.write(`fltsim lint: ${p}: no such file or folder\n`);
       return 2;
     }
-    collect(abs, files);
+    planTarget(plan, abs);
   }
 
   await initLinter();
   const reports: FileReport[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      process.stderr.write(`fltsim lint: ${displayPath(file)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})\n`);
-      return 2;
+  const projects = new Map<DriverProject, ProjectLint>();
+  const texts = new Map<string, string>();
+  const read = (file: string): string | undefined => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, readFileSync(file, 'utf8'));
+      } catch {
+        return undefined;
+      }
     }
-    const doc = new LintDocument(options, false);
-    try {
-      reports.push({ path: displayPath(file), result: doc.update(text) });
-    } finally {
-      doc.dispose();
+    return texts.get(file);
+  };
+  try {
+    for (const [file, project] of plan.files) {
+      const text = read(file);
+      if (text === undefined) {
+        process.stderr.write(`fltsim lint: ${displayPath(file)}: cannot read it\n`);
+        return 2;
+      }
+      let result: LintResult;
+      if (project) {
+        let pl = projects.get(project);
+        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, project.units)));
+        result = pl.lint(file, text, options);
+      } else {
+        const doc = new LintDocument(options, false);
+        try {
+          result = doc.update(text);
+        } finally {
+          doc.dispose();
+        }
+      }
+      // Related locations in other files of the driver are shown with the same relative paths.
+      for (const f of result.findings) for (const r of f.related) if (r.file !== undefined) r.file = displayPath(r.file);
+      reports.push({ path: displayPath(file), result });
     }
+  } finally {
+    for (const pl of projects.values()) pl.dispose();
   }
+  const notes: LintNote[] = plan.notes.map((n) => ({ path: displayPath(n.file), line: n.line, message: n.message }));
 
   const format = (args.options.get('format') as string | undefined) ?? 'text';
   const root = packageRoot();
@@ -153,9 +218,9 @@ export async function runLint(argv: string[]): Promise<number> {
     ruleDocBase: docBase === undefined ? undefined : docBase.endsWith('/') ? docBase : `${docBase}/`,
     srcRoot: pathToFileURL(process.cwd()).href.replace(/\/?$/, '/'),
   };
-  if (format === 'json') process.stdout.write(formatJson(reports, tool));
-  else if (format === 'sarif') process.stdout.write(formatSarif(reports, LINT_RULES, tool));
-  else process.stdout.write(formatText(reports));
+  if (format === 'json') process.stdout.write(formatJson(reports, tool, notes));
+  else if (format === 'sarif') process.stdout.write(formatSarif(reports, LINT_RULES, tool, notes));
+  else process.stdout.write(formatText(reports, notes));
 
   const sum = summarize(reports);
   if (format === 'text') {

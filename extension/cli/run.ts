@@ -4,9 +4,9 @@
  * Exit codes: 0 every expectation holds, 1 one fails (or driver code stopped the run), 2 bad input.
  */
 import * as path from 'node:path';
-import { buildRunReport, formatIrql, formatRunDiagnostic, prepareScenario, World, type RunReport, type SimEvent } from '../../engine';
+import { formatIrql, formatRunDiagnostic, prepareScenario, runScenario, type RunReport, type SimEvent } from '../../engine';
 import { parseArgs, UsageError } from './args';
-import { nodeFiles } from './nodeFiles';
+import { nodeFiles } from '../shared/nodeFiles';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose]
@@ -41,14 +41,12 @@ async function run(argv: string[]): Promise<number> {
     for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
     return 2;
   }
-  const world = new World(prepared.prepared, { seed });
-  world.run();
-  const report = buildRunReport(world, given.split(path.sep).join('/'), relative);
+  const { report, timeline } = runScenario(prepared.prepared, { seed, label: given.split(path.sep).join('/'), relativize: relative });
   if (args.options.has('json')) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
-    process.stdout.write(textReport(report, world.sim.events, args.options.has('verbose')));
+    process.stdout.write(textReport(report, timeline, args.options.has('verbose')));
   }
   if (report.error && INPUT_ERRORS.test(report.error.message)) return 2;
   return report.passed ? 0 : 1;

@@ -1,19 +1,19 @@
 /**
- * Debugger registration: the adapter runs inline in the extension host (no extra process), and a
- * configuration provider fills in launch configurations from the open scenario or the workspace.
+ * Debugger registration: each session's adapter is dist/debugAdapter.js in its own process
+ * (adapterProcess.ts), and configuration providers fill in launch configurations from the open
+ * scenario or the workspace.
  */
 import * as vscode from 'vscode';
-import type { DebugSession } from '@vscode/debugadapter';
-import { FltsimDebugSession } from '../debug/session';
+import { adapterLaunch } from './adapterProcess';
 import { DEBUG_TYPE } from './commandIds';
 import { dynamicLaunchConfigs, finalizeLaunchConfig, isScenarioPath, resolveLaunchConfig, type FltsimLaunchConfig } from './launchConfig';
 
-/** Makes a fresh adapter session. A seam: a file accessor can be handed in here when the session needs one. */
-export type SessionFactory = () => DebugSession;
-
-export function registerDebugger(context: vscode.ExtensionContext, createSession: SessionFactory = () => new FltsimDebugSession()): void {
+export function registerDebugger(context: vscode.ExtensionContext): void {
   const factory: vscode.DebugAdapterDescriptorFactory = {
-    createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(createSession()),
+    createDebugAdapterDescriptor: () => {
+      const { command, args, env } = adapterLaunch(context.extensionPath);
+      return new vscode.DebugAdapterExecutable(command, args, { env });
+    },
   };
   context.subscriptions.push(
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),

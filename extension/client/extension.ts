@@ -1,6 +1,6 @@
 /**
  * Extension entry point. activate() wires the parts and does nothing else; each part lives in its
- * own module: the language client, the debugger (inline adapter + configuration providers), the
+ * own module: the language client, the debugger (adapter process + configuration providers), the
  * CLI tasks, and the commands.
  */
 import type * as vscode from 'vscode';

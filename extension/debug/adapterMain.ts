@@ -21,7 +21,6 @@ if (serverArg) {
     session.start(socket, socket);
   }).listen(port, '127.0.0.1');
 } else {
-  const session = new FltsimDebugSession();
-  process.on('SIGTERM', () => session.shutdown());
-  session.start(process.stdin, process.stdout);
+  // No SIGTERM handler: the default action ends the process at once, even in the middle of a slice.
+  new FltsimDebugSession().start(process.stdin, process.stdout);
 }

@@ -1,22 +1,27 @@
 /**
- * The transition breakpoints offered as exception filters. The ids are part of the contract with
- * users' launch configurations and must not change.
+ * The transition breakpoints as VS Code offers them (exception filters in the Breakpoints view):
+ * the engine's filter ids, in the engine's order, with the words users read. Which are on by
+ * default is the engine's call.
  */
+import { DEFAULT_TRANSITION_FILTERS, TRANSITION_FILTER_IDS, type TransitionFilterId } from '../../engine';
+
 export interface TransitionFilter {
-  id: 'pend' | 'complete' | 'workitem-queue' | 'workitem-start' | 'cbdq-insert' | 'cbdq-remove' | 'cancel' | 'unload' | 'violation';
+  id: TransitionFilterId;
   label: string;
   description: string;
   default: boolean;
 }
 
-export const TRANSITION_FILTERS: readonly TransitionFilter[] = [
-  { id: 'pend', label: 'Operation pended', description: 'Stop when a pre-operation returns FLT_PREOP_PENDING or a post-operation returns FLT_POSTOP_MORE_PROCESSING_REQUIRED.', default: false },
-  { id: 'complete', label: 'Pended operation completed', description: 'Stop when FltCompletePendedPreOperation or FltCompletePendedPostOperation resumes an operation.', default: false },
-  { id: 'workitem-queue', label: 'Work item queued', description: 'Stop when a generic or deferred-I/O work item is queued.', default: false },
-  { id: 'workitem-start', label: 'Worker routine starts', description: 'Stop when a system worker thread begins a work item.', default: false },
-  { id: 'cbdq-insert', label: 'Inserted into a cancel-safe queue', description: 'Stop when FltCbdqInsertIo queues callback data.', default: false },
-  { id: 'cbdq-remove', label: 'Removed from a cancel-safe queue', description: 'Stop when FltCbdqRemoveIo or FltCbdqRemoveNextIo hands callback data back.', default: false },
-  { id: 'cancel', label: 'Operation cancelled', description: 'Stop when an operation is cancelled.', default: false },
-  { id: 'unload', label: 'Filter unload', description: 'Stop when a filter starts to unload.', default: false },
-  { id: 'violation', label: 'Rule violation', description: 'Stop when the runtime verifier records a violation.', default: true },
-];
+const WORDS: Record<TransitionFilterId, { label: string; description: string }> = {
+  pend: { label: 'Operation pended', description: 'Stop when a pre-operation returns FLT_PREOP_PENDING or a post-operation returns FLT_POSTOP_MORE_PROCESSING_REQUIRED.' },
+  complete: { label: 'Pended operation completed', description: 'Stop when FltCompletePendedPreOperation or FltCompletePendedPostOperation resumes an operation.' },
+  'workitem-queue': { label: 'Work item queued', description: 'Stop when a generic or deferred-I/O work item is queued.' },
+  'workitem-start': { label: 'Worker routine starts', description: 'Stop when a system worker thread begins a work item.' },
+  'cbdq-insert': { label: 'Inserted into a cancel-safe queue', description: 'Stop when FltCbdqInsertIo queues callback data.' },
+  'cbdq-remove': { label: 'Removed from a cancel-safe queue', description: 'Stop when FltCbdqRemoveIo or FltCbdqRemoveNextIo hands callback data back.' },
+  cancel: { label: 'Operation cancelled', description: 'Stop when an operation is cancelled.' },
+  unload: { label: 'Filter unload', description: 'Stop when a filter starts to unload.' },
+  violation: { label: 'Rule violation', description: 'Stop when the runtime verifier records a violation.' },
+};
+
+export const TRANSITION_FILTERS: readonly TransitionFilter[] = TRANSITION_FILTER_IDS.map((id) => ({ id, ...WORDS[id], default: DEFAULT_TRANSITION_FILTERS.includes(id) }));

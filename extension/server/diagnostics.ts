@@ -3,6 +3,7 @@
  * columns from 0, as LSP does; the scenario parser counts both from 1 with an exclusive end column.
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import { pathToFileURL } from 'node:url';
 import type { Finding, LintRange, ScenarioDiagnostic } from '../../engine';
 import type { DocLinks } from './docLinks';
 import { diagnosticSeverity, type LintSettings } from './settings';
@@ -24,7 +25,8 @@ export function findingToDiagnostic(f: Finding, uri: string, settings: LintSetti
     message: f.message,
   };
   if (f.related.length > 0) {
-    d.relatedInformation = f.related.map((r) => ({ location: { uri, range: lspRange(r.range) }, message: r.message }));
+    // A related location in another file of the driver project points at that file.
+    d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file !== undefined ? pathToFileURL(r.file).href : uri, range: lspRange(r.range) }, message: r.message }));
   }
   return d;
 }

@@ -10,10 +10,11 @@
  * `LintDocument`.
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, LintOptions, LintResult } from '../../engine';
+import { LintDocument, type Finding, type LintOptions, type LintResult, type ProjectFiles } from '../../engine';
 import { findingToDiagnostic } from './diagnostics';
 import type { DocLinks } from './docLinks';
-import { filePathOf, isFile, scenarioDiagnostics } from './fltsimDocuments';
+import { filePathOf, scenarioDiagnostics } from './fltsimDocuments';
+import type { ServerProjects } from './projects';
 import { toLintOptions, type LintSettings } from './settings';
 
 export type DocumentKind = 'c' | 'fltsim';
@@ -49,7 +50,10 @@ export interface CheckHost {
   links: DocLinks;
   /** The debounce after a change, in milliseconds. */
   delayMs: number;
-  fileExists?: (path: string) => boolean;
+  /** How scenarios see the driver files and projects they name (default: the disk). */
+  scenarioFiles?: ProjectFiles;
+  /** The driver projects of the open files; without it every file is linted alone. */
+  projects?: ServerProjects;
 }
 
 export interface Published {
@@ -98,6 +102,24 @@ export class DocumentChecks {
     for (const uri of this.states.keys()) this.schedule(uri);
   }
 
+  /**
+   * A C document's text changed: re-check it, and re-check the open files of its driver project,
+   * whose findings may depend on it (a registration, a helper's locks, a caller's IRQL).
+   */
+  contentChanged(uri: string): void {
+    this.schedule(uri);
+    const path = filePathOf(uri);
+    const projects = this.host.projects;
+    if (path === undefined || !projects) return;
+    projects.changed(path);
+    const peers = new Set(projects.peersOf(path));
+    if (peers.size === 0) return;
+    for (const other of this.states.keys()) {
+      const p = other !== uri ? filePathOf(other) : undefined;
+      if (p !== undefined && peers.has(p)) this.schedule(other);
+    }
+  }
+
   /** The document closed: stop its work, free its tree, clear its diagnostics. */
   close(uri: string): void {
     const state = this.states.get(uri);
@@ -138,7 +160,7 @@ export class DocumentChecks {
       if (!doc) return;
       const kind = documentKind(doc.languageId);
       if (kind === 'fltsim') {
-        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), filePathOf(uri), this.host.fileExists ?? isFile));
+        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), filePathOf(uri), this.host.scenarioFiles));
       } else if (kind === 'c') {
         await this.lint(uri, generation);
       }
@@ -168,8 +190,12 @@ export class DocumentChecks {
     let result: LintResult;
     try {
       state.linter ??= this.host.createLinter();
-      state.linter.setOptions(toLintOptions(settings));
-      result = state.linter.update(text);
+      const options = toLintOptions(settings);
+      state.linter.setOptions(options);
+      const path = filePathOf(uri);
+      const project = path !== undefined ? this.host.projects?.projectFor(path) : undefined;
+      // In a driver project the file is linted with what its other files say (registrations, callers…).
+      result = project && path !== undefined && state.linter instanceof LintDocument ? project.lint(path, text, options, state.linter) : state.linter.update(text);
     } catch (err) {
       this.host.log(`fltsim: linting ${uri} (version ${version}) failed; its diagnostics are left as they were. ${describe(err)}`);
       this.disposeLinter(state);

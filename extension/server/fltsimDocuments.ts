@@ -2,19 +2,11 @@
  * Diagnostics for `.fltsim` scenario documents: the engine's `validateScenario`, the same check
  * `fltsim run` and the debugger make before a run, shown as LSP diagnostics.
  */
-import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { validateScenario } from '../../engine';
+import { validateScenario, type ProjectFiles } from '../../engine';
+import { nodeFiles } from '../shared/nodeFiles';
 import { scenarioToDiagnostic } from './diagnostics';
-
-export function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The file system path of a `file:` URI; undefined for other schemes (untitled, virtual). */
 export function filePathOf(uri: string): string | undefined {
@@ -28,8 +20,10 @@ export function filePathOf(uri: string): string | undefined {
 
 /**
  * All problems of one scenario text, sorted by position. Without `scenarioPath` (a document that
- * is not a file) driver files cannot be resolved, so they are not checked.
+ * is not a file) driver files cannot be resolved, so they are not checked. When every driver is
+ * found, the projects are read so that `unload` and `expect calls` are checked against the names
+ * they give their drivers (a .vcxproj's ProjectName, the file with DriverEntry).
  */
-export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, fileExists: (p: string) => boolean = isFile): Diagnostic[] {
-  return validateScenario(text, scenarioPath, fileExists).diagnostics.map(scenarioToDiagnostic);
+export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, files: ProjectFiles = nodeFiles): Diagnostic[] {
+  return validateScenario(text, scenarioPath, files).diagnostics.map(scenarioToDiagnostic);
 }

@@ -11,6 +11,7 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
@@ -22,10 +23,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ENGINE_VERSION, initLinter, LintDocument } from '../../engine';
+import { nodeFiles } from '../shared/nodeFiles';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
 import { docLinks, type DocLinks } from './docLinks';
 import { DocumentChecks, documentKind } from './documentChecks';
+import { filePathOf } from './fltsimDocuments';
+import { ServerProjects } from './projects';
 import { hoverAt } from './hover';
 
 /** How long a document must stay unchanged before it is re-checked. */
@@ -63,6 +67,15 @@ function eolOf(doc: TextDocument): '\n' | '\r\n' {
 export function startServer(connection: Connection, options: StartOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let checks: DocumentChecks | undefined;
+  // The other files of a driver project are read from the editor when open, else from disk.
+  const openText = (path: string): string | undefined => {
+    for (const d of documents.all()) if (filePathOf(d.uri) === path) return d.getText();
+    return undefined;
+  };
+  const projects = new ServerProjects({
+    read: (path) => openText(path) ?? nodeFiles.readFile(path),
+    listDir: (path) => nodeFiles.listDir?.(path),
+  });
   let settings: SettingsSource | undefined;
   let links: DocLinks = docLinks({ bundleDir: options.bundleDir });
   let versionedEdits = false;
@@ -103,6 +116,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       createLinter: () => new LintDocument(),
       links,
       delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
+      projects,
     });
     return {
       capabilities: {
@@ -119,13 +133,22 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     // A scenario's "missing driver file" goes stale when the file appears or goes away.
     if (registerForFiles) {
       quietly(connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{c,h,cpp}', kind: WatchKind.Create | WatchKind.Delete }],
+        watchers: [
+          { globPattern: '**/*.{c,h,cpp}', kind: WatchKind.Create | WatchKind.Delete },
+          { globPattern: '**/*.{c,h,vcxproj}', kind: WatchKind.Change },
+          { globPattern: '**/*.vcxproj', kind: WatchKind.Create | WatchKind.Delete },
+        ],
       }), 'registering file watchers');
     }
   });
 
-  connection.onDidChangeWatchedFiles(() => {
-    for (const doc of documents.all()) if (documentKind(doc.languageId) === 'fltsim') checks?.schedule(doc.uri);
+  connection.onDidChangeWatchedFiles((params) => {
+    // A project file changed, or files came or went: find the projects again. A source that changed
+    // on disk (a save, a checkout) only refreshes its own summary.
+    const structural = params.changes.some((c) => c.type !== FileChangeType.Changed || /\.vcxproj$/i.test(c.uri));
+    if (structural) projects.reset();
+    else for (const c of params.changes) { const p = filePathOf(c.uri); if (p !== undefined) projects.changed(p); }
+    for (const doc of documents.all()) if (documentKind(doc.languageId)) checks?.schedule(doc.uri);
   });
 
   connection.onDidChangeConfiguration((params) => {
@@ -134,11 +157,16 @@ export function startServer(connection: Connection, options: StartOptions = {}):
   });
 
   documents.onDidChangeContent(({ document }) => {
-    if (documentKind(document.languageId)) checks?.schedule(document.uri);
+    const kind = documentKind(document.languageId);
+    if (kind === 'c') checks?.contentChanged(document.uri);
+    else if (kind) checks?.schedule(document.uri);
   });
 
   documents.onDidClose(({ document }) => {
     settings?.forget(document.uri);
+    // Its project reads it from disk again: unsaved edits are gone with the editor.
+    const closed = filePathOf(document.uri);
+    if (closed !== undefined) projects.changed(closed);
     if (documentKind(document.languageId)) checks?.close(document.uri);
   });
 
@@ -167,6 +195,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
 
   connection.onShutdown(() => {
     checks?.dispose();
+    projects.dispose();
   });
 
   documents.listen(connection);

@@ -25,7 +25,7 @@ const checks: [string, () => Promise<void>][] = [
     const missing = pkg.contributes.commands.map((c: { command: string }) => c.command).filter((c: string) => !all.has(c));
     assert.deepEqual(missing, []);
   }],
-  ['a fltsim debug session starts from a launch configuration (inline adapter)', async () => {
+  ['a fltsim debug session starts from a launch configuration (adapter process)', async () => {
     const started = new Promise<vscode.DebugSession>((resolve) => {
       const sub = vscode.debug.onDidStartDebugSession((s) => { sub.dispose(); resolve(s); });
     });

@@ -57,7 +57,8 @@ test('json: a stable, versioned report with 1-based positions', () => {
   const r = lint('--format', 'json', `${FIX}/wi-bad-queue-type/bad.c`, `${FIX}/wi-bad-queue-type/good.c`);
   assert.equal(r.status, 1);
   const report = JSON.parse(r.stdout);
-  assert.equal(report.version, 1);
+  assert.equal(report.version, 2);
+  assert.deepEqual(report.notes, []);
   assert.equal(report.tool.name, 'fltsim');
   assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 0 });
   assert.deepEqual(report.files.map((f: { path: string }) => f.path), [`${FIX}/wi-bad-queue-type/bad.c`, `${FIX}/wi-bad-queue-type/good.c`]);
@@ -148,4 +149,42 @@ test('bad usage exits 2 with a message that says what to fix', () => {
   const level = lint('--rule-severity', 'wi-bad-queue-type=fatal', FIX);
   assert.equal(level.status, 2);
   assert.match(level.stderr, /must be off, warning or error/);
+});
+
+const REPO = 'test/fixtures/projects/repo';
+
+test('a folder of several drivers is linted project by project; the user-mode project and a missing file are notes', () => {
+  const r = lint(REPO);
+  assert.equal(r.status, 1, r.stderr);
+  assert.deepEqual(r.stdout.trimEnd().split('\n'), [
+    `${REPO}/tool/tool.vcxproj:1:1: note: tool is skipped: none of its files includes a kernel header (fltKernel.h, ntifs.h, wdm.h, ntddk.h), so it is a user-mode program`,
+    `${REPO}/split/split.vcxproj:15:1: note: split: trace.c is listed in split.vcxproj but not found (looked for ${join(ROOT, REPO, 'split', 'trace.c')}); the other files are still used`,
+    `${REPO}/counter/note.c:8:23: error [postop-irql-unsafe-call] FltGetFileNameInformation needs IRQL <= APC_LEVEL, but CounterPostWrite is a post-operation callback and may run at DISPATCH_LEVEL (via CounterPostWrite → CounterNote); do this work from FltDoCompletionProcessingWhenSafe or a worker.`,
+    `    ${REPO}/counter/counter.c:35:5: note: called from CounterPostWrite here`,
+    `${REPO}/counter/note.c:10:9: error [postop-irql-unsafe-call] FltReleaseFileNameInformation needs IRQL <= APC_LEVEL, but CounterPostWrite is a post-operation callback and may run at DISPATCH_LEVEL (via CounterPostWrite → CounterNote); do this work from FltDoCompletionProcessingWhenSafe or a worker.`,
+    `    ${REPO}/counter/counter.c:35:5: note: called from CounterPostWrite here`,
+    `${REPO}/split/ops.c:17:9: error [preop-callback-without-postop] FLT_PREOP_SUCCESS_WITH_CALLBACK asks for a post-operation callback, but IRP_MJ_READ is registered with PostOperation = NULL; register one or return FLT_PREOP_SUCCESS_NO_CALLBACK.`,
+    `    ${REPO}/split/reg.c:15:5: note: registered without a post-operation callback here`,
+  ]);
+  assert.match(r.stderr, /3 errors, 0 warnings in 7 files/, 'the user-mode main.c is not among the files');
+});
+
+test('a .vcxproj, or one of its files, is linted as the whole driver; notes reach JSON and SARIF', () => {
+  const proj = lint('--format', 'json', `${REPO}/split/split.vcxproj`);
+  assert.equal(proj.status, 1);
+  const report = JSON.parse(proj.stdout);
+  assert.deepEqual(report.files.map((f: { path: string }) => f.path), ['reg.c', 'ops.c', 'queue.c', 'teardown.c'].map((f) => `${REPO}/split/${f}`));
+  assert.deepEqual(report.files[0].findings, [], 'reg.c: its teardown drains and its unload helper unregisters, in other files');
+  assert.deepEqual(report.files[1].findings[0].related, [{ message: 'registered without a post-operation callback here', range: { start: { line: 15, column: 5 }, end: { line: 15, column: 43 } }, path: `${REPO}/split/reg.c` }]);
+  assert.deepEqual(report.notes.map((n: { path: string; line: number }) => [n.path, n.line]), [[`${REPO}/split/split.vcxproj`, 15]]);
+  const one = lint(`${REPO}/split/reg.c`);
+  assert.equal(one.status, 0, 'a single file is analysed in the context of the project that lists it');
+  assert.equal(one.stdout, '');
+  const sarif = JSON.parse(lint('--format', 'sarif', `${REPO}/tool/tool.vcxproj`).stdout);
+  const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+  assert.equal(notes.length, 1);
+  assert.equal(notes[0].level, 'note');
+  assert.match(notes[0].message.text, /^tool is skipped: /);
+  assert.deepEqual(notes[0].locations[0].physicalLocation.artifactLocation, { uri: `${REPO}/tool/tool.vcxproj`, uriBaseId: 'SRCROOT' });
+  assert.deepEqual(sarif.runs[0].results, []);
 });

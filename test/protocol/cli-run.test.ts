@@ -65,7 +65,7 @@ test('C the interpreter cannot run stops with the line and what to do, exit 2', 
   writeFileSync(path.join(dir, 's.fltsim'), 'driver "drv.c"\nexpect no violations\n');
   const r = cli(path.join(dir, 's.fltsim'));
   assert.equal(r.status, 2, r.stdout);
-  assert.match(r.stdout, /Run stopped: .*drv\.c:4:\d+: 'SomethingUnknown' is declared but has no body here, and fltsim does not model it — give it a body/);
+  assert.match(r.stdout, /Run stopped: .*drv\.c:4:\d+: 'SomethingUnknown' is declared but no file of driver 'drv' defines it, and fltsim does not model it — define it in a file of the driver/);
 });
 
 test('a misspelt rule id in expect no violation stops the run with exit 2, the position and the id it resembles', () => {

@@ -356,6 +356,32 @@ test('bad launch input ends the session with a readable error, never a hang', as
   assert.ok(raw.some((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'terminated'), 'the session ends');
 });
 
+test('a breakpoint in the second file of a multi-file driver (.vcxproj) is verified and hit, with the driver\'s globals in scope', async () => {
+  const dc = await startClient();
+  const util = 'test/fixtures/projects/threefile/driver/util.c';
+  const line = lineOf(util, 'Ctx->Reads += 1;');
+  try {
+    const stop = await launchToStop(dc, 'test/fixtures/projects/threefile/threefile.fltsim', { lineBreakpoints: [{ file: util, breakpoints: [{ line }] }] });
+    assert.equal(stop.body.reason, 'breakpoint');
+    const frame = await topFrame(dc, stop.body.threadId);
+    assert.equal(frame.name, 'ThreeFile!TfRecord');
+    assert.equal(frame.source?.path, path.resolve(util));
+    assert.equal(frame.line, line);
+    const stack = await dc.stackTraceRequest({ threadId: stop.body.threadId! });
+    assert.deepEqual(stack.body.stackFrames.slice(0, 2).map((f) => [f.name, f.source?.name]), [['ThreeFile!TfRecord', 'util.c'], ['ThreeFile!TfPreRead', 'ops.c']]);
+    // The context was built in main.c; gReads is util.c's global, shared through an extern in tf.h.
+    const magic = await dc.evaluateRequest({ expression: 'Ctx->Magic', frameId: frame.id, context: 'watch' });
+    assert.equal(magic.body.result, '32639 (0x7f7f)');
+    const reads = await dc.evaluateRequest({ expression: 'gReads', frameId: frame.id, context: 'watch' });
+    assert.equal(reads.body.result, '1');
+    // The breakpoint is verified at that line (set again while stopped, as an editor does on a change).
+    const again = await dc.setBreakpointsRequest({ source: { path: path.resolve(util) }, breakpoints: [{ line }] });
+    assert.deepEqual(again.body.breakpoints.map((b) => [b.verified, b.line]), [[true, line]]);
+  } finally {
+    await dc.stop();
+  }
+});
+
 test('a misspelt rule id in the scenario fails the launch with the position and the id it resembles', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-dap-'));
   copyFileSync('samples/irql-bug/lockedcomplete.c', path.join(dir, 'lockedcomplete.c'));

@@ -1,8 +1,17 @@
 // Drives dist/debugAdapter.js over stdio with @vscode/debugadapter-testsupport, as VS Code does.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+
+/** A DebugClient over streams the caller provides (an adapter it spawned itself, or a session in this process). */
+export class StreamDebugClient extends DebugClient {
+  constructor(input: Readable, output: Writable) {
+    super('unused', 'unused', 'fltsim');
+    this.connect(input, output);
+  }
+}
 
 export async function startClient(): Promise<DebugClient> {
   const dc = new DebugClient(process.execPath, path.resolve('dist/debugAdapter.js'), 'fltsim');

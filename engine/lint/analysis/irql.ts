@@ -15,7 +15,8 @@ import { constName, pathOf, walkEval } from '../frontend/exprs';
 import type { Cfg } from './cfg';
 import { solve } from './paths';
 import { LOCK_APIS, WAITING_LOCKS, WAITS, type LockKind } from './locks';
-import type { FileModel, Loc } from './model';
+import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
+import type { FileModel, Loc, TopFunction } from './model';
 import type { RoleMap } from './roles';
 import { lineStarts, positionAt } from './textScan';
 
@@ -163,11 +164,18 @@ export class IrqlModel {
     private readonly postopSafety: (name: string) => 'safe' | 'unsafe' | 'unknown',
     /** Call sites of a post-op reached while it may still be at DISPATCH_LEVEL. */
     private readonly postopUnsafeCalls: (name: string) => Set<string> | undefined = () => undefined,
+    /** What the project's other files say: their functions' summaries and the IRQL they call ours at. */
+    private readonly foreign: ForeignFacts = NO_FOREIGN_FACTS,
   ) {
     this.computeEntries();
   }
 
-  /** Every API name a function may call, directly or through the file's own helpers. */
+  /** Whether `name` is a function of the driver: defined in this file or (external) in another. */
+  knows(name: string): boolean {
+    return this.model.functions.has(name) || this.foreign.functions.has(name);
+  }
+
+  /** Every API name a function may call, directly or through the driver's own helpers (in any file). */
   callsTransitively(name: string): Set<string> {
     const hit = this.transitive.get(name);
     if (hit) return hit;
@@ -176,11 +184,15 @@ export class IrqlModel {
     const stack = [name];
     const seen = new Set<string>([name]);
     while (stack.length > 0) {
-      const f = this.model.functions.get(stack.pop()!);
-      if (!f) continue;
+      const current = stack.pop()!;
+      const f = this.model.functions.get(current);
+      if (!f) {
+        for (const c of this.foreign.functions.get(current)?.calls ?? []) out.add(c);
+        continue;
+      }
       for (const c of f.facts.calls) {
         out.add(c.name);
-        if (this.model.functions.has(c.name) && !seen.has(c.name)) { seen.add(c.name); stack.push(c.name); }
+        if (this.knows(c.name) && !seen.has(c.name)) { seen.add(c.name); stack.push(c.name); }
       }
     }
     return out;
@@ -188,7 +200,7 @@ export class IrqlModel {
 
   /** Lock summary of a helper: null-effect for functions that touch no lock. */
   summary(name: string): LockSummary | undefined {
-    if (!this.model.functions.has(name)) return undefined;
+    if (!this.model.functions.has(name)) return this.foreign.functions.get(name)?.lock;
     if (!mentionsLocks(this.callsTransitively(name))) return NO_EFFECT;
     return this.local(name)?.summary ?? NO_EFFECT;
   }
@@ -199,7 +211,7 @@ export class IrqlModel {
     if (!f || !mentionsLocks(this.callsTransitively(name)) || this.computing.has(name)) return undefined;
     this.computing.add(name);
     // The result depends on the function's text and on its helpers' lock effects: memoise on both.
-    const helpers = [...new Set(f.facts.calls.map((c) => c.name))].filter((n) => n !== name && this.model.functions.has(n)).sort();
+    const helpers = [...new Set(f.facts.calls.map((c) => c.name))].filter((n) => n !== name && this.knows(n)).sort();
     const key = `irql:${helpers.map((n) => `${n}=${JSON.stringify(this.summary(n) ?? null)}`).join(',')}`;
     const entry = this.model.entry(name)!;
     let result = entry.memo.get(key) as LocalIrql | null | undefined;
@@ -230,7 +242,7 @@ export class IrqlModel {
 
   /** What kind of lock a cbdq Acquire callback takes. */
   acquireKind(acquire: string | undefined): 'spin' | 'waiting' | undefined {
-    if (!acquire || !this.model.functions.has(acquire)) return undefined;
+    if (!acquire || !this.knows(acquire)) return undefined;
     const names = this.callsTransitively(acquire);
     let waiting = false;
     for (const n of names) {
@@ -280,44 +292,75 @@ export class IrqlModel {
 
   private computeEntries(): void {
     const work: string[] = [];
+    // Entries a role gives are final; entries from callers (here or in other files) may still rise.
+    const fixed = new Set<string>();
     for (const f of this.model.functionList) {
-      const e = this.roleEntry(f.name);
+      const own = this.roleEntry(f.name);
+      // Called from another file of the project at a known IRQL: a helper whose callers are elsewhere.
+      const called = this.foreign.entries.get(f.name);
+      const e = own && (!called || own.level >= called.level) ? own : called;
       if (e) { this.entries.set(f.name, e); work.push(f.name); }
+      if (own) fixed.add(f.name);
     }
-    const fixed = new Set(work);
     let guard = 0;
     while (work.length > 0 && guard++ < 10000) {
       const caller = work.shift()!;
       const f = this.model.functions.get(caller);
       const callerEntry = this.entries.get(caller);
       if (!f || !callerEntry) continue;
-      let starts: number[] | undefined;
-      for (const c of f.facts.calls) {
-        if (fixed.has(c.name) || c.name === caller || !this.model.functions.has(c.name)) continue;
-        starts ??= lineStarts(f.text);
-        const p = positionAt(starts, c.offset);
-        const span: Span = { sr: p.row, sc: p.row === 0 ? p.column + f.startColumn : p.column, er: p.row, ec: 0 };
-        span.ec = span.sc + c.name.length;
-        const local = this.local(caller)?.atCall.get(`${span.sr}:${span.sc}`);
-        const site: Loc = { anchor: `fn:${caller}`, span };
-        let cand: IrqlEstimate;
-        // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most.
-        const viaPostop = callerEntry.reason?.k === 'role' && callerEntry.reason.role === 'postop';
-        const unsafe = viaPostop ? this.postopUnsafeCalls(caller) : undefined;
-        const entryHere: IrqlEstimate = unsafe && !unsafe.has(`${span.sr}:${span.sc}`) ? { level: Irql.APC_LEVEL } : callerEntry;
-        if (local?.lock && local.level > entryHere.level) {
-          cand = { level: local.level, reason: { k: 'call', caller, site, via: { k: 'lock', fn: caller, site: { anchor: `fn:${caller}`, span: local.lock.site }, api: local.lock.api } } };
-        } else {
-          cand = { level: entryHere.level, reason: entryHere.reason ? { k: 'call', caller, site, via: entryHere.reason } : undefined };
-        }
-        const cur = this.entries.get(c.name);
+      this.forEachCall(f, callerEntry, (name) => !fixed.has(name) && name !== caller && this.model.functions.has(name), (name, cand) => {
+        const cur = this.entries.get(name);
         if (!cur || cand.level > cur.level) {
-          this.entries.set(c.name, cand);
-          work.push(c.name);
+          this.entries.set(name, cand);
+          work.push(name);
         }
-      }
+      });
     }
   }
+
+  /**
+   * The IRQL at each call this file makes to a function it does not define (a helper in another
+   * file of the project, or a routine), the highest per callee: what this file tells the others.
+   */
+  outgoing(): Map<string, IrqlEstimate> {
+    const out = new Map<string, IrqlEstimate>();
+    for (const f of this.model.functionList) {
+      const entry = this.entries.get(f.name);
+      if (!entry) continue;
+      this.forEachCall(f, entry, (name) => !this.model.functions.has(name), (name, cand) => {
+        const cur = out.get(name);
+        if (!cur || cand.level > cur.level) out.set(name, cand);
+      });
+    }
+    return out;
+  }
+
+  /** The estimate at each call of `f` to a name `wanted` accepts, given f's entry estimate. */
+  private forEachCall(f: TopFunction, callerEntry: IrqlEstimate, wanted: (name: string) => boolean, visit: (name: string, cand: IrqlEstimate) => void): void {
+    const caller = f.name;
+    let starts: number[] | undefined;
+    for (const c of f.facts.calls) {
+      if (!wanted(c.name)) continue;
+      starts ??= lineStarts(f.text);
+      const p = positionAt(starts, c.offset);
+      const span: Span = { sr: p.row, sc: p.row === 0 ? p.column + f.startColumn : p.column, er: p.row, ec: 0 };
+      span.ec = span.sc + c.name.length;
+      const local = this.local(caller)?.atCall.get(`${span.sr}:${span.sc}`);
+      const site: Loc = { anchor: `fn:${caller}`, span };
+      let cand: IrqlEstimate;
+      // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most.
+      const viaPostop = callerEntry.reason?.k === 'role' && callerEntry.reason.role === 'postop';
+      const unsafe = viaPostop ? this.postopUnsafeCalls(caller) : undefined;
+      const entryHere: IrqlEstimate = unsafe && !unsafe.has(`${span.sr}:${span.sc}`) ? { level: Irql.APC_LEVEL } : callerEntry;
+      if (local?.lock && local.level > entryHere.level) {
+        cand = { level: local.level, reason: { k: 'call', caller, site, via: { k: 'lock', fn: caller, site: { anchor: `fn:${caller}`, span: local.lock.site }, api: local.lock.api } } };
+      } else {
+        cand = { level: entryHere.level, reason: entryHere.reason ? { k: 'call', caller, site, via: entryHere.reason } : undefined };
+      }
+      visit(c.name, cand);
+    }
+  }
+
 }
 
 /** The role at the end of a reason chain (`postop` when a post-op is why the level may be DISPATCH). */

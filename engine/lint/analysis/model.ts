@@ -19,6 +19,8 @@ import {
 export interface Loc {
   anchor: string;
   span: Span;
+  /** Set when the location is in another file of the project (its absolute path). */
+  file?: string;
 }
 
 export interface TopFunction {

@@ -7,6 +7,7 @@
 import type { CallExpr } from '../frontend/ir';
 import { idName, pathOf, strip } from '../frontend/exprs';
 import { allCalls } from '../frontend/walk';
+import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
 import type { FileModel, Loc } from './model';
 import { registrationCallback, type OperationTable } from './registration';
 
@@ -75,7 +76,12 @@ function lastName(path: string): string {
   return m ? m[1] : path;
 }
 
-export function findRoles(model: FileModel): RoleMap {
+/**
+ * The roles of the file's functions. `foreign` adds what the project's other files say about them
+ * (their registration tables, cbdq setups and work-item calls); a function with no role from either
+ * falls back to its signature.
+ */
+export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_FACTS): RoleMap {
   const roles = new Map<string, Role[]>();
   const cbdqs: CbdqInfo[] = [];
 
@@ -159,6 +165,13 @@ export function findRoles(model: FileModel): RoleMap {
         default: break;
       }
     }
+  }
+
+  // Other files of the project: their queues come after this file's, so their roles' indexes shift.
+  const shift = cbdqs.length;
+  cbdqs.push(...foreign.cbdqs);
+  for (const f of model.functionList) {
+    for (const r of foreign.roles.get(f.name) ?? []) add(roles, f.name, r.k === 'cbdq' ? { ...r, queue: r.queue + shift } : r);
   }
 
   // Signature fallback: a pre- or post-operation callback registered in another file of the driver.

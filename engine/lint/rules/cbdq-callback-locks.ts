@@ -24,7 +24,7 @@ const rule = functionRule({
         out.push({ at: ctx.loc(c.r), message: `${ctx.name} is this queue's ${label} callback and already runs under the queue lock; do not take a ${api ? lockKindLabel(api.kind) : 'lock'} here.` });
         continue;
       }
-      if (ctx.file.model.functions.has(name) && name !== ctx.name) {
+      if (ctx.file.knows(name) && name !== ctx.name) {
         const inner = [...irql.callsTransitively(name)].find((n) => (LOCK_APIS[n]?.acquire) || WAITS.has(n));
         if (inner) out.push({ at: ctx.loc(c.r), message: `${name} takes a lock (${inner}) and ${ctx.name} already runs under the queue lock; do not lock inside the ${label} callback.` });
       }

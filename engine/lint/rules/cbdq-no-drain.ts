@@ -10,22 +10,27 @@ const rule = fileRule({
   sources: [DOCS.ddi('nf-fltkernel-fltcbdqdisable'), DOCS.ddi('nc-fltkernel-pflt_instance_teardown_callback')],
   check(ctx) {
     const out: RawFinding[] = [];
-    const { cbdqs } = ctx.roles;
+    // Queues set up in this file; those of other files are reported there.
+    const cbdqs = ctx.roles.cbdqs.filter((q) => q.site.file === undefined);
     if (cbdqs.length === 0) return out;
     const reg = ctx.model.registrations[0];
-    const teardown = reg ? registrationCallback(reg, 'InstanceTeardownStartCallback') : undefined;
-    const unload = reg ? registrationCallback(reg, 'FilterUnloadCallback') : undefined;
-    // Without a registration in this file the teardown path is elsewhere: say nothing.
-    if (!reg) return out;
+    const foreignReg = reg ? undefined : ctx.foreign.registration;
+    const teardown = reg ? registrationCallback(reg, 'InstanceTeardownStartCallback') : foreignReg?.teardownStart;
+    const unload = reg ? registrationCallback(reg, 'FilterUnloadCallback') : foreignReg?.unload;
+    // Without a registration in this file or in another file of the project, the teardown path is out of sight: say nothing.
+    if (!reg && !foreignReg) return out;
     const drains = (name: string | undefined) => {
-      if (!name || !ctx.model.functions.has(name)) return false;
+      if (!name || !ctx.knows(name)) return false;
       const calls = ctx.irql.callsTransitively(name);
       return calls.has('FltCbdqDisable') && calls.has('FltCbdqRemoveNextIo');
     };
     if (drains(teardown) || drains(unload)) return out;
     const site = cbdqs[0].site;
-    const where = teardown && ctx.model.functions.has(teardown) ? `${teardown} does not disable and drain it` : 'no InstanceTeardownStart callback drains it';
-    const related = teardown && ctx.model.functions.has(teardown) ? [{ at: { anchor: `fn:${teardown}`, span: ctx.functionContext(teardown)?.fn.nameSpan ?? site.span }, message: 'teardown starts here' }] : [];
+    const where = teardown && ctx.knows(teardown) ? `${teardown} does not disable and drain it` : 'no InstanceTeardownStart callback drains it';
+    const elsewhere = teardown ? ctx.foreign.functions.get(teardown) : undefined;
+    const related = teardown && ctx.model.functions.has(teardown)
+      ? [{ at: { anchor: `fn:${teardown}`, span: ctx.functionContext(teardown)?.fn.nameSpan ?? site.span }, message: 'teardown starts here' }]
+      : elsewhere ? [{ at: { anchor: `fn:${teardown}`, span: { sr: 0, sc: 0, er: 0, ec: 0 }, file: elsewhere.file }, message: 'teardown starts here' }] : [];
     out.push({
       at: site,
       message: `This queue is never emptied at teardown (${where}); call FltCbdqDisable, then complete every item FltCbdqRemoveNextIo returns.`,

@@ -36,7 +36,8 @@ const rule = functionRule({
     // Completing a pended operation with SUCCESS_WITH_CALLBACK when no row of the file has a post-op.
     const tables = [...ctx.file.model.operationTables.values()];
     const rows = tables.flatMap((t) => t.rows.filter((x) => !x.isEnd));
-    if (rows.length > 0 && rows.every((x) => x.postIsNull)) {
+    const elsewhere = ctx.file.foreign.operationRows;
+    if (rows.length + elsewhere.total > 0 && rows.every((x) => x.postIsNull) && elsewhere.withPost === 0) {
       const once = new OncePerCall();
       callsWithEnv(ctx, new Set(['FltCompletePendedPreOperation']), (c, env) => {
         const status = ctx.values.valueOf(env, c.args[1]);

@@ -31,7 +31,7 @@ const rule = functionRule({
     }
     if (!ctx.readable) return out;
     const irql = ctx.file.irql;
-    const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.model.functions.has(name) && irql.callsTransitively(name).has('FltUnregisterFilter'));
+    const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.knows(name) && irql.callsTransitively(name).has('FltUnregisterFilter'));
     let leak: Span | undefined;
     const complete = runFlow<S>(ctx, {
       init: { unregistered: false, out: NO_OUTCOMES },

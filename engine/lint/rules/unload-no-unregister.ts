@@ -17,7 +17,7 @@ const rule = functionRule({
     const out: RawFinding[] = [];
     if (!ctx.readable) return out;
     const irql = ctx.file.irql;
-    const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.model.functions.has(name) && name !== ctx.name && irql.callsTransitively(name).has('FltUnregisterFilter'));
+    const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.knows(name) && name !== ctx.name && irql.callsTransitively(name).has('FltUnregisterFilter'));
     const seen = new Set<number>();
     // `if (gFilter != NULL) FltUnregisterFilter(gFilter);`: with no handle there is nothing to unregister.
     const handles = new Set(allCalls(ctx.fn.body).filter((c) => c.callee === 'FltUnregisterFilter' && c.args[0]).map((c) => pathOf(c.args[0], ctx.aliases)));

@@ -69,10 +69,35 @@ test('mistakes are reported with file and line, never thrown', () => {
   const r = preprocess('/d/a.c', options({ '/d/a.c': '#include "nope.h"\n#if\n#endif\n#define F(a) a\nint x = F(1, 2);\n#error stop here\n#ifdef X\n' }));
   const msgs = r.diagnostics.map((d) => `${d.origin.line}: ${d.message}`);
   assert.deepEqual(msgs, [
-    '1: cannot find include file "nope.h" next to /d/a.c',
+    '1: cannot find include file "nope.h"; searched /d (the driver has no include directories: a .vcxproj gives them with AdditionalIncludeDirectories)',
     '2: #if with no expression',
     "5: macro 'F' expects 1 argument, got 2",
     '6: #error stop here',
     '7: missing #endif (1 conditional still open at end of file)',
   ]);
+});
+
+test('quoted includes search the including folder, then the include directories in order; a miss names every folder searched', () => {
+  const files = {
+    '/p/src/a.c': '#include "shared.h"\n#include "only_in_second.h"\n#include <lib.h>\nint a = SHARED + SECOND + LIB;\n',
+    '/p/inc/shared.h': '#define SHARED 1\n',
+    '/p/other/shared.h': '#define SHARED 99\n',
+    '/p/other/only_in_second.h': '#define SECOND 2\n',
+    '/p/other/lib.h': '#define LIB 4\n',
+  };
+  const r = preprocess('/p/src/a.c', options(files, { includeDirs: ['/p/inc', '/p/other'] }));
+  assert.deepEqual(r.diagnostics, []);
+  assert.match(r.text, /int a = 1 \+ 2 \+ 4;/, 'the first include directory wins, angled includes search them too');
+  assert.deepEqual(r.files, ['/p/src/a.c', '/p/inc/shared.h', '/p/other/only_in_second.h', '/p/other/lib.h']);
+  const miss = preprocess('/p/src/b.c', options({ '/p/src/b.c': '\n#include "gone.h"\n' }, { includeDirs: ['/p/inc', '/p/other'] }));
+  assert.deepEqual(miss.diagnostics.map((d) => [d.origin.line, d.message]), [[2, 'cannot find include file "gone.h"; searched /p/src, /p/inc, /p/other']]);
+});
+
+test('an include spelled with other case finds the file when the host locates names without case', () => {
+  const files: Record<string, string> = { '/p/a.c': '#include "..\\\\Inc\\\\Shared.H"\nint a = SHARED;\n', '/inc/shared.h': '#define SHARED 5\n' };
+  const locate = (p: string) => Object.keys(files).find((k) => k.toLowerCase() === posix.normalize(p).toLowerCase());
+  const r = preprocess('/p/a.c', options(files, { locate }));
+  assert.deepEqual(r.diagnostics, []);
+  assert.match(r.text, /int a = 5;/);
+  assert.deepEqual(r.files, ['/p/a.c', '/inc/shared.h'], 'the file is recorded under its real name, for breakpoints');
 });

@@ -54,7 +54,7 @@ test('a declared routine the engine does not model stops at its call, by name', 
     '}',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
-  assert.throws(() => h.call('Run', null, null), /'FltQueryInformationFile' is declared but has no body here, and fltsim does not model it/);
+  assert.throws(() => h.call('Run', null, null), /'FltQueryInformationFile' is declared but no file of driver 'test' defines it, and fltsim does not model it/);
 });
 
 test('a kernel variable the engine does not provide names itself where it is used', async () => {

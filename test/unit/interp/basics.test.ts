@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadC } from './harness';
 import { CRuntimeError } from '../../../engine/interp/errors';
+import { Trap } from '../../../engine';
 
 test('arithmetic wraps to the C type: ULONG, UCHAR, signed overflow and 64-bit', async () => {
   const h = await loadC(`
@@ -150,6 +151,19 @@ NTSTATUS run(void) { return HelperNobodyWrote(3); }
 test('a runaway loop hits the step budget with a message naming the function', async () => {
   const h = await loadC('int spin(void) { int i = 0; while (1) { i++; } return i; }\n', {}, 10000);
   assert.throws(() => h.call('spin'), (e: unknown) => e instanceof CRuntimeError && e.kind === 'step-budget' && /spin/.test(e.message));
+});
+
+test('a loop with an empty body passes a statement boundary each iteration and counts against the budget', async () => {
+  for (const loop of ['for (;;) { }', 'while (1) { }', 'do { } while (1);']) {
+    const h = await loadC(`int spin(void) {\n    ${loop}\n    return 0;\n}\n`, {}, 1000);
+    assert.throws(() => h.call('spin'), (e: unknown) => e instanceof CRuntimeError && e.kind === 'step-budget', loop);
+    // A debugger gets control back at every iteration: the loop yields a statement trap each time round.
+    const fresh = await loadC(`int spin(void) {\n    ${loop}\n    return 0;\n}\n`, {}, 1000);
+    const co = fresh.interp.functionValue('test', 'spin')!.call() as Generator<unknown>;
+    let stops = 0;
+    for (let i = 0; i < 100; i++) if (co.next().value === Trap.Stmt) stops++;
+    assert.equal(stops, 100, loop);
+  }
 });
 
 test('interlocked operations and memcpy/memset on structs and wide buffers', async () => {

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { prepareScenario, prepareScenarioText, World, type HostFiles } from '../../../engine';
-import { nodeFiles } from '../../../extension/cli/nodeFiles';
+import { prepareScenario, prepareScenarioText, type HostFiles } from '../../../engine';
+import { World } from '../../../engine/run/world';
+import { nodeFiles } from '../../../extension/shared/nodeFiles';
 
 const dir = path.resolve('test/fixtures/bytes');
 

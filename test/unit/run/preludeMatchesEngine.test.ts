@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { posix } from 'node:path';
-import { flt, prepareScenarioText, STATUS, World } from '../../../engine';
+import { flt, prepareScenarioText, STATUS } from '../../../engine';
+import { World } from '../../../engine/run/world';
 import { loadC } from '../interp/harness';
 
 const TABLES: [string, Record<string, number>, (key: string) => string][] = [

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { CRuntimeError, prepareScenarioText, World, type HostFiles } from '../../../engine';
+import { CRuntimeError, prepareScenarioText, runScenario, type HostFiles } from '../../../engine';
 
 const FRAGMENTS = [
   '#include <fltKernel.h>\n',
@@ -52,9 +52,8 @@ test('no driver text, however garbled, makes the engine throw anything but diagn
         return;
       }
       try {
-        const world = new World(prepared.prepared, { stepBudget: 20_000 });
-        world.run();
-        if (world.fault) assert.ok(world.fault.message.length > 0);
+        const { report } = runScenario(prepared.prepared, { stepBudget: 20_000 });
+        if (report.error) assert.ok(report.error.message.length > 0);
       } catch (e) {
         assert.ok(e instanceof CRuntimeError, `an internal error escaped: ${(e as Error).stack}`);
       }

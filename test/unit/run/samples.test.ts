@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildRunReport, prepareScenario, World } from '../../../engine';
-import { nodeFiles } from '../../../extension/cli/nodeFiles';
+import { prepareScenario, runScenario } from '../../../engine';
+import { nodeFiles } from '../../../extension/shared/nodeFiles';
 
 const root = path.resolve('samples');
 const scenarios = readdirSync(root, { withFileTypes: true })
@@ -23,9 +23,7 @@ for (const file of scenarios) {
     const prepared = await prepareScenario(file, nodeFiles);
     assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`).join('\n'));
     for (const seed of SEEDS) {
-      const world = new World(prepared.prepared, { seed });
-      world.run();
-      const report = buildRunReport(world, path.basename(file));
+      const { report } = runScenario(prepared.prepared, { seed, label: path.basename(file) });
       assert.equal(report.error, null, JSON.stringify(report.error));
       const failed = report.expectations.filter((e) => !e.passed).map((e) => `seed ${seed}, line ${e.line}: ${e.text} — got ${e.actual}`);
       assert.deepEqual(failed, []);

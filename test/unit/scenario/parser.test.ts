@@ -41,7 +41,8 @@ test('scenario title and drivers: paths, modules, altitudes and spans', () => {
   assert.deepEqual(s.statements[0], { kind: 'scenario', line: 1, column: 1, endColumn: 54, text: 'scenario "Pend reads and complete them from a worker"', title: 'Pend reads and complete them from a worker' });
   assert.deepEqual(s.drivers[0], {
     kind: 'driver', line: 2, column: 1, endColumn: 22, text: 'driver "pendfilter.c"',
-    path: 'pendfilter.c', pathSpan: { line: 2, column: 8, endColumn: 22 }, module: 'pendfilter',
+    source: 'files', paths: [{ path: 'pendfilter.c', span: { line: 2, column: 8, endColumn: 22 } }],
+    path: 'pendfilter.c', pathSpan: { line: 2, column: 8, endColumn: 22 }, module: 'pendfilter', moduleCandidates: ['pendfilter'],
   });
   assert.equal(s.drivers[1].altitude, 320000);
   assert.equal(s.drivers[1].module, 'counting');
@@ -50,6 +51,38 @@ test('scenario title and drivers: paths, modules, altitudes and spans', () => {
   const sub = parseClean('driver "sub\\dir/my.filter.c" altitude 385100.5').drivers[0];
   assert.equal(sub.module, 'my.filter');
   assert.equal(sub.altitude, 385100.5);
+});
+
+test('driver lines name C files, a .vcxproj or a folder', () => {
+  const s = parseClean([
+    'driver "a.c" "lib\\b.c" "c.c" altitude 320000',
+    'driver "proj/filter.vcxproj"',
+    'driver "drivers\\scanner/" altitude 360000',
+    'driver "plain"',
+  ].join('\n'));
+  const [list, proj, folder, plain] = s.drivers;
+  assert.equal(list.source, 'files');
+  assert.deepEqual(list.paths.map((p) => [p.path, p.span.column, p.span.endColumn]), [['a.c', 8, 13], ['lib\\b.c', 14, 23], ['c.c', 24, 29]]);
+  assert.deepEqual(list.moduleCandidates, ['a', 'b', 'c']);
+  assert.equal(list.altitude, 320000);
+  assert.deepEqual([proj.source, proj.module, proj.paths.length], ['vcxproj', 'filter', 1]);
+  assert.deepEqual([folder.source, folder.module, folder.altitude], ['folder', 'scanner', 360000]);
+  assert.deepEqual([plain.source, plain.module], ['folder', 'plain']);
+});
+
+test('driver lines refuse headers, C++ and projects mixed with files', () => {
+  const codes = (text: string) => parseScenario(text).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.column, d.message]);
+  assert.deepEqual(codes('driver "a.c" "a.h"'), [['bad-driver', 14, '"a.h" is a header; a driver is built from .c files']]);
+  assert.deepEqual(codes('driver "x.cpp"'), [['bad-driver', 8, 'fltsim runs drivers written in C; "x.cpp" is not a .c file, .vcxproj or folder']]);
+  assert.deepEqual(codes('driver "a.c" "f.vcxproj"'), [['bad-driver', 14, '"f.vcxproj" cannot share a driver line with other paths']]);
+  assert.deepEqual(codes('driver "src" "a.c"'), [['bad-driver', 8, '"src" cannot share a driver line with other paths']]);
+  assert.deepEqual(codes('driver "a.c" ""'), [['missing-string', 14, 'the driver path is empty']]);
+  assert.deepEqual(codes('driver "a.c" "b.c" altitude'), [['missing-value', 20, "missing number after 'altitude'"]]);
+});
+
+test('unload and expect calls may name any file of a C-file driver before its files are read', () => {
+  const { diagnostics } = parseScenario('driver "a.c" "b.c"\nunload b at 5\nexpect calls a!F 1\nexpect calls zz!F 1\n');
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.line, d.message]), [['unknown-module', 4, "no driver is named 'zz'"]]);
 });
 
 test('define keeps the rest of the line as the value, 1 when there is none', () => {

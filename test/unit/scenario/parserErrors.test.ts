@@ -156,7 +156,7 @@ test('modules named by unload and expect calls must be drivers of this scenario'
   const base = 'driver "pendfilter.c"\ndriver "counting.c" altitude 320000\n';
   const unload = parseScenario(`${base}unload countng at 3`).diagnostics;
   assert.deepEqual(unload.map((d) => [d.code, d.message, ...where(d)]), [['unknown-module', "no driver is named 'countng' — did you mean 'counting'?", 3, 8, 15]]);
-  assert.equal(unload[0].hint, 'Drivers: pendfilter, counting. A module is its file name without extension.');
+  assert.equal(unload[0].hint, "Drivers: pendfilter, counting. A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.");
   const calls = parseScenario(`${base}expect calls cuonting!PreRead 0`).diagnostics;
   assert.deepEqual(calls.map((d) => [d.message, ...where(d)]), [["no driver is named 'cuonting' — did you mean 'counting'?", 3, 14, 30]]);
 });
@@ -166,7 +166,7 @@ test('file-wide checks: no driver, repeated drivers, altitudes, defines and sett
   assert.deepEqual([none.code, none.message, none.hint, ...where(none)], ['no-driver', 'this scenario names no driver', 'Add a line such as driver "myfilter.c" (the path is relative to this file).', 1, 1, 1]);
   const d = parseScenario('driver "a.c" altitude 1\ndriver "A.C"\ndriver "x/a.c" altitude 2\ndriver "b.c" altitude 1\ndefine X 1\ndefine X 2\nseed 1\nseed 2').diagnostics;
   assert.deepEqual(d.map((x) => [x.code, x.line, x.message]), [
-    ['duplicate', 2, 'driver "A.C" is already loaded on line 1'],
+    ['duplicate', 2, '"A.C" is already part of the driver on line 1'],
     ['duplicate', 3, "two drivers are named 'a' (the other is on line 1)"],
     ['duplicate', 4, 'altitude 1 is already used by a'],
     ['duplicate', 6, 'macro X is already given on line 5'],

@@ -1,18 +1,26 @@
 /**
- * What the Variables view shows for a stopped frame, as trees the session hands to VS Code:
- * Locals (C values with their types), Thread (IRQL, locks, queue served, virtual time), Callback Data
- * (the operation in hand and every live one), Queues (system work queues and each cancel-safe queue,
- * in order, paged) and Filters (altitudes, instances, contexts). Nothing here speaks DAP.
+ * What a debugger's Variables view shows for a stopped frame, as lazily expanding trees: Locals (C
+ * values with their types), Thread (IRQL, locks, queue served, virtual time), Callback Data (the
+ * operation in hand and every live one), Queues (system work queues, the completion context and
+ * each cancel-safe queue, paged) and Filters (altitudes, instances, contexts). One instance serves
+ * one stop: the snapshot it reads is taken once.
  */
-import {
-  CFrame, FltCallbackData, Ptr, flt, formatIrql, formatStatus, inspect, inspectAt, inspectContext, ownerOf, peekAt, type CType, type Expandable,
-  type InspectChild, type KThread, type Snapshot, type World,
-} from '../../engine';
+import type { CType } from '../../c/types';
+import { FltCallbackData } from '../../fltmgr/callbackData';
+import { majorName } from '../../fltmgr/constants';
+import type { Snapshot } from '../../fltmgr/snapshot';
+import { formatIrql } from '../../kernel/irql';
+import { formatStatus } from '../../kernel/status';
+import type { KThread } from '../../kernel/thread';
+import type { CFrame } from '../../interp/frame';
+import { inspectContext } from '../evaluate';
+import { inspect, inspectAt, type Expandable, type InspectChild } from '../inspect';
+import { ownerOf, Ptr } from '../../memory/pointer';
+import { peekAt } from '../../memory/typed';
+import type { World } from '../world';
 
 export interface ScopeTree {
   name: string;
-  expensive: boolean;
-  /** Large scopes expose indexed children so the client pages them. */
   container: Expandable;
 }
 
@@ -35,30 +43,29 @@ function paged<T>(name: string, items: readonly T[], render: (item: T, index: nu
 
 const NOT_YET = '<not yet assigned>';
 
-export class ScopeBuilder {
-  private snapshotCache: { generation: number; snapshot: Snapshot } | undefined;
+export class Scopes {
+  private snap: Snapshot | undefined;
 
-  constructor(private readonly world: () => World, private readonly generation: () => number) {}
+  constructor(private readonly world: World) {}
 
-  /** One snapshot per stop: building it walks every live object. */
-  snapshot(): Snapshot {
-    const gen = this.generation();
-    if (!this.snapshotCache || this.snapshotCache.generation !== gen) this.snapshotCache = { generation: gen, snapshot: this.world().sim.snapshot() };
-    return this.snapshotCache.snapshot;
+  /** Built on first use: it walks every live object. */
+  private snapshot(): Snapshot {
+    return (this.snap ??= this.world.sim.snapshot());
   }
 
+  /** `frame` is the driver frame selected, if the selected frame is one. */
   scopes(thread: KThread, frame: CFrame | undefined): ScopeTree[] {
     const out: ScopeTree[] = [];
-    if (frame) out.push({ name: 'Locals', expensive: false, container: { named: () => this.locals(frame) } });
-    out.push({ name: 'Thread', expensive: false, container: { named: () => this.thread(thread) } });
-    out.push({ name: 'Callback Data', expensive: false, container: { named: () => this.callbackData(thread, frame) } });
-    out.push({ name: 'Queues', expensive: false, container: { named: () => this.queues() } });
-    out.push({ name: 'Filters', expensive: false, container: { named: () => this.filters() } });
+    if (frame) out.push({ name: 'Locals', container: { named: () => this.locals(frame) } });
+    out.push({ name: 'Thread', container: { named: () => this.thread(thread) } });
+    out.push({ name: 'Callback Data', container: { named: () => this.callbackData(thread, frame) } });
+    out.push({ name: 'Queues', container: { named: () => this.queues() } });
+    out.push({ name: 'Filters', container: { named: () => this.filters() } });
     return out;
   }
 
-  locals(frame: CFrame): InspectChild[] {
-    const ctx = inspectContext(this.world());
+  private locals(frame: CFrame): InspectChild[] {
+    const ctx = inspectContext(this.world);
     return frame.fn.locals.map((l) => {
       const v = frame.vars[l.slot];
       // A local in memory: its slot holds the pointer to its storage.
@@ -68,8 +75,8 @@ export class ScopeBuilder {
     });
   }
 
-  thread(t: KThread): InspectChild[] {
-    const sim = this.world().sim;
+  private thread(t: KThread): InspectChild[] {
+    const sim = this.world.sim;
     const snap = this.snapshot().threads.find((x) => x.id === t.id);
     const rows: InspectChild[] = [
       leaf('IRQL', formatIrql(t.irql), 'KIRQL'),
@@ -87,41 +94,47 @@ export class ScopeBuilder {
     return rows;
   }
 
-  /** The operation the frame works on: a local holding callback data, else the thread's callback's. */
-  dataInHand(thread: KThread, frame: CFrame | undefined): FltCallbackData | undefined {
+  /**
+   * The operation the frame works on: a local holding callback data (with the local's name, so its
+   * fields have C paths), else the data the thread's callback was given.
+   */
+  private dataInHand(thread: KThread, frame: CFrame | undefined): { data: FltCallbackData; path?: string } | undefined {
     if (frame) {
       for (const l of frame.fn.locals) {
-        const v = l.inMemory && l.type.kind === 'ptr' && frame.vars[l.slot] instanceof Ptr ? peekAt((frame.vars[l.slot] as Ptr).alloc!, (frame.vars[l.slot] as Ptr).offset, l.type) : frame.vars[l.slot];
-        const owner = ownerOf(v);
-        if (owner instanceof FltCallbackData) return owner;
+        const slot = frame.vars[l.slot];
+        const v = ownerOf(l.inMemory && l.type.kind === 'ptr' && slot instanceof Ptr && slot.alloc ? peekAt(slot.alloc, slot.offset, l.type) : slot);
+        if (!(v instanceof FltCallbackData)) continue;
+        const typed = l.type.kind === 'ptr' && l.type.to.kind === 'struct' && l.type.to.tag === '_FLT_CALLBACK_DATA';
+        return { data: v, path: typed ? l.name : `((PFLT_CALLBACK_DATA)${l.name})` };
       }
     }
     const d = thread.scope?.data;
-    return d instanceof FltCallbackData ? d : undefined;
+    return d instanceof FltCallbackData ? { data: d } : undefined;
   }
 
-  callbackData(thread: KThread, frame: CFrame | undefined): InspectChild[] {
+  private callbackData(thread: KThread, frame: CFrame | undefined): InspectChild[] {
     const inHand = this.dataInHand(thread, frame);
     const live = this.snapshot().callbackData;
-    const rows: InspectChild[] = [];
-    rows.push(inHand ? this.dataNode('In hand', inHand) : leaf('In hand', 'none (this frame has no callback data)'));
-    rows.push(paged(`Live`, live, (d) => {
-      const obj = this.world().sim.fltmgr.live.get(d.id);
-      return obj ? this.dataNode(`#${d.id}`, obj) : leaf(`#${d.id}`, `${d.majorName} ${d.state}`);
-    }));
-    return rows;
+    const fm = this.world.sim.fltmgr;
+    return [
+      inHand ? this.dataNode('In hand', inHand.data, inHand.path) : leaf('In hand', 'none (this frame has no callback data)'),
+      paged('Live', live, (d) => {
+        const obj = fm.live.get(d.id);
+        return obj ? this.dataNode(`#${d.id}`, obj) : leaf(`#${d.id}`, `${d.majorName} ${d.state}`);
+      }),
+    ];
   }
 
-  private dataNode(name: string, d: FltCallbackData): InspectChild {
+  private dataNode(name: string, d: FltCallbackData, path?: string): InspectChild {
     const snap = this.snapshot().callbackData.find((x) => x.id === d.id);
-    const summary = `#${d.id} ${majorNameOf(d)} ${d.state}${snap?.owner ? ` (${snap.owner})` : ''}`;
+    const major = majorName(d.Iopb.MajorFunction);
+    const summary = `#${d.id} ${major} ${d.state}${snap?.owner ? ` (${snap.owner})` : ''}`;
     return group(name, summary, () => {
-      const ctx = inspectContext(this.world());
       const t = this.callbackDataType();
       const rows: InspectChild[] = [
         leaf('Id', `#${d.id}`),
         leaf('Request', snap ? `I/O #${snap.io} ${snap.op} ${snap.path}` : ''),
-        leaf('MajorFunction', majorNameOf(d)),
+        leaf('MajorFunction', major),
         leaf('State', d.state + (snap?.owner ? ` (${snap.owner})` : '')),
         leaf('IRP-based', snap ? (snap.irp ? 'yes' : snap.fastIo ? 'no (fast I/O)' : 'no') : ''),
         leaf('Cancelled', snap?.cancelled ? 'yes' : 'no'),
@@ -129,22 +142,26 @@ export class ScopeBuilder {
         leaf('IoStatus.Information', String(d.IoStatus.Information)),
       ];
       // The C struct exists once driver code has seen the operation; looking does not create it.
-      if (t && d.inMemory) rows.push({ name: 'FLT_CALLBACK_DATA', ...inspect(ctx, d.cAddress(this.world().sim.kernel.marshal), t) });
+      if (t && d.inMemory) {
+        const at = d.cAddress(this.world.sim.kernel.marshal);
+        rows.push({ name: 'FLT_CALLBACK_DATA', evaluateName: path && `*${path}`, ...inspect(inspectContext(this.world), at, t, undefined, path && `(*${path})`) });
+      }
       rows.push(paged('History', d.history, (e) => leaf(`${e.time} ms`, `${e.kind}: ${e.detail}`)));
       return rows;
     });
   }
 
   private callbackDataType(): CType | undefined {
-    for (const m of this.world().modules.values()) {
-      const t = m.unit.structs.get('_FLT_CALLBACK_DATA');
+    for (const m of this.world.modules.values()) {
+      const t = m.struct('_FLT_CALLBACK_DATA');
       if (t) return t;
     }
     return undefined;
   }
 
-  queues(): InspectChild[] {
+  private queues(): InspectChild[] {
     const snap = this.snapshot();
+    const fm = this.world.sim.fltmgr;
     const rows: InspectChild[] = [];
     for (const q of snap.workQueues) {
       const items = [...q.running.map((r) => ({ ...r, running: true })), ...q.pending.map((p) => ({ ...p, running: false, thread: 0 }))];
@@ -152,8 +169,8 @@ export class ScopeBuilder {
     }
     rows.push(paged('Completion context', snap.completion.pending, (p, i) => leaf(`[${i}]`, p.label)));
     for (const q of snap.cbdqs) {
-      const node = paged(`${q.name}`, q.items, (id, i) => {
-        const obj = this.world().sim.fltmgr.live.get(id);
+      const node = paged(q.name, q.items, (id, i) => {
+        const obj = fm.live.get(id);
         return obj ? this.dataNode(`[${i}]`, obj) : leaf(`[${i}]`, `#${id}`);
       });
       node.value = `${q.enabled ? 'enabled' : 'disabled'}, ${q.items.length} queued, ${q.lock} lock (${q.filter})`;
@@ -162,7 +179,7 @@ export class ScopeBuilder {
     return rows;
   }
 
-  filters(): InspectChild[] {
+  private filters(): InspectChild[] {
     return this.snapshot().filters.map((f) =>
       group(f.name, `altitude ${f.altitude}, ${f.state}`, () => [
         leaf('Altitude', f.altitude),
@@ -173,8 +190,4 @@ export class ScopeBuilder {
       ]),
     );
   }
-}
-
-function majorNameOf(d: FltCallbackData): string {
-  return flt.majorName(d.Iopb.MajorFunction);
 }

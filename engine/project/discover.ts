@@ -1,0 +1,132 @@
+/**
+ * Finding the drivers in a folder tree (a repository root holding several), the project a single
+ * file belongs to, and whether a project is kernel-mode at all.
+ *
+ * - Each .vcxproj under the folder is one project.
+ * - The .c files no project lists are grouped by folder. Such a group is one driver when exactly
+ *   one of its files defines DriverEntry; otherwise (a folder of unrelated files, or of several
+ *   drivers) its files stand alone.
+ * - A project none of whose sources includes fltKernel.h, ntifs.h, wdm.h or ntddk.h (directly or
+ *   through its own headers) is a user-mode program: skipped, with a note.
+ */
+import * as path from 'node:path';
+import type { DriverProject, ProjectNote } from './model';
+import { includesKernelHeader } from './model';
+import { cFilesIn, definesDriverEntry, fileListProject } from './load';
+import { findFile, pathKey, type ProjectFiles } from './paths';
+import { readVcxproj } from './vcxproj';
+
+const SKIPPED_FOLDERS = new Set(['node_modules']);
+
+/** Every .vcxproj and .c file under `root`, in a stable order (hidden and build folders skipped). */
+function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[] }, depth = 0): void {
+  if (depth > 24) return;
+  const entries = [...(files.listDir?.(root) ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const p = path.join(root, e.name);
+    if (e.folder) {
+      if (e.name.startsWith('.') || SKIPPED_FOLDERS.has(e.name.toLowerCase())) continue;
+      walk(files, p, out, depth + 1);
+    } else if (/\.vcxproj$/i.test(e.name)) out.projects.push(p);
+    else if (/\.c$/i.test(e.name)) out.sources.push(p);
+  }
+}
+
+export interface Discovery {
+  /** Kernel-mode drivers, each to be analysed as a whole. */
+  projects: DriverProject[];
+  /** C files that belong to no driver project: analysed one by one. */
+  loose: string[];
+  /** What was skipped and why (user-mode projects, folders of several drivers). */
+  notes: ProjectNote[];
+}
+
+/** A group of C files one folder holds: one driver if exactly one defines DriverEntry. */
+function folderGroup(files: ProjectFiles, folder: string, sources: string[]): { project?: DriverProject; loose: string[] } {
+  const entries = sources.filter((s) => definesDriverEntry(files.readFile(s) ?? ''));
+  if (entries.length !== 1) return { loose: sources };
+  const project = fileListProject(files, sources);
+  project.name = path.basename(folder);
+  project.source = { kind: 'folder', folder };
+  return { project, loose: [] };
+}
+
+export function discoverProjects(files: ProjectFiles, root: string): Discovery {
+  const found = { projects: [] as string[], sources: [] as string[] };
+  walk(files, root, found);
+  const out: Discovery = { projects: [], loose: [], notes: [] };
+  const claimed = new Set<string>();
+  for (const file of found.projects) {
+    const project = readVcxproj(file, files);
+    for (const u of project.units) claimed.add(pathKey(u));
+    admit(files, project, out);
+  }
+  const byFolder = new Map<string, string[]>();
+  for (const s of found.sources) {
+    if (claimed.has(pathKey(s))) continue;
+    const dir = path.dirname(s);
+    byFolder.set(dir, [...(byFolder.get(dir) ?? []), s]);
+  }
+  for (const [folder, sources] of byFolder) {
+    const g = folderGroup(files, folder, sources);
+    if (g.project) admit(files, g.project, out);
+    else out.loose.push(...g.loose);
+  }
+  return out;
+}
+
+function admit(files: ProjectFiles, project: DriverProject, out: Discovery): void {
+  if (project.units.length > 0 && !isKernelMode(files, project)) {
+    const where = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
+    out.notes.push({ severity: 'note', message: `${project.name} is skipped: none of its files includes a kernel header (${['fltKernel.h', 'ntifs.h', 'wdm.h', 'ntddk.h'].join(', ')}), so it is a user-mode program`, file: where, line: 1 });
+    return;
+  }
+  out.projects.push(project);
+}
+
+const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm;
+
+/** Whether some unit includes a kernel header, itself or through the project's own headers. */
+export function isKernelMode(files: ProjectFiles, project: DriverProject): boolean {
+  const seen = new Set<string>();
+  const visit = (file: string, depth: number): boolean => {
+    const key = pathKey(file);
+    if (seen.has(key) || depth > 8) return false;
+    seen.add(key);
+    const text = files.readFile(file);
+    if (text === undefined) return false;
+    if (includesKernelHeader(text)) return true;
+    for (const m of text.matchAll(QUOTED_INCLUDE)) {
+      const name = m[1].replace(/\\/g, '/');
+      for (const dir of [path.dirname(file), ...project.includeDirs]) {
+        const hit = findFile(files, path.resolve(dir, name));
+        if (hit) {
+          if (visit(hit, depth + 1)) return true;
+          break;
+        }
+      }
+    }
+    return false;
+  };
+  return project.units.some((u) => visit(u, 0));
+}
+
+/**
+ * The project a C file belongs to: the nearest .vcxproj above it that lists it, else its folder's
+ * group (when that is one driver). Undefined: the file stands alone.
+ */
+export function projectOfFile(files: ProjectFiles, file: string): DriverProject | undefined {
+  let dir = path.dirname(file);
+  for (let i = 0; i < 6; i++) {
+    const projects = (files.listDir?.(dir) ?? []).filter((e) => !e.folder && /\.vcxproj$/i.test(e.name)).map((e) => path.join(dir, e.name)).sort();
+    for (const p of projects) {
+      const project = readVcxproj(p, files);
+      if (project.units.some((u) => pathKey(u) === pathKey(file))) return project;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const folder = path.dirname(file);
+  return folderGroup(files, folder, cFilesIn(files, folder)).project;
+}

@@ -1,0 +1,81 @@
+/**
+ * Building a DriverProject from what the user points at: a .vcxproj, a folder, or .c files. The
+ * name of a file-list driver is the file that defines DriverEntry, which needs the text; a cheap
+ * scan finds it before anything is compiled.
+ */
+import * as path from 'node:path';
+import type { DriverProject } from './model';
+import { baseName, extensionOf, findFile, findFolder, folderName, type ProjectFiles } from './paths';
+import { readVcxproj } from './vcxproj';
+
+/** The C files a folder holds directly (sorted by name, so the order is stable across hosts). */
+export function cFilesIn(files: ProjectFiles, folder: string): string[] {
+  return (files.listDir?.(folder) ?? [])
+    .filter((e) => !e.folder && /\.c$/i.test(e.name))
+    .map((e) => path.join(folder, e.name))
+    .sort((a, b) => a.localeCompare(b));
+}
+
+export function folderProject(files: ProjectFiles, folder: string): DriverProject {
+  const found = findFolder(files, folder);
+  const project: DriverProject = { name: folderName(found ?? folder), source: { kind: 'folder', folder: found ?? folder }, units: [], includeDirs: [], defines: new Map(), notes: [] };
+  if (!found) {
+    project.notes.push({ severity: 'error', message: `folder ${folder} not found`, file: folder, line: 1 });
+    return project;
+  }
+  project.units = cFilesIn(files, found);
+  if (project.units.length === 0) project.notes.push({ severity: 'error', message: `folder ${found} holds no .c file`, file: found, line: 1 });
+  return project;
+}
+
+const DRIVER_ENTRY = /\bDriverEntry\s*\([^;{]*\)\s*\{/;
+
+/** Whether a C text defines DriverEntry (a definition, not a prototype). */
+export function definesDriverEntry(text: string): boolean {
+  return DRIVER_ENTRY.test(text);
+}
+
+export function fileListProject(files: ProjectFiles, paths: readonly string[]): DriverProject {
+  const project: DriverProject = { name: baseName(paths[0] ?? 'driver'), source: { kind: 'files' }, units: [], includeDirs: [], defines: new Map(), notes: [] };
+  let entry: string | undefined;
+  for (const p of paths) {
+    const found = findFile(files, p);
+    if (!found) {
+      project.notes.push({ severity: 'error', message: `driver file ${p} not found`, file: p, line: 1 });
+      continue;
+    }
+    if (!project.units.includes(found)) project.units.push(found);
+    if (!entry && definesDriverEntry(files.readFile(found) ?? '')) entry = found;
+  }
+  if (entry) project.name = baseName(entry);
+  return project;
+}
+
+export type ProjectSpec = { kind: 'vcxproj'; path: string } | { kind: 'folder'; path: string } | { kind: 'files'; paths: string[] };
+
+/** What a single path names: a project file, a C file, or (anything else) a folder. */
+export function specForPath(p: string): ProjectSpec {
+  const ext = extensionOf(p);
+  if (ext === '.vcxproj') return { kind: 'vcxproj', path: p };
+  if (ext === '.c' || ext === '.h') return { kind: 'files', paths: [p] };
+  return { kind: 'folder', path: p };
+}
+
+export function loadProject(files: ProjectFiles, spec: ProjectSpec): DriverProject {
+  switch (spec.kind) {
+    case 'vcxproj': {
+      const found = findFile(files, spec.path);
+      if (!found) {
+        return {
+          name: baseName(spec.path), source: { kind: 'vcxproj', file: spec.path, configuration: undefined }, units: [], includeDirs: [], defines: new Map(),
+          notes: [{ severity: 'error', message: `project file ${spec.path} not found`, file: spec.path, line: 1 }],
+        };
+      }
+      return readVcxproj(found, files);
+    }
+    case 'folder':
+      return folderProject(files, spec.path);
+    case 'files':
+      return fileListProject(files, spec.paths);
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * A driver project read from a Visual Studio `.vcxproj`: its `ClCompile` items, and the
+ * `AdditionalIncludeDirectories` and `PreprocessorDefinitions` of the C compiler for one
+ * configuration (Debug|x64 when the project has it, else the first one it lists).
+ *
+ * Evaluation follows MSBuild in the parts that matter here: properties first (in document order,
+ * local .props imports included), then item definitions, then items, each element kept only when
+ * its `Condition` holds. References the project cannot resolve (the WDK's `$(DDK_INC_PATH)`, the
+ * inherited `%(PreprocessorDefinitions)`) are dropped and reported as notes.
+ */
+import * as path from 'node:path';
+import type { DriverProject, ProjectNote } from './model';
+import { evaluateCondition, expandProperties } from './msbuild';
+import { baseName, findFile, findFolder, resolveFrom, type ProjectFiles } from './paths';
+import { lineOf, parseXml, type XmlElement } from './xml';
+
+/** The configuration fltsim simulates: a 64-bit debug build, as a developer runs it first. */
+export const PREFERRED_CONFIGURATION = 'Debug|x64';
+
+interface Evaluation {
+  props: Map<string, string>;
+  /**
+   * References a property's value dropped when it was set. They are reported only when a value
+   * fltsim uses (an include folder, a definition, a file name) refers to the property.
+   */
+  drops: Map<string, string[]>;
+  notes: ProjectNote[];
+  noted: Set<string>;
+  file: string;
+  text: string;
+  files: ProjectFiles;
+}
+
+function note(ev: Evaluation, message: string, needle?: string): void {
+  if (ev.noted.has(message)) return;
+  ev.noted.add(message);
+  ev.notes.push({ severity: 'note', message, file: ev.file, line: needle ? lineOf(ev.text, needle) : 1 });
+}
+
+function withSlash(dir: string): string {
+  return dir.endsWith(path.sep) ? dir : dir + path.sep;
+}
+
+function holds(ev: Evaluation, el: XmlElement): boolean {
+  const cond = el.attrs.Condition;
+  if (cond === undefined || cond.trim() === '') return true;
+  const exp = expandProperties(cond, ev.props);
+  const r = evaluateCondition(exp.value, (p) => {
+    const abs = resolveFrom(ev.props.get('msbuildprojectdirectory') ?? '.', p);
+    return findFile(ev.files, abs) !== undefined || findFolder(ev.files, abs) !== undefined;
+  });
+  if (r.ok) return r.value;
+  note(ev, `cannot evaluate Condition="${cond}" (${r.message}); the element is skipped`, cond);
+  return false;
+}
+
+function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): string {
+  const r = expandProperties(text, ev.props, metadata);
+  const through: string[] = [];
+  for (const m of text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) through.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
+  for (const ref of [...r.unresolved, ...through]) {
+    const what = ref.startsWith('%')
+      ? 'the value inherited from the imported MSBuild files is not known to fltsim'
+      : 'fltsim cannot resolve it outside Visual Studio';
+    note(ev, `${ref} is dropped: ${what}`, ref);
+  }
+  return r.value;
+}
+
+/** The `.sln` nearest above the project, whose folder is `$(SolutionDir)`. */
+function solutionDir(files: ProjectFiles, projectDir: string): string | undefined {
+  let dir = projectDir;
+  for (let i = 0; i < 4 && files.listDir; i++) {
+    if (files.listDir(dir)?.some((e) => !e.folder && /\.sln$/i.test(e.name))) return withSlash(dir);
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+function configurations(root: XmlElement): string[] {
+  const out: string[] = [];
+  for (const g of root.children) {
+    if (g.name !== 'ItemGroup') continue;
+    for (const c of g.children) if (c.name === 'ProjectConfiguration' && c.attrs.Include) out.push(c.attrs.Include);
+  }
+  return out;
+}
+
+/** Properties of a project (or an imported .props) in document order. */
+function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, depth: number): void {
+  ev.props.set('msbuildthisfiledirectory', withSlash(thisDir));
+  for (const el of root.children) {
+    if (el.name === 'PropertyGroup' && holds(ev, el)) {
+      for (const p of el.children) {
+        if (!holds(ev, p)) continue;
+        const name = p.name.toLowerCase();
+        const r = expandProperties(p.text.trim(), ev.props);
+        const inherited: string[] = [];
+        for (const m of p.text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) inherited.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
+        ev.props.set(name, r.value);
+        ev.drops.set(name, [...r.unresolved, ...inherited]);
+      }
+    } else if ((el.name === 'Import' || el.name === 'ImportGroup') && holds(ev, el)) {
+      const imports = el.name === 'Import' ? [el] : el.children.filter((c) => c.name === 'Import' && holds(ev, c));
+      for (const imp of imports) importProps(ev, imp, thisDir, depth);
+    }
+  }
+  ev.props.set('msbuildthisfiledirectory', withSlash(ev.props.get('msbuildprojectdirectory') ?? thisDir));
+}
+
+/** Follows an `<Import>` of a local .props file; the toolchain's own (`$(VCTargetsPath)`) are skipped. */
+function importProps(ev: Evaluation, imp: XmlElement, thisDir: string, depth: number): void {
+  const spec = imp.attrs.Project;
+  if (!spec || depth > 8) return;
+  const r = expandProperties(spec, ev.props);
+  if (r.unresolved.length > 0) return;
+  const file = findFile(ev.files, resolveFrom(thisDir, r.value));
+  if (!file) return;
+  const text = ev.files.readFile(file);
+  const xml = text === undefined ? undefined : parseXml(text);
+  if (!xml || !xml.ok) {
+    note(ev, `cannot read the imported ${path.basename(file)}${xml && !xml.ok ? ` (line ${xml.line}: ${xml.message})` : ''}`, spec);
+    return;
+  }
+  evaluateProperties(ev, xml.root, path.dirname(file), depth + 1);
+}
+
+function splitList(value: string): string[] {
+  return value.split(';').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** `*.c` in the last path segment, matched without case against a folder's files. */
+function expandWildcard(files: ProjectFiles, dir: string, pattern: string): string[] {
+  const full = resolveFrom(dir, pattern);
+  const folder = findFolder(files, path.dirname(full));
+  if (!folder || !files.listDir) return [];
+  const re = new RegExp(`^${path.basename(full).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return (files.listDir(folder) ?? []).filter((e) => !e.folder && re.test(e.name)).map((e) => path.join(folder, e.name)).sort();
+}
+
+export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
+  const text = files.readFile(file);
+  const dir = path.dirname(file);
+  const project: DriverProject = {
+    name: baseName(file),
+    source: { kind: 'vcxproj', file, configuration: undefined },
+    units: [],
+    includeDirs: [],
+    defines: new Map(),
+    notes: [],
+  };
+  if (text === undefined) {
+    project.notes.push({ severity: 'error', message: `cannot read the project file ${file}`, file, line: 1 });
+    return project;
+  }
+  const xml = parseXml(text);
+  if (!xml.ok) {
+    project.notes.push({ severity: 'error', message: `${path.basename(file)} is not valid XML: ${xml.message}`, file, line: xml.line });
+    return project;
+  }
+  if (xml.root.name !== 'Project') {
+    project.notes.push({ severity: 'error', message: `${path.basename(file)} is not an MSBuild project (its root element is <${xml.root.name}>, not <Project>)`, file, line: 1 });
+    return project;
+  }
+  const configs = configurations(xml.root);
+  const chosen = configs.find((c) => c.toLowerCase() === PREFERRED_CONFIGURATION.toLowerCase()) ?? configs[0];
+  const [configuration, platform] = (chosen ?? '|').split('|');
+  project.source = { kind: 'vcxproj', file, configuration: chosen };
+  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files };
+  const set = (k: string, v: string | undefined) => { if (v !== undefined) ev.props.set(k.toLowerCase(), v); };
+  set('Configuration', configuration || undefined);
+  set('Platform', platform || undefined);
+  set('MSBuildProjectName', baseName(file));
+  set('ProjectName', baseName(file));
+  set('MSBuildProjectFile', path.basename(file));
+  set('MSBuildProjectFullPath', file);
+  set('MSBuildProjectDirectory', dir);
+  set('ProjectDir', withSlash(dir));
+  set('ProjectPath', file);
+  set('ProjectFileName', path.basename(file));
+  set('SolutionDir', solutionDir(files, dir));
+  if (!chosen) note(ev, `${path.basename(file)} lists no ProjectConfiguration; conditions on the configuration will not match`);
+  evaluateProperties(ev, xml.root, dir, 0);
+  project.name = ev.props.get('projectname') || baseName(file);
+
+  // Item definitions: the compiler settings every ClCompile item starts from.
+  const compile = new Map<string, string>();
+  for (const g of xml.root.children) {
+    if (g.name !== 'ItemDefinitionGroup' || !holds(ev, g)) continue;
+    for (const tool of g.children) {
+      if (tool.name !== 'ClCompile' || !holds(ev, tool)) continue;
+      for (const m of tool.children) {
+        if (!holds(ev, m)) continue;
+        compile.set(m.name.toLowerCase(), expand(ev, m.text.trim(), compile));
+      }
+    }
+  }
+  for (const inc of splitList(compile.get('additionalincludedirectories') ?? '')) {
+    const abs = resolveFrom(dir, inc);
+    const found = findFolder(files, abs);
+    if (!found) {
+      note(ev, `include directory '${inc}' does not exist (looked for ${abs})`, inc);
+      continue;
+    }
+    if (!project.includeDirs.includes(found)) project.includeDirs.push(found);
+  }
+  for (const def of splitList(compile.get('preprocessordefinitions') ?? '')) {
+    const eq = def.indexOf('=');
+    const name = (eq < 0 ? def : def.slice(0, eq)).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      note(ev, `preprocessor definition '${def}' is not NAME or NAME=value; skipped`, def);
+      continue;
+    }
+    project.defines.set(name, eq < 0 ? '1' : def.slice(eq + 1));
+  }
+
+  // Items: the translation units.
+  for (const g of xml.root.children) {
+    if (g.name !== 'ItemGroup' || !holds(ev, g)) continue;
+    for (const item of g.children) {
+      if (item.name !== 'ClCompile' || !item.attrs.Include || !holds(ev, item)) continue;
+      const excluded = item.children.some((m) => m.name === 'ExcludedFromBuild' && holds(ev, m) && m.text.trim().toLowerCase() === 'true');
+      if (excluded) continue;
+      if (item.children.some((m) => /^(AdditionalIncludeDirectories|PreprocessorDefinitions)$/i.test(m.name))) {
+        note(ev, `per-file compiler settings of ${item.attrs.Include} are not applied; it is compiled with the project's settings`, `Include="${item.attrs.Include}"`);
+      }
+      const exclude = new Set(splitList(expand(ev, item.attrs.Exclude ?? '')).map((e) => resolveFrom(dir, e).toLowerCase()));
+      for (const spec of splitList(expand(ev, item.attrs.Include))) {
+        const candidates = /[*?]/.test(spec) ? expandWildcard(files, dir, spec) : [resolveFrom(dir, spec)];
+        for (const abs of candidates) {
+          if (exclude.has(abs.toLowerCase())) continue;
+          if (!/\.c$/i.test(abs)) {
+            note(ev, `${spec} is not a C file; fltsim compiles .c files only`, `Include="${item.attrs.Include}"`);
+            continue;
+          }
+          const found = findFile(files, abs);
+          if (!found) {
+            project.notes.push({ severity: 'note', message: `${spec} is listed in ${path.basename(file)} but not found (looked for ${abs}); the other files are still used`, file, line: lineOf(text, `Include="${item.attrs.Include}"`) });
+            continue;
+          }
+          if (!project.units.includes(found)) project.units.push(found);
+        }
+      }
+    }
+  }
+  return project;
+}

@@ -1,0 +1,665 @@
+/**
+ * The debuggee: one scenario run under a debugger's control. It owns the World and everything a
+ * debugger asks of it — running and stepping per simulated thread, the decisions where to stop
+ * (line and function breakpoints with conditions, hit counts and logpoints; transition filters;
+ * violations; faults; pause), going back in time, threads and frames, the Variables view's trees,
+ * evaluating C and setting values — and answers with plain data. It knows no protocol: a front end
+ * (the DAP session) translates, as vscode-mock-debug's session does over its runtime.
+ *
+ * Everything is synchronous. A command (`continue`, `step`, `stepBack`…) only says where to go;
+ * `advance(n)` then takes at most n steps towards it and reports whether the run is still going,
+ * stopped or over, so a front end can slice a long run and still hear a pause in between.
+ *
+ * Going back: a run is a pure function of the scenario, the seed and the values the user set, and
+ * generators cannot be copied, so going back builds a fresh World and replays it silently to the
+ * step wanted. Values set with Set Value or an assignment in the Debug Console are recorded with
+ * their step and set again when a replay passes that step, so the past stays the one the user saw.
+ */
+import type { SimEvent } from '../../kernel/events';
+import type { KThread } from '../../kernel/thread';
+import { CFrame } from '../../interp/frame';
+import { evaluateInFrame, inspectContext } from '../evaluate';
+import { inspect } from '../inspect';
+import type { PreparedScenario } from '../prepare';
+import type { StepResult } from '../../sim';
+import { World } from '../world';
+import {
+  BreakpointTable, DriverCode, hitConditionHolds, sourceKey, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
+} from './breakpoints';
+import { Scopes } from './scopes';
+import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
+import { VariableHandles, type FrameRef, type VariableInfo, type VariablesQuery } from './variables';
+
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception';
+
+export interface Stop {
+  reason: StopReason;
+  threadId: number;
+  /** What happened, with the virtual time: `Paused on breakpoint (2 ms)`. */
+  description: string;
+  /** For exception stops: the transition, violation or fault. */
+  text?: string;
+  hitBreakpointIds?: number[];
+}
+
+export type StepHow = 'over' | 'in' | 'out';
+
+/** Where a command stands after `advance`. `idle`: there is no command to carry out. */
+export type Progress = { kind: 'running' } | { kind: 'stopped'; stop: Stop } | { kind: 'terminated' } | { kind: 'idle' };
+
+export type OutputCategory = 'stdout' | 'stderr' | 'console';
+
+/** DbgPrint lines (stdout), violations, faults and failed expectations (stderr), logpoints and the end-of-run summary (console). */
+export type OutputSink = (text: string, category: OutputCategory, location?: { file: string; line: number }) => void;
+
+export interface DebuggeeOptions {
+  /** Overrides the scenario's `seed` line. */
+  seed?: number;
+  /** Statements before a loop that does not end is stopped as a fault. Default: no limit, since a user at a debugger can pause. */
+  stepBudget?: number;
+  output?: OutputSink;
+}
+
+export interface ThreadInfo {
+  id: number;
+  name: string;
+}
+
+export interface FrameInfo {
+  /** Position in the thread's stack, 0 = outermost: what `scopes` and `evaluate` take. */
+  index: number;
+  /** `csqfilter!CsqAcquire`, `fltmgr!FltCbdqInsertIo`. */
+  name: string;
+  /** Driver code only; kernel frames and prelude helpers have no source. */
+  source?: { file: string; line: number; column: number };
+}
+
+export interface ScopeInfo {
+  name: string;
+  handle: number;
+}
+
+export type EvaluationResult = ({ ok: true } & Omit<VariableInfo, 'name' | 'evaluateName' | 'editable'>) | { ok: false; message: string };
+
+export type SetValueResult = { ok: true; value: string; type: string } | { ok: false; message: string };
+
+export interface EvaluateOptions {
+  threadId?: number;
+  /** A frame of the thread (FrameInfo.index); the innermost driver frame when absent or not driver code. */
+  frameIndex?: number;
+  /** Assignments and increments are allowed (the Debug Console); watches, hovers and conditions read only. */
+  allowAssignment?: boolean;
+}
+
+/** Where a silent replay is headed and the stop it makes on arrival. */
+interface Arrival {
+  target: number;
+  reason: StopReason;
+  threadId: number;
+  describe: (now: number) => string;
+  text?: string;
+  hitBreakpointIds?: number[];
+}
+
+/** A place where running forward with the current breakpoints and filters would have stopped. */
+interface Candidate {
+  step: number;
+  threadId: number;
+  reason: StopReason;
+  hitBreakpointIds?: number[];
+  text?: string;
+}
+
+type Mode =
+  | { kind: 'none' }
+  | { kind: 'end' }
+  | { kind: 'continue' }
+  | { kind: 'entry' }
+  | { kind: 'step'; thread: number; depth: number; how: StepHow }
+  /** Replaying silently to a step (step back, reverse continue's second pass). */
+  | { kind: 'seek'; arrival: Arrival }
+  /** Reverse continue's first pass: replaying to the stop point, noting the last place it would have stopped. */
+  | { kind: 'scan'; until: number; best: Candidate | undefined };
+
+/** A value the user set, with where and when, so replays set it again. */
+interface Edit {
+  step: number;
+  frame: FrameRef;
+  text: string;
+}
+
+/** The two most recent statements a thread executed (steps; 0 = none). */
+interface ThreadTrail {
+  last: number;
+  prev: number;
+}
+
+export class Debuggee {
+  private world: World;
+  private readonly code: DriverCode;
+  private readonly breakpoints: BreakpointTable;
+  private filters = new Set<TransitionFilterId>(DEFAULT_TRANSITION_FILTERS);
+  private mode: Mode = { kind: 'none' };
+  private pauseRequested = false;
+  /** The run ended (or driver code failed); only going back continues it. */
+  private finished = false;
+  /** Seq of the last event read from the world's log. */
+  private eventCursor = 0;
+  private readonly fileKeys = new Map<string, string>();
+  private trails = new Map<number, ThreadTrail>();
+  private firstStmt: { step: number; thread: number } | undefined;
+  private edits: Edit[] = [];
+  private nextEdit = 0;
+  private readonly handles = new VariableHandles();
+  private scopeTrees: Scopes | undefined;
+  private readonly output: OutputSink;
+  private readonly seedOption: number | undefined;
+  private readonly stepBudget: number;
+  private stoppedStep = 0;
+  private stoppedThread = 0;
+  private last: Stop | undefined;
+  private stopCount = 0;
+
+  constructor(private readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
+    this.seedOption = options.seed;
+    this.stepBudget = options.stepBudget ?? Infinity;
+    this.output = options.output ?? (() => undefined);
+    this.world = this.newWorld();
+    this.code = new DriverCode(this.world);
+    this.breakpoints = new BreakpointTable(this.code);
+  }
+
+  get seed(): number {
+    return this.world.seed;
+  }
+
+  get title(): string | undefined {
+    return this.prepared.scenario.title;
+  }
+
+  /** True while a command is under way (advance has more to do). */
+  get running(): boolean {
+    return this.mode.kind !== 'none';
+  }
+
+  /** The run has ended or driver code failed: going forward ends the session. */
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  get lastStop(): Stop | undefined {
+    return this.last;
+  }
+
+  /** Changes at every stop; handles from an older stop are gone. */
+  get generation(): number {
+    return this.stopCount;
+  }
+
+  // --- configuration ----------------------------------------------------------------------------
+
+  setLineBreakpoints(file: string, specs: readonly LineBreakpointSpec[]): BreakpointInfo[] {
+    return this.breakpoints.setLineBreakpoints(file, specs).map(info);
+  }
+
+  setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): BreakpointInfo[] {
+    return this.breakpoints.setFunctionBreakpoints(specs).map(info);
+  }
+
+  /** Enables exactly these transition filters; returns whether each id was known. */
+  setTransitionFilters(ids: readonly string[]): boolean[] {
+    this.filters = new Set(ids.filter(isTransitionFilterId));
+    return ids.map(isTransitionFilterId);
+  }
+
+  /** Lines of `file` a breakpoint can stop at. */
+  executableLines(file: string): readonly number[] {
+    return this.code.lines.get(sourceKey(file)) ?? [];
+  }
+
+  // --- commands ---------------------------------------------------------------------------------
+
+  /** Starts the run: to the first statement with `stopOnEntry`, else to the first stop. */
+  start(stopOnEntry: boolean): void {
+    this.command(stopOnEntry ? { kind: 'entry' } : { kind: 'continue' });
+  }
+
+  continue(): void {
+    this.command({ kind: 'continue' });
+  }
+
+  /** Over, into or out of the current statement of one thread; other threads run meanwhile. */
+  step(threadId: number, how: StepHow): void {
+    const depth = this.driverDepth(threadId);
+    // A thread in kernel code with no driver frame steps to its next statement.
+    this.command(depth === 0 ? { kind: 'step', thread: threadId, depth: Number.MAX_SAFE_INTEGER, how: 'in' } : { kind: 'step', thread: threadId, depth, how });
+  }
+
+  /** Asks the running command to stop; the next `advance` stops with reason `pause`. */
+  pause(): void {
+    if (this.running) this.pauseRequested = true;
+  }
+
+  /** Back to the previous statement the thread executed, with the state it had there. */
+  stepBack(threadId: number): void {
+    const trail = this.trails.get(threadId);
+    let target = 0;
+    let thread = threadId;
+    if (trail) target = trail.last > 0 && trail.last < this.stoppedStep ? trail.last : trail.prev;
+    if (target === 0 && this.firstStmt) {
+      target = this.firstStmt.step;
+      thread = this.firstStmt.thread;
+    }
+    if (target === 0 || target >= this.stoppedStep) {
+      // Nothing earlier to go back to: stay (even at a fault), and say so.
+      this.pauseRequested = false;
+      this.mode = { kind: 'seek', arrival: { target: this.world.sim.stepCount, reason: 'step', threadId, describe: () => 'Paused at the start of the run' } };
+      return;
+    }
+    this.replay({ kind: 'seek', arrival: { target, reason: 'step', threadId: thread, describe: (now) => `Paused on step back (${now} ms)` } });
+  }
+
+  /** Back to the most recent earlier point where a breakpoint or an enabled transition filter stops. */
+  reverseContinue(): void {
+    this.replay({ kind: 'scan', until: this.stoppedStep, best: undefined });
+  }
+
+  /**
+   * Carries the current command on for at most `maxSteps` steps. `running` means call again (after
+   * letting other work in, if there is any); the other results end the command.
+   */
+  advance(maxSteps: number): Progress {
+    for (let i = 0; i < maxSteps; i++) {
+      const mode = this.mode;
+      if (mode.kind === 'none') return { kind: 'idle' };
+      if (mode.kind === 'end') {
+        this.mode = { kind: 'none' };
+        return { kind: 'terminated' };
+      }
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        const sim = this.world.sim;
+        return this.stop({ reason: 'pause', threadId: this.liveThread(sim.kernel.sched.lastStepped?.id), description: `Paused (${sim.now} ms)` });
+      }
+      const sim = this.world.sim;
+      if (mode.kind === 'seek' && sim.stepCount >= mode.arrival.target) return this.arrive(mode.arrival);
+      if (mode.kind === 'scan' && sim.stepCount >= mode.until) {
+        this.endScan(mode.best);
+        continue;
+      }
+      const outcome = this.takeStep(mode);
+      if (outcome) return outcome;
+    }
+    return { kind: 'running' };
+  }
+
+  /** Runs the current command to its end, however many steps that takes: for tests and batch use. */
+  runToStop(slice = 10_000): Progress {
+    for (;;) {
+      const p = this.advance(slice);
+      if (p.kind !== 'running') return p;
+    }
+  }
+
+  // --- the step loop ----------------------------------------------------------------------------
+
+  private takeStep(mode: Exclude<Mode, { kind: 'none' | 'end' }>): Progress | undefined {
+    const r = this.world.step();
+    const outcome = this.judge(mode, r);
+    // Values the user set at this step are set after it, as they were: once the stop had happened.
+    if (this.nextEdit < this.edits.length) this.applyEdits(this.world.sim.stepCount);
+    return outcome;
+  }
+
+  /** What the step just taken means for the command: a stop, the end, or nothing (go on). */
+  private judge(mode: Exclude<Mode, { kind: 'none' | 'end' }>, r: StepResult): Progress | undefined {
+    const world = this.world;
+    const sim = world.sim;
+    const silent = mode.kind === 'seek' || mode.kind === 'scan';
+    const step = sim.stepCount;
+    const transition = this.readEvents(silent);
+    if ((r.kind === 'fault' || r.kind === 'done') && silent) {
+      // A replay reached the end of the run (the stop being left was at the fault, say).
+      this.finished = true;
+      if (mode.kind === 'scan') {
+        this.endScan(mode.best);
+        return undefined;
+      }
+      return this.arrive(mode.arrival);
+    }
+    if (r.kind === 'fault') {
+      this.finished = true;
+      const f = world.fault;
+      const message = f?.message ?? 'driver code failed';
+      const where = f?.file ? ` at ${f.file}:${f.line}` : '';
+      this.output(`The run stopped${where}: ${message}\n`, 'stderr', f?.file ? { file: f.file, line: f.line ?? 1 } : undefined);
+      return this.stop({ reason: 'exception', threadId: r.thread, description: 'driver code failed', text: message });
+    }
+    if (r.kind === 'done') {
+      this.finished = true;
+      this.reportEnd();
+      this.mode = { kind: 'none' };
+      return { kind: 'terminated' };
+    }
+    let hit: Breakpoint[] | undefined;
+    if (r.kind === 'stmt' && this.noteStatement(r.thread, step)) {
+      hit = this.breakpointsHit(r.thread, silent);
+      if (mode.kind === 'scan') {
+        if (step < mode.until) {
+          if (hit) mode.best = { step, threadId: r.thread, reason: hit[0]!.functionName ? 'function breakpoint' : 'breakpoint', hitBreakpointIds: hit.map((b) => b.id) };
+          else if (transition) mode.best = { step, threadId: transition.thread, reason: 'exception', text: transition.detail };
+        }
+        return undefined;
+      }
+      if (silent) return undefined;
+      if (hit) {
+        const reason = hit[0]!.functionName ? 'function breakpoint' : 'breakpoint';
+        return this.stop({ reason, threadId: r.thread, description: `Paused on ${reason} (${sim.now} ms)`, hitBreakpointIds: hit.map((b) => b.id) });
+      }
+      if (this.stepEndsAt(mode, r.thread)) {
+        const reason = mode.kind === 'entry' ? 'entry' : 'step';
+        return this.stop({ reason, threadId: r.thread, description: `Paused on ${reason} (${sim.now} ms)` });
+      }
+    }
+    if (transition) {
+      if (mode.kind === 'scan') {
+        if (step < mode.until) mode.best = { step, threadId: transition.thread, reason: 'exception', text: transition.detail };
+        return undefined;
+      }
+      if (!silent) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
+    }
+    // The stepped thread ended: carry on as a plain continue.
+    if (mode.kind === 'step' && !sim.kernel.threads.has(mode.thread)) this.mode = { kind: 'continue' };
+    return undefined;
+  }
+
+  /** Forwards output and violations (unless replaying); returns the first event an enabled filter matches. */
+  private readEvents(silent: boolean): SimEvent | undefined {
+    const sim = this.world.sim;
+    let hit: SimEvent | undefined;
+    while (this.eventCursor < sim.eventCount) {
+      const e = sim.event(++this.eventCursor);
+      if (e === undefined) continue;
+      if (!silent) {
+        const loc = e.location ? { file: e.location.file, line: e.location.line } : undefined;
+        if (e.kind === 'output') this.output(`${e.detail}\n`, 'stdout', loc);
+        else if (e.kind === 'violation') this.output(`[${e.time} ms, ${e.threadName}] violation ${e.detail}${loc ? ` (${loc.file}:${loc.line})` : ''}\n`, 'stderr', loc);
+      }
+      if (!hit) {
+        const filter = transitionFilterOf(e.kind);
+        if (filter && this.filters.has(filter)) hit = e;
+      }
+    }
+    return hit;
+  }
+
+  private reportEnd(): void {
+    const sim = this.world.sim;
+    const results = this.world.expectations();
+    const failed = results.filter((r) => !r.passed);
+    for (const r of results) this.output(`${r.passed ? '✓' : '✗'} ${r.text}${r.passed ? '' : ` — got ${r.actual}`}\n`, r.passed ? 'console' : 'stderr');
+    this.output(`Run finished at ${sim.now} ms after ${sim.stepCount} steps: ${failed.length === 0 ? 'every expectation holds' : `${failed.length} expectation(s) failed`}.\n`, 'console');
+  }
+
+  /** Records a statement of driver code (not a prelude helper) in the thread's trail; false for others. */
+  private noteStatement(threadId: number, step: number): boolean {
+    const top = this.topFrame(threadId);
+    if (!(top instanceof CFrame) || top.fn.system) return false;
+    const trail = this.trails.get(threadId);
+    if (trail) {
+      trail.prev = trail.last;
+      trail.last = step;
+    } else this.trails.set(threadId, { last: step, prev: 0 });
+    this.firstStmt ??= { step, thread: threadId };
+    return true;
+  }
+
+  /** Breakpoints at the thread's current line whose condition and hit count say stop; logs logpoints. */
+  private breakpointsHit(threadId: number, silent: boolean): Breakpoint[] | undefined {
+    if (this.breakpoints.empty) return undefined;
+    const top = this.topFrame(threadId) as CFrame;
+    const bps = this.breakpoints.at(this.keyOf(top.file), top.line);
+    if (!bps) return undefined;
+    let stops: Breakpoint[] | undefined;
+    for (const bp of bps) {
+      if (!this.conditionHolds(bp, threadId, silent)) continue;
+      bp.hits++;
+      if (!hitConditionHolds(bp.hitCondition, bp.hits)) continue;
+      if (bp.logMessage !== undefined) {
+        if (!silent) this.output(`${this.interpolate(bp.logMessage, threadId)}\n`, 'console', { file: bp.file, line: bp.line });
+        continue;
+      }
+      (stops ??= []).push(bp);
+    }
+    return stops;
+  }
+
+  private conditionHolds(bp: Breakpoint, threadId: number, silent: boolean): boolean {
+    if (!bp.condition || bp.condition.trim() === '') return true;
+    const r = this.evaluateRaw(bp.condition, { threadId });
+    if (!r.ok) {
+      if (!silent) this.output(`Breakpoint condition '${bp.condition}' could not be evaluated: ${r.message}; stopping there.\n`, 'stderr');
+      return true;
+    }
+    return typeof r.value === 'number' ? r.value !== 0 : r.value !== null && r.value !== undefined;
+  }
+
+  /** A logpoint message with each `{expression}` replaced by its value. */
+  private interpolate(message: string, threadId: number): string {
+    return message.replace(/\{([^{}]+)\}/g, (_m, expr: string) => {
+      const r = this.evaluateRaw(expr, { threadId });
+      return r.ok ? inspect(inspectContext(this.world), r.value, r.type).value : `<${r.message}>`;
+    });
+  }
+
+  private stepEndsAt(mode: Mode, threadId: number): boolean {
+    switch (mode.kind) {
+      case 'entry':
+        return true;
+      case 'step': {
+        if (threadId !== mode.thread) return false;
+        if (mode.how === 'in') return true;
+        const depth = this.driverDepth(threadId);
+        return mode.how === 'over' ? depth <= mode.depth : depth < mode.depth;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // --- stopping, replaying ----------------------------------------------------------------------
+
+  private command(mode: Mode): void {
+    this.pauseRequested = false;
+    this.mode = this.finished ? { kind: 'end' } : mode;
+  }
+
+  private stop(stop: Stop): Progress {
+    this.mode = { kind: 'none' };
+    this.stoppedStep = this.world.sim.stepCount;
+    this.stoppedThread = stop.threadId;
+    this.last = stop;
+    this.stopCount++;
+    this.handles.reset();
+    this.scopeTrees = undefined;
+    return { kind: 'stopped', stop };
+  }
+
+  /** Starts `mode` on a fresh World: the only way back in time. */
+  private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' }>): void {
+    this.pauseRequested = false;
+    this.world = this.newWorld();
+    this.breakpoints.resetHits();
+    this.trails = new Map();
+    this.firstStmt = undefined;
+    this.eventCursor = 0;
+    this.nextEdit = 0;
+    this.finished = false;
+    this.mode = mode;
+  }
+
+  private endScan(best: Candidate | undefined): void {
+    if (best) {
+      const { step, threadId, reason, hitBreakpointIds, text } = best;
+      const describe = reason === 'exception' ? (now: number) => `${text} (${now} ms, going backwards)` : (now: number) => `Paused on ${reason} (${now} ms, going backwards)`;
+      this.replay({ kind: 'seek', arrival: { target: step, reason, threadId, describe, hitBreakpointIds, text } });
+      return;
+    }
+    const first = this.firstStmt;
+    this.replay({ kind: 'seek', arrival: { target: first?.step ?? 0, reason: 'entry', threadId: first?.thread ?? 0, describe: () => 'Paused at the start of the run' } });
+  }
+
+  private arrive(a: Arrival): Progress {
+    const now = this.world.sim.now;
+    return this.stop({ reason: a.reason, threadId: this.liveThread(a.threadId), description: a.describe(now), text: a.text, hitBreakpointIds: a.hitBreakpointIds });
+  }
+
+  private newWorld(): World {
+    return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
+  }
+
+  // --- values the user set ----------------------------------------------------------------------
+
+  private record(edit: Edit): void {
+    // A change made in the past starts a new future: changes recorded after it no longer apply.
+    this.edits = this.edits.filter((e) => e.step <= edit.step);
+    this.edits.push(edit);
+    this.nextEdit = this.edits.length;
+  }
+
+  private applyEdits(step: number): void {
+    while (this.nextEdit < this.edits.length && this.edits[this.nextEdit]!.step <= step) {
+      const e = this.edits[this.nextEdit++]!;
+      if (e.step < step) continue;
+      const frame = this.threadFrame(e.frame.threadId, e.frame.index);
+      const r = frame ? evaluateInFrame(this.world, frame, e.text, true) : { ok: false as const, message: 'its frame is gone' };
+      if (!r.ok) this.output(`The value set with '${e.text}' at step ${e.step} could not be set again: ${r.message}\n`, 'stderr');
+    }
+  }
+
+  // --- inspection -------------------------------------------------------------------------------
+
+  threads(): ThreadInfo[] {
+    return [...this.world.sim.kernel.threads.values()].sort((a, b) => a.id - b.id).map((t) => ({ id: t.id, name: t.name }));
+  }
+
+  /** The thread's call stack, innermost first. */
+  frames(threadId: number): FrameInfo[] {
+    const t = this.world.sim.kernel.threads.get(threadId);
+    if (!t) return [];
+    const out: FrameInfo[] = [];
+    for (let index = t.frames.length - 1; index >= 0; index--) {
+      const f = t.frames[index]!;
+      if (f instanceof CFrame && !f.fn.system) out.push({ index, name: `${f.module}!${f.name}`, source: { file: f.file, line: f.line, column: f.column } });
+      else out.push({ index, name: f.module ? `${f.module}!${f.name}` : f.name });
+    }
+    return out;
+  }
+
+  /** The Variables view's scopes for a frame: Locals (driver frames), Thread, Callback Data, Queues, Filters. */
+  scopes(threadId: number, frameIndex: number): ScopeInfo[] {
+    const t = this.world.sim.kernel.threads.get(threadId);
+    if (!t || !Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= t.frames.length) return [];
+    const frame = this.driverFrameAt(t, frameIndex);
+    const ref = { threadId, index: frameIndex };
+    this.scopeTrees ??= new Scopes(this.world);
+    return this.scopeTrees.scopes(t, frame).map((s) => ({ name: s.name, handle: this.handles.add(s.container, ref) }));
+  }
+
+  /** The children behind a handle from `scopes`, `variables` or `evaluate` of this stop. */
+  variables(handle: number, query?: VariablesQuery): VariableInfo[] {
+    return this.handles.children(handle, query);
+  }
+
+  evaluate(text: string, options: EvaluateOptions = {}): EvaluationResult {
+    const at = this.evaluationFrame(options);
+    const r = this.evaluateRaw(text, options);
+    if (!r.ok) return r;
+    const shown = inspect(inspectContext(this.world), r.value, r.type, undefined, text);
+    const row = this.handles.row({ name: text, ...shown }, at && { threadId: at.thread.id, index: at.index });
+    return { ok: true, value: row.value, type: row.type, handle: row.handle, indexedCount: row.indexedCount };
+  }
+
+  /** Sets the child `name` of a handle's value from C text (`STATUS_SUCCESS`, `Length + 1`). */
+  setValue(handle: number, name: string, text: string): SetValueResult {
+    const entry = this.handles.get(handle);
+    const child = entry?.expand.named?.().find((c) => c.name === name);
+    if (!entry || !child || !child.place || !child.evaluateName) return { ok: false, message: `'${name}' cannot be changed here` };
+    const where: EvaluateOptions = { threadId: entry.frame?.threadId, frameIndex: entry.frame?.index };
+    const set = this.evaluateRaw(`${child.evaluateName} = (${text})`, { ...where, allowAssignment: true });
+    if (!set.ok) return { ok: false, message: `cannot set ${name}: ${set.message}` };
+    const now = this.evaluateRaw(child.evaluateName, where);
+    if (!now.ok) return { ok: false, message: now.message };
+    const shown = inspect(inspectContext(this.world), now.value, child.place.type, name);
+    return { ok: true, value: shown.value, type: shown.type };
+  }
+
+  /** Evaluates in the chosen frame; an assignment that succeeds is recorded for replays. */
+  private evaluateRaw(text: string, options: EvaluateOptions): ReturnType<typeof evaluateInFrame> {
+    const at = this.evaluationFrame(options);
+    const r = evaluateInFrame(this.world, at?.frame, text, options.allowAssignment === true);
+    if (r.ok && r.writes && at) this.record({ step: this.world.sim.stepCount, frame: { threadId: at.thread.id, index: at.index }, text });
+    return r;
+  }
+
+  /** The chosen driver frame, else the innermost driver frame of the thread (default: the stopped one). */
+  private evaluationFrame(options: EvaluateOptions): { thread: KThread; frame: CFrame; index: number } | undefined {
+    const t = this.world.sim.kernel.threads.get(options.threadId ?? this.stoppedThread);
+    if (!t) return undefined;
+    if (options.frameIndex !== undefined) {
+      const f = this.driverFrameAt(t, options.frameIndex);
+      if (f) return { thread: t, frame: f, index: options.frameIndex };
+    }
+    for (let i = t.frames.length - 1; i >= 0; i--) {
+      const f = this.driverFrameAt(t, i);
+      if (f) return { thread: t, frame: f, index: i };
+    }
+    return undefined;
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  private driverFrameAt(t: KThread, index: number): CFrame | undefined {
+    const f = t.frames[index];
+    return f instanceof CFrame && !f.fn.system ? f : undefined;
+  }
+
+  private threadFrame(threadId: number, index: number): CFrame | undefined {
+    const t = this.world.sim.kernel.threads.get(threadId);
+    return t ? this.driverFrameAt(t, index) : undefined;
+  }
+
+  private topFrame(threadId: number): unknown {
+    const t = this.world.sim.kernel.threads.get(threadId);
+    return t?.frames[t.frames.length - 1];
+  }
+
+  /** Driver (non-prelude) C frames on the thread's stack. */
+  private driverDepth(threadId: number): number {
+    const t = this.world.sim.kernel.threads.get(threadId);
+    if (!t) return 0;
+    let n = 0;
+    for (const f of t.frames) if (f instanceof CFrame && !f.fn.system) n++;
+    return n;
+  }
+
+  /** `id` if that thread still exists, else the lowest live thread id (0 when none is left). */
+  private liveThread(id: number | undefined): number {
+    const threads = this.world.sim.kernel.threads;
+    if (id !== undefined && threads.has(id)) return id;
+    const first = threads.keys().next();
+    return first.done ? (id ?? 0) : first.value;
+  }
+
+  private keyOf(file: string): string {
+    let key = this.fileKeys.get(file);
+    if (key === undefined) this.fileKeys.set(file, (key = sourceKey(file)));
+    return key;
+  }
+}
+
+function info(bp: Breakpoint): BreakpointInfo {
+  const out: BreakpointInfo = { id: bp.id, verified: bp.verified, file: bp.file, line: bp.line };
+  if (bp.message) out.message = bp.message;
+  return out;
+}

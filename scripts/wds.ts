@@ -1,0 +1,193 @@
+/**
+ * `npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR]`
+ *
+ * Runs Microsoft's minifilter samples as a driver developer would try them: for each sample, one
+ * scenario that loads its kernel-mode .vcxproj and gives it an ordinary workload (creates, writes,
+ * reads and queries on a couple of files, a directory listing, a cancel where the sample pends, an
+ * unload at the end). The scenarios are written into DIR (default: a new temporary folder, outside
+ * the repository), each is run, and a table says how far each sample gets — compiles, links, loads
+ * (DriverEntry succeeds), runs the workload — and what stops it, with file:line.
+ *
+ * The samples are read where they are and never copied; nothing here is committed.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { discoverProjects, prepareScenario, runScenario, type DriverProject, type RunDiagnostic } from '../engine';
+import { nodeFiles } from '../extension/shared/nodeFiles';
+
+const REPO = path.resolve(__dirname, '..');
+
+interface Row {
+  sample: string;
+  project: string;
+  compiles: boolean | undefined;
+  links: boolean | undefined;
+  loads: boolean | undefined;
+  runs: boolean | undefined;
+  stop: string;
+}
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`wds: ${message}\n`);
+  process.stderr.write('usage: npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR]\n');
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): { root: string; out?: string } {
+  let root: string | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--out') out = argv[++i] ?? usage('--out needs a folder');
+    else if (a.startsWith('--out=')) out = a.slice(6);
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else if (root === undefined) root = a;
+    else usage('give one samples folder');
+  }
+  if (!root) usage();
+  return { root: path.resolve(root), out: out === undefined ? undefined : path.resolve(out) };
+}
+
+/** The folder that holds one folder per minifilter sample. */
+function miniFilterFolder(root: string): string {
+  for (const candidate of [path.join(root, 'filesys', 'miniFilter'), path.join(root, 'miniFilter'), root]) {
+    if (existsSync(candidate) && statSync(candidate).isDirectory() && readdirSync(candidate).some((n) => existsSync(path.join(candidate, n, 'README.md')))) return candidate;
+  }
+  usage(`${root} holds neither filesys/miniFilter nor sample folders`);
+}
+
+const VOLUME = '\\Device\\HarddiskVolume1';
+
+/** Whether the driver queues or pends operations, so a cancel has something to find. */
+function pends(project: DriverProject): boolean {
+  return project.units.some((u) => /FLT_PREOP_PENDING|FltCbdqInsertIo/.test(nodeFiles.readFile(u) ?? ''));
+}
+
+/** An ordinary workload: two files, the usual operations on them, a listing, a cancel if the sample pends, an unload. */
+function scenarioText(sample: string, project: DriverProject): string {
+  const proj = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
+  const lines = [
+    `scenario "${sample}: create, write, read, query and list two files, then unload"`,
+    `driver "${proj.replace(/\\/g, '/')}"`,
+    `file "${VOLUME}\\docs\\report.txt" size 8192`,
+    `file "${VOLUME}\\docs\\notes.doc" size 1024`,
+    `io #1 create "${VOLUME}\\docs\\report.txt" at 0`,
+    `io #2 write "${VOLUME}\\docs\\report.txt" length 512 offset 0 at 1`,
+    `io #3 read "${VOLUME}\\docs\\report.txt" length 4096 offset 0 at 2`,
+    `io #4 query-info "${VOLUME}\\docs\\report.txt" class FileStandardInformation at 3`,
+    `io #5 create "${VOLUME}\\docs\\notes.doc" at 4`,
+    `io #6 read "${VOLUME}\\docs\\notes.doc" length 1024 offset 0 at 5`,
+    `io #7 query-dir "${VOLUME}\\docs" class FileBothDirectoryInformation at 6`,
+    `io #8 cleanup "${VOLUME}\\docs\\report.txt" at 7`,
+    `io #9 close "${VOLUME}\\docs\\report.txt" at 8`,
+  ];
+  if (pends(project)) lines.push(`io #10 read "${VOLUME}\\docs\\notes.doc" length 512 offset 0 at 9`, 'cancel #10 at 10');
+  lines.push('unload at 20', '');
+  return lines.join('\n');
+}
+
+/** `file:line: ` relative to the samples folder, or '' when the problem has no place. */
+function where(d: { file?: string; line?: number }, root: string): string {
+  if (!d.file) return '';
+  const rel = d.file.startsWith('<') ? d.file : path.relative(root, d.file).split(path.sep).join('/');
+  return `${d.line !== undefined ? `${rel}:${d.line}` : rel}: `;
+}
+
+function firstError(diags: readonly RunDiagnostic[], stage: RunDiagnostic['stage'], root: string): string | undefined {
+  const d = diags.find((x) => x.severity === 'error' && x.stage === stage);
+  return d ? `${where(d, root)}${d.message}` : undefined;
+}
+
+async function runSample(sample: string, project: DriverProject, outDir: string, root: string): Promise<Row> {
+  const row: Row = { sample, project: project.name, compiles: undefined, links: undefined, loads: undefined, runs: undefined, stop: '' };
+  const scenarioPath = path.join(outDir, `${sample}.fltsim`);
+  writeFileSync(scenarioPath, scenarioText(sample, project));
+  const prepared = await prepareScenario(scenarioPath, nodeFiles);
+  if (!prepared.ok) {
+    const d = prepared.diagnostics;
+    const compileError = firstError(d, 'compile', root);
+    const linkError = firstError(d, 'link', root);
+    const other = firstError(d, 'scenario', root) ?? firstError(d, 'project', root);
+    row.compiles = other ? undefined : compileError === undefined;
+    row.links = other ? undefined : linkError === undefined;
+    row.stop = other ?? compileError ?? linkError ?? 'prepare failed';
+    const count = d.filter((x) => x.severity === 'error').length;
+    if (count > 1) row.stop += ` (+${count - 1} more)`;
+    return row;
+  }
+  row.compiles = true;
+  row.links = true;
+  const { report, timeline } = runScenario(prepared.prepared, { stepBudget: 5_000_000 });
+  const load = timeline.find((e) => e.kind === 'driver-load' && /loaded|failed to load/.test(e.detail));
+  const fault = report.error ?? undefined;
+  row.loads = load ? /loaded \(/.test(load.detail) : false;
+  if (!row.loads) {
+    row.runs = false;
+    row.stop = fault ? `${where(fault, root)}${brief(fault.message)}` : load ? load.detail : 'DriverEntry did not return';
+    return row;
+  }
+  const unfinished = report.ios.filter((io) => io.state !== 'done' && io.state !== 'completed' && io.state !== 'cancelled');
+  row.runs = !fault && unfinished.length === 0;
+  if (fault) row.stop = `${where(fault, root)}${brief(fault.message)}`;
+  else if (unfinished.length > 0) row.stop = `io ${unfinished.map((io) => `#${io.id} ${io.state}`).join(', ')}`;
+  else if (report.violations.length > 0) row.stop = `runs; violations: ${[...new Set(report.violations.map((v) => v.rule))].join(', ')}`;
+  return row;
+}
+
+/** A run fault's message without its hint (after ' — '): the table says what stops a sample, not how to fix it. */
+function brief(message: string): string {
+  const dash = message.indexOf(' — ');
+  return dash < 0 ? message : message.slice(0, dash);
+}
+
+function cell(v: boolean | undefined): string {
+  return v === undefined ? '—' : v ? 'yes' : 'no';
+}
+
+function table(rows: Row[]): string {
+  const head = ['sample', 'compiles', 'links', 'loads', 'runs the workload', 'what stops it'];
+  const body = rows.map((r) => [r.project === r.sample ? r.sample : `${r.sample} (${r.project})`, cell(r.compiles), cell(r.links), cell(r.loads), cell(r.runs), r.stop.replace(/\|/g, '\\|').replace(/\s+/g, ' ')]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { root, out } = parseArgs(process.argv.slice(2));
+  const samples = miniFilterFolder(root);
+  const outDir = out ?? mkdtempSync(path.join(tmpdir(), 'fltsim-wds-'));
+  const rel = path.relative(REPO, outDir);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) usage(`the output folder ${outDir} is inside the repository; choose one outside it`);
+  mkdirSync(outDir, { recursive: true });
+  process.stdout.write(`Scenarios are written to ${outDir}\n\n`);
+  const rows: Row[] = [];
+  for (const sample of readdirSync(samples).sort((a, b) => a.localeCompare(b))) {
+    const dir = path.join(samples, sample);
+    if (!statSync(dir).isDirectory()) continue;
+    const found = discoverProjects(nodeFiles, dir);
+    const drivers = found.projects.filter((p) => p.source.kind === 'vcxproj');
+    if (drivers.length === 0) {
+      rows.push({ sample, project: sample, compiles: undefined, links: undefined, loads: undefined, runs: undefined, stop: 'no kernel-mode .vcxproj found' });
+      continue;
+    }
+    for (const project of drivers) {
+      try {
+        rows.push(await runSample(drivers.length > 1 ? `${sample}-${project.name}` : sample, project, outDir, samples));
+      } catch (err) {
+        // A crash of fltsim itself is a finding too: say so in the table rather than stop.
+        rows.push({ sample, project: project.name, compiles: undefined, links: undefined, loads: undefined, runs: undefined, stop: `fltsim failed: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
+  }
+  const text = table(rows);
+  writeFileSync(path.join(outDir, 'summary.md'), `${text}\n`);
+  process.stdout.write(`${text}\n\n`);
+  const all = rows.length;
+  const count = (k: keyof Row) => rows.filter((r) => r[k] === true).length;
+  process.stdout.write(`${all} samples: ${count('compiles')} compile, ${count('links')} link, ${count('loads')} load, ${count('runs')} run the workload. Summary in ${path.join(outDir, 'summary.md')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`wds: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

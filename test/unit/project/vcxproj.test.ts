@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { loadProject, readVcxproj } from '../../../engine/project';
+import { nodeFiles } from '../../../extension/shared/nodeFiles';
+import { memoryFiles } from './memoryFiles';
+
+const FIXTURE = path.resolve('test/fixtures/projects/threefile');
+
+test('a .vcxproj gives its units, include directories and definitions for Debug|x64, and notes what it dropped', () => {
+  const p = readVcxproj(path.join(FIXTURE, 'driver', 'threefile.vcxproj'), nodeFiles);
+  assert.equal(p.name, 'ThreeFile', 'the ProjectName property names the driver');
+  assert.deepEqual(p.source, { kind: 'vcxproj', file: path.join(FIXTURE, 'driver', 'threefile.vcxproj'), configuration: 'Debug|x64' });
+  // Main.c is listed with other case than the file on disk; old.c is excluded from the Debug build.
+  assert.deepEqual(p.units, ['main.c', 'ops.c', 'util.c'].map((f) => path.join(FIXTURE, 'driver', f)));
+  assert.deepEqual(p.includeDirs, [path.join(FIXTURE, 'common')], '$(MSBuildThisFileDirectory) resolves; the Release folder is not used');
+  assert.deepEqual([...p.defines], [['TF_MODE', '2'], ['TF_DEBUG', '1']]);
+  assert.deepEqual(p.notes.map((n) => [n.severity, n.line, n.message]), [
+    ['note', 21, '$(PRIVATE_SDK_INC) is dropped: fltsim cannot resolve it outside Visual Studio'],
+    ['note', 21, '%(AdditionalIncludeDirectories) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
+    ['note', 22, '%(PreprocessorDefinitions) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
+  ]);
+});
+
+test('without Debug|x64 the first configuration is used; conditions with and/or/! and exists() are evaluated', () => {
+  const proj = `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup Label="ProjectConfigurations">
+    <ProjectConfiguration Include="Checked|ARM64"><Configuration>Checked</Configuration><Platform>ARM64</Platform></ProjectConfiguration>
+    <ProjectConfiguration Include="Free|ARM64"><Configuration>Free</Configuration><Platform>ARM64</Platform></ProjectConfiguration>
+  </ItemGroup>
+  <PropertyGroup Condition="exists('$(ProjectDir)inc') and !('$(Configuration)' == 'Free' or '$(Platform)' != 'ARM64')">
+    <Inc>inc</Inc>
+  </PropertyGroup>
+  <ItemDefinitionGroup>
+    <ClCompile><AdditionalIncludeDirectories>$(Inc);$(SolutionDir)shared</AdditionalIncludeDirectories></ClCompile>
+  </ItemDefinitionGroup>
+  <ItemGroup>
+    <ClCompile Include="*.c" Exclude="skip.c" />
+    <ClCompile Include="gone.c" />
+    <ClCompile Include="x.c" Condition="'$(Configuration)'=='Free'" />
+  </ItemGroup>
+</Project>`;
+  const files = memoryFiles({
+    '/r/sol.sln': '', '/r/shared/s.h': '', '/r/drv/d.vcxproj': proj, '/r/drv/inc/i.h': '',
+    '/r/drv/b.c': '', '/r/drv/a.c': '', '/r/drv/skip.c': '', '/r/drv/x.c': '',
+  });
+  const p = readVcxproj('/r/drv/d.vcxproj', files);
+  assert.equal(p.source.kind === 'vcxproj' && p.source.configuration, 'Checked|ARM64');
+  assert.equal(p.name, 'd');
+  assert.deepEqual(p.units, ['/r/drv/a.c', '/r/drv/b.c', '/r/drv/x.c'], 'wildcards expand in name order; Exclude and false conditions drop files');
+  assert.deepEqual(p.includeDirs, ['/r/drv/inc', '/r/shared'], '$(SolutionDir) is the folder of the nearest .sln above');
+  assert.deepEqual(p.notes.map((n) => [n.severity, n.message]), [
+    ['note', 'gone.c is listed in d.vcxproj but not found (looked for /r/drv/gone.c); the other files are still used'],
+  ]);
+});
+
+test('a project file that is not XML, or not MSBuild, is an error at its line', () => {
+  const files = memoryFiles({ '/p/bad.vcxproj': '<Project>\n  <ItemGroup>\n</Project>\n', '/p/other.vcxproj': '<html/>' });
+  const bad = readVcxproj('/p/bad.vcxproj', files);
+  assert.equal(bad.notes.length, 1);
+  assert.equal(bad.notes[0].severity, 'error');
+  assert.equal(bad.notes[0].line, 3);
+  assert.match(bad.notes[0].message, /^bad\.vcxproj is not valid XML: /);
+  assert.deepEqual(readVcxproj('/p/other.vcxproj', files).notes.map((n) => n.message), ['other.vcxproj is not an MSBuild project (its root element is <html>, not <Project>)']);
+  assert.deepEqual(loadProject(files, { kind: 'vcxproj', path: '/p/none.vcxproj' }).notes.map((n) => [n.severity, n.message]), [['error', 'project file /p/none.vcxproj not found']]);
+});
+
+test('a folder is every .c in it; a file list is named after the file that defines DriverEntry', () => {
+  const files = memoryFiles({
+    '/w/flt/z.c': 'int z;', '/w/flt/a.c': 'int a;', '/w/flt/a.h': '', '/w/flt/sub/s.c': '',
+    '/w/lib.c': 'void Helper(void) {}\n', '/w/entry.c': 'NTSTATUS\nDriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R)\n{\n  return 0;\n}\n',
+  });
+  const folder = loadProject(files, { kind: 'folder', path: '/w/FLT' });
+  assert.deepEqual([folder.name, folder.units], ['flt', ['/w/flt/a.c', '/w/flt/z.c']], 'a folder found without case; subfolders are not part of it');
+  const list = loadProject(files, { kind: 'files', paths: ['/w/lib.c', '/w/Entry.C'] });
+  assert.deepEqual([list.name, list.units], ['entry', ['/w/lib.c', '/w/entry.c']]);
+  assert.deepEqual(loadProject(files, { kind: 'folder', path: '/w/none' }).notes.map((n) => n.message), ['folder /w/none not found']);
+});
+
+test('a property that could not be resolved is noted only where a value fltsim uses refers to it', () => {
+  const proj = `<Project>
+  <PropertyGroup>
+    <OutDir>$(IntDir)</OutDir>
+    <KitInc>$(WDK_ROOT)\\inc;local</KitInc>
+  </PropertyGroup>
+  <ItemDefinitionGroup><ClCompile><AdditionalIncludeDirectories>$(KitInc)</AdditionalIncludeDirectories></ClCompile></ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="a.c" /></ItemGroup>
+</Project>`;
+  const p = readVcxproj('/q/d.vcxproj', memoryFiles({ '/q/d.vcxproj': proj, '/q/a.c': '', '/q/local/x.h': '' }));
+  assert.deepEqual(p.includeDirs, ['/q/local']);
+  assert.deepEqual(p.notes.map((n) => n.message).filter((m) => m.includes('dropped')), ['$(WDK_ROOT) is dropped: fltsim cannot resolve it outside Visual Studio']);
+});
