@@ -67,6 +67,10 @@ export interface Space {
    * pointer; an engine object its C address (the binding layer decides, marshal.ts).
    */
   pointerValue(v: unknown): PointerValue;
+  /** A cleared page of at least `length` bytes (small ones are recycled: locals come and go). */
+  newPage(length: number, zeroed: boolean): Uint8Array;
+  /** Takes back the pages of a freed allocation. */
+  recycle(pages: readonly (Uint8Array | undefined)[]): void;
 }
 
 export const PAGE_SIZE = 4096;
@@ -81,42 +85,108 @@ const POINTER = 2;
 
 const TWO_32 = 4294967296;
 
-class Page {
-  readonly bytes: Uint8Array;
-  readonly mask: Uint8Array;
-  readonly view: DataView;
-  constructor(length: number, zeroed: boolean) {
-    this.bytes = new Uint8Array(length);
-    this.mask = new Uint8Array(length);
-    if (zeroed) this.mask.fill(INIT);
-    this.view = new DataView(this.bytes.buffer);
-  }
+/**
+ * A page is one Uint8Array holding its n bytes and, behind them, their n mask bytes: one typed array
+ * per page (a typed array costs far more to create than a plain object, and small allocations are
+ * made for every call that takes a local's address). Values are assembled little-endian by hand.
+ */
+type Page = Uint8Array;
+
+/** A fresh page of `length` bytes; the mask starts initialised for zeroed memory. */
+export function newPage(length: number, zeroed: boolean): Page {
+  const p = new Uint8Array(2 * length);
+  if (zeroed) p.fill(INIT, length);
+  return p;
+}
+
+/** A recycled page made ready for a new allocation (it was cleared when recycled). */
+export function reusePage(p: Page, zeroed: boolean): Page {
+  if (zeroed) p.fill(INIT, pageLength(p));
+  return p;
+}
+
+/** Bytes in a page (its mask follows them). */
+function pageLength(p: Page): number {
+  return p.length >>> 1;
+}
+
+function u32(p: Uint8Array, i: number): number {
+  return (p[i] | (p[i + 1] << 8) | (p[i + 2] << 16) | (p[i + 3] << 24)) >>> 0;
+}
+
+function i32(p: Uint8Array, i: number): number {
+  return p[i] | (p[i + 1] << 8) | (p[i + 2] << 16) | (p[i + 3] << 24);
 }
 
 /** An 8-byte integer from two 32-bit halves: a number when it is a safe integer, else a bigint. */
-function int64(view: DataView, at: number, signed: boolean): number | bigint {
-  const lo = view.getUint32(at, true);
-  const hi = signed ? view.getInt32(at + 4, true) : view.getUint32(at + 4, true);
+function int64(p: Uint8Array, at: number, signed: boolean): number | bigint {
+  const lo = u32(p, at);
+  const hi = signed ? i32(p, at + 4) : u32(p, at + 4);
   if (hi >= -0x200000 && hi < 0x200000) {
     const v = hi * TWO_32 + lo;
     if (Number.isSafeInteger(v)) return v;
   }
-  return signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true);
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-function setInt64(view: DataView, at: number, v: number | bigint): void {
+function readScalar(p: Uint8Array, at: number, size: 1 | 2 | 4 | 8, signed: boolean): number | bigint {
+  switch (size) {
+    case 1: {
+      const b = p[at];
+      return signed ? (b << 24) >> 24 : b;
+    }
+    case 2: {
+      const h = p[at] | (p[at + 1] << 8);
+      return signed ? (h << 16) >> 16 : h;
+    }
+    case 4:
+      return signed ? i32(p, at) : u32(p, at);
+    default:
+      return int64(p, at, signed);
+  }
+}
+
+function set32(p: Uint8Array, at: number, n: number): void {
+  p[at] = n & 0xff;
+  p[at + 1] = (n >>> 8) & 0xff;
+  p[at + 2] = (n >>> 16) & 0xff;
+  p[at + 3] = (n >>> 24) & 0xff;
+}
+
+function setInt64(p: Uint8Array, at: number, v: number | bigint): void {
   if (typeof v === 'number') {
     if (Number.isSafeInteger(v)) {
       let lo = v % TWO_32;
       if (lo < 0) lo += TWO_32;
-      view.setUint32(at, lo, true);
-      view.setInt32(at + 4, (v - lo) / TWO_32, true);
+      set32(p, at, lo);
+      set32(p, at + 4, (v - lo) / TWO_32);
       return;
     }
     v = Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
   }
-  view.setBigUint64(at, BigInt.asUintN(64, v), true);
+  const u = BigInt.asUintN(64, v);
+  set32(p, at, Number(u & 0xffffffffn));
+  set32(p, at + 4, Number(u >> 32n));
 }
+
+function writeScalar(p: Uint8Array, at: number, size: 1 | 2 | 4 | 8, value: number | bigint): void {
+  if (size === 8) {
+    setInt64(p, at, value);
+    return;
+  }
+  const n = typeof value === 'number' ? value : Number(BigInt.asIntN(32, value));
+  p[at] = n & 0xff;
+  if (size >= 2) p[at + 1] = (n >>> 8) & 0xff;
+  if (size === 4) {
+    p[at + 2] = (n >>> 16) & 0xff;
+    p[at + 3] = (n >>> 24) & 0xff;
+  }
+}
+
+// Floats go through one shared buffer (the host is little-endian, as x64 is).
+const F64 = new Float64Array(1);
+const F32 = new Float32Array(F64.buffer, 0, 1);
+const FBYTES = new Uint8Array(F64.buffer);
 
 /** `'Tag1'` for a pool tag stored as a little-endian ULONG. */
 export function tagText(tag: number): string {
@@ -213,6 +283,7 @@ export class Allocation {
     this.freedAt = site;
     this.limit = -1;
     this.wlimit = -1;
+    this.space.recycle(this.pages);
     this.pages = [];
     this.prov = undefined;
   }
@@ -247,8 +318,7 @@ export class Allocation {
   // ---- pages and masks -------------------------------------------------------------------------
 
   private materialise(index: number): Page {
-    const length = Math.min(PAGE_SIZE, this.size - index * PAGE_SIZE);
-    const p = new Page(length, this.zeroed);
+    const p = this.space.newPage(Math.min(PAGE_SIZE, this.size - index * PAGE_SIZE), this.zeroed);
     this.pages[index] = p;
     return p;
   }
@@ -269,7 +339,12 @@ export class Allocation {
   private maskAt(offset: number): number {
     const p = this.pages[offset >>> PAGE_SHIFT];
     if (p === undefined) return this.zeroed ? INIT : UNINIT;
-    return p.mask[offset & PAGE_MASK];
+    return p[pageLength(p) + (offset & PAGE_MASK)];
+  }
+
+  private setMaskAt(offset: number, m: number): void {
+    const p = this.pages[offset >>> PAGE_SHIFT];
+    if (p !== undefined) p[pageLength(p) + (offset & PAGE_MASK)] = m;
   }
 
   private exposePointers(offset: number, size: number): void {
@@ -297,15 +372,14 @@ export class Allocation {
     for (let s = i; s > i - 8 && s >= 0; s--) {
       if (prov.delete(s)) {
         for (let j = s; j < s + 8 && j < this.size; j++) {
-          const p = this.pages[j >>> PAGE_SHIFT];
-          if (p !== undefined && p.mask[j & PAGE_MASK] === POINTER) p.mask[j & PAGE_MASK] = INIT;
+          if (this.maskAt(j) === POINTER) this.setMaskAt(j, INIT);
         }
         return;
       }
     }
   }
 
-  /** Gives `size` bytes at `offset` the value of `src` (bytes and mask), page by page. */
+  /** Gives `bytes.length` bytes at `offset` those bytes and mask (one state, or a state per byte). */
   private put(offset: number, bytes: Uint8Array, mask: Uint8Array | number): void {
     let done = 0;
     const n = bytes.length;
@@ -313,11 +387,12 @@ export class Allocation {
       const at = offset + done;
       const index = at >>> PAGE_SHIFT;
       const page = this.pages[index] ?? this.materialise(index);
+      const len = pageLength(page);
       const local = at & PAGE_MASK;
-      const chunk = Math.min(n - done, page.bytes.length - local);
-      page.bytes.set(bytes.subarray(done, done + chunk), local);
-      if (typeof mask === 'number') page.mask.fill(mask, local, local + chunk);
-      else page.mask.set(mask.subarray(done, done + chunk), local);
+      const chunk = Math.min(n - done, len - local);
+      page.set(bytes.subarray(done, done + chunk), local);
+      if (typeof mask === 'number') page.fill(mask, len + local, len + local + chunk);
+      else page.set(mask.subarray(done, done + chunk), len + local);
       done += chunk;
     }
   }
@@ -332,11 +407,11 @@ export class Allocation {
       const index = at >>> PAGE_SHIFT;
       const local = at & PAGE_MASK;
       const page = this.pages[index];
-      const pageLength = page ? page.bytes.length : Math.min(PAGE_SIZE, this.size - index * PAGE_SIZE);
-      const chunk = Math.min(size - done, pageLength - local);
+      const len = page ? pageLength(page) : Math.min(PAGE_SIZE, this.size - index * PAGE_SIZE);
+      const chunk = Math.min(size - done, len - local);
       if (page) {
-        bytes.set(page.bytes.subarray(local, local + chunk), done);
-        mask.set(page.mask.subarray(local, local + chunk), done);
+        bytes.set(page.subarray(local, local + chunk), done);
+        mask.set(page.subarray(len + local, len + local + chunk), done);
       } else if (this.zeroed) {
         mask.fill(INIT, done, done + chunk);
       }
@@ -356,40 +431,19 @@ export class Allocation {
     const local = offset & PAGE_MASK;
     const page = this.pages[offset >>> PAGE_SHIFT];
     if (page === undefined || local + size > PAGE_SIZE) return this.readIntSlow(offset, size, signed);
-    const m = page.mask;
-    for (let i = local; i < local + size; i++) {
-      if (m[i] !== INIT) {
+    const m = pageLength(page) + local;
+    for (let i = m; i < m + size; i++) {
+      if (page[i] !== INIT) {
         this.irregular(offset, size);
         break;
       }
     }
-    const v = page.view;
-    switch (size) {
-      case 1:
-        return signed ? v.getInt8(local) : v.getUint8(local);
-      case 2:
-        return signed ? v.getInt16(local, true) : v.getUint16(local, true);
-      case 4:
-        return signed ? v.getInt32(local, true) : v.getUint32(local, true);
-      default:
-        return int64(v, local, signed);
-    }
+    return readScalar(page, local, size, signed);
   }
 
   private readIntSlow(offset: number, size: 1 | 2 | 4 | 8, signed: boolean): number | bigint {
     this.irregular(offset, size);
-    const { bytes } = this.take(offset, size);
-    const v = new DataView(bytes.buffer);
-    switch (size) {
-      case 1:
-        return signed ? v.getInt8(0) : v.getUint8(0);
-      case 2:
-        return signed ? v.getInt16(0, true) : v.getUint16(0, true);
-      case 4:
-        return signed ? v.getInt32(0, true) : v.getUint32(0, true);
-      default:
-        return int64(v, 0, signed);
-    }
+    return readScalar(this.take(offset, size).bytes, 0, size, signed);
   }
 
   /** Stores the low `size` bytes of `value` (two's complement), little-endian. */
@@ -400,61 +454,29 @@ export class Allocation {
     const index = offset >>> PAGE_SHIFT;
     const page = this.pages[index] ?? this.materialise(index);
     if (local + size > PAGE_SIZE) {
-      this.writeIntSlow(offset, size, value);
+      const bytes = new Uint8Array(8);
+      writeScalar(bytes, 0, size, typeof value === 'number' ? Math.trunc(value) : value);
+      this.put(offset, bytes.subarray(0, size), INIT);
       return;
     }
-    const v = page.view;
-    if (size === 8) setInt64(v, local, value);
-    else {
-      const n = typeof value === 'number' ? value : Number(BigInt.asIntN(32, value));
-      if (size === 4) v.setUint32(local, n, true);
-      else if (size === 2) v.setUint16(local, n, true);
-      else v.setUint8(local, n);
-    }
-    const m = page.mask;
-    for (let i = local; i < local + size; i++) m[i] = INIT;
-  }
-
-  private writeIntSlow(offset: number, size: 1 | 2 | 4 | 8, value: number | bigint): void {
-    const bytes = new Uint8Array(8);
-    setInt64(new DataView(bytes.buffer), 0, typeof value === 'number' ? Math.trunc(value) : value);
-    this.put(offset, bytes.subarray(0, size), INIT);
+    writeScalar(page, local, size, value);
+    const m = pageLength(page) + local;
+    for (let i = m; i < m + size; i++) page[i] = INIT;
   }
 
   readFloat(offset: number, size: 4 | 8): number {
     if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, 'reads');
-    const local = offset & PAGE_MASK;
-    const page = this.pages[offset >>> PAGE_SHIFT];
-    this.irregularIfNeeded(page, offset, local, size);
-    if (page === undefined || local + size > PAGE_SIZE) {
-      const v = new DataView(this.take(offset, size).bytes.buffer);
-      return size === 4 ? v.getFloat32(0, true) : v.getFloat64(0, true);
-    }
-    return size === 4 ? page.view.getFloat32(local, true) : page.view.getFloat64(local, true);
+    this.irregular(offset, size);
+    FBYTES.set(this.take(offset, size).bytes);
+    return size === 4 ? F32[0] : F64[0];
   }
 
   writeFloat(offset: number, size: 4 | 8, value: number): void {
     if (offset < 0 || offset + size > this.wlimit) throw this.fault(offset, size, 'writes');
     this.beforeWrite(offset, size);
-    const bytes = new Uint8Array(size);
-    const v = new DataView(bytes.buffer);
-    if (size === 4) v.setFloat32(0, value, true);
-    else v.setFloat64(0, value, true);
-    this.put(offset, bytes, INIT);
-  }
-
-  private irregularIfNeeded(page: Page | undefined, offset: number, local: number, size: number): void {
-    if (page === undefined || local + size > PAGE_SIZE) {
-      this.irregular(offset, size);
-      return;
-    }
-    const m = page.mask;
-    for (let i = local; i < local + size; i++) {
-      if (m[i] !== INIT) {
-        this.irregular(offset, size);
-        return;
-      }
-    }
+    if (size === 4) F32[0] = value;
+    else F64[0] = value;
+    this.put(offset, FBYTES.slice(0, size), INIT);
   }
 
   /**
@@ -489,12 +511,12 @@ export class Allocation {
     const index = offset >>> PAGE_SHIFT;
     const page = this.pages[index] ?? this.materialise(index);
     if (local + 8 <= PAGE_SIZE) {
-      setInt64(page.view, local, address);
-      const m = page.mask;
-      for (let i = local; i < local + 8; i++) m[i] = state;
+      setInt64(page, local, address);
+      const m = pageLength(page) + local;
+      for (let i = m; i < m + 8; i++) page[i] = state;
     } else {
       const bytes = new Uint8Array(8);
-      setInt64(new DataView(bytes.buffer), 0, address);
+      setInt64(bytes, 0, address);
       this.put(offset, bytes, state);
     }
     if (target !== null) (this.prov ??= new Map()).set(offset, value);
@@ -539,10 +561,11 @@ export class Allocation {
       const at = offset + done;
       const index = at >>> PAGE_SHIFT;
       const page = this.pages[index] ?? this.materialise(index);
+      const len = pageLength(page);
       const local = at & PAGE_MASK;
-      const chunk = Math.min(size - done, page.bytes.length - local);
-      page.bytes.fill(byte & 0xff, local, local + chunk);
-      page.mask.fill(INIT, local, local + chunk);
+      const chunk = Math.min(size - done, len - local);
+      page.fill(byte & 0xff, local, local + chunk);
+      page.fill(INIT, len + local, len + local + chunk);
       done += chunk;
     }
   }
@@ -580,7 +603,7 @@ export class Allocation {
   /** Bytes materialised so far (what the allocation costs), for tests and benchmarks. */
   get committedBytes(): number {
     let n = 0;
-    for (const p of this.pages) if (p !== undefined) n += p.bytes.length;
+    for (const p of this.pages) if (p !== undefined) n += pageLength(p);
     return n;
   }
 }

@@ -9,7 +9,7 @@
  * round trip through ULONG_PTR works and a stale integer still reports use-after-free. Only exposed
  * allocations are indexed, so a run that frees millions of blocks keeps none of them.
  */
-import { Allocation, type AllocationKind, type AllocationOptions, type CodeTarget, type PointerValue, type Space } from './allocation';
+import { Allocation, newPage, reusePage, type AllocationKind, type AllocationOptions, type CodeTarget, type PointerValue, type Space } from './allocation';
 import { MemoryError, type Site } from './errors';
 import { Ptr, u64Hex, type AllocPtr } from './pointer';
 
@@ -99,6 +99,25 @@ export class AddressSpace implements Space {
     this.onUninitialized(a, offset, size);
   }
 
+  /** Freed small pages by size class (16 << i bytes): a call that takes a local's address reuses one. */
+  private readonly pagePool: Uint8Array[][] = [[], [], [], [], [], []];
+
+  newPage(length: number, zeroed: boolean): Uint8Array {
+    const c = sizeClass(length);
+    const free = c < 0 ? undefined : this.pagePool[c].pop();
+    return free === undefined ? newPage(c < 0 ? length : 16 << c, zeroed) : reusePage(free, zeroed);
+  }
+
+  recycle(pages: readonly (Uint8Array | undefined)[]): void {
+    for (const p of pages) {
+      if (p === undefined) continue;
+      const c = sizeClass(p.length >>> 1);
+      if (c < 0 || (16 << c) !== p.length >>> 1 || this.pagePool[c].length >= MAX_POOLED) continue;
+      p.fill(0);
+      this.pagePool[c].push(p);
+    }
+  }
+
   targetOf(v: PointerValue): Allocation | null {
     if (v === null) return null;
     if (v instanceof Ptr) return v.alloc;
@@ -170,6 +189,17 @@ export class AddressSpace implements Space {
     if (typeof v === 'number' || typeof v === 'bigint') return u64Hex(v);
     return u64Hex(this.addressOf(v));
   }
+}
+
+/** Pages kept per size class. */
+const MAX_POOLED = 256;
+
+/** The size class of a small page (16, 32, … 512 bytes), or -1 for larger ones. */
+function sizeClass(length: number): number {
+  if (length > 512) return -1;
+  let c = 0;
+  while (16 << c < length) c++;
+  return c;
 }
 
 function alignUp(n: number, a: number): number {

@@ -30,10 +30,8 @@ type ViewClass = new (alloc: Allocation, offset: number) => StructView;
 const CLASSES = new WeakMap<StructType, ViewClass>();
 
 class View {
-  constructor(
-    readonly $alloc: Allocation,
-    readonly $offset: number,
-  ) {}
+  declare readonly $alloc: Allocation;
+  declare readonly $offset: number;
 
   get $ptr(): Ptr {
     return new Ptr(this.$alloc, this.$offset);
@@ -67,10 +65,17 @@ function viewClass(st: StructType): ViewClass {
   let C = CLASSES.get(st);
   if (C !== undefined) return C;
   if (!st.fields) throw new MemoryError('bad-pointer', `${typeName(st)} is incomplete here: its fields are not known`);
-  const cls = class extends View {};
-  Object.defineProperty(cls.prototype, '$type', { value: st });
-  for (const place of fieldPlaces(st).values()) Object.defineProperty(cls.prototype, place.name, accessor(place));
-  C = cls as unknown as ViewClass;
+  // A plain constructor per struct type (no class fields, no derived-constructor spread): views are
+  // made on every kernel call that takes a struct pointer.
+  const ctor = function (this: { $alloc: Allocation; $offset: number }, alloc: Allocation, offset: number) {
+    this.$alloc = alloc;
+    this.$offset = offset;
+  };
+  const proto = Object.create(View.prototype);
+  Object.defineProperty(proto, '$type', { value: st });
+  for (const place of fieldPlaces(st).values()) Object.defineProperty(proto, place.name, accessor(place));
+  ctor.prototype = proto;
+  C = ctor as unknown as ViewClass;
   CLASSES.set(st, C);
   return C;
 }

@@ -44,6 +44,8 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
       const args = call.args.map((a, i) => m.fromC(a, params?.[i]?.type ?? call.argTypes[i]));
       const ret = call.type?.ret;
       const r = routine(...args);
+      // Numbers need no conversion: only pointer and struct results go through the binding layer.
+      if (ret !== undefined && ret.kind !== 'ptr' && ret.kind !== 'struct') return r;
       if (coroutine) return resultToC(m, r as Co<unknown>, ret);
       return m.toC(r, ret);
     });
