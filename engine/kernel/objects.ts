@@ -7,6 +7,8 @@
  * Objects a TypeScript caller passes are keyed by identity.
  */
 import { addressOf } from './marshal';
+import { Allocation } from '../memory/allocation';
+import { memberAt } from '../memory/typed';
 import { isOutParam } from './cvalues';
 
 export class ObjectStates<T> {
@@ -59,9 +61,11 @@ export function addressName(key: unknown, fallback: string): string {
   const a = addressOf(key);
   if (a !== undefined && isAddress(a)) {
     if (typeof a.offset === 'string') return `&${a.offset}`;
-    const label = (a.alloc as { label?: string }).label;
-    if (label === undefined) return `&[${a.offset}]`;
-    return a.offset === 0 ? `&${label}` : `&${label}+${a.offset}`;
+    if (!(a.alloc instanceof Allocation)) return `&[${a.offset}]`;
+    // `&Lock`, `&Globals.Lock`: the C name of a declared object and the member; else the block.
+    const m = a.alloc;
+    if (m.name !== undefined && m.type !== undefined) return `&${m.name}${memberAt(m.type, a.offset)}`;
+    return a.offset === 0 ? `&(${m.label})` : `&(${m.label})+${a.offset}`;
   }
   return fallback;
 }
