@@ -144,7 +144,11 @@ export class Marshal {
         const cell = this.space.pointer(this.space.allocate('engine', sizeOf(to), { label: `out-parameter ${String(a.k)}`, zeroed: true }));
         storeAt(cell.alloc, 0, to, this.toC(a.get(), to));
         values[i] = cell;
-        (backs ??= []).push(() => a.set(this.fromC(loadAt(cell.alloc, 0, to), to)));
+        (backs ??= []).push(() => {
+          a.set(this.fromC(loadAt(cell.alloc, 0, to), to));
+          // The engine's variable ends with the call: a pointer C kept to it is now dangling.
+          this.space.free(cell.alloc);
+        });
       } else {
         values[i] = this.toC(a, t);
       }
