@@ -19,9 +19,9 @@ import type { PointerValue } from '../memory/allocation';
 import { MemoryError } from '../memory/errors';
 import { Ptr, type AllocPtr } from '../memory/pointer';
 import type { AddressSpace } from '../memory/space';
-import type { FieldPlace } from '../memory/typed';
+import { loadAt, type FieldPlace } from '../memory/typed';
 import { arith, bitNot, commonType, compareValues, convertArith, type ArithOp, type IntValue } from './arith';
-import { CRuntimeError, withLoc } from './errors';
+import { CRuntimeError, memoryFault, withLoc } from './errors';
 import type { CFrame, LocalVar } from './frame';
 import { allocateObject, copyBytes, fieldOf, load, loadBitField, nullDeref, store, storeBitField } from './memory';
 import { compileInitializer } from './initializers';
@@ -125,6 +125,8 @@ interface Place {
   ptr?: CE;
   /** The pointer `&` takes, when reads and writes check more (an index against its array's length). */
   addressPtr?: CE;
+  /** A faster read than through `ptr`, when there is one. */
+  read?: CE;
   bits?: FieldPlace;
   what: string;
   loc: Loc;
@@ -330,7 +332,24 @@ export class ExprCompiler {
           if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `NULL pointer dereference: ${holder} is NULL (reading ${what}; on Windows this bug-checks)`, loc);
           throw new CRuntimeError('bad-pointer', `${holder} does not point at data (reading ${what})`, loc);
         });
-        return field.bits !== undefined ? { t: field.type, ptr, bits: field, what, loc } : { t: field.type, ptr, what, loc };
+        if (field.bits !== undefined) return { t: field.type, ptr, bits: field, what, loc };
+        // Reads of a scalar member skip building the member's pointer (the hottest path in C code).
+        const t = field.type;
+        const read = t.kind === 'int' || t.kind === 'float' || t.kind === 'ptr'
+          ? lift1(t, obj, (p) => {
+            if (p instanceof Ptr && p.alloc !== null) {
+              try {
+                return loadAt(p.alloc, p.offset + off, t);
+              } catch (err) {
+                throw memoryFault(err, what, loc);
+              }
+            }
+            if (p instanceof Ptr) return load(p.add(off), t, what, loc);
+            if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `NULL pointer dereference: ${holder} is NULL (reading ${what}; on Windows this bug-checks)`, loc);
+            throw new CRuntimeError('bad-pointer', `${holder} does not point at data (reading ${what})`, loc);
+          })
+          : undefined;
+        return { t, ptr, what, loc, read };
       }
       case 'index': {
         let base = this.compile(e.array);
@@ -381,6 +400,7 @@ export class ExprCompiler {
     }
     if (t.kind === 'array') return { t: ptrType(t.of), s: ptr.s, g: ptr.g };
     if (t.kind === 'struct' || t.kind === 'func') return { t, s: ptr.s, g: ptr.g };
+    if (p.read) return p.read;
     return lift1(t, ptr, (q) => load(q, t, what, loc));
   }
 
