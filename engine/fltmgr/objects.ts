@@ -87,6 +87,7 @@ export class Instance {
   readonly rundown = new Rundown();
   private related: FltRelatedObjects | undefined = undefined;
   private relatedByFile: WeakMap<object, FltRelatedObjects> | undefined = undefined;
+  private lastRelated: FltRelatedObjects | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -109,9 +110,13 @@ export class Instance {
    */
   relatedObjects(fileObject: unknown): FltRelatedObjects {
     if (fileObject === null || typeof fileObject !== 'object') return (this.related ??= makeRelatedObjects(this.filter, this.volume, this, null));
+    // The last one made is almost always the one asked for again (operations on one file).
+    const last = this.lastRelated;
+    if (last !== undefined && last.FileObject === fileObject) return last;
     const byFile = (this.relatedByFile ??= new WeakMap());
     let r = byFile.get(fileObject);
     if (r === undefined) byFile.set(fileObject, (r = makeRelatedObjects(this.filter, this.volume, this, fileObject)));
+    this.lastRelated = r;
     return r;
   }
 
