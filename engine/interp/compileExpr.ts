@@ -10,12 +10,11 @@
  */
 import type { Expr, Loc } from '../c/ast';
 import {
-  DOUBLE, INT, LONGLONG, SIZE_T, ULONGLONG, VOID, VOID_PTR, isArithmetic, isInteger, offsetOf, pointee, pointerTo as ptrType, sizeOf,
-  typeName, IncompleteTypeError, type CType, type FunctionType, type IntType, type StructType,
+  DOUBLE, INT, LONGLONG, SIZE_T, ULONGLONG, VOID, isArithmetic, isInteger, offsetOf, pointee, pointerTo as ptrType, sizeOf,
+  typeName, IncompleteTypeError, type CType, type FunctionType, type StructType,
 } from '../c/types';
 import { isFunctionValue, type FunctionValue } from '../kernel/cvalues';
 import type { Co } from '../kernel/coroutine';
-import type { PointerValue } from '../memory/allocation';
 import { MemoryError } from '../memory/errors';
 import { Ptr, type AllocPtr } from '../memory/pointer';
 import type { AddressSpace } from '../memory/space';
@@ -23,7 +22,7 @@ import { loadAt, type FieldPlace } from '../memory/typed';
 import { arith, bitNot, commonType, compareValues, convertArith, type ArithOp, type IntValue } from './arith';
 import { CRuntimeError, memoryFault, withLoc } from './errors';
 import type { CFrame, LocalVar } from './frame';
-import { allocateObject, copyBytes, fieldOf, load, loadBitField, nullDeref, store, storeBitField } from './memory';
+import { allocateObject, fieldOf, load, loadBitField, store, storeBitField } from './memory';
 import { compileInitializer } from './initializers';
 import { intOf, normalize, num, returnConverter, sameShape, valueConverter } from './conversions';
 import { containingRecord, pointerAdd, pointerCompare, pointerDiff, pointersEqual, truthy } from './pointers';
@@ -786,10 +785,3 @@ function fieldPathOf(e: Expr | undefined): string[] | undefined {
   return undefined;
 }
 
-/** Whether a value of type `t` is held in memory (aggregates) rather than as a plain value. */
-export function isAggregate(t: CType): boolean {
-  return t.kind === 'struct' || t.kind === 'array';
-}
-
-export type { IntType, PointerValue };
-export { VOID_PTR, nullDeref, copyBytes };

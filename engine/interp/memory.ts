@@ -9,8 +9,8 @@
  */
 import type { Loc } from '../c/ast';
 import { sizeOf, typeName, type CType, type IntType, type StructType } from '../c/types';
-import type { Allocation, PointerValue } from '../memory/allocation';
-import { Ptr, resolve, type AllocPtr } from '../memory/pointer';
+import type { PointerValue } from '../memory/allocation';
+import { resolve, type AllocPtr } from '../memory/pointer';
 import type { AddressSpace } from '../memory/space';
 import { fieldPlace, loadAt, loadBits, storeAt, storeBits, type FieldPlace } from '../memory/typed';
 import { CRuntimeError, memoryFault } from './errors';
@@ -91,7 +91,7 @@ export function fieldOf(st: StructType, name: string, what: string): FieldPlace 
   }
 }
 
-export function nullDeref(what: string, loc?: Loc): CRuntimeError {
+function nullDeref(what: string, loc?: Loc): CRuntimeError {
   return new CRuntimeError('null-dereference', `NULL pointer dereference: ${what} is NULL (on Windows this bug-checks with PAGE_FAULT_IN_NONPAGED_AREA)`, loc);
 }
 
@@ -111,5 +111,3 @@ export function zeroFill(p: AllocPtr, size: number): void {
   p.alloc.fill(p.offset, size, 0);
 }
 
-export { Ptr };
-export type { Allocation, AllocPtr };

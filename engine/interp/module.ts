@@ -18,7 +18,8 @@ import { addressTaken, FunctionScope, StmtCompiler } from './compileStmt';
 import { CFrame, type CompiledFunction, type LocalVar } from './frame';
 import type { Interpreter } from './interpreter';
 import { link, LinkedProgram, type LinkedFunction } from './link';
-import { allocateObject, store, type AllocPtr } from './memory';
+import { allocateObject, store } from './memory';
+import type { AllocPtr } from '../memory/pointer';
 import { readValue } from './values';
 
 export class Module {
