@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { prepareScenario, prepareScenarioText, type HostFiles } from '../../../engine';
+import { pathRules, prepareScenario, prepareScenarioText, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { nodeFiles } from '../../../extension/shared/nodeFiles';
 
@@ -49,7 +49,7 @@ test('byte-level idioms: registry and volume-property buffers, a directory walk,
 const faultsC = readFileSync(path.join(dir, 'faults.c'), 'utf8');
 
 async function runCase(n: number): Promise<World> {
-  const files: HostFiles = { readFile: (p) => (p === '/t/faults.c' ? faultsC : undefined), dirname: path.posix.dirname, join: path.posix.join };
+  const files: ProjectFiles = { readFile: (p) => (p === '/t/faults.c' ? faultsC : undefined), paths: pathRules('posix') };
   const prepared = await prepareScenarioText('/t/f.fltsim', `driver "faults.c"\ndefine CASE ${n}\n`, files);
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
   const world = new World(prepared.prepared, {});

@@ -2,8 +2,7 @@
 // the engine's values, and the objects the engine hands to C have the fields the C structs declare.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { posix } from 'node:path';
-import { flt, prepareScenarioText, STATUS } from '../../../engine';
+import { flt, pathRules, prepareScenarioText, STATUS } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { loadC } from '../interp/harness';
 
@@ -64,7 +63,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) 
 }
 `;
   const scenario = 'driver "d.c"\nio #1 read "\\Device\\HarddiskVolume1\\docs\\a.txt" length 300 at 0 offset 8192\n';
-  const prepared = await prepareScenarioText('/s/t.fltsim', scenario, { readFile: (p) => (p === '/s/d.c' ? driver : undefined), dirname: posix.dirname, join: posix.join });
+  const prepared = await prepareScenarioText('/s/t.fltsim', scenario, { readFile: (p) => (p === '/s/d.c' ? driver : undefined), paths: pathRules('posix') });
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
   const world = new World(prepared.prepared, {});
   world.run();
