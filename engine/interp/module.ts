@@ -11,7 +11,7 @@ import { VOID, pointee, type CType, type FunctionType, type StructType } from '.
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
 import { allocateString } from '../memory/strings';
-import { CRuntimeError } from './errors';
+import { CRuntimeError, memoryFault } from './errors';
 import { ExprCompiler, run, type CE, type CompileScope, type GlobalSlot } from './compileExpr';
 import { returnConverter } from './conversions';
 import { addressTaken, FunctionScope, StmtCompiler } from './compileStmt';
@@ -262,8 +262,14 @@ export class Module {
       g: function* (f) {
         const values: unknown[] = new Array(converted.length);
         for (let i = 0; i < converted.length; i++) values[i] = yield* run(converted[i], f);
-        let r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f, type });
-        if (isCo(r)) r = yield* r;
+        let r: unknown;
+        try {
+          r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f, type });
+          if (isCo(r)) r = yield* r;
+        } catch (e) {
+          // A routine that reads or writes driver memory faults like the C would, at the call.
+          throw memoryFault(e, `${name}:`, loc);
+        }
         // Every kernel call is a point where another thread may run.
         yield Trap.Yield;
         return retConv(r);

@@ -154,3 +154,19 @@ ULONG later(void) { return *Kept; }
   assert.equal(e.kind, 'use-after-free');
   assert.match(e.message, /local 'v' of keep after the function that owned it returned \(use after return\)/);
 });
+
+test('a kernel routine that reads past the driver\'s buffer faults at the call, naming the routine', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+LONG run(void) {
+  UCHAR small[4];
+  UNICODE_STRING s;
+  s.Buffer = (PWCH)small; s.Length = 8; s.MaximumLength = 8;
+  return RtlCompareUnicodeString(&s, &s, TRUE);
+}
+`);
+  const e = failure(h, 'run');
+  assert.equal(e.kind, 'out-of-bounds');
+  assert.equal(e.loc?.line, 7);
+  assert.equal(e.message, "RtlCompareUnicodeString: reads 8 bytes at offset 0 of a 4-byte local 'small' of run: past its end (only 4 left)");
+});
