@@ -12,6 +12,7 @@ import type { Allocation } from '../memory/allocation';
 import { memberAt } from '../memory/typed';
 import type { AddressSpace } from '../memory/space';
 import { sizeOf } from '../c/types';
+import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
 import type { StmtHooks } from './compileStmt';
 import { CRuntimeError } from './errors';
@@ -68,6 +69,7 @@ export class Interpreter {
   constructor(readonly host: InterpHost, options: InterpreterOptions) {
     this.builtins = options.builtins;
     this.marshal = options.marshal;
+    this.marshal.layouts ??= preludeStruct;
     this.addresses = options.marshal.space;
     this.addresses.onUninitialized = (a, offset, size) => this.uninitializedMemory(a, offset, size);
     this.stepBudget = options.stepBudget ?? 2_000_000;

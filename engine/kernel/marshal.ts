@@ -15,7 +15,6 @@
  *   - a JS out-cell (`Ref`) → a pointer to engine memory, copied back when the callback returns.
  */
 import { sizeOf, type CType, type StructType } from '../c/types';
-import { preludeStruct } from '../c/prelude/structs';
 import type { PointerValue } from '../memory/allocation';
 import { MemoryError } from '../memory/errors';
 import { ownerOf, Ptr, type AllocPtr } from '../memory/pointer';
@@ -50,9 +49,16 @@ export class Marshal {
     space.toPointer = (v) => this.pointerFor(v);
   }
 
+  /**
+   * Where WDK struct layouts come from: the built-in headers, installed by the interpreter when C
+   * code is loaded (the kernel itself stays free of the C front end; runs without C never need one).
+   */
+  layouts: ((tag: string) => StructType) | undefined = undefined;
+
   /** A WDK struct as the built-in headers lay it out. */
   struct(tag: string): StructType {
-    return preludeStruct(tag);
+    if (this.layouts === undefined) throw new Error(`no C layouts are loaded, so struct ${tag} cannot be laid out (only C code needs it)`);
+    return this.layouts(tag);
   }
 
   /** A fresh view over zero-filled engine memory for an engine object of struct type `tag`. */

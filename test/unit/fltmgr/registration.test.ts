@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { defineFilter, flt, Ptr, Ref, STATUS, viewAt, type Co, type FunctionValue } from '../../../engine';
 import { sizeOf } from '../../../engine/c/types';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { preludeStruct } from '../../../engine/c/prelude/structs';
 import { CallLog, IRP_MJ, PRE, newSim, path, violationIds } from '../simHarness';
 
 const registerWith = (override: Record<string, unknown>) => {
@@ -81,6 +82,7 @@ test('an operation array in C memory is read through the pointer to its first ro
   const sim = newSim();
   const log = new CallLog(sim);
   const m = sim.kernel.marshal;
+  m.layouts = preludeStruct; // what loading C code installs
   const row = m.struct('_FLT_OPERATION_REGISTRATION');
   const rows = sim.kernel.memory.allocate('global', 2 * sizeOf(row), { label: 'Callbacks', zeroed: true });
   const preCreate: FunctionValue = { kind: 'function', name: 'PreCreate', call: () => { log.add('PreCreate'); return PRE.FLT_PREOP_SUCCESS_NO_CALLBACK; } };
@@ -99,6 +101,7 @@ test('an operation array in C memory is read through the pointer to its first ro
 test('an operation array that runs off the end of its memory is a malformed registration', async () => {
   await loadCLanguage();
   const sim = newSim();
+  sim.kernel.marshal.layouts = preludeStruct; // what loading C code installs
   const row = sim.kernel.marshal.struct('_FLT_OPERATION_REGISTRATION');
   const rows = sim.kernel.memory.allocate('global', sizeOf(row), { label: 'Callbacks', zeroed: true });
   viewAt(rows, 0, row).MajorFunction = IRP_MJ.CREATE;

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFilter, makeUnicodeString, poolBlock, Ptr, Ref, STATUS, viewOf, type Co, type StructView } from '../../../engine';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { preludeStruct } from '../../../engine/c/prelude/structs';
 import { newSim, violationIds } from '../simHarness';
 
 const TAG = 0x74736554; // 'Test'
@@ -107,6 +108,7 @@ test('failAllocation makes chosen allocations return NULL, deterministically', (
 test('the driver\'s service key and Parameters subkey open; values exist only when the scenario gives them, written as KEY_VALUE_PARTIAL_INFORMATION bytes', async () => {
   await loadCLanguage();
   const sim = newSim({ registry: { DebugLevel: 3, Mode: 'fast' } });
+  sim.kernel.marshal.layouts = preludeStruct; // what loading C code installs
   const got: Record<string, unknown> = {};
   const f = defineFilter(sim, {
     init: () => {
