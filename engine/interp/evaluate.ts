@@ -46,10 +46,10 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
       throw new CRuntimeError('bad-call', `'${name}' cannot be called from an expression here`);
     },
   };
-  const compiler = new ExprCompiler(scope);
-  const ce = compiler.compile(parsed.expr);
   const f = frame ?? ({ vars: [], stack: [] } as unknown as CFrame);
+  // Compiling makes string literals: they too belong to the debugger, not to the run.
   return interp.quietly((): EvaluateResult => {
+    const ce = new ExprCompiler(scope).compile(parsed.expr);
     try {
       if (ce.s) return { ok: true, value: ce.s(f), type: ce.t, writes };
       const co = ce.g!(f);

@@ -178,12 +178,16 @@ export class Interpreter {
     this.host.violation('uninitialized-read', `${fn} reads '${local.name}' before assigning it (its value is whatever was on the stack; fltsim uses 0)`, loc);
   }
 
-  /** Runs `fn` without reporting reads of uninitialised bytes: a debugger looking is not the driver reading. */
+  /**
+   * Runs `fn` for a debugger: a debugger looking is not the driver running. Reads of uninitialised
+   * bytes are not reported, and what it allocates or casts to integers leaves the run's addresses and
+   * exposed allocations as they were (AddressSpace.observe).
+   */
   quietly<T>(fn: () => T): T {
     const report = this.addresses.onUninitialized;
     this.addresses.onUninitialized = () => undefined;
     try {
-      return fn();
+      return this.addresses.observe(fn);
     } finally {
       this.addresses.onUninitialized = report;
     }

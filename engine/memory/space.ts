@@ -15,6 +15,8 @@ import { Ptr, u64Hex, type AllocPtr } from './pointer';
 
 /** Address of the first allocation: 0xffffa000_00000000 as a signed 64-bit integer. */
 export const FIRST_ADDRESS = -0x6000_0000_0000;
+/** Where a debugger's own allocations go (0xffffc000_00000000 upwards): never where the run's do. */
+const OBSERVER_ADDRESS = -0x4000_0000_0000;
 /** Bases are aligned to this (MEMORY_ALLOCATION_ALIGNMENT on x64). */
 const ALIGN = 16;
 /** Space left after each allocation. */
@@ -27,6 +29,14 @@ export type UninitializedHandler = (a: Allocation, offset: number, size: number)
 export class AddressSpace implements Space {
   private nextId = 1;
   private next = FIRST_ADDRESS;
+  /**
+   * While a debugger looks (watches, hovers, conditions), what it makes lives apart — its own
+   * addresses and ids — and nothing becomes exposed, so a run's addresses and behaviour do not
+   * depend on what was looked at.
+   */
+  private observing = false;
+  private nextObserverId = -1;
+  private nextObserver = OBSERVER_ADDRESS;
   /** Exposed allocations by base address (bases grow with ids, so appends keep the order mostly). */
   private readonly exposedList: Allocation[] = [];
   private readonly code = new WeakMap<object, Allocation>();
@@ -42,10 +52,26 @@ export class AddressSpace implements Space {
 
   allocate(kind: AllocationKind, size: number, options?: AllocationOptions): Allocation {
     if (!Number.isInteger(size) || size < 0) throw new MemoryError('bad-pointer', `cannot allocate ${size} bytes`);
+    if (this.observing) {
+      const base = this.nextObserver;
+      this.nextObserver = alignUp(base + Math.max(size, 1), ALIGN) + GAP;
+      return new Allocation(this, this.nextObserverId--, kind, base, size, options);
+    }
     const id = this.nextId++;
     const base = this.next;
     this.next = alignUp(base + Math.max(size, 1), ALIGN) + GAP;
     return new Allocation(this, id, kind, base, size, options);
+  }
+
+  /** Runs `fn` as an observer: what it allocates is set apart and nothing is exposed (see `observing`). */
+  observe<T>(fn: () => T): T {
+    const was = this.observing;
+    this.observing = true;
+    try {
+      return fn();
+    } finally {
+      this.observing = was;
+    }
   }
 
   /** A pointer to byte `offset` of `a`. */
@@ -136,7 +162,7 @@ export class AddressSpace implements Space {
   }
 
   expose(a: Allocation): void {
-    if (a.exposed) return;
+    if (a.exposed || this.observing) return;
     a.exposed = true;
     const list = this.exposedList;
     let i = list.length;

@@ -163,13 +163,16 @@ function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
   const items: Expr[] = [];
   const itemOps: string[] = [];
   for (let i = operands.length - 1; i >= 0; i--) {
-    const castType = i < operands.length - 1 ? parenthesizedTypeName(ctx, operands[i]) : undefined;
+    // `(T)` or a chain `(T1)(T2)` (which the grammar reads as a call).
+    const castTypes = i < operands.length - 1 ? castChain(ctx, operands[i]) : undefined;
     const op = ops[i];
-    if (castType && (op === '-' || op === '+' || op === '*' || op === '&')) {
+    if (castTypes && (op === '-' || op === '+' || op === '*' || op === '&')) {
       const arg = items.pop()!;
       itemOps.pop();
       const loc = ctx.loc(operands[i]);
-      items.push({ k: 'cast', type: castType, arg: { k: 'unary', op: op as '-' | '+' | '*' | '&', arg, loc: arg.loc }, loc });
+      let e: Expr = { k: 'unary', op: op as '-' | '+' | '*' | '&', arg, loc: arg.loc };
+      for (let t = castTypes.length - 1; t >= 0; t--) e = { k: 'cast', type: castTypes[t], arg: e, loc };
+      items.push(e);
     } else {
       items.push(translateExpr(ctx, operands[i]));
     }

@@ -95,3 +95,22 @@ test('string literals are read-only', () => {
   assert.throws(() => p.alloc.writeInt(0, 1, 0x48), (e) => e instanceof MemoryError && e.kind === 'read-only' && e.message === 'writes 1 byte at offset 0 of a 6-byte string literal "hello", which is read-only (string literals are constant)');
   assert.throws(() => p.alloc.writeInt(6, 1, 0), (e) => e instanceof MemoryError && e.kind === 'out-of-bounds', 'past the end is still out of bounds');
 });
+
+test('what an observer allocates or casts leaves the run\'s addresses and exposures as they were', () => {
+  const run = (look: boolean) => {
+    const s = new AddressSpace();
+    const a = s.allocate('pool', 16);
+    if (look) {
+      s.observe(() => {
+        const seen = s.allocate('string', 4);
+        assert.ok(seen.id < 0 && seen.base > a.base + 0x1000_0000_0000, 'set apart: its own ids and region');
+        s.exposeAddress(new Ptr(a, 0));
+      });
+    }
+    return { next: s.allocate('pool', 8).base, found: (s.fromAddress(a.base) as Ptr).alloc };
+  };
+  const plain = run(false);
+  const looked = run(true);
+  assert.equal(looked.next, plain.next);
+  assert.equal(looked.found, null, 'the observer\'s cast exposed nothing');
+});

@@ -25,6 +25,9 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     Bump(&count);
     DbgPrint("pair %lu values %lu count %lu\\n", pair.A, values[3], count);
     ExFreePoolWithTag(block, 'gaTT');
+    block = ExAllocatePoolWithTag(NonPagedPool, 8, 'gaTT');
+    DbgPrint("later %p\\n", block);
+    ExFreePoolWithTag(block, 'gaTT');
     return STATUS_UNSUCCESSFUL;
 }
 `;
@@ -70,4 +73,21 @@ test('set value on a struct member writes its bytes: the driver sees it', async 
   d.continue();
   d.runToStop();
   assert.ok(output.includes('pair 42 values 0 count 100\n'), output.join(''));
+});
+
+test('what a debugger evaluates leaves the run as it was: later addresses and output are the same', async () => {
+  const plain = await stopAtPrint();
+  plain.d.continue();
+  plain.d.runToStop();
+  const looked = await stopAtPrint();
+  for (const text of ['"a string only the watch has"', '(ULONG_PTR)&count', '(PVOID)(ULONG_PTR)&pair', 'sizeof(PAIR) + pair.B']) {
+    const r = looked.d.evaluate(text, { threadId: looked.threadId });
+    assert.ok(r.ok, `${text}: ${r.ok ? '' : r.message}`);
+  }
+  looked.d.continue();
+  looked.d.runToStop();
+  const later = (out: string[]) => out.find((o) => o.startsWith('later '));
+  assert.match(later(plain.output) ?? '', /^later ffffa[0-9a-f]{11}\n$/);
+  assert.equal(later(looked.output), later(plain.output));
+  assert.deepEqual(looked.output, plain.output);
 });
