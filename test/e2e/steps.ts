@@ -501,6 +501,23 @@ async function testing({ wb, workspace, log }: StepContext): Promise<void> {
   await wb.screenshot('testing-failing-peek');
   await page.keyboard.press('Escape');
 
+  // The scenario's own message, the verdict at its title line, offers to debug that very run.
+  const verdict = page.locator('.editor-instance .content', { hasText: /FAIL\s+1 of 3 expectations failed/ }).first();
+  await verdict.waitFor({ timeout: 10_000 }).catch(() => { throw new E2EFailure('no inline verdict "FAIL 1 of 3 expectations failed" at the scenario line'); });
+  await verdict.click();
+  const debugRun = page.locator('.zone-widget.test-output-peek').getByText('Debug This Run', { exact: true }).first();
+  await debugRun.waitFor({ timeout: 15_000 }).catch(() => { throw new E2EFailure('the peek of the scenario\'s verdict has no "Debug This Run" button'); });
+  await wb.screenshot('testing-debug-this-run');
+  await debugRun.click();
+  await page.keyboard.press('Control+Shift+Y');
+  const consoleText = await wb.until('the Debug Console to show the run replayed under seed 1', () => {
+    const text = [...(globalThis as any).document.querySelectorAll('.repl .monaco-list-row')].map((r: any) => r.innerText).join('\n');
+    return /\(seed 1\)/.test(text) && /Run finished at .*FAIL/.test(text) ? text : false;
+  }, null, 45_000);
+  log(`Debug This Run: ${JSON.stringify(consoleText.split('\n').filter((l: string) => /seed 1|Run finished/.test(l)))}`);
+  if (await wb.debugToolbar().isVisible().catch(() => false)) await page.keyboard.press('Shift+F5');
+  await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+
   // Debug Test from the Testing view: the fltsim debugger runs the scenario and stops in the driver.
   const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
   const bpLine = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;

@@ -292,6 +292,9 @@ export function registerTestController(context: vscode.ExtensionContext, discove
         if (v) verdicts.set(session.id, v);
       },
     }),
+  }), vscode.debug.onDidTerminateDebugSession((s) => {
+    // Sessions started elsewhere leave their verdict behind; a Debug run reads its own at once.
+    setTimeout(() => verdicts.delete(s.id), 60_000);
   }));
 
   async function debugScenarios(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
