@@ -57,3 +57,20 @@ test('fltsim run tells a folder, a missing file and a FIFO apart', () => {
   assert.equal(fifo.status, 2);
   assert.match(fifo.stderr, /fifo\.c:1:1: error: cannot read '.*fifo\.c': it is a FIFO \(named pipe\), not a regular file/);
 });
+
+test('terminal escapes in the scenario title and the driver\'s debug output reach the terminal as visible text', () => {
+  const name = 'escapes';
+  writeFileSync(path.join(dir, `${name}.c`), '#include <fltKernel.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) {\n    DbgPrint("\\x1b[2J\\x1b]0;owned\\x07 hello\\n");\n    return STATUS_SUCCESS;\n}\n');
+  writeFileSync(path.join(dir, `${name}.fltsim`), `scenario "bad \x1b[31mtitle\u202e"\ndriver "${name}.c"\nexpect no violations\n`);
+  const r = spawnSync(process.execPath, ['dist/cli.js', 'run', path.join(dir, `${name}.fltsim`)], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  // eslint-disable-next-line no-control-regex -- looking for raw control characters is the point
+  assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  assert.match(r.stdout, /^bad \\x1b\[31mtitle\\u202e {2}\(seed/m);
+  assert.match(r.stdout, /\\x1b\[2J\\x1b\]0;owned\\x07 hello/);
+  const json = spawnSync(process.execPath, ['dist/cli.js', 'run', path.join(dir, `${name}.fltsim`), '--json'], { encoding: 'utf8', timeout: 60_000 });
+  // eslint-disable-next-line no-control-regex -- as above
+  assert.doesNotMatch(json.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.title, 'bad \x1b[31mtitle\u202e', 'JSON keeps the value, escaped');
+});
