@@ -123,6 +123,57 @@ const MUTATIONS: Record<string, Mutation> = {
 
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
+/**
+ * Statements that are valid C and stress the run: loops that never end, faults, huge and
+ * zero-sized allocations, huge arrays, use after free, out-of-bounds writes, IRQL games, escapes in
+ * debug output. Inserted into a driver that compiles, they reach the interpreter instead of the
+ * compiler's error path.
+ */
+const RUN_STATEMENTS = [
+  'for (;;) { }', 'while (1) { }', 'do { } while (1);', '{ ULONG fzI; for (fzI = 0; fzI < 0xFFFFFFFF; fzI++) { } }',
+  '{ volatile int fzZ = 0; fzZ = 1 / fzZ; }', '{ PULONG fzP = NULL; *fzP = 1; }', '{ int fzA[4]; fzA[4] = 0; }',
+  "{ PUCHAR fzB = (PUCHAR)ExAllocatePoolWithTag(NonPagedPool, 0x10000000, 'zFuz'); if (fzB) { fzB[0] = 1; fzB[0x0FFFFFFF] = 2; RtlZeroMemory(fzB, 0x10000); ExFreePoolWithTag(fzB, 'zFuz'); } }",
+  "{ PUCHAR fzB = (PUCHAR)ExAllocatePoolWithTag(NonPagedPool, 0xFFFFFFFF, 'zFuz'); if (fzB) { fzB[0xFFFFFFFE] = 1; ExFreePoolWithTag(fzB, 'zFuz'); } }",
+  "{ PVOID fzB = ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, 'zFuz'); if (fzB) ExFreePoolWithTag(fzB, 'zFuz'); }",
+  "{ int *fzP = (int *)ExAllocatePoolWithTag(PagedPool, sizeof(int), 'zFuz'); if (fzP) { ExFreePoolWithTag(fzP, 'zFuz'); *fzP = 1; } }",
+  '{ char fzBig[100000]; fzBig[99999] = 1; }', '{ static char fzHuge[0x10000000]; fzHuge[0x0FFFFFFF] = 1; }',
+  '{ KIRQL fzO; KeRaiseIrql(DISPATCH_LEVEL, &fzO); KeLowerIrql(fzO); }', '{ KIRQL fzO; KeRaiseIrql(DISPATCH_LEVEL, &fzO); }',
+  'DbgPrint("\\x1b[2J fuzz %d %s %p\\n", 1, "x", NULL);', '{ ULONGLONG fzV = 0xFFFFFFFFFFFFFFFF; fzV = fzV * fzV + (fzV >> 63); }',
+  '{ LARGE_INTEGER fzT; fzT.QuadPart = -10000; KeDelayExecutionThread(KernelMode, FALSE, &fzT); }',
+  'RtlCopyMemory(NULL, NULL, 0);', '{ UNICODE_STRING fzS; RtlInitUnicodeString(&fzS, L"fuzz"); DbgPrint("%wZ\\n", &fzS); }',
+];
+
+/** A statement of RUN_STATEMENTS after a statement inside a function body (an indented line ending in `;`). */
+function insertStatement(text: string, r: () => number): string {
+  const ends = [...text.matchAll(/\n([ \t]+)[^\n]*;[ \t]*(?=\n)/g)];
+  if (ends.length === 0) return text;
+  const m = pick(ends, r);
+  const at = m.index! + m[0].length;
+  return `${text.slice(0, at)}\n${m[1]}${pick(RUN_STATEMENTS, r)}${text.slice(at)}`;
+}
+
+/** Drivers of the corpus a scenario can load (they have a DriverEntry). */
+const RUNNABLE = C_CORPUS.map((c, i) => ({ c, i })).filter(({ c }) => /\bDriverEntry\s*\(/.test(c.text)).map(({ i }) => i);
+
+/**
+ * A driver that compiles, with one to three statements inserted and, now and then, a literal made
+ * huge or code nested deep: for the runs, most of which then reach the interpreter.
+ */
+export const runnableC: fc.Arbitrary<MutatedC> = fc
+  .record({
+    file: fc.constantFrom(...RUNNABLE),
+    steps: fc.array(fc.record({ m: fc.constantFrom('insertStatement', 'insertStatement', 'insertStatement', 'hugeLiteral', 'deepNesting'), seed: fc.integer() }), { minLength: 1, maxLength: 3 }),
+  })
+  .map(({ file, steps }) => {
+    let text = C_CORPUS[file]!.text;
+    for (const s of steps) {
+      let x = s.seed >>> 0;
+      const r = () => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+      text = s.m === 'insertStatement' ? insertStatement(text, r) : MUTATIONS[s.m]!(text, r);
+    }
+    return { source: C_CORPUS[file]!.name, mutations: steps.map((s) => s.m), text };
+  });
+
 export interface MutatedC {
   source: string;
   mutations: string[];
