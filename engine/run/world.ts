@@ -82,7 +82,7 @@ export class World {
           kernel.violation(rule as RuleId, message);
         },
       },
-      { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget ?? this.limits.steps, maxDepth: this.limits.depth },
+      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget ?? this.limits.steps, maxDepth: this.limits.depth },
     );
     for (const d of prepared.drivers) {
       let module: Module;
