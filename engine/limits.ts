@@ -7,7 +7,7 @@
  * times would hang or exhaust the process that hosts the editor's debugger.
  */
 
-export const LIMIT_NAMES = ['steps', 'depth', 'macro-tokens', 'macro-depth'] as const;
+export const LIMIT_NAMES = ['steps', 'depth', 'macro-tokens', 'macro-depth', 'pool', 'memory'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
 export interface LimitInfo {
@@ -29,6 +29,14 @@ export const LIMIT_INFO: Readonly<Record<LimitName, LimitInfo>> = {
   'macro-tokens': { default: 500_000, min: 1, max: 20_000_000, counts: 'tokens produced by macro expansion in one driver file' },
   // Each macro call nested in another's argument is expanded by a nested call of the expander.
   'macro-depth': { default: 200, min: 1, max: 2000, counts: 'macro calls nested inside macro arguments' },
+  // A 64-bit Windows grants pool up to what the machine has; a filter holding more than 1 GiB at once
+  // is broken or testing its failure paths. Past the limit an allocation fails (NULL,
+  // STATUS_INSUFFICIENT_RESOURCES) as Windows fails one it cannot satisfy: the driver's own failure
+  // path runs. Allocating costs nothing: memory is paid for when written (see `memory`).
+  pool: { default: 1024 * 1024 * 1024, min: 0, max: 2 ** 44, counts: 'bytes of pool (pool, lookaside and context blocks) allocated and not yet freed' },
+  // What a run really costs the editor's machine: each simulated byte written takes about 2.4 bytes
+  // (the byte, its initialisation state, the page around it). 512 MiB written is about 1.2 GB.
+  memory: { default: 512 * 1024 * 1024, min: 4096, max: 2 ** 40, counts: 'bytes of simulated memory written (in 4 KiB pages) and not yet freed' },
 };
 
 export type Limits = Readonly<Record<LimitName, number>>;

@@ -9,7 +9,7 @@ export const C_ERROR_KINDS = [
   'null-dereference', 'use-after-free', 'out-of-bounds', 'bad-pointer', 'type-mismatch', 'no-field',
   'incomplete-type', 'buffer-overflow', 'unsupported', 'undefined-name', 'not-modelled', 'division-by-zero',
   'step-budget', 'stack-overflow', 'bad-call', 'compile-error', 'internal',
-  'uninitialized-read', 'not-dereferenceable', 'read-only',
+  'uninitialized-read', 'not-dereferenceable', 'read-only', 'memory-limit',
 ] as const;
 export type CErrorKind = (typeof C_ERROR_KINDS)[number];
 

@@ -22,7 +22,9 @@ export type EventKind =
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
   | 'cancel'
   // verifier and debug output
-  | 'violation' | 'output' | 'fault';
+  | 'violation' | 'output' | 'fault'
+  // an allocation refused at the pool limit
+  | 'alloc-fail';
 
 export interface SourceLocation {
   file: string;

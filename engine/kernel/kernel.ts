@@ -16,6 +16,7 @@ import { Scheduler, type SchedulerHost } from './scheduler';
 import { KThread, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
+import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
 
 export interface Violation {
@@ -46,6 +47,10 @@ export interface KernelOptions {
    * routine name and how many times it has been called in this run (1-based).
    */
   failAllocation?: (routine: string, count: number) => boolean;
+  /** Bytes of pool that may be allocated and not freed at once; past it allocations fail. Default: the `pool` limit's. */
+  poolLimit?: number;
+  /** Bytes of memory the run may hold written; past it the write stops the run. Default: the `memory` limit's. */
+  memoryLimit?: number;
 }
 
 export interface Fault {
@@ -120,6 +125,13 @@ export class Kernel implements SchedulerHost {
     this.rng = new Random(options.seed ?? 1);
     this.log = new EventLog(options.eventLimit ?? Infinity);
     this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this);
+    this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
+    this.memory.writtenHint = limitHint('memory');
+  }
+
+  /** Bytes of pool that may be allocated and not freed at once (the `pool` limit). */
+  get poolLimit(): number {
+    return this.options.poolLimit ?? DEFAULT_LIMITS.pool;
   }
 
   get now(): number {

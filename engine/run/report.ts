@@ -14,7 +14,8 @@ export interface ReportIo {
   major: string;
   /** The final status; null unless the request completed (state `done`). */
   status: string | null;
-  information: number | null;
+  /** IoStatus.Information; a value past 2^53 (driver code may store a pointer there) as a decimal string. */
+  information: number | string | null;
   state: string;
   /** Every event about the operation: `12 ms pend PreRead pended #1 (FLT_PREOP_PENDING)`. */
   history: string[];
@@ -60,6 +61,16 @@ export interface RunReport {
   steps: number;
 }
 
+/**
+ * IoStatus.Information as JSON can carry it: it is a ULONG_PTR driver code may set to anything, and
+ * past 2^53 a JSON number would lose it (and a bigint cannot be written at all).
+ */
+function informationOf(v: unknown): number | string {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  return String(v);
+}
+
 export function buildRunReport(world: World, scenarioLabel: string, relativize: (file: string) => string = (f) => f): RunReport {
   const sim = world.sim;
   const facts = world.facts();
@@ -78,7 +89,7 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
       id: io.id,
       major: io.major,
       status: r && r.state === 'done' ? formatStatus(r.status) : null,
-      information: r ? r.information : null,
+      information: r ? informationOf(r.information) : null,
       state: r ? r.state : 'not issued',
       history: events.map((e) => `${e.time} ms ${e.kind} ${e.detail}`),
     };

@@ -66,7 +66,10 @@ export class World {
     for (const f of sc.files) files[f.path] = { size: f.size };
     const registry: Record<string, number | string> = {};
     for (const r of sc.registry) registry[r.name] = r.value.value;
+    this.limits = resolveLimits(sc.limits, options.limits);
     this.sim = new Simulation({
+      poolLimit: this.limits.pool,
+      memoryLimit: this.limits.memory,
       seed: this.seed,
       processors: sc.processors,
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
@@ -74,7 +77,6 @@ export class World {
       registry,
     });
     const kernel = this.sim.kernel;
-    this.limits = resolveLimits(sc.limits, options.limits);
     this.interp = new Interpreter(
       {
         currentThread: () => kernel.current,

@@ -139,6 +139,7 @@ export function parseIo(cur: LineCursor): IoStatement | undefined {
   const op = opToken.value as IoOp;
   const path = readString(cur, 'file path', IO_EXAMPLE);
   if (!path) return undefined;
+  if (path.value.trim() === '') return cur.error(path.span, 'missing-string', 'the file path is empty', `Name the file the request is for: ${IO_EXAMPLE}`);
   const stmt: IoStatement = {
     kind: 'io',
     ...base(cur),

@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { IO_FLAG_NAMES, IO_OP_NAMES, IO_OPTION_NAMES, IO_STATES, STATEMENT_KEYWORDS, STOP_REASONS } from '../../engine/scenario';
+import { IO_FLAG_NAMES, IO_FLAGS, IO_OP_NAMES, IO_OPTION_NAMES, IO_OPTIONS, IO_STATES, STATEMENT_KEYWORDS, STOP_REASONS, type IoFlag, type IoOption } from '../../engine/scenario';
+import { appliesTo } from '../../engine/scenario/vocabulary';
 import { LIMIT_NAMES } from '../../engine/limits';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -122,6 +123,57 @@ const MUTATIONS: Record<string, Mutation> = {
 
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
+/**
+ * Statements that are valid C and stress the run: loops that never end, faults, huge and
+ * zero-sized allocations, huge arrays, use after free, out-of-bounds writes, IRQL games, escapes in
+ * debug output. Inserted into a driver that compiles, they reach the interpreter instead of the
+ * compiler's error path.
+ */
+const RUN_STATEMENTS = [
+  'for (;;) { }', 'while (1) { }', 'do { } while (1);', '{ ULONG fzI; for (fzI = 0; fzI < 0xFFFFFFFF; fzI++) { } }',
+  '{ volatile int fzZ = 0; fzZ = 1 / fzZ; }', '{ PULONG fzP = NULL; *fzP = 1; }', '{ int fzA[4]; fzA[4] = 0; }',
+  "{ PUCHAR fzB = (PUCHAR)ExAllocatePoolWithTag(NonPagedPool, 0x10000000, 'zFuz'); if (fzB) { fzB[0] = 1; fzB[0x0FFFFFFF] = 2; RtlZeroMemory(fzB, 0x10000); ExFreePoolWithTag(fzB, 'zFuz'); } }",
+  "{ PUCHAR fzB = (PUCHAR)ExAllocatePoolWithTag(NonPagedPool, 0xFFFFFFFF, 'zFuz'); if (fzB) { fzB[0xFFFFFFFE] = 1; ExFreePoolWithTag(fzB, 'zFuz'); } }",
+  "{ PVOID fzB = ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, 'zFuz'); if (fzB) ExFreePoolWithTag(fzB, 'zFuz'); }",
+  "{ int *fzP = (int *)ExAllocatePoolWithTag(PagedPool, sizeof(int), 'zFuz'); if (fzP) { ExFreePoolWithTag(fzP, 'zFuz'); *fzP = 1; } }",
+  '{ char fzBig[100000]; fzBig[99999] = 1; }', '{ static char fzHuge[0x10000000]; fzHuge[0x0FFFFFFF] = 1; }',
+  '{ KIRQL fzO; KeRaiseIrql(DISPATCH_LEVEL, &fzO); KeLowerIrql(fzO); }', '{ KIRQL fzO; KeRaiseIrql(DISPATCH_LEVEL, &fzO); }',
+  'DbgPrint("\\x1b[2J fuzz %d %s %p\\n", 1, "x", NULL);', '{ ULONGLONG fzV = 0xFFFFFFFFFFFFFFFF; fzV = fzV * fzV + (fzV >> 63); }',
+  '{ LARGE_INTEGER fzT; fzT.QuadPart = -10000; KeDelayExecutionThread(KernelMode, FALSE, &fzT); }',
+  'RtlCopyMemory(NULL, NULL, 0);', '{ UNICODE_STRING fzS; RtlInitUnicodeString(&fzS, L"fuzz"); DbgPrint("%wZ\\n", &fzS); }',
+];
+
+/** A statement of RUN_STATEMENTS after a statement inside a function body (an indented line ending in `;`). */
+function insertStatement(text: string, r: () => number): string {
+  const ends = [...text.matchAll(/\n([ \t]+)[^\n]*;[ \t]*(?=\n)/g)];
+  if (ends.length === 0) return text;
+  const m = pick(ends, r);
+  const at = m.index! + m[0].length;
+  return `${text.slice(0, at)}\n${m[1]}${pick(RUN_STATEMENTS, r)}${text.slice(at)}`;
+}
+
+/** Drivers of the corpus a scenario can load (they have a DriverEntry). */
+const RUNNABLE = C_CORPUS.map((c, i) => ({ c, i })).filter(({ c }) => /\bDriverEntry\s*\(/.test(c.text)).map(({ i }) => i);
+
+/**
+ * A driver that compiles, with one to three statements inserted and, now and then, a literal made
+ * huge or code nested deep: for the runs, most of which then reach the interpreter.
+ */
+export const runnableC: fc.Arbitrary<MutatedC> = fc
+  .record({
+    file: fc.constantFrom(...RUNNABLE),
+    steps: fc.array(fc.record({ m: fc.constantFrom('insertStatement', 'insertStatement', 'insertStatement', 'hugeLiteral', 'deepNesting'), seed: fc.integer() }), { minLength: 1, maxLength: 3 }),
+  })
+  .map(({ file, steps }) => {
+    let text = C_CORPUS[file]!.text;
+    for (const s of steps) {
+      let x = s.seed >>> 0;
+      const r = () => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+      text = s.m === 'insertStatement' ? insertStatement(text, r) : MUTATIONS[s.m]!(text, r);
+    }
+    return { source: C_CORPUS[file]!.name, mutations: steps.map((s) => s.m), text };
+  });
+
 export interface MutatedC {
   source: string;
   mutations: string[];
@@ -164,10 +216,69 @@ const token = fc.oneof(
 /** A scenario line: a keyword (usually) and up to eight more tokens. */
 const scenarioLine = fc.tuple(fc.constantFrom(...STATEMENT_KEYWORDS, ...WORDS.slice(0, 20)), fc.array(token, { maxLength: 8 })).map(([k, rest]) => [k, ...rest].join(' '));
 
-/** A random scenario over one driver, `d.c`, which the property supplies. */
-export const randomScenario: fc.Arbitrary<string> = fc
+/** Token soup: lines of the language's own words in any order, which mostly exercise the checks. */
+const soupScenario: fc.Arbitrary<string> = fc
   .tuple(fc.array(scenarioLine, { minLength: 1, maxLength: 14 }), fc.constantFrom('\n', '\r\n', '\r'))
   .map(([lines, eol]) => ['driver "d.c"', ...lines].join(eol));
+
+/**
+ * Scenarios that follow the grammar, so most of them run: requests of every operation with the
+ * options and flags that apply to it (now and then one that does not, or two flags that do not
+ * combine), cancels and expectations of requests that exist, an unload, limits and expectations of
+ * every form, with values good and bad.
+ */
+const tick = fc.oneof({ weight: 4, arbitrary: fc.nat(20) }, { weight: 1, arbitrary: fc.constantFrom(1000, 4294967295) });
+const OPTION_VALUES: Record<Exclude<IoOption, 'at'>, readonly (string | number)[]> = {
+  length: [0, 1, 512, 4096, 65536, 4294967295],
+  offset: [0, 1, 4096, 4294967296],
+  class: ['FileBasicInformation', 'FileStandardInformation', 'FileNameInformation', 'FileDirectoryInformation'],
+  code: [0, 0x90000, 0x222003],
+};
+const ioLine = fc
+  .record({
+    op: fc.constantFrom(...IO_OP_NAMES),
+    path: fc.constantFrom('"\\Device\\HarddiskVolume1\\a.txt"', '"\\Device\\HarddiskVolume1\\dir\\b.txt"', '"\\Device\\HarddiskVolume1\\dir"', '"\\Device\\Nowhere\\c.txt"'),
+    at: tick,
+    options: fc.subarray(Object.keys(OPTION_VALUES) as (keyof typeof OPTION_VALUES)[]),
+    values: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+    flags: fc.subarray([...IO_FLAG_NAMES], { maxLength: 3 }),
+    lawless: fc.nat(9),
+  })
+  .map((r) => (id: number) => {
+    // One line in ten keeps what does not apply, to reach the checks; the rest are valid.
+    const keep = (ops: Parameters<typeof appliesTo>[0]) => r.lawless === 0 || appliesTo(ops, r.op);
+    const parts = [`io #${id}`, r.op, r.path, `at ${r.at}`];
+    r.options.forEach((o, i) => {
+      if (keep(IO_OPTIONS[o].ops)) parts.push(`${o} ${OPTION_VALUES[o][r.values[i]! % OPTION_VALUES[o].length]}`);
+    });
+    const flags: IoFlag[] = [];
+    for (const f of r.flags) if (keep(IO_FLAGS[f].ops) && (r.lawless === 0 || !flags.some((g) => IO_FLAGS[f].excludes.includes(g)))) flags.push(f);
+    return [...parts, ...flags].join(' ');
+  });
+const STATUSES = ['STATUS_SUCCESS', 'STATUS_CANCELLED', 'STATUS_INSUFFICIENT_RESOURCES', 'STATUS_ACCESS_DENIED', '0xC0000120'];
+const OUTCOME_EXPECTATIONS = ['expect no violations', 'expect violation cpp-irql', 'expect no violation assert', 'expect deadlock', 'expect stop', 'expect stop step-budget',
+  'expect load STATUS_SUCCESS', 'expect load d STATUS_UNSUCCESSFUL', 'expect calls PreRead 1', 'expect calls d!PreRead 0', 'expect output "x"'];
+const grammarScenario: fc.Arbitrary<string> = fc
+  .record({
+    ios: fc.array(ioLine, { minLength: 1, maxLength: 6 }),
+    cancels: fc.array(fc.tuple(fc.nat(), tick)),
+    unload: fc.option(tick, { nil: undefined }),
+    limits: fc.uniqueArray(fc.tuple(fc.constantFrom(...LIMIT_NAMES), fc.constantFrom(1, 50, 1000, 100_000)), { selector: ([n]) => n, maxLength: 2 }),
+    aboutIos: fc.array(fc.tuple(fc.nat(), fc.boolean(), fc.constantFrom(...STATUSES), fc.constantFrom(...IO_STATES)), { maxLength: 4 }),
+    outcomes: fc.subarray(OUTCOME_EXPECTATIONS, { maxLength: 3 }),
+  })
+  .map(({ ios, cancels, unload, limits, aboutIos, outcomes }) => {
+    const n = ios.length;
+    const lines = ['driver "d.c"', ...ios.map((make, i) => make(i + 1))];
+    for (const id of new Set(cancels.map(([k]) => 1 + (k % n)))) lines.push(`cancel #${id} at ${cancels.find(([k]) => 1 + (k % n) === id)![1]}`);
+    if (unload !== undefined) lines.push(`unload at ${unload}`);
+    for (const [name, value] of limits) lines.push(`limit ${name} ${value}`);
+    for (const [k, byStatus, status, state] of aboutIos) lines.push(byStatus ? `expect #${1 + (k % n)} status ${status}` : `expect #${1 + (k % n)} state ${state}`);
+    return [...lines, ...outcomes].join('\n');
+  });
+
+/** A random scenario over one driver, `d.c`, which the property supplies. */
+export const randomScenario: fc.Arbitrary<string> = fc.oneof({ weight: 3, arbitrary: grammarScenario }, { weight: 1, arbitrary: soupScenario });
 
 /** A sample scenario with its lines mutated: tokens dropped, lines repeated, garbage in, numbers huge. */
 export const mutatedScenario: fc.Arbitrary<{ source: string; text: string; drivers: Record<string, string> }> = fc

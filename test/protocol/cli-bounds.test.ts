@@ -57,3 +57,53 @@ test('fltsim run tells a folder, a missing file and a FIFO apart', () => {
   assert.equal(fifo.status, 2);
   assert.match(fifo.stderr, /fifo\.c:1:1: error: cannot read '.*fifo\.c': it is a FIFO \(named pipe\), not a regular file/);
 });
+
+test('terminal escapes in the scenario title and the driver\'s debug output reach the terminal as visible text', () => {
+  const name = 'escapes';
+  writeFileSync(path.join(dir, `${name}.c`), '#include <fltKernel.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) {\n    DbgPrint("\\x1b[2J\\x1b]0;owned\\x07 hello\\n");\n    return STATUS_SUCCESS;\n}\n');
+  writeFileSync(path.join(dir, `${name}.fltsim`), `scenario "bad \x1b[31mtitle\u202e"\ndriver "${name}.c"\nexpect no violations\n`);
+  const r = spawnSync(process.execPath, ['dist/cli.js', 'run', path.join(dir, `${name}.fltsim`)], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  // eslint-disable-next-line no-control-regex -- looking for raw control characters is the point
+  assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  assert.match(r.stdout, /^bad \\x1b\[31mtitle\\u202e {2}\(seed/m);
+  assert.match(r.stdout, /\\x1b\[2J\\x1b\]0;owned\\x07 hello/);
+  const json = spawnSync(process.execPath, ['dist/cli.js', 'run', path.join(dir, `${name}.fltsim`), '--json'], { encoding: 'utf8', timeout: 60_000 });
+  // eslint-disable-next-line no-control-regex -- as above
+  assert.doesNotMatch(json.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+  const report = JSON.parse(json.stdout);
+  assert.equal(report.title, 'bad \x1b[31mtitle\u202e', 'JSON keeps the value, escaped');
+});
+
+test('a pointer stored in IoStatus.Information is reported exactly in --json, as a decimal string past 2^53 (found by npm run fuzz)', () => {
+  const name = 'information';
+  writeFileSync(path.join(dir, `${name}.c`), `#include <fltKernel.h>
+PFLT_FILTER Filter;
+FLT_PREOP_CALLBACK_STATUS PreRead(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *CompletionContext)
+{
+    UNREFERENCED_PARAMETER(FltObjects);
+    *CompletionContext = NULL;
+    Data->IoStatus.Status = STATUS_SUCCESS;
+    Data->IoStatus.Information = (ULONG_PTR)L"where";
+    return FLT_PREOP_COMPLETE;
+}
+CONST FLT_OPERATION_REGISTRATION Callbacks[] = { { IRP_MJ_READ, 0, PreRead, NULL }, { IRP_MJ_OPERATION_END } };
+CONST FLT_REGISTRATION Registration = { sizeof(FLT_REGISTRATION), FLT_REGISTRATION_VERSION, 0, NULL, Callbacks };
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NTSTATUS status;
+    UNREFERENCED_PARAMETER(RegistryPath);
+    status = FltRegisterFilter(DriverObject, &Registration, &Filter);
+    if (!NT_SUCCESS(status)) return status;
+    status = FltStartFiltering(Filter);
+    if (!NT_SUCCESS(status)) FltUnregisterFilter(Filter);
+    return status;
+}
+`);
+  writeFileSync(path.join(dir, `${name}.fltsim`), `driver "${name}.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt"\nexpect #1 status STATUS_SUCCESS\n`);
+  const r = spawnSync(process.execPath, ['dist/cli.js', 'run', path.join(dir, `${name}.fltsim`), '--json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.match(report.ios[0].information, /^1844\d{16}$/, 'the kernel address of the literal, as a string');
+  assert.ok(BigInt(report.ios[0].information) > BigInt(Number.MAX_SAFE_INTEGER));
+});

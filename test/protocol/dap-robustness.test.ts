@@ -194,6 +194,28 @@ test('disconnect while a runaway driver runs ends the process promptly', () => w
   assert.ok(performance.now() - sent < 2000);
 }));
 
+test('an empty do-while in DriverEntry: threads is answered while it runs, pause stops it in the loop, disconnect ends the process', () => withAdapter(async (a) => {
+  const file = scenario('dowhile', `${ENTRY} {\n    do { } while (1);\n}\n`);
+  await launched(a, file);
+  await new Promise((r) => setTimeout(r, 300));
+  const sent = performance.now();
+  const threads = await a.request('threads');
+  assert.equal(threads.success, true);
+  assert.ok(performance.now() - sent < 2000, 'threads answered while the loop runs');
+  const stopped = a.event('stopped', 5000);
+  await a.request('pause', { threadId: 1 });
+  const stop = await stopped;
+  assert.equal(stop.body!.reason, 'pause');
+  const trace = await a.request('stackTrace', { threadId: stop.body!.threadId });
+  assert.equal(trace.success, true);
+  const top = (trace.body!.stackFrames as { name: string; line: number }[])[0]!;
+  assert.deepEqual([top.name, top.line], ['dowhile!DriverEntry', 3], 'paused on the loop');
+  await a.request('continue', { threadId: stop.body!.threadId });
+  await a.request('disconnect', {});
+  const exit = await a.exitWithin(2000);
+  assert.equal(exit.code, 0);
+}));
+
 test('driver output with terminal escapes reaches the Debug Console as visible text', () => withAdapter(async (a) => {
   const file = scenario('escapes', `${ENTRY} {\n    DbgPrint("\\x1b[2J\\x1b]0;owned\\x07 hello\\n");\n    return STATUS_SUCCESS;\n}\n`);
   await launched(a, file);

@@ -151,11 +151,18 @@ const PRECEDENCE: Record<string, number> = {
 function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
   const operands: SyntaxNode[] = [];
   const ops: string[] = [];
+  // Each operator level counts against MAX_NESTING, as a nested expression would: a chain of
+  // thousands of terms is an error at its line, not a JavaScript stack overflow.
   const flatten = (n: SyntaxNode): void => {
     if (n.type === 'binary_expression') {
-      flatten(n.childForFieldName('left')!);
-      ops.push(n.childForFieldName('operator')?.type ?? '');
-      flatten(n.childForFieldName('right')!);
+      const inner = () => {
+        flatten(n.childForFieldName('left')!);
+        ops.push(n.childForFieldName('operator')?.type ?? '');
+        flatten(n.childForFieldName('right')!);
+      };
+      // The chain's own node was counted by translateExpr already.
+      if (n === node) inner();
+      else ctx.nested(n, inner);
     } else {
       operands.push(n);
     }

@@ -200,3 +200,20 @@ test('a related location outside any function (#pragma alloc_text) follows lines
     doc.dispose();
   }
 });
+
+test('an edit that breaks the syntax gives the findings a fresh lint gives, whatever tree-sitter reuses (found by npm run fuzz)', () => {
+  const text = readFixture('postop-irql-unsafe-call', 'bad-shared.c');
+  const edited = text.replace('Data->Iopb->MajorFunction == IRP_MJ_CREATE', 'Data->Iopb->MajorFun for (;;) {} ction == IRP_MJ_CREATE');
+  assert.notEqual(edited, text);
+  const doc = new LintDocument();
+  try {
+    doc.update(text);
+    const incremental = doc.update(edited);
+    const fresh = lintText(edited);
+    assert.deepEqual(incremental.findings, fresh.findings);
+    assert.deepEqual(incremental.notes, fresh.notes);
+    assert.deepEqual(doc.update(text).findings, lintText(text).findings, 'and back again');
+  } finally {
+    doc.dispose();
+  }
+});
