@@ -97,8 +97,9 @@ export function scenarioOutcome(scenario: string, runs: readonly TestRunResult[]
     const seed = many ? run.seed : undefined;
     const r = run.report;
     const summary = verdictSummary({ passed: r.passed, expectations: r.expectations, problems: r.outcome.problems });
-    // At the scenario's own line: each failed expect line carries its own message.
-    messages.push({ text: many ? `seed ${run.seed}: ${summary}` : summary, seed: run.seed });
+    // At the scenario's own line, with the lines that failed (each also has its own message there).
+    const failedLines = r.expectations.filter((x) => x.verdict === 'fail').map((x) => `\n${expectationLine(x)}   (line ${x.line})`).join('');
+    messages.push({ text: `${many ? `seed ${run.seed}: ` : ''}${summary}${failedLines}`, seed: run.seed });
     // Under many seeds, a violation repeated by every failing seed is shown once, for the first.
     for (const m of runMessages(run, seed)) {
       if (many && messages.some((o) => o.place?.file === m.place?.file && o.place?.line === m.place?.line && o.text.endsWith(m.text))) continue;

@@ -57,7 +57,7 @@ test('a failed expectation: a message at its expect line with expected and actua
     seed: undefined,
   }]);
   // The scenario's own message: the verdict, at the scenario's line, offering to debug this seed.
-  assert.deepEqual(o.messages, [{ text: 'FAIL  1 of 2 expectations failed', seed: runs[0]!.seed }]);
+  assert.deepEqual(o.messages, [{ text: 'FAIL  1 of 2 expectations failed\n✗ expect #1 status STATUS_ACCESS_DENIED   — got STATUS_SUCCESS   (line 4)', seed: runs[0]!.seed }]);
   assert.equal(o.durationMs, runs[0]!.ms);
   assert.ok(o.durationMs > 0);
   // The output is the text `fltsim run` prints.
