@@ -98,7 +98,12 @@ export async function rawSession(requests: { command: string; arguments: unknown
     const body = JSON.stringify({ seq: seq++, type: 'request', ...r });
     proc.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }
-  await new Promise((r) => setTimeout(r, 1500));
+  // Until every request has its response (the adapter may take seconds to start on a busy machine),
+  // then a moment more for the events that follow them.
+  const deadline = Date.now() + 30_000;
+  const answered = () => messages.filter((m) => m.type === 'response').length >= requests.length;
+  while (!answered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 500));
   proc.kill();
   return messages;
 }
