@@ -218,9 +218,26 @@ export class FunctionContext {
   }
 }
 
+/** Pointer typedefs of the WDK (and of drivers following its naming) that are not pointers after all. */
+const NOT_POINTERS = new Set(['POOL_TYPE', 'PROCESSINFOCLASS', 'POWER_STATE', 'POWER_STATE_TYPE', 'PROCESSOR_NUMBER', 'PHYSICAL_ADDRESS']);
+
+/**
+ * Whether a local of this declared type holds a pointer: a declarator star, or a typedef name in
+ * the WDK's `P…`/`LP…` convention (`PFLT_IO_PARAMETER_BLOCK`, `PVOID`, `HANDLE`). `LARGE_INTEGER`,
+ * `ULONG` or `UNICODE_STRING` hold a value.
+ */
+export function isPointerType(v: { type: string; pointer: boolean; array?: boolean }): boolean {
+  if (v.pointer) return true;
+  const t = v.type.replace(/\b(?:const|volatile|struct|union|enum)\b/g, '').trim();
+  if (NOT_POINTERS.has(t)) return false;
+  return /^(?:L?P[A-Z0-9_]\w*|PVOID|HANDLE)$/.test(t);
+}
+
 /**
  * Locals assigned exactly once from a plain access path (`iopb = Data->Iopb`) and never through a
- * pointer to them: uses of the local read as the path itself.
+ * pointer to them: uses of the local read as the path itself. Only pointers alias: a local that
+ * holds a copy of a value (`LARGE_INTEGER offset = Iopb->Parameters.Read.ByteOffset`) is its own
+ * storage, and writing it changes nothing else.
  */
 export function findAliases(fn: FunctionIR): Aliases {
   const count = new Map<string, number>();
@@ -230,6 +247,8 @@ export function findAliases(fn: FunctionIR): Aliases {
   const note = (name: string, rhs: Parameters<typeof pathOf>[0]) => {
     bump(name);
     const s = strip(rhs);
+    const local = fn.locals.get(name);
+    if (!local || !isPointerType(local)) return;
     if (s.k === 'id' || s.k === 'field') {
       const p = pathOf(s);
       if (p && /->|\./.test(p)) source.set(name, p);

@@ -33,6 +33,13 @@ export function isPseudo(v: string | undefined): boolean {
 
 /** Constants whose value is zero, so `if (x)` is false for them. */
 const ZERO = new Set(['NULL', '0', 'FALSE', 'STATUS_SUCCESS', 'FLT_PREOP_SUCCESS_WITH_CALLBACK', 'FLT_POSTOP_FINISHED_PROCESSING', 'PASSIVE_LEVEL']);
+/** Constants known to be non-zero that are not written as numbers: `if (release)` after `release = TRUE`. */
+const NONZERO = new Set(['TRUE', 'APC_LEVEL', 'DISPATCH_LEVEL']);
+
+/** Whether a known constant is non-zero. */
+function isNonZero(v: string): boolean {
+  return NONZERO.has(v) || /^[1-9]/.test(v) || /^0[xX]0*[1-9a-fA-F]/.test(v);
+}
 
 const KEYS = new WeakMap<Env, string>();
 
@@ -174,7 +181,7 @@ export class ValueTracker {
         if (known && ZERO.has(cur)) return null;
         return cur === undefined || cur.startsWith('@') ? this.set(env, a.path, NON_NULL) : env;
       }
-      if (cur === NON_NULL || (known && /^[1-9]/.test(cur))) return null;
+      if (cur === NON_NULL || (known && isNonZero(cur))) return null;
       return cur === undefined || cur.startsWith('@') ? this.set(env, a.path, 'NULL') : env;
     }
     if (a.k === 'success' && this.vars.has(a.path)) {

@@ -6,6 +6,7 @@
  */
 import type { SyntaxNode } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
+import { SEH_MARKER } from './prepare';
 
 class Lowerer {
   hasError = false;
@@ -64,12 +65,7 @@ class Lowerer {
         return { k: 'switch', disc: this.expr(n.childForFieldName('condition')!), body: this.stmtOrEmpty(n.childForFieldName('body'), r), r };
       case 'case_statement': {
         const value = n.childForFieldName('value');
-        const body: Stmt[] = [];
-        for (const c of n.namedChildren) {
-          if (!c || (value && c.id === value.id) || this.isComment(c)) continue;
-          body.push(this.stmt(c));
-        }
-        return { k: 'case', value: value ? this.expr(value) : undefined, body, r };
+        return { k: 'case', value: value ? this.expr(value) : undefined, body: this.stmtList(n, value?.id), r };
       }
       case 'return_statement': {
         const e = n.namedChild(0);
@@ -127,10 +123,44 @@ class Lowerer {
     return n ? this.stmt(n) : { k: 'empty', r };
   }
 
-  private stmtList(n: SyntaxNode): Stmt[] {
+  /**
+   * The statements of a block (or a case), reading the SEH markers the preparation left where it had
+   * no room for the keywords: block, `finally`/`except` marker, block is one `__try` statement.
+   */
+  private stmtList(n: SyntaxNode, skipId?: number): Stmt[] {
     const out: Stmt[] = [];
-    for (const c of n.namedChildren) if (c && !this.isComment(c)) out.push(this.stmt(c));
+    let lastNode: SyntaxNode | undefined;
+    let handler: 'finally' | 'except' | undefined;
+    let handlerSpan: Span | undefined;
+    for (const c of n.namedChildren) {
+      if (!c || c.id === skipId) continue;
+      if (this.isComment(c)) {
+        const marker = this.sehMarker(c);
+        if (marker === 'leave') { out.push({ k: 'leave', r: this.span(c) }); lastNode = undefined; }
+        else if (marker && lastNode?.type === 'compound_statement') { handler = marker; handlerSpan = this.span(c); }
+        continue;
+      }
+      const s = this.stmt(c);
+      const body = out[out.length - 1];
+      if (handler && c.type === 'compound_statement' && body && body.k === 'block') {
+        const r: Span = { sr: body.r.sr, sc: body.r.sc, er: s.r.er, ec: s.r.ec };
+        out[out.length - 1] = handler === 'finally'
+          ? { k: 'try', body, finally: s, r }
+          : { k: 'try', body, except: { filter: { k: 'other', text: '', subs: [], r: handlerSpan! }, body: s }, r };
+        lastNode = undefined;
+      } else {
+        out.push(s);
+        lastNode = c;
+      }
+      handler = undefined;
+    }
     return out;
+  }
+
+  /** Which SEH marker a comment node is, if any. */
+  private sehMarker(c: SyntaxNode): 'finally' | 'except' | 'leave' | undefined {
+    const text = this.src.slice(c.startIndex, c.endIndex);
+    return text === SEH_MARKER.finally ? 'finally' : text === SEH_MARKER.except ? 'except' : text === SEH_MARKER.leave ? 'leave' : undefined;
   }
 
   /**
@@ -194,10 +224,11 @@ class Lowerer {
     switch (type) {
       case 'identifier':
         return { k: 'id', name: this.t(n), r };
-      case 'null':
+      case 'null': case 'nullptr':
         return { k: 'id', name: 'NULL', r };
       case 'true': case 'false':
-        return { k: 'id', name: n.type, r };
+        // tree-sitter reads TRUE and true alike: the constant's name is what the analysis needs.
+        return { k: 'id', name: n.type === 'true' ? 'TRUE' : 'FALSE', r };
       case 'number_literal':
         {
         const text = this.t(n);

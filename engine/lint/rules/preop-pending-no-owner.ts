@@ -20,11 +20,11 @@ const rule = functionRule({
       if (h.k === 'none') {
         if (!once(r)) continue;
         out.push({ at: ctx.loc(r.node.r), message: `FLT_PREOP_PENDING is returned on a path where ${paths.data} was not handed to a worker or queue; queue it (and check the result) before pending, or return another status.` });
-      } else if (h.k === 'call' && h.api === 'FltQueueDeferredIoWorkItem' && (r.handoffOutcome === 'fail' || r.handoffOutcome === 'deleting')) {
+      } else if (h.k === 'call' && h.api !== 'FltCbdqInsertIo' && (r.handoffOutcome === 'fail' || r.handoffOutcome === 'deleting')) {
         if (!once(r)) continue;
         out.push({
           at: ctx.loc(r.node.r),
-          message: `FLT_PREOP_PENDING is returned although FltQueueDeferredIoWorkItem failed on this path; free the work item and return a non-pending status instead.`,
+          message: `FLT_PREOP_PENDING is returned although ${h.api} failed on this path; free the work item and return a non-pending status instead.`,
           related: [{ at: ctx.loc(h.site), message: 'queuing attempted here' }],
         });
       }
