@@ -6,7 +6,7 @@
 import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
 import { prepareForLint } from './frontend/prepare';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
-import { findRoles, type Role } from './analysis/roles';
+import { findRoles, roleEvidence, roleName, roleSite, type Role } from './analysis/roles';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import { FileContext } from './context';
 import { ALL_RULES } from './rules';
@@ -62,6 +62,7 @@ export function validateOptions(options: LintOptions): string[] {
 export class LintDocument {
   private tree: Tree | undefined;
   private prepared = '';
+  private original = '';
   private readonly functions = new FunctionCache();
   private findingsCache = new Map<string, CachedFunction>();
   private lastContext: FileContext | undefined;
@@ -84,6 +85,7 @@ export class LintDocument {
   update(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): LintResult {
     const prepared = prepareForLint(text);
     this.reparse(prepared);
+    this.original = text;
     return this.run(text, foreign);
   }
 
@@ -95,7 +97,8 @@ export class LintDocument {
   /** Parses `text` and builds its analysis context without running any rule (the project pass). */
   analyze(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): FileContext {
     this.reparse(prepareForLint(text));
-    const model = new FileModel(this.prepared, this.tree!, this.functions);
+    this.original = text;
+    const model = new FileModel(this.prepared, this.tree!, this.functions, text);
     const file = new FileContext(model, findRoles(model, foreign), foreign);
     this.lastContext = file;
     this.functions.sweep();
@@ -127,7 +130,7 @@ export class LintDocument {
   }
 
   private run(original: string, foreign: ForeignFacts): LintResult {
-    const model = new FileModel(this.prepared, this.tree!, this.functions);
+    const model = new FileModel(this.prepared, this.tree!, this.functions, this.original);
     const roles = findRoles(model, foreign);
     const file = new FileContext(model, roles, foreign);
     this.lastContext = file;
@@ -154,7 +157,7 @@ export class LintDocument {
         if (ctx) {
           fresh.unparsed = !ctx.readable;
           const before = failures.count;
-          for (const r of wanting) fresh.results.push({ rule: r.id, raw: safeCheck(r, () => r.check(ctx), failures) });
+          for (const r of wanting) fresh.results.push({ rule: r.id, raw: withRoleEvidence(r, f.name, fnRoles, safeCheck(r, () => r.check(ctx), failures)) });
           fresh.failures = failures.count - before;
           failures.count = before;
         }
@@ -205,6 +208,23 @@ export class LintDocument {
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
     return { findings, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
+}
+
+/**
+ * Findings of a rule that rests on a role say where the role comes from: the registration row or
+ * call that gave it (a related location), or, when only the declared signature did, in the message.
+ */
+function withRoleEvidence(rule: FunctionRule, name: string, roles: readonly Role[], raw: RawFinding[]): RawFinding[] {
+  if (!rule.roles || raw.length === 0) return raw;
+  const role = roles.find((r) => rule.roles!.includes(r.k));
+  if (!role) return raw;
+  const why = `${name} is ${roleName(role)}: ${roleEvidence(role)}`;
+  const site = roleSite(role);
+  return raw.map((f) => {
+    if (!site) return 'bySignature' in role && role.bySignature ? { ...f, message: `${f.message} (${why}.)` } : f;
+    if ((f.related ?? []).some((x) => x.at.anchor === site.anchor && x.at.file === site.file && x.at.span.sr === site.span.sr && x.at.span.sc === site.span.sc)) return f;
+    return { ...f, related: [...(f.related ?? []), { at: site, message: why }] };
+  });
 }
 
 /** A rule that throws must not take the others down: its findings for this function are dropped. */

@@ -62,7 +62,8 @@ function tagRole(r: Role, file: string): Role {
   switch (r.k) {
     case 'preop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
     case 'postop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
-    case 'worker': case 'cbdq': case 'safepost': case 'dpc': case 'thread': return { ...r, site: tag(r.site, file) };
+    case 'worker': case 'safepost': case 'dpc': case 'thread': case 'completion': return { ...r, site: tag(r.site, file) };
+    case 'cbdq': return r.site ? { ...r, site: tag(r.site, file) } : r;
     default: return r;
   }
 }
@@ -116,7 +117,7 @@ function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | '
     cbdqs.push(...own.cbdqs);
     for (const [name, rs] of own.roles) {
       const list = roles.get(name) ?? [];
-      for (const r of rs) list.push(r.k === 'cbdq' ? { ...r, queue: r.queue + shift } : r);
+      for (const r of rs) list.push(r.k === 'cbdq' && r.queue >= 0 ? { ...r, queue: r.queue + shift } : r);
       roles.set(name, list);
     }
     registration ??= own.registration;

@@ -5,7 +5,9 @@
  *   mutex → APC_LEVEL), following the file's own helpers through their net lock effect
  *   (`LockQueue()` returns holding a spin lock);
  * - at a function's entry, from its role (a worker starts at PASSIVE_LEVEL, a post-operation
- *   callback may start at DISPATCH_LEVEL) or, for a helper, from the highest level among its callers.
+ *   callback or an asynchronous I/O completion routine may start at DISPATCH_LEVEL), from its own
+ *   `_IRQL_requires_max_` annotation (the higher of the two), or, for a helper, from the highest
+ *   level among its callers.
  *
  * Every estimate carries its reason, so a finding can point at the lock or the post-op responsible.
  */
@@ -135,7 +137,9 @@ export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => Lo
 }
 
 export type IrqlReason =
-  | { k: 'role'; role: 'postop' | 'dpc' | 'cbdq'; fn: string; acquire?: string }
+  | { k: 'role'; role: 'postop' | 'dpc' | 'cbdq' | 'completion'; fn: string; acquire?: string; api?: string }
+  /** The function's own `_IRQL_requires_max_` (or like) annotation. */
+  | { k: 'annotation'; fn: string; text: string }
   | { k: 'lock'; fn: string; site: Loc; api: string }
   | { k: 'call'; caller: string; site: Loc; via: IrqlReason };
 
@@ -277,6 +281,9 @@ export class IrqlModel {
         case 'dpc':
           consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'dpc', fn: name } });
           break;
+        case 'completion':
+          consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'completion', fn: name, api: r.api } });
+          break;
         case 'cbdq': {
           if (r.cb !== 'insert' && r.cb !== 'remove' && r.cb !== 'peek') break;
           const acquire = this.roles.cbdqs[r.queue]?.acquire;
@@ -295,7 +302,11 @@ export class IrqlModel {
     // Entries a role gives are final; entries from callers (here or in other files) may still rise.
     const fixed = new Set<string>();
     for (const f of this.model.functionList) {
-      const own = this.roleEntry(f.name);
+      const role = this.roleEntry(f.name);
+      // The function's annotation is its contract: the body must be fine at that level.
+      const ann = this.model.irqlAnnotation(f.name);
+      const annotated: IrqlEstimate | undefined = ann ? { level: ann.level, reason: ann.level > Irql.PASSIVE_LEVEL ? { k: 'annotation', fn: f.name, text: ann.text } : undefined } : undefined;
+      const own = annotated && (!role || annotated.level > role.level) ? annotated : role;
       // Called from another file of the project at a known IRQL: a helper whose callers are elsewhere.
       const called = this.foreign.entries.get(f.name);
       const e = own && (!called || own.level >= called.level) ? own : called;

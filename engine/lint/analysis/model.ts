@@ -11,6 +11,7 @@ import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape } from '../frontend/lower';
 import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
+import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
 import {
   readContextTable, readFilterRegistration, readOperationTable,
   type ContextTable, type FilterRegistration, type OperationTable,
@@ -129,9 +130,21 @@ export class FileModel {
   readonly registrations: FilterRegistration[] = [];
   readonly paged = new Map<string, PagedInfo>();
 
-  constructor(readonly text: string, readonly tree: Tree, private readonly cache: FunctionCache) {
+  private annotations?: Map<string, IrqlAnnotation>;
+
+  /**
+   * @param text the prepared text the tree was parsed from (same positions as the user's)
+   * @param original the user's text, for what the preparation blanks (IRQL annotations)
+   */
+  constructor(readonly text: string, readonly tree: Tree, private readonly cache: FunctionCache, readonly original: string = text) {
     this.scanTop(tree.rootNode);
     this.scanPragmas();
+  }
+
+  /** The IRQL annotation of a function of this file (on its definition or a prototype here). */
+  irqlAnnotation(name: string): IrqlAnnotation | undefined {
+    this.annotations ??= irqlAnnotations(this.original);
+    return this.annotations.get(name);
   }
 
   entry(name: string): FunctionEntry | undefined {

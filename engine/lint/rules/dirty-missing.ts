@@ -27,6 +27,7 @@ const rule = functionRule({
   id: 'dirty-missing',
   severity: 'error',
   scope: 'function',
+  roles: ['preop', 'postop', 'safepost', 'worker'],
   title: 'Parameter change not marked dirty',
   why: 'When a minifilter changes the parameters of an operation — Iopb->Parameters, TargetFileObject, TargetInstance, buffers and MDLs — it must call FltSetCallbackDataDirty(Data). Without it the Filter Manager does not pick up the change and lower filters and the file system see the old values. Changes to IoStatus do not need it.',
   sources: [DOCS.ddi('nf-fltkernel-fltsetcallbackdatadirty'), DOCS.ifs('modifying-the-parameters-for-an-i-o-operation')],

@@ -5,6 +5,7 @@ const rule = functionRule({
   id: 'preop-pending-no-owner',
   severity: 'error',
   scope: 'function',
+  roles: ['preop'],
   title: 'FLT_PREOP_PENDING without handing the operation off',
   why: 'After a pre-operation callback returns FLT_PREOP_PENDING, the Filter Manager waits for the filter to call FltCompletePendedPreOperation. If nothing took the operation — no successful FltQueueDeferredIoWorkItem, no successful FltCbdqInsertIo, no insertion into the driver\'s own queue — nobody will ever complete it and the I/O hangs.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_pre_operation_callback'), DOCS.ifs('pending-an-i-o-operation-in-a-preoperation-callback-routine')],
