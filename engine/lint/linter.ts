@@ -12,7 +12,7 @@ import { FileContext } from './context';
 import { ALL_RULES } from './rules';
 import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
 import { findSuppressions, isSuppressed } from './suppress';
-import type { Finding, LintOptions, LintResult, Range, Severity, SeveritySetting } from './types';
+import type { Finding, LintOptions, LintResult, ParseNote, Range, Severity, SeveritySetting } from './types';
 
 /** Loads the C grammar; call once before linting (later calls return at once). */
 export async function initLinter(): Promise<void> {
@@ -206,7 +206,7 @@ export class LintDocument {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
-    return { findings, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
+    return { findings, notes: parseNotes(model), stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
 }
 
@@ -224,6 +224,22 @@ function withRoleEvidence(rule: FunctionRule, name: string, roles: readonly Role
     if (!site) return 'bySignature' in role && role.bySignature ? { ...f, message: `${f.message} (${why}.)` } : f;
     if ((f.related ?? []).some((x) => x.at.anchor === site.anchor && x.at.file === site.file && x.at.span.sr === site.span.sr && x.at.span.sc === site.span.sc)) return f;
     return { ...f, related: [...(f.related ?? []), { at: site, message: why }] };
+  });
+}
+
+/** What the tree says could not be parsed, in words a user can act on. */
+function parseNotes(model: FileModel): ParseNote[] {
+  return model.parseProblems().map((p) => {
+    const line = p.span.sr + 1;
+    const message = p.fn !== undefined
+      ? `fltsim could not parse \`${p.construct}\` (line ${line}) in ${p.fn}; the checks that follow its paths skip ${p.fn}`
+      : `fltsim could not parse \`${p.construct}\` (line ${line}); the code it covers${p.span.er > p.span.sr ? ` (up to line ${p.span.er + 1})` : ''} was not checked`;
+    return {
+      range: { start: { line: p.span.sr, column: p.span.sc }, end: { line: p.span.er, column: p.span.ec } },
+      construct: p.construct,
+      ...(p.fn !== undefined ? { function: p.fn } : {}),
+      message,
+    };
   });
 }
 

@@ -11,7 +11,7 @@
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { LintDocument, type Finding, type LintOptions, type LintResult, type ProjectFiles } from '../../engine';
-import { findingToDiagnostic } from './diagnostics';
+import { findingToDiagnostic, parseNoteToDiagnostic } from './diagnostics';
 import type { DocLinks } from './docLinks';
 import { filePathOf, scenarioDiagnostics } from './fltsimDocuments';
 import type { ServerProjects } from './projects';
@@ -208,7 +208,7 @@ export class DocumentChecks {
     state.internalErrors = failed;
     const findings = result.findings;
     state.published = { version, findings };
-    this.host.publish(uri, version, findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links)));
+    this.host.publish(uri, version, [...findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links)), ...(result.notes ?? []).map(parseNoteToDiagnostic)]);
   }
 
   private disposeLinter(state: State): void {

@@ -141,6 +141,37 @@ export class FileModel {
     this.scanPragmas();
   }
 
+  /**
+   * Where the tree holds syntax tree-sitter could not read: the first ERROR or MISSING node of each
+   * function, and each one outside functions. Empty for a clean tree (the common case costs one test).
+   */
+  parseProblems(): { span: Span; construct: string; fn?: string }[] {
+    const out: { span: Span; construct: string; fn?: string }[] = [];
+    if (!this.tree.rootNode.hasError) return out;
+    const seenFn = new Set<string>();
+    const fnAt = (index: number) => {
+      for (const f of this.functionList) if (index >= f.startIndex && index < f.startIndex + f.text.length) return f.name;
+      return undefined;
+    };
+    const visit = (n: SyntaxNode, depth: number): void => {
+      if (n.type === 'ERROR' || n.isMissing) {
+        const fn = fnAt(n.startIndex);
+        if (fn !== undefined) { if (seenFn.has(fn)) return; seenFn.add(fn); }
+        const s = n.startPosition;
+        const e = n.endPosition;
+        const text = this.original.slice(n.startIndex, n.endIndex).trim();
+        const first = text.split('\n')[0].trim().replace(/\s+/g, ' ');
+        const construct = n.isMissing ? `missing '${n.type}'` : first.length > 48 ? `${first.slice(0, 45)}...` : first || n.type;
+        out.push({ span: { sr: s.row, sc: s.column, er: e.row, ec: e.column }, construct, ...(fn !== undefined ? { fn } : {}) });
+        return;
+      }
+      if (depth > 200) return;
+      for (const c of n.children) if (c && (c.hasError || c.isMissing)) visit(c, depth + 1);
+    };
+    visit(this.tree.rootNode, 0);
+    return out;
+  }
+
   /** The IRQL annotation of a function of this file (on its definition or a prototype here). */
   irqlAnnotation(name: string): IrqlAnnotation | undefined {
     this.annotations ??= irqlAnnotations(this.original);
