@@ -15,7 +15,7 @@ const PLAIN_WORDS = new Set([
   '__nullnullterminated', '__possibly_notnullterminated', '__bcount', '__ecount', '__callback', '__range', '__user_code',
   '__kernel_code', '__kernel_entry', '__format_string', '__analysis_assume', '__inline', '__typefix', '__override',
   '__readonly', '__valid', '__deref', '__pre', '__post', '__control_entrypoint', '__data_entrypoint', '__allocator',
-  'CALLBACK', 'APIENTRY', 'EXTERN_C', 'DECLSPEC_CACHEALIGN',
+  'CALLBACK', 'APIENTRY', 'EXTERN_C', 'EXTERN_C_START', 'EXTERN_C_END', 'DECLSPEC_CACHEALIGN',
 ]);
 
 /**

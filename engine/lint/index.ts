@@ -7,7 +7,7 @@ import { ALL_RULES } from './rules';
 import { ruleMeta } from './rule';
 import type { RuleMeta } from './types';
 
-export { initLinter, lintText, LintDocument, validateOptions } from './linter';
+export { initLinter, lintText, LintDocument, validateOptions, lintLanguageOf, type LintLanguage } from './linter';
 export { ProjectLint, type ProjectFilesReader } from './project';
 export { findSuppressions, disableNextLineEdit } from './suppress';
 export { formatText, formatJson, formatSarif, summarize, JSON_REPORT_VERSION, type FileReport, type LintNote, type ToolInfo, type Summary } from './formats';

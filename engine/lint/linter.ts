@@ -3,7 +3,7 @@
  * runs so that re-linting after an edit reparses incrementally (tree-sitter `tree.edit`) and
  * re-checks only the functions whose text, role or callees changed. `lintText` is the one-shot form.
  */
-import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
+import { createCParser, createCppParser, loadCLanguage, loadCppLanguage, type Tree } from '../c/treeSitter';
 import { prepareForLint } from './frontend/prepare';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, roleEvidence, roleName, roleSite, type Role } from './analysis/roles';
@@ -14,15 +14,29 @@ import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
 import { findSuppressions, isSuppressed } from './suppress';
 import type { Finding, LintOptions, LintResult, ParseNote, Range, Severity, SeveritySetting } from './types';
 
-/** Loads the C grammar; call once before linting (later calls return at once). */
+/** Loads the C and C++ grammars; call once before linting (later calls return at once). */
 export async function initLinter(): Promise<void> {
-  await loadCLanguage();
+  await Promise.all([loadCLanguage(), loadCppLanguage()]);
 }
 
-let sharedParser: ReturnType<typeof createCParser> | undefined;
-function parser() {
-  sharedParser ??= createCParser();
-  return sharedParser;
+/** Which grammar reads a file: C++ for `.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx`, C for the rest. */
+export type LintLanguage = 'c' | 'cpp';
+
+const CPP_ONLY = /^[ \t]*(?:namespace\s+\w+\s*\{|template\s*<|(?:enum\s+)?class\s+\w+[^;(]*\{|using\s+namespace\b|extern\s+"C"\s*\{)|^[^/\n"]*\b[A-Za-z_]\w*::[A-Za-z_~]/m;
+
+/**
+ * The grammar for a file: C++ for `.cpp`, `.cc`, `.cxx`, `.hpp`; for a `.h`, C++ when its text uses
+ * C++ only constructs (namespaces, templates, classes); C otherwise.
+ */
+export function lintLanguageOf(path: string, text?: string): LintLanguage {
+  if (/\.(?:cpp|cc|cxx|c\+\+|hpp|hxx|hh)$/i.test(path)) return 'cpp';
+  if (text !== undefined && /\.h$/i.test(path) && CPP_ONLY.test(text)) return 'cpp';
+  return 'c';
+}
+
+const sharedParsers: Partial<Record<LintLanguage, ReturnType<typeof createCParser>>> = {};
+function parser(language: LintLanguage) {
+  return (sharedParsers[language] ??= language === 'cpp' ? createCppParser() : createCParser());
 }
 
 /** UTF-16 units per input chunk (web-tree-sitter's buffer holds 10 KiB). */
@@ -71,7 +85,7 @@ export class LintDocument {
    * @param incremental keep per-function results for the next `update` (an editor's document);
    *   a one-shot lint skips the bookkeeping.
    */
-  constructor(private options: LintOptions = {}, private readonly incremental = true) {}
+  constructor(private options: LintOptions = {}, private readonly incremental = true, readonly language: LintLanguage = 'c') {}
 
   setOptions(options: LintOptions): void {
     this.options = options;
@@ -120,10 +134,10 @@ export class LintDocument {
       const edit = diffEdit(this.prepared, prepared);
       if (!edit) return;
       old.edit(edit);
-      this.tree = parser().parse(input, old) ?? undefined;
+      this.tree = parser(this.language).parse(input, old) ?? undefined;
       old.delete();
     } else {
-      this.tree = parser().parse(input) ?? undefined;
+      this.tree = parser(this.language).parse(input) ?? undefined;
     }
     if (!this.tree) throw new Error('fltsim: tree-sitter returned no tree');
     this.prepared = prepared;
@@ -346,8 +360,8 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 }
 
 /** Lints one text from scratch. `initLinter()` must have resolved. */
-export function lintText(text: string, options: LintOptions = {}): LintResult {
-  const doc = new LintDocument(options, false);
+export function lintText(text: string, options: LintOptions = {}, language: LintLanguage = 'c'): LintResult {
+  const doc = new LintDocument(options, false, language);
   try {
     return doc.update(text);
   } finally {

@@ -21,7 +21,7 @@ import type { IrqlEstimate, IrqlReason } from './analysis/irql';
 import type { CbdqInfo, Role } from './analysis/roles';
 import { registrationCallback } from './analysis/registration';
 import type { Loc } from './analysis/model';
-import { LintDocument } from './linter';
+import { LintDocument, lintLanguageOf } from './linter';
 import type { LintOptions, LintResult } from './types';
 
 interface OwnFacts {
@@ -183,7 +183,7 @@ export class ProjectLint {
     const text = this.textOf(path, m);
     if (text === undefined) return undefined;
     if (m.own && m.ownText === text) return m.own;
-    m.doc ??= new LintDocument({}, true);
+    m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
     m.own = ownFacts(m.doc.analyze(text), path);
     m.ownText = text;
     return m.own;
@@ -214,7 +214,7 @@ export class ProjectLint {
     const key = `${hashText(text)}|${merged.ownDigest}`;
     const exportedElsewhere = new Set(others.flatMap(([, o]) => [...o.exported]));
     const foreign: ForeignFacts = { ...merged, digest: merged.ownDigest, functions: new Map(), entries: new Map() };
-    m.doc ??= new LintDocument({}, true);
+    m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
     const ctx = m.doc.analyze(text, foreign);
     const functions = new Map<string, ForeignFunction>();
     for (const name of own.exported) {
@@ -275,7 +275,7 @@ export class ProjectLint {
    * re-lints (an editor's); without one a fresh document is used and freed.
    */
   lint(path: string, text: string, options: LintOptions = {}, doc?: LintDocument): LintResult {
-    const own = doc ?? new LintDocument(options, false);
+    const own = doc ?? new LintDocument(options, false, lintLanguageOf(path));
     this.linting = this.members.get(path)?.own ? path : undefined;
     try {
       own.setOptions(options);

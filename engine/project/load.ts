@@ -4,7 +4,7 @@
  * scan finds it before anything is compiled.
  */
 import * as path from 'node:path';
-import type { DriverProject } from './model';
+import { isCppSource, type DriverProject } from './model';
 import { baseName, extensionOf, findFile, findFolder, folderName, type ProjectFiles } from './paths';
 import { readVcxproj } from './vcxproj';
 
@@ -44,7 +44,8 @@ export function fileListProject(files: ProjectFiles, paths: readonly string[]): 
       project.notes.push({ severity: 'error', message: `driver file ${p} not found`, file: p, line: 1 });
       continue;
     }
-    if (!project.units.includes(found)) project.units.push(found);
+    const list = isCppSource(found) ? (project.cppUnits ??= []) : project.units;
+    if (!list.includes(found)) list.push(found);
     if (!entry && definesDriverEntry(files.readFile(found) ?? '')) entry = found;
   }
   if (entry) project.name = baseName(entry);

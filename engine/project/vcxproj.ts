@@ -9,7 +9,7 @@
  * inherited `%(PreprocessorDefinitions)`) are dropped and reported as notes.
  */
 import * as path from 'node:path';
-import type { DriverProject, ProjectNote } from './model';
+import { isCppSource, type DriverProject, type ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
 import { baseName, findFile, findFolder, resolveFrom, type ProjectFiles } from './paths';
 import { lineOf, parseXml, type XmlElement } from './xml';
@@ -231,8 +231,9 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
         const candidates = /[*?]/.test(spec) ? expandWildcard(files, dir, spec) : [resolveFrom(dir, spec)];
         for (const abs of candidates) {
           if (exclude.has(abs.toLowerCase())) continue;
-          if (!/\.c$/i.test(abs)) {
-            note(ev, `${spec} is not a C file; fltsim compiles .c files only`, `Include="${item.attrs.Include}"`);
+          const cpp = isCppSource(abs);
+          if (!/\.c$/i.test(abs) && !cpp) {
+            note(ev, `${spec} is not a C or C++ file; fltsim reads .c, .cpp, .cc and .cxx files only`, `Include="${item.attrs.Include}"`);
             continue;
           }
           const found = findFile(files, abs);
@@ -240,7 +241,8 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
             project.notes.push({ severity: 'note', message: `${spec} is listed in ${path.basename(file)} but not found (looked for ${abs}); the other files are still used`, file, line: lineOf(text, `Include="${item.attrs.Include}"`) });
             continue;
           }
-          if (!project.units.includes(found)) project.units.push(found);
+          const list = cpp ? (project.cppUnits ??= []) : project.units;
+          if (!list.includes(found)) list.push(found);
         }
       }
     }

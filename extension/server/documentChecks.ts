@@ -46,7 +46,8 @@ export interface CheckHost {
   log(message: string): void;
   /** Resolves to false when the C grammar could not be loaded (then C documents get no findings). */
   linterReady: Promise<boolean>;
-  createLinter(): Linter;
+  /** A linter for one document; `cpp` for C++ documents (their own grammar). */
+  createLinter(language: 'c' | 'cpp'): Linter;
   links: DocLinks;
   /** The debounce after a change, in milliseconds. */
   delayMs: number;
@@ -189,7 +190,7 @@ export class DocumentChecks {
     const version = doc.version;
     let result: LintResult;
     try {
-      state.linter ??= this.host.createLinter();
+      state.linter ??= this.host.createLinter(doc.languageId === 'cpp' ? 'cpp' : 'c');
       const options = toLintOptions(settings);
       state.linter.setOptions(options);
       const path = filePathOf(uri);

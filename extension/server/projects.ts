@@ -5,7 +5,7 @@
  * per-file summaries are cached by text: an edit re-reads only the edited file, and the other files'
  * summaries are refreshed when they change (in the editor, or on disk as the watcher reports).
  */
-import { projectOfFile, ProjectLint, sameFile, type DirEntry, type DriverProject, type ProjectFiles } from '../../engine';
+import { lintUnits, projectOfFile, ProjectLint, sameFile, type DirEntry, type DriverProject, type ProjectFiles } from '../../engine';
 
 export interface ProjectHost {
   /** The text of a file: the open document's when it is open, else the file on disk. */
@@ -34,9 +34,9 @@ export class ServerProjects {
     let key = this.byFile.get(path);
     if (key === undefined) {
       const project = projectOfFile(this.files, path);
-      key = project && project.units.some((u) => sameFile(u, path)) ? projectKey(project) : '';
+      key = project && lintUnits(project).some((u) => sameFile(u, path)) ? projectKey(project) : '';
       if (project && key !== '' && !this.projects.has(key)) {
-        this.projects.set(key, { project, lint: new ProjectLint({ read: (p) => this.host.read(p) }, project.units) });
+        this.projects.set(key, { project, lint: new ProjectLint({ read: (p) => this.host.read(p) }, lintUnits(project)) });
       }
       this.byFile.set(path, key);
     }

@@ -10,6 +10,7 @@
 import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape } from '../frontend/lower';
+import { unqualified } from '../frontend/exprs';
 import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
 import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
 import {
@@ -219,8 +220,15 @@ export class FileModel {
             break;
           }
           case 'declaration_list': case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
+          case 'template_declaration':
             this.scanTop(cursor.currentNode);
             break;
+          // C++: functions inside namespaces and class bodies.
+          case 'namespace_definition': case 'class_specifier': case 'struct_specifier': {
+            const body = cursor.currentNode.childForFieldName('body');
+            if (body && (body.type === 'declaration_list' || body.type === 'field_declaration_list')) this.scanTop(body);
+            break;
+          }
           default: break;
         }
       } while (cursor.gotoNextSibling());
@@ -257,8 +265,10 @@ export class FileModel {
     while (found) {
       if (cursor.currentFieldName === 'declarator') {
         const t = cursor.nodeType;
-        if (t === 'identifier') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
-        if (t !== 'function_declarator' && t !== 'pointer_declarator' && t !== 'parenthesized_declarator' && t !== 'attributed_declarator') break;
+        if (t === 'identifier' || t === 'field_identifier') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
+        // C++ `Class::Method` or `ns::Function`: functions go by their last name, as calls to them do.
+        if (t === 'qualified_identifier' || t === 'destructor_name' || t === 'operator_name') { name = unqualified(this.text.slice(cursor.startIndex, cursor.endIndex)); break; }
+        if (t !== 'function_declarator' && t !== 'pointer_declarator' && t !== 'parenthesized_declarator' && t !== 'attributed_declarator' && t !== 'reference_declarator') break;
         if (!cursor.gotoFirstChild()) break;
         depth++;
         continue;

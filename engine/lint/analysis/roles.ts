@@ -266,7 +266,7 @@ export function declaredSignature(text: string): { ret: string; params: string[]
   const before = head.slice(0, open).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
   const name = /([A-Za-z_]\w*)\s*$/.exec(before);
   if (!name) return undefined;
-  const ret = before.slice(0, before.length - name[0].length).replace(/\b(?:static|inline|__inline|extern)\b/g, ' ').trim();
+  const ret = before.slice(0, before.length - name[0].length).replace(/(?:[A-Za-z_]\w*\s*::\s*)+$/, '').replace(/\b(?:static|inline|__inline|extern|virtual)\b/g, ' ').trim();
   const list = head.slice(open + 1, close).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
   const params: string[] = [];
   let depth = 0;

@@ -7,6 +7,7 @@
 import type { SyntaxNode } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
 import { SEH_MARKER } from './prepare';
+import { unqualified } from './exprs';
 
 class Lowerer {
   hasError = false;
@@ -98,6 +99,21 @@ class Lowerer {
       }
       case 'seh_leave_statement':
         return { k: 'leave', r };
+      // C++: a range loop runs its body zero or more times; kernel code has no C++ exceptions, so a
+      // `try` block reads as its body.
+      case 'for_range_loop': {
+        const right = n.childForFieldName('right');
+        return { k: 'while', cond: { k: 'other', text: 'range', subs: right ? [this.expr(right)] : [], r }, body: this.stmtOrEmpty(n.childForFieldName('body'), r), r };
+      }
+      case 'try_statement':
+        return this.stmtOrEmpty(n.childForFieldName('body'), r);
+      case 'throw_statement': {
+        const e = n.namedChild(0);
+        return e ? { k: 'expr', e: this.expr(e), r } : { k: 'empty', r };
+      }
+      case 'using_declaration': case 'alias_declaration': case 'namespace_alias_definition': case 'static_assert_declaration':
+      case 'class_specifier': case 'struct_specifier': case 'enum_specifier': case 'union_specifier': case 'template_declaration':
+        return { k: 'empty', r };
       case 'attributed_statement': {
         const inner = n.namedChildren.filter((c) => c && c.type !== 'attribute_declaration');
         return inner[0] ? this.stmt(inner[0]) : { k: 'empty', r };
@@ -224,6 +240,15 @@ class Lowerer {
     switch (type) {
       case 'identifier':
         return { k: 'id', name: this.t(n), r };
+      // C++ names: `ns::Func` and `Class::Method` go by their last name, as function definitions do.
+      case 'qualified_identifier': case 'template_function': case 'destructor_name': case 'operator_name':
+        return { k: 'id', name: unqualified(this.t(n)), r };
+      case 'this':
+        return { k: 'id', name: 'this', r };
+      case 'condition_clause': {
+        const v = n.childForFieldName('value');
+        return v ? this.expr(v) : { k: 'other', text: type, subs: this.subExprs(n), r };
+      }
       case 'null': case 'nullptr':
         return { k: 'id', name: 'NULL', r };
       case 'true': case 'false':
@@ -246,6 +271,12 @@ class Lowerer {
         const argList = n.childForFieldName('arguments');
         const args: Expr[] = [];
         const callee = fn.k === 'id' ? fn.name : undefined;
+        // C++ casts read like calls of a template: `static_cast<PVOID>(x)` is a cast of x.
+        if (callee && CPP_CASTS.has(callee) && argList) {
+          const arg = argList.namedChildren.find((a) => a && !this.isComment(a));
+          const targs = fnNode.childForFieldName('arguments');
+          if (arg) return { k: 'cast', type: this.t(targs).replace(/^<|>$/g, ''), arg: this.expr(arg), r };
+        }
         // Debug output (`DbgPrint`, `DebugTrace(level, ("fmt", …))`) carries no operation on driver
         // state the rules follow, and is often the bulk of a function's nodes: keep it as a bare call.
         if (argList && !(callee && DEBUG_OUTPUT.test(callee) && this.t(argList).includes('"'))) {
@@ -312,6 +343,8 @@ class Lowerer {
   }
 }
 
+const CPP_CASTS = new Set(['static_cast', 'reinterpret_cast', 'const_cast', 'dynamic_cast']);
+
 /** Names of debug-output routines and macros (their arguments are not lowered). */
 const DEBUG_OUTPUT = /^(?:Dbg|Kd)Print|Debug(?:Print|Trace)|_DBG_PRINT$|^DBG_PRINT|^LOG_PRINT|^TRACE_|^DebugTrace/;
 
@@ -346,6 +379,10 @@ export function declaratorShape(d: SyntaxNode | null, src: string): DeclaratorSh
       case 'identifier': case 'field_identifier': case 'type_identifier':
         shape.name = src.slice(cur.startIndex, cur.endIndex);
         return shape;
+      case 'qualified_identifier': case 'destructor_name': case 'operator_name':
+        shape.name = unqualified(src.slice(cur.startIndex, cur.endIndex));
+        return shape;
+      case 'reference_declarator': break;
       case 'pointer_declarator': shape.stars++; break;
       case 'array_declarator': shape.array = true; break;
       case 'function_declarator': shape.isFunction = true; break;
@@ -365,6 +402,9 @@ export function parseCNumber(text: string): number | undefined {
   return undefined;
 }
 
+/** Declarators that name a function: C's identifier, C++'s qualified and member names. */
+const FUNCTION_NAMES = new Set(['identifier', 'field_identifier', 'qualified_identifier', 'destructor_name', 'operator_name']);
+
 /** Lowers one `function_definition` node. */
 export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefined {
   const baseRow = def.startPosition.row;
@@ -377,7 +417,7 @@ export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefi
   }
   if (!decl) return undefined;
   const nameNode = decl.childForFieldName('declarator');
-  if (!nameNode || nameNode.type !== 'identifier') return undefined;
+  if (!nameNode || !FUNCTION_NAMES.has(nameNode.type)) return undefined;
   const params: Param[] = [];
   const plist = decl.childForFieldName('parameters');
   if (plist) {
@@ -394,7 +434,7 @@ export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefi
   if (def.hasError) lw.hasError = true;
   const body = lw.stmt(bodyNode);
   return {
-    name: lw.t(nameNode),
+    name: unqualified(lw.t(nameNode)),
     baseRow,
     nameSpan: lw.span(nameNode),
     span: lw.span(def),
