@@ -35,6 +35,8 @@ interface OwnFacts {
   anchorsDigest: string;
   /** Functions defined here with external linkage. */
   exported: Set<string>;
+  /** Every name a function here calls. */
+  calls: Set<string>;
 }
 
 interface FunctionFacts {
@@ -99,14 +101,17 @@ function ownFacts(ctx: FileContext, file: string): OwnFacts {
   for (const f of model.functionList) anchors.set(`fn:${f.name}`, f.startRow);
   for (const d of model.declarations.values()) anchors.set(`decl:${d.name}`, d.startRow);
   const exported = new Set(model.functionList.filter((f) => !isStaticDefinition(f.text)).map((f) => f.name));
-  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort()]));
+  const calls = new Set<string>();
+  for (const f of model.functionList) for (const n of f.facts.callNames) calls.add(n);
+  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort(), [...calls].sort()]));
   const anchorsDigest = hashText(JSON.stringify([...anchors]));
-  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported };
+  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported, calls };
 }
 
 /** Merges the own facts of `others` into ForeignFacts (functions and entries filled in by the caller). */
 function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | 'functions' | 'entries'> & { ownDigest: string } {
   const roles = new Map<string, Role[]>();
+  const calls = new Set<string>();
   const cbdqs: CbdqInfo[] = [];
   let registration: ForeignRegistration | undefined;
   const operationRows = { total: 0, withPost: 0 };
@@ -124,9 +129,10 @@ function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | '
     operationRows.total += own.operationRows.total;
     operationRows.withPost += own.operationRows.withPost;
     anchors.set(file, own.anchors);
+    for (const n of own.calls) calls.add(n);
     digests.push(`${file}=${own.digest}`);
   }
-  return { roles, cbdqs, registration, operationRows, anchors, ownDigest: hashText(digests.join('\n')) };
+  return { roles, cbdqs, registration, operationRows, anchors, calls, ownDigest: hashText(digests.join('\n')) };
 }
 
 export interface ProjectFilesReader {

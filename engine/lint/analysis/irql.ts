@@ -257,6 +257,14 @@ export class IrqlModel {
     return waiting ? 'waiting' : undefined;
   }
 
+  /** Whether the function says it runs at APC_LEVEL or below: pageable, PAGED_CODE(), or annotated so. */
+  declaresLowIrql(name: string): boolean {
+    const f = this.model.functions.get(name);
+    if (!f) return false;
+    const ann = this.model.irqlAnnotation(name);
+    return this.model.paged.has(name) || f.facts.callNames.has('PAGED_CODE') || (ann !== undefined && ann.level <= Irql.APC_LEVEL);
+  }
+
   private roleEntry(name: string): IrqlEstimate | undefined {
     const roles = this.roles.roles.get(name);
     if (!roles) return undefined;
@@ -282,7 +290,10 @@ export class IrqlModel {
           consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'dpc', fn: name } });
           break;
         case 'completion':
-          consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'completion', fn: name, api: r.api } });
+          // A routine its author made pageable or annotated for APC_LEVEL is reported once
+          // (irql-above-bound); its callees are then read at the level it declares.
+          if (this.declaresLowIrql(name)) consider({ level: Irql.APC_LEVEL });
+          else consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'completion', fn: name, api: r.api } });
           break;
         case 'cbdq': {
           if (r.cb !== 'insert' && r.cb !== 'remove' && r.cb !== 'peek') break;

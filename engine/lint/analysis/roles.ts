@@ -10,9 +10,9 @@
  * (a file-lock helper returning FLT_PREOP_CALLBACK_STATUS from other parameters) gives none.
  * `roleEvidence` puts the reason for a role in words, for findings that rest on it.
  */
-import type { CallExpr } from '../frontend/ir';
-import { idName, pathOf, strip } from '../frontend/exprs';
-import { allCalls } from '../frontend/walk';
+import type { CallExpr, FunctionIR } from '../frontend/ir';
+import { idName, pathOf, rootOf, strip } from '../frontend/exprs';
+import { allAssignments, allCalls } from '../frontend/walk';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
 import type { FileModel, Loc } from './model';
 import { registrationCallback, type OperationTable } from './registration';
@@ -23,7 +23,8 @@ export type Role =
   /** `majors` null: no registration names the function; its declared signature is the pre-op type's. */
   | { k: 'preop'; majors: string[] | null; rows: Loc[]; rowMajors: (string | null)[]; postOps: (string | null)[]; bySignature?: true }
   | { k: 'postop'; majors: string[] | null; rows: Loc[]; preOps: (string | null)[]; bySignature?: true }
-  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc }
+  /** `carries`: the field of a generic work item's context that holds the queuing callback's data. */
+  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc; carries?: string }
   /** `queue` -1 and no site: known by its declared signature only, from no FltCbdqInitialize. */
   | { k: 'cbdq'; cb: CbdqCallback; queue: number; site?: Loc; bySignature?: true }
   | { k: 'safepost'; site: Loc }
@@ -158,7 +159,12 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
       if (!c.callee || !ROLE_CALLS.has(c.callee)) continue;
       const site: Loc = { anchor, span: c.r };
       switch (c.callee) {
-        case 'FltQueueGenericWorkItem': add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site }); break;
+        case 'FltQueueGenericWorkItem': {
+          const ir = model.ir(f.name);
+          const carries = ir ? carriedField(ir, c) : undefined;
+          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site, ...(carries ? { carries } : {}) });
+          break;
+        }
         case 'FltQueueDeferredIoWorkItem': add(roles, calleeArg(c, 2), { k: 'worker', kind: 'deferred', site }); break;
         case 'FltDoCompletionProcessingWhenSafe': add(roles, calleeArg(c, 4), { k: 'safepost', site }); break;
         case 'KeInitializeDpc': case 'KeInitializeThreadedDpc': add(roles, calleeArg(c, 1), { k: 'dpc', site }); break;
@@ -202,7 +208,8 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
   const calledDirectly = new Set<string>();
   for (const f of model.functionList) for (const c of f.facts.calls) if (c.name !== f.name) calledDirectly.add(c.name);
   for (const f of model.functionList) {
-    if (roles.has(f.name) || calledDirectly.has(f.name)) continue;
+    // Called as a function here or in another file of the driver: a helper, whatever its shape.
+    if (roles.has(f.name) || calledDirectly.has(f.name) || foreign.calls.has(f.name)) continue;
     const role = roleBySignature(f.text);
     if (role) add(roles, f.name, role);
   }
@@ -232,7 +239,10 @@ const SAME_TYPE: Record<string, string> = {
   FLT_POST_OPERATION_FLAGS: 'ULONG', UCHAR: 'KIRQL', KIRQL: 'KIRQL', PVOID: 'VOID*', LPVOID: 'VOID*',
 };
 /** Structures whose `P…`/`PC…` pointer typedefs the signatures use. */
-const POINTED = new Set(['FLT_CALLBACK_DATA', 'FLT_RELATED_OBJECTS', 'FLT_CALLBACK_DATA_QUEUE', 'KIRQL', 'VOID']);
+const POINTED = new Set([
+  'FLT_CALLBACK_DATA', 'FLT_RELATED_OBJECTS', 'FLT_CALLBACK_DATA_QUEUE', 'KIRQL', 'VOID', 'FLT_GENERIC_WORKITEM', 'FLT_DEFERRED_IO_WORKITEM',
+  'FLT_FILTER', 'FLT_INSTANCE', 'FLT_VOLUME', 'DEVICE_OBJECT', 'IO_WORKITEM', 'FILE_OBJECT',
+]);
 
 /**
  * One spelling per type: qualifiers, `struct` tags and blanks dropped, pointer typedefs spelled as
@@ -350,6 +360,24 @@ export function roleEvidence(r: Role): string {
 export function roleSite(r: Role): Loc | undefined {
   if (r.k === 'preop' || r.k === 'postop') return r.rows[0];
   if ('site' in r) return r.site;
+  return undefined;
+}
+
+/**
+ * The field of a generic work item's context that holds the callback data of the function queuing
+ * it (`ctx->Data = Data; FltQueueGenericWorkItem(item, filter, Worker, queue, ctx)`): the worker
+ * then owns that pended operation.
+ */
+function carriedField(ir: FunctionIR, c: CallExpr): string | undefined {
+  const data = ir.params.find((p) => canonicalType(p.type) === 'FLT_CALLBACK_DATA*')?.name;
+  const ctxPath = c.args[4] ? pathOf(c.args[4]) : undefined;
+  if (!data || !ctxPath) return undefined;
+  const root = rootOf(ctxPath);
+  for (const a of allAssignments(ir.body)) {
+    if (a.op !== '=' || pathOf(a.right) !== data) continue;
+    const m = new RegExp(`^${root}->([A-Za-z_][A-Za-z0-9_]*)$`).exec(pathOf(a.left) ?? '');
+    if (m) return m[1];
+  }
   return undefined;
 }
 

@@ -267,6 +267,15 @@ class Lowerer {
       }
       case 'call_expression': {
         const fnNode = n.childForFieldName('function')!;
+        // `(ULONG)(a + b)`: tree-sitter reads a cast to a typedef name followed by parentheses as a call.
+        if (fnNode.type === 'parenthesized_expression') {
+          const inner = firstNonComment(fnNode);
+          const args = n.childForFieldName('arguments');
+          const only = args ? args.namedChildren.filter((a) => a && !this.isComment(a)) : [];
+          if (inner && inner.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(this.t(inner)) && only.length === 1) {
+            return { k: 'cast', type: this.t(inner), arg: this.expr(only[0]!), r };
+          }
+        }
         const fn = this.expr(fnNode);
         const argList = n.childForFieldName('arguments');
         const args: Expr[] = [];

@@ -49,6 +49,8 @@ const rule = functionRule({
           if (s.status === 'success') badStatus ??= c.r;
           return { ...s, done: true };
         }
+        // An operation pended in a post-operation callback is resumed with FltCompletePendedPostOperation.
+        if (name === 'FltCompletePendedPostOperation' && pathOf(c.args[0], aliases) === data) return { ...s, done: true };
         // Handing Data to another routine (a helper that completes it) counts as completing.
         if (!s.done && c.args.some((a) => pathOf(a, aliases) === data) && !/^(Flt|Dbg|Kd|Rtl)|^[A-Z0-9_]+$/.test(name)) return { ...s, done: true };
         return s;
