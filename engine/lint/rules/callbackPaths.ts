@@ -135,12 +135,13 @@ export function callbackPaths(ctx: FunctionContext): CallbackPaths | undefined {
       let next = s;
       const rhs = pathOf(a.right, aliases);
       const right = strip(a.right);
-      const stored = rhs === data || rhs?.startsWith(`&${data}->`) || (right.k === 'init' && mentions(right, data, aliases));
+      // The callback data itself, or an initializer or compound literal holding it.
+      const stored = rhs === data || rhs?.startsWith(`&${data}->`) || ((right.k === 'init' || right.k === 'other') && mentions(right, data, aliases));
       if (stored) {
         // Into a field of a local (or the local itself, as an initializer): that local now holds it.
         const target = pathOf(a.left, aliases);
         const root = target === undefined ? undefined : rootOf(target);
-        if (root !== undefined && ctx.fn.locals.has(root) && !ctx.fn.staticLocals.has(root) && (target !== root || right.k === 'init')) {
+        if (root !== undefined && ctx.fn.locals.has(root) && !ctx.fn.staticLocals.has(root) && (target !== root || right.k !== 'id')) {
           if (!next.holders.some((h) => h.path === root)) next = { ...next, holders: [...next.holders, { path: root, site: a.r }] };
         } else if (next.h.k === 'none') {
           next = { ...next, h: { k: 'other', site: a.r } };

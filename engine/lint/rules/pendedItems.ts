@@ -95,7 +95,8 @@ function compute(ctx: FunctionContext): PendedLeak[] {
     kind = queuedFrom(ctx, worker.site);
     origin = { at: worker.site, message: 'the operation was posted to this worker here' };
   } else if (worker?.kind === 'generic' && worker.carries && ctx.param(2)) {
-    for (const root of contextRoots(ctx, ctx.param(2)!)) initial.push({ path: `${root}->${worker.carries}`, root, state: 'pending', id: 'param', site: ctx.fn.nameSpan, mayBeNull: false });
+    // The local the worker reads the context through is the name its author knows: report with it first.
+    for (const root of contextRoots(ctx, ctx.param(2)!).reverse()) initial.push({ path: `${root}->${worker.carries}`, root, state: 'pending', id: 'param', site: ctx.fn.nameSpan, mayBeNull: false });
     kind = queuedFrom(ctx, worker.site);
     origin = { at: worker.site, message: `the operation was stored in the context's ${worker.carries} and queued here` };
   }
