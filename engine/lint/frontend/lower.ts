@@ -34,7 +34,10 @@ class Lowerer {
         return { k: 'block', body: this.stmtList(n), r };
       case 'expression_statement': {
         const e = n.namedChild(0);
-        return e ? { k: 'expr', e: this.expr(e), r } : { k: 'empty', r };
+        if (e && !this.isComment(e)) return { k: 'expr', e: this.expr(e), r };
+        // The leave marker and its `;`: a `leave;` the preparation had no room to spell `__leave;`.
+        const before = e ?? n.previousSibling;
+        return before && this.isComment(before) && this.sehMarker(before) === 'leave' ? { k: 'leave', r } : { k: 'empty', r };
       }
       case 'declaration':
         return this.decl(n);
@@ -152,8 +155,7 @@ class Lowerer {
       if (!c || c.id === skipId) continue;
       if (this.isComment(c)) {
         const marker = this.sehMarker(c);
-        if (marker === 'leave') { out.push({ k: 'leave', r: this.span(c) }); lastNode = undefined; }
-        else if (marker && lastNode?.type === 'compound_statement') { handler = marker; handlerSpan = this.span(c); }
+        if ((marker === 'finally' || marker === 'except') && lastNode?.type === 'compound_statement') { handler = marker; handlerSpan = this.span(c); }
         continue;
       }
       const s = this.stmt(c);

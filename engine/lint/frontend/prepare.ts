@@ -294,10 +294,11 @@ function statementArguments(text: string, edits: Edit[]): void {
 /**
  * Comments that stand for SEH keywords the text had no room to spell `__finally`, `__except` or
  * `__leave` (`finally` with a tab before it and its brace on the next line): the lowering reads a
- * block, the `finally`/`except` marker and a second block as one `__try` statement, and the leave
- * marker as `__leave;`. Each marker is exactly as long as what it replaces.
+ * block, the `finally`/`except` marker and a second block as one `__try` statement, and an empty
+ * statement right after the leave marker (the word `leave` replaced by a comment of five
+ * characters, its `;` kept) as `__leave;`. Each marker is exactly as long as what it replaces.
  */
-export const SEH_MARKER = { finally: '/*@FI*/', except: '/*@E*/', leave: '/*@L*/' } as const;
+export const SEH_MARKER = { finally: '/*@FI*/', except: '/*@E*/', leave: '/*L*/' } as const;
 
 /** The `}` that closes the block opened at `open`, skipping comments and literals; -1 when unbalanced. */
 function matchBrace(text: string, open: number): number {
@@ -372,13 +373,10 @@ function rewriteTry(text: string, word: string, start: number, end: number, edit
   return h;
 }
 
-/** `leave;` as `__leave;` when there is room, else as the leave marker (which takes the `;` too). */
+/** `leave;` as `__leave;` when there is room, else as the leave marker before its `;`. */
 function rewriteLeave(text: string, start: number, end: number, edits: Edit[]): void {
   if (text.charCodeAt(skipSpace(text, end)) !== Ch.Semi || !atStatementStart(text, start)) return;
-  const edit = keywordEdit(text, 'leave', start, end);
-  if (edit) edits.push(edit);
-  else if (text.charCodeAt(end) === Ch.Semi) edits.push({ start, end: end + 1, text: SEH_MARKER.leave });
-  else edits.push({ start, end, text: '     ' });
+  edits.push(keywordEdit(text, 'leave', start, end) ?? { start, end, text: SEH_MARKER.leave });
 }
 
 interface Directive {
