@@ -5,15 +5,14 @@
  * arrived in between (a pause, a disconnect) in after each one. dist/debugAdapter.js runs it as
  * its own process, so a driver that never stops looping costs that process, not the editor.
  */
-import * as path from 'node:path';
 import {
   Handles, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, prepareScenario, type BreakpointInfo, type HostFiles, type OutputCategory, type Stop, type VariableInfo,
+  Debuggee, formatRunDiagnostic, prepareScenario, rulesOf, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type Stop, type VariableInfo,
 } from '../../engine';
-import { nodeFiles } from '../shared/nodeFiles';
+import { processFiles } from '../shared/simulatedWindows';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
 /** Launch arguments; the debugger contribution's JSON schema in package.json mirrors this. */
@@ -49,8 +48,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /** Disconnected or terminated: no more slices. */
   private closed = false;
 
-  constructor(private readonly files: HostFiles = nodeFiles) {
+  /** How paths compare and are shown: the rules of the file system the scenario is read from. */
+  private readonly paths: PathRules;
+
+  /** `files`: the local disk, or the simulated Windows volume a test asked for (shared/simulatedWindows.ts). */
+  constructor(private readonly files: ProjectFiles = processFiles()) {
     super();
+    this.paths = rulesOf(files);
     this.ready = new Promise((r) => (this.resolveReady = r));
     this.configured = new Promise((r) => (this.configurationDone = r));
     this.setDebuggerLinesStartAt1(true);
@@ -93,7 +97,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.fail(response, `"seed" must be a non-negative integer (got ${JSON.stringify(args.seed)}).`);
       return;
     }
-    const scenarioPath = path.resolve(args.scenario);
+    const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
     let debuggee: Debuggee;
     try {
       const prepared = await prepareScenario(scenarioPath, this.files);
@@ -112,7 +116,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
     debuggee.setTransitionFilters(this.filters);
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
-    this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? path.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
+    this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
     this.sendResponse(response);
@@ -353,7 +357,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private sourceOf(file: string): Source {
-    return new Source(path.basename(file), file);
+    return new Source(this.paths.basename(file), file);
   }
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
