@@ -20,7 +20,7 @@ const ANNOTATION = /\b(_IRQL_requires_max_|_IRQL_requires_|__drv_maxIRQL|_IRQL_a
 /** The annotated entry bound of each function the text annotates (the lowest when annotated twice). */
 export function irqlAnnotations(original: string): Map<string, IrqlAnnotation> {
   const out = new Map<string, IrqlAnnotation>();
-  if (!original.includes('IRQL')) return out;
+  if (!original.includes('_IRQL_requires') && !original.includes('__drv_maxIRQL') && !original.includes('_IRQL_always_function_max_')) return out;
   const re = new RegExp(ANNOTATION.source, 'g');
   for (let m = re.exec(original); m; m = re.exec(original)) {
     if (/_When_\s*\([^;{}]*$/.test(original.slice(Math.max(0, m.index - 120), m.index))) continue;

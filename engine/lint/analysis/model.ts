@@ -179,6 +179,12 @@ export class FileModel {
     return this.annotations.get(name);
   }
 
+  /** The names the file annotates with an IRQL bound. */
+  annotatedNames(): Iterable<string> {
+    this.annotations ??= irqlAnnotations(this.original);
+    return this.annotations.keys();
+  }
+
   entry(name: string): FunctionEntry | undefined {
     return this.functions.get(name)?.entry;
   }

@@ -248,7 +248,19 @@ const POINTED = new Set([
  * One spelling per type: qualifiers, `struct` tags and blanks dropped, pointer typedefs spelled as
  * `T*` (`PCFLT_RELATED_OBJECTS` → `FLT_RELATED_OBJECTS*`, `PVOID *` → `VOID**`, `void` → `VOID`).
  */
+const CANONICAL = new Map<string, string>();
+
 export function canonicalType(text: string): string {
+  let hit = CANONICAL.get(text);
+  if (hit === undefined) {
+    hit = spellType(text);
+    if (CANONICAL.size > 4096) CANONICAL.clear();
+    CANONICAL.set(text, hit);
+  }
+  return hit;
+}
+
+function spellType(text: string): string {
   let t = text.replace(/\b(?:const|volatile|struct|union|enum)\b/g, ' ').replace(/\s+/g, '');
   let stars = '';
   while (t.endsWith('*')) { stars += '*'; t = t.slice(0, -1); }
@@ -299,10 +311,11 @@ export function declaredSignature(text: string): { ret: string; params: string[]
 
 /** The role a function's whole declared signature gives it, when exactly one callback type matches. */
 export function roleBySignature(text: string): Role | undefined {
-  const head = text.slice(0, Math.max(0, text.indexOf('(')));
-  // Cheap test first: every recognised callback type names one of these words in its head or list.
-  if (!/FLT_PREOP_CALLBACK_STATUS|FLT_POSTOP_CALLBACK_STATUS|NTSTATUS|FLT_CALLBACK_DATA|VOID|void/.test(head)) return undefined;
-  const sig = declaredSignature(text);
+  // Cheap test first: every recognised callback type takes the callback data or its queue.
+  const body = text.indexOf('{');
+  const head = body < 0 ? text : text.slice(0, body);
+  if (!head.includes('FLT_CALLBACK_DATA')) return undefined;
+  const sig = declaredSignature(head);
   if (!sig) return undefined;
   const ret = canonicalType(sig.ret);
   const params = sig.params.map(canonicalType);

@@ -2,7 +2,6 @@ import type { CallExpr } from '../frontend/ir';
 import { pathOf } from '../frontend/exprs';
 import { allCalls } from '../frontend/walk';
 import type { Loc } from '../analysis/model';
-import type { CbdqInfo } from '../analysis/roles';
 import { DOCS, type RawFinding, fileRule } from '../rule';
 import type { FileContext } from '../context';
 import { queueFor } from './cbdq-lock-irql';
@@ -17,21 +16,36 @@ interface Site {
   cancel: boolean;
 }
 
-function sitesFor(ctx: FileContext, q: CbdqInfo, qi: number): Site[] {
-  const sites: Site[] = [];
+/**
+ * The places that complete each queue's items, by queue index: its cancel callbacks, and the
+ * functions that take items out of it. Each function is read once, whatever the number of queues.
+ */
+function sitesByQueue(ctx: FileContext): Map<number, Site[]> {
+  const out = new Map<number, Site[]>();
+  const push = (q: number, s: Site) => { const list = out.get(q); if (list) list.push(s); else out.set(q, [s]); };
+  const completers = Object.keys(COMPLETERS);
   for (const f of ctx.model.functionList) {
-    const isCancel = ctx.rolesOf(f.name).some((r) => r.k === 'cbdq' && r.cb === 'cancel' && r.queue === qi);
-    const removes = f.facts.callNames.has('FltCbdqRemoveNextIo') || f.facts.callNames.has('FltCbdqRemoveIo');
-    if (!isCancel && !removes) continue;
-    if (!Object.keys(COMPLETERS).some((n) => f.facts.callNames.has(n))) continue;
+    const names = f.facts.callNames;
+    if (!completers.some((n) => names.has(n))) continue;
+    const cancelOf = ctx.rolesOf(f.name).filter((r) => r.k === 'cbdq' && r.cb === 'cancel').map((r) => (r.k === 'cbdq' ? r.queue : -1));
+    const removes = names.has('FltCbdqRemoveNextIo') || names.has('FltCbdqRemoveIo');
+    if (cancelOf.length === 0 && !removes) continue;
     const ir = ctx.model.ir(f.name);
     if (!ir) continue;
     const calls = allCalls(ir.body);
-    if (!isCancel && !calls.some((c) => (c.callee === 'FltCbdqRemoveNextIo' || c.callee === 'FltCbdqRemoveIo') && queueFor(ctx.roles.cbdqs, c.args[0] ? pathOf(c.args[0]) : undefined) === q)) continue;
     const completing = calls.filter((c) => c.callee !== undefined && COMPLETERS[c.callee] !== undefined);
-    sites.push({ fn: f.name, kinds: new Set(completing.map((c) => COMPLETERS[c.callee!])), calls: completing, cancel: isCancel });
+    const kinds = new Set(completing.map((c) => COMPLETERS[c.callee!]));
+    for (const q of cancelOf) push(q, { fn: f.name, kinds, calls: completing, cancel: true });
+    if (!removes) continue;
+    const queues = new Set<number>();
+    for (const c of calls) {
+      if (c.callee !== 'FltCbdqRemoveNextIo' && c.callee !== 'FltCbdqRemoveIo') continue;
+      const q = queueFor(ctx.roles.cbdqs, c.args[0] ? pathOf(c.args[0]) : undefined);
+      if (q) queues.add(ctx.roles.cbdqs.indexOf(q));
+    }
+    for (const q of queues) if (!cancelOf.includes(q)) push(q, { fn: f.name, kinds, calls: completing, cancel: false });
   }
-  return sites;
+  return out;
 }
 
 const NAMES: Record<PendedKind, string> = { pre: 'pended pre-operations (FltCompletePendedPreOperation)', post: 'pended post-operations (FltCompletePendedPostOperation)' };
@@ -45,8 +59,10 @@ const rule = fileRule({
   sources: [DOCS.ddi('nf-fltkernel-fltcompletependedpreoperation'), DOCS.ddi('nf-fltkernel-fltcompletependedpostoperation'), DOCS.ddi('nf-fltkernel-fltcbdqinitialize')],
   check(ctx) {
     const out: RawFinding[] = [];
+    if (ctx.roles.cbdqs.length === 0) return out;
+    const byQueue = sitesByQueue(ctx);
     ctx.roles.cbdqs.forEach((q, qi) => {
-      const sites = sitesFor(ctx, q, qi);
+      const sites = byQueue.get(qi) ?? [];
       // Sites that complete one kind only; a site using both chooses per item.
       const single = sites.filter((s) => s.kinds.size === 1);
       const kinds = new Set(single.map((s) => [...s.kinds][0]));

@@ -1,9 +1,11 @@
 import { Irql, irqlName } from '../../kernel/irql';
+import { API_CATALOG } from '../../api/catalog';
 import { allCalls } from '../frontend/walk';
 import { reasonOrigin } from '../analysis/irql';
 import { DOCS, type Candidate, type RawFinding, functionRule } from '../rule';
 import { callBound } from './irqlBounds';
-import { explainIrql, mayRunAtDispatch, OncePerCall } from './support';
+import { explainIrql, OncePerCall } from './support';
+import { LOCK_APIS } from '../analysis/locks';
 
 /** Calls other rules judge: the cbdq routines (cbdq-lock-irql) and FltCompletePendedPreOperation (cpp-irql). */
 const OWNED_ELSEWHERE = new Set(['FltCbdqInsertIo', 'FltCbdqRemoveIo', 'FltCbdqRemoveNextIo', 'FltCbdqEnable', 'FltCbdqDisable', 'FltCompletePendedPreOperation']);
@@ -13,12 +15,31 @@ function trustedOrigin(k: string | undefined, role: string | undefined): boolean
   return k === 'annotation' || k === 'lock' || (k === 'role' && role !== 'postop');
 }
 
+/** Routines whose bound is below DISPATCH_LEVEL (or depends on an argument): a function calling none of them has nothing to report. */
+const LOW = new Set([...API_CATALOG.values()].filter((a) => typeof a.maxIrql === 'number' && a.maxIrql < Irql.DISPATCH_LEVEL).map((a) => a.name));
+const ARGUMENT_DEPENDENT = ['ExAllocatePool', 'ExAllocatePoolWithTag', 'ExAllocatePoolZero', 'ExAllocatePool2', 'ExAllocatePool3', 'ExAllocatePoolWithQuotaTag', 'ExAllocatePoolWithTagPriority', 'ExAllocatePoolUninitialized', 'FltAllocatePoolAlignedWithTag', 'KeWaitForSingleObject', 'KeSetEvent'];
+
+function callsLow(c: Candidate): boolean {
+  const names = c.facts.callNames;
+  if (ARGUMENT_DEPENDENT.some((n) => names.has(n))) return true;
+  for (const n of names) if (LOW.has(n)) return true;
+  for (const n of c.file.model.annotatedNames()) if (names.has(n) && c.file.model.functions.has(n)) return true;
+  return false;
+}
+
 function wanted(c: Candidate): boolean {
+  if (c.roles.some((r) => r.k === 'completion') && c.file.irql.declaresLowIrql(c.name)) return true;
+  if (!callsLow(c)) return false;
   if (c.file.model.irqlAnnotation(c.name) || c.roles.some((r) => r.k === 'completion')) return true;
   const e = c.file.irql.entry(c.name);
   const o = reasonOrigin(e?.reason);
   if (o && trustedOrigin(o.k, o.k === 'role' ? o.role : undefined)) return true;
-  return mayRunAtDispatch(c);
+  // A spin lock (or a raise) taken in the function itself: its own calls after it run at DISPATCH_LEVEL.
+  for (const n of c.facts.callNames) {
+    const api = LOCK_APIS[n];
+    if (api?.acquire && (api.kind === 'spin' || api.kind === 'raise')) return true;
+  }
+  return false;
 }
 
 const rule = functionRule({

@@ -163,6 +163,6 @@ function compute(ctx: FunctionContext): PendedLeak[] {
         leaks.set(it.id, { kind: kind!, path: it.path, ret: ret?.r, origin: from });
       }
     },
-  });
+  }, { constants: 'conditions' });
   return complete ? [...leaks.values()] : [];
 }

@@ -1,6 +1,7 @@
 import type { CallExpr, Expr, Span } from '../frontend/ir';
 import { addressOf, callKey, constName, pathOf, rootOf, strip, visitExpr } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
+import { allAssignments, allCalls } from '../frontend/walk';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
 import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import type { FunctionContext } from '../context';
@@ -75,6 +76,10 @@ const rule = functionRule({
     if (!ctx.readable) return out;
     const aliases = ctx.aliases;
     const tested = testedPaths(ctx);
+    // Only flags some condition reads are "running" flags: without one set here, nothing to follow.
+    const setsTested = allCalls(ctx.fn.body).some((c) => { const e = effectOfCall(c); return e !== undefined && e.set && tested.has(e.path); })
+      || allAssignments(ctx.fn.body).some((a) => { const p = pathOf(a.left, aliases); return p !== undefined && tested.has(p); });
+    if (!setsTested) return out;
     const reported = new Set<string>();
     const complete = runFlow<S>(ctx, {
       init: { flags: [], out: NO_OUTCOMES },
