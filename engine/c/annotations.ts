@@ -9,7 +9,7 @@
 /** Words removed outright (with a following balanced argument list, if any). */
 const PLAIN_WORDS = new Set([
   'IN', 'OUT', 'OPTIONAL', 'FLTAPI', 'NTAPI', 'WINAPI', 'NTSYSAPI', 'NTKERNELAPI', 'NTSYSCALLAPI',
-  '__stdcall', '__cdecl', '__fastcall', '_stdcall', '_cdecl', '_fastcall', '__forceinline', 'FORCEINLINE', 'DECLSPEC_NOINLINE',
+  '__stdcall', '__cdecl', '__fastcall', '_stdcall', '_cdecl', '_fastcall', 'FASTCALL', 'CDECL', 'DECLSPEC_NORETURN', 'DECLSPEC_NOTHROW', 'DECLSPEC_IMPORT', '__forceinline', 'FORCEINLINE', 'DECLSPEC_NOINLINE',
   'POINTER_ALIGNMENT', 'DECLSPEC_ALIGN', '__declspec', '__unaligned', 'UNALIGNED', '__ptr64', '__ptr32',
   '__checkReturn', '__success', '__notnull', '__maybenull', '__null', '__reserved', '__nullterminated',
   '__nullnullterminated', '__possibly_notnullterminated', '__bcount', '__ecount', '__callback', '__range', '__user_code',

@@ -23,7 +23,8 @@ export async function initLinter(): Promise<void> {
 /** Which grammar reads a file: C++ for `.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx`, C for the rest. */
 export type LintLanguage = 'c' | 'cpp';
 
-const CPP_ONLY = /^[ \t]*(?:namespace\s+\w+\s*\{|template\s*<|(?:enum\s+)?class\s+\w+[^;(]*\{|using\s+namespace\b|extern\s+"C"\s*\{)|^[^/\n"]*\b[A-Za-z_]\w*::[A-Za-z_~]/m;
+// `extern "C" {` is left out: C headers write it for C++ includers, under `#ifdef __cplusplus`.
+const CPP_ONLY = /^[ \t]*(?:namespace\s+\w+\s*\{|template\s*<|(?:enum\s+)?class\s+\w+[^;(]*\{|using\s+namespace\b)|^[^/\n"#]*\b[A-Za-z_]\w*::[A-Za-z_~]/m;
 
 /**
  * The grammar for a file: C++ for `.cpp`, `.cc`, `.cxx`, `.hpp`; for a `.h`, C++ when its text uses
