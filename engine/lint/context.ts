@@ -14,7 +14,7 @@ import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
 import { liveVariables } from './analysis/liveness';
-import { postopUnsafeCalls } from './analysis/postopPaths';
+import { helperUnsafeCalls, postopUnsafeCalls } from './analysis/postopPaths';
 import { preopReturnsByCode, type ReturnsByCode } from './analysis/controlCodes';
 
 export class FileContext {
@@ -89,24 +89,32 @@ export class FileContext {
     return unknown ? 'unknown' : 'safe';
   }
 
+  /** What a driver function (here or in another file of the project) returns, if known. */
+  callReturns(name: string): ReadonlySet<string> | undefined {
+    return this.model.functions.has(name) ? this.returnsOf(name) : this.foreign.functions.get(name)?.returns;
+  }
+
   postopIsSafe(name: string): boolean {
     return this.postopSafety(name) === 'safe';
   }
 
   private readonly unsafeCalls = new Map<string, Set<string> | undefined>();
 
-  /** Call keys of a post-op reached while it may be at DISPATCH_LEVEL (see postopPaths.ts). */
+  /**
+   * Call keys of a post-op reached while it may be at DISPATCH_LEVEL (see postopPaths.ts); for any
+   * other function, those not behind its own test of the callback data's major function.
+   */
   postopUnsafeCalls(name: string): Set<string> | undefined {
     if (!this.unsafeCalls.has(name)) {
       // Depends on the text and on the majors it is registered for: memoise on both across edits.
       const role = this.rolesOf(name).find((r) => r.k === 'postop');
       const entry = this.model.entry(name);
       const pres = role && role.k === 'postop' ? role.preOps.map((p) => (p ? this.model.entry(p)?.hash ?? '?' : '-')).join(',') : '';
-      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}|${pres}`;
+      const key = role ? `unsafe:${role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}|${pres}` : 'unsafe:helper';
       let value = entry?.memo.get(key) as Set<string> | undefined | null;
       if (value === undefined) {
         const ctx = this.functionContext(name);
-        value = (ctx ? postopUnsafeCalls(ctx) : undefined) ?? null;
+        value = (ctx ? (role ? postopUnsafeCalls(ctx) : helperUnsafeCalls(ctx)) : undefined) ?? null;
         entry?.memo.set(key, value);
       }
       this.unsafeCalls.set(name, value ?? undefined);
@@ -147,7 +155,7 @@ export class FunctionContext {
   }
 
   get values(): ValueTracker {
-    this.cachedValues ??= new ValueTracker(this.fn);
+    this.cachedValues ??= new ValueTracker(this.fn, (callee) => this.file.callReturns(callee));
     return this.cachedValues;
   }
 

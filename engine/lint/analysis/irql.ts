@@ -370,8 +370,10 @@ export class IrqlModel {
       const local = this.local(caller)?.atCall.get(`${span.sr}:${span.sc}`);
       const site: Loc = { anchor: `fn:${caller}`, span };
       let cand: IrqlEstimate;
-      // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most.
-      const viaPostop = callerEntry.reason?.k === 'role' && callerEntry.reason.role === 'postop';
+      // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most;
+      // so does a helper of a post-op calling another only for creates.
+      const origin = reasonOrigin(callerEntry.reason);
+      const viaPostop = origin?.k === 'role' && origin.role === 'postop';
       const unsafe = viaPostop ? this.postopUnsafeCalls(caller) : undefined;
       const entryHere: IrqlEstimate = unsafe && !unsafe.has(`${span.sr}:${span.sc}`) ? { level: Irql.APC_LEVEL } : callerEntry;
       if (local?.lock && local.level > entryHere.level) {

@@ -37,7 +37,7 @@ export type Role =
   | { k: 'driverEntry' }
   | { k: 'dpc'; site: Loc }
   | { k: 'thread'; site: Loc }
-  /** The completion routine of an operation the filter started or an oplock wait: up to DISPATCH_LEVEL. */
+  /** The completion routine of an operation the filter started: up to DISPATCH_LEVEL. */
   | { k: 'completion'; api: string; site: Loc };
 
 export interface CbdqInfo {
@@ -61,12 +61,13 @@ export interface RoleMap {
 
 /**
  * Routines that call a routine of the driver back when an operation completes, and which argument
- * names it. Those routines run at IRQL <= DISPATCH_LEVEL in an arbitrary thread.
+ * names it. Those routines run at IRQL <= DISPATCH_LEVEL in an arbitrary thread. (FltCheckOplock's
+ * wait-complete routine is not one of them: its page does not say so, and FAT's own
+ * FatOplockComplete is pageable.)
  */
 export const COMPLETION_ARGS: Record<string, number> = {
   FltPerformAsynchronousIo: 1,
   FltReadFile: 7, FltReadFileEx: 7, FltWriteFile: 7, FltWriteFileEx: 7,
-  FltCheckOplock: 3, FltCheckOplockEx: 4,
 };
 
 /** Calls whose arguments name callbacks; a function calling none of these gives no roles. */
@@ -172,7 +173,6 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
         case 'ExInitializeWorkItem': add(roles, calleeArg(c, 1), { k: 'thread', site }); break;
         case 'IoQueueWorkItem': case 'IoQueueWorkItemEx': add(roles, calleeArg(c, 1), { k: 'thread', site }); break;
         case 'FltPerformAsynchronousIo': case 'FltReadFile': case 'FltReadFileEx': case 'FltWriteFile': case 'FltWriteFileEx':
-        case 'FltCheckOplock': case 'FltCheckOplockEx':
           add(roles, calleeArg(c, COMPLETION_ARGS[c.callee]), { k: 'completion', api: c.callee, site });
           break;
         case 'FltCbdqInitialize': {

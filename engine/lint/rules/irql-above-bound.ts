@@ -47,8 +47,8 @@ const rule = functionRule({
   severity: 'error',
   scope: 'function',
   title: 'Routine called above the highest IRQL it allows',
-  why: 'Every kernel routine documents the highest IRQL it may be called at. Code that runs at DISPATCH_LEVEL — under a spin lock, in a DPC, in the completion routine of FltPerformAsynchronousIo or of an oplock wait — must not call routines limited to APC_LEVEL or PASSIVE_LEVEL (waits, fast mutexes, resources, paged memory, name and context lookups). A function annotated `_IRQL_requires_max_(X)` promises its callers it works at X: its body must keep that promise.',
-  sources: [DOCS.devtest('28121-irq-execution-too-high'), DOCS.ddi('nc-fltkernel-pflt_completed_async_io_callback'), DOCS.ddi('nf-fltkernel-fltcheckoplock'), 'https://learn.microsoft.com/windows-hardware/drivers/devtest/irql-annotations-for-drivers'],
+  why: 'Every kernel routine documents the highest IRQL it may be called at. Code that runs at DISPATCH_LEVEL — under a spin lock, in a DPC, in the completion routine of FltPerformAsynchronousIo or FltReadFile — must not call routines limited to APC_LEVEL or PASSIVE_LEVEL (waits, fast mutexes, resources, paged memory, name and context lookups). A function annotated `_IRQL_requires_max_(X)` promises its callers it works at X: its body must keep that promise.',
+  sources: [DOCS.devtest('28121-irq-execution-too-high'), DOCS.ddi('nc-fltkernel-pflt_completed_async_io_callback'), 'https://learn.microsoft.com/windows-hardware/drivers/devtest/irql-annotations-for-drivers'],
   wants: wanted,
   check(ctx) {
     const out: RawFinding[] = [];

@@ -59,3 +59,25 @@ test('a finding resting on a role says what gave it: the registration row, or on
   assert.ok(bySignature);
   assert.match(bySignature.message, /\(Pre is a pre-operation callback: no registration names it, but its whole declared signature is the PFLT_PRE_OPERATION_CALLBACK type's\.\)$/);
 });
+
+test("an oplock wait routine is not a DISPATCH_LEVEL completion routine; an asynchronous I/O callback is", () => {
+  const text = (api: string) => [
+    '#include <fltKernel.h>',
+    '#pragma alloc_text(PAGE, Done)',
+    'VOID Done(PFLT_CALLBACK_DATA Data, PVOID Context)',
+    '{',
+    '    PAGED_CODE();',
+    '    UNREFERENCED_PARAMETER(Data);',
+    '    ExFreePoolWithTag(Context, \'tseT\');',
+    '}',
+    'VOID Start(POPLOCK Oplock, PFLT_CALLBACK_DATA Data, PVOID Context)',
+    '{',
+    api === 'FltCheckOplock'
+      ? '    (VOID)FltCheckOplock(Oplock, Data, Context, Done, NULL);'
+      : '    (VOID)FltPerformAsynchronousIo(Data, (PFLT_COMPLETED_ASYNC_IO_CALLBACK)Done, Context);',
+    '}',
+  ].join('\n');
+  const ids = (api: string) => lintText(text(api)).findings.filter((f) => f.ruleId === 'irql-above-bound').map((f) => f.range.start.line);
+  assert.deepEqual(ids('FltCheckOplock'), [], "FAT's own FatOplockComplete is pageable");
+  assert.deepEqual(ids('FltPerformAsynchronousIo'), [2]);
+});
