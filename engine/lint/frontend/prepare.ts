@@ -173,6 +173,24 @@ function atStatementStart(text: string, at: number): boolean {
   return /(?:^|[^A-Za-z0-9_])(?:else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
 }
 
+/**
+ * A library's export, inline and deprecation macros (`ZYCORE_EXPORT ZyanStatus F(...)`,
+ * `LIB_API int G(void)`, `ZYAN_INLINE`): defined in some other header, often as nothing or as a
+ * `__declspec`, and in front of a declaration C cannot read them. Blanked where they open one.
+ */
+const EXPORT_MACRO = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:EXPORT|API|INLINE|DEPRECATED)$/;
+
+/** The word starts its line or follows `;`, `{` or `}`, and a name follows it. */
+function opensDeclaration(text: string, start: number, end: number): boolean {
+  const next = text.charCodeAt(skipSpace(text, end));
+  if (!((next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === Ch.Underscore)) return false;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (/^[ \t]*$/.test(text.slice(lineStart, start))) return true;
+  const p = prevSignificant(text, start);
+  const c = p < 0 ? Ch.Semi : text.charCodeAt(p);
+  return c === Ch.Semi || c === Ch.LBrace || c === Ch.RBrace;
+}
+
 /** ALL_CAPS names of at least five characters: macros, never keywords. */
 function isLoopMacroName(text: string, from: number, to: number): boolean {
   if (to - from < 5) return false;
@@ -235,6 +253,10 @@ function rewriteWords(text: string, annotations: boolean): string {
       }
     }
     if (inDirective) continue;
+    if (annotations && EXPORT_MACRO.test(tok) && opensDeclaration(text, start, end) && !isMemberOrDefine(text, start)) {
+      edits.push({ start, end, text: blankOf(text, start, end) });
+      continue;
+    }
     if (c === Ch.Underscore) {
       if (tok === '__volatile') edits.push({ start, end, text: '  volatile' });
       continue;
@@ -244,7 +266,18 @@ function rewriteWords(text: string, annotations: boolean): string {
     if (text.charCodeAt(open) !== Ch.LParen) continue;
     const close = matchParen(text, open);
     if (close < 0) continue;
-    if (text.charCodeAt(skipSpace(text, close + 1)) !== Ch.LBrace) continue;
+    const after = skipSpace(text, close + 1);
+    const next = text.charCodeAt(after);
+    if (next === Ch.RBrace) {
+      // A statement macro written without its `;` as a block's last statement
+      // (`AV_SET_INVALID_FILE_REFERENCE(x)` before `}`): the blank before the brace takes one.
+      const before = text.charCodeAt(after - 1);
+      // Only after another statement: `{ INIT(x) }` may be an initializer list.
+      const prev = text.charCodeAt(prevSignificant(text, start));
+      if ((before === Ch.Space || before === Ch.Tab) && after - 1 > close && (prev === Ch.Semi || prev === Ch.RBrace)) edits.push({ start: after - 1, end: after, text: ';' });
+      continue;
+    }
+    if (next !== Ch.LBrace) continue;
     if (!atStatementStart(text, start)) continue;
     edits.push({ start, end, text: 'while'.padEnd(tok.length, ' ') });
   }

@@ -195,3 +195,29 @@ test('SAL 1 annotations, with and without arguments, are blanked; __int64 and __
   sameShape(out, src);
   assert.equal(out.replace(/\s+/g, ' ').trim(), 'VOID F( PCWSTR a, PVOID b, PVOID *c, PULONG d, __int64 e);');
 });
+
+test("a library's export and inline macros are blanked where they open a declaration, and nowhere else", () => {
+  const src = [
+    '#define ZYCORE_EXPORT __declspec(dllexport)',
+    'ZYCORE_EXPORT ZyanStatus ZyanBitsetAll(const ZyanBitset* bitset);',
+    '/* doc */ ZYAN_INLINE ZyanU32 Twice(ZyanU32 x) { return x * 2; }',
+    'int y = LIB_API(1); int z = 0; LIB_API int W(void);',
+  ].join('\n');
+  const out = prepareForLint(src);
+  sameShape(out, src);
+  assert.deepEqual(out.split('\n'), [
+    '#define ZYCORE_EXPORT                      ',
+    '              ZyanStatus ZyanBitsetAll(const ZyanBitset* bitset);',
+    '/* doc */             ZyanU32 Twice(ZyanU32 x) { return x * 2; }',
+    'int y = LIB_API(1); int z = 0;         int W(void);',
+  ]);
+});
+
+test('a statement macro without its semicolon before a closing brace gets one in the blank before the brace', () => {
+  const src = 'void F(void)\n{\n    x = 1;\n    SET_INVALID(x->Id)\n    } \nint a[] = { INIT_VALUE(3) };\nvoid G(void) { if (y) { RESET_ALL(y) } }\n';
+  const out = prepareForLint(src);
+  sameShape(out, src);
+  assert.equal(out.split('\n')[4], '   ;} ');
+  assert.equal(out.split('\n')[5], 'int a[] = { INIT_VALUE(3) };', 'an initializer list is left alone');
+  assert.equal(out.split('\n')[6], 'void G(void) { if (y) { RESET_ALL(y) } }', 'nor is a block holding only the macro');
+});
