@@ -64,16 +64,23 @@ export interface LintOptions {
   severities?: Readonly<Record<string, SeveritySetting>>;
 }
 
-/** Something the linter could not do at a place in the file (code nested too deeply to read): not a finding. */
-export interface LintResultNote {
+/**
+ * Code the linter could not read (a syntax tree-sitter did not understand), with what it was: the
+ * user learns which code was not checked. Reported at note level beside the findings.
+ */
+export interface ParseNote {
   range: Range;
+  /** The construct as written (its first line, shortened). */
+  construct: string;
+  /** The function it is in, when it is in one. */
+  function?: string;
   message: string;
 }
 
 export interface LintResult {
   findings: Finding[];
-  /** Where analysis stopped short; shown as notes (CLI) and information diagnostics (editor). */
-  notes: LintResultNote[];
+  /** What could not be read: code tree-sitter did not parse, code nested too deeply; in text order. */
+  notes: ParseNote[];
   /** Statistics that explain what the linter could and could not read. */
   stats: {
     functions: number;

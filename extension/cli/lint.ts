@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  discoverProjects, ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, ProjectLint, projectOfFile, readVcxproj,
+  discoverProjects, ENGINE_VERSION, isCppSource, lintUnits, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, lintLanguageOf, ProjectLint, projectOfFile, readVcxproj,
   summarize, validateOptions, type DriverProject, type ProjectFiles, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
 import { DEFAULT_MAX_SOURCE_BYTES, SourceReader } from '../shared/sourceFiles';
@@ -24,11 +24,12 @@ import { registerCommand } from './registry';
 export const LINT_USAGE = [
   'Usage: fltsim lint <files, folders or .vcxproj> [options]',
   '',
-  'Checks minifilter C sources for Flt* API misuse (36 rules; see docs/rules/).',
+  `Checks minifilter C and C++ sources for Flt* API misuse (${LINT_RULES.length} rules; see docs/rules/).`,
   'Each driver is analysed as a whole: a .vcxproj is one driver; folders are searched',
-  'recursively for .vcxproj files, folders of .c files with one DriverEntry, and *.c/*.h',
-  'files that belong to no driver. User-mode projects are skipped with a note, and so',
-  'are files that are not regular files, cannot be read, look binary or are too large.',
+  'recursively for .vcxproj files, folders of .c/.cpp files with one DriverEntry, and',
+  'C, C++ and header files that belong to no driver. User-mode projects are skipped with',
+  'a note, and so are files that are not regular files, cannot be read, look binary or',
+  'are too large. Code that cannot be parsed is named in notes (the checks skip it).',
   '',
   'Options:',
   '  --format text|json|sarif       output format (default: text)',
@@ -96,7 +97,7 @@ interface Plan {
 
 function addProject(plan: Plan, project: DriverProject): void {
   for (const n of project.notes) plan.notes.push({ file: n.file, line: n.line, message: `${project.name}: ${n.message}` });
-  for (const u of project.units) if (!plan.files.has(u)) plan.files.set(u, project);
+  for (const u of lintUnits(project)) if (!plan.files.has(u)) plan.files.set(u, project);
 }
 
 function planTarget(plan: Plan, files: ProjectFiles, abs: string, folder: boolean): void {
@@ -113,7 +114,7 @@ function planTarget(plan: Plan, files: ProjectFiles, abs: string, folder: boolea
   }
   if (/\.vcxproj$/i.test(abs)) {
     const project = readVcxproj(abs, files);
-    if (project.units.length > 0 && !isKernelMode(files, project)) {
+    if (lintUnits(project).length > 0 && !isKernelMode(files, project)) {
       plan.notes.push({ file: abs, line: 1, message: `${project.name} is skipped: none of its files includes a kernel header (fltKernel.h, ntifs.h, wdm.h, ntddk.h), so it is a user-mode program` });
       return;
     }
@@ -121,8 +122,8 @@ function planTarget(plan: Plan, files: ProjectFiles, abs: string, folder: boolea
     return;
   }
   if (plan.files.has(abs)) return;
-  const project = /\.c$/i.test(abs) ? projectOfFile(files, abs) : undefined;
-  plan.files.set(abs, project && project.units.includes(abs) ? project : undefined);
+  const project = /\.c$/i.test(abs) || isCppSource(abs) ? projectOfFile(files, abs) : undefined;
+  plan.files.set(abs, project && lintUnits(project).includes(abs) ? project : undefined);
 }
 
 /** The package root (where docs/rules/ lives), from the bundle in dist/ or the sources. */
@@ -189,10 +190,10 @@ export async function runLint(argv: string[]): Promise<number> {
       let result: LintResult;
       if (project) {
         let pl = projects.get(project);
-        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, project.units)));
+        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, lintUnits(project))));
         result = pl.lint(file, text, options);
       } else {
-        const doc = new LintDocument(options, false);
+        const doc = new LintDocument(options, false, lintLanguageOf(file, text));
         try {
           result = doc.update(text);
         } finally {
@@ -202,7 +203,6 @@ export async function runLint(argv: string[]): Promise<number> {
       // Related locations in other files of the driver are shown with the same relative paths.
       for (const f of result.findings) for (const r of f.related) if (r.file !== undefined) r.file = displayPath(r.file);
       reports.push({ path: displayPath(file), result });
-      for (const n of result.notes) plan.notes.push({ file, line: n.range.start.line + 1, message: n.message });
     }
   } finally {
     for (const pl of projects.values()) pl.dispose();

@@ -3,7 +3,7 @@
  * columns from 0, as LSP does; the scenario parser counts both from 1 with an exclusive end column.
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
-import type { Finding, LintRange, LintResultNote, ScenarioDiagnostic } from '../../engine';
+import type { Finding, LintRange, ParseNote, ScenarioDiagnostic } from '../../engine';
 import type { DocLinks } from './docLinks';
 import { diagnosticSeverity, type LintSettings } from './settings';
 
@@ -31,9 +31,9 @@ export function findingToDiagnostic(f: Finding, uri: string, settings: LintSetti
   return d;
 }
 
-/** Where the linter stopped short (code nested too deeply): information, not a finding. */
-export function lintNoteToDiagnostic(n: LintResultNote): Diagnostic {
-  return { range: lspRange(n.range), severity: DiagnosticSeverity.Information, code: 'not-analysed', source: SOURCE, message: n.message };
+/** Code the linter could not parse: information, so the user knows it was not checked. */
+export function parseNoteToDiagnostic(n: ParseNote): Diagnostic {
+  return { range: lspRange(n.range), severity: DiagnosticSeverity.Information, code: 'parse', source: SOURCE, message: n.message };
 }
 
 /**
