@@ -3,7 +3,7 @@
  * the screen shows, and leaves a screenshot. Expected values come from `Expectations` so a negative
  * control can flip one of them from the environment and watch the run fail.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { firstStatementLine, functionForRole } from '../../extension/client/samplePlan';
 import { E2EFailure, type Workbench } from './workbench';
@@ -437,6 +437,9 @@ async function testing({ wb, workspace, log }: StepContext): Promise<void> {
   const failLine = failing.findIndex((l) => l.startsWith('expect #1 status STATUS_ACCESS_DENIED')) + 1;
   check(failLine > 0, 'fixture failing.fltsim lost its failing expect line');
   const passLines = failing.flatMap((l, i) => (l.startsWith('expect') && i + 1 !== failLine ? [i + 1] : []));
+  // The bundled samples join the workspace now (earlier steps lint the folder and read its terminal
+  // output, which they would crowd): the Test Explorer must notice new scenario files by itself.
+  cpSync(join(__dirname, '..', '..', 'samples'), join(workspace, 'samples'), { recursive: true });
   const samples = filesUnder(join(workspace, 'samples'), '.fltsim');
   check(samples.length >= 8, `the workspace has only ${samples.length} sample scenarios`);
 
@@ -510,6 +513,12 @@ async function testing({ wb, workspace, log }: StepContext): Promise<void> {
   await wb.screenshot('testing-debug-this-run');
   // The peek of a short message can be too low to show the whole button; a DOM click reaches it anyway.
   await debugRun.evaluate((el) => (el as unknown as { click(): void }).click());
+  await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+  // A breakpoint an earlier step left in pendread.c may stop the replay: continue to the end.
+  for (let i = 0; i < 10 && (await wb.debugToolbar().isVisible().catch(() => false)); i++) {
+    await page.keyboard.press('F5');
+    await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+  }
   await page.keyboard.press('Control+Shift+Y');
   const consoleText = await wb.until('the Debug Console to show the run replayed under seed 1', () => {
     const text = [...(globalThis as any).document.querySelectorAll('.repl .monaco-list-row')].map((r: any) => r.innerText).join('\n');
