@@ -214,9 +214,9 @@ export class FltCallbackData {
     this.historySeqs.push(k.emit(kind, this.id, detail));
   }
 
-  /** Records an event about this operation without changing its state. */
-  note(k: Kernel, kind: EventKind, detail: string): void {
-    this.historySeqs.push(k.emit(kind, this.id, detail));
+  /** Records an event about this operation without changing its state; `item`: the work item it concerns. */
+  note(k: Kernel, kind: EventKind, detail: string, item = 0): void {
+    this.historySeqs.push(k.emit(kind, this.id, detail, item));
   }
 
   /** The events of this operation still in the event log, oldest first. */

@@ -165,6 +165,7 @@ export class PendingRoutines {
       r = yield* k.callDriver(worker, fn, work.label, args);
     } finally {
       worker.scope = null;
+      k.emit('workitem-end', data.id, `${work.label}(${data.label}) returns`);
     }
     data.safePostWork = null;
     if (work.orphaned) return;

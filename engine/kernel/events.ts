@@ -16,7 +16,7 @@ export type EventKind =
   // drivers, filters, instances
   | 'driver-load' | 'register' | 'instance-setup' | 'instance-teardown' | 'unload'
   // the life of an operation
-  | 'io-issue' | 'pre-op' | 'pend' | 'fs' | 'fs-complete' | 'post-op' | 'post-pend' | 'complete' | 'state' | 'io-done'
+  | 'io-issue' | 'pre-op' | 'pend' | 'return' | 'fs' | 'fs-complete' | 'post-op' | 'post-pend' | 'complete' | 'state' | 'io-done'
   // work items and queues
   | 'workitem-queue' | 'workitem-start' | 'workitem-end' | 'workitem-free'
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
@@ -38,10 +38,16 @@ export interface SimEvent {
   /** Id of the thread the transition happened on; 0 when no thread was running. */
   thread: number;
   threadName: string;
+  /**
+   * The thread's IRQL once the transition is made (a `lock` event shows the raised level). Every
+   * change of a thread's IRQL is an event on that thread, so these values draw its IRQL over time.
+   */
   irql: Irql;
   kind: EventKind;
   /** Callback data id (#N) the event concerns; 0 when none. */
   data: number;
+  /** Work item id (WI#N) the event concerns; absent when none. Links a queueing to the start it leads to. */
+  item?: number;
   detail: string;
   /** The innermost C frame of the thread, when the driver code is interpreted C. */
   location?: SourceLocation;
@@ -82,6 +88,7 @@ export class EventLog {
   private time: Float64Array;
   private thread: Int32Array;
   private data: Int32Array;
+  private item: Int32Array;
   private irql: Uint8Array;
   /** Chunks by number (event index / CHUNK); with a limit, a ring of `chunkSlots` of them. */
   private readonly chunks: (Chunk | undefined)[] = [];
@@ -99,13 +106,14 @@ export class EventLog {
     this.time = new Float64Array(this.cap);
     this.thread = new Int32Array(this.cap);
     this.data = new Int32Array(this.cap);
+    this.item = new Int32Array(this.cap);
     this.irql = new Uint8Array(this.cap);
     // Enough chunks that the one a new chunk replaces holds no kept event.
     this.chunkSlots = this.ring ? Math.floor(this.cap / CHUNK) + 2 : Infinity;
   }
 
   /** Records an event and returns its seq. */
-  append(time: number, thread: number, threadName: string, irql: Irql, kind: EventKind, data: number, detail: string, location: SourceLocation | undefined): number {
+  append(time: number, thread: number, threadName: string, irql: Irql, kind: EventKind, data: number, detail: string, location: SourceLocation | undefined, item = 0): number {
     const seq = ++this.seq;
     if (!this.ring && seq > this.cap) this.grow();
     const i = (seq - 1) % this.cap;
@@ -113,6 +121,7 @@ export class EventLog {
     this.thread[i] = thread;
     this.irql[i] = irql;
     this.data[i] = data;
+    this.item[i] = item;
     let o = this.chunkFill;
     if (o === CHUNK) {
       this.newChunk();
@@ -165,6 +174,8 @@ export class EventLog {
         data: this.data[i]!,
         detail: c.detail[o]!,
       };
+      const item = this.item[i]!;
+      if (item !== 0) e.item = item;
       const loc = c.location === null ? undefined : c.location[o];
       if (loc !== undefined) e.location = loc;
       objects[o] = e;
@@ -206,6 +217,9 @@ export class EventLog {
     const da = new Int32Array(cap);
     da.set(this.data);
     this.data = da;
+    const it = new Int32Array(cap);
+    it.set(this.item);
+    this.item = it;
     const iq = new Uint8Array(cap);
     iq.set(this.irql);
     this.irql = iq;

@@ -13,7 +13,7 @@ import { Irql, irqlName } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
-import { KThread, type Frame, type ThreadRole } from './thread';
+import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 
 export interface Violation {
@@ -95,6 +95,8 @@ export class Kernel implements SchedulerHost {
   fault: Fault | null = null;
   readonly options: Readonly<KernelOptions>;
   private nextThreadId = 1;
+  /** Role of every thread ever created, by id (1 + index in THREAD_ROLES; 0 = none): the timeline names lanes of exited threads too. */
+  private roles = new Uint8Array(64);
   private readonly allocationCounts = new Map<string, number>();
   /** Called when a thread exits, by modules that track threads (work queues). */
   readonly exitHooks: ((t: KThread) => void)[] = [];
@@ -136,6 +138,12 @@ export class Kernel implements SchedulerHost {
 
   private started(t: KThread): KThread {
     this.threads.set(t.id, t);
+    if (t.id >= this.roles.length) {
+      const grown = new Uint8Array(Math.max(64, this.roles.length * 2, t.id + 1));
+      grown.set(this.roles);
+      this.roles = grown;
+    }
+    this.roles[t.id] = THREAD_ROLES.indexOf(t.role) + 1;
     this.emitOn(t, 'thread-start', 0, `${t.name} starts`);
     this.sched.makeReady(t);
     return t;
@@ -143,13 +151,27 @@ export class Kernel implements SchedulerHost {
 
   // --- events, violations, output ---
 
-  /** Records an event on the running thread; returns its seq. */
-  emit(kind: EventKind, data: number, detail: string): number {
-    return this.emitOn(this.current, kind, data, detail);
+  /** Records an event on the running thread; returns its seq. `item`: the work item (WI#N) it concerns. */
+  emit(kind: EventKind, data: number, detail: string, item = 0): number {
+    return this.emitOn(this.current, kind, data, detail, item);
   }
 
-  emitOn(t: KThread, kind: EventKind, data: number, detail: string): number {
-    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t));
+  emitOn(t: KThread, kind: EventKind, data: number, detail: string, item = 0): number {
+    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t), item);
+  }
+
+  /** Sets the thread's IRQL where no routine's own event records the change, and records it. */
+  setIrql(t: KThread, irql: Irql, why: string): void {
+    if (t.irql === irql) return;
+    const old = t.irql;
+    t.irql = irql;
+    this.emitOn(t, 'irql', 0, `${why} ${irqlName(old)} -> ${irqlName(irql)}`);
+  }
+
+  /** The role a thread was created with (threads that exited included); undefined for ids never handed out. */
+  roleOf(id: number): ThreadRole | undefined {
+    const r = this.roles[id];
+    return r === undefined || r === 0 ? undefined : THREAD_ROLES[r - 1];
   }
 
   /** The recorded event with this seq, as an object (undefined when the log dropped it). */
@@ -354,7 +376,7 @@ export class Kernel implements SchedulerHost {
     }
     if (t.irql !== irql) {
       this.violation('irql-not-restored', `${name} returned at ${irqlName(t.irql)}; it was called at ${irqlName(irql)} (the simulation restores ${irqlName(irql)} to go on)`, 0, t);
-      t.irql = irql;
+      this.setIrql(t, irql, `the simulation restores the IRQL ${name} was called at`);
     }
     if (t.criticalRegion !== region) {
       this.violation('critical-region-imbalance', `${name} returned with critical-region depth ${t.criticalRegion}; it was called at depth ${region}`, 0, t);

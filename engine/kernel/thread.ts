@@ -25,7 +25,9 @@ export type ThreadState = 'ready' | 'running' | 'waiting' | 'terminated';
  * `io`: issues one workload request; `worker`: serves a system work queue; `completion`: the
  * completion (DPC) context at DISPATCH_LEVEL; `system`: driver loading, unload, cancellation.
  */
-export type ThreadRole = 'io' | 'worker' | 'completion' | 'system';
+export const THREAD_ROLES = ['io', 'worker', 'completion', 'system'] as const;
+
+export type ThreadRole = (typeof THREAD_ROLES)[number];
 
 /** Scheduling priorities, as Windows assigns them to these kinds of threads. */
 export const PRIORITY = {

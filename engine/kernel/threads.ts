@@ -34,8 +34,7 @@ export class ThreadRoutines {
     const t = this.k.current;
     const old = t.irql;
     if (NewIrql < old) this.k.violation('irql-bad-raise', `KeRaiseIrql to ${irqlName(NewIrql)} from ${irqlName(old)}: the new IRQL must not be lower`);
-    else if (NewIrql !== old) this.k.emit('irql', 0, `KeRaiseIrql ${irqlName(old)} -> ${irqlName(NewIrql)}`);
-    t.irql = NewIrql;
+    this.k.setIrql(t, NewIrql, 'KeRaiseIrql');
     if (OldIrql !== undefined) writeOut(OldIrql, old);
     return old;
   }
@@ -48,8 +47,8 @@ export class ThreadRoutines {
     const t = this.k.current;
     if (NewIrql > t.irql) {
       this.k.violation('irql-bad-raise', `KeLowerIrql to ${irqlName(NewIrql)} from ${irqlName(t.irql)}: the new IRQL must not be higher`);
-    } else if (NewIrql !== t.irql) this.k.emit('irql', 0, `KeLowerIrql ${irqlName(t.irql)} -> ${irqlName(NewIrql)}`);
-    t.irql = NewIrql;
+    }
+    this.k.setIrql(t, NewIrql, 'KeLowerIrql');
   }
 
   KeEnterCriticalRegion(): void {
