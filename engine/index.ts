@@ -35,6 +35,11 @@ export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/v
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';
 export type { RunReport, ReportIo, ReportViolation } from './run/report';
+export {
+  buildTimeline, timelineOfLog, markerOf, eventAt, toChromeTrace, explainData, parseDataRef, explanationText, explanationMermaid, explanationMarkdown,
+  type RunTimeline, type TimelineEvent, type TimelineLane, type TimelineSpan, type TimelineFlow, type DataLife, type IrqlChange, type LaneRole, type MarkerKind,
+  type SpanKind, type FlowKind, type TimelineOptions, type TimelineSource, type ChromeTrace, type TraceEvent, type Explanation, type ExplainStep, type ExplainResult,
+} from './run/timeline';
 export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)

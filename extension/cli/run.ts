@@ -1,23 +1,37 @@
 /**
- * `fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose]`: runs a scenario and reports the
- * timeline, the driver's debug output, violations and the verdict of each expectation.
+ * `fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose] [--trace FILE] [--timeline FILE]
+ * [--explain #N [--format text|markdown]]`: runs a scenario and reports the timeline, the driver's
+ * debug output, violations and the verdict of each expectation; writes the run as a Chrome trace or
+ * as the timeline view's data; or tells one callback data's story.
  * Exit codes: 0 every expectation holds, 1 one fails (or driver code stopped the run), 2 bad input.
  */
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { formatIrql, formatRunDiagnostic, prepareScenario, runScenario, type RunReport, type SimEvent } from '../../engine';
+import {
+  explainData, explanationMarkdown, explanationMermaid, explanationText, formatIrql, formatRunDiagnostic, parseDataRef, prepareScenario, runScenario, toChromeTrace,
+  type RunReport, type RunTimeline, type SimEvent,
+} from '../../engine';
 import { parseArgs, UsageError } from './args';
 import { nodeFiles } from '../shared/nodeFiles';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose]
+                  [--trace FILE] [--timeline FILE] [--explain #N [--format text|markdown]]
 
 Runs the scenario's drivers and workload in the simulator and checks its expectations.
-  --json      print one JSON object (the same scenario and seed always give the same bytes)
-  --seed N    use seed N instead of the scenario's (changes thread interleavings)
-  --verbose   show every event in the timeline (thread starts, waits, locks, preemption)
+  --json           print one JSON object (the same scenario and seed always give the same bytes)
+  --seed N         use seed N instead of the scenario's (changes thread interleavings)
+  --verbose        show every event in the timeline (thread starts, waits, locks, IRQL, preemption)
+  --trace FILE     also write the run in Chrome's trace-event format (open it in Perfetto or
+                   chrome://tracing): a track per thread, callback and work item spans, transitions,
+                   arrows from each pend to its completion
+  --timeline FILE  also write the run as the editor's timeline view reads it (JSON)
+  --explain #N     print the life of callback data #N instead of the report: what each filter did
+                   to it, on which thread, at which IRQL, in order, then a Mermaid sequence diagram
+  --format F       with --explain: text (default) or markdown (a table and the diagram)
 
 Exit codes: 0 every expectation holds, 1 an expectation fails or driver code stopped the run,
-2 the scenario or a driver could not be read or compiled.`;
+2 the scenario or a driver could not be read or compiled, or --explain names no callback data.`;
 
 /** Timeline events left out unless --verbose: scheduling detail rather than the story of the I/O. */
 const QUIET_EVENTS = new Set<SimEvent['kind']>(['thread-start', 'thread-exit', 'preempt', 'time', 'wait', 'wake', 'lock', 'unlock', 'irql', 'state', 'output']);
@@ -26,8 +40,16 @@ const QUIET_EVENTS = new Set<SimEvent['kind']>(['thread-start', 'thread-exit', '
 const INPUT_ERRORS = /does not model|cannot run|is not declared|not supported|compile/;
 
 async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { json: { takesValue: false }, seed: { takesValue: true }, verbose: { takesValue: false } });
+  const args = parseArgs(argv, {
+    json: { takesValue: false }, seed: { takesValue: true }, verbose: { takesValue: false },
+    trace: { takesValue: true }, timeline: { takesValue: true }, explain: { takesValue: true }, format: { takesValue: true, choices: ['text', 'markdown'] },
+  });
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'a scenario file is required' : 'give exactly one scenario file');
+  const explainText = args.options.get('explain');
+  const explain = typeof explainText === 'string' ? parseDataRef(explainText) : undefined;
+  if (typeof explainText === 'string' && explain === undefined) throw new UsageError(`--explain takes a callback data id such as #2 (got '${explainText}')`);
+  if (args.options.has('format') && explain === undefined) throw new UsageError('--format goes with --explain');
+  if (explain !== undefined && args.options.has('json')) throw new UsageError('--explain and --json cannot be combined: --explain prints the story instead of the report');
   const seedText = args.options.get('seed');
   let seed: number | undefined;
   if (typeof seedText === 'string') {
@@ -41,7 +63,30 @@ async function run(argv: string[]): Promise<number> {
     for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
     return 2;
   }
-  const { report, timeline } = runScenario(prepared.prepared, { seed, label: given.split(path.sep).join('/'), relativize: relative });
+  const run = runScenario(prepared.prepared, { seed, label: given.split(path.sep).join('/'), relativize: relative });
+  const { report, timeline } = run;
+  const wantsModel = explain !== undefined || args.options.has('trace') || args.options.has('timeline');
+  const model = wantsModel ? run.timelineModel() : undefined;
+  for (const [option, contents] of [['trace', () => toChromeTrace(relativeFiles(model!))], ['timeline', () => model!]] as const) {
+    const file = args.options.get(option);
+    if (typeof file !== 'string') continue;
+    try {
+      writeFileSync(path.resolve(file), `${JSON.stringify(contents())}\n`);
+    } catch (e) {
+      process.stderr.write(`fltsim run: cannot write --${option} ${file}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  if (explain !== undefined) {
+    const x = explainData(model!, explain);
+    if (!x.ok) {
+      process.stderr.write(`fltsim run: --explain #${explain}: ${x.message}\n`);
+      return 2;
+    }
+    if (args.options.get('format') === 'markdown') process.stdout.write(explanationMarkdown(x.explanation, report.title ?? report.scenario, relative));
+    else process.stdout.write(`${explanationText(x.explanation, relative)}\n${explanationMermaid(x.explanation)}`);
+    return report.passed ? 0 : 1;
+  }
   if (args.options.has('json')) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -56,6 +101,11 @@ function relative(file: string): string {
   if (file.startsWith('<')) return file;
   const rel = path.relative(process.cwd(), file);
   return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+
+/** The timeline with its file names relative to the working folder, as the text report shows them. */
+function relativeFiles(t: RunTimeline): RunTimeline {
+  return { ...t, events: t.events.map((e) => (e.file ? { ...e, file: relative(e.file) } : e)) };
 }
 
 function textReport(r: RunReport, events: readonly SimEvent[], verbose: boolean): string {

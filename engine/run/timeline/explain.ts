@@ -83,10 +83,11 @@ export function explainData(t: RunTimeline, data: number): ExplainResult {
   return { ok: true, explanation: { data, label: life.label, summary: life.summary, outcome: life.outcome, steps, threads } };
 }
 
-function handOff(kind: TimelineFlow['kind']): string {
-  switch (kind) {
+/** What a step that continues another thread's work does with it. */
+function handOff(step: ExplainStep): string {
+  switch (step.from!.kind) {
     case 'pend':
-      return 'resumes the pend';
+      return step.kind === 'pend' ? 'takes up the completion made earlier' : 'resumes the pend';
     case 'work-item':
       return 'starts what was queued';
     case 'file-system':
@@ -105,7 +106,7 @@ export function explanationText(x: Explanation, relativize: (file: string) => st
   const iw = Math.max(5, ...x.steps.map((s) => s.irql.length));
   x.steps.forEach((s, i) => {
     const where = s.file ? `  ${relativize(s.file)}:${s.line}` : '';
-    const from = s.from ? `  (${handOff(s.from.kind)} on ${s.from.thread})` : '';
+    const from = s.from ? `  (${handOff(s)} on ${s.from.thread})` : '';
     out.push(`${String(i + 1).padStart(4)}. ${String(s.time).padStart(5)} ms  ${s.thread.padEnd(tw)}  ${s.irql.padEnd(iw)}  ${s.detail}${from}${where}`);
   });
   return `${out.join('\n')}\n`;
@@ -139,7 +140,7 @@ export function explanationMarkdown(x: Explanation, title: string, relativize: (
   const out = [`# ${cell(x.label)} — ${cell(title)}`, '', `**${cell(x.summary)}**`, '', x.outcome ? `Ended: ${cell(x.outcome)}` : 'Not done when the run ended.', ''];
   out.push('| # | ms | thread | IRQL | what happened | where |', '|---|---|---|---|---|---|');
   x.steps.forEach((s, i) => {
-    const what = s.from ? `${s.detail} _(${handOff(s.from.kind)} on ${s.from.thread})_` : s.detail;
+    const what = s.from ? `${s.detail} _(${handOff(s)} on ${s.from.thread})_` : s.detail;
     out.push(`| ${i + 1} | ${s.time} | ${cell(s.thread)} | ${s.irql} | ${cell(what)} | ${s.file ? cell(`${relativize(s.file)}:${s.line}`) : ''} |`);
   });
   out.push('', '## Sequence diagram', '', '```mermaid', explanationMermaid(x).trimEnd(), '```', '');

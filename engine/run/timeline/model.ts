@@ -93,7 +93,9 @@ export interface DataLife {
 }
 
 /**
- * `pend`: from a pend (or post-operation pend) to the completion that resumes it; `work-item`: from
+ * `pend`: from a pend (or post-operation pend) to the completion that resumes it — or, when another
+ * thread completed the operation before its pre-op returned PENDING, from that completion to the
+ * pend, where the Filter Manager takes it up; `work-item`: from
  * queueing to start; `file-system`: from the file system receiving an operation to its completion.
  */
 export type FlowKind = 'pend' | 'work-item' | 'file-system';
@@ -181,6 +183,9 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
   const flows: TimelineFlow[] = [];
   /** The newest pend of each operation, waiting for the completion that resumes it. */
   const pended = new Map<number, number>();
+  /** Operations whose pre-op is running, and completions that came before that pre-op returned PENDING. */
+  const preRunning = new Map<number, number>();
+  const early = new Map<number, number>();
   /** Operations the file system has received and not completed yet. */
   const inFs = new Map<number, number>();
   /** The newest queueing of each work item (`i<N>`) or posted callback (`d<N>`), waiting for its start. */
@@ -213,11 +218,13 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
     let stack = stacks.get(e.thread);
     if (!stack) stacks.set(e.thread, (stack = []));
     const closing = e.kind === 'return' ? undefined : closes(e.kind);
+    let lastOpenClosed = false;
     if (e.kind === 'return' || closing) {
       for (let i = stack.length - 1; i >= 0; i--) {
         const s = stack[i]!.span;
         const match = e.kind === 'return' ? (s.kind === 'pre-op' || s.kind === 'post-op') && s.data === e.data : s.kind === closing && (closing !== 'pre-op' || s.data === e.data);
         if (!match) continue;
+        lastOpenClosed = s.kind === 'pre-op';
         // Spans opened inside it and never closed (their code failed) end with it.
         for (let j = i; j < stack.length; j++) stack[j]!.span.end = e.seq;
         stack.length = i;
@@ -251,7 +258,18 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
     }
 
     // Links between lanes.
-    if (e.kind === 'pend' || e.kind === 'post-pend') pended.set(e.data, e.seq);
+    if (e.kind === 'pre-op') preRunning.set(e.data, (preRunning.get(e.data) ?? 0) + 1);
+    if ((e.kind === 'pend' || e.kind === 'return') && preRunning.has(e.data) && (e.kind === 'pend' || lastOpenClosed)) {
+      const n = preRunning.get(e.data)! - 1;
+      if (n > 0) preRunning.set(e.data, n);
+      else preRunning.delete(e.data);
+    }
+    const earlier = e.kind === 'pend' ? early.get(e.data) : undefined;
+    if (earlier !== undefined) {
+      // The completion came first (another thread beat the pre-op's return): the pend takes it up.
+      flows.push({ kind: 'pend', from: earlier, to: e.seq, data: e.data, item: 0 });
+      early.delete(e.data);
+    } else if (e.kind === 'pend' || e.kind === 'post-pend') pended.set(e.data, e.seq);
     else if (e.kind === 'fs') inFs.set(e.data, e.seq);
     else if (e.kind === 'fs-complete') {
       const from = inFs.get(e.data);
@@ -265,7 +283,7 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
       if (from !== undefined) {
         flows.push({ kind: 'pend', from, to: e.seq, data: e.data, item: 0 });
         pended.delete(e.data);
-      }
+      } else if (preRunning.has(e.data) && !early.has(e.data)) early.set(e.data, e.seq);
     } else if (e.kind === 'workitem-queue' || e.kind === 'workitem-start') {
       const key = item !== 0 ? `i${item}` : `d${e.data}`;
       if (e.kind === 'workitem-queue') queued.set(key, e.seq);
