@@ -10,7 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, prepareScenario, rulesOf, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type Stop, type VariableInfo,
+  Debuggee, explainData, explanationMarkdown, formatRunDiagnostic, prepareScenario, rulesOf, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type Stop,
+  type VariableInfo,
 } from '../../engine';
 import { processFiles } from '../shared/simulatedWindows';
 import { TRANSITION_FILTERS } from './transitionFilters';
@@ -27,6 +28,17 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
 
 /** Steps the Debuggee takes before the session lets other messages in; a pause waits at most one slice. */
 const SLICE = 20_000;
+
+/**
+ * fltsim's own requests, which the timeline view sends through `DebugSession.customRequest`:
+ * `fltsimTimeline` {maxEvents?} → the run as a timeline (RunTimeline); `fltsimGoToEvent` {seq} →
+ * stops just before that event (reason `goto`); `fltsimExplain` {data} → {markdown} of one callback
+ * data's life.
+ */
+export const CUSTOM_REQUESTS = ['fltsimTimeline', 'fltsimGoToEvent', 'fltsimExplain'] as const;
+
+/** The timeline a view gets unless it asks for another cap: enough for long sessions, small enough to send at every stop. */
+const TIMELINE_EVENTS = 20_000;
 
 interface FrameRef {
   threadId: number;
@@ -354,6 +366,61 @@ export class FltsimDebugSession extends LoggingDebugSession {
     }
     response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount };
     this.sendResponse(response);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    const d = this.debuggee;
+    if (!(CUSTOM_REQUESTS as readonly string[]).includes(command)) {
+      this.sendErrorResponse(response, { id: 1010, format: `fltsim does not know the request '${command}'`, showUser: false });
+      return;
+    }
+    if (!d) {
+      this.sendErrorResponse(response, { id: 1011, format: 'no scenario is running', showUser: false });
+      return;
+    }
+    switch (command) {
+      case 'fltsimTimeline': {
+        const max = a.maxEvents;
+        if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
+          this.sendErrorResponse(response, { id: 1012, format: `maxEvents must be a positive integer (got ${JSON.stringify(max)})`, showUser: false });
+          return;
+        }
+        response.body = d.timeline({ maxEvents: max ?? TIMELINE_EVENTS });
+        this.sendResponse(response);
+        return;
+      }
+      case 'fltsimGoToEvent': {
+        if (typeof a.seq !== 'number') {
+          this.sendErrorResponse(response, { id: 1013, format: `seq must be an event number (got ${JSON.stringify(a.seq)})`, showUser: false });
+          return;
+        }
+        if (d.running) {
+          this.sendErrorResponse(response, { id: 1014, format: 'the scenario is running; pause it first', showUser: true });
+          return;
+        }
+        const seq = a.seq;
+        const why = d.goToEvent(seq);
+        if (why) {
+          this.sendErrorResponse(response, { id: 1015, format: why, showUser: true });
+          return;
+        }
+        this.sendResponse(response);
+        this.drive();
+        return;
+      }
+      case 'fltsimExplain': {
+        const data = a.data;
+        const x = typeof data === 'number' ? explainData(d.timeline({ maxEvents: TIMELINE_EVENTS }), data) : { ok: false as const, message: `data must be a callback data id (got ${JSON.stringify(data)})` };
+        if (!x.ok) {
+          this.sendErrorResponse(response, { id: 1016, format: x.message, showUser: true });
+          return;
+        }
+        response.body = { markdown: explanationMarkdown(x.explanation, d.title ?? this.paths.basename(d.scenarioPath)) };
+        this.sendResponse(response);
+        return;
+      }
+    }
   }
 
   private sourceOf(file: string): Source {

@@ -22,6 +22,7 @@ import { evaluateInFrame, inspectContext } from '../evaluate';
 import { inspect } from '../inspect';
 import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
+import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
 import {
   BreakpointTable, DriverCode, hitConditionHolds, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
@@ -30,7 +31,8 @@ import { Scopes } from './scopes';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
 import { VariableHandles, type FrameRef, type VariableInfo, type VariablesQuery } from './variables';
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception';
+/** `goto`: arrived at a moment chosen on the timeline (`goToEvent`). */
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto';
 
 export interface Stop {
   reason: StopReason;
@@ -116,8 +118,11 @@ type Mode =
   | { kind: 'continue' }
   | { kind: 'entry' }
   | { kind: 'step'; thread: number; depth: number; how: StepHow }
-  /** Replaying silently to a step (step back, reverse continue's second pass). */
-  | { kind: 'seek'; arrival: Arrival }
+  /**
+   * Replaying silently to a step (step back, reverse continue's second pass); `loud`: running forward
+   * to it (a later moment chosen on the timeline), passing output on but stopping nowhere else.
+   */
+  | { kind: 'seek'; arrival: Arrival; loud?: boolean }
   /** Reverse continue's first pass: replaying to the stop point, noting the last place it would have stopped. */
   | { kind: 'scan'; until: number; best: Candidate | undefined };
 
@@ -157,6 +162,19 @@ export class Debuggee {
   private readonly stepBudget: number;
   private stoppedStep = 0;
   private stoppedThread = 0;
+  /**
+   * Where `goToEvent` stops for each event (by seq): the step at which the driver statement that led
+   * to it began (the thread paused on that line, before running it), else the step before the one
+   * that recorded it. Noted as each event is recorded, while the frames that made it still exist.
+   */
+  private eventTargets: number[] = [];
+  /** The step at which each driver frame's current statement began. */
+  private statementStart = new WeakMap<CFrame, number>();
+  /**
+   * The World that got furthest since the last value the user set. A replay repeats it exactly, so
+   * its events past the current point are the known future the timeline shows and goToEvent reaches.
+   */
+  private furthest: World;
   private last: Stop | undefined;
   private stopCount = 0;
 
@@ -165,6 +183,7 @@ export class Debuggee {
     this.stepBudget = options.stepBudget ?? Infinity;
     this.output = options.output ?? (() => undefined);
     this.world = this.newWorld();
+    this.furthest = this.world;
     this.code = new DriverCode(this.world, prepared.paths);
     this.breakpoints = new BreakpointTable(this.code);
   }
@@ -175,6 +194,10 @@ export class Debuggee {
 
   get title(): string | undefined {
     return this.prepared.scenario.title;
+  }
+
+  get scenarioPath(): string {
+    return this.prepared.scenarioPath;
   }
 
   /** True while a command is under way (advance has more to do). */
@@ -265,6 +288,42 @@ export class Debuggee {
   }
 
   /**
+   * Goes to the moment just before event `seq` happened — the statement that makes it, with the
+   * state before it — back through a replay, or forward without stopping at breakpoints on the way.
+   * Returns why it cannot (no such event is known), else undefined and the command is under way.
+   */
+  goToEvent(seq: number): string | undefined {
+    const known = this.furthest.sim.eventCount > this.world.sim.eventCount ? this.furthest : this.world;
+    const total = known.sim.eventCount;
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > total) return `there is no event ${seq} in this run (it has events 1 to ${total})`;
+    const e = known.sim.event(seq);
+    const arrival: Arrival = {
+      target: this.eventTargets[seq] ?? 0,
+      reason: 'goto',
+      threadId: e?.thread ?? this.stoppedThread,
+      describe: (now) => `Paused before ${e ? `"${e.detail}"` : `event ${seq}`} (${now} ms)`,
+    };
+    if (arrival.target < this.world.sim.stepCount || this.finished) this.replay({ kind: 'seek', arrival });
+    else {
+      this.pauseRequested = false;
+      this.mode = { kind: 'seek', arrival, loud: true };
+    }
+    return undefined;
+  }
+
+  /**
+   * The run as a timeline: everything the furthest run so far recorded (after going back, the
+   * events past `now` are its known future), the newest `maxEvents` of it.
+   */
+  timeline(options: { maxEvents?: number } = {}): RunTimeline {
+    const known = this.furthest.sim.eventCount > this.world.sim.eventCount ? this.furthest : this.world;
+    const kernel = known.sim.kernel;
+    return timelineOfLog(kernel.log, (id) => kernel.roleOf(id), {
+      maxEvents: options.maxEvents, now: this.world.sim.eventCount, title: this.prepared.scenario.title ?? null, scenario: this.prepared.scenarioPath, seed: this.world.seed,
+    });
+  }
+
+  /**
    * Carries the current command on for at most `maxSteps` steps. `running` means call again (after
    * letting other work in, if there is any); the other results end the command.
    */
@@ -315,7 +374,8 @@ export class Debuggee {
   private judge(mode: Exclude<Mode, { kind: 'none' | 'end' }>, r: StepResult): Progress | undefined {
     const world = this.world;
     const sim = world.sim;
-    const silent = mode.kind === 'seek' || mode.kind === 'scan';
+    const replaying = mode.kind === 'seek' || mode.kind === 'scan';
+    const silent = replaying && !(mode.kind === 'seek' && mode.loud);
     const step = sim.stepCount;
     const transition = this.readEvents(silent);
     if ((r.kind === 'fault' || r.kind === 'done') && silent) {
@@ -352,7 +412,7 @@ export class Debuggee {
         }
         return undefined;
       }
-      if (silent) return undefined;
+      if (replaying) return undefined;
       if (hit) {
         const reason = hit[0]!.functionName ? 'function breakpoint' : 'breakpoint';
         return this.stop({ reason, threadId: r.thread, description: `Paused on ${reason} (${sim.now} ms)`, hitBreakpointIds: hit.map((b) => b.id) });
@@ -367,7 +427,7 @@ export class Debuggee {
         if (step < mode.until) mode.best = { step, threadId: transition.thread, reason: 'exception', text: transition.detail };
         return undefined;
       }
-      if (!silent) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
+      if (!replaying) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
     }
     // The stepped thread ended: carry on as a plain continue.
     if (mode.kind === 'step' && !sim.kernel.threads.has(mode.thread)) this.mode = { kind: 'continue' };
@@ -406,6 +466,7 @@ export class Debuggee {
   private noteStatement(threadId: number, step: number): boolean {
     const top = this.topFrame(threadId);
     if (!(top instanceof CFrame) || top.fn.system) return false;
+    this.statementStart.set(top, step);
     const trail = this.trails.get(threadId);
     if (trail) {
       trail.prev = trail.last;
@@ -489,6 +550,7 @@ export class Debuggee {
   /** Starts `mode` on a fresh World: the only way back in time. */
   private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' }>): void {
     this.pauseRequested = false;
+    if (this.world.sim.eventCount > this.furthest.sim.eventCount) this.furthest = this.world;
     this.world = this.newWorld();
     this.breakpoints.resetHits();
     this.trails = new Map();
@@ -516,14 +578,35 @@ export class Debuggee {
   }
 
   private newWorld(): World {
-    return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
+    const world = new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
+    world.sim.onEvent((e) => this.noteEventTarget(world, e));
+    return world;
+  }
+
+  private noteEventTarget(world: World, e: SimEvent): void {
+    let target = world.sim.stepCount;
+    const t = world.sim.kernel.threads.get(e.thread);
+    if (t) {
+      for (let i = t.frames.length - 1; i >= 0; i--) {
+        const f = this.driverFrameAt(t, i);
+        const start = f && this.statementStart.get(f);
+        if (start !== undefined) {
+          target = start;
+          break;
+        }
+      }
+    }
+    this.eventTargets[e.seq] = target;
   }
 
   // --- values the user set ----------------------------------------------------------------------
 
   private record(edit: Edit): void {
-    // A change made in the past starts a new future: changes recorded after it no longer apply.
+    // A change made in the past starts a new future: changes recorded after it no longer apply,
+    // and what happened after this point in earlier runs need not happen again.
     this.edits = this.edits.filter((e) => e.step <= edit.step);
+    this.furthest = this.world;
+    this.eventTargets.length = this.world.sim.eventCount + 1;
     this.edits.push(edit);
     this.nextEdit = this.edits.length;
   }
