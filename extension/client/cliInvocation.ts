@@ -30,3 +30,25 @@ export function lintInvocation(execPath: string, extensionRoot: string, folder: 
     env: { ELECTRON_RUN_AS_NODE: '1' },
   };
 }
+
+/** `fltsim run <scenario> --timeline <out>`: the run as the timeline view reads it, written to `out`. */
+export function timelineInvocation(execPath: string, extensionRoot: string, scenario: string, out: string): CliInvocation {
+  return {
+    label: `fltsim run ${path.basename(scenario)} --timeline`,
+    command: execPath,
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'run', scenario, '--timeline', out],
+    cwd: path.dirname(scenario),
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
+/** `fltsim run <scenario> --explain #N --format markdown`: one callback data's life, as Markdown on stdout. */
+export function explainInvocation(execPath: string, extensionRoot: string, scenario: string, data: number): CliInvocation {
+  return {
+    label: `fltsim run ${path.basename(scenario)} --explain #${data}`,
+    command: execPath,
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'run', scenario, '--explain', `#${data}`, '--format', 'markdown'],
+    cwd: path.dirname(scenario),
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}

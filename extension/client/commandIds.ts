@@ -11,6 +11,8 @@ export const Commands = {
   showRuleDocs: 'fltsim.showRuleDocs',
   breakInSample: 'fltsim.breakInSample',
   openWalkthrough: 'fltsim.openWalkthrough',
+  showTimeline: 'fltsim.showTimeline',
+  explainCallbackData: 'fltsim.explainCallbackData',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

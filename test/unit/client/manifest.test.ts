@@ -52,8 +52,8 @@ test('paths named by the manifest exist', () => {
 
 test('contributed commands are exactly the ones the extension registers', () => {
   assert.deepEqual([...contributed].sort(), [...ALL_COMMANDS].sort());
-  const source = readFileSync(join(root, 'extension', 'client', 'commands.ts'), 'utf8');
-  for (const key of Object.keys(Commands)) assert.match(source, new RegExp(`reg\\(Commands\\.${key},`), `commands.ts does not register Commands.${key}`);
+  const source = ['commands.ts', join('timeline', 'commands.ts')].map((f) => readFileSync(join(root, 'extension', 'client', f), 'utf8')).join('\n');
+  for (const key of Object.keys(Commands)) assert.match(source, new RegExp(`reg\\(Commands\\.${key},`), `neither commands.ts nor timeline/commands.ts registers Commands.${key}`);
   for (const cmd of c.commands) assert.equal(cmd.category, 'fltsim', `${cmd.command} has no fltsim category`);
 });
 
@@ -67,7 +67,7 @@ test('menus, completion events and walkthrough links name real commands', () => 
   assert.ok(links.length >= 16, `only ${links.length} command links`);
   assert.deepEqual(links.filter((l) => !contributed.has(l.id) && !BUILT_IN.has(l.id)).map((l) => `${l.where}: ${l.id}`), []);
   const runButtons = c.menus['editor/title/run'].map((i: { command: string }) => i.command);
-  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario]);
+  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario, Commands.showTimeline]);
   for (const id of runButtons) assert.ok(c.commands.find((x: any) => x.command === id).icon, `${id} needs an icon for the title bar`);
 });
 

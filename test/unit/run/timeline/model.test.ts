@@ -211,7 +211,7 @@ test('explain: the story of one callback data in order, with hand-offs between t
   }
   const md = explanationMarkdown(x, 'Tally');
   assert.match(md, /^# #1 — Tally\n/);
-  assert.match(md, /\n\| 1 \| 0 \| I\/O #1 \(read\) \| PASSIVE_LEVEL \| #1 IRP_MJ_READ issued on \\\\Device\\\\HarddiskVolume1\\\\a\.txt \|  \|\n/);
+  assert.match(md, /\n\| 1 \| 0 \| I\/O #1 \(read\) \| PASSIVE_LEVEL \| #1 IRP_MJ_READ issued on \\\\Device\\\\HarddiskVolume1\\\\a\.txt \| {2}\|\n/);
   assert.match(md, /\n```mermaid\nsequenceDiagram\n[\s\S]*\n```\n$/);
 
   const missing = explainData(t, 9);
