@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { firstStatementLine, functionForRole } from '../../extension/client/samplePlan';
+import type { Frame } from 'playwright-core';
 import { E2EFailure, type Workbench } from './workbench';
 
 export interface Expectations {
@@ -17,6 +18,8 @@ export interface Expectations {
   major: string;
   /** Rule ids the Problems view must list for the buggy driver. */
   rules: string[];
+  /** Lanes the timeline of pendread.fltsim must show. */
+  timelineLanes: string[];
 }
 
 export interface StepContext {
@@ -26,8 +29,8 @@ export interface StepContext {
   log: (msg: string) => void;
 }
 
-export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway';
-export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway'];
+export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway' | 'timeline';
+export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway', 'timeline'];
 
 function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new E2EFailure(message);
@@ -376,4 +379,96 @@ async function runaway({ wb, workspace, log }: StepContext): Promise<void> {
   log(`after the stop: typed text showed after ${after} ms`);
 }
 
-export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway };
+/** What the timeline webview shows: its lanes and its markers, read from its DOM. */
+async function timelineContents(frame: Frame): Promise<{ lanes: string[]; markers: { kind: string; seq: number; lane: number }[]; status: string }> {
+  return frame.evaluate(() => {
+    const d = (globalThis as any).document;
+    return {
+      lanes: [...d.querySelectorAll('.lane-label')].map((e: any) => e.textContent.trim()),
+      markers: [...d.querySelectorAll('.marker')].map((e: any) => ({ kind: e.getAttribute('data-kind'), seq: Number(e.getAttribute('data-seq')), lane: Number(e.getAttribute('data-lane')) })),
+      status: d.querySelector('#tl-status')?.textContent ?? '',
+    };
+  });
+}
+
+async function editorAt(wb: Workbench, file: string, line: number, what: string): Promise<void> {
+  await wb.until(what, ([name, n]) => {
+    const d = (globalThis as any).document;
+    const tab = d.querySelector('.tabs-container .tab.active')?.getAttribute('aria-label') ?? '';
+    const cursor = d.querySelector('[id="status.editor.selection"]')?.textContent ?? '';
+    return tab.startsWith(name as string) && new RegExp(`Ln ${n},`).test(cursor);
+  }, [file, line] as const, 20_000);
+}
+
+/**
+ * The timeline: of a finished run (fltsim run as a process), with its lanes and markers in the
+ * webview's DOM and a marker click that opens the line; then of a debug session paused in the
+ * worker, where clicking the pre-op's "work item queued" marker goes back to that moment.
+ */
+async function timeline({ wb, workspace, expect, log }: StepContext): Promise<void> {
+  const page = wb.page;
+  const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
+  const queueLine = source.findIndex((l) => l.includes('FltQueueGenericWorkItem(')) + 1;
+  const completeLine = source.findIndex((l) => l.includes('FltCompletePendedPreOperation(')) + 1;
+  check(queueLine > 0 && completeLine > 0, 'fixture pendread.c lost its queue or complete line');
+
+  await wb.quickOpen('pendread.fltsim');
+  await wb.runCommand('fltsim: Show Timeline');
+  const frame = await wb.webviewFrame('#fltsim-timeline .marker');
+  const seen = await timelineContents(frame);
+  log(`timeline lanes: ${JSON.stringify(seen.lanes)}`);
+  log(`timeline markers: ${JSON.stringify(seen.markers.map((m) => m.kind))}; status: ${seen.status}`);
+  for (const lane of expect.timelineLanes) check(seen.lanes.includes(lane), `the timeline has no lane "${lane}" (lanes: ${seen.lanes.join(', ')})`);
+  for (const kind of ['workitem-queue', 'workitem-start', 'pend', 'complete']) check(seen.markers.some((m) => m.kind === kind), `the timeline shows no ${kind} marker`);
+  check(/fltsim run pendread\.fltsim/.test(seen.status), `the timeline does not say it comes from fltsim run: "${seen.status}"`);
+  await wb.screenshot('timeline-run');
+  await frame.locator('.marker[data-kind="workitem-queue"]').first().click();
+  await editorAt(wb, 'pendread.c', queueLine, `pendread.c revealed at line ${queueLine} after clicking the work item marker`);
+  log(`clicking the workitem-queue marker opened pendread.c at line ${queueLine}`);
+  await wb.screenshot('timeline-run-marker-revealed');
+  await wb.reset();
+
+  // A debug session paused at the worker's completion.
+  await wb.quickOpen('pendread.c');
+  await wb.goToLine(completeLine);
+  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
+  if ((await glyph.count()) === 0) await page.keyboard.press('F9');
+  await glyph.first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('F5');
+  await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
+  const paused = (what: RegExp) => wb.until(`the Call Stack to say ${what}`, (re) => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && new RegExp(re, 'i').test((p as any).innerText)), what.source, 45_000);
+  await paused(/Paused on breakpoint/);
+  // The debug toolbar offers the timeline of this session.
+  await wb.debugToolbar().locator('[aria-label="Show Timeline"], [title="Show Timeline"]').first().click({ timeout: 10_000 })
+    .catch(async () => wb.runCommand('fltsim: Show Timeline'));
+  const live = await wb.webviewFrame('#fltsim-timeline[data-live="true"] .marker');
+  const atStop = await timelineContents(live);
+  log(`session timeline: ${atStop.markers.length} markers; status: ${atStop.status}`);
+  check(/debug session/.test(atStop.status), `the timeline is not the debug session's: "${atStop.status}"`);
+  await wb.screenshot('timeline-session');
+  await live.locator('.marker[data-kind="workitem-queue"]').first().click();
+  await paused(/Paused before "FltQueueGenericWorkItem/).catch(async (e) => {
+    log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+    throw e;
+  });
+  await editorAt(wb, 'pendread.c', queueLine, `the session back at pendread.c:${queueLine}, before the work item is queued`);
+  const frames = await wb.paneRows('Call Stack');
+  log(`after going back in time: Call Stack ${JSON.stringify(frames)}`);
+  check(frames?.some((r) => /PendReadPre/.test(r)), 'the Call Stack does not show PendReadPre after going to the queue marker');
+  // The timeline follows: the present is now before the marker, the rest is the known future.
+  let after = await timelineContents(live);
+  for (let i = 0; i < 40 && !/later events known/.test(after.status); i++) {
+    await page.waitForTimeout(250);
+    after = await timelineContents(live);
+  }
+  log(`timeline after the jump: ${after.status}`);
+  check(/later events known/.test(after.status), `the timeline does not show the known future after going back: "${after.status}"`);
+  await wb.screenshot('timeline-session-went-back');
+  await page.keyboard.press('Shift+F5');
+  await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+  await wb.runCommand('Debug: Remove All Breakpoints');
+}
+
+export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline };

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** A failed expectation, with what was seen, so the summary line says what went wrong. */
 export class E2EFailure extends Error {}
@@ -54,6 +54,20 @@ export class Workbench {
       await this.page.waitForTimeout(300);
     }
     throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for a webview showing "${text}"`);
+  }
+
+  /** The webview frame whose document has `selector` (webviews are iframes nested in iframes). */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        const found = await frame.evaluate((sel) => (globalThis as any).document.querySelector(sel) !== null, selector).catch(() => false);
+        if (found) return frame;
+      }
+      await this.page.waitForTimeout(300);
+    }
+    throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for a webview with ${selector}`);
   }
 
   async waitReady(fileInRoot: string): Promise<void> {

@@ -48,6 +48,9 @@ export interface Viewport {
   width: number;
   /** px per event column. */
   scale: number;
+  /** Top edge and height of the visible rows, px (default: every row). A run with many I/O threads has many lanes. */
+  scrollY?: number;
+  height?: number;
 }
 
 export interface Bar {
@@ -63,12 +66,16 @@ export interface SpanBox extends Bar {
   data: number;
   start: number;
   end: number | null;
+  /** Other spans of the lane merged into this box at this zoom (they touch within a pixel). */
+  merged?: number;
 }
 
 export interface LifeBox extends Bar {
   data: number;
   label: string;
   done: boolean;
+  /** Other lives merged into this box at this zoom (they touch within a pixel). */
+  merged?: number;
 }
 
 export interface IrqlBox extends Bar {
@@ -98,6 +105,8 @@ export interface FlowLine {
 }
 
 export interface Scene {
+  /** Lanes at least partly in view. */
+  lanes: PreparedLane[];
   lives: LifeBox[];
   spans: SpanBox[];
   irql: IrqlBox[];
@@ -165,6 +174,30 @@ export function eventOf(p: PreparedTimeline, seq: number): TimelineEvent | undef
   return p.model.events[seq - p.firstSeq];
 }
 
+/** Boxes of one row closer than this (px) are drawn as one. */
+export const BOX_GAP = 2;
+
+/**
+ * Zoomed out, many boxes of one row fall within a pixel or two of each other: draw them as one box
+ * (the first keeps its identity and counts the others), as a waveform view keeps the extremes of
+ * each pixel, so a screen costs what its pixels can show. Zoom in to tell them apart.
+ */
+function mergeTouching<T extends Bar & { merged?: number }>(boxes: T[]): T[] {
+  const out: T[] = [];
+  const lastInRow = new Map<number, T>();
+  for (const b of boxes.sort((a, c) => a.y - c.y || a.x - c.x)) {
+    const prev = lastInRow.get(b.y);
+    if (prev && b.x - (prev.x + prev.width) < BOX_GAP && prev.height === b.height) {
+      prev.width = Math.max(prev.width, b.x + b.width - prev.x);
+      prev.merged = (prev.merged ?? 0) + 1;
+      continue;
+    }
+    out.push(b);
+    lastInRow.set(b.y, b);
+  }
+  return out;
+}
+
 /** First index in the sorted `list` whose value is >= `v`. */
 function lowerBound(list: number[], v: number): number {
   let lo = 0;
@@ -186,6 +219,13 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
   const s0 = p.firstSeq + c0;
   const s1 = p.firstSeq + c1;
   const left = (seq: number) => (seq - p.firstSeq) * v.scale - v.scrollX;
+  const y0 = v.scrollY ?? 0;
+  const y1 = v.height === undefined ? Infinity : y0 + v.height;
+  const visible = (y: number, h: number) => y + h >= y0 && y <= y1;
+  const shown = (id: number): PreparedLane | undefined => {
+    const lane = p.laneById.get(id);
+    return lane && visible(lane.y, LANE_HEIGHT) ? lane : undefined;
+  };
   const clip = (a: number, b: number): [number, number] => {
     const x0 = Math.max(left(a), -2);
     const x1 = Math.min(left(b + 1), v.width + 2);
@@ -193,7 +233,7 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
   };
 
   const lives: LifeBox[] = [];
-  for (const life of m.lives) {
+  for (const life of visible(RULER_HEIGHT, p.lanesTop - RULER_HEIGHT) ? m.lives : []) {
     const start = life.events[0]!;
     const end = life.done ?? lastSeq;
     if (end < s0 || start > s1) continue;
@@ -205,7 +245,7 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
   for (const s of m.spans) {
     const end = s.end ?? lastSeq;
     if (end < s0 || s.start > s1) continue;
-    const lane = p.laneById.get(s.lane);
+    const lane = shown(s.lane);
     if (!lane) continue;
     const [x, width] = clip(s.start, end);
     const inset = Math.min(s.depth, 3) * 3;
@@ -214,7 +254,8 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
 
   const irql: IrqlBox[] = [];
   for (const l of m.lanes) {
-    const lane = p.laneById.get(l.id)!;
+    const lane = shown(l.id);
+    if (!lane) continue;
     const changes = l.irql;
     for (let i = 0; i < changes.length; i++) {
       const from = changes[i]!.seq;
@@ -231,7 +272,7 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
   const lastOnLane = new Map<number, MarkerGlyph>();
   for (let i = lowerBound(p.markers, c0); i < p.markers.length && p.markers[i]! <= c1; i++) {
     const e = m.events[p.markers[i]!]!;
-    const lane = p.laneById.get(e.lane);
+    const lane = shown(e.lane);
     if (!lane) continue;
     const x = left(e.seq) + v.scale / 2;
     const prev = lastOnLane.get(e.lane);
@@ -250,6 +291,8 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
   }
 
   const flows: FlowLine[] = [];
+  /** Links that would be drawn over one another (same lanes, same pixels) are drawn once. */
+  const drawn = new Set<string>();
   for (const f of m.flows) {
     if (f.to < s0 || f.from > s1) continue;
     const a = m.events[f.from - p.firstSeq];
@@ -257,8 +300,17 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
     if (!a || !b) continue;
     const la = p.laneById.get(a.lane);
     const lb = p.laneById.get(b.lane);
-    if (!la || !lb) continue;
-    flows.push({ x1: left(a.seq) + v.scale / 2, y1: la.y + 12, x2: left(b.seq) + v.scale / 2, y2: lb.y + 12, kind: f.kind, from: f.from, to: f.to });
+    if (!la || !lb || Math.max(la.y, lb.y) + LANE_HEIGHT < y0 || Math.min(la.y, lb.y) > y1) continue;
+    // Zoomed out, links to lanes out of view would only hatch the screen: they show when zoomed in.
+    if (v.scale < 1 && (!visible(la.y, LANE_HEIGHT) || !visible(lb.y, LANE_HEIGHT))) continue;
+    const x1 = left(a.seq) + v.scale / 2;
+    const x2 = left(b.seq) + v.scale / 2;
+    // An end out of view only says which way it lies, so links to many hidden lanes draw once.
+    const side = (y: number) => (y + LANE_HEIGHT < y0 ? 'up' : y > y1 ? 'down' : y);
+    const key = `${f.kind} ${side(la.y)} ${side(lb.y)} ${Math.round(x1 / 3)} ${Math.round(x2 / 3)}`;
+    if (drawn.has(key)) continue;
+    drawn.add(key);
+    flows.push({ x1, y1: la.y + 12, x2, y2: lb.y + 12, kind: f.kind, from: f.from, to: f.to });
   }
 
   const ticks: { x: number; ms: number }[] = [];
@@ -270,5 +322,5 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
   }
 
   const nowX = left(m.now + 1);
-  return { lives, spans, irql, markers, flows, ticks, now: nowX >= -1 && nowX <= v.width + 1 ? nowX : null, end: left(lastSeq + 1) };
+  return { lanes: p.lanes.filter((l) => visible(l.y, LANE_HEIGHT)), lives: mergeTouching(lives), spans: mergeTouching(spans), irql: mergeTouching(irql), markers, flows, ticks, now: nowX >= -1 && nowX <= v.width + 1 ? nowX : null, end: left(lastSeq + 1) };
 }

@@ -28,6 +28,8 @@ export class TimelineView {
 
   private readonly labels: HTMLElement;
   private readonly scroller: HTMLElement;
+  /** Scrolls vertically (lane labels and the drawing together). */
+  private readonly body: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly svg: SVGSVGElement;
   private readonly tip: HTMLElement;
@@ -57,6 +59,8 @@ export class TimelineView {
     const $ = (id: string) => root.querySelector(`#${id}`) as HTMLElement;
     this.labels = $('tl-labels');
     this.scroller = $('tl-scroller');
+    this.body = root.querySelector('.body') as HTMLElement;
+    this.body.addEventListener('scroll', () => this.schedule());
     this.spacer = $('tl-spacer');
     this.svg = root.querySelector('#tl-svg') as SVGSVGElement;
     this.tip = $('tl-tip');
@@ -126,7 +130,7 @@ export class TimelineView {
   }
 
   private viewport(): Viewport {
-    return { scrollX: this.scroller.scrollLeft, width: this.scroller.clientWidth, scale: this.scale };
+    return { scrollX: this.scroller.scrollLeft, width: this.scroller.clientWidth, scale: this.scale, scrollY: this.body.scrollTop, height: this.body.clientHeight };
   }
 
   private sizeSpacer(): void {
@@ -160,7 +164,7 @@ export class TimelineView {
   private sceneSvg(p: PreparedTimeline, s: Scene, v: Viewport): string {
     const out: string[] = [];
     // Lane stripes and the ruler.
-    p.lanes.forEach((l, i) => out.push(`<rect class="lane-bg${i % 2 ? ' odd' : ''}" x="0" y="${l.y}" width="${v.width}" height="${LANE_HEIGHT}" data-lane="${l.id}"/>`));
+    for (const l of s.lanes) out.push(`<rect class="lane-bg${((l.y - p.lanesTop) / LANE_HEIGHT) % 2 ? ' odd' : ''}" x="0" y="${l.y}" width="${v.width}" height="${LANE_HEIGHT}" data-lane="${l.id}"/>`);
     for (const t of s.ticks) out.push(`<line class="tick" x1="${t.x}" x2="${t.x}" y1="0" y2="${p.height}"/><text class="tick-label" x="${t.x + 3}" y="14">${t.ms} ms</text>`);
     for (const b of s.irql) out.push(`<rect class="irql irql-${b.irql >= 2 ? 'dispatch' : 'apc'}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" data-irql="${b.irql}" data-lane="${b.lane}"><title>${irqlLabel(b.irql)}</title></rect>`);
     for (const b of s.lives) out.push(`<rect class="life c${b.data % 8}${b.done ? '' : ' open'}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="3" data-data="${b.data}" data-kind="life"/>${b.width > 24 ? `<text class="life-label" x="${Math.max(b.x, 0) + 3}" y="${b.y + b.height - 2}">${b.label}</text>` : ''}`);
@@ -349,7 +353,7 @@ export class TimelineView {
     const p = this.prepared!;
     const x = xOf(p, seq, this.viewport());
     const w = this.scroller.clientWidth;
-    if (x < 20 || x > w - 20) this.scroller.scrollLeft = Math.max(0, this.scroller.scrollLeft + x - w * 0.6);
+    if (x < 0 || x > w) this.scroller.scrollLeft = Math.max(0, this.scroller.scrollLeft + x - w * 0.6);
   }
 }
 
