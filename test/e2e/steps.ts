@@ -468,7 +468,11 @@ async function timeline({ wb, workspace, expect, log }: StepContext): Promise<vo
   await wb.screenshot('timeline-session-went-back');
   await page.keyboard.press('Shift+F5');
   await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
-  await wb.runCommand('Debug: Remove All Breakpoints');
+  // Leave no breakpoint behind for a later step (F9 toggles it off).
+  await wb.reset();
+  await wb.quickOpen('pendread.c');
+  await wb.goToLine(completeLine);
+  if ((await glyph.count()) > 0) await page.keyboard.press('F9');
 }
 
 export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline };
