@@ -426,6 +426,11 @@ async function timeline({ wb, workspace, expect, log }: StepContext): Promise<vo
   await editorAt(wb, 'pendread.c', queueLine, `pendread.c revealed at line ${queueLine} after clicking the work item marker`);
   log(`clicking the workitem-queue marker opened pendread.c at line ${queueLine}`);
   await wb.screenshot('timeline-run-marker-revealed');
+  // Its callback data bar explains #1 in a Markdown preview: the table and the Mermaid source.
+  await frame.locator('.life[data-data="1"]').first().click();
+  await wb.frameContaining('Sequence diagram', 30_000);
+  log('clicking the #1 bar opened its story in the Markdown preview');
+  await wb.screenshot('timeline-explain-preview');
   await wb.reset();
 
   // A debug session paused at the worker's completion.

@@ -54,3 +54,20 @@ test('goToEvent refuses events the run does not have', async () => {
   assert.equal(d.goToEvent(1.5), `there is no event 1.5 in this run (it has events 1 to ${total})`);
   assert.equal(d.running, false, 'nothing was started');
 });
+
+test('a value set in the past drops the known future: the run may now go another way', async () => {
+  const { debuggee: d } = await open(tallyScenario());
+  d.setLineBreakpoints(TALLY_C, [{ line: WORKER_FREE, hitCondition: '2' }]);
+  d.start(false);
+  stopped(d.runToStop());
+  const t = d.timeline();
+  const issue2 = t.events.find((e) => e.kind === 'workitem-queue' && e.item === 2)!;
+  assert.equal(d.goToEvent(issue2.seq), undefined);
+  const there = stopped(d.runToStop());
+  assert.ok(d.timeline().events.length > d.timeline().now, 'the future is known');
+  const set = d.evaluate('Seen = 40', { threadId: there.threadId, allowAssignment: true });
+  assert.ok(set.ok);
+  const after = d.timeline();
+  assert.equal(after.events[after.events.length - 1]!.seq, after.now, 'nothing past the present is shown once the past changed');
+  assert.match(d.goToEvent(t.events[t.events.length - 1]!.seq) ?? '', /^there is no event \d+ in this run/);
+});
