@@ -144,11 +144,6 @@ export function markerOf(kind: EventKind): MarkerKind | undefined {
   return transitionFilterOf(kind);
 }
 
-/** A span still open on a lane. */
-interface Open {
-  span: TimelineSpan;
-}
-
 /** Which open span an event closes: a pre-op ends with its pend or its return, a post-op with its return, a routine with its end. */
 function closes(kind: EventKind): SpanKind | undefined {
   switch (kind) {
@@ -177,7 +172,8 @@ function opens(kind: EventKind): SpanKind | undefined {
 export function buildTimeline(src: TimelineSource): RunTimeline {
   const events: TimelineEvent[] = [];
   const lanes = new Map<number, TimelineLane>();
-  const stacks = new Map<number, Open[]>();
+  /** Spans still open on each lane, outermost first. */
+  const stacks = new Map<number, TimelineSpan[]>();
   const spans: TimelineSpan[] = [];
   const lives = new Map<number, DataLife>();
   const flows: TimelineFlow[] = [];
@@ -221,12 +217,12 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
     let lastOpenClosed = false;
     if (e.kind === 'return' || closing) {
       for (let i = stack.length - 1; i >= 0; i--) {
-        const s = stack[i]!.span;
+        const s = stack[i]!;
         const match = e.kind === 'return' ? (s.kind === 'pre-op' || s.kind === 'post-op') && s.data === e.data : s.kind === closing && (closing !== 'pre-op' || s.data === e.data);
         if (!match) continue;
         lastOpenClosed = s.kind === 'pre-op';
         // Spans opened inside it and never closed (their code failed) end with it.
-        for (let j = i; j < stack.length; j++) stack[j]!.span.end = e.seq;
+        for (let j = i; j < stack.length; j++) stack[j]!.end = e.seq;
         stack.length = i;
         break;
       }
@@ -234,7 +230,7 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
     const opening = opens(e.kind);
     if (opening) {
       const span: TimelineSpan = { lane: e.thread, kind: opening, label: e.detail, data: e.data, item, start: e.seq, end: null, depth: stack.length };
-      stack.push({ span });
+      stack.push(span);
       spans.push(span);
     }
 
@@ -263,6 +259,8 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
       const n = preRunning.get(e.data)! - 1;
       if (n > 0) preRunning.set(e.data, n);
       else preRunning.delete(e.data);
+      // A completion made while a pre-op ran that then did not pend is not taken up by a later pend.
+      if (e.kind === 'return') early.delete(e.data);
     }
     const earlier = e.kind === 'pend' ? early.get(e.data) : undefined;
     if (earlier !== undefined) {
@@ -277,8 +275,7 @@ export function buildTimeline(src: TimelineSource): RunTimeline {
         flows.push({ kind: 'file-system', from, to: e.seq, data: e.data, item: 0 });
         inFs.delete(e.data);
       }
-    }
-    else if (e.kind === 'complete' && e.data !== 0) {
+    } else if (e.kind === 'complete' && e.data !== 0) {
       const from = pended.get(e.data);
       if (from !== undefined) {
         flows.push({ kind: 'pend', from, to: e.seq, data: e.data, item: 0 });
