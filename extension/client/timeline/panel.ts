@@ -47,6 +47,14 @@ export class TimelinePanel {
           },
         }),
       }),
+      // Debugging the scenario whose run the panel shows: the panel follows the session instead.
+      vscode.debug.onDidStartDebugSession((session) => {
+        const b = this.binding;
+        if (this.panel && session.type === DEBUG_TYPE && b?.kind === 'run' && session.configuration.scenario === b.scenario) {
+          this.binding = { kind: 'session', session, ended: false };
+          this.panel.title = `Timeline: ${session.name}`;
+        }
+      }),
       vscode.debug.onDidTerminateDebugSession((session) => {
         if (!this.boundTo(session) || this.binding?.kind !== 'session') return;
         this.binding.ended = true;
