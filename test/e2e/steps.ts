@@ -402,8 +402,9 @@ async function editorAt(wb: Workbench, file: string, line: number, what: string)
 
 /**
  * The timeline: of a finished run (fltsim run as a process), with its lanes and markers in the
- * webview's DOM and a marker click that opens the line; then of a debug session paused in the
- * worker, where clicking the pre-op's "work item queued" marker goes back to that moment.
+ * webview's DOM, a marker opened from the keyboard and one clicked, each revealing its line, and a
+ * callback data's story in the Markdown preview; then of a debug session paused in the worker, where
+ * clicking the pre-op's "work item queued" marker goes back to that moment.
  */
 async function timeline({ wb, workspace, expect, log }: StepContext): Promise<void> {
   const page = wb.page;
@@ -422,9 +423,15 @@ async function timeline({ wb, workspace, expect, log }: StepContext): Promise<vo
   for (const kind of ['workitem-queue', 'workitem-start', 'pend', 'complete']) check(seen.markers.some((m) => m.kind === kind), `the timeline shows no ${kind} marker`);
   check(/fltsim run pendread\.fltsim/.test(seen.status), `the timeline does not say it comes from fltsim run: "${seen.status}"`);
   await wb.screenshot('timeline-run');
-  await frame.locator('.marker[data-kind="workitem-queue"]').first().click();
-  await editorAt(wb, 'pendread.c', queueLine, `pendread.c revealed at line ${queueLine} after clicking the work item marker`);
-  log(`clicking the workitem-queue marker opened pendread.c at line ${queueLine}`);
+  // Keyboard: Home selects the first marker (the pre-op queueing its work item), Enter opens it.
+  await frame.locator('#tl-scroller').press('Home');
+  await frame.locator('#tl-scroller').press('Enter');
+  await editorAt(wb, 'pendread.c', queueLine, `pendread.c revealed at line ${queueLine} after Home and Enter in the timeline`);
+  log(`Home, Enter in the timeline opened pendread.c at line ${queueLine}`);
+  // Mouse: the worker's completion marker.
+  await frame.locator('.marker[data-kind="complete"]').first().click();
+  await editorAt(wb, 'pendread.c', completeLine, `pendread.c revealed at line ${completeLine} after clicking the completion marker`);
+  log(`clicking the complete marker opened pendread.c at line ${completeLine}`);
   await wb.screenshot('timeline-run-marker-revealed');
   // Its callback data bar explains #1 in a Markdown preview: the table and the Mermaid source.
   await frame.locator('.life[data-data="1"]').first().click();
