@@ -73,6 +73,8 @@ class Chunk {
   readonly threadName = new Array<string>(CHUNK);
   /** Made on the first event with a location (only interpreted C has them). */
   location: (SourceLocation | undefined)[] | null = null;
+  /** Work item ids, made on the first event about a work item (most events concern none). */
+  item: Int32Array | null = null;
   /** Events already turned into objects (so each is made once and stays the same object); made on first read. */
   objects: (SimEvent | undefined)[] | null = null;
 }
@@ -88,7 +90,6 @@ export class EventLog {
   private time: Float64Array;
   private thread: Int32Array;
   private data: Int32Array;
-  private item: Int32Array;
   private irql: Uint8Array;
   /** Chunks by number (event index / CHUNK); with a limit, a ring of `chunkSlots` of them. */
   private readonly chunks: (Chunk | undefined)[] = [];
@@ -106,7 +107,6 @@ export class EventLog {
     this.time = new Float64Array(this.cap);
     this.thread = new Int32Array(this.cap);
     this.data = new Int32Array(this.cap);
-    this.item = new Int32Array(this.cap);
     this.irql = new Uint8Array(this.cap);
     // Enough chunks that the one a new chunk replaces holds no kept event.
     this.chunkSlots = this.ring ? Math.floor(this.cap / CHUNK) + 2 : Infinity;
@@ -121,7 +121,6 @@ export class EventLog {
     this.thread[i] = thread;
     this.irql[i] = irql;
     this.data[i] = data;
-    this.item[i] = item;
     let o = this.chunkFill;
     if (o === CHUNK) {
       this.newChunk();
@@ -132,6 +131,7 @@ export class EventLog {
     c.detail[o] = detail;
     c.threadName[o] = threadName;
     if (location !== undefined) (c.location ??= new Array<SourceLocation | undefined>(CHUNK))[o] = location;
+    if (item !== 0) (c.item ??= new Int32Array(CHUNK))[o] = item;
     this.chunkFill = o + 1;
     if (this.listeners.length > 0) {
       const e = this.get(seq)!;
@@ -174,7 +174,7 @@ export class EventLog {
         data: this.data[i]!,
         detail: c.detail[o]!,
       };
-      const item = this.item[i]!;
+      const item = c.item === null ? 0 : c.item[o]!;
       if (item !== 0) e.item = item;
       const loc = c.location === null ? undefined : c.location[o];
       if (loc !== undefined) e.location = loc;
@@ -217,9 +217,6 @@ export class EventLog {
     const da = new Int32Array(cap);
     da.set(this.data);
     this.data = da;
-    const it = new Int32Array(cap);
-    it.set(this.item);
-    this.item = it;
     const iq = new Uint8Array(cap);
     iq.set(this.irql);
     this.irql = iq;

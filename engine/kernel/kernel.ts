@@ -69,6 +69,9 @@ export function irqlBound(routine: string, ctx?: IrqlContext): IrqlBound {
   return Object.freeze({ routine, max: maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT) });
 }
 
+/** A thread role as stored per thread id: 1 + its index in THREAD_ROLES. */
+const ROLE_CODE: Readonly<Record<ThreadRole, number>> = Object.fromEntries(THREAD_ROLES.map((r, i) => [r, i + 1])) as Record<ThreadRole, number>;
+
 const KERNEL_FRAMES = new Map<string, Frame>();
 
 /** A constant frame for a kernel routine (`fltmgr!FltCbdqInsertIo`); frames of this kind never change. */
@@ -143,7 +146,7 @@ export class Kernel implements SchedulerHost {
       grown.set(this.roles);
       this.roles = grown;
     }
-    this.roles[t.id] = THREAD_ROLES.indexOf(t.role) + 1;
+    this.roles[t.id] = ROLE_CODE[t.role];
     this.emitOn(t, 'thread-start', 0, `${t.name} starts`);
     this.sched.makeReady(t);
     return t;
