@@ -240,6 +240,11 @@ export class FltCallbackData {
   }
 }
 
+/** The id of a callback data argument, 0 when it is not one (checks made before the argument is). */
+export function idOf(v: unknown): number {
+  return v instanceof FltCallbackData ? v.id : 0;
+}
+
 /** The callback data a routine was given, or null after recording what is wrong with it. */
 export function callbackDataArg(k: Kernel, v: unknown, routine: string): FltCallbackData | null {
   if (v instanceof FltCallbackData) return v;

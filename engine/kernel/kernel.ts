@@ -213,26 +213,27 @@ export class Kernel implements SchedulerHost {
    * irql-above-bound) when it is too high, or postop-irql-unsafe-call when a post-operation callback
    * that may run at DISPATCH_LEVEL calls a routine limited to APC_LEVEL — unless that callback asked
    * KeGetCurrentIrql, in which case its real IRQL decides. Returns false when a violation was recorded.
+   * `data`: the callback data the call concerns, so the violation is part of that operation's story.
    */
-  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound'): boolean {
-    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule);
+  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound', data = 0): boolean {
+    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule, data);
   }
 
   /** checkIrql with the bound looked up once (`irqlBound`), for routines called on every operation. */
-  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound'): boolean {
-    return this.checkMaxIrql(b.routine, b.max, rule);
+  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound', data = 0): boolean {
+    return this.checkMaxIrql(b.routine, b.max, rule, data);
   }
 
-  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId): boolean {
+  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId, data: number): boolean {
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;
     if (scope !== null && scope.unsafe && !scope.irqlQueried && max < Irql.DISPATCH_LEVEL) {
-      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`);
+      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`, data);
       return false;
     }
     if (t.irql > max) {
-      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`);
+      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`, data);
       return false;
     }
     return true;

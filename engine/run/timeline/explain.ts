@@ -95,6 +95,11 @@ function handOff(step: ExplainStep): string {
   }
 }
 
+/** A step's text; a violation says so, since its detail starts with the rule id alone. */
+function stepText(s: ExplainStep): string {
+  return s.kind === 'violation' ? `violation ${s.detail}` : s.detail;
+}
+
 function summarizeIds(labels: string[]): string {
   return labels.length <= 6 ? labels.join(', ') : `${labels.slice(0, 3).join(', ')} … ${labels[labels.length - 1]}`;
 }
@@ -107,7 +112,7 @@ export function explanationText(x: Explanation, relativize: (file: string) => st
   x.steps.forEach((s, i) => {
     const where = s.file ? `  ${relativize(s.file)}:${s.line}` : '';
     const from = s.from ? `  (${handOff(s)} on ${s.from.thread})` : '';
-    out.push(`${String(i + 1).padStart(4)}. ${String(s.time).padStart(5)} ms  ${s.thread.padEnd(tw)}  ${s.irql.padEnd(iw)}  ${s.detail}${from}${where}`);
+    out.push(`${String(i + 1).padStart(4)}. ${String(s.time).padStart(5)} ms  ${s.thread.padEnd(tw)}  ${s.irql.padEnd(iw)}  ${stepText(s)}${from}${where}`);
   });
   return `${out.join('\n')}\n`;
 }
@@ -124,7 +129,7 @@ export function explanationMermaid(x: Explanation): string {
   for (const t of x.threads) lines.push(`  participant ${alias.get(t)} as ${mermaidText(t)}`);
   for (const s of x.steps) {
     const at = alias.get(s.thread)!;
-    const text = mermaidText(`${s.detail} [${s.time} ms, ${s.irql}]`);
+    const text = mermaidText(`${stepText(s)} [${s.time} ms, ${s.irql}]`);
     if (s.from && s.from.thread !== s.thread) lines.push(`  ${alias.get(s.from.thread)}->>${at}: ${text}`);
     else lines.push(`  Note over ${at}: ${text}`);
   }
@@ -140,8 +145,9 @@ export function explanationMarkdown(x: Explanation, title: string, relativize: (
   const out = [`# ${cell(x.label)} — ${cell(title)}`, '', `**${cell(x.summary)}**`, '', x.outcome ? `Ended: ${cell(x.outcome)}` : 'Not done when the run ended.', ''];
   out.push('| # | ms | thread | IRQL | what happened | where |', '|---|---|---|---|---|---|');
   x.steps.forEach((s, i) => {
-    const what = s.from ? `${s.detail} _(${handOff(s)} on ${s.from.thread})_` : s.detail;
-    out.push(`| ${i + 1} | ${s.time} | ${cell(s.thread)} | ${s.irql} | ${cell(what)} | ${s.file ? cell(`${relativize(s.file)}:${s.line}`) : ''} |`);
+    const detail = s.kind === 'violation' ? `**violation** ${cell(s.detail)}` : cell(s.detail);
+    const what = s.from ? `${detail} _(${cell(`${handOff(s)} on ${s.from.thread}`)})_` : detail;
+    out.push(`| ${i + 1} | ${s.time} | ${cell(s.thread)} | ${s.irql} | ${what} | ${s.file ? cell(`${relativize(s.file)}:${s.line}`) : ''} |`);
   });
   out.push('', '## Sequence diagram', '', '```mermaid', explanationMermaid(x).trimEnd(), '```', '');
   return out.join('\n');

@@ -190,6 +190,12 @@ test('explain: the story of one callback data in order, with hand-offs between t
   const complete = x.steps.find((s) => s.kind === 'complete')!;
   assert.equal(complete.thread, 'Delayed worker 1');
   assert.equal(complete.irql, 'DISPATCH_LEVEL');
+  // Completing under the spin lock breaks cpp-irql: the violation is part of #1's story, just before the call that made it.
+  const violation = x.steps[x.steps.indexOf(complete) - 1]!;
+  assert.equal(violation.kind, 'violation');
+  assert.match(violation.detail, /^cpp-irql: FltCompletePendedPreOperation called at DISPATCH_LEVEL/);
+  assert.deepEqual([violation.thread, violation.irql, violation.file, violation.line], [complete.thread, 'DISPATCH_LEVEL', complete.file, complete.line]);
+  assert.equal(x.steps.filter((s) => s.kind === 'violation').length, 1, 'only the violation of #1\'s own completion');
   // The worker completed #1 before PreRead returned: the pend takes that completion up.
   const pend = x.steps.find((s) => s.kind === 'pend')!;
   assert.ok(pend.seq > complete.seq);
@@ -201,7 +207,9 @@ test('explain: the story of one callback data in order, with hand-offs between t
   assert.match(text, /^#1: #1 IRP_MJ_READ issued on /);
   assert.match(text, /Delayed worker 1 +DISPATCH_LEVEL +FltCompletePendedPreOperation\(#1, FLT_PREOP_SUCCESS_NO_CALLBACK\) +.*tally\.c:\d+/);
   assert.match(text, /I\/O #1 \(read\) +PASSIVE_LEVEL +PreRead pended #1 \(FLT_PREOP_PENDING\) +\(takes up the completion made earlier on Delayed worker 1\)/);
+  assert.match(text, /Delayed worker 1 +DISPATCH_LEVEL +violation cpp-irql: FltCompletePendedPreOperation called at DISPATCH_LEVEL/);
   const mermaid = explanationMermaid(x);
+  assert.match(mermaid, /\n {2}Note over T2: violation cpp-irql: FltCompletePendedPreOperation called at DISPATCH_LEVEL#59; /);
   assert.match(mermaid, /^sequenceDiagram\n {2}participant T1 as I\/O #35;1 \(read\)\n {2}participant T2 as Delayed worker 1\n {2}participant T3 as Completion \(DPC\)\n/);
   assert.match(mermaid, /\n {2}T1->>T2: Worker\(WI#35;1\) starts in DelayedWorkQueue \[\d+ ms, PASSIVE_LEVEL\]\n/);
   assert.match(mermaid, /\n {2}Note over T2: FltCompletePendedPreOperation\(#35;1, FLT_PREOP_SUCCESS_NO_CALLBACK\) \[\d+ ms, DISPATCH_LEVEL\]\n/);
@@ -213,6 +221,7 @@ test('explain: the story of one callback data in order, with hand-offs between t
   assert.match(md, /^# #1 — Tally\n/);
   assert.match(md, /\n\| 1 \| 0 \| I\/O #1 \(read\) \| PASSIVE_LEVEL \| #1 IRP_MJ_READ issued on \\\\Device\\\\HarddiskVolume1\\\\a\.txt \| {2}\|\n/);
   assert.match(md, /\n```mermaid\nsequenceDiagram\n[\s\S]*\n```\n$/);
+  assert.match(md, /\| Delayed worker 1 \| DISPATCH_LEVEL \| \*\*violation\*\* cpp-irql: FltCompletePendedPreOperation called at DISPATCH_LEVEL; /);
 
   const missing = explainData(t, 9);
   assert.deepEqual(missing, { ok: false, message: 'no callback data #9 in this run (it has #1, #2)' });
