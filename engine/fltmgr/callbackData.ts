@@ -241,7 +241,7 @@ export class FltCallbackData {
 }
 
 /** The id of a callback data argument, 0 when it is not one (checks made before the argument is). */
-export function idOf(v: unknown): number {
+export function callbackDataId(v: unknown): number {
   return v instanceof FltCallbackData ? v.id : 0;
 }
 

@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
 import { SYSTEM_PROCESS } from '../kernel/threads';
-import { callbackDataArg, idOf } from './callbackData';
+import { callbackDataArg, callbackDataId } from './callbackData';
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
 import { Filter, Instance, Volume } from './objects';
 import type { ReadWriteParameters } from './structs';
@@ -130,7 +130,7 @@ export class MiscRoutines {
   /** Creates an MDL for the operation's buffer (Iopb->Parameters.*.MdlAddress). */
   FltLockUserBuffer(CallbackData: unknown): number {
     const k = this.k;
-    k.checkIrql('FltLockUserBuffer', undefined, 'lock-user-buffer', idOf(CallbackData));
+    k.checkIrql('FltLockUserBuffer', undefined, 'lock-user-buffer', callbackDataId(CallbackData));
     const d = callbackDataArg(this.k, CallbackData, 'FltLockUserBuffer');
     if (d === null) return STATUS.STATUS_INVALID_PARAMETER;
     if (!LOCKABLE.has(d.major) || ((d.major === IRP_MJ.READ || d.major === IRP_MJ.WRITE) && (d.Iopb.MinorFunction & IRP_MN_MDL) !== 0)) {
