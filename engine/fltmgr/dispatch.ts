@@ -219,7 +219,7 @@ export class Dispatcher {
     t.scope = scope;
     const ioStatus = data.IoStatus.Status;
     const ioInfo = data.IoStatus.Information;
-    const thread = data.Thread;
+    const thread = data.Thread as KThread;
     const mode = data.RequestorMode;
     data.preRunning = true;
     let status: unknown;
@@ -278,7 +278,7 @@ export class Dispatcher {
     // The callback's end: a pended IRP's `pend` event below marks it; every other result has this one.
     if (st !== FltPreopStatus.FLT_PREOP_PENDING || !data.isIrp) data.note(k, 'return', `${ops.preName} returns ${preopName(status)} for ${data.label}`);
     if (early === null && st !== FltPreopStatus.FLT_PREOP_COMPLETE && st !== FltPreopStatus.FLT_PREOP_PENDING && st !== FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO
-      && (data.IoStatus.Status !== ioStatus || data.IoStatus.Information !== ioInfo)) {
+      && (data.IoStatus.Status >>> 0 !== ioStatus >>> 0 || Number(data.IoStatus.Information) !== Number(ioInfo))) {
       k.violation('iostatus-when-passing', `${ops.preName} changed Data->IoStatus of ${data.label} but returned ${preopName(st)}; the change is ignored unless the operation is completed`, data.id);
     }
     switch (st) {

@@ -15,6 +15,8 @@ import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
 import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
+import { AddressSpace } from '../memory/space';
+import { Marshal } from './marshal';
 
 export interface Violation {
   rule: RuleId;
@@ -103,6 +105,10 @@ export class Kernel implements SchedulerHost {
   private readonly allocationCounts = new Map<string, number>();
   /** Called when a thread exits, by modules that track threads (work queues). */
   readonly exitHooks: ((t: KThread) => void)[] = [];
+  /** The run's memory: driver allocations, the engine's C-visible objects, handles. */
+  readonly memory = new AddressSpace();
+  /** Conversions between C memory and engine values at every boundary between them. */
+  readonly marshal = new Marshal(this.memory);
 
   constructor(options: KernelOptions = {}) {
     this.options = options;

@@ -63,7 +63,7 @@ export class World {
           kernel.violation(rule as RuleId, message);
         },
       },
-      { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget },
+      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget },
     );
     for (const d of prepared.drivers) {
       const module = drive(this.interp.load(d.program, d.module));
