@@ -75,18 +75,30 @@ export class Workbench {
     await this.page.getByRole('treeitem', { name: fileInRoot }).first().waitFor({ timeout: 90_000 });
   }
 
-  /** Ctrl+P: open a workspace file by name. */
+  /**
+   * Ctrl+P: open a workspace file by name. Enter is pressed only once the focused row is the file's
+   * (the list fills in as files are found, and a busy machine can leave an older row focused); one
+   * more try if no tab for it opens anyway.
+   */
   async quickOpen(fileName: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(fileName);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
-    await this.until(`an editor tab for ${fileName}`, (name) => {
-      const tab = (globalThis as any).document.querySelector('.tabs-container .tab.active');
-      return tab?.getAttribute('aria-label')?.startsWith(name) ?? false;
-    }, fileName, 15_000);
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(fileName);
+      await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
+      await this.page.keyboard.press('Enter');
+      try {
+        await this.until(`an editor tab for ${fileName}`, (name) => {
+          const tab = (globalThis as any).document.querySelector('.tabs-container .tab.active');
+          return tab?.getAttribute('aria-label')?.startsWith(name) ?? false;
+        }, fileName, 15_000);
+        break;
+      } catch (e) {
+        if (attempt === 2) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page.waitForSelector('.editor-instance .view-lines .view-line', { timeout: 15_000 });
   }
 
