@@ -57,8 +57,15 @@ test('zoomed in, only what is in view is laid out, at its column; zoomed out, cl
   const byLane = new Map<number, number[]>();
   for (const m of all.markers) byLane.set(m.lane, [...(byLane.get(m.lane) ?? []), m.x]);
   for (const xs of byLane.values()) for (let i = 1; i < xs.length; i++) assert.ok(xs[i]! - xs[i - 1]! >= 6, 'drawn markers of a lane stay apart');
-  // Each read raises the worker to DISPATCH_LEVEL once: 40 stretches, apart when there is room…
   const worker = p.lanes.find((l) => l.name === 'Delayed worker 1')!;
+  // Each read's completion under the spin lock breaks cpp-irql; where markers share a spot the violation is the one drawn.
+  assert.equal(t.violations, 40);
+  for (const width of [400, 100]) {
+    const drawn = layoutScene(p, { scrollX: 0, width, scale: width / p.columns }).markers.filter((m) => m.lane === worker.id);
+    assert.ok(drawn.length > 0 && drawn.every((m) => m.kind === 'violation'), `${width} px: ${drawn.map((m) => m.kind).join(', ')}`);
+  }
+  assert.equal(all.markers.filter((m) => m.lane === worker.id).length, 40, 'at 400 px each read\'s worker markers stay apart');
+  // Each read raises the worker to DISPATCH_LEVEL once: 40 stretches, apart when there is room…
   assert.equal(all.irql.filter((b) => b.lane === worker.id).length, 40);
   // …drawn as fewer boxes once they come within two pixels of each other.
   const tiny = layoutScene(p, { scrollX: 0, width: 100, scale: 100 / p.columns }).irql.filter((b) => b.lane === worker.id);
