@@ -32,6 +32,8 @@ export interface PreparedTimeline {
   /** Row of each callback data's life bar. */
   lifeRow: Map<number, number>;
   lifeRows: number;
+  /** Violations about each callback data (those a rule breach names), by its id. */
+  violationsOf: Map<number, number>;
   /** Top of the lanes, px; total height, px. */
   lanesTop: number;
   height: number;
@@ -74,6 +76,8 @@ export interface LifeBox extends Bar {
   data: number;
   label: string;
   done: boolean;
+  /** A violation names this callback data: its bar is outlined in the error colour. */
+  violated: boolean;
   /** Other lives merged into this box at this zoom (they touch within a pixel). */
   merged?: number;
 }
@@ -145,16 +149,18 @@ export function prepareTimeline(model: RunTimeline): PreparedTimeline {
   const lanes = model.lanes.map((l, i) => ({ id: l.id, name: l.name, role: l.role, y: lanesTop + i * LANE_HEIGHT }));
   const markers: number[] = [];
   const ticks: { col: number; ms: number }[] = [];
+  const violationsOf = new Map<number, number>();
   let time = -1;
   model.events.forEach((e, i) => {
     if (e.marker) markers.push(i);
+    if (e.kind === 'violation' && e.data !== 0) violationsOf.set(e.data, (violationsOf.get(e.data) ?? 0) + 1);
     if (e.time !== time) {
       ticks.push({ col: i, ms: e.time });
       time = e.time;
     }
   });
   return {
-    model, firstSeq, columns, lanes, laneById: new Map(lanes.map((l) => [l.id, l])), lifeRow, lifeRows: rowEnds.length, lanesTop,
+    model, firstSeq, columns, lanes, laneById: new Map(lanes.map((l) => [l.id, l])), lifeRow, lifeRows: rowEnds.length, violationsOf, lanesTop,
     height: lanesTop + lanes.length * LANE_HEIGHT, markers, ticks, tickCols: ticks.map((t) => t.col),
   };
 }
@@ -182,7 +188,7 @@ export const BOX_GAP = 2;
  * (the first keeps its identity and counts the others), as a waveform view keeps the extremes of
  * each pixel, so a screen costs what its pixels can show. Zoom in to tell them apart.
  */
-function mergeTouching<T extends Bar & { merged?: number }>(boxes: T[]): T[] {
+function mergeTouching<T extends Bar & { merged?: number; violated?: boolean }>(boxes: T[]): T[] {
   const out: T[] = [];
   const lastInRow = new Map<number, T>();
   for (const b of boxes.sort((a, c) => a.y - c.y || a.x - c.x)) {
@@ -190,6 +196,8 @@ function mergeTouching<T extends Bar & { merged?: number }>(boxes: T[]): T[] {
     if (prev && b.x - (prev.x + prev.width) < BOX_GAP && prev.height === b.height) {
       prev.width = Math.max(prev.width, b.x + b.width - prev.x);
       prev.merged = (prev.merged ?? 0) + 1;
+      // A violation stays visible in the box it is merged into.
+      if (b.violated) prev.violated = true;
       continue;
     }
     out.push(b);
@@ -238,7 +246,7 @@ export function layoutScene(p: PreparedTimeline, v: Viewport): Scene {
     const end = life.done ?? lastSeq;
     if (end < s0 || start > s1) continue;
     const [x, width] = clip(start, end);
-    lives.push({ x, width, y: RULER_HEIGHT + 2 + p.lifeRow.get(life.data)! * LIFE_HEIGHT, height: LIFE_HEIGHT - 3, data: life.data, label: life.label, done: life.done !== null });
+    lives.push({ x, width, y: RULER_HEIGHT + 2 + p.lifeRow.get(life.data)! * LIFE_HEIGHT, height: LIFE_HEIGHT - 3, data: life.data, label: life.label, done: life.done !== null, violated: p.violationsOf.has(life.data) });
   }
 
   const spans: SpanBox[] = [];

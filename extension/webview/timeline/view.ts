@@ -167,7 +167,7 @@ export class TimelineView {
     for (const l of s.lanes) out.push(`<rect class="lane-bg${((l.y - p.lanesTop) / LANE_HEIGHT) % 2 ? ' odd' : ''}" x="0" y="${l.y}" width="${v.width}" height="${LANE_HEIGHT}" data-lane="${l.id}"/>`);
     for (const t of s.ticks) out.push(`<line class="tick" x1="${t.x}" x2="${t.x}" y1="0" y2="${p.height}"/><text class="tick-label" x="${t.x + 3}" y="14">${t.ms} ms</text>`);
     for (const b of s.irql) out.push(`<rect class="irql irql-${b.irql >= 2 ? 'dispatch' : 'apc'}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" data-irql="${b.irql}" data-lane="${b.lane}"><title>${irqlLabel(b.irql)}</title></rect>`);
-    for (const b of s.lives) out.push(`<rect class="life c${b.data % 8}${b.done ? '' : ' open'}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="3" data-data="${b.data}" data-kind="life"/>${b.width > 24 ? `<text class="life-label" x="${Math.max(b.x, 0) + 3}" y="${b.y + b.height - 2}">${b.label}</text>` : ''}`);
+    for (const b of s.lives) out.push(`<rect class="life c${b.data % 8}${b.done ? '' : ' open'}${b.violated ? ' violated' : ''}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="3" data-data="${b.data}" data-kind="life"/>${b.width > 24 ? `<text class="life-label" x="${Math.max(b.x, 0) + 3}" y="${b.y + b.height - 2}">${b.label}</text>` : ''}`);
     for (const b of s.spans) {
       const cls = b.kind === 'work-item' ? 'work' : `c${b.data % 8}`;
       out.push(`<rect class="span ${cls} ${b.kind}${b.end === null ? ' open' : ''}" x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="2" data-seq="${b.start}" data-kind="span"/>`);
@@ -207,7 +207,8 @@ export class TimelineView {
     let text: string | undefined;
     if (hit && 'data' in hit) {
       const life = p.model.lives.find((l) => l.data === hit.data);
-      if (life) text = `${life.summary}\n${life.outcome ?? 'not done yet'}\nclick or E: explain ${life.label}`;
+      const broken = p.violationsOf.get(hit.data) ?? 0;
+      if (life) text = `${life.summary}\n${life.outcome ?? 'not done yet'}${broken ? `\n${broken} violation${broken === 1 ? '' : 's'}` : ''}\nclick or E: explain ${life.label}`;
     } else {
       const seq = hit?.seq ?? seqAt(p, e.offsetX, this.viewport());
       const ev = seq !== undefined ? eventOf(p, seq) : undefined;

@@ -7,8 +7,9 @@ import { prepareScenarioText, runScenario, type RunTimeline } from '../../../eng
 import { LANE_HEIGHT, RULER_HEIGHT, layoutScene, prepareTimeline, seqAt, xOf, type Viewport } from '../../../extension/webview/timeline/layout';
 import { DIR, memoryFiles } from '../run/debuggeeFixture';
 
-async function tally(reads: number): Promise<RunTimeline> {
-  const lines = ['driver "tally.c"', 'define LOCKED 1'];
+/** Reads through the tally driver; `locked`, it completes each under a spin lock and so breaks cpp-irql once per read. */
+async function tally(reads: number, locked = true): Promise<RunTimeline> {
+  const lines = ['driver "tally.c"', ...(locked ? ['define LOCKED 1'] : [])];
   for (let i = 1; i <= reads; i++) lines.push(`io #${i} read "\\Device\\HarddiskVolume1\\f${i}.txt" length 512 at ${i}`);
   const prepared = await prepareScenarioText(path.join(DIR, 'layout.fltsim'), `${lines.join('\n')}\n`, memoryFiles());
   assert.ok(prepared.ok);
@@ -87,4 +88,27 @@ test('rows out of view are left out; the present and the known future', async ()
   const back = layoutScene(earlier, v);
   assert.equal(back.now, (t.events[20]!.seq + 1 - earlier.firstSeq) * v.scale);
   assert.ok(back.now! < back.end);
+});
+
+test('a callback data a violation names has its bar outlined, and keeps it when bars merge zoomed out', async () => {
+  const broken = prepareTimeline(await tally(12));
+  assert.deepEqual([...broken.violationsOf.entries()], Array.from({ length: 12 }, (_, i) => [i + 1, 1]), 'one cpp-irql per read, each naming its read');
+  for (const width of [2000, 30]) {
+    const lives = layoutScene(broken, { scrollX: 0, width, scale: width / broken.columns }).lives;
+    assert.ok(lives.length > 0 && lives.every((b) => b.violated), `${width} px: ${lives.map((b) => `${b.label}:${b.violated}`).join(' ')}`);
+  }
+  const t = await tally(12, false);
+  const clean = prepareTimeline(t);
+  assert.equal(clean.violationsOf.size, 0);
+  assert.ok(layoutScene(clean, { scrollX: 0, width: 2000, scale: 2000 / clean.columns }).lives.every((b) => !b.violated));
+  // Only the last read's bar outlined: wide, it alone; narrow, the box it merges into.
+  const last = t.lives[t.lives.length - 1]!;
+  const seq = last.events[1]!;
+  const one = prepareTimeline({ ...t, events: t.events.map((e) => (e.seq === seq ? { ...e, kind: 'violation' as const } : e)) });
+  assert.deepEqual([...one.violationsOf.keys()], [last.data]);
+  const wide = layoutScene(one, { scrollX: 0, width: 2000, scale: 2000 / one.columns }).lives;
+  assert.deepEqual(wide.filter((b) => b.violated).map((b) => b.data), [last.data]);
+  const narrow = layoutScene(one, { scrollX: 0, width: 30, scale: 30 / one.columns }).lives;
+  assert.ok(narrow.length < t.lives.length, 'zoomed out, bars merge');
+  assert.equal(narrow.filter((b) => b.violated).length, 1);
 });
