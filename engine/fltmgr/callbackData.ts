@@ -209,6 +209,7 @@ export class FltCallbackData {
 
   /** Moves to `state` and records the transition as an event of `kind`. */
   move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {
+    k.touchObject(this, true);
     this.state = state;
     this.stateOwner = owner;
     this.historySeqs.push(k.emit(kind, this.id, detail));
@@ -216,6 +217,7 @@ export class FltCallbackData {
 
   /** Records an event about this operation without changing its state. */
   note(k: Kernel, kind: EventKind, detail: string): void {
+    k.touchObject(this, true);
     this.historySeqs.push(k.emit(kind, this.id, detail));
   }
 

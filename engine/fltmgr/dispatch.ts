@@ -96,6 +96,8 @@ export class Dispatcher {
 
   /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
   private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
+    // The filter stack the operation goes down, which loading and unloading change.
+    this.fm.k.touchObject(this.fm, false);
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
     const data = this.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;

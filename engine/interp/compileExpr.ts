@@ -55,6 +55,11 @@ export interface CompileScope {
   functionName: string;
   /** Told about each expression that failed to compile (it fails when it runs). */
   compileError?(err: CRuntimeError): void;
+  /**
+   * Present while a schedule is explored: every read and write of memory outside the frame is
+   * reported through it (the call sites are marked `touch`).
+   */
+  touch?(pointer: unknown, write: boolean): void;
 }
 
 function describe(e: Expr): string {
@@ -243,6 +248,12 @@ export class ExprCompiler {
       const { store: st, key, type: t } = g;
       if (t.kind === 'array') return { t: ptrType(t.of), s: () => pointerTo(st, key, t) };
       if (t.kind === 'struct') return { t, s: () => pointerTo(st, key, t) };
+      const touch = this.scope.touch;
+      if (touch) {
+        // touch: reading a scalar global.
+        const place = new Ref(st, key);
+        return { t, s: () => (touch(place, false), st[key]) };
+      }
       return { t, s: () => st[key] };
     }
     const fn = this.scope.functionValue(e.name);
@@ -343,12 +354,18 @@ export class ExprCompiler {
       if (t.kind === 'array') return lift1(ptrType(t.of), obj, (o) => pointerTo(walkChain(o, chain, what) as Record<string, unknown>, last.name, t));
       if (t.kind === 'struct') return lift1(t, obj, (o) => pointerTo(walkChain(o, chain, what) as Record<string, unknown>, last.name, t));
       const name = last.name;
+      const touch = this.scope.touch;
+      // touch: reading a member.
+      if (touch) return lift1(t, obj, (o) => (touch(o, false), normalize((walkChain(o, chain, what) as Record<string, unknown>)[name], t)));
       return lift1(t, obj, (o) => normalize((walkChain(o, chain, what) as Record<string, unknown>)[name], t));
     }
     const { base, index, elem } = this.indexParts(e);
     const what = describe(e);
     const t = elem.kind === 'array' ? ptrType(elem.of) : elem;
+    const touch = this.scope.touch;
     return lift2(t, base, index, (p, i) => {
+      // touch: reading an element.
+      if (touch && elem.kind !== 'array') touch(p, false);
       const n = num(i);
       if (p instanceof Ref && Array.isArray(p.c) && typeof p.k === 'number' && elem.kind !== 'struct' && elem.kind !== 'array') {
         const idx = p.k + n;
@@ -374,6 +391,9 @@ export class ExprCompiler {
         if (to.kind === 'func') return p;
         const what = describe(e.arg);
         if (to.kind === 'array') return lift1(ptrType(to.of), p, (v) => load(v, to, what) ?? v);
+        const touch = this.scope.touch;
+        // touch: reading through a pointer.
+        if (touch && to.kind !== 'struct') return lift1(to, p, (v) => (touch(v, false), normalize(load(v, to, what), to)));
         return lift1(to, p, (v) => normalize(load(v, to, what), to));
       }
       case '-':
@@ -404,7 +424,10 @@ export class ExprCompiler {
     const place = this.address(e.arg);
     const t = pointee(place.t)!;
     const what = describe(e.arg);
+    const touch = this.scope.touch;
     return lift1(t, place, (p) => {
+      // touch: ++ and -- read and write.
+      if (touch) touch(p, true);
       const old = load(p, t, what);
       let next: unknown;
       if (t.kind === 'ptr') next = pointerAdd(old, delta, t.to, what);
@@ -486,7 +509,13 @@ export class ExprCompiler {
           return { t, s: (f) => (f.vars[slot] = conv(vs(f))) };
         }
       }
+      const touch = this.scope.touch;
       return lift2(t, place, value, (p, v) => {
+        // touch: an assignment writes its target and, for a struct, reads its source.
+        if (touch) {
+          touch(p, true);
+          if (t.kind === 'struct') touch(v, false);
+        }
         const converted = conv(v);
         store(p, t, converted, what);
         return converted;
@@ -495,7 +524,10 @@ export class ExprCompiler {
     const op = e.op.slice(0, -1) as ArithOp;
     const tp = pointee(t);
     const vt = value.t;
+    const touch = this.scope.touch;
     return lift2(t, place, value, (p, v) => {
+      // touch: a compound assignment reads and writes its target.
+      if (touch) touch(p, true);
       const old = load(p, t, what);
       let next: unknown;
       if (tp && (op === '+' || op === '-')) next = pointerAdd(old, op === '-' ? -num(v) : num(v), tp, what);
@@ -594,7 +626,10 @@ export class ExprCompiler {
 
   /** Struct values passed or returned by value are copies. */
   private copyValue(a: CE, t: StructType): CE {
+    const touch = this.scope.touch;
     return lift1(t, a, (v) => {
+      // touch: a struct passed by value is read.
+      if (touch) touch(v, false);
       const copy = zeroValue(t) as object;
       if (v && typeof v === 'object') copyStruct(copy, adopt(v as object, t), t);
       return copy;

@@ -7,6 +7,7 @@ import type { Loc } from '../c/ast';
 import type { TranslationUnit } from '../c/program';
 import { Trap, isCo, type Co } from '../kernel/coroutine';
 import { isFunctionValue } from '../kernel/cvalues';
+import { registerPrivateStorage } from '../kernel/shared';
 import type { BuiltinTable } from './builtin';
 import type { StmtHooks } from './compileStmt';
 import { CRuntimeError } from './errors';
@@ -28,6 +29,14 @@ export interface InterpHost {
   currentThread(): { frames: InterpFrame[] };
   /** A runtime check failed in a way the verifier reports (uninitialized read, failed assert…). */
   violation(rule: string, message: string, loc?: Loc): void;
+  /**
+   * Driver code read or wrote what `pointer` points at. Only given while a schedule is explored:
+   * code is then compiled to report every access to memory outside its own frame (see
+   * engine/kernel/shared.ts for what counts as one object).
+   */
+  touch?(pointer: unknown, write: boolean): void;
+  /** Driver code is calling kernel routine `name` (given with `touch`): its pointer arguments count as written. */
+  touchCall?(name: string, args: readonly unknown[]): void;
 }
 
 export interface InterpreterOptions {
@@ -95,6 +104,7 @@ export class Interpreter {
       throw new CRuntimeError('stack-overflow', `more than ${this.maxDepth} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc);
     }
     const frame = new CFrame(fn);
+    if (this.host.touch) registerPrivateStorage(frame.vars);
     for (let i = 0; i < fn.paramCount; i++) frame.vars[i] = args[i];
     const key = `${fn.module}!${fn.name}`;
     if (!fn.system) this.calls.set(key, (this.calls.get(key) ?? 0) + 1);

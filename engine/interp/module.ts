@@ -9,6 +9,7 @@ import type { TranslationUnit } from '../c/program';
 import { VOID, pointee, type CType, type FunctionType, type StructType } from '../c/types';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { narrowChars, Ref, wideChars, type FunctionValue } from '../kernel/cvalues';
+import { registerGlobalStorage, registerPrivateStorage } from '../kernel/shared';
 import { CRuntimeError } from './errors';
 import { ExprCompiler, run, type CE, type CompileScope, type GlobalSlot } from './compileExpr';
 import { returnConverter } from './conversions';
@@ -40,6 +41,8 @@ export class Module {
     private readonly interp: Interpreter,
   ) {
     this.program = program instanceof LinkedProgram ? program : link([program]);
+    registerGlobalStorage(this.globals, name);
+    registerGlobalStorage(this.statics, name);
     for (const g of this.program.globals) {
       this.globalSlots.set(g.key, { type: g.decl.type, store: this.globals, key: g.key });
       this.globals[g.key] = zeroValue(g.decl.type);
@@ -182,6 +185,7 @@ export class Module {
       callValue: (fn, args, loc) => interp.callValue(fn, args, loc),
       uninitialized: (local: LocalVar, loc: Loc) => interp.uninitializedRead(this.name, functionName, local, loc),
       compileError: interp.hooks.onCompileError,
+      touch: interp.host.touch,
     };
     return scope;
   }
@@ -209,6 +213,7 @@ export class Module {
       const chars = wide ? wideChars(value) : narrowChars(value);
       const arr = zeroArray(wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }, chars.length);
       for (let i = 0; i < chars.length; i++) arr[i] = chars[i];
+      registerPrivateStorage(arr);
       ref = new Ref(arr, 0);
       this.strings.set(key, ref);
     }
@@ -235,11 +240,14 @@ export class Module {
     const argTypes = args.map((a) => a.t);
     const converted = type ? exprs.convertArgs(args, type, loc) : args;
     const retConv = returnConverter(ret);
+    const touchCall = interp.host.touchCall;
     return {
       t: ret,
       g: function* (f) {
         const values: unknown[] = new Array(converted.length);
         for (let i = 0; i < converted.length; i++) values[i] = yield* run(converted[i], f);
+        // touch: a kernel call touches what its arguments point at.
+        if (touchCall) touchCall(name, values);
         let r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f });
         if (isCo(r)) r = yield* r;
         // Every kernel call is a point where another thread may run.

@@ -7,6 +7,7 @@
 import { isCo, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
+import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
@@ -20,6 +21,8 @@ export interface WorldOptions {
   seed?: number;
   /** Statement budget of the interpreter. */
   stepBudget?: number;
+  /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
+  policy?: SchedulePolicy;
 }
 
 export const DEFAULT_SEED = 1;
@@ -54,6 +57,7 @@ export class World {
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
       files,
       registry,
+      ...(options.policy ? { policy: options.policy } : {}),
     });
     const kernel = this.sim.kernel;
     this.interp = new Interpreter(
@@ -62,6 +66,7 @@ export class World {
         violation: (rule, message) => {
           kernel.violation(rule as RuleId, message);
         },
+        ...(kernel.observer !== null ? { touch: (p: unknown, write: boolean) => kernel.touch(p, write), touchCall: (name: string, args: readonly unknown[]) => kernel.touchCall(name, args) } : {}),
       },
       { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget },
     );
