@@ -10,6 +10,7 @@ import type { ListEntry } from '../kernel/cvalues';
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
+import { registerNumberedKind } from '../kernel/shared';
 import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
@@ -241,6 +242,8 @@ export class FltCallbackData {
     return this.IoStatus.Status >>> 0 === STATUS.STATUS_CANCELLED ? 'cancelled' : 'completed';
   }
 }
+
+registerNumberedKind(FltCallbackData, 'callback data');
 
 /** The callback data a routine was given, or null after recording what is wrong with it. */
 export function callbackDataArg(k: Kernel, v: unknown, routine: string): FltCallbackData | null {

@@ -178,11 +178,11 @@ export class Kernel implements SchedulerHost {
     const o = this.observer;
     if (o === null) return;
     const actor = this.sched.actor;
-    o.routine(actor, name);
     for (const a of args) {
       const obj = sharedObject(a);
       if (obj !== undefined) o.access(actor, obj, true);
     }
+    o.routine(actor, name);
   }
 
   // --- events, violations, output ---

@@ -16,9 +16,10 @@
  * A `SchedulePolicy` (schedule.ts) takes over every choice: at each switch point and whenever the
  * processor is free it is offered every thread that could run and, when a timer is set, the clock,
  * with what the rule above would pick as `preferred`. Such a run has one processor, whose thread
- * a policy may preempt at any switch point whatever the priorities and IRQLs — which covers what
- * several processors can interleave. With a policy that observes, a statement boundary right after
- * driver code touched shared memory is a switch point too.
+ * a policy may preempt at any switch point below DISPATCH_LEVEL whatever the priorities — which
+ * covers what several processors interleave, except inside code at DISPATCH_LEVEL (a spin lock
+ * held), which runs to its end as on one processor. With a policy that observes, a statement
+ * boundary right after driver code touched shared memory is a switch point too.
  */
 import { Trap } from './coroutine';
 import { Irql } from './irql';
@@ -68,6 +69,8 @@ export class Scheduler {
   touched = false;
   /** Timers are firing: what they touch belongs to the clock's step. */
   private firing = false;
+  /** Threads that took a step (policy runs: a service thread's first step is not a decision). */
+  private readonly hasRun = new WeakSet<KThread>();
 
   constructor(
     processors: number,
@@ -178,6 +181,7 @@ export class Scheduler {
     t.state = 'running';
     this.running = t;
     this.lastStepped = t;
+    this.hasRun.add(t);
     let r: IteratorResult<Trap, unknown>;
     try {
       r = t.body!.next();
@@ -220,12 +224,13 @@ export class Scheduler {
   /** The thread on the processor reached a switch point: it goes on, another runs, or time passes. */
   private atSwitchPoint(policy: SchedulePolicy, t: KThread): void {
     this.touched = false;
-    if (t.cpu < 0) return;
+    // Code at DISPATCH_LEVEL (a spin lock held, a DPC) is not interrupted by other threads here.
+    if (t.cpu < 0 || t.irql >= Irql.DISPATCH_LEVEL) return;
     const timer = this.timers.peek() !== undefined;
     if (this.readyCount === 0 && !timer) return;
     // What the seeded rule would do, drawing exactly what atYield draws.
     let preferred: KThread = t;
-    if (this.readyCount > 0 && t.irql < Irql.DISPATCH_LEVEL) {
+    if (this.readyCount > 0) {
       const best = this.readyTop;
       if (best > t.priority || (best === t.priority && this.rng.chance(this.switchProbability))) preferred = this.peekReady()!;
     }
@@ -257,7 +262,9 @@ export class Scheduler {
       }
       const first = this.peekReady()!;
       const timer = this.timers.peek() !== undefined;
-      if (this.readyCount === 1 && !timer) {
+      // A single option; or a worker or the completion thread that has not run yet: it only goes
+      // to wait for work (at the highest priorities, the seeded rule runs these first anyway).
+      if ((this.readyCount === 1 && !timer) || (isService(first) && !this.hasRun.has(first))) {
         this.assign(this.popReady()!, 0);
         return first;
       }
@@ -393,6 +400,10 @@ export class Scheduler {
       this.host.preempted(t, next);
     }
   }
+}
+
+function isService(t: KThread): boolean {
+  return t.role === 'worker' || t.role === 'completion';
 }
 
 /**

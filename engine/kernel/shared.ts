@@ -68,6 +68,38 @@ function cellOf(store: object, module: string, key: string | number): GlobalCell
   return cell;
 }
 
+const NAMES = new WeakMap<object, string>();
+
+/**
+ * A name for a shared object that another run of the same scenario gives the same object, as far
+ * as both runs are alike up to its creation: a global's name, an allocation's number, a callback
+ * data's or a thread's id (numbered in creation order). Other engine objects are named by their
+ * kind only, so all objects of that kind count as one — coarser, never wrong.
+ */
+export function stableName(o: object): string {
+  let n = NAMES.get(o);
+  if (n !== undefined) return n;
+  if (o instanceof GlobalCell) n = `${o.module}!${o.name}`;
+  else {
+    const raw = rawInfo(o);
+    const ctor = (o as { constructor?: unknown }).constructor;
+    const kind = typeof ctor === 'function' ? NUMBERED.get(ctor) : undefined;
+    if (raw) n = `allocation #${raw.id}`;
+    else if (kind !== undefined) n = `${kind} #${(o as { id: number }).id}`;
+    else n = typeof ctor === 'function' && ctor.name ? ctor.name : 'memory';
+  }
+  NAMES.set(o, n);
+  return n;
+}
+
+/** Engine classes whose objects have an `id` counted up from the start of each run. */
+const NUMBERED = new Map<unknown, string>();
+
+/** Lets stableName tell objects of `ctor` apart by their `id` (which must count up per run). */
+export function registerNumberedKind(ctor: abstract new (...args: never[]) => { readonly id: number }, kind: string): void {
+  NUMBERED.set(ctor, kind);
+}
+
 /** How a report names a shared object: `WorkerActive`, `allocation #3`, or its kind. */
 export function describeShared(o: object): string {
   if (o instanceof GlobalCell) return o.name;

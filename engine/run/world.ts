@@ -12,7 +12,7 @@ import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
 import { evaluateExpectations, type ExpectationResult, type RunFacts } from '../scenario';
-import { Simulation, type StepResult } from '../sim';
+import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
 
@@ -106,9 +106,11 @@ export class World {
     return r;
   }
 
-  run(): void {
-    const r = this.sim.run();
+  /** Runs to the end, the step budget (default: the simulation's) or a fault; says which. */
+  run(budget?: number): RunResult['reason'] {
+    const r = this.sim.run(budget);
     if (r.reason === 'fault') this.captureFault();
+    return r.reason;
   }
 
   private captureFault(): void {
