@@ -32,6 +32,8 @@ export function actorName(a: ActorId): string {
 export class ReplayPolicy implements SchedulePolicy {
   /** The first decision whose choice differs from the seeded rule's (-1 until one is made). */
   firstChange = -1;
+  /** That decision and the choice made there. */
+  firstChangeDecision: (Decision & { choice: ActorId }) | undefined;
   /** Choices that could not be followed (lenient mode). */
   mismatches = 0;
 
@@ -49,7 +51,10 @@ export class ReplayPolicy implements SchedulePolicy {
       this.mismatches++;
       c = d.preferred;
     }
-    if (c !== d.preferred && this.firstChange < 0) this.firstChange = d.index;
+    if (c !== d.preferred && this.firstChange < 0) {
+      this.firstChange = d.index;
+      this.firstChangeDecision = { ...d, choice: c };
+    }
     return c;
   }
 }

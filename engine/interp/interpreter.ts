@@ -35,8 +35,6 @@ export interface InterpHost {
    * engine/kernel/shared.ts for what counts as one object).
    */
   touch?(pointer: unknown, write: boolean): void;
-  /** Driver code is calling kernel routine `name` (given with `touch`): its pointer arguments count as written. */
-  touchCall?(name: string, args: readonly unknown[]): void;
 }
 
 export interface InterpreterOptions {

@@ -240,14 +240,11 @@ export class Module {
     const argTypes = args.map((a) => a.t);
     const converted = type ? exprs.convertArgs(args, type, loc) : args;
     const retConv = returnConverter(ret);
-    const touchCall = interp.host.touchCall;
     return {
       t: ret,
       g: function* (f) {
         const values: unknown[] = new Array(converted.length);
         for (let i = 0; i < converted.length; i++) values[i] = yield* run(converted[i], f);
-        // touch: a kernel call touches what its arguments point at.
-        if (touchCall) touchCall(name, values);
         let r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f });
         if (isCo(r)) r = yield* r;
         // Every kernel call is a point where another thread may run.

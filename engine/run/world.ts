@@ -66,7 +66,7 @@ export class World {
         violation: (rule, message) => {
           kernel.violation(rule as RuleId, message);
         },
-        ...(kernel.observer !== null ? { touch: (p: unknown, write: boolean) => kernel.touch(p, write), touchCall: (name: string, args: readonly unknown[]) => kernel.touchCall(name, args) } : {}),
+        ...(kernel.observer !== null ? { touch: (p: unknown, write: boolean) => kernel.touch(p, write) } : {}),
       },
       { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget },
     );
