@@ -47,7 +47,7 @@ export interface ExploreOptions {
   seed?: number;
   /** Go on after a failing schedule (default: stop at the first). */
   keepGoing?: boolean;
-  /** Random walks that estimate how many schedules exist without reduction (default 16; 0: none). */
+  /** Random walks that estimate how many schedules exist without reduction (default 32; 0: none). */
   estimateProbes?: number;
   shouldStop?: () => 'time-limit' | 'cancelled' | undefined;
   /** Called after every schedule this shard owns. */
@@ -105,9 +105,9 @@ export class Explorer<V extends RunVerdict> {
   private readonly seen = new Set<string>();
   private readonly out: Exploration<V>;
   private readonly search: DepthFirstSearch | undefined;
-  /** Random and pct: the index of the next walk, and the longest run seen (pct's step count). */
+  /** Random and pct: the index of the next walk; pct: the decisions of the default schedule. */
   private walk = 0;
-  private length = 0;
+  private length = -1;
   private over = false;
 
   constructor(
@@ -159,14 +159,19 @@ export class Explorer<V extends RunVerdict> {
       return r ? true : this.end();
     }
     const shard = this.options.shard;
+    if (this.options.strategy === 'pct' && this.length < 0) {
+      // PCT draws its change points among the decisions of a run: the default schedule's count,
+      // the same for every shard.
+      const calibration = defaultPolicy();
+      this.target.run(calibration);
+      this.length = calibration.observer.decisions.length;
+    }
     let i = this.walk++;
     while (shard !== undefined && (i % shard.count) + 1 !== shard.index) i = this.walk++;
-    // The first run is the default schedule; PCT also learns from it how many decisions a run has.
+    // Walk 0 is the default schedule; walk i follows its own seed.
     const runSeed = (hashChoices([this.seed, i]) ^ this.seed) >>> 0;
     const policy = i === 0 ? defaultPolicy() : this.options.strategy === 'random' ? new RandomWalkPolicy(runSeed, this.bound) : new PctPolicy(runSeed, this.bound + 1, Math.max(1, this.length));
-    const r = this.runOne(policy, () => true);
-    this.length = Math.max(this.length, policy.observer.decisions.length);
-    return r ? true : this.end();
+    return this.runOne(policy, () => true) ? true : this.end();
   }
 
   /** The counts, once `step` returned false (or to stop early: the exploration ends here). */
@@ -178,7 +183,7 @@ export class Explorer<V extends RunVerdict> {
     const out = this.out;
     out.distinct = this.seen.size;
     out.digest = this.digest.toString();
-    const probes = this.options.estimateProbes ?? 16;
+    const probes = this.options.estimateProbes ?? 32;
     if (probes > 0 && out.estimate === null) out.estimate = estimate(this.target, this.bound, probes, this.seed);
     return out;
   }
