@@ -131,12 +131,12 @@ test('choosing another ready thread preempts the running one; a choice outside t
 
 test('code at DISPATCH_LEVEL is never interrupted: no decision while a spin lock is held', () => {
   const holding: boolean[] = [];
-  let sim: Simulation | undefined;
+  const box: { sim?: Simulation } = {};
   const rec = new Recorder((d) => {
-    holding.push((sim!.kernel.threads.get(d.running)?.held.length ?? 0) > 0);
+    holding.push((box.sim!.kernel.threads.get(d.running)?.held.length ?? 0) > 0);
     return d.preferred;
   });
-  sim = newSim({ policy: rec });
+  const sim = (box.sim = newSim({ policy: rec }));
   const spin = new Ref({ v: 0 }, 'v');
   sim.kernel.spawn('Locker', 'system', P, function* (): Co<void> {
     const old = yield* sim.api.KeAcquireSpinLock(spin);
