@@ -25,10 +25,12 @@ export type { Violation } from './kernel/kernel';
 export type { DriverFn } from './kernel/driverFn';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
+// Files: the platform's path rules, finding files as Windows would, source bytes to text
+export * from './files';
 // Driver projects (.vcxproj, folder, file list), shared by the runner, the debugger and the linter
 export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
-export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type HostFiles, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
 export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';

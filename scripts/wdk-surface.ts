@@ -12,9 +12,11 @@
 // .c file of a sample is compiled as its own translation unit; `user` folders (user-mode programs)
 // are skipped. `#include "x.h"` is looked up next to the including file, then in every folder of
 // the sample and in its `inc` folders (what the samples' .vcxproj files add as include paths).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { loadCLanguage } from '../engine/c/treeSitter';
+import { locateFile } from '../engine/files';
+import { nodeFiles } from '../extension/shared/nodeFiles';
 import { compileTranslationUnit, type TranslationUnit } from '../engine/c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../engine/c/prelude';
 import { compiledPrelude } from '../engine/c/prelude/compiled';
@@ -58,17 +60,6 @@ function foldersOf(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** A file in `dir` by name, ignoring case as Windows does. */
-function findIn(dir: string, rel: string): string | undefined {
-  const direct = resolve(dir, rel);
-  if (existsSync(direct)) return direct;
-  const parent = dirname(direct);
-  if (!existsSync(parent)) return undefined;
-  const want = basename(direct).toLowerCase();
-  const hit = readdirSync(parent).find((n) => n.toLowerCase() === want);
-  return hit ? join(parent, hit) : undefined;
-}
-
 function classify(message: string): { kind: Kind; name: string } {
   let m = /^unknown type name '([^']+)'/.exec(message);
   if (m) return { kind: 'type', name: m[1] };
@@ -107,15 +98,9 @@ function inventory(sampleDir: string): SampleReport {
   const definedBySample = new Set<string>();
   for (const file of files) {
     const unit: TranslationUnit = compileTranslationUnit(file, {
-      readFile: (p) => (existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined),
-      dirname,
-      join: (dir, name) => {
-        for (const d of [dir, ...includeDirs]) {
-          const hit = findIn(d, name);
-          if (hit) return hit;
-        }
-        return resolve(dir, name);
-      },
+      readFile: (p) => nodeFiles.readFile(p),
+      locate: (p) => locateFile(nodeFiles, p),
+      includeDirs,
       systemHeaders,
       ignoredHeaders: IGNORED_HEADERS,
       prelude,

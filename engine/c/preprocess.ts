@@ -6,6 +6,7 @@
  * Annotations (SAL and friends) are blanked first. The output keeps, for every token, the position
  * the user wrote it at, so breakpoints and messages land on the user's lines.
  */
+import { caseMismatch, HOST_PATHS, type Located, type PathRules } from '../files';
 import { blankAnnotations } from './annotations';
 import { evaluateCondition } from './pp/condition';
 import { logicalLines } from './pp/logicalLines';
@@ -13,16 +14,15 @@ import { MacroTable, PreprocessError, type Macro } from './pp/macros';
 import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 
 export interface PreprocessOptions {
-  /** Returns a file's text, or undefined if it does not exist. Paths are as joined by `resolve`. */
+  /** Returns a file's text, or undefined if it does not exist. */
   readFile(path: string): string | undefined;
-  /** Directory part of a path, and joining, so the engine needs no `node:path` on every host. */
-  dirname(path: string): string;
-  join(dir: string, file: string): string;
+  /** How an include's name is joined to a folder (either slash, `..`); the host's rules by default. */
+  paths?: PathRules;
   /**
-   * The existing file a joined path names, when the host matches names as Windows does (without
-   * case); by default a path exists when `readFile` returns text for it.
+   * The file a joined path names, found as Windows would (engine/files/lookup.ts), and whether only
+   * by ignoring case; by default a path exists when `readFile` returns text for it.
    */
-  locate?(path: string): string | undefined;
+  locate?(path: string): Located | undefined;
   /** Folders `#include "…"` searches after the including file's own, in order (like /I). */
   includeDirs?: readonly string[];
   /** The project's and the scenario's definitions, like -D (later entries win). */
@@ -342,12 +342,15 @@ class Preprocessor {
       return;
     }
     const searched: string[] = [];
+    const paths = this.options.paths ?? HOST_PATHS;
     const searchUser = (dirs: readonly string[]): boolean => {
       for (const dir of dirs) {
         searched.push(dir);
-        const candidate = this.options.join(dir, name.replace(/\\/g, '/'));
-        const real = this.options.locate ? this.options.locate(candidate) : this.options.readFile(candidate) !== undefined ? candidate : undefined;
-        if (real === undefined) continue;
+        const candidate = paths.resolve(dir, name);
+        const found = this.options.locate ? this.options.locate(candidate) : this.options.readFile(candidate) !== undefined ? { path: candidate, caseDiffers: false } : undefined;
+        if (found === undefined) continue;
+        const real = found.path;
+        if (found.caseDiffers) this.diagnostics.push({ severity: 'warning', message: caseMismatch(angled ? `#include <${name}>` : `#include "${name}"`, real), origin: at });
         if (this.once.has(real)) return true;
         const text = this.options.readFile(real);
         if (text === undefined) continue;
@@ -357,7 +360,7 @@ class Preprocessor {
       return false;
     };
     const includeDirs = this.options.includeDirs ?? [];
-    if (!angled && searchUser([this.options.dirname(from), ...includeDirs])) return;
+    if (!angled && searchUser([paths.dirname(from), ...includeDirs])) return;
     const system = this.options.systemHeaders.get(base);
     if (system !== undefined) {
       if (this.includedSystem.has(base)) return;

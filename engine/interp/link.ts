@@ -14,7 +14,7 @@
  *   unit's own copy, as FORCEINLINE and `__inline` helpers are; the preprocessor removes those
  *   keywords before parsing, so every such header definition is taken as inline.
  */
-import * as path from 'node:path';
+import { fileName } from '../files';
 import type { FunctionDef, Loc, VarDecl } from '../c/ast';
 import type { TranslationUnit } from '../c/program';
 import type { FunctionType } from '../c/types';
@@ -49,7 +49,7 @@ export interface LinkProblem {
 }
 
 function where(loc: Loc): string {
-  return `${path.basename(loc.file)}:${loc.line}`;
+  return `${fileName(loc.file)}:${loc.line}`;
 }
 
 const isSystem = (def: FunctionDef) => def.loc.file.startsWith('<');
@@ -156,7 +156,7 @@ export class LinkedProgram {
       for (const g of u.globals) {
         if (g.storage === 'static') {
           const shared = (staticNames.get(g.name) ?? 0) > 1 || externalNames.has(g.name);
-          const key = shared ? `${g.name} (${path.basename(u.file)})` : g.name;
+          const key = shared ? `${g.name} (${fileName(u.file)})` : g.name;
           this.staticGlobals[unit].set(g.name, this.addGlobal(g, key, unit, 'internal'));
           continue;
         }

@@ -4,6 +4,7 @@
  * re-checks only the functions whose text, role or callees changed. `lintText` is the one-shot form.
  */
 import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
+import { lineEndingOf, withLineEnding } from '../files';
 import { prepareForLint } from './frontend/prepare';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, type Role } from './analysis/roles';
@@ -173,6 +174,8 @@ export class LintDocument {
     this.functions.sweep();
 
     const suppressions = findSuppressions(original);
+    // Rules write fixes with \n; a CRLF file gets CRLF in what a fix inserts.
+    const eol = lineEndingOf(original);
     const findings: Finding[] = [];
     const seen = new Set<string>();
     for (const { rule, f } of raw) {
@@ -197,7 +200,7 @@ export class LintDocument {
         }),
         fixes: (f.fixes ?? []).flatMap((fix) => {
           if (fix.edits.some((e) => e.at.file !== undefined)) return [];
-          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at, foreign), newText: e.newText }));
+          const edits = fix.edits.map((e) => ({ range: resolve(model, e.at, foreign), newText: withLineEnding(e.newText, eol) }));
           return edits.every((e) => e.range) ? [{ title: fix.title, edits: edits as { range: Range; newText: string }[] }] : [];
         }),
       });

@@ -4,6 +4,7 @@
  *   foo(); // fltsim-disable-line wi-queue-status-ignored -- queued status is logged elsewhere
  * Without ids, every rule is silenced on that line. Text after `--` is a free-form reason.
  */
+import { lineEndingOf } from '../files';
 
 export interface Suppressions {
   /** 0-based line → rule ids silenced there (`*` for all). */
@@ -55,7 +56,7 @@ export function isSuppressed(s: Suppressions, line: number, ruleId: string): boo
  */
 export function disableNextLineEdit(text: string, line: number, ruleId: string): { range: { start: { line: number; column: number }; end: { line: number; column: number } }; newText: string } {
   const lines = text.split('\n');
-  const target = lines[line] ?? '';
+  const target = (lines[line] ?? '').replace(/\r$/, '');
   const above = line > 0 ? lines[line - 1].replace(/\r$/, '') : undefined;
   const existing = above === undefined ? null : /^(\s*\/\/\s*fltsim-disable-next-line\b)([^\n]*?)(\s*--.*)?$/.exec(above);
   if (above !== undefined && existing) {
@@ -65,5 +66,5 @@ export function disableNextLineEdit(text: string, line: number, ruleId: string):
     return { range: { start: { line: line - 1, column: end }, end: { line: line - 1, column: end } }, newText: `, ${ruleId}` };
   }
   const indent = /^\s*/.exec(target)?.[0] ?? '';
-  return { range: { start: { line, column: 0 }, end: { line, column: 0 } }, newText: `${indent}// fltsim-disable-next-line ${ruleId}\n` };
+  return { range: { start: { line, column: 0 }, end: { line, column: 0 } }, newText: `${indent}// fltsim-disable-next-line ${ruleId}${lineEndingOf(text)}` };
 }

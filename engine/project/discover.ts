@@ -9,11 +9,10 @@
  * - A project none of whose sources includes fltKernel.h, ntifs.h, wdm.h or ntddk.h (directly or
  *   through its own headers) is a user-mode program: skipped, with a note.
  */
-import * as path from 'node:path';
+import { findFile, rulesOf, type ProjectFiles } from '../files';
 import type { DriverProject, ProjectNote } from './model';
 import { includesKernelHeader } from './model';
 import { cFilesIn, definesDriverEntry, fileListProject } from './load';
-import { findFile, pathKey, type ProjectFiles } from './paths';
 import { readVcxproj } from './vcxproj';
 
 const SKIPPED_FOLDERS = new Set(['node_modules']);
@@ -21,9 +20,10 @@ const SKIPPED_FOLDERS = new Set(['node_modules']);
 /** Every .vcxproj and .c file under `root`, in a stable order (hidden and build folders skipped). */
 function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[] }, depth = 0): void {
   if (depth > 24) return;
+  const rules = rulesOf(files);
   const entries = [...(files.listDir?.(root) ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
-    const p = path.join(root, e.name);
+    const p = rules.join(root, e.name);
     if (e.folder) {
       if (e.name.startsWith('.') || SKIPPED_FOLDERS.has(e.name.toLowerCase())) continue;
       walk(files, p, out, depth + 1);
@@ -46,25 +46,26 @@ function folderGroup(files: ProjectFiles, folder: string, sources: string[]): { 
   const entries = sources.filter((s) => definesDriverEntry(files.readFile(s) ?? ''));
   if (entries.length !== 1) return { loose: sources };
   const project = fileListProject(files, sources);
-  project.name = path.basename(folder);
+  project.name = rulesOf(files).basename(folder);
   project.source = { kind: 'folder', folder };
   return { project, loose: [] };
 }
 
 export function discoverProjects(files: ProjectFiles, root: string): Discovery {
+  const rules = rulesOf(files);
   const found = { projects: [] as string[], sources: [] as string[] };
   walk(files, root, found);
   const out: Discovery = { projects: [], loose: [], notes: [] };
   const claimed = new Set<string>();
   for (const file of found.projects) {
     const project = readVcxproj(file, files);
-    for (const u of project.units) claimed.add(pathKey(u));
+    for (const u of project.units) claimed.add(rules.key(u));
     admit(files, project, out);
   }
   const byFolder = new Map<string, string[]>();
   for (const s of found.sources) {
-    if (claimed.has(pathKey(s))) continue;
-    const dir = path.dirname(s);
+    if (claimed.has(rules.key(s))) continue;
+    const dir = rules.dirname(s);
     byFolder.set(dir, [...(byFolder.get(dir) ?? []), s]);
   }
   for (const [folder, sources] of byFolder) {
@@ -88,18 +89,18 @@ const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm;
 
 /** Whether some unit includes a kernel header, itself or through the project's own headers. */
 export function isKernelMode(files: ProjectFiles, project: DriverProject): boolean {
+  const rules = rulesOf(files);
   const seen = new Set<string>();
   const visit = (file: string, depth: number): boolean => {
-    const key = pathKey(file);
+    const key = rules.key(file);
     if (seen.has(key) || depth > 8) return false;
     seen.add(key);
     const text = files.readFile(file);
     if (text === undefined) return false;
     if (includesKernelHeader(text)) return true;
     for (const m of text.matchAll(QUOTED_INCLUDE)) {
-      const name = m[1].replace(/\\/g, '/');
-      for (const dir of [path.dirname(file), ...project.includeDirs]) {
-        const hit = findFile(files, path.resolve(dir, name));
+      for (const dir of [rules.dirname(file), ...project.includeDirs]) {
+        const hit = findFile(files, rules.resolve(dir, m[1]));
         if (hit) {
           if (visit(hit, depth + 1)) return true;
           break;
@@ -116,17 +117,18 @@ export function isKernelMode(files: ProjectFiles, project: DriverProject): boole
  * group (when that is one driver). Undefined: the file stands alone.
  */
 export function projectOfFile(files: ProjectFiles, file: string): DriverProject | undefined {
-  let dir = path.dirname(file);
+  const rules = rulesOf(files);
+  let dir = rules.dirname(file);
   for (let i = 0; i < 6; i++) {
-    const projects = (files.listDir?.(dir) ?? []).filter((e) => !e.folder && /\.vcxproj$/i.test(e.name)).map((e) => path.join(dir, e.name)).sort();
+    const projects = (files.listDir?.(dir) ?? []).filter((e) => !e.folder && /\.vcxproj$/i.test(e.name)).map((e) => rules.join(dir, e.name)).sort();
     for (const p of projects) {
       const project = readVcxproj(p, files);
-      if (project.units.some((u) => pathKey(u) === pathKey(file))) return project;
+      if (project.units.some((u) => rules.same(u, file))) return project;
     }
-    const up = path.dirname(dir);
+    const up = rules.dirname(dir);
     if (up === dir) break;
     dir = up;
   }
-  const folder = path.dirname(file);
+  const folder = rules.dirname(file);
   return folderGroup(files, folder, cFilesIn(files, folder)).project;
 }

@@ -5,5 +5,4 @@
 export { KERNEL_HEADERS, includesKernelHeader, type DriverProject, type ProjectNote, type ProjectSource } from './model';
 export { cFilesIn, definesDriverEntry, fileListProject, folderProject, loadProject, specForPath, type ProjectSpec } from './load';
 export { readVcxproj, PREFERRED_CONFIGURATION } from './vcxproj';
-export { baseName, extensionOf, findFile, findFolder, pathKey, resolveFrom, sameFile, type DirEntry, type ProjectFiles } from './paths';
 export { discoverProjects, isKernelMode, projectOfFile, type Discovery } from './discover';

@@ -3,22 +3,24 @@
  * name of a file-list driver is the file that defines DriverEntry, which needs the text; a cheap
  * scan finds it before anything is compiled.
  */
-import * as path from 'node:path';
+import { baseName, extensionOf, findFile, locateFile, locateFolder, rulesOf, type ProjectFiles } from '../files';
 import type { DriverProject } from './model';
-import { baseName, extensionOf, findFile, findFolder, folderName, type ProjectFiles } from './paths';
 import { readVcxproj } from './vcxproj';
 
 /** The C files a folder holds directly (sorted by name, so the order is stable across hosts). */
 export function cFilesIn(files: ProjectFiles, folder: string): string[] {
+  const rules = rulesOf(files);
   return (files.listDir?.(folder) ?? [])
     .filter((e) => !e.folder && /\.c$/i.test(e.name))
-    .map((e) => path.join(folder, e.name))
+    .map((e) => rules.join(folder, e.name))
     .sort((a, b) => a.localeCompare(b));
 }
 
 export function folderProject(files: ProjectFiles, folder: string): DriverProject {
-  const found = findFolder(files, folder);
-  const project: DriverProject = { name: folderName(found ?? folder), source: { kind: 'folder', folder: found ?? folder }, units: [], includeDirs: [], defines: new Map(), notes: [] };
+  const rules = rulesOf(files);
+  const located = locateFolder(files, folder);
+  const found = located?.path;
+  const project: DriverProject = { name: rules.basename(rules.normalize(found ?? folder)), source: { kind: 'folder', folder: found ?? folder }, units: [], includeDirs: [], defines: new Map(), notes: [] };
   if (!found) {
     project.notes.push({ severity: 'error', message: `folder ${folder} not found`, file: folder, line: 1 });
     return project;
@@ -39,11 +41,12 @@ export function fileListProject(files: ProjectFiles, paths: readonly string[]): 
   const project: DriverProject = { name: baseName(paths[0] ?? 'driver'), source: { kind: 'files' }, units: [], includeDirs: [], defines: new Map(), notes: [] };
   let entry: string | undefined;
   for (const p of paths) {
-    const found = findFile(files, p);
-    if (!found) {
+    const located = locateFile(files, p);
+    if (!located) {
       project.notes.push({ severity: 'error', message: `driver file ${p} not found`, file: p, line: 1 });
       continue;
     }
+    const found = located.path;
     if (!project.units.includes(found)) project.units.push(found);
     if (!entry && definesDriverEntry(files.readFile(found) ?? '')) entry = found;
   }

@@ -8,10 +8,9 @@
  * its `Condition` holds. References the project cannot resolve (the WDK's `$(DDK_INC_PATH)`, the
  * inherited `%(PreprocessorDefinitions)`) are dropped and reported as notes.
  */
-import * as path from 'node:path';
+import { baseName, caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
 import type { DriverProject, ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
-import { baseName, findFile, findFolder, resolveFrom, type ProjectFiles } from './paths';
 import { lineOf, parseXml, type XmlElement } from './xml';
 
 /** The configuration fltsim simulates: a 64-bit debug build, as a developer runs it first. */
@@ -29,6 +28,7 @@ interface Evaluation {
   file: string;
   text: string;
   files: ProjectFiles;
+  rules: PathRules;
 }
 
 function note(ev: Evaluation, message: string, needle?: string): void {
@@ -37,8 +37,8 @@ function note(ev: Evaluation, message: string, needle?: string): void {
   ev.notes.push({ severity: 'note', message, file: ev.file, line: needle ? lineOf(ev.text, needle) : 1 });
 }
 
-function withSlash(dir: string): string {
-  return dir.endsWith(path.sep) ? dir : dir + path.sep;
+function withSlash(rules: PathRules, dir: string): string {
+  return dir.endsWith(rules.sep) ? dir : dir + rules.sep;
 }
 
 function holds(ev: Evaluation, el: XmlElement): boolean {
@@ -46,7 +46,7 @@ function holds(ev: Evaluation, el: XmlElement): boolean {
   if (cond === undefined || cond.trim() === '') return true;
   const exp = expandProperties(cond, ev.props);
   const r = evaluateCondition(exp.value, (p) => {
-    const abs = resolveFrom(ev.props.get('msbuildprojectdirectory') ?? '.', p);
+    const abs = ev.rules.resolve(ev.props.get('msbuildprojectdirectory') ?? '.', p);
     return findFile(ev.files, abs) !== undefined || findFolder(ev.files, abs) !== undefined;
   });
   if (r.ok) return r.value;
@@ -69,10 +69,11 @@ function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, str
 
 /** The `.sln` nearest above the project, whose folder is `$(SolutionDir)`. */
 function solutionDir(files: ProjectFiles, projectDir: string): string | undefined {
+  const rules = rulesOf(files);
   let dir = projectDir;
   for (let i = 0; i < 4 && files.listDir; i++) {
-    if (files.listDir(dir)?.some((e) => !e.folder && /\.sln$/i.test(e.name))) return withSlash(dir);
-    const up = path.dirname(dir);
+    if (files.listDir(dir)?.some((e) => !e.folder && /\.sln$/i.test(e.name))) return withSlash(rules, dir);
+    const up = rules.dirname(dir);
     if (up === dir) break;
     dir = up;
   }
@@ -90,7 +91,7 @@ function configurations(root: XmlElement): string[] {
 
 /** Properties of a project (or an imported .props) in document order. */
 function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, depth: number): void {
-  ev.props.set('msbuildthisfiledirectory', withSlash(thisDir));
+  ev.props.set('msbuildthisfiledirectory', withSlash(ev.rules, thisDir));
   for (const el of root.children) {
     if (el.name === 'PropertyGroup' && holds(ev, el)) {
       for (const p of el.children) {
@@ -107,7 +108,7 @@ function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, d
       for (const imp of imports) importProps(ev, imp, thisDir, depth);
     }
   }
-  ev.props.set('msbuildthisfiledirectory', withSlash(ev.props.get('msbuildprojectdirectory') ?? thisDir));
+  ev.props.set('msbuildthisfiledirectory', withSlash(ev.rules, ev.props.get('msbuildprojectdirectory') ?? thisDir));
 }
 
 /** Follows an `<Import>` of a local .props file; the toolchain's own (`$(VCTargetsPath)`) are skipped. */
@@ -116,15 +117,15 @@ function importProps(ev: Evaluation, imp: XmlElement, thisDir: string, depth: nu
   if (!spec || depth > 8) return;
   const r = expandProperties(spec, ev.props);
   if (r.unresolved.length > 0) return;
-  const file = findFile(ev.files, resolveFrom(thisDir, r.value));
+  const file = findFile(ev.files, ev.rules.resolve(thisDir, r.value));
   if (!file) return;
   const text = ev.files.readFile(file);
   const xml = text === undefined ? undefined : parseXml(text);
   if (!xml || !xml.ok) {
-    note(ev, `cannot read the imported ${path.basename(file)}${xml && !xml.ok ? ` (line ${xml.line}: ${xml.message})` : ''}`, spec);
+    note(ev, `cannot read the imported ${ev.rules.basename(file)}${xml && !xml.ok ? ` (line ${xml.line}: ${xml.message})` : ''}`, spec);
     return;
   }
-  evaluateProperties(ev, xml.root, path.dirname(file), depth + 1);
+  evaluateProperties(ev, xml.root, ev.rules.dirname(file), depth + 1);
 }
 
 function splitList(value: string): string[] {
@@ -133,16 +134,18 @@ function splitList(value: string): string[] {
 
 /** `*.c` in the last path segment, matched without case against a folder's files. */
 function expandWildcard(files: ProjectFiles, dir: string, pattern: string): string[] {
-  const full = resolveFrom(dir, pattern);
-  const folder = findFolder(files, path.dirname(full));
+  const rules = rulesOf(files);
+  const full = rules.resolve(dir, pattern);
+  const folder = findFolder(files, rules.dirname(full));
   if (!folder || !files.listDir) return [];
-  const re = new RegExp(`^${path.basename(full).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return (files.listDir(folder) ?? []).filter((e) => !e.folder && re.test(e.name)).map((e) => path.join(folder, e.name)).sort();
+  const re = new RegExp(`^${rules.basename(full).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return (files.listDir(folder) ?? []).filter((e) => !e.folder && re.test(e.name)).map((e) => rules.join(folder, e.name)).sort();
 }
 
 export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
+  const rules = rulesOf(files);
   const text = files.readFile(file);
-  const dir = path.dirname(file);
+  const dir = rules.dirname(file);
   const project: DriverProject = {
     name: baseName(file),
     source: { kind: 'vcxproj', file, configuration: undefined },
@@ -157,31 +160,31 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
   }
   const xml = parseXml(text);
   if (!xml.ok) {
-    project.notes.push({ severity: 'error', message: `${path.basename(file)} is not valid XML: ${xml.message}`, file, line: xml.line });
+    project.notes.push({ severity: 'error', message: `${rules.basename(file)} is not valid XML: ${xml.message}`, file, line: xml.line });
     return project;
   }
   if (xml.root.name !== 'Project') {
-    project.notes.push({ severity: 'error', message: `${path.basename(file)} is not an MSBuild project (its root element is <${xml.root.name}>, not <Project>)`, file, line: 1 });
+    project.notes.push({ severity: 'error', message: `${rules.basename(file)} is not an MSBuild project (its root element is <${xml.root.name}>, not <Project>)`, file, line: 1 });
     return project;
   }
   const configs = configurations(xml.root);
   const chosen = configs.find((c) => c.toLowerCase() === PREFERRED_CONFIGURATION.toLowerCase()) ?? configs[0];
   const [configuration, platform] = (chosen ?? '|').split('|');
   project.source = { kind: 'vcxproj', file, configuration: chosen };
-  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files };
+  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files, rules };
   const set = (k: string, v: string | undefined) => { if (v !== undefined) ev.props.set(k.toLowerCase(), v); };
   set('Configuration', configuration || undefined);
   set('Platform', platform || undefined);
   set('MSBuildProjectName', baseName(file));
   set('ProjectName', baseName(file));
-  set('MSBuildProjectFile', path.basename(file));
+  set('MSBuildProjectFile', rules.basename(file));
   set('MSBuildProjectFullPath', file);
   set('MSBuildProjectDirectory', dir);
-  set('ProjectDir', withSlash(dir));
+  set('ProjectDir', withSlash(rules, dir));
   set('ProjectPath', file);
-  set('ProjectFileName', path.basename(file));
+  set('ProjectFileName', rules.basename(file));
   set('SolutionDir', solutionDir(files, dir));
-  if (!chosen) note(ev, `${path.basename(file)} lists no ProjectConfiguration; conditions on the configuration will not match`);
+  if (!chosen) note(ev, `${rules.basename(file)} lists no ProjectConfiguration; conditions on the configuration will not match`);
   evaluateProperties(ev, xml.root, dir, 0);
   project.name = ev.props.get('projectname') || baseName(file);
 
@@ -198,13 +201,14 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     }
   }
   for (const inc of splitList(compile.get('additionalincludedirectories') ?? '')) {
-    const abs = resolveFrom(dir, inc);
-    const found = findFolder(files, abs);
+    const abs = rules.resolve(dir, inc);
+    const found = locateFolder(files, abs);
     if (!found) {
       note(ev, `include directory '${inc}' does not exist (looked for ${abs})`, inc);
       continue;
     }
-    if (!project.includeDirs.includes(found)) project.includeDirs.push(found);
+    if (found.caseDiffers) note(ev, caseMismatch(`include directory '${inc}'`, found.path), inc);
+    if (!project.includeDirs.includes(found.path)) project.includeDirs.push(found.path);
   }
   for (const def of splitList(compile.get('preprocessordefinitions') ?? '')) {
     const eq = def.indexOf('=');
@@ -226,21 +230,24 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
       if (item.children.some((m) => /^(AdditionalIncludeDirectories|PreprocessorDefinitions)$/i.test(m.name))) {
         note(ev, `per-file compiler settings of ${item.attrs.Include} are not applied; it is compiled with the project's settings`, `Include="${item.attrs.Include}"`);
       }
-      const exclude = new Set(splitList(expand(ev, item.attrs.Exclude ?? '')).map((e) => resolveFrom(dir, e).toLowerCase()));
+      // Exclude and Include are both written in the project: compared as Windows compares them.
+      const exclude = new Set(splitList(expand(ev, item.attrs.Exclude ?? '')).map((e) => writtenPathKey(rules.resolve(dir, e))));
       for (const spec of splitList(expand(ev, item.attrs.Include))) {
-        const candidates = /[*?]/.test(spec) ? expandWildcard(files, dir, spec) : [resolveFrom(dir, spec)];
+        const candidates = /[*?]/.test(spec) ? expandWildcard(files, dir, spec) : [rules.resolve(dir, spec)];
         for (const abs of candidates) {
-          if (exclude.has(abs.toLowerCase())) continue;
+          if (exclude.has(writtenPathKey(abs))) continue;
           if (!/\.c$/i.test(abs)) {
             note(ev, `${spec} is not a C file; fltsim compiles .c files only`, `Include="${item.attrs.Include}"`);
             continue;
           }
-          const found = findFile(files, abs);
+          const found = locateFile(files, abs);
+          const line = lineOf(text, `Include="${item.attrs.Include}"`);
           if (!found) {
-            project.notes.push({ severity: 'note', message: `${spec} is listed in ${path.basename(file)} but not found (looked for ${abs}); the other files are still used`, file, line: lineOf(text, `Include="${item.attrs.Include}"`) });
+            project.notes.push({ severity: 'note', message: `${spec} is listed in ${rules.basename(file)} but not found (looked for ${abs}); the other files are still used`, file, line });
             continue;
           }
-          if (!project.units.includes(found)) project.units.push(found);
+          if (found.caseDiffers) project.notes.push({ severity: 'note', message: caseMismatch(`ClCompile '${spec}'`, found.path), file, line });
+          if (!project.units.includes(found.path)) project.units.push(found.path);
         }
       }
     }

@@ -9,15 +9,10 @@ import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
-import { findFile, type DriverProject, type ProjectFiles } from '../project';
+import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files';
+import type { DriverProject } from '../project';
 import type { Scenario } from '../scenario';
 import { validateScenario } from './validate';
-
-/** How the engine reaches files: injected, so the debug adapter and tests can use their own. */
-export interface HostFiles extends ProjectFiles {
-  dirname(path: string): string;
-  join(dir: string, file: string): string;
-}
 
 /** Where a problem was found: reading the scenario, reading a project, compiling a unit, or linking the driver. */
 export type PrepareStage = 'scenario' | 'project' | 'compile' | 'link';
@@ -51,6 +46,8 @@ export interface PreparedScenario {
   warnings: RunDiagnostic[];
   /** Every C file the drivers read (their units and the headers they include), for breakpoints. */
   sourceFiles: string[];
+  /** The path rules of the file system the scenario was read from (how breakpoints compare files). */
+  paths: PathRules;
 }
 
 export type PrepareResult = { ok: true; prepared: PreparedScenario } | { ok: false; diagnostics: RunDiagnostic[] };
@@ -61,7 +58,7 @@ export async function warmUpEngine(): Promise<void> {
   compiledPrelude();
 }
 
-export async function prepareScenario(scenarioPath: string, files: HostFiles): Promise<PrepareResult> {
+export async function prepareScenario(scenarioPath: string, files: ProjectFiles): Promise<PrepareResult> {
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
     return { ok: false, diagnostics: [{ severity: 'error', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'`, hint: 'check the path; scenario files end in .fltsim' }] };
@@ -69,7 +66,7 @@ export async function prepareScenario(scenarioPath: string, files: HostFiles): P
   return prepareScenarioText(scenarioPath, text, files);
 }
 
-export async function prepareScenarioText(scenarioPath: string, text: string, files: HostFiles): Promise<PrepareResult> {
+export async function prepareScenarioText(scenarioPath: string, text: string, files: ProjectFiles): Promise<PrepareResult> {
   const checked = validateScenario(text, scenarioPath, files);
   const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
   if (!checked.ok || !checked.projects) return { ok: false, diagnostics };
@@ -84,7 +81,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   const scenarioDefines = scenario.defines.map((d) => [d.name, d.value] as const);
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
-  const locate = (p: string) => findFile(files, p);
+  const paths = rulesOf(files);
+  const locate = (p: string) => locateFile(files, p);
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
   scenario.drivers.forEach((d, i) => {
@@ -92,9 +90,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     // The scenario's `define` lines come last, so they override the project's.
     const defines = new Map([...project.defines, ...scenarioDefines]);
     const units = project.units.map((file) => compileTranslationUnit(file, {
-      readFile: files.readFile,
-      dirname: files.dirname,
-      join: files.join,
+      readFile: (p) => files.readFile(p),
+      paths,
       locate,
       includeDirs: project.includeDirs,
       defines,
@@ -120,7 +117,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };
-  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles } };
+  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles, paths } };
 }
 
 /** `file:line:col: error: message — hint`, the form every front end prints. */

@@ -6,8 +6,9 @@
  */
 import { RULE_IDS } from '../kernel/rules';
 import { LINT_RULES } from '../lint';
-import type { DriverProject, ProjectFiles } from '../project';
-import { checkScenarioFiles, driverPathExists, parseScenario, readDriverProjects, validateRuleIds, type Scenario, type ScenarioDiagnostic } from '../scenario';
+import type { ProjectFiles } from '../files';
+import type { DriverProject } from '../project';
+import { checkScenarioFiles, parseScenario, readDriverProjects, validateRuleIds, type Scenario, type ScenarioDiagnostic } from '../scenario';
 
 /** Rule ids a scenario may expect: the runtime verifier's and the linter's, sorted. */
 export const SCENARIO_RULE_IDS: readonly string[] = [...new Set<string>([...RULE_IDS, ...LINT_RULES.map((r) => r.id)])].sort();
@@ -30,7 +31,7 @@ export interface ScenarioCheck {
 export function validateScenario(text: string, scenarioPath: string | undefined, files: ProjectFiles): ScenarioCheck {
   const parsed = parseScenario(text);
   const diagnostics: ScenarioDiagnostic[] = [...parsed.diagnostics];
-  if (scenarioPath !== undefined) diagnostics.push(...checkScenarioFiles(parsed.scenario, scenarioPath, driverPathExists(files)));
+  if (scenarioPath !== undefined) diagnostics.push(...checkScenarioFiles(parsed.scenario, scenarioPath, files));
   diagnostics.push(...validateRuleIds(parsed.scenario, SCENARIO_RULE_IDS));
   let projects: DriverProject[] | undefined;
   if (scenarioPath !== undefined && !diagnostics.some((d) => d.severity === 'error')) {

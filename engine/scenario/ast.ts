@@ -200,7 +200,9 @@ export type ScenarioDiagnosticCode =
   | 'bad-driver'
   | 'cancel-before-issue'
   | 'contradiction'
-  | 'missing-file';
+  | 'missing-file'
+  /** A driver path found only by ignoring case, on a file system that tells case apart. */
+  | 'file-case';
 
 export interface ScenarioDiagnostic extends Span {
   severity: DiagnosticSeverity;

@@ -4,7 +4,7 @@
  * `io` is fine); order in the file never changes meaning except for the timeline's tie-breaks.
  */
 import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from './ast';
-import { pathKey } from '../project/paths';
+import { writtenPathKey } from '../files';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 
@@ -64,12 +64,12 @@ function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void
   const byModule = new Map<string, number>();
   const byAltitude = new Map<number, string>();
   for (const d of scenario.drivers) {
-    const repeated = d.paths.find((p) => byPath.has(pathKey(p.path)));
+    const repeated = d.paths.find((p) => byPath.has(writtenPathKey(p.path)));
     if (repeated) {
-      report(repeated.span, 'duplicate', `"${repeated.path}" is already part of the driver on line ${byPath.get(pathKey(repeated.path))}`, 'Each file belongs to one driver, once.');
+      report(repeated.span, 'duplicate', `"${repeated.path}" is already part of the driver on line ${byPath.get(writtenPathKey(repeated.path))}`, 'Each file belongs to one driver, once.');
       continue;
     }
-    for (const p of d.paths) byPath.set(pathKey(p.path), d.line);
+    for (const p of d.paths) byPath.set(writtenPathKey(p.path), d.line);
     const sameModule = byModule.get(d.module.toLowerCase());
     if (sameModule !== undefined) {
       report(d.pathSpan, 'duplicate', `two drivers are named '${d.module}' (the other is on line ${sameModule})`, 'Driver names come from the project, folder or file names and must differ.');
@@ -97,7 +97,7 @@ function checkRepeats(scenario: Scenario, report: Sink): void {
   };
   once(scenario.defines, (d) => d.name, (d) => d.nameSpan, (d) => `macro ${d.name}`);
   once(scenario.ios, (io) => String(io.id), (io) => io.idSpan, (io) => `io #${io.id}`);
-  once(scenario.files, (f) => pathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
+  once(scenario.files, (f) => writtenPathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
   once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
   once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
   once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));

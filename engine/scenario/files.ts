@@ -3,36 +3,38 @@
  * parser stays a function of the text alone; callers pass their own `fileExists` (the file system,
  * an editor's open documents, a test's table).
  */
-import * as path from 'node:path';
-import { findFile, findFolder, resolveFrom, type ProjectFiles } from '../project/paths';
+import { caseMismatch, HOST_PATHS, isWindowsRooted, locateFile, locateFolder, rulesOf, type PathRules, type ProjectFiles } from '../files';
 import { loadProject, type ProjectSpec } from '../project/load';
 import type { DriverProject } from '../project/model';
 import type { DriverStatement, Scenario, ScenarioDiagnostic } from './ast';
 import { checkDriverNames } from './checks';
 
 /**
- * The absolute path of a driver file named in a scenario. Either slash separates folders, so a
- * scenario written on Windows works elsewhere; absolute paths are kept.
+ * The absolute path of a driver file named in a scenario: relative to the scenario's folder, either
+ * slash separating folders (a scenario written on Windows works elsewhere); absolute paths are kept.
  */
-export function resolveDriverPath(scenarioPath: string, driverPath: string): string {
-  return resolveFrom(path.dirname(scenarioPath), driverPath);
+export function resolveDriverPath(scenarioPath: string, driverPath: string, rules: PathRules = HOST_PATHS): string {
+  return rules.resolve(rules.dirname(scenarioPath), driverPath);
 }
 
-/** Whether a path exists as a file or as a folder; callers pass their own file system view. */
-export type PathExists = (absolutePath: string, kind: 'file' | 'folder') => boolean;
-
-/** One diagnostic per driver path that `exists` does not find. */
-export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, exists: PathExists): ScenarioDiagnostic[] {
+/**
+ * One error per driver path that `files` does not hold, and one warning per path found only by
+ * ignoring case on a file system that tells case apart (Windows would find it; fltsim uses it).
+ */
+export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, files: ProjectFiles): ScenarioDiagnostic[] {
+  const rules = rulesOf(files);
   const out: ScenarioDiagnostic[] = [];
   for (const d of scenario.drivers) {
     for (const p of d.paths) {
-      const resolved = resolveDriverPath(scenarioPath, p.path);
-      const kind = d.source === 'folder' ? 'folder' : 'file';
-      let found: boolean;
+      const resolved = resolveDriverPath(scenarioPath, p.path, rules);
+      let found;
       try {
-        found = exists(resolved, kind);
+        found = d.source === 'folder' ? locateFolder(files, resolved) : locateFile(files, resolved);
       } catch {
-        found = false;
+        found = undefined;
+      }
+      if (found?.caseDiffers) {
+        out.push({ ...p.span, severity: 'warning', code: 'file-case', message: caseMismatch(`driver path "${p.path}"`, found.path), hint: 'Write the name as the file system spells it.' });
       }
       if (found) continue;
       const what = d.source === 'vcxproj' ? 'project file' : d.source === 'folder' ? 'driver folder' : 'driver file';
@@ -41,7 +43,9 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, exi
         severity: 'error',
         code: 'missing-file',
         message: `${what} "${p.path}" not found (looked for ${resolved})`,
-        hint: 'Driver paths are relative to the folder of the scenario file; check the name and the folder.',
+        hint: rules.flavor === 'posix' && isWindowsRooted(p.path)
+          ? 'This is a Windows drive or share path, which this machine cannot open; write the path relative to the folder of the scenario file.'
+          : 'Driver paths are relative to the folder of the scenario file; check the name and the folder.',
       });
     }
   }
@@ -49,16 +53,11 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, exi
 }
 
 /** The project a `driver` line describes, its paths resolved against the scenario's folder. */
-export function driverProjectSpec(scenarioPath: string, d: DriverStatement): ProjectSpec {
-  const abs = d.paths.map((p) => resolveDriverPath(scenarioPath, p.path));
+export function driverProjectSpec(scenarioPath: string, d: DriverStatement, rules: PathRules = HOST_PATHS): ProjectSpec {
+  const abs = d.paths.map((p) => resolveDriverPath(scenarioPath, p.path, rules));
   if (d.source === 'vcxproj') return { kind: 'vcxproj', path: abs[0] };
   if (d.source === 'folder') return { kind: 'folder', path: abs[0] };
   return { kind: 'files', paths: abs };
-}
-
-/** How a scenario's driver paths are looked up in a project file system: found as Windows would. */
-export function driverPathExists(files: ProjectFiles): PathExists {
-  return (p, kind) => (kind === 'file' ? findFile(files, p) : findFolder(files, p)) !== undefined;
 }
 
 /**
@@ -66,7 +65,7 @@ export function driverPathExists(files: ProjectFiles): PathExists {
  * `expect calls` use the names the projects give their drivers.
  */
 export function readDriverProjects(scenario: Scenario, scenarioPath: string, files: ProjectFiles): { projects: DriverProject[]; diagnostics: ScenarioDiagnostic[] } {
-  const projects = scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d)));
+  const projects = scenario.drivers.map((d) => loadProject(files, driverProjectSpec(scenarioPath, d, rulesOf(files))));
   return { projects, diagnostics: checkDriverNames(scenario, projects.map((p) => p.name)) };
 }
 

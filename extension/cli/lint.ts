@@ -7,14 +7,14 @@
  * context of its project when it has one (engine/project/discover.ts).
  * Exit codes: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable input.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   discoverProjects, ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, ProjectLint, projectOfFile, readVcxproj,
   summarize, validateOptions, type DriverProject, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
-import { nodeFiles } from '../shared/nodeFiles';
+import { nodeFiles, readSourceFile } from '../shared/nodeFiles';
 import { parseArgs, UsageError, closest } from './args';
 import { registerCommand } from './registry';
 
@@ -169,13 +169,12 @@ export async function runLint(argv: string[]): Promise<number> {
   const reports: FileReport[] = [];
   const projects = new Map<DriverProject, ProjectLint>();
   const texts = new Map<string, string>();
+  // UTF-8 with or without a byte order mark, or UTF-16: positions are those the editor shows.
   const read = (file: string): string | undefined => {
     if (!texts.has(file)) {
-      try {
-        texts.set(file, readFileSync(file, 'utf8'));
-      } catch {
-        return undefined;
-      }
+      const text = readSourceFile(file);
+      if (text === undefined) return undefined;
+      texts.set(file, text);
     }
     return texts.get(file);
   };

@@ -1,18 +1,19 @@
 /**
- * The language client: starts the bundled server (`dist/server.js`) over IPC for driver C/C++ and
- * scenario files, and forwards the `fltsim.*` settings to it whenever they change. The client
- * library also honours `fltsim.trace.server` because the client id is `fltsim`.
+ * The language client: starts the bundled server (`dist/server.js`, see serverProcess.ts) over IPC
+ * for driver C/C++ and scenario files, and forwards the `fltsim.*` settings to it whenever they
+ * change. The client library also honours `fltsim.trace.server` because the client id is `fltsim`.
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { serverLaunch } from './serverProcess';
 
 export const LINTED_LANGUAGES = ['c', 'cpp', 'fltsim'] as const;
 
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
-  const serverModule = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const launch = serverLaunch(context.extensionUri.fsPath);
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: launch.module, runtime: launch.runtime, transport: TransportKind.ipc, options: { execArgv: launch.execArgv } },
+    debug: { module: launch.module, runtime: launch.runtime, transport: TransportKind.ipc, options: { execArgv: launch.debugExecArgv } },
   };
   const clientOptions: LanguageClientOptions = {
     // Only files on disk: the server reads the includes next to a driver, which an untitled or

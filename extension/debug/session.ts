@@ -5,15 +5,15 @@
  * arrived in between (a pause, a disconnect) in after each one. dist/debugAdapter.js runs it as
  * its own process, so a driver that never stops looping costs that process, not the editor.
  */
-import * as path from 'node:path';
 import {
   Handles, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, parseReplayFile, prepareScenario, textHash, type BreakpointInfo, type HostFiles, type OutputCategory, type ReplayFile, type Stop, type VariableInfo,
+  Debuggee, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type ReplayFile,
+  type Stop, type VariableInfo,
 } from '../../engine';
-import { nodeFiles } from '../shared/nodeFiles';
+import { processFiles } from '../shared/simulatedWindows';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
 /** Launch arguments; the debugger contribution's JSON schema in package.json mirrors this. */
@@ -54,8 +54,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /** Disconnected or terminated: no more slices. */
   private closed = false;
 
-  constructor(private readonly files: HostFiles = nodeFiles) {
+  /** How paths compare and are shown: the rules of the file system the scenario is read from. */
+  private readonly paths: PathRules;
+
+  /** `files`: the local disk, or the simulated Windows volume a test asked for (shared/simulatedWindows.ts). */
+  constructor(private readonly files: ProjectFiles = processFiles()) {
     super();
+    this.paths = rulesOf(files);
     this.ready = new Promise((r) => (this.resolveReady = r));
     this.configured = new Promise((r) => (this.configurationDone = r));
     this.setDebuggerLinesStartAt1(true);
@@ -98,7 +103,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.fail(response, `"seed" must be a non-negative integer (got ${JSON.stringify(args.seed)}).`);
       return;
     }
-    const scenarioPath = path.resolve(args.scenario);
+    const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
     let replay: ReplayFile | undefined;
     if (args.replay !== undefined) {
       if (typeof args.replay !== 'string' || args.replay.trim() === '') {
@@ -109,7 +114,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.fail(response, '"seed" and "replay" do not go together: the replay file holds its seed.');
         return;
       }
-      const replayPath = path.resolve(args.replay);
+      const replayPath = this.paths.resolve(process.cwd(), args.replay);
       const text = this.files.readFile(replayPath);
       const parsed = text === undefined ? { ok: false as const, message: 'it cannot be read' } : parseReplayFile(text);
       if (!parsed.ok) {
@@ -119,7 +124,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       replay = parsed.replay;
       const scenarioText = this.files.readFile(scenarioPath);
       if (replay.scenarioHash && scenarioText !== undefined && textHash(scenarioText) !== replay.scenarioHash) {
-        this.sendEvent(new OutputEvent(`fltsim: ${path.basename(scenarioPath)} changed since ${path.basename(replayPath)} was recorded; the schedule may not fit it any more.\n`, 'stderr'));
+        this.sendEvent(new OutputEvent(`fltsim: ${this.paths.basename(scenarioPath)} changed since ${this.paths.basename(replayPath)} was recorded; the schedule may not fit it any more.\n`, 'stderr'));
       }
     }
     let debuggee: Debuggee;
@@ -140,10 +145,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
     debuggee.setTransitionFilters(this.filters);
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
-    this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? path.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
+    this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
     if (replay) {
       const why = replay.failure.length > 0 ? `; it failed with: ${replay.failure[0]}` : '';
-      this.sendEvent(new OutputEvent(`fltsim: following the schedule of ${path.basename(args.replay!)} (${replay.schedule.choices.length} recorded choices, first change from the default at decision ${replay.firstChange})${why}\n`, 'console'));
+      this.sendEvent(new OutputEvent(`fltsim: following the schedule of ${this.paths.basename(args.replay!)} (${replay.schedule.choices.length} recorded choices, first change from the default at decision ${replay.firstChange})${why}\n`, 'console'));
     }
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
@@ -385,7 +390,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private sourceOf(file: string): Source {
-    return new Source(path.basename(file), file);
+    return new Source(this.paths.basename(file), file);
   }
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {

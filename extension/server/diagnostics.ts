@@ -3,7 +3,6 @@
  * columns from 0, as LSP does; the scenario parser counts both from 1 with an exclusive end column.
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
-import { pathToFileURL } from 'node:url';
 import type { Finding, LintRange, ScenarioDiagnostic } from '../../engine';
 import type { DocLinks } from './docLinks';
 import { diagnosticSeverity, type LintSettings } from './settings';
@@ -15,7 +14,8 @@ export function lspRange(r: LintRange): Range {
   return { start: { line: r.start.line, character: r.start.column }, end: { line: r.end.line, character: r.end.column } };
 }
 
-export function findingToDiagnostic(f: Finding, uri: string, settings: LintSettings, links: DocLinks): Diagnostic {
+/** `uriOf`: the URI of another file of the project, as the editor knows it (DocumentChecks' host). */
+export function findingToDiagnostic(f: Finding, uri: string, settings: LintSettings, links: DocLinks, uriOf: (path: string) => string): Diagnostic {
   const d: Diagnostic = {
     range: lspRange(f.range),
     severity: diagnosticSeverity(f, settings),
@@ -26,7 +26,7 @@ export function findingToDiagnostic(f: Finding, uri: string, settings: LintSetti
   };
   if (f.related.length > 0) {
     // A related location in another file of the driver project points at that file.
-    d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file !== undefined ? pathToFileURL(r.file).href : uri, range: lspRange(r.range) }, message: r.message }));
+    d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file !== undefined ? uriOf(r.file) : uri, range: lspRange(r.range) }, message: r.message }));
   }
   return d;
 }

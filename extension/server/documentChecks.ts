@@ -10,7 +10,8 @@
  * `LintDocument`.
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { LintDocument, type Finding, type LintOptions, type LintResult, type ProjectFiles } from '../../engine';
+import { LintDocument, rulesOf, type Finding, type LintOptions, type LintResult, type ProjectFiles } from '../../engine';
+import { nodeFiles } from '../shared/nodeFiles';
 import { findingToDiagnostic } from './diagnostics';
 import type { DocLinks } from './docLinks';
 import { filePathOf, scenarioDiagnostics } from './fltsimDocuments';
@@ -50,8 +51,13 @@ export interface CheckHost {
   links: DocLinks;
   /** The debounce after a change, in milliseconds. */
   delayMs: number;
-  /** How scenarios see the driver files and projects they name (default: the disk). */
-  scenarioFiles?: ProjectFiles;
+  /**
+   * The file system: how scenarios see the driver files and projects they name, and whose path
+   * rules turn document URIs into paths (default: the disk, with the host's rules).
+   */
+  files?: ProjectFiles;
+  /** A related location's URI: the open document's when that file is open, else its own. */
+  uriOf?(path: string): string;
   /** The driver projects of the open files; without it every file is linted alone. */
   projects?: ServerProjects;
 }
@@ -78,6 +84,14 @@ export class DocumentChecks {
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly host: CheckHost) {}
+
+  private get files(): ProjectFiles {
+    return this.host.files ?? nodeFiles;
+  }
+
+  private pathOf(uri: string): string | undefined {
+    return filePathOf(uri, rulesOf(this.files));
+  }
 
   /** Checks `uri` after the debounce, cancelling whatever was pending for it. */
   schedule(uri: string, delayMs = this.host.delayMs): void {
@@ -108,15 +122,13 @@ export class DocumentChecks {
    */
   contentChanged(uri: string): void {
     this.schedule(uri);
-    const path = filePathOf(uri);
+    const path = this.pathOf(uri);
     const projects = this.host.projects;
     if (path === undefined || !projects) return;
     projects.changed(path);
-    const peers = new Set(projects.peersOf(path));
-    if (peers.size === 0) return;
     for (const other of this.states.keys()) {
-      const p = other !== uri ? filePathOf(other) : undefined;
-      if (p !== undefined && peers.has(p)) this.schedule(other);
+      const p = other !== uri ? this.pathOf(other) : undefined;
+      if (p !== undefined && projects.isPeer(path, p)) this.schedule(other);
     }
   }
 
@@ -160,7 +172,7 @@ export class DocumentChecks {
       if (!doc) return;
       const kind = documentKind(doc.languageId);
       if (kind === 'fltsim') {
-        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), filePathOf(uri), this.host.scenarioFiles));
+        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), this.pathOf(uri), this.files));
       } else if (kind === 'c') {
         await this.lint(uri, generation);
       }
@@ -192,10 +204,10 @@ export class DocumentChecks {
       state.linter ??= this.host.createLinter();
       const options = toLintOptions(settings);
       state.linter.setOptions(options);
-      const path = filePathOf(uri);
+      const path = this.pathOf(uri);
       const project = path !== undefined ? this.host.projects?.projectFor(path) : undefined;
       // In a driver project the file is linted with what its other files say (registrations, callers…).
-      result = project && path !== undefined && state.linter instanceof LintDocument ? project.lint(path, text, options, state.linter) : state.linter.update(text);
+      result = project && state.linter instanceof LintDocument ? project.lint.lint(project.member, text, options, state.linter) : state.linter.update(text);
     } catch (err) {
       this.host.log(`fltsim: linting ${uri} (version ${version}) failed; its diagnostics are left as they were. ${describe(err)}`);
       this.disposeLinter(state);
@@ -208,7 +220,8 @@ export class DocumentChecks {
     state.internalErrors = failed;
     const findings = result.findings;
     state.published = { version, findings };
-    this.host.publish(uri, version, findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links)));
+    const uriOf = this.host.uriOf ?? ((p: string) => rulesOf(this.files).toUri(p));
+    this.host.publish(uri, version, findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links, uriOf)));
   }
 
   private disposeLinter(state: State): void {

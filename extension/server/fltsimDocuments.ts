@@ -2,20 +2,14 @@
  * Diagnostics for `.fltsim` scenario documents: the engine's `validateScenario`, the same check
  * `fltsim run` and the debugger make before a run, shown as LSP diagnostics.
  */
-import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { validateScenario, type ProjectFiles } from '../../engine';
+import { HOST_PATHS, validateScenario, type PathRules, type ProjectFiles } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
 import { scenarioToDiagnostic } from './diagnostics';
 
-/** The file system path of a `file:` URI; undefined for other schemes (untitled, virtual). */
-export function filePathOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
+/** The file system path of a `file:` URI by `rules`; undefined for other schemes (untitled, virtual). */
+export function filePathOf(uri: string, rules: PathRules = HOST_PATHS): string | undefined {
+  return rules.fromUri(uri);
 }
 
 /**

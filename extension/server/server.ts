@@ -22,8 +22,8 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_VERSION, initLinter, LintDocument } from '../../engine';
-import { nodeFiles } from '../shared/nodeFiles';
+import { ENGINE_VERSION, initLinter, LintDocument, lineEndingOf, rulesOf, type ProjectFiles } from '../../engine';
+import { processFiles } from '../shared/simulatedWindows';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
 import { docLinks, type DocLinks } from './docLinks';
@@ -38,6 +38,8 @@ export const DEFAULT_LINT_DELAY_MS = 150;
 export interface StartOptions {
   /** The folder of the running bundle, to find the rule pages next to it. */
   bundleDir?: string;
+  /** The file system (default: the local disk, or the simulated Windows volume a test asked for). */
+  files?: ProjectFiles;
 }
 
 interface InitOptions {
@@ -59,22 +61,22 @@ function lineOf(doc: TextDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
 }
 
-function eolOf(doc: TextDocument): '\n' | '\r\n' {
-  const firstLine = doc.getText({ start: { line: 0, character: 0 }, end: { line: 1, character: 0 } });
-  return firstLine.endsWith('\r\n') ? '\r\n' : '\n';
-}
-
 export function startServer(connection: Connection, options: StartOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let checks: DocumentChecks | undefined;
+  const files = options.files ?? processFiles();
+  const rules = rulesOf(files);
+  const pathOf = (uri: string) => filePathOf(uri, rules);
+  /** The open document of a file, matched by the file system's rules (`c:\x.c` is `C:\X.c` on Windows). */
+  const openDocument = (path: string): TextDocument | undefined => documents.all().find((d) => {
+    const p = pathOf(d.uri);
+    return p !== undefined && rules.same(p, path);
+  });
   // The other files of a driver project are read from the editor when open, else from disk.
-  const openText = (path: string): string | undefined => {
-    for (const d of documents.all()) if (filePathOf(d.uri) === path) return d.getText();
-    return undefined;
-  };
   const projects = new ServerProjects({
-    read: (path) => openText(path) ?? nodeFiles.readFile(path),
-    listDir: (path) => nodeFiles.listDir?.(path),
+    read: (path) => openDocument(path)?.getText() ?? files.readFile(path),
+    listDir: (path) => files.listDir?.(path),
+    paths: rules,
   });
   let settings: SettingsSource | undefined;
   let links: DocLinks = docLinks({ bundleDir: options.bundleDir });
@@ -117,6 +119,8 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       links,
       delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
       projects,
+      files,
+      uriOf: (path) => openDocument(path)?.uri ?? rules.toUri(path),
     });
     return {
       capabilities: {
@@ -147,7 +151,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     // on disk (a save, a checkout) only refreshes its own summary.
     const structural = params.changes.some((c) => c.type !== FileChangeType.Changed || /\.vcxproj$/i.test(c.uri));
     if (structural) projects.reset();
-    else for (const c of params.changes) { const p = filePathOf(c.uri); if (p !== undefined) projects.changed(p); }
+    else for (const c of params.changes) { const p = pathOf(c.uri); if (p !== undefined) projects.changed(p); }
     for (const doc of documents.all()) if (documentKind(doc.languageId)) checks?.schedule(doc.uri);
   });
 
@@ -165,7 +169,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
   documents.onDidClose(({ document }) => {
     settings?.forget(document.uri);
     // Its project reads it from disk again: unsaved edits are gone with the editor.
-    const closed = filePathOf(document.uri);
+    const closed = pathOf(document.uri);
     if (closed !== undefined) projects.changed(closed);
     if (documentKind(document.languageId)) checks?.close(document.uri);
   });
@@ -187,7 +191,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       diagnostics: params.context.diagnostics,
       published: checks.published(doc.uri),
       lineText: (line) => lineOf(doc, line),
-      eol: eolOf(doc),
+      eol: lineEndingOf(doc.getText()),
       documentChanges: versionedEdits,
       only: params.context.only,
     });

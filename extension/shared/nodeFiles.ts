@@ -1,28 +1,35 @@
 /**
- * The engine reaches files through HostFiles; in the processes fltsim ships (the command line, the
- * debug adapter) that is the local file system.
+ * The engine reaches files through `ProjectFiles`; in the processes fltsim ships (the command line,
+ * the debug adapter, the language server) that is the local file system, with the host's path
+ * rules, every source decoded by the engine's one decoder (UTF-8 with or without a byte order mark,
+ * UTF-16).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { HostFiles } from '../../engine';
+import { decodeSource, HOST_PATHS, type DirEntry, type ProjectFiles } from '../../engine';
 
-export const nodeFiles: HostFiles = {
-  readFile: (p) => {
-    try {
-      return existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  listDir: (p) => {
-    try {
-      return readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() || (e.isSymbolicLink() && isFolder(path.join(p, e.name))) }));
-    } catch {
-      return undefined;
-    }
-  },
-  dirname: path.dirname,
-  join: path.join,
+/** A regular file's text, decoded; undefined when it is missing, a folder or unreadable. */
+export function readSourceFile(p: string): string | undefined {
+  try {
+    return statSync(p).isFile() ? decodeSource(readFileSync(p)).text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A folder's entries (symbolic links to folders count as folders), or undefined. */
+export function listFolder(p: string): DirEntry[] | undefined {
+  try {
+    return readdirSync(p, { withFileTypes: true }).map((e) => ({ name: e.name, folder: e.isDirectory() || (e.isSymbolicLink() && isFolder(path.join(p, e.name))) }));
+  } catch {
+    return undefined;
+  }
+}
+
+export const nodeFiles: ProjectFiles = {
+  readFile: readSourceFile,
+  listDir: listFolder,
+  paths: HOST_PATHS,
 };
 
 function isFolder(p: string): boolean {

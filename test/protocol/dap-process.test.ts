@@ -1,24 +1,17 @@
 // The adapter process as the extension starts it (extension/client/adapterProcess.ts): the editor's
-// runtime, ELECTRON_RUN_AS_NODE=1, a path with spaces; and a driver that never stops looping, which
-// must pause on request and go away on disconnect without anyone killing the process.
+// runtime, ELECTRON_RUN_AS_NODE=1, no Node on PATH, paths with spaces; and a driver that never stops
+// looping, which must pause on request and go away on disconnect without anyone killing the process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterLaunch } from '../../extension/client/adapterProcess';
 import { StreamDebugClient } from './dapHelpers';
-
-/** dist/ copied under a folder whose name has spaces, as an installed extension may sit. */
-function installedCopy(): string {
-  const root = path.join(mkdtempSync(path.join(tmpdir(), 'fltsim-')), 'My Extensions', 'fltsim 0.1.0');
-  mkdirSync(path.join(root, 'dist'), { recursive: true });
-  for (const f of readdirSync('dist')) if (!f.endsWith('.map')) copyFileSync(path.join('dist', f), path.join(root, 'dist', f));
-  return root;
-}
+import { envWithoutNode, installedCopy } from './installedCopy';
 
 interface Adapter {
   dc: DebugClient;
@@ -28,7 +21,7 @@ interface Adapter {
 
 async function startAdapter(extensionPath: string): Promise<Adapter> {
   const { command, args, env } = adapterLaunch(extensionPath, process.execPath);
-  const proc = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(command, args, { env: envWithoutNode(env), stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const dc = new StreamDebugClient(proc.stdout!, proc.stdin!);
   dc.defaultTimeout = 15_000;
@@ -52,17 +45,22 @@ async function launch(dc: DebugClient, scenario: string, stopOnEntry = false): P
   ]);
 }
 
-test('the command the extension builds starts the shipped adapter from a path with spaces, with ELECTRON_RUN_AS_NODE set', async () => {
+test('the command the extension builds starts the shipped adapter from a path with spaces, with ELECTRON_RUN_AS_NODE set and no Node on PATH', async () => {
   const root = installedCopy();
+  // The scenario sits in a folder with spaces too, as a user's project may.
+  const project = path.join(mkdtempSync(path.join(tmpdir(), 'fltsim-')), 'My Drivers', 'cbdq cancel');
+  mkdirSync(project, { recursive: true });
+  for (const f of ['cancel.fltsim', 'csqfilter.c']) copyFileSync(path.join('samples', 'cbdq-cancel', f), path.join(project, f));
   const a = await startAdapter(root);
   try {
     assert.equal(a.proc.spawnargs[1], path.join(root, 'dist', 'debugAdapter.js'));
     const stopped = a.dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-    await launch(a.dc, path.resolve('samples/cbdq-cancel/cancel.fltsim'), true);
+    await launch(a.dc, path.join(project, 'cancel.fltsim'), true);
     const stop = await stopped;
     assert.equal(stop.body.reason, 'entry');
     const st = await a.dc.stackTraceRequest({ threadId: stop.body.threadId! });
     assert.equal(st.body.stackFrames[0].name, 'csqfilter!DriverEntry');
+    assert.equal(st.body.stackFrames[0].source?.path, path.join(project, 'csqfilter.c'));
     await a.dc.disconnectRequest({});
     assert.equal(await exitWithin(a, 5000), 0);
   } finally {

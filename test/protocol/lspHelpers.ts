@@ -27,6 +27,8 @@ export interface StartOptions {
   capabilities?: Record<string, unknown>;
   /** Answers `workspace/configuration`; one value per requested item. */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
+  /** Added to the server process's environment. */
+  env?: Record<string, string>;
 }
 
 export function fileUri(path: string): string {
@@ -52,7 +54,7 @@ export class LspClient {
   private constructor(private readonly proc: ChildProcess, readonly conn: MessageConnection) {}
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     // A write racing with the server's exit must not surface as an unhandled error in the test.
     proc.stdin!.on('error', () => undefined);
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));

@@ -66,7 +66,7 @@ export function logicalLines(source: string): LogicalLine[] {
     }
     if (quote) {
       push(c);
-      if (c === '\\' && i + 1 < source.length && source[i + 1] !== '\n') {
+      if (c === '\\' && i + 1 < source.length && source[i + 1] !== '\n' && source[i + 1] !== '\r') {
         i++;
         col++;
         push(source[i]);
@@ -79,8 +79,8 @@ export function logicalLines(source: string): LogicalLine[] {
     if (c === '/' && source[i + 1] === '/') {
       while (i + 1 < source.length && source[i + 1] !== '\n') {
         // A `//` comment continues onto the next line after a trailing backslash.
-        if (source[i + 1] === '\\' && source[i + 2] === '\n') {
-          i += 2;
+        if (source[i + 1] === '\\' && (source[i + 2] === '\n' || (source[i + 2] === '\r' && source[i + 3] === '\n'))) {
+          i += source[i + 2] === '\r' ? 3 : 2;
           line++;
           col = 1;
           continue;

@@ -56,8 +56,6 @@ export function compilePrelude(): CompiledPrelude {
   const main = [...headers.keys()].filter((h) => !h.startsWith('fltsim_')).map((h) => `#include <${h}>`).join('\n');
   const unit = compileTranslationUnit(MAIN, {
     readFile: (p) => (p === MAIN ? main : undefined),
-    dirname: () => '',
-    join: (_d, f) => f,
     systemHeaders: headers,
     ignoredHeaders: IGNORED_HEADERS,
   });

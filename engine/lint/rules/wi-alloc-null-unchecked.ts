@@ -36,7 +36,8 @@ const rule = functionRule({
 export function nullCheckFix(ctx: Parameters<FunctionRule['check']>[0], path: string, site: { sr: number; sc: number; er: number; ec: number }) {
   const fnText = ctx.file.model.functions.get(ctx.name)?.text;
   if (!fnText) return [];
-  const lines = fnText.split('\n');
+  // Without the \r of a CRLF file: the insertion goes before the line break, not between its halves.
+  const lines = fnText.split(/\r?\n/);
   const line = lines[site.er];
   if (line === undefined) return [];
   // Only when the allocation statement ends on its own line with a semicolon.

@@ -4,7 +4,7 @@
  * function's first statement. Each may carry a C condition, a hit condition and (line breakpoints) a
  * log message. Lookups during a run go by source key and line, so they cost two map reads.
  */
-import * as path from 'node:path';
+import type { PathRules } from '../../files';
 import type { World } from '../world';
 
 export interface LineBreakpointSpec {
@@ -33,6 +33,8 @@ export interface BreakpointInfo {
 }
 
 export interface Breakpoint extends BreakpointInfo {
+  /** The source key of its file (DriverCode.key). */
+  key: string;
   condition?: string;
   hitCondition?: string;
   logMessage?: string;
@@ -42,32 +44,24 @@ export interface Breakpoint extends BreakpointInfo {
   hits: number;
 }
 
-/**
- * The key a source file is compared by: absolute and normalised, and case-folded where the file
- * system ignores case (a client may spell `C:\Drivers` as `c:\drivers`).
- */
-export function sourceKey(file: string): string {
-  const p = path.normalize(path.resolve(file));
-  return path.sep === '\\' ? p.toLowerCase() : p;
-}
-
 /** Where driver code can stop: statement lines per file, and each driver function's first one. */
 export class DriverCode {
   /** Source key → sorted statement lines. */
   readonly lines = new Map<string, number[]>();
-  /** Source key → the file name as the compiler spelled it (what frames and breakpoints show). */
+  /** Source key → the file as the compiler read it: its spelling on disk. */
   readonly files = new Map<string, string>();
   private readonly entries: { module: string; name: string; file: string; line: number }[] = [];
 
-  constructor(world: World) {
+  /** `paths`: the rules of the file system the driver was read from (engine/files/paths.ts). */
+  constructor(world: World, private readonly paths: PathRules) {
     const sets = new Map<string, Set<number>>();
     for (const [module, m] of world.modules) {
       // Every file of the driver: a static of one name in two files is two entries.
       for (const f of m.ownFunctions()) {
         const fn = m.compiledFunction(f);
         const name = f.name;
-        const key = sourceKey(fn.file);
-        if (!this.files.has(key)) this.files.set(key, path.normalize(path.resolve(fn.file)));
+        const key = this.key(fn.file);
+        if (!this.files.has(key)) this.files.set(key, paths.normalize(fn.file));
         let set = sets.get(key);
         if (!set) sets.set(key, (set = new Set()));
         for (const l of fn.statementLines) set.add(l);
@@ -77,6 +71,14 @@ export class DriverCode {
       }
     }
     for (const [key, set] of sets) this.lines.set(key, [...set].sort((a, b) => a - b));
+  }
+
+  /**
+   * The key a source file is compared by: normalised, and case-folded where the file system ignores
+   * case (a client on Windows spells `C:\Drivers\X.c` as `c:\drivers\x.c`).
+   */
+  key(file: string): string {
+    return this.paths.key(file);
   }
 
   /** The first statement of `Name` or `module!Name` (module names compare without case). */
@@ -92,19 +94,30 @@ export class DriverCode {
 export class BreakpointTable {
   private nextId = 1;
   private readonly byFile = new Map<string, Breakpoint[]>();
+  /** Source key → the path as the client last sent it: what its editor has open. */
+  private readonly clientPaths = new Map<string, string>();
   private functions: Breakpoint[] = [];
   /** Source key → line → verified breakpoints there; rebuilt on every change. */
   private index = new Map<string, Map<number, Breakpoint[]>>();
 
   constructor(private readonly code: DriverCode) {}
 
+  /**
+   * How a source file is shown (frames, breakpoints, output): as the client spelled it when it set
+   * breakpoints there, else as the compiler read it from disk.
+   */
+  shown(file: string): string {
+    const key = this.code.key(file);
+    return this.clientPaths.get(key) ?? this.code.files.get(key) ?? file;
+  }
+
   setLineBreakpoints(file: string, specs: readonly LineBreakpointSpec[]): Breakpoint[] {
-    const key = sourceKey(file);
+    const key = this.code.key(file);
+    this.clientPaths.set(key, file);
     const lines = this.code.lines.get(key) ?? [];
-    const shown = this.code.files.get(key) ?? path.normalize(path.resolve(file));
     const bps = specs.map((s): Breakpoint => {
       const actual = lines.find((l) => l >= s.line);
-      const bp: Breakpoint = { id: this.nextId++, verified: actual !== undefined, file: shown, line: actual ?? s.line, hits: 0, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage };
+      const bp: Breakpoint = { id: this.nextId++, key, verified: actual !== undefined, file, line: actual ?? s.line, hits: 0, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage };
       if (actual === undefined) bp.message = lines.length === 0 ? 'no driver code of this scenario is in this file' : 'no statement on or after this line';
       else refuseBadHitCondition(bp);
       return bp;
@@ -117,7 +130,7 @@ export class BreakpointTable {
   setFunctionBreakpoints(specs: readonly FunctionBreakpointSpec[]): Breakpoint[] {
     this.functions = specs.map((s): Breakpoint => {
       const target = this.code.functionStart(s.name);
-      const bp: Breakpoint = { id: this.nextId++, verified: !!target, file: target ? this.code.files.get(target.file)! : '', line: target?.line ?? 0, hits: 0, functionName: s.name, condition: s.condition, hitCondition: s.hitCondition };
+      const bp: Breakpoint = { id: this.nextId++, key: target?.file ?? '', verified: !!target, file: target ? this.shown(this.code.files.get(target.file)!) : '', line: target?.line ?? 0, hits: 0, functionName: s.name, condition: s.condition, hitCondition: s.hitCondition };
       if (!target) bp.message = `no driver function named '${s.name}' in this scenario`;
       else refuseBadHitCondition(bp);
       return bp;
@@ -148,9 +161,8 @@ export class BreakpointTable {
     this.index = new Map();
     for (const bp of [...[...this.byFile.values()].flat(), ...this.functions]) {
       if (!bp.verified) continue;
-      const key = sourceKey(bp.file);
-      let lines = this.index.get(key);
-      if (!lines) this.index.set(key, (lines = new Map()));
+      let lines = this.index.get(bp.key);
+      if (!lines) this.index.set(bp.key, (lines = new Map()));
       const list = lines.get(bp.line);
       if (list) list.push(bp);
       else lines.set(bp.line, [bp]);

@@ -30,7 +30,7 @@ import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
 import { World } from '../world';
 import {
-  BreakpointTable, DriverCode, hitConditionHolds, sourceKey, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
+  BreakpointTable, DriverCode, hitConditionHolds, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
 } from './breakpoints';
 import { Scopes } from './scopes';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
@@ -184,7 +184,7 @@ export class Debuggee {
     this.stepBudget = options.stepBudget ?? Infinity;
     this.output = options.output ?? (() => undefined);
     this.world = this.newWorld();
-    this.code = new DriverCode(this.world);
+    this.code = new DriverCode(this.world, prepared.paths);
     this.breakpoints = new BreakpointTable(this.code);
   }
 
@@ -233,7 +233,7 @@ export class Debuggee {
 
   /** Lines of `file` a breakpoint can stop at. */
   executableLines(file: string): readonly number[] {
-    return this.code.lines.get(sourceKey(file)) ?? [];
+    return this.code.lines.get(this.code.key(file)) ?? [];
   }
 
   // --- commands ---------------------------------------------------------------------------------
@@ -350,8 +350,9 @@ export class Debuggee {
       this.finished = true;
       const f = world.fault;
       const message = f?.message ?? 'driver code failed';
-      const where = f?.file ? ` at ${f.file}:${f.line}` : '';
-      this.output(`The run stopped${where}: ${message}\n`, 'stderr', f?.file ? { file: f.file, line: f.line ?? 1 } : undefined);
+      const file = f?.file ? this.breakpoints.shown(f.file) : undefined;
+      const where = file ? ` at ${file}:${f?.line}` : '';
+      this.output(`The run stopped${where}: ${message}\n`, 'stderr', file ? { file, line: f?.line ?? 1 } : undefined);
       return this.stop({ reason: 'exception', threadId: r.thread, description: 'driver code failed', text: message });
     }
     if (r.kind === 'done') {
@@ -411,7 +412,7 @@ export class Debuggee {
       const e = sim.event(++this.eventCursor);
       if (e === undefined) continue;
       if (!silent) {
-        const loc = e.location ? { file: e.location.file, line: e.location.line } : undefined;
+        const loc = e.location ? { file: this.breakpoints.shown(e.location.file), line: e.location.line } : undefined;
         if (e.kind === 'output') this.output(`${e.detail}\n`, 'stdout', loc);
         else if (e.kind === 'violation') this.output(`[${e.time} ms, ${e.threadName}] violation ${e.detail}${loc ? ` (${loc.file}:${loc.line})` : ''}\n`, 'stderr', loc);
       }
@@ -594,7 +595,7 @@ export class Debuggee {
     const out: FrameInfo[] = [];
     for (let index = t.frames.length - 1; index >= 0; index--) {
       const f = t.frames[index]!;
-      if (f instanceof CFrame && !f.fn.system) out.push({ index, name: `${f.module}!${f.name}`, source: { file: f.file, line: f.line, column: f.column } });
+      if (f instanceof CFrame && !f.fn.system) out.push({ index, name: `${f.module}!${f.name}`, source: { file: this.breakpoints.shown(f.file), line: f.line, column: f.column } });
       else out.push({ index, name: f.module ? `${f.module}!${f.name}` : f.name });
     }
     return out;
@@ -697,7 +698,7 @@ export class Debuggee {
 
   private keyOf(file: string): string {
     let key = this.fileKeys.get(file);
-    if (key === undefined) this.fileKeys.set(file, (key = sourceKey(file)));
+    if (key === undefined) this.fileKeys.set(file, (key = this.code.key(file)));
     return key;
   }
 }

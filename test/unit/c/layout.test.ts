@@ -1,6 +1,5 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { posix } from 'node:path';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
 import { compileTranslationUnit } from '../../../engine/c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../../../engine/c/prelude';
@@ -15,8 +14,6 @@ before(async () => {
 function structs(source: string): Map<string, StructType> {
   const unit = compileTranslationUnit('/d/a.c', {
     readFile: (p) => (p === '/d/a.c' ? source : undefined),
-    dirname: posix.dirname,
-    join: posix.join,
     systemHeaders: preludeHeaders(),
     ignoredHeaders: IGNORED_HEADERS,
     prelude: compiledPrelude(),

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { TRANSITION_FILTER_IDS, type HostFiles } from '../../../engine';
+import { TRANSITION_FILTER_IDS, type ProjectFiles } from '../../../engine';
 import { FltsimDebugSession } from '../../../extension/debug/session';
 import { TRANSITION_FILTERS } from '../../../extension/debug/transitionFilters';
 import { StreamDebugClient } from '../../protocol/dapHelpers';
@@ -17,7 +17,7 @@ const SCENARIO = path.join(DIR, 'tally.fltsim');
 const SPIN_SCENARIO = path.join(DIR, 'spin.fltsim');
 const files = memoryFiles({ [SCENARIO]: tallyScenario(), [SPIN_SCENARIO]: 'driver "spin.c"\n' });
 
-async function connect(linesStartAt1 = true, host: HostFiles = files): Promise<{ dc: DebugClient; initialized: DebugProtocol.InitializeResponse }> {
+async function connect(linesStartAt1 = true, host: ProjectFiles = files): Promise<{ dc: DebugClient; initialized: DebugProtocol.InitializeResponse }> {
   const toSession = new PassThrough();
   const fromSession = new PassThrough();
   const session = new FltsimDebugSession(host);

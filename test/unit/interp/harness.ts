@@ -1,5 +1,4 @@
 // A small host for running interpreted C without the engine: one thread, traps ignored.
-import { posix } from 'node:path';
 import { compileTranslationUnit } from '../../../engine/c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../../../engine/c/prelude';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
@@ -31,8 +30,6 @@ export async function loadC(source: string, extraFiles: Record<string, string> =
   const files: Record<string, string> = { '/drv/test.c': source, ...extraFiles };
   const unit = compileTranslationUnit('/drv/test.c', {
     readFile: (p) => files[p],
-    dirname: posix.dirname,
-    join: posix.join,
     systemHeaders: preludeHeaders(),
     ignoredHeaders: IGNORED_HEADERS,
   });

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { HOST_PATHS } from '../../../engine/files';
 import { loadProject, readVcxproj } from '../../../engine/project';
 import { nodeFiles } from '../../../extension/shared/nodeFiles';
-import { memoryFiles } from './memoryFiles';
+import { memoryFiles } from '../files/memoryFiles';
 
 const FIXTURE = path.resolve('test/fixtures/projects/threefile');
 
@@ -19,6 +20,8 @@ test('a .vcxproj gives its units, include directories and definitions for Debug|
     ['note', 21, '$(PRIVATE_SDK_INC) is dropped: fltsim cannot resolve it outside Visual Studio'],
     ['note', 21, '%(AdditionalIncludeDirectories) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
     ['note', 22, '%(PreprocessorDefinitions) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
+    // Windows finds Main.c as main.c without a word; a file system that tells case apart notes it.
+    ...(HOST_PATHS.ignoresCase ? [] : [['note', 32, `ClCompile 'Main.c' matches ${path.join(FIXTURE, 'driver', 'main.c')} only when case is ignored, as Windows does; this file system tells case apart, so fltsim uses the file but the spelling should be made to agree`]]),
   ]);
 });
 

@@ -3,7 +3,7 @@
 // DriverEntry never returns.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { Debuggee, prepareScenarioText, type DebuggeeOptions, type HostFiles, type Progress, type Stop } from '../../../engine';
+import { Debuggee, prepareScenarioText, type DebuggeeOptions, type ProjectFiles, type Progress, type Stop } from '../../../engine';
 
 export const DIR = path.resolve('/fltsim-test/debuggee');
 export const TALLY_C = path.join(DIR, 'tally.c');
@@ -120,9 +120,9 @@ const files: Record<string, string> = {
 };
 
 /** The fixture drivers, plus any other files (a scenario, say), as the engine reads files. */
-export function memoryFiles(extra: Record<string, string> = {}): HostFiles {
+export function memoryFiles(extra: Record<string, string> = {}): ProjectFiles {
   const all = { ...files, ...extra };
-  return { readFile: (p) => all[p], dirname: path.dirname, join: path.join };
+  return { readFile: (p) => all[p] };
 }
 
 const host = memoryFiles();
@@ -170,3 +170,56 @@ export function scopeRows(d: Debuggee, stop: Stop): Map<string, Map<string, stri
   for (const s of d.scopes(stop.threadId, top(d, stop).index)) out.set(s.name, new Map(d.variables(s.handle).map((v) => [v.name, v.value])));
   return out;
 }
+
+/**
+ * A driver split over a C file and a header it includes as `..\Inc\Util.H`, named by its scenario
+ * as `..\src\tally.c`: on disk they are `Src/Tally.c` and `Inc/util.h` (path tests, both flavors).
+ */
+export const PATHS_MAIN = `#include <fltKernel.h>
+#include "..\\Inc\\Util.H"
+
+PFLT_FILTER Filter;
+LONG Seen;
+
+FLT_PREOP_CALLBACK_STATUS PreRead(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *CompletionContext);
+
+CONST FLT_OPERATION_REGISTRATION Callbacks[] = {
+    { IRP_MJ_READ, 0, PreRead, NULL },
+    { IRP_MJ_OPERATION_END }
+};
+
+CONST FLT_REGISTRATION Registration = {
+    sizeof(FLT_REGISTRATION), FLT_REGISTRATION_VERSION, 0, NULL, Callbacks, NULL,
+};
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NTSTATUS status;
+    UNREFERENCED_PARAMETER(RegistryPath);
+    status = FltRegisterFilter(DriverObject, &Registration, &Filter);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    return FltStartFiltering(Filter);
+}
+
+FLT_PREOP_CALLBACK_STATUS PreRead(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *CompletionContext)
+{
+    LONG n;
+    UNREFERENCED_PARAMETER(Data);
+    UNREFERENCED_PARAMETER(FltObjects);
+    *CompletionContext = NULL;
+    n = Twice(InterlockedIncrement(&Seen));
+    DbgPrint("tally: %d\\n", n);
+    return FLT_PREOP_SUCCESS_NO_CALLBACK;
+}
+`;
+
+export const PATHS_UTIL = `static LONG Twice(LONG value)
+{
+    LONG doubled = value * 2;
+    return doubled;
+}
+`;
+
+export const PATHS_SCENARIO = 'driver "..\\src\\tally.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\nexpect #1 status STATUS_SUCCESS\n';

@@ -2,9 +2,8 @@
 // internal exception. fast-check generates driver texts from real C fragments, garbled.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import fc from 'fast-check';
-import { CRuntimeError, prepareScenarioText, runScenario, type HostFiles } from '../../../engine';
+import { CRuntimeError, prepareScenarioText, runScenario, pathRules, type ProjectFiles } from '../../../engine';
 
 const FRAGMENTS = [
   '#include <fltKernel.h>\n',
@@ -35,10 +34,9 @@ const FRAGMENTS = [
   '"unterminated', ')', '(', ';', '/*', '*/', '->', '[3]',
 ];
 
-const files = (texts: Record<string, string>): HostFiles => ({
+const files = (texts: Record<string, string>): ProjectFiles => ({
   readFile: (p) => texts[p],
-  dirname: path.posix.dirname,
-  join: path.posix.join,
+  paths: pathRules('posix'),
 });
 
 test('no driver text, however garbled, makes the engine throw anything but diagnostics or a C error', async () => {

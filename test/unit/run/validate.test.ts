@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { LINT_RULES, prepareScenarioText, RULE_IDS, SCENARIO_RULE_IDS, validateScenario, type HostFiles, type ProjectFiles } from '../../../engine';
+import { LINT_RULES, prepareScenarioText, RULE_IDS, SCENARIO_RULE_IDS, validateScenario, type ProjectFiles } from '../../../engine';
 
 /** Every file exists (and is empty). */
 const ANY: ProjectFiles = { readFile: () => '' };
@@ -43,13 +43,11 @@ test('parse errors, missing driver files and unknown rule ids come together, by 
 
 test('preparing a run makes the same check: the misspelt id stops it before any C is compiled', async () => {
   const read: string[] = [];
-  const files: HostFiles = {
+  const files: ProjectFiles = {
     readFile: (p) => {
       read.push(p);
       return p.endsWith('f.c') ? 'this is not C' : undefined;
     },
-    dirname: path.dirname,
-    join: path.join,
   };
   const r = await prepareScenarioText('/drv/s.fltsim', TYPO, files);
   assert.equal(r.ok, false);

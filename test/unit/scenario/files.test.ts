@@ -1,33 +1,56 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { checkScenarioFiles, formatDiagnostic, moduleNameOf, parseScenario, resolveDriverPath, workloadTimeline } from '../../../engine/scenario';
+import { forEachFlavor } from '../files/flavors';
 
-const ROOT = path.resolve('/work/scenarios');
-const SCENARIO_PATH = path.join(ROOT, 'pend.fltsim');
+forEachFlavor('scenario driver paths', (f) => {
+  const scenarioPath = f.abs('scenarios', 'pend.fltsim');
 
-test('driver paths resolve next to the scenario, with either slash', () => {
-  assert.equal(resolveDriverPath(SCENARIO_PATH, 'pendfilter.c'), path.join(ROOT, 'pendfilter.c'));
-  assert.equal(resolveDriverPath(SCENARIO_PATH, 'drivers\\counting.c'), path.join(ROOT, 'drivers', 'counting.c'));
-  assert.equal(resolveDriverPath(SCENARIO_PATH, '../shared/x.c'), path.resolve(ROOT, '..', 'shared', 'x.c'));
-  assert.equal(resolveDriverPath(SCENARIO_PATH, path.join(ROOT, 'abs.c')), path.join(ROOT, 'abs.c'));
-  assert.equal(moduleNameOf('drivers\\counting.c'), 'counting');
-  assert.equal(moduleNameOf('noext'), 'noext');
-});
-
-test('checkScenarioFiles reports each missing driver at its path, and nothing when all exist', () => {
-  const { scenario } = parseScenario('driver "pendfilter.c"\ndriver "drivers/counting.c" altitude 320000\n');
-  const present = new Set([path.join(ROOT, 'pendfilter.c')]);
-  const d = checkScenarioFiles(scenario, SCENARIO_PATH, (p) => present.has(p));
-  assert.deepEqual(d.map((x) => [x.code, x.severity, x.line, x.column, x.endColumn]), [['missing-file', 'error', 2, 8, 28]]);
-  assert.equal(d[0].message, `driver file "drivers/counting.c" not found (looked for ${path.join(ROOT, 'drivers', 'counting.c')})`);
-  assert.match(d[0].hint, /relative to the folder of the scenario file/);
-  present.add(path.join(ROOT, 'drivers', 'counting.c'));
-  assert.deepEqual(checkScenarioFiles(scenario, SCENARIO_PATH, (p) => present.has(p)), []);
-  const throwing = checkScenarioFiles(scenario, SCENARIO_PATH, () => {
-    throw new Error('EACCES');
+  test('driver paths resolve next to the scenario, with either slash and ..; absolute paths are kept', () => {
+    assert.equal(resolveDriverPath(scenarioPath, 'pendfilter.c', f.rules), f.abs('scenarios', 'pendfilter.c'));
+    assert.equal(resolveDriverPath(scenarioPath, 'drivers\\counting.c', f.rules), f.abs('scenarios', 'drivers', 'counting.c'));
+    assert.equal(resolveDriverPath(scenarioPath, 'drivers/counting.c', f.rules), f.abs('scenarios', 'drivers', 'counting.c'));
+    assert.equal(resolveDriverPath(scenarioPath, '..\\shared/x.c', f.rules), f.abs('shared', 'x.c'));
+    assert.equal(resolveDriverPath(scenarioPath, f.abs('abs.c'), f.rules), f.abs('abs.c'));
+    assert.equal(moduleNameOf('drivers\\counting.c'), 'counting');
+    assert.equal(moduleNameOf('noext'), 'noext');
   });
-  assert.equal(throwing.length, 2, 'a fileExists that throws counts as missing, not as a crash');
+
+  test('checkScenarioFiles reports each missing driver at its path, and nothing when all exist', () => {
+    const { scenario } = parseScenario('driver "pendfilter.c"\ndriver "drivers/counting.c" altitude 320000\n');
+    const d = checkScenarioFiles(scenario, scenarioPath, f.files({ 'scenarios/pendfilter.c': '' }));
+    assert.deepEqual(d.map((x) => [x.code, x.severity, x.line, x.column, x.endColumn]), [['missing-file', 'error', 2, 8, 28]]);
+    assert.equal(d[0].message, `driver file "drivers/counting.c" not found (looked for ${f.abs('scenarios', 'drivers', 'counting.c')})`);
+    assert.match(d[0].hint, /relative to the folder of the scenario file/);
+    assert.deepEqual(checkScenarioFiles(scenario, scenarioPath, f.files({ 'scenarios/pendfilter.c': '', 'scenarios/drivers/counting.c': '' })), []);
+    const throwing = checkScenarioFiles(scenario, scenarioPath, {
+      readFile: () => {
+        throw new Error('EACCES');
+      },
+      paths: f.rules,
+    });
+    assert.equal(throwing.length, 2, 'a file system that throws counts as missing, not as a crash');
+  });
+
+  test('a driver path spelled in another case is found; only a file system that tells case apart warns', () => {
+    const { scenario } = parseScenario('driver "Drivers\\PendFilter.C"\ndriver "Shared"\n');
+    const files = f.files({ 'scenarios/drivers/pendfilter.c': '', 'scenarios/shared/a.c': '' });
+    const d = checkScenarioFiles(scenario, scenarioPath, files);
+    if (f.rules.ignoresCase) {
+      assert.deepEqual(d, [], 'Windows finds the file: nothing to say');
+      return;
+    }
+    assert.deepEqual(d.map((x) => [x.code, x.severity, x.line, x.column]), [['file-case', 'warning', 1, 8], ['file-case', 'warning', 2, 8]]);
+    assert.equal(d[0].message, `driver path "Drivers\\PendFilter.C" matches ${f.abs('scenarios', 'drivers', 'pendfilter.c')} only when case is ignored, as Windows does; this file system tells case apart, so fltsim uses the file but the spelling should be made to agree`);
+  });
+
+  test('a Windows drive path in a scenario is absolute; where no drive exists it is reported with a hint', () => {
+    const { scenario } = parseScenario('driver "D:\\Drivers\\x.c"\n');
+    const d = checkScenarioFiles(scenario, scenarioPath, f.files({}));
+    assert.equal(d.length, 1);
+    assert.equal(d[0].message, `driver file "D:\\Drivers\\x.c" not found (looked for ${f.name === 'win32' ? 'D:\\Drivers\\x.c' : 'D:/Drivers/x.c'})`);
+    assert.match(d[0].hint, f.name === 'win32' ? /relative to the folder of the scenario file/ : /Windows drive or share path, which this machine cannot open/);
+  });
 });
 
 test('formatDiagnostic names the file, line and column, then the hint', () => {

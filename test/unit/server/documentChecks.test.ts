@@ -191,7 +191,7 @@ test('closing cancels pending work and clears the diagnostics', async () => {
 });
 
 test('without the C grammar, C documents get nothing and scenarios still work', async () => {
-  const h = harness({ delayMs: 0, linterReady: Promise.resolve(false), scenarioFiles: { readFile: (p) => (p.endsWith('here.c') ? '' : undefined) } });
+  const h = harness({ delayMs: 0, linterReady: Promise.resolve(false), files: { readFile: (p) => (p.endsWith('here.c') ? '' : undefined) } });
   h.set(URI, 'c', 1, 'BAD');
   h.set('file:///drv/s.fltsim', 'fltsim', 7, 'driver "here.c"\ndriver "gone.c"\n');
   h.checks.schedule(URI);
