@@ -2,7 +2,7 @@
  * What one explored run did: its steps, each the stretch one actor (a thread, or the clock) ran
  * between two decisions or two actors, with what it touched; the decisions; and the races — pairs
  * of steps of different actors that touched the same object (one of them writing) without anything
- * forcing their order. Partial-order reduction reverses exactly those races (dpor.ts); everything
+ * forcing their order. Partial-order reduction reverses exactly those races (dfs.ts); everything
  * else in the run commutes.
  *
  * "Happens before" is tracked with vector clocks over step indices: a step follows the previous
