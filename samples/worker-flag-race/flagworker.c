@@ -24,6 +24,7 @@ volatile LONG WorkerActive;
 
 NTSTATUS FilterUnload(FLT_FILTER_UNLOAD_FLAGS Flags);
 NTSTATUS InstanceSetup(PCFLT_RELATED_OBJECTS FltObjects, FLT_INSTANCE_SETUP_FLAGS Flags, DEVICE_TYPE VolumeDeviceType, FLT_FILESYSTEM_TYPE VolumeFilesystemType);
+VOID InstanceTeardownStart(PCFLT_RELATED_OBJECTS FltObjects, FLT_INSTANCE_TEARDOWN_FLAGS Reason);
 FLT_PREOP_CALLBACK_STATUS PreRead(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *CompletionContext);
 VOID DrainReads(PFLT_GENERIC_WORKITEM WorkItem, PVOID FltObject, PVOID Context);
 
@@ -34,7 +35,7 @@ CONST FLT_OPERATION_REGISTRATION Callbacks[] = {
 
 CONST FLT_REGISTRATION Registration = {
     sizeof(FLT_REGISTRATION), FLT_REGISTRATION_VERSION, 0, NULL, Callbacks, FilterUnload, InstanceSetup,
-    NULL, NULL, NULL,
+    NULL, InstanceTeardownStart, NULL,
 };
 
 /* --- the cancel-safe queue's callbacks: a list under a spin lock --- */
@@ -118,6 +119,18 @@ NTSTATUS InstanceSetup(PCFLT_RELATED_OBJECTS FltObjects, FLT_INSTANCE_SETUP_FLAG
                              QueueAcquire, QueueRelease, QueueCompleteCanceled);
 }
 
+/* Reads still queued when the instance goes away are cancelled, so none is left pending. */
+VOID InstanceTeardownStart(PCFLT_RELATED_OBJECTS FltObjects, FLT_INSTANCE_TEARDOWN_FLAGS Reason)
+{
+    PFLT_CALLBACK_DATA data;
+    UNREFERENCED_PARAMETER(FltObjects);
+    UNREFERENCED_PARAMETER(Reason);
+    FltCbdqDisable(&ReadQueue);
+    while ((data = FltCbdqRemoveNextIo(&ReadQueue, NULL)) != NULL) {
+        QueueCompleteCanceled(&ReadQueue, data);
+    }
+}
+
 /* --- the reads and their worker --- */
 
 static VOID QueueWorker(PCFLT_RELATED_OBJECTS FltObjects)
@@ -136,6 +149,10 @@ static VOID QueueWorker(PCFLT_RELATED_OBJECTS FltObjects)
 FLT_PREOP_CALLBACK_STATUS PreRead(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *CompletionContext)
 {
     *CompletionContext = NULL;
+    if (!FLT_IS_IRP_OPERATION(Data)) {
+        // Fast I/O cannot be pended; let it go down untouched.
+        return FLT_PREOP_SUCCESS_NO_CALLBACK;
+    }
     if (FltCbdqInsertIo(&ReadQueue, Data, NULL, NULL) != STATUS_SUCCESS) {
         return FLT_PREOP_SUCCESS_NO_CALLBACK;
     }
