@@ -21,6 +21,8 @@ import { compileTranslationUnit, type TranslationUnit } from '../engine/c/progra
 import { IGNORED_HEADERS, preludeHeaders } from '../engine/c/prelude';
 import { compiledPrelude } from '../engine/c/prelude/compiled';
 import { Interpreter } from '../engine/interp/interpreter';
+import { Marshal } from '../engine/kernel/marshal';
+import { AddressSpace } from '../engine/memory/space';
 import type { Builtin } from '../engine/interp/builtin';
 import { CRuntimeError } from '../engine/interp/errors';
 import type { Co } from '../engine/kernel/coroutine';
@@ -120,6 +122,7 @@ function inventory(sampleDir: string): SampleReport {
       { currentThread: () => ({ frames: [] }), violation: () => undefined },
       {
         builtins,
+        marshal: new Marshal(new AddressSpace()),
         onCompileError: (e) => findings.push({ ...classify(e.message), where: e.loc ? `${rel(e.loc.file)}:${e.loc.line}` : rel(file) }),
       },
     );

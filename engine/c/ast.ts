@@ -18,7 +18,8 @@ export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=' | '%=' | '<<=' | '>>=' | 
 export type UnaryOp = '-' | '+' | '!' | '~' | '*' | '&' | '++x' | '--x' | 'x++' | 'x--';
 
 export type Expr =
-  | { k: 'num'; value: number; type: CType; loc: Loc }
+  /** An integer literal: a number, or a bigint beyond 2^53. */
+  | { k: 'num'; value: number | bigint; type: CType; loc: Loc }
   | { k: 'float'; value: number; loc: Loc }
   | { k: 'str'; value: string; wide: boolean; loc: Loc }
   | { k: 'id'; name: string; loc: Loc }

@@ -9,8 +9,7 @@
  * step of its actor, the step that made its thread runnable, and every earlier step it conflicts
  * with. Step j happens before step i when i's clock holds at least j for j's actor.
  */
-import { GlobalCell, stableName } from '../kernel/shared';
-import { rawInfo } from '../kernel/cvalues';
+import { driverMemoryName, stableName } from '../kernel/shared';
 import { TIME_PASSES, type ActorId, type Decision, type StepObserver } from '../kernel/schedule';
 import type { KThread } from '../kernel/thread';
 
@@ -99,10 +98,8 @@ export class Trace implements StepObserver {
       use.write = s.index;
       use.reads.length = 0;
     } else if (use.reads[use.reads.length - 1] !== s.index) use.reads.push(s.index);
-    if (actor !== TIME_PASSES && (object instanceof GlobalCell || rawInfo(object) !== undefined)) {
-      const what = object instanceof GlobalCell ? object.name : `allocation #${rawInfo(object)!.id}`;
-      s.last = { kind: write ? 'write' : 'read', what, ...this.host?.where(actor) };
-    }
+    const what = actor !== TIME_PASSES ? driverMemoryName(object) : undefined;
+    if (what !== undefined) s.last = { kind: write ? 'write' : 'read', what, ...this.host?.where(actor) };
   }
 
   readied(actor: ActorId, thread: KThread): void {

@@ -6,7 +6,6 @@
  * pre-op of the filters below … → in-fs → completed | cancelled → post-op … (post-pended) → done.
  * Every transition is an event on the thread that made it.
  */
-import type { ListEntry } from '../kernel/cvalues';
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
@@ -15,7 +14,9 @@ import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
-import { makeQueueLinks, type FileObject, type FltIoParameterBlock, type IoStatusBlock } from './structs';
+import type { FileObject, FltIoParameterBlock, IoStatusBlock } from './structs';
+import { EngineStruct, ownerOrPointer, type Marshal } from '../kernel/marshal';
+import type { StructView } from '../memory/view';
 
 export type DataState =
   | 'issued'
@@ -71,16 +72,19 @@ export interface PostFrame {
   drained: boolean;
 }
 
-export class FltCallbackData {
-  // --- C-visible (FLT_CALLBACK_DATA) ---
-  Flags: number;
-  Thread: KThread;
-  Iopb: FltIoParameterBlock;
-  IoStatus: IoStatusBlock;
-  TagData: unknown = null;
-  RequestorMode: number;
-  // QueueLinks, QueueContext and FilterContext are accessors below: most operations never use them.
-  private queueLinksStore: ListEntry | undefined = undefined;
+export class FltCallbackData extends EngineStruct {
+  protected get cTag(): string {
+    return '_FLT_CALLBACK_DATA';
+  }
+
+  // --- C-visible (FLT_CALLBACK_DATA): accessors below, over these until C sees the object ---
+  private flags: number;
+  private readonly thread: KThread;
+  private readonly iopb: FltIoParameterBlock;
+  /** The JS block, then (once C has seen the operation) the view of its IO_STATUS_BLOCK. */
+  private ioStatus: IoStatusBlock;
+  private requestorMode: number;
+  // QueueContext and FilterContext are made on first use: most operations never use them.
   private queueContextStore: unknown[] | undefined = undefined;
   private filterContextStore: unknown[] | undefined = undefined;
 
@@ -152,12 +156,13 @@ export class FltCallbackData {
     volume: Volume,
     log: Kernel['log'],
   ) {
+    super();
     this.log = log;
-    this.Flags = flags;
-    this.Thread = thread;
-    this.Iopb = iopb;
-    this.IoStatus = { Status: 0, Information: 0 };
-    this.RequestorMode = request.kernelMode ? 0 : 1;
+    this.flags = flags;
+    this.thread = thread;
+    this.iopb = iopb;
+    this.ioStatus = { Status: 0, Information: 0 };
+    this.requestorMode = request.kernelMode ? 0 : 1;
     this.fileObject = fileObject;
     this.volume = volume;
     // Volume.attach and detach replace the array, so sharing it is a snapshot of the stack.
@@ -165,31 +170,86 @@ export class FltCallbackData {
     this.label = `#${id}`;
   }
 
-  /** The embedded LIST_ENTRY a cancel-safe queue links the operation with (made on first use). */
-  get QueueLinks(): ListEntry {
-    return this.queueLinksStore ?? makeQueueLinks(this);
+  get Flags(): number {
+    return this.c === undefined ? this.flags : (this.c.Flags as number);
   }
 
-  set QueueLinks(v: ListEntry) {
-    this.queueLinksStore = v;
+  set Flags(v: number) {
+    if (this.c === undefined) this.flags = v;
+    else this.c.Flags = v;
+  }
+
+  /** Read-only for drivers: the engine checks after each callback that it did not change. */
+  get Thread(): unknown {
+    return this.c === undefined ? this.thread : ownerOrPointer(this.c.Thread);
+  }
+
+  set Thread(v: unknown) {
+    if (this.c !== undefined) this.c.Thread = v;
+  }
+
+  /** The thread that issued the operation (what Thread holds unless a driver broke it). */
+  get issuingThread(): KThread {
+    return this.thread;
+  }
+
+  get Iopb(): FltIoParameterBlock {
+    return this.iopb;
+  }
+
+  get IoStatus(): IoStatusBlock {
+    return this.ioStatus;
+  }
+
+  get RequestorMode(): number {
+    return this.c === undefined ? this.requestorMode : (this.c.RequestorMode as number);
+  }
+
+  set RequestorMode(v: number) {
+    if (this.c === undefined) this.requestorMode = v;
+    else this.c.RequestorMode = v;
+  }
+
+  get TagData(): unknown {
+    return this.c === undefined ? null : this.c.TagData;
+  }
+
+  /** The embedded LIST_ENTRY a cancel-safe queue links the operation with (memory once C uses it). */
+  get QueueLinks(): unknown {
+    return this.c === undefined ? { Flink: null, Blink: null } : this.c.QueueLinks;
   }
 
   /** PVOID QueueContext[2], for the queue's own use. */
-  get QueueContext(): unknown[] {
-    return (this.queueContextStore ??= [null, null]);
-  }
-
-  set QueueContext(v: unknown[]) {
-    this.queueContextStore = v;
+  get QueueContext(): unknown {
+    return this.c === undefined ? (this.queueContextStore ??= [null, null]) : this.c.QueueContext;
   }
 
   /** PVOID FilterContext[4], for the filter's own use. */
-  get FilterContext(): unknown[] {
-    return (this.filterContextStore ??= [null, null, null, null]);
+  get FilterContext(): unknown {
+    return this.c === undefined ? (this.filterContextStore ??= [null, null, null, null]) : this.c.FilterContext;
   }
 
-  set FilterContext(v: unknown[]) {
-    this.filterContextStore = v;
+  protected override cLabel(): string {
+    return `FLT_CALLBACK_DATA ${this.label}`;
+  }
+
+  protected override cFill(v: StructView, _m: Marshal): void {
+    v.Flags = this.flags;
+    v.Thread = this.thread;
+    v.Iopb = this.iopb;
+    const io = v.IoStatus as StructView;
+    io.Status = this.ioStatus.Status;
+    io.Information = this.ioStatus.Information;
+    // From now on IoStatus is that memory; one view serves every later access.
+    this.ioStatus = io as unknown as IoStatusBlock;
+    v.RequestorMode = this.requestorMode;
+    const fill = (name: string, values: unknown[] | undefined): void => {
+      if (values === undefined) return;
+      const arr = v[name] as { set(i: number, x: unknown): void };
+      values.forEach((x, i) => arr.set(i, x));
+    };
+    fill('QueueContext', this.queueContextStore);
+    fill('FilterContext', this.filterContextStore);
   }
 
   get isIrp(): boolean {

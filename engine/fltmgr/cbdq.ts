@@ -14,7 +14,8 @@
  * - The IRQL bound is DISPATCH_LEVEL when Acquire takes a spin lock and APC_LEVEL otherwise; the
  *   model learns which by watching what Acquire acquires.
  */
-import { Ref, rawInfo } from '../kernel/cvalues';
+import { Ref } from '../kernel/cvalues';
+import { addressOf } from '../kernel/marshal';
 import type { Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql, irqlName } from '../kernel/irql';
@@ -181,7 +182,7 @@ export class CbdqRoutines {
     if (data !== undefined && q.cancelling === data) {
       k.violation('cbdq-cancel-cb', `${q.names.completeCanceled} calls FltCbdqRemoveIo for ${data.label}, which the queue already removed`, data.id);
     }
-    if (data !== undefined && data.cbdq === q && typeof Context === 'object' && Context !== null && rawInfo(Context)?.freed) {
+    if (data !== undefined && data.cbdq === q && isFreed(Context)) {
       k.violation('cbdq-io-ctx-lifetime', `the queue I/O context of ${data.label} was freed while the operation was still queued`, data.id);
     }
     const depth = t.frames.length;
@@ -353,4 +354,10 @@ export class CbdqRoutines {
       k.violation('cbdq-cancel-cb', `${q.names.completeCanceled} completed ${data.label} with ${formatStatus(data.IoStatus.Status)}; a cancelled operation needs an error status such as STATUS_CANCELLED`, data.id);
     }
   }
+}
+
+/** Whether the memory an I/O context lives in has been freed. */
+function isFreed(context: unknown): boolean {
+  const a = addressOf(context) as { alloc?: { freed?: boolean } } | undefined;
+  return a?.alloc?.freed === true;
 }

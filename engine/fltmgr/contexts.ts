@@ -18,6 +18,7 @@ import { contextTypeName, FLT_CONTEXT, FLT_SET_CONTEXT_KEEP_IF_EXISTS, IRP_MJ } 
 import { Filter, Instance, Volume } from './objects';
 import { FltCallbackData } from './callbackData';
 import { FileObject } from './structs';
+import { Ptr, type AllocPtr } from '../memory/pointer';
 
 export class FltContext {
   refs = 1;
@@ -29,7 +30,7 @@ export class FltContext {
     readonly id: number,
     readonly type: number,
     readonly filter: Filter,
-    readonly block: Record<string, unknown>,
+    readonly block: AllocPtr,
     readonly size: number,
     readonly paged: boolean,
   ) {}
@@ -54,6 +55,7 @@ class CleanupWork implements WorkEntry {
 
 export class ContextRoutines {
   private nextId = 1;
+  /** Contexts by their memory: C passes them back as pointers to the block's start. */
   private readonly byBlock = new WeakMap<object, FltContext>();
   /** Contexts not freed yet. */
   readonly live = new Map<number, FltContext>();
@@ -81,10 +83,15 @@ export class ContextRoutines {
     if (paged && k.current.irql >= Irql.DISPATCH_LEVEL) k.violation('pool-paged-at-dispatch', 'FltAllocateContext allocates a paged-pool context at DISPATCH_LEVEL');
     const block = this.pool.allocate('FltAllocateContext', ContextSize, 'Context', reg.PoolTag ?? 0);
     const ctx = new FltContext(this.nextId++, ContextType, Filter_, block, ContextSize, paged);
-    this.byBlock.set(block, ctx);
+    this.byBlock.set(block.alloc, ctx);
     this.live.set(ctx.id, ctx);
     writeOut(ReturnedContext, block);
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The context whose block `v` points to the start of. */
+  private contextOf(v: unknown): FltContext | undefined {
+    return v instanceof Ptr && v.alloc !== null && v.offset === 0 ? this.byBlock.get(v.alloc) : undefined;
   }
 
   FltReferenceContext(Context: unknown): void {
@@ -129,7 +136,7 @@ export class ContextRoutines {
 
   *FltSetVolumeContext(Volume_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
     if (!(Volume_ instanceof Volume)) return this.badTarget('FltSetVolumeContext', OldContext);
-    const ctx = this.byBlock.get(NewContext as object);
+    const ctx = this.contextOf(NewContext);
     return yield* this.set('FltSetVolumeContext', FLT_CONTEXT.VOLUME, `v${Volume_.id}:f${ctx?.filter.id ?? 0}`, ctx?.filter.deleting ?? false, Operation, NewContext, OldContext);
   }
 
@@ -145,12 +152,12 @@ export class ContextRoutines {
       writeOut(OldContext, null);
       return STATUS.STATUS_NOT_SUPPORTED;
     }
-    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.FsContext.path.toLowerCase()}`, Instance_.deleting, Operation, NewContext, OldContext);
+    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Instance_.deleting, Operation, NewContext, OldContext);
   }
 
   FltGetStreamContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
     if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetStreamContext', Context);
-    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.FsContext.path.toLowerCase()}`, Context);
+    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Context);
   }
 
   *FltSetStreamHandleContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
@@ -197,7 +204,7 @@ export class ContextRoutines {
   // --- the mechanics ---
 
   private context(v: unknown, routine: string): FltContext | null {
-    const ctx = typeof v === 'object' && v !== null ? this.byBlock.get(v) : undefined;
+    const ctx = this.contextOf(v);
     if (ctx === undefined) {
       this.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs a context from FltAllocateContext or FltGet*Context`);
       return null;

@@ -222,7 +222,7 @@ export class Dispatcher {
     t.scope = scope;
     const ioStatus = data.IoStatus.Status;
     const ioInfo = data.IoStatus.Information;
-    const thread = data.Thread;
+    const thread = data.Thread as KThread;
     const mode = data.RequestorMode;
     data.preRunning = true;
     let status: unknown;
@@ -279,7 +279,7 @@ export class Dispatcher {
     const early = data.early;
     const st = typeof status === 'number' ? status : -1;
     if (early === null && st !== FltPreopStatus.FLT_PREOP_COMPLETE && st !== FltPreopStatus.FLT_PREOP_PENDING && st !== FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO
-      && (data.IoStatus.Status !== ioStatus || data.IoStatus.Information !== ioInfo)) {
+      && (data.IoStatus.Status >>> 0 !== ioStatus >>> 0 || Number(data.IoStatus.Information) !== Number(ioInfo))) {
       k.violation('iostatus-when-passing', `${ops.preName} changed Data->IoStatus of ${data.label} but returned ${preopName(st)}; the change is ignored unless the operation is completed`, data.id);
     }
     switch (st) {

@@ -70,7 +70,7 @@ export class FileSystemModel {
 
   perform(data: FltCallbackData): FsResult {
     const major = data.Iopb.MajorFunction;
-    const stream = data.fileObject.FsContext;
+    const stream = data.fileObject.stream;
     const async = data.isIrp && (major === IRP_MJ.READ || major === IRP_MJ.WRITE);
     if (data.isIrp && data.cancelled) return { status: STATUS.STATUS_CANCELLED, information: 0, async };
     const p = data.Iopb.Parameters as Record<string, { Length?: number; ByteOffset?: { QuadPart: number } } | undefined>;

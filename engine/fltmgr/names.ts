@@ -5,35 +5,48 @@
  */
 import { makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { writeOut } from '../kernel/objects';
+import { EngineStruct, mirrorFields } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
 import { FLT_FILE_NAME_NORMALIZED, IRP_FLAGS } from './constants';
 import type { FilterManager } from './fltmgr';
+import { FileObject as FileObjectStruct } from './structs';
 
-/** FLT_FILE_NAME_INFORMATION. */
-export class FltFileNameInformation {
-  Size = 0x58;
-  NamesParsed = 0;
-  Format: number;
-  Name: UnicodeString;
-  Volume: UnicodeString = makeUnicodeString('');
-  Share: UnicodeString = makeUnicodeString('');
-  Extension: UnicodeString = makeUnicodeString('');
-  Stream: UnicodeString = makeUnicodeString('');
-  FinalComponent: UnicodeString = makeUnicodeString('');
-  ParentDir: UnicodeString = makeUnicodeString('');
+/** FLT_FILE_NAME_INFORMATION: the names live in JS until C reads them, then in its memory. */
+export class FltFileNameInformation extends EngineStruct {
+  protected get cTag(): string {
+    return '_FLT_FILE_NAME_INFORMATION';
+  }
+
+  protected readonly js: Record<string, unknown>;
+  declare Size: number;
+  declare NamesParsed: number;
+  declare Format: number;
+  declare Name: UnicodeString;
+  declare Volume: UnicodeString;
+  declare Share: UnicodeString;
+  declare Extension: UnicodeString;
+  declare Stream: UnicodeString;
+  declare FinalComponent: UnicodeString;
+  declare ParentDir: UnicodeString;
   /** Engine-private. */
   refs = 1;
   readonly original: string;
   readonly id: number;
 
   constructor(id: number, full: string, format: number) {
+    super();
     this.id = id;
-    this.Format = format;
-    this.Name = makeUnicodeString(full);
     this.original = full;
+    const empty = () => makeUnicodeString('');
+    this.js = { Size: 0x58, NamesParsed: 0, Format: format, Name: makeUnicodeString(full), Volume: empty(), Share: empty(), Extension: empty(), Stream: empty(), FinalComponent: empty(), ParentDir: empty() };
+  }
+
+  protected override cLabel(): string {
+    return `FLT_FILE_NAME_INFORMATION #${this.id}`;
   }
 }
+mirrorFields(FltFileNameInformation, ['Size', 'NamesParsed', 'Format', 'Name', 'Volume', 'Share', 'Extension', 'Stream', 'FinalComponent', 'ParentDir']);
 
 export class NameRoutines {
   private nextId = 1;
@@ -55,9 +68,8 @@ export class NameRoutines {
     const k = this.fm.k;
     writeOut(FileNameInformation, null);
     k.checkIrql('FltGetFileNameInformationUnsafe', undefined, 'name-info');
-    const fo = FileObject as { FsContext?: { path?: string } } | null;
-    if (!fo || !fo.FsContext || typeof fo.FsContext.path !== 'string') return STATUS.STATUS_INVALID_PARAMETER;
-    const info = new FltFileNameInformation(this.nextId++, this.fullName(fo.FsContext.path), NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED);
+    if (!(FileObject instanceof FileObjectStruct)) return STATUS.STATUS_INVALID_PARAMETER;
+    const info = new FltFileNameInformation(this.nextId++, this.fullName(FileObject.stream.path), NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED);
     this.live.set(info.id, info);
     writeOut(FileNameInformation, info);
     return STATUS.STATUS_SUCCESS;
@@ -114,7 +126,7 @@ export class NameRoutines {
   }
 
   private make(data: FltCallbackData, options: number, out: unknown): number {
-    const info = new FltFileNameInformation(this.nextId++, this.fullName(data.fileObject.FsContext.path), options & 0xff || FLT_FILE_NAME_NORMALIZED);
+    const info = new FltFileNameInformation(this.nextId++, this.fullName(data.fileObject.stream.path), options & 0xff || FLT_FILE_NAME_NORMALIZED);
     this.live.set(info.id, info);
     writeOut(out, info);
     return STATUS.STATUS_SUCCESS;

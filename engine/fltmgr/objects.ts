@@ -86,6 +86,9 @@ export class Instance {
   readonly outstanding = new Rundown();
   /** FltObjectReference on the instance. */
   readonly rundown = new Rundown();
+  private related: FltRelatedObjects | undefined = undefined;
+  private relatedByFile: WeakMap<object, FltRelatedObjects> | undefined = undefined;
+  private lastRelated: FltRelatedObjects | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -102,9 +105,20 @@ export class Instance {
     return this.state === 'tearing-down' || this.state === 'detached' || this.filter.deleting;
   }
 
-  /** FLT_RELATED_OBJECTS for a callback of this instance, about `fileObject` (NULL outside an operation). */
+  /**
+   * FLT_RELATED_OBJECTS for a callback of this instance, about `fileObject` (NULL outside an
+   * operation). One per file object: drivers only read it, and once C has seen it it has memory.
+   */
   relatedObjects(fileObject: unknown): FltRelatedObjects {
-    return makeRelatedObjects(this.filter, this.volume, this, fileObject);
+    if (fileObject === null || typeof fileObject !== 'object') return (this.related ??= makeRelatedObjects(this.filter, this.volume, this, null));
+    // The last one made is almost always the one asked for again (operations on one file).
+    const last = this.lastRelated;
+    if (last !== undefined && last.FileObject === fileObject) return last;
+    const byFile = (this.relatedByFile ??= new WeakMap());
+    let r = byFile.get(fileObject);
+    if (r === undefined) byFile.set(fileObject, (r = makeRelatedObjects(this.filter, this.volume, this, fileObject)));
+    this.lastRelated = r;
+    return r;
   }
 
   toString(): string {

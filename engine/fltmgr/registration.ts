@@ -8,7 +8,13 @@
  * version declares (88, 96, 104, 112), and fields past that layout are not read. The operation
  * array must end with IRP_MJ_OPERATION_END and the context array with FLT_CONTEXT_END.
  */
-import { arrayFrom, makeUnicodeString } from '../kernel/cvalues';
+import { makeUnicodeString, type UnicodeString } from '../kernel/cvalues';
+import { EngineStruct } from '../kernel/marshal';
+import { sizeOf, type StructType } from '../c/types';
+import { MemoryError } from '../memory/errors';
+import { Ptr } from '../memory/pointer';
+import { fieldPlaces } from '../memory/typed';
+import { isView, viewOf } from '../memory/view';
 import type { Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { kernelFrame } from '../kernel/kernel';
@@ -36,23 +42,80 @@ import type { FltContextRegistration, FltOperationRegistration, FltRegistration 
 /** How many array elements the parser reads before deciding a terminator is missing. */
 const ARRAY_LIMIT = 1024;
 
+/** DRIVER_OBJECT: laid out in memory when DriverEntry (C) first receives it. */
+class DriverObjectStruct extends EngineStruct implements DriverObject {
+  protected get cTag(): string {
+    return '_DRIVER_OBJECT';
+  }
+
+  Type = 4;
+  Size = 0x150;
+  DeviceObject: unknown = null;
+  Flags = 0;
+  DriverStart: unknown = null;
+  DriverSize = 0;
+  DriverSection: unknown = null;
+  DriverName: UnicodeString;
+  HardwareDatabase: unknown = null;
+  DriverInit: unknown = null;
+  DriverStartIo: unknown = null;
+  DriverUnload: unknown = null;
+  MajorFunction: unknown[] = new Array<unknown>(28).fill(null);
+
+  constructor(readonly module: string) {
+    super();
+    this.DriverName = makeUnicodeString(`\\Driver\\${module}`);
+  }
+
+  protected override cLabel(): string {
+    return `DRIVER_OBJECT of ${this.module}`;
+  }
+}
+
 export function makeDriverObject(module: string): DriverObject {
-  return {
-    Type: 4,
-    Size: 0x150,
-    DeviceObject: null,
-    Flags: 0,
-    DriverStart: null,
-    DriverSize: 0,
-    DriverSection: null,
-    DriverName: makeUnicodeString(`\\Driver\\${module}`),
-    HardwareDatabase: null,
-    DriverInit: null,
-    DriverStartIo: null,
-    DriverUnload: null,
-    MajorFunction: new Array<unknown>(28).fill(null),
-    module,
-  };
+  return new DriverObjectStruct(module);
+}
+
+/** Element `i` of a registration array: from a TypeScript array, or through a pointer into C memory. */
+function rowAt(list: unknown, elem: StructType | undefined, i: number): object | undefined {
+  if (Array.isArray(list)) return list[i] as object | undefined;
+  if (list instanceof Ptr && elem) return viewOf(list.add(i * sizeOf(elem)), elem);
+  return undefined;
+}
+
+/** The element type of a registration array held in C memory: the field's pointee, or the WDK's. */
+function elementType(reg: object, field: string, fallback: () => StructType): StructType | undefined {
+  if (!isView(reg)) return fallback();
+  const t = fieldPlaces(reg.$type).get(field)?.type;
+  const to = t?.kind === 'ptr' ? t.to : undefined;
+  return to?.kind === 'struct' && to.fields ? to : fallback();
+}
+
+/** The registration fields the engine keeps, read once (a view reads memory on every access). */
+const REGISTRATION_FIELDS = [
+  'Size', 'Version', 'Flags', 'ContextRegistration', 'OperationRegistration', 'FilterUnloadCallback', 'InstanceSetupCallback',
+  'InstanceQueryTeardownCallback', 'InstanceTeardownStartCallback', 'InstanceTeardownCompleteCallback', 'GenerateFileNameCallback',
+  'NormalizeNameComponentCallback', 'NormalizeContextCleanupCallback', 'TransactionNotificationCallback', 'NormalizeNameComponentExCallback',
+  'SectionNotificationCallback',
+] as const;
+
+/** A copy of an FLT_REGISTRATION (a TypeScript object or a view) with the fields the engine reads. */
+function readRegistration(reg: FltRegistration): FltRegistration {
+  const out: Record<string, unknown> = {};
+  const known = isView(reg) ? fieldPlaces(reg.$type) : undefined;
+  for (const k of REGISTRATION_FIELDS) {
+    if (known && !known.has(k)) continue;
+    out[k] = (reg as unknown as Record<string, unknown>)[k];
+  }
+  return out as unknown as FltRegistration;
+}
+
+/** A registration array row as plain values (a view's fields are read once). */
+function rowValues<T>(row: object, fields: readonly string[]): T {
+  if (!isView(row)) return row as T;
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = row[f];
+  return out as T;
 }
 
 export class RegistrationRoutines {
@@ -65,7 +128,7 @@ export class RegistrationRoutines {
     t.frames.push(kernelFrame('IopLoadDriver', 'nt'));
     for (const d of this.fm.drivers) {
       if (d.state !== 'pending') continue;
-      d.driverObject.DriverInit = d.entry;
+      (d.driverObject as { DriverInit: unknown }).DriverInit = d.entry;
       k.emit('driver-load', 0, `${d.entryName}(${d.module}) at altitude ${d.altitude}`);
       const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, makeUnicodeString(`${SERVICES_KEY}\\${d.module}`)]);
       const status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
@@ -117,22 +180,34 @@ export class RegistrationRoutines {
   }
 
   /** The parsed registration, a reg-struct message, or a status to fail with. */
-  private parse(reg: FltRegistration): ParsedRegistration | string | number {
+  private parse(given: FltRegistration): ParsedRegistration | string | number {
+    try {
+      return this.parseRegistration(given);
+    } catch (e) {
+      // The driver's arrays run past their memory (a missing terminator in a short buffer).
+      if (e instanceof MemoryError) return `reading the registration ${e.message}`;
+      throw e;
+    }
+  }
+
+  private parseRegistration(given: FltRegistration): ParsedRegistration | string | number {
     const k = this.fm.k;
-    const version = reg.Version;
+    const reg = readRegistration(given);
+    const version = Number(reg.Version);
     const expected = FLT_REGISTRATION_SIZES[version];
     if (expected === undefined) {
-      return `Version is 0x${Number(version).toString(16).padStart(4, '0')}; use FLT_REGISTRATION_VERSION (0x0203; 0x0200–0x0202 are accepted too)`;
+      return `Version is 0x${version.toString(16).padStart(4, '0')}; use FLT_REGISTRATION_VERSION (0x0203; 0x0200–0x0202 are accepted too)`;
     }
     if (reg.Size !== expected) return `Size is ${String(reg.Size)}, but sizeof(FLT_REGISTRATION) for version 0x${version.toString(16).padStart(4, '0')} is ${expected}; use sizeof(FLT_REGISTRATION)`;
     const ops: (OperationCallbacks | undefined)[] = new Array(256);
     if (reg.OperationRegistration !== null && reg.OperationRegistration !== undefined) {
-      const rows = arrayFrom(reg.OperationRegistration) as FltOperationRegistration[] | undefined;
-      if (!rows) return 'OperationRegistration is not an array of FLT_OPERATION_REGISTRATION';
+      const elem = reg.OperationRegistration instanceof Ptr ? elementType(given, 'OperationRegistration', () => k.marshal.struct('_FLT_OPERATION_REGISTRATION')) : undefined;
+      if (!Array.isArray(reg.OperationRegistration) && !(reg.OperationRegistration instanceof Ptr && elem)) return 'OperationRegistration is not an array of FLT_OPERATION_REGISTRATION';
       let ended = false;
-      for (let i = 0; i < rows.length && i < ARRAY_LIMIT; i++) {
-        const row = rows[i];
-        if (!row || typeof row !== 'object') break;
+      for (let i = 0; i < ARRAY_LIMIT; i++) {
+        const at = rowAt(reg.OperationRegistration, elem, i);
+        if (!at || typeof at !== 'object') break;
+        const row = rowValues<FltOperationRegistration>(at, ['MajorFunction', 'Flags', 'PreOperation', 'PostOperation', 'Reserved1']);
         if (row.MajorFunction === IRP_MJ.OPERATION_END) {
           ended = true;
           break;
@@ -163,12 +238,13 @@ export class RegistrationRoutines {
     }
     const contexts = new Map<number, FltContextRegistration>();
     if (reg.ContextRegistration !== null && reg.ContextRegistration !== undefined) {
-      const rows = arrayFrom(reg.ContextRegistration) as FltContextRegistration[] | undefined;
-      if (!rows) return 'ContextRegistration is not an array of FLT_CONTEXT_REGISTRATION';
+      const elem = reg.ContextRegistration instanceof Ptr ? elementType(given, 'ContextRegistration', () => k.marshal.struct('_FLT_CONTEXT_REGISTRATION')) : undefined;
+      if (!Array.isArray(reg.ContextRegistration) && !(reg.ContextRegistration instanceof Ptr && elem)) return 'ContextRegistration is not an array of FLT_CONTEXT_REGISTRATION';
       let ended = false;
-      for (let i = 0; i < rows.length && i < ARRAY_LIMIT; i++) {
-        const row = rows[i];
-        if (!row || typeof row !== 'object') break;
+      for (let i = 0; i < ARRAY_LIMIT; i++) {
+        const at = rowAt(reg.ContextRegistration, elem, i);
+        if (!at || typeof at !== 'object') break;
+        const row = rowValues<FltContextRegistration>(at, ['ContextType', 'Flags', 'ContextCleanupCallback', 'Size', 'PoolTag', 'ContextAllocateCallback', 'ContextFreeCallback', 'Reserved1']);
         if (row.ContextType === FLT_CONTEXT.END) {
           ended = true;
           break;

@@ -191,7 +191,7 @@ export function takeSnapshot(k: Kernel, fm: FilterManager, own: SnapshotSources)
     fastIo: d.isFastIo,
     synchronous: d.request.synchronous,
     cancelled: d.cancelled,
-    thread: d.Thread.id,
+    thread: d.issuingThread.id,
     status: formatStatus(d.IoStatus.Status),
     information: d.IoStatus.Information,
     history: d.history.map((e) => ({ seq: e.seq, time: e.time, thread: e.thread, kind: e.kind, detail: e.detail })),

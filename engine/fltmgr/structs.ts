@@ -1,11 +1,14 @@
 /**
- * The C-visible structures of the Filter Manager, with the WDK's field names, so interpreted C
- * reads and writes these very objects (`Data->Iopb->Parameters.Read.Length`). Embedded structs are
- * linked with `embed()`; pointer fields hold objects, Refs or null. Registration structures are
- * declared here as the shapes the engine reads from driver memory.
+ * The C-visible structures of the Filter Manager, with the WDK's field names. Each is an engine
+ * object (EngineStruct) whose fields live in JS until C code first needs its address; then it is
+ * laid out from the built-in headers' declaration and C reads and writes the same bytes the engine
+ * does (`Data->Iopb->Parameters.Read.Length`). Registration structures are declared here as the
+ * shapes the engine reads from driver memory (through views) or from TypeScript objects.
  */
-import { embed, LargeInteger, makeListEntry, makeUnicodeString, Ref, type ListEntry, type UnicodeString } from '../kernel/cvalues';
+import { LargeInteger, makeUnicodeString, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/driverFn';
+import { EngineBuffer, EngineStruct, ownerOrPointer, type Marshal } from '../kernel/marshal';
+import type { StructView } from '../memory/view';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 
 // --- registration (read from the driver) ---
@@ -58,7 +61,7 @@ export interface IoStatusBlock {
 
 /**
  * Parameters.Read and Parameters.Write are one object, as the C union makes them. The buffer is
- * made on first access, so requests nobody inspects cost nothing.
+ * memory made when C first uses it, so requests nobody inspects cost nothing.
  */
 export class ReadWriteParameters {
   Length: number;
@@ -69,12 +72,11 @@ export class ReadWriteParameters {
 
   constructor(length: number, offset: number) {
     this.Length = length;
-    this.ByteOffset = embed(this, 'ByteOffset', new LargeInteger(offset));
+    this.ByteOffset = new LargeInteger(offset);
   }
 
-  /** A Ref to the first byte of a zero-filled byte array of Length bytes (the user or system buffer). */
   get ReadBuffer(): unknown {
-    if (this.buffer === undefined) this.buffer = new Ref(new Array<number>(this.Length).fill(0), 0);
+    if (this.buffer === undefined) this.buffer = byteBuffer(this.Length);
     return this.buffer;
   }
 
@@ -107,14 +109,17 @@ export interface ControlParameters {
 /** FLT_PARAMETERS: only the members of the operation's major function are present, plus Others. */
 export type FltParameters = Record<string, unknown>;
 
-export class FltIoParameterBlock {
-  IrpFlags: number;
-  MajorFunction: number;
-  MinorFunction: number;
-  OperationFlags = 0;
-  Reserved = 0;
-  TargetFileObject: FileObject | null;
-  TargetInstance: unknown = null;
+export class FltIoParameterBlock extends EngineStruct {
+  protected get cTag(): string {
+    return '_FLT_IO_PARAMETER_BLOCK';
+  }
+
+  private irpFlags: number;
+  private readonly majorFunction: number;
+  private minorFunction: number;
+  private operationFlags = 0;
+  private readonly fileObject: FileObject | null;
+  private targetInstance: unknown = null;
   private parametersStore: FltParameters | undefined = undefined;
 
   /**
@@ -122,23 +127,78 @@ export class FltIoParameterBlock {
    * operations pass through the engine without anyone looking at them), as they were at issue time.
    */
   constructor(major: number, minor: number, irpFlags: number, fileObject: FileObject | null, private readonly source: ParameterSource, private readonly createOptions: number) {
-    this.IrpFlags = irpFlags;
-    this.MajorFunction = major;
-    this.MinorFunction = minor;
-    this.TargetFileObject = fileObject;
+    super();
+    this.irpFlags = irpFlags;
+    this.majorFunction = major;
+    this.minorFunction = minor;
+    this.fileObject = fileObject;
   }
 
-  /** FLT_PARAMETERS, embedded in the parameter block. */
+  get IrpFlags(): number {
+    return this.c === undefined ? this.irpFlags : (this.c.IrpFlags as number);
+  }
+
+  set IrpFlags(v: number) {
+    if (this.c === undefined) this.irpFlags = v;
+    else this.c.IrpFlags = v;
+  }
+
+  get MajorFunction(): number {
+    return this.c === undefined ? this.majorFunction : (this.c.MajorFunction as number);
+  }
+
+  get MinorFunction(): number {
+    return this.c === undefined ? this.minorFunction : (this.c.MinorFunction as number);
+  }
+
+  set MinorFunction(v: number) {
+    if (this.c === undefined) this.minorFunction = v;
+    else this.c.MinorFunction = v;
+  }
+
+  get OperationFlags(): number {
+    return this.c === undefined ? this.operationFlags : (this.c.OperationFlags as number);
+  }
+
+  get TargetFileObject(): FileObject | null {
+    return this.c === undefined ? this.fileObject : (ownerOrPointer(this.c.TargetFileObject) as FileObject | null);
+  }
+
+  get TargetInstance(): unknown {
+    return this.c === undefined ? this.targetInstance : ownerOrPointer(this.c.TargetInstance);
+  }
+
+  set TargetInstance(v: unknown) {
+    if (this.c === undefined) this.targetInstance = v;
+    else this.c.TargetInstance = v;
+  }
+
+  /** FLT_PARAMETERS, embedded in the parameter block: the JS members, or the union in memory. */
   get Parameters(): FltParameters {
-    if (this.parametersStore === undefined) {
-      const s = this.source;
-      embed(this, 'Parameters', makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions }));
-    }
-    return this.parametersStore!;
+    if (this.c !== undefined) return this.c.Parameters as FltParameters;
+    return (this.parametersStore ??= this.makeParameters());
   }
 
-  set Parameters(v: FltParameters) {
-    this.parametersStore = v;
+  private makeParameters(): FltParameters {
+    const s = this.source;
+    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions });
+  }
+
+  protected override cLabel(): string {
+    return `FLT_IO_PARAMETER_BLOCK of ${this.fileObject ? `FO#${this.fileObject.id}` : 'an operation'}`;
+  }
+
+  protected override cFill(v: StructView, m: Marshal): void {
+    v.IrpFlags = this.irpFlags;
+    v.MajorFunction = this.majorFunction;
+    v.MinorFunction = this.minorFunction;
+    v.OperationFlags = this.operationFlags;
+    v.TargetFileObject = this.fileObject;
+    v.TargetInstance = this.targetInstance;
+    const params = this.parametersStore ?? this.makeParameters();
+    const p = v.Parameters as StructView;
+    m.writeFields(p, params, true);
+    if (params.Read instanceof ReadWriteParameters) (p.Read as StructView).ReadBuffer = params.Read.ReadBuffer;
   }
 }
 
@@ -154,47 +214,48 @@ export interface ParameterInput {
   createOptions: number;
 }
 
-/** Builds FLT_PARAMETERS for a major function, embedding each member in the union object. */
+/**
+ * Builds FLT_PARAMETERS for a major function: the members that union holds for it. Members that
+ * share storage in C (Read and Write; the FileSystemControl forms) are one JS object.
+ */
 export function makeParameters(p: ParameterInput): FltParameters {
   const params = Object.create(PARAMETERS_PROTO) as FltParameters;
   switch (p.major) {
     case IRP_MJ.CREATE:
-      embed(params, 'Create', {
-        SecurityContext: { SecurityQos: null, AccessState: null, DesiredAccess: 0x120089, FullCreateOptions: p.createOptions },
+      params.Create = {
+        SecurityContext: null,
         Options: p.createOptions,
         FileAttributes: 0x80,
         ShareAccess: 0x7,
         EaLength: 0,
         EaBuffer: null,
         AllocationSize: new LargeInteger(0),
-      });
+      };
       break;
     case IRP_MJ.READ:
     case IRP_MJ.WRITE: {
       const rw = new ReadWriteParameters(p.length, p.offset);
-      embed(params, 'Read', rw);
-      params.Write = rw;
+      params.Read = rw;
+      alias(params, 'Write', rw);
       break;
     }
     case IRP_MJ.QUERY_INFORMATION:
-      embed(params, 'QueryFileInformation', { Length: p.length, FileInformationClass: p.infoClass, InfoBuffer: byteBuffer(p.length) });
+      params.QueryFileInformation = { Length: p.length, FileInformationClass: p.infoClass, InfoBuffer: byteBuffer(p.length) };
       break;
     case IRP_MJ.SET_INFORMATION:
-      embed(params, 'SetFileInformation', {
+      params.SetFileInformation = {
         Length: p.length,
         FileInformationClass: p.infoClass,
         ParentOfTarget: null,
         ReplaceIfExists: 0,
         AdvanceOnly: 0,
-        ClusterCount: 0,
-        DeleteHandle: null,
         InfoBuffer: byteBuffer(p.length),
-      });
+      };
       break;
     case IRP_MJ.DIRECTORY_CONTROL:
-      embed(params, 'DirectoryControl', {
+      params.DirectoryControl = {
         QueryDirectory: { Length: p.length, FileName: null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
-      });
+      };
       break;
     case IRP_MJ.FILE_SYSTEM_CONTROL:
     case IRP_MJ.DEVICE_CONTROL:
@@ -211,19 +272,24 @@ export function makeParameters(p: ParameterInput): FltParameters {
       const member = p.major === IRP_MJ.FILE_SYSTEM_CONTROL ? 'FileSystemControl' : 'DeviceIoControl';
       if (p.major === IRP_MJ.FILE_SYSTEM_CONTROL) c.FsControlCode = p.code;
       else c.IoControlCode = p.code;
-      const union: Record<string, unknown> = {};
-      embed(union, 'Common', c);
-      union.Neither = c;
-      union.Buffered = c;
-      union.Direct = c;
-      embed(params, member, union);
+      // In memory these forms overlay one another; the engine fills the METHOD_NEITHER one.
+      const union: Record<string, unknown> = { Neither: c };
+      alias(union, 'Common', c);
+      alias(union, 'Buffered', c);
+      alias(union, 'Direct', c);
+      params[member] = union;
       break;
     }
     case IRP_MJ.FLUSH_BUFFERS:
-      embed(params, 'FlushBuffers', { Type: 0, Reserved: 0 });
+      params.Others = { Argument1: null, Argument2: null, Argument3: null, Argument4: null, Argument5: null, Argument6: new LargeInteger(0) };
       break;
   }
   return params;
+}
+
+/** Another name for a union member, not written separately when the block goes to memory. */
+function alias(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: false, configurable: true });
 }
 
 /**
@@ -235,19 +301,18 @@ const PARAMETERS_PROTO: object = Object.create(Object.prototype, {
     configurable: true,
     enumerable: false,
     get(this: Record<string, unknown>) {
-      Object.defineProperty(this, 'Others', { value: null, writable: true, enumerable: true, configurable: true });
       const others = { Argument1: null, Argument2: null, Argument3: null, Argument4: null, Argument5: null, Argument6: new LargeInteger(0) };
-      embed(others, 'Argument6', others.Argument6);
-      return embed(this, 'Others', others);
+      alias(this, 'Others', others);
+      return others;
     },
     set(this: Record<string, unknown>, v: unknown) {
-      Object.defineProperty(this, 'Others', { value: v, writable: true, enumerable: true, configurable: true });
+      alias(this, 'Others', v);
     },
   },
 });
 
-function byteBuffer(length: number): Ref | null {
-  return length > 0 ? new Ref(new Array<number>(length).fill(0), 0) : null;
+function byteBuffer(length: number): EngineBuffer | null {
+  return length > 0 ? new EngineBuffer(length, 'operation buffer') : null;
 }
 
 /** The file system's per-stream object (FsContext): one per path. */
@@ -259,63 +324,84 @@ export class FileStream {
   ) {}
 }
 
-export class FileObject {
+/**
+ * FILE_OBJECT. Its fields here are the values it starts with in C memory; once C has seen it, only
+ * Flags is read back (the engine sets FO_* bits as the file system would), and the engine finds the
+ * stream through `stream`, which C cannot change.
+ */
+export class FileObject extends EngineStruct {
+  protected get cTag(): string {
+    return '_FILE_OBJECT';
+  }
+
   Type = 5;
   Size = 0xd8;
   DeviceObject: unknown = null;
   Vpb: unknown = null;
   FsContext: FileStream;
   FsContext2: Record<string, unknown> = {};
-  SectionObjectPointer: unknown = null;
-  PrivateCacheMap: unknown = null;
-  FinalStatus = 0;
-  RelatedFileObject: unknown = null;
-  LockOperation = 0;
-  DeletePending = 0;
+  FileName: UnicodeString;
+  CurrentByteOffset: LargeInteger;
   ReadAccess = 1;
   WriteAccess = 1;
-  DeleteAccess = 0;
   SharedRead = 1;
   SharedWrite = 1;
   SharedDelete = 1;
-  Flags: number;
-  FileName: UnicodeString;
-  CurrentByteOffset: LargeInteger;
-  Waiters = 0;
-  Busy = 0;
-  LastLock: unknown = null;
-  Lock: Record<string, unknown>;
-  Event: Record<string, unknown>;
+  private flags: number;
   /** Engine-private: a number for display (`FO#2`). */
   readonly id: number;
+  /** Engine-private: the stream this file object opens. */
+  readonly stream: FileStream;
 
   constructor(id: number, stream: FileStream, nameInVolume: string, flags: number) {
+    super();
     this.id = id;
+    this.stream = stream;
     this.FsContext = stream;
-    this.Flags = flags;
-    this.FileName = embed(this, 'FileName', makeUnicodeString(nameInVolume));
-    this.CurrentByteOffset = embed(this, 'CurrentByteOffset', new LargeInteger(0));
-    this.Lock = embed(this, 'Lock', { Header: { Type: 0, SignalState: 0, WaitListHead: makeListEntry() } });
-    this.Event = embed(this, 'Event', { Header: { Type: 0, SignalState: 0, WaitListHead: makeListEntry() } });
+    this.flags = flags;
+    this.FileName = makeUnicodeString(nameInVolume);
+    this.CurrentByteOffset = new LargeInteger(0);
+  }
+
+  get Flags(): number {
+    return this.c === undefined ? this.flags : (this.c.Flags as number);
+  }
+
+  set Flags(v: number) {
+    if (this.c === undefined) this.flags = v;
+    else this.c.Flags = v;
+  }
+
+  protected override cLabel(): string {
+    return `FILE_OBJECT FO#${this.id}`;
+  }
+
+  protected override cFill(v: StructView, m: Marshal): void {
+    m.writeFields(v, this, true);
+    v.Flags = this.flags;
   }
 }
 
 /** FLT_RELATED_OBJECTS for one callback. */
-export interface FltRelatedObjects {
-  Size: number;
-  TransactionContext: number;
-  Filter: unknown;
-  Volume: unknown;
-  Instance: unknown;
-  FileObject: unknown;
-  Transaction: unknown;
+export class FltRelatedObjects extends EngineStruct {
+  protected get cTag(): string {
+    return '_FLT_RELATED_OBJECTS';
+  }
+
+  readonly Size = FLT_RELATED_OBJECTS_SIZE;
+  readonly TransactionContext = 0;
+  readonly Transaction = null;
+
+  constructor(
+    readonly Filter: unknown,
+    readonly Volume: unknown,
+    readonly Instance: unknown,
+    readonly FileObject: unknown,
+  ) {
+    super();
+  }
 }
 
 export function makeRelatedObjects(filter: unknown, volume: unknown, instance: unknown, fileObject: unknown): FltRelatedObjects {
-  return { Size: FLT_RELATED_OBJECTS_SIZE, TransactionContext: 0, Filter: filter, Volume: volume, Instance: instance, FileObject: fileObject, Transaction: null };
-}
-
-/** FLT_CALLBACK_DATA's embedded LIST_ENTRY and IO_STATUS_BLOCK, made once per callback data. */
-export function makeQueueLinks(parent: object): ListEntry {
-  return embed(parent, 'QueueLinks', makeListEntry());
+  return new FltRelatedObjects(filter, volume, instance, fileObject);
 }

@@ -4,7 +4,7 @@
  * element type behind a `void *`; an assertion wants the text it checked).
  */
 import type { Expr, Loc } from '../c/ast';
-import type { CType } from '../c/types';
+import type { CType, FunctionType } from '../c/types';
 import type { MaybeCo } from '../kernel/coroutine';
 import type { CFrame } from './frame';
 import type { Interpreter } from './interpreter';
@@ -18,6 +18,8 @@ export interface BuiltinCall {
   argExprs: Expr[];
   loc: Loc;
   frame: CFrame;
+  /** The routine's prototype, when one is declared: its parameter types drive the binding. */
+  type?: FunctionType;
 }
 
 export type Builtin = (call: BuiltinCall) => MaybeCo<unknown>;

@@ -2,20 +2,29 @@
  * Compiles C expressions to closures. An expression without a call compiles to a plain function of
  * the frame; one with a call compiles to a generator, because the call may block the simulated
  * thread or run driver callbacks. Static C types decide conversions, wrapping and pointer steps.
+ *
+ * Memory is bytes (engine/memory): a local whose address is never taken lives in a JS slot of its
+ * frame; every other object — arrays, structs, locals with `&` applied, globals — lives in an
+ * allocation, reached through a pointer. An expression of struct type evaluates to the pointer to
+ * the struct's storage.
  */
 import type { Expr, Loc } from '../c/ast';
 import {
-  DOUBLE, INT, LONGLONG, SIZE_T, ULONGLONG, VOID, VOID_PTR, isArithmetic, isInteger, pointee, pointerTo as ptrType, sizeOf,
+  DOUBLE, INT, LONGLONG, SIZE_T, ULONGLONG, VOID, isArithmetic, isInteger, offsetOf, pointee, pointerTo as ptrType, sizeOf,
   typeName, IncompleteTypeError, type CType, type FunctionType, type StructType,
 } from '../c/types';
-import { isFunctionValue, LargeInteger, Ref, type FunctionValue } from '../kernel/cvalues';
+import { isFunctionValue, type FunctionValue } from '../kernel/cvalues';
 import type { Co } from '../kernel/coroutine';
-import { arith, bitNot, commonType, convertArith, type ArithOp } from './arith';
-import { CRuntimeError, withLoc } from './errors';
+import { MemoryError } from '../memory/errors';
+import { Ptr, type AllocPtr } from '../memory/pointer';
+import type { AddressSpace } from '../memory/space';
+import { loadAt, type FieldPlace } from '../memory/typed';
+import { arith, bitNot, commonType, compareValues, convertArith, type ArithOp, type IntValue } from './arith';
+import { CRuntimeError, memoryFault, withLoc } from './errors';
 import type { CFrame, LocalVar } from './frame';
-import { adopt, asStruct, copyStruct, fieldChain, load, pointerTo, store, zeroValue, type AddressSpace } from './memory';
+import { allocateObject, fieldOf, load, loadBitField, store, storeBitField } from './memory';
 import { compileInitializer } from './initializers';
-import { normalize, num, returnConverter, sameShape, valueConverter } from './conversions';
+import { intOf, normalize, num, returnConverter, sameShape, valueConverter } from './conversions';
 import { containingRecord, pointerAdd, pointerCompare, pointerDiff, pointersEqual, truthy } from './pointers';
 
 export type Sync = (f: CFrame) => unknown;
@@ -26,14 +35,14 @@ export interface CE {
   t: CType;
   s?: Sync;
   g?: Gen;
-  /** The expression denotes a struct object (rvalue of struct type). */
   isConst?: boolean;
 }
 
+/** A global or static variable: its type and its storage. */
 export interface GlobalSlot {
+  name: string;
   type: CType;
-  store: Record<string, unknown>;
-  key: string;
+  ptr: AllocPtr;
 }
 
 /** What the compiler needs from the module and the interpreter. */
@@ -43,7 +52,7 @@ export interface CompileScope {
   functionValue(name: string): FunctionValue | undefined;
   /** Type of a declared function (prototype or definition). */
   functionType(name: string): FunctionType | undefined;
-  stringLiteral(value: string, wide: boolean): Ref;
+  stringLiteral(value: string, wide: boolean): AllocPtr;
   addresses: AddressSpace;
   /** Compiles a call to something that is not a C function of this module (a kernel routine). */
   externalCall(name: string, args: CE[], argExprs: Expr[], loc: Loc, type: FunctionType | undefined): CE;
@@ -55,22 +64,24 @@ export interface CompileScope {
   functionName: string;
   /** Told about each expression that failed to compile (it fails when it runs). */
   compileError?(err: CRuntimeError): void;
-  /**
-   * Present while a schedule is explored: every read and write of memory outside the frame is
-   * reported through it (the call sites are marked `touch`).
-   */
-  touch?(pointer: unknown, write: boolean): void;
 }
 
 function describe(e: Expr): string {
   switch (e.k) {
     case 'id': return `'${e.name}'`;
-    case 'member': return `'${describe(e.object).replace(/'/g, '')}${e.arrow ? '->' : '.'}${e.field}'`;
-    case 'unary': return e.op === '*' ? `'*${describe(e.arg).replace(/'/g, '')}'` : 'the expression';
-    case 'index': return `'${describe(e.array).replace(/'/g, '')}[…]'`;
+    case 'member': return `'${inner(e.object)}${e.arrow ? '->' : '.'}${e.field}'`;
+    case 'unary': return e.op === '*' ? `'*${inner(e.arg)}'` : 'the expression';
+    case 'index': return `'${inner(e.array)}[…]'`;
     case 'call': return e.callee.k === 'id' ? `the result of ${e.callee.name}()` : 'a call result';
     default: return 'the expression';
   }
+}
+
+/** An operand as it reads inside a larger expression's description. */
+function inner(e: Expr): string {
+  if (e.k === 'call') return e.callee.k === 'id' ? `${e.callee.name}()` : '(…)()';
+  if (e.k === 'cast') return `(${typeName(e.type)})${inner(e.arg)}`;
+  return describe(e).replace(/'/g, '');
 }
 
 /** Runs a compiled expression inside generator code. */
@@ -103,6 +114,23 @@ function lift2(t: CType, a: CE, b: CE, fn: (x: unknown, y: unknown, f: CFrame) =
   };
 }
 
+/**
+ * An lvalue: a local in a JS slot, or an object in memory reached through a pointer (`ptr`), maybe
+ * a bit-field of the unit it points at.
+ */
+interface Place {
+  t: CType;
+  slot?: LocalVar;
+  ptr?: CE;
+  /** The pointer `&` takes, when reads and writes check more (an index against its array's length). */
+  addressPtr?: CE;
+  /** A faster read than through `ptr`, when there is one. */
+  read?: CE;
+  bits?: FieldPlace;
+  what: string;
+  loc: Loc;
+}
+
 export class ExprCompiler {
   constructor(private readonly scope: CompileScope) {}
 
@@ -111,7 +139,7 @@ export class ExprCompiler {
     try {
       return this.rvalue(e);
     } catch (err) {
-      if (err instanceof CRuntimeError || err instanceof IncompleteTypeError) {
+      if (err instanceof CRuntimeError || err instanceof IncompleteTypeError || err instanceof MemoryError) {
         // Compile errors surface when the code runs, at its line: the rest of the driver still runs.
         const error = err instanceof CRuntimeError ? withLoc(err, e.loc) : new CRuntimeError('compile-error', err.message, e.loc);
         this.scope.compileError?.(error);
@@ -128,8 +156,8 @@ export class ExprCompiler {
       case 'float':
         return { t: DOUBLE, s: () => e.value, isConst: true };
       case 'str': {
-        const ref = this.scope.stringLiteral(e.value, e.wide);
-        return { t: ptrType(e.wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }), s: () => ref };
+        const ptr = this.scope.stringLiteral(e.value, e.wide);
+        return { t: ptrType(e.wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }), s: () => ptr };
       }
       case 'id':
         return this.identifier(e);
@@ -143,7 +171,7 @@ export class ExprCompiler {
         return this.call(e);
       case 'member':
       case 'index':
-        return this.loadPlace(e);
+        return this.read(this.place(e));
       case 'cast':
         return this.cast(e.type, this.compile(e.arg), e.loc);
       case 'sizeofType':
@@ -173,18 +201,8 @@ export class ExprCompiler {
         const b = this.compile(e.right);
         return lift2(b.t, a, b, (_x, y) => y);
       }
-      case 'compound': {
-        const type = e.type;
-        const plan = this.initPlan(type, e.init);
-        return {
-          t: type.kind === 'array' ? ptrType(type.of) : type,
-          g: function* (f) {
-            const v = zeroValue(type);
-            yield* plan(v, f);
-            return type.kind === 'array' ? new Ref(v as unknown[], 0) : v;
-          },
-        };
-      }
+      case 'compound':
+        return this.compoundLiteral(e);
       case 'typeArg':
         throw new CRuntimeError('compile-error', `the type name '${typeName(e.type)}' is used as a value`, e.loc);
       case 'unsupported':
@@ -208,10 +226,7 @@ export class ExprCompiler {
     if (e.k === 'member') {
       const objType = this.typeOnly(e.object);
       const st = e.arrow ? pointee(objType) : objType;
-      if (st?.kind === 'struct') {
-        const chain = fieldChain(st, e.field, describe(e));
-        return chain[chain.length - 1].type;
-      }
+      if (st?.kind === 'struct') return fieldOf(st, e.field, describe(e)).type;
     }
     if (e.k === 'index') {
       const to = pointee(this.typeOnly(e.array));
@@ -226,8 +241,14 @@ export class ExprCompiler {
     if (local) {
       const slot = local.slot;
       const t = local.type;
-      if (t.kind === 'array') return { t: ptrType(t.of), s: (f) => pointerTo(f.vars, slot, t) };
-      if (t.kind === 'struct') return { t, s: (f) => pointerTo(f.vars, slot, t) };
+      if (local.inMemory) {
+        // The slot holds the pointer to the local's storage.
+        if (t.kind === 'array') return { t: ptrType(t.of), s: (f) => f.vars[slot] };
+        if (t.kind === 'struct') return { t, s: (f) => f.vars[slot] };
+        const what = `'${e.name}'`;
+        const loc = e.loc;
+        return { t, s: (f) => load(f.vars[slot], t, what, loc) };
+      }
       const scope = this.scope;
       const loc = e.loc;
       return {
@@ -245,16 +266,12 @@ export class ExprCompiler {
     }
     const g = this.scope.global(e.name);
     if (g) {
-      const { store: st, key, type: t } = g;
-      if (t.kind === 'array') return { t: ptrType(t.of), s: () => pointerTo(st, key, t) };
-      if (t.kind === 'struct') return { t, s: () => pointerTo(st, key, t) };
-      const touch = this.scope.touch;
-      if (touch) {
-        // touch: reading a scalar global.
-        const place = new Ref(st, key);
-        return { t, s: () => (touch(place, false), st[key]) };
-      }
-      return { t, s: () => st[key] };
+      const { ptr, type: t } = g;
+      if (t.kind === 'array') return { t: ptrType(t.of), s: () => ptr };
+      if (t.kind === 'struct') return { t, s: () => ptr };
+      const what = `'${e.name}'`;
+      const loc = e.loc;
+      return { t, s: () => load(ptr, t, what, loc) };
     }
     const fn = this.scope.functionValue(e.name);
     const ft = this.scope.functionType(e.name);
@@ -270,112 +287,139 @@ export class ExprCompiler {
 
   // ---- places (lvalues) ------------------------------------------------------------------------
 
-  /** `&e`: a pointer to the place `e` names. */
-  address(e: Expr): CE {
+  /** The object `e` designates. */
+  private place(e: Expr): Place {
+    const what = describe(e);
+    const loc = e.loc;
     switch (e.k) {
       case 'id': {
         const local = this.scope.local(e.name);
+        if (local && !local.inMemory) return { t: local.type, slot: local, what, loc };
         if (local) {
-          const { slot, type: t } = local;
-          return { t: ptrType(t), s: (f) => (t.kind === 'array' ? pointerTo(f.vars, slot, t) : pointerTo(f.vars, slot, t)) };
+          const slot = local.slot;
+          return { t: local.type, ptr: { t: ptrType(local.type), s: (f) => f.vars[slot] }, what, loc };
         }
         const g = this.scope.global(e.name);
         if (g) {
-          const { store: st, key, type: t } = g;
-          return { t: ptrType(t), s: () => pointerTo(st, key, t) };
+          const ptr = g.ptr;
+          return { t: g.type, ptr: { t: ptrType(g.type), s: () => ptr }, what, loc };
         }
-        const fn = this.scope.functionValue(e.name);
-        if (fn) return { t: ptrType(this.scope.functionType(e.name)!), s: () => fn };
-        throw new CRuntimeError('undefined-name', `'${e.name}' is not declared`, e.loc);
+        if (this.scope.functionValue(e.name) || this.scope.functionType(e.name)) {
+          throw new CRuntimeError('compile-error', `${what} is a function, not a variable`, loc);
+        }
+        throw new CRuntimeError('undefined-name', `'${e.name}' is not declared`, loc, 'declare it, or check the spelling');
       }
       case 'unary':
         if (e.op === '*') {
           const p = this.compile(e.arg);
-          if (!pointee(p.t)) throw new CRuntimeError('compile-error', `${describe(e)}: '*' is applied to a ${typeName(p.t)}, not a pointer`, e.loc);
-          return p;
+          const to = pointee(p.t);
+          if (!to) throw new CRuntimeError('compile-error', `${what}: '*' is applied to a ${typeName(p.t)}, not a pointer`, loc);
+          return { t: to, ptr: { t: p.t.kind === 'array' ? ptrType(to) : p.t, s: p.s, g: p.g }, what, loc };
         }
         break;
       case 'member': {
-        const { obj, chain } = this.memberParts(e);
-        const last = chain[chain.length - 1];
-        const what = describe(e);
-        return lift1(ptrType(last.type), obj, (o) => {
-          const holder = walkChain(o, chain, what);
-          if (holder instanceof LargeInteger) return new Ref(holder as unknown as Record<string, unknown>, last.name);
-          return pointerTo(holder as Record<string, unknown>, last.name, last.type);
+        const obj = this.compile(e.object);
+        const st = e.arrow ? pointee(obj.t) : obj.t;
+        if (!st || st.kind !== 'struct') {
+          throw new CRuntimeError('compile-error', `${what}: '${e.arrow ? '->' : '.'}${e.field}' is applied to a ${typeName(obj.t)}, not a struct${e.arrow ? ' pointer' : ''}`, loc);
+        }
+        const field = fieldOf(st, e.field, what);
+        const off = field.offset;
+        const holder = describe(e.object);
+        const ptr = lift1(ptrType(field.type), obj, (p) => {
+          if (p instanceof Ptr) return off === 0 ? p : p.add(off);
+          if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `NULL pointer dereference: ${holder} is NULL (reading ${what}; on Windows this bug-checks)`, loc);
+          throw new CRuntimeError('bad-pointer', `${holder} does not point at data (reading ${what})`, loc);
         });
+        if (field.bits !== undefined) return { t: field.type, ptr, bits: field, what, loc };
+        // Reads of a scalar member skip building the member's pointer (the hottest path in C code).
+        const t = field.type;
+        const read = t.kind === 'int' || t.kind === 'float' || t.kind === 'ptr'
+          ? lift1(t, obj, (p) => {
+            if (p instanceof Ptr && p.alloc !== null) {
+              try {
+                p.alloc.space.touch(p.alloc, false);
+                return loadAt(p.alloc, p.offset + off, t);
+              } catch (err) {
+                throw memoryFault(err, what, loc);
+              }
+            }
+            if (p instanceof Ptr) return load(p.add(off), t, what, loc);
+            if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `NULL pointer dereference: ${holder} is NULL (reading ${what}; on Windows this bug-checks)`, loc);
+            throw new CRuntimeError('bad-pointer', `${holder} does not point at data (reading ${what})`, loc);
+          })
+          : undefined;
+        return { t, ptr, what, loc, read };
       }
       case 'index': {
-        const { base, index, elem } = this.indexParts(e);
-        const what = describe(e);
-        return lift2(ptrType(elem), base, index, (p, i) => pointerAdd(p, num(i), elem, what));
+        let base = this.compile(e.array);
+        let index = this.compile(e.index);
+        // `2[a]` is legal C.
+        if (isInteger(base.t) && pointee(index.t)) [base, index] = [index, base];
+        const elem = pointee(base.t);
+        if (!elem) throw new CRuntimeError('compile-error', `${what}: subscript of a ${typeName(base.t)}, not an array or pointer`, loc);
+        const ptr = lift2(ptrType(elem), base, index, (p, i) => pointerAdd(p, num(i), elem, what));
+        const whole = this.staticArrayType(e.array);
+        if (whole?.length === undefined) return { t: elem, ptr, what, loc };
+        // A subscript of a whole array object is checked against its length when it is read or written.
+        const length = whole.length;
+        const checked = lift2(ptrType(elem), base, index, (p, i) => {
+          const n = num(i);
+          if (n < 0 || n >= length) throw new CRuntimeError('out-of-bounds', `${what}: index ${n} is outside an array of ${length}`, loc);
+          return pointerAdd(p, n, elem, what);
+        });
+        return { t: elem, ptr: checked, addressPtr: ptr, what, loc };
       }
       case 'str':
-        return this.compile(e);
-      case 'compound':
-        return this.compile(e);
-    }
-    throw new CRuntimeError('compile-error', `cannot take the address of ${describe(e)}`, e.loc);
-  }
-
-  private memberParts(e: Expr & { k: 'member' }): { obj: CE; chain: ReturnType<typeof fieldChain>; st: StructType } {
-    const objCE = this.compile(e.object);
-    const st = e.arrow ? pointee(objCE.t) : objCE.t;
-    if (!st || st.kind !== 'struct') {
-      throw new CRuntimeError('compile-error', `${describe(e)}: '${e.arrow ? '->' : '.'}${e.field}' is applied to a ${typeName(objCE.t)}, not a struct${e.arrow ? ' pointer' : ''}`, e.loc);
-    }
-    const chain = fieldChain(st, e.field, describe(e));
-    const what = describe(e.object);
-    const obj = lift1(st, objCE, (o) => {
-      if (o === null || o === undefined) throw new CRuntimeError('null-dereference', `NULL pointer dereference: ${what} is NULL (reading ${describe(e)}; on Windows this bug-checks)`);
-      if (o instanceof Ref) return load(o, st, what);
-      return asStruct(o as object, st, what);
-    });
-    return { obj, chain, st };
-  }
-
-  private indexParts(e: Expr & { k: 'index' }): { base: CE; index: CE; elem: CType } {
-    let base = this.compile(e.array);
-    let index = this.compile(e.index);
-    // `2[a]` is legal C.
-    if (isInteger(base.t) && pointee(index.t)) [base, index] = [index, base];
-    const elem = pointee(base.t);
-    if (!elem) throw new CRuntimeError('compile-error', `${describe(e)}: subscript of a ${typeName(base.t)}, not an array or pointer`, e.loc);
-    return { base, index, elem };
-  }
-
-  /** Reads a member or element: the fast paths avoid building a pointer per access. */
-  private loadPlace(e: Expr & ({ k: 'member' } | { k: 'index' })): CE {
-    if (e.k === 'member') {
-      const { obj, chain } = this.memberParts(e);
-      const last = chain[chain.length - 1];
-      const t = last.type;
-      const what = describe(e);
-      if (t.kind === 'array') return lift1(ptrType(t.of), obj, (o) => pointerTo(walkChain(o, chain, what) as Record<string, unknown>, last.name, t));
-      if (t.kind === 'struct') return lift1(t, obj, (o) => pointerTo(walkChain(o, chain, what) as Record<string, unknown>, last.name, t));
-      const name = last.name;
-      const touch = this.scope.touch;
-      // touch: reading a member.
-      if (touch) return lift1(t, obj, (o) => (touch(o, false), normalize((walkChain(o, chain, what) as Record<string, unknown>)[name], t)));
-      return lift1(t, obj, (o) => normalize((walkChain(o, chain, what) as Record<string, unknown>)[name], t));
-    }
-    const { base, index, elem } = this.indexParts(e);
-    const what = describe(e);
-    const t = elem.kind === 'array' ? ptrType(elem.of) : elem;
-    const touch = this.scope.touch;
-    return lift2(t, base, index, (p, i) => {
-      // touch: reading an element.
-      if (touch && elem.kind !== 'array') touch(p, false);
-      const n = num(i);
-      if (p instanceof Ref && Array.isArray(p.c) && typeof p.k === 'number' && elem.kind !== 'struct' && elem.kind !== 'array') {
-        const idx = p.k + n;
-        if (idx < 0 || idx >= p.c.length) throw new CRuntimeError('out-of-bounds', `${what}: index ${idx} is outside an array of ${p.c.length}`);
-        return normalize(p.c[idx], elem);
+      case 'compound': {
+        const p = this.compile(e);
+        const t = e.k === 'str' ? this.typeOnly(e) : e.type;
+        return { t, ptr: p, what, loc };
       }
-      const at = pointerAdd(p, n, elem, what);
-      if (elem.kind === 'array') return at;
-      return normalize(load(at, elem, what), elem);
-    });
+      case 'cast':
+        // `(T)x = …` is not C, but `*(T *)p` is; a cast of an lvalue is not an lvalue.
+        break;
+    }
+    throw new CRuntimeError('compile-error', `${what} is not something that can be assigned or have its address taken`, loc);
+  }
+
+  private staticArrayType(e: Expr): (CType & { kind: 'array' }) | undefined {
+    if (e.k !== 'id') return undefined;
+    const t = this.scope.local(e.name)?.type ?? this.scope.global(e.name)?.type;
+    return t?.kind === 'array' ? t : undefined;
+  }
+
+  /** Reads a place: a slot, a scalar through its pointer, a bit-field; an aggregate is its pointer. */
+  private read(p: Place): CE {
+    const { t, what, loc } = p;
+    if (p.slot) return this.identifier({ k: 'id', name: p.slot.name, loc });
+    const ptr = p.ptr!;
+    if (p.bits) {
+      const bits = p.bits;
+      return lift1(t, ptr, (q) => loadBitField(q, bits, what, loc));
+    }
+    if (t.kind === 'array') return { t: ptrType(t.of), s: ptr.s, g: ptr.g };
+    if (t.kind === 'struct' || t.kind === 'func') return { t, s: ptr.s, g: ptr.g };
+    if (p.read) return p.read;
+    return lift1(t, ptr, (q) => load(q, t, what, loc));
+  }
+
+  /** `&e`: a pointer to the object `e` names. */
+  address(e: Expr): CE {
+    if (e.k === 'id') {
+      const fn = this.scope.functionValue(e.name);
+      if (fn && !this.scope.local(e.name) && !this.scope.global(e.name)) return { t: ptrType(this.scope.functionType(e.name)!), s: () => fn };
+    }
+    if (e.k === 'unary' && e.op === '*') {
+      const p = this.compile(e.arg);
+      if (!pointee(p.t)) throw new CRuntimeError('compile-error', `${describe(e)}: '*' is applied to a ${typeName(p.t)}, not a pointer`, e.loc);
+      return p;
+    }
+    const p = this.place(e);
+    if (p.slot) throw new CRuntimeError('internal', `the address of ${p.what} is taken but it was not given storage`, e.loc);
+    if (p.bits) throw new CRuntimeError('compile-error', `cannot take the address of the bit-field ${p.what}`, e.loc);
+    const ptr = p.addressPtr ?? p.ptr!;
+    return { t: ptrType(p.t), s: ptr.s, g: ptr.g };
   }
 
   // ---- operators -------------------------------------------------------------------------------
@@ -389,12 +433,7 @@ export class ExprCompiler {
         const to = pointee(p.t);
         if (!to) throw new CRuntimeError('compile-error', `${describe(e)}: '*' applied to a ${typeName(p.t)}`, e.loc);
         if (to.kind === 'func') return p;
-        const what = describe(e.arg);
-        if (to.kind === 'array') return lift1(ptrType(to.of), p, (v) => load(v, to, what) ?? v);
-        const touch = this.scope.touch;
-        // touch: reading through a pointer.
-        if (touch && to.kind !== 'struct') return lift1(to, p, (v) => (touch(v, false), normalize(load(v, to, what), to)));
-        return lift1(to, p, (v) => normalize(load(v, to, what), to));
+        return this.read(this.place(e));
       }
       case '-':
       case '+':
@@ -402,9 +441,9 @@ export class ExprCompiler {
         const a = this.compile(e.arg);
         if (!isArithmetic(a.t)) throw new CRuntimeError('compile-error', `unary '${e.op}' on a ${typeName(a.t)}`, e.loc);
         const t = a.t.kind === 'int' && a.t.size < 4 ? INT : a.t;
-        if (e.op === '+') return lift1(t, a, (v) => num(v));
-        if (e.op === '-') return lift1(t, a, (v) => convertArith(-num(v), t));
-        return lift1(t, a, (v) => bitNot(num(v), t));
+        if (e.op === '+') return lift1(t, a, (v) => convertArith(intOf(v), t));
+        if (e.op === '-') return lift1(t, a, (v) => negate(intOf(v), t));
+        return lift1(t, a, (v) => bitNot(convertArith(intOf(v), t), t));
       }
       case '!': {
         const a = this.compile(e.arg);
@@ -421,19 +460,47 @@ export class ExprCompiler {
   private increment(e: Expr & { k: 'unary' }): CE {
     const delta = e.op === '++x' || e.op === 'x++' ? 1 : -1;
     const post = e.op === 'x++' || e.op === 'x--';
-    const place = this.address(e.arg);
-    const t = pointee(place.t)!;
-    const what = describe(e.arg);
-    const touch = this.scope.touch;
-    return lift1(t, place, (p) => {
-      // touch: ++ and -- read and write.
-      if (touch) touch(p, true);
-      const old = load(p, t, what);
-      let next: unknown;
-      if (t.kind === 'ptr') next = pointerAdd(old, delta, t.to, what);
-      else next = convertArith(num(old) + delta, t);
-      store(p, t, next, what);
-      return post ? old : next;
+    const p = this.place(e.arg);
+    const t = p.t;
+    const what = p.what;
+    const step = (old: unknown): unknown => (t.kind === 'ptr' ? pointerAdd(old, delta, t.to, what) : convertArith(arith('+', convertArith(intOf(old), commonType(t, INT)), delta, commonType(t, INT)), t));
+    return this.modify(p, (old) => {
+      const next = step(old);
+      return [next, post ? old : next];
+    });
+  }
+
+  /**
+   * Read-modify-write of a place: `update` gets the old value and returns [new value, result of
+   * the expression].
+   */
+  private modify(p: Place, update: (old: unknown) => [unknown, unknown]): CE {
+    const { t, what, loc } = p;
+    if (p.slot) {
+      const slot = p.slot.slot;
+      const local = p.slot;
+      const scope = this.scope;
+      return {
+        t,
+        s: (f) => {
+          let old = f.vars[slot];
+          if (old === undefined) {
+            scope.uninitialized(local, loc);
+            old = t.kind === 'ptr' ? null : 0;
+          }
+          const [next, result] = update(old);
+          f.vars[slot] = next;
+          return result;
+        },
+      };
+    }
+    const bits = p.bits;
+    return lift1(t, p.ptr!, (q) => {
+      const old = bits ? loadBitField(q, bits, what, loc) : normalize(load(q, t, what, loc), t);
+      const [next, result] = update(old);
+      if (bits) storeBitField(q, bits, next, what, loc);
+      else store(q, t, next, what, loc);
+      return result;
     });
   }
 
@@ -462,80 +529,83 @@ export class ExprCompiler {
     const pa = pointee(a.t);
     const pb = pointee(b.t);
     const what = describe(e);
+    const space = this.scope.addresses;
     if (op === '==' || op === '!=') {
       if (pa || pb || a.t.kind === 'ptr' || b.t.kind === 'ptr') {
         const eq = op === '==';
-        return lift2(INT, a, b, (x, y) => (pointersEqual(x, y) === eq ? 1 : 0));
+        return lift2(INT, a, b, (x, y) => (pointersEqual(x, y, space) === eq ? 1 : 0));
       }
     }
     if ((op === '<' || op === '>' || op === '<=' || op === '>=') && (pa || pb)) {
-      const space = this.scope.addresses;
-      return lift2(INT, a, b, (x, y) => (compare(op, pointerCompare(x, y, space), 0) ? 1 : 0));
+      return lift2(INT, a, b, (x, y) => (compareValues(op, pointerCompare(x, y, space), 0) ? 1 : 0));
     }
     if ((op === '+' || op === '-') && pa && isInteger(b.t)) {
       const neg = op === '-';
-      return lift2(a.t, a, b, (p, n) => pointerAdd(p, neg ? -num(n) : num(n), pa, what));
+      return lift2(a.t.kind === 'array' ? ptrType(pa) : a.t, a, b, (p, n) => pointerAdd(p, neg ? -num(n) : num(n), pa, what));
     }
-    if (op === '+' && pb && isInteger(a.t)) return lift2(b.t, a, b, (n, p) => pointerAdd(p, num(n), pb, what));
-    if (op === '-' && pa && pb) return lift2(LONGLONG, a, b, (p, q) => pointerDiff(p, q, what));
+    if (op === '+' && pb && isInteger(a.t)) return lift2(b.t.kind === 'array' ? ptrType(pb) : b.t, a, b, (n, p) => pointerAdd(p, num(n), pb, what));
+    if (op === '-' && pa && pb) return lift2(LONGLONG, a, b, (p, q) => pointerDiff(p, q, pa, what));
     if (!isArithmetic(a.t) || !isArithmetic(b.t)) {
       throw new CRuntimeError('compile-error', `operator '${op}' between a ${typeName(a.t)} and a ${typeName(b.t)}`, e.loc);
     }
     if (op === '<<' || op === '>>') {
       const t = a.t.kind === 'int' && a.t.size < 4 ? INT : a.t;
-      return lift2(t, a, b, (x, y) => arith(op, convertArith(num(x), t), num(y), t));
+      return lift2(t, a, b, (x, y) => arith(op, convertArith(intOf(x), t), num(y), t));
     }
     const t = commonType(a.t, b.t);
     if (op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=') {
-      return lift2(INT, a, b, (x, y) => (compare(op, convertArith(num(x), t), convertArith(num(y), t)) ? 1 : 0));
+      return lift2(INT, a, b, (x, y) => (compareValues(op, convertArith(intOf(x), t), convertArith(intOf(y), t)) ? 1 : 0));
     }
     const aop = op as ArithOp;
-    return lift2(t, a, b, (x, y) => arith(aop, convertArith(num(x), t), convertArith(num(y), t), t));
+    return lift2(t, a, b, (x, y) => arith(aop, convertArith(intOf(x), t), convertArith(intOf(y), t), t));
   }
 
   private assign(e: Expr & { k: 'assign' }): CE {
-    const place = this.address(e.left);
-    const t = pointee(place.t)!;
+    const p = this.place(e.left);
+    const t = p.t;
     const value = this.compile(e.right);
-    const what = describe(e.left);
+    const { what, loc } = p;
     if (e.op === '=') {
       const conv = valueConverter(this.scope.addresses, value.t, t, e.loc);
-      // Fast path: a scalar local.
-      if (e.left.k === 'id' && t.kind !== 'struct' && t.kind !== 'array' && value.s) {
-        const local = this.scope.local(e.left.name);
-        if (local) {
-          const slot = local.slot;
-          const vs = value.s;
-          return { t, s: (f) => (f.vars[slot] = conv(vs(f))) };
-        }
+      if (p.slot) {
+        const slot = p.slot.slot;
+        return lift1(t, value, (v, f) => (f.vars[slot] = conv(v)));
       }
-      const touch = this.scope.touch;
-      return lift2(t, place, value, (p, v) => {
-        // touch: an assignment writes its target and, for a struct, reads its source.
-        if (touch) {
-          touch(p, true);
-          if (t.kind === 'struct') touch(v, false);
-        }
+      const bits = p.bits;
+      return lift2(t, p.ptr!, value, (q, v) => {
         const converted = conv(v);
-        store(p, t, converted, what);
+        if (bits) storeBitField(q, bits, converted, what, loc);
+        else store(q, t, converted, what, loc);
         return converted;
       });
     }
     const op = e.op.slice(0, -1) as ArithOp;
     const tp = pointee(t);
     const vt = value.t;
-    const touch = this.scope.touch;
-    return lift2(t, place, value, (p, v) => {
-      // touch: a compound assignment reads and writes its target.
-      if (touch) touch(p, true);
-      const old = load(p, t, what);
-      let next: unknown;
-      if (tp && (op === '+' || op === '-')) next = pointerAdd(old, op === '-' ? -num(v) : num(v), tp, what);
-      else {
-        const ct = op === '<<' || op === '>>' ? t : commonType(t, vt);
-        next = convertArith(arith(op, convertArith(num(old), ct), op === '<<' || op === '>>' ? num(v) : convertArith(num(v), ct), ct), t);
-      }
-      store(p, t, next, what);
+    const combine = (old: unknown, v: unknown): unknown => {
+      if (tp && (op === '+' || op === '-')) return pointerAdd(old, op === '-' ? -num(v) : num(v), tp, what);
+      const ct = op === '<<' || op === '>>' ? (t.kind === 'int' && t.size < 4 ? INT : t) : commonType(t, vt);
+      return convertArith(arith(op, convertArith(intOf(old), ct), op === '<<' || op === '>>' ? num(v) : convertArith(intOf(v), ct), ct), t);
+    };
+    if (p.slot) {
+      const local = p.slot;
+      const slot = local.slot;
+      const scope = this.scope;
+      return lift1(t, value, (v, f) => {
+        let old = f.vars[slot];
+        if (old === undefined) {
+          scope.uninitialized(local, loc);
+          old = t.kind === 'ptr' ? null : 0;
+        }
+        return (f.vars[slot] = combine(old, v));
+      });
+    }
+    const bits = p.bits;
+    return lift2(t, p.ptr!, value, (q, v) => {
+      const old = bits ? loadBitField(q, bits, what, loc) : normalize(load(q, t, what, loc), t);
+      const next = combine(old, v);
+      if (bits) storeBitField(q, bits, next, what, loc);
+      else store(q, t, next, what, loc);
       return next;
     });
   }
@@ -552,6 +622,25 @@ export class ExprCompiler {
     if (sameShape(a.t, to)) return a;
     const conv = valueConverter(this.scope.addresses, a.t, to, undefined);
     return lift1(to, a, conv);
+  }
+
+  // ---- compound literals -----------------------------------------------------------------------
+
+  private compoundLiteral(e: Expr & { k: 'compound' }): CE {
+    const type = e.type;
+    const plan = this.initPlan(type, e.init);
+    const space = this.scope.addresses;
+    const fnName = this.scope.functionName;
+    return {
+      t: type.kind === 'array' ? ptrType(type.of) : type,
+      g: function* (f) {
+        // A compound literal lives as long as the enclosing block: the frame frees it on return.
+        const p = allocateObject(space, 'stack', type, `compound literal in ${fnName}`, true);
+        f.stack.push(p.alloc);
+        yield* plan(p, f);
+        return p;
+      },
+    };
   }
 
   // ---- calls -----------------------------------------------------------------------------------
@@ -606,7 +695,10 @@ export class ExprCompiler {
     };
   }
 
-  /** Converts arguments to the parameter types; variadic extras get the default promotions. */
+  /**
+   * Converts arguments to the parameter types; variadic extras get the default promotions. A struct
+   * argument is passed as the pointer to its storage: the callee copies it into its parameter.
+   */
   convertArgs(args: CE[], ft: FunctionType, loc: Loc): CE[] {
     if (!ft.unprototyped && !ft.variadic && args.length !== ft.params.length) {
       throw new CRuntimeError('bad-call', `expects ${ft.params.length} argument${ft.params.length === 1 ? '' : 's'}, got ${args.length}`, loc);
@@ -616,23 +708,7 @@ export class ExprCompiler {
     }
     return args.map((a, i) => {
       const p = ft.params[i];
-      if (p) {
-        if (p.type.kind === 'struct') return this.copyValue(a, p.type);
-        return this.convertTo(a, p.type);
-      }
-      return a;
-    });
-  }
-
-  /** Struct values passed or returned by value are copies. */
-  private copyValue(a: CE, t: StructType): CE {
-    const touch = this.scope.touch;
-    return lift1(t, a, (v) => {
-      // touch: a struct passed by value is read.
-      if (touch) touch(v, false);
-      const copy = zeroValue(t) as object;
-      if (v && typeof v === 'object') copyStruct(copy, adopt(v as object, t), t);
-      return copy;
+      return p ? this.convertTo(a, p.type) : a;
     });
   }
 
@@ -647,9 +723,9 @@ export class ExprCompiler {
         const path = fieldPathOf(field);
         if (!path) throw new CRuntimeError('compile-error', 'CONTAINING_RECORD needs a field name (or a.b path) as its third argument', e.loc);
         const st = typeArg.type;
+        fieldOffset(st, path, 'CONTAINING_RECORD', e.loc);
         const a = this.compile(addr);
-        const what = describe(addr);
-        return lift1(ptrType(st), a, (p) => containingRecord(p, st, path, what));
+        return lift1(ptrType(st), a, (p) => containingRecord(p, st, path));
       }
       case 'FIELD_OFFSET':
       case 'offsetof': {
@@ -658,23 +734,12 @@ export class ExprCompiler {
         if (typeArg?.k !== 'typeArg' || typeArg.type.kind !== 'struct' || !path) {
           throw new CRuntimeError('compile-error', `${name}(TYPE, Field) needs a struct type and a field`, e.loc);
         }
-        let off = 0;
-        let cur: CType = typeArg.type;
-        for (const p of path) {
-          if (cur.kind !== 'struct') throw new CRuntimeError('compile-error', `'${p}' is not a struct field`, e.loc);
-          sizeOf(cur);
-          const chain = fieldChain(cur, p, name);
-          for (const fld of chain) {
-            off += (cur as StructType).layout!.offsets.get(fld.name) ?? 0;
-            cur = fld.type;
-            if (cur.kind === 'struct') sizeOf(cur);
-          }
-        }
+        const off = fieldOffset(typeArg.type, path, name, e.loc);
         return { t: ULONGLONG, s: () => off, isConst: true };
       }
       case '__fltsim_function_name': {
-        const ref = this.scope.stringLiteral(this.scope.functionName, false);
-        return { t: ptrType({ kind: 'int', size: 1, signed: true, name: 'char' }), s: () => ref };
+        const ptr = this.scope.stringLiteral(this.scope.functionName, false);
+        return { t: ptrType({ kind: 'int', size: 1, signed: true, name: 'char' }), s: () => ptr };
       }
       default:
         return undefined;
@@ -683,46 +748,31 @@ export class ExprCompiler {
 
   // ---- initializers ----------------------------------------------------------------------------
 
-  /** Fills `target` (a fresh zeroed value of `type`) from an initializer. */
-  *initializeInto(target: unknown, type: CType, init: import('../c/ast').Initializer, f: CFrame): Co<void> {
-    const plan = this.initPlan(type, init);
-    yield* plan(target, f);
-  }
-
-  /** Compiles an initializer for storage of `type` into a function that fills a zeroed value. */
-  initPlan(type: CType, init: import('../c/ast').Initializer): (target: unknown, f: CFrame) => Co<void> {
+  /** Compiles an initializer for storage of `type` into a function that fills it (already zeroed). */
+  initPlan(type: CType, init: import('../c/ast').Initializer): (target: AllocPtr, f: CFrame) => Co<void> {
     return compileInitializer(this, type, init);
   }
 }
 
-function compare(op: string, a: number, b: number): boolean {
-  switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '>': return a > b;
-    case '<=': return a <= b;
-    default: return a >= b;
+function fieldOffset(st: StructType, path: string[], what: string, loc: Loc): number {
+  try {
+    return offsetOf(st, path);
+  } catch (err) {
+    throw new CRuntimeError('compile-error', `${what}: ${(err as Error).message}`, loc);
   }
+}
+
+function negate(v: IntValue, t: CType): IntValue {
+  if (t.kind === 'float') return -Number(v);
+  return convertArith(typeof v === 'bigint' ? -v : -Math.trunc(v), t);
 }
 
 function condType(a: CType, b: CType): CType {
   if (isArithmetic(a) && isArithmetic(b)) return commonType(a, b);
   if (a.kind === 'ptr') return a;
   if (b.kind === 'ptr') return b;
+  if (a.kind === 'array') return ptrType(a.of);
   return a;
-}
-
-function walkChain(o: unknown, chain: { name: string; type: CType }[], what: string): unknown {
-  if (chain.length === 1 || o instanceof LargeInteger) return o;
-  let cur = o as Record<string, unknown>;
-  for (let i = 0; i < chain.length - 1; i++) {
-    // Members of anonymous structs and unions live on the outer object (memory.ts memberFields).
-    if (chain[i].name.startsWith('<anonymous')) continue;
-    cur = pointerTo(cur, chain[i].name, chain[i].type) as Record<string, unknown>;
-  }
-  if (cur === undefined) throw new CRuntimeError('internal', `cannot reach ${what}`);
-  return cur;
 }
 
 function fieldPathOf(e: Expr | undefined): string[] | undefined {
@@ -736,4 +786,3 @@ function fieldPathOf(e: Expr | undefined): string[] | undefined {
   return undefined;
 }
 
-export { VOID_PTR };

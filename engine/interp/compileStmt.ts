@@ -3,11 +3,13 @@
  * first records its line on the frame and yields `Trap.Stmt`, which is where the debugger can stop.
  */
 import type { Expr, Initializer, Loc, Stmt, VarDecl } from '../c/ast';
-import { typeName, type CType, type FunctionType } from '../c/types';
+import { sizeOf, typeName, type CType, type FunctionType } from '../c/types';
 import { Trap, type Co } from '../kernel/coroutine';
 import { CRuntimeError, withLoc } from './errors';
 import { Completion, type CFrame, type LocalVar, type StmtCode } from './frame';
-import { copyStruct, zeroValue, adopt } from './memory';
+import { allocateObject, copyBytes, store, zeroFill } from './memory';
+import type { AllocPtr } from '../memory/pointer';
+import type { AddressSpace } from '../memory/space';
 import { truthy } from './pointers';
 import { run, type ExprCompiler, type GlobalSlot } from './compileExpr';
 
@@ -16,7 +18,13 @@ export class FunctionScope {
   readonly locals: LocalVar[] = [];
   private readonly blocks: Map<string, { local?: LocalVar; static?: GlobalSlot }>[] = [new Map()];
 
-  constructor(private readonly staticStore: Record<string, unknown>, private readonly fnName: string) {}
+  constructor(
+    /** Storage for a static local, made once when its declaration is compiled. */
+    private readonly staticStorage: (name: string, type: CType) => GlobalSlot,
+    private readonly fnName: string,
+    /** Names the function applies `&` to somewhere: those locals live in memory. */
+    private readonly addressed: ReadonlySet<string> = new Set(),
+  ) {}
 
   push(): void {
     this.blocks.push(new Map());
@@ -26,16 +34,15 @@ export class FunctionScope {
     this.blocks.pop();
   }
 
-  declare(name: string, type: CType, loc: Loc, param = false): LocalVar {
-    const local: LocalVar = { name, type, slot: this.locals.length, loc, param };
+  declare(name: string, type: CType, loc: Loc, param = false, inMemory?: boolean): LocalVar {
+    const local: LocalVar = { name, type, slot: this.locals.length, loc, param, inMemory: inMemory ?? (type.kind === 'struct' || type.kind === 'array' || this.addressed.has(name)) };
     this.locals.push(local);
     this.blocks[this.blocks.length - 1].set(name, { local });
     return local;
   }
 
   declareStatic(name: string, type: CType): GlobalSlot {
-    const key = `${this.fnName}::${name}#${this.locals.length}:${Object.keys(this.staticStore).length}`;
-    const slot: GlobalSlot = { type, store: this.staticStore, key };
+    const slot = this.staticStorage(`${this.fnName}::${name}`, type);
     this.blocks[this.blocks.length - 1].set(name, { static: slot });
     return slot;
   }
@@ -47,6 +54,117 @@ export class FunctionScope {
     }
     return undefined;
   }
+}
+
+/** The names a function body applies `&` to (directly, or through `&x.f` and `&x[i]`). */
+export function addressTaken(body: Stmt): Set<string> {
+  const out = new Set<string>();
+  const root = (e: Expr): string | undefined => {
+    if (e.k === 'id') return e.name;
+    if (e.k === 'member' && !e.arrow) return root(e.object);
+    if (e.k === 'index') return root(e.array);
+    return undefined;
+  };
+  const expr = (e: Expr | undefined): void => {
+    if (!e) return;
+    switch (e.k) {
+      case 'unary':
+        if (e.op === '&') {
+          const name = root(e.arg);
+          if (name) out.add(name);
+        }
+        expr(e.arg);
+        return;
+      case 'binary':
+      case 'assign':
+      case 'comma':
+        expr(e.left);
+        expr(e.right);
+        return;
+      case 'call':
+        expr(e.callee);
+        e.args.forEach(expr);
+        return;
+      case 'member':
+        expr(e.object);
+        return;
+      case 'index':
+        expr(e.array);
+        expr(e.index);
+        return;
+      case 'cast':
+      case 'sizeofExpr':
+        expr(e.arg);
+        return;
+      case 'cond':
+        expr(e.test);
+        expr(e.then);
+        expr(e.else);
+        return;
+      case 'compound':
+        init(e.init);
+        return;
+      default:
+        return;
+    }
+  };
+  const init = (i: Initializer | undefined): void => {
+    if (!i) return;
+    if (i.k === 'expr') expr(i.expr);
+    else i.items.forEach((it) => init(it.value));
+  };
+  const stmt = (st: Stmt | undefined): void => {
+    if (!st) return;
+    switch (st.k) {
+      case 'expr':
+        expr(st.expr);
+        return;
+      case 'decl':
+        st.decls.forEach((d) => init(d.init));
+        return;
+      case 'block':
+        st.body.forEach(stmt);
+        return;
+      case 'if':
+        expr(st.test);
+        stmt(st.then);
+        stmt(st.else);
+        return;
+      case 'while':
+      case 'do':
+        expr(st.test);
+        stmt(st.body);
+        return;
+      case 'for':
+        stmt(st.init);
+        expr(st.test);
+        expr(st.update);
+        stmt(st.body);
+        return;
+      case 'switch':
+        expr(st.test);
+        stmt(st.body);
+        return;
+      case 'case':
+        st.body.forEach(stmt);
+        return;
+      case 'return':
+        expr(st.value);
+        return;
+      case 'label':
+        stmt(st.body);
+        return;
+      case 'try':
+        stmt(st.body);
+        stmt(st.handler?.body);
+        stmt(st.finally);
+        return;
+      default:
+        return;
+    }
+  };
+  stmt(body);
+  return out;
 }
 
 export interface StmtHooks {
@@ -68,6 +186,8 @@ export class StmtCompiler {
     private readonly fnType: FunctionType,
     private readonly hooks: StmtHooks,
     private readonly file: string,
+    private readonly space: AddressSpace,
+    private readonly fnName: string,
   ) {}
 
   compile(s: Stmt): StmtCode {
@@ -318,10 +438,13 @@ export class StmtCompiler {
       });
     }
     if (ret.kind === 'struct') {
+      // A struct is returned in a temporary the caller reads (or copies) from.
+      const space = this.space;
+      const fnName = this.fnName;
       return this.at(loc, function* (f) {
         const v = yield* run(value, f);
-        const copy = zeroValue(ret) as object;
-        if (v && typeof v === 'object') copyStruct(copy, adopt(v as object, ret), ret);
+        const copy = allocateObject(space, 'temporary', ret, `value returned by ${fnName}`, false);
+        copyBytes(copy, v, sizeOf(ret), 'the returned value', loc);
         f.ret = copy;
         return Completion.Return;
       });
@@ -341,16 +464,16 @@ export class StmtCompiler {
       if (d.storage === 'extern') continue;
       if (d.storage === 'static') {
         const slot = this.scope.declareStatic(d.name, d.type);
-        slot.store[slot.key] = zeroValue(d.type);
         if (d.init) {
           const plan = this.exprs.initPlan(d.type, d.init);
           let done = false;
-          const scalar = d.type.kind !== 'struct' && d.type.kind !== 'array' ? this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), d.type) : undefined;
+          const type = d.type;
+          const scalar = type.kind !== 'struct' && type.kind !== 'array' ? this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type) : undefined;
           steps.push(function* (f) {
             if (done) return;
             done = true;
-            if (scalar) slot.store[slot.key] = yield* run(scalar, f);
-            else yield* plan(slot.store[slot.key], f);
+            if (scalar) store(slot.ptr, type, yield* run(scalar, f), `'${d.name}'`, d.loc);
+            else yield* plan(slot.ptr, f);
           });
         }
         continue;
@@ -361,14 +484,27 @@ export class StmtCompiler {
       const local = this.scope.declare(d.name, d.type, d.loc);
       const slot = local.slot;
       const type = d.type;
-      if (type.kind === 'struct' || type.kind === 'array') {
-        const plan = d.init ? this.exprs.initPlan(type, d.init) : undefined;
-        if (plan) executable = true;
-        steps.push(function* (f) {
-          const v = zeroValue(type);
-          f.vars[slot] = v;
-          if (plan) yield* plan(v, f);
-        });
+      const what = `'${d.name}'`;
+      if (local.inMemory) {
+        // The storage was made when the function was entered; the declaration initialises it.
+        if (type.kind === 'struct' || type.kind === 'array') {
+          if (!d.init) continue;
+          const plan = this.exprs.initPlan(type, d.init);
+          const size = sizeOf(type);
+          executable = true;
+          steps.push(function* (f) {
+            const p = f.vars[slot] as AllocPtr;
+            zeroFill(p, size);
+            yield* plan(p, f);
+          });
+        } else if (d.init) {
+          executable = true;
+          const value = this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type);
+          const dloc = d.loc;
+          steps.push(function* (f) {
+            store(f.vars[slot], type, yield* run(value, f), what, dloc);
+          });
+        }
       } else if (d.init) {
         executable = true;
         const value = this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type);

@@ -4,31 +4,37 @@
  */
 import type { Loc } from '../c/ast';
 import { typeName, type CType } from '../c/types';
-import { convertArith, wrapInt } from './arith';
+import type { PointerValue } from '../memory/allocation';
+import type { AddressSpace } from '../memory/space';
+import { Ptr } from '../memory/pointer';
+import { convertArith, wrapInt, type IntValue } from './arith';
 import { CRuntimeError } from './errors';
-import { IntPointer, type AddressSpace } from './memory';
 
-/** A value as a number: booleans count as 0/1, NULL and unset as 0, anything else is NaN. */
-export const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v === undefined ? 0 : NaN);
+/** A value as a JS number (array indexes, counts): booleans count as 0/1, NULL and unset as 0. */
+export const num = (v: unknown): number =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : v === null || v === undefined ? 0 : NaN;
+
+/** A value as an integer for arithmetic: 64-bit values keep their bigint form. */
+export const intOf = (v: unknown): IntValue => (typeof v === 'number' || typeof v === 'bigint' ? v : num(v));
 
 /** The conversion C applies when a value of type `from` is assigned to (or cast to) `to`. */
 export function valueConverter(space: AddressSpace, from: CType, to: CType, loc: Loc | undefined, explicit = false): (v: unknown) => unknown {
   if (to.kind === 'int') {
-    if (from.kind === 'ptr' || from.kind === 'array' || from.kind === 'func') return (v) => wrapInt(space.addressOf(v), to);
-    return (v) => (typeof v === 'number' ? (to.boolean ? (v !== 0 ? 1 : 0) : wrapInt(Math.trunc(v), to)) : v === null || v === undefined ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : wrapInt(space.addressOf(v), to));
+    // A pointer turned into an integer exposes its allocation: the integer may become a pointer again.
+    if (from.kind === 'ptr' || from.kind === 'array' || from.kind === 'func') return (v) => wrapInt(space.exposeAddress((v ?? null) as PointerValue), to);
+    return (v) => {
+      if (typeof v === 'number') return to.boolean ? (v !== 0 ? 1 : 0) : wrapInt(Math.trunc(v), to);
+      if (typeof v === 'bigint') return wrapInt(v, to);
+      if (v === null || v === undefined) return 0;
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      return wrapInt(space.exposeAddress(v as PointerValue), to);
+    };
   }
-  if (to.kind === 'float') return (v) => convertArith(num(v), to);
+  if (to.kind === 'float') return (v) => convertArith(intOf(v), to);
   if (to.kind === 'ptr') {
     if (from.kind === 'int' || from.kind === 'float') {
-      return (v) => {
-        const n = num(v);
-        if (n === 0) return null;
-        return space.objectAt(n) ?? new IntPointer(n);
-      };
-    }
-    if (to.to.kind === 'struct' && explicit) {
-      // A struct pointer cast: the target type is applied when the memory is used.
-      return (v) => v;
+      // Exposed provenance: an address finds the allocation it came from, if its address escaped.
+      return (v) => (v === 0 || v === null || v === undefined ? null : space.fromAddress(typeof v === 'bigint' ? v : Math.trunc(num(v))));
     }
     return (v) => (v === undefined ? null : v);
   }
@@ -37,15 +43,16 @@ export function valueConverter(space: AddressSpace, from: CType, to: CType, loc:
       const where = loc ? ` at ${loc.file}:${loc.line}` : '';
       throw new CRuntimeError('compile-error', `cannot convert a ${typeName(from)} to ${typeName(to)}${where}`, loc);
     }
-    // Struct assignment copies: the copy is made by store(); pass the source object through.
+    // A struct value is its storage; assignment copies the bytes.
     return (v) => v;
   }
+  void explicit;
   return (v) => v;
 }
 
 /** The conversion of a called function's result to its declared return type. */
 export function returnConverter(ret: CType): (v: unknown) => unknown {
-  if (ret.kind === 'int') return (v) => (typeof v === 'number' ? wrapInt(v, ret) : typeof v === 'boolean' ? (v ? 1 : 0) : v ?? 0);
+  if (ret.kind === 'int') return (v) => (typeof v === 'number' || typeof v === 'bigint' ? wrapInt(v, ret) : typeof v === 'boolean' ? (v ? 1 : 0) : v ?? 0);
   if (ret.kind === 'ptr') return (v) => (v === undefined ? null : v);
   return (v) => v;
 }
@@ -60,11 +67,16 @@ export function sameShape(a: CType, b: CType): boolean {
 /** Values written by the engine may be booleans or unsigned forms of signed fields: show C's view. */
 export function normalize(v: unknown, t: CType): unknown {
   if (t.kind === 'int') {
-    if (typeof v === 'number') return wrapInt(v, t);
+    if (typeof v === 'number' || typeof v === 'bigint') return wrapInt(v, t);
     if (typeof v === 'boolean') return v ? 1 : 0;
     if (v === undefined || v === null) return 0;
     return v;
   }
   if (t.kind === 'ptr' && v === undefined) return null;
   return v;
+}
+
+/** NULL plus nothing stays NULL; anything else is a pointer value as given. */
+export function isNullPointer(v: unknown): boolean {
+  return v === null || v === undefined || v === 0 || (v instanceof Ptr && v.alloc === null && v.offset === 0);
 }

@@ -3,11 +3,13 @@
  * message in plain words, and the C location once the interpreter knows it.
  */
 import type { Loc } from '../c/ast';
+import { MemoryError } from '../memory/errors';
 
 export type CErrorKind =
   | 'null-dereference' | 'use-after-free' | 'out-of-bounds' | 'bad-pointer' | 'type-mismatch' | 'no-field'
   | 'incomplete-type' | 'buffer-overflow' | 'unsupported' | 'undefined-name' | 'not-modelled' | 'division-by-zero'
-  | 'step-budget' | 'stack-overflow' | 'bad-call' | 'compile-error' | 'internal';
+  | 'step-budget' | 'stack-overflow' | 'bad-call' | 'compile-error' | 'internal'
+  | 'uninitialized-read' | 'not-dereferenceable' | 'read-only';
 
 export class CRuntimeError extends Error {
   loc?: Loc;
@@ -30,4 +32,13 @@ export class CRuntimeError extends Error {
 export function withLoc<T extends Error>(err: T, loc: Loc): T {
   if (err instanceof CRuntimeError && !err.loc) err.loc = loc;
   return err;
+}
+
+/**
+ * A memory access that failed, as the run reports it: the C expression that made it, what the memory
+ * module found (`reads 4 bytes at offset 14 of a 16-byte pool block #3`), and where.
+ */
+export function memoryFault(err: unknown, what: string, loc?: Loc): unknown {
+  if (!(err instanceof MemoryError)) return err;
+  return new CRuntimeError(err.kind, `${what} ${err.message}`, loc);
 }

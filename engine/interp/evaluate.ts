@@ -31,10 +31,12 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
   const problem = forbidden(parsed.expr, options);
   if (problem) return { ok: false, message: problem };
   const writes = options.allowAssignment === true && forbidden(parsed.expr, {}) !== undefined;
-  const fscope = new FunctionScope(module.statics, frame?.fn.name ?? '<evaluate>');
+  const fscope = new FunctionScope(() => {
+    throw new CRuntimeError('compile-error', 'an expression cannot declare a static variable');
+  }, frame?.fn.name ?? '<evaluate>');
   if (frame) {
     // Declaring in order reproduces the frame's slot numbers; a later local of the same name wins.
-    for (const l of frame.fn.locals) fscope.declare(l.name, l.type, l.loc, l.param);
+    for (const l of frame.fn.locals) fscope.declare(l.name, l.type, l.loc, l.param, l.inMemory);
   }
   const base = module.scopeFor(fscope, frame?.fn.name ?? '<evaluate>', unit);
   const scope: CompileScope = {
@@ -44,19 +46,21 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
       throw new CRuntimeError('bad-call', `'${name}' cannot be called from an expression here`);
     },
   };
-  const compiler = new ExprCompiler(scope);
-  const ce = compiler.compile(parsed.expr);
-  const f = frame ?? ({ vars: [] } as unknown as CFrame);
-  try {
-    if (ce.s) return { ok: true, value: ce.s(f), type: ce.t, writes };
-    const co = ce.g!(f);
-    const r = co.next();
-    if (!r.done) return { ok: false, message: 'this expression would run driver code; watch expressions cannot' };
-    return { ok: true, value: isCo(r.value) ? undefined : r.value, type: ce.t, writes };
-  } catch (e) {
-    if (e instanceof CRuntimeError) return { ok: false, message: e.message };
-    throw e;
-  }
+  const f = frame ?? ({ vars: [], stack: [] } as unknown as CFrame);
+  // Compiling makes string literals: they too belong to the debugger, not to the run.
+  return interp.quietly((): EvaluateResult => {
+    const ce = new ExprCompiler(scope).compile(parsed.expr);
+    try {
+      if (ce.s) return { ok: true, value: ce.s(f), type: ce.t, writes };
+      const co = ce.g!(f);
+      const r = co.next();
+      if (!r.done) return { ok: false, message: 'this expression would run driver code; watch expressions cannot' };
+      return { ok: true, value: isCo(r.value) ? undefined : r.value, type: ce.t, writes };
+    } catch (e) {
+      if (e instanceof CRuntimeError) return { ok: false, message: e.message };
+      throw e;
+    }
+  });
 }
 
 function forbidden(e: Expr, options: EvaluateOptions): string | undefined {

@@ -1,21 +1,36 @@
 /**
  * printf-style formatting as DbgPrint does it, including the kernel's own conversions:
  * `%wZ` (PUNICODE_STRING), `%Z` (PANSI_STRING), `%ws`/`%S`/`%ls` (wide strings), `%I64x`, `%p`.
+ * Strings are read from byte memory: a string without a terminator inside its allocation is an
+ * out-of-bounds read, as it would fault (or print garbage) on Windows.
  */
-import { Ref, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
-import type { AddressSpace } from './memory';
+import { preludeStruct } from '../c/prelude/structs';
+import { ansiStringText, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import type { PointerValue } from '../memory/allocation';
+import { Ptr, resolve } from '../memory/pointer';
+import type { AddressSpace } from '../memory/space';
+import { viewOf } from '../memory/view';
 
-/** Reads a NUL-terminated string from a pointer into a char or WCHAR array. */
-export function readCString(p: unknown, max = 1 << 16): string | undefined {
-  if (!(p instanceof Ref) || !Array.isArray(p.c) || typeof p.k !== 'number') return undefined;
-  const arr = p.c as number[];
+/**
+ * The NUL-terminated string at `p` (at most `max` characters), or undefined when `p` is not a data
+ * pointer. Reading past the allocation throws, as any read does.
+ */
+export function readCString(p: unknown, max = 1 << 16, charSize: 1 | 2 = 1): string | undefined {
+  if (!(p instanceof Ptr)) return undefined;
+  const r = resolve(p, charSize, 'reads');
   let s = '';
-  for (let i = p.k; i < arr.length && i - p.k < max; i++) {
-    const c = arr[i];
-    if (!c) break;
+  for (let at = r.offset; s.length < max; at += charSize) {
+    const c = r.alloc.readInt(at, charSize, false) as number;
+    if (c === 0) break;
     s += String.fromCharCode(c);
   }
   return s;
+}
+
+/** A counted string through a PUNICODE_STRING / PANSI_STRING argument. */
+function countedText(arg: unknown, wide: boolean): string {
+  const s = viewOf(arg as PointerValue, preludeStruct(wide ? '_UNICODE_STRING' : '_STRING')) as unknown as UnicodeString;
+  return wide ? unicodeStringText(s) : ansiStringText(s);
 }
 
 export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace): string {
@@ -47,9 +62,8 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
     switch (conv) {
       case 'd':
       case 'i': {
-        let n = Number(arg ?? 0);
-        if (!wide64) n = n | 0;
-        text = String(Math.trunc(n));
+        const n: number | bigint = typeof arg === 'bigint' ? (wide64 ? BigInt.asIntN(64, arg) : Number(BigInt.asIntN(32, arg))) : wide64 ? Math.trunc(Number(arg ?? 0)) : Number(arg ?? 0) | 0;
+        text = String(n);
         if (n >= 0 && flags.includes('+')) text = `+${text}`;
         else if (n >= 0 && flags.includes(' ')) text = ` ${text}`;
         break;
@@ -63,7 +77,7 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
         const n = unsignedOf(arg, wide64);
         text = n.toString(conv === 'o' ? 8 : 16);
         if (conv === 'X') text = text.toUpperCase();
-        if (flags.includes('#') && n !== 0) text = (conv === 'o' ? '0' : conv === 'X' ? '0X' : '0x') + text;
+        if (flags.includes('#') && n != 0) text = (conv === 'o' ? '0' : conv === 'X' ? '0X' : '0x') + text;
         break;
       }
       case 'c':
@@ -72,21 +86,19 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
         break;
       case 's':
       case 'S': {
-        const s = readCString(arg);
+        const wide = conv === 'S' ? size !== 'h' : size === 'w' || size === 'l';
+        const s = readCString(arg, 1 << 16, wide ? 2 : 1);
         text = s === undefined ? (arg === null || arg === undefined ? '(null)' : '<bad string>') : s;
         if (prec !== undefined) text = text.slice(0, prec);
         break;
       }
       case 'Z': {
         // %wZ: UNICODE_STRING; %Z: ANSI_STRING. Both are counted strings.
-        if (arg === null || arg === undefined) text = '(null)';
-        else if (typeof arg === 'object' && arg !== null && 'Length' in arg) {
-          text = size === 'w' ? unicodeStringText(arg as UnicodeString) : ansiText(arg as UnicodeString);
-        } else text = '<bad string>';
+        text = arg === null || arg === undefined ? '(null)' : arg instanceof Ptr ? countedText(arg, size === 'w') : '<bad string>';
         break;
       }
       case 'p':
-        text = space.format(arg);
+        text = space.format((arg ?? null) as PointerValue | number | bigint);
         break;
       case 'f':
       case 'e':
@@ -117,17 +129,10 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
   return out;
 }
 
-function unsignedOf(v: unknown, wide: boolean): number {
+function unsignedOf(v: unknown, wide: boolean): number | bigint {
+  if (typeof v === 'bigint') return wide ? BigInt.asUintN(64, v) : Number(BigInt.asUintN(32, v));
+  if (v instanceof Ptr) return wide ? BigInt.asUintN(64, BigInt(v.address)) : v.address >>> 0;
   const n = Number(v ?? 0);
-  if (wide) return n < 0 ? Number(BigInt.asUintN(64, BigInt(Math.trunc(n)))) : n;
+  if (wide) return n < 0 ? BigInt.asUintN(64, BigInt(Math.trunc(n))) : n;
   return n >>> 0;
-}
-
-function ansiText(s: UnicodeString): string {
-  if (!(s.Buffer instanceof Ref)) return '';
-  const arr = s.Buffer.c as number[];
-  const start = s.Buffer.k as number;
-  let out = '';
-  for (let i = 0; i < s.Length; i++) out += String.fromCharCode(arr[start + i] ?? 0);
-  return out;
 }

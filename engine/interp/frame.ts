@@ -5,6 +5,7 @@
 import type { Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
 import type { Co } from '../kernel/coroutine';
+import type { Allocation } from '../memory/allocation';
 
 export interface LocalVar {
   name: string;
@@ -13,6 +14,11 @@ export interface LocalVar {
   loc: Loc;
   /** Parameters come first; the debugger lists them as such. */
   param: boolean;
+  /**
+   * Lives in an allocation (arrays, structs, and anything whose address is taken); the frame's slot
+   * then holds the pointer to it. Other locals are plain values in their slot.
+   */
+  inMemory: boolean;
 }
 
 /** How a statement ended, so loops and blocks know what to do next. */
@@ -49,6 +55,8 @@ export interface CompiledFunction {
 export class CFrame {
   readonly kind = 'c' as const;
   readonly vars: unknown[];
+  /** The allocations of this call's locals and compound literals, freed when it returns. */
+  readonly stack: Allocation[] = [];
   ret: unknown = undefined;
   gotoLabel: string | undefined;
   file: string;

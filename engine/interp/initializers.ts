@@ -1,31 +1,57 @@
 /**
  * Initializers: `= { … }` with positional items, designators (`.Field =`, `[3] =`) and brace
- * elision, and string literals for character arrays. Compiled once into a list of stores, each a
- * path from the object being initialised plus a compiled value.
+ * elision, and string literals for character arrays. Compiled once into a list of stores, each at a
+ * byte offset from the start of the object being initialised; the object is zeroed before they run,
+ * so members an initializer leaves out are zero, as C requires.
  */
-import type { Expr, Initializer, InitItem } from '../c/ast';
-import { typeName, type CType } from '../c/types';
+import type { Expr, Initializer, InitItem, Loc } from '../c/ast';
+import { findField, layoutOf, sizeOf, typeName, type CType } from '../c/types';
 import type { Co } from '../kernel/coroutine';
-import { Ref } from '../kernel/cvalues';
+import type { AllocPtr } from '../memory/pointer';
+import { fieldPlace, type FieldPlace } from '../memory/typed';
 import { CRuntimeError } from './errors';
 import type { CFrame } from './frame';
-import { copyStruct, pointerTo, adopt } from './memory';
+import { copyBytes, store, storeBitField } from './memory';
 import { run, type CE, type ExprCompiler } from './compileExpr';
 import { constantOf } from './compileStmt';
+import { readCString } from './format';
 
 interface Store {
-  path: (string | number)[];
+  offset: number;
   type: CType;
   value: CE;
   /** A string literal copied into a character array. */
   string?: boolean;
+  bits?: FieldPlace;
+  loc: Loc;
 }
 
-type Member = { key: string | number; type: CType };
+interface Member {
+  key: string | number;
+  type: CType;
+  offset: number;
+  bits?: FieldPlace;
+}
 
-function membersOf(t: CType): Member[] | undefined {
-  if (t.kind === 'struct') return (t.fields ?? []).filter((f) => f.bits === undefined || !f.name.startsWith('<anonymous')).map((f) => ({ key: f.name, type: f.type }));
-  if (t.kind === 'array') return Array.from({ length: t.length ?? 0 }, (_, i) => ({ key: i, type: t.of }));
+function membersOf(t: CType, base: number): Member[] | undefined {
+  if (t.kind === 'struct') {
+    const layout = layoutOf(t);
+    const out: Member[] = [];
+    for (const f of t.fields ?? []) {
+      const anonymous = f.name.startsWith('<anonymous');
+      if (f.bits !== undefined) {
+        if (!anonymous) out.push({ key: f.name, type: f.type, offset: base, bits: { ...fieldPlace(t, f.name) } });
+        continue;
+      }
+      out.push({ key: f.name, type: f.type, offset: base + layout.offsets.get(f.name)! });
+    }
+    // A bit-field's place is relative to its struct: make it relative to the object initialised.
+    return out.map((m) => (m.bits ? { ...m, offset: base + m.bits.offset } : m));
+  }
+  if (t.kind === 'array') {
+    const each = t.of.kind === 'array' && t.of.length === undefined ? 0 : sizeOf(t.of);
+    return Array.from({ length: t.length ?? 0 }, (_, i) => ({ key: i, type: t.of, offset: base + i * each }));
+  }
   return undefined;
 }
 
@@ -33,9 +59,9 @@ function isCharArray(t: CType): boolean {
   return t.kind === 'array' && t.of.kind === 'int' && (t.of.size === 1 || t.of.size === 2);
 }
 
-export function compileInitializer(c: ExprCompiler, type: CType, init: Initializer): (target: unknown, f: CFrame) => Co<void> {
+export function compileInitializer(c: ExprCompiler, type: CType, init: Initializer): (target: AllocPtr, f: CFrame) => Co<void> {
   const stores: Store[] = [];
-  collect(c, type, init, [], stores);
+  collect(c, type, init, 0, stores);
   return function* (target, f) {
     for (const s of stores) {
       const v = yield* run(s.value, f);
@@ -44,74 +70,78 @@ export function compileInitializer(c: ExprCompiler, type: CType, init: Initializ
   };
 }
 
-/** Initializer for a scalar or aggregate slot: returns the stores relative to that slot. */
-function collect(c: ExprCompiler, type: CType, init: Initializer, path: (string | number)[], out: Store[]): void {
+/** Initializer for a scalar or aggregate at `offset`: appends the stores it makes. */
+function collect(c: ExprCompiler, type: CType, init: Initializer, offset: number, out: Store[], bits?: FieldPlace): void {
   if (init.k === 'expr') {
     const e = init.expr;
     if (isCharArray(type) && e.k === 'str') {
-      out.push({ path, type, value: c.compile(e), string: true });
+      out.push({ offset, type, value: c.compile(e), string: true, loc: init.loc });
       return;
     }
     if (type.kind === 'struct' || type.kind === 'array') {
       const ce = c.compile(e);
       if (type.kind === 'struct' && ce.t.kind === 'struct' && ce.t.tag === type.tag) {
-        out.push({ path, type, value: ce });
+        out.push({ offset, type, value: ce, loc: init.loc });
         return;
       }
       // `T x = 0;` for an aggregate is a common shorthand for zero (MSVC accepts `= {0}` forms too).
       if (e.k === 'num' && e.value === 0) return;
       throw new CRuntimeError('compile-error', `cannot initialise a ${typeName(type)} with ${typeName(ce.t)}`, init.loc);
     }
-    out.push({ path, type, value: c.convertTo(c.compile(e), type) });
+    out.push({ offset, type, value: c.convertTo(c.compile(e), type), bits, loc: init.loc });
     return;
   }
-  const members = membersOf(type);
+  const members = membersOf(type, offset);
   if (!members) {
     // `int x = { 5 };` is allowed: braces around a scalar.
     const first = init.items[0];
-    if (first) collect(c, type, first.value, path, out);
+    if (first) collect(c, type, first.value, offset, out, bits);
     return;
   }
-  fillAggregate(c, type, members, init.items, 0, path, out, true);
+  fillAggregate(c, type, members, init.items, 0, out, true);
 }
 
 /** Fills members from `items[start…]`; returns the index of the first item not consumed. */
-function fillAggregate(c: ExprCompiler, type: CType, members: Member[], items: InitItem[], start: number, path: (string | number)[], out: Store[], braced: boolean): number {
+function fillAggregate(c: ExprCompiler, type: CType, members: Member[], items: InitItem[], start: number, out: Store[], braced: boolean): number {
   let i = start;
   let pos = 0;
   const growable = type.kind === 'array' && type.length === undefined;
+  const grow = (): void => {
+    const of = (type as { of: CType }).of;
+    const last = members[members.length - 1];
+    members.push({ key: members.length, type: of, offset: last ? last.offset + sizeOf(of) : 0 });
+  };
   while (i < items.length) {
     const item = items[i];
     if (item.designators.length > 0) {
       if (!braced) return i; // designators belong to the enclosing braced list
       const [first, ...rest] = item.designators;
-      pos = designatorPosition(c, type, members, first, item.value.loc);
-      if (rest.length > 0) {
-        const m = members[pos];
-        collectDesignated(c, m.type, rest, item.value, [...path, m.key], out);
+      const found = designatorPosition(c, type, members, first, item.value.loc, grow);
+      pos = found.pos;
+      const inner = found.through ? [found.through, ...rest] : rest;
+      if (inner.length > 0) {
+        collectDesignated(c, members[pos].type, members[pos].offset, inner, item.value, out);
         i++;
         pos++;
         continue;
       }
     }
     if (pos >= members.length) {
-      if (growable) members.push({ key: members.length, type: (type as { of: CType }).of });
+      if (growable) grow();
       else if (braced) throw new CRuntimeError('compile-error', `too many initializers for ${typeName(type)}`, item.value.loc);
       else return i;
     }
     const m = members[pos];
-    const mPath = [...path, m.key];
     if (item.value.k === 'list') {
-      collect(c, m.type, item.value, mPath, out);
+      collect(c, m.type, item.value, m.offset, out, m.bits);
       i++;
     } else if ((m.type.kind === 'struct' || m.type.kind === 'array') && !directlyInitializes(c, m.type, item.value.expr)) {
       // Brace elision: the following items initialise the members of this sub-aggregate.
-      const subMembers = membersOf(m.type)!;
-      const next = fillAggregate(c, m.type, subMembers, items, i, mPath, out, false);
+      const next = fillAggregate(c, m.type, membersOf(m.type, m.offset)!, items, i, out, false);
       if (next === i) throw new CRuntimeError('compile-error', `cannot initialise ${typeName(m.type)} here`, item.value.loc);
       i = next;
     } else {
-      collect(c, m.type, item.value, mPath, out);
+      collect(c, m.type, item.value, m.offset, out, m.bits);
       i++;
     }
     pos++;
@@ -128,65 +158,60 @@ function directlyInitializes(c: ExprCompiler, t: CType, e: Expr): boolean {
   return false;
 }
 
-function collectDesignated(c: ExprCompiler, type: CType, designators: InitItem['designators'], value: Initializer, path: (string | number)[], out: Store[]): void {
-  const members = membersOf(type);
+function collectDesignated(c: ExprCompiler, type: CType, offset: number, designators: InitItem['designators'], value: Initializer, out: Store[]): void {
+  const members = membersOf(type, offset);
   if (!members) throw new CRuntimeError('compile-error', `a designator applied to a ${typeName(type)}`, value.loc);
   const [first, ...rest] = designators;
-  const pos = designatorPosition(c, type, members, first, value.loc);
-  const m = members[pos];
-  if (rest.length > 0) collectDesignated(c, m.type, rest, value, [...path, m.key], out);
-  else collect(c, m.type, value, [...path, m.key], out);
+  const found = designatorPosition(c, type, members, first, value.loc, () => {
+    const of = (type as { of: CType }).of;
+    members.push({ key: members.length, type: of, offset: offset + members.length * sizeOf(of) });
+  });
+  const m = members[found.pos];
+  const inner = found.through ? [found.through, ...rest] : rest;
+  if (inner.length > 0) collectDesignated(c, m.type, m.offset, inner, value, out);
+  else collect(c, m.type, value, m.offset, out, m.bits);
 }
 
-function designatorPosition(c: ExprCompiler, type: CType, members: Member[], d: InitItem['designators'][number], loc: import('../c/ast').Loc): number {
+/**
+ * The member a designator names. `.Field` of a field inside an anonymous struct or union names
+ * that anonymous member, and the same designator then applies inside it (`through`).
+ */
+function designatorPosition(c: ExprCompiler, type: CType, members: Member[], d: InitItem['designators'][number], loc: Loc, grow: () => void): { pos: number; through?: InitItem['designators'][number] } {
   if ('field' in d) {
     const pos = members.findIndex((m) => m.key === d.field);
-    if (pos < 0) throw new CRuntimeError('compile-error', `${typeName(type)} has no field '${d.field}'`, loc);
-    return pos;
+    if (pos >= 0) return { pos };
+    if (type.kind === 'struct') {
+      const chain = findField(type, d.field);
+      if (chain && chain.length > 1) return { pos: members.findIndex((m) => m.key === chain[0].name), through: d };
+    }
+    throw new CRuntimeError('compile-error', `${typeName(type)} has no field '${d.field}'`, loc);
   }
   const n = constantOf(c, d.index, 'an array designator');
-  while (members.length <= n && type.kind === 'array' && type.length === undefined) members.push({ key: members.length, type: type.of });
+  while (members.length <= n && type.kind === 'array' && type.length === undefined) grow();
   if (n < 0 || n >= members.length) throw new CRuntimeError('compile-error', `designator [${n}] is outside ${typeName(type)}`, loc);
-  return n;
+  return { pos: n };
 }
 
-function assignAt(target: unknown, s: Store, v: unknown): void {
-  if (s.path.length === 0) {
-    // Whole-object initialisation (struct copy or string into an array).
-    if (s.string) copyString(target as unknown[], v);
-    else if (s.type.kind === 'struct') copyStruct(target as object, adopt(v as object, s.type), s.type);
-    return;
-  }
-  let holder = target as Record<string | number, unknown>;
-  let holderType: CType | undefined;
-  for (let i = 0; i < s.path.length - 1; i++) {
-    const key = s.path[i];
-    // An anonymous struct or union member: its members are held by the object itself.
-    if (typeof key === 'string' && key.startsWith('<anonymous')) continue;
-    const next = holder[key];
-    if (Array.isArray(next)) holder = next as unknown as Record<string | number, unknown>;
-    else if (next && typeof next === 'object') holder = next as Record<string | number, unknown>;
-    else throw new CRuntimeError('internal', 'initializer path does not exist');
-    holderType = undefined;
-  }
-  void holderType;
-  const last = s.path[s.path.length - 1];
+function assignAt(target: AllocPtr, s: Store, v: unknown): void {
+  const at = target.add(s.offset);
+  const what = 'the initializer';
   if (s.string) {
-    const arr = holder[last];
-    copyString(arr as unknown[], v);
+    // A string literal into a character array: as many characters as fit, the NUL if it fits.
+    const t = s.type as CType & { kind: 'array' };
+    const charSize = (t.of as { size: 1 | 2 }).size;
+    const text = readCString(v, Number.MAX_SAFE_INTEGER, charSize) ?? '';
+    const room = t.length ?? text.length + 1;
+    const elem = t.of;
+    for (let i = 0; i < Math.min(room, text.length + 1); i++) store(at.add(i * charSize), elem, i < text.length ? text.charCodeAt(i) : 0, what, s.loc);
     return;
   }
   if (s.type.kind === 'struct') {
-    const obj = pointerTo(holder, last, s.type) as object;
-    copyStruct(obj, adopt(v as object, s.type), s.type);
+    copyBytes(at, v, sizeOf(s.type), what, s.loc);
     return;
   }
-  holder[last] = v;
-}
-
-function copyString(arr: unknown[], v: unknown): void {
-  if (!(v instanceof Ref) || !Array.isArray(v.c)) return;
-  const src = v.c as number[];
-  const n = Math.min(arr.length, src.length - (v.k as number));
-  for (let i = 0; i < n; i++) arr[i] = src[(v.k as number) + i];
+  if (s.bits) {
+    storeBitField(target.add(s.offset), s.bits, v, what, s.loc);
+    return;
+  }
+  store(at, s.type, v, what, s.loc);
 }

@@ -6,13 +6,18 @@
 import type { Loc } from '../c/ast';
 import type { TranslationUnit } from '../c/program';
 import { Trap, isCo, type Co } from '../kernel/coroutine';
-import { isFunctionValue } from '../kernel/cvalues';
-import { registerPrivateStorage } from '../kernel/shared';
+import { isFunctionValue, type FunctionValue } from '../kernel/cvalues';
+import type { Marshal } from '../kernel/marshal';
+import type { Allocation } from '../memory/allocation';
+import { memberAt } from '../memory/typed';
+import type { AddressSpace } from '../memory/space';
+import { sizeOf } from '../c/types';
+import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
 import type { StmtHooks } from './compileStmt';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
-import { AddressSpace } from './memory';
+import { allocateObject, copyBytes, store } from './memory';
 import type { LinkedProgram } from './link';
 import { Module } from './module';
 
@@ -29,16 +34,12 @@ export interface InterpHost {
   currentThread(): { frames: InterpFrame[] };
   /** A runtime check failed in a way the verifier reports (uninitialized read, failed assert…). */
   violation(rule: string, message: string, loc?: Loc): void;
-  /**
-   * Driver code read or wrote what `pointer` points at. Only given while a schedule is explored:
-   * code is then compiled to report every access to memory outside its own frame (see
-   * engine/kernel/shared.ts for what counts as one object).
-   */
-  touch?(pointer: unknown, write: boolean): void;
 }
 
 export interface InterpreterOptions {
   builtins: BuiltinTable;
+  /** The run's memory and the conversions at its boundary with the engine (the kernel's). */
+  marshal: Marshal;
   /** Statements one run may execute before it is stopped as a runaway loop. */
   stepBudget?: number;
   /** Nested C calls on one thread before a stack overflow is reported. */
@@ -49,7 +50,8 @@ export interface InterpreterOptions {
 
 export class Interpreter {
   readonly modules = new Map<string, Module>();
-  readonly addresses = new AddressSpace();
+  readonly addresses: AddressSpace;
+  readonly marshal: Marshal;
   /** Calls per `module!Function`, for `expect calls`. */
   readonly calls = new Map<string, number>();
   readonly builtins: BuiltinTable;
@@ -66,6 +68,10 @@ export class Interpreter {
 
   constructor(readonly host: InterpHost, options: InterpreterOptions) {
     this.builtins = options.builtins;
+    this.marshal = options.marshal;
+    this.marshal.layouts ??= preludeStruct;
+    this.addresses = options.marshal.space;
+    this.addresses.onUninitialized = (a, offset, size) => this.uninitializedMemory(a, offset, size);
     this.stepBudget = options.stepBudget ?? 2_000_000;
     this.maxDepth = options.maxDepth ?? 256;
     this.hooks = {
@@ -102,13 +108,12 @@ export class Interpreter {
       throw new CRuntimeError('stack-overflow', `more than ${this.maxDepth} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc);
     }
     const frame = new CFrame(fn);
-    if (this.host.touch) registerPrivateStorage(frame.vars);
-    for (let i = 0; i < fn.paramCount; i++) frame.vars[i] = args[i];
     const key = `${fn.module}!${fn.name}`;
     if (!fn.system) this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
     const depth = thread.frames.length;
     thread.frames.push(frame);
     try {
+      this.enter(frame, args);
       const c = yield* fn.body(frame);
       if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
       if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
@@ -120,12 +125,46 @@ export class Interpreter {
       throw e;
     } finally {
       thread.frames.length = depth;
+      // The frame's locals die with it: a pointer kept to one is a use after return.
+      for (const a of frame.stack) this.addresses.free(a);
     }
+  }
+
+  /** Gives the frame's in-memory locals their storage and the parameters their values. */
+  private enter(frame: CFrame, args: unknown[]): void {
+    const fn = frame.fn;
+    for (const l of fn.locals) {
+      if (!l.inMemory) {
+        if (l.param) frame.vars[l.slot] = args[l.slot];
+        continue;
+      }
+      const p = allocateObject(this.addresses, 'stack', l.type, `${l.param ? 'parameter' : 'local'} '${l.name}' of ${fn.name}`, false, l.name);
+      frame.stack.push(p.alloc);
+      frame.vars[l.slot] = p;
+      if (!l.param) continue;
+      const what = `parameter '${l.name}'`;
+      if (l.type.kind === 'struct' || l.type.kind === 'array') copyBytes(p, args[l.slot], sizeOf(l.type), what, fn.loc);
+      else store(p, l.type, args[l.slot], what, fn.loc);
+    }
+  }
+
+  /**
+   * A C function called by the engine (a callback): engine values become C values by the function's
+   * parameter types, and its result becomes an engine value by its return type.
+   */
+  *invokeFromEngine(fn: CompiledFunction, args: unknown[]): Co<unknown> {
+    const params = fn.type.params;
+    const { values, copyBack } = this.marshal.argumentsToC(args, params);
+    const r = yield* this.invoke(fn, values);
+    copyBack?.();
+    return this.marshal.fromC(r, fn.type.ret);
   }
 
   /** Calls a function pointer value: a C function of any module, or a routine exposed as a value. */
   *callValue(fn: unknown, args: unknown[], loc: Loc): Co<unknown> {
     if (!isFunctionValue(fn)) throw new CRuntimeError('bad-pointer', 'call through a pointer that does not point at a function', loc);
+    // C calling C: the values are already C values.
+    if (fn.compiled) return yield* this.invoke(fn.compiled as CompiledFunction, args);
     const r = fn.call(...args);
     if (isCo(r)) return yield* r;
     yield Trap.Yield;
@@ -139,8 +178,39 @@ export class Interpreter {
     this.host.violation('uninitialized-read', `${fn} reads '${local.name}' before assigning it (its value is whatever was on the stack; fltsim uses 0)`, loc);
   }
 
+  /**
+   * Runs `fn` for a debugger: a debugger looking is not the driver running. Reads of uninitialised
+   * bytes are not reported, and what it allocates or casts to integers leaves the run's addresses and
+   * exposed allocations as they were (AddressSpace.observe).
+   */
+  quietly<T>(fn: () => T): T {
+    const report = this.addresses.onUninitialized;
+    this.addresses.onUninitialized = () => undefined;
+    try {
+      return this.addresses.observe(fn);
+    } finally {
+      this.addresses.onUninitialized = report;
+    }
+  }
+
+  /** Bytes read before anything was written to them: reported once per place in the code. */
+  private uninitializedMemory(a: Allocation, offset: number, size: number): void {
+    const frames = this.host.currentThread().frames;
+    const top = frames[frames.length - 1];
+    const where = top ? `${top.name}:${top.line ?? 0}:${top.column ?? 0}` : '';
+    const key = `${where}:${a.id}`;
+    if (this.reportedUninitialized.has(key) || this.reportedUninitialized.has(where)) return;
+    this.reportedUninitialized.add(key);
+    this.reportedUninitialized.add(where);
+    const loc = top?.file ? { file: top.file, line: top.line ?? 0, col: top.column ?? 0 } : undefined;
+    const who = top ? `${top.name} reads` : 'reads';
+    const member = a.type ? memberAt(a.type, offset) : '';
+    const what = member ? ` (${a.name ?? ''}${member})` : '';
+    this.host.violation('uninitialized-read', `${who} ${size} byte${size === 1 ? '' : 's'} at offset ${offset}${what} of ${a.describe()} before anything was written there (fltsim uses the bytes as they are: zeros)`, loc);
+  }
+
   /** A C function of a loaded module as a value, for the engine to call as a callback. */
-  functionValue(module: string, name: string): import('../kernel/cvalues').FunctionValue | undefined {
+  functionValue(module: string, name: string): FunctionValue | undefined {
     return this.modules.get(module)?.functionValues.get(name);
   }
 }

@@ -1,36 +1,39 @@
 /**
  * A loaded driver: its translation units, linked (engine/interp/link.ts), compiled against the
- * interpreter. It owns the driver's globals, string literals and compiled functions, and hands out
- * FunctionValues for them. Names resolve per unit: a file sees its own statics first, then the
- * driver's external definitions, then the prelude's helpers.
+ * interpreter. It owns the driver's globals (each an allocation of zeroed static storage), string
+ * literals (read-only allocations) and compiled functions, and hands out FunctionValues for them.
+ * Names resolve per unit: a file sees its own statics first, then the driver's external
+ * definitions, then the prelude's helpers.
  */
 import type { Expr, Loc } from '../c/ast';
 import type { TranslationUnit } from '../c/program';
 import { VOID, pointee, type CType, type FunctionType, type StructType } from '../c/types';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
-import { narrowChars, Ref, wideChars, type FunctionValue } from '../kernel/cvalues';
-import { registerGlobalStorage, registerPrivateStorage } from '../kernel/shared';
-import { CRuntimeError } from './errors';
+import type { FunctionValue } from '../kernel/cvalues';
+import { allocateString } from '../memory/strings';
+import { CRuntimeError, memoryFault } from './errors';
 import { ExprCompiler, run, type CE, type CompileScope, type GlobalSlot } from './compileExpr';
 import { returnConverter } from './conversions';
-import { FunctionScope, StmtCompiler } from './compileStmt';
+import { addressTaken, FunctionScope, StmtCompiler } from './compileStmt';
 import { CFrame, type CompiledFunction, type LocalVar } from './frame';
 import type { Interpreter } from './interpreter';
 import { link, LinkedProgram, type LinkedFunction } from './link';
-import { zeroArray, zeroValue } from './memory';
+import { allocateObject, store } from './memory';
+import type { AllocPtr } from '../memory/pointer';
+import { readValue } from './values';
 
 export class Module {
-  /** Storage of every global, by its link key (the name, or `name (file.c)` for a shared static name). */
-  readonly globals: Record<string, unknown> = Object.create(null);
-  readonly statics: Record<string, unknown> = Object.create(null);
+  /** Every global, by its link key (the name, or `name (file.c)` for a shared static name). */
   readonly globalSlots = new Map<string, GlobalSlot>();
+  /** Static locals, by `Function::name#n`. */
+  readonly staticSlots = new Map<string, GlobalSlot>();
   /** Compiled functions by link id. */
   private readonly functions = new Map<number, CompiledFunction>();
   /** Function values by link id. */
   private readonly values = new Map<number, FunctionValue>();
   /** The values of the externally visible functions, by name (what the engine calls). */
   readonly functionValues = new Map<string, FunctionValue>();
-  private readonly strings = new Map<string, Ref>();
+  private readonly strings = new Map<string, AllocPtr>();
   /** Compile problems found while loading (unknown names in code that may never run are not here). */
   readonly problems: CRuntimeError[] = [];
   readonly program: LinkedProgram;
@@ -41,23 +44,40 @@ export class Module {
     private readonly interp: Interpreter,
   ) {
     this.program = program instanceof LinkedProgram ? program : link([program]);
-    registerGlobalStorage(this.globals, name);
-    registerGlobalStorage(this.statics, name);
     for (const g of this.program.globals) {
-      this.globalSlots.set(g.key, { type: g.decl.type, store: this.globals, key: g.key });
-      this.globals[g.key] = zeroValue(g.decl.type);
+      const ptr = allocateObject(interp.addresses, 'global', g.decl.type, `global '${g.key}'`, true, g.decl.name);
+      this.globalSlots.set(g.key, { name: g.decl.name, type: g.decl.type, ptr });
     }
     for (const f of this.program.functions) {
+      const compiled = (): CompiledFunction => this.compiledFunction(f);
       const fv: FunctionValue = {
         kind: 'function',
         name: f.name,
         module: name,
-        call: (...args: unknown[]) => this.interp.invoke(this.compiledFunction(f), args),
+        call: (...args: unknown[]) => this.interp.invokeFromEngine(compiled(), args),
+        get compiled() {
+          return compiled();
+        },
       };
       this.values.set(f.id, fv);
       if (f.linkage !== 'internal') this.functionValues.set(f.name, fv);
     }
   }
+
+  /** A global's value as TypeScript sees it (tests, tools): numbers, pointers, views and arrays. */
+  global(key: string): unknown {
+    const g = this.globalSlots.get(key);
+    if (!g) throw new Error(`${this.name} has no global '${key}'`);
+    return readValue(g.ptr, g.type);
+  }
+
+  private staticStorage = (name: string, type: CType): GlobalSlot => {
+    const key = `${name}#${this.staticSlots.size}`;
+    const local = name.slice(name.indexOf('::') + 2);
+    const slot: GlobalSlot = { name: local, type, ptr: allocateObject(this.interp.addresses, 'global', type, `static '${name}'`, true, local) };
+    this.staticSlots.set(key, slot);
+    return slot;
+  };
 
   get units(): readonly TranslationUnit[] {
     return this.program.units;
@@ -102,7 +122,8 @@ export class Module {
     for (const g of this.program.globals) {
       if (!g.decl.init) continue;
       let exprs = scopes.get(g.unit);
-      if (!exprs) scopes.set(g.unit, (exprs = new ExprCompiler(this.scopeFor(new FunctionScope(this.statics, '<globals>'), '<globals>', g.unit))));
+      if (!exprs) scopes.set(g.unit, (exprs = new ExprCompiler(this.scopeFor(new FunctionScope(this.staticStorage, '<globals>'), '<globals>', g.unit))));
+      const slot = this.globalSlots.get(g.key)!;
       const file = this.program.units[g.unit].file;
       const dummy = new CFrame({
         name: '<globals>', module: this.name, unit: g.unit, type: { kind: 'func', ret: VOID, params: [], variadic: false }, loc: { file, line: 1, col: 1 },
@@ -110,10 +131,10 @@ export class Module {
       });
       try {
         if (g.decl.type.kind === 'struct' || g.decl.type.kind === 'array') {
-          yield* exprs.initPlan(g.decl.type, g.decl.init)(this.globals[g.key], dummy);
+          yield* exprs.initPlan(g.decl.type, g.decl.init)(slot.ptr, dummy);
         } else {
           const e = g.decl.init.k === 'expr' ? g.decl.init.expr : firstExpr(g.decl.init);
-          if (e) this.globals[g.key] = yield* run(exprs.convertTo(exprs.compile(e), g.decl.type), dummy);
+          if (e) store(slot.ptr, g.decl.type, yield* run(exprs.convertTo(exprs.compile(e), g.decl.type), dummy), `'${g.decl.name}'`, g.decl.loc);
         }
       } catch (err) {
         if (err instanceof CRuntimeError) {
@@ -140,12 +161,12 @@ export class Module {
     const existing = this.functions.get(f.id);
     if (existing) return existing;
     const def = f.def;
-    const fscope = new FunctionScope(this.statics, def.name);
+    const fscope = new FunctionScope(this.staticStorage, def.name, addressTaken(def.body));
     for (const p of def.params) fscope.declare(p.name, p.type, p.loc, true);
     const scope = this.scopeFor(fscope, def.name, f.unit);
     const exprs = new ExprCompiler(scope);
     const system = f.linkage === 'system';
-    const stmts = new StmtCompiler(exprs, fscope, def.type, this.interp.hooks, def.loc.file);
+    const stmts = new StmtCompiler(exprs, fscope, def.type, this.interp.hooks, def.loc.file, this.interp.addresses, def.name);
     const fn: CompiledFunction = {
       name: def.name,
       module: this.name,
@@ -189,7 +210,6 @@ export class Module {
       callValue: (fn, args, loc) => interp.callValue(fn, args, loc),
       uninitialized: (local: LocalVar, loc: Loc) => interp.uninitializedRead(this.name, functionName, local, loc),
       compileError: interp.hooks.onCompileError,
-      touch: interp.host.touch,
     };
     return scope;
   }
@@ -210,18 +230,15 @@ export class Module {
     return undefined;
   }
 
-  stringLiteral(value: string, wide: boolean): Ref {
+  /** One read-only allocation per distinct literal of this module. */
+  stringLiteral(value: string, wide: boolean): AllocPtr {
     const key = `${wide ? 'L' : 'A'}${value}`;
-    let ref = this.strings.get(key);
-    if (!ref) {
-      const chars = wide ? wideChars(value) : narrowChars(value);
-      const arr = zeroArray(wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }, chars.length);
-      for (let i = 0; i < chars.length; i++) arr[i] = chars[i];
-      registerPrivateStorage(arr);
-      ref = new Ref(arr, 0);
-      this.strings.set(key, ref);
+    let ptr = this.strings.get(key);
+    if (!ptr) {
+      ptr = allocateString(this.interp.addresses, value, wide ? 2 : 1);
+      this.strings.set(key, ptr);
     }
-    return ref;
+    return ptr;
   }
 
   /** A call to a routine that is not a C function of this module. */
@@ -249,8 +266,14 @@ export class Module {
       g: function* (f) {
         const values: unknown[] = new Array(converted.length);
         for (let i = 0; i < converted.length; i++) values[i] = yield* run(converted[i], f);
-        let r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f });
-        if (isCo(r)) r = yield* r;
+        let r: unknown;
+        try {
+          r = builtin({ name, interp, args: values, argTypes, argExprs, loc, frame: f, type });
+          if (isCo(r)) r = yield* r;
+        } catch (e) {
+          // A routine that reads or writes driver memory faults like the C would, at the call.
+          throw memoryFault(e, `${name}:`, loc);
+        }
         // Every kernel call is a point where another thread may run.
         yield Trap.Yield;
         return retConv(r);

@@ -17,6 +17,8 @@ import type { SchedulePolicy, StepObserver } from './schedule';
 import { sharedObject } from './shared';
 import { KThread, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
+import { AddressSpace } from '../memory/space';
+import { Marshal } from './marshal';
 
 export interface Violation {
   rule: RuleId;
@@ -107,6 +109,10 @@ export class Kernel implements SchedulerHost {
   readonly exitHooks: ((t: KThread) => void)[] = [];
   /** Told what each step touches, when the schedule policy observes (schedule exploration). */
   readonly observer: StepObserver | null;
+  /** The run's memory: driver allocations, the engine's C-visible objects, handles. */
+  readonly memory = new AddressSpace();
+  /** Conversions between C memory and engine values at every boundary between them. */
+  readonly marshal = new Marshal(this.memory);
 
   constructor(options: KernelOptions = {}) {
     this.options = options;
@@ -114,6 +120,8 @@ export class Kernel implements SchedulerHost {
     this.log = new EventLog(options.eventLimit ?? Infinity);
     this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this, options.policy ?? null);
     this.observer = this.sched.observer;
+    // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
+    if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
   }
 
   get now(): number {

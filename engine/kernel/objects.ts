@@ -1,61 +1,78 @@
 /**
  * Engine state for objects that C code embeds in its own memory (KEVENT, FAST_MUTEX, KSPIN_LOCK,
  * ERESOURCE, EX_PUSH_LOCK, FLT_CALLBACK_DATA_QUEUE, lookaside lists). C passes such an object by
- * address: a struct arrives as the object itself, a scalar-typed one (KSPIN_LOCK is a ULONG_PTR,
- * EX_PUSH_LOCK may be declared as one) as a `Ref` to the field or variable holding it. State is
- * keyed by object identity, or by (container, key) for a Ref, so two Refs to the same field find
- * the same state and nothing here keeps driver memory alive.
+ * address; the binding layer hands the routine a view (a struct), a cell (a scalar such as
+ * KSPIN_LOCK) or the pointer. State is keyed by the address — allocation and offset — so every
+ * pointer to the same object finds the same state, and nothing here keeps driver memory alive.
+ * Objects a TypeScript caller passes are keyed by identity.
  */
-import { Ref } from './cvalues';
+import { addressOf } from './marshal';
+import { Allocation } from '../memory/allocation';
+import { memberAt } from '../memory/typed';
+import { isOutParam } from './cvalues';
 
 export class ObjectStates<T> {
   private readonly byObject = new WeakMap<object, T>();
-  private readonly byRef = new WeakMap<object, Map<string | number, T>>();
+  private readonly byAddress = new WeakMap<object, Map<number | string, T>>();
 
   get(key: unknown): T | undefined {
-    if (key instanceof Ref) return this.byRef.get(key.c as object)?.get(key.k);
-    if (typeof key === 'object' && key !== null) return this.byObject.get(key);
-    return undefined;
+    const a = addressOf(key);
+    if (a === undefined) return undefined;
+    if (isAddress(a)) return this.byAddress.get(a.alloc)?.get(a.offset);
+    return this.byObject.get(a);
   }
 
   /** False when `key` cannot identify an object (NULL, a number). */
   set(key: unknown, value: T): boolean {
-    if (key instanceof Ref) {
-      let m = this.byRef.get(key.c as object);
+    const a = addressOf(key);
+    if (a === undefined) return false;
+    if (isAddress(a)) {
+      let m = this.byAddress.get(a.alloc);
       if (!m) {
         m = new Map();
-        this.byRef.set(key.c as object, m);
+        this.byAddress.set(a.alloc, m);
       }
-      m.set(key.k, value);
+      m.set(a.offset, value);
       return true;
     }
-    if (typeof key === 'object' && key !== null) {
-      this.byObject.set(key, value);
-      return true;
-    }
-    return false;
+    this.byObject.set(a, value);
+    return true;
   }
 
   delete(key: unknown): void {
-    if (key instanceof Ref) this.byRef.get(key.c as object)?.delete(key.k);
-    else if (typeof key === 'object' && key !== null) this.byObject.delete(key);
+    const a = addressOf(key);
+    if (a === undefined) return;
+    if (isAddress(a)) this.byAddress.get(a.alloc)?.delete(a.offset);
+    else this.byObject.delete(a);
   }
+}
+
+function isAddress(a: object): a is { alloc: object; offset: number | string } {
+  return 'alloc' in a && 'offset' in a && Object.keys(a).length === 2;
 }
 
 /** Can this value identify an object for ObjectStates? */
 export function isAddressable(key: unknown): boolean {
-  return key instanceof Ref || (typeof key === 'object' && key !== null);
+  return addressOf(key) !== undefined;
 }
 
-/** A short name for an object passed by address: `&Lock` for a Ref to a field, `KEVENT#3` otherwise. */
+/** A short name for an object passed by address: what C memory it is in, or `fallback`. */
 export function addressName(key: unknown, fallback: string): string {
-  if (key instanceof Ref) return typeof key.k === 'number' ? `&[${key.k}]` : `&${key.k}`;
+  const a = addressOf(key);
+  if (a !== undefined && isAddress(a)) {
+    if (typeof a.offset === 'string') return `&${a.offset}`;
+    if (!(a.alloc instanceof Allocation)) return `&[${a.offset}]`;
+    // `&Lock`, `&Globals.Lock`: the C name of a declared object and the member; else the block.
+    const m = a.alloc;
+    if (m.name !== undefined && m.type !== undefined) return `&${m.name}${memberAt(m.type, a.offset)}`;
+    return a.offset === 0 ? `&(${m.label})` : `&(${m.label})+${a.offset}`;
+  }
   return fallback;
 }
 
 /** Writes through an optional out-pointer (`PKIRQL OldIrql`, `PFLT_FILTER *RetFilter`). */
 export function writeOut(ptr: unknown, value: unknown): void {
-  if (ptr instanceof Ref) ptr.set(value);
+  if (isOutParam(ptr)) ptr.set(value);
   else if (typeof ptr === 'object' && ptr !== null && 'v' in (ptr as object)) (ptr as { v: unknown }).v = value;
 }
 

@@ -1,9 +1,13 @@
 /**
- * Pool and lookaside memory. Every block is a raw block from `allocateRaw` (the interpreter types
- * it on first access); the engine tracks who allocated it, where, and whether it was freed, to
- * report leaks, double frees and frees of things that are not pool memory.
+ * Pool and lookaside memory. Every block is an allocation of bytes in the run's address space
+ * (engine/memory): uninitialised, or zeroed for the routines that zero it. The engine tracks who
+ * allocated it, where, and whether it was freed, to report leaks, double frees, frees with the wrong
+ * tag and frees of things that are not pool memory; a freed block's bytes are gone, so a read
+ * through a stale pointer is a use after free naming where it was freed.
  */
-import { allocateRaw, rawInfo, type PoolType } from './cvalues';
+import type { PoolType } from './cvalues';
+import type { Allocation as Memory, AllocationKind } from '../memory/allocation';
+import { Ptr, type AllocPtr } from '../memory/pointer';
 import { Irql, irqlName } from './irql';
 import type { Kernel } from './kernel';
 import { ObjectStates, addressName, isAddressable } from './objects';
@@ -33,8 +37,9 @@ export const POOL_FLAG = {
   PAGED: 0x100,
 } as const;
 
+/** The engine's record of one pool block (the allocation's owner). */
 export interface Allocation {
-  block: Record<string, unknown>;
+  block: AllocPtr;
   id: number;
   size: number;
   tag: number;
@@ -44,6 +49,7 @@ export interface Allocation {
   thread: string;
   location?: SourceLocation;
   freed: boolean;
+  freedAt?: SourceLocation;
   /** Lookaside list the block came from, if any. */
   list?: LookasideList;
 }
@@ -74,10 +80,25 @@ function isPagedType(type: number): boolean {
   return type < 512 && (type & 1) === 1;
 }
 
+/** The engine's record of the pool block `p` points to the start of, if it is one. */
+export function poolBlock(p: unknown): Allocation | undefined {
+  if (!(p instanceof Ptr) || p.alloc === null || p.offset !== 0) return undefined;
+  const owner = p.alloc.owner as Allocation | undefined;
+  return owner !== undefined && owner.block?.alloc === p.alloc ? owner : undefined;
+}
+
+const KIND: Record<PoolType, AllocationKind> = {
+  NonPagedPool: 'pool',
+  PagedPool: 'pool',
+  NonPagedPoolNx: 'pool',
+  Lookaside: 'lookaside',
+  Context: 'context',
+  Stack: 'stack',
+  Static: 'global',
+};
+
 export class PoolRoutines {
   private nextId = 1;
-  /** Live and freed blocks by identity. */
-  private readonly blocks = new WeakMap<object, Allocation>();
   /** Allocations not freed yet, in allocation order. */
   readonly live = new Map<number, Allocation>();
   private readonly lists = new ObjectStates<LookasideList>();
@@ -85,16 +106,19 @@ export class PoolRoutines {
 
   constructor(private readonly k: Kernel) {}
 
-  /** Allocates a tracked raw block; used by every allocating routine of the engine. */
-  allocate(routine: string, size: number, pool: PoolType, tag: number, list?: LookasideList): Record<string, unknown> {
+  /** Allocates a tracked block; used by every allocating routine of the engine. */
+  allocate(routine: string, size: number, pool: PoolType, tag: number, list?: LookasideList, zeroed = false): AllocPtr {
     const id = this.nextId++;
-    const block = allocateRaw(size, pool, tag, id);
     const t = this.k.current;
     const f = t.cFrame();
+    const label = `${pool === 'Context' ? 'context' : pool === 'Lookaside' ? 'lookaside' : 'pool'} block #${id} (tag '${tagText(tag)}')`;
+    const site = f ? { file: f.file!, line: f.line ?? 0, column: f.column } : undefined;
+    const mem = this.k.memory.allocate(KIND[pool], size, { tag, label, zeroed, site });
+    const block = this.k.memory.pointer(mem);
     const a: Allocation = { block, id, size, tag, pool, routine, time: this.k.now, thread: t.name, freed: false };
-    if (f) a.location = { file: f.file!, line: f.line ?? 0, column: f.column };
+    if (site) a.location = site;
     if (list) a.list = list;
-    this.blocks.set(block, a);
+    mem.owner = a;
     this.live.set(id, a);
     return block;
   }
@@ -106,14 +130,17 @@ export class PoolRoutines {
       k.violation('null-param', `${routine}(NULL)`);
       return false;
     }
-    const a = typeof block === 'object' ? this.blocks.get(block) : undefined;
+    const a = poolBlock(block);
     if (a === undefined) {
-      const info = typeof block === 'object' && block !== null ? rawInfo(block) : undefined;
-      k.violation('pool-bad-free', `${routine} was given ${info ? `a ${info.pool} block` : 'memory'} that no pool allocation returned`);
+      const inside = block instanceof Ptr && block.alloc !== null ? poolOwner(block.alloc) : undefined;
+      const what = inside
+        ? `a pointer ${(block as Ptr).offset} bytes into block ${inside.id}, not its start`
+        : block instanceof Ptr && block.alloc !== null ? `${block.alloc.describe()}, which no pool allocation returned` : 'memory that no pool allocation returned';
+      k.violation('pool-bad-free', `${routine} was given ${what}`);
       return false;
     }
     if (a.freed) {
-      k.violation('pool-double-free', `${routine} frees block ${a.id} (${a.size} bytes, tag '${tagText(a.tag)}') a second time`);
+      k.violation('pool-double-free', `${routine} frees block ${a.id} (${a.size} bytes, tag '${tagText(a.tag)}') a second time${a.freedAt ? `; it was freed at ${a.freedAt.file}:${a.freedAt.line}` : ''}`);
       return false;
     }
     if (expect?.list && a.list !== expect.list) {
@@ -124,15 +151,16 @@ export class PoolRoutines {
       k.violation('pool-tag-mismatch', `${routine} frees block ${a.id} with tag '${tagText(expect.tag)}', allocated with '${tagText(a.tag)}'`);
     }
     a.freed = true;
-    const info = rawInfo(a.block);
-    if (info) info.freed = true;
+    const f = k.current.cFrame();
+    if (f) a.freedAt = { file: f.file!, line: f.line ?? 0, column: f.column };
+    k.memory.free(a.block.alloc, a.freedAt);
     if (a.list) a.list.outstanding--;
     this.live.delete(a.id);
     return true;
   }
 
   allocation(block: unknown): Allocation | undefined {
-    return typeof block === 'object' && block !== null ? this.blocks.get(block) : undefined;
+    return poolBlock(block);
   }
 
   private checkPaged(routine: string, paged: boolean): void {
@@ -142,43 +170,44 @@ export class PoolRoutines {
     }
   }
 
-  private typed(routine: string, type: number, size: number, tag: number): Record<string, unknown> | null {
+  private typed(routine: string, type: number, size: number, tag: number, zeroed = false): AllocPtr | null {
     this.k.checkIrql(routine);
     const paged = isPagedType(type);
     this.checkPaged(routine, paged);
     if (this.k.allocationFails(routine)) return null;
-    return this.allocate(routine, size, paged ? 'PagedPool' : type >= 512 ? 'NonPagedPoolNx' : 'NonPagedPool', tag);
+    return this.allocate(routine, Number(size), paged ? 'PagedPool' : type >= 512 ? 'NonPagedPoolNx' : 'NonPagedPool', tag, undefined, zeroed);
   }
 
-  ExAllocatePoolWithTag(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+  ExAllocatePoolWithTag(PoolType: number, NumberOfBytes: number, Tag: number): AllocPtr | null {
     return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag);
   }
 
-  ExAllocatePool(PoolType: number, NumberOfBytes: number): Record<string, unknown> | null {
+  ExAllocatePool(PoolType: number, NumberOfBytes: number): AllocPtr | null {
     return this.typed('ExAllocatePool', PoolType, NumberOfBytes, 0x656e6f4e /* 'None' */);
   }
 
-  ExAllocatePoolWithQuotaTag(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+  ExAllocatePoolWithQuotaTag(PoolType: number, NumberOfBytes: number, Tag: number): AllocPtr | null {
     return this.typed('ExAllocatePoolWithTag', PoolType, NumberOfBytes, Tag);
   }
 
-  ExAllocatePoolZero(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
-    return this.typed('ExAllocatePoolZero', PoolType, NumberOfBytes, Tag);
+  ExAllocatePoolZero(PoolType: number, NumberOfBytes: number, Tag: number): AllocPtr | null {
+    return this.typed('ExAllocatePoolZero', PoolType, NumberOfBytes, Tag, true);
   }
 
-  ExAllocatePoolUninitialized(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+  ExAllocatePoolUninitialized(PoolType: number, NumberOfBytes: number, Tag: number): AllocPtr | null {
     return this.typed('ExAllocatePoolUninitialized', PoolType, NumberOfBytes, Tag);
   }
 
-  ExAllocatePoolQuotaZero(PoolType: number, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
-    return this.typed('ExAllocatePoolZero', PoolType, NumberOfBytes, Tag);
+  ExAllocatePoolQuotaZero(PoolType: number, NumberOfBytes: number, Tag: number): AllocPtr | null {
+    return this.typed('ExAllocatePoolZero', PoolType, NumberOfBytes, Tag, true);
   }
 
   /** POOL_FLAGS form: POOL_FLAG_PAGED selects paged pool; NON_PAGED(_EXECUTE) nonpaged. */
-  ExAllocatePool2(Flags: number | bigint, NumberOfBytes: number, Tag: number): Record<string, unknown> | null {
+  ExAllocatePool2(Flags: number | bigint, NumberOfBytes: number, Tag: number): AllocPtr | null {
     const f = Number(Flags);
     const paged = (f & POOL_FLAG.PAGED) !== 0;
-    return this.typed('ExAllocatePool2', paged ? POOL_TYPE.PagedPool : POOL_TYPE.NonPagedPoolNx, NumberOfBytes, Tag);
+    // ExAllocatePool2 zeroes the block unless POOL_FLAG_UNINITIALIZED is given.
+    return this.typed('ExAllocatePool2', paged ? POOL_TYPE.PagedPool : POOL_TYPE.NonPagedPoolNx, NumberOfBytes, Tag, (f & POOL_FLAG.UNINITIALIZED) === 0);
   }
 
   ExFreePoolWithTag(P: unknown, Tag: number): void {
@@ -203,11 +232,11 @@ export class PoolRoutines {
     this.initList('ExInitializePagedLookasideList', Lookaside, true, Size, Tag);
   }
 
-  ExAllocateFromNPagedLookasideList(Lookaside: unknown): Record<string, unknown> | null {
+  ExAllocateFromNPagedLookasideList(Lookaside: unknown): AllocPtr | null {
     return this.fromList('ExAllocateFromNPagedLookasideList', Lookaside);
   }
 
-  ExAllocateFromPagedLookasideList(Lookaside: unknown): Record<string, unknown> | null {
+  ExAllocateFromPagedLookasideList(Lookaside: unknown): AllocPtr | null {
     return this.fromList('ExAllocateFromPagedLookasideList', Lookaside);
   }
 
@@ -244,7 +273,7 @@ export class PoolRoutines {
     return st;
   }
 
-  private fromList(routine: string, l: unknown): Record<string, unknown> | null {
+  private fromList(routine: string, l: unknown): AllocPtr | null {
     this.k.checkIrql(routine);
     const st = this.list(routine, l);
     if (st === null) return null;
@@ -276,4 +305,9 @@ export class PoolRoutines {
       this.k.violation('pool-leak', `${a.routine} block ${a.id} (${a.size} bytes, tag '${tagText(a.tag)}') allocated by ${a.thread}${where} was never freed`, 0, this.k.outside);
     }
   }
+}
+
+function poolOwner(m: Memory): Allocation | undefined {
+  const owner = m.owner as Allocation | undefined;
+  return owner !== undefined && owner.block?.alloc === m ? owner : undefined;
 }

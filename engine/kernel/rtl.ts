@@ -1,9 +1,12 @@
 /**
  * Small runtime routines the engine answers because they carry a verifier check (IRQL bounds on
  * the string comparisons) or touch engine state (debug output): counted strings, interlocked
- * operations on a Ref, DbgPrint with text the interpreter has already formatted.
+ * operations on the caller's variable, DbgPrint with text the interpreter has already formatted.
  */
-import { Ref, unicodeStringText, type UnicodeString } from './cvalues';
+import { unicodeStringText, WideText, type OutParam, type UnicodeString } from './cvalues';
+import { pointerOf } from './marshal';
+import { ownerOf, Ptr } from '../memory/pointer';
+import { readCString } from '../memory/strings';
 import type { Kernel } from './kernel';
 import { STATUS } from './status';
 
@@ -26,25 +29,27 @@ export class RtlRoutines {
     this.k.print('DbgBreakPoint');
   }
 
-  /** Points Destination at the NUL-terminated wide string Source (a Ref into a WCHAR array). */
+  /**
+   * Points Destination at the NUL-terminated wide string Source (a pointer into C memory, or text a
+   * TypeScript caller passes); NULL gives an empty string.
+   */
   RtlInitUnicodeString(DestinationString: UnicodeString, SourceString: unknown): void {
     this.k.checkIrql('RtlInitUnicodeString');
     if (!DestinationString) {
       this.k.violation('null-param', 'RtlInitUnicodeString needs a destination UNICODE_STRING');
       return;
     }
-    if (!(SourceString instanceof Ref) || !Array.isArray(SourceString.c)) {
+    const src = typeof SourceString === 'string' ? new WideText(SourceString) : SourceString instanceof WideText ? SourceString : pointerOf(SourceString);
+    if (src === null || src === undefined) {
       DestinationString.Length = 0;
       DestinationString.MaximumLength = 0;
       DestinationString.Buffer = null;
       return;
     }
-    const arr = SourceString.c as number[];
-    let n = 0;
-    while ((arr[(SourceString.k as number) + n] ?? 0) !== 0) n++;
+    const n = src instanceof WideText ? src.text.length : src instanceof Ptr ? readCString(src, 2).length : 0;
     DestinationString.Length = n * 2;
     DestinationString.MaximumLength = (n + 1) * 2;
-    DestinationString.Buffer = SourceString;
+    DestinationString.Buffer = src;
   }
 
   /** <0, 0, >0 as String1 sorts before, equal to, or after String2. */
@@ -74,98 +79,106 @@ export class RtlRoutines {
   }
 
   // --- interlocked operations: atomic by construction, since one thread runs at a time ---
+  // The target arrives as a cell over the caller's variable (C) or a Ref (TypeScript).
 
-  InterlockedIncrement(Addend: Ref): number {
+  InterlockedIncrement(Addend: OutParam): number {
     return this.update(Addend, (v) => (v + 1) | 0);
   }
 
-  InterlockedDecrement(Addend: Ref): number {
+  InterlockedDecrement(Addend: OutParam): number {
     return this.update(Addend, (v) => (v - 1) | 0);
   }
 
-  InterlockedIncrement64(Addend: Ref): number {
-    return this.update(Addend, (v) => v + 1);
+  InterlockedIncrement64(Addend: OutParam): number | bigint {
+    return this.update64(Addend, 1n);
   }
 
-  InterlockedDecrement64(Addend: Ref): number {
-    return this.update(Addend, (v) => v - 1);
+  InterlockedDecrement64(Addend: OutParam): number | bigint {
+    return this.update64(Addend, -1n);
   }
 
-  InterlockedIncrement16(Addend: Ref): number {
+  InterlockedIncrement16(Addend: OutParam): number {
     return this.update(Addend, (v) => ((v + 1) << 16) >> 16);
   }
 
-  InterlockedDecrement16(Addend: Ref): number {
+  InterlockedDecrement16(Addend: OutParam): number {
     return this.update(Addend, (v) => ((v - 1) << 16) >> 16);
   }
 
   /** Returns the previous value. */
-  InterlockedExchange(Target: Ref, Value: number): number {
+  InterlockedExchange(Target: OutParam, Value: number): number {
     return num(this.swap(Target, Value));
   }
 
-  InterlockedExchange64(Target: Ref, Value: number): number {
-    return num(this.swap(Target, Value));
+  InterlockedExchange64(Target: OutParam, Value: number | bigint): number | bigint {
+    const old = this.swap(Target, Value);
+    return typeof old === 'bigint' ? old : num(old);
   }
 
-  InterlockedExchangePointer(Target: Ref, Value: unknown): unknown {
+  InterlockedExchangePointer(Target: OutParam, Value: unknown): unknown {
     return this.swap(Target, Value);
   }
 
-  InterlockedExchangeAdd(Addend: Ref, Value: number): number {
+  InterlockedExchangeAdd(Addend: OutParam, Value: number): number {
     const old = num(Addend.get());
     Addend.set((old + Value) | 0);
     return old;
   }
 
-  InterlockedExchangeAdd64(Addend: Ref, Value: number): number {
-    const old = num(Addend.get());
-    Addend.set(old + Value);
-    return old;
+  InterlockedExchangeAdd64(Addend: OutParam, Value: number | bigint): number | bigint {
+    const old = Addend.get() ?? 0;
+    Addend.set(canonical64(BigInt(old as number | bigint) + BigInt(Value)));
+    return old as number | bigint;
   }
 
   /** Stores Exchange when *Destination equals Comperand; returns the previous value either way. */
-  InterlockedCompareExchange(Destination: Ref, Exchange: unknown, Comperand: unknown): unknown {
+  InterlockedCompareExchange(Destination: OutParam, Exchange: unknown, Comperand: unknown): unknown {
     const old = Destination.get() ?? 0;
-    if (old === Comperand || (old instanceof Ref && old.equals(Comperand))) Destination.set(Exchange);
+    if (sameValue(old, Comperand)) Destination.set(Exchange);
     return old;
   }
 
-  InterlockedCompareExchange64(Destination: Ref, Exchange: unknown, Comperand: unknown): unknown {
+  InterlockedCompareExchange64(Destination: OutParam, Exchange: unknown, Comperand: unknown): unknown {
     return this.InterlockedCompareExchange(Destination, Exchange, Comperand);
   }
 
-  InterlockedCompareExchangePointer(Destination: Ref, Exchange: unknown, Comperand: unknown): unknown {
+  InterlockedCompareExchangePointer(Destination: OutParam, Exchange: unknown, Comperand: unknown): unknown {
     const old = Destination.get() ?? null;
-    if (old === Comperand || (old instanceof Ref && old.equals(Comperand))) Destination.set(Exchange);
+    if (sameValue(old, Comperand)) Destination.set(Exchange);
     return old;
   }
 
-  InterlockedOr(Destination: Ref, Value: number): number {
+  InterlockedOr(Destination: OutParam, Value: number): number {
     const old = num(Destination.get());
     Destination.set(old | Value);
     return old;
   }
 
-  InterlockedAnd(Destination: Ref, Value: number): number {
+  InterlockedAnd(Destination: OutParam, Value: number): number {
     const old = num(Destination.get());
     Destination.set(old & Value);
     return old;
   }
 
-  InterlockedXor(Destination: Ref, Value: number): number {
+  InterlockedXor(Destination: OutParam, Value: number): number {
     const old = num(Destination.get());
     Destination.set(old ^ Value);
     return old;
   }
 
-  private update(r: Ref, f: (v: number) => number): number {
+  private update(r: OutParam, f: (v: number) => number): number {
     const v = f(num(r.get()));
     r.set(v);
     return v;
   }
 
-  private swap(r: Ref, v: unknown): unknown {
+  private update64(r: OutParam, delta: bigint): number | bigint {
+    const v = canonical64(BigInt((r.get() ?? 0) as number | bigint) + delta);
+    r.set(v);
+    return v;
+  }
+
+  private swap(r: OutParam, v: unknown): unknown {
     const old = r.get() ?? 0;
     r.set(v);
     return old;
@@ -173,5 +186,25 @@ export class RtlRoutines {
 }
 
 function num(v: unknown): number {
-  return typeof v === 'number' ? v : 0;
+  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : 0;
+}
+
+function canonical64(v: bigint): number | bigint {
+  const w = BigInt.asIntN(64, v);
+  const n = Number(w);
+  return Number.isSafeInteger(n) ? n : w;
+}
+
+/**
+ * C's `==` for what an interlocked comparison sees: integers by value, pointers by address (a
+ * pointer read from memory and the engine object it stands for are the same value).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || a === 0) return b === null || b === undefined || b === 0;
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a == b;
+  if (a instanceof Ptr && b instanceof Ptr) return a.alloc === b.alloc && a.offset === b.offset;
+  if (a instanceof Ptr) return ownerOf(a) === b;
+  if (b instanceof Ptr) return ownerOf(b) === a;
+  return false;
 }

@@ -1,71 +1,59 @@
 /**
  * Which shared object a pointer belongs to: the unit schedule exploration reasons about when it
- * asks whether two steps touch the same thing (engine/explore). Memory is typed objects
- * (cvalues.ts), so the unit is the allocation a place sits in:
- * - each global variable of a driver (its module registers its storage here),
- * - a pool, lookaside or context block, or an array in one,
- * - an engine object C code reaches (FLT_CALLBACK_DATA with its Iopb, a work item, an instance…).
- * Locals and string literals are never shared: the interpreter registers their storage as private.
+ * asks whether two steps touch the same thing (engine/explore). Memory is bytes in allocations
+ * (engine/memory), and the unit is the allocation a pointer points into:
+ * - each global or static variable of a driver (one allocation each),
+ * - a pool, lookaside or context block,
+ * - an engine object C code reaches (FLT_CALLBACK_DATA with its Iopb, a work item, an instance…):
+ *   its memory and its handle stand for the engine object itself, so what the engine does to the
+ *   object and what C does to its bytes are the same footprint.
+ * Locals (stack allocations), string literals, temporaries and code are never shared. Two accesses
+ * to different bytes of one allocation count as touching the same object: coarser than bytes, so
+ * the reduction may explore a little more than it must, never less.
  *
- * When memory becomes bytes, this is the one place that maps a pointer to its allocation; two
- * accesses then conflict when they touch the same bytes of the same allocation.
+ * Reports come from the interpreter's loads and stores (engine/interp/memory.ts calls
+ * `space.touch`, which the kernel forwards to the schedule policy's observer) and from the
+ * arguments of kernel calls (Kernel.touchCall).
  */
-import { isFunctionValue, parentOf, rawInfo, Ref } from './cvalues';
-
-/** The storage of one global variable: what accesses to it are attributed to. */
-export class GlobalCell {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-  ) {}
-}
-
-const GLOBAL_STORES = new WeakMap<object, string>();
-const CELLS = new WeakMap<object, Map<string | number, GlobalCell>>();
-const PRIVATE = new WeakSet<object>();
-
-/** Storage whose keys are a driver's global variables (each key is its own allocation). */
-export function registerGlobalStorage(store: object, module: string): void {
-  GLOBAL_STORES.set(store, module);
-}
-
-/** Storage no other thread can reach by name: a call frame's locals, a string literal. */
-export function registerPrivateStorage(storage: object): void {
-  PRIVATE.add(storage);
-}
+import { isFunctionValue, Ref } from './cvalues';
+import { Allocation } from '../memory/allocation';
+import { Ptr } from '../memory/pointer';
+import { Cell, isView } from '../memory/view';
 
 /**
- * The shared object `value` points into: a GlobalCell, a raw block, an engine object. Undefined for
- * NULL, numbers, function pointers and private storage.
+ * The shared object `value` points into: an allocation, an engine object. Undefined for NULL,
+ * numbers, function pointers and memory no other thread can reach by name.
  */
 export function sharedObject(value: unknown): object | undefined {
   if (value === null || typeof value !== 'object' || isFunctionValue(value)) return undefined;
-  if (value instanceof Ref) return objectOfPlace(value.c, value.k);
-  return objectOfPlace(value, undefined);
+  if (value instanceof Ptr) return value.alloc === null ? undefined : ofAllocation(value.alloc);
+  if (value instanceof Allocation) return ofAllocation(value);
+  if (isView(value)) return ofAllocation(value.$alloc);
+  if (value instanceof Cell) return value.ptr.alloc === null ? undefined : ofAllocation(value.ptr.alloc);
+  // A TypeScript driver's variable, or an engine object a TypeScript driver holds.
+  if (value instanceof Ref) return value.c;
+  return value;
 }
 
-function objectOfPlace(container: object, key: string | number | undefined): object | undefined {
-  let c = container;
-  let k = key;
-  // Embedded structs link to their parent; the chain ends at the allocation (or a global's storage).
-  for (let depth = 0; depth < 256; depth++) {
-    const module = GLOBAL_STORES.get(c);
-    if (module !== undefined) return k === undefined ? c : cellOf(c, module, k);
-    if (PRIVATE.has(c)) return undefined;
-    const link = parentOf(c);
-    if (link === undefined) return c;
-    k = link.key;
-    c = link.parent;
+function ofAllocation(a: Allocation): object | undefined {
+  switch (a.kind) {
+    case 'engine':
+    case 'opaque':
+      return (a.owner as object | undefined) ?? a;
+    case 'global':
+    case 'pool':
+    case 'lookaside':
+    case 'context':
+      return a;
+    default:
+      return undefined;
   }
-  return c;
 }
 
-function cellOf(store: object, module: string, key: string | number): GlobalCell {
-  let cells = CELLS.get(store);
-  if (cells === undefined) CELLS.set(store, (cells = new Map()));
-  let cell = cells.get(key);
-  if (cell === undefined) cells.set(key, (cell = new GlobalCell(module, String(key))));
-  return cell;
+/** How reports name driver memory (`WorkerActive`, `allocation #3`); undefined for engine objects. */
+export function driverMemoryName(o: object): string | undefined {
+  if (!(o instanceof Allocation) || o.kind === 'engine' || o.kind === 'opaque') return undefined;
+  return o.kind === 'global' ? (o.name ?? o.label) : `allocation #${o.id}`;
 }
 
 const NAMES = new WeakMap<object, string>();
@@ -79,13 +67,11 @@ const NAMES = new WeakMap<object, string>();
 export function stableName(o: object): string {
   let n = NAMES.get(o);
   if (n !== undefined) return n;
-  if (o instanceof GlobalCell) n = `${o.module}!${o.name}`;
+  if (o instanceof Allocation) n = `allocation #${o.id}`;
   else {
-    const raw = rawInfo(o);
     const ctor = (o as { constructor?: unknown }).constructor;
     const kind = typeof ctor === 'function' ? NUMBERED.get(ctor) : undefined;
-    if (raw) n = `allocation #${raw.id}`;
-    else if (kind !== undefined) n = `${kind} #${(o as { id: number }).id}`;
+    if (kind !== undefined) n = `${kind} #${(o as { id: number }).id}`;
     else n = typeof ctor === 'function' && ctor.name ? ctor.name : 'memory';
   }
   NAMES.set(o, n);
@@ -98,15 +84,4 @@ const NUMBERED = new Map<unknown, string>();
 /** Lets stableName tell objects of `ctor` apart by their `id` (which must count up per run). */
 export function registerNumberedKind(ctor: abstract new (...args: never[]) => { readonly id: number }, kind: string): void {
   NUMBERED.set(ctor, kind);
-}
-
-/** How a report names a shared object: `WorkerActive`, `allocation #3`, or its kind. */
-export function describeShared(o: object): string {
-  if (o instanceof GlobalCell) return o.name;
-  const raw = rawInfo(o);
-  if (raw) return `allocation #${raw.id}`;
-  const label = (o as { label?: unknown; name?: unknown }).label ?? (o as { name?: unknown }).name;
-  if (typeof label === 'string' && label !== '') return label;
-  const ctor = (o as { constructor?: { name?: string } }).constructor?.name;
-  return ctor && ctor !== 'Object' && ctor !== 'Array' ? ctor : 'driver memory';
 }

@@ -3,7 +3,7 @@
  * (LARGE_INTEGER timeouts, KeQuerySystemTime), 10,000 per tick. Executing code takes no time: the
  * clock only moves when every thread is blocked or idle, to the next timer or workload event.
  */
-import { LargeInteger, Ref } from './cvalues';
+import { isOutParam } from './cvalues';
 
 export const UNITS_PER_TICK = 10_000;
 
@@ -13,16 +13,19 @@ export const UNITS_PER_TICK = 10_000;
  */
 export const SYSTEM_TIME_AT_TICK_0 = 133_485_408_000_000_000;
 
-/** A timeout as the kernel receives it: a LARGE_INTEGER, a pointer to one, a plain number, or NULL. */
-export type TimeoutArg = LargeInteger | Ref | number | bigint | null | undefined | { QuadPart: number };
+/** A timeout as the kernel receives it: a LARGE_INTEGER (object or view), a cell holding one, a number, or NULL. */
+export type TimeoutArg = unknown;
 
 /** The 100 ns quantity of a timeout argument, or null for "wait forever" (a NULL pointer). */
 export function timeoutUnits(arg: TimeoutArg): number | null {
   if (arg === null || arg === undefined) return null;
   if (typeof arg === 'number') return arg;
-  if (typeof arg === 'bigint') return Number(arg);
-  if (arg instanceof Ref) return timeoutUnits(arg.get() as TimeoutArg);
-  if (typeof arg === 'object' && typeof (arg as { QuadPart: unknown }).QuadPart === 'number') return (arg as { QuadPart: number }).QuadPart;
+  if (typeof arg === 'bigint') return Number(BigInt.asIntN(64, arg));
+  if (isOutParam(arg)) return timeoutUnits(arg.get());
+  if (typeof arg === 'object') {
+    const q = (arg as { QuadPart?: unknown }).QuadPart;
+    if (typeof q === 'number' || typeof q === 'bigint') return Number(q);
+  }
   return null;
 }
 

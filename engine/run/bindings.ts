@@ -9,8 +9,18 @@ import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
 import type { Builtin, BuiltinTable } from '../interp/builtin';
 import { runtimeBuiltins } from '../interp/builtins/runtime';
-import { readCString } from '../interp/format';
+import { preludeStruct } from '../c/prelude/structs';
+import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { Ptr } from '../memory/pointer';
+import { viewOf } from '../memory/view';
 import type { Simulation } from '../sim';
+import type { Co } from '../kernel/coroutine';
+import type { Marshal } from '../kernel/marshal';
+import type { CType } from '../c/types';
+
+function* resultToC(m: Marshal, co: Co<unknown>, ret: CType | undefined): Co<unknown> {
+  return m.toC(yield* co, ret);
+}
 
 export function simulationBuiltins(sim: Simulation): BuiltinTable {
   const k = sim.kernel;
@@ -31,11 +41,24 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
     }
   }
   const api = sim.api as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const m = k.marshal;
   for (const name of Object.keys(api)) {
     // DbgPrint keeps the interpreter's version: it formats the printf arguments first.
     if (name === 'DbgPrint' || name === 'DbgPrintEx') continue;
     const routine = api[name];
-    table.set(name, (call) => routine(...call.args));
+    const coroutine = sim.coroutineRoutines.has(name);
+    table.set(name, (call) => {
+      // C values become what the routine works with, by the prototype's parameter types; its
+      // result goes back to C by the return type (marshal.ts).
+      const params = call.type?.params;
+      const args = call.args.map((a, i) => m.fromC(a, params?.[i]?.type ?? call.argTypes[i]));
+      const ret = call.type?.ret;
+      const r = routine(...args);
+      // Numbers need no conversion: only pointer and struct results go through the binding layer.
+      if (ret !== undefined && ret.kind !== 'ptr' && ret.kind !== 'struct') return r;
+      if (coroutine) return resultToC(m, r as Co<unknown>, ret);
+      return m.toC(r, ret);
+    });
   }
   table.set('ExInitializeDriverRuntime', () => undefined);
   table.set('__fltsim_paged_code', () => {
@@ -55,10 +78,8 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
 }
 
 function routineName(us: unknown): string | undefined {
-  if (!us || typeof us !== 'object') return undefined;
-  const s = us as { Buffer?: unknown; Length?: number };
-  const text = readCString(s.Buffer);
-  return text === undefined ? undefined : text.slice(0, (s.Length ?? text.length * 2) / 2);
+  if (!(us instanceof Ptr)) return undefined;
+  return unicodeStringText(viewOf(us, preludeStruct('_UNICODE_STRING')) as unknown as UnicodeString);
 }
 
 const VALUES = new WeakMap<Builtin, FunctionValue>();

@@ -1,16 +1,24 @@
 /**
  * How a C value looks in a debugger: a one-line rendering in C terms (statuses and enums by name,
- * IRQLs by level, strings quoted, pointers as kernel addresses) and, for aggregates and pointers,
- * children that expand lazily. Arrays expand by index so a client can page through large ones.
+ * IRQLs by level, strings quoted, pointers as kernel addresses with what they point at) and, for
+ * aggregates and pointers, children that expand lazily. Arrays expand by index so a client can page
+ * through large ones.
+ *
+ * Values come from byte memory through typed reads that look without touching: no uninitialised-read
+ * report, no exposure of provenance, nothing materialised. A scalar is its value; a struct or array
+ * is the pointer to its storage (as the interpreter holds it).
  */
-import { findField, pointee, typeName, type CType, type IntType, type StructType } from '../c/types';
-import { LargeInteger, Ref, isFunctionValue, rawInfo, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { findField, pointee, sizeOf, typeName, type CType, type IntType, type StructType } from '../c/types';
+import { isFunctionValue, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { irqlName } from '../kernel/irql';
 import { formatStatus } from '../kernel/status';
 import { majorName } from '../fltmgr/constants';
 import { FltCallbackData } from '../fltmgr/callbackData';
-import { readCString } from '../interp/format';
-import { IntPointer, structTypeOf, type AddressSpace } from '../interp/memory';
+import type { Allocation } from '../memory/allocation';
+import { Ptr } from '../memory/pointer';
+import type { AddressSpace } from '../memory/space';
+import { fieldPlaces, loadBits, peekAt, storeAt, storeBits, type FieldPlace } from '../memory/typed';
+import { viewAt } from '../memory/view';
 
 export interface InspectChild {
   name: string;
@@ -19,8 +27,15 @@ export interface InspectChild {
   /** A C expression that names this child, relative to the root the client asked about. */
   evaluateName?: string;
   expand?: Expandable;
-  /** Where to write when the user edits the value (undefined: read-only). */
-  place?: { container: Record<string | number, unknown> | unknown[]; key: string | number; type: CType };
+  /** How to change the value when the user edits it (undefined: read-only). */
+  place?: Place;
+}
+
+/** Where a shown value lives, for Set Value: read and write it by its C type. */
+export interface Place {
+  type: CType;
+  get(): unknown;
+  set(value: unknown): void;
 }
 
 export interface Expandable {
@@ -38,11 +53,12 @@ export interface InspectContext {
 }
 
 const MAX_STRING = 256;
+const NOT_ASSIGNED = '<not yet assigned>';
 
 /** Renders `value` of C type `t`; `fieldName` lets a few well-known fields print by meaning. */
 export function inspect(ctx: InspectContext, value: unknown, t: CType, fieldName?: string, path?: string): Omit<InspectChild, 'name'> {
   const type = typeName(t);
-  if (value === undefined && (t.kind === 'ptr' || t.kind === 'int' || t.kind === 'float')) return { value: '<not yet assigned>', type };
+  if (value === undefined && (t.kind === 'ptr' || t.kind === 'int' || t.kind === 'float')) return { value: NOT_ASSIGNED, type };
   switch (t.kind) {
     case 'int':
       return { value: formatInt(ctx, value, t, fieldName), type };
@@ -61,9 +77,23 @@ export function inspect(ctx: InspectContext, value: unknown, t: CType, fieldName
   }
 }
 
+/** A scalar, struct or array stored at `p`, as inspect shows it, with a place to write it. */
+export function inspectAt(ctx: InspectContext, p: Ptr, t: CType, fieldName?: string, path?: string): Omit<InspectChild, 'name'> {
+  if (t.kind === 'struct' || t.kind === 'array') return inspect(ctx, p, t, fieldName, path);
+  const a = p.alloc;
+  if (a === null) return { value: '<no memory>', type: typeName(t) };
+  if (!a.accessible) return { value: a.freed ? '<freed>' : '<not readable>', type: typeName(t) };
+  return { ...inspect(ctx, peekAt(a, p.offset, t), t, fieldName, path), place: placeAt(a, p.offset, t) };
+}
+
+function placeAt(a: Allocation, offset: number, t: CType): Place {
+  return { type: t, get: () => peekAt(a, offset, t), set: (v) => storeAt(a, offset, t, v) };
+}
+
 function formatInt(ctx: InspectContext, raw: unknown, t: IntType, fieldName?: string): string {
+  if (typeof raw === 'bigint') return t.signed ? raw.toString() : `${raw} (0x${raw.toString(16)})`;
   const v = typeof raw === 'number' ? raw : typeof raw === 'boolean' ? (raw ? 1 : 0) : raw === undefined ? NaN : 0;
-  if (Number.isNaN(v)) return '<not yet assigned>';
+  if (Number.isNaN(v)) return NOT_ASSIGNED;
   const alias = t.alias ?? '';
   if (alias === 'NTSTATUS') return `${formatStatus(v)} (0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')})`;
   if (alias === 'KIRQL' || fieldName === 'Irql' || fieldName === 'OldIrql') return `${irqlName(v)} (${v})`;
@@ -83,59 +113,67 @@ function functionLabel(fv: { name: string; module?: string }): string {
   return fv.module ? `${fv.module}!${fv.name}` : fv.name;
 }
 
+/** Characters from `p` up to a NUL, the end of what was written, or `max`; without side effects. */
+function peekString(p: Ptr, charSize: 1 | 2, max: number): string | undefined {
+  const a = p.alloc;
+  if (a === null || !a.accessible) return undefined;
+  const t: CType = { kind: 'int', size: charSize, signed: false, name: 'char' };
+  let s = '';
+  for (let at = p.offset; s.length < max; at += charSize) {
+    const c = peekAt(a, at, t);
+    if (c === undefined || c === 0) break;
+    s += String.fromCharCode(c as number);
+  }
+  return s;
+}
+
+function describeTarget(a: Allocation): string {
+  if (a.freed) return `freed ${a.label}`;
+  if (a.kind === 'opaque') return a.label;
+  return `${a.label}, ${a.size} bytes`;
+}
+
 function inspectPointer(ctx: InspectContext, value: unknown, t: CType & { kind: 'ptr' }, path?: string): Omit<InspectChild, 'name'> {
   const type = typeName(t);
   if (value === null || value === undefined) return { value: 'NULL', type };
   if (isFunctionValue(value)) return { value: functionLabel(value), type };
-  if (value instanceof IntPointer) return { value: `0x${value.addr.toString(16)}`, type };
+  if (!(value instanceof Ptr)) return { value: String(value), type };
   const addr = ctx.addresses.format(value);
+  const a = value.alloc;
+  if (a === null) return { value: `0x${addr}`, type };
+  if (!a.accessible) return { value: `0x${addr} (${describeTarget(a)})`, type };
   const to = t.to;
-  if (to.kind === 'int' && (to.size === 1 || to.size === 2) && value instanceof Ref) {
-    const s = readCString(value, MAX_STRING);
+  if (to.kind === 'int' && (to.size === 1 || to.size === 2)) {
+    const s = peekString(value, to.size, MAX_STRING);
     if (s !== undefined) return { value: `0x${addr} ${to.size === 2 ? 'L' : ''}"${escape(s)}"`, type };
   }
-  if (to.kind === 'void') {
-    // A PVOID: show what it points at when the memory has a known type.
-    const known = typeof value === 'object' && !(value instanceof Ref) ? structTypeOf(value as object) : undefined;
-    if (known) return { value: `0x${addr} (${typeName(known)})`, type, expand: { named: () => [{ name: `*(${typeName(known)} *)`, ...inspect(ctx, value, known, undefined, path ? `*(${typeName(known)} *)${path}` : undefined) }] } };
-    const raw = typeof value === 'object' ? rawInfo(value as object) : undefined;
-    return { value: `0x${addr}${raw ? ` (${raw.size} bytes, ${raw.freed ? 'freed' : 'untyped'})` : ''}`, type };
-  }
+  if (to.kind === 'void' || (to.kind === 'struct' && !to.fields)) return { value: `0x${addr} (${value.offset ? `${value.offset} bytes into ` : ''}${describeTarget(a)})`, type };
   if (to.kind === 'struct') {
     const summary = structSummary(ctx, value, to);
     return {
       value: `0x${addr}${summary ? ` ${summary}` : ''}`,
       type,
-      expand: { named: () => fieldsOf(ctx, value as object, to, path ? `${path}->` : undefined) },
+      expand: { named: () => fieldsOf(ctx, value, to, path ? `${path}->` : undefined) },
     };
   }
+  if (to.kind === 'func') return { value: `0x${addr}`, type };
   return {
     value: `0x${addr}`,
     type,
-    expand: {
-      named: () => {
-        let v: unknown;
-        try {
-          v = value instanceof Ref ? value.get() : undefined;
-        } catch {
-          v = undefined;
-        }
-        return [{ name: `*${path ?? 'p'}`, ...inspect(ctx, v, to, undefined, path ? `*${path}` : undefined) }];
-      },
-    },
+    expand: { named: () => [{ name: `*${path ?? 'p'}`, ...inspectAt(ctx, value, to, undefined, path ? `*${path}` : undefined) }] },
   };
 }
 
 function inspectArray(ctx: InspectContext, value: unknown, t: CType & { kind: 'array' }, path?: string): Omit<InspectChild, 'name'> {
   const type = typeName(t);
-  const arr = value instanceof Ref && Array.isArray(value.c) ? (value.c as unknown[]) : Array.isArray(value) ? value : [];
-  const start = value instanceof Ref && typeof value.k === 'number' ? value.k : 0;
-  const length = t.length ?? Math.max(0, arr.length - start);
+  if (!(value instanceof Ptr)) return { value: `[${t.length ?? ''}]`, type };
+  const length = t.length ?? 0;
   let summary = `[${length}]`;
   if (t.of.kind === 'int' && (t.of.size === 1 || t.of.size === 2)) {
-    const s = readCString(new Ref(arr, start), Math.min(length, MAX_STRING));
+    const s = peekString(value, t.of.size, Math.min(length, MAX_STRING));
     if (s !== undefined) summary = `${t.of.size === 2 ? 'L' : ''}"${escape(s)}"`;
   }
+  const each = sizeOf(t.of);
   return {
     value: summary,
     type,
@@ -144,8 +182,8 @@ function inspectArray(ctx: InspectContext, value: unknown, t: CType & { kind: 'a
       indexed: (from, count) => {
         const out: InspectChild[] = [];
         for (let i = from; i < Math.min(length, from + count); i++) {
-          const el = arr[start + i];
-          out.push({ name: `[${i}]`, evaluateName: path ? `${path}[${i}]` : undefined, ...inspect(ctx, el, t.of, undefined, path ? `${path}[${i}]` : undefined), place: t.of.kind === 'struct' || t.of.kind === 'array' ? undefined : { container: arr, key: start + i, type: t.of } });
+          const name = path ? `${path}[${i}]` : undefined;
+          out.push({ name: `[${i}]`, evaluateName: name, ...inspectAt(ctx, value.add(i * each), t.of, undefined, name) });
         }
         return out;
       },
@@ -155,51 +193,75 @@ function inspectArray(ctx: InspectContext, value: unknown, t: CType & { kind: 'a
 
 function inspectStruct(ctx: InspectContext, value: unknown, t: StructType, path?: string): Omit<InspectChild, 'name'> {
   const type = typeName(t);
-  if (!value || typeof value !== 'object') return { value: '{…}', type };
+  if (!(value instanceof Ptr) || value.alloc === null) return { value: '{…}', type };
   const summary = structSummary(ctx, value, t) ?? '{…}';
-  return { value: summary, type, expand: { named: () => fieldsOf(ctx, value as object, t, path ? `${path}.` : undefined) } };
+  return { value: summary, type, expand: { named: () => fieldsOf(ctx, value, t, path ? `${path}.` : undefined) } };
 }
 
 /** A short description of well-known structs, shown without expanding them. */
-function structSummary(ctx: InspectContext, value: unknown, t: StructType): string | undefined {
-  if (value instanceof FltCallbackData) return `{#${value.id} ${majorName(value.major)} ${value.state}}`;
-  if (value instanceof LargeInteger) return String(value.QuadPart);
+function structSummary(ctx: InspectContext, p: Ptr, t: StructType): string | undefined {
+  const a = p.alloc;
+  if (a === null || !a.accessible || !t.fields) return undefined;
+  if (p.offset === 0 && a.owner instanceof FltCallbackData) return `{#${a.owner.id} ${majorName(a.owner.major)} ${a.owner.state}}`;
   const tag = t.tag;
-  if (tag === '_UNICODE_STRING') {
-    const us = value as UnicodeString;
-    return `{"${escape(unicodeStringText(us))}" Length=${us.Length}}`;
-  }
-  if (tag === '_LIST_ENTRY') {
-    const le = value as { Flink: unknown; Blink: unknown };
-    const self = le.Flink === value && le.Blink === value;
-    return self ? '{empty}' : `{Flink=0x${ctx.addresses.format(le.Flink)} Blink=0x${ctx.addresses.format(le.Blink)}}`;
+  try {
+    if (tag === '_UNICODE_STRING') {
+      const us = viewAt(a, p.offset, t) as unknown as UnicodeString;
+      const length = peekAt(a, p.offset + fieldPlaces(t).get('Length')!.offset, fieldPlaces(t).get('Length')!.type) as number | undefined;
+      const buf = peekAt(a, p.offset + fieldPlaces(t).get('Buffer')!.offset, fieldPlaces(t).get('Buffer')!.type);
+      if (length === undefined) return NOT_ASSIGNED;
+      if (!(buf instanceof Ptr) || !buf.alloc?.accessible || !buf.alloc.isInitialized(buf.offset, length)) return `{Length=${length}}`;
+      return `{"${escape(unicodeStringText({ ...us, Length: length, Buffer: buf }))}" Length=${length}}`;
+    }
+    if (tag === '_LIST_ENTRY') {
+      const flink = peekAt(a, p.offset, fieldPlaces(t).get('Flink')!.type);
+      const blink = peekAt(a, p.offset + 8, fieldPlaces(t).get('Blink')!.type);
+      const self = flink instanceof Ptr && blink instanceof Ptr && flink.alloc === a && blink.alloc === a && flink.offset === p.offset && blink.offset === p.offset;
+      return self ? '{empty}' : `{Flink=0x${ctx.addresses.format((flink ?? null) as Ptr | null)} Blink=0x${ctx.addresses.format((blink ?? null) as Ptr | null)}}`;
+    }
+    if (tag === '_LARGE_INTEGER' || tag === '_ULARGE_INTEGER') {
+      const q = fieldPlaces(t).get('QuadPart')!;
+      const v = peekAt(a, p.offset + q.offset, q.type);
+      return v === undefined ? NOT_ASSIGNED : String(v);
+    }
+  } catch {
+    return undefined;
   }
   return undefined;
 }
 
-function fieldsOf(ctx: InspectContext, obj: object, t: StructType, prefix?: string): InspectChild[] {
-  const out: InspectChild[] = [];
+function fieldsOf(ctx: InspectContext, p: Ptr, t: StructType, prefix?: string): InspectChild[] {
   if (!t.fields) return [{ name: '(opaque)', value: `${typeName(t)} is opaque to drivers`, type: '' }];
-  const rec = obj as Record<string, unknown>;
-  for (const f of t.fields) {
-    if (f.name.startsWith('<anonymous') && f.type.kind === 'struct') {
-      // Members of an anonymous struct or union are held by the outer object (memory.ts memberFields).
-      out.push(...fieldsOf(ctx, obj, f.type, prefix));
+  const a = p.alloc;
+  if (a === null || !a.accessible) return [{ name: '(memory)', value: a?.freed ? `${a.label} was freed` : 'not readable', type: '' }];
+  const out: InspectChild[] = [];
+  // Members of anonymous structs and unions read as members of the outer one.
+  for (const place of fieldPlaces(t).values()) {
+    if (isLargeIntegerAlias(t, place)) continue;
+    const evaluateName = prefix ? `${prefix}${place.name}` : undefined;
+    if (place.bits !== undefined) {
+      out.push({ name: place.name, evaluateName, ...bitField(ctx, a, p.offset, place) });
       continue;
     }
-    if (obj instanceof LargeInteger && f.name === 'u') continue;
-    let v: unknown;
-    try {
-      v = rec[f.name];
-    } catch {
-      v = undefined;
-    }
-    const evaluateName = prefix ? `${prefix}${f.name}` : undefined;
-    const shown = inspect(ctx, f.type.kind === 'array' && Array.isArray(v) ? new Ref(v, 0) : v, f.type, f.name, evaluateName);
-    const place = f.type.kind === 'struct' || f.type.kind === 'array' ? undefined : { container: rec, key: f.name, type: f.type };
-    out.push({ name: f.name, evaluateName, ...shown, place });
+    out.push({ name: place.name, evaluateName, ...inspectAt(ctx, p.add(place.offset), place.type, place.name, evaluateName) });
   }
   return out;
+}
+
+/** LARGE_INTEGER's `u` repeats LowPart and HighPart: shown once. */
+function isLargeIntegerAlias(t: StructType, place: FieldPlace): boolean {
+  return (t.tag === '_LARGE_INTEGER' || t.tag === '_ULARGE_INTEGER') && place.name === 'u';
+}
+
+function bitField(ctx: InspectContext, a: Allocation, base: number, place: FieldPlace): Omit<InspectChild, 'name'> {
+  const unit = place.type as IntType;
+  const at = base + place.offset;
+  const get = (): unknown => (a.isInitialized(at, unit.size) ? loadBits(a, at, unit, place.bitOffset!, place.bits!) : undefined);
+  return {
+    ...inspect(ctx, get(), unit, place.name),
+    type: `${typeName(unit)} : ${place.bits}`,
+    place: { type: unit, get, set: (v) => storeBits(a, at, unit, place.bitOffset!, place.bits!, v as number | bigint) },
+  };
 }
 
 function escape(s: string): string {

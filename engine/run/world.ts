@@ -66,9 +66,8 @@ export class World {
         violation: (rule, message) => {
           kernel.violation(rule as RuleId, message);
         },
-        ...(kernel.observer !== null ? { touch: (p: unknown, write: boolean) => kernel.touch(p, write) } : {}),
       },
-      { builtins: simulationBuiltins(this.sim), stepBudget: options.stepBudget },
+      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget },
     );
     for (const d of prepared.drivers) {
       const module = drive(this.interp.load(d.program, d.module));

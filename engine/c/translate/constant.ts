@@ -18,7 +18,9 @@ export function constantValue(ctx: TranslateContext, e: Expr): number | undefine
 function evaluate(ctx: TranslateContext, e: Expr): number | undefined {
   switch (e.k) {
     case 'num':
-      return e.value;
+      // Constant expressions here (sizes, enumerators, case labels) are numbers; a 64-bit literal
+      // beyond 2^53 is used at its nearest value.
+      return Number(e.value);
     case 'id':
       return ctx.scope.enumConstant(e.name);
     case 'sizeofType':

@@ -44,20 +44,8 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
       if (!inner) return unsupported(ctx, node, 'empty parentheses');
       return translateExpr(ctx, inner);
     }
-    case 'binary_expression': {
-      const op = node.childForFieldName('operator')?.type ?? '';
-      const left = node.childForFieldName('left')!;
-      const right = node.childForFieldName('right')!;
-      // `(T) - x`, `(T) * p`, `(T) & v`: a cast the grammar read as arithmetic.
-      const castType = parenthesizedTypeName(ctx, left);
-      if (castType && (op === '-' || op === '+' || op === '*' || op === '&')) {
-        const arg = translateExpr(ctx, right);
-        const unaryOp = op === '*' ? '*' : op === '&' ? '&' : op;
-        return { k: 'cast', type: castType, arg: { k: 'unary', op: unaryOp as '-' | '+' | '*' | '&', arg, loc: arg.loc }, loc };
-      }
-      if (!BINARY_OPS.has(op)) return unsupported(ctx, node, `operator '${op}'`);
-      return { k: 'binary', op: op as BinaryOp, left: translateExpr(ctx, left), right: translateExpr(ctx, right), loc };
-    }
+    case 'binary_expression':
+      return translateBinary(ctx, node);
     case 'assignment_expression': {
       const op = node.childForFieldName('operator')?.type ?? '=';
       return { k: 'assign', op: op as AssignOp, left: translateExpr(ctx, node.childForFieldName('left')!), right: translateExpr(ctx, node.childForFieldName('right')!), loc };
@@ -134,6 +122,77 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
     default:
       return unsupported(ctx, node, `the construct '${node.type.replace(/_/g, ' ')}'`);
   }
+}
+
+/** C's binary operators by precedence (higher binds tighter). */
+const PRECEDENCE: Record<string, number> = {
+  '*': 10, '/': 10, '%': 10,
+  '+': 9, '-': 9,
+  '<<': 8, '>>': 8,
+  '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '==': 6, '!=': 6,
+  '&': 5,
+  '^': 4,
+  '|': 3,
+  '&&': 2,
+  '||': 1,
+};
+
+/**
+ * A chain of binary operators. The grammar cannot tell `(T)` from a parenthesised value, so
+ * `(PCHAR)&a - (PCHAR)&b` comes back as `((PCHAR) & (a - (PCHAR))) & b`. The chain is flattened
+ * in source order, every `(T)` directly followed by `&`, `*`, `-` or `+` and an operand becomes a
+ * cast of that unary expression, and the rest is regrouped by C's precedence.
+ */
+function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
+  const operands: SyntaxNode[] = [];
+  const ops: string[] = [];
+  const flatten = (n: SyntaxNode): void => {
+    if (n.type === 'binary_expression') {
+      flatten(n.childForFieldName('left')!);
+      ops.push(n.childForFieldName('operator')?.type ?? '');
+      flatten(n.childForFieldName('right')!);
+    } else {
+      operands.push(n);
+    }
+  };
+  flatten(node);
+  for (const op of ops) if (!BINARY_OPS.has(op)) return unsupported(ctx, node, `operator '${op}'`);
+  // Fold casts from the right, so `(T1)&(T2)&x` works inside out. Each operand is pushed with the
+  // operator on its left; a fold consumes the operand to its right and the operator between them.
+  const items: Expr[] = [];
+  const itemOps: string[] = [];
+  for (let i = operands.length - 1; i >= 0; i--) {
+    // `(T)` or a chain `(T1)(T2)` (which the grammar reads as a call).
+    const castTypes = i < operands.length - 1 ? castChain(ctx, operands[i]) : undefined;
+    const op = ops[i];
+    if (castTypes && (op === '-' || op === '+' || op === '*' || op === '&')) {
+      const arg = items.pop()!;
+      itemOps.pop();
+      const loc = ctx.loc(operands[i]);
+      let e: Expr = { k: 'unary', op: op as '-' | '+' | '*' | '&', arg, loc: arg.loc };
+      for (let t = castTypes.length - 1; t >= 0; t--) e = { k: 'cast', type: castTypes[t], arg: e, loc };
+      items.push(e);
+    } else {
+      items.push(translateExpr(ctx, operands[i]));
+    }
+    if (i > 0) itemOps.push(ops[i - 1]);
+  }
+  items.reverse();
+  itemOps.reverse();
+  // Precedence climbing: itemOps[j] sits between items[j] and items[j + 1]; all are left-associative.
+  let pos = 0;
+  const parse = (min: number): Expr => {
+    let left = items[pos];
+    while (pos < itemOps.length && PRECEDENCE[itemOps[pos]] >= min) {
+      const op = itemOps[pos];
+      pos++;
+      const right = parse(PRECEDENCE[op] + 1);
+      left = { k: 'binary', op: op as BinaryOp, left, right, loc: left.loc };
+    }
+    return left;
+  };
+  return parse(1);
 }
 
 /** Arguments may be type names (CONTAINING_RECORD(p, T, F)), including `struct X` spelled out. */
@@ -217,8 +276,10 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   else if (!decimal && big <= 0xffffffffn) type = UINT;
   else if (big <= 0x7fffffffffffffffn) type = LONGLONG;
   else type = ULONGLONG;
-  if (sign < 0) return { k: 'unary', op: '-', arg: { k: 'num', value: Number(big), type, loc }, loc };
-  return { k: 'num', value: Number(big), type, loc };
+  // Beyond 2^53 a literal stays a bigint, so 0xFFFFFFFFFFFFFFFFull is exact.
+  const value = Number.isSafeInteger(Number(big)) ? Number(big) : big;
+  if (sign < 0) return { k: 'unary', op: '-', arg: { k: 'num', value, type, loc }, loc };
+  return { k: 'num', value, type, loc };
 }
 
 function stringValue(node: SyntaxNode): string {

@@ -14,7 +14,9 @@ import { formatStatus } from '../../kernel/status';
 import type { KThread } from '../../kernel/thread';
 import type { CFrame } from '../../interp/frame';
 import { inspectContext } from '../evaluate';
-import { inspect, type Expandable, type InspectChild } from '../inspect';
+import { inspect, inspectAt, type Expandable, type InspectChild } from '../inspect';
+import { ownerOf, Ptr } from '../../memory/pointer';
+import { peekAt } from '../../memory/typed';
 import type { World } from '../world';
 
 export interface ScopeTree {
@@ -38,6 +40,8 @@ function paged<T>(name: string, items: readonly T[], render: (item: T, index: nu
     expand: { indexedCount: items.length, indexed: (start, count) => items.slice(start, start + count).map((it, i) => render(it, start + i)) },
   };
 }
+
+const NOT_YET = '<not yet assigned>';
 
 export class Scopes {
   private snap: Snapshot | undefined;
@@ -63,9 +67,11 @@ export class Scopes {
   private locals(frame: CFrame): InspectChild[] {
     const ctx = inspectContext(this.world);
     return frame.fn.locals.map((l) => {
-      const shown = inspect(ctx, frame.vars[l.slot], l.type, l.name, l.name);
-      const scalar = l.type.kind !== 'struct' && l.type.kind !== 'array';
-      return { name: l.name, evaluateName: l.name, ...shown, place: scalar ? { container: frame.vars, key: l.slot, type: l.type } : undefined };
+      const v = frame.vars[l.slot];
+      // A local in memory: its slot holds the pointer to its storage.
+      if (l.inMemory) return v instanceof Ptr ? { name: l.name, evaluateName: l.name, ...inspectAt(ctx, v, l.type, l.name, l.name) } : { name: l.name, value: NOT_YET, type: '' };
+      const shown = inspect(ctx, v, l.type, l.name, l.name);
+      return { name: l.name, evaluateName: l.name, ...shown, place: { type: l.type, get: () => frame.vars[l.slot], set: (x: unknown) => { frame.vars[l.slot] = x; } } };
     });
   }
 
@@ -95,7 +101,8 @@ export class Scopes {
   private dataInHand(thread: KThread, frame: CFrame | undefined): { data: FltCallbackData; path?: string } | undefined {
     if (frame) {
       for (const l of frame.fn.locals) {
-        const v = frame.vars[l.slot];
+        const slot = frame.vars[l.slot];
+        const v = ownerOf(l.inMemory && l.type.kind === 'ptr' && slot instanceof Ptr && slot.alloc ? peekAt(slot.alloc, slot.offset, l.type) : slot);
         if (!(v instanceof FltCallbackData)) continue;
         const typed = l.type.kind === 'ptr' && l.type.to.kind === 'struct' && l.type.to.tag === '_FLT_CALLBACK_DATA';
         return { data: v, path: typed ? l.name : `((PFLT_CALLBACK_DATA)${l.name})` };
@@ -134,7 +141,11 @@ export class Scopes {
         leaf('IoStatus.Status', formatStatus(d.IoStatus.Status >>> 0)),
         leaf('IoStatus.Information', String(d.IoStatus.Information)),
       ];
-      if (t) rows.push({ name: 'FLT_CALLBACK_DATA', evaluateName: path && `*${path}`, ...inspect(inspectContext(this.world), d, t, undefined, path && `(*${path})`) });
+      // The C struct exists once driver code has seen the operation; looking does not create it.
+      if (t && d.inMemory) {
+        const at = d.cAddress(this.world.sim.kernel.marshal);
+        rows.push({ name: 'FLT_CALLBACK_DATA', evaluateName: path && `*${path}`, ...inspect(inspectContext(this.world), at, t, undefined, path && `(*${path})`) });
+      }
       rows.push(paged('History', d.history, (e) => leaf(`${e.time} ms`, `${e.kind}: ${e.detail}`)));
       return rows;
     });

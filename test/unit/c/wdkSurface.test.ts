@@ -29,7 +29,7 @@ test('buffers sized from WDK structs and sizeof of a literal are constants', asy
     '                  FIELD_OFFSET(FLT_IO_PARAMETER_BLOCK, Parameters), FIELD_OFFSET(FLT_PARAMETERS, SetFileInformation.InfoBuffer) };',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
-  assert.deepEqual(h.module.globals.Sizes, [4, 72 + 512, 56, 24, 20, 88, 48, 80, 24, 32]);
+  assert.deepEqual(h.module.global('Sizes'), [4, 72 + 512, 56, 24, 20, 88, 48, 80, 24, 32]);
 });
 
 test('well-known ECP GUIDs are constant values that IsEqualGUID compares field by field', async () => {

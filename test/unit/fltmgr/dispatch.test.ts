@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineFilter, flt, Ref, STATUS, type Co, type FltCallbackData, type Simulation } from '../../../engine';
+import { defineFilter, flt, Ref, STATUS, type Co, type FltCallbackData, type KThread, type Simulation } from '../../../engine';
 import { CallLog, IRP_MJ, POST, PRE, WorkQueueType, eventsOf, newSim, path, violationIds } from '../simHarness';
 
 type Pre = (d: FltCallbackData, objs: Record<string, unknown>, ctx: Ref) => unknown;
@@ -453,7 +453,7 @@ test('the callback data carries the request: thread, mode, flags, Iopb parameter
   sim.io({ id: 1, major: 'write', path: path('dir\\a.txt'), length: 300, offset: 8192 });
   sim.run();
   const d = data!;
-  assert.equal(d.Thread.name, 'I/O #1 (write)');
+  assert.equal((d.Thread as KThread).name, 'I/O #1 (write)');
   assert.equal(d.RequestorMode, flt.UserMode);
   assert.equal(d.Flags & flt.FLTFL_CALLBACK_DATA.IRP_OPERATION, flt.FLTFL_CALLBACK_DATA.IRP_OPERATION);
   assert.equal(d.Iopb.MajorFunction, IRP_MJ.WRITE);

@@ -5,7 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineFilter, embed, flt, Ref, STATUS, type Co } from '../../../engine';
+import { defineFilter, flt, Ptr, Ref, STATUS, viewAt, type Co, type FunctionValue } from '../../../engine';
+import { sizeOf } from '../../../engine/c/types';
+import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { preludeStruct } from '../../../engine/c/prelude/structs';
 import { CallLog, IRP_MJ, PRE, newSim, path, violationIds } from '../simHarness';
 
 const registerWith = (override: Record<string, unknown>) => {
@@ -74,19 +77,50 @@ test('rows for IRP_MJ_POWER and non-NULL Reserved1 are reported (reg-struct)', (
   assert.deepEqual(violationIds(sim), ['reg-struct', 'reg-struct']);
 });
 
-test('arrays given as a C pointer to their first element are read through embed links', () => {
+test('an operation array in C memory is read through the pointer to its first row, up to the terminator', async () => {
+  await loadCLanguage();
   const sim = newSim();
   const log = new CallLog(sim);
-  const array: unknown[] = [];
-  embed(array, 0, { MajorFunction: IRP_MJ.CREATE, Flags: 0, PreOperation: () => { log.add('PreCreate'); return PRE.FLT_PREOP_SUCCESS_NO_CALLBACK; }, PostOperation: null, Reserved1: null });
-  embed(array, 1, { MajorFunction: IRP_MJ.OPERATION_END, Flags: 0, PreOperation: null, PostOperation: null, Reserved1: null });
-  const f = defineFilter(sim, { registration: { OperationRegistration: array[0] } });
+  const m = sim.kernel.marshal;
+  m.layouts = preludeStruct; // what loading C code installs
+  const row = m.struct('_FLT_OPERATION_REGISTRATION');
+  const rows = sim.kernel.memory.allocate('global', 2 * sizeOf(row), { label: 'Callbacks', zeroed: true });
+  const preCreate: FunctionValue = { kind: 'function', name: 'PreCreate', call: () => { log.add('PreCreate'); return PRE.FLT_PREOP_SUCCESS_NO_CALLBACK; } };
+  const first = viewAt(rows, 0, row);
+  first.MajorFunction = IRP_MJ.CREATE;
+  first.PreOperation = preCreate;
+  viewAt(rows, sizeOf(row), row).MajorFunction = IRP_MJ.OPERATION_END;
+  const f = defineFilter(sim, { registration: { OperationRegistration: new Ptr(rows, 0) } });
   sim.loadDriver('cptr', f.driverEntry);
   sim.io({ id: 1, major: 'create', path: path('a') });
   sim.run();
   assert.deepEqual(log.names(), ['PreCreate']);
   assert.deepEqual(violationIds(sim), []);
 });
+
+test('an operation array that runs off the end of its memory is a malformed registration', async () => {
+  await loadCLanguage();
+  const sim = newSim();
+  sim.kernel.marshal.layouts = preludeStruct; // what loading C code installs
+  const row = sim.kernel.marshal.struct('_FLT_OPERATION_REGISTRATION');
+  const rows = sim.kernel.memory.allocate('global', sizeOf(row), { label: 'Callbacks', zeroed: true });
+  viewAt(rows, 0, row).MajorFunction = IRP_MJ.CREATE;
+  const { status } = registerIn(sim, { OperationRegistration: new Ptr(rows, 0) });
+  assert.equal(status, STATUS.STATUS_INVALID_PARAMETER);
+  assert.deepEqual(violationIds(sim), ['reg-struct']);
+  assert.match(sim.violations[0].message, /reads 1 byte at offset 32 of a 32-byte Callbacks: past its end/);
+});
+
+function registerIn(sim: ReturnType<typeof newSim>, override: Record<string, unknown>): { status: number } {
+  let status = -1;
+  const f = defineFilter(sim, { registration: override as never });
+  sim.loadDriver('reg', function* DriverEntry(d: unknown, r: unknown): Co<number> {
+    status = yield* f.driverEntry(d, r);
+    return status;
+  });
+  sim.run();
+  return { status };
+}
 
 test('FltStartFiltering sets up an instance on every volume, calling InstanceSetup before it returns', () => {
   const sim = newSim({ volumes: ['\\Device\\HarddiskVolume1', '\\Device\\HarddiskVolume2'] });

@@ -49,7 +49,7 @@ export async function loadC(source: string, extraFiles: Record<string, string> =
   const interp = new Interpreter({
     currentThread: () => ({ frames }),
     violation: (rule, message, loc) => violations.push({ rule, message, line: loc?.line }),
-  }, { builtins, stepBudget });
+  }, { builtins, marshal: sim.kernel.marshal, stepBudget });
   const module = drive(interp.load(unit, 'test'));
   return {
     interp,

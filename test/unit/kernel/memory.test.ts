@@ -3,28 +3,40 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineFilter, makeUnicodeString, rawInfo, Ref, STATUS, type Co } from '../../../engine';
+import { defineFilter, makeUnicodeString, poolBlock, Ptr, Ref, STATUS, viewOf, type Co, type StructView } from '../../../engine';
+import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { preludeStruct } from '../../../engine/c/prelude/structs';
 import { newSim, violationIds } from '../simHarness';
 
 const TAG = 0x74736554; // 'Test'
 const P = 8;
 
-test('pool blocks are raw blocks tracked by the engine; freeing twice or freeing a stranger is reported', () => {
+test('pool blocks are allocations of bytes tracked by the engine; freeing twice or freeing a stranger is reported', () => {
   const sim = newSim();
   sim.kernel.spawn('T', 'system', P, function* (): Co<void> {
     const b = sim.api.ExAllocatePoolWithTag(0, 64, TAG)!;
-    assert.deepEqual({ ...rawInfo(b)!, id: 0 }, { size: 64, pool: 'NonPagedPool', tag: TAG, id: 0, freed: false });
+    const info = poolBlock(b)!;
+    assert.deepEqual({ size: info.size, pool: info.pool, tag: info.tag, freed: info.freed }, { size: 64, pool: 'NonPagedPool', tag: TAG, freed: false });
+    assert.equal(b.alloc.size, 64);
+    assert.equal(b.alloc.label, "pool block #1 (tag 'Test')");
+    assert.equal(b.alloc.isInitialized(0, 1), false, 'ExAllocatePoolWithTag leaves the bytes uninitialised');
     sim.api.ExFreePoolWithTag(b, TAG);
-    assert.equal(rawInfo(b)!.freed, true);
+    assert.equal(poolBlock(b)!.freed, true);
+    assert.equal(b.alloc.freed, true);
     sim.api.ExFreePoolWithTag(b, TAG);
     sim.api.ExFreePool({ not: 'pool' });
     const c = sim.api.ExAllocatePool2(0x100, 8, TAG)!;
-    assert.equal(rawInfo(c)!.pool, 'PagedPool');
+    assert.equal(poolBlock(c)!.pool, 'PagedPool');
+    assert.equal(c.alloc.readInt(0, 8, false), 0, 'ExAllocatePool2 zeroes the block');
     sim.api.ExFreePoolWithTag(c, 0x61626364);
+    const d = sim.api.ExAllocatePoolWithTag(0, 16, TAG)!;
+    sim.api.ExFreePoolWithTag(d.add(8), TAG);
+    sim.api.ExFreePoolWithTag(d, TAG);
     yield 1;
   });
   sim.run();
-  assert.deepEqual(violationIds(sim), ['pool-double-free', 'pool-bad-free', 'pool-tag-mismatch']);
+  assert.deepEqual(violationIds(sim), ['pool-double-free', 'pool-bad-free', 'pool-tag-mismatch', 'pool-bad-free']);
+  assert.match(sim.violations[3].message, /a pointer 8 bytes into block 3, not its start/);
 });
 
 test('paged pool at DISPATCH_LEVEL is reported (pool-paged-at-dispatch); nonpaged is fine', () => {
@@ -65,8 +77,9 @@ test('lookaside lists hand out blocks of their size, and a block returned to the
     sim.api.ExInitializeNPagedLookasideList(a, null, null, 0, 48, TAG, 0);
     sim.api.ExInitializeNPagedLookasideList(b, null, null, 0, 16, TAG, 0);
     const e = sim.api.ExAllocateFromNPagedLookasideList(a)!;
-    assert.equal(rawInfo(e)!.size, 48);
-    assert.equal(rawInfo(e)!.pool, 'Lookaside');
+    assert.equal(poolBlock(e)!.size, 48);
+    assert.equal(poolBlock(e)!.pool, 'Lookaside');
+    assert.equal(e.alloc.kind, 'lookaside');
     sim.api.ExFreeToNPagedLookasideList(b, e);
     sim.api.ExFreeToNPagedLookasideList(a, e);
     sim.api.ExDeleteNPagedLookasideList(a);
@@ -92,8 +105,10 @@ test('failAllocation makes chosen allocations return NULL, deterministically', (
   assert.deepEqual(got, [true, false, true]);
 });
 
-test('the driver\'s service key and Parameters subkey open; values exist only when the scenario gives them', () => {
+test('the driver\'s service key and Parameters subkey open; values exist only when the scenario gives them, written as KEY_VALUE_PARTIAL_INFORMATION bytes', async () => {
+  await loadCLanguage();
   const sim = newSim({ registry: { DebugLevel: 3, Mode: 'fast' } });
+  sim.kernel.marshal.layouts = preludeStruct; // what loading C code installs
   const got: Record<string, unknown> = {};
   const f = defineFilter(sim, {
     init: () => {
@@ -103,16 +118,20 @@ test('the driver\'s service key and Parameters subkey open; values exist only wh
       got.service = open('\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services\\reg');
       api.ZwClose(h.v);
       got.params = open('\\Registry\\Machine\\System\\CurrentControlSet\\Services\\reg\\Parameters');
-      const info: Record<string, unknown> = {};
+      const buffer = api.ExAllocatePoolWithTag(0, 64, TAG)!;
       const len = { v: 0 };
-      got.dword = api.ZwQueryValueKey(h.v, makeUnicodeString('DebugLevel'), 2, info, 64, new Ref(len, 'v'));
-      got.info = { ...info };
+      got.dword = api.ZwQueryValueKey(h.v, makeUnicodeString('DebugLevel'), 2, buffer, 64, new Ref(len, 'v'));
+      const info = viewOf(buffer, sim.kernel.marshal.struct('_KEY_VALUE_PARTIAL_INFORMATION')) as StructView;
+      got.info = { TitleIndex: info.TitleIndex, Type: info.Type, DataLength: info.DataLength, Data: [...buffer.alloc.readBytes(12, 4)] };
       got.len = len.v;
-      got.small = api.ZwQueryValueKey(h.v, makeUnicodeString('Mode'), 2, {}, 14, new Ref(len, 'v'));
+      got.small = api.ZwQueryValueKey(h.v, makeUnicodeString('Mode'), 2, buffer, 14, new Ref(len, 'v'));
       got.needed = len.v;
-      got.missing = api.ZwQueryValueKey(h.v, makeUnicodeString('Nope'), 2, {}, 64, new Ref(len, 'v'));
+      got.missing = api.ZwQueryValueKey(h.v, makeUnicodeString('Nope'), 2, buffer, 64, new Ref(len, 'v'));
+      got.noBuffer = api.ZwQueryValueKey(h.v, makeUnicodeString('Mode'), 2, null, 64, new Ref(len, 'v'));
+      api.ExFreePoolWithTag(buffer, TAG);
       api.ZwClose(h.v);
       got.other = open('\\REGISTRY\\MACHINE\\SOFTWARE\\Elsewhere');
+      assert.ok(buffer instanceof Ptr);
     },
   });
   sim.loadDriver('reg', f.driverEntry);
@@ -126,6 +145,7 @@ test('the driver\'s service key and Parameters subkey open; values exist only wh
     small: STATUS.STATUS_BUFFER_OVERFLOW,
     needed: 12 + 10,
     missing: STATUS.STATUS_OBJECT_NAME_NOT_FOUND,
+    noBuffer: STATUS.STATUS_INVALID_PARAMETER,
     other: STATUS.STATUS_OBJECT_NAME_NOT_FOUND,
   });
 });

@@ -30,6 +30,13 @@ const FRAGMENTS = [
   'KeAcquireSpinLock(NULL, NULL);',
   'CONTAINING_RECORD(p, T, n);',
   'UnknownRoutine(1, 2);',
+  // Byte memory: casts, copies and arithmetic that leave an object or reinterpret it.
+  'UCHAR b[8]; RtlCopyMemory(b, &t, sizeof(t));',
+  '((PUCHAR)&t)[40] = 1;',
+  'x = (int)((PCHAR)&t - (PCHAR)p);',
+  'ULONG_PTR u = (ULONG_PTR)&x; *(PULONG)u = 2;',
+  'RtlFillMemory(&t, sizeof(t) + 1, 0xAB);',
+  'x = *(PLONG)((PUCHAR)&t + 6);',
   '#if 1\n', '#endif\n', '#else\n',
   '"unterminated', ')', '(', ';', '/*', '*/', '->', '[3]',
 ];
