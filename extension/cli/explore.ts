@@ -213,7 +213,10 @@ function textReport(r: ExploreReport, replay: ReplayFile | null): string {
     out.push(`PASS  every explored schedule passes`, '');
     return out.join('\n');
   }
-  out.push(`FAIL  schedule ${f.index}${r.merged ? ' (in one of the shards)' : ''} fails; shrunk to ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'}, first change from the default schedule at decision ${f.firstChange}`);
+  const shrunk = f.firstChange > 0
+    ? `shrunk to ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'}, first change from the default schedule at decision ${f.firstChange}`
+    : 'it is the default schedule: fltsim run fails too';
+  out.push(`FAIL  schedule ${f.index}${r.merged ? ' (in one of the shards)' : ''} fails; ${shrunk}`);
   for (const reason of f.reasons) out.push(`  ✗ ${reason}`);
   out.push('', 'Interleaving (» marks a change from the default schedule)');
   for (const line of f.interleaving) out.push(`  ${line}`);

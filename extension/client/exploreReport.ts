@@ -68,7 +68,8 @@ export function exploreDetails(r: ExploreReportView): string[] {
   ];
   const f = r.failure;
   if (f === null) return out;
-  out.push('', `Schedule ${f.index} fails (shrunk to ${plural(f.preemptions, 'preemption')}; first change at decision ${f.firstChange}):`);
+  const how = f.firstChange > 0 ? `shrunk to ${plural(f.preemptions, 'preemption')}; first change at decision ${f.firstChange}` : 'the default schedule: fltsim run fails too';
+  out.push('', `Schedule ${f.index} fails (${how}):`);
   for (const reason of f.reasons) out.push(`  ✗ ${reason}`);
   out.push('', 'Interleaving (» marks a change from the default schedule):');
   for (const line of f.interleaving) out.push(`  ${line}`);

@@ -1,7 +1,7 @@
 /**
  * Schedule exploration (issue 19): how many schedules per second `fltsim explore` runs on a
  * three-operation cancel race (two reads and a cancellation on a cancel-safe list, target ≥ 5,000/s),
- * and how many schedules the search needs with and without partial-order reduction on the three race
+ * and how many schedules the search needs with and without partial-order reduction on the race
  * fixtures: to find the race in the buggy driver, and to cover every schedule of the fixed twin.
  *
  * Each schedule is a whole run: a fresh World (driver loaded, DriverEntry run) and the scenario's
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
   // Schedules needed, with and without partial-order reduction.
   const rows: Record<string, unknown>[] = [];
-  for (const fixture of ['cancel-race', 'flag-race', 'teardown-race']) {
+  for (const fixture of ['cancel-race', 'flag-race', 'teardown-race', 'lock-order']) {
     const race = await prepare(`${fixture}/race.fltsim`);
     const fixed = await prepare(`${fixture}/fixed.fltsim`);
     const foundReduced = explore(race, { reduction: true, max: FULL_CAP });

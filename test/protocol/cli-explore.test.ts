@@ -40,6 +40,17 @@ test('a race is found: exit 1, a shrunk interleaving, a replay file that `run --
   assert.equal(cli(dir, 'run', 'race.fltsim').status, 0);
 });
 
+test('a deadlock found only by holding a thread back between two acquisitions; a default schedule that fails already is said so', () => {
+  const dir = scratch('lock-order');
+  const r = cli(dir, 'explore', 'race.fltsim');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✗ violation deadlock \(at the end of the run, 1 ms\): I\/O #\d \((read|write)\) is blocked forever waiting for fast mutex/);
+  assert.equal(cli(dir, 'run', '--replay', 'race.replay.json', 'race.fltsim').status, 1);
+  const always = cli(dir, 'explore', 'default-fails.fltsim');
+  assert.equal(always.status, 1);
+  assert.match(always.stdout, /FAIL {2}schedule 1 fails; it is the default schedule: fltsim run fails too/);
+});
+
 test('the fixed driver explores clean: exit 0, exhaustive, no replay file; the JSON report has its documented shape', () => {
   const dir = scratch('cancel-race');
   const r = cli(dir, 'explore', 'fixed.fltsim', '--json');

@@ -40,6 +40,11 @@ test('a failing report reads as a warning with its first reason, and its details
   assert.match(details, /Replay file: race\.replay\.json/);
 });
 
+test('a failure of the default schedule itself is named as such', () => {
+  const dflt = { ...failing, failure: { ...failing.failure!, index: 1, preemptions: 0, firstChange: 0 } };
+  assert.match(exploreDetails(dflt).join('\n'), /Schedule 1 fails \(the default schedule: fltsim run fails too\)/);
+});
+
 test('passing reports say whether the search was exhaustive', () => {
   const pass = { ...failing, passed: true, failure: null, stoppedBy: 'exhausted', schedules: { ...failing.schedules, failing: 0, exhaustive: true } };
   assert.equal(exploreSummary(pass, 'x.fltsim'), 'fltsim: every schedule of x.fltsim within 2 preemptions passes (11 schedules run, the rest pruned as equivalent).');

@@ -5,7 +5,9 @@
  *   1 ms apart, so only a worker held back past the next read strands it;
  * - cancel-race: a worker that completes an operation after looking at it but before taking it off
  *   its list, while a cancellation takes it off and completes it too;
- * - teardown-race: unload freeing memory a queued work item still uses.
+ * - teardown-race: unload freeing memory a queued work item still uses;
+ * - lock-order: two fast mutexes taken in opposite orders, a deadlock only when a read is held back
+ *   between its two acquisitions.
  * For each: the default schedule passes, exploration finds the failure, the replay reproduces it,
  * and the fixed driver explores clean and exhaustively.
  */
@@ -31,7 +33,18 @@ const CASES = [
   { dir: 'flag-race', keys: ['expect:9', 'violation:pended-pre-not-completed'], where: /read WorkerRunning at flag-race\/flagrace\.c:111/, fixedBound: 1 },
   { dir: 'cancel-race', keys: ['expect:8', 'violation:complete-twice'], where: /Cancel I\/O #1 .* called FltCompletePendedPreOperation/, fixedBound: 2 },
   { dir: 'teardown-race', keys: ['fault'], where: /Unload all drivers .* called ExFreePoolWithTag at teardown-race\/countwi\.c:57/, fixedBound: 2 },
+  { dir: 'lock-order', keys: ['expect:9', 'violation:deadlock'], where: /I\/O #2 \(write\) \[thread \d+\] called ExAcquireFastMutex at lock-order\/twolocks\.c:\d+/, fixedBound: 2 },
 ];
+
+test('a scenario whose default schedule fails: the first schedule fails, with no change to shrink', async () => {
+  const { report } = exploreScenario(await load('lock-order', 'default-fails'), { strategy: 'dfs', relativize, estimateProbes: 0 });
+  assert.equal(report.passed, false);
+  const f = report.failure!;
+  assert.equal(f.index, 1);
+  assert.equal(f.firstChange, 0);
+  assert.equal(f.preemptions, 0);
+  assert.ok(f.reasons.some((r) => r.startsWith('line 7: expect #1 status STATUS_CANCELLED')), f.reasons.join(' | '));
+});
 
 for (const c of CASES) {
   test(`${c.dir}: the default schedule passes, exploration finds the failure, the replay reproduces it`, async () => {
