@@ -121,6 +121,18 @@ test('bad input exits 2 with a reason: usage, scenario, replay file', () => {
   assert.match(off.stderr, /at decision 1 it runs thread 42, but only thread \d+(, thread \d+)*(, time passing)? can run there/);
 });
 
+test('--time-limit and --max-schedules stop a search that is not done, and say so', () => {
+  const dir = scratch('flag-race');
+  const timed = JSON.parse(cli(dir, 'explore', 'fixed.fltsim', '--json', '--no-reduction', '--time-limit', '0.5').stdout);
+  assert.equal(timed.stoppedBy, 'time-limit');
+  assert.equal(timed.schedules.exhaustive, false);
+  assert.equal(timed.passed, true);
+  const capped = cli(dir, 'explore', 'fixed.fltsim', '--max-schedules', '3');
+  assert.equal(capped.status, 0);
+  assert.match(capped.stdout, /3 schedules run/);
+  assert.match(capped.stdout, /not exhaustive: stopped at --max-schedules/);
+});
+
 test('--progress writes progress lines while exploring, and SIGTERM stops it with a partial report', async () => {
   const dir = scratch('flag-race');
   const child = spawn(process.execPath, [CLI, 'explore', 'fixed.fltsim', '--json', '--progress', '--no-reduction', '--preemptions', '2'], { cwd: dir });
