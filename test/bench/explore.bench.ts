@@ -57,9 +57,9 @@ interface Counted {
   ms: number;
 }
 
-function explore(prepared: Prepared, options: { reduction: boolean; max: number; estimate?: boolean }): Counted {
+function explore(prepared: Prepared, options: { reduction: boolean; max: number; estimate?: boolean; strategy?: 'dfs' | 'random' | 'pct' }): Counted {
   const t0 = cpuMs();
-  const ex = new api.ScenarioExplorer(prepared, { strategy: 'dfs', reduction: options.reduction, maxSchedules: options.max, estimateProbes: options.estimate ? 32 : 0, minimise: false });
+  const ex = new api.ScenarioExplorer(prepared, { strategy: options.strategy ?? 'dfs', reduction: options.reduction, maxSchedules: options.max, estimateProbes: options.estimate ? 32 : 0, minimise: false });
   while (ex.step());
   const { report } = ex.finish();
   const ms = cpuMs() - t0;
@@ -92,14 +92,17 @@ async function main(): Promise<void> {
     const foundFull = explore(race, { reduction: false, max: FULL_CAP });
     const allReduced = explore(fixed, { reduction: true, max: 100_000, estimate: true });
     const allFull = explore(fixed, { reduction: false, max: FULL_CAP });
+    const foundRandom = explore(race, { reduction: false, max: FULL_CAP, strategy: 'random' });
+    const foundPct = explore(race, { reduction: false, max: FULL_CAP, strategy: 'pct' });
     const found = (c: Counted): string => (c.failing > 0 ? `${fmt(c.run)}` : `not found in ${fmt(c.run)}`);
     const all = (c: Counted): string => (c.exhaustive ? `${fmt(c.run)} (exhaustive)` : `> ${fmt(c.run)} (stopped at the cap)`);
     console.log(
-      `explore ${fixture}: race found after ${found(foundReduced)} schedules with reduction, ${found(foundFull)} without; ` +
+      `explore ${fixture}: race found after ${found(foundReduced)} schedules with reduction, ${found(foundFull)} without ` +
+        `(random walk: ${found(foundRandom)}, PCT: ${found(foundPct)}); ` +
         `fixed twin: ${all(allReduced)} with reduction (${fmt(allReduced.pruned)} runs cut short), ${all(allFull)} without` +
         `${allReduced.estimated !== null ? `, about ${fmt(allReduced.estimated)} estimated` : ''}`,
     );
-    rows.push({ fixture, foundReduced, foundFull, allReduced, allFull });
+    rows.push({ fixture, foundReduced, foundFull, foundRandom, foundPct, allReduced, allFull });
   }
   if (process.argv.includes('--json')) console.log(JSON.stringify({ schedulesPerSecond: Math.round(perSecond), rows }));
 }
