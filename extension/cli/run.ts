@@ -1,27 +1,31 @@
 /**
- * `fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose] [--trace FILE] [--timeline FILE]
- * [--explain #N [--format text|markdown]]`: runs a scenario and reports the timeline, the driver's
- * debug output, violations and the verdict of each expectation; writes the run as a Chrome trace or
- * as the timeline view's data; or tells one callback data's story.
+ * `fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose] [--replay FILE] [--trace FILE]
+ * [--timeline FILE] [--explain #N [--format text|markdown]]`: runs a scenario and reports the
+ * timeline, the driver's debug output, violations and the verdict of each expectation (with
+ * --replay, following a schedule `fltsim explore` recorded); writes the run as a Chrome trace or as
+ * the timeline view's data; or tells one callback data's story.
  * Exit codes: 0 every expectation holds, 1 one fails (or driver code stopped the run), 2 bad input.
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  explainData, explanationMarkdown, explanationMermaid, explanationText, formatIrql, formatRunDiagnostic, parseDataRef, prepareScenario, runScenario, toChromeTrace,
-  type RunReport, type RunTimeline, type SimEvent,
+  explainData, explanationMarkdown, explanationMermaid, explanationText, formatIrql, formatRunDiagnostic, INPUT_ERRORS, parseDataRef, parseReplayFile, prepareScenario,
+  runScenario, ScheduleMismatch, textHash, toChromeTrace, type RunReport, type RunTimeline, type Schedule, type SimEvent,
 } from '../../engine';
 import { parseArgs, UsageError } from './args';
 import { nodeFiles } from '../shared/nodeFiles';
+import { relative } from './paths';
 import { registerCommand } from './registry';
 
-const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose]
+const USAGE = `Usage: fltsim run <scenario.fltsim> [--json] [--seed N] [--verbose] [--replay FILE]
                   [--trace FILE] [--timeline FILE] [--explain #N [--format text|markdown]]
 
 Runs the scenario's drivers and workload in the simulator and checks its expectations.
   --json           print one JSON object (the same scenario and seed always give the same bytes)
   --seed N         use seed N instead of the scenario's (changes thread interleavings)
   --verbose        show every event in the timeline (thread starts, waits, locks, IRQL, preemption)
+  --replay FILE    follow the schedule of a replay file written by 'fltsim explore'; the run is
+                   then judged as exploration judges it (violations and livelock fail it too)
   --trace FILE     also write the run in Chrome's trace-event format (open it in Perfetto or
                    chrome://tracing): a track per thread, callback and work item spans, transitions,
                    arrows from each pend to its completion
@@ -31,17 +35,15 @@ Runs the scenario's drivers and workload in the simulator and checks its expecta
   --format F       with --explain: text (default) or markdown (a table and the diagram)
 
 Exit codes: 0 every expectation holds, 1 an expectation fails or driver code stopped the run,
-2 the scenario or a driver could not be read or compiled, or --explain names no callback data.`;
+2 the scenario or a driver could not be read or compiled, the replay file does not fit it, or
+--explain names no callback data.`;
 
 /** Timeline events left out unless --verbose: scheduling detail rather than the story of the I/O. */
 const QUIET_EVENTS = new Set<SimEvent['kind']>(['thread-start', 'thread-exit', 'preempt', 'time', 'wait', 'wake', 'lock', 'unlock', 'irql', 'state', 'output']);
 
-/** Kinds of C error that mean the input is outside what fltsim runs, rather than a bug found. */
-const INPUT_ERRORS = /does not model|cannot run|is not declared|not supported|compile/;
-
 async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    json: { takesValue: false }, seed: { takesValue: true }, verbose: { takesValue: false },
+    json: { takesValue: false }, seed: { takesValue: true }, verbose: { takesValue: false }, replay: { takesValue: true },
     trace: { takesValue: true }, timeline: { takesValue: true }, explain: { takesValue: true }, format: { takesValue: true, choices: ['text', 'markdown'] },
   });
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'a scenario file is required' : 'give exactly one scenario file');
@@ -58,15 +60,42 @@ async function run(argv: string[]): Promise<number> {
   }
   const given = args.positionals[0];
   const scenarioPath = path.resolve(given);
+  const replayText = args.options.get('replay');
+  let schedule: Schedule | undefined;
+  if (typeof replayText === 'string') {
+    if (seed !== undefined) throw new UsageError('--seed and --replay do not go together: the replay file holds its seed');
+    const text = nodeFiles.readFile(path.resolve(replayText));
+    if (text === undefined) {
+      process.stderr.write(`fltsim run: cannot read the replay file '${replayText}'\n`);
+      return 2;
+    }
+    const parsed = parseReplayFile(text);
+    if (!parsed.ok) {
+      process.stderr.write(`fltsim run: ${replayText}: ${parsed.message}\n`);
+      return 2;
+    }
+    schedule = parsed.replay.schedule;
+    const scenarioText = nodeFiles.readFile(scenarioPath);
+    if (parsed.replay.scenarioHash && scenarioText !== undefined && textHash(scenarioText) !== parsed.replay.scenarioHash) {
+      process.stderr.write(`fltsim run: warning: ${given} changed since ${replayText} was recorded (for ${parsed.replay.scenario}); the schedule may not fit it\n`);
+    }
+  }
   const prepared = await prepareScenario(scenarioPath, nodeFiles);
   if (!prepared.ok) {
     for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
     return 2;
   }
-  const run = runScenario(prepared.prepared, { seed, label: given.split(path.sep).join('/'), relativize: relative });
-  const { report, timeline } = run;
+  let ran: ReturnType<typeof runScenario>;
+  try {
+    ran = runScenario(prepared.prepared, { seed, label: given.split(path.sep).join('/'), relativize: relative, schedule });
+  } catch (e) {
+    if (!(e instanceof ScheduleMismatch)) throw e;
+    process.stderr.write(`fltsim run: ${replayText as string}: ${e.message}\n`);
+    return 2;
+  }
+  const { report, timeline } = ran;
   const wantsModel = explain !== undefined || args.options.has('trace') || args.options.has('timeline');
-  const model = wantsModel ? run.timelineModel() : undefined;
+  const model = wantsModel ? ran.timelineModel() : undefined;
   for (const [option, contents] of [['trace', () => toChromeTrace(relativeFiles(model!))], ['timeline', () => model!]] as const) {
     const file = args.options.get(option);
     if (typeof file !== 'string') continue;
@@ -95,12 +124,6 @@ async function run(argv: string[]): Promise<number> {
   }
   if (report.error && INPUT_ERRORS.test(report.error.message)) return 2;
   return report.passed ? 0 : 1;
-}
-
-function relative(file: string): string {
-  if (file.startsWith('<')) return file;
-  const rel = path.relative(process.cwd(), file);
-  return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
 }
 
 /** The timeline with its file names relative to the working folder, as the text report shows them. */
@@ -136,6 +159,16 @@ function textReport(r: RunReport, events: readonly SimEvent[], verbose: boolean)
     out.push(`  ${x.passed ? '✓' : '✗'} ${x.text}${x.passed ? '' : `   — got ${x.actual}`}   (line ${x.line})`);
   }
   const failed = r.expectations.filter((x) => !x.passed).length;
+  const s = r.schedule;
+  if (s !== undefined) {
+    out.push('', `Schedule: ${s.choices} recorded choice${s.choices === 1 ? '' : 's'}; ${s.firstChange > 0 ? `first change from the default schedule at decision ${s.firstChange}` : 'the same as the default schedule'}`);
+    out.push('Interleaving (» marks a change from the default schedule)');
+    for (const line of s.interleaving) out.push(`  ${line}`);
+    out.push('', s.failures.length === 0 ? 'PASS  the schedule passes as exploration judges it' : `FAIL  the schedule fails:`);
+    for (const f of s.failures) out.push(`  ✗ ${f}`);
+    out.push('');
+    return out.join('\n');
+  }
   out.push('', r.passed ? `PASS  ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} hold` : `FAIL  ${failed} of ${r.expectations.length} expectation${r.expectations.length === 1 ? '' : 's'} failed${r.error ? ', and the run stopped early' : ''}`, '');
   return out.join('\n');
 }

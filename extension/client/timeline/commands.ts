@@ -33,8 +33,10 @@ export function registerTimeline(context: vscode.ExtensionContext): TimelinePane
   const panel = new TimelinePanel(context);
   const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  reg(Commands.showTimeline, async (arg?: unknown) => {
+  // `replay`: a replay file of `fltsim explore` (Explore Schedules passes the failing schedule's).
+  reg(Commands.showTimeline, async (arg?: unknown, replay?: unknown) => {
     const scenario = arg instanceof vscode.Uri ? scenarioOf(arg) : undefined;
+    if (scenario && typeof replay === 'string') return panel.showRun(scenario, replay);
     const session = scenario ? undefined : fltsimSession();
     if (session) return panel.showSession(session);
     const target = scenario ?? scenarioOf(undefined);
@@ -63,12 +65,13 @@ export function registerTimeline(context: vscode.ExtensionContext): TimelinePane
         markdown = ((await session.customRequest('fltsimExplain', { data })) as { markdown: string }).markdown;
         name = session.name;
       } else {
-        const scenario = bound?.kind === 'run' ? bound.scenario : scenarioOf(undefined);
+        const run = bound?.kind === 'run' ? bound : undefined;
+        const scenario = run ? run.scenario : scenarioOf(undefined);
         if (!scenario) {
           void vscode.window.showErrorMessage('fltsim: open a .fltsim scenario (or debug one) to explain its callback data.');
           return;
         }
-        markdown = await runCli(explainInvocation(process.execPath, context.extensionPath, scenario, data));
+        markdown = await runCli(explainInvocation(process.execPath, context.extensionPath, scenario, data, run?.replay));
         name = path.basename(scenario, '.fltsim');
       }
     } catch (e) {

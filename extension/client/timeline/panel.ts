@@ -16,7 +16,8 @@ import { DEBUG_TYPE } from '../commandIds';
 
 export const TIMELINE_VIEW_TYPE = 'fltsim.timeline';
 
-type Binding = { kind: 'session'; session: vscode.DebugSession; ended: boolean } | { kind: 'run'; scenario: string };
+/** A run is of the scenario's own schedule, or of one `fltsim explore` recorded in a replay file. */
+type Binding = { kind: 'session'; session: vscode.DebugSession; ended: boolean } | { kind: 'run'; scenario: string; replay?: string };
 
 /** Runs the bundled CLI; resolves with its output, or rejects with what it printed on stderr. */
 export function runCli(inv: CliInvocation, timeoutMs = 120_000): Promise<string> {
@@ -50,7 +51,7 @@ export class TimelinePanel {
       // Debugging the scenario whose run the panel shows: the panel follows the session instead.
       vscode.debug.onDidStartDebugSession((session) => {
         const b = this.binding;
-        if (this.panel && session.type === DEBUG_TYPE && b?.kind === 'run' && session.configuration.scenario === b.scenario) {
+        if (this.panel && session.type === DEBUG_TYPE && b?.kind === 'run' && session.configuration.scenario === b.scenario && session.configuration.replay === b.replay) {
           this.binding = { kind: 'session', session, ended: false };
           this.panel.title = `Timeline: ${session.name}`;
         }
@@ -78,9 +79,9 @@ export class TimelinePanel {
     await this.refresh();
   }
 
-  async showRun(scenario: string): Promise<void> {
-    this.binding = { kind: 'run', scenario };
-    this.open(`Timeline: ${path.basename(scenario)}`);
+  async showRun(scenario: string, replay?: string): Promise<void> {
+    this.binding = replay === undefined ? { kind: 'run', scenario } : { kind: 'run', scenario, replay };
+    this.open(`Timeline: ${path.basename(scenario)}${replay === undefined ? '' : ' (recorded schedule)'}`);
     this.send({ type: 'status', text: `running ${path.basename(scenario)}…`, live: false });
     await this.refresh();
   }
@@ -114,9 +115,10 @@ export class TimelinePanel {
       const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-timeline-'));
       try {
         const out = path.join(dir, 'timeline.json');
-        await runCli(timelineInvocation(process.execPath, this.context.extensionPath, b.scenario, out));
+        await runCli(timelineInvocation(process.execPath, this.context.extensionPath, b.scenario, out, b.replay));
         const timeline = JSON.parse(readFileSync(out, 'utf8'));
-        this.send({ type: 'timeline', timeline, live: false, source: `fltsim run ${path.basename(b.scenario)}` });
+        const source = `fltsim run ${path.basename(b.scenario)}${b.replay === undefined ? '' : ` --replay ${path.basename(b.replay)}`}`;
+        this.send({ type: 'timeline', timeline, live: false, source });
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -37,3 +37,32 @@ test('the explain invocation prints Markdown with the table and the Mermaid diag
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /no callback data #99 in this run/);
 });
+
+test('a failing schedule recorded by fltsim explore: the timeline and the story are of that schedule\'s run, not of the default one', () => {
+  const race = path.resolve('test/fixtures/explore/flag-race/race.fltsim');
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-tl-replay-'));
+  const replay = path.join(dir, 'race.replay.json');
+  const found = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'explore', race, '--replay-out', replay], { encoding: 'utf8' });
+  assert.equal(found.status, 1, `explore finds the race: ${found.stderr}`);
+
+  const timelineOf = (schedule?: string) => {
+    const out = path.join(dir, `timeline-${schedule ? 'replay' : 'default'}.json`);
+    const inv = timelineInvocation(process.execPath, root, race, out, schedule);
+    const r = run(inv);
+    return { status: r.status, stderr: r.stderr, args: inv.args, t: r.status === 0 || r.status === 1 ? JSON.parse(readFileSync(out, 'utf8')) : undefined };
+  };
+  const plain = timelineOf();
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.ok(!plain.args.includes('--replay'));
+  assert.equal(plain.t.violations, 0, 'the default schedule passes');
+  const replayed = timelineOf(replay);
+  assert.deepEqual(replayed.args.slice(3, 5), ['--replay', replay]);
+  assert.equal(replayed.status, 1, 'the recorded schedule fails as exploration judged it');
+  const violations = replayed.t.events.filter((e: { marker?: string }) => e.marker === 'violation');
+  assert.deepEqual(violations.map((e: { detail: string; data: number }) => [e.detail.split(':')[0], e.data]), [['pended-pre-not-completed', 2]]);
+
+  const story = run(explainInvocation(process.execPath, root, race, 2, replay));
+  assert.equal(story.status, 1, story.stderr);
+  assert.match(story.stdout, /\| \*\*violation\*\* pended-pre-not-completed: #2 was pended by flagrace and never passed to FltCompletePendedPreOperation/);
+  assert.doesNotMatch(run(explainInvocation(process.execPath, root, race, 2)).stdout, /violation/, 'in the default schedule #2 is completed');
+});
