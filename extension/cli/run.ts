@@ -52,10 +52,24 @@ async function run(argv: string[]): Promise<number> {
   return report.passed ? 0 : 1;
 }
 
+/** Display paths by file: a timeline names the same few files on thousands of lines. */
+const relatives = new Map<string, string>();
+let relativesCwd = '';
+
 function relative(file: string): string {
   if (file.startsWith('<')) return file;
-  const rel = path.relative(process.cwd(), file);
-  return (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+  const cwd = process.cwd();
+  if (cwd !== relativesCwd) {
+    relatives.clear();
+    relativesCwd = cwd;
+  }
+  let shown = relatives.get(file);
+  if (shown === undefined) {
+    const rel = path.relative(cwd, file);
+    shown = (rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+    relatives.set(file, shown);
+  }
+  return shown;
 }
 
 function textReport(r: RunReport, events: readonly SimEvent[], verbose: boolean): string {
