@@ -88,12 +88,26 @@ export class Dispatcher {
     return this.fm.k.spawnLazy(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
   }
 
+<<<<<<< HEAD
   /**
    * The body of a workload request's issuing thread: builds its callback data and sends it down,
    * at once; returns a generator for what has to wait (the thread runs it).
    */
   private issue(t: KThread, req: IoRequest): Co<void> | undefined {
+=======
+  /** The body of a workload request's issuing thread: builds its callback data and sends it down. */
+  *issue(t: KThread, req: IoRequest): Co<void> {
+    const rest = this.issueFast(t, req);
+    if (rest !== undefined) yield* rest;
+  }
+
+  /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
+  private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
+    // The filter stack the operation goes down, which loading and unloading change.
+    this.fm.k.touchObject(this.fm, false);
+>>>>>>> main
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
+    this.fm.touchRequest(req.id);
     const data = this.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
@@ -640,6 +654,7 @@ export class Dispatcher {
   /** The operation is finished: record the result and release a waiting issuer. */
   finish(data: FltCallbackData): void {
     const fm = this.fm;
+    fm.touchRequest(data.request.id);
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.remove(data);
     fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);
