@@ -61,7 +61,7 @@ function routinesOf(proto: object): { name: string; coroutine: boolean }[] {
     list = [];
     for (const name of Object.getOwnPropertyNames(proto)) {
       const fn = (proto as Record<string, unknown>)[name];
-      if (ROUTINE_NAME.test(name) && typeof fn === 'function') list.push({ name, coroutine: fn instanceof GeneratorFunction });
+      if (ROUTINE_NAME.test(name) && typeof fn === 'function') list.push({ name, coroutine: isCoFunction(fn) });
     }
     ROUTINES_OF.set(proto, list);
   }
@@ -76,14 +76,6 @@ export function buildRoutineTable(parts: readonly object[], observe?: (name: str
   const api: Record<string, unknown> = {};
   const coroutines = new Set<string>();
   for (const part of parts) {
-<<<<<<< HEAD
-    for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {
-      if (!ROUTINE_NAME.test(name) || name in api) continue;
-      const fn = (part as Record<string, unknown>)[name];
-      if (typeof fn !== 'function') continue;
-      if (isCoFunction(fn)) coroutines.add(name);
-      api[name] = fn.bind(part);
-=======
     for (const { name, coroutine } of routinesOf(Object.getPrototypeOf(part) as object)) {
       if (name in api) continue;
       const fn = (part as Record<string, (...args: unknown[]) => unknown>)[name]!;
@@ -92,7 +84,6 @@ export function buildRoutineTable(parts: readonly object[], observe?: (name: str
         observe(name, args);
         return fn.apply(part, args);
       };
->>>>>>> main
     }
   }
   return { api: api as Api, coroutines };
