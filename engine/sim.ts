@@ -36,6 +36,7 @@ import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmg
 import { MiscRoutines } from './fltmgr/misc';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
+import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -75,7 +76,8 @@ export interface RunResult {
 type WorkloadItem =
   | { kind: 'io'; at: number; request: IoRequest }
   | { kind: 'cancel'; at: number; io: number }
-  | { kind: 'unload'; at: number; module?: string };
+  | { kind: 'unload'; at: number; module?: string }
+  | { kind: 'client'; at: number; action: ClientAction };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -93,6 +95,7 @@ export class Simulation {
   private readonly cancelling: CancelRoutines;
   private readonly cbdq: CbdqRoutines;
   private readonly contexts: ContextRoutines;
+  private readonly ports: PortRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -127,13 +130,15 @@ export class Simulation {
     const contexts = new ContextRoutines(k, pool, queues);
     const names = new NameRoutines(fm);
     const registration = new RegistrationRoutines(fm);
-    const unload = new UnloadRoutines(fm, dispatcher, contexts);
+    const ports = new PortRoutines(k, pool);
+    const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
     this.cancelling = cancel;
     this.cbdq = cbdq;
     this.contexts = contexts;
+    this.ports = ports;
     const table = buildRoutineTable([
       new SpinLockRoutines(k, this.locks),
       new MutexRoutines(k, this.locks),
@@ -150,11 +155,12 @@ export class Simulation {
       cancel,
       contexts,
       names,
+      ports,
       new MiscRoutines(k),
     ]);
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, ports]);
   }
 
   // --- setting up ---
@@ -195,6 +201,26 @@ export class Simulation {
   /** Unloads `module` (every driver when absent) at tick `at`. */
   unload(at = 0, module?: string): void {
     this.schedule({ kind: 'unload', at, module });
+  }
+
+  /** The scenario's user-mode program does `action` on a communication port at its time. */
+  client(action: ClientAction): void {
+    this.schedule({ kind: 'client', at: action.at, action });
+  }
+
+  /** How the user-mode program answers messages on `port` (rules tried in order). */
+  clientReplies(port: string, rule: ReplyRule): void {
+    this.ports.addReplyRule(port, rule);
+  }
+
+  /** The user-mode program on `port` never picks up messages. */
+  clientIgnoresMessages(port: string): void {
+    this.ports.ignoreMessages(port);
+  }
+
+  /** What the user-mode program saw on the communication ports, in order. */
+  get clientLog(): readonly ClientRecord[] {
+    return this.ports.log;
   }
 
   // --- running ---
@@ -393,6 +419,9 @@ export class Simulation {
         break;
       case 'unload':
         k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => this.unloading.unloadRequest(t, item.module));
+        break;
+      case 'client':
+        this.ports.spawnClient(item.action);
         break;
     }
   }

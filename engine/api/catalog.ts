@@ -227,6 +227,10 @@ const ENTRIES: ApiInfo[] = [
   api('FltCreateCommunicationPort', P, 'Creates the server port user-mode clients connect to.', ['Close it with FltCloseCommunicationPort before FltUnregisterFilter.']),
   api('FltCloseCommunicationPort', P, 'Closes a server port.', ['Call it before FltUnregisterFilter, or unload can hang.']),
   api('FltCloseClientPort', P, 'Closes a client connection port.'),
+  // Ports, contexts and the rest the samples call (issue 12, part 2)
+  api('FltBuildDefaultSecurityDescriptor', P, 'Builds a security descriptor that lets only the system and administrators open a port.', ['Free it with FltFreeSecurityDescriptor once the port exists.']),
+  api('FltFreeSecurityDescriptor', P, 'Frees a descriptor from FltBuildDefaultSecurityDescriptor.'),
+  api('FltGetRoutineAddress', P, 'Looks up a Filter Manager routine by name; returns NULL when the running system does not have it.', ['Test the result for NULL before calling through it.']),
   api('FltGetFileContext', A, 'Returns the file context with a new reference.', ['Release the returned context with FltReleaseContext.']),
   api('FltSetFileContext', A, 'Attaches a context to a file.', ['On success the file holds its own reference; release yours.']),
   api('FltGetTransactionContext', A, 'Returns the transaction context with a new reference.', ['Release the returned context with FltReleaseContext.']),

@@ -131,6 +131,24 @@ export interface FileStatement extends StatementBase {
   size: number;
 }
 
+/** When a `client … reply` applies: to every message, or to those that match. */
+export interface ClientMatch {
+  /** The message's first ULONG (little-endian) equals this. */
+  kind?: number;
+  /** The message contains these bytes. */
+  contains?: number[];
+}
+
+/** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
+export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
+    | { action: 'connect'; time: number; context?: number[] }
+    | { action: 'send'; time: number; data: number[]; output: number }
+    | { action: 'disconnect'; time: number }
+    /** `reply: null` is `no-reply`: the program never answers matching messages. */
+    | { action: 'reply'; reply: number[] | null; match: ClientMatch; delay: number }
+    | { action: 'ignore-messages' }
+  );
+
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
 
 export interface RegistryStatement extends StatementBase {
@@ -152,7 +170,8 @@ export type Statement =
   | ProcessorsStatement
   | WorkersStatement
   | FileStatement
-  | RegistryStatement;
+  | RegistryStatement
+  | ClientStatement;
 
 export interface Scenario {
   /** From the `scenario "..."` line; absent when the file has none. */
@@ -167,6 +186,8 @@ export interface Scenario {
   expectations: ExpectStatement[];
   files: FileStatement[];
   registry: RegistryStatement[];
+  /** The user-mode program's lines, in source order. */
+  clients: ClientStatement[];
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };

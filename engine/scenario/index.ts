@@ -22,6 +22,8 @@ export type {
   FileStatement,
   RegistryStatement,
   RegistryValue,
+  ClientStatement,
+  ClientMatch,
   DiagnosticSeverity,
   ScenarioDiagnostic,
   ScenarioDiagnosticCode,

@@ -18,6 +18,7 @@ export const STATEMENT_KEYWORDS = [
   'workers',
   'file',
   'registry',
+  'client',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -113,3 +114,15 @@ export const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A module name as derived from a driver file name (the name without its extension). */
 export const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * What a `client` line makes the scenario's user-mode program do on a communication port: timed
+ * actions (connect, send, disconnect) and how it answers the driver's messages (reply, no-reply,
+ * ignore-messages).
+ */
+export const CLIENT_ACTIONS = ['connect', 'send', 'disconnect', 'reply', 'no-reply', 'ignore-messages'] as const;
+export type ClientActionWord = (typeof CLIENT_ACTIONS)[number];
+
+/** Parts a `client` line's bytes are written with; a bare quoted string is its ASCII bytes. */
+export const PAYLOAD_WORDS = ['hex', 'ulong', 'wide', 'zeros'] as const;
+export type PayloadWord = (typeof PAYLOAD_WORDS)[number];
