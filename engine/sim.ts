@@ -36,6 +36,8 @@ import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmg
 import { MiscRoutines } from './fltmgr/misc';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
+import { AlignedPoolRoutines } from './fltmgr/alignedPool';
+import { FsRtlRoutines } from './kernel/fsrtl';
 import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
@@ -156,6 +158,8 @@ export class Simulation {
       contexts,
       names,
       ports,
+      new AlignedPoolRoutines(k, pool),
+      new FsRtlRoutines(k),
       new MiscRoutines(k),
     ]);
     this.api = table.api;

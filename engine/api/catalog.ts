@@ -230,6 +230,11 @@ const ENTRIES: ApiInfo[] = [
   // Ports, contexts and the rest the samples call (issue 12, part 2)
   api('FltBuildDefaultSecurityDescriptor', P, 'Builds a security descriptor that lets only the system and administrators open a port.', ['Free it with FltFreeSecurityDescriptor once the port exists.']),
   api('FltFreeSecurityDescriptor', P, 'Frees a descriptor from FltBuildDefaultSecurityDescriptor.'),
+  api('FltAllocatePoolAlignedWithTag', A, 'Allocates pool aligned for non-cached I/O on the instance\'s volume.', ['Free it with FltFreePoolAlignedWithTag and the same tag.']),
+  api('FltFreePoolAlignedWithTag', A, 'Frees pool from FltAllocatePoolAlignedWithTag.'),
+  api('FsRtlIsNtstatusExpected', 'any', 'Tells whether an exception code is one an exception filter may handle (not a fault such as an access violation).'),
+  api('IoIs32bitProcess', 'any', 'Tells whether the process behind a request is a 32-bit one.'),
+  api('IoThreadToProcess', 'any', 'Returns the process a thread belongs to.'),
   api('FltGetRoutineAddress', P, 'Looks up a Filter Manager routine by name; returns NULL when the running system does not have it.', ['Test the result for NULL before calling through it.']),
   api('FltGetFileContext', A, 'Returns the file context with a new reference.', ['Release the returned context with FltReleaseContext.']),
   api('FltSetFileContext', A, 'Attaches a context to a file.', ['On success the file holds its own reference; release yours.']),

@@ -6,6 +6,7 @@ import { Ref } from '../kernel/cvalues';
 import type { Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
+import { KThread } from '../kernel/thread';
 import { SYSTEM_PROCESS } from '../kernel/threads';
 import { callbackDataArg } from './callbackData';
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
@@ -117,14 +118,17 @@ export class MiscRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
-  FltGetRequestorProcess(_CallbackData: unknown): object {
+  /** The process of the thread that issued the operation. */
+  FltGetRequestorProcess(CallbackData: unknown): object {
     this.k.checkIrql('FltGetRequestorProcess');
-    return SYSTEM_PROCESS;
+    const d = callbackDataArg(this.k, CallbackData, 'FltGetRequestorProcess');
+    const t = d?.Thread;
+    return t instanceof KThread ? (t.process ?? SYSTEM_PROCESS) : SYSTEM_PROCESS;
   }
 
-  FltGetRequestorProcessId(_CallbackData: unknown): number {
+  FltGetRequestorProcessId(CallbackData: unknown): number {
     this.k.checkIrql('FltGetRequestorProcessId');
-    return SYSTEM_PROCESS.id;
+    return (this.FltGetRequestorProcess(CallbackData) as { id: number }).id;
   }
 
   /** Creates an MDL for the operation's buffer (Iopb->Parameters.*.MdlAddress). */

@@ -22,6 +22,7 @@ import type { PoolRoutines } from '../kernel/pool';
 import { formatStatus, ntSuccess, STATUS } from '../kernel/status';
 import { PRIORITY, type KThread } from '../kernel/thread';
 import { deadlineFor, timeoutUnits } from '../kernel/time';
+import { USER_PROGRAM_PROCESS } from '../kernel/threads';
 import type { Timer } from '../kernel/heap';
 import { Ptr, resolve } from '../memory/pointer';
 import { Filter } from './objects';
@@ -157,7 +158,10 @@ export class PortRoutines {
   }
 
   spawnClient(action: ClientAction): KThread {
-    return this.k.spawn(`client ${action.port} (${action.kind})`, 'io', PRIORITY.normal, (t) => this.clientBody(t, action));
+    return this.k.spawn(`client ${action.port} (${action.kind})`, 'io', PRIORITY.normal, (t) => {
+      t.process = USER_PROGRAM_PROCESS;
+      return this.clientBody(t, action);
+    });
   }
 
   private record(r: Omit<ClientRecord, 'time'>): void {
