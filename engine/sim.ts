@@ -37,6 +37,7 @@ import { MiscRoutines } from './fltmgr/misc';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
+import { EcpRoutines } from './fltmgr/ecp';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
@@ -159,6 +160,7 @@ export class Simulation {
       names,
       ports,
       new AlignedPoolRoutines(k, pool),
+      new EcpRoutines(k, pool),
       new FsRtlRoutines(k),
       new MiscRoutines(k),
     ]);

@@ -20,6 +20,7 @@ import type { NameRoutines } from './names';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
 import type { AlignedPoolRoutines } from './alignedPool';
+import type { EcpRoutines } from './ecp';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
@@ -49,6 +50,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<MiscRoutines> &
   Routines<PortRoutines> &
   Routines<AlignedPoolRoutines> &
+  Routines<EcpRoutines> &
   Routines<FsRtlRoutines>;
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as FunctionConstructor;
