@@ -38,6 +38,9 @@ import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
+import { DeviceRoutines } from './kernel/devices';
+import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
+import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
@@ -99,6 +102,7 @@ export class Simulation {
   private readonly cbdq: CbdqRoutines;
   private readonly contexts: ContextRoutines;
   private readonly ports: PortRoutines;
+  private readonly devices: DeviceRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -134,6 +138,8 @@ export class Simulation {
     const names = new NameRoutines(fm);
     const registration = new RegistrationRoutines(fm);
     const ports = new PortRoutines(k, pool);
+    const devices = new DeviceRoutines(k, pool);
+    this.devices = devices;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     this.dispatcher = dispatcher;
     this.registration = registration;
@@ -161,6 +167,8 @@ export class Simulation {
       ports,
       new AlignedPoolRoutines(k, pool),
       new EcpRoutines(k, pool),
+      devices,
+      new VolumeDeviceRoutines(k, devices),
       new FsRtlRoutines(k),
       new MiscRoutines(k),
     ]);
@@ -325,6 +333,8 @@ export class Simulation {
   result(io: number): IoResult | undefined {
     const done = this.fltmgr.results.get(io);
     if (done) return done;
+    const dev = this.devices.results.get(io);
+    if (dev) return { io, data: 0, status: dev.status, information: dev.information, state: dev.completed ? 'done' : 'pended' };
     for (const d of this.fltmgr.live.values()) {
       if (d.request.id === io) return { io, data: d.id, status: d.IoStatus.Status >>> 0, information: d.IoStatus.Information, state: d.state };
     }
@@ -417,9 +427,14 @@ export class Simulation {
   private fire(item: WorkloadItem): void {
     const k = this.kernel;
     switch (item.kind) {
-      case 'io':
-        this.dispatcher.spawnIssuer(item.request);
+      case 'io': {
+        // A path that names a device the driver created (its control device object) goes to that
+        // driver's dispatch routine, not down a volume's filter stack.
+        const dev = this.devices.deviceFor(item.request.path);
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length);
+        else this.dispatcher.spawnIssuer(item.request);
         break;
+      }
       case 'cancel':
         k.spawn(`Cancel I/O #${item.io}`, 'system', PRIORITY.normal, (t) => this.cancelBody(t, item.io));
         break;

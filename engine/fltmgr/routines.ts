@@ -21,6 +21,8 @@ import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
 import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
+import type { DeviceRoutines } from '../kernel/devices';
+import type { VolumeDeviceRoutines } from './volumeDevices';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
@@ -51,6 +53,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<PortRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &
+  Routines<DeviceRoutines> &
+  Routines<VolumeDeviceRoutines> &
   Routines<FsRtlRoutines>;
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as FunctionConstructor;

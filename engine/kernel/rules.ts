@@ -112,6 +112,7 @@ export const RUNTIME_RULES = {
   'wi-double-queue': r('error', 'A work item was queued again while it was still queued.', 'FltQueueGenericWorkItem reference page'),
   'wi-leak': r('error', 'A work item was allocated and never queued nor freed.', 'Filter Verifier work item tracking'),
   'invalid-parameter': r('error', 'A parameter breaks the routine\'s documented rule (a value out of range, a required flag missing).', 'the routine\'s reference page'),
+  'irp-not-completed': r('error', 'A dispatch routine returned a status other than STATUS_PENDING without completing the IRP with IoCompleteRequest.', 'IoCompleteRequest and DRIVER_DISPATCH reference pages'),
   'port-not-closed': r('error', 'A client port the user program disconnected was never closed by the driver with FltCloseClientPort.', 'FltCloseClientPort and PFLT_DISCONNECT_NOTIFY reference pages'),
   'unregister-invalid': r('error', 'FltUnregisterFilter was called twice or with something that is not a registered filter.', 'FltUnregisterFilter reference page'),
 
