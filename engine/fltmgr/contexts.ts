@@ -247,18 +247,22 @@ export class ContextRoutines {
 
   /** File systems fltsim models support every kind of context on every file object. */
   FltSupportsFileContexts(FileObject_: unknown): number {
+    this.k.checkIrql('FltSupportsFileContexts');
     return FileObject_ instanceof FileObject ? 1 : 0;
   }
 
   FltSupportsFileContextsEx(FileObject_: unknown, _Instance: unknown): number {
+    this.k.checkIrql('FltSupportsFileContextsEx');
     return FileObject_ instanceof FileObject ? 1 : 0;
   }
 
   FltSupportsStreamContexts(FileObject_: unknown): number {
+    this.k.checkIrql('FltSupportsStreamContexts');
     return FileObject_ instanceof FileObject ? 1 : 0;
   }
 
   FltSupportsStreamHandleContexts(FileObject_: unknown): number {
+    this.k.checkIrql('FltSupportsStreamHandleContexts');
     return FileObject_ instanceof FileObject ? 1 : 0;
   }
 
