@@ -38,6 +38,7 @@ import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
+import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -83,7 +84,8 @@ type WorkloadItem =
   | { kind: 'io'; at: number; request: IoRequest }
   | { kind: 'cancel'; at: number; io: number }
   | { kind: 'unload'; at: number; module?: string }
-  | { kind: 'client'; at: number; action: ClientAction };
+  | { kind: 'client'; at: number; action: ClientAction }
+  | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -103,6 +105,7 @@ export class Simulation {
   private readonly contexts: ContextRoutines;
   private readonly ports: PortRoutines;
   private readonly devices: DeviceRoutines;
+  private readonly transactions: TransactionRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -140,6 +143,8 @@ export class Simulation {
     const ports = new PortRoutines(k, pool);
     const devices = new DeviceRoutines(k, pool);
     this.devices = devices;
+    const transactions = new TransactionRoutines(k, contexts);
+    this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     this.dispatcher = dispatcher;
     this.registration = registration;
@@ -169,6 +174,7 @@ export class Simulation {
       new EcpRoutines(k, pool),
       devices,
       new VolumeDeviceRoutines(k, devices),
+      transactions,
       new FsRtlRoutines(k),
       new MiscRoutines(k),
     ]);
@@ -202,7 +208,8 @@ export class Simulation {
     if (!Number.isInteger(id) || id <= 0) throw new Error(`io: id ${String(id)} must be a positive integer`);
     if (!this.fltmgr.reserveId(id)) throw new Error(`io #${id}: this id is already used by another request`);
     // Validated (and defaulted) now, so a bad request fails where it is written.
-    const request = normalizeRequest(input, id);
+    const transaction = typeof input.transaction === 'string' ? this.transactions.transaction(input.transaction) : input.transaction;
+    const request = normalizeRequest({ ...input, transaction }, id);
     this.schedule({ kind: 'io', at: request.at, request });
     return id;
   }
@@ -230,6 +237,11 @@ export class Simulation {
   /** The user-mode program on `port` never picks up messages. */
   clientIgnoresMessages(port: string): void {
     this.ports.ignoreMessages(port);
+  }
+
+  /** The scenario's transaction `name` commits or rolls back at tick `at` (KTM notifies the enlisted filters). */
+  endTransaction(name: string, outcome: 'commit' | 'rollback', at: number): void {
+    this.schedule({ kind: 'transaction', at, name, outcome });
   }
 
   /** What the user-mode program saw on the communication ports, in order. */
@@ -443,6 +455,9 @@ export class Simulation {
         break;
       case 'client':
         this.ports.spawnClient(item.action);
+        break;
+      case 'transaction':
+        this.transactions.spawnOutcome(item.name, item.outcome);
         break;
     }
   }

@@ -102,6 +102,12 @@ export class ContextRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
+  /** Whether `v` is a live context of `type` (FltEnlistInTransaction checks its context). */
+  isContext(v: unknown, type: number): boolean {
+    const ctx = this.contextOf(v);
+    return ctx !== undefined && !ctx.freed && ctx.type === type;
+  }
+
   /** The context whose block `v` points to the start of. */
   private contextOf(v: unknown): FltContext | undefined {
     return v instanceof Ptr && v.alloc !== null && v.offset === 0 ? this.byBlock.get(v.alloc) : undefined;

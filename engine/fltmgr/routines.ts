@@ -23,6 +23,7 @@ import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
 import type { VolumeDeviceRoutines } from './volumeDevices';
+import type { TransactionRoutines } from './transactions';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
@@ -55,6 +56,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<EcpRoutines> &
   Routines<DeviceRoutines> &
   Routines<VolumeDeviceRoutines> &
+  Routines<TransactionRoutines> &
   Routines<FsRtlRoutines>;
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as FunctionConstructor;

@@ -72,10 +72,11 @@ export class World {
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
     for (const io of sc.ios) {
-      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass) });
+      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass), transaction: io.transaction });
     }
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
+    for (const tx of sc.transactions) this.sim.endTransaction(tx.name, tx.outcome, tx.time);
     for (const c of sc.clients) {
       switch (c.action) {
         case 'connect':

@@ -78,6 +78,8 @@ export interface IoStatement extends StatementBase {
   code?: number;
   /** FILE_INFORMATION_CLASS name (`class FileBasicInformation`). */
   infoClass?: string;
+  /** The transaction a create opens its file in (`transaction "T1"`). */
+  transaction?: string;
   /** In the order written, without repeats. */
   flags: IoFlag[];
 }
@@ -149,6 +151,15 @@ export type ClientStatement = StatementBase & { kind: 'client'; port: string; po
     | { action: 'ignore-messages' }
   );
 
+/** A `transaction "T1" commit|rollback at T` line. */
+export interface TransactionStatement extends StatementBase {
+  kind: 'transaction';
+  name: string;
+  nameSpan: Span;
+  outcome: 'commit' | 'rollback';
+  time: number;
+}
+
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
 
 export interface RegistryStatement extends StatementBase {
@@ -171,7 +182,8 @@ export type Statement =
   | WorkersStatement
   | FileStatement
   | RegistryStatement
-  | ClientStatement;
+  | ClientStatement
+  | TransactionStatement;
 
 export interface Scenario {
   /** From the `scenario "..."` line; absent when the file has none. */
@@ -188,6 +200,8 @@ export interface Scenario {
   registry: RegistryStatement[];
   /** The user-mode program's lines, in source order. */
   clients: ClientStatement[];
+  /** How the scenario's transactions end. */
+  transactions: TransactionStatement[];
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };

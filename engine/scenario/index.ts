@@ -24,6 +24,7 @@ export type {
   RegistryValue,
   ClientStatement,
   ClientMatch,
+  TransactionStatement,
   DiagnosticSeverity,
   ScenarioDiagnostic,
   ScenarioDiagnosticCode,

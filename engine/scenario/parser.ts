@@ -7,6 +7,7 @@ import type { Scenario, ScenarioDiagnostic, Statement } from './ast';
 import { checkScenario } from './checks';
 import { LineCursor } from './cursor';
 import { parseClient } from './clientStatement';
+import { parseTransaction } from './transactionStatement';
 import { parseExpect } from './expectStatement';
 import { lexLine, splitLines, type Token } from './lexer';
 import {
@@ -32,7 +33,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], workers: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], transactions: [], workers: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -49,6 +50,7 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   file: parseFile,
   registry: parseRegistry,
   client: parseClient,
+  transaction: parseTransaction,
 };
 
 export function parseScenario(text: string): ParseResult {
@@ -143,6 +145,9 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'client':
       scenario.clients.push(stmt);
+      break;
+    case 'transaction':
+      scenario.transactions.push(stmt);
       break;
   }
 }
