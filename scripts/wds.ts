@@ -64,12 +64,38 @@ function pends(project: DriverProject): boolean {
   return project.units.some((u) => /FLT_PREOP_PENDING|FltCbdqInsertIo/.test(nodeFiles.readFile(u) ?? ''));
 }
 
+/** Every file under `dir` whose name ends in one of `exts`. */
+function filesUnder(dir: string, exts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p, exts));
+    else if (exts.some((e) => name.toLowerCase().endsWith(e))) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The communication ports a sample creates, by the names its sources spell (`L"\\ScannerPort"`),
+ * when it calls FltCreateCommunicationPort: its user-mode program connects to each.
+ */
+function portNames(sampleDir: string, project: DriverProject): string[] {
+  if (!project.units.some((u) => /FltCreateCommunicationPort/.test(nodeFiles.readFile(u) ?? ''))) return [];
+  const names = new Set<string>();
+  for (const f of filesUnder(sampleDir, ['.c', '.h'])) {
+    for (const m of (nodeFiles.readFile(f) ?? '').matchAll(/L"\\\\([A-Za-z0-9_]*Port)"/g)) names.add(`\\${m[1]}`);
+  }
+  return [...names].sort();
+}
+
 /** An ordinary workload: two files, the usual operations on them, a listing, a cancel if the sample pends, an unload. */
-function scenarioText(sample: string, project: DriverProject): string {
+function scenarioText(sample: string, project: DriverProject, sampleDir: string): string {
   const proj = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
   const lines = [
     `scenario "${sample}: create, write, read, query and list two files, then unload"`,
     `driver "${proj.replace(/\\/g, '/')}"`,
+    // The sample's user-mode program: it connects to each port and allows whatever it is asked about.
+    ...portNames(sampleDir, project).flatMap((port) => [`client "${port}" connect at 0`, `client "${port}" reply hex "01"`]),
     `file "${VOLUME}\\docs\\report.txt" size 8192`,
     `file "${VOLUME}\\docs\\notes.doc" size 1024`,
     `io #1 create "${VOLUME}\\docs\\report.txt" at 0`,
@@ -102,7 +128,9 @@ function firstError(diags: readonly RunDiagnostic[], stage: RunDiagnostic['stage
 async function runSample(sample: string, project: DriverProject, outDir: string, root: string): Promise<Row> {
   const row: Row = { sample, project: project.name, compiles: undefined, links: undefined, loads: undefined, runs: undefined, stop: '' };
   const scenarioPath = path.join(outDir, `${sample}.fltsim`);
-  writeFileSync(scenarioPath, scenarioText(sample, project));
+  const anchor = project.source.kind === 'vcxproj' ? project.source.file : project.units[0]!;
+  const sampleDir = path.join(root, path.relative(root, anchor).split(path.sep)[0]!);
+  writeFileSync(scenarioPath, scenarioText(sample, project, sampleDir));
   const prepared = await prepareScenario(scenarioPath, nodeFiles);
   if (!prepared.ok) {
     const d = prepared.diagnostics;

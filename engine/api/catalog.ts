@@ -232,6 +232,8 @@ const ENTRIES: ApiInfo[] = [
   api('FltFreeSecurityDescriptor', P, 'Frees a descriptor from FltBuildDefaultSecurityDescriptor.'),
   api('FltAllocatePoolAlignedWithTag', A, 'Allocates pool aligned for non-cached I/O on the instance\'s volume.', ['Free it with FltFreePoolAlignedWithTag and the same tag.']),
   api('FltFreePoolAlignedWithTag', A, 'Frees pool from FltAllocatePoolAlignedWithTag.'),
+  api('FsRtlIsNameInExpression', 'any', 'Tells whether a file name matches a search expression with wildcards (*, ?, and the DOS forms).', ['With IgnoreCase the expression must already be upper case.']),
+  api('FsRtlDoesNameContainWildCards', 'any', 'Tells whether a name holds any wildcard character.'),
   api('FsRtlIsNtstatusExpected', 'any', 'Tells whether an exception code is one an exception filter may handle (not a fault such as an access violation).'),
   api('IoIs32bitProcess', 'any', 'Tells whether the process behind a request is a 32-bit one.'),
   api('IoThreadToProcess', 'any', 'Returns the process a thread belongs to.'),
