@@ -73,3 +73,11 @@ test('transaction lines and the io option: what parses, and errors at their plac
     [[2, 18, 'unknown-operation'], [3, 18, 'missing-value'], [4, 17, 'option-not-applicable']],
   );
 });
+
+test('warnings: an outcome for a transaction no create joins, a transaction ended twice, a program that sends without connecting', () => {
+  const r = parseScenario('driver "a.c"\nio #1 create "\\a" transaction "T1" at 0\ntransaction "T1" commit at 3\ntransaction "T1" rollback at 4\ntransaction "T2" commit at 5\nclient "\\P" send "x" at 1\n');
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.line, d.severity, d.code]),
+    [[4, 'warning', 'duplicate'], [5, 'warning', 'contradiction'], [6, 'warning', 'contradiction']],
+  );
+});
