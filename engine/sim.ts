@@ -43,6 +43,7 @@ import { DeviceRoutines } from './kernel/devices';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
+import { GenericTableRoutines } from './kernel/genericTable';
 import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
@@ -176,6 +177,7 @@ export class Simulation {
       new VolumeDeviceRoutines(k, devices),
       transactions,
       new FsRtlRoutines(k),
+      new GenericTableRoutines(k),
       new MiscRoutines(k),
     ]);
     this.api = table.api;

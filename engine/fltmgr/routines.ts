@@ -25,6 +25,7 @@ import type { DeviceRoutines } from '../kernel/devices';
 import type { VolumeDeviceRoutines } from './volumeDevices';
 import type { TransactionRoutines } from './transactions';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
+import type { GenericTableRoutines } from '../kernel/genericTable';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
@@ -57,7 +58,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<DeviceRoutines> &
   Routines<VolumeDeviceRoutines> &
   Routines<TransactionRoutines> &
-  Routines<FsRtlRoutines>;
+  Routines<FsRtlRoutines> &
+  Routines<GenericTableRoutines>;
 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as FunctionConstructor;
 
