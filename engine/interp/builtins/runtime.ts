@@ -182,6 +182,13 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
     return i;
   });
   def('strlen', (call) => str(call, 0, 1).length);
+  // strstr/wcsstr: a pointer into the first string where the second starts, or NULL.
+  const find = (charSize: 1 | 2): Builtin => (call) => {
+    const i = str(call, 0, charSize).indexOf(str(call, 1, charSize));
+    return i < 0 ? null : (call.args[0] as Ptr).add(i * charSize);
+  };
+  def('strstr', find(1));
+  def('wcsstr', find(2));
   def('wcslen', (call) => str(call, 0, 2).length);
   const cmp = (charSize: 1 | 2, ci: boolean, limit?: number): Builtin => (call) => {
     let a = str(call, 0, charSize);
