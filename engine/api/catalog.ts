@@ -244,6 +244,7 @@ const ENTRIES: ApiInfo[] = [
   api('FsRtlDoesNameContainWildCards', 'any', 'Tells whether a name holds any wildcard character.'),
   api('FsRtlIsNtstatusExpected', 'any', 'Tells whether an exception code is one an exception filter may handle (not a fault such as an access violation).'),
   api('IoIs32bitProcess', 'any', 'Tells whether the process behind a request is a 32-bit one.'),
+  api('IoGetStackLimits', 'any', 'Returns the bounds of the current thread\'s stack.'),
   api('IoThreadToProcess', 'any', 'Returns the process a thread belongs to.'),
   api('FltAllocateExtraCreateParameterList', A, 'Allocates an empty list of extra create parameters.', ['Free it with FltFreeExtraCreateParameterList.']),
   api('FltAllocateExtraCreateParameter', A, 'Allocates an extra create parameter of a given GUID type and size.', ['Insert it into a list, or free it with FltFreeExtraCreateParameter.']),

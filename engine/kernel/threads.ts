@@ -115,6 +115,16 @@ export class ThreadRoutines {
     return Thread.process ?? SYSTEM_PROCESS;
   }
 
+  /**
+   * The bounds of the current thread's stack. A simulated thread's locals are separate allocations,
+   * not a range of addresses, so the range is empty: no address is ever "on the stack".
+   */
+  IoGetStackLimits(LowLimit: unknown, HighLimit: unknown): void {
+    this.k.checkIrql('IoGetStackLimits');
+    writeOut(LowLimit, 0);
+    writeOut(HighLimit, 0);
+  }
+
   /** Every process of the simulation is a 64-bit one. */
   IoIs32bitProcess(_Irp: unknown): number {
     return 0;
