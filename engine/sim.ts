@@ -137,7 +137,8 @@ export class Simulation {
     const pending = new PendingRoutines(k, queues, dispatcher);
     const workItems = new WorkItemRoutines(k, queues);
     const cbdq = new CbdqRoutines(k);
-    const cancel = new CancelRoutines(fm, cbdq);
+    const dispatcherRoutines = new DispatcherRoutines(k);
+    const cancel = new CancelRoutines(fm, cbdq, dispatcherRoutines);
     const contexts = new ContextRoutines(k, pool, queues);
     const names = new NameRoutines(fm);
     const registration = new RegistrationRoutines(fm);
@@ -157,7 +158,7 @@ export class Simulation {
     const table = buildRoutineTable([
       new SpinLockRoutines(k, this.locks),
       new MutexRoutines(k, this.locks),
-      new DispatcherRoutines(k),
+      dispatcherRoutines,
       pool,
       new ThreadRoutines(k),
       this.registry,

@@ -274,6 +274,7 @@ const ENTRIES: ApiInfo[] = [
   api('FltCommitComplete', A, 'Tells the Filter Manager that a pended commit notification is finished.'),
   api('FltRollbackComplete', A, 'Tells the Filter Manager that a pended rollback notification is finished.'),
   api('FltPrepareComplete', A, 'Tells the Filter Manager that a pended prepare notification is finished.'),
+  api('FltCancellableWaitForSingleObject', A, 'Waits for a dispatcher object like KeWaitForSingleObject, and ends with STATUS_CANCELLED when the operation given is cancelled.', ['Test for STATUS_CANCELLED and STATUS_TIMEOUT as well as success.'], { mayBlock: true }),
   api('FltGetRoutineAddress', P, 'Looks up a Filter Manager routine by name; returns NULL when the running system does not have it.', ['Test the result for NULL before calling through it.']),
   api('FltGetFileContext', A, 'Returns the file context with a new reference.', ['Release the returned context with FltReleaseContext.']),
   api('FltSetFileContext', A, 'Attaches a context to a file.', ['On success the file holds its own reference; release yours.']),
