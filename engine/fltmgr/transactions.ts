@@ -99,7 +99,7 @@ export class TransactionRoutines {
     if (Transaction_.state !== 'active') return STATUS_TRANSACTION_NOT_ACTIVE;
     if (Transaction_.enlistments.some((e) => e.instance === Instance_)) return STATUS.STATUS_FLT_ALREADY_ENLISTED;
     Transaction_.enlistments.push({ instance: Instance_, context: TransactionContext, mask, pending: null, inProgress: null, completedEarly: false });
-    k.emit('port', 0, `${Instance_.name} enlisted in ${Transaction_.label} for 0x${mask.toString(16)}`);
+    k.emit('transaction', 0, `${Instance_.name} enlisted in ${Transaction_.label} for 0x${mask.toString(16)}`);
     return STATUS.STATUS_SUCCESS;
   }
 
@@ -143,7 +143,7 @@ export class TransactionRoutines {
     const k = this.k;
     t.frames.push(kernelFrame(outcome === 'commit' ? 'TmCommitTransaction' : 'TmRollbackTransaction', 'nt'));
     if (tx.state !== 'active') {
-      k.emit('port', 0, `${tx.label} is already ${tx.state}; the ${outcome} does nothing`);
+      k.emit('transaction', 0, `${tx.label} is already ${tx.state}; the ${outcome} does nothing`);
       return;
     }
     tx.state = outcome === 'commit' ? 'committing' : 'rolling-back';
@@ -155,7 +155,7 @@ export class TransactionRoutines {
       }
     }
     tx.state = outcome === 'commit' ? 'committed' : 'rolled-back';
-    k.emit('port', 0, `${tx.label} ${tx.state}`);
+    k.emit('transaction', 0, `${tx.label} ${tx.state}`);
     yield* this.contexts.deleteTransactionContexts(t, tx);
   }
 

@@ -73,7 +73,6 @@ export const RUNTIME_RULES = {
   'ctx-over-release': r('error', 'A context was released more often than it was referenced, or used after its last release.', FLT),
   'ctx-release-paged-dispatch': r('error', 'A paged-pool context was released at DISPATCH_LEVEL.', FLT),
   'ctx-delete-rules': r('error', 'A context was deleted without a reference held, or a section context was deleted with FltDeleteContext.', FLT),
-  'ctx-set-precreate': r('error', 'A stream or stream-handle context was set in the pre-create callback, before the file is open.', FLT),
   'unload-port-order': r('error', 'FltUnregisterFilter was called while a communication server port of the filter was still open.', FLT),
   'name-info': r('error', 'File name information was requested above APC_LEVEL, modified, released too often, or never released.', FLT),
   'set-cancel-misuse': r('error', 'FltSetCancelCompletion was called for a non-IRP or paging operation.', FLT),
