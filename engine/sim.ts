@@ -180,7 +180,8 @@ export class Simulation {
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
       new MiscRoutines(k),
-    ]);
+    ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
+    // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
     this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, ports]);
@@ -470,3 +471,4 @@ export class Simulation {
     yield* this.cancelling.cancelRequest(t, io);
   }
 }
+

@@ -137,6 +137,7 @@ export class RegistrationRoutines {
 
   /** The loader thread: runs every pending DriverEntry in load order. */
   *loadDrivers(t: KThread): Co<void> {
+    this.fm.k.touchObject(this.fm, true);
     const k = this.fm.k;
     t.frames.push(kernelFrame('IopLoadDriver', 'nt'));
     for (const d of this.fm.drivers) {
@@ -165,6 +166,7 @@ export class RegistrationRoutines {
   }
 
   FltRegisterFilter(Driver: unknown, Registration: unknown, RetFilter: unknown): number {
+    this.fm.k.touchObject(this.fm, true);
     const fm = this.fm;
     const k = fm.k;
     k.checkIrql('FltRegisterFilter');
@@ -282,6 +284,7 @@ export class RegistrationRoutines {
 
   /** Attaches the filter to every volume; instance setup callbacks run in the calling thread. */
   *FltStartFiltering(Filter_: unknown): Co<number> {
+    this.fm.k.touchObject(this.fm, true);
     const fm = this.fm;
     const k = fm.k;
     k.checkIrql('FltStartFiltering');

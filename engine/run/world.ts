@@ -7,11 +7,12 @@
 import { isCo, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
+import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
 import { evaluateExpectations, type ExpectationResult, type RunFacts } from '../scenario';
-import { Simulation, type StepResult } from '../sim';
+import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
 
@@ -20,6 +21,8 @@ export interface WorldOptions {
   seed?: number;
   /** Statement budget of the interpreter. */
   stepBudget?: number;
+  /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
+  policy?: SchedulePolicy;
 }
 
 export const DEFAULT_SEED = 1;
@@ -54,6 +57,7 @@ export class World {
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
       files,
       registry,
+      ...(options.policy ? { policy: options.policy } : {}),
     });
     const kernel = this.sim.kernel;
     this.interp = new Interpreter(
@@ -126,9 +130,11 @@ export class World {
     return r;
   }
 
-  run(): void {
-    const r = this.sim.run();
+  /** Runs to the end, the step budget (default: the simulation's) or a fault; says which. */
+  run(budget?: number): RunResult['reason'] {
+    const r = this.sim.run(budget);
     if (r.reason === 'fault') this.captureFault();
+    return r.reason;
   }
 
   private captureFault(): void {
