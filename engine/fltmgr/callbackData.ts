@@ -50,6 +50,8 @@ export interface IoRequest {
   infoClass: number;
   code: number;
   at: number;
+  /** A transacted create: the transaction its file is opened in. */
+  transaction?: object;
 }
 
 /**

@@ -22,6 +22,7 @@ export type EventKind =
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
   | 'cancel'
   // verifier and debug output
+  | 'port' | 'transaction'
   | 'violation' | 'output' | 'fault';
 
 export interface SourceLocation {

@@ -244,9 +244,13 @@ export class Kernel implements SchedulerHost {
     return this.log.get(seq);
   }
 
-  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current): Violation {
+  /**
+   * Records a violation on thread `t`, located at `t`'s innermost C line, or at `at` when the
+   * mistake was made elsewhere (a reference leaked where it was taken).
+   */
+  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current, at?: SourceLocation): Violation {
     const seq = this.emitOn(t, 'violation', data, `${rule}: ${message}`);
-    const location = locationOf(t);
+    const location = at ?? locationOf(t);
     const v: Violation = {
       rule,
       severity: RUNTIME_RULES[rule].severity,
@@ -486,6 +490,12 @@ export class Kernel implements SchedulerHost {
 }
 
 /** The innermost C frame of a thread as a location, or undefined for TypeScript-only stacks. */
+/** The innermost C line thread `t` is at, and the function it is in. */
+export function callSite(t: KThread): { location: SourceLocation; function: string } | undefined {
+  const f = t.cFrame();
+  return f === undefined ? undefined : { location: { file: f.file!, line: f.line ?? 0, column: f.column }, function: f.name };
+}
+
 function locationOf(t: KThread): SourceLocation | undefined {
   if (t.frames.length === 0) return undefined;
   const f = t.cFrame();

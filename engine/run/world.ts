@@ -76,10 +76,35 @@ export class World {
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
     for (const io of sc.ios) {
-      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass) });
+      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass), transaction: io.transaction });
     }
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
+    for (const tx of sc.transactions) this.sim.endTransaction(tx.name, tx.outcome, tx.time);
+    for (const c of sc.clients) {
+      switch (c.action) {
+        case 'connect':
+          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context) });
+          break;
+        case 'send':
+          this.sim.client({ kind: 'send', port: c.port, at: c.time, data: Uint8Array.from(c.data), output: c.output });
+          break;
+        case 'disconnect':
+          this.sim.client({ kind: 'disconnect', port: c.port, at: c.time });
+          break;
+        case 'reply':
+          this.sim.clientReplies(c.port, {
+            reply: c.reply && Uint8Array.from(c.reply),
+            delay: c.delay,
+            ...(c.match.kind === undefined ? {} : { kind: c.match.kind }),
+            ...(c.match.contains === undefined ? {} : { contains: Uint8Array.from(c.match.contains) }),
+          });
+          break;
+        case 'ignore-messages':
+          this.sim.clientIgnoresMessages(c.port);
+          break;
+      }
+    }
   }
 
   /** Remembers the C error that ends a thread, so reports can show its location and hint. */

@@ -78,6 +78,8 @@ export interface IoStatement extends StatementBase {
   code?: number;
   /** FILE_INFORMATION_CLASS name (`class FileBasicInformation`). */
   infoClass?: string;
+  /** The transaction a create opens its file in (`transaction "T1"`). */
+  transaction?: string;
   /** In the order written, without repeats. */
   flags: IoFlag[];
 }
@@ -131,6 +133,33 @@ export interface FileStatement extends StatementBase {
   size: number;
 }
 
+/** When a `client … reply` applies: to every message, or to those that match. */
+export interface ClientMatch {
+  /** The message's first ULONG (little-endian) equals this. */
+  kind?: number;
+  /** The message contains these bytes. */
+  contains?: number[];
+}
+
+/** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
+export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
+    | { action: 'connect'; time: number; context?: number[] }
+    | { action: 'send'; time: number; data: number[]; output: number }
+    | { action: 'disconnect'; time: number }
+    /** `reply: null` is `no-reply`: the program never answers matching messages. */
+    | { action: 'reply'; reply: number[] | null; match: ClientMatch; delay: number }
+    | { action: 'ignore-messages' }
+  );
+
+/** A `transaction "T1" commit|rollback at T` line. */
+export interface TransactionStatement extends StatementBase {
+  kind: 'transaction';
+  name: string;
+  nameSpan: Span;
+  outcome: 'commit' | 'rollback';
+  time: number;
+}
+
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
 
 export interface RegistryStatement extends StatementBase {
@@ -152,7 +181,9 @@ export type Statement =
   | ProcessorsStatement
   | WorkersStatement
   | FileStatement
-  | RegistryStatement;
+  | RegistryStatement
+  | ClientStatement
+  | TransactionStatement;
 
 export interface Scenario {
   /** From the `scenario "..."` line; absent when the file has none. */
@@ -167,6 +198,10 @@ export interface Scenario {
   expectations: ExpectStatement[];
   files: FileStatement[];
   registry: RegistryStatement[];
+  /** The user-mode program's lines, in source order. */
+  clients: ClientStatement[];
+  /** How the scenario's transactions end. */
+  transactions: TransactionStatement[];
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };

@@ -6,6 +6,8 @@
 import type { Scenario, ScenarioDiagnostic, Statement } from './ast';
 import { checkScenario } from './checks';
 import { LineCursor } from './cursor';
+import { parseClient } from './clientStatement';
+import { parseTransaction } from './transactionStatement';
 import { parseExpect } from './expectStatement';
 import { lexLine, splitLines, type Token } from './lexer';
 import {
@@ -31,7 +33,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], workers: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], transactions: [], workers: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -47,6 +49,8 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   workers: parseWorkers,
   file: parseFile,
   registry: parseRegistry,
+  client: parseClient,
+  transaction: parseTransaction,
 };
 
 export function parseScenario(text: string): ParseResult {
@@ -84,7 +88,7 @@ export function parseScenario(text: string): ParseResult {
 }
 
 function reportUnknownKeyword(cur: LineCursor, first: Token): void {
-  const keywords = 'scenario, driver, define, io, cancel, unload, expect, seed, processors, workers, file, registry';
+  const keywords = STATEMENT_KEYWORDS.join(', ');
   if (first.kind !== 'word') {
     cur.error(first, 'unknown-keyword', `a line must start with a keyword, found ${first.raw}`, `Start the line with one of: ${keywords}. Comments start with //.`);
     return;
@@ -138,6 +142,12 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'registry':
       scenario.registry.push(stmt);
+      break;
+    case 'client':
+      scenario.clients.push(stmt);
+      break;
+    case 'transaction':
+      scenario.transactions.push(stmt);
       break;
   }
 }
