@@ -60,7 +60,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /** DAP frame ids of the current stop. Variable references are the Debuggee's own handles. */
   private readonly frames = new Handles<FrameRef>();
   private framesGeneration = -1;
-  private readonly ready: Promise<Debuggee | undefined>;
+  private ready: Promise<Debuggee | undefined>;
+  /** The last launch was refused: another may be tried in this session (a client may correct it). */
+  private launchFailed = false;
   private resolveReady!: (d: Debuggee | undefined) => void;
   private configurationDone!: () => void;
   private readonly configured: Promise<void>;
@@ -180,6 +182,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
+    this.launchFailed = true;
     this.resolveReady(undefined);
     this.sendErrorResponse(response, { id: 1001, format: message, variables: {}, showUser: true });
     this.sendEvent(new TerminatedEvent());
@@ -501,9 +504,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
     const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0, command: String(request.command), success: false };
     const problem = typeof request.command === 'string' ? checkArguments(request.command, request.arguments) : 'the request has no command';
     if (request.command === 'launch') {
-      if (this.launched) {
+      if (this.launched && !this.launchFailed) {
         this.refuse(response, BAD_ARGUMENTS, 'launch: this session already runs a scenario; start another session for another one');
         return;
+      }
+      if (this.launchFailed) {
+        this.launchFailed = false;
+        this.ready = new Promise((r) => (this.resolveReady = r));
       }
       this.launched = true;
       if (problem !== undefined) {
