@@ -245,3 +245,19 @@ test('the grammar follows the file: .cpp/.cc/.cxx/.hpp, and headers that use C++
   assert.equal(lintLanguageOf('a/b.h', 'namespace flt {\nint a;\n}\n'), 'cpp');
   assert.equal(lintLanguageOf('a/b.h', 'template <class T> T Max(T a, T b);\n'), 'cpp');
 });
+
+test('a routine passed by name whose definition an edit breaks is not judged from its old text (found by npm run fuzz)', () => {
+  const text = readFixture('wi-routine-mismatch', 'bad.c');
+  const edited = text.replace('{\n    UNREFERENCED_PARAMETER(DeviceObject);', '    UNREFERENCED_PARAMETER(DeviceObject);\n{');
+  assert.notEqual(edited, text);
+  const doc = new LintDocument();
+  try {
+    assert.ok(doc.update(text).findings.some((f) => f.ruleId === 'wi-routine-mismatch'));
+    const incremental = doc.update(edited);
+    const fresh = lintText(edited);
+    assert.deepEqual(incremental.findings, fresh.findings);
+    assert.deepEqual(incremental.notes, fresh.notes);
+  } finally {
+    doc.dispose();
+  }
+});
