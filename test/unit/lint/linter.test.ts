@@ -3,6 +3,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { disableNextLineEdit, initLinter, lintLanguageOf, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
 import { fixtureDirs, readFixture } from './fixtures';
 
@@ -248,7 +250,8 @@ test('the grammar follows the file: .cpp/.cc/.cxx/.hpp, and headers that use C++
 
 test('a routine passed by name whose definition an edit breaks is not judged from its old text (found by npm run fuzz)', () => {
   const text = readFixture('wi-routine-mismatch', 'bad.c');
-  const edited = text.replace('{\n    UNREFERENCED_PARAMETER(DeviceObject);', '    UNREFERENCED_PARAMETER(DeviceObject);\n{');
+  // The fuzz input as found: the fixture with lines swapped inside JobRoutine and garbage inserted.
+  const edited = readFileSync(join(__dirname, '..', '..', 'fixtures', 'fuzz', 'routine-by-name-broken.c'), 'utf8');
   assert.notEqual(edited, text);
   const doc = new LintDocument();
   try {
