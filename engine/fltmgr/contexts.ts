@@ -90,7 +90,7 @@ export class ContextRoutines {
     if (Filter_.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
     const reg = Filter_.registration.contexts.get(ContextType);
     if (!reg) return STATUS.STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND;
-    if (k.allocationFails('FltAllocateContext')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
+    if (this.pool.refuses('FltAllocateContext', ContextSize)) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
     const paged = PoolType === 1 || PoolType === 5;
     if (paged && k.current.irql >= Irql.DISPATCH_LEVEL) k.violation('pool-paged-at-dispatch', 'FltAllocateContext allocates a paged-pool context at DISPATCH_LEVEL');
     const block = this.pool.allocate('FltAllocateContext', ContextSize, 'Context', reg.PoolTag ?? 0);

@@ -23,7 +23,9 @@ export type EventKind =
   | 'cancel'
   // verifier and debug output
   | 'port' | 'transaction'
-  | 'violation' | 'output' | 'fault';
+  | 'violation' | 'output' | 'fault'
+  // an allocation refused at the pool limit
+  | 'alloc-fail';
 
 export interface SourceLocation {
   file: string;

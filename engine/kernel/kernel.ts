@@ -18,6 +18,7 @@ import { sharedObject } from './shared';
 import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
+import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
 
 export interface Violation {
@@ -48,6 +49,10 @@ export interface KernelOptions {
    * routine name and how many times it has been called in this run (1-based).
    */
   failAllocation?: (routine: string, count: number) => boolean;
+  /** Bytes of pool that may be allocated and not freed at once; past it allocations fail. Default: the `pool` limit's. */
+  poolLimit?: number;
+  /** Bytes of memory the run may hold written; past it the write stops the run. Default: the `memory` limit's. */
+  memoryLimit?: number;
   /**
    * Decides every scheduling choice instead of the seeded priority rule (schedule.ts): the run then
    * has one processor whatever `processors` says.
@@ -59,7 +64,17 @@ export interface Fault {
   thread: number;
   threadName: string;
   message: string;
+  /**
+   * What stopped the thread: the `kind` of the error when it has one (the interpreter's C errors,
+   * DriverFault), else `internal`: an exception fltsim did not mean to throw is a bug in fltsim.
+   */
+  kind: string;
   location?: SourceLocation;
+}
+
+/** A driver mistake the kernel model cannot go on from, such as calling a callback pointer that holds no function. */
+export class DriverFault extends Error {
+  readonly kind = 'bad-call';
 }
 
 /** IRQL context that resolves the conditional bounds of the catalog. */
@@ -127,6 +142,13 @@ export class Kernel implements SchedulerHost {
     this.observer = this.sched.observer;
     // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
     if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
+    this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
+    this.memory.writtenHint = limitHint('memory');
+  }
+
+  /** Bytes of pool that may be allocated and not freed at once (the `pool` limit). */
+  get poolLimit(): number {
+    return this.options.poolLimit ?? DEFAULT_LIMITS.pool;
   }
 
   get now(): number {
@@ -316,6 +338,11 @@ export class Kernel implements SchedulerHost {
 
   // --- waits ---
 
+  /** Threads in a wait that is not a service thread idling: at the end of a run, the ones blocked forever. */
+  waitingThreads(): KThread[] {
+    return [...this.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+  }
+
   /**
    * Puts the running thread into a wait; the caller must then `yield Trap.Block` and read
    * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
@@ -400,7 +427,7 @@ export class Kernel implements SchedulerHost {
       else if (typeof fn === 'function') {
         t.frames.push({ name });
         r = fn(...args);
-      } else throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+      } else throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
     } catch (e) {
       while (t.frames.length > depth) t.frames.pop();
       throw e;
@@ -423,7 +450,7 @@ export class Kernel implements SchedulerHost {
       t.frames.push({ name });
       return fn(...args);
     }
-    throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+    throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
   }
 
   leaveDriver(t: KThread, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): void {
@@ -470,8 +497,9 @@ export class Kernel implements SchedulerHost {
   threadFaulted(t: KThread, error: unknown): void {
     this.threads.delete(t.id);
     const message = error instanceof Error ? error.message : String(error);
+    const kind = typeof (error as { kind?: unknown } | null)?.kind === 'string' ? (error as { kind: string }).kind : 'internal';
     const f = t.cFrame();
-    this.fault = { thread: t.id, threadName: t.name, message };
+    this.fault = { thread: t.id, threadName: t.name, message, kind };
     if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };
     this.emitOn(t, 'fault', 0, `${t.name} stopped: ${message}`);
   }

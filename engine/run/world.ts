@@ -11,7 +11,8 @@ import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
-import { evaluateExpectations, type ExpectationResult, type RunFacts } from '../scenario';
+import { judgeRun, type ExpectationResult, type RunEnd, type RunFacts, type Verdict } from '../scenario';
+import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
 import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
@@ -19,10 +20,20 @@ import type { PreparedScenario } from './prepare';
 export interface WorldOptions {
   /** Overrides the scenario's `seed` line (the CLI's --seed, the launch configuration's seed). */
   seed?: number;
-  /** Statement budget of the interpreter. */
+  /** Statement budget of the interpreter; overrides the `steps` limit (a debugger passes Infinity). */
   stepBudget?: number;
+  /** Override the scenario's `limit` lines (the CLI's --limit). */
+  limits?: Partial<Record<LimitName, number>>;
   /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
   policy?: SchedulePolicy;
+}
+
+/**
+ * Scheduling steps `run()` takes at most: every statement is a step, and so is every switch point
+ * of the kernel, so this is a backstop behind the `steps` limit for runs that loop in the model.
+ */
+function schedulerBudget(steps: number): number {
+  return Math.max(10_000_000, Math.min(Number.MAX_SAFE_INTEGER, steps * 4));
 }
 
 export const DEFAULT_SEED = 1;
@@ -30,6 +41,8 @@ export const DEFAULT_SEED = 1;
 /** Why a run stopped early: a C error at a line, or a problem the engine found. */
 export interface RunFault {
   message: string;
+  /** The C error's kind (`null-dereference`, `step-budget`…), as `expect stop <reason>` names it. */
+  kind: string;
   thread: string;
   file?: string;
   line?: number;
@@ -43,6 +56,11 @@ export class World {
   readonly seed: number;
   /** The C error behind a fault, when driver code failed (its location and hint). */
   cError: CRuntimeError | undefined;
+  readonly limits: Limits;
+  /** A driver's global initialisers failed while loading it: the run never starts. */
+  private loadError: { error: CRuntimeError; module: string } | undefined;
+  /** `run()` gave up after its scheduling-step backstop. */
+  private ranOut = false;
 
   constructor(readonly prepared: PreparedScenario, options: WorldOptions = {}) {
     const sc = prepared.scenario;
@@ -51,7 +69,10 @@ export class World {
     for (const f of sc.files) files[f.path] = { size: f.size };
     const registry: Record<string, number | string> = {};
     for (const r of sc.registry) registry[r.name] = r.value.value;
+    this.limits = resolveLimits(sc.limits, options.limits);
     this.sim = new Simulation({
+      poolLimit: this.limits.pool,
+      memoryLimit: this.limits.memory,
       seed: this.seed,
       processors: sc.processors,
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
@@ -67,10 +88,19 @@ export class World {
           kernel.violation(rule as RuleId, message);
         },
       },
-      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget },
+      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget ?? this.limits.steps, maxDepth: this.limits.depth },
     );
     for (const d of prepared.drivers) {
-      const module = drive(this.interp.load(d.program, d.module));
+      let module: Module;
+      try {
+        module = drive(this.interp.load(d.program, d.module));
+      } catch (e) {
+        // A global initialiser that cannot be evaluated (an undeclared name, say) is the driver's
+        // error at its line: the run stops before it starts, as a build would fail.
+        if (!(e instanceof CRuntimeError)) throw e;
+        this.loadError = { error: e, module: d.module };
+        return;
+      }
       this.modules.set(d.module, module);
       const entry = module.functionValues.get('DriverEntry')!;
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
@@ -125,15 +155,22 @@ export class World {
   }
 
   step(): StepResult {
+    if (this.loadError) return { kind: 'fault', thread: 0, time: 0, step: 0 };
     const r = this.sim.step();
     if (r.kind === 'fault') this.captureFault();
     return r;
   }
 
-  /** Runs to the end, the step budget (default: the simulation's) or a fault; says which. */
+  /**
+   * Runs to the end, the step budget or a fault; says which. Without a budget the `steps` limit's
+   * backstop applies, and running out of it is this run's stop; a caller's own budget (exploration)
+   * is the caller's to judge.
+   */
   run(budget?: number): RunResult['reason'] {
-    const r = this.sim.run(budget);
+    if (this.loadError) return 'fault';
+    const r = this.sim.run(budget ?? schedulerBudget(this.limits.steps));
     if (r.reason === 'fault') this.captureFault();
+    if (r.reason === 'budget' && budget === undefined) this.ranOut = true;
     return r.reason;
   }
 
@@ -142,6 +179,24 @@ export class World {
   }
 
   get fault(): RunFault | undefined {
+    if (this.loadError) {
+      const e = this.loadError.error;
+      return {
+        message: `${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
+        kind: e.kind,
+        thread: `loading ${this.loadError.module}`,
+        file: e.loc?.file,
+        line: e.loc?.line,
+        column: e.loc?.col,
+      };
+    }
+    if (this.ranOut) {
+      return {
+        message: `the run took more than ${formatLimit(schedulerBudget(this.limits.steps))} scheduling steps without reaching its end; ${limitHint('steps')}`,
+        kind: 'step-budget',
+        thread: this.sim.kernel.sched.lastStepped?.name ?? '(none)',
+      };
+    }
     const f = this.sim.kernel.fault;
     if (!f) return undefined;
     // A callback the engine called (not DriverEntry) records its C error on the interpreter only.
@@ -149,6 +204,7 @@ export class World {
     const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
     return {
       message,
+      kind: e?.kind ?? f.kind,
       thread: f.threadName,
       file: e?.loc?.file ?? f.location?.file,
       line: e?.loc?.line ?? f.location?.line,
@@ -156,13 +212,26 @@ export class World {
     };
   }
 
+  /** How the run ended; only meaningful once it has (a debugger asks at the end). */
+  end(): RunEnd {
+    const fault = this.fault;
+    if (fault) return { kind: 'stopped', reason: fault.kind, message: fault.message };
+    if (!this.sim.finished) return { kind: 'stopped', reason: 'unfinished', message: 'the run has not reached its end' };
+    const blocked = this.sim.kernel.waitingThreads();
+    if (blocked.length === 0) return { kind: 'finished' };
+    return { kind: 'deadlock', blocked: blocked.map((t) => ({ thread: t.name, waitingFor: t.waitingOn ?? 'something' })) };
+  }
+
   facts(): RunFacts {
     const ios = this.prepared.scenario.ios.map((io) => {
       const r = this.sim.result(io.id);
-      return { id: io.id, status: r ? r.status : -1, state: r ? r.state : 'not issued' };
+      if (!r) return { id: io.id, state: 'not issued', status: null };
+      return { id: io.id, state: r.state as string, status: r.state === 'done' ? r.status : null };
     });
     return {
       ios,
+      loads: this.sim.fltmgr.drivers.map((d) => ({ module: d.module, status: d.entryStatus ?? null })),
+      end: this.end(),
       violations: this.sim.violations,
       calls: this.calls(),
       modules: [...this.modules.keys()],
@@ -179,8 +248,14 @@ export class World {
     return out;
   }
 
+  /** Every expectation judged (a run stopped early leaves them unchecked); see `verdict` for the ending too. */
   expectations(): ExpectationResult[] {
-    return evaluateExpectations(this.prepared.scenario, this.facts());
+    return this.verdict().expectations;
+  }
+
+  /** The run judged against its scenario: every expectation, and how it ended. */
+  verdict(): Verdict {
+    return judgeRun(this.prepared.scenario, this.facts());
   }
 }
 

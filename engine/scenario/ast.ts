@@ -4,7 +4,8 @@
  * at the user's own text.
  */
 import type { NtStatus } from '../kernel/status';
-import type { IoFlag, IoOp, IoState, IrpMajor } from './vocabulary';
+import type { LimitName } from '../limits';
+import type { IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -106,7 +107,16 @@ export type Expectation =
   | { what: 'violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violations' }
-  | { what: 'output'; output: string };
+  | { what: 'output'; output: string }
+  /** DriverEntry of `module` (of every driver when absent) returned `status`. */
+  | { what: 'load'; module?: string; moduleSpan?: Span; status: NtStatus; statusText: string }
+  /** The run ends with a thread blocked forever. */
+  | { what: 'deadlock' }
+  /** The run stops before its end (driver code failed or a limit ran out), for `reason` when given. */
+  | { what: 'stop'; reason?: RunStopReason; reasonSpan?: Span };
+
+/** The expectations about how the run ends rather than what it did: they make an abnormal end wanted. */
+export type OutcomeExpectation = 'load' | 'deadlock' | 'stop';
 
 export type ExpectStatement = StatementBase & { kind: 'expect' } & Expectation;
 
@@ -160,6 +170,13 @@ export interface TransactionStatement extends StatementBase {
   time: number;
 }
 
+export interface LimitStatement extends StatementBase {
+  kind: 'limit';
+  name: LimitName;
+  nameSpan: Span;
+  value: number;
+}
+
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
 
 export interface RegistryStatement extends StatementBase {
@@ -183,7 +200,8 @@ export type Statement =
   | FileStatement
   | RegistryStatement
   | ClientStatement
-  | TransactionStatement;
+  | TransactionStatement
+  | LimitStatement;
 
 export interface Scenario {
   /** From the `scenario "..."` line; absent when the file has none. */
@@ -205,6 +223,8 @@ export interface Scenario {
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };
+  /** From `limit` lines; the first line for a name wins. */
+  limits: Partial<Record<LimitName, number>>;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning';
@@ -237,7 +257,8 @@ export type ScenarioDiagnosticCode =
   | 'contradiction'
   | 'missing-file'
   /** A driver path found only by ignoring case, on a file system that tells case apart. */
-  | 'file-case';
+  | 'file-case'
+  | 'outside-workspace';
 
 export interface ScenarioDiagnostic extends Span {
   severity: DiagnosticSeverity;

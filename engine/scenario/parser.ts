@@ -16,6 +16,7 @@ import {
   parseDriver,
   parseFile,
   parseIo,
+  parseLimit,
   parseProcessors,
   parseRegistry,
   parseSeed,
@@ -33,7 +34,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], transactions: [], workers: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], transactions: [], workers: {}, limits: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -51,6 +52,7 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   registry: parseRegistry,
   client: parseClient,
   transaction: parseTransaction,
+  limit: parseLimit,
 };
 
 export function parseScenario(text: string): ParseResult {
@@ -148,6 +150,9 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'transaction':
       scenario.transactions.push(stmt);
+      break;
+    case 'limit':
+      scenario.limits[stmt.name] ??= stmt.value;
       break;
   }
 }

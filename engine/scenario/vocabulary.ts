@@ -3,6 +3,7 @@
  * suggestions, the docs and the grammar test all read these tables, so a new operation or flag is
  * added here once.
  */
+import { C_ERROR_KINDS, type CErrorKind } from '../interp/errors';
 
 /** Statement keywords: the first word of every line that is not blank or a comment. */
 export const STATEMENT_KEYWORDS = [
@@ -20,6 +21,7 @@ export const STATEMENT_KEYWORDS = [
   'registry',
   'client',
   'transaction',
+  'limit',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -87,7 +89,15 @@ export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
 }
 
 /** Words that may follow `expect`, besides an io reference `#N`. */
-export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output'] as const;
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'stop'] as const;
+
+/**
+ * Why a run can stop before its end, as `expect stop <reason>` names it: the kinds of C error the
+ * interpreter reports (step-budget and stack-overflow are the `steps` and `depth` limits). Errors
+ * inside fltsim itself (`internal`) are never an expected outcome.
+ */
+export const STOP_REASONS = C_ERROR_KINDS.filter((k): k is Exclude<CErrorKind, 'internal'> => k !== 'internal');
+export type RunStopReason = (typeof STOP_REASONS)[number];
 
 /** What may follow `expect #N`. */
 export const EXPECT_IO_WORDS = ['status', 'state'] as const;

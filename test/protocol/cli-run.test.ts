@@ -26,7 +26,8 @@ test('--json gives the documented shape, and the same scenario and seed give ide
   const report = JSON.parse(a.stdout);
   assert.equal(report.seed, 7);
   assert.equal(report.passed, true);
-  assert.deepEqual(Object.keys(report).sort(), ['calls', 'error', 'expectations', 'ios', 'output', 'passed', 'scenario', 'seed', 'steps', 'time', 'title', 'violations']);
+  assert.deepEqual(Object.keys(report).sort(), ['calls', 'error', 'expectations', 'ios', 'outcome', 'output', 'passed', 'scenario', 'seed', 'steps', 'time', 'title', 'violations']);
+  assert.deepEqual(report.outcome, { end: 'finished', blocked: [], loads: [{ module: 'lockedcomplete', status: 'STATUS_SUCCESS' }], problems: [] });
   const v = report.violations.find((x: { rule: string }) => x.rule === 'cpp-irql');
   assert.ok(v, 'the deliberate bug is reported');
   assert.equal(v.file, 'samples/irql-bug/lockedcomplete.c');
@@ -36,7 +37,7 @@ test('--json gives the documented shape, and the same scenario and seed give ide
   assert.equal(report.ios[0].status, 'STATUS_SUCCESS');
   assert.ok(report.ios[0].history.some((h: string) => / pend /.test(h)), report.ios[0].history.join('\n'));
   assert.ok(report.calls['lockedcomplete!DrainWorker'] >= 1);
-  assert.deepEqual(report.expectations[0], { line: 7, text: 'expect violation cpp-irql', passed: true, actual: 'violations: cpp-irql' });
+  assert.deepEqual(report.expectations[0], { line: 7, text: 'expect violation cpp-irql', verdict: 'pass', passed: true, actual: 'violations: cpp-irql' });
 });
 
 test('a failing expectation exits 1 and shows what was observed', () => {

@@ -30,6 +30,7 @@ import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
 import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
+import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
   BreakpointTable, DriverCode, hitConditionHolds, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
 } from './breakpoints';
@@ -52,6 +53,11 @@ export interface Stop {
 
 export type StepHow = 'over' | 'in' | 'out';
 
+/** Whether a command was taken up; a command about a thread that does not exist is refused with why. */
+export type CommandResult = { ok: true } | { ok: false; message: string };
+
+const TAKEN: CommandResult = { ok: true };
+
 /** Where a command stands after `advance`. `idle`: there is no command to carry out. */
 export type Progress = { kind: 'running' } | { kind: 'stopped'; stop: Stop } | { kind: 'terminated' } | { kind: 'idle' };
 
@@ -63,7 +69,7 @@ export type OutputSink = (text: string, category: OutputCategory, location?: { f
 export interface DebuggeeOptions {
   /** Overrides the scenario's `seed` line. */
   seed?: number;
-  /** Statements before a loop that does not end is stopped as a fault. Default: no limit, since a user at a debugger can pause. */
+  /** Statements before a loop that does not end is stopped as a fault. Default: the scenario's `limit steps`, else none, since a user at a debugger can pause. */
   stepBudget?: number;
   output?: OutputSink;
   /**
@@ -198,7 +204,9 @@ export class Debuggee {
   constructor(private readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
     this.schedule = options.schedule;
     this.seedOption = options.schedule?.seed ?? options.seed;
-    this.stepBudget = options.stepBudget ?? Infinity;
+    // A user at a debugger can pause, so there is no statement limit unless asked for: by the
+    // caller, or by the scenario's own `limit steps` line.
+    this.stepBudget = options.stepBudget ?? prepared.scenario.limits.steps ?? Infinity;
     this.output = options.output ?? (() => undefined);
     this.world = this.newWorld();
     this.furthest = this.world;
@@ -270,10 +278,31 @@ export class Debuggee {
   }
 
   /** Over, into or out of the current statement of one thread; other threads run meanwhile. */
-  step(threadId: number, how: StepHow): void {
+  step(threadId: number, how: StepHow): CommandResult {
+    // Stepping a thread that is not there would never arrive: the whole run would go by instead.
+    if (!this.hasThread(threadId)) return this.noThread(threadId);
     const depth = this.driverDepth(threadId);
     // A thread in kernel code with no driver frame steps to its next statement.
     this.command(depth === 0 ? { kind: 'step', thread: threadId, depth: Number.MAX_SAFE_INTEGER, how: 'in' } : { kind: 'step', thread: threadId, depth, how });
+    return TAKEN;
+  }
+
+  /**
+   * Whether a simulated thread with this id exists now, or is the one the current stop is on (a
+   * thread stopped at its fault has already left the kernel's table, and can still be stepped back).
+   */
+  hasThread(threadId: number): boolean {
+    if (!Number.isInteger(threadId)) return false;
+    return this.world.sim.kernel.threads.get(threadId) !== undefined || (this.last !== undefined && threadId === this.stoppedThread);
+  }
+
+  /** Whether `handle` (from scopes, variables or evaluate) belongs to the current stop. */
+  hasHandle(handle: number): boolean {
+    return this.handles.get(handle) !== undefined;
+  }
+
+  private noThread(threadId: number): CommandResult {
+    return { ok: false, message: this.finished ? `the run has ended; thread ${threadId} is gone` : `thread ${threadId} does not exist (it may have exited): ask for the threads again` };
   }
 
   /** Asks the running command to stop; the next `advance` stops with reason `pause`. */
@@ -282,7 +311,8 @@ export class Debuggee {
   }
 
   /** Back to the previous statement the thread executed, with the state it had there. */
-  stepBack(threadId: number): void {
+  stepBack(threadId: number): CommandResult {
+    if (!this.hasThread(threadId)) return this.noThread(threadId);
     const trail = this.trails.get(threadId);
     let target = 0;
     let thread = threadId;
@@ -295,9 +325,10 @@ export class Debuggee {
       // Nothing earlier to go back to: stay (even at a fault), and say so.
       this.pauseRequested = false;
       this.mode = { kind: 'seek', arrival: { target: this.world.sim.stepCount, reason: 'step', threadId, describe: () => 'Paused at the start of the run' } };
-      return;
+      return TAKEN;
     }
     this.replay({ kind: 'seek', arrival: { target, reason: 'step', threadId: thread, describe: (now) => `Paused on step back (${now} ms)` } });
+    return TAKEN;
   }
 
   /** Back to the most recent earlier point where a breakpoint or an enabled transition filter stops. */
@@ -412,6 +443,7 @@ export class Debuggee {
       const file = f?.file ? this.breakpoints.shown(f.file) : undefined;
       const where = file ? ` at ${file}:${f?.line}` : '';
       this.output(`The run stopped${where}: ${message}\n`, 'stderr', file ? { file, line: f?.line ?? 1 } : undefined);
+      this.reportEnd();
       return this.stop({ reason: 'exception', threadId: r.thread, description: 'driver code failed', text: message });
     }
     if (r.kind === 'done') {
@@ -483,12 +515,13 @@ export class Debuggee {
     return hit;
   }
 
+  /** The verdict, worded as `fltsim run` words it (engine/run/verdictText.ts), when the run ends or stops. */
   private reportEnd(): void {
     const sim = this.world.sim;
-    const results = this.world.expectations();
-    const failed = results.filter((r) => !r.passed);
-    for (const r of results) this.output(`${r.passed ? '✓' : '✗'} ${r.text}${r.passed ? '' : ` — got ${r.actual}`}\n`, r.passed ? 'console' : 'stderr');
-    this.output(`Run finished at ${sim.now} ms after ${sim.stepCount} steps: ${failed.length === 0 ? 'every expectation holds' : `${failed.length} expectation(s) failed`}.\n`, 'console');
+    const verdict = this.world.verdict();
+    for (const p of verdict.problems) this.output(`${problemLine(p)}\n`, 'stderr');
+    for (const x of verdict.expectations) this.output(`${expectationLine(x)}\n`, x.passed ? 'console' : 'stderr');
+    this.output(`Run ${this.world.fault ? 'stopped' : 'finished'} at ${sim.now} ms after ${sim.stepCount} steps: ${verdictSummary(verdict)}\n`, 'console');
   }
 
   /** Records a statement of driver code (not a prelude helper) in the thread's trail; false for others. */

@@ -129,7 +129,11 @@ test('settings, activation and trust declarations', () => {
   for (const [key, p] of Object.entries(props) as [string, any][]) assert.ok(p.description || p.markdownDescription, `${key} has no description`);
   for (const e of ['onLanguage:fltsim', 'onLanguage:c', 'onDebugResolve:fltsim', 'onDebugDynamicConfigurations:fltsim']) assert.ok(pkg.activationEvents.includes(e), e);
   assert.ok(!pkg.activationEvents.some((e: string) => e === '*' || e === 'onStartupFinished' || e.startsWith('onCommand:')), 'activation must stay narrow');
-  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
-  assert.match(pkg.capabilities.untrustedWorkspaces.description, /simulator/);
+  // In Restricted Mode nothing runs: the commands that run scenarios or tasks need a trusted folder
+  // (extension/client/trust.ts refuses them when called another way, and the server reads open documents only).
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.match(pkg.capabilities.untrustedWorkspaces.description, /Restricted Mode.*lints the C files you open, reading nothing else/);
+  const command = (id: string) => c.commands.find((x: { command: string }) => x.command === id);
+  for (const id of ['fltsim.runScenario', 'fltsim.debugScenario', 'fltsim.lintWorkspace']) assert.match(command(id).enablement ?? '', /isWorkspaceTrusted/, id);
   assert.equal(pkg.capabilities.virtualWorkspaces.supported, 'limited');
 });

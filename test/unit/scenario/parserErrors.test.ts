@@ -192,3 +192,11 @@ test('parsing continues after errors: every bad line is reported, good lines sti
   assert.deepEqual(scenario.ios.map((io) => io.id), [2]);
   assert.deepEqual(scenario.expectations.map((e) => e.line), [6]);
 });
+
+test('an empty file path on an io line is an error at the string (it reached the engine and threw; found by npm run fuzz)', () => {
+  const d = only('io #2 read "" at 0');
+  assert.equal(d.message, 'the file path is empty');
+  assert.equal(d.code, 'missing-string');
+  assert.deepEqual(where(d), [3, 12, 14]);
+  assert.equal(only('io #2 write "   "').message, 'the file path is empty');
+});
