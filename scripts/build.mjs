@@ -1,12 +1,14 @@
-// One build for everything that ships: four bundles and the wasm files the C front end loads.
+// One build for everything that ships: four bundles, the timeline webview's script and style, and the wasm
+// files the C front end loads.
 //   node scripts/build.mjs               dev build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the vsix holds)
 //   node scripts/build.mjs --watch       rebuild on change
-//   node scripts/build.mjs --bench-bundle lint|engine FILE
+//   node scripts/build.mjs --bench-bundle lint|engine|explore FILE
 //                                        only the part a benchmark measures, bundled and minified
 //                                        as the vsix ships it: the linter and the C parser
-//                                        (test/bench/lint.bench.ts), or the simulation engine
-//                                        (test/bench/engine.bench.ts)
+//                                        (test/bench/lint.bench.ts), the simulation engine
+//                                        (test/bench/engine.bench.ts), or scenario preparation
+//                                        and exploration (test/bench/explore.bench.ts)
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -49,6 +51,7 @@ const benchEntries = {
     "export { STATUS } from './engine/kernel/status';",
     '',
   ].join('\n'),
+  explore: "export { prepareScenario, ScenarioExplorer } from './engine';\nexport { nodeFiles } from './extension/shared/nodeFiles';\n",
 };
 
 // Every bundle finds the wasm files beside itself (engine/c/treeSitter.ts), never in node_modules,
@@ -80,6 +83,21 @@ if (benchAt >= 0) {
 
 mkdirSync('dist', { recursive: true });
 for (const [from, to] of wasm) copyFileSync(from, join('dist', to));
+copyFileSync('extension/webview/timeline/timeline.css', join('dist', 'timelineView.css'));
+
+// The timeline view runs in a webview (a browser page): its own bundle, no Node.
+const webviewContext = await esbuild.context({
+  entryPoints: { timelineView: 'extension/webview/timeline/main.ts' },
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  outdir: 'dist',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+});
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({
   entryPoints: { [e.out]: e.in },
@@ -98,6 +116,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   plugins: [webTreeSitterCjs],
 })));
 
+contexts.push(webviewContext);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('fltsim build: watching for changes');
@@ -108,5 +127,5 @@ if (watch) {
   // The compiled prelude, so fltsim's processes start without compiling it (engine/c/prelude/snapshot.ts).
   const snap = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-prelude-snapshot.ts'], { stdio: 'inherit' });
   if (snap.status !== 0) throw new Error('writing dist/prelude.json failed');
-  console.log(`fltsim build: ${entries.length} bundles in dist/ (${production ? 'production' : 'dev'})`);
+  console.log(`fltsim build: ${entries.length} bundles and the timeline view in dist/ (${production ? 'production' : 'dev'})`);
 }

@@ -4,7 +4,8 @@
  * Runs Microsoft's minifilter samples as a driver developer would try them: for each sample, one
  * scenario that loads its kernel-mode .vcxproj and gives it an ordinary workload (creates, writes,
  * reads and queries on a couple of files, a directory listing, a cancel where the sample pends, an
- * unload at the end). The scenarios are written into DIR (default: a new temporary folder, outside
+ * unload at the end; a user-mode program on each communication port; an open and close of each
+ * control device object). The scenarios are written into DIR (default: a new temporary folder, outside
  * the repository), each is run, and a table says how far each sample gets — compiles, links, loads
  * (DriverEntry succeeds), runs the workload — and what stops it, with file:line.
  *
@@ -64,12 +65,51 @@ function pends(project: DriverProject): boolean {
   return project.units.some((u) => /FLT_PREOP_PENDING|FltCbdqInsertIo/.test(nodeFiles.readFile(u) ?? ''));
 }
 
+/** Every file under `dir` whose name ends in one of `exts`. */
+function filesUnder(dir: string, exts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p, exts));
+    else if (exts.some((e) => name.toLowerCase().endsWith(e))) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The communication ports a sample creates, by the names its sources spell (`L"\\ScannerPort"`),
+ * when it calls FltCreateCommunicationPort: its user-mode program connects to each.
+ */
+function portNames(sampleDir: string, project: DriverProject): string[] {
+  if (!project.units.some((u) => /FltCreateCommunicationPort/.test(nodeFiles.readFile(u) ?? ''))) return [];
+  const names = new Set<string>();
+  for (const f of filesUnder(sampleDir, ['.c', '.h'])) {
+    for (const m of (nodeFiles.readFile(f) ?? '').matchAll(/L"\\\\([A-Za-z0-9_]*Port)"/g)) names.add(`\\${m[1]}`);
+  }
+  return [...names].sort();
+}
+
+/**
+ * The devices a sample creates with IoCreateDevice (a control device object), by the names its
+ * sources spell (`L"\\FileSystem\\Filters\\CdoSample"`): its user-mode side opens and closes each.
+ */
+function deviceNames(sampleDir: string, project: DriverProject): string[] {
+  if (!project.units.some((u) => /\bIoCreateDevice\s*\(/.test(nodeFiles.readFile(u) ?? ''))) return [];
+  const names = new Set<string>();
+  for (const f of filesUnder(sampleDir, ['.c', '.h'])) {
+    for (const m of (nodeFiles.readFile(f) ?? '').matchAll(/L"((?:\\\\(?:FileSystem|Device)(?:\\\\\w+)+))"/g)) names.add(m[1]!.replace(/\\\\/g, '\\'));
+  }
+  return [...names].sort();
+}
+
 /** An ordinary workload: two files, the usual operations on them, a listing, a cancel if the sample pends, an unload. */
-function scenarioText(sample: string, project: DriverProject): string {
+function scenarioText(sample: string, project: DriverProject, sampleDir: string): string {
   const proj = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
   const lines = [
     `scenario "${sample}: create, write, read, query and list two files, then unload"`,
     `driver "${proj.replace(/\\/g, '/')}"`,
+    // The sample's user-mode program: it connects to each port and allows whatever it is asked about.
+    ...portNames(sampleDir, project).flatMap((port) => [`client "${port}" connect at 0`, `client "${port}" reply hex "01"`]),
     `file "${VOLUME}\\docs\\report.txt" size 8192`,
     `file "${VOLUME}\\docs\\notes.doc" size 1024`,
     `io #1 create "${VOLUME}\\docs\\report.txt" at 0`,
@@ -82,6 +122,10 @@ function scenarioText(sample: string, project: DriverProject): string {
     `io #8 cleanup "${VOLUME}\\docs\\report.txt" at 7`,
     `io #9 close "${VOLUME}\\docs\\report.txt" at 8`,
   ];
+  deviceNames(sampleDir, project).forEach((dev, i) => {
+    const n = 20 + 3 * i;
+    lines.push(`io #${n} create "${dev}" at 11`, `io #${n + 1} cleanup "${dev}" at 12`, `io #${n + 2} close "${dev}" at 13`);
+  });
   if (pends(project)) lines.push(`io #10 read "${VOLUME}\\docs\\notes.doc" length 512 offset 0 at 9`, 'cancel #10 at 10');
   lines.push('unload at 20', '');
   return lines.join('\n');
@@ -102,7 +146,9 @@ function firstError(diags: readonly RunDiagnostic[], stage: RunDiagnostic['stage
 async function runSample(sample: string, project: DriverProject, outDir: string, root: string): Promise<Row> {
   const row: Row = { sample, project: project.name, compiles: undefined, links: undefined, loads: undefined, runs: undefined, stop: '' };
   const scenarioPath = path.join(outDir, `${sample}.fltsim`);
-  writeFileSync(scenarioPath, scenarioText(sample, project));
+  const anchor = project.source.kind === 'vcxproj' ? project.source.file : project.units[0]!;
+  const sampleDir = path.join(root, path.relative(root, anchor).split(path.sep)[0]!);
+  writeFileSync(scenarioPath, scenarioText(sample, project, sampleDir));
   const prepared = await prepareScenario(scenarioPath, nodeFiles);
   if (!prepared.ok) {
     const d = prepared.diagnostics;

@@ -9,6 +9,7 @@
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
+import { registerNumberedKind } from '../kernel/shared';
 import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
@@ -49,6 +50,8 @@ export interface IoRequest {
   infoClass: number;
   code: number;
   at: number;
+  /** A transacted create: the transaction its file is opened in. */
+  transaction?: object;
 }
 
 /**
@@ -269,14 +272,16 @@ export class FltCallbackData extends EngineStruct {
 
   /** Moves to `state` and records the transition as an event of `kind`. */
   move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {
+    k.touchObject(this, true);
     this.state = state;
     this.stateOwner = owner;
     this.historySeqs.push(k.emit(kind, this.id, detail));
   }
 
-  /** Records an event about this operation without changing its state. */
-  note(k: Kernel, kind: EventKind, detail: string): void {
-    this.historySeqs.push(k.emit(kind, this.id, detail));
+  /** Records an event about this operation without changing its state; `item`: the work item it concerns. */
+  note(k: Kernel, kind: EventKind, detail: string, item = 0): void {
+    k.touchObject(this, true);
+    this.historySeqs.push(k.emit(kind, this.id, detail, item));
   }
 
   /** The events of this operation still in the event log, oldest first. */
@@ -298,6 +303,13 @@ export class FltCallbackData extends EngineStruct {
   completedState(): DataState {
     return this.IoStatus.Status >>> 0 === STATUS.STATUS_CANCELLED ? 'cancelled' : 'completed';
   }
+}
+
+registerNumberedKind(FltCallbackData, 'callback data');
+
+/** The id of a callback data argument, 0 when it is not one (checks made before the argument is). */
+export function callbackDataId(v: unknown): number {
+  return v instanceof FltCallbackData ? v.id : 0;
 }
 
 /** The callback data a routine was given, or null after recording what is wrong with it. */

@@ -71,7 +71,9 @@ export class CbdqState implements QueueHolder {
   /** Drops the engine's record of a queued operation. */
   forget(data: FltCallbackData): void {
     const i = this.items.indexOf(data);
-    if (i >= 0) this.items.splice(i, 1);
+    // The head is the usual case (FIFO removal); shift drops it without moving a long queue's rest.
+    if (i === 0) this.items.shift();
+    else if (i > 0) this.items.splice(i, 1);
     if (data.cbdq === this) {
       data.cbdq = null;
       data.cbdqContext = null;
@@ -274,6 +276,7 @@ export class CbdqRoutines {
   *cancelQueued(t: KThread, data: FltCallbackData): Co<void> {
     const q = data.cbdq;
     if (!(q instanceof CbdqState)) return;
+    this.k.touch(q.object, true);
     const depth = t.frames.length;
     t.frames.push(kernelFrame('FltpCbdqCancelRoutine', 'fltmgr'));
     try {

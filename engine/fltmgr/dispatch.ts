@@ -22,7 +22,7 @@ import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
 import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
-import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, preopName } from './constants';
+import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
@@ -85,18 +85,18 @@ export class Dispatcher {
 
   /** Starts the issuing thread of a workload request now. */
   spawnIssuer(req: IoRequest): KThread {
-    return this.fm.k.spawnMethod(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
+    return this.fm.k.spawnLazy(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
   }
 
-  /** The body of a workload request's issuing thread: builds its callback data and sends it down. */
-  *issue(t: KThread, req: IoRequest): Co<void> {
-    const rest = this.issueFast(t, req);
-    if (rest !== undefined) yield* rest;
-  }
-
-  /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
-  private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
+  /**
+   * The body of a workload request's issuing thread: builds its callback data and sends it down,
+   * at once; returns a generator for what has to wait (the thread runs it).
+   */
+  private issue(t: KThread, req: IoRequest): Co<void> | undefined {
+    // The filter stack the operation goes down, which loading and unloading change.
+    this.fm.k.touchObject(this.fm, false);
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
+    this.fm.touchRequest(req.id);
     const data = this.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
@@ -275,6 +275,8 @@ export class Dispatcher {
     }
     const early = data.early;
     const st = typeof status === 'number' ? status : -1;
+    // The callback's end: a pended IRP's `pend` event below marks it; every other result has this one.
+    if (st !== FltPreopStatus.FLT_PREOP_PENDING || !data.isIrp) data.note(k, 'return', `${ops.preName} returns ${preopName(status)} for ${data.label}`);
     if (early === null && st !== FltPreopStatus.FLT_PREOP_COMPLETE && st !== FltPreopStatus.FLT_PREOP_PENDING && st !== FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO
       && (data.IoStatus.Status >>> 0 !== ioStatus >>> 0 || Number(data.IoStatus.Information) !== Number(ioInfo))) {
       k.violation('iostatus-when-passing', `${ops.preName} changed Data->IoStatus of ${data.label} but returned ${preopName(st)}; the change is ignored unless the operation is completed`, data.id);
@@ -547,6 +549,7 @@ export class Dispatcher {
       t.scope = saved;
       data.draining = false;
     }
+    data.note(k, 'return', `${name} returns ${postopName(status)} for ${data.label}`);
     let st = typeof status === 'number' ? status : -1;
     if (st !== FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING && st !== FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
       k.violation('postop-bad-status', `${name} returned ${String(status)} for ${data.label}, which is not an FLT_POSTOP_CALLBACK_STATUS; treated as FLT_POSTOP_FINISHED_PROCESSING`, data.id);
@@ -643,6 +646,7 @@ export class Dispatcher {
   /** The operation is finished: record the result and release a waiting issuer. */
   finish(data: FltCallbackData): void {
     const fm = this.fm;
+    fm.touchRequest(data.request.id);
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.remove(data);
     fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);

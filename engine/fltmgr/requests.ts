@@ -29,6 +29,8 @@ export interface IoRequestInput {
   infoClass?: number;
   /** FSCTL or IOCTL code. */
   code?: number;
+  /** A create that opens its file in this transaction (Simulation.io takes its name). */
+  transaction?: object | string;
 }
 
 export interface IoFlags {
@@ -95,6 +97,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     infoClass: input.infoClass ?? 0,
     code: input.code ?? 0,
     at: input.at ?? 0,
+    ...(typeof input.transaction === 'object' && input.transaction !== null ? { transaction: input.transaction } : {}),
   };
 }
 
@@ -106,6 +109,7 @@ export class Requests {
     const fm = this.fm;
     const { volume, nameInVolume } = fm.locate(req.path);
     const fo = fm.fs.fileObjectFor(req.path, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous);
+    if (req.major === IRP_MJ.CREATE && req.transaction !== undefined) fo.transaction = req.transaction;
     let irpFlags = 0;
     if (!req.fastio) {
       if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;

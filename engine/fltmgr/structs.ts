@@ -352,6 +352,8 @@ export class FileObject extends EngineStruct {
   readonly id: number;
   /** Engine-private: the stream this file object opens. */
   readonly stream: FileStream;
+  /** Engine-private: the transaction the file was opened in (a transacted create), or null. */
+  transaction: object | null = null;
 
   constructor(id: number, stream: FileStream, nameInVolume: string, flags: number) {
     super();
@@ -390,18 +392,25 @@ export class FltRelatedObjects extends EngineStruct {
 
   readonly Size = FLT_RELATED_OBJECTS_SIZE;
   readonly TransactionContext = 0;
-  readonly Transaction = null;
 
   constructor(
     readonly Filter: unknown,
     readonly Volume: unknown,
     readonly Instance: unknown,
     readonly FileObject: unknown,
+    readonly Transaction: unknown = null,
   ) {
     super();
   }
+
+  /** The same objects with Transaction set (what a transaction notification callback receives). */
+  withTransaction(transaction: object): FltRelatedObjects {
+    return new FltRelatedObjects(this.Filter, this.Volume, this.Instance, this.FileObject, transaction);
+  }
 }
 
+/** The related objects of an operation: the file's transaction when it was opened in one. */
 export function makeRelatedObjects(filter: unknown, volume: unknown, instance: unknown, fileObject: unknown): FltRelatedObjects {
-  return new FltRelatedObjects(filter, volume, instance, fileObject);
+  const transaction = fileObject instanceof FileObject ? fileObject.transaction : null;
+  return new FltRelatedObjects(filter, volume, instance, fileObject, transaction);
 }

@@ -47,6 +47,8 @@ export class DispatcherRoutines {
 
   constructor(private readonly k: Kernel) {
     k.exitHooks.push((t) => {
+      // Checked first: looking a thread up would give every exiting thread an identity hash.
+      if (this.threadWaiters.size === 0) return;
       const ws = this.threadWaiters.get(t);
       if (!ws) return;
       this.threadWaiters.delete(t);
@@ -200,23 +202,37 @@ export class DispatcherRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
+  /** Ends `t`'s wait on `Object` early with `status` (a cancellable wait whose operation is cancelled). */
+  abandonWait(Object: unknown, t: KThread, status: number): void {
+    const st = this.objects.get(Object);
+    if (st !== undefined) {
+      const i = st.waiters.indexOf(t);
+      if (i >= 0) st.waiters.splice(i, 1);
+    }
+    this.k.wake(t, status);
+  }
+
   // --- clock ---
 
   KeQuerySystemTime(CurrentTime: unknown): void {
+    this.k.touchObject(this.k.sched.timers, false);
     setLarge(CurrentTime, systemTimeAt(this.k.now));
   }
 
   KeQuerySystemTimePrecise(CurrentTime: unknown): void {
+    this.k.touchObject(this.k.sched.timers, false);
     setLarge(CurrentTime, systemTimeAt(this.k.now));
   }
 
   /** 100 ns units since boot. */
   KeQueryInterruptTime(): number {
+    this.k.touchObject(this.k.sched.timers, false);
     return this.k.now * UNITS_PER_TICK;
   }
 
   /** One tick of the simulation is one clock interval. */
   KeQueryTickCount(CurrentCount: unknown): void {
+    this.k.touchObject(this.k.sched.timers, false);
     setLarge(CurrentCount, this.k.now);
   }
 

@@ -4,7 +4,7 @@
  * code is entered. Routine families (locks, events, pool, work queues…) live in their own modules
  * and receive this object.
  */
-import { isCo, type Co } from './coroutine';
+import { isCo, LazyCo, type Co } from './coroutine';
 import { isFunctionValue } from './cvalues';
 import type { DriverFn } from './driverFn';
 import { AscendingIdTable } from './idtable';
@@ -13,7 +13,9 @@ import { Irql, irqlName } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
-import { KThread, type Frame, type ThreadRole } from './thread';
+import type { SchedulePolicy, StepObserver } from './schedule';
+import { sharedObject } from './shared';
+import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
 import { DEFAULT_LIMITS, limitHint } from '../limits';
@@ -51,6 +53,11 @@ export interface KernelOptions {
   poolLimit?: number;
   /** Bytes of memory the run may hold written; past it the write stops the run. Default: the `memory` limit's. */
   memoryLimit?: number;
+  /**
+   * Decides every scheduling choice instead of the seeded priority rule (schedule.ts): the run then
+   * has one processor whatever `processors` says.
+   */
+  policy?: SchedulePolicy;
 }
 
 export interface Fault {
@@ -86,6 +93,9 @@ export function irqlBound(routine: string, ctx?: IrqlContext): IrqlBound {
   return Object.freeze({ routine, max: maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT) });
 }
 
+/** A thread role as stored per thread id: 1 + its index in THREAD_ROLES. */
+const ROLE_CODE: Readonly<Record<ThreadRole, number>> = Object.fromEntries(THREAD_ROLES.map((r, i) => [r, i + 1])) as Record<ThreadRole, number>;
+
 const KERNEL_FRAMES = new Map<string, Frame>();
 
 /** A constant frame for a kernel routine (`fltmgr!FltCbdqInsertIo`); frames of this kind never change. */
@@ -112,9 +122,13 @@ export class Kernel implements SchedulerHost {
   fault: Fault | null = null;
   readonly options: Readonly<KernelOptions>;
   private nextThreadId = 1;
+  /** Role of every thread ever created, by id (1 + index in THREAD_ROLES; 0 = none): the timeline names lanes of exited threads too. */
+  private roles = new Uint8Array(64);
   private readonly allocationCounts = new Map<string, number>();
   /** Called when a thread exits, by modules that track threads (work queues). */
   readonly exitHooks: ((t: KThread) => void)[] = [];
+  /** Told what each step touches, when the schedule policy observes (schedule exploration). */
+  readonly observer: StepObserver | null;
   /** The run's memory: driver allocations, the engine's C-visible objects, handles. */
   readonly memory = new AddressSpace();
   /** Conversions between C memory and engine values at every boundary between them. */
@@ -124,7 +138,10 @@ export class Kernel implements SchedulerHost {
     this.options = options;
     this.rng = new Random(options.seed ?? 1);
     this.log = new EventLog(options.eventLimit ?? Infinity);
-    this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this);
+    this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this, options.policy ?? null);
+    this.observer = this.sched.observer;
+    // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
+    if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
     this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
     this.memory.writtenHint = limitHint('memory');
   }
@@ -162,22 +179,86 @@ export class Kernel implements SchedulerHost {
     return this.started(t);
   }
 
+  /**
+   * spawn for a body that usually runs to its end in one step: `start.call(self, thread, arg)` does
+   * the work and returns undefined, or a generator for what has to wait (see LazyCo).
+   */
+  spawnLazy<S, A>(name: string, role: ThreadRole, priority: number, self: S, start: (this: S, t: KThread, arg: A) => Co<void> | undefined, arg: A): KThread {
+    const t = new KThread(this.nextThreadId++, name, role, priority);
+    t.body = new LazyCo(self, start, t, arg, undefined);
+    return this.started(t);
+  }
+
   private started(t: KThread): KThread {
     this.threads.set(t.id, t);
+    if (t.id >= this.roles.length) {
+      const grown = new Uint8Array(Math.max(64, this.roles.length * 2, t.id + 1));
+      grown.set(this.roles);
+      this.roles = grown;
+    }
+    this.roles[t.id] = ROLE_CODE[t.role];
     this.emitOn(t, 'thread-start', 0, `${t.name} starts`);
     this.sched.makeReady(t);
     return t;
   }
 
-  // --- events, violations, output ---
+  // --- footprints (schedule exploration) ---
 
-  /** Records an event on the running thread; returns its seq. */
-  emit(kind: EventKind, data: number, detail: string): number {
-    return this.emitOn(this.current, kind, data, detail);
+  /**
+   * The running step read or wrote what `pointer` points at (driver memory, an engine object C code
+   * reaches). Only an observing schedule policy hears it; a statement boundary after it becomes a
+   * switch point.
+   */
+  touch(pointer: unknown, write: boolean): void {
+    const o = this.observer;
+    if (o === null) return;
+    const obj = sharedObject(pointer);
+    if (obj === undefined) return;
+    this.sched.touched = true;
+    o.access(this.sched.actor, obj, write);
   }
 
-  emitOn(t: KThread, kind: EventKind, data: number, detail: string): number {
-    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t));
+  /** The running step used an engine structure (a work queue, a thread's wait, the filter list). */
+  touchObject(obj: object, write: boolean): void {
+    const o = this.observer;
+    if (o !== null) o.access(this.sched.actor, obj, write);
+  }
+
+  /** The running step called kernel routine `name` with `args`: each argument's memory counts as written. */
+  touchCall(name: string, args: readonly unknown[]): void {
+    const o = this.observer;
+    if (o === null) return;
+    const actor = this.sched.actor;
+    for (const a of args) {
+      const obj = sharedObject(a);
+      if (obj !== undefined) o.access(actor, obj, true);
+    }
+    o.routine(actor, name);
+  }
+
+  // --- events, violations, output ---
+
+  /** Records an event on the running thread; returns its seq. `item`: the work item (WI#N) it concerns. */
+  emit(kind: EventKind, data: number, detail: string, item = 0): number {
+    return this.emitOn(this.current, kind, data, detail, item);
+  }
+
+  emitOn(t: KThread, kind: EventKind, data: number, detail: string, item = 0): number {
+    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t), item);
+  }
+
+  /** Sets the thread's IRQL where no routine's own event records the change, and records it. */
+  setIrql(t: KThread, irql: Irql, why: string): void {
+    if (t.irql === irql) return;
+    const old = t.irql;
+    t.irql = irql;
+    this.emitOn(t, 'irql', 0, `${why} ${irqlName(old)} -> ${irqlName(irql)}`);
+  }
+
+  /** The role a thread was created with (threads that exited included); undefined for ids never handed out. */
+  roleOf(id: number): ThreadRole | undefined {
+    const r = this.roles[id];
+    return r === undefined || r === 0 ? undefined : THREAD_ROLES[r - 1];
   }
 
   /** The recorded event with this seq, as an object (undefined when the log dropped it). */
@@ -185,9 +266,13 @@ export class Kernel implements SchedulerHost {
     return this.log.get(seq);
   }
 
-  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current): Violation {
+  /**
+   * Records a violation on thread `t`, located at `t`'s innermost C line, or at `at` when the
+   * mistake was made elsewhere (a reference leaked where it was taken).
+   */
+  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current, at?: SourceLocation): Violation {
     const seq = this.emitOn(t, 'violation', data, `${rule}: ${message}`);
-    const location = locationOf(t);
+    const location = at ?? locationOf(t);
     const v: Violation = {
       rule,
       severity: RUNTIME_RULES[rule].severity,
@@ -216,26 +301,27 @@ export class Kernel implements SchedulerHost {
    * irql-above-bound) when it is too high, or postop-irql-unsafe-call when a post-operation callback
    * that may run at DISPATCH_LEVEL calls a routine limited to APC_LEVEL — unless that callback asked
    * KeGetCurrentIrql, in which case its real IRQL decides. Returns false when a violation was recorded.
+   * `data`: the callback data the call concerns, so the violation is part of that operation's story.
    */
-  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound'): boolean {
-    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule);
+  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound', data = 0): boolean {
+    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule, data);
   }
 
   /** checkIrql with the bound looked up once (`irqlBound`), for routines called on every operation. */
-  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound'): boolean {
-    return this.checkMaxIrql(b.routine, b.max, rule);
+  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound', data = 0): boolean {
+    return this.checkMaxIrql(b.routine, b.max, rule, data);
   }
 
-  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId): boolean {
+  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId, data: number): boolean {
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;
     if (scope !== null && scope.unsafe && !scope.irqlQueried && max < Irql.DISPATCH_LEVEL) {
-      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`);
+      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`, data);
       return false;
     }
     if (t.irql > max) {
-      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`);
+      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`, data);
       return false;
     }
     return true;
@@ -262,6 +348,7 @@ export class Kernel implements SchedulerHost {
    * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
    */
   beginWait(t: KThread, what: string, deadline: number | null, timeoutStatus = 0x102, onTimeout?: () => void): void {
+    this.touchObject(t, true);
     this.sched.markWaiting(t);
     t.waitingOn = what;
     t.waitStatus = 0;
@@ -278,6 +365,7 @@ export class Kernel implements SchedulerHost {
 
   /** Parks an idle service thread until `unpark`; no events, since idling is not news. */
   park(t: KThread, what: string): void {
+    this.touchObject(t, true);
     this.sched.markWaiting(t);
     t.waitingOn = what;
     t.parked = true;
@@ -285,6 +373,7 @@ export class Kernel implements SchedulerHost {
 
   unpark(t: KThread): void {
     if (!t.parked) return;
+    this.touchObject(t, true);
     t.parked = false;
     t.waitingOn = null;
     if (t.cpu >= 0) t.state = 'running';
@@ -294,7 +383,9 @@ export class Kernel implements SchedulerHost {
   /** Ends a thread's wait with `status`. */
   wake(t: KThread, status = 0): void {
     if (t.state !== 'waiting') return;
+    this.touchObject(t, true);
     if (t.waitTimer) {
+      this.touchObject(this.sched.timers, true);
       t.waitTimer.cancelled = true;
       t.waitTimer = null;
     }
@@ -387,7 +478,7 @@ export class Kernel implements SchedulerHost {
     }
     if (t.irql !== irql) {
       this.violation('irql-not-restored', `${name} returned at ${irqlName(t.irql)}; it was called at ${irqlName(irql)} (the simulation restores ${irqlName(irql)} to go on)`, 0, t);
-      t.irql = irql;
+      this.setIrql(t, irql, `the simulation restores the IRQL ${name} was called at`);
     }
     if (t.criticalRegion !== region) {
       this.violation('critical-region-imbalance', `${name} returned with critical-region depth ${t.criticalRegion}; it was called at depth ${region}`, 0, t);
@@ -417,12 +508,22 @@ export class Kernel implements SchedulerHost {
     this.emitOn(to, 'preempt', 0, `${to.name} preempts ${from.name}`);
   }
 
+  delayed(t: KThread): void {
+    this.emitOn(t, 'preempt', 0, `${t.name} is held off the processor while time passes`);
+  }
+
   clockMoved(from: number, to: number): void {
     this.emitOn(this.outside, 'time', 0, `clock ${from} ms -> ${to} ms`);
   }
 }
 
 /** The innermost C frame of a thread as a location, or undefined for TypeScript-only stacks. */
+/** The innermost C line thread `t` is at, and the function it is in. */
+export function callSite(t: KThread): { location: SourceLocation; function: string } | undefined {
+  const f = t.cFrame();
+  return f === undefined ? undefined : { location: { file: f.file!, line: f.line ?? 0, column: f.column }, function: f.name };
+}
+
 function locationOf(t: KThread): SourceLocation | undefined {
   if (t.frames.length === 0) return undefined;
   const f = t.cFrame();

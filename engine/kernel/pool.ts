@@ -188,7 +188,8 @@ export class PoolRoutines {
     }
   }
 
-  private typed(routine: string, type: number, size: number, tag: number, zeroed = false): AllocPtr | null {
+  /** An Ex*-style allocation by POOL_TYPE value, checked and named for `routine`. */
+  typed(routine: string, type: number, size: number, tag: number, zeroed = false): AllocPtr | null {
     this.k.checkIrql(routine);
     const paged = isPagedType(type);
     this.checkPaged(routine, paged);

@@ -329,7 +329,7 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
   return `${calleeClosure(model, name, closures)}|${linked.join(',')}|${fileKey}|${roles.length === 0 ? '' : JSON.stringify(roles)}|${entry ? JSON.stringify(entry) : ''}`;
 }
 
-/** The text digests of every own function reachable from `name` (sorted), memoised per run. */
+/** The text digests of every own function `name` reaches by calling or naming it (sorted), memoised per run. */
 function calleeClosure(model: FileModel, name: string, memo: Map<string, string>): string {
   const hit = memo.get(name);
   if (hit !== undefined) return hit;
@@ -339,7 +339,9 @@ function calleeClosure(model: FileModel, name: string, memo: Map<string, string>
   while (stack.length > 0) {
     const f = model.functions.get(stack.pop()!);
     if (!f) continue;
-    for (const c of f.facts.callNames) {
+    // Every own function the text names, called or not: a routine passed by name (a work item's)
+    // is analysed through its declaration too (found by npm run fuzz).
+    for (const c of f.facts.words) {
       if (seen.has(c)) continue;
       const g = model.functions.get(c);
       if (!g) continue;

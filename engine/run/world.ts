@@ -7,12 +7,13 @@
 import { isCo, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
+import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
-import { judgeRun, type RunEnd, type RunFacts, type Verdict } from '../scenario';
+import { judgeRun, type ExpectationResult, type RunEnd, type RunFacts, type Verdict } from '../scenario';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
-import { Simulation, type StepResult } from '../sim';
+import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
 
@@ -23,6 +24,8 @@ export interface WorldOptions {
   stepBudget?: number;
   /** Override the scenario's `limit` lines (the CLI's --limit). */
   limits?: Partial<Record<LimitName, number>>;
+  /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
+  policy?: SchedulePolicy;
 }
 
 /**
@@ -75,6 +78,7 @@ export class World {
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
       files,
       registry,
+      ...(options.policy ? { policy: options.policy } : {}),
     });
     const kernel = this.sim.kernel;
     this.interp = new Interpreter(
@@ -102,10 +106,35 @@ export class World {
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
     for (const io of sc.ios) {
-      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass) });
+      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass), transaction: io.transaction });
     }
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
+    for (const tx of sc.transactions) this.sim.endTransaction(tx.name, tx.outcome, tx.time);
+    for (const c of sc.clients) {
+      switch (c.action) {
+        case 'connect':
+          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context) });
+          break;
+        case 'send':
+          this.sim.client({ kind: 'send', port: c.port, at: c.time, data: Uint8Array.from(c.data), output: c.output });
+          break;
+        case 'disconnect':
+          this.sim.client({ kind: 'disconnect', port: c.port, at: c.time });
+          break;
+        case 'reply':
+          this.sim.clientReplies(c.port, {
+            reply: c.reply && Uint8Array.from(c.reply),
+            delay: c.delay,
+            ...(c.match.kind === undefined ? {} : { kind: c.match.kind }),
+            ...(c.match.contains === undefined ? {} : { contains: Uint8Array.from(c.match.contains) }),
+          });
+          break;
+        case 'ignore-messages':
+          this.sim.clientIgnoresMessages(c.port);
+          break;
+      }
+    }
   }
 
   /** Remembers the C error that ends a thread, so reports can show its location and hint. */
@@ -132,11 +161,17 @@ export class World {
     return r;
   }
 
-  run(): void {
-    if (this.loadError) return;
-    const r = this.sim.run(schedulerBudget(this.limits.steps));
+  /**
+   * Runs to the end, the step budget or a fault; says which. Without a budget the `steps` limit's
+   * backstop applies, and running out of it is this run's stop; a caller's own budget (exploration)
+   * is the caller's to judge.
+   */
+  run(budget?: number): RunResult['reason'] {
+    if (this.loadError) return 'fault';
+    const r = this.sim.run(budget ?? schedulerBudget(this.limits.steps));
     if (r.reason === 'fault') this.captureFault();
-    if (r.reason === 'budget') this.ranOut = true;
+    if (r.reason === 'budget' && budget === undefined) this.ranOut = true;
+    return r.reason;
   }
 
   private captureFault(): void {
@@ -211,6 +246,11 @@ export class World {
       for (const f of m.ownFunctions()) out.set(`${module}!${f.name}`, this.interp.calls.get(`${module}!${f.name}`) ?? 0);
     }
     return out;
+  }
+
+  /** Every expectation judged (a run stopped early leaves them unchecked); see `verdict` for the ending too. */
+  expectations(): ExpectationResult[] {
+    return this.verdict().expectations;
   }
 
   /** The run judged against its scenario: every expectation, and how it ended. */

@@ -79,6 +79,8 @@ export interface IoStatement extends StatementBase {
   code?: number;
   /** FILE_INFORMATION_CLASS name (`class FileBasicInformation`). */
   infoClass?: string;
+  /** The transaction a create opens its file in (`transaction "T1"`). */
+  transaction?: string;
   /** In the order written, without repeats. */
   flags: IoFlag[];
 }
@@ -141,6 +143,33 @@ export interface FileStatement extends StatementBase {
   size: number;
 }
 
+/** When a `client … reply` applies: to every message, or to those that match. */
+export interface ClientMatch {
+  /** The message's first ULONG (little-endian) equals this. */
+  kind?: number;
+  /** The message contains these bytes. */
+  contains?: number[];
+}
+
+/** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
+export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
+    | { action: 'connect'; time: number; context?: number[] }
+    | { action: 'send'; time: number; data: number[]; output: number }
+    | { action: 'disconnect'; time: number }
+    /** `reply: null` is `no-reply`: the program never answers matching messages. */
+    | { action: 'reply'; reply: number[] | null; match: ClientMatch; delay: number }
+    | { action: 'ignore-messages' }
+  );
+
+/** A `transaction "T1" commit|rollback at T` line. */
+export interface TransactionStatement extends StatementBase {
+  kind: 'transaction';
+  name: string;
+  nameSpan: Span;
+  outcome: 'commit' | 'rollback';
+  time: number;
+}
+
 export interface LimitStatement extends StatementBase {
   kind: 'limit';
   name: LimitName;
@@ -170,6 +199,8 @@ export type Statement =
   | WorkersStatement
   | FileStatement
   | RegistryStatement
+  | ClientStatement
+  | TransactionStatement
   | LimitStatement;
 
 export interface Scenario {
@@ -185,6 +216,10 @@ export interface Scenario {
   expectations: ExpectStatement[];
   files: FileStatement[];
   registry: RegistryStatement[];
+  /** The user-mode program's lines, in source order. */
+  clients: ClientStatement[];
+  /** How the scenario's transactions end. */
+  transactions: TransactionStatement[];
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };

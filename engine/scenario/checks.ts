@@ -7,6 +7,7 @@ import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from 
 import { writtenPathKey } from '../files';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
+import { checkClientsAndTransactions } from './clientChecks';
 
 export interface CheckContext {
   /** Ids of io lines that had errors: references to them are not reported again. */
@@ -23,6 +24,7 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   checkRepeats(scenario, report);
   checkWorkload(scenario, ctx, report);
   checkExpectations(scenario, ctx, report);
+  checkClientsAndTransactions(scenario, out);
 }
 
 const MODULE_HINT = "A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.";

@@ -6,6 +6,8 @@
 import type { Scenario, ScenarioDiagnostic, Statement } from './ast';
 import { checkScenario } from './checks';
 import { LineCursor } from './cursor';
+import { parseClient } from './clientStatement';
+import { parseTransaction } from './transactionStatement';
 import { parseExpect } from './expectStatement';
 import { lexLine, splitLines, type Token } from './lexer';
 import {
@@ -32,7 +34,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], workers: {}, limits: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], transactions: [], workers: {}, limits: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -48,6 +50,8 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   workers: parseWorkers,
   file: parseFile,
   registry: parseRegistry,
+  client: parseClient,
+  transaction: parseTransaction,
   limit: parseLimit,
 };
 
@@ -140,6 +144,12 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'registry':
       scenario.registry.push(stmt);
+      break;
+    case 'client':
+      scenario.clients.push(stmt);
+      break;
+    case 'transaction':
+      scenario.transactions.push(stmt);
       break;
     case 'limit':
       scenario.limits[stmt.name] ??= stmt.value;

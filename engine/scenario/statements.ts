@@ -237,6 +237,16 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       stmt.infoClass = v.value;
       return true;
     }
+    case 'transaction': {
+      const v = readString(cur, 'transaction name', 'io #1 create "\\Device\\HarddiskVolume1\\a.txt" transaction "T1" at 0');
+      if (!v) return false;
+      if (v.value.trim() === '') {
+        cur.error(v.span, 'missing-string', 'the transaction name is empty', 'Name the transaction: transaction "T1"');
+        return false;
+      }
+      stmt.transaction = v.value;
+      return true;
+    }
   }
 }
 

@@ -19,6 +19,8 @@ export const STATEMENT_KEYWORDS = [
   'workers',
   'file',
   'registry',
+  'client',
+  'transaction',
   'limit',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
@@ -70,7 +72,7 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'transaction'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -79,6 +81,7 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   at: { ops: 'all' },
   code: { ops: ['fsctl', 'ioctl'] },
   class: { ops: ['query-info', 'set-info', 'query-dir'] },
+  transaction: { ops: ['create'] },
 };
 
 export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
@@ -123,3 +126,19 @@ export const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A module name as derived from a driver file name (the name without its extension). */
 export const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * What a `client` line makes the scenario's user-mode program do on a communication port: timed
+ * actions (connect, send, disconnect) and how it answers the driver's messages (reply, no-reply,
+ * ignore-messages).
+ */
+export const CLIENT_ACTIONS = ['connect', 'send', 'disconnect', 'reply', 'no-reply', 'ignore-messages'] as const;
+export type ClientActionWord = (typeof CLIENT_ACTIONS)[number];
+
+/** Parts a `client` line's bytes are written with; a bare quoted string is its ASCII bytes. */
+export const PAYLOAD_WORDS = ['hex', 'ulong', 'wide', 'zeros'] as const;
+export type PayloadWord = (typeof PAYLOAD_WORDS)[number];
+
+/** How a `transaction` line ends a transaction. */
+export const TRANSACTION_OUTCOMES = ['commit', 'rollback'] as const;
+export type TransactionOutcome = (typeof TRANSACTION_OUTCOMES)[number];

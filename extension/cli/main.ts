@@ -9,6 +9,7 @@ import { COMMANDS } from './registry';
 import './run';
 import './lint';
 import './test';
+import './explore';
 
 export function helpText(): string {
   const lines = [

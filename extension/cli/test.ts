@@ -14,7 +14,8 @@ import { jsonSafe } from '../shared/safeText';
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
 import { registerCommand } from './registry';
-import { integerArg, parseLimits, relative, textReport } from './run';
+import { relative } from './paths';
+import { integerArg, parseLimits, textReport } from './run';
 import { scenarioOutcome, unpreparedOutcome } from './testOutcome';
 
 /** More runs than this in one call is almost surely a typo in a range (`1-100000000`). */

@@ -7,11 +7,14 @@ export const Commands = {
   openSample: 'fltsim.openSample',
   runScenario: 'fltsim.runScenario',
   debugScenario: 'fltsim.debugScenario',
+  exploreSchedules: 'fltsim.exploreSchedules',
   lintWorkspace: 'fltsim.lintWorkspace',
   showRuleDocs: 'fltsim.showRuleDocs',
   breakInSample: 'fltsim.breakInSample',
   openWalkthrough: 'fltsim.openWalkthrough',
   debugTestRun: 'fltsim.debugTestRun',
+  showTimeline: 'fltsim.showTimeline',
+  explainCallbackData: 'fltsim.explainCallbackData',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -25,4 +28,4 @@ export const DEBUG_TYPE = 'fltsim';
 export const EXTENSION_ID = 'fltsim.fltsim';
 
 /** Walkthrough ids, in the order the Welcome page lists them; the first is the default. */
-export const WALKTHROUGH_IDS = ['pendWorkItem', 'cbdqCancel', 'irql', 'lintDriver'] as const;
+export const WALKTHROUGH_IDS = ['pendWorkItem', 'cbdqCancel', 'irql', 'lintDriver', 'scannerPort'] as const;

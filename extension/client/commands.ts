@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, WALKTHROUGH_IDS } from './commandIds';
 import { startScenarioDebugging } from './debugger';
+import { exploreSchedules } from './explore';
 import { isScenarioPath } from './launchConfig';
 import { ruleDocPath, ruleIdsFromFileNames, ruleTitle } from './ruleDocs';
 import { Samples } from './samples';
@@ -53,6 +54,14 @@ export function registerCommands(context: vscode.ExtensionContext): void {
     }
     if (refusedWhileUntrusted('Debugging a scenario')) return false;
     return startScenarioDebugging(vscode.Uri.file(target.scenario), target.seed);
+  });
+
+  reg(Commands.exploreSchedules, async (arg?: unknown) => {
+    if (refusedWhileUntrusted('Exploring schedules')) return;
+    const uri = scenarioTarget(arg);
+    if (!uri) return;
+    await saveIfDirty(uri);
+    await exploreSchedules(context, uri);
   });
 
   reg(Commands.lintWorkspace, async () => {

@@ -16,7 +16,7 @@ const format = obj({ hex: bool });
 
 export const REQUEST_SCHEMAS: Readonly<Record<string, Schema>> = {
   initialize: obj({ adapterID: str, clientID: str, linesStartAt1: bool, columnsStartAt1: bool, pathFormat: str }, ['adapterID']),
-  launch: obj({ scenario: { type: 'string', minLength: 1 }, stopOnEntry: bool, seed: integer(0, MAX_SEED), noDebug: bool, workspaceFolder: str }, ['scenario']),
+  launch: obj({ scenario: { type: 'string', minLength: 1 }, stopOnEntry: bool, seed: integer(0, MAX_SEED), noDebug: bool, workspaceFolder: str, replay: str }, ['scenario']),
   configurationDone: obj({}),
   setBreakpoints: obj({
     source: obj({ path: str, name: str, sourceReference: integer() }),

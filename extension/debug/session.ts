@@ -10,7 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, prepareScenario, rulesOf, type BreakpointInfo, type CommandResult, type OutputCategory, type PathRules, type ProjectFiles, type Stop, type VariableInfo,
+  Debuggee, explainData, explanationMarkdown, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type CommandResult, type OutputCategory,
+  type PathRules, type ProjectFiles, type ReplayFile, type Stop, type VariableInfo,
 } from '../../engine';
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
@@ -27,6 +28,11 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   seed?: number;
   /** The workspace folder (the client fills it in): drivers read from outside it get a warning. */
   workspaceFolder?: string;
+  /**
+   * A replay file from `fltsim explore`: the run follows its schedule and stops where the schedule
+   * first differs from the default one.
+   */
+  replay?: string;
 }
 
 /**
@@ -44,6 +50,17 @@ const HANDLER_FAILED = 1099;
 /** The one thread threadsRequest offers when no simulated thread exists (VS Code wants at least one). */
 const PLACEHOLDER_THREAD = 1;
 
+/**
+ * fltsim's own requests, which the timeline view sends through `DebugSession.customRequest`:
+ * `fltsimTimeline` {maxEvents?} → the run as a timeline (RunTimeline); `fltsimGoToEvent` {seq} →
+ * stops just before that event (reason `goto`); `fltsimExplain` {data} → {markdown} of one callback
+ * data's life.
+ */
+export const CUSTOM_REQUESTS = ['fltsimTimeline', 'fltsimGoToEvent', 'fltsimExplain'] as const;
+
+/** The timeline a view gets unless it asks for another cap: enough for long sessions, small enough to send at every stop. */
+const TIMELINE_EVENTS = 20_000;
+
 interface FrameRef {
   threadId: number;
   index: number;
@@ -54,7 +71,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /** DAP frame ids of the current stop. Variable references are the Debuggee's own handles. */
   private readonly frames = new Handles<FrameRef>();
   private framesGeneration = -1;
-  private readonly ready: Promise<Debuggee | undefined>;
+  private ready: Promise<Debuggee | undefined>;
+  /** The last launch was refused: another may be tried in this session (a client may correct it). */
+  private launchFailed = false;
   private resolveReady!: (d: Debuggee | undefined) => void;
   private configurationDone!: () => void;
   private readonly configured: Promise<void>;
@@ -120,6 +139,29 @@ export class FltsimDebugSession extends LoggingDebugSession {
       return;
     }
     const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
+    let replay: ReplayFile | undefined;
+    if (args.replay !== undefined) {
+      if (typeof args.replay !== 'string' || args.replay.trim() === '') {
+        this.fail(response, '"replay" must be the path of a replay file written by fltsim explore.');
+        return;
+      }
+      if (args.seed !== undefined) {
+        this.fail(response, '"seed" and "replay" do not go together: the replay file holds its seed.');
+        return;
+      }
+      const replayPath = this.paths.resolve(process.cwd(), args.replay);
+      const text = this.files.readFile(replayPath);
+      const parsed = text === undefined ? { ok: false as const, message: 'it cannot be read' } : parseReplayFile(text);
+      if (!parsed.ok) {
+        this.fail(response, `The replay file ${replayPath} cannot be used: ${parsed.message}.`);
+        return;
+      }
+      replay = parsed.replay;
+      const scenarioText = this.files.readFile(scenarioPath);
+      if (replay.scenarioHash && scenarioText !== undefined && textHash(scenarioText) !== replay.scenarioHash) {
+        this.sendEvent(new OutputEvent(`fltsim: ${this.paths.basename(scenarioPath)} changed since ${this.paths.basename(replayPath)} was recorded; the schedule may not fit it any more.\n`, 'stderr'));
+      }
+    }
     let debuggee: Debuggee;
     try {
       const prepared = await prepareScenario(scenarioPath, this.files, { workspace: args.workspaceFolder });
@@ -130,7 +172,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
         return;
       }
       for (const w of prepared.prepared.warnings) this.output(`${formatRunDiagnostic(w)}\n`, w.severity === 'warning' ? 'stderr' : 'console');
-      debuggee = new Debuggee(prepared.prepared, { seed: args.seed, output: (text, category, location) => this.output(text, category, location) });
+      debuggee = new Debuggee(prepared.prepared, { seed: args.seed, schedule: replay?.schedule, output: (text, category, location) => this.output(text, category, location) });
     } catch (e) {
       this.fail(response, `fltsim could not start ${args.scenario}: ${(e as Error).message}`);
       return;
@@ -139,6 +181,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
     this.output(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console');
+    if (replay) {
+      const why = replay.failure.length > 0 ? `; it failed with: ${replay.failure[0]}` : '';
+      this.output(`fltsim: following the schedule of ${this.paths.basename(args.replay!)} (${replay.schedule.choices.length} recorded choices, first change from the default at decision ${replay.firstChange})${why}\n`, 'console');
+    }
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
     this.sendResponse(response);
@@ -147,6 +193,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
+    this.launchFailed = true;
     this.resolveReady(undefined);
     this.sendErrorResponse(response, { id: 1001, format: message, variables: {}, showUser: true });
     this.sendEvent(new TerminatedEvent());
@@ -460,6 +507,61 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    const d = this.debuggee;
+    if (!(CUSTOM_REQUESTS as readonly string[]).includes(command)) {
+      this.sendErrorResponse(response, { id: 1010, format: `fltsim does not know the request '${command}'`, showUser: false });
+      return;
+    }
+    if (!d) {
+      this.sendErrorResponse(response, { id: 1011, format: 'no scenario is running', showUser: false });
+      return;
+    }
+    switch (command) {
+      case 'fltsimTimeline': {
+        const max = a.maxEvents;
+        if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
+          this.sendErrorResponse(response, { id: 1012, format: `maxEvents must be a positive integer (got ${JSON.stringify(max)})`, showUser: false });
+          return;
+        }
+        response.body = d.timeline({ maxEvents: max ?? TIMELINE_EVENTS });
+        this.sendResponse(response);
+        return;
+      }
+      case 'fltsimGoToEvent': {
+        if (typeof a.seq !== 'number') {
+          this.sendErrorResponse(response, { id: 1013, format: `seq must be an event number (got ${JSON.stringify(a.seq)})`, showUser: false });
+          return;
+        }
+        if (d.running) {
+          this.sendErrorResponse(response, { id: 1014, format: 'the scenario is running; pause it first', showUser: true });
+          return;
+        }
+        const seq = a.seq;
+        const why = d.goToEvent(seq);
+        if (why) {
+          this.sendErrorResponse(response, { id: 1015, format: why, showUser: true });
+          return;
+        }
+        this.sendResponse(response);
+        this.drive();
+        return;
+      }
+      case 'fltsimExplain': {
+        const data = a.data;
+        const x = typeof data === 'number' ? explainData(d.timeline({ maxEvents: TIMELINE_EVENTS }), data) : { ok: false as const, message: `data must be a callback data id (got ${JSON.stringify(data)})` };
+        if (!x.ok) {
+          this.sendErrorResponse(response, { id: 1016, format: x.message, showUser: true });
+          return;
+        }
+        response.body = { markdown: explanationMarkdown(x.explanation, d.title ?? this.paths.basename(d.scenarioPath)) };
+        this.sendResponse(response);
+        return;
+      }
+    }
+  }
+
   private sourceOf(file: string): Source {
     return new Source(this.paths.basename(file), file);
   }
@@ -468,9 +570,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
     const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0, command: String(request.command), success: false };
     const problem = typeof request.command === 'string' ? checkArguments(request.command, request.arguments) : 'the request has no command';
     if (request.command === 'launch') {
-      if (this.launched) {
+      if (this.launched && !this.launchFailed) {
         this.refuse(response, BAD_ARGUMENTS, 'launch: this session already runs a scenario; start another session for another one');
         return;
+      }
+      if (this.launchFailed) {
+        this.launchFailed = false;
+        this.ready = new Promise((r) => (this.resolveReady = r));
       }
       this.launched = true;
       if (problem !== undefined) {

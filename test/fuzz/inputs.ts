@@ -233,6 +233,7 @@ const OPTION_VALUES: Record<Exclude<IoOption, 'at'>, readonly (string | number)[
   offset: [0, 1, 4096, 4294967296],
   class: ['FileBasicInformation', 'FileStandardInformation', 'FileNameInformation', 'FileDirectoryInformation'],
   code: [0, 0x90000, 0x222003],
+  transaction: ['"T1"', '"T2"'],
 };
 const ioLine = fc
   .record({

@@ -14,14 +14,21 @@
  * generators cannot be copied, so going back builds a fresh World and replays it silently to the
  * step wanted. Values set with Set Value or an assignment in the Debug Console are recorded with
  * their step and set again when a replay passes that step, so the past stays the one the user saw.
+ *
+ * A recorded schedule (a replay file from `fltsim explore`) makes every World follow it; the run
+ * stops, once, where the schedule first leaves the default one, so the user starts right there.
  */
 import type { SimEvent } from '../../kernel/events';
+import { TIME_PASSES } from '../../kernel/schedule';
+import { ReplayPolicy } from '../../explore/policies';
+import type { Schedule } from '../../explore/schedule';
 import type { KThread } from '../../kernel/thread';
 import { CFrame } from '../../interp/frame';
 import { evaluateInFrame, inspectContext } from '../evaluate';
 import { inspect } from '../inspect';
 import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
+import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
 import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
@@ -31,7 +38,8 @@ import { Scopes } from './scopes';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
 import { VariableHandles, type FrameRef, type VariableInfo, type VariablesQuery } from './variables';
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception';
+/** `goto`: arrived at a moment chosen on the timeline (`goToEvent`); `schedule`: a replayed schedule is about to leave the default one. */
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto' | 'schedule';
 
 export interface Stop {
   reason: StopReason;
@@ -64,6 +72,12 @@ export interface DebuggeeOptions {
   /** Statements before a loop that does not end is stopped as a fault. Default: the scenario's `limit steps`, else none, since a user at a debugger can pause. */
   stepBudget?: number;
   output?: OutputSink;
+  /**
+   * Follow this schedule (from a replay file) instead of the seeded rule; its seed replaces the
+   * scenario's. Where a changed value sends the run elsewhere, choices that no longer fit give way
+   * to the default.
+   */
+  schedule?: Schedule;
 }
 
 export interface ThreadInfo {
@@ -122,8 +136,11 @@ type Mode =
   | { kind: 'continue' }
   | { kind: 'entry' }
   | { kind: 'step'; thread: number; depth: number; how: StepHow }
-  /** Replaying silently to a step (step back, reverse continue's second pass). */
-  | { kind: 'seek'; arrival: Arrival }
+  /**
+   * Replaying silently to a step (step back, reverse continue's second pass); `loud`: running forward
+   * to it (a later moment chosen on the timeline), passing output on but stopping nowhere else.
+   */
+  | { kind: 'seek'; arrival: Arrival; loud?: boolean }
   /** Reverse continue's first pass: replaying to the stop point, noting the last place it would have stopped. */
   | { kind: 'scan'; until: number; best: Candidate | undefined };
 
@@ -161,18 +178,38 @@ export class Debuggee {
   private readonly output: OutputSink;
   private readonly seedOption: number | undefined;
   private readonly stepBudget: number;
+  private readonly schedule: Schedule | undefined;
+  /** The replay policy of the current World, when a schedule is followed. */
+  private replayPolicy: ReplayPolicy | undefined;
+  /** The stop where the schedule leaves the default was made in the current World. */
+  private changeReported = false;
   private stoppedStep = 0;
   private stoppedThread = 0;
+  /**
+   * Where `goToEvent` stops for each event (by seq): the step at which the driver statement that led
+   * to it began (the thread paused on that line, before running it), else the step before the one
+   * that recorded it. Noted as each event is recorded, while the frames that made it still exist.
+   */
+  private eventTargets: number[] = [];
+  /** The step at which each driver frame's current statement began. */
+  private statementStart = new WeakMap<CFrame, number>();
+  /**
+   * The World that got furthest since the last value the user set. A replay repeats it exactly, so
+   * its events past the current point are the known future the timeline shows and goToEvent reaches.
+   */
+  private furthest: World;
   private last: Stop | undefined;
   private stopCount = 0;
 
   constructor(private readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
-    this.seedOption = options.seed;
+    this.schedule = options.schedule;
+    this.seedOption = options.schedule?.seed ?? options.seed;
     // A user at a debugger can pause, so there is no statement limit unless asked for: by the
     // caller, or by the scenario's own `limit steps` line.
     this.stepBudget = options.stepBudget ?? prepared.scenario.limits.steps ?? Infinity;
     this.output = options.output ?? (() => undefined);
     this.world = this.newWorld();
+    this.furthest = this.world;
     this.code = new DriverCode(this.world, prepared.paths);
     this.breakpoints = new BreakpointTable(this.code);
   }
@@ -183,6 +220,10 @@ export class Debuggee {
 
   get title(): string | undefined {
     return this.prepared.scenario.title;
+  }
+
+  get scenarioPath(): string {
+    return this.prepared.scenarioPath;
   }
 
   /** True while a command is under way (advance has more to do). */
@@ -296,6 +337,42 @@ export class Debuggee {
   }
 
   /**
+   * Goes to the moment just before event `seq` happened — the statement that makes it, with the
+   * state before it — back through a replay, or forward without stopping at breakpoints on the way.
+   * Returns why it cannot (no such event is known), else undefined and the command is under way.
+   */
+  goToEvent(seq: number): string | undefined {
+    const known = this.furthest.sim.eventCount > this.world.sim.eventCount ? this.furthest : this.world;
+    const total = known.sim.eventCount;
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > total) return `there is no event ${seq} in this run (it has events 1 to ${total})`;
+    const e = known.sim.event(seq);
+    const arrival: Arrival = {
+      target: this.eventTargets[seq] ?? 0,
+      reason: 'goto',
+      threadId: e?.thread ?? this.stoppedThread,
+      describe: (now) => `Paused before ${e ? `"${e.detail}"` : `event ${seq}`} (${now} ms)`,
+    };
+    if (arrival.target < this.world.sim.stepCount || this.finished) this.replay({ kind: 'seek', arrival });
+    else {
+      this.pauseRequested = false;
+      this.mode = { kind: 'seek', arrival, loud: true };
+    }
+    return undefined;
+  }
+
+  /**
+   * The run as a timeline: everything the furthest run so far recorded (after going back, the
+   * events past `now` are its known future), the newest `maxEvents` of it.
+   */
+  timeline(options: { maxEvents?: number } = {}): RunTimeline {
+    const known = this.furthest.sim.eventCount > this.world.sim.eventCount ? this.furthest : this.world;
+    const kernel = known.sim.kernel;
+    return timelineOfLog(kernel.log, (id) => kernel.roleOf(id), {
+      maxEvents: options.maxEvents, now: this.world.sim.eventCount, title: this.prepared.scenario.title ?? null, scenario: this.prepared.scenarioPath, seed: this.world.seed,
+    });
+  }
+
+  /**
    * Carries the current command on for at most `maxSteps` steps. `running` means call again (after
    * letting other work in, if there is any); the other results end the command.
    */
@@ -346,7 +423,8 @@ export class Debuggee {
   private judge(mode: Exclude<Mode, { kind: 'none' | 'end' }>, r: StepResult): Progress | undefined {
     const world = this.world;
     const sim = world.sim;
-    const silent = mode.kind === 'seek' || mode.kind === 'scan';
+    const replaying = mode.kind === 'seek' || mode.kind === 'scan';
+    const silent = replaying && !(mode.kind === 'seek' && mode.loud);
     const step = sim.stepCount;
     const transition = this.readEvents(silent);
     if ((r.kind === 'fault' || r.kind === 'done') && silent) {
@@ -384,7 +462,7 @@ export class Debuggee {
         }
         return undefined;
       }
-      if (silent) return undefined;
+      if (replaying) return undefined;
       if (hit) {
         const reason = hit[0]!.functionName ? 'function breakpoint' : 'breakpoint';
         return this.stop({ reason, threadId: r.thread, description: `Paused on ${reason} (${sim.now} ms)`, hitBreakpointIds: hit.map((b) => b.id) });
@@ -399,7 +477,18 @@ export class Debuggee {
         if (step < mode.until) mode.best = { step, threadId: transition.thread, reason: 'exception', text: transition.detail };
         return undefined;
       }
-      if (!silent) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
+      if (!replaying) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
+    }
+    if (this.replayPolicy !== undefined && !this.changeReported && this.replayPolicy.firstChange >= 0) {
+      this.changeReported = true;
+      if (!silent) {
+        const change = this.scheduleChange!;
+        const text = `The schedule leaves the default one here (decision ${change.decision}): ${change.description}`;
+        // Show the thread that runs instead, when it is one; else the one held back.
+        const chosen = this.replayPolicy.firstChangeDecision!.choice;
+        const threadId = chosen !== TIME_PASSES && sim.kernel.threads.has(chosen) ? chosen : this.liveThread(r.thread);
+        return this.stop({ reason: 'schedule', threadId, description: `${text} (${sim.now} ms)`, text });
+      }
     }
     // The stepped thread ended: carry on as a plain continue.
     if (mode.kind === 'step' && !sim.kernel.threads.has(mode.thread)) this.mode = { kind: 'continue' };
@@ -439,6 +528,7 @@ export class Debuggee {
   private noteStatement(threadId: number, step: number): boolean {
     const top = this.topFrame(threadId);
     if (!(top instanceof CFrame) || top.fn.system) return false;
+    this.statementStart.set(top, step);
     const trail = this.trails.get(threadId);
     if (trail) {
       trail.prev = trail.last;
@@ -522,6 +612,7 @@ export class Debuggee {
   /** Starts `mode` on a fresh World: the only way back in time. */
   private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' }>): void {
     this.pauseRequested = false;
+    if (this.world.sim.eventCount > this.furthest.sim.eventCount) this.furthest = this.world;
     this.world = this.newWorld();
     this.breakpoints.resetHits();
     this.trails = new Map();
@@ -549,14 +640,49 @@ export class Debuggee {
   }
 
   private newWorld(): World {
-    return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
+    this.changeReported = false;
+    if (this.schedule === undefined) this.replayPolicy = undefined;
+    else this.replayPolicy = new ReplayPolicy(this.schedule.choices, false);
+    const world = new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, ...(this.replayPolicy ? { policy: this.replayPolicy } : {}) });
+    world.sim.onEvent((e) => this.noteEventTarget(world, e));
+    return world;
+  }
+
+  private noteEventTarget(world: World, e: SimEvent): void {
+    let target = world.sim.stepCount;
+    const t = world.sim.kernel.threads.get(e.thread);
+    if (t) {
+      for (let i = t.frames.length - 1; i >= 0; i--) {
+        const f = this.driverFrameAt(t, i);
+        const start = f && this.statementStart.get(f);
+        if (start !== undefined) {
+          target = start;
+          break;
+        }
+      }
+    }
+    this.eventTargets[e.seq] = target;
+  }
+
+  /** The decision where the followed schedule first leaves the default, once the run has reached it. */
+  get scheduleChange(): { decision: number; description: string } | undefined {
+    const d = this.replayPolicy?.firstChangeDecision;
+    if (d === undefined) return undefined;
+    const threads = this.world.sim.kernel.threads;
+    const name = (id: number): string => threads.get(id)?.name ?? `thread ${id}`;
+    const held = d.running !== 0 ? name(d.running) : d.preferred !== TIME_PASSES ? name(d.preferred) : undefined;
+    const what = d.choice === TIME_PASSES ? `time passes to ${this.world.sim.now} ms` : `${name(d.choice)} runs`;
+    return { decision: d.index + 1, description: `${what}${held ? ` while ${held} is held back` : ''}` };
   }
 
   // --- values the user set ----------------------------------------------------------------------
 
   private record(edit: Edit): void {
-    // A change made in the past starts a new future: changes recorded after it no longer apply.
+    // A change made in the past starts a new future: changes recorded after it no longer apply,
+    // and what happened after this point in earlier runs need not happen again.
     this.edits = this.edits.filter((e) => e.step <= edit.step);
+    this.furthest = this.world;
+    this.eventTargets.length = this.world.sim.eventCount + 1;
     this.edits.push(edit);
     this.nextEdit = this.edits.length;
   }

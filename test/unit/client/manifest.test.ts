@@ -52,8 +52,8 @@ test('paths named by the manifest exist', () => {
 
 test('contributed commands are exactly the ones the extension registers', () => {
   assert.deepEqual([...contributed].sort(), [...ALL_COMMANDS].sort());
-  const source = readFileSync(join(root, 'extension', 'client', 'commands.ts'), 'utf8');
-  for (const key of Object.keys(Commands)) assert.match(source, new RegExp(`reg\\(Commands\\.${key},`), `commands.ts does not register Commands.${key}`);
+  const source = ['commands.ts', join('timeline', 'commands.ts')].map((f) => readFileSync(join(root, 'extension', 'client', f), 'utf8')).join('\n');
+  for (const key of Object.keys(Commands)) assert.match(source, new RegExp(`reg\\(Commands\\.${key},`), `neither commands.ts nor timeline/commands.ts registers Commands.${key}`);
   for (const cmd of c.commands) assert.equal(cmd.category, 'fltsim', `${cmd.command} has no fltsim category`);
 });
 
@@ -67,7 +67,7 @@ test('menus, completion events and walkthrough links name real commands', () => 
   assert.ok(links.length >= 16, `only ${links.length} command links`);
   assert.deepEqual(links.filter((l) => !contributed.has(l.id) && !BUILT_IN.has(l.id)).map((l) => `${l.where}: ${l.id}`), []);
   const runButtons = c.menus['editor/title/run'].map((i: { command: string }) => i.command);
-  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario]);
+  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario, Commands.exploreSchedules, Commands.showTimeline]);
   for (const id of runButtons) assert.ok(c.commands.find((x: any) => x.command === id).icon, `${id} needs an icon for the title bar`);
 });
 
@@ -85,7 +85,7 @@ test('walkthroughs: four or more, ids known to the code, each step with media an
 test('walkthrough links point at samples that exist and routines that can be found', () => {
   const links = commandLinks();
   const sampleArgs = links.filter((l) => [Commands.openSample, Commands.debugScenario, Commands.breakInSample].includes(l.id as never));
-  assert.equal(sampleArgs.length, 9, `walkthrough sample links: ${sampleArgs.map((l) => l.where).join(", ")}`);
+  assert.equal(sampleArgs.length, 12, `walkthrough sample links: ${sampleArgs.map((l) => l.where).join(", ")}`);
   for (const l of sampleArgs) {
     const sample = l.args[0] as string;
     const entry = sampleEntryFile(sampleFiles, sample);

@@ -3,6 +3,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { disableNextLineEdit, initLinter, lintLanguageOf, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
 import { fixtureDirs, readFixture } from './fixtures';
 
@@ -244,4 +246,21 @@ test('the grammar follows the file: .cpp/.cc/.cxx/.hpp, and headers that use C++
   assert.equal(lintLanguageOf('a/b.h', 'typedef struct _X { int a; } X;\n'), 'c');
   assert.equal(lintLanguageOf('a/b.h', 'namespace flt {\nint a;\n}\n'), 'cpp');
   assert.equal(lintLanguageOf('a/b.h', 'template <class T> T Max(T a, T b);\n'), 'cpp');
+});
+
+test('a routine passed by name whose definition an edit breaks is not judged from its old text (found by npm run fuzz)', () => {
+  const text = readFixture('wi-routine-mismatch', 'bad.c');
+  // The fuzz input as found: the fixture with lines swapped inside JobRoutine and garbage inserted.
+  const edited = readFileSync(join(__dirname, '..', '..', 'fixtures', 'fuzz', 'routine-by-name-broken.c'), 'utf8');
+  assert.notEqual(edited, text);
+  const doc = new LintDocument();
+  try {
+    assert.ok(doc.update(text).findings.some((f) => f.ruleId === 'wi-routine-mismatch'));
+    const incremental = doc.update(edited);
+    const fresh = lintText(edited);
+    assert.deepEqual(incremental.findings, fresh.findings);
+    assert.deepEqual(incremental.notes, fresh.notes);
+  } finally {
+    doc.dispose();
+  }
 });

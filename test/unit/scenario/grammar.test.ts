@@ -55,7 +55,7 @@ test('the fltsim grammar knows every keyword, operation, flag, option and state 
     const m = new RegExp(source).exec(`${word} `);
     return m !== null && m.index === 0 && m[0].trimEnd().endsWith(word);
   };
-  const statementSources = [repo.statement.match, repo.define.begin, repo.unload.begin, repo.expect.begin, repo.limit.begin];
+  const statementSources = [repo.statement.match, repo.define.begin, repo.unload.begin, repo.expect.begin, repo.client.begin, repo.limit.begin];
   for (const k of STATEMENT_KEYWORDS) assert.ok(statementSources.some((s) => whole(s, k)), `statement keyword ${k}`);
   for (const op of IO_OP_NAMES) assert.ok(whole(repo.operation.match, op), `operation ${op}`);
   for (const f of IO_FLAG_NAMES) assert.ok(whole(repo.flag.match, f), `flag ${f}`);
