@@ -80,6 +80,9 @@ async function main(): Promise<number> {
         const error = (err as Error).message.split('\n')[0];
         results.push({ step, ok: false, ms: Date.now() - t0, error });
         log(`step ${step}: FAIL — ${error}`);
+        // Playwright's call log says which locator it waited for and what stood in the way.
+        const detail = (err as Error).message.split('\n').slice(1).filter((l) => l.trim()).slice(0, 16);
+        if (detail.length > 0) log(`  ${detail.join('\n  ')}`);
         await wb.screenshot(`FAILED-${step}`).catch(() => undefined);
       }
       // Leave a clean window for the next step: no debug session, no overlays, no editors.
