@@ -46,11 +46,21 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * Every reason up to three: an unmet expectation usually comes first, and the violation that
+ * explains it (the thing to fix) right after, so showing only the first hides the cause.
+ */
+function failureReasons(reasons: readonly string[]): string {
+  if (reasons.length === 0) return 'see the details';
+  const shown = reasons.slice(0, 3).join('; ');
+  return reasons.length > 3 ? `${shown} (and ${reasons.length - 3} more)` : shown;
+}
+
 /** The notification's one line for a finished exploration. */
 export function exploreSummary(r: ExploreReportView, name: string): string {
   const s = r.schedules;
   if (r.failure !== null) {
-    return `fltsim: a schedule of ${name} fails (${plural(r.failure.preemptions, 'preemption')} from the default one): ${r.failure.reasons[0] ?? 'see the details'}`;
+    return `fltsim: a schedule of ${name} fails (${plural(r.failure.preemptions, 'preemption')} from the default one): ${failureReasons(r.failure.reasons)}`;
   }
   const bound = r.preemptions === null ? '' : ` within ${plural(r.preemptions, 'preemption')}`;
   if (s.exhaustive) return `fltsim: every schedule of ${name}${bound} passes (${plural(s.run, 'schedule')} run, the rest pruned as equivalent).`;

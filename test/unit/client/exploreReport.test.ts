@@ -29,7 +29,17 @@ const failing: ExploreReportView = {
   failure: { index: 11, preemptions: 1, firstChange: 15, reasons: ['line 9: expect no violations — got violations: x'], interleaving: ['1. » time passes'], replay: 'race.replay.json' },
 };
 
-test('a failing report reads as a warning with its first reason, and its details list the interleaving', () => {
+test('a failing report names up to three reasons, so the violation behind an unmet expectation shows too', () => {
+  const reasons = ['line 13: expect #2 status STATUS_SUCCESS — got request #2 never completed', 'pended-pre-not-completed at race.c:40', 'r3', 'r4'];
+  const two = { ...failing, failure: { ...failing.failure!, reasons: reasons.slice(0, 2) } };
+  assert.equal(exploreSummary(two, 'race.fltsim'), `fltsim: a schedule of race.fltsim fails (1 preemption from the default one): ${reasons[0]}; ${reasons[1]}`);
+  const four = { ...failing, failure: { ...failing.failure!, reasons } };
+  assert.match(exploreSummary(four, 'race.fltsim'), /pended-pre-not-completed at race\.c:40; r3 \(and 1 more\)$/);
+  const none = { ...failing, failure: { ...failing.failure!, reasons: [] } };
+  assert.match(exploreSummary(none, 'race.fltsim'), /: see the details$/);
+});
+
+test('a failing report reads as a warning with its reason, and its details list the interleaving', () => {
   assert.equal(parseExploreReport(JSON.stringify(failing))?.failure?.index, 11);
   assert.equal(parseExploreReport('fltsim explore: oops'), undefined);
   assert.equal(exploreSummary(failing, 'race.fltsim'), 'fltsim: a schedule of race.fltsim fails (1 preemption from the default one): line 9: expect no violations — got violations: x');
