@@ -49,6 +49,12 @@ export interface IoRequest {
   infoClass: number;
   code: number;
   at: number;
+  /** Parameters.Create.Options: the disposition in the high byte, FILE_* create options below. */
+  createOptions?: number;
+  /** What the buffer holds at issue (a write's data, a set-information structure). */
+  data?: Uint8Array;
+  /** A directory query's pattern. */
+  pattern?: string;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
-import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, majorName, parseMajor } from './constants';
+import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_QUERY_DIRECTORY, majorName, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
 import { FltIoParameterBlock } from './structs';
 
@@ -29,6 +29,13 @@ export interface IoRequestInput {
   infoClass?: number;
   /** FSCTL or IOCTL code. */
   code?: number;
+  /** A create's disposition (`open`, `FILE_CREATE`, or the number) and options (FILE_* bits). */
+  disposition?: number;
+  createOptions?: number;
+  /** What the request's buffer holds: a write's data, or the set-information structure. */
+  data?: Uint8Array;
+  /** A directory query's pattern (`*.txt`). */
+  pattern?: string;
 }
 
 export interface IoFlags {
@@ -81,7 +88,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   return {
     id,
     major,
-    minor: input.minor ?? 0,
+    minor: input.minor ?? (major === IRP_MJ.DIRECTORY_CONTROL ? IRP_MN_QUERY_DIRECTORY : 0),
     path: input.path,
     length: input.length ?? 4096,
     offset: input.offset ?? 0,
@@ -95,6 +102,9 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     infoClass: input.infoClass ?? 0,
     code: input.code ?? 0,
     at: input.at ?? 0,
+    ...(major === IRP_MJ.CREATE ? { createOptions: (((input.disposition ?? FILE_OPEN) & 0xff) << 24 | ((input.createOptions ?? 0) & 0xffffff)) >>> 0 } : {}),
+    ...(input.data !== undefined ? { data: input.data } : {}),
+    ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
   };
 }
 
@@ -105,7 +115,7 @@ export class Requests {
   create(req: IoRequest, t: KThread, id: number): FltCallbackData {
     const fm = this.fm;
     const { volume, nameInVolume } = fm.locate(req.path);
-    const fo = fm.fs.fileObjectFor(req.path, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous);
+    const fo = fm.fs.fileObjectFor(req.path, volume.name, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous);
     let irpFlags = 0;
     if (!req.fastio) {
       if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;
@@ -119,7 +129,7 @@ export class Requests {
     }
     let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
-    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, req, FILE_OPEN << 24);
+    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, req, req.createOptions ?? FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.add(data);
     return data;

@@ -10,6 +10,7 @@ import type { DriverFn } from '../kernel/driverFn';
 import { EngineBuffer, EngineStruct, ownerOrPointer, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
+import type { FileStream, FsNode } from './filesystem';
 
 // --- registration (read from the driver) ---
 
@@ -160,6 +161,11 @@ export class FltIoParameterBlock extends EngineStruct {
     return this.c === undefined ? this.operationFlags : (this.c.OperationFlags as number);
   }
 
+  set OperationFlags(v: number) {
+    if (this.c === undefined) this.operationFlags = v;
+    else this.c.OperationFlags = v;
+  }
+
   get TargetFileObject(): FileObject | null {
     return this.c === undefined ? this.fileObject : (ownerOrPointer(this.c.TargetFileObject) as FileObject | null);
   }
@@ -181,7 +187,7 @@ export class FltIoParameterBlock extends EngineStruct {
 
   private makeParameters(): FltParameters {
     const s = this.source;
-    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions });
+    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern });
   }
 
   protected override cLabel(): string {
@@ -212,6 +218,10 @@ export interface ParameterInput {
   infoClass: number;
   code: number;
   createOptions: number;
+  /** What the caller's buffer holds when the request is issued (a write's data, a rename's FILE_RENAME_INFORMATION). */
+  data?: Uint8Array;
+  /** A directory query's file name pattern. */
+  pattern?: string;
 }
 
 /**
@@ -235,6 +245,7 @@ export function makeParameters(p: ParameterInput): FltParameters {
     case IRP_MJ.READ:
     case IRP_MJ.WRITE: {
       const rw = new ReadWriteParameters(p.length, p.offset);
+      if (p.data !== undefined && p.major === IRP_MJ.WRITE) rw.WriteBuffer = byteBuffer(p.length, p.data);
       params.Read = rw;
       alias(params, 'Write', rw);
       break;
@@ -249,12 +260,12 @@ export function makeParameters(p: ParameterInput): FltParameters {
         ParentOfTarget: null,
         ReplaceIfExists: 0,
         AdvanceOnly: 0,
-        InfoBuffer: byteBuffer(p.length),
+        InfoBuffer: byteBuffer(p.length, p.data),
       };
       break;
     case IRP_MJ.DIRECTORY_CONTROL:
       params.DirectoryControl = {
-        QueryDirectory: { Length: p.length, FileName: null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
+        QueryDirectory: { Length: p.length, FileName: p.pattern !== undefined ? makeUnicodeString(p.pattern) : null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
       };
       break;
     case IRP_MJ.FILE_SYSTEM_CONTROL:
@@ -311,18 +322,13 @@ const PARAMETERS_PROTO: object = Object.create(Object.prototype, {
   },
 });
 
-function byteBuffer(length: number): EngineBuffer | null {
-  return length > 0 ? new EngineBuffer(length, 'operation buffer') : null;
+function byteBuffer(length: number, contents?: Uint8Array): EngineBuffer | null {
+  if (length <= 0) return null;
+  const b = new EngineBuffer(length, 'operation buffer');
+  if (contents !== undefined) b.contents = contents;
+  return b;
 }
 
-/** The file system's per-stream object (FsContext): one per path. */
-export class FileStream {
-  constructor(
-    readonly path: string,
-    public size: number,
-    public exists: boolean,
-  ) {}
-}
 
 /**
  * FILE_OBJECT. Its fields here are the values it starts with in C memory; once C has seen it, only
@@ -350,13 +356,23 @@ export class FileObject extends EngineStruct {
   private flags: number;
   /** Engine-private: a number for display (`FO#2`). */
   readonly id: number;
-  /** Engine-private: the stream this file object opens. */
-  readonly stream: FileStream;
+  /** Engine-private: the stream this file object opens (the file's own once the create succeeded). */
+  stream: FileStream;
+  /** Engine-private: the name it was opened by, inside its volume. */
+  readonly nameInVolume: string;
+  /** Engine-private: opened with FILE_DELETE_ON_CLOSE (or a disposition with FILE_DISPOSITION_ON_CLOSE). */
+  deleteOnClose = false;
+  /** Engine-private: the create succeeded and no cleanup has come yet. */
+  openHandle = false;
+  /** Engine-private: where the directory query on this handle stands, and its pattern. */
+  dirCursor: { entries: { name: string; node: FsNode }[]; next: number } | undefined = undefined;
+  dirPattern: string | undefined = undefined;
 
   constructor(id: number, stream: FileStream, nameInVolume: string, flags: number) {
     super();
     this.id = id;
     this.stream = stream;
+    this.nameInVolume = nameInVolume;
     this.FsContext = stream;
     this.flags = flags;
     this.FileName = makeUnicodeString(nameInVolume);
@@ -370,6 +386,13 @@ export class FileObject extends EngineStruct {
   set Flags(v: number) {
     if (this.c === undefined) this.flags = v;
     else this.c.Flags = v;
+  }
+
+  /** The create reached the file: from now on the file object has the file's own stream. */
+  attach(stream: FileStream): void {
+    this.stream = stream;
+    this.FsContext = stream;
+    if (this.c !== undefined) this.c.FsContext = stream;
   }
 
   protected override cLabel(): string {
