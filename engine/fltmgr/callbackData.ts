@@ -55,6 +55,8 @@ export interface IoRequest {
   data?: Uint8Array;
   /** A directory query's pattern. */
   pattern?: string;
+  /** A set-information request's structure, as the scenario describes it. */
+  setInfo?: { target?: string; replace?: boolean; delete?: boolean };
 }
 
 /**

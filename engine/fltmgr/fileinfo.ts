@@ -267,3 +267,22 @@ export function readLinkInformation(m: Marshal | undefined, bytes: Uint8Array): 
   for (let i = 0; i + 1 < n; i += 2) fileName += String.fromCharCode(dv.getUint16(nameAt + i, true));
   return { replace: (flags & 0xff) !== 0 || (flags & 0x1) !== 0, fileName };
 }
+
+/**
+ * The structure a set-information request carries, built from what the scenario says: a
+ * FILE_RENAME/LINK_INFORMATION naming the target, a FILE_DISPOSITION_INFORMATION(_EX) asking for
+ * deletion. Without C layouts (no C code loaded) there is nobody to read it, so it is empty.
+ */
+export function setInformationBytes(m: Marshal, cls: number, info: { target?: string; replace?: boolean; delete?: boolean }): Uint8Array | undefined {
+  if (m.layouts === undefined) return undefined;
+  if (cls === FIC.FileDispositionInformation) return Uint8Array.of(info.delete ? 1 : 0);
+  if (cls === FIC.FileDispositionInformationEx) return Uint8Array.of(info.delete ? 1 : 0, 0, 0, 0);
+  if (info.target === undefined) return undefined;
+  const l = layout(m, '_FILE_RENAME_INFORMATION');
+  const at = l.off('FileName');
+  const o = new Out(Math.max(l.size, at + 2 * info.target.length));
+  o.u32(l.off('Flags'), info.replace ? 1 : 0);
+  o.u32(l.off('FileNameLength'), 2 * info.target.length);
+  o.chars(at, info.target);
+  return o.bytes;
+}

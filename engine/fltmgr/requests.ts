@@ -9,6 +9,7 @@ import type { KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
 import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_QUERY_DIRECTORY, majorName, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
+import { setInformationBytes } from './fileinfo';
 import { FltIoParameterBlock } from './structs';
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
@@ -36,6 +37,14 @@ export interface IoRequestInput {
   data?: Uint8Array;
   /** A directory query's pattern (`*.txt`). */
   pattern?: string;
+  /** What a set-information request's structure says: a rename or link target, replace, delete. */
+  setInfo?: SetInfoInput;
+}
+
+export interface SetInfoInput {
+  target?: string;
+  replace?: boolean;
+  delete?: boolean;
 }
 
 export interface IoFlags {
@@ -105,6 +114,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     ...(major === IRP_MJ.CREATE ? { createOptions: (((input.disposition ?? FILE_OPEN) & 0xff) << 24 | ((input.createOptions ?? 0) & 0xffffff)) >>> 0 } : {}),
     ...(input.data !== undefined ? { data: input.data } : {}),
     ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
+    ...(input.setInfo !== undefined ? { setInfo: input.setInfo } : {}),
   };
 }
 
@@ -129,7 +139,8 @@ export class Requests {
     }
     let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
-    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, req, req.createOptions ?? FILE_OPEN << 24);
+    const source = req.setInfo !== undefined && req.data === undefined ? { ...req, data: setInformationBytes(fm.k.marshal, req.infoClass, req.setInfo) } : req;
+    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, source, req.createOptions ?? FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.add(data);
     return data;

@@ -10,7 +10,11 @@ import type { RuleId } from '../kernel/rules';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
-import { evaluateExpectations, type ExpectationResult, type RunFacts } from '../scenario';
+import { evaluateExpectations, type ExpectationResult, type IoStatement, type RunFacts } from '../scenario';
+import { CREATE_DISPOSITIONS } from '../scenario/vocabulary';
+import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
+import type { FileSpec } from '../fltmgr/filesystem';
+import type { IoRequestInput } from '../fltmgr/requests';
 import { Simulation, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
@@ -44,8 +48,12 @@ export class World {
   constructor(readonly prepared: PreparedScenario, options: WorldOptions = {}) {
     const sc = prepared.scenario;
     this.seed = options.seed ?? sc.seed ?? DEFAULT_SEED;
-    const files: Record<string, { size: number }> = {};
-    for (const f of sc.files) files[f.path] = { size: f.size };
+    const files: Record<string, FileSpec> = {};
+    for (const f of sc.files) {
+      const bytes = f.content !== undefined ? new TextEncoder().encode(f.content) : prepared.fileBytes.get(f);
+      files[f.path] = { ...(f.size !== undefined ? { size: f.size } : {}), ...(bytes !== undefined ? { content: bytes } : {}), ...(f.folder ? { directory: true } : {}) };
+    }
+    const volumes = sc.volumes.map((v) => ({ name: v.name, fileSystem: v.fileSystem, sectorSize: v.sectorSize, writable: !v.readonly, removable: v.removable, strict: true }));
     const registry: Record<string, number | string> = {};
     for (const r of sc.registry) registry[r.name] = r.value.value;
     this.sim = new Simulation({
@@ -53,6 +61,7 @@ export class World {
       processors: sc.processors,
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
       files,
+      ...(volumes.length > 0 ? { volumes } : {}),
       registry,
     });
     const kernel = this.sim.kernel;
@@ -72,7 +81,7 @@ export class World {
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
     for (const io of sc.ios) {
-      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass) });
+      this.sim.io(ioInput(io));
     }
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
@@ -161,15 +170,24 @@ function drive<T>(co: Co<T>): T {
   }
 }
 
-const INFO_CLASSES: Record<string, number> = {
-  FileDirectoryInformation: 1, FileFullDirectoryInformation: 2, FileBothDirectoryInformation: 3, FileBasicInformation: 4,
-  FileStandardInformation: 5, FileInternalInformation: 6, FileEaInformation: 7, FileAccessInformation: 8, FileNameInformation: 9,
-  FileRenameInformation: 10, FileLinkInformation: 11, FileNamesInformation: 12, FileDispositionInformation: 13,
-  FilePositionInformation: 14, FileAllInformation: 18, FileAllocationInformation: 19, FileEndOfFileInformation: 20,
-  FileStreamInformation: 22, FileNetworkOpenInformation: 34, FileAttributeTagInformation: 35, FileIdBothDirectoryInformation: 37,
-  FileDispositionInformationEx: 64, FileRenameInformationEx: 65,
-};
-
 function infoClassValue(name: string | undefined): number | undefined {
-  return name === undefined ? undefined : INFO_CLASSES[name];
+  return name === undefined ? undefined : (FILE_INFORMATION_CLASS as Record<string, number>)[name];
+}
+
+/** An `io` line as the engine takes a request: its words become the values Windows would carry. */
+function ioInput(io: IoStatement): IoRequestInput {
+  const data = io.data !== undefined ? new TextEncoder().encode(io.data) : undefined;
+  const flags = new Set<string>(io.flags);
+  const createOptions = (flags.has('directory') ? FILE_CREATE_OPTION.FILE_DIRECTORY_FILE : 0)
+    | (flags.has('non-directory') ? FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE : 0)
+    | (flags.has('delete-on-close') ? FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE : 0);
+  const input: IoRequestInput = {
+    id: io.id, major: io.major, path: io.path, length: io.length ?? data?.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code,
+    infoClass: infoClassValue(io.infoClass), createOptions,
+  };
+  if (io.disposition !== undefined) input.disposition = CREATE_DISPOSITIONS[io.disposition];
+  if (data !== undefined) input.data = data;
+  if (io.pattern !== undefined) input.pattern = io.pattern;
+  if (io.target !== undefined || flags.has('delete')) input.setInfo = { target: io.target, replace: flags.has('replace'), delete: flags.has('delete') };
+  return input;
 }

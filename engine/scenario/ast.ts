@@ -4,7 +4,7 @@
  * at the user's own text.
  */
 import type { NtStatus } from '../kernel/status';
-import type { IoFlag, IoOp, IoState, IrpMajor } from './vocabulary';
+import type { CreateDisposition, FileSystemWord, IoFlag, IoOp, IoState, IrpMajor } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -80,6 +80,14 @@ export interface IoStatement extends StatementBase {
   infoClass?: string;
   /** In the order written, without repeats. */
   flags: IoFlag[];
+  /** A create's disposition (`disposition open-if`). */
+  disposition?: CreateDisposition;
+  /** A write's data (`data "text"`, UTF-8). */
+  data?: string;
+  /** A rename's or link's target (`to "\\Device\\HarddiskVolume1\\new.txt"`). */
+  target?: string;
+  /** A directory query's pattern (`pattern "*.txt"`). */
+  pattern?: string;
 }
 
 export interface CancelStatement extends StatementBase {
@@ -128,7 +136,27 @@ export interface FileStatement extends StatementBase {
   kind: 'file';
   path: string;
   pathSpan: Span;
-  size: number;
+  /** `size N`: the file's size (its content is zeros past what `content` or `from` gives). */
+  size?: number;
+  /** `content "text"`: the file's bytes, the text in UTF-8. */
+  content?: string;
+  /** `from "local/file.bin"`: the file's bytes are those of a local file, relative to the scenario. */
+  from?: string;
+  fromSpan?: Span;
+  /** `folder`: a folder rather than a file. */
+  folder?: boolean;
+}
+
+/** A `volume` line: a volume below the filters and its properties. */
+export interface VolumeStatement extends StatementBase {
+  kind: 'volume';
+  /** `\Device\HarddiskVolume2`. */
+  name: string;
+  nameSpan: Span;
+  fileSystem?: FileSystemWord;
+  sectorSize?: number;
+  readonly: boolean;
+  removable: boolean;
 }
 
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
@@ -152,6 +180,7 @@ export type Statement =
   | ProcessorsStatement
   | WorkersStatement
   | FileStatement
+  | VolumeStatement
   | RegistryStatement;
 
 export interface Scenario {
@@ -166,6 +195,7 @@ export interface Scenario {
   unloads: UnloadStatement[];
   expectations: ExpectStatement[];
   files: FileStatement[];
+  volumes: VolumeStatement[];
   registry: RegistryStatement[];
   seed?: number;
   processors?: number;

@@ -19,6 +19,7 @@ import {
   parseSeed,
   parseTitle,
   parseUnload,
+  parseVolume,
   parseWorkers,
 } from './statements';
 import { didYouMean } from './suggest';
@@ -31,7 +32,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], workers: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], registry: [], workers: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -46,6 +47,7 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   processors: parseProcessors,
   workers: parseWorkers,
   file: parseFile,
+  volume: parseVolume,
   registry: parseRegistry,
 };
 
@@ -84,7 +86,7 @@ export function parseScenario(text: string): ParseResult {
 }
 
 function reportUnknownKeyword(cur: LineCursor, first: Token): void {
-  const keywords = 'scenario, driver, define, io, cancel, unload, expect, seed, processors, workers, file, registry';
+  const keywords = STATEMENT_KEYWORDS.join(', ');
   if (first.kind !== 'word') {
     cur.error(first, 'unknown-keyword', `a line must start with a keyword, found ${first.raw}`, `Start the line with one of: ${keywords}. Comments start with //.`);
     return;
@@ -135,6 +137,9 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'file':
       scenario.files.push(stmt);
+      break;
+    case 'volume':
+      scenario.volumes.push(stmt);
       break;
     case 'registry':
       scenario.registry.push(stmt);

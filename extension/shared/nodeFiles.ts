@@ -26,8 +26,18 @@ export function listFolder(p: string): DirEntry[] | undefined {
   }
 }
 
+/** A regular file's bytes as they are (a scenario's `file … from`), or undefined. */
+export function readFileBytes(p: string): Uint8Array | undefined {
+  try {
+    return statSync(p).isFile() ? new Uint8Array(readFileSync(p)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const nodeFiles: ProjectFiles = {
   readFile: readSourceFile,
+  readBytes: readFileBytes,
   listDir: listFolder,
   paths: HOST_PATHS,
 };
