@@ -33,7 +33,9 @@ import { CbdqRoutines } from './fltmgr/cbdq';
 import { ContextRoutines } from './fltmgr/contexts';
 import { Dispatcher } from './fltmgr/dispatch';
 import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
+import { FilterIoRoutines } from './fltmgr/filterio';
 import { MiscRoutines } from './fltmgr/misc';
+import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
@@ -126,6 +128,7 @@ export class Simulation {
     const cancel = new CancelRoutines(fm, cbdq);
     const contexts = new ContextRoutines(k, pool, queues);
     const names = new NameRoutines(fm);
+    const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
     const unload = new UnloadRoutines(fm, dispatcher, contexts);
     this.dispatcher = dispatcher;
@@ -150,11 +153,13 @@ export class Simulation {
       cancel,
       contexts,
       names,
+      new VolumeRoutines(fm),
+      filterIo,
       new MiscRoutines(k),
     ]);
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo]);
   }
 
   // --- setting up ---

@@ -151,6 +151,14 @@ export class FltCallbackData extends EngineStruct {
   tableSeq = 0;
   /** `#3`: how events and messages name the operation. */
   readonly label: string;
+  /** Filter-initiated I/O: the instance whose routine issued it (FltReadFile and kin). */
+  issuedBy: Instance | null = null;
+  /** From FltAllocateCallbackData: the instance that allocated it (it issues it when sent). */
+  allocatedBy: Instance | null = null;
+  /** An allocated callback data has been sent at least once. */
+  sent = false;
+  /** Called once the operation is done (an asynchronous filter-initiated operation's callback). */
+  onDone: ((data: FltCallbackData) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -254,6 +262,20 @@ export class FltCallbackData extends EngineStruct {
     };
     fill('QueueContext', this.queueContextStore);
     fill('FilterContext', this.filterContextStore);
+  }
+
+  /** FltReuseCallbackData: back to a fresh operation that has not been issued. */
+  resetForReuse(): void {
+    this.state = 'issued';
+    this.stateOwner = '';
+    this.preIndex = 0;
+    this.post.length = 0;
+    this.pendedBy = null;
+    this.postPendedBy = null;
+    this.early = null;
+    this.cancelled = false;
+    this.completedBy = null;
+    this.Flags &= ~FLTFL_CALLBACK_DATA.POST_OPERATION;
   }
 
   get isIrp(): boolean {

@@ -152,12 +152,12 @@ export class ContextRoutines {
       writeOut(OldContext, null);
       return STATUS.STATUS_NOT_SUPPORTED;
     }
-    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.stream.key}`, Instance_.deleting, Operation, NewContext, OldContext);
+    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Instance_.deleting, Operation, NewContext, OldContext);
   }
 
   FltGetStreamContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
     if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetStreamContext', Context);
-    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.stream.key}`, Context);
+    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Context);
   }
 
   *FltSetStreamHandleContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {

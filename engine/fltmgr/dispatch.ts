@@ -651,6 +651,11 @@ export class Dispatcher {
       data.waiter = null;
       fm.k.wake(w);
     }
+    if (data.onDone !== null) {
+      const done = data.onDone;
+      data.onDone = null;
+      done(data);
+    }
   }
 }
 

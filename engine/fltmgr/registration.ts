@@ -26,7 +26,7 @@ import {
   contextTypeName,
   FILE_DEVICE_DISK_FILE_SYSTEM,
   FLT_CONTEXT,
-  FLT_FSTYPE_NTFS,
+  FILE_DEVICE_CD_ROM_FILE_SYSTEM,
   FLT_REGISTRATION_SIZES,
   FLT_REGISTRATION_VERSION_0201,
   FLT_REGISTRATION_VERSION_0202,
@@ -300,7 +300,9 @@ export class RegistrationRoutines {
     const setup = filter.registration.raw.InstanceSetupCallback as DriverFn | null | undefined;
     let status: number = STATUS.STATUS_SUCCESS;
     if (setup) {
-      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [inst.relatedObjects(null), flags, FILE_DEVICE_DISK_FILE_SYSTEM, FLT_FSTYPE_NTFS]);
+      const fsv = fm.fs.volume(volume.name);
+      const deviceType = fsv.fileSystem === 'cdfs' || fsv.fileSystem === 'udfs' ? FILE_DEVICE_CD_ROM_FILE_SYSTEM : FILE_DEVICE_DISK_FILE_SYSTEM;
+      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [inst.relatedObjects(null), flags, deviceType, fsv.fsType]);
       status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
     }
     // Warnings decline as errors do: only a success status attaches.
