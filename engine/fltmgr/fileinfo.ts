@@ -246,7 +246,7 @@ export function shortName(name: string): string | undefined {
   const base = dot > 0 ? name.slice(0, dot) : name;
   const ext = dot > 0 ? name.slice(dot + 1) : '';
   const legal = /^[A-Za-z0-9_$~!#%&'(){}^@`-]+$/;
-  if (base.length <= 8 && ext.length <= 3 && legal.test(base) && (ext === '' || legal.test(ext)) && name === name.toUpperCase()) return undefined;
+  if (base.length <= 8 && ext.length <= 3 && legal.test(base) && (ext === '' || legal.test(ext))) return undefined;
   const clean = (s: string) => s.toUpperCase().replace(/[^A-Z0-9_$~!#%&'(){}^@`-]/g, '');
   const b = clean(base).slice(0, 6) || 'FILE';
   const e = clean(ext).slice(0, 3);

@@ -559,15 +559,8 @@ export class FileSystemModel {
     return ok(0);
   }
 
-  /** A rename's target inside `volumeName`: a full `\Device\…` path, a volume path or a bare name (same folder). */
   private targetName(fileName: string, node: FsNode, volumeName: string): string | undefined {
-    const lower = fileName.toLowerCase();
-    const vol = volumeName.toLowerCase();
-    if (lower.startsWith('\\device\\')) return lower.startsWith(`${vol}\\`) ? fileName.slice(volumeName.length) : undefined;
-    if (lower.startsWith('\\??\\')) return fileName.slice(fileName.indexOf(':') + 1);
-    if (fileName.startsWith('\\')) return fileName;
-    const parentPath = node.parent!.path;
-    return `${parentPath === '\\' ? '' : parentPath}\\${fileName}`;
+    return renameTarget(fileName, node.parent!.path, volumeName);
   }
 
   private queryDirectory(data: FltCallbackData, fo: FileObject, node: FsNode): { status: number; information: number } {
@@ -650,6 +643,20 @@ function patternText(v: unknown): string | undefined {
   if (v === null || v === undefined || typeof v !== 'object') return undefined;
   const text = unicodeStringText(v as UnicodeString);
   return text === '' ? undefined : text;
+}
+
+/**
+ * Where a rename or link target lands inside `volumeName`: a full `\Device\…` path on the same
+ * volume, a `\??\C:\…` path, a path from the volume's root, or a bare name in the folder
+ * `parentPath` (the source's). Undefined when the target is on another volume.
+ */
+export function renameTarget(fileName: string, parentPath: string, volumeName: string): string | undefined {
+  const lower = fileName.toLowerCase();
+  const vol = volumeName.toLowerCase();
+  if (lower.startsWith('\\device\\')) return lower.startsWith(`${vol}\\`) ? fileName.slice(volumeName.length) : undefined;
+  if (lower.startsWith('\\??\\')) return fileName.slice(fileName.indexOf(':') + 1);
+  if (fileName.startsWith('\\')) return fileName;
+  return `${parentPath === '\\' ? '' : parentPath}\\${fileName}`;
 }
 
 /** Windows wildcard matching, as FsRtlIsNameInExpression does it (case-insensitive): `*`, `?`. */
