@@ -15,8 +15,10 @@
  *   (fileinfo.ts); a disposition marks the file, which goes at its last cleanup; rename and link
  *   move or add names. Directory queries return FILE_*_DIRECTORY_INFORMATION entries chained by
  *   NextEntryOffset, resuming where the previous query on the handle stopped.
- * - File ids are stable: a file keeps its id across renames, for the whole run.
- * - file system control and device control: STATUS_INVALID_DEVICE_REQUEST.
+ * - File ids are stable: a file keeps its id across renames, for the whole run. A handle left open
+ *   on a deleted file gets STATUS_FILE_DELETED for everything but cleanup and close.
+ * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; the rest, and device
+ *   control, get STATUS_INVALID_DEVICE_REQUEST.
  * - An IRP whose cancel flag is set when it reaches the file system completes with STATUS_CANCELLED.
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
  *   everything else, and all fast I/O, completes synchronously in the calling thread.
@@ -64,6 +66,9 @@ export interface FsResult {
 }
 
 export const DEFAULT_FILE_SIZE = 64 * 1024;
+
+/** FSCTL_GET_OBJECT_ID. */
+const FSCTL_GET_OBJECT_ID = 0x9009c;
 
 /** FLT_FILESYSTEM_TYPE of each file system. */
 export const FS_TYPE: Readonly<Record<FileSystemName, number>> = {
@@ -360,6 +365,8 @@ export class FileSystemModel {
     if (major === IRP_MJ.CREATE) return this.create(data, fo, vol);
     const node = this.nodeOf(fo, vol, major === IRP_MJ.DIRECTORY_CONTROL);
     if (node === undefined) return fail(STATUS.STATUS_OBJECT_NAME_NOT_FOUND);
+    // A handle still open on a file that is gone answers STATUS_FILE_DELETED to all but close.
+    if (node.removed && major !== IRP_MJ.CLEANUP && major !== IRP_MJ.CLOSE) return fail(STATUS.STATUS_FILE_DELETED);
     const p = data.Iopb.Parameters as Record<string, Record<string, unknown> | undefined>;
     switch (major) {
       case IRP_MJ.READ: {
@@ -395,7 +402,12 @@ export class FileSystemModel {
         return this.setInformation(data, fo, node, vol);
       case IRP_MJ.DIRECTORY_CONTROL:
         return this.queryDirectory(data, fo, node);
-      case IRP_MJ.FILE_SYSTEM_CONTROL:
+      case IRP_MJ.FILE_SYSTEM_CONTROL: {
+        // Files here have no object id (NTFS's answer for a file that never got one).
+        const code = Number((p.FileSystemControl as { Neither?: { FsControlCode?: number } } | undefined)?.Neither?.FsControlCode ?? 0) >>> 0;
+        if (code === FSCTL_GET_OBJECT_ID && vol.fileSystem === 'ntfs') return fail(STATUS.STATUS_OBJECTID_NOT_FOUND);
+        return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
+      }
       case IRP_MJ.DEVICE_CONTROL:
       case IRP_MJ.INTERNAL_DEVICE_CONTROL:
         return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
