@@ -55,6 +55,8 @@ export interface IoRequest {
   data?: Uint8Array;
   /** A directory query's pattern. */
   pattern?: string;
+  /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent). */
+  desiredAccess?: number;
   /** A set-information request's structure, as the scenario describes it. */
   setInfo?: { target?: string; replace?: boolean; delete?: boolean };
 }

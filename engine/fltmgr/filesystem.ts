@@ -370,23 +370,23 @@ export class FileSystemModel {
     const p = data.Iopb.Parameters as Record<string, Record<string, unknown> | undefined>;
     switch (major) {
       case IRP_MJ.READ: {
-        const rw = p.Read as { Length?: number; ByteOffset?: { QuadPart: number }; ReadBuffer?: unknown };
+        const rw = p.Read as { Length?: number; ByteOffset?: { QuadPart: number }; ReadBuffer?: unknown; MdlAddress?: unknown };
         if (node.directory) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
         const offset = Number(rw.ByteOffset?.QuadPart ?? 0);
         const length = Number(rw.Length ?? 0);
         if (offset >= node.size) return fail(STATUS.STATUS_END_OF_FILE);
         const bytes = node.read(offset, length);
-        this.store(rw.ReadBuffer, 0, bytes);
+        this.store(bufferOf(rw.ReadBuffer, rw.MdlAddress), 0, bytes);
         this.advance(fo, offset + bytes.length);
         return ok(bytes.length);
       }
       case IRP_MJ.WRITE: {
-        const rw = p.Write as { Length?: number; ByteOffset?: { QuadPart: number }; WriteBuffer?: unknown };
+        const rw = p.Write as { Length?: number; ByteOffset?: { QuadPart: number }; WriteBuffer?: unknown; MdlAddress?: unknown };
         if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
         if (node.directory) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
         const length = Number(rw.Length ?? 0);
         const offset = Number(rw.ByteOffset?.QuadPart ?? 0);
-        node.write(offset, this.load(rw.WriteBuffer, length), this.time());
+        node.write(offset, this.load(bufferOf(rw.WriteBuffer, rw.MdlAddress), length), this.time());
         this.advance(fo, offset + length);
         return ok(length);
       }
@@ -636,6 +636,14 @@ export class FileSystemModel {
   private advance(fo: FileObject, offset: number): void {
     if ((fo.Flags & FO.SYNCHRONOUS_IO) !== 0) fo.CurrentByteOffset = new LargeInteger(offset);
   }
+}
+
+/** The buffer of a read or write: the user buffer, or the memory its MDL describes (direct I/O). */
+function bufferOf(buffer: unknown, mdl: unknown): unknown {
+  if (buffer !== null && buffer !== undefined) return buffer;
+  if (mdl === null || mdl === undefined || typeof mdl !== 'object') return null;
+  const m = mdl as { MappedSystemVa?: unknown; StartVa?: unknown };
+  return m.MappedSystemVa ?? m.StartVa ?? null;
 }
 
 function ok(information: number): { status: number; information: number } {

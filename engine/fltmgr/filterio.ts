@@ -57,6 +57,7 @@ interface Issue {
   infoClass?: number;
   code?: number;
   createOptions?: number;
+  desiredAccess?: number;
   irpFlags?: number;
   fill?: (params: Record<string, unknown>, iopb: FltIoParameterBlock) => void;
 }
@@ -70,20 +71,20 @@ export class FilterIoRoutines {
     private readonly dispatcher: Dispatcher,
   ) {}
 
-  *FltCreateFile(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, _DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
+  *FltCreateFile(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
     _AllocationSize: unknown, _FileAttributes: number, _ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, _Flags: number): Co<number> {
-    return yield* this.create('FltCreateFile', Filter_, Instance_, FileHandle_, undefined, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
+    return yield* this.create('FltCreateFile', Filter_, Instance_, FileHandle_, undefined, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
   }
 
-  *FltCreateFileEx(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObject_: unknown, _DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
+  *FltCreateFileEx(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObject_: unknown, DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
     _AllocationSize: unknown, _FileAttributes: number, _ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, _Flags: number): Co<number> {
-    return yield* this.create('FltCreateFileEx', Filter_, Instance_, FileHandle_, FileObject_, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
+    return yield* this.create('FltCreateFileEx', Filter_, Instance_, FileHandle_, FileObject_, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
   }
 
-  *FltCreateFileEx2(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObject_: unknown, _DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
+  *FltCreateFileEx2(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObject_: unknown, DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
     _AllocationSize: unknown, _FileAttributes: number, _ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, _Flags: number,
     _DriverContext: unknown): Co<number> {
-    return yield* this.create('FltCreateFileEx2', Filter_, Instance_, FileHandle_, FileObject_, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
+    return yield* this.create('FltCreateFileEx2', Filter_, Instance_, FileHandle_, FileObject_, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
   }
 
   /** FltClose: cleanup and close of the handle's file object, below the instance that opened it. */
@@ -241,7 +242,7 @@ export class FilterIoRoutines {
 
   // --- the work ---
 
-  private *create(routine: string, Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObjectOut: unknown, ObjectAttributes: unknown, IoStatusBlock: unknown,
+  private *create(routine: string, Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObjectOut: unknown, desiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
     disposition: number, options: number): Co<number> {
     const k = this.fm.k;
     k.checkIrql(routine);
@@ -272,7 +273,7 @@ export class FilterIoRoutines {
     const fo = this.fm.fs.newFileObject(volume.name, nameInVolume, true);
     const data = yield* this.issue(k.current, {
       routine, instance: inst, volume, fileObject: fo, major: IRP_MJ.CREATE,
-      createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0,
+      createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0, desiredAccess,
     });
     const st = data.IoStatus.Status >>> 0;
     this.ioStatus(IoStatusBlock, st, Number(data.IoStatus.Information));
@@ -359,6 +360,7 @@ export class FilterIoRoutines {
       synchronous: true, systemBuffer: false, topLevelIrp: false, kernelMode: true, infoClass: x.infoClass ?? 0, code: x.code ?? 0, at: fm.k.now,
     };
     if (x.createOptions !== undefined) req.createOptions = x.createOptions;
+    if (x.desiredAccess !== undefined) req.desiredAccess = x.desiredAccess >>> 0;
     const irpFlags = (x.irpFlags ?? 0) | IRP_FLAGS.IRP_SYNCHRONOUS_API | (x.major === IRP_MJ.CREATE ? IRP_FLAGS.IRP_CREATE_OPERATION : 0);
     const iopb = new FltIoParameterBlock(x.major, req.minor, irpFlags, x.fileObject, req, req.createOptions ?? FILE_DISPOSITION.FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, FLTFL_CALLBACK_DATA.IRP_OPERATION | FLTFL_CALLBACK_DATA.GENERATED_IO, iopb, x.fileObject, x.volume, fm.k.log);

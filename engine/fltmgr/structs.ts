@@ -187,7 +187,7 @@ export class FltIoParameterBlock extends EngineStruct {
 
   private makeParameters(): FltParameters {
     const s = this.source;
-    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern });
+    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess });
   }
 
   protected override cLabel(): string {
@@ -222,6 +222,45 @@ export interface ParameterInput {
   data?: Uint8Array;
   /** A directory query's file name pattern. */
   pattern?: string;
+  /** A create's ACCESS_MASK. */
+  desiredAccess?: number;
+}
+
+/** FILE_GENERIC_READ | FILE_GENERIC_WRITE: what a create asks for unless its caller says otherwise. */
+export const DEFAULT_DESIRED_ACCESS = 0x12019f;
+
+/** ACCESS_STATE of a create: the access asked for, none granted yet. */
+export class AccessState extends EngineStruct {
+  protected get cTag(): string {
+    return '_ACCESS_STATE';
+  }
+
+  readonly Flags = 0;
+
+  constructor(
+    readonly RemainingDesiredAccess: number,
+    readonly OriginalDesiredAccess: number,
+  ) {
+    super();
+  }
+}
+
+/** IO_SECURITY_CONTEXT of a create (Parameters.Create.SecurityContext). */
+export class IoSecurityContext extends EngineStruct {
+  protected get cTag(): string {
+    return '_IO_SECURITY_CONTEXT';
+  }
+
+  readonly SecurityQos = null;
+  readonly AccessState: AccessState;
+
+  constructor(
+    readonly DesiredAccess: number,
+    readonly FullCreateOptions: number,
+  ) {
+    super();
+    this.AccessState = new AccessState(DesiredAccess, DesiredAccess);
+  }
 }
 
 /**
@@ -233,7 +272,7 @@ export function makeParameters(p: ParameterInput): FltParameters {
   switch (p.major) {
     case IRP_MJ.CREATE:
       params.Create = {
-        SecurityContext: null,
+        SecurityContext: new IoSecurityContext(p.desiredAccess ?? DEFAULT_DESIRED_ACCESS, p.createOptions & 0xffffff),
         Options: p.createOptions,
         FileAttributes: 0x80,
         ShareAccess: 0x7,
