@@ -90,7 +90,8 @@ export class FltCallbackData extends EngineStruct {
   private flags: number;
   private readonly thread: KThread;
   private readonly iopb: FltIoParameterBlock;
-  private readonly ioStatus: IoStatusBlock;
+  /** The JS block, then (once C has seen the operation) the view of its IO_STATUS_BLOCK. */
+  private ioStatus: IoStatusBlock;
   private requestorMode: number;
   // QueueContext and FilterContext are made on first use: most operations never use them.
   private queueContextStore: unknown[] | undefined = undefined;
@@ -214,7 +215,7 @@ export class FltCallbackData extends EngineStruct {
   }
 
   get IoStatus(): IoStatusBlock {
-    return this.c === undefined ? this.ioStatus : (this.c.IoStatus as unknown as IoStatusBlock);
+    return this.ioStatus;
   }
 
   get RequestorMode(): number {
@@ -256,6 +257,8 @@ export class FltCallbackData extends EngineStruct {
     const io = v.IoStatus as StructView;
     io.Status = this.ioStatus.Status;
     io.Information = this.ioStatus.Information;
+    // From now on IoStatus is that memory; one view serves every later access.
+    this.ioStatus = io as unknown as IoStatusBlock;
     v.RequestorMode = this.requestorMode;
     const fill = (name: string, values: unknown[] | undefined): void => {
       if (values === undefined) return;

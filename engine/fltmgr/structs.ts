@@ -203,7 +203,7 @@ export class FltIoParameterBlock extends EngineStruct {
     v.TargetInstance = this.targetInstance;
     const params = this.parametersStore ?? this.makeParameters();
     const p = v.Parameters as StructView;
-    m.writeFields(p, params);
+    m.writeFields(p, params, true);
     if (params.Read instanceof ReadWriteParameters) (p.Read as StructView).ReadBuffer = params.Read.ReadBuffer;
   }
 }
@@ -439,7 +439,7 @@ export class FileObject extends EngineStruct {
   }
 
   protected override cFill(v: StructView, m: Marshal): void {
-    m.writeFields(v, this);
+    m.writeFields(v, this, true);
     v.Flags = this.flags;
   }
 }

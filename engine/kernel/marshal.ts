@@ -114,13 +114,13 @@ export class Marshal {
   private structValue(v: object, st: StructType): AllocPtr {
     if (isView(v)) return v.$ptr as AllocPtr;
     const p = this.space.pointer(this.space.allocate('temporary', sizeOf(st), { label: `temporary ${st.displayName ?? st.tag}`, zeroed: true }));
-    this.writeFields(viewAt(p.alloc, 0, st), v);
+    this.writeFields(viewAt(p.alloc, 0, st), v, true);
     return p;
   }
 
   /** Writes an engine object's own fields into a view (see writeFields). */
-  writeFields(view: StructView, src: object): void {
-    writeFields(view, src);
+  writeFields(view: StructView, src: object, fresh = false): void {
+    writeFields(view, src, fresh);
   }
 
   /**
@@ -177,24 +177,26 @@ export class Marshal {
 /**
  * Writes an engine object's own fields into a view, by C field name (engine-private fields have
  * lowercase names no WDK struct uses, and are skipped). Embedded structs and arrays recurse;
- * pointer fields take engine objects, which become their C addresses.
+ * pointer fields take engine objects, which become their C addresses. Into `fresh` memory (zeroed,
+ * just laid out) zeros and NULLs need no writing.
  */
-export function writeFields(view: StructView, src: object): void {
+export function writeFields(view: StructView, src: object, fresh = false): void {
   const places = fieldPlaces(view.$type);
   for (const key of Object.keys(src)) {
     const place = places.get(key);
     if (place === undefined) continue;
     const value = (src as Record<string, unknown>)[key];
-    if (value === undefined) continue;
+    if (value === undefined || (fresh && (value === 0 || value === null))) continue;
     const t = place.type;
     if (t.kind === 'struct') {
       if (isView(value)) view[key] = value;
-      else if (typeof value === 'object' && value !== null) writeFields(view[key] as StructView, value);
+      else if (typeof value === 'object' && value !== null) writeFields(view[key] as StructView, value, fresh);
     } else if (t.kind === 'array') {
       if (Array.isArray(value)) {
         const arr = view[key] as { set(i: number, v: unknown): void; get(i: number): unknown };
         value.forEach((el, i) => {
-          if (t.of.kind === 'struct') writeFields(arr.get(i) as StructView, el as object);
+          if (fresh && (el === 0 || el === null)) return;
+          if (t.of.kind === 'struct') writeFields(arr.get(i) as StructView, el as object, fresh);
           else arr.set(i, el);
         });
       }
@@ -270,9 +272,9 @@ export abstract class EngineStruct implements CObject {
 
   /** Writes the object's C-visible values into its fresh memory: by default its own fields by name. */
   protected cFill(v: StructView, _m: Marshal): void {
-    writeFields(v, this);
+    writeFields(v, this, true);
     const js = (this as { js?: object }).js;
-    if (js !== undefined) writeFields(v, js);
+    if (js !== undefined) writeFields(v, js, true);
   }
 }
 
