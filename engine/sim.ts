@@ -77,7 +77,8 @@ export interface RunResult {
 type WorkloadItem =
   | { kind: 'io'; at: number; request: IoRequest }
   | { kind: 'cancel'; at: number; io: number }
-  | { kind: 'unload'; at: number; module?: string };
+  | { kind: 'unload'; at: number; module?: string }
+  | { kind: 'attach'; at: number; module: string; volume: string };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -195,6 +196,11 @@ export class Simulation {
   /** Cancels request `io` at tick `at`, as IoCancelIrp would. */
   cancel(io: number, at = 0): void {
     this.schedule({ kind: 'cancel', at, io });
+  }
+
+  /** Attaches driver `module`'s filter to `volume` at tick `at`, as `fltmc attach` does. */
+  attach(at: number, module: string, volume: string): void {
+    this.schedule({ kind: 'attach', at, module, volume });
   }
 
   /** Unloads `module` (every driver when absent) at tick `at`. */
@@ -398,6 +404,9 @@ export class Simulation {
         break;
       case 'unload':
         k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => this.unloading.unloadRequest(t, item.module));
+        break;
+      case 'attach':
+        k.spawn(`Attach ${item.module}`, 'system', PRIORITY.normal, (t) => this.registration.attachRequest(t, item.module, item.volume));
         break;
     }
   }

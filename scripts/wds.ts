@@ -74,6 +74,9 @@ const REGISTRY: Readonly<Record<string, readonly string[]>> = {
   NameChanger: ['registry "UserMapping" string "\\X\\Y"', 'registry "UserMappingFinalComponentShort" string "Y"', 'registry "RealMapping" string "\\A\\B"'],
 };
 
+/** Samples whose InstanceSetup declines automatic attachment: their README attaches them by hand. */
+const MANUAL_ATTACH = new Set(['simrep', 'NameChanger']);
+
 /**
  * An ordinary workload on a volume with real files: opens, a write and reads of content, a size
  * query, a folder listing, a new file created and renamed, a file deleted by disposition, cleanup
@@ -95,26 +98,28 @@ function scenarioText(sample: string, project: DriverProject): string {
     `file "${v}\\a\\b\\inside.txt" content "real place"`,
     `file "${v}\\A\\B" folder`,
     `file "${v}\\x" folder`,
-    `io #1 create "${v}\\docs\\report.txt" at 0`,
-    `io #2 write "${v}\\docs\\report.txt" data "Revised. " offset 0 at 1`,
-    `io #3 read "${v}\\docs\\report.txt" length 4096 offset 0 at 2`,
-    `io #4 query-info "${v}\\docs\\report.txt" class FileStandardInformation at 3`,
-    `io #5 create "${v}\\docs\\notes.doc" at 4`,
-    `io #6 read "${v}\\docs\\notes.doc" length 1024 offset 0 at 5`,
-    `io #7 create "${v}\\docs" directory at 6`,
-    `io #8 query-dir "${v}\\docs" class FileBothDirectoryInformation at 7`,
-    `io #9 create "${v}\\docs\\new.txt" disposition create at 8`,
-    `io #10 write "${v}\\docs\\new.txt" data "fresh" at 9`,
-    `io #11 set-info "${v}\\docs\\new.txt" class FileRenameInformation to "${v}\\docs\\renamed.txt" at 10`,
-    `io #12 create "${v}\\docs\\old.log" at 11`,
-    `io #13 set-info "${v}\\docs\\old.log" class FileDispositionInformation delete at 12`,
-    `io #14 cleanup "${v}\\docs\\old.log" at 13`,
-    `io #15 close "${v}\\docs\\old.log" at 14`,
-    `io #16 cleanup "${v}\\docs\\report.txt" at 15`,
-    `io #17 close "${v}\\docs\\report.txt" at 16`,
-    `io #18 create "${v}\\x\\y\\inside.txt" at 17`,
+    // Samples that only attach when asked (fltmc attach) get a manual attachment first.
+    ...(MANUAL_ATTACH.has(sample) ? [`attach ${project.name} "${v}" at 0`] : []),
+    `io #1 create "${v}\\docs\\report.txt" at 1`,
+    `io #2 write "${v}\\docs\\report.txt" data "Revised. " offset 0 at 2`,
+    `io #3 read "${v}\\docs\\report.txt" length 4096 offset 0 at 3`,
+    `io #4 query-info "${v}\\docs\\report.txt" class FileStandardInformation at 4`,
+    `io #5 create "${v}\\docs\\notes.doc" at 5`,
+    `io #6 read "${v}\\docs\\notes.doc" length 1024 offset 0 at 6`,
+    `io #7 create "${v}\\docs" directory at 7`,
+    `io #8 query-dir "${v}\\docs" class FileBothDirectoryInformation at 8`,
+    `io #9 create "${v}\\docs\\new.txt" disposition create at 9`,
+    `io #10 write "${v}\\docs\\new.txt" data "fresh" at 10`,
+    `io #11 set-info "${v}\\docs\\new.txt" class FileRenameInformation to "${v}\\docs\\renamed.txt" at 11`,
+    `io #12 create "${v}\\docs\\old.log" at 12`,
+    `io #13 set-info "${v}\\docs\\old.log" class FileDispositionInformation delete at 13`,
+    `io #14 cleanup "${v}\\docs\\old.log" at 14`,
+    `io #15 close "${v}\\docs\\old.log" at 15`,
+    `io #16 cleanup "${v}\\docs\\report.txt" at 16`,
+    `io #17 close "${v}\\docs\\report.txt" at 17`,
+    `io #18 create "${v}\\x\\y\\inside.txt" at 18`,
   ];
-  if (pends(project)) lines.push(`io #19 read "${v}\\docs\\notes.doc" length 512 offset 0 at 18`, 'cancel #19 at 19');
+  if (pends(project)) lines.push(`io #19 read "${v}\\docs\\notes.doc" length 512 offset 0 at 19`, 'cancel #19 at 20');
   lines.push('unload at 40', '');
   return lines.join('\n');
 }

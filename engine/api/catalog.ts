@@ -187,6 +187,7 @@ const ENTRIES: ApiInfo[] = [
   api('FltGetVolumeFromFileObject', A, 'Returns the volume a file object is on.'),
   api('FltIsDirectory', A, 'Tells whether a file object has a folder open.'),
   api('FltCreateSystemVolumeInformationFolder', P, 'Makes sure the volume has its System Volume Information folder.'),
+  api('IoReplaceFileObjectName', P, 'Replaces the name in a create\'s file object, before the create returns STATUS_REPARSE.'),
   api('IoVolumeDeviceToDosName', P, 'Returns the drive letter name of a volume\'s device in pool the caller frees.', ['Free DosName->Buffer with ExFreePool.']),
   api('FltGetVolumeFromInstance', D, 'Returns the volume an instance is attached to, with a reference.', ['Match it with FltObjectDereference.']),
   api('InterlockedIncrement', 'any', 'Adds one to a LONG atomically and returns the new value.'),

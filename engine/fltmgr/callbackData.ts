@@ -55,6 +55,8 @@ export interface IoRequest {
   data?: Uint8Array;
   /** A directory query's pattern. */
   pattern?: string;
+  /** How many times this create has been reparsed to a new name. */
+  reparses?: number;
   /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent). */
   desiredAccess?: number;
   /** A set-information request's structure, as the scenario describes it. */

@@ -195,6 +195,23 @@ export class NameRoutines {
     return this.hand(FileObject.stream.volumeName + target, format === FLT_FILE_NAME_SHORT ? FLT_FILE_NAME_NORMALIZED : format, RetFileNameInformation);
   }
 
+  /**
+   * Gives a file object a new name before its create returns STATUS_REPARSE (the I/O manager then
+   * opens that name). Drivers reach it through MmGetSystemRoutineAddress or FltGetRoutineAddress.
+   */
+  IoReplaceFileObjectName(FileObject: unknown, NewFileName: unknown, FileNameLength: number): number {
+    const k = this.fm.k;
+    k.checkIrql('IoReplaceFileObjectName');
+    if (!(FileObject instanceof FileObjectStruct)) {
+      k.violation('bad-object', 'IoReplaceFileObjectName needs the FILE_OBJECT of a create');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const p = pointerOf(NewFileName);
+    if (!(p instanceof Ptr)) return STATUS.STATUS_INVALID_PARAMETER;
+    FileObject.replaceFileName(readChars(p, 2, Math.floor(FileNameLength / 2)));
+    return STATUS.STATUS_SUCCESS;
+  }
+
   /** No name is tunneled here (no short-name tunneling cache): *RetTunneledFileNameInformation is NULL. */
   FltGetTunneledName(CallbackData: unknown, FileNameInformation: unknown, RetTunneledFileNameInformation: unknown): number {
     const k = this.fm.k;

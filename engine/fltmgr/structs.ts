@@ -5,9 +5,9 @@
  * does (`Data->Iopb->Parameters.Read.Length`). Registration structures are declared here as the
  * shapes the engine reads from driver memory (through views) or from TypeScript objects.
  */
-import { LargeInteger, makeUnicodeString, type UnicodeString } from '../kernel/cvalues';
+import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/driverFn';
-import { EngineBuffer, EngineStruct, ownerOrPointer, type Marshal } from '../kernel/marshal';
+import { EngineBuffer, EngineStruct, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 import type { FileStream, FsNode } from './filesystem';
@@ -425,6 +425,17 @@ export class FileObject extends EngineStruct {
   set Flags(v: number) {
     if (this.c === undefined) this.flags = v;
     else this.c.Flags = v;
+  }
+
+  /** FileName as it is now (a filter may have replaced it before a reparse). */
+  currentFileName(): string {
+    return unicodeStringText((this.c !== undefined ? this.c.FileName : this.FileName) as UnicodeString);
+  }
+
+  /** Replaces FileName (IoReplaceFileObjectName), in C memory too once C has seen the object. */
+  replaceFileName(text: string): void {
+    this.FileName = makeUnicodeString(text);
+    if (this.c !== undefined) writeFields(this.c.FileName as StructView, this.FileName);
   }
 
   /** The create reached the file: from now on the file object has the file's own stream. */

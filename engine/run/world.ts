@@ -84,6 +84,7 @@ export class World {
       this.sim.io(ioInput(io));
     }
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
+    for (const a of sc.attaches) this.sim.attach(a.time, a.module, a.volume);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
   }
 

@@ -147,6 +147,16 @@ export interface FileStatement extends StatementBase {
   folder?: boolean;
 }
 
+/** An `attach` line: a manual attachment (as `fltmc attach`) of a driver's filter to a volume. */
+export interface AttachStatement extends StatementBase {
+  kind: 'attach';
+  module: string;
+  moduleSpan: Span;
+  volume: string;
+  volumeSpan: Span;
+  time: number;
+}
+
 /** A `volume` line: a volume below the filters and its properties. */
 export interface VolumeStatement extends StatementBase {
   kind: 'volume';
@@ -181,6 +191,7 @@ export type Statement =
   | WorkersStatement
   | FileStatement
   | VolumeStatement
+  | AttachStatement
   | RegistryStatement;
 
 export interface Scenario {
@@ -196,6 +207,7 @@ export interface Scenario {
   expectations: ExpectStatement[];
   files: FileStatement[];
   volumes: VolumeStatement[];
+  attaches: AttachStatement[];
   registry: RegistryStatement[];
   seed?: number;
   processors?: number;
@@ -214,6 +226,7 @@ export type ScenarioDiagnosticCode =
   | 'unknown-state'
   | 'unknown-io'
   | 'unknown-module'
+  | 'unknown-volume'
   | 'unknown-rule'
   | 'missing-string'
   | 'missing-value'

@@ -18,6 +18,7 @@ import {
   parseRegistry,
   parseSeed,
   parseTitle,
+  parseAttach,
   parseUnload,
   parseVolume,
   parseWorkers,
@@ -32,7 +33,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], registry: [], workers: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], workers: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -48,6 +49,7 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   workers: parseWorkers,
   file: parseFile,
   volume: parseVolume,
+  attach: parseAttach,
   registry: parseRegistry,
 };
 
@@ -140,6 +142,9 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'volume':
       scenario.volumes.push(stmt);
+      break;
+    case 'attach':
+      scenario.attaches.push(stmt);
       break;
     case 'registry':
       scenario.registry.push(stmt);

@@ -4,6 +4,7 @@
  * `expect` lines live in expectStatement.ts. Each parser reads one line after its keyword.
  */
 import type {
+  AttachStatement,
   CancelStatement,
   DefineStatement,
   DriverPath,
@@ -371,6 +372,20 @@ export function parseFile(cur: LineCursor): FileStatement | undefined {
     return cur.error(cur.statementSpan(), 'conflicting-flags', 'a folder has no size or content', 'Declare the folder alone (file "\\Device\\HarddiskVolume1\\docs" folder) and its files on their own lines.');
   }
   return { ...stmt, ...base(cur) };
+}
+
+export function parseAttach(cur: LineCursor): AttachStatement | undefined {
+  const example = 'attach simrep "\\Device\\HarddiskVolume1" at 0';
+  const first = cur.next();
+  if (!first) return cur.error(cur.whereMissing(), 'missing-value', 'missing driver name', `Name the driver and the volume: ${example}`);
+  if (first.kind !== 'word' || !MODULE_NAME.test(first.value)) {
+    return cur.error(first, 'bad-name', `'${first.raw}' is not a module name`, `Name the driver by its name (its project or file name): ${example}`);
+  }
+  const volume = readString(cur, 'volume device name', example);
+  if (!volume) return undefined;
+  const time = readTime(cur, example);
+  if (time === undefined || !cur.expectEnd('the attach time')) return undefined;
+  return { kind: 'attach', ...base(cur), module: first.value, moduleSpan: spanOf(first), volume: volume.value, volumeSpan: volume.span, time };
 }
 
 export function parseVolume(cur: LineCursor): VolumeStatement | undefined {

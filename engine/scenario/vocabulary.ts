@@ -18,6 +18,7 @@ export const STATEMENT_KEYWORDS = [
   'workers',
   'file',
   'volume',
+  'attach',
   'registry',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];

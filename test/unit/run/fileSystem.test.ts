@@ -190,3 +190,22 @@ test('a workload on a declared volume: a missing file is not found, FILE_CREATE 
   // align the second entry on 8 bytes, then 68
   assert.deepEqual(st(9), [0, 66 + 6 + 68]);
 });
+
+test('a pre-create that replaces the name and returns STATUS_REPARSE: the create is reissued for the new name, whose post-create sees it', async () => {
+  const w = await run([
+    'driver "upper.c" altitude 370000',
+    'define CASE 5',
+    `volume "${V}"`,
+    `file "${V}\\new\\doc.txt" content "moved here"`,
+    `io #1 create "${V}\\old\\doc.txt" at 0`,
+    `io #2 create "${V}\\old\\gone.txt" at 1`,
+  ].join('\n'));
+  assert.deepEqual(w.sim.violations.map((v) => v.message), []);
+  assert.deepEqual(w.sim.kernel.output, [
+    'pre-create: \\old\\doc.txt reparses',
+    `post-create: opened ${V}\\new\\doc.txt`,
+    'pre-create: \\old\\gone.txt reparses',
+  ]);
+  assert.deepEqual([w.sim.result(1)?.status, w.sim.result(1)?.information], [0, 1]);
+  assert.deepEqual([w.sim.result(2)?.status, w.sim.result(2)?.information], [0xc0000034, 0]);
+});
