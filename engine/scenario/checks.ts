@@ -104,6 +104,7 @@ function checkRepeats(scenario: Scenario, report: Sink): void {
   once(scenario.defines, (d) => d.name, (d) => d.nameSpan, (d) => `macro ${d.name}`);
   once(scenario.ios, (io) => String(io.id), (io) => io.idSpan, (io) => `io #${io.id}`);
   once(scenario.files, (f) => writtenPathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
+  once(scenario.volumes, (v) => v.name.toLowerCase(), (v) => v.nameSpan, (v) => `volume "${v.name}"`);
   once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
   once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
   once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));

@@ -79,3 +79,15 @@ test('io words that do not fit: a disposition on a read, data on a create, an un
   assert.equal(only('io #1 create "\\a" directory non-directory').message, "'non-directory' cannot be combined with 'directory'");
   assert.equal(only('io #1 set-info "\\a" delete replace').message, "'replace' cannot be combined with 'delete'");
 });
+
+test('a volume declared twice is an error at its name', () => {
+  const d = only('volume "\\\\Device\\\\HarddiskVolume2"\nvolume "\\\\device\\\\harddiskvolume2" readonly');
+  assert.deepEqual([d.code, d.message, d.line], ['duplicate', 'volume "\\device\\harddiskvolume2" is already given on line 3', 4]);
+});
+
+test('attach lines name a driver, a volume and a time', () => {
+  const { scenario, diagnostics } = parseScenario(`${HEAD}attach f "\\\\Device\\\\HarddiskVolume1" at 2`);
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(scenario.attaches.map((a) => [a.module, a.volume, a.time]), [['f', '\\Device\\HarddiskVolume1', 2]]);
+  assert.equal(only('attach f at 2').message, "volume device name must be a quoted string, found 'at'");
+});
