@@ -123,14 +123,14 @@ export class FsNode {
   /** `\docs\a.txt` inside its volume; `\` for the root. */
   get path(): string {
     if (this.parent === null) return '\\';
-    const parts: string[] = [];
-    for (let n: FsNode | null = this; n !== null && n.parent !== null; n = n.parent) parts.push(n.name);
+    const parts: string[] = [this.name];
+    for (let n = this.parent; n.parent !== null; n = n.parent) parts.push(n.name);
     return `\\${parts.reverse().join('\\')}`;
   }
 
   /** The one stream object of this file (FsContext): every open of the file shares it. */
   get stream(): FileStream {
-    return (this.streamObject ??= new FileStream(this.volume.name, this, this.path));
+    return (this.streamObject ??= new FileStream(this.volume.model.newStreamId(), this.volume.name, this, this.path));
   }
 
   /** The allocation size the file system reports: the size rounded up to whole clusters. */
@@ -175,17 +175,13 @@ export class FsNode {
  * named by the path it opens.
  */
 export class FileStream {
-  private static nextId = 1;
-  /** Stable for the run: what stream contexts are keyed by. */
-  readonly id: number;
-
   constructor(
+    /** Stable for the run (per run, so runs stay deterministic): what per-stream state is keyed by. */
+    readonly id: number,
     readonly volumeName: string,
     public node: FsNode | null,
     private readonly openedAs: string,
-  ) {
-    this.id = FileStream.nextId++;
-  }
+  ) {}
 
   /** `\Device\HarddiskVolume1\docs\a.txt`: where the file is now (renames move it). */
   get path(): string {
@@ -285,6 +281,7 @@ export class FileSystemModel {
   private readonly open = new Map<string, FileObject>();
   private fileObjects = 0;
   private fileIds = 0x10000;
+  private streams = 0;
   /** Virtual time, for file times (set by the Filter Manager before each operation). */
   now: () => number = () => 0;
   marshal: Marshal | undefined = undefined;
@@ -306,6 +303,10 @@ export class FileSystemModel {
 
   newFileId(): number {
     return this.fileIds++;
+  }
+
+  newStreamId(): number {
+    return ++this.streams;
   }
 
   /** The model of a volume by its device name. */
@@ -348,7 +349,7 @@ export class FileSystemModel {
 
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
   newFileObject(volumeName: string, nameInVolume: string, synchronous: boolean): FileObject {
-    return new FileObject(++this.fileObjects, new FileStream(volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+    return new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
   }
 
   perform(data: FltCallbackData): FsResult {
