@@ -50,6 +50,6 @@ export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from 
 export type { VariableInfo, VariablesQuery } from './run/debuggee/variables';
 export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilterId } from './run/debuggee/transitions';
 // Lint rules (static analysis of driver C) and the routine catalog behind hover text
-export { initLinter, lintText, LintDocument, ProjectLint, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport, type LintNote } from './lint';
-export type { Finding, LintOptions, LintResult, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
+export { initLinter, lintText, LintDocument, lintLanguageOf, type LintLanguage, ProjectLint, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport, type LintNote } from './lint';
+export type { Finding, LintOptions, LintResult, ParseNote, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
 export { apiInfo, maxIrqlFor, API_CATALOG, type ApiInfo, type IrqlBound } from './api/catalog';

@@ -27,6 +27,7 @@ const entries = [
 const wasm = [
   [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'tree-sitter.wasm'],
   [join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
+  [join(dirname(require.resolve('tree-sitter-cpp/package.json')), 'tree-sitter-cpp.wasm'), 'tree-sitter-cpp.wasm'],
 ];
 
 // The bundles are CommonJS; web-tree-sitter's ESM build reads import.meta.url, which CJS lacks,

@@ -115,6 +115,9 @@ const ENTRIES: ApiInfo[] = [
   api('ExAcquireResourceExclusiveLite', A, 'Acquires an ERESOURCE exclusively; call it inside a critical region.', [], { mayBlock: true }),
   api('ExAcquireResourceSharedLite', A, 'Acquires an ERESOURCE shared; call it inside a critical region.', [], { mayBlock: true }),
   api('ExReleaseResourceLite', D, 'Releases an ERESOURCE.'),
+  api('ExEnterCriticalRegionAndAcquireResourceExclusive', A, 'Enters a critical region and acquires an ERESOURCE exclusively.', ['Release it with ExReleaseResourceAndLeaveCriticalRegion.'], { mayBlock: true }),
+  api('ExEnterCriticalRegionAndAcquireResourceShared', A, 'Enters a critical region and acquires an ERESOURCE shared.', ['Release it with ExReleaseResourceAndLeaveCriticalRegion.'], { mayBlock: true }),
+  api('ExReleaseResourceAndLeaveCriticalRegion', A, 'Releases an ERESOURCE and leaves the critical region entered when it was acquired.'),
   api('KeEnterCriticalRegion', A, 'Disables normal kernel APCs for the current thread.'),
   api('KeLeaveCriticalRegion', A, 'Re-enables normal kernel APCs.'),
   api('KeInitializeEvent', D, 'Initializes an event object.'),
@@ -258,6 +261,14 @@ const ENTRIES: ApiInfo[] = [
   api('FltAllocateCallbackData', A, 'Allocates callback data for an I/O operation the filter initiates.', ['Free it with FltFreeCallbackData.']),
   api('FltPerformSynchronousIo', A, 'Sends an operation the filter initiated and waits for it to finish.'),
   api('FltFreeCallbackData', D, 'Frees callback data from FltAllocateCallbackData.'),
+  api('FltPerformAsynchronousIo', A, 'Sends an operation the filter initiated without waiting; CallbackRoutine runs when it completes.', ['The completion routine may run at DISPATCH_LEVEL in any thread: it must not call routines that need a lower IRQL.']),
+  api('FltCheckOplock', A, 'Checks an operation against the file\'s oplock state; may pend it until an oplock break completes.', ['A returned FLT_PREOP_PENDING means the operation now belongs to the oplock package.', 'WaitCompletionRoutine may run at DISPATCH_LEVEL in any thread.']),
+  api('FltCheckOplockEx', A, 'Like FltCheckOplock, with flags that control how the oplock is broken.', ['WaitCompletionRoutine may run at DISPATCH_LEVEL in any thread.']),
+  // Legacy I/O work items
+  api('IoAllocateWorkItem', D, 'Allocates an I/O work item tied to a device object of the calling driver.', ['Returns NULL when pool runs out; test the result.', 'Pass a device object the driver created: the object is referenced until the work routine returns, which keeps the driver loaded.', 'A minifilter usually has no device object of its own; prefer FltAllocateGenericWorkItem.'], { mustInspect: true }),
+  api('IoQueueWorkItem', D, 'Queues an I/O work item; its routine later runs on a system worker thread at PASSIVE_LEVEL with (DeviceObject, Context).'),
+  api('IoQueueWorkItemEx', D, 'Queues an I/O work item whose routine also receives the work item (IoObject, Context, IoWorkItem).'),
+  api('IoFreeWorkItem', D, 'Frees an I/O work item from IoAllocateWorkItem.'),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 

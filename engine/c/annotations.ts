@@ -9,15 +9,23 @@
 /** Words removed outright (with a following balanced argument list, if any). */
 const PLAIN_WORDS = new Set([
   'IN', 'OUT', 'OPTIONAL', 'FLTAPI', 'NTAPI', 'WINAPI', 'NTSYSAPI', 'NTKERNELAPI', 'NTSYSCALLAPI',
-  '__stdcall', '__cdecl', '__fastcall', '_stdcall', '_cdecl', '_fastcall', '__forceinline', 'FORCEINLINE', 'DECLSPEC_NOINLINE',
+  '__stdcall', '__cdecl', '__fastcall', '_stdcall', '_cdecl', '_fastcall', 'FASTCALL', 'CDECL', 'DECLSPEC_NORETURN', 'DECLSPEC_NOTHROW', 'DECLSPEC_IMPORT', '__forceinline', 'FORCEINLINE', 'DECLSPEC_NOINLINE',
   'POINTER_ALIGNMENT', 'DECLSPEC_ALIGN', '__declspec', '__unaligned', 'UNALIGNED', '__ptr64', '__ptr32',
-  '__in', '__out', '__inout', '__in_opt', '__out_opt', '__inout_opt', '__deref_out', '__deref_out_opt',
-  '__deref_inout', '__deref_inout_opt', '__in_bcount', '__out_bcount', '__in_ecount', '__out_ecount',
-  '__in_bcount_opt', '__out_bcount_opt', '__out_bcount_part', '__in_xcount', '__out_xcount', '__checkReturn',
-  '__success', '__notnull', '__maybenull', '__reserved', '__nullterminated', '__field_bcount', '__field_ecount',
-  '__bcount', '__ecount', '__callback', '__range', '__user_code', '__kernel_code', '__format_string',
-  '__analysis_assume', '__inline', 'CALLBACK', 'APIENTRY', 'EXTERN_C', 'DECLSPEC_CACHEALIGN',
+  '__checkReturn', '__success', '__notnull', '__maybenull', '__null', '__reserved', '__nullterminated',
+  '__nullnullterminated', '__possibly_notnullterminated', '__bcount', '__ecount', '__callback', '__range', '__user_code',
+  '__kernel_code', '__kernel_entry', '__format_string', '__analysis_assume', '__inline', '__typefix', '__override',
+  '__readonly', '__valid', '__deref', '__pre', '__post', '__control_entrypoint', '__data_entrypoint', '__allocator',
+  'CALLBACK', 'APIENTRY', 'EXTERN_C', 'EXTERN_C_START', 'EXTERN_C_END', 'DECLSPEC_CACHEALIGN',
 ]);
+
+/**
+ * SAL 1, the annotation language of older WDKs: a direction (`__in`, `__out`, `__inout`), maybe behind
+ * `__deref_`/`__deref_opt_`, then any suffixes (`_opt`, `_z`, `_bcount(n)`, `_ecount_full(n)`,
+ * `_bcount_part_opt(n, m)`). `__int64` and `__inline` do not match: their letters follow `in` directly.
+ */
+const SAL1 = /^__(?:deref_(?:opt_)?)?(?:in|out|inout)(?:_[a-z0-9]+)*$/;
+/** SAL 1 on structure members: `__field_bcount(n)`, `__struct_bcount(n)`, `__elem_readableTo(n)`. */
+const SAL1_FIELD = /^__(?:field|struct|elem)_[A-Za-z0-9_]+$/;
 
 /** SAL 2: an underscore, a capital, and a trailing underscore (`_In_opt_`, `_IRQL_requires_max_`). */
 const SAL2 = /^_[A-Z][A-Za-z0-9_]*_$/;
@@ -26,7 +34,7 @@ const DRV = /^__drv_[A-Za-z0-9_]*$/;
 
 export function isAnnotationWord(word: string): boolean {
   // Every SAL 2 and driver annotation starts with `_`: skip the regular expressions for other words.
-  return PLAIN_WORDS.has(word) || (word.charCodeAt(0) === 95 && (SAL2.test(word) || DRV.test(word)));
+  return PLAIN_WORDS.has(word) || (word.charCodeAt(0) === 95 && (SAL2.test(word) || DRV.test(word) || SAL1.test(word) || SAL1_FIELD.test(word)));
 }
 
 /** `CONST` is a macro for `const` in WDK headers; same length, so positions survive. */

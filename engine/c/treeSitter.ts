@@ -1,6 +1,7 @@
 /**
- * Loads web-tree-sitter and the C grammar once per process. The wasm files sit next to the bundle in
- * dist/ (the build copies them there) or, when running from sources, in node_modules.
+ * Loads web-tree-sitter and the C grammar (and, for the linter, the C++ grammar) once per process.
+ * The wasm files sit next to the bundle in dist/ (the build copies them there) or, when running from
+ * sources, in node_modules.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,12 +17,18 @@ declare const FLTSIM_BUNDLED: boolean | undefined;
 
 let loading: Promise<Language> | undefined;
 let language: Language | undefined;
+let loadingCpp: Promise<Language> | undefined;
+let cppLanguage: Language | undefined;
 
-/** Where the two wasm files are: beside the bundle, or in their packages when running from sources. */
-function wasmFiles(): { runtime: string; grammar: string } {
+/** Where the wasm files are: beside the bundle, or in their packages when running from sources. */
+function wasmFiles(): { runtime: string; grammar: string; cpp: string } {
   return typeof FLTSIM_BUNDLED !== 'undefined'
-    ? { runtime: join(__dirname, 'tree-sitter.wasm'), grammar: join(__dirname, 'tree-sitter-c.wasm') }
-    : { runtime: require.resolve('web-tree-sitter/tree-sitter.wasm'), grammar: join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm') };
+    ? { runtime: join(__dirname, 'tree-sitter.wasm'), grammar: join(__dirname, 'tree-sitter-c.wasm'), cpp: join(__dirname, 'tree-sitter-cpp.wasm') }
+    : {
+        runtime: require.resolve('web-tree-sitter/tree-sitter.wasm'),
+        grammar: join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm'),
+        cpp: join(dirname(require.resolve('tree-sitter-cpp/package.json')), 'tree-sitter-cpp.wasm'),
+      };
 }
 
 function existing(file: string): string {
@@ -41,6 +48,27 @@ export function loadCLanguage(): Promise<Language> {
     })();
   }
   return loading;
+}
+
+/** Resolves the C++ grammar once (after the runtime, which `loadCLanguage` initialises). */
+export function loadCppLanguage(): Promise<Language> {
+  if (!loadingCpp) {
+    loadingCpp = (async () => {
+      await loadCLanguage();
+      const lang = await Language.load(existing(wasmFiles().cpp));
+      cppLanguage = lang;
+      return lang;
+    })();
+  }
+  return loadingCpp;
+}
+
+/** A fresh parser for the C++ grammar. Call `loadCppLanguage()` first. */
+export function createCppParser(): Parser {
+  if (!cppLanguage) throw new Error('fltsim: createCppParser() called before loadCppLanguage() finished');
+  const parser = new Parser();
+  parser.setLanguage(cppLanguage);
+  return parser;
 }
 
 /** A fresh parser for the C grammar. Call `loadCLanguage()` first (once, at startup). */

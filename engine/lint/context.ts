@@ -14,7 +14,7 @@ import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
 import { liveVariables } from './analysis/liveness';
-import { postopUnsafeCalls } from './analysis/postopPaths';
+import { helperUnsafeCalls, postopUnsafeCalls } from './analysis/postopPaths';
 import { preopReturnsByCode, type ReturnsByCode } from './analysis/controlCodes';
 
 export class FileContext {
@@ -89,24 +89,32 @@ export class FileContext {
     return unknown ? 'unknown' : 'safe';
   }
 
+  /** What a driver function (here or in another file of the project) returns, if known. */
+  callReturns(name: string): ReadonlySet<string> | undefined {
+    return this.model.functions.has(name) ? this.returnsOf(name) : this.foreign.functions.get(name)?.returns;
+  }
+
   postopIsSafe(name: string): boolean {
     return this.postopSafety(name) === 'safe';
   }
 
   private readonly unsafeCalls = new Map<string, Set<string> | undefined>();
 
-  /** Call keys of a post-op reached while it may be at DISPATCH_LEVEL (see postopPaths.ts). */
+  /**
+   * Call keys of a post-op reached while it may be at DISPATCH_LEVEL (see postopPaths.ts); for any
+   * other function, those not behind its own test of the callback data's major function.
+   */
   postopUnsafeCalls(name: string): Set<string> | undefined {
     if (!this.unsafeCalls.has(name)) {
       // Depends on the text and on the majors it is registered for: memoise on both across edits.
       const role = this.rolesOf(name).find((r) => r.k === 'postop');
       const entry = this.model.entry(name);
       const pres = role && role.k === 'postop' ? role.preOps.map((p) => (p ? this.model.entry(p)?.hash ?? '?' : '-')).join(',') : '';
-      const key = `unsafe:${role && role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}|${pres}`;
+      const key = role ? `unsafe:${role.k === 'postop' ? role.majors?.join(',') ?? '?' : '-'}|${pres}` : 'unsafe:helper';
       let value = entry?.memo.get(key) as Set<string> | undefined | null;
       if (value === undefined) {
         const ctx = this.functionContext(name);
-        value = (ctx ? postopUnsafeCalls(ctx) : undefined) ?? null;
+        value = (ctx ? (role ? postopUnsafeCalls(ctx) : helperUnsafeCalls(ctx)) : undefined) ?? null;
         entry?.memo.set(key, value);
       }
       this.unsafeCalls.set(name, value ?? undefined);
@@ -147,7 +155,7 @@ export class FunctionContext {
   }
 
   get values(): ValueTracker {
-    this.cachedValues ??= new ValueTracker(this.fn);
+    this.cachedValues ??= new ValueTracker(this.fn, (callee) => this.file.callReturns(callee));
     return this.cachedValues;
   }
 
@@ -218,9 +226,26 @@ export class FunctionContext {
   }
 }
 
+/** Pointer typedefs of the WDK (and of drivers following its naming) that are not pointers after all. */
+const NOT_POINTERS = new Set(['POOL_TYPE', 'PROCESSINFOCLASS', 'POWER_STATE', 'POWER_STATE_TYPE', 'PROCESSOR_NUMBER', 'PHYSICAL_ADDRESS']);
+
+/**
+ * Whether a local of this declared type holds a pointer: a declarator star, or a typedef name in
+ * the WDK's `P…`/`LP…` convention (`PFLT_IO_PARAMETER_BLOCK`, `PVOID`, `HANDLE`). `LARGE_INTEGER`,
+ * `ULONG` or `UNICODE_STRING` hold a value.
+ */
+export function isPointerType(v: { type: string; pointer: boolean; array?: boolean }): boolean {
+  if (v.pointer) return true;
+  const t = v.type.replace(/\b(?:const|volatile|struct|union|enum)\b/g, '').trim();
+  if (NOT_POINTERS.has(t)) return false;
+  return /^(?:L?P[A-Z0-9_]\w*|PVOID|HANDLE)$/.test(t);
+}
+
 /**
  * Locals assigned exactly once from a plain access path (`iopb = Data->Iopb`) and never through a
- * pointer to them: uses of the local read as the path itself.
+ * pointer to them: uses of the local read as the path itself. Only pointers alias: a local that
+ * holds a copy of a value (`LARGE_INTEGER offset = Iopb->Parameters.Read.ByteOffset`) is its own
+ * storage, and writing it changes nothing else.
  */
 export function findAliases(fn: FunctionIR): Aliases {
   const count = new Map<string, number>();
@@ -230,6 +255,8 @@ export function findAliases(fn: FunctionIR): Aliases {
   const note = (name: string, rhs: Parameters<typeof pathOf>[0]) => {
     bump(name);
     const s = strip(rhs);
+    const local = fn.locals.get(name);
+    if (!local || !isPointerType(local)) return;
     if (s.k === 'id' || s.k === 'field') {
       const p = pathOf(s);
       if (p && /->|\./.test(p)) source.set(name, p);

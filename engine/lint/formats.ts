@@ -38,11 +38,13 @@ export interface LintNote {
 
 /**
  * `file:line:col: error [rule-id] message`, with related locations as indented notes (in another
- * file of the project when the related location says so), after the notes about the projects.
+ * file of the project when the related location says so), after the notes about the projects. What
+ * a file could not be parsed reads `file:line:col: note: …` before its findings.
  */
 export function formatText(reports: readonly FileReport[], notes: readonly LintNote[] = []): string {
   const lines: string[] = notes.map((n) => `${n.path}:${n.line}:1: note: ${n.message}`);
   for (const r of reports) {
+    for (const n of r.result.notes) lines.push(`${r.path}:${n.range.start.line + 1}:${n.range.start.column + 1}: note: ${n.message}`);
     for (const f of r.result.findings) {
       lines.push(`${r.path}:${f.range.start.line + 1}:${f.range.start.column + 1}: ${f.severity} [${f.ruleId}] ${f.message}`);
       for (const rel of f.related) lines.push(`    ${rel.file ?? r.path}:${rel.range.start.line + 1}:${rel.range.start.column + 1}: note: ${rel.message}`);
@@ -68,8 +70,11 @@ function oneBased(r: Range) {
   return { start: { line: r.start.line + 1, column: r.start.column + 1 }, end: { line: r.end.line + 1, column: r.end.column + 1 } };
 }
 
-/** The JSON report's version: bumped whenever its shape changes (2: `notes`, and `path` on related locations in other files). */
-export const JSON_REPORT_VERSION = 2;
+/**
+ * The JSON report's version: bumped whenever its shape changes (2: `notes`, and `path` on related
+ * locations in other files; 3: each file's `notes`, what in it could not be parsed).
+ */
+export const JSON_REPORT_VERSION = 3;
 
 export function formatJson(reports: readonly FileReport[], tool: Pick<ToolInfo, 'name' | 'version'>, notes: readonly LintNote[] = []): string {
   const body = {
@@ -87,6 +92,7 @@ export function formatJson(reports: readonly FileReport[], tool: Pick<ToolInfo, 
         related: f.related.map((x) => ({ message: x.message, range: oneBased(x.range), ...(x.file !== undefined ? { path: x.file } : {}) })),
         fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits.map((e) => ({ range: oneBased(e.range), newText: e.newText })) })),
       })),
+      notes: r.result.notes.map((n) => ({ message: n.message, construct: n.construct, range: oneBased(n.range), ...(n.function !== undefined ? { function: n.function } : {}) })),
       stats: r.result.stats,
     })),
   };
@@ -116,6 +122,11 @@ export function formatSarif(reports: readonly FileReport[], rules: readonly Rule
       })),
     } : {}),
   })));
+  const parseNotes = reports.flatMap((r) => r.result.notes.map((n) => ({
+    level: 'note',
+    message: { text: n.message },
+    locations: [{ physicalLocation: { artifactLocation: artifact(r.path), region: region(n.range) } }],
+  })));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -137,14 +148,17 @@ export function formatSarif(reports: readonly FileReport[], rules: readonly Rule
         },
       },
       ...(tool.srcRoot ? { originalUriBaseIds: { SRCROOT: { uri: tool.srcRoot } } } : {}),
-      ...(notes.length > 0 ? {
+      ...(notes.length > 0 || parseNotes.length > 0 ? {
         invocations: [{
           executionSuccessful: true,
-          toolExecutionNotifications: notes.map((n) => ({
-            level: 'note',
-            message: { text: n.message },
-            locations: [{ physicalLocation: { artifactLocation: artifact(n.path), region: { startLine: n.line } } }],
-          })),
+          toolExecutionNotifications: [
+            ...notes.map((n) => ({
+              level: 'note',
+              message: { text: n.message },
+              locations: [{ physicalLocation: { artifactLocation: artifact(n.path), region: { startLine: n.line } } }],
+            })),
+            ...parseNotes,
+          ],
         }],
       } : {}),
       results,

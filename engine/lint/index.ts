@@ -7,11 +7,11 @@ import { ALL_RULES } from './rules';
 import { ruleMeta } from './rule';
 import type { RuleMeta } from './types';
 
-export { initLinter, lintText, LintDocument, validateOptions } from './linter';
+export { initLinter, lintText, LintDocument, validateOptions, lintLanguageOf, type LintLanguage } from './linter';
 export { ProjectLint, type ProjectFilesReader } from './project';
 export { findSuppressions, disableNextLineEdit } from './suppress';
 export { formatText, formatJson, formatSarif, summarize, JSON_REPORT_VERSION, type FileReport, type LintNote, type ToolInfo, type Summary } from './formats';
-export type { Finding, LintOptions, LintResult, Position, QuickFix, Range, RelatedLocation, RuleMeta, Severity, SeveritySetting, TextEdit } from './types';
+export type { Finding, LintOptions, LintResult, ParseNote, Position, QuickFix, Range, RelatedLocation, RuleMeta, Severity, SeveritySetting, TextEdit } from './types';
 
 /** Every rule's metadata, in documentation order. */
 export const LINT_RULES: readonly RuleMeta[] = ALL_RULES.map(ruleMeta);

@@ -3,27 +3,42 @@
  * runs so that re-linting after an edit reparses incrementally (tree-sitter `tree.edit`) and
  * re-checks only the functions whose text, role or callees changed. `lintText` is the one-shot form.
  */
-import { createCParser, loadCLanguage, type Tree } from '../c/treeSitter';
+import { createCParser, createCppParser, loadCLanguage, loadCppLanguage, type Tree } from '../c/treeSitter';
 import { lineEndingOf, withLineEnding } from '../files';
 import { prepareForLint } from './frontend/prepare';
 import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
-import { findRoles, type Role } from './analysis/roles';
+import { findRoles, roleEvidence, roleName, roleSite, type Role } from './analysis/roles';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import { FileContext } from './context';
 import { ALL_RULES } from './rules';
 import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
 import { findSuppressions, isSuppressed } from './suppress';
-import type { Finding, LintOptions, LintResult, Range, Severity, SeveritySetting } from './types';
+import type { Finding, LintOptions, LintResult, ParseNote, Range, Severity, SeveritySetting } from './types';
 
-/** Loads the C grammar; call once before linting (later calls return at once). */
+/** Loads the C and C++ grammars; call once before linting (later calls return at once). */
 export async function initLinter(): Promise<void> {
-  await loadCLanguage();
+  await Promise.all([loadCLanguage(), loadCppLanguage()]);
 }
 
-let sharedParser: ReturnType<typeof createCParser> | undefined;
-function parser() {
-  sharedParser ??= createCParser();
-  return sharedParser;
+/** Which grammar reads a file: C++ for `.cpp`, `.cc`, `.cxx`, `.hpp`, `.hxx`, C for the rest. */
+export type LintLanguage = 'c' | 'cpp';
+
+// `extern "C" {` is left out: C headers write it for C++ includers, under `#ifdef __cplusplus`.
+const CPP_ONLY = /^[ \t]*(?:namespace\s+\w+\s*\{|template\s*<|(?:enum\s+)?class\s+\w+[^;(]*\{|using\s+namespace\b)|^[^/\n"#]*\b[A-Za-z_]\w*::[A-Za-z_~]/m;
+
+/**
+ * The grammar for a file: C++ for `.cpp`, `.cc`, `.cxx`, `.hpp`; for a `.h`, C++ when its text uses
+ * C++ only constructs (namespaces, templates, classes); C otherwise.
+ */
+export function lintLanguageOf(path: string, text?: string): LintLanguage {
+  if (/\.(?:cpp|cc|cxx|c\+\+|hpp|hxx|hh)$/i.test(path)) return 'cpp';
+  if (text !== undefined && /\.h$/i.test(path) && CPP_ONLY.test(text)) return 'cpp';
+  return 'c';
+}
+
+const sharedParsers: Partial<Record<LintLanguage, ReturnType<typeof createCParser>>> = {};
+function parser(language: LintLanguage) {
+  return (sharedParsers[language] ??= language === 'cpp' ? createCppParser() : createCParser());
 }
 
 /** UTF-16 units per input chunk (web-tree-sitter's buffer holds 10 KiB). */
@@ -63,6 +78,7 @@ export function validateOptions(options: LintOptions): string[] {
 export class LintDocument {
   private tree: Tree | undefined;
   private prepared = '';
+  private original = '';
   private readonly functions = new FunctionCache();
   private findingsCache = new Map<string, CachedFunction>();
   private lastContext: FileContext | undefined;
@@ -71,7 +87,7 @@ export class LintDocument {
    * @param incremental keep per-function results for the next `update` (an editor's document);
    *   a one-shot lint skips the bookkeeping.
    */
-  constructor(private options: LintOptions = {}, private readonly incremental = true) {}
+  constructor(private options: LintOptions = {}, private readonly incremental = true, readonly language: LintLanguage = 'c') {}
 
   setOptions(options: LintOptions): void {
     this.options = options;
@@ -85,6 +101,7 @@ export class LintDocument {
   update(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): LintResult {
     const prepared = prepareForLint(text);
     this.reparse(prepared);
+    this.original = text;
     return this.run(text, foreign);
   }
 
@@ -96,7 +113,8 @@ export class LintDocument {
   /** Parses `text` and builds its analysis context without running any rule (the project pass). */
   analyze(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): FileContext {
     this.reparse(prepareForLint(text));
-    const model = new FileModel(this.prepared, this.tree!, this.functions);
+    this.original = text;
+    const model = new FileModel(this.prepared, this.tree!, this.functions, text);
     const file = new FileContext(model, findRoles(model, foreign), foreign);
     this.lastContext = file;
     this.functions.sweep();
@@ -118,17 +136,17 @@ export class LintDocument {
       const edit = diffEdit(this.prepared, prepared);
       if (!edit) return;
       old.edit(edit);
-      this.tree = parser().parse(input, old) ?? undefined;
+      this.tree = parser(this.language).parse(input, old) ?? undefined;
       old.delete();
     } else {
-      this.tree = parser().parse(input) ?? undefined;
+      this.tree = parser(this.language).parse(input) ?? undefined;
     }
     if (!this.tree) throw new Error('fltsim: tree-sitter returned no tree');
     this.prepared = prepared;
   }
 
   private run(original: string, foreign: ForeignFacts): LintResult {
-    const model = new FileModel(this.prepared, this.tree!, this.functions);
+    const model = new FileModel(this.prepared, this.tree!, this.functions, this.original);
     const roles = findRoles(model, foreign);
     const file = new FileContext(model, roles, foreign);
     this.lastContext = file;
@@ -155,7 +173,7 @@ export class LintDocument {
         if (ctx) {
           fresh.unparsed = !ctx.readable;
           const before = failures.count;
-          for (const r of wanting) fresh.results.push({ rule: r.id, raw: safeCheck(r, () => r.check(ctx), failures) });
+          for (const r of wanting) fresh.results.push({ rule: r.id, raw: withRoleEvidence(r, f.name, fnRoles, safeCheck(r, () => r.check(ctx), failures)) });
           fresh.failures = failures.count - before;
           failures.count = before;
         }
@@ -206,8 +224,41 @@ export class LintDocument {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
-    return { findings, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
+    return { findings, notes: parseNotes(model), stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
+}
+
+/**
+ * Findings of a rule that rests on a role say where the role comes from: the registration row or
+ * call that gave it (a related location), or, when only the declared signature did, in the message.
+ */
+function withRoleEvidence(rule: FunctionRule, name: string, roles: readonly Role[], raw: RawFinding[]): RawFinding[] {
+  if (!rule.roles || raw.length === 0) return raw;
+  const role = roles.find((r) => rule.roles!.includes(r.k));
+  if (!role) return raw;
+  const why = `${name} is ${roleName(role)}: ${roleEvidence(role)}`;
+  const site = roleSite(role);
+  return raw.map((f) => {
+    if (!site) return 'bySignature' in role && role.bySignature ? { ...f, message: `${f.message} (${why}.)` } : f;
+    if ((f.related ?? []).some((x) => x.at.anchor === site.anchor && x.at.file === site.file && x.at.span.sr === site.span.sr && x.at.span.sc === site.span.sc)) return f;
+    return { ...f, related: [...(f.related ?? []), { at: site, message: why }] };
+  });
+}
+
+/** What the tree says could not be parsed, in words a user can act on. */
+function parseNotes(model: FileModel): ParseNote[] {
+  return model.parseProblems().map((p) => {
+    const line = p.span.sr + 1;
+    const message = p.fn !== undefined
+      ? `fltsim could not parse \`${p.construct}\` (line ${line}) in ${p.fn}; the checks that follow its paths skip ${p.fn}`
+      : `fltsim could not parse \`${p.construct}\` (line ${line}); the code it covers${p.span.er > p.span.sr ? ` (up to line ${p.span.er + 1})` : ''} was not checked`;
+    return {
+      range: { start: { line: p.span.sr, column: p.span.sc }, end: { line: p.span.er, column: p.span.ec } },
+      construct: p.construct,
+      ...(p.fn !== undefined ? { function: p.fn } : {}),
+      message,
+    };
+  });
 }
 
 /** A rule that throws must not take the others down: its findings for this function are dropped. */
@@ -313,8 +364,8 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 }
 
 /** Lints one text from scratch. `initLinter()` must have resolved. */
-export function lintText(text: string, options: LintOptions = {}): LintResult {
-  const doc = new LintDocument(options, false);
+export function lintText(text: string, options: LintOptions = {}, language: LintLanguage = 'c'): LintResult {
+  const doc = new LintDocument(options, false, language);
   try {
     return doc.update(text);
   } finally {

@@ -21,7 +21,7 @@ import type { IrqlEstimate, IrqlReason } from './analysis/irql';
 import type { CbdqInfo, Role } from './analysis/roles';
 import { registrationCallback } from './analysis/registration';
 import type { Loc } from './analysis/model';
-import { LintDocument } from './linter';
+import { LintDocument, lintLanguageOf } from './linter';
 import type { LintOptions, LintResult } from './types';
 
 interface OwnFacts {
@@ -35,6 +35,8 @@ interface OwnFacts {
   anchorsDigest: string;
   /** Functions defined here with external linkage. */
   exported: Set<string>;
+  /** Every name a function here calls. */
+  calls: Set<string>;
 }
 
 interface FunctionFacts {
@@ -62,7 +64,8 @@ function tagRole(r: Role, file: string): Role {
   switch (r.k) {
     case 'preop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
     case 'postop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
-    case 'worker': case 'cbdq': case 'safepost': case 'dpc': case 'thread': return { ...r, site: tag(r.site, file) };
+    case 'worker': case 'safepost': case 'dpc': case 'thread': case 'completion': return { ...r, site: tag(r.site, file) };
+    case 'cbdq': return r.site ? { ...r, site: tag(r.site, file) } : r;
     default: return r;
   }
 }
@@ -98,14 +101,17 @@ function ownFacts(ctx: FileContext, file: string): OwnFacts {
   for (const f of model.functionList) anchors.set(`fn:${f.name}`, f.startRow);
   for (const d of model.declarations.values()) anchors.set(`decl:${d.name}`, d.startRow);
   const exported = new Set(model.functionList.filter((f) => !isStaticDefinition(f.text)).map((f) => f.name));
-  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort()]));
+  const calls = new Set<string>();
+  for (const f of model.functionList) for (const n of f.facts.callNames) calls.add(n);
+  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort(), [...calls].sort()]));
   const anchorsDigest = hashText(JSON.stringify([...anchors]));
-  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported };
+  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported, calls };
 }
 
 /** Merges the own facts of `others` into ForeignFacts (functions and entries filled in by the caller). */
 function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | 'functions' | 'entries'> & { ownDigest: string } {
   const roles = new Map<string, Role[]>();
+  const calls = new Set<string>();
   const cbdqs: CbdqInfo[] = [];
   let registration: ForeignRegistration | undefined;
   const operationRows = { total: 0, withPost: 0 };
@@ -116,16 +122,17 @@ function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | '
     cbdqs.push(...own.cbdqs);
     for (const [name, rs] of own.roles) {
       const list = roles.get(name) ?? [];
-      for (const r of rs) list.push(r.k === 'cbdq' ? { ...r, queue: r.queue + shift } : r);
+      for (const r of rs) list.push(r.k === 'cbdq' && r.queue >= 0 ? { ...r, queue: r.queue + shift } : r);
       roles.set(name, list);
     }
     registration ??= own.registration;
     operationRows.total += own.operationRows.total;
     operationRows.withPost += own.operationRows.withPost;
     anchors.set(file, own.anchors);
+    for (const n of own.calls) calls.add(n);
     digests.push(`${file}=${own.digest}`);
   }
-  return { roles, cbdqs, registration, operationRows, anchors, ownDigest: hashText(digests.join('\n')) };
+  return { roles, cbdqs, registration, operationRows, anchors, calls, ownDigest: hashText(digests.join('\n')) };
 }
 
 export interface ProjectFilesReader {
@@ -182,7 +189,7 @@ export class ProjectLint {
     const text = this.textOf(path, m);
     if (text === undefined) return undefined;
     if (m.own && m.ownText === text) return m.own;
-    m.doc ??= new LintDocument({}, true);
+    m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
     m.own = ownFacts(m.doc.analyze(text), path);
     m.ownText = text;
     return m.own;
@@ -213,7 +220,7 @@ export class ProjectLint {
     const key = `${hashText(text)}|${merged.ownDigest}`;
     const exportedElsewhere = new Set(others.flatMap(([, o]) => [...o.exported]));
     const foreign: ForeignFacts = { ...merged, digest: merged.ownDigest, functions: new Map(), entries: new Map() };
-    m.doc ??= new LintDocument({}, true);
+    m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
     const ctx = m.doc.analyze(text, foreign);
     const functions = new Map<string, ForeignFunction>();
     for (const name of own.exported) {
@@ -274,7 +281,7 @@ export class ProjectLint {
    * re-lints (an editor's); without one a fresh document is used and freed.
    */
   lint(path: string, text: string, options: LintOptions = {}, doc?: LintDocument): LintResult {
-    const own = doc ?? new LintDocument(options, false);
+    const own = doc ?? new LintDocument(options, false, lintLanguageOf(path));
     this.linting = this.members.get(path)?.own ? path : undefined;
     try {
       own.setOptions(options);

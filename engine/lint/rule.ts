@@ -59,6 +59,12 @@ export function fileRule(r: WithoutDoc<FileRule>): FileRule {
 
 export interface FunctionRule extends RuleBase {
   scope: 'function';
+  /**
+   * The roles the rule's reasoning rests on (a pre-op's return values, a worker's duties): each
+   * finding says what gave the function that role (a registration row, a queuing call, or only its
+   * declared signature).
+   */
+  roles?: readonly Role['k'][];
   /** Whether the function is worth a closer look; must be cheap (text facts and roles only). */
   wants(c: Candidate): boolean;
   check(ctx: FunctionContext): RawFinding[];

@@ -64,8 +64,23 @@ export interface LintOptions {
   severities?: Readonly<Record<string, SeveritySetting>>;
 }
 
+/**
+ * Code the linter could not read (a syntax tree-sitter did not understand), with what it was: the
+ * user learns which code was not checked. Reported at note level beside the findings.
+ */
+export interface ParseNote {
+  range: Range;
+  /** The construct as written (its first line, shortened). */
+  construct: string;
+  /** The function it is in, when it is in one. */
+  function?: string;
+  message: string;
+}
+
 export interface LintResult {
   findings: Finding[];
+  /** What could not be parsed, in text order. */
+  notes: ParseNote[];
   /** Statistics that explain what the linter could and could not read. */
   stats: {
     functions: number;

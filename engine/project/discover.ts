@@ -3,21 +3,21 @@
  * file belongs to, and whether a project is kernel-mode at all.
  *
  * - Each .vcxproj under the folder is one project.
- * - The .c files no project lists are grouped by folder. Such a group is one driver when exactly
- *   one of its files defines DriverEntry; otherwise (a folder of unrelated files, or of several
- *   drivers) its files stand alone.
+ * - The .c (and C++) files no project lists are grouped by folder. Such a group is one driver when
+ *   exactly one of its files defines DriverEntry; otherwise (a folder of unrelated files, or of
+ *   several drivers) its files stand alone.
  * - A project none of whose sources includes fltKernel.h, ntifs.h, wdm.h or ntddk.h (directly or
  *   through its own headers) is a user-mode program: skipped, with a note.
  */
 import { findFile, rulesOf, type ProjectFiles } from '../files';
 import type { DriverProject, ProjectNote } from './model';
-import { includesKernelHeader } from './model';
-import { cFilesIn, definesDriverEntry, fileListProject } from './load';
+import { includesKernelHeader, isCppSource, lintUnits } from './model';
+import { definesDriverEntry, fileListProject } from './load';
 import { readVcxproj } from './vcxproj';
 
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
-/** Every .vcxproj and .c file under `root`, in a stable order (hidden and build folders skipped). */
+/** Every .vcxproj, .c and C++ source under `root`, in a stable order (hidden and build folders skipped). */
 function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[] }, depth = 0): void {
   if (depth > 24) return;
   const rules = rulesOf(files);
@@ -28,14 +28,14 @@ function walk(files: ProjectFiles, root: string, out: { projects: string[]; sour
       if (e.name.startsWith('.') || SKIPPED_FOLDERS.has(e.name.toLowerCase())) continue;
       walk(files, p, out, depth + 1);
     } else if (/\.vcxproj$/i.test(e.name)) out.projects.push(p);
-    else if (/\.c$/i.test(e.name)) out.sources.push(p);
+    else if (/\.c$/i.test(e.name) || isCppSource(e.name)) out.sources.push(p);
   }
 }
 
 export interface Discovery {
   /** Kernel-mode drivers, each to be analysed as a whole. */
   projects: DriverProject[];
-  /** C files that belong to no driver project: analysed one by one. */
+  /** C and C++ files that belong to no driver project: analysed one by one. */
   loose: string[];
   /** What was skipped and why (user-mode projects, folders of several drivers). */
   notes: ProjectNote[];
@@ -59,7 +59,7 @@ export function discoverProjects(files: ProjectFiles, root: string): Discovery {
   const claimed = new Set<string>();
   for (const file of found.projects) {
     const project = readVcxproj(file, files);
-    for (const u of project.units) claimed.add(rules.key(u));
+    for (const u of lintUnits(project)) claimed.add(rules.key(u));
     admit(files, project, out);
   }
   const byFolder = new Map<string, string[]>();
@@ -77,8 +77,9 @@ export function discoverProjects(files: ProjectFiles, root: string): Discovery {
 }
 
 function admit(files: ProjectFiles, project: DriverProject, out: Discovery): void {
-  if (project.units.length > 0 && !isKernelMode(files, project)) {
-    const where = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
+  const sources = lintUnits(project);
+  if (sources.length > 0 && !isKernelMode(files, project)) {
+    const where = project.source.kind === 'vcxproj' ? project.source.file : sources[0];
     out.notes.push({ severity: 'note', message: `${project.name} is skipped: none of its files includes a kernel header (${['fltKernel.h', 'ntifs.h', 'wdm.h', 'ntddk.h'].join(', ')}), so it is a user-mode program`, file: where, line: 1 });
     return;
   }
@@ -109,7 +110,16 @@ export function isKernelMode(files: ProjectFiles, project: DriverProject): boole
     }
     return false;
   };
-  return project.units.some((u) => visit(u, 0));
+  return lintUnits(project).some((u) => visit(u, 0));
+}
+
+/** The C and C++ sources a folder holds directly, sorted by name. */
+function sourcesIn(files: ProjectFiles, folder: string): string[] {
+  const rules = rulesOf(files);
+  return (files.listDir?.(folder) ?? [])
+    .filter((e) => !e.folder && (/\.c$/i.test(e.name) || isCppSource(e.name)))
+    .map((e) => rules.join(folder, e.name))
+    .sort((a, b) => a.localeCompare(b));
 }
 
 /**
@@ -123,12 +133,12 @@ export function projectOfFile(files: ProjectFiles, file: string): DriverProject 
     const projects = (files.listDir?.(dir) ?? []).filter((e) => !e.folder && /\.vcxproj$/i.test(e.name)).map((e) => rules.join(dir, e.name)).sort();
     for (const p of projects) {
       const project = readVcxproj(p, files);
-      if (project.units.some((u) => rules.same(u, file))) return project;
+      if (lintUnits(project).some((u) => rules.same(u, file))) return project;
     }
     const up = rules.dirname(dir);
     if (up === dir) break;
     dir = up;
   }
   const folder = rules.dirname(file);
-  return folderGroup(files, folder, cFilesIn(files, folder)).project;
+  return folderGroup(files, folder, sourcesIn(files, folder)).project;
 }

@@ -4,7 +4,7 @@
  * scan finds it before anything is compiled.
  */
 import { baseName, extensionOf, findFile, locateFile, locateFolder, rulesOf, type ProjectFiles } from '../files';
-import type { DriverProject } from './model';
+import { isCppSource, type DriverProject } from './model';
 import { readVcxproj } from './vcxproj';
 
 /** The C files a folder holds directly (sorted by name, so the order is stable across hosts). */
@@ -47,7 +47,8 @@ export function fileListProject(files: ProjectFiles, paths: readonly string[]): 
       continue;
     }
     const found = located.path;
-    if (!project.units.includes(found)) project.units.push(found);
+    const list = isCppSource(found) ? (project.cppUnits ??= []) : project.units;
+    if (!list.includes(found)) list.push(found);
     if (!entry && definesDriverEntry(files.readFile(found) ?? '')) entry = found;
   }
   if (entry) project.name = baseName(entry);

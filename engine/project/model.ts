@@ -28,11 +28,26 @@ export interface DriverProject {
   source: ProjectSource;
   /** Absolute paths of the .c files, in project order, each as found on disk. */
   units: string[];
+  /**
+   * Absolute paths of the C++ sources (.cpp, .cc, .cxx): the linter reads them with the C++
+   * grammar; the interpreter runs C only, so a run leaves them out (with a note).
+   */
+  cppUnits?: string[];
   /** Absolute folders searched by `#include "…"` after the including file's own folder, in order. */
   includeDirs: string[];
   /** `NAME` → replacement text (`1` when the project gives none), in project order. */
   defines: Map<string, string>;
   notes: ProjectNote[];
+}
+
+/** Whether a source file is C++ (linted with the C++ grammar, never run). */
+export function isCppSource(file: string): boolean {
+  return /\.(?:cpp|cc|cxx)$/i.test(file);
+}
+
+/** Every source of a project the linter reads: its C units, then its C++ ones. */
+export function lintUnits(project: DriverProject): string[] {
+  return [...project.units, ...(project.cppUnits ?? [])];
 }
 
 /** Headers whose inclusion marks a kernel-mode source (the others are user-mode tools). */

@@ -9,7 +9,7 @@
  * inherited `%(PreprocessorDefinitions)`) are dropped and reported as notes.
  */
 import { baseName, caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
-import type { DriverProject, ProjectNote } from './model';
+import { isCppSource, type DriverProject, type ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
 import { lineOf, parseXml, type XmlElement } from './xml';
 
@@ -236,8 +236,9 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
         const candidates = /[*?]/.test(spec) ? expandWildcard(files, dir, spec) : [rules.resolve(dir, spec)];
         for (const abs of candidates) {
           if (exclude.has(writtenPathKey(abs))) continue;
-          if (!/\.c$/i.test(abs)) {
-            note(ev, `${spec} is not a C file; fltsim compiles .c files only`, `Include="${item.attrs.Include}"`);
+          const cpp = isCppSource(abs);
+          if (!/\.c$/i.test(abs) && !cpp) {
+            note(ev, `${spec} is not a C or C++ file; fltsim reads .c, .cpp, .cc and .cxx files only`, `Include="${item.attrs.Include}"`);
             continue;
           }
           const found = locateFile(files, abs);
@@ -247,7 +248,8 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
             continue;
           }
           if (found.caseDiffers) project.notes.push({ severity: 'note', message: caseMismatch(`ClCompile '${spec}'`, found.path), file, line });
-          if (!project.units.includes(found.path)) project.units.push(found.path);
+          const list = cpp ? (project.cppUnits ??= []) : project.units;
+          if (!list.includes(found.path)) list.push(found.path);
         }
       }
     }

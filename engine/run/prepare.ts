@@ -76,6 +76,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   const projects = checked.projects;
   for (const project of projects) {
     for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', stage: 'project', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
+    for (const u of project.cppUnits ?? []) diagnostics.push({ severity: 'note', stage: 'project', file: u, line: 1, column: 1, message: `${project.name}: ${u} is C++; fltsim runs C only, so it is left out of the run` });
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  discoverProjects, ENGINE_VERSION, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, ProjectLint, projectOfFile, readVcxproj,
+  discoverProjects, ENGINE_VERSION, isCppSource, lintUnits, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, lintLanguageOf, ProjectLint, projectOfFile, readVcxproj,
   summarize, validateOptions, type DriverProject, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
 import { nodeFiles, readSourceFile } from '../shared/nodeFiles';
@@ -21,10 +21,11 @@ import { registerCommand } from './registry';
 export const LINT_USAGE = [
   'Usage: fltsim lint <files, folders or .vcxproj> [options]',
   '',
-  'Checks minifilter C sources for Flt* API misuse (36 rules; see docs/rules/).',
+  `Checks minifilter C and C++ sources for Flt* API misuse (${LINT_RULES.length} rules; see docs/rules/).`,
   'Each driver is analysed as a whole: a .vcxproj is one driver; folders are searched',
-  'recursively for .vcxproj files, folders of .c files with one DriverEntry, and *.c/*.h',
-  'files that belong to no driver. User-mode projects are skipped with a note.',
+  'recursively for .vcxproj files, folders of .c/.cpp files with one DriverEntry, and',
+  'C, C++ and header files that belong to no driver. User-mode projects are skipped with',
+  'a note. Code that cannot be parsed is named in notes (the checks skip it).',
   '',
   'Options:',
   '  --format text|json|sarif       output format (default: text)',
@@ -100,7 +101,7 @@ interface Plan {
 
 function addProject(plan: Plan, project: DriverProject): void {
   for (const n of project.notes) plan.notes.push({ file: n.file, line: n.line, message: `${project.name}: ${n.message}` });
-  for (const u of project.units) if (!plan.files.has(u)) plan.files.set(u, project);
+  for (const u of lintUnits(project)) if (!plan.files.has(u)) plan.files.set(u, project);
 }
 
 function planTarget(plan: Plan, abs: string): void {
@@ -119,7 +120,7 @@ function planTarget(plan: Plan, abs: string): void {
   }
   if (/\.vcxproj$/i.test(abs)) {
     const project = readVcxproj(abs, nodeFiles);
-    if (project.units.length > 0 && !isKernelMode(nodeFiles, project)) {
+    if (lintUnits(project).length > 0 && !isKernelMode(nodeFiles, project)) {
       plan.notes.push({ file: abs, line: 1, message: `${project.name} is skipped: none of its files includes a kernel header (fltKernel.h, ntifs.h, wdm.h, ntddk.h), so it is a user-mode program` });
       return;
     }
@@ -127,8 +128,8 @@ function planTarget(plan: Plan, abs: string): void {
     return;
   }
   if (plan.files.has(abs)) return;
-  const project = /\.c$/i.test(abs) ? projectOfFile(nodeFiles, abs) : undefined;
-  plan.files.set(abs, project && project.units.includes(abs) ? project : undefined);
+  const project = /\.c$/i.test(abs) || isCppSource(abs) ? projectOfFile(nodeFiles, abs) : undefined;
+  plan.files.set(abs, project && lintUnits(project).includes(abs) ? project : undefined);
 }
 
 /** The package root (where docs/rules/ lives), from the bundle in dist/ or the sources. */
@@ -188,10 +189,10 @@ export async function runLint(argv: string[]): Promise<number> {
       let result: LintResult;
       if (project) {
         let pl = projects.get(project);
-        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, project.units)));
+        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, lintUnits(project))));
         result = pl.lint(file, text, options);
       } else {
-        const doc = new LintDocument(options, false);
+        const doc = new LintDocument(options, false, lintLanguageOf(file, text));
         try {
           result = doc.update(text);
         } finally {

@@ -3,7 +3,7 @@
  * columns from 0, as LSP does; the scenario parser counts both from 1 with an exclusive end column.
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
-import type { Finding, LintRange, ScenarioDiagnostic } from '../../engine';
+import type { Finding, LintRange, ParseNote, ScenarioDiagnostic } from '../../engine';
 import type { DocLinks } from './docLinks';
 import { diagnosticSeverity, type LintSettings } from './settings';
 
@@ -29,6 +29,11 @@ export function findingToDiagnostic(f: Finding, uri: string, settings: LintSetti
     d.relatedInformation = f.related.map((r) => ({ location: { uri: r.file !== undefined ? uriOf(r.file) : uri, range: lspRange(r.range) }, message: r.message }));
   }
   return d;
+}
+
+/** Code the linter could not parse: information, so the user knows it was not checked. */
+export function parseNoteToDiagnostic(n: ParseNote): Diagnostic {
+  return { range: lspRange(n.range), severity: DiagnosticSeverity.Information, code: 'parse', source: SOURCE, message: n.message };
 }
 
 /**

@@ -12,7 +12,7 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { LintDocument, rulesOf, type Finding, type LintOptions, type LintResult, type ProjectFiles } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
-import { findingToDiagnostic } from './diagnostics';
+import { findingToDiagnostic, parseNoteToDiagnostic } from './diagnostics';
 import type { DocLinks } from './docLinks';
 import { filePathOf, scenarioDiagnostics } from './fltsimDocuments';
 import type { ServerProjects } from './projects';
@@ -47,7 +47,8 @@ export interface CheckHost {
   log(message: string): void;
   /** Resolves to false when the C grammar could not be loaded (then C documents get no findings). */
   linterReady: Promise<boolean>;
-  createLinter(): Linter;
+  /** A linter for one document; `cpp` for C++ documents (their own grammar). */
+  createLinter(language: 'c' | 'cpp'): Linter;
   links: DocLinks;
   /** The debounce after a change, in milliseconds. */
   delayMs: number;
@@ -201,7 +202,7 @@ export class DocumentChecks {
     const version = doc.version;
     let result: LintResult;
     try {
-      state.linter ??= this.host.createLinter();
+      state.linter ??= this.host.createLinter(doc.languageId === 'cpp' ? 'cpp' : 'c');
       const options = toLintOptions(settings);
       state.linter.setOptions(options);
       const path = this.pathOf(uri);
@@ -221,7 +222,7 @@ export class DocumentChecks {
     const findings = result.findings;
     state.published = { version, findings };
     const uriOf = this.host.uriOf ?? ((p: string) => rulesOf(this.files).toUri(p));
-    this.host.publish(uri, version, findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links, uriOf)));
+    this.host.publish(uri, version, [...findings.map((f) => findingToDiagnostic(f, uri, settings, this.host.links, uriOf)), ...(result.notes ?? []).map(parseNoteToDiagnostic)]);
   }
 
   private disposeLinter(state: State): void {

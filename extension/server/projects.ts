@@ -9,7 +9,7 @@
  * as `C:\Drivers\X.c` on Windows): files are matched by the file system's path rules, and the
  * project's lint always hears the project's own spelling.
  */
-import { HOST_PATHS, projectOfFile, ProjectLint, type DirEntry, type DriverProject, type PathRules, type ProjectFiles } from '../../engine';
+import { HOST_PATHS, lintUnits, projectOfFile, ProjectLint, type DirEntry, type DriverProject, type PathRules, type ProjectFiles } from '../../engine';
 
 export interface ProjectHost {
   /** The text of a file: the open document's when it is open, else the file on disk. */
@@ -50,9 +50,9 @@ export class ServerProjects {
     let key = this.byFile.get(fileKey);
     if (key === undefined) {
       const project = projectOfFile(this.files, path);
-      key = project && project.units.some((u) => this.paths.same(u, path)) ? projectKey(project) : '';
+      key = project && lintUnits(project).some((u) => this.paths.same(u, path)) ? projectKey(project) : '';
       if (project && key !== '' && !this.projects.has(key)) {
-        this.projects.set(key, { project, lint: new ProjectLint({ read: (p) => this.host.read(p) }, project.units) });
+        this.projects.set(key, { project, lint: new ProjectLint({ read: (p) => this.host.read(p) }, lintUnits(project)) });
       }
       this.byFile.set(fileKey, key);
     }

@@ -115,7 +115,7 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       publish: (uri, version, diagnostics) => quietly(connection.sendDiagnostics({ uri, version, diagnostics }), 'publishing diagnostics'),
       log: (m) => connection.console.error(m),
       linterReady,
-      createLinter: () => new LintDocument(),
+      createLinter: (language) => new LintDocument({}, true, language),
       links,
       delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
       projects,

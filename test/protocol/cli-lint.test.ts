@@ -57,7 +57,7 @@ test('json: a stable, versioned report with 1-based positions', () => {
   const r = lint('--format', 'json', `${FIX}/wi-bad-queue-type/bad.c`, `${FIX}/wi-bad-queue-type/good.c`);
   assert.equal(r.status, 1);
   const report = JSON.parse(r.stdout);
-  assert.equal(report.version, 2);
+  assert.equal(report.version, 3);
   assert.deepEqual(report.notes, []);
   assert.equal(report.tool.name, 'fltsim');
   assert.deepEqual(report.summary, { files: 2, errors: 1, warnings: 0 });
@@ -81,7 +81,7 @@ test('sarif: 2.1.0 log with the rule table, results, relative forward-slash path
   assert.equal(driver.name, 'fltsim');
   assert.match(driver.version, /^\d+\.\d+\.\d+$/);
   assert.match(driver.informationUri, /^[a-z]+:\/\//);
-  assert.equal(driver.rules.length, 36);
+  assert.equal(driver.rules.length, 46);
   for (const rule of driver.rules) {
     assert.match(rule.id, /^[a-z]+(-[a-z0-9]+)+$/);
     assert.ok(rule.shortDescription.text.length > 0 && rule.fullDescription.text.length > 0, rule.id);
@@ -187,4 +187,28 @@ test('a .vcxproj, or one of its files, is linted as the whole driver; notes reac
   assert.match(notes[0].message.text, /^tool is skipped: /);
   assert.deepEqual(notes[0].locations[0].physicalLocation.artifactLocation, { uri: `${REPO}/tool/tool.vcxproj`, uriBaseId: 'SRCROOT' });
   assert.deepEqual(sarif.runs[0].results, []);
+});
+
+test('a C++ file is read with the C++ grammar; code that cannot be parsed is a note in text, JSON and SARIF', () => {
+  const cpp = lint(`${FIX}/postop-draining/bad-class.cpp`);
+  assert.equal(cpp.status, 1, cpp.stderr);
+  assert.deepEqual(cpp.stdout.split('\n').filter((l) => / \[[a-z-]+\] /.test(l)).map((l) => l.replace(/ \S+$/, '').split(': ')[0]), [
+    `${FIX}/postop-draining/bad-class.cpp:32:21`, `${FIX}/postop-draining/bad-class.cpp:36:5`,
+  ]);
+  assert.ok(!/could not parse/.test(cpp.stdout));
+  const dir = mkdtempSync(join(tmpdir(), 'fltsim-parse-'));
+  try {
+    const file = join(dir, 'broken.c');
+    writeFileSync(file, '#include <fltKernel.h>\nNTSTATUS Broken(PVOID p)\n{\n    int x = @@ 3;\n    return 0;\n}\n');
+    const text = lint(file);
+    assert.equal(text.status, 0, 'a note is no error');
+    assert.match(text.stdout, /broken\.c:4:13: note: fltsim could not parse `@@` \(line 4\) in Broken; the checks that follow its paths skip Broken\n/);
+    const json = JSON.parse(lint('--format', 'json', file).stdout);
+    assert.equal(json.version, 3);
+    assert.equal(json.files[0].notes[0].construct, '@@');
+    const sarif = JSON.parse(lint('--format', 'sarif', file).stdout);
+    assert.match(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, /could not parse `@@`/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

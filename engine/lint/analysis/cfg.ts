@@ -4,9 +4,17 @@
  * edges carry their case values. `ASSERT(x)` is read as "x holds here" (the false edge is dropped):
  * code after an assertion is written for the asserted state, and flagging the other state would be
  * noise. Calls that never return (KeBugCheckEx, ExRaiseStatus) end their path.
+ *
+ * Conditions that are constants take only the branch they can take: `do { … } while (FALSE)` has
+ * no back edge, `while (0)` and `for (; 0;)` bodies are never entered, `for (;;)` and `while (TRUE)`
+ * leave only through `break`, `return` or `goto`. An `__except` handler is entered from the start of
+ * its `__try` body and after each call in it that may raise (`mayRaise`), never after the whole body only.
+ * The statement macros of the FAT/NTFS sources jump: `try_return(S)` evaluates S and goes to
+ * `try_exit`, `try_leave(S)` evaluates S and leaves the `__try`.
  */
 import type { AssignExpr, CallExpr, Expr, FunctionIR, Span, Stmt, VarDecl } from '../frontend/ir';
-import { strip } from '../frontend/exprs';
+import { strip, walkEval } from '../frontend/exprs';
+import { API_CATALOG } from '../../api/catalog';
 
 export type NodeKind = 'entry' | 'exit' | 'eval' | 'test' | 'switch' | 'return' | 'nop';
 
@@ -41,6 +49,12 @@ export interface Cfg {
 }
 
 const NO_RETURN = new Set(['KeBugCheck', 'KeBugCheckEx', 'ExRaiseStatus', 'RtlRaiseStatus', 'ExRaiseAccessViolation', '__fastfail', 'abort', 'exit']);
+/** Statement macros that jump after evaluating their argument (fastfat/ntfs style SEH helpers). */
+const JUMP_MACROS: Record<string, { goto: string } | { leave: true }> = {
+  try_return: { goto: 'try_exit' },
+  try_leave: { leave: true },
+};
+
 const ASSERTS = new Set(['ASSERT', 'ASSERTMSG', 'NT_ASSERT', 'NT_ASSERTMSG', 'FLT_ASSERT', 'FLT_ASSERTMSG', 'NT_VERIFY', 'NT_VERIFYMSG', 'assert', 'DBG_ASSERT', '_Analysis_assume_', '__analysis_assume']);
 
 interface Pending {
@@ -232,14 +246,23 @@ class Builder {
       case 'try': {
         const frame: TryFrame = { finallyStmt: s.finally, leaves: [] };
         this.tries.push(frame);
-        let end = this.stmt(s.body, pending);
+        const start = this.node('nop', s.r);
+        this.connect(pending, start.id);
+        const first = this.nodes.length;
+        let end = this.stmt(s.body, [{ from: start.id }]);
+        const last = this.nodes.length;
         this.tries.pop();
         end = [...end, ...frame.leaves];
         if (s.except) {
-          // The handler may run after any part of the body; reading it as "after the body, maybe" keeps
-          // both outcomes without modelling exceptions.
-          const handler = this.stmt(s.except.body, end);
-          end = [...end, ...handler];
+          // An exception may come before the body's first statement or out of any call in it.
+          const handler = this.node('nop', s.except.body.r);
+          const raisers: Pending[] = [{ from: start.id }];
+          for (let i = first; i < last; i++) {
+            const n = this.nodes[i];
+            if ((n.kind === 'eval' || n.kind === 'test' || n.kind === 'switch') && n.expr && mayRaise(n.expr)) raisers.push({ from: i });
+          }
+          this.connect(raisers, handler.id);
+          end = [...end, ...this.stmt(s.except.body, [{ from: handler.id }])];
         }
         if (s.finally) end = this.stmt(s.finally, end);
         return end;
@@ -256,6 +279,13 @@ class Builder {
     const s = strip(e);
     if (s.k === 'call') {
       this.discarded.add(s);
+      const jump = s.callee !== undefined ? JUMP_MACROS[s.callee] : undefined;
+      if (jump) {
+        const after = this.chain(pending, this.node('eval', r, e));
+        if ('goto' in jump) this.gotos.push({ label: jump.goto, pending: after });
+        else this.tries[this.tries.length - 1]?.leaves.push(...after);
+        return [];
+      }
       if (s.callee && ASSERTS.has(s.callee) && s.args.length > 0) {
         const cond = s.args[0];
         if (isConstantFalse(cond)) return this.chain(pending, this.node('eval', r, e));
@@ -281,8 +311,10 @@ class Builder {
     return this.chain(pending, this.node('eval', r, e));
   }
 
-  /** Splits a condition into atomic tests. */
+  /** Splits a condition into atomic tests; a constant goes only the way it can. */
   cond(e: Expr, pending: Pending[]): { t: Pending[]; f: Pending[] } {
+    if (isConstantFalse(e)) return { t: [], f: pending };
+    if (isConstantTrue(e)) return { t: pending, f: [] };
     if (e.k === 'unary' && e.op === '!') {
       const { t, f } = this.cond(e.arg, pending);
       return { t: f, f: t };
@@ -335,13 +367,51 @@ function collectCases(s: Stmt, out: Expr[]): void {
   }
 }
 
+/** Routines that touch memory they are given, or raise on purpose: an exception may come out of them. */
+const RAISING = new Set([
+  'RtlCopyMemory', 'RtlMoveMemory', 'RtlZeroMemory', 'RtlFillMemory', 'RtlCompareMemory', 'RtlEqualMemory', 'RtlSecureZeroMemory',
+  'memcpy', 'memmove', 'memset', 'memcmp', 'ProbeForRead', 'ProbeForWrite', 'MmProbeAndLockPages', 'ExRaiseStatus', 'RtlRaiseStatus',
+  'ExRaiseAccessViolation', 'ExRaiseDatatypeMisalignment', 'RtlCopyUnicodeString', 'RtlCopyString',
+]);
+/** Bit-test and status macros with mixed-case names: they compute, they do not raise. */
+const PURE_MACROS = new Set(['FlagOn', 'BooleanFlagOn', 'SetFlag', 'ClearFlag', 'NT_SUCCESS', 'NT_ERROR', 'NT_WARNING', 'NT_INFORMATION', 'Add2Ptr', 'PtrOffset']);
+
+/**
+ * Whether evaluating `e` may raise an exception: it calls the driver's own code, a routine through a
+ * pointer, a routine fltsim does not know, or one that touches memory it is given. Documented
+ * routines that report failure by status, and macros, do not raise.
+ */
+function mayRaise(e: Expr): boolean {
+  let found = false;
+  walkEval(e, {
+    call: (c) => {
+      const name = c.callee;
+      if (name === undefined || RAISING.has(name)) { found = true; return; }
+      if (PURE_MACROS.has(name) || /^[A-Z0-9_]+$/.test(name) || API_CATALOG.has(name)) return;
+      found = true;
+    },
+  });
+  return found;
+}
+
+function isConstantTrue(e: Expr): boolean {
+  const s = strip(e);
+  if (s.k === 'num') return s.value !== undefined && s.value !== 0;
+  if (s.k === 'id') return s.name === 'TRUE';
+  if (s.k === 'unary' && s.op === '!') {
+    const a = strip(s.arg);
+    return (a.k === 'num' && a.value === 0) || (a.k === 'id' && a.name === 'FALSE');
+  }
+  return false;
+}
+
 function isConstantFalse(e: Expr): boolean {
   const s = strip(e);
   if (s.k === 'num') return s.value === 0;
-  if (s.k === 'id') return s.name === 'FALSE' || s.name === 'false';
+  if (s.k === 'id') return s.name === 'FALSE';
   if (s.k === 'unary' && s.op === '!') {
     const a = strip(s.arg);
-    return a.k === 'str' || (a.k === 'num' && a.value !== 0) || (a.k === 'id' && (a.name === 'TRUE' || a.name === 'true'));
+    return a.k === 'str' || (a.k === 'num' && a.value !== 0) || (a.k === 'id' && a.name === 'TRUE');
   }
   return false;
 }

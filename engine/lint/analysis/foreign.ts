@@ -39,6 +39,8 @@ export interface ForeignFacts {
   entries: ReadonlyMap<string, IrqlEstimate>;
   /** For each other file, the first row of each anchor (`fn:Name`, `decl:Name`), to place related locations. */
   anchors: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Every name some function of another file calls (static functions included). */
+  calls: ReadonlySet<string>;
 }
 
 export const NO_FOREIGN_FACTS: ForeignFacts = {
@@ -49,4 +51,5 @@ export const NO_FOREIGN_FACTS: ForeignFacts = {
   functions: new Map(),
   entries: new Map(),
   anchors: new Map(),
+  calls: new Set(),
 };

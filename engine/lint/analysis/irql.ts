@@ -5,7 +5,9 @@
  *   mutex → APC_LEVEL), following the file's own helpers through their net lock effect
  *   (`LockQueue()` returns holding a spin lock);
  * - at a function's entry, from its role (a worker starts at PASSIVE_LEVEL, a post-operation
- *   callback may start at DISPATCH_LEVEL) or, for a helper, from the highest level among its callers.
+ *   callback or an asynchronous I/O completion routine may start at DISPATCH_LEVEL), from its own
+ *   `_IRQL_requires_max_` annotation (the higher of the two), or, for a helper, from the highest
+ *   level among its callers.
  *
  * Every estimate carries its reason, so a finding can point at the lock or the post-op responsible.
  */
@@ -135,7 +137,9 @@ export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => Lo
 }
 
 export type IrqlReason =
-  | { k: 'role'; role: 'postop' | 'dpc' | 'cbdq'; fn: string; acquire?: string }
+  | { k: 'role'; role: 'postop' | 'dpc' | 'cbdq' | 'completion'; fn: string; acquire?: string; api?: string }
+  /** The function's own `_IRQL_requires_max_` (or like) annotation. */
+  | { k: 'annotation'; fn: string; text: string }
   | { k: 'lock'; fn: string; site: Loc; api: string }
   | { k: 'call'; caller: string; site: Loc; via: IrqlReason };
 
@@ -253,6 +257,14 @@ export class IrqlModel {
     return waiting ? 'waiting' : undefined;
   }
 
+  /** Whether the function says it runs at APC_LEVEL or below: pageable, PAGED_CODE(), or annotated so. */
+  declaresLowIrql(name: string): boolean {
+    const f = this.model.functions.get(name);
+    if (!f) return false;
+    const ann = this.model.irqlAnnotation(name);
+    return this.model.paged.has(name) || f.facts.callNames.has('PAGED_CODE') || (ann !== undefined && ann.level <= Irql.APC_LEVEL);
+  }
+
   private roleEntry(name: string): IrqlEstimate | undefined {
     const roles = this.roles.roles.get(name);
     if (!roles) return undefined;
@@ -277,6 +289,12 @@ export class IrqlModel {
         case 'dpc':
           consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'dpc', fn: name } });
           break;
+        case 'completion':
+          // A routine its author made pageable or annotated for APC_LEVEL is reported once
+          // (irql-above-bound); its callees are then read at the level it declares.
+          if (this.declaresLowIrql(name)) consider({ level: Irql.APC_LEVEL });
+          else consider({ level: Irql.DISPATCH_LEVEL, reason: { k: 'role', role: 'completion', fn: name, api: r.api } });
+          break;
         case 'cbdq': {
           if (r.cb !== 'insert' && r.cb !== 'remove' && r.cb !== 'peek') break;
           const acquire = this.roles.cbdqs[r.queue]?.acquire;
@@ -295,7 +313,11 @@ export class IrqlModel {
     // Entries a role gives are final; entries from callers (here or in other files) may still rise.
     const fixed = new Set<string>();
     for (const f of this.model.functionList) {
-      const own = this.roleEntry(f.name);
+      const role = this.roleEntry(f.name);
+      // The function's annotation is its contract: the body must be fine at that level.
+      const ann = this.model.irqlAnnotation(f.name);
+      const annotated: IrqlEstimate | undefined = ann ? { level: ann.level, reason: ann.level > Irql.PASSIVE_LEVEL ? { k: 'annotation', fn: f.name, text: ann.text } : undefined } : undefined;
+      const own = annotated && (!role || annotated.level > role.level) ? annotated : role;
       // Called from another file of the project at a known IRQL: a helper whose callers are elsewhere.
       const called = this.foreign.entries.get(f.name);
       const e = own && (!called || own.level >= called.level) ? own : called;
@@ -348,8 +370,10 @@ export class IrqlModel {
       const local = this.local(caller)?.atCall.get(`${span.sr}:${span.sc}`);
       const site: Loc = { anchor: `fn:${caller}`, span };
       let cand: IrqlEstimate;
-      // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most.
-      const viaPostop = callerEntry.reason?.k === 'role' && callerEntry.reason.role === 'postop';
+      // A post-op calling a helper only on its create or draining paths passes on APC_LEVEL at most;
+      // so does a helper of a post-op calling another only for creates.
+      const origin = reasonOrigin(callerEntry.reason);
+      const viaPostop = origin?.k === 'role' && origin.role === 'postop';
       const unsafe = viaPostop ? this.postopUnsafeCalls(caller) : undefined;
       const entryHere: IrqlEstimate = unsafe && !unsafe.has(`${span.sr}:${span.sc}`) ? { level: Irql.APC_LEVEL } : callerEntry;
       if (local?.lock && local.level > entryHere.level) {

@@ -10,7 +10,9 @@
 import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape } from '../frontend/lower';
+import { unqualified } from '../frontend/exprs';
 import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
+import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
 import {
   readContextTable, readFilterRegistration, readOperationTable,
   type ContextTable, type FilterRegistration, type OperationTable,
@@ -129,9 +131,58 @@ export class FileModel {
   readonly registrations: FilterRegistration[] = [];
   readonly paged = new Map<string, PagedInfo>();
 
-  constructor(readonly text: string, readonly tree: Tree, private readonly cache: FunctionCache) {
+  private annotations?: Map<string, IrqlAnnotation>;
+
+  /**
+   * @param text the prepared text the tree was parsed from (same positions as the user's)
+   * @param original the user's text, for what the preparation blanks (IRQL annotations)
+   */
+  constructor(readonly text: string, readonly tree: Tree, private readonly cache: FunctionCache, readonly original: string = text) {
     this.scanTop(tree.rootNode);
     this.scanPragmas();
+  }
+
+  /**
+   * Where the tree holds syntax tree-sitter could not read: the first ERROR or MISSING node of each
+   * function, and each one outside functions. Empty for a clean tree (the common case costs one test).
+   */
+  parseProblems(): { span: Span; construct: string; fn?: string }[] {
+    const out: { span: Span; construct: string; fn?: string }[] = [];
+    if (!this.tree.rootNode.hasError) return out;
+    const seenFn = new Set<string>();
+    const fnAt = (index: number) => {
+      for (const f of this.functionList) if (index >= f.startIndex && index < f.startIndex + f.text.length) return f.name;
+      return undefined;
+    };
+    const visit = (n: SyntaxNode, depth: number): void => {
+      if (n.type === 'ERROR' || n.isMissing) {
+        const fn = fnAt(n.startIndex);
+        if (fn !== undefined) { if (seenFn.has(fn)) return; seenFn.add(fn); }
+        const s = n.startPosition;
+        const e = n.endPosition;
+        const text = this.original.slice(n.startIndex, n.endIndex).trim();
+        const first = text.split('\n')[0].trim().replace(/\s+/g, ' ');
+        const construct = n.isMissing ? `missing '${n.type}'` : first.length > 48 ? `${first.slice(0, 45)}...` : first || n.type;
+        out.push({ span: { sr: s.row, sc: s.column, er: e.row, ec: e.column }, construct, ...(fn !== undefined ? { fn } : {}) });
+        return;
+      }
+      if (depth > 200) return;
+      for (const c of n.children) if (c && (c.hasError || c.isMissing)) visit(c, depth + 1);
+    };
+    visit(this.tree.rootNode, 0);
+    return out;
+  }
+
+  /** The IRQL annotation of a function of this file (on its definition or a prototype here). */
+  irqlAnnotation(name: string): IrqlAnnotation | undefined {
+    this.annotations ??= irqlAnnotations(this.original);
+    return this.annotations.get(name);
+  }
+
+  /** The names the file annotates with an IRQL bound. */
+  annotatedNames(): Iterable<string> {
+    this.annotations ??= irqlAnnotations(this.original);
+    return this.annotations.keys();
   }
 
   entry(name: string): FunctionEntry | undefined {
@@ -175,8 +226,15 @@ export class FileModel {
             break;
           }
           case 'declaration_list': case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
+          case 'template_declaration':
             this.scanTop(cursor.currentNode);
             break;
+          // C++: functions inside namespaces and class bodies.
+          case 'namespace_definition': case 'class_specifier': case 'struct_specifier': {
+            const body = cursor.currentNode.childForFieldName('body');
+            if (body && (body.type === 'declaration_list' || body.type === 'field_declaration_list')) this.scanTop(body);
+            break;
+          }
           default: break;
         }
       } while (cursor.gotoNextSibling());
@@ -213,8 +271,10 @@ export class FileModel {
     while (found) {
       if (cursor.currentFieldName === 'declarator') {
         const t = cursor.nodeType;
-        if (t === 'identifier') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
-        if (t !== 'function_declarator' && t !== 'pointer_declarator' && t !== 'parenthesized_declarator' && t !== 'attributed_declarator') break;
+        if (t === 'identifier' || t === 'field_identifier') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
+        // C++ `Class::Method` or `ns::Function`: functions go by their last name, as calls to them do.
+        if (t === 'qualified_identifier' || t === 'destructor_name' || t === 'operator_name') { name = unqualified(this.text.slice(cursor.startIndex, cursor.endIndex)); break; }
+        if (t !== 'function_declarator' && t !== 'pointer_declarator' && t !== 'parenthesized_declarator' && t !== 'attributed_declarator' && t !== 'reference_declarator') break;
         if (!cursor.gotoFirstChild()) break;
         depth++;
         continue;

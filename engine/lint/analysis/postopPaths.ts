@@ -25,22 +25,40 @@ export function postopUnsafeCalls(ctx: FunctionContext): Set<string> | undefined
   const data = ctx.param(0);
   const flags = ctx.param(3);
   if (!role || !role.majors || !data || !ctx.readable) return undefined;
-  const reached = new Set<string>();
   // The pre-ops of the rows this post-op is registered in, read by code (when every one is in this file).
   const preops = role.preOps.map((p) => (p ? ctx.file.functionContext(p) : undefined));
   const byCode: ReturnsByCode[] | undefined = preops.every((p) => p) ? preops.map((p) => p!.preopCodes).filter((r): r is ReturnsByCode => !!r) : undefined;
   const codesSafe = (code: CodeState) => byCode !== undefined && byCode.length === preops.length && byCode.length > 0 && code.only !== null
     && byCode.every((r) => ![...returnsFor(r, code.only!)].some((v) => UNSAFE_PREOP_RETURNS.has(v)));
+  return unsafeCalls(ctx, data, flags, role.majors, codesSafe);
+}
+
+/**
+ * The same for a helper a post-op calls with its callback data (`CtxPostOperationCallback(Data,
+ * ...)` dispatching on `Data->Iopb->MajorFunction` to a `CtxPostCreate`): the majors it may see
+ * are not known, so only its own tests of the major function (or of the draining flag, when it is
+ * handed the post-op's flags) make a path safe. Undefined when it takes no callback data.
+ */
+export function helperUnsafeCalls(ctx: FunctionContext): Set<string> | undefined {
+  if (!ctx.readable || ctx.role('postop')) return undefined;
+  const datas = ctx.fn.params.filter((p) => /\bP?FLT_CALLBACK_DATA\b/.test(p.type));
+  if (datas.length !== 1) return undefined;
+  const flags = ctx.fn.params.find((p) => /\bFLT_POST_OPERATION_FLAGS\b/.test(p.type))?.name;
+  return unsafeCalls(ctx, datas[0]!.name, flags, null, () => false);
+}
+
+function unsafeCalls(ctx: FunctionContext, data: string, flags: string | undefined, majors: readonly string[] | null, codesSafe: (code: CodeState) => boolean): Set<string> | undefined {
+  const reached = new Set<string>();
   const safe = (o: OpState, draining: boolean, code: CodeState) => draining || (o.majors !== null && o.majors.every((m) => m === 'IRP_MJ_CREATE')) || codesSafe(code);
   const complete = runFlow<{ op: OpState; draining: boolean; code: CodeState }>(ctx, {
-    init: { op: initialOp(role.majors), draining: false, code: ANY_CODE },
+    init: { op: initialOp(majors), draining: false, code: ANY_CODE },
     key: (s) => `${opKey(s.op)}|${s.draining ? 1 : 0}|${codeKey(s.code)}`,
     call: (c, s) => {
       if (!safe(s.op, s.draining, s.code)) reached.add(callPosKey(c));
       return s;
     },
     refine: (c, _cond, truth, s) => {
-      if (c && c.atom.k === 'flag' && c.atom.flag === 'FLTFL_POST_OPERATION_DRAINING' && c.atom.path === flags) {
+      if (c && c.atom.k === 'flag' && c.atom.flag === 'FLTFL_POST_OPERATION_DRAINING' && flags !== undefined && c.atom.path === flags) {
         return c.pos === truth ? { ...s, draining: true } : s;
       }
       const op = refineOp(s.op, c, truth, data);

@@ -3,10 +3,16 @@
  * from the registration tables, and from the callback arguments of FltQueue*WorkItem,
  * FltCbdqInitialize, FltDoCompletionProcessingWhenSafe and the kernel's DPC/thread/work-item
  * routines. A function whose role cannot be told is a plain helper.
+ *
+ * A function no registration, queue setup or callback argument of the project names gets a role
+ * only when its whole declared signature — return type and every parameter type — is that of the
+ * callback type (`CALLBACK_SIGNATURES`); such roles say so (`bySignature`). A partial resemblance
+ * (a file-lock helper returning FLT_PREOP_CALLBACK_STATUS from other parameters) gives none.
+ * `roleEvidence` puts the reason for a role in words, for findings that rest on it.
  */
-import type { CallExpr } from '../frontend/ir';
-import { idName, pathOf, strip } from '../frontend/exprs';
-import { allCalls } from '../frontend/walk';
+import type { CallExpr, FunctionIR } from '../frontend/ir';
+import { idName, pathOf, rootOf, strip } from '../frontend/exprs';
+import { allAssignments, allCalls } from '../frontend/walk';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
 import type { FileModel, Loc } from './model';
 import { registrationCallback, type OperationTable } from './registration';
@@ -14,11 +20,13 @@ import { registrationCallback, type OperationTable } from './registration';
 export type CbdqCallback = 'insert' | 'remove' | 'peek' | 'acquire' | 'release' | 'cancel';
 
 export type Role =
-  /** `majors` null: the function has the pre-op signature but is registered in another file. */
-  | { k: 'preop'; majors: string[] | null; rows: Loc[]; rowMajors: (string | null)[]; postOps: (string | null)[] }
-  | { k: 'postop'; majors: string[] | null; rows: Loc[]; preOps: (string | null)[] }
-  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc }
-  | { k: 'cbdq'; cb: CbdqCallback; queue: number; site: Loc }
+  /** `majors` null: no registration names the function; its declared signature is the pre-op type's. */
+  | { k: 'preop'; majors: string[] | null; rows: Loc[]; rowMajors: (string | null)[]; postOps: (string | null)[]; bySignature?: true }
+  | { k: 'postop'; majors: string[] | null; rows: Loc[]; preOps: (string | null)[]; bySignature?: true }
+  /** `carries`: the field of a generic work item's context that holds the queuing callback's data. */
+  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc; carries?: string }
+  /** `queue` -1 and no site: known by its declared signature only, from no FltCbdqInitialize. */
+  | { k: 'cbdq'; cb: CbdqCallback; queue: number; site?: Loc; bySignature?: true }
   | { k: 'safepost'; site: Loc }
   | { k: 'unload' }
   | { k: 'instanceSetup' }
@@ -28,7 +36,9 @@ export type Role =
   | { k: 'ctxCleanup' }
   | { k: 'driverEntry' }
   | { k: 'dpc'; site: Loc }
-  | { k: 'thread'; site: Loc };
+  | { k: 'thread'; site: Loc }
+  /** The completion routine of an operation the filter started: up to DISPATCH_LEVEL. */
+  | { k: 'completion'; api: string; site: Loc };
 
 export interface CbdqInfo {
   site: Loc;
@@ -49,11 +59,22 @@ export interface RoleMap {
   cbdqs: CbdqInfo[];
 }
 
+/**
+ * Routines that call a routine of the driver back when an operation completes, and which argument
+ * names it. Those routines run at IRQL <= DISPATCH_LEVEL in an arbitrary thread. (FltCheckOplock's
+ * wait-complete routine is not one of them: its page does not say so, and FAT's own
+ * FatOplockComplete is pageable.)
+ */
+export const COMPLETION_ARGS: Record<string, number> = {
+  FltPerformAsynchronousIo: 1,
+  FltReadFile: 7, FltReadFileEx: 7, FltWriteFile: 7, FltWriteFileEx: 7,
+};
+
 /** Calls whose arguments name callbacks; a function calling none of these gives no roles. */
 export const ROLE_CALLS = new Set([
   'FltQueueGenericWorkItem', 'FltQueueDeferredIoWorkItem', 'FltCbdqInitialize', 'FltDoCompletionProcessingWhenSafe',
   'KeInitializeDpc', 'KeInitializeThreadedDpc', 'KeInitializeTimerEx', 'PsCreateSystemThread', 'ExInitializeWorkItem',
-  'IoQueueWorkItem', 'IoQueueWorkItemEx', 'ExQueueWorkItem',
+  'IoQueueWorkItem', 'IoQueueWorkItemEx', 'ExQueueWorkItem', ...Object.keys(COMPLETION_ARGS),
 ]);
 
 function add(map: Map<string, Role[]>, name: string | undefined, role: Role): void {
@@ -139,13 +160,21 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
       if (!c.callee || !ROLE_CALLS.has(c.callee)) continue;
       const site: Loc = { anchor, span: c.r };
       switch (c.callee) {
-        case 'FltQueueGenericWorkItem': add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site }); break;
+        case 'FltQueueGenericWorkItem': {
+          const ir = model.ir(f.name);
+          const carries = ir ? carriedField(ir, c) : undefined;
+          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site, ...(carries ? { carries } : {}) });
+          break;
+        }
         case 'FltQueueDeferredIoWorkItem': add(roles, calleeArg(c, 2), { k: 'worker', kind: 'deferred', site }); break;
         case 'FltDoCompletionProcessingWhenSafe': add(roles, calleeArg(c, 4), { k: 'safepost', site }); break;
         case 'KeInitializeDpc': case 'KeInitializeThreadedDpc': add(roles, calleeArg(c, 1), { k: 'dpc', site }); break;
         case 'PsCreateSystemThread': add(roles, calleeArg(c, 5), { k: 'thread', site }); break;
         case 'ExInitializeWorkItem': add(roles, calleeArg(c, 1), { k: 'thread', site }); break;
         case 'IoQueueWorkItem': case 'IoQueueWorkItemEx': add(roles, calleeArg(c, 1), { k: 'thread', site }); break;
+        case 'FltPerformAsynchronousIo': case 'FltReadFile': case 'FltReadFileEx': case 'FltWriteFile': case 'FltWriteFileEx':
+          add(roles, calleeArg(c, COMPLETION_ARGS[c.callee]), { k: 'completion', api: c.callee, site });
+          break;
         case 'FltCbdqInitialize': {
           const queuePath = c.args[1] ? pathOf(c.args[1]) ?? '' : '';
           const info: CbdqInfo = {
@@ -171,19 +200,198 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
   const shift = cbdqs.length;
   cbdqs.push(...foreign.cbdqs);
   for (const f of model.functionList) {
-    for (const r of foreign.roles.get(f.name) ?? []) add(roles, f.name, r.k === 'cbdq' ? { ...r, queue: r.queue + shift } : r);
+    for (const r of foreign.roles.get(f.name) ?? []) add(roles, f.name, r.k === 'cbdq' && r.queue >= 0 ? { ...r, queue: r.queue + shift } : r);
   }
 
-  // Signature fallback: a pre- or post-operation callback registered in another file of the driver.
+  // Signature fallback: nothing in the project names the function, but its whole declared type is a
+  // callback type's (a file linted without the rest of its driver).
   const calledDirectly = new Set<string>();
   for (const f of model.functionList) for (const c of f.facts.calls) if (c.name !== f.name) calledDirectly.add(c.name);
   for (const f of model.functionList) {
-    if (roles.has(f.name) || calledDirectly.has(f.name)) continue;
-    const head = f.text.slice(0, f.text.indexOf('(') + 1);
-    if (/\bFLT_PREOP_CALLBACK_STATUS\b/.test(head)) add(roles, f.name, { k: 'preop', majors: null, rows: [], rowMajors: [], postOps: [] });
-    else if (/\bFLT_POSTOP_CALLBACK_STATUS\b/.test(head)) add(roles, f.name, { k: 'postop', majors: null, rows: [], preOps: [] });
+    // Called as a function here or in another file of the driver: a helper, whatever its shape.
+    if (roles.has(f.name) || calledDirectly.has(f.name) || foreign.calls.has(f.name)) continue;
+    const role = roleBySignature(f.text);
+    if (role) add(roles, f.name, role);
   }
   return { roles, cbdqs };
+}
+
+/** A callback type: its return type and parameter types, in the canonical form of `canonicalType`. */
+interface CallbackSignature {
+  ret: string;
+  params: string[];
+  role: Role;
+}
+
+/** The callback types a function can be recognised by, from fltKernel.h. Ambiguous shapes are left out. */
+const CALLBACK_SIGNATURES: CallbackSignature[] = [
+  { ret: 'FLT_PREOP_CALLBACK_STATUS', params: ['FLT_CALLBACK_DATA*', 'FLT_RELATED_OBJECTS*', 'VOID**'], role: { k: 'preop', majors: null, rows: [], rowMajors: [], postOps: [], bySignature: true } },
+  { ret: 'FLT_POSTOP_CALLBACK_STATUS', params: ['FLT_CALLBACK_DATA*', 'FLT_RELATED_OBJECTS*', 'VOID*', 'ULONG'], role: { k: 'postop', majors: null, rows: [], preOps: [], bySignature: true } },
+  { ret: 'NTSTATUS', params: ['FLT_CALLBACK_DATA_QUEUE*', 'FLT_CALLBACK_DATA*', 'VOID*'], role: { k: 'cbdq', cb: 'insert', queue: -1, bySignature: true } },
+  { ret: 'FLT_CALLBACK_DATA*', params: ['FLT_CALLBACK_DATA_QUEUE*', 'FLT_CALLBACK_DATA*', 'VOID*'], role: { k: 'cbdq', cb: 'peek', queue: -1, bySignature: true } },
+  { ret: 'VOID', params: ['FLT_CALLBACK_DATA_QUEUE*', 'KIRQL*'], role: { k: 'cbdq', cb: 'acquire', queue: -1, bySignature: true } },
+  { ret: 'VOID', params: ['FLT_CALLBACK_DATA_QUEUE*', 'KIRQL'], role: { k: 'cbdq', cb: 'release', queue: -1, bySignature: true } },
+  // (FLT_CALLBACK_DATA_QUEUE*, FLT_CALLBACK_DATA*) returning VOID is both RemoveIo and CompleteCanceledIo: no role.
+];
+
+/** Typedef names that are the same type as another name (`FLT_POST_OPERATION_FLAGS` is a ULONG). */
+const SAME_TYPE: Record<string, string> = {
+  FLT_POST_OPERATION_FLAGS: 'ULONG', UCHAR: 'KIRQL', KIRQL: 'KIRQL', PVOID: 'VOID*', LPVOID: 'VOID*',
+};
+/** Structures whose `P…`/`PC…` pointer typedefs the signatures use. */
+const POINTED = new Set([
+  'FLT_CALLBACK_DATA', 'FLT_RELATED_OBJECTS', 'FLT_CALLBACK_DATA_QUEUE', 'KIRQL', 'VOID', 'FLT_GENERIC_WORKITEM', 'FLT_DEFERRED_IO_WORKITEM',
+  'FLT_FILTER', 'FLT_INSTANCE', 'FLT_VOLUME', 'DEVICE_OBJECT', 'IO_WORKITEM', 'FILE_OBJECT',
+]);
+
+/**
+ * One spelling per type: qualifiers, `struct` tags and blanks dropped, pointer typedefs spelled as
+ * `T*` (`PCFLT_RELATED_OBJECTS` → `FLT_RELATED_OBJECTS*`, `PVOID *` → `VOID**`, `void` → `VOID`).
+ */
+const CANONICAL = new Map<string, string>();
+
+export function canonicalType(text: string): string {
+  let hit = CANONICAL.get(text);
+  if (hit === undefined) {
+    hit = spellType(text);
+    if (CANONICAL.size > 4096) CANONICAL.clear();
+    CANONICAL.set(text, hit);
+  }
+  return hit;
+}
+
+function spellType(text: string): string {
+  let t = text.replace(/\b(?:const|volatile|struct|union|enum)\b/g, ' ').replace(/\s+/g, '');
+  let stars = '';
+  while (t.endsWith('*')) { stars += '*'; t = t.slice(0, -1); }
+  if (t.startsWith('_')) t = t.slice(1);
+  if (t === 'void') t = 'VOID';
+  if (/^PC?[A-Z]/.test(t)) {
+    const base = t.startsWith('PC') && POINTED.has(t.slice(2)) ? t.slice(2) : t.slice(1);
+    if (POINTED.has(base)) return `${SAME_TYPE[base] ?? base}*${stars}`;
+  }
+  const same = SAME_TYPE[t];
+  if (same) return same + stars;
+  return t + stars;
+}
+
+/**
+ * The declared return type and parameter types of a function definition, read from its (prepared)
+ * text up to the body: annotations are already blank there. Undefined when the head cannot be read.
+ */
+export function declaredSignature(text: string): { ret: string; params: string[] } | undefined {
+  const body = text.indexOf('{');
+  const head = body < 0 ? text : text.slice(0, body);
+  const open = head.indexOf('(');
+  const close = head.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const before = head.slice(0, open).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
+  const name = /([A-Za-z_]\w*)\s*$/.exec(before);
+  if (!name) return undefined;
+  const ret = before.slice(0, before.length - name[0].length).replace(/(?:[A-Za-z_]\w*\s*::\s*)+$/, '').replace(/\b(?:static|inline|__inline|extern|virtual)\b/g, ' ').trim();
+  const list = head.slice(open + 1, close).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+  const params: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of list) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) { params.push(cur); cur = ''; } else cur += ch;
+  }
+  if (cur.trim() !== '') params.push(cur);
+  const types = params.map((p) => {
+    const m = /^([\s\S]*?)([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(p.trim());
+    // A parameter written without a name (`PVOID`) is its type alone.
+    if (!m || /^\s*$/.test(m[1].replace(/\b(?:const|volatile)\b/g, '').replace(/\*/g, '')) ) return p.trim();
+    return m[1];
+  });
+  if (types.length === 1 && canonicalType(types[0]) === 'VOID') types.length = 0;
+  return { ret, params: types };
+}
+
+/** The role a function's whole declared signature gives it, when exactly one callback type matches. */
+export function roleBySignature(text: string): Role | undefined {
+  // Cheap test first: every recognised callback type takes the callback data or its queue.
+  const body = text.indexOf('{');
+  const head = body < 0 ? text : text.slice(0, body);
+  if (!head.includes('FLT_CALLBACK_DATA')) return undefined;
+  const sig = declaredSignature(head);
+  if (!sig) return undefined;
+  const ret = canonicalType(sig.ret);
+  const params = sig.params.map(canonicalType);
+  const found = CALLBACK_SIGNATURES.filter((c) => c.ret === ret && c.params.length === params.length && c.params.every((p, i) => p === params[i]));
+  return found.length === 1 ? found[0].role : undefined;
+}
+
+const CBDQ_WORDS: Record<CbdqCallback, string> = {
+  insert: 'InsertIo', remove: 'RemoveIo', peek: 'PeekNextIo', acquire: 'Acquire', release: 'Release', cancel: 'CompleteCanceledIo',
+};
+
+/** The name of the callback type a role stands for, in words. */
+export function roleName(r: Role): string {
+  switch (r.k) {
+    case 'preop': return 'a pre-operation callback';
+    case 'postop': return 'a post-operation callback';
+    case 'worker': return r.kind === 'generic' ? 'a generic work item routine' : 'a deferred-I/O work item routine';
+    case 'cbdq': return `a cancel-safe queue ${CBDQ_WORDS[r.cb]} callback`;
+    case 'safepost': return 'a SafePostCallback';
+    case 'unload': return 'the filter unload callback';
+    case 'instanceSetup': return 'the instance setup callback';
+    case 'queryTeardown': return 'the instance query-teardown callback';
+    case 'teardownStart': return 'the instance teardown-start callback';
+    case 'teardownComplete': return 'the instance teardown-complete callback';
+    case 'ctxCleanup': return 'a context cleanup callback';
+    case 'driverEntry': return 'the driver entry point';
+    case 'dpc': return 'a DPC routine';
+    case 'thread': return 'a system thread or work routine';
+    case 'completion': return `the completion routine of ${r.api}`;
+  }
+}
+
+/** Why a function has a role, in words: which registration, queue setup or call gave it, or that only its declared signature did. */
+export function roleEvidence(r: Role): string {
+  switch (r.k) {
+    case 'preop': case 'postop': {
+      if (r.bySignature) return `no registration names it, but its whole declared signature is the ${r.k === 'preop' ? 'PFLT_PRE_OPERATION_CALLBACK' : 'PFLT_POST_OPERATION_CALLBACK'} type's`;
+      const majors = r.majors && r.majors.length > 0 ? ` for ${r.majors.join(', ')}` : '';
+      return `it is registered${majors} in an FLT_OPERATION_REGISTRATION table`;
+    }
+    case 'cbdq':
+      return r.bySignature ? `no FltCbdqInitialize names it, but its whole declared signature is the cbdq ${CBDQ_WORDS[r.cb]} callback type's` : `it is given to FltCbdqInitialize as the ${CBDQ_WORDS[r.cb]} callback`;
+    case 'worker': return `it is queued by ${r.kind === 'generic' ? 'FltQueueGenericWorkItem' : 'FltQueueDeferredIoWorkItem'}`;
+    case 'safepost': return 'it is given to FltDoCompletionProcessingWhenSafe';
+    case 'dpc': return 'it is given to KeInitializeDpc';
+    case 'thread': return 'it is given to a system thread or work item routine';
+    case 'completion': return `it is given to ${r.api} as its completion routine`;
+    case 'driverEntry': return 'it is DriverEntry';
+    case 'ctxCleanup': return 'it is named in the FLT_CONTEXT_REGISTRATION table';
+    default: return 'it is named in the FLT_REGISTRATION structure';
+  }
+}
+
+/** Where the evidence for a role is, when it is a place in the source. */
+export function roleSite(r: Role): Loc | undefined {
+  if (r.k === 'preop' || r.k === 'postop') return r.rows[0];
+  if ('site' in r) return r.site;
+  return undefined;
+}
+
+/**
+ * The field of a generic work item's context that holds the callback data of the function queuing
+ * it (`ctx->Data = Data; FltQueueGenericWorkItem(item, filter, Worker, queue, ctx)`): the worker
+ * then owns that pended operation.
+ */
+function carriedField(ir: FunctionIR, c: CallExpr): string | undefined {
+  const data = ir.params.find((p) => canonicalType(p.type) === 'FLT_CALLBACK_DATA*')?.name;
+  const ctxPath = c.args[4] ? pathOf(c.args[4]) : undefined;
+  if (!data || !ctxPath) return undefined;
+  const root = rootOf(ctxPath);
+  for (const a of allAssignments(ir.body)) {
+    if (a.op !== '=' || pathOf(a.right) !== data) continue;
+    const m = new RegExp(`^${root}->([A-Za-z_][A-Za-z0-9_]*)$`).exec(pathOf(a.left) ?? '');
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 /** Majors that only ever arrive as IRPs: no fast I/O entry point and no FsFilter callback exists for them. */

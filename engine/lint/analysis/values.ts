@@ -33,6 +33,13 @@ export function isPseudo(v: string | undefined): boolean {
 
 /** Constants whose value is zero, so `if (x)` is false for them. */
 const ZERO = new Set(['NULL', '0', 'FALSE', 'STATUS_SUCCESS', 'FLT_PREOP_SUCCESS_WITH_CALLBACK', 'FLT_POSTOP_FINISHED_PROCESSING', 'PASSIVE_LEVEL']);
+/** Constants known to be non-zero that are not written as numbers: `if (release)` after `release = TRUE`. */
+const NONZERO = new Set(['TRUE', 'APC_LEVEL', 'DISPATCH_LEVEL']);
+
+/** Whether a known constant is non-zero. */
+function isNonZero(v: string): boolean {
+  return NONZERO.has(v) || /^[1-9]/.test(v) || /^0[xX]0*[1-9a-fA-F]/.test(v);
+}
 
 const KEYS = new WeakMap<Env, string>();
 
@@ -66,7 +73,12 @@ export class ValueTracker {
   /** The environment where nothing is known. */
   readonly empty: Env;
 
-  constructor(fn: FunctionIR) {
+  /**
+   * @param callReturns the constants a driver function returns (`?` among them when some cannot be
+   * told), for pruning tests of a variable that holds a call's result: after `st = Helper(...)`,
+   * `st == FLT_PREOP_SYNCHRONIZE` cannot hold when Helper never returns it.
+   */
+  constructor(fn: FunctionIR, private readonly callReturns?: (callee: string) => ReadonlySet<string> | undefined) {
     const consider = (a: AssignExpr) => {
       const name = idName(a.left);
       if (name && a.op === '=' && (constName(a.right) || isNonNullLiteral(a.right))) this.vars.add(name);
@@ -107,6 +119,9 @@ export class ValueTracker {
     if (s.k === 'id' && this.vars.has(s.name)) return this.get(env, s.name);
     if (s.k === 'assign' && s.op === '=') return this.valueOf(env, s.right);
     if (s.k === 'cond') {
+      // `st == FLT_PREOP_SYNCHRONIZE ? ctx : NULL` with st known: the branch taken.
+      const test = this.decide(env, s.test);
+      if (test !== undefined) return this.valueOf(env, test ? s.then : s.else);
       const a = this.valueOf(env, s.then);
       return a !== undefined && a === this.valueOf(env, s.else) ? a : undefined;
     }
@@ -114,6 +129,19 @@ export class ValueTracker {
     if (c) return c;
     if (isNonNullLiteral(s)) return NON_NULL;
     return undefined;
+  }
+
+  /** Whether `x == K` / `x != K` holds, for a tracked x holding a known constant. */
+  private decide(env: Env, e: Expr): boolean | undefined {
+    const t = strip(e);
+    if (t.k !== 'binary' || (t.op !== '==' && t.op !== '!=')) return undefined;
+    const l = strip(t.left);
+    const r = strip(t.right);
+    const name = l.k === 'id' && this.vars.has(l.name) ? l.name : r.k === 'id' && this.vars.has(r.name) ? r.name : undefined;
+    const k = constName(name === idName(l) ? r : l);
+    const cur = name ? this.get(env, name) : undefined;
+    if (!k || cur === undefined || isPseudo(cur) || !CALLBACK_STATUS.test(k) || !CALLBACK_STATUS.test(cur)) return undefined;
+    return (cur === k) === (t.op === '==');
   }
 
   /** The effect of one assignment (its right side already evaluated). */
@@ -155,6 +183,15 @@ export class ValueTracker {
     return this.vars.has(name) ? this.set(env, name, undefined) : env;
   }
 
+  /** Whether a driver function may return the callback status `value` (true when that cannot be told). */
+  private mayReturn(callee: string, value: string): boolean {
+    if (!CALLBACK_STATUS.test(value)) return true;
+    const rets = this.callReturns?.(callee);
+    if (!rets || rets.size === 0) return true;
+    for (const r of rets) if (r === value || !CALLBACK_STATUS.test(r)) return true;
+    return false;
+  }
+
   refine(env: Env, c: Condition | undefined, truth: boolean): Env | null {
     if (!c) return env;
     const holds = c.pos === truth;
@@ -163,6 +200,7 @@ export class ValueTracker {
       const cur = this.get(env, a.path);
       if (holds) {
         if (cur !== undefined && !compatible(cur, a.value)) return null;
+        if (cur !== undefined && cur.startsWith(CALL_PREFIX) && !this.mayReturn(cur.slice(CALL_PREFIX.length), a.value)) return null;
         return this.set(env, a.path, a.value);
       }
       return cur === a.value ? null : env;
@@ -174,7 +212,7 @@ export class ValueTracker {
         if (known && ZERO.has(cur)) return null;
         return cur === undefined || cur.startsWith('@') ? this.set(env, a.path, NON_NULL) : env;
       }
-      if (cur === NON_NULL || (known && /^[1-9]/.test(cur))) return null;
+      if (cur === NON_NULL || (known && isNonZero(cur))) return null;
       return cur === undefined || cur.startsWith('@') ? this.set(env, a.path, 'NULL') : env;
     }
     if (a.k === 'success' && this.vars.has(a.path)) {
@@ -187,6 +225,9 @@ export class ValueTracker {
     return env;
   }
 }
+
+/** The statuses pre- and post-operation callbacks return, compared by name. */
+const CALLBACK_STATUS = /^FLT_(PRE|POST)OP_[A-Z_]+$/;
 
 /** Whether a variable holding `cur` can equal the constant `value`. */
 function compatible(cur: string, value: string): boolean {

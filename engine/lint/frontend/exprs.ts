@@ -199,6 +199,12 @@ export function mentions(e: Expr, p: string, aliases?: Aliases): boolean {
   }
 }
 
+/** The last component of a C++ qualified name: `Func` for `ns::Class::Func` or `::Func`. */
+export function unqualified(name: string): string {
+  const at = name.lastIndexOf('::');
+  return (at < 0 ? name : name.slice(at + 2)).replace(/<[\s\S]*$/, '').trim();
+}
+
 /** The root variable of a path: `ctx` for `ctx->Lock`, `&ctx->Lock`, `*ctx`. */
 export function rootOf(path: string): string {
   const m = /^[&*]*([A-Za-z_][A-Za-z0-9_]*)/.exec(path);

@@ -6,6 +6,8 @@
  */
 import type { SyntaxNode } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
+import { SEH_MARKER } from './prepare';
+import { unqualified } from './exprs';
 
 class Lowerer {
   hasError = false;
@@ -32,7 +34,10 @@ class Lowerer {
         return { k: 'block', body: this.stmtList(n), r };
       case 'expression_statement': {
         const e = n.namedChild(0);
-        return e ? { k: 'expr', e: this.expr(e), r } : { k: 'empty', r };
+        if (e && !this.isComment(e)) return { k: 'expr', e: this.expr(e), r };
+        // The leave marker and its `;`: a `leave;` the preparation had no room to spell `__leave;`.
+        const before = e ?? n.previousSibling;
+        return before && this.isComment(before) && this.sehMarker(before) === 'leave' ? { k: 'leave', r } : { k: 'empty', r };
       }
       case 'declaration':
         return this.decl(n);
@@ -64,12 +69,7 @@ class Lowerer {
         return { k: 'switch', disc: this.expr(n.childForFieldName('condition')!), body: this.stmtOrEmpty(n.childForFieldName('body'), r), r };
       case 'case_statement': {
         const value = n.childForFieldName('value');
-        const body: Stmt[] = [];
-        for (const c of n.namedChildren) {
-          if (!c || (value && c.id === value.id) || this.isComment(c)) continue;
-          body.push(this.stmt(c));
-        }
-        return { k: 'case', value: value ? this.expr(value) : undefined, body, r };
+        return { k: 'case', value: value ? this.expr(value) : undefined, body: this.stmtList(n, value?.id), r };
       }
       case 'return_statement': {
         const e = n.namedChild(0);
@@ -102,6 +102,21 @@ class Lowerer {
       }
       case 'seh_leave_statement':
         return { k: 'leave', r };
+      // C++: a range loop runs its body zero or more times; kernel code has no C++ exceptions, so a
+      // `try` block reads as its body.
+      case 'for_range_loop': {
+        const right = n.childForFieldName('right');
+        return { k: 'while', cond: { k: 'other', text: 'range', subs: right ? [this.expr(right)] : [], r }, body: this.stmtOrEmpty(n.childForFieldName('body'), r), r };
+      }
+      case 'try_statement':
+        return this.stmtOrEmpty(n.childForFieldName('body'), r);
+      case 'throw_statement': {
+        const e = n.namedChild(0);
+        return e ? { k: 'expr', e: this.expr(e), r } : { k: 'empty', r };
+      }
+      case 'using_declaration': case 'alias_declaration': case 'namespace_alias_definition': case 'static_assert_declaration':
+      case 'class_specifier': case 'struct_specifier': case 'enum_specifier': case 'union_specifier': case 'template_declaration':
+        return { k: 'empty', r };
       case 'attributed_statement': {
         const inner = n.namedChildren.filter((c) => c && c.type !== 'attribute_declaration');
         return inner[0] ? this.stmt(inner[0]) : { k: 'empty', r };
@@ -127,10 +142,43 @@ class Lowerer {
     return n ? this.stmt(n) : { k: 'empty', r };
   }
 
-  private stmtList(n: SyntaxNode): Stmt[] {
+  /**
+   * The statements of a block (or a case), reading the SEH markers the preparation left where it had
+   * no room for the keywords: block, `finally`/`except` marker, block is one `__try` statement.
+   */
+  private stmtList(n: SyntaxNode, skipId?: number): Stmt[] {
     const out: Stmt[] = [];
-    for (const c of n.namedChildren) if (c && !this.isComment(c)) out.push(this.stmt(c));
+    let lastNode: SyntaxNode | undefined;
+    let handler: 'finally' | 'except' | undefined;
+    let handlerSpan: Span | undefined;
+    for (const c of n.namedChildren) {
+      if (!c || c.id === skipId) continue;
+      if (this.isComment(c)) {
+        const marker = this.sehMarker(c);
+        if ((marker === 'finally' || marker === 'except') && lastNode?.type === 'compound_statement') { handler = marker; handlerSpan = this.span(c); }
+        continue;
+      }
+      const s = this.stmt(c);
+      const body = out[out.length - 1];
+      if (handler && c.type === 'compound_statement' && body && body.k === 'block') {
+        const r: Span = { sr: body.r.sr, sc: body.r.sc, er: s.r.er, ec: s.r.ec };
+        out[out.length - 1] = handler === 'finally'
+          ? { k: 'try', body, finally: s, r }
+          : { k: 'try', body, except: { filter: { k: 'other', text: '', subs: [], r: handlerSpan! }, body: s }, r };
+        lastNode = undefined;
+      } else {
+        out.push(s);
+        lastNode = c;
+      }
+      handler = undefined;
+    }
     return out;
+  }
+
+  /** Which SEH marker a comment node is, if any. */
+  private sehMarker(c: SyntaxNode): 'finally' | 'except' | 'leave' | undefined {
+    const text = this.src.slice(c.startIndex, c.endIndex);
+    return text === SEH_MARKER.finally ? 'finally' : text === SEH_MARKER.except ? 'except' : text === SEH_MARKER.leave ? 'leave' : undefined;
   }
 
   /**
@@ -194,10 +242,20 @@ class Lowerer {
     switch (type) {
       case 'identifier':
         return { k: 'id', name: this.t(n), r };
-      case 'null':
+      // C++ names: `ns::Func` and `Class::Method` go by their last name, as function definitions do.
+      case 'qualified_identifier': case 'template_function': case 'destructor_name': case 'operator_name':
+        return { k: 'id', name: unqualified(this.t(n)), r };
+      case 'this':
+        return { k: 'id', name: 'this', r };
+      case 'condition_clause': {
+        const v = n.childForFieldName('value');
+        return v ? this.expr(v) : { k: 'other', text: type, subs: this.subExprs(n), r };
+      }
+      case 'null': case 'nullptr':
         return { k: 'id', name: 'NULL', r };
       case 'true': case 'false':
-        return { k: 'id', name: n.type, r };
+        // tree-sitter reads TRUE and true alike: the constant's name is what the analysis needs.
+        return { k: 'id', name: n.type === 'true' ? 'TRUE' : 'FALSE', r };
       case 'number_literal':
         {
         const text = this.t(n);
@@ -211,10 +269,25 @@ class Lowerer {
       }
       case 'call_expression': {
         const fnNode = n.childForFieldName('function')!;
+        // `(ULONG)(a + b)`: tree-sitter reads a cast to a typedef name followed by parentheses as a call.
+        if (fnNode.type === 'parenthesized_expression') {
+          const inner = firstNonComment(fnNode);
+          const args = n.childForFieldName('arguments');
+          const only = args ? args.namedChildren.filter((a) => a && !this.isComment(a)) : [];
+          if (inner && inner.type === 'identifier' && /^[A-Z][A-Z0-9_]*$/.test(this.t(inner)) && only.length === 1) {
+            return { k: 'cast', type: this.t(inner), arg: this.expr(only[0]!), r };
+          }
+        }
         const fn = this.expr(fnNode);
         const argList = n.childForFieldName('arguments');
         const args: Expr[] = [];
         const callee = fn.k === 'id' ? fn.name : undefined;
+        // C++ casts read like calls of a template: `static_cast<PVOID>(x)` is a cast of x.
+        if (callee && CPP_CASTS.has(callee) && argList) {
+          const arg = argList.namedChildren.find((a) => a && !this.isComment(a));
+          const targs = fnNode.childForFieldName('arguments');
+          if (arg) return { k: 'cast', type: this.t(targs).replace(/^<|>$/g, ''), arg: this.expr(arg), r };
+        }
         // Debug output (`DbgPrint`, `DebugTrace(level, ("fmt", …))`) carries no operation on driver
         // state the rules follow, and is often the bulk of a function's nodes: keep it as a bare call.
         if (argList && !(callee && DEBUG_OUTPUT.test(callee) && this.t(argList).includes('"'))) {
@@ -281,6 +354,8 @@ class Lowerer {
   }
 }
 
+const CPP_CASTS = new Set(['static_cast', 'reinterpret_cast', 'const_cast', 'dynamic_cast']);
+
 /** Names of debug-output routines and macros (their arguments are not lowered). */
 const DEBUG_OUTPUT = /^(?:Dbg|Kd)Print|Debug(?:Print|Trace)|_DBG_PRINT$|^DBG_PRINT|^LOG_PRINT|^TRACE_|^DebugTrace/;
 
@@ -315,6 +390,10 @@ export function declaratorShape(d: SyntaxNode | null, src: string): DeclaratorSh
       case 'identifier': case 'field_identifier': case 'type_identifier':
         shape.name = src.slice(cur.startIndex, cur.endIndex);
         return shape;
+      case 'qualified_identifier': case 'destructor_name': case 'operator_name':
+        shape.name = unqualified(src.slice(cur.startIndex, cur.endIndex));
+        return shape;
+      case 'reference_declarator': break;
       case 'pointer_declarator': shape.stars++; break;
       case 'array_declarator': shape.array = true; break;
       case 'function_declarator': shape.isFunction = true; break;
@@ -334,6 +413,9 @@ export function parseCNumber(text: string): number | undefined {
   return undefined;
 }
 
+/** Declarators that name a function: C's identifier, C++'s qualified and member names. */
+const FUNCTION_NAMES = new Set(['identifier', 'field_identifier', 'qualified_identifier', 'destructor_name', 'operator_name']);
+
 /** Lowers one `function_definition` node. */
 export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefined {
   const baseRow = def.startPosition.row;
@@ -346,7 +428,7 @@ export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefi
   }
   if (!decl) return undefined;
   const nameNode = decl.childForFieldName('declarator');
-  if (!nameNode || nameNode.type !== 'identifier') return undefined;
+  if (!nameNode || !FUNCTION_NAMES.has(nameNode.type)) return undefined;
   const params: Param[] = [];
   const plist = decl.childForFieldName('parameters');
   if (plist) {
@@ -363,7 +445,7 @@ export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefi
   if (def.hasError) lw.hasError = true;
   const body = lw.stmt(bodyNode);
   return {
-    name: lw.t(nameNode),
+    name: unqualified(lw.t(nameNode)),
     baseRow,
     nameSpan: lw.span(nameNode),
     span: lw.span(def),

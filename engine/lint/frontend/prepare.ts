@@ -4,8 +4,11 @@
  * column in the rewritten text are its line and column in the user's file.
  *
  * - SEH macros: `try`/`except`/`finally`/`leave` become `__try`/`__except`/`__finally`/`__leave`,
- *   borrowing two blanks next to the word (indentation, the space after `}`); with no blanks to
- *   borrow, the word is blanked and its block reads as a plain block.
+ *   borrowing two blanks next to the word (indentation, the space after `}`). A `try` and its
+ *   handler are rewritten together: when either has no room, the `try` is blanked and the handler
+ *   becomes a marker comment of the same length (`SEH_MARKER`) that the lowering reads back.
+ * - A macro argument holding statements (`try_return(Status = X;)`): its semicolons become commas
+ *   and the last one a blank, so the call parses with the same text in it.
  * - Loop macros such as `LIST_FOR_EACH_SAFE(a, b, head) {` become `while (a, b, head) {`.
  * - `__volatile` becomes `volatile`; `#pragma warning` lines (found between a return type and a
  *   function name in samples) are blanked.
@@ -170,6 +173,24 @@ function atStatementStart(text: string, at: number): boolean {
   return /(?:^|[^A-Za-z0-9_])(?:else|do)$/.test(text.slice(Math.max(0, p - 5), p + 1));
 }
 
+/**
+ * A library's export, inline and deprecation macros (`ZYCORE_EXPORT ZyanStatus F(...)`,
+ * `LIB_API int G(void)`, `ZYAN_INLINE`): defined in some other header, often as nothing or as a
+ * `__declspec`, and in front of a declaration C cannot read them. Blanked where they open one.
+ */
+const EXPORT_MACRO = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:EXPORT|API|INLINE|DEPRECATED)$/;
+
+/** The word starts its line or follows `;`, `{` or `}`, and a name follows it. */
+function opensDeclaration(text: string, start: number, end: number): boolean {
+  const next = text.charCodeAt(skipSpace(text, end));
+  if (!((next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === Ch.Underscore)) return false;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (/^[ \t]*$/.test(text.slice(lineStart, start))) return true;
+  const p = prevSignificant(text, start);
+  const c = p < 0 ? Ch.Semi : text.charCodeAt(p);
+  return c === Ch.Semi || c === Ch.LBrace || c === Ch.RBrace;
+}
+
 /** ALL_CAPS names of at least five characters: macros, never keywords. */
 function isLoopMacroName(text: string, from: number, to: number): boolean {
   if (to - from < 5) return false;
@@ -187,6 +208,8 @@ const TOKENS = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?
 
 function rewriteWords(text: string, annotations: boolean): string {
   const edits: Edit[] = [];
+  /** Handler words already rewritten with their `try`. */
+  const handled = new Set<number>();
   let directiveEnd = -1;
   const re = new RegExp(TOKENS.source, 'gm');
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -205,8 +228,14 @@ function rewriteWords(text: string, annotations: boolean): string {
     }
     const end = start + tok.length;
     const inDirective = start < directiveEnd;
-    if (c >= 97) {
-      if (!inDirective) rewriteSeh(text, tok, start, end, edits);
+    if (c >= 97 || tok === '__try') {
+      if (inDirective || handled.has(start)) continue;
+      if (tok === 'try' || tok === '__try') {
+        const h = rewriteTry(text, tok, start, end, edits);
+        if (h >= 0) handled.add(h);
+      } else if (tok === 'leave') {
+        rewriteLeave(text, start, end, edits);
+      }
       continue;
     }
     if (annotations) {
@@ -224,6 +253,10 @@ function rewriteWords(text: string, annotations: boolean): string {
       }
     }
     if (inDirective) continue;
+    if (annotations && EXPORT_MACRO.test(tok) && opensDeclaration(text, start, end) && !isMemberOrDefine(text, start)) {
+      edits.push({ start, end, text: blankOf(text, start, end) });
+      continue;
+    }
     if (c === Ch.Underscore) {
       if (tok === '__volatile') edits.push({ start, end, text: '  volatile' });
       continue;
@@ -233,35 +266,98 @@ function rewriteWords(text: string, annotations: boolean): string {
     if (text.charCodeAt(open) !== Ch.LParen) continue;
     const close = matchParen(text, open);
     if (close < 0) continue;
-    if (text.charCodeAt(skipSpace(text, close + 1)) !== Ch.LBrace) continue;
+    const after = skipSpace(text, close + 1);
+    const next = text.charCodeAt(after);
+    if (next === Ch.RBrace) {
+      // A statement macro written without its `;` as a block's last statement
+      // (`AV_SET_INVALID_FILE_REFERENCE(x)` before `}`): the blank before the brace takes one.
+      const before = text.charCodeAt(after - 1);
+      // Only after another statement: `{ INIT(x) }` may be an initializer list.
+      const prev = text.charCodeAt(prevSignificant(text, start));
+      if ((before === Ch.Space || before === Ch.Tab) && after - 1 > close && (prev === Ch.Semi || prev === Ch.RBrace)) edits.push({ start: after - 1, end: after, text: ';' });
+      continue;
+    }
+    if (next !== Ch.LBrace) continue;
     if (!atStatementStart(text, start)) continue;
     edits.push({ start, end, text: 'while'.padEnd(tok.length, ' ') });
   }
+  statementArguments(text, edits);
   return applyEdits(text, edits);
 }
 
-function rewriteSeh(text: string, word: string, start: number, end: number, edits: Edit[]): void {
-  const next = skipSpace(text, end);
-  const nc = text.charCodeAt(next);
-  // `try {`, `finally {`, `except (`, `leave;` — anything else is an ordinary identifier.
-  if (word === 'try' || word === 'finally') { if (nc !== Ch.LBrace) return; }
-  else if (word === 'except') { if (nc !== Ch.LParen) return; }
-  else if (nc !== Ch.Semi) return;
-  if (word !== 'try' && word !== 'leave') {
-    const p = prevSignificant(text, start);
-    if (p < 0 || text.charCodeAt(p) !== Ch.RBrace) return;
-  } else if (!atStatementStart(text, start)) {
-    return;
+const NOT_MACROS = new Set(['for', 'while', 'if', 'switch', 'return', 'sizeof', 'do']);
+
+/**
+ * A macro called in statement position with statements as its argument (`try_return(Status = X;)`,
+ * `CHECK(a = f(); b = g();)`): the semicolons become commas and the one before `)` a blank, so the
+ * call parses and keeps its expressions. Found from each `;` that directly precedes a `)`.
+ */
+function statementArguments(text: string, edits: Edit[]): void {
+  const re = /;\s*\)/g;
+  let lastClose = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const close = m.index + m[0].length - 1;
+    if (close === lastClose) continue;
+    let depth = 0;
+    let open = -1;
+    for (let i = close; i >= 0 && close - i < 2000; i--) {
+      const c = text.charCodeAt(i);
+      if (c === Ch.RParen) depth++;
+      else if (c === Ch.LParen && --depth === 0) { open = i; break; }
+      else if (c === Ch.LBrace || c === Ch.RBrace || c === Ch.Quote || c === Ch.Apos || c === Ch.Nl && text.charCodeAt(i - 1) === Ch.Backslash) break;
+    }
+    if (open < 0) continue;
+    const name = /([A-Za-z_]\w*)\s*$/.exec(text.slice(Math.max(0, open - 64), open));
+    if (!name || NOT_MACROS.has(name[1])) continue;
+    const nameStart = open - name[0].length;
+    if (!atStatementStart(text, nameStart)) continue;
+    lastClose = close;
+    const semis: number[] = [];
+    let d = 0;
+    for (let i = open + 1; i < close; i++) {
+      const c = text.charCodeAt(i);
+      if (c === Ch.LParen) d++;
+      else if (c === Ch.RParen) d--;
+      else if (c === Ch.Semi && d === 0) semis.push(i);
+    }
+    semis.forEach((at, k) => edits.push({ start: at, end: at + 1, text: k === semis.length - 1 ? ' ' : ',' }));
   }
-  // Borrow two blanks: before the word first, then after it.
+}
+
+/**
+ * Comments that stand for SEH keywords the text had no room to spell `__finally`, `__except` or
+ * `__leave` (`finally` with a tab before it and its brace on the next line): the lowering reads a
+ * block, the `finally`/`except` marker and a second block as one `__try` statement, and an empty
+ * statement right after the leave marker (the word `leave` replaced by a comment of five
+ * characters, its `;` kept) as `__leave;`. Each marker is exactly as long as what it replaces.
+ */
+export const SEH_MARKER = { finally: '/*@FI*/', except: '/*@E*/', leave: '/*L*/' } as const;
+
+/** The `}` that closes the block opened at `open`, skipping comments and literals; -1 when unbalanced. */
+function matchBrace(text: string, open: number): number {
+  let depth = 0;
+  const n = text.length;
+  for (let i = open; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.Quote || c === Ch.Apos) { i = skipLiteral(text, i) - 1; continue; }
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Slash) { const e = text.indexOf('\n', i); if (e < 0) return -1; i = e; continue; }
+    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) { const e = text.indexOf('*/', i + 2); if (e < 0) return -1; i = e + 1; continue; }
+    if (c === Ch.LBrace) depth++;
+    else if (c === Ch.RBrace && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The edit that spells `word` (`try`, `finally`, `except`, `leave`) as the keyword `__word` in place,
+ * borrowing two blanks around it or sliding the `}` before it left; undefined when there is no room.
+ */
+function keywordEdit(text: string, word: string, start: number, end: number): Edit | undefined {
   let before = 0;
   while (before < 2 && start - before - 1 >= 0 && isBlank(text.charCodeAt(start - before - 1))) before++;
   let after = 0;
   while (before + after < 2 && isBlank(text.charCodeAt(end + after))) after++;
-  if (before + after >= 2) {
-    edits.push({ start: start - before, end: end + after, text: `__${word}` });
-    return;
-  }
+  if (before + after >= 2) return { start: start - before, end: end + after, text: `__${word}` };
   // `}except(`: slide the closing brace left into the indentation before it.
   const brace = prevSignificant(text, start);
   if (brace >= 0 && text.charCodeAt(brace) === Ch.RBrace && !text.slice(brace, start).includes('\n')) {
@@ -269,17 +365,51 @@ function rewriteSeh(text: string, word: string, start: number, end: number, edit
     while (from - 1 >= 0 && isBlank(text.charCodeAt(from - 1))) from--;
     const width = end + after - from;
     const packed = `}__${word}`;
-    if (width >= packed.length && !text.slice(from, end).includes('/')) {
-      edits.push({ start: from, end: from + width, text: packed.padStart(width, ' ') });
-      return;
-    }
+    if (width >= packed.length && !text.slice(from, end).includes('/')) return { start: from, end: from + width, text: packed.padStart(width, ' ') };
   }
-  // No room: blank the word (and an `except` filter); the block then reads as a plain block.
+  return undefined;
+}
+
+const HANDLERS = new Set(['finally', 'except', '__finally', '__except']);
+
+/**
+ * A `try`/`__try` block and its handler, rewritten together: both as keywords when there is room
+ * for each, otherwise the `try` blanked and the handler replaced by its marker (so the text never
+ * holds a `__try` without its handler). Returns the handler's start, which the scan must not touch
+ * again, or -1 when this is not a structured-exception block.
+ */
+function rewriteTry(text: string, word: string, start: number, end: number, edits: Edit[]): number {
+  const open = skipSpace(text, end);
+  if (text.charCodeAt(open) !== Ch.LBrace || !atStatementStart(text, start)) return -1;
+  const close = matchBrace(text, open);
+  if (close < 0) return -1;
+  const h = skipSpace(text, close + 1);
+  const hw = /^[A-Za-z_]\w*/.exec(text.slice(h, h + 12))?.[0];
+  if (!hw || !HANDLERS.has(hw)) return -1;
+  const hEnd = h + hw.length;
+  const after = skipSpace(text, hEnd);
+  const isExcept = hw.endsWith('except');
+  if (text.charCodeAt(after) !== (isExcept ? Ch.LParen : Ch.LBrace)) return -1;
+  const filterEnd = isExcept ? matchParen(text, after) : -1;
+  if (isExcept && filterEnd < 0) return -1;
+  const tryEdit = word === '__try' ? null : keywordEdit(text, word, start, end);
+  const handlerEdit = hw.startsWith('__') ? null : keywordEdit(text, hw, h, hEnd);
+  if (tryEdit !== undefined && handlerEdit !== undefined) {
+    if (tryEdit) edits.push(tryEdit);
+    if (handlerEdit) edits.push(handlerEdit);
+    return h;
+  }
   edits.push({ start, end, text: ' '.repeat(word.length) });
-  if (word === 'except') {
-    const close = matchParen(text, next);
-    if (close > 0) edits.push({ start: next, end: close + 1, text: blankOf(text, next, close + 1) });
-  }
+  const marker = isExcept ? SEH_MARKER.except : SEH_MARKER.finally;
+  edits.push({ start: h, end: hEnd, text: marker.padEnd(hw.length, ' ') });
+  if (isExcept) edits.push({ start: after, end: filterEnd + 1, text: blankOf(text, after, filterEnd + 1) });
+  return h;
+}
+
+/** `leave;` as `__leave;` when there is room, else as the leave marker before its `;`. */
+function rewriteLeave(text: string, start: number, end: number, edits: Edit[]): void {
+  if (text.charCodeAt(skipSpace(text, end)) !== Ch.Semi || !atStatementStart(text, start)) return;
+  edits.push(keywordEdit(text, 'leave', start, end) ?? { start, end, text: SEH_MARKER.leave });
 }
 
 interface Directive {

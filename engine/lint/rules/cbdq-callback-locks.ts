@@ -6,6 +6,7 @@ const rule = functionRule({
   id: 'cbdq-callback-locks',
   severity: 'error',
   scope: 'function',
+  roles: ['cbdq'],
   title: 'Cancel-safe queue callback takes a lock',
   why: 'The Filter Manager calls the queue\'s Insert, Remove and PeekNext callbacks with the queue lock already held (it calls the Acquire callback first). Taking a lock inside them deadlocks on the queue lock or inverts lock order with it; the documentation says not to lock inside these callbacks.',
   sources: [DOCS.ddi('nf-fltkernel-fltcbdqinitialize')],

@@ -16,6 +16,7 @@ const rule = functionRule({
   id: 'cbdq-cancel-cb',
   severity: 'error',
   scope: 'function',
+  roles: ['cbdq'],
   title: 'Cancel callback dequeues again or does not complete the operation',
   why: 'When an operation in a cancel-safe queue is cancelled, the Filter Manager first removes it with the queue\'s RemoveIo callback and then calls CompleteCanceledIo. That callback must not remove the entry again (RemoveEntryList or FltCbdqRemoveIo would corrupt the list), and must complete the operation with FltCompletePendedPreOperation(Data, FLT_PREOP_COMPLETE, NULL) after setting an error status such as STATUS_CANCELLED.',
   sources: [DOCS.ddi('nf-fltkernel-fltcbdqinitialize')],
@@ -48,6 +49,8 @@ const rule = functionRule({
           if (s.status === 'success') badStatus ??= c.r;
           return { ...s, done: true };
         }
+        // An operation pended in a post-operation callback is resumed with FltCompletePendedPostOperation.
+        if (name === 'FltCompletePendedPostOperation' && pathOf(c.args[0], aliases) === data) return { ...s, done: true };
         // Handing Data to another routine (a helper that completes it) counts as completing.
         if (!s.done && c.args.some((a) => pathOf(a, aliases) === data) && !/^(Flt|Dbg|Kd|Rtl)|^[A-Z0-9_]+$/.test(name)) return { ...s, done: true };
         return s;

@@ -5,6 +5,7 @@ const rule = functionRule({
   id: 'cbdq-insert-unchecked',
   severity: 'error',
   scope: 'function',
+  roles: ['preop'],
   title: 'FLT_PREOP_PENDING returned although the cbdq insert may have failed',
   why: 'FltCbdqInsertIo fails, for example with STATUS_FLT_CBDQ_DISABLED once teardown has disabled the queue. The operation is then not in the queue and nobody will complete it, so returning FLT_PREOP_PENDING hangs it. Return FLT_PREOP_PENDING only on the path where the insert returned success (the InsertIo callback\'s status).',
   sources: [DOCS.ddi('nf-fltkernel-fltcbdqinsertio')],

@@ -27,6 +27,7 @@ const rule = functionRule({
   id: 'dirty-missing',
   severity: 'error',
   scope: 'function',
+  roles: ['preop', 'postop', 'safepost', 'worker'],
   title: 'Parameter change not marked dirty',
   why: 'When a minifilter changes the parameters of an operation — Iopb->Parameters, TargetFileObject, TargetInstance, buffers and MDLs — it must call FltSetCallbackDataDirty(Data). Without it the Filter Manager does not pick up the change and lower filters and the file system see the old values. Changes to IoStatus do not need it.',
   sources: [DOCS.ddi('nf-fltkernel-fltsetcallbackdatadirty'), DOCS.ifs('modifying-the-parameters-for-an-i-o-operation')],
@@ -53,7 +54,11 @@ const rule = functionRule({
         if (s.writes.length > 0 && !/^(Flt|Rtl|Dbg|Kd|Ex|Ke|Mm|Io)|^[A-Z0-9_]+$/.test(name) && c.args.some((a) => pathOf(a, aliases) === data)) return { ...s, writes: [] };
         return s;
       },
-      exit: (s) => { for (const w of s.writes) found.set(`${w.sr}:${w.sc}`, w); },
+      // A pre-op that completes the operation itself sends it nowhere: its parameters no longer matter.
+      exit: (s, env, ret) => {
+        if (ret?.expr && ctx.values.valueOf(env, ret.expr) === 'FLT_PREOP_COMPLETE') return;
+        for (const w of s.writes) found.set(`${w.sr}:${w.sc}`, w);
+      },
     });
     if (!complete) return out;
     for (const w of found.values()) {

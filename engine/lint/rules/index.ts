@@ -36,12 +36,24 @@ import ctxRefLeak from './ctx-ref-leak';
 import nameInfo from './name-info';
 import syncAsyncRw from './sync-async-rw';
 import dirtyMissing from './dirty-missing';
+import wiRunningFlagStuck from './wi-running-flag-stuck';
+import wiRoutineMismatch from './wi-routine-mismatch';
+import ioWiForeignDevice from './io-wi-foreign-device';
+import pendedPreNotCompleted from './pended-pre-not-completed';
+import pendedPostNotCompleted from './pended-post-not-completed';
+import postopDraining from './postop-draining';
+import cbdqMixedCompletion from './cbdq-mixed-completion';
+import cbdqNeverInserted from './cbdq-never-inserted';
+import relatedObjectsKept from './related-objects-kept';
+import irqlAboveBound from './irql-above-bound';
 
 export const ALL_RULES: readonly Rule[] = [
   wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
-  genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, cppBadStatus, cppCtxNotNull, cppIrql,
+  genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, wiRunningFlagStuck, wiRoutineMismatch, ioWiForeignDevice,
+  cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopCallbackWithoutPostop, postopMprWithoutPost,
-  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
-  cbdqCallbackLocks, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, regStruct, regStartErrors,
-  unloadNoUnregister, deletingObject, ctxRefLeak, nameInfo, syncAsyncRw, dirtyMissing,
+  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
+  cbdqCallbackLocks, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
+  regStruct, regStartErrors, unloadNoUnregister, deletingObject, ctxRefLeak, nameInfo, relatedObjectsKept, syncAsyncRw, dirtyMissing,
+  irqlAboveBound,
 ];

@@ -4,7 +4,7 @@
  * sink routines, before that point is reported once per place.
  */
 import type { CallExpr, Expr, Span } from '../frontend/ir';
-import { idName, mentions, pathOf, strip } from '../frontend/exprs';
+import { mentions, pathOf, strip } from '../frontend/exprs';
 import { runFlow } from '../analysis/flow';
 import type { FunctionContext } from '../context';
 
@@ -24,6 +24,8 @@ export interface NullUse {
 
 interface Unchecked {
   path: string;
+  /** The local or parameter the path starts from. */
+  root: string;
   api: string;
   site: Span;
 }
@@ -97,20 +99,27 @@ export function findUncheckedUses(ctx: FunctionContext, spec: NullSpec): NullUse
     },
     call: (c: CallExpr, s) => {
       if (!c.callee) return s;
+      let next = s;
       for (const u of s) {
         c.args.forEach((a, i) => {
           if (pathOf(a, aliases) === u.path && spec.sink(c.callee!, i)) note({ at: a.r, what: 'call', callee: c.callee, source: u });
         });
+        // A field is out of sight once the structure holding it goes to another routine, which
+        // may test, replace or free it.
+        if (u.path !== u.root && c.args.some((a) => mentions(a, u.root, aliases) && !spec.sink(c.callee!, c.args.indexOf(a)))) next = next.filter((x) => x !== u);
       }
-      return s;
+      return next;
     },
     assign: (a, s) => {
       const target = pathOf(a.left, aliases);
-      let next = target === undefined ? s : s.filter((u) => u.path !== target);
+      let next = target === undefined ? s : s.filter((u) => u.path !== target && !u.path.startsWith(`${target}->`) && !u.path.startsWith(`${target}.`));
       const rhs = strip(a.right);
-      const local = idName(a.left);
-      if (rhs.k === 'call' && rhs.callee && spec.sources.has(rhs.callee) && local && ctx.fn.locals.has(local)) {
-        next = [...next, { path: local, api: rhs.callee, site: rhs.r }];
+      if (rhs.k === 'call' && rhs.callee && spec.sources.has(rhs.callee) && target !== undefined) {
+        // A local, or a field of a structure a local or parameter points to (`ctx->WorkItem = ...`).
+        const root = /^[A-Za-z_]\w*/.exec(target)?.[0];
+        if (root && (ctx.fn.locals.has(root) || ctx.fn.params.some((p) => p.name === root)) && (target === root ? ctx.fn.locals.has(root) : true)) {
+          next = [...next, { path: target, root, api: rhs.callee, site: rhs.r }];
+        }
       }
       return next.length === s.length && next.every((u, i) => u === s[i]) ? s : next;
     },

@@ -23,6 +23,7 @@ const rule = functionRule({
   id: 'postop-irql-unsafe-call',
   severity: 'error',
   scope: 'function',
+  roles: ['postop'],
   title: 'Low-IRQL routine called from a post-operation callback',
   why: 'A post-operation callback can be called at DISPATCH_LEVEL in an arbitrary thread, unless it is known to run lower (post-create, or after the pre-operation returned FLT_PREOP_SYNCHRONIZE). Routines that require IRQL <= APC_LEVEL — context and name lookups, FltLockUserBuffer, fast mutexes, resources, waits, paged pool — must not be called there directly; use FltDoCompletionProcessingWhenSafe or a work item.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.ifs('writing-postoperation-callback-routines'), DOCS.devtest('28121-irq-execution-too-high')],

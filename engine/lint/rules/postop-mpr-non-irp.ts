@@ -6,6 +6,7 @@ const rule = functionRule({
   id: 'postop-mpr-non-irp',
   severity: 'error',
   scope: 'function',
+  roles: ['postop'],
   title: 'FLT_POSTOP_MORE_PROCESSING_REQUIRED for an operation that may not be IRP-based',
   why: 'A post-operation callback may return FLT_POSTOP_MORE_PROCESSING_REQUIRED only for IRP-based operations: fast I/O and FsFilter completions cannot be held and resumed later. Test FLT_IS_IRP_OPERATION(Data) before deferring completion.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback')],

@@ -5,6 +5,7 @@ const rule = functionRule({
   id: 'postop-mpr-without-post',
   severity: 'error',
   scope: 'function',
+  roles: ['postop'],
   title: 'FLT_POSTOP_MORE_PROCESSING_REQUIRED without posting the operation',
   why: 'FLT_POSTOP_MORE_PROCESSING_REQUIRED stops completion until the filter calls FltCompletePendedPostOperation. It is only correct after the operation was posted — a successful FltQueueDeferredIoWorkItem, FltDoCompletionProcessingWhenSafe having set it, or the driver\'s own queue. Otherwise the I/O never completes.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.ifs('pending-an-i-o-operation-in-a-postoperation-callback-routine')],

@@ -7,6 +7,7 @@ const rule = functionRule({
   id: 'postop-pageable',
   severity: 'error',
   scope: 'function',
+  roles: ['postop'],
   title: 'Pageable post-operation callback',
   why: 'Post-operation callbacks may be called at DISPATCH_LEVEL, where a page fault cannot be serviced, so they must not be pageable. Placing one in a PAGE section (#pragma alloc_text or code_seg) or asserting PAGED_CODE() in it is a latent crash.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_post_operation_callback'), DOCS.devtest('28170-pageable-code-macro-not-found')],

@@ -8,6 +8,7 @@ const rule = functionRule({
   id: 'preop-callback-without-postop',
   severity: 'error',
   scope: 'function',
+  roles: ['preop'],
   title: 'Post-operation callback requested but none registered',
   why: 'FLT_PREOP_SUCCESS_WITH_CALLBACK and FLT_PREOP_SYNCHRONIZE ask the Filter Manager to call the post-operation callback. If the operation\'s registration row has PostOperation == NULL, the system stops with bug check 0xF5 (FLTMGR_FILE_SYSTEM), parameter 0x66.',
   sources: [DOCS.debugger('bug-check-0xf5--fltmgr-file-system'), DOCS.ifs('returning-flt-preop-synchronize')],

@@ -8,6 +8,7 @@ const rule = functionRule({
   id: 'preop-ctx-nonnull',
   severity: 'error',
   scope: 'function',
+  roles: ['preop'],
   title: 'Completion context set for a status that ignores it',
   why: 'The completion context a pre-operation callback stores in *CompletionContext is delivered only to its post-operation callback, which runs only after FLT_PREOP_SUCCESS_WITH_CALLBACK or FLT_PREOP_SYNCHRONIZE. With any other status it must be NULL (the _Flt_CompletionContext_Outptr_ annotation checks this); whatever it points to would never be seen or freed.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_pre_operation_callback'), DOCS.devtest('-flt-completioncontext-outptr--annotation'), DOCS.ifs('completing-an-i-o-operation-in-a-preoperation-callback-routine')],

@@ -6,6 +6,7 @@ const rule = functionRule({
   id: 'preop-pending-non-irp',
   severity: 'error',
   scope: 'function',
+  roles: ['preop'],
   title: 'FLT_PREOP_PENDING for an operation that may not be IRP-based',
   why: 'Only IRP-based operations can be pended. Fast I/O and FsFilter callbacks cannot wait for a worker: for them FLT_PREOP_PENDING is invalid. A pre-operation callback registered for a major that can arrive as fast I/O must test FLT_IS_IRP_OPERATION(Data) before pending, and return FLT_PREOP_DISALLOW_FASTIO (to get the IRP instead) or pass the fast I/O on.',
   sources: [DOCS.ddi('nc-fltkernel-pflt_pre_operation_callback'), DOCS.ifs('pending-an-i-o-operation-in-a-preoperation-callback-routine')],

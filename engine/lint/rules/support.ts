@@ -98,10 +98,14 @@ export function explainIrql(est: IrqlEstimate, here?: string): { text: string; r
     const api = LOCK_APIS[r.api];
     related.push({ at: r.site, message: `${api ? lockKindLabel(api.kind) : r.api} acquired here` });
     text = `a ${api ? lockKindLabel(api.kind) : 'lock'} is held here (${level})`;
+  } else if (r.k === 'annotation') {
+    text = `${r.fn} is annotated ${r.text}, so it may be called at ${level}`;
   } else if (r.role === 'postop') {
     text = `${r.fn} is a post-operation callback and may run at ${irqlName(Irql.DISPATCH_LEVEL)}`;
   } else if (r.role === 'dpc') {
     text = `${r.fn} is a DPC routine and runs at ${irqlName(Irql.DISPATCH_LEVEL)}`;
+  } else if (r.role === 'completion') {
+    text = `${r.fn} is the completion routine of ${r.api ?? 'an asynchronous operation'} and may run at ${irqlName(Irql.DISPATCH_LEVEL)}`;
   } else {
     text = `${r.fn} runs under the queue's spin lock taken in ${r.acquire ?? 'its Acquire callback'} (${irqlName(Irql.DISPATCH_LEVEL)})`;
   }

@@ -7,6 +7,7 @@ const rule = functionRule({
   id: 'sync-async-rw',
   severity: 'error',
   scope: 'function',
+  roles: ['preop'],
   title: 'FLT_PREOP_SYNCHRONIZE on asynchronous read or write',
   why: 'Returning FLT_PREOP_SYNCHRONIZE makes the calling thread wait for the operation to finish. Asynchronous reads and writes (the modified and mapped page writers issue them) must never be synchronized this way: it can deadlock the memory manager. Synchronize a read or write only after FltIsOperationSynchronous(Data) returned TRUE.',
   sources: [DOCS.ifs('returning-flt-preop-synchronize')],

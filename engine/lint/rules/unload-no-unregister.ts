@@ -9,6 +9,7 @@ const rule = functionRule({
   id: 'unload-no-unregister',
   severity: 'error',
   scope: 'function',
+  roles: ['unload'],
   title: 'Unload routine does not unregister the filter',
   why: 'A minifilter\'s FilterUnloadCallback must call FltUnregisterFilter with the handle FltRegisterFilter returned before it returns success. Unregistering tears down the instances and waits for outstanding callbacks; returning success without it leaves the Filter Manager calling into a driver that is being unloaded.',
   sources: [DOCS.ifs('unregistering-the-minifilter'), DOCS.ifs('writing-a-filterunloadcallback-routine')],

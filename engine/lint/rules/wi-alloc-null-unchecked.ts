@@ -1,22 +1,22 @@
 import { DOCS, callsAny, type FunctionRule, type RawFinding, functionRule } from '../rule';
 import { findUncheckedUses } from './nullTracking';
-import { ALLOCATORS, QUEUES, FREES } from './workItems';
+import { ALLOCATORS, QUEUES, FREES, IO_ALLOCATORS, IO_FREES, IO_QUEUES } from './workItems';
 
-const SOURCES = new Set(Object.keys(ALLOCATORS));
+const SOURCES = new Set([...Object.keys(ALLOCATORS), ...IO_ALLOCATORS]);
 
 const rule = functionRule({
   id: 'wi-alloc-null-unchecked',
   severity: 'error',
   scope: 'function',
   title: 'Work-item allocation failure ignored',
-  why: 'FltAllocateGenericWorkItem and FltAllocateDeferredIoWorkItem return NULL when nonpaged pool is short. Queuing or dereferencing the result without testing it crashes the system exactly when memory is tight.',
-  sources: [DOCS.ddi('nf-fltkernel-fltallocategenericworkitem'), DOCS.ddi('nf-fltkernel-fltallocatedeferredioworkitem')],
+  why: 'FltAllocateGenericWorkItem, FltAllocateDeferredIoWorkItem and the legacy IoAllocateWorkItem return NULL when nonpaged pool is short. Queuing or dereferencing the result without testing it crashes the system exactly when memory is tight.',
+  sources: [DOCS.ddi('nf-fltkernel-fltallocategenericworkitem'), DOCS.ddi('nf-fltkernel-fltallocatedeferredioworkitem'), 'https://learn.microsoft.com/windows-hardware/drivers/ddi/wdm/nf-wdm-ioallocateworkitem'],
   wants: (c) => callsAny(c, SOURCES),
   check(ctx) {
     const out: RawFinding[] = [];
     const uses = findUncheckedUses(ctx, {
       sources: SOURCES,
-      sink: (callee, i) => i === 0 && (QUEUES[callee] !== undefined || FREES[callee] !== undefined),
+      sink: (callee, i) => i === 0 && (QUEUES[callee] !== undefined || FREES[callee] !== undefined || IO_QUEUES[callee] !== undefined || IO_FREES.has(callee)),
     });
     for (const u of uses) {
       const how = u.what === 'deref' ? 'is dereferenced' : `is passed to ${u.callee}`;

@@ -6,6 +6,7 @@ const rule = functionRule({
   id: 'wi-not-freed-by-worker',
   severity: 'warning',
   scope: 'function',
+  roles: ['worker'],
   title: 'Worker does not free its work item',
   why: 'A work item is normally freed by its own worker routine once the work is done. A worker that returns on some path without FltFreeGenericWorkItem / FltFreeDeferredIoWorkItem — and without queuing the item again or storing it — leaks it; Filter Verifier tracks queued work items and reports the leak when the filter unloads.',
   sources: [DOCS.ddi('nf-fltkernel-fltallocategenericworkitem'), DOCS.ddi('nf-fltkernel-fltqueuedeferredioworkitem'), DOCS.devtest('file-system-filter-verification')],

@@ -46,7 +46,7 @@ export function key(e: Expected | string): string {
 export function fixtureDirs(): { rule: string; files: string[] }[] {
   return readdirSync(FIXTURES, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
-    .map((d) => ({ rule: d.name, files: readdirSync(join(FIXTURES, d.name)).filter((f) => f.endsWith('.c')).sort() }))
+    .map((d) => ({ rule: d.name, files: readdirSync(join(FIXTURES, d.name)).filter((f) => f.endsWith('.c') || f.endsWith('.cpp')).sort() }))
     .sort((a, b) => a.rule.localeCompare(b.rule));
 }
 

@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { disableNextLineEdit, initLinter, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
+import { disableNextLineEdit, initLinter, lintLanguageOf, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
 import { fixtureDirs, readFixture } from './fixtures';
 
 before(async () => {
@@ -164,4 +164,32 @@ test('the disable-next-line edit silences exactly the rule it names, and extends
   const again = applyEdits(once, [disableNextLineEdit(once, line + 1, 'cpp-irql')]);
   assert.equal(again.split('\n')[line], '    // fltsim-disable-next-line deferred-wi-non-irp, cpp-irql');
   assert.equal(applyEdits(again, [disableNextLineEdit(again, line + 1, 'cpp-irql')]), again, 'an id already there is not added twice');
+});
+
+test('code that cannot be parsed is a note naming its line, the construct and the function skipped', () => {
+  const r = lintText('#include <fltKernel.h>\nNTSTATUS Ok(VOID) { return STATUS_SUCCESS; }\nNTSTATUS Broken(PVOID p)\n{\n    int x = @@ 3;\n    return STATUS_SUCCESS;\n}\n');
+  assert.equal(r.stats.unparsed, 0, 'no rule looked at Broken closely');
+  assert.deepEqual(r.notes.map((n) => [n.range.start.line + 1, n.range.start.column + 1, n.construct, n.function]), [[5, 13, '@@', 'Broken']]);
+  assert.equal(r.notes[0].message, 'fltsim could not parse `@@` (line 5) in Broken; the checks that follow its paths skip Broken');
+  const top = lintText('#include <fltKernel.h>\nint a = ;\n');
+  assert.deepEqual(top.notes.map((n) => [n.range.start.line + 1, n.function]), [[2, undefined]]);
+  assert.match(top.notes[0].message, /^fltsim could not parse `.*` \(line 2\); the code it covers was not checked$/);
+  assert.deepEqual(lintText('#include <fltKernel.h>\nVOID F(VOID) { }\n').notes, []);
+});
+
+test('C++ sources are read with the C++ grammar: functions in namespaces and classes, registration by qualified name', () => {
+  const text = readFixture('postop-draining', 'bad-class.cpp');
+  const asCpp = lintText(text, {}, 'cpp');
+  assert.deepEqual(asCpp.notes, []);
+  assert.deepEqual(asCpp.findings.map((f) => `${f.ruleId}@${f.range.start.line + 1}`), ['postop-draining@32', 'postop-draining@36']);
+  assert.ok(lintText(text, {}, 'c').notes.length > 0, 'the C grammar cannot read it');
+});
+
+test('the grammar follows the file: .cpp/.cc/.cxx/.hpp, and headers that use C++ constructs', () => {
+  assert.equal(lintLanguageOf('a/b.cpp'), 'cpp');
+  assert.equal(lintLanguageOf('a/b.CC'), 'cpp');
+  assert.equal(lintLanguageOf('a/b.c'), 'c');
+  assert.equal(lintLanguageOf('a/b.h', 'typedef struct _X { int a; } X;\n'), 'c');
+  assert.equal(lintLanguageOf('a/b.h', 'namespace flt {\nint a;\n}\n'), 'cpp');
+  assert.equal(lintLanguageOf('a/b.h', 'template <class T> T Max(T a, T b);\n'), 'cpp');
 });

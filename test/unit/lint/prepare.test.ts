@@ -149,3 +149,75 @@ test('property: any text keeps its length and line structure', () => {
     sameShape(prepareForLint(text), text);
   }), { numRuns: 300 });
 });
+
+test('a handler with no room for its keyword: try blanked, the handler a marker of the same length, and the block still a __try', () => {
+  const src = [
+    'NTSTATUS F(VOID) {',
+    '\ttry {',
+    '\t\tWork();',
+    '\t}',
+    '\tfinally',
+    '\t{',
+    '\t\tCleanup();',
+    '\t}',
+    '\ttry {',
+    '\t\tif (x) leave;',
+    '\t}',
+    '\texcept(EXCEPTION_EXECUTE_HANDLER)',
+    '\t{',
+    '\t\treturn 1;',
+    '\t}',
+    '\treturn 0;',
+    '}',
+  ].join('\n');
+  const out = rewriteWdkSyntax(src);
+  sameShape(out, src);
+  assert.match(out, /^\t {3} \{$/m, 'try blanked');
+  assert.match(out, /^\t\/\*@FI\*\/$/m);
+  assert.match(out, /^\t\/\*@E\*\/ +$/m, 'the filter is blanked with it');
+  assert.match(out, /^\t\tif \(x\) \/\*L\*\/;$/m, 'leave; with no blanks after it');
+  assert.ok(parsesCleanly(out), out);
+});
+
+test('a macro argument holding statements reads as an expression list', () => {
+  const src = 'VOID F(VOID) {\n    try_return(Status = STATUS_X;);\n    CHECK(a = 1; b = 2;);\n    for (;;) { }\n}\n';
+  const out = rewriteWdkSyntax(src);
+  sameShape(out, src);
+  assert.match(out, /try_return\(Status = STATUS_X \);/);
+  assert.match(out, /CHECK\(a = 1, b = 2 \);/);
+  assert.match(out, /for \(;;\)/, 'a for header is left alone');
+  assert.ok(parsesCleanly(out), out);
+});
+
+test('SAL 1 annotations, with and without arguments, are blanked; __int64 and __inline are not annotations', () => {
+  const src = 'VOID F(__in_z PCWSTR a, __out_bcount_full(n) PVOID b, __deref_out_opt PVOID *c, __inout_ecount(2) PULONG d, __int64 e);\n';
+  const out = blankAnnotations(src);
+  sameShape(out, src);
+  assert.equal(out.replace(/\s+/g, ' ').trim(), 'VOID F( PCWSTR a, PVOID b, PVOID *c, PULONG d, __int64 e);');
+});
+
+test("a library's export and inline macros are blanked where they open a declaration, and nowhere else", () => {
+  const src = [
+    '#define ZYCORE_EXPORT __declspec(dllexport)',
+    'ZYCORE_EXPORT ZyanStatus ZyanBitsetAll(const ZyanBitset* bitset);',
+    '/* doc */ ZYAN_INLINE ZyanU32 Twice(ZyanU32 x) { return x * 2; }',
+    'int y = LIB_API(1); int z = 0; LIB_API int W(void);',
+  ].join('\n');
+  const out = prepareForLint(src);
+  sameShape(out, src);
+  assert.deepEqual(out.split('\n'), [
+    '#define ZYCORE_EXPORT                      ',
+    '              ZyanStatus ZyanBitsetAll(const ZyanBitset* bitset);',
+    '/* doc */             ZyanU32 Twice(ZyanU32 x) { return x * 2; }',
+    'int y = LIB_API(1); int z = 0;         int W(void);',
+  ]);
+});
+
+test('a statement macro without its semicolon before a closing brace gets one in the blank before the brace', () => {
+  const src = 'void F(void)\n{\n    x = 1;\n    SET_INVALID(x->Id)\n    } \nint a[] = { INIT_VALUE(3) };\nvoid G(void) { if (y) { RESET_ALL(y) } }\n';
+  const out = prepareForLint(src);
+  sameShape(out, src);
+  assert.equal(out.split('\n')[4], '   ;} ');
+  assert.equal(out.split('\n')[5], 'int a[] = { INIT_VALUE(3) };', 'an initializer list is left alone');
+  assert.equal(out.split('\n')[6], 'void G(void) { if (y) { RESET_ALL(y) } }', 'nor is a block holding only the macro');
+});

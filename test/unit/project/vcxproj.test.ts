@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { HOST_PATHS } from '../../../engine/files';
-import { loadProject, readVcxproj } from '../../../engine/project';
+import { discoverProjects, loadProject, projectOfFile, readVcxproj } from '../../../engine/project';
 import { nodeFiles } from '../../../extension/shared/nodeFiles';
 import { memoryFiles } from '../files/memoryFiles';
 
@@ -92,4 +92,27 @@ test('a property that could not be resolved is noted only where a value fltsim u
   const p = readVcxproj('/q/d.vcxproj', memoryFiles({ '/q/d.vcxproj': proj, '/q/a.c': '', '/q/local/x.h': '' }));
   assert.deepEqual(p.includeDirs, ['/q/local']);
   assert.deepEqual(p.notes.map((n) => n.message).filter((m) => m.includes('dropped')), ['$(WDK_ROOT) is dropped: fltsim cannot resolve it outside Visual Studio']);
+});
+
+test('C++ items are the project\'s C++ sources: kept for the linter, not among the C units', () => {
+  const files = memoryFiles({
+    '/p/drv.vcxproj': `<Project><ItemGroup><ClCompile Include="main.c" /><ClCompile Include="filter.cpp" /><ClCompile Include="util.cxx" /><ClCompile Include="res.rc" /></ItemGroup></Project>`,
+    '/p/main.c': '#include <fltKernel.h>\n',
+    '/p/filter.cpp': '#include <fltKernel.h>\n',
+    '/p/util.cxx': '\n',
+  });
+  const p = readVcxproj('/p/drv.vcxproj', files);
+  assert.deepEqual(p.units, ['/p/main.c']);
+  assert.deepEqual(p.cppUnits, ['/p/filter.cpp', '/p/util.cxx']);
+  assert.deepEqual(p.notes.map((n) => n.message).filter((m) => m.startsWith('res.rc')), ['res.rc is not a C or C++ file; fltsim reads .c, .cpp, .cc and .cxx files only']);
+});
+
+test('a folder of C++ files with one DriverEntry is one driver; a .cpp file finds its project', () => {
+  const files = memoryFiles({
+    '/r/cpp/driver.cpp': '#include <fltKernel.h>\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return 0; }\n',
+    '/r/cpp/ops.cpp': '#include <fltKernel.h>\n',
+  });
+  const found = discoverProjects(files, '/r');
+  assert.deepEqual(found.projects.map((p) => [p.name, p.units, p.cppUnits]), [['cpp', [], ['/r/cpp/driver.cpp', '/r/cpp/ops.cpp']]]);
+  assert.deepEqual(projectOfFile(files, '/r/cpp/ops.cpp')?.cppUnits, ['/r/cpp/driver.cpp', '/r/cpp/ops.cpp']);
 });

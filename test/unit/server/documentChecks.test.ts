@@ -26,7 +26,7 @@ class FakeLinter implements Linter {
     if (text.includes('BOOM')) throw new Error('rule exploded');
     const findings = text.split('\n').flatMap((l, i) => (l.includes('BAD') ? [finding(i)] : []));
     const internalErrors = text.split('FAULT').length - 1;
-    return { findings, stats: { functions: 0, analyzed: 0, unparsed: 0, internalErrors } };
+    return { findings, notes: [], stats: { functions: 0, analyzed: 0, unparsed: 0, internalErrors } };
   }
   setOptions(o: LintOptions): void {
     this.options.push(o);
