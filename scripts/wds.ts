@@ -74,8 +74,12 @@ const REGISTRY: Readonly<Record<string, readonly string[]>> = {
   NameChanger: ['registry "UserMapping" string "\\X\\Y"', 'registry "UserMappingFinalComponentShort" string "Y"', 'registry "RealMapping" string "\\A\\B"'],
 };
 
-/** Samples whose InstanceSetup declines automatic attachment: their README attaches them by hand. */
-const MANUAL_ATTACH = new Set(['simrep', 'NameChanger']);
+/**
+ * Samples attached by hand (fltmc attach) before the workload: simrep and NameChanger decline
+ * automatic attachment; MetadataManager creates its metadata file only on a manual attachment
+ * (automatic ones need the file to exist already).
+ */
+const MANUAL_ATTACH = new Set(['simrep', 'NameChanger', 'MetadataManager']);
 
 /**
  * An ordinary workload on a volume with real files: opens, a write and reads of content, a size

@@ -6,6 +6,7 @@
  *   A declared volume holds exactly the folders and files the scenario declares. The default volume
  *   of a scenario without `volume` lines is lenient, as fltsim always was: a path nobody declared is
  *   a 64 KiB file of zeros (a folder when it is listed), unless declared with `exists: false`.
+ *   NTFS and ReFS volumes also have their hidden `\System Volume Information` folder.
  * - create: dispositions (FILE_SUPERSEDE … FILE_OVERWRITE_IF) and the options FILE_DIRECTORY_FILE,
  *   FILE_NON_DIRECTORY_FILE and FILE_DELETE_ON_CLOSE; a missing file gives
  *   STATUS_OBJECT_NAME_NOT_FOUND, a missing folder on the way STATUS_OBJECT_PATH_NOT_FOUND.
@@ -66,6 +67,9 @@ export interface FsResult {
 }
 
 export const DEFAULT_FILE_SIZE = 64 * 1024;
+
+/** The folder every NTFS and ReFS volume has at its root. */
+export const SYSTEM_VOLUME_INFORMATION = '\\System Volume Information';
 
 /** FSCTL_GET_OBJECT_ID. */
 const FSCTL_GET_OBJECT_ID = 0x9009c;
@@ -225,6 +229,10 @@ export class FsVolume {
     this.strict = spec.strict ?? false;
     this.root = new FsNode(model.newFileId(), '', null, true, this, EPOCH);
     this.name = spec.name;
+    // NTFS and ReFS volumes always have this hidden system folder (filters keep their own files there).
+    if (this.fileSystem === 'ntfs' || this.fileSystem === 'refs') {
+      this.make(SYSTEM_VOLUME_INFORMATION, true, EPOCH).attributes = FILE_ATTRIBUTE.DIRECTORY | FILE_ATTRIBUTE.HIDDEN | FILE_ATTRIBUTE.SYSTEM;
+    }
   }
 
   readonly name: string;

@@ -10,7 +10,7 @@ import { STATUS } from '../kernel/status';
 import { writeChars } from '../memory/strings';
 import { isView, type StructView } from '../memory/view';
 import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA } from './constants';
-import { FS_DRIVER_NAME, type FsVolume } from './filesystem';
+import { FS_DRIVER_NAME, SYSTEM_VOLUME_INFORMATION, type FsVolume } from './filesystem';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance, Volume } from './objects';
 import { DeviceObject, FileObject } from './structs';
@@ -184,7 +184,7 @@ export class VolumeRoutines {
     if (!(Instance_ instanceof Instance)) return STATUS.STATUS_INVALID_PARAMETER;
     const fsv = this.fs(Instance_.volume);
     if (!fsv.writable) return STATUS.STATUS_MEDIA_WRITE_PROTECTED;
-    fsv.make('\\System Volume Information', true, this.fm.fs.time());
+    fsv.make(SYSTEM_VOLUME_INFORMATION, true, this.fm.fs.time());
     return STATUS.STATUS_SUCCESS;
   }
 
