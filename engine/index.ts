@@ -39,6 +39,19 @@ export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/v
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';
 export type { RunReport, ReportIo, ReportViolation } from './run/report';
+// Schedule exploration: the scheduling seam, strategies, replay files (engine/explore, engine/run/explore.ts)
+export { TIME_PASSES, SeededPolicy, type ActorId, type Decision, type SchedulePolicy, type StepObserver } from './kernel/schedule';
+export { STRATEGIES, explore, Explorer, type Strategy, type ExploreOptions, type ExploreTarget, type Exploration, type RunVerdict, type ExploreStop } from './explore/explorer';
+export { ReplayPolicy, RandomWalkPolicy, PctPolicy, ScheduleMismatch } from './explore/policies';
+export { DepthFirstSearch, SPLIT_DEPTH, shardOf, AbandonRun, type Shard } from './explore/dfs';
+export { Trace, type TraceStep, type DecisionRecord } from './explore/trace';
+export { minimise, type Minimised } from './explore/minimize';
+export { addDigests, preemptionCost, type Schedule } from './explore/schedule';
+export { parseReplayFile, textHash, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFile, type ReplayParse } from './explore/replayFile';
+export {
+  exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, INPUT_ERRORS,
+  type ScenarioExploreOptions, type ScenarioExploration, type ExploreReport, type ExploreFailure, type ScenarioVerdict, type ScheduleFailure,
+} from './run/explore';
 export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)

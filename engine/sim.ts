@@ -157,7 +157,8 @@ export class Simulation {
       new VolumeRoutines(fm),
       filterIo,
       new MiscRoutines(k),
-    ]);
+    ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
+    // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
     this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo]);
@@ -416,3 +417,4 @@ export class Simulation {
     yield* this.cancelling.cancelRequest(t, io);
   }
 }
+

@@ -2,11 +2,12 @@
 //   node scripts/build.mjs               dev build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the vsix holds)
 //   node scripts/build.mjs --watch       rebuild on change
-//   node scripts/build.mjs --bench-bundle lint|engine FILE
+//   node scripts/build.mjs --bench-bundle lint|engine|explore FILE
 //                                        only the part a benchmark measures, bundled and minified
 //                                        as the vsix ships it: the linter and the C parser
-//                                        (test/bench/lint.bench.ts), or the simulation engine
-//                                        (test/bench/engine.bench.ts)
+//                                        (test/bench/lint.bench.ts), the simulation engine
+//                                        (test/bench/engine.bench.ts), or scenario preparation
+//                                        and exploration (test/bench/explore.bench.ts)
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -49,6 +50,7 @@ const benchEntries = {
     "export { STATUS } from './engine/kernel/status';",
     '',
   ].join('\n'),
+  explore: "export { prepareScenario, ScenarioExplorer } from './engine';\nexport { nodeFiles } from './extension/shared/nodeFiles';\n",
 };
 
 // Every bundle finds the wasm files beside itself (engine/c/treeSitter.ts), never in node_modules,

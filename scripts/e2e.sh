@@ -80,6 +80,7 @@ JSON
 printf 'auth: none\ncert: false\n' >"$RUN/profile/config.yaml"
 cp -R test/e2e/fixtures/workspace/. "$RUN/workspace/"
 cp samples/lint-demo/buggy.c "$RUN/workspace/buggy.c"
+cp samples/worker-flag-race/flagworker.c samples/worker-flag-race/race.fltsim "$RUN/workspace/"
 
 CS_ARGS=(--config "$RUN/profile/config.yaml" --user-data-dir "$RUN/profile/data" --extensions-dir "$RUN/profile/extensions")
 PATH=$CS_PATH timeout 180 "$CS" "${CS_ARGS[@]}" --install-extension "$VSIX" --force >"$CACHE/logs/install-vsix.log" 2>&1 \

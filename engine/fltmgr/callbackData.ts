@@ -9,6 +9,7 @@
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
+import { registerNumberedKind } from '../kernel/shared';
 import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
@@ -303,6 +304,7 @@ export class FltCallbackData extends EngineStruct {
 
   /** Moves to `state` and records the transition as an event of `kind`. */
   move(k: Kernel, state: DataState, owner: string, kind: EventKind, detail: string): void {
+    k.touchObject(this, true);
     this.state = state;
     this.stateOwner = owner;
     this.historySeqs.push(k.emit(kind, this.id, detail));
@@ -310,6 +312,7 @@ export class FltCallbackData extends EngineStruct {
 
   /** Records an event about this operation without changing its state. */
   note(k: Kernel, kind: EventKind, detail: string): void {
+    k.touchObject(this, true);
     this.historySeqs.push(k.emit(kind, this.id, detail));
   }
 
@@ -333,6 +336,8 @@ export class FltCallbackData extends EngineStruct {
     return this.IoStatus.Status >>> 0 === STATUS.STATUS_CANCELLED ? 'cancelled' : 'completed';
   }
 }
+
+registerNumberedKind(FltCallbackData, 'callback data');
 
 /** The callback data a routine was given, or null after recording what is wrong with it. */
 export function callbackDataArg(k: Kernel, v: unknown, routine: string): FltCallbackData | null {

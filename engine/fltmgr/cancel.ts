@@ -23,6 +23,7 @@ export class CancelRoutines {
   /** The body of a workload cancel: IoCancelIrp on request `io`. */
   *cancelRequest(t: KThread, io: number): Co<void> {
     const k = this.fm.k;
+    this.fm.touchRequest(io);
     const data = [...this.fm.live.values()].find((d) => d.request.id === io);
     if (data === undefined) {
       const done = this.fm.results.get(io);

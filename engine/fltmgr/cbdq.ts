@@ -274,6 +274,7 @@ export class CbdqRoutines {
   *cancelQueued(t: KThread, data: FltCallbackData): Co<void> {
     const q = data.cbdq;
     if (!(q instanceof CbdqState)) return;
+    this.k.touch(q.object, true);
     const depth = t.frames.length;
     t.frames.push(kernelFrame('FltpCbdqCancelRoutine', 'fltmgr'));
     try {

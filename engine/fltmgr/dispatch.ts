@@ -100,7 +100,10 @@ export class Dispatcher {
 
   /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
   private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
+    // The filter stack the operation goes down, which loading and unloading change.
+    this.fm.k.touchObject(this.fm, false);
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
+    this.fm.touchRequest(req.id);
     const data = this.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
@@ -676,6 +679,7 @@ export class Dispatcher {
   /** The operation is finished: record the result and release a waiting issuer. */
   finish(data: FltCallbackData): void {
     const fm = this.fm;
+    fm.touchRequest(data.request.id);
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.remove(data);
     fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);

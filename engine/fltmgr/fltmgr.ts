@@ -5,6 +5,7 @@
  * `Simulation` (engine/sim.ts), each with this state where it needs it and the siblings it calls.
  */
 import { InsertionTable } from '../kernel/idtable';
+import { registerNumberedKind } from '../kernel/shared';
 import type { Kernel } from '../kernel/kernel';
 import type { DriverFn } from '../kernel/driverFn';
 import type { PoolRoutines } from '../kernel/pool';
@@ -123,6 +124,13 @@ function isDense(id: number): boolean {
 
 const DENSE_LIMIT = 1 << 24;
 
+/** Workload request `id`, as one object a step can touch. */
+class RequestSlot {
+  constructor(readonly id: number) {}
+}
+
+registerNumberedKind(RequestSlot, 'request');
+
 export class FilterManager {
   readonly volumes: Volume[] = [];
   /** Every filter registered in the run, in registration order; `state` tells which are gone. */
@@ -142,6 +150,8 @@ export class FilterManager {
   private nextInstanceId = 1;
   private readonly usedDataIds = new Set<number>();
   private nextDataId = 1;
+  /** Footprint stand-ins for workload requests, made when exploration first asks. */
+  private readonly requestSlots = new Map<number, RequestSlot>();
 
   constructor(
     readonly k: Kernel,
@@ -165,6 +175,17 @@ export class FilterManager {
 
   newInstance(filter: Filter, volume: Volume): Instance {
     return new Instance(this.nextInstanceId++, filter, volume, filter.altitude);
+  }
+
+  /**
+   * For schedule exploration: the running step looked up or changed workload request `io` (issued
+   * it, finished it, cancelled it), whether or not a callback data for it exists at that moment.
+   */
+  touchRequest(io: number): void {
+    if (this.k.observer === null) return;
+    let slot = this.requestSlots.get(io);
+    if (slot === undefined) this.requestSlots.set(io, (slot = new RequestSlot(io)));
+    this.k.touchObject(slot, true);
   }
 
   /** Reserves a workload id for its first callback data, so `#N` means the same in both. */

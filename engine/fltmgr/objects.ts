@@ -5,6 +5,7 @@
  */
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
+import { registerNumberedKind } from '../kernel/shared';
 import type { KThread } from '../kernel/thread';
 import { makeRelatedObjects, type FltContextRegistration, type FltRegistration, type FltRelatedObjects } from './structs';
 
@@ -152,3 +153,7 @@ export class Volume {
 export function isFltObject(v: unknown): v is Filter | Instance | Volume {
   return v instanceof Filter || v instanceof Instance || v instanceof Volume;
 }
+
+registerNumberedKind(Filter, 'filter');
+registerNumberedKind(Instance, 'instance');
+registerNumberedKind(Volume, 'volume');

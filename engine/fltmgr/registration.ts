@@ -123,6 +123,7 @@ export class RegistrationRoutines {
 
   /** The loader thread: runs every pending DriverEntry in load order. */
   *loadDrivers(t: KThread): Co<void> {
+    this.fm.k.touchObject(this.fm, true);
     const k = this.fm.k;
     t.frames.push(kernelFrame('IopLoadDriver', 'nt'));
     for (const d of this.fm.drivers) {
@@ -151,6 +152,7 @@ export class RegistrationRoutines {
   }
 
   FltRegisterFilter(Driver: unknown, Registration: unknown, RetFilter: unknown): number {
+    this.fm.k.touchObject(this.fm, true);
     const fm = this.fm;
     const k = fm.k;
     k.checkIrql('FltRegisterFilter');
@@ -268,6 +270,7 @@ export class RegistrationRoutines {
 
   /** Attaches the filter to every volume; instance setup callbacks run in the calling thread. */
   *FltStartFiltering(Filter_: unknown): Co<number> {
+    this.fm.k.touchObject(this.fm, true);
     const fm = this.fm;
     const k = fm.k;
     k.checkIrql('FltStartFiltering');

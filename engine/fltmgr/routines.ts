@@ -57,17 +57,38 @@ export interface RoutineTable {
   coroutines: ReadonlySet<string>;
 }
 
-/** Collects the WDK-named methods of each part, bound to it. A later part never hides an earlier one. */
-export function buildRoutineTable(parts: readonly object[]): RoutineTable {
+/** The WDK-named methods of each routine family's class, found once per class. */
+const ROUTINES_OF = new WeakMap<object, { name: string; coroutine: boolean }[]>();
+
+function routinesOf(proto: object): { name: string; coroutine: boolean }[] {
+  let list = ROUTINES_OF.get(proto);
+  if (list === undefined) {
+    list = [];
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const fn = (proto as Record<string, unknown>)[name];
+      if (ROUTINE_NAME.test(name) && typeof fn === 'function') list.push({ name, coroutine: fn instanceof GeneratorFunction });
+    }
+    ROUTINES_OF.set(proto, list);
+  }
+  return list;
+}
+
+/**
+ * Collects the WDK-named methods of each part, bound to it. A later part never hides an earlier
+ * one. With `observe`, every call first tells it the routine's name and arguments.
+ */
+export function buildRoutineTable(parts: readonly object[], observe?: (name: string, args: unknown[]) => void): RoutineTable {
   const api: Record<string, unknown> = {};
   const coroutines = new Set<string>();
   for (const part of parts) {
-    for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(part))) {
-      if (!ROUTINE_NAME.test(name) || name in api) continue;
-      const fn = (part as Record<string, unknown>)[name];
-      if (typeof fn !== 'function') continue;
-      if (fn instanceof GeneratorFunction) coroutines.add(name);
-      api[name] = fn.bind(part);
+    for (const { name, coroutine } of routinesOf(Object.getPrototypeOf(part) as object)) {
+      if (name in api) continue;
+      const fn = (part as Record<string, (...args: unknown[]) => unknown>)[name]!;
+      if (coroutine) coroutines.add(name);
+      api[name] = observe === undefined ? fn.bind(part) : (...args: unknown[]) => {
+        observe(name, args);
+        return fn.apply(part, args);
+      };
     }
   }
   return { api: api as Api, coroutines };

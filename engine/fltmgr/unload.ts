@@ -32,6 +32,7 @@ export class UnloadRoutines {
   /** The body of a workload `unload`: every filter of `module`, or of every driver, newest first. */
   *unloadRequest(t: KThread, module: string | undefined): Co<void> {
     const k = this.fm.k;
+    k.touchObject(this.fm, true);
     t.frames.push(kernelFrame('FltpDoUnloadFilter', 'fltmgr'));
     const drivers = this.fm.drivers.filter((d) => d.state === 'loaded' && (module === undefined || d.module.toLowerCase() === module.toLowerCase())).reverse();
     if (drivers.length === 0) {
@@ -66,6 +67,7 @@ export class UnloadRoutines {
   }
 
   *FltUnregisterFilter(Filter_: unknown): Co<void> {
+    this.fm.k.touchObject(this.fm, true);
     const fm = this.fm;
     const k = fm.k;
     const t = k.current;

@@ -338,6 +338,7 @@ export class ExprCompiler {
           ? lift1(t, obj, (p) => {
             if (p instanceof Ptr && p.alloc !== null) {
               try {
+                p.alloc.space.touch(p.alloc, false);
                 return loadAt(p.alloc, p.offset + off, t);
               } catch (err) {
                 throw memoryFault(err, what, loc);

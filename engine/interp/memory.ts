@@ -3,6 +3,9 @@
  * pointer values, with the C expression and location in every error, and the storage of locals,
  * globals and temporaries.
  *
+ * Every load and store here tells the allocation's address space (`space.touch`): schedule
+ * exploration's footprints of driver code. Keep that on any new access path.
+ *
  * Values the interpreter holds: integers (numbers; 8-byte ones bigints beyond 2^53), floats,
  * pointers (`Ptr`, a function value, or null), and for a struct or array the pointer to its storage
  * (a struct "value" is where it lives; assignment copies its bytes).
@@ -28,6 +31,7 @@ export function load(p: unknown, t: CType, what: string, loc?: Loc): unknown {
   }
   try {
     const r = resolve(p as PointerValue, accessSize(t), 'reads');
+    r.alloc.space.touch(r.alloc, false);
     return loadAt(r.alloc, r.offset, t);
   } catch (e) {
     throw memoryFault(e, what, loc);
@@ -42,6 +46,7 @@ export function store(p: unknown, t: CType, v: unknown, what: string, loc?: Loc)
       return;
     }
     const r = resolve(p as PointerValue, accessSize(t), 'writes');
+    r.alloc.space.touch(r.alloc, true);
     storeAt(r.alloc, r.offset, t, v);
   } catch (e) {
     throw memoryFault(e, what, loc);
@@ -53,6 +58,7 @@ export function loadBitField(p: unknown, place: FieldPlace, what: string, loc?: 
   const unit = place.type as IntType;
   try {
     const r = resolve(p as PointerValue, unit.size, 'reads');
+    r.alloc.space.touch(r.alloc, false);
     return loadBits(r.alloc, r.offset, unit, place.bitOffset!, place.bits!);
   } catch (e) {
     throw memoryFault(e, what, loc);
@@ -63,6 +69,7 @@ export function storeBitField(p: unknown, place: FieldPlace, v: unknown, what: s
   const unit = place.type as IntType;
   try {
     const r = resolve(p as PointerValue, unit.size, 'writes');
+    r.alloc.space.touch(r.alloc, true);
     storeBits(r.alloc, r.offset, unit, place.bitOffset!, place.bits!, typeof v === 'bigint' ? v : Number(v ?? 0));
   } catch (e) {
     throw memoryFault(e, what, loc);
@@ -75,6 +82,8 @@ export function copyBytes(dst: unknown, src: unknown, size: number, what: string
   try {
     const s = resolve(src as PointerValue, size, 'reads');
     const d = resolve(dst as PointerValue, size, 'writes');
+    s.alloc.space.touch(s.alloc, false);
+    d.alloc.space.touch(d.alloc, true);
     d.alloc.copyFrom(s.alloc, s.offset, d.offset, size);
   } catch (e) {
     throw memoryFault(e, what, loc);

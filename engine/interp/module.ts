@@ -111,9 +111,13 @@ export class Module {
     return this.program.functions.filter((f) => f.linkage !== 'system');
   }
 
-  /** Compiles every function and runs global initialisers. */
+  /**
+   * Compiles the driver's own functions (so their compile problems show at load) and runs global
+   * initialisers. The prelude's helpers compile on first call: most runs use a few of them, and
+   * schedule exploration builds a fresh module for every schedule it runs.
+   */
   *initialize(): Co<void> {
-    for (const f of this.program.functions) this.compiledFunction(f);
+    for (const f of this.program.functions) if (f.linkage !== 'system') this.compiledFunction(f);
     const scopes = new Map<number, ExprCompiler>();
     for (const g of this.program.globals) {
       if (!g.decl.init) continue;

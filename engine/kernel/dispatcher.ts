@@ -203,20 +203,24 @@ export class DispatcherRoutines {
   // --- clock ---
 
   KeQuerySystemTime(CurrentTime: unknown): void {
+    this.k.touchObject(this.k.sched.timers, false);
     setLarge(CurrentTime, systemTimeAt(this.k.now));
   }
 
   KeQuerySystemTimePrecise(CurrentTime: unknown): void {
+    this.k.touchObject(this.k.sched.timers, false);
     setLarge(CurrentTime, systemTimeAt(this.k.now));
   }
 
   /** 100 ns units since boot. */
   KeQueryInterruptTime(): number {
+    this.k.touchObject(this.k.sched.timers, false);
     return this.k.now * UNITS_PER_TICK;
   }
 
   /** One tick of the simulation is one clock interval. */
   KeQueryTickCount(CurrentCount: unknown): void {
+    this.k.touchObject(this.k.sched.timers, false);
     setLarge(CurrentCount, this.k.now);
   }
 

@@ -13,6 +13,8 @@ import { Irql, irqlName } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
+import type { SchedulePolicy, StepObserver } from './schedule';
+import { sharedObject } from './shared';
 import { KThread, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
@@ -46,6 +48,11 @@ export interface KernelOptions {
    * routine name and how many times it has been called in this run (1-based).
    */
   failAllocation?: (routine: string, count: number) => boolean;
+  /**
+   * Decides every scheduling choice instead of the seeded priority rule (schedule.ts): the run then
+   * has one processor whatever `processors` says.
+   */
+  policy?: SchedulePolicy;
 }
 
 export interface Fault {
@@ -100,6 +107,8 @@ export class Kernel implements SchedulerHost {
   private readonly allocationCounts = new Map<string, number>();
   /** Called when a thread exits, by modules that track threads (work queues). */
   readonly exitHooks: ((t: KThread) => void)[] = [];
+  /** Told what each step touches, when the schedule policy observes (schedule exploration). */
+  readonly observer: StepObserver | null;
   /** The run's memory: driver allocations, the engine's C-visible objects, handles. */
   readonly memory = new AddressSpace();
   /** Conversions between C memory and engine values at every boundary between them. */
@@ -109,7 +118,10 @@ export class Kernel implements SchedulerHost {
     this.options = options;
     this.rng = new Random(options.seed ?? 1);
     this.log = new EventLog(options.eventLimit ?? Infinity);
-    this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this);
+    this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this, options.policy ?? null);
+    this.observer = this.sched.observer;
+    // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
+    if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
   }
 
   get now(): number {
@@ -145,6 +157,40 @@ export class Kernel implements SchedulerHost {
     this.emitOn(t, 'thread-start', 0, `${t.name} starts`);
     this.sched.makeReady(t);
     return t;
+  }
+
+  // --- footprints (schedule exploration) ---
+
+  /**
+   * The running step read or wrote what `pointer` points at (driver memory, an engine object C code
+   * reaches). Only an observing schedule policy hears it; a statement boundary after it becomes a
+   * switch point.
+   */
+  touch(pointer: unknown, write: boolean): void {
+    const o = this.observer;
+    if (o === null) return;
+    const obj = sharedObject(pointer);
+    if (obj === undefined) return;
+    this.sched.touched = true;
+    o.access(this.sched.actor, obj, write);
+  }
+
+  /** The running step used an engine structure (a work queue, a thread's wait, the filter list). */
+  touchObject(obj: object, write: boolean): void {
+    const o = this.observer;
+    if (o !== null) o.access(this.sched.actor, obj, write);
+  }
+
+  /** The running step called kernel routine `name` with `args`: each argument's memory counts as written. */
+  touchCall(name: string, args: readonly unknown[]): void {
+    const o = this.observer;
+    if (o === null) return;
+    const actor = this.sched.actor;
+    for (const a of args) {
+      const obj = sharedObject(a);
+      if (obj !== undefined) o.access(actor, obj, true);
+    }
+    o.routine(actor, name);
   }
 
   // --- events, violations, output ---
@@ -235,6 +281,7 @@ export class Kernel implements SchedulerHost {
    * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
    */
   beginWait(t: KThread, what: string, deadline: number | null, timeoutStatus = 0x102, onTimeout?: () => void): void {
+    this.touchObject(t, true);
     this.sched.markWaiting(t);
     t.waitingOn = what;
     t.waitStatus = 0;
@@ -251,6 +298,7 @@ export class Kernel implements SchedulerHost {
 
   /** Parks an idle service thread until `unpark`; no events, since idling is not news. */
   park(t: KThread, what: string): void {
+    this.touchObject(t, true);
     this.sched.markWaiting(t);
     t.waitingOn = what;
     t.parked = true;
@@ -258,6 +306,7 @@ export class Kernel implements SchedulerHost {
 
   unpark(t: KThread): void {
     if (!t.parked) return;
+    this.touchObject(t, true);
     t.parked = false;
     t.waitingOn = null;
     if (t.cpu >= 0) t.state = 'running';
@@ -267,7 +316,9 @@ export class Kernel implements SchedulerHost {
   /** Ends a thread's wait with `status`. */
   wake(t: KThread, status = 0): void {
     if (t.state !== 'waiting') return;
+    this.touchObject(t, true);
     if (t.waitTimer) {
+      this.touchObject(this.sched.timers, true);
       t.waitTimer.cancelled = true;
       t.waitTimer = null;
     }
@@ -387,6 +438,10 @@ export class Kernel implements SchedulerHost {
 
   preempted(from: KThread, to: KThread): void {
     this.emitOn(to, 'preempt', 0, `${to.name} preempts ${from.name}`);
+  }
+
+  delayed(t: KThread): void {
+    this.emitOn(t, 'preempt', 0, `${t.name} is held off the processor while time passes`);
   }
 
   clockMoved(from: number, to: number): void {

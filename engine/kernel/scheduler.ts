@@ -12,10 +12,19 @@
  *   seeded PRNG after every Yield, Block and exit, so threads interleave at switch points.
  * - When nothing is runnable, the clock jumps to the next timer (wait timeouts, delays, workload
  *   events) and every timer due at that tick fires in the order it was set.
+ *
+ * A `SchedulePolicy` (schedule.ts) takes over every choice: at each switch point and whenever the
+ * processor is free it is offered every thread that could run and, when a timer is set, the clock,
+ * with what the rule above would pick as `preferred`. Such a run has one processor, whose thread
+ * a policy may preempt at any switch point below DISPATCH_LEVEL whatever the priorities — which
+ * covers what several processors interleave, except inside code at DISPATCH_LEVEL (a spin lock
+ * held), which runs to its end as on one processor. With a policy that observes, a statement
+ * boundary right after driver code touched shared memory is a switch point too.
  */
 import { Trap } from './coroutine';
 import { Irql } from './irql';
 import type { Random } from './random';
+import { TIME_PASSES, type ActorId, type SchedulePolicy, type StepObserver } from './schedule';
 import { TimerHeap, type Timer } from './heap';
 import type { KThread } from './thread';
 
@@ -25,6 +34,8 @@ export interface SchedulerHost {
   threadExited(t: KThread): void;
   threadFaulted(t: KThread, error: unknown): void;
   preempted(from: KThread, to: KThread): void;
+  /** A policy held `t` back while the clock moved on. */
+  delayed(t: KThread): void;
   clockMoved(from: number, to: number): void;
 }
 
@@ -48,19 +59,41 @@ export class Scheduler {
   private readyTop = -1;
   private readySeq = 0;
   private busy = 0;
+  /** Decides every choice when set; null: the seeded priority rule decides alone. */
+  readonly policy: SchedulePolicy | null;
+  /** The policy's observer: told what each step touches and whom it makes runnable. */
+  readonly observer: StepObserver | null;
+  /** Decisions with more than one option so far (policy runs only). */
+  decisions = 0;
+  /** Driver code touched shared memory since the last switch point (observed runs only). */
+  touched = false;
+  /** Timers are firing: what they touch belongs to the clock's step. */
+  private firing = false;
+  /** Threads that took a step (policy runs: a service thread's first step is not a decision). */
+  private readonly hasRun = new WeakSet<KThread>();
 
   constructor(
     processors: number,
     private readonly rng: Random,
     private readonly switchProbability: number,
     private readonly host: SchedulerHost,
+    policy: SchedulePolicy | null = null,
   ) {
-    this.cpus = new Array<KThread | null>(Math.max(1, processors)).fill(null);
+    this.policy = policy;
+    this.observer = policy?.observer ?? null;
+    this.cpus = new Array<KThread | null>(policy ? 1 : Math.max(1, processors)).fill(null);
     for (let p = 0; p <= MAX_PRIORITY; p++) this.ready.push(new ReadyQueue());
+  }
+
+  /** Who is taking the current step: a thread's id, TIME_PASSES while timers fire, -1 between steps. */
+  get actor(): ActorId {
+    const r = this.running;
+    return r !== null ? r.id : this.firing ? TIME_PASSES : -1;
   }
 
   /** Makes a new or woken thread runnable. `front` puts it ahead of its equals (after preemption). */
   makeReady(t: KThread, front = false): void {
+    if (this.observer !== null) this.observer.readied(this.actor, t);
     t.state = 'ready';
     t.readySeq = this.readySeq++;
     const p = t.priority;
@@ -78,6 +111,8 @@ export class Scheduler {
   }
 
   addTimer(tick: number, fire: () => void): Timer {
+    // A new timer changes what letting time pass does next.
+    if (this.observer !== null) this.observer.access(this.actor, this.timers, true);
     return this.timers.add(Math.max(tick, this.now), fire);
   }
 
@@ -88,6 +123,7 @@ export class Scheduler {
 
   /** Takes one step: resumes one thread until its next trap. */
   step(): StepKind {
+    if (this.policy !== null) return this.policyStep(this.policy);
     let t = this.active;
     if (t === null) {
       t = this.pick();
@@ -131,6 +167,145 @@ export class Scheduler {
     }
     this.atYield(t);
     return 'yield';
+  }
+
+  // --- runs under a policy -----------------------------------------------------------------------
+
+  /** step() when a policy decides: one processor; every switch point and free processor is a decision. */
+  private policyStep(policy: SchedulePolicy): StepKind {
+    let t = this.active;
+    if (t === null) {
+      t = this.cpus[0] ?? this.choose(policy);
+      if (t === null) return 'done';
+    }
+    t.state = 'running';
+    this.running = t;
+    this.lastStepped = t;
+    this.hasRun.add(t);
+    let r: IteratorResult<Trap, unknown>;
+    try {
+      r = t.body!.next();
+    } catch (error) {
+      this.running = null;
+      this.stepCount++;
+      this.active = null;
+      this.leaveCpu(t);
+      t.state = 'terminated';
+      this.host.threadFaulted(t, error);
+      return 'fault';
+    }
+    this.running = null;
+    this.stepCount++;
+    if (r.done) {
+      this.active = null;
+      this.leaveCpu(t);
+      t.state = 'terminated';
+      this.host.threadExited(t);
+      return 'exit';
+    }
+    const trap = r.value;
+    if (trap === Trap.Stmt) {
+      // Driver code that touched shared memory reached its next statement: another thread may run.
+      if (this.touched && this.observer !== null) {
+        this.active = null;
+        this.atSwitchPoint(policy, t);
+      } else this.active = t;
+      return 'stmt';
+    }
+    this.active = null;
+    if (trap === Trap.Block) {
+      if ((t.state as string) === 'waiting') this.leaveCpu(t);
+      return 'block';
+    }
+    this.atSwitchPoint(policy, t);
+    return 'yield';
+  }
+
+  /** The thread on the processor reached a switch point: it goes on, another runs, or time passes. */
+  private atSwitchPoint(policy: SchedulePolicy, t: KThread): void {
+    this.touched = false;
+    // Code at DISPATCH_LEVEL (a spin lock held, a DPC) is not interrupted by other threads here.
+    if (t.cpu < 0 || t.irql >= Irql.DISPATCH_LEVEL) return;
+    const timer = this.timers.peek() !== undefined;
+    if (this.readyCount === 0 && !timer) return;
+    // What the seeded rule would do, drawing exactly what atYield draws.
+    let preferred: KThread = t;
+    if (this.readyCount > 0) {
+      const best = this.readyTop;
+      if (best > t.priority || (best === t.priority && this.rng.chance(this.switchProbability))) preferred = this.peekReady()!;
+    }
+    const options: ActorId[] = [t.id];
+    for (const r of this.readyThreads()) options.push(r.id);
+    if (timer) options.push(TIME_PASSES);
+    const choice = this.decide(policy, options, preferred.id, t.id);
+    if (choice === t.id) return;
+    const cpu = t.cpu;
+    this.leaveCpu(t);
+    if (choice === TIME_PASSES) {
+      this.makeReady(t, true);
+      this.host.delayed(t);
+      this.fireTimers();
+      return;
+    }
+    const next = this.takeReady(choice);
+    this.makeReady(t, next.priority > t.priority);
+    this.assign(next, cpu);
+    this.host.preempted(t, next);
+  }
+
+  /** The processor is free: the ready thread the policy picks, after letting time pass if it says so. */
+  private choose(policy: SchedulePolicy): KThread | null {
+    for (;;) {
+      if (this.readyCount === 0) {
+        if (!this.fireTimers()) return null;
+        continue;
+      }
+      const first = this.peekReady()!;
+      const timer = this.timers.peek() !== undefined;
+      // A single option; or a worker or the completion thread that has not run yet: it only goes
+      // to wait for work (at the highest priorities, the seeded rule runs these first anyway).
+      if ((this.readyCount === 1 && !timer) || (isService(first) && !this.hasRun.has(first))) {
+        this.assign(this.popReady()!, 0);
+        return first;
+      }
+      const options: ActorId[] = [];
+      for (const r of this.readyThreads()) options.push(r.id);
+      if (timer) options.push(TIME_PASSES);
+      const choice = this.decide(policy, options, first.id, 0);
+      if (choice === TIME_PASSES) {
+        this.fireTimers();
+        continue;
+      }
+      const next = this.takeReady(choice);
+      this.assign(next, 0);
+      return next;
+    }
+  }
+
+  private decide(policy: SchedulePolicy, options: ActorId[], preferred: ActorId, running: ActorId): ActorId {
+    const d = { index: this.decisions++, options, preferred, running };
+    const choice = policy.choose(d);
+    if (!options.includes(choice)) throw new Error(`the schedule policy chose ${choice}, which is not one of ${options.join(', ')}`);
+    if (this.observer !== null) this.observer.decided(d, choice);
+    return choice;
+  }
+
+  /** The ready thread popReady would take, left in place. */
+  private peekReady(): KThread | undefined {
+    return this.readyCount === 0 ? undefined : this.ready[this.readyTop]!.first;
+  }
+
+  /** Takes the ready thread with this id out of its queue. */
+  private takeReady(id: ActorId): KThread {
+    for (let p = this.readyTop; p >= 0; p--) {
+      const t = this.ready[p]!.remove(id);
+      if (t !== undefined) {
+        this.readyCount--;
+        if (this.ready[p]!.length === 0 && p === this.readyTop) this.readyTop = this.topReadyPriority();
+        return t;
+      }
+    }
+    throw new Error(`thread ${id} is not ready`);
   }
 
   /** Called when a running thread starts a wait (the trap that follows is Trap.Block). */
@@ -192,16 +367,22 @@ export class Scheduler {
     const first = this.timers.peek();
     if (!first) return false;
     const tick = first.tick;
-    if (tick > this.now) {
-      const from = this.now;
-      this.now = tick;
-      this.host.clockMoved(from, tick);
-    }
-    for (;;) {
-      const t = this.timers.peek();
-      if (!t || t.tick > tick) break;
-      this.timers.pop();
-      t.fire();
+    this.firing = true;
+    try {
+      if (this.observer !== null) this.observer.access(TIME_PASSES, this.timers, true);
+      if (tick > this.now) {
+        const from = this.now;
+        this.now = tick;
+        this.host.clockMoved(from, tick);
+      }
+      for (;;) {
+        const t = this.timers.peek();
+        if (!t || t.tick > tick) break;
+        this.timers.pop();
+        t.fire();
+      }
+    } finally {
+      this.firing = false;
     }
     return true;
   }
@@ -219,6 +400,10 @@ export class Scheduler {
       this.host.preempted(t, next);
     }
   }
+}
+
+function isService(t: KThread): boolean {
+  return t.role === 'worker' || t.role === 'completion';
 }
 
 /**
@@ -247,6 +432,28 @@ class ReadyQueue {
       this.items.splice(0, 0, t);
       this.tail++;
     }
+  }
+
+  /** The oldest thread, left in place; the queue must not be empty. */
+  get first(): KThread {
+    return this.items[this.head]!;
+  }
+
+  /** Takes out the thread with this id, keeping the others in order. */
+  remove(id: number): KThread | undefined {
+    for (let i = this.head; i < this.tail; i++) {
+      const t = this.items[i]!;
+      if (t.id !== id) continue;
+      this.items.copyWithin(i, i + 1, this.tail);
+      this.tail--;
+      this.items[this.tail] = undefined as unknown as KThread;
+      if (this.head === this.tail) {
+        this.head = 0;
+        this.tail = 0;
+      }
+      return t;
+    }
+    return undefined;
   }
 
   /** The oldest thread; the queue must not be empty. */

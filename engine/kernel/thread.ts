@@ -6,6 +6,7 @@
  */
 import type { Co } from './coroutine';
 import { Irql } from './irql';
+import { registerNumberedKind } from './shared';
 import type { NtStatus } from './status';
 
 export interface Frame {
@@ -100,3 +101,5 @@ export class KThread {
     return `${this.name} (thread ${this.id})`;
   }
 }
+
+registerNumberedKind(KThread, 'thread');

@@ -98,6 +98,7 @@ export class SystemWorkQueue {
   }
 
   enqueue(e: WorkEntry): void {
+    this.k.touchObject(this, true);
     this.items.push(e);
     const w = this.idle.pop();
     if (w !== undefined) this.k.unpark(w);
@@ -120,6 +121,7 @@ export class SystemWorkQueue {
     t.frames.push(kernelFrame('ExpWorkerThread', 'nt'));
     const run = new WorkRun();
     for (;;) {
+      this.k.touchObject(this, true);
       const e = this.items.shift();
       if (e === undefined) {
         this.idle.push(t);
@@ -198,6 +200,7 @@ export class CompletionContext {
   }
 
   queue(e: CompletionEntry): void {
+    this.k.touchObject(this, true);
     this.items.push(e);
     if (this.thread) this.k.unpark(this.thread);
   }
@@ -205,6 +208,7 @@ export class CompletionContext {
   private *body(t: KThread): Co<void> {
     t.frames.push(kernelFrame('KiRetireDpcList', 'nt'));
     for (;;) {
+      this.k.touchObject(this, true);
       const e = this.items.shift();
       if (e === undefined) {
         this.k.park(t, 'completion work');

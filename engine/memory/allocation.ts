@@ -71,6 +71,11 @@ export interface Space {
   newPage(length: number, zeroed: boolean): Uint8Array;
   /** Takes back the pages of a freed allocation. */
   recycle(pages: readonly (Uint8Array | undefined)[]): void;
+  /**
+   * Driver code read or wrote bytes of `a` (the interpreter's loads and stores call it; engine-side
+   * accesses do not). Schedule exploration hears it through the space's access hook.
+   */
+  touch(a: Allocation, write: boolean): void;
 }
 
 export const PAGE_SIZE = 4096;

@@ -63,6 +63,17 @@ export class AddressSpace implements Space {
     return new Allocation(this, id, kind, base, size, options);
   }
 
+  /**
+   * Told of every load and store driver code makes (schedule exploration's footprints: the kernel
+   * sets it when the run's schedule policy observes). Null: nobody listens, nothing is reported.
+   * A debugger's looks (`observe`) are never reported.
+   */
+  accessHook: ((a: Allocation, write: boolean) => void) | null = null;
+
+  touch(a: Allocation, write: boolean): void {
+    if (this.accessHook !== null && !this.observing) this.accessHook(a, write);
+  }
+
   /** Runs `fn` as an observer: what it allocates is set apart and nothing is exposed (see `observing`). */
   observe<T>(fn: () => T): T {
     const was = this.observing;

@@ -30,6 +30,16 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
       k.violation(rule as RuleId, message);
     },
   });
+  if (k.observer !== null) {
+    // Routines of the interpreter's own runtime (memcpy, list helpers…) touch their arguments too;
+    // the engine's routines do it in sim.api.
+    for (const [name, builtin] of table) {
+      table.set(name, (call) => {
+        k.touchCall(name, call.args);
+        return builtin(call);
+      });
+    }
+  }
   const api = sim.api as unknown as Record<string, (...args: unknown[]) => unknown>;
   const m = k.marshal;
   for (const name of Object.keys(api)) {

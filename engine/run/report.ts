@@ -45,6 +45,18 @@ export interface RunReport {
   /** Virtual time at the end, in ticks (ms). */
   time: number;
   steps: number;
+  /**
+   * Set when the run followed a recorded schedule (`fltsim run --replay`): it is then judged as
+   * exploration judges a schedule, and `passed` says whether none of `failures` happened.
+   */
+  schedule?: {
+    /** Choices the schedule holds (decisions after them take the default). */
+    choices: number;
+    /** 1-based decision where the schedule first differs from the default (0: never). */
+    firstChange: number;
+    failures: string[];
+    interleaving: string[];
+  };
 }
 
 export function buildRunReport(world: World, scenarioLabel: string, relativize: (file: string) => string = (f) => f): RunReport {

@@ -3,6 +3,9 @@
  * World stays inside; callers get the report and the timeline as plain data.
  */
 import type { SimEvent } from '../kernel/events';
+import { ReplayPolicy } from '../explore/policies';
+import type { Schedule } from '../explore/schedule';
+import { interleaving, judgeRun, ScenarioTarget } from './explore';
 import type { PreparedScenario } from './prepare';
 import { buildRunReport, type RunReport } from './report';
 import { World, type WorldOptions } from './world';
@@ -12,6 +15,11 @@ export interface ScenarioRunOptions extends WorldOptions {
   label?: string;
   /** Rewrites file names in the report (violations, the fault), e.g. relative to the working folder. */
   relativize?: (file: string) => string;
+  /**
+   * Follow this schedule (a replay file's, from `fltsim explore`) instead of the seeded rule: the
+   * run is judged as exploration judges it. A choice the run cannot take throws ScheduleMismatch.
+   */
+  schedule?: Schedule;
 }
 
 export interface ScenarioRun {
@@ -21,7 +29,26 @@ export interface ScenarioRun {
 }
 
 export function runScenario(prepared: PreparedScenario, options: ScenarioRunOptions = {}): ScenarioRun {
+  const label = options.label ?? prepared.scenarioPath;
+  if (options.schedule !== undefined) return replaySchedule(prepared, options.schedule, label, options.relativize);
   const world = new World(prepared, options);
   world.run();
-  return { report: buildRunReport(world, options.label ?? prepared.scenarioPath, options.relativize), timeline: world.sim.events };
+  return { report: buildRunReport(world, label, options.relativize), timeline: world.sim.events };
+}
+
+function replaySchedule(prepared: PreparedScenario, schedule: Schedule, label: string, relativize?: (file: string) => string): ScenarioRun {
+  const target = new ScenarioTarget(prepared, schedule.seed, relativize);
+  const policy = new ReplayPolicy(schedule.choices, true);
+  const world = target.world(policy);
+  const ended = world.run(target.budget);
+  const verdict = judgeRun(world, ended, relativize);
+  const report = buildRunReport(world, label, relativize);
+  report.passed = verdict.failures.length === 0;
+  report.schedule = {
+    choices: schedule.choices.length,
+    firstChange: policy.firstChange + 1,
+    failures: verdict.failures.map((f) => f.text),
+    interleaving: interleaving(policy.observer),
+  };
+  return { report, timeline: world.sim.events };
 }

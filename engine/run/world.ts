@@ -7,6 +7,7 @@
 import { isCo, type Co } from '../kernel/coroutine';
 import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
+import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
@@ -15,7 +16,7 @@ import { CREATE_DISPOSITIONS } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
 import type { FileSpec } from '../fltmgr/filesystem';
 import type { IoRequestInput } from '../fltmgr/requests';
-import { Simulation, type StepResult } from '../sim';
+import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
 
@@ -24,6 +25,8 @@ export interface WorldOptions {
   seed?: number;
   /** Statement budget of the interpreter. */
   stepBudget?: number;
+  /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
+  policy?: SchedulePolicy;
 }
 
 export const DEFAULT_SEED = 1;
@@ -63,6 +66,7 @@ export class World {
       files,
       ...(volumes.length > 0 ? { volumes } : {}),
       registry,
+      ...(options.policy ? { policy: options.policy } : {}),
     });
     const kernel = this.sim.kernel;
     this.interp = new Interpreter(
@@ -111,9 +115,11 @@ export class World {
     return r;
   }
 
-  run(): void {
-    const r = this.sim.run();
+  /** Runs to the end, the step budget (default: the simulation's) or a fault; says which. */
+  run(budget?: number): RunResult['reason'] {
+    const r = this.sim.run(budget);
     if (r.reason === 'fault') this.captureFault();
+    return r.reason;
   }
 
   private captureFault(): void {

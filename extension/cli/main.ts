@@ -8,6 +8,7 @@ import { UsageError, closest } from './args';
 import { COMMANDS } from './registry';
 import './run';
 import './lint';
+import './explore';
 
 export function helpText(): string {
   const lines = [

@@ -1,6 +1,6 @@
 /**
- * How the extension runs its bundled command line (`dist/cli.js`) for "Run Scenario" and
- * "Lint Workspace". Kept free of `vscode` so the argument lists are testable.
+ * How the extension runs its bundled command line (`dist/cli.js`) for "Run Scenario", "Lint
+ * Workspace" and "Explore Schedules". Kept free of `vscode` so the argument lists are testable.
  */
 import * as path from 'node:path';
 
@@ -27,6 +27,25 @@ export function lintInvocation(execPath: string, extensionRoot: string, folder: 
     command: execPath,
     args: [path.join(extensionRoot, 'dist', 'cli.js'), 'lint', folder],
     cwd: folder,
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
+/** Where "Explore Schedules" writes a failing schedule: beside the scenario, `<name>.replay.json`. */
+export function replayPathFor(scenario: string): string {
+  return scenario.replace(/\.fltsim$/i, '') + '.replay.json';
+}
+
+/**
+ * `fltsim explore <scenario> --json --progress --replay-out <file>`: the JSON report on stdout,
+ * progress lines on stderr while it runs; SIGTERM stops it after the schedule under way.
+ */
+export function exploreInvocation(execPath: string, extensionRoot: string, scenario: string): CliInvocation {
+  return {
+    label: `fltsim explore ${path.basename(scenario)}`,
+    command: execPath,
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'explore', scenario, '--json', '--progress', '--replay-out', replayPathFor(scenario)],
+    cwd: path.dirname(scenario),
     env: { ELECTRON_RUN_AS_NODE: '1' },
   };
 }

@@ -7,6 +7,7 @@ export const Commands = {
   openSample: 'fltsim.openSample',
   runScenario: 'fltsim.runScenario',
   debugScenario: 'fltsim.debugScenario',
+  exploreSchedules: 'fltsim.exploreSchedules',
   lintWorkspace: 'fltsim.lintWorkspace',
   showRuleDocs: 'fltsim.showRuleDocs',
   breakInSample: 'fltsim.breakInSample',

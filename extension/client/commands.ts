@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE, EXTENSION_ID, WALKTHROUGH_IDS } from './commandIds';
+import { exploreSchedules } from './explore';
 import { isScenarioPath } from './launchConfig';
 import { ruleDocPath, ruleIdsFromFileNames, ruleTitle } from './ruleDocs';
 import { Samples } from './samples';
@@ -41,6 +42,13 @@ export function registerCommands(context: vscode.ExtensionContext): void {
     return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), {
       type: DEBUG_TYPE, request: 'launch', name: `Debug ${uri.path.split('/').pop()}`, scenario: uri.fsPath, stopOnEntry: false,
     });
+  });
+
+  reg(Commands.exploreSchedules, async (arg?: unknown) => {
+    const uri = scenarioTarget(arg);
+    if (!uri) return;
+    await saveIfDirty(uri);
+    await exploreSchedules(context, uri);
   });
 
   reg(Commands.lintWorkspace, async () => {

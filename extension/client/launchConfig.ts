@@ -15,11 +15,13 @@ export interface FltsimLaunchConfig {
   stopOnEntry?: boolean;
   /** Seed of the simulator's scheduler; the same seed replays the same interleaving. */
   seed?: number;
+  /** A replay file written by `fltsim explore`: the session follows its schedule. */
+  replay?: string;
   [key: string]: unknown;
 }
 
 /** The launch attributes package.json declares; the manifest test keeps the two in step. */
-export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed'] as const;
+export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed', 'replay'] as const;
 
 export type ResolveResult =
   | { ok: true; config: FltsimLaunchConfig }
@@ -63,6 +65,12 @@ export function resolveLaunchConfig(raw: Record<string, unknown>, activeFile: st
   if (config.seed !== undefined && !(typeof config.seed === 'number' && Number.isInteger(config.seed) && config.seed >= 0)) {
     return { ok: false, message: `Launch configuration "${config.name}": "seed" must be a non-negative integer (got ${JSON.stringify(config.seed)}).` };
   }
+  if (config.replay !== undefined && (typeof config.replay !== 'string' || config.replay === '')) {
+    return { ok: false, message: `Launch configuration "${config.name}": "replay" must be the path of a replay file written by fltsim explore.` };
+  }
+  if (config.replay !== undefined && config.seed !== undefined) {
+    return { ok: false, message: `Launch configuration "${config.name}": give "seed" or "replay", not both — the replay file holds its seed.` };
+  }
   return { ok: true, config };
 }
 
@@ -82,7 +90,14 @@ export function finalizeLaunchConfig(config: FltsimLaunchConfig, workspaceFolder
   if (!isScenarioPath(scenario)) {
     return { ok: false, message: `Launch configuration "${config.name}": "scenario" must be a .fltsim file, got "${scenario}". Open the scenario that loads this driver and start from there.` };
   }
-  return { ok: true, config: { ...config, scenario } };
+  let replay = config.replay;
+  if (replay !== undefined && !path.isAbsolute(replay)) {
+    if (!workspaceFolder) {
+      return { ok: false, message: `Launch configuration "${config.name}": "replay" is the relative path "${replay}" but no folder is open; use an absolute path or \${workspaceFolder}.` };
+    }
+    replay = path.join(workspaceFolder, replay);
+  }
+  return { ok: true, config: { ...config, scenario, ...(replay !== undefined ? { replay } : {}) } };
 }
 
 /** One "Debug <file>" configuration per scenario in the workspace, offered in the Run view's list. */

@@ -10,7 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, prepareScenario, rulesOf, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type Stop, type VariableInfo,
+  Debuggee, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type ReplayFile,
+  type Stop, type VariableInfo,
 } from '../../engine';
 import { processFiles } from '../shared/simulatedWindows';
 import { TRANSITION_FILTERS } from './transitionFilters';
@@ -23,6 +24,11 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: boolean;
   /** Seed of the scheduler; the scenario's `seed` line or 1 when absent. */
   seed?: number;
+  /**
+   * A replay file from `fltsim explore`: the run follows its schedule and stops where the schedule
+   * first differs from the default one.
+   */
+  replay?: string;
 }
 
 /** Steps the Debuggee takes before the session lets other messages in; a pause waits at most one slice. */
@@ -98,6 +104,29 @@ export class FltsimDebugSession extends LoggingDebugSession {
       return;
     }
     const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
+    let replay: ReplayFile | undefined;
+    if (args.replay !== undefined) {
+      if (typeof args.replay !== 'string' || args.replay.trim() === '') {
+        this.fail(response, '"replay" must be the path of a replay file written by fltsim explore.');
+        return;
+      }
+      if (args.seed !== undefined) {
+        this.fail(response, '"seed" and "replay" do not go together: the replay file holds its seed.');
+        return;
+      }
+      const replayPath = this.paths.resolve(process.cwd(), args.replay);
+      const text = this.files.readFile(replayPath);
+      const parsed = text === undefined ? { ok: false as const, message: 'it cannot be read' } : parseReplayFile(text);
+      if (!parsed.ok) {
+        this.fail(response, `The replay file ${replayPath} cannot be used: ${parsed.message}.`);
+        return;
+      }
+      replay = parsed.replay;
+      const scenarioText = this.files.readFile(scenarioPath);
+      if (replay.scenarioHash && scenarioText !== undefined && textHash(scenarioText) !== replay.scenarioHash) {
+        this.sendEvent(new OutputEvent(`fltsim: ${this.paths.basename(scenarioPath)} changed since ${this.paths.basename(replayPath)} was recorded; the schedule may not fit it any more.\n`, 'stderr'));
+      }
+    }
     let debuggee: Debuggee;
     try {
       const prepared = await prepareScenario(scenarioPath, this.files);
@@ -108,7 +137,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
         return;
       }
       for (const w of prepared.prepared.warnings) this.sendEvent(new OutputEvent(`${formatRunDiagnostic(w)}\n`, 'console'));
-      debuggee = new Debuggee(prepared.prepared, { seed: args.seed, output: (text, category, location) => this.output(text, category, location) });
+      debuggee = new Debuggee(prepared.prepared, { seed: args.seed, schedule: replay?.schedule, output: (text, category, location) => this.output(text, category, location) });
     } catch (e) {
       this.fail(response, `fltsim could not start ${args.scenario}: ${(e as Error).message}`);
       return;
@@ -117,6 +146,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
     this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
+    if (replay) {
+      const why = replay.failure.length > 0 ? `; it failed with: ${replay.failure[0]}` : '';
+      this.sendEvent(new OutputEvent(`fltsim: following the schedule of ${this.paths.basename(args.replay!)} (${replay.schedule.choices.length} recorded choices, first change from the default at decision ${replay.firstChange})${why}\n`, 'console'));
+    }
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
     this.sendResponse(response);

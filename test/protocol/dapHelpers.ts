@@ -27,13 +27,15 @@ export interface LaunchSetup {
   filters?: string[];
   stopOnEntry?: boolean;
   seed?: number;
+  /** A replay file from fltsim explore. */
+  replay?: string;
 }
 
 /** Launches a scenario with the given breakpoints and returns the first stop. */
 export async function launchToStop(dc: DebugClient, scenario: string, setup: LaunchSetup = {}): Promise<DebugProtocol.StoppedEvent> {
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await Promise.all([
-    dc.launch({ scenario: path.resolve(scenario), stopOnEntry: setup.stopOnEntry, seed: setup.seed } as DebugProtocol.LaunchRequestArguments),
+    dc.launch({ scenario: path.resolve(scenario), stopOnEntry: setup.stopOnEntry, seed: setup.seed, replay: setup.replay } as DebugProtocol.LaunchRequestArguments),
     (async () => {
       await dc.waitForEvent('initialized');
       if (setup.functionBreakpoints) await dc.setFunctionBreakpointsRequest({ breakpoints: setup.functionBreakpoints });

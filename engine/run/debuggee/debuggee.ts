@@ -14,8 +14,14 @@
  * generators cannot be copied, so going back builds a fresh World and replays it silently to the
  * step wanted. Values set with Set Value or an assignment in the Debug Console are recorded with
  * their step and set again when a replay passes that step, so the past stays the one the user saw.
+ *
+ * A recorded schedule (a replay file from `fltsim explore`) makes every World follow it; the run
+ * stops, once, where the schedule first leaves the default one, so the user starts right there.
  */
 import type { SimEvent } from '../../kernel/events';
+import { TIME_PASSES } from '../../kernel/schedule';
+import { ReplayPolicy } from '../../explore/policies';
+import type { Schedule } from '../../explore/schedule';
 import type { KThread } from '../../kernel/thread';
 import { CFrame } from '../../interp/frame';
 import { evaluateInFrame, inspectContext } from '../evaluate';
@@ -30,7 +36,8 @@ import { Scopes } from './scopes';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
 import { VariableHandles, type FrameRef, type VariableInfo, type VariablesQuery } from './variables';
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception';
+/** `schedule`: a replayed schedule is about to leave the default one. */
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'schedule';
 
 export interface Stop {
   reason: StopReason;
@@ -58,6 +65,12 @@ export interface DebuggeeOptions {
   /** Statements before a loop that does not end is stopped as a fault. Default: no limit, since a user at a debugger can pause. */
   stepBudget?: number;
   output?: OutputSink;
+  /**
+   * Follow this schedule (from a replay file) instead of the seeded rule; its seed replaces the
+   * scenario's. Where a changed value sends the run elsewhere, choices that no longer fit give way
+   * to the default.
+   */
+  schedule?: Schedule;
 }
 
 export interface ThreadInfo {
@@ -155,13 +168,19 @@ export class Debuggee {
   private readonly output: OutputSink;
   private readonly seedOption: number | undefined;
   private readonly stepBudget: number;
+  private readonly schedule: Schedule | undefined;
+  /** The replay policy of the current World, when a schedule is followed. */
+  private replayPolicy: ReplayPolicy | undefined;
+  /** The stop where the schedule leaves the default was made in the current World. */
+  private changeReported = false;
   private stoppedStep = 0;
   private stoppedThread = 0;
   private last: Stop | undefined;
   private stopCount = 0;
 
   constructor(private readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
-    this.seedOption = options.seed;
+    this.schedule = options.schedule;
+    this.seedOption = options.schedule?.seed ?? options.seed;
     this.stepBudget = options.stepBudget ?? Infinity;
     this.output = options.output ?? (() => undefined);
     this.world = this.newWorld();
@@ -369,6 +388,17 @@ export class Debuggee {
       }
       if (!silent) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
     }
+    if (this.replayPolicy !== undefined && !this.changeReported && this.replayPolicy.firstChange >= 0) {
+      this.changeReported = true;
+      if (!silent) {
+        const change = this.scheduleChange!;
+        const text = `The schedule leaves the default one here (decision ${change.decision}): ${change.description}`;
+        // Show the thread that runs instead, when it is one; else the one held back.
+        const chosen = this.replayPolicy.firstChangeDecision!.choice;
+        const threadId = chosen !== TIME_PASSES && sim.kernel.threads.has(chosen) ? chosen : this.liveThread(r.thread);
+        return this.stop({ reason: 'schedule', threadId, description: `${text} (${sim.now} ms)`, text });
+      }
+    }
     // The stepped thread ended: carry on as a plain continue.
     if (mode.kind === 'step' && !sim.kernel.threads.has(mode.thread)) this.mode = { kind: 'continue' };
     return undefined;
@@ -516,7 +546,21 @@ export class Debuggee {
   }
 
   private newWorld(): World {
-    return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
+    this.changeReported = false;
+    if (this.schedule === undefined) return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
+    this.replayPolicy = new ReplayPolicy(this.schedule.choices, false);
+    return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, policy: this.replayPolicy });
+  }
+
+  /** The decision where the followed schedule first leaves the default, once the run has reached it. */
+  get scheduleChange(): { decision: number; description: string } | undefined {
+    const d = this.replayPolicy?.firstChangeDecision;
+    if (d === undefined) return undefined;
+    const threads = this.world.sim.kernel.threads;
+    const name = (id: number): string => threads.get(id)?.name ?? `thread ${id}`;
+    const held = d.running !== 0 ? name(d.running) : d.preferred !== TIME_PASSES ? name(d.preferred) : undefined;
+    const what = d.choice === TIME_PASSES ? `time passes to ${this.world.sim.now} ms` : `${name(d.choice)} runs`;
+    return { decision: d.index + 1, description: `${what}${held ? ` while ${held} is held back` : ''}` };
   }
 
   // --- values the user set ----------------------------------------------------------------------

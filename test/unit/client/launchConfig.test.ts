@@ -79,3 +79,17 @@ test('dynamic configurations: one per scenario, sorted, portable paths, outsider
   ]);
   assert.ok(configs.every((c) => c.type === 'fltsim' && c.request === 'launch'));
 });
+
+test('"replay": a string, not with "seed"; relative paths count from the workspace folder', () => {
+  const base = { type: 'fltsim', request: 'launch', name: 'R', scenario };
+  assert.deepEqual(resolveLaunchConfig({ ...base, replay: 7 }, undefined), { ok: false, message: 'Launch configuration "R": "replay" must be the path of a replay file written by fltsim explore.' });
+  const both = resolveLaunchConfig({ ...base, replay: 'r.json', seed: 3 }, undefined);
+  assert.ok(!both.ok && /give "seed" or "replay", not both/.test(both.message));
+  const ok = resolveLaunchConfig({ ...base, replay: 'pend/read.replay.json' }, undefined);
+  assert.ok(ok.ok);
+  const fin = finalizeLaunchConfig(ok.config, ws);
+  assert.ok(fin.ok);
+  assert.equal(fin.config.replay, path.join(ws, 'pend', 'read.replay.json'));
+  const noFolder = finalizeLaunchConfig({ ...ok.config, scenario }, undefined);
+  assert.ok(!noFolder.ok && /"replay" is the relative path "pend\/read\.replay\.json" but no folder is open/.test(noFolder.message));
+});

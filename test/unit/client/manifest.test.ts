@@ -67,7 +67,7 @@ test('menus, completion events and walkthrough links name real commands', () => 
   assert.ok(links.length >= 16, `only ${links.length} command links`);
   assert.deepEqual(links.filter((l) => !contributed.has(l.id) && !BUILT_IN.has(l.id)).map((l) => `${l.where}: ${l.id}`), []);
   const runButtons = c.menus['editor/title/run'].map((i: { command: string }) => i.command);
-  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario]);
+  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario, Commands.exploreSchedules]);
   for (const id of runButtons) assert.ok(c.commands.find((x: any) => x.command === id).icon, `${id} needs an icon for the title bar`);
 });
 

@@ -1,0 +1,113 @@
+/**
+ * Schedule exploration (issue 19): how many schedules per second `fltsim explore` runs on a
+ * three-operation cancel race (two reads and a cancellation on a cancel-safe list, target ≥ 5,000/s),
+ * and how many schedules the search needs with and without partial-order reduction on the race
+ * fixtures: to find the race in the buggy driver, and to cover every schedule of the fixed twin.
+ *
+ * Each schedule is a whole run: a fresh World (driver loaded, DriverEntry run) and the scenario's
+ * workload under the policy, judged as `fltsim explore` judges it. Times are CPU time of the
+ * process, best of the rounds, so other work on the shared machine counts less.
+ *
+ *   node --import tsx test/bench/explore.bench.ts [--source] [--json]
+ *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+type ExploreApi = Pick<typeof import('../../engine'), 'prepareScenario' | 'ScenarioExplorer'> & Pick<typeof import('../../extension/shared/nodeFiles'), 'nodeFiles'>;
+
+function loadApi(): ExploreApi {
+  /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: the sources through tsx, or a bundle made at run time */
+  if (process.argv.includes('--source')) return { ...require('../../engine'), ...require('../../extension/shared/nodeFiles') } as ExploreApi;
+  const out = resolve('node_modules', '.cache', 'fltsim-bench', 'explore.cjs');
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--bench-bundle', 'explore', out], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bundling the explorer failed (scripts/build.mjs --bench-bundle explore)');
+  return require(out) as ExploreApi;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+const api = loadApi();
+const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : 'esbuild bundle';
+const FIXTURES = join(__dirname, '..', 'fixtures', 'explore');
+const SCHEDULES = Number(process.env.FLTSIM_BENCH_SCHEDULES ?? 3000);
+const ROUNDS = Number(process.env.FLTSIM_BENCH_ROUNDS ?? 3);
+/** Runs without reduction stop here: the fixed flag race has tens of thousands of schedules. */
+const FULL_CAP = Number(process.env.FLTSIM_BENCH_FULL_CAP ?? 5000);
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+type Prepared = Extract<Awaited<ReturnType<ExploreApi['prepareScenario']>>, { ok: true }>['prepared'];
+
+async function prepare(file: string): Promise<Prepared> {
+  const p = await api.prepareScenario(join(FIXTURES, file), api.nodeFiles);
+  if (!p.ok) throw new Error(`${file} does not prepare: ${p.diagnostics.map((d) => d.message).join('; ')}`);
+  return p.prepared;
+}
+
+interface Counted {
+  run: number;
+  pruned: number;
+  failing: number;
+  exhaustive: boolean;
+  estimated: number | null;
+  stoppedBy: string;
+  ms: number;
+}
+
+function explore(prepared: Prepared, options: { reduction: boolean; max: number; estimate?: boolean; strategy?: 'dfs' | 'random' | 'pct' }): Counted {
+  const t0 = cpuMs();
+  const ex = new api.ScenarioExplorer(prepared, { strategy: options.strategy ?? 'dfs', reduction: options.reduction, maxSchedules: options.max, estimateProbes: options.estimate ? 32 : 0, minimise: false });
+  while (ex.step());
+  const { report } = ex.finish();
+  const ms = cpuMs() - t0;
+  const s = report.schedules;
+  return { run: s.run, pruned: s.pruned, failing: s.failing, exhaustive: s.exhaustive, estimated: s.estimated, stoppedBy: report.stoppedBy, ms };
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  // Throughput: depth-first without reduction, so every run goes to the end; the fixed driver, so no
+  // run stops the search early.
+  const three = await prepare('cancel-race/three.fltsim');
+  explore(three, { reduction: false, max: Math.min(300, SCHEDULES) });
+  let best: Counted | undefined;
+  for (let r = 0; r < ROUNDS; r++) {
+    const c = explore(three, { reduction: false, max: SCHEDULES });
+    if (c.failing > 0) throw new Error('the three-operation bench scenario has a failing schedule: the fixed driver should pass every one');
+    if (!best || c.ms < best.ms) best = c;
+  }
+  const perSecond = (best!.run / best!.ms) * 1000;
+  console.log(`explore: ${fmt(Math.round(perSecond))} schedules/s (3-operation cancel race, ${fmt(best!.run)} schedules in ${fmt(Math.round(best!.ms))} ms CPU, ${(best!.ms / best!.run).toFixed(2)} ms each, best of ${ROUNDS}; ${SOURCE}; target ≥ 5,000/s)`);
+
+  // Schedules needed, with and without partial-order reduction.
+  const rows: Record<string, unknown>[] = [];
+  for (const fixture of ['cancel-race', 'flag-race', 'teardown-race', 'lock-order']) {
+    const race = await prepare(`${fixture}/race.fltsim`);
+    const fixed = await prepare(`${fixture}/fixed.fltsim`);
+    const foundReduced = explore(race, { reduction: true, max: FULL_CAP });
+    const foundFull = explore(race, { reduction: false, max: FULL_CAP });
+    const allReduced = explore(fixed, { reduction: true, max: 100_000, estimate: true });
+    const allFull = explore(fixed, { reduction: false, max: FULL_CAP });
+    const foundRandom = explore(race, { reduction: false, max: FULL_CAP, strategy: 'random' });
+    const foundPct = explore(race, { reduction: false, max: FULL_CAP, strategy: 'pct' });
+    const found = (c: Counted): string => (c.failing > 0 ? `${fmt(c.run)}` : `not found in ${fmt(c.run)}`);
+    const all = (c: Counted): string => (c.exhaustive ? `${fmt(c.run)} (exhaustive)` : `> ${fmt(c.run)} (stopped at the cap)`);
+    console.log(
+      `explore ${fixture}: race found after ${found(foundReduced)} schedules with reduction, ${found(foundFull)} without ` +
+        `(random walk: ${found(foundRandom)}, PCT: ${found(foundPct)}); ` +
+        `fixed twin: ${all(allReduced)} with reduction (${fmt(allReduced.pruned)} runs cut short), ${all(allFull)} without` +
+        `${allReduced.estimated !== null ? `, about ${fmt(allReduced.estimated)} estimated` : ''}`,
+    );
+    rows.push({ fixture, foundReduced, foundFull, foundRandom, foundPct, allReduced, allFull });
+  }
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ schedulesPerSecond: Math.round(perSecond), rows }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
