@@ -71,7 +71,9 @@ export class CbdqState implements QueueHolder {
   /** Drops the engine's record of a queued operation. */
   forget(data: FltCallbackData): void {
     const i = this.items.indexOf(data);
-    if (i >= 0) this.items.splice(i, 1);
+    // The head is the usual case (FIFO removal); shift drops it without moving a long queue's rest.
+    if (i === 0) this.items.shift();
+    else if (i > 0) this.items.splice(i, 1);
     if (data.cbdq === this) {
       data.cbdq = null;
       data.cbdqContext = null;

@@ -89,17 +89,14 @@ export class Dispatcher {
 
   /** Starts the issuing thread of a workload request now. */
   spawnIssuer(req: IoRequest): KThread {
-    return this.fm.k.spawnMethod(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
+    return this.fm.k.spawnLazy(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
   }
 
-  /** The body of a workload request's issuing thread: builds its callback data and sends it down. */
-  *issue(t: KThread, req: IoRequest): Co<void> {
-    const rest = this.issueFast(t, req);
-    if (rest !== undefined) yield* rest;
-  }
-
-  /** issue's work, run at once; returns a generator for what has to wait (run it with `yield*`). */
-  private issueFast(t: KThread, req: IoRequest): Co<void> | undefined {
+  /**
+   * The body of a workload request's issuing thread: builds its callback data and sends it down,
+   * at once; returns a generator for what has to wait (the thread runs it).
+   */
+  private issue(t: KThread, req: IoRequest): Co<void> | undefined {
     // The filter stack the operation goes down, which loading and unloading change.
     this.fm.k.touchObject(this.fm, false);
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);

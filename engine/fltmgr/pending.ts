@@ -6,7 +6,7 @@
  * calling thread. Also FltCompletePendedPostOperation and FltDoCompletionProcessingWhenSafe.
  * These are the routines and their checks; moving the operation on is the dispatcher's.
  */
-import type { Co } from '../kernel/coroutine';
+import { LazyCo, returnsCo, type Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql } from '../kernel/irql';
 import { irqlBound, type Kernel } from '../kernel/kernel';
@@ -48,9 +48,9 @@ export class PendingRoutines {
     private readonly dispatcher: Dispatcher,
   ) {}
 
-  *FltCompletePendedPreOperation(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> {
-    const rest = this.completePendedPre(CallbackData, CallbackStatus, Context);
-    if (rest !== undefined) yield* rest;
+  /** A coroutine routine that costs no generator unless resuming the operation has to wait (LazyCo). */
+  FltCompletePendedPreOperation(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> {
+    return new LazyCo(this, this.completePendedPre, CallbackData, CallbackStatus, Context);
   }
 
   /**
@@ -180,3 +180,5 @@ export class PendingRoutines {
     }
   }
 }
+
+returnsCo(PendingRoutines.prototype.FltCompletePendedPreOperation);

@@ -5,6 +5,7 @@
  * the caller must run with `yield*` (`isCoroutineRoutine` tells which); the others return plain
  * values. Either way a caller may pass the result through `invoke()` from coroutine.ts.
  */
+import { isCoFunction } from '../kernel/coroutine';
 import type { DispatcherRoutines } from '../kernel/dispatcher';
 import type { MutexRoutines } from '../kernel/mutexes';
 import type { PoolRoutines } from '../kernel/pool';
@@ -49,8 +50,6 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines>;
 
-const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as FunctionConstructor;
-
 export interface RoutineTable {
   api: Api;
   /** Names of routines that return a generator. */
@@ -66,7 +65,7 @@ function routinesOf(proto: object): { name: string; coroutine: boolean }[] {
     list = [];
     for (const name of Object.getOwnPropertyNames(proto)) {
       const fn = (proto as Record<string, unknown>)[name];
-      if (ROUTINE_NAME.test(name) && typeof fn === 'function') list.push({ name, coroutine: fn instanceof GeneratorFunction });
+      if (ROUTINE_NAME.test(name) && typeof fn === 'function') list.push({ name, coroutine: isCoFunction(fn) });
     }
     ROUTINES_OF.set(proto, list);
   }

@@ -47,6 +47,8 @@ export class DispatcherRoutines {
 
   constructor(private readonly k: Kernel) {
     k.exitHooks.push((t) => {
+      // Checked first: looking a thread up would give every exiting thread an identity hash.
+      if (this.threadWaiters.size === 0) return;
       const ws = this.threadWaiters.get(t);
       if (!ws) return;
       this.threadWaiters.delete(t);

@@ -4,7 +4,7 @@
  * code is entered. Routine families (locks, events, pool, work queues…) live in their own modules
  * and receive this object.
  */
-import { isCo, type Co } from './coroutine';
+import { isCo, LazyCo, type Co } from './coroutine';
 import { isFunctionValue } from './cvalues';
 import type { DriverFn } from './driverFn';
 import { AscendingIdTable } from './idtable';
@@ -149,6 +149,16 @@ export class Kernel implements SchedulerHost {
   spawnMethod<S, A>(name: string, role: ThreadRole, priority: number, self: S, body: (this: S, t: KThread, arg: A) => Co<unknown>, arg: A): KThread {
     const t = new KThread(this.nextThreadId++, name, role, priority);
     t.body = body.call(self, t, arg);
+    return this.started(t);
+  }
+
+  /**
+   * spawn for a body that usually runs to its end in one step: `start.call(self, thread, arg)` does
+   * the work and returns undefined, or a generator for what has to wait (see LazyCo).
+   */
+  spawnLazy<S, A>(name: string, role: ThreadRole, priority: number, self: S, start: (this: S, t: KThread, arg: A) => Co<void> | undefined, arg: A): KThread {
+    const t = new KThread(this.nextThreadId++, name, role, priority);
+    t.body = new LazyCo(self, start, t, arg, undefined);
     return this.started(t);
   }
 
