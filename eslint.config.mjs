@@ -52,6 +52,19 @@ export default tseslint.config(
     },
   },
   {
+    // The timeline webview is a browser page: it reads the engine's timeline types and IRQL names,
+    // and runs nothing else of the engine or of Node.
+    files: ['extension/webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '/engine/(?!kernel/irql$)', allowTypeImports: true, message: 'The webview takes only types (and IRQL names) from the engine; its data comes from the host.' },
+          { group: ['vscode', 'node:*', '**/client/**', '**/debug/**', '**/server/**', '**/cli/**'], message: 'The webview is a browser page: no editor API, no Node, no other front end.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

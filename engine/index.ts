@@ -29,16 +29,24 @@ export type { Violation } from './kernel/kernel';
 export type { DriverFn } from './kernel/driverFn';
 export { RUNTIME_RULES, RULE_IDS, type RuleId } from './kernel/rules';
 export { SYSTEM_TIME_AT_TICK_0, UNITS_PER_TICK } from './kernel/time';
+export { MAX_SEED, isValidSeed } from './kernel/random';
 // Files: the platform's path rules, finding files as Windows would, source bytes to text
 export * from './files';
 // Driver projects (.vcxproj, folder, file list), shared by the runner, the debugger and the linter
 export * from './project';
 // Running scenarios: C drivers compiled and interpreted against the engine
-export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
-export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck } from './run/validate';
+export { prepareScenario, prepareScenarioText, warmUpEngine, formatRunDiagnostic, type PrepareOptions, type PrepareStage, type RunDiagnostic, type PreparedScenario, type PreparedDriver, type PrepareResult } from './run/prepare';
+export { validateScenario, SCENARIO_RULE_IDS, type ScenarioCheck, type ValidateOptions } from './run/validate';
 export { DEFAULT_SEED, type WorldOptions, type RunFault } from './run/world';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './run/runScenario';
-export type { RunReport, ReportIo, ReportViolation } from './run/report';
+export type { RunReport, ReportIo, ReportViolation, ReportOutcome } from './run/report';
+export { expectationLine, problemLine, verdictSummary } from './run/verdictText';
+export { LIMIT_NAMES, LIMIT_INFO, DEFAULT_LIMITS, isLimitName, resolveLimits, limitHint, type LimitName, type Limits } from './limits';
+export {
+  buildTimeline, timelineOfLog, markerOf, eventAt, toChromeTrace, explainData, parseDataRef, explanationText, explanationMermaid, explanationMarkdown,
+  type RunTimeline, type TimelineEvent, type TimelineLane, type TimelineSpan, type TimelineFlow, type DataLife, type IrqlChange, type LaneRole, type MarkerKind,
+  type SpanKind, type FlowKind, type TimelineOptions, type TimelineSource, type ChromeTrace, type TraceEvent, type Explanation, type ExplainStep, type ExplainResult,
+} from './run/timeline';
 // Schedule exploration: the scheduling seam, strategies, replay files (engine/explore, engine/run/explore.ts)
 export { TIME_PASSES, SeededPolicy, type ActorId, type Decision, type SchedulePolicy, type StepObserver } from './kernel/schedule';
 export { STRATEGIES, explore, Explorer, type Strategy, type ExploreOptions, type ExploreTarget, type Exploration, type RunVerdict, type ExploreStop } from './explore/explorer';
@@ -56,7 +64,7 @@ export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)
 export {
-  Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type Progress, type OutputCategory, type OutputSink,
+  Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type CommandResult, type Progress, type OutputCategory, type OutputSink,
   type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions,
 } from './run/debuggee/debuggee';
 export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from './run/debuggee/breakpoints';

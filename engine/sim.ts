@@ -38,6 +38,15 @@ import { MiscRoutines } from './fltmgr/misc';
 import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
+import { AlignedPoolRoutines } from './fltmgr/alignedPool';
+import { EcpRoutines } from './fltmgr/ecp';
+import { TransactionRoutines } from './fltmgr/transactions';
+import { DeviceRoutines } from './kernel/devices';
+import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
+import { majorName } from './fltmgr/constants';
+import { FsRtlRoutines } from './kernel/fsrtl';
+import { GenericTableRoutines } from './kernel/genericTable';
+import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -78,7 +87,9 @@ type WorkloadItem =
   | { kind: 'io'; at: number; request: IoRequest }
   | { kind: 'cancel'; at: number; io: number }
   | { kind: 'unload'; at: number; module?: string }
-  | { kind: 'attach'; at: number; module: string; volume: string };
+  | { kind: 'attach'; at: number; module: string; volume: string }
+  | { kind: 'client'; at: number; action: ClientAction }
+  | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -96,6 +107,9 @@ export class Simulation {
   private readonly cancelling: CancelRoutines;
   private readonly cbdq: CbdqRoutines;
   private readonly contexts: ContextRoutines;
+  private readonly ports: PortRoutines;
+  private readonly devices: DeviceRoutines;
+  private readonly transactions: TransactionRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -126,22 +140,29 @@ export class Simulation {
     const pending = new PendingRoutines(k, queues, dispatcher);
     const workItems = new WorkItemRoutines(k, queues);
     const cbdq = new CbdqRoutines(k);
-    const cancel = new CancelRoutines(fm, cbdq);
+    const dispatcherRoutines = new DispatcherRoutines(k);
+    const cancel = new CancelRoutines(fm, cbdq, dispatcherRoutines);
     const contexts = new ContextRoutines(k, pool, queues);
     const names = new NameRoutines(fm);
     const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
-    const unload = new UnloadRoutines(fm, dispatcher, contexts);
+    const ports = new PortRoutines(k, pool);
+    const devices = new DeviceRoutines(k, pool);
+    this.devices = devices;
+    const transactions = new TransactionRoutines(k, contexts);
+    this.transactions = transactions;
+    const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
     this.cancelling = cancel;
     this.cbdq = cbdq;
     this.contexts = contexts;
+    this.ports = ports;
     const table = buildRoutineTable([
       new SpinLockRoutines(k, this.locks),
       new MutexRoutines(k, this.locks),
-      new DispatcherRoutines(k),
+      dispatcherRoutines,
       pool,
       new ThreadRoutines(k),
       this.registry,
@@ -156,12 +177,20 @@ export class Simulation {
       names,
       new VolumeRoutines(fm),
       filterIo,
+      ports,
+      new AlignedPoolRoutines(k, pool),
+      new EcpRoutines(k, pool),
+      devices,
+      new VolumeDeviceRoutines(k, devices),
+      transactions,
+      new FsRtlRoutines(k),
+      new GenericTableRoutines(k),
       new MiscRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports]);
   }
 
   // --- setting up ---
@@ -189,7 +218,8 @@ export class Simulation {
     if (!Number.isInteger(id) || id <= 0) throw new Error(`io: id ${String(id)} must be a positive integer`);
     if (!this.fltmgr.reserveId(id)) throw new Error(`io #${id}: this id is already used by another request`);
     // Validated (and defaulted) now, so a bad request fails where it is written.
-    const request = normalizeRequest(input, id);
+    const transaction = typeof input.transaction === 'string' ? this.transactions.transaction(input.transaction) : input.transaction;
+    const request = normalizeRequest({ ...input, transaction }, id);
     this.schedule({ kind: 'io', at: request.at, request });
     return id;
   }
@@ -207,6 +237,31 @@ export class Simulation {
   /** Unloads `module` (every driver when absent) at tick `at`. */
   unload(at = 0, module?: string): void {
     this.schedule({ kind: 'unload', at, module });
+  }
+
+  /** The scenario's user-mode program does `action` on a communication port at its time. */
+  client(action: ClientAction): void {
+    this.schedule({ kind: 'client', at: action.at, action });
+  }
+
+  /** How the user-mode program answers messages on `port` (rules tried in order). */
+  clientReplies(port: string, rule: ReplyRule): void {
+    this.ports.addReplyRule(port, rule);
+  }
+
+  /** The user-mode program on `port` never picks up messages. */
+  clientIgnoresMessages(port: string): void {
+    this.ports.ignoreMessages(port);
+  }
+
+  /** The scenario's transaction `name` commits or rolls back at tick `at` (KTM notifies the enlisted filters). */
+  endTransaction(name: string, outcome: 'commit' | 'rollback', at: number): void {
+    this.schedule({ kind: 'transaction', at, name, outcome });
+  }
+
+  /** What the user-mode program saw on the communication ports, in order. */
+  get clientLog(): readonly ClientRecord[] {
+    return this.ports.log;
   }
 
   // --- running ---
@@ -305,6 +360,8 @@ export class Simulation {
   result(io: number): IoResult | undefined {
     const done = this.fltmgr.results.get(io);
     if (done) return done;
+    const dev = this.devices.results.get(io);
+    if (dev) return { io, data: 0, status: dev.status, information: dev.information, state: dev.completed ? 'done' : 'pended' };
     for (const d of this.fltmgr.live.values()) {
       if (d.request.id === io) return { io, data: d.id, status: d.IoStatus.Status >>> 0, information: d.IoStatus.Information, state: d.state };
     }
@@ -397,9 +454,14 @@ export class Simulation {
   private fire(item: WorkloadItem): void {
     const k = this.kernel;
     switch (item.kind) {
-      case 'io':
-        this.dispatcher.spawnIssuer(item.request);
+      case 'io': {
+        // A path that names a device the driver created (its control device object) goes to that
+        // driver's dispatch routine, not down a volume's filter stack.
+        const dev = this.devices.deviceFor(item.request.path);
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length);
+        else this.dispatcher.spawnIssuer(item.request);
         break;
+      }
       case 'cancel':
         k.spawn(`Cancel I/O #${item.io}`, 'system', PRIORITY.normal, (t) => this.cancelBody(t, item.io));
         break;
@@ -408,6 +470,12 @@ export class Simulation {
         break;
       case 'attach':
         k.spawn(`Attach ${item.module}`, 'system', PRIORITY.normal, (t) => this.registration.attachRequest(t, item.module, item.volume));
+        break;
+      case 'client':
+        this.ports.spawnClient(item.action);
+        break;
+      case 'transaction':
+        this.transactions.spawnOutcome(item.name, item.outcome);
         break;
     }
   }

@@ -1,4 +1,5 @@
-// One build for everything that ships: four bundles and the wasm files the C front end loads.
+// One build for everything that ships: four bundles, the timeline webview's script and style, and the wasm
+// files the C front end loads.
 //   node scripts/build.mjs               dev build with source maps
 //   node scripts/build.mjs --production  minified, no source maps (what the vsix holds)
 //   node scripts/build.mjs --watch       rebuild on change
@@ -82,6 +83,21 @@ if (benchAt >= 0) {
 
 mkdirSync('dist', { recursive: true });
 for (const [from, to] of wasm) copyFileSync(from, join('dist', to));
+copyFileSync('extension/webview/timeline/timeline.css', join('dist', 'timelineView.css'));
+
+// The timeline view runs in a webview (a browser page): its own bundle, no Node.
+const webviewContext = await esbuild.context({
+  entryPoints: { timelineView: 'extension/webview/timeline/main.ts' },
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  outdir: 'dist',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+});
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({
   entryPoints: { [e.out]: e.in },
@@ -100,6 +116,7 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   plugins: [webTreeSitterCjs],
 })));
 
+contexts.push(webviewContext);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('fltsim build: watching for changes');
@@ -110,5 +127,5 @@ if (watch) {
   // The compiled prelude, so fltsim's processes start without compiling it (engine/c/prelude/snapshot.ts).
   const snap = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/write-prelude-snapshot.ts'], { stdio: 'inherit' });
   if (snap.status !== 0) throw new Error('writing dist/prelude.json failed');
-  console.log(`fltsim build: ${entries.length} bundles in dist/ (${production ? 'production' : 'dev'})`);
+  console.log(`fltsim build: ${entries.length} bundles and the timeline view in dist/ (${production ? 'production' : 'dev'})`);
 }

@@ -5,7 +5,8 @@
  * scenario that loads its kernel-mode .vcxproj and gives it an ordinary workload on a volume with
  * real files (opens, writes and reads of content, a size query, a folder listing, a file created and
  * renamed, one deleted, cleanup and close, an open the mapping samples redirect, a cancel where the
- * sample pends, an unload at the end). The scenarios are written into DIR (default: a new temporary folder, outside
+ * sample pends, an unload at the end; a user-mode program on each communication port; an open and
+ * close of each control device object). The scenarios are written into DIR (default: a new temporary folder, outside
  * the repository), each is run, and a table says how far each sample gets — compiles, links, loads
  * (DriverEntry succeeds), runs the workload — and what stops it, with file:line.
  *
@@ -65,6 +66,43 @@ function pends(project: DriverProject): boolean {
   return project.units.some((u) => /FLT_PREOP_PENDING|FltCbdqInsertIo/.test(nodeFiles.readFile(u) ?? ''));
 }
 
+/** Every file under `dir` whose name ends in one of `exts`. */
+function filesUnder(dir: string, exts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p, exts));
+    else if (exts.some((e) => name.toLowerCase().endsWith(e))) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * The communication ports a sample creates, by the names its sources spell (`L"\\ScannerPort"`),
+ * when it calls FltCreateCommunicationPort: its user-mode program connects to each.
+ */
+function portNames(sampleDir: string, project: DriverProject): string[] {
+  if (!project.units.some((u) => /FltCreateCommunicationPort/.test(nodeFiles.readFile(u) ?? ''))) return [];
+  const names = new Set<string>();
+  for (const f of filesUnder(sampleDir, ['.c', '.h'])) {
+    for (const m of (nodeFiles.readFile(f) ?? '').matchAll(/L"\\\\([A-Za-z0-9_]*Port)"/g)) names.add(`\\${m[1]}`);
+  }
+  return [...names].sort();
+}
+
+/**
+ * The devices a sample creates with IoCreateDevice (a control device object), by the names its
+ * sources spell (`L"\\FileSystem\\Filters\\CdoSample"`): its user-mode side opens and closes each.
+ */
+function deviceNames(sampleDir: string, project: DriverProject): string[] {
+  if (!project.units.some((u) => /\bIoCreateDevice\s*\(/.test(nodeFiles.readFile(u) ?? ''))) return [];
+  const names = new Set<string>();
+  for (const f of filesUnder(sampleDir, ['.c', '.h'])) {
+    for (const m of (nodeFiles.readFile(f) ?? '').matchAll(/L"((?:\\\\(?:FileSystem|Device)(?:\\\\\w+)+))"/g)) names.add(m[1]!.replace(/\\\\/g, '\\'));
+  }
+  return [...names].sort();
+}
+
 /**
  * Registry values a sample's .inf would install (the defaults its README gives), so DriverEntry
  * finds its configuration.
@@ -85,15 +123,18 @@ const MANUAL_ATTACH = new Set(['simrep', 'NameChanger', 'MetadataManager']);
  * An ordinary workload on a volume with real files: opens, a write and reads of content, a size
  * query, a folder listing, a new file created and renamed, a file deleted by disposition, cleanup
  * and close, an open down a path the mapping samples redirect, a cancel if the sample pends, and an
- * unload at the end.
+ * unload at the end; a user-mode program on each communication port, and an open and close of
+ * each control device object.
  */
-function scenarioText(sample: string, project: DriverProject): string {
+function scenarioText(sample: string, project: DriverProject, sampleDir: string): string {
   const proj = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
   const v = VOLUME;
   const lines = [
     `scenario "${sample}: open, write, read, query, list, create, rename and delete files, then unload"`,
     `driver "${proj.replace(/\\/g, '/')}"`,
     ...(REGISTRY[sample] ?? []),
+    // The sample's user-mode program: it connects to each port and allows whatever it is asked about.
+    ...portNames(sampleDir, project).flatMap((port) => [`client "${port}" connect at 0`, `client "${port}" reply hex "01"`]),
     `volume "${v}"`,
     `file "${v}\\docs\\report.txt" content "Quarterly report: the numbers went up."`,
     `file "${v}\\docs\\notes.doc" size 1024`,
@@ -123,6 +164,10 @@ function scenarioText(sample: string, project: DriverProject): string {
     `io #17 close "${v}\\docs\\report.txt" at 17`,
     `io #18 create "${v}\\x\\y\\inside.txt" at 18`,
   ];
+  deviceNames(sampleDir, project).forEach((dev, i) => {
+    const n = 30 + 3 * i;
+    lines.push(`io #${n} create "${dev}" at 21`, `io #${n + 1} cleanup "${dev}" at 22`, `io #${n + 2} close "${dev}" at 23`);
+  });
   if (pends(project)) lines.push(`io #19 read "${v}\\docs\\notes.doc" length 512 offset 0 at 19`, 'cancel #19 at 20');
   lines.push('unload at 40', '');
   return lines.join('\n');
@@ -143,7 +188,9 @@ function firstError(diags: readonly RunDiagnostic[], stage: RunDiagnostic['stage
 async function runSample(sample: string, project: DriverProject, outDir: string, root: string): Promise<Row> {
   const row: Row = { sample, project: project.name, compiles: undefined, links: undefined, loads: undefined, runs: undefined, stop: '' };
   const scenarioPath = path.join(outDir, `${sample}.fltsim`);
-  writeFileSync(scenarioPath, scenarioText(sample, project));
+  const anchor = project.source.kind === 'vcxproj' ? project.source.file : project.units[0]!;
+  const sampleDir = path.join(root, path.relative(root, anchor).split(path.sep)[0]!);
+  writeFileSync(scenarioPath, scenarioText(sample, project, sampleDir));
   const prepared = await prepareScenario(scenarioPath, nodeFiles);
   if (!prepared.ok) {
     const d = prepared.diagnostics;

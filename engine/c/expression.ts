@@ -8,7 +8,8 @@ import type { TranslationUnit } from './program';
 import { SourceMap } from './preprocess';
 import { tokenizeLine, type PpToken } from './pp/tokens';
 import { PreprocessError } from './pp/macros';
-import { TranslateContext } from './translate/context';
+import { NestingError, TranslateContext } from './translate/context';
+import { nestingMessage } from '../limits';
 import { translateExpr } from './translate/expressions';
 import { createCParser, type SyntaxNode } from './treeSitter';
 
@@ -41,7 +42,13 @@ export function parseExpression(text: string, unit: TranslationUnit): ParsedExpr
     }
     const map = new SourceMap([0], [{ file: '<expression>', line: 1, col: 1 }]);
     const ctx = new TranslateContext(source, map, unit.scope);
-    const expr = translateExpr(ctx, unwrap(node));
+    let expr: Expr;
+    try {
+      expr = translateExpr(ctx, unwrap(node));
+    } catch (e) {
+      if (e instanceof NestingError) return { ok: false, message: `the expression is ${nestingMessage()}` };
+      throw e;
+    }
     const error = ctx.diagnostics.find((d) => d.severity === 'error');
     if (error) return { ok: false, message: error.message };
     return { ok: true, expr };

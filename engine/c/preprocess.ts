@@ -10,12 +10,14 @@ import { caseMismatch, HOST_PATHS, type Located, type PathRules } from '../files
 import { blankAnnotations } from './annotations';
 import { evaluateCondition } from './pp/condition';
 import { logicalLines } from './pp/logicalLines';
-import { MacroTable, PreprocessError, type Macro } from './pp/macros';
+import { ExpansionBudget, ExpansionLimitError, MacroTable, PreprocessError, type Macro } from './pp/macros';
 import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 
 export interface PreprocessOptions {
   /** Returns a file's text, or undefined if it does not exist. */
   readFile(path: string): string | undefined;
+  /** Why readFile gave nothing, when the host knows (ProjectFiles.whyUnreadable). */
+  whyUnreadable?(path: string): string | undefined;
   /** How an include's name is joined to a folder (either slash, `..`); the host's rules by default. */
   paths?: PathRules;
   /**
@@ -36,6 +38,8 @@ export interface PreprocessOptions {
    * so `#include <fltKernel.h>` costs nothing (engine/c/prelude/compiled.ts).
    */
   preloaded?: { macros: MacroTable; headers: ReadonlySet<string> };
+  /** Limits on macro expansion for the whole file (`limit macro-tokens`, `limit macro-depth`). */
+  expansion?: { tokens: number; depth: number };
 }
 
 export interface PreprocessDiagnostic {
@@ -107,9 +111,13 @@ class Preprocessor {
   private lastFile = '';
   private lastLine = 0;
   private counter = 0;
+  private readonly budget: ExpansionBudget;
+  /** An expansion limit ran out: the rest of the file is not read (it would only run out again). */
+  private exhausted = false;
 
   constructor(private readonly options: PreprocessOptions) {
     this.macros = options.preloaded ? options.preloaded.macros.clone() : new MacroTable();
+    this.budget = new ExpansionBudget(options.expansion?.tokens, options.expansion?.depth);
     if (options.preloaded) for (const h of options.preloaded.headers) this.includedSystem.add(h);
     this.definePredefined();
   }
@@ -117,7 +125,8 @@ class Preprocessor {
   run(mainFile: string): PreprocessResult {
     const text = this.options.readFile(mainFile);
     if (text === undefined) {
-      this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'`, origin: { file: mainFile, line: 1, col: 1 } });
+      const why = this.options.whyUnreadable?.(mainFile);
+      this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'${why ? `: it ${why}` : ''}`, origin: { file: mainFile, line: 1, col: 1 } });
     } else {
       for (const [name, value] of this.options.defines ?? []) this.defineFromText(name, value, { file: '<scenario>', line: 1, col: 1 });
       this.processFile(mainFile, text, 0, false);
@@ -151,6 +160,13 @@ class Preprocessor {
     this.diagnostics.push({ severity: 'error', message, origin });
   }
 
+  /** Records a PreprocessError as a diagnostic (and rethrows anything else: that is fltsim's bug). */
+  private failed(e: unknown): void {
+    if (!(e instanceof PreprocessError)) throw e;
+    this.error(e.message, e.origin);
+    if (e instanceof ExpansionLimitError) this.exhausted = true;
+  }
+
   private processFile(path: string, rawText: string, depth: number, system: boolean): void {
     if (!system) this.files.push(path);
     // The prelude is written without annotations; only user files need the blanking pass.
@@ -162,18 +178,19 @@ class Preprocessor {
     const flush = () => {
       if (pending.length === 0) return;
       try {
-        this.emit(this.macros.expand(pending));
+        this.emit(this.macros.expand(pending, this.budget));
       } catch (e) {
-        if (!(e instanceof PreprocessError)) throw e;
-        this.error(e.message, e.origin);
+        this.failed(e);
       }
       pending = [];
     };
     for (const ll of lines) {
+      if (this.exhausted) return;
       const toks = tokenizeLine(ll.text, path, ll.lines, ll.cols);
       if (toks.length === 0) continue;
       if (toks[0].text !== '#' && !(toks[0].text === '%:')) {
-        if (active()) pending.push(...toks);
+        // One by one: a spread of a very long line's tokens would overflow the call stack.
+        if (active()) for (const t of toks) pending.push(t);
         continue;
       }
       const name = toks[1]?.text ?? '';
@@ -189,14 +206,13 @@ class Preprocessor {
           if (outer) {
             flush();
             try {
-              if (name === 'if') cond = evaluateCondition(rest, this.macros, at);
+              if (name === 'if') cond = evaluateCondition(rest, this.macros, at, this.budget);
               else {
                 if (rest[0]?.kind !== 'id') throw new PreprocessError(`#${name} needs a macro name`, at);
                 cond = this.macros.has(rest[0].text) === (name === 'ifdef');
               }
             } catch (e) {
-              if (!(e instanceof PreprocessError)) throw e;
-              this.error(e.message, e.origin);
+              this.failed(e);
             }
           }
           conds.push({ active: outer && cond, taken: cond, sawElse: false, outer });
@@ -219,10 +235,9 @@ class Preprocessor {
             let cond = false;
             if (top.outer && !top.taken) {
               try {
-                cond = evaluateCondition(rest, this.macros, at);
+                cond = evaluateCondition(rest, this.macros, at, this.budget);
               } catch (e) {
-                if (!(e instanceof PreprocessError)) throw e;
-                this.error(e.message, e.origin);
+                this.failed(e);
               }
             }
             top.active = top.outer && !top.taken && cond;
@@ -252,7 +267,11 @@ class Preprocessor {
           break;
         case 'include':
         case 'include_next':
-          this.include(rest, path, at, depth);
+          try {
+            this.include(rest, path, at, depth);
+          } catch (e) {
+            this.failed(e);
+          }
           break;
         case 'pragma':
           if (rest[0]?.text === 'once') this.once.add(path);
@@ -311,7 +330,7 @@ class Preprocessor {
 
   private include(toks: PpToken[], from: string, at: Origin, depth: number): void {
     let spec = toks;
-    if (spec[0] && spec[0].kind !== 'str' && spec[0].text !== '<') spec = this.macros.expand(spec);
+    if (spec[0] && spec[0].kind !== 'str' && spec[0].text !== '<') spec = this.macros.expand(spec, this.budget);
     let name: string;
     let angled: boolean;
     if (spec[0]?.kind === 'str') {

@@ -6,7 +6,8 @@ import type { FunctionDef, Loc, VarDecl } from './ast';
 import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
 import { createCParser, type SyntaxNode } from './treeSitter';
-import { TranslateContext } from './translate/context';
+import { NestingError, TranslateContext } from './translate/context';
+import { nestingMessage } from '../limits';
 import { applyDeclarator, decayParameter, typeFromSpecifier } from './translate/declarators';
 import { storageOf, translateBlock, translateDeclaration, translateTypedef } from './translate/statements';
 import type { CType, FunctionType, StructType } from './types';
@@ -81,7 +82,16 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   };
   try {
     for (const node of tree.rootNode.namedChildren) {
-      if (node) topLevel(ctx, unit, node);
+      if (!node) continue;
+      const scope = ctx.scope;
+      try {
+        topLevel(ctx, unit, node);
+      } catch (e) {
+        // Too deep to translate: this definition is left out, with an error at the line.
+        if (!(e instanceof NestingError)) throw e;
+        ctx.scope = scope;
+        ctx.error(e.node, nestingMessage());
+      }
     }
     if (tree.rootNode.hasError) reportSyntaxErrors(ctx, tree.rootNode);
   } finally {
@@ -98,26 +108,29 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
     for (const [k, v] of prelude.functions) if (!unit.functions.has(k)) unit.functions.set(k, v);
   }
   for (const [tag, t] of own.tags) if (t.kind === 'struct') unit.structs.set(tag, t);
-  diagnostics.push(...ctx.diagnostics);
+  for (const d of ctx.diagnostics) diagnostics.push(d);
   return unit;
 }
 
 /** Every place the parser had to skip or invent text: a compile error at that line. */
 function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
   const reported = new Set<number>();
-  const visit = (n: SyntaxNode): void => {
+  // Iterative: the tree of a file with an error can be as deep as its nesting.
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
     if (n.type === 'ERROR' || n.isMissing) {
       const line = ctx.loc(n).line;
       if (!reported.has(line)) {
         reported.add(line);
         ctx.error(n, n.isMissing ? `'${n.type}' expected here` : `the C parser could not read '${ctx.snippet(n)}' (a typo, or a macro or type fltsim does not know?)`);
       }
-      if (n.type === 'ERROR') return;
+      if (n.type === 'ERROR') continue;
     }
-    if (!n.hasError) return;
-    for (const c of n.children) if (c) visit(c);
-  };
-  visit(root);
+    if (!n.hasError) continue;
+    const children = n.children;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!);
+  }
 }
 
 function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode): void {

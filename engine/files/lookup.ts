@@ -18,11 +18,21 @@ export interface ProjectFiles {
   listDir?(path: string): DirEntry[] | undefined;
   /** The path rules of this file system; the host's when absent. */
   readonly paths?: PathRules;
+  /** Why `readFile(path)` gave nothing, in words (`is a FIFO (named pipe), not a regular file`), when the host knows. */
+  whyUnreadable?(path: string): string | undefined;
 }
 
 export interface DirEntry {
   name: string;
   folder: boolean;
+  /** For a folder, an identity two paths to it share (device and inode), when the host knows one. */
+  id?: string;
+}
+
+/** `: it is a directory, not a file`, or nothing: for messages about a file that could not be read. */
+export function unreadableReason(files: ProjectFiles, p: string): string {
+  const why = files.whyUnreadable?.(p);
+  return why ? `: it ${why}` : '';
 }
 
 export function rulesOf(files: ProjectFiles): PathRules {

@@ -194,3 +194,10 @@ export function extensionOf(p: string): string {
 export function writtenPathKey(p: string): string {
   return WIN32.key(p);
 }
+
+/** Whether `p` is `folder` or lies somewhere under it, by the rules' idea of paths (case, separators). */
+export function isWithin(rules: PathRules, folder: string, p: string): boolean {
+  if (rules.same(folder, p)) return true;
+  const rel = rules.relative(folder, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${rules.sep}`) && !rel.startsWith('../') && !rules.isAbsolute(rel);
+}

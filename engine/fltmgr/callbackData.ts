@@ -62,6 +62,8 @@ export interface IoRequest {
   desiredAccess?: number;
   /** A set-information request's structure, as the scenario describes it. */
   setInfo?: { target?: string; replace?: boolean; delete?: boolean };
+  /** A transacted create: the transaction its file is opened in. */
+  transaction?: object;
 }
 
 /**
@@ -310,10 +312,10 @@ export class FltCallbackData extends EngineStruct {
     this.historySeqs.push(k.emit(kind, this.id, detail));
   }
 
-  /** Records an event about this operation without changing its state. */
-  note(k: Kernel, kind: EventKind, detail: string): void {
+  /** Records an event about this operation without changing its state; `item`: the work item it concerns. */
+  note(k: Kernel, kind: EventKind, detail: string, item = 0): void {
     k.touchObject(this, true);
-    this.historySeqs.push(k.emit(kind, this.id, detail));
+    this.historySeqs.push(k.emit(kind, this.id, detail, item));
   }
 
   /** The events of this operation still in the event log, oldest first. */
@@ -338,6 +340,11 @@ export class FltCallbackData extends EngineStruct {
 }
 
 registerNumberedKind(FltCallbackData, 'callback data');
+
+/** The id of a callback data argument, 0 when it is not one (checks made before the argument is). */
+export function callbackDataId(v: unknown): number {
+  return v instanceof FltCallbackData ? v.id : 0;
+}
 
 /** The callback data a routine was given, or null after recording what is wrong with it. */
 export function callbackDataArg(k: Kernel, v: unknown, routine: string): FltCallbackData | null {

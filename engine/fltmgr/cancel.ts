@@ -6,6 +6,7 @@
  * has no IRP and cannot be cancelled.
  */
 import type { Co } from '../kernel/coroutine';
+import type { DispatcherRoutines } from '../kernel/dispatcher';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
@@ -15,10 +16,31 @@ import { IRP_FLAGS } from './constants';
 import type { FilterManager } from './fltmgr';
 
 export class CancelRoutines {
+  /** Threads in FltCancellableWaitForSingleObject, by the operation whose cancel ends the wait. */
+  private readonly cancellableWaits = new Map<FltCallbackData, { thread: KThread; object: unknown }>();
+
   constructor(
     private readonly fm: FilterManager,
     private readonly cbdq: CbdqRoutines,
+    private readonly dispatcher: DispatcherRoutines,
   ) {}
+
+  /**
+   * KeWaitForSingleObject that also ends, with STATUS_CANCELLED, when CallbackData (optional) is
+   * cancelled before or during the wait.
+   */
+  *FltCancellableWaitForSingleObject(Object: unknown, Timeout: unknown, CallbackData: unknown): Co<number> {
+    const k = this.fm.k;
+    k.checkIrql('FltCancellableWaitForSingleObject');
+    const data = CallbackData === null || CallbackData === undefined ? null : callbackDataArg(k, CallbackData, 'FltCancellableWaitForSingleObject');
+    if (data !== null && data.cancelled) return STATUS.STATUS_CANCELLED;
+    if (data !== null) this.cancellableWaits.set(data, { thread: k.current, object: Object });
+    try {
+      return yield* this.dispatcher.KeWaitForSingleObject(Object, 0, 0, 0, Timeout);
+    } finally {
+      if (data !== null) this.cancellableWaits.delete(data);
+    }
+  }
 
   /** The body of a workload cancel: IoCancelIrp on request `io`. */
   *cancelRequest(t: KThread, io: number): Co<void> {
@@ -44,6 +66,11 @@ export class CancelRoutines {
       return;
     }
     data.cancelled = true;
+    const waiting = this.cancellableWaits.get(data);
+    if (waiting !== undefined && waiting.thread.state === 'waiting') {
+      data.note(k, 'cancel', `IoCancelIrp(${data.label}): ends the cancellable wait of ${waiting.thread.name}`);
+      this.dispatcher.abandonWait(waiting.object, waiting.thread, STATUS.STATUS_CANCELLED);
+    }
     if (data.cbdq !== null && !data.cancelTaken) {
       data.cancelTaken = true;
       data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set; ${data.cbdq.name} runs its cancel routine`);

@@ -8,7 +8,8 @@
 import type { Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { Irql, irqlName } from '../kernel/irql';
-import { kernelFrame, type Kernel } from '../kernel/kernel';
+import { callSite, kernelFrame, type Kernel } from '../kernel/kernel';
+import type { SourceLocation } from '../kernel/events';
 import { writeOut } from '../kernel/objects';
 import type { PoolRoutines } from '../kernel/pool';
 import { STATUS } from '../kernel/status';
@@ -20,10 +21,18 @@ import { FltCallbackData } from './callbackData';
 import { FileObject } from './structs';
 import { Ptr, type AllocPtr } from '../memory/pointer';
 
+/** A reference a driver holds (not an attachment's): the routine that gave it and where. */
+export interface HeldReference {
+  routine: string;
+  site: { location: SourceLocation; function: string } | undefined;
+}
+
 export class FltContext {
   refs = 1;
   /** Attachment keys holding a reference each. */
   readonly links = new Set<string>();
+  /** The references drivers hold, oldest first; a release gives back the newest one taken in the same function. */
+  readonly held: HeldReference[] = [];
   freed = false;
 
   constructor(
@@ -60,6 +69,9 @@ export class ContextRoutines {
   /** Contexts not freed yet. */
   readonly live = new Map<number, FltContext>();
   private readonly attached = new Map<string, FltContext>();
+  /** Transactions by identity: a context is attached to the transaction object, not to its address. */
+  private readonly transactionIds = new WeakMap<object, number>();
+  private nextTransactionId = 1;
 
   constructor(
     private readonly k: Kernel,
@@ -78,15 +90,22 @@ export class ContextRoutines {
     if (Filter_.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
     const reg = Filter_.registration.contexts.get(ContextType);
     if (!reg) return STATUS.STATUS_FLT_CONTEXT_ALLOCATION_NOT_FOUND;
-    if (k.allocationFails('FltAllocateContext')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
+    if (this.pool.refuses('FltAllocateContext', ContextSize)) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
     const paged = PoolType === 1 || PoolType === 5;
     if (paged && k.current.irql >= Irql.DISPATCH_LEVEL) k.violation('pool-paged-at-dispatch', 'FltAllocateContext allocates a paged-pool context at DISPATCH_LEVEL');
     const block = this.pool.allocate('FltAllocateContext', ContextSize, 'Context', reg.PoolTag ?? 0);
     const ctx = new FltContext(this.nextId++, ContextType, Filter_, block, ContextSize, paged);
+    this.hold(ctx, 'FltAllocateContext');
     this.byBlock.set(block.alloc, ctx);
     this.live.set(ctx.id, ctx);
     writeOut(ReturnedContext, block);
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** Whether `v` is a live context of `type` (FltEnlistInTransaction checks its context). */
+  isContext(v: unknown, type: number): boolean {
+    const ctx = this.contextOf(v);
+    return ctx !== undefined && !ctx.freed && ctx.type === type;
   }
 
   /** The context whose block `v` points to the start of. */
@@ -103,6 +122,7 @@ export class ContextRoutines {
       return;
     }
     ctx.refs++;
+    this.hold(ctx, 'FltReferenceContext');
   }
 
   *FltReleaseContext(Context: unknown): Co<void> {
@@ -113,6 +133,11 @@ export class ContextRoutines {
     if (ctx.paged && k.current.irql >= Irql.DISPATCH_LEVEL) {
       k.violation('ctx-release-paged-dispatch', `FltReleaseContext on paged ${ctx.name} at ${irqlName(k.current.irql)}`);
     }
+    if (!ctx.freed && ctx.held.length === 0 && ctx.refs > 0) {
+      // Only attachments hold it: this release takes one of theirs, and the context can vanish under them.
+      k.violation('ctx-over-release', `FltReleaseContext on ${ctx.name}, but the driver holds no reference to it (only its attachment does)`);
+    }
+    this.giveBack(ctx);
     yield* this.drop(k.current, ctx, 'FltReleaseContext');
   }
 
@@ -121,6 +146,7 @@ export class ContextRoutines {
     k.checkIrql('FltDeleteContext');
     const ctx = this.context(Context, 'FltDeleteContext');
     if (ctx === null) return;
+    if (ctx.held.length === 0) k.violation('ctx-delete-rules', `FltDeleteContext on ${ctx.name} without holding a reference to it (get one with FltGet*Context first)`);
     for (const key of [...ctx.links]) yield* this.unlink(k.current, key, ctx);
   }
 
@@ -152,12 +178,12 @@ export class ContextRoutines {
       writeOut(OldContext, null);
       return STATUS.STATUS_NOT_SUPPORTED;
     }
-    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Instance_.deleting, Operation, NewContext, OldContext);
+    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, streamKey(Instance_, FileObject_), Instance_.deleting, Operation, NewContext, OldContext);
   }
 
   FltGetStreamContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
     if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetStreamContext', Context);
-    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Context);
+    return this.get('FltGetStreamContext', streamKey(Instance_, FileObject_), Context);
   }
 
   *FltSetStreamHandleContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
@@ -170,11 +196,96 @@ export class ContextRoutines {
     return this.get('FltGetStreamHandleContext', `h${Instance_.id}:${FileObject_.id}`, Context);
   }
 
+  *FltSetFileContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltSetFileContext', OldContext);
+    const scope = this.k.current.scope;
+    if (scope !== null && scope.role === 'pre' && scope.data instanceof FltCallbackData && scope.data.major === IRP_MJ.CREATE) {
+      writeOut(OldContext, null);
+      return STATUS.STATUS_NOT_SUPPORTED;
+    }
+    return yield* this.set('FltSetFileContext', FLT_CONTEXT.FILE, fileKey(Instance_, FileObject_), Instance_.deleting, Operation, NewContext, OldContext);
+  }
+
+  FltGetFileContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetFileContext', Context);
+    return this.get('FltGetFileContext', fileKey(Instance_, FileObject_), Context);
+  }
+
+  *FltSetTransactionContext(Instance_: unknown, Transaction: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !isObject(Transaction)) return this.badTarget('FltSetTransactionContext', OldContext);
+    return yield* this.set('FltSetTransactionContext', FLT_CONTEXT.TRANSACTION, this.transactionKey(Instance_, Transaction), Instance_.deleting, Operation, NewContext, OldContext);
+  }
+
+  FltGetTransactionContext(Instance_: unknown, Transaction: unknown, Context: unknown): number {
+    if (!(Instance_ instanceof Instance) || !isObject(Transaction)) return this.badTarget('FltGetTransactionContext', Context);
+    return this.get('FltGetTransactionContext', this.transactionKey(Instance_, Transaction), Context);
+  }
+
+  *FltDeleteInstanceContext(Instance_: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance)) return this.badTarget('FltDeleteInstanceContext', OldContext);
+    return yield* this.detach('FltDeleteInstanceContext', `i${Instance_.id}`, OldContext);
+  }
+
+  *FltDeleteVolumeContext(Filter_: unknown, Volume_: unknown, OldContext: unknown): Co<number> {
+    if (!(Filter_ instanceof Filter) || !(Volume_ instanceof Volume)) return this.badTarget('FltDeleteVolumeContext', OldContext);
+    return yield* this.detach('FltDeleteVolumeContext', `v${Volume_.id}:f${Filter_.id}`, OldContext);
+  }
+
+  *FltDeleteStreamContext(Instance_: unknown, FileObject_: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltDeleteStreamContext', OldContext);
+    return yield* this.detach('FltDeleteStreamContext', streamKey(Instance_, FileObject_), OldContext);
+  }
+
+  *FltDeleteStreamHandleContext(Instance_: unknown, FileObject_: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltDeleteStreamHandleContext', OldContext);
+    return yield* this.detach('FltDeleteStreamHandleContext', `h${Instance_.id}:${FileObject_.id}`, OldContext);
+  }
+
+  *FltDeleteFileContext(Instance_: unknown, FileObject_: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltDeleteFileContext', OldContext);
+    return yield* this.detach('FltDeleteFileContext', fileKey(Instance_, FileObject_), OldContext);
+  }
+
+  *FltDeleteTransactionContext(Instance_: unknown, Transaction: unknown, OldContext: unknown): Co<number> {
+    if (!(Instance_ instanceof Instance) || !isObject(Transaction)) return this.badTarget('FltDeleteTransactionContext', OldContext);
+    return yield* this.detach('FltDeleteTransactionContext', this.transactionKey(Instance_, Transaction), OldContext);
+  }
+
+  /** File systems fltsim models support every kind of context on every file object. */
+  FltSupportsFileContexts(FileObject_: unknown): number {
+    this.k.checkIrql('FltSupportsFileContexts');
+    return FileObject_ instanceof FileObject ? 1 : 0;
+  }
+
+  FltSupportsFileContextsEx(FileObject_: unknown, _Instance: unknown): number {
+    this.k.checkIrql('FltSupportsFileContextsEx');
+    return FileObject_ instanceof FileObject ? 1 : 0;
+  }
+
+  FltSupportsStreamContexts(FileObject_: unknown): number {
+    this.k.checkIrql('FltSupportsStreamContexts');
+    return FileObject_ instanceof FileObject ? 1 : 0;
+  }
+
+  FltSupportsStreamHandleContexts(FileObject_: unknown): number {
+    this.k.checkIrql('FltSupportsStreamHandleContexts');
+    return FileObject_ instanceof FileObject ? 1 : 0;
+  }
+
+  /** A transaction's contexts go when it commits or rolls back. */
+  *deleteTransactionContexts(t: KThread, transaction: object): Co<void> {
+    const id = this.transactionIds.get(transaction);
+    if (id === undefined) return;
+    for (const [key, ctx] of [...this.attached]) {
+      if (key.startsWith('t') && key.endsWith(`:x${id}`)) yield* this.unlink(t, key, ctx);
+    }
+  }
+
   // --- teardown and end of run ---
 
   /** Instance teardown: drops the instance's own contexts and its stream and stream-handle contexts. */
   *deleteInstanceContexts(t: KThread, inst: Instance): Co<void> {
-    const prefixes = [`i${inst.id}`, `s${inst.id}:`, `h${inst.id}:`];
+    const prefixes = [`i${inst.id}`, `s${inst.id}:`, `h${inst.id}:`, `f${inst.id}:`, `t${inst.id}:`];
     for (const [key, ctx] of [...this.attached]) {
       if (prefixes.some((p) => key === p || key.startsWith(p))) yield* this.unlink(t, key, ctx);
     }
@@ -187,8 +298,17 @@ export class ContextRoutines {
     }
     for (const ctx of [...this.live.values()]) {
       if (ctx.filter !== f || ctx.freed) continue;
-      this.k.violation('ctx-ref-leak', `${ctx.name} of ${f.name} still has ${ctx.refs} reference(s) when the filter unregisters; every reference taken must be released with FltReleaseContext`);
+      this.reportLeaks(ctx, 'when the filter unregisters', t);
       this.free(ctx);
+    }
+  }
+
+  /** One ctx-ref-leak per reference still held, at the line that took it. */
+  private reportLeaks(ctx: FltContext, when: string, t: KThread): void {
+    const held = ctx.held.length > 0 ? ctx.held : [{ routine: 'a reference', site: undefined }];
+    for (const h of held) {
+      const where = h.site ? ` in ${h.site.function}` : '';
+      this.k.violation('ctx-ref-leak', `the reference to ${ctx.name} of ${ctx.filter.name} from ${h.routine}${where} is never released ${when}; every reference taken must be released with FltReleaseContext`, 0, t, h.site?.location);
     }
   }
 
@@ -196,8 +316,7 @@ export class ContextRoutines {
   endChecks(): void {
     for (const ctx of this.live.values()) {
       if (ctx.freed || ctx.filter.state === 'unloaded') continue;
-      const extra = ctx.refs - ctx.links.size;
-      if (extra > 0) this.k.violation('ctx-ref-leak', `${ctx.name} of ${ctx.filter.name} has ${extra} reference(s) never released at the end of the run`, 0, this.k.outside);
+      if (ctx.refs - ctx.links.size > 0) this.reportLeaks(ctx, 'by the end of the run', this.k.outside);
     }
   }
 
@@ -226,6 +345,7 @@ export class ContextRoutines {
       return STATUS.STATUS_NOT_FOUND;
     }
     ctx.refs++;
+    this.hold(ctx, routine);
     writeOut(out, ctx.block);
     return STATUS.STATUS_SUCCESS;
   }
@@ -247,6 +367,7 @@ export class ContextRoutines {
       if (op === FLT_SET_CONTEXT_KEEP_IF_EXISTS) {
         if (oldOut !== null && oldOut !== undefined) {
           existing.refs++;
+          this.hold(existing, `${routine} (OldContext)`);
           writeOut(oldOut, existing.block);
         }
         return STATUS.STATUS_FLT_CONTEXT_ALREADY_DEFINED;
@@ -254,13 +375,61 @@ export class ContextRoutines {
       existing.links.delete(key);
       this.attached.delete(key);
       // The attachment's reference goes to the caller when it asked for the old context.
-      if (oldOut !== null && oldOut !== undefined) writeOut(oldOut, existing.block);
-      else yield* this.drop(k.current, existing, routine);
+      if (oldOut !== null && oldOut !== undefined) {
+        this.hold(existing, `${routine} (OldContext)`);
+        writeOut(oldOut, existing.block);
+      } else yield* this.drop(k.current, existing, routine);
     }
     ctx.refs++;
     ctx.links.add(key);
     this.attached.set(key, ctx);
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The caller now holds a reference, taken here. */
+  private hold(ctx: FltContext, routine: string): void {
+    ctx.held.push({ routine, site: callSite(this.k.current) });
+  }
+
+  /** A release gives back the newest reference taken in the releasing function, else the newest. */
+  private giveBack(ctx: FltContext): void {
+    if (ctx.held.length === 0) return;
+    const fn = callSite(this.k.current)?.function;
+    let i = ctx.held.length - 1;
+    for (let j = i; j >= 0; j--) {
+      if (ctx.held[j]!.site?.function === fn) {
+        i = j;
+        break;
+      }
+    }
+    ctx.held.splice(i, 1);
+  }
+
+  /** FltDelete*Context: detaches; with OldContext the attachment's reference goes to the caller. */
+  private *detach(routine: string, key: string, oldOut: unknown): Co<number> {
+    const k = this.k;
+    k.checkIrql(routine);
+    writeOut(oldOut, null);
+    const ctx = this.attached.get(key);
+    if (ctx === undefined) return STATUS.STATUS_NOT_FOUND;
+    if (oldOut !== null && oldOut !== undefined) {
+      ctx.links.delete(key);
+      this.attached.delete(key);
+      this.hold(ctx, `${routine} (OldContext)`);
+      writeOut(oldOut, ctx.block);
+    } else {
+      yield* this.unlink(k.current, key, ctx);
+    }
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private transactionKey(inst: Instance, transaction: object): string {
+    let id = this.transactionIds.get(transaction);
+    if (id === undefined) {
+      id = this.nextTransactionId++;
+      this.transactionIds.set(transaction, id);
+    }
+    return `t${inst.id}:x${id}`;
   }
 
   private *unlink(t: KThread, key: string, ctx: FltContext): Co<void> {
@@ -299,8 +468,28 @@ export class ContextRoutines {
   }
 
   private free(ctx: FltContext): void {
+    ctx.held.length = 0;
     ctx.freed = true;
     this.live.delete(ctx.id);
     this.pool.free('FltReleaseContext', ctx.block);
   }
+}
+
+/**
+ * A stream context belongs to one stream of the file (`a.txt:alt` has its own). Keyed by the file's
+ * stable stream key, not its path, so the context follows the file through a rename.
+ */
+function streamKey(inst: Instance, fo: FileObject): string {
+  const name = fo.nameInVolume.toLowerCase();
+  const colon = name.indexOf(':', name.lastIndexOf('\\') + 1);
+  return `s${inst.id}:${fo.stream.key}${colon < 0 ? '' : name.slice(colon)}`;
+}
+
+/** A file context belongs to the file: every stream of it (`a.txt`, `a.txt:alt`) shares it, through renames too. */
+function fileKey(inst: Instance, fo: FileObject): string {
+  return `f${inst.id}:${fo.stream.key}`;
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
 }

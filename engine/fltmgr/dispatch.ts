@@ -22,7 +22,7 @@ import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
 import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
-import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, preopName } from './constants';
+import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
@@ -308,6 +308,8 @@ export class Dispatcher {
     }
     const early = data.early;
     const st = typeof status === 'number' ? status : -1;
+    // The callback's end: a pended IRP's `pend` event below marks it; every other result has this one.
+    if (st !== FltPreopStatus.FLT_PREOP_PENDING || !data.isIrp) data.note(k, 'return', `${ops.preName} returns ${preopName(status)} for ${data.label}`);
     if (early === null && st !== FltPreopStatus.FLT_PREOP_COMPLETE && st !== FltPreopStatus.FLT_PREOP_PENDING && st !== FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO
       && (data.IoStatus.Status >>> 0 !== ioStatus >>> 0 || Number(data.IoStatus.Information) !== Number(ioInfo))) {
       k.violation('iostatus-when-passing', `${ops.preName} changed Data->IoStatus of ${data.label} but returned ${preopName(st)}; the change is ignored unless the operation is completed`, data.id);
@@ -580,6 +582,7 @@ export class Dispatcher {
       t.scope = saved;
       data.draining = false;
     }
+    data.note(k, 'return', `${name} returns ${postopName(status)} for ${data.label}`);
     let st = typeof status === 'number' ? status : -1;
     if (st !== FltPostopStatus.FLT_POSTOP_FINISHED_PROCESSING && st !== FltPostopStatus.FLT_POSTOP_MORE_PROCESSING_REQUIRED) {
       k.violation('postop-bad-status', `${name} returned ${String(status)} for ${data.label}, which is not an FLT_POSTOP_CALLBACK_STATUS; treated as FLT_POSTOP_FINISHED_PROCESSING`, data.id);

@@ -340,7 +340,7 @@ export class FileSystemModel {
   }
 
   /** A new FILE_OBJECT for a create, or the open one of the path for other requests. */
-  fileObjectFor(path: string, volumeName: string, nameInVolume: string, create: boolean, synchronous: boolean): FileObject {
+  fileObjectFor(path: string, volumeName: string, nameInVolume: string, create: boolean, synchronous: boolean, directory = false): FileObject {
     let fo = create ? undefined : this.open.get(path);
     if (!fo) {
       const k = key(path);
@@ -348,6 +348,11 @@ export class FileSystemModel {
       if (!fo) {
         fo = this.newFileObject(volumeName, nameInVolume, synchronous);
         this.open.set(k, fo);
+        // A request other than a create stands for a handle already open on the file: its file
+        // object holds the file's stream before the filters see it, so per-stream state
+        // (stream and file contexts) set by an earlier open is found.
+        const vol = create ? undefined : this.volumes.get(volumeName.toLowerCase());
+        if (vol !== undefined) this.nodeOf(fo, vol, directory);
       }
       // Later requests spelled the same way find it without lower-casing the path again.
       if (k !== path) this.open.set(path, fo);

@@ -6,12 +6,13 @@ import { Ref } from '../kernel/cvalues';
 import { EngineStruct, mirrorFields } from '../kernel/marshal';
 import type { Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
-import { STATUS } from '../kernel/status';
+import { ntSuccess, STATUS } from '../kernel/status';
+import { KThread } from '../kernel/thread';
 import { SYSTEM_PROCESS } from '../kernel/threads';
-import { callbackDataArg } from './callbackData';
+import { callbackDataArg, callbackDataId, FltCallbackData } from './callbackData';
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
 import { Filter, Instance, Volume } from './objects';
-import type { ReadWriteParameters } from './structs';
+import { FileObject, type ReadWriteParameters } from './structs';
 
 /** MDL: C reads its fields (`Mdl->Next`, `MmGetMdlByteCount`), so it is laid out when C needs it. */
 export class Mdl extends EngineStruct {
@@ -35,6 +36,7 @@ export class Mdl extends EngineStruct {
 }
 mirrorFields(Mdl, ['Next', 'Size', 'MdlFlags', 'MappedSystemVa', 'StartVa', 'ByteCount', 'ByteOffset']);
 
+const FO_FILE_OPEN_CANCELLED = 0x00200000;
 const MDL_MAPPED_TO_SYSTEM_VA = 0x1;
 const MDL_PAGES_LOCKED = 0x2;
 const MDL_SOURCE_IS_NONPAGED_POOL = 0x4;
@@ -129,20 +131,48 @@ export class MiscRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
-  FltGetRequestorProcess(_CallbackData: unknown): object {
+  /** The process of the thread that issued the operation. */
+  FltGetRequestorProcess(CallbackData: unknown): object {
     this.k.checkIrql('FltGetRequestorProcess');
-    return SYSTEM_PROCESS;
+    const d = callbackDataArg(this.k, CallbackData, 'FltGetRequestorProcess');
+    const t = d?.Thread;
+    return t instanceof KThread ? (t.process ?? SYSTEM_PROCESS) : SYSTEM_PROCESS;
   }
 
-  FltGetRequestorProcessId(_CallbackData: unknown): number {
+  FltGetRequestorProcessId(CallbackData: unknown): number {
     this.k.checkIrql('FltGetRequestorProcessId');
-    return SYSTEM_PROCESS.id;
+    return (this.FltGetRequestorProcess(CallbackData) as { id: number }).id;
+  }
+
+  /**
+   * Undoes a create that succeeded, from its post-create callback: the file object is marked
+   * FO_FILE_OPEN_CANCELLED and the file system closes it. The filter then fails the create itself.
+   */
+  FltCancelFileOpen(Instance_: unknown, FileObject_: unknown): void {
+    const k = this.k;
+    k.checkIrql('FltCancelFileOpen');
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) {
+      k.violation('bad-object', 'FltCancelFileOpen needs the instance and the file object of the create');
+      return;
+    }
+    const scope = k.current.scope;
+    const d = scope?.data;
+    if (scope === null || scope.role === 'pre' || !(d instanceof FltCallbackData) || d.major !== IRP_MJ.CREATE || d.fileObject !== FileObject_) {
+      k.violation('invalid-parameter', 'FltCancelFileOpen may only undo the create whose post-operation callback is running (call it from the post-create callback, before it returns)');
+      return;
+    }
+    if (!ntSuccess(d.IoStatus.Status >>> 0)) {
+      k.violation('invalid-parameter', `FltCancelFileOpen on ${d.label}, whose create did not succeed: there is no open to undo`);
+      return;
+    }
+    FileObject_.Flags = (FileObject_.Flags | FO_FILE_OPEN_CANCELLED) >>> 0;
+    k.emit('fs', d.id, `${d.label}: the open of ${FileObject_.stream.path} is cancelled by ${Instance_.filter.name}; the file system closes it`);
   }
 
   /** Creates an MDL for the operation's buffer (Iopb->Parameters.*.MdlAddress). */
   FltLockUserBuffer(CallbackData: unknown): number {
     const k = this.k;
-    k.checkIrql('FltLockUserBuffer', undefined, 'lock-user-buffer');
+    k.checkIrql('FltLockUserBuffer', undefined, 'lock-user-buffer', callbackDataId(CallbackData));
     const d = callbackDataArg(this.k, CallbackData, 'FltLockUserBuffer');
     if (d === null) return STATUS.STATUS_INVALID_PARAMETER;
     if (!LOCKABLE.has(d.major) || ((d.major === IRP_MJ.READ || d.major === IRP_MJ.WRITE) && (d.Iopb.MinorFunction & IRP_MN_MDL) !== 0)) {

@@ -13,7 +13,7 @@ import { irqlBound, type Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueues } from '../kernel/workqueue';
-import { callbackDataArg, type FltCallbackData } from './callbackData';
+import { callbackDataArg, callbackDataId, type FltCallbackData } from './callbackData';
 import { FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, preopName } from './constants';
 import type { Dispatcher } from './dispatch';
 
@@ -61,7 +61,7 @@ export class PendingRoutines {
   private completePendedPre(CallbackData: unknown, CallbackStatus: number, Context: unknown): Co<void> | undefined {
     const k = this.k;
     const t = k.current;
-    k.checkBound(CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE ? CPP_COMPLETE : CPP_NOT_COMPLETE, 'cpp-irql');
+    k.checkBound(CallbackStatus === FltPreopStatus.FLT_PREOP_COMPLETE ? CPP_COMPLETE : CPP_NOT_COMPLETE, 'cpp-irql', callbackDataId(CallbackData));
     const data = callbackDataArg(k, CallbackData, 'FltCompletePendedPreOperation');
     if (data === null) return undefined;
     let status = CallbackStatus;
@@ -95,7 +95,7 @@ export class PendingRoutines {
 
   *FltCompletePendedPostOperation(CallbackData: unknown): Co<void> {
     const k = this.k;
-    k.checkIrql('FltCompletePendedPostOperation');
+    k.checkIrql('FltCompletePendedPostOperation', undefined, undefined, callbackDataId(CallbackData));
     const data = callbackDataArg(k, CallbackData, 'FltCompletePendedPostOperation');
     if (data === null) return;
     if (data.postPendedBy === null) {
@@ -165,6 +165,7 @@ export class PendingRoutines {
       r = yield* k.callDriver(worker, fn, work.label, args);
     } finally {
       worker.scope = null;
+      k.emit('workitem-end', data.id, `${work.label}(${data.label}) returns`);
     }
     data.safePostWork = null;
     if (work.orphaned) return;

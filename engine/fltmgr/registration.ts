@@ -9,7 +9,7 @@
  * array must end with IRP_MJ_OPERATION_END and the context array with FLT_CONTEXT_END.
  */
 import { makeUnicodeString, type UnicodeString } from '../kernel/cvalues';
-import { EngineStruct } from '../kernel/marshal';
+import { EngineStruct, ownerOrPointer } from '../kernel/marshal';
 import { sizeOf, type StructType } from '../c/types';
 import { MemoryError } from '../memory/errors';
 import { Ptr } from '../memory/pointer';
@@ -65,6 +65,20 @@ class DriverObjectStruct extends EngineStruct implements DriverObject {
   constructor(readonly module: string) {
     super();
     this.DriverName = makeUnicodeString(`\\Driver\\${module}`);
+  }
+
+  /** MajorFunction[major] as the driver set it (in C memory once DriverEntry has seen the object). */
+  dispatchRoutine(major: number): unknown {
+    if (this.c === undefined) return this.MajorFunction[major] ?? null;
+    return ownerOrPointer((this.c.MajorFunction as { get(i: number): unknown }).get(major));
+  }
+
+  /** Makes `dev` the head of the device list (IoCreateDevice, IoDeleteDevice); returns the old head. */
+  linkDevice(dev: unknown): unknown {
+    const old = this.c === undefined ? this.DeviceObject : ownerOrPointer(this.c.DeviceObject);
+    if (this.c !== undefined) this.c.DeviceObject = dev ?? null;
+    this.DeviceObject = dev ?? null;
+    return old;
   }
 
   protected override cLabel(): string {

@@ -30,6 +30,8 @@ export interface IoRequestInput {
   infoClass?: number;
   /** FSCTL or IOCTL code. */
   code?: number;
+  /** A create that opens its file in this transaction (Simulation.io takes its name). */
+  transaction?: object | string;
   /** A create's disposition (`open`, `FILE_CREATE`, or the number) and options (FILE_* bits). */
   disposition?: number;
   createOptions?: number;
@@ -115,6 +117,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     ...(input.data !== undefined ? { data: input.data } : {}),
     ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
     ...(input.setInfo !== undefined ? { setInfo: input.setInfo } : {}),
+    ...(typeof input.transaction === 'object' && input.transaction !== null ? { transaction: input.transaction } : {}),
   };
 }
 
@@ -125,7 +128,8 @@ export class Requests {
   create(req: IoRequest, t: KThread, id: number): FltCallbackData {
     const fm = this.fm;
     const { volume, nameInVolume } = fm.locate(req.path);
-    const fo = fm.fs.fileObjectFor(req.path, volume.name, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous);
+    const fo = fm.fs.fileObjectFor(req.path, volume.name, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous, req.major === IRP_MJ.DIRECTORY_CONTROL);
+    if (req.major === IRP_MJ.CREATE && req.transaction !== undefined) fo.transaction = req.transaction;
     let irpFlags = 0;
     if (!req.fastio) {
       if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;

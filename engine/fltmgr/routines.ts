@@ -21,14 +21,22 @@ import type { MiscRoutines } from './misc';
 import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
 import type { PendingRoutines } from './pending';
+import type { PortRoutines } from './ports';
+import type { AlignedPoolRoutines } from './alignedPool';
+import type { EcpRoutines } from './ecp';
+import type { DeviceRoutines } from '../kernel/devices';
+import type { VolumeDeviceRoutines } from './volumeDevices';
+import type { TransactionRoutines } from './transactions';
+import type { FsRtlRoutines } from '../kernel/fsrtl';
+import type { GenericTableRoutines } from '../kernel/genericTable';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Zw|Rtl|Dbg|Interlocked|Ps|Mm|Ob)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Zw|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Zw' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Zw' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -48,7 +56,15 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<NameRoutines> &
   Routines<VolumeRoutines> &
   Routines<FilterIoRoutines> &
-  Routines<MiscRoutines>;
+  Routines<MiscRoutines> &
+  Routines<PortRoutines> &
+  Routines<AlignedPoolRoutines> &
+  Routines<EcpRoutines> &
+  Routines<DeviceRoutines> &
+  Routines<VolumeDeviceRoutines> &
+  Routines<TransactionRoutines> &
+  Routines<FsRtlRoutines> &
+  Routines<GenericTableRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -406,6 +406,8 @@ export class FileObject extends EngineStruct {
   /** Engine-private: where the directory query on this handle stands, and its pattern. */
   dirCursor: { entries: { name: string; node: FsNode }[]; next: number } | undefined = undefined;
   dirPattern: string | undefined = undefined;
+  /** Engine-private: the transaction the file was opened in (a transacted create), or null. */
+  transaction: object | null = null;
 
   constructor(id: number, stream: FileStream, nameInVolume: string, flags: number) {
     super();
@@ -463,20 +465,27 @@ export class FltRelatedObjects extends EngineStruct {
 
   readonly Size = FLT_RELATED_OBJECTS_SIZE;
   readonly TransactionContext = 0;
-  readonly Transaction = null;
 
   constructor(
     readonly Filter: unknown,
     readonly Volume: unknown,
     readonly Instance: unknown,
     readonly FileObject: unknown,
+    readonly Transaction: unknown = null,
   ) {
     super();
   }
+
+  /** The same objects with Transaction set (what a transaction notification callback receives). */
+  withTransaction(transaction: object): FltRelatedObjects {
+    return new FltRelatedObjects(this.Filter, this.Volume, this.Instance, this.FileObject, transaction);
+  }
 }
 
+/** The related objects of an operation: the file's transaction when it was opened in one. */
 export function makeRelatedObjects(filter: unknown, volume: unknown, instance: unknown, fileObject: unknown): FltRelatedObjects {
-  return new FltRelatedObjects(filter, volume, instance, fileObject);
+  const transaction = fileObject instanceof FileObject ? fileObject.transaction : null;
+  return new FltRelatedObjects(filter, volume, instance, fileObject, transaction);
 }
 
 /**

@@ -10,6 +10,8 @@
  *    the instance is running and nothing it pended is outstanding; InstanceTeardownCompleteCallback;
  * 3. waits for the filter's rundown references (queued generic work items, FltObjectReference);
  * 4. deletes the filter's contexts.
+ * Before the instances, it disconnects the filter's communication ports (a server port still open
+ * is the driver's bug: it must be closed before FltUnregisterFilter).
  */
 import { Trap, type Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
@@ -19,6 +21,7 @@ import type { KThread } from '../kernel/thread';
 import { FLTFL_INSTANCE_TEARDOWN, FLTFL_POST_OPERATION_DRAINING } from './constants';
 import type { ContextRoutines } from './contexts';
 import type { Dispatcher } from './dispatch';
+import type { PortRoutines } from './ports';
 import type { FilterManager } from './fltmgr';
 import { Filter, type Instance } from './objects';
 
@@ -27,6 +30,7 @@ export class UnloadRoutines {
     private readonly fm: FilterManager,
     private readonly dispatcher: Dispatcher,
     private readonly contexts: ContextRoutines,
+    private readonly ports: PortRoutines,
   ) {}
 
   /** The body of a workload `unload`: every filter of `module`, or of every driver, newest first. */
@@ -87,6 +91,7 @@ export class UnloadRoutines {
     const depth = t.frames.length;
     t.frames.push(kernelFrame('FltUnregisterFilter', 'fltmgr'));
     try {
+      yield* this.ports.unregisterPorts(t, f);
       for (const inst of f.instances.slice()) {
         if (inst.state === 'attached') yield* this.teardown(t, inst, FLTFL_INSTANCE_TEARDOWN.FILTER_UNLOAD);
       }

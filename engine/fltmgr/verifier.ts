@@ -32,7 +32,7 @@ export class Verifier {
     const fm = this.fm;
     const k = fm.k;
     const out = k.outside;
-    const blocked = [...k.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+    const blocked = k.waitingThreads();
     // First the causes we can name, then every blocked thread.
     for (const t of blocked) {
       const f = fm.rundownWaits.get(t);

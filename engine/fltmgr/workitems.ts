@@ -137,7 +137,7 @@ export class WorkItemRoutines {
     if (filter.deleting || (FltObject instanceof Instance && FltObject.deleting)) {
       wi.queueFailed = STATUS.STATUS_FLT_DELETING_OBJECT;
       if (t.scope && t.scope.failedHandoff === null) t.scope.failedHandoff = 'deleting';
-      k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}) fails: ${filter.name} is being unloaded (STATUS_FLT_DELETING_OBJECT)`);
+      k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}) fails: ${filter.name} is being unloaded (STATUS_FLT_DELETING_OBJECT)`, wi.id);
       return STATUS.STATUS_FLT_DELETING_OBJECT;
     }
     wi.queueFailed = null;
@@ -151,7 +151,7 @@ export class WorkItemRoutines {
     filter.rundown.acquire();
     filter.activeWork++;
     if (t.scope) t.scope.handoffs++;
-    k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}, ${wi.routineName}, ${queue})`);
+    k.emit('workitem-queue', 0, `FltQueueGenericWorkItem(${wi.name}, ${wi.routineName}, ${queue})`, wi.id);
     this.queues.get(queue).enqueue(wi);
     return STATUS.STATUS_SUCCESS;
   }
@@ -178,7 +178,7 @@ export class WorkItemRoutines {
     const fail = (status: number, why: string, kind: string): number => {
       wi.queueFailed = status;
       if (t.scope && t.scope.failedHandoff === null) t.scope.failedHandoff = kind;
-      data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}) fails: ${why} (${formatStatus(status)})`);
+      data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}) fails: ${why} (${formatStatus(status)})`, wi.id);
       return status;
     };
     if (!data.isIrp) {
@@ -200,7 +200,7 @@ export class WorkItemRoutines {
     wi.filter = data.pendedBy?.filter ?? (inst instanceof Instance ? inst.filter : null);
     if (wi.filter) wi.filter.activeWork++;
     if (t.scope) t.scope.handoffs++;
-    data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}, ${wi.routineName}, ${queue})`);
+    data.note(k, 'workitem-queue', `FltQueueDeferredIoWorkItem(${wi.name}, ${data.label}, ${wi.routineName}, ${queue})`, wi.id);
     this.queues.get(queue).enqueue(wi);
     return STATUS.STATUS_SUCCESS;
   }
@@ -233,7 +233,7 @@ export class WorkItemRoutines {
     if (item.state === 'queued') k.violation('wi-free-while-queued', `${routine} frees ${item.name} while it is still queued for ${item.routineName}`);
     item.state = 'freed';
     this.items.delete(item.id);
-    k.emit('workitem-free', item instanceof DeferredIoWorkItem && item.data ? item.data.id : 0, `${routine}(${item.name})`);
+    k.emit('workitem-free', item instanceof DeferredIoWorkItem && item.data ? item.data.id : 0, `${routine}(${item.name})`, item.id);
   }
 
   private queueable(wi: AnyWorkItem, routine: string): boolean {
@@ -266,7 +266,7 @@ export class WorkItemRoutines {
     const filter = wi.filter!;
     wi.state = 'running';
     wi.ran = true;
-    k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in ${wi.queue}`);
+    k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in ${wi.queue}`, wi.id);
     worker.scope = { role: 'worker', data: null, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
     const depth = worker.frames.length;
     const irql = worker.irql;
@@ -298,7 +298,7 @@ export class WorkItemRoutines {
     k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
     worker.scope = null;
     if (wi.state === 'running') wi.state = 'ran';
-    k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`);
+    k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`, wi.id);
     filter.activeWork--;
     filter.rundown.release(k);
   }
@@ -308,7 +308,7 @@ export class WorkItemRoutines {
     const data = wi.data!;
     wi.state = 'running';
     wi.ran = true;
-    data.note(k, 'workitem-start', `${wi.routineName}(${wi.name}, ${data.label}) starts in ${wi.queue}`);
+    data.note(k, 'workitem-start', `${wi.routineName}(${wi.name}, ${data.label}) starts in ${wi.queue}`, wi.id);
     worker.scope = { role: 'worker', data, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
     try {
       yield* k.callDriver(worker, wi.routine!, wi.routineName, [wi, data, wi.context]);
@@ -316,7 +316,7 @@ export class WorkItemRoutines {
       worker.scope = null;
       if (wi.state === 'running') wi.state = 'ran';
       if (wi.filter) wi.filter.activeWork--;
-      k.emit('workitem-end', data.id, `${wi.routineName}(${wi.name}) returns`);
+      k.emit('workitem-end', data.id, `${wi.routineName}(${wi.name}) returns`, wi.id);
     }
   }
 

@@ -5,11 +5,13 @@
 import type { Loc } from '../c/ast';
 import { MemoryError } from '../memory/errors';
 
-export type CErrorKind =
-  | 'null-dereference' | 'use-after-free' | 'out-of-bounds' | 'bad-pointer' | 'type-mismatch' | 'no-field'
-  | 'incomplete-type' | 'buffer-overflow' | 'unsupported' | 'undefined-name' | 'not-modelled' | 'division-by-zero'
-  | 'step-budget' | 'stack-overflow' | 'bad-call' | 'compile-error' | 'internal'
-  | 'uninitialized-read' | 'not-dereferenceable' | 'read-only';
+export const C_ERROR_KINDS = [
+  'null-dereference', 'use-after-free', 'out-of-bounds', 'bad-pointer', 'type-mismatch', 'no-field',
+  'incomplete-type', 'buffer-overflow', 'unsupported', 'undefined-name', 'not-modelled', 'division-by-zero',
+  'step-budget', 'stack-overflow', 'bad-call', 'compile-error', 'internal',
+  'uninitialized-read', 'not-dereferenceable', 'read-only', 'memory-limit',
+] as const;
+export type CErrorKind = (typeof C_ERROR_KINDS)[number];
 
 export class CRuntimeError extends Error {
   loc?: Loc;

@@ -20,6 +20,7 @@ import { Completion, CFrame, type CompiledFunction, type LocalVar } from './fram
 import { allocateObject, copyBytes, store } from './memory';
 import type { LinkedProgram } from './link';
 import { Module } from './module';
+import { DEFAULT_LIMITS, formatLimit, limitHint } from '../limits';
 
 export interface InterpFrame {
   name: string;
@@ -72,17 +73,17 @@ export class Interpreter {
     this.marshal.layouts ??= preludeStruct;
     this.addresses = options.marshal.space;
     this.addresses.onUninitialized = (a, offset, size) => this.uninitializedMemory(a, offset, size);
-    this.stepBudget = options.stepBudget ?? 2_000_000;
-    this.maxDepth = options.maxDepth ?? 256;
+    this.stepBudget = options.stepBudget ?? DEFAULT_LIMITS.steps;
+    this.maxDepth = options.maxDepth ?? DEFAULT_LIMITS.depth;
     this.hooks = {
       onCompileError: options.onCompileError,
       onStatement: (f) => {
         if (++this.steps > this.stepBudget) {
           throw new CRuntimeError(
             'step-budget',
-            `the run executed more than ${this.stepBudget.toLocaleString('en-US')} statements (last in ${f.name}); is a loop not ending?`,
+            `the run executed more than ${formatLimit(this.stepBudget)} statements (last in ${f.name}); is a loop not ending?`,
             { file: f.file, line: f.line, col: f.column },
-            'fix the loop, or raise the budget with `steps N` in the scenario',
+            `fix the loop, or ${limitHint('steps')}`,
           );
         }
       },
@@ -105,7 +106,7 @@ export class Interpreter {
   *invoke(fn: CompiledFunction, args: unknown[]): Co<unknown> {
     const thread = this.host.currentThread();
     if (thread.frames.length >= this.maxDepth) {
-      throw new CRuntimeError('stack-overflow', `more than ${this.maxDepth} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc);
+      throw new CRuntimeError('stack-overflow', `more than ${formatLimit(this.maxDepth)} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc, `end the recursion, or ${limitHint('depth')}`);
     }
     const frame = new CFrame(fn);
     const key = `${fn.module}!${fn.name}`;
@@ -118,7 +119,18 @@ export class Interpreter {
       if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
       if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
       return frame.ret;
-    } catch (e) {
+    } catch (caught) {
+      let e = caught;
+      // JavaScript's own stack can run out before the `depth` limit when each C call is costly to
+      // follow: that is still the driver nesting too deeply, reported at its line like the limit.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        e = new CRuntimeError(
+          'stack-overflow',
+          `fltsim ran out of stack in ${fn.name}, ${thread.frames.length} frames deep: the driver's calls nest deeper than the interpreter can follow`,
+          { file: frame.file, line: frame.line, col: frame.column },
+          'make the recursion shallower (the `depth` limit cannot raise this bound)',
+        );
+      }
       if (e instanceof CRuntimeError && !this.faultStack) {
         this.faultStack = { frames: thread.frames.map((f) => (f instanceof CFrame ? Object.assign(Object.create(CFrame.prototype), f) : f)), error: e };
       }

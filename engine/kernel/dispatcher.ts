@@ -202,6 +202,16 @@ export class DispatcherRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
+  /** Ends `t`'s wait on `Object` early with `status` (a cancellable wait whose operation is cancelled). */
+  abandonWait(Object: unknown, t: KThread, status: number): void {
+    const st = this.objects.get(Object);
+    if (st !== undefined) {
+      const i = st.waiters.indexOf(t);
+      if (i >= 0) st.waiters.splice(i, 1);
+    }
+    this.k.wake(t, status);
+  }
+
   // --- clock ---
 
   KeQuerySystemTime(CurrentTime: unknown): void {

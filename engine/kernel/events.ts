@@ -16,13 +16,16 @@ export type EventKind =
   // drivers, filters, instances
   | 'driver-load' | 'register' | 'instance-setup' | 'instance-teardown' | 'unload'
   // the life of an operation
-  | 'io-issue' | 'pre-op' | 'pend' | 'fs' | 'fs-complete' | 'post-op' | 'post-pend' | 'complete' | 'state' | 'io-done'
+  | 'io-issue' | 'pre-op' | 'pend' | 'return' | 'fs' | 'fs-complete' | 'post-op' | 'post-pend' | 'complete' | 'state' | 'io-done'
   // work items and queues
   | 'workitem-queue' | 'workitem-start' | 'workitem-end' | 'workitem-free'
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
   | 'cancel'
   // verifier and debug output
-  | 'violation' | 'output' | 'fault';
+  | 'port' | 'transaction'
+  | 'violation' | 'output' | 'fault'
+  // an allocation refused at the pool limit
+  | 'alloc-fail';
 
 export interface SourceLocation {
   file: string;
@@ -38,10 +41,16 @@ export interface SimEvent {
   /** Id of the thread the transition happened on; 0 when no thread was running. */
   thread: number;
   threadName: string;
+  /**
+   * The thread's IRQL once the transition is made (a `lock` event shows the raised level). Every
+   * change of a thread's IRQL is an event on that thread, so these values draw its IRQL over time.
+   */
   irql: Irql;
   kind: EventKind;
   /** Callback data id (#N) the event concerns; 0 when none. */
   data: number;
+  /** Work item id (WI#N) the event concerns; absent when none. Links a queueing to the start it leads to. */
+  item?: number;
   detail: string;
   /** The innermost C frame of the thread, when the driver code is interpreted C. */
   location?: SourceLocation;
@@ -67,6 +76,8 @@ class Chunk {
   readonly threadName = new Array<string>(CHUNK);
   /** Made on the first event with a location (only interpreted C has them). */
   location: (SourceLocation | undefined)[] | null = null;
+  /** Work item ids, made on the first event about a work item (most events concern none). */
+  item: Int32Array | null = null;
   /** Events already turned into objects (so each is made once and stays the same object); made on first read. */
   objects: (SimEvent | undefined)[] | null = null;
 }
@@ -105,7 +116,7 @@ export class EventLog {
   }
 
   /** Records an event and returns its seq. */
-  append(time: number, thread: number, threadName: string, irql: Irql, kind: EventKind, data: number, detail: string, location: SourceLocation | undefined): number {
+  append(time: number, thread: number, threadName: string, irql: Irql, kind: EventKind, data: number, detail: string, location: SourceLocation | undefined, item = 0): number {
     const seq = ++this.seq;
     if (!this.ring && seq > this.cap) this.grow();
     const i = (seq - 1) % this.cap;
@@ -123,6 +134,7 @@ export class EventLog {
     c.detail[o] = detail;
     c.threadName[o] = threadName;
     if (location !== undefined) (c.location ??= new Array<SourceLocation | undefined>(CHUNK))[o] = location;
+    if (item !== 0) (c.item ??= new Int32Array(CHUNK))[o] = item;
     this.chunkFill = o + 1;
     if (this.listeners.length > 0) {
       const e = this.get(seq)!;
@@ -165,6 +177,8 @@ export class EventLog {
         data: this.data[i]!,
         detail: c.detail[o]!,
       };
+      const item = c.item === null ? 0 : c.item[o]!;
+      if (item !== 0) e.item = item;
       const loc = c.location === null ? undefined : c.location[o];
       if (loc !== undefined) e.location = loc;
       objects[o] = e;

@@ -15,9 +15,10 @@ import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
 import type { SchedulePolicy, StepObserver } from './schedule';
 import { sharedObject } from './shared';
-import { KThread, type Frame, type ThreadRole } from './thread';
+import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
+import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
 
 export interface Violation {
@@ -48,6 +49,10 @@ export interface KernelOptions {
    * routine name and how many times it has been called in this run (1-based).
    */
   failAllocation?: (routine: string, count: number) => boolean;
+  /** Bytes of pool that may be allocated and not freed at once; past it allocations fail. Default: the `pool` limit's. */
+  poolLimit?: number;
+  /** Bytes of memory the run may hold written; past it the write stops the run. Default: the `memory` limit's. */
+  memoryLimit?: number;
   /**
    * Decides every scheduling choice instead of the seeded priority rule (schedule.ts): the run then
    * has one processor whatever `processors` says.
@@ -59,7 +64,17 @@ export interface Fault {
   thread: number;
   threadName: string;
   message: string;
+  /**
+   * What stopped the thread: the `kind` of the error when it has one (the interpreter's C errors,
+   * DriverFault), else `internal`: an exception fltsim did not mean to throw is a bug in fltsim.
+   */
+  kind: string;
   location?: SourceLocation;
+}
+
+/** A driver mistake the kernel model cannot go on from, such as calling a callback pointer that holds no function. */
+export class DriverFault extends Error {
+  readonly kind = 'bad-call';
 }
 
 /** IRQL context that resolves the conditional bounds of the catalog. */
@@ -77,6 +92,9 @@ export interface IrqlBound {
 export function irqlBound(routine: string, ctx?: IrqlContext): IrqlBound {
   return Object.freeze({ routine, max: maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT) });
 }
+
+/** A thread role as stored per thread id: 1 + its index in THREAD_ROLES. */
+const ROLE_CODE: Readonly<Record<ThreadRole, number>> = Object.fromEntries(THREAD_ROLES.map((r, i) => [r, i + 1])) as Record<ThreadRole, number>;
 
 const KERNEL_FRAMES = new Map<string, Frame>();
 
@@ -104,6 +122,8 @@ export class Kernel implements SchedulerHost {
   fault: Fault | null = null;
   readonly options: Readonly<KernelOptions>;
   private nextThreadId = 1;
+  /** Role of every thread ever created, by id (1 + index in THREAD_ROLES; 0 = none): the timeline names lanes of exited threads too. */
+  private roles = new Uint8Array(64);
   private readonly allocationCounts = new Map<string, number>();
   /** Called when a thread exits, by modules that track threads (work queues). */
   readonly exitHooks: ((t: KThread) => void)[] = [];
@@ -122,6 +142,13 @@ export class Kernel implements SchedulerHost {
     this.observer = this.sched.observer;
     // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
     if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
+    this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
+    this.memory.writtenHint = limitHint('memory');
+  }
+
+  /** Bytes of pool that may be allocated and not freed at once (the `pool` limit). */
+  get poolLimit(): number {
+    return this.options.poolLimit ?? DEFAULT_LIMITS.pool;
   }
 
   get now(): number {
@@ -164,6 +191,12 @@ export class Kernel implements SchedulerHost {
 
   private started(t: KThread): KThread {
     this.threads.set(t.id, t);
+    if (t.id >= this.roles.length) {
+      const grown = new Uint8Array(Math.max(64, this.roles.length * 2, t.id + 1));
+      grown.set(this.roles);
+      this.roles = grown;
+    }
+    this.roles[t.id] = ROLE_CODE[t.role];
     this.emitOn(t, 'thread-start', 0, `${t.name} starts`);
     this.sched.makeReady(t);
     return t;
@@ -205,13 +238,27 @@ export class Kernel implements SchedulerHost {
 
   // --- events, violations, output ---
 
-  /** Records an event on the running thread; returns its seq. */
-  emit(kind: EventKind, data: number, detail: string): number {
-    return this.emitOn(this.current, kind, data, detail);
+  /** Records an event on the running thread; returns its seq. `item`: the work item (WI#N) it concerns. */
+  emit(kind: EventKind, data: number, detail: string, item = 0): number {
+    return this.emitOn(this.current, kind, data, detail, item);
   }
 
-  emitOn(t: KThread, kind: EventKind, data: number, detail: string): number {
-    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t));
+  emitOn(t: KThread, kind: EventKind, data: number, detail: string, item = 0): number {
+    return this.log.append(this.sched.now, t.id, t.name, t.irql, kind, data, detail, locationOf(t), item);
+  }
+
+  /** Sets the thread's IRQL where no routine's own event records the change, and records it. */
+  setIrql(t: KThread, irql: Irql, why: string): void {
+    if (t.irql === irql) return;
+    const old = t.irql;
+    t.irql = irql;
+    this.emitOn(t, 'irql', 0, `${why} ${irqlName(old)} -> ${irqlName(irql)}`);
+  }
+
+  /** The role a thread was created with (threads that exited included); undefined for ids never handed out. */
+  roleOf(id: number): ThreadRole | undefined {
+    const r = this.roles[id];
+    return r === undefined || r === 0 ? undefined : THREAD_ROLES[r - 1];
   }
 
   /** The recorded event with this seq, as an object (undefined when the log dropped it). */
@@ -219,9 +266,13 @@ export class Kernel implements SchedulerHost {
     return this.log.get(seq);
   }
 
-  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current): Violation {
+  /**
+   * Records a violation on thread `t`, located at `t`'s innermost C line, or at `at` when the
+   * mistake was made elsewhere (a reference leaked where it was taken).
+   */
+  violation(rule: RuleId, message: string, data = 0, t: KThread = this.current, at?: SourceLocation): Violation {
     const seq = this.emitOn(t, 'violation', data, `${rule}: ${message}`);
-    const location = locationOf(t);
+    const location = at ?? locationOf(t);
     const v: Violation = {
       rule,
       severity: RUNTIME_RULES[rule].severity,
@@ -250,26 +301,27 @@ export class Kernel implements SchedulerHost {
    * irql-above-bound) when it is too high, or postop-irql-unsafe-call when a post-operation callback
    * that may run at DISPATCH_LEVEL calls a routine limited to APC_LEVEL — unless that callback asked
    * KeGetCurrentIrql, in which case its real IRQL decides. Returns false when a violation was recorded.
+   * `data`: the callback data the call concerns, so the violation is part of that operation's story.
    */
-  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound'): boolean {
-    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule);
+  checkIrql(routine: string, ctx?: IrqlContext, rule: RuleId = 'irql-above-bound', data = 0): boolean {
+    return this.checkMaxIrql(routine, maxIrqlFor(routine, ctx ?? NO_IRQL_CONTEXT), rule, data);
   }
 
   /** checkIrql with the bound looked up once (`irqlBound`), for routines called on every operation. */
-  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound'): boolean {
-    return this.checkMaxIrql(b.routine, b.max, rule);
+  checkBound(b: IrqlBound, rule: RuleId = 'irql-above-bound', data = 0): boolean {
+    return this.checkMaxIrql(b.routine, b.max, rule, data);
   }
 
-  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId): boolean {
+  private checkMaxIrql(routine: string, max: Irql | undefined, rule: RuleId, data: number): boolean {
     if (max === undefined) return true;
     const t = this.current;
     const scope = t.scope;
     if (scope !== null && scope.unsafe && !scope.irqlQueried && max < Irql.DISPATCH_LEVEL) {
-      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`);
+      this.violation('postop-irql-unsafe-call', `${routine} is limited to ${irqlName(max)}, but it is called from a post-operation callback that can run at DISPATCH_LEVEL (now ${irqlName(t.irql)})`, data);
       return false;
     }
     if (t.irql > max) {
-      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`);
+      this.violation(rule, `${routine} called at ${irqlName(t.irql)}; it may only run at ${irqlName(max)} or below`, data);
       return false;
     }
     return true;
@@ -285,6 +337,11 @@ export class Kernel implements SchedulerHost {
   }
 
   // --- waits ---
+
+  /** Threads in a wait that is not a service thread idling: at the end of a run, the ones blocked forever. */
+  waitingThreads(): KThread[] {
+    return [...this.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+  }
 
   /**
    * Puts the running thread into a wait; the caller must then `yield Trap.Block` and read
@@ -370,7 +427,7 @@ export class Kernel implements SchedulerHost {
       else if (typeof fn === 'function') {
         t.frames.push({ name });
         r = fn(...args);
-      } else throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+      } else throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
     } catch (e) {
       while (t.frames.length > depth) t.frames.pop();
       throw e;
@@ -393,7 +450,7 @@ export class Kernel implements SchedulerHost {
       t.frames.push({ name });
       return fn(...args);
     }
-    throw new Error(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
+    throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
   }
 
   leaveDriver(t: KThread, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): void {
@@ -421,7 +478,7 @@ export class Kernel implements SchedulerHost {
     }
     if (t.irql !== irql) {
       this.violation('irql-not-restored', `${name} returned at ${irqlName(t.irql)}; it was called at ${irqlName(irql)} (the simulation restores ${irqlName(irql)} to go on)`, 0, t);
-      t.irql = irql;
+      this.setIrql(t, irql, `the simulation restores the IRQL ${name} was called at`);
     }
     if (t.criticalRegion !== region) {
       this.violation('critical-region-imbalance', `${name} returned with critical-region depth ${t.criticalRegion}; it was called at depth ${region}`, 0, t);
@@ -440,8 +497,9 @@ export class Kernel implements SchedulerHost {
   threadFaulted(t: KThread, error: unknown): void {
     this.threads.delete(t.id);
     const message = error instanceof Error ? error.message : String(error);
+    const kind = typeof (error as { kind?: unknown } | null)?.kind === 'string' ? (error as { kind: string }).kind : 'internal';
     const f = t.cFrame();
-    this.fault = { thread: t.id, threadName: t.name, message };
+    this.fault = { thread: t.id, threadName: t.name, message, kind };
     if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };
     this.emitOn(t, 'fault', 0, `${t.name} stopped: ${message}`);
   }
@@ -460,6 +518,12 @@ export class Kernel implements SchedulerHost {
 }
 
 /** The innermost C frame of a thread as a location, or undefined for TypeScript-only stacks. */
+/** The innermost C line thread `t` is at, and the function it is in. */
+export function callSite(t: KThread): { location: SourceLocation; function: string } | undefined {
+  const f = t.cFrame();
+  return f === undefined ? undefined : { location: { file: f.file!, line: f.line ?? 0, column: f.column }, function: f.name };
+}
+
 function locationOf(t: KThread): SourceLocation | undefined {
   if (t.frames.length === 0) return undefined;
   const f = t.cFrame();

@@ -102,7 +102,9 @@ export class Marshal {
   /** An engine value as C sees it in a slot of type `t` (a callback argument, a routine's result). */
   toC(v: unknown, t: CType | undefined): unknown {
     if (v === undefined) return t === undefined || t.kind === 'void' ? undefined : t.kind === 'ptr' ? null : 0;
-    if (v === null || typeof v === 'number' || typeof v === 'bigint') return v;
+    if (v === null) return v;
+    // A handle-like value the engine keeps as an integer (a process id as a HANDLE): C holds a pointer.
+    if (typeof v === 'number' || typeof v === 'bigint') return t?.kind === 'ptr' ? this.space.fromAddress(v) : v;
     if (typeof v === 'boolean') return v ? 1 : 0;
     if (typeof v !== 'object') throw new MemoryError('bad-pointer', `a ${typeof v} cannot be passed to C`);
     if (v instanceof Ptr || isFunctionValue(v)) return v;

@@ -12,6 +12,7 @@ import { Irql, irqlName } from './irql';
 import type { Kernel } from './kernel';
 import { ObjectStates, addressName, isAddressable } from './objects';
 import type { SourceLocation } from './events';
+import { formatLimit, limitHint } from '../limits';
 
 /** POOL_TYPE values (wdm.h). */
 export const POOL_TYPE = {
@@ -104,7 +105,22 @@ export class PoolRoutines {
   private readonly lists = new ObjectStates<LookasideList>();
   private listCount = 0;
 
+  /** Bytes of the blocks in `live`: what the `pool` limit bounds. */
+  private inUse = 0;
+
   constructor(private readonly k: Kernel) {}
+
+  /**
+   * True when an allocation of `size` bytes by `routine` fails: one the scenario makes fail on
+   * purpose, or one past the `pool` limit, which fails as Windows fails an allocation it cannot
+   * satisfy (NULL or STATUS_INSUFFICIENT_RESOURCES), with an event in the timeline saying why.
+   */
+  refuses(routine: string, size: number): boolean {
+    if (this.k.allocationFails(routine)) return true;
+    if (this.inUse + size <= this.k.poolLimit) return false;
+    this.k.emit('alloc-fail', size, `${routine} of ${formatLimit(size)} bytes fails: ${formatLimit(this.inUse)} bytes of pool are in use and the pool limit is ${formatLimit(this.k.poolLimit)}; ${limitHint('pool')}`);
+    return true;
+  }
 
   /** Allocates a tracked block; used by every allocating routine of the engine. */
   allocate(routine: string, size: number, pool: PoolType, tag: number, list?: LookasideList, zeroed = false): AllocPtr {
@@ -120,6 +136,7 @@ export class PoolRoutines {
     if (list) a.list = list;
     mem.owner = a;
     this.live.set(id, a);
+    this.inUse += size;
     return block;
   }
 
@@ -156,6 +173,7 @@ export class PoolRoutines {
     k.memory.free(a.block.alloc, a.freedAt);
     if (a.list) a.list.outstanding--;
     this.live.delete(a.id);
+    this.inUse -= a.size;
     return true;
   }
 
@@ -170,11 +188,12 @@ export class PoolRoutines {
     }
   }
 
-  private typed(routine: string, type: number, size: number, tag: number, zeroed = false): AllocPtr | null {
+  /** An Ex*-style allocation by POOL_TYPE value, checked and named for `routine`. */
+  typed(routine: string, type: number, size: number, tag: number, zeroed = false): AllocPtr | null {
     this.k.checkIrql(routine);
     const paged = isPagedType(type);
     this.checkPaged(routine, paged);
-    if (this.k.allocationFails(routine)) return null;
+    if (this.refuses(routine, Number(size))) return null;
     return this.allocate(routine, Number(size), paged ? 'PagedPool' : type >= 512 ? 'NonPagedPoolNx' : 'NonPagedPool', tag, undefined, zeroed);
   }
 
@@ -278,7 +297,7 @@ export class PoolRoutines {
     const st = this.list(routine, l);
     if (st === null) return null;
     this.checkPaged(routine, st.paged);
-    if (this.k.allocationFails(routine)) return null;
+    if (this.refuses(routine, st.size)) return null;
     st.outstanding++;
     return this.allocate(routine, st.size, 'Lookaside', st.tag, st);
   }

@@ -4,6 +4,14 @@
  * is a pure function of its inputs and seed. sfc32 is small, fast, and passes the usual statistical
  * batteries; splitmix32 spreads a small integer seed over its 128-bit state.
  */
+/** Seeds are 32-bit: the scenario's `seed`, `--seed` and the launch configuration's seed go up to this. */
+export const MAX_SEED = 0xffffffff;
+
+/** A seed every front end accepts: a whole number from 0 to MAX_SEED (a larger one would alias a smaller one). */
+export function isValidSeed(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_SEED;
+}
+
 export class Random {
   private a: number;
   private b: number;

@@ -72,6 +72,8 @@ export const RUNTIME_RULES = {
   'ctx-ref-leak': r('error', 'A context reference was never released.', FLT),
   'ctx-over-release': r('error', 'A context was released more often than it was referenced, or used after its last release.', FLT),
   'ctx-release-paged-dispatch': r('error', 'A paged-pool context was released at DISPATCH_LEVEL.', FLT),
+  'ctx-delete-rules': r('error', 'A context was deleted without a reference held, or a section context was deleted with FltDeleteContext.', FLT),
+  'unload-port-order': r('error', 'FltUnregisterFilter was called while a communication server port of the filter was still open.', FLT),
   'name-info': r('error', 'File name information was requested above APC_LEVEL, modified, released too often, or never released.', FLT),
   'set-cancel-misuse': r('error', 'FltSetCancelCompletion was called for a non-IRP or paging operation.', FLT),
   'lock-user-buffer': r('error', 'FltLockUserBuffer was called above APC_LEVEL or for an operation that has no user buffer to lock.', FLT),
@@ -108,6 +110,9 @@ export const RUNTIME_RULES = {
   'wi-free-while-queued': r('error', 'A work item was freed while still queued, before its worker ran.', 'FltFreeGenericWorkItem reference page'),
   'wi-double-queue': r('error', 'A work item was queued again while it was still queued.', 'FltQueueGenericWorkItem reference page'),
   'wi-leak': r('error', 'A work item was allocated and never queued nor freed.', 'Filter Verifier work item tracking'),
+  'invalid-parameter': r('error', 'A parameter breaks the routine\'s documented rule (a value out of range, a required flag missing).', 'the routine\'s reference page'),
+  'irp-not-completed': r('error', 'A dispatch routine returned a status other than STATUS_PENDING without completing the IRP with IoCompleteRequest.', 'IoCompleteRequest and DRIVER_DISPATCH reference pages'),
+  'port-not-closed': r('error', 'A client port the user program disconnected was never closed by the driver with FltCloseClientPort.', 'FltCloseClientPort and PFLT_DISCONNECT_NOTIFY reference pages'),
   'unregister-invalid': r('error', 'FltUnregisterFilter was called twice or with something that is not a registered filter.', 'FltUnregisterFilter reference page'),
 
   // --- Checks of the C the interpreter runs ---

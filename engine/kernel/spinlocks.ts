@@ -107,7 +107,11 @@ export class SpinLockRoutines {
       k.violation('lock-recursive', `${routine}: ${t.name} already holds ${st.kind} ${st.name}; on a real system this spins forever`);
       return old;
     }
-    if (raise && old < Irql.DISPATCH_LEVEL) t.irql = Irql.DISPATCH_LEVEL;
+    if (raise && old < Irql.DISPATCH_LEVEL) {
+      // Uncontended, the `lock` event below records the raise; a contender spins at DISPATCH_LEVEL first.
+      if (st.owner !== null) k.setIrql(t, Irql.DISPATCH_LEVEL, `${routine}(${st.name}) spins`);
+      else t.irql = Irql.DISPATCH_LEVEL;
+    }
     while (st.owner !== null) {
       // Spin while the owner runs on another processor; wait if it cannot run at all.
       if (st.owner.cpu >= 0 && st.owner.state === 'running') yield Trap.Yield;
@@ -149,6 +153,6 @@ export class SpinLockRoutines {
     if (irql > t.irql) {
       this.k.violation('irql-bad-raise', `${routine} would raise IRQL from ${irqlName(t.irql)} to ${irqlName(irql)}`);
     }
-    t.irql = irql;
+    this.k.setIrql(t, irql, routine);
   }
 }

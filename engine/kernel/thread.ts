@@ -26,7 +26,9 @@ export type ThreadState = 'ready' | 'running' | 'waiting' | 'terminated';
  * `io`: issues one workload request; `worker`: serves a system work queue; `completion`: the
  * completion (DPC) context at DISPATCH_LEVEL; `system`: driver loading, unload, cancellation.
  */
-export type ThreadRole = 'io' | 'worker' | 'completion' | 'system';
+export const THREAD_ROLES = ['io', 'worker', 'completion', 'system'] as const;
+
+export type ThreadRole = (typeof THREAD_ROLES)[number];
 
 /** Scheduling priorities, as Windows assigns them to these kinds of threads. */
 export const PRIORITY = {
@@ -77,6 +79,8 @@ export class KThread {
   running: { readonly id: number; readonly label: string; readonly kind: string } | null = null;
   /** IoGetTopLevelIrp's answer for this thread; non-NULL for paging I/O and `top-level-irp` requests. */
   topLevelIrp: unknown = null;
+  /** The process the thread belongs to when it is not the System process (the scenario's user-mode program). */
+  process: object | null = null;
   scope: CallbackScope | null = null;
   /** A service thread (worker, completion context) waiting for work: not part of a deadlock. */
   parked = false;

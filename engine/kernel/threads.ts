@@ -15,8 +15,15 @@ class ThreadTermination {
   constructor(readonly status: number) {}
 }
 
-/** The one process the simulation has: opaque to C. */
+/** The System process, which every thread but the scenario's user-mode program belongs to: opaque to C. */
 export const SYSTEM_PROCESS = Object.freeze({ kind: 'process', name: 'System', id: 4 });
+
+/** The scenario's user-mode program (the `client` lines): a process of its own. */
+export const USER_PROGRAM_PROCESS = Object.freeze({ kind: 'process', name: 'user program', id: 0x1a8 });
+
+function processId(p: unknown): number {
+  return typeof p === 'object' && p !== null && (p as { kind?: unknown }).kind === 'process' ? (p as { id: number }).id : SYSTEM_PROCESS.id;
+}
 
 export class ThreadRoutines {
   private systemThreads = 0;
@@ -34,8 +41,7 @@ export class ThreadRoutines {
     const t = this.k.current;
     const old = t.irql;
     if (NewIrql < old) this.k.violation('irql-bad-raise', `KeRaiseIrql to ${irqlName(NewIrql)} from ${irqlName(old)}: the new IRQL must not be lower`);
-    else if (NewIrql !== old) this.k.emit('irql', 0, `KeRaiseIrql ${irqlName(old)} -> ${irqlName(NewIrql)}`);
-    t.irql = NewIrql;
+    this.k.setIrql(t, NewIrql, 'KeRaiseIrql');
     if (OldIrql !== undefined) writeOut(OldIrql, old);
     return old;
   }
@@ -48,8 +54,8 @@ export class ThreadRoutines {
     const t = this.k.current;
     if (NewIrql > t.irql) {
       this.k.violation('irql-bad-raise', `KeLowerIrql to ${irqlName(NewIrql)} from ${irqlName(t.irql)}: the new IRQL must not be higher`);
-    } else if (NewIrql !== t.irql) this.k.emit('irql', 0, `KeLowerIrql ${irqlName(t.irql)} -> ${irqlName(NewIrql)}`);
-    t.irql = NewIrql;
+    }
+    this.k.setIrql(t, NewIrql, 'KeLowerIrql');
   }
 
   KeEnterCriticalRegion(): void {
@@ -91,20 +97,44 @@ export class ThreadRoutines {
   }
 
   PsGetCurrentProcess(): object {
-    return SYSTEM_PROCESS;
+    return this.k.current.process ?? SYSTEM_PROCESS;
   }
 
   IoGetCurrentProcess(): object {
     this.k.checkIrql('IoGetCurrentProcess');
-    return SYSTEM_PROCESS;
+    return this.k.current.process ?? SYSTEM_PROCESS;
+  }
+
+  /** The process a thread belongs to (Data->Thread of an operation, a thread from PsGetCurrentThread). */
+  IoThreadToProcess(Thread: unknown): object {
+    if (!(Thread instanceof KThread)) {
+      this.k.violation('bad-object', 'IoThreadToProcess needs a thread (PETHREAD)');
+      return SYSTEM_PROCESS;
+    }
+    return Thread.process ?? SYSTEM_PROCESS;
+  }
+
+  /**
+   * The bounds of the current thread's stack. A simulated thread's locals are separate allocations,
+   * not a range of addresses, so the range is empty: no address is ever "on the stack".
+   */
+  IoGetStackLimits(LowLimit: unknown, HighLimit: unknown): void {
+    this.k.checkIrql('IoGetStackLimits');
+    writeOut(LowLimit, 0);
+    writeOut(HighLimit, 0);
+  }
+
+  /** Every process of the simulation is a 64-bit one. */
+  IoIs32bitProcess(_Irp: unknown): number {
+    return 0;
   }
 
   PsGetCurrentProcessId(): number {
-    return SYSTEM_PROCESS.id;
+    return processId(this.k.current.process ?? SYSTEM_PROCESS);
   }
 
-  PsGetProcessId(_Process: unknown): number {
-    return SYSTEM_PROCESS.id;
+  PsGetProcessId(Process: unknown): number {
+    return processId(Process);
   }
 
   PsIsSystemThread(Thread: unknown): number {

@@ -216,7 +216,7 @@ export class CompletionContext {
         continue;
       }
       this.current = e;
-      t.irql = Irql.DISPATCH_LEVEL;
+      this.k.setIrql(t, Irql.DISPATCH_LEVEL, 'completion context');
       yield* e.run(t);
       this.current = null;
       yield Trap.Yield;

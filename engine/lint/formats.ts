@@ -103,9 +103,26 @@ function region(r: Range) {
   return { startLine: r.start.line + 1, startColumn: r.start.column + 1, endLine: r.end.line + 1, endColumn: r.end.column + 1 };
 }
 
+/**
+ * A path as SARIF's `uri` wants it: a URI reference, so every segment is percent-encoded (`a b#1.c`
+ * becomes `a%20b%231.c`, and a `:` in a relative path cannot pass for a scheme); an absolute path (one
+ * outside the source root) becomes a `file:` URI.
+ */
+export function uriReference(path: string): string {
+  const slashed = path.replace(/\\/g, '/');
+  const encode = (p: string) => p.split('/').map((seg) => encodeURIComponent(seg)).join('/');
+  const drive = /^([A-Za-z]):\//.exec(slashed);
+  if (drive) return `file:///${drive[1]}:/${encode(slashed.slice(3))}`;
+  if (slashed.startsWith('/')) return `file://${encode(slashed)}`;
+  return encode(slashed);
+}
+
 export function formatSarif(reports: readonly FileReport[], rules: readonly RuleMeta[], tool: ToolInfo, notes: readonly LintNote[] = []): string {
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const artifact = (path: string) => (tool.srcRoot ? { uri: path, uriBaseId: 'SRCROOT' } : { uri: path });
+  const artifact = (path: string) => {
+    const uri = uriReference(path);
+    return tool.srcRoot && !uri.startsWith('file:') ? { uri, uriBaseId: 'SRCROOT' } : { uri };
+  };
   const results = reports.flatMap((r) => r.result.findings.map((f) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId) ?? -1,

@@ -4,9 +4,11 @@
  * re-checks only the functions whose text, role or callees changed. `lintText` is the one-shot form.
  */
 import { createCParser, createCppParser, loadCLanguage, loadCppLanguage, type Tree } from '../c/treeSitter';
+import { nestingMessage } from '../limits';
 import { lineEndingOf, withLineEnding } from '../files';
 import { prepareForLint } from './frontend/prepare';
-import { FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
+import type { Span } from './frontend/ir';
+import { constructText, FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, roleEvidence, roleName, roleSite, type Role } from './analysis/roles';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import { FileContext } from './context';
@@ -54,6 +56,8 @@ interface CachedFunction {
   results: CachedFindings[];
   unparsed: boolean;
   failures: number;
+  /** Where the function nests too deeply to be read (lowered as far as MAX_NESTING). */
+  tooDeep?: Span;
 }
 
 const FUNCTION_RULES = ALL_RULES.filter((r): r is FunctionRule => r.scope === 'function');
@@ -138,6 +142,14 @@ export class LintDocument {
       old.edit(edit);
       this.tree = parser(this.language).parse(input, old) ?? undefined;
       old.delete();
+      // Tree-sitter recovers from a syntax error differently when it reuses an old tree, so a text
+      // with errors is parsed afresh: what it shows must not depend on the edits that led to it
+      // (found by npm run fuzz: a finding kept after an edit broke the line above it).
+      if (this.tree?.rootNode.hasError) {
+        const reused = this.tree;
+        this.tree = parser(this.language).parse(input) ?? undefined;
+        reused.delete();
+      }
     } else {
       this.tree = parser(this.language).parse(input) ?? undefined;
     }
@@ -156,6 +168,7 @@ export class LintDocument {
     const nextCache = new Map<string, CachedFunction>();
     let analyzed = 0;
     let unparsed = 0;
+    const tooDeep: { at: Loc; fn: string }[] = [];
     const failures = { count: 0 };
     const closures = new Map<string, string>();
 
@@ -172,6 +185,7 @@ export class LintDocument {
         const ctx = file.functionContext(f.name);
         if (ctx) {
           fresh.unparsed = !ctx.readable;
+          fresh.tooDeep = ctx.fn.tooDeep;
           const before = failures.count;
           for (const r of wanting) fresh.results.push({ rule: r.id, raw: withRoleEvidence(r, f.name, fnRoles, safeCheck(r, () => r.check(ctx), failures)) });
           fresh.failures = failures.count - before;
@@ -181,6 +195,7 @@ export class LintDocument {
       }
       if (this.incremental) nextCache.set(key, cached);
       if (cached.unparsed) unparsed++;
+      if (cached.tooDeep) tooDeep.push({ at: { anchor: `fn:${f.name}`, span: cached.tooDeep }, fn: f.name });
       failures.count += cached.failures;
       for (const c of cached.results) for (const x of c.raw) raw.push({ rule: c.rule, f: x });
     }
@@ -224,7 +239,11 @@ export class LintDocument {
       });
     }
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
-    return { findings, notes: parseNotes(model), stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
+    const notes = [...tooDeep.flatMap((deep) => {
+      const range = resolve(model, deep.at, foreign);
+      return range ? [{ range, construct: constructText(model.original.split('\n')[range.start.line] ?? ''), function: deep.fn, message: `not analysed past this point: the code is ${nestingMessage()}` }] : [];
+    }), ...parseNotes(model)].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.column - y.range.start.column);
+    return { findings, notes, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
 }
 
@@ -284,10 +303,14 @@ function resolve(model: FileModel, at: Loc, foreign: ForeignFacts): Range | unde
 function fileFingerprint(model: FileModel, roles: Map<string, Role[]>, cbdqs: unknown[]): string {
   const parts: string[] = [];
   for (const d of model.declarations.values()) parts.push(d.text);
-  const roleList = [...roles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => `${name}:${rs.map((r) => r.k + ('majors' in r ? `(${r.majors?.join(',') ?? '?'})` : '') + ('cb' in r ? `(${r.cb})` : '') + ('kind' in r ? `(${r.kind})` : '')).join(',')}`);
+  // Sites are anchored to their function, so they change only when that function's own text does;
+  // a finding elsewhere that points at one (related "queue initialized here") must then be redone.
+  const site = (r: object) => ('site' in r ? `@${JSON.stringify(r.site)}` : '');
+  const roleList = [...roles.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => `${name}:${rs.map((r) => r.k + ('majors' in r ? `(${r.majors?.join(',') ?? '?'})` : '') + ('cb' in r ? `(${r.cb})` : '') + ('kind' in r ? `(${r.kind})` : '') + site(r)).join(',')}`);
   parts.push(roleList.join(';'));
-  parts.push(JSON.stringify((cbdqs as { site?: unknown }[]).map((c) => ({ ...c, site: undefined }))));
-  parts.push([...model.paged.keys()].sort().join(','));
+  parts.push(JSON.stringify(cbdqs));
+  // With their rows: a finding's related "made pageable here" is an absolute position (anchor '').
+  parts.push([...model.paged].map(([name, p]) => `${name}@${p.row}`).sort().join(','));
   return hashText(parts.join('\n'));
 }
 
@@ -306,7 +329,7 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
   return `${calleeClosure(model, name, closures)}|${linked.join(',')}|${fileKey}|${roles.length === 0 ? '' : JSON.stringify(roles)}|${entry ? JSON.stringify(entry) : ''}`;
 }
 
-/** The text digests of every own function reachable from `name` (sorted), memoised per run. */
+/** The text digests of every own function `name` reaches by calling or naming it (sorted), memoised per run. */
 function calleeClosure(model: FileModel, name: string, memo: Map<string, string>): string {
   const hit = memo.get(name);
   if (hit !== undefined) return hit;
@@ -316,7 +339,9 @@ function calleeClosure(model: FileModel, name: string, memo: Map<string, string>
   while (stack.length > 0) {
     const f = model.functions.get(stack.pop()!);
     if (!f) continue;
-    for (const c of f.facts.callNames) {
+    // Every own function the text names, called or not: a routine passed by name (a work item's)
+    // is analysed through its declaration too (found by npm run fuzz).
+    for (const c of f.facts.words) {
       if (seen.has(c)) continue;
       const g = model.functions.get(c);
       if (!g) continue;

@@ -79,7 +79,7 @@ export interface ParseNote {
 
 export interface LintResult {
   findings: Finding[];
-  /** What could not be parsed, in text order. */
+  /** What could not be read: code tree-sitter did not parse, code nested too deeply; in text order. */
   notes: ParseNote[];
   /** Statistics that explain what the linter could and could not read. */
   stats: {

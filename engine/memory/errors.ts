@@ -10,7 +10,9 @@ export type MemoryErrorKind =
   | 'uninitialized-read'
   | 'not-dereferenceable'
   | 'read-only'
-  | 'bad-pointer';
+  | 'bad-pointer'
+  /** Writing needed a new page past the run's `memory` limit (engine/limits.ts). */
+  | 'memory-limit';
 
 export class MemoryError extends Error {
   constructor(

@@ -24,6 +24,12 @@ const GAP = 16;
 /** What a function's code allocation spans (nothing reads it; it only needs an address). */
 const CODE_SIZE = 16;
 
+/** `512 MiB`, `12 KiB`: sizes as a user reads them. */
+function mib(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${+(bytes / 1024).toFixed(1)} KiB`;
+}
+
 export type UninitializedHandler = (a: Allocation, offset: number, size: number) => void;
 
 export class AddressSpace implements Space {
@@ -139,15 +145,31 @@ export class AddressSpace implements Space {
   /** Freed small pages by size class (16 << i bytes): a call that takes a local's address reuses one. */
   private readonly pagePool: Uint8Array[][] = [[], [], [], [], [], []];
 
+  /**
+   * Bytes held in pages of live allocations: what the run has written, which is what it costs (a
+   * block allocated but never written costs nothing). Past `writtenLimit` a write that needs a new
+   * page fails with `memory-limit`, so no driver can exhaust the process hosting it.
+   */
+  written = 0;
+  writtenLimit = Infinity;
+  /** The end of the memory-limit message: where to raise the limit (engine/limits.ts's limitHint). */
+  writtenHint = '';
+
   newPage(length: number, zeroed: boolean): Uint8Array {
     const c = sizeClass(length);
+    const bytes = c < 0 ? length : 16 << c;
+    if (this.written + bytes > this.writtenLimit) {
+      throw new MemoryError('memory-limit', `would write past the run's memory limit: ${mib(this.written)} of memory is written already and the limit is ${mib(this.writtenLimit)}${this.writtenHint ? `; ${this.writtenHint}` : ''}`);
+    }
+    this.written += bytes;
     const free = c < 0 ? undefined : this.pagePool[c].pop();
-    return free === undefined ? newPage(c < 0 ? length : 16 << c, zeroed) : reusePage(free, zeroed);
+    return free === undefined ? newPage(bytes, zeroed) : reusePage(free, zeroed);
   }
 
   recycle(pages: readonly (Uint8Array | undefined)[]): void {
     for (const p of pages) {
       if (p === undefined) continue;
+      this.written -= p.length >>> 1;
       const c = sizeClass(p.length >>> 1);
       if (c < 0 || (16 << c) !== p.length >>> 1 || this.pagePool[c].length >= MAX_POOLED) continue;
       p.fill(0);

@@ -17,8 +17,12 @@ import { readVcxproj } from './vcxproj';
 
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
-/** Every .vcxproj, .c and C++ source under `root`, in a stable order (hidden and build folders skipped). */
-function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[] }, depth = 0): void {
+/**
+ * Every .vcxproj, C and C++ source and .h file under `root`, in a stable order (hidden and build
+ * folders skipped). A folder met again through a symbolic link (same `id`) is not walked twice, so a
+ * link back up the tree cannot multiply the walk.
+ */
+function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[]; headers: string[] }, depth = 0, seen = new Set<string>()): void {
   if (depth > 24) return;
   const rules = rulesOf(files);
   const entries = [...(files.listDir?.(root) ?? [])].sort((a, b) => a.name.localeCompare(b.name));
@@ -26,9 +30,14 @@ function walk(files: ProjectFiles, root: string, out: { projects: string[]; sour
     const p = rules.join(root, e.name);
     if (e.folder) {
       if (e.name.startsWith('.') || SKIPPED_FOLDERS.has(e.name.toLowerCase())) continue;
-      walk(files, p, out, depth + 1);
+      if (e.id !== undefined) {
+        if (seen.has(e.id)) continue;
+        seen.add(e.id);
+      }
+      walk(files, p, out, depth + 1, seen);
     } else if (/\.vcxproj$/i.test(e.name)) out.projects.push(p);
     else if (/\.c$/i.test(e.name) || isCppSource(e.name)) out.sources.push(p);
+    else if (/\.h$/i.test(e.name)) out.headers.push(p);
   }
 }
 
@@ -39,6 +48,8 @@ export interface Discovery {
   loose: string[];
   /** What was skipped and why (user-mode projects, folders of several drivers). */
   notes: ProjectNote[];
+  /** Every header under the folder, whether or not a project includes it. */
+  headers: string[];
 }
 
 /** A group of C files one folder holds: one driver if exactly one defines DriverEntry. */
@@ -53,9 +64,9 @@ function folderGroup(files: ProjectFiles, folder: string, sources: string[]): { 
 
 export function discoverProjects(files: ProjectFiles, root: string): Discovery {
   const rules = rulesOf(files);
-  const found = { projects: [] as string[], sources: [] as string[] };
+  const found = { projects: [] as string[], sources: [] as string[], headers: [] as string[] };
   walk(files, root, found);
-  const out: Discovery = { projects: [], loose: [], notes: [] };
+  const out: Discovery = { projects: [], loose: [], notes: [], headers: found.headers };
   const claimed = new Set<string>();
   for (const file of found.projects) {
     const project = readVcxproj(file, files);

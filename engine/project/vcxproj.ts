@@ -8,7 +8,7 @@
  * its `Condition` holds. References the project cannot resolve (the WDK's `$(DDK_INC_PATH)`, the
  * inherited `%(PreprocessorDefinitions)`) are dropped and reported as notes.
  */
-import { baseName, caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
+import { baseName, caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject, type ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
 import { lineOf, parseXml, type XmlElement } from './xml';
@@ -155,7 +155,7 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     notes: [],
   };
   if (text === undefined) {
-    project.notes.push({ severity: 'error', message: `cannot read the project file ${file}`, file, line: 1 });
+    project.notes.push({ severity: 'error', message: `cannot read the project file ${file}${unreadableReason(files, file)}`, file, line: 1 });
     return project;
   }
   const xml = parseXml(text);

@@ -7,16 +7,17 @@
 import { apiInfo } from '../api/catalog';
 import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
-import type { Builtin, BuiltinTable } from '../interp/builtin';
+import type { Builtin, BuiltinCall, BuiltinTable } from '../interp/builtin';
 import { runtimeBuiltins } from '../interp/builtins/runtime';
 import { preludeStruct } from '../c/prelude/structs';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { Ptr } from '../memory/pointer';
+import { readCString } from '../memory/strings';
 import { viewOf } from '../memory/view';
 import type { Simulation } from '../sim';
 import type { Co } from '../kernel/coroutine';
 import type { Marshal } from '../kernel/marshal';
-import type { CType } from '../c/types';
+import type { CType, FunctionType } from '../c/types';
 
 function* resultToC(m: Marshal, co: Co<unknown>, ret: CType | undefined): Co<unknown> {
   return m.toC(yield* co, ret);
@@ -87,7 +88,19 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
     const builtin = table.get(name);
     // Only documented kernel routines are "exported"; fltsim's own helpers are not.
     if (!builtin || name.startsWith('__') || !apiInfo(name) && !/^(Flt|Ke|Ex|Io|Zw|Rtl|Ps|Mm|Ob)[A-Z]/.test(name)) return null;
-    return routineValue(name, builtin, call.interp);
+    return routineValue(name, builtin, call.interp, prototypeFor(call, name));
+  });
+  table.set('FltGetRoutineAddress', (call) => {
+    k.checkIrql('FltGetRoutineAddress');
+    const arg = call.args[0];
+    if (!(arg instanceof Ptr)) {
+      k.violation('null-param', 'FltGetRoutineAddress needs the routine\'s name');
+      return null;
+    }
+    const name = readCString(arg, 1);
+    // Only Filter Manager routines are found this way; fltsim answers NULL for one it does not model.
+    const builtin = name.startsWith('Flt') ? table.get(name) : undefined;
+    return builtin ? routineValue(name, builtin, call.interp, prototypeFor(call, name)) : null;
   });
   return table;
 }
@@ -99,15 +112,22 @@ function routineName(us: unknown): string | undefined {
 
 const VALUES = new WeakMap<Builtin, FunctionValue>();
 
-/** A kernel routine as a function pointer value (what MmGetSystemRoutineAddress returns). */
-function routineValue(name: string, builtin: Builtin, interp: import('../interp/interpreter').Interpreter): FunctionValue {
+/** The routine's prototype as the calling driver's headers declare it, so a call through the pointer binds its arguments. */
+function prototypeFor(call: BuiltinCall, name: string): FunctionType | undefined {
+  const frame = call.frame as BuiltinCall['frame'] | undefined;
+  if (frame === undefined) return undefined;
+  return call.interp.modules.get(frame.module)?.program.functionType(frame.fn.unit, name);
+}
+
+/** A kernel routine as a function pointer value (what MmGetSystemRoutineAddress and FltGetRoutineAddress return). */
+function routineValue(name: string, builtin: Builtin, interp: import('../interp/interpreter').Interpreter, type: FunctionType | undefined): FunctionValue {
   let fv = VALUES.get(builtin);
   if (!fv) {
     fv = {
       kind: 'function',
       name,
       module: 'nt',
-      call: (...args: unknown[]) => builtin({ name, interp, args, argTypes: [], argExprs: [], loc: { file: '<kernel>', line: 0, col: 0 }, frame: undefined as never }),
+      call: (...args: unknown[]) => builtin({ name, interp, args, argTypes: [], argExprs: [], loc: { file: '<kernel>', line: 0, col: 0 }, frame: undefined as never, type }),
     };
     VALUES.set(builtin, fv);
   }

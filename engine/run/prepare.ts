@@ -13,6 +13,7 @@ import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files
 import type { DriverProject } from '../project';
 import { resolveDriverPath, scenarioFileBytes, type FileStatement, type Scenario } from '../scenario';
 import { validateScenario } from './validate';
+import { resolveLimits, type LimitName } from '../limits';
 
 /** Where a problem was found: reading the scenario, reading a project, compiling a unit, or linking the driver. */
 export type PrepareStage = 'scenario' | 'project' | 'compile' | 'link';
@@ -60,16 +61,24 @@ export async function warmUpEngine(): Promise<void> {
   compiledPrelude();
 }
 
-export async function prepareScenario(scenarioPath: string, files: ProjectFiles): Promise<PrepareResult> {
-  const text = files.readFile(scenarioPath);
-  if (text === undefined) {
-    return { ok: false, diagnostics: [{ severity: 'error', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'`, hint: 'check the path; scenario files end in .fltsim' }] };
-  }
-  return prepareScenarioText(scenarioPath, text, files);
+export interface PrepareOptions {
+  /** Override the scenario's `limit` lines (the CLI's --limit); the macro limits apply while compiling. */
+  limits?: Partial<Record<LimitName, number>>;
+  /** The workspace folder: drivers that read files outside it get a warning (validateScenario). */
+  workspace?: string;
 }
 
-export async function prepareScenarioText(scenarioPath: string, text: string, files: ProjectFiles): Promise<PrepareResult> {
-  const checked = validateScenario(text, scenarioPath, files);
+export async function prepareScenario(scenarioPath: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
+  const text = files.readFile(scenarioPath);
+  if (text === undefined) {
+    const why = files.whyUnreadable?.(scenarioPath);
+    return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'${why ? `: it ${why}` : ''}`, hint: 'check the path; scenario files end in .fltsim' }] };
+  }
+  return prepareScenarioText(scenarioPath, text, files, options);
+}
+
+export async function prepareScenarioText(scenarioPath: string, text: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
+  const checked = validateScenario(text, scenarioPath, files, { workspace: options.workspace });
   const diagnostics: RunDiagnostic[] = checked.diagnostics.map((d) => ({ severity: d.severity, stage: 'scenario', file: scenarioPath, line: d.line, column: d.column, message: d.message, hint: d.hint }));
   if (!checked.ok || !checked.projects) return { ok: false, diagnostics };
   const scenario = checked.scenario;
@@ -82,6 +91,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
 
   await loadCLanguage();
   const scenarioDefines = scenario.defines.map((d) => [d.name, d.value] as const);
+  const limits = resolveLimits(scenario.limits, options.limits);
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
   const paths = rulesOf(files);
@@ -94,6 +104,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     const defines = new Map([...project.defines, ...scenarioDefines]);
     const units = project.units.map((file) => compileTranslationUnit(file, {
       readFile: (p) => files.readFile(p),
+      whyUnreadable: (p) => files.whyUnreadable?.(p),
       paths,
       locate,
       includeDirs: project.includeDirs,
@@ -101,6 +112,7 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
       systemHeaders,
       ignoredHeaders: IGNORED_HEADERS,
       prelude,
+      expansion: { tokens: limits['macro-tokens'], depth: limits['macro-depth'] },
     }));
     for (const unit of units) {
       for (const c of unit.diagnostics) diagnostics.push({ severity: c.severity, stage: 'compile', file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
@@ -109,7 +121,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     const program = link(units);
     for (const p of program.problems) diagnostics.push({ severity: 'error', stage: 'link', file: p.loc.file, line: p.loc.line, column: p.loc.col, message: `${project.name}: ${p.message}`, hint: p.hint });
     const entry = program.exported('DriverEntry');
-    if (!entry || entry.linkage === 'system') {
+    // Files that did not compile may well have lost their DriverEntry with the rest: no second error.
+    if ((!entry || entry.linkage === 'system') && !units.some((u) => u.diagnostics.some((c) => c.severity === 'error'))) {
       diagnostics.push({
         severity: 'error', stage: 'link', file: project.source.kind === 'vcxproj' ? project.source.file : project.units[0] ?? scenarioPath, line: 1, column: 1,
         message: `${project.name}: no DriverEntry function is defined${project.units.length > 1 ? ` in any of its ${project.units.length} files` : ''}`,

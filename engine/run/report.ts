@@ -6,14 +6,16 @@
 import { irqlName } from '../kernel/irql';
 import { formatStatus } from '../kernel/status';
 import type { SimEvent } from '../kernel/events';
-import type { ExpectationResult } from '../scenario';
+import type { BlockedThread, ExpectationResult, RunEnd } from '../scenario';
 import type { RunFault, World } from './world';
 
 export interface ReportIo {
   id: number;
   major: string;
+  /** The final status; null unless the request completed (state `done`). */
   status: string | null;
-  information: number | null;
+  /** IoStatus.Information; a value past 2^53 (driver code may store a pointer there) as a decimal string. */
+  information: number | string | null;
   state: string;
   /** Every event about the operation: `12 ms pend PreRead pended #1 (FLT_PREOP_PENDING)`. */
   history: string[];
@@ -30,6 +32,17 @@ export interface ReportViolation {
   time: number;
 }
 
+/** How the run ended and what that means for the verdict (engine/scenario/expectations.ts). */
+export interface ReportOutcome {
+  end: RunEnd['kind'];
+  /** For a deadlock: the threads that can never run again. */
+  blocked: BlockedThread[];
+  /** DriverEntry's status per driver, in load order; null when it never returned. */
+  loads: { module: string; status: string | null }[];
+  /** Why the run fails apart from its expect lines: a failed DriverEntry, a deadlock or an early stop nobody expected. */
+  problems: string[];
+}
+
 export interface RunReport {
   scenario: string;
   title: string | null;
@@ -37,6 +50,7 @@ export interface RunReport {
   passed: boolean;
   /** Set when driver code stopped the run (a C error or something fltsim does not model). */
   error: RunFault | null;
+  outcome: ReportOutcome;
   expectations: ExpectationResult[];
   ios: ReportIo[];
   violations: ReportViolation[];
@@ -59,9 +73,20 @@ export interface RunReport {
   };
 }
 
+/**
+ * IoStatus.Information as JSON can carry it: it is a ULONG_PTR driver code may set to anything, and
+ * past 2^53 a JSON number would lose it (and a bigint cannot be written at all).
+ */
+function informationOf(v: unknown): number | string {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  return String(v);
+}
+
 export function buildRunReport(world: World, scenarioLabel: string, relativize: (file: string) => string = (f) => f): RunReport {
   const sim = world.sim;
-  const expectations = world.expectations();
+  const facts = world.facts();
+  const verdict = world.verdict();
   const byData = new Map<number, SimEvent[]>();
   for (const e of sim.events) {
     if (e.data === 0) continue;
@@ -75,8 +100,8 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
     return {
       id: io.id,
       major: io.major,
-      status: r ? formatStatus(r.status) : null,
-      information: r ? r.information : null,
+      status: r && r.state === 'done' ? formatStatus(r.status) : null,
+      information: r ? informationOf(r.information) : null,
       state: r ? r.state : 'not issued',
       history: events.map((e) => `${e.time} ms ${e.kind} ${e.detail}`),
     };
@@ -98,9 +123,15 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
     scenario: scenarioLabel,
     title: world.prepared.scenario.title ?? null,
     seed: world.seed,
-    passed: error === null && expectations.every((e) => e.passed),
+    passed: verdict.passed,
     error,
-    expectations,
+    outcome: {
+      end: facts.end.kind,
+      blocked: facts.end.kind === 'deadlock' ? [...facts.end.blocked] : [],
+      loads: facts.loads.map((l) => ({ module: l.module, status: l.status === null ? null : formatStatus(l.status) })),
+      problems: verdict.problems,
+    },
+    expectations: verdict.expectations,
     ios,
     violations,
     calls,

@@ -8,6 +8,7 @@ import type { Schedule } from '../explore/schedule';
 import { interleaving, judgeRun, ScenarioTarget } from './explore';
 import type { PreparedScenario } from './prepare';
 import { buildRunReport, type RunReport } from './report';
+import { timelineOfLog, type RunTimeline, type TimelineOptions } from './timeline';
 import { World, type WorldOptions } from './world';
 
 export interface ScenarioRunOptions extends WorldOptions {
@@ -26,6 +27,8 @@ export interface ScenarioRun {
   report: RunReport;
   /** Every event the run kept, oldest first. */
   timeline: readonly SimEvent[];
+  /** The run drawn as lanes, spans, callback data lives and links: what `--trace`, `--explain` and the timeline view show. */
+  timelineModel(options?: Omit<TimelineOptions, 'title' | 'scenario' | 'seed'>): RunTimeline;
 }
 
 export function runScenario(prepared: PreparedScenario, options: ScenarioRunOptions = {}): ScenarioRun {
@@ -33,7 +36,16 @@ export function runScenario(prepared: PreparedScenario, options: ScenarioRunOpti
   if (options.schedule !== undefined) return replaySchedule(prepared, options.schedule, label, options.relativize);
   const world = new World(prepared, options);
   world.run();
-  return { report: buildRunReport(world, label, options.relativize), timeline: world.sim.events };
+  return ran(world, buildRunReport(world, label, options.relativize));
+}
+
+/** The report and the two views of the run's events. */
+function ran(world: World, report: RunReport): ScenarioRun {
+  return {
+    report,
+    timeline: world.sim.events,
+    timelineModel: (o = {}) => timelineOfLog(world.sim.kernel.log, (id) => world.sim.kernel.roleOf(id), { ...o, title: report.title, scenario: report.scenario, seed: report.seed }),
+  };
 }
 
 function replaySchedule(prepared: PreparedScenario, schedule: Schedule, label: string, relativize?: (file: string) => string): ScenarioRun {
@@ -50,5 +62,5 @@ function replaySchedule(prepared: PreparedScenario, schedule: Schedule, label: s
     failures: verdict.failures.map((f) => f.text),
     interleaving: interleaving(policy.observer),
   };
-  return { report, timeline: world.sim.events };
+  return ran(world, report);
 }

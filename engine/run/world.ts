@@ -11,7 +11,8 @@ import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
-import { evaluateExpectations, type ExpectationResult, type IoStatement, type RunFacts } from '../scenario';
+import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type RunFacts, type Verdict } from '../scenario';
+import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
 import { CREATE_DISPOSITIONS } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
 import type { FileSpec } from '../fltmgr/filesystem';
@@ -23,10 +24,20 @@ import type { PreparedScenario } from './prepare';
 export interface WorldOptions {
   /** Overrides the scenario's `seed` line (the CLI's --seed, the launch configuration's seed). */
   seed?: number;
-  /** Statement budget of the interpreter. */
+  /** Statement budget of the interpreter; overrides the `steps` limit (a debugger passes Infinity). */
   stepBudget?: number;
+  /** Override the scenario's `limit` lines (the CLI's --limit). */
+  limits?: Partial<Record<LimitName, number>>;
   /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
   policy?: SchedulePolicy;
+}
+
+/**
+ * Scheduling steps `run()` takes at most: every statement is a step, and so is every switch point
+ * of the kernel, so this is a backstop behind the `steps` limit for runs that loop in the model.
+ */
+function schedulerBudget(steps: number): number {
+  return Math.max(10_000_000, Math.min(Number.MAX_SAFE_INTEGER, steps * 4));
 }
 
 export const DEFAULT_SEED = 1;
@@ -34,6 +45,8 @@ export const DEFAULT_SEED = 1;
 /** Why a run stopped early: a C error at a line, or a problem the engine found. */
 export interface RunFault {
   message: string;
+  /** The C error's kind (`null-dereference`, `step-budget`…), as `expect stop <reason>` names it. */
+  kind: string;
   thread: string;
   file?: string;
   line?: number;
@@ -47,6 +60,11 @@ export class World {
   readonly seed: number;
   /** The C error behind a fault, when driver code failed (its location and hint). */
   cError: CRuntimeError | undefined;
+  readonly limits: Limits;
+  /** A driver's global initialisers failed while loading it: the run never starts. */
+  private loadError: { error: CRuntimeError; module: string } | undefined;
+  /** `run()` gave up after its scheduling-step backstop. */
+  private ranOut = false;
 
   constructor(readonly prepared: PreparedScenario, options: WorldOptions = {}) {
     const sc = prepared.scenario;
@@ -59,7 +77,10 @@ export class World {
     const volumes = sc.volumes.map((v) => ({ name: v.name, fileSystem: v.fileSystem, sectorSize: v.sectorSize, writable: !v.readonly, removable: v.removable, strict: true }));
     const registry: Record<string, number | string> = {};
     for (const r of sc.registry) registry[r.name] = r.value.value;
+    this.limits = resolveLimits(sc.limits, options.limits);
     this.sim = new Simulation({
+      poolLimit: this.limits.pool,
+      memoryLimit: this.limits.memory,
       seed: this.seed,
       processors: sc.processors,
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
@@ -76,10 +97,19 @@ export class World {
           kernel.violation(rule as RuleId, message);
         },
       },
-      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget },
+      { builtins: simulationBuiltins(this.sim), marshal: kernel.marshal, stepBudget: options.stepBudget ?? this.limits.steps, maxDepth: this.limits.depth },
     );
     for (const d of prepared.drivers) {
-      const module = drive(this.interp.load(d.program, d.module));
+      let module: Module;
+      try {
+        module = drive(this.interp.load(d.program, d.module));
+      } catch (e) {
+        // A global initialiser that cannot be evaluated (an undeclared name, say) is the driver's
+        // error at its line: the run stops before it starts, as a build would fail.
+        if (!(e instanceof CRuntimeError)) throw e;
+        this.loadError = { error: e, module: d.module };
+        return;
+      }
       this.modules.set(d.module, module);
       const entry = module.functionValues.get('DriverEntry')!;
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
@@ -90,6 +120,31 @@ export class World {
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const a of sc.attaches) this.sim.attach(a.time, a.module, a.volume);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
+    for (const tx of sc.transactions) this.sim.endTransaction(tx.name, tx.outcome, tx.time);
+    for (const c of sc.clients) {
+      switch (c.action) {
+        case 'connect':
+          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context) });
+          break;
+        case 'send':
+          this.sim.client({ kind: 'send', port: c.port, at: c.time, data: Uint8Array.from(c.data), output: c.output });
+          break;
+        case 'disconnect':
+          this.sim.client({ kind: 'disconnect', port: c.port, at: c.time });
+          break;
+        case 'reply':
+          this.sim.clientReplies(c.port, {
+            reply: c.reply && Uint8Array.from(c.reply),
+            delay: c.delay,
+            ...(c.match.kind === undefined ? {} : { kind: c.match.kind }),
+            ...(c.match.contains === undefined ? {} : { contains: Uint8Array.from(c.match.contains) }),
+          });
+          break;
+        case 'ignore-messages':
+          this.sim.clientIgnoresMessages(c.port);
+          break;
+      }
+    }
   }
 
   /** Remembers the C error that ends a thread, so reports can show its location and hint. */
@@ -110,15 +165,22 @@ export class World {
   }
 
   step(): StepResult {
+    if (this.loadError) return { kind: 'fault', thread: 0, time: 0, step: 0 };
     const r = this.sim.step();
     if (r.kind === 'fault') this.captureFault();
     return r;
   }
 
-  /** Runs to the end, the step budget (default: the simulation's) or a fault; says which. */
+  /**
+   * Runs to the end, the step budget or a fault; says which. Without a budget the `steps` limit's
+   * backstop applies, and running out of it is this run's stop; a caller's own budget (exploration)
+   * is the caller's to judge.
+   */
   run(budget?: number): RunResult['reason'] {
-    const r = this.sim.run(budget);
+    if (this.loadError) return 'fault';
+    const r = this.sim.run(budget ?? schedulerBudget(this.limits.steps));
     if (r.reason === 'fault') this.captureFault();
+    if (r.reason === 'budget' && budget === undefined) this.ranOut = true;
     return r.reason;
   }
 
@@ -127,6 +189,24 @@ export class World {
   }
 
   get fault(): RunFault | undefined {
+    if (this.loadError) {
+      const e = this.loadError.error;
+      return {
+        message: `${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
+        kind: e.kind,
+        thread: `loading ${this.loadError.module}`,
+        file: e.loc?.file,
+        line: e.loc?.line,
+        column: e.loc?.col,
+      };
+    }
+    if (this.ranOut) {
+      return {
+        message: `the run took more than ${formatLimit(schedulerBudget(this.limits.steps))} scheduling steps without reaching its end; ${limitHint('steps')}`,
+        kind: 'step-budget',
+        thread: this.sim.kernel.sched.lastStepped?.name ?? '(none)',
+      };
+    }
     const f = this.sim.kernel.fault;
     if (!f) return undefined;
     // A callback the engine called (not DriverEntry) records its C error on the interpreter only.
@@ -134,6 +214,7 @@ export class World {
     const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
     return {
       message,
+      kind: e?.kind ?? f.kind,
       thread: f.threadName,
       file: e?.loc?.file ?? f.location?.file,
       line: e?.loc?.line ?? f.location?.line,
@@ -141,13 +222,26 @@ export class World {
     };
   }
 
+  /** How the run ended; only meaningful once it has (a debugger asks at the end). */
+  end(): RunEnd {
+    const fault = this.fault;
+    if (fault) return { kind: 'stopped', reason: fault.kind, message: fault.message };
+    if (!this.sim.finished) return { kind: 'stopped', reason: 'unfinished', message: 'the run has not reached its end' };
+    const blocked = this.sim.kernel.waitingThreads();
+    if (blocked.length === 0) return { kind: 'finished' };
+    return { kind: 'deadlock', blocked: blocked.map((t) => ({ thread: t.name, waitingFor: t.waitingOn ?? 'something' })) };
+  }
+
   facts(): RunFacts {
     const ios = this.prepared.scenario.ios.map((io) => {
       const r = this.sim.result(io.id);
-      return { id: io.id, status: r ? r.status : -1, state: r ? r.state : 'not issued' };
+      if (!r) return { id: io.id, state: 'not issued', status: null };
+      return { id: io.id, state: r.state as string, status: r.state === 'done' ? r.status : null };
     });
     return {
       ios,
+      loads: this.sim.fltmgr.drivers.map((d) => ({ module: d.module, status: d.entryStatus ?? null })),
+      end: this.end(),
       violations: this.sim.violations,
       calls: this.calls(),
       modules: [...this.modules.keys()],
@@ -164,8 +258,14 @@ export class World {
     return out;
   }
 
+  /** Every expectation judged (a run stopped early leaves them unchecked); see `verdict` for the ending too. */
   expectations(): ExpectationResult[] {
-    return evaluateExpectations(this.prepared.scenario, this.facts());
+    return this.verdict().expectations;
+  }
+
+  /** The run judged against its scenario: every expectation, and how it ended. */
+  verdict(): Verdict {
+    return judgeRun(this.prepared.scenario, this.facts());
   }
 }
 
@@ -193,6 +293,7 @@ function ioInput(io: IoStatement): IoRequestInput {
     infoClass: infoClassValue(io.infoClass), createOptions,
   };
   if (io.disposition !== undefined) input.disposition = CREATE_DISPOSITIONS[io.disposition];
+  if (io.transaction !== undefined) input.transaction = io.transaction;
   if (data !== undefined) input.data = data;
   if (io.pattern !== undefined) input.pattern = io.pattern;
   if (io.target !== undefined || flags.has('delete')) input.setInfo = { target: io.target, replace: flags.has('replace'), delete: flags.has('delete') };

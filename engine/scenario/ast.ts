@@ -4,7 +4,8 @@
  * at the user's own text.
  */
 import type { NtStatus } from '../kernel/status';
-import type { CreateDisposition, FileSystemWord, IoFlag, IoOp, IoState, IrpMajor } from './vocabulary';
+import type { LimitName } from '../limits';
+import type { CreateDisposition, FileSystemWord, IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -78,6 +79,8 @@ export interface IoStatement extends StatementBase {
   code?: number;
   /** FILE_INFORMATION_CLASS name (`class FileBasicInformation`). */
   infoClass?: string;
+  /** The transaction a create opens its file in (`transaction "T1"`). */
+  transaction?: string;
   /** In the order written, without repeats. */
   flags: IoFlag[];
   /** A create's disposition (`disposition open-if`). */
@@ -112,7 +115,16 @@ export type Expectation =
   | { what: 'violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violations' }
-  | { what: 'output'; output: string };
+  | { what: 'output'; output: string }
+  /** DriverEntry of `module` (of every driver when absent) returned `status`. */
+  | { what: 'load'; module?: string; moduleSpan?: Span; status: NtStatus; statusText: string }
+  /** The run ends with a thread blocked forever. */
+  | { what: 'deadlock' }
+  /** The run stops before its end (driver code failed or a limit ran out), for `reason` when given. */
+  | { what: 'stop'; reason?: RunStopReason; reasonSpan?: Span };
+
+/** The expectations about how the run ends rather than what it did: they make an abnormal end wanted. */
+export type OutcomeExpectation = 'load' | 'deadlock' | 'stop';
 
 export type ExpectStatement = StatementBase & { kind: 'expect' } & Expectation;
 
@@ -169,6 +181,40 @@ export interface VolumeStatement extends StatementBase {
   removable: boolean;
 }
 
+/** When a `client … reply` applies: to every message, or to those that match. */
+export interface ClientMatch {
+  /** The message's first ULONG (little-endian) equals this. */
+  kind?: number;
+  /** The message contains these bytes. */
+  contains?: number[];
+}
+
+/** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
+export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
+    | { action: 'connect'; time: number; context?: number[] }
+    | { action: 'send'; time: number; data: number[]; output: number }
+    | { action: 'disconnect'; time: number }
+    /** `reply: null` is `no-reply`: the program never answers matching messages. */
+    | { action: 'reply'; reply: number[] | null; match: ClientMatch; delay: number }
+    | { action: 'ignore-messages' }
+  );
+
+/** A `transaction "T1" commit|rollback at T` line. */
+export interface TransactionStatement extends StatementBase {
+  kind: 'transaction';
+  name: string;
+  nameSpan: Span;
+  outcome: 'commit' | 'rollback';
+  time: number;
+}
+
+export interface LimitStatement extends StatementBase {
+  kind: 'limit';
+  name: LimitName;
+  nameSpan: Span;
+  value: number;
+}
+
 export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
 
 export interface RegistryStatement extends StatementBase {
@@ -192,7 +238,10 @@ export type Statement =
   | FileStatement
   | VolumeStatement
   | AttachStatement
-  | RegistryStatement;
+  | RegistryStatement
+  | ClientStatement
+  | TransactionStatement
+  | LimitStatement;
 
 export interface Scenario {
   /** From the `scenario "..."` line; absent when the file has none. */
@@ -209,9 +258,15 @@ export interface Scenario {
   volumes: VolumeStatement[];
   attaches: AttachStatement[];
   registry: RegistryStatement[];
+  /** The user-mode program's lines, in source order. */
+  clients: ClientStatement[];
+  /** How the scenario's transactions end. */
+  transactions: TransactionStatement[];
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };
+  /** From `limit` lines; the first line for a name wins. */
+  limits: Partial<Record<LimitName, number>>;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning';
@@ -245,7 +300,8 @@ export type ScenarioDiagnosticCode =
   | 'contradiction'
   | 'missing-file'
   /** A driver path found only by ignoring case, on a file system that tells case apart. */
-  | 'file-case';
+  | 'file-case'
+  | 'outside-workspace';
 
 export interface ScenarioDiagnostic extends Span {
   severity: DiagnosticSeverity;

@@ -7,6 +7,7 @@ import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from 
 import { writtenPathKey } from '../files';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
+import { checkClientsAndTransactions } from './clientChecks';
 
 export interface CheckContext {
   /** Ids of io lines that had errors: references to them are not reported again. */
@@ -23,6 +24,7 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   checkRepeats(scenario, report);
   checkWorkload(scenario, ctx, report);
   checkExpectations(scenario, ctx, report);
+  checkClientsAndTransactions(scenario, out);
 }
 
 const MODULE_HINT = "A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.";
@@ -108,6 +110,7 @@ function checkRepeats(scenario: Scenario, report: Sink): void {
   once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
   once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
   once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));
+  once(scenario.statements.filter((s) => s.kind === 'limit'), (l) => l.name, (l) => l.nameSpan, (l) => `limit ${l.name}`);
   for (const kind of ['scenario', 'seed', 'processors', 'workers'] as const) {
     once(scenario.statements.filter((s) => s.kind === kind), () => kind, (s) => s, () => `'${kind}'`);
   }
@@ -145,6 +148,7 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
   const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
   const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   const statusFor = new Map<number, { status: number; line: number }>();
+  const loadFor = new Map<string, { status: number; line: number }>();
   const wanted = new Map<string, number>();
   const refused = new Map<string, number>();
   let noViolationsLine: number | undefined;
@@ -176,8 +180,34 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
         noViolationsLine ??= e.line;
         break;
       case 'output':
+      case 'deadlock':
+      case 'stop':
         break;
+      case 'load': {
+        if (e.module !== undefined && e.moduleSpan && modules.length > 0 && !modules.some((m) => m.toLowerCase() === e.module?.toLowerCase())) {
+          report(e.moduleSpan, 'unknown-module', `no driver is named '${e.module}'${didYouMean(e.module, modules)}`, `Drivers: ${modules.join(', ')}. A module is its file name without extension.`);
+        }
+        const key = e.module?.toLowerCase() ?? '';
+        const prior = loadFor.get(key);
+        if (prior && prior.status !== e.status) {
+          report(e, 'contradiction', `DriverEntry cannot return two statuses (see line ${prior.line})`, 'Keep one load expectation per driver.', 'warning');
+        } else if (!prior) loadFor.set(key, { status: e.status, line: e.line });
+        break;
+      }
     }
+  }
+  const stops = scenario.expectations.filter((e) => e.what === 'stop');
+  const deadlock = scenario.expectations.find((e) => e.what === 'deadlock');
+  if (stops.length > 0 && deadlock) {
+    report(deadlock, 'contradiction', `a run that stops early (line ${stops[0]!.line}) never reaches the end where a deadlock is found`, 'Keep the one you mean: expect stop or expect deadlock.', 'warning');
+  }
+  for (const e of stops.slice(1)) {
+    if (e.what === 'stop' && stops[0]!.what === 'stop' && e.reason !== stops[0]!.reason) {
+      report(e, 'contradiction', `a run stops once; line ${stops[0]!.line} expects another reason`, 'Keep one stop expectation.', 'warning');
+    }
+  }
+  if (deadlock && noViolationsLine !== undefined) {
+    report(deadlock, 'contradiction', `a deadlock is recorded as the violation 'deadlock', which contradicts line ${noViolationsLine}`, 'Drop expect no violations, or use expect no violation <rule-id> for the rules you mean.', 'warning');
   }
   for (const e of scenario.expectations) {
     if (e.what !== 'violation') continue;

@@ -7,10 +7,10 @@ import type { Expectation, ExpectStatement, Span } from './ast';
 import { LIMITS, LineCursor, parseInteger, readInteger, readIoRef, readString, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { closest, didYouMean } from './suggest';
-import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, type IoState } from './vocabulary';
+import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, STOP_REASONS, type IoState, type RunStopReason } from './vocabulary';
 
 const STATUS_NAMES = Object.keys(STATUS);
-const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect calls PreRead 1, expect violation <rule-id>, expect no violations';
+const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect stop';
 
 export function parseExpect(cur: LineCursor): ExpectStatement | undefined {
   const body = parseBody(cur);
@@ -37,6 +37,12 @@ function parseBody(cur: LineCursor): Expectation | undefined {
         const s = readString(cur, 'expected output text', 'expect output "queued read"');
         return s && { what: 'output', output: s.value };
       }
+      case 'load':
+        return parseLoad(cur, t);
+      case 'deadlock':
+        return { what: 'deadlock' };
+      case 'stop':
+        return parseStop(cur);
     }
   }
   return cur.error(
@@ -76,7 +82,7 @@ function parseIoExpectation(cur: LineCursor): Expectation | undefined {
 function readStatus(cur: LineCursor, label: Token): { value: number; text: string } | undefined {
   const t = cur.next();
   const hint = 'Name an NTSTATUS such as STATUS_SUCCESS or STATUS_CANCELLED, or give its value in hex (0xC0000120).';
-  if (!t) return cur.error(label, 'missing-value', "missing status after 'status'", hint);
+  if (!t) return cur.error(label, 'missing-value', `missing status after '${label.raw}'`, hint);
   if (t.kind !== 'word') return cur.error(t, 'unknown-status', `expected a status name, found ${t.raw}`, hint);
   const byName = statusByName(t.value);
   if (byName !== undefined) return { value: byName, text: t.value };
@@ -89,6 +95,41 @@ function readStatus(cur: LineCursor, label: Token): { value: number; text: strin
   const prefixed = t.value.toUpperCase().startsWith('STATUS_') ? t.value : `STATUS_${t.value}`;
   const near = closest(prefixed, STATUS_NAMES);
   return cur.error(t, 'unknown-status', `unknown status '${t.value}'${near ? ` — did you mean '${near}'?` : ''}`, hint);
+}
+
+/** `expect load STATUS_X` (every driver) or `expect load module STATUS_X`. */
+function parseLoad(cur: LineCursor, label: Token): Expectation | undefined {
+  const example = 'expect load STATUS_INSUFFICIENT_RESOURCES, or expect load counting STATUS_SUCCESS';
+  const first = cur.peek();
+  if (!first) return cur.error(label, 'missing-value', "missing status after 'load'", `Say what DriverEntry returns: ${example}`);
+  const second = cur.tokens[cur.tokens.indexOf(first) + 1];
+  let module: { name: string; span: Span } | undefined;
+  if (second !== undefined) {
+    cur.next();
+    if (first.kind !== 'word' || !MODULE_NAME.test(first.value)) {
+      return cur.error(first, 'bad-name', `'${first.raw}' is not a module name`, `The module is the driver file name without extension: ${example}`);
+    }
+    module = { name: first.value, span: spanOf(first) };
+  }
+  const status = readStatus(cur, module ? first : label);
+  if (!status) return undefined;
+  const e: Expectation = { what: 'load', status: status.value, statusText: status.text };
+  if (module) {
+    e.module = module.name;
+    e.moduleSpan = module.span;
+  }
+  return e;
+}
+
+/** `expect stop` (for any reason) or `expect stop <reason>`. */
+function parseStop(cur: LineCursor): Expectation | undefined {
+  const t = cur.next();
+  if (!t) return { what: 'stop' };
+  const hint = `Reasons: ${STOP_REASONS.join(', ')}. Leave the reason out to accept any.`;
+  if (t.kind !== 'word' || !(STOP_REASONS as readonly string[]).includes(t.value)) {
+    return cur.error(t, 'unknown-expectation', `unknown stop reason '${t.raw}'${t.kind === 'word' ? didYouMean(t.value, STOP_REASONS) : ''}`, hint);
+  }
+  return { what: 'stop', reason: t.value as RunStopReason, reasonSpan: spanOf(t) };
 }
 
 function parseCalls(cur: LineCursor, label: Token): Expectation | undefined {

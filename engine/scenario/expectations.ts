@@ -1,14 +1,46 @@
 /**
- * Judges a scenario's `expect` lines against what a finished run observed. Pure: the run hands over
- * its facts, and each expectation gets a verdict plus a plain description of what was seen, which
- * the CLI prints after ✓/✗ and `--json` reports as `actual`.
+ * Judges a finished run against its scenario, in one place for every front end (`fltsim run`, its
+ * JSON, the debugger's end-of-run output). Pure: the run hands over its facts, and each expectation
+ * gets a verdict plus a plain description of what was seen, which the CLI prints after ✓/✗ and
+ * `--json` reports as `actual`.
+ *
+ * The verdict cannot be better than the run: an expectation about a request holds only if the
+ * request got there; a DriverEntry that failed, a deadlock and a run stopped before its end fail the
+ * run unless an `expect load`, `expect deadlock` or `expect stop` line asks for exactly that; and
+ * after an unexpected stop no expectation is checked at all, since the end they describe never came.
  */
-import { formatStatus, toStatus } from '../kernel/status';
+import { formatStatus, ntSuccess, toStatus } from '../kernel/status';
 import type { ExpectStatement, Scenario, ScenarioDiagnostic } from './ast';
 import { didYouMean } from './suggest';
 
+export interface IoFact {
+  id: number;
+  /** Where the request stands when the run ends (`done` once it completed); `not issued` if it never started. */
+  state: string;
+  /** Its final status: only for a request that completed (state `done`). */
+  status: number | null;
+}
+
+/** A thread that can never run again, and what it waits for. */
+export interface BlockedThread {
+  thread: string;
+  waitingFor: string;
+}
+
+/** How the run ended. */
+export type RunEnd =
+  /** Nothing was left to run and no thread was left waiting. */
+  | { kind: 'finished' }
+  /** Nothing could run any more, but threads were left waiting forever. */
+  | { kind: 'deadlock'; blocked: readonly BlockedThread[] }
+  /** Driver code failed or a limit ran out before the end; `reason` is the C error's kind. */
+  | { kind: 'stopped'; reason: string; message: string };
+
 export interface RunFacts {
-  ios: readonly { id: number; status: number; state: string }[];
+  ios: readonly IoFact[];
+  /** DriverEntry's result per driver, in load order; null when it never returned. */
+  loads: readonly { module: string; status: number | null }[];
+  end: RunEnd;
   violations: readonly { rule: string }[];
   /** Keyed `module!Function`. */
   calls: ReadonlyMap<string, number>;
@@ -17,33 +49,75 @@ export interface RunFacts {
   output?: readonly string[];
 }
 
+/** `unchecked`: the run stopped before the end the expectation is about, so it says nothing. */
+export type ExpectationVerdict = 'pass' | 'fail' | 'unchecked';
+
 export interface ExpectationResult {
   line: number;
   /** The expectation's source line without its comment, trimmed. */
   text: string;
+  verdict: ExpectationVerdict;
+  /** `verdict === 'pass'`. */
   passed: boolean;
   /** What the run showed, in words: `STATUS_CANCELLED`, `2 calls`, `violations: assert`. */
   actual: string;
 }
 
-export function evaluateExpectations(scenario: Scenario, facts: RunFacts): ExpectationResult[] {
-  const ios = new Map(facts.ios.map((io) => [io.id, io]));
-  return scenario.expectations.map((e) => {
-    const { passed, actual } = judge(e, facts, ios);
-    return { line: e.line, text: e.text, passed, actual };
-  });
+export interface Verdict {
+  passed: boolean;
+  expectations: ExpectationResult[];
+  /**
+   * How the run ended, where no expect line asked for it: a DriverEntry that failed, a deadlock, a
+   * stop before the end. Each is a sentence; any of them fails the run.
+   */
+  problems: string[];
 }
 
-function judge(e: ExpectStatement, facts: RunFacts, ios: ReadonlyMap<number, RunFacts['ios'][number]>): { passed: boolean; actual: string } {
+const NOT_CHECKED = 'not checked: the run stopped before its end';
+
+export function judgeRun(scenario: Scenario, facts: RunFacts): Verdict {
+  const problems: string[] = [];
+  const end = facts.end;
+  const expects = scenario.expectations;
+  if (end.kind === 'stopped' && !expects.some((e) => e.what === 'stop' && (e.reason === undefined || e.reason === end.reason))) {
+    problems.push(`the run stopped before its end (${end.reason}): ${end.message}`);
+    // Only the stop expectations can be judged: they are about the stop itself.
+    const expectations = expects.map((e) => e.what === 'stop' ? result(e, judge(e, facts)) : { line: e.line, text: e.text, verdict: 'unchecked' as const, passed: false, actual: NOT_CHECKED });
+    return { passed: false, expectations, problems };
+  }
+  if (end.kind === 'deadlock' && !expects.some((e) => e.what === 'deadlock' || (e.what === 'violation' && e.rule === 'deadlock'))) {
+    problems.push(`the run ended in a deadlock: ${blockedSummary(end.blocked)}`);
+  }
+  for (const load of facts.loads) {
+    if (load.status === null || ntSuccess(load.status)) continue;
+    if (expects.some((e) => e.what === 'load' && (e.module === undefined || e.module.toLowerCase() === load.module.toLowerCase()))) continue;
+    const status = formatStatus(load.status);
+    problems.push(`DriverEntry of ${load.module} returned ${status}, so the driver never loaded and the I/O went past it (write 'expect load ${status}' if the scenario tests that failure)`);
+  }
+  const expectations = expects.map((e) => result(e, judge(e, facts)));
+  return { passed: problems.length === 0 && expectations.every((x) => x.passed), expectations, problems };
+}
+
+/** The verdict of each `expect` line (judgeRun's `expectations`). */
+export function evaluateExpectations(scenario: Scenario, facts: RunFacts): ExpectationResult[] {
+  return judgeRun(scenario, facts).expectations;
+}
+
+function result(e: ExpectStatement, r: { passed: boolean; actual: string }): ExpectationResult {
+  return { line: e.line, text: e.text, verdict: r.passed ? 'pass' : 'fail', passed: r.passed, actual: r.actual };
+}
+
+function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: string } {
   switch (e.what) {
     case 'status': {
-      const io = ios.get(e.io);
-      if (!io) return { passed: false, actual: `#${e.io} was never issued` };
+      const io = facts.ios.find((x) => x.id === e.io);
+      if (!io || io.state === 'not issued') return { passed: false, actual: `#${e.io} was never issued` };
+      if (io.status === null) return { passed: false, actual: `request #${e.io} never completed (state: ${io.state})` };
       return { passed: toStatus(io.status) === toStatus(e.status), actual: formatStatus(io.status) };
     }
     case 'state': {
-      const io = ios.get(e.io);
-      if (!io) return { passed: false, actual: `#${e.io} was never issued` };
+      const io = facts.ios.find((x) => x.id === e.io);
+      if (!io || io.state === 'not issued') return { passed: false, actual: `#${e.io} was never issued` };
       return { passed: io.state === e.state, actual: io.state };
     }
     case 'calls':
@@ -56,7 +130,43 @@ function judge(e: ExpectStatement, facts: RunFacts, ios: ReadonlyMap<number, Run
       return { passed: facts.violations.length === 0, actual: violationSummary(facts) };
     case 'output':
       return judgeOutput(e.output, facts.output ?? []);
+    case 'load':
+      return judgeLoad(e.module, e.status, facts);
+    case 'deadlock':
+      return facts.end.kind === 'deadlock'
+        ? { passed: true, actual: `deadlock: ${blockedSummary(facts.end.blocked)}` }
+        : { passed: false, actual: endSummary(facts.end) };
+    case 'stop': {
+      const end = facts.end;
+      if (end.kind !== 'stopped') return { passed: false, actual: endSummary(end) };
+      return { passed: e.reason === undefined || e.reason === end.reason, actual: endSummary(end) };
+    }
   }
+}
+
+function endSummary(end: RunEnd): string {
+  switch (end.kind) {
+    case 'finished':
+      return 'the run reached its end';
+    case 'deadlock':
+      return `the run ended in a deadlock (${blockedSummary(end.blocked)})`;
+    case 'stopped':
+      return `stopped (${end.reason}): ${end.message}`;
+  }
+}
+
+function blockedSummary(blocked: readonly BlockedThread[]): string {
+  return blocked.map((b) => `${b.thread} waits forever for ${b.waitingFor}`).join('; ');
+}
+
+function judgeLoad(module: string | undefined, expected: number, facts: RunFacts): { passed: boolean; actual: string } {
+  const loads = module === undefined ? facts.loads : facts.loads.filter((l) => l.module.toLowerCase() === module.toLowerCase());
+  if (loads.length === 0) {
+    return { passed: false, actual: `no module named '${module ?? ''}'${didYouMean(module ?? '', facts.modules)} (modules: ${facts.modules.join(', ') || 'none'})` };
+  }
+  const shown = (l: { status: number | null }) => (l.status === null ? 'DriverEntry never returned' : formatStatus(l.status));
+  const actual = loads.length === 1 ? shown(loads[0]!) : loads.map((l) => `${l.module}: ${shown(l)}`).join(', ');
+  return { passed: loads.every((l) => l.status !== null && toStatus(l.status) === toStatus(expected)), actual };
 }
 
 function plural(n: number, word: string): string {

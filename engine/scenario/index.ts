@@ -21,7 +21,11 @@ export type {
   WorkersStatement,
   FileStatement,
   RegistryStatement,
+  LimitStatement,
   RegistryValue,
+  ClientStatement,
+  ClientMatch,
+  TransactionStatement,
   DiagnosticSeverity,
   ScenarioDiagnostic,
   ScenarioDiagnosticCode,
@@ -32,7 +36,10 @@ export { moduleNameOf } from './statements';
 export { checkScenarioFiles, scenarioFileBytes, driverProjectSpec, readDriverProjects, resolveDriverPath, formatDiagnostic } from './files';
 export { checkDriverNames } from './checks';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
-export { evaluateExpectations, validateRuleIds, type RunFacts, type ExpectationResult } from './expectations';
+export {
+  judgeRun, evaluateExpectations, validateRuleIds,
+  type RunFacts, type RunEnd, type IoFact, type BlockedThread, type ExpectationResult, type ExpectationVerdict, type Verdict,
+} from './expectations';
 export {
   STATEMENT_KEYWORDS,
   IO_OPS,
@@ -43,6 +50,8 @@ export {
   IO_OPTION_NAMES,
   IO_STATES,
   RULE_ID_PATTERN,
+  STOP_REASONS,
+  type RunStopReason,
   type IoOp,
   type IoFlag,
   type IoOption,

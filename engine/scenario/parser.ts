@@ -6,6 +6,8 @@
 import type { Scenario, ScenarioDiagnostic, Statement } from './ast';
 import { checkScenario } from './checks';
 import { LineCursor } from './cursor';
+import { parseClient } from './clientStatement';
+import { parseTransaction } from './transactionStatement';
 import { parseExpect } from './expectStatement';
 import { lexLine, splitLines, type Token } from './lexer';
 import {
@@ -14,6 +16,7 @@ import {
   parseDriver,
   parseFile,
   parseIo,
+  parseLimit,
   parseProcessors,
   parseRegistry,
   parseSeed,
@@ -33,7 +36,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], workers: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], clients: [], transactions: [], workers: {}, limits: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -51,6 +54,9 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   volume: parseVolume,
   attach: parseAttach,
   registry: parseRegistry,
+  client: parseClient,
+  transaction: parseTransaction,
+  limit: parseLimit,
 };
 
 export function parseScenario(text: string): ParseResult {
@@ -148,6 +154,15 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'registry':
       scenario.registry.push(stmt);
+      break;
+    case 'client':
+      scenario.clients.push(stmt);
+      break;
+    case 'transaction':
+      scenario.transactions.push(stmt);
+      break;
+    case 'limit':
+      scenario.limits[stmt.name] ??= stmt.value;
       break;
   }
 }

@@ -12,6 +12,7 @@ import type {
   DriverStatement,
   FileStatement,
   IoStatement,
+  LimitStatement,
   ProcessorsStatement,
   RegistryStatement,
   SeedStatement,
@@ -21,6 +22,7 @@ import type {
   VolumeStatement,
   WorkersStatement,
 } from './ast';
+import { LIMIT_INFO, LIMIT_NAMES, isLimitName } from '../limits';
 import { LIMITS, LineCursor, readInteger, readIoRef, readString, readTime, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { didYouMean } from './suggest';
@@ -146,6 +148,7 @@ export function parseIo(cur: LineCursor): IoStatement | undefined {
   const op = opToken.value as IoOp;
   const path = readString(cur, 'file path', IO_EXAMPLE);
   if (!path) return undefined;
+  if (path.value.trim() === '') return cur.error(path.span, 'missing-string', 'the file path is empty', `Name the file the request is for: ${IO_EXAMPLE}`);
   const stmt: IoStatement = {
     kind: 'io',
     ...base(cur),
@@ -262,6 +265,16 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       if (option === 'data') stmt.data = v.value;
       else if (option === 'to') stmt.target = v.value;
       else stmt.pattern = v.value;
+      return true;
+    }
+    case 'transaction': {
+      const v = readString(cur, 'transaction name', 'io #1 create "\\Device\\HarddiskVolume1\\a.txt" transaction "T1" at 0');
+      if (!v) return false;
+      if (v.value.trim() === '') {
+        cur.error(v.span, 'missing-string', 'the transaction name is empty', 'Name the transaction: transaction "T1"');
+        return false;
+      }
+      stmt.transaction = v.value;
       return true;
     }
   }
@@ -445,4 +458,18 @@ export function parseRegistry(cur: LineCursor): RegistryStatement | undefined {
   }
   if (!cur.expectEnd('the registry value')) return undefined;
   return stmt;
+}
+
+/** `limit steps 10000000`: raises or lowers one of the run's limits (engine/limits.ts). */
+export function parseLimit(cur: LineCursor): LimitStatement | undefined {
+  const example = 'limit steps 10000000';
+  const name = cur.next();
+  if (!name) return cur.error(cur.whereMissing(), 'missing-value', 'missing limit name', `Name the limit and its value: ${example}. Limits: ${LIMIT_NAMES.join(', ')}.`);
+  if (name.kind !== 'word' || !isLimitName(name.value)) {
+    return cur.error(name, 'unknown-option', `unknown limit '${name.raw}'${name.kind === 'word' ? didYouMean(name.value, LIMIT_NAMES) : ''}`, `Limits: ${LIMIT_NAMES.join(', ')}.`);
+  }
+  const info = LIMIT_INFO[name.value];
+  const value = readInteger(cur, name, `${name.value} limit`, info.max, info.min);
+  if (value === undefined || !cur.expectEnd('the limit')) return undefined;
+  return { kind: 'limit', ...base(cur), name: name.value, nameSpan: spanOf(name), value };
 }

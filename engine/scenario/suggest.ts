@@ -31,19 +31,24 @@ function allowedDistance(length: number): number {
 /**
  * The closest candidate, compared without regard to case, or undefined when nothing is close
  * enough to be a plausible typo. Ties go to the earlier candidate, so tables list common words first.
+ * A word of four letters or more that begins exactly one candidate is taken as that candidate cut
+ * short (`null-deref` for `null-dereference`).
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = allowedDistance(w.length) + 1;
+  const prefixed: string[] = [];
   for (const c of candidates) {
-    const d = editDistance(w, c.toLowerCase());
+    const lower = c.toLowerCase();
+    const d = editDistance(w, lower);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
+    if (w.length >= 4 && lower.startsWith(w)) prefixed.push(c);
   }
-  return best;
+  return best ?? (prefixed.length === 1 ? prefixed[0] : undefined);
 }
 
 /** ` — did you mean 'x'?` or nothing, ready to append to a message. */

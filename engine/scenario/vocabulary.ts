@@ -3,6 +3,7 @@
  * suggestions, the docs and the grammar test all read these tables, so a new operation or flag is
  * added here once.
  */
+import { C_ERROR_KINDS, type CErrorKind } from '../interp/errors';
 
 /** Statement keywords: the first word of every line that is not blank or a comment. */
 export const STATEMENT_KEYWORDS = [
@@ -20,6 +21,9 @@ export const STATEMENT_KEYWORDS = [
   'volume',
   'attach',
   'registry',
+  'client',
+  'transaction',
+  'limit',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -79,7 +83,7 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'data', 'to', 'pattern'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'data', 'to', 'pattern', 'transaction'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -92,6 +96,7 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   data: { ops: ['write'] },
   to: { ops: ['set-info'] },
   pattern: { ops: ['query-dir'] },
+  transaction: { ops: ['create'] },
 };
 
 /** Create dispositions an `io … create` line can give (`disposition open-if`), as FILE_* values. */
@@ -114,7 +119,15 @@ export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
 }
 
 /** Words that may follow `expect`, besides an io reference `#N`. */
-export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output'] as const;
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'stop'] as const;
+
+/**
+ * Why a run can stop before its end, as `expect stop <reason>` names it: the kinds of C error the
+ * interpreter reports (step-budget and stack-overflow are the `steps` and `depth` limits). Errors
+ * inside fltsim itself (`internal`) are never an expected outcome.
+ */
+export const STOP_REASONS = C_ERROR_KINDS.filter((k): k is Exclude<CErrorKind, 'internal'> => k !== 'internal');
+export type RunStopReason = (typeof STOP_REASONS)[number];
 
 /** What may follow `expect #N`. */
 export const EXPECT_IO_WORDS = ['status', 'state'] as const;
@@ -143,3 +156,19 @@ export const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A module name as derived from a driver file name (the name without its extension). */
 export const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * What a `client` line makes the scenario's user-mode program do on a communication port: timed
+ * actions (connect, send, disconnect) and how it answers the driver's messages (reply, no-reply,
+ * ignore-messages).
+ */
+export const CLIENT_ACTIONS = ['connect', 'send', 'disconnect', 'reply', 'no-reply', 'ignore-messages'] as const;
+export type ClientActionWord = (typeof CLIENT_ACTIONS)[number];
+
+/** Parts a `client` line's bytes are written with; a bare quoted string is its ASCII bytes. */
+export const PAYLOAD_WORDS = ['hex', 'ulong', 'wide', 'zeros'] as const;
+export type PayloadWord = (typeof PAYLOAD_WORDS)[number];
+
+/** How a `transaction` line ends a transaction. */
+export const TRANSACTION_OUTCOMES = ['commit', 'rollback'] as const;
+export type TransactionOutcome = (typeof TRANSACTION_OUTCOMES)[number];

@@ -5,6 +5,8 @@
 export interface OptionSpec {
   /** `--seed N` takes a value; `--json` is a flag. */
   takesValue: boolean;
+  /** May be given more than once (`--limit steps=1 --limit depth=2`); every value is kept in `lists`. */
+  repeatable?: boolean;
   /** Allowed values, checked when given. */
   choices?: readonly string[];
 }
@@ -12,6 +14,8 @@ export interface OptionSpec {
 export interface ParsedArgs {
   positionals: string[];
   options: Map<string, string | true>;
+  /** Every value of a repeatable option, in order. */
+  lists: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
@@ -19,6 +23,7 @@ export class UsageError extends Error {}
 export function parseArgs(argv: readonly string[], spec: Record<string, OptionSpec>): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -46,9 +51,11 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
     if (opt.choices && !opt.choices.includes(value)) {
       throw new UsageError(`option '--${name}' must be one of ${opt.choices.join(', ')} (got '${value}')`);
     }
+    if (options.has(name) && !opt.repeatable) throw new UsageError(`option '--${name}' is given twice`);
     options.set(name, value);
+    if (opt.repeatable) lists.set(name, [...(lists.get(name) ?? []), value]);
   }
-  return { positionals, options };
+  return { positionals, options, lists };
 }
 
 /** The candidate within edit distance 2, for "did you mean" hints. */

@@ -4,17 +4,20 @@
  * A driver is analysed as a whole: a .vcxproj is one driver; a folder is searched recursively for
  * drivers (each .vcxproj, and each folder of unlisted .c files with one DriverEntry) and the files
  * that belong to none (hidden folders and node_modules skipped); a single .c file is linted in the
- * context of its project when it has one (engine/project/discover.ts).
+ * context of its project when it has one (engine/project/discover.ts). Files are read through
+ * SourceReader (extension/shared/sourceFiles.ts): only regular, readable, non-binary files under the
+ * size limit; the rest are skipped with a note in every format.
  * Exit codes: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable input.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   discoverProjects, ENGINE_VERSION, isCppSource, lintUnits, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, lintLanguageOf, ProjectLint, projectOfFile, readVcxproj,
-  summarize, validateOptions, type DriverProject, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
+  summarize, validateOptions, type DriverProject, type ProjectFiles, type FileReport, type LintNote, type LintOptions, type LintResult, type SeveritySetting,
 } from '../../engine';
-import { nodeFiles, readSourceFile } from '../shared/nodeFiles';
+import { DEFAULT_MAX_SOURCE_BYTES, SourceReader } from '../shared/sourceFiles';
+import { jsonSafe, terminalSafe } from '../shared/safeText';
 import { parseArgs, UsageError, closest } from './args';
 import { registerCommand } from './registry';
 
@@ -25,13 +28,15 @@ export const LINT_USAGE = [
   'Each driver is analysed as a whole: a .vcxproj is one driver; folders are searched',
   'recursively for .vcxproj files, folders of .c/.cpp files with one DriverEntry, and',
   'C, C++ and header files that belong to no driver. User-mode projects are skipped with',
-  'a note. Code that cannot be parsed is named in notes (the checks skip it).',
+  'a note, and so are files that are not regular files, cannot be read, look binary or',
+  'are too large. Code that cannot be parsed is named in notes (the checks skip it).',
   '',
   'Options:',
   '  --format text|json|sarif       output format (default: text)',
   '  --rule-severity ID=LEVEL       override a rule: LEVEL is off, warning or error;',
   '                                 repeat the option or separate pairs with commas',
   '  --doc-base URI                 where rule pages live, for SARIF helpUri (default: the installed docs/rules/)',
+  `  --max-file-size BYTES          skip source files larger than this (default: ${DEFAULT_MAX_SOURCE_BYTES})`,
   '',
   'Exit codes: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable input.',
   'Silence one line with a comment: // fltsim-disable-next-line <rule-id>[, <rule-id>]',
@@ -41,6 +46,7 @@ const SPEC = {
   format: { takesValue: true, choices: ['text', 'json', 'sarif'] },
   'rule-severity': { takesValue: true },
   'doc-base': { takesValue: true },
+  'max-file-size': { takesValue: true },
 } as const;
 
 /** Pulls every `--rule-severity` value out of argv (the option may be repeated). */
@@ -83,16 +89,6 @@ function severities(pairs: readonly string[]): LintOptions['severities'] {
   return out;
 }
 
-/** The headers under a folder (C files are found by the project discovery). */
-function collectHeaders(path: string, out: string[]): void {
-  for (const entry of readdirSync(path).sort()) {
-    if (entry.startsWith('.') || entry === 'node_modules') continue;
-    const child = join(path, entry);
-    if (statSync(child).isDirectory()) collectHeaders(child, out);
-    else if (/\.h$/i.test(entry)) out.push(child);
-  }
-}
-
 /** What to lint: each file once, with the driver project it is analysed in (if any). */
 interface Plan {
   files: Map<string, DriverProject | undefined>;
@@ -104,23 +100,21 @@ function addProject(plan: Plan, project: DriverProject): void {
   for (const u of lintUnits(project)) if (!plan.files.has(u)) plan.files.set(u, project);
 }
 
-function planTarget(plan: Plan, abs: string): void {
-  if (statSync(abs).isDirectory()) {
-    const found = discoverProjects(nodeFiles, abs);
+function planTarget(plan: Plan, files: ProjectFiles, abs: string, folder: boolean): void {
+  if (folder) {
+    const found = discoverProjects(files, abs);
     for (const n of found.notes) plan.notes.push(n);
     const here: Plan = { files: new Map(), notes: plan.notes };
     for (const p of found.projects) addProject(here, p);
     for (const f of found.loose) if (!here.files.has(f)) here.files.set(f, undefined);
-    const headers: string[] = [];
-    collectHeaders(abs, headers);
-    for (const h of headers) if (!here.files.has(h)) here.files.set(h, undefined);
+    for (const h of found.headers) if (!here.files.has(h)) here.files.set(h, undefined);
     // In path order, as a recursive listing would give them.
     for (const f of [...here.files.keys()].sort()) if (!plan.files.has(f)) plan.files.set(f, here.files.get(f));
     return;
   }
   if (/\.vcxproj$/i.test(abs)) {
-    const project = readVcxproj(abs, nodeFiles);
-    if (lintUnits(project).length > 0 && !isKernelMode(nodeFiles, project)) {
+    const project = readVcxproj(abs, files);
+    if (lintUnits(project).length > 0 && !isKernelMode(files, project)) {
       plan.notes.push({ file: abs, line: 1, message: `${project.name} is skipped: none of its files includes a kernel header (fltKernel.h, ntifs.h, wdm.h, ntddk.h), so it is a user-mode program` });
       return;
     }
@@ -128,7 +122,7 @@ function planTarget(plan: Plan, abs: string): void {
     return;
   }
   if (plan.files.has(abs)) return;
-  const project = /\.c$/i.test(abs) || isCppSource(abs) ? projectOfFile(nodeFiles, abs) : undefined;
+  const project = /\.c$/i.test(abs) || isCppSource(abs) ? projectOfFile(files, abs) : undefined;
   plan.files.set(abs, project && lintUnits(project).includes(abs) ? project : undefined);
 }
 
@@ -156,36 +150,43 @@ export async function runLint(argv: string[]): Promise<number> {
   const problems = validateOptions(options);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
 
+  const maxText = args.options.get('max-file-size');
+  let maxBytes = DEFAULT_MAX_SOURCE_BYTES;
+  if (typeof maxText === 'string') {
+    maxBytes = Number(maxText);
+    if (!/^[0-9]+$/.test(maxText) || !Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new UsageError(`--max-file-size needs a whole number of bytes (got '${maxText}')`);
+  }
+  const reader = new SourceReader(maxBytes, '--max-file-size BYTES');
+  const files = reader.hostFiles();
+
   const plan: Plan = { files: new Map(), notes: [] };
   for (const p of args.positionals) {
     const abs = resolve(p);
-    if (!existsSync(abs)) {
-      process.stderr.write(`fltsim lint: ${p}: no such file or folder\n`);
-      return 2;
+    const folder = reader.folderId(abs) !== undefined;
+    if (!folder) {
+      // A path named on the command line must be lintable: say exactly why it is not.
+      const r = reader.read(abs);
+      if (!r.ok) {
+        process.stderr.write(terminalSafe(`fltsim lint: ${p}: ${r.reason === 'missing' ? 'no such file or folder' : r.message}\n`));
+        return 2;
+      }
     }
-    planTarget(plan, abs);
+    planTarget(plan, files, abs, folder);
   }
 
   await initLinter();
   const reports: FileReport[] = [];
   const projects = new Map<DriverProject, ProjectLint>();
-  const texts = new Map<string, string>();
-  // UTF-8 with or without a byte order mark, or UTF-16: positions are those the editor shows.
+  const texts = new Map<string, string | undefined>();
   const read = (file: string): string | undefined => {
-    if (!texts.has(file)) {
-      const text = readSourceFile(file);
-      if (text === undefined) return undefined;
-      texts.set(file, text);
-    }
+    if (!texts.has(file)) texts.set(file, files.readFile(file));
     return texts.get(file);
   };
   try {
     for (const [file, project] of plan.files) {
       const text = read(file);
-      if (text === undefined) {
-        process.stderr.write(`fltsim lint: ${displayPath(file)}: cannot read it\n`);
-        return 2;
-      }
+      // Found by a walk but not lintable: the reader noted why, and the report says so below.
+      if (text === undefined) continue;
       let result: LintResult;
       if (project) {
         let pl = projects.get(project);
@@ -207,6 +208,7 @@ export async function runLint(argv: string[]): Promise<number> {
     for (const pl of projects.values()) pl.dispose();
   }
   const notes: LintNote[] = plan.notes.map((n) => ({ path: displayPath(n.file), line: n.line, message: n.message }));
+  for (const s of reader.skipped) notes.push({ path: displayPath(s.path), line: 1, message: `skipped: it ${s.message}` });
 
   const format = (args.options.get('format') as string | undefined) ?? 'text';
   const root = packageRoot();
@@ -218,13 +220,14 @@ export async function runLint(argv: string[]): Promise<number> {
     ruleDocBase: docBase === undefined ? undefined : docBase.endsWith('/') ? docBase : `${docBase}/`,
     srcRoot: pathToFileURL(process.cwd()).href.replace(/\/?$/, '/'),
   };
-  if (format === 'json') process.stdout.write(formatJson(reports, tool, notes));
-  else if (format === 'sarif') process.stdout.write(formatSarif(reports, LINT_RULES, tool, notes));
-  else process.stdout.write(formatText(reports, notes));
+  if (format === 'json') process.stdout.write(jsonSafe(formatJson(reports, tool, notes)));
+  else if (format === 'sarif') process.stdout.write(jsonSafe(formatSarif(reports, LINT_RULES, tool, notes)));
+  else process.stdout.write(terminalSafe(formatText(reports, notes)));
 
   const sum = summarize(reports);
   if (format === 'text') {
-    process.stderr.write(`fltsim lint: ${sum.errors} error${sum.errors === 1 ? '' : 's'}, ${sum.warnings} warning${sum.warnings === 1 ? '' : 's'} in ${sum.files} file${sum.files === 1 ? '' : 's'}\n`);
+    const skipped = reader.skipped.length > 0 ? ` (${reader.skipped.length} skipped)` : '';
+    process.stderr.write(`fltsim lint: ${sum.errors} error${sum.errors === 1 ? '' : 's'}, ${sum.warnings} warning${sum.warnings === 1 ? '' : 's'} in ${sum.files} file${sum.files === 1 ? '' : 's'}${skipped}\n`);
   }
   return sum.errors > 0 ? 1 : 0;
 }

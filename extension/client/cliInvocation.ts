@@ -31,6 +31,36 @@ export function lintInvocation(execPath: string, extensionRoot: string, folder: 
   };
 }
 
+/** `--replay FILE` when a run follows a schedule `fltsim explore` recorded. */
+function replayArgs(replay: string | undefined): string[] {
+  return replay === undefined ? [] : ['--replay', replay];
+}
+
+/**
+ * `fltsim run <scenario> [--replay <file>] --timeline <out>`: the run (or the run of a recorded
+ * schedule) as the timeline view reads it, written to `out`.
+ */
+export function timelineInvocation(execPath: string, extensionRoot: string, scenario: string, out: string, replay?: string): CliInvocation {
+  return {
+    label: `fltsim run ${path.basename(scenario)} --timeline`,
+    command: execPath,
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'run', scenario, ...replayArgs(replay), '--timeline', out],
+    cwd: path.dirname(scenario),
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
+/** `fltsim run <scenario> [--replay <file>] --explain #N --format markdown`: one callback data's life, as Markdown on stdout. */
+export function explainInvocation(execPath: string, extensionRoot: string, scenario: string, data: number, replay?: string): CliInvocation {
+  return {
+    label: `fltsim run ${path.basename(scenario)} --explain #${data}`,
+    command: execPath,
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'run', scenario, ...replayArgs(replay), '--explain', `#${data}`, '--format', 'markdown'],
+    cwd: path.dirname(scenario),
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
 /** Where "Explore Schedules" writes a failing schedule: beside the scenario, `<name>.replay.json`. */
 export function replayPathFor(scenario: string): string {
   return scenario.replace(/\.fltsim$/i, '') + '.replay.json';

@@ -12,6 +12,8 @@ export const Commands = {
   showRuleDocs: 'fltsim.showRuleDocs',
   breakInSample: 'fltsim.breakInSample',
   openWalkthrough: 'fltsim.openWalkthrough',
+  showTimeline: 'fltsim.showTimeline',
+  explainCallbackData: 'fltsim.explainCallbackData',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];
@@ -25,4 +27,4 @@ export const DEBUG_TYPE = 'fltsim';
 export const EXTENSION_ID = 'fltsim.fltsim';
 
 /** Walkthrough ids, in the order the Welcome page lists them; the first is the default. */
-export const WALKTHROUGH_IDS = ['pendWorkItem', 'cbdqCancel', 'filterReads', 'irql', 'lintDriver'] as const;
+export const WALKTHROUGH_IDS = ['pendWorkItem', 'cbdqCancel', 'filterReads', 'irql', 'lintDriver', 'scannerPort'] as const;

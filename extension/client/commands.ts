@@ -9,6 +9,7 @@ import { isScenarioPath } from './launchConfig';
 import { ruleDocPath, ruleIdsFromFileNames, ruleTitle } from './ruleDocs';
 import { Samples } from './samples';
 import { runCliTask } from './tasks';
+import { refusedWhileUntrusted } from './trust';
 
 
 function scenarioTarget(arg: unknown): vscode.Uri | undefined {
@@ -35,6 +36,7 @@ export function registerCommands(context: vscode.ExtensionContext): void {
   });
 
   reg(Commands.debugScenario, async (arg?: unknown) => {
+    if (refusedWhileUntrusted('Debugging a scenario')) return false;
     // A string names a bundled sample (walkthrough links); otherwise the clicked or active file.
     const uri = typeof arg === 'string' ? (await samples.open(arg))?.document.uri : scenarioTarget(arg);
     if (!uri) return false;
@@ -45,6 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext): void {
   });
 
   reg(Commands.exploreSchedules, async (arg?: unknown) => {
+    if (refusedWhileUntrusted('Exploring schedules')) return;
     const uri = scenarioTarget(arg);
     if (!uri) return;
     await saveIfDirty(uri);

@@ -7,10 +7,13 @@ import * as vscode from 'vscode';
 import { adapterLaunch } from './adapterProcess';
 import { DEBUG_TYPE } from './commandIds';
 import { dynamicLaunchConfigs, finalizeLaunchConfig, isScenarioPath, resolveLaunchConfig, type FltsimLaunchConfig } from './launchConfig';
+import { refusedWhileUntrusted } from './trust';
 
 export function registerDebugger(context: vscode.ExtensionContext): void {
   const factory: vscode.DebugAdapterDescriptorFactory = {
     createDebugAdapterDescriptor: () => {
+      // The configuration providers refuse first; this catches a session started some other way.
+      if (!vscode.workspace.isTrusted) throw new Error('fltsim does not debug scenarios in Restricted Mode; trust this folder first.');
       const { command, args, env } = adapterLaunch(context.extensionPath);
       return new vscode.DebugAdapterExecutable(command, args, { env });
     },
@@ -29,6 +32,7 @@ function activeDocumentPath(): string | undefined {
 
 class ResolvingProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    if (refusedWhileUntrusted('Debugging a scenario')) return undefined;
     const result = resolveLaunchConfig(config, activeDocumentPath());
     if (!result.ok) {
       void vscode.window.showErrorMessage(`fltsim: ${result.message}`);

@@ -1,13 +1,13 @@
 /**
  * "fltsim: Explore Schedules": runs the bundled CLI's `explore` on a scenario as a process (the
  * client never loads the engine), shows its progress in a notification that can be cancelled, and
- * offers to open a failing schedule in the debugger.
+ * offers to open a failing schedule in the debugger or in the timeline.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { exploreInvocation, replayPathFor } from './cliInvocation';
-import { DEBUG_TYPE } from './commandIds';
+import { Commands, DEBUG_TYPE } from './commandIds';
 import { exploreDetails, exploreSummary, parseExploreReport, parseProgressLine, type ExploreReportView } from './exploreReport';
 
 interface Finished {
@@ -72,8 +72,9 @@ async function offer(report: ExploreReportView, scenario: vscode.Uri, name: stri
     if (pick) ch.show(true);
     return;
   }
-  const pick = await vscode.window.showWarningMessage(summary, 'Debug the Failing Schedule', 'Show Details');
+  const pick = await vscode.window.showWarningMessage(summary, 'Debug the Failing Schedule', 'Show Timeline', 'Show Details');
   if (pick === 'Show Details') ch.show(true);
+  if (pick === 'Show Timeline') await vscode.commands.executeCommand(Commands.showTimeline, scenario, replayPathFor(scenario.fsPath));
   if (pick === 'Debug the Failing Schedule') {
     await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(scenario), {
       type: DEBUG_TYPE,

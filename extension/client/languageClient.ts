@@ -20,10 +20,14 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     // virtual document does not have.
     documentSelector: LINTED_LANGUAGES.map((language) => ({ scheme: 'file', language })),
     synchronize: { configurationSection: 'fltsim' },
+    // Read at every (re)start: in Restricted Mode the server reads only the open documents.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     diagnosticCollectionName: 'fltsim',
   };
   const client = new LanguageClient('fltsim', 'fltsim Lint', serverOptions, clientOptions);
   context.subscriptions.push(client);
+  // Trusting the folder lets the server read the driver projects and scenario files on disk.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client.restart()));
   try {
     await client.start();
   } catch (err) {

@@ -15,13 +15,15 @@ export interface FltsimLaunchConfig {
   stopOnEntry?: boolean;
   /** Seed of the simulator's scheduler; the same seed replays the same interleaving. */
   seed?: number;
+  /** The workspace folder the session belongs to, filled in here: drivers read from outside it get a warning. */
+  workspaceFolder?: string;
   /** A replay file written by `fltsim explore`: the session follows its schedule. */
   replay?: string;
   [key: string]: unknown;
 }
 
 /** The launch attributes package.json declares; the manifest test keeps the two in step. */
-export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed', 'replay'] as const;
+export const LAUNCH_ATTRIBUTES = ['scenario', 'stopOnEntry', 'seed', 'workspaceFolder', 'replay'] as const;
 
 export type ResolveResult =
   | { ok: true; config: FltsimLaunchConfig }
@@ -97,7 +99,7 @@ export function finalizeLaunchConfig(config: FltsimLaunchConfig, workspaceFolder
     }
     replay = path.join(workspaceFolder, replay);
   }
-  return { ok: true, config: { ...config, scenario, ...(replay !== undefined ? { replay } : {}) } };
+  return { ok: true, config: { ...config, scenario, ...(workspaceFolder && config.workspaceFolder === undefined ? { workspaceFolder } : {}), ...(replay !== undefined ? { replay } : {}) } };
 }
 
 /** One "Debug <file>" configuration per scenario in the workspace, offered in the Run view's list. */

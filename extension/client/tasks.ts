@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { lintInvocation, runScenarioInvocation, type CliInvocation } from './cliInvocation';
+import { refusedWhileUntrusted } from './trust';
 
 export const TASK_TYPE = 'fltsim';
 
@@ -38,6 +39,8 @@ export function registerTaskProvider(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, {
     provideTasks: () => [],
     resolveTask(task) {
+      // A tasks.json entry in an untrusted folder would run the CLI on it: refused.
+      if (refusedWhileUntrusted('The fltsim task')) return undefined;
       const def = task.definition as FltsimTaskDefinition;
       const folder = typeof task.scope === 'object' ? task.scope.uri.fsPath : undefined;
       const inv = invocationFor(def, root, folder);
@@ -47,6 +50,7 @@ export function registerTaskProvider(context: vscode.ExtensionContext): void {
 }
 
 export async function runCliTask(context: vscode.ExtensionContext, action: 'run' | 'lint', target: vscode.Uri, seed?: number): Promise<void> {
+  if (refusedWhileUntrusted(action === 'run' ? 'Running a scenario' : 'Linting the workspace')) return;
   const def: FltsimTaskDefinition = { type: TASK_TYPE, action, target: target.fsPath, ...(seed !== undefined ? { seed } : {}) };
   const inv = invocationFor(def, context.extensionUri.fsPath, undefined);
   if (!inv) return;

@@ -7,6 +7,11 @@ import '../shared/wasmTiering';
 import * as net from 'node:net';
 import { FltsimDebugSession } from './session';
 import { warmUpEngine } from '../../engine';
+import { FrameFilter } from '../shared/framing';
+
+// A bug that escapes a handler is logged, not fatal: the editor keeps its debug session, and the
+// request concerned has already been answered or will time out in the client.
+process.on('unhandledRejection', (reason) => process.stderr.write(`fltsim debug adapter: internal error: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`));
 
 // Load the C parser and the compiled prelude while VS Code is still handshaking (initialize,
 // breakpoints), so the launch request finds them ready.
@@ -22,5 +27,8 @@ if (serverArg) {
   }).listen(port, '127.0.0.1');
 } else {
   // No SIGTERM handler: the default action ends the process at once, even in the middle of a slice.
-  new FltsimDebugSession().start(process.stdin, process.stdout);
+  const session = new FltsimDebugSession();
+  // Malformed framing is reported and skipped (extension/shared/framing.ts); only good frames reach the session.
+  const input = process.stdin.pipe(new FrameFilter((problem) => session.reportProtocolProblem(problem)));
+  session.start(input, process.stdout);
 }

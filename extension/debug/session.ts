@@ -10,10 +10,12 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type OutputCategory, type PathRules, type ProjectFiles, type ReplayFile,
-  type Stop, type VariableInfo,
+  Debuggee, explainData, explanationMarkdown, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type CommandResult, type OutputCategory,
+  type PathRules, type ProjectFiles, type ReplayFile, type Stop, type VariableInfo,
 } from '../../engine';
+import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
+import { checkArguments } from './requestSchemas';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
 /** Launch arguments; the debugger contribution's JSON schema in package.json mirrors this. */
@@ -24,6 +26,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   stopOnEntry?: boolean;
   /** Seed of the scheduler; the scenario's `seed` line or 1 when absent. */
   seed?: number;
+  /** The workspace folder (the client fills it in): drivers read from outside it get a warning. */
+  workspaceFolder?: string;
   /**
    * A replay file from `fltsim explore`: the run follows its schedule and stops where the schedule
    * first differs from the default one.
@@ -31,8 +35,31 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   replay?: string;
 }
 
-/** Steps the Debuggee takes before the session lets other messages in; a pause waits at most one slice. */
-const SLICE = 20_000;
+/**
+ * How long the Debuggee runs before the session lets other messages in (a pause, a disconnect), and
+ * how many steps it takes between looks at the clock. A pause is heard within about SLICE_MS.
+ */
+const SLICE_MS = 15;
+const STEPS_PER_LOOK = 500;
+
+/** Error ids of the responses the session refuses; the message says why. */
+const BAD_ARGUMENTS = 1010;
+const NO_SUCH_THING = 1011;
+const HANDLER_FAILED = 1099;
+
+/** The one thread threadsRequest offers when no simulated thread exists (VS Code wants at least one). */
+const PLACEHOLDER_THREAD = 1;
+
+/**
+ * fltsim's own requests, which the timeline view sends through `DebugSession.customRequest`:
+ * `fltsimTimeline` {maxEvents?} → the run as a timeline (RunTimeline); `fltsimGoToEvent` {seq} →
+ * stops just before that event (reason `goto`); `fltsimExplain` {data} → {markdown} of one callback
+ * data's life.
+ */
+export const CUSTOM_REQUESTS = ['fltsimTimeline', 'fltsimGoToEvent', 'fltsimExplain'] as const;
+
+/** The timeline a view gets unless it asks for another cap: enough for long sessions, small enough to send at every stop. */
+const TIMELINE_EVENTS = 20_000;
 
 interface FrameRef {
   threadId: number;
@@ -44,7 +71,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /** DAP frame ids of the current stop. Variable references are the Debuggee's own handles. */
   private readonly frames = new Handles<FrameRef>();
   private framesGeneration = -1;
-  private readonly ready: Promise<Debuggee | undefined>;
+  private ready: Promise<Debuggee | undefined>;
+  /** The last launch was refused: another may be tried in this session (a client may correct it). */
+  private launchFailed = false;
   private resolveReady!: (d: Debuggee | undefined) => void;
   private configurationDone!: () => void;
   private readonly configured: Promise<void>;
@@ -53,6 +82,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
   private driving = false;
   /** Disconnected or terminated: no more slices. */
   private closed = false;
+  /** A launch request arrived (the Debuggee is being prepared or exists). */
+  private launched = false;
 
   /** How paths compare and are shown: the rules of the file system the scenario is read from. */
   private readonly paths: PathRules;
@@ -95,6 +126,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    await this.guarded(response, () => this.launch(response, args));
+  }
+
+  private async launch(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     if (typeof args.scenario !== 'string' || args.scenario.trim() === '') {
       this.fail(response, 'The launch configuration needs "scenario": the path of a .fltsim file.');
       return;
@@ -129,14 +164,14 @@ export class FltsimDebugSession extends LoggingDebugSession {
     }
     let debuggee: Debuggee;
     try {
-      const prepared = await prepareScenario(scenarioPath, this.files);
+      const prepared = await prepareScenario(scenarioPath, this.files, { workspace: args.workspaceFolder });
       if (!prepared.ok) {
         const lines = prepared.diagnostics.filter((d) => d.severity === 'error').map(formatRunDiagnostic);
-        for (const l of lines) this.sendEvent(new OutputEvent(`${l}\n`, 'stderr'));
+        for (const l of lines) this.output(`${l}\n`, 'stderr');
         this.fail(response, `The scenario cannot run: ${lines[0] ?? 'unknown problem'}${lines.length > 1 ? ` (and ${lines.length - 1} more in the Debug Console)` : ''}`);
         return;
       }
-      for (const w of prepared.prepared.warnings) this.sendEvent(new OutputEvent(`${formatRunDiagnostic(w)}\n`, 'console'));
+      for (const w of prepared.prepared.warnings) this.output(`${formatRunDiagnostic(w)}\n`, w.severity === 'warning' ? 'stderr' : 'console');
       debuggee = new Debuggee(prepared.prepared, { seed: args.seed, schedule: replay?.schedule, output: (text, category, location) => this.output(text, category, location) });
     } catch (e) {
       this.fail(response, `fltsim could not start ${args.scenario}: ${(e as Error).message}`);
@@ -145,10 +180,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
     debuggee.setTransitionFilters(this.filters);
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
-    this.sendEvent(new OutputEvent(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console'));
+    this.output(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console');
     if (replay) {
       const why = replay.failure.length > 0 ? `; it failed with: ${replay.failure[0]}` : '';
-      this.sendEvent(new OutputEvent(`fltsim: following the schedule of ${this.paths.basename(args.replay!)} (${replay.schedule.choices.length} recorded choices, first change from the default at decision ${replay.firstChange})${why}\n`, 'console'));
+      this.output(`fltsim: following the schedule of ${this.paths.basename(args.replay!)} (${replay.schedule.choices.length} recorded choices, first change from the default at decision ${replay.firstChange})${why}\n`, 'console');
     }
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
@@ -158,9 +193,20 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
+    this.launchFailed = true;
     this.resolveReady(undefined);
-    this.sendErrorResponse(response, { id: 1001, format: message, showUser: true });
+    this.sendErrorResponse(response, { id: 1001, format: message, variables: {}, showUser: true });
     this.sendEvent(new TerminatedEvent());
+  }
+
+  /**
+   * The Debuggee once the launch has prepared it; undefined when the launch failed, or when no
+   * launch has come a second after a breakpoint request (a client that never launches still gets
+   * its answer).
+   */
+  private async debuggeeWhenReady(): Promise<Debuggee | undefined> {
+    if (this.launched) return this.ready;
+    return Promise.race([this.ready, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -179,24 +225,32 @@ export class FltsimDebugSession extends LoggingDebugSession {
   // --- breakpoints ------------------------------------------------------------------------------
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
-    const debuggee = await this.ready;
-    const specs = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage }));
-    response.body = {
-      breakpoints: debuggee
-        ? debuggee.setLineBreakpoints(args.source.path ?? '', specs).map((bp) => this.toDap(bp))
-        : specs.map((s) => ({ verified: false, line: this.convertDebuggerLineToClient(s.line), message: 'the scenario did not start' })),
-    };
-    this.sendResponse(response);
+    await this.guarded(response, async () => {
+      if (typeof args.source.path !== 'string' || args.source.path === '') {
+        this.refuse(response, BAD_ARGUMENTS, 'setBreakpoints: fltsim sets breakpoints in files on disk, so arguments.source.path is required');
+        return;
+      }
+      const debuggee = await this.debuggeeWhenReady();
+      const specs = (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage }));
+      response.body = {
+        breakpoints: debuggee
+          ? debuggee.setLineBreakpoints(args.source.path, specs).map((bp) => this.toDap(bp))
+          : specs.map((s) => ({ verified: false, line: this.convertDebuggerLineToClient(s.line), message: 'the scenario did not start' })),
+      };
+      this.sendResponse(response);
+    });
   }
 
   protected override async setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): Promise<void> {
-    const debuggee = await this.ready;
-    response.body = {
-      breakpoints: debuggee
-        ? debuggee.setFunctionBreakpoints(args.breakpoints.map((b) => ({ name: b.name, condition: b.condition, hitCondition: b.hitCondition }))).map((bp) => this.toDap(bp))
-        : args.breakpoints.map(() => ({ verified: false, message: 'the scenario did not start' })),
-    };
-    this.sendResponse(response);
+    await this.guarded(response, async () => {
+      const debuggee = await this.debuggeeWhenReady();
+      response.body = {
+        breakpoints: debuggee
+          ? debuggee.setFunctionBreakpoints(args.breakpoints.map((b) => ({ name: b.name, condition: b.condition, hitCondition: b.hitCondition }))).map((bp) => this.toDap(bp))
+          : args.breakpoints.map(() => ({ verified: false, message: 'the scenario did not start' })),
+      };
+      this.sendResponse(response);
+    });
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
@@ -227,7 +281,18 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.driving = false;
         return;
       }
-      const progress = debuggee.advance(SLICE);
+      let progress;
+      const until = performance.now() + SLICE_MS;
+      try {
+        do progress = debuggee.advance(STEPS_PER_LOOK);
+        while (progress.kind === 'running' && performance.now() < until);
+      } catch (e) {
+        // The engine failed (a bug in fltsim, not in the driver): say so and end the session cleanly.
+        this.driving = false;
+        this.output(`fltsim stopped the run after an internal error: ${(e as Error).message}\n`, 'stderr');
+        this.sendEvent(new TerminatedEvent());
+        return;
+      }
       if (progress.kind === 'running') {
         setImmediate(slice);
         return;
@@ -249,7 +314,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   private output(text: string, category: OutputCategory, location?: { file: string; line: number }): void {
-    const e = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
+    // The Debug Console renders ANSI escapes: driver output and names must not repaint it.
+    const e = new OutputEvent(terminalSafe(text), category) as DebugProtocol.OutputEvent;
     if (location) {
       e.body.source = this.sourceOf(location.file);
       e.body.line = this.convertDebuggerLineToClient(location.line);
@@ -257,16 +323,41 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.sendEvent(e);
   }
 
-  /** Answers now and carries the command out in slices; an error when no scenario runs. */
-  private command(response: DebugProtocol.Response, fn: (d: Debuggee) => void): void {
+  /** Answers now and carries the command out in slices; an error when no scenario runs or the Debuggee refuses it. */
+  private command(response: DebugProtocol.Response, fn: (d: Debuggee) => CommandResult | void): void {
     const d = this.debuggee;
     if (!d) {
-      this.sendErrorResponse(response, { id: 1002, format: 'no scenario is running', showUser: false });
+      this.refuse(response, 1002, 'no scenario is running');
+      return;
+    }
+    const r = fn(d);
+    if (r && !r.ok) {
+      this.refuse(response, NO_SUCH_THING, `${response.command}: ${r.message}`);
       return;
     }
     this.sendResponse(response);
-    fn(d);
     this.drive();
+  }
+
+  /** A failed response with a message (never shown as a dialog: the Debug Console and logs carry it). */
+  private refuse(response: DebugProtocol.Response, id: number, message: string): void {
+    // `variables: {}` keeps braces in the message as they are (a C initializer, say) instead of failing the formatter.
+    this.sendErrorResponse(response, { id, format: message, variables: {}, showUser: false });
+  }
+
+  /** Runs an async handler so that a failure answers the request instead of escaping as a rejection. */
+  private async guarded(response: DebugProtocol.Response, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      this.refuse(response, HANDLER_FAILED, `fltsim: ${response.command} failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Reports a malformed message on the input stream (extension/shared/framing.ts). */
+  reportProtocolProblem(message: string): void {
+    process.stderr.write(`fltsim debug adapter: ${message}\n`);
+    this.sendEvent(new OutputEvent(`fltsim debug adapter: ${message}\n`, 'console'));
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
@@ -298,7 +389,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => d.pause());
   }
 
-  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    if (!this.knownThread(response, args.threadId)) return;
     const stop = this.debuggee?.lastStop;
     response.body = {
       exceptionId: stop?.reason === 'exception' ? (stop.text?.split(':')[0] ?? 'transition') : 'none',
@@ -322,11 +414,21 @@ export class FltsimDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const threads = this.debuggee?.threads() ?? [];
-    response.body = { threads: threads.length > 0 ? threads.map((t) => new Thread(t.id, t.name)) : [new Thread(1, this.debuggee?.ended ? 'run finished' : 'starting')] };
+    response.body = { threads: threads.length > 0 ? threads.map((t) => new Thread(t.id, t.name)) : [new Thread(PLACEHOLDER_THREAD, this.debuggee?.ended ? 'run finished' : 'starting')] };
     this.sendResponse(response);
   }
 
+  /** True when `threadId` names a thread the client may ask about; otherwise refuses the request. */
+  private knownThread(response: DebugProtocol.Response, threadId: number): boolean {
+    const d = this.debuggee;
+    // With no simulated thread left, threadsRequest offers one placeholder, which has no frames.
+    if (!d || d.hasThread(threadId) || (threadId === PLACEHOLDER_THREAD && d.threads().length === 0)) return true;
+    this.refuse(response, NO_SUCH_THING, `${response.command}: thread ${threadId} does not exist (it may have exited): ask for the threads again`);
+    return false;
+  }
+
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    if (!this.knownThread(response, args.threadId)) return;
     const frames = this.debuggee?.frames(args.threadId) ?? [];
     const ids = this.frameIds();
     const start = args.startFrame ?? 0;
@@ -344,12 +446,20 @@ export class FltsimDebugSession extends LoggingDebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const ref = this.frameIds().get(args.frameId);
+    if (!ref) {
+      this.refuse(response, NO_SUCH_THING, `scopes: frame ${args.frameId} does not exist (frame ids are handed out again at every stop)`);
+      return;
+    }
     const scopes = ref && this.debuggee ? this.debuggee.scopes(ref.threadId, ref.index) : [];
     response.body = { scopes: scopes.map((s) => ({ name: s.name, expensive: false, variablesReference: s.handle })) };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    if (!this.debuggee?.hasHandle(args.variablesReference)) {
+      this.refuse(response, NO_SUCH_THING, `variables: reference ${args.variablesReference} does not exist (references last until the next stop)`);
+      return;
+    }
     const rows = this.debuggee?.variables(args.variablesReference, { filter: args.filter, start: args.start, count: args.count }) ?? [];
     response.body = { variables: rows.map((v) => this.toVariable(v)) };
     this.sendResponse(response);
@@ -364,9 +474,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    if (this.debuggee && !this.debuggee.hasHandle(args.variablesReference)) {
+      this.refuse(response, NO_SUCH_THING, `setVariable: reference ${args.variablesReference} does not exist (references last until the next stop)`);
+      return;
+    }
     const r = this.debuggee?.setValue(args.variablesReference, args.name, args.value) ?? { ok: false as const, message: 'no scenario is running' };
     if (!r.ok) {
-      this.sendErrorResponse(response, { id: 1003, format: r.message, showUser: true });
+      this.sendErrorResponse(response, { id: 1003, format: r.message, variables: {}, showUser: true });
       return;
     }
     response.body = { value: r.value, type: r.type || undefined };
@@ -376,17 +490,76 @@ export class FltsimDebugSession extends LoggingDebugSession {
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const debuggee = this.debuggee;
     if (!debuggee) {
-      this.sendErrorResponse(response, { id: 1005, format: 'no scenario is running', showUser: false });
+      this.refuse(response, 1005, 'no scenario is running');
       return;
     }
     const ref = args.frameId !== undefined ? this.frameIds().get(args.frameId) : undefined;
+    if (args.frameId !== undefined && !ref) {
+      this.refuse(response, NO_SUCH_THING, `evaluate: frame ${args.frameId} does not exist (frame ids are handed out again at every stop)`);
+      return;
+    }
     const r = debuggee.evaluate(args.expression, { threadId: ref?.threadId, frameIndex: ref?.index, allowAssignment: args.context === 'repl' });
     if (!r.ok) {
-      this.sendErrorResponse(response, { id: 1006, format: r.message, showUser: false });
+      this.refuse(response, 1006, r.message);
       return;
     }
     response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount };
     this.sendResponse(response);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
+    const d = this.debuggee;
+    if (!(CUSTOM_REQUESTS as readonly string[]).includes(command)) {
+      this.sendErrorResponse(response, { id: 1010, format: `fltsim does not know the request '${command}'`, showUser: false });
+      return;
+    }
+    if (!d) {
+      this.sendErrorResponse(response, { id: 1011, format: 'no scenario is running', showUser: false });
+      return;
+    }
+    switch (command) {
+      case 'fltsimTimeline': {
+        const max = a.maxEvents;
+        if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
+          this.sendErrorResponse(response, { id: 1012, format: `maxEvents must be a positive integer (got ${JSON.stringify(max)})`, showUser: false });
+          return;
+        }
+        response.body = d.timeline({ maxEvents: max ?? TIMELINE_EVENTS });
+        this.sendResponse(response);
+        return;
+      }
+      case 'fltsimGoToEvent': {
+        if (typeof a.seq !== 'number') {
+          this.sendErrorResponse(response, { id: 1013, format: `seq must be an event number (got ${JSON.stringify(a.seq)})`, showUser: false });
+          return;
+        }
+        if (d.running) {
+          this.sendErrorResponse(response, { id: 1014, format: 'the scenario is running; pause it first', showUser: true });
+          return;
+        }
+        const seq = a.seq;
+        const why = d.goToEvent(seq);
+        if (why) {
+          this.sendErrorResponse(response, { id: 1015, format: why, showUser: true });
+          return;
+        }
+        this.sendResponse(response);
+        this.drive();
+        return;
+      }
+      case 'fltsimExplain': {
+        const data = a.data;
+        const x = typeof data === 'number' ? explainData(d.timeline({ maxEvents: TIMELINE_EVENTS }), data) : { ok: false as const, message: `data must be a callback data id (got ${JSON.stringify(data)})` };
+        if (!x.ok) {
+          this.sendErrorResponse(response, { id: 1016, format: x.message, showUser: true });
+          return;
+        }
+        response.body = { markdown: explanationMarkdown(x.explanation, d.title ?? this.paths.basename(d.scenarioPath)) };
+        this.sendResponse(response);
+        return;
+      }
+    }
   }
 
   private sourceOf(file: string): Source {
@@ -394,12 +567,33 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: typeof request.seq === 'number' ? request.seq : 0, command: String(request.command), success: false };
+    const problem = typeof request.command === 'string' ? checkArguments(request.command, request.arguments) : 'the request has no command';
+    if (request.command === 'launch') {
+      if (this.launched && !this.launchFailed) {
+        this.refuse(response, BAD_ARGUMENTS, 'launch: this session already runs a scenario; start another session for another one');
+        return;
+      }
+      if (this.launchFailed) {
+        this.launchFailed = false;
+        this.ready = new Promise((r) => (this.resolveReady = r));
+      }
+      this.launched = true;
+      if (problem !== undefined) {
+        // A refused launch ends the session, and anything waiting for the Debuggee learns there is none.
+        this.fail(response, problem);
+        return;
+      }
+    }
+    if (problem !== undefined) {
+      this.refuse(response, BAD_ARGUMENTS, problem);
+      return;
+    }
     try {
       super.dispatchRequest(request);
     } catch (e) {
       // Never crash the adapter: report the failure on the request that caused it.
-      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
-      this.sendErrorResponse(response, { id: 1099, format: `fltsim: ${(e as Error).message}`, showUser: true });
+      this.refuse(response, HANDLER_FAILED, `fltsim: ${request.command} failed: ${(e as Error).message}`);
     }
   }
 }

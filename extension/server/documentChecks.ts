@@ -61,6 +61,10 @@ export interface CheckHost {
   uriOf?(path: string): string;
   /** The driver projects of the open files; without it every file is linted alone. */
   projects?: ServerProjects;
+  /** False in a Restricted Mode window: scenarios are checked without reading the files they name. */
+  trusted?: boolean;
+  /** The workspace folder a file lies in, if any: scenarios warn about drivers read from outside it. */
+  workspaceOf?(path: string): string | undefined;
 }
 
 export interface Published {
@@ -173,7 +177,9 @@ export class DocumentChecks {
       if (!doc) return;
       const kind = documentKind(doc.languageId);
       if (kind === 'fltsim') {
-        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), this.pathOf(uri), this.files));
+        // Untrusted: the scenario is checked as text only; its driver files are not looked at.
+        const path = this.host.trusted === false ? undefined : this.pathOf(uri);
+        this.host.publish(uri, doc.version, scenarioDiagnostics(doc.getText(), path, this.files, path !== undefined ? this.host.workspaceOf?.(path) : undefined));
       } else if (kind === 'c') {
         await this.lint(uri, generation);
       }

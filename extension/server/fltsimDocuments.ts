@@ -18,6 +18,6 @@ export function filePathOf(uri: string, rules: PathRules = HOST_PATHS): string |
  * found, the projects are read so that `unload` and `expect calls` are checked against the names
  * they give their drivers (a .vcxproj's ProjectName, the file with DriverEntry).
  */
-export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, files: ProjectFiles = nodeFiles): Diagnostic[] {
-  return validateScenario(text, scenarioPath, files).diagnostics.map(scenarioToDiagnostic);
+export function scenarioDiagnostics(text: string, scenarioPath: string | undefined, files: ProjectFiles = nodeFiles, workspace?: string): Diagnostic[] {
+  return validateScenario(text, scenarioPath, files, { workspace }).diagnostics.map(scenarioToDiagnostic);
 }

@@ -6,9 +6,13 @@
  * initializationOptions (all optional):
  *   extensionRoot  the installed extension's folder; rule links then point at its docs/rules pages
  *   lintDelayMs    the debounce after a change (default 150); tests and benchmarks pass 0
+ *   trusted        false in a Restricted Mode window: only the open documents are read (no driver
+ *                  project files, no scenario driver files from disk); default true
  */
 import {
   CodeActionKind,
+  ErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -22,7 +26,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ENGINE_VERSION, initLinter, LintDocument, lineEndingOf, rulesOf, type ProjectFiles } from '../../engine';
+import { ENGINE_VERSION, initLinter, LintDocument, isWithin, lineEndingOf, rulesOf, type ProjectFiles } from '../../engine';
 import { processFiles } from '../shared/simulatedWindows';
 import { codeActionsFor } from './codeActions';
 import { SettingsSource } from './configuration';
@@ -31,6 +35,7 @@ import { DocumentChecks, documentKind } from './documentChecks';
 import { filePathOf } from './fltsimDocuments';
 import { ServerProjects } from './projects';
 import { hoverAt } from './hover';
+import { checkParams, guardedDocumentEvents } from './paramSchemas';
 
 /** How long a document must stay unchanged before it is re-checked. */
 export const DEFAULT_LINT_DELAY_MS = 150;
@@ -45,6 +50,7 @@ export interface StartOptions {
 interface InitOptions {
   extensionRoot?: string;
   lintDelayMs?: number;
+  trusted: boolean;
 }
 
 function readInitOptions(raw: unknown): InitOptions {
@@ -52,6 +58,7 @@ function readInitOptions(raw: unknown): InitOptions {
   return {
     extensionRoot: typeof o.extensionRoot === 'string' && o.extensionRoot !== '' ? o.extensionRoot : undefined,
     lintDelayMs: typeof o.lintDelayMs === 'number' && Number.isFinite(o.lintDelayMs) && o.lintDelayMs >= 0 ? o.lintDelayMs : undefined,
+    trusted: o.trusted !== false,
   };
 }
 
@@ -72,10 +79,14 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     const p = pathOf(d.uri);
     return p !== undefined && rules.same(p, path);
   });
-  // The other files of a driver project are read from the editor when open, else from disk.
+  /** False in a Restricted Mode window (initializationOptions.trusted): nothing but the open documents is read. */
+  let trusted = true;
+  /** The workspace folders, for the scenario check that warns about drivers read from outside them. */
+  let workspaceFolders: string[] = [];
+  // The other files of a driver project are read from the editor when open, else from disk (when trusted).
   const projects = new ServerProjects({
-    read: (path) => openDocument(path)?.getText() ?? files.readFile(path),
-    listDir: (path) => files.listDir?.(path),
+    read: (path) => openDocument(path)?.getText() ?? (trusted ? files.readFile(path) : undefined),
+    listDir: (path) => (trusted ? files.listDir?.(path) : undefined),
     paths: rules,
   });
   let settings: SettingsSource | undefined;
@@ -91,6 +102,8 @@ export function startServer(connection: Connection, options: StartOptions = {}):
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = readInitOptions(params.initializationOptions);
+    trusted = init.trusted;
+    workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : [])).flatMap((f) => rules.fromUri(f.uri) ?? []);
     const caps = params.capabilities;
     links = docLinks({ extensionRoot: init.extensionRoot, bundleDir: options.bundleDir });
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
@@ -120,6 +133,8 @@ export function startServer(connection: Connection, options: StartOptions = {}):
       delayMs: init.lintDelayMs ?? DEFAULT_LINT_DELAY_MS,
       projects,
       files,
+      trusted,
+      workspaceOf: (path) => workspaceFolders.filter((w) => isWithin(rules, w, path)).sort((a, b) => b.length - a.length)[0],
       uriOf: (path) => openDocument(path)?.uri ?? rules.toUri(path),
     });
     return {
@@ -174,7 +189,11 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     if (documentKind(document.languageId)) checks?.close(document.uri);
   });
 
-  connection.onHover((params: HoverParams) => {
+  // Registered by method name, not onHover/onCodeAction: those read `params.workDoneToken` before
+  // the handler runs, so a null params would fail inside the library with a JavaScript error.
+  connection.onRequest('textDocument/hover', (params: HoverParams) => {
+    const problem = checkParams('textDocument/hover', params);
+    if (problem !== undefined) return new ResponseError(ErrorCodes.InvalidParams, problem);
     const doc = documents.get(params.textDocument.uri);
     const kind = doc && documentKind(doc.languageId);
     if (!doc || !kind) return null;
@@ -182,7 +201,9 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     return hoverAt(kind, lineOf(doc, line), line, character, links);
   });
 
-  connection.onCodeAction((params: CodeActionParams) => {
+  connection.onRequest('textDocument/codeAction', (params: CodeActionParams) => {
+    const problem = checkParams('textDocument/codeAction', params);
+    if (problem !== undefined) return new ResponseError(ErrorCodes.InvalidParams, problem);
     const doc = documents.get(params.textDocument.uri);
     if (!doc || documentKind(doc.languageId) !== 'c' || !checks) return [];
     return codeActionsFor({
@@ -202,6 +223,15 @@ export function startServer(connection: Connection, options: StartOptions = {}):
     projects.dispose();
   });
 
-  documents.listen(connection);
+  // For the memory test (test/protocol/lsp-memory.test.ts): the heap after a full collection, when
+  // the process runs with --expose-gc and FLTSIM_MEMORY_PROBE=1. Nothing else can call it.
+  if (process.env.FLTSIM_MEMORY_PROBE === '1') {
+    connection.onRequest('fltsim/memoryUsage', () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return process.memoryUsage();
+    });
+  }
+
+  documents.listen(guardedDocumentEvents(connection, (m) => connection.console.warn(m)));
   connection.listen();
 }

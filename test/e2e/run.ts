@@ -8,8 +8,8 @@
  *   FLTSIM_E2E_URL        workbench address, e.g. http://127.0.0.1:18180
  *   FLTSIM_E2E_WORKSPACE  folder code-server opened
  *   FLTSIM_E2E_ARTIFACTS  where screenshots go (test/e2e/artifacts)
- *   FLTSIM_E2E_STEPS      comma list of steps to run (default: all: grammar,commands,debug,problems,walkthrough,runaway,explore)
- *   FLTSIM_E2E_EXPECT_LANGUAGE / _IRQL / _MAJOR / _RULES   override an expectation (negative controls)
+ *   FLTSIM_E2E_STEPS      comma list of steps to run (default: all: grammar,commands,debug,problems,walkthrough,runaway,timeline,explore)
+ *   FLTSIM_E2E_EXPECT_LANGUAGE / _IRQL / _MAJOR / _RULES / _LANES   override an expectation (negative controls)
  *   CHROMIUM              browser binary (default /usr/bin/chromium)
  */
 import { chromium } from 'playwright-core';
@@ -42,6 +42,7 @@ const expectations: Expectations = {
   irql: env.FLTSIM_E2E_EXPECT_IRQL ?? 'PASSIVE_LEVEL',
   major: env.FLTSIM_E2E_EXPECT_MAJOR ?? 'IRP_MJ_READ',
   rules: (env.FLTSIM_E2E_EXPECT_RULES ?? 'wi-bad-queue-type,cpp-bad-status').split(',').map((s) => s.trim()).filter(Boolean),
+  timelineLanes: (env.FLTSIM_E2E_EXPECT_LANES ?? 'I/O #1 (read),Delayed worker 1,Completion (DPC),DriverEntry').split(',').map((s) => s.trim()).filter(Boolean),
 };
 
 async function main(): Promise<number> {

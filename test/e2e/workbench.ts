@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** A failed expectation, with what was seen, so the summary line says what went wrong. */
 export class E2EFailure extends Error {}
@@ -56,23 +56,49 @@ export class Workbench {
     throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for a webview showing "${text}"`);
   }
 
+  /** The webview frame whose document has `selector` (webviews are iframes nested in iframes). */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        const found = await frame.evaluate((sel) => (globalThis as any).document.querySelector(sel) !== null, selector).catch(() => false);
+        if (found) return frame;
+      }
+      await this.page.waitForTimeout(300);
+    }
+    throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for a webview with ${selector}`);
+  }
+
   async waitReady(fileInRoot: string): Promise<void> {
     await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await this.page.getByRole('treeitem', { name: fileInRoot }).first().waitFor({ timeout: 90_000 });
   }
 
-  /** Ctrl+P: open a workspace file by name. */
+  /**
+   * Ctrl+P: open a workspace file by name. Enter is pressed only once the focused row is the file's
+   * (the list fills in as files are found, and a busy machine can leave an older row focused); one
+   * more try if no tab for it opens anyway.
+   */
   async quickOpen(fileName: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(fileName);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
-    await this.until(`an editor tab for ${fileName}`, (name) => {
-      const tab = (globalThis as any).document.querySelector('.tabs-container .tab.active');
-      return tab?.getAttribute('aria-label')?.startsWith(name) ?? false;
-    }, fileName, 15_000);
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(fileName);
+      await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout: 15_000 });
+      await this.page.keyboard.press('Enter');
+      try {
+        await this.until(`an editor tab for ${fileName}`, (name) => {
+          const tab = (globalThis as any).document.querySelector('.tabs-container .tab.active');
+          return tab?.getAttribute('aria-label')?.startsWith(name) ?? false;
+        }, fileName, 15_000);
+        break;
+      } catch (e) {
+        if (attempt === 2) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await this.page.waitForSelector('.editor-instance .view-lines .view-line', { timeout: 15_000 });
   }
 

@@ -27,7 +27,10 @@ export interface StartOptions {
   capabilities?: Record<string, unknown>;
   /** Answers `workspace/configuration`; one value per requested item. */
   configuration?: (item: { scopeUri?: string; section?: string }) => unknown;
-  /** Added to the server process's environment. */
+  /** Node options for the server process (`--expose-gc`) and extra environment. */
+  execArgv?: string[];
+  /** The workspace folders the client reports in `initialize`. */
+  workspaceFolders?: { uri: string; name: string }[];
   env?: Record<string, string>;
 }
 
@@ -54,7 +57,7 @@ export class LspClient {
   private constructor(private readonly proc: ChildProcess, readonly conn: MessageConnection) {}
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
+    const proc = spawn(process.execPath, [...(options.execArgv ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
     // A write racing with the server's exit must not surface as an unhandled error in the test.
     proc.stdin!.on('error', () => undefined);
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -73,6 +76,7 @@ export class LspClient {
     client.initializeResult = await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      ...(options.workspaceFolders ? { workspaceFolders: options.workspaceFolders } : {}),
       capabilities: options.capabilities ?? {},
       initializationOptions: options.initializationOptions,
     });
@@ -138,6 +142,11 @@ export class LspClient {
     await Promise.race([ended, delay(2000)]);
     if (this.alive) this.proc.kill();
     this.conn.dispose();
+  }
+
+  /** The server process's id (for /proc measurements). */
+  get pid(): number {
+    return this.proc.pid!;
   }
 
   /** Whether the server process is still running. */

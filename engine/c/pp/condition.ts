@@ -2,11 +2,12 @@
  * Evaluates `#if`/`#elif` constant expressions: integer arithmetic on `defined(X)`, numbers and
  * character constants; identifiers left after expansion count as 0, as the standard says.
  */
+import { MAX_NESTING, nestingMessage } from '../../limits';
 import { PreprocessError } from './macros';
-import type { MacroTable } from './macros';
+import type { ExpansionBudget, MacroTable } from './macros';
 import type { Origin, PpToken } from './tokens';
 
-export function evaluateCondition(tokens: PpToken[], macros: MacroTable, at: Origin): boolean {
+export function evaluateCondition(tokens: PpToken[], macros: MacroTable, at: Origin, budget?: ExpansionBudget): boolean {
   // Resolve `defined X` / `defined(X)` before expansion.
   const pre: PpToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -27,7 +28,7 @@ export function evaluateCondition(tokens: PpToken[], macros: MacroTable, at: Ori
     }
     pre.push(t);
   }
-  const expanded = macros.expand(pre);
+  const expanded = macros.expand(pre, budget);
   const parser = new ConditionParser(expanded, at);
   const value = parser.parse();
   return value !== 0n;
@@ -35,6 +36,8 @@ export function evaluateCondition(tokens: PpToken[], macros: MacroTable, at: Ori
 
 class ConditionParser {
   private i = 0;
+  /** Parentheses and unary operators open right now (the parser recurses on each). */
+  private depth = 0;
   constructor(private readonly toks: PpToken[], private readonly at: Origin) {}
 
   parse(): bigint {
@@ -77,6 +80,16 @@ class ConditionParser {
   }
 
   private unary(): bigint {
+    if (this.depth >= MAX_NESTING) throw new PreprocessError(`#if expression ${nestingMessage()}`, this.toks[this.i] ?? this.at);
+    this.depth++;
+    try {
+      return this.operand();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private operand(): bigint {
     const t = this.toks[this.i];
     if (!t) throw new PreprocessError('#if expression ends too early', this.at);
     this.i++;

@@ -3,6 +3,7 @@
  * Expanded tokens keep the origin of the macro's invocation, so a statement produced by a macro maps
  * to the line that invoked it.
  */
+import { DEFAULT_LIMITS, formatLimit, limitHint } from '../../limits';
 import type { Origin, PpToken } from './tokens';
 
 export interface Macro {
@@ -23,13 +24,60 @@ export class PreprocessError extends Error {
   }
 }
 
+/**
+ * What macro expansion may still cost. The preprocessor shares one budget across a whole file (a
+ * macro that doubles itself 32 times would otherwise build four billion tokens); a single
+ * expression gets a fresh one. `tokens` counts every token a macro puts back for rescanning.
+ */
+export class ExpansionBudget {
+  produced = 0;
+  depth = 0;
+
+  constructor(
+    readonly maxTokens: number = DEFAULT_LIMITS['macro-tokens'],
+    readonly maxDepth: number = DEFAULT_LIMITS['macro-depth'],
+  ) {}
+
+  spend(n: number, m: Macro, at: Origin): void {
+    this.produced += n;
+    if (this.produced > this.maxTokens) {
+      throw new ExpansionLimitError(
+        `macro expansion produced more than ${formatLimit(this.maxTokens)} tokens (expanding '${m.name}' here); a macro that uses itself or another macro more than once grows without bound — ${limitHint('macro-tokens')}`,
+        at,
+      );
+    }
+  }
+}
+
+/** A budget ran out: the rest of the file would only run out again, so preprocessing stops. */
+export class ExpansionLimitError extends PreprocessError {}
+
 function withHide(tok: PpToken, hide: ReadonlySet<string>, at: Origin, space: boolean): PpToken {
   return { ...tok, file: at.file, line: at.line, col: at.col, hide, space };
 }
 
-function union(a: ReadonlySet<string> | undefined, name: string): Set<string> {
-  const s = new Set(a ?? []);
-  s.add(name);
+/**
+ * Hide sets are shared: the same set plus the same name gives the same set object. A macro used a
+ * million times then costs a million references, not a million copies of its hide set.
+ */
+const unions = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
+const singletons = new Map<string, ReadonlySet<string>>();
+
+function union(a: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
+  if (a === undefined) {
+    let s = singletons.get(name);
+    if (!s) singletons.set(name, (s = new Set([name])));
+    return s;
+  }
+  if (a.has(name)) return a;
+  let byName = unions.get(a);
+  if (!byName) unions.set(a, (byName = new Map()));
+  let s = byName.get(name);
+  if (!s) {
+    const grown = new Set(a);
+    grown.add(name);
+    byName.set(name, (s = grown));
+  }
   return s;
 }
 
@@ -73,8 +121,21 @@ export class MacroTable {
     return this.macros.get(name);
   }
 
-  /** Fully expands a token list. */
-  expand(input: PpToken[]): PpToken[] {
+  /** Fully expands a token list, within `budget` (by default a fresh one with the default limits). */
+  expand(input: PpToken[], budget: ExpansionBudget = new ExpansionBudget()): PpToken[] {
+    if (budget.depth >= budget.maxDepth) {
+      const at = input[0] ?? { file: '<macro>', line: 1, col: 1 };
+      throw new ExpansionLimitError(`macro calls nested more than ${formatLimit(budget.maxDepth)} deep inside macro arguments — ${limitHint('macro-depth')}`, at);
+    }
+    budget.depth++;
+    try {
+      return this.expandWithin(input, budget);
+    } finally {
+      budget.depth--;
+    }
+  }
+
+  private expandWithin(input: PpToken[], budget: ExpansionBudget): PpToken[] {
     const out: PpToken[] = [];
     // Work on a reversed stack so pushing expansions back in front is cheap.
     const stack = input.slice().reverse();
@@ -94,6 +155,7 @@ export class MacroTable {
         continue;
       }
       if (!m.params) {
+        budget.spend(m.body.length, m, tok);
         const hide = union(tok.hide, m.name);
         const body = m.body.map((b, i) => withHide(b, hide, tok, i === 0 ? tok.space : b.space));
         for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]);
@@ -135,18 +197,19 @@ export class MacroTable {
       if (args.length !== expected && !(expected === 1 && args.length === 1)) {
         throw new PreprocessError(`macro '${m.name}' expects ${expected} argument${expected === 1 ? '' : 's'}, got ${args.length}`, tok);
       }
-      const body = this.substitute(m, args, tok);
+      const body = this.substitute(m, args, tok, budget);
       const hide = union(tok.hide, m.name);
       for (let i = body.length - 1; i >= 0; i--) stack.push(withHide(body[i], hide, tok, i === 0 ? tok.space : body[i].space));
     }
     return out;
   }
 
-  private substitute(m: Macro, args: PpToken[][], at: PpToken): PpToken[] {
+  private substitute(m: Macro, args: PpToken[][], at: PpToken, budget: ExpansionBudget): PpToken[] {
     const params = m.variadic ? [...m.params!, '__VA_ARGS__'] : m.params!;
     const indexOf = (t: PpToken) => (t.kind === 'id' ? params.indexOf(t.text) : -1);
     const expanded = new Map<number, PpToken[]>();
     const result: PpToken[] = [];
+    let copied = 0;
     const body = m.body;
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
@@ -163,9 +226,12 @@ export class MacroTable {
         if (nextIsPaste || prevIsPaste) {
           arg = args[p] ?? [];
         } else {
-          if (!expanded.has(p)) expanded.set(p, this.expand(args[p] ?? []));
+          if (!expanded.has(p)) expanded.set(p, this.expand(args[p] ?? [], budget));
           arg = expanded.get(p)!;
         }
+        // Each use of a parameter copies its argument: count the copies, or `x x x x` doubles unseen.
+        budget.spend(arg.length, m, at);
+        copied += arg.length;
         arg.forEach((a, k) => result.push(k === 0 ? { ...a, space: t.space } : a));
         if (arg.length === 0 && (nextIsPaste || prevIsPaste)) result.push({ ...t, kind: 'other', text: '', space: t.space });
         continue;
@@ -183,6 +249,8 @@ export class MacroTable {
         i--;
       }
     }
+    // The argument copies are paid for above; the macro's own tokens here.
+    budget.spend(Math.max(0, result.length - copied), m, at);
     return result.filter((t) => !(t.kind === 'other' && t.text === ''));
   }
 }

@@ -132,6 +132,17 @@ typedef ULONGLONG *PULONGLONG;
 typedef LONG64 *PLONG64;
 typedef ULONG64 *PULONG64;
 typedef ULONG_PTR *PULONG_PTR;
+/* basetsd.h's conversions between handles, pointers and integers. */
+#define HandleToULong(h) ((ULONG)(ULONG_PTR)(h))
+#define HandleToUlong(h) HandleToULong(h)
+#define HandleToLong(h) ((LONG)(LONG_PTR)(h))
+#define ULongToHandle(ul) ((HANDLE)(ULONG_PTR)(ul))
+#define UlongToHandle(ul) ULongToHandle(ul)
+#define LongToHandle(h) ((HANDLE)(LONG_PTR)(h))
+#define PtrToUlong(p) ((ULONG)(ULONG_PTR)(p))
+#define PtrToLong(p) ((LONG)(LONG_PTR)(p))
+#define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ul))
+#define ULongToPtr(ul) UlongToPtr(ul)
 typedef LONG_PTR *PLONG_PTR;
 typedef SIZE_T *PSIZE_T;
 typedef PVOID *PPVOID;

@@ -1,6 +1,7 @@
 /**
  * State shared by the translation passes over one translation unit.
  */
+import { MAX_NESTING } from '../../limits';
 import type { Loc } from '../ast';
 import type { SourceMap } from '../preprocess';
 import type { Scope } from '../scope';
@@ -12,6 +13,13 @@ export interface TranslateDiagnostic {
   loc: Loc;
 }
 
+/** Thrown by `enter` past MAX_NESTING; the translation of the enclosing top-level item is dropped with an error at `node`. */
+export class NestingError extends Error {
+  constructor(readonly node: SyntaxNode) {
+    super('nested too deeply');
+  }
+}
+
 export class TranslateContext {
   readonly diagnostics: TranslateDiagnostic[] = [];
   /** Enumerator names by enum, so a debugger can print `FLT_PREOP_PENDING` instead of 2. */
@@ -20,12 +28,25 @@ export class TranslateContext {
   /** `#pragma pack` in effect: the cap on member alignment of structs defined from here on. */
   pack: number | undefined;
   private readonly packStack: (number | undefined)[] = [];
+  /** Nesting of the recursive translation functions right now. */
+  private depth = 0;
 
   constructor(
     readonly text: string,
     readonly map: SourceMap,
     public scope: Scope,
   ) {}
+
+  /** Runs one recursive step of translation, refusing to go past MAX_NESTING (NestingError). */
+  nested<T>(node: SyntaxNode, translate: () => T): T {
+    if (this.depth >= MAX_NESTING) throw new NestingError(node);
+    this.depth++;
+    try {
+      return translate();
+    } finally {
+      this.depth--;
+    }
+  }
 
   loc(node: SyntaxNode): Loc {
     const o = this.map.originAt(node.startIndex);

@@ -30,6 +30,10 @@ export interface Declared {
 /** The base type of a declaration: `unsigned long`, `struct _X { … }`, `PFLT_FILTER`. */
 export function typeFromSpecifier(ctx: TranslateContext, node: SyntaxNode | null): CType {
   if (!node) return INT; // implicit int, as old C allowed
+  return ctx.nested(node, () => typeFromSpecifierNode(ctx, node));
+}
+
+function typeFromSpecifierNode(ctx: TranslateContext, node: SyntaxNode): CType {
   switch (node.type) {
     case 'primitive_type': {
       const t = PRIMITIVES[node.text];

@@ -13,6 +13,10 @@ import { typeFromDescriptor } from './declarators';
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '>', '<=', '>=']);
 
 export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
+  return ctx.nested(node, () => translateExprNode(ctx, node));
+}
+
+function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
   const loc = ctx.loc(node);
   switch (node.type) {
     case 'number_literal':
@@ -147,11 +151,18 @@ const PRECEDENCE: Record<string, number> = {
 function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
   const operands: SyntaxNode[] = [];
   const ops: string[] = [];
+  // Each operator level counts against MAX_NESTING, as a nested expression would: a chain of
+  // thousands of terms is an error at its line, not a JavaScript stack overflow.
   const flatten = (n: SyntaxNode): void => {
     if (n.type === 'binary_expression') {
-      flatten(n.childForFieldName('left')!);
-      ops.push(n.childForFieldName('operator')?.type ?? '');
-      flatten(n.childForFieldName('right')!);
+      const inner = () => {
+        flatten(n.childForFieldName('left')!);
+        ops.push(n.childForFieldName('operator')?.type ?? '');
+        flatten(n.childForFieldName('right')!);
+      };
+      // The chain's own node was counted by translateExpr already.
+      if (n === node) inner();
+      else ctx.nested(n, inner);
     } else {
       operands.push(n);
     }
@@ -260,11 +271,18 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   if (!m) {
     const f = Number(text.replace(/[fFlL]$/, ''));
     if (Number.isNaN(f)) ctx.error(node, `cannot read the number '${node.text}'`);
+    // MSVC rejects it too (C2177): no double holds it, and storing infinity anywhere is meaningless.
+    else if (!Number.isFinite(f)) ctx.error(node, `the floating constant '${node.text}' is too large for a double`);
     return { k: 'float', value: sign * f, loc };
   }
   let digits = m[1];
   if (/^0[0-7]+$/.test(digits)) digits = `0o${digits.slice(1)}`;
   const big = BigInt(digits);
+  if (big > 0xffffffffffffffffn) {
+    // No C type holds it (MSVC: C2177 constant too big); a silently wrapped value would be wrong.
+    ctx.error(node, `the integer constant '${node.text}' does not fit in 64 bits`);
+    return { k: 'num', value: 0, type: ULONGLONG, loc };
+  }
   const suffix = m[2].toLowerCase();
   const unsigned = suffix.includes('u');
   const isLongLong = suffix.includes('ll') || suffix.includes('i64');

@@ -24,6 +24,10 @@ export function translateBlock(ctx: TranslateContext, node: SyntaxNode): Stmt & 
 }
 
 export function translateStmt(ctx: TranslateContext, node: SyntaxNode): Stmt {
+  return ctx.nested(node, () => translateStmtNode(ctx, node));
+}
+
+function translateStmtNode(ctx: TranslateContext, node: SyntaxNode): Stmt {
   const loc = ctx.loc(node);
   switch (node.type) {
     case 'compound_statement':

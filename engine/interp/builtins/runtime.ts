@@ -142,6 +142,25 @@ function writeString(call: BuiltinCall, dest: unknown, capacity: number, text: s
   return n < text.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
 }
 
+/**
+ * The CRT's _snprintf/_snwprintf: at most `count` characters; the terminator only when it fits; the
+ * number of characters written, or -1 when the text was cut.
+ */
+function snprintf(call: BuiltinCall, charSize: 1 | 2): number {
+  const dest = call.args[0];
+  if (!(dest instanceof Ptr)) throw new CRuntimeError('bad-pointer', `${call.name}: the destination is not a character buffer`, call.loc);
+  const count = size(call.args[1]);
+  const text = formatPrintf(str(call, 2, charSize), call.args.slice(3), call.interp.addresses);
+  const n = Math.min(text.length, count);
+  access(call, () => {
+    const bytes = encodeChars(text.slice(0, n), charSize, text.length < count);
+    if (bytes.length === 0) return;
+    const r = resolve(dest, bytes.length, 'writes');
+    r.alloc.writeBytes(r.offset, bytes);
+  });
+  return text.length > count ? -1 : n;
+}
+
 function str(call: BuiltinCall, i: number, charSize: 1 | 2): string {
   return access(call, () => readCString(call.args[i], 1 << 20, charSize)) ?? '';
 }
@@ -163,6 +182,13 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
     return i;
   });
   def('strlen', (call) => str(call, 0, 1).length);
+  // strstr/wcsstr: a pointer into the first string where the second starts, or NULL.
+  const find = (charSize: 1 | 2): Builtin => (call) => {
+    const i = str(call, 0, charSize).indexOf(str(call, 1, charSize));
+    return i < 0 ? null : (call.args[0] as Ptr).add(i * charSize);
+  };
+  def('strstr', find(1));
+  def('wcsstr', find(2));
   def('wcslen', (call) => str(call, 0, 2).length);
   const cmp = (charSize: 1 | 2, ci: boolean, limit?: number): Builtin => (call) => {
     let a = str(call, 0, charSize);
@@ -194,6 +220,8 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   def('RtlStringCbPrintfW', (call) => writeString(call, call.args[0], Math.floor(size(call.args[1]) / 2), formatPrintf(str(call, 2, 2), call.args.slice(3), call.interp.addresses), 2));
   def('RtlStringCchPrintfW', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 2), call.args.slice(3), call.interp.addresses), 2));
   def('RtlStringCbPrintfA', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 1), call.args.slice(3), call.interp.addresses), 1));
+  def('_snwprintf', (call) => snprintf(call, 2));
+  def('_snprintf', (call) => snprintf(call, 1));
   def('RtlStringCbCopyA', (call) => writeString(call, call.args[0], size(call.args[1]), str(call, 2, 1), 1));
   def('RtlStringCbLengthW', (call) => {
     const s = call.args[0] instanceof Ptr ? str(call, 0, 2) : undefined;

@@ -116,6 +116,12 @@ export function hashText(text: string): string {
   return (h >>> 0).toString(16).padStart(8, '0') + text.length.toString(36);
 }
 
+/** Code as a note names it: its first line, spaces collapsed, shortened to 48 characters. */
+export function constructText(text: string): string {
+  const first = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
+  return first.length > 48 ? `${first.slice(0, 45)}...` : first;
+}
+
 export interface PagedInfo {
   /** Where the function was placed in a pageable section: the pragma's line. */
   row: number;
@@ -160,9 +166,7 @@ export class FileModel {
         if (fn !== undefined) { if (seenFn.has(fn)) return; seenFn.add(fn); }
         const s = n.startPosition;
         const e = n.endPosition;
-        const text = this.original.slice(n.startIndex, n.endIndex).trim();
-        const first = text.split('\n')[0].trim().replace(/\s+/g, ' ');
-        const construct = n.isMissing ? `missing '${n.type}'` : first.length > 48 ? `${first.slice(0, 45)}...` : first || n.type;
+        const construct = n.isMissing ? `missing '${n.type}'` : constructText(this.original.slice(n.startIndex, n.endIndex)) || n.type;
         out.push({ span: { sr: s.row, sc: s.column, er: e.row, ec: e.column }, construct, ...(fn !== undefined ? { fn } : {}) });
         return;
       }

@@ -28,7 +28,9 @@ export function scanText(text: string): TextFacts {
   const calls: TextCall[] = [];
   const words = new Set<string>();
   const callNames = new Set<string>();
-  const tested = new Map<RegExp, boolean>();
+  // Keyed by the pattern, not the object: a rule that writes its regex inline makes a new RegExp on
+  // every call, and facts outlive runs (cached per function), so object keys grew without end.
+  const tested = new Map<string, boolean>();
   TOKENS.lastIndex = 0;
   for (let m = TOKENS.exec(text); m; m = TOKENS.exec(text)) {
     const name = m[1];
@@ -40,11 +42,12 @@ export function scanText(text: string): TextFacts {
     }
   }
   const test = (re: RegExp) => {
-    let hit = tested.get(re);
+    const key = `${re.flags}/${re.source}`;
+    let hit = tested.get(key);
     if (hit === undefined) {
       re.lastIndex = 0;
       hit = re.test(text);
-      tested.set(re, hit);
+      tested.set(key, hit);
     }
     return hit;
   };

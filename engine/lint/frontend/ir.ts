@@ -86,6 +86,8 @@ export interface FunctionIR {
   body: Stmt;
   /** tree-sitter could not parse part of the body: path-sensitive rules stay silent. */
   hasError: boolean;
+  /** Where the body nests past MAX_NESTING: what lies deeper is left out of the IR (and hasError is set). */
+  tooDeep?: Span;
   /** Local variable names with their declarations (the last one wins when shadowed). */
   locals: Map<string, VarDecl>;
   /** Static storage: `static` locals are not stack memory. */

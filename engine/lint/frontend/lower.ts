@@ -4,6 +4,7 @@
  * IR does not model become `other` expressions that keep their sub-expressions, so calls inside them
  * are still seen.
  */
+import { MAX_NESTING } from '../../limits';
 import type { SyntaxNode } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
 import { SEH_MARKER } from './prepare';
@@ -11,6 +12,9 @@ import { unqualified } from './exprs';
 
 class Lowerer {
   hasError = false;
+  /** The first place the body nests past MAX_NESTING; lowering stops going deeper there. */
+  tooDeep: Span | undefined;
+  private depth = 0;
   readonly locals = new Map<string, VarDecl>();
   readonly staticLocals = new Set<string>();
 
@@ -27,7 +31,38 @@ class Lowerer {
     return { sr: s.row - this.baseRow, sc: s.column, er: e.row - this.baseRow, ec: e.column };
   }
 
+  /** Statements and expressions below MAX_NESTING become `empty` and `other`: the walk stays bounded. */
+  private tooDeepAt(n: SyntaxNode): Span | undefined {
+    if (this.depth < MAX_NESTING) return undefined;
+    const r = this.span(n);
+    this.tooDeep ??= r;
+    this.hasError = true;
+    return r;
+  }
+
   stmt(n: SyntaxNode): Stmt {
+    const deep = this.tooDeepAt(n);
+    if (deep) return { k: 'empty', r: deep };
+    this.depth++;
+    try {
+      return this.stmtNode(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  expr(n: SyntaxNode): Expr {
+    const deep = this.tooDeepAt(n);
+    if (deep) return { k: 'other', text: '', subs: [], r: deep };
+    this.depth++;
+    try {
+      return this.exprNode(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private stmtNode(n: SyntaxNode): Stmt {
     const r = this.span(n);
     switch (n.type) {
       case 'compound_statement':
@@ -236,7 +271,7 @@ class Lowerer {
     return { k: 'init', items, designators, r: this.span(n) };
   }
 
-  expr(n: SyntaxNode): Expr {
+  private exprNode(n: SyntaxNode): Expr {
     const r = this.span(n);
     const type = n.type;
     switch (type) {
@@ -453,6 +488,7 @@ export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefi
     params,
     body,
     hasError: lw.hasError,
+    ...(lw.tooDeep ? { tooDeep: lw.tooDeep } : {}),
     locals: lw.locals,
     staticLocals: lw.staticLocals,
   };

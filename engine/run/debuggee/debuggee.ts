@@ -28,7 +28,9 @@ import { evaluateInFrame, inspectContext } from '../evaluate';
 import { inspect } from '../inspect';
 import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
+import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
+import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
   BreakpointTable, DriverCode, hitConditionHolds, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
 } from './breakpoints';
@@ -36,8 +38,8 @@ import { Scopes } from './scopes';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
 import { VariableHandles, type FrameRef, type VariableInfo, type VariablesQuery } from './variables';
 
-/** `schedule`: a replayed schedule is about to leave the default one. */
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'schedule';
+/** `goto`: arrived at a moment chosen on the timeline (`goToEvent`); `schedule`: a replayed schedule is about to leave the default one. */
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto' | 'schedule';
 
 export interface Stop {
   reason: StopReason;
@@ -51,6 +53,11 @@ export interface Stop {
 
 export type StepHow = 'over' | 'in' | 'out';
 
+/** Whether a command was taken up; a command about a thread that does not exist is refused with why. */
+export type CommandResult = { ok: true } | { ok: false; message: string };
+
+const TAKEN: CommandResult = { ok: true };
+
 /** Where a command stands after `advance`. `idle`: there is no command to carry out. */
 export type Progress = { kind: 'running' } | { kind: 'stopped'; stop: Stop } | { kind: 'terminated' } | { kind: 'idle' };
 
@@ -62,7 +69,7 @@ export type OutputSink = (text: string, category: OutputCategory, location?: { f
 export interface DebuggeeOptions {
   /** Overrides the scenario's `seed` line. */
   seed?: number;
-  /** Statements before a loop that does not end is stopped as a fault. Default: no limit, since a user at a debugger can pause. */
+  /** Statements before a loop that does not end is stopped as a fault. Default: the scenario's `limit steps`, else none, since a user at a debugger can pause. */
   stepBudget?: number;
   output?: OutputSink;
   /**
@@ -129,8 +136,11 @@ type Mode =
   | { kind: 'continue' }
   | { kind: 'entry' }
   | { kind: 'step'; thread: number; depth: number; how: StepHow }
-  /** Replaying silently to a step (step back, reverse continue's second pass). */
-  | { kind: 'seek'; arrival: Arrival }
+  /**
+   * Replaying silently to a step (step back, reverse continue's second pass); `loud`: running forward
+   * to it (a later moment chosen on the timeline), passing output on but stopping nowhere else.
+   */
+  | { kind: 'seek'; arrival: Arrival; loud?: boolean }
   /** Reverse continue's first pass: replaying to the stop point, noting the last place it would have stopped. */
   | { kind: 'scan'; until: number; best: Candidate | undefined };
 
@@ -175,15 +185,31 @@ export class Debuggee {
   private changeReported = false;
   private stoppedStep = 0;
   private stoppedThread = 0;
+  /**
+   * Where `goToEvent` stops for each event (by seq): the step at which the driver statement that led
+   * to it began (the thread paused on that line, before running it), else the step before the one
+   * that recorded it. Noted as each event is recorded, while the frames that made it still exist.
+   */
+  private eventTargets: number[] = [];
+  /** The step at which each driver frame's current statement began. */
+  private statementStart = new WeakMap<CFrame, number>();
+  /**
+   * The World that got furthest since the last value the user set. A replay repeats it exactly, so
+   * its events past the current point are the known future the timeline shows and goToEvent reaches.
+   */
+  private furthest: World;
   private last: Stop | undefined;
   private stopCount = 0;
 
   constructor(private readonly prepared: PreparedScenario, options: DebuggeeOptions = {}) {
     this.schedule = options.schedule;
     this.seedOption = options.schedule?.seed ?? options.seed;
-    this.stepBudget = options.stepBudget ?? Infinity;
+    // A user at a debugger can pause, so there is no statement limit unless asked for: by the
+    // caller, or by the scenario's own `limit steps` line.
+    this.stepBudget = options.stepBudget ?? prepared.scenario.limits.steps ?? Infinity;
     this.output = options.output ?? (() => undefined);
     this.world = this.newWorld();
+    this.furthest = this.world;
     this.code = new DriverCode(this.world, prepared.paths);
     this.breakpoints = new BreakpointTable(this.code);
   }
@@ -194,6 +220,10 @@ export class Debuggee {
 
   get title(): string | undefined {
     return this.prepared.scenario.title;
+  }
+
+  get scenarioPath(): string {
+    return this.prepared.scenarioPath;
   }
 
   /** True while a command is under way (advance has more to do). */
@@ -248,10 +278,31 @@ export class Debuggee {
   }
 
   /** Over, into or out of the current statement of one thread; other threads run meanwhile. */
-  step(threadId: number, how: StepHow): void {
+  step(threadId: number, how: StepHow): CommandResult {
+    // Stepping a thread that is not there would never arrive: the whole run would go by instead.
+    if (!this.hasThread(threadId)) return this.noThread(threadId);
     const depth = this.driverDepth(threadId);
     // A thread in kernel code with no driver frame steps to its next statement.
     this.command(depth === 0 ? { kind: 'step', thread: threadId, depth: Number.MAX_SAFE_INTEGER, how: 'in' } : { kind: 'step', thread: threadId, depth, how });
+    return TAKEN;
+  }
+
+  /**
+   * Whether a simulated thread with this id exists now, or is the one the current stop is on (a
+   * thread stopped at its fault has already left the kernel's table, and can still be stepped back).
+   */
+  hasThread(threadId: number): boolean {
+    if (!Number.isInteger(threadId)) return false;
+    return this.world.sim.kernel.threads.get(threadId) !== undefined || (this.last !== undefined && threadId === this.stoppedThread);
+  }
+
+  /** Whether `handle` (from scopes, variables or evaluate) belongs to the current stop. */
+  hasHandle(handle: number): boolean {
+    return this.handles.get(handle) !== undefined;
+  }
+
+  private noThread(threadId: number): CommandResult {
+    return { ok: false, message: this.finished ? `the run has ended; thread ${threadId} is gone` : `thread ${threadId} does not exist (it may have exited): ask for the threads again` };
   }
 
   /** Asks the running command to stop; the next `advance` stops with reason `pause`. */
@@ -260,7 +311,8 @@ export class Debuggee {
   }
 
   /** Back to the previous statement the thread executed, with the state it had there. */
-  stepBack(threadId: number): void {
+  stepBack(threadId: number): CommandResult {
+    if (!this.hasThread(threadId)) return this.noThread(threadId);
     const trail = this.trails.get(threadId);
     let target = 0;
     let thread = threadId;
@@ -273,14 +325,51 @@ export class Debuggee {
       // Nothing earlier to go back to: stay (even at a fault), and say so.
       this.pauseRequested = false;
       this.mode = { kind: 'seek', arrival: { target: this.world.sim.stepCount, reason: 'step', threadId, describe: () => 'Paused at the start of the run' } };
-      return;
+      return TAKEN;
     }
     this.replay({ kind: 'seek', arrival: { target, reason: 'step', threadId: thread, describe: (now) => `Paused on step back (${now} ms)` } });
+    return TAKEN;
   }
 
   /** Back to the most recent earlier point where a breakpoint or an enabled transition filter stops. */
   reverseContinue(): void {
     this.replay({ kind: 'scan', until: this.stoppedStep, best: undefined });
+  }
+
+  /**
+   * Goes to the moment just before event `seq` happened — the statement that makes it, with the
+   * state before it — back through a replay, or forward without stopping at breakpoints on the way.
+   * Returns why it cannot (no such event is known), else undefined and the command is under way.
+   */
+  goToEvent(seq: number): string | undefined {
+    const known = this.furthest.sim.eventCount > this.world.sim.eventCount ? this.furthest : this.world;
+    const total = known.sim.eventCount;
+    if (!Number.isSafeInteger(seq) || seq < 1 || seq > total) return `there is no event ${seq} in this run (it has events 1 to ${total})`;
+    const e = known.sim.event(seq);
+    const arrival: Arrival = {
+      target: this.eventTargets[seq] ?? 0,
+      reason: 'goto',
+      threadId: e?.thread ?? this.stoppedThread,
+      describe: (now) => `Paused before ${e ? `"${e.detail}"` : `event ${seq}`} (${now} ms)`,
+    };
+    if (arrival.target < this.world.sim.stepCount || this.finished) this.replay({ kind: 'seek', arrival });
+    else {
+      this.pauseRequested = false;
+      this.mode = { kind: 'seek', arrival, loud: true };
+    }
+    return undefined;
+  }
+
+  /**
+   * The run as a timeline: everything the furthest run so far recorded (after going back, the
+   * events past `now` are its known future), the newest `maxEvents` of it.
+   */
+  timeline(options: { maxEvents?: number } = {}): RunTimeline {
+    const known = this.furthest.sim.eventCount > this.world.sim.eventCount ? this.furthest : this.world;
+    const kernel = known.sim.kernel;
+    return timelineOfLog(kernel.log, (id) => kernel.roleOf(id), {
+      maxEvents: options.maxEvents, now: this.world.sim.eventCount, title: this.prepared.scenario.title ?? null, scenario: this.prepared.scenarioPath, seed: this.world.seed,
+    });
   }
 
   /**
@@ -334,7 +423,8 @@ export class Debuggee {
   private judge(mode: Exclude<Mode, { kind: 'none' | 'end' }>, r: StepResult): Progress | undefined {
     const world = this.world;
     const sim = world.sim;
-    const silent = mode.kind === 'seek' || mode.kind === 'scan';
+    const replaying = mode.kind === 'seek' || mode.kind === 'scan';
+    const silent = replaying && !(mode.kind === 'seek' && mode.loud);
     const step = sim.stepCount;
     const transition = this.readEvents(silent);
     if ((r.kind === 'fault' || r.kind === 'done') && silent) {
@@ -353,6 +443,7 @@ export class Debuggee {
       const file = f?.file ? this.breakpoints.shown(f.file) : undefined;
       const where = file ? ` at ${file}:${f?.line}` : '';
       this.output(`The run stopped${where}: ${message}\n`, 'stderr', file ? { file, line: f?.line ?? 1 } : undefined);
+      this.reportEnd();
       return this.stop({ reason: 'exception', threadId: r.thread, description: 'driver code failed', text: message });
     }
     if (r.kind === 'done') {
@@ -371,7 +462,7 @@ export class Debuggee {
         }
         return undefined;
       }
-      if (silent) return undefined;
+      if (replaying) return undefined;
       if (hit) {
         const reason = hit[0]!.functionName ? 'function breakpoint' : 'breakpoint';
         return this.stop({ reason, threadId: r.thread, description: `Paused on ${reason} (${sim.now} ms)`, hitBreakpointIds: hit.map((b) => b.id) });
@@ -386,7 +477,7 @@ export class Debuggee {
         if (step < mode.until) mode.best = { step, threadId: transition.thread, reason: 'exception', text: transition.detail };
         return undefined;
       }
-      if (!silent) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
+      if (!replaying) return this.stop({ reason: 'exception', threadId: transition.thread, description: `${transition.detail} (${sim.now} ms)`, text: transition.detail });
     }
     if (this.replayPolicy !== undefined && !this.changeReported && this.replayPolicy.firstChange >= 0) {
       this.changeReported = true;
@@ -424,18 +515,20 @@ export class Debuggee {
     return hit;
   }
 
+  /** The verdict, worded as `fltsim run` words it (engine/run/verdictText.ts), when the run ends or stops. */
   private reportEnd(): void {
     const sim = this.world.sim;
-    const results = this.world.expectations();
-    const failed = results.filter((r) => !r.passed);
-    for (const r of results) this.output(`${r.passed ? '✓' : '✗'} ${r.text}${r.passed ? '' : ` — got ${r.actual}`}\n`, r.passed ? 'console' : 'stderr');
-    this.output(`Run finished at ${sim.now} ms after ${sim.stepCount} steps: ${failed.length === 0 ? 'every expectation holds' : `${failed.length} expectation(s) failed`}.\n`, 'console');
+    const verdict = this.world.verdict();
+    for (const p of verdict.problems) this.output(`${problemLine(p)}\n`, 'stderr');
+    for (const x of verdict.expectations) this.output(`${expectationLine(x)}\n`, x.passed ? 'console' : 'stderr');
+    this.output(`Run ${this.world.fault ? 'stopped' : 'finished'} at ${sim.now} ms after ${sim.stepCount} steps: ${verdictSummary(verdict)}\n`, 'console');
   }
 
   /** Records a statement of driver code (not a prelude helper) in the thread's trail; false for others. */
   private noteStatement(threadId: number, step: number): boolean {
     const top = this.topFrame(threadId);
     if (!(top instanceof CFrame) || top.fn.system) return false;
+    this.statementStart.set(top, step);
     const trail = this.trails.get(threadId);
     if (trail) {
       trail.prev = trail.last;
@@ -519,6 +612,7 @@ export class Debuggee {
   /** Starts `mode` on a fresh World: the only way back in time. */
   private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' }>): void {
     this.pauseRequested = false;
+    if (this.world.sim.eventCount > this.furthest.sim.eventCount) this.furthest = this.world;
     this.world = this.newWorld();
     this.breakpoints.resetHits();
     this.trails = new Map();
@@ -547,9 +641,27 @@ export class Debuggee {
 
   private newWorld(): World {
     this.changeReported = false;
-    if (this.schedule === undefined) return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget });
-    this.replayPolicy = new ReplayPolicy(this.schedule.choices, false);
-    return new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, policy: this.replayPolicy });
+    if (this.schedule === undefined) this.replayPolicy = undefined;
+    else this.replayPolicy = new ReplayPolicy(this.schedule.choices, false);
+    const world = new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, ...(this.replayPolicy ? { policy: this.replayPolicy } : {}) });
+    world.sim.onEvent((e) => this.noteEventTarget(world, e));
+    return world;
+  }
+
+  private noteEventTarget(world: World, e: SimEvent): void {
+    let target = world.sim.stepCount;
+    const t = world.sim.kernel.threads.get(e.thread);
+    if (t) {
+      for (let i = t.frames.length - 1; i >= 0; i--) {
+        const f = this.driverFrameAt(t, i);
+        const start = f && this.statementStart.get(f);
+        if (start !== undefined) {
+          target = start;
+          break;
+        }
+      }
+    }
+    this.eventTargets[e.seq] = target;
   }
 
   /** The decision where the followed schedule first leaves the default, once the run has reached it. */
@@ -566,8 +678,11 @@ export class Debuggee {
   // --- values the user set ----------------------------------------------------------------------
 
   private record(edit: Edit): void {
-    // A change made in the past starts a new future: changes recorded after it no longer apply.
+    // A change made in the past starts a new future: changes recorded after it no longer apply,
+    // and what happened after this point in earlier runs need not happen again.
     this.edits = this.edits.filter((e) => e.step <= edit.step);
+    this.furthest = this.world;
+    this.eventTargets.length = this.world.sim.eventCount + 1;
     this.edits.push(edit);
     this.nextEdit = this.edits.length;
   }

@@ -59,6 +59,9 @@ test('second pass: relative scenario paths count from the workspace folder', () 
   const r = finalizeLaunchConfig({ type: 'fltsim', request: 'launch', name: 'n', scenario: 'pend/read.fltsim' }, ws);
   assert.ok(r.ok);
   assert.equal(r.config.scenario, scenario);
+  assert.equal(r.config.workspaceFolder, ws, 'the adapter learns the folder, to warn about drivers read from outside it');
+  const own = finalizeLaunchConfig({ type: 'fltsim', request: 'launch', name: 'n', scenario, workspaceFolder: '/other' }, ws);
+  assert.equal(own.ok && own.config.workspaceFolder, '/other', 'a folder the user gave is kept');
 });
 
 test('second pass: a relative path without a folder, or a non-scenario file, is refused', () => {

@@ -52,8 +52,8 @@ test('paths named by the manifest exist', () => {
 
 test('contributed commands are exactly the ones the extension registers', () => {
   assert.deepEqual([...contributed].sort(), [...ALL_COMMANDS].sort());
-  const source = readFileSync(join(root, 'extension', 'client', 'commands.ts'), 'utf8');
-  for (const key of Object.keys(Commands)) assert.match(source, new RegExp(`reg\\(Commands\\.${key},`), `commands.ts does not register Commands.${key}`);
+  const source = ['commands.ts', join('timeline', 'commands.ts')].map((f) => readFileSync(join(root, 'extension', 'client', f), 'utf8')).join('\n');
+  for (const key of Object.keys(Commands)) assert.match(source, new RegExp(`reg\\(Commands\\.${key},`), `neither commands.ts nor timeline/commands.ts registers Commands.${key}`);
   for (const cmd of c.commands) assert.equal(cmd.category, 'fltsim', `${cmd.command} has no fltsim category`);
 });
 
@@ -67,7 +67,7 @@ test('menus, completion events and walkthrough links name real commands', () => 
   assert.ok(links.length >= 16, `only ${links.length} command links`);
   assert.deepEqual(links.filter((l) => !contributed.has(l.id) && !BUILT_IN.has(l.id)).map((l) => `${l.where}: ${l.id}`), []);
   const runButtons = c.menus['editor/title/run'].map((i: { command: string }) => i.command);
-  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario, Commands.exploreSchedules]);
+  assert.deepEqual(runButtons, [Commands.runScenario, Commands.debugScenario, Commands.exploreSchedules, Commands.showTimeline]);
   for (const id of runButtons) assert.ok(c.commands.find((x: any) => x.command === id).icon, `${id} needs an icon for the title bar`);
 });
 
@@ -85,7 +85,7 @@ test('walkthroughs: four or more, ids known to the code, each step with media an
 test('walkthrough links point at samples that exist and routines that can be found', () => {
   const links = commandLinks();
   const sampleArgs = links.filter((l) => [Commands.openSample, Commands.debugScenario, Commands.breakInSample].includes(l.id as never));
-  assert.equal(sampleArgs.length, 12, `walkthrough sample links: ${sampleArgs.map((l) => l.where).join(", ")}`);
+  assert.equal(sampleArgs.length, 15, `walkthrough sample links: ${sampleArgs.map((l) => l.where).join(", ")}`);
   for (const l of sampleArgs) {
     const sample = l.args[0] as string;
     const entry = sampleEntryFile(sampleFiles, sample);
@@ -129,7 +129,11 @@ test('settings, activation and trust declarations', () => {
   for (const [key, p] of Object.entries(props) as [string, any][]) assert.ok(p.description || p.markdownDescription, `${key} has no description`);
   for (const e of ['onLanguage:fltsim', 'onLanguage:c', 'onDebugResolve:fltsim', 'onDebugDynamicConfigurations:fltsim']) assert.ok(pkg.activationEvents.includes(e), e);
   assert.ok(!pkg.activationEvents.some((e: string) => e === '*' || e === 'onStartupFinished' || e.startsWith('onCommand:')), 'activation must stay narrow');
-  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
-  assert.match(pkg.capabilities.untrustedWorkspaces.description, /simulator/);
+  // In Restricted Mode nothing runs: the commands that run scenarios or tasks need a trusted folder
+  // (extension/client/trust.ts refuses them when called another way, and the server reads open documents only).
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.match(pkg.capabilities.untrustedWorkspaces.description, /Restricted Mode.*lints the C files you open, reading nothing else/);
+  const command = (id: string) => c.commands.find((x: { command: string }) => x.command === id);
+  for (const id of ['fltsim.runScenario', 'fltsim.debugScenario', 'fltsim.lintWorkspace']) assert.match(command(id).enablement ?? '', /isWorkspaceTrusted/, id);
   assert.equal(pkg.capabilities.virtualWorkspaces.supported, 'limited');
 });

@@ -108,17 +108,19 @@ test('variables carry the engine handles; rows no C expression names are read-on
     const set = await dc.setVariableRequest({ variablesReference: localsRef, name: 'value', value: '20' });
     assert.deepEqual([set.body.value, set.body.type], ['20', 'LONG']);
     await assert.rejects(dc.setVariableRequest({ variablesReference: localsRef, name: 'value', value: 'nonsense' }), /cannot set value: .*nonsense/);
-    await assert.rejects(dc.setVariableRequest({ variablesReference: 99_999, name: 'x', value: '1' }), /'x' cannot be changed here/);
+    await assert.rejects(dc.setVariableRequest({ variablesReference: 99_999, name: 'x', value: '1' }), /reference 99999 does not exist/);
+    await assert.rejects(dc.setVariableRequest({ variablesReference: localsRef, name: 'nothere', value: '1' }), /'nothere' cannot be changed here/);
     const repl = await dc.evaluateRequest({ expression: 'value++', frameId: frame.id, context: 'repl' });
     assert.equal(repl.body.result, '20');
     await assert.rejects(dc.evaluateRequest({ expression: 'value++', frameId: frame.id, context: 'watch' }), /cannot change variables/);
     const hover = await dc.evaluateRequest({ expression: 'value', frameId: frame.id, context: 'hover' });
     assert.equal(hover.body.result, '21');
-    // A stale reference (from before the next stop) lists nothing rather than failing.
+    // A stale reference (from before the next stop) is an error that says why, not an empty list
+    // that would pass for "no variables".
     const next = dc.waitForEvent('stopped');
     await dc.nextRequest({ threadId: stop.body.threadId! });
     await next;
-    assert.deepEqual((await dc.variablesRequest({ variablesReference: localsRef + 1000 })).body.variables, []);
+    await assert.rejects(dc.variablesRequest({ variablesReference: localsRef + 1000 }), /reference \d+ does not exist \(references last until the next stop\)/);
   } finally {
     await dc.stop();
   }

@@ -34,7 +34,10 @@ test('pre-operation callbacks run from the highest altitude down, post-operation
   sim.run();
   assert.deepEqual(log.names(), ['A.pre', 'B.pre', 'C.pre', 'C.post', 'B.post', 'A.post']);
   const kinds = sim.events.filter((e) => e.data === 1).map((e) => e.kind);
-  assert.deepEqual(kinds, ['io-issue', 'pre-op', 'pre-op', 'pre-op', 'fs', 'fs-complete', 'post-op', 'post-op', 'post-op', 'io-done']);
+  // Each callback's return is an event too (the timeline closes its span there).
+  assert.deepEqual(kinds, ['io-issue', 'pre-op', 'return', 'pre-op', 'return', 'pre-op', 'return', 'fs', 'fs-complete', 'post-op', 'return', 'post-op', 'return', 'post-op', 'return', 'io-done']);
+  const returns = sim.events.filter((e) => e.data === 1 && e.kind === 'return').map((e) => e.detail);
+  assert.deepEqual(returns.slice(0, 1), ['APreCreate returns FLT_PREOP_SUCCESS_WITH_CALLBACK for #1']);
   assert.deepEqual(sim.result(1), { io: 1, data: 1, status: STATUS.STATUS_SUCCESS, information: flt.FILE_OPENED, state: 'done' });
 });
 

@@ -12,7 +12,7 @@ import type { Irql } from '../../../engine/kernel/irql';
 function fill(log: EventLog, n: number): void {
   for (let i = 1; i <= n; i++) {
     const loc = i % 3 === 0 ? { file: 'f.c', line: i } : undefined;
-    log.append(i * 10, i % 5, `T${i % 5}`, (i % 3) as Irql, i % 2 ? 'output' : 'pend', i, `d${i}`, loc);
+    log.append(i * 10, i % 5, `T${i % 5}`, (i % 3) as Irql, i % 2 ? 'output' : 'pend', i, `d${i}`, loc, i % 4 === 0 ? i / 4 : 0);
   }
 }
 
@@ -33,6 +33,7 @@ test('get(seq) agrees with all() and with what was appended, in an unbounded log
         assert.equal(e.threadName, `T${e.seq % 5}`);
         assert.equal(e.kind, e.seq % 2 ? 'output' : 'pend');
         assert.deepEqual(e.location, e.seq % 3 === 0 ? { file: 'f.c', line: e.seq } : undefined);
+        assert.equal(e.item, e.seq % 4 === 0 ? e.seq / 4 : undefined, 'the work item column, absent when 0');
       }
       if (kept > 0) assert.equal(all[0]!.seq, n - kept + 1);
       // Dropped and future seqs have no event.

@@ -147,12 +147,23 @@ test('an exception in driver code stops the run with a fault that names the thre
   sim.kernel.spawn('Crasher', 'system', P, function* (t: KThread): Co<void> {
     t.frames.push({ name: 'PreRead', module: 'drv', file: 'drv.c', line: 42, column: 5 });
     yield Trap.Stmt;
-    throw new Error('unsupported construct: inline assembly');
+    throw Object.assign(new Error('unsupported construct: inline assembly'), { kind: 'unsupported' });
   });
   const r = sim.run();
   assert.equal(r.reason, 'fault');
-  assert.deepEqual(sim.kernel.fault, { thread: sim.kernel.fault!.thread, threadName: 'Crasher', message: 'unsupported construct: inline assembly', location: { file: 'drv.c', line: 42, column: 5 } });
+  assert.deepEqual(sim.kernel.fault, { thread: sim.kernel.fault!.thread, threadName: 'Crasher', message: 'unsupported construct: inline assembly', kind: 'unsupported', location: { file: 'drv.c', line: 42, column: 5 } });
   assert.equal(sim.step().kind, 'fault');
+});
+
+test('an exception fltsim did not mean to throw (a TypeError) is a fault of kind internal', () => {
+  const sim = newSim();
+  sim.kernel.spawn('Buggy', 'system', P, function* (): Co<void> {
+    yield Trap.Stmt;
+    (null as unknown as { x: number }).x = 1;
+  });
+  assert.equal(sim.run().reason, 'fault');
+  assert.equal(sim.kernel.fault!.kind, 'internal');
+  assert.match(sim.kernel.fault!.message, /Cannot set properties of null/);
 });
 
 test('step() takes one trap of one thread and reports it; done is reported at the end', () => {

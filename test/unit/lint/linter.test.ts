@@ -3,6 +3,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { disableNextLineEdit, initLinter, lintLanguageOf, lintText, LintDocument, validateOptions, type Finding } from '../../../engine/lint';
 import { fixtureDirs, readFixture } from './fixtures';
 
@@ -166,6 +168,58 @@ test('the disable-next-line edit silences exactly the rule it names, and extends
   assert.equal(applyEdits(again, [disableNextLineEdit(again, line + 1, 'cpp-irql')]), again, 'an id already there is not added twice');
 });
 
+test('a related location in another function follows an edit inside that function (found by npm run fuzz)', () => {
+  const text = readFixture('cbdq-lock-irql', 'bad.c');
+  const lines = text.split('\n');
+  const init = lines.findIndex((l) => l.includes('FltCbdqInitialize('));
+  // A blank line inside InstanceSetup, above the call: PreRead's text is unchanged, but the queue's site moved.
+  const edited = [...lines.slice(0, init), '', ...lines.slice(init)].join('\n');
+  const doc = new LintDocument();
+  try {
+    doc.update(text);
+    const incremental = doc.update(edited).findings;
+    const site = (fs: typeof incremental) => fs.flatMap((f) => f.related).filter((r) => r.message === 'queue initialized here').map((r) => r.range.start.line);
+    assert.ok(site(incremental).length > 0, 'the finding points at the queue');
+    assert.deepEqual(site(incremental), site(lintText(edited).findings));
+    assert.ok(site(incremental).every((l) => l === init + 1));
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('a related location outside any function (#pragma alloc_text) follows lines inserted above it (found by npm run fuzz)', () => {
+  const text = readFixture('postop-pageable', 'bad.c');
+  const edited = `#define UNUSED_ONE 1\n#define UNUSED_TWO 2\n${text}`;
+  const doc = new LintDocument();
+  try {
+    doc.update(text);
+    const pageable = (fs: Finding[]) => fs.flatMap((f) => f.related).filter((r) => r.message === 'made pageable here').map((r) => r.range.start.line);
+    const incremental = pageable(doc.update(edited).findings);
+    assert.ok(incremental.length > 0);
+    assert.deepEqual(incremental, pageable(lintText(edited).findings));
+    assert.deepEqual(incremental, pageable(lintText(text).findings).map((l) => l + 2));
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('an edit that breaks the syntax gives the findings a fresh lint gives, whatever tree-sitter reuses (found by npm run fuzz)', () => {
+  const text = readFixture('postop-irql-unsafe-call', 'bad-shared.c');
+  const edited = text.replace('Data->Iopb->MajorFunction == IRP_MJ_CREATE', 'Data->Iopb->MajorFun for (;;) {} ction == IRP_MJ_CREATE');
+  assert.notEqual(edited, text);
+  const doc = new LintDocument();
+  try {
+    doc.update(text);
+    const incremental = doc.update(edited);
+    const fresh = lintText(edited);
+    assert.deepEqual(incremental.findings, fresh.findings);
+    assert.deepEqual(incremental.notes, fresh.notes);
+    assert.deepEqual(doc.update(text).findings, lintText(text).findings, 'and back again');
+  } finally {
+    doc.dispose();
+  }
+});
+
 test('code that cannot be parsed is a note naming its line, the construct and the function skipped', () => {
   const r = lintText('#include <fltKernel.h>\nNTSTATUS Ok(VOID) { return STATUS_SUCCESS; }\nNTSTATUS Broken(PVOID p)\n{\n    int x = @@ 3;\n    return STATUS_SUCCESS;\n}\n');
   assert.equal(r.stats.unparsed, 0, 'no rule looked at Broken closely');
@@ -192,4 +246,21 @@ test('the grammar follows the file: .cpp/.cc/.cxx/.hpp, and headers that use C++
   assert.equal(lintLanguageOf('a/b.h', 'typedef struct _X { int a; } X;\n'), 'c');
   assert.equal(lintLanguageOf('a/b.h', 'namespace flt {\nint a;\n}\n'), 'cpp');
   assert.equal(lintLanguageOf('a/b.h', 'template <class T> T Max(T a, T b);\n'), 'cpp');
+});
+
+test('a routine passed by name whose definition an edit breaks is not judged from its old text (found by npm run fuzz)', () => {
+  const text = readFixture('wi-routine-mismatch', 'bad.c');
+  // The fuzz input as found: the fixture with lines swapped inside JobRoutine and garbage inserted.
+  const edited = readFileSync(join(__dirname, '..', '..', 'fixtures', 'fuzz', 'routine-by-name-broken.c'), 'utf8');
+  assert.notEqual(edited, text);
+  const doc = new LintDocument();
+  try {
+    assert.ok(doc.update(text).findings.some((f) => f.ruleId === 'wi-routine-mismatch'));
+    const incremental = doc.update(edited);
+    const fresh = lintText(edited);
+    assert.deepEqual(incremental.findings, fresh.findings);
+    assert.deepEqual(incremental.notes, fresh.notes);
+  } finally {
+    doc.dispose();
+  }
 });

@@ -98,7 +98,7 @@ test('conditions and hit counts choose the hit; a logpoint prints its interpolat
   const stdout = logged.output.filter((o) => o.category === 'stdout').map((o) => o.text);
   assert.deepEqual(stdout, ['tally: read 2\n', 'tally: read 4\n']);
   assert.ok(console.some((t) => t === '✓ expect calls Worker 2\n'), console.join(''));
-  assert.ok(console.some((t) => /^Run finished at \d+ ms after \d+ steps: every expectation holds\.\n$/.test(t)), console.join(''));
+  assert.ok(console.some((t) => /^Run finished at \d+ ms after \d+ steps: PASS {2}3 expectations hold\n$/.test(t)), console.join(''));
 });
 
 test('evaluate reads locals and globals in the chosen frame, refuses calls and (outside the console) assignments', async () => {
@@ -329,4 +329,24 @@ test('runs are the same with or without a debugger in between: stopping at every
   assert.equal(summary(free.output).length, 1);
   assert.deepEqual(summary(stepped.output), summary(free.output));
   assert.deepEqual(stepped.output.filter((o) => o.category === 'stdout'), free.output.filter((o) => o.category === 'stdout'));
+});
+
+test('the debugger words the verdict as fltsim run does: a stop nobody expected leaves every expectation unchecked', async () => {
+  const { debuggee: d, output } = await open('driver "null.c"\nexpect no violations\n');
+  d.start(false);
+  stopped(d.runToStop());
+  const lines = output.map((o) => o.text);
+  assert.ok(lines.includes('– expect no violations   — not checked: the run stopped before its end\n'), lines.join(''));
+  assert.ok(lines.some((t) => /^✗ the run stopped before its end \(null-dereference\)/.test(t)), lines.join(''));
+  assert.ok(lines.some((t) => /^Run stopped at 0 ms after \d+ steps: FAIL {2}the run did not end as expected, 1 not checked\n$/.test(t)), lines.join(''));
+  assert.ok(!lines.some((t) => t.startsWith('✓')), 'nothing after a stop passes');
+});
+
+test('a scenario that sets limit steps gets that limit under the debugger too, with the knob named', async () => {
+  const { debuggee: d, output } = await open('driver "spin.c"\nlimit steps 1000\nexpect stop step-budget\n');
+  d.start(false);
+  const s = stopped(d.runToStop());
+  assert.equal(s.reason, 'exception');
+  assert.match(s.text ?? '', /more than 1,000 statements.*`limit steps N` in the scenario/);
+  assert.ok(output.some((o) => /^Run stopped at \d+ ms after \d+ steps: PASS {2}1 expectation holds\n$/.test(o.text)), output.map((o) => o.text).join(''));
 });

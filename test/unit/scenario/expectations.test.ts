@@ -40,6 +40,8 @@ function facts(over: Partial<RunFacts> = {}): RunFacts {
     ]),
     modules: ['pendfilter', 'counting'],
     output: ['pendfilter: queued #1', 'pendfilter: completing #2'],
+    loads: [{ module: 'pendfilter', status: 0 }, { module: 'counting', status: 0 }],
+    end: { kind: 'finished' },
     ...over,
   };
 }
@@ -47,23 +49,23 @@ function facts(over: Partial<RunFacts> = {}): RunFacts {
 test('every expectation passes against matching facts, with line, text and actual', () => {
   const results = evaluateExpectations(parsed(), facts());
   assert.deepEqual(results, [
-    { line: 7, text: 'expect #1 status STATUS_CANCELLED', passed: true, actual: 'STATUS_CANCELLED' },
-    { line: 8, text: 'expect #2 status STATUS_SUCCESS', passed: true, actual: 'STATUS_SUCCESS' },
-    { line: 9, text: 'expect #2 state done', passed: true, actual: 'done' },
-    { line: 10, text: 'expect calls CsqCompleteCanceledIo 1', passed: true, actual: '1 call' },
-    { line: 11, text: 'expect calls counting!PreRead 0', passed: true, actual: '0 calls' },
-    { line: 12, text: 'expect calls PreRead 3', passed: true, actual: '3 calls' },
-    { line: 13, text: 'expect violation cpp-bad-status', passed: true, actual: 'violations: cpp-bad-status' },
-    { line: 14, text: 'expect no violation assert', passed: true, actual: 'violations: cpp-bad-status' },
-    { line: 15, text: 'expect output "completing"', passed: true, actual: 'output: "pendfilter: completing #2"' },
+    { line: 7, text: 'expect #1 status STATUS_CANCELLED', verdict: 'pass', passed: true, actual: 'STATUS_CANCELLED' },
+    { line: 8, text: 'expect #2 status STATUS_SUCCESS', verdict: 'pass', passed: true, actual: 'STATUS_SUCCESS' },
+    { line: 9, text: 'expect #2 state done', verdict: 'pass', passed: true, actual: 'done' },
+    { line: 10, text: 'expect calls CsqCompleteCanceledIo 1', verdict: 'pass', passed: true, actual: '1 call' },
+    { line: 11, text: 'expect calls counting!PreRead 0', verdict: 'pass', passed: true, actual: '0 calls' },
+    { line: 12, text: 'expect calls PreRead 3', verdict: 'pass', passed: true, actual: '3 calls' },
+    { line: 13, text: 'expect violation cpp-bad-status', verdict: 'pass', passed: true, actual: 'violations: cpp-bad-status' },
+    { line: 14, text: 'expect no violation assert', verdict: 'pass', passed: true, actual: 'violations: cpp-bad-status' },
+    { line: 15, text: 'expect output "completing"', verdict: 'pass', passed: true, actual: 'output: "pendfilter: completing #2"' },
   ]);
 });
 
 test('failing expectations say what was observed instead', () => {
   const results = evaluateExpectations(parsed(), facts({
     ios: [
-      { id: 1, status: -1073741536 + 0x10000000, state: 'pended' }, // an unnamed status prints in hex
-      { id: 2, status: STATUS.STATUS_FLT_DELETING_OBJECT, state: 'queued' },
+      { id: 1, status: -1073741536 + 0x10000000, state: 'done' }, // an unnamed status prints in hex
+      { id: 2, status: null, state: 'queued' }, // still in the queue: it has no final status
     ],
     violations: [{ rule: 'assert' }, { rule: 'wi-bad-queue-type' }, { rule: 'assert' }],
     calls: new Map([['pendfilter!PreRead', 2], ['counting!PreRead', 4]]),
@@ -71,7 +73,7 @@ test('failing expectations say what was observed instead', () => {
   }));
   assert.deepEqual(results.map((r) => [r.line, r.passed, r.actual]), [
     [7, false, '0xD0000120'],
-    [8, false, 'STATUS_FLT_DELETING_OBJECT'],
+    [8, false, 'request #2 never completed (state: queued)'],
     [9, false, 'queued'],
     [10, false, '0 calls'],
     [11, false, '4 calls'],

@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IO_FLAG_NAMES, IO_OP_NAMES, IO_OPTION_NAMES, IO_STATES, STATEMENT_KEYWORDS } from '../../../engine/scenario';
+import { IO_FLAG_NAMES, IO_OP_NAMES, IO_OPTION_NAMES, IO_STATES, STATEMENT_KEYWORDS, STOP_REASONS } from '../../../engine/scenario';
+import { EXPECT_WORDS } from '../../../engine/scenario/vocabulary';
+import { LIMIT_NAMES } from '../../../engine/limits';
 
 // The grammar fixtures live in test/grammar/ and are checked by vscode-tmgrammar-test, which reads
 // the grammars from package.json's contributes.grammars (so the manifest entries are tested too)
@@ -53,11 +55,16 @@ test('the fltsim grammar knows every keyword, operation, flag, option and state 
     const m = new RegExp(source).exec(`${word} `);
     return m !== null && m.index === 0 && m[0].trimEnd().endsWith(word);
   };
-  const statementSources = [repo.statement.match, repo.define.begin, repo.unload.begin, repo.expect.begin];
+  const statementSources = [repo.statement.match, repo.define.begin, repo.unload.begin, repo.expect.begin, repo.client.begin, repo.limit.begin];
   for (const k of STATEMENT_KEYWORDS) assert.ok(statementSources.some((s) => whole(s, k)), `statement keyword ${k}`);
   for (const op of IO_OP_NAMES) assert.ok(whole(repo.operation.match, op), `operation ${op}`);
   for (const f of IO_FLAG_NAMES) assert.ok(whole(repo.flag.match, f), `flag ${f}`);
   for (const o of IO_OPTION_NAMES) assert.ok(whole(repo.option.match, o), `option ${o}`);
+  for (const l of LIMIT_NAMES) assert.equal(new RegExp(repo.limit.begin).exec(`limit ${l} 1`)?.[2], l, `limit ${l}`);
+  const expectWords = repo.expect.patterns.map((p: { match?: string }) => p.match ?? '').join('\n');
+  for (const w of EXPECT_WORDS) assert.ok(expectWords.includes(w), `expect word ${w}`);
+  const stopRule = repo.expect.patterns.find((p: { match?: string }) => p.match?.includes('(stop)'));
+  for (const r of STOP_REASONS) assert.equal(new RegExp(stopRule.match).exec(`stop ${r}`)?.[2], r, `stop reason ${r}`);
   const stateRule = repo.expect.patterns.find((p: { match?: string }) => p.match?.includes('(state)'));
   for (const s of IO_STATES) assert.ok(new RegExp(stateRule.match).test(`state ${s}`) && new RegExp(stateRule.match).exec(`state ${s}`)?.[2] === s, `state ${s}`);
 });

@@ -123,7 +123,7 @@ test('unknown expectations, states and io options suggest the nearest word', () 
   assert.equal(only('expect #1 state cancelld').message, "unknown io state 'cancelld' — did you mean 'cancelled'?");
   const opt = only('io #2 read "\\a" lenght 5');
   assert.deepEqual([opt.code, opt.message, ...where(opt)], ['unknown-option', "unknown io option 'lenght' — did you mean 'length'?", 3, 17, 23]);
-  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, data, to, pattern\. Flags: fastio, paging/);
+  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, data, to, pattern, transaction\. Flags: fastio, paging/);
   assert.equal(only('io #2 read "\\a" fastoi').message, "unknown io option 'fastoi' — did you mean 'fastio'?");
 });
 
@@ -191,4 +191,12 @@ test('parsing continues after errors: every bad line is reported, good lines sti
   assert.deepEqual(diagnostics.map((d) => [d.line, d.code]), [[2, 'unknown-operation'], [3, 'unknown-keyword'], [5, 'unknown-status']]);
   assert.deepEqual(scenario.ios.map((io) => io.id), [2]);
   assert.deepEqual(scenario.expectations.map((e) => e.line), [6]);
+});
+
+test('an empty file path on an io line is an error at the string (it reached the engine and threw; found by npm run fuzz)', () => {
+  const d = only('io #2 read "" at 0');
+  assert.equal(d.message, 'the file path is empty');
+  assert.equal(d.code, 'missing-string');
+  assert.deepEqual(where(d), [3, 12, 14]);
+  assert.equal(only('io #2 write "   "').message, 'the file path is empty');
 });
