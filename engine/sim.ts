@@ -33,7 +33,9 @@ import { CbdqRoutines } from './fltmgr/cbdq';
 import { ContextRoutines } from './fltmgr/contexts';
 import { Dispatcher } from './fltmgr/dispatch';
 import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
+import { FilterIoRoutines } from './fltmgr/filterio';
 import { MiscRoutines } from './fltmgr/misc';
+import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
@@ -85,6 +87,7 @@ type WorkloadItem =
   | { kind: 'io'; at: number; request: IoRequest }
   | { kind: 'cancel'; at: number; io: number }
   | { kind: 'unload'; at: number; module?: string }
+  | { kind: 'attach'; at: number; module: string; volume: string }
   | { kind: 'client'; at: number; action: ClientAction }
   | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' };
 
@@ -141,6 +144,7 @@ export class Simulation {
     const cancel = new CancelRoutines(fm, cbdq, dispatcherRoutines);
     const contexts = new ContextRoutines(k, pool, queues);
     const names = new NameRoutines(fm);
+    const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
     const ports = new PortRoutines(k, pool);
     const devices = new DeviceRoutines(k, pool);
@@ -171,6 +175,8 @@ export class Simulation {
       cancel,
       contexts,
       names,
+      new VolumeRoutines(fm),
+      filterIo,
       ports,
       new AlignedPoolRoutines(k, pool),
       new EcpRoutines(k, pool),
@@ -184,7 +190,7 @@ export class Simulation {
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, ports]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports]);
   }
 
   // --- setting up ---
@@ -221,6 +227,11 @@ export class Simulation {
   /** Cancels request `io` at tick `at`, as IoCancelIrp would. */
   cancel(io: number, at = 0): void {
     this.schedule({ kind: 'cancel', at, io });
+  }
+
+  /** Attaches driver `module`'s filter to `volume` at tick `at`, as `fltmc attach` does. */
+  attach(at: number, module: string, volume: string): void {
+    this.schedule({ kind: 'attach', at, module, volume });
   }
 
   /** Unloads `module` (every driver when absent) at tick `at`. */
@@ -456,6 +467,9 @@ export class Simulation {
         break;
       case 'unload':
         k.spawn(`Unload ${item.module ?? 'all drivers'}`, 'system', PRIORITY.normal, (t) => this.unloading.unloadRequest(t, item.module));
+        break;
+      case 'attach':
+        k.spawn(`Attach ${item.module}`, 'system', PRIORITY.normal, (t) => this.registration.attachRequest(t, item.module, item.volume));
         break;
       case 'client':
         this.ports.spawnClient(item.action);

@@ -2,10 +2,11 @@
  * `npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR]`
  *
  * Runs Microsoft's minifilter samples as a driver developer would try them: for each sample, one
- * scenario that loads its kernel-mode .vcxproj and gives it an ordinary workload (creates, writes,
- * reads and queries on a couple of files, a directory listing, a cancel where the sample pends, an
- * unload at the end; a user-mode program on each communication port; an open and close of each
- * control device object). The scenarios are written into DIR (default: a new temporary folder, outside
+ * scenario that loads its kernel-mode .vcxproj and gives it an ordinary workload on a volume with
+ * real files (opens, writes and reads of content, a size query, a folder listing, a file created and
+ * renamed, one deleted, cleanup and close, an open the mapping samples redirect, a cancel where the
+ * sample pends, an unload at the end; a user-mode program on each communication port; an open and
+ * close of each control device object). The scenarios are written into DIR (default: a new temporary folder, outside
  * the repository), each is run, and a table says how far each sample gets — compiles, links, loads
  * (DriverEntry succeeds), runs the workload — and what stops it, with file:line.
  *
@@ -102,32 +103,73 @@ function deviceNames(sampleDir: string, project: DriverProject): string[] {
   return [...names].sort();
 }
 
-/** An ordinary workload: two files, the usual operations on them, a listing, a cancel if the sample pends, an unload. */
+/**
+ * Registry values a sample's .inf would install (the defaults its README gives), so DriverEntry
+ * finds its configuration.
+ */
+const REGISTRY: Readonly<Record<string, readonly string[]>> = {
+  simrep: ['registry "OldMapping" string "\\x\\y"', 'registry "NewMapping" string "\\a\\b"'],
+  NameChanger: ['registry "UserMapping" string "\\X\\Y"', 'registry "UserMappingFinalComponentShort" string "Y"', 'registry "RealMapping" string "\\A\\B"'],
+};
+
+/**
+ * Samples attached by hand (fltmc attach) before the workload: simrep and NameChanger decline
+ * automatic attachment; MetadataManager creates its metadata file only on a manual attachment
+ * (automatic ones need the file to exist already).
+ */
+const MANUAL_ATTACH = new Set(['simrep', 'NameChanger', 'MetadataManager']);
+
+/**
+ * An ordinary workload on a volume with real files: opens, a write and reads of content, a size
+ * query, a folder listing, a new file created and renamed, a file deleted by disposition, cleanup
+ * and close, an open down a path the mapping samples redirect, a cancel if the sample pends, and an
+ * unload at the end; a user-mode program on each communication port, and an open and close of
+ * each control device object.
+ */
 function scenarioText(sample: string, project: DriverProject, sampleDir: string): string {
   const proj = project.source.kind === 'vcxproj' ? project.source.file : project.units[0];
+  const v = VOLUME;
   const lines = [
-    `scenario "${sample}: create, write, read, query and list two files, then unload"`,
+    `scenario "${sample}: open, write, read, query, list, create, rename and delete files, then unload"`,
     `driver "${proj.replace(/\\/g, '/')}"`,
+    ...(REGISTRY[sample] ?? []),
     // The sample's user-mode program: it connects to each port and allows whatever it is asked about.
     ...portNames(sampleDir, project).flatMap((port) => [`client "${port}" connect at 0`, `client "${port}" reply hex "01"`]),
-    `file "${VOLUME}\\docs\\report.txt" size 8192`,
-    `file "${VOLUME}\\docs\\notes.doc" size 1024`,
-    `io #1 create "${VOLUME}\\docs\\report.txt" at 0`,
-    `io #2 write "${VOLUME}\\docs\\report.txt" length 512 offset 0 at 1`,
-    `io #3 read "${VOLUME}\\docs\\report.txt" length 4096 offset 0 at 2`,
-    `io #4 query-info "${VOLUME}\\docs\\report.txt" class FileStandardInformation at 3`,
-    `io #5 create "${VOLUME}\\docs\\notes.doc" at 4`,
-    `io #6 read "${VOLUME}\\docs\\notes.doc" length 1024 offset 0 at 5`,
-    `io #7 query-dir "${VOLUME}\\docs" class FileBothDirectoryInformation at 6`,
-    `io #8 cleanup "${VOLUME}\\docs\\report.txt" at 7`,
-    `io #9 close "${VOLUME}\\docs\\report.txt" at 8`,
+    `volume "${v}"`,
+    `file "${v}\\docs\\report.txt" content "Quarterly report: the numbers went up."`,
+    `file "${v}\\docs\\notes.doc" size 1024`,
+    `file "${v}\\docs\\old.log" content "yesterday"`,
+    // The mapping samples (simrep, NameChanger) expect their real folder and the parent of the virtual one.
+    `file "${v}\\a\\b\\inside.txt" content "real place"`,
+    `file "${v}\\A\\B" folder`,
+    `file "${v}\\x" folder`,
+    // Samples that only attach when asked (fltmc attach) get a manual attachment first.
+    ...(MANUAL_ATTACH.has(sample) ? [`attach ${project.name} "${v}" at 0`] : []),
+    `io #1 create "${v}\\docs\\report.txt" at 1`,
+    `io #2 write "${v}\\docs\\report.txt" data "Revised. " offset 0 at 2`,
+    `io #3 read "${v}\\docs\\report.txt" length 4096 offset 0 at 3`,
+    `io #4 query-info "${v}\\docs\\report.txt" class FileStandardInformation at 4`,
+    `io #5 create "${v}\\docs\\notes.doc" at 5`,
+    `io #6 read "${v}\\docs\\notes.doc" length 1024 offset 0 at 6`,
+    `io #7 create "${v}\\docs" directory at 7`,
+    `io #8 query-dir "${v}\\docs" class FileBothDirectoryInformation at 8`,
+    `io #9 create "${v}\\docs\\new.txt" disposition create at 9`,
+    `io #10 write "${v}\\docs\\new.txt" data "fresh" at 10`,
+    `io #11 set-info "${v}\\docs\\new.txt" class FileRenameInformation to "${v}\\docs\\renamed.txt" at 11`,
+    `io #12 create "${v}\\docs\\old.log" at 12`,
+    `io #13 set-info "${v}\\docs\\old.log" class FileDispositionInformation delete at 13`,
+    `io #14 cleanup "${v}\\docs\\old.log" at 14`,
+    `io #15 close "${v}\\docs\\old.log" at 15`,
+    `io #16 cleanup "${v}\\docs\\report.txt" at 16`,
+    `io #17 close "${v}\\docs\\report.txt" at 17`,
+    `io #18 create "${v}\\x\\y\\inside.txt" at 18`,
   ];
   deviceNames(sampleDir, project).forEach((dev, i) => {
-    const n = 20 + 3 * i;
-    lines.push(`io #${n} create "${dev}" at 11`, `io #${n + 1} cleanup "${dev}" at 12`, `io #${n + 2} close "${dev}" at 13`);
+    const n = 30 + 3 * i;
+    lines.push(`io #${n} create "${dev}" at 21`, `io #${n + 1} cleanup "${dev}" at 22`, `io #${n + 2} close "${dev}" at 23`);
   });
-  if (pends(project)) lines.push(`io #10 read "${VOLUME}\\docs\\notes.doc" length 512 offset 0 at 9`, 'cancel #10 at 10');
-  lines.push('unload at 20', '');
+  if (pends(project)) lines.push(`io #19 read "${v}\\docs\\notes.doc" length 512 offset 0 at 19`, 'cancel #19 at 20');
+  lines.push('unload at 40', '');
   return lines.join('\n');
 }
 

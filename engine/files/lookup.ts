@@ -12,6 +12,8 @@ import { HOST_PATHS, type PathRules } from './paths';
 export interface ProjectFiles {
   /** A file's text, or undefined when it does not exist (or is a folder). */
   readFile(path: string): string | undefined;
+  /** A file's bytes as they are (data a scenario puts in a simulated file); the text's UTF-8 when absent. */
+  readBytes?(path: string): Uint8Array | undefined;
   /** The entries of a folder, or undefined when it is not one. */
   listDir?(path: string): DirEntry[] | undefined;
   /** The path rules of this file system; the host's when absent. */

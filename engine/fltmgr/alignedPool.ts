@@ -4,7 +4,8 @@
  * device's alignment requirement, so the block is ordinary pool with the instance checked.
  */
 import type { Kernel } from '../kernel/kernel';
-import type { PoolRoutines } from '../kernel/pool';
+import { Irql, irqlName } from '../kernel/irql';
+import { poolBlock, type PoolRoutines } from '../kernel/pool';
 import type { AllocPtr } from '../memory/pointer';
 import { Instance } from './objects';
 
@@ -28,6 +29,11 @@ export class AlignedPoolRoutines {
     const k = this.k;
     k.checkIrql('FltFreePoolAlignedWithTag');
     if (!(Instance_ instanceof Instance)) k.violation('bad-object', 'FltFreePoolAlignedWithTag needs the instance the block was allocated for');
+    // The catalog allows DISPATCH_LEVEL, which holds for nonpaged blocks only: paged pool must be freed at APC_LEVEL or below.
+    const block = poolBlock(Buffer);
+    if (block !== undefined && block.pool === 'PagedPool' && k.current.irql > Irql.APC_LEVEL) {
+      k.violation('irql-above-bound', `FltFreePoolAlignedWithTag frees paged block ${block.id} at ${irqlName(k.current.irql)}; paged pool may only be freed at APC_LEVEL or below`);
+    }
     this.pool.free('FltFreePoolAlignedWithTag', Buffer, { tag: Tag });
   }
 }

@@ -50,6 +50,18 @@ export interface IoRequest {
   infoClass: number;
   code: number;
   at: number;
+  /** Parameters.Create.Options: the disposition in the high byte, FILE_* create options below. */
+  createOptions?: number;
+  /** What the buffer holds at issue (a write's data, a set-information structure). */
+  data?: Uint8Array;
+  /** A directory query's pattern. */
+  pattern?: string;
+  /** How many times this create has been reparsed to a new name. */
+  reparses?: number;
+  /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent). */
+  desiredAccess?: number;
+  /** A set-information request's structure, as the scenario describes it. */
+  setInfo?: { target?: string; replace?: boolean; delete?: boolean };
   /** A transacted create: the transaction its file is opened in. */
   transaction?: object;
 }
@@ -147,6 +159,14 @@ export class FltCallbackData extends EngineStruct {
   tableSeq = 0;
   /** `#3`: how events and messages name the operation. */
   readonly label: string;
+  /** Filter-initiated I/O: the instance whose routine issued it (FltReadFile and kin). */
+  issuedBy: Instance | null = null;
+  /** From FltAllocateCallbackData: the instance that allocated it (it issues it when sent). */
+  allocatedBy: Instance | null = null;
+  /** An allocated callback data has been sent at least once. */
+  sent = false;
+  /** Called once the operation is done (an asynchronous filter-initiated operation's callback). */
+  onDone: ((data: FltCallbackData) => void) | null = null;
 
   constructor(
     readonly id: number,
@@ -252,6 +272,20 @@ export class FltCallbackData extends EngineStruct {
     };
     fill('QueueContext', this.queueContextStore);
     fill('FilterContext', this.filterContextStore);
+  }
+
+  /** FltReuseCallbackData: back to a fresh operation that has not been issued. */
+  resetForReuse(): void {
+    this.state = 'issued';
+    this.stateOwner = '';
+    this.preIndex = 0;
+    this.post.length = 0;
+    this.pendedBy = null;
+    this.postPendedBy = null;
+    this.early = null;
+    this.cancelled = false;
+    this.completedBy = null;
+    this.Flags &= ~FLTFL_CALLBACK_DATA.POST_OPERATION;
   }
 
   get isIrp(): boolean {

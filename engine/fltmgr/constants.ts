@@ -268,3 +268,57 @@ export const FLT_FSTYPE_NTFS = 2;
 export const FLT_FILE_NAME_NORMALIZED = 0x01;
 export const FLT_FILE_NAME_OPENED = 0x02;
 export const FLT_FILE_NAME_SHORT = 0x03;
+
+/** FILE_INFORMATION_CLASS values the file system answers (and the scenario's `class` names). */
+export const FILE_INFORMATION_CLASS = {
+  FileDirectoryInformation: 1, FileFullDirectoryInformation: 2, FileBothDirectoryInformation: 3, FileBasicInformation: 4,
+  FileStandardInformation: 5, FileInternalInformation: 6, FileEaInformation: 7, FileAccessInformation: 8, FileNameInformation: 9,
+  FileRenameInformation: 10, FileLinkInformation: 11, FileNamesInformation: 12, FileDispositionInformation: 13,
+  FilePositionInformation: 14, FileModeInformation: 16, FileAlignmentInformation: 17, FileAllInformation: 18,
+  FileAllocationInformation: 19, FileEndOfFileInformation: 20, FileStreamInformation: 22,
+  FileNetworkOpenInformation: 34, FileAttributeTagInformation: 35, FileIdBothDirectoryInformation: 37,
+  FileIdFullDirectoryInformation: 38, FileValidDataLengthInformation: 39, FileNormalizedNameInformation: 48,
+  FileIdInformation: 59, FileIdExtdDirectoryInformation: 60, FileIdExtdBothDirectoryInformation: 63,
+  FileDispositionInformationEx: 64, FileRenameInformationEx: 65, FileLinkInformationEx: 72,
+} as const;
+export type FileInformationClassName = keyof typeof FILE_INFORMATION_CLASS;
+
+/** Create dispositions (Parameters.Create.Options >> 24) and what a successful create reports. */
+export const FILE_DISPOSITION = { FILE_SUPERSEDE: 0, FILE_OPEN: 1, FILE_CREATE: 2, FILE_OPEN_IF: 3, FILE_OVERWRITE: 4, FILE_OVERWRITE_IF: 5 } as const;
+export const FILE_OVERWRITTEN = 3;
+export const FILE_EXISTS = 4;
+export const FILE_DOES_NOT_EXIST = 5;
+
+/** Create options (the low 24 bits of Parameters.Create.Options). */
+export const FILE_CREATE_OPTION = {
+  FILE_DIRECTORY_FILE: 0x1,
+  FILE_WRITE_THROUGH: 0x2,
+  FILE_SYNCHRONOUS_IO_ALERT: 0x10,
+  FILE_SYNCHRONOUS_IO_NONALERT: 0x20,
+  FILE_NON_DIRECTORY_FILE: 0x40,
+  FILE_DELETE_ON_CLOSE: 0x1000,
+  FILE_OPEN_BY_FILE_ID: 0x2000,
+  FILE_OPEN_REPARSE_POINT: 0x200000,
+} as const;
+
+/** FILE_ATTRIBUTE_* bits the file system reports. */
+export const FILE_ATTRIBUTE = { READONLY: 0x1, HIDDEN: 0x2, SYSTEM: 0x4, DIRECTORY: 0x10, ARCHIVE: 0x20, NORMAL: 0x80 } as const;
+
+/** FILE_DISPOSITION_INFORMATION_EX flags. */
+export const FILE_DISPOSITION_FLAG = { DELETE: 0x1, POSIX_SEMANTICS: 0x2, ON_CLOSE: 0x8 } as const;
+
+/** IRP_MN_ codes of IRP_MJ_DIRECTORY_CONTROL, and the SL_ flags of a directory query (Iopb->OperationFlags). */
+export const IRP_MN_QUERY_DIRECTORY = 0x1;
+export const IRP_MN_NOTIFY_CHANGE_DIRECTORY = 0x2;
+export const SL_RESTART_SCAN = 0x1;
+export const SL_RETURN_SINGLE_ENTRY = 0x2;
+export const SL_INDEX_SPECIFIED = 0x4;
+
+/** FLT_FILESYSTEM_TYPE values of the file systems a scenario volume can have. */
+export const FLT_FSTYPE = { RAW: 1, NTFS: 2, FAT: 3, CDFS: 4, UDFS: 5, EXFAT: 22, REFS: 28 } as const;
+
+/** DEVICE_TYPE values of volumes, and DeviceCharacteristics bits. */
+export const FILE_DEVICE_CD_ROM_FILE_SYSTEM = 0x3;
+export const FILE_DEVICE_DISK = 0x7;
+export const FILE_REMOVABLE_MEDIA = 0x1;
+export const FILE_READ_ONLY_DEVICE = 0x2;

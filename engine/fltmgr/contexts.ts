@@ -178,12 +178,12 @@ export class ContextRoutines {
       writeOut(OldContext, null);
       return STATUS.STATUS_NOT_SUPPORTED;
     }
-    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Instance_.deleting, Operation, NewContext, OldContext);
+    return yield* this.set('FltSetStreamContext', FLT_CONTEXT.STREAM, streamKey(Instance_, FileObject_), Instance_.deleting, Operation, NewContext, OldContext);
   }
 
   FltGetStreamContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
     if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetStreamContext', Context);
-    return this.get('FltGetStreamContext', `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, Context);
+    return this.get('FltGetStreamContext', streamKey(Instance_, FileObject_), Context);
   }
 
   *FltSetStreamHandleContext(Instance_: unknown, FileObject_: unknown, Operation: number, NewContext: unknown, OldContext: unknown): Co<number> {
@@ -233,7 +233,7 @@ export class ContextRoutines {
 
   *FltDeleteStreamContext(Instance_: unknown, FileObject_: unknown, OldContext: unknown): Co<number> {
     if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltDeleteStreamContext', OldContext);
-    return yield* this.detach('FltDeleteStreamContext', `s${Instance_.id}:${FileObject_.stream.path.toLowerCase()}`, OldContext);
+    return yield* this.detach('FltDeleteStreamContext', streamKey(Instance_, FileObject_), OldContext);
   }
 
   *FltDeleteStreamHandleContext(Instance_: unknown, FileObject_: unknown, OldContext: unknown): Co<number> {
@@ -475,11 +475,19 @@ export class ContextRoutines {
   }
 }
 
-/** A file context belongs to the file: every stream of it (`a.txt`, `a.txt:alt`) shares it. */
+/**
+ * A stream context belongs to one stream of the file (`a.txt:alt` has its own). Keyed by the file's
+ * stable stream key, not its path, so the context follows the file through a rename.
+ */
+function streamKey(inst: Instance, fo: FileObject): string {
+  const name = fo.nameInVolume.toLowerCase();
+  const colon = name.indexOf(':', name.lastIndexOf('\\') + 1);
+  return `s${inst.id}:${fo.stream.key}${colon < 0 ? '' : name.slice(colon)}`;
+}
+
+/** A file context belongs to the file: every stream of it (`a.txt`, `a.txt:alt`) shares it, through renames too. */
 function fileKey(inst: Instance, fo: FileObject): string {
-  const p = fo.stream.path.toLowerCase();
-  const colon = p.indexOf(':', p.lastIndexOf('\\') + 1);
-  return `f${inst.id}:${colon < 0 ? p : p.slice(0, colon)}`;
+  return `f${inst.id}:${fo.stream.key}`;
 }
 
 function isObject(v: unknown): v is object {

@@ -35,6 +35,10 @@ const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
 /** nextPost's answer when the post-ops left belong to a thread waiting in a synchronized pre-op. */
 const HANDED_OFF = Symbol('handed off');
 
+/** IO_STATUS_BLOCK.Information of a create that reparses to a new name, and how often the I/O manager follows one. */
+const IO_REPARSE = 0;
+const MAX_REPARSES = 32;
+
 /** IoGetTopLevelIrp's answer for paging I/O and `top-level-irp` requests: non-NULL, opaque. */
 export const TOP_LEVEL_IRP = Object.freeze({ kind: 'top-level IRP (FSRTL_MOD_WRITE_TOP_LEVEL_IRP)' });
 
@@ -124,9 +128,38 @@ export class Dispatcher {
     if (data.live && data.request.synchronous) {
       data.waiter = t;
       this.fm.k.beginWait(t, `I/O ${data.label} to complete`, null);
-      return block();
+      return this.waitThenReparse(t, data);
     }
-    return undefined;
+    return this.reparse(t, data);
+  }
+
+  private *waitThenReparse(t: KThread, data: FltCallbackData): Co<void> {
+    yield Trap.Block;
+    const more = this.reparse(t, data);
+    if (more !== undefined) yield* more;
+  }
+
+  /**
+   * A create that came back with STATUS_REPARSE and IO_REPARSE (a filter replaced the file
+   * object's name, as simrep does): the I/O manager opens the new name, as a new create, up to 32
+   * times.
+   */
+  private reparse(t: KThread, data: FltCallbackData): Co<void> | undefined {
+    if (data.state !== 'done' || data.major !== IRP_MJ.CREATE || data.IoStatus.Status >>> 0 !== STATUS.STATUS_REPARSE || Number(data.IoStatus.Information) !== IO_REPARSE) return undefined;
+    const k = this.fm.k;
+    const count = (data.request.reparses ?? 0) + 1;
+    const name = data.fileObject.currentFileName();
+    if (count > MAX_REPARSES) {
+      data.note(k, 'state', `${data.label} reparsed ${MAX_REPARSES} times; the I/O manager gives up (STATUS_REPARSE_POINT_NOT_RESOLVED)`);
+      this.fm.results.setDone(data.request.id, data.id, STATUS.STATUS_REPARSE_POINT_NOT_RESOLVED, 0);
+      return undefined;
+    }
+    const path = name.toLowerCase().startsWith('\\device\\') ? name : data.volume.name + (name.startsWith('\\') ? name : `\\${name}`);
+    const req: IoRequest = { ...data.request, path, reparses: count };
+    const again = this.requests.create(req, t, this.fm.freshId());
+    again.note(k, 'io-issue', `${again.label} reopens I/O #${req.id} as ${path} after ${data.label} returned STATUS_REPARSE`);
+    const rest = this.runPreFast(t, again);
+    return rest !== undefined ? this.issueRest(t, again, rest) : this.afterIssue(t, again);
   }
 
   /** Runs pre-operation callbacks from `data.preIndex` down, then sends the operation on. */
@@ -655,6 +688,11 @@ export class Dispatcher {
       data.waiter = null;
       fm.k.wake(w);
     }
+    if (data.onDone !== null) {
+      const done = data.onDone;
+      data.onDone = null;
+      done(data);
+    }
   }
 }
 
@@ -665,11 +703,6 @@ function* popFramesAfter(t: KThread, depth: number, rest: Co<void>): Co<void> {
   } finally {
     while (t.frames.length > depth) t.frames.pop();
   }
-}
-
-/** A thread that has just begun a wait stops here until it is woken. */
-function* block(): Co<void> {
-  yield Trap.Block;
 }
 
 /** Whether a filter's FLT_OPERATION_REGISTRATION flags exclude this operation. */

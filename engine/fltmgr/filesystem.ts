@@ -1,26 +1,63 @@
 /**
- * The file system under the filters: a small model that completes each operation with a plausible
- * status and Information, and decides whether completion is asynchronous.
+ * The file system under the filters: volumes holding folders and files with content, one model
+ * that workload I/O and filter-initiated I/O (FltReadFile and kin) both reach.
  *
- * - Files exist unless the scenario says otherwise; a file is 64 KiB unless declared.
- * - create: STATUS_SUCCESS with FILE_OPENED for an existing file, else STATUS_OBJECT_NAME_NOT_FOUND.
- * - read: the bytes available from the offset (up to Length), or STATUS_END_OF_FILE past the end.
- * - write: Length bytes; the file grows to offset + Length.
- * - cleanup, close, flush, query/set information, directory control: STATUS_SUCCESS (query and
- *   directory control report Length bytes).
- * - file system control and device control: STATUS_INVALID_DEVICE_REQUEST.
+ * - Volumes come from the scenario (`volume` lines: file system, sector size, writable, removable).
+ *   A declared volume holds exactly the folders and files the scenario declares. The default volume
+ *   of a scenario without `volume` lines is lenient, as fltsim always was: a path nobody declared is
+ *   a 64 KiB file of zeros (a folder when it is listed), unless declared with `exists: false`.
+ *   NTFS and ReFS volumes also have their hidden `\System Volume Information` folder.
+ * - create: dispositions (FILE_SUPERSEDE … FILE_OVERWRITE_IF) and the options FILE_DIRECTORY_FILE,
+ *   FILE_NON_DIRECTORY_FILE and FILE_DELETE_ON_CLOSE; a missing file gives
+ *   STATUS_OBJECT_NAME_NOT_FOUND, a missing folder on the way STATUS_OBJECT_PATH_NOT_FOUND.
+ * - read and write move real bytes between the file and the operation's buffer (whatever buffer
+ *   the filters left in the parameters); reads stop at end of file.
+ * - query/set information answer the common classes with the real FILE_*_INFORMATION layouts
+ *   (fileinfo.ts); a disposition marks the file, which goes at its last cleanup; rename and link
+ *   move or add names. Directory queries return FILE_*_DIRECTORY_INFORMATION entries chained by
+ *   NextEntryOffset, resuming where the previous query on the handle stopped.
+ * - File ids are stable: a file keeps its id across renames, for the whole run. A handle left open
+ *   on a deleted file gets STATUS_FILE_DELETED for everything but cleanup and close.
+ * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; the rest, and device
+ *   control, get STATUS_INVALID_DEVICE_REQUEST.
  * - An IRP whose cancel flag is set when it reaches the file system completes with STATUS_CANCELLED.
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
  *   everything else, and all fast I/O, completes synchronously in the calling thread.
  */
+import { readBuffer, writeBuffer } from '../kernel/buffers';
+import { LargeInteger, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import type { Marshal } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
-import { FILE_OPENED, FO, IRP_MJ } from './constants';
-import { FileObject, FileStream } from './structs';
+import {
+  FILE_ATTRIBUTE, FILE_CREATE_OPTION, FILE_DISPOSITION, FILE_DISPOSITION_FLAG, FILE_INFORMATION_CLASS as FIC,
+  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FLT_FSTYPE, FO, IRP_MJ, IRP_MN_QUERY_DIRECTORY, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY,
+} from './constants';
+import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
+import { FileObject } from './structs';
 
 export interface FileSpec {
   size?: number;
   exists?: boolean;
+  /** The file's bytes (its size is their length unless `size` says more). */
+  content?: Uint8Array;
+  /** A folder rather than a file. */
+  directory?: boolean;
+}
+
+/** File systems a scenario volume can have. */
+export const FILE_SYSTEMS = ['ntfs', 'refs', 'fat', 'exfat', 'cdfs', 'udfs'] as const;
+export type FileSystemName = (typeof FILE_SYSTEMS)[number];
+
+export interface VolumeSpec {
+  /** `\Device\HarddiskVolume2`. */
+  name: string;
+  fileSystem?: FileSystemName;
+  sectorSize?: number;
+  writable?: boolean;
+  removable?: boolean;
+  /** Only declared files exist (true for every volume a scenario declares). */
+  strict?: boolean;
 }
 
 export interface FsResult {
@@ -31,36 +68,291 @@ export interface FsResult {
 
 export const DEFAULT_FILE_SIZE = 64 * 1024;
 
+/** The folder every NTFS and ReFS volume has at its root. */
+export const SYSTEM_VOLUME_INFORMATION = '\\System Volume Information';
+
+/** FSCTL_GET_OBJECT_ID. */
+const FSCTL_GET_OBJECT_ID = 0x9009c;
+
+/** FLT_FILESYSTEM_TYPE of each file system. */
+export const FS_TYPE: Readonly<Record<FileSystemName, number>> = {
+  ntfs: FLT_FSTYPE.NTFS, refs: FLT_FSTYPE.REFS, fat: FLT_FSTYPE.FAT, exfat: FLT_FSTYPE.EXFAT, cdfs: FLT_FSTYPE.CDFS, udfs: FLT_FSTYPE.UDFS,
+};
+
+/** Driver names as FLT_VOLUME_PROPERTIES reports them (`\FileSystem\Ntfs`). */
+export const FS_DRIVER_NAME: Readonly<Record<FileSystemName, string>> = {
+  ntfs: 'Ntfs', refs: 'ReFS', fat: 'fastfat', exfat: 'exfat', cdfs: 'cdfs', udfs: 'udfs',
+};
+
+/** 2026-01-01T00:00:00Z in 100 ns units since 1601: the simulated clock's time zero on disk. */
+const EPOCH = 134116992000000000n;
+
+/** A folder or file of a volume. Its id never changes, whatever it is renamed to. */
+export class FsNode {
+  children: Map<string, FsNode> | null;
+  /** Content; `size` bytes of it are the file (the rest is capacity). */
+  private data: Uint8Array;
+  size: number;
+  attributes: number;
+  readonly created: bigint;
+  written: bigint;
+  /** A disposition asked for deletion: the file goes at its last cleanup. */
+  deletePending = false;
+  /** Gone from its folder (deleted, or replaced by a rename). */
+  removed = false;
+  /** Handles open on it (creates not yet cleaned up). */
+  handles = 0;
+  private streamObject: FileStream | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    public name: string,
+    public parent: FsNode | null,
+    directory: boolean,
+    readonly volume: FsVolume,
+    time: bigint,
+  ) {
+    this.children = directory ? new Map() : null;
+    this.data = new Uint8Array(0);
+    this.size = 0;
+    this.attributes = directory ? FILE_ATTRIBUTE.DIRECTORY : FILE_ATTRIBUTE.ARCHIVE;
+    this.created = time;
+    this.written = time;
+  }
+
+  get directory(): boolean {
+    return this.children !== null;
+  }
+
+  /** `\docs\a.txt` inside its volume; `\` for the root. */
+  get path(): string {
+    if (this.parent === null) return '\\';
+    const parts: string[] = [this.name];
+    for (let n = this.parent; n.parent !== null; n = n.parent) parts.push(n.name);
+    return `\\${parts.reverse().join('\\')}`;
+  }
+
+  /** The one stream object of this file (FsContext): every open of the file shares it. */
+  get stream(): FileStream {
+    return (this.streamObject ??= new FileStream(this.volume.model.newStreamId(), this.volume.name, this, this.path));
+  }
+
+  /** The allocation size the file system reports: the size rounded up to whole clusters. */
+  get allocationSize(): number {
+    const cluster = this.volume.clusterSize;
+    return Math.ceil(this.size / cluster) * cluster;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const end = Math.min(this.size, offset + length);
+    const out = new Uint8Array(Math.max(0, end - offset));
+    if (offset < this.data.length) out.set(this.data.subarray(offset, Math.min(end, this.data.length)));
+    return out;
+  }
+
+  write(offset: number, bytes: Uint8Array, time: bigint): void {
+    this.setSize(Math.max(this.size, offset + bytes.length));
+    if (bytes.some((b) => b !== 0) || offset < this.data.length) {
+      this.reserve(offset + bytes.length);
+      this.data.set(bytes, offset);
+    }
+    this.written = time;
+  }
+
+  /** Sets the end of file; bytes past it read as zeros if the file grows again. */
+  setSize(size: number): void {
+    if (size < this.data.length) this.data.fill(0, size);
+    this.size = size;
+  }
+
+  private reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const grown = new Uint8Array(Math.max(n, this.data.length * 2));
+    grown.set(this.data);
+    this.data = grown;
+  }
+}
+
+/**
+ * The file system's per-stream object (FsContext): one per file, whatever it is opened as. Before
+ * a create reaches the file system its file object holds a stream with no file yet (`node` null),
+ * named by the path it opens.
+ */
+export class FileStream {
+  constructor(
+    /** Stable for the run (per run, so runs stay deterministic): what per-stream state is keyed by. */
+    readonly id: number,
+    readonly volumeName: string,
+    public node: FsNode | null,
+    private readonly openedAs: string,
+  ) {}
+
+  /** `\Device\HarddiskVolume1\docs\a.txt`: where the file is now (renames move it). */
+  get path(): string {
+    return this.node !== null ? this.volumeName + this.node.path : this.openedAs;
+  }
+
+  get size(): number {
+    return this.node?.size ?? 0;
+  }
+
+  get exists(): boolean {
+    return this.node !== null && !this.node.removed;
+  }
+
+  /** A key for per-stream state, stable across renames. */
+  get key(): string {
+    return `stream${this.id}`;
+  }
+}
+
+/** One volume's tree and properties. */
+export class FsVolume {
+  readonly root: FsNode;
+  readonly fileSystem: FileSystemName;
+  readonly sectorSize: number;
+  readonly writable: boolean;
+  readonly removable: boolean;
+  readonly strict: boolean;
+  /** Paths declared absent on a lenient volume (lower case, inside the volume). */
+  readonly absent = new Set<string>();
+
+  constructor(
+    readonly model: FileSystemModel,
+    spec: VolumeSpec,
+    readonly serial: number,
+  ) {
+    this.fileSystem = spec.fileSystem ?? 'ntfs';
+    this.sectorSize = spec.sectorSize ?? 512;
+    this.writable = spec.writable ?? this.fileSystem !== 'cdfs';
+    this.removable = spec.removable ?? false;
+    this.strict = spec.strict ?? false;
+    this.root = new FsNode(model.newFileId(), '', null, true, this, EPOCH);
+    this.name = spec.name;
+    // NTFS and ReFS volumes always have this hidden system folder (filters keep their own files there).
+    if (this.fileSystem === 'ntfs' || this.fileSystem === 'refs') {
+      this.make(SYSTEM_VOLUME_INFORMATION, true, EPOCH).attributes = FILE_ATTRIBUTE.DIRECTORY | FILE_ATTRIBUTE.HIDDEN | FILE_ATTRIBUTE.SYSTEM;
+    }
+  }
+
+  readonly name: string;
+
+  get clusterSize(): number {
+    return Math.max(this.sectorSize, 4096);
+  }
+
+  get fsType(): number {
+    return FS_TYPE[this.fileSystem];
+  }
+
+  /** The node at `nameInVolume` (`\docs\a.txt`), or why there is none. */
+  lookup(nameInVolume: string): { node: FsNode } | { missing: 'name' | 'path'; parent: FsNode | null; name: string } {
+    const parts = components(nameInVolume);
+    let cur = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const next = cur.children?.get(parts[i]!.toLowerCase());
+      if (next === undefined) return { missing: i === parts.length - 1 ? 'name' : 'path', parent: i === parts.length - 1 && cur.directory ? cur : null, name: parts[i]! };
+      cur = next;
+    }
+    return { node: cur };
+  }
+
+  /** Makes the folders of `nameInVolume` and the node itself (a declaration, or a lenient lookup). */
+  make(nameInVolume: string, directory: boolean, time: bigint): FsNode {
+    const parts = components(nameInVolume);
+    let cur = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const key = parts[i]!.toLowerCase();
+      let next = cur.children!.get(key);
+      if (next === undefined) {
+        next = new FsNode(this.model.newFileId(), parts[i]!, cur, directory || i < parts.length - 1, this, time);
+        cur.children!.set(key, next);
+      } else if (next.children === null && i < parts.length - 1) {
+        // A lenient volume made it a file before anyone listed it as a folder.
+        next.children = new Map();
+        next.attributes = FILE_ATTRIBUTE.DIRECTORY;
+      }
+      cur = next;
+    }
+    return cur;
+  }
+}
+
+/** `\docs\a.txt` → ['docs', 'a.txt']; a stream suffix (`a.txt:s`) names the file. */
+function components(nameInVolume: string): string[] {
+  return nameInVolume.split('\\').filter((p) => p !== '').map((p, i, all) => (i === all.length - 1 && p.includes(':') ? p.slice(0, p.indexOf(':')) : p));
+}
+
 export class FileSystemModel {
-  private readonly streams = new Map<string, FileStream>();
+  private readonly volumes = new Map<string, FsVolume>();
   /** The file object of the latest create per path, which later requests on the path use. */
   private readonly open = new Map<string, FileObject>();
   private fileObjects = 0;
+  private fileIds = 0x10000;
+  private streams = 0;
+  /** Virtual time, for file times (set by the Filter Manager before each operation). */
+  now: () => number = () => 0;
+  marshal: Marshal | undefined = undefined;
 
-  constructor(files: Readonly<Record<string, FileSpec>> = {}) {
+  constructor(volumes: readonly VolumeSpec[], files: Readonly<Record<string, FileSpec>> = {}, locate: (path: string) => { volume: { name: string }; nameInVolume: string }) {
+    volumes.forEach((v, i) => this.volumes.set(v.name.toLowerCase(), new FsVolume(this, v, 0x5eed0000 + i)));
     for (const [path, spec] of Object.entries(files)) {
-      this.streams.set(key(path), new FileStream(path, spec.size ?? DEFAULT_FILE_SIZE, spec.exists ?? true));
+      const { volume, nameInVolume } = locate(path);
+      const vol = this.volume(volume.name);
+      if (spec.exists === false) {
+        vol.absent.add(nameInVolume.toLowerCase());
+        continue;
+      }
+      const node = vol.make(nameInVolume, spec.directory ?? false, EPOCH);
+      if (spec.content !== undefined) node.write(0, spec.content, EPOCH);
+      if (!node.directory) node.setSize(Math.max(spec.size ?? (spec.content ? spec.content.length : DEFAULT_FILE_SIZE), node.size));
     }
   }
 
-  stream(path: string): FileStream {
-    let s = this.streams.get(key(path));
-    if (!s) {
-      s = new FileStream(path, DEFAULT_FILE_SIZE, true);
-      this.streams.set(key(path), s);
-    }
-    return s;
+  newFileId(): number {
+    return this.fileIds++;
+  }
+
+  newStreamId(): number {
+    return ++this.streams;
+  }
+
+  /** The model of a volume by its device name. */
+  volume(name: string): FsVolume {
+    const v = this.volumes.get(name.toLowerCase());
+    if (v === undefined) throw new Error(`no volume ${name}`);
+    return v;
+  }
+
+  /** The time the file system stamps now, in 100 ns units since 1601. */
+  time(): bigint {
+    return EPOCH + BigInt(Math.trunc(this.now())) * 10000n;
+  }
+
+  /** The node `nameInVolume` names, made on the spot on a lenient volume (a folder when `directory`). */
+  resolve(vol: FsVolume, nameInVolume: string, directory: boolean): FsNode | undefined {
+    const hit = vol.lookup(nameInVolume);
+    if ('node' in hit) return hit.node.removed ? undefined : hit.node;
+    if (vol.strict || vol.absent.has(nameInVolume.toLowerCase())) return undefined;
+    const node = vol.make(nameInVolume, directory, EPOCH);
+    if (!directory) node.setSize(DEFAULT_FILE_SIZE);
+    return node;
   }
 
   /** A new FILE_OBJECT for a create, or the open one of the path for other requests. */
-  fileObjectFor(path: string, nameInVolume: string, create: boolean, synchronous: boolean): FileObject {
+  fileObjectFor(path: string, volumeName: string, nameInVolume: string, create: boolean, synchronous: boolean, directory = false): FileObject {
     let fo = create ? undefined : this.open.get(path);
     if (!fo) {
       const k = key(path);
       fo = create ? undefined : this.open.get(k);
       if (!fo) {
-        fo = new FileObject(++this.fileObjects, this.stream(path), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+        fo = this.newFileObject(volumeName, nameInVolume, synchronous);
         this.open.set(k, fo);
+        // A request other than a create stands for a handle already open on the file: its file
+        // object holds the file's stream before the filters see it, so per-stream state
+        // (stream and file contexts) set by an earlier open is found.
+        const vol = create ? undefined : this.volumes.get(volumeName.toLowerCase());
+        if (vol !== undefined) this.nodeOf(fo, vol, directory);
       }
       // Later requests spelled the same way find it without lower-casing the path again.
       if (k !== path) this.open.set(path, fo);
@@ -68,51 +360,344 @@ export class FileSystemModel {
     return fo;
   }
 
+  /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
+  newFileObject(volumeName: string, nameInVolume: string, synchronous: boolean): FileObject {
+    return new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+  }
+
   perform(data: FltCallbackData): FsResult {
     const major = data.Iopb.MajorFunction;
-    const stream = data.fileObject.stream;
     const async = data.isIrp && (major === IRP_MJ.READ || major === IRP_MJ.WRITE);
     if (data.isIrp && data.cancelled) return { status: STATUS.STATUS_CANCELLED, information: 0, async };
-    const p = data.Iopb.Parameters as Record<string, { Length?: number; ByteOffset?: { QuadPart: number } } | undefined>;
+    const r = this.performSync(data, major);
+    return { status: r.status, information: r.information, async };
+  }
+
+  private performSync(data: FltCallbackData, major: number): { status: number; information: number } {
+    const fo = data.fileObject;
+    const vol = this.volume(data.volume.name);
+    if (major === IRP_MJ.CREATE) return this.create(data, fo, vol);
+    const node = this.nodeOf(fo, vol, major === IRP_MJ.DIRECTORY_CONTROL);
+    if (node === undefined) return fail(STATUS.STATUS_OBJECT_NAME_NOT_FOUND);
+    // A handle still open on a file that is gone answers STATUS_FILE_DELETED to all but close.
+    if (node.removed && major !== IRP_MJ.CLEANUP && major !== IRP_MJ.CLOSE) return fail(STATUS.STATUS_FILE_DELETED);
+    const p = data.Iopb.Parameters as Record<string, Record<string, unknown> | undefined>;
     switch (major) {
-      case IRP_MJ.CREATE:
-        if (!stream.exists) return { status: STATUS.STATUS_OBJECT_NAME_NOT_FOUND, information: 0, async };
-        data.fileObject.Flags |= FO.FILE_OPEN | FO.HANDLE_CREATED;
-        return { status: STATUS.STATUS_SUCCESS, information: FILE_OPENED, async };
       case IRP_MJ.READ: {
-        const rw = p.Read!;
-        const offset = rw.ByteOffset?.QuadPart ?? 0;
-        const length = rw.Length ?? 0;
-        if (offset >= stream.size) return { status: STATUS.STATUS_END_OF_FILE, information: 0, async };
-        return { status: STATUS.STATUS_SUCCESS, information: Math.min(length, stream.size - offset), async };
+        const rw = p.Read as { Length?: number; ByteOffset?: { QuadPart: number }; ReadBuffer?: unknown; MdlAddress?: unknown };
+        if (node.directory) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
+        const offset = Number(rw.ByteOffset?.QuadPart ?? 0);
+        const length = Number(rw.Length ?? 0);
+        if (offset >= node.size) return fail(STATUS.STATUS_END_OF_FILE);
+        const bytes = node.read(offset, length);
+        this.store(bufferOf(rw.ReadBuffer, rw.MdlAddress), 0, bytes);
+        this.advance(fo, offset + bytes.length);
+        return ok(bytes.length);
       }
       case IRP_MJ.WRITE: {
-        const rw = p.Write!;
-        const offset = rw.ByteOffset?.QuadPart ?? 0;
-        const length = rw.Length ?? 0;
-        stream.size = Math.max(stream.size, offset + length);
-        stream.exists = true;
-        return { status: STATUS.STATUS_SUCCESS, information: length, async };
+        const rw = p.Write as { Length?: number; ByteOffset?: { QuadPart: number }; WriteBuffer?: unknown; MdlAddress?: unknown };
+        if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+        if (node.directory) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
+        const length = Number(rw.Length ?? 0);
+        const offset = Number(rw.ByteOffset?.QuadPart ?? 0);
+        node.write(offset, this.load(bufferOf(rw.WriteBuffer, rw.MdlAddress), length), this.time());
+        this.advance(fo, offset + length);
+        return ok(length);
       }
       case IRP_MJ.CLEANUP:
-        data.fileObject.Flags |= FO.CLEANUP_COMPLETE;
-        return { status: STATUS.STATUS_SUCCESS, information: 0, async };
-      case IRP_MJ.QUERY_INFORMATION:
-        return { status: STATUS.STATUS_SUCCESS, information: p.QueryFileInformation?.Length ?? 0, async };
-      case IRP_MJ.DIRECTORY_CONTROL: {
-        const q = (p.DirectoryControl as { QueryDirectory?: { Length?: number } } | undefined)?.QueryDirectory;
-        return { status: STATUS.STATUS_SUCCESS, information: q?.Length ?? 0, async };
+        fo.Flags |= FO.CLEANUP_COMPLETE;
+        this.cleanup(fo, node);
+        return ok(0);
+      case IRP_MJ.QUERY_INFORMATION: {
+        const q = p.QueryFileInformation as { Length: number; FileInformationClass: number; InfoBuffer: unknown };
+        return this.answer(fileInformation(this.layouts(), q.FileInformationClass, node, fo), q.InfoBuffer, Number(q.Length));
       }
-      case IRP_MJ.FILE_SYSTEM_CONTROL:
+      case IRP_MJ.SET_INFORMATION:
+        return this.setInformation(data, fo, node, vol);
+      case IRP_MJ.DIRECTORY_CONTROL:
+        return this.queryDirectory(data, fo, node);
+      case IRP_MJ.FILE_SYSTEM_CONTROL: {
+        // Files here have no object id (NTFS's answer for a file that never got one).
+        const code = Number((p.FileSystemControl as { Neither?: { FsControlCode?: number } } | undefined)?.Neither?.FsControlCode ?? 0) >>> 0;
+        if (code === FSCTL_GET_OBJECT_ID && vol.fileSystem === 'ntfs') return fail(STATUS.STATUS_OBJECTID_NOT_FOUND);
+        return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
+      }
       case IRP_MJ.DEVICE_CONTROL:
       case IRP_MJ.INTERNAL_DEVICE_CONTROL:
-        return { status: STATUS.STATUS_INVALID_DEVICE_REQUEST, information: 0, async };
+        return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
       default:
-        return { status: STATUS.STATUS_SUCCESS, information: 0, async };
+        return ok(0);
     }
   }
+
+  /** The file a file object has open; a workload request on a path it never created opens it implicitly. */
+  private nodeOf(fo: FileObject, vol: FsVolume, directory: boolean): FsNode | undefined {
+    const s = fo.stream;
+    if (s.node !== null) return s.node;
+    const node = this.resolve(vol, fo.nameInVolume, directory);
+    if (node !== undefined) {
+      fo.attach(node.stream);
+      fo.openHandle = true;
+      node.handles++;
+    }
+    return node;
+  }
+
+  private create(data: FltCallbackData, fo: FileObject, vol: FsVolume): { status: number; information: number } {
+    const c = (data.Iopb.Parameters as { Create?: { Options: number } }).Create;
+    const options = (c?.Options ?? FILE_DISPOSITION.FILE_OPEN << 24) >>> 0;
+    const disposition = options >>> 24;
+    const opts = options & 0xffffff;
+    const wantDir = (opts & FILE_CREATE_OPTION.FILE_DIRECTORY_FILE) !== 0;
+    const name = fo.nameInVolume;
+    const time = this.time();
+    let node = this.resolve(vol, name, wantDir);
+    let information: number;
+    if (node !== undefined && node.deletePending) return fail(STATUS.STATUS_DELETE_PENDING);
+    if (node === undefined) {
+      if (disposition === FILE_DISPOSITION.FILE_OPEN || disposition === FILE_DISPOSITION.FILE_OVERWRITE) {
+        const hit = vol.lookup(name);
+        return fail('missing' in hit && hit.missing === 'path' ? STATUS.STATUS_OBJECT_PATH_NOT_FOUND : STATUS.STATUS_OBJECT_NAME_NOT_FOUND);
+      }
+      const hit = vol.lookup(name);
+      if (!('missing' in hit) || hit.parent === null) return fail(STATUS.STATUS_OBJECT_PATH_NOT_FOUND);
+      if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+      node = new FsNode(this.newFileId(), hit.name, hit.parent, wantDir, vol, time);
+      hit.parent.children!.set(hit.name.toLowerCase(), node);
+      vol.absent.delete(name.toLowerCase());
+      information = FILE_CREATED;
+    } else {
+      if (disposition === FILE_DISPOSITION.FILE_CREATE) return fail(STATUS.STATUS_OBJECT_NAME_COLLISION);
+      if (wantDir && !node.directory) return fail(STATUS.STATUS_NOT_A_DIRECTORY);
+      if ((opts & FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE) !== 0 && node.directory) return fail(STATUS.STATUS_FILE_IS_A_DIRECTORY);
+      information = FILE_OPENED;
+      if (disposition === FILE_DISPOSITION.FILE_SUPERSEDE || disposition === FILE_DISPOSITION.FILE_OVERWRITE || disposition === FILE_DISPOSITION.FILE_OVERWRITE_IF) {
+        if (node.directory) return fail(STATUS.STATUS_INVALID_PARAMETER);
+        if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+        node.setSize(0);
+        node.written = time;
+        information = disposition === FILE_DISPOSITION.FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
+      }
+    }
+    if ((opts & FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE) !== 0) {
+      if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+      fo.deleteOnClose = true;
+    }
+    fo.attach(node.stream);
+    fo.openHandle = true;
+    node.handles++;
+    fo.Flags |= FO.FILE_OPEN | FO.HANDLE_CREATED;
+    return ok(information);
+  }
+
+  /** The last cleanup of a file marked for deletion deletes it. */
+  private cleanup(fo: FileObject, node: FsNode): void {
+    if (!fo.openHandle) return;
+    fo.openHandle = false;
+    node.handles = Math.max(0, node.handles - 1);
+    if (fo.deleteOnClose) node.deletePending = true;
+    if (node.deletePending && node.handles === 0) this.remove(node);
+  }
+
+  private remove(node: FsNode): void {
+    if (node.parent === null) return;
+    node.parent.children!.delete(node.name.toLowerCase());
+    node.removed = true;
+  }
+
+  private setInformation(data: FltCallbackData, fo: FileObject, node: FsNode, vol: FsVolume): { status: number; information: number } {
+    const s = (data.Iopb.Parameters as { SetFileInformation?: { Length: number; FileInformationClass: number; InfoBuffer: unknown } }).SetFileInformation!;
+    const cls = s.FileInformationClass;
+    const length = Number(s.Length);
+    const bytes = this.load(s.InfoBuffer, length);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const u32 = (at: number) => (at + 4 <= bytes.length ? dv.getUint32(at, true) : 0);
+    const changes = cls !== FIC.FilePositionInformation;
+    if (changes && !vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+    switch (cls) {
+      case FIC.FileBasicInformation:
+        if (length < 40) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+        if (u32(32) !== 0) node.attributes = (u32(32) & ~FILE_ATTRIBUTE.NORMAL) | (node.directory ? FILE_ATTRIBUTE.DIRECTORY : 0);
+        return ok(0);
+      case FIC.FileEndOfFileInformation:
+      case FIC.FileAllocationInformation: {
+        if (length < 8) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+        const size = Number(dv.getBigInt64(0, true));
+        if (node.directory || size < 0) return fail(STATUS.STATUS_INVALID_PARAMETER);
+        if (cls === FIC.FileEndOfFileInformation || size < node.size) node.setSize(size);
+        node.written = this.time();
+        return ok(0);
+      }
+      case FIC.FilePositionInformation:
+        if (length < 8) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+        fo.CurrentByteOffset = new LargeInteger(Number(dv.getBigInt64(0, true)));
+        return ok(0);
+      case FIC.FileDispositionInformation:
+      case FIC.FileDispositionInformationEx: {
+        if (length < (cls === FIC.FileDispositionInformation ? 1 : 4)) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+        const flags = cls === FIC.FileDispositionInformation ? (bytes[0] !== 0 ? FILE_DISPOSITION_FLAG.DELETE : 0) : u32(0);
+        const del = (flags & FILE_DISPOSITION_FLAG.DELETE) !== 0;
+        if (del && node.parent === null) return fail(STATUS.STATUS_CANNOT_DELETE);
+        if (del && node.directory && node.children!.size > 0) return fail(STATUS.STATUS_DIRECTORY_NOT_EMPTY);
+        if ((flags & FILE_DISPOSITION_FLAG.ON_CLOSE) !== 0) fo.deleteOnClose = del;
+        else node.deletePending = del;
+        return ok(0);
+      }
+      case FIC.FileRenameInformation:
+      case FIC.FileRenameInformationEx:
+      case FIC.FileLinkInformation:
+      case FIC.FileLinkInformationEx:
+        return this.renameOrLink(data, node, vol, cls, bytes);
+      default:
+        return fail(STATUS.STATUS_INVALID_INFO_CLASS);
+    }
+  }
+
+  private renameOrLink(data: FltCallbackData, node: FsNode, vol: FsVolume, cls: number, bytes: Uint8Array): { status: number; information: number } {
+    const info = readLinkInformation(this.layouts(), bytes);
+    if (info === undefined) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+    const target = this.targetName(info.fileName, node, data.volume.name);
+    if (target === undefined) return fail(STATUS.STATUS_NOT_SAME_DEVICE);
+    const link = cls === FIC.FileLinkInformation || cls === FIC.FileLinkInformationEx;
+    if (link && node.directory) return fail(STATUS.STATUS_FILE_IS_A_DIRECTORY);
+    const hit = vol.lookup(target);
+    if ('node' in hit && hit.node === node) return ok(0);
+    if (!('node' in hit) && hit.parent === null) return fail(STATUS.STATUS_OBJECT_PATH_NOT_FOUND);
+    if ('node' in hit) {
+      if (!info.replace) return fail(STATUS.STATUS_OBJECT_NAME_COLLISION);
+      if (hit.node.directory || hit.node.handles > 0) return fail(STATUS.STATUS_ACCESS_DENIED);
+      this.remove(hit.node);
+    }
+    const after = vol.lookup(target) as { parent: FsNode; name: string };
+    const parent = after.parent;
+    if (link) {
+      // A hard link: the same content under a second name (fltsim keeps one name per file; the
+      // link is a copy that shares the file id).
+      const copy = new FsNode(node.id, after.name, parent, false, vol, this.time());
+      copy.write(0, node.read(0, node.size), this.time());
+      parent.children!.set(after.name.toLowerCase(), copy);
+      return ok(0);
+    }
+    node.parent!.children!.delete(node.name.toLowerCase());
+    node.name = after.name;
+    node.parent = parent;
+    parent.children!.set(after.name.toLowerCase(), node);
+    return ok(0);
+  }
+
+  private targetName(fileName: string, node: FsNode, volumeName: string): string | undefined {
+    return renameTarget(fileName, node.parent!.path, volumeName);
+  }
+
+  private queryDirectory(data: FltCallbackData, fo: FileObject, node: FsNode): { status: number; information: number } {
+    if (data.Iopb.MinorFunction !== IRP_MN_QUERY_DIRECTORY) return ok(0);
+    if (!node.directory) return fail(STATUS.STATUS_INVALID_PARAMETER);
+    const q = (data.Iopb.Parameters as { DirectoryControl?: { QueryDirectory: { Length: number; FileName: unknown; FileInformationClass: number; DirectoryBuffer: unknown } } }).DirectoryControl!.QueryDirectory;
+    const flags = data.Iopb.OperationFlags;
+    const first = fo.dirCursor === undefined;
+    if (first || (flags & SL_RESTART_SCAN) !== 0) {
+      const pattern = patternText(q.FileName) ?? fo.dirPattern ?? '*';
+      fo.dirPattern = pattern;
+      const names = [...node.children!.values()].sort((a, b) => (a.name.toUpperCase() < b.name.toUpperCase() ? -1 : 1));
+      const entries: { name: string; node: FsNode }[] = node.parent !== null ? [{ name: '.', node }, { name: '..', node: node.parent }] : [];
+      for (const n of names) entries.push({ name: n.name, node: n });
+      fo.dirCursor = { entries: entries.filter((e) => matches(pattern, e.name)), next: 0 };
+    }
+    const cursor = fo.dirCursor!;
+    if (cursor.next >= cursor.entries.length) {
+      return fail(cursor.entries.length === 0 && first ? STATUS.STATUS_NO_SUCH_FILE : STATUS.STATUS_NO_MORE_FILES);
+    }
+    const single = (flags & SL_RETURN_SINGLE_ENTRY) !== 0;
+    const r = directoryEntries(this.layouts(), q.FileInformationClass, cursor.entries.slice(cursor.next, single ? cursor.next + 1 : undefined), Number(q.Length));
+    if (r === 'invalid-class') return fail(STATUS.STATUS_INVALID_INFO_CLASS);
+    if (r.count === 0) {
+      // Not even the first entry fits: its fixed part and as much of the name as fits, and the
+      // entry stays for the next query.
+      if (r.bytes.length === 0) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+      this.store(q.DirectoryBuffer, 0, r.bytes);
+      return { status: STATUS.STATUS_BUFFER_OVERFLOW, information: r.bytes.length };
+    }
+    cursor.next += r.count;
+    this.store(q.DirectoryBuffer, 0, r.bytes);
+    return ok(r.bytes.length);
+  }
+
+  /** Writes a query's answer into the caller's buffer as Windows does for a buffer of `length` bytes. */
+  private answer(r: InfoResult, buffer: unknown, length: number): { status: number; information: number } {
+    if (r === 'invalid-class') return fail(STATUS.STATUS_INVALID_INFO_CLASS);
+    if (r === 'no-layouts') return ok(length);
+    if (length < r.fixed) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+    const n = Math.min(length, r.bytes.length);
+    this.store(buffer, 0, r.bytes.subarray(0, n));
+    return { status: n < r.bytes.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS, information: n };
+  }
+
+  private layouts(): Marshal | undefined {
+    return this.marshal?.layouts !== undefined ? this.marshal : undefined;
+  }
+
+  private store(buffer: unknown, offset: number, bytes: Uint8Array): void {
+    if (this.marshal === undefined || bytes.length === 0) return;
+    if (buffer === null || buffer === undefined) return;
+    writeBuffer(this.marshal, buffer, offset, bytes);
+  }
+
+  private load(buffer: unknown, length: number): Uint8Array {
+    if (this.marshal === undefined || buffer === null || buffer === undefined) return new Uint8Array(Math.max(0, length));
+    return readBuffer(this.marshal, buffer, length);
+  }
+
+  private advance(fo: FileObject, offset: number): void {
+    if ((fo.Flags & FO.SYNCHRONOUS_IO) !== 0) fo.CurrentByteOffset = new LargeInteger(offset);
+  }
+}
+
+/** The buffer of a read or write: the user buffer, or the memory its MDL describes (direct I/O). */
+function bufferOf(buffer: unknown, mdl: unknown): unknown {
+  if (buffer !== null && buffer !== undefined) return buffer;
+  if (mdl === null || mdl === undefined || typeof mdl !== 'object') return null;
+  const m = mdl as { MappedSystemVa?: unknown; StartVa?: unknown };
+  return m.MappedSystemVa ?? m.StartVa ?? null;
+}
+
+function ok(information: number): { status: number; information: number } {
+  return { status: STATUS.STATUS_SUCCESS, information };
+}
+
+function fail(status: number, information = 0): { status: number; information: number } {
+  return { status, information };
 }
 
 function key(path: string): string {
   return path.toLowerCase();
+}
+
+/** The text of a directory query's FileName (a UNICODE_STRING), if it names anything. */
+function patternText(v: unknown): string | undefined {
+  if (v === null || v === undefined || typeof v !== 'object') return undefined;
+  const text = unicodeStringText(v as UnicodeString);
+  return text === '' ? undefined : text;
+}
+
+/**
+ * Where a rename or link target lands inside `volumeName`: a full `\Device\…` path on the same
+ * volume, a `\??\C:\…` path, a path from the volume's root, or a bare name in the folder
+ * `parentPath` (the source's). Undefined when the target is on another volume.
+ */
+export function renameTarget(fileName: string, parentPath: string, volumeName: string): string | undefined {
+  const lower = fileName.toLowerCase();
+  const vol = volumeName.toLowerCase();
+  if (lower.startsWith('\\device\\')) return lower.startsWith(`${vol}\\`) ? fileName.slice(volumeName.length) : undefined;
+  if (lower.startsWith('\\??\\')) return fileName.slice(fileName.indexOf(':') + 1);
+  if (fileName.startsWith('\\')) return fileName;
+  return `${parentPath === '\\' ? '' : parentPath}\\${fileName}`;
+}
+
+/** Windows wildcard matching, as FsRtlIsNameInExpression does it (case-insensitive): `*`, `?`. */
+export function matches(pattern: string, name: string): boolean {
+  const p = pattern.toUpperCase();
+  const n = name.toUpperCase();
+  if (p === '*' || p === '*.*') return true;
+  const re = new RegExp(`^${[...p].map((c) => (c === '*' || c === '<' ? '.*' : c === '?' || c === '>' ? '.' : c === '"' ? '\\.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 's');
+  return re.test(n);
 }

@@ -13,7 +13,7 @@ import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
 import type { UnicodeString } from '../kernel/cvalues';
 import type { KThread } from '../kernel/thread';
 import type { DataState, FltCallbackData } from './callbackData';
-import { FileSystemModel, type FileSpec } from './filesystem';
+import { FileSystemModel, type FileSpec, type VolumeSpec } from './filesystem';
 import { Filter, Instance, Volume } from './objects';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
@@ -21,8 +21,11 @@ export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
 export interface FltmgrOptions {
   /** Files with a size other than 64 KiB, or that do not exist. Paths as the workload writes them. */
   files?: Readonly<Record<string, FileSpec>>;
-  /** Volume device names; the first one receives paths without a `\Device\…` prefix. */
-  volumes?: readonly string[];
+  /**
+   * Volumes, by device name or with their properties; the first one receives paths without a
+   * `\Device\…` prefix. A volume given by name only is lenient (files nobody declared exist).
+   */
+  volumes?: readonly (string | VolumeSpec)[];
 }
 
 /** DRIVER_OBJECT as C sees it, plus the module it belongs to. */
@@ -157,9 +160,11 @@ export class FilterManager {
     readonly completion: CompletionContext,
     options: FltmgrOptions = {},
   ) {
-    this.fs = new FileSystemModel(options.files);
-    const names = options.volumes && options.volumes.length > 0 ? options.volumes : [DEFAULT_VOLUME];
-    names.forEach((n, i) => this.volumes.push(new Volume(i + 1, n)));
+    const specs = (options.volumes && options.volumes.length > 0 ? options.volumes : [DEFAULT_VOLUME]).map((v) => (typeof v === 'string' ? { name: v } : v));
+    specs.forEach((v, i) => this.volumes.push(new Volume(i + 1, v.name)));
+    this.fs = new FileSystemModel(specs, options.files, (p) => this.locate(p));
+    this.fs.marshal = k.marshal;
+    this.fs.now = () => k.now;
   }
 
   newFilter(module: string, altitude: string, reg: Filter['registration'], driverObject: object): Filter {

@@ -3,6 +3,7 @@
  * filter, instance and volume objects, user buffer locking, MDLs, and requestor queries.
  */
 import { Ref } from '../kernel/cvalues';
+import { EngineStruct, mirrorFields } from '../kernel/marshal';
 import type { Kernel } from '../kernel/kernel';
 import { writeOut } from '../kernel/objects';
 import { ntSuccess, STATUS } from '../kernel/status';
@@ -13,16 +14,27 @@ import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
 import { Filter, Instance, Volume } from './objects';
 import { FileObject, type ReadWriteParameters } from './structs';
 
-/** MDL, with the fields C reads. */
-export interface Mdl {
-  Next: Mdl | null;
-  Size: number;
-  MdlFlags: number;
-  MappedSystemVa: unknown;
-  StartVa: unknown;
-  ByteCount: number;
-  ByteOffset: number;
+/** MDL: C reads its fields (`Mdl->Next`, `MmGetMdlByteCount`), so it is laid out when C needs it. */
+export class Mdl extends EngineStruct {
+  protected get cTag(): string {
+    return '_MDL';
+  }
+
+  protected readonly js: Record<string, unknown>;
+  declare Next: Mdl | null;
+  declare Size: number;
+  declare MdlFlags: number;
+  declare MappedSystemVa: unknown;
+  declare StartVa: unknown;
+  declare ByteCount: number;
+  declare ByteOffset: number;
+
+  constructor(va: unknown, length: number, flags: number) {
+    super();
+    this.js = { Next: null, Size: 0x30, MdlFlags: flags, MappedSystemVa: va instanceof Ref ? va : null, StartVa: va, ByteCount: length, ByteOffset: 0 };
+  }
 }
+mirrorFields(Mdl, ['Next', 'Size', 'MdlFlags', 'MappedSystemVa', 'StartVa', 'ByteCount', 'ByteOffset']);
 
 const FO_FILE_OPEN_CANCELLED = 0x00200000;
 const MDL_MAPPED_TO_SYSTEM_VA = 0x1;
@@ -211,6 +223,6 @@ export class MiscRoutines {
   }
 
   private mdl(va: unknown, length: number, flags: number): Mdl {
-    return { Next: null, Size: 0x30, MdlFlags: flags, MappedSystemVa: va instanceof Ref ? va : null, StartVa: va, ByteCount: length, ByteOffset: 0 };
+    return new Mdl(va, length, flags);
   }
 }

@@ -5,10 +5,15 @@
  */
 import { makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { writeOut } from '../kernel/objects';
-import { EngineStruct, mirrorFields } from '../kernel/marshal';
+import { EngineStruct, mirrorFields, pointerOf } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
-import { FLT_FILE_NAME_NORMALIZED, IRP_FLAGS } from './constants';
+import { FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED, FLT_FILE_NAME_SHORT, IRP_FLAGS } from './constants';
+import { shortName } from './fileinfo';
+import { renameTarget, type FsNode } from './filesystem';
+import { Instance } from './objects';
+import { Ptr } from '../memory/pointer';
+import { readChars } from '../memory/strings';
 import type { FilterManager } from './fltmgr';
 import { FileObject as FileObjectStruct } from './structs';
 
@@ -69,10 +74,7 @@ export class NameRoutines {
     writeOut(FileNameInformation, null);
     k.checkIrql('FltGetFileNameInformationUnsafe', undefined, 'name-info');
     if (!(FileObject instanceof FileObjectStruct)) return STATUS.STATUS_INVALID_PARAMETER;
-    const info = new FltFileNameInformation(this.nextId++, this.fullName(FileObject.stream.path), NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED);
-    this.live.set(info.id, info);
-    writeOut(FileNameInformation, info);
-    return STATUS.STATUS_SUCCESS;
+    return this.give(FileObject, NameOptions, FileNameInformation);
   }
 
   FltReferenceFileNameInformation(FileNameInformation: unknown): void {
@@ -126,15 +128,98 @@ export class NameRoutines {
   }
 
   private make(data: FltCallbackData, options: number, out: unknown): number {
-    const info = new FltFileNameInformation(this.nextId++, this.fullName(data.fileObject.stream.path), options & 0xff || FLT_FILE_NAME_NORMALIZED);
+    return this.give(data.fileObject, options, out);
+  }
+
+  /**
+   * The name of the file `fo` has open, in the format asked for: normalized (where the file is now,
+   * long names, as the file system spells them), opened (the path it was opened by) or short (the
+   * 8.3 name of the final component alone, or its long name when it has no other).
+   */
+  private give(fo: FileObjectStruct, options: number, out: unknown): number {
+    const format = options & 0xff || FLT_FILE_NAME_NORMALIZED;
+    if (format !== FLT_FILE_NAME_NORMALIZED && format !== FLT_FILE_NAME_OPENED && format !== FLT_FILE_NAME_SHORT) {
+      this.fm.k.violation('name-info', `name options 0x${options.toString(16)} ask for no name format; use FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED or FLT_FILE_NAME_SHORT`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const stream = fo.stream;
+    let name: string;
+    if (format === FLT_FILE_NAME_OPENED) {
+      name = stream.volumeName + (fo.nameInVolume.startsWith('\\') ? fo.nameInVolume : `\\${fo.nameInVolume}`);
+    } else {
+      const node = stream.node ?? this.existing(stream.volumeName, fo.nameInVolume);
+      const path = node !== undefined ? node.path : fo.nameInVolume;
+      if (format === FLT_FILE_NAME_SHORT) {
+        const final = path.slice(path.lastIndexOf('\\') + 1);
+        name = shortName(final) ?? final;
+      } else {
+        name = stream.volumeName + path;
+      }
+    }
+    return this.hand(name, format, out);
+  }
+
+  /** The file a name refers to if it exists (a pre-create's name is normalized from it). */
+  private existing(volumeName: string, nameInVolume: string): FsNode | undefined {
+    const hit = this.fm.fs.volume(volumeName).lookup(nameInVolume);
+    return 'node' in hit ? hit.node : undefined;
+  }
+
+  private hand(name: string, format: number, out: unknown): number {
+    const info = new FltFileNameInformation(this.nextId++, name, format);
     this.live.set(info.id, info);
     writeOut(out, info);
     return STATUS.STATUS_SUCCESS;
   }
 
-  private fullName(path: string): string {
-    const { volume, nameInVolume } = this.fm.locate(path);
-    return volume.name + nameInVolume;
+  /**
+   * The name a rename or link (IRP_MJ_SET_INFORMATION) would give the file: FileName is the
+   * target as the request carries it (a full path, or a name in the file's own folder).
+   */
+  FltGetDestinationFileNameInformation(Instance_: unknown, FileObject: unknown, _RootDirectory: unknown, FileName: unknown, FileNameLength: number, NameOptions: number,
+    RetFileNameInformation: unknown): number {
+    const k = this.fm.k;
+    writeOut(RetFileNameInformation, null);
+    k.checkIrql('FltGetDestinationFileNameInformation', undefined, 'name-info');
+    if (!(Instance_ instanceof Instance) || !(FileObject instanceof FileObjectStruct)) {
+      k.violation('bad-object', 'FltGetDestinationFileNameInformation needs the instance and the file object of the rename or link');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const p = pointerOf(FileName);
+    const text = p instanceof Ptr ? readChars(p, 2, Math.floor(FileNameLength / 2)) : typeof FileName === 'string' ? FileName : '';
+    const node = FileObject.stream.node;
+    const parent = node?.parent ? node.parent.path : FileObject.nameInVolume.slice(0, Math.max(0, FileObject.nameInVolume.lastIndexOf('\\'))) || '\\';
+    const target = renameTarget(text, parent, FileObject.stream.volumeName);
+    if (target === undefined) return STATUS.STATUS_NOT_SAME_DEVICE;
+    const format = NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED;
+    return this.hand(FileObject.stream.volumeName + target, format === FLT_FILE_NAME_SHORT ? FLT_FILE_NAME_NORMALIZED : format, RetFileNameInformation);
+  }
+
+  /**
+   * Gives a file object a new name before its create returns STATUS_REPARSE (the I/O manager then
+   * opens that name). Drivers reach it through MmGetSystemRoutineAddress or FltGetRoutineAddress.
+   */
+  IoReplaceFileObjectName(FileObject: unknown, NewFileName: unknown, FileNameLength: number): number {
+    const k = this.fm.k;
+    k.checkIrql('IoReplaceFileObjectName');
+    if (!(FileObject instanceof FileObjectStruct)) {
+      k.violation('bad-object', 'IoReplaceFileObjectName needs the FILE_OBJECT of a create');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const p = pointerOf(NewFileName);
+    if (!(p instanceof Ptr)) return STATUS.STATUS_INVALID_PARAMETER;
+    FileObject.replaceFileName(readChars(p, 2, Math.floor(FileNameLength / 2)));
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** No name is tunneled here (no short-name tunneling cache): *RetTunneledFileNameInformation is NULL. */
+  FltGetTunneledName(CallbackData: unknown, FileNameInformation: unknown, RetTunneledFileNameInformation: unknown): number {
+    const k = this.fm.k;
+    writeOut(RetTunneledFileNameInformation, null);
+    k.checkIrql('FltGetTunneledName', undefined, 'name-info');
+    if (callbackDataArg(k, CallbackData, 'FltGetTunneledName') === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if (this.info(FileNameInformation, 'FltGetTunneledName') === null) return STATUS.STATUS_INVALID_PARAMETER;
+    return STATUS.STATUS_SUCCESS;
   }
 
   private info(v: unknown, routine: string): FltFileNameInformation | null {

@@ -26,7 +26,7 @@ import {
   contextTypeName,
   FILE_DEVICE_DISK_FILE_SYSTEM,
   FLT_CONTEXT,
-  FLT_FSTYPE_NTFS,
+  FILE_DEVICE_CD_ROM_FILE_SYSTEM,
   FLT_REGISTRATION_SIZES,
   FLT_REGISTRATION_VERSION_0201,
   FLT_REGISTRATION_VERSION_0202,
@@ -305,6 +305,27 @@ export class RegistrationRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
+  /**
+   * A manual attachment (`fltmc attach`, FilterAttach): the filter of driver `module` gets an
+   * instance on `volumeName`, its InstanceSetupCallback called with FLTFL_INSTANCE_SETUP_MANUAL_ATTACHMENT.
+   */
+  *attachRequest(t: KThread, module: string, volumeName: string): Co<void> {
+    const fm = this.fm;
+    const k = fm.k;
+    t.frames.push(kernelFrame('FltAttachVolume', 'fltmgr'));
+    const filter = fm.filters.find((f) => f.module.toLowerCase() === module.toLowerCase() && f.state === 'filtering');
+    const volume = fm.volumes.find((v) => v.name.toLowerCase() === volumeName.toLowerCase());
+    if (filter === undefined || volume === undefined) {
+      k.emit('instance-setup', 0, `attach ${module} to ${volumeName}: ${filter === undefined ? `${module} has no filter that is filtering` : 'no such volume'} (STATUS_FLT_${filter === undefined ? 'FILTER_NOT_FOUND' : 'VOLUME_NOT_FOUND'})`);
+      return;
+    }
+    if (filter.instances.some((i) => i.volume === volume && i.state !== 'detached')) {
+      k.emit('instance-setup', 0, `attach ${module} to ${volume.name}: it is attached already (STATUS_FLT_INSTANCE_NAME_COLLISION)`);
+      return;
+    }
+    yield* this.setupInstance(t, filter, volume, FLTFL_INSTANCE_SETUP.MANUAL_ATTACHMENT);
+  }
+
   private *setupInstance(t: KThread, filter: Filter, volume: Volume, flags: number): Co<void> {
     const fm = this.fm;
     const k = fm.k;
@@ -317,7 +338,9 @@ export class RegistrationRoutines {
     const setup = filter.registration.raw.InstanceSetupCallback as DriverFn | null | undefined;
     let status: number = STATUS.STATUS_SUCCESS;
     if (setup) {
-      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [inst.relatedObjects(null), flags, FILE_DEVICE_DISK_FILE_SYSTEM, FLT_FSTYPE_NTFS]);
+      const fsv = fm.fs.volume(volume.name);
+      const deviceType = fsv.fileSystem === 'cdfs' || fsv.fileSystem === 'udfs' ? FILE_DEVICE_CD_ROM_FILE_SYSTEM : FILE_DEVICE_DISK_FILE_SYSTEM;
+      const r = yield* k.callDriver(t, setup, nameOf(setup, 'InstanceSetup'), [inst.relatedObjects(null), flags, deviceType, fsv.fsType]);
       status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
     }
     // Warnings decline as errors do: only a success status attaches.

@@ -7,8 +7,9 @@
  */
 import type { KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
-import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, majorName, parseMajor } from './constants';
+import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_QUERY_DIRECTORY, majorName, parseMajor } from './constants';
 import type { FilterManager } from './fltmgr';
+import { setInformationBytes } from './fileinfo';
 import { FltIoParameterBlock } from './structs';
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
@@ -31,6 +32,21 @@ export interface IoRequestInput {
   code?: number;
   /** A create that opens its file in this transaction (Simulation.io takes its name). */
   transaction?: object | string;
+  /** A create's disposition (`open`, `FILE_CREATE`, or the number) and options (FILE_* bits). */
+  disposition?: number;
+  createOptions?: number;
+  /** What the request's buffer holds: a write's data, or the set-information structure. */
+  data?: Uint8Array;
+  /** A directory query's pattern (`*.txt`). */
+  pattern?: string;
+  /** What a set-information request's structure says: a rename or link target, replace, delete. */
+  setInfo?: SetInfoInput;
+}
+
+export interface SetInfoInput {
+  target?: string;
+  replace?: boolean;
+  delete?: boolean;
 }
 
 export interface IoFlags {
@@ -83,7 +99,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   return {
     id,
     major,
-    minor: input.minor ?? 0,
+    minor: input.minor ?? (major === IRP_MJ.DIRECTORY_CONTROL ? IRP_MN_QUERY_DIRECTORY : 0),
     path: input.path,
     length: input.length ?? 4096,
     offset: input.offset ?? 0,
@@ -97,6 +113,10 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     infoClass: input.infoClass ?? 0,
     code: input.code ?? 0,
     at: input.at ?? 0,
+    ...(major === IRP_MJ.CREATE ? { createOptions: (((input.disposition ?? FILE_OPEN) & 0xff) << 24 | ((input.createOptions ?? 0) & 0xffffff)) >>> 0 } : {}),
+    ...(input.data !== undefined ? { data: input.data } : {}),
+    ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
+    ...(input.setInfo !== undefined ? { setInfo: input.setInfo } : {}),
     ...(typeof input.transaction === 'object' && input.transaction !== null ? { transaction: input.transaction } : {}),
   };
 }
@@ -108,7 +128,7 @@ export class Requests {
   create(req: IoRequest, t: KThread, id: number): FltCallbackData {
     const fm = this.fm;
     const { volume, nameInVolume } = fm.locate(req.path);
-    const fo = fm.fs.fileObjectFor(req.path, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous);
+    const fo = fm.fs.fileObjectFor(req.path, volume.name, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous, req.major === IRP_MJ.DIRECTORY_CONTROL);
     if (req.major === IRP_MJ.CREATE && req.transaction !== undefined) fo.transaction = req.transaction;
     let irpFlags = 0;
     if (!req.fastio) {
@@ -123,7 +143,8 @@ export class Requests {
     }
     let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
-    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, req, FILE_OPEN << 24);
+    const source = req.setInfo !== undefined && req.data === undefined ? { ...req, data: setInformationBytes(fm.k.marshal, req.infoClass, req.setInfo) } : req;
+    const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, source, req.createOptions ?? FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.add(data);
     return data;

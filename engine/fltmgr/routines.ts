@@ -16,7 +16,9 @@ import type { ThreadRoutines } from '../kernel/threads';
 import type { CancelRoutines } from './cancel';
 import type { CbdqRoutines } from './cbdq';
 import type { ContextRoutines } from './contexts';
+import type { FilterIoRoutines } from './filterio';
 import type { MiscRoutines } from './misc';
+import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
@@ -52,6 +54,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<CancelRoutines> &
   Routines<ContextRoutines> &
   Routines<NameRoutines> &
+  Routines<VolumeRoutines> &
+  Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
   Routines<PortRoutines> &
   Routines<AlignedPoolRoutines> &

@@ -5,11 +5,12 @@
  * does (`Data->Iopb->Parameters.Read.Length`). Registration structures are declared here as the
  * shapes the engine reads from driver memory (through views) or from TypeScript objects.
  */
-import { LargeInteger, makeUnicodeString, type UnicodeString } from '../kernel/cvalues';
+import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/driverFn';
-import { EngineBuffer, EngineStruct, ownerOrPointer, type Marshal } from '../kernel/marshal';
+import { EngineBuffer, EngineStruct, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
+import type { FileStream, FsNode } from './filesystem';
 
 // --- registration (read from the driver) ---
 
@@ -160,6 +161,11 @@ export class FltIoParameterBlock extends EngineStruct {
     return this.c === undefined ? this.operationFlags : (this.c.OperationFlags as number);
   }
 
+  set OperationFlags(v: number) {
+    if (this.c === undefined) this.operationFlags = v;
+    else this.c.OperationFlags = v;
+  }
+
   get TargetFileObject(): FileObject | null {
     return this.c === undefined ? this.fileObject : (ownerOrPointer(this.c.TargetFileObject) as FileObject | null);
   }
@@ -181,7 +187,7 @@ export class FltIoParameterBlock extends EngineStruct {
 
   private makeParameters(): FltParameters {
     const s = this.source;
-    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions });
+    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess });
   }
 
   protected override cLabel(): string {
@@ -212,6 +218,49 @@ export interface ParameterInput {
   infoClass: number;
   code: number;
   createOptions: number;
+  /** What the caller's buffer holds when the request is issued (a write's data, a rename's FILE_RENAME_INFORMATION). */
+  data?: Uint8Array;
+  /** A directory query's file name pattern. */
+  pattern?: string;
+  /** A create's ACCESS_MASK. */
+  desiredAccess?: number;
+}
+
+/** FILE_GENERIC_READ | FILE_GENERIC_WRITE: what a create asks for unless its caller says otherwise. */
+export const DEFAULT_DESIRED_ACCESS = 0x12019f;
+
+/** ACCESS_STATE of a create: the access asked for, none granted yet. */
+export class AccessState extends EngineStruct {
+  protected get cTag(): string {
+    return '_ACCESS_STATE';
+  }
+
+  readonly Flags = 0;
+
+  constructor(
+    readonly RemainingDesiredAccess: number,
+    readonly OriginalDesiredAccess: number,
+  ) {
+    super();
+  }
+}
+
+/** IO_SECURITY_CONTEXT of a create (Parameters.Create.SecurityContext). */
+export class IoSecurityContext extends EngineStruct {
+  protected get cTag(): string {
+    return '_IO_SECURITY_CONTEXT';
+  }
+
+  readonly SecurityQos = null;
+  readonly AccessState: AccessState;
+
+  constructor(
+    readonly DesiredAccess: number,
+    readonly FullCreateOptions: number,
+  ) {
+    super();
+    this.AccessState = new AccessState(DesiredAccess, DesiredAccess);
+  }
 }
 
 /**
@@ -223,7 +272,7 @@ export function makeParameters(p: ParameterInput): FltParameters {
   switch (p.major) {
     case IRP_MJ.CREATE:
       params.Create = {
-        SecurityContext: null,
+        SecurityContext: new IoSecurityContext(p.desiredAccess ?? DEFAULT_DESIRED_ACCESS, p.createOptions & 0xffffff),
         Options: p.createOptions,
         FileAttributes: 0x80,
         ShareAccess: 0x7,
@@ -235,6 +284,7 @@ export function makeParameters(p: ParameterInput): FltParameters {
     case IRP_MJ.READ:
     case IRP_MJ.WRITE: {
       const rw = new ReadWriteParameters(p.length, p.offset);
+      if (p.data !== undefined && p.major === IRP_MJ.WRITE) rw.WriteBuffer = byteBuffer(p.length, p.data);
       params.Read = rw;
       alias(params, 'Write', rw);
       break;
@@ -249,12 +299,12 @@ export function makeParameters(p: ParameterInput): FltParameters {
         ParentOfTarget: null,
         ReplaceIfExists: 0,
         AdvanceOnly: 0,
-        InfoBuffer: byteBuffer(p.length),
+        InfoBuffer: byteBuffer(p.length, p.data),
       };
       break;
     case IRP_MJ.DIRECTORY_CONTROL:
       params.DirectoryControl = {
-        QueryDirectory: { Length: p.length, FileName: null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
+        QueryDirectory: { Length: p.length, FileName: p.pattern !== undefined ? makeUnicodeString(p.pattern) : null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
       };
       break;
     case IRP_MJ.FILE_SYSTEM_CONTROL:
@@ -311,18 +361,13 @@ const PARAMETERS_PROTO: object = Object.create(Object.prototype, {
   },
 });
 
-function byteBuffer(length: number): EngineBuffer | null {
-  return length > 0 ? new EngineBuffer(length, 'operation buffer') : null;
+function byteBuffer(length: number, contents?: Uint8Array): EngineBuffer | null {
+  if (length <= 0) return null;
+  const b = new EngineBuffer(length, 'operation buffer');
+  if (contents !== undefined) b.contents = contents;
+  return b;
 }
 
-/** The file system's per-stream object (FsContext): one per path. */
-export class FileStream {
-  constructor(
-    readonly path: string,
-    public size: number,
-    public exists: boolean,
-  ) {}
-}
 
 /**
  * FILE_OBJECT. Its fields here are the values it starts with in C memory; once C has seen it, only
@@ -350,8 +395,17 @@ export class FileObject extends EngineStruct {
   private flags: number;
   /** Engine-private: a number for display (`FO#2`). */
   readonly id: number;
-  /** Engine-private: the stream this file object opens. */
-  readonly stream: FileStream;
+  /** Engine-private: the stream this file object opens (the file's own once the create succeeded). */
+  stream: FileStream;
+  /** Engine-private: the name it was opened by, inside its volume. */
+  readonly nameInVolume: string;
+  /** Engine-private: opened with FILE_DELETE_ON_CLOSE (or a disposition with FILE_DISPOSITION_ON_CLOSE). */
+  deleteOnClose = false;
+  /** Engine-private: the create succeeded and no cleanup has come yet. */
+  openHandle = false;
+  /** Engine-private: where the directory query on this handle stands, and its pattern. */
+  dirCursor: { entries: { name: string; node: FsNode }[]; next: number } | undefined = undefined;
+  dirPattern: string | undefined = undefined;
   /** Engine-private: the transaction the file was opened in (a transacted create), or null. */
   transaction: object | null = null;
 
@@ -359,6 +413,7 @@ export class FileObject extends EngineStruct {
     super();
     this.id = id;
     this.stream = stream;
+    this.nameInVolume = nameInVolume;
     this.FsContext = stream;
     this.flags = flags;
     this.FileName = makeUnicodeString(nameInVolume);
@@ -372,6 +427,24 @@ export class FileObject extends EngineStruct {
   set Flags(v: number) {
     if (this.c === undefined) this.flags = v;
     else this.c.Flags = v;
+  }
+
+  /** FileName as it is now (a filter may have replaced it before a reparse). */
+  currentFileName(): string {
+    return unicodeStringText((this.c !== undefined ? this.c.FileName : this.FileName) as UnicodeString);
+  }
+
+  /** Replaces FileName (IoReplaceFileObjectName), in C memory too once C has seen the object. */
+  replaceFileName(text: string): void {
+    this.FileName = makeUnicodeString(text);
+    if (this.c !== undefined) writeFields(this.c.FileName as StructView, this.FileName);
+  }
+
+  /** The create reached the file: from now on the file object has the file's own stream. */
+  attach(stream: FileStream): void {
+    this.stream = stream;
+    this.FsContext = stream;
+    if (this.c !== undefined) this.c.FsContext = stream;
   }
 
   protected override cLabel(): string {
@@ -413,4 +486,32 @@ export class FltRelatedObjects extends EngineStruct {
 export function makeRelatedObjects(filter: unknown, volume: unknown, instance: unknown, fileObject: unknown): FltRelatedObjects {
   const transaction = fileObject instanceof FileObject ? fileObject.transaction : null;
   return new FltRelatedObjects(filter, volume, instance, fileObject, transaction);
+}
+
+/**
+ * DEVICE_OBJECT of a volume's disk (FltGetDiskDeviceObject): drivers read its DeviceType and
+ * Characteristics, and drop the reference with ObDereferenceObject.
+ */
+export class DeviceObject extends EngineStruct {
+  protected get cTag(): string {
+    return '_DEVICE_OBJECT';
+  }
+
+  readonly Type = 3;
+  readonly Size = 0x150;
+  readonly Flags = 0;
+
+  constructor(
+    /** `\Device\HarddiskVolume1`. */
+    readonly name: string,
+    readonly DeviceType: number,
+    readonly Characteristics: number,
+    readonly SectorSize: number,
+  ) {
+    super();
+  }
+
+  protected override cLabel(): string {
+    return `DEVICE_OBJECT ${this.name}`;
+  }
 }

@@ -10,7 +10,7 @@
  * - `UnicodeString`: a counted string, whose Buffer is either C memory (`Ptr`) or characters the
  *   engine holds (`WideText`) until C first needs their address.
  */
-import { readChars } from '../memory/strings';
+import { writeChars, readChars } from '../memory/strings';
 import { Ptr } from '../memory/pointer';
 
 /** A C function as a value. `call` is how the engine invokes it (as a driver callback). */
@@ -113,6 +113,17 @@ export function unicodeStringText(us: UnicodeString | null | undefined): string 
   if (b instanceof WideText) return b.text.slice(0, n);
   if (b instanceof Ptr) return readChars(b, 2, n);
   return '';
+}
+
+/**
+ * Writes `text` into the buffer of a caller's UNICODE_STRING and sets its Length, as routines that
+ * return names do; false (nothing written) when MaximumLength is too small for it.
+ */
+export function fillUnicodeString(us: UnicodeString, text: string): boolean {
+  if (Number(us.MaximumLength) < 2 * text.length) return false;
+  writeChars(us.Buffer as Ptr, text, 2, false);
+  us.Length = 2 * text.length;
+  return true;
 }
 
 /** An ANSI_STRING's text (Length bytes of CHARs). */

@@ -34,8 +34,13 @@ export function isCObject(v: unknown): v is CObject {
   return typeof v === 'object' && v !== null && typeof (v as CObject).cAddress === 'function';
 }
 
-/** A buffer the engine offers C (a read's user buffer): zero-filled memory made on first use. */
+/**
+ * A buffer the engine offers C (a read's user buffer): memory made on first use, zero-filled or
+ * holding `contents` (what the file system or the scenario put there before C looked).
+ */
 export class EngineBuffer {
+  contents: Uint8Array | undefined = undefined;
+
   constructor(
     readonly length: number,
     readonly label: string,
@@ -79,6 +84,7 @@ export class Marshal {
           p = this.space.pointer(this.space.allocate('engine', bytes.length, { label: `characters "${v.text.length > 24 ? `${v.text.slice(0, 24)}…` : v.text}"`, contents: bytes }));
         } else {
           p = this.space.pointer(this.space.allocate('engine', v.length, { label: `${v.label} (${v.length} bytes)`, zeroed: true }));
+          if (v.contents !== undefined) p.alloc.writeBytes(0, v.contents.subarray(0, v.length));
         }
         this.made.set(v, p);
       }
@@ -86,6 +92,11 @@ export class Marshal {
     }
     if (v instanceof Ref) throw new MemoryError('bad-pointer', 'an out-parameter cell can only be passed to a callback');
     return this.space.handleFor(v, handleLabel(v));
+  }
+
+  /** The memory of an engine buffer or text if C has needed it already, else undefined. */
+  madeFor(v: EngineBuffer | WideText): AllocPtr | undefined {
+    return this.made.get(v);
   }
 
   /** An engine value as C sees it in a slot of type `t` (a callback argument, a routine's result). */

@@ -62,6 +62,21 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
     });
   }
   table.set('ExInitializeDriverRuntime', () => undefined);
+  // The kernel's exported object types (IoFileObjectType…): variables holding an opaque object type
+  // that drivers pass to ObReferenceObjectByHandle; one cell per run, made when first used.
+  // (TmTransactionObjectType belongs with transactions, which are not modelled here.)
+  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType']) {
+    let cell: Ptr | undefined;
+    table.set(`__fltsim_variable_${type}`, () => {
+      if (cell === undefined) {
+        const space = k.memory;
+        const a = space.allocate('engine', 8, { label: type, zeroed: true });
+        a.writePointer(0, space.handleFor({ objectType: type.replace(/(Object)?Type$/, '') }, `object type ${type}`));
+        cell = space.pointer(a);
+      }
+      return cell;
+    });
+  }
   table.set('__fltsim_paged_code', () => {
     k.checkIrql('PAGED_CODE');
     return undefined;

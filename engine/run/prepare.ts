@@ -11,7 +11,7 @@ import { loadCLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
 import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files';
 import type { DriverProject } from '../project';
-import type { Scenario } from '../scenario';
+import { resolveDriverPath, scenarioFileBytes, type FileStatement, type Scenario } from '../scenario';
 import { validateScenario } from './validate';
 import { resolveLimits, type LimitName } from '../limits';
 
@@ -49,6 +49,8 @@ export interface PreparedScenario {
   sourceFiles: string[];
   /** The path rules of the file system the scenario was read from (how breakpoints compare files). */
   paths: PathRules;
+  /** The bytes of every simulated file whose line says `from "…"`, by its statement. */
+  fileBytes: Map<FileStatement, Uint8Array>;
 }
 
 export type PrepareResult = { ok: true; prepared: PreparedScenario } | { ok: false; diagnostics: RunDiagnostic[] };
@@ -131,7 +133,13 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };
-  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles, paths } };
+  const fileBytes = new Map<FileStatement, Uint8Array>();
+  for (const f of scenario.files) {
+    if (f.from === undefined) continue;
+    const bytes = scenarioFileBytes(files, resolveDriverPath(scenarioPath, f.from, paths));
+    if (bytes !== undefined) fileBytes.set(f, bytes);
+  }
+  return { ok: true, prepared: { scenarioPath, scenario, drivers, warnings: diagnostics, sourceFiles, paths, fileBytes } };
 }
 
 /** `file:line:col: error: message — hint`, the form every front end prints. */

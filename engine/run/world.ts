@@ -11,8 +11,12 @@ import type { SchedulePolicy } from '../kernel/schedule';
 import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
-import { judgeRun, type ExpectationResult, type RunEnd, type RunFacts, type Verdict } from '../scenario';
+import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type RunFacts, type Verdict } from '../scenario';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
+import { CREATE_DISPOSITIONS } from '../scenario/vocabulary';
+import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
+import type { FileSpec } from '../fltmgr/filesystem';
+import type { IoRequestInput } from '../fltmgr/requests';
 import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
@@ -65,8 +69,12 @@ export class World {
   constructor(readonly prepared: PreparedScenario, options: WorldOptions = {}) {
     const sc = prepared.scenario;
     this.seed = options.seed ?? sc.seed ?? DEFAULT_SEED;
-    const files: Record<string, { size: number }> = {};
-    for (const f of sc.files) files[f.path] = { size: f.size };
+    const files: Record<string, FileSpec> = {};
+    for (const f of sc.files) {
+      const bytes = f.content !== undefined ? new TextEncoder().encode(f.content) : prepared.fileBytes.get(f);
+      files[f.path] = { ...(f.size !== undefined ? { size: f.size } : {}), ...(bytes !== undefined ? { content: bytes } : {}), ...(f.folder ? { directory: true } : {}) };
+    }
+    const volumes = sc.volumes.map((v) => ({ name: v.name, fileSystem: v.fileSystem, sectorSize: v.sectorSize, writable: !v.readonly, removable: v.removable, strict: true }));
     const registry: Record<string, number | string> = {};
     for (const r of sc.registry) registry[r.name] = r.value.value;
     this.limits = resolveLimits(sc.limits, options.limits);
@@ -77,6 +85,7 @@ export class World {
       processors: sc.processors,
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
       files,
+      ...(volumes.length > 0 ? { volumes } : {}),
       registry,
       ...(options.policy ? { policy: options.policy } : {}),
     });
@@ -106,9 +115,10 @@ export class World {
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
     for (const io of sc.ios) {
-      this.sim.io({ id: io.id, major: io.major, path: io.path, length: io.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code, infoClass: infoClassValue(io.infoClass), transaction: io.transaction });
+      this.sim.io(ioInput(io));
     }
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
+    for (const a of sc.attaches) this.sim.attach(a.time, a.module, a.volume);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
     for (const tx of sc.transactions) this.sim.endTransaction(tx.name, tx.outcome, tx.time);
     for (const c of sc.clients) {
@@ -267,15 +277,25 @@ function drive<T>(co: Co<T>): T {
   }
 }
 
-const INFO_CLASSES: Record<string, number> = {
-  FileDirectoryInformation: 1, FileFullDirectoryInformation: 2, FileBothDirectoryInformation: 3, FileBasicInformation: 4,
-  FileStandardInformation: 5, FileInternalInformation: 6, FileEaInformation: 7, FileAccessInformation: 8, FileNameInformation: 9,
-  FileRenameInformation: 10, FileLinkInformation: 11, FileNamesInformation: 12, FileDispositionInformation: 13,
-  FilePositionInformation: 14, FileAllInformation: 18, FileAllocationInformation: 19, FileEndOfFileInformation: 20,
-  FileStreamInformation: 22, FileNetworkOpenInformation: 34, FileAttributeTagInformation: 35, FileIdBothDirectoryInformation: 37,
-  FileDispositionInformationEx: 64, FileRenameInformationEx: 65,
-};
-
 function infoClassValue(name: string | undefined): number | undefined {
-  return name === undefined ? undefined : INFO_CLASSES[name];
+  return name === undefined ? undefined : (FILE_INFORMATION_CLASS as Record<string, number>)[name];
+}
+
+/** An `io` line as the engine takes a request: its words become the values Windows would carry. */
+function ioInput(io: IoStatement): IoRequestInput {
+  const data = io.data !== undefined ? new TextEncoder().encode(io.data) : undefined;
+  const flags = new Set<string>(io.flags);
+  const createOptions = (flags.has('directory') ? FILE_CREATE_OPTION.FILE_DIRECTORY_FILE : 0)
+    | (flags.has('non-directory') ? FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE : 0)
+    | (flags.has('delete-on-close') ? FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE : 0);
+  const input: IoRequestInput = {
+    id: io.id, major: io.major, path: io.path, length: io.length ?? data?.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code,
+    infoClass: infoClassValue(io.infoClass), createOptions,
+  };
+  if (io.disposition !== undefined) input.disposition = CREATE_DISPOSITIONS[io.disposition];
+  if (io.transaction !== undefined) input.transaction = io.transaction;
+  if (data !== undefined) input.data = data;
+  if (io.pattern !== undefined) input.pattern = io.pattern;
+  if (io.target !== undefined || flags.has('delete')) input.setInfo = { target: io.target, replace: flags.has('replace'), delete: flags.has('delete') };
+  return input;
 }

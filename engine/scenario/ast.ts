@@ -5,7 +5,7 @@
  */
 import type { NtStatus } from '../kernel/status';
 import type { LimitName } from '../limits';
-import type { IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
+import type { CreateDisposition, FileSystemWord, IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -83,6 +83,14 @@ export interface IoStatement extends StatementBase {
   transaction?: string;
   /** In the order written, without repeats. */
   flags: IoFlag[];
+  /** A create's disposition (`disposition open-if`). */
+  disposition?: CreateDisposition;
+  /** A write's data (`data "text"`, UTF-8). */
+  data?: string;
+  /** A rename's or link's target (`to "\\Device\\HarddiskVolume1\\new.txt"`). */
+  target?: string;
+  /** A directory query's pattern (`pattern "*.txt"`). */
+  pattern?: string;
 }
 
 export interface CancelStatement extends StatementBase {
@@ -140,7 +148,37 @@ export interface FileStatement extends StatementBase {
   kind: 'file';
   path: string;
   pathSpan: Span;
-  size: number;
+  /** `size N`: the file's size (its content is zeros past what `content` or `from` gives). */
+  size?: number;
+  /** `content "text"`: the file's bytes, the text in UTF-8. */
+  content?: string;
+  /** `from "local/file.bin"`: the file's bytes are those of a local file, relative to the scenario. */
+  from?: string;
+  fromSpan?: Span;
+  /** `folder`: a folder rather than a file. */
+  folder?: boolean;
+}
+
+/** An `attach` line: a manual attachment (as `fltmc attach`) of a driver's filter to a volume. */
+export interface AttachStatement extends StatementBase {
+  kind: 'attach';
+  module: string;
+  moduleSpan: Span;
+  volume: string;
+  volumeSpan: Span;
+  time: number;
+}
+
+/** A `volume` line: a volume below the filters and its properties. */
+export interface VolumeStatement extends StatementBase {
+  kind: 'volume';
+  /** `\Device\HarddiskVolume2`. */
+  name: string;
+  nameSpan: Span;
+  fileSystem?: FileSystemWord;
+  sectorSize?: number;
+  readonly: boolean;
+  removable: boolean;
 }
 
 /** When a `client … reply` applies: to every message, or to those that match. */
@@ -198,6 +236,8 @@ export type Statement =
   | ProcessorsStatement
   | WorkersStatement
   | FileStatement
+  | VolumeStatement
+  | AttachStatement
   | RegistryStatement
   | ClientStatement
   | TransactionStatement
@@ -215,6 +255,8 @@ export interface Scenario {
   unloads: UnloadStatement[];
   expectations: ExpectStatement[];
   files: FileStatement[];
+  volumes: VolumeStatement[];
+  attaches: AttachStatement[];
   registry: RegistryStatement[];
   /** The user-mode program's lines, in source order. */
   clients: ClientStatement[];
@@ -239,6 +281,7 @@ export type ScenarioDiagnosticCode =
   | 'unknown-state'
   | 'unknown-io'
   | 'unknown-module'
+  | 'unknown-volume'
   | 'unknown-rule'
   | 'missing-string'
   | 'missing-value'

@@ -45,9 +45,15 @@ export function checkDriverNames(scenario: Scenario, names: readonly string[]): 
     if (other !== undefined) report(d.pathSpan, 'duplicate', `two drivers are named '${name}' (the other is on line ${other})`, MODULE_HINT);
     else seen.set(name.toLowerCase(), d.line);
   });
-  for (const u of scenario.unloads) {
+  for (const u of [...scenario.unloads, ...scenario.attaches]) {
     if (u.module !== undefined && u.moduleSpan && !known(u.module)) {
       report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, names)}`, `Drivers: ${names.join(', ')}. ${MODULE_HINT}`);
+    }
+  }
+  const volumes = scenario.volumes.map((v) => v.name.toLowerCase());
+  for (const a of scenario.attaches) {
+    if (volumes.length > 0 ? !volumes.includes(a.volume.toLowerCase()) : a.volume.toLowerCase() !== '\\device\\harddiskvolume1') {
+      report(a.volumeSpan, 'unknown-volume', `no volume is named "${a.volume}"`, volumes.length > 0 ? `Volumes: ${scenario.volumes.map((v) => v.name).join(', ')}.` : 'Without volume lines the one volume is \\Device\\HarddiskVolume1.');
     }
   }
   for (const e of scenario.expectations) {
@@ -100,6 +106,7 @@ function checkRepeats(scenario: Scenario, report: Sink): void {
   once(scenario.defines, (d) => d.name, (d) => d.nameSpan, (d) => `macro ${d.name}`);
   once(scenario.ios, (io) => String(io.id), (io) => io.idSpan, (io) => `io #${io.id}`);
   once(scenario.files, (f) => writtenPathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
+  once(scenario.volumes, (v) => v.name.toLowerCase(), (v) => v.nameSpan, (v) => `volume "${v.name}"`);
   once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
   once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
   once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));
@@ -124,7 +131,7 @@ function checkWorkload(scenario: Scenario, ctx: CheckContext, report: Sink): voi
   const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
   // A .vcxproj may name its driver anything (<ProjectName>): names are checked once it is read.
   const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
-  for (const u of scenario.unloads) {
+  for (const u of [...scenario.unloads, ...scenario.attaches]) {
     if (u.module !== undefined && u.moduleSpan && namesKnown && !modules.some((m) => m.toLowerCase() === u.module?.toLowerCase())) {
       report(u.moduleSpan, 'unknown-module', `no driver is named '${u.module}'${didYouMean(u.module, modules)}`, `Drivers: ${modules.join(', ')}. ${MODULE_HINT}`);
     }

@@ -49,7 +49,20 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, fil
       });
     }
   }
+  for (const f of scenario.files) {
+    if (f.from === undefined || f.fromSpan === undefined) continue;
+    const resolved = resolveDriverPath(scenarioPath, f.from, rules);
+    if (scenarioFileBytes(files, resolved) !== undefined) continue;
+    out.push({ ...f.fromSpan, severity: 'error', code: 'missing-file', message: `local file "${f.from}" not found (looked for ${resolved})`, hint: 'The bytes of a simulated file come from a file relative to the folder of the scenario file; check the name.' });
+  }
   return out;
+}
+
+/** The bytes of a local file a scenario names (`file … from`), or undefined when it is missing. */
+export function scenarioFileBytes(files: ProjectFiles, resolved: string): Uint8Array | undefined {
+  if (files.readBytes) return files.readBytes(resolved);
+  const text = files.readFile(resolved);
+  return text === undefined ? undefined : new TextEncoder().encode(text);
 }
 
 /** The project a `driver` line describes, its paths resolved against the scenario's folder. */

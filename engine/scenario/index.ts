@@ -33,7 +33,7 @@ export type {
 export { IO_DEFAULTS } from './ast';
 export { parseScenario, emptyScenario, type ParseResult } from './parser';
 export { moduleNameOf } from './statements';
-export { checkScenarioFiles, driverProjectSpec, readDriverProjects, resolveDriverPath, formatDiagnostic } from './files';
+export { checkScenarioFiles, scenarioFileBytes, driverProjectSpec, readDriverProjects, resolveDriverPath, formatDiagnostic } from './files';
 export { checkDriverNames } from './checks';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
 export {

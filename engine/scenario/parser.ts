@@ -21,7 +21,9 @@ import {
   parseRegistry,
   parseSeed,
   parseTitle,
+  parseAttach,
   parseUnload,
+  parseVolume,
   parseWorkers,
 } from './statements';
 import { didYouMean } from './suggest';
@@ -34,7 +36,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], registry: [], clients: [], transactions: [], workers: {}, limits: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], clients: [], transactions: [], workers: {}, limits: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -49,6 +51,8 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   processors: parseProcessors,
   workers: parseWorkers,
   file: parseFile,
+  volume: parseVolume,
+  attach: parseAttach,
   registry: parseRegistry,
   client: parseClient,
   transaction: parseTransaction,
@@ -141,6 +145,12 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'file':
       scenario.files.push(stmt);
+      break;
+    case 'volume':
+      scenario.volumes.push(stmt);
+      break;
+    case 'attach':
+      scenario.attaches.push(stmt);
       break;
     case 'registry':
       scenario.registry.push(stmt);

@@ -4,6 +4,7 @@
  * `expect` lines live in expectStatement.ts. Each parser reads one line after its keyword.
  */
 import type {
+  AttachStatement,
   CancelStatement,
   DefineStatement,
   DriverPath,
@@ -18,6 +19,7 @@ import type {
   Span,
   TitleStatement,
   UnloadStatement,
+  VolumeStatement,
   WorkersStatement,
 } from './ast';
 import { LIMIT_INFO, LIMIT_NAMES, isLimitName } from '../limits';
@@ -26,6 +28,13 @@ import type { Token } from './lexer';
 import { didYouMean } from './suggest';
 import {
   C_IDENTIFIER,
+  CREATE_DISPOSITIONS,
+  CREATE_DISPOSITION_NAMES,
+  FILE_OPTION_NAMES,
+  FILE_SYSTEM_WORDS,
+  VOLUME_OPTION_NAMES,
+  type CreateDisposition,
+  type FileSystemWord,
   IO_FLAGS,
   IO_FLAG_NAMES,
   IO_OPS,
@@ -237,6 +246,27 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       stmt.infoClass = v.value;
       return true;
     }
+    case 'disposition': {
+      const v = cur.next();
+      if (!v || v.kind !== 'word' || !(v.value in CREATE_DISPOSITIONS)) {
+        cur.error(v ?? t, v ? 'bad-name' : 'missing-value', v ? `unknown create disposition '${v.raw}'${v.kind === 'word' ? didYouMean(v.value, CREATE_DISPOSITION_NAMES) : ''}` : "missing disposition after 'disposition'", `Dispositions: ${CREATE_DISPOSITION_NAMES.join(', ')}.`);
+        return false;
+      }
+      stmt.disposition = v.value as CreateDisposition;
+      return true;
+    }
+    case 'data':
+    case 'to':
+    case 'pattern': {
+      const what = { data: 'the data to write', to: 'the target path', pattern: 'the file name pattern' }[option];
+      const example = { data: 'io #2 write "\\Device\\HarddiskVolume1\\a.txt" data "hello"', to: 'io #3 set-info "\\Device\\HarddiskVolume1\\a.txt" class FileRenameInformation to "\\Device\\HarddiskVolume1\\b.txt"', pattern: 'io #4 query-dir "\\Device\\HarddiskVolume1\\docs" pattern "*.txt"' }[option];
+      const v = readString(cur, what, example);
+      if (!v) return false;
+      if (option === 'data') stmt.data = v.value;
+      else if (option === 'to') stmt.target = v.value;
+      else stmt.pattern = v.value;
+      return true;
+    }
     case 'transaction': {
       const v = readString(cur, 'transaction name', 'io #1 create "\\Device\\HarddiskVolume1\\a.txt" transaction "T1" at 0');
       if (!v) return false;
@@ -312,17 +342,99 @@ export function parseWorkers(cur: LineCursor): WorkersStatement | undefined {
 }
 
 export function parseFile(cur: LineCursor): FileStatement | undefined {
-  const example = 'file "\\Device\\HarddiskVolume1\\docs\\a.txt" size 8192';
+  const example = 'file "\\Device\\HarddiskVolume1\\docs\\a.txt" size 8192, or content "hello", or from "data/a.bin", or folder';
   const path = readString(cur, 'file path', example);
   if (!path) return undefined;
-  const sizeWord = cur.next();
-  if (!sizeWord) return cur.error(cur.whereMissing(), 'missing-value', 'missing file size', `Give the size in bytes: ${example}`);
-  if (sizeWord.kind !== 'word' || sizeWord.value !== 'size') {
-    return cur.error(sizeWord, 'unexpected-token', `expected 'size', found '${sizeWord.raw}'`, `Give the size in bytes: ${example}`);
+  const stmt: FileStatement = { kind: 'file', ...base(cur), path: path.value, pathSpan: path.span };
+  if (cur.atEnd()) return cur.error(cur.whereMissing(), 'missing-value', 'missing size, content or folder', `Say what the file holds: ${example}`);
+  const seen = new Set<string>();
+  while (!cur.atEnd()) {
+    const t = cur.next() as Token;
+    if (t.kind !== 'word' || !(FILE_OPTION_NAMES as readonly string[]).includes(t.value)) {
+      return cur.error(t, 'unexpected-token', `expected ${FILE_OPTION_NAMES.join(', ')}, found '${t.raw}'${t.kind === 'word' ? didYouMean(t.value, FILE_OPTION_NAMES) : ''}`, `Say what the file holds: ${example}`);
+    }
+    if (seen.has(t.value)) return cur.error(t, 'duplicate', `'${t.value}' is given twice in this file line`, `Keep one '${t.value}'.`);
+    seen.add(t.value);
+    switch (t.value) {
+      case 'size': {
+        const n = readInteger(cur, t, 'size');
+        if (n === undefined) return undefined;
+        stmt.size = n;
+        break;
+      }
+      case 'content': {
+        const v = readString(cur, 'file content', 'file "\\Device\\HarddiskVolume1\\a.txt" content "hello"');
+        if (!v) return undefined;
+        stmt.content = v.value;
+        break;
+      }
+      case 'from': {
+        const v = readString(cur, 'local file', 'file "\\Device\\HarddiskVolume1\\a.bin" from "data/a.bin"');
+        if (!v) return undefined;
+        stmt.from = v.value;
+        stmt.fromSpan = v.span;
+        break;
+      }
+      case 'folder':
+        stmt.folder = true;
+        break;
+    }
   }
-  const size = readInteger(cur, sizeWord, 'size');
-  if (size === undefined || !cur.expectEnd('the file size')) return undefined;
-  return { kind: 'file', ...base(cur), path: path.value, pathSpan: path.span, size };
+  if (stmt.content !== undefined && stmt.from !== undefined) return cur.error(cur.statementSpan(), 'conflicting-flags', "a file takes its bytes from 'content' or from 'from', not both", 'Keep one of them.');
+  if (stmt.folder && (stmt.content !== undefined || stmt.from !== undefined || stmt.size !== undefined)) {
+    return cur.error(cur.statementSpan(), 'conflicting-flags', 'a folder has no size or content', 'Declare the folder alone (file "\\Device\\HarddiskVolume1\\docs" folder) and its files on their own lines.');
+  }
+  return { ...stmt, ...base(cur) };
+}
+
+export function parseAttach(cur: LineCursor): AttachStatement | undefined {
+  const example = 'attach simrep "\\Device\\HarddiskVolume1" at 0';
+  const first = cur.next();
+  if (!first) return cur.error(cur.whereMissing(), 'missing-value', 'missing driver name', `Name the driver and the volume: ${example}`);
+  if (first.kind !== 'word' || !MODULE_NAME.test(first.value)) {
+    return cur.error(first, 'bad-name', `'${first.raw}' is not a module name`, `Name the driver by its name (its project or file name): ${example}`);
+  }
+  const volume = readString(cur, 'volume device name', example);
+  if (!volume) return undefined;
+  const time = readTime(cur, example);
+  if (time === undefined || !cur.expectEnd('the attach time')) return undefined;
+  return { kind: 'attach', ...base(cur), module: first.value, moduleSpan: spanOf(first), volume: volume.value, volumeSpan: volume.span, time };
+}
+
+export function parseVolume(cur: LineCursor): VolumeStatement | undefined {
+  const example = 'volume "\\Device\\HarddiskVolume2" fs fat sector 512 removable';
+  const name = readString(cur, 'volume device name', example);
+  if (!name) return undefined;
+  if (!/^\\Device\\[^\\]+$/i.test(name.value)) {
+    return cur.error(name.span, 'bad-name', `"${name.value}" is not a volume device name`, `Name the volume's device: ${example}`);
+  }
+  const stmt: VolumeStatement = { kind: 'volume', ...base(cur), name: name.value, nameSpan: name.span, readonly: false, removable: false };
+  const seen = new Set<string>();
+  while (!cur.atEnd()) {
+    const t = cur.next() as Token;
+    if (t.kind !== 'word' || !(VOLUME_OPTION_NAMES as readonly string[]).includes(t.value)) {
+      return cur.error(t, 'unknown-option', `unknown volume option '${t.raw}'${t.kind === 'word' ? didYouMean(t.value, VOLUME_OPTION_NAMES) : ''}`, `Options: ${VOLUME_OPTION_NAMES.join(', ')}. Example: ${example}`);
+    }
+    if (seen.has(t.value)) return cur.error(t, 'duplicate', `'${t.value}' is given twice in this volume line`, `Keep one '${t.value}'.`);
+    seen.add(t.value);
+    if (t.value === 'fs') {
+      const v = cur.next();
+      if (!v || v.kind !== 'word' || !(FILE_SYSTEM_WORDS as readonly string[]).includes(v.value)) {
+        return cur.error(v ?? cur.whereMissing(), 'bad-name', v ? `unknown file system '${v.raw}'${v.kind === 'word' ? didYouMean(v.value, FILE_SYSTEM_WORDS) : ''}` : "missing file system after 'fs'", `File systems: ${FILE_SYSTEM_WORDS.join(', ')}.`);
+      }
+      stmt.fileSystem = v.value as FileSystemWord;
+    } else if (t.value === 'sector') {
+      const n = readInteger(cur, t, 'sector size', 65536, 512);
+      if (n === undefined) return undefined;
+      if ((n & (n - 1)) !== 0) return cur.error(t, 'bad-number', `sector size ${n} is not a power of two`, 'Sectors are 512, 4096 … bytes.');
+      stmt.sectorSize = n;
+    } else if (t.value === 'readonly') {
+      stmt.readonly = true;
+    } else {
+      stmt.removable = true;
+    }
+  }
+  return { ...stmt, ...base(cur) };
 }
 
 export function parseRegistry(cur: LineCursor): RegistryStatement | undefined {

@@ -18,6 +18,8 @@ export const STATEMENT_KEYWORDS = [
   'processors',
   'workers',
   'file',
+  'volume',
+  'attach',
   'registry',
   'client',
   'transaction',
@@ -46,7 +48,11 @@ export const IO_OP_NAMES = Object.keys(IO_OPS) as IoOp[];
 /** Operations that carry a data buffer, so `length` and `system-buffer` mean something. */
 const BUFFERED: readonly IoOp[] = ['read', 'write', 'query-info', 'set-info', 'query-dir', 'fsctl', 'ioctl'];
 
-export const IO_FLAG_NAMES = ['fastio', 'paging', 'nocache', 'synchronous', 'async', 'system-buffer', 'top-level-irp'] as const;
+export const IO_FLAG_NAMES = [
+  'fastio', 'paging', 'nocache', 'synchronous', 'async', 'system-buffer', 'top-level-irp',
+  // create options, and what a set-information request asks for
+  'directory', 'non-directory', 'delete-on-close', 'delete', 'replace',
+] as const;
 export type IoFlag = (typeof IO_FLAG_NAMES)[number];
 
 interface FlagInfo {
@@ -69,10 +75,15 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
   async: { ops: 'all', excludes: ['synchronous', 'fastio'] },
   'system-buffer': { ops: BUFFERED, excludes: [] },
   'top-level-irp': { ops: 'all', excludes: [] },
+  directory: { ops: ['create'], excludes: ['non-directory'] },
+  'non-directory': { ops: ['create'], excludes: ['directory'] },
+  'delete-on-close': { ops: ['create'], excludes: [] },
+  delete: { ops: ['set-info'], excludes: ['replace'] },
+  replace: { ops: ['set-info'], excludes: ['delete'] },
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'transaction'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'data', 'to', 'pattern', 'transaction'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -81,8 +92,27 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   at: { ops: 'all' },
   code: { ops: ['fsctl', 'ioctl'] },
   class: { ops: ['query-info', 'set-info', 'query-dir'] },
+  disposition: { ops: ['create'] },
+  data: { ops: ['write'] },
+  to: { ops: ['set-info'] },
+  pattern: { ops: ['query-dir'] },
   transaction: { ops: ['create'] },
 };
+
+/** Create dispositions an `io … create` line can give (`disposition open-if`), as FILE_* values. */
+export const CREATE_DISPOSITIONS = { supersede: 0, open: 1, create: 2, 'open-if': 3, overwrite: 4, 'overwrite-if': 5 } as const;
+export type CreateDisposition = keyof typeof CREATE_DISPOSITIONS;
+export const CREATE_DISPOSITION_NAMES = Object.keys(CREATE_DISPOSITIONS) as CreateDisposition[];
+
+/** File systems a `volume` line can give (`fs ntfs`). */
+export const FILE_SYSTEM_WORDS = ['ntfs', 'refs', 'fat', 'exfat', 'cdfs', 'udfs'] as const;
+export type FileSystemWord = (typeof FILE_SYSTEM_WORDS)[number];
+
+/** Words of a `volume` line after its name. */
+export const VOLUME_OPTION_NAMES = ['fs', 'sector', 'readonly', 'removable'] as const;
+
+/** Words of a `file` line after its path. */
+export const FILE_OPTION_NAMES = ['size', 'content', 'from', 'folder'] as const;
 
 export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
   return ops === 'all' || ops.includes(op);

@@ -28,4 +28,4 @@ export const DEBUG_TYPE = 'fltsim';
 export const EXTENSION_ID = 'fltsim.fltsim';
 
 /** Walkthrough ids, in the order the Welcome page lists them; the first is the default. */
-export const WALKTHROUGH_IDS = ['pendWorkItem', 'cbdqCancel', 'irql', 'lintDriver', 'scannerPort'] as const;
+export const WALKTHROUGH_IDS = ['pendWorkItem', 'cbdqCancel', 'filterReads', 'irql', 'lintDriver', 'scannerPort'] as const;

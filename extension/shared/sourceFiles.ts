@@ -7,7 +7,7 @@
  * refused here with a reason, before any byte is read, and recorded so a front end can say what it
  * skipped instead of hanging, crashing, or calling a binary "clean".
  */
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, constants, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, constants, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { decodeSource, HOST_PATHS, type DirEntry, type ProjectFiles } from '../../engine';
 
@@ -182,9 +182,19 @@ export class SourceReader {
         const r = this.read(p);
         return r.ok ? r.text : undefined;
       },
+      readBytes: readFileBytes,
       listDir: (p) => this.list(p),
       whyUnreadable: (p) => this.reasons.get(p),
       paths: HOST_PATHS,
     };
+  }
+}
+
+/** A regular file's bytes as they are (a scenario's `file … from`), or undefined. */
+export function readFileBytes(p: string): Uint8Array | undefined {
+  try {
+    return statSync(p).isFile() ? new Uint8Array(readFileSync(p)) : undefined;
+  } catch {
+    return undefined;
   }
 }

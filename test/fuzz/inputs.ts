@@ -234,6 +234,10 @@ const OPTION_VALUES: Record<Exclude<IoOption, 'at'>, readonly (string | number)[
   class: ['FileBasicInformation', 'FileStandardInformation', 'FileNameInformation', 'FileDirectoryInformation'],
   code: [0, 0x90000, 0x222003],
   transaction: ['"T1"', '"T2"'],
+  disposition: ['open', 'create', 'open-if', 'overwrite', 'overwrite-if', 'supersede'],
+  data: ['""', '"hello"', '"two\\nlines"'],
+  to: ['"\\Device\\HarddiskVolume1\\renamed.txt"', '"b2.txt"', '"\\dir\\moved.txt"', '"\\Device\\Nowhere\\x.txt"'],
+  pattern: ['"*"', '"*.txt"', '"?.txt"', '"nomatch"'],
 };
 const ioLine = fc
   .record({

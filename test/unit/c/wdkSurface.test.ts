@@ -48,20 +48,20 @@ test('well-known ECP GUIDs are constant values that IsEqualGUID compares field b
 test('a declared routine the engine does not model stops at its call, by name', async () => {
   const h = await loadC([
     '#include <fltKernel.h>',
-    'NTSTATUS Run(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject) {',
-    '    FILE_INTERNAL_INFORMATION info;',
-    '    return FltQueryInformationFile(Instance, FileObject, &info, sizeof(info), FileInternalInformation, NULL);',
+    'NTSTATUS Run(PFLT_INSTANCE Instance, PIO_STATUS_BLOCK Iosb) {',
+    '    FILE_FS_SIZE_INFORMATION info;',
+    '    return FltQueryVolumeInformation(Instance, Iosb, &info, sizeof(info), FileFsSizeInformation);',
     '}',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
-  assert.throws(() => h.call('Run', null, null), /'FltQueryInformationFile' is declared but no file of driver 'test' defines it, and fltsim does not model it/);
+  assert.throws(() => h.call('Run', null, null), /'FltQueryVolumeInformation' is declared but no file of driver 'test' defines it, and fltsim does not model it/);
 });
 
 test('a kernel variable the engine does not provide names itself where it is used', async () => {
   const h = await loadC([
     '#include <fltKernel.h>',
-    'POBJECT_TYPE Run(void) { return *IoFileObjectType; }',
+    'POBJECT_TYPE Run(void) { return *TmTransactionObjectType; }',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
-  assert.throws(() => h.call('Run'), /__fltsim_variable_IoFileObjectType/);
+  assert.throws(() => h.call('Run'), /__fltsim_variable_TmTransactionObjectType/);
 });

@@ -85,7 +85,7 @@ test('walkthroughs: four or more, ids known to the code, each step with media an
 test('walkthrough links point at samples that exist and routines that can be found', () => {
   const links = commandLinks();
   const sampleArgs = links.filter((l) => [Commands.openSample, Commands.debugScenario, Commands.breakInSample].includes(l.id as never));
-  assert.equal(sampleArgs.length, 12, `walkthrough sample links: ${sampleArgs.map((l) => l.where).join(", ")}`);
+  assert.equal(sampleArgs.length, 15, `walkthrough sample links: ${sampleArgs.map((l) => l.where).join(", ")}`);
   for (const l of sampleArgs) {
     const sample = l.args[0] as string;
     const entry = sampleEntryFile(sampleFiles, sample);

@@ -199,7 +199,7 @@ test('other majors complete synchronously in the issuing thread at PASSIVE_LEVEL
   const sim = newSim();
   const log = new CallLog(sim);
   three(sim, log, IRP_MJ.QUERY_INFORMATION);
-  sim.io({ id: 1, major: 'query-info', path: path('a.txt'), length: 40 });
+  sim.io({ id: 1, major: 'query-info', path: path('a.txt'), length: 40, infoClass: 4 /* FileBasicInformation: 40 bytes */ });
   sim.run();
   assert.ok(log.calls.every((c) => c.thread === 'I/O #1 (query-info)' && c.irql === 0));
   assert.deepEqual(sim.result(1), { io: 1, data: 1, status: STATUS.STATUS_SUCCESS, information: 40, state: 'done' });
