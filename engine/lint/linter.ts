@@ -171,6 +171,8 @@ export class LintDocument {
     const tooDeep: { at: Loc; fn: string }[] = [];
     const failures = { count: 0 };
     const closures = new Map<string, string>();
+    let everyFunction: string | undefined;
+    const everyFunctionDigest = () => (everyFunction ??= allFunctionsDigest(model));
 
     for (const f of model.functionList) {
       const fnRoles = roles.roles.get(f.name) ?? [];
@@ -178,7 +180,9 @@ export class LintDocument {
       const wanting = enabled.filter((r) => r.wants(cand));
       if (wanting.length === 0) continue;
       analyzed++;
-      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey, closures)}` : '';
+      // A rule that reads any other function's text (not only the callees) depends on all of them.
+      const others = wanting.some((r) => r.readsOtherFunctions) ? everyFunctionDigest() : '';
+      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey, closures)}|${others}` : '';
       let cached = this.incremental ? this.findingsCache.get(key) ?? nextCache.get(key) : undefined;
       if (!cached) {
         const fresh: CachedFunction = { results: [], unparsed: false, failures: 0 };
@@ -327,6 +331,11 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
   }
   const entry = file.irql.entry(name);
   return `${calleeClosure(model, name, closures)}|${linked.join(',')}|${fileKey}|${roles.length === 0 ? '' : JSON.stringify(roles)}|${entry ? JSON.stringify(entry) : ''}`;
+}
+
+/** Every function of the file by name and text digest: what a `readsOtherFunctions` rule's findings depend on. */
+function allFunctionsDigest(model: FileModel): string {
+  return hashText(model.functionList.map((f) => `${f.name}=${f.entry.hash}`).sort().join(','));
 }
 
 /** The text digests of every own function `name` reaches by calling or naming it (sorted), memoised per run. */

@@ -264,3 +264,26 @@ test('a routine passed by name whose definition an edit breaks is not judged fro
     doc.dispose();
   }
 });
+
+test('a kept FltObjects is re-judged when an edit removes the only function reading it back (found by npm run fuzz)', () => {
+  const text = readFixture('related-objects-kept', 'bad.c');
+  // The fuzz input as found: the fixture with garbage in PostWrite's prototype, cut off inside PostWrite.
+  const truncated = readFileSync(join(__dirname, '..', '..', 'fixtures', 'fuzz', 'related-objects-reader-truncated.c'), 'utf8');
+  // The same with valid C: PostWrite no longer reads ctx->Objects back (PreWrite's text is unchanged).
+  const noReader = text.replace('Account(ctx->Objects->Instance, ctx->Length);', 'Account(NULL, ctx->Length);');
+  assert.notEqual(noReader, text);
+  for (const [name, edited] of [['truncated', truncated], ['no reader', noReader]]) {
+    const doc = new LintDocument();
+    try {
+      assert.ok(doc.update(text).findings.some((f) => f.ruleId === 'related-objects-kept'), name);
+      const incremental = doc.update(edited);
+      const fresh = lintText(edited);
+      assert.ok(!fresh.findings.some((f) => f.ruleId === 'related-objects-kept'), `${name}: nothing reads the kept pointer back`);
+      assert.deepEqual(incremental.findings, fresh.findings, name);
+      assert.deepEqual(incremental.notes, fresh.notes, name);
+      assert.deepEqual(doc.update(text).findings, lintText(text).findings, `${name}: and back again`);
+    } finally {
+      doc.dispose();
+    }
+  }
+});
