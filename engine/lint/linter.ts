@@ -246,7 +246,7 @@ export class LintDocument {
     const notes = [...tooDeep.flatMap((deep) => {
       const range = resolve(model, deep.at, foreign);
       return range ? [{ range, construct: constructText(model.original.split('\n')[range.start.line] ?? ''), function: deep.fn, message: `not analysed past this point: the code is ${nestingMessage()}` }] : [];
-    }), ...parseNotes(model)].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.column - y.range.start.column);
+    }), ...parseNotes(model), ...redefinitionNotes(model)].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.column - y.range.start.column);
     return { findings, notes, stats: { functions: model.functionList.length, analyzed, unparsed, internalErrors: failures.count } };
   }
 }
@@ -282,6 +282,18 @@ function parseNotes(model: FileModel): ParseNote[] {
       message,
     };
   });
+}
+
+/** Second definitions of a name: said once each, since nothing in them is checked. */
+function redefinitionNotes(model: FileModel): ParseNote[] {
+  return model.redefinitions.map((r) => ({
+    range: { start: { line: r.row, column: r.column }, end: { line: r.row, column: r.endColumn } },
+    construct: constructText(r.text),
+    ...(r.kind === 'function' ? { function: r.name } : {}),
+    message: r.kind === 'function'
+      ? `${r.name} is defined again here; fltsim checks one definition per name, the one at line ${r.firstRow + 1}, and skips this one`
+      : `${r.name} is initialized again here; fltsim reads one registration per name, the one at line ${r.firstRow + 1}, and skips this one`,
+  }));
 }
 
 /** A rule that throws must not take the others down: its findings for this function are dropped. */

@@ -45,6 +45,23 @@ export interface DeclaredTable {
   init: Expr;
 }
 
+/**
+ * A second definition of a name the file already defines (a C redefinition, the other branch of an
+ * `#if`, a C++ overload or a method of another class). The first definition is the one analysed:
+ * every lookup by name and every pass over the functions sees that one only, so what the second
+ * holds cannot leak into findings anchored to the first (found by npm run fuzz).
+ */
+export interface Redefinition {
+  kind: 'function' | 'declaration';
+  name: string;
+  /** Where the second definition starts, and the first row of the one analysed. */
+  row: number;
+  column: number;
+  endColumn: number;
+  firstRow: number;
+  text: string;
+}
+
 export interface TopDeclaration {
   name: string;
   typeText: string;
@@ -122,6 +139,12 @@ export function constructText(text: string): string {
   return first.length > 48 ? `${first.slice(0, 45)}...` : first;
 }
 
+/** The column where the first line of `text` (starting at `column`) ends. */
+function firstLineEnd(text: string, column: number): number {
+  const nl = text.indexOf('\n');
+  return column + (nl < 0 ? text.length : nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl);
+}
+
 export interface PagedInfo {
   /** Where the function was placed in a pageable section: the pragma's line. */
   row: number;
@@ -136,6 +159,8 @@ export class FileModel {
   readonly contextTables = new Map<string, ContextTable>();
   readonly registrations: FilterRegistration[] = [];
   readonly paged = new Map<string, PagedInfo>();
+  /** Later definitions of names defined earlier in the file; never analysed. */
+  readonly redefinitions: Redefinition[] = [];
 
   private annotations?: Map<string, IrqlAnnotation>;
 
@@ -260,6 +285,11 @@ export class FileModel {
     const entry = this.cache.get(text);
     const name = entry.name !== undefined ? entry.name : (entry.name = this.functionName(cursor) ?? null);
     if (!name) return;
+    const first = this.functions.get(name);
+    if (first) {
+      this.redefinitions.push({ kind: 'function', name, row: start.row, column: start.column, endColumn: firstLineEnd(text, start.column), firstRow: first.startRow, text });
+      return;
+    }
     // The node is only needed to lower the IR, which the entry keeps once made.
     const node = entry.ir === undefined ? cursor.currentNode : undefined;
     const fn: TopFunction = { name, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
@@ -293,6 +323,11 @@ export class FileModel {
     const start = cursor.startPosition;
     const tables = this.cache.declaration(`${start.column}|${declText}`, () => this.readDeclaration(cursor.currentNode));
     for (const t of tables) {
+      const first = this.declarations.get(t.name);
+      if (first) {
+        this.redefinitions.push({ kind: 'declaration', name: t.name, row: start.row, column: start.column, endColumn: firstLineEnd(declText, start.column), firstRow: first.startRow, text: declText });
+        continue;
+      }
       this.declarations.set(t.name, { name: t.name, typeText: t.typeText, startRow: start.row, text: declText, init: t.init });
       if (/FLT_OPERATION_REGISTRATION\b/.test(t.typeText)) this.operationTables.set(t.name, readOperationTable(t.name, t.init));
       else if (/FLT_CONTEXT_REGISTRATION\b/.test(t.typeText)) this.contextTables.set(t.name, readContextTable(t.name, t.init));
