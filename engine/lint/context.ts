@@ -10,6 +10,7 @@ import { buildCfg, type Cfg } from './analysis/cfg';
 import type { FileModel, FunctionEntry, Loc } from './analysis/model';
 import type { Role, RoleMap } from './analysis/roles';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
+import type { ReadId, Recorded } from './analysis/reads';
 import { IrqlModel, type IrqlEstimate } from './analysis/irql';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
@@ -98,14 +99,14 @@ export class FileContext {
     return this.postopSafety(name) === 'safe';
   }
 
-  private readonly unsafeCalls = new Map<string, Set<string> | undefined>();
+  private readonly unsafeCalls = new Map<string, Recorded<Set<string> | undefined>>();
 
   /**
    * Call keys of a post-op reached while it may be at DISPATCH_LEVEL (see postopPaths.ts); for any
    * other function, those not behind its own test of the callback data's major function.
    */
   postopUnsafeCalls(name: string): Set<string> | undefined {
-    if (!this.unsafeCalls.has(name)) {
+    return this.model.reads.memo(this.unsafeCalls, name, () => {
       // Depends on the text and on the majors it is registered for: memoise on both across edits.
       const role = this.rolesOf(name).find((r) => r.k === 'postop');
       const entry = this.model.entry(name);
@@ -117,12 +118,19 @@ export class FileContext {
         value = (ctx ? (role ? postopUnsafeCalls(ctx) : helperUnsafeCalls(ctx)) : undefined) ?? null;
         entry?.memo.set(key, value);
       }
-      this.unsafeCalls.set(name, value ?? undefined);
-    }
-    return this.unsafeCalls.get(name);
+      return value ?? undefined;
+    });
+  }
+
+  /** The current value of a read (analysis/reads.ts): the model's, or an IRQL entry estimate. */
+  readValue(id: ReadId): string {
+    if (id.startsWith('irql:')) return JSON.stringify(this.irql.entry(id.slice(5)) ?? null);
+    return this.model.readValue(id);
   }
 
   functionContext(name: string): FunctionContext | undefined {
+    // The context holds the function's IR: reading it is reading the function.
+    this.model.reads.note(`fn:${name}`);
     if (this.fnContexts.has(name)) return this.fnContexts.get(name) ?? undefined;
     const ir = this.model.ir(name);
     const ctx = ir ? new FunctionContext(this, ir) : null;

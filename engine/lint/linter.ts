@@ -11,6 +11,7 @@ import type { Span } from './frontend/ir';
 import { constructText, FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, roleEvidence, roleName, roleSite, type Role } from './analysis/roles';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
+import type { ReadId } from './analysis/reads';
 import { FileContext } from './context';
 import { ALL_RULES } from './rules';
 import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
@@ -58,6 +59,8 @@ interface CachedFunction {
   failures: number;
   /** Where the function nests too deeply to be read (lowered as far as MAX_NESTING). */
   tooDeep?: Span;
+  /** What the checks read outside the function, with the values they saw (analysis/reads.ts). */
+  reads: [ReadId, string][];
 }
 
 const FUNCTION_RULES = ALL_RULES.filter((r): r is FunctionRule => r.scope === 'function');
@@ -171,8 +174,13 @@ export class LintDocument {
     const tooDeep: { at: Loc; fn: string }[] = [];
     const failures = { count: 0 };
     const closures = new Map<string, string>();
-    let everyFunction: string | undefined;
-    const everyFunctionDigest = () => (everyFunction ??= allFunctionsDigest(model));
+    // The values of reads, computed at most once per run (`*` walks every function).
+    const readValues = new Map<ReadId, string>();
+    const readValue = (id: ReadId) => {
+      let v = readValues.get(id);
+      if (v === undefined) readValues.set(id, (v = file.readValue(id)));
+      return v;
+    };
 
     for (const f of model.functionList) {
       const fnRoles = roles.roles.get(f.name) ?? [];
@@ -180,18 +188,21 @@ export class LintDocument {
       const wanting = enabled.filter((r) => r.wants(cand));
       if (wanting.length === 0) continue;
       analyzed++;
-      // A rule that reads any other function's text (not only the callees) depends on all of them.
-      const others = wanting.some((r) => r.readsOtherFunctions) ? everyFunctionDigest() : '';
-      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey, closures)}|${others}` : '';
+      const key = this.incremental ? `${f.entry.hash}|${wanting.map((r) => r.id).join(',')}|${functionSignature(file, f.name, fnRoles, fileKey, closures)}` : '';
       let cached = this.incremental ? this.findingsCache.get(key) ?? nextCache.get(key) : undefined;
+      // The key says what a check usually depends on; what it read beyond that must be unchanged too.
+      if (cached && !cached.reads.every(([id, value]) => readValue(id) === value)) cached = undefined;
       if (!cached) {
-        const fresh: CachedFunction = { results: [], unparsed: false, failures: 0 };
+        const fresh: CachedFunction = { results: [], unparsed: false, failures: 0, reads: [] };
         const ctx = file.functionContext(f.name);
         if (ctx) {
           fresh.unparsed = !ctx.readable;
           fresh.tooDeep = ctx.fn.tooDeep;
           const before = failures.count;
-          for (const r of wanting) fresh.results.push({ rule: r.id, raw: withRoleEvidence(r, f.name, fnRoles, safeCheck(r, () => r.check(ctx), failures)) });
+          const { reads } = model.reads.record(() => {
+            for (const r of wanting) fresh.results.push({ rule: r.id, raw: withRoleEvidence(r, f.name, fnRoles, safeCheck(r, () => r.check(ctx), failures)) });
+          });
+          if (this.incremental) fresh.reads = [...reads].map((id) => [id, readValue(id)]);
           fresh.failures = failures.count - before;
           failures.count = before;
         }
@@ -343,11 +354,6 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
   }
   const entry = file.irql.entry(name);
   return `${calleeClosure(model, name, closures)}|${linked.join(',')}|${fileKey}|${roles.length === 0 ? '' : JSON.stringify(roles)}|${entry ? JSON.stringify(entry) : ''}`;
-}
-
-/** Every function of the file by name and text digest: what a `readsOtherFunctions` rule's findings depend on. */
-function allFunctionsDigest(model: FileModel): string {
-  return hashText(model.functionList.map((f) => `${f.name}=${f.entry.hash}`).sort().join(','));
 }
 
 /** The text digests of every own function `name` reaches by calling or naming it (sorted), memoised per run. */

@@ -65,14 +65,13 @@ export interface FunctionRule extends RuleBase {
    * declared signature).
    */
   roles?: readonly Role['k'][];
-  /**
-   * The check reads the text of the file's other functions, not only of those this function names
-   * (related-objects-kept looks for any function reading a field back): the incremental linter
-   * then re-checks the function whenever any function of the file changes or goes.
-   */
-  readsOtherFunctions?: true;
   /** Whether the function is worth a closer look; must be cheap (text facts and roles only). */
   wants(c: Candidate): boolean;
+  /**
+   * May read anything of the file: what it reads outside the function (other functions, IRQL
+   * annotations and estimates) is recorded, and the incremental linter re-checks the function when
+   * any of it changes (analysis/reads.ts).
+   */
   check(ctx: FunctionContext): RawFinding[];
 }
 

@@ -20,6 +20,7 @@ import { LOCK_APIS, WAITING_LOCKS, WAITS, type LockKind } from './locks';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
 import type { FileModel, Loc, TopFunction } from './model';
 import type { RoleMap } from './roles';
+import type { Recorded } from './reads';
 import { lineStarts, positionAt } from './textScan';
 
 export interface HeldLock {
@@ -155,10 +156,10 @@ function mentionsLocks(names: Iterable<string>): boolean {
 }
 
 export class IrqlModel {
-  private readonly locals = new Map<string, LocalIrql | null>();
+  private readonly locals = new Map<string, Recorded<LocalIrql | null>>();
   private readonly entries = new Map<string, IrqlEstimate>();
   private readonly computing = new Set<string>();
-  private readonly transitive = new Map<string, Set<string>>();
+  private readonly transitive = new Map<string, Recorded<Set<string>>>();
 
   constructor(
     private readonly model: FileModel,
@@ -181,10 +182,11 @@ export class IrqlModel {
 
   /** Every API name a function may call, directly or through the driver's own helpers (in any file). */
   callsTransitively(name: string): Set<string> {
-    const hit = this.transitive.get(name);
-    if (hit) return hit;
+    return this.model.reads.memo(this.transitive, name, () => this.walkCalls(name));
+  }
+
+  private walkCalls(name: string): Set<string> {
     const out = new Set<string>();
-    this.transitive.set(name, out);
     const stack = [name];
     const seen = new Set<string>([name]);
     while (stack.length > 0) {
@@ -210,9 +212,14 @@ export class IrqlModel {
   }
 
   local(name: string): LocalIrql | undefined {
-    if (this.locals.has(name)) return this.locals.get(name) ?? undefined;
+    // Recursion through a helper that calls back is cut (undefined) and not memoised.
+    if (this.computing.has(name) && !this.locals.has(name)) return undefined;
+    return this.model.reads.memo(this.locals, name, () => this.computeLocal(name)) ?? undefined;
+  }
+
+  private computeLocal(name: string): LocalIrql | null {
     const f = this.model.functions.get(name);
-    if (!f || !mentionsLocks(this.callsTransitively(name)) || this.computing.has(name)) return undefined;
+    if (!f || !mentionsLocks(this.callsTransitively(name))) return null;
     this.computing.add(name);
     // The result depends on the function's text and on its helpers' lock effects: memoise on both.
     const helpers = [...new Set(f.facts.calls.map((c) => c.name))].filter((n) => n !== name && this.knows(n)).sort();
@@ -226,17 +233,17 @@ export class IrqlModel {
       entry.memo.set(key, result);
     }
     this.computing.delete(name);
-    this.locals.set(name, result);
-    return result ?? undefined;
+    return result;
   }
 
   entry(name: string): IrqlEstimate | undefined {
+    this.model.reads.note(`irql:${name}`);
     return this.entries.get(name);
   }
 
   /** The highest IRQL a call in `fn` may run at, with the reason; undefined when unknown. */
   at(fn: string, call: { r: Span }): IrqlEstimate | undefined {
-    const entry = this.entries.get(fn);
+    const entry = this.entry(fn);
     const local = this.local(fn)?.atCall.get(callPosKey(call));
     if (local?.lock && (!entry || local.level > entry.level)) {
       return { level: local.level, reason: { k: 'lock', fn, site: { anchor: `fn:${fn}`, span: local.lock.site }, api: local.lock.api } };

@@ -13,6 +13,7 @@ import { lowerFunction, lowerInitializer, declaratorShape } from '../frontend/lo
 import { unqualified } from '../frontend/exprs';
 import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
 import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
+import { ReadLog } from './reads';
 import {
   readContextTable, readFilterRegistration, readOperationTable,
   type ContextTable, type FilterRegistration, type OperationTable,
@@ -151,9 +152,63 @@ export interface PagedInfo {
   how: 'alloc_text' | 'code_seg';
 }
 
+/** The file's functions by name; every lookup and every pass over them is noted in the read log. */
+class FunctionTable extends Map<string, TopFunction> {
+  constructor(private readonly log: ReadLog) {
+    super();
+  }
+
+  override get(name: string): TopFunction | undefined {
+    this.log.note(`fn:${name}`);
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    this.log.note(`fn:${name}`);
+    return super.has(name);
+  }
+
+  /** A lookup that is not a dependency (the model's own bookkeeping, the values of reads). */
+  peek(name: string): TopFunction | undefined {
+    return super.get(name);
+  }
+
+  override get size(): number {
+    this.log.note('*');
+    return super.size;
+  }
+
+  override keys(): ReturnType<Map<string, TopFunction>['keys']> {
+    this.log.note('*');
+    return super.keys();
+  }
+
+  override values(): ReturnType<Map<string, TopFunction>['values']> {
+    this.log.note('*');
+    return super.values();
+  }
+
+  override entries(): ReturnType<Map<string, TopFunction>['entries']> {
+    this.log.note('*');
+    return super.entries();
+  }
+
+  override [Symbol.iterator](): ReturnType<Map<string, TopFunction>['entries']> {
+    this.log.note('*');
+    return super.entries();
+  }
+
+  override forEach(fn: (value: TopFunction, key: string, map: Map<string, TopFunction>) => void, thisArg?: unknown): void {
+    this.log.note('*');
+    super.forEach(fn, thisArg);
+  }
+}
+
 export class FileModel {
-  readonly functions = new Map<string, TopFunction>();
-  readonly functionList: TopFunction[] = [];
+  /** What the rule checks read outside their own function (engine/lint/analysis/reads.ts). */
+  readonly reads = new ReadLog();
+  readonly functions: Map<string, TopFunction> & { peek(name: string): TopFunction | undefined } = new FunctionTable(this.reads);
+  private readonly defs: TopFunction[] = [];
   readonly declarations = new Map<string, TopDeclaration>();
   readonly operationTables = new Map<string, OperationTable>();
   readonly contextTables = new Map<string, ContextTable>();
@@ -163,6 +218,25 @@ export class FileModel {
   readonly redefinitions: Redefinition[] = [];
 
   private annotations?: Map<string, IrqlAnnotation>;
+
+  /** Every function definition, in text order (a pass over all of them: read `*`). */
+  get functionList(): readonly TopFunction[] {
+    this.reads.note('*');
+    return this.defs;
+  }
+
+  /**
+   * The current value of a read (reads.ts), compared with the one a cached result was computed
+   * with. `irql:` ids are the file context's (they need the IRQL model).
+   */
+  readValue(id: string): string {
+    if (id === '*') return this.defs.map((f) => `${f.name}=${f.entry.hash}`).join(',');
+    if (id.startsWith('fn:')) return this.functions.peek(id.slice(3))?.entry.hash ?? '-';
+    this.annotations ??= irqlAnnotations(this.original);
+    if (id === 'ann:*') return JSON.stringify([...this.annotations]);
+    if (id.startsWith('ann:')) return JSON.stringify(this.annotations.get(id.slice(4)) ?? null);
+    throw new Error(`fltsim: unknown read id '${id}'`);
+  }
 
   /**
    * @param text the prepared text the tree was parsed from (same positions as the user's)
@@ -182,7 +256,7 @@ export class FileModel {
     if (!this.tree.rootNode.hasError) return out;
     const seenFn = new Set<string>();
     const fnAt = (index: number) => {
-      for (const f of this.functionList) if (index >= f.startIndex && index < f.startIndex + f.text.length) return f.name;
+      for (const f of this.defs) if (index >= f.startIndex && index < f.startIndex + f.text.length) return f.name;
       return undefined;
     };
     const visit = (n: SyntaxNode, depth: number): void => {
@@ -204,12 +278,14 @@ export class FileModel {
 
   /** The IRQL annotation of a function of this file (on its definition or a prototype here). */
   irqlAnnotation(name: string): IrqlAnnotation | undefined {
+    this.reads.note(`ann:${name}`);
     this.annotations ??= irqlAnnotations(this.original);
     return this.annotations.get(name);
   }
 
   /** The names the file annotates with an IRQL bound. */
   annotatedNames(): Iterable<string> {
+    this.reads.note('ann:*');
     this.annotations ??= irqlAnnotations(this.original);
     return this.annotations.keys();
   }
@@ -231,7 +307,7 @@ export class FileModel {
   /** The absolute first row of an anchor. */
   anchorRow(anchor: string): number | undefined {
     if (anchor === '') return 0;
-    if (anchor.startsWith('fn:')) return this.functions.get(anchor.slice(3))?.startRow;
+    if (anchor.startsWith('fn:')) return this.functions.peek(anchor.slice(3))?.startRow;
     if (anchor.startsWith('decl:')) return this.declarations.get(anchor.slice(5))?.startRow;
     return undefined;
   }
@@ -285,7 +361,7 @@ export class FileModel {
     const entry = this.cache.get(text);
     const name = entry.name !== undefined ? entry.name : (entry.name = this.functionName(cursor) ?? null);
     if (!name) return;
-    const first = this.functions.get(name);
+    const first = this.functions.peek(name);
     if (first) {
       this.redefinitions.push({ kind: 'function', name, row: start.row, column: start.column, endColumn: firstLineEnd(text, start.column), firstRow: first.startRow, text });
       return;
@@ -294,7 +370,7 @@ export class FileModel {
     const node = entry.ir === undefined ? cursor.currentNode : undefined;
     const fn: TopFunction = { name, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
     this.functions.set(fn.name, fn);
-    this.functionList.push(fn);
+    this.defs.push(fn);
   }
 
   private functionName(cursor: ReturnType<SyntaxNode['walk']>): string | undefined {
@@ -374,7 +450,7 @@ export class FileModel {
     }
     if (open) regions.push({ from: open.from, to: text.length, row: open.row });
     for (const r of regions) {
-      for (const f of this.functionList) {
+      for (const f of this.defs) {
         if (f.startIndex > r.from && f.startIndex < r.to && !this.paged.has(f.name)) this.paged.set(f.name, { row: r.row, how: 'code_seg' });
       }
     }

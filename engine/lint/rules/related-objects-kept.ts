@@ -57,8 +57,6 @@ const rule = functionRule({
   why: 'The FLT_RELATED_OBJECTS structure a callback receives (FltObjects) belongs to the Filter Manager and is only valid while that callback runs. Keeping the pointer — in a context, a global, a work item\'s context or an I/O context — and reading it later, from a worker, a completion routine or another operation, reads memory that may already hold something else. Copy the fields that are needed (Filter, Instance, Volume, FileObject) while the callback runs, and take references where their lifetime must be extended.',
   sources: [DOCS.ddi('ns-fltkernel-_flt_related_objects'), DOCS.ddi('nc-fltkernel-pflt_pre_operation_callback')],
   wants: keepsObjects,
-  // readers() searches every other function of the file for the field read back.
-  readsOtherFunctions: true,
   check(ctx) {
     const out: RawFinding[] = [];
     const objects = ctx.fn.params.find((p) => canonicalType(p.type) === 'FLT_RELATED_OBJECTS*')?.name;

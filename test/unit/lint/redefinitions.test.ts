@@ -147,9 +147,12 @@ const BLOCK_EDITS: ((ps: string[], i: number, j: number) => void)[] = [
     if (to && from) ps[i] = ps[i].replace(new RegExp(`\\b${from}\\b`), to);
   },
   (ps, i) => { ps[i] = `${ps[i]}\n    /* edited */`; },
+  // A contract changed outside any function body: an annotation on a prototype or a definition.
+  (ps, i, j) => { ps.splice(j, 0, `_IRQL_requires_max_(${['PASSIVE_LEVEL', 'APC_LEVEL', 'DISPATCH_LEVEL'][i % 3]})\n${/^[A-Z]\w*\n[A-Za-z_]\w*\([^)]*\)/m.exec(ps[i])?.[0] ?? 'VOID Nothing(VOID)'};`); },
+  (ps, i) => { ps[i] = ps[i].replace(/\b(PASSIVE|APC|DISPATCH)_LEVEL\b/, (_m, l: string) => (l === 'DISPATCH' ? 'PASSIVE_LEVEL' : 'DISPATCH_LEVEL')); },
 ];
 
-test('property: definitions duplicated, deleted, swapped or renamed onto each other lint the same incrementally as fresh', () => {
+test('property: definitions duplicated, deleted, swapped, renamed onto each other or annotated lint the same incrementally as fresh', () => {
   const sources = fixtureDirs().flatMap((d) => d.files.map((f) => ({ path: `${d.rule}/${f}`, text: readFixture(d.rule, f) })));
   fc.assert(fc.property(
     fc.integer({ min: 0, max: sources.length - 1 }),
