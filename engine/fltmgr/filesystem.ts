@@ -160,7 +160,8 @@ export class FileSystemModel {
       case IRP_MJ.READ: {
         const rw = p.Read as { Length?: number; ByteOffset?: { QuadPart: number }; ReadBuffer?: unknown; MdlAddress?: unknown };
         if (node.directory) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
-        const offset = Number(rw.ByteOffset?.QuadPart ?? 0);
+        const offset = byteOffset(rw.ByteOffset, fo, node, false);
+        if (offset === undefined) return fail(STATUS.STATUS_INVALID_PARAMETER);
         const length = Number(rw.Length ?? 0);
         if (offset >= node.size) return fail(STATUS.STATUS_END_OF_FILE);
         const bytes = node.read(offset, length);
@@ -173,7 +174,8 @@ export class FileSystemModel {
         if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
         if (node.directory) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
         const length = Number(rw.Length ?? 0);
-        const offset = Number(rw.ByteOffset?.QuadPart ?? 0);
+        const offset = byteOffset(rw.ByteOffset, fo, node, true);
+        if (offset === undefined) return fail(STATUS.STATUS_INVALID_PARAMETER);
         node.write(offset, this.load(bufferOf(rw.WriteBuffer, rw.MdlAddress), length), this.time());
         this.advance(fo, offset + length);
         return ok(length);
@@ -474,4 +476,19 @@ export function matches(pattern: string, name: string): boolean {
   if (p === '*' || p === '*.*') return true;
   const re = new RegExp(`^${[...p].map((c) => (c === '*' || c === '<' ? '.*' : c === '?' || c === '>' ? '.' : c === '"' ? '\\.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 's');
   return re.test(n);
+}
+
+/** ByteOffset values that are not offsets: append (writes only), and the file object's position. */
+const FILE_WRITE_TO_END_OF_FILE = -1;
+const FILE_USE_FILE_POINTER_POSITION = -2;
+
+/**
+ * Where a read or write starts; undefined for a negative offset that is neither special value (the
+ * file system refuses it: before, it threw inside the engine).
+ */
+function byteOffset(raw: { QuadPart: number } | undefined, fo: FileObject, node: FsNode, write: boolean): number | undefined {
+  const offset = Number(raw?.QuadPart ?? 0);
+  if (offset === FILE_USE_FILE_POINTER_POSITION) return Number(fo.CurrentByteOffset.QuadPart);
+  if (write && offset === FILE_WRITE_TO_END_OF_FILE) return node.size;
+  return Number.isSafeInteger(offset) && offset >= 0 ? offset : undefined;
 }

@@ -15,6 +15,7 @@ import { idName, pathOf, rootOf, strip } from '../frontend/exprs';
 import { allAssignments, allCalls } from '../frontend/walk';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
 import type { FileModel, Loc } from './model';
+import { endBeforeArraySuffixes, trailingIdentifier } from './textScan';
 import { registrationCallback, type OperationTable } from './registration';
 
 export type CbdqCallback = 'insert' | 'remove' | 'peek' | 'acquire' | 'release' | 'cancel';
@@ -93,8 +94,14 @@ function calleeArg(c: CallExpr, i: number): string | undefined {
 }
 
 function lastName(path: string): string {
-  const m = /([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?$/.exec(path);
-  return m ? m[1] : path;
+  // One array suffix at most, directly after the name (`Items[2]`).
+  let end = path.length;
+  if (path.endsWith(']')) {
+    const open = path.lastIndexOf('[');
+    if (open >= 0 && path.indexOf(']', open) === path.length - 1) end = open;
+  }
+  const id = trailingIdentifier(path, end);
+  return id && id.end === end ? id.name : path;
 }
 
 /**
@@ -286,9 +293,18 @@ export function declaredSignature(text: string): { ret: string; params: string[]
   const close = head.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const before = head.slice(0, open).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
-  const name = /([A-Za-z_]\w*)\s*$/.exec(before);
-  if (!name) return undefined;
-  const ret = before.slice(0, before.length - name[0].length).replace(/(?:[A-Za-z_]\w*\s*::\s*)+$/, '').replace(/\b(?:static|inline|__inline|extern|virtual)\b/g, ' ').trim();
+  const name = trailingIdentifier(before);
+  if (!name || name.end !== before.length) return undefined;
+  // C++ qualifiers before the name (`Filter::`, `ns::Filter::`) are not part of the return type.
+  let retEnd = name.start;
+  for (;;) {
+    const colons = before.slice(0, retEnd).trimEnd();
+    if (!colons.endsWith('::')) break;
+    const q = trailingIdentifier(colons, colons.length - 2);
+    if (!q) break;
+    retEnd = q.start;
+  }
+  const ret = before.slice(0, retEnd).replace(/\b(?:static|inline|__inline|extern|virtual)\b/g, ' ').trim();
   const list = head.slice(open + 1, close).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
   const params: string[] = [];
   let depth = 0;
@@ -299,11 +315,14 @@ export function declaredSignature(text: string): { ret: string; params: string[]
     if (ch === ',' && depth === 0) { params.push(cur); cur = ''; } else cur += ch;
   }
   if (cur.trim() !== '') params.push(cur);
-  const types = params.map((p) => {
-    const m = /^([\s\S]*?)([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(p.trim());
+  const types = params.map((raw) => {
+    const p = raw.trim();
+    const end = endBeforeArraySuffixes(p);
+    const id = trailingIdentifier(p, end);
+    const type = id && id.end === end ? p.slice(0, id.start) : undefined;
     // A parameter written without a name (`PVOID`) is its type alone.
-    if (!m || /^\s*$/.test(m[1].replace(/\b(?:const|volatile)\b/g, '').replace(/\*/g, '')) ) return p.trim();
-    return m[1];
+    if (type === undefined || /^\s*$/.test(type.replace(/\b(?:const|volatile)\b/g, '').replace(/\*/g, ''))) return p;
+    return type;
   });
   if (types.length === 1 && canonicalType(types[0]) === 'VOID') types.length = 0;
   return { ret, params: types };

@@ -73,3 +73,34 @@ export function positionAt(starts: readonly number[], offset: number): { row: nu
   }
   return { row: lo, column: offset - starts[lo] };
 }
+
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSpaceCode = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+
+/**
+ * The identifier `text` ends with, before `end` and any blanks: where it starts, or undefined.
+ * Scanned from the end: a regular expression anchored at `$` (`/([A-Za-z_]\w*)\s*$/`) tries every
+ * start inside a long run of letters, which took minutes on a 100,000-letter literal (found by
+ * npm run fuzz).
+ */
+export function trailingIdentifier(text: string, end = text.length): { name: string; start: number; end: number } | undefined {
+  let stop = end;
+  while (stop > 0 && isSpaceCode(text.charCodeAt(stop - 1))) stop--;
+  let start = stop;
+  while (start > 0 && isWordCode(text.charCodeAt(start - 1))) start--;
+  // `\w` run starting with digits: the identifier is what follows them.
+  while (start < stop && text.charCodeAt(start) >= 48 && text.charCodeAt(start) <= 57) start++;
+  return start < stop ? { name: text.slice(start, stop), start, end: stop } : undefined;
+}
+
+/** Where `text` ends once trailing array suffixes (`[10]`, `[N][2]`) and blanks are cut off. */
+export function endBeforeArraySuffixes(text: string, end = text.length): number {
+  let stop = end;
+  for (;;) {
+    while (stop > 0 && isSpaceCode(text.charCodeAt(stop - 1))) stop--;
+    if (stop === 0 || text[stop - 1] !== ']') return stop;
+    const open = text.lastIndexOf('[', stop - 2);
+    if (open < 0 || text.lastIndexOf(']', stop - 2) > open) return stop;
+    stop = open;
+  }
+}

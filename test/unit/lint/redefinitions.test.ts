@@ -168,5 +168,6 @@ test('property: definitions duplicated, deleted, swapped, renamed onto each othe
       }
       assertIncrementalEqualsFresh(texts, lintLanguageOf(source.path));
     },
-  ), { numRuns: Number(process.env.RUNS ?? 80), seed: Number(process.env.SEED ?? 1) });
+    // Seed 1 fails at its 25th input without the fix; FLTSIM_PROPERTY_RUNS/SEED explore further.
+  ), { numRuns: Number(process.env.FLTSIM_PROPERTY_RUNS ?? 80), seed: Number(process.env.FLTSIM_PROPERTY_SEED ?? 1) });
 });

@@ -1,0 +1,63 @@
+/**
+ * File content in the simulated file system is kept in chunks, only where something was written: a
+ * write far past the end of a file (found by npm run fuzz: `offset 4294967296` stopped the run with
+ * a JavaScript error) costs one chunk; the bytes in between read as zeros; truncating drops what
+ * lies past the new end; a negative offset that is not one of the two special values is refused.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { World } from '../../../engine/run/world';
+import { FsNode, type FsVolume } from '../../../engine/fltmgr/fsTree';
+
+const driver = readFileSync(path.resolve('test/fixtures/fsio/lower.c'), 'utf8');
+const files: ProjectFiles = { readFile: (p) => (p === '/t/lower.c' ? driver : undefined), paths: pathRules('posix') };
+const V = '\\Device\\HarddiskVolume1';
+
+test('a scenario writes 4 GiB into a file and reads the bytes back; the run ends normally', async () => {
+  const text = [
+    'driver "lower.c"',
+    `file "${V}\\a.txt" content "abc"`,
+    `io #1 write "${V}\\a.txt" offset 4294967296 data "hello"`,
+    `io #2 read "${V}\\a.txt" offset 4294967296 length 5 at 1`,
+    `io #3 read "${V}\\a.txt" offset 4294967294 length 4 at 2`,
+    `io #4 query-info "${V}\\a.txt" class FileStandardInformation at 3`,
+  ].join('\n');
+  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
+  const world = new World(prepared.prepared, {});
+  world.run();
+  assert.equal(world.fault, undefined);
+  assert.deepEqual([1, 2, 3, 4].map((n) => world.sim.result(n)?.status), [0, 0, 0, 0]);
+  assert.equal(world.sim.result(1)?.information, 5);
+  assert.equal(world.sim.result(2)?.information, 5);
+  assert.equal(world.sim.result(3)?.information, 4);
+});
+
+function node(): FsNode {
+  return new FsNode(1, 'a.txt', null, false, { name: '\\Device\\HarddiskVolume1' } as unknown as FsVolume, 0n);
+}
+
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+
+test('file content: far writes, zeros in between, reads across chunks, truncation and growth', () => {
+  const f = node();
+  f.write(2 ** 32, Buffer.from('hello'), 1n);
+  assert.equal(f.size, 2 ** 32 + 5);
+  assert.equal(text(f.read(2 ** 32 - 2, 9)), '\0\0hello');
+  assert.equal(f.read(2 ** 32 + 3, 100).length, 2, 'a read stops at the end of file');
+  // A write across a chunk boundary (chunks are 64 KiB) reads back whole.
+  f.write(65_534, Buffer.from('wxyz'), 2n);
+  assert.equal(text(f.read(65_533, 6)), '\0wxyz\0');
+  // Truncating inside the written bytes, then growing again: what was cut reads as zeros.
+  f.setSize(65_536);
+  assert.equal(f.size, 65_536);
+  f.setSize(2 ** 32 + 5);
+  assert.equal(text(f.read(65_533, 6)), '\0wx\0\0\0');
+  assert.equal(text(f.read(2 ** 32, 5)), '\0\0\0\0\0');
+  // Zeros written where nothing was are not stored, and read back as zeros all the same.
+  f.write(10 * 65_536, new Uint8Array(65_536 * 3), 3n);
+  assert.equal(f.read(10 * 65_536, 65_536 * 3).every((b) => b === 0), true);
+});
