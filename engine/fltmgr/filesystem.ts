@@ -24,7 +24,7 @@
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
  *   everything else, and all fast I/O, completes synchronously in the calling thread.
  */
-import { readBuffer, writeBuffer } from '../kernel/buffers';
+import { knownZeros, readBuffer, writeBuffer } from '../kernel/buffers';
 import { LargeInteger, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
@@ -176,7 +176,9 @@ export class FileSystemModel {
         const length = Number(rw.Length ?? 0);
         const offset = byteOffset(rw.ByteOffset, fo, node, true);
         if (offset === undefined) return fail(STATUS.STATUS_INVALID_PARAMETER);
-        node.write(offset, this.load(bufferOf(rw.WriteBuffer, rw.MdlAddress), length), this.time());
+        const buffer = bufferOf(rw.WriteBuffer, rw.MdlAddress);
+        if (this.marshal === undefined || knownZeros(this.marshal, buffer)) node.writeZeros(offset, length, this.time());
+        else node.write(offset, { length, read: (from, n) => readBuffer(this.marshal!, buffer, n, from) }, this.time());
         this.advance(fo, offset + length);
         return ok(length);
       }

@@ -317,7 +317,8 @@ export class FilterIoRoutines {
     const data = yield* this.issue(k.current, issue);
     const st = data.IoStatus.Status >>> 0;
     writeOut(Done, Number(data.IoStatus.Information));
-    if ((Flags & FLTFL_IO_OPERATION_DO_NOT_UPDATE_BYTE_OFFSET) === 0 && st === STATUS.STATUS_SUCCESS) {
+    // A special offset (append, the file position) is resolved by the file system, which moves the position itself.
+    if ((Flags & FLTFL_IO_OPERATION_DO_NOT_UPDATE_BYTE_OFFSET) === 0 && st === STATUS.STATUS_SUCCESS && offset >= 0) {
       fo.CurrentByteOffset.QuadPart = offset + Number(data.IoStatus.Information);
     }
     return st;

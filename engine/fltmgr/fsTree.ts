@@ -45,6 +45,19 @@ export const EPOCH = 134116992000000000n;
 /** Bytes per chunk of file content. */
 const CHUNK = 64 * 1024;
 
+/**
+ * Whether every byte is zero, four at a time where they are aligned for it: a 4 GiB write of
+ * zeros took 45 s byte by byte with a callback (found by npm run fuzz).
+ */
+function allZero(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && (bytes.byteOffset + i) % 4 !== 0) if (bytes[i++] !== 0) return false;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (bytes.length - i) >>> 2);
+  for (let w = 0; w < words.length; w++) if (words[w] !== 0) return false;
+  for (i += words.length * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 /** A folder or file of a volume. Its id never changes, whatever it is renamed to. */
 export class FsNode {
   children: Map<string, FsNode> | null;
@@ -117,17 +130,37 @@ export class FsNode {
     return out;
   }
 
-  write(offset: number, bytes: Uint8Array, time: bigint): void {
-    this.setSize(Math.max(this.size, offset + bytes.length));
-    for (let at = 0; at < bytes.length;) {
+  /**
+   * Writes at `offset`: `bytes`, or `length` bytes that `read(from, n)` gives a chunk at a time (a
+   * write's buffer in driver memory, never copied whole).
+   */
+  write(offset: number, bytes: Uint8Array, time: bigint): void;
+  write(offset: number, source: { length: number; read: (from: number, n: number) => Uint8Array }, time: bigint): void;
+  write(offset: number, source: Uint8Array | { length: number; read: (from: number, n: number) => Uint8Array }, time: bigint): void {
+    const length = source.length;
+    const read = source instanceof Uint8Array ? (from: number, n: number) => source.subarray(from, from + n) : source.read;
+    this.setSize(Math.max(this.size, offset + length));
+    for (let at = 0; at < length;) {
       const index = Math.floor((offset + at) / CHUNK);
       const local = offset + at - index * CHUNK;
-      const n = Math.min(CHUNK - local, bytes.length - at);
-      const part = bytes.subarray(at, at + n);
+      const n = Math.min(CHUNK - local, length - at);
+      const part = read(at, n);
       let chunk = this.chunks.get(index);
-      if (!chunk && part.some((b) => b !== 0)) this.chunks.set(index, (chunk = new Uint8Array(CHUNK)));
+      if (!chunk && !allZero(part)) this.chunks.set(index, (chunk = new Uint8Array(CHUNK)));
       chunk?.set(part, local);
       at += n;
+    }
+    this.written = time;
+  }
+
+  /** Writes `length` zeros at `offset` without a buffer of them (a write whose data nobody set). */
+  writeZeros(offset: number, length: number, time: bigint): void {
+    this.setSize(Math.max(this.size, offset + length));
+    for (const [index, chunk] of this.chunks) {
+      const start = index * CHUNK;
+      const from = Math.max(offset, start);
+      const to = Math.min(offset + length, start + CHUNK);
+      if (from < to) chunk.fill(0, from - start, to - start);
     }
     this.written = time;
   }

@@ -26,17 +26,29 @@ export function bufferPlace(m: Marshal, buf: unknown): { alloc: Allocation; offs
   return null;
 }
 
-/** `length` bytes of `buf` as they are (a write's data, a FILE_RENAME_INFORMATION); zeros for NULL. */
-export function readBuffer(m: Marshal, buf: unknown, length: number): Uint8Array {
+/**
+ * `length` bytes of `buf` from byte `from`, as they are (a write's data, a FILE_RENAME_INFORMATION);
+ * zeros for NULL.
+ */
+export function readBuffer(m: Marshal, buf: unknown, length: number, from = 0): Uint8Array {
   if (length <= 0) return new Uint8Array(0);
   if (buf instanceof EngineBuffer && m.madeFor(buf) === undefined) {
     const out = new Uint8Array(length);
-    if (buf.contents !== undefined) out.set(buf.contents.subarray(0, length));
+    if (buf.contents !== undefined) out.set(buf.contents.subarray(from, from + length));
     return out;
   }
   const place = bufferPlace(m, buf);
   if (place === null) return new Uint8Array(length);
-  return place.alloc.peek(place.offset, length);
+  return place.alloc.peek(place.offset + from, length);
+}
+
+/**
+ * Whether `buf` holds only zeros, known without reading it: NULL, or an engine buffer nothing has
+ * written (a 4 GiB write with no data need not be read byte by byte).
+ */
+export function knownZeros(m: Marshal, buf: unknown): boolean {
+  if (buf === null || buf === undefined) return true;
+  return buf instanceof EngineBuffer && m.madeFor(buf) === undefined && buf.contents === undefined;
 }
 
 /** Stores `bytes` at `offset` of `buf` (a read's data, query results). */

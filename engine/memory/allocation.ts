@@ -586,7 +586,19 @@ export class Allocation {
   /** `size` bytes as they are, initialised or not, without reporting anything (bit-field updates). */
   peek(offset: number, size: number): Uint8Array {
     if (offset < 0 || offset + size > this.limit) throw this.fault(offset, size, 'reads');
-    return this.take(offset, size).bytes;
+    // The bytes only: take() also builds the initialisation mask, as large again and all written.
+    const bytes = new Uint8Array(size);
+    for (let done = 0; done < size;) {
+      const at = offset + done;
+      const index = at >>> PAGE_SHIFT;
+      const local = at & PAGE_MASK;
+      const page = this.pages[index];
+      const len = page ? pageLength(page) : Math.min(PAGE_SIZE, this.size - index * PAGE_SIZE);
+      const chunk = Math.min(size - done, len - local);
+      if (page) bytes.set(page.subarray(local, local + chunk), done);
+      done += chunk;
+    }
+    return bytes;
   }
 
   /** Stores raw bytes, initialised, no provenance. */

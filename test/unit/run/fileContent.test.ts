@@ -12,9 +12,36 @@ import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engi
 import { World } from '../../../engine/run/world';
 import { FsNode, type FsVolume } from '../../../engine/fltmgr/fsTree';
 
-const driver = readFileSync(path.resolve('test/fixtures/fsio/lower.c'), 'utf8');
-const files: ProjectFiles = { readFile: (p) => (p === '/t/lower.c' ? driver : undefined), paths: pathRules('posix') };
+const dir = path.resolve('test/fixtures/fsio');
+const sources: Record<string, string> = {
+  '/t/upper.c': readFileSync(path.join(dir, 'upper.c'), 'utf8'),
+  '/t/lower.c': readFileSync(path.join(dir, 'lower.c'), 'utf8'),
+};
+const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
 const V = '\\Device\\HarddiskVolume1';
+
+test('a driver writes at a negative offset (refused), appends with the write-to-end offset and reads at the file position (the end)', async () => {
+  const text = [
+    'driver "upper.c" altitude 370000',
+    'define CASE 6',
+    `file "${V}\\data\\a.txt" content "hello world"`,
+    `file "${V}\\data\\trigger.txt" size 10`,
+    `io #1 create "${V}\\data\\trigger.txt"`,
+  ].join('\n');
+  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
+  const world = new World(prepared.prepared, {});
+  world.run();
+  assert.equal(world.fault, undefined);
+  assert.deepEqual(world.sim.kernel.output.filter((l) => !l.startsWith('open ')), [
+    // STATUS_INVALID_PARAMETER: before, the write threw inside the engine
+    'write at -5 0xC000000D 0',
+    'append 0x00000000 2',
+    "read back 0x00000000 13 'hello world!!'",
+    // STATUS_END_OF_FILE: the read back left the position at the end
+    "read at the position 0xC0000011 0 ''",
+  ]);
+});
 
 test('a scenario writes 4 GiB into a file and reads the bytes back; the run ends normally', async () => {
   const text = [
@@ -24,13 +51,16 @@ test('a scenario writes 4 GiB into a file and reads the bytes back; the run ends
     `io #2 read "${V}\\a.txt" offset 4294967296 length 5 at 1`,
     `io #3 read "${V}\\a.txt" offset 4294967294 length 4 at 2`,
     `io #4 query-info "${V}\\a.txt" class FileStandardInformation at 3`,
+    // Found by npm run fuzz: 4 GiB with no data took 80 s (a buffer of zeros made and read byte by byte).
+    `io #5 write "${V}\\a.txt" offset 8 length 4294967295 at 4`,
   ].join('\n');
   const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
   const world = new World(prepared.prepared, {});
   world.run();
   assert.equal(world.fault, undefined);
-  assert.deepEqual([1, 2, 3, 4].map((n) => world.sim.result(n)?.status), [0, 0, 0, 0]);
+  assert.deepEqual([1, 2, 3, 4, 5].map((n) => world.sim.result(n)?.status), [0, 0, 0, 0, 0]);
+  assert.equal(world.sim.result(5)?.information, 4294967295);
   assert.equal(world.sim.result(1)?.information, 5);
   assert.equal(world.sim.result(2)?.information, 5);
   assert.equal(world.sim.result(3)?.information, 4);
@@ -60,4 +90,10 @@ test('file content: far writes, zeros in between, reads across chunks, truncatio
   // Zeros written where nothing was are not stored, and read back as zeros all the same.
   f.write(10 * 65_536, new Uint8Array(65_536 * 3), 3n);
   assert.equal(f.read(10 * 65_536, 65_536 * 3).every((b) => b === 0), true);
+  // Zeros written without a buffer (a write whose data nobody set) clear what was there and extend the file.
+  f.write(0, Buffer.from('abcdef'), 4n);
+  f.writeZeros(2, 2, 5n);
+  assert.equal(text(f.read(0, 6)), 'ab\0\0ef');
+  f.writeZeros(2 ** 33, 4, 6n);
+  assert.equal(f.size, 2 ** 33 + 4);
 });
