@@ -24,7 +24,7 @@
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
  *   everything else, and all fast I/O, completes synchronously in the calling thread.
  */
-import { knownZeros, readBuffer, writeBuffer } from '../kernel/buffers';
+import { readBuffer, readBufferPart, writeBuffer } from '../kernel/buffers';
 import { LargeInteger, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
@@ -177,8 +177,8 @@ export class FileSystemModel {
         const offset = byteOffset(rw.ByteOffset, fo, node, true);
         if (offset === undefined) return fail(STATUS.STATUS_INVALID_PARAMETER);
         const buffer = bufferOf(rw.WriteBuffer, rw.MdlAddress);
-        if (this.marshal === undefined || knownZeros(this.marshal, buffer)) node.writeZeros(offset, length, this.time());
-        else node.write(offset, { length, read: (from, n) => readBuffer(this.marshal!, buffer, n, from) }, this.time());
+        const marshal = this.marshal;
+        node.write(offset, { length, read: (from, n) => (marshal === undefined ? undefined : readBufferPart(marshal, buffer, from, n)) }, this.time());
         this.advance(fo, offset + length);
         return ok(length);
       }

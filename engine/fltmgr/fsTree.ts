@@ -42,6 +42,12 @@ export const FS_DRIVER_NAME: Readonly<Record<FileSystemName, string>> = {
 /** 2026-01-01T00:00:00Z in 100 ns units since 1601: the simulated clock's time zero on disk. */
 export const EPOCH = 134116992000000000n;
 
+/** Where a write's bytes come from, a chunk at a time (undefined: known to be zeros). */
+export interface ChunkSource {
+  length: number;
+  read: (from: number, n: number) => Uint8Array | undefined;
+}
+
 /** Bytes per chunk of file content. */
 const CHUNK = 64 * 1024;
 
@@ -132,11 +138,11 @@ export class FsNode {
 
   /**
    * Writes at `offset`: `bytes`, or `length` bytes that `read(from, n)` gives a chunk at a time (a
-   * write's buffer in driver memory, never copied whole).
+   * write's buffer, never copied whole; undefined for a part known to be zeros).
    */
   write(offset: number, bytes: Uint8Array, time: bigint): void;
-  write(offset: number, source: { length: number; read: (from: number, n: number) => Uint8Array }, time: bigint): void;
-  write(offset: number, source: Uint8Array | { length: number; read: (from: number, n: number) => Uint8Array }, time: bigint): void {
+  write(offset: number, source: ChunkSource, time: bigint): void;
+  write(offset: number, source: Uint8Array | ChunkSource, time: bigint): void {
     const length = source.length;
     const read = source instanceof Uint8Array ? (from: number, n: number) => source.subarray(from, from + n) : source.read;
     this.setSize(Math.max(this.size, offset + length));
@@ -144,23 +150,14 @@ export class FsNode {
       const index = Math.floor((offset + at) / CHUNK);
       const local = offset + at - index * CHUNK;
       const n = Math.min(CHUNK - local, length - at);
-      const part = read(at, n);
       let chunk = this.chunks.get(index);
-      if (!chunk && !allZero(part)) this.chunks.set(index, (chunk = new Uint8Array(CHUNK)));
-      chunk?.set(part, local);
+      const part = read(at, n);
+      if (part === undefined || allZero(part)) chunk?.fill(0, local, local + n);
+      else {
+        if (!chunk) this.chunks.set(index, (chunk = new Uint8Array(CHUNK)));
+        chunk.set(part, local);
+      }
       at += n;
-    }
-    this.written = time;
-  }
-
-  /** Writes `length` zeros at `offset` without a buffer of them (a write whose data nobody set). */
-  writeZeros(offset: number, length: number, time: bigint): void {
-    this.setSize(Math.max(this.size, offset + length));
-    for (const [index, chunk] of this.chunks) {
-      const start = index * CHUNK;
-      const from = Math.max(offset, start);
-      const to = Math.min(offset + length, start + CHUNK);
-      if (from < to) chunk.fill(0, from - start, to - start);
     }
     this.written = time;
   }

@@ -43,12 +43,13 @@ export function readBuffer(m: Marshal, buf: unknown, length: number, from = 0): 
 }
 
 /**
- * Whether `buf` holds only zeros, known without reading it: NULL, or an engine buffer nothing has
- * written (a 4 GiB write with no data need not be read byte by byte).
+ * Bytes `from` to `from + n` of `buf`, or undefined when they are zeros known without reading them
+ * (NULL, or past what anyone wrote into an engine buffer): a 4 GiB write with no data is not read.
  */
-export function knownZeros(m: Marshal, buf: unknown): boolean {
-  if (buf === null || buf === undefined) return true;
-  return buf instanceof EngineBuffer && m.madeFor(buf) === undefined && buf.contents === undefined;
+export function readBufferPart(m: Marshal, buf: unknown, from: number, n: number): Uint8Array | undefined {
+  if (buf === null || buf === undefined) return undefined;
+  if (buf instanceof EngineBuffer && m.madeFor(buf) === undefined && (buf.contents === undefined || from >= buf.contents.length)) return undefined;
+  return readBuffer(m, buf, n, from);
 }
 
 /** Stores `bytes` at `offset` of `buf` (a read's data, query results). */

@@ -51,15 +51,17 @@ test('a scenario writes 4 GiB into a file and reads the bytes back; the run ends
     `io #2 read "${V}\\a.txt" offset 4294967296 length 5 at 1`,
     `io #3 read "${V}\\a.txt" offset 4294967294 length 4 at 2`,
     `io #4 query-info "${V}\\a.txt" class FileStandardInformation at 3`,
-    // Found by npm run fuzz: 4 GiB with no data took 80 s (a buffer of zeros made and read byte by byte).
+    // Found by npm run fuzz: 4 GiB with no data took 80 s (a buffer of zeros made and read byte by byte),
+    // and with empty data 21 s.
     `io #5 write "${V}\\a.txt" offset 8 length 4294967295 at 4`,
+    `io #6 write "${V}\\a.txt" offset 8 length 4294967295 data "" at 5`,
   ].join('\n');
   const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
   const world = new World(prepared.prepared, {});
   world.run();
   assert.equal(world.fault, undefined);
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => world.sim.result(n)?.status), [0, 0, 0, 0, 0]);
+  assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => world.sim.result(n)?.status), [0, 0, 0, 0, 0, 0]);
   assert.equal(world.sim.result(5)?.information, 4294967295);
   assert.equal(world.sim.result(1)?.information, 5);
   assert.equal(world.sim.result(2)?.information, 5);
@@ -90,10 +92,17 @@ test('file content: far writes, zeros in between, reads across chunks, truncatio
   // Zeros written where nothing was are not stored, and read back as zeros all the same.
   f.write(10 * 65_536, new Uint8Array(65_536 * 3), 3n);
   assert.equal(f.read(10 * 65_536, 65_536 * 3).every((b) => b === 0), true);
-  // Zeros written without a buffer (a write whose data nobody set) clear what was there and extend the file.
+  // Zeros known without a buffer (a write whose data nobody set) clear what was there and extend the file.
   f.write(0, Buffer.from('abcdef'), 4n);
-  f.writeZeros(2, 2, 5n);
+  const asked: number[] = [];
+  f.write(2, { length: 2, read: (from) => { asked.push(from); return undefined; } }, 5n);
   assert.equal(text(f.read(0, 6)), 'ab\0\0ef');
-  f.writeZeros(2 ** 33, 4, 6n);
+  assert.deepEqual(asked, [0]);
+  f.write(2 ** 33, { length: 4, read: () => undefined }, 6n);
   assert.equal(f.size, 2 ** 33 + 4);
+  // A source is read a chunk at a time: the parts asked for follow the 64 KiB chunk boundaries.
+  const parts: [number, number][] = [];
+  f.write(65_530, { length: 65_546, read: (from, n) => { parts.push([from, n]); return new Uint8Array(n).fill(1); } }, 7n);
+  assert.deepEqual(parts, [[0, 6], [6, 65_536], [65_542, 4]]);
+  assert.equal(text(f.read(65_529, 3)), '\0\x01\x01');
 });
