@@ -3,12 +3,13 @@
  * FLT_FILE_NAME_INFORMATION the driver must release once, must not modify, and may only request at
  * APC_LEVEL or below and never for paging I/O or with a top-level IRP.
  */
-import { makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { makeUnicodeString, unicodeStringText, WideText, type UnicodeString } from '../kernel/cvalues';
 import { writeOut } from '../kernel/objects';
-import { EngineStruct, mirrorFields, pointerOf } from '../kernel/marshal';
+import { EngineStruct, mirrorFields, pointerOf, writeFields, type Marshal } from '../kernel/marshal';
+import type { StructView } from '../memory/view';
 import { STATUS } from '../kernel/status';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
-import { FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED, FLT_FILE_NAME_SHORT, IRP_FLAGS } from './constants';
+import { FLTFL_FILE_NAME_PARSED_ALL, FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED, FLT_FILE_NAME_SHORT, IRP_FLAGS } from './constants';
 import { shortName } from './fileinfo';
 import { renameTarget, type FsNode } from './filesystem';
 import { Instance } from './objects';
@@ -17,7 +18,17 @@ import { readChars } from '../memory/strings';
 import type { FilterManager } from './fltmgr';
 import { FileObject as FileObjectStruct } from './structs';
 
-/** FLT_FILE_NAME_INFORMATION: the names live in JS until C reads them, then in its memory. */
+/** The components FltParseFileNameInformation fills, each a substring of Name. */
+export const NAME_COMPONENTS = ['Volume', 'Share', 'Extension', 'Stream', 'FinalComponent', 'ParentDir'] as const;
+export type NameComponent = (typeof NAME_COMPONENTS)[number];
+/** Where a component sits in Name, in characters. */
+export type ComponentRange = readonly [start: number, length: number];
+
+/**
+ * FLT_FILE_NAME_INFORMATION: the names live in JS until C reads them, then in its memory. As on
+ * Windows, every parsed component is a substring of Name: its Buffer points into Name's characters
+ * (drivers compute `Name.Buffer + Volume.Length` and compare Buffer pointers), never a copy.
+ */
 export class FltFileNameInformation extends EngineStruct {
   protected get cTag(): string {
     return '_FLT_FILE_NAME_INFORMATION';
@@ -38,20 +49,66 @@ export class FltFileNameInformation extends EngineStruct {
   refs = 1;
   readonly original: string;
   readonly id: number;
+  /** The components set so far, as ranges of Name (kept so C memory gets them as pointers into Name). */
+  private readonly ranges = new Map<NameComponent, ComponentRange>();
 
   constructor(id: number, full: string, format: number) {
     super();
     this.id = id;
     this.original = full;
-    const empty = () => makeUnicodeString('');
+    const empty = (): UnicodeString => ({ Length: 0, MaximumLength: 0, Buffer: null });
     this.js = { Size: 0x58, NamesParsed: 0, Format: format, Name: makeUnicodeString(full), Volume: empty(), Share: empty(), Extension: empty(), Stream: empty(), FinalComponent: empty(), ParentDir: empty() };
+  }
+
+  /** Points a component at `length` characters of Name from `start` (length 0: an empty component). */
+  setComponent(which: NameComponent, [start, length]: ComponentRange): void {
+    this.ranges.set(which, [start, length]);
+    this[which] = this.componentValue(start, length);
+  }
+
+  private componentValue(start: number, length: number): UnicodeString {
+    if (length === 0) return { Length: 0, MaximumLength: 0, Buffer: null };
+    if (this.c === undefined) return { Length: length * 2, MaximumLength: length * 2, Buffer: new WideText(this.original.slice(start, start + length)) };
+    const name = this.c.Name as unknown as { Buffer: unknown };
+    return { Length: length * 2, MaximumLength: length * 2, Buffer: name.Buffer instanceof Ptr ? name.Buffer.add(start * 2) : null };
+  }
+
+  protected override cFill(v: StructView, _m: Marshal): void {
+    const rest: Record<string, unknown> = { ...this.js };
+    for (const which of NAME_COMPONENTS) delete rest[which];
+    writeFields(v, rest, true);
+    for (const [which, [start, length]] of this.ranges) writeFields(v[which] as StructView, this.componentValue(start, length), true);
   }
 
   protected override cLabel(): string {
     return `FLT_FILE_NAME_INFORMATION #${this.id}`;
   }
 }
-mirrorFields(FltFileNameInformation, ['Size', 'NamesParsed', 'Format', 'Name', 'Volume', 'Share', 'Extension', 'Stream', 'FinalComponent', 'ParentDir']);
+mirrorFields(FltFileNameInformation, ['Size', 'NamesParsed', 'Format', 'Name', ...NAME_COMPONENTS]);
+
+/**
+ * Where each component of a file name lies (FltParseFileNameInformation's split): `volumeLength`
+ * characters of volume (0 for a short name), then the share for a network name, the parent folder
+ * with its trailing backslash, the final component with its stream, the extension after its last
+ * dot, and the stream from its first colon.
+ */
+export function nameComponents(name: string, volumeLength: number, shareLength = 0): Record<NameComponent, ComponentRange> {
+  const pathStart = volumeLength + shareLength;
+  const slash = name.lastIndexOf('\\');
+  const finalStart = slash >= pathStart ? slash + 1 : pathStart;
+  const colon = name.indexOf(':', finalStart);
+  const finalEnd = colon >= 0 ? colon : name.length;
+  const dot = name.lastIndexOf('.', finalEnd - 1);
+  const hasExtension = dot >= finalStart;
+  return {
+    Volume: [0, volumeLength],
+    Share: [volumeLength, shareLength],
+    ParentDir: [pathStart, finalStart - pathStart],
+    FinalComponent: [finalStart, name.length - finalStart],
+    Extension: hasExtension ? [dot + 1, finalEnd - dot - 1] : [finalEnd, 0],
+    Stream: colon >= 0 ? [colon, name.length - colon] : [name.length, 0],
+  };
+}
 
 export class NameRoutines {
   private nextId = 1;
@@ -98,26 +155,26 @@ export class NameRoutines {
     if (--info.refs === 0) this.live.delete(info.id);
   }
 
-  /** Fills Volume, ParentDir, FinalComponent, Extension and Stream from Name. */
+  /**
+   * Fills Share, ParentDir, FinalComponent, Extension and Stream (and Volume again) from Name, each
+   * pointing into Name's characters; a short name has only a final component and an extension.
+   */
   FltParseFileNameInformation(FileNameInformation: unknown): number {
     this.fm.k.checkIrql('FltParseFileNameInformation');
     const info = this.info(FileNameInformation, 'FltParseFileNameInformation');
     if (info === null) return STATUS.STATUS_INVALID_PARAMETER;
     const full = unicodeStringText(info.Name);
-    const { volume, nameInVolume } = this.fm.locate(full);
-    const colon = nameInVolume.indexOf(':');
-    const path = colon >= 0 ? nameInVolume.slice(0, colon) : nameInVolume;
-    const stream = colon >= 0 ? nameInVolume.slice(colon) : '';
-    const slash = path.lastIndexOf('\\');
-    const final = path.slice(slash + 1);
-    const dot = final.lastIndexOf('.');
-    info.Volume = makeUnicodeString(volume.name);
-    info.ParentDir = makeUnicodeString(path.slice(0, slash + 1));
-    info.FinalComponent = makeUnicodeString(final + stream);
-    info.Extension = makeUnicodeString(dot >= 0 ? final.slice(dot + 1) : '');
-    info.Stream = makeUnicodeString(stream);
-    info.NamesParsed = 0xf;
+    const parts = nameComponents(full, this.volumeLength(full, info.Format));
+    for (const which of NAME_COMPONENTS) info.setComponent(which, parts[which]);
+    info.NamesParsed = FLTFL_FILE_NAME_PARSED_ALL;
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** How many characters of `name` are the volume's name (none in a short name). */
+  private volumeLength(name: string, format: number): number {
+    if ((format & 0xff) === FLT_FILE_NAME_SHORT) return 0;
+    const { volume } = this.fm.locate(name);
+    return name.toLowerCase().startsWith(volume.name.toLowerCase()) ? volume.name.length : 0;
   }
 
   /** End of run: name information never released. */
@@ -167,6 +224,8 @@ export class NameRoutines {
 
   private hand(name: string, format: number, out: unknown): number {
     const info = new FltFileNameInformation(this.nextId++, name, format);
+    // The volume is parsed as the name is made; FltParseFileNameInformation does the rest.
+    info.setComponent('Volume', [0, this.volumeLength(name, format)]);
     this.live.set(info.id, info);
     writeOut(out, info);
     return STATUS.STATUS_SUCCESS;
