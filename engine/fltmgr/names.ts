@@ -10,12 +10,16 @@ import type { StructView } from '../memory/view';
 import { STATUS } from '../kernel/status';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
 import { FLTFL_FILE_NAME_PARSED_ALL, FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED, FLT_FILE_NAME_SHORT, IRP_FLAGS } from './constants';
-import { shortName } from './fileinfo';
+import { shortNameOf } from './shortNames';
+import { generateShortName } from '../kernel/dos83';
 import { renameTarget, type FsNode } from './filesystem';
 import { Instance } from './objects';
 import { Ptr } from '../memory/pointer';
 import { readChars } from '../memory/strings';
 import type { FilterManager } from './fltmgr';
+import type { NameProviders } from './nameProviders';
+import { returnsCo, type Co } from '../kernel/coroutine';
+import type { KThread } from '../kernel/thread';
 import { FileObject as FileObjectStruct } from './structs';
 
 /** The components FltParseFileNameInformation fills, each a substring of Name. */
@@ -114,24 +118,63 @@ export class NameRoutines {
   private nextId = 1;
   readonly live = new Map<number, FltFileNameInformation>();
 
-  constructor(private readonly fm: FilterManager) {}
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly providers: NameProviders,
+  ) {}
 
-  FltGetFileNameInformation(CallbackData: unknown, NameOptions: number, FileNameInformation: unknown): number {
+  /**
+   * The name of the operation's file. A name provider below the caller answers when there is one
+   * (its callbacks run, so this may return a generator); otherwise the file system does.
+   */
+  FltGetFileNameInformation(CallbackData: unknown, NameOptions: number, FileNameInformation: unknown): number | Co<number> {
     const k = this.fm.k;
     writeOut(FileNameInformation, null);
     k.checkIrql('FltGetFileNameInformation', undefined, 'name-info');
     const data = callbackDataArg(this.fm.k, CallbackData, 'FltGetFileNameInformation');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
     if ((data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0 || k.current.topLevelIrp !== null) return STATUS.STATUS_FLT_INVALID_NAME_REQUEST;
-    return this.make(data, NameOptions, FileNameInformation);
+    return this.request(data.fileObject, data, null, NameOptions, FileNameInformation);
   }
 
-  FltGetFileNameInformationUnsafe(FileObject: unknown, _Instance: unknown, NameOptions: number, FileNameInformation: unknown): number {
+  /** The name of an open file outside an operation; Instance (may be NULL) says where the request starts. */
+  FltGetFileNameInformationUnsafe(FileObject: unknown, Instance_: unknown, NameOptions: number, FileNameInformation: unknown): number | Co<number> {
     const k = this.fm.k;
     writeOut(FileNameInformation, null);
     k.checkIrql('FltGetFileNameInformationUnsafe', undefined, 'name-info');
     if (!(FileObject instanceof FileObjectStruct)) return STATUS.STATUS_INVALID_PARAMETER;
-    return this.give(FileObject, NameOptions, FileNameInformation);
+    return this.request(FileObject, null, Instance_ instanceof Instance ? Instance_ : null, NameOptions, FileNameInformation);
+  }
+
+  /** There is no name cache here (every request asks the provider or the file system again), so there is nothing to purge. */
+  FltPurgeFileNameInformationCache(Instance_: unknown, FileObject: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltPurgeFileNameInformationCache');
+    if (!(Instance_ instanceof Instance)) {
+      k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', 'FltPurgeFileNameInformationCache needs the instance of the filter');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (FileObject !== null && FileObject !== undefined && !(FileObject instanceof FileObjectStruct)) return STATUS.STATUS_INVALID_PARAMETER;
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private request(fo: FileObjectStruct, data: FltCallbackData | null, from: Instance | null, options: number, out: unknown): number | Co<number> {
+    const format = options & 0xff || FLT_FILE_NAME_NORMALIZED;
+    if (format !== FLT_FILE_NAME_NORMALIZED && format !== FLT_FILE_NAME_OPENED && format !== FLT_FILE_NAME_SHORT) {
+      this.fm.k.violation('name-info', `name options 0x${options.toString(16)} ask for no name format; use FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED or FLT_FILE_NAME_SHORT`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const t = this.fm.k.current;
+    const volume = this.fm.locate(fo.stream.volumeName).volume;
+    const provider = this.providers.providerFor(volume, from ?? this.providers.requester(t, volume), options);
+    if (provider === null) return this.give(fo, format, out);
+    return this.fromProvider(t, provider, fo, data, (options & ~0xff) | format, out);
+  }
+
+  private *fromProvider(t: KThread, provider: Instance, fo: FileObjectStruct, data: FltCallbackData | null, options: number, out: unknown): Co<number> {
+    const answer = yield* this.providers.ask(t, provider, fo, data, options);
+    if ((answer.status >>> 0) >= 0x80000000 || answer.name === undefined) return answer.status;
+    return this.hand(answer.name, options & 0xff, out);
   }
 
   FltReferenceFileNameInformation(FileNameInformation: unknown): void {
@@ -184,21 +227,12 @@ export class NameRoutines {
     }
   }
 
-  private make(data: FltCallbackData, options: number, out: unknown): number {
-    return this.give(data.fileObject, options, out);
-  }
-
   /**
    * The name of the file `fo` has open, in the format asked for: normalized (where the file is now,
    * long names, as the file system spells them), opened (the path it was opened by) or short (the
    * 8.3 name of the final component alone, or its long name when it has no other).
    */
-  private give(fo: FileObjectStruct, options: number, out: unknown): number {
-    const format = options & 0xff || FLT_FILE_NAME_NORMALIZED;
-    if (format !== FLT_FILE_NAME_NORMALIZED && format !== FLT_FILE_NAME_OPENED && format !== FLT_FILE_NAME_SHORT) {
-      this.fm.k.violation('name-info', `name options 0x${options.toString(16)} ask for no name format; use FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED or FLT_FILE_NAME_SHORT`);
-      return STATUS.STATUS_INVALID_PARAMETER;
-    }
+  private give(fo: FileObjectStruct, format: number, out: unknown): number {
     const stream = fo.stream;
     let name: string;
     if (format === FLT_FILE_NAME_OPENED) {
@@ -208,7 +242,7 @@ export class NameRoutines {
       const path = node !== undefined ? node.path : fo.nameInVolume;
       if (format === FLT_FILE_NAME_SHORT) {
         const final = path.slice(path.lastIndexOf('\\') + 1);
-        name = shortName(final) ?? final;
+        name = (node !== undefined ? shortNameOf(node) : generateShortName(final, () => false)) ?? final;
       } else {
         name = stream.volumeName + path;
       }
@@ -288,3 +322,6 @@ export class NameRoutines {
   }
 }
 
+
+returnsCo(NameRoutines.prototype.FltGetFileNameInformation);
+returnsCo(NameRoutines.prototype.FltGetFileNameInformationUnsafe);
