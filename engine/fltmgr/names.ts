@@ -236,10 +236,11 @@ export class NameRoutines {
     const stream = fo.stream;
     let name: string;
     if (format === FLT_FILE_NAME_OPENED) {
-      name = stream.volumeName + (fo.nameInVolume.startsWith('\\') ? fo.nameInVolume : `\\${fo.nameInVolume}`);
+      const opened = openedPath(fo);
+      name = stream.volumeName + (opened.startsWith('\\') ? opened : `\\${opened}`);
     } else {
-      const node = stream.node ?? this.existing(stream.volumeName, fo.nameInVolume);
-      const path = node !== undefined ? node.path : fo.nameInVolume;
+      const node = stream.node ?? this.existing(stream.volumeName, openedPath(fo));
+      const path = node !== undefined ? node.path : openedPath(fo);
       if (format === FLT_FILE_NAME_SHORT) {
         const final = path.slice(path.lastIndexOf('\\') + 1);
         name = (node !== undefined ? shortNameOf(node) : generateShortName(final, () => false)) ?? final;
@@ -322,6 +323,11 @@ export class NameRoutines {
   }
 }
 
+
+/** The path FileObject->FileName holds now: a filter may have replaced it before passing a create on. */
+function openedPath(fo: FileObjectStruct): string {
+  return fo.currentFileName() || fo.nameInVolume;
+}
 
 returnsCo(NameRoutines.prototype.FltGetFileNameInformation);
 returnsCo(NameRoutines.prototype.FltGetFileNameInformationUnsafe);
