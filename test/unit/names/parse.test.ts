@@ -54,3 +54,22 @@ test('a stream name: the final component carries the stream, the extension stops
   const name = `${V}\\a.b.txt:meta`;
   assert.equal(opened, `opened volume 0+${V.length} share -1+0 parent ${V.length}+1 final ${V.length + 1}+12 ext ${V.length + 5}+3 stream ${name.indexOf(':')}+5`);
 });
+
+test('short names are given per folder in the order the files were made, with ~N counting collisions', async () => {
+  const names = ['Quarterly Report.txt', 'Quarterly Review.txt', 'Quarterly Results.txt'];
+  const { out } = await output([
+    ...names.map((n) => `file "${V}\\docs\\${n}" content "x"`),
+    `file "${V}\\other\\Quarterly Rates.txt" content "x"`,
+    // opened out of order: numbering still follows the folder's order
+    `io #1 create "${V}\\docs\\${names[2]}" at 0`,
+    `io #2 create "${V}\\docs\\${names[0]}" at 1`,
+    `io #3 create "${V}\\docs\\${names[1]}" at 2`,
+    `io #4 create "${V}\\other\\Quarterly Rates.txt" at 3`,
+  ]);
+  assert.deepEqual(out.filter((l) => / parsed 0xF$/.test(l) && l.startsWith('short')), [
+    'short QUARTE~3.TXT parsed 0xF',
+    'short QUARTE~1.TXT parsed 0xF',
+    'short QUARTE~2.TXT parsed 0xF',
+    'short QUARTE~1.TXT parsed 0xF',
+  ]);
+});
