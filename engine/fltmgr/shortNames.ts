@@ -5,7 +5,7 @@
  * moved gets a new one in its new folder, as NTFS does without tunneling.
  */
 import { generateShortName } from '../kernel/dos83';
-import type { FsNode } from './filesystem';
+import type { FsNode } from './fsTree';
 
 interface Given {
   parent: FsNode;
