@@ -169,7 +169,7 @@ export class NameProviders {
       space.free(expand.alloc);
       const cleanup = raw.NormalizeContextCleanupCallback ?? null;
       if (cleanup && context.v !== null && context.v !== undefined && context.v !== 0) {
-        let r = k.callDriverSync(t, cleanup, nameOf(cleanup, 'NormalizeContextCleanupCallback'), [new Ref(context, 'v')]);
+        const r = k.callDriverSync(t, cleanup, nameOf(cleanup, 'NormalizeContextCleanupCallback'), [new Ref(context, 'v')]);
         if (isCo(r)) yield* r;
       }
     }
