@@ -34,3 +34,11 @@ export function shortNameOf(node: FsNode): string | undefined {
   }
   return current(node)?.short;
 }
+
+/** The entry of `folder` whose short name is `name` (compared without case), if any: Windows opens a file by either name. */
+export function childByShortName(folder: FsNode, name: string): FsNode | undefined {
+  if (folder.children === null || !name.includes('~')) return undefined;
+  const upper = name.toUpperCase();
+  for (const child of folder.children.values()) if (shortNameOf(child) === upper) return child;
+  return undefined;
+}

@@ -73,3 +73,14 @@ test('short names are given per folder in the order the files were made, with ~N
     'short QUARTE~1.TXT parsed 0xF',
   ]);
 });
+
+test('a file opened by its short name: the opened name is as spelled, the normalized name is the long one', async () => {
+  const { out } = await output([
+    `file "${V}\\docs\\Quarterly Report.txt" content "x"`,
+    `file "${V}\\docs\\Quarterly Review.txt" content "y"`,
+    `io #1 create "${V}\\docs\\quarte~2.txt" at 0`,
+  ]);
+  assert.ok(out.includes(`normalized ${V}\\docs\\Quarterly Review.txt parsed 0xF`), out.join('\n'));
+  assert.ok(out.includes(`opened ${V}\\docs\\quarte~2.txt parsed 0xF`), out.join('\n'));
+  assert.ok(out.includes('short QUARTE~2.TXT parsed 0xF'), out.join('\n'));
+});
