@@ -26,6 +26,8 @@ import type { FileObject } from './structs';
 const FROM_CURRENT_PROVIDER = 0x01000000;
 /** FLTFL_NORMALIZE_NAME_CASE_SENSITIVE. */
 const NORMALIZE_CASE_SENSITIVE = 0x01;
+/** FLTFL_NORMALIZE_NAME_DESTINATION_FILE_NAME: the component belongs to a rename or link target. */
+const NORMALIZE_DESTINATION = 0x02;
 /** FO_OPENED_CASE_SENSITIVE. */
 const FO_OPENED_CASE_SENSITIVE = 0x01000000;
 /**
@@ -123,7 +125,24 @@ export class NameProviders {
    * provider's NormalizeNameComponent(Ex) under its parent folder's normalized name. A final
    * component the provider cannot find (a file being created) stays as it was spelled.
    */
-  private *normalize(t: KThread, provider: Instance, fo: FileObject, opened: string, generateStatus: number): Co<NameAnswer> {
+  /**
+   * The normalized name of a rename or link target through `provider`: each component expanded by
+   * its NormalizeNameComponent(Ex) with FLTFL_NORMALIZE_NAME_DESTINATION_FILE_NAME (a final
+   * component that does not exist yet stays as spelled). Null when the provider has no normalize
+   * callback (the file system's answer stands).
+   */
+  *normalizeDestination(t: KThread, provider: Instance, fo: FileObject, target: string): Co<NameAnswer | null> {
+    const raw = provider.filter.registration.raw;
+    if (!raw.NormalizeNameComponentExCallback && !raw.NormalizeNameComponentCallback) return null;
+    return yield* this.normalize(t, provider, fo, target, STATUS.STATUS_NOT_SUPPORTED, NORMALIZE_DESTINATION);
+  }
+
+  /** The opened name `provider` gives `fo` (a rename's relative target is resolved against its folder). */
+  *openedName(t: KThread, provider: Instance, fo: FileObject): Co<NameAnswer> {
+    return yield* this.generate(t, provider, fo, null, FLT_FILE_NAME_OPENED);
+  }
+
+  private *normalize(t: KThread, provider: Instance, fo: FileObject, opened: string, generateStatus: number, extraFlags = 0): Co<NameAnswer> {
     const k = this.fm.k;
     const raw = provider.filter.registration.raw;
     const ex = raw.NormalizeNameComponentExCallback ?? null;
@@ -136,7 +155,7 @@ export class NameProviders {
     const space = k.marshal.space;
     const expand = space.pointer(space.allocate('engine', EXPAND_BUFFER_BYTES, { label: 'FILE_NAMES_INFORMATION for NormalizeNameComponent', zeroed: true }));
     const context = { v: null as unknown };
-    const flags = (fo.Flags & FO_OPENED_CASE_SENSITIVE) !== 0 ? NORMALIZE_CASE_SENSITIVE : 0;
+    const flags = ((fo.Flags & FO_OPENED_CASE_SENSITIVE) !== 0 ? NORMALIZE_CASE_SENSITIVE : 0) | extraFlags;
     let normalized = volume;
     try {
       for (let i = 0; i < parts.length; i++) {

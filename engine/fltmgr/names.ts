@@ -272,7 +272,7 @@ export class NameRoutines {
    * target as the request carries it (a full path, or a name in the file's own folder).
    */
   FltGetDestinationFileNameInformation(Instance_: unknown, FileObject: unknown, _RootDirectory: unknown, FileName: unknown, FileNameLength: number, NameOptions: number,
-    RetFileNameInformation: unknown): number {
+    RetFileNameInformation: unknown): number | Co<number> {
     const k = this.fm.k;
     writeOut(RetFileNameInformation, null);
     k.checkIrql('FltGetDestinationFileNameInformation', undefined, 'name-info');
@@ -282,12 +282,40 @@ export class NameRoutines {
     }
     const p = pointerOf(FileName);
     const text = p instanceof Ptr ? readChars(p, 2, Math.floor(FileNameLength / 2)) : typeof FileName === 'string' ? FileName : '';
+    const format = NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED;
+    const provider = this.providers.providerFor(Instance_.volume, Instance_, NameOptions);
+    if (provider !== null) return this.destinationFromProvider(k.current, provider, FileObject, text, format, RetFileNameInformation);
     const node = FileObject.stream.node;
     const parent = node?.parent ? node.parent.path : FileObject.nameInVolume.slice(0, Math.max(0, FileObject.nameInVolume.lastIndexOf('\\'))) || '\\';
     const target = renameTarget(text, parent, FileObject.stream.volumeName);
     if (target === undefined) return STATUS.STATUS_NOT_SAME_DEVICE;
-    const format = NameOptions & 0xff || FLT_FILE_NAME_NORMALIZED;
     return this.hand(FileObject.stream.volumeName + target, format === FLT_FILE_NAME_SHORT ? FLT_FILE_NAME_NORMALIZED : format, RetFileNameInformation);
+  }
+
+  /**
+   * A destination name below a name provider: a relative target lies in the folder the provider
+   * says the file is in, and a normalized one is expanded by the provider's component callbacks.
+   */
+  private *destinationFromProvider(t: KThread, provider: Instance, fo: FileObjectStruct, text: string, format: number, out: unknown): Co<number> {
+    const volume = fo.stream.volumeName;
+    let parent = '\\';
+    if (!text.startsWith('\\')) {
+      const own = yield* this.providers.openedName(t, provider, fo);
+      if ((own.status >>> 0) >= 0x80000000 || own.name === undefined) return own.status;
+      const inVolume = own.name.toLowerCase().startsWith(volume.toLowerCase()) ? own.name.slice(volume.length) : own.name;
+      parent = inVolume.slice(0, Math.max(0, inVolume.lastIndexOf('\\'))) || '\\';
+    }
+    const target = renameTarget(text, parent, volume);
+    if (target === undefined) return STATUS.STATUS_NOT_SAME_DEVICE;
+    let name = volume + target;
+    if (format !== FLT_FILE_NAME_OPENED) {
+      const normalized = yield* this.providers.normalizeDestination(t, provider, fo, name);
+      if (normalized !== null) {
+        if ((normalized.status >>> 0) >= 0x80000000 || normalized.name === undefined) return normalized.status;
+        name = normalized.name;
+      }
+    }
+    return this.hand(name, format === FLT_FILE_NAME_SHORT ? FLT_FILE_NAME_NORMALIZED : format, out);
   }
 
   /**
@@ -332,3 +360,4 @@ function openedPath(fo: FileObjectStruct): string {
 
 returnsCo(NameRoutines.prototype.FltGetFileNameInformation);
 returnsCo(NameRoutines.prototype.FltGetFileNameInformationUnsafe);
+returnsCo(NameRoutines.prototype.FltGetDestinationFileNameInformation);

@@ -59,3 +59,19 @@ test('a file outside the mapping keeps its own name; the provider still answers 
   ]);
   assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
 });
+
+test('a rename target below a provider is named in the provider\'s folder and normalized by its component callbacks', async () => {
+  const w = await run([`io #1 create "${V}\\virt\\report.txt" at 0`, `io #2 set-info "${V}\\virt\\report.txt" class FileRenameInformation to "Renamed.txt" at 1`]);
+  const out = w.sim.kernel.output;
+  assert.ok(out.includes(`above: rename target ${V}\\virt\\Renamed.txt`), out.join('\n'));
+  const walk = out.slice(out.findIndex((l) => l.startsWith('above: unsafe normalized')) + 1);
+  assert.deepEqual(walk.filter((l) => l.startsWith('provider:')).slice(0, 4), [
+    'provider: generate format 2',
+    `provider: normalize virt under ${V}\\ (volume ${V.length * 2} bytes)`,
+    `provider: normalize Renamed.txt under ${V}\\virt (volume ${V.length * 2} bytes)`,
+    'provider: cleanup after 2 component(s)',
+  ]);
+  // the rename itself happened in the real folder
+  assert.deepEqual([w.sim.result(2)?.status], [0]);
+  assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
+});
