@@ -1,6 +1,10 @@
 /** What every e2e step is given, and the helpers more than one step uses. */
+import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { E2EFailure, type Workbench } from '../workbench';
+
+/** The bundled samples at the repository's root. */
+export const SAMPLES_DIR = join(__dirname, '..', '..', '..', 'samples');
 
 export interface Expectations {
   /** Language name in the status bar for a .fltsim file (the first alias in package.json). */

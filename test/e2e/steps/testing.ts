@@ -2,7 +2,7 @@
 import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2EFailure, type Workbench } from '../workbench';
-import { check, type StepContext } from './shared';
+import { check, SAMPLES_DIR, type StepContext } from './shared';
 
 /** Every file under `dir` whose name ends in `ext`. */
 function filesUnder(dir: string, ext: string): string[] {
@@ -70,7 +70,7 @@ export async function testing({ wb, workspace, log }: StepContext): Promise<void
   const passLines = failing.flatMap((l, i) => (l.startsWith('expect') && i + 1 !== failLine ? [i + 1] : []));
   // The bundled samples join the workspace now (earlier steps lint the folder and read its terminal
   // output, which they would crowd): the Test Explorer must notice new scenario files by itself.
-  cpSync(join(__dirname, '..', '..', 'samples'), join(workspace, 'samples'), { recursive: true });
+  cpSync(SAMPLES_DIR, join(workspace, 'samples'), { recursive: true });
   const samples = filesUnder(join(workspace, 'samples'), '.fltsim');
   check(samples.length >= 8, `the workspace has only ${samples.length} sample scenarios`);
 

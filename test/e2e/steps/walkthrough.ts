@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstStatementLine, functionForRole } from '../../../extension/client/samplePlan';
-import { type Workbench } from '../workbench';
-import { check, type StepContext } from './shared';
+import type { Workbench } from '../workbench';
+import { check, SAMPLES_DIR, type StepContext } from './shared';
 
 const PEND_STEPS = ['Open the sample', 'Stop in the worker routine', 'Start debugging', 'Read the Variables view', 'Choose how the read completes'];
 const LINT_STEPS = ['Open a driver with mistakes', 'Read the Problems view', 'Read about a rule', 'Tune the rules', 'Lint in CI'];
@@ -27,7 +27,7 @@ export async function walkthrough({ wb, log }: StepContext): Promise<void> {
   await wb.screenshot('walkthrough-pend');
 
   // Its second step's button finds the worker routine of the bundled sample and breaks there.
-  const sampleC = readFileSync(join(__dirname, '..', '..', 'samples', 'pend-generic-workitem', 'pendfilter.c'), 'utf8');
+  const sampleC = readFileSync(join(SAMPLES_DIR, 'pend-generic-workitem', 'pendfilter.c'), 'utf8');
   const worker = functionForRole(sampleC, 'worker');
   const line = worker ? firstStatementLine(sampleC, worker) : undefined;
   check(worker && line, 'samples/pend-generic-workitem/pendfilter.c has no worker routine to break in');
