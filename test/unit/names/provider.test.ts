@@ -17,8 +17,8 @@ const sources: Record<string, string> = {
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
 const V = '\\Device\\HarddiskVolume1';
 
-async function run(lines: string[]): Promise<World> {
-  const text = ['driver "provider.c" altitude 100000', 'driver "above.c" altitude 300000', `volume "${V}"`, `file "${V}\\real\\Report.txt" content "real bytes"`, ...lines].join('\n');
+async function run(lines: string[], defines: string[] = []): Promise<World> {
+  const text = [...defines, 'driver "provider.c" altitude 100000', 'driver "above.c" altitude 300000', `volume "${V}"`, `file "${V}\\real\\Report.txt" content "real bytes"`, ...lines].join('\n');
   const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
   const world = new World(prepared.prepared, {});
@@ -74,4 +74,20 @@ test('a rename target below a provider is named in the provider\'s folder and no
   // the rename itself happened in the real folder
   assert.deepEqual([w.sim.result(2)?.status], [0]);
   assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
+});
+
+test('a provider with the older NormalizeNameComponent (no file object) is walked the same way', async () => {
+  const w = await run([`io #1 create "${V}\\virt\\report.txt" at 0`], ['define CASE 2']);
+  const out = w.sim.kernel.output;
+  assert.ok(out.includes(`above: normalized ${V}\\virt\\Report.txt`), out.join('\n'));
+  assert.equal(out.filter((l) => l === 'provider: (without file object)').length, 4);
+  assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
+});
+
+test('FltCheckAndGrowNameControl refuses a name control the Filter Manager did not give (bad-object)', async () => {
+  const w = await run([`io #1 create "${V}\\virt\\report.txt" at 0`], ['define CASE 3']);
+  assert.ok(w.sim.kernel.output.includes('provider: own name control 0xC000000D'), w.sim.kernel.output.join('\n'));
+  const rules = new Set(w.sim.violations.map((v) => v.rule));
+  assert.deepEqual([...rules], ['bad-object']);
+  assert.match(w.sim.violations[0]!.message, /FltCheckAndGrowNameControl needs the FLT_NAME_CONTROL the Filter Manager passed/);
 });
