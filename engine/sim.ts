@@ -42,6 +42,10 @@ import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
+import { IrpRoutines } from './kernel/irp';
+import { ObjectManagerRoutines } from './kernel/objectManager';
+import { SectionRoutines } from './kernel/sections';
+import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
@@ -109,6 +113,9 @@ export class Simulation {
   private readonly contexts: ContextRoutines;
   private readonly ports: PortRoutines;
   private readonly devices: DeviceRoutines;
+  /** Sections and their views (the user program maps data-scan sections through them). */
+  readonly sections: SectionRoutines;
+  readonly dataScan: DataScanRoutines;
   private readonly transactions: TransactionRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
@@ -147,7 +154,13 @@ export class Simulation {
     const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
     const ports = new PortRoutines(k, pool);
-    const devices = new DeviceRoutines(k, pool);
+    const objects = new ObjectManagerRoutines(k);
+    const irps = new IrpRoutines(k, dispatcherRoutines);
+    const devices = new DeviceRoutines(k, pool, objects, irps);
+    const sections = new SectionRoutines(k, objects);
+    this.sections = sections;
+    const dataScan = new DataScanRoutines(fm, contexts, sections);
+    this.dataScan = dataScan;
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
@@ -181,7 +194,11 @@ export class Simulation {
       new AlignedPoolRoutines(k, pool),
       new EcpRoutines(k, pool),
       devices,
-      new VolumeDeviceRoutines(k, devices),
+      irps,
+      objects,
+      sections,
+      dataScan,
+      new VolumeDeviceRoutines(fm, objects, irps),
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
@@ -190,7 +207,7 @@ export class Simulation {
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects]);
   }
 
   // --- setting up ---

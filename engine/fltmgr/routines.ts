@@ -25,6 +25,10 @@ import type { PortRoutines } from './ports';
 import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
+import type { IrpRoutines } from '../kernel/irp';
+import type { ObjectManagerRoutines } from '../kernel/objectManager';
+import type { SectionRoutines } from '../kernel/sections';
+import type { DataScanRoutines } from './dataScan';
 import type { VolumeDeviceRoutines } from './volumeDevices';
 import type { TransactionRoutines } from './transactions';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
@@ -34,9 +38,9 @@ import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Zw|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Zw' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -61,6 +65,10 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &
   Routines<DeviceRoutines> &
+  Routines<IrpRoutines> &
+  Routines<ObjectManagerRoutines> &
+  Routines<SectionRoutines> &
+  Routines<DataScanRoutines> &
   Routines<VolumeDeviceRoutines> &
   Routines<TransactionRoutines> &
   Routines<FsRtlRoutines> &
