@@ -50,7 +50,7 @@ import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { GenericTableRoutines } from './kernel/genericTable';
-import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
+import { PortRoutines, type ClientAction, type ClientRecord, type ClientStep, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -153,12 +153,12 @@ export class Simulation {
     const names = new NameRoutines(fm);
     const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
-    const ports = new PortRoutines(k, pool);
     const objects = new ObjectManagerRoutines(k);
-    const irps = new IrpRoutines(k, dispatcherRoutines);
-    const devices = new DeviceRoutines(k, pool, objects, irps);
     const sections = new SectionRoutines(k, objects);
     this.sections = sections;
+    const ports = new PortRoutines(k, pool, sections);
+    const irps = new IrpRoutines(k, dispatcherRoutines);
+    const devices = new DeviceRoutines(k, pool, objects, irps);
     const dataScan = new DataScanRoutines(fm, contexts, sections);
     this.dataScan = dataScan;
     this.devices = devices;
@@ -277,6 +277,11 @@ export class Simulation {
   }
 
   /** What the user-mode program saw on the communication ports, in order. */
+  /** A step the user program takes after each reply on `port` (a `client … then` line). */
+  clientFollowUp(port: string, step: ClientStep): void {
+    this.ports.addFollowUp(port, step);
+  }
+
   get clientLog(): readonly ClientRecord[] {
     return this.ports.log;
   }

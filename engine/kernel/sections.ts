@@ -102,6 +102,30 @@ export class SectionRoutines {
     return false;
   }
 
+  /**
+   * The scenario's user program maps a view of the section a handle of its own names (MapViewOfFile):
+   * the view's bytes, and what unmaps it and closes the handle (UnmapViewOfFile, CloseHandle). A
+   * string says why it cannot.
+   */
+  mapForUserProgram(handle: unknown): { bytes: Uint8Array; label: string; unmap: () => void } | string {
+    if (!(handle instanceof KHandle)) return 'the value it was given is not a handle';
+    if (handle.closed) return `the handle to ${handle.what} is closed`;
+    if (!(handle.object instanceof Section)) return `${handle.what} is not a section`;
+    if (handle.process !== USER_PROGRAM_PROCESS) return `the handle to ${handle.what} belongs to ${handle.process === null ? 'the kernel (OBJ_KERNEL_HANDLE)' : 'another process'}, not to the user program`;
+    const section = handle.object;
+    const view = this.mapView(section, USER_PROGRAM_PROCESS, true);
+    this.mapped.add(section);
+    return {
+      bytes: view.alloc.peek(0, view.alloc.size),
+      label: `a view of ${section.label}`,
+      unmap: () => {
+        this.unmapView([section], USER_PROGRAM_PROCESS, view);
+        handle.closed = true;
+        handle.onClose?.();
+      },
+    };
+  }
+
   /** Sections with views mapped, to find the one ZwUnmapViewOfSection means. */
   private readonly mapped = new Set<Section>();
 
