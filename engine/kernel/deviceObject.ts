@@ -134,16 +134,12 @@ export class DeviceObject extends EngineStruct {
 
   /** The highest device of this device's stack (what IoGetAttachedDevice returns). */
   top(): DeviceObject {
-    let d: DeviceObject = this;
-    while (d.attachedDevice !== null) d = d.attachedDevice;
-    return d;
+    return this.attachedDevice === null ? this : this.attachedDevice.top();
   }
 
   /** The lowest device of this device's stack (IoGetDeviceAttachmentBaseRef). */
   base(): DeviceObject {
-    let d: DeviceObject = this;
-    while (d.lowerDevice !== null) d = d.lowerDevice;
-    return d;
+    return this.lowerDevice === null ? this : this.lowerDevice.base();
   }
 
   protected override cLabel(): string {

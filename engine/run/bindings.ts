@@ -64,8 +64,7 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
   table.set('ExInitializeDriverRuntime', () => undefined);
   // The kernel's exported object types (IoFileObjectType…): variables holding an opaque object type
   // that drivers pass to ObReferenceObjectByHandle; one cell per run, made when first used.
-  // (TmTransactionObjectType belongs with transactions, which are not modelled here.)
-  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType']) {
+  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType', 'TmTransactionObjectType']) {
     let cell: Ptr | undefined;
     table.set(`__fltsim_variable_${type}`, () => {
       if (cell === undefined) {

@@ -72,3 +72,35 @@ test('reading the IRP after IoCallDriver returned is a use after free: the I/O m
   assert.equal(world.fault!.kind, 'use-after-free');
   assert.equal(world.fault!.line, driver.split('\n').findIndex((l) => l.includes('after the call the IRP says')) + 1);
 });
+
+const own = readFileSync(path.resolve('test/fixtures/devio/owndevice.c'), 'utf8');
+
+async function runOwn(caseNo: number): Promise<World> {
+  const files: ProjectFiles = { readFile: (p) => (p === '/t/owndevice.c' ? own : undefined), paths: pathRules('posix') };
+  const prepared = await prepareScenarioText('/t/o.fltsim', `driver "owndevice.c"\ndefine CASE ${caseNo}\nunload at 5\n`, files);
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
+  const world = new World(prepared.prepared, {});
+  world.run();
+  return world;
+}
+
+test('IoCallDriver to the filter\'s own device runs its C dispatch routine: METHOD_BUFFERED copies in and back, METHOD_NEITHER passes the caller\'s buffers', async () => {
+  const world = await runOwn(0);
+  assert.equal(world.fault, undefined, world.fault?.message);
+  assert.deepEqual(world.sim.output, [
+    'dispatch major 14 code 222004 in 4 out 4 mine 1',
+    'code 222004: 00000000 out 42 in 21 info 4',
+    'dispatch major 14 code 22200b in 4 out 4 mine 1',
+    'code 22200b: 00000000 out 42 in 41 info 4',
+    'dispatch major 14 code 22200c in 4 out 4 mine 1',
+    'code 22200c: c0000010 out 0 in 1 info 0',
+  ]);
+  assert.deepEqual(world.sim.violations, []);
+});
+
+test('completing the same IRP twice is complete-twice at the second IoCompleteRequest', async () => {
+  const world = await runOwn(1);
+  const v = world.sim.violations;
+  assert.deepEqual([...new Set(v.map((x) => x.rule))], ['complete-twice']);
+  assert.equal(v[0]!.location?.line, own.split('\n').findIndex((l) => l.includes('#if CASE == 1')) + 2);
+});
