@@ -31,7 +31,7 @@ import type { KThread } from '../kernel/thread';
 import { writeChars } from '../memory/strings';
 import { viewAt, type StructView } from '../memory/view';
 import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA, IRP_MJ } from './constants';
-import { FS_DRIVER_NAME, type FsVolume } from './filesystem';
+import { FS_DRIVER_NAME, type FsVolume } from './fsTree';
 import type { FilterManager } from './fltmgr';
 import { Volume } from './objects';
 
