@@ -131,12 +131,6 @@ export class DataScanRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
-  /** Sections still open: the user program finds a section by the handle it was given. */
-  sectionFor(handle: unknown): Section | undefined {
-    for (const s of this.open.values()) if (s.handle === handle) return s.section;
-    return undefined;
-  }
-
   endChecks(): void {
     for (const s of this.open.values()) this.report(s, 'by the end of the run');
   }

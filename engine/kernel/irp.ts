@@ -11,8 +11,9 @@
  * Completing a driver-built IRP does what the I/O manager does for a threaded, synchronous request:
  * for METHOD_BUFFERED the system buffer is copied back to the caller's output buffer (Information
  * bytes), IoStatus is copied to the caller's IO_STATUS_BLOCK, the caller's event is signalled, and
- * the IRP is freed — touching it afterwards is a use after free. Completion routines
- * (IoSetCompletionRoutine) are not modelled.
+ * the IRP is freed — touching it afterwards is a use after free. Not modelled: completion routines
+ * (IoSetCompletionRoutine), and MDLs for direct I/O (METHOD_IN/OUT_DIRECT pass the output buffer in
+ * UserBuffer; Irp->MdlAddress stays NULL).
  */
 import { isCo, type Co } from './coroutine';
 import { isFunctionValue } from './cvalues';
@@ -190,18 +191,23 @@ export class IrpRoutines {
     p.IoControlCode = code;
     p.InputBufferLength = inLen;
     p.OutputBufferLength = outLen;
-    if (method === METHOD_BUFFERED) {
-      const size = Math.max(inLen, outLen);
+    if (method === METHOD_NEITHER) {
+      p.Type3InputBuffer = InputBuffer ?? null;
+      irp.view.UserBuffer = OutputBuffer ?? null;
+    } else {
+      // The input is copied into a system buffer (METHOD_BUFFERED: one big enough for the output too).
+      const size = method === METHOD_BUFFERED ? Math.max(inLen, outLen) : inLen;
       if (size > 0) {
         const sys = m.space.pointer(m.space.allocate('engine', size, { label: `system buffer of the IRP (IOCTL 0x${code.toString(16)}, ${size} bytes)`, zeroed: true }));
-        if (inLen > 0) sys.alloc.writeBytes(0, readBytes(InputBuffer, inLen));
+        if (inLen > 0) {
+          const src = resolveBytes(InputBuffer, inLen);
+          sys.alloc.copyFrom(src.alloc, src.offset, 0, inLen);
+        }
         irp.systemBuffer = sys;
         (irp.view.AssociatedIrp as StructView).SystemBuffer = sys;
       }
-    } else {
-      if (method === METHOD_NEITHER) p.Type3InputBuffer = InputBuffer ?? null;
-      else if (InputBuffer instanceof Ptr) (irp.view.AssociatedIrp as StructView).SystemBuffer = InputBuffer;
-      irp.view.UserBuffer = OutputBuffer ?? null;
+      // Direct I/O: the output stays the caller's buffer; no MDL describes it (Irp->MdlAddress is NULL).
+      if (method !== METHOD_BUFFERED) irp.view.UserBuffer = OutputBuffer ?? null;
     }
     irp.view.UserIosb = IoStatusBlock;
     irp.view.UserEvent = Event ?? null;
@@ -367,9 +373,9 @@ export class IrpRoutines {
   }
 }
 
-function readBytes(p: unknown, length: number): Uint8Array {
-  const r = resolve(p instanceof Ptr ? p : null, length, 'reads');
-  return r.alloc.readBytes(r.offset, length);
+/** Where `length` bytes of a caller's buffer are (faulting as C would when they are not there). */
+function resolveBytes(p: unknown, length: number): AllocPtr {
+  return resolve(p instanceof Ptr ? p : null, length, 'reads');
 }
 
 /** Writes Status and Information into the caller's IO_STATUS_BLOCK (a view, or a TypeScript object). */
