@@ -6,8 +6,11 @@
  * FltCloseClientPort and FltSendMessage with its timeout and reply buffer. The user side
  * (`client` statements) connects to a named port, receives what the driver sends, answers with the
  * reply the scenario gives (a fixed one, or one chosen by the message's first ULONG or by bytes it
- * contains), sends its own messages and disconnects. The notify callbacks run where Windows runs
- * them: in the user program's thread, at PASSIVE_LEVEL.
+ * contains), sends its own messages and disconnects. After a reply it can go on (`client … then`):
+ * send a message built from the one it answered, or map the data-scan section whose handle the
+ * driver returned (kernel/sections.ts), look for bytes in it and send the verdict, as a scanner's
+ * program does. The notify callbacks run where Windows runs them: in the user program's thread, at
+ * PASSIVE_LEVEL.
  *
  * Without a client the driver sees what Windows gives it: no connection, so FltSendMessage on a
  * NULL or closed client port fails with STATUS_PORT_DISCONNECTED.
