@@ -154,3 +154,9 @@ test('client then lines: steps after a reply, with bytes of the message answered
   assert.match(bad.diagnostics.find((d) => d.line === 3)!.message, /did you mean 'send'/);
 });
 
+test('a then line on a port no reply line answers is a warning at the port', () => {
+  const r = parseScenario('driver "a.c"\nclient "\\P" connect at 0\nclient "\\P" then send "x"\nclient "\\Q" connect at 0\nclient "\\Q" reply "y"\nclient "\\Q" then send "x"\n');
+  assert.deepEqual(r.diagnostics.map((d) => [d.line, d.column, d.severity, d.code]), [[3, 8, 'warning', 'contradiction']]);
+  assert.match(r.diagnostics[0]!.message, /no reply line answers messages on that port/);
+});
+
