@@ -95,6 +95,8 @@ export class Simulation {
   readonly kernel: Kernel;
   readonly fltmgr: FilterManager;
   readonly api: Api;
+  /** Every routine of `api` by name (its properties are bound on first use, so Object.keys does not list them). */
+  readonly routineNames: readonly string[];
   /** Names of `api` routines that return a generator (run them with `yield*`). */
   readonly coroutineRoutines: ReadonlySet<string>;
   readonly locks: LockTable;
@@ -189,6 +191,7 @@ export class Simulation {
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
+    this.routineNames = table.names;
     this.coroutineRoutines = table.coroutines;
     this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports]);
   }
