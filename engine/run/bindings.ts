@@ -24,7 +24,7 @@ function* resultToC(m: Marshal, co: Co<unknown>, ret: CType | undefined): Co<unk
 }
 
 /** The engine routines a run binds, per routine-name list (one list serves every Simulation). */
-const BOUND = new WeakMap<readonly string[], readonly string[]>();
+const BOUND = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 export function simulationBuiltins(sim: Simulation): BuiltinTable {
   const k = sim.kernel;
@@ -65,7 +65,7 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
   // The engine's routine wins over the runtime's of the same name, except DbgPrint: the
   // interpreter's version formats the printf arguments first.
   let bound = BOUND.get(sim.routineNames);
-  if (bound === undefined) BOUND.set(sim.routineNames, (bound = sim.routineNames.filter((name) => name !== 'DbgPrint' && name !== 'DbgPrintEx')));
+  if (bound === undefined) BOUND.set(sim.routineNames, (bound = new Set(sim.routineNames.filter((name) => name !== 'DbgPrint' && name !== 'DbgPrintEx'))));
   const table = new RoutineBindings(runtime, bound, bind);
   table.set('ExInitializeDriverRuntime', () => undefined);
   // The kernel's exported object types (IoFileObjectType…): variables holding an opaque object type
@@ -117,34 +117,25 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
  * a driver calls a few dozen of the ~270 routines. An entry set explicitly wins over the engine's.
  */
 class RoutineBindings extends Map<string, Builtin> {
-  private readonly unbound: Set<string>;
-
   constructor(
-    runtime: BuiltinTable,
-    engineRoutines: readonly string[],
+    private readonly runtime: BuiltinTable,
+    private readonly engine: ReadonlySet<string>,
     private readonly bind: (name: string) => Builtin,
   ) {
     super();
-    this.unbound = new Set(engineRoutines);
-    for (const [name, builtin] of runtime) if (!this.unbound.has(name)) super.set(name, builtin);
   }
 
   override get(name: string): Builtin | undefined {
     const known = super.get(name);
-    if (known !== undefined || !this.unbound.has(name)) return known;
-    this.unbound.delete(name);
+    if (known !== undefined) return known;
+    if (!this.engine.has(name)) return this.runtime.get(name);
     const builtin = this.bind(name);
     super.set(name, builtin);
     return builtin;
   }
 
   override has(name: string): boolean {
-    return super.has(name) || this.unbound.has(name);
-  }
-
-  override set(name: string, builtin: Builtin): this {
-    this.unbound?.delete(name);
-    return super.set(name, builtin);
+    return super.has(name) || this.engine.has(name) || this.runtime.has(name);
   }
 }
 
