@@ -72,6 +72,12 @@ export interface RoutineTable {
   names: readonly string[];
   /** Names of routines that return a generator. */
   coroutines: ReadonlySet<string>;
+  /**
+   * The routine `name` bound to its part (and observer), as `api[name]` gives it, made without
+   * touching `api` (the C bindings take each routine once per run this way); undefined when the
+   * table has no such routine.
+   */
+  routine(name: string): ((...args: unknown[]) => unknown) | undefined;
 }
 
 /** The WDK-named methods of each routine family's class, found once per class. */
@@ -109,6 +115,18 @@ interface TableShape {
   proto: object;
   names: readonly string[];
   coroutines: ReadonlySet<string>;
+  /** Which part answers each routine. */
+  partOf: ReadonlyMap<string, number>;
+}
+
+function bindRoutine(holder: TableHolder, name: string, index: number): (...args: unknown[]) => unknown {
+  const part = holder[PARTS][index] as Record<string, (...args: unknown[]) => unknown>;
+  const fn = part[name]!;
+  const observe = holder[OBSERVE];
+  return observe === undefined ? fn.bind(part) : (...args: unknown[]) => {
+    observe(name, args);
+    return fn.apply(part, args);
+  };
 }
 
 const SHAPES: TableShape[] = [];
@@ -120,30 +138,26 @@ function shapeOf(parts: readonly object[]): TableShape {
   const proto = Object.create(null) as object;
   const names: string[] = [];
   const coroutines = new Set<string>();
+  const partOf = new Map<string, number>();
   protos.forEach((partProto, index) => {
     for (const { name, coroutine } of routinesOf(partProto)) {
       // A later part never hides an earlier one.
-      if (Object.prototype.hasOwnProperty.call(proto, name)) continue;
+      if (partOf.has(name)) continue;
+      partOf.set(name, index);
       names.push(name);
       if (coroutine) coroutines.add(name);
       Object.defineProperty(proto, name, {
         configurable: true,
         enumerable: true,
         get(this: TableHolder) {
-          const part = this[PARTS][index] as Record<string, (...args: unknown[]) => unknown>;
-          const fn = part[name]!;
-          const observe = this[OBSERVE];
-          const bound = observe === undefined ? fn.bind(part) : (...args: unknown[]) => {
-            observe(name, args);
-            return fn.apply(part, args);
-          };
+          const bound = bindRoutine(this, name, index);
           Object.defineProperty(this, name, { value: bound, enumerable: true, writable: true, configurable: true });
           return bound;
         },
       });
     }
   });
-  const shape: TableShape = { protos, proto, names, coroutines };
+  const shape: TableShape = { protos, proto, names, coroutines, partOf };
   SHAPES.push(shape);
   return shape;
 }
@@ -157,5 +171,9 @@ export function buildRoutineTable(parts: readonly object[], observe?: (name: str
   const holder = Object.create(shape.proto) as TableHolder;
   holder[PARTS] = parts;
   holder[OBSERVE] = observe;
-  return { api: holder as unknown as Api, names: shape.names, coroutines: shape.coroutines };
+  const routine = (name: string): ((...args: unknown[]) => unknown) | undefined => {
+    const index = shape.partOf.get(name);
+    return index === undefined ? undefined : bindRoutine(holder, name, index);
+  };
+  return { api: holder as unknown as Api, names: shape.names, coroutines: shape.coroutines, routine };
 }

@@ -56,8 +56,19 @@ export class FunctionScope {
   }
 }
 
-/** The names a function body applies `&` to (directly, or through `&x.f` and `&x[i]`). */
-export function addressTaken(body: Stmt): Set<string> {
+const ADDRESS_TAKEN = new WeakMap<Stmt, ReadonlySet<string>>();
+
+/**
+ * The names a function body applies `&` to (directly, or through `&x.f` and `&x[i]`). Once per
+ * body: every run (every explored schedule) compiles the driver's functions again.
+ */
+export function addressTaken(body: Stmt): ReadonlySet<string> {
+  let known = ADDRESS_TAKEN.get(body);
+  if (known === undefined) ADDRESS_TAKEN.set(body, (known = findAddressTaken(body)));
+  return known;
+}
+
+function findAddressTaken(body: Stmt): Set<string> {
   const out = new Set<string>();
   const root = (e: Expr): string | undefined => {
     if (e.k === 'id') return e.name;

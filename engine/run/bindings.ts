@@ -44,10 +44,9 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
       });
     }
   }
-  const api = sim.api as unknown as Record<string, (...args: unknown[]) => unknown>;
   const m = k.marshal;
   const bind = (name: string): Builtin => {
-    const routine = api[name]!;
+    const routine = sim.routine(name)!;
     const coroutine = sim.coroutineRoutines.has(name);
     return (call) => {
       // C values become what the routine works with, by the prototype's parameter types; its

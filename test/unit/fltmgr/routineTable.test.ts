@@ -52,6 +52,10 @@ test('a routine table lists every routine once, the earlier family winning, and 
   assert.deepEqual([waits.next().value, waits.next().value], [1, 'waited a']);
   assert.equal(api.notARoutine, undefined);
   assert.ok('KeFirst' in api);
+  // routine() binds the same way without going through api.
+  assert.equal(a.routine('KeShared')!(), 'shared from first a');
+  assert.equal(b.routine('KeFirst')!(), 'first b');
+  assert.equal(a.routine('notARoutine'), undefined);
 });
 
 test('an observed routine table tells the observer each call with its arguments before running it', () => {
@@ -59,7 +63,8 @@ test('an observed routine table tells the observer each call with its arguments 
   const t = buildRoutineTable([new First('o')], (name, args) => heard.push([name, args]));
   const api = t.api as unknown as Record<string, (...args: unknown[]) => unknown>;
   assert.equal(api.KeFirst!(7, 'x'), 'first o');
-  assert.deepEqual(heard, [['KeFirst', [7, 'x']]]);
+  assert.equal(t.routine('KeShared')!(8), 'shared from first o');
+  assert.deepEqual(heard, [['KeFirst', [7, 'x']], ['KeShared', [8]]]);
 });
 
 test("the simulation's routine names cover its table, and every one resolves to a function", () => {
