@@ -87,10 +87,10 @@ function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction
   let beforeFirst = 0;
   for (let policy = search.next(); policy !== undefined && runs < max; policy = search.next()) {
     const stepAt: number[] = [];
-    let world: ReturnType<typeof target.world> | undefined;
     const { observer } = policy;
     const choose = policy.choose.bind(policy);
-    world = target.world({ observer, choose: (d) => (stepAt.push(world!.sim.stepCount), choose(d)) });
+    // The policy is asked only once the run is under way, when `world` is set.
+    const world = target.world({ observer, choose: (d) => (stepAt.push(world.sim.stepCount), choose(d)) });
     world.run(target.budget);
     search.learn(observer);
     const choices = observer.choices;
