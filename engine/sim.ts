@@ -100,8 +100,12 @@ export class Simulation {
   readonly kernel: Kernel;
   readonly fltmgr: FilterManager;
   readonly api: Api;
+  /** Every routine of `api` by name (its properties are bound on first use, so Object.keys does not list them). */
+  readonly routineNames: readonly string[];
   /** Names of `api` routines that return a generator (run them with `yield*`). */
   readonly coroutineRoutines: ReadonlySet<string>;
+  /** `api[name]`, bound afresh without adding it to `api` (the C bindings take each routine once per run). */
+  readonly routine: (name: string) => ((...args: unknown[]) => unknown) | undefined;
   readonly locks: LockTable;
   readonly registry: RegistryRoutines;
   private readonly verifier: Verifier;
@@ -209,6 +213,8 @@ export class Simulation {
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
+    this.routineNames = table.names;
+    this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
     this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects]);
   }
