@@ -41,7 +41,7 @@ export function parseExpression(text: string, unit: TranslationUnit): ParsedExpr
       return { ok: false, message: `'${trimmed}' is not a C expression` };
     }
     const map = new SourceMap([0], [{ file: '<expression>', line: 1, col: 1 }]);
-    const ctx = new TranslateContext(source, map, unit.scope);
+    const ctx = new TranslateContext(source, map, unit.scope, translateExpr);
     let expr: Expr;
     try {
       expr = translateExpr(ctx, unwrap(node));

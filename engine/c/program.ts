@@ -9,6 +9,7 @@ import { createCParser, type SyntaxNode } from './treeSitter';
 import { NestingError, TranslateContext } from './translate/context';
 import { nestingMessage } from '../limits';
 import { applyDeclarator, decayParameter, typeFromSpecifier } from './translate/declarators';
+import { translateExpr } from './translate/expressions';
 import { storageOf, translateBlock, translateDeclaration, translateTypedef } from './translate/statements';
 import type { CType, FunctionType, StructType } from './types';
 import type { MacroTable } from './pp/macros';
@@ -51,9 +52,25 @@ export interface TranslationUnit {
   stats: { preprocessedChars: number };
 }
 
+/**
+ * The prelude as compiled once (engine/c/prelude/compiled.ts): what every driver starts from instead
+ * of preprocessing and translating the WDK declarations again.
+ */
+export interface CompiledPrelude {
+  macros: MacroTable;
+  /** Every prelude header name: including one is a no-op once the prelude is loaded. */
+  headers: ReadonlySet<string>;
+  scope: Scope;
+  functions: ReadonlyMap<string, FunctionDef>;
+  prototypes: ReadonlyMap<string, Prototype>;
+  structs: ReadonlyMap<string, StructType>;
+  enumNames: ReadonlyMap<string, Map<number, string>>;
+  diagnostics: readonly CDiagnostic[];
+}
+
 export interface CompileOptions extends PreprocessOptions {
   /** Start from the compiled prelude (engine/c/prelude/compiled.ts) instead of including it. */
-  prelude?: import('./prelude/compiled').CompiledPrelude;
+  prelude?: CompiledPrelude;
 }
 
 export function compileTranslationUnit(file: string, options: CompileOptions): TranslationUnit {
@@ -63,7 +80,7 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   const tree = createCParser().parse(pp.text);
   if (!tree) throw new Error('fltsim: tree-sitter returned no tree');
   const scope = new Scope(prelude?.scope);
-  const ctx = new TranslateContext(pp.text, pp.map, scope);
+  const ctx = new TranslateContext(pp.text, pp.map, scope, translateExpr);
   const unit: TranslationUnit = {
     file,
     functions: new Map(),

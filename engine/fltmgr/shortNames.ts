@@ -5,23 +5,32 @@
  * moved gets a new one in its new folder, as NTFS does without tunneling.
  */
 import { generateShortName } from '../kernel/dos83';
-import type { FsNode } from './fsTree';
+
+/**
+ * What short names need of a node of the volume tree (fsTree.ts's FsNode, which looks entries up by
+ * short name through this module, so this one does not import it).
+ */
+export interface ShortNamed {
+  readonly name: string;
+  readonly parent: ShortNamed | null;
+  readonly children: ReadonlyMap<string, ShortNamed> | null;
+}
 
 interface Given {
-  parent: FsNode;
+  parent: ShortNamed;
   name: string;
   short: string | undefined;
 }
 
-const given = new WeakMap<FsNode, Given>();
+const given = new WeakMap<ShortNamed, Given>();
 
-function current(node: FsNode): Given | undefined {
+function current(node: ShortNamed): Given | undefined {
   const g = given.get(node);
   return g !== undefined && g.parent === node.parent && g.name === node.name ? g : undefined;
 }
 
 /** The short name of `node`, or undefined when its long name is 8.3 already (or it is the root). */
-export function shortNameOf(node: FsNode): string | undefined {
+export function shortNameOf(node: ShortNamed): string | undefined {
   const parent = node.parent;
   if (parent === null || parent.children === null) return undefined;
   const have = current(node);
@@ -36,7 +45,7 @@ export function shortNameOf(node: FsNode): string | undefined {
 }
 
 /** The entry of `folder` whose short name is `name` (compared without case), if any: Windows opens a file by either name. */
-export function childByShortName(folder: FsNode, name: string): FsNode | undefined {
+export function childByShortName<N extends ShortNamed>(folder: { readonly children: ReadonlyMap<string, N> | null }, name: string): N | undefined {
   if (folder.children === null || !name.includes('~')) return undefined;
   const upper = name.toUpperCase();
   for (const child of folder.children.values()) if (shortNameOf(child) === upper) return child;

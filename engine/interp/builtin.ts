@@ -6,12 +6,22 @@
 import type { Expr, Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
 import type { MaybeCo } from '../kernel/coroutine';
+import type { AddressSpace } from '../memory/space';
 import type { CFrame } from './frame';
-import type { Interpreter } from './interpreter';
+import type { LinkedProgram } from './link';
+
+/**
+ * What a routine sees of the interpreter that calls it: the run's memory, and each loaded driver's
+ * program (a routine returned as a function pointer takes its prototype from the caller's headers).
+ */
+export interface BuiltinInterp {
+  readonly addresses: AddressSpace;
+  readonly modules: ReadonlyMap<string, { readonly program: LinkedProgram }>;
+}
 
 export interface BuiltinCall {
   name: string;
-  interp: Interpreter;
+  interp: BuiltinInterp;
   args: unknown[];
   /** Static types of the arguments as written, before conversion to the parameter types. */
   argTypes: CType[];

@@ -16,13 +16,30 @@ import { ExprCompiler } from './compileExpr';
 import { run, type CE } from './compiled';
 import type { CompileScope, GlobalSlot } from './compileScope';
 import { returnConverter } from './conversions';
-import { addressTaken, FunctionScope, StmtCompiler } from './compileStmt';
+import { addressTaken, FunctionScope, StmtCompiler, type StmtHooks } from './compileStmt';
 import { CFrame, type CompiledFunction, type LocalVar } from './frame';
-import type { Interpreter } from './interpreter';
+import type { BuiltinInterp, BuiltinTable } from './builtin';
+import type { AddressSpace } from '../memory/space';
 import { link, LinkedProgram, type LinkedFunction } from './link';
 import { allocateObject, store } from './memory';
 import type { AllocPtr } from '../memory/pointer';
 import { readValue } from './values';
+
+/**
+ * What a module needs of the interpreter that loads it (the Interpreter is the one there is): memory
+ * for its globals, routines to bind its external calls to, and the calls into and out of its code.
+ */
+export interface ModuleRuntime extends BuiltinInterp {
+  readonly addresses: AddressSpace;
+  readonly builtins: BuiltinTable;
+  readonly hooks: StmtHooks;
+  /** Runs a C function of the module for the engine (a callback, a DriverEntry). */
+  invokeFromEngine(fn: CompiledFunction, args: unknown[]): Co<unknown>;
+  /** Calls through a function pointer: a C function of any module, or a routine. */
+  callValue(fn: unknown, args: unknown[], loc: Loc): Co<unknown>;
+  /** Reading a local that was never assigned: reported once per variable. */
+  uninitializedRead(module: string, fn: string, local: LocalVar, loc: Loc): void;
+}
 
 export class Module {
   /** Every global, by its link key (the name, or `name (file.c)` for a shared static name). */
@@ -43,7 +60,7 @@ export class Module {
   constructor(
     readonly name: string,
     program: LinkedProgram | TranslationUnit,
-    private readonly interp: Interpreter,
+    private readonly interp: ModuleRuntime,
   ) {
     this.program = program instanceof LinkedProgram ? program : link([program]);
     for (const g of this.program.globals) {

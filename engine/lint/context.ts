@@ -8,17 +8,19 @@ import { idName, pathOf, strip, visitExpr, type Aliases } from './frontend/exprs
 import { forEachExpr } from './frontend/walk';
 import { buildCfg, type Cfg } from './analysis/cfg';
 import type { FileModel, FunctionEntry, Loc } from './analysis/model';
-import type { Role, RoleMap } from './analysis/roles';
+import type { Role, RoleMap } from './analysis/roleTypes';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './analysis/foreign';
 import type { ReadId, Recorded } from './analysis/reads';
-import { IrqlModel, type IrqlEstimate } from './analysis/irql';
+import { IrqlModel } from './analysis/irql';
+import type { IrqlEstimate } from './analysis/irqlTypes';
 import { CALL_PREFIX, ValueTracker } from './analysis/values';
 import { returnedConstants } from './analysis/returns';
 import { liveVariables } from './analysis/liveness';
 import { helperUnsafeCalls, postopUnsafeCalls } from './analysis/postopPaths';
-import { preopReturnsByCode, type ReturnsByCode } from './analysis/controlCodes';
+import { preopReturnsByCode } from './analysis/controlCodes';
+import type { FileFacts, FunctionFacts, ReturnsByCode } from './analysis/functionFacts';
 
-export class FileContext {
+export class FileContext implements FileFacts {
   readonly irql: IrqlModel;
   private readonly fnContexts = new Map<string, FunctionContext | null>();
 
@@ -139,7 +141,7 @@ export class FileContext {
   }
 }
 
-export class FunctionContext {
+export class FunctionContext implements FunctionFacts {
   readonly name: string;
   readonly roles: readonly Role[];
   private cachedAliases?: Aliases;

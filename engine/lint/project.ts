@@ -17,8 +17,8 @@
 import { FileContext } from './context';
 import { hashText } from './analysis/model';
 import type { ForeignFacts, ForeignFunction, ForeignRegistration } from './analysis/foreign';
-import type { IrqlEstimate, IrqlReason } from './analysis/irql';
-import type { CbdqInfo, Role } from './analysis/roles';
+import type { IrqlEstimate, IrqlReason } from './analysis/irqlTypes';
+import type { CbdqInfo, Role } from './analysis/roleTypes';
 import { registrationCallback } from './analysis/registration';
 import type { Loc } from './analysis/model';
 import { LintDocument, lintLanguageOf } from './linter';

@@ -5,7 +5,7 @@
  */
 import type { Loc } from './analysis/model';
 import type { TextFacts } from './analysis/textScan';
-import type { Role } from './analysis/roles';
+import type { Role } from './analysis/roleTypes';
 import type { FileContext, FunctionContext } from './context';
 import type { RuleMeta, Severity } from './types';
 

@@ -7,7 +7,7 @@
 import { apiInfo } from '../api/catalog';
 import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
-import type { Builtin, BuiltinCall, BuiltinTable } from '../interp/builtin';
+import type { Builtin, BuiltinCall, BuiltinInterp, BuiltinTable } from '../interp/builtin';
 import { runtimeBuiltins } from '../interp/builtins/runtime';
 import { preludeStruct } from '../c/prelude/structs';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
@@ -152,7 +152,7 @@ function prototypeFor(call: BuiltinCall, name: string): FunctionType | undefined
 }
 
 /** A kernel routine as a function pointer value (what MmGetSystemRoutineAddress and FltGetRoutineAddress return). */
-function routineValue(name: string, builtin: Builtin, interp: import('../interp/interpreter').Interpreter, type: FunctionType | undefined): FunctionValue {
+function routineValue(name: string, builtin: Builtin, interp: BuiltinInterp, type: FunctionType | undefined): FunctionValue {
   let fv = VALUES.get(builtin);
   if (!fv) {
     fv = {

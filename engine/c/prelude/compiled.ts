@@ -5,11 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FunctionDef } from '../ast';
-import type { MacroTable } from '../pp/macros';
-import { compileTranslationUnit, type CDiagnostic, type Prototype } from '../program';
-import type { Scope } from '../scope';
-import type { StructType } from '../types';
+import { compileTranslationUnit, type CompiledPrelude } from '../program';
 import { IGNORED_HEADERS, preludeHeaders } from './index';
 import { decodePrelude } from './snapshot';
 
@@ -25,18 +21,6 @@ function fromSnapshot(): CompiledPrelude | undefined {
   } catch {
     return undefined; // a damaged snapshot only costs time: compile instead
   }
-}
-
-export interface CompiledPrelude {
-  macros: MacroTable;
-  /** Every prelude header name: including one is a no-op once the prelude is loaded. */
-  headers: ReadonlySet<string>;
-  scope: Scope;
-  functions: ReadonlyMap<string, FunctionDef>;
-  prototypes: ReadonlyMap<string, Prototype>;
-  structs: ReadonlyMap<string, StructType>;
-  enumNames: ReadonlyMap<string, Map<number, string>>;
-  diagnostics: readonly CDiagnostic[];
 }
 
 const MAIN = '<prelude>';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { MacroTable, type Macro } from '../pp/macros';
 import { Scope } from '../scope';
-import type { CompiledPrelude } from './compiled';
+import type { CompiledPrelude } from '../program';
 import { preludeHeaders } from './index';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

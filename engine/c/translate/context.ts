@@ -2,7 +2,7 @@
  * State shared by the translation passes over one translation unit.
  */
 import { MAX_NESTING } from '../../limits';
-import type { Loc } from '../ast';
+import type { Expr, Loc } from '../ast';
 import type { SourceMap } from '../preprocess';
 import type { Scope } from '../scope';
 import type { SyntaxNode } from '../treeSitter';
@@ -20,6 +20,9 @@ export class NestingError extends Error {
   }
 }
 
+/** Translates an expression node (translate/expressions.ts's translateExpr). */
+export type ExprTranslator = (ctx: TranslateContext, node: SyntaxNode) => Expr;
+
 export class TranslateContext {
   readonly diagnostics: TranslateDiagnostic[] = [];
   /** Enumerator names by enum, so a debugger can print `FLT_PREOP_PENDING` instead of 2. */
@@ -35,7 +38,19 @@ export class TranslateContext {
     readonly text: string,
     readonly map: SourceMap,
     public scope: Scope,
+    /**
+     * Handed in rather than imported: C's type names hold constant expressions (array sizes, bit
+     * widths, enumerator values) and its expressions hold type names (casts, sizeof), so the
+     * declarator pass reaches the expression pass through the context and the two do not import
+     * each other.
+     */
+    private readonly exprTranslator: ExprTranslator,
   ) {}
+
+  /** An expression inside a declaration (an array size, a bit width, an enumerator's value). */
+  expr(node: SyntaxNode): Expr {
+    return this.exprTranslator(this, node);
+  }
 
   /** Runs one recursive step of translation, refusing to go past MAX_NESTING (NestingError). */
   nested<T>(node: SyntaxNode, translate: () => T): T {

@@ -9,7 +9,6 @@ import {
 } from '../types';
 import type { TranslateContext } from './context';
 import { constantValue } from './constant';
-import { translateExpr } from './expressions';
 
 const PRIMITIVES: Record<string, CType> = {
   void: VOID, char: CHAR, short: SHORT, int: INT, long: LONG, float: FLOAT, double: DOUBLE, bool: BOOL, _Bool: BOOL,
@@ -141,7 +140,7 @@ function fieldsOf(ctx: TranslateContext, body: SyntaxNode): Field[] {
       const field: Field = { name: r.name ?? ctx.anonymousTag(), type: r.type };
       if (align !== undefined) field.align = align;
       if (bitClause) {
-        const width = constantValue(ctx, translateExpr(ctx, bitClause.namedChildren[0]!));
+        const width = constantValue(ctx, ctx.expr(bitClause.namedChildren[0]!));
         if (width !== undefined) field.bits = width;
       }
       fields.push(field);
@@ -157,7 +156,7 @@ function explicitAlignment(ctx: TranslateContext, decl: SyntaxNode): number | un
     const a = q?.type === 'type_qualifier' ? q.namedChildren.find((c) => c?.type === 'alignas_qualifier') : undefined;
     const arg = a?.namedChildren[0];
     if (!a || !arg) continue;
-    const v = arg.type === 'type_descriptor' ? alignOf(typeFromDescriptor(ctx, arg)) : constantValue(ctx, translateExpr(ctx, arg));
+    const v = arg.type === 'type_descriptor' ? alignOf(typeFromDescriptor(ctx, arg)) : constantValue(ctx, ctx.expr(arg));
     if (v === undefined || v <= 0 || (v & (v - 1)) !== 0) ctx.error(a, `alignment '${ctx.snippet(arg)}' is not a power of two fltsim can compute`);
     else align = Math.max(align ?? 1, v);
   }
@@ -177,7 +176,7 @@ function enumType(ctx: TranslateContext, node: SyntaxNode): CType {
       if (!e || e.type !== 'enumerator') continue;
       const valueNode = e.childForFieldName('value');
       if (valueNode) {
-        const v = constantValue(ctx, translateExpr(ctx, valueNode));
+        const v = constantValue(ctx, ctx.expr(valueNode));
         if (v === undefined) ctx.error(valueNode, `the value of enumerator '${e.childForFieldName('name')?.text}' is not a constant`);
         else next = v;
       }
@@ -211,7 +210,7 @@ export function applyDeclarator(ctx: TranslateContext, node: SyntaxNode | null, 
         const sizeNode = cur.childForFieldName('size');
         let length: number | undefined;
         if (sizeNode && sizeNode.type !== '*') {
-          length = constantValue(ctx, translateExpr(ctx, sizeNode));
+          length = constantValue(ctx, ctx.expr(sizeNode));
           if (length === undefined) ctx.error(sizeNode, `array size '${ctx.snippet(sizeNode)}' is not a constant fltsim can compute`);
         }
         type = { kind: 'array', of: type, length };

@@ -10,7 +10,7 @@ import type { Expr } from '../frontend/ir';
 import { constName, pathOf, strip, type Aliases } from '../frontend/exprs';
 import type { Condition } from './conditions';
 import { runFlow } from './flow';
-import type { FunctionContext } from '../context';
+import type { FunctionFacts, ReturnsByCode } from './functionFacts';
 
 /** Where a driver reads the code: `Data->Iopb->Parameters.FileSystemControl.Common.FsControlCode`, `Data->Iopb->MinorFunction`. */
 const CODE_FIELD = /^->Iopb->(?:Parameters\.[A-Za-z]+\.[A-Za-z]+\.(?:FsControlCode|IoControlCode)|MinorFunction)$/;
@@ -61,16 +61,8 @@ export function casesCode(c: CodeState, disc: Expr, values: Expr[], isDefault: b
   return only.length === 0 ? null : { only, not: [] };
 }
 
-/** What a pre-op returns, by control code. */
-export interface ReturnsByCode {
-  /** Returns on paths that named the code. */
-  byCode: Map<string, Set<string>>;
-  /** Returns on paths that did not name it: before any test (`not` empty), or a `default:` (the codes it excludes). */
-  other: { not: readonly string[]; values: Set<string> }[];
-}
-
 /** The pre-op's returns by code; undefined when the walk could not finish. `?` marks a value not known. */
-export function preopReturnsByCode(ctx: FunctionContext): ReturnsByCode | undefined {
+export function preopReturnsByCode(ctx: FunctionFacts): ReturnsByCode | undefined {
   const data = ctx.param(0);
   if (!data || !ctx.readable) return undefined;
   const out: ReturnsByCode = { byCode: new Map(), other: [] };

@@ -9,7 +9,7 @@ import type { CfgNode } from './cfg';
 import { classify, type Condition } from './conditions';
 import { solve } from './paths';
 import { envKey, restrictEnv, type Env, type ValueTracker } from './values';
-import type { FunctionContext } from '../context';
+import type { FunctionFacts } from './functionFacts';
 
 export interface FlowHooks<E> {
   init: E;
@@ -51,7 +51,7 @@ export interface FlowOptions {
   constants?: 'all' | 'conditions';
 }
 
-export function runFlow<E>(ctx: FunctionContext, hooks: FlowHooks<E>, opts?: FlowOptions): boolean {
+export function runFlow<E>(ctx: FunctionFacts, hooks: FlowHooks<E>, opts?: FlowOptions): boolean {
   const vt: ValueTracker = ctx.values;
   const aliases = ctx.aliases;
   const cfg = ctx.cfg;

@@ -5,8 +5,8 @@
  * it makes, the locks it returns holding, the constants it returns), plus the IRQL at which they
  * call this file's functions. Locations in another file carry that file's path.
  */
-import type { IrqlEstimate, LockSummary } from './irql';
-import type { CbdqInfo, Role } from './roles';
+import type { IrqlEstimate, LockSummary } from './irqlTypes';
+import type { CbdqInfo, Role } from './roleTypes';
 
 export interface ForeignFunction {
   file: string;

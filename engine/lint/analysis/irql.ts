@@ -19,7 +19,8 @@ import { solve } from './paths';
 import { LOCK_APIS, WAITING_LOCKS, WAITS, type LockKind } from './locks';
 import { NO_FOREIGN_FACTS, type ForeignFacts } from './foreign';
 import type { FileModel, Loc, TopFunction } from './model';
-import type { RoleMap } from './roles';
+import type { IrqlEstimate, IrqlReason, LockSummary } from './irqlTypes';
+import type { RoleMap } from './roleTypes';
 import type { Recorded } from './reads';
 import { lineStarts, positionAt } from './textScan';
 
@@ -29,13 +30,6 @@ export interface HeldLock {
   level: Irql;
   site: Span;
   api: string;
-}
-
-export interface LockSummary {
-  /** Locks still held, on every path, when the function returns. */
-  net: { kind: LockKind; level: Irql; api: string }[];
-  /** How many of the caller's locks it releases. */
-  releasesForeign: number;
 }
 
 const NO_EFFECT: LockSummary = { net: [], releasesForeign: 0 };
@@ -135,18 +129,6 @@ export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => Lo
     releasesForeign = Math.min(...exits.map((e) => e.foreign));
   }
   return { atCall, summary: { net, releasesForeign }, acquisitions, complete: res.complete };
-}
-
-export type IrqlReason =
-  | { k: 'role'; role: 'postop' | 'dpc' | 'cbdq' | 'completion'; fn: string; acquire?: string; api?: string }
-  /** The function's own `_IRQL_requires_max_` (or like) annotation. */
-  | { k: 'annotation'; fn: string; text: string }
-  | { k: 'lock'; fn: string; site: Loc; api: string }
-  | { k: 'call'; caller: string; site: Loc; via: IrqlReason };
-
-export interface IrqlEstimate {
-  level: Irql;
-  reason?: IrqlReason;
 }
 
 /** The calls that matter for locks: a function that makes none of them holds nothing. */

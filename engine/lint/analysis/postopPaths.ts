@@ -9,8 +9,8 @@
 import { runFlow } from './flow';
 import { callPosKey } from './irql';
 import { casesOp, initialOp, opKey, refineOp, type OpState } from './opstate';
-import { ANY_CODE, casesCode, codeKey, refineCode, returnsFor, type CodeState, type ReturnsByCode } from './controlCodes';
-import type { FunctionContext } from '../context';
+import { ANY_CODE, casesCode, codeKey, refineCode, returnsFor, type CodeState } from './controlCodes';
+import type { FunctionFacts, ReturnsByCode } from './functionFacts';
 
 /**
  * Pre-op results after which the post-op may run at DISPATCH_LEVEL. As for the whole post-op
@@ -20,7 +20,7 @@ import type { FunctionContext } from '../context';
 const UNSAFE_PREOP_RETURNS = new Set(['FLT_PREOP_SUCCESS_WITH_CALLBACK', 'FLT_PREOP_PENDING']);
 
 /** Keys (`row:col`) of the calls reached on some unsafe path; undefined when that cannot be told. */
-export function postopUnsafeCalls(ctx: FunctionContext): Set<string> | undefined {
+export function postopUnsafeCalls(ctx: FunctionFacts): Set<string> | undefined {
   const role = ctx.role('postop');
   const data = ctx.param(0);
   const flags = ctx.param(3);
@@ -39,7 +39,7 @@ export function postopUnsafeCalls(ctx: FunctionContext): Set<string> | undefined
  * are not known, so only its own tests of the major function (or of the draining flag, when it is
  * handed the post-op's flags) make a path safe. Undefined when it takes no callback data.
  */
-export function helperUnsafeCalls(ctx: FunctionContext): Set<string> | undefined {
+export function helperUnsafeCalls(ctx: FunctionFacts): Set<string> | undefined {
   if (!ctx.readable || ctx.role('postop')) return undefined;
   const datas = ctx.fn.params.filter((p) => /\bP?FLT_CALLBACK_DATA\b/.test(p.type));
   if (datas.length !== 1) return undefined;
@@ -47,7 +47,7 @@ export function helperUnsafeCalls(ctx: FunctionContext): Set<string> | undefined
   return unsafeCalls(ctx, datas[0]!.name, flags, null, () => false);
 }
 
-function unsafeCalls(ctx: FunctionContext, data: string, flags: string | undefined, majors: readonly string[] | null, codesSafe: (code: CodeState) => boolean): Set<string> | undefined {
+function unsafeCalls(ctx: FunctionFacts, data: string, flags: string | undefined, majors: readonly string[] | null, codesSafe: (code: CodeState) => boolean): Set<string> | undefined {
   const reached = new Set<string>();
   const safe = (o: OpState, draining: boolean, code: CodeState) => draining || (o.majors !== null && o.majors.every((m) => m === 'IRP_MJ_CREATE')) || codesSafe(code);
   const complete = runFlow<{ op: OpState; draining: boolean; code: CodeState }>(ctx, {

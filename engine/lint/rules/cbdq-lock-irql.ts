@@ -1,7 +1,7 @@
 import { Irql } from '../../kernel/irql';
 import { pathOf } from '../frontend/exprs';
 import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
-import type { CbdqInfo } from '../analysis/roles';
+import type { CbdqInfo } from '../analysis/roleTypes';
 import { callsTo, explainIrql, mayRunAtDispatch } from './support';
 
 const CBDQ_CALLS = new Set(['FltCbdqInsertIo', 'FltCbdqRemoveIo', 'FltCbdqRemoveNextIo', 'FltCbdqEnable', 'FltCbdqDisable']);

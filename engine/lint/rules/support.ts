@@ -6,7 +6,7 @@ import { allCalls } from '../frontend/walk';
 import { runFlow } from '../analysis/flow';
 import type { Env } from '../analysis/values';
 import { lockKindLabel, LOCK_APIS } from '../analysis/locks';
-import type { IrqlEstimate, IrqlReason } from '../analysis/irql';
+import type { IrqlEstimate, IrqlReason } from '../analysis/irqlTypes';
 import type { FunctionContext } from '../context';
 import type { Candidate, RawRelated } from '../rule';
 

@@ -1,5 +1,5 @@
 /** Work-item routines, grouped the way the work-item rules read them. */
-import type { Role } from '../analysis/roles';
+import type { Role } from '../analysis/roleTypes';
 
 export const ALLOCATORS: Record<string, 'generic' | 'deferred'> = {
   FltAllocateGenericWorkItem: 'generic',

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
-import { compilePrelude, type CompiledPrelude } from '../../../engine/c/prelude/compiled';
+import { compilePrelude } from '../../../engine/c/prelude/compiled';
+import type { CompiledPrelude } from '../../../engine/c/program';
 import { offsetOf, sizeOf, type StructType } from '../../../engine/c/types';
 
 const TABLE = join(__dirname, '..', '..', 'fixtures', 'wdk-layouts.tsv');
