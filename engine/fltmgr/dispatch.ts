@@ -15,18 +15,22 @@
  *
  * Resuming a pended operation continues here as well (`resumeFast`, `resumePost`): pending.ts holds
  * the routines drivers call to do it, and their checks.
+ * The I/O manager's side (issuing thread, fast I/O reissue, reparse) is issue.ts; the rules a
+ * pre-op's result is checked against are preopRules.ts.
  */
 import { Ref } from '../kernel/cvalues';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
-import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
+import type { CallbackScope, KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
 import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
-import { opWord, type Requests } from './requests';
+import { Issuer } from './issue';
+import type { Requests } from './requests';
+import { checkCompleteStatus, checkHandoff, noContext } from './preopRules';
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
@@ -34,33 +38,6 @@ const CPP_FRAME = kernelFrame('FltCompletePendedPreOperation', 'fltmgr');
 const CPOST_FRAME = kernelFrame('FltCompletePendedPostOperation', 'fltmgr');
 /** nextPost's answer when the post-ops left belong to a thread waiting in a synchronized pre-op. */
 const HANDED_OFF = Symbol('handed off');
-
-/** IO_STATUS_BLOCK.Information of a create that reparses to a new name, and how often the I/O manager follows one. */
-const IO_REPARSE = 0;
-const MAX_REPARSES = 32;
-
-/** IoGetTopLevelIrp's answer for paging I/O and `top-level-irp` requests: non-NULL, opaque. */
-export const TOP_LEVEL_IRP = Object.freeze({ kind: 'top-level IRP (FSRTL_MOD_WRITE_TOP_LEVEL_IRP)' });
-
-const IO_CALL_DRIVER_FRAME = kernelFrame('IoCallDriver', 'nt');
-
-const NT_SERVICE: Readonly<Record<number, string>> = {
-  [IRP_MJ.CREATE]: 'NtCreateFile',
-  [IRP_MJ.READ]: 'NtReadFile',
-  [IRP_MJ.WRITE]: 'NtWriteFile',
-  [IRP_MJ.CLEANUP]: 'NtClose',
-  [IRP_MJ.CLOSE]: 'NtClose',
-  [IRP_MJ.QUERY_INFORMATION]: 'NtQueryInformationFile',
-  [IRP_MJ.SET_INFORMATION]: 'NtSetInformationFile',
-  [IRP_MJ.DIRECTORY_CONTROL]: 'NtQueryDirectoryFile',
-  [IRP_MJ.FLUSH_BUFFERS]: 'NtFlushBuffersFile',
-  [IRP_MJ.FILE_SYSTEM_CONTROL]: 'NtFsControlFile',
-  [IRP_MJ.DEVICE_CONTROL]: 'NtDeviceIoControlFile',
-};
-
-const NT_FRAMES: Readonly<Record<number, ReturnType<typeof kernelFrame>>> = Object.fromEntries(
-  Object.entries(NT_SERVICE).map(([major, name]) => [major, kernelFrame(name, 'nt')]),
-);
 
 /** What callPre notes before calling a pre-op that turns out to be a generator, for callPreRest. */
 interface PreEntry {
@@ -82,84 +59,18 @@ function newScope(role: CallbackScope['role'], data: unknown, unsafe: boolean): 
 }
 
 export class Dispatcher {
+  private readonly issuer: Issuer;
+
   constructor(
     private readonly fm: FilterManager,
-    private readonly requests: Requests,
-  ) {}
+    requests: Requests,
+  ) {
+    this.issuer = new Issuer(fm, requests, (t, data) => this.runPreFast(t, data));
+  }
 
   /** Starts the issuing thread of a workload request now. */
   spawnIssuer(req: IoRequest): KThread {
-    return this.fm.k.spawnLazy(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
-  }
-
-  /**
-   * The body of a workload request's issuing thread: builds its callback data and sends it down,
-   * at once; returns a generator for what has to wait (the thread runs it).
-   */
-  private issue(t: KThread, req: IoRequest): Co<void> | undefined {
-    // The filter stack the operation goes down, which loading and unloading change.
-    this.fm.k.touchObject(this.fm, false);
-    t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
-    this.fm.touchRequest(req.id);
-    const data = this.requests.create(req, t, req.id);
-    if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
-    data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);
-    const rest = this.runPreFast(t, data);
-    return rest !== undefined ? this.issueRest(t, data, rest) : this.afterIssue(t, data);
-  }
-
-  private *issueRest(t: KThread, data: FltCallbackData, rest: Co<void>): Co<void> {
-    yield* rest;
-    const more = this.afterIssue(t, data);
-    if (more !== undefined) yield* more;
-  }
-
-  /**
-   * After the pre-ops of `data` ran: the I/O manager reissues a disallowed fast I/O request as an
-   * IRP, and the issuer of a synchronous request waits for it to complete.
-   */
-  private afterIssue(t: KThread, data: FltCallbackData): Co<void> | undefined {
-    if (data.state === 'done' && data.reissue) {
-      data.reissue = false;
-      const again = this.requests.reissueAsIrp(t, data);
-      const rest = this.runPreFast(t, again);
-      return rest !== undefined ? this.issueRest(t, again, rest) : this.afterIssue(t, again);
-    }
-    if (data.live && data.request.synchronous) {
-      data.waiter = t;
-      this.fm.k.beginWait(t, `I/O ${data.label} to complete`, null);
-      return this.waitThenReparse(t, data);
-    }
-    return this.reparse(t, data);
-  }
-
-  private *waitThenReparse(t: KThread, data: FltCallbackData): Co<void> {
-    yield Trap.Block;
-    const more = this.reparse(t, data);
-    if (more !== undefined) yield* more;
-  }
-
-  /**
-   * A create that came back with STATUS_REPARSE and IO_REPARSE (a filter replaced the file
-   * object's name, as simrep does): the I/O manager opens the new name, as a new create, up to 32
-   * times.
-   */
-  private reparse(t: KThread, data: FltCallbackData): Co<void> | undefined {
-    if (data.state !== 'done' || data.major !== IRP_MJ.CREATE || data.IoStatus.Status >>> 0 !== STATUS.STATUS_REPARSE || Number(data.IoStatus.Information) !== IO_REPARSE) return undefined;
-    const k = this.fm.k;
-    const count = (data.request.reparses ?? 0) + 1;
-    const name = data.fileObject.currentFileName();
-    if (count > MAX_REPARSES) {
-      data.note(k, 'state', `${data.label} reparsed ${MAX_REPARSES} times; the I/O manager gives up (STATUS_REPARSE_POINT_NOT_RESOLVED)`);
-      this.fm.results.setDone(data.request.id, data.id, STATUS.STATUS_REPARSE_POINT_NOT_RESOLVED, 0);
-      return undefined;
-    }
-    const path = name.toLowerCase().startsWith('\\device\\') ? name : data.volume.name + (name.startsWith('\\') ? name : `\\${name}`);
-    const req: IoRequest = { ...data.request, path, reparses: count };
-    const again = this.requests.create(req, t, this.fm.freshId());
-    again.note(k, 'io-issue', `${again.label} reopens I/O #${req.id} as ${path} after ${data.label} returned STATUS_REPARSE`);
-    const rest = this.runPreFast(t, again);
-    return rest !== undefined ? this.issueRest(t, again, rest) : this.afterIssue(t, again);
+    return this.issuer.spawn(req);
   }
 
   /** Runs pre-operation callbacks from `data.preIndex` down, then sends the operation on. */
@@ -325,15 +236,15 @@ export class Dispatcher {
         this.wantPost(data, inst, ops, ctx, data.isIrp ? t : null);
         break;
       case FltPreopStatus.FLT_PREOP_SUCCESS_NO_CALLBACK:
-        this.noContext(data, ops, ctx, st);
+        noContext(this.fm.k, data, ops, ctx, st);
         break;
       case FltPreopStatus.FLT_PREOP_PENDING:
         if (!data.isIrp) {
           k.violation('preop-pending-non-irp', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label}, which is not IRP-based; the simulation goes on as if it returned FLT_PREOP_SUCCESS_NO_CALLBACK`, data.id);
           break;
         }
-        this.noContext(data, ops, ctx, st);
-        this.checkHandoff(data, ops, scope);
+        noContext(this.fm.k, data, ops, ctx, st);
+        checkHandoff(this.fm.k, data, ops, scope);
         data.pendedBy = inst;
         inst.outstanding.acquire();
         if (data.state === 'pre-op') data.move(k, 'pended', inst.filter.name, 'pend', `${ops.preName} pended ${data.label} (FLT_PREOP_PENDING)`);
@@ -345,15 +256,15 @@ export class Dispatcher {
         }
         return false;
       case FltPreopStatus.FLT_PREOP_COMPLETE:
-        this.noContext(data, ops, ctx, st);
-        this.checkCompleteStatus(data, ops.preName);
+        noContext(this.fm.k, data, ops, ctx, st);
+        checkCompleteStatus(this.fm.k, data, ops.preName);
         data.completedBy = inst.filter.name;
         inst.outstanding.release(k);
         data.move(k, data.completedState(), inst.filter.name, 'complete', `${ops.preName} completed ${data.label} with ${formatStatus(data.IoStatus.Status)} (FLT_PREOP_COMPLETE)`);
         return this.completedInPre(t, data, ops, early, st);
       case FltPreopStatus.FLT_PREOP_DISALLOW_FASTIO:
         if (data.isFastIo) {
-          this.noContext(data, ops, ctx, st);
+          noContext(this.fm.k, data, ops, ctx, st);
           data.IoStatus.Status = STATUS.STATUS_FLT_DISALLOW_FAST_IO;
           data.IoStatus.Information = 0;
           data.completedBy = inst.filter.name;
@@ -413,43 +324,6 @@ export class Dispatcher {
   pushPost(data: FltCallbackData, inst: Instance, ops: OperationCallbacks, ctx: unknown, sync: KThread | null): void {
     inst.outstanding.acquire();
     data.post.push({ inst, ops, ctx, sync, drained: false });
-  }
-
-  private noContext(data: FltCallbackData, ops: OperationCallbacks, ctx: unknown, st: number): void {
-    if (ctx !== null) {
-      this.fm.k.violation('preop-ctx-nonnull', `${ops.preName} set *CompletionContext for ${data.label} but returned ${preopName(st)}, which ignores it`, data.id);
-    }
-  }
-
-  /** IoStatus of an operation completed in its pre-op path (COMPLETE, or a pended one completed). */
-  checkCompleteStatus(data: FltCallbackData, who: string): void {
-    const s = data.IoStatus.Status >>> 0;
-    if (s === STATUS.STATUS_PENDING || s === STATUS.STATUS_FLT_DISALLOW_FAST_IO) {
-      this.fm.k.violation('preop-complete-status', `${who} completed ${data.label} with ${formatStatus(s)}, which is not a final status`, data.id);
-    } else if ((data.major === IRP_MJ.CLEANUP || data.major === IRP_MJ.CLOSE) && s !== STATUS.STATUS_SUCCESS) {
-      this.fm.k.violation('preop-complete-status', `${who} completed ${data.label} with ${formatStatus(s)}; cleanup and close must complete with STATUS_SUCCESS`, data.id);
-    }
-  }
-
-  /** A pre-op returned PENDING: did it hand the operation to something that can complete it? */
-  private checkHandoff(data: FltCallbackData, ops: OperationCallbacks, scope: CallbackScope): void {
-    if (data.early !== null || scope.handoffs > 0) return;
-    const k = this.fm.k;
-    switch (scope.failedHandoff) {
-      case 'cbdq':
-        k.violation('cbdq-insert-unchecked', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although FltCbdqInsertIo failed`, data.id);
-        return;
-      case 'not-safe':
-        k.violation('deferred-wi-not-safe', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although FltQueueDeferredIoWorkItem failed with STATUS_FLT_NOT_SAFE_TO_POST_OPERATION`, data.id);
-        return;
-      case 'deleting':
-        k.violation('deleting-object', `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} although queuing its work failed with STATUS_FLT_DELETING_OBJECT`, data.id);
-        return;
-      default:
-        // A filter may keep pended operations in a queue of its own, which the engine cannot see; the
-        // verdict waits for the end of the run, when an operation nobody ever completed proves it.
-        data.noHandoff = `${ops.preName} returned FLT_PREOP_PENDING for ${data.label} without queuing a work item, inserting it into a cbdq, or signalling anything that could complete it`;
-    }
   }
 
   /** Hands the operation to the file system and, when it completes here, starts the post-ops. */
@@ -641,7 +515,7 @@ export class Dispatcher {
     let rest: Co<void> | undefined;
     try {
       if (status === FltPreopStatus.FLT_PREOP_COMPLETE) {
-        this.checkCompleteStatus(data, 'FltCompletePendedPreOperation');
+        checkCompleteStatus(this.fm.k, data, 'FltCompletePendedPreOperation');
         data.completedBy = inst.filter.name;
         if (detail !== null) data.move(k, data.completedState(), inst.filter.name, 'complete', detail);
         else data.move(k, data.completedState(), inst.filter.name, 'state', `${data.label} completed by ${inst.filter.name}: ${formatStatus(data.IoStatus.Status)}`);

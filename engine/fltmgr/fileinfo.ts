@@ -9,7 +9,7 @@ import { sizeOf, type StructType } from '../c/types';
 import type { Marshal } from '../kernel/marshal';
 import { fieldPlaces } from '../memory/typed';
 import { FILE_ATTRIBUTE, FILE_INFORMATION_CLASS as FIC } from './constants';
-import type { FsNode } from './filesystem';
+import type { FsNode } from './fsTree';
 import type { FileObject } from './structs';
 
 /** An answer: its bytes, and how many of them a buffer must hold at least (the fixed part). */

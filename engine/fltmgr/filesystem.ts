@@ -1,6 +1,6 @@
 /**
- * The file system under the filters: volumes holding folders and files with content, one model
- * that workload I/O and filter-initiated I/O (FltReadFile and kin) both reach.
+ * The file system under the filters: volumes holding folders and files with content (fsTree.ts),
+ * one model that workload I/O and filter-initiated I/O (FltReadFile and kin) both reach.
  *
  * - Volumes come from the scenario (`volume` lines: file system, sector size, writable, removable).
  *   A declared volume holds exactly the folders and files the scenario declares. The default volume
@@ -31,9 +31,10 @@ import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
 import {
   FILE_ATTRIBUTE, FILE_CREATE_OPTION, FILE_DISPOSITION, FILE_DISPOSITION_FLAG, FILE_INFORMATION_CLASS as FIC,
-  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FLT_FSTYPE, FO, IRP_MJ, IRP_MN_QUERY_DIRECTORY, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY,
+  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FO, IRP_MJ, IRP_MN_QUERY_DIRECTORY, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY,
 } from './constants';
 import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
+import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
 import { FileObject } from './structs';
 
 export interface FileSpec {
@@ -45,21 +46,6 @@ export interface FileSpec {
   directory?: boolean;
 }
 
-/** File systems a scenario volume can have. */
-export const FILE_SYSTEMS = ['ntfs', 'refs', 'fat', 'exfat', 'cdfs', 'udfs'] as const;
-export type FileSystemName = (typeof FILE_SYSTEMS)[number];
-
-export interface VolumeSpec {
-  /** `\Device\HarddiskVolume2`. */
-  name: string;
-  fileSystem?: FileSystemName;
-  sectorSize?: number;
-  writable?: boolean;
-  removable?: boolean;
-  /** Only declared files exist (true for every volume a scenario declares). */
-  strict?: boolean;
-}
-
 export interface FsResult {
   status: number;
   information: number;
@@ -68,220 +54,8 @@ export interface FsResult {
 
 export const DEFAULT_FILE_SIZE = 64 * 1024;
 
-/** The folder every NTFS and ReFS volume has at its root. */
-export const SYSTEM_VOLUME_INFORMATION = '\\System Volume Information';
-
 /** FSCTL_GET_OBJECT_ID. */
 const FSCTL_GET_OBJECT_ID = 0x9009c;
-
-/** FLT_FILESYSTEM_TYPE of each file system. */
-export const FS_TYPE: Readonly<Record<FileSystemName, number>> = {
-  ntfs: FLT_FSTYPE.NTFS, refs: FLT_FSTYPE.REFS, fat: FLT_FSTYPE.FAT, exfat: FLT_FSTYPE.EXFAT, cdfs: FLT_FSTYPE.CDFS, udfs: FLT_FSTYPE.UDFS,
-};
-
-/** Driver names as FLT_VOLUME_PROPERTIES reports them (`\FileSystem\Ntfs`). */
-export const FS_DRIVER_NAME: Readonly<Record<FileSystemName, string>> = {
-  ntfs: 'Ntfs', refs: 'ReFS', fat: 'fastfat', exfat: 'exfat', cdfs: 'cdfs', udfs: 'udfs',
-};
-
-/** 2026-01-01T00:00:00Z in 100 ns units since 1601: the simulated clock's time zero on disk. */
-const EPOCH = 134116992000000000n;
-
-/** A folder or file of a volume. Its id never changes, whatever it is renamed to. */
-export class FsNode {
-  children: Map<string, FsNode> | null;
-  /** Content; `size` bytes of it are the file (the rest is capacity). */
-  private data: Uint8Array;
-  size: number;
-  attributes: number;
-  readonly created: bigint;
-  written: bigint;
-  /** A disposition asked for deletion: the file goes at its last cleanup. */
-  deletePending = false;
-  /** Gone from its folder (deleted, or replaced by a rename). */
-  removed = false;
-  /** Handles open on it (creates not yet cleaned up). */
-  handles = 0;
-  private streamObject: FileStream | undefined = undefined;
-
-  constructor(
-    readonly id: number,
-    public name: string,
-    public parent: FsNode | null,
-    directory: boolean,
-    readonly volume: FsVolume,
-    time: bigint,
-  ) {
-    this.children = directory ? new Map() : null;
-    this.data = new Uint8Array(0);
-    this.size = 0;
-    this.attributes = directory ? FILE_ATTRIBUTE.DIRECTORY : FILE_ATTRIBUTE.ARCHIVE;
-    this.created = time;
-    this.written = time;
-  }
-
-  get directory(): boolean {
-    return this.children !== null;
-  }
-
-  /** `\docs\a.txt` inside its volume; `\` for the root. */
-  get path(): string {
-    if (this.parent === null) return '\\';
-    const parts: string[] = [this.name];
-    for (let n = this.parent; n.parent !== null; n = n.parent) parts.push(n.name);
-    return `\\${parts.reverse().join('\\')}`;
-  }
-
-  /** The one stream object of this file (FsContext): every open of the file shares it. */
-  get stream(): FileStream {
-    return (this.streamObject ??= new FileStream(this.volume.model.newStreamId(), this.volume.name, this, this.path));
-  }
-
-  /** The allocation size the file system reports: the size rounded up to whole clusters. */
-  get allocationSize(): number {
-    const cluster = this.volume.clusterSize;
-    return Math.ceil(this.size / cluster) * cluster;
-  }
-
-  read(offset: number, length: number): Uint8Array {
-    const end = Math.min(this.size, offset + length);
-    const out = new Uint8Array(Math.max(0, end - offset));
-    if (offset < this.data.length) out.set(this.data.subarray(offset, Math.min(end, this.data.length)));
-    return out;
-  }
-
-  write(offset: number, bytes: Uint8Array, time: bigint): void {
-    this.setSize(Math.max(this.size, offset + bytes.length));
-    if (bytes.some((b) => b !== 0) || offset < this.data.length) {
-      this.reserve(offset + bytes.length);
-      this.data.set(bytes, offset);
-    }
-    this.written = time;
-  }
-
-  /** Sets the end of file; bytes past it read as zeros if the file grows again. */
-  setSize(size: number): void {
-    if (size < this.data.length) this.data.fill(0, size);
-    this.size = size;
-  }
-
-  private reserve(n: number): void {
-    if (n <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(n, this.data.length * 2));
-    grown.set(this.data);
-    this.data = grown;
-  }
-}
-
-/**
- * The file system's per-stream object (FsContext): one per file, whatever it is opened as. Before
- * a create reaches the file system its file object holds a stream with no file yet (`node` null),
- * named by the path it opens.
- */
-export class FileStream {
-  constructor(
-    /** Stable for the run (per run, so runs stay deterministic): what per-stream state is keyed by. */
-    readonly id: number,
-    readonly volumeName: string,
-    public node: FsNode | null,
-    private readonly openedAs: string,
-  ) {}
-
-  /** `\Device\HarddiskVolume1\docs\a.txt`: where the file is now (renames move it). */
-  get path(): string {
-    return this.node !== null ? this.volumeName + this.node.path : this.openedAs;
-  }
-
-  get size(): number {
-    return this.node?.size ?? 0;
-  }
-
-  get exists(): boolean {
-    return this.node !== null && !this.node.removed;
-  }
-
-  /** A key for per-stream state, stable across renames. */
-  get key(): string {
-    return `stream${this.id}`;
-  }
-}
-
-/** One volume's tree and properties. */
-export class FsVolume {
-  readonly root: FsNode;
-  readonly fileSystem: FileSystemName;
-  readonly sectorSize: number;
-  readonly writable: boolean;
-  readonly removable: boolean;
-  readonly strict: boolean;
-  /** Paths declared absent on a lenient volume (lower case, inside the volume). */
-  readonly absent = new Set<string>();
-
-  constructor(
-    readonly model: FileSystemModel,
-    spec: VolumeSpec,
-    readonly serial: number,
-  ) {
-    this.fileSystem = spec.fileSystem ?? 'ntfs';
-    this.sectorSize = spec.sectorSize ?? 512;
-    this.writable = spec.writable ?? this.fileSystem !== 'cdfs';
-    this.removable = spec.removable ?? false;
-    this.strict = spec.strict ?? false;
-    this.root = new FsNode(model.newFileId(), '', null, true, this, EPOCH);
-    this.name = spec.name;
-    // NTFS and ReFS volumes always have this hidden system folder (filters keep their own files there).
-    if (this.fileSystem === 'ntfs' || this.fileSystem === 'refs') {
-      this.make(SYSTEM_VOLUME_INFORMATION, true, EPOCH).attributes = FILE_ATTRIBUTE.DIRECTORY | FILE_ATTRIBUTE.HIDDEN | FILE_ATTRIBUTE.SYSTEM;
-    }
-  }
-
-  readonly name: string;
-
-  get clusterSize(): number {
-    return Math.max(this.sectorSize, 4096);
-  }
-
-  get fsType(): number {
-    return FS_TYPE[this.fileSystem];
-  }
-
-  /** The node at `nameInVolume` (`\docs\a.txt`), or why there is none. */
-  lookup(nameInVolume: string): { node: FsNode } | { missing: 'name' | 'path'; parent: FsNode | null; name: string } {
-    const parts = components(nameInVolume);
-    let cur = this.root;
-    for (let i = 0; i < parts.length; i++) {
-      const next = cur.children?.get(parts[i]!.toLowerCase());
-      if (next === undefined) return { missing: i === parts.length - 1 ? 'name' : 'path', parent: i === parts.length - 1 && cur.directory ? cur : null, name: parts[i]! };
-      cur = next;
-    }
-    return { node: cur };
-  }
-
-  /** Makes the folders of `nameInVolume` and the node itself (a declaration, or a lenient lookup). */
-  make(nameInVolume: string, directory: boolean, time: bigint): FsNode {
-    const parts = components(nameInVolume);
-    let cur = this.root;
-    for (let i = 0; i < parts.length; i++) {
-      const key = parts[i]!.toLowerCase();
-      let next = cur.children!.get(key);
-      if (next === undefined) {
-        next = new FsNode(this.model.newFileId(), parts[i]!, cur, directory || i < parts.length - 1, this, time);
-        cur.children!.set(key, next);
-      } else if (next.children === null && i < parts.length - 1) {
-        // A lenient volume made it a file before anyone listed it as a folder.
-        next.children = new Map();
-        next.attributes = FILE_ATTRIBUTE.DIRECTORY;
-      }
-      cur = next;
-    }
-    return cur;
-  }
-}
-
-/** `\docs\a.txt` → ['docs', 'a.txt']; a stream suffix (`a.txt:s`) names the file. */
-function components(nameInVolume: string): string[] {
-  return nameInVolume.split('\\').filter((p) => p !== '').map((p, i, all) => (i === all.length - 1 && p.includes(':') ? p.slice(0, p.indexOf(':')) : p));
-}
 
 export class FileSystemModel {
   private readonly volumes = new Map<string, FsVolume>();

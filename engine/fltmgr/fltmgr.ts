@@ -13,7 +13,8 @@ import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
 import type { UnicodeString } from '../kernel/cvalues';
 import type { KThread } from '../kernel/thread';
 import type { DataState, FltCallbackData } from './callbackData';
-import { FileSystemModel, type FileSpec, type VolumeSpec } from './filesystem';
+import { FileSystemModel, type FileSpec } from './filesystem';
+import type { VolumeSpec } from './fsTree';
 import { Filter, Instance, Volume } from './objects';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';

@@ -10,7 +10,7 @@ import type { DriverFn } from '../kernel/driverFn';
 import { EngineBuffer, EngineStruct, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
-import type { FileStream, FsNode } from './filesystem';
+import type { FileStream, FsNode } from './fsTree';
 
 // --- registration (read from the driver) ---
 

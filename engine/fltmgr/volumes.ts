@@ -10,7 +10,7 @@ import { STATUS } from '../kernel/status';
 import { writeChars } from '../memory/strings';
 import { isView, type StructView } from '../memory/view';
 import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA } from './constants';
-import { FS_DRIVER_NAME, SYSTEM_VOLUME_INFORMATION, type FsVolume } from './filesystem';
+import { FS_DRIVER_NAME, SYSTEM_VOLUME_INFORMATION, type FsVolume } from './fsTree';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance, Volume } from './objects';
 import { DeviceObject, FileObject } from './structs';
