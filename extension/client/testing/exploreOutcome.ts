@@ -4,7 +4,8 @@
  * places both the same way. A scenario passes when every explored schedule passes. A failing
  * schedule gives: one message about the schedule (the reasons, the schedule counts, whether the
  * search was exhaustive, the interleaving as lines and as frames at their driver lines), each
- * unmet `expect` line failed at that line, and each violation or stop at its driver line; every
+ * unmet `expect` line failed at that line, and each violation or stop at its driver line, those
+ * led by their own reason and followed by the same account, since a peek shows one message; every
  * message carries the replay file, for the "Debug the Failing Schedule" button.
  * Free of `vscode`: tested without an editor.
  */
@@ -81,11 +82,11 @@ export function exploreOutcome(r: ExploreReportView, o: { cwd: string; replay: s
   for (const c of causes) {
     const line = /^expect:(\d+)$/.exec(c.key);
     if (line) {
-      expectations.push({ line: Number(line[1]), state: 'failed', messages: [onSchedule({ text: `Under failing schedule ${f.index}: ${c.text}`, frames })] });
+      expectations.push({ line: Number(line[1]), state: 'failed', messages: [onSchedule({ text: `Under failing schedule ${f.index}: ${c.text}\n\n${text}`, frames })] });
       continue;
     }
     const place = placeOf(c.place, o.cwd);
-    if (place) messages.push(onSchedule({ text: `Under failing schedule ${f.index}: ${c.text}`, place, frames }));
+    if (place) messages.push(onSchedule({ text: `Under failing schedule ${f.index}: ${c.text}\n\n${text}`, place, frames }));
   }
   return { ...base, state: 'failed', messages, expectations };
 }
