@@ -69,13 +69,17 @@ export async function testExplore({ wb, workspace, log }: StepContext): Promise<
   // The racy sample sits at the root already (the explore step uses it); its fixed twin joins it.
   check(existsSync(join(workspace, 'race.fltsim')), 'the workspace has no race.fltsim');
   copyFileSync(join(SAMPLES_DIR, 'worker-flag-race', 'fixed.fltsim'), join(workspace, 'fixed.fltsim'));
-  const race = titleOf(join(workspace, 'race.fltsim'));
-  const fixed = titleOf(join(workspace, 'fixed.fltsim'));
+  // The Testing view's rows are found by file name, as the testing step finds failing.fltsim.
+  const race = 'race.fltsim';
+  const fixed = 'fixed.fltsim';
+  check(titleOf(join(workspace, fixed)) !== titleOf(join(workspace, race)), 'the two scenarios have one title');
 
   await wb.quickOpen('race.fltsim');
   await showTestingView(wb);
-  await topRow(wb, fixed).waitFor({ timeout: 30_000 })
-    .catch(() => { throw new E2EFailure('the Testing view does not list the new fixed.fltsim'); });
+  await topRow(wb, fixed).waitFor({ timeout: 30_000 }).catch(async () => {
+    const labels = await page.locator('.pane-body .monaco-list-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('aria-level')}: ${r.getAttribute('aria-label')}`));
+    throw new E2EFailure(`the Testing view does not list the new fixed.fltsim at its top level; rows: ${JSON.stringify(labels)}`);
+  });
 
   await exploreRow(wb, race);
   const raced = await resultOf(wb, race, 180_000);
@@ -91,12 +95,26 @@ export async function testExplore({ wb, workspace, log }: StepContext): Promise<
     const text = z ? ((z as any).innerText as string) : '';
     return /Interleaving/.test(text) ? text : false;
   }, null, 15_000);
-  log(`peek: ${JSON.stringify(peek.slice(0, 1200))}`);
-  check(/Under failing schedule \d+: line \d+: expect/.test(peek), 'the peek does not lead with the failed expect line');
-  check(/Search: [\d,]+ schedules? run \(dfs, up to 2 preemptions/.test(peek), 'the peek does not give the schedule counts and the bound');
-  check(/not exhaustive: it stopped at the first failing schedule/.test(peek), 'the peek does not say whether the search was exhaustive');
-  check(/» time passes to 1 ms while Delayed worker 1 \[thread \d+\] is held back/.test(peek), 'the peek\'s interleaving does not show the worker held back while time passes');
-  check(/read WorkerActive at flagworker\.c:\d+/.test(peek), 'the peek\'s interleaving does not name the driver line where the second read looks at the flag');
+  // The message is a read-only editor in the peek that renders only the lines in view (with
+  // non-breaking spaces): page through it and keep every line seen.
+  const lines: string[] = [];
+  const readLines = (): Promise<string[]> => page.locator('.zone-widget.test-output-peek .view-line').evaluateAll((els) =>
+    els.map((e) => ({ top: parseFloat((e as any).style.top) || 0, text: ((e as any).innerText as string).replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top).map((l) => l.text));
+  await page.locator('.zone-widget.test-output-peek .view-line').first().click();
+  for (let i = 0; i < 15; i++) {
+    for (const l of await readLines()) if (!lines.includes(l)) lines.push(l);
+    await page.keyboard.press('PageDown');
+    await page.waitForTimeout(150);
+  }
+  const peekText = `${peek.replace(/\u00a0/g, ' ')}\n${lines.join('\n')}`;
+  log(`peek: ${JSON.stringify(lines.join('\n').slice(0, 2000))}`);
+  check(/Under failing schedule \d+: line \d+: expect/.test(peekText), 'the peek does not lead with the failed expect line');
+  check(/Search: [\d,]+ schedules? run \(dfs, up to 2 preemptions/.test(peekText), 'the peek does not give the schedule counts and the bound');
+  check(/not exhaustive: it stopped at the first failing schedule/.test(peekText), 'the peek does not say whether the search was exhaustive');
+  check(/» time passes to 1 ms; I\/O #2 \(read\) \[thread \d+\] starts/.test(peekText), 'the peek\'s interleaving does not show time passing to the second read while the worker is held back');
+  check(/Delayed worker 1 \[thread \d+\] wrote WorkerActive at flagworker\.c:\d+/.test(peekText), 'the peek\'s interleaving does not show the held-back worker clearing the flag');
+  check(/read WorkerActive at flagworker\.c:\d+/.test(peekText), 'the peek\'s interleaving does not name the driver line where the second read looks at the flag');
   await wb.screenshot('testexplore-failing-peek');
 
   const button = page.locator('.zone-widget.test-output-peek').getByText('Debug the Failing Schedule', { exact: true }).first();
