@@ -20,6 +20,7 @@ import type { FilterIoRoutines } from './filterio';
 import type { MiscRoutines } from './misc';
 import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
+import type { NameProviders } from './nameProviders';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
 import type { AlignedPoolRoutines } from './alignedPool';
@@ -54,6 +55,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<CancelRoutines> &
   Routines<ContextRoutines> &
   Routines<NameRoutines> &
+  Routines<NameProviders> &
   Routines<VolumeRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
