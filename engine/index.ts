@@ -59,6 +59,7 @@ export { parseReplayFile, textHash, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFi
 export {
   exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, INPUT_ERRORS,
   type ScenarioExploreOptions, type ScenarioExploration, type ExploreReport, type ExploreFailure, type ScenarioVerdict, type ScheduleFailure,
+  type InterleavingStep, type SourcePlace, interleavingSteps,
 } from './run/explore';
 export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';

@@ -1,7 +1,8 @@
 /**
  * Shrinks a failing schedule: each change from the default (a decision where the schedule does not
  * take what the seeded rule prefers) is undone in turn, latest first, and the undoing kept when the
- * run still fails for one of the same reasons. What is left needs every change it makes; the
+ * run still fails for one of the same reasons and is simpler (fewer preemptions, or as many and
+ * fewer changes). What is left needs every change it makes; the
  * choices after the last change are dropped, since the seeded rule makes them anyway.
  */
 import type { ActorId } from '../kernel/schedule';
@@ -36,17 +37,29 @@ export function minimise<V extends RunVerdict>(target: ExploreTarget<V>, failing
     const policy = new ReplayPolicy(candidate, false);
     const verdict = target.run(policy);
     runs++;
-    if (verdict.failures.some((f) => keys.has(f.key))) best = { choices: policy.observer.choices, verdict, trace: policy.observer };
+    if (!verdict.failures.some((f) => keys.has(f.key))) continue;
+    // Undoing one change can shift the later choices onto other decisions, where they may become
+    // new changes: keep the result only when it is simpler.
+    const was = cost(best.trace);
+    const now = cost(policy.observer);
+    if (now.preemptions < was.preemptions || (now.preemptions === was.preemptions && now.changes < was.changes)) {
+      best = { choices: policy.observer.choices, verdict, trace: policy.observer };
+    }
   }
-  const decisions = best.trace.decisions;
+  const { preemptions, changes, last } = cost(best.trace);
+  return { choices: best.choices.slice(0, last + 1), verdict: best.verdict, trace: best.trace, preemptions, changes, runs };
+}
+
+/** A run's changes from the default schedule, those that cost a preemption, and the last one's index. */
+function cost(trace: Trace): { preemptions: number; changes: number; last: number } {
   let last = -1;
   let preemptions = 0;
   let changes = 0;
-  for (const d of decisions) {
+  for (const d of trace.decisions) {
     if (d.choice === d.preferred) continue;
     last = d.index;
     changes++;
     preemptions += preemptionCost(d, d.choice);
   }
-  return { choices: best.choices.slice(0, last + 1), verdict: best.verdict, trace: best.trace, preemptions, changes, runs };
+  return { preemptions, changes, last };
 }

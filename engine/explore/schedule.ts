@@ -5,10 +5,11 @@
  *
  * A change from the default costs one preemption when the running thread could have gone on and
  * neither it nor what the seeded rule prefers runs (another thread runs, or time passes while it
- * waits); letting it go on, or picking among waiting threads when the processor is free, costs
+ * waits), and when time passes while the processor is free but a thread is ready to run; letting
+ * the running thread go on, or picking among ready threads when the processor is free, costs
  * nothing. `--preemptions K` bounds that count.
  */
-import type { ActorId } from '../kernel/schedule';
+import { TIME_PASSES, type ActorId } from '../kernel/schedule';
 
 export interface Schedule {
   seed: number;
@@ -24,11 +25,16 @@ export interface DecisionShape {
 
 /**
  * 1 when choosing `a` holds back a running thread for something the seeded rule would not run
- * either; else 0. Letting the running thread go on is free even where the rule would switch to a
- * thread of higher priority: on a machine with more processors both run.
+ * either, or lets time pass while the rule would run a ready thread on the free processor; else 0.
+ * Letting the running thread go on is free even where the rule would switch to a thread of higher
+ * priority: on a machine with more processors both run. Time passing over a ready thread is not
+ * free because a held-back thread is no longer "running": were it free, a thread could be kept off
+ * the processor for ever at no cost while another polls a timer, and no bound would make the
+ * search finite.
  */
 export function preemptionCost(d: DecisionShape, a: ActorId): number {
-  return d.running !== 0 && a !== d.running && a !== d.preferred ? 1 : 0;
+  if (a === d.preferred || (d.running !== 0 && a === d.running)) return 0;
+  return d.running !== 0 || a === TIME_PASSES ? 1 : 0;
 }
 
 /** The options a bound leaves: all when the preemptions spent so far plus the option's cost stay within it. */

@@ -18,10 +18,26 @@ import type { Shard } from '../explore/dfs';
 import type { PreparedScenario } from './prepare';
 import { DEFAULT_SEED, World } from './world';
 
+/** A line of a file (the name as the caller's `relativize` wrote it). */
+export interface SourcePlace {
+  file: string;
+  line: number;
+}
+
 export interface ScheduleFailure {
   /** Stable across runs: `expect:12`, `violation:deadlock`, `fault`, `livelock`. */
   key: string;
   text: string;
+  /** The driver line a violation or a fault happened at; an `expect:N` key names the scenario's line N. */
+  place?: SourcePlace;
+}
+
+/** One line of the interleaving report, and the driver line it is about when there is one. */
+export interface InterleavingStep {
+  text: string;
+  /** The step is a change from the default schedule (marked `»` in `text`). */
+  changed: boolean;
+  place?: SourcePlace;
 }
 
 export interface ScenarioVerdict extends RunVerdict {
@@ -43,7 +59,8 @@ export function judgeRun(world: World, ended: 'done' | 'budget' | 'fault', relat
   const fault = world.fault;
   if (fault) {
     inputError = INPUT_ERRORS.test(fault.message);
-    failures.push({ key: 'fault', text: `the run stopped${fault.file ? ` at ${relativize(fault.file)}:${fault.line}` : ''} (${fault.thread}): ${fault.message}` });
+    const place = fault.file ? { file: relativize(fault.file), line: fault.line ?? 0 } : undefined;
+    failures.push({ key: 'fault', text: `the run stopped${place ? ` at ${place.file}:${place.line}` : ''} (${fault.thread}): ${fault.message}`, ...(place ? { place } : {}) });
   } else if (ended === 'budget') {
     failures.push({ key: 'livelock', text: `the run did not end within ${sim.stepCount.toLocaleString('en-US')} steps: threads keep running without finishing (a livelock, or a loop that waits for another thread)` });
   }
@@ -57,9 +74,10 @@ export function judgeRun(world: World, ended: 'done' | 'budget' | 'fault', relat
   for (const v of sim.violations) {
     if (v.severity !== 'error' || expected.has(v.rule) || seen.has(v.rule)) continue;
     seen.add(v.rule);
-    const where = v.location ? ` at ${relativize(v.location.file)}:${v.location.line}` : '';
+    const place = v.location ? { file: relativize(v.location.file), line: v.location.line } : undefined;
+    const where = place ? ` at ${place.file}:${place.line}` : '';
     const who = v.thread === 0 ? `at the end of the run, ${v.time} ms` : `${v.threadName}, ${v.time} ms`;
-    failures.push({ key: `violation:${v.rule}`, text: `violation ${v.rule}${where} (${who}): ${v.message}` });
+    failures.push({ key: `violation:${v.rule}`, text: `violation ${v.rule}${where} (${who}): ${v.message}`, ...(place ? { place } : {}) });
   }
   return { failures, steps: sim.stepCount, inputError };
 }
@@ -168,7 +186,11 @@ export interface ExploreFailure {
   firstChange: number;
   preemptions: number;
   reasons: string[];
+  /** The reasons with their keys and the lines they are about (the same order as `reasons`). */
+  causes: ScheduleFailure[];
   interleaving: string[];
+  /** `interleaving` line by line, with the driver line of each step where there is one. */
+  steps: InterleavingStep[];
   /** The replay file, once a caller wrote it. */
   replay: string | null;
   /** The failure is an input problem (unmodelled routine, unsupported C) rather than a race. */
@@ -237,13 +259,16 @@ export class ScenarioExplorer {
       ? { choices: ex.first.choices, verdict: ex.first.verdict, trace: ex.first.trace, preemptions: countPreemptions(ex.first.trace) }
       : minimise(target, ex.first);
     const first = m.trace.decisions.findIndex((d) => d.choice !== d.preferred);
+    const steps = interleavingSteps(m.trace);
     const failure: ExploreFailure = {
       index: ex.first.index,
       schedule: { seed, choices: m.choices },
       firstChange: first + 1,
       preemptions: m.preemptions,
       reasons: m.verdict.failures.map((f) => f.text),
-      interleaving: interleaving(m.trace),
+      causes: m.verdict.failures,
+      interleaving: steps.map((l) => l.text),
+      steps,
       replay: null,
       inputError: m.verdict.inputError,
     };
@@ -273,7 +298,12 @@ function countPreemptions(trace: Trace): number {
  * steps a change started are marked with `»`.
  */
 export function interleaving(trace: Trace, maxLines = 40): string[] {
-  const lines: { text: string; changed: boolean }[] = [];
+  return interleavingSteps(trace, maxLines).map((l) => l.text);
+}
+
+/** `interleaving`, with each line's step and driver line kept apart for front ends that link them. */
+export function interleavingSteps(trace: Trace, maxLines = 40): InterleavingStep[] {
+  const lines: { text: string; changed: boolean; place?: SourcePlace }[] = [];
   const changedAt = new Set(trace.decisions.filter((d) => d.choice !== d.preferred).map((d) => d.index));
   let firstChanged = -1;
   for (let i = 0; i < trace.steps.length; i++) {
@@ -284,13 +314,14 @@ export function interleaving(trace: Trace, maxLines = 40): string[] {
     else text = describeStep(trace, s) ?? (changed ? `${threadLabel(trace, s.actor)} runs on${s.end ? ` at ${s.end.file}:${s.end.line}` : ''}` : undefined);
     if (text === undefined) continue;
     if (changed && firstChanged < 0) firstChanged = lines.length;
-    lines.push({ text, changed });
+    const at = s.actor === TIME_PASSES ? undefined : (s.last?.file ? { file: s.last.file, line: s.last.line ?? 0 } : s.end);
+    lines.push({ text, changed, ...(at?.file ? { place: { file: at.file, line: at.line } } : {}) });
   }
   const from = Math.max(0, (firstChanged < 0 ? lines.length : firstChanged) - 3);
   const shown = lines.slice(from, from + maxLines);
-  const out = shown.map((l, k) => `${from + k + 1}. ${l.changed ? '» ' : ''}${l.text}`);
-  if (from > 0) out.unshift(`(${from} earlier step${from === 1 ? '' : 's'} as in the default schedule)`);
-  if (from + maxLines < lines.length) out.push(`(${lines.length - from - maxLines} more)`);
+  const out: InterleavingStep[] = shown.map((l, k) => ({ ...l, text: `${from + k + 1}. ${l.changed ? '» ' : ''}${l.text}` }));
+  if (from > 0) out.unshift({ text: `(${from} earlier step${from === 1 ? '' : 's'} as in the default schedule)`, changed: false });
+  if (from + maxLines < lines.length) out.push({ text: `(${lines.length - from - maxLines} more)`, changed: false });
   return out;
 }
 

@@ -75,15 +75,33 @@ export function replayPathFor(scenario: string): string {
   return scenario.replace(/\.fltsim$/i, '') + '.replay.json';
 }
 
+export type ExploreStrategy = 'dfs' | 'random' | 'pct';
+
+/** The `fltsim.explore.*` settings: how "Explore Schedules" and the Test Explorer's Explore profile search. */
+export interface ExploreSettings {
+  strategy?: ExploreStrategy;
+  maxSchedules?: number;
+  /** Seconds; undefined: no limit. */
+  timeLimitSeconds?: number;
+  /** Undefined: the strategy's default bound. */
+  preemptions?: number;
+}
+
 /**
- * `fltsim explore <scenario> --json --progress --replay-out <file>`: the JSON report on stdout,
- * progress lines on stderr while it runs; SIGTERM stops it after the schedule under way.
+ * `fltsim explore <scenario> --json --progress --replay-out <file> [search options]`: the JSON
+ * report on stdout, progress lines on stderr while it runs; SIGTERM stops it after the schedule
+ * under way and it still prints the report so far.
  */
-export function exploreInvocation(execPath: string, extensionRoot: string, scenario: string): CliInvocation {
+export function exploreInvocation(execPath: string, extensionRoot: string, scenario: string, settings: ExploreSettings = {}): CliInvocation {
+  const search: string[] = [];
+  if (settings.strategy !== undefined) search.push('--strategy', settings.strategy);
+  if (settings.maxSchedules !== undefined) search.push('--max-schedules', String(settings.maxSchedules));
+  if (settings.timeLimitSeconds !== undefined) search.push('--time-limit', String(settings.timeLimitSeconds));
+  if (settings.preemptions !== undefined) search.push('--preemptions', String(settings.preemptions));
   return {
     label: `fltsim explore ${path.basename(scenario)}`,
     command: execPath,
-    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'explore', scenario, '--json', '--progress', '--replay-out', replayPathFor(scenario)],
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'explore', scenario, '--json', '--progress', '--replay-out', replayPathFor(scenario), ...search],
     cwd: path.dirname(scenario),
     env: { ELECTRON_RUN_AS_NODE: '1' },
   };

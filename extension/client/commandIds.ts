@@ -13,6 +13,7 @@ export const Commands = {
   breakInSample: 'fltsim.breakInSample',
   openWalkthrough: 'fltsim.openWalkthrough',
   debugTestRun: 'fltsim.debugTestRun',
+  debugFailingSchedule: 'fltsim.debugFailingSchedule',
   showTimeline: 'fltsim.showTimeline',
   explainCallbackData: 'fltsim.explainCallbackData',
 } as const;

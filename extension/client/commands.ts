@@ -4,13 +4,13 @@
  */
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, WALKTHROUGH_IDS } from './commandIds';
-import { startScenarioDebugging } from './debugger';
+import { startReplayDebugging, startScenarioDebugging } from './debugger';
 import { exploreSchedules } from './explore';
 import { isScenarioPath } from './launchConfig';
 import { ruleDocPath, ruleIdsFromFileNames, ruleTitle } from './ruleDocs';
 import { Samples } from './samples';
 import { runCliTask } from './tasks';
-import { debugTargetOfTestMessage } from './testing/messageActions';
+import { debugTargetOfTestMessage, replayTargetOfTestMessage } from './testing/messageActions';
 import { refusedWhileUntrusted } from './trust';
 
 
@@ -54,6 +54,17 @@ export function registerCommands(context: vscode.ExtensionContext): void {
     }
     if (refusedWhileUntrusted('Debugging a scenario')) return false;
     return startScenarioDebugging(vscode.Uri.file(target.scenario), target.seed);
+  });
+
+  // The "Debug the Failing Schedule" button of an Explore result: the scenario under the recorded schedule.
+  reg(Commands.debugFailingSchedule, async (arg?: unknown) => {
+    const target = replayTargetOfTestMessage(arg);
+    if (!target) {
+      void vscode.window.showErrorMessage('fltsim: this test message names no schedule to debug.');
+      return false;
+    }
+    if (refusedWhileUntrusted('Debugging a scenario')) return false;
+    return startReplayDebugging(vscode.Uri.file(target.scenario), target.replay);
   });
 
   reg(Commands.exploreSchedules, async (arg?: unknown) => {

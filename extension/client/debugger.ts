@@ -64,6 +64,17 @@ class WorkspaceScenarioProvider implements vscode.DebugConfigurationProvider {
  * Starts the `fltsim` debugger on a scenario, as the launch configuration `Debug <file>` would; with
  * `seed`, under that seed (to replay a run the Test Explorer reported). Resolves to whether it started.
  */
+/** Starts the debugger on a schedule `fltsim explore` recorded; it pauses where the schedule first leaves the default one. */
+export async function startReplayDebugging(scenario: vscode.Uri, replay: string): Promise<boolean> {
+  return vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(scenario), {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: `Replay the failing schedule of ${scenario.path.split('/').pop()}`,
+    scenario: scenario.fsPath,
+    replay,
+  });
+}
+
 export async function startScenarioDebugging(uri: vscode.Uri, seed?: number): Promise<boolean> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (doc?.isDirty) await doc.save();

@@ -1,21 +1,16 @@
 /**
  * "fltsim: Explore Schedules": runs the bundled CLI's `explore` on a scenario as a process (the
- * client never loads the engine), shows its progress in a notification that can be cancelled, and
- * offers to open a failing schedule in the debugger or in the timeline.
+ * client never loads the engine; exploreProcess.ts), shows its progress in a notification that can
+ * be cancelled, and offers to open a failing schedule in the debugger or in the timeline. Also the
+ * `fltsim.explore.*` settings, which the Test Explorer's Explore profile reads too.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exploreInvocation, replayPathFor } from './cliInvocation';
-import { Commands, DEBUG_TYPE } from './commandIds';
-import { exploreDetails, exploreSummary, parseExploreReport, parseProgressLine, type ExploreReportView } from './exploreReport';
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  cancelled: boolean;
-}
+import { exploreInvocation, replayPathFor, type ExploreSettings, type ExploreStrategy } from './cliInvocation';
+import { Commands } from './commandIds';
+import { startReplayDebugging } from './debugger';
+import { runExplore } from './exploreProcess';
+import { exploreDetails, exploreSummary, type ExploreReportView } from './exploreReport';
 
 let channel: vscode.OutputChannel | undefined;
 
@@ -23,42 +18,45 @@ function output(): vscode.OutputChannel {
   return (channel ??= vscode.window.createOutputChannel('fltsim Explore'));
 }
 
+const STRATEGIES: readonly ExploreStrategy[] = ['dfs', 'random', 'pct'];
+
+/** The `fltsim.explore.*` settings for a scenario (resource scope), out-of-range values clamped. */
+export function readExploreSettings(scenario: vscode.Uri): ExploreSettings {
+  const c = vscode.workspace.getConfiguration('fltsim.explore', scenario);
+  const int = (name: string, min: number, max: number): number | undefined => {
+    const v = c.get<number | null>(name);
+    return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.floor(v))) : undefined;
+  };
+  const strategy = c.get<string>('strategy');
+  const seconds = int('timeLimitSeconds', 0, 86_400);
+  return {
+    strategy: STRATEGIES.find((s) => s === strategy) ?? 'dfs',
+    maxSchedules: int('maxSchedules', 1, 10_000_000),
+    timeLimitSeconds: seconds === 0 ? undefined : seconds,
+    preemptions: int('preemptions', 0, 100),
+  };
+}
+
 export async function exploreSchedules(context: vscode.ExtensionContext, scenario: vscode.Uri): Promise<void> {
-  const inv = exploreInvocation(process.execPath, context.extensionUri.fsPath, scenario.fsPath);
+  const inv = exploreInvocation(process.execPath, context.extensionUri.fsPath, scenario.fsPath, readExploreSettings(scenario));
   const name = path.basename(scenario.fsPath);
   const done = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `fltsim: exploring ${name}`, cancellable: true },
-    (progress, token) => new Promise<Finished>((resolve) => {
-      const child = spawn(inv.command, inv.args, { cwd: inv.cwd, env: { ...process.env, ...inv.env } });
-      let stdout = '';
-      let stderr = '';
-      let pending = '';
-      let cancelled = false;
-      token.onCancellationRequested(() => {
-        cancelled = true;
-        child.kill('SIGTERM');
+    (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return runExplore(inv, {
+        signal: abort.signal,
+        onProgress: (p) => progress.report({ message: `${p.schedules.toLocaleString('en-US')} schedules, ${p.failing} failing` }),
       });
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) {
-          const p = parseProgressLine(line);
-          if (p) progress.report({ message: `${p.schedules.toLocaleString('en-US')} schedules, ${p.failing} failing` });
-          else stderr += `${line}\n`;
-        }
-      });
-      child.on('error', (e) => resolve({ code: null, stdout, stderr: `${stderr}${e.message}\n`, cancelled }));
-      child.on('close', (code) => resolve({ code, stdout, stderr: stderr + pending, cancelled }));
-    }),
+    },
   );
-  const report = parseExploreReport(done.stdout);
-  if (report === undefined) {
-    const why = done.stderr.trim().split('\n').slice(0, 3).join(' ') || `the explorer exited with code ${done.code}`;
-    void vscode.window.showErrorMessage(done.cancelled ? `fltsim: exploring ${name} was cancelled.` : `fltsim: ${name} cannot be explored: ${why}`);
+  if (done.kind !== 'report') {
+    const why = done.kind === 'timeout' ? `no answer for ${done.seconds} s` : done.detail.split('\n').slice(0, 3).join(' ');
+    void vscode.window.showErrorMessage(done.kind === 'failed' && done.cancelled ? `fltsim: exploring ${name} was cancelled.` : `fltsim: ${name} cannot be explored: ${why}`);
     return;
   }
+  const { report } = done;
   const ch = output();
   ch.clear();
   for (const line of exploreDetails(report)) ch.appendLine(line);
@@ -75,13 +73,5 @@ async function offer(report: ExploreReportView, scenario: vscode.Uri, name: stri
   const pick = await vscode.window.showWarningMessage(summary, 'Debug the Failing Schedule', 'Show Timeline', 'Show Details');
   if (pick === 'Show Details') ch.show(true);
   if (pick === 'Show Timeline') await vscode.commands.executeCommand(Commands.showTimeline, scenario, replayPathFor(scenario.fsPath));
-  if (pick === 'Debug the Failing Schedule') {
-    await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(scenario), {
-      type: DEBUG_TYPE,
-      request: 'launch',
-      name: `Replay the failing schedule of ${name}`,
-      scenario: scenario.fsPath,
-      replay: replayPathFor(scenario.fsPath),
-    });
-  }
+  if (pick === 'Debug the Failing Schedule') await startReplayDebugging(scenario, replayPathFor(scenario.fsPath));
 }

@@ -9,6 +9,12 @@ export interface ExploreProgress {
   failing: number;
 }
 
+/** A line of a file, named as the CLI names it (relative to its working folder, or absolute). */
+export interface ReportPlace {
+  file: string;
+  line: number;
+}
+
 export interface ExploreReportView {
   scenario: string;
   title: string | null;
@@ -17,7 +23,19 @@ export interface ExploreReportView {
   schedules: { run: number; failing: number; pruned: number; estimated: number | null; exhaustive: boolean };
   stoppedBy: string;
   passed: boolean;
-  failure: { index: number; preemptions: number; firstChange: number; reasons: string[]; interleaving: string[]; replay: string | null } | null;
+  failure: {
+    index: number;
+    preemptions: number;
+    firstChange: number;
+    reasons: string[];
+    interleaving: string[];
+    replay: string | null;
+    /** Why it fails, each with its key (`expect:12`, `violation:…`, `fault`, `livelock`) and driver line. */
+    causes?: { key: string; text: string; place?: ReportPlace }[];
+    /** The interleaving, each line with the driver line of its step. */
+    steps?: { text: string; changed: boolean; place?: ReportPlace }[];
+    inputError?: boolean;
+  } | null;
 }
 
 /** A `{"progress":{…}}` line, or undefined for any other line (warnings, say). */

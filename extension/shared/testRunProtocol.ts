@@ -64,6 +64,10 @@ export interface OutcomeMessage {
   actual?: string;
   /** The seed of the run the message is about: the editor offers to debug that run. */
   seed?: number;
+  /** A failing schedule's replay file (absolute): the editor offers to debug that schedule. */
+  replay?: string;
+  /** Steps that led here, in order (a failing schedule's interleaving), each at its line when known. */
+  frames?: { label: string; place?: Place }[];
 }
 
 export type ExpectState = 'passed' | 'failed' | 'skipped';

@@ -3,14 +3,18 @@
  * from the client as the extension runs it:
  *   - every bundled sample in one process, against one `fltsim run` process per sample;
  *   - one sample under 20 seeds (drivers compiled once), against 20 `fltsim run --seed` processes;
- *   - cancel latency: a driver in `for (;;)` runs, the run is cancelled, until the process is gone.
+ *   - cancel latency: a driver in `for (;;)` runs, the run is cancelled, until the process is gone;
+ *   - the Explore profile (`fltsim explore` per scenario, read by runExplore): the worker flag race
+ *     until its failing schedule is shrunk and written, the fixed twin until the search is
+ *     exhaustive, and how long a cancelled exploration takes to hand back its partial report.
  * Wall-clock, so the numbers move with the machine.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { testInvocation } from '../../extension/client/cliInvocation';
+import { exploreInvocation, testInvocation } from '../../extension/client/cliInvocation';
+import { runExplore } from '../../extension/client/exploreProcess';
 import { runScenarioQueue } from '../../extension/client/testing/testProcess';
 
 const root = path.resolve('.');
@@ -70,6 +74,39 @@ async function cancelLatency(): Promise<number> {
   return median(times);
 }
 
+/** One Explore-profile run of a scenario: wall time and what the report says. */
+async function exploreOnce(scenario: string, signal?: AbortSignal, onProgress?: () => void): Promise<{ ms: number; schedules: number; exhaustive: boolean; passed: boolean; stoppedBy: string }> {
+  const t0 = performance.now();
+  const end = await runExplore(exploreInvocation(process.execPath, root, scenario), { signal, onProgress });
+  if (end.kind !== 'report') throw new Error(`fltsim explore ${scenario}: ${end.kind === 'failed' ? end.detail : 'timed out'}`);
+  const r = end.report;
+  return { ms: performance.now() - t0, schedules: r.schedules.run, exhaustive: r.schedules.exhaustive, passed: r.passed, stoppedBy: r.stoppedBy };
+}
+
+async function exploreProfile(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-bench-explore-'));
+  for (const f of ['flagworker.c', 'race.fltsim', 'fixed.fltsim']) copyFileSync(path.join('samples', 'worker-flag-race', f), path.join(dir, f));
+  const race = await exploreOnce(path.join(dir, 'race.fltsim'));
+  if (race.passed) throw new Error('the Explore profile found nothing in the worker flag race');
+  const fixed = await exploreOnce(path.join(dir, 'fixed.fltsim'));
+  if (!fixed.passed || !fixed.exhaustive) throw new Error(`the fixed worker flag race did not explore clean and exhaustively (${fixed.stoppedBy})`);
+  console.log(`testing: Explore profile on worker-flag-race: failing schedule found, shrunk and written in ${race.ms.toFixed(0)} ms (${race.schedules} schedules); fixed twin exhaustive in ${fixed.ms.toFixed(0)} ms (${fixed.schedules} schedules, ${(fixed.schedules / (fixed.ms / 1000)).toFixed(0)}/s with process start)`);
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const abort = new AbortController();
+    let t0 = 0;
+    const r = await exploreOnce(path.join(dir, 'fixed.fltsim'), abort.signal, () => {
+      if (t0 === 0) {
+        t0 = performance.now();
+        abort.abort();
+      }
+    });
+    if (r.stoppedBy !== 'cancelled') throw new Error(`a cancelled exploration ended as ${r.stoppedBy}`);
+    times.push(performance.now() - t0);
+  }
+  console.log(`testing: cancel an exploration until its partial report is read (median of 3): ${median(times).toFixed(1)} ms`);
+}
+
 async function main(): Promise<void> {
   const all = await queue(samples);
   if (all.passed !== samples.length) throw new Error(`only ${all.passed} of ${samples.length} samples passed`);
@@ -82,6 +119,8 @@ async function main(): Promise<void> {
   console.log(`testing: cancel.fltsim under 20 seeds in one process: ${seeded.ms.toFixed(0)} ms; 20 fltsim run processes: ${seededEach.toFixed(0)} ms (${(seededEach / seeded.ms).toFixed(1)}x)`);
 
   console.log(`testing: cancel a run inside an endless driver loop until the process is gone (median of 5): ${(await cancelLatency()).toFixed(1)} ms`);
+
+  await exploreProfile();
 }
 
 main().catch((e) => {

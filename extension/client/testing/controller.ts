@@ -1,21 +1,28 @@
 /**
  * The Test Explorer: every `.fltsim` file in the workspace is a test, each `expect` line a child.
- * Profiles: Run (the scenario's own seed), Debug (the `fltsim` debugger on the scenario), and
- * "Run under seeds" (seeds 1..fltsim.testing.seeds, each failing seed reported). The extension host
- * holds no engine: the language server lists a file's tests (`discover`), and runs go through
- * `fltsim test` in its own process (testProcess.ts), which also decides what to show where; this
- * module only translates to and from VS Code's testing API.
+ * Profiles: Run (the scenario's own seed), Debug (the `fltsim` debugger on the scenario), "Run
+ * under seeds" (seeds 1..fltsim.testing.seeds, each failing seed reported), and Explore (`fltsim
+ * explore` under the fltsim.explore.* settings; a failing schedule is a failure with a button that
+ * debugs it). The extension host holds no engine: the language server lists a file's tests
+ * (`discover`), and runs go through `fltsim test` (testProcess.ts) or `fltsim explore`
+ * (exploreProcess.ts, exploreOutcome.ts) in their own processes; this module only translates to and
+ * from VS Code's testing API.
  */
 import * as vscode from 'vscode';
 import { terminalSafe } from '../../shared/safeText';
-import { testInvocation } from '../cliInvocation';
+import * as path from 'node:path';
+import { exploreInvocation, replayPathFor, testInvocation } from '../cliInvocation';
 import { DEBUG_TYPE } from '../commandIds';
 import { startScenarioDebugging } from '../debugger';
+import { readExploreSettings } from '../explore';
+import { runExplore } from '../exploreProcess';
+import { exploreDetails } from '../exploreReport';
 import { isScenarioPath } from '../launchConfig';
 import { refusedWhileUntrusted } from '../trust';
 import { seedList, type OutcomeMessage, type ScenarioOutcome, type ScenarioTests } from '../../shared/testRunProtocol';
 import { debugVerdict } from './debugVerdict';
-import { runMessageContext } from './messageActions';
+import { exploreOutcome } from './exploreOutcome';
+import { runMessageContext, scheduleMessageContext } from './messageActions';
 import { runScenarioQueue, type ScenarioResult } from './testProcess';
 
 const SCENARIO_GLOB = '**/*.fltsim';
@@ -31,6 +38,13 @@ function setting(name: string, fallback: number, min: number, max: number): numb
 /** VS Code's test output is a terminal: CRLF line ends, and no control bytes from driver output. */
 function outputText(text: string): string {
   return terminalSafe(text).replace(/\r?\n/g, '\r\n');
+}
+
+/** A frame of TestMessage.stackTrace (VS Code 1.93 and later; older versions ignore the field). */
+interface MessageFrame {
+  label: string;
+  uri?: vscode.Uri;
+  position?: vscode.Position;
 }
 
 /** A scenario file's test items from its text; undefined when nothing can parse it now. */
@@ -179,6 +193,14 @@ export function registerTestController(context: vscode.ExtensionContext, discove
       message.location = new vscode.Location(item.uri, item.range);
     }
     if (m.seed !== undefined) message.contextValue = runMessageContext(m.seed);
+    if (m.replay !== undefined) message.contextValue = scheduleMessageContext(m.replay);
+    if (m.frames && m.frames.length > 0) {
+      // The interleaving as the peek's call stack: each step a frame that opens its driver line.
+      (message as vscode.TestMessage & { stackTrace?: MessageFrame[] }).stackTrace = m.frames.map((f) => ({
+        label: f.label,
+        ...(f.place ? { uri: vscode.Uri.file(f.place.file), position: new vscode.Position(Math.max(0, f.place.line - 1), 0) } : {}),
+      }));
+    }
     return message;
   }
 
@@ -280,6 +302,95 @@ export function registerTestController(context: vscode.ExtensionContext, discove
     }
   }
 
+  // --- explore -------------------------------------------------------------------------------
+
+  /** One `fltsim explore` process per scenario, one after the other (the machine's cores are the limit anyway). */
+  async function exploreScenarios(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const run = controller.createTestRun(request, 'Explore');
+    try {
+      if (refusedWhileUntrusted('Exploring schedules')) return;
+      const items = scenariosOf(request);
+      for (const item of items.values()) {
+        run.enqueued(item);
+        item.children.forEach((c) => run.enqueued(c));
+      }
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      try {
+        for (const [file, item] of items) {
+          if (token.isCancellationRequested) {
+            run.skipped(item);
+            item.children.forEach((c) => run.skipped(c));
+            continue;
+          }
+          const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === item.uri?.toString());
+          if (doc?.isDirty) await doc.save();
+          run.started(item);
+          item.children.forEach((c) => run.started(c));
+          await exploreOne(run, item, file, abort.signal);
+        }
+      } finally {
+        sub.dispose();
+      }
+    } finally {
+      run.end();
+    }
+  }
+
+  async function exploreOne(run: vscode.TestRun, item: vscode.TestItem, file: string, signal: AbortSignal): Promise<void> {
+    const header = `── ${vscode.workspace.asRelativePath(item.uri ?? item.id)}: exploring schedules ──\n`;
+    const inv = exploreInvocation(process.execPath, root, file, readExploreSettings(item.uri!));
+    const replay = replayPathFor(file);
+    const t0 = Date.now();
+    let lastShown = 0;
+    const end = await runExplore(inv, {
+      signal,
+      idleTimeoutMs: setting(TESTING_SETTINGS.timeoutSeconds, 120, 1, 86_400) * 1000,
+      onProgress: (p) => {
+        // A line every few seconds, so a long search shows it is alive without flooding the output.
+        if (Date.now() - lastShown < 5000) return;
+        lastShown = Date.now();
+        run.appendOutput(outputText(`${p.schedules.toLocaleString('en-US')} schedules, ${p.failing} failing…\n`), undefined, item);
+      },
+    });
+    const durationMs = Date.now() - t0;
+    const where = item.uri && item.range ? new vscode.Location(item.uri, item.range) : undefined;
+    const errored = (text: string): void => {
+      run.appendOutput(outputText(`${header}${text}\n`), undefined, item);
+      const message = new vscode.TestMessage(text);
+      if (where) message.location = where;
+      run.errored(item, message, durationMs);
+      item.children.forEach((c) => run.skipped(c));
+    };
+    if (end.kind === 'timeout') return errored(`fltsim explore sent nothing for ${end.seconds} s, so fltsim stopped it (fltsim.testing.timeoutSeconds).`);
+    if (end.kind === 'failed') {
+      if (end.cancelled) {
+        run.skipped(item);
+        item.children.forEach((c) => run.skipped(c));
+        return;
+      }
+      return errored(`fltsim explore could not explore this scenario:\n${end.detail}`);
+    }
+    const { report } = end;
+    run.appendOutput(outputText(`${header}${end.stderr}${exploreDetails(report).join('\n')}\n`), undefined, item);
+    if (end.cancelled && report.failure === null) {
+      // Stopped before it could say anything about every schedule.
+      run.skipped(item);
+      item.children.forEach((c) => run.skipped(c));
+      return;
+    }
+    const outcome = exploreOutcome(report, { cwd: inv.cwd, replay: path.resolve(inv.cwd, replay), durationMs });
+    applyOutcome(run, item, outcome);
+    // Lines the exploration says nothing about: all held when every schedule passed; otherwise
+    // only the first failing schedule was judged, so they are left undecided.
+    const decided = new Set(outcome.expectations.map((x) => x.line));
+    item.children.forEach((c) => {
+      if (c.range && decided.has(c.range.start.line + 1)) return;
+      if (outcome.state === 'passed') run.passed(c);
+      else run.skipped(c);
+    });
+  }
+
   // --- debug ---------------------------------------------------------------------------------
 
   /** The verdict line each fltsim debug session wrote, by session id (debugVerdict). */
@@ -348,4 +459,5 @@ export function registerTestController(context: vscode.ExtensionContext, discove
   controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => debugScenarios(request, token), true);
   controller.createRunProfile('Run under seeds', vscode.TestRunProfileKind.Run,
     (request, token) => runScenarios(request, token, setting(TESTING_SETTINGS.seeds, 20, 1, 10_000)), false);
+  controller.createRunProfile('Explore', vscode.TestRunProfileKind.Run, (request, token) => exploreScenarios(request, token), false);
 }

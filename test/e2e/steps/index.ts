@@ -10,13 +10,14 @@ import { explore } from './explore';
 import { grammar } from './grammar';
 import { problems } from './problems';
 import { runaway } from './runaway';
+import { testExplore } from './testExplore';
 import { testing } from './testing';
 import { timeline } from './timeline';
 import { walkthrough } from './walkthrough';
 
 export type { Expectations, StepContext } from './shared';
 
-export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway' | 'timeline' | 'explore' | 'testing';
-export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway', 'timeline', 'explore', 'testing'];
+export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway' | 'timeline' | 'explore' | 'testing' | 'testExplore';
+export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway', 'timeline', 'explore', 'testing', 'testExplore'];
 
-export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline, explore, testing };
+export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline, explore, testing, testExplore };

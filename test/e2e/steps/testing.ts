@@ -10,12 +10,12 @@ function filesUnder(dir: string, ext: string): string[] {
 }
 
 /** A row of the Testing view by its label, e.g. `failing.fltsim (Failed)`: the label and the state in brackets. */
-function testRow(wb: Workbench, label: string) {
+export function testRow(wb: Workbench, label: string) {
   return wb.page.locator(`.pane-body .monaco-list-row[aria-label^="${label} ("]`);
 }
 
 /** Waits until a Testing view row has a result, and returns its aria-label (`… (Passed)`, `… (Failed), in 1.2s`). */
-async function testResult(wb: Workbench, label: string, timeoutMs: number): Promise<string> {
+export async function testResult(wb: Workbench, label: string, timeoutMs: number): Promise<string> {
   const row = testRow(wb, label);
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -31,7 +31,7 @@ async function testResult(wb: Workbench, label: string, timeoutMs: number): Prom
  * Shows the Testing view by its focus command: the activity bar icon toggles the side bar when the
  * view already shows, and after a debug session something in the workbench took its clicks.
  */
-async function showTesting(wb: Workbench): Promise<void> {
+export async function showTesting(wb: Workbench): Promise<void> {
   await wb.runCommand('Testing: Focus on Test Explorer View');
   await testRow(wb, 'failing.fltsim').first().waitFor({ timeout: 15_000 });
 }

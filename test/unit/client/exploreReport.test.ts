@@ -14,6 +14,9 @@ test('the explore invocation runs the bundled CLI with a JSON report, progress l
   assert.equal(inv.cwd, path.dirname(scenario));
   assert.equal(inv.env.ELECTRON_RUN_AS_NODE, '1');
   assert.equal(replayPathFor('/a/b.FLTSIM'), '/a/b.replay.json');
+  // The fltsim.explore.* settings become the CLI's search options.
+  const tuned = exploreInvocation('/usr/bin/node', '/ext', scenario, { strategy: 'pct', maxSchedules: 300, timeLimitSeconds: 20, preemptions: 3 });
+  assert.deepEqual(tuned.args.slice(7), ['--strategy', 'pct', '--max-schedules', '300', '--time-limit', '20', '--preemptions', '3']);
 });
 
 test('progress lines are read; other stderr lines are not', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { debugVerdict } from '../../../extension/client/testing/debugVerdict';
-import { debugTargetOfTestMessage, runMessageContext } from '../../../extension/client/testing/messageActions';
+import { debugTargetOfTestMessage, replayTargetOfTestMessage, runMessageContext, scheduleMessageContext } from '../../../extension/client/testing/messageActions';
 import { open, tallyScenario } from '../run/debuggeeFixture';
 
 test('a message button gets the scenario and seed back from the message; anything else names nothing', () => {
@@ -13,6 +13,15 @@ test('a message button gets the scenario and seed back from the message; anythin
   assert.equal(debugTargetOfTestMessage({ test: { uri: { fsPath: '/w/a.fltsim' } }, message: { contextValue: 'fltsim.run.x' } }), undefined);
   assert.equal(debugTargetOfTestMessage({ message: { contextValue: runMessageContext(1) } }), undefined);
   assert.equal(debugTargetOfTestMessage(undefined), undefined);
+});
+
+test('a failing schedule\'s message gives its button the scenario and the replay file; a run\'s message does not', () => {
+  const test = { uri: { fsPath: '/w/race.fltsim' } };
+  assert.deepEqual(replayTargetOfTestMessage({ test, message: { contextValue: scheduleMessageContext('/w/race.replay.json') } }), { scenario: '/w/race.fltsim', replay: '/w/race.replay.json' });
+  assert.equal(replayTargetOfTestMessage({ test, message: { contextValue: runMessageContext(3) } }), undefined);
+  assert.equal(debugTargetOfTestMessage({ test, message: { contextValue: scheduleMessageContext('/w/race.replay.json') } }), undefined);
+  assert.equal(replayTargetOfTestMessage({ test, message: { contextValue: scheduleMessageContext('') } }), undefined);
+  assert.equal(replayTargetOfTestMessage({ message: { contextValue: scheduleMessageContext('/w/r.json') } }), undefined);
 });
 
 test('the debugger\'s end-of-run line gives a Debug run its verdict', async () => {

@@ -9,14 +9,17 @@ import { allowedOptions, ScheduleDigest } from '../../../engine/explore/schedule
 
 const d = (index: number, options: number[], preferred: number, running: number): Decision => ({ index, options, preferred, running });
 
-test('a preemption is counted only for holding back a running thread for something the rule would not run', () => {
+test('a preemption is counted for holding back a running thread, or a ready one while time passes', () => {
   const at = d(0, [3, 5, TIME_PASSES], 5, 3);
   assert.equal(preemptionCost(at, 3), 0, 'going on is free');
   assert.equal(preemptionCost(at, 5), 0, 'what the rule prefers is free');
   assert.equal(preemptionCost(at, TIME_PASSES), 1, 'letting time pass while 3 could run costs one');
   const free = d(1, [5, 6, TIME_PASSES], 5, 0);
-  assert.deepEqual(free.options.map((a) => preemptionCost(free, a)), [0, 0, 0], 'choosing while the processor is free costs nothing');
+  assert.deepEqual(free.options.map((a) => preemptionCost(free, a)), [0, 0, 1], 'picking a ready thread for the free processor is free; letting time pass over them is not');
+  const idle = d(2, [5, TIME_PASSES], TIME_PASSES, 0);
+  assert.deepEqual(idle.options.map((a) => preemptionCost(idle, a)), [0, 0], 'time passing where the rule lets it pass is free');
   assert.deepEqual(allowedOptions(at, 2, 2), [3, 5]);
+  assert.deepEqual(allowedOptions(free, 2, 2), [5, 6]);
 });
 
 test('replay follows its choices then the rule; strict replay refuses a choice that is not an option', () => {
@@ -49,14 +52,15 @@ test('a random walk stays within its preemption bound and is the same for the sa
     return out;
   };
   assert.deepEqual(walk(7), walk(7));
-  // Choices with the processor free cost nothing: every option stays possible.
+  // Picking among ready threads for the free processor costs nothing: both stay possible with no
+  // preemption left; letting time pass over them does not.
   const free = (seed: number): number[] => {
     const p = new RandomWalkPolicy(seed, 0);
     return Array.from({ length: 30 }, (_x, i) => p.choose(d(i, [3, 4, TIME_PASSES], 3, 0)));
   };
   assert.deepEqual(free(7), free(7));
   assert.notDeepEqual(free(7), free(8));
-  assert.deepEqual(new Set(free(7)), new Set([3, 4, TIME_PASSES]));
+  assert.deepEqual(new Set(free(7)), new Set([3, 4]));
 });
 
 test('PCT runs the highest priority option and demotes the running actor at its change points', () => {

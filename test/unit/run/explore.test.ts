@@ -7,7 +7,9 @@
  *   its list, while a cancellation takes it off and completes it too;
  * - teardown-race: unload freeing memory a queued work item still uses;
  * - lock-order: two fast mutexes taken in opposite orders, a deadlock only when a read is held back
- *   between its two acquisitions.
+ *   between its two acquisitions;
+ * - livelock: two reads 10 ms apart that politely give way to each other and retry; only when the
+ *   first is held back until the second arrives do they run in step and give way for ever.
  * For each: the default schedule passes, exploration finds the failure, the replay reproduces it,
  * and the fixed driver explores clean and exhaustively.
  */
@@ -30,10 +32,10 @@ async function load(dir: string, name: string): Promise<PreparedScenario> {
 const relativize = (f: string): string => path.relative(FIXTURES, f).split(path.sep).join('/');
 
 const CASES = [
-  { dir: 'flag-race', keys: ['expect:9', 'violation:pended-pre-not-completed'], where: /read WorkerRunning at flag-race\/flagrace\.c:111/, fixedBound: 1 },
-  { dir: 'cancel-race', keys: ['expect:8', 'violation:complete-twice'], where: /Cancel I\/O #1 .* called FltCompletePendedPreOperation/, fixedBound: 2 },
-  { dir: 'teardown-race', keys: ['fault'], where: /Unload all drivers .* called ExFreePoolWithTag at teardown-race\/countwi\.c:57/, fixedBound: 2 },
-  { dir: 'lock-order', keys: ['expect:9', 'violation:deadlock'], where: /I\/O #2 \(write\) \[thread \d+\] called ExAcquireFastMutex at lock-order\/twolocks\.c:\d+/, fixedBound: 2 },
+  { dir: 'flag-race', keys: ['expect:9', 'violation:pended-pre-not-completed'], where: /read WorkerRunning at flag-race\/flagrace\.c:111/, fixedBound: 2, needs: 2 },
+  { dir: 'cancel-race', keys: ['expect:8', 'violation:complete-twice'], where: /Cancel I\/O #1 .* called FltCompletePendedPreOperation/, fixedBound: 2, needs: 1 },
+  { dir: 'teardown-race', keys: ['fault'], where: /Unload all drivers .* called ExFreePoolWithTag at teardown-race\/countwi\.c:57/, fixedBound: 2, needs: 2 },
+  { dir: 'lock-order', keys: ['expect:9', 'violation:deadlock'], where: /I\/O #2 \(write\) \[thread \d+\] called ExAcquireFastMutex at lock-order\/twolocks\.c:\d+/, fixedBound: 2, needs: 1 },
 ];
 
 test('a scenario whose default schedule fails: the first schedule fails, with no change to shrink', async () => {
@@ -55,7 +57,7 @@ for (const c of CASES) {
     assert.equal(report.stoppedBy, 'failure');
     assert.ok(report.schedules.run >= 2, 'found after the default schedule');
     const f = report.failure!;
-    assert.ok(f.preemptions <= 1, `shrunk to ${f.preemptions} preemptions`);
+    assert.ok(f.preemptions <= c.needs, `shrunk to ${f.preemptions} preemptions`);
     assert.ok(f.firstChange > 0);
     assert.ok(f.interleaving.some((l) => c.where.test(l)), f.interleaving.join('\n'));
     assert.ok(f.interleaving.some((l) => l.includes('» ')), 'changes from the default schedule are marked');
@@ -82,6 +84,37 @@ for (const c of CASES) {
     assert.ok(report.schedules.run > 1);
   });
 }
+
+test('livelock: the default schedule passes, exploration reports the step budget, the replay loops the same way', async () => {
+  const prepared = await load('livelock', 'race');
+  assert.equal(runScenario(prepared).report.passed, true, 'the default schedule passes');
+  // One preemption is enough, and keeps the search short: each livelocked run goes to the budget.
+  const { report, replay } = exploreScenario(prepared, { strategy: 'dfs', preemptions: 1, relativize, estimateProbes: 0 });
+  assert.equal(report.passed, false);
+  const f = report.failure!;
+  assert.equal(f.preemptions, 1);
+  assert.equal(f.reasons.length, 1, f.reasons.join(' | '));
+  assert.match(f.reasons[0]!, /^the run did not end within 20,000 steps: threads keep running without finishing \(a livelock/);
+  // The interleaving: the first read held back until the second starts, then both raise and test
+  // their flags in step.
+  const held = f.interleaving.findIndex((l) => /» time passes to 10 ms while I\/O #1 \(read\) \[thread \d+\] is held back; I\/O #2 \(read\) \[thread \d+\] starts/.test(l));
+  assert.ok(held >= 0, f.interleaving.join('\n'));
+  assert.ok(f.interleaving.slice(held).some((l) => /I\/O #1 \(read\) .* read Wants at livelock\/politeflags\.c:\d+/.test(l)), f.interleaving.join('\n'));
+  assert.ok(f.interleaving.slice(held).some((l) => /I\/O #2 \(read\) .* read Wants at livelock\/politeflags\.c:\d+/.test(l)), f.interleaving.join('\n'));
+  assert.deepEqual(replay!.schedule, f.schedule);
+  const again = runScenario(prepared, { schedule: f.schedule, relativize });
+  assert.equal(again.report.passed, false);
+  assert.deepEqual(again.report.schedule!.failures, f.reasons);
+  assert.equal(again.report.schedule!.firstChange, f.firstChange);
+});
+
+test('livelock: the fixed driver (one interlocked owner word) explores clean, exhaustively', async () => {
+  const { report } = exploreScenario(await load('livelock', 'fixed'), { strategy: 'dfs', preemptions: 2, estimateProbes: 0 });
+  assert.equal(report.passed, true);
+  assert.equal(report.schedules.exhaustive, true);
+  assert.equal(report.stoppedBy, 'exhausted');
+  assert.ok(report.schedules.run > 1);
+});
 
 /** Every schedule an exploration runs, as choice lists, and the failing ones' reasons. */
 function schedules(target: ScenarioTarget, options: Parameters<typeof explore>[1]): { all: string[]; failures: Set<string>; exhaustive: boolean; digest: string } {
