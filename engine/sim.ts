@@ -35,6 +35,7 @@ import { Dispatcher } from './fltmgr/dispatch';
 import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
 import { FilterIoRoutines } from './fltmgr/filterio';
 import { MiscRoutines } from './fltmgr/misc';
+import { EnumerationRoutines } from './fltmgr/enumerate';
 import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
@@ -152,6 +153,7 @@ export class Simulation {
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
+    const misc = new MiscRoutines(k);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -185,7 +187,8 @@ export class Simulation {
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
-      new MiscRoutines(k),
+      misc,
+      new EnumerationRoutines(fm, misc),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

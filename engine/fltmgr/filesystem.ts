@@ -7,11 +7,13 @@
  *   of a scenario without `volume` lines is lenient, as fltsim always was: a path nobody declared is
  *   a 64 KiB file of zeros (a folder when it is listed), unless declared with `exists: false`.
  *   NTFS and ReFS volumes also have their hidden `\System Volume Information` folder.
- * - create: dispositions (FILE_SUPERSEDE … FILE_OVERWRITE_IF) and the options FILE_DIRECTORY_FILE,
+ * - create: share access (shareAccess.ts: STATUS_SHARING_VIOLATION), dispositions (FILE_SUPERSEDE …
+ *   FILE_OVERWRITE_IF) and the options FILE_DIRECTORY_FILE,
  *   FILE_NON_DIRECTORY_FILE and FILE_DELETE_ON_CLOSE; a missing file gives
  *   STATUS_OBJECT_NAME_NOT_FOUND, a missing folder on the way STATUS_OBJECT_PATH_NOT_FOUND.
  * - read and write move real bytes between the file and the operation's buffer (whatever buffer
  *   the filters left in the parameters); reads stop at end of file.
+ * - query volume information answers the FILE_FS_* classes volumeInfo.ts builds.
  * - query/set information answer the common classes with the real FILE_*_INFORMATION layouts
  *   (fileinfo.ts); a disposition marks the file, which goes at its last cleanup; rename and link
  *   move or add names. Directory queries return FILE_*_DIRECTORY_INFORMATION entries chained by
@@ -35,7 +37,9 @@ import {
 } from './constants';
 import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
 import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
-import { FileObject } from './structs';
+import { ALL_SHARE, ShareAccessTable } from './shareAccess';
+import { volumeInformation } from './volumeInfo';
+import { DEFAULT_DESIRED_ACCESS, FileObject } from './structs';
 
 export interface FileSpec {
   size?: number;
@@ -61,9 +65,12 @@ export class FileSystemModel {
   private readonly volumes = new Map<string, FsVolume>();
   /** The file object of the latest create per path, which later requests on the path use. */
   private readonly open = new Map<string, FileObject>();
+  /** What each workload create's file object replaced in `open`, until the create leaves a handle. */
+  private readonly replaced = new WeakMap<FileObject, [string, FileObject | undefined][]>();
   private fileObjects = 0;
   private fileIds = 0x10000;
   private streams = 0;
+  private readonly shares = new ShareAccessTable();
   /** Virtual time, for file times (set by the Filter Manager before each operation). */
   now: () => number = () => 0;
   marshal: Marshal | undefined = undefined;
@@ -121,6 +128,7 @@ export class FileSystemModel {
       fo = create ? undefined : this.open.get(k);
       if (!fo) {
         fo = this.newFileObject(volumeName, nameInVolume, synchronous);
+        if (create) this.replaced.set(fo, [[k, this.open.get(k)], [path, this.open.get(path)]]);
         this.open.set(k, fo);
         // A request other than a create stands for a handle already open on the file: its file
         // object holds the file's stream before the filters see it, so per-stream state
@@ -132,6 +140,21 @@ export class FileSystemModel {
       if (k !== path) this.open.set(path, fo);
     }
     return fo;
+  }
+
+  /**
+   * A workload create ended without a handle (it failed, or a filter cancelled it): later requests
+   * on its path go back to the handle they used before, as a program's do when its open fails.
+   */
+  forgetFailedCreate(fo: FileObject): void {
+    const r = this.replaced.get(fo);
+    if (r === undefined) return;
+    this.replaced.delete(fo);
+    for (const [k, previous] of r) {
+      if (this.open.get(k) !== fo) continue;
+      if (previous !== undefined) this.open.set(k, previous);
+      else this.open.delete(k);
+    }
   }
 
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
@@ -188,6 +211,10 @@ export class FileSystemModel {
       }
       case IRP_MJ.SET_INFORMATION:
         return this.setInformation(data, fo, node, vol);
+      case IRP_MJ.QUERY_VOLUME_INFORMATION: {
+        const q = p.QueryVolumeInformation as { Length: number; FsInformationClass: number; VolumeBuffer: unknown };
+        return this.answer(volumeInformation(this.layouts(), q.FsInformationClass, vol), q.VolumeBuffer, Number(q.Length));
+      }
       case IRP_MJ.DIRECTORY_CONTROL:
         return this.queryDirectory(data, fo, node);
       case IRP_MJ.FILE_SYSTEM_CONTROL: {
@@ -218,8 +245,11 @@ export class FileSystemModel {
   }
 
   private create(data: FltCallbackData, fo: FileObject, vol: FsVolume): { status: number; information: number } {
-    const c = (data.Iopb.Parameters as { Create?: { Options: number } }).Create;
+    const c = (data.Iopb.Parameters as { Create?: { Options: number; ShareAccess?: number; SecurityContext?: { DesiredAccess?: number } } }).Create;
     const options = (c?.Options ?? FILE_DISPOSITION.FILE_OPEN << 24) >>> 0;
+    // What the parameters say when the request reaches the file system (a filter may have changed them).
+    const access = Number(c?.SecurityContext?.DesiredAccess ?? DEFAULT_DESIRED_ACCESS) >>> 0;
+    const share = Number(c?.ShareAccess ?? ALL_SHARE) & ALL_SHARE;
     const disposition = options >>> 24;
     const opts = options & 0xffffff;
     const wantDir = (opts & FILE_CREATE_OPTION.FILE_DIRECTORY_FILE) !== 0;
@@ -244,6 +274,8 @@ export class FileSystemModel {
       if (disposition === FILE_DISPOSITION.FILE_CREATE) return fail(STATUS.STATUS_OBJECT_NAME_COLLISION);
       if (wantDir && !node.directory) return fail(STATUS.STATUS_NOT_A_DIRECTORY);
       if ((opts & FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE) !== 0 && node.directory) return fail(STATUS.STATUS_FILE_IS_A_DIRECTORY);
+      const shared = data.request.ignoreShareAccess === true ? STATUS.STATUS_SUCCESS : this.shares.check(node, access, share);
+      if (shared !== STATUS.STATUS_SUCCESS) return fail(shared);
       information = FILE_OPENED;
       if (disposition === FILE_DISPOSITION.FILE_SUPERSEDE || disposition === FILE_DISPOSITION.FILE_OVERWRITE || disposition === FILE_DISPOSITION.FILE_OVERWRITE_IF) {
         if (node.directory) return fail(STATUS.STATUS_INVALID_PARAMETER);
@@ -257,6 +289,7 @@ export class FileSystemModel {
       if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
       fo.deleteOnClose = true;
     }
+    if (data.request.ignoreShareAccess !== true) this.shares.grant(node, fo, access, share);
     fo.attach(node.stream);
     fo.openHandle = true;
     node.handles++;
@@ -268,6 +301,7 @@ export class FileSystemModel {
   private cleanup(fo: FileObject, node: FsNode): void {
     if (!fo.openHandle) return;
     fo.openHandle = false;
+    this.shares.close(fo);
     node.handles = Math.max(0, node.handles - 1);
     if (fo.deleteOnClose) node.deletePending = true;
     if (node.deletePending && node.handles === 0) this.remove(node);

@@ -18,6 +18,7 @@ import type { CbdqRoutines } from './cbdq';
 import type { ContextRoutines } from './contexts';
 import type { FilterIoRoutines } from './filterio';
 import type { MiscRoutines } from './misc';
+import type { EnumerationRoutines } from './enumerate';
 import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
 import type { PendingRoutines } from './pending';
@@ -57,6 +58,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<VolumeRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
+  Routines<EnumerationRoutines> &
   Routines<PortRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &
