@@ -36,6 +36,7 @@ import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmg
 import { FilterIoRoutines } from './fltmgr/filterio';
 import { MiscRoutines } from './fltmgr/misc';
 import { EnumerationRoutines } from './fltmgr/enumerate';
+import { OplockRoutines } from './fltmgr/oplocks';
 import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
 import { PendingRoutines } from './fltmgr/pending';
@@ -189,6 +190,7 @@ export class Simulation {
       new GenericTableRoutines(k),
       misc,
       new EnumerationRoutines(fm, misc),
+      new OplockRoutines(k, pending),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -556,7 +556,7 @@ export class Dispatcher {
     fm.touchRequest(data.request.id);
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.remove(data);
-    if (data.major === IRP_MJ.CREATE && !data.fileObject.openHandle) fm.fs.forgetFailedCreate(data.fileObject);
+    if (data.major === IRP_MJ.CREATE) fm.fs.createDone(data.fileObject);
     fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);
     if (data.waiter !== null && !data.reissue) {
       const w = data.waiter;

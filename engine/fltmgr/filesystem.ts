@@ -20,7 +20,8 @@
  *   NextEntryOffset, resuming where the previous query on the handle stopped.
  * - File ids are stable: a file keeps its id across renames, for the whole run. A handle left open
  *   on a deleted file gets STATUS_FILE_DELETED for everything but cleanup and close.
- * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; the rest, and device
+ * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; oplock requests are not
+ *   granted (STATUS_OPLOCK_NOT_GRANTED), acknowledgments are a protocol error; the rest, and device
  *   control, get STATUS_INVALID_DEVICE_REQUEST.
  * - An IRP whose cancel flag is set when it reaches the file system completes with STATUS_CANCELLED.
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
@@ -39,6 +40,7 @@ import { directoryEntries, fileInformation, readLinkInformation, type InfoResult
 import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
 import { ALL_SHARE, ShareAccessTable } from './shareAccess';
 import { volumeInformation } from './volumeInfo';
+import { OPLOCK_FSCTL } from './oplocks';
 import { DEFAULT_DESIRED_ACCESS, FileObject } from './structs';
 
 export interface FileSpec {
@@ -60,12 +62,14 @@ export const DEFAULT_FILE_SIZE = 64 * 1024;
 
 /** FSCTL_GET_OBJECT_ID. */
 const FSCTL_GET_OBJECT_ID = 0x9009c;
+const OPLOCK_REQUESTS = new Set<number>([OPLOCK_FSCTL.REQUEST_OPLOCK_LEVEL_1, OPLOCK_FSCTL.REQUEST_OPLOCK_LEVEL_2, OPLOCK_FSCTL.REQUEST_BATCH_OPLOCK, OPLOCK_FSCTL.REQUEST_FILTER_OPLOCK]);
+const OPLOCK_ACKS = new Set<number>([OPLOCK_FSCTL.OPLOCK_BREAK_ACKNOWLEDGE, OPLOCK_FSCTL.OPLOCK_BREAK_ACK_NO_2, OPLOCK_FSCTL.OPBATCH_ACK_CLOSE_PENDING]);
 
 export class FileSystemModel {
   private readonly volumes = new Map<string, FsVolume>();
   /** The file object of the latest create per path, which later requests on the path use. */
   private readonly open = new Map<string, FileObject>();
-  /** What each workload create's file object replaced in `open`, until the create leaves a handle. */
+  /** What each workload create's file object replaced in `open`, until the create is done. */
   private readonly replaced = new WeakMap<FileObject, [string, FileObject | undefined][]>();
   private fileObjects = 0;
   private fileIds = 0x10000;
@@ -122,10 +126,10 @@ export class FileSystemModel {
 
   /** A new FILE_OBJECT for a create, or the open one of the path for other requests. */
   fileObjectFor(path: string, volumeName: string, nameInVolume: string, create: boolean, synchronous: boolean, directory = false): FileObject {
-    let fo = create ? undefined : this.open.get(path);
+    let fo = create ? undefined : this.handleOf(path);
     if (!fo) {
       const k = key(path);
-      fo = create ? undefined : this.open.get(k);
+      fo = create ? undefined : this.handleOf(k);
       if (!fo) {
         fo = this.newFileObject(volumeName, nameInVolume, synchronous);
         if (create) this.replaced.set(fo, [[k, this.open.get(k)], [path, this.open.get(path)]]);
@@ -143,18 +147,28 @@ export class FileSystemModel {
   }
 
   /**
-   * A workload create ended without a handle (it failed, or a filter cancelled it): later requests
-   * on its path go back to the handle they used before, as a program's do when its open fails.
+   * A workload create is done. Until then requests on its path used the handle before it (a
+   * program has no handle before its create returns); from now on they use it, unless the create
+   * left no handle (it failed, or a filter cancelled it), in which case they keep the one before.
    */
-  forgetFailedCreate(fo: FileObject): void {
+  createDone(fo: FileObject): void {
     const r = this.replaced.get(fo);
     if (r === undefined) return;
     this.replaced.delete(fo);
+    if (fo.openHandle) return;
     for (const [k, previous] of r) {
       if (this.open.get(k) !== fo) continue;
       if (previous !== undefined) this.open.set(k, previous);
       else this.open.delete(k);
     }
+  }
+
+  /** The handle requests on `path` use: the latest create's, or the one before while that create is in flight. */
+  private handleOf(path: string): FileObject | undefined {
+    const fo = this.open.get(path);
+    if (fo === undefined) return undefined;
+    const before = this.replaced.get(fo)?.find(([k]) => k === path)?.[1];
+    return before ?? fo;
   }
 
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
@@ -221,6 +235,9 @@ export class FileSystemModel {
         // Files here have no object id (NTFS's answer for a file that never got one).
         const code = Number((p.FileSystemControl as { Neither?: { FsControlCode?: number } } | undefined)?.Neither?.FsControlCode ?? 0) >>> 0;
         if (code === FSCTL_GET_OBJECT_ID && vol.fileSystem === 'ntfs') return fail(STATUS.STATUS_OBJECTID_NOT_FOUND);
+        // No oplock is ever granted below the filters (a filter that owns oplocks answers them itself, oplocks.ts).
+        if (OPLOCK_REQUESTS.has(code)) return fail(STATUS.STATUS_OPLOCK_NOT_GRANTED);
+        if (OPLOCK_ACKS.has(code)) return fail(STATUS.STATUS_INVALID_OPLOCK_PROTOCOL);
         return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
       }
       case IRP_MJ.DEVICE_CONTROL:

@@ -19,6 +19,7 @@ import type { ContextRoutines } from './contexts';
 import type { FilterIoRoutines } from './filterio';
 import type { MiscRoutines } from './misc';
 import type { EnumerationRoutines } from './enumerate';
+import type { OplockRoutines } from './oplocks';
 import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
 import type { PendingRoutines } from './pending';
@@ -59,6 +60,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
   Routines<EnumerationRoutines> &
+  Routines<OplockRoutines> &
   Routines<PortRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &
