@@ -24,7 +24,7 @@ import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
 import type { CallbackScope, KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
-import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
+import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FO, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
@@ -591,7 +591,6 @@ function skips(ops: OperationCallbacks, data: FltCallbackData): boolean {
   if (f & SKIP.SKIP_PAGING_IO && data.isIrp && paging) return true;
   if (f & SKIP.SKIP_CACHED_IO && rw && !nocache) return true;
   if (f & SKIP.SKIP_NON_CACHED_NON_PAGING_IO && rw && nocache && !paging) return true;
-  // Every request of the workload is on a file, never on a volume (DASD) handle.
-  if (f & SKIP.SKIP_NON_DASD_IO) return true;
+  if (f & SKIP.SKIP_NON_DASD_IO && (data.fileObject.Flags & FO.VOLUME_OPEN) === 0) return true;
   return false;
 }

@@ -28,7 +28,7 @@
  *   everything else, and all fast I/O, completes synchronously in the calling thread.
  */
 import { readBuffer, writeBuffer } from '../kernel/buffers';
-import { LargeInteger, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
@@ -132,6 +132,11 @@ export class FileSystemModel {
       fo = create ? undefined : this.handleOf(k);
       if (!fo) {
         fo = this.newFileObject(volumeName, nameInVolume, synchronous);
+        // The volume's name alone (no `\` after it) opens the volume itself, as a program's DASD open does.
+        if (path.length === volumeName.length && path.toLowerCase() === volumeName.toLowerCase()) {
+          fo.FileName = makeUnicodeString('');
+          fo.Flags |= FO.VOLUME_OPEN;
+        }
         if (create) this.replaced.set(fo, [[k, this.open.get(k)], [path, this.open.get(path)]]);
         this.open.set(k, fo);
         // A request other than a create stands for a handle already open on the file: its file

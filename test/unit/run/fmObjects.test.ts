@@ -122,3 +122,28 @@ test('references an enumeration hands out and the filter never drops keep its un
   assert.deepEqual(w.sim.kernel.output, ['filters in 0: 0xC0000023 n=1', 'filters in 4: 0x00000000 n=1 first-is-me=1']);
   assert.deepEqual(w.sim.violations.map((v) => v.rule), ['rundown-leak', 'deadlock']);
 });
+
+test("a volume's name alone opens the volume (DASD): no file name, FO_VOLUME_OPEN, the only creates SKIP_NON_DASD_IO lets through", async () => {
+  const prepared = await prepareScenarioText('/t/s.fltsim', [
+    'driver "dasd.c" altitude 370000',
+    `volume "${V}"`,
+    `file "${V}\\a.txt" content "x"`,
+    `io #1 create "${V}\\a.txt" at 0`,
+    `io #2 create "${V}" at 1`,
+    `io #3 create "${V}\\a.txt" access attributes at 2`,
+    `io #4 cleanup "${V}" at 3`,
+    `io #5 cleanup "${V}\\a.txt" at 4`,
+    'unload at 10',
+  ].join('\n'), { readFile: (p) => (p === '/t/dasd.c' ? readFileSync(path.join(dir, 'dasd.c'), 'utf8') : undefined), paths: pathRules('posix') });
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
+  const w = new World(prepared.prepared, {});
+  w.run();
+  assert.equal(w.fault, undefined);
+  assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
+  // the file's creates and cleanup never reach the filter
+  assert.deepEqual(w.sim.kernel.output, [
+    'major 0: name length 0, related 0, volume open 1, same as FltObjects 1',
+    'major 18: name length 0, related 0, volume open 1, same as FltObjects 1',
+  ]);
+  assert.deepEqual([1, 2, 3, 4, 5].map((id) => w.sim.result(id)?.status), [0, 0, 0, 0, 0]);
+});
