@@ -203,6 +203,7 @@ const ENTRIES: ApiInfo[] = [
   api('FltOplockBreakToNone', A, 'Breaks any oplock another handle holds to none, as a write would.', ['FLT_PREOP_PENDING means the operation now waits for the break.'], { mayBlock: true }),
   api('FltOplockIsFastIoPossible', A, 'Tells whether fast I/O may go on: not during a break, nor while level 2 oplocks are held.'),
   api('FltCurrentBatchOplock', A, 'Tells whether a batch or filter oplock is held.'),
+  api('FltReissueSynchronousIo', P, 'Sends a synchronous IRP operation down again from its post-operation callback; the new result replaces the old.', ['Only from the operation\'s post-operation callback, and only for synchronous IRP operations.']),
   api('FltQueryVolumeInformation', P, 'Queries FS_INFORMATION_CLASS information about the volume an instance is attached to.'),
   api('FltQueryVolumeInformationFile', P, 'Queries FS_INFORMATION_CLASS information about the volume a file object is on, below the caller.'),
   api('InterlockedIncrement', 'any', 'Adds one to a LONG atomically and returns the new value.'),

@@ -152,6 +152,44 @@ export class FilterIoRoutines {
     return this.ioStatus(Iosb, data.IoStatus.Status >>> 0, Number(data.IoStatus.Information));
   }
 
+  /**
+   * Sends a synchronous IRP operation down again from its post-operation callback, to the
+   * instances below `InitiatingInstance` and the file system; its new result replaces the old one.
+   * The operation goes down as the request first described it (with the file object as it is now,
+   * a name a filter replaced included), in a callback data of its own.
+   */
+  *FltReissueSynchronousIo(InitiatingInstance: unknown, CallbackData: unknown): Co<void> {
+    const k = this.fm.k;
+    const routine = 'FltReissueSynchronousIo';
+    k.checkIrql(routine);
+    const data = callbackDataArg(k, CallbackData, routine);
+    if (data === null) return;
+    if (!(InitiatingInstance instanceof Instance)) {
+      k.violation(InitiatingInstance === null || InitiatingInstance === undefined ? 'null-param' : 'bad-object', `${routine} needs the instance whose post-operation callback reissues the operation`, data.id);
+      return;
+    }
+    const t = k.current;
+    const scope = t.scope;
+    const inPost = scope !== null && (scope.role === 'post' || scope.role === 'safe-post') && scope.data === data;
+    const synchronous = data.request.synchronous || (data.Iopb.IrpFlags & IRP_FLAGS.IRP_SYNCHRONOUS_API) !== 0;
+    if (!inPost || !data.isIrp || !synchronous) {
+      const why = !inPost ? 'outside its post-operation callback' : !data.isIrp ? 'which is fast I/O' : 'which is asynchronous';
+      k.violation('reissue-misuse', `${routine} was called for ${data.label} ${why}; only a synchronous IRP operation can be reissued, from its post-operation callback`, data.id);
+      return;
+    }
+    const r = data.request;
+    const again = this.newData(t, {
+      routine, instance: InitiatingInstance, volume: data.volume, fileObject: data.fileObject, major: data.major, minor: r.minor, length: r.length, offset: r.offset,
+      infoClass: r.infoClass, code: r.code, ...(r.createOptions !== undefined ? { createOptions: r.createOptions } : {}),
+      ...(r.desiredAccess !== undefined ? { desiredAccess: r.desiredAccess } : {}), ...(r.shareAccess !== undefined ? { shareAccess: r.shareAccess } : {}),
+    });
+    // The same operation again, not one the filter generated.
+    again.Flags = (again.Flags & ~FLTFL_CALLBACK_DATA.GENERATED_IO) >>> 0;
+    yield* this.send(t, again, routine, null, null);
+    data.IoStatus.Status = again.IoStatus.Status;
+    data.IoStatus.Information = again.IoStatus.Information;
+  }
+
   *FltSetInformationFile(Instance_: unknown, FileObject_: unknown, FileInformation: unknown, Length: number, FileInformationClass: number): Co<number> {
     const target = this.target('FltSetInformationFile', Instance_, FileObject_);
     if (target === null) return STATUS.STATUS_INVALID_PARAMETER;

@@ -82,7 +82,8 @@ function flagsOf(f: IoRequestInput['flags']): IoFlags {
     fastio: words.has('fastio'),
     paging: words.has('paging'),
     nocache: words.has('nocache'),
-    synchronous: words.has('synchronous'),
+    // Neither word: the operation's default (reads and writes asynchronous, the rest synchronous).
+    synchronous: words.has('synchronous') ? true : undefined,
     async: words.has('async'),
     systemBuffer: words.has('system-buffer'),
     topLevelIrp: words.has('top-level-irp'),

@@ -34,6 +34,7 @@ FLT_PREOP_CALLBACK_STATUS FltCheckOplockEx(POPLOCK Oplock, PFLT_CALLBACK_DATA Ca
 FLT_PREOP_CALLBACK_STATUS FltOplockBreakToNone(POPLOCK Oplock, PFLT_CALLBACK_DATA CallbackData, PVOID Context, PFLTOPLOCK_WAIT_COMPLETE_ROUTINE WaitCompletionRoutine, PFLTOPLOCK_PREPOST_CALLBACKDATA_ROUTINE PrePostCallbackDataRoutine);
 BOOLEAN FltOplockIsFastIoPossible(POPLOCK Oplock);
 BOOLEAN FltCurrentBatchOplock(POPLOCK Oplock);
+VOID FltReissueSynchronousIo(PFLT_INSTANCE InitiatingInstance, PFLT_CALLBACK_DATA CallbackData);
 NTSTATUS FltQueryVolumeInformationFile(PFLT_INSTANCE Instance, PFILE_OBJECT FileObject, PVOID FsInformation, ULONG Length, FS_INFORMATION_CLASS FsInformationClass, PULONG LengthReturned);
 #endif
 `;

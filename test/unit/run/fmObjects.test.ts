@@ -147,3 +147,39 @@ test("a volume's name alone opens the volume (DASD): no file name, FO_VOLUME_OPE
   ]);
   assert.deepEqual([1, 2, 3, 4, 5].map((id) => w.sim.result(id)?.status), [0, 0, 0, 0, 0]);
 });
+
+test('FltReissueSynchronousIo from a post-create sends the create down again below the filter; an asynchronous one is refused', async () => {
+  const both: ProjectFiles = {
+    readFile: (p) => (p === '/t/lower.c' ? readFileSync(path.resolve('test/fixtures/fsio/lower.c'), 'utf8') : sources[p]),
+    paths: pathRules('posix'),
+  };
+  const scenario = (flags: string): string => [
+    'driver "objects.c" altitude 370000',
+    'driver "lower.c" altitude 320000',
+    'define CASE 4',
+    `volume "${V}"`,
+    `file "${V}\\trigger.txt" size 10`,
+    `io #1 create "${V}\\trigger.txt" ${flags} at 1`,
+    'unload at 5',
+  ].join('\n');
+  const prepared = await prepareScenarioText('/t/s.fltsim', scenario(''), both);
+  assert.ok(prepared.ok);
+  const w = new World(prepared.prepared, {});
+  w.run();
+  assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
+  assert.deepEqual(w.sim.kernel.output, [
+    'lower: create \\trigger.txt generated=0',
+    'first: 0x00000000 1',
+    // the lower filter sees the create again, as the same operation (not generated I/O)
+    'lower: create \\trigger.txt generated=0',
+    'reissued: 0x00000000 1',
+  ]);
+  assert.equal(w.sim.result(1)?.status, STATUS.STATUS_SUCCESS);
+
+  const asyncPrepared = await prepareScenarioText('/t/s.fltsim', scenario('async'), both);
+  assert.ok(asyncPrepared.ok);
+  const a = new World(asyncPrepared.prepared, {});
+  a.run();
+  assert.deepEqual(a.sim.violations.map((v) => v.rule), ['reissue-misuse']);
+  assert.deepEqual(a.sim.kernel.output.slice(1), ['first: 0x00000000 1', 'reissued: 0xC0000001 1']);
+});
