@@ -163,8 +163,9 @@ function scenarioText(sample: string, project: DriverProject, sampleDir: string)
     `io #16 cleanup "${v}\\docs\\report.txt" at 16`,
     `io #17 close "${v}\\docs\\report.txt" at 17`,
     `io #18 create "${v}\\x\\y\\inside.txt" at 18`,
-    // A program opens the volume itself (a DASD open, as chkdsk or a backup tool does).
-    `io #24 create "${v}" at 24`,
+    // A program opens the volume itself sharing only reads (a DASD open that implies a volume lock,
+    // as chkdsk's does): MetadataManager closes its metadata file until the handle's cleanup.
+    `io #24 create "${v}" share read at 24`,
     `io #25 cleanup "${v}" at 25`,
     `io #26 close "${v}" at 26`,
   ];
