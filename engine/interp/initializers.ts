@@ -12,8 +12,9 @@ import { fieldPlace, type FieldPlace } from '../memory/typed';
 import { CRuntimeError } from './errors';
 import type { CFrame } from './frame';
 import { copyBytes, store, storeBitField } from './memory';
-import { run, type CE, type ExprCompiler } from './compileExpr';
-import { constantOf } from './compileStmt';
+import { run, type CE } from './compiled';
+import type { ExprCompiling } from './compileScope';
+import { constantOf } from './constantExpr';
 import { readCString } from './format';
 
 interface Store {
@@ -59,7 +60,7 @@ function isCharArray(t: CType): boolean {
   return t.kind === 'array' && t.of.kind === 'int' && (t.of.size === 1 || t.of.size === 2);
 }
 
-export function compileInitializer(c: ExprCompiler, type: CType, init: Initializer): (target: AllocPtr, f: CFrame) => Co<void> {
+export function compileInitializer(c: ExprCompiling, type: CType, init: Initializer): (target: AllocPtr, f: CFrame) => Co<void> {
   const stores: Store[] = [];
   collect(c, type, init, 0, stores);
   return function* (target, f) {
@@ -71,7 +72,7 @@ export function compileInitializer(c: ExprCompiler, type: CType, init: Initializ
 }
 
 /** Initializer for a scalar or aggregate at `offset`: appends the stores it makes. */
-function collect(c: ExprCompiler, type: CType, init: Initializer, offset: number, out: Store[], bits?: FieldPlace): void {
+function collect(c: ExprCompiling, type: CType, init: Initializer, offset: number, out: Store[], bits?: FieldPlace): void {
   if (init.k === 'expr') {
     const e = init.expr;
     if (isCharArray(type) && e.k === 'str') {
@@ -102,7 +103,7 @@ function collect(c: ExprCompiler, type: CType, init: Initializer, offset: number
 }
 
 /** Fills members from `items[start…]`; returns the index of the first item not consumed. */
-function fillAggregate(c: ExprCompiler, type: CType, members: Member[], items: InitItem[], start: number, out: Store[], braced: boolean): number {
+function fillAggregate(c: ExprCompiling, type: CType, members: Member[], items: InitItem[], start: number, out: Store[], braced: boolean): number {
   let i = start;
   let pos = 0;
   const growable = type.kind === 'array' && type.length === undefined;
@@ -149,7 +150,7 @@ function fillAggregate(c: ExprCompiler, type: CType, members: Member[], items: I
   return i;
 }
 
-function directlyInitializes(c: ExprCompiler, t: CType, e: Expr): boolean {
+function directlyInitializes(c: ExprCompiling, t: CType, e: Expr): boolean {
   if (isCharArray(t) && e.k === 'str') return true;
   if (t.kind === 'struct') {
     const et = c.typeOnly(e);
@@ -158,7 +159,7 @@ function directlyInitializes(c: ExprCompiler, t: CType, e: Expr): boolean {
   return false;
 }
 
-function collectDesignated(c: ExprCompiler, type: CType, offset: number, designators: InitItem['designators'], value: Initializer, out: Store[]): void {
+function collectDesignated(c: ExprCompiling, type: CType, offset: number, designators: InitItem['designators'], value: Initializer, out: Store[]): void {
   const members = membersOf(type, offset);
   if (!members) throw new CRuntimeError('compile-error', `a designator applied to a ${typeName(type)}`, value.loc);
   const [first, ...rest] = designators;
@@ -176,7 +177,7 @@ function collectDesignated(c: ExprCompiler, type: CType, offset: number, designa
  * The member a designator names. `.Field` of a field inside an anonymous struct or union names
  * that anonymous member, and the same designator then applies inside it (`through`).
  */
-function designatorPosition(c: ExprCompiler, type: CType, members: Member[], d: InitItem['designators'][number], loc: Loc, grow: () => void): { pos: number; through?: InitItem['designators'][number] } {
+function designatorPosition(c: ExprCompiling, type: CType, members: Member[], d: InitItem['designators'][number], loc: Loc, grow: () => void): { pos: number; through?: InitItem['designators'][number] } {
   if ('field' in d) {
     const pos = members.findIndex((m) => m.key === d.field);
     if (pos >= 0) return { pos };

@@ -1,6 +1,6 @@
 /**
  * End-to-end driver: opens the code-server workbench that scripts/e2e.sh started (with the packaged
- * vsix installed) in Debian's chromium and runs the steps in steps.ts. Not a node:test file — it
+ * vsix installed) in Debian's chromium and runs the steps in steps/ (one module per step). Not a node:test file — it
  * prints one line per step and a closing "e2e: N passed, N failed, N skipped" line, and exits 1 when
  * any selected step failed.
  *
@@ -13,7 +13,7 @@
  *   CHROMIUM              browser binary (default /usr/bin/chromium)
  */
 import { chromium } from 'playwright-core';
-import { ALL_STEPS, STEPS, type Expectations, type StepName } from './steps';
+import { ALL_STEPS, STEPS, type Expectations, type StepName } from './steps/index';
 import { Workbench } from './workbench';
 
 const env = process.env;

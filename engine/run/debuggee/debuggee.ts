@@ -22,140 +22,34 @@ import type { SimEvent } from '../../kernel/events';
 import { TIME_PASSES } from '../../kernel/schedule';
 import { ReplayPolicy } from '../../explore/policies';
 import type { Schedule } from '../../explore/schedule';
-import type { KThread } from '../../kernel/thread';
 import { CFrame } from '../../interp/frame';
-import { evaluateInFrame, inspectContext } from '../evaluate';
-import { inspect } from '../inspect';
+import { evaluateInFrame } from '../evaluate';
 import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
 import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
 import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
-  BreakpointTable, DriverCode, hitConditionHolds, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
+  BreakpointTable, DriverCode, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
 } from './breakpoints';
-import { Scopes } from './scopes';
+import { breakpointsThatStop } from './breakpointHits';
+import { EventTargets } from './eventTargets';
+import { Inspection } from './inspection';
+import { scheduleChangeOf, type ScheduleChange } from './scheduleChange';
+import type { Arrival, Candidate, Edit, Mode, ThreadTrail } from './modes';
+import { driverDepth, driverFrameAt, liveThread } from './threadFrames';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
-import { VariableHandles, type FrameRef, type VariableInfo, type VariablesQuery } from './variables';
+import type {
+  CommandResult, DebuggeeOptions, EvaluateOptions, EvaluationResult, FrameInfo, OutputSink, Progress, ScopeInfo, SetValueResult, Stop, StepHow, ThreadInfo,
+} from './types';
+import type { VariableInfo, VariablesQuery } from './variables';
 
-/** `goto`: arrived at a moment chosen on the timeline (`goToEvent`); `schedule`: a replayed schedule is about to leave the default one. */
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto' | 'schedule';
-
-export interface Stop {
-  reason: StopReason;
-  threadId: number;
-  /** What happened, with the virtual time: `Paused on breakpoint (2 ms)`. */
-  description: string;
-  /** For exception stops: the transition, violation or fault. */
-  text?: string;
-  hitBreakpointIds?: number[];
-}
-
-export type StepHow = 'over' | 'in' | 'out';
-
-/** Whether a command was taken up; a command about a thread that does not exist is refused with why. */
-export type CommandResult = { ok: true } | { ok: false; message: string };
+export type {
+  CommandResult, DebuggeeOptions, EvaluateOptions, EvaluationResult, FrameInfo, OutputCategory, OutputSink, Progress, ScopeInfo, SetValueResult, Stop, StepHow,
+  StopReason, ThreadInfo,
+} from './types';
 
 const TAKEN: CommandResult = { ok: true };
-
-/** Where a command stands after `advance`. `idle`: there is no command to carry out. */
-export type Progress = { kind: 'running' } | { kind: 'stopped'; stop: Stop } | { kind: 'terminated' } | { kind: 'idle' };
-
-export type OutputCategory = 'stdout' | 'stderr' | 'console';
-
-/** DbgPrint lines (stdout), violations, faults and failed expectations (stderr), logpoints and the end-of-run summary (console). */
-export type OutputSink = (text: string, category: OutputCategory, location?: { file: string; line: number }) => void;
-
-export interface DebuggeeOptions {
-  /** Overrides the scenario's `seed` line. */
-  seed?: number;
-  /** Statements before a loop that does not end is stopped as a fault. Default: the scenario's `limit steps`, else none, since a user at a debugger can pause. */
-  stepBudget?: number;
-  output?: OutputSink;
-  /**
-   * Follow this schedule (from a replay file) instead of the seeded rule; its seed replaces the
-   * scenario's. Where a changed value sends the run elsewhere, choices that no longer fit give way
-   * to the default.
-   */
-  schedule?: Schedule;
-}
-
-export interface ThreadInfo {
-  id: number;
-  name: string;
-}
-
-export interface FrameInfo {
-  /** Position in the thread's stack, 0 = outermost: what `scopes` and `evaluate` take. */
-  index: number;
-  /** `csqfilter!CsqAcquire`, `fltmgr!FltCbdqInsertIo`. */
-  name: string;
-  /** Driver code only; kernel frames and prelude helpers have no source. */
-  source?: { file: string; line: number; column: number };
-}
-
-export interface ScopeInfo {
-  name: string;
-  handle: number;
-}
-
-export type EvaluationResult = ({ ok: true } & Omit<VariableInfo, 'name' | 'evaluateName' | 'editable'>) | { ok: false; message: string };
-
-export type SetValueResult = { ok: true; value: string; type: string } | { ok: false; message: string };
-
-export interface EvaluateOptions {
-  threadId?: number;
-  /** A frame of the thread (FrameInfo.index); the innermost driver frame when absent or not driver code. */
-  frameIndex?: number;
-  /** Assignments and increments are allowed (the Debug Console); watches, hovers and conditions read only. */
-  allowAssignment?: boolean;
-}
-
-/** Where a silent replay is headed and the stop it makes on arrival. */
-interface Arrival {
-  target: number;
-  reason: StopReason;
-  threadId: number;
-  describe: (now: number) => string;
-  text?: string;
-  hitBreakpointIds?: number[];
-}
-
-/** A place where running forward with the current breakpoints and filters would have stopped. */
-interface Candidate {
-  step: number;
-  threadId: number;
-  reason: StopReason;
-  hitBreakpointIds?: number[];
-  text?: string;
-}
-
-type Mode =
-  | { kind: 'none' }
-  | { kind: 'end' }
-  | { kind: 'continue' }
-  | { kind: 'entry' }
-  | { kind: 'step'; thread: number; depth: number; how: StepHow }
-  /**
-   * Replaying silently to a step (step back, reverse continue's second pass); `loud`: running forward
-   * to it (a later moment chosen on the timeline), passing output on but stopping nowhere else.
-   */
-  | { kind: 'seek'; arrival: Arrival; loud?: boolean }
-  /** Reverse continue's first pass: replaying to the stop point, noting the last place it would have stopped. */
-  | { kind: 'scan'; until: number; best: Candidate | undefined };
-
-/** A value the user set, with where and when, so replays set it again. */
-interface Edit {
-  step: number;
-  frame: FrameRef;
-  text: string;
-}
-
-/** The two most recent statements a thread executed (steps; 0 = none). */
-interface ThreadTrail {
-  last: number;
-  prev: number;
-}
 
 export class Debuggee {
   private world: World;
@@ -173,8 +67,12 @@ export class Debuggee {
   private firstStmt: { step: number; thread: number } | undefined;
   private edits: Edit[] = [];
   private nextEdit = 0;
-  private readonly handles = new VariableHandles();
-  private scopeTrees: Scopes | undefined;
+  private readonly inspection = new Inspection({
+    world: () => this.world,
+    stoppedThread: () => this.stoppedThread,
+    shown: (file) => this.breakpoints.shown(file),
+    record: (edit) => this.record(edit),
+  });
   private readonly output: OutputSink;
   private readonly seedOption: number | undefined;
   private readonly stepBudget: number;
@@ -185,14 +83,8 @@ export class Debuggee {
   private changeReported = false;
   private stoppedStep = 0;
   private stoppedThread = 0;
-  /**
-   * Where `goToEvent` stops for each event (by seq): the step at which the driver statement that led
-   * to it began (the thread paused on that line, before running it), else the step before the one
-   * that recorded it. Noted as each event is recorded, while the frames that made it still exist.
-   */
-  private eventTargets: number[] = [];
-  /** The step at which each driver frame's current statement began. */
-  private statementStart = new WeakMap<CFrame, number>();
+  /** Where `goToEvent` stops for each event. */
+  private readonly eventTargets = new EventTargets();
   /**
    * The World that got furthest since the last value the user set. A replay repeats it exactly, so
    * its events past the current point are the known future the timeline shows and goToEvent reaches.
@@ -281,7 +173,7 @@ export class Debuggee {
   step(threadId: number, how: StepHow): CommandResult {
     // Stepping a thread that is not there would never arrive: the whole run would go by instead.
     if (!this.hasThread(threadId)) return this.noThread(threadId);
-    const depth = this.driverDepth(threadId);
+    const depth = driverDepth(this.world.sim.kernel.threads.get(threadId));
     // A thread in kernel code with no driver frame steps to its next statement.
     this.command(depth === 0 ? { kind: 'step', thread: threadId, depth: Number.MAX_SAFE_INTEGER, how: 'in' } : { kind: 'step', thread: threadId, depth, how });
     return TAKEN;
@@ -298,7 +190,7 @@ export class Debuggee {
 
   /** Whether `handle` (from scopes, variables or evaluate) belongs to the current stop. */
   hasHandle(handle: number): boolean {
-    return this.handles.get(handle) !== undefined;
+    return this.inspection.hasHandle(handle);
   }
 
   private noThread(threadId: number): CommandResult {
@@ -347,7 +239,7 @@ export class Debuggee {
     if (!Number.isSafeInteger(seq) || seq < 1 || seq > total) return `there is no event ${seq} in this run (it has events 1 to ${total})`;
     const e = known.sim.event(seq);
     const arrival: Arrival = {
-      target: this.eventTargets[seq] ?? 0,
+      target: this.eventTargets.targetOf(seq),
       reason: 'goto',
       threadId: e?.thread ?? this.stoppedThread,
       describe: (now) => `Paused before ${e ? `"${e.detail}"` : `event ${seq}`} (${now} ms)`,
@@ -387,7 +279,7 @@ export class Debuggee {
       if (this.pauseRequested) {
         this.pauseRequested = false;
         const sim = this.world.sim;
-        return this.stop({ reason: 'pause', threadId: this.liveThread(sim.kernel.sched.lastStepped?.id), description: `Paused (${sim.now} ms)` });
+        return this.stop({ reason: 'pause', threadId: liveThread(this.world.sim.kernel.threads, sim.kernel.sched.lastStepped?.id), description: `Paused (${sim.now} ms)` });
       }
       const sim = this.world.sim;
       if (mode.kind === 'seek' && sim.stepCount >= mode.arrival.target) return this.arrive(mode.arrival);
@@ -486,7 +378,7 @@ export class Debuggee {
         const text = `The schedule leaves the default one here (decision ${change.decision}): ${change.description}`;
         // Show the thread that runs instead, when it is one; else the one held back.
         const chosen = this.replayPolicy.firstChangeDecision!.choice;
-        const threadId = chosen !== TIME_PASSES && sim.kernel.threads.has(chosen) ? chosen : this.liveThread(r.thread);
+        const threadId = chosen !== TIME_PASSES && sim.kernel.threads.has(chosen) ? chosen : liveThread(this.world.sim.kernel.threads, r.thread);
         return this.stop({ reason: 'schedule', threadId, description: `${text} (${sim.now} ms)`, text });
       }
     }
@@ -528,7 +420,7 @@ export class Debuggee {
   private noteStatement(threadId: number, step: number): boolean {
     const top = this.topFrame(threadId);
     if (!(top instanceof CFrame) || top.fn.system) return false;
-    this.statementStart.set(top, step);
+    this.eventTargets.statementBegins(top, step);
     const trail = this.trails.get(threadId);
     if (trail) {
       trail.prev = trail.last;
@@ -544,35 +436,10 @@ export class Debuggee {
     const top = this.topFrame(threadId) as CFrame;
     const bps = this.breakpoints.at(this.keyOf(top.file), top.line);
     if (!bps) return undefined;
-    let stops: Breakpoint[] | undefined;
-    for (const bp of bps) {
-      if (!this.conditionHolds(bp, threadId, silent)) continue;
-      bp.hits++;
-      if (!hitConditionHolds(bp.hitCondition, bp.hits)) continue;
-      if (bp.logMessage !== undefined) {
-        if (!silent) this.output(`${this.interpolate(bp.logMessage, threadId)}\n`, 'console', { file: bp.file, line: bp.line });
-        continue;
-      }
-      (stops ??= []).push(bp);
-    }
-    return stops;
-  }
-
-  private conditionHolds(bp: Breakpoint, threadId: number, silent: boolean): boolean {
-    if (!bp.condition || bp.condition.trim() === '') return true;
-    const r = this.evaluateRaw(bp.condition, { threadId });
-    if (!r.ok) {
-      if (!silent) this.output(`Breakpoint condition '${bp.condition}' could not be evaluated: ${r.message}; stopping there.\n`, 'stderr');
-      return true;
-    }
-    return typeof r.value === 'number' ? r.value !== 0 : r.value !== null && r.value !== undefined;
-  }
-
-  /** A logpoint message with each `{expression}` replaced by its value. */
-  private interpolate(message: string, threadId: number): string {
-    return message.replace(/\{([^{}]+)\}/g, (_m, expr: string) => {
-      const r = this.evaluateRaw(expr, { threadId });
-      return r.ok ? inspect(inspectContext(this.world), r.value, r.type).value : `<${r.message}>`;
+    return breakpointsThatStop(bps, {
+      world: this.world,
+      evaluate: (text) => this.inspection.evaluateRaw(text, { threadId }),
+      output: silent ? undefined : this.output,
     });
   }
 
@@ -583,7 +450,7 @@ export class Debuggee {
       case 'step': {
         if (threadId !== mode.thread) return false;
         if (mode.how === 'in') return true;
-        const depth = this.driverDepth(threadId);
+        const depth = driverDepth(this.world.sim.kernel.threads.get(threadId));
         return mode.how === 'over' ? depth <= mode.depth : depth < mode.depth;
       }
       default:
@@ -604,8 +471,7 @@ export class Debuggee {
     this.stoppedThread = stop.threadId;
     this.last = stop;
     this.stopCount++;
-    this.handles.reset();
-    this.scopeTrees = undefined;
+    this.inspection.reset();
     return { kind: 'stopped', stop };
   }
 
@@ -636,7 +502,7 @@ export class Debuggee {
 
   private arrive(a: Arrival): Progress {
     const now = this.world.sim.now;
-    return this.stop({ reason: a.reason, threadId: this.liveThread(a.threadId), description: a.describe(now), text: a.text, hitBreakpointIds: a.hitBreakpointIds });
+    return this.stop({ reason: a.reason, threadId: liveThread(this.world.sim.kernel.threads, a.threadId), description: a.describe(now), text: a.text, hitBreakpointIds: a.hitBreakpointIds });
   }
 
   private newWorld(): World {
@@ -644,35 +510,13 @@ export class Debuggee {
     if (this.schedule === undefined) this.replayPolicy = undefined;
     else this.replayPolicy = new ReplayPolicy(this.schedule.choices, false);
     const world = new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, ...(this.replayPolicy ? { policy: this.replayPolicy } : {}) });
-    world.sim.onEvent((e) => this.noteEventTarget(world, e));
+    world.sim.onEvent((e) => this.eventTargets.note(world, e));
     return world;
   }
 
-  private noteEventTarget(world: World, e: SimEvent): void {
-    let target = world.sim.stepCount;
-    const t = world.sim.kernel.threads.get(e.thread);
-    if (t) {
-      for (let i = t.frames.length - 1; i >= 0; i--) {
-        const f = this.driverFrameAt(t, i);
-        const start = f && this.statementStart.get(f);
-        if (start !== undefined) {
-          target = start;
-          break;
-        }
-      }
-    }
-    this.eventTargets[e.seq] = target;
-  }
-
   /** The decision where the followed schedule first leaves the default, once the run has reached it. */
-  get scheduleChange(): { decision: number; description: string } | undefined {
-    const d = this.replayPolicy?.firstChangeDecision;
-    if (d === undefined) return undefined;
-    const threads = this.world.sim.kernel.threads;
-    const name = (id: number): string => threads.get(id)?.name ?? `thread ${id}`;
-    const held = d.running !== 0 ? name(d.running) : d.preferred !== TIME_PASSES ? name(d.preferred) : undefined;
-    const what = d.choice === TIME_PASSES ? `time passes to ${this.world.sim.now} ms` : `${name(d.choice)} runs`;
-    return { decision: d.index + 1, description: `${what}${held ? ` while ${held} is held back` : ''}` };
+  get scheduleChange(): ScheduleChange | undefined {
+    return scheduleChangeOf(this.replayPolicy, this.world);
   }
 
   // --- values the user set ----------------------------------------------------------------------
@@ -682,7 +526,7 @@ export class Debuggee {
     // and what happened after this point in earlier runs need not happen again.
     this.edits = this.edits.filter((e) => e.step <= edit.step);
     this.furthest = this.world;
-    this.eventTargets.length = this.world.sim.eventCount + 1;
+    this.eventTargets.forgetAfter(this.world.sim.eventCount);
     this.edits.push(edit);
     this.nextEdit = this.edits.length;
   }
@@ -697,118 +541,46 @@ export class Debuggee {
     }
   }
 
-  // --- inspection -------------------------------------------------------------------------------
+  // --- inspection (inspection.ts) -----------------------------------------------------------------
 
   threads(): ThreadInfo[] {
-    return [...this.world.sim.kernel.threads.values()].sort((a, b) => a.id - b.id).map((t) => ({ id: t.id, name: t.name }));
+    return this.inspection.threads();
   }
 
   /** The thread's call stack, innermost first. */
   frames(threadId: number): FrameInfo[] {
-    const t = this.world.sim.kernel.threads.get(threadId);
-    if (!t) return [];
-    const out: FrameInfo[] = [];
-    for (let index = t.frames.length - 1; index >= 0; index--) {
-      const f = t.frames[index]!;
-      if (f instanceof CFrame && !f.fn.system) out.push({ index, name: `${f.module}!${f.name}`, source: { file: this.breakpoints.shown(f.file), line: f.line, column: f.column } });
-      else out.push({ index, name: f.module ? `${f.module}!${f.name}` : f.name });
-    }
-    return out;
+    return this.inspection.frames(threadId);
   }
 
   /** The Variables view's scopes for a frame: Locals (driver frames), Thread, Callback Data, Queues, Filters. */
   scopes(threadId: number, frameIndex: number): ScopeInfo[] {
-    const t = this.world.sim.kernel.threads.get(threadId);
-    if (!t || !Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= t.frames.length) return [];
-    const frame = this.driverFrameAt(t, frameIndex);
-    const ref = { threadId, index: frameIndex };
-    this.scopeTrees ??= new Scopes(this.world);
-    return this.scopeTrees.scopes(t, frame).map((s) => ({ name: s.name, handle: this.handles.add(s.container, ref) }));
+    return this.inspection.scopes(threadId, frameIndex);
   }
 
   /** The children behind a handle from `scopes`, `variables` or `evaluate` of this stop. */
   variables(handle: number, query?: VariablesQuery): VariableInfo[] {
-    return this.handles.children(handle, query);
+    return this.inspection.variables(handle, query);
   }
 
   evaluate(text: string, options: EvaluateOptions = {}): EvaluationResult {
-    const at = this.evaluationFrame(options);
-    const r = this.evaluateRaw(text, options);
-    if (!r.ok) return r;
-    const shown = inspect(inspectContext(this.world), r.value, r.type, undefined, text);
-    const row = this.handles.row({ name: text, ...shown }, at && { threadId: at.thread.id, index: at.index });
-    return { ok: true, value: row.value, type: row.type, handle: row.handle, indexedCount: row.indexedCount };
+    return this.inspection.evaluate(text, options);
   }
 
   /** Sets the child `name` of a handle's value from C text (`STATUS_SUCCESS`, `Length + 1`). */
   setValue(handle: number, name: string, text: string): SetValueResult {
-    const entry = this.handles.get(handle);
-    const child = entry?.expand.named?.().find((c) => c.name === name);
-    if (!entry || !child || !child.place || !child.evaluateName) return { ok: false, message: `'${name}' cannot be changed here` };
-    const where: EvaluateOptions = { threadId: entry.frame?.threadId, frameIndex: entry.frame?.index };
-    const set = this.evaluateRaw(`${child.evaluateName} = (${text})`, { ...where, allowAssignment: true });
-    if (!set.ok) return { ok: false, message: `cannot set ${name}: ${set.message}` };
-    const now = this.evaluateRaw(child.evaluateName, where);
-    if (!now.ok) return { ok: false, message: now.message };
-    const shown = inspect(inspectContext(this.world), now.value, child.place.type, name);
-    return { ok: true, value: shown.value, type: shown.type };
-  }
-
-  /** Evaluates in the chosen frame; an assignment that succeeds is recorded for replays. */
-  private evaluateRaw(text: string, options: EvaluateOptions): ReturnType<typeof evaluateInFrame> {
-    const at = this.evaluationFrame(options);
-    const r = evaluateInFrame(this.world, at?.frame, text, options.allowAssignment === true);
-    if (r.ok && r.writes && at) this.record({ step: this.world.sim.stepCount, frame: { threadId: at.thread.id, index: at.index }, text });
-    return r;
-  }
-
-  /** The chosen driver frame, else the innermost driver frame of the thread (default: the stopped one). */
-  private evaluationFrame(options: EvaluateOptions): { thread: KThread; frame: CFrame; index: number } | undefined {
-    const t = this.world.sim.kernel.threads.get(options.threadId ?? this.stoppedThread);
-    if (!t) return undefined;
-    if (options.frameIndex !== undefined) {
-      const f = this.driverFrameAt(t, options.frameIndex);
-      if (f) return { thread: t, frame: f, index: options.frameIndex };
-    }
-    for (let i = t.frames.length - 1; i >= 0; i--) {
-      const f = this.driverFrameAt(t, i);
-      if (f) return { thread: t, frame: f, index: i };
-    }
-    return undefined;
+    return this.inspection.setValue(handle, name, text);
   }
 
   // --- helpers ----------------------------------------------------------------------------------
 
-  private driverFrameAt(t: KThread, index: number): CFrame | undefined {
-    const f = t.frames[index];
-    return f instanceof CFrame && !f.fn.system ? f : undefined;
-  }
-
   private threadFrame(threadId: number, index: number): CFrame | undefined {
     const t = this.world.sim.kernel.threads.get(threadId);
-    return t ? this.driverFrameAt(t, index) : undefined;
+    return t ? driverFrameAt(t, index) : undefined;
   }
 
   private topFrame(threadId: number): unknown {
     const t = this.world.sim.kernel.threads.get(threadId);
     return t?.frames[t.frames.length - 1];
-  }
-
-  /** Driver (non-prelude) C frames on the thread's stack. */
-  private driverDepth(threadId: number): number {
-    const t = this.world.sim.kernel.threads.get(threadId);
-    if (!t) return 0;
-    let n = 0;
-    for (const f of t.frames) if (f instanceof CFrame && !f.fn.system) n++;
-    return n;
-  }
-
-  /** `id` if that thread still exists, else the lowest live thread id (0 when none is left). */
-  private liveThread(id: number | undefined): number {
-    const threads = this.world.sim.kernel.threads;
-    if (id !== undefined && threads.has(id)) return id;
-    const first = threads.keys().next();
-    return first.done ? (id ?? 0) : first.value;
   }
 
   private keyOf(file: string): string {

@@ -1,0 +1,85 @@
+/** The debug step: a breakpoint, F5, the Variables view, stepping, to the end. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { E2EFailure } from '../workbench';
+import { check, type StepContext } from './shared';
+
+/** Breakpoint in the worker, F5, Variables view, F10, continue to the end. */
+export async function debug({ wb, workspace, expect, log }: StepContext): Promise<void> {
+  const page = wb.page;
+  const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
+  const line = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;
+  check(line > 0, 'fixture pendread.c lost its worker line');
+
+  await wb.quickOpen('pendread.c');
+  await wb.goToLine(line);
+  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
+  if ((await glyph.count()) === 0) await page.keyboard.press('F9');
+  await glyph.first().waitFor({ timeout: 10_000 });
+  await wb.screenshot('debug-breakpoint-set');
+
+  await page.keyboard.press('F5'); // the workspace's launch.json: type fltsim, scenario pendread.fltsim
+  try {
+    await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 });
+  } catch {
+    throw new E2EFailure('F5 did not start a debug session (no debug toolbar within 30s); is the fltsim debugger contributed and activated?');
+  }
+  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
+  try {
+    await wb.until('the Call Stack to say "Paused on breakpoint"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+      (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused on breakpoint/i.test((p as any).innerText)), null, 45_000);
+  } catch {
+    await wb.screenshot('debug-no-pause');
+    throw new E2EFailure(`the session started but never paused at the breakpoint (pendread.c:${line}) within 45s — ` +
+      'the adapter must launch the scenario and stop at breakpoints in driver C (extension/debug/session.ts)');
+  }
+  log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+
+  // Thread scope: IRQL row, e.g. "IRQL = PASSIVE_LEVEL (0)".
+  await wb.until('a "Thread" scope in the Variables view', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables') &&
+    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^Thread\b/.test((r as any).innerText.trim()))), null, 15_000)
+    .catch(async (e) => {
+      log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+      throw e;
+    });
+  await wb.expandRow('Variables', /^Thread/);
+  const irqlRow = await wb.until(`an IRQL row showing ${expect.irql}`, (irql) => {
+    const rows = [...(globalThis as any).document.querySelectorAll('.pane')].find((p) => (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables'))
+      ?.querySelectorAll('.monaco-list-row') ?? [];
+    return [...rows].map((r) => (r as any).innerText.replace(/\s+/g, ' ').trim()).find((t) => new RegExp(`^IRQL\\s*[=:]\\s*${irql}\\b`).test(t));
+  }, expect.irql, 15_000).catch(async (e) => {
+    log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+    throw e;
+  });
+  log(`IRQL row: ${irqlRow}`);
+
+  // Callback Data scope: the pended request shows its major function somewhere in its rows.
+  await wb.expandRow('Variables', /^Callback Data/);
+  let majorRow: string | undefined;
+  for (let attempt = 0; attempt < 3 && !majorRow; attempt++) {
+    majorRow = (await wb.paneRows('Variables'))?.find((r) => r.includes(expect.major));
+    if (!majorRow) {
+      // The request may be a collapsed child of the scope: open the first collapsed row after it.
+      const rows = wb.paneLocator('Variables').locator('.monaco-list-row[aria-expanded="false"]');
+      if ((await rows.count()) > 0) await rows.first().click();
+      await page.waitForTimeout(700);
+    }
+  }
+  log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+  check(majorRow, `no row of the Variables view mentions ${expect.major} after expanding "Callback Data"`);
+  await wb.screenshot('debug-paused-variables');
+
+  await page.keyboard.press('F10');
+  await wb.until('the Call Stack to say "Paused on step"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && /Paused on step/i.test((p as any).innerText)), null, 15_000);
+  await wb.screenshot('debug-stepped');
+
+  // Continue until the session ends (further stops, if any, are continued too).
+  for (let i = 0; i < 10 && (await wb.debugToolbar().isVisible()); i++) {
+    await page.keyboard.press('F5');
+    await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  check(!(await wb.debugToolbar().isVisible()), 'the debug session did not end after continuing ten times');
+  await wb.screenshot('debug-ended');
+}
