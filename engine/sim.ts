@@ -39,6 +39,7 @@ import { EnumerationRoutines } from './fltmgr/enumerate';
 import { OplockRoutines } from './fltmgr/oplocks';
 import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
+import { NameProviders } from './fltmgr/nameProviders';
 import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
@@ -145,7 +146,8 @@ export class Simulation {
     const dispatcherRoutines = new DispatcherRoutines(k);
     const cancel = new CancelRoutines(fm, cbdq, dispatcherRoutines);
     const contexts = new ContextRoutines(k, pool, queues);
-    const names = new NameRoutines(fm);
+    const nameProviders = new NameProviders(fm);
+    const names = new NameRoutines(fm, nameProviders);
     const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
     const ports = new PortRoutines(k, pool);
@@ -178,6 +180,7 @@ export class Simulation {
       cancel,
       contexts,
       names,
+      nameProviders,
       new VolumeRoutines(fm),
       filterIo,
       ports,

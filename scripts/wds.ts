@@ -113,6 +113,29 @@ const REGISTRY: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * What a user of a mapping sample does with the mapping beyond opening a file through it
+ * (NameChanger shows \\A\\B's files as \\X\\Y): list the virtual folder, list the folder that holds
+ * it (the sample adds the virtual entry) and the one that holds the real folder (the sample hides
+ * it), read a file through its virtual name, ask its name, and rename it inside the virtual folder.
+ */
+function mappingWorkload(sample: string, v: string): string[] {
+  if (sample !== 'NameChanger') return [];
+  return [
+    `io #40 create "${v}\\x\\y" directory at 24`,
+    `io #41 query-dir "${v}\\x\\y" class FileBothDirectoryInformation at 25`,
+    `io #42 create "${v}\\x" directory at 26`,
+    `io #43 query-dir "${v}\\x" class FileBothDirectoryInformation at 27`,
+    `io #44 create "${v}\\A" directory at 28`,
+    `io #45 query-dir "${v}\\A" class FileIdBothDirectoryInformation at 29`,
+    `io #46 read "${v}\\x\\y\\inside.txt" length 64 offset 0 at 30`,
+    `io #47 query-info "${v}\\x\\y\\inside.txt" class FileNameInformation at 31`,
+    `io #48 set-info "${v}\\x\\y\\inside.txt" class FileRenameInformation to "${v}\\x\\y\\moved.txt" at 32`,
+    `io #49 create "${v}\\x\\y\\moved.txt" at 33`,
+    `io #50 read "${v}\\x\\y\\moved.txt" length 64 offset 0 at 34`,
+  ];
+}
+
+/**
  * Samples attached by hand (fltmc attach) before the workload: simrep and NameChanger decline
  * automatic attachment; MetadataManager creates its metadata file only on a manual attachment
  * (automatic ones need the file to exist already).
@@ -173,6 +196,7 @@ function scenarioText(sample: string, project: DriverProject, sampleDir: string)
     const n = 30 + 3 * i;
     lines.push(`io #${n} create "${dev}" at 21`, `io #${n + 1} cleanup "${dev}" at 22`, `io #${n + 2} close "${dev}" at 23`);
   });
+  lines.push(...mappingWorkload(sample, v));
   if (pends(project)) lines.push(`io #19 read "${v}\\docs\\notes.doc" length 512 offset 0 at 19`, 'cancel #19 at 20');
   lines.push('unload at 40', '');
   return lines.join('\n');

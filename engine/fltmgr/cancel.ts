@@ -88,6 +88,33 @@ export class CancelRoutines {
     data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set (no cancel routine; state ${data.state})`);
   }
 
+  /**
+   * Cancels I/O the filter started itself (FltAllocateCallbackData + FltPerformAsynchronousIo, or an
+   * asynchronous FltReadFile/FltWriteFile): as IoCancelIrp, the flag is set and the cancel routine
+   * of whoever holds the operation runs in the caller's thread. TRUE when a cancel routine ran.
+   */
+  *FltCancelIo(CallbackData: unknown): Co<number> {
+    const k = this.fm.k;
+    k.checkIrql('FltCancelIo');
+    const data = callbackDataArg(k, CallbackData, 'FltCancelIo');
+    if (data === null) return 0;
+    if (data.issuedBy === null && data.allocatedBy === null) {
+      k.violation('invalid-parameter', `FltCancelIo(${data.label}): only I/O the filter issued itself can be cancelled this way; ${data.label} came from above the filters`, data.id);
+      return 0;
+    }
+    if (!data.isIrp) {
+      k.violation('invalid-parameter', `FltCancelIo(${data.label}): the operation is not IRP-based, so there is nothing to cancel`, data.id);
+      return 0;
+    }
+    if (data.tableSeq === 0 || data.state === 'completed' || data.state === 'cancelled' || data.state === 'done') {
+      data.note(k, 'cancel', `FltCancelIo(${data.label}): the operation is not in progress; nothing to cancel`);
+      return 0;
+    }
+    const hadRoutine = !data.cancelled && ((data.cbdq !== null && !data.cancelTaken) || data.cancelRoutine !== null);
+    yield* this.cancel(k.current, data);
+    return hadRoutine ? 1 : 0;
+  }
+
   FltIsIoCanceled(CallbackData: unknown): number {
     const data = callbackDataArg(this.fm.k, CallbackData, 'FltIsIoCanceled');
     return data !== null && data.cancelled ? 1 : 0;

@@ -270,6 +270,8 @@ export const FLT_FSTYPE_NTFS = 2;
 export const FLT_FILE_NAME_NORMALIZED = 0x01;
 export const FLT_FILE_NAME_OPENED = 0x02;
 export const FLT_FILE_NAME_SHORT = 0x03;
+/** NamesParsed after FltParseFileNameInformation: final component, extension, stream, parent folder. */
+export const FLTFL_FILE_NAME_PARSED_ALL = 0x0f;
 
 /** FILE_INFORMATION_CLASS values the file system answers (and the scenario's `class` names). */
 export const FILE_INFORMATION_CLASS = {

@@ -5,6 +5,7 @@
  * request carries. Every offset and size comes from the built-in headers' declarations (through
  * the binding layer), so the engine and C agree by construction.
  */
+import { shortNameOf } from './shortNames';
 import { sizeOf, type StructType } from '../c/types';
 import type { Marshal } from '../kernel/marshal';
 import { fieldPlaces } from '../memory/typed';
@@ -235,27 +236,13 @@ function entry(o: Out, base: number, l: Layout, places: Set<string>, name: strin
   o.u32(base + l.off('FileNameLength'), 2 * name.length);
   if (places.has('FileId')) o.i64(base + l.off('FileId'), node.id);
   if (places.has('ShortNameLength')) {
-    const short = shortName(name);
+    const short = name === node.name ? shortNameOf(node) : undefined;
     if (short !== undefined) {
       o.u8(base + l.off('ShortNameLength'), 2 * short.length);
       o.chars(base + l.off('ShortName'), short);
     }
   }
   o.chars(base + l.off('FileName'), name);
-}
-
-/** The 8.3 name NTFS would generate for a long name, or undefined when the name is already 8.3. */
-export function shortName(name: string): string | undefined {
-  if (name === '.' || name === '..') return undefined;
-  const dot = name.lastIndexOf('.');
-  const base = dot > 0 ? name.slice(0, dot) : name;
-  const ext = dot > 0 ? name.slice(dot + 1) : '';
-  const legal = /^[A-Za-z0-9_$~!#%&'(){}^@`-]+$/;
-  if (base.length <= 8 && ext.length <= 3 && legal.test(base) && (ext === '' || legal.test(ext))) return undefined;
-  const clean = (s: string) => s.toUpperCase().replace(/[^A-Z0-9_$~!#%&'(){}^@`-]/g, '');
-  const b = clean(base).slice(0, 6) || 'FILE';
-  const e = clean(ext).slice(0, 3);
-  return `${b}~1${e ? `.${e}` : ''}`;
 }
 
 /** FILE_RENAME_INFORMATION / FILE_LINK_INFORMATION from a set request's buffer. */

@@ -275,7 +275,9 @@ export class FileSystemModel {
     const disposition = options >>> 24;
     const opts = options & 0xffffff;
     const wantDir = (opts & FILE_CREATE_OPTION.FILE_DIRECTORY_FILE) !== 0;
-    const name = fo.nameInVolume;
+    // A filter above may have replaced FileName (IoReplaceFileObjectName) and passed the create on:
+    // the file system opens the name the file object holds now.
+    const name = fo.currentFileName() || fo.nameInVolume;
     const time = this.time();
     let node = this.resolve(vol, name, wantDir);
     let information: number;

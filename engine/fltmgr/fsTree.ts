@@ -3,6 +3,7 @@
  * file (FileStream, the FsContext every open shares), and the volume's tree and properties
  * (FsVolume). The file system that answers operations on them is filesystem.ts.
  */
+import { childByShortName } from './shortNames';
 import { FILE_ATTRIBUTE, FLT_FSTYPE } from './constants';
 
 /** Where a volume gets fresh file and stream ids (the file system model, for the whole run). */
@@ -205,7 +206,7 @@ export class FsVolume {
     const parts = components(nameInVolume);
     let cur = this.root;
     for (let i = 0; i < parts.length; i++) {
-      const next = cur.children?.get(parts[i]!.toLowerCase());
+      const next = cur.children?.get(parts[i]!.toLowerCase()) ?? childByShortName(cur, parts[i]!);
       if (next === undefined) return { missing: i === parts.length - 1 ? 'name' : 'path', parent: i === parts.length - 1 && cur.directory ? cur : null, name: parts[i]! };
       cur = next;
     }

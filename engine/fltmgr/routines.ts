@@ -22,6 +22,7 @@ import type { EnumerationRoutines } from './enumerate';
 import type { OplockRoutines } from './oplocks';
 import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
+import type { NameProviders } from './nameProviders';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
 import type { AlignedPoolRoutines } from './alignedPool';
@@ -56,6 +57,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<CancelRoutines> &
   Routines<ContextRoutines> &
   Routines<NameRoutines> &
+  Routines<NameProviders> &
   Routines<VolumeRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &

@@ -388,7 +388,8 @@ export class FileObject extends EngineStruct {
   Size = 0xd8;
   DeviceObject: unknown = null;
   Vpb: unknown = null;
-  FsContext: FileStream;
+  /** NULL until the file system's create succeeds, as on Windows (name providers test it). */
+  FsContext: FileStream | null;
   FsContext2: Record<string, unknown> = {};
   FileName: UnicodeString;
   CurrentByteOffset: LargeInteger;
@@ -419,7 +420,7 @@ export class FileObject extends EngineStruct {
     this.id = id;
     this.stream = stream;
     this.nameInVolume = nameInVolume;
-    this.FsContext = stream;
+    this.FsContext = stream.node !== null ? stream : null;
     this.flags = flags;
     this.FileName = makeUnicodeString(nameInVolume);
     this.CurrentByteOffset = new LargeInteger(0);

@@ -16,6 +16,11 @@ import { PRIORITY, type KThread } from '../kernel/thread';
 import { FLT_CONTEXT } from './constants';
 import type { ContextRoutines } from './contexts';
 import { Instance } from './objects';
+import { viewAt } from '../memory/view';
+import { sizeOf } from '../c/types';
+
+/** TxFsContext of a block that sees the transaction's own changes. */
+const TXF_MINIVERSION_DEFAULT_VIEW = 0xfffe;
 
 export const TRANSACTION_NOTIFY = {
   PREPREPARE: 0x1,
@@ -64,6 +69,33 @@ export class TransactionRoutines {
     private readonly k: Kernel,
     private readonly contexts: ContextRoutines,
   ) {}
+
+  /**
+   * The transaction a file was opened in, as a TXN_PARAMETER_BLOCK whose TransactionObject is that
+   * transaction; NULL for a file opened outside any transaction.
+   */
+  IoGetTransactionParameterBlock(FileObject: unknown): unknown {
+    this.k.checkIrql('IoGetTransactionParameterBlock');
+    const tx = (FileObject as { transaction?: object | null } | null)?.transaction ?? null;
+    if (tx === null) return null;
+    let block = this.parameterBlocks.get(tx);
+    if (block === undefined) {
+      const fields = { Length: 16, TxFsContext: TXF_MINIVERSION_DEFAULT_VIEW, TransactionObject: tx };
+      const m = this.k.marshal;
+      if (m.layouts === undefined) block = fields;
+      else {
+        // C reads the block: it lives in engine memory laid out as the headers declare it.
+        const st = m.struct('_TXN_PARAMETER_BLOCK');
+        const v = viewAt(m.space.allocate('engine', sizeOf(st), { label: `TXN_PARAMETER_BLOCK of ${tx.toString()}`, zeroed: true, type: st }), 0, st);
+        m.writeFields(v, fields, true);
+        block = v;
+      }
+      this.parameterBlocks.set(tx, block);
+    }
+    return block;
+  }
+
+  private readonly parameterBlocks = new WeakMap<object, object>();
 
   /** The scenario's transaction of this name, made on first mention. */
   transaction(name: string): Transaction {

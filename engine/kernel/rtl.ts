@@ -5,7 +5,10 @@
  */
 import { unicodeStringText, WideText, type OutParam, type UnicodeString } from './cvalues';
 import { pointerOf } from './marshal';
-import { ownerOf, Ptr } from '../memory/pointer';
+import { ownerOf, Ptr, resolve } from '../memory/pointer';
+import { encodeChars } from '../memory/strings';
+import { checkDos83 } from './dos83';
+import { writeOut } from './objects';
 import { readCString } from '../memory/strings';
 import type { Kernel } from './kernel';
 import { STATUS } from './status';
@@ -76,6 +79,90 @@ export class RtlRoutines {
     const a = unicodeStringText(String1);
     const b = unicodeStringText(String2);
     return (CaseInSensitive ? b.toUpperCase().startsWith(a.toUpperCase()) : b.startsWith(a)) ? 1 : 0;
+  }
+
+  /**
+   * Whether Name is a legal 8.3 name (after upcasing to the OEM code page, taken here as ASCII);
+   * *NameContainsSpaces says whether it holds a space, and OemName (if given) receives the upcased
+   * OEM form when its buffer is large enough.
+   */
+  RtlIsNameLegalDOS8Dot3(Name: UnicodeString, OemName: unknown, NameContainsSpaces: unknown): number {
+    this.k.checkIrql('RtlIsNameLegalDOS8Dot3');
+    if (!Name) {
+      this.k.violation('null-param', 'RtlIsNameLegalDOS8Dot3 needs the name to test');
+      return 0;
+    }
+    const text = unicodeStringText(Name);
+    const check = checkDos83(text);
+    if (NameContainsSpaces !== null && NameContainsSpaces !== undefined) writeOut(NameContainsSpaces, check.spaces ? 1 : 0);
+    const oem = OemName as { Length: number; MaximumLength: number; Buffer: unknown } | null | undefined;
+    if (check.legal && oem && oem.Buffer instanceof Ptr && Number(oem.MaximumLength) >= text.length) {
+      const r = resolve(oem.Buffer, Math.max(text.length, 1), 'writes');
+      r.alloc.writeBytes(r.offset, encodeChars(text.toUpperCase(), 1, false));
+      oem.Length = text.length;
+    }
+    return check.legal ? 1 : 0;
+  }
+
+  /** Upcases Source into Destination's buffer, or into a new buffer (freed with RtlFreeUnicodeString) when AllocateDestinationString is TRUE. */
+  RtlUpcaseUnicodeString(DestinationString: UnicodeString, SourceString: UnicodeString, AllocateDestinationString: unknown): number {
+    return this.changeCase('RtlUpcaseUnicodeString', DestinationString, SourceString, AllocateDestinationString, (c) => c.toUpperCase());
+  }
+
+  RtlDowncaseUnicodeString(DestinationString: UnicodeString, SourceString: UnicodeString, AllocateDestinationString: unknown): number {
+    return this.changeCase('RtlDowncaseUnicodeString', DestinationString, SourceString, AllocateDestinationString, (c) => c.toLowerCase());
+  }
+
+  /** Frees a buffer RtlUpcaseUnicodeString or RtlDowncaseUnicodeString allocated, and empties the string. */
+  RtlFreeUnicodeString(UnicodeString_: UnicodeString): void {
+    this.k.checkIrql('RtlFreeUnicodeString');
+    if (!UnicodeString_) return;
+    const p = pointerOf(UnicodeString_.Buffer);
+    if (p instanceof Ptr && p.alloc !== null) {
+      if (!this.allocatedStrings.has(p.alloc) || p.offset !== 0) {
+        this.k.violation('bad-object', 'RtlFreeUnicodeString frees only a buffer an Rtl routine allocated for the string (AllocateDestinationString TRUE)');
+        return;
+      }
+      this.allocatedStrings.delete(p.alloc);
+      this.k.marshal.space.free(p.alloc);
+    }
+    UnicodeString_.Buffer = null;
+    UnicodeString_.Length = 0;
+    UnicodeString_.MaximumLength = 0;
+  }
+
+  /** Buffers the Rtl string routines allocated for their caller. */
+  private readonly allocatedStrings = new Set<object>();
+
+  private changeCase(routine: string, dest: UnicodeString, src: UnicodeString, allocate: unknown, change: (c: string) => string): number {
+    this.k.checkIrql(routine);
+    if (!dest || !src) {
+      this.k.violation('null-param', `${routine} needs a destination and a source UNICODE_STRING`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    // Character by character: a character whose other case is longer ("ß") stays as it is.
+    let text = '';
+    for (const ch of unicodeStringText(src)) {
+      const c = change(ch);
+      text += c.length === 1 ? c : ch;
+    }
+    const bytes = encodeChars(text, 2, false);
+    if (allocate) {
+      const space = this.k.marshal.space;
+      const a = space.allocate('pool', Math.max(bytes.length, 2), { label: `${routine} buffer (${bytes.length} bytes)`, contents: bytes });
+      this.allocatedStrings.add(a);
+      dest.Buffer = space.pointer(a);
+      dest.Length = bytes.length;
+      dest.MaximumLength = Math.max(bytes.length, 2);
+      return STATUS.STATUS_SUCCESS;
+    }
+    if (Number(dest.MaximumLength) < bytes.length) return STATUS.STATUS_BUFFER_OVERFLOW;
+    if (bytes.length > 0) {
+      const r = resolve(pointerOf(dest.Buffer) as Ptr, bytes.length, 'writes');
+      r.alloc.writeBytes(r.offset, bytes);
+    }
+    dest.Length = bytes.length;
+    return STATUS.STATUS_SUCCESS;
   }
 
   // --- interlocked operations: atomic by construction, since one thread runs at a time ---

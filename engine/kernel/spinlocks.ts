@@ -12,9 +12,13 @@ import type { LockState, LockTable } from './locks';
 import { ObjectStates, writeOut } from './objects';
 import type { KThread } from './thread';
 
+/** What identifies the system's cancel spin lock in the lock table. */
+const CANCEL_SPIN_LOCK = { name: 'the cancel spin lock' };
+
 export class SpinLockRoutines {
   /** KLOCK_QUEUE_HANDLE → the lock it acquired. */
   private readonly handles = new ObjectStates<LockState>();
+  private cancelLockReady = false;
 
   constructor(
     private readonly k: Kernel,
@@ -47,6 +51,33 @@ export class SpinLockRoutines {
       if (NewIrql !== st.savedIrql) this.k.violation('spinlock-release-irql', `KeReleaseSpinLock(${st.name}) restores ${irqlName(NewIrql)}, but KeAcquireSpinLock saved ${irqlName(st.savedIrql)}`);
     }
     this.lowerTo(t, NewIrql, 'KeReleaseSpinLock');
+  }
+
+  /**
+   * The one system-wide cancel spin lock. Drivers that set or clear cancel routines take it; it is
+   * an ordinary spin lock otherwise (DISPATCH_LEVEL while held, released with the IRQL it saved).
+   */
+  *IoAcquireCancelSpinLock(Irql_: unknown): Co<Irql> {
+    if (!this.cancelLockReady) {
+      this.locks.init(CANCEL_SPIN_LOCK, 'spin lock', 'IoAcquireCancelSpinLock');
+      this.cancelLockReady = true;
+    }
+    const old = yield* this.acquire('IoAcquireCancelSpinLock', CANCEL_SPIN_LOCK, 'spin lock', true);
+    if (Irql_ !== undefined) writeOut(Irql_, old);
+    return old;
+  }
+
+  IoReleaseCancelSpinLock(Irql_: Irql): void {
+    const t = this.k.current;
+    const st = this.cancelLockReady ? this.locks.get(CANCEL_SPIN_LOCK, 'spin lock', 'IoReleaseCancelSpinLock') : null;
+    if (st === null || st.owner !== t) {
+      this.k.violation('spinlock-not-held', 'IoReleaseCancelSpinLock called by a thread that does not hold the cancel spin lock (take it with IoAcquireCancelSpinLock first)');
+      return;
+    }
+    if (this.release('IoReleaseCancelSpinLock', t, st)) {
+      if (Irql_ !== st.savedIrql) this.k.violation('spinlock-release-irql', `IoReleaseCancelSpinLock restores ${irqlName(Irql_)}, but IoAcquireCancelSpinLock saved ${irqlName(st.savedIrql)}`);
+    }
+    this.lowerTo(t, Irql_, 'IoReleaseCancelSpinLock');
   }
 
   *KeAcquireSpinLockAtDpcLevel(SpinLock: unknown): Co<void> {

@@ -485,7 +485,11 @@ PDEVICE_OBJECT IoGetDeviceAttachmentBaseRef(PDEVICE_OBJECT DeviceObject);
 PDEVICE_OBJECT IoGetRelatedDeviceObject(PFILE_OBJECT FileObject);
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject, PDEVICE_OBJECT *DeviceObject);
 NTSTATUS IoVolumeDeviceToDosName(PVOID VolumeDeviceObject, PUNICODE_STRING DosName);
-void IoInitializeDriverCreateContext(PIO_DRIVER_CREATE_CONTEXT DriverContext);
+/* Inline in the WDK: an empty context that knows its own size. */
+void IoInitializeDriverCreateContext(PIO_DRIVER_CREATE_CONTEXT DriverContext) {
+    RtlZeroMemory(DriverContext, sizeof(IO_DRIVER_CREATE_CONTEXT));
+    DriverContext->Size = sizeof(IO_DRIVER_CREATE_CONTEXT);
+}
 PTXN_PARAMETER_BLOCK IoGetTransactionParameterBlock(PFILE_OBJECT FileObject);
 void IoAcquireCancelSpinLock(PKIRQL Irql);
 void IoReleaseCancelSpinLock(KIRQL Irql);

@@ -69,16 +69,62 @@ void RtlInitEmptyAnsiString(PANSI_STRING AnsiString, PCHAR Buffer, USHORT Buffer
     AnsiString->Buffer = Buffer;
 }
 
-NTSTATUS RtlULongAdd(ULONG ulAugend, ULONG ulAddend, ULONG *pulResult);
-NTSTATUS RtlULongSub(ULONG ulMinuend, ULONG ulSubtrahend, ULONG *pulResult);
-NTSTATUS RtlULongMult(ULONG ulMultiplicand, ULONG ulMultiplier, ULONG *pulResult);
-NTSTATUS RtlUShortAdd(USHORT usAugend, USHORT usAddend, USHORT *pusResult);
-NTSTATUS RtlUShortSub(USHORT usMinuend, USHORT usSubtrahend, USHORT *pusResult);
-NTSTATUS RtlSizeTAdd(SIZE_T Augend, SIZE_T Addend, SIZE_T *pResult);
-NTSTATUS RtlSizeTMult(SIZE_T Multiplicand, SIZE_T Multiplier, SIZE_T *pResult);
-NTSTATUS RtlULongLongToULong(ULONGLONG ullOperand, ULONG *pulResult);
-NTSTATUS RtlULongToUShort(ULONG ulOperand, USHORT *pusResult);
-NTSTATUS RtlSizeTToULong(SIZE_T Operand, ULONG *pulResult);
+/* ntintsafe.h: inline in the WDK, so defined here; on overflow the result is the type's error value. */
+#define ULONG_ERROR 0xffffffffUL
+#define USHORT_ERROR 0xffff
+#define SIZE_T_ERROR ((SIZE_T)-1)
+NTSTATUS RtlULongAdd(ULONG ulAugend, ULONG ulAddend, ULONG *pulResult) {
+    if ((ULONG)(ulAugend + ulAddend) < ulAugend) { *pulResult = ULONG_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pulResult = ulAugend + ulAddend;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlULongSub(ULONG ulMinuend, ULONG ulSubtrahend, ULONG *pulResult) {
+    if (ulSubtrahend > ulMinuend) { *pulResult = ULONG_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pulResult = ulMinuend - ulSubtrahend;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlULongMult(ULONG ulMultiplicand, ULONG ulMultiplier, ULONG *pulResult) {
+    ULONGLONG product = (ULONGLONG)ulMultiplicand * (ULONGLONG)ulMultiplier;
+    if (product > 0xffffffffULL) { *pulResult = ULONG_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pulResult = (ULONG)product;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlUShortAdd(USHORT usAugend, USHORT usAddend, USHORT *pusResult) {
+    ULONG sum = (ULONG)usAugend + (ULONG)usAddend;
+    if (sum > 0xffff) { *pusResult = USHORT_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pusResult = (USHORT)sum;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlUShortSub(USHORT usMinuend, USHORT usSubtrahend, USHORT *pusResult) {
+    if (usSubtrahend > usMinuend) { *pusResult = USHORT_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pusResult = (USHORT)(usMinuend - usSubtrahend);
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlSizeTAdd(SIZE_T Augend, SIZE_T Addend, SIZE_T *pResult) {
+    if ((SIZE_T)(Augend + Addend) < Augend) { *pResult = SIZE_T_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pResult = Augend + Addend;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlSizeTMult(SIZE_T Multiplicand, SIZE_T Multiplier, SIZE_T *pResult) {
+    if (Multiplicand != 0 && Multiplier > SIZE_T_ERROR / Multiplicand) { *pResult = SIZE_T_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pResult = Multiplicand * Multiplier;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlULongLongToULong(ULONGLONG ullOperand, ULONG *pulResult) {
+    if (ullOperand > 0xffffffffULL) { *pulResult = ULONG_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pulResult = (ULONG)ullOperand;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlULongToUShort(ULONG ulOperand, USHORT *pusResult) {
+    if (ulOperand > 0xffff) { *pusResult = USHORT_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pusResult = (USHORT)ulOperand;
+    return STATUS_SUCCESS;
+}
+NTSTATUS RtlSizeTToULong(SIZE_T Operand, ULONG *pulResult) {
+    if (Operand > 0xffffffffULL) { *pulResult = ULONG_ERROR; return STATUS_INTEGER_OVERFLOW; }
+    *pulResult = (ULONG)Operand;
+    return STATUS_SUCCESS;
+}
 
 #define RtlInterlockedClearBits(Flags, Flag) InterlockedAnd((PLONG)(Flags), ~(Flag))
 #define RtlInterlockedSetBits(Flags, Flag) InterlockedOr((PLONG)(Flags), (Flag))

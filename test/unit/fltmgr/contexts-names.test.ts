@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineFilter, flt, Ref, STATUS, unicodeStringText, type Co, type FltCallbackData } from '../../../engine';
+import { defineFilter, flt, invoke, Ref, STATUS, unicodeStringText, type Co, type FltCallbackData } from '../../../engine';
 import { CallLog, IRP_MJ, PRE, POST, newSim, path, violationIds } from '../simHarness';
 
 
@@ -175,10 +175,10 @@ test('name information is refused for paging I/O (STATUS_FLT_INVALID_NAME_REQUES
       major: IRP_MJ.READ,
       *pre(d: FltCallbackData): Co<number> {
         const n = { v: null as unknown };
-        if (d.request.paging) got.push(sim.api.FltGetFileNameInformation(d, 1, new Ref(n, 'v')));
+        if (d.request.paging) got.push(yield* invoke(sim.api.FltGetFileNameInformation(d, 1, new Ref(n, 'v'))));
         else {
           const old = yield* sim.api.KeAcquireSpinLock(lock);
-          got.push(sim.api.FltGetFileNameInformation(d, 1, new Ref(n, 'v')));
+          got.push(yield* invoke(sim.api.FltGetFileNameInformation(d, 1, new Ref(n, 'v'))));
           sim.api.KeReleaseSpinLock(lock, old);
         }
         if (n.v) sim.api.FltReleaseFileNameInformation(n.v);
