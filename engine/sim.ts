@@ -35,6 +35,8 @@ import { Dispatcher } from './fltmgr/dispatch';
 import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
 import { FilterIoRoutines } from './fltmgr/filterio';
 import { MiscRoutines } from './fltmgr/misc';
+import { EnumerationRoutines } from './fltmgr/enumerate';
+import { OplockRoutines } from './fltmgr/oplocks';
 import { VolumeRoutines } from './fltmgr/volumes';
 import { NameRoutines } from './fltmgr/names';
 import { NameProviders } from './fltmgr/nameProviders';
@@ -171,6 +173,7 @@ export class Simulation {
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
+    const misc = new MiscRoutines(k);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -209,7 +212,9 @@ export class Simulation {
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
-      new MiscRoutines(k),
+      misc,
+      new EnumerationRoutines(fm, misc),
+      new OplockRoutines(k, pending),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

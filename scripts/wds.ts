@@ -194,8 +194,8 @@ const MANUAL_ATTACH = new Set(['simrep', 'NameChanger', 'MetadataManager']);
 /**
  * An ordinary workload on a volume with real files: opens, a write and reads of content, a size
  * query, a folder listing, a new file created and renamed, a file deleted by disposition, cleanup
- * and close, an open down a path the mapping samples redirect, a cancel if the sample pends, and an
- * unload at the end; a user-mode program on each communication port, and an open and close of
+ * and close, an open down a path the mapping samples redirect, an open of the volume itself (DASD),
+ * a cancel if the sample pends, and an unload at the end; a user-mode program on each communication port, and an open and close of
  * each control device object.
  */
 function scenarioText(sample: string, project: DriverProject, sampleDir: string): string {
@@ -235,6 +235,11 @@ function scenarioText(sample: string, project: DriverProject, sampleDir: string)
     `io #16 cleanup "${v}\\docs\\report.txt" at 16`,
     `io #17 close "${v}\\docs\\report.txt" at 17`,
     `io #18 create "${v}\\x\\y\\inside.txt" at 18`,
+    // A program opens the volume itself sharing only reads (a DASD open that implies a volume lock,
+    // as chkdsk's does): MetadataManager closes its metadata file until the handle's cleanup.
+    `io #24 create "${v}" share read at 24`,
+    `io #25 cleanup "${v}" at 25`,
+    `io #26 close "${v}" at 26`,
   ];
   deviceNames(sampleDir, project).forEach((dev, i) => {
     const n = 30 + 3 * i;

@@ -60,6 +60,10 @@ export interface IoRequest {
   reparses?: number;
   /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent). */
   desiredAccess?: number;
+  /** A create's FILE_SHARE_* bits (all three when absent). */
+  shareAccess?: number;
+  /** A filter's create with IO_IGNORE_SHARE_ACCESS_CHECK: share access is neither checked nor counted. */
+  ignoreShareAccess?: boolean;
   /** A set-information request's structure, as the scenario describes it. */
   setInfo?: { target?: string; replace?: boolean; delete?: boolean };
   /** A transacted create: the transaction its file is opened in. */

@@ -247,6 +247,8 @@ export const FO = {
   HANDLE_CREATED: 0x40000,
   CLEANUP_COMPLETE: 0x4000,
   FILE_OPEN_CANCELLED: 0x200000,
+  /** A create of the volume itself (DASD open): no file name, no related file object. */
+  VOLUME_OPEN: 0x400000,
 } as const;
 
 /** IO_STATUS_BLOCK.Information values of a successful create. */

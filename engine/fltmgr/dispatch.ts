@@ -24,7 +24,7 @@ import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
 import type { CallbackScope, KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
-import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
+import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FO, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
 import type { FsResult } from './filesystem';
 import type { Instance, OperationCallbacks } from './objects';
@@ -556,6 +556,7 @@ export class Dispatcher {
     fm.touchRequest(data.request.id);
     data.move(fm.k, 'done', '', 'io-done', `${data.label} done: ${formatStatus(data.IoStatus.Status)}, ${data.IoStatus.Information} bytes`);
     fm.live.remove(data);
+    if (data.major === IRP_MJ.CREATE) fm.fs.createDone(data.fileObject);
     fm.results.setDone(data.request.id, data.id, data.IoStatus.Status >>> 0, data.IoStatus.Information);
     if (data.waiter !== null && !data.reissue) {
       const w = data.waiter;
@@ -590,7 +591,6 @@ function skips(ops: OperationCallbacks, data: FltCallbackData): boolean {
   if (f & SKIP.SKIP_PAGING_IO && data.isIrp && paging) return true;
   if (f & SKIP.SKIP_CACHED_IO && rw && !nocache) return true;
   if (f & SKIP.SKIP_NON_CACHED_NON_PAGING_IO && rw && nocache && !paging) return true;
-  // Every request of the workload is on a file, never on a volume (DASD) handle.
-  if (f & SKIP.SKIP_NON_DASD_IO) return true;
+  if (f & SKIP.SKIP_NON_DASD_IO && (data.fileObject.Flags & FO.VOLUME_OPEN) === 0) return true;
   return false;
 }

@@ -16,7 +16,8 @@ import type { FileObject } from './structs';
 /** An answer: its bytes, and how many of them a buffer must hold at least (the fixed part). */
 export type InfoResult = { fixed: number; bytes: Uint8Array } | 'invalid-class' | 'no-layouts';
 
-class Layout {
+/** A structure's size and field offsets, from the built-in headers. */
+export class Layout {
   readonly size: number;
   private readonly places: ReturnType<typeof fieldPlaces>;
 
@@ -34,7 +35,7 @@ class Layout {
 
 const LAYOUTS = new WeakMap<Marshal, Map<string, Layout>>();
 
-function layout(m: Marshal, tag: string): Layout {
+export function layout(m: Marshal, tag: string): Layout {
   let byTag = LAYOUTS.get(m);
   if (byTag === undefined) LAYOUTS.set(m, (byTag = new Map()));
   let l = byTag.get(tag);
@@ -43,7 +44,7 @@ function layout(m: Marshal, tag: string): Layout {
 }
 
 /** A little-endian byte builder over one answer. */
-class Out {
+export class Out {
   readonly bytes: Uint8Array;
   private readonly dv: DataView;
 
@@ -54,6 +55,10 @@ class Out {
 
   u8(at: number, v: number): void {
     this.dv.setUint8(at, v);
+  }
+
+  u16(at: number, v: number): void {
+    this.dv.setUint16(at, v, true);
   }
 
   u32(at: number, v: number): void {

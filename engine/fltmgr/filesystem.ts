@@ -7,25 +7,28 @@
  *   of a scenario without `volume` lines is lenient, as fltsim always was: a path nobody declared is
  *   a 64 KiB file of zeros (a folder when it is listed), unless declared with `exists: false`.
  *   NTFS and ReFS volumes also have their hidden `\System Volume Information` folder.
- * - create: dispositions (FILE_SUPERSEDE … FILE_OVERWRITE_IF) and the options FILE_DIRECTORY_FILE,
+ * - create: share access (shareAccess.ts: STATUS_SHARING_VIOLATION), dispositions (FILE_SUPERSEDE …
+ *   FILE_OVERWRITE_IF) and the options FILE_DIRECTORY_FILE,
  *   FILE_NON_DIRECTORY_FILE and FILE_DELETE_ON_CLOSE; a missing file gives
  *   STATUS_OBJECT_NAME_NOT_FOUND, a missing folder on the way STATUS_OBJECT_PATH_NOT_FOUND.
  * - read and write move real bytes between the file and the operation's buffer (whatever buffer
  *   the filters left in the parameters); reads stop at end of file.
+ * - query volume information answers the FILE_FS_* classes volumeInfo.ts builds.
  * - query/set information answer the common classes with the real FILE_*_INFORMATION layouts
  *   (fileinfo.ts); a disposition marks the file, which goes at its last cleanup; rename and link
  *   move or add names. Directory queries return FILE_*_DIRECTORY_INFORMATION entries chained by
  *   NextEntryOffset, resuming where the previous query on the handle stopped.
  * - File ids are stable: a file keeps its id across renames, for the whole run. A handle left open
  *   on a deleted file gets STATUS_FILE_DELETED for everything but cleanup and close.
- * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; the rest, and device
+ * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; oplock requests are not
+ *   granted (STATUS_OPLOCK_NOT_GRANTED), acknowledgments are a protocol error; the rest, and device
  *   control, get STATUS_INVALID_DEVICE_REQUEST.
  * - An IRP whose cancel flag is set when it reaches the file system completes with STATUS_CANCELLED.
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
  *   everything else, and all fast I/O, completes synchronously in the calling thread.
  */
 import { readBuffer, readBufferPart, writeBuffer } from '../kernel/buffers';
-import { LargeInteger, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
@@ -35,7 +38,10 @@ import {
 } from './constants';
 import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
 import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
-import { FileObject } from './structs';
+import { ALL_SHARE, ShareAccessTable } from './shareAccess';
+import { volumeInformation } from './volumeInfo';
+import { OPLOCK_FSCTL } from './oplocks';
+import { DEFAULT_DESIRED_ACCESS, FileObject } from './structs';
 
 export interface FileSpec {
   size?: number;
@@ -56,14 +62,19 @@ export const DEFAULT_FILE_SIZE = 64 * 1024;
 
 /** FSCTL_GET_OBJECT_ID. */
 const FSCTL_GET_OBJECT_ID = 0x9009c;
+const OPLOCK_REQUESTS = new Set<number>([OPLOCK_FSCTL.REQUEST_OPLOCK_LEVEL_1, OPLOCK_FSCTL.REQUEST_OPLOCK_LEVEL_2, OPLOCK_FSCTL.REQUEST_BATCH_OPLOCK, OPLOCK_FSCTL.REQUEST_FILTER_OPLOCK]);
+const OPLOCK_ACKS = new Set<number>([OPLOCK_FSCTL.OPLOCK_BREAK_ACKNOWLEDGE, OPLOCK_FSCTL.OPLOCK_BREAK_ACK_NO_2, OPLOCK_FSCTL.OPBATCH_ACK_CLOSE_PENDING]);
 
 export class FileSystemModel {
   private readonly volumes = new Map<string, FsVolume>();
   /** The file object of the latest create per path, which later requests on the path use. */
   private readonly open = new Map<string, FileObject>();
+  /** What each workload create's file object replaced in `open`, until the create is done. */
+  private readonly replaced = new WeakMap<FileObject, [string, FileObject | undefined][]>();
   private fileObjects = 0;
   private fileIds = 0x10000;
   private streams = 0;
+  private readonly shares = new ShareAccessTable();
   /** Virtual time, for file times (set by the Filter Manager before each operation). */
   now: () => number = () => 0;
   marshal: Marshal | undefined = undefined;
@@ -115,12 +126,18 @@ export class FileSystemModel {
 
   /** A new FILE_OBJECT for a create, or the open one of the path for other requests. */
   fileObjectFor(path: string, volumeName: string, nameInVolume: string, create: boolean, synchronous: boolean, directory = false): FileObject {
-    let fo = create ? undefined : this.open.get(path);
+    let fo = create ? undefined : this.handleOf(path);
     if (!fo) {
       const k = key(path);
-      fo = create ? undefined : this.open.get(k);
+      fo = create ? undefined : this.handleOf(k);
       if (!fo) {
         fo = this.newFileObject(volumeName, nameInVolume, synchronous);
+        // The volume's name alone (no `\` after it) opens the volume itself, as a program's DASD open does.
+        if (path.length === volumeName.length && path.toLowerCase() === volumeName.toLowerCase()) {
+          fo.FileName = makeUnicodeString('');
+          fo.Flags |= FO.VOLUME_OPEN;
+        }
+        if (create) this.replaced.set(fo, [[k, this.open.get(k)], [path, this.open.get(path)]]);
         this.open.set(k, fo);
         // A request other than a create stands for a handle already open on the file: its file
         // object holds the file's stream before the filters see it, so per-stream state
@@ -132,6 +149,31 @@ export class FileSystemModel {
       if (k !== path) this.open.set(path, fo);
     }
     return fo;
+  }
+
+  /**
+   * A workload create is done. Until then requests on its path used the handle before it (a
+   * program has no handle before its create returns); from now on they use it, unless the create
+   * left no handle (it failed, or a filter cancelled it), in which case they keep the one before.
+   */
+  createDone(fo: FileObject): void {
+    const r = this.replaced.get(fo);
+    if (r === undefined) return;
+    this.replaced.delete(fo);
+    if (fo.openHandle) return;
+    for (const [k, previous] of r) {
+      if (this.open.get(k) !== fo) continue;
+      if (previous !== undefined) this.open.set(k, previous);
+      else this.open.delete(k);
+    }
+  }
+
+  /** The handle requests on `path` use: the latest create's, or the one before while that create is in flight. */
+  private handleOf(path: string): FileObject | undefined {
+    const fo = this.open.get(path);
+    if (fo === undefined) return undefined;
+    const before = this.replaced.get(fo)?.find(([k]) => k === path)?.[1];
+    return before ?? fo;
   }
 
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
@@ -192,12 +234,19 @@ export class FileSystemModel {
       }
       case IRP_MJ.SET_INFORMATION:
         return this.setInformation(data, fo, node, vol);
+      case IRP_MJ.QUERY_VOLUME_INFORMATION: {
+        const q = p.QueryVolumeInformation as { Length: number; FsInformationClass: number; VolumeBuffer: unknown };
+        return this.answer(volumeInformation(this.layouts(), q.FsInformationClass, vol), q.VolumeBuffer, Number(q.Length));
+      }
       case IRP_MJ.DIRECTORY_CONTROL:
         return this.queryDirectory(data, fo, node);
       case IRP_MJ.FILE_SYSTEM_CONTROL: {
         // Files here have no object id (NTFS's answer for a file that never got one).
         const code = Number((p.FileSystemControl as { Neither?: { FsControlCode?: number } } | undefined)?.Neither?.FsControlCode ?? 0) >>> 0;
         if (code === FSCTL_GET_OBJECT_ID && vol.fileSystem === 'ntfs') return fail(STATUS.STATUS_OBJECTID_NOT_FOUND);
+        // No oplock is ever granted below the filters (a filter that owns oplocks answers them itself, oplocks.ts).
+        if (OPLOCK_REQUESTS.has(code)) return fail(STATUS.STATUS_OPLOCK_NOT_GRANTED);
+        if (OPLOCK_ACKS.has(code)) return fail(STATUS.STATUS_INVALID_OPLOCK_PROTOCOL);
         return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
       }
       case IRP_MJ.DEVICE_CONTROL:
@@ -222,8 +271,11 @@ export class FileSystemModel {
   }
 
   private create(data: FltCallbackData, fo: FileObject, vol: FsVolume): { status: number; information: number } {
-    const c = (data.Iopb.Parameters as { Create?: { Options: number } }).Create;
+    const c = (data.Iopb.Parameters as { Create?: { Options: number; ShareAccess?: number; SecurityContext?: { DesiredAccess?: number } } }).Create;
     const options = (c?.Options ?? FILE_DISPOSITION.FILE_OPEN << 24) >>> 0;
+    // What the parameters say when the request reaches the file system (a filter may have changed them).
+    const access = Number(c?.SecurityContext?.DesiredAccess ?? DEFAULT_DESIRED_ACCESS) >>> 0;
+    const share = Number(c?.ShareAccess ?? ALL_SHARE) & ALL_SHARE;
     const disposition = options >>> 24;
     const opts = options & 0xffffff;
     const wantDir = (opts & FILE_CREATE_OPTION.FILE_DIRECTORY_FILE) !== 0;
@@ -250,6 +302,8 @@ export class FileSystemModel {
       if (disposition === FILE_DISPOSITION.FILE_CREATE) return fail(STATUS.STATUS_OBJECT_NAME_COLLISION);
       if (wantDir && !node.directory) return fail(STATUS.STATUS_NOT_A_DIRECTORY);
       if ((opts & FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE) !== 0 && node.directory) return fail(STATUS.STATUS_FILE_IS_A_DIRECTORY);
+      const shared = data.request.ignoreShareAccess === true ? STATUS.STATUS_SUCCESS : this.shares.check(node, access, share);
+      if (shared !== STATUS.STATUS_SUCCESS) return fail(shared);
       information = FILE_OPENED;
       if (disposition === FILE_DISPOSITION.FILE_SUPERSEDE || disposition === FILE_DISPOSITION.FILE_OVERWRITE || disposition === FILE_DISPOSITION.FILE_OVERWRITE_IF) {
         if (node.directory) return fail(STATUS.STATUS_INVALID_PARAMETER);
@@ -263,6 +317,7 @@ export class FileSystemModel {
       if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
       fo.deleteOnClose = true;
     }
+    if (data.request.ignoreShareAccess !== true) this.shares.grant(node, fo, access, share);
     fo.attach(node.stream);
     fo.openHandle = true;
     node.handles++;
@@ -274,6 +329,7 @@ export class FileSystemModel {
   private cleanup(fo: FileObject, node: FsNode): void {
     if (!fo.openHandle) return;
     fo.openHandle = false;
+    this.shares.close(fo);
     node.handles = Math.max(0, node.handles - 1);
     if (fo.deleteOnClose) node.deletePending = true;
     if (node.deletePending && node.handles === 0) this.remove(node);

@@ -26,6 +26,7 @@ import type { Dispatcher } from './dispatch';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance, type Volume } from './objects';
 import { opWord } from './requests';
+import { ALL_SHARE, IO_IGNORE_SHARE_ACCESS_CHECK } from './shareAccess';
 import { FileObject, FltIoParameterBlock, type ReadWriteParameters } from './structs';
 
 /** FLT_IO_OPERATION_FLAGS of FltReadFile and FltWriteFile. */
@@ -58,6 +59,8 @@ interface Issue {
   code?: number;
   createOptions?: number;
   desiredAccess?: number;
+  shareAccess?: number;
+  ignoreShareAccess?: boolean;
   irpFlags?: number;
   fill?: (params: Record<string, unknown>, iopb: FltIoParameterBlock) => void;
 }
@@ -72,19 +75,19 @@ export class FilterIoRoutines {
   ) {}
 
   *FltCreateFile(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
-    _AllocationSize: unknown, _FileAttributes: number, _ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, _Flags: number): Co<number> {
-    return yield* this.create('FltCreateFile', Filter_, Instance_, FileHandle_, undefined, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
+    _AllocationSize: unknown, _FileAttributes: number, ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, Flags: number): Co<number> {
+    return yield* this.create('FltCreateFile', Filter_, Instance_, FileHandle_, undefined, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions, ShareAccess, Flags);
   }
 
   *FltCreateFileEx(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObject_: unknown, DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
-    _AllocationSize: unknown, _FileAttributes: number, _ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, _Flags: number): Co<number> {
-    return yield* this.create('FltCreateFileEx', Filter_, Instance_, FileHandle_, FileObject_, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
+    _AllocationSize: unknown, _FileAttributes: number, ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, Flags: number): Co<number> {
+    return yield* this.create('FltCreateFileEx', Filter_, Instance_, FileHandle_, FileObject_, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions, ShareAccess, Flags);
   }
 
   *FltCreateFileEx2(Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObject_: unknown, DesiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
-    _AllocationSize: unknown, _FileAttributes: number, _ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, _Flags: number,
+    _AllocationSize: unknown, _FileAttributes: number, ShareAccess: number, CreateDisposition: number, CreateOptions: number, _EaBuffer: unknown, _EaLength: number, Flags: number,
     _DriverContext: unknown): Co<number> {
-    return yield* this.create('FltCreateFileEx2', Filter_, Instance_, FileHandle_, FileObject_, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions);
+    return yield* this.create('FltCreateFileEx2', Filter_, Instance_, FileHandle_, FileObject_, DesiredAccess, ObjectAttributes, IoStatusBlock, CreateDisposition, CreateOptions, ShareAccess, Flags);
   }
 
   /** FltClose: cleanup and close of the handle's file object, below the instance that opened it. */
@@ -124,6 +127,67 @@ export class FilterIoRoutines {
     });
     writeOut(LengthReturned, Number(data.IoStatus.Information));
     return data.IoStatus.Status;
+  }
+
+  /** FILE_FS_*_INFORMATION about the volume of `FileObject_`, asked below the instance. */
+  *FltQueryVolumeInformationFile(Instance_: unknown, FileObject_: unknown, FsInformation: unknown, Length: number, FsInformationClass: number, LengthReturned: unknown): Co<number> {
+    writeOut(LengthReturned, 0);
+    const target = this.target('FltQueryVolumeInformationFile', Instance_, FileObject_);
+    if (target === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const data = yield* this.queryVolume('FltQueryVolumeInformationFile', target, FsInformation, Length, FsInformationClass);
+    writeOut(LengthReturned, Number(data.IoStatus.Information));
+    return data.IoStatus.Status;
+  }
+
+  /** FILE_FS_*_INFORMATION about the instance's volume, through an open of the volume the Filter Manager makes. */
+  *FltQueryVolumeInformation(Instance_: unknown, Iosb: unknown, FsInformation: unknown, Length: number, FsInformationClass: number): Co<number> {
+    const k = this.fm.k;
+    k.checkIrql('FltQueryVolumeInformation');
+    if (!(Instance_ instanceof Instance)) {
+      k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', 'FltQueryVolumeInformation needs the instance that asks');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const fileObject = this.fm.fs.newFileObject(Instance_.volume.name, '\\', true);
+    const data = yield* this.queryVolume('FltQueryVolumeInformation', { instance: Instance_, volume: Instance_.volume, fileObject }, FsInformation, Length, FsInformationClass);
+    return this.ioStatus(Iosb, data.IoStatus.Status >>> 0, Number(data.IoStatus.Information));
+  }
+
+  /**
+   * Sends a synchronous IRP operation down again from its post-operation callback, to the
+   * instances below `InitiatingInstance` and the file system; its new result replaces the old one.
+   * The operation goes down as the request first described it (with the file object as it is now,
+   * a name a filter replaced included), in a callback data of its own.
+   */
+  *FltReissueSynchronousIo(InitiatingInstance: unknown, CallbackData: unknown): Co<void> {
+    const k = this.fm.k;
+    const routine = 'FltReissueSynchronousIo';
+    k.checkIrql(routine);
+    const data = callbackDataArg(k, CallbackData, routine);
+    if (data === null) return;
+    if (!(InitiatingInstance instanceof Instance)) {
+      k.violation(InitiatingInstance === null || InitiatingInstance === undefined ? 'null-param' : 'bad-object', `${routine} needs the instance whose post-operation callback reissues the operation`, data.id);
+      return;
+    }
+    const t = k.current;
+    const scope = t.scope;
+    const inPost = scope !== null && (scope.role === 'post' || scope.role === 'safe-post') && scope.data === data;
+    const synchronous = data.request.synchronous || (data.Iopb.IrpFlags & IRP_FLAGS.IRP_SYNCHRONOUS_API) !== 0;
+    if (!inPost || !data.isIrp || !synchronous) {
+      const why = !inPost ? 'outside its post-operation callback' : !data.isIrp ? 'which is fast I/O' : 'which is asynchronous';
+      k.violation('reissue-misuse', `${routine} was called for ${data.label} ${why}; only a synchronous IRP operation can be reissued, from its post-operation callback`, data.id);
+      return;
+    }
+    const r = data.request;
+    const again = this.newData(t, {
+      routine, instance: InitiatingInstance, volume: data.volume, fileObject: data.fileObject, major: data.major, minor: r.minor, length: r.length, offset: r.offset,
+      infoClass: r.infoClass, code: r.code, ...(r.createOptions !== undefined ? { createOptions: r.createOptions } : {}),
+      ...(r.desiredAccess !== undefined ? { desiredAccess: r.desiredAccess } : {}), ...(r.shareAccess !== undefined ? { shareAccess: r.shareAccess } : {}),
+    });
+    // The same operation again, not one the filter generated.
+    again.Flags = (again.Flags & ~FLTFL_CALLBACK_DATA.GENERATED_IO) >>> 0;
+    yield* this.send(t, again, routine, null, null);
+    data.IoStatus.Status = again.IoStatus.Status;
+    data.IoStatus.Information = again.IoStatus.Information;
   }
 
   *FltSetInformationFile(Instance_: unknown, FileObject_: unknown, FileInformation: unknown, Length: number, FileInformationClass: number): Co<number> {
@@ -243,7 +307,7 @@ export class FilterIoRoutines {
   // --- the work ---
 
   private *create(routine: string, Filter_: unknown, Instance_: unknown, FileHandle_: unknown, FileObjectOut: unknown, desiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
-    disposition: number, options: number): Co<number> {
+    disposition: number, options: number, shareAccess: number, flags: number): Co<number> {
     const k = this.fm.k;
     k.checkIrql(routine);
     writeOut(FileHandle_, null);
@@ -273,7 +337,8 @@ export class FilterIoRoutines {
     const fo = this.fm.fs.newFileObject(volume.name, nameInVolume, true);
     const data = yield* this.issue(k.current, {
       routine, instance: inst, volume, fileObject: fo, major: IRP_MJ.CREATE,
-      createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0, desiredAccess,
+      createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0, desiredAccess, shareAccess: shareAccess & ALL_SHARE,
+      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0,
     });
     const st = data.IoStatus.Status >>> 0;
     this.ioStatus(IoStatusBlock, st, Number(data.IoStatus.Information));
@@ -281,6 +346,15 @@ export class FilterIoRoutines {
     writeOut(FileHandle_, new FileHandle(fo, inst, volume));
     if (FileObjectOut !== undefined) writeOut(FileObjectOut, fo);
     return st;
+  }
+
+  private *queryVolume(routine: string, target: { instance: Instance; volume: Volume; fileObject: FileObject }, buffer: unknown, length: number, cls: number): Co<FltCallbackData> {
+    return yield* this.issue(this.fm.k.current, {
+      routine, ...target, major: IRP_MJ.QUERY_VOLUME_INFORMATION, length, infoClass: cls,
+      fill: (p) => {
+        (p.QueryVolumeInformation as { VolumeBuffer: unknown }).VolumeBuffer = buffer;
+      },
+    });
   }
 
   private ioStatus(iosb: unknown, status: number, information: number): number {
@@ -362,6 +436,8 @@ export class FilterIoRoutines {
     };
     if (x.createOptions !== undefined) req.createOptions = x.createOptions;
     if (x.desiredAccess !== undefined) req.desiredAccess = x.desiredAccess >>> 0;
+    if (x.shareAccess !== undefined) req.shareAccess = x.shareAccess;
+    if (x.ignoreShareAccess === true) req.ignoreShareAccess = true;
     const irpFlags = (x.irpFlags ?? 0) | IRP_FLAGS.IRP_SYNCHRONOUS_API | (x.major === IRP_MJ.CREATE ? IRP_FLAGS.IRP_CREATE_OPERATION : 0);
     const iopb = new FltIoParameterBlock(x.major, req.minor, irpFlags, x.fileObject, req, req.createOptions ?? FILE_DISPOSITION.FILE_OPEN << 24);
     const data = new FltCallbackData(id, req, t, FLTFL_CALLBACK_DATA.IRP_OPERATION | FLTFL_CALLBACK_DATA.GENERATED_IO, iopb, x.fileObject, x.volume, fm.k.log);

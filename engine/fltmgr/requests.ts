@@ -35,6 +35,9 @@ export interface IoRequestInput {
   /** A create's disposition (`open`, `FILE_CREATE`, or the number) and options (FILE_* bits). */
   disposition?: number;
   createOptions?: number;
+  /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent) and FILE_SHARE_* bits (all three when absent). */
+  desiredAccess?: number;
+  shareAccess?: number;
   /** What the request's buffer holds: a write's data, or the set-information structure. */
   data?: Uint8Array;
   /** A directory query's pattern (`*.txt`). */
@@ -79,7 +82,8 @@ function flagsOf(f: IoRequestInput['flags']): IoFlags {
     fastio: words.has('fastio'),
     paging: words.has('paging'),
     nocache: words.has('nocache'),
-    synchronous: words.has('synchronous'),
+    // Neither word: the operation's default (reads and writes asynchronous, the rest synchronous).
+    synchronous: words.has('synchronous') ? true : undefined,
     async: words.has('async'),
     systemBuffer: words.has('system-buffer'),
     topLevelIrp: words.has('top-level-irp'),
@@ -114,6 +118,8 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     code: input.code ?? 0,
     at: input.at ?? 0,
     ...(major === IRP_MJ.CREATE ? { createOptions: (((input.disposition ?? FILE_OPEN) & 0xff) << 24 | ((input.createOptions ?? 0) & 0xffffff)) >>> 0 } : {}),
+    ...(major === IRP_MJ.CREATE && input.desiredAccess !== undefined ? { desiredAccess: input.desiredAccess >>> 0 } : {}),
+    ...(major === IRP_MJ.CREATE && input.shareAccess !== undefined ? { shareAccess: input.shareAccess & 0x7 } : {}),
     ...(input.data !== undefined ? { data: input.data } : {}),
     ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
     ...(input.setInfo !== undefined ? { setInfo: input.setInfo } : {}),

@@ -18,6 +18,8 @@ import type { CbdqRoutines } from './cbdq';
 import type { ContextRoutines } from './contexts';
 import type { FilterIoRoutines } from './filterio';
 import type { MiscRoutines } from './misc';
+import type { EnumerationRoutines } from './enumerate';
+import type { OplockRoutines } from './oplocks';
 import type { VolumeRoutines } from './volumes';
 import type { NameRoutines } from './names';
 import type { NameProviders } from './nameProviders';
@@ -63,6 +65,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<VolumeRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
+  Routines<EnumerationRoutines> &
+  Routines<OplockRoutines> &
   Routines<PortRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &

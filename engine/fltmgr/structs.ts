@@ -187,7 +187,7 @@ export class FltIoParameterBlock extends EngineStruct {
 
   private makeParameters(): FltParameters {
     const s = this.source;
-    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess });
+    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess, shareAccess: s.shareAccess });
   }
 
   protected override cLabel(): string {
@@ -224,6 +224,8 @@ export interface ParameterInput {
   pattern?: string;
   /** A create's ACCESS_MASK. */
   desiredAccess?: number;
+  /** A create's FILE_SHARE_* bits. */
+  shareAccess?: number;
 }
 
 /** FILE_GENERIC_READ | FILE_GENERIC_WRITE: what a create asks for unless its caller says otherwise. */
@@ -275,7 +277,7 @@ export function makeParameters(p: ParameterInput): FltParameters {
         SecurityContext: new IoSecurityContext(p.desiredAccess ?? DEFAULT_DESIRED_ACCESS, p.createOptions & 0xffffff),
         Options: p.createOptions,
         FileAttributes: 0x80,
-        ShareAccess: 0x7,
+        ShareAccess: p.shareAccess ?? 0x7,
         EaLength: 0,
         EaBuffer: null,
         AllocationSize: new LargeInteger(0),
@@ -301,6 +303,9 @@ export function makeParameters(p: ParameterInput): FltParameters {
         AdvanceOnly: 0,
         InfoBuffer: byteBuffer(p.length, p.data),
       };
+      break;
+    case IRP_MJ.QUERY_VOLUME_INFORMATION:
+      params.QueryVolumeInformation = { Length: p.length, FsInformationClass: p.infoClass, VolumeBuffer: byteBuffer(p.length) };
       break;
     case IRP_MJ.DIRECTORY_CONTROL:
       params.DirectoryControl = {

@@ -50,6 +50,7 @@ export const RUNTIME_RULES = {
   'pended-post-not-completed': r('error', 'An operation pended in a post-operation callback was never passed to FltCompletePendedPostOperation.', FLT),
   'postop-draining': r('error', 'A draining post-operation callback did something other than finish processing.', FLT),
   'postop-irql-unsafe-call': r('error', 'A post-operation callback that can run at DISPATCH_LEVEL called a routine limited to APC_LEVEL or lower.', FLT),
+  'reissue-misuse': r('error', 'FltReissueSynchronousIo was called outside the operation\'s post-operation callback, or for fast I/O or an asynchronous operation.', FLT),
   'dcpws-misuse': r('error', 'FltDoCompletionProcessingWhenSafe was called outside a post-operation callback, for a non-IRP or paging operation, or its result was not returned.', FLT),
   'dcpws-safecb-mpr': r('error', 'A SafePostCallback returned FLT_POSTOP_MORE_PROCESSING_REQUIRED and the operation was never resumed.', FLT),
   'cbdq-uninitialized': r('error', 'A cancel-safe queue routine was called on a queue that FltCbdqInitialize never set up.', FLT),

@@ -15,7 +15,7 @@ import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type R
 import type { ClientStepStatement } from '../scenario/ast';
 import type { ClientStep } from '../fltmgr/ports';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
-import { CREATE_DISPOSITIONS } from '../scenario/vocabulary';
+import { CREATE_ACCESS, CREATE_DISPOSITIONS, SHARE_MODES } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
 import type { FileSpec } from '../fltmgr/filesystem';
 import type { IoRequestInput } from '../fltmgr/requests';
@@ -298,6 +298,8 @@ function ioInput(io: IoStatement): IoRequestInput {
     infoClass: infoClassValue(io.infoClass), createOptions,
   };
   if (io.disposition !== undefined) input.disposition = CREATE_DISPOSITIONS[io.disposition];
+  if (io.access !== undefined) input.desiredAccess = CREATE_ACCESS[io.access];
+  if (io.share !== undefined) input.shareAccess = SHARE_MODES[io.share];
   if (io.transaction !== undefined) input.transaction = io.transaction;
   if (data !== undefined) input.data = data;
   if (io.pattern !== undefined) input.pattern = io.pattern;

@@ -5,7 +5,7 @@
  */
 import type { NtStatus } from '../kernel/status';
 import type { LimitName } from '../limits';
-import type { CreateDisposition, FileSystemWord, IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
+import type { CreateAccess, CreateDisposition, FileSystemWord, ShareMode, IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -85,6 +85,10 @@ export interface IoStatement extends StatementBase {
   flags: IoFlag[];
   /** A create's disposition (`disposition open-if`). */
   disposition?: CreateDisposition;
+  /** The access a create asks for (`access read`). */
+  access?: CreateAccess;
+  /** What a create shares with other opens (`share none`). */
+  share?: ShareMode;
   /** A write's data (`data "text"`, UTF-8). */
   data?: string;
   /** A rename's or link's target (`to "\\Device\\HarddiskVolume1\\new.txt"`). */

@@ -34,6 +34,10 @@ import {
   FILE_SYSTEM_WORDS,
   VOLUME_OPTION_NAMES,
   type CreateDisposition,
+  CREATE_ACCESS_NAMES,
+  SHARE_MODE_NAMES,
+  type CreateAccess,
+  type ShareMode,
   type FileSystemWord,
   IO_FLAGS,
   IO_FLAG_NAMES,
@@ -49,6 +53,16 @@ import {
   type IoOp,
   type IoOption,
 } from './vocabulary';
+
+/** The word after option `t` that must be one of `names` (`share read`), or undefined after reporting why not. */
+function readWord(cur: LineCursor, t: Token, what: string, names: readonly string[]): string | undefined {
+  const v = cur.next();
+  if (v && v.kind === 'word' && names.includes(v.value)) return v.value;
+  const example = `io #1 create "\\Device\\HarddiskVolume1\\a.txt" ${t.value} ${names[0]}`;
+  if (!v) cur.error(t, 'missing-value', `missing ${what} after '${t.raw}'`, `Write one of ${names.join(', ')}: ${example}`);
+  else cur.error(v, 'bad-name', `unknown ${what} '${v.raw}'${v.kind === 'word' ? didYouMean(v.value, names) : ''}`, `Write one of ${names.join(', ')}: ${example}`);
+  return undefined;
+}
 
 function base(cur: LineCursor): Span & { text: string } {
   return { ...cur.statementSpan(), text: cur.codeText() };
@@ -253,6 +267,18 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
         return false;
       }
       stmt.disposition = v.value as CreateDisposition;
+      return true;
+    }
+    case 'access': {
+      const v = readWord(cur, t, 'access', CREATE_ACCESS_NAMES);
+      if (v === undefined) return false;
+      stmt.access = v as CreateAccess;
+      return true;
+    }
+    case 'share': {
+      const v = readWord(cur, t, 'share mode', SHARE_MODE_NAMES);
+      if (v === undefined) return false;
+      stmt.share = v as ShareMode;
       return true;
     }
     case 'data':

@@ -83,7 +83,7 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'data', 'to', 'pattern', 'transaction'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -93,6 +93,8 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   code: { ops: ['fsctl', 'ioctl'] },
   class: { ops: ['query-info', 'set-info', 'query-dir'] },
   disposition: { ops: ['create'] },
+  access: { ops: ['create'] },
+  share: { ops: ['create'] },
   data: { ops: ['write'] },
   to: { ops: ['set-info'] },
   pattern: { ops: ['query-dir'] },
@@ -103,6 +105,20 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
 export const CREATE_DISPOSITIONS = { supersede: 0, open: 1, create: 2, 'open-if': 3, overwrite: 4, 'overwrite-if': 5 } as const;
 export type CreateDisposition = keyof typeof CREATE_DISPOSITIONS;
 export const CREATE_DISPOSITION_NAMES = Object.keys(CREATE_DISPOSITIONS) as CreateDisposition[];
+
+/**
+ * The access an `io … create` line asks for (`access read`), as ACCESS_MASK values: FILE_GENERIC_READ,
+ * FILE_GENERIC_WRITE, both (the default), DELETE with FILE_READ_ATTRIBUTES, FILE_READ_ATTRIBUTES
+ * with SYNCHRONIZE (which share access ignores), FILE_ALL_ACCESS.
+ */
+export const CREATE_ACCESS = { read: 0x120089, write: 0x120116, 'read-write': 0x12019f, delete: 0x10080, attributes: 0x100080, all: 0x1f01ff } as const;
+export type CreateAccess = keyof typeof CREATE_ACCESS;
+export const CREATE_ACCESS_NAMES = Object.keys(CREATE_ACCESS) as CreateAccess[];
+
+/** What an `io … create` line shares with other opens (`share read`), as FILE_SHARE_* bits; `all` is the default. */
+export const SHARE_MODES = { none: 0, read: 1, write: 2, delete: 4, 'read-write': 3, 'read-delete': 5, 'write-delete': 6, all: 7 } as const;
+export type ShareMode = keyof typeof SHARE_MODES;
+export const SHARE_MODE_NAMES = Object.keys(SHARE_MODES) as ShareMode[];
 
 /** File systems a `volume` line can give (`fs ntfs`). */
 export const FILE_SYSTEM_WORDS = ['ntfs', 'refs', 'fat', 'exfat', 'cdfs', 'udfs'] as const;

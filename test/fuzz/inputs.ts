@@ -235,6 +235,8 @@ const OPTION_VALUES: Record<Exclude<IoOption, 'at'>, readonly (string | number)[
   code: [0, 0x90000, 0x222003],
   transaction: ['"T1"', '"T2"'],
   disposition: ['open', 'create', 'open-if', 'overwrite', 'overwrite-if', 'supersede'],
+  access: ['read', 'write', 'read-write', 'delete', 'attributes', 'all'],
+  share: ['none', 'read', 'write', 'read-write', 'all'],
   data: ['""', '"hello"', '"two\\nlines"'],
   to: ['"\\Device\\HarddiskVolume1\\renamed.txt"', '"b2.txt"', '"\\dir\\moved.txt"', '"\\Device\\Nowhere\\x.txt"'],
   pattern: ['"*"', '"*.txt"', '"?.txt"', '"nomatch"'],

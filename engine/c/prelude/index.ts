@@ -10,6 +10,7 @@ import { FILEINFO_H } from './fileinfo';
 import { FLTIO_H } from './fltio';
 import { FLTMGR_H } from './fltmgr';
 import { FLTNAMES_H } from './fltnames';
+import { FLTOBJECTS_H } from './fltobjects';
 import { FSCTL_H } from './fsctl';
 import { IO_H } from './io';
 import { KERNEL_H } from './kernel';
@@ -43,6 +44,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
   ['fltsim_fltio.h', FLTIO_H],
+  ['fltsim_fltobjects.h', FLTOBJECTS_H],
 ];
 
 function upTo(last: string): string {
@@ -54,7 +56,7 @@ function upTo(last: string): string {
 export function preludeHeaders(): Map<string, string> {
   const base = upTo('fltsim_crt.h');
   const kernel = upTo('fltsim_net.h');
-  const flt = upTo('fltsim_fltio.h');
+  const flt = upTo('fltsim_fltobjects.h');
   return new Map<string, string>([
     ...AREAS.map(([name, text]): [string, string] => [name, name === 'fltsim_status.h' ? statusHeader() : text]),
     ['fltkernel.h', flt],

@@ -48,13 +48,13 @@ test('well-known ECP GUIDs are constant values that IsEqualGUID compares field b
 test('a declared routine the engine does not model stops at its call, by name', async () => {
   const h = await loadC([
     '#include <fltKernel.h>',
-    'NTSTATUS Run(PFLT_INSTANCE Instance, PIO_STATUS_BLOCK Iosb) {',
-    '    FILE_FS_SIZE_INFORMATION info;',
-    '    return FltQueryVolumeInformation(Instance, Iosb, &info, sizeof(info), FileFsSizeInformation);',
+    'NTSTATUS Run(PFLT_FILTER Filter, PFLT_VOLUME Volume) {',
+    '    PFLT_INSTANCE instance = NULL;',
+    '    return FltGetVolumeInstanceFromName(Filter, Volume, NULL, &instance);',
     '}',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
-  assert.throws(() => h.call('Run', null, null), /'FltQueryVolumeInformation' is declared but no file of driver 'test' defines it, and fltsim does not model it/);
+  assert.throws(() => h.call('Run', null, null), /'FltGetVolumeInstanceFromName' is declared but no file of driver 'test' defines it, and fltsim does not model it/);
 });
 
 test('a kernel variable the engine does not provide names itself where it is used', async () => {

@@ -91,3 +91,13 @@ test('attach lines name a driver, a volume and a time', () => {
   assert.deepEqual(scenario.attaches.map((a) => [a.module, a.volume, a.time]), [['f', '\\Device\\HarddiskVolume1', 2]]);
   assert.equal(only('attach f at 2').message, "volume device name must be a quoted string, found 'at'");
 });
+
+test('create lines take the access they ask for and what they share; other words are errors naming the choices', () => {
+  const { scenario, diagnostics } = parseScenario(`${HEAD}io #1 create "\\a" access read share read-delete\nio #2 create "\\a"`);
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual([scenario.ios[0]!.access, scenario.ios[0]!.share, scenario.ios[1]!.access, scenario.ios[1]!.share], ['read', 'read-delete', undefined, undefined]);
+  const bad = only('io #1 create "\\a" share reed');
+  assert.deepEqual([bad.code, bad.message], ['bad-name', "unknown share mode 'reed' — did you mean 'read'?"]);
+  assert.equal(only('io #1 create "\\a" access').message, "missing access after 'access'");
+  assert.equal(only('io #1 read "\\a" share none').message, "'share' does not apply to read");
+});

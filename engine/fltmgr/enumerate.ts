@@ -1,0 +1,150 @@
+/**
+ * Finding filter objects and asking about them: FltEnumerateFilters, FltEnumerateInstances,
+ * FltEnumerateVolumes, FltGetFilterFromName and FltGetInstanceInformation. Every object an
+ * enumeration or lookup hands out carries a reference the caller drops with FltObjectDereference
+ * (misc.ts counts them: a filter or instance reference never dropped keeps its unload waiting).
+ * A list too short for every object gets none of them, STATUS_BUFFER_TOO_SMALL, and the count it
+ * needs.
+ */
+import { sizeOf } from '../c/types';
+import { writeBuffer } from '../kernel/buffers';
+import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { writeOut } from '../kernel/objects';
+import { STATUS } from '../kernel/status';
+import { Cell } from '../memory/view';
+import { layout, Out } from './fileinfo';
+import type { FilterManager } from './fltmgr';
+import type { MiscRoutines } from './misc';
+import { Filter, Instance, Volume } from './objects';
+
+/** INSTANCE_INFORMATION_CLASS values and the structure each answers with. */
+const INSTANCE_CLASS: Readonly<Record<number, string>> = {
+  0: '_INSTANCE_BASIC_INFORMATION',
+  1: '_INSTANCE_PARTIAL_INFORMATION',
+  2: '_INSTANCE_FULL_INFORMATION',
+};
+
+/** The instance's name, as the filter's INF names its default instance. */
+export function instanceName(inst: Instance): string {
+  return `${inst.filter.module} Instance`;
+}
+
+export class EnumerationRoutines {
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly misc: MiscRoutines,
+  ) {}
+
+  /** Every registered filter, highest altitude first, each referenced. */
+  FltEnumerateFilters(FilterList: unknown, FilterListSize: number, NumberFiltersReturned: unknown): number {
+    this.fm.k.checkIrql('FltEnumerateFilters');
+    return this.handOut('FltEnumerateFilters', this.fm.activeFilters().filter((f) => !f.deleting), FilterList, FilterListSize, NumberFiltersReturned);
+  }
+
+  /** The instances on `Volume` (every volume when NULL) of `Filter` (every filter when NULL), each referenced. */
+  FltEnumerateInstances(Volume_: unknown, Filter_: unknown, InstanceList: unknown, InstanceListSize: number, NumberInstancesReturned: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltEnumerateInstances');
+    if (Volume_ !== null && Volume_ !== undefined && !(Volume_ instanceof Volume)) {
+      k.violation('bad-object', 'FltEnumerateInstances needs a volume (or NULL for every volume)');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (Filter_ !== null && Filter_ !== undefined && !(Filter_ instanceof Filter)) {
+      k.violation('bad-object', 'FltEnumerateInstances needs a filter (or NULL for every filter)');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const volumes = Volume_ instanceof Volume ? [Volume_] : this.fm.volumes;
+    const list = volumes.flatMap((v) => v.instances.filter((i) => !i.deleting && (!(Filter_ instanceof Filter) || i.filter === Filter_)));
+    return this.handOut('FltEnumerateInstances', list, InstanceList, InstanceListSize, NumberInstancesReturned);
+  }
+
+  /** Every volume the Filter Manager knows, each referenced. */
+  FltEnumerateVolumes(Filter_: unknown, VolumeList: unknown, VolumeListSize: number, NumberVolumesReturned: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltEnumerateVolumes');
+    if (!(Filter_ instanceof Filter)) {
+      k.violation(Filter_ === null || Filter_ === undefined ? 'null-param' : 'bad-object', 'FltEnumerateVolumes needs the filter from FltRegisterFilter');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    return this.handOut('FltEnumerateVolumes', this.fm.volumes, VolumeList, VolumeListSize, NumberVolumesReturned);
+  }
+
+  /** The registered filter named `FilterName` (its driver's name, any case), referenced; STATUS_FLT_FILTER_NOT_FOUND otherwise. */
+  FltGetFilterFromName(FilterName: unknown, RetFilter: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltGetFilterFromName');
+    writeOut(RetFilter, null);
+    if (FilterName === null || FilterName === undefined) {
+      k.violation('null-param', 'FltGetFilterFromName needs the filter name as a UNICODE_STRING');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const name = unicodeStringText(k.marshal.deref<UnicodeString>(FilterName, '_UNICODE_STRING')).toLowerCase();
+    const f = this.fm.activeFilters().find((x) => x.module.toLowerCase() === name && !x.deleting);
+    if (f === undefined) return STATUS.STATUS_FLT_FILTER_NOT_FOUND;
+    const st = this.misc.FltObjectReference(f);
+    if (st === STATUS.STATUS_SUCCESS) writeOut(RetFilter, f);
+    return st;
+  }
+
+  /**
+   * INSTANCE_BASIC/PARTIAL/FULL_INFORMATION with the names after the structure, offsets counted
+   * from its start. *BytesReturned is the size the whole answer needs; a buffer smaller than that
+   * gets nothing and STATUS_BUFFER_TOO_SMALL.
+   */
+  FltGetInstanceInformation(Instance_: unknown, InformationClass: number, Buffer: unknown, BufferSize: number, BytesReturned: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltGetInstanceInformation');
+    writeOut(BytesReturned, 0);
+    if (!(Instance_ instanceof Instance)) {
+      k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', 'FltGetInstanceInformation needs an instance');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const tag = INSTANCE_CLASS[InformationClass];
+    if (tag === undefined) return STATUS.STATUS_INVALID_PARAMETER;
+    const l = layout(k.marshal, tag);
+    const fields: [string, string][] = [['InstanceName', instanceName(Instance_)]];
+    if (InformationClass >= 1) fields.push(['Altitude', Instance_.altitude]);
+    if (InformationClass >= 2) fields.push(['VolumeName', Instance_.volume.name], ['FilterName', Instance_.filter.module]);
+    const size = fields.reduce((n, [, text]) => n + 2 * text.length, l.size);
+    writeOut(BytesReturned, size);
+    if (BufferSize < size) return STATUS.STATUS_BUFFER_TOO_SMALL;
+    if (Buffer === null || Buffer === undefined) {
+      k.violation('null-param', 'FltGetInstanceInformation needs a buffer of BufferSize bytes');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const o = new Out(size);
+    let at = l.size;
+    for (const [field, text] of fields) {
+      o.u16(l.off(`${field}Length`), 2 * text.length);
+      o.u16(l.off(`${field}BufferOffset`), at);
+      o.chars(at, text);
+      at += 2 * text.length;
+    }
+    writeBuffer(k.marshal, Buffer, 0, o.bytes);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** Writes `list` into the caller's array, each element referenced, or the count it needs. */
+  private handOut(routine: string, list: readonly (Filter | Instance | Volume)[], out: unknown, size: number, returned: unknown): number {
+    const k = this.fm.k;
+    writeOut(returned, list.length);
+    if (size < list.length) return STATUS.STATUS_BUFFER_TOO_SMALL;
+    if (list.length === 0) return STATUS.STATUS_SUCCESS;
+    if (out === null || out === undefined) {
+      k.violation('null-param', `${routine} needs an array of ${size} pointers`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    list.forEach((o, i) => {
+      this.misc.FltObjectReference(o);
+      element(out, i, o);
+    });
+    return STATUS.STATUS_SUCCESS;
+  }
+}
+
+/** Stores `value` as element `i` of the caller's array of pointers (`first` is its first element). */
+function element(first: unknown, i: number, value: unknown): void {
+  if (first instanceof Cell) new Cell(first.ptr.add(i * sizeOf(first.type)) as typeof first.ptr, first.type).set(value);
+  else if (Array.isArray(first)) first[i] = value;
+  else if (i === 0) writeOut(first, value);
+}
