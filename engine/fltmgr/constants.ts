@@ -326,3 +326,18 @@ export const FILE_DEVICE_CD_ROM_FILE_SYSTEM = 0x3;
 export const FILE_DEVICE_DISK = 0x7;
 export const FILE_REMOVABLE_MEDIA = 0x1;
 export const FILE_READ_ONLY_DEVICE = 0x2;
+
+/**
+ * The FSCTLs the oplock package answers (FILE_DEVICE_FILE_SYSTEM, METHOD_BUFFERED, FILE_ANY_ACCESS).
+ * Kept here, not in oplocks.ts, so the file system can recognise them without importing the package.
+ */
+export const OPLOCK_FSCTL = Object.freeze({
+  REQUEST_OPLOCK_LEVEL_1: 0x90000,
+  REQUEST_OPLOCK_LEVEL_2: 0x90004,
+  REQUEST_BATCH_OPLOCK: 0x90008,
+  OPLOCK_BREAK_ACKNOWLEDGE: 0x9000c,
+  OPBATCH_ACK_CLOSE_PENDING: 0x90010,
+  OPLOCK_BREAK_NOTIFY: 0x90014,
+  OPLOCK_BREAK_ACK_NO_2: 0x90050,
+  REQUEST_FILTER_OPLOCK: 0x9005c,
+});

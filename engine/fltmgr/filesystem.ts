@@ -34,13 +34,12 @@ import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
 import {
   FILE_ATTRIBUTE, FILE_CREATE_OPTION, FILE_DISPOSITION, FILE_DISPOSITION_FLAG, FILE_INFORMATION_CLASS as FIC,
-  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FO, IRP_MJ, IRP_MN_QUERY_DIRECTORY, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY,
+  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FO, IRP_MJ, IRP_MN_QUERY_DIRECTORY, OPLOCK_FSCTL, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY,
 } from './constants';
 import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
 import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
 import { ALL_SHARE, ShareAccessTable } from './shareAccess';
 import { volumeInformation } from './volumeInfo';
-import { OPLOCK_FSCTL } from './oplocks';
 import { DEFAULT_DESIRED_ACCESS, FileObject } from './structs';
 
 export interface FileSpec {

@@ -28,21 +28,9 @@ import { formatStatus, STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { ownerOf } from '../memory/pointer';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
-import { FltPreopStatus, IRP_MJ } from './constants';
+import { FltPreopStatus, IRP_MJ, OPLOCK_FSCTL } from './constants';
 import type { PendingRoutines } from './pending';
 import type { FileObject } from './structs';
-
-/** The FSCTLs the oplock package answers (FILE_DEVICE_FILE_SYSTEM, METHOD_BUFFERED, FILE_ANY_ACCESS). */
-export const OPLOCK_FSCTL = Object.freeze({
-  REQUEST_OPLOCK_LEVEL_1: 0x90000,
-  REQUEST_OPLOCK_LEVEL_2: 0x90004,
-  REQUEST_BATCH_OPLOCK: 0x90008,
-  OPLOCK_BREAK_ACKNOWLEDGE: 0x9000c,
-  OPBATCH_ACK_CLOSE_PENDING: 0x90010,
-  OPLOCK_BREAK_NOTIFY: 0x90014,
-  OPLOCK_BREAK_ACK_NO_2: 0x90050,
-  REQUEST_FILTER_OPLOCK: 0x9005c,
-});
 
 /** IO_STATUS_BLOCK.Information of a completed oplock request: what the oplock was broken to. */
 export const FILE_OPLOCK_BROKEN_TO_LEVEL_2 = 0x7;
