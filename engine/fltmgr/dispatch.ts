@@ -66,6 +66,7 @@ export class Dispatcher {
     requests: Requests,
   ) {
     this.issuer = new Issuer(fm, requests, (t, data) => this.runPreFast(t, data));
+    fm.fs.notify.complete = (data, status, information) => this.completeLater(data, { status, information, async: true });
   }
 
   /** Starts the issuing thread of a workload request now. */
@@ -336,13 +337,21 @@ export class Dispatcher {
       yield* this.unwind(t, data);
       return;
     }
-    this.fm.completion.queue({ label: `completion of ${data.label}`, data: data.id, run: (ct) => this.asyncCompletion(ct, data, r) });
+    // A pended request (a change notification) completes when the file system says so: the
+    // post-ops run then, from the completion context.
+    if (r.pended === true) data.note(k, 'state', `file system pends ${data.label} (STATUS_PENDING) until a change, cleanup or cancel`);
+    else this.completeLater(data, r);
     // A filter above returned SYNCHRONIZE in this thread: it waits here until completion reaches it.
     if (data.post.some((f) => f.sync === t)) {
       k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
       yield Trap.Block;
       yield* this.unwind(t, data);
     }
+  }
+
+  /** Queues the file system's completion of `data` in the completion context. */
+  completeLater(data: FltCallbackData, r: FsResult): void {
+    this.fm.completion.queue({ label: `completion of ${data.label}`, data: data.id, run: (ct) => this.asyncCompletion(ct, data, r) });
   }
 
   private *asyncCompletion(ct: KThread, data: FltCallbackData, r: FsResult): Co<void> {

@@ -13,7 +13,7 @@ import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
 import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type RunFacts, type Verdict } from '../scenario';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
-import { CREATE_DISPOSITIONS } from '../scenario/vocabulary';
+import { CREATE_DISPOSITIONS, NOTIFY_CHANGES } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
 import type { FileSpec } from '../fltmgr/filesystem';
 import type { IoRequestInput } from '../fltmgr/requests';
@@ -296,6 +296,10 @@ function ioInput(io: IoStatement): IoRequestInput {
   if (io.transaction !== undefined) input.transaction = io.transaction;
   if (data !== undefined) input.data = data;
   if (io.pattern !== undefined) input.pattern = io.pattern;
+  if (io.op === 'notify-dir') {
+    const changes = io.changes ?? ['name'];
+    input.notify = { completionFilter: changes.reduce((m, c) => m | NOTIFY_CHANGES[c], 0), watchTree: flags.has('watch-tree') };
+  }
   if (io.target !== undefined || flags.has('delete')) input.setInfo = { target: io.target, replace: flags.has('replace'), delete: flags.has('delete') };
   return input;
 }
