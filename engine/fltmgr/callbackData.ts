@@ -171,6 +171,11 @@ export class FltCallbackData extends EngineStruct {
   sent = false;
   /** Called once the operation is done (an asynchronous filter-initiated operation's callback). */
   onDone: ((data: FltCallbackData) => void) | null = null;
+  /**
+   * The file system completed it at PASSIVE_LEVEL, as FsRtl completes a change notification in the
+   * thread that made the change: its completion routines run there, not in the DPC context.
+   */
+  passiveCompletion = false;
 
   constructor(
     readonly id: number,

@@ -37,7 +37,7 @@ test('a notification pends until a file is created in the folder; the post-op ru
   assert.deepEqual(w.sim.kernel.output, [
     'pre-notify: filter 0xb tree=0 length 512',
     // 12 bytes of header and "new.txt" in UTF-16
-    'post-notify: 0x00000000 26 bytes',
+    'post-notify: 0x00000000 26 bytes at IRQL 0',
     `  action ${FileAction.ADDED} new.txt`,
   ]);
   assert.deepEqual(result(w, 1), [STATUS.STATUS_SUCCESS, 26]);
@@ -73,16 +73,16 @@ test('records that do not fit the buffer give STATUS_NOTIFY_ENUM_DIR and no byte
     `io #2 create "${V}\\docs\\sub\\deep.txt" disposition create at 2`,
     `io #3 create "${V}\\docs\\new.txt" disposition create at 5`,
   ]);
-  assert.deepEqual(w.sim.kernel.output, ['pre-notify: filter 0x3 tree=0 length 8', 'post-notify: 0x0000010C 0 bytes']);
+  assert.deepEqual(w.sim.kernel.output, ['pre-notify: filter 0x3 tree=0 length 8', 'post-notify: 0x0000010C 0 bytes at IRQL 0']);
   assert.deepEqual(result(w, 1), [STATUS.STATUS_NOTIFY_ENUM_DIR, 0]);
 });
 
 test('cleanup of the handle completes the pended notification with STATUS_NOTIFY_CLEANUP; a cancel with STATUS_CANCELLED', async () => {
   const cleanup = await run([`io #1 notify-dir "${V}\\docs" async at 0`, `io #2 cleanup "${V}\\docs" at 6`]);
-  assert.deepEqual(cleanup.sim.kernel.output, ['pre-notify: filter 0x3 tree=0 length 4096', 'post-notify: 0x0000010B 0 bytes']);
+  assert.deepEqual(cleanup.sim.kernel.output, ['pre-notify: filter 0x3 tree=0 length 4096', 'post-notify: 0x0000010B 0 bytes at IRQL 0']);
   assert.deepEqual(result(cleanup, 1), [STATUS.STATUS_NOTIFY_CLEANUP, 0]);
   const cancel = await run([`io #1 notify-dir "${V}\\docs" at 0`, 'cancel #1 at 4', `io #2 create "${V}\\docs\\late.txt" disposition create at 6`]);
-  assert.deepEqual(cancel.sim.kernel.output, ['pre-notify: filter 0x3 tree=0 length 4096', 'post-notify: 0xC0000120 0 bytes']);
+  assert.deepEqual(cancel.sim.kernel.output, ['pre-notify: filter 0x3 tree=0 length 4096', 'post-notify: 0xC0000120 0 bytes at IRQL 0']);
   assert.deepEqual(result(cancel, 1), [STATUS.STATUS_CANCELLED, 0]);
 });
 
