@@ -43,11 +43,15 @@ import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
+import { IrpRoutines } from './kernel/irp';
+import { ObjectManagerRoutines } from './kernel/objectManager';
+import { SectionRoutines } from './kernel/sections';
+import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { GenericTableRoutines } from './kernel/genericTable';
-import { PortRoutines, type ClientAction, type ClientRecord, type ReplyRule } from './fltmgr/ports';
+import { PortRoutines, type ClientAction, type ClientRecord, type ClientStep, type ReplyRule } from './fltmgr/ports';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -96,8 +100,12 @@ export class Simulation {
   readonly kernel: Kernel;
   readonly fltmgr: FilterManager;
   readonly api: Api;
+  /** Every routine of `api` by name (its properties are bound on first use, so Object.keys does not list them). */
+  readonly routineNames: readonly string[];
   /** Names of `api` routines that return a generator (run them with `yield*`). */
   readonly coroutineRoutines: ReadonlySet<string>;
+  /** `api[name]`, bound afresh without adding it to `api` (the C bindings take each routine once per run). */
+  readonly routine: (name: string) => ((...args: unknown[]) => unknown) | undefined;
   readonly locks: LockTable;
   readonly registry: RegistryRoutines;
   private readonly verifier: Verifier;
@@ -110,6 +118,9 @@ export class Simulation {
   private readonly contexts: ContextRoutines;
   private readonly ports: PortRoutines;
   private readonly devices: DeviceRoutines;
+  /** Sections and their views (the user program maps data-scan sections through them). */
+  readonly sections: SectionRoutines;
+  readonly dataScan: DataScanRoutines;
   private readonly transactions: TransactionRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
@@ -148,8 +159,14 @@ export class Simulation {
     const names = new NameRoutines(fm, nameProviders);
     const filterIo = new FilterIoRoutines(fm, dispatcher);
     const registration = new RegistrationRoutines(fm);
-    const ports = new PortRoutines(k, pool);
-    const devices = new DeviceRoutines(k, pool);
+    const objects = new ObjectManagerRoutines(k);
+    const sections = new SectionRoutines(k, objects);
+    this.sections = sections;
+    const ports = new PortRoutines(k, pool, sections);
+    const irps = new IrpRoutines(k, dispatcherRoutines);
+    const devices = new DeviceRoutines(k, pool, objects, irps);
+    const dataScan = new DataScanRoutines(fm, contexts, sections);
+    this.dataScan = dataScan;
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
@@ -184,7 +201,11 @@ export class Simulation {
       new AlignedPoolRoutines(k, pool),
       new EcpRoutines(k, pool),
       devices,
-      new VolumeDeviceRoutines(k, devices),
+      irps,
+      objects,
+      sections,
+      dataScan,
+      new VolumeDeviceRoutines(fm, objects, irps),
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
@@ -192,8 +213,10 @@ export class Simulation {
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
+    this.routineNames = table.names;
+    this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects]);
   }
 
   // --- setting up ---
@@ -263,6 +286,11 @@ export class Simulation {
   }
 
   /** What the user-mode program saw on the communication ports, in order. */
+  /** A step the user program takes after each reply on `port` (a `client … then` line). */
+  clientFollowUp(port: string, step: ClientStep): void {
+    this.ports.addFollowUp(port, step);
+  }
+
   get clientLog(): readonly ClientRecord[] {
     return this.ports.log;
   }

@@ -51,7 +51,7 @@ const benchEntries = {
     "export { STATUS } from './engine/kernel/status';",
     '',
   ].join('\n'),
-  explore: "export { prepareScenario, ScenarioExplorer } from './engine';\nexport { nodeFiles } from './extension/shared/nodeFiles';\n",
+  explore: "export { prepareScenario, ScenarioExplorer, ScenarioTarget, DepthFirstSearch } from './engine';\nexport { nodeFiles } from './extension/shared/nodeFiles';\n",
 };
 
 // Every bundle finds the wasm files beside itself (engine/c/treeSitter.ts), never in node_modules,

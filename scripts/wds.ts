@@ -1,5 +1,5 @@
 /**
- * `npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR]`
+ * `npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR] [--only NAME[,NAME…]]`
  *
  * Runs Microsoft's minifilter samples as a driver developer would try them: for each sample, one
  * scenario that loads its kernel-mode .vcxproj and gives it an ordinary workload on a volume with
@@ -32,23 +32,27 @@ interface Row {
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`wds: ${message}\n`);
-  process.stderr.write('usage: npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR]\n');
+  process.stderr.write('usage: npm run wds -- <Windows-driver-samples checkout, or its filesys/miniFilter folder> [--out DIR] [--only NAME[,NAME…]]\n');
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { root: string; out?: string } {
+function parseArgs(argv: string[]): { root: string; out?: string; only?: Set<string> } {
   let root: string | undefined;
   let out: string | undefined;
+  let only: Set<string> | undefined;
+  const names = (v: string) => new Set(v.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== ''));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') out = argv[++i] ?? usage('--out needs a folder');
     else if (a.startsWith('--out=')) out = a.slice(6);
+    else if (a === '--only') only = names(argv[++i] ?? usage('--only needs sample names (avscan,scanner)'));
+    else if (a.startsWith('--only=')) only = names(a.slice(7));
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (root === undefined) root = a;
     else usage('give one samples folder');
   }
   if (!root) usage();
-  return { root: path.resolve(root), out: out === undefined ? undefined : path.resolve(out) };
+  return { root: path.resolve(root), out: out === undefined ? undefined : path.resolve(out), ...(only === undefined ? {} : { only }) };
 }
 
 /** The folder that holds one folder per minifilter sample. */
@@ -113,6 +117,51 @@ const REGISTRY: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Samples whose user-mode program speaks a protocol of its own: the lines that play it, in place of
+ * the program every other sample gets (connect to each port, allow whatever it is asked).
+ *
+ * avscan's scanner (its user\\userscan.c) connects to the scan and abort ports with an
+ * AV_CONNECTION_CONTEXT (Type 1 scan, 2 abort). For each AvMsgStartScanning (kind 0) it replies with
+ * its thread id, sends AvCmdCreateSectionForDataScan with the message's ScanId (COMMAND_MESSAGE:
+ * Command, ScanId at 8, ScanThreadId at 16, 32 bytes) and gets a section handle back, maps the
+ * section and looks for the sample's test pattern, then sends AvCmdCloseSectionForDataScan with the
+ * verdict (AvScanResultInfected 1, AvScanResultClean 2). It acknowledges AvMsgFilterUnloading (kind 2)
+ * on the abort port.
+ */
+const PROGRAMS: Readonly<Record<string, readonly string[]>> = {
+  avscan: [
+    'client "\\MicrosoftAvSampleFilterScanPort" connect context ulong 1 at 0',
+    'client "\\MicrosoftAvSampleFilterAbortPort" connect context ulong 2 at 0',
+    'client "\\MicrosoftAvSampleFilterScanPort" reply ulong 7 when kind 0',
+    'client "\\MicrosoftAvSampleFilterScanPort" then send ulong 1 zeros 4 message 8 8 ulong 7 zeros 12 output 8 when kind 0',
+    'client "\\MicrosoftAvSampleFilterScanPort" then scan-section output 0 find "message to be found" infected ulong 1 clean ulong 2 when kind 0',
+    'client "\\MicrosoftAvSampleFilterScanPort" then send ulong 2 zeros 4 message 8 8 ulong 7 zeros 4 verdict zeros 4 when kind 0',
+    'client "\\MicrosoftAvSampleFilterAbortPort" reply ulong 0 when kind 2',
+  ],
+};
+
+/** Files and I/O a sample's own workload adds: avscan gets a file its scanner flags and a transaction. */
+function extraWorkload(sample: string, v: string): string[] {
+  if (sample !== 'avscan') return [];
+  return [
+    `file "${v}\\docs\\eicar.txt" content "a test file: message to be found, as the scanner knows it"`,
+    `io #24 create "${v}\\docs\\eicar.txt" at 24`,
+    `io #25 create "${v}\\docs\\report.txt" at 25`,
+    `io #26 cleanup "${v}\\docs\\report.txt" at 26`,
+    `io #27 close "${v}\\docs\\report.txt" at 27`,
+    // A file written in a transaction, opened again outside it before the commit.
+    `io #28 create "${v}\\docs\\tx.txt" disposition create transaction "T1" at 28`,
+    `io #29 write "${v}\\docs\\tx.txt" data "written in T1" at 29`,
+    `io #30 cleanup "${v}\\docs\\tx.txt" at 30`,
+    `io #31 close "${v}\\docs\\tx.txt" at 31`,
+    `io #32 create "${v}\\docs\\tx.txt" at 32`,
+    'transaction "T1" commit at 33',
+    `io #33 cleanup "${v}\\docs\\tx.txt" at 34`,
+    `io #34 close "${v}\\docs\\tx.txt" at 35`,
+  ];
+}
+
+/**
  * What a user of a mapping sample does with the mapping beyond opening a file through it
  * (NameChanger shows \\A\\B's files as \\X\\Y): list the virtual folder, list the folder that holds
  * it (the sample adds the virtual entry) and the one that holds the real folder (the sample hides
@@ -165,7 +214,7 @@ function scenarioText(sample: string, project: DriverProject, sampleDir: string)
     `driver "${proj.replace(/\\/g, '/')}"`,
     ...(REGISTRY[sample] ?? []),
     // The sample's user-mode program: it connects to each port and allows whatever it is asked about.
-    ...portNames(sampleDir, project).flatMap((port) => [`client "${port}" connect at 0`, `client "${port}" reply hex "01"`]),
+    ...(PROGRAMS[sample] ?? portNames(sampleDir, project).flatMap((port) => [`client "${port}" connect at 0`, `client "${port}" reply hex "01"`])),
     `volume "${v}"`,
     `file "${v}\\docs\\report.txt" content "Quarterly report: the numbers went up."`,
     `file "${v}\\docs\\notes.doc" size 1024`,
@@ -199,6 +248,7 @@ function scenarioText(sample: string, project: DriverProject, sampleDir: string)
     const n = 30 + 3 * i;
     lines.push(`io #${n} create "${dev}" at 21`, `io #${n + 1} cleanup "${dev}" at 22`, `io #${n + 2} close "${dev}" at 23`);
   });
+  lines.push(...extraWorkload(sample, v));
   lines.push(...mappingWorkload(sample, v));
   if (pends(project)) lines.push(`io #19 read "${v}\\docs\\notes.doc" length 512 offset 0 at 19`, 'cancel #19 at 20');
   lines.push('unload at 40', '');
@@ -273,7 +323,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const { root, out } = parseArgs(process.argv.slice(2));
+  const { root, out, only } = parseArgs(process.argv.slice(2));
   const samples = miniFilterFolder(root);
   const outDir = out ?? mkdtempSync(path.join(tmpdir(), 'fltsim-wds-'));
   const rel = path.relative(REPO, outDir);
@@ -284,6 +334,7 @@ async function main(): Promise<void> {
   for (const sample of readdirSync(samples).sort((a, b) => a.localeCompare(b))) {
     const dir = path.join(samples, sample);
     if (!statSync(dir).isDirectory()) continue;
+    if (only !== undefined && !only.has(sample.toLowerCase())) continue;
     const found = discoverProjects(nodeFiles, dir);
     const drivers = found.projects.filter((p) => p.source.kind === 'vcxproj');
     if (drivers.length === 0) {

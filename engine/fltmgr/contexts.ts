@@ -146,6 +146,10 @@ export class ContextRoutines {
     k.checkIrql('FltDeleteContext');
     const ctx = this.context(Context, 'FltDeleteContext');
     if (ctx === null) return;
+    if (ctx.type === FLT_CONTEXT.SECTION) {
+      k.violation('ctx-delete-rules', `FltDeleteContext on ${ctx.name}: a section context goes away with FltCloseSectionForDataScan, never FltDeleteContext`);
+      return;
+    }
     if (ctx.held.length === 0) k.violation('ctx-delete-rules', `FltDeleteContext on ${ctx.name} without holding a reference to it (get one with FltGet*Context first)`);
     for (const key of [...ctx.links]) yield* this.unlink(k.current, key, ctx);
   }
@@ -249,6 +253,38 @@ export class ContextRoutines {
   *FltDeleteTransactionContext(Instance_: unknown, Transaction: unknown, OldContext: unknown): Co<number> {
     if (!(Instance_ instanceof Instance) || !isObject(Transaction)) return this.badTarget('FltDeleteTransactionContext', OldContext);
     return yield* this.detach('FltDeleteTransactionContext', this.transactionKey(Instance_, Transaction), OldContext);
+  }
+
+  /** The section context a data-scan section of this stream has on the instance, with a new reference. */
+  FltGetSectionContext(Instance_: unknown, FileObject_: unknown, Context: unknown): number {
+    if (!(Instance_ instanceof Instance) || !(FileObject_ instanceof FileObject)) return this.badTarget('FltGetSectionContext', Context);
+    return this.get('FltGetSectionContext', sectionKey(Instance_, FileObject_), Context);
+  }
+
+  // --- section contexts (FltCreateSectionForDataScan, dataScan.ts) ---
+
+  /** The live context `v` points to when it is a FLT_SECTION_CONTEXT, else undefined. */
+  sectionContext(v: unknown): FltContext | undefined {
+    const ctx = this.contextOf(v);
+    return ctx !== undefined && !ctx.freed && ctx.type === FLT_CONTEXT.SECTION ? ctx : undefined;
+  }
+
+  /** Whether the stream already has a section context on the instance. */
+  hasSection(inst: Instance, fo: FileObject): boolean {
+    return this.attached.has(sectionKey(inst, fo));
+  }
+
+  /** A section was created for `ctx`: the section holds a reference to it until it is closed. */
+  attachSection(ctx: FltContext, inst: Instance, fo: FileObject): void {
+    const key = sectionKey(inst, fo);
+    ctx.refs++;
+    ctx.links.add(key);
+    this.attached.set(key, ctx);
+  }
+
+  /** FltCloseSectionForDataScan: the section's reference to its context goes. */
+  *detachSection(t: KThread, ctx: FltContext): Co<void> {
+    for (const key of [...ctx.links]) yield* this.unlink(t, key, ctx);
   }
 
   /** File systems fltsim models support every kind of context on every file object. */
@@ -483,6 +519,11 @@ function streamKey(inst: Instance, fo: FileObject): string {
   const name = fo.nameInVolume.toLowerCase();
   const colon = name.indexOf(':', name.lastIndexOf('\\') + 1);
   return `s${inst.id}:${fo.stream.key}${colon < 0 ? '' : name.slice(colon)}`;
+}
+
+/** A section context belongs to the stream's data-scan section on one instance. */
+function sectionKey(inst: Instance, fo: FileObject): string {
+  return `x${inst.id}:${fo.stream.key}`;
 }
 
 /** A file context belongs to the file: every stream of it (`a.txt`, `a.txt:alt`) shares it, through renames too. */

@@ -6,8 +6,11 @@
  * FltCloseClientPort and FltSendMessage with its timeout and reply buffer. The user side
  * (`client` statements) connects to a named port, receives what the driver sends, answers with the
  * reply the scenario gives (a fixed one, or one chosen by the message's first ULONG or by bytes it
- * contains), sends its own messages and disconnects. The notify callbacks run where Windows runs
- * them: in the user program's thread, at PASSIVE_LEVEL.
+ * contains), sends its own messages and disconnects. After a reply it can go on (`client … then`):
+ * send a message built from the one it answered, or map the data-scan section whose handle the
+ * driver returned (kernel/sections.ts), look for bytes in it and send the verdict, as a scanner's
+ * program does. The notify callbacks run where Windows runs them: in the user program's thread, at
+ * PASSIVE_LEVEL.
  *
  * Without a client the driver sees what Windows gives it: no connection, so FltSendMessage on a
  * NULL or closed client port fails with STATUS_PORT_DISCONNECTED.
@@ -24,7 +27,8 @@ import { PRIORITY, type KThread } from '../kernel/thread';
 import { deadlineFor, timeoutUnits } from '../kernel/time';
 import { USER_PROGRAM_PROCESS } from '../kernel/threads';
 import type { Timer } from '../kernel/heap';
-import { Ptr, resolve } from '../memory/pointer';
+import { ownerOf, Ptr, resolve } from '../memory/pointer';
+import type { SectionRoutines } from '../kernel/sections';
 import { Filter } from './objects';
 
 /** OBJ_KERNEL_HANDLE: a port's object attributes must carry it. */
@@ -42,6 +46,19 @@ export interface ReplyRule {
   delay: number;
 }
 
+/** A piece of the bytes a follow-up `send` builds: fixed bytes, bytes of the message it answers, or the scan verdict. */
+export type PayloadPart = { bytes: Uint8Array } | { message: { offset: number; length: number } } | { verdict: true };
+
+/**
+ * What the user program does after it has replied to a message (the scenario's `client … then`
+ * lines), in order, in a thread of its own: send a message built from the one it answered, or map
+ * the section whose handle the last send returned, look for bytes in it and remember the verdict.
+ */
+export type ClientStep = { kind?: number; contains?: Uint8Array } & (
+  | { step: 'send'; parts: PayloadPart[]; output: number }
+  | { step: 'scan-section'; outputOffset: number; find: Uint8Array; infected: Uint8Array; clean: Uint8Array }
+);
+
 /** What the user program does, as the scenario's `client` lines say. */
 export type ClientAction =
   | { kind: 'connect'; port: string; at: number; context?: Uint8Array }
@@ -50,11 +67,11 @@ export type ClientAction =
 
 /** One thing the user program saw, in order: tests and the report read these. */
 export interface ClientRecord {
-  what: 'connect' | 'message' | 'reply' | 'send' | 'disconnect';
+  what: 'connect' | 'message' | 'reply' | 'send' | 'disconnect' | 'scan';
   port: string;
   time: number;
   status: number;
-  /** The message received, the reply given, the message sent or the output returned. */
+  /** The message received, the reply given, the message sent or the output returned; for a scan, the verdict. */
   bytes?: Uint8Array;
 }
 
@@ -113,11 +130,20 @@ export class PortRoutines {
   readonly log: ClientRecord[] = [];
   /** Security descriptors from FltBuildDefaultSecurityDescriptor not freed yet. */
   private readonly descriptors = new Set<object>();
+  /** What the program does after replying, by port name (lower case). */
+  private readonly followUps = new Map<string, ClientStep[]>();
 
   constructor(
     private readonly k: Kernel,
     private readonly pool: PoolRoutines,
+    private readonly sections: SectionRoutines,
   ) {}
+
+  /** A step the program takes after each reply on `port` (to messages the step's kind/contains match). */
+  addFollowUp(port: string, step: ClientStep): void {
+    const key = port.toLowerCase();
+    this.followUps.set(key, [...(this.followUps.get(key) ?? []), step]);
+  }
 
   // --- the scenario's user program ---
 
@@ -209,20 +235,20 @@ export class PortRoutines {
     return this.clients.get(name.toLowerCase())?.find((c) => !c.disconnected);
   }
 
-  private *userSend(t: KThread, name: string, data: Uint8Array, output: number): Co<void> {
+  private *userSend(t: KThread, name: string, data: Uint8Array, output: number): Co<Ptr | null> {
     const k = this.k;
     const client = this.clientOf(name);
     if (client === undefined || client.closedByDriver) {
       const status = client === undefined ? STATUS.STATUS_INVALID_HANDLE : STATUS.STATUS_PORT_DISCONNECTED;
       k.emit('port', 0, `the user program cannot send on ${name}: ${client === undefined ? 'it is not connected' : 'the driver closed the connection'} (${formatStatus(status)})`);
       this.record({ what: 'send', port: name, status });
-      return;
+      return null;
     }
     const cb = client.server.message;
     if (cb === null) {
       k.emit('port', 0, `${client.server.label} has no MessageNotifyCallback; the user program's message is refused (STATUS_INVALID_DEVICE_REQUEST)`);
       this.record({ what: 'send', port: name, status: STATUS.STATUS_INVALID_DEVICE_REQUEST });
-      return;
+      return null;
     }
     const input = data.length === 0 ? null : this.userBuffer(data, 'user-mode input buffer');
     const out = output === 0 ? null : this.k.marshal.space.pointer(this.k.marshal.space.allocate('engine', output, { label: `user-mode output buffer (${output} bytes)`, zeroed: true }));
@@ -234,6 +260,62 @@ export class PortRoutines {
     const bytes = out !== null && n > 0 ? out.alloc.peek(0, n) : new Uint8Array(0);
     this.record({ what: 'send', port: name, status, bytes });
     k.emit('port', 0, `${nameOf(cb, 'MessageNotify')} returned ${formatStatus(status)} with ${n} output byte(s)`);
+    return ntSuccess(status) ? out : null;
+  }
+
+  /** The steps after a reply on `port` to `message`, in a thread of the user program. */
+  private spawnFollowUp(port: string, message: Uint8Array): void {
+    const steps = (this.followUps.get(port.toLowerCase()) ?? []).filter((s) => matches(s, message));
+    if (steps.length === 0) return;
+    this.k.spawn(`client ${port} (after its reply)`, 'io', PRIORITY.normal, (t) => {
+      t.process = USER_PROGRAM_PROCESS;
+      return this.followUp(t, port, message, steps);
+    });
+  }
+
+  private *followUp(t: KThread, port: string, message: Uint8Array, steps: readonly ClientStep[]): Co<void> {
+    const k = this.k;
+    let output: Ptr | null = null;
+    let verdict: Uint8Array | null = null;
+    for (const step of steps) {
+      if (step.step === 'send') {
+        const data = buildPayload(step.parts, message, verdict);
+        if (data === null) {
+          k.emit('port', 0, `the user program on ${port} has no scan verdict to send (no 'then scan-section' line before this send); it stops`);
+          return;
+        }
+        t.frames.push(kernelFrame('FilterSendMessage', 'fltlib'));
+        try {
+          output = yield* this.userSend(t, port, data, step.output);
+        } finally {
+          t.frames.pop();
+        }
+        if (output === null && step.output > 0) return;
+      } else {
+        verdict = this.scanSection(port, output, step);
+        if (verdict === null) return;
+      }
+    }
+  }
+
+  /** MapViewOfFile on the handle the last send returned, a search of the bytes, UnmapViewOfFile and CloseHandle. */
+  private scanSection(port: string, output: Ptr | null, step: Extract<ClientStep, { step: 'scan-section' }>): Uint8Array | null {
+    const k = this.k;
+    const fail = (why: string): null => {
+      k.emit('port', 0, `the user program on ${port} cannot scan: ${why}`);
+      this.record({ what: 'scan', port, status: STATUS.STATUS_INVALID_HANDLE });
+      return null;
+    };
+    if (output === null || output.alloc === null || step.outputOffset + 8 > output.alloc.size) return fail('the last send returned no output holding a handle');
+    const handle = ownerOf(output.alloc.readPointer(output.offset + step.outputOffset));
+    const view = this.sections.mapForUserProgram(handle);
+    if (typeof view === 'string') return fail(view);
+    const found = includes(view.bytes, step.find);
+    view.unmap();
+    const verdict = found ? step.infected : step.clean;
+    k.emit('port', 0, `the user program mapped ${view.label} (${view.bytes.length} bytes), ${found ? 'found' : 'did not find'} what it looks for, unmapped the view and closed the handle`);
+    this.record({ what: 'scan', port, status: STATUS.STATUS_SUCCESS, bytes: verdict });
+    return verdict;
   }
 
   private *userClose(t: KThread, name: string): Co<void> {
@@ -444,15 +526,14 @@ export class PortRoutines {
     if (rule === undefined) {
       k.emit('port', 0, `the user program has no reply for this message on ${name} (no 'client … reply' line matches); FltSendMessage waits`);
     }
-    return yield* this.wait(t, port, units, rule ?? null, 'the user program\'s reply', capacity, ReplyBuffer, ReplyLength);
+    return yield* this.wait(t, port, units, rule ?? null, 'the user program\'s reply', capacity, ReplyBuffer, ReplyLength, message);
   }
 
   private ruleFor(port: string, message: Uint8Array): ReplyRule | undefined {
-    const kind = message.length >= 4 ? new DataView(message.buffer, message.byteOffset, message.byteLength).getUint32(0, true) : undefined;
-    return this.rules.get(port.toLowerCase())?.find((r) => (r.kind === undefined || r.kind === kind) && (r.contains === undefined || includes(message, r.contains)));
+    return this.rules.get(port.toLowerCase())?.find((r) => matches(r, message));
   }
 
-  private *wait(t: KThread, port: ClientPort, units: number | null, rule: ReplyRule | null, what: string, capacity: number, replyBuffer: unknown, replyLength?: unknown): Co<number> {
+  private *wait(t: KThread, port: ClientPort, units: number | null, rule: ReplyRule | null, what: string, capacity: number, replyBuffer: unknown, replyLength?: unknown, message?: Uint8Array): Co<number> {
     const k = this.k;
     const pending: PendingReply = { reply: null, timer: null };
     if (rule !== null && rule.reply !== null) {
@@ -469,6 +550,7 @@ export class PortRoutines {
         pending.reply = reply;
         this.record({ what: 'reply', port: port.server.name, status: STATUS.STATUS_SUCCESS, bytes: reply });
         this.finishWait(t, STATUS.STATUS_SUCCESS);
+        if (message !== undefined) this.spawnFollowUp(port.server.name, message);
       });
     }
     this.waiting.set(t, pending);
@@ -552,6 +634,28 @@ function readDriverBytes(p: unknown, length: number): Uint8Array {
   const ptr = p instanceof Ptr ? p : ((p as { $ptr?: Ptr } | null)?.$ptr ?? null);
   const r = resolve(ptr, length, 'reads');
   return r.alloc.readBytes(r.offset, length);
+}
+
+/** Whether a message is one a rule or step applies to: by its first ULONG, by bytes it contains. */
+function matches(r: { kind?: number; contains?: Uint8Array }, message: Uint8Array): boolean {
+  const kind = message.length >= 4 ? new DataView(message.buffer, message.byteOffset, message.byteLength).getUint32(0, true) : undefined;
+  return (r.kind === undefined || r.kind === kind) && (r.contains === undefined || includes(message, r.contains));
+}
+
+/** A follow-up message's bytes; null when it needs a verdict and there is none. */
+function buildPayload(parts: readonly PayloadPart[], message: Uint8Array, verdict: Uint8Array | null): Uint8Array | null {
+  const out: number[] = [];
+  for (const p of parts) {
+    if ('bytes' in p) out.push(...p.bytes);
+    else if ('message' in p) {
+      // Bytes past the end of the message read as zeros, as in the program's zeroed buffer.
+      for (let i = 0; i < p.message.length; i++) out.push(message[p.message.offset + i] ?? 0);
+    } else {
+      if (verdict === null) return null;
+      out.push(...verdict);
+    }
+  }
+  return Uint8Array.from(out);
 }
 
 function includes(hay: Uint8Array, needle: Uint8Array): boolean {

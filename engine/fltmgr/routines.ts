@@ -26,6 +26,10 @@ import type { PortRoutines } from './ports';
 import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
+import type { IrpRoutines } from '../kernel/irp';
+import type { ObjectManagerRoutines } from '../kernel/objectManager';
+import type { SectionRoutines } from '../kernel/sections';
+import type { DataScanRoutines } from './dataScan';
 import type { VolumeDeviceRoutines } from './volumeDevices';
 import type { TransactionRoutines } from './transactions';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
@@ -35,9 +39,9 @@ import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Zw|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Zw' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -63,6 +67,10 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &
   Routines<DeviceRoutines> &
+  Routines<IrpRoutines> &
+  Routines<ObjectManagerRoutines> &
+  Routines<SectionRoutines> &
+  Routines<DataScanRoutines> &
   Routines<VolumeDeviceRoutines> &
   Routines<TransactionRoutines> &
   Routines<FsRtlRoutines> &
@@ -70,8 +78,16 @@ export type Api = Routines<SpinLockRoutines> &
 
 export interface RoutineTable {
   api: Api;
+  /** Every routine name of `api`, in the order the parts gave them. */
+  names: readonly string[];
   /** Names of routines that return a generator. */
   coroutines: ReadonlySet<string>;
+  /**
+   * The routine `name` bound to its part (and observer), as `api[name]` gives it, made without
+   * touching `api` (the C bindings take each routine once per run this way); undefined when the
+   * table has no such routine.
+   */
+  routine(name: string): ((...args: unknown[]) => unknown) | undefined;
 }
 
 /** The WDK-named methods of each routine family's class, found once per class. */
@@ -90,23 +106,84 @@ function routinesOf(proto: object): { name: string; coroutine: boolean }[] {
   return list;
 }
 
+const PARTS = Symbol('routine parts');
+const OBSERVE = Symbol('routine observer');
+
+interface TableHolder {
+  [PARTS]: readonly object[];
+  [OBSERVE]: ((name: string, args: unknown[]) => void) | undefined;
+}
+
+/**
+ * What every table over the same classes (in the same order) shares: the routine names, which
+ * ones are coroutines, and a prototype whose getters bind a routine to its part on first use.
+ * A Simulation is built per run (schedule exploration builds thousands), and a driver calls a few
+ * dozen of the ~270 routines: binding each on first use keeps building the table cheap.
+ */
+interface TableShape {
+  protos: readonly object[];
+  proto: object;
+  names: readonly string[];
+  coroutines: ReadonlySet<string>;
+  /** Which part answers each routine. */
+  partOf: ReadonlyMap<string, number>;
+}
+
+function bindRoutine(holder: TableHolder, name: string, index: number): (...args: unknown[]) => unknown {
+  const part = holder[PARTS][index] as Record<string, (...args: unknown[]) => unknown>;
+  const fn = part[name]!;
+  const observe = holder[OBSERVE];
+  return observe === undefined ? fn.bind(part) : (...args: unknown[]) => {
+    observe(name, args);
+    return fn.apply(part, args);
+  };
+}
+
+const SHAPES: TableShape[] = [];
+
+function shapeOf(parts: readonly object[]): TableShape {
+  const protos = parts.map((p) => Object.getPrototypeOf(p) as object);
+  const known = SHAPES.find((s) => s.protos.length === protos.length && s.protos.every((p, i) => p === protos[i]));
+  if (known !== undefined) return known;
+  const proto = Object.create(null) as object;
+  const names: string[] = [];
+  const coroutines = new Set<string>();
+  const partOf = new Map<string, number>();
+  protos.forEach((partProto, index) => {
+    for (const { name, coroutine } of routinesOf(partProto)) {
+      // A later part never hides an earlier one.
+      if (partOf.has(name)) continue;
+      partOf.set(name, index);
+      names.push(name);
+      if (coroutine) coroutines.add(name);
+      Object.defineProperty(proto, name, {
+        configurable: true,
+        enumerable: true,
+        get(this: TableHolder) {
+          const bound = bindRoutine(this, name, index);
+          Object.defineProperty(this, name, { value: bound, enumerable: true, writable: true, configurable: true });
+          return bound;
+        },
+      });
+    }
+  });
+  const shape: TableShape = { protos, proto, names, coroutines, partOf };
+  SHAPES.push(shape);
+  return shape;
+}
+
 /**
  * Collects the WDK-named methods of each part, bound to it. A later part never hides an earlier
  * one. With `observe`, every call first tells it the routine's name and arguments.
  */
 export function buildRoutineTable(parts: readonly object[], observe?: (name: string, args: unknown[]) => void): RoutineTable {
-  const api: Record<string, unknown> = {};
-  const coroutines = new Set<string>();
-  for (const part of parts) {
-    for (const { name, coroutine } of routinesOf(Object.getPrototypeOf(part) as object)) {
-      if (name in api) continue;
-      const fn = (part as Record<string, (...args: unknown[]) => unknown>)[name]!;
-      if (coroutine) coroutines.add(name);
-      api[name] = observe === undefined ? fn.bind(part) : (...args: unknown[]) => {
-        observe(name, args);
-        return fn.apply(part, args);
-      };
-    }
-  }
-  return { api: api as Api, coroutines };
+  const shape = shapeOf(parts);
+  const holder = Object.create(shape.proto) as TableHolder;
+  holder[PARTS] = parts;
+  holder[OBSERVE] = observe;
+  const routine = (name: string): ((...args: unknown[]) => unknown) | undefined => {
+    const index = shape.partOf.get(name);
+    return index === undefined ? undefined : bindRoutine(holder, name, index);
+  };
+  return { api: holder as unknown as Api, names: shape.names, coroutines: shape.coroutines, routine };
 }

@@ -496,31 +496,3 @@ export function makeRelatedObjects(filter: unknown, volume: unknown, instance: u
   const transaction = fileObject instanceof FileObject ? fileObject.transaction : null;
   return new FltRelatedObjects(filter, volume, instance, fileObject, transaction);
 }
-
-/**
- * DEVICE_OBJECT of a volume's disk (FltGetDiskDeviceObject): drivers read its DeviceType and
- * Characteristics, and drop the reference with ObDereferenceObject.
- */
-export class DeviceObject extends EngineStruct {
-  protected get cTag(): string {
-    return '_DEVICE_OBJECT';
-  }
-
-  readonly Type = 3;
-  readonly Size = 0x150;
-  readonly Flags = 0;
-
-  constructor(
-    /** `\Device\HarddiskVolume1`. */
-    readonly name: string,
-    readonly DeviceType: number,
-    readonly Characteristics: number,
-    readonly SectorSize: number,
-  ) {
-    super();
-  }
-
-  protected override cLabel(): string {
-    return `DEVICE_OBJECT ${this.name}`;
-  }
-}

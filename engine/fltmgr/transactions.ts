@@ -11,7 +11,9 @@
 import { Trap, type Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { kernelFrame, type Kernel } from '../kernel/kernel';
+import { KHandle, writeOut } from '../kernel/objects';
 import { formatStatus, STATUS } from '../kernel/status';
+import { Ptr, resolve } from '../memory/pointer';
 import { PRIORITY, type KThread } from '../kernel/thread';
 import { FLT_CONTEXT } from './constants';
 import type { ContextRoutines } from './contexts';
@@ -47,6 +49,15 @@ interface Enlistment {
   inProgress: number | null;
   completedEarly: boolean;
 }
+
+const TRANSACTION_BASIC_INFORMATION = 0;
+/** sizeof(TRANSACTION_BASIC_INFORMATION): a GUID, State and Outcome. */
+const BASIC_INFORMATION_SIZE = 24;
+const TRANSACTION_STATE_NORMAL = 1;
+const TRANSACTION_STATE_COMMITTED_NOTIFY = 3;
+const TRANSACTION_OUTCOME_UNDETERMINED = 1;
+const TRANSACTION_OUTCOME_COMMITTED = 2;
+const TRANSACTION_OUTCOME_ABORTED = 3;
 
 /** A KTRANSACTION: opaque to C. */
 export class Transaction {
@@ -137,6 +148,33 @@ export class TransactionRoutines {
 
   FltCommitComplete(Instance_: unknown, Transaction_: unknown, TransactionContext: unknown): number {
     return this.complete('FltCommitComplete', TRANSACTION_NOTIFY.COMMIT, Instance_, Transaction_, TransactionContext);
+  }
+
+  /**
+   * TransactionBasicInformation of a transaction a handle names (ObOpenObjectByPointer on
+   * FltObjects->Transaction): TRANSACTION_BASIC_INFORMATION's id, state and outcome — undetermined
+   * until the scenario's `transaction` line commits or rolls it back. Other classes are not modelled.
+   */
+  ZwQueryInformationTransaction(TransactionHandle: unknown, TransactionInformationClass: number, TransactionInformation: unknown, TransactionInformationLength: number, ReturnLength: unknown): number {
+    const k = this.k;
+    k.checkIrql('ZwQueryInformationTransaction');
+    if (!(TransactionHandle instanceof KHandle) || TransactionHandle.closed || !(TransactionHandle.object instanceof Transaction)) return STATUS.STATUS_INVALID_HANDLE;
+    if (Number(TransactionInformationClass) !== TRANSACTION_BASIC_INFORMATION) {
+      k.violation('invalid-parameter', `ZwQueryInformationTransaction: information class ${TransactionInformationClass} is not modelled (only TransactionBasicInformation)`);
+      return STATUS.STATUS_INVALID_INFO_CLASS;
+    }
+    writeOut(ReturnLength, BASIC_INFORMATION_SIZE);
+    if ((Number(TransactionInformationLength) >>> 0) < BASIC_INFORMATION_SIZE) return STATUS.STATUS_INFO_LENGTH_MISMATCH;
+    const tx = TransactionHandle.object;
+    const out = resolve(TransactionInformation instanceof Ptr ? TransactionInformation : null, BASIC_INFORMATION_SIZE, 'writes');
+    const bytes = new Uint8Array(BASIC_INFORMATION_SIZE);
+    const dv = new DataView(bytes.buffer);
+    // A GUID per transaction, stable across runs: its number in the first field.
+    dv.setUint32(0, 0x7a000000 + tx.id, true);
+    dv.setUint32(16, tx.state === 'committed' ? TRANSACTION_STATE_COMMITTED_NOTIFY : TRANSACTION_STATE_NORMAL, true);
+    dv.setUint32(20, tx.state === 'committed' ? TRANSACTION_OUTCOME_COMMITTED : tx.state === 'rolled-back' ? TRANSACTION_OUTCOME_ABORTED : TRANSACTION_OUTCOME_UNDETERMINED, true);
+    out.alloc.writeBytes(out.offset, bytes);
+    return STATUS.STATUS_SUCCESS;
   }
 
   FltRollbackComplete(Instance_: unknown, Transaction_: unknown, TransactionContext: unknown): number {

@@ -1,37 +1,185 @@
 /**
- * FltGetDeviceObject: the device object of the file system volume a Filter Manager volume sits on.
- * The simulated file system has no driver of its own in the run, so each volume's device is made on
- * first use and owned by a stand-in file system driver object.
+ * The device stacks under each Filter Manager volume, made from the one DEVICE_OBJECT model
+ * (kernel/deviceObject.ts), and the routines that hand them to filters.
+ *
+ *   Filter Manager's volume device (FltGetDeviceObject)      \FileSystem\FltMgr, attached over
+ *   the file system's volume device (unnamed)                 \FileSystem\Ntfs (or the volume's file system),
+ *                 mounted on
+ *   the storage device `\Device\HarddiskVolume1` (FltGetDiskDeviceObject)   \Driver\disk
+ *
+ * The engine plays all three drivers. The Filter Manager's device passes every IRP down to the
+ * file system's; the file system passes device controls on to the storage device (as NTFS does for
+ * IOCTLs it does not handle itself) and refuses other requests that come without a file; the
+ * storage device answers the IOCTLs below and refuses everything else with
+ * STATUS_INVALID_DEVICE_REQUEST, as a real disk refuses a code it does not know:
+ *
+ *   IOCTL_DISK_GET_CLUSTER_INFO   DISK_CLUSTER_INFO: not a cluster disk (Flags 0)
+ *   IOCTL_DISK_IS_WRITABLE        STATUS_SUCCESS, or STATUS_MEDIA_WRITE_PROTECTED for a readonly volume
+ *
+ * IRP_MJ_CREATE, CLEANUP and CLOSE on the storage device succeed. Reads and writes of raw sectors
+ * are not modelled (STATUS_INVALID_DEVICE_REQUEST).
  */
-import { DeviceObject, type DeviceOwner, type DeviceRoutines } from '../kernel/devices';
-import type { Kernel } from '../kernel/kernel';
+import { sizeOf } from '../c/types';
+import type { Co } from '../kernel/coroutine';
+import type { UnicodeString } from '../kernel/cvalues';
+import { DeviceObject, EngineDriver } from '../kernel/deviceObject';
+import type { Irp, IrpRoutines } from '../kernel/irp';
+import type { ObjectManagerRoutines } from '../kernel/objectManager';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
+import type { KThread } from '../kernel/thread';
+import { writeChars } from '../memory/strings';
+import { viewAt, type StructView } from '../memory/view';
+import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA, IRP_MJ } from './constants';
+import { FS_DRIVER_NAME, type FsVolume } from './fsTree';
+import type { FilterManager } from './fltmgr';
 import { Volume } from './objects';
 
-const FILE_SYSTEM: DeviceOwner = {
-  module: 'file system',
-  dispatchRoutine: () => null,
-  linkDevice: () => null,
-};
+const FILE_DEVICE_CD_ROM = 0x2;
+/** CTL_CODE(IOCTL_DISK_BASE, 0x0085, METHOD_BUFFERED, FILE_ANY_ACCESS) */
+const IOCTL_DISK_GET_CLUSTER_INFO = 0x70214;
+/** CTL_CODE(IOCTL_DISK_BASE, 0x0009, METHOD_BUFFERED, FILE_ANY_ACCESS) */
+const IOCTL_DISK_IS_WRITABLE = 0x70024;
+
+/** The three devices of one volume. */
+export interface VolumeStack {
+  storage: DeviceObject;
+  fileSystem: DeviceObject;
+  filterManager: DeviceObject;
+}
 
 export class VolumeDeviceRoutines {
-  constructor(
-    private readonly k: Kernel,
-    private readonly devices: DeviceRoutines,
-  ) {}
+  private readonly stacks = new Map<Volume, VolumeStack>();
+  private readonly volumeOf = new Map<DeviceObject, FsVolume>();
+  private readonly disk: EngineDriver;
+  private readonly fileSystems = new Map<string, EngineDriver>();
+  private readonly filterManager: EngineDriver;
 
-  /** The volume's device object, with a reference the caller drops with ObDereferenceObject. */
+  constructor(
+    private readonly fm: FilterManager,
+    private readonly ob: ObjectManagerRoutines,
+    private readonly irps: IrpRoutines,
+  ) {
+    this.disk = new EngineDriver('disk', (major) => (major === IRP_MJ.DEVICE_CONTROL || major === IRP_MJ.INTERNAL_DEVICE_CONTROL ? this.diskControl : major === IRP_MJ.CREATE || major === IRP_MJ.CLEANUP || major === IRP_MJ.CLOSE ? this.succeed : null));
+    this.filterManager = new EngineDriver('FltMgr', () => this.passDown);
+  }
+
+  /** The devices under `v`, made the first time anyone asks. */
+  stackOf(v: Volume): VolumeStack {
+    let s = this.stacks.get(v);
+    if (s !== undefined) return s;
+    const fsv = this.fm.fs.volume(v.name);
+    const cd = fsv.fileSystem === 'cdfs' || fsv.fileSystem === 'udfs';
+    const characteristics = (fsv.removable ? FILE_REMOVABLE_MEDIA : 0) | (fsv.writable ? 0 : FILE_READ_ONLY_DEVICE);
+    const storage = new DeviceObject({ name: v.name, owner: this.disk, role: 'storage', deviceType: cd ? FILE_DEVICE_CD_ROM : FILE_DEVICE_DISK, characteristics, sectorSize: fsv.sectorSize });
+    const fileSystem = new DeviceObject({ name: '', owner: this.fileSystemDriver(fsv), role: 'file-system-volume', deviceType: cd ? FILE_DEVICE_CD_ROM_FILE_SYSTEM : FILE_DEVICE_DISK_FILE_SYSTEM, characteristics, sectorSize: fsv.sectorSize });
+    // Mounted, not attached: the file system's device needs one more stack location than the storage stack.
+    fileSystem.setField('StackSize', storage.stackSize + 1);
+    const filterManager = new DeviceObject({ name: '', owner: this.filterManager, role: 'filter-manager-volume', deviceType: fileSystem.deviceType, characteristics, sectorSize: fsv.sectorSize });
+    fileSystem.attach(filterManager);
+    s = { storage, fileSystem, filterManager };
+    for (const d of [storage, fileSystem, filterManager]) this.volumeOf.set(d, fsv);
+    this.stacks.set(v, s);
+    return s;
+  }
+
+  /** The Filter Manager's volume device, with a reference the caller drops with ObDereferenceObject. */
   FltGetDeviceObject(Volume_: unknown, DeviceObject_: unknown): number {
-    const k = this.k;
+    const k = this.fm.k;
     k.checkIrql('FltGetDeviceObject');
     writeOut(DeviceObject_, null);
     if (!(Volume_ instanceof Volume)) {
-      k.violation('bad-object', 'FltGetDeviceObject needs a volume (FltObjects->Volume)');
+      k.violation(Volume_ === null || Volume_ === undefined ? 'null-param' : 'bad-object', 'FltGetDeviceObject needs a volume (FltObjects->Volume)');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const dev: DeviceObject = this.devices.volumeDevice(FILE_SYSTEM, Volume_.name);
+    const dev = this.stackOf(Volume_).filterManager;
+    this.ob.take(dev, 'FltGetDeviceObject');
     writeOut(DeviceObject_, dev);
     return STATUS.STATUS_SUCCESS;
   }
+
+  /** The volume's storage device, with a reference the caller drops with ObDereferenceObject. */
+  FltGetDiskDeviceObject(Volume_: unknown, DiskDeviceObject: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('FltGetDiskDeviceObject');
+    writeOut(DiskDeviceObject, null);
+    if (!(Volume_ instanceof Volume)) {
+      k.violation(Volume_ === null || Volume_ === undefined ? 'null-param' : 'bad-object', 'FltGetDiskDeviceObject needs a PFLT_VOLUME (FltObjects->Volume, FltGetVolumeFromInstance…)');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const dev = this.stackOf(Volume_).storage;
+    this.ob.take(dev, 'FltGetDiskDeviceObject');
+    writeOut(DiskDeviceObject, dev);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The DOS name (`C:`) of a volume's storage device; the caller frees the buffer with ExFreePool. */
+  IoVolumeDeviceToDosName(VolumeDeviceObject: unknown, DosName: unknown): number {
+    const k = this.fm.k;
+    k.checkIrql('IoVolumeDeviceToDosName');
+    if (!(VolumeDeviceObject instanceof DeviceObject) || VolumeDeviceObject.role !== 'storage') {
+      k.violation('bad-object', 'IoVolumeDeviceToDosName needs a volume\'s storage device object (from FltGetDiskDeviceObject)');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const index = this.fm.volumes.findIndex((v) => v.name === VolumeDeviceObject.name);
+    const text = `${String.fromCharCode(0x43 + Math.max(0, index))}:`;
+    const us = DosName as UnicodeString;
+    if (k.allocationFails('IoVolumeDeviceToDosName')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
+    const buffer = this.fm.pool.allocate('IoVolumeDeviceToDosName', 2 * text.length + 2, 'NonPagedPool', 0);
+    us.Buffer = buffer;
+    us.MaximumLength = 2 * text.length + 2;
+    writeChars(buffer, text, 2, true);
+    us.Length = 2 * text.length;
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  private fileSystemDriver(fsv: FsVolume): EngineDriver {
+    const name = FS_DRIVER_NAME[fsv.fileSystem];
+    let d = this.fileSystems.get(name);
+    if (d === undefined) {
+      d = new EngineDriver(name, (major) => (major === IRP_MJ.DEVICE_CONTROL || major === IRP_MJ.INTERNAL_DEVICE_CONTROL ? this.toStorage : null));
+      this.fileSystems.set(name, d);
+    }
+    return d;
+  }
+
+  private readonly succeed = (_t: KThread, _dev: DeviceObject, irp: Irp): number => this.irps.complete(irp, STATUS.STATUS_SUCCESS, 0);
+
+  /** The Filter Manager's device: every IRP goes on to the file system's volume device below. */
+  private readonly passDown = (t: KThread, dev: DeviceObject, irp: Irp): Co<number> => this.irps.passDown(t, dev.lowerDevice!, irp);
+
+  /** The file system's volume device: device controls go on to the storage device it is mounted on. */
+  private readonly toStorage = (t: KThread, dev: DeviceObject, irp: Irp): Co<number> => {
+    const storage = [...this.stacks.values()].find((s) => s.fileSystem === dev)!.storage;
+    return this.irps.passDown(t, storage, irp);
+  };
+
+  /** The storage device's answers to device controls. */
+  private readonly diskControl = (_t: KThread, dev: DeviceObject, irp: Irp): number => {
+    const k = this.fm.k;
+    const stack = irp.currentStack(k.marshal.struct('_IO_STACK_LOCATION'));
+    const p = (stack.Parameters as StructView).DeviceIoControl as StructView;
+    const code = Number(p.IoControlCode) >>> 0;
+    const outLen = Number(p.OutputBufferLength) >>> 0;
+    const fsv = this.volumeOf.get(dev)!;
+    switch (code) {
+      case IOCTL_DISK_GET_CLUSTER_INFO: {
+        const st = k.marshal.struct('_DISK_CLUSTER_INFO');
+        const size = sizeOf(st);
+        if (outLen < size || irp.systemBuffer === null) return this.irps.complete(irp, STATUS.STATUS_BUFFER_TOO_SMALL, 0);
+        const info = viewAt(irp.systemBuffer.alloc, irp.systemBuffer.offset, st);
+        info.Version = size;
+        // A disk of no failover cluster: neither CSV nor in maintenance.
+        info.Flags = 0;
+        info.FlagsMask = 0;
+        info.Notify = 0;
+        return this.irps.complete(irp, STATUS.STATUS_SUCCESS, size);
+      }
+      case IOCTL_DISK_IS_WRITABLE:
+        return this.irps.complete(irp, fsv.writable ? STATUS.STATUS_SUCCESS : STATUS.STATUS_MEDIA_WRITE_PROTECTED, 0);
+      default:
+        k.emit('io-done', 0, `${dev.label} does not answer IOCTL 0x${code.toString(16)} (STATUS_INVALID_DEVICE_REQUEST)`);
+        return this.irps.complete(irp, STATUS.STATUS_INVALID_DEVICE_REQUEST, 0);
+    }
+  };
 }

@@ -1,7 +1,7 @@
 /**
- * Volumes and instances as filters ask about them: names, properties, the disk device, whether
+ * Volumes and instances as filters ask about them: names, properties, whether
  * the volume is writable and what file system it has, finding a volume by name, instance
- * information. Every answer comes from the volume the scenario declared (filesystem.ts's FsVolume).
+ * information (their devices are volumeDevices.ts). Every answer comes from the volume the scenario declared (filesystem.ts's FsVolume).
  */
 import { sizeOf } from '../c/types';
 import { fillUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
@@ -9,18 +9,16 @@ import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
 import { writeChars } from '../memory/strings';
 import { isView, type StructView } from '../memory/view';
-import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA } from './constants';
+import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA } from './constants';
 import { FS_DRIVER_NAME, SYSTEM_VOLUME_INFORMATION, type FsVolume } from './fsTree';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance, Volume } from './objects';
-import { DeviceObject, FileObject } from './structs';
+import { FileObject } from './structs';
 
 /** FLT_VOLUME_PROPERTIES.Flags: FLT_VOLUME_PROPERTY_FLAG_SUPPORTS_STREAM_HANDLE_CONTEXTS (every file system here has them). */
 const VOLUME_PROPERTY_FLAGS = 0x1;
 
 export class VolumeRoutines {
-  private readonly disks = new Map<Volume, DeviceObject>();
-
   constructor(private readonly fm: FilterManager) {}
 
   /** `\Device\HarddiskVolume1`: the size it needs in *BufferSizeNeeded; STATUS_BUFFER_TOO_SMALL when VolumeName cannot hold it. */
@@ -91,42 +89,6 @@ export class VolumeRoutines {
       at += bytes;
     }
     return overflow ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
-  }
-
-  /** The volume's disk device, with a reference the caller drops with ObDereferenceObject. */
-  FltGetDiskDeviceObject(Volume_: unknown, DiskDeviceObject: unknown): number {
-    this.fm.k.checkIrql('FltGetDiskDeviceObject');
-    writeOut(DiskDeviceObject, null);
-    const v = this.volumeArg(Volume_, 'FltGetDiskDeviceObject');
-    if (v === null) return STATUS.STATUS_INVALID_PARAMETER;
-    let d = this.disks.get(v);
-    if (d === undefined) {
-      const fsv = this.fs(v);
-      d = new DeviceObject(v.name, fsv.fileSystem === 'cdfs' ? 0x2 /* FILE_DEVICE_CD_ROM */ : FILE_DEVICE_DISK, this.characteristics(fsv), fsv.sectorSize);
-      this.disks.set(v, d);
-    }
-    writeOut(DiskDeviceObject, d);
-    return STATUS.STATUS_SUCCESS;
-  }
-
-  /** The DOS name (`C:`) of a volume's disk device; the caller frees the buffer with ExFreePool. */
-  IoVolumeDeviceToDosName(VolumeDeviceObject: unknown, DosName: unknown): number {
-    const k = this.fm.k;
-    k.checkIrql('IoVolumeDeviceToDosName');
-    if (!(VolumeDeviceObject instanceof DeviceObject)) {
-      k.violation('bad-object', 'IoVolumeDeviceToDosName needs a volume device object (from FltGetDiskDeviceObject)');
-      return STATUS.STATUS_INVALID_PARAMETER;
-    }
-    const index = this.fm.volumes.findIndex((v) => v.name === VolumeDeviceObject.name);
-    const text = `${String.fromCharCode(0x43 + Math.max(0, index))}:`;
-    const us = DosName as UnicodeString;
-    if (k.allocationFails('IoVolumeDeviceToDosName')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
-    const buffer = this.fm.pool.allocate('IoVolumeDeviceToDosName', 2 * text.length + 2, 'NonPagedPool', 0);
-    us.Buffer = buffer;
-    us.MaximumLength = 2 * text.length + 2;
-    writeChars(buffer, text, 2, true);
-    us.Length = 2 * text.length;
-    return STATUS.STATUS_SUCCESS;
   }
 
   /** TRUE in *IsWritable unless the volume was declared readonly (or is a CD). */

@@ -59,8 +59,19 @@ export class FunctionScope {
   }
 }
 
-/** The names a function body applies `&` to (directly, or through `&x.f` and `&x[i]`). */
-export function addressTaken(body: Stmt): Set<string> {
+const ADDRESS_TAKEN = new WeakMap<Stmt, ReadonlySet<string>>();
+
+/**
+ * The names a function body applies `&` to (directly, or through `&x.f` and `&x[i]`). Once per
+ * body: every run (every explored schedule) compiles the driver's functions again.
+ */
+export function addressTaken(body: Stmt): ReadonlySet<string> {
+  let known = ADDRESS_TAKEN.get(body);
+  if (known === undefined) ADDRESS_TAKEN.set(body, (known = findAddressTaken(body)));
+  return known;
+}
+
+function findAddressTaken(body: Stmt): Set<string> {
   const out = new Set<string>();
   const root = (e: Expr): string | undefined => {
     if (e.k === 'id') return e.name;
@@ -227,22 +238,50 @@ export class StmtCompiler {
     };
   }
 
+  /**
+   * An expression statement: at()'s bookkeeping and the expression in one generator, since most
+   * statements a driver runs are these (one generator fewer per statement run).
+   */
+  private expressionStatement(loc: Loc, e: ReturnType<ExprCompiler['compile']>): StmtCode {
+    const { line, col, file } = loc;
+    if (file === this.file) this.lines.add(line);
+    const hooks = this.hooks;
+    if (e.s) {
+      const es = e.s;
+      return function* (f) {
+        f.file = file;
+        f.line = line;
+        f.column = col;
+        hooks.onStatement(f);
+        yield Trap.Stmt;
+        try {
+          es(f);
+          return Completion.Normal;
+        } catch (err) {
+          throw err instanceof CRuntimeError ? withLoc(err, loc) : err;
+        }
+      };
+    }
+    const eg = e.g!;
+    return function* (f) {
+      f.file = file;
+      f.line = line;
+      f.column = col;
+      hooks.onStatement(f);
+      yield Trap.Stmt;
+      try {
+        yield* eg(f);
+        return Completion.Normal;
+      } catch (err) {
+        throw err instanceof CRuntimeError ? withLoc(err, loc) : err;
+      }
+    };
+  }
+
   private stmt(s: Stmt): StmtCode {
     switch (s.k) {
       case 'expr': {
-        const e = this.exprs.compile(s.expr);
-        if (e.s) {
-          const es = e.s;
-          return this.at(s.loc, function* (f) {
-            es(f);
-            return Completion.Normal;
-          });
-        }
-        const eg = e.g!;
-        return this.at(s.loc, function* (f) {
-          yield* eg(f);
-          return Completion.Normal;
-        });
+        return this.expressionStatement(s.loc, this.exprs.compile(s.expr));
       }
       case 'decl':
         return this.declaration(s.decls, s.loc);

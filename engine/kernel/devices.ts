@@ -5,87 +5,23 @@
  * IoCreateDevice names the device (`\FileSystem\Filters\CdoSample`) and links it into the driver
  * object's device list; IoCreateSymbolicLink gives it another name; IoDeleteDevice takes it away.
  * A workload `io` whose path is a device's name (or a link to it) does not go to a volume: the I/O
- * manager builds an IRP with one stack location and calls the driver's dispatch routine for the
+ * manager builds an IRP (irp.ts) with a stack location per device of the stack and calls the driver's dispatch routine for the
  * major function (DriverObject->MajorFunction[…]) at PASSIVE_LEVEL in the requesting thread. The
  * filters never see it. The dispatch routine completes it with IoCompleteRequest.
  */
 import type { Co } from './coroutine';
-import { isFunctionValue, unicodeStringText, type UnicodeString } from './cvalues';
-import type { DriverFn } from './driverFn';
-import { kernelFrame, type Kernel } from './kernel';
-import { EngineStruct, type Marshal } from './marshal';
+import { unicodeStringText, type UnicodeString } from './cvalues';
+import { DeviceObject, DO_DEVICE_INITIALIZING, type DeviceOwner } from './deviceObject';
+import { Irp, type IrpRoutines } from './irp';
+import { type Kernel } from './kernel';
 import { writeOut } from './objects';
+import type { ObjectManagerRoutines } from './objectManager';
 import type { PoolRoutines } from './pool';
 import { formatStatus, STATUS } from './status';
 import { PRIORITY, type KThread } from './thread';
 import type { StructView } from '../memory/view';
-import type { AllocPtr } from '../memory/pointer';
 
-const IO_TYPE_DEVICE = 3;
-const IO_TYPE_IRP = 6;
-const DO_DEVICE_INITIALIZING = 0x80;
 const USER_MODE = 1;
-
-/** What a device needs of the driver object that owns it. */
-export interface DeviceOwner {
-  readonly module: string;
-  /** DriverObject->MajorFunction[major] as the driver set it. */
-  dispatchRoutine(major: number): unknown;
-  /** Puts `dev` at the head of DriverObject->DeviceObject's list; returns the previous head. */
-  linkDevice(dev: DeviceObject | null): unknown;
-}
-
-export class DeviceObject extends EngineStruct {
-  protected get cTag(): string {
-    return '_DEVICE_OBJECT';
-  }
-
-  deleted = false;
-  readonly js: Record<string, unknown>;
-
-  constructor(
-    readonly name: string,
-    readonly owner: DeviceOwner,
-    extension: AllocPtr | null,
-    deviceType: number,
-    characteristics: number,
-    next: unknown,
-  ) {
-    super();
-    this.js = {
-      Type: IO_TYPE_DEVICE,
-      Size: 0x150,
-      ReferenceCount: 0,
-      DriverObject: owner,
-      NextDevice: next,
-      Flags: DO_DEVICE_INITIALIZING,
-      Characteristics: characteristics,
-      DeviceExtension: extension,
-      DeviceType: deviceType,
-      StackSize: 1,
-      AlignmentRequirement: 0,
-      SectorSize: 0,
-    };
-  }
-
-  get label(): string {
-    return `device ${this.name || '(unnamed)'}`;
-  }
-
-  protected override cLabel(): string {
-    return `DEVICE_OBJECT ${this.name || '(unnamed)'} of ${this.owner.module}`;
-  }
-
-  protected override cFill(v: StructView, _m: Marshal): void {
-    for (const [k, val] of Object.entries(this.js)) if (val !== null && val !== undefined) v[k] = val;
-  }
-}
-
-/** The engine's side of an IRP it built: the C memory is the IRP itself. */
-class IrpRecord {
-  completed = false;
-  constructor(readonly label: string) {}
-}
 
 /** The results of I/O sent to driver-created devices, by workload id. */
 export interface DeviceIoResult {
@@ -102,6 +38,8 @@ export class DeviceRoutines {
   constructor(
     private readonly k: Kernel,
     private readonly pool: PoolRoutines,
+    private readonly ob: ObjectManagerRoutines,
+    private readonly irps: IrpRoutines,
   ) {}
 
   IoCreateDevice(DriverObject: unknown, DeviceExtensionSize: number, DeviceName: unknown, DeviceType: number, DeviceCharacteristics: number, _Exclusive: unknown, DeviceObject_: unknown): number {
@@ -117,7 +55,7 @@ export class DeviceRoutines {
     if (k.allocationFails('IoCreateDevice')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
     const size = Number(DeviceExtensionSize) >>> 0;
     const extension = size === 0 ? null : this.pool.allocate('IoCreateDevice', size, 'NonPagedPool', 0x76654465 /* 'eDev' */, undefined, true);
-    const dev = new DeviceObject(name, DriverObject, extension, Number(DeviceType), Number(DeviceCharacteristics), null);
+    const dev = new DeviceObject({ name, owner: DriverObject, role: 'control', deviceType: Number(DeviceType), characteristics: Number(DeviceCharacteristics), extension, flags: DO_DEVICE_INITIALIZING });
     dev.js.NextDevice = DriverObject.linkDevice(dev);
     if (name !== '') this.byName.set(name.toLowerCase(), dev);
     writeOut(DeviceObject_, dev);
@@ -163,18 +101,47 @@ export class DeviceRoutines {
     return this.links.delete(link.toLowerCase()) ? STATUS.STATUS_SUCCESS : STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
   }
 
-  IoCompleteRequest(Irp: unknown, _PriorityBoost: number): void {
+  /** The highest device of `DeviceObject`'s stack, with a reference for the caller (ObDereferenceObject). */
+  IoGetAttachedDeviceReference(DeviceObject_: unknown): DeviceObject | null {
     const k = this.k;
-    k.checkIrql('IoCompleteRequest');
-    if (!(Irp instanceof IrpRecord)) {
-      k.violation(Irp === null || Irp === undefined ? 'null-param' : 'bad-object', 'IoCompleteRequest needs an IRP the I/O manager sent to the driver');
-      return;
-    }
-    if (Irp.completed) {
-      k.violation('complete-twice', `IoCompleteRequest called a second time for ${Irp.label}`);
-      return;
-    }
-    Irp.completed = true;
+    k.checkIrql('IoGetAttachedDeviceReference');
+    const dev = this.deviceArg(DeviceObject_, 'IoGetAttachedDeviceReference');
+    if (dev === null) return null;
+    const top = dev.top();
+    this.ob.take(top, 'IoGetAttachedDeviceReference');
+    return top;
+  }
+
+  /** The highest device of the stack, without a reference (IoGetAttachedDevice). */
+  IoGetAttachedDevice(DeviceObject_: unknown): DeviceObject | null {
+    this.k.checkIrql('IoGetAttachedDevice');
+    return this.deviceArg(DeviceObject_, 'IoGetAttachedDevice')?.top() ?? null;
+  }
+
+  /** The lowest device of `DeviceObject`'s stack, with a reference for the caller. */
+  IoGetDeviceAttachmentBaseRef(DeviceObject_: unknown): DeviceObject | null {
+    const k = this.k;
+    k.checkIrql('IoGetDeviceAttachmentBaseRef');
+    const dev = this.deviceArg(DeviceObject_, 'IoGetDeviceAttachmentBaseRef');
+    if (dev === null) return null;
+    const base = dev.base();
+    this.ob.take(base, 'IoGetDeviceAttachmentBaseRef');
+    return base;
+  }
+
+  /** The device directly below, with a reference (NULL at the bottom of the stack). */
+  IoGetLowerDeviceObject(DeviceObject_: unknown): DeviceObject | null {
+    const k = this.k;
+    k.checkIrql('IoGetLowerDeviceObject');
+    const lower = this.deviceArg(DeviceObject_, 'IoGetLowerDeviceObject')?.lowerDevice ?? null;
+    if (lower !== null) this.ob.take(lower, 'IoGetLowerDeviceObject');
+    return lower;
+  }
+
+  private deviceArg(v: unknown, routine: string): DeviceObject | null {
+    if (v instanceof DeviceObject && !v.deleted) return v;
+    this.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs a device object${v instanceof DeviceObject ? ' that is not deleted' : ''}`);
+    return null;
   }
 
   // --- I/O the scenario sends to a device ---
@@ -195,30 +162,15 @@ export class DeviceRoutines {
   private *sendIrp(t: KThread, dev: DeviceObject, id: number, major: number, code: number, length: number): Co<void> {
     const k = this.k;
     const m = k.marshal;
-    t.frames.push(kernelFrame('IofCallDriver', 'nt'));
-    const routine = dev.owner.dispatchRoutine(major);
-    if (!isFunctionValue(routine) && typeof routine !== 'function') {
-      // No dispatch routine: the I/O manager's default fails the request.
-      this.results.set(id, { status: STATUS.STATUS_INVALID_DEVICE_REQUEST, information: 0, completed: true });
-      k.emit('io-done', 0, `#${id} to ${dev.label}: the driver has no dispatch routine for major ${major} (STATUS_INVALID_DEVICE_REQUEST)`);
-      return;
+    const irp = new Irp(k, `I/O #${id}`, dev.stackSize, null);
+    irp.view.RequestorMode = USER_MODE;
+    ((irp.view.Tail as StructView).Overlay as StructView).Thread = t;
+    if (length > 0) {
+      const buffer = m.space.pointer(m.space.allocate('engine', length, { label: `system buffer of I/O #${id} (${length} bytes)`, zeroed: true }));
+      (irp.view.AssociatedIrp as StructView).SystemBuffer = buffer;
     }
-    const owner = new IrpRecord(`the IRP of #${id}`);
-    const irp = m.layOut(owner, '_IRP', `IRP of I/O #${id}`);
-    const stack = m.layOut({ label: `stack location of #${id}` }, '_IO_STACK_LOCATION', `IO_STACK_LOCATION of I/O #${id}`);
-    const buffer = length > 0 ? m.space.pointer(m.space.allocate('engine', length, { label: `system buffer of I/O #${id} (${length} bytes)`, zeroed: true })) : null;
-    irp.Type = IO_TYPE_IRP;
-    irp.Size = 0xd0;
-    irp.StackCount = 1;
-    irp.CurrentLocation = 1;
-    irp.RequestorMode = USER_MODE;
-    (irp.IoStatus as StructView).Status = STATUS.STATUS_SUCCESS;
-    const overlay = (irp.Tail as StructView).Overlay as StructView;
-    overlay.Thread = t;
-    overlay.CurrentStackLocation = stack.$ptr;
-    if (buffer !== null) (irp.AssociatedIrp as StructView).SystemBuffer = buffer;
+    const stack = irp.nextStack(m.struct('_IO_STACK_LOCATION'));
     stack.MajorFunction = major;
-    stack.DeviceObject = dev;
     if (code !== 0 || length > 0) {
       const p = stack.Parameters as StructView;
       // FileSystemControl and DeviceIoControl share one layout: output length, input length, code.
@@ -227,35 +179,16 @@ export class DeviceRoutines {
       (p.DeviceIoControl as StructView).IoControlCode = code;
     }
     k.emit('io-issue', 0, `#${id} IRP major ${major} sent to ${dev.label} (the filters do not see it)`);
-    const r = yield* k.callDriver(t, routine as DriverFn, nameOfRoutine(routine, 'DispatchRoutine'), [dev, irp.$ptr]);
-    const status = (irp.IoStatus as StructView).Status as number;
-    const information = Number((irp.IoStatus as StructView).Information);
-    const returned = typeof r === 'number' ? r >>> 0 : status >>> 0;
-    const completed = owner.completed;
-    if (!completed && returned !== STATUS.STATUS_PENDING) {
-      k.violation('irp-not-completed', `the dispatch routine returned ${formatStatus(returned)} for #${id} without calling IoCompleteRequest; the requester waits forever`);
+    if (dev.owner.dispatchRoutine(major) === null) {
+      k.emit('io-done', 0, `#${id} to ${dev.label}: the driver has no dispatch routine for major ${major} (STATUS_INVALID_DEVICE_REQUEST)`);
     }
-    this.results.set(id, { status: status >>> 0, information, completed });
+    const returned = yield* this.irps.callDriver(t, dev, irp);
+    const status = irp.completed ? irp.status : returned;
+    this.results.set(id, { status: status >>> 0, information: irp.information, completed: irp.completed });
     k.emit('io-done', 0, `#${id} done: ${formatStatus(status >>> 0)} from ${dev.label}`);
-  }
-
-  /** The device a volume's Filter Manager frame sits on, for FltGetDeviceObject. */
-  volumeDevice(owner: DeviceOwner, name: string): DeviceObject {
-    const key = `volume:${name.toLowerCase()}`;
-    let dev = this.byName.get(key);
-    if (dev === undefined) {
-      dev = new DeviceObject(name, owner, null, 0x8 /* FILE_DEVICE_DISK_FILE_SYSTEM */, 0, null);
-      this.byName.set(key, dev);
-    }
-    return dev;
   }
 }
 
 function isOwner(v: unknown): v is DeviceOwner {
   return typeof v === 'object' && v !== null && typeof (v as DeviceOwner).linkDevice === 'function';
-}
-
-function nameOfRoutine(fn: unknown, fallback: string): string {
-  const n = (fn as { name?: unknown })?.name;
-  return typeof n === 'string' && n !== '' ? n : fallback;
 }

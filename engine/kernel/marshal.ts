@@ -91,7 +91,7 @@ export class Marshal {
       return p;
     }
     if (v instanceof Ref) throw new MemoryError('bad-pointer', 'an out-parameter cell can only be passed to a callback');
-    return this.space.handleFor(v, handleLabel(v));
+    return this.space.handleFor(v, handleLabel);
   }
 
   /** The memory of an engine buffer or text if C has needed it already, else undefined. */

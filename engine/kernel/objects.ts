@@ -79,9 +79,13 @@ export function writeOut(ptr: unknown, value: unknown): void {
 /** A HANDLE: opaque to C, closed by ZwClose. */
 export class KHandle {
   closed = false;
+  /** What closing the handle does to its object (a section loses its handle). */
+  onClose: (() => void) | undefined = undefined;
   constructor(
     readonly object: unknown,
     /** `registry key \REGISTRY\…`, `thread Worker`: for messages and the snapshot. */
     readonly what: string,
+    /** The process whose handle table holds it; null for a kernel handle (OBJ_KERNEL_HANDLE) or a System thread's. */
+    readonly process: object | null = null,
   ) {}
 }

@@ -119,13 +119,6 @@ export class RegistryRoutines {
     if (cls === KeyValueFullInformation && data.length > 0) bytesAt(header, data);
     return STATUS.STATUS_SUCCESS;
   }
-
-  ZwClose(Handle: unknown): number {
-    this.k.checkIrql('ZwClose');
-    if (!(Handle instanceof KHandle) || Handle.closed) return STATUS.STATUS_INVALID_HANDLE;
-    Handle.closed = true;
-    return STATUS.STATUS_SUCCESS;
-  }
 }
 
 function bytesOf(v: RegistryValue): number[] {

@@ -112,6 +112,11 @@ export const RUNTIME_RULES = {
   'wi-leak': r('error', 'A work item was allocated and never queued nor freed.', 'Filter Verifier work item tracking'),
   'invalid-parameter': r('error', 'A parameter breaks the routine\'s documented rule (a value out of range, a required flag missing).', 'the routine\'s reference page'),
   'irp-not-completed': r('error', 'A dispatch routine returned a status other than STATUS_PENDING without completing the IRP with IoCompleteRequest.', 'IoCompleteRequest and DRIVER_DISPATCH reference pages'),
+  'irp-no-stack-location': r('error', 'IoCallDriver sent an IRP that had no stack location left for the device (bug check 0x35, NO_MORE_IRP_STACK_LOCATIONS).', 'IoCallDriver reference page; bug check 0x35'),
+  'ob-over-release': r('error', 'ObDereferenceObject was called on an object the driver holds no reference to.', 'ObDereferenceObject reference page'),
+  'ob-ref-leak': r('warning', 'A reference to a device or section object that a routine gave the driver was never dropped with ObDereferenceObject.', 'IoGetAttachedDeviceReference, FltGetDiskDeviceObject and FltCreateSectionForDataScan reference pages'),
+  'data-scan-not-registered': r('error', 'FltCreateSectionForDataScan was called for an instance that never called FltRegisterForDataScan.', 'FltRegisterForDataScan and FltCreateSectionForDataScan reference pages'),
+  'data-scan-section-leak': r('error', 'A section made by FltCreateSectionForDataScan was never closed with FltCloseSectionForDataScan.', 'FltCloseSectionForDataScan reference page'),
   'port-not-closed': r('error', 'A client port the user program disconnected was never closed by the driver with FltCloseClientPort.', 'FltCloseClientPort and PFLT_DISCONNECT_NOTIFY reference pages'),
   'unregister-invalid': r('error', 'FltUnregisterFilter was called twice or with something that is not a registered filter.', 'FltUnregisterFilter reference page'),
 

@@ -69,8 +69,6 @@ export class Scheduler {
   touched = false;
   /** Timers are firing: what they touch belongs to the clock's step. */
   private firing = false;
-  /** Threads that took a step (policy runs: a service thread's first step is not a decision). */
-  private readonly hasRun = new WeakSet<KThread>();
 
   constructor(
     processors: number,
@@ -121,17 +119,23 @@ export class Scheduler {
     return this.active === null && this.busy === 0 && this.readyCount === 0 && this.timers.peek() === undefined;
   }
 
-  /** Takes one step: resumes one thread until its next trap. */
+  /**
+   * Takes one step: resumes one thread until its next trap. Both kinds of run share this: without a
+   * policy the seeded rule picks the thread and decides at Trap.Yield (atYield); with one, the policy
+   * does (choose, atSwitchPoint), and an observed run also stops at the statement boundary after
+   * driver code touched shared memory.
+   */
   step(): StepKind {
-    if (this.policy !== null) return this.policyStep(this.policy);
+    const policy = this.policy;
     let t = this.active;
     if (t === null) {
-      t = this.pick();
+      t = policy === null ? this.pick() : (this.cpus[0] ?? this.choose(policy));
       if (t === null) return 'done';
     }
     t.state = 'running';
     this.running = t;
     this.lastStepped = t;
+    t.hasRun = true;
     let r: IteratorResult<Trap, unknown>;
     try {
       r = t.body!.next();
@@ -155,7 +159,12 @@ export class Scheduler {
     }
     const trap = r.value;
     if (trap === Trap.Stmt) {
-      this.active = t;
+      // Only an observed run sets `touched`: driver code that touched shared memory reached its
+      // next statement, so another thread may run here.
+      if (this.touched) {
+        this.active = null;
+        this.atSwitchPoint(policy!, t);
+      } else this.active = t;
       return 'stmt';
     }
     this.active = null;
@@ -165,61 +174,12 @@ export class Scheduler {
       if ((t.state as string) === 'waiting') this.leaveCpu(t);
       return 'block';
     }
-    this.atYield(t);
+    if (policy === null) this.atYield(t);
+    else this.atSwitchPoint(policy, t);
     return 'yield';
   }
 
   // --- runs under a policy -----------------------------------------------------------------------
-
-  /** step() when a policy decides: one processor; every switch point and free processor is a decision. */
-  private policyStep(policy: SchedulePolicy): StepKind {
-    let t = this.active;
-    if (t === null) {
-      t = this.cpus[0] ?? this.choose(policy);
-      if (t === null) return 'done';
-    }
-    t.state = 'running';
-    this.running = t;
-    this.lastStepped = t;
-    this.hasRun.add(t);
-    let r: IteratorResult<Trap, unknown>;
-    try {
-      r = t.body!.next();
-    } catch (error) {
-      this.running = null;
-      this.stepCount++;
-      this.active = null;
-      this.leaveCpu(t);
-      t.state = 'terminated';
-      this.host.threadFaulted(t, error);
-      return 'fault';
-    }
-    this.running = null;
-    this.stepCount++;
-    if (r.done) {
-      this.active = null;
-      this.leaveCpu(t);
-      t.state = 'terminated';
-      this.host.threadExited(t);
-      return 'exit';
-    }
-    const trap = r.value;
-    if (trap === Trap.Stmt) {
-      // Driver code that touched shared memory reached its next statement: another thread may run.
-      if (this.touched && this.observer !== null) {
-        this.active = null;
-        this.atSwitchPoint(policy, t);
-      } else this.active = t;
-      return 'stmt';
-    }
-    this.active = null;
-    if (trap === Trap.Block) {
-      if ((t.state as string) === 'waiting') this.leaveCpu(t);
-      return 'block';
-    }
-    this.atSwitchPoint(policy, t);
-    return 'yield';
-  }
 
   /** The thread on the processor reached a switch point: it goes on, another runs, or time passes. */
   private atSwitchPoint(policy: SchedulePolicy, t: KThread): void {
@@ -264,7 +224,7 @@ export class Scheduler {
       const timer = this.timers.peek() !== undefined;
       // A single option; or a worker or the completion thread that has not run yet: it only goes
       // to wait for work (at the highest priorities, the seeded rule runs these first anyway).
-      if ((this.readyCount === 1 && !timer) || (isService(first) && !this.hasRun.has(first))) {
+      if ((this.readyCount === 1 && !timer) || (isService(first) && !first.hasRun)) {
         this.assign(this.popReady()!, 0);
         return first;
       }

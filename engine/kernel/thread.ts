@@ -87,6 +87,8 @@ export class KThread {
   body: Co<unknown> | null = null;
   /** Order in which the thread last became ready; ties in the ready queue go to the oldest. */
   readySeq = 0;
+  /** The thread took a step (policy runs: a service thread's first step is not a decision). */
+  hasRun = false;
 
   constructor(
     readonly id: number,

@@ -177,21 +177,6 @@ export class ThreadRoutines {
     throw new ThreadTermination(ExitStatus);
   }
 
-  ObReferenceObjectByHandle(Handle: unknown, _DesiredAccess: number, _ObjectType: unknown, _AccessMode: number, Object: unknown, _HandleInformation: unknown): number {
-    this.k.checkIrql('ObReferenceObjectByHandle');
-    if (!(Handle instanceof KHandle) || Handle.closed) return STATUS.STATUS_INVALID_HANDLE;
-    writeOut(Object, Handle.object);
-    return STATUS.STATUS_SUCCESS;
-  }
-
-  ObReferenceObject(_Object: unknown): void {
-    this.k.checkIrql('ObReferenceObject');
-  }
-
-  ObDereferenceObject(_Object: unknown): void {
-    this.k.checkIrql('ObDereferenceObject');
-  }
-
   private *systemBody(t: KThread, fn: DriverFn, name: string, ctx: unknown): Co<void> {
     try {
       yield* this.k.callDriver(t, fn, name || 'StartRoutine', [ctx]);

@@ -119,12 +119,13 @@ export class AddressSpace implements Space {
   /**
    * The handle C code holds for an engine object it never dereferences (a filter, an instance, a
    * work item): one opaque allocation per object, so the pointer compares, prints and converts
-   * back to its owner.
+   * back to its owner. `label` may be a function: it then runs only when the handle is made (most
+   * calls find it made).
    */
-  handleFor(owner: object, label: string): AllocPtr {
+  handleFor(owner: object, label: string | ((owner: object) => string)): AllocPtr {
     let a = this.handles.get(owner);
     if (a === undefined) {
-      a = this.allocate('opaque', 0, { label, owner });
+      a = this.allocate('opaque', 0, { label: typeof label === 'string' ? label : label(owner), owner });
       this.handles.set(owner, a);
     }
     return new Ptr(a, 0) as AllocPtr;

@@ -23,9 +23,12 @@ function* resultToC(m: Marshal, co: Co<unknown>, ret: CType | undefined): Co<unk
   return m.toC(yield* co, ret);
 }
 
+/** The engine routines a run binds, per routine-name list (one list serves every Simulation). */
+const BOUND = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 export function simulationBuiltins(sim: Simulation): BuiltinTable {
   const k = sim.kernel;
-  const table: BuiltinTable = runtimeBuiltins({
+  const runtime: BuiltinTable = runtimeBuiltins({
     output: (text) => sim.print(text),
     violation: (rule, message) => {
       k.violation(rule as RuleId, message);
@@ -34,21 +37,18 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
   if (k.observer !== null) {
     // Routines of the interpreter's own runtime (memcpy, list helpers…) touch their arguments too;
     // the engine's routines do it in sim.api.
-    for (const [name, builtin] of table) {
-      table.set(name, (call) => {
+    for (const [name, builtin] of runtime) {
+      runtime.set(name, (call) => {
         k.touchCall(name, call.args);
         return builtin(call);
       });
     }
   }
-  const api = sim.api as unknown as Record<string, (...args: unknown[]) => unknown>;
   const m = k.marshal;
-  for (const name of Object.keys(api)) {
-    // DbgPrint keeps the interpreter's version: it formats the printf arguments first.
-    if (name === 'DbgPrint' || name === 'DbgPrintEx') continue;
-    const routine = api[name];
+  const bind = (name: string): Builtin => {
+    const routine = sim.routine(name)!;
     const coroutine = sim.coroutineRoutines.has(name);
-    table.set(name, (call) => {
+    return (call) => {
       // C values become what the routine works with, by the prototype's parameter types; its
       // result goes back to C by the return type (marshal.ts).
       const params = call.type?.params;
@@ -59,13 +59,17 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
       if (ret !== undefined && ret.kind !== 'ptr' && ret.kind !== 'struct') return r;
       if (coroutine) return resultToC(m, r as Co<unknown>, ret);
       return m.toC(r, ret);
-    });
-  }
+    };
+  };
+  // The engine's routine wins over the runtime's of the same name, except DbgPrint: the
+  // interpreter's version formats the printf arguments first.
+  let bound = BOUND.get(sim.routineNames);
+  if (bound === undefined) BOUND.set(sim.routineNames, (bound = new Set(sim.routineNames.filter((name) => name !== 'DbgPrint' && name !== 'DbgPrintEx'))));
+  const table = new RoutineBindings(runtime, bound, bind);
   table.set('ExInitializeDriverRuntime', () => undefined);
   // The kernel's exported object types (IoFileObjectType…): variables holding an opaque object type
   // that drivers pass to ObReferenceObjectByHandle; one cell per run, made when first used.
-  // (TmTransactionObjectType belongs with transactions, which are not modelled here.)
-  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType']) {
+  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType', 'TmTransactionObjectType']) {
     let cell: Ptr | undefined;
     table.set(`__fltsim_variable_${type}`, () => {
       if (cell === undefined) {
@@ -103,6 +107,34 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
     return builtin ? routineValue(name, builtin, call.interp, prototypeFor(call, name)) : null;
   });
   return table;
+}
+
+/**
+ * The builtin table of one run: the runtime's routines and the engine's, each engine routine bound
+ * to the run's marshalling when a driver first names it. A run is built per explored schedule, and
+ * a driver calls a few dozen of the ~270 routines. An entry set explicitly wins over the engine's.
+ */
+class RoutineBindings extends Map<string, Builtin> {
+  constructor(
+    private readonly runtime: BuiltinTable,
+    private readonly engine: ReadonlySet<string>,
+    private readonly bind: (name: string) => Builtin,
+  ) {
+    super();
+  }
+
+  override get(name: string): Builtin | undefined {
+    const known = super.get(name);
+    if (known !== undefined) return known;
+    if (!this.engine.has(name)) return this.runtime.get(name);
+    const builtin = this.bind(name);
+    super.set(name, builtin);
+    return builtin;
+  }
+
+  override has(name: string): boolean {
+    return super.has(name) || this.engine.has(name) || this.runtime.has(name);
+  }
 }
 
 function routineName(us: unknown): string | undefined {

@@ -69,11 +69,20 @@ export class ScenarioTarget implements ExploreTarget<ScenarioVerdict> {
   /** Steps after which a run counts as a livelock. */
   budget: number;
 
+  /** The caller's relativize, once per file: the trace asks at every shared access of every run. */
+  private readonly relativize: (file: string) => string;
+
   constructor(
     readonly prepared: PreparedScenario,
     readonly seed: number,
-    private readonly relativize: (file: string) => string = (f) => f,
+    relativize: (file: string) => string = (f) => f,
   ) {
+    const relative = new Map<string, string>();
+    this.relativize = (file) => {
+      let r = relative.get(file);
+      if (r === undefined) relative.set(file, (r = relativize(file)));
+      return r;
+    };
     // The default schedule's length sets the budget: twenty times as long, and at least 20,000 steps.
     const first = this.world({ observer: undefined, choose: (d) => d.preferred });
     first.run();

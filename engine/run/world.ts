@@ -12,6 +12,8 @@ import { Interpreter } from '../interp/interpreter';
 import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
 import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type RunFacts, type Verdict } from '../scenario';
+import type { ClientStepStatement } from '../scenario/ast';
+import type { ClientStep } from '../fltmgr/ports';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
 import { CREATE_DISPOSITIONS, NOTIFY_CHANGES } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
@@ -142,6 +144,9 @@ export class World {
           break;
         case 'ignore-messages':
           this.sim.clientIgnoresMessages(c.port);
+          break;
+        case 'then':
+          this.sim.clientFollowUp(c.port, { ...followUpStep(c.step), ...(c.match.kind === undefined ? {} : { kind: c.match.kind }), ...(c.match.contains === undefined ? {} : { contains: Uint8Array.from(c.match.contains) }) });
           break;
       }
     }
@@ -302,4 +307,12 @@ function ioInput(io: IoStatement): IoRequestInput {
   }
   if (io.target !== undefined || flags.has('delete')) input.setInfo = { target: io.target, replace: flags.has('replace'), delete: flags.has('delete') };
   return input;
+}
+
+/** A `client … then` step as the port model takes it. */
+function followUpStep(s: ClientStepStatement): ClientStep {
+  if (s.step === 'send') {
+    return { step: 'send', output: s.output, parts: s.parts.map((p) => ('bytes' in p ? { bytes: Uint8Array.from(p.bytes) } : p)) };
+  }
+  return { step: 'scan-section', outputOffset: s.outputOffset, find: Uint8Array.from(s.find), infected: Uint8Array.from(s.infected), clean: Uint8Array.from(s.clean) };
 }

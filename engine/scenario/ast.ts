@@ -191,6 +191,14 @@ export interface ClientMatch {
   contains?: number[];
 }
 
+/** A piece of a `then send` line's bytes. */
+export type ClientPayloadPart = { bytes: number[] } | { message: { offset: number; length: number } } | { verdict: true };
+
+/** What a `client … then` line makes the program do after each reply it gives (to the messages `match` picks). */
+export type ClientStepStatement =
+  | { step: 'send'; parts: ClientPayloadPart[]; output: number }
+  | { step: 'scan-section'; outputOffset: number; find: number[]; infected: number[]; clean: number[] };
+
 /** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
 export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
     | { action: 'connect'; time: number; context?: number[] }
@@ -199,6 +207,7 @@ export type ClientStatement = StatementBase & { kind: 'client'; port: string; po
     /** `reply: null` is `no-reply`: the program never answers matching messages. */
     | { action: 'reply'; reply: number[] | null; match: ClientMatch; delay: number }
     | { action: 'ignore-messages' }
+    | { action: 'then'; step: ClientStepStatement; match: ClientMatch }
   );
 
 /** A `transaction "T1" commit|rollback at T` line. */

@@ -1,6 +1,7 @@
 /**
  * Whole-file checks of the user-mode program's `client` lines and of `transaction` lines: a program
- * that sends or disconnects on a port it never connects to, an outcome for a transaction no create
+ * that sends or disconnects on a port it never connects to, steps after a reply on a port it never
+ * replies on, an outcome for a transaction no create
  * joins, and a transaction ended twice. Warnings: the run goes on and shows what Windows would do.
  */
 import type { Scenario, ScenarioDiagnostic } from './ast';
@@ -8,7 +9,17 @@ import { spanOf } from './cursor';
 
 export function checkClientsAndTransactions(scenario: Scenario, out: ScenarioDiagnostic[]): void {
   const connected = new Set(scenario.clients.filter((c) => c.action === 'connect').map((c) => c.port.toLowerCase()));
+  const replies = new Set(scenario.clients.filter((c) => c.action === 'reply' && c.reply !== null).map((c) => c.port.toLowerCase()));
   for (const c of scenario.clients) {
+    if (c.action === 'then' && !replies.has(c.port.toLowerCase())) {
+      out.push({
+        ...spanOf(c.portSpan),
+        severity: 'warning',
+        code: 'contradiction',
+        message: `this step runs after the program replies on ${c.port}, but no reply line answers messages on that port`,
+        hint: `Add a line such as client "${c.port}" reply ulong 0, or check the port's name.`,
+      });
+    }
     if ((c.action === 'send' || c.action === 'disconnect') && !connected.has(c.port.toLowerCase())) {
       out.push({
         ...spanOf(c.portSpan),

@@ -12,15 +12,21 @@
  *   client "\MiniSpyPort" send ulong 0 ulong 0 output 4096 at 5
  *   client "\ScannerPort" disconnect at 20                   // closes its handle
  *
+ * After it replies to a message, the program can go on, one `then` line per step, in order:
+ *
+ *   client "\AvPort" then send ulong 1 message 8 8 output 8 when kind 0   // bytes 8..15 of the message answered
+ *   client "\AvPort" then scan-section output 0 find "EICAR" infected ulong 1 clean ulong 2
+ *   client "\AvPort" then send ulong 2 message 8 8 verdict              // the verdict the scan chose
+ *
  * Bytes are written as parts, joined in order: a quoted string (its ASCII bytes, no terminator),
  * `wide "text"` (UTF-16LE, no terminator), `hex "01 ff"`, `ulong N` (4 bytes, little-endian) and
  * `zeros N`.
  */
-import type { ClientMatch, ClientStatement, Span } from './ast';
+import type { ClientMatch, ClientPayloadPart, ClientStatement, ClientStepStatement, Span } from './ast';
 import { LIMITS, LineCursor, readInteger, readString, readTime, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { didYouMean } from './suggest';
-import { CLIENT_ACTIONS, PAYLOAD_WORDS, type ClientActionWord } from './vocabulary';
+import { CLIENT_ACTIONS, CLIENT_STEPS, FOLLOW_UP_PAYLOAD_WORDS, PAYLOAD_WORDS, type ClientActionWord } from './vocabulary';
 
 const EXAMPLE = 'client "\\ScannerPort" connect at 1';
 
@@ -112,7 +118,77 @@ export function parseClient(cur: LineCursor): ClientStatement | undefined {
     case 'ignore-messages':
       if (!cur.expectEnd('ignore-messages')) return undefined;
       return { ...head, ...base(cur), action };
+    case 'then': {
+      const step = parseStep(cur, word);
+      if (step === undefined) return undefined;
+      const match: ClientMatch = {};
+      if (!cur.atEnd()) {
+        const t = cur.next()!;
+        if (!(t.kind === 'word' && t.value === 'when') || !readMatch(cur, match)) {
+          return cur.error(t, 'unexpected-token', `unexpected '${t.raw}' after the step`, `A 'then' line may end with 'when kind N' or 'when contains "…"'.`);
+        }
+        if (!cur.expectEnd('the step')) return undefined;
+      }
+      return { ...head, ...base(cur), action, step, match };
+    }
   }
+}
+
+const THEN_EXAMPLE = 'client "\\AvPort" then send ulong 1 message 8 8 output 8';
+
+/** `send <bytes> [output N]` or `scan-section output N find <bytes> infected <bytes> clean <bytes>`. */
+function parseStep(cur: LineCursor, then: Token): ClientStepStatement | undefined {
+  const w = cur.next();
+  if (!w || w.kind !== 'word' || !(CLIENT_STEPS as readonly string[]).includes(w.value)) {
+    return cur.error(w ?? cur.whereMissing(), w ? 'unknown-operation' : 'missing-value', w ? `unknown step '${w.raw}'${didYouMean(w.value, CLIENT_STEPS)}` : `missing step after '${then.raw}'`, `Steps after a reply: ${CLIENT_STEPS.join(', ')}. For example ${THEN_EXAMPLE}`);
+  }
+  if (w.value === 'send') {
+    const parts = readParts(cur, w, ['output', 'when'], true);
+    if (parts === undefined) return undefined;
+    let output = 0;
+    if (cur.peek()?.kind === 'word' && cur.peek()!.value === 'output') {
+      const n = readInteger(cur, cur.next()!, 'output buffer size', LIMITS.ulong);
+      if (n === undefined) return undefined;
+      output = n;
+    }
+    return { step: 'send', parts, output };
+  }
+  const words = ['output', 'find', 'infected', 'clean'] as const;
+  const got: { output?: number; find?: number[]; infected?: number[]; clean?: number[] } = {};
+  for (const expected of words) {
+    const t = cur.next();
+    if (!t || t.kind !== 'word' || t.value !== expected) {
+      return cur.error(t ?? cur.whereMissing(), t ? 'unexpected-token' : 'missing-value', `expected '${expected}' in the scan-section step`, 'Write: then scan-section output OFFSET find <bytes> infected <bytes> clean <bytes> (the handle is at OFFSET of the last send\'s output).');
+    }
+    if (expected === 'output') {
+      const n = readInteger(cur, t, 'offset of the handle in the last output', LIMITS.ulong);
+      if (n === undefined) return undefined;
+      got.output = n;
+    } else {
+      const bytes = readPayload(cur, t, [...words, 'when']);
+      if (bytes === undefined) return undefined;
+      got[expected] = bytes;
+    }
+  }
+  return { step: 'scan-section', outputOffset: got.output!, find: got.find!, infected: got.infected!, clean: got.clean! };
+}
+
+/** `when kind N` or `when contains <bytes>` after `when`; false (with nothing reported) for anything else. */
+function readMatch(cur: LineCursor, match: ClientMatch): boolean {
+  const what = cur.next();
+  if (what?.kind === 'word' && what.value === 'kind') {
+    const n = readInteger(cur, what, 'message kind', LIMITS.ulong);
+    if (n === undefined) return false;
+    match.kind = n;
+    return true;
+  }
+  if (what?.kind === 'word' && what.value === 'contains') {
+    const bytes = readPayload(cur, what, []);
+    if (bytes === undefined) return false;
+    match.contains = bytes;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -120,13 +196,41 @@ export function parseClient(cur: LineCursor): ClientStatement | undefined {
  * word the bytes follow.
  */
 function readPayload(cur: LineCursor, label: Token, stop: readonly string[]): number[] | undefined {
+  const parts = readParts(cur, label, stop, false);
+  return parts === undefined ? undefined : parts.flatMap((p) => ('bytes' in p ? p.bytes : []));
+}
+
+/** readPayload for a `then send` line, which may also copy bytes of the message (`message O L`) and send the `verdict`. */
+function readParts(cur: LineCursor, label: Token, stop: readonly string[], followUp: boolean): ClientPayloadPart[] | undefined {
   const out: number[] = [];
+  const list: ClientPayloadPart[] = [];
+  let size = 0;
   let parts = 0;
-  const hint = `Write the bytes as a quoted string ("foul"), wide "text", hex "01 ff", ulong N or zeros N, one or more.`;
+  const flush = () => {
+    if (out.length > 0) list.push({ bytes: out.splice(0) });
+  };
+  const hint = `Write the bytes as a quoted string ("foul"), wide "text", hex "01 ff", ulong N or zeros N, one or more${followUp ? '; after a reply also message OFFSET LENGTH (bytes of the message answered) and verdict (what the last scan-section chose)' : ''}.`;
   while (!cur.atEnd()) {
     const t = cur.peek()!;
     if (t.kind === 'word' && stop.includes(t.value)) break;
     cur.next();
+    if (t.kind === 'word' && (FOLLOW_UP_PAYLOAD_WORDS as readonly string[]).includes(t.value)) {
+      if (!followUp) return cur.error(t, 'unexpected-token', `'${t.raw}' only has a meaning in a 'then send' line`, `'message' and 'verdict' refer to the message the program answered; use them in: ${THEN_EXAMPLE}`);
+      flush();
+      if (t.value === 'verdict') {
+        list.push({ verdict: true });
+      } else {
+        const offset = readInteger(cur, t, 'offset in the message', LIMITS.ulong);
+        if (offset === undefined) return undefined;
+        const length = readInteger(cur, t, 'number of bytes of the message', MAX_PAYLOAD);
+        if (length === undefined) return undefined;
+        list.push({ message: { offset, length } });
+        size += length;
+      }
+      parts++;
+      continue;
+    }
+    const before = out.length;
     if (t.kind === 'string') {
       for (const ch of t.value) {
         const c = ch.codePointAt(0)!;
@@ -162,8 +266,10 @@ function readPayload(cur: LineCursor, label: Token, stop: readonly string[]): nu
       return cur.error(t, 'unexpected-token', `unexpected '${t.raw}' in the bytes after '${label.raw}'`, hint);
     }
     parts++;
-    if (out.length > MAX_PAYLOAD) return cur.error(spanOf(t), 'bad-number', `more than ${MAX_PAYLOAD} bytes on one line`, 'Keep a client line\'s bytes under 1 MiB.');
+    size += out.length - before;
+    if (size > MAX_PAYLOAD) return cur.error(spanOf(t), 'bad-number', `more than ${MAX_PAYLOAD} bytes on one line`, 'Keep a client line\'s bytes under 1 MiB.');
   }
   if (parts === 0) return cur.error(cur.whereMissing(), 'missing-value', `missing bytes after '${label.raw}'`, hint);
-  return out;
+  flush();
+  return list;
 }

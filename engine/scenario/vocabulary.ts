@@ -178,8 +178,15 @@ export const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  * actions (connect, send, disconnect) and how it answers the driver's messages (reply, no-reply,
  * ignore-messages).
  */
-export const CLIENT_ACTIONS = ['connect', 'send', 'disconnect', 'reply', 'no-reply', 'ignore-messages'] as const;
+export const CLIENT_ACTIONS = ['connect', 'send', 'disconnect', 'reply', 'no-reply', 'ignore-messages', 'then'] as const;
 export type ClientActionWord = (typeof CLIENT_ACTIONS)[number];
+
+/** What the user program does after a reply (`client … then <step>`). */
+export const CLIENT_STEPS = ['send', 'scan-section'] as const;
+export type ClientStepWord = (typeof CLIENT_STEPS)[number];
+
+/** Parts only a `then send` line's bytes may use: bytes of the message answered, and the last scan's verdict. */
+export const FOLLOW_UP_PAYLOAD_WORDS = ['message', 'verdict'] as const;
 
 /** Parts a `client` line's bytes are written with; a bare quoted string is its ASCII bytes. */
 export const PAYLOAD_WORDS = ['hex', 'ulong', 'wide', 'zeros'] as const;

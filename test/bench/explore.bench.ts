@@ -6,7 +6,10 @@
  *
  * Each schedule is a whole run: a fresh World (driver loaded, DriverEntry run) and the scenario's
  * workload under the policy, judged as `fltsim explore` judges it. Times are CPU time of the
- * process, best of the rounds, so other work on the shared machine counts less.
+ * process, best of the rounds, so other work on the shared machine counts less. It also prints how
+ * many of the steps each schedule runs repeat the previous schedule's (the prefix before the first
+ * choice that differs): what restoring a saved state at the branch point, instead of running from
+ * the start, would skip.
  *
  *   node --import tsx test/bench/explore.bench.ts [--source] [--json]
  *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
@@ -14,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
-type ExploreApi = Pick<typeof import('../../engine'), 'prepareScenario' | 'ScenarioExplorer'> & Pick<typeof import('../../extension/shared/nodeFiles'), 'nodeFiles'>;
+type ExploreApi = Pick<typeof import('../../engine'), 'prepareScenario' | 'ScenarioExplorer' | 'ScenarioTarget' | 'DepthFirstSearch'> & Pick<typeof import('../../extension/shared/nodeFiles'), 'nodeFiles'>;
 
 function loadApi(): ExploreApi {
   /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: the sources through tsx, or a bundle made at run time */
@@ -69,6 +72,41 @@ function explore(prepared: Prepared, options: { reduction: boolean; max: number;
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/**
+ * The depth-first search as `explore` runs it without reduction, watching each run's scheduler:
+ * the steps taken before the first decision whose choice differs from the previous run's.
+ */
+function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction: number; steps: number; decisions: number; beforeFirst: number } {
+  const target = new api.ScenarioTarget(prepared, prepared.scenario.seed ?? 1);
+  const search = new api.DepthFirstSearch(2, false, undefined);
+  let previous: number[] = [];
+  let runs = 0;
+  let steps = 0;
+  let repeated = 0;
+  let decisions = 0;
+  let beforeFirst = 0;
+  for (let policy = search.next(); policy !== undefined && runs < max; policy = search.next()) {
+    const stepAt: number[] = [];
+    const { observer } = policy;
+    const choose = policy.choose.bind(policy);
+    // The policy is asked only once the run is under way, when `world` is set.
+    const world = target.world({ observer, choose: (d) => (stepAt.push(world.sim.stepCount), choose(d)) });
+    world.run(target.budget);
+    search.learn(observer);
+    const choices = observer.choices;
+    let k = 0;
+    while (k < choices.length && k < previous.length && choices[k] === previous[k]) k++;
+    const total = world.sim.stepCount;
+    runs++;
+    steps += total;
+    repeated += k < stepAt.length ? stepAt[k]! : total;
+    decisions += choices.length;
+    beforeFirst += stepAt[0] ?? total;
+    previous = choices;
+  }
+  return { runs, fraction: repeated / steps, steps: steps / runs, decisions: decisions / runs, beforeFirst: beforeFirst / runs };
+}
+
 async function main(): Promise<void> {
   // Throughput: depth-first without reduction, so every run goes to the end; the fixed driver, so no
   // run stops the search early.
@@ -82,6 +120,12 @@ async function main(): Promise<void> {
   }
   const perSecond = (best!.run / best!.ms) * 1000;
   console.log(`explore: ${fmt(Math.round(perSecond))} schedules/s (3-operation cancel race, ${fmt(best!.run)} schedules in ${fmt(Math.round(best!.ms))} ms CPU, ${(best!.ms / best!.run).toFixed(2)} ms each, best of ${ROUNDS}; ${SOURCE}; target ≥ 5,000/s)`);
+  const prefix = sharedPrefix(three, Math.min(SCHEDULES, 2000));
+  console.log(
+    `explore: ${(prefix.fraction * 100).toFixed(0)}% of the steps a schedule runs repeat the previous schedule's prefix ` +
+      `(${fmt(prefix.runs)} schedules, ${prefix.steps.toFixed(0)} scheduler steps and ${prefix.decisions.toFixed(1)} decisions each on average, ` +
+      `${prefix.beforeFirst.toFixed(0)} steps before the first decision)`,
+  );
 
   // Schedules needed, with and without partial-order reduction.
   const rows: Record<string, unknown>[] = [];

@@ -33,12 +33,15 @@ typedef struct _OBJECT_ATTRIBUTES {
 #define OBJ_FORCE_ACCESS_CHECK 0x00000400L
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
 typedef struct _OBJECT_NAME_INFORMATION { UNICODE_STRING Name; } OBJECT_NAME_INFORMATION, *POBJECT_NAME_INFORMATION;
-/* Kernel variables the engine does not provide: using one stops at a call that names it. */
+/* Kernel variables, each read through a call the engine answers (engine/run/bindings.ts); one the engine
+   does not provide (ExEventObjectType) stops at the call that names it. */
 POBJECT_TYPE *__fltsim_variable_IoFileObjectType(void);
+POBJECT_TYPE *__fltsim_variable_ExEventObjectType(void);
 POBJECT_TYPE *__fltsim_variable_TmTransactionObjectType(void);
 POBJECT_TYPE *__fltsim_variable_PsProcessType(void);
 POBJECT_TYPE *__fltsim_variable_PsThreadType(void);
 #define IoFileObjectType (__fltsim_variable_IoFileObjectType())
+#define ExEventObjectType (__fltsim_variable_ExEventObjectType())
 #define TmTransactionObjectType (__fltsim_variable_TmTransactionObjectType())
 #define PsProcessType (__fltsim_variable_PsProcessType())
 #define PsThreadType (__fltsim_variable_PsThreadType())

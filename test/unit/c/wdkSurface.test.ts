@@ -60,8 +60,8 @@ test('a declared routine the engine does not model stops at its call, by name', 
 test('a kernel variable the engine does not provide names itself where it is used', async () => {
   const h = await loadC([
     '#include <fltKernel.h>',
-    'POBJECT_TYPE Run(void) { return *TmTransactionObjectType; }',
+    'POBJECT_TYPE Run(void) { return *ExEventObjectType; }',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
-  assert.throws(() => h.call('Run'), /__fltsim_variable_TmTransactionObjectType/);
+  assert.throws(() => h.call('Run'), /__fltsim_variable_ExEventObjectType/);
 });

@@ -130,3 +130,33 @@ test('client lines: what parses, and errors at their line and column', () => {
   );
   assert.match(bad.diagnostics.find((d) => d.line === 2)!.message, /did you mean 'connect'/);
 });
+
+test('client then lines: steps after a reply, with bytes of the message answered and the scan verdict', () => {
+  const ok = parseScenario(
+    'driver "a.c"\nclient "\\P" connect at 0\n' +
+      'client "\\P" then send ulong 1 message 8 8 zeros 2 output 8 when kind 0\n' +
+      'client "\\P" then scan-section output 0 find "EVIL" infected ulong 1 clean hex "02"\n' +
+      'client "\\P" then send verdict "!"\n',
+  );
+  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
+  const [, send, scan, verdict] = ok.scenario.clients;
+  assert.deepEqual(send, { ...send, action: 'then', match: { kind: 0 }, step: { step: 'send', output: 8, parts: [{ bytes: [1, 0, 0, 0] }, { message: { offset: 8, length: 8 } }, { bytes: [0, 0] }] } });
+  assert.deepEqual(scan, { ...scan, action: 'then', match: {}, step: { step: 'scan-section', outputOffset: 0, find: [69, 86, 73, 76], infected: [1, 0, 0, 0], clean: [2] } });
+  assert.deepEqual(verdict, { ...verdict, action: 'then', match: {}, step: { step: 'send', output: 0, parts: [{ verdict: true }, { bytes: [33] }] } });
+  const bad = parseScenario(
+    'driver "a.c"\nclient "\\P" send message 0 4 at 1\nclient "\\P" then sned "x"\nclient "\\P" then scan-section output 0 find "x" clean ulong 2\nclient "\\P" then send "x" later\n',
+  );
+  assert.deepEqual(
+    bad.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.line, d.column, d.code]),
+    [[2, 18, 'unexpected-token'], [3, 18, 'unknown-operation'], [4, 49, 'unexpected-token'], [5, 27, 'unexpected-token']],
+  );
+  assert.match(bad.diagnostics.find((d) => d.line === 2)!.message, /only has a meaning in a 'then send' line/);
+  assert.match(bad.diagnostics.find((d) => d.line === 3)!.message, /did you mean 'send'/);
+});
+
+test('a then line on a port no reply line answers is a warning at the port', () => {
+  const r = parseScenario('driver "a.c"\nclient "\\P" connect at 0\nclient "\\P" then send "x"\nclient "\\Q" connect at 0\nclient "\\Q" reply "y"\nclient "\\Q" then send "x"\n');
+  assert.deepEqual(r.diagnostics.map((d) => [d.line, d.column, d.severity, d.code]), [[3, 8, 'warning', 'contradiction']]);
+  assert.match(r.diagnostics[0]!.message, /no reply line answers messages on that port/);
+});
+

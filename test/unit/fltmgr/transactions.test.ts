@@ -81,3 +81,52 @@ test('warnings: an outcome for a transaction no create joins, a transaction ende
     [[4, 'warning', 'duplicate'], [5, 'warning', 'contradiction'], [6, 'warning', 'contradiction']],
   );
 });
+
+const outcome = readFileSync(path.join(dir, 'txoutcome.c'), 'utf8');
+
+async function runOutcome(caseNo: number): Promise<World> {
+  const files: ProjectFiles = { readFile: (p) => (p === '/t/txoutcome.c' ? outcome : undefined), paths: pathRules('posix') };
+  const text = [
+    `driver "txoutcome.c"`,
+    `define CASE ${caseNo}`,
+    'io #1 create "\\Device\\HarddiskVolume1\\a.txt" transaction "T1" at 1',
+    'io #2 create "\\Device\\HarddiskVolume1\\b.txt" transaction "T2" at 1',
+    'transaction "T1" commit at 2',
+    'transaction "T2" rollback at 2',
+    'io #3 cleanup "\\Device\\HarddiskVolume1\\a.txt" at 3',
+    'io #4 cleanup "\\Device\\HarddiskVolume1\\b.txt" at 4',
+    '',
+  ].join('\n');
+  const prepared = await prepareScenarioText('/t/o.fltsim', text, files);
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
+  const world = new World(prepared.prepared, {});
+  world.run();
+  assert.equal(world.fault, undefined, world.fault?.message);
+  return world;
+}
+
+test('ZwQueryInformationTransaction through a handle from ObOpenObjectByPointer: undetermined while active, then committed or aborted', async () => {
+  const world = await runOutcome(0);
+  assert.deepEqual(world.sim.output, [
+    // TransactionStateNormal, TransactionOutcomeUndetermined; the handle closes once (then STATUS_INVALID_HANDLE).
+    'major 0: 00000000 length 24 state 1 outcome 1',
+    'close 00000000 again c0000008',
+    'major 0: 00000000 length 24 state 1 outcome 1',
+    'close 00000000 again c0000008',
+    // After the commit: TransactionStateCommittedNotify, TransactionOutcomeCommitted; after the rollback: Aborted.
+    'major 18: 00000000 length 24 state 3 outcome 2',
+    'close 00000000 again c0000008',
+    'major 18: 00000000 length 24 state 1 outcome 3',
+    'close 00000000 again c0000008',
+  ]);
+  assert.deepEqual(world.sim.violations, []);
+});
+
+test('ZwQueryInformationTransaction with a short buffer is STATUS_INFO_LENGTH_MISMATCH; another class is not modelled', async () => {
+  const short = await runOutcome(1);
+  assert.equal(short.sim.output[0], 'major 0: c0000004 length 24 state 0 outcome 0');
+  assert.deepEqual(short.sim.violations, []);
+  const other = await runOutcome(2);
+  assert.equal(other.sim.output[0], 'major 0: c0000003 length 0 state 0 outcome 0');
+  assert.deepEqual([...new Set(other.sim.violations.map((v) => v.rule))], ['invalid-parameter']);
+});

@@ -1,0 +1,218 @@
+/**
+ * Section objects and their views (the memory manager's side of file mapping), and process handles.
+ *
+ * A section maps bytes someone else owns — a file's content, for FltCreateSectionForDataScan. A
+ * view (ZwMapViewOfSection) is memory in one process holding the section's bytes as they are when
+ * the view is made, rounded up to whole pages with zeros after the end, as Windows maps the last
+ * page of a file; a PAGE_READONLY view faults on a write. ZwUnmapViewOfSection frees the view: a
+ * later access is a use after free. Views are snapshots: a write to the file after the view is
+ * made does not show in it.
+ *
+ * The process a view is mapped into matters: the scenario's user-mode program (the `client` lines)
+ * maps views in its own process, and a driver may map a view in the process it runs in
+ * (ZwCurrentProcess, or a handle from ZwOpenProcess).
+ */
+import type { Kernel } from './kernel';
+import { KHandle, writeOut } from './objects';
+import { OBJ_KERNEL_HANDLE, ReferenceCount, type ObjectManagerRoutines, type Referenced } from './objectManager';
+import { STATUS } from './status';
+import { SYSTEM_PROCESS, USER_PROGRAM_PROCESS } from './threads';
+import { Ptr, type AllocPtr } from '../memory/pointer';
+import type { StructView } from '../memory/view';
+
+export const PAGE_SIZE = 4096;
+const PAGE_READONLY = 0x02;
+const PAGE_READWRITE = 0x04;
+const PAGE_WRITECOPY = 0x08;
+/** ZwCurrentProcess(): the handle value -1. */
+const CURRENT_PROCESS = -1;
+
+const STATUS_SECTION_PROTECTION = 0xc000004e;
+const STATUS_INVALID_PAGE_PROTECTION = 0xc0000045;
+const STATUS_NOT_MAPPED_VIEW = 0xc0000019;
+const STATUS_INVALID_CID = 0xc000000b;
+
+export class Section implements Referenced {
+  readonly refs: ReferenceCount;
+  /** The view memory of each live view, by its allocation. */
+  readonly views = new Map<object, { process: object; ptr: AllocPtr }>();
+  /** Every handle to the section has been closed. */
+  handlesClosed = false;
+
+  constructor(
+    readonly label: string,
+    /** The bytes the section maps, read when a view is made. */
+    readonly content: () => Uint8Array,
+    /** The view protections the section allows: PAGE_READONLY for a SECTION_MAP_READ section. */
+    readonly writable: boolean,
+  ) {
+    this.refs = new ReferenceCount(label);
+  }
+}
+
+/** A process handle (ZwOpenProcess) names the process object. */
+interface ProcessObject {
+  kind: 'process';
+  name: string;
+  id: number;
+}
+
+function isProcess(v: unknown): v is ProcessObject {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'process';
+}
+
+export class SectionRoutines {
+  constructor(
+    private readonly k: Kernel,
+    private readonly ob: ObjectManagerRoutines,
+  ) {}
+
+  /** A handle to `section` in the caller's process (or a kernel handle), closed with ZwClose/NtClose or CloseHandle. */
+  openHandle(section: Section, objectAttributesFlags: number): KHandle {
+    const process = (objectAttributesFlags & OBJ_KERNEL_HANDLE) !== 0 ? null : (this.k.current.process ?? null);
+    const h = new KHandle(section, section.label, process);
+    h.onClose = () => {
+      section.handlesClosed = true;
+    };
+    return h;
+  }
+
+  /** A view of the whole section in `process`: the bytes now, page-rounded, zeros after the end. */
+  mapView(section: Section, process: object, readOnly: boolean): AllocPtr {
+    const bytes = section.content();
+    const size = Math.max(PAGE_SIZE, Math.ceil(bytes.length / PAGE_SIZE) * PAGE_SIZE);
+    const space = this.k.marshal.space;
+    const owner = process as { name?: string };
+    const a = space.allocate('engine', size, { label: `view of ${section.label} in ${owner.name ?? 'a process'} (${size} bytes)`, contents: bytes, zeroed: true, readOnly });
+    const ptr = space.pointer(a);
+    section.views.set(a, { process, ptr });
+    return ptr;
+  }
+
+  /** Unmaps the view at `base` in `process`; false when no view of any section starts there. */
+  unmapView(sections: Iterable<Section>, process: object, base: unknown): boolean {
+    if (!(base instanceof Ptr) || base.alloc === null || base.offset !== 0) return false;
+    for (const s of sections) {
+      const v = s.views.get(base.alloc);
+      if (v === undefined || v.process !== process) continue;
+      s.views.delete(base.alloc);
+      this.k.marshal.space.free(base.alloc);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * The scenario's user program maps a view of the section a handle of its own names (MapViewOfFile):
+   * the view's bytes, and what unmaps it and closes the handle (UnmapViewOfFile, CloseHandle). A
+   * string says why it cannot.
+   */
+  mapForUserProgram(handle: unknown): { bytes: Uint8Array; label: string; unmap: () => void } | string {
+    if (!(handle instanceof KHandle)) return 'the value it was given is not a handle';
+    if (handle.closed) return `the handle to ${handle.what} is closed`;
+    if (!(handle.object instanceof Section)) return `${handle.what} is not a section`;
+    if (handle.process !== USER_PROGRAM_PROCESS) return `the handle to ${handle.what} belongs to ${handle.process === null ? 'the kernel (OBJ_KERNEL_HANDLE)' : 'another process'}, not to the user program`;
+    const section = handle.object;
+    const view = this.mapView(section, USER_PROGRAM_PROCESS, true);
+    this.mapped.add(section);
+    return {
+      bytes: view.alloc.peek(0, view.alloc.size),
+      label: `a view of ${section.label}`,
+      unmap: () => {
+        this.unmapView([section], USER_PROGRAM_PROCESS, view);
+        handle.closed = true;
+        handle.onClose?.();
+      },
+    };
+  }
+
+  /** Sections with views mapped, to find the one ZwUnmapViewOfSection means. */
+  private readonly mapped = new Set<Section>();
+
+  ZwMapViewOfSection(
+    SectionHandle: unknown,
+    ProcessHandle: unknown,
+    BaseAddress: unknown,
+    _ZeroBits: unknown,
+    _CommitSize: unknown,
+    SectionOffset: unknown,
+    ViewSize: unknown,
+    _InheritDisposition: number,
+    _AllocationType: number,
+    Win32Protect: number,
+  ): number {
+    const k = this.k;
+    k.checkIrql('ZwMapViewOfSection');
+    if (!(SectionHandle instanceof KHandle) || SectionHandle.closed || !(SectionHandle.object instanceof Section)) {
+      if (!(SectionHandle instanceof KHandle)) k.violation(SectionHandle === null || SectionHandle === undefined ? 'null-param' : 'bad-object', 'ZwMapViewOfSection needs a section handle (from FltCreateSectionForDataScan or ZwCreateSection)');
+      return STATUS.STATUS_INVALID_HANDLE;
+    }
+    const process = this.processOf(ProcessHandle);
+    if (process === null) return STATUS.STATUS_INVALID_HANDLE;
+    if (BaseAddress === null || BaseAddress === undefined || ViewSize === null || ViewSize === undefined) {
+      k.violation('null-param', 'ZwMapViewOfSection needs BaseAddress and ViewSize (in: 0 for the whole section; out: the size mapped)');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const protect = Number(Win32Protect) >>> 0;
+    if (protect !== PAGE_READONLY && protect !== PAGE_READWRITE && protect !== PAGE_WRITECOPY) return STATUS_INVALID_PAGE_PROTECTION;
+    const section = SectionHandle.object;
+    if (protect === PAGE_READWRITE && !section.writable) return STATUS_SECTION_PROTECTION;
+    const offset = Number((SectionOffset as StructView | null)?.QuadPart ?? 0);
+    if (offset !== 0) {
+      k.violation('invalid-parameter', 'ZwMapViewOfSection with a SectionOffset: fltsim maps whole sections only');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const view = this.mapView(section, process, protect === PAGE_READONLY);
+    this.mapped.add(section);
+    writeOut(BaseAddress, view);
+    writeOut(ViewSize, view.alloc.size);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  ZwUnmapViewOfSection(ProcessHandle: unknown, BaseAddress: unknown): number {
+    const k = this.k;
+    k.checkIrql('ZwUnmapViewOfSection');
+    const process = this.processOf(ProcessHandle);
+    if (process === null) return STATUS.STATUS_INVALID_HANDLE;
+    return this.unmapView(this.mapped, process, BaseAddress) ? STATUS.STATUS_SUCCESS : STATUS_NOT_MAPPED_VIEW;
+  }
+
+  /** A handle to the process a CLIENT_ID names: the System process or the scenario's user-mode program. */
+  ZwOpenProcess(ProcessHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown, ClientId: unknown): number {
+    const k = this.k;
+    k.checkIrql('ZwOpenProcess');
+    writeOut(ProcessHandle, null);
+    if (ClientId === null || ClientId === undefined) {
+      k.violation('null-param', 'ZwOpenProcess needs a CLIENT_ID naming the process (fltsim does not open processes by name)');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const id = handleValue((ClientId as StructView).UniqueProcess);
+    const process = [SYSTEM_PROCESS, USER_PROGRAM_PROCESS].find((p) => p.id === id);
+    if (process === undefined) return STATUS_INVALID_CID;
+    const attributes = Number((ObjectAttributes as StructView | null)?.Attributes ?? 0);
+    writeOut(ProcessHandle, new KHandle(process, `process ${process.name}`, (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null)));
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The process a handle names: ZwCurrentProcess() is the caller's own. */
+  private processOf(h: unknown): object | null {
+    const k = this.k;
+    if (handleValue(h) === CURRENT_PROCESS) return k.current.process ?? SYSTEM_PROCESS;
+    if (h instanceof KHandle && !h.closed && isProcess(h.object)) return h.object;
+    k.violation(h === null || h === undefined ? 'null-param' : 'bad-object', 'a process handle must come from ZwOpenProcess or be ZwCurrentProcess()');
+    return null;
+  }
+
+  /** Takes a reference on the section for the caller (the SectionObject out-parameter). */
+  reference(section: Section, routine: string): void {
+    this.ob.take(section, routine);
+  }
+}
+
+/** The integer value of a HANDLE-typed C value (a process id, ZwCurrentProcess()). */
+function handleValue(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(BigInt.asIntN(64, v));
+  if (v instanceof Ptr && v.alloc === null) return v.offset;
+  return undefined;
+}

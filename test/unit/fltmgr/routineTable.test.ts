@@ -1,0 +1,100 @@
+/**
+ * The routine table binds each routine to its family on first use (engine/fltmgr/routines.ts) and
+ * the builtin table of a run binds the engine's routines to C on first use (engine/run/bindings.ts):
+ * both must answer exactly as a table built in full would.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Simulation } from '../../../engine/sim';
+import { buildRoutineTable } from '../../../engine/fltmgr/routines';
+import { simulationBuiltins } from '../../../engine/run/bindings';
+import type { BuiltinCall } from '../../../engine/interp/builtin';
+
+class First {
+  constructor(readonly tag: string) {}
+  KeFirst(): string {
+    return `first ${this.tag}`;
+  }
+  KeShared(): string {
+    return `shared from first ${this.tag}`;
+  }
+  notARoutine(): string {
+    return 'hidden';
+  }
+}
+
+class Second {
+  constructor(readonly tag: string) {}
+  KeShared(): string {
+    return `shared from second ${this.tag}`;
+  }
+  *KeWaits(): Generator<number, string> {
+    yield 1;
+    return `waited ${this.tag}`;
+  }
+}
+
+test('a routine table lists every routine once, the earlier family winning, and binds each to its own instance', () => {
+  const a = buildRoutineTable([new First('a'), new Second('a')]);
+  const b = buildRoutineTable([new First('b'), new Second('b')]);
+  assert.deepEqual(a.names, ['KeFirst', 'KeShared', 'KeWaits']);
+  // One shape serves every table over the same classes.
+  assert.equal(a.names, b.names);
+  assert.deepEqual([...a.coroutines], ['KeWaits']);
+  const api = a.api as unknown as Record<string, (() => unknown) | undefined>;
+  const other = b.api as unknown as Record<string, (() => unknown) | undefined>;
+  // Unbound use (a routine passed around as a value) still reaches its own family instance.
+  const shared = api.KeShared!;
+  assert.equal(shared(), 'shared from first a');
+  assert.equal(other.KeShared!(), 'shared from first b');
+  assert.equal(api.KeShared, shared, 'bound once, then the same function');
+  const waits = api.KeWaits!() as Generator<number, string>;
+  assert.deepEqual([waits.next().value, waits.next().value], [1, 'waited a']);
+  assert.equal(api.notARoutine, undefined);
+  assert.ok('KeFirst' in api);
+  // routine() binds the same way without going through api.
+  assert.equal(a.routine('KeShared')!(), 'shared from first a');
+  assert.equal(b.routine('KeFirst')!(), 'first b');
+  assert.equal(a.routine('notARoutine'), undefined);
+});
+
+test('an observed routine table tells the observer each call with its arguments before running it', () => {
+  const heard: [string, unknown[]][] = [];
+  const t = buildRoutineTable([new First('o')], (name, args) => heard.push([name, args]));
+  const api = t.api as unknown as Record<string, (...args: unknown[]) => unknown>;
+  assert.equal(api.KeFirst!(7, 'x'), 'first o');
+  assert.equal(t.routine('KeShared')!(8), 'shared from first o');
+  assert.deepEqual(heard, [['KeFirst', [7, 'x']], ['KeShared', [8]]]);
+});
+
+test("the simulation's routine names cover its table, and every one resolves to a function", () => {
+  const sim = new Simulation();
+  assert.ok(sim.routineNames.length > 200, `${sim.routineNames.length} routines`);
+  assert.equal(new Set(sim.routineNames).size, sim.routineNames.length);
+  const api = sim.api as unknown as Record<string, unknown>;
+  for (const name of sim.routineNames) assert.equal(typeof api[name], 'function', name);
+  for (const name of sim.coroutineRoutines) assert.ok(sim.routineNames.includes(name), name);
+});
+
+function call(name: string, args: unknown[] = []): BuiltinCall {
+  return { name, interp: undefined as never, args, argTypes: [], argExprs: [], loc: { file: 't.c', line: 1, col: 1 }, frame: undefined as never };
+}
+
+test("a run's builtin table: the engine's routine before the runtime's (DbgPrint aside), explicit entries before both", () => {
+  const sim = new Simulation();
+  const table = simulationBuiltins(sim);
+  // DbgBreakPoint is in both: the engine's prints a line, the runtime's does nothing.
+  assert.ok(table.has('DbgBreakPoint'));
+  table.get('DbgBreakPoint')!(call('DbgBreakPoint'));
+  assert.deepEqual(sim.kernel.output, ['DbgBreakPoint']);
+  // Bound once per run.
+  assert.equal(table.get('KeGetCurrentIrql'), table.get('KeGetCurrentIrql'));
+  assert.equal(table.get('KeGetCurrentIrql')!(call('KeGetCurrentIrql')), 0);
+  // The runtime's own routines are there; names nobody models are not.
+  assert.ok(table.has('memcpy') && table.get('memcpy') !== undefined);
+  assert.equal(table.has('NoSuchRoutine'), false);
+  assert.equal(table.get('NoSuchRoutine'), undefined);
+  // Set explicitly by the binding layer, ahead of the engine's ExInitializeDriverRuntime (if any).
+  assert.equal(table.get('ExInitializeDriverRuntime')!(call('ExInitializeDriverRuntime')), undefined);
+  assert.ok(table.has('MmGetSystemRoutineAddress'));
+});
