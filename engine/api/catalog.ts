@@ -84,7 +84,6 @@ const ENTRIES: ApiInfo[] = [
   api('FltIsCallbackDataDirty', 'any', 'Tells whether the callback data is marked dirty.'),
   api('FltIsOperationSynchronous', 'any', 'Tells whether the operation is synchronous.', ['TRUE does not mean a filter returned FLT_PREOP_SYNCHRONIZE.']),
   api('FltLockUserBuffer', A, 'Locks the operation\'s user buffer and creates an MDL for it.', ['Only for the majors that carry a user buffer.']),
-  api('FltGetNewSystemBufferAddress', 'any', 'Gives the system buffer the file system allocated for the operation, or NULL when it allocated none.', ['Use it only in the post-operation callback.']),
   api('FltIsIoCanceled', 'any', 'Tells whether the operation has been cancelled.'),
   api('FltSetCancelCompletion', D, 'Sets a routine to run if the operation is cancelled.', ['Only for IRP-based operations that are not paging I/O, and not for operations in a cbdq.']),
   api('FltCancelIo', D, 'Cancels an I/O operation the filter itself started.'),

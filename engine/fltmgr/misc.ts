@@ -73,15 +73,6 @@ export class MiscRoutines {
     return d.isFastIo || d.request.synchronous || (d.Iopb.IrpFlags & IRP_FLAGS.IRP_SYNCHRONOUS_API) !== 0 ? 1 : 0;
   }
 
-  /**
-   * The system buffer the file system allocated for the operation in place of the caller's. The
-   * file system here always fills the buffer the operation carries, so there is none: NULL.
-   */
-  FltGetNewSystemBufferAddress(CallbackData: unknown): null {
-    callbackDataArg(this.k, CallbackData, 'FltGetNewSystemBufferAddress');
-    return null;
-  }
-
   /** Takes a rundown reference; fails with STATUS_FLT_DELETING_OBJECT while the object is torn down. */
   FltObjectReference(FltObject: unknown): number {
     const k = this.k;
