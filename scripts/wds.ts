@@ -165,7 +165,8 @@ function extraWorkload(sample: string, v: string): string[] {
  * What a user of a mapping sample does with the mapping beyond opening a file through it
  * (NameChanger shows \\A\\B's files as \\X\\Y): list the virtual folder, list the folder that holds
  * it (the sample adds the virtual entry) and the one that holds the real folder (the sample hides
- * it), read a file through its virtual name, ask its name, and rename it inside the virtual folder.
+ * it), read a file through its virtual name, ask its name, rename it inside the virtual folder, and
+ * watch the folder holding the virtual one for changes while a file is created in it.
  */
 function mappingWorkload(sample: string, v: string): string[] {
   if (sample !== 'NameChanger') return [];
@@ -181,6 +182,13 @@ function mappingWorkload(sample: string, v: string): string[] {
     `io #48 set-info "${v}\\x\\y\\inside.txt" class FileRenameInformation to "${v}\\x\\y\\moved.txt" at 32`,
     `io #49 create "${v}\\x\\y\\moved.txt" at 33`,
     `io #50 read "${v}\\x\\y\\moved.txt" length 64 offset 0 at 34`,
+    // A program watching the folder that holds the virtual one, and all below it (NameChanger
+    // watches the real folder for it): a file created in the virtual folder completes the first
+    // change notification, the handle's cleanup the second.
+    `io #51 notify-dir "${v}\\x" changes name size watch-tree async at 35`,
+    `io #52 create "${v}\\x\\y\\late.txt" disposition create at 36`,
+    `io #53 notify-dir "${v}\\x" async at 37`,
+    `io #54 cleanup "${v}\\x" at 38`,
   ];
 }
 

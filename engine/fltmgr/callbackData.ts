@@ -56,6 +56,10 @@ export interface IoRequest {
   data?: Uint8Array;
   /** A directory query's pattern. */
   pattern?: string;
+  /** A directory change notification's FILE_NOTIFY_CHANGE_* bits (Parameters.DirectoryControl.NotifyDirectory). */
+  completionFilter?: number;
+  /** A directory change notification that watches the folder's whole tree (SL_WATCH_TREE). */
+  watchTree?: boolean;
   /** How many times this create has been reparsed to a new name. */
   reparses?: number;
   /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent). */
@@ -171,6 +175,11 @@ export class FltCallbackData extends EngineStruct {
   sent = false;
   /** Called once the operation is done (an asynchronous filter-initiated operation's callback). */
   onDone: ((data: FltCallbackData) => void) | null = null;
+  /**
+   * The file system completed it at PASSIVE_LEVEL, as FsRtl completes a change notification in the
+   * thread that made the change: its completion routines run there, not in the DPC context.
+   */
+  passiveCompletion = false;
 
   constructor(
     readonly id: number,

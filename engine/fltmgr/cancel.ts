@@ -71,6 +71,10 @@ export class CancelRoutines {
       data.note(k, 'cancel', `IoCancelIrp(${data.label}): ends the cancellable wait of ${waiting.thread.name}`);
       this.dispatcher.abandonWait(waiting.object, waiting.thread, STATUS.STATUS_CANCELLED);
     }
+    if (this.fm.fs.notify.cancel(data)) {
+      data.note(k, 'cancel', `IoCancelIrp(${data.label}): the file system's cancel routine completes the pended change notification with STATUS_CANCELLED`);
+      return;
+    }
     if (data.cbdq !== null && !data.cancelTaken) {
       data.cancelTaken = true;
       data.note(k, 'cancel', `IoCancelIrp(${data.label}): cancel flag set; ${data.cbdq.name} runs its cancel routine`);

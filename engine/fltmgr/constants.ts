@@ -316,6 +316,8 @@ export const IRP_MN_QUERY_DIRECTORY = 0x1;
 export const IRP_MN_NOTIFY_CHANGE_DIRECTORY = 0x2;
 export const SL_RESTART_SCAN = 0x1;
 export const SL_RETURN_SINGLE_ENTRY = 0x2;
+/** IRP_MN_NOTIFY_CHANGE_DIRECTORY: watch the whole tree below the folder (the same bit as SL_RESTART_SCAN, another minor). */
+export const SL_WATCH_TREE = 0x1;
 export const SL_INDEX_SPECIFIED = 0x4;
 
 /** FLT_FILESYSTEM_TYPE values of the file systems a scenario volume can have. */

@@ -22,7 +22,8 @@ import { Ref } from '../kernel/cvalues';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
-import type { CallbackScope, KThread } from '../kernel/thread';
+import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
+import { Irql } from '../kernel/irql';
 import { FltCallbackData, type IoRequest, type PostFrame } from './callbackData';
 import { FLTFL_CALLBACK_DATA, FLTFL_OPERATION_REGISTRATION as SKIP, FLTFL_POST_OPERATION_DRAINING, FO, FltPostopStatus, FltPreopStatus, IRP_FLAGS, IRP_MJ, majorName, postopName, preopName } from './constants';
 import type { FilterManager } from './fltmgr';
@@ -66,6 +67,7 @@ export class Dispatcher {
     requests: Requests,
   ) {
     this.issuer = new Issuer(fm, requests, (t, data) => this.runPreFast(t, data));
+    fm.fs.notify.complete = (data, status, information) => this.completeAtPassive(data, { status, information, async: true });
   }
 
   /** Starts the issuing thread of a workload request now. */
@@ -336,13 +338,37 @@ export class Dispatcher {
       yield* this.unwind(t, data);
       return;
     }
-    this.fm.completion.queue({ label: `completion of ${data.label}`, data: data.id, run: (ct) => this.asyncCompletion(ct, data, r) });
+    // A pended request (a change notification) completes when the file system says so: the
+    // post-ops run then, from the completion context.
+    if (r.pended === true) data.note(k, 'state', `file system pends ${data.label} (STATUS_PENDING) until a change, cleanup or cancel`);
+    else this.completeLater(data, r);
     // A filter above returned SYNCHRONIZE in this thread: it waits here until completion reaches it.
     if (data.post.some((f) => f.sync === t)) {
       k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
       yield Trap.Block;
       yield* this.unwind(t, data);
     }
+  }
+
+  /** Queues the file system's completion of `data` in the completion context. */
+  completeLater(data: FltCallbackData, r: FsResult): void {
+    this.fm.completion.queue({ label: `completion of ${data.label}`, data: data.id, run: (ct) => this.asyncCompletion(ct, data, r) });
+  }
+
+  /**
+   * A pended change notification completes at PASSIVE_LEVEL: Windows completes it in the thread
+   * whose change (or cleanup, or cancel) ended it. fltsim runs that completion in a thread of its
+   * own at PASSIVE_LEVEL, started at that moment, so post-ops and completion routines see the IRQL
+   * Windows gives them.
+   */
+  completeAtPassive(data: FltCallbackData, r: FsResult): void {
+    data.passiveCompletion = true;
+    this.runAtPassive(`Notify completion of ${data.label}`, (t) => this.asyncCompletion(t, data, r));
+  }
+
+  /** Starts a short-lived PASSIVE_LEVEL thread that stands for the completing thread's context. */
+  runAtPassive(name: string, body: (t: KThread) => Co<void>): void {
+    this.fm.k.spawn(name, 'system', PRIORITY.normal, body, Irql.PASSIVE_LEVEL);
   }
 
   private *asyncCompletion(ct: KThread, data: FltCallbackData, r: FsResult): Co<void> {

@@ -25,7 +25,9 @@
  *   control, get STATUS_INVALID_DEVICE_REQUEST.
  * - An IRP whose cancel flag is set when it reaches the file system completes with STATUS_CANCELLED.
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
- *   everything else, and all fast I/O, completes synchronously in the calling thread.
+ *   everything else, and all fast I/O, completes synchronously in the calling thread, except a
+ *   directory change notification with nothing to report yet: the file system pends it and
+ *   completes it when a change comes, at cleanup, or when it is cancelled (dirNotify.ts).
  */
 import { readBuffer, readBufferPart, writeBuffer } from '../kernel/buffers';
 import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
@@ -34,8 +36,10 @@ import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
 import {
   FILE_ATTRIBUTE, FILE_CREATE_OPTION, FILE_DISPOSITION, FILE_DISPOSITION_FLAG, FILE_INFORMATION_CLASS as FIC,
-  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FO, IRP_MJ, IRP_MN_QUERY_DIRECTORY, OPLOCK_FSCTL, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY,
+  FILE_OPENED, FILE_CREATED, FILE_OVERWRITTEN, FILE_SUPERSEDED, FO, IRP_MJ, IRP_MN_NOTIFY_CHANGE_DIRECTORY, IRP_MN_QUERY_DIRECTORY,
+  OPLOCK_FSCTL, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY, SL_WATCH_TREE,
 } from './constants';
+import { DirectoryNotify, FILE_NOTIFY_CHANGE as CHANGE, FileAction } from './dirNotify';
 import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
 import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
 import { ALL_SHARE, ShareAccessTable } from './shareAccess';
@@ -55,6 +59,8 @@ export interface FsResult {
   status: number;
   information: number;
   async: boolean;
+  /** The file system holds the request (STATUS_PENDING) and completes it later through `notify.complete`. */
+  pended?: boolean;
 }
 
 export const DEFAULT_FILE_SIZE = 64 * 1024;
@@ -77,6 +83,8 @@ export class FileSystemModel {
   /** Virtual time, for file times (set by the Filter Manager before each operation). */
   now: () => number = () => 0;
   marshal: Marshal | undefined = undefined;
+  /** Pended directory change notifications and the watches behind them. */
+  readonly notify = new DirectoryNotify();
 
   constructor(volumes: readonly VolumeSpec[], files: Readonly<Record<string, FileSpec>> = {}, locate: (path: string) => { volume: { name: string }; nameInVolume: string }) {
     volumes.forEach((v, i) => this.volumes.set(v.name.toLowerCase(), new FsVolume(this, v, 0x5eed0000 + i)));
@@ -91,6 +99,7 @@ export class FileSystemModel {
       if (spec.content !== undefined) node.write(0, spec.content, EPOCH);
       if (!node.directory) node.setSize(Math.max(spec.size ?? (spec.content ? spec.content.length : DEFAULT_FILE_SIZE), node.size));
     }
+    this.notify.store = (buffer, bytes) => this.store(buffer, 0, bytes);
   }
 
   newFileId(): number {
@@ -184,6 +193,10 @@ export class FileSystemModel {
     const major = data.Iopb.MajorFunction;
     const async = data.isIrp && (major === IRP_MJ.READ || major === IRP_MJ.WRITE);
     if (data.isIrp && data.cancelled) return { status: STATUS.STATUS_CANCELLED, information: 0, async };
+    if (major === IRP_MJ.DIRECTORY_CONTROL && data.Iopb.MinorFunction === IRP_MN_NOTIFY_CHANGE_DIRECTORY) {
+      const r = this.notifyChange(data);
+      return r === 'pending' ? { status: STATUS.STATUS_PENDING, information: 0, async: true, pended: true } : { ...r, async: false };
+    }
     const r = this.performSync(data, major);
     return { status: r.status, information: r.information, async };
   }
@@ -219,12 +232,15 @@ export class FileSystemModel {
         if (offset === undefined) return fail(STATUS.STATUS_INVALID_PARAMETER);
         const buffer = bufferOf(rw.WriteBuffer, rw.MdlAddress);
         const marshal = this.marshal;
+        const before = node.size;
         node.write(offset, { length, read: (from, n) => (marshal === undefined ? undefined : readBufferPart(marshal, buffer, from, n)) }, this.time());
         this.advance(fo, offset + length);
+        this.notify.changed(node, FileAction.MODIFIED, CHANGE.LAST_WRITE | (node.size !== before ? CHANGE.SIZE : 0));
         return ok(length);
       }
       case IRP_MJ.CLEANUP:
         fo.Flags |= FO.CLEANUP_COMPLETE;
+        this.notify.cleanup(fo);
         this.cleanup(fo, node);
         return ok(0);
       case IRP_MJ.QUERY_INFORMATION: {
@@ -297,6 +313,7 @@ export class FileSystemModel {
       hit.parent.children!.set(hit.name.toLowerCase(), node);
       vol.absent.delete(name.toLowerCase());
       information = FILE_CREATED;
+      this.notify.changed(node, FileAction.ADDED, nameChange(node));
     } else {
       if (disposition === FILE_DISPOSITION.FILE_CREATE) return fail(STATUS.STATUS_OBJECT_NAME_COLLISION);
       if (wantDir && !node.directory) return fail(STATUS.STATUS_NOT_A_DIRECTORY);
@@ -307,9 +324,11 @@ export class FileSystemModel {
       if (disposition === FILE_DISPOSITION.FILE_SUPERSEDE || disposition === FILE_DISPOSITION.FILE_OVERWRITE || disposition === FILE_DISPOSITION.FILE_OVERWRITE_IF) {
         if (node.directory) return fail(STATUS.STATUS_INVALID_PARAMETER);
         if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+        const before = node.size;
         node.setSize(0);
         node.written = time;
         information = disposition === FILE_DISPOSITION.FILE_SUPERSEDE ? FILE_SUPERSEDED : FILE_OVERWRITTEN;
+        this.notify.changed(node, FileAction.MODIFIED, CHANGE.LAST_WRITE | (before !== 0 ? CHANGE.SIZE : 0));
       }
     }
     if ((opts & FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE) !== 0) {
@@ -338,6 +357,7 @@ export class FileSystemModel {
     if (node.parent === null) return;
     node.parent.children!.delete(node.name.toLowerCase());
     node.removed = true;
+    this.notify.changed(node, FileAction.REMOVED, nameChange(node));
   }
 
   private setInformation(data: FltCallbackData, fo: FileObject, node: FsNode, vol: FsVolume): { status: number; information: number } {
@@ -352,15 +372,21 @@ export class FileSystemModel {
     switch (cls) {
       case FIC.FileBasicInformation:
         if (length < 40) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
-        if (u32(32) !== 0) node.attributes = (u32(32) & ~FILE_ATTRIBUTE.NORMAL) | (node.directory ? FILE_ATTRIBUTE.DIRECTORY : 0);
+        if (u32(32) !== 0) {
+          const before = node.attributes;
+          node.attributes = (u32(32) & ~FILE_ATTRIBUTE.NORMAL) | (node.directory ? FILE_ATTRIBUTE.DIRECTORY : 0);
+          if (node.attributes !== before) this.notify.changed(node, FileAction.MODIFIED, CHANGE.ATTRIBUTES);
+        }
         return ok(0);
       case FIC.FileEndOfFileInformation:
       case FIC.FileAllocationInformation: {
         if (length < 8) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
         const size = Number(dv.getBigInt64(0, true));
         if (node.directory || size < 0) return fail(STATUS.STATUS_INVALID_PARAMETER);
+        const before = node.size;
         if (cls === FIC.FileEndOfFileInformation || size < node.size) node.setSize(size);
         node.written = this.time();
+        if (node.size !== before) this.notify.changed(node, FileAction.MODIFIED, CHANGE.SIZE);
         return ok(0);
       }
       case FIC.FilePositionInformation:
@@ -411,12 +437,18 @@ export class FileSystemModel {
       const copy = new FsNode(node.id, after.name, parent, false, vol, this.time());
       copy.write(0, node.read(0, node.size), this.time());
       parent.children!.set(after.name.toLowerCase(), copy);
+      this.notify.changed(copy, FileAction.ADDED, CHANGE.FILE_NAME);
       return ok(0);
     }
+    // Within one folder a rename reports the old and the new name; across folders, a removal
+    // from the old one and an addition to the new one.
+    const sameFolder = node.parent === parent;
+    this.notify.changed(node, sameFolder ? FileAction.RENAMED_OLD_NAME : FileAction.REMOVED, nameChange(node));
     node.parent!.children!.delete(node.name.toLowerCase());
     node.name = after.name;
     node.parent = parent;
     parent.children!.set(after.name.toLowerCase(), node);
+    this.notify.changed(node, sameFolder ? FileAction.RENAMED_NEW_NAME : FileAction.ADDED, nameChange(node));
     return ok(0);
   }
 
@@ -455,6 +487,22 @@ export class FileSystemModel {
     cursor.next += r.count;
     this.store(q.DirectoryBuffer, 0, r.bytes);
     return ok(r.bytes.length);
+  }
+
+  /** IRP_MN_NOTIFY_CHANGE_DIRECTORY on a folder handle: answered at once, or pended. */
+  private notifyChange(data: FltCallbackData): ReturnType<DirectoryNotify['request']> {
+    const fo = data.fileObject;
+    const node = this.nodeOf(fo, this.volume(data.volume.name), true);
+    if (node === undefined) return fail(STATUS.STATUS_OBJECT_NAME_NOT_FOUND);
+    if (node.removed) return fail(STATUS.STATUS_DELETE_PENDING);
+    const n = (data.Iopb.Parameters as { DirectoryControl?: { NotifyDirectory?: { Length: number; CompletionFilter: number; DirectoryBuffer: unknown } } }).DirectoryControl?.NotifyDirectory;
+    if (n === undefined) return fail(STATUS.STATUS_INVALID_PARAMETER);
+    return this.notify.request(data, fo, node, {
+      length: Number(n.Length),
+      completionFilter: Number(n.CompletionFilter),
+      watchTree: (data.Iopb.OperationFlags & SL_WATCH_TREE) !== 0,
+      buffer: n.DirectoryBuffer,
+    });
   }
 
   /** Writes a query's answer into the caller's buffer as Windows does for a buffer of `length` bytes. */
@@ -501,6 +549,11 @@ function ok(information: number): { status: number; information: number } {
 
 function fail(status: number, information = 0): { status: number; information: number } {
   return { status, information };
+}
+
+/** What kind of name change a file or folder's appearing or going is. */
+function nameChange(node: FsNode): number {
+  return node.directory ? CHANGE.DIR_NAME : CHANGE.FILE_NAME;
 }
 
 function key(path: string): string {

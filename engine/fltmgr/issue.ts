@@ -50,7 +50,7 @@ export class Issuer {
 
   /** Starts the issuing thread of a workload request now. */
   spawn(req: IoRequest): KThread {
-    return this.fm.k.spawnLazy(`I/O #${req.id} (${opWord(req.major)})`, 'io', PRIORITY.normal, this, this.issue, req);
+    return this.fm.k.spawnLazy(`I/O #${req.id} (${opWord(req.major, req.minor)})`, 'io', PRIORITY.normal, this, this.issue, req);
   }
 
   /**

@@ -7,8 +7,9 @@
  */
 import type { KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
-import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_QUERY_DIRECTORY, majorName, parseMajor } from './constants';
+import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_NOTIFY_CHANGE_DIRECTORY, IRP_MN_QUERY_DIRECTORY, majorName, parseMajor, SL_WATCH_TREE } from './constants';
 import type { FilterManager } from './fltmgr';
+import { FILE_NOTIFY_CHANGE } from './dirNotify';
 import { setInformationBytes } from './fileinfo';
 import { FltIoParameterBlock } from './structs';
 
@@ -42,6 +43,11 @@ export interface IoRequestInput {
   data?: Uint8Array;
   /** A directory query's pattern (`*.txt`). */
   pattern?: string;
+  /**
+   * A directory change notification (`notify-dir`): its FILE_NOTIFY_CHANGE_* bits, and whether it
+   * watches the folder's whole tree.
+   */
+  notify?: { completionFilter: number; watchTree?: boolean };
   /** What a set-information request's structure says: a rename or link target, replace, delete. */
   setInfo?: SetInfoInput;
 }
@@ -69,8 +75,9 @@ const OP_WORDS: Readonly<Record<number, string>> = {
   [IRP_MJ.FLUSH_BUFFERS]: 'flush', [IRP_MJ.FILE_SYSTEM_CONTROL]: 'fsctl', [IRP_MJ.DEVICE_CONTROL]: 'ioctl',
 };
 
-/** `read` for IRP_MJ_READ, the IRP_MJ_ name otherwise. */
-export function opWord(major: number): string {
+/** `read` for IRP_MJ_READ, `notify-dir` for a change notification, the IRP_MJ_ name otherwise. */
+export function opWord(major: number, minor?: number): string {
+  if (major === IRP_MJ.DIRECTORY_CONTROL && minor === IRP_MN_NOTIFY_CHANGE_DIRECTORY) return 'notify-dir';
   return OP_WORDS[major] ?? majorName(major);
 }
 
@@ -93,8 +100,11 @@ function flagsOf(f: IoRequestInput['flags']): IoFlags {
 
 /** Applies defaults; throws with a message naming the field when the input cannot be a request. */
 export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
-  const major = parseMajor(input.major);
-  if (major === undefined || major < 0 || major > 255) throw new Error(`io #${id}: '${String(input.major)}' is not an operation; use read, write, create, cleanup, close, query-info, set-info, query-dir, flush, fsctl, ioctl or an IRP_MJ_ name`);
+  const notifyWord = input.major === 'notify-dir';
+  const major = notifyWord ? IRP_MJ.DIRECTORY_CONTROL : parseMajor(input.major);
+  if (major === undefined || major < 0 || major > 255) throw new Error(`io #${id}: '${String(input.major)}' is not an operation; use read, write, create, cleanup, close, query-info, set-info, query-dir, notify-dir, flush, fsctl, ioctl or an IRP_MJ_ name`);
+  const notify = input.notify ?? (notifyWord || input.minor === IRP_MN_NOTIFY_CHANGE_DIRECTORY ? { completionFilter: FILE_NOTIFY_CHANGE.FILE_NAME | FILE_NOTIFY_CHANGE.DIR_NAME } : undefined);
+  if (notify !== undefined && major !== IRP_MJ.DIRECTORY_CONTROL) throw new Error(`io #${id}: a change notification is a directory control request, not ${majorName(major)}`);
   if (typeof input.path !== 'string' || input.path.length === 0) throw new Error(`io #${id}: a path is required`);
   const f = flagsOf(input.flags);
   const rw = major === IRP_MJ.READ || major === IRP_MJ.WRITE;
@@ -103,7 +113,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   return {
     id,
     major,
-    minor: input.minor ?? (major === IRP_MJ.DIRECTORY_CONTROL ? IRP_MN_QUERY_DIRECTORY : 0),
+    minor: input.minor ?? (notify !== undefined ? IRP_MN_NOTIFY_CHANGE_DIRECTORY : major === IRP_MJ.DIRECTORY_CONTROL ? IRP_MN_QUERY_DIRECTORY : 0),
     path: input.path,
     length: input.length ?? 4096,
     offset: input.offset ?? 0,
@@ -122,6 +132,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     ...(major === IRP_MJ.CREATE && input.shareAccess !== undefined ? { shareAccess: input.shareAccess & 0x7 } : {}),
     ...(input.data !== undefined ? { data: input.data } : {}),
     ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
+    ...(notify !== undefined ? { completionFilter: notify.completionFilter >>> 0, watchTree: notify.watchTree ?? false } : {}),
     ...(input.setInfo !== undefined ? { setInfo: input.setInfo } : {}),
     ...(typeof input.transaction === 'object' && input.transaction !== null ? { transaction: input.transaction } : {}),
   };
@@ -151,6 +162,7 @@ export class Requests {
     if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
     const source = req.setInfo !== undefined && req.data === undefined ? { ...req, data: setInformationBytes(fm.k.marshal, req.infoClass, req.setInfo) } : req;
     const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, source, req.createOptions ?? FILE_OPEN << 24);
+    if (req.watchTree === true) iopb.OperationFlags = SL_WATCH_TREE;
     const data = new FltCallbackData(id, req, t, flags, iopb, fo, volume, fm.k.log);
     fm.live.add(data);
     return data;

@@ -187,7 +187,10 @@ export class FltIoParameterBlock extends EngineStruct {
 
   private makeParameters(): FltParameters {
     const s = this.source;
-    return makeParameters({ major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions, data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess, shareAccess: s.shareAccess });
+    return makeParameters({
+      major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions,
+      data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess, shareAccess: s.shareAccess, completionFilter: s.completionFilter,
+    });
   }
 
   protected override cLabel(): string {
@@ -222,6 +225,8 @@ export interface ParameterInput {
   data?: Uint8Array;
   /** A directory query's file name pattern. */
   pattern?: string;
+  /** A directory change notification's completion filter: it makes the DirectoryControl member NotifyDirectory. */
+  completionFilter?: number;
   /** A create's ACCESS_MASK. */
   desiredAccess?: number;
   /** A create's FILE_SHARE_* bits. */
@@ -308,6 +313,12 @@ export function makeParameters(p: ParameterInput): FltParameters {
       params.QueryVolumeInformation = { Length: p.length, FsInformationClass: p.infoClass, VolumeBuffer: byteBuffer(p.length) };
       break;
     case IRP_MJ.DIRECTORY_CONTROL:
+      if (p.completionFilter !== undefined) {
+        params.DirectoryControl = {
+          NotifyDirectory: { Length: p.length, CompletionFilter: p.completionFilter, Spare1: 0, Spare2: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
+        };
+        break;
+      }
       params.DirectoryControl = {
         QueryDirectory: { Length: p.length, FileName: p.pattern !== undefined ? makeUnicodeString(p.pattern) : null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
       };

@@ -15,7 +15,7 @@ import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type R
 import type { ClientStepStatement } from '../scenario/ast';
 import type { ClientStep } from '../fltmgr/ports';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
-import { CREATE_ACCESS, CREATE_DISPOSITIONS, SHARE_MODES } from '../scenario/vocabulary';
+import { CREATE_ACCESS, CREATE_DISPOSITIONS, NOTIFY_CHANGES, SHARE_MODES } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
 import type { FileSpec } from '../fltmgr/filesystem';
 import type { IoRequestInput } from '../fltmgr/requests';
@@ -303,6 +303,10 @@ function ioInput(io: IoStatement): IoRequestInput {
   if (io.transaction !== undefined) input.transaction = io.transaction;
   if (data !== undefined) input.data = data;
   if (io.pattern !== undefined) input.pattern = io.pattern;
+  if (io.op === 'notify-dir') {
+    const changes = io.changes ?? ['name'];
+    input.notify = { completionFilter: changes.reduce((m, c) => m | NOTIFY_CHANGES[c], 0), watchTree: flags.has('watch-tree') };
+  }
   if (io.target !== undefined || flags.has('delete')) input.setInfo = { target: io.target, replace: flags.has('replace'), delete: flags.has('delete') };
   return input;
 }

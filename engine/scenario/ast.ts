@@ -5,7 +5,7 @@
  */
 import type { NtStatus } from '../kernel/status';
 import type { LimitName } from '../limits';
-import type { CreateAccess, CreateDisposition, FileSystemWord, ShareMode, IoFlag, IoOp, IoState, IrpMajor, RunStopReason } from './vocabulary';
+import type { CreateAccess, CreateDisposition, FileSystemWord, ShareMode, IoFlag, IoOp, IoState, IrpMajor, NotifyChange, RunStopReason } from './vocabulary';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -95,6 +95,8 @@ export interface IoStatement extends StatementBase {
   target?: string;
   /** A directory query's pattern (`pattern "*.txt"`). */
   pattern?: string;
+  /** What a change notification watches for (`changes file-name size`), in the order written. */
+  changes?: NotifyChange[];
 }
 
 export interface CancelStatement extends StatementBase {

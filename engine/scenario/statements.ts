@@ -46,12 +46,15 @@ import {
   IO_OPTION_NAMES,
   IO_OP_NAMES,
   MODULE_NAME,
+  NOTIFY_CHANGES,
+  NOTIFY_CHANGE_NAMES,
   REGISTRY_TYPES,
   WORKER_QUEUES,
   appliesTo,
   type IoFlag,
   type IoOp,
   type IoOption,
+  type NotifyChange,
 } from './vocabulary';
 
 /** The word after option `t` that must be one of `names` (`share read`), or undefined after reporting why not. */
@@ -293,6 +296,23 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       else stmt.pattern = v.value;
       return true;
     }
+    case 'changes': {
+      const changes: NotifyChange[] = [];
+      for (let v = cur.peek(); v !== undefined && v.kind === 'word' && !isIoWord(v.value); v = cur.peek()) {
+        cur.next();
+        if (!(v.value in NOTIFY_CHANGES)) {
+          cur.error(v, 'bad-name', `unknown change '${v.raw}'${didYouMean(v.value, NOTIFY_CHANGE_NAMES)}`, `Changes: ${NOTIFY_CHANGE_NAMES.join(', ')}.`);
+          return false;
+        }
+        if (!changes.includes(v.value as NotifyChange)) changes.push(v.value as NotifyChange);
+      }
+      if (changes.length === 0) {
+        cur.error(t, 'missing-value', "missing change after 'changes'", `Name what to watch for (${NOTIFY_CHANGE_NAMES.join(', ')}): io #2 notify-dir "\\Device\\HarddiskVolume1\\docs" changes file-name size`);
+        return false;
+      }
+      stmt.changes = changes;
+      return true;
+    }
     case 'transaction': {
       const v = readString(cur, 'transaction name', 'io #1 create "\\Device\\HarddiskVolume1\\a.txt" transaction "T1" at 0');
       if (!v) return false;
@@ -304,6 +324,11 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       return true;
     }
   }
+}
+
+/** An option or flag word of an io line (where a list of change words ends). */
+function isIoWord(word: string): boolean {
+  return (IO_OPTION_NAMES as readonly string[]).includes(word) || (IO_FLAG_NAMES as readonly string[]).includes(word);
 }
 
 export function parseCancel(cur: LineCursor): CancelStatement | undefined {

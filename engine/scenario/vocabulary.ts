@@ -37,6 +37,7 @@ export const IO_OPS = {
   'query-info': 'IRP_MJ_QUERY_INFORMATION',
   'set-info': 'IRP_MJ_SET_INFORMATION',
   'query-dir': 'IRP_MJ_DIRECTORY_CONTROL',
+  'notify-dir': 'IRP_MJ_DIRECTORY_CONTROL',
   flush: 'IRP_MJ_FLUSH_BUFFERS',
   fsctl: 'IRP_MJ_FILE_SYSTEM_CONTROL',
   ioctl: 'IRP_MJ_DEVICE_CONTROL',
@@ -46,12 +47,14 @@ export type IrpMajor = (typeof IO_OPS)[IoOp];
 export const IO_OP_NAMES = Object.keys(IO_OPS) as IoOp[];
 
 /** Operations that carry a data buffer, so `length` and `system-buffer` mean something. */
-const BUFFERED: readonly IoOp[] = ['read', 'write', 'query-info', 'set-info', 'query-dir', 'fsctl', 'ioctl'];
+const BUFFERED: readonly IoOp[] = ['read', 'write', 'query-info', 'set-info', 'query-dir', 'notify-dir', 'fsctl', 'ioctl'];
 
 export const IO_FLAG_NAMES = [
   'fastio', 'paging', 'nocache', 'synchronous', 'async', 'system-buffer', 'top-level-irp',
   // create options, and what a set-information request asks for
   'directory', 'non-directory', 'delete-on-close', 'delete', 'replace',
+  // a change notification that watches the folder's whole tree
+  'watch-tree',
 ] as const;
 export type IoFlag = (typeof IO_FLAG_NAMES)[number];
 
@@ -80,10 +83,11 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
   'delete-on-close': { ops: ['create'], excludes: [] },
   delete: { ops: ['set-info'], excludes: ['replace'] },
   replace: { ops: ['set-info'], excludes: ['delete'] },
+  'watch-tree': { ops: ['notify-dir'], excludes: [] },
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction', 'changes'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -99,7 +103,19 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   to: { ops: ['set-info'] },
   pattern: { ops: ['query-dir'] },
   transaction: { ops: ['create'] },
+  changes: { ops: ['notify-dir'] },
 };
+
+/**
+ * What a change notification watches for (`changes file-name size`), as FILE_NOTIFY_CHANGE_* bits;
+ * `name` is file-name and dir-name together. Without `changes`, a notification watches names.
+ */
+export const NOTIFY_CHANGES = {
+  'file-name': 0x1, 'dir-name': 0x2, name: 0x3, attributes: 0x4, size: 0x8, 'last-write': 0x10, 'last-access': 0x20,
+  creation: 0x40, ea: 0x80, security: 0x100, 'stream-name': 0x200, 'stream-size': 0x400, 'stream-write': 0x800,
+} as const;
+export type NotifyChange = keyof typeof NOTIFY_CHANGES;
+export const NOTIFY_CHANGE_NAMES = Object.keys(NOTIFY_CHANGES) as NotifyChange[];
 
 /** Create dispositions an `io … create` line can give (`disposition open-if`), as FILE_* values. */
 export const CREATE_DISPOSITIONS = { supersede: 0, open: 1, create: 2, 'open-if': 3, overwrite: 4, 'overwrite-if': 5 } as const;

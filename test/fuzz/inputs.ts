@@ -240,6 +240,7 @@ const OPTION_VALUES: Record<Exclude<IoOption, 'at'>, readonly (string | number)[
   data: ['""', '"hello"', '"two\\nlines"'],
   to: ['"\\Device\\HarddiskVolume1\\renamed.txt"', '"b2.txt"', '"\\dir\\moved.txt"', '"\\Device\\Nowhere\\x.txt"'],
   pattern: ['"*"', '"*.txt"', '"?.txt"', '"nomatch"'],
+  changes: ['file-name', 'name size', 'last-write attributes', 'dir-name', 'bogus'],
 };
 const ioLine = fc
   .record({

@@ -57,7 +57,7 @@ test('formatDiagnostic names the file, line and column, then the hint', () => {
   const { diagnostics } = parseScenario('driver "f.c"\nio #1 raed "\\a"');
   assert.equal(
     formatDiagnostic(diagnostics[0], 'pend.fltsim'),
-    "pend.fltsim:2:7: error: unknown operation 'raed' — did you mean 'read'?\n  hint: Operations: create, read, write, cleanup, close, query-info, set-info, query-dir, flush, fsctl, ioctl.",
+    "pend.fltsim:2:7: error: unknown operation 'raed' — did you mean 'read'?\n  hint: Operations: create, read, write, cleanup, close, query-info, set-info, query-dir, notify-dir, flush, fsctl, ioctl.",
   );
 });
 
