@@ -53,11 +53,21 @@ async function resultOf(wb: Workbench, label: string, timeoutMs: number): Promis
 /** Runs a top-level Testing view row under the Explore profile: its context menu, then the profile picker. */
 async function exploreRow(wb: Workbench, label: string): Promise<void> {
   const page = wb.page;
-  await topRow(wb, label).click({ button: 'right' });
-  await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Execute Using Profile...' }).first().click({ timeout: 10_000 })
-    .catch(() => { throw new E2EFailure(`the context menu of "${label}" has no "Execute Using Profile..." (no Explore profile?)`); });
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
+  // The menu item sometimes takes the click while the list is still re-rendering and no picker
+  // opens (seen under load); the menu is opened again, up to three times, before giving up.
+  for (let attempt = 1; ; attempt++) {
+    await topRow(wb, label).click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Execute Using Profile...' }).first();
+    await item.waitFor({ timeout: 10_000 })
+      .catch(() => { throw new E2EFailure(`the context menu of "${label}" has no "Execute Using Profile..." (no Explore profile?)`); });
+    // Hover focuses the menu entry and Enter runs it: a plain click is sometimes taken as focus only.
+    await item.hover();
+    await page.keyboard.press('Enter');
+    if (await input.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new E2EFailure(`"Execute Using Profile..." on "${label}" opened no profile picker (3 tries)`);
+    await page.keyboard.press('Escape');
+  }
   await input.fill('Explore');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Explore' }).first().waitFor({ timeout: 10_000 })
     .catch(() => { throw new E2EFailure('the profile picker offers no "Explore" profile'); });
