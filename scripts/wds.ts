@@ -140,24 +140,27 @@ const PROGRAMS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-/** Files and I/O a sample's own workload adds: avscan gets a file its scanner flags and a transaction. */
+/**
+ * Files and I/O a sample's own workload adds: avscan gets a file its scanner flags and a transaction.
+ * Request ids 64 and up: below are the common workload (1–26), device opens (30+) and mappings (40–54).
+ */
 function extraWorkload(sample: string, v: string): string[] {
   if (sample !== 'avscan') return [];
   return [
     `file "${v}\\docs\\eicar.txt" content "a test file: message to be found, as the scanner knows it"`,
-    `io #24 create "${v}\\docs\\eicar.txt" at 24`,
-    `io #25 create "${v}\\docs\\report.txt" at 25`,
-    `io #26 cleanup "${v}\\docs\\report.txt" at 26`,
-    `io #27 close "${v}\\docs\\report.txt" at 27`,
+    `io #64 create "${v}\\docs\\eicar.txt" at 24`,
+    `io #65 create "${v}\\docs\\report.txt" at 25`,
+    `io #66 cleanup "${v}\\docs\\report.txt" at 26`,
+    `io #67 close "${v}\\docs\\report.txt" at 27`,
     // A file written in a transaction, opened again outside it before the commit.
-    `io #28 create "${v}\\docs\\tx.txt" disposition create transaction "T1" at 28`,
-    `io #29 write "${v}\\docs\\tx.txt" data "written in T1" at 29`,
-    `io #30 cleanup "${v}\\docs\\tx.txt" at 30`,
-    `io #31 close "${v}\\docs\\tx.txt" at 31`,
-    `io #32 create "${v}\\docs\\tx.txt" at 32`,
+    `io #68 create "${v}\\docs\\tx.txt" disposition create transaction "T1" at 28`,
+    `io #69 write "${v}\\docs\\tx.txt" data "written in T1" at 29`,
+    `io #70 cleanup "${v}\\docs\\tx.txt" at 30`,
+    `io #71 close "${v}\\docs\\tx.txt" at 31`,
+    `io #72 create "${v}\\docs\\tx.txt" at 32`,
     'transaction "T1" commit at 33',
-    `io #33 cleanup "${v}\\docs\\tx.txt" at 34`,
-    `io #34 close "${v}\\docs\\tx.txt" at 35`,
+    `io #73 cleanup "${v}\\docs\\tx.txt" at 34`,
+    `io #74 close "${v}\\docs\\tx.txt" at 35`,
   ];
 }
 
