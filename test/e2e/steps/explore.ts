@@ -1,6 +1,5 @@
 /** The explore step: Explore Schedules, a failing schedule replayed in the debugger and drawn as a timeline. */
-import { E2EFailure } from '../workbench';
-import { check, timelineContents, type StepContext } from './shared';
+import { check, expectReplayPausedInWorker, timelineContents, type StepContext } from './shared';
 
 /**
  * Explore Schedules on the worker-flag-race sample (copied into the workspace as race.fltsim): the
@@ -28,28 +27,7 @@ export async function explore({ wb, log }: StepContext): Promise<void> {
 
   await page.locator('.notifications-toasts .notification-list-item').filter({ hasText: 'fails' })
     .getByRole('button', { name: 'Debug the Failing Schedule' }).first().click();
-  try {
-    await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 });
-  } catch {
-    throw new E2EFailure('"Debug the Failing Schedule" did not start a debug session within 30s');
-  }
-  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
-  // The stop's description (what the schedule changes there) replaces "Paused on …" in the Call Stack.
-  await wb.until('the Call Stack to show the schedule stop', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
-    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') &&
-    /The schedule leaves the default one here|Paused on schedule/i.test((p as any).innerText)), null, 45_000)
-    .catch(async (e) => {
-      log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
-      await wb.screenshot('explore-replay-no-pause');
-      throw e;
-    });
-  const rows = (await wb.paneRows('Call Stack')) ?? [];
-  log(`Call Stack: ${JSON.stringify(rows)}`);
-  check(rows.some((r) => /Delayed worker/.test(r)), 'the replay did not pause in the held-back worker thread');
-  await wb.screenshot('explore-replay-paused');
-  await page.keyboard.press('Shift+F5');
-  await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 })
-    .catch(() => { throw new E2EFailure('Stop (Shift+F5) did not end the replay session within 15s'); });
+  await expectReplayPausedInWorker(wb, log, 'explore');
 
   // The same failing schedule in the timeline: explore again and take the other button.
   await wb.reset();

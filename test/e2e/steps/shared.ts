@@ -61,3 +61,30 @@ export async function editorAt(wb: Workbench, file: string, line: number, what: 
     return tab.startsWith(name as string) && new RegExp(`Ln ${n},`).test(cursor);
   }, [file, line] as const, 20_000);
 }
+
+/**
+ * After "Debug the Failing Schedule": the replay session starts, pauses at the schedule stop in the
+ * held-back worker thread, and ends on Stop. Shared by the explore and testExplore steps.
+ */
+export async function expectReplayPausedInWorker(wb: Workbench, log: (line: string) => void, shot: string): Promise<void> {
+  const page = wb.page;
+  await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 })
+    .catch(() => { throw new E2EFailure('"Debug the Failing Schedule" did not start a debug session within 30s'); });
+  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
+  // The stop's description (what the schedule changes there) replaces "Paused on …" in the Call Stack.
+  await wb.until('the Call Stack to show the schedule stop', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') &&
+    /The schedule leaves the default one here|Paused on schedule/i.test((p as any).innerText)), null, 45_000)
+    .catch(async (e) => {
+      log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+      await wb.screenshot(`${shot}-replay-no-pause`);
+      throw e;
+    });
+  const rows = (await wb.paneRows('Call Stack')) ?? [];
+  log(`Call Stack: ${JSON.stringify(rows)}`);
+  check(rows.some((r) => /Delayed worker/.test(r)), 'the replay did not pause in the held-back worker thread');
+  await wb.screenshot(`${shot}-replay-paused`);
+  await page.keyboard.press('Shift+F5');
+  await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 })
+    .catch(() => { throw new E2EFailure('Stop (Shift+F5) did not end the replay session within 15s'); });
+}

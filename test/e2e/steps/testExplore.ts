@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2EFailure, type Workbench } from '../workbench';
-import { check, SAMPLES_DIR, type StepContext } from './shared';
+import { check, expectReplayPausedInWorker, SAMPLES_DIR, type StepContext } from './shared';
 import { showTesting, testRow } from './testing';
 
 /** The Testing view, also when this step runs first (the view's focus command appears once the controller has registered). */
@@ -130,24 +130,7 @@ export async function testExplore({ wb, workspace, log }: StepContext): Promise<
   const button = page.locator('.zone-widget.test-output-peek').getByText('Debug the Failing Schedule', { exact: true }).first();
   await button.waitFor({ timeout: 15_000 }).catch(() => { throw new E2EFailure('the peek of the failing schedule has no "Debug the Failing Schedule" button'); });
   await button.evaluate((el) => (el as unknown as { click(): void }).click());
-  await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 })
-    .catch(() => { throw new E2EFailure('"Debug the Failing Schedule" did not start a debug session within 30s'); });
-  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
-  await wb.until('the Call Stack to show the schedule stop', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
-    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') &&
-    /The schedule leaves the default one here|Paused on schedule/i.test((p as any).innerText)), null, 45_000)
-    .catch(async (e) => {
-      log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
-      await wb.screenshot('testexplore-replay-no-pause');
-      throw e;
-    });
-  const rows = (await wb.paneRows('Call Stack')) ?? [];
-  log(`Call Stack: ${JSON.stringify(rows)}`);
-  check(rows.some((r) => /Delayed worker/.test(r)), 'the replay did not pause in the held-back worker thread');
-  await wb.screenshot('testexplore-replay-paused');
-  await page.keyboard.press('Shift+F5');
-  await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 })
-    .catch(() => { throw new E2EFailure('Stop (Shift+F5) did not end the replay session within 15s'); });
+  await expectReplayPausedInWorker(wb, log, 'testexplore');
 
   await wb.reset();
   await wb.quickOpen('fixed.fltsim');
