@@ -29,6 +29,12 @@ interface Evaluation {
   text: string;
   files: ProjectFiles;
   rules: PathRules;
+  /**
+   * Properties the build gives the project from outside (MSBuild's global properties: the
+   * configuration and platform being built). A project's own `<Configuration>` — a template's
+   * leftover "Win8 Debug" — does not override them, as MSBuild ignores it too.
+   */
+  globals: Set<string>;
 }
 
 function note(ev: Evaluation, message: string, needle?: string): void {
@@ -97,6 +103,7 @@ function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, d
       for (const p of el.children) {
         if (!holds(ev, p)) continue;
         const name = p.name.toLowerCase();
+        if (ev.globals.has(name)) continue;
         const r = expandProperties(p.text.trim(), ev.props);
         const inherited: string[] = [];
         for (const m of p.text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) inherited.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
@@ -171,10 +178,11 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
   const chosen = configs.find((c) => c.toLowerCase() === PREFERRED_CONFIGURATION.toLowerCase()) ?? configs[0];
   const [configuration, platform] = (chosen ?? '|').split('|');
   project.source = { kind: 'vcxproj', file, configuration: chosen };
-  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files, rules };
+  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files, rules, globals: new Set() };
   const set = (k: string, v: string | undefined) => { if (v !== undefined) ev.props.set(k.toLowerCase(), v); };
   set('Configuration', configuration || undefined);
   set('Platform', platform || undefined);
+  for (const g of ['configuration', 'platform']) if (ev.props.has(g)) ev.globals.add(g);
   set('MSBuildProjectName', baseName(file));
   set('ProjectName', baseName(file));
   set('MSBuildProjectFile', rules.basename(file));

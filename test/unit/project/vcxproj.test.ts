@@ -57,6 +57,36 @@ test('without Debug|x64 the first configuration is used; conditions with and/or/
   ]);
 });
 
+test('the configuration being built is fixed: a project\'s own <Configuration> property does not change it', () => {
+  // Old WDK templates leave <Configuration>Win8 Debug</Configuration> in their Globals group;
+  // MSBuild keeps the configuration it was asked to build, and so must the conditions below.
+  const proj = `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup Label="ProjectConfigurations">
+    <ProjectConfiguration Include="Debug|Win32"><Configuration>Debug</Configuration><Platform>Win32</Platform></ProjectConfiguration>
+    <ProjectConfiguration Include="Debug|x64"><Configuration>Debug</Configuration><Platform>x64</Platform></ProjectConfiguration>
+  </ItemGroup>
+  <PropertyGroup Label="Globals">
+    <Configuration>Win8 Debug</Configuration>
+    <Platform Condition="'$(Platform)' == ''">Win32</Platform>
+  </PropertyGroup>
+  <ItemDefinitionGroup>
+    <ClCompile>
+      <AdditionalIncludeDirectories Condition="'$(Configuration)|$(Platform)'=='Debug|Win32'">inc32</AdditionalIncludeDirectories>
+    </ClCompile>
+    <ClCompile>
+      <AdditionalIncludeDirectories Condition="'$(Configuration)|$(Platform)'=='Debug|x64'">inc64</AdditionalIncludeDirectories>
+      <PreprocessorDefinitions Condition="'$(Configuration)'=='Debug'">DBG=1</PreprocessorDefinitions>
+    </ClCompile>
+  </ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="a.c" /></ItemGroup>
+</Project>`;
+  const files = memoryFiles({ '/p/d.vcxproj': proj, '/p/a.c': '', '/p/inc32/x.h': '', '/p/inc64/x.h': '' });
+  const p = readVcxproj('/p/d.vcxproj', files);
+  assert.equal(p.source.kind === 'vcxproj' && p.source.configuration, 'Debug|x64');
+  assert.deepEqual(p.includeDirs, ['/p/inc64']);
+  assert.deepEqual([...p.defines], [['DBG', '1']]);
+});
+
 test('a project file that is not XML, or not MSBuild, is an error at its line', () => {
   const files = memoryFiles({ '/p/bad.vcxproj': '<Project>\n  <ItemGroup>\n</Project>\n', '/p/other.vcxproj': '<html/>' });
   const bad = readVcxproj('/p/bad.vcxproj', files);
