@@ -10,6 +10,7 @@ import { NestingError, TranslateContext } from './translate/context';
 import { nestingMessage } from '../limits';
 import { applyDeclarator, decayParameter, typeFromSpecifier } from './translate/declarators';
 import { translateExpr } from './translate/expressions';
+import { checkStaticAssertion } from './translate/staticAssert';
 import { storageOf, translateBlock, translateDeclaration, translateTypedef } from './translate/statements';
 import type { CType, FunctionType, StructType } from './types';
 import type { MacroTable } from './pp/macros';
@@ -187,6 +188,7 @@ function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode
     case 'expression_statement':
       // A stray `;` at file scope.
       if (node.namedChildren.length === 0) return;
+      if (checkStaticAssertion(ctx, node)) return;
       ctx.error(node, `statement outside a function: '${ctx.snippet(node)}'`);
       return;
     case 'comment':
