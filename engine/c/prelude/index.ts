@@ -10,6 +10,7 @@ import { FILEINFO_H } from './fileinfo';
 import { FLTIO_H } from './fltio';
 import { FLTMGR_H } from './fltmgr';
 import { FLTNAMES_H } from './fltnames';
+import { FCB_H } from './fcb';
 import { FLTOBJECTS_H } from './fltobjects';
 import { FSCTL_H } from './fsctl';
 import { IO_H } from './io';
@@ -18,6 +19,7 @@ import { NET_H } from './net';
 import { OBJECT_H } from './object';
 import { RTL_H } from './rtl';
 import { SECURITY_H } from './security';
+import { STORAGE_H } from './storage';
 
 function statusHeader(): string {
   const lines = ['#ifndef _FLTSIM_STATUS_', '#define _FLTSIM_STATUS_'];
@@ -40,6 +42,8 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
   ['fltsim_fsctl.h', FSCTL_H],
+  ['fltsim_storage.h', STORAGE_H],
+  ['fltsim_fcb.h', FCB_H],
   ['fltsim_net.h', NET_H],
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
