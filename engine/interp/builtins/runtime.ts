@@ -161,8 +161,9 @@ function snprintf(call: BuiltinCall, charSize: 1 | 2): number {
   return text.length > count ? -1 : n;
 }
 
-function str(call: BuiltinCall, i: number, charSize: 1 | 2): string {
-  return access(call, () => readCString(call.args[i], 1 << 20, charSize)) ?? '';
+/** The string at argument i up to its NUL, or its first `max` characters when it has none before. */
+function str(call: BuiltinCall, i: number, charSize: 1 | 2, max = 1 << 20): string {
+  return access(call, () => readCString(call.args[i], max, charSize)) ?? '';
 }
 
 export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
@@ -191,13 +192,11 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   def('wcsstr', find(2));
   def('wcslen', (call) => str(call, 0, 2).length);
   const cmp = (charSize: 1 | 2, ci: boolean, limit?: number): Builtin => (call) => {
-    let a = str(call, 0, charSize);
-    let b = str(call, 1, charSize);
-    if (limit !== undefined) {
-      const n = size(call.args[limit]);
-      a = a.slice(0, n);
-      b = b.slice(0, n);
-    }
+    // The n-forms read no further than N characters, as the C run-time does: a counted buffer
+    // (a UNICODE_STRING's) compared up to its length is never read past its end.
+    const n = limit === undefined ? undefined : size(call.args[limit]);
+    let a = str(call, 0, charSize, n);
+    let b = str(call, 1, charSize, n);
     if (ci) {
       a = a.toLowerCase();
       b = b.toLowerCase();
@@ -209,6 +208,11 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   def('_stricmp', cmp(1, true));
   def('_wcsicmp', cmp(2, true));
   def('_wcsnicmp', cmp(2, true, 2));
+  def('wcsncmp', cmp(2, false, 2));
+  def('strncmp', cmp(1, false, 2));
+  def('_strnicmp', cmp(1, true, 2));
+  def('wcsnlen', (call) => str(call, 0, 2, size(call.args[1])).length);
+  def('strnlen', (call) => str(call, 0, 1, size(call.args[1])).length);
 
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);
   def('RtlAppendUnicodeStringToString', (call) => appendText(call, call.args[0], usText(call, call.args[1], 'Source')));
