@@ -489,6 +489,8 @@ PDEVICE_OBJECT IoGetDeviceAttachmentBaseRef(PDEVICE_OBJECT DeviceObject);
 PDEVICE_OBJECT IoGetRelatedDeviceObject(PFILE_OBJECT FileObject);
 NTSTATUS IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess, PFILE_OBJECT *FileObject, PDEVICE_OBJECT *DeviceObject);
 NTSTATUS IoVolumeDeviceToDosName(PVOID VolumeDeviceObject, PUNICODE_STRING DosName);
+/* The older name of the same routine, which ntifs.h maps onto it. */
+#define RtlVolumeDeviceToDosName(VolumeDeviceObject, DosName) IoVolumeDeviceToDosName((VolumeDeviceObject), (DosName))
 /* Inline in the WDK: an empty context that knows its own size. */
 void IoInitializeDriverCreateContext(PIO_DRIVER_CREATE_CONTEXT DriverContext) {
     RtlZeroMemory(DriverContext, sizeof(IO_DRIVER_CREATE_CONTEXT));
