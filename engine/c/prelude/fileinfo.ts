@@ -70,6 +70,9 @@ export const FILEINFO_H = String.raw`
 #define FILE_OVERWRITTEN 0x00000003
 #define FILE_EXISTS 0x00000004
 #define FILE_DOES_NOT_EXIST 0x00000005
+/* A read or write's ByteOffset.LowPart with HighPart -1: at the end of file, or at the handle's position. */
+#define FILE_WRITE_TO_END_OF_FILE 0xffffffff
+#define FILE_USE_FILE_POINTER_POSITION 0xfffffffe
 
 #define FILE_ATTRIBUTE_READONLY 0x00000001
 #define FILE_ATTRIBUTE_HIDDEN 0x00000002
