@@ -138,6 +138,9 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   };
 }
 
+/** Operations whose IRPs always carry a system buffer (METHOD_BUFFERED by definition). */
+const ALWAYS_BUFFERED: ReadonlySet<number> = new Set([IRP_MJ.QUERY_INFORMATION, IRP_MJ.SET_INFORMATION, IRP_MJ.QUERY_VOLUME_INFORMATION, IRP_MJ.SET_VOLUME_INFORMATION]);
+
 export class Requests {
   constructor(private readonly fm: FilterManager) {}
 
@@ -147,19 +150,22 @@ export class Requests {
     const { volume, nameInVolume } = fm.locate(req.path);
     const fo = fm.fs.fileObjectFor(req.path, volume.name, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous, req.major === IRP_MJ.DIRECTORY_CONTROL);
     if (req.major === IRP_MJ.CREATE && req.transaction !== undefined) fo.transaction = req.transaction;
+    // The I/O manager always copies these operations' buffers into a system buffer (buffered I/O),
+    // whatever the program passed; the scenario's `system-buffer` flag makes the others so too.
+    const systemBuffer = req.systemBuffer || (!req.fastio && ALWAYS_BUFFERED.has(req.major));
     let irpFlags = 0;
     if (!req.fastio) {
       if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;
       if (req.nocache) irpFlags |= IRP_FLAGS.IRP_NOCACHE;
       if (req.synchronous) irpFlags |= req.paging ? IRP_FLAGS.IRP_SYNCHRONOUS_PAGING_IO : IRP_FLAGS.IRP_SYNCHRONOUS_API;
-      if (req.systemBuffer) irpFlags |= IRP_FLAGS.IRP_BUFFERED_IO;
+      if (systemBuffer) irpFlags |= IRP_FLAGS.IRP_BUFFERED_IO;
       if (req.major === IRP_MJ.CREATE) irpFlags |= IRP_FLAGS.IRP_CREATE_OPERATION;
       else if (req.major === IRP_MJ.READ) irpFlags |= IRP_FLAGS.IRP_READ_OPERATION;
       else if (req.major === IRP_MJ.WRITE) irpFlags |= IRP_FLAGS.IRP_WRITE_OPERATION;
       else if (req.major === IRP_MJ.CLOSE) irpFlags |= IRP_FLAGS.IRP_CLOSE_OPERATION;
     }
     let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
-    if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
+    if (systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
     const source = req.setInfo !== undefined && req.data === undefined ? { ...req, data: setInformationBytes(fm.k.marshal, req.infoClass, req.setInfo) } : req;
     const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, source, req.createOptions ?? FILE_OPEN << 24);
     if (req.watchTree === true) iopb.OperationFlags = SL_WATCH_TREE;
