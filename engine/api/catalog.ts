@@ -142,6 +142,7 @@ const ENTRIES: ApiInfo[] = [
   api('ExAllocateFromPagedLookasideList', A, 'Takes an entry from a paged lookaside list.'),
   api('ExFreeToPagedLookasideList', A, 'Returns an entry to a paged lookaside list.'),
   api('IoGetTopLevelIrp', 'any', 'Returns the top-level IRP of the current thread, or NULL.'),
+  api('IoSetTopLevelIrp', 'any', 'Sets the top-level IRP of the current thread (an IRP, an FSRTL_*_TOP_LEVEL_IRP value or NULL).', ['Save IoGetTopLevelIrp first and put it back when done.']),
   api('ZwOpenKey', P, 'Opens a registry key.'),
   api('ZwQueryValueKey', P, 'Reads a registry value.'),
   api('ZwClose', P, 'Closes a handle.'),

@@ -155,6 +155,14 @@ export class ThreadRoutines {
   }
 
   /**
+   * Sets what IoGetTopLevelIrp answers on this thread: file systems and filters mark their own
+   * recursion with an IRP or one of the FSRTL_*_TOP_LEVEL_IRP values, and restore the old value.
+   */
+  IoSetTopLevelIrp(Irp: unknown): void {
+    this.k.current.topLevelIrp = Irp ?? null;
+  }
+
+  /**
    * Starts a system thread at PASSIVE_LEVEL running StartRoutine(StartContext); the handle it
    * returns can be turned into the thread object (ObReferenceObjectByHandle) and waited for.
    */

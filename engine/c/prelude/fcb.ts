@@ -55,5 +55,14 @@ typedef struct _FSRTL_ADVANCED_FCB_HEADER {
 #define FSRTL_FLAG2_PURGE_WHEN_MAPPED 0x04
 #define FSRTL_FLAG2_IS_PAGING_FILE 0x08
 
+/* Values IoSetTopLevelIrp takes instead of an IRP, to say who is top level on the thread. */
+#define FSRTL_FSP_TOP_LEVEL_IRP 0x01
+#define FSRTL_CACHE_TOP_LEVEL_IRP 0x02
+#define FSRTL_MOD_WRITE_TOP_LEVEL_IRP 0x03
+#define FSRTL_FAST_IO_TOP_LEVEL_IRP 0x04
+#define FSRTL_NETWORK1_TOP_LEVEL_IRP ((LONG_PTR)0x05)
+#define FSRTL_NETWORK2_TOP_LEVEL_IRP ((LONG_PTR)0x06)
+#define FSRTL_MAX_TOP_LEVEL_IRP_FLAG 0xFFFF
+
 #endif
 `;
