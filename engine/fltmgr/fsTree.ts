@@ -5,6 +5,9 @@
  */
 import { childByShortName } from './shortNames';
 import { FILE_ATTRIBUTE, FLT_FSTYPE } from './constants';
+import { sizeOf } from '../c/types';
+import { EngineStruct } from '../kernel/marshal';
+import type { StructView } from '../memory/view';
 
 /** Where a volume gets fresh file and stream ids (the file system model, for the whole run). */
 export interface IdSource {
@@ -173,22 +176,65 @@ export class FsNode {
       }
     }
     this.size = size;
+    this.streamObject?.sizesChanged();
   }
 }
+
+/** FSRTL_FLAG_ADVANCED_HEADER, FSRTL_FLAG2_SUPPORTS_FILTER_CONTEXTS and FSRTL_FCB_HEADER_V1 (ntifs.h). */
+const FCB_ADVANCED_HEADER = 0x40;
+const FCB_SUPPORTS_FILTER_CONTEXTS = 0x02;
+const FCB_HEADER_V1 = 1;
 
 /**
  * The file system's per-stream object (FsContext): one per file, whatever it is opened as. Before
  * a create reaches the file system its file object holds a stream with no file yet (`node` null),
  * named by the path it opens.
+ *
+ * In C it is what FsContext points at on Windows' file systems: an FSRTL_ADVANCED_FCB_HEADER, whose
+ * AllocationSize, FileSize and ValidDataLength follow the file (encryption filters read them to hide
+ * their own header). Its Resource and PagingIoResource are NULL: the simulated file system takes no
+ * FCB locks, so a filter that acquires them when present skips that. What C writes into the header
+ * is not read back.
  */
-export class FileStream {
+export class FileStream extends EngineStruct {
   constructor(
     /** Stable for the run (per run, so runs stay deterministic): what per-stream state is keyed by. */
     readonly id: number,
     readonly volumeName: string,
     public node: FsNode | null,
     private readonly openedAs: string,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected get cTag(): string {
+    return '_FSRTL_ADVANCED_FCB_HEADER';
+  }
+
+  protected override cLabel(): string {
+    return `FCB header of ${this.path}`;
+  }
+
+  protected override cFill(v: StructView): void {
+    v.NodeByteSize = sizeOf(v.$type);
+    v.Flags = FCB_ADVANCED_HEADER;
+    v.Flags2 = FCB_SUPPORTS_FILTER_CONTEXTS;
+    v.Version = FCB_HEADER_V1;
+    this.writeSizes(v);
+  }
+
+  /** The file's size changed: the header C may hold says so too. */
+  sizesChanged(): void {
+    if (this.c !== undefined) this.writeSizes(this.c);
+  }
+
+  private writeSizes(v: StructView): void {
+    const node = this.node;
+    const size = BigInt(node?.size ?? 0);
+    (v.AllocationSize as StructView).QuadPart = BigInt(node?.allocationSize ?? 0);
+    (v.FileSize as StructView).QuadPart = size;
+    (v.ValidDataLength as StructView).QuadPart = size;
+  }
 
   /** `\Device\HarddiskVolume1\docs\a.txt`: where the file is now (renames move it). */
   get path(): string {
