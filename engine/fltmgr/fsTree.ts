@@ -7,6 +7,7 @@ import { childByShortName } from './shortNames';
 import { FILE_ATTRIBUTE, FLT_FSTYPE } from './constants';
 import { sizeOf } from '../c/types';
 import { EngineStruct } from '../kernel/marshal';
+import type { SystemLock } from '../kernel/locks';
 import type { StructView } from '../memory/view';
 
 /** Where a volume gets fresh file and stream ids (the file system model, for the whole run). */
@@ -185,6 +186,25 @@ const FCB_ADVANCED_HEADER = 0x40;
 const FCB_SUPPORTS_FILTER_CONTEXTS = 0x02;
 const FCB_HEADER_V1 = 1;
 
+/** One of the ERESOURCEs a file system's FCB header points at, initialized by the file system. */
+class FcbResource extends EngineStruct implements SystemLock {
+  readonly systemLockKind = 'resource';
+
+  constructor(private readonly label: string) {
+    super();
+  }
+
+  protected get cTag(): string {
+    return '_ERESOURCE';
+  }
+
+  protected override cLabel(): string {
+    return this.label;
+  }
+
+  protected override cFill(): void {}
+}
+
 /**
  * The file system's per-stream object (FsContext): one per file, whatever it is opened as. Before
  * a create reaches the file system its file object holds a stream with no file yet (`node` null),
@@ -192,9 +212,9 @@ const FCB_HEADER_V1 = 1;
  *
  * In C it is what FsContext points at on Windows' file systems: an FSRTL_ADVANCED_FCB_HEADER, whose
  * AllocationSize, FileSize and ValidDataLength follow the file (encryption filters read them to hide
- * their own header). Its Resource and PagingIoResource are NULL: the simulated file system takes no
- * FCB locks, so a filter that acquires them when present skips that. What C writes into the header
- * is not read back.
+ * their own header), and whose Resource and PagingIoResource are initialized ERESOURCEs a filter may
+ * acquire and release (the simulated file system itself does not take them). What C writes into the
+ * header is not read back.
  */
 export class FileStream extends EngineStruct {
   constructor(
@@ -220,6 +240,8 @@ export class FileStream extends EngineStruct {
     v.Flags = FCB_ADVANCED_HEADER;
     v.Flags2 = FCB_SUPPORTS_FILTER_CONTEXTS;
     v.Version = FCB_HEADER_V1;
+    v.Resource = new FcbResource(`main resource of ${this.path}`);
+    v.PagingIoResource = new FcbResource(`paging I/O resource of ${this.path}`);
     this.writeSizes(v);
   }
 

@@ -8,6 +8,7 @@ import { Trap } from './coroutine';
 import type { Kernel } from './kernel';
 import { Irql } from './irql';
 import { ObjectStates, addressName, isAddressable } from './objects';
+import { ownerOf } from '../memory/pointer';
 import type { HeldLock, KThread } from './thread';
 
 export type LockKind = HeldLock['kind'];
@@ -51,6 +52,21 @@ export class LockState implements HeldLock {
 /** Kinds that need their initialization routine before use (zeroed memory is not a valid one). */
 const NEEDS_INIT: ReadonlySet<LockKind> = new Set(['fast mutex', 'guarded mutex', 'resource']);
 
+/**
+ * A lock the system initialized before the driver saw it (a file system's FCB resources): the
+ * engine object that owns its memory says which kind it is.
+ */
+export interface SystemLock {
+  readonly systemLockKind: LockKind;
+}
+
+function systemLockKind(lock: unknown): LockKind | undefined {
+  for (const v of [lock, ownerOf(lock)]) {
+    if (typeof v === 'object' && v !== null && 'systemLockKind' in v) return (v as SystemLock).systemLockKind;
+  }
+  return undefined;
+}
+
 export class LockTable {
   private readonly states = new ObjectStates<LockState>();
   private count = 0;
@@ -82,7 +98,7 @@ export class LockTable {
         this.k.violation('null-param', `${routine} needs the address of a ${kind}, got ${lock === null ? 'NULL' : String(lock)}`);
         return null;
       }
-      st = new LockState(kind, addressName(lock, `${kindTag(kind)}#${++this.count}`), !NEEDS_INIT.has(kind));
+      st = new LockState(kind, addressName(lock, `${kindTag(kind)}#${++this.count}`), !NEEDS_INIT.has(kind) || systemLockKind(lock) === kind);
       this.states.set(lock, st);
       this.all.push(st);
       if (!st.initialized) this.k.violation('uninitialized-object', `${routine} used ${st.name} before it was initialized`);

@@ -15,7 +15,7 @@ const sources: Record<string, string> = { '/t/fcb.c': readFileSync(path.resolve(
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
 const V = '\\Device\\HarddiskVolume1';
 
-test('FsContext is an FCB header with the file\'s sizes; query/set information is buffered; the top-level IRP can be set and restored', async () => {
+test('FsContext is an FCB header with the file\'s sizes and initialized resources; query/set information is buffered; the top-level IRP can be set and restored', async () => {
   const text = [
     'driver "fcb.c"',
     `volume "${V}"`,
@@ -31,12 +31,15 @@ test('FsContext is an FCB header with the file\'s sizes; query/set information i
   const world = new World(prepared.prepared, {});
   world.run();
   assert.equal(world.fault, undefined);
+  assert.deepEqual(world.sim.kernel.violations.map((v) => v.rule), [], 'the FCB resources come initialized');
   assert.deepEqual(world.sim.kernel.output, [
-    'fcb 0 size 11 alloc 4096 valid 11 advanced 1 v1 resource 0',
+    'fcb 0 size 11 alloc 4096 valid 11 advanced 1 v1 resource 1',
+    'locked 1 1',
+    'held 1',
     'top 1 then 1',
     'restored 1',
     // The write at 4096 grew the file: the header C already holds says so.
-    'fcb 4 size 4100 alloc 8192 valid 4100 advanced 1 v1 resource 0',
+    'fcb 4 size 4100 alloc 8192 valid 4100 advanced 1 v1 resource 1',
     'info 5 system-buffer 1 buffered-io 1',
     'info 6 system-buffer 1 buffered-io 1',
   ]);
