@@ -171,6 +171,7 @@ export class Simulation {
     const devices = new DeviceRoutines(k, pool, objects, irps);
     const dataScan = new DataScanRoutines(fm, contexts, sections);
     this.dataScan = dataScan;
+    fm.beforeFileSystem = (t, data) => dataScan.conflicts(t, data);
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;

@@ -12,6 +12,7 @@ import type { PoolRoutines } from '../kernel/pool';
 import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
 import type { UnicodeString } from '../kernel/cvalues';
 import type { KThread } from '../kernel/thread';
+import type { Co } from '../kernel/coroutine';
 import type { DataState, FltCallbackData } from './callbackData';
 import { FileSystemModel, type FileSpec } from './filesystem';
 import type { VolumeSpec } from './fsTree';
@@ -151,6 +152,11 @@ export class FilterManager {
   private nextInstanceId = 1;
   private readonly usedDataIds = new Set<number>();
   private nextDataId = 1;
+  /**
+   * Runs in the request's thread just before the file system gets it (data-scan section conflicts,
+   * dataScan.ts); undefined when it has nothing to do.
+   */
+  beforeFileSystem: ((t: KThread, data: FltCallbackData) => Co<void> | undefined) | null = null;
   /** Footprint stand-ins for workload requests, made when exploration first asks. */
   private readonly requestSlots = new Map<number, RequestSlot>();
 
