@@ -115,10 +115,10 @@ export class SectionRoutines {
 
   /**
    * The scenario's user program maps a view of the section a handle of its own names (MapViewOfFile):
-   * the view's bytes, and what unmaps it and closes the handle (UnmapViewOfFile, CloseHandle). A
-   * string says why it cannot.
+   * what reads the section's bytes through the view (as they are when it reads), and what unmaps it
+   * and closes the handle (UnmapViewOfFile, CloseHandle). A string says why it cannot.
    */
-  mapForUserProgram(handle: unknown): { bytes: Uint8Array; label: string; unmap: () => void } | string {
+  mapForUserProgram(handle: unknown): { read: () => Uint8Array; size: number; label: string; unmap: () => void } | string {
     if (!(handle instanceof KHandle)) return 'the value it was given is not a handle';
     if (handle.closed) return `the handle to ${handle.what} is closed`;
     if (!(handle.object instanceof Section)) return `${handle.what} is not a section`;
@@ -127,7 +127,8 @@ export class SectionRoutines {
     const view = this.mapView(section, USER_PROGRAM_PROCESS, true);
     if (typeof view === 'number') return `the section maps no bytes (${section.label} is empty)`;
     return {
-      bytes: view.alloc.peek(0, section.size),
+      read: () => view.alloc.peek(0, section.size),
+      size: section.size,
       label: `a view of ${section.label}`,
       unmap: () => {
         this.unmapView(USER_PROGRAM_PROCESS, view);
