@@ -281,6 +281,8 @@ export class FileSystemModel {
       fo.attach(node.stream);
       fo.openHandle = true;
       node.handles++;
+      // As if opened for reading and writing, sharing all (not counted: nobody asked for it).
+      this.shares.describe(fo, DEFAULT_DESIRED_ACCESS, ALL_SHARE);
     }
     return node;
   }
@@ -336,6 +338,7 @@ export class FileSystemModel {
     if ((opts & FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE) !== 0) {
       if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
       fo.deleteOnClose = true;
+      fo.Flags |= FO.DELETE_ON_CLOSE;
     }
     if (data.request.ignoreShareAccess !== true) this.shares.grant(node, fo, access, share);
     fo.attach(node.stream);
