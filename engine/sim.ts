@@ -56,6 +56,7 @@ import { GenericTableRoutines } from './kernel/genericTable';
 import { PortRoutines } from './fltmgr/ports';
 import type { ClientAction, ClientRecord, ClientStep, ReplyRule } from './fltmgr/portProgram';
 import { SecurityDescriptorRoutines } from './fltmgr/securityDescriptors';
+import { EnumerationInfoRoutines } from './fltmgr/enumerateInfo';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -176,7 +177,8 @@ export class Simulation {
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
-    const misc = new MiscRoutines(k);
+    const volumeDevices = new VolumeDeviceRoutines(fm, objects, irps);
+    const misc = new MiscRoutines(k, fm.objectRefs);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -212,12 +214,13 @@ export class Simulation {
       objects,
       sections,
       dataScan,
-      new VolumeDeviceRoutines(fm, objects, irps),
+      volumeDevices,
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
       misc,
       new EnumerationRoutines(fm, misc),
+      new EnumerationInfoRoutines(fm, volumeDevices),
       new OplockRoutines(k, pending),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.

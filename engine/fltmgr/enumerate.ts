@@ -9,6 +9,8 @@
 import { sizeOf } from '../c/types';
 import { writeBuffer } from '../kernel/buffers';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import type { Kernel } from '../kernel/kernel';
+import type { Marshal } from '../kernel/marshal';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
 import { Cell } from '../memory/view';
@@ -81,16 +83,12 @@ export class EnumerationRoutines {
     const name = unicodeStringText(k.marshal.deref<UnicodeString>(FilterName, '_UNICODE_STRING')).toLowerCase();
     const f = this.fm.activeFilters().find((x) => x.module.toLowerCase() === name && !x.deleting);
     if (f === undefined) return STATUS.STATUS_FLT_FILTER_NOT_FOUND;
-    const st = this.misc.FltObjectReference(f);
+    const st = this.misc.reference(f, 'FltGetFilterFromName');
     if (st === STATUS.STATUS_SUCCESS) writeOut(RetFilter, f);
     return st;
   }
 
-  /**
-   * INSTANCE_BASIC/PARTIAL/FULL_INFORMATION with the names after the structure, offsets counted
-   * from its start. *BytesReturned is the size the whole answer needs; a buffer smaller than that
-   * gets nothing and STATUS_BUFFER_TOO_SMALL.
-   */
+  /** The instance described (instanceInformation); a buffer too small gets STATUS_BUFFER_TOO_SMALL and the size it needs. */
   FltGetInstanceInformation(Instance_: unknown, InformationClass: number, Buffer: unknown, BufferSize: number, BytesReturned: unknown): number {
     const k = this.fm.k;
     k.checkIrql('FltGetInstanceInformation');
@@ -99,29 +97,9 @@ export class EnumerationRoutines {
       k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', 'FltGetInstanceInformation needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const tag = INSTANCE_CLASS[InformationClass];
-    if (tag === undefined) return STATUS.STATUS_INVALID_PARAMETER;
-    const l = layout(k.marshal, tag);
-    const fields: [string, string][] = [['InstanceName', instanceName(Instance_)]];
-    if (InformationClass >= 1) fields.push(['Altitude', Instance_.altitude]);
-    if (InformationClass >= 2) fields.push(['VolumeName', Instance_.volume.name], ['FilterName', Instance_.filter.module]);
-    const size = fields.reduce((n, [, text]) => n + 2 * text.length, l.size);
-    writeOut(BytesReturned, size);
-    if (BufferSize < size) return STATUS.STATUS_BUFFER_TOO_SMALL;
-    if (Buffer === null || Buffer === undefined) {
-      k.violation('null-param', 'FltGetInstanceInformation needs a buffer of BufferSize bytes');
-      return STATUS.STATUS_INVALID_PARAMETER;
-    }
-    const o = new Out(size);
-    let at = l.size;
-    for (const [field, text] of fields) {
-      o.u16(l.off(`${field}Length`), 2 * text.length);
-      o.u16(l.off(`${field}BufferOffset`), at);
-      o.chars(at, text);
-      at += 2 * text.length;
-    }
-    writeBuffer(k.marshal, Buffer, 0, o.bytes);
-    return STATUS.STATUS_SUCCESS;
+    const bytes = instanceInformation(k.marshal, Instance_, InformationClass);
+    if (bytes === undefined) return STATUS.STATUS_INVALID_PARAMETER;
+    return answer(k, 'FltGetInstanceInformation', bytes, Buffer, BufferSize, BytesReturned);
   }
 
   /** Writes `list` into the caller's array, each element referenced, or the count it needs. */
@@ -135,11 +113,48 @@ export class EnumerationRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     list.forEach((o, i) => {
-      this.misc.FltObjectReference(o);
+      this.misc.reference(o, routine);
       element(out, i, o);
     });
     return STATUS.STATUS_SUCCESS;
   }
+}
+
+/**
+ * INSTANCE_BASIC/PARTIAL/FULL_INFORMATION of `inst` (class 0, 1, 2) with the names after the
+ * structure, offsets counted from its start; undefined for any other class.
+ */
+export function instanceInformation(m: Marshal, inst: Instance, cls: number): Uint8Array | undefined {
+  const tag = INSTANCE_CLASS[cls];
+  if (tag === undefined) return undefined;
+  const l = layout(m, tag);
+  const fields: [string, string][] = [['InstanceName', instanceName(inst)]];
+  if (cls >= 1) fields.push(['Altitude', inst.altitude]);
+  if (cls >= 2) fields.push(['VolumeName', inst.volume.name], ['FilterName', inst.filter.module]);
+  const o = new Out(fields.reduce((n, [, text]) => n + 2 * text.length, l.size));
+  let at = l.size;
+  for (const [field, text] of fields) {
+    o.u16(l.off(`${field}Length`), 2 * text.length);
+    o.u16(l.off(`${field}BufferOffset`), at);
+    o.chars(at, text);
+    at += 2 * text.length;
+  }
+  return o.bytes;
+}
+
+/**
+ * Writes an information structure into the caller's buffer: *BytesReturned is its size; a buffer
+ * smaller than that gets nothing and STATUS_BUFFER_TOO_SMALL.
+ */
+export function answer(k: Kernel, routine: string, bytes: Uint8Array, buffer: unknown, size: number, returned: unknown): number {
+  writeOut(returned, bytes.length);
+  if (Number(size) < bytes.length) return STATUS.STATUS_BUFFER_TOO_SMALL;
+  if (buffer === null || buffer === undefined) {
+    k.violation('null-param', `${routine} needs a buffer of BufferSize bytes`);
+    return STATUS.STATUS_INVALID_PARAMETER;
+  }
+  writeBuffer(k.marshal, buffer, 0, bytes);
+  return STATUS.STATUS_SUCCESS;
 }
 
 /** Stores `value` as element `i` of the caller's array of pointers (`first` is its first element). */

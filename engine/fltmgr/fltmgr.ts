@@ -17,6 +17,7 @@ import type { DataState, FltCallbackData } from './callbackData';
 import { FileSystemModel, type FileSpec } from './filesystem';
 import type { VolumeSpec } from './fsTree';
 import { Filter, Instance, Volume } from './objects';
+import { FltObjectReferences } from './objectRefs';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
 
@@ -147,6 +148,8 @@ export class FilterManager {
   readonly rundownWaits = new Map<KThread, Filter>();
   readonly teardownWaits = new Map<KThread, Instance>();
   readonly fs: FileSystemModel;
+  /** References drivers hold on filters, instances and volumes, with the lines that took them. */
+  readonly objectRefs: FltObjectReferences;
   private nextFilterId = 1;
   private readonly located = new Map<string, { volume: Volume; nameInVolume: string }>();
   private nextInstanceId = 1;
@@ -170,6 +173,7 @@ export class FilterManager {
     const specs = (options.volumes && options.volumes.length > 0 ? options.volumes : [DEFAULT_VOLUME]).map((v) => (typeof v === 'string' ? { name: v } : v));
     specs.forEach((v, i) => this.volumes.push(new Volume(i + 1, v.name)));
     this.fs = new FileSystemModel(specs, options.files, (p) => this.locate(p));
+    this.objectRefs = new FltObjectReferences(k);
     this.fs.marshal = k.marshal;
     this.fs.now = () => k.now;
   }
