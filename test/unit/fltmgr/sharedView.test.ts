@@ -61,6 +61,25 @@ test('a view is the file: it shows later writes, a store through it is what the 
   assert.deepEqual(sim.violations, []);
 });
 
+test('a view outlives its section: after ObDereferenceObject and FltCloseSectionForDataScan it still shows and changes the file', async () => {
+  const world = await run(5, SHARED);
+  const sim = world.sim;
+  assert.equal(world.fault, undefined, world.fault?.message);
+  assert.deepEqual(sim.output, [
+    'section 00000000 size 11',
+    'map 00000000 size 4096: hello',
+    'close 00000000',
+    'write 00000000; the view shows NEWlo, byte 11 0',
+    'write 00000000; the view shows NEWlo, byte 11 33',
+    'read ZEWlo',
+    'unmap 00000000 again c0000019',
+    'read ZEWlo',
+  ]);
+  // The mapped view, not the section, is what keeps the file from being cut short.
+  assert.equal(sim.result(5)?.status, STATUS.STATUS_USER_MAPPED_FILE);
+  assert.deepEqual(sim.violations, []);
+});
+
 test('while a view is mapped the file cannot be cut short, overwritten or deleted; after the unmap it can', async () => {
   const world = await run(0, SHARED);
   const sim = world.sim;
