@@ -6,7 +6,8 @@
  * A list too short for every object gets none of them, STATUS_BUFFER_TOO_SMALL, and the count it
  * needs.
  */
-import { sizeOf } from '../c/types';
+import { sizeOf, type StructType } from '../c/types';
+import { fieldPlaces } from '../memory/typed';
 import { writeBuffer } from '../kernel/buffers';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { Kernel } from '../kernel/kernel';
@@ -25,6 +26,10 @@ const INSTANCE_CLASS: Readonly<Record<number, string>> = {
   1: '_INSTANCE_PARTIAL_INFORMATION',
   2: '_INSTANCE_FULL_INFORMATION',
 };
+
+/** InstanceAggregateStandardInformation, and the flag its minifilter entries carry. */
+const INSTANCE_AGGREGATE_STANDARD = 3;
+const FLTFL_IASI_IS_MINIFILTER = 0x1;
 
 /** The instance's name, as the filter's INF names its default instance. */
 export function instanceName(inst: Instance): string {
@@ -97,7 +102,7 @@ export class EnumerationRoutines {
       k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', 'FltGetInstanceInformation needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const bytes = instanceInformation(k.marshal, Instance_, InformationClass);
+    const bytes = instanceInformation(k.marshal, Instance_, Number(InformationClass), this.fm.fs.volume(Instance_.volume.name).fsType);
     if (bytes === undefined) return STATUS.STATUS_INVALID_PARAMETER;
     return answer(k, 'FltGetInstanceInformation', bytes, Buffer, BufferSize, BytesReturned);
   }
@@ -124,7 +129,8 @@ export class EnumerationRoutines {
  * INSTANCE_BASIC/PARTIAL/FULL_INFORMATION of `inst` (class 0, 1, 2) with the names after the
  * structure, offsets counted from its start; undefined for any other class.
  */
-export function instanceInformation(m: Marshal, inst: Instance, cls: number): Uint8Array | undefined {
+export function instanceInformation(m: Marshal, inst: Instance, cls: number, fsType: number): Uint8Array | undefined {
+  if (cls === INSTANCE_AGGREGATE_STANDARD) return aggregateInstanceInformation(m, inst, fsType);
   const tag = INSTANCE_CLASS[cls];
   if (tag === undefined) return undefined;
   const l = layout(m, tag);
@@ -140,6 +146,34 @@ export function instanceInformation(m: Marshal, inst: Instance, cls: number): Ui
     at += 2 * text.length;
   }
   return o.bytes;
+}
+
+/** INSTANCE_AGGREGATE_STANDARD_INFORMATION: a minifilter's instance, its names after the structure. */
+function aggregateInstanceInformation(m: Marshal, inst: Instance, fsType: number): Uint8Array {
+  const l = layout(m, '_INSTANCE_AGGREGATE_STANDARD_INFORMATION');
+  const off = miniFilterOffsets(l.st);
+  const fields: [string, string][] = [['InstanceName', instanceName(inst)], ['Altitude', inst.altitude], ['VolumeName', inst.volume.name], ['FilterName', inst.filter.module]];
+  const o = new Out(fields.reduce((n, [, text]) => n + 2 * text.length, l.size));
+  o.u32(l.off('Flags'), FLTFL_IASI_IS_MINIFILTER);
+  o.u32(off('FrameID'), 0);
+  o.u32(off('VolumeFileSystemType'), fsType);
+  let at = l.size;
+  for (const [field, text] of fields) {
+    o.u16(off(`${field}Length`), 2 * text.length);
+    o.u16(off(`${field}BufferOffset`), at);
+    o.chars(at, text);
+    at += 2 * text.length;
+  }
+  return o.bytes;
+}
+
+/** Offsets of the fields of `Type.MiniFilter` inside an aggregate structure, from its start. */
+export function miniFilterOffsets(st: StructType): (name: string) => number {
+  const type = st.fields!.find((f) => f.name === 'Type')!;
+  const base = fieldPlaces(st).get('Type')!.offset;
+  const mini = (type.type as StructType).fields!.find((f) => f.name === 'MiniFilter')!;
+  const places = fieldPlaces(mini.type as StructType);
+  return (name) => base + places.get(name)!.offset;
 }
 
 /**

@@ -8,14 +8,11 @@
  * small for the entry gets nothing, STATUS_BUFFER_TOO_SMALL and the size it needs in
  * *BytesReturned. Names follow the fixed part, their offsets counted from the structure's start;
  * every filter here is a minifilter in frame 0 (fltsim models no legacy filters).
- * INSTANCE_AGGREGATE_STANDARD_INFORMATION is not built: STATUS_INVALID_PARAMETER.
  */
-import type { StructType } from '../c/types';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { DeviceObject } from '../kernel/deviceObject';
 import { STATUS } from '../kernel/status';
-import { fieldPlaces } from '../memory/typed';
-import { answer, instanceInformation } from './enumerate';
+import { answer, instanceInformation, miniFilterOffsets } from './enumerate';
 import { layout, Out } from './fileinfo';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance, Volume } from './objects';
@@ -25,15 +22,6 @@ const FILTER_CLASS = { Full: 0, AggregateBasic: 1, AggregateStandard: 2 } as con
 const VOLUME_CLASS = { Basic: 0, Standard: 1 } as const;
 const FLTFL_IASI_IS_MINIFILTER = 0x1;
 const FLTFL_ASI_IS_MINIFILTER = 0x1;
-
-/** Offsets of the fields of `Type.MiniFilter` inside an aggregate structure, from its start. */
-function miniFilterOffsets(st: StructType): (name: string) => number {
-  const type = st.fields!.find((f) => f.name === 'Type')!;
-  const base = fieldPlaces(st).get('Type')!.offset;
-  const mini = (type.type as StructType).fields!.find((f) => f.name === 'MiniFilter')!;
-  const places = fieldPlaces(mini.type as StructType);
-  return (name) => base + places.get(name)!.offset;
-}
 
 export class EnumerationInfoRoutines {
   constructor(
@@ -156,7 +144,7 @@ export class EnumerationInfoRoutines {
     if (!this.needsReturned(routine, returned)) return STATUS.STATUS_INVALID_PARAMETER;
     const inst = list[Number(index)];
     if (inst === undefined) return STATUS.STATUS_NO_MORE_ENTRIES;
-    const bytes = instanceInformation(this.fm.k.marshal, inst, Number(cls));
+    const bytes = instanceInformation(this.fm.k.marshal, inst, Number(cls), this.fm.fs.volume(inst.volume.name).fsType);
     if (bytes === undefined) return STATUS.STATUS_INVALID_PARAMETER;
     return answer(this.fm.k, routine, bytes, buffer, size, returned);
   }

@@ -14,6 +14,14 @@ typedef enum _INSTANCE_INFORMATION_CLASS {
 typedef struct _INSTANCE_BASIC_INFORMATION { ULONG NextEntryOffset; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; } INSTANCE_BASIC_INFORMATION, *PINSTANCE_BASIC_INFORMATION;
 typedef struct _INSTANCE_PARTIAL_INFORMATION { ULONG NextEntryOffset; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; USHORT AltitudeLength; USHORT AltitudeBufferOffset; } INSTANCE_PARTIAL_INFORMATION, *PINSTANCE_PARTIAL_INFORMATION;
 typedef struct _INSTANCE_FULL_INFORMATION { ULONG NextEntryOffset; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; USHORT AltitudeLength; USHORT AltitudeBufferOffset; USHORT VolumeNameLength; USHORT VolumeNameBufferOffset; USHORT FilterNameLength; USHORT FilterNameBufferOffset; } INSTANCE_FULL_INFORMATION, *PINSTANCE_FULL_INFORMATION;
+#define FLTFL_IASIM_DETACHED_VOLUME 0x00000001
+typedef struct _INSTANCE_AGGREGATE_STANDARD_INFORMATION {
+    ULONG NextEntryOffset; ULONG Flags;
+    union {
+        struct { ULONG Flags; ULONG FrameID; FLT_FILESYSTEM_TYPE VolumeFileSystemType; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; USHORT AltitudeLength; USHORT AltitudeBufferOffset; USHORT VolumeNameLength; USHORT VolumeNameBufferOffset; USHORT FilterNameLength; USHORT FilterNameBufferOffset; ULONG SupportedFeatures; } MiniFilter;
+        struct { ULONG Flags; USHORT AltitudeLength; USHORT AltitudeBufferOffset; USHORT VolumeNameLength; USHORT VolumeNameBufferOffset; USHORT FilterNameLength; USHORT FilterNameBufferOffset; ULONG SupportedFeatures; } LegacyFilter;
+    } Type;
+} INSTANCE_AGGREGATE_STANDARD_INFORMATION, *PINSTANCE_AGGREGATE_STANDARD_INFORMATION;
 
 NTSTATUS FltEnumerateFilters(PFLT_FILTER *FilterList, ULONG FilterListSize, PULONG NumberFiltersReturned);
 typedef enum _FILTER_INFORMATION_CLASS { FilterFullInformation, FilterAggregateBasicInformation, FilterAggregateStandardInformation } FILTER_INFORMATION_CLASS, *PFILTER_INFORMATION_CLASS;

@@ -44,6 +44,9 @@ test('each information variant answers for the object at its index, says how big
     `instance by filter: 00000000 ${instanceBytes} bytes`,
     `  volume ${V}`,
     '  instance enuminfo Instance',
+    // FLTFL_IASI_IS_MINIFILTER; FLT_FSTYPE_NTFS.
+    'instance aggregate: 00000000 flags 1 file system 2',
+    '  filter enuminfo',
     'instance by filter 1: 8000001a',
     'instance by volume: 00000000',
     'instance by volume name: 00000000',
