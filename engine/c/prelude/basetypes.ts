@@ -284,8 +284,6 @@ typedef const GUID *LPCGUID;
 #define EXCEPTION_CONTINUE_EXECUTION (-1)
 #define GetExceptionCode() ((NTSTATUS)0)
 #define GetExceptionInformation() ((PVOID)0)
-#define __FUNCTION__ __fltsim_function_name()
-#define __func__ __fltsim_function_name()
 
 void *memcpy(void *Destination, const void *Source, SIZE_T Length);
 void *memmove(void *Destination, const void *Source, SIZE_T Length);
@@ -298,7 +296,6 @@ int wcscmp(const WCHAR *A, const WCHAR *B);
 int _wcsicmp(const WCHAR *A, const WCHAR *B);
 int _wcsnicmp(const WCHAR *A, const WCHAR *B, SIZE_T N);
 int _stricmp(const char *A, const char *B);
-const char *__fltsim_function_name(void);
 
 int __fltsim_equal_guid(const GUID *A, const GUID *B) {
     int i;

@@ -1,0 +1,49 @@
+/**
+ * What MSVC gives C code beyond the standard and drivers lean on: __FUNCTION__ as a string literal
+ * that joins its neighbours, and static_assert/_Static_assert checked while compiling.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadC } from '../interp/harness';
+
+test('__FUNCTION__ joins adjacent string literals, as in a logging macro; __FUNCTIONW__ is wide', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+#define LOG_PREFIX(level) "[" level "] " __FUNCTION__ ": "
+int prefixLength(void) { const char *p = LOG_PREFIX("warn"); return (int)strlen(p); }
+int prefixChar(int i) { const char *p = LOG_PREFIX("warn"); return p[i]; }
+int wideName(int i) { const WCHAR *w = __FUNCTIONW__; return w[i]; }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('prefixLength'), '[warn] prefixLength: '.length);
+  assert.equal(h.call('prefixChar', 7), 'p'.charCodeAt(0), 'the function name follows "[warn] "');
+  assert.equal(h.call('wideName', 1), 'i'.charCodeAt(0));
+});
+
+test('a name between string literals that is not a string macro is an error naming it', async () => {
+  const h = await loadC(`
+int f(void) { const char *p = "a" NOT_A_STRING "b"; return p[0]; }
+`);
+  assert.throws(() => h.call('f'), /'NOT_A_STRING' between string literals/);
+});
+
+test('static_assert and _Static_assert are checked at file scope and in blocks; a false one names its message', async () => {
+  const ok = await loadC(`
+#include <ntddk.h>
+typedef unsigned char U8;
+typedef signed long long I64;
+typedef unsigned long long U64;
+static_assert(sizeof(U8) == 1, "U8 is one byte");
+_Static_assert(sizeof(void *) == 8, "x64 pointers");
+static_assert((I64)-1 >> 1 < (I64)((U64)-1 >> 1), "arithmetic shift");
+int g(void) { static_assert(sizeof(LARGE_INTEGER) == 8, "LI"); return 3; }
+`);
+  assert.deepEqual(ok.diagnostics, []);
+  assert.equal(ok.call('g'), 3);
+  const bad = await loadC(`
+typedef unsigned short U16;
+static_assert(sizeof(U16) == 4, "U16 is four bytes");
+int h(void) { return 0; }
+`);
+  assert.ok(bad.diagnostics.some((d) => /^3: static assertion failed: U16 is four bytes$/.test(d)), bad.diagnostics.join('\n'));
+});
