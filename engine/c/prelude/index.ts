@@ -16,6 +16,7 @@ import { IO_H } from './io';
 import { KERNEL_H } from './kernel';
 import { NET_H } from './net';
 import { OBJECT_H } from './object';
+import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
 import { SECURITY_H } from './security';
 
@@ -36,6 +37,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_kernel.h', KERNEL_H],
   ['fltsim_security.h', SECURITY_H],
   ['fltsim_object.h', OBJECT_H],
+  ['fltsim_process.h', PROCESS_H],
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],

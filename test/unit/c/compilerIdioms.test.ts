@@ -5,6 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadC } from '../interp/harness';
+import { compileTranslationUnit } from '../../../engine/c/program';
+import { compiledPrelude } from '../../../engine/c/prelude/compiled';
+import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { sizeOf } from '../../../engine/c/types';
 
 test('__FUNCTION__ joins adjacent string literals, as in a logging macro; __FUNCTIONW__ is wide', async () => {
   const h = await loadC(`
@@ -46,4 +50,27 @@ static_assert(sizeof(U16) == 4, "U16 is four bytes");
 int h(void) { return 0; }
 `);
   assert.ok(bad.diagnostics.some((d) => /^3: static assertion failed: U16 is four bytes$/.test(d)), bad.diagnostics.join('\n'));
+});
+
+test('a struct the built-in headers only name (struct _PEB behind PPEB) is defined by each driver file for itself', async () => {
+  // The built-in headers are compiled once per process and shared by every file: a file that
+  // completed their type would leak its definition into the next, which then saw its own as a
+  // redefinition.
+  await loadCLanguage();
+  const prelude = compiledPrelude();
+  const compile = (source: string) => compileTranslationUnit('/drv/x.c', { readFile: (p) => (p === '/drv/x.c' ? source : undefined), prelude });
+  const first = compile(`
+typedef struct _PEB { UCHAR Reserved[2]; UCHAR BeingDebugged; } PEB;
+UCHAR debugged(PPEB p) { return p->BeingDebugged; }
+`);
+  assert.deepEqual(first.diagnostics, []);
+  const second = compile(`
+struct _PEB { ULONG Flags; PVOID Mutant; };
+ULONG size(void) { return sizeof(*(PPEB)0); }
+`);
+  assert.deepEqual(second.diagnostics, [], 'the second file defines its own _PEB');
+  const peb = second.structs.get('_PEB');
+  assert.equal(peb && sizeOf(peb), 16, "the second file's _PEB has its own fields");
+  const firstPeb = first.structs.get('_PEB');
+  assert.equal(firstPeb && sizeOf(firstPeb), 3, "the first file's _PEB keeps its fields");
 });
