@@ -5,6 +5,7 @@
  */
 import { STATUS } from '../../kernel/status';
 import { BASE_TYPES_H } from './basetypes';
+import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { FILEINFO_H } from './fileinfo';
 import { FLTIO_H } from './fltio';
@@ -38,6 +39,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_security.h', SECURITY_H],
   ['fltsim_object.h', OBJECT_H],
   ['fltsim_process.h', PROCESS_H],
+  ['fltsim_cng.h', CNG_H],
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
@@ -70,7 +72,7 @@ export function preludeHeaders(): Map<string, string> {
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],
     ['wdmsec.h', kernel],
-    ['bcrypt.h', base],
+    ['bcrypt.h', `${base}#include <fltsim_cng.h>\n`],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { loadC } from '../interp/harness';
 import { compileTranslationUnit } from '../../../engine/c/program';
 import { compiledPrelude } from '../../../engine/c/prelude/compiled';
+import { preludeHeaders } from '../../../engine/c/prelude';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
 import { sizeOf } from '../../../engine/c/types';
 
@@ -58,7 +59,7 @@ test('a struct the built-in headers only name (struct _PEB behind PPEB) is defin
   // redefinition.
   await loadCLanguage();
   const prelude = compiledPrelude();
-  const compile = (source: string) => compileTranslationUnit('/drv/x.c', { readFile: (p) => (p === '/drv/x.c' ? source : undefined), prelude });
+  const compile = (source: string) => compileTranslationUnit('/drv/x.c', { readFile: (p) => (p === '/drv/x.c' ? source : undefined), systemHeaders: preludeHeaders(), prelude });
   const first = compile(`
 typedef struct _PEB { UCHAR Reserved[2]; UCHAR BeingDebugged; } PEB;
 UCHAR debugged(PPEB p) { return p->BeingDebugged; }
