@@ -168,6 +168,8 @@ const ENTRIES: ApiInfo[] = [
   api('RtlCompareUnicodeString', A, 'Compares two counted Unicode strings.'),
   api('RtlEqualUnicodeString', A, 'Tells whether two counted Unicode strings are equal.'),
   api('RtlPrefixUnicodeString', A, 'Tells whether one counted Unicode string starts with another.'),
+  api('RtlInitAnsiString', D, 'Points an ANSI_STRING at a NUL-terminated narrow string.'),
+  api('RtlInitString', D, 'Points a STRING at a NUL-terminated narrow string.'),
   api('RtlInitUnicodeString', D, 'Points a UNICODE_STRING at a NUL-terminated wide string.'),
   api('DbgPrint', 'any', 'Prints to the kernel debugger.'),
   api('PAGED_CODE', A, 'Marks code that may be paged out: the caller must be at IRQL <= APC_LEVEL, where page faults can be taken.', ['Code in a PAGE section must start with PAGED_CODE(); never call it from a post-operation callback or under a spin lock.']),

@@ -8,8 +8,6 @@ export const RTL_H = String.raw`
 
 void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTSTATUS RtlUnicodeStringInit(PUNICODE_STRING DestinationString, PCWSTR pszSrc);
-void RtlInitAnsiString(PANSI_STRING DestinationString, PCSTR SourceString);
-void RtlInitString(PSTRING DestinationString, PCSTR SourceString);
 void RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
 NTSTATUS RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
 NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
@@ -61,6 +59,19 @@ void RtlInitEmptyUnicodeString(PUNICODE_STRING UnicodeString, PWCHAR Buffer, USH
     UnicodeString->Length = 0;
     UnicodeString->MaximumLength = BufferSize;
     UnicodeString->Buffer = Buffer;
+}
+
+/* The counted string takes the caller's characters as they are: no copy, the terminator not counted. */
+void RtlInitString(PSTRING DestinationString, PCSTR SourceString) {
+    SIZE_T Length = SourceString != NULL ? strlen(SourceString) : 0;
+    if (Length > 0xfffe) Length = 0xfffe;
+    DestinationString->Length = (USHORT)Length;
+    DestinationString->MaximumLength = SourceString != NULL ? (USHORT)(Length + 1) : 0;
+    DestinationString->Buffer = (PCHAR)SourceString;
+}
+
+void RtlInitAnsiString(PANSI_STRING DestinationString, PCSTR SourceString) {
+    RtlInitString(DestinationString, SourceString);
 }
 
 void RtlInitEmptyAnsiString(PANSI_STRING AnsiString, PCHAR Buffer, USHORT BufferSize) {

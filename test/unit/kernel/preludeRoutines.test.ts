@@ -1,5 +1,6 @@
 /**
- * The ExInterlocked list routines and the critical-region resource wrappers the prelude writes in C.
+ * Kernel routines the prelude writes in C: the ExInterlocked list routines, the critical-region
+ * resource wrappers and RtlInitAnsiString/RtlInitString.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,4 +44,20 @@ int Run(void) {
 `);
   assert.equal(h.call('Run'), 1);
   assert.deepEqual(h.violations, []);
+});
+
+test('RtlInitAnsiString counts the characters without the terminator and points at the caller\'s text', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+int Run(void) {
+    ANSI_STRING s, empty;
+    const char *text = "svchost.exe";
+    RtlInitAnsiString(&s, text);
+    RtlInitString(&empty, NULL);
+    if (s.Buffer != text || empty.Buffer != NULL || empty.MaximumLength != 0) return -1;
+    return s.Length * 100 + s.MaximumLength;
+}
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('Run'), 11 * 100 + 12);
 });
