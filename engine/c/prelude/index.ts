@@ -9,6 +9,7 @@ import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { FILEINFO_H } from './fileinfo';
 import { FLTIO_H } from './fltio';
+import { FSDRIVER_H } from './fsdriver';
 import { FLTMGR_H } from './fltmgr';
 import { FLTNAMES_H } from './fltnames';
 import { FLTOBJECTS_H } from './fltobjects';
@@ -44,6 +45,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
   ['fltsim_fsctl.h', FSCTL_H],
+  ['fltsim_fsdriver.h', FSDRIVER_H],
   ['fltsim_net.h', NET_H],
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
