@@ -75,3 +75,17 @@ ULONG size(void) { return sizeof(*(PPEB)0); }
   const firstPeb = first.structs.get('_PEB');
   assert.equal(firstPeb && sizeOf(firstPeb), 3, "the first file's _PEB keeps its fields");
 });
+
+test('an empty __VA_ARGS__ takes the comma before it along, as MSVC does (and GNU for , ## __VA_ARGS__)', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+static int Count(int n, ...) { return n; }
+#define TRACE(fmt, ...) Count(1, fmt, __VA_ARGS__)
+#define GNU_TRACE(fmt, ...) Count(2, fmt , ## __VA_ARGS__)
+int noArgs(void) { return TRACE("text") * 10 + GNU_TRACE("text"); }
+int withArgs(void) { return TRACE("%d %d", 1, 2) * 10 + GNU_TRACE("%d", 3); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('noArgs'), 12);
+  assert.equal(h.call('withArgs'), 12);
+});
