@@ -5,12 +5,7 @@
 export const BASE_TYPES_H = String.raw`
 #ifndef _FLTSIM_BASETYPES_
 #define _FLTSIM_BASETYPES_
-#define _WIN64 1
 #define _AMD64_ 1
-#define _M_AMD64 100
-#define _M_X64 100
-#define _MSC_VER 1940
-#define _KERNEL_MODE 1
 #define NTDDI_WIN7 0x06010000
 #define NTDDI_WIN8 0x06020000
 #define NTDDI_WINBLUE 0x06030000

@@ -89,3 +89,17 @@ int withArgs(void) { return TRACE("%d %d", 1, 2) * 10 + GNU_TRACE("%d", 3); }
   assert.equal(h.call('noArgs'), 12);
   assert.equal(h.call('withArgs'), 12);
 });
+
+test('the compiler\'s own macros (_MSC_VER, _WIN32, _WIN64, _M_X64, _KERNEL_MODE) are defined before any header is included', async () => {
+  const h = await loadC(`
+#if defined(_MSC_VER) && defined(_WIN32) && defined(_WIN64) && defined(_M_X64) && defined(_KERNEL_MODE)
+#  define SEEN_FIRST 1
+#else
+#  define SEEN_FIRST 0
+#endif
+#include <ntddk.h>
+int seen(void) { return SEEN_FIRST * 10 + (_WIN32 == 1); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('seen'), 11);
+});
