@@ -392,6 +392,9 @@ class Preprocessor {
     };
     const includeDirs = this.options.includeDirs ?? [];
     if (!angled && searchUser([paths.dirname(from), ...includeDirs])) return;
+    // `<Zycore/String.h>` names a library's header by its folder: the project's include directories
+    // come first, as they do for MSVC, so it is not taken for the C library's <string.h>.
+    if (angled && key !== base && searchUser(includeDirs)) return;
     const system = this.options.systemHeaders.get(base);
     if (system !== undefined) {
       if (this.includedSystem.has(base)) return;
