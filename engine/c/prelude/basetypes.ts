@@ -79,7 +79,7 @@ typedef unsigned char UINT8;
 typedef short INT16;
 typedef unsigned short UINT16;
 typedef int INT32;
-typedef unsigned int UINT32;
+typedef unsigned int UINT32, *PUINT32;
 typedef long long INT64;
 typedef unsigned long long UINT64;
 typedef int LONG32;

@@ -5,6 +5,7 @@
  */
 import { STATUS } from '../../kernel/status';
 import { BASE_TYPES_H } from './basetypes';
+import { CMCALLBACK_H } from './cmcallback';
 import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { FILEINFO_H } from './fileinfo';
@@ -41,6 +42,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_object.h', OBJECT_H],
   ['fltsim_process.h', PROCESS_H],
   ['fltsim_cng.h', CNG_H],
+  ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
