@@ -53,6 +53,7 @@ import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { GenericTableRoutines } from './kernel/genericTable';
+import { CngRoutines } from './kernel/cng';
 import { PortRoutines } from './fltmgr/ports';
 import type { ClientAction, ClientRecord, ClientStep, ReplyRule } from './fltmgr/portProgram';
 import { SecurityDescriptorRoutines } from './fltmgr/securityDescriptors';
@@ -218,6 +219,7 @@ export class Simulation {
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
+      new CngRoutines(k),
       misc,
       new EnumerationRoutines(fm, misc),
       new EnumerationInfoRoutines(fm, volumeDevices),
