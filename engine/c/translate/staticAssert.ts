@@ -1,46 +1,47 @@
 /**
- * `static_assert(e, "why")` / `_Static_assert(e, "why")` (C11, and MSVC's spelling in C): a check made
- * at compile time, so a header may state the layout it relies on. The grammar reads one as a call in
- * an expression statement; it is evaluated here, at file scope and in blocks alike, and never runs.
+ * `static_assert(expr, "message")` and C11's `_Static_assert`, at file scope or in a block: checked
+ * while translating, as the compiler does, and contributing nothing to the program.
  */
-import type { Stmt } from '../ast';
+import type { Expr } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import { constantValue } from './constant';
 import type { TranslateContext } from './context';
 
 const NAMES: ReadonlySet<string> = new Set(['static_assert', '_Static_assert']);
 
-/** The call of an expression statement that is a static assertion, else undefined. */
-function assertionCall(node: SyntaxNode): SyntaxNode | undefined {
-  if (node.type !== 'expression_statement') return undefined;
-  const call = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
-  if (call?.type !== 'call_expression') return undefined;
-  const fn = call.childForFieldName('function');
-  return fn?.type === 'identifier' && NAMES.has(fn.text) ? call : undefined;
-}
-
 /**
- * Checks a static assertion and returns true when `node` is one. A condition that holds, or that
- * fltsim cannot evaluate (it depends on something the translator does not fold), passes quietly: the
- * driver's compiler has the final word on those; one that is false is an error at its line.
+ * True when `node` (an expression statement) is a static assertion; it has then been checked: a
+ * false one is an error naming its message, one fltsim cannot evaluate is a warning. An assertion
+ * whose values leave the range doubles hold exactly (64-bit limits) is not judged, so the
+ * evaluator's rounding never fails code the compiler accepts.
  */
 export function checkStaticAssertion(ctx: TranslateContext, node: SyntaxNode): boolean {
-  const call = assertionCall(node);
-  if (!call) return false;
-  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null && a.type !== 'comment');
+  const call = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  if (call?.type !== 'call_expression' || !NAMES.has(call.childForFieldName('function')?.text ?? '')) return false;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
   if (args.length < 1 || args.length > 2) {
-    ctx.error(node, `${call.childForFieldName('function')!.text} takes a constant expression and, optionally, a message string`);
+    ctx.error(call, `${call.childForFieldName('function')!.text} takes a constant expression and an optional message`);
     return true;
   }
-  const value = constantValue(ctx, ctx.expr(args[0]));
-  if (value === 0) {
-    const why = args[1]?.type === 'string_literal' ? `: ${args[1].text}` : '';
-    ctx.error(node, `static assertion failed${why} ('${args[0].text}' is false with fltsim's x64 layouts)`);
+  const cond = ctx.expr(args[0]);
+  const value = constantValue(ctx, cond);
+  if (value === undefined) {
+    ctx.warn(call, `fltsim cannot evaluate the static assertion '${args[0].text}' as a constant; it is not checked`);
+  } else if (value === 0 && exact(ctx, cond)) {
+    const message = args[1] ? ctx.expr(args[1]) : undefined;
+    const text = message?.k === 'str' ? message.value : args[0].text;
+    ctx.error(call, `static assertion failed: ${text}`);
   }
   return true;
 }
 
-/** The statement a static assertion stands for inside a function: nothing that runs. */
-export function staticAssertionStmt(ctx: TranslateContext, node: SyntaxNode): Stmt | undefined {
-  return checkStaticAssertion(ctx, node) ? { k: 'empty', loc: ctx.loc(node) } : undefined;
+function exact(ctx: TranslateContext, e: Expr): boolean {
+  const v = constantValue(ctx, e);
+  if (v !== undefined && !Number.isSafeInteger(v)) return false;
+  switch (e.k) {
+    case 'cast': case 'unary': return exact(ctx, e.arg);
+    case 'binary': return exact(ctx, e.left) && exact(ctx, e.right);
+    case 'cond': return exact(ctx, e.test) && exact(ctx, e.then) && exact(ctx, e.else);
+    default: return true;
+  }
 }

@@ -13,8 +13,8 @@ test('static_assert and _Static_assert are checked at compile time, at file scop
     'int f(void) { static_assert(sizeof(LARGE_INTEGER) == 8, "li"); _Static_assert(1 == 2, "never"); return 7; }',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, [
-    '5: static assertion failed: "HDR shrank" (\'sizeof(HDR) == 24\' is false with fltsim\'s x64 layouts)',
-    '6: static assertion failed: "never" (\'1 == 2\' is false with fltsim\'s x64 layouts)',
+    '5: static assertion failed: HDR shrank',
+    '6: static assertion failed: never',
   ]);
 });
 
@@ -22,7 +22,7 @@ test('a static assertion that holds runs as nothing; the function around it stil
   const h = await loadC([
     '#include <ntifs.h>',
     'static_assert(sizeof(PVOID) == 8, "x64");',
-    'int f(void) { int n = 1; static_assert(sizeof(n) == 4, "int"); return n + 6; }',
+    'int f(void) { int n = 1; static_assert(sizeof(int) == 4, "int"); return n + 6; }',
   ].join('\n'));
   assert.deepEqual(h.diagnostics, []);
   assert.equal(h.call('f'), 7);
