@@ -26,6 +26,7 @@ import type { NameProviders } from './nameProviders';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
 import type { SecurityDescriptorRoutines } from './securityDescriptors';
+import type { EnumerationInfoRoutines } from './enumerateInfo';
 import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
@@ -68,6 +69,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
   Routines<EnumerationRoutines> &
+  Routines<EnumerationInfoRoutines> &
   Routines<OplockRoutines> &
   Routines<PortRoutines> &
   Routines<SecurityDescriptorRoutines> &
