@@ -200,6 +200,7 @@ const ENTRIES: ApiInfo[] = [
   api('RtlIsNameLegalDOS8Dot3', P, 'Tells whether a name is a legal 8.3 (DOS) name, and whether it holds spaces.'),
   api('RtlUpcaseUnicodeString', P, 'Copies a counted Unicode string in upper case, into the caller\'s buffer or a new one.', ['A new buffer (AllocateDestinationString TRUE) is freed with RtlFreeUnicodeString.']),
   api('RtlDowncaseUnicodeString', P, 'Copies a counted Unicode string in lower case, into the caller\'s buffer or a new one.', ['A new buffer (AllocateDestinationString TRUE) is freed with RtlFreeUnicodeString.']),
+  api('RtlAnsiStringToUnicodeString', P, 'Converts a counted ANSI string into a Unicode one, into the caller\'s buffer or a new one.', ['A new buffer (AllocateDestinationString TRUE) is freed with RtlFreeUnicodeString.'], { mustInspect: true }),
   api('RtlFreeUnicodeString', P, 'Frees a string buffer an Rtl routine allocated for the caller.'),
   api('IoAcquireCancelSpinLock', D, 'Takes the system-wide cancel spin lock, raising to DISPATCH_LEVEL.', ['Release it with IoReleaseCancelSpinLock and the IRQL it returned, quickly: every cancellation waits for it.']),
   api('IoReleaseCancelSpinLock', D, 'Releases the cancel spin lock and returns to the IRQL saved when it was taken.'),

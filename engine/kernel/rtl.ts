@@ -3,7 +3,7 @@
  * the string comparisons) or touch engine state (debug output): counted strings, interlocked
  * operations on the caller's variable, DbgPrint with text the interpreter has already formatted.
  */
-import { unicodeStringText, WideText, type OutParam, type UnicodeString } from './cvalues';
+import { ansiStringText, unicodeStringText, WideText, type OutParam, type UnicodeString } from './cvalues';
 import { pointerOf } from './marshal';
 import { ownerOf, Ptr, resolve } from '../memory/pointer';
 import { encodeChars } from '../memory/strings';
@@ -146,6 +146,25 @@ export class RtlRoutines {
       const c = change(ch);
       text += c.length === 1 ? c : ch;
     }
+    return this.storeUnicode(routine, dest, text, allocate);
+  }
+
+  /**
+   * Converts an ANSI_STRING into a counted Unicode string, into the caller's buffer or a new one
+   * (freed with RtlFreeUnicodeString). Each byte is one character (the ANSI code page read as
+   * Latin-1, exact for the ASCII names filters compare).
+   */
+  RtlAnsiStringToUnicodeString(DestinationString: UnicodeString, SourceString: UnicodeString, AllocateDestinationString: unknown): number {
+    this.k.checkIrql('RtlAnsiStringToUnicodeString');
+    if (!DestinationString || !SourceString) {
+      this.k.violation('null-param', 'RtlAnsiStringToUnicodeString needs a destination UNICODE_STRING and a source ANSI_STRING');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    return this.storeUnicode('RtlAnsiStringToUnicodeString', DestinationString, ansiStringText(SourceString), AllocateDestinationString);
+  }
+
+  /** `text` into `dest`: a new pool buffer when `allocate`, else the caller's (STATUS_BUFFER_OVERFLOW when it is too small). */
+  private storeUnicode(routine: string, dest: UnicodeString, text: string, allocate: unknown): number {
     const bytes = encodeChars(text, 2, false);
     if (allocate) {
       const space = this.k.marshal.space;

@@ -1,6 +1,6 @@
 /**
  * Kernel routines the prelude writes in C: the ExInterlocked list routines, the critical-region
- * resource wrappers and RtlInitAnsiString/RtlInitString.
+ * resource wrappers and RtlInitAnsiString/RtlInitString; with them RtlAnsiStringToUnicodeString.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,4 +60,25 @@ int Run(void) {
 `);
   assert.deepEqual(h.diagnostics, []);
   assert.equal(h.call('Run'), 11 * 100 + 12);
+});
+
+test('RtlAnsiStringToUnicodeString widens into the caller\'s buffer or a new one that RtlFreeUnicodeString frees', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+int Run(void) {
+    ANSI_STRING a; UNICODE_STRING mine, fresh; WCHAR buffer[8]; WCHAR small[2];
+    RtlInitAnsiString(&a, "a.txt");
+    RtlInitEmptyUnicodeString(&mine, buffer, sizeof(buffer));
+    if (!NT_SUCCESS(RtlAnsiStringToUnicodeString(&mine, &a, FALSE))) return -1;
+    if (mine.Length != 10 || buffer[1] != L'.') return -2;
+    if (!NT_SUCCESS(RtlAnsiStringToUnicodeString(&fresh, &a, TRUE))) return -3;
+    if (fresh.Length != 10 || fresh.Buffer[4] != L't') return -4;
+    RtlFreeUnicodeString(&fresh);
+    RtlInitEmptyUnicodeString(&mine, small, sizeof(small));
+    return RtlAnsiStringToUnicodeString(&mine, &a, FALSE) == STATUS_BUFFER_OVERFLOW ? 1 : -5;
+}
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('Run'), 1);
+  assert.equal(h.violations.length, 0, JSON.stringify(h.violations));
 });
