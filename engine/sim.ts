@@ -60,6 +60,7 @@ import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { UnloadRoutines } from './fltmgr/unload';
 import { Verifier } from './fltmgr/verifier';
+import { leftHanging, requestWaiters, type HangingWork } from './fltmgr/hanging';
 import { WorkItemRoutines } from './fltmgr/workitems';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
@@ -390,6 +391,18 @@ export class Simulation {
 
   snapshot(): Snapshot {
     return takeSnapshot(this.kernel, this.fltmgr, { cbdqs: this.cbdq.all, contexts: this.contexts.live });
+  }
+
+  /** Threads blocked forever at the end, apart from those waiting for their own request (that request is left hanging instead). */
+  blockedForever(): KThread[] {
+    const waiters = requestWaiters(this.fltmgr);
+    return this.kernel.waitingThreads().filter((t) => !waiters.has(t));
+  }
+
+  /** What the run leaves hanging (requests, filter I/O, work items nothing finished); meaningful once it has ended. */
+  leftHanging(): HangingWork[] {
+    const devicePended = [...this.devices.results].filter(([, r]) => !r.completed).map(([io]) => io);
+    return leftHanging(this.fltmgr, devicePended);
   }
 
   /** How request `io` ended, or where it stands if it has not. */

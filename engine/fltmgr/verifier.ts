@@ -6,6 +6,7 @@
  */
 import type { LockTable } from '../kernel/locks';
 import type { FilterManager } from './fltmgr';
+import { requestWaiters } from './hanging';
 
 /** A routine family that reports what drivers left behind (items, names, references never released). */
 export interface EndOfRunChecks {
@@ -43,7 +44,9 @@ export class Verifier {
         k.violation('generic-wi-blocks-unload', `FltUnregisterFilter(${f.name}) waits for a queued work item whose worker is blocked`, 0, out);
       }
     }
-    for (const t of blocked) k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
+    // A thread waiting for its own request is that request's story (hanging.ts), not a deadlock.
+    const waiters = requestWaiters(fm);
+    for (const t of blocked) if (!waiters.has(t)) k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
     for (const d of fm.live.values()) {
       if (d.pendedBy !== null) {
         if (d.noHandoff !== null) k.violation('preop-pending-no-owner', d.noHandoff, d.id, out);
