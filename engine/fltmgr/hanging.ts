@@ -57,6 +57,17 @@ export function leftHanging(fm: FilterManager, devicePended: readonly number[]):
   return out;
 }
 
+/** ` in PreRead (FLT_PREOP_PENDING)`: the callback that pended it. */
+function preCallback(d: FltCallbackData): string {
+  const name = d.pendedBy?.filter.registration.ops[d.major]?.preName;
+  return name ? ` in ${name} (FLT_PREOP_PENDING)` : '';
+}
+
+/** Every event about `d` still in the log (its own history has no driver lines; the calls made for it do). */
+function eventsOf(fm: FilterManager, d: FltCallbackData): SimEvent[] {
+  return fm.k.log.all().filter((e) => e.data === d.id);
+}
+
 function whereItStands(fm: FilterManager, d: FltCallbackData): string {
   let where: string;
   switch (d.state) {
@@ -66,19 +77,31 @@ function whereItStands(fm: FilterManager, d: FltCallbackData): string {
         : 'the file system holds it';
       break;
     case 'pended':
-      where = `${d.stateOwner || 'a filter'} pended it${locationOf(d.history.filter((e) => e.kind === 'pend'))} and never called FltCompletePendedPreOperation`;
+      where = `${d.stateOwner || 'a filter'} pended it${preCallback(d)}${lastLineUpTo(eventsOf(fm, d), 'pend')} and nothing called FltCompletePendedPreOperation for it`;
       break;
     case 'queued':
-      where = `it sits in a cancel-safe queue of ${d.stateOwner || 'a filter'}${locationOf(d.history.filter((e) => e.kind === 'cbdq-insert'))}`;
+      where = `it sits in ${d.stateOwner || 'a cancel-safe queue'}${lastLineUpTo(eventsOf(fm, d), 'cbdq-insert')}, and nothing removed it`;
       break;
     case 'post-pended':
-      where = `the post-operation of ${d.stateOwner || 'a filter'} returned FLT_POSTOP_MORE_PROCESSING_REQUIRED${locationOf(d.history.filter((e) => e.kind === 'post-pend'))} and FltCompletePendedPostOperation was never called`;
+      where = `the post-operation of ${d.stateOwner || 'a filter'} returned FLT_POSTOP_MORE_PROCESSING_REQUIRED${lastLineUpTo(eventsOf(fm, d), 'post-pend')} and FltCompletePendedPostOperation was never called`;
       break;
     default:
       where = `it stopped in state ${d.describeState()}`;
   }
   const waiter = d.waiter !== null && d.waiter.state === 'waiting' ? `; ${d.waiter.name} waits for it forever` : '';
   return where + waiter;
+}
+
+/**
+ * ` (after stuck.c:67)`: the driver line last seen for the operation up to its latest `kind` event.
+ * A callback's return has no line of its own, so the line before it (the queueing of the work item
+ * that will finish it, a lock, a call) is the closest place the user can look at.
+ */
+function lastLineUpTo(history: readonly SimEvent[], kind: SimEvent['kind']): string {
+  let end = history.length - 1;
+  while (end >= 0 && history[end]!.kind !== kind) end--;
+  const at = locationOf(history.slice(0, end + 1));
+  return at === '' ? '' : ` (its last driver line before that:${at.slice(3)})`;
 }
 
 /** ` at watcher.c:40` for the latest of `events` that has a driver line; the file's base name keeps reports free of absolute paths. */
