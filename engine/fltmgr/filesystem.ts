@@ -85,6 +85,8 @@ export class FileSystemModel {
   marshal: Marshal | undefined = undefined;
   /** Pended directory change notifications and the watches behind them. */
   readonly notify = new DirectoryNotify();
+  /** Told before a file or folder loses its name (renamed, or removed): the name cache drops what it held for it. */
+  readonly nameLost: ((node: FsNode) => void)[] = [];
 
   constructor(volumes: readonly VolumeSpec[], files: Readonly<Record<string, FileSpec>> = {}, locate: (path: string) => { volume: { name: string }; nameInVolume: string }) {
     volumes.forEach((v, i) => this.volumes.set(v.name.toLowerCase(), new FsVolume(this, v, 0x5eed0000 + i)));
@@ -355,6 +357,7 @@ export class FileSystemModel {
 
   private remove(node: FsNode): void {
     if (node.parent === null) return;
+    for (const f of this.nameLost) f(node);
     node.parent.children!.delete(node.name.toLowerCase());
     node.removed = true;
     this.notify.changed(node, FileAction.REMOVED, nameChange(node));
@@ -443,6 +446,7 @@ export class FileSystemModel {
     // Within one folder a rename reports the old and the new name; across folders, a removal
     // from the old one and an addition to the new one.
     const sameFolder = node.parent === parent;
+    for (const f of this.nameLost) f(node);
     this.notify.changed(node, sameFolder ? FileAction.RENAMED_OLD_NAME : FileAction.REMOVED, nameChange(node));
     node.parent!.children!.delete(node.name.toLowerCase());
     node.name = after.name;
