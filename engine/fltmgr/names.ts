@@ -367,14 +367,28 @@ export class NameRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
-  /** No name is tunneled here (no short-name tunneling cache): *RetTunneledFileNameInformation is NULL. */
+  /**
+   * After a create, rename or link: when the file system tunnelled the file's names (tunnel.ts), a
+   * normalized name built before the operation may be wrong; *RetTunneledFileNameInformation gets the
+   * name the file really has, or NULL when FileNameInformation is still right.
+   */
   FltGetTunneledName(CallbackData: unknown, FileNameInformation: unknown, RetTunneledFileNameInformation: unknown): number {
     const k = this.fm.k;
     writeOut(RetTunneledFileNameInformation, null);
     k.checkIrql('FltGetTunneledName', undefined, 'name-info');
-    if (callbackDataArg(k, CallbackData, 'FltGetTunneledName') === null) return STATUS.STATUS_INVALID_PARAMETER;
-    if (this.info(FileNameInformation, 'FltGetTunneledName') === null) return STATUS.STATUS_INVALID_PARAMETER;
-    return STATUS.STATUS_SUCCESS;
+    const data = callbackDataArg(k, CallbackData, 'FltGetTunneledName');
+    if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const info = this.info(FileNameInformation, 'FltGetTunneledName');
+    if (info === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if ((info.Format & 0xff) !== FLT_FILE_NAME_NORMALIZED) {
+      k.violation('invalid-parameter', 'FltGetTunneledName needs a normalized name (FLT_FILE_NAME_NORMALIZED); only those can be tunnelled');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const node = this.fm.fs.tunnel.tunnelledBy(data.id);
+    if (node === undefined || node.removed) return STATUS.STATUS_SUCCESS;
+    const now = data.fileObject.stream.volumeName + node.path;
+    if (now.toLowerCase() === unicodeStringText(info.Name).toLowerCase()) return STATUS.STATUS_SUCCESS;
+    return this.hand(now, FLT_FILE_NAME_NORMALIZED, RetTunneledFileNameInformation);
   }
 
   private info(v: unknown, routine: string): FltFileNameInformation | null {
