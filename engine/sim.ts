@@ -63,6 +63,7 @@ import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { UnloadRoutines } from './fltmgr/unload';
 import { Verifier } from './fltmgr/verifier';
 import { leftHanging, requestWaiters, type HangingWork } from './fltmgr/hanging';
+import { NotifyListRoutines } from './fltmgr/notifyLists';
 import { WorkItemRoutines } from './fltmgr/workitems';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
@@ -114,6 +115,7 @@ export class Simulation {
   readonly locks: LockTable;
   readonly registry: RegistryRoutines;
   private readonly verifier: Verifier;
+  private readonly notifyLists: NotifyListRoutines;
   // The Filter Manager families the workload and the snapshot reach.
   private readonly dispatcher: Dispatcher;
   private readonly registration: RegistrationRoutines;
@@ -177,6 +179,8 @@ export class Simulation {
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     const misc = new MiscRoutines(k);
+    const notifyLists = new NotifyListRoutines(fm, pending);
+    this.notifyLists = notifyLists;
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -215,6 +219,7 @@ export class Simulation {
       new VolumeDeviceRoutines(fm, objects, irps),
       transactions,
       new FsRtlRoutines(k),
+      notifyLists,
       new GenericTableRoutines(k),
       misc,
       new EnumerationRoutines(fm, misc),
@@ -405,7 +410,7 @@ export class Simulation {
   /** What the run leaves hanging (requests, filter I/O, work items nothing finished); meaningful once it has ended. */
   leftHanging(): HangingWork[] {
     const devicePended = [...this.devices.results].filter(([, r]) => !r.completed).map(([io]) => io);
-    return leftHanging(this.fltmgr, devicePended);
+    return leftHanging(this.fltmgr, devicePended, (d) => this.notifyLists.holds(d));
   }
 
   /** How request `io` ended, or where it stands if it has not. */

@@ -34,15 +34,15 @@ export function requestWaiters(fm: FilterManager): Set<KThread> {
 }
 
 /** What the run left hanging, requests first (by id), then filter I/O, then work items. */
-export function leftHanging(fm: FilterManager, devicePended: readonly number[]): HangingWork[] {
+export function leftHanging(fm: FilterManager, devicePended: readonly number[], filterList: (d: FltCallbackData) => string | undefined = () => undefined): HangingWork[] {
   const out: HangingWork[] = [];
   const live = [...fm.live.values()].sort((a, b) => a.request.id - b.request.id);
   for (const d of live) {
     const filterIo = d.issuedBy ?? d.allocatedBy;
     if (filterIo !== null) {
-      out.push({ kind: 'operation', text: `${majorName(d.major)} ${d.label} that ${filterIo.filter.name} issued never completed: ${whereItStands(fm, d)}` });
+      out.push({ kind: 'operation', text: `${majorName(d.major)} ${d.label} that ${filterIo.filter.name} issued never completed: ${whereItStands(fm, d, filterList)}` });
     } else {
-      out.push({ kind: 'request', io: d.request.id, text: `request ${d.label} (${majorName(d.major)}) never completed: ${whereItStands(fm, d)}` });
+      out.push({ kind: 'request', io: d.request.id, text: `request ${d.label} (${majorName(d.major)}) never completed: ${whereItStands(fm, d, filterList)}` });
     }
   }
   for (const io of devicePended) {
@@ -68,9 +68,13 @@ function eventsOf(fm: FilterManager, d: FltCallbackData): SimEvent[] {
   return fm.k.log.all().filter((e) => e.data === d.id);
 }
 
-function whereItStands(fm: FilterManager, d: FltCallbackData): string {
+function whereItStands(fm: FilterManager, d: FltCallbackData, filterList: (d: FltCallbackData) => string | undefined): string {
   let where: string;
-  switch (d.state) {
+  const list = filterList(d);
+  switch (list === undefined ? d.state : 'on-filter-list') {
+    case 'on-filter-list':
+      where = `${d.stateOwner || 'a filter'} holds it on its own change-notification list for ${list} (FltNotifyFilterChangeDirectory), and no reported change or FsRtlNotifyCleanup completed it`;
+      break;
     case 'in-fs':
       where = fm.fs.notify.holds(d)
         ? 'the file system holds it on the folder\'s change-notification list (no matching change came, and the handle was never cleaned up or the request cancelled)'
