@@ -230,7 +230,7 @@ export class Simulation {
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects], (d) => notifyLists.holds(d) !== undefined);
   }
 
   // --- setting up ---

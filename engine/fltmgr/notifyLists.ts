@@ -16,6 +16,7 @@ import type { Co } from '../kernel/coroutine';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { writeOut } from '../kernel/objects';
+import { pointerOf } from '../kernel/marshal';
 import { STATUS } from '../kernel/status';
 import { Ptr } from '../memory/pointer';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
@@ -104,6 +105,8 @@ export class NotifyListRoutines {
       return yield* this.answer(w, data, records);
     }
     w.pending = data;
+    // Held on a list the package completes from: a hand-off, as a cbdq insertion is.
+    if (k.current.scope) k.current.scope.handoffs++;
     data.note(k, 'state', `${data.label} held on a filter's notify list for ${w.directory} (FltNotifyFilterChangeDirectory)`);
   }
 
@@ -231,7 +234,8 @@ export class NotifyListRoutines {
 
 /** A pointer argument as a map key: C pointers by address, engine objects by identity. */
 function key(v: unknown): unknown {
-  return v instanceof Ptr ? v.address : v;
+  const p = pointerOf(v);
+  return p instanceof Ptr ? p.address : v;
 }
 
 function truthy(v: unknown): boolean {
