@@ -93,3 +93,13 @@ test('expect hanging fails when nothing was left hanging', async () => {
   const w = await watcher(`io #1 notify-dir "${V}\\docs" async at 0`, `io #2 create "${V}\\docs\\n.txt" disposition create at 3`, 'expect hanging');
   assert.deepEqual(w.verdict().expectations.map((e) => [e.verdict, e.actual]), [['fail', 'nothing was left hanging']]);
 });
+
+test('expect #N pending next to a status or `state done` for the same request is a contradiction warning; an unknown #N is an error', async () => {
+  const text = ['driver "watcher.c"', `io #1 notify-dir "${V}\\docs" async at 0`, 'expect #1 pending', 'expect #1 status STATUS_SUCCESS', 'expect #1 state done', 'expect #7 pending'].join('\n');
+  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
+  assert.deepEqual(prepared.diagnostics.map((d) => [d.line, d.severity, d.message]), [
+    [4, 'warning', '#1 is expected never to complete (line 3), so it cannot end with a status'],
+    [5, 'warning', '#1 is expected never to complete (line 3), so it cannot end done'],
+    [6, 'error', 'expect refers to #7, but no io line declares it'],
+  ]);
+});
