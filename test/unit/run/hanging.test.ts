@@ -15,6 +15,7 @@ import { judgeRun as judgeSchedule } from '../../../engine/run/explore';
 const sources: Record<string, string> = {
   '/t/watcher.c': readFileSync(path.resolve('test/fixtures/dirnotify/watcher.c'), 'utf8'),
   '/t/stuck.c': readFileSync(path.resolve('test/fixtures/verdicts/stuck.c'), 'utf8'),
+  '/t/selfwatch.c': readFileSync(path.resolve('test/fixtures/dirnotify/selfwatch.c'), 'utf8'),
 };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
 const V = '\\Device\\HarddiskVolume1';
@@ -102,4 +103,16 @@ test('expect #N pending next to a status or `state done` for the same request is
     [5, 'warning', '#1 is expected never to complete (line 3), so it cannot end done'],
     [6, 'error', 'expect refers to #7, but no io line declares it'],
   ]);
+});
+
+test('I/O a filter issued that never comes back is left hanging (only expect hanging accepts it); a change that completes it leaves nothing', async () => {
+  const scenario = (...more: string[]) => run(['driver "selfwatch.c"', `volume "${V}"`, `file "${V}\\docs" folder`, `io #1 create "${V}\\docs" directory at 0`, ...more]);
+  const w = await scenario();
+  assert.deepEqual(w.sim.kernel.output, ['issue: 0x00000103']);
+  assert.deepEqual(w.verdict().unexpectedHanging.map((h) => [h.kind, h.io ?? null]), [['operation', null]]);
+  assert.match(w.verdict().problems[0]!, /IRP_MJ_DIRECTORY_CONTROL #\d+ that selfwatch issued never completed: the file system holds it on the folder's change-notification list .*\(write 'expect hanging'/);
+  assert.equal((await scenario('expect hanging', 'expect violation bad-object')).verdict().passed, true);
+  const completed = await scenario(`io #2 create "${V}\\docs\\new.txt" disposition create at 5`);
+  assert.deepEqual(completed.sim.kernel.output, ['issue: 0x00000103', 'own notification: 0x00000000']);
+  assert.deepEqual(completed.verdict().problems, []);
 });
