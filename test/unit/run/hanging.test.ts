@@ -98,6 +98,7 @@ test('expect hanging fails when nothing was left hanging', async () => {
 test('expect #N pending next to a status or `state done` for the same request is a contradiction warning; an unknown #N is an error', async () => {
   const text = ['driver "watcher.c"', `io #1 notify-dir "${V}\\docs" async at 0`, 'expect #1 pending', 'expect #1 status STATUS_SUCCESS', 'expect #1 state done', 'expect #7 pending'].join('\n');
   const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
+  assert.ok(!prepared.ok, 'the unknown #7 is an error');
   assert.deepEqual(prepared.diagnostics.map((d) => [d.line, d.severity, d.message]), [
     [4, 'warning', '#1 is expected never to complete (line 3), so it cannot end with a status'],
     [5, 'warning', '#1 is expected never to complete (line 3), so it cannot end done'],
