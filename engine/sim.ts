@@ -64,6 +64,8 @@ import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { UnloadRoutines } from './fltmgr/unload';
 import { Verifier } from './fltmgr/verifier';
+import { leftHanging, requestWaiters, type HangingWork } from './fltmgr/hanging';
+import { NotifyListRoutines } from './fltmgr/notifyLists';
 import { WorkItemRoutines } from './fltmgr/workitems';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
@@ -115,6 +117,7 @@ export class Simulation {
   readonly locks: LockTable;
   readonly registry: RegistryRoutines;
   private readonly verifier: Verifier;
+  private readonly notifyLists: NotifyListRoutines;
   // The Filter Manager families the workload and the snapshot reach.
   private readonly dispatcher: Dispatcher;
   private readonly registration: RegistrationRoutines;
@@ -180,6 +183,8 @@ export class Simulation {
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     const volumeDevices = new VolumeDeviceRoutines(fm, objects, irps);
     const misc = new MiscRoutines(k, fm.objectRefs);
+    const notifyLists = new NotifyListRoutines(fm, pending);
+    this.notifyLists = notifyLists;
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -218,6 +223,7 @@ export class Simulation {
       volumeDevices,
       transactions,
       new FsRtlRoutines(k),
+      notifyLists,
       new GenericTableRoutines(k),
       new CngRoutines(k),
       misc,
@@ -230,7 +236,7 @@ export class Simulation {
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects], (d) => notifyLists.holds(d) !== undefined);
   }
 
   // --- setting up ---
@@ -399,6 +405,18 @@ export class Simulation {
 
   snapshot(): Snapshot {
     return takeSnapshot(this.kernel, this.fltmgr, { cbdqs: this.cbdq.all, contexts: this.contexts.live });
+  }
+
+  /** Threads blocked forever at the end, apart from those waiting for their own request (that request is left hanging instead). */
+  blockedForever(): KThread[] {
+    const waiters = requestWaiters(this.fltmgr);
+    return this.kernel.waitingThreads().filter((t) => !waiters.has(t));
+  }
+
+  /** What the run leaves hanging (requests, filter I/O, work items nothing finished); meaningful once it has ended. */
+  leftHanging(): HangingWork[] {
+    const devicePended = [...this.devices.results].filter(([, r]) => !r.completed).map(([io]) => io);
+    return leftHanging(this.fltmgr, devicePended, (d) => this.notifyLists.holds(d));
   }
 
   /** How request `io` ended, or where it stands if it has not. */

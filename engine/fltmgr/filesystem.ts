@@ -42,6 +42,8 @@ import {
 import { DirectoryNotify, FILE_NOTIFY_CHANGE as CHANGE, FileAction } from './dirNotify';
 import { directoryEntries, fileInformation, readLinkInformation, type InfoResult } from './fileinfo';
 import { EPOCH, FileStream, FsNode, FsVolume, type VolumeSpec } from './fsTree';
+import { assignShortName, shortNameOf } from './shortNames';
+import { TunnelCache, type Tunnelled } from './tunnel';
 import { ALL_SHARE, ShareAccessTable } from './shareAccess';
 import { volumeInformation } from './volumeInfo';
 import { DEFAULT_DESIRED_ACCESS, FileObject } from './structs';
@@ -85,6 +87,10 @@ export class FileSystemModel {
   marshal: Marshal | undefined = undefined;
   /** Pended directory change notifications and the watches behind them. */
   readonly notify = new DirectoryNotify();
+  /** Names of files that left a folder, for a while (tunneling). */
+  readonly tunnel = new TunnelCache();
+  /** Told before a file or folder loses its name (renamed, or removed): the name cache drops what it held for it. */
+  readonly nameLost: ((node: FsNode) => void)[] = [];
 
   constructor(volumes: readonly VolumeSpec[], files: Readonly<Record<string, FileSpec>> = {}, locate: (path: string) => { volume: { name: string }; nameInVolume: string }) {
     volumes.forEach((v, i) => this.volumes.set(v.name.toLowerCase(), new FsVolume(this, v, 0x5eed0000 + i)));
@@ -311,8 +317,10 @@ export class FileSystemModel {
       const hit = vol.lookup(name);
       if (!('missing' in hit) || hit.parent === null) return fail(STATUS.STATUS_OBJECT_PATH_NOT_FOUND);
       if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+      const tunnelled = this.tunnel.arriving(hit.parent, hit.name, this.now());
       node = new FsNode(this.newFileId(), hit.name, hit.parent, wantDir, vol, time);
-      hit.parent.children!.set(hit.name.toLowerCase(), node);
+      this.takeTunnelled(data, node, hit.name, tunnelled);
+      hit.parent.children!.set(node.name.toLowerCase(), node);
       vol.absent.delete(name.toLowerCase());
       information = FILE_CREATED;
       this.notify.changed(node, FileAction.ADDED, nameChange(node));
@@ -360,6 +368,8 @@ export class FileSystemModel {
 
   private remove(node: FsNode): void {
     if (node.parent === null) return;
+    for (const f of this.nameLost) f(node);
+    this.tunnel.departed(node, shortNameOf(node), this.now());
     node.parent.children!.delete(node.name.toLowerCase());
     node.removed = true;
     this.notify.changed(node, FileAction.REMOVED, nameChange(node));
@@ -451,13 +461,31 @@ export class FileSystemModel {
     // Within one folder a rename reports the old and the new name; across folders, a removal
     // from the old one and an addition to the new one.
     const sameFolder = node.parent === parent;
+    for (const f of this.nameLost) f(node);
+    this.tunnel.departed(node, shortNameOf(node), this.now());
+    const tunnelled = this.tunnel.arriving(parent, after.name, this.now());
     this.notify.changed(node, sameFolder ? FileAction.RENAMED_OLD_NAME : FileAction.REMOVED, nameChange(node));
     node.parent!.children!.delete(node.name.toLowerCase());
     node.name = after.name;
     node.parent = parent;
-    parent.children!.set(after.name.toLowerCase(), node);
+    this.takeTunnelled(data, node, after.name, tunnelled);
+    parent.children!.set(node.name.toLowerCase(), node);
     this.notify.changed(node, sameFolder ? FileAction.RENAMED_NEW_NAME : FileAction.ADDED, nameChange(node));
     return ok(0);
+  }
+
+  /**
+   * `node` arrives in its folder as `name` and the tunnel cache had that name: it takes the departed
+   * file's creation time and its other name (the long one when it came by the short one).
+   */
+  private takeTunnelled(data: FltCallbackData, node: FsNode, name: string, t: Tunnelled | undefined): void {
+    if (t === undefined) return;
+    const byShort = t.long.toUpperCase() !== name.toUpperCase();
+    if (byShort && node.parent!.children!.has(t.long.toLowerCase())) return;
+    if (byShort) node.name = t.long;
+    node.created = t.created;
+    assignShortName(node, byShort ? name.toUpperCase() : t.short);
+    this.tunnel.noteTunnelled(data.id, node);
   }
 
   private targetName(fileName: string, node: FsNode, volumeName: string): string | undefined {

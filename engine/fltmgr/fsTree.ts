@@ -87,7 +87,8 @@ export class FsNode {
   private pages: FilePages | null = null;
   size: number;
   attributes: number;
-  readonly created: bigint;
+  /** Creation time; tunneling (tunnel.ts) gives a file that takes a departed one's name its creation time. */
+  created: bigint;
   written: bigint;
   /** A disposition asked for deletion: the file goes at its last cleanup. */
   deletePending = false;

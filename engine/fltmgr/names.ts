@@ -22,6 +22,7 @@ import type { NameProviders } from './nameProviders';
 import { returnsCo, type Co } from '../kernel/coroutine';
 import type { KThread } from '../kernel/thread';
 import { FileObject as FileObjectStruct } from './structs';
+import { FLT_FILE_NAME_DO_NOT_CACHE, NameCache, queryMethod } from './nameCache';
 
 /** The components FltParseFileNameInformation fills, each a substring of Name. */
 export const NAME_COMPONENTS = ['Volume', 'Share', 'Extension', 'Stream', 'FinalComponent', 'ParentDir'] as const;
@@ -118,11 +119,14 @@ export function nameComponents(name: string, volumeLength: number, shareLength =
 export class NameRoutines {
   private nextId = 1;
   readonly live = new Map<number, FltFileNameInformation>();
+  private readonly cache = new NameCache();
 
   constructor(
     private readonly fm: FilterManager,
     private readonly providers: NameProviders,
-  ) {}
+  ) {
+    fm.fs.nameLost.push((node) => this.cache.invalidate(node));
+  }
 
   /**
    * The name of the operation's file. A name provider below the caller answers when there is one
@@ -134,8 +138,11 @@ export class NameRoutines {
     k.checkIrql('FltGetFileNameInformation', undefined, 'name-info');
     const data = callbackDataArg(this.fm.k, CallbackData, 'FltGetFileNameInformation');
     if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
-    if ((data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) !== 0 || k.current.topLevelIrp !== null) return STATUS.STATUS_FLT_INVALID_NAME_REQUEST;
-    return this.request(data.fileObject, data, null, NameOptions, FileNameInformation);
+    // Paging I/O or a top-level IRP: the file system must not be asked, but the cache may be read when the query method allows it.
+    const fsAllowed = (data.Iopb.IrpFlags & IRP_FLAGS.IRP_PAGING_IO) === 0 && k.current.topLevelIrp === null;
+    const method = queryMethod(NameOptions);
+    if (!fsAllowed && method !== 'cache-only' && method !== 'always-allow-cache-lookup') return STATUS.STATUS_FLT_INVALID_NAME_REQUEST;
+    return this.request(data.fileObject, data, null, NameOptions, FileNameInformation, fsAllowed);
   }
 
   /** The name of an open file outside an operation; Instance (may be NULL) says where the request starts. */
@@ -147,7 +154,7 @@ export class NameRoutines {
     return this.request(FileObject, null, Instance_ instanceof Instance ? Instance_ : null, NameOptions, FileNameInformation);
   }
 
-  /** There is no name cache here (every request asks the provider or the file system again), so there is nothing to purge. */
+  /** Drops the cached names of FileObject, or (FileObject NULL) of every file on the instance's volume. */
   FltPurgeFileNameInformationCache(Instance_: unknown, FileObject: unknown): number {
     const k = this.fm.k;
     k.checkIrql('FltPurgeFileNameInformationCache');
@@ -156,25 +163,50 @@ export class NameRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     if (FileObject !== null && FileObject !== undefined && !(FileObject instanceof FileObjectStruct)) return STATUS.STATUS_INVALID_PARAMETER;
+    this.cache.purge(FileObject instanceof FileObjectStruct ? FileObject : null, Instance_.volume.name);
     return STATUS.STATUS_SUCCESS;
   }
 
-  private request(fo: FileObjectStruct, data: FltCallbackData | null, from: Instance | null, options: number, out: unknown): number | Co<number> {
+  /**
+   * A name for `fo`: from the cache when the query method reads it and it holds one (nameCache.ts),
+   * else from the provider below the requester or the file system; `fsAllowed` false (paging I/O, a
+   * top-level IRP) leaves only the cache.
+   */
+  private request(fo: FileObjectStruct, data: FltCallbackData | null, from: Instance | null, options: number, out: unknown, fsAllowed = true): number | Co<number> {
     const format = options & 0xff || FLT_FILE_NAME_NORMALIZED;
     if (format !== FLT_FILE_NAME_NORMALIZED && format !== FLT_FILE_NAME_OPENED && format !== FLT_FILE_NAME_SHORT) {
       this.fm.k.violation('name-info', `name options 0x${options.toString(16)} ask for no name format; use FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED or FLT_FILE_NAME_SHORT`);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
+    const method = queryMethod(options);
+    if (method === undefined) {
+      this.fm.k.violation('invalid-parameter', `name options 0x${options.toString(16)} name no query method; use FLT_FILE_NAME_QUERY_DEFAULT, _CACHE_ONLY, _FILESYSTEM_ONLY or _ALWAYS_ALLOW_CACHE_LOOKUP`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
     const t = this.fm.k.current;
     const volume = this.fm.locate(fo.stream.volumeName).volume;
     const provider = this.providers.providerFor(volume, from ?? this.providers.requester(t, volume), options);
-    if (provider === null) return this.give(fo, format, out);
-    return this.fromProvider(t, provider, fo, data, (options & ~0xff) | format, out);
+    // Only a file object on an existing file has names to cache: a pre-create has no stream yet.
+    const open = fo.stream.node !== null;
+    if (open && method !== 'filesystem-only') {
+      const hit = this.cache.lookup(fo, format, provider);
+      if (hit !== undefined) return this.hand(hit, format, out);
+    }
+    if (method === 'cache-only') return STATUS.STATUS_FLT_NAME_CACHE_MISS;
+    if (!fsAllowed) return STATUS.STATUS_FLT_INVALID_NAME_REQUEST;
+    const keep = open && (options & FLT_FILE_NAME_DO_NOT_CACHE) === 0 ? (name: string) => this.cache.store(fo, format, provider, name) : undefined;
+    if (provider === null) {
+      const name = this.nameOf(fo, format);
+      keep?.(name);
+      return this.hand(name, format, out);
+    }
+    return this.fromProvider(t, provider, fo, data, (options & ~0xff) | format, out, keep);
   }
 
-  private *fromProvider(t: KThread, provider: Instance, fo: FileObjectStruct, data: FltCallbackData | null, options: number, out: unknown): Co<number> {
+  private *fromProvider(t: KThread, provider: Instance, fo: FileObjectStruct, data: FltCallbackData | null, options: number, out: unknown, keep?: (name: string) => void): Co<number> {
     const answer = yield* this.providers.ask(t, provider, fo, data, options);
     if ((answer.status >>> 0) >= 0x80000000 || answer.name === undefined) return answer.status;
+    keep?.(answer.name);
     return this.hand(answer.name, options & 0xff, out);
   }
 
@@ -233,7 +265,7 @@ export class NameRoutines {
    * long names, as the file system spells them), opened (the path it was opened by) or short (the
    * 8.3 name of the final component alone, or its long name when it has no other).
    */
-  private give(fo: FileObjectStruct, format: number, out: unknown): number {
+  private nameOf(fo: FileObjectStruct, format: number): string {
     const stream = fo.stream;
     let name: string;
     if (format === FLT_FILE_NAME_OPENED) {
@@ -249,7 +281,7 @@ export class NameRoutines {
         name = stream.volumeName + path;
       }
     }
-    return this.hand(name, format, out);
+    return name;
   }
 
   /** The file a name refers to if it exists (a pre-create's name is normalized from it). */
@@ -335,14 +367,28 @@ export class NameRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
-  /** No name is tunneled here (no short-name tunneling cache): *RetTunneledFileNameInformation is NULL. */
+  /**
+   * After a create, rename or link: when the file system tunnelled the file's names (tunnel.ts), a
+   * normalized name built before the operation may be wrong; *RetTunneledFileNameInformation gets the
+   * name the file really has, or NULL when FileNameInformation is still right.
+   */
   FltGetTunneledName(CallbackData: unknown, FileNameInformation: unknown, RetTunneledFileNameInformation: unknown): number {
     const k = this.fm.k;
     writeOut(RetTunneledFileNameInformation, null);
     k.checkIrql('FltGetTunneledName', undefined, 'name-info');
-    if (callbackDataArg(k, CallbackData, 'FltGetTunneledName') === null) return STATUS.STATUS_INVALID_PARAMETER;
-    if (this.info(FileNameInformation, 'FltGetTunneledName') === null) return STATUS.STATUS_INVALID_PARAMETER;
-    return STATUS.STATUS_SUCCESS;
+    const data = callbackDataArg(k, CallbackData, 'FltGetTunneledName');
+    if (data === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const info = this.info(FileNameInformation, 'FltGetTunneledName');
+    if (info === null) return STATUS.STATUS_INVALID_PARAMETER;
+    if ((info.Format & 0xff) !== FLT_FILE_NAME_NORMALIZED) {
+      k.violation('invalid-parameter', 'FltGetTunneledName needs a normalized name (FLT_FILE_NAME_NORMALIZED); only those can be tunnelled');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const node = this.fm.fs.tunnel.tunnelledBy(data.id);
+    if (node === undefined || node.removed) return STATUS.STATUS_SUCCESS;
+    const now = data.fileObject.stream.volumeName + node.path;
+    if (now.toLowerCase() === unicodeStringText(info.Name).toLowerCase()) return STATUS.STATUS_SUCCESS;
+    return this.hand(now, FLT_FILE_NAME_NORMALIZED, RetTunneledFileNameInformation);
   }
 
   private info(v: unknown, routine: string): FltFileNameInformation | null {

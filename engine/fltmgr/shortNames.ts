@@ -2,7 +2,7 @@
  * The short (8.3) names of the files in the simulated file system. A folder's names are given in
  * the order its entries were made, each avoiding the short and long names its siblings already
  * have (so `LONGNA~1.TXT`, `LONGNA~2.TXT`… for long names that begin alike); a file renamed or
- * moved gets a new one in its new folder, as NTFS does without tunneling.
+ * moved gets a new one in its new folder, unless the file system tunnels it an old one (tunnel.ts).
  */
 import { generateShortName } from '../kernel/dos83';
 
@@ -42,6 +42,11 @@ export function shortNameOf(node: ShortNamed): string | undefined {
     given.set(sibling, { parent, name: sibling.name, short: generateShortName(sibling.name, taken) });
   }
   return current(node)?.short;
+}
+
+/** Gives `node` the short name the file system tunnelled to it (tunnel.ts), instead of a generated one. */
+export function assignShortName(node: ShortNamed, short: string | undefined): void {
+  if (node.parent !== null) given.set(node, { parent: node.parent, name: node.name, short });
 }
 
 /** The entry of `folder` whose short name is `name` (compared without case), if any: Windows opens a file by either name. */

@@ -15,6 +15,7 @@ import { REPLAY_FORMAT, REPLAY_VERSION, textHash, type ReplayFile } from '../exp
 import { addDigests, preemptionCost, type Schedule } from '../explore/schedule';
 import type { Trace } from '../explore/trace';
 import type { Shard } from '../explore/dfs';
+import { hangingProblem } from '../scenario';
 import type { PreparedScenario } from './prepare';
 import { DEFAULT_SEED, World } from './world';
 
@@ -65,9 +66,12 @@ export function judgeRun(world: World, ended: 'done' | 'budget' | 'fault', relat
     failures.push({ key: 'livelock', text: `the run did not end within ${sim.stepCount.toLocaleString('en-US')} steps: threads keep running without finishing (a livelock, or a loop that waits for another thread)` });
   }
   if (ended === 'done') {
-    for (const e of world.expectations()) {
+    const verdict = world.verdict();
+    for (const e of verdict.expectations) {
       if (!e.passed) failures.push({ key: `expect:${e.line}`, text: `line ${e.line}: ${e.text} — got ${e.actual}` });
     }
+    // Work left hanging that the scenario does not expect fails a schedule as it fails a run (a deadlock is a violation below).
+    for (const h of verdict.unexpectedHanging) failures.push({ key: `hanging:${h.io ?? h.text}`, text: hangingProblem(h) });
   }
   const expected = new Set(world.prepared.scenario.expectations.filter((e) => e.what === 'violation').map((e) => (e as { rule: string }).rule));
   const seen = new Set<string>();

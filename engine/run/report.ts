@@ -7,6 +7,7 @@ import { irqlName } from '../kernel/irql';
 import { formatStatus } from '../kernel/status';
 import type { SimEvent } from '../kernel/events';
 import type { BlockedThread, ExpectationResult, RunEnd } from '../scenario';
+import type { HangingWork } from '../fltmgr/hanging';
 import type { RunFault, World } from './world';
 
 export interface ReportIo {
@@ -37,9 +38,11 @@ export interface ReportOutcome {
   end: RunEnd['kind'];
   /** For a deadlock: the threads that can never run again. */
   blocked: BlockedThread[];
+  /** Work nothing finished by the end: requests never completed, filter I/O, queued work items (engine/fltmgr/hanging.ts). */
+  hanging: HangingWork[];
   /** DriverEntry's status per driver, in load order; null when it never returned. */
   loads: { module: string; status: string | null }[];
-  /** Why the run fails apart from its expect lines: a failed DriverEntry, a deadlock or an early stop nobody expected. */
+  /** Why the run fails apart from its expect lines: a failed DriverEntry, a deadlock, work left hanging or an early stop nobody expected. */
   problems: string[];
 }
 
@@ -128,6 +131,7 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
     outcome: {
       end: facts.end.kind,
       blocked: facts.end.kind === 'deadlock' ? [...facts.end.blocked] : [],
+      hanging: [...(facts.hanging ?? [])],
       loads: facts.loads.map((l) => ({ module: l.module, status: l.status === null ? null : formatStatus(l.status) })),
       problems: verdict.problems,
     },

@@ -28,7 +28,7 @@ function plural(n: number, word: string): string {
 }
 
 /** `PASS  3 expectations hold`, or `FAIL  …` with what failed. */
-export function verdictSummary(v: Verdict): string {
+export function verdictSummary(v: Pick<Verdict, 'passed' | 'expectations' | 'problems'>): string {
   const n = v.expectations.length;
   if (v.passed) return `PASS  ${n === 0 ? 'the run ended as expected (no expectations)' : `${plural(n, 'expectation')} hold${n === 1 ? 's' : ''}`}`;
   const failed = v.expectations.filter((x) => x.verdict === 'fail').length;

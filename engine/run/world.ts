@@ -232,7 +232,7 @@ export class World {
     const fault = this.fault;
     if (fault) return { kind: 'stopped', reason: fault.kind, message: fault.message };
     if (!this.sim.finished) return { kind: 'stopped', reason: 'unfinished', message: 'the run has not reached its end' };
-    const blocked = this.sim.kernel.waitingThreads();
+    const blocked = this.sim.blockedForever();
     if (blocked.length === 0) return { kind: 'finished' };
     return { kind: 'deadlock', blocked: blocked.map((t) => ({ thread: t.name, waitingFor: t.waitingOn ?? 'something' })) };
   }
@@ -243,10 +243,12 @@ export class World {
       if (!r) return { id: io.id, state: 'not issued', status: null };
       return { id: io.id, state: r.state as string, status: r.state === 'done' ? r.status : null };
     });
+    const end = this.end();
     return {
       ios,
+      ...(end.kind === 'stopped' ? {} : { hanging: this.sim.leftHanging() }),
       loads: this.sim.fltmgr.drivers.map((d) => ({ module: d.module, status: d.entryStatus ?? null })),
-      end: this.end(),
+      end,
       violations: this.sim.violations,
       calls: this.calls(),
       modules: [...this.modules.keys()],

@@ -117,6 +117,8 @@ export interface UnloadStatement extends StatementBase {
 export type Expectation =
   | { what: 'status'; io: number; ioSpan: Span; status: NtStatus; statusText: string }
   | { what: 'state'; io: number; ioSpan: Span; state: IoState }
+  /** Request `io` is issued and still not complete when the run ends: the scenario leaves it outstanding on purpose. */
+  | { what: 'pending'; io: number; ioSpan: Span }
   | { what: 'calls'; module?: string; func: string; count: number; targetSpan: Span }
   | { what: 'violation'; rule: string; ruleSpan: Span }
   | { what: 'no-violation'; rule: string; ruleSpan: Span }
@@ -126,11 +128,13 @@ export type Expectation =
   | { what: 'load'; module?: string; moduleSpan?: Span; status: NtStatus; statusText: string }
   /** The run ends with a thread blocked forever. */
   | { what: 'deadlock' }
+  /** The run ends with work nothing finished: filter-issued I/O or a queued work item (engine/fltmgr/hanging.ts). */
+  | { what: 'hanging' }
   /** The run stops before its end (driver code failed or a limit ran out), for `reason` when given. */
   | { what: 'stop'; reason?: RunStopReason; reasonSpan?: Span };
 
 /** The expectations about how the run ends rather than what it did: they make an abnormal end wanted. */
-export type OutcomeExpectation = 'load' | 'deadlock' | 'stop';
+export type OutcomeExpectation = 'load' | 'deadlock' | 'hanging' | 'stop';
 
 export type ExpectStatement = StatementBase & { kind: 'expect' } & Expectation;
 

@@ -156,6 +156,7 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
     switch (e.what) {
       case 'status':
       case 'state':
+      case 'pending':
         if (!ioIds.has(e.io)) {
           if (!ctx.attemptedIoIds.has(e.io)) reportUnknownIo(scenario, e.io, e.ioSpan, 'expect', report);
         } else if (e.what === 'status') {
@@ -181,6 +182,7 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
         break;
       case 'output':
       case 'deadlock':
+      case 'hanging':
       case 'stop':
         break;
       case 'load': {
@@ -195,6 +197,14 @@ function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink):
         break;
       }
     }
+  }
+  // A request expected to stay outstanding cannot also end with a status or as done.
+  const pending = new Map<number, number>();
+  for (const e of scenario.expectations) if (e.what === 'pending' && !pending.has(e.io)) pending.set(e.io, e.line);
+  for (const e of scenario.expectations) {
+    if (e.what !== 'status' && !(e.what === 'state' && e.state === 'done')) continue;
+    const line = pending.get(e.io);
+    if (line !== undefined) report(e, 'contradiction', `#${e.io} is expected never to complete (line ${line}), so it cannot end ${e.what === 'status' ? 'with a status' : 'done'}`, 'Keep the one you mean: expect #N pending, or what it ends with.', 'warning');
   }
   const stops = scenario.expectations.filter((e) => e.what === 'stop');
   const deadlock = scenario.expectations.find((e) => e.what === 'deadlock');

@@ -10,7 +10,7 @@ import { closest, didYouMean } from './suggest';
 import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, STOP_REASONS, type IoState, type RunStopReason } from './vocabulary';
 
 const STATUS_NAMES = Object.keys(STATUS);
-const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect stop';
+const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect #1 pending, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect hanging, expect stop';
 
 export function parseExpect(cur: LineCursor): ExpectStatement | undefined {
   const body = parseBody(cur);
@@ -41,6 +41,8 @@ function parseBody(cur: LineCursor): Expectation | undefined {
         return parseLoad(cur, t);
       case 'deadlock':
         return { what: 'deadlock' };
+      case 'hanging':
+        return { what: 'hanging' };
       case 'stop':
         return parseStop(cur);
     }
@@ -53,19 +55,22 @@ function parseBody(cur: LineCursor): Expectation | undefined {
   );
 }
 
+const IO_HINT = (id: number): string => `Write: expect #${id} status STATUS_SUCCESS, expect #${id} state done, or expect #${id} pending`;
+
 function parseIoExpectation(cur: LineCursor): Expectation | undefined {
   const io = readIoRef(cur, 'expect #1 status STATUS_SUCCESS');
   if (!io) return undefined;
   const word = cur.next();
-  if (!word) return cur.error(io.span, 'missing-value', `missing 'status' or 'state' after #${io.id}`, `Write: expect #${io.id} status STATUS_SUCCESS, or expect #${io.id} state done`);
+  if (!word) return cur.error(io.span, 'missing-value', `missing 'status', 'state' or 'pending' after #${io.id}`, IO_HINT(io.id));
   if (word.kind !== 'word' || !(EXPECT_IO_WORDS as readonly string[]).includes(word.value)) {
     return cur.error(
       word,
       'unknown-expectation',
-      `expected 'status' or 'state' after #${io.id}, found '${word.raw}'${word.kind === 'word' ? didYouMean(word.value, EXPECT_IO_WORDS) : ''}`,
-      `Write: expect #${io.id} status STATUS_SUCCESS, or expect #${io.id} state done`,
+      `expected 'status', 'state' or 'pending' after #${io.id}, found '${word.raw}'${word.kind === 'word' ? didYouMean(word.value, EXPECT_IO_WORDS) : ''}`,
+      IO_HINT(io.id),
     );
   }
+  if (word.value === 'pending') return { what: 'pending', io: io.id, ioSpan: io.span };
   if (word.value === 'status') {
     const status = readStatus(cur, word);
     return status && { what: 'status', io: io.id, ioSpan: io.span, status: status.value, statusText: status.text };

@@ -5,13 +5,16 @@
  * `--json` reports as `actual`.
  *
  * The verdict cannot be better than the run: an expectation about a request holds only if the
- * request got there; a DriverEntry that failed, a deadlock and a run stopped before its end fail the
- * run unless an `expect load`, `expect deadlock` or `expect stop` line asks for exactly that; and
+ * request got there; a DriverEntry that failed, a deadlock, work left hanging (a request nothing
+ * completed, engine/fltmgr/hanging.ts) and a run stopped before its end fail the run unless an
+ * `expect load`, `expect deadlock`, `expect #N pending` / `expect hanging` or `expect stop` line asks
+ * for exactly that; and
  * after an unexpected stop no expectation is checked at all, since the end they describe never came.
  */
 import { formatStatus, ntSuccess, toStatus } from '../kernel/status';
 import type { ExpectStatement, Scenario, ScenarioDiagnostic } from './ast';
 import { didYouMean } from './suggest';
+import type { HangingWork } from '../fltmgr/hanging';
 
 export interface IoFact {
   id: number;
@@ -45,6 +48,8 @@ export interface RunFacts {
   /** Keyed `module!Function`. */
   calls: ReadonlyMap<string, number>;
   modules: readonly string[];
+  /** Work nothing finished by the end (requests, filter I/O, work items); absent for a run that did not reach its end. */
+  hanging?: readonly HangingWork[];
   /** Captured DbgPrint/KdPrint lines; only `expect output` reads them. */
   output?: readonly string[];
 }
@@ -71,6 +76,8 @@ export interface Verdict {
    * stop before the end. Each is a sentence; any of them fails the run.
    */
   problems: string[];
+  /** The work left hanging that no expect line accepts (each also one of `problems`). */
+  unexpectedHanging: HangingWork[];
 }
 
 const NOT_CHECKED = 'not checked: the run stopped before its end';
@@ -83,11 +90,13 @@ export function judgeRun(scenario: Scenario, facts: RunFacts): Verdict {
     problems.push(`the run stopped before its end (${end.reason}): ${end.message}`);
     // Only the stop expectations can be judged: they are about the stop itself.
     const expectations = expects.map((e) => e.what === 'stop' ? result(e, judge(e, facts)) : { line: e.line, text: e.text, verdict: 'unchecked' as const, passed: false, actual: NOT_CHECKED });
-    return { passed: false, expectations, problems };
+    return { passed: false, expectations, problems, unexpectedHanging: [] };
   }
   if (end.kind === 'deadlock' && !expects.some((e) => e.what === 'deadlock' || (e.what === 'violation' && e.rule === 'deadlock'))) {
     problems.push(`the run ended in a deadlock: ${blockedSummary(end.blocked)}`);
   }
+  const unexpectedHanging = (facts.hanging ?? []).filter((h) => !hangingExpected(h, expects));
+  for (const h of unexpectedHanging) problems.push(hangingProblem(h));
   for (const load of facts.loads) {
     if (load.status === null || ntSuccess(load.status)) continue;
     if (expects.some((e) => e.what === 'load' && (e.module === undefined || e.module.toLowerCase() === load.module.toLowerCase()))) continue;
@@ -95,7 +104,26 @@ export function judgeRun(scenario: Scenario, facts: RunFacts): Verdict {
     problems.push(`DriverEntry of ${load.module} returned ${status}, so the driver never loaded and the I/O went past it (write 'expect load ${status}' if the scenario tests that failure)`);
   }
   const expectations = expects.map((e) => result(e, judge(e, facts)));
-  return { passed: problems.length === 0 && expectations.every((x) => x.passed), expectations, problems };
+  return { passed: problems.length === 0 && expectations.every((x) => x.passed), expectations, problems, unexpectedHanging };
+}
+
+/**
+ * Whether the scenario says it means to leave `h`: a request any `expect #N` line is about (a status
+ * or `done` it never reached fails that line instead), `expect hanging` for anything, and, for a work
+ * item (its workers are blocked), `expect deadlock` too.
+ */
+function hangingExpected(h: HangingWork, expects: readonly ExpectStatement[]): boolean {
+  return expects.some((e) => {
+    if (e.what === 'hanging') return true;
+    if (h.kind === 'work-item' && e.what === 'deadlock') return true;
+    return h.io !== undefined && (e.what === 'pending' || e.what === 'state' || e.what === 'status') && e.io === h.io;
+  });
+}
+
+/** The verdict's sentence for work left hanging that no expect line accepts. */
+export function hangingProblem(h: HangingWork): string {
+  const hint = h.io !== undefined ? `write 'expect #${h.io} pending' if the scenario leaves it outstanding on purpose` : "write 'expect hanging' if the scenario means to leave it";
+  return `the run ended with work left hanging: ${h.text} (${hint})`;
 }
 
 /** The verdict of each `expect` line (judgeRun's `expectations`). */
@@ -119,6 +147,16 @@ function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: 
       const io = facts.ios.find((x) => x.id === e.io);
       if (!io || io.state === 'not issued') return { passed: false, actual: `#${e.io} was never issued` };
       return { passed: io.state === e.state, actual: io.state };
+    }
+    case 'pending': {
+      const io = facts.ios.find((x) => x.id === e.io);
+      if (!io || io.state === 'not issued') return { passed: false, actual: `#${e.io} was never issued` };
+      if (io.state === 'done') return { passed: false, actual: `#${e.io} completed${io.status === null ? '' : ` with ${formatStatus(io.status)}`}` };
+      return { passed: true, actual: `#${e.io} never completed (state: ${io.state})` };
+    }
+    case 'hanging': {
+      const left = facts.hanging ?? [];
+      return left.length > 0 ? { passed: true, actual: `left hanging: ${left.map((h) => h.text).join('; ')}` } : { passed: false, actual: 'nothing was left hanging' };
     }
     case 'calls':
       return judgeCalls(e.func, e.module, e.count, facts);
@@ -155,6 +193,10 @@ export function expectedText(e: ExpectStatement): string {
       return formatStatus(e.status);
     case 'state':
       return e.state;
+    case 'pending':
+      return `#${e.io} never completed`;
+    case 'hanging':
+      return 'work left hanging';
     case 'calls':
       return plural(e.count, 'call');
     case 'violation':

@@ -37,7 +37,7 @@ export { checkScenarioFiles, scenarioFileBytes, driverProjectSpec, readDriverPro
 export { checkDriverNames } from './checks';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
 export {
-  judgeRun, evaluateExpectations, expectedText, validateRuleIds,
+  judgeRun, evaluateExpectations, expectedText, validateRuleIds, hangingProblem,
   type RunFacts, type RunEnd, type IoFact, type BlockedThread, type ExpectationResult, type ExpectationVerdict, type Verdict,
 } from './expectations';
 export {

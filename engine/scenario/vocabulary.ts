@@ -151,7 +151,7 @@ export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
 }
 
 /** Words that may follow `expect`, besides an io reference `#N`. */
-export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'stop'] as const;
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop'] as const;
 
 /**
  * Why a run can stop before its end, as `expect stop <reason>` names it: the kinds of C error the
@@ -162,14 +162,15 @@ export const STOP_REASONS = C_ERROR_KINDS.filter((k): k is Exclude<CErrorKind, '
 export type RunStopReason = (typeof STOP_REASONS)[number];
 
 /** What may follow `expect #N`. */
-export const EXPECT_IO_WORDS = ['status', 'state'] as const;
+export const EXPECT_IO_WORDS = ['status', 'state', 'pending'] as const;
 
 /**
  * States an I/O can end a run in, from the callback data lifecycle: still `issued` (never reached a
  * filter), held in a pre-operation, `pended` by a filter, sitting `queued` in a cancel-safe queue,
- * `completed`/`cancelled` but not yet through the post-operations, or `done`.
+ * held by the file system (`in-fs`: a change notification waiting for a change), `completed`/`cancelled`
+ * but not yet through the post-operations, `post-pended` by a post-operation, or `done`.
  */
-export const IO_STATES = ['issued', 'pre-op', 'pended', 'queued', 'removed', 'completed', 'cancelled', 'post-op', 'done'] as const;
+export const IO_STATES = ['issued', 'pre-op', 'pended', 'queued', 'removed', 'in-fs', 'completed', 'cancelled', 'post-op', 'post-pended', 'done'] as const;
 export type IoState = (typeof IO_STATES)[number];
 
 /** Value types of a `registry` line. */

@@ -39,7 +39,8 @@ Runs the scenario's drivers and workload in the simulator and checks its expecta
   --format F       with --explain: text (default) or markdown (a table and the diagram)
 
 Exit codes: 0 the run ended as the scenario expects, 1 an expectation fails, a DriverEntry fails,
-the run deadlocks or stops early without an expect line asking for it, 2 the scenario or a driver
+the run deadlocks, leaves work hanging (a request nothing completed) or stops early without an
+expect line asking for it, 2 the scenario or a driver
 could not be read or compiled, uses C that fltsim does not run, the replay file does not fit it, or
 --explain names no callback data.`;
 

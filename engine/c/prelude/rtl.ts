@@ -210,6 +210,15 @@ BOOLEAN FsRtlIsNameInExpression(PUNICODE_STRING Expression, PUNICODE_STRING Name
 BOOLEAN FsRtlDoesNameContainWildCards(PUNICODE_STRING Name);
 void FsRtlDissectName(UNICODE_STRING Path, PUNICODE_STRING FirstName, PUNICODE_STRING RemainingName);
 BOOLEAN FsRtlIsNtstatusExpected(NTSTATUS Exception);
+typedef struct _REAL_NOTIFY_SYNC *PNOTIFY_SYNC;
+typedef BOOLEAN (*PCHECK_FOR_TRAVERSE_ACCESS)(PVOID NotifyContext, PVOID TargetContext, PSECURITY_SUBJECT_CONTEXT SubjectContext);
+typedef BOOLEAN (*PFILTER_REPORT_CHANGE)(PVOID NotifyContext, PVOID FilterContext);
+void FsRtlNotifyInitializeSync(PNOTIFY_SYNC *NotifySync);
+void FsRtlNotifyUninitializeSync(PNOTIFY_SYNC *NotifySync);
+void FsRtlNotifyFilterReportChange(PNOTIFY_SYNC NotifySync, PLIST_ENTRY NotifyList, PSTRING FullTargetName, USHORT TargetNameOffset, PSTRING StreamName, PSTRING NormalizedParentName, ULONG FilterMatch, ULONG Action, PVOID TargetContext, PVOID FilterContext);
+void FsRtlNotifyFullReportChange(PNOTIFY_SYNC NotifySync, PLIST_ENTRY NotifyList, PSTRING FullTargetName, USHORT TargetNameOffset, PSTRING StreamName, PSTRING NormalizedParentName, ULONG FilterMatch, ULONG Action, PVOID TargetContext);
+void FsRtlNotifyCleanup(PNOTIFY_SYNC NotifySync, PLIST_ENTRY NotifyList, PVOID FsContext);
+void FsRtlNotifyCleanupAll(PNOTIFY_SYNC NotifySync, PLIST_ENTRY NotifyList);
 #define FsRtlEnterFileSystem() KeEnterCriticalRegion()
 #define FsRtlExitFileSystem() KeLeaveCriticalRegion()
 #endif

@@ -117,7 +117,7 @@ test('unknown expectations, states and io options suggest the nearest word', () 
   const exp = only('expect violations cpp-bad-status');
   assert.deepEqual([exp.code, exp.message, ...where(exp)], ['unknown-expectation', "unknown expectation 'violations' — did you mean 'violation'?", 3, 8, 18]);
   assert.equal(only('expect no violatons').message, "unknown expectation 'no violatons' — did you mean 'violations'?");
-  assert.equal(only('expect #1 stauts STATUS_SUCCESS').message, "expected 'status' or 'state' after #1, found 'stauts' — did you mean 'status'?");
+  assert.equal(only('expect #1 stauts STATUS_SUCCESS').message, "expected 'status', 'state' or 'pending' after #1, found 'stauts' — did you mean 'status'?");
   const state = only('expect #1 state finished');
   assert.deepEqual([state.code, state.message], ['unknown-state', "unknown io state 'finished'"]);
   assert.equal(only('expect #1 state cancelld').message, "unknown io state 'cancelld' — did you mean 'cancelled'?");
