@@ -1,0 +1,267 @@
+/**
+ * The text of a starter scenario for one driver: a volume with files (some where the driver's own
+ * literals point), I/O that reaches each major function the driver registers, a user-mode program
+ * on each port it creates, an open of each device, and an unload, with comments that say what each
+ * part is for and what to change. Deterministic: the same facts give the same bytes.
+ */
+import type { DriverFacts, OperationCallbacks } from './facts';
+
+export const STARTER_VOLUME = '\\Device\\HarddiskVolume1';
+
+/**
+ * Major functions an `io` line issues (engine/scenario/vocabulary.ts IO_OPS); the others a filter
+ * may register are listed in the scenario's header as not reached.
+ */
+const ISSUED = new Set([
+  'IRP_MJ_CREATE', 'IRP_MJ_READ', 'IRP_MJ_WRITE', 'IRP_MJ_CLEANUP', 'IRP_MJ_CLOSE', 'IRP_MJ_QUERY_INFORMATION',
+  'IRP_MJ_SET_INFORMATION', 'IRP_MJ_DIRECTORY_CONTROL', 'IRP_MJ_FLUSH_BUFFERS', 'IRP_MJ_FILE_SYSTEM_CONTROL', 'IRP_MJ_DEVICE_CONTROL',
+]);
+
+/** FSCTL_IS_VOLUME_MOUNTED and IOCTL_DISK_GET_DRIVE_GEOMETRY: requests without input that any volume may get. */
+const FSCTL_CODE = '0x90028';
+const IOCTL_CODE = '0x70000';
+
+export interface ComposeOptions {
+  /** The `driver` line's paths, relative to the scenario's folder, with forward slashes. */
+  driverPaths: readonly string[];
+  /** How the project was named on the command line, for the header (`filter/scanner.vcxproj`). */
+  projectLabel: string;
+}
+
+/** A scenario string: backslashes are kept as written, except a pair or one before a quote (docs/scenario-format.md). */
+function str(s: string): string {
+  return `"${s.replace(/\\(?=\\|"|$)/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function describe(op: OperationCallbacks): string {
+  const parts = [op.pre ? `pre ${op.pre}` : '', op.post ? `post ${op.post}` : ''].filter(Boolean);
+  return `${op.major} (${parts.join(', ')})`;
+}
+
+/** Wraps `items` after `prefix` into comment lines no longer than about 100 columns. */
+function wrapped(prefix: string, items: readonly string[]): string[] {
+  const lines: string[] = [];
+  let line = `// ${prefix}`;
+  const indent = `//${' '.repeat(prefix.length + 1)}`;
+  items.forEach((item, i) => {
+    const piece = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (line.length + piece.length + 1 > 100 && line.trim() !== `// ${prefix}`.trim()) {
+      lines.push(line);
+      line = `${indent}${piece}`;
+    } else {
+      line += `${line.endsWith(' ') ? '' : ' '}${piece}`;
+    }
+  });
+  lines.push(line);
+  return lines;
+}
+
+class Workload {
+  readonly lines: string[] = [];
+  private id = 0;
+  private tick = 0;
+
+  comment(...text: string[]): void {
+    this.lines.push('', ...text.map((t) => `// ${t}`));
+  }
+
+  io(rest: string): number {
+    this.id++;
+    this.tick++;
+    const [op, ...more] = rest.split(' ');
+    this.lines.push(`io #${this.id} ${op} ${more.join(' ')} at ${this.tick}`);
+    return this.id;
+  }
+
+  /** Ticks used so far: the next free one is `now + 1`. */
+  get now(): number {
+    return this.tick;
+  }
+
+  wait(ticks: number): void {
+    this.tick += ticks;
+  }
+}
+
+export function composeStarter(facts: DriverFacts, options: ComposeOptions): string {
+  const v = STARTER_VOLUME;
+  const at = (p: string) => `${v}${p}`;
+  const majors = new Set(facts.operations.map((o) => o.major));
+  const has = (m: string) => majors.has(m);
+  const lit = facts.literals;
+  const unreached = facts.operations.filter((o) => !ISSUED.has(o.major));
+
+  const head: string[] = [
+    `// A starter scenario for the minifilter "${facts.name}", written by \`fltsim init\` from ${options.projectLabel}.`,
+    '// It loads the driver, gives it a volume with a few files, sends I/O that reaches each operation',
+    '// the driver registers, plays the user-mode side of its ports and devices, and unloads it.',
+    '// Everything below is yours to change: docs/scenario-format.md describes every line.',
+    '//   run it:    fltsim run <this file>         (or "fltsim: Run Scenario" in VS Code)',
+    '//   debug it:  "fltsim: Debug Scenario", with breakpoints in the driver\'s .c files',
+    '//',
+    '// What fltsim read from the driver:',
+  ];
+  if (facts.registration) head.push(`//   FLT_REGISTRATION ${facts.registration.name}`);
+  head.push(...wrapped('  operations: ', facts.operations.length > 0 ? facts.operations.map(describe) : ['none registered']));
+  if (facts.callbacks.length > 0) head.push(...wrapped('  callbacks: ', facts.callbacks.map((c) => `${c.field} ${c.fn}`)));
+  if (facts.contexts.length > 0) head.push(...wrapped('  contexts: ', facts.contexts));
+  if (lit.ports.length > 0) head.push(...wrapped('  ports: ', lit.ports));
+  if (lit.devices.length > 0) head.push(...wrapped('  devices: ', lit.devices));
+  if (lit.paths.length + lit.fileNames.length > 0) head.push(...wrapped('  paths and names in its strings: ', [...lit.paths, ...lit.fileNames]));
+  if (lit.extensions.length > 0) head.push(...wrapped('  extensions in its strings: ', lit.extensions));
+  if (unreached.length > 0) {
+    head.push(...wrapped('  not reached here (a scenario cannot issue these yet): ', unreached.map((o) => o.major)));
+  }
+
+  const out: string[] = [...head, '', `scenario ${str(`${facts.name}: starter workload`)}`, `driver ${options.driverPaths.map(str).join(' ')}`];
+
+  if (facts.readsRegistry) {
+    out.push(
+      '',
+      '// The driver reads values under its service key. Give it what its .inf installs, for example:',
+      '//   registry "SomeValue" dword 1',
+      '//   registry "SomeName" string "text"',
+      '// Values no line gives read as "not found", as on a machine where the .inf did not set them.',
+    );
+  }
+
+  // Files: a few ordinary ones, then one where each of the driver's literals points.
+  const files: string[] = [
+    '',
+    '// The volume below the filter and the files on it. Folders on the way to a file exist.',
+    `volume ${str(v)}`,
+    `file ${str(at('\\docs\\report.txt'))} content "Quarterly report: the numbers went up."`,
+    `file ${str(at('\\docs\\notes.txt'))} content "notes"`,
+    `file ${str(at('\\docs\\old.log'))} content "yesterday"`,
+  ];
+  const literalFiles: string[] = [];
+  const exts = lit.extensions;
+  for (const e of exts) literalFiles.push(`\\docs\\sample.${e}`);
+  for (const n of lit.fileNames) literalFiles.push(`\\docs\\${n}`);
+  for (const p of lit.paths) {
+    const last = p.slice(p.lastIndexOf('\\') + 1);
+    literalFiles.push(/\.[A-Za-z0-9]{1,6}$/.test(last) ? p : `${p}\\sample.${exts[0] ?? 'txt'}`);
+  }
+  const declared = new Set(['\\docs\\report.txt', '\\docs\\notes.txt', '\\docs\\old.log'].map((p) => p.toLowerCase()));
+  const extra = literalFiles.filter((p) => {
+    const key = p.toLowerCase();
+    if (declared.has(key) || [...declared].some((d) => d.startsWith(`${key}\\`) || key.startsWith(`${d}\\`))) return false;
+    declared.add(key);
+    return true;
+  });
+  if (extra.length > 0) {
+    files.push('// Files where the strings in the driver point: the names, folders and extensions it compares with.');
+    for (const p of extra) files.push(`file ${str(at(p))} content "content of ${p.slice(p.lastIndexOf('\\') + 1).replace(/"/g, '')}"`);
+  }
+  out.push(...files);
+
+  if (lit.ports.length > 0) {
+    out.push(
+      '',
+      '// The user-mode program on each communication port: it connects before any I/O and answers every',
+      '// message the driver sends with one byte, 1 (many scanners read a BOOLEAN "allow" there). Make the',
+      '// reply what your program answers; "when kind N" picks messages by their first ULONG. To call the',
+      '// driver\'s MessageNotify, add a send with your command\'s bytes, e.g.',
+      `//   client ${str(lit.ports[0]!)} send ulong 0 output 1024 at 30`,
+    );
+    for (const p of lit.ports) out.push(`client ${str(p)} connect at 0`, `client ${str(p)} reply hex "01"`);
+  }
+
+  if (facts.asksManualAttach) {
+    out.push(
+      '',
+      '// The instance setup tells manual attachments from automatic ones; attach the filter by hand',
+      '// (as "fltmc attach" does) so it sees the volume either way.',
+      `attach ${facts.name} ${str(v)} at 0`,
+    );
+  }
+
+  const w = new Workload();
+  const report = at('\\docs\\report.txt');
+  w.comment('An existing file: open, write, read and query it, then close the handle.');
+  w.io(`create ${str(report)}`);
+  w.io(`write ${str(report)} data "Revised. " offset 0`);
+  w.io(`read ${str(report)} length 4096 offset 0`);
+  w.io(`query-info ${str(report)} class FileStandardInformation`);
+  if (has('IRP_MJ_FLUSH_BUFFERS')) w.io(`flush ${str(report)}`);
+  if (has('IRP_MJ_FILE_SYSTEM_CONTROL')) w.io(`fsctl ${str(report)} code ${FSCTL_CODE} length 0`);
+  if (has('IRP_MJ_DEVICE_CONTROL')) w.io(`ioctl ${str(report)} code ${IOCTL_CODE} length 24`);
+  w.io(`cleanup ${str(report)}`);
+  w.io(`close ${str(report)}`);
+
+  const docs = at('\\docs');
+  w.comment('A folder listing (IRP_MJ_DIRECTORY_CONTROL).');
+  w.io(`create ${str(docs)} directory`);
+  w.io(`query-dir ${str(docs)} class FileBothDirectoryInformation`);
+  if (facts.watchesDirectories) {
+    w.comment('A program waits for changes in the folder; the file created next completes its wait.');
+    w.io(`notify-dir ${str(docs)} changes name size async`);
+  }
+
+  const created = at('\\docs\\new.txt');
+  w.comment('A new file, written and renamed (IRP_MJ_SET_INFORMATION, FileRenameInformation).');
+  w.io(`create ${str(created)} disposition create`);
+  w.io(`write ${str(created)} data "fresh"`);
+  w.io(`set-info ${str(created)} class FileRenameInformation to ${str(at('\\docs\\renamed.txt'))}`);
+  const renamed = at('\\docs\\renamed.txt');
+  w.io(`cleanup ${str(renamed)}`);
+  w.io(`close ${str(renamed)}`);
+  w.io(`cleanup ${str(docs)}`);
+  w.io(`close ${str(docs)}`);
+
+  const old = at('\\docs\\old.log');
+  w.comment('A file deleted (FileDispositionInformation): it goes at its last cleanup.');
+  w.io(`create ${str(old)}`);
+  w.io(`set-info ${str(old)} class FileDispositionInformation delete`);
+  w.io(`cleanup ${str(old)}`);
+  w.io(`close ${str(old)}`);
+
+  if (extra.length > 0) {
+    w.comment('The files the driver\'s strings point at: open, read, write, close.');
+    for (const p of extra) {
+      const f = at(p);
+      w.io(`create ${str(f)}`);
+      w.io(`read ${str(f)} length 512 offset 0`);
+      w.io(`write ${str(f)} data "changed" offset 0`);
+      w.io(`cleanup ${str(f)}`);
+      w.io(`close ${str(f)}`);
+    }
+  }
+
+  if (lit.devices.length > 0) {
+    w.comment('A program opens and closes each device the driver creates (IoCreateDevice): the driver\'s', 'dispatch routines get these as IRPs. Add "ioctl" lines with your control codes to go further.');
+    for (const d of lit.devices) {
+      w.io(`create ${str(d)}`);
+      w.io(`cleanup ${str(d)}`);
+      w.io(`close ${str(d)}`);
+    }
+  }
+
+  if (facts.pends) {
+    const notes = at('\\docs\\notes.txt');
+    w.comment('The driver pends or queues operations: a read that a program cancels one tick later.');
+    const id = w.io(`read ${str(notes)} length 512 offset 0 async`);
+    w.lines.push(`cancel #${id} at ${w.now + 1}`);
+    w.wait(1);
+  }
+
+  out.push(...w.lines);
+  const end = w.now + 5;
+  if (lit.ports.length > 0) {
+    out.push('', '// The program closes its connection (DisconnectNotify) before the driver is unloaded.');
+    for (const p of lit.ports) out.push(`client ${str(p)} disconnect at ${end - 1}`);
+  }
+  out.push(
+    '',
+    '// The unload: FilterUnloadCallback, then each instance\'s teardown.',
+    `unload at ${end}`,
+    '',
+    '// What must hold after the run. Add your own, for example:',
+    '//   expect #1 status STATUS_SUCCESS        the open of report.txt succeeds',
+    facts.operations[0]?.pre ? `//   expect calls ${facts.operations[0].pre} 1     how often a callback ran` : '//   expect calls SomeCallback 1            how often a function ran',
+    '//   expect output "text"                   a DbgPrint line',
+    'expect no violations',
+    '',
+  );
+  return out.join('\n');
+}
