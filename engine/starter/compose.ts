@@ -113,15 +113,31 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
     head.push(...wrapped('  not reached here (a scenario cannot issue these yet): ', unreached.map((o) => o.major)));
   }
 
+  if (facts.cppOnly) {
+    head.push('//', '// Its sources are C++: fltsim lints C++ but runs only C, so `fltsim run` cannot load this driver yet.');
+  }
   const out: string[] = [...head, '', `scenario ${str(`${facts.name}: starter workload`)}`, `driver ${options.driverPaths.map(str).join(' ')}`];
 
-  if (facts.readsRegistry) {
+  if (facts.registryValues.length > 0) {
+    // Commented out: a made-up value can break a driver that trusts its .inf (a REG_SZ where it
+    // walks a REG_MULTI_SZ), while a missing one takes the path the driver has for it.
     out.push(
       '',
-      '// The driver reads values under its service key. Give it what its .inf installs, for example:',
+      '// The driver reads these values under its service key (found where it reads the registry). Each',
+      '// reads as "not found" until you give it: uncomment a line and set what your .inf installs.',
+      ...facts.registryValues.map((r) => {
+        if (r.type === 'dword') return `// registry ${str(r.name)} dword 1`;
+        if (r.type === 'string') return `// registry ${str(r.name)} string ${str(`\\docs\\${r.name.toLowerCase()}`)}`;
+        return `// ${str(r.name)} is read as REG_MULTI_SZ, which a registry line cannot give yet`;
+      }),
+    );
+  } else if (facts.readsRegistry) {
+    out.push(
+      '',
+      '// The driver reads its service key. Give it the values its .inf installs, for example:',
       '//   registry "SomeValue" dword 1',
       '//   registry "SomeName" string "text"',
-      '// Values no line gives read as "not found", as on a machine where the .inf did not set them.',
+      '// A value no line gives reads as "not found", as on a machine where the .inf did not set it.',
     );
   }
 
@@ -133,6 +149,7 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
     `file ${str(at('\\docs\\report.txt'))} content "Quarterly report: the numbers went up."`,
     `file ${str(at('\\docs\\notes.txt'))} content "notes"`,
     `file ${str(at('\\docs\\old.log'))} content "yesterday"`,
+    ...(facts.usesTransactions ? [`file ${str(at('\\docs\\draft.txt'))} content "a draft deleted in a transaction"`] : []),
   ];
   const literalFiles: string[] = [];
   const exts = lit.extensions;
@@ -215,6 +232,34 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
   w.io(`set-info ${str(old)} class FileDispositionInformation delete`);
   w.io(`cleanup ${str(old)}`);
   w.io(`close ${str(old)}`);
+  const temp = at('\\docs\\scratch.tmp');
+  w.comment('A temporary file opened with FILE_DELETE_ON_CLOSE: it goes when its handle is closed.');
+  w.io(`create ${str(temp)} disposition create delete-on-close`);
+  w.io(`cleanup ${str(temp)}`);
+  w.io(`close ${str(temp)}`);
+
+  w.comment('The volume itself opened, as chkdsk or a backup program does (a DASD open: the only kind of', 'create a callback registered with FLTFL_OPERATION_REGISTRATION_SKIP_NON_DASD_IO sees).');
+  w.io(`create ${str(v)} share read`);
+  if (has('IRP_MJ_FILE_SYSTEM_CONTROL')) w.io(`fsctl ${str(v)} code ${FSCTL_CODE} length 0`);
+  if (has('IRP_MJ_DEVICE_CONTROL')) w.io(`ioctl ${str(v)} code ${IOCTL_CODE} length 24`);
+  w.io(`cleanup ${str(v)}`);
+  w.io(`close ${str(v)}`);
+
+  if (facts.usesTransactions) {
+    const tx = at('\\docs\\tx.txt');
+    w.comment('The driver enlists in transactions: a file written in transaction T1, which then commits', '(its TransactionNotificationCallback hears of it). Write "rollback" to see the other ending.');
+    w.io(`create ${str(tx)} disposition create transaction "T1"`);
+    w.io(`write ${str(tx)} data "written in T1"`);
+    w.io(`cleanup ${str(tx)}`);
+    w.io(`close ${str(tx)}`);
+    const draft = at('\\docs\\draft.txt');
+    w.io(`create ${str(draft)} transaction "T1"`);
+    w.io(`set-info ${str(draft)} class FileDispositionInformation delete`);
+    w.io(`cleanup ${str(draft)}`);
+    w.io(`close ${str(draft)}`);
+    w.lines.push(`transaction "T1" commit at ${w.now + 1}`);
+    w.wait(1);
+  }
 
   if (extra.length > 0) {
     w.comment('The files the driver\'s strings point at: open, read, write, close.');

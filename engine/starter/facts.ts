@@ -24,6 +24,9 @@ export interface RegistrationCallback {
   fn: string;
 }
 
+/** The type a value's reading code mentions; `multi-string` (REG_MULTI_SZ) has no `registry` form yet. */
+export type RegistryGuess = 'dword' | 'string' | 'multi-string';
+
 export interface DriverFacts {
   /** The module name (`unload name`, `expect calls name!Fn`). */
   name: string;
@@ -44,6 +47,10 @@ export interface DriverFacts {
   watchesDirectories: boolean;
   /** It enlists in transactions. */
   usesTransactions: boolean;
+  /** Value names it reads under its service key, with the type its reading code mentions. */
+  registryValues: { name: string; type: RegistryGuess }[];
+  /** Its sources are C++ only: fltsim's interpreter runs C, so a run cannot load it. */
+  cppOnly: boolean;
   /** The sources read, units first, then the project's own headers they include. */
   sources: string[];
 }
@@ -58,6 +65,33 @@ export function registeredCallbacks(facts: DriverFacts): string[] {
   for (const c of facts.callbacks) names.add(c.fn);
   return [...names];
 }
+
+/**
+ * Registration tables declared inside a function (`CONST FLT_REGISTRATION reg = {…};` in
+ * DriverEntry), which the linter's file model, reading only the top level, does not see: their
+ * text, lifted out so the model reads them as top-level declarations.
+ */
+function localTables(text: string): string {
+  const out: string[] = [];
+  const head = /\b(?:static\s+)?(?:(?:const|CONST)\s+)?FLT_(?:REGISTRATION|OPERATION_REGISTRATION|CONTEXT_REGISTRATION)\s+\w+\s*(?:\[\s*\w*\s*\])?\s*=\s*\{/g;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    if (m.index === lineStart) continue;
+    if (!/^[ \t]+$/.test(text.slice(lineStart, m.index))) continue;
+    let depth = 0;
+    let end = -1;
+    for (let i = m.index + m[0].length - 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) { end = i; break; }
+    }
+    if (end > 0) out.push(`${text.slice(m.index, end + 1)};`);
+  }
+  return out.join('\n');
+}
+
+/** Reads a value under the service key (the routines, and helpers of the driver that call them one level down). */
+const REGISTRY_READS = new Set(['ZwQueryValueKey', 'RtlQueryRegistryValues', 'FltGetRegistryValue']);
 
 const PEND = /\bFLT_PREOP_PENDING\b|\bFltCbdqInsertIo\b/;
 const REGISTRY = /\b(?:ZwQueryValueKey|RtlQueryRegistryValues|FltGetRegistry\w*|ZwOpenKey|IoOpenDriverRegistryKey)\b/;
@@ -82,17 +116,25 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
   const contexts: string[] = [];
   const calls = new Set<string>();
   const lineOf = new Map<string, { file: string; line: number }>();
+  const functions: { name: string; text: string; calls: ReadonlySet<string> }[] = [];
+  const readings: { file: string; text: string; local: boolean }[] = [];
   for (const file of sources) {
     const text = texts.get(file);
     if (text === undefined) continue;
+    readings.push({ file, text, local: false });
+    const lifted = localTables(text);
+    if (lifted !== '') readings.push({ file, text: lifted, local: true });
+  }
+  for (const { file, text, local } of readings) {
     const doc = new LintDocument({}, false, lintLanguageOf(file, text));
     try {
       const ctx = doc.analyze(text);
       const model = ctx.model;
+      if (!local) for (const f of model.functionList) functions.push({ name: f.name, text: f.text, calls: f.facts.callNames });
       for (const reg of model.registrations) {
         if (!/\bFLT_REGISTRATION\b/.test(model.declarations.get(reg.name)?.typeText ?? '')) continue;
         registrations.push({ reg, file });
-        lineOf.set(reg.name, { file, line: (model.declarations.get(reg.name)?.startRow ?? 0) + 1 });
+        lineOf.set(reg.name, { file, line: local ? lineIn(texts.get(file) ?? '', reg.name) : (model.declarations.get(reg.name)?.startRow ?? 0) + 1 });
       }
       for (const [name, t] of model.operationTables) if (!tables.has(name)) tables.set(name, t);
       for (const t of model.contextTables.values()) for (const row of t.rows) if (!row.isEnd && row.type && !contexts.includes(row.type)) contexts.push(row.type);
@@ -102,6 +144,7 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
     }
   }
   const all = [...texts.values()].join('\n');
+  const cppOnly = project.units.length === 0 && (project.cppUnits ?? []).length > 0;
   const first = registrations[0];
   const operations: OperationCallbacks[] = [];
   const callbacks: RegistrationCallback[] = [];
@@ -141,6 +184,37 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
     asksManualAttach: MANUAL.test(all),
     watchesDirectories: WATCH.test(all),
     usesTransactions: calls.has('FltEnlistInTransaction'),
+    registryValues: registryValues(functions),
+    cppOnly,
     sources: [...texts.keys()].map((s) => rules.normalize(s)),
   };
+}
+
+/** The line of `text` where `name` is first declared with an initializer (1 when not found). */
+function lineIn(text: string, name: string): number {
+  const at = text.search(new RegExp(`\\b${name}\\s*(?:\\[[^\\]]*\\])?\\s*=`));
+  return at < 0 ? 1 : text.slice(0, at).split('\n').length;
+}
+
+const VALUE_NAME = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
+
+/**
+ * The value names a driver reads under its service key: the name-like literals of each function
+ * that reads values, or that calls a helper of the driver that does (`Load(key, L"Mapping")`).
+ * The type is what the reading code mentions (REG_MULTI_SZ; REG_DWORD alone: dword; otherwise a string).
+ */
+function registryValues(functions: readonly { name: string; text: string; calls: ReadonlySet<string> }[]): { name: string; type: RegistryGuess }[] {
+  const readers = new Set(functions.filter((f) => [...f.calls].some((c) => REGISTRY_READS.has(c))).map((f) => f.name));
+  const readerText = new Map(functions.filter((f) => readers.has(f.name)).map((f) => [f.name, f.text]));
+  const out: { name: string; type: RegistryGuess }[] = [];
+  for (const f of functions) {
+    const helpers = [...f.calls].filter((c) => readers.has(c) && c !== f.name);
+    if (!readers.has(f.name) && helpers.length === 0) continue;
+    const code = [f.text, ...helpers.map((h) => readerText.get(h) ?? '')].join('\n');
+    const type: RegistryGuess = /\bREG_MULTI_SZ\b/.test(code) ? 'multi-string' : /\bREG_DWORD\b/.test(code) && !/\bREG_(?:EXPAND_)?SZ\b/.test(code) ? 'dword' : 'string';
+    for (const lit of stringLiterals(f.text, '')) {
+      if (VALUE_NAME.test(lit.value) && !out.some((v) => v.name.toLowerCase() === lit.value.toLowerCase()) && out.length < 8) out.push({ name: lit.value, type });
+    }
+  }
+  return out;
 }

@@ -1,10 +1,10 @@
 /**
  * Which driver project `fltsim init` writes a scenario for, from what the user names: a .vcxproj,
- * C files, or a folder. A folder is searched as the linter searches one (engine/project/discover.ts):
+ * C files, or a folder. One C file stands for its project. A folder is searched as the linter searches one (engine/project/discover.ts):
  * one kernel-mode driver in it is the one; several are a question back to the user.
  */
-import { locateFolder, rulesOf, type ProjectFiles } from '../files';
-import { discoverProjects, loadProject, specForPath, type DriverProject } from '../project';
+import { locateFile, locateFolder, rulesOf, type ProjectFiles } from '../files';
+import { discoverProjects, loadProject, projectOfFile, specForPath, type DriverProject } from '../project';
 
 export type StarterTarget =
   | { ok: true; project: DriverProject; /** Where the scenario goes by default (the project's folder). */ folder: string }
@@ -32,7 +32,14 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
     if (notC) return { ok: false, message: `${notC}: give one .vcxproj or one folder, or several C files` };
     return checked(files, loadProject(files, { kind: 'files', paths: [...paths] }));
   }
+  if (/\.h$/i.test(paths[0]!)) return { ok: false, message: `${paths[0]}: a header is not a driver; name its .vcxproj, its folder or its .c files` };
   const spec = specForPath(paths[0]!);
+  if (spec.kind === 'files') {
+    // One C file stands for the driver it belongs to (the .vcxproj that lists it, or its folder's one driver), as in lint.
+    const found = locateFile(files, spec.paths[0]!)?.path;
+    const owner = found !== undefined && /\.c$/i.test(found) ? projectOfFile(files, found) : undefined;
+    return checked(files, owner ?? loadProject(files, spec));
+  }
   if (spec.kind !== 'folder') return checked(files, loadProject(files, spec));
   const folder = locateFolder(files, spec.path)?.path;
   if (!folder) return { ok: false, message: `${spec.path}: no such file or folder` };

@@ -20,6 +20,9 @@ comments saying what to change. A folder is searched for its one kernel-mode dri
   --out FILE   where to write it (default: <driver name>.fltsim in the project's folder)
   --force      replace FILE if it exists (never done without it)
   --stdout     print the scenario instead of writing it
+  --json       say what happened as one JSON object on stdout (for tools): {"ok", "scenario",
+               "driver", "operations", "callbacks", "ports", "devices"} or {"ok": false,
+               "reason": "input" | "no-registration" | "exists", "message", "scenario"?}
 
 Exit codes: 0 written, 2 bad usage, no driver, no FLT_REGISTRATION, or FILE exists without --force.`;
 
@@ -27,7 +30,16 @@ const SPEC = {
   out: { takesValue: true },
   force: { takesValue: false },
   stdout: { takesValue: false },
+  json: { takesValue: false },
 } as const;
+
+type InitFailure = 'input' | 'no-registration' | 'exists';
+
+function fail(json: boolean, reason: InitFailure, message: string, scenario?: string): number {
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, reason, message, ...(scenario ? { scenario } : {}) })}\n`);
+  process.stderr.write(`fltsim init: ${message}\n`);
+  return 2;
+}
 
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, SPEC);
@@ -37,10 +49,8 @@ export async function initCommand(argv: string[]): Promise<number> {
   const outPath = typeof out === 'string' ? path.resolve(out.endsWith('.fltsim') ? out : `${out}.fltsim`) : undefined;
   await initLinter();
   const result = starterScenario(nodeFiles, args.positionals.map((p) => path.resolve(p)), outPath ? { out: outPath } : {});
-  if (!result.ok) {
-    process.stderr.write(`fltsim init: ${result.message}\n`);
-    return 2;
-  }
+  const json = args.options.has('json');
+  if (!result.ok) return fail(json, result.kind, result.message);
   // The text is ours: a scenario that does not parse is fltsim's bug, and the user must not get it.
   const problems = parseScenario(result.text).diagnostics.filter((d) => d.severity === 'error');
   if (problems.length > 0) throw new Error(`the starter scenario does not parse (line ${problems[0]!.line}: ${problems[0]!.message})`);
@@ -50,13 +60,16 @@ export async function initCommand(argv: string[]): Promise<number> {
   }
   const target = result.scenarioPath;
   if (existsSync(target) && !args.options.has('force')) {
-    process.stderr.write(`fltsim init: ${relative(target)} exists; it was left as it is. Give --force to replace it, or --out to write another file.\n`);
-    return 2;
+    return fail(json, 'exists', `${relative(target)} exists; it was left as it is. Give --force to replace it, or --out to write another file.`, target);
   }
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(target, result.text);
   const f = result.facts;
   const callbacks = registeredCallbacks(f).length;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok: true, scenario: target, driver: f.name, operations: f.operations.length, callbacks, ports: f.literals.ports, devices: f.literals.devices })}\n`);
+    return 0;
+  }
   process.stdout.write(
     `Wrote ${relative(target)} for ${f.name}: ${f.operations.length} operation(s), ${callbacks} callback(s)` +
       `${f.literals.ports.length ? `, ${f.literals.ports.length} port(s)` : ''}${f.literals.devices.length ? `, ${f.literals.devices.length} device(s)` : ''}.\n` +
