@@ -42,6 +42,6 @@ export function starterScenario(files: ProjectFiles, paths: readonly string[], o
     return (r === '' ? '.' : r).replace(/\\/g, '/');
   };
   const driverPaths = project.source.kind === 'files' ? project.units.map(rel) : [rel(anchor)];
-  const text = composeStarter(facts, { driverPaths, projectLabel: options.label ?? driverPaths.join(' ') });
+  const text = composeStarter(facts, { driverPaths, projectLabel: options.label ?? (project.source.kind === 'folder' ? `the folder ${rules.basename(anchor)}` : driverPaths.join(' ')) });
   return { ok: true, text, scenarioPath, facts, project };
 }
