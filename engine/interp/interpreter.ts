@@ -14,7 +14,7 @@ import type { AddressSpace } from '../memory/space';
 import { sizeOf } from '../c/types';
 import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
-import type { StmtHooks } from './compileStmt';
+import type { StmtHooks } from './stmtFlow';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
 import { allocateObject, copyBytes, store } from './memory';
