@@ -4,18 +4,13 @@
  * on each port it creates, an open of each device, and an unload, with comments that say what each
  * part is for and what to change. Deterministic: the same facts give the same bytes.
  */
+import { IO_OPS } from '../scenario/vocabulary';
 import type { DriverFacts, OperationCallbacks } from './facts';
 
 export const STARTER_VOLUME = '\\Device\\HarddiskVolume1';
 
-/**
- * Major functions an `io` line issues (engine/scenario/vocabulary.ts IO_OPS); the others a filter
- * may register are listed in the scenario's header as not reached.
- */
-const ISSUED = new Set([
-  'IRP_MJ_CREATE', 'IRP_MJ_READ', 'IRP_MJ_WRITE', 'IRP_MJ_CLEANUP', 'IRP_MJ_CLOSE', 'IRP_MJ_QUERY_INFORMATION',
-  'IRP_MJ_SET_INFORMATION', 'IRP_MJ_DIRECTORY_CONTROL', 'IRP_MJ_FLUSH_BUFFERS', 'IRP_MJ_FILE_SYSTEM_CONTROL', 'IRP_MJ_DEVICE_CONTROL',
-]);
+/** Major functions an `io` line can issue; the others a filter registers are named in the header as not reached. */
+const ISSUED: ReadonlySet<string> = new Set(Object.values(IO_OPS));
 
 /** FSCTL_IS_VOLUME_MOUNTED and IOCTL_DISK_GET_DRIVE_GEOMETRY: requests without input that any volume may get. */
 const FSCTL_CODE = '0x90028';
@@ -68,8 +63,7 @@ class Workload {
   io(rest: string): number {
     this.id++;
     this.tick++;
-    const [op, ...more] = rest.split(' ');
-    this.lines.push(`io #${this.id} ${op} ${more.join(' ')} at ${this.tick}`);
+    this.lines.push(`io #${this.id} ${rest} at ${this.tick}`);
     return this.id;
   }
 

@@ -60,7 +60,8 @@ const VOLUME_PREFIX = /^\\Device\\HarddiskVolume\d+(?=\\|$)/i;
 const DRIVE_PREFIX = /^(?:\\(?:\?\?|DosDevices|GLOBAL\?\?)\\)?[A-Za-z]:(?=\\|$)/i;
 const DEVICE = /^\\(?:Device|FileSystem)\\[^\\]+(?:\\[^\\]+)*$/i;
 const NOT_A_FILE = /^\\(?:Registry|BaseNamedObjects|Callback|KernelObjects|ObjectTypes|Driver|Sessions|RPC Control|Windows\\ApiPort)\b/i;
-const BAD_NAME_CHARS = /[<>:"|*?%\u0000-\u001f]/;
+// Characters no file name holds (control characters by their Unicode category).
+const BAD_NAME_CHARS = /[<>:"|*?%]|\p{Cc}/u;
 const EXTENSION = /^\.?([A-Za-z0-9]{1,6})$/;
 const FILE_NAME = /^[^\\/]+\.([A-Za-z0-9]{1,6})$/;
 
