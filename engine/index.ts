@@ -75,3 +75,5 @@ export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilte
 export { initLinter, lintText, LintDocument, lintLanguageOf, type LintLanguage, ProjectLint, validateOptions, LINT_RULES, lintRule, findSuppressions, disableNextLineEdit, formatText, formatJson, formatSarif, summarize, type FileReport, type LintNote } from './lint';
 export type { Finding, LintOptions, LintResult, ParseNote, QuickFix, RelatedLocation, RuleMeta, SeveritySetting, Range as LintRange, Position as LintPosition, TextEdit as LintTextEdit } from './lint';
 export { apiInfo, maxIrqlFor, API_CATALOG, type ApiInfo, type IrqlBound } from './api/catalog';
+// Starter scenarios written from a driver project (`fltsim init`)
+export * from './starter';

@@ -124,6 +124,34 @@ export function isKernelMode(files: ProjectFiles, project: DriverProject): boole
   return lintUnits(project).some((u) => visit(u, 0));
 }
 
+/**
+ * The project's own headers its units include with `#include "…"`, directly or through each other
+ * (found as the compiler finds them: the including file's folder, then the include folders).
+ */
+export function includedHeaders(files: ProjectFiles, project: DriverProject): string[] {
+  const rules = rulesOf(files);
+  const seen = new Set(lintUnits(project).map((u) => rules.key(u)));
+  const out: string[] = [];
+  const visit = (file: string, depth: number): void => {
+    const text = files.readFile(file);
+    if (text === undefined || depth > 8) return;
+    for (const m of text.matchAll(QUOTED_INCLUDE)) {
+      for (const dir of [rules.dirname(file), ...project.includeDirs]) {
+        const hit = findFile(files, rules.resolve(dir, m[1]));
+        if (!hit) continue;
+        if (!seen.has(rules.key(hit))) {
+          seen.add(rules.key(hit));
+          out.push(hit);
+          visit(hit, depth + 1);
+        }
+        break;
+      }
+    }
+  };
+  for (const u of lintUnits(project)) visit(u, 0);
+  return out;
+}
+
 /** The C and C++ sources a folder holds directly, sorted by name. */
 function sourcesIn(files: ProjectFiles, folder: string): string[] {
   const rules = rulesOf(files);

@@ -10,6 +10,7 @@ import './run';
 import './lint';
 import './test';
 import './explore';
+import './init';
 
 export function helpText(): string {
   const lines = [

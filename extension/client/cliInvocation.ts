@@ -40,6 +40,21 @@ export function testInvocation(execPath: string, extensionRoot: string, scenario
   return { command: execPath, args, cwd, env: { ELECTRON_RUN_AS_NODE: '1' } };
 }
 
+/**
+ * `fltsim init <target> --json [--force]`: a starter scenario for the driver project `target` (a
+ * .vcxproj, a folder or a .c file), written next to the project; one JSON object on stdout says
+ * where, or why not.
+ */
+export function initInvocation(execPath: string, extensionRoot: string, target: string, force = false): CliInvocation {
+  return {
+    label: `fltsim init ${path.basename(target)}`,
+    command: execPath,
+    args: [path.join(extensionRoot, 'dist', 'cli.js'), 'init', target, '--json', ...(force ? ['--force'] : [])],
+    cwd: path.dirname(target),
+    env: { ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
 /** `--replay FILE` when a run follows a schedule `fltsim explore` recorded. */
 function replayArgs(replay: string | undefined): string[] {
   return replay === undefined ? [] : ['--replay', replay];

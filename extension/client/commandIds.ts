@@ -16,6 +16,7 @@ export const Commands = {
   debugFailingSchedule: 'fltsim.debugFailingSchedule',
   showTimeline: 'fltsim.showTimeline',
   explainCallbackData: 'fltsim.explainCallbackData',
+  createScenario: 'fltsim.createScenario',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

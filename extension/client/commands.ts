@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, WALKTHROUGH_IDS } from './commandIds';
 import { startReplayDebugging, startScenarioDebugging } from './debugger';
+import { createScenarioForDriver } from './createScenario';
 import { exploreSchedules } from './explore';
 import { isScenarioPath } from './launchConfig';
 import { ruleDocPath, ruleIdsFromFileNames, ruleTitle } from './ruleDocs';
@@ -83,6 +84,11 @@ export function registerCommands(context: vscode.ExtensionContext): void {
     }
     const folder = folders.length === 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to lint' });
     if (folder) await runCliTask(context, 'lint', folder.uri);
+  });
+
+  reg(Commands.createScenario, async (arg?: unknown) => {
+    if (refusedWhileUntrusted('Creating a scenario from a driver')) return undefined;
+    return createScenarioForDriver(context, arg);
   });
 
   reg(Commands.openSamples, async () => {

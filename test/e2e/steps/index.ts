@@ -8,6 +8,7 @@ import { commands } from './commands';
 import { debug } from './debug';
 import { explore } from './explore';
 import { grammar } from './grammar';
+import { init } from './init';
 import { problems } from './problems';
 import { runaway } from './runaway';
 import { testExplore } from './testExplore';
@@ -17,7 +18,7 @@ import { walkthrough } from './walkthrough';
 
 export type { Expectations, StepContext } from './shared';
 
-export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway' | 'timeline' | 'explore' | 'testing' | 'testExplore';
-export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway', 'timeline', 'explore', 'testing', 'testExplore'];
+export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway' | 'timeline' | 'explore' | 'testing' | 'testExplore' | 'init';
+export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway', 'timeline', 'explore', 'testing', 'testExplore', 'init'];
 
-export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline, explore, testing, testExplore };
+export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline, explore, testing, testExplore, init };

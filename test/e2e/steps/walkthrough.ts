@@ -6,7 +6,7 @@ import type { Workbench } from '../workbench';
 import { check, SAMPLES_DIR, type StepContext } from './shared';
 
 const PEND_STEPS = ['Open the sample', 'Stop in the worker routine', 'Start debugging', 'Read the Variables view', 'Choose how the read completes'];
-const LINT_STEPS = ['Open a driver with mistakes', 'Read the Problems view', 'Read about a rule', 'Tune the rules', 'Lint in CI'];
+const LINT_STEPS = ['Open a driver with mistakes', 'Read the Problems view', 'Read about a rule', 'Tune the rules', 'Lint in CI', 'Run your own driver'];
 
 async function openWalkthrough(wb: Workbench, title: string, steps: string[], mediaHeading: string): Promise<void> {
   await wb.runCommand('Welcome: Open Walkthrough...');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { isRuleId, ruleDocPath, ruleIdsFromFileNames, ruleTitle } from '../../../extension/client/ruleDocs';
-import { lintInvocation, runScenarioInvocation } from '../../../extension/client/cliInvocation';
+import { initInvocation, lintInvocation, runScenarioInvocation } from '../../../extension/client/cliInvocation';
 
 test('rule ids come from docs/rules file names; other files are ignored', () => {
   assert.deepEqual(ruleIdsFromFileNames(['wi-bad-queue-type.md', 'README.md', 'index.md', 'cpp-bad-status.md', 'notes.txt', 'Bad_Name.md']),
@@ -36,4 +36,14 @@ test('run and lint invocations run the bundled CLI with the host runtime as Node
   const lint = lintInvocation('/usr/bin/node', ext, path.resolve('/ws'));
   assert.deepEqual(lint.args, [path.join(ext, 'dist', 'cli.js'), 'lint', path.resolve('/ws')]);
   assert.equal(lint.label, 'fltsim lint ws');
+});
+
+test('the init invocation asks for JSON, and replaces an existing scenario only when told to', () => {
+  const ext = path.resolve('/ext');
+  const proj = path.resolve('/ws/drv/drv.vcxproj');
+  const init = initInvocation('/usr/bin/node', ext, proj);
+  assert.deepEqual(init.args, [path.join(ext, 'dist', 'cli.js'), 'init', proj, '--json']);
+  assert.equal(init.cwd, path.dirname(proj));
+  assert.equal(init.env.ELECTRON_RUN_AS_NODE, '1');
+  assert.deepEqual(initInvocation('/n', ext, proj, true).args.slice(1), ['init', proj, '--json', '--force']);
 });

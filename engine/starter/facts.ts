@@ -1,0 +1,220 @@
+/**
+ * What a driver project shows about itself without running it, as a starter scenario needs it: its
+ * filter registration (the callbacks per major function and the filter-wide ones), its contexts,
+ * the ports and devices it creates, whether it pends, reads the registry or looks at manual
+ * attachment, and the paths and extensions its literals name. The linter's model reads the
+ * registration tables (engine/lint/analysis), so the two agree on what a table holds.
+ */
+import { rulesOf, type ProjectFiles } from '../files';
+import { includedHeaders, lintUnits, type DriverProject } from '../project';
+import { LintDocument, lintLanguageOf } from '../lint';
+import { registrationCallback, registrationTableName, type FilterRegistration, type OperationTable } from '../lint/analysis/registration';
+import { classifyLiterals, stringLiterals, type LiteralFacts, type SourceLiteral } from './literals';
+
+/** One row of FLT_OPERATION_REGISTRATION: a major function and its callbacks. */
+export interface OperationCallbacks {
+  major: string;
+  pre?: string;
+  post?: string;
+}
+
+/** A filter-wide callback of FLT_REGISTRATION (`InstanceSetupCallback`) and the function it names. */
+export interface RegistrationCallback {
+  field: string;
+  fn: string;
+}
+
+/** The type a value's reading code mentions; `multi-string` (REG_MULTI_SZ) has no `registry` form yet. */
+export type RegistryGuess = 'dword' | 'string' | 'multi-string';
+
+export interface DriverFacts {
+  /** The module name (`unload name`, `expect calls name!Fn`). */
+  name: string;
+  /** Where FLT_REGISTRATION is declared; undefined: the project holds none. */
+  registration?: { name: string; file: string; line: number };
+  operations: OperationCallbacks[];
+  callbacks: RegistrationCallback[];
+  /** FLT_CONTEXT_REGISTRATION context types (`FLT_STREAM_CONTEXT`). */
+  contexts: string[];
+  literals: LiteralFacts;
+  /** The driver queues or pends operations (FLT_PREOP_PENDING, FltCbdqInsertIo). */
+  pends: boolean;
+  /** The driver reads values under its service key. */
+  readsRegistry: boolean;
+  /** Its instance setup tells manual attachments (fltmc attach) from automatic ones. */
+  asksManualAttach: boolean;
+  /** It watches folders for changes (IRP_MN_NOTIFY_CHANGE_DIRECTORY, FltNotifyFilterChangeDirectory). */
+  watchesDirectories: boolean;
+  /** It enlists in transactions. */
+  usesTransactions: boolean;
+  /** Value names it reads under its service key, with the type its reading code mentions. */
+  registryValues: { name: string; type: RegistryGuess }[];
+  /** Its sources are C++ only: fltsim's interpreter runs C, so a run cannot load it. */
+  cppOnly: boolean;
+  /** The sources read, units first, then the project's own headers they include. */
+  sources: string[];
+}
+
+/** The callbacks a run can reach: every pre and post of the operation rows, and the filter-wide ones. */
+export function registeredCallbacks(facts: DriverFacts): string[] {
+  const names = new Set<string>();
+  for (const op of facts.operations) {
+    if (op.pre) names.add(op.pre);
+    if (op.post) names.add(op.post);
+  }
+  for (const c of facts.callbacks) names.add(c.fn);
+  return [...names];
+}
+
+/**
+ * Registration tables declared inside a function (`CONST FLT_REGISTRATION reg = {…};` in
+ * DriverEntry), which the linter's file model, reading only the top level, does not see: their
+ * text, lifted out so the model reads them as top-level declarations.
+ */
+function localTables(text: string): string {
+  const out: string[] = [];
+  const head = /\b(?:static\s+)?(?:(?:const|CONST)\s+)?FLT_(?:REGISTRATION|OPERATION_REGISTRATION|CONTEXT_REGISTRATION)\s+\w+\s*(?:\[\s*\w*\s*\])?\s*=\s*\{/g;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    if (m.index === lineStart) continue;
+    if (!/^[ \t]+$/.test(text.slice(lineStart, m.index))) continue;
+    let depth = 0;
+    let end = -1;
+    for (let i = m.index + m[0].length - 1; i < text.length; i++) {
+      const c = text[i];
+      if (c === '{') depth++;
+      else if (c === '}' && --depth === 0) { end = i; break; }
+    }
+    if (end > 0) out.push(`${text.slice(m.index, end + 1)};`);
+  }
+  return out.join('\n');
+}
+
+/** Reads a value under the service key (the routines, and helpers of the driver that call them one level down). */
+const REGISTRY_READS = new Set(['ZwQueryValueKey', 'RtlQueryRegistryValues', 'FltGetRegistryValue']);
+
+const PEND = /\bFLT_PREOP_PENDING\b|\bFltCbdqInsertIo\b/;
+const REGISTRY = /\b(?:ZwQueryValueKey|RtlQueryRegistryValues|FltGetRegistry\w*|ZwOpenKey|IoOpenDriverRegistryKey)\b/;
+const MANUAL = /\bFLTFL_INSTANCE_SETUP_(?:MANUAL|AUTOMATIC)_ATTACHMENT\b/;
+const WATCH = /\bIRP_MN_NOTIFY_CHANGE_DIRECTORY\b|\bFltNotifyFilterChangeDirectory\b|\bFsRtlNotify\w*ChangeDirectory\b/;
+const EXTENSIONS = /Extension/;
+
+/**
+ * Reads the project. Call `initLinter()` first (it loads the grammars). Files that cannot be read
+ * are left out; the project's own notes say why.
+ */
+export function driverFacts(files: ProjectFiles, project: DriverProject): DriverFacts {
+  const units = lintUnits(project);
+  const sources = [...units, ...includedHeaders(files, project)];
+  const texts = new Map<string, string>();
+  for (const s of sources) {
+    const t = files.readFile(s);
+    if (t !== undefined) texts.set(s, t);
+  }
+  const registrations: { reg: FilterRegistration; file: string }[] = [];
+  const tables = new Map<string, OperationTable>();
+  const contexts: string[] = [];
+  const calls = new Set<string>();
+  const lineOf = new Map<string, { file: string; line: number }>();
+  const functions: { name: string; text: string; calls: ReadonlySet<string> }[] = [];
+  const readings: { file: string; text: string; local: boolean }[] = [];
+  for (const file of sources) {
+    const text = texts.get(file);
+    if (text === undefined) continue;
+    readings.push({ file, text, local: false });
+    const lifted = localTables(text);
+    if (lifted !== '') readings.push({ file, text: lifted, local: true });
+  }
+  for (const { file, text, local } of readings) {
+    const doc = new LintDocument({}, false, lintLanguageOf(file, text));
+    try {
+      const ctx = doc.analyze(text);
+      const model = ctx.model;
+      if (!local) for (const f of model.functionList) functions.push({ name: f.name, text: f.text, calls: f.facts.callNames });
+      for (const reg of model.registrations) {
+        if (!/\bFLT_REGISTRATION\b/.test(model.declarations.get(reg.name)?.typeText ?? '')) continue;
+        registrations.push({ reg, file });
+        lineOf.set(reg.name, { file, line: local ? lineIn(texts.get(file) ?? '', reg.name) : (model.declarations.get(reg.name)?.startRow ?? 0) + 1 });
+      }
+      for (const [name, t] of model.operationTables) if (!tables.has(name)) tables.set(name, t);
+      for (const t of model.contextTables.values()) for (const row of t.rows) if (!row.isEnd && row.type && !contexts.includes(row.type)) contexts.push(row.type);
+      for (const f of model.functionList) for (const n of f.facts.callNames) calls.add(n);
+    } finally {
+      doc.dispose();
+    }
+  }
+  const all = [...texts.values()].join('\n');
+  const cppOnly = project.units.length === 0 && (project.cppUnits ?? []).length > 0;
+  const first = registrations[0];
+  const operations: OperationCallbacks[] = [];
+  const callbacks: RegistrationCallback[] = [];
+  if (first) {
+    const tableName = registrationTableName(first.reg, 'OperationRegistration');
+    const chosen = tableName !== undefined ? tables.get(tableName) : undefined;
+    for (const t of chosen ? [chosen] : tables.values()) {
+      for (const row of t.rows) {
+        if (row.isEnd || row.major === undefined) continue;
+        if (!row.pre && !row.post) continue;
+        operations.push({ major: row.major, ...(row.pre ? { pre: row.pre } : {}), ...(row.post ? { post: row.post } : {}) });
+      }
+    }
+    for (const field of first.reg.fields.keys()) {
+      if (!field.endsWith('Callback')) continue;
+      const fn = registrationCallback(first.reg, field);
+      if (fn) callbacks.push({ field, fn });
+    }
+  }
+  const literals: SourceLiteral[] = [];
+  for (const [file, text] of texts) literals.push(...stringLiterals(text, file));
+  const rules = rulesOf(files);
+  const where = first ? lineOf.get(first.reg.name) : undefined;
+  return {
+    name: project.name,
+    ...(first && where ? { registration: { name: first.reg.name, file: where.file, line: where.line } } : {}),
+    operations,
+    callbacks,
+    contexts,
+    literals: classifyLiterals(literals, {
+      createsPort: calls.has('FltCreateCommunicationPort'),
+      createsDevice: calls.has('IoCreateDevice') || calls.has('IoCreateDeviceSecure') || calls.has('WdmlibIoCreateDeviceSecure'),
+      mentionsExtensions: EXTENSIONS.test(all),
+    }),
+    pends: PEND.test(all),
+    readsRegistry: REGISTRY.test(all),
+    asksManualAttach: MANUAL.test(all),
+    watchesDirectories: WATCH.test(all),
+    usesTransactions: calls.has('FltEnlistInTransaction'),
+    registryValues: registryValues(functions),
+    cppOnly,
+    sources: [...texts.keys()].map((s) => rules.normalize(s)),
+  };
+}
+
+/** The line of `text` where `name` is first declared with an initializer (1 when not found). */
+function lineIn(text: string, name: string): number {
+  const at = text.search(new RegExp(`\\b${name}\\s*(?:\\[[^\\]]*\\])?\\s*=`));
+  return at < 0 ? 1 : text.slice(0, at).split('\n').length;
+}
+
+const VALUE_NAME = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
+
+/**
+ * The value names a driver reads under its service key: the name-like literals of each function
+ * that reads values, or that calls a helper of the driver that does (`Load(key, L"Mapping")`).
+ * The type is what the reading code mentions (REG_MULTI_SZ; REG_DWORD alone: dword; otherwise a string).
+ */
+function registryValues(functions: readonly { name: string; text: string; calls: ReadonlySet<string> }[]): { name: string; type: RegistryGuess }[] {
+  const readers = new Set(functions.filter((f) => [...f.calls].some((c) => REGISTRY_READS.has(c))).map((f) => f.name));
+  const readerText = new Map(functions.filter((f) => readers.has(f.name)).map((f) => [f.name, f.text]));
+  const out: { name: string; type: RegistryGuess }[] = [];
+  for (const f of functions) {
+    const helpers = [...f.calls].filter((c) => readers.has(c) && c !== f.name);
+    if (!readers.has(f.name) && helpers.length === 0) continue;
+    const code = [f.text, ...helpers.map((h) => readerText.get(h) ?? '')].join('\n');
+    const type: RegistryGuess = /\bREG_MULTI_SZ\b/.test(code) ? 'multi-string' : /\bREG_DWORD\b/.test(code) && !/\bREG_(?:EXPAND_)?SZ\b/.test(code) ? 'dword' : 'string';
+    for (const lit of stringLiterals(f.text, '')) {
+      if (VALUE_NAME.test(lit.value) && !out.some((v) => v.name.toLowerCase() === lit.value.toLowerCase()) && out.length < 8) out.push({ name: lit.value, type });
+    }
+  }
+  return out;
+}

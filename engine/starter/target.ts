@@ -1,0 +1,57 @@
+/**
+ * Which driver project `fltsim init` writes a scenario for, from what the user names: a .vcxproj,
+ * C files, or a folder. One C file stands for its project. A folder is searched as the linter searches one (engine/project/discover.ts):
+ * one kernel-mode driver in it is the one; several are a question back to the user.
+ */
+import { locateFile, locateFolder, rulesOf, type ProjectFiles } from '../files';
+import { discoverProjects, loadProject, projectOfFile, specForPath, type DriverProject } from '../project';
+
+export type StarterTarget =
+  | { ok: true; project: DriverProject; /** Where the scenario goes by default (the project's folder). */ folder: string }
+  | { ok: false; message: string };
+
+function folderOf(files: ProjectFiles, project: DriverProject): string {
+  const rules = rulesOf(files);
+  if (project.source.kind === 'vcxproj') return rules.dirname(project.source.file);
+  if (project.source.kind === 'folder') return project.source.folder;
+  return rules.dirname(project.units[0] ?? project.cppUnits?.[0] ?? '.');
+}
+
+function checked(files: ProjectFiles, project: DriverProject): StarterTarget {
+  const error = project.notes.find((n) => n.severity === 'error');
+  if (error) return { ok: false, message: `${error.file}${error.line > 1 ? `:${error.line}` : ''}: ${error.message}` };
+  if (project.units.length === 0 && (project.cppUnits ?? []).length === 0) return { ok: false, message: `${project.name}: the project lists no C source file` };
+  return { ok: true, project, folder: folderOf(files, project) };
+}
+
+export function starterTarget(files: ProjectFiles, paths: readonly string[]): StarterTarget {
+  if (paths.length === 0) return { ok: false, message: 'name a .vcxproj, a folder or .c files' };
+  const rules = rulesOf(files);
+  if (paths.length > 1) {
+    const notC = paths.find((p) => !/\.(?:c|cpp|cc|cxx)$/i.test(p));
+    if (notC) return { ok: false, message: `${notC}: give one .vcxproj or one folder, or several C files` };
+    return checked(files, loadProject(files, { kind: 'files', paths: [...paths] }));
+  }
+  if (/\.h$/i.test(paths[0]!)) return { ok: false, message: `${paths[0]}: a header is not a driver; name its .vcxproj, its folder or its .c files` };
+  const spec = specForPath(paths[0]!);
+  if (spec.kind === 'files') {
+    // One C file stands for the driver it belongs to (the .vcxproj that lists it, or its folder's one driver), as in lint.
+    const found = locateFile(files, spec.paths[0]!)?.path;
+    const owner = found !== undefined && /\.c$/i.test(found) ? projectOfFile(files, found) : undefined;
+    return checked(files, owner ?? loadProject(files, spec));
+  }
+  if (spec.kind !== 'folder') return checked(files, loadProject(files, spec));
+  const folder = locateFolder(files, spec.path)?.path;
+  if (!folder) return { ok: false, message: `${spec.path}: no such file or folder` };
+  const found = discoverProjects(files, folder);
+  if (found.projects.length === 0) {
+    const skipped = found.notes.map((n) => n.message).join('; ');
+    return { ok: false, message: `${folder}: no kernel-mode driver found (no .vcxproj, and no folder of .c files with one DriverEntry)${skipped ? `; ${skipped}` : ''}` };
+  }
+  // A folder of several drivers (a repository): the minifilters among them are the candidates.
+  if (found.projects.length > 1) {
+    const names = found.projects.map((p) => (p.source.kind === 'vcxproj' ? rules.relative(folder, p.source.file) : rules.relative(folder, folderOf(files, p)) || '.'));
+    return { ok: false, message: `${folder} holds ${found.projects.length} drivers; name one of them: ${names.join(', ')}` };
+  }
+  return checked(files, found.projects[0]!);
+}

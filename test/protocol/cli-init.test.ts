@@ -1,0 +1,97 @@
+// `fltsim init` as a user runs it: the bundled CLI as a process, on copies of the fixtures and of
+// the bundled samples; each written scenario is then run with `fltsim run`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const CLI = path.resolve('dist/cli.js');
+const fltsim = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+
+function copyOf(fixture: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-init-cli-'));
+  cpSync(path.resolve('test/fixtures/init', fixture), path.join(dir, fixture), { recursive: true });
+  return dir;
+}
+
+test('init writes <driver>.fltsim next to the project, which fltsim run runs; a second init leaves it alone unless --force', () => {
+  const dir = copyOf('fourops');
+  const first = fltsim(dir, 'init', 'fourops');
+  assert.equal(first.status, 0, first.stderr);
+  const scenario = path.join(dir, 'fourops', 'fourops.fltsim');
+  assert.match(first.stdout, /^Wrote fourops\/fourops\.fltsim for fourops: 4 operation\(s\), 8 callback\(s\)\.$/m);
+  const run = fltsim(path.join(dir, 'fourops'), 'run', 'fourops.fltsim');
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /PASS {2}1 expectation holds/);
+
+  writeFileSync(scenario, '// my own edits\n');
+  const again = fltsim(dir, 'init', 'fourops/fourops.c');
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /fourops\/fourops\.fltsim exists; it was left as it is\. Give --force/);
+  assert.equal(readFileSync(scenario, 'utf8'), '// my own edits\n');
+  const forced = fltsim(dir, 'init', 'fourops/fourops.c', '--force');
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.match(readFileSync(scenario, 'utf8'), /^driver "\."$/m);
+});
+
+test('--out picks the file (adding .fltsim), --json says what happened, --stdout only prints', () => {
+  const dir = copyOf('porty');
+  const json = fltsim(dir, 'init', 'porty/porty.c', '--out', 'scenarios/first', '--json');
+  assert.equal(json.status, 0, json.stderr);
+  const answer = JSON.parse(json.stdout);
+  assert.deepEqual(answer, { ok: true, scenario: path.join(dir, 'scenarios', 'first.fltsim'), driver: 'porty', operations: 1, callbacks: 2, ports: ['\\PortyPort'], devices: [] });
+  assert.match(readFileSync(answer.scenario, 'utf8'), /^driver "\.\.\/porty"$/m);
+  const exists = fltsim(dir, 'init', 'porty', '--out', 'scenarios/first.fltsim', '--json');
+  assert.equal(exists.status, 2);
+  assert.deepEqual({ ...JSON.parse(exists.stdout), message: '' }, { ok: false, reason: 'exists', message: '', scenario: answer.scenario });
+  const printed = fltsim(dir, 'init', 'porty', '--stdout');
+  assert.equal(printed.status, 0, printed.stderr);
+  assert.match(printed.stdout, /^client "\\PortyPort" connect at 0$/m);
+  assert.equal(existsSync(path.join(dir, 'porty', 'porty.fltsim')), false, '--stdout writes nothing');
+});
+
+test('bad input exits 2 with a message: no FLT_REGISTRATION, nothing there, no argument, a folder of several drivers', () => {
+  const dir = copyOf('noreg');
+  const noreg = fltsim(dir, 'init', 'noreg', '--json');
+  assert.equal(noreg.status, 2);
+  assert.equal(JSON.parse(noreg.stdout).reason, 'no-registration');
+  assert.match(noreg.stderr, /^fltsim init: .*noreg: no FLT_REGISTRATION found in noreg's sources/m);
+  assert.equal(existsSync(path.join(dir, 'noreg', 'noreg.fltsim')), false);
+  const missing = fltsim(dir, 'init', 'nowhere');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /nowhere: no such file or folder/);
+  const none = fltsim(dir, 'init');
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /name a \.vcxproj, a folder or \.c files/);
+  cpSync(path.resolve('test/fixtures/init/fourops'), path.join(dir, 'fourops'), { recursive: true });
+  const several = fltsim(dir, 'init', '.');
+  assert.equal(several.status, 2);
+  assert.match(several.stderr, /holds 2 drivers; name one of them: fourops, noreg/);
+});
+
+test('every bundled sample driver gets a scenario that parses, loads the driver and runs to its end', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-init-samples-'));
+  cpSync(path.resolve('samples'), path.join(dir, 'samples'), { recursive: true });
+  const drivers: string[] = [];
+  // lint-demo is a driver full of deliberate mistakes for the linter (its pended operations are never
+  // completed, so its unload waits forever): not a driver that is meant to run.
+  for (const sample of readdirSync(path.join(dir, 'samples')).sort().filter((s) => s !== 'lint-demo')) {
+    for (const file of readdirSync(path.join(dir, 'samples', sample)).filter((f) => f.endsWith('.c')).sort()) {
+      if (/\bDriverEntry\s*\(/.test(readFileSync(path.join(dir, 'samples', sample, file), 'utf8'))) drivers.push(`samples/${sample}/${file}`);
+    }
+  }
+  assert.ok(drivers.length >= 9, drivers.join(', '));
+  for (const driver of drivers) {
+    const out = `${driver.replace(/\.c$/, '')}.starter.fltsim`;
+    const init = fltsim(dir, 'init', driver, '--out', out);
+    assert.equal(init.status, 0, `${driver}: ${init.stderr}`);
+    const run = fltsim(dir, 'run', out, '--json');
+    assert.ok(run.status === 0 || run.status === 1, `${driver}: exit ${run.status} ${run.stderr}`);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.error, null, `${driver}: ${JSON.stringify(report.error)}`);
+    assert.equal(report.outcome.end, 'finished', `${driver}: ${JSON.stringify(report.outcome)}`);
+    assert.deepEqual(report.outcome.loads.map((l: { status: string }) => l.status), ['STATUS_SUCCESS'], driver);
+  }
+});
