@@ -61,6 +61,7 @@ import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { UnloadRoutines } from './fltmgr/unload';
 import { Verifier } from './fltmgr/verifier';
 import { WorkItemRoutines } from './fltmgr/workitems';
+import { SystemBufferRoutines } from './fltmgr/systemBuffers';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
   /** System worker threads per queue; default 1 each. */
@@ -215,6 +216,7 @@ export class Simulation {
       misc,
       new EnumerationRoutines(fm, misc),
       new OplockRoutines(k, pending),
+      new SystemBufferRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

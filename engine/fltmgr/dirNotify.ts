@@ -20,6 +20,7 @@ import type { FltCallbackData } from './callbackData';
 import { FO } from './constants';
 import type { FsNode } from './fsTree';
 import type { FileObject } from './structs';
+import { completionBuffer } from './systemBuffers';
 
 /** FILE_NOTIFY_CHANGE_* bits of a completion filter. */
 export const FILE_NOTIFY_CHANGE = {
@@ -125,7 +126,8 @@ export class DirectoryNotify {
       if (w.pending !== null) {
         const { data, length, buffer } = w.pending;
         w.pending = null;
-        const r = this.answer([record], length, buffer);
+        // The change's thread completes it: a user buffer is out of reach there (systemBuffers.ts).
+        const r = this.answer([record], length, completionBuffer(data, buffer, length));
         this.complete(data, r.status, r.information);
       } else if (!w.overflow) {
         w.kept.push(record);

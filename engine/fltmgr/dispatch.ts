@@ -32,6 +32,7 @@ import type { Instance, OperationCallbacks } from './objects';
 import { Issuer } from './issue';
 import type { Requests } from './requests';
 import { checkCompleteStatus, checkHandoff, noContext } from './preopRules';
+import { copyToCallerBuffer } from './systemBuffers';
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
@@ -374,6 +375,7 @@ export class Dispatcher {
   private *asyncCompletion(ct: KThread, data: FltCallbackData, r: FsResult): Co<void> {
     this.fsDone(data, r, true);
     yield* this.unwind(ct, data);
+    copyToCallerBuffer(this.fm.k.marshal, data);
   }
 
   private fsDone(data: FltCallbackData, r: FsResult, async: boolean): void {

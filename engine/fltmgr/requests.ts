@@ -12,6 +12,7 @@ import type { FilterManager } from './fltmgr';
 import { FILE_NOTIFY_CHANGE } from './dirNotify';
 import { setInformationBytes } from './fileinfo';
 import { FltIoParameterBlock } from './structs';
+import { alwaysSystemBuffered } from './bufferSpace';
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
 export interface IoRequestInput {
@@ -152,14 +153,14 @@ export class Requests {
       if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;
       if (req.nocache) irpFlags |= IRP_FLAGS.IRP_NOCACHE;
       if (req.synchronous) irpFlags |= req.paging ? IRP_FLAGS.IRP_SYNCHRONOUS_PAGING_IO : IRP_FLAGS.IRP_SYNCHRONOUS_API;
-      if (req.systemBuffer) irpFlags |= IRP_FLAGS.IRP_BUFFERED_IO;
+      if (req.systemBuffer || alwaysSystemBuffered(req)) irpFlags |= IRP_FLAGS.IRP_BUFFERED_IO;
       if (req.major === IRP_MJ.CREATE) irpFlags |= IRP_FLAGS.IRP_CREATE_OPERATION;
       else if (req.major === IRP_MJ.READ) irpFlags |= IRP_FLAGS.IRP_READ_OPERATION;
       else if (req.major === IRP_MJ.WRITE) irpFlags |= IRP_FLAGS.IRP_WRITE_OPERATION;
       else if (req.major === IRP_MJ.CLOSE) irpFlags |= IRP_FLAGS.IRP_CLOSE_OPERATION;
     }
     let flags: number = req.fastio ? FLTFL_CALLBACK_DATA.FAST_IO_OPERATION : FLTFL_CALLBACK_DATA.IRP_OPERATION;
-    if (req.systemBuffer) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
+    if (req.systemBuffer || (!req.fastio && alwaysSystemBuffered(req))) flags |= FLTFL_CALLBACK_DATA.SYSTEM_BUFFER;
     const source = req.setInfo !== undefined && req.data === undefined ? { ...req, data: setInformationBytes(fm.k.marshal, req.infoClass, req.setInfo) } : req;
     const iopb = new FltIoParameterBlock(req.major, req.minor, irpFlags, fo, source, req.createOptions ?? FILE_OPEN << 24);
     if (req.watchTree === true) iopb.OperationFlags = SL_WATCH_TREE;

@@ -39,6 +39,7 @@ import type { GenericTableRoutines } from '../kernel/genericTable';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
+import type { SystemBufferRoutines } from './systemBuffers';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
@@ -78,7 +79,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<VolumeDeviceRoutines> &
   Routines<TransactionRoutines> &
   Routines<FsRtlRoutines> &
-  Routines<GenericTableRoutines>;
+  Routines<GenericTableRoutines> &
+  Routines<SystemBufferRoutines>;
 
 export interface RoutineTable {
   api: Api;

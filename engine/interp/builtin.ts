@@ -9,6 +9,7 @@ import type { MaybeCo } from '../kernel/coroutine';
 import type { AddressSpace } from '../memory/space';
 import type { CFrame } from './frame';
 import type { LinkedProgram } from './link';
+import type { SehHost } from './seh';
 
 /**
  * What a routine sees of the interpreter that calls it: the run's memory, and each loaded driver's
@@ -16,6 +17,8 @@ import type { LinkedProgram } from './link';
  */
 export interface BuiltinInterp {
   readonly addresses: AddressSpace;
+  /** The running thread's frames, where a routine looks for an enclosing `__try` (seh.ts). */
+  readonly hooks: { readonly seh: SehHost };
   readonly modules: ReadonlyMap<string, { readonly program: LinkedProgram }>;
 }
 

@@ -15,6 +15,7 @@ import { run } from './compiled';
 import type { GlobalSlot } from './compileScope';
 import type { ExprCompiler } from './compileExpr';
 import { constantOf } from './constantExpr';
+import { LEAVE, tryStatement, type SehHost } from './seh';
 
 /** Block-scoped names of one function being compiled. */
 export class FunctionScope {
@@ -170,6 +171,7 @@ function findAddressTaken(body: Stmt): Set<string> {
         return;
       case 'try':
         stmt(st.body);
+        expr(st.handler?.filter);
         stmt(st.handler?.body);
         stmt(st.finally);
         return;
@@ -184,6 +186,8 @@ function findAddressTaken(body: Stmt): Set<string> {
 export interface StmtHooks {
   /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
   onStatement(f: CFrame): void;
+  /** Where `__try` finds the running thread's frames to search for an exception's handler. */
+  seh: SehHost;
   /**
    * A statement that cannot be compiled (an unknown name or field) still loads, and fails only if
    * it runs; tools that want every such problem up front (scripts/wdk-surface.ts) listen here.
@@ -385,19 +389,8 @@ export class StmtCompiler {
           return body ? yield* body(f) : Completion.Normal;
         };
       }
-      case 'try': {
-        const body = this.compile(s.body);
-        const fin = s.finally ? this.compile(s.finally) : undefined;
-        return function* (f) {
-          let c = yield* body(f);
-          if (c === LEAVE) c = Completion.Normal;
-          if (fin) {
-            const fc = yield* fin(f);
-            if (fc !== Completion.Normal) return fc;
-          }
-          return c;
-        };
-      }
+      case 'try':
+        return tryStatement(this.hooks.seh, s.loc, this.compile(s.body), s.handler ? { filter: this.exprs.compile(s.handler.filter), body: this.compile(s.handler.body) } : undefined, s.finally ? this.compile(s.finally) : undefined);
       case 'leave':
         return this.at(s.loc, function* () {
           return LEAVE;
@@ -578,7 +571,6 @@ function scalarInitExpr(init: Initializer, loc: Loc): Expr {
 }
 
 /** `__leave`: ends the enclosing `__try` block normally. */
-const LEAVE = 5 as Completion;
 
 export function describeType(t: CType): string {
   return typeName(t);

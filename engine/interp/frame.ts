@@ -5,7 +5,9 @@
 import type { Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
 import type { Co } from '../kernel/coroutine';
+import type { SehException } from '../kernel/exceptions';
 import type { Allocation } from '../memory/allocation';
+import type { SehScope } from './seh';
 
 export interface LocalVar {
   name: string;
@@ -59,6 +61,14 @@ export class CFrame {
   readonly stack: Allocation[] = [];
   ret: unknown = undefined;
   gotoLabel: string | undefined;
+  /** The `__try/__except` statements whose guarded body runs now, innermost last (interp/seh.ts). */
+  seh: SehScope[] | undefined = undefined;
+  /** The exception its filter or handler is looking at (GetExceptionCode). */
+  exception: SehException | undefined = undefined;
+  /** A `__finally` of this frame runs because its body ended abnormally (AbnormalTermination). */
+  abnormalTermination = false;
+  /** The engine called this function (a callback): exception handlers are not searched past it. */
+  engineEntry = false;
   file: string;
   line: number;
   column: number;
