@@ -2,198 +2,21 @@
  * Compiles statements to generator closures that return a Completion. Every executable statement
  * first records its line on the frame and yields `Trap.Stmt`, which is where the debugger can stop.
  */
-import type { Expr, Initializer, Loc, Stmt, VarDecl } from '../c/ast';
-import { sizeOf, typeName, type CType, type FunctionType } from '../c/types';
+import type { Loc, Stmt } from '../c/ast';
+import { sizeOf, type FunctionType } from '../c/types';
 import { Trap, type Co } from '../kernel/coroutine';
 import { CRuntimeError, withLoc } from './errors';
-import { Completion, type CFrame, type LocalVar, type StmtCode } from './frame';
-import { allocateObject, copyBytes, store, zeroFill } from './memory';
-import type { AllocPtr } from '../memory/pointer';
+import { Completion, type CFrame, type StmtCode } from './frame';
+import { allocateObject, copyBytes } from './memory';
 import type { AddressSpace } from '../memory/space';
 import { truthy } from './pointers';
 import { run } from './compiled';
-import type { GlobalSlot } from './compileScope';
 import type { ExprCompiler } from './compileExpr';
 import { constantOf } from './constantExpr';
-import { LEAVE, tryStatement, type SehHost } from './seh';
-
-/** Block-scoped names of one function being compiled. */
-export class FunctionScope {
-  readonly locals: LocalVar[] = [];
-  private readonly blocks: Map<string, { local?: LocalVar; static?: GlobalSlot }>[] = [new Map()];
-
-  constructor(
-    /** Storage for a static local, made once when its declaration is compiled. */
-    private readonly staticStorage: (name: string, type: CType) => GlobalSlot,
-    private readonly fnName: string,
-    /** Names the function applies `&` to somewhere: those locals live in memory. */
-    private readonly addressed: ReadonlySet<string> = new Set(),
-  ) {}
-
-  push(): void {
-    this.blocks.push(new Map());
-  }
-
-  pop(): void {
-    this.blocks.pop();
-  }
-
-  declare(name: string, type: CType, loc: Loc, param = false, inMemory?: boolean): LocalVar {
-    const local: LocalVar = { name, type, slot: this.locals.length, loc, param, inMemory: inMemory ?? (type.kind === 'struct' || type.kind === 'array' || this.addressed.has(name)) };
-    this.locals.push(local);
-    this.blocks[this.blocks.length - 1].set(name, { local });
-    return local;
-  }
-
-  declareStatic(name: string, type: CType): GlobalSlot {
-    const slot = this.staticStorage(`${this.fnName}::${name}`, type);
-    this.blocks[this.blocks.length - 1].set(name, { static: slot });
-    return slot;
-  }
-
-  lookup(name: string): { local?: LocalVar; static?: GlobalSlot } | undefined {
-    for (let i = this.blocks.length - 1; i >= 0; i--) {
-      const hit = this.blocks[i].get(name);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-}
-
-const ADDRESS_TAKEN = new WeakMap<Stmt, ReadonlySet<string>>();
-
-/**
- * The names a function body applies `&` to (directly, or through `&x.f` and `&x[i]`). Once per
- * body: every run (every explored schedule) compiles the driver's functions again.
- */
-export function addressTaken(body: Stmt): ReadonlySet<string> {
-  let known = ADDRESS_TAKEN.get(body);
-  if (known === undefined) ADDRESS_TAKEN.set(body, (known = findAddressTaken(body)));
-  return known;
-}
-
-function findAddressTaken(body: Stmt): Set<string> {
-  const out = new Set<string>();
-  const root = (e: Expr): string | undefined => {
-    if (e.k === 'id') return e.name;
-    if (e.k === 'member' && !e.arrow) return root(e.object);
-    if (e.k === 'index') return root(e.array);
-    return undefined;
-  };
-  const expr = (e: Expr | undefined): void => {
-    if (!e) return;
-    switch (e.k) {
-      case 'unary':
-        if (e.op === '&') {
-          const name = root(e.arg);
-          if (name) out.add(name);
-        }
-        expr(e.arg);
-        return;
-      case 'binary':
-      case 'assign':
-      case 'comma':
-        expr(e.left);
-        expr(e.right);
-        return;
-      case 'call':
-        expr(e.callee);
-        e.args.forEach(expr);
-        return;
-      case 'member':
-        expr(e.object);
-        return;
-      case 'index':
-        expr(e.array);
-        expr(e.index);
-        return;
-      case 'cast':
-      case 'sizeofExpr':
-        expr(e.arg);
-        return;
-      case 'cond':
-        expr(e.test);
-        expr(e.then);
-        expr(e.else);
-        return;
-      case 'compound':
-        init(e.init);
-        return;
-      default:
-        return;
-    }
-  };
-  const init = (i: Initializer | undefined): void => {
-    if (!i) return;
-    if (i.k === 'expr') expr(i.expr);
-    else i.items.forEach((it) => init(it.value));
-  };
-  const stmt = (st: Stmt | undefined): void => {
-    if (!st) return;
-    switch (st.k) {
-      case 'expr':
-        expr(st.expr);
-        return;
-      case 'decl':
-        st.decls.forEach((d) => init(d.init));
-        return;
-      case 'block':
-        st.body.forEach(stmt);
-        return;
-      case 'if':
-        expr(st.test);
-        stmt(st.then);
-        stmt(st.else);
-        return;
-      case 'while':
-      case 'do':
-        expr(st.test);
-        stmt(st.body);
-        return;
-      case 'for':
-        stmt(st.init);
-        expr(st.test);
-        expr(st.update);
-        stmt(st.body);
-        return;
-      case 'switch':
-        expr(st.test);
-        stmt(st.body);
-        return;
-      case 'case':
-        st.body.forEach(stmt);
-        return;
-      case 'return':
-        expr(st.value);
-        return;
-      case 'label':
-        stmt(st.body);
-        return;
-      case 'try':
-        stmt(st.body);
-        expr(st.handler?.filter);
-        stmt(st.handler?.body);
-        stmt(st.finally);
-        return;
-      default:
-        return;
-    }
-  };
-  stmt(body);
-  return out;
-}
-
-export interface StmtHooks {
-  /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
-  onStatement(f: CFrame): void;
-  /** Where `__try` finds the running thread's frames to search for an exception's handler. */
-  seh: SehHost;
-  /**
-   * A statement that cannot be compiled (an unknown name or field) still loads, and fails only if
-   * it runs; tools that want every such problem up front (scripts/wdk-surface.ts) listen here.
-   */
-  onCompileError?(err: CRuntimeError): void;
-}
+import type { FunctionScope } from './functionScope';
+import { compileDeclaration } from './compileDecl';
+import { LEAVE, loopHead, runStatements, type StmtHooks } from './stmtFlow';
+import { tryStatement } from './seh';
 
 export class StmtCompiler {
   readonly lines = new Set<number>();
@@ -288,7 +111,7 @@ export class StmtCompiler {
         return this.expressionStatement(s.loc, this.exprs.compile(s.expr));
       }
       case 'decl':
-        return this.declaration(s.decls, s.loc);
+        return compileDeclaration(s.decls, s.loc, this.exprs, this.scope, (l, b) => this.at(l, b));
       case 'block':
         return this.block(s.body, true);
       case 'if': {
@@ -490,121 +313,4 @@ export class StmtCompiler {
       return Completion.Return;
     });
   }
-
-  private declaration(decls: VarDecl[], loc: Loc): StmtCode {
-    const steps: ((f: CFrame) => Co<void>)[] = [];
-    let executable = false;
-    for (const d of decls) {
-      if (d.type.kind === 'func') continue; // a local prototype
-      if (d.storage === 'extern') continue;
-      if (d.storage === 'static') {
-        const slot = this.scope.declareStatic(d.name, d.type);
-        if (d.init) {
-          const plan = this.exprs.initPlan(d.type, d.init);
-          let done = false;
-          const type = d.type;
-          const scalar = type.kind !== 'struct' && type.kind !== 'array' ? this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type) : undefined;
-          steps.push(function* (f) {
-            if (done) return;
-            done = true;
-            if (scalar) store(slot.ptr, type, yield* run(scalar, f), `'${d.name}'`, d.loc);
-            else yield* plan(slot.ptr, f);
-          });
-        }
-        continue;
-      }
-      if (d.type.kind === 'array' && d.type.length === undefined) {
-        throw new CRuntimeError('compile-error', `the size of array '${d.name}' is unknown`, d.loc);
-      }
-      const local = this.scope.declare(d.name, d.type, d.loc);
-      const slot = local.slot;
-      const type = d.type;
-      const what = `'${d.name}'`;
-      if (local.inMemory) {
-        // The storage was made when the function was entered; the declaration initialises it.
-        if (type.kind === 'struct' || type.kind === 'array') {
-          if (!d.init) continue;
-          const plan = this.exprs.initPlan(type, d.init);
-          const size = sizeOf(type);
-          executable = true;
-          steps.push(function* (f) {
-            const p = f.vars[slot] as AllocPtr;
-            zeroFill(p, size);
-            yield* plan(p, f);
-          });
-        } else if (d.init) {
-          executable = true;
-          const value = this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type);
-          const dloc = d.loc;
-          steps.push(function* (f) {
-            store(f.vars[slot], type, yield* run(value, f), what, dloc);
-          });
-        }
-      } else if (d.init) {
-        executable = true;
-        const value = this.exprs.convertTo(this.exprs.compile(scalarInitExpr(d.init, d.loc)), type);
-        steps.push(function* (f) {
-          f.vars[slot] = yield* run(value, f);
-        });
-      } else {
-        steps.push(function* (f) {
-          f.vars[slot] = undefined;
-        });
-      }
-    }
-    const body = function* (f: CFrame): Co<Completion> {
-      for (const s of steps) yield* s(f);
-      return Completion.Normal;
-    };
-    return executable ? this.at(loc, body) : body;
-  }
-}
-
-/** `int x = { 5 };` initialises a scalar from the first item in braces. */
-function scalarInitExpr(init: Initializer, loc: Loc): Expr {
-  let cur = init;
-  while (cur.k === 'list') {
-    if (cur.items.length === 0) return { k: 'num', value: 0, type: { kind: 'int', size: 4, signed: true, name: 'int' }, loc };
-    cur = cur.items[0].value;
-  }
-  return cur.expr;
-}
-
-/** `__leave`: ends the enclosing `__try` block normally. */
-
-export function describeType(t: CType): string {
-  return typeName(t);
-}
-
-/**
- * Runs a statement list from index `i`, following a `goto` to a label of this list; any other
- * completion (or a `goto` to a label elsewhere) ends the list and is handed to the caller.
- */
-function* runStatements(codes: readonly StmtCode[], labels: ReadonlyMap<string, number>, i: number, f: CFrame): Co<Completion> {
-  while (i < codes.length) {
-    const c = yield* codes[i](f);
-    if (c === Completion.Normal) {
-      i++;
-      continue;
-    }
-    if (c === Completion.Goto) {
-      const j = labels.get(f.gotoLabel!);
-      if (j !== undefined) {
-        f.gotoLabel = undefined;
-        i = j;
-        continue;
-      }
-    }
-    return c;
-  }
-  return Completion.Normal;
-}
-
-/** A loop passing its head (or a do-while its condition) again: counted, and a place the debugger may stop. */
-function* loopHead(f: CFrame, loc: Loc, hooks: StmtHooks): Co<void> {
-  f.file = loc.file;
-  f.line = loc.line;
-  f.column = loc.col;
-  hooks.onStatement(f);
-  yield Trap.Stmt;
 }

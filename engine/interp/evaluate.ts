@@ -10,7 +10,7 @@ import type { CType } from '../c/types';
 import { isCo } from '../kernel/coroutine';
 import { ExprCompiler } from './compileExpr';
 import type { CompileScope } from './compileScope';
-import { FunctionScope } from './compileStmt';
+import { FunctionScope } from './functionScope';
 import { CRuntimeError } from './errors';
 import type { CFrame } from './frame';
 import type { Interpreter } from './interpreter';

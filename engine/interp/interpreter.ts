@@ -14,7 +14,7 @@ import type { AddressSpace } from '../memory/space';
 import { sizeOf } from '../c/types';
 import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
-import type { StmtHooks } from './compileStmt';
+import type { StmtHooks } from './stmtFlow';
 import { dispatch } from './seh';
 import { SehException } from '../kernel/exceptions';
 import { CRuntimeError } from './errors';

@@ -26,6 +26,7 @@ import { run, type CE } from './compiled';
 import { CRuntimeError } from './errors';
 import { CFrame, Completion, type StmtCode } from './frame';
 import { num } from './conversions';
+import { LEAVE } from './stmtFlow';
 
 /** One `__try` with an `__except`, while its guarded body runs. */
 export interface SehScope {
@@ -40,8 +41,6 @@ export interface SehHost {
   frames(): readonly unknown[];
 }
 
-/** `__leave`'s completion: ends the guarded body, runs the `__finally`. */
-export const LEAVE = 5 as Completion;
 
 /**
  * The exception a thrown value stands for, or undefined when it is not one (a run-stopping error:
