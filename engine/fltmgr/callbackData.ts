@@ -7,6 +7,7 @@
  * Every transition is an event on the thread that made it.
  */
 import type { EventKind, SimEvent } from '../kernel/events';
+import type { Co } from '../kernel/coroutine';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
 import { registerNumberedKind } from '../kernel/shared';
@@ -185,6 +186,12 @@ export class FltCallbackData extends EngineStruct {
    * thread that made the change: its completion routines run there, not in the DPC context.
    */
   passiveCompletion = false;
+  /**
+   * Completed in the thread that cancelled it (a cancel routine completes the IRP it cancels, in
+   * that thread): the completion callback of filter-issued I/O is kept here and runs there too.
+   */
+  completingInline = false;
+  inlineCompletion: ((t: KThread) => Co<void>) | null = null;
 
   constructor(
     readonly id: number,

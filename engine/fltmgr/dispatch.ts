@@ -69,6 +69,7 @@ export class Dispatcher {
   ) {
     this.issuer = new Issuer(fm, requests, (t, data) => this.runPreFast(t, data));
     fm.fs.notify.complete = (data, status, information) => this.completeAtPassive(data, { status, information, async: true });
+    fm.fs.notify.completeIn = (t, data, status, information) => this.completeInThread(t, data, { status, information, async: true });
   }
 
   /** Starts the issuing thread of a workload request now. */
@@ -365,6 +366,23 @@ export class Dispatcher {
   completeAtPassive(data: FltCallbackData, r: FsResult): void {
     data.passiveCompletion = true;
     this.runAtPassive(`Notify completion of ${data.label}`, (t) => this.asyncCompletion(t, data, r));
+  }
+
+  /**
+   * The file system completes `data` in thread `t`, which runs now (a cancel routine completing the
+   * IRP it cancels): post-ops and a filter's completion callback run before `t` goes on.
+   */
+  *completeInThread(t: KThread, data: FltCallbackData, r: FsResult): Co<void> {
+    data.passiveCompletion = true;
+    data.completingInline = true;
+    try {
+      yield* this.asyncCompletion(t, data, r);
+    } finally {
+      data.completingInline = false;
+    }
+    const callback = data.inlineCompletion;
+    data.inlineCompletion = null;
+    if (callback !== null) yield* callback(t);
   }
 
   /** Starts a short-lived PASSIVE_LEVEL thread that stands for the completing thread's context. */
