@@ -15,7 +15,10 @@ import { sizeOf } from '../c/types';
 import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
 import type { StmtHooks } from './stmtFlow';
-import { dispatch } from './seh';
+import { dispatch, isException } from './seh';
+
+/** No error left the function's body. */
+const NO_FAILURE: unique symbol = Symbol('no failure');
 import { SehException } from '../kernel/exceptions';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
@@ -121,22 +124,28 @@ export class Interpreter {
     const depth = thread.frames.length;
     thread.frames.push(frame);
     try {
-      this.enter(frame, args);
-      const c = yield* fn.body(frame);
-      if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
-      if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
-      return frame.ret;
-    } catch (thrown) {
-      let caught = thrown;
+      let failure: unknown = NO_FAILURE;
       try {
-        // An exception raised here or below is searched for now, while every frame is alive; one
-        // that a handler outside takes goes on unwinding, one nobody takes stops the run.
-        caught = yield* dispatch(this.hooks.seh, thrown);
-      } catch (unhandled) {
-        caught = unhandled;
+        this.enter(frame, args);
+        const c = yield* fn.body(frame);
+        if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
+        if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
+      } catch (thrown) {
+        failure = thrown;
       }
-      if (caught instanceof SehException) throw caught;
-      let e = caught;
+      if (failure === NO_FAILURE) return frame.ret;
+      // The search runs outside the catch block (a generator that yields inside one runs slower),
+      // while every frame is alive: an exception a handler outside takes goes on unwinding, one
+      // nobody takes stops the run.
+      if (isException(failure)) {
+        try {
+          failure = yield* dispatch(this.hooks.seh, failure);
+        } catch (unhandled) {
+          failure = unhandled;
+        }
+        if (failure instanceof SehException) throw failure;
+      }
+      let e = failure;
       // JavaScript's own stack can run out before the `depth` limit when each C call is costly to
       // follow: that is still the driver nesting too deeply, reported at its line like the limit.
       if (e instanceof RangeError && /call stack/i.test(e.message)) {

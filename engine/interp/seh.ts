@@ -57,6 +57,11 @@ export function asException(e: unknown): SehException | undefined {
   return undefined;
 }
 
+/** Whether a thrown value is (or stands for) a structured exception, without making one. */
+export function isException(e: unknown): boolean {
+  return e instanceof SehException || (e instanceof CRuntimeError && e.accessViolation !== undefined && !e.unhandled);
+}
+
 /**
  * The error that stops the run for an exception nobody handled: the access's own memory error for
  * an access violation, otherwise the bug check.
