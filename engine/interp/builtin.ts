@@ -7,9 +7,8 @@ import type { Expr, Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
 import type { MaybeCo } from '../kernel/coroutine';
 import type { AddressSpace } from '../memory/space';
-import type { CFrame } from './frame';
+import type { CFrame, SehHost } from './frame';
 import type { LinkedProgram } from './link';
-import type { SehHost } from './seh';
 
 /**
  * What a routine sees of the interpreter that calls it: the run's memory, and each loaded driver's

@@ -7,7 +7,6 @@ import type { CType, FunctionType } from '../c/types';
 import type { Co } from '../kernel/coroutine';
 import type { SehException } from '../kernel/exceptions';
 import type { Allocation } from '../memory/allocation';
-import type { SehScope } from './seh';
 
 export interface LocalVar {
   name: string;
@@ -33,6 +32,20 @@ export const enum Completion {
 }
 
 export type StmtCode = (f: CFrame) => Co<Completion>;
+
+/** One `__try` with an `__except`, while its guarded body runs (interp/seh.ts). */
+export interface SehScope {
+  readonly frame: CFrame;
+  /** The filter expression, evaluated in `frame`. */
+  readonly filter: (f: CFrame) => Co<unknown>;
+  readonly loc: Loc;
+}
+
+/** What `__try` needs from the interpreter to dispatch exceptions. */
+export interface SehHost {
+  /** The frames of the running thread, innermost last. */
+  frames(): readonly unknown[];
+}
 
 export interface CompiledFunction {
   name: string;

@@ -24,23 +24,9 @@ import { formatStatus, STATUS } from '../kernel/status';
 import type { Co } from '../kernel/coroutine';
 import { run, type CE } from './compiled';
 import { CRuntimeError } from './errors';
-import { CFrame, Completion, type StmtCode } from './frame';
+import { CFrame, Completion, type SehHost, type SehScope, type StmtCode } from './frame';
 import { num } from './conversions';
 import { LEAVE } from './stmtFlow';
-
-/** One `__try` with an `__except`, while its guarded body runs. */
-export interface SehScope {
-  readonly frame: CFrame;
-  readonly filter: CE;
-  readonly loc: Loc;
-}
-
-/** What the statement compiler needs from the interpreter to dispatch exceptions. */
-export interface SehHost {
-  /** The frames of the running thread, innermost last. */
-  frames(): readonly unknown[];
-}
-
 
 /**
  * The exception a thrown value stands for, or undefined when it is not one (a run-stopping error:
@@ -146,7 +132,7 @@ function* evaluateFilter(scope: SehScope, e: SehException): Co<number> {
   const before = f.exception;
   f.exception = e;
   try {
-    return Math.sign(num(yield* run(scope.filter, f)));
+    return Math.sign(num(yield* scope.filter(f)));
   } finally {
     f.exception = before;
   }
@@ -168,8 +154,10 @@ export function* dispatch(host: SehHost, caught: unknown): Co<unknown> {
 
 /** `__try { body } __except (filter) { handler }` / `__try { body } __finally { fin }`. */
 export function tryStatement(host: SehHost, loc: Loc, body: StmtCode, handler: { filter: CE; body: StmtCode } | undefined, fin: StmtCode | undefined): StmtCode {
+  const filterCode = handler?.filter;
+  const filter = filterCode === undefined ? undefined : (f: CFrame) => run(filterCode, f);
   return function* (f) {
-    const scope: SehScope | undefined = handler === undefined ? undefined : { frame: f, filter: handler.filter, loc };
+    const scope: SehScope | undefined = filter === undefined ? undefined : { frame: f, filter, loc };
     if (scope !== undefined) (f.seh ??= []).push(scope);
     let guarded = scope !== undefined;
     let c: Completion;

@@ -5,8 +5,7 @@
 import type { Loc } from '../c/ast';
 import { Trap, type Co } from '../kernel/coroutine';
 import type { CRuntimeError } from './errors';
-import { Completion, type CFrame, type StmtCode } from './frame';
-import type { SehHost } from './seh';
+import { Completion, type CFrame, type SehHost, type StmtCode } from './frame';
 
 export interface StmtHooks {
   /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
