@@ -67,6 +67,7 @@ import { Verifier } from './fltmgr/verifier';
 import { leftHanging, requestWaiters, type HangingWork } from './fltmgr/hanging';
 import { NotifyListRoutines } from './fltmgr/notifyLists';
 import { WorkItemRoutines } from './fltmgr/workitems';
+import { SystemBufferRoutines } from './fltmgr/systemBuffers';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
   /** System worker threads per queue; default 1 each. */
@@ -230,6 +231,7 @@ export class Simulation {
       new EnumerationRoutines(fm, misc),
       new EnumerationInfoRoutines(fm, volumeDevices),
       new OplockRoutines(k, pending),
+      new SystemBufferRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

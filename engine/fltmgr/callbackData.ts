@@ -7,6 +7,7 @@
  * Every transition is an event on the thread that made it.
  */
 import type { EventKind, SimEvent } from '../kernel/events';
+import type { Co } from '../kernel/coroutine';
 import type { DriverFn } from '../kernel/driverFn';
 import type { Kernel } from '../kernel/kernel';
 import { registerNumberedKind } from '../kernel/shared';
@@ -15,7 +16,7 @@ import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
 import type { FileObject, FltIoParameterBlock, IoStatusBlock } from './structs';
-import { EngineStruct, ownerOrPointer, type Marshal } from '../kernel/marshal';
+import { EngineStruct, ownerOrPointer, type EngineBuffer, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
 
 export type DataState =
@@ -157,6 +158,11 @@ export class FltCallbackData extends EngineStruct {
   safeMpr = false;
   /** Fast I/O a filter disallowed: the issuing thread reissues it as an IRP. */
   reissue = false;
+  /**
+   * The system buffer the file system made to complete the operation away from the caller's
+   * thread (systemBuffers.ts); the caller's own buffer gets its bytes once post-ops are done.
+   */
+  newSystemBuffer: { buffer: EngineBuffer; userBuffer: unknown } | undefined = undefined;
   /** A pre-operation callback is running for this operation right now. */
   preRunning = false;
   /** A post-operation callback is running with FLTFL_POST_OPERATION_DRAINING. */
@@ -180,6 +186,12 @@ export class FltCallbackData extends EngineStruct {
    * thread that made the change: its completion routines run there, not in the DPC context.
    */
   passiveCompletion = false;
+  /**
+   * Completed in the thread that cancelled it (a cancel routine completes the IRP it cancels, in
+   * that thread): the completion callback of filter-issued I/O is kept here and runs there too.
+   */
+  completingInline = false;
+  inlineCompletion: ((t: KThread) => Co<void>) | null = null;
 
   constructor(
     readonly id: number,

@@ -71,8 +71,9 @@ export class CancelRoutines {
       data.note(k, 'cancel', `IoCancelIrp(${data.label}): ends the cancellable wait of ${waiting.thread.name}`);
       this.dispatcher.abandonWait(waiting.object, waiting.thread, STATUS.STATUS_CANCELLED);
     }
-    if (this.fm.fs.notify.cancel(data)) {
+    if (this.fm.fs.notify.holds(data)) {
       data.note(k, 'cancel', `IoCancelIrp(${data.label}): the file system's cancel routine completes the pended change notification with STATUS_CANCELLED`);
+      yield* this.fm.fs.notify.cancel(t, data);
       return;
     }
     if (data.cbdq !== null && !data.cancelTaken) {

@@ -20,6 +20,9 @@ import type { FltCallbackData } from './callbackData';
 import { FO } from './constants';
 import type { FsNode } from './fsTree';
 import type { FileObject } from './structs';
+import { completionBuffer } from './systemBuffers';
+import type { Co } from '../kernel/coroutine';
+import type { KThread } from '../kernel/thread';
 
 /** FILE_NOTIFY_CHANGE_* bits of a completion filter. */
 export const FILE_NOTIFY_CHANGE = {
@@ -125,7 +128,8 @@ export class DirectoryNotify {
       if (w.pending !== null) {
         const { data, length, buffer } = w.pending;
         w.pending = null;
-        const r = this.answer([record], length, buffer);
+        // The change's thread completes it: a user buffer is out of reach there (systemBuffers.ts).
+        const r = this.answer([record], length, completionBuffer(data, buffer, length));
         this.complete(data, r.status, r.information);
       } else if (!w.overflow) {
         w.kept.push(record);
@@ -142,12 +146,18 @@ export class DirectoryNotify {
     if (w.pending !== null) this.complete(w.pending.data, STATUS.STATUS_NOTIFY_CLEANUP, 0);
   }
 
-  /** IoCancelIrp on a request the file system holds: it completes with STATUS_CANCELLED. */
-  cancel(data: FltCallbackData): boolean {
+  /** Completes a pended request in thread `t`, which runs now; the dispatcher sets it. */
+  completeIn: (t: KThread, data: FltCallbackData, status: number, information: number) => Co<void> = function* () {};
+
+  /**
+   * IoCancelIrp on a request the file system holds: its cancel routine completes it with
+   * STATUS_CANCELLED in the cancelling thread, so the post-ops have run when IoCancelIrp returns.
+   */
+  *cancel(t: KThread, data: FltCallbackData): Co<boolean> {
     for (const w of this.watches.values()) {
       if (w.pending?.data !== data) continue;
       w.pending = null;
-      this.complete(data, STATUS.STATUS_CANCELLED, 0);
+      yield* this.completeIn(t, data, STATUS.STATUS_CANCELLED, 0);
       return true;
     }
     return false;

@@ -32,6 +32,7 @@ import type { Instance, OperationCallbacks } from './objects';
 import { Issuer } from './issue';
 import type { Requests } from './requests';
 import { checkCompleteStatus, checkHandoff, noContext } from './preopRules';
+import { copyToCallerBuffer } from './systemBuffers';
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
@@ -68,6 +69,7 @@ export class Dispatcher {
   ) {
     this.issuer = new Issuer(fm, requests, (t, data) => this.runPreFast(t, data));
     fm.fs.notify.complete = (data, status, information) => this.completeAtPassive(data, { status, information, async: true });
+    fm.fs.notify.completeIn = (t, data, status, information) => this.completeInThread(t, data, { status, information, async: true });
   }
 
   /** Starts the issuing thread of a workload request now. */
@@ -368,6 +370,23 @@ export class Dispatcher {
     this.runAtPassive(`Notify completion of ${data.label}`, (t) => this.asyncCompletion(t, data, r));
   }
 
+  /**
+   * The file system completes `data` in thread `t`, which runs now (a cancel routine completing the
+   * IRP it cancels): post-ops and a filter's completion callback run before `t` goes on.
+   */
+  *completeInThread(t: KThread, data: FltCallbackData, r: FsResult): Co<void> {
+    data.passiveCompletion = true;
+    data.completingInline = true;
+    try {
+      yield* this.asyncCompletion(t, data, r);
+    } finally {
+      data.completingInline = false;
+    }
+    const callback = data.inlineCompletion;
+    data.inlineCompletion = null;
+    if (callback !== null) yield* callback(t);
+  }
+
   /** Starts a short-lived PASSIVE_LEVEL thread that stands for the completing thread's context. */
   runAtPassive(name: string, body: (t: KThread) => Co<void>): void {
     this.fm.k.spawn(name, 'system', PRIORITY.normal, body, Irql.PASSIVE_LEVEL);
@@ -376,6 +395,7 @@ export class Dispatcher {
   private *asyncCompletion(ct: KThread, data: FltCallbackData, r: FsResult): Co<void> {
     this.fsDone(data, r, true);
     yield* this.unwind(ct, data);
+    copyToCallerBuffer(this.fm.k.marshal, data);
   }
 
   private fsDone(data: FltCallbackData, r: FsResult, async: boolean): void {

@@ -473,7 +473,8 @@ export class FilterIoRoutines {
     if (callback !== null) {
       const name = nameOf(callback, 'CompletionCallback');
       data.onDone = (d) => {
-        if (d.passiveCompletion) this.dispatcher.runAtPassive(`${name} for ${d.label}`, (ct) => this.callCompletion(ct, callback, name, d, context));
+        if (d.completingInline) d.inlineCompletion = (ct) => this.callCompletion(ct, callback, name, d, context);
+        else if (d.passiveCompletion) this.dispatcher.runAtPassive(`${name} for ${d.label}`, (ct) => this.callCompletion(ct, callback, name, d, context));
         else fm.completion.queue({ label: `${name} for ${d.label}`, data: d.id, run: (ct) => this.callCompletion(ct, callback, name, d, context) });
       };
     }

@@ -12,6 +12,7 @@ import type { FilterManager } from './fltmgr';
 import { FILE_NOTIFY_CHANGE } from './dirNotify';
 import { setInformationBytes } from './fileinfo';
 import { FltIoParameterBlock } from './structs';
+import { alwaysSystemBuffered } from './bufferSpace';
 
 /** A workload I/O as callers write it; everything but `major` and `path` has a default. */
 export interface IoRequestInput {
@@ -138,9 +139,6 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   };
 }
 
-/** Operations whose IRPs always carry a system buffer (METHOD_BUFFERED by definition). */
-const ALWAYS_BUFFERED: ReadonlySet<number> = new Set([IRP_MJ.QUERY_INFORMATION, IRP_MJ.SET_INFORMATION, IRP_MJ.QUERY_VOLUME_INFORMATION, IRP_MJ.SET_VOLUME_INFORMATION]);
-
 export class Requests {
   constructor(private readonly fm: FilterManager) {}
 
@@ -150,9 +148,9 @@ export class Requests {
     const { volume, nameInVolume } = fm.locate(req.path);
     const fo = fm.fs.fileObjectFor(req.path, volume.name, nameInVolume, req.major === IRP_MJ.CREATE, req.synchronous, req.major === IRP_MJ.DIRECTORY_CONTROL);
     if (req.major === IRP_MJ.CREATE && req.transaction !== undefined) fo.transaction = req.transaction;
-    // The I/O manager always copies these operations' buffers into a system buffer (buffered I/O),
-    // whatever the program passed; the scenario's `system-buffer` flag makes the others so too.
-    const systemBuffer = req.systemBuffer || (!req.fastio && ALWAYS_BUFFERED.has(req.major));
+    // The I/O manager copies some operations' buffers into a system buffer whatever the program
+    // passed (bufferSpace.ts says which); the scenario's `system-buffer` flag makes the others so too.
+    const systemBuffer = req.systemBuffer || (!req.fastio && alwaysSystemBuffered(req));
     let irpFlags = 0;
     if (!req.fastio) {
       if (req.paging) irpFlags |= IRP_FLAGS.IRP_PAGING_IO;

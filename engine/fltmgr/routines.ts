@@ -42,6 +42,7 @@ import type { CngRoutines } from '../kernel/cng';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
+import type { SystemBufferRoutines } from './systemBuffers';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt)[A-Z0-9]/;
@@ -84,7 +85,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<TransactionRoutines> &
   Routines<FsRtlRoutines> &
   Routines<GenericTableRoutines> &
-  Routines<CngRoutines>;
+  Routines<CngRoutines> &
+  Routines<SystemBufferRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -9,6 +9,7 @@ import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString 
 import type { DriverFn } from '../kernel/driverFn';
 import { EngineBuffer, EngineStruct, mirrorFields, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
+import { bufferSpace } from './bufferSpace';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 import type { FileStream, FsNode } from './fsTree';
 
@@ -71,13 +72,13 @@ export class ReadWriteParameters {
   MdlAddress: unknown = null;
   private buffer: unknown = undefined;
 
-  constructor(length: number, offset: number) {
+  constructor(length: number, offset: number, private readonly user = false) {
     this.Length = length;
     this.ByteOffset = new LargeInteger(offset);
   }
 
   get ReadBuffer(): unknown {
-    if (this.buffer === undefined) this.buffer = byteBuffer(this.Length);
+    if (this.buffer === undefined) this.buffer = byteBuffer(this.Length, undefined, this.user);
     return this.buffer;
   }
 
@@ -190,6 +191,7 @@ export class FltIoParameterBlock extends EngineStruct {
     return makeParameters({
       major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions,
       data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess, shareAccess: s.shareAccess, completionFilter: s.completionFilter,
+      kernelMode: s.kernelMode, systemBuffer: s.systemBuffer, paging: s.paging,
     });
   }
 
@@ -231,6 +233,10 @@ export interface ParameterInput {
   desiredAccess?: number;
   /** A create's FILE_SHARE_* bits. */
   shareAccess?: number;
+  /** Who issued it and how its buffers are placed (bufferSpace.ts); absent means kernel buffers. */
+  kernelMode?: boolean;
+  systemBuffer?: boolean;
+  paging?: boolean;
 }
 
 /** FILE_GENERIC_READ | FILE_GENERIC_WRITE: what a create asks for unless its caller says otherwise. */
@@ -276,6 +282,7 @@ export class IoSecurityContext extends EngineStruct {
  */
 export function makeParameters(p: ParameterInput): FltParameters {
   const params = Object.create(PARAMETERS_PROTO) as FltParameters;
+  const user = bufferSpace(p) === 'user';
   switch (p.major) {
     case IRP_MJ.CREATE:
       params.Create = {
@@ -290,8 +297,8 @@ export function makeParameters(p: ParameterInput): FltParameters {
       break;
     case IRP_MJ.READ:
     case IRP_MJ.WRITE: {
-      const rw = new ReadWriteParameters(p.length, p.offset);
-      if (p.data !== undefined && p.major === IRP_MJ.WRITE) rw.WriteBuffer = byteBuffer(p.length, p.data);
+      const rw = new ReadWriteParameters(p.length, p.offset, user);
+      if (p.data !== undefined && p.major === IRP_MJ.WRITE) rw.WriteBuffer = byteBuffer(p.length, p.data, user);
       params.Read = rw;
       alias(params, 'Write', rw);
       break;
@@ -315,12 +322,12 @@ export function makeParameters(p: ParameterInput): FltParameters {
     case IRP_MJ.DIRECTORY_CONTROL:
       if (p.completionFilter !== undefined) {
         params.DirectoryControl = {
-          NotifyDirectory: { Length: p.length, CompletionFilter: p.completionFilter, Spare1: 0, Spare2: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
+          NotifyDirectory: { Length: p.length, CompletionFilter: p.completionFilter, Spare1: 0, Spare2: 0, DirectoryBuffer: byteBuffer(p.length, undefined, user), MdlAddress: null },
         };
         break;
       }
       params.DirectoryControl = {
-        QueryDirectory: { Length: p.length, FileName: p.pattern !== undefined ? makeUnicodeString(p.pattern) : null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length), MdlAddress: null },
+        QueryDirectory: { Length: p.length, FileName: p.pattern !== undefined ? makeUnicodeString(p.pattern) : null, FileInformationClass: p.infoClass, FileIndex: 0, DirectoryBuffer: byteBuffer(p.length, undefined, user), MdlAddress: null },
       };
       break;
     case IRP_MJ.FILE_SYSTEM_CONTROL:
@@ -329,8 +336,8 @@ export function makeParameters(p: ParameterInput): FltParameters {
       const c: ControlParameters = {
         OutputBufferLength: p.length,
         InputBufferLength: p.length,
-        InputBuffer: byteBuffer(p.length),
-        OutputBuffer: byteBuffer(p.length),
+        InputBuffer: byteBuffer(p.length, undefined, bufferSpace(p, false) === 'user'),
+        OutputBuffer: byteBuffer(p.length, undefined, user),
         SystemBuffer: null,
         InputSystemBuffer: null,
         OutputMdlAddress: null,
@@ -377,9 +384,9 @@ const PARAMETERS_PROTO: object = Object.create(Object.prototype, {
   },
 });
 
-function byteBuffer(length: number, contents?: Uint8Array): EngineBuffer | null {
+function byteBuffer(length: number, contents?: Uint8Array, user = false): EngineBuffer | null {
   if (length <= 0) return null;
-  const b = new EngineBuffer(length, 'operation buffer');
+  const b = new EngineBuffer(length, user ? 'user buffer' : 'operation buffer', user);
   if (contents !== undefined) b.contents = contents;
   return b;
 }

@@ -112,6 +112,7 @@ function findAddressTaken(body: Stmt): Set<string> {
         return;
       case 'try':
         stmt(st.body);
+        expr(st.handler?.filter);
         stmt(st.handler?.body);
         stmt(st.finally);
         return;

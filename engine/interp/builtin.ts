@@ -7,7 +7,7 @@ import type { Expr, Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
 import type { MaybeCo } from '../kernel/coroutine';
 import type { AddressSpace } from '../memory/space';
-import type { CFrame } from './frame';
+import type { CFrame, SehHost } from './frame';
 import type { LinkedProgram } from './link';
 
 /**
@@ -16,6 +16,8 @@ import type { LinkedProgram } from './link';
  */
 export interface BuiltinInterp {
   readonly addresses: AddressSpace;
+  /** The running thread's frames, where a routine looks for an enclosing `__try` (seh.ts). */
+  readonly hooks: { readonly seh: SehHost };
   readonly modules: ReadonlyMap<string, { readonly program: LinkedProgram }>;
 }
 

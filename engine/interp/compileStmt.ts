@@ -16,6 +16,7 @@ import { constantOf } from './constantExpr';
 import type { FunctionScope } from './functionScope';
 import { compileDeclaration } from './compileDecl';
 import { LEAVE, loopHead, runStatements, type StmtHooks } from './stmtFlow';
+import { tryStatement } from './seh';
 
 export class StmtCompiler {
   readonly lines = new Set<number>();
@@ -211,19 +212,8 @@ export class StmtCompiler {
           return body ? yield* body(f) : Completion.Normal;
         };
       }
-      case 'try': {
-        const body = this.compile(s.body);
-        const fin = s.finally ? this.compile(s.finally) : undefined;
-        return function* (f) {
-          let c = yield* body(f);
-          if (c === LEAVE) c = Completion.Normal;
-          if (fin) {
-            const fc = yield* fin(f);
-            if (fc !== Completion.Normal) return fc;
-          }
-          return c;
-        };
-      }
+      case 'try':
+        return tryStatement(this.hooks.seh, s.loc, this.compile(s.body), s.handler ? { filter: this.exprs.compile(s.handler.filter), body: this.compile(s.handler.body) } : undefined, s.finally ? this.compile(s.finally) : undefined);
       case 'leave':
         return this.at(s.loc, function* () {
           return LEAVE;

@@ -3,13 +3,14 @@
  * message in plain words, and the C location once the interpreter knows it.
  */
 import type { Loc } from '../c/ast';
+import type { SehException } from '../kernel/exceptions';
 import { MemoryError } from '../memory/errors';
 
 export const C_ERROR_KINDS = [
   'null-dereference', 'use-after-free', 'out-of-bounds', 'bad-pointer', 'type-mismatch', 'no-field',
   'incomplete-type', 'buffer-overflow', 'unsupported', 'undefined-name', 'not-modelled', 'division-by-zero',
   'step-budget', 'stack-overflow', 'bad-call', 'compile-error', 'internal',
-  'uninitialized-read', 'not-dereferenceable', 'read-only', 'memory-limit',
+  'uninitialized-read', 'not-dereferenceable', 'read-only', 'memory-limit', 'unhandled-exception',
 ] as const;
 export type CErrorKind = (typeof C_ERROR_KINDS)[number];
 
@@ -17,6 +18,15 @@ export class CRuntimeError extends Error {
   loc?: Loc;
   /** A hint for the user: what to do about it. */
   hint?: string;
+  /**
+   * A memory fault at a user-space address: on Windows an access violation, which a `__try` can
+   * handle (interp/seh.ts); the run stops with this error only if none does.
+   */
+  accessViolation: { address: number; write: boolean } | undefined = undefined;
+  /** The exception search found no handler for it: it stops the run, nothing catches it again. */
+  unhandled = false;
+  /** The access violation it was raised as, once a `__try` saw it. */
+  exception: SehException | undefined = undefined;
 
   constructor(readonly kind: CErrorKind, message: string, loc?: Loc, hint?: string) {
     super(message);
@@ -42,5 +52,7 @@ export function withLoc<T extends Error>(err: T, loc: Loc): T {
  */
 export function memoryFault(err: unknown, what: string, loc?: Loc): unknown {
   if (!(err instanceof MemoryError)) return err;
-  return new CRuntimeError(err.kind, `${what} ${err.message}`, loc);
+  const e = new CRuntimeError(err.kind, `${what} ${err.message}`, loc);
+  if (err.userAddress !== undefined) e.accessViolation = { address: err.userAddress, write: err.message.startsWith('writes') };
+  return e;
 }

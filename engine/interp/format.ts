@@ -98,7 +98,8 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
         break;
       }
       case 'p':
-        text = space.format((arg ?? null) as PointerValue | number | bigint);
+        // As the kernel's printf prints it: 16 upper-case hex digits (FFFFA00000000010, 0000025000000000).
+        text = space.format((arg ?? null) as PointerValue | number | bigint).toUpperCase();
         break;
       case 'f':
       case 'e':

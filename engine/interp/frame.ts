@@ -5,6 +5,7 @@
 import type { Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
 import type { Co } from '../kernel/coroutine';
+import type { SehException } from '../kernel/exceptions';
 import type { Allocation } from '../memory/allocation';
 
 export interface LocalVar {
@@ -31,6 +32,20 @@ export const enum Completion {
 }
 
 export type StmtCode = (f: CFrame) => Co<Completion>;
+
+/** One `__try` with an `__except`, while its guarded body runs (interp/seh.ts). */
+export interface SehScope {
+  readonly frame: CFrame;
+  /** The filter expression, evaluated in `frame`. */
+  readonly filter: (f: CFrame) => Co<unknown>;
+  readonly loc: Loc;
+}
+
+/** What `__try` needs from the interpreter to dispatch exceptions. */
+export interface SehHost {
+  /** The frames of the running thread, innermost last. */
+  frames(): readonly unknown[];
+}
 
 export interface CompiledFunction {
   name: string;
@@ -59,6 +74,14 @@ export class CFrame {
   readonly stack: Allocation[] = [];
   ret: unknown = undefined;
   gotoLabel: string | undefined;
+  /** The `__try/__except` statements whose guarded body runs now, innermost last (interp/seh.ts). */
+  seh: SehScope[] | undefined = undefined;
+  /** The exception its filter or handler is looking at (GetExceptionCode). */
+  exception: SehException | undefined = undefined;
+  /** A `__finally` of this frame runs because its body ended abnormally (AbnormalTermination). */
+  abnormalTermination = false;
+  /** The engine called this function (a callback): exception handlers are not searched past it. */
+  engineEntry = false;
   file: string;
   line: number;
   column: number;

@@ -15,6 +15,11 @@ import { sizeOf } from '../c/types';
 import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
 import type { StmtHooks } from './stmtFlow';
+import { dispatch, isException } from './seh';
+
+/** No error left the function's body. */
+const NO_FAILURE: unique symbol = Symbol('no failure');
+import { SehException } from '../kernel/exceptions';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
 import { allocateObject, copyBytes, store } from './memory';
@@ -76,6 +81,7 @@ export class Interpreter {
     this.stepBudget = options.stepBudget ?? DEFAULT_LIMITS.steps;
     this.maxDepth = options.maxDepth ?? DEFAULT_LIMITS.depth;
     this.hooks = {
+      seh: { frames: () => this.host.currentThread().frames },
       onCompileError: options.onCompileError,
       onStatement: (f) => {
         if (++this.steps > this.stepBudget) {
@@ -102,25 +108,44 @@ export class Interpreter {
     return mod;
   }
 
-  /** Runs a compiled C function with already-converted arguments. */
-  *invoke(fn: CompiledFunction, args: unknown[]): Co<unknown> {
+  /**
+   * Runs a compiled C function with already-converted arguments; `fromEngine` when the engine calls
+   * it (a callback), where the search for an exception handler ends.
+   */
+  *invoke(fn: CompiledFunction, args: unknown[], fromEngine = false): Co<unknown> {
     const thread = this.host.currentThread();
     if (thread.frames.length >= this.maxDepth) {
       throw new CRuntimeError('stack-overflow', `more than ${formatLimit(this.maxDepth)} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc, `end the recursion, or ${limitHint('depth')}`);
     }
     const frame = new CFrame(fn);
+    if (fromEngine) frame.engineEntry = true;
     const key = `${fn.module}!${fn.name}`;
     if (!fn.system) this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
     const depth = thread.frames.length;
     thread.frames.push(frame);
     try {
-      this.enter(frame, args);
-      const c = yield* fn.body(frame);
-      if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
-      if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
-      return frame.ret;
-    } catch (caught) {
-      let e = caught;
+      let failure: unknown = NO_FAILURE;
+      try {
+        this.enter(frame, args);
+        const c = yield* fn.body(frame);
+        if (c === Completion.Goto) throw new CRuntimeError('unsupported', `goto ${frame.gotoLabel}: the label is not in a block enclosing the goto (jumping into a nested block is not supported)`, { file: frame.file, line: frame.line, col: frame.column });
+        if (c === Completion.Break || c === Completion.Continue) throw new CRuntimeError('compile-error', `'${c === Completion.Break ? 'break' : 'continue'}' outside a loop or switch`, { file: frame.file, line: frame.line, col: frame.column });
+      } catch (thrown) {
+        failure = thrown;
+      }
+      if (failure === NO_FAILURE) return frame.ret;
+      // The search runs outside the catch block (a generator that yields inside one runs slower),
+      // while every frame is alive: an exception a handler outside takes goes on unwinding, one
+      // nobody takes stops the run.
+      if (isException(failure)) {
+        try {
+          failure = yield* dispatch(this.hooks.seh, failure);
+        } catch (unhandled) {
+          failure = unhandled;
+        }
+        if (failure instanceof SehException) throw failure;
+      }
+      let e = failure;
       // JavaScript's own stack can run out before the `depth` limit when each C call is costly to
       // follow: that is still the driver nesting too deeply, reported at its line like the limit.
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -167,7 +192,7 @@ export class Interpreter {
   *invokeFromEngine(fn: CompiledFunction, args: unknown[]): Co<unknown> {
     const params = fn.type.params;
     const { values, copyBack } = this.marshal.argumentsToC(args, params);
-    const r = yield* this.invoke(fn, values);
+    const r = yield* this.invoke(fn, values, true);
     copyBack?.();
     return this.marshal.fromC(r, fn.type.ret);
   }

@@ -34,10 +34,17 @@ export function pointersEqual(a: unknown, b: unknown, space: AddressSpace): bool
   return addressOf(a, space) === addressOf(b, space);
 }
 
-/** Relational comparison of two pointers: by address, which follows the offset within one allocation. */
+/**
+ * Relational comparison of two pointers: by address, which follows the offset within one
+ * allocation. Pointers compare unsigned, so every kernel address (negative as a signed 64-bit
+ * number) is above every user address, as `p > (PVOID)0x80000000` expects.
+ */
 export function pointerCompare(a: unknown, b: unknown, space: AddressSpace): number {
   if (a instanceof Ptr && b instanceof Ptr && a.alloc === b.alloc) return a.offset - b.offset;
-  return addressOf(a, space) - addressOf(b, space);
+  const x = addressOf(a, space);
+  const y = addressOf(b, space);
+  if (x < 0 !== y < 0) return x < 0 ? 1 : -1;
+  return x - y;
 }
 
 function elementSize(elem: CType): number {

@@ -5,11 +5,13 @@
 import type { Loc } from '../c/ast';
 import { Trap, type Co } from '../kernel/coroutine';
 import type { CRuntimeError } from './errors';
-import { Completion, type CFrame, type StmtCode } from './frame';
+import { Completion, type CFrame, type SehHost, type StmtCode } from './frame';
 
 export interface StmtHooks {
   /** Called at every statement before the debugger may stop: counts steps, enforces the budget. */
   onStatement(f: CFrame): void;
+  /** Where `__try` finds the running thread's frames to search for an exception's handler. */
+  seh: SehHost;
   /**
    * A statement that cannot be compiled (an unknown name or field) still loads, and fails only if
    * it runs; tools that want every such problem up front (scripts/wdk-surface.ts) listen here.

@@ -44,6 +44,8 @@ export class EngineBuffer {
   constructor(
     readonly length: number,
     readonly label: string,
+    /** A user-mode program's buffer: its memory is made at a user-space address. */
+    readonly user = false,
   ) {}
 }
 
@@ -83,7 +85,7 @@ export class Marshal {
           const bytes = encodeChars(v.text, 2, true);
           p = this.space.pointer(this.space.allocate('engine', bytes.length, { label: `characters "${v.text.length > 24 ? `${v.text.slice(0, 24)}…` : v.text}"`, contents: bytes }));
         } else {
-          p = this.space.pointer(this.space.allocate('engine', v.length, { label: `${v.label} (${v.length} bytes)`, zeroed: true }));
+          p = this.space.pointer(this.space.allocate(v.user ? 'user' : 'engine', v.length, { label: `${v.label} (${v.length} bytes)`, zeroed: true }));
           if (v.contents !== undefined) p.alloc.writeBytes(0, v.contents.subarray(0, v.length));
         }
         this.made.set(v, p);

@@ -120,6 +120,7 @@ export const RUNTIME_RULES = {
   'data-scan-section-leak': r('error', 'A section made by FltCreateSectionForDataScan was never closed with FltCloseSectionForDataScan.', 'FltCloseSectionForDataScan reference page'),
   'port-not-closed': r('error', 'A client port the user program disconnected was never closed by the driver with FltCloseClientPort.', 'FltCloseClientPort and PFLT_DISCONNECT_NOTIFY reference pages'),
   'unregister-invalid': r('error', 'FltUnregisterFilter was called twice or with something that is not a registered filter.', 'FltUnregisterFilter reference page'),
+  'probe-outside-try': r('error', 'ProbeForRead or ProbeForWrite was called with no __try/__except around it: a bad user buffer raises an exception nobody handles (bug check 0x1E).', 'ProbeForRead and ProbeForWrite reference pages'),
 
   // --- Checks of the C the interpreter runs ---
   'assert': r('error', 'An NT_ASSERT, ASSERT or FLT_ASSERT in driver code failed.', 'NT_ASSERT reference page (a checked build breaks into the debugger)'),

@@ -148,9 +148,14 @@ export class Allocation {
     if (this.freed) {
       if (this.kind === 'stack') return new MemoryError('use-after-free', `${what} after the function that owned it returned (use after return)`);
       const at = siteText(this.freedAt);
-      return new MemoryError('use-after-free', `${what} after it was freed${at ? ` at ${at}` : ''} (use after free)`);
+      return new MemoryError('use-after-free', `${what} after it was freed${at ? ` at ${at}` : ''} (use after free)`, this.userAddress(offset));
     }
-    return new MemoryError('out-of-bounds', `${what}: ${offset < 0 ? 'before its start' : `past its end${offset < this.size ? ` (only ${this.size - offset} left)` : ''}`}`);
+    return new MemoryError('out-of-bounds', `${what}: ${offset < 0 ? 'before its start' : `past its end${offset < this.size ? ` (only ${this.size - offset} left)` : ''}`}`, this.userAddress(offset));
+  }
+
+  /** The address of byte `offset` when this is user-mode memory (its faults are access violations). */
+  private userAddress(offset: number): number | undefined {
+    return this.kind === 'user' ? this.base + offset : undefined;
   }
 
   /** Throws unless `size` bytes at `offset` can be accessed. */

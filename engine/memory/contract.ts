@@ -25,7 +25,12 @@ export type AllocationKind =
   /** A function: pointers to it call it; reading through them is an error. */
   | 'code'
   /** A temporary the interpreter needs (a struct returned by value). */
-  | 'temporary';
+  | 'temporary'
+  /**
+   * Memory of the user-mode program behind a request (the buffer of a read it issued, a directory
+   * query's output): it lives at a user-space address, below MM_HIGHEST_USER_ADDRESS.
+   */
+  | 'user';
 
 /** A function as a value (the interpreter's FunctionValue). */
 export interface CodeTarget {

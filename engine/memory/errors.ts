@@ -18,6 +18,11 @@ export class MemoryError extends Error {
   constructor(
     readonly kind: MemoryErrorKind,
     message: string,
+    /**
+     * The address of an access to user space (NULL's page included), else undefined: on Windows
+     * such a fault is an access violation a `__try` can handle; a bad kernel address is a bug check.
+     */
+    readonly userAddress: number | undefined = undefined,
   ) {
     super(message);
   }

@@ -48,6 +48,16 @@ export function ownerOf(p: unknown): unknown {
   return k === 'opaque' || k === 'engine' ? p.alloc.owner : undefined;
 }
 
+/** The highest address of user space on x64 Windows (MM_HIGHEST_USER_ADDRESS): 0x00007FFF_FFFEFFFF. */
+export const MM_HIGHEST_USER_ADDRESS = 0x7fff_fffe_ffff;
+/** The first address ProbeForRead/ProbeForWrite refuse (MM_USER_PROBE_ADDRESS): 0x00007FFF_FFFF0000. */
+export const MM_USER_PROBE_ADDRESS = 0x7fff_ffff_0000;
+
+/** Whether an address (signed 64-bit, as Ptr.address gives it) is in user space; NULL's page is. */
+export function isUserAddress(address: number): boolean {
+  return address >= 0 && address < MM_USER_PROBE_ADDRESS;
+}
+
 /** Addresses below this are NULL plus a small offset (`&((T *)0)->Field`, a field of a NULL struct). */
 export const NULL_PAGE_END = 0x10000;
 
@@ -56,7 +66,7 @@ export const NULL_PAGE_END = 0x10000;
  * `size` and `verb` word the message (`reads 4 bytes at offset 14 of …`).
  */
 export function resolve(p: PointerValue | undefined, size: number, verb: 'reads' | 'writes'): AllocPtr {
-  if (p === null || p === undefined) throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} through a NULL pointer`);
+  if (p === null || p === undefined) throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} through a NULL pointer`, 0);
   if (!(p instanceof Ptr)) {
     throw new MemoryError('not-dereferenceable', `${verb} memory through a pointer to the function ${(p as CodeTarget).name}`);
   }
@@ -64,9 +74,9 @@ export function resolve(p: PointerValue | undefined, size: number, verb: 'reads'
     const a = p.offset;
     if (a > -NULL_PAGE_END && a < NULL_PAGE_END) {
       const rel = a >= 0 ? `NULL plus ${a}` : `NULL minus ${-a}`;
-      throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)} (${rel}): a NULL pointer with an offset`);
+      throw new MemoryError('null-dereference', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)} (${rel}): a NULL pointer with an offset`, a >= 0 ? a : undefined);
     }
-    throw new MemoryError('bad-pointer', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)}, which no allocation holds (an integer turned into a pointer)`);
+    throw new MemoryError('bad-pointer', `${verb} ${size} byte${size === 1 ? '' : 's'} at address ${hexAddress(a)}, which no allocation holds (an integer turned into a pointer)`, isUserAddress(a) ? a : undefined);
   }
   return p as AllocPtr;
 }

@@ -1,8 +1,12 @@
 /**
- * The address space of one run. Every allocation gets a base address that is never reused, with a
- * gap after it, in the kernel half of x64's address space (0xffffa000_00000000 upwards), handed out
- * in allocation order — so `%p` prints the same addresses on every run and replay of a scenario,
- * and a pointer one past the end of a block never equals the start of the next.
+ * The address space of one run, split as x64 Windows splits it. Every allocation gets a base address
+ * that is never reused, with a gap after it, handed out in allocation order — so `%p` prints the
+ * same addresses on every run and replay of a scenario, and a pointer one past the end of a block
+ * never equals the start of the next. Kernel memory (pool, stacks, globals, every engine object)
+ * lives in the kernel half (0xffffa000_00000000 upwards); the user-mode program's buffers in the user
+ * half (0x00000250_00000000 upwards), so an address tells which side it is on, as ProbeForRead and
+ * drivers' own checks expect. Addresses are signed 64-bit numbers: kernel ones are negative, and
+ * C's pointer comparisons order them unsigned (interp/pointers.ts).
  *
  * Turning a pointer into an integer exposes its allocation (Miri's "exposed provenance"); an integer
  * turned back into a pointer finds the exposed allocation holding that address, freed or not, so a
@@ -13,10 +17,12 @@ import { Allocation, type PointerValue, type Space } from './allocation';
 import type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
 import { newPage, reusePage } from './page';
 import { MemoryError, type Site } from './errors';
-import { Ptr, u64Hex, type AllocPtr } from './pointer';
+import { MM_HIGHEST_USER_ADDRESS, Ptr, u64Hex, type AllocPtr } from './pointer';
 
 /** Address of the first allocation: 0xffffa000_00000000 as a signed 64-bit integer. */
 export const FIRST_ADDRESS = -0x6000_0000_0000;
+/** Address of the first user-mode allocation (an address like the heaps of an x64 process). */
+export const FIRST_USER_ADDRESS = 0x250_0000_0000;
 /** Where a debugger's own allocations go (0xffffc000_00000000 upwards): never where the run's do. */
 const OBSERVER_ADDRESS = -0x4000_0000_0000;
 /** Bases are aligned to this (MEMORY_ALLOCATION_ALIGNMENT on x64). */
@@ -37,6 +43,7 @@ export type UninitializedHandler = (a: Allocation, offset: number, size: number)
 export class AddressSpace implements Space {
   private nextId = 1;
   private next = FIRST_ADDRESS;
+  private nextUser = FIRST_USER_ADDRESS;
   /**
    * While a debugger looks (watches, hovers, conditions), what it makes lives apart — its own
    * addresses and ids — and nothing becomes exposed, so a run's addresses and behaviour do not
@@ -66,6 +73,13 @@ export class AddressSpace implements Space {
       return new Allocation(this, this.nextObserverId--, kind, base, size, options);
     }
     const id = this.nextId++;
+    if (kind === 'user') {
+      const base = this.nextUser;
+      const end = alignUp(base + Math.max(size, 1), ALIGN);
+      if (end > MM_HIGHEST_USER_ADDRESS) throw new MemoryError('bad-pointer', `cannot allocate ${size} bytes of user-mode memory: the user half of the address space is full`);
+      this.nextUser = end + GAP;
+      return new Allocation(this, id, kind, base, size, options);
+    }
     const base = this.next;
     this.next = alignUp(base + Math.max(size, 1), ALIGN) + GAP;
     return new Allocation(this, id, kind, base, size, options);

@@ -12,6 +12,9 @@ import { runtimeBuiltins } from '../interp/builtins/runtime';
 import { preludeStruct } from '../c/prelude/structs';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { Ptr } from '../memory/pointer';
+import type { PointerValue } from '../memory/allocation';
+import { probe, PROBE_ALIGNMENTS } from '../kernel/probe';
+import { guardedByExcept } from '../interp/seh';
 import { readCString } from '../memory/strings';
 import { viewOf } from '../memory/view';
 import type { Simulation } from '../sim';
@@ -94,6 +97,20 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
     if (!builtin || name.startsWith('__') || !apiInfo(name) && !/^(Flt|Ke|Ex|Io|Zw|Rtl|Ps|Mm|Ob)[A-Z]/.test(name)) return null;
     return routineValue(name, builtin, call.interp, prototypeFor(call, name));
   });
+  for (const routine of ['ProbeForRead', 'ProbeForWrite'] as const) {
+    table.set(routine, (call) => {
+      k.checkIrql(routine);
+      const pointer = (call.args[0] ?? null) as PointerValue;
+      const length = Number(call.args[1] ?? 0);
+      const alignment = Number(call.args[2] ?? 0) >>> 0;
+      if (!PROBE_ALIGNMENTS.includes(alignment)) k.violation('invalid-parameter', `${routine} was given alignment ${alignment}; it must be 1, 2, 4, 8 or 16`);
+      if (!guardedByExcept(call.interp.hooks.seh.frames())) {
+        k.violation('probe-outside-try', `${routine} in ${call.frame.name} runs with no __try/__except around it; if the buffer is bad, the exception it raises stops the system`);
+      }
+      probe({ routine, pointer, address: k.memory.addressOf(pointer), length, alignment });
+      return undefined;
+    });
+  }
   table.set('FltGetRoutineAddress', (call) => {
     k.checkIrql('FltGetRoutineAddress');
     const arg = call.args[0];

@@ -168,6 +168,9 @@ typedef struct _EXCEPTION_RECORD {
     ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
 } EXCEPTION_RECORD, *PEXCEPTION_RECORD;
 typedef struct _EXCEPTION_POINTERS { PEXCEPTION_RECORD ExceptionRecord; PCONTEXT ContextRecord; } EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
+NTSTATUS __fltsim_exception_code(void);
+PEXCEPTION_POINTERS __fltsim_exception_information(void);
+BOOLEAN __fltsim_abnormal_termination(void);
 
 typedef union _LARGE_INTEGER {
     struct {
@@ -280,8 +283,13 @@ typedef const GUID *LPCGUID;
 #define EXCEPTION_EXECUTE_HANDLER 1
 #define EXCEPTION_CONTINUE_SEARCH 0
 #define EXCEPTION_CONTINUE_EXECUTION (-1)
-#define GetExceptionCode() ((NTSTATUS)0)
-#define GetExceptionInformation() ((PVOID)0)
+#define EXCEPTION_NONCONTINUABLE 0x1
+#define GetExceptionCode() __fltsim_exception_code()
+#define GetExceptionInformation() __fltsim_exception_information()
+#define _exception_code() __fltsim_exception_code()
+#define _exception_info() __fltsim_exception_information()
+#define AbnormalTermination() __fltsim_abnormal_termination()
+#define _abnormal_termination() __fltsim_abnormal_termination()
 
 void *memcpy(void *Destination, const void *Source, SIZE_T Length);
 void *memmove(void *Destination, const void *Source, SIZE_T Length);

@@ -169,8 +169,7 @@ void ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
 #define FILE_OPBATCH_BREAK_UNDERWAY 0x00000009
 #define IRP_MN_FLUSH_AND_PURGE 0x01
 
-/* True in a __finally block entered by an exception; fltsim does not answer it yet. */
-BOOLEAN AbnormalTermination(void);
+/* AbnormalTermination() is a macro of basetypes (the interpreter answers it). */
 
 #endif
 `;

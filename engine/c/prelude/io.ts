@@ -39,6 +39,9 @@ void MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode, 
 void MmUnlockPages(PMDL MemoryDescriptorList);
 void ProbeForRead(const volatile void *Address, SIZE_T Length, ULONG Alignment);
 void ProbeForWrite(volatile void *Address, SIZE_T Length, ULONG Alignment);
+void ExRaiseStatus(NTSTATUS Status);
+void ExRaiseAccessViolation(void);
+void ExRaiseDatatypeMisalignment(void);
 
 #define FILE_DEVICE_CD_ROM 0x00000002
 #define FILE_DEVICE_CD_ROM_FILE_SYSTEM 0x00000003

@@ -18,6 +18,7 @@ import type { Builtin, BuiltinCall, BuiltinTable } from '../builtin';
 import { CRuntimeError, memoryFault } from '../errors';
 import { formatPrintf, readCString } from '../format';
 import { copyBytes, store } from '../memory';
+import { exceptionBuiltins } from './exceptions';
 
 export interface RuntimeHost {
   output(text: string, call: BuiltinCall): void;
@@ -259,6 +260,7 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
     host.violation('list-corrupt', 'a LIST_ENTRY is corrupt (its neighbours do not point back at it); Windows stops with bug check 0x139 KERNEL_SECURITY_CHECK_FAILURE', call);
     return undefined;
   });
+  for (const [name, fn] of exceptionBuiltins()) def(name, fn);
   return table;
 }
 

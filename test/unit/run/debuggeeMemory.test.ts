@@ -87,7 +87,7 @@ test('what a debugger evaluates leaves the run as it was: later addresses and ou
   looked.d.continue();
   looked.d.runToStop();
   const later = (out: string[]) => out.find((o) => o.startsWith('later '));
-  assert.match(later(plain.output) ?? '', /^later ffffa[0-9a-f]{11}\n$/);
+  assert.match(later(plain.output) ?? '', /^later FFFFA[0-9A-F]{11}\n$/);
   assert.equal(later(looked.output), later(plain.output));
   assert.deepEqual(looked.output, plain.output);
 });
