@@ -10,6 +10,8 @@ import './run';
 import './lint';
 import './test';
 import './explore';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { isShardTask, runShardWorker } from './exploreJobs';
 
 export function helpText(): string {
   const lines = [
@@ -63,7 +65,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (!isMainThread && isShardTask(workerData)) {
+  // A worker of `fltsim explore --jobs N`, started from this same file.
+  void runShardWorker(workerData);
+} else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
