@@ -11,34 +11,13 @@
  * callers add the C expression and location.
  */
 import type { CType } from '../c/types';
+import type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
 import { MemoryError, siteText, type Site } from './errors';
+import { F32, F64, FBYTES, readScalar, setInt64, writeScalar } from './littleEndian';
+import { INIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, POINTER, UNINIT, pageLength, type Page } from './page';
 
-export type AllocationKind =
-  /** ExAllocatePool* and friends. */
-  | 'pool'
-  | 'lookaside'
-  /** FltAllocateContext. */
-  | 'context'
-  /** A local variable of an interpreted function (freed when its function returns). */
-  | 'stack'
-  /** A global or static variable. */
-  | 'global'
-  /** A string literal. */
-  | 'string'
-  /** An engine object C reads and writes (FLT_CALLBACK_DATA, FILE_OBJECT…). */
-  | 'engine'
-  /** A handle to an engine object C never dereferences (PFLT_FILTER, PFLT_INSTANCE…). */
-  | 'opaque'
-  /** A function: pointers to it call it; reading through them is an error. */
-  | 'code'
-  /** A temporary the interpreter needs (a struct returned by value). */
-  | 'temporary';
-
-/** A function as a value (the interpreter's FunctionValue). */
-export interface CodeTarget {
-  readonly kind: 'function';
-  readonly name: string;
-}
+// Callers import these from here too; they live in the modules named.
+export type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
 
 /**
  * A pointer value as memory stores it: a pointer into an allocation (or, without provenance, to an
@@ -78,151 +57,7 @@ export interface Space {
   touch(a: Allocation, write: boolean): void;
 }
 
-export const PAGE_SIZE = 4096;
-const PAGE_SHIFT = 12;
-const PAGE_MASK = PAGE_SIZE - 1;
-
-/** Per-byte state in a page's mask. */
-const UNINIT = 0;
-const INIT = 1;
-/** Initialised, and one of the 8 bytes of a pointer whose provenance is in the map. */
-const POINTER = 2;
-
-const TWO_32 = 4294967296;
-
-/**
- * A page is one Uint8Array holding its n bytes and, behind them, their n mask bytes: one typed array
- * per page (a typed array costs far more to create than a plain object, and small allocations are
- * made for every call that takes a local's address). Values are assembled little-endian by hand.
- */
-type Page = Uint8Array;
-
-/** A fresh page of `length` bytes; the mask starts initialised for zeroed memory. */
-export function newPage(length: number, zeroed: boolean): Page {
-  const p = new Uint8Array(2 * length);
-  if (zeroed) p.fill(INIT, length);
-  return p;
-}
-
-/** A recycled page made ready for a new allocation (it was cleared when recycled). */
-export function reusePage(p: Page, zeroed: boolean): Page {
-  if (zeroed) p.fill(INIT, pageLength(p));
-  return p;
-}
-
-/** Bytes in a page (its mask follows them). */
-function pageLength(p: Page): number {
-  return p.length >>> 1;
-}
-
-function u32(p: Uint8Array, i: number): number {
-  return (p[i] | (p[i + 1] << 8) | (p[i + 2] << 16) | (p[i + 3] << 24)) >>> 0;
-}
-
-function i32(p: Uint8Array, i: number): number {
-  return p[i] | (p[i + 1] << 8) | (p[i + 2] << 16) | (p[i + 3] << 24);
-}
-
-/** An 8-byte integer from two 32-bit halves: a number when it is a safe integer, else a bigint. */
-function int64(p: Uint8Array, at: number, signed: boolean): number | bigint {
-  const lo = u32(p, at);
-  const hi = signed ? i32(p, at + 4) : u32(p, at + 4);
-  if (hi >= -0x200000 && hi < 0x200000) {
-    const v = hi * TWO_32 + lo;
-    if (Number.isSafeInteger(v)) return v;
-  }
-  return (BigInt(hi) << 32n) | BigInt(lo);
-}
-
-function readScalar(p: Uint8Array, at: number, size: 1 | 2 | 4 | 8, signed: boolean): number | bigint {
-  switch (size) {
-    case 1: {
-      const b = p[at];
-      return signed ? (b << 24) >> 24 : b;
-    }
-    case 2: {
-      const h = p[at] | (p[at + 1] << 8);
-      return signed ? (h << 16) >> 16 : h;
-    }
-    case 4:
-      return signed ? i32(p, at) : u32(p, at);
-    default:
-      return int64(p, at, signed);
-  }
-}
-
-function set32(p: Uint8Array, at: number, n: number): void {
-  p[at] = n & 0xff;
-  p[at + 1] = (n >>> 8) & 0xff;
-  p[at + 2] = (n >>> 16) & 0xff;
-  p[at + 3] = (n >>> 24) & 0xff;
-}
-
-function setInt64(p: Uint8Array, at: number, v: number | bigint): void {
-  if (typeof v === 'number') {
-    if (Number.isSafeInteger(v)) {
-      let lo = v % TWO_32;
-      if (lo < 0) lo += TWO_32;
-      set32(p, at, lo);
-      set32(p, at + 4, (v - lo) / TWO_32);
-      return;
-    }
-    v = Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
-  }
-  const u = BigInt.asUintN(64, v);
-  set32(p, at, Number(u & 0xffffffffn));
-  set32(p, at + 4, Number(u >> 32n));
-}
-
-function writeScalar(p: Uint8Array, at: number, size: 1 | 2 | 4 | 8, value: number | bigint): void {
-  if (size === 8) {
-    setInt64(p, at, value);
-    return;
-  }
-  const n = typeof value === 'number' ? value : Number(BigInt.asIntN(32, value));
-  p[at] = n & 0xff;
-  if (size >= 2) p[at + 1] = (n >>> 8) & 0xff;
-  if (size === 4) {
-    p[at + 2] = (n >>> 16) & 0xff;
-    p[at + 3] = (n >>> 24) & 0xff;
-  }
-}
-
-// Floats go through one shared buffer (the host is little-endian, as x64 is).
-const F64 = new Float64Array(1);
-const F32 = new Float32Array(F64.buffer, 0, 1);
-const FBYTES = new Uint8Array(F64.buffer);
-
-/** `'Tag1'` for a pool tag stored as a little-endian ULONG. */
-export function tagText(tag: number): string {
-  let s = '';
-  for (let i = 0; i < 4; i++) {
-    const c = (tag >>> (8 * i)) & 0xff;
-    s += c >= 32 && c < 127 ? String.fromCharCode(c) : '.';
-  }
-  return s;
-}
-
-export interface AllocationOptions {
-  /** Reads of never-written bytes give initialised zeros (ExAllocatePoolZero, statics, `= {0}`). */
-  zeroed?: boolean;
-  /** Pool tag (0 when none). */
-  tag?: number;
-  /** How messages name it: `pool block #3 (tag 'Tag1')`, `local 'buf' of ReadConfig`. */
-  label?: string;
-  /** The engine object behind it (engine and opaque kinds) or the function (code). */
-  owner?: unknown;
-  /** Where it was allocated. */
-  site?: Site;
-  /** Initial contents (a string literal's characters). */
-  contents?: ArrayLike<number>;
-  /** Writes fault (string literals). */
-  readOnly?: boolean;
-  /** The C type of the object it holds, when one was declared (locals, globals, engine objects). */
-  type?: CType;
-  /** The name C code uses for that object (`Ctx`), to name its members in messages. */
-  name?: string;
-}
+export { PAGE_SIZE, newPage, reusePage } from './page';
 
 export class Allocation {
   freed = false;
