@@ -8,7 +8,8 @@
 //                                        as the vsix ships it: the linter and the C parser
 //                                        (test/bench/lint.bench.ts), the simulation engine
 //                                        (test/bench/engine.bench.ts), or scenario preparation
-//                                        and exploration (test/bench/explore.bench.ts)
+//                                        and exploration (test/bench/explore.bench.ts);
+//                                        add --no-minify for a bundle to profile
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -72,7 +73,7 @@ if (benchAt >= 0) {
     platform: 'node',
     target: 'node20',
     outfile,
-    minify: true,
+    minify: !process.argv.includes('--no-minify'),
     define: bundleDefines,
     logLevel: 'warning',
     plugins: [webTreeSitterCjs],

@@ -1,7 +1,7 @@
 /** Calls compiled: to a C function of the module, through a function pointer, to a kernel routine, and the macro-like routines. */
 import type { Expr, Loc } from '../c/ast';
 import { INT, ULONGLONG, offsetOf, pointerTo as ptrType, typeName, type FunctionType, type StructType } from '../c/types';
-import { isFunctionValue, type FunctionValue } from '../kernel/cvalues';
+import { isFunctionValue } from '../kernel/cvalues';
 import { lift1, run, type CE } from './compiled';
 import type { ExprCompiling } from './compileScope';
 import { describe } from './describeExpr';
@@ -16,10 +16,10 @@ export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
     const special = specialCall(c, name, e);
     if (special) return special;
     if (!c.scope.local(name) && !c.scope.global(name)) {
-      const fn = c.scope.functionValue(name);
+      const id = c.scope.functionId(name);
       const type = c.scope.functionType(name);
       const args = e.args.map((a) => c.compile(a));
-      if (fn) return directCall(c, fn, type, args, e);
+      if (id !== undefined) return directCall(c, id, type, args, e);
       return c.scope.externalCall(name, args, e.args, loc, type);
     }
   }
@@ -27,7 +27,6 @@ export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
   const ft = callee.t.kind === 'ptr' && callee.t.to.kind === 'func' ? callee.t.to : callee.t.kind === 'func' ? callee.t : undefined;
   if (!ft) throw new CRuntimeError('compile-error', `${describe(e.callee)} is a ${typeName(callee.t)}, not a function`, loc);
   const args = convertArgs(c, e.args.map((a) => c.compile(a)), ft, loc);
-  const scope = c.scope;
   const what = describe(e.callee);
   const retConv = returnConverter(ft.ret);
   return {
@@ -38,15 +37,14 @@ export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
       if (!isFunctionValue(target)) throw new CRuntimeError('bad-pointer', `${what} does not point at a function`, loc);
       const values: unknown[] = [];
       for (const a of args) values.push(yield* run(a, f));
-      return retConv(yield* scope.callValue(target, values, loc));
+      return retConv(yield* f.env.rt.callValue(target, values, loc));
     },
   };
 }
 
-function directCall(c: ExprCompiling, fn: FunctionValue, type: FunctionType | undefined, args: CE[], e: Expr & { k: 'call' }): CE {
+function directCall(c: ExprCompiling, id: number, type: FunctionType | undefined, args: CE[], e: Expr & { k: 'call' }): CE {
   const ft = type ?? { kind: 'func' as const, ret: INT, params: [], variadic: true, unprototyped: true };
   const conv = convertArgs(c, args, ft, e.loc);
-  const scope = c.scope;
   const loc = e.loc;
   const retConv = returnConverter(ft.ret);
   return {
@@ -54,7 +52,7 @@ function directCall(c: ExprCompiling, fn: FunctionValue, type: FunctionType | un
     g: function* (f) {
       const values: unknown[] = [];
       for (const a of conv) values.push(yield* run(a, f));
-      return retConv(yield* scope.callValue(fn, values, loc));
+      return retConv(yield* f.env.rt.callValue(f.env.functionValue(id), values, loc));
     },
   };
 }

@@ -20,14 +20,16 @@ export function compileDeclaration(decls: VarDecl[], loc: Loc, exprs: ExprCompil
       const slot = scope.declareStatic(d.name, d.type);
       if (d.init) {
         const plan = exprs.initPlan(d.type, d.init);
-        let done = false;
         const type = d.type;
+        const index = slot.index;
         const scalar = type.kind !== 'struct' && type.kind !== 'array' ? exprs.convertTo(exprs.compile(scalarInitExpr(d.init, d.loc)), type) : undefined;
         steps.push(function* (f) {
-          if (done) return;
-          done = true;
-          if (scalar) store(slot.ptr, type, yield* run(scalar, f), `'${d.name}'`, d.loc);
-          else yield* plan(slot.ptr, f);
+          // Once per run: the flag lives with the run's storage, not in the shared compiled code.
+          if (f.env.staticDone[index]) return;
+          f.env.staticDone[index] = true;
+          const ptr = f.env.globals[index];
+          if (scalar) store(ptr, type, yield* run(scalar, f), `'${d.name}'`, d.loc);
+          else yield* plan(ptr, f);
         });
       }
       continue;

@@ -56,8 +56,8 @@ export class ExprCompiler implements ExprCompiling {
       case 'float':
         return { t: DOUBLE, s: () => e.value, isConst: true };
       case 'str': {
-        const ptr = this.scope.stringLiteral(e.value, e.wide);
-        return { t: ptrType(e.wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }), s: () => ptr };
+        const index = this.scope.stringLiteral(e.value, e.wide);
+        return { t: ptrType(e.wide ? { kind: 'int', size: 2, signed: false, name: 'wchar_t', alias: 'WCHAR' } : { kind: 'int', size: 1, signed: true, name: 'char' }), s: (f) => f.env.strings[index] };
       }
       case 'id':
         return compileIdentifier(this.scope, e);
@@ -127,13 +127,13 @@ export class ExprCompiler implements ExprCompiling {
 
   cast(to: CType, a: CE, loc: Loc): CE {
     if (to.kind === 'void') return lift1(VOID, a, () => undefined);
-    const conv = valueConverter(this.scope.addresses, a.t, to, loc, true);
+    const conv = valueConverter(a.t, to, loc, true);
     return lift1(to.kind === 'array' ? ptrType(to.of) : to, a, conv);
   }
 
   convertTo(a: CE, to: CType): CE {
     if (sameShape(a.t, to)) return a;
-    const conv = valueConverter(this.scope.addresses, a.t, to, undefined);
+    const conv = valueConverter(a.t, to, undefined);
     return lift1(to, a, conv);
   }
 
@@ -142,13 +142,12 @@ export class ExprCompiler implements ExprCompiling {
   private compoundLiteral(e: Expr & { k: 'compound' }): CE {
     const type = e.type;
     const plan = this.initPlan(type, e.init);
-    const space = this.scope.addresses;
     const fnName = this.scope.functionName;
     return {
       t: type.kind === 'array' ? ptrType(type.of) : type,
       g: function* (f) {
         // A compound literal lives as long as the enclosing block: the frame frees it on return.
-        const p = allocateObject(space, 'stack', type, `compound literal in ${fnName}`, true);
+        const p = allocateObject(f.env.space, 'stack', type, `compound literal in ${fnName}`, true);
         f.stack.push(p.alloc);
         yield* plan(p, f);
         return p;

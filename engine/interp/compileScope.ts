@@ -1,36 +1,31 @@
 /** What the expression compiler needs from the module and the interpreter, and what its parts see of it. */
 import type { Expr, Loc } from '../c/ast';
 import type { CType, FunctionType } from '../c/types';
-import type { FunctionValue } from '../kernel/cvalues';
-import type { Co } from '../kernel/coroutine';
-import type { AllocPtr } from '../memory/pointer';
-import type { AddressSpace } from '../memory/space';
 import type { CE } from './compiled';
 import type { CRuntimeError } from './errors';
-import type { LocalVar } from './frame';
+import type { CFrame, LocalVar } from './frame';
 
-/** A global or static variable: its type and its storage. */
+/** A global or static variable: its type and where a run keeps its storage (`RunEnv.globals`). */
 export interface GlobalSlot {
   name: string;
   type: CType;
-  ptr: AllocPtr;
+  index: number;
 }
 
 /** What the compiler needs from the module and the interpreter. */
 export interface CompileScope {
   local(name: string): LocalVar | undefined;
   global(name: string): GlobalSlot | undefined;
-  functionValue(name: string): FunctionValue | undefined;
+  /** A C function of the module: its link id (a run's value of it is `RunEnv.functions[id]`). */
+  functionId(name: string): number | undefined;
   /** Type of a declared function (prototype or definition). */
   functionType(name: string): FunctionType | undefined;
-  stringLiteral(value: string, wide: boolean): AllocPtr;
-  addresses: AddressSpace;
+  /** A string literal's index (a run's storage of it is `RunEnv.strings[index]`). */
+  stringLiteral(value: string, wide: boolean): number;
   /** Compiles a call to something that is not a C function of this module (a kernel routine). */
   externalCall(name: string, args: CE[], argExprs: Expr[], loc: Loc, type: FunctionType | undefined): CE;
-  /** Calls through a function pointer (a C function of any module, or a routine). */
-  callValue(fn: unknown, args: unknown[], loc: Loc): Co<unknown>;
   /** Reading a local that was never assigned: reported once per variable. */
-  uninitialized(local: LocalVar, loc: Loc): void;
+  uninitialized(f: CFrame, local: LocalVar, loc: Loc): void;
   /** The name of the function being compiled (for __FUNCTION__). */
   functionName: string;
   /** Told about each expression that failed to compile (it fails when it runs). */

@@ -8,7 +8,6 @@ import { Trap, type Co } from '../kernel/coroutine';
 import { CRuntimeError, withLoc } from './errors';
 import { Completion, type CFrame, type StmtCode } from './frame';
 import { allocateObject, copyBytes } from './memory';
-import type { AddressSpace } from '../memory/space';
 import { truthy } from './pointers';
 import { run } from './compiled';
 import type { ExprCompiler } from './compileExpr';
@@ -25,9 +24,8 @@ export class StmtCompiler {
     private readonly exprs: ExprCompiler,
     private readonly scope: FunctionScope,
     private readonly fnType: FunctionType,
-    private readonly hooks: StmtHooks,
+    private readonly hooks: Pick<StmtHooks, 'onCompileError'>,
     private readonly file: string,
-    private readonly space: AddressSpace,
     private readonly fnName: string,
   ) {}
 
@@ -50,12 +48,11 @@ export class StmtCompiler {
   private at(loc: Loc, body: (f: CFrame) => Co<Completion>): StmtCode {
     const { line, col, file } = loc;
     if (file === this.file) this.lines.add(line);
-    const hooks = this.hooks;
     return function* (f) {
       f.file = file;
       f.line = line;
       f.column = col;
-      hooks.onStatement(f);
+      f.env.rt.hooks.onStatement(f);
       yield Trap.Stmt;
       try {
         return yield* body(f);
@@ -72,14 +69,13 @@ export class StmtCompiler {
   private expressionStatement(loc: Loc, e: ReturnType<ExprCompiler['compile']>): StmtCode {
     const { line, col, file } = loc;
     if (file === this.file) this.lines.add(line);
-    const hooks = this.hooks;
     if (e.s) {
       const es = e.s;
       return function* (f) {
         f.file = file;
         f.line = line;
         f.column = col;
-        hooks.onStatement(f);
+        f.env.rt.hooks.onStatement(f);
         yield Trap.Stmt;
         try {
           es(f);
@@ -94,7 +90,7 @@ export class StmtCompiler {
       f.file = file;
       f.line = line;
       f.column = col;
-      hooks.onStatement(f);
+      f.env.rt.hooks.onStatement(f);
       yield Trap.Stmt;
       try {
         yield* eg(f);
@@ -126,7 +122,6 @@ export class StmtCompiler {
       case 'while': {
         const test = this.exprs.compile(s.test);
         const body = this.compile(s.body);
-        const hooks = this.hooks;
         const loc = s.loc;
         return this.at(s.loc, function* (f) {
           for (;;) {
@@ -136,14 +131,13 @@ export class StmtCompiler {
             if (c === Completion.Return || c === Completion.Goto) return c;
             // Each iteration passes the loop head again: a statement boundary, so even `while (1) {}`
             // counts steps and a debugger can stop (or pause) in it.
-            yield* loopHead(f, loc, hooks);
+            yield* loopHead(f, loc);
           }
         });
       }
       case 'do': {
         const test = this.exprs.compile(s.test);
         const body = this.compile(s.body);
-        const hooks = this.hooks;
         // The condition's line (`} while (x);`) is where each iteration ends.
         const cond = s.test.loc;
         if (cond.file === this.file) this.lines.add(cond.line);
@@ -152,7 +146,7 @@ export class StmtCompiler {
             const c = yield* body(f);
             if (c === Completion.Break) return Completion.Normal;
             if (c === Completion.Return || c === Completion.Goto) return c;
-            yield* loopHead(f, cond, hooks);
+            yield* loopHead(f, cond);
             if (!truthy(yield* run(test, f))) return Completion.Normal;
           }
         });
@@ -164,8 +158,7 @@ export class StmtCompiler {
           const test = s.test ? this.exprs.compile(s.test) : undefined;
           const update = s.update ? this.exprs.compile(s.update) : undefined;
           const body = this.compile(s.body);
-          const hooks = this.hooks;
-          const loc = s.loc;
+            const loc = s.loc;
           return this.at(s.loc, function* (f) {
             if (init) {
               const c = yield* init(f);
@@ -177,7 +170,7 @@ export class StmtCompiler {
               if (c === Completion.Break) return Completion.Normal;
               if (c === Completion.Return || c === Completion.Goto) return c;
               if (update) yield* run(update, f);
-              yield* loopHead(f, loc, hooks);
+              yield* loopHead(f, loc);
             }
           });
         } finally {
@@ -213,7 +206,7 @@ export class StmtCompiler {
         };
       }
       case 'try':
-        return tryStatement(this.hooks.seh, s.loc, this.compile(s.body), s.handler ? { filter: this.exprs.compile(s.handler.filter), body: this.compile(s.handler.body) } : undefined, s.finally ? this.compile(s.finally) : undefined);
+        return tryStatement(s.loc, this.compile(s.body), s.handler ? { filter: this.exprs.compile(s.handler.filter), body: this.compile(s.handler.body) } : undefined, s.finally ? this.compile(s.finally) : undefined);
       case 'leave':
         return this.at(s.loc, function* () {
           return LEAVE;
@@ -297,11 +290,10 @@ export class StmtCompiler {
     }
     if (ret.kind === 'struct') {
       // A struct is returned in a temporary the caller reads (or copies) from.
-      const space = this.space;
       const fnName = this.fnName;
       return this.at(loc, function* (f) {
         const v = yield* run(value, f);
-        const copy = allocateObject(space, 'temporary', ret, `value returned by ${fnName}`, false);
+        const copy = allocateObject(f.env.space, 'temporary', ret, `value returned by ${fnName}`, false);
         copyBytes(copy, v, sizeOf(ret), 'the returned value', loc);
         f.ret = copy;
         return Completion.Return;

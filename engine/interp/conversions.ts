@@ -5,10 +5,10 @@
 import type { Loc } from '../c/ast';
 import { typeName, type CType } from '../c/types';
 import type { PointerValue } from '../memory/allocation';
-import type { AddressSpace } from '../memory/space';
 import { Ptr } from '../memory/pointer';
 import { convertArith, wrapInt, type IntValue } from './arith';
 import { CRuntimeError } from './errors';
+import type { CFrame } from './frame';
 
 /** A value as a JS number (array indexes, counts): booleans count as 0/1, NULL and unset as 0. */
 export const num = (v: unknown): number =>
@@ -18,23 +18,23 @@ export const num = (v: unknown): number =>
 export const intOf = (v: unknown): IntValue => (typeof v === 'number' || typeof v === 'bigint' ? v : num(v));
 
 /** The conversion C applies when a value of type `from` is assigned to (or cast to) `to`. */
-export function valueConverter(space: AddressSpace, from: CType, to: CType, loc: Loc | undefined, explicit = false): (v: unknown) => unknown {
+export function valueConverter(from: CType, to: CType, loc: Loc | undefined, explicit = false): (v: unknown, f: CFrame) => unknown {
   if (to.kind === 'int') {
     // A pointer turned into an integer exposes its allocation: the integer may become a pointer again.
-    if (from.kind === 'ptr' || from.kind === 'array' || from.kind === 'func') return (v) => wrapInt(space.exposeAddress((v ?? null) as PointerValue), to);
-    return (v) => {
+    if (from.kind === 'ptr' || from.kind === 'array' || from.kind === 'func') return (v, f) => wrapInt(f.env.space.exposeAddress((v ?? null) as PointerValue), to);
+    return (v, f) => {
       if (typeof v === 'number') return to.boolean ? (v !== 0 ? 1 : 0) : wrapInt(Math.trunc(v), to);
       if (typeof v === 'bigint') return wrapInt(v, to);
       if (v === null || v === undefined) return 0;
       if (typeof v === 'boolean') return v ? 1 : 0;
-      return wrapInt(space.exposeAddress(v as PointerValue), to);
+      return wrapInt(f.env.space.exposeAddress(v as PointerValue), to);
     };
   }
   if (to.kind === 'float') return (v) => convertArith(intOf(v), to);
   if (to.kind === 'ptr') {
     if (from.kind === 'int' || from.kind === 'float') {
       // Exposed provenance: an address finds the allocation it came from, if its address escaped.
-      return (v) => (v === 0 || v === null || v === undefined ? null : space.fromAddress(typeof v === 'bigint' ? v : Math.trunc(num(v))));
+      return (v, f) => (v === 0 || v === null || v === undefined ? null : f.env.space.fromAddress(typeof v === 'bigint' ? v : Math.trunc(num(v))));
     }
     return (v) => (v === undefined ? null : v);
   }

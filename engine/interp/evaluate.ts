@@ -47,7 +47,7 @@ export function evaluateExpression(interp: Interpreter, module: Module, frame: C
       throw new CRuntimeError('bad-call', `'${name}' cannot be called from an expression here`);
     },
   };
-  const f = frame ?? ({ vars: [], stack: [] } as unknown as CFrame);
+  const f = frame ?? ({ vars: [], stack: [], env: module.env } as unknown as CFrame);
   // Compiling makes string literals: they too belong to the debugger, not to the run.
   return interp.quietly((): EvaluateResult => {
     const ce = new ExprCompiler(scope).compile(parsed.expr);

@@ -7,6 +7,9 @@ import type { CType, FunctionType } from '../c/types';
 import type { Co } from '../kernel/coroutine';
 import type { SehException } from '../kernel/exceptions';
 import type { Allocation } from '../memory/allocation';
+import type { FunctionValue } from '../kernel/cvalues';
+import type { AllocPtr } from '../memory/pointer';
+import type { AddressSpace } from '../memory/space';
 
 export interface LocalVar {
   name: string;
@@ -60,11 +63,39 @@ export interface CompiledFunction {
   /** Number of parameters (the first locals). */
   paramCount: number;
   body: StmtCode;
+  /** `module!name`, the key of `expect calls`. */
+  key: string;
   /** Lines holding a statement, for breakpoint verification. */
   statementLines: Set<number>;
   file: string;
   /** Prelude helpers (list routines) run like kernel code: no stepping into them. */
   system: boolean;
+}
+
+/**
+ * What a module's compiled code reaches of the run it executes in. Compiled code is shared by every
+ * run of a prepared scenario (engine/interp/compiledModule.ts), so it captures nothing of one run:
+ * memory, the storage of globals and literals, function values and the interpreter are read here,
+ * through the frame.
+ */
+export interface RunEnv {
+  readonly space: AddressSpace;
+  /** Storage of the module's globals and static locals, by their index in the module's layout. */
+  readonly globals: AllocPtr[];
+  /** Storage of the module's string literals, by index. */
+  readonly strings: AllocPtr[];
+  /** A function of the module as a value of this run (one per function and run), by link id. */
+  functionValue(id: number): FunctionValue;
+  /** Static locals whose initialiser has run, by their index in `globals`. */
+  readonly staticDone: boolean[];
+  readonly rt: EnvRuntime;
+}
+
+/** The interpreter of the run, as compiled code calls it. */
+export interface EnvRuntime {
+  readonly hooks: { onStatement(f: CFrame): void; readonly seh: SehHost };
+  callValue(fn: unknown, args: unknown[], loc: Loc): Co<unknown>;
+  uninitializedRead(module: string, fn: string, local: LocalVar, loc: Loc): void;
 }
 
 export class CFrame {
@@ -86,7 +117,10 @@ export class CFrame {
   line: number;
   column: number;
 
-  constructor(readonly fn: CompiledFunction) {
+  constructor(
+    readonly fn: CompiledFunction,
+    readonly env: RunEnv,
+  ) {
     this.vars = new Array(fn.locals.length);
     this.file = fn.loc.file;
     this.line = fn.loc.line;

@@ -25,6 +25,7 @@ import { Completion, CFrame, type CompiledFunction, type LocalVar } from './fram
 import { allocateObject, copyBytes, store } from './memory';
 import type { LinkedProgram } from './link';
 import { Module } from './module';
+import { compiledModuleFor } from './compiledModule';
 import { DEFAULT_LIMITS, formatLimit, limitHint } from '../limits';
 
 export interface InterpFrame {
@@ -102,7 +103,7 @@ export class Interpreter {
    */
   *load(program: LinkedProgram | TranslationUnit, name: string): Co<Module> {
     if (this.modules.has(name)) throw new CRuntimeError('compile-error', `two drivers are both named '${name}'; driver names must differ`);
-    const mod = new Module(name, program, this);
+    const mod = new Module(name, compiledModuleFor(program, name, this.builtins, this.hooks.onCompileError), this);
     this.modules.set(name, mod);
     yield* mod.initialize();
     return mod;
@@ -117,10 +118,9 @@ export class Interpreter {
     if (thread.frames.length >= this.maxDepth) {
       throw new CRuntimeError('stack-overflow', `more than ${formatLimit(this.maxDepth)} nested calls when calling ${fn.name} (unbounded recursion?); on Windows the kernel stack would overflow`, fn.loc, `end the recursion, or ${limitHint('depth')}`);
     }
-    const frame = new CFrame(fn);
+    const frame = new CFrame(fn, this.modules.get(fn.module)!.env);
     if (fromEngine) frame.engineEntry = true;
-    const key = `${fn.module}!${fn.name}`;
-    if (!fn.system) this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    if (!fn.system) this.calls.set(fn.key, (this.calls.get(fn.key) ?? 0) + 1);
     const depth = thread.frames.length;
     thread.frames.push(frame);
     try {
@@ -248,6 +248,6 @@ export class Interpreter {
 
   /** A C function of a loaded module as a value, for the engine to call as a callback. */
   functionValue(module: string, name: string): FunctionValue | undefined {
-    return this.modules.get(module)?.functionValues.get(name);
+    return this.modules.get(module)?.functionValue(name);
   }
 }

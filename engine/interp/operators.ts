@@ -82,15 +82,14 @@ export function compileBinary(c: ExprCompiling, e: Expr & { k: 'binary' }): CE {
   const pa = pointee(a.t);
   const pb = pointee(b.t);
   const what = describe(e);
-  const space = c.scope.addresses;
   if (op === '==' || op === '!=') {
     if (pa || pb || a.t.kind === 'ptr' || b.t.kind === 'ptr') {
       const eq = op === '==';
-      return lift2(INT, a, b, (x, y) => (pointersEqual(x, y, space) === eq ? 1 : 0));
+      return lift2(INT, a, b, (x, y, f) => (pointersEqual(x, y, f.env.space) === eq ? 1 : 0));
     }
   }
   if ((op === '<' || op === '>' || op === '<=' || op === '>=') && (pa || pb)) {
-    return lift2(INT, a, b, (x, y) => (compareValues(op, pointerCompare(x, y, space), 0) ? 1 : 0));
+    return lift2(INT, a, b, (x, y, f) => (compareValues(op, pointerCompare(x, y, f.env.space), 0) ? 1 : 0));
   }
   if ((op === '+' || op === '-') && pa && isInteger(b.t)) {
     const neg = op === '-';
@@ -119,14 +118,14 @@ export function compileAssign(c: ExprCompiling, e: Expr & { k: 'assign' }): CE {
   const value = c.compile(e.right);
   const { what, loc } = p;
   if (e.op === '=') {
-    const conv = valueConverter(c.scope.addresses, value.t, t, e.loc);
+    const conv = valueConverter(value.t, t, e.loc);
     if (p.slot) {
       const slot = p.slot.slot;
-      return lift1(t, value, (v, f) => (f.vars[slot] = conv(v)));
+      return lift1(t, value, (v, f) => (f.vars[slot] = conv(v, f)));
     }
     const bits = p.bits;
-    return lift2(t, p.ptr!, value, (q, v) => {
-      const converted = conv(v);
+    return lift2(t, p.ptr!, value, (q, v, f) => {
+      const converted = conv(v, f);
       if (bits) storeBitField(q, bits, converted, what, loc);
       else store(q, t, converted, what, loc);
       return converted;
@@ -147,7 +146,7 @@ export function compileAssign(c: ExprCompiling, e: Expr & { k: 'assign' }): CE {
     return lift1(t, value, (v, f) => {
       let old = f.vars[slot];
       if (old === undefined) {
-        scope.uninitialized(local, loc);
+        scope.uninitialized(f, local, loc);
         old = t.kind === 'ptr' ? null : 0;
       }
       return (f.vars[slot] = combine(old, v));

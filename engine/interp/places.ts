@@ -52,7 +52,7 @@ export function compileIdentifier(scope: CompileScope, e: Expr & { k: 'id' }): C
       s: (f) => {
         const v = f.vars[slot];
         if (v === undefined) {
-          scope.uninitialized(local, loc);
+          scope.uninitialized(f, local, loc);
           f.vars[slot] = t.kind === 'ptr' ? null : 0;
           return f.vars[slot];
         }
@@ -62,16 +62,16 @@ export function compileIdentifier(scope: CompileScope, e: Expr & { k: 'id' }): C
   }
   const g = scope.global(e.name);
   if (g) {
-    const { ptr, type: t } = g;
-    if (t.kind === 'array') return { t: ptrType(t.of), s: () => ptr };
-    if (t.kind === 'struct') return { t, s: () => ptr };
+    const { index, type: t } = g;
+    if (t.kind === 'array') return { t: ptrType(t.of), s: (f) => f.env.globals[index] };
+    if (t.kind === 'struct') return { t, s: (f) => f.env.globals[index] };
     const what = `'${e.name}'`;
     const loc = e.loc;
-    return { t, s: () => load(ptr, t, what, loc) };
+    return { t, s: (f) => load(f.env.globals[index], t, what, loc) };
   }
-  const fn = scope.functionValue(e.name);
+  const id = scope.functionId(e.name);
   const ft = scope.functionType(e.name);
-  if (fn) return { t: ptrType(ft ?? { kind: 'func', ret: INT, params: [], variadic: true, unprototyped: true }), s: () => fn };
+  if (id !== undefined) return { t: ptrType(ft ?? { kind: 'func', ret: INT, params: [], variadic: true, unprototyped: true }), s: (f) => f.env.functionValue(id) };
   if (ft) {
     // A kernel routine used as a value (e.g. passed as a callback): resolved at run time.
     const name = e.name;
@@ -95,10 +95,10 @@ export function compilePlace(c: ExprCompiling, e: Expr): Place {
       }
       const g = c.scope.global(e.name);
       if (g) {
-        const ptr = g.ptr;
-        return { t: g.type, ptr: { t: ptrType(g.type), s: () => ptr }, what, loc };
+        const index = g.index;
+        return { t: g.type, ptr: { t: ptrType(g.type), s: (f) => f.env.globals[index] }, what, loc };
       }
-      if (c.scope.functionValue(e.name) || c.scope.functionType(e.name)) {
+      if (c.scope.functionId(e.name) !== undefined || c.scope.functionType(e.name)) {
         throw new CRuntimeError('compile-error', `${what} is a function, not a variable`, loc);
       }
       throw new CRuntimeError('undefined-name', `'${e.name}' is not declared`, loc, 'declare it, or check the spelling');
@@ -201,8 +201,8 @@ export function readPlace(scope: CompileScope, p: Place): CE {
 /** `&e`: a pointer to the object `e` names. */
 export function compileAddress(c: ExprCompiling, e: Expr): CE {
   if (e.k === 'id') {
-    const fn = c.scope.functionValue(e.name);
-    if (fn && !c.scope.local(e.name) && !c.scope.global(e.name)) return { t: ptrType(c.scope.functionType(e.name)!), s: () => fn };
+    const id = c.scope.functionId(e.name);
+    if (id !== undefined && !c.scope.local(e.name) && !c.scope.global(e.name)) return { t: ptrType(c.scope.functionType(e.name)!), s: (f) => f.env.functionValue(id) };
   }
   if (e.k === 'unary' && e.op === '*') {
     const p = c.compile(e.arg);
@@ -230,7 +230,7 @@ export function modifyPlace(scope: CompileScope, p: Place, update: (old: unknown
       s: (f) => {
         let old = f.vars[slot];
         if (old === undefined) {
-          scope.uninitialized(local, loc);
+          scope.uninitialized(f, local, loc);
           old = t.kind === 'ptr' ? null : 0;
         }
         const [next, result] = update(old);

@@ -153,7 +153,7 @@ export function* dispatch(host: SehHost, caught: unknown): Co<unknown> {
 }
 
 /** `__try { body } __except (filter) { handler }` / `__try { body } __finally { fin }`. */
-export function tryStatement(host: SehHost, loc: Loc, body: StmtCode, handler: { filter: CE; body: StmtCode } | undefined, fin: StmtCode | undefined): StmtCode {
+export function tryStatement(loc: Loc, body: StmtCode, handler: { filter: CE; body: StmtCode } | undefined, fin: StmtCode | undefined): StmtCode {
   const filterCode = handler?.filter;
   const filter = filterCode === undefined ? undefined : (f: CFrame) => run(filterCode, f);
   return function* (f) {
@@ -165,7 +165,8 @@ export function tryStatement(host: SehHost, loc: Loc, body: StmtCode, handler: {
       c = yield* body(f);
     } catch (caught) {
       // The search runs while this __try still guards: its own filter is the first one asked.
-      const e = yield* dispatch(host, caught);
+      // The host is the run's (compiled code is shared by runs, so it is read through the frame).
+      const e = yield* dispatch(f.env.rt.hooks.seh, caught);
       if (guarded) f.seh!.pop();
       guarded = false;
       if (!(e instanceof SehException)) throw e;

@@ -47,10 +47,10 @@ export function* runStatements(codes: readonly StmtCode[], labels: ReadonlyMap<s
 }
 
 /** A loop passing its head (or a do-while its condition) again: counted, and a place the debugger may stop. */
-export function* loopHead(f: CFrame, loc: Loc, hooks: StmtHooks): Co<void> {
+export function* loopHead(f: CFrame, loc: Loc): Co<void> {
   f.file = loc.file;
   f.line = loc.line;
   f.column = loc.col;
-  hooks.onStatement(f);
+  f.env.rt.hooks.onStatement(f);
   yield Trap.Stmt;
 }

@@ -113,7 +113,7 @@ export class World {
         return;
       }
       this.modules.set(d.module, module);
-      const entry = module.functionValues.get('DriverEntry')!;
+      const entry = module.functionValue('DriverEntry')!;
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
     for (const io of sc.ios) {

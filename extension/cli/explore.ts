@@ -12,10 +12,11 @@ import {
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
 import { relative } from './paths';
+import { exploreInWorkers } from './exploreJobs';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim explore <scenario.fltsim> [--strategy dfs|random|pct] [--max-schedules N]
-                      [--time-limit S] [--preemptions K] [--shard I/N] [--seed N]
+                      [--time-limit S] [--preemptions K] [--shard I/N] [--jobs N] [--seed N]
                       [--no-reduction] [--keep-going] [--replay-out FILE] [--json] [--progress]
        fltsim explore --merge <report.json>... [--json]
 
@@ -30,6 +31,8 @@ expectations, the verifier's error-level violations (deadlocks included) and liv
   --time-limit S      stop after S seconds
   --preemptions K     at most K preemptions per schedule (dfs and pct: default 2; random: none)
   --shard I/N         explore part I of N disjoint parts (for N CI jobs); merge their --json reports
+  --jobs N            explore as N shards at once in worker threads, reported as one run (dfs;
+                      --max-schedules is shared out between them)
   --seed N            the scenario's seed (the default schedule is 'fltsim run --seed N')
   --no-reduction      dfs without partial-order reduction (to compare)
   --keep-going        count every failing schedule instead of stopping at the first
@@ -50,6 +53,7 @@ const OPTIONS = {
   'time-limit': { takesValue: true },
   preemptions: { takesValue: true },
   shard: { takesValue: true },
+  jobs: { takesValue: true },
   seed: { takesValue: true },
   'no-reduction': { takesValue: false },
   'keep-going': { takesValue: false },
@@ -72,6 +76,9 @@ async function explore(argv: string[]): Promise<number> {
   const preemptions = count(args.options.get('preemptions'), '--preemptions', 0);
   const seed = count(args.options.get('seed'), '--seed', 0);
   const shard = parseShard(args.options.get('shard'));
+  const jobs = count(args.options.get('jobs'), '--jobs', 1) ?? 1;
+  if (jobs > 1 && strategy !== 'dfs') throw new UsageError('--jobs splits the depth-first search: it needs --strategy dfs');
+  if (jobs > 1 && shard) throw new UsageError('--jobs and --shard do not go together: give a CI job --shard, or one machine --jobs');
   if (args.options.has('no-reduction') && strategy !== 'dfs') throw new UsageError('--no-reduction only applies to --strategy dfs');
 
   const given = args.positionals[0]!;
@@ -85,46 +92,20 @@ async function explore(argv: string[]): Promise<number> {
   if (!json) for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
 
   const deadline = timeLimit === undefined ? Infinity : Date.now() + timeLimit * 1000;
-  let cancelled = false;
-  const onSignal = (): void => {
-    cancelled = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   const progress = args.options.has('progress');
-  const explorer = new ScenarioExplorer(prepared.prepared, {
+  const ready = prepared.prepared;
+  const common = {
     strategy,
     maxSchedules,
     preemptions,
     seed,
-    shard,
     reduction: !args.options.has('no-reduction'),
     keepGoing: args.options.has('keep-going'),
     label: given.split(path.sep).join('/'),
-    relativize: relative,
     scenarioText: nodeFiles.readFile(scenarioPath),
-    shouldStop: () => (cancelled ? 'cancelled' : Date.now() >= deadline ? 'time-limit' : undefined),
-  });
-  try {
-    let lastProgress = 0;
-    for (;;) {
-      const sliceEnd = Date.now() + SLICE_MS;
-      let more = true;
-      while (more && Date.now() < sliceEnd) more = explorer.step();
-      if (progress && (Date.now() - lastProgress > 250 || !more)) {
-        lastProgress = Date.now();
-        // Written synchronously so a reader sees it while the exploration goes on.
-        fs.writeSync(2, `${JSON.stringify({ progress: explorer.progress })}\n`);
-      }
-      if (!more) break;
-      // Let signals and output through.
-      await new Promise((r) => setImmediate(r));
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  const { report, replay } = explorer.finish();
+  };
+  const explored = jobs > 1 ? await inWorkers() : await inThisThread();
+  const { report, replay } = explored;
   if (replay !== null && report.failure !== null) {
     const out = args.options.get('replay-out');
     const file = typeof out === 'string' ? path.resolve(out) : defaultReplayPath(scenarioPath, report);
@@ -134,6 +115,70 @@ async function explore(argv: string[]): Promise<number> {
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, replay));
   if (report.failure?.inputError) return 2;
   return report.passed ? 0 : 1;
+
+  async function inWorkers(): Promise<{ report: ExploreReport; replay: ReplayFile | null }> {
+    const stop = new SharedArrayBuffer(4);
+    const halt = (): void => {
+      Atomics.store(new Int32Array(stop), 0, 1);
+    };
+    process.on('SIGINT', halt);
+    process.on('SIGTERM', halt);
+    let lastProgress = 0;
+    try {
+      // Each shard gets its part of the schedule budget (10,000 by default, as one run has).
+      const perShard = Math.ceil((maxSchedules ?? 10_000) / jobs);
+      return await exploreInWorkers(
+        { scenarioPath, options: { ...common, maxSchedules: perShard }, deadline: Number.isFinite(deadline) ? deadline : null },
+        jobs,
+        stop,
+        progress
+          ? (p) => {
+            if (Date.now() - lastProgress < 250) return;
+            lastProgress = Date.now();
+            fs.writeSync(2, `${JSON.stringify({ progress: p })}\n`);
+          }
+          : undefined,
+      );
+    } finally {
+      process.off('SIGINT', halt);
+      process.off('SIGTERM', halt);
+    }
+  }
+
+  async function inThisThread(): Promise<{ report: ExploreReport; replay: ReplayFile | null }> {
+    let cancelled = false;
+    const onSignal = (): void => {
+      cancelled = true;
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const explorer = new ScenarioExplorer(ready, {
+      ...common,
+      shard,
+      relativize: relative,
+      shouldStop: () => (cancelled ? 'cancelled' : Date.now() >= deadline ? 'time-limit' : undefined),
+    });
+    try {
+      let lastProgress = 0;
+      for (;;) {
+        const sliceEnd = Date.now() + SLICE_MS;
+        let more = true;
+        while (more && Date.now() < sliceEnd) more = explorer.step();
+        if (progress && (Date.now() - lastProgress > 250 || !more)) {
+          lastProgress = Date.now();
+          // Written synchronously so a reader sees it while the exploration goes on.
+          fs.writeSync(2, `${JSON.stringify({ progress: explorer.progress })}\n`);
+        }
+        if (!more) break;
+        // Let signals and output through.
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    return explorer.finish();
+  }
 }
 
 async function merge(files: string[], json: boolean): Promise<number> {
@@ -200,7 +245,7 @@ function textReport(r: ExploreReport, replay: ReplayFile | null): string {
   const out: string[] = [];
   const bound = r.preemptions === null ? 'no preemption bound' : `up to ${r.preemptions} preemption${r.preemptions === 1 ? '' : 's'}`;
   const reduction = r.strategy === 'dfs' ? (r.reduction === 'partial-order' ? ', partial-order reduction' : ', no reduction') : '';
-  const shard = r.shard ? `, shard ${r.shard.index}/${r.shard.count}` : r.merged ? `, ${r.merged.shards} shards merged` : '';
+  const shard = r.shard ? `, shard ${r.shard.index}/${r.shard.count}` : r.merged ? `, ${r.merged.shards} shards merged` : r.jobs ? `, ${r.jobs} shards in parallel` : '';
   out.push(`Exploring ${r.title ?? r.scenario}  (seed ${r.seed}; ${STRATEGY_WORDS[r.strategy]}, ${bound}${reduction}${shard})`, '');
   const s = r.schedules;
   const cut = [s.pruned > 0 ? `${s.pruned} cut short by the reduction` : '', s.abandoned > 0 ? `${s.abandoned} left to other shards` : ''].filter(Boolean).join(', ');
@@ -216,7 +261,7 @@ function textReport(r: ExploreReport, replay: ReplayFile | null): string {
   const shrunk = f.firstChange > 0
     ? `shrunk to ${f.preemptions} preemption${f.preemptions === 1 ? '' : 's'}, first change from the default schedule at decision ${f.firstChange}`
     : 'it is the default schedule: fltsim run fails too';
-  out.push(`FAIL  schedule ${f.index}${r.merged ? ' (in one of the shards)' : ''} fails; ${shrunk}`);
+  out.push(`FAIL  schedule ${f.index}${r.merged ? ' (in one of the shards)' : r.jobs ? ' (counted within its shard)' : ''} fails; ${shrunk}`);
   for (const reason of f.reasons) out.push(`  ✗ ${reason}`);
   out.push('', 'Interleaving (» marks a change from the default schedule)');
   for (const line of f.interleaving) out.push(`  ${line}`);

@@ -11,6 +11,8 @@ import './lint';
 import './test';
 import './explore';
 import './init';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { isShardTask, runShardWorker } from './exploreJobs';
 
 export function helpText(): string {
   const lines = [
@@ -64,7 +66,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (!isMainThread && isShardTask(workerData)) {
+  // A worker of `fltsim explore --jobs N`, started from this same file.
+  void runShardWorker(workerData);
+} else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -4,8 +4,8 @@
  * and how many schedules the search needs with and without partial-order reduction on the race
  * fixtures: to find the race in the buggy driver, and to cover every schedule of the fixed twin.
  *
- * Each schedule is a whole run: a fresh World (driver loaded, DriverEntry run) and the scenario's
- * workload under the policy, judged as `fltsim explore` judges it. Times are CPU time of the
+ * Each schedule is a whole run: a fresh World (driver loaded from the compiled code the prepared
+ * scenario keeps, DriverEntry run) and the scenario's workload under the policy, judged as `fltsim explore` judges it. Times are CPU time of the
  * process, best of the rounds, so other work on the shared machine counts less. It also prints how
  * many of the steps each schedule runs repeat the previous schedule's (the prefix before the first
  * choice that differs): what restoring a saved state at the branch point, instead of running from

@@ -154,3 +154,39 @@ test('--progress writes progress lines while exploring, and SIGTERM stops it wit
   assert.equal(report.schedules.exhaustive, false);
   assert.ok(report.schedules.run > 0);
 });
+
+test('--jobs N explores the N shards in worker threads and reports one run: the serial counts and digest when exhaustive, a failure chosen independently of timing', () => {
+  const dir = scratch('cancel-race');
+  const pick = (r: { schedules: Record<string, unknown>; digest: string }) => ({ ...r.schedules, abandoned: undefined, digest: r.digest });
+  const serial = JSON.parse(cli(dir, 'explore', 'fixed.fltsim', '--json').stdout);
+  const parallel = cli(dir, 'explore', 'fixed.fltsim', '--json', '--jobs', '3');
+  assert.equal(parallel.status, 0, parallel.stderr);
+  const joined = JSON.parse(parallel.stdout);
+  assert.deepEqual(pick(joined), pick(serial));
+  assert.deepEqual([joined.jobs, joined.shard, joined.stoppedBy, joined.schedules.exhaustive], [3, null, 'exhausted', true]);
+
+  // The race: each shard stops at its own first failure; the report takes the lowest-numbered
+  // failing shard's, as merging the three shards run one by one does.
+  const first = cli(dir, 'explore', 'race.fltsim', '--json', '--jobs', '3');
+  assert.equal(first.status, 1, first.stderr);
+  const again = JSON.parse(cli(dir, 'explore', 'race.fltsim', '--json', '--jobs', '3').stdout);
+  const a = JSON.parse(first.stdout);
+  assert.deepEqual({ ...a, failure: { ...a.failure, replay: null } }, { ...again, failure: { ...again.failure, replay: null } });
+  for (const i of [1, 2, 3]) writeFileSync(path.join(dir, `s${i}.json`), cli(dir, 'explore', 'race.fltsim', '--json', '--shard', `${i}/3`, '--replay-out', `s${i}.replay.json`).stdout);
+  const merged = JSON.parse(cli(dir, 'explore', '--merge', 's1.json', 's2.json', 's3.json', '--json').stdout);
+  assert.deepEqual([a.schedules.run, a.schedules.failing, a.digest], [merged.schedules.run, merged.schedules.failing, merged.digest]);
+  assert.deepEqual([a.failure.schedule, a.failure.reasons], [merged.failure.schedule, merged.failure.reasons]);
+  assert.equal(a.failure.replay, 'race.replay.json');
+  assert.equal(cli(dir, 'run', '--replay', 'race.replay.json', 'race.fltsim').status, 1, 'the replay written reproduces the failure');
+});
+
+test('--jobs needs the depth-first search and does not go with --shard', () => {
+  const dir = scratch('cancel-race');
+  const random = cli(dir, 'explore', 'fixed.fltsim', '--jobs', '2', '--strategy', 'random');
+  assert.equal(random.status, 2);
+  assert.match(random.stderr, /--jobs splits the depth-first search/);
+  const sharded = cli(dir, 'explore', 'fixed.fltsim', '--jobs', '2', '--shard', '1/2');
+  assert.equal(sharded.status, 2);
+  assert.match(sharded.stderr, /--jobs and --shard do not go together/);
+  assert.equal(cli(dir, 'explore', 'fixed.fltsim', '--jobs', '0').status, 2);
+});

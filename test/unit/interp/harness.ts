@@ -1,5 +1,6 @@
 // A small host for running interpreted C without the engine: one thread, traps ignored.
-import { compileTranslationUnit } from '../../../engine/c/program';
+import { compileTranslationUnit, type TranslationUnit } from '../../../engine/c/program';
+import type { CRuntimeError } from '../../../engine/interp/errors';
 import { IGNORED_HEADERS, preludeHeaders } from '../../../engine/c/prelude';
 import { loadCLanguage } from '../../../engine/c/treeSitter';
 import { isCo, type Co } from '../../../engine/kernel/coroutine';
@@ -26,13 +27,26 @@ export function drive<T>(co: Co<T>): T {
 }
 
 export async function loadC(source: string, extraFiles: Record<string, string> = {}, stepBudget?: number): Promise<Harness> {
+  return loadUnit(await compileC(source, extraFiles), { stepBudget });
+}
+
+/** A driver's source as one translation unit (`/drv/test.c`), ready to load into any number of interpreters. */
+export async function compileC(source: string, extraFiles: Record<string, string> = {}): Promise<TranslationUnit> {
   await loadCLanguage();
   const files: Record<string, string> = { '/drv/test.c': source, ...extraFiles };
-  const unit = compileTranslationUnit('/drv/test.c', {
+  return compileTranslationUnit('/drv/test.c', {
     readFile: (p) => files[p],
     systemHeaders: preludeHeaders(),
     ignoredHeaders: IGNORED_HEADERS,
   });
+}
+
+/**
+ * Loads `unit` into a fresh interpreter over a fresh Simulation. Interpreters loading the same unit
+ * share its compiled code, unless `onCompileError` is given (then it compiles its own).
+ */
+export function loadUnit(unit: TranslationUnit, options: { stepBudget?: number; onCompileError?: (err: CRuntimeError) => void } = {}): Harness {
+  const { stepBudget, onCompileError } = options;
   const output: string[] = [];
   const violations: Harness['violations'] = [];
   const frames: InterpFrame[] = [];
@@ -49,7 +63,7 @@ export async function loadC(source: string, extraFiles: Record<string, string> =
   const interp = new Interpreter({
     currentThread: () => ({ frames }),
     violation: (rule, message, loc) => violations.push({ rule, message, line: loc?.line }),
-  }, { builtins, marshal: sim.kernel.marshal, stepBudget });
+  }, { builtins, marshal: sim.kernel.marshal, stepBudget, onCompileError });
   const module = drive(interp.load(unit, 'test'));
   return {
     interp,
