@@ -46,6 +46,8 @@ import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
+import { IrpCancelRoutines } from './kernel/irpCancel';
+import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
 import { DataScanRoutines } from './fltmgr/dataScan';
@@ -166,14 +168,17 @@ export class Simulation {
     this.sections = sections;
     const ports = new PortRoutines(k, pool, sections);
     const irps = new IrpRoutines(k, dispatcherRoutines);
-    const devices = new DeviceRoutines(k, pool, objects, irps);
+    const spinLocks = new SpinLockRoutines(k, this.locks);
+    const irpCancel = new IrpCancelRoutines(k, spinLocks);
+    const devices = new DeviceRoutines(k, pool, objects, irps, irpCancel);
     const dataScan = new DataScanRoutines(fm, contexts, sections);
     this.dataScan = dataScan;
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
-    const misc = new MiscRoutines(k);
+    const mdls = new MdlRoutines(k);
+    const misc = new MiscRoutines(k, mdls);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -182,7 +187,7 @@ export class Simulation {
     this.contexts = contexts;
     this.ports = ports;
     const table = buildRoutineTable([
-      new SpinLockRoutines(k, this.locks),
+      spinLocks,
       new MutexRoutines(k, this.locks),
       dispatcherRoutines,
       pool,
@@ -205,6 +210,8 @@ export class Simulation {
       new EcpRoutines(k, pool),
       devices,
       irps,
+      irpCancel,
+      mdls,
       objects,
       sections,
       dataScan,
@@ -221,7 +228,7 @@ export class Simulation {
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects], [irps, mdls]);
   }
 
   // --- setting up ---
@@ -518,6 +525,10 @@ export class Simulation {
 
   private *cancelBody(t: KThread, io: number): Co<void> {
     t.frames.push(kernelFrame('NtCancelIoFileEx', 'nt'));
+    if (this.devices.isDeviceRequest(io)) {
+      if (!(yield* this.devices.cancelRequest(t, io))) this.kernel.emit('cancel', 0, `IoCancelIrp(I/O #${io}): it has already completed; nothing to cancel`);
+      return;
+    }
     yield* this.cancelling.cancelRequest(t, io);
   }
 }

@@ -12,6 +12,11 @@ export interface EndOfRunChecks {
   endChecks(): void;
 }
 
+/** A routine family whose objects left at unload are leaks, as pool is (IRPs and MDLs drivers allocated). */
+export interface UnloadLeakChecks {
+  unloadLeaks(): void;
+}
+
 export class Verifier {
   private done = false;
 
@@ -20,6 +25,8 @@ export class Verifier {
     private readonly locks: LockTable,
     /** Asked in this order, after the blocked threads and pended operations. */
     private readonly families: readonly EndOfRunChecks[],
+    /** Asked, with the pool, when every driver has unloaded. */
+    private readonly unloadLeaks: readonly UnloadLeakChecks[] = [],
   ) {}
 
   get finished(): boolean {
@@ -57,6 +64,9 @@ export class Verifier {
     for (const st of this.locks.all) {
       if (!st.free) k.violation('lock-held-at-end', `${st.kind} ${st.name} is still ${st.describe()} at the end of the run`, 0, out);
     }
-    if (fm.drivers.length > 0 && fm.drivers.every((d) => d.state !== 'loaded')) fm.pool.checkLeaks();
+    if (fm.drivers.length > 0 && fm.drivers.every((d) => d.state !== 'loaded')) {
+      fm.pool.checkLeaks();
+      for (const f of this.unloadLeaks) f.unloadLeaks();
+    }
   }
 }

@@ -143,7 +143,7 @@ export class VolumeDeviceRoutines {
     return d;
   }
 
-  private readonly succeed = (_t: KThread, _dev: DeviceObject, irp: Irp): number => this.irps.complete(irp, STATUS.STATUS_SUCCESS, 0);
+  private readonly succeed = (_t: KThread, _dev: DeviceObject, irp: Irp): Co<number> => this.irps.complete(irp, STATUS.STATUS_SUCCESS, 0);
 
   /** The Filter Manager's device: every IRP goes on to the file system's volume device below. */
   private readonly passDown = (t: KThread, dev: DeviceObject, irp: Irp): Co<number> => this.irps.passDown(t, dev.lowerDevice!, irp);
@@ -155,7 +155,7 @@ export class VolumeDeviceRoutines {
   };
 
   /** The storage device's answers to device controls. */
-  private readonly diskControl = (_t: KThread, dev: DeviceObject, irp: Irp): number => {
+  private readonly diskControl = (_t: KThread, dev: DeviceObject, irp: Irp): Co<number> => {
     const k = this.fm.k;
     const stack = irp.currentStack(k.marshal.struct('_IO_STACK_LOCATION'));
     const p = (stack.Parameters as StructView).DeviceIoControl as StructView;
