@@ -186,8 +186,20 @@ export class FileSystemModel {
 
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
   newFileObject(volumeName: string, nameInVolume: string, synchronous: boolean): FileObject {
-    return new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+    const fo = new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+    const devices = this.devicesOf?.(volumeName);
+    if (devices !== undefined) {
+      fo.DeviceObject = devices.DeviceObject;
+      fo.Vpb = devices.Vpb;
+    }
+    return fo;
   }
+
+  /**
+   * FILE_OBJECT's DeviceObject (the volume's storage device) and Vpb for a volume, as the I/O
+   * manager sets them at create; volumeDevices.ts answers it.
+   */
+  devicesOf: ((volumeName: string) => { DeviceObject: unknown; Vpb: unknown } | undefined) | null = null;
 
   perform(data: FltCallbackData): FsResult {
     const major = data.Iopb.MajorFunction;

@@ -134,3 +134,23 @@ test('completing a parked request without clearing its cancel routine is irp-com
   assert.match(v[0]!.message, /IoCompleteRequest for I\/O #1 while its cancel routine is still set/);
   assert.equal(world.sim.result(1)?.status, STATUS.STATUS_SUCCESS);
 });
+
+const related = readFileSync(path.resolve('test/fixtures/irps/related.c'), 'utf8');
+
+for (const readonly of [false, true]) {
+  test(`FILE_OBJECT's DeviceObject and Vpb are set as the I/O manager sets them; an IRP sent to IoGetRelatedDeviceObject reaches the disk (${readonly ? 'readonly' : 'writable'} volume)`, async () => {
+    const world = await run('related.c', related, 0, [
+      `volume "\\Device\\HarddiskVolume1"${readonly ? ' readonly' : ''}`,
+      'file "\\Device\\HarddiskVolume1\\a.txt" content "x"',
+      'io #1 create "\\Device\\HarddiskVolume1\\a.txt" at 1',
+      'unload at 5',
+    ].join('\n'));
+    assert.equal(world.fault, undefined, world.fault?.message);
+    // DeviceObject is the storage device; the VPB's RealDevice is too and its DeviceObject is the file
+    // system's volume device (FILE_DEVICE_DISK_FILE_SYSTEM); the related device is the Filter Manager's.
+    assert.equal(world.sim.output[0], 'fo device is disk 1, vpb real is disk 1, vpb device type 8, disk vpb same 1, related is fltmgr 1, mounted 1');
+    const status = readonly ? 'c00000a2' : '00000000';
+    assert.equal(world.sim.output[1], `writable: call ${status} completion ${status}`);
+    assert.deepEqual(world.sim.violations, []);
+  });
+}
