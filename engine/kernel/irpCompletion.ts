@@ -16,21 +16,35 @@ import type { Co } from './coroutine';
 import { isFunctionValue } from './cvalues';
 import type { DriverFn } from './driverFn';
 import { nameOf } from './driverFn';
-import type { Irp } from './irp';
 import type { Kernel } from './kernel';
 import { ntSuccess, STATUS } from './status';
 import type { KThread } from './thread';
 import type { StructView } from '../memory/view';
+import type { StructType } from '../c/types';
 
 export const SL_PENDING_RETURNED = 0x01;
 export const SL_INVOKE_ON_CANCEL = 0x20;
 export const SL_INVOKE_ON_SUCCESS = 0x40;
 export const SL_INVOKE_ON_ERROR = 0x80;
 
+/** What the walk needs of an IRP (irp.ts's Irp; named here so the two modules do not import each other). */
+export interface CompletingIrp {
+  readonly label: string;
+  readonly view: StructView;
+  readonly ptr: unknown;
+  readonly stackCount: number;
+  readonly currentLocation: number;
+  readonly status: number;
+  readonly freed: boolean;
+  inCompletionRoutine: boolean;
+  stackAt(loc: number, stackType: StructType): StructView;
+  setLocation(loc: number): void;
+}
+
 /** How a completion walk ended: at the top of the IRP, or stopped by a completion routine. */
 export type CompletionEnd = 'top' | 'more-processing';
 
-export function* walkCompletion(k: Kernel, t: KThread, irp: Irp): Co<CompletionEnd> {
+export function* walkCompletion(k: Kernel, t: KThread, irp: CompletingIrp): Co<CompletionEnd> {
   const st = k.marshal.struct('_IO_STACK_LOCATION');
   for (;;) {
     const loc = irp.currentLocation;
