@@ -55,7 +55,9 @@ import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { GenericTableRoutines } from './kernel/genericTable';
-import { PortRoutines, type ClientAction, type ClientRecord, type ClientStep, type ReplyRule } from './fltmgr/ports';
+import { PortRoutines } from './fltmgr/ports';
+import type { ClientAction, ClientRecord, ClientStep, ReplyRule } from './fltmgr/portProgram';
+import { SecurityDescriptorRoutines } from './fltmgr/securityDescriptors';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -166,7 +168,7 @@ export class Simulation {
     const objects = new ObjectManagerRoutines(k);
     const sections = new SectionRoutines(k, objects);
     this.sections = sections;
-    const ports = new PortRoutines(k, pool, sections);
+    const ports = new PortRoutines(k, sections);
     const irps = new IrpRoutines(k, dispatcherRoutines);
     const spinLocks = new SpinLockRoutines(k, this.locks);
     const irpCancel = new IrpCancelRoutines(k, spinLocks);
@@ -206,6 +208,7 @@ export class Simulation {
       new VolumeRoutines(fm),
       filterIo,
       ports,
+      new SecurityDescriptorRoutines(k, pool),
       new AlignedPoolRoutines(k, pool),
       new EcpRoutines(k, pool),
       devices,
@@ -284,12 +287,12 @@ export class Simulation {
 
   /** How the user-mode program answers messages on `port` (rules tried in order). */
   clientReplies(port: string, rule: ReplyRule): void {
-    this.ports.addReplyRule(port, rule);
+    this.ports.program.addReplyRule(port, rule);
   }
 
   /** The user-mode program on `port` never picks up messages. */
   clientIgnoresMessages(port: string): void {
-    this.ports.ignoreMessages(port);
+    this.ports.program.ignoreMessages(port);
   }
 
   /** The scenario's transaction `name` commits or rolls back at tick `at` (KTM notifies the enlisted filters). */
@@ -300,11 +303,11 @@ export class Simulation {
   /** What the user-mode program saw on the communication ports, in order. */
   /** A step the user program takes after each reply on `port` (a `client … then` line). */
   clientFollowUp(port: string, step: ClientStep): void {
-    this.ports.addFollowUp(port, step);
+    this.ports.program.addFollowUp(port, step);
   }
 
   get clientLog(): readonly ClientRecord[] {
-    return this.ports.log;
+    return this.ports.program.log;
   }
 
   // --- running ---
@@ -515,7 +518,7 @@ export class Simulation {
         k.spawn(`Attach ${item.module}`, 'system', PRIORITY.normal, (t) => this.registration.attachRequest(t, item.module, item.volume));
         break;
       case 'client':
-        this.ports.spawnClient(item.action);
+        this.ports.program.spawnClient(item.action);
         break;
       case 'transaction':
         this.transactions.spawnOutcome(item.name, item.outcome);

@@ -25,6 +25,7 @@ import type { NameRoutines } from './names';
 import type { NameProviders } from './nameProviders';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
+import type { SecurityDescriptorRoutines } from './securityDescriptors';
 import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
@@ -70,6 +71,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<EnumerationRoutines> &
   Routines<OplockRoutines> &
   Routines<PortRoutines> &
+  Routines<SecurityDescriptorRoutines> &
   Routines<AlignedPoolRoutines> &
   Routines<EcpRoutines> &
   Routines<DeviceRoutines> &

@@ -13,7 +13,7 @@ import { CRuntimeError } from '../interp/errors';
 import type { Module } from '../interp/module';
 import { judgeRun, type ExpectationResult, type IoStatement, type RunEnd, type RunFacts, type Verdict } from '../scenario';
 import type { ClientStepStatement } from '../scenario/ast';
-import type { ClientStep } from '../fltmgr/ports';
+import type { ClientStep } from '../fltmgr/portProgram';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
 import { CREATE_ACCESS, CREATE_DISPOSITIONS, NOTIFY_CHANGES, SHARE_MODES } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
