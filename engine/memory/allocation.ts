@@ -11,13 +11,52 @@
  * callers add the C expression and location.
  */
 import type { CType } from '../c/types';
-import type { AllocationKind, AllocationOptions, PointerValue, Space } from './contract';
+import type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
 import { MemoryError, siteText, type Site } from './errors';
 import { F32, F64, FBYTES, readScalar, setInt64, writeScalar } from './littleEndian';
 import { INIT, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, POINTER, UNINIT, pageLength, type Page } from './page';
 
 // Callers import these from here too; they live in the modules named.
-export type { AllocationKind, AllocationOptions, CodeTarget, PointerValue, PtrLike, Space } from './contract';
+export type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
+
+/**
+ * A pointer value as memory stores it: a pointer into an allocation (or, without provenance, to an
+ * address), a function, or NULL. `Ptr` lives in pointer.ts; this module only passes them through.
+ */
+export interface PtrLike {
+  readonly alloc: Allocation | null;
+  readonly offset: number;
+}
+export type PointerValue = PtrLike | CodeTarget | null;
+
+/** What an allocation needs from the address space it lives in. */
+export interface Space {
+  /** A read found bytes nothing wrote: report it (the default throws), then the read goes on. */
+  uninitialized(a: Allocation, offset: number, size: number): void;
+  /** The allocation a pointer value points into (a function's code allocation for a function). */
+  targetOf(v: PointerValue): Allocation | null;
+  /** The pointer an integer address stands for (exposed provenance), or NULL for 0. */
+  fromAddress(address: number | bigint): PointerValue;
+  /** Records that `a`'s address escaped as an integer, so integers can point into it again. */
+  expose(a: Allocation): void;
+  /** The address of a pointer value (0 for NULL). */
+  addressOf(v: PointerValue): number;
+  /**
+   * What a value stored into a pointer field becomes: pointer values pass; a view or cell gives its
+   * pointer; an engine object its C address (the binding layer decides, marshal.ts).
+   */
+  pointerValue(v: unknown): PointerValue;
+  /** A cleared page of at least `length` bytes (small ones are recycled: locals come and go). */
+  newPage(length: number, zeroed: boolean): Uint8Array;
+  /** Takes back the pages of a freed allocation. */
+  recycle(pages: readonly (Uint8Array | undefined)[]): void;
+  /**
+   * Driver code read or wrote bytes of `a` (the interpreter's loads and stores call it; engine-side
+   * accesses do not). Schedule exploration hears it through the space's access hook.
+   */
+  touch(a: Allocation, write: boolean): void;
+}
+
 export { PAGE_SIZE, newPage, reusePage } from './page';
 
 export class Allocation {

@@ -1,11 +1,10 @@
 /**
- * What an allocation is and what it needs from the address space it lives in: its kinds, the
- * pointer values memory stores, the options it is made with, and the Space contract (space.ts
- * implements it). Types only, so allocation.ts and space.ts do not import each other's code.
+ * What an allocation is made as: its kinds, a function as a value, and the options it is made with.
+ * Types only. The pointer values and the Space contract name Allocation, so they live in
+ * allocation.ts (a type import back from here would be an import cycle).
  */
 import type { CType } from '../c/types';
 import type { Site } from './errors';
-import type { Allocation } from './allocation';
 
 export type AllocationKind =
   /** ExAllocatePool* and friends. */
@@ -32,44 +31,6 @@ export type AllocationKind =
 export interface CodeTarget {
   readonly kind: 'function';
   readonly name: string;
-}
-
-/**
- * A pointer value as memory stores it: a pointer into an allocation (or, without provenance, to an
- * address), a function, or NULL. `Ptr` lives in pointer.ts; this module only passes them through.
- */
-export interface PtrLike {
-  readonly alloc: Allocation | null;
-  readonly offset: number;
-}
-export type PointerValue = PtrLike | CodeTarget | null;
-
-/** What an allocation needs from the address space it lives in. */
-export interface Space {
-  /** A read found bytes nothing wrote: report it (the default throws), then the read goes on. */
-  uninitialized(a: Allocation, offset: number, size: number): void;
-  /** The allocation a pointer value points into (a function's code allocation for a function). */
-  targetOf(v: PointerValue): Allocation | null;
-  /** The pointer an integer address stands for (exposed provenance), or NULL for 0. */
-  fromAddress(address: number | bigint): PointerValue;
-  /** Records that `a`'s address escaped as an integer, so integers can point into it again. */
-  expose(a: Allocation): void;
-  /** The address of a pointer value (0 for NULL). */
-  addressOf(v: PointerValue): number;
-  /**
-   * What a value stored into a pointer field becomes: pointer values pass; a view or cell gives its
-   * pointer; an engine object its C address (the binding layer decides, marshal.ts).
-   */
-  pointerValue(v: unknown): PointerValue;
-  /** A cleared page of at least `length` bytes (small ones are recycled: locals come and go). */
-  newPage(length: number, zeroed: boolean): Uint8Array;
-  /** Takes back the pages of a freed allocation. */
-  recycle(pages: readonly (Uint8Array | undefined)[]): void;
-  /**
-   * Driver code read or wrote bytes of `a` (the interpreter's loads and stores call it; engine-side
-   * accesses do not). Schedule exploration hears it through the space's access hook.
-   */
-  touch(a: Allocation, write: boolean): void;
 }
 
 export interface AllocationOptions {

@@ -9,8 +9,8 @@
  * round trip through ULONG_PTR works and a stale integer still reports use-after-free. Only exposed
  * allocations are indexed, so a run that frees millions of blocks keeps none of them.
  */
-import { Allocation } from './allocation';
-import type { AllocationKind, AllocationOptions, CodeTarget, PointerValue, Space } from './contract';
+import { Allocation, type PointerValue, type Space } from './allocation';
+import type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
 import { newPage, reusePage } from './page';
 import { MemoryError, type Site } from './errors';
 import { Ptr, u64Hex, type AllocPtr } from './pointer';
