@@ -46,6 +46,11 @@ export class Mdl extends EngineStruct {
   /** The buffer the MDL describes (StartVa + ByteOffset). */
   readonly va: unknown;
   freed = false;
+  /**
+   * A filter put it in an operation's parameters (a swapped buffer's MDL) and the operation went on
+   * to the file system: the Filter Manager frees it when the operation completes, not the filter.
+   */
+  handedToIo = false;
   /** Made by the I/O manager or the Filter Manager (FltLockUserBuffer), which frees it itself. */
   readonly system: boolean;
   allocatedAt: { location: SourceLocation; function: string } | undefined;
@@ -252,6 +257,7 @@ export class MdlRoutines {
   unloadLeaks(): void {
     const k = this.k;
     for (const mdl of this.live) {
+      if (mdl.handedToIo) continue;
       k.violation('mdl-leak', `${mdl.label} was never freed with IoFreeMdl${(mdl.MdlFlags & MDL_PAGES_LOCKED) !== 0 ? ' (and its pages are still locked)' : ''}`, 0, k.outside, mdl.allocatedAt?.location);
     }
   }
@@ -261,6 +267,11 @@ export class MdlRoutines {
     this.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs an MDL${v instanceof Mdl ? ' that is not freed' : ' (from IoAllocateMdl, or the one in the IRP or the operation\'s parameters)'}`);
     return null;
   }
+}
+
+/** The file system got an operation whose parameters carry this MDL: it is the I/O's to free now. */
+export function handMdlToIo(mdl: unknown): void {
+  if (mdl instanceof Mdl && !mdl.system) mdl.handedToIo = true;
 }
 
 /** Touches `length` bytes at `p`, faulting as C would when they are not all inside one allocation. */
