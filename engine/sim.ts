@@ -55,9 +55,11 @@ import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
 import { FsRtlRoutines } from './kernel/fsrtl';
 import { GenericTableRoutines } from './kernel/genericTable';
+import { CngRoutines } from './kernel/cng';
 import { PortRoutines } from './fltmgr/ports';
 import type { ClientAction, ClientRecord, ClientStep, ReplyRule } from './fltmgr/portProgram';
 import { SecurityDescriptorRoutines } from './fltmgr/securityDescriptors';
+import { EnumerationInfoRoutines } from './fltmgr/enumerateInfo';
 import { driverRecord, RegistrationRoutines } from './fltmgr/registration';
 import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/requests';
 import { buildRoutineTable, type Api } from './fltmgr/routines';
@@ -175,12 +177,14 @@ export class Simulation {
     const devices = new DeviceRoutines(k, pool, objects, irps, irpCancel);
     const dataScan = new DataScanRoutines(fm, contexts, sections);
     this.dataScan = dataScan;
+    fm.beforeFileSystem = (t, data) => dataScan.conflicts(t, data);
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
+    const volumeDevices = new VolumeDeviceRoutines(fm, objects, irps);
     const mdls = new MdlRoutines(k);
-    const misc = new MiscRoutines(k, mdls);
+    const misc = new MiscRoutines(k, fm.objectRefs, mdls);
     this.dispatcher = dispatcher;
     this.registration = registration;
     this.unloading = unload;
@@ -218,12 +222,14 @@ export class Simulation {
       objects,
       sections,
       dataScan,
-      new VolumeDeviceRoutines(fm, objects, irps),
+      volumeDevices,
       transactions,
       new FsRtlRoutines(k),
       new GenericTableRoutines(k),
+      new CngRoutines(k),
       misc,
       new EnumerationRoutines(fm, misc),
+      new EnumerationInfoRoutines(fm, volumeDevices),
       new OplockRoutines(k, pending),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.

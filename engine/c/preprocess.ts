@@ -11,6 +11,15 @@ import { blankAnnotations } from './annotations';
 import { evaluateCondition } from './pp/condition';
 import { logicalLines } from './pp/logicalLines';
 import { ExpansionBudget, ExpansionLimitError, MacroTable, PreprocessError, type Macro } from './pp/macros';
+
+const COMPILER_MACROS: readonly [string, string][] = [
+  ['_WIN32', '1'],
+  ['_WIN64', '1'],
+  ['_M_AMD64', '100'],
+  ['_M_X64', '100'],
+  ['_MSC_VER', '1940'],
+  ['_KERNEL_MODE', '1'],
+];
 import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 
 export interface PreprocessOptions {
@@ -149,6 +158,9 @@ class Preprocessor {
     for (const name of ['__pragma', '_Pragma']) {
       this.macros.define({ name, params: ['x'], body: [], origin: at });
     }
+    // What MSVC targeting x64 with /kernel defines before the first line of every file, so a
+    // header that tests the compiler before it includes any WDK header (Zydis, zlib…) sees it.
+    for (const [name, value] of COMPILER_MACROS) this.defineFromText(name, value, at);
   }
 
   private defineFromText(name: string, value: string, at: Origin): void {
@@ -380,6 +392,9 @@ class Preprocessor {
     };
     const includeDirs = this.options.includeDirs ?? [];
     if (!angled && searchUser([paths.dirname(from), ...includeDirs])) return;
+    // `<Zycore/String.h>` names a library's header by its folder: the project's include directories
+    // come first, as they do for MSVC, so it is not taken for the C library's <string.h>.
+    if (angled && key !== base && searchUser(includeDirs)) return;
     const system = this.options.systemHeaders.get(base);
     if (system !== undefined) {
       if (this.includedSystem.has(base)) return;

@@ -7,6 +7,7 @@ import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
 import { createCParser, type SyntaxNode } from './treeSitter';
 import { NestingError, TranslateContext } from './translate/context';
+import { checkStaticAssertion } from './translate/staticAssert';
 import { nestingMessage } from '../limits';
 import { applyDeclarator, decayParameter, typeFromSpecifier } from './translate/declarators';
 import { translateExpr } from './translate/expressions';
@@ -187,6 +188,7 @@ function topLevel(ctx: TranslateContext, unit: TranslationUnit, node: SyntaxNode
     case 'expression_statement':
       // A stray `;` at file scope.
       if (node.namedChildren.length === 0) return;
+      if (checkStaticAssertion(ctx, node)) return;
       ctx.error(node, `statement outside a function: '${ctx.snippet(node)}'`);
       return;
     case 'comment':

@@ -24,7 +24,28 @@ export class Scope {
 
   typedef(name: string): CType | undefined {
     if (this.objects.has(name)) return undefined;
-    return this.typedefs.get(name) ?? this.parent?.typedef(name);
+    const own = this.typedefs.get(name);
+    if (own !== undefined) return own;
+    const outer = this.parent?.typedef(name);
+    return outer === undefined ? undefined : this.completed(outer);
+  }
+
+  /**
+   * An outer typedef of a struct the outer scope leaves incomplete (the built-in headers' `typedef
+   * struct _PEB *PPEB;`), seen through the definition this file gives the tag: C completes the one
+   * type, and each file may complete it for itself.
+   */
+  private completed(t: CType): CType {
+    const st = t.kind === 'ptr' ? t.to : t;
+    if (st.kind !== 'struct' || st.fields) return t;
+    const mine = this.tag(st.tag);
+    if (mine?.kind !== 'struct' || mine === st || !mine.fields) return t;
+    return t.kind === 'ptr' ? { ...t, to: mine } : mine;
+  }
+
+  /** The tag as this scope itself defines it, not an outer one's. */
+  ownTag(name: string): StructType | { kind: 'enum' } | undefined {
+    return this.tags.get(name);
   }
 
   /** `int FileNameInformation;` in a block: the name is a variable there, whatever it was outside. */

@@ -246,6 +246,7 @@ export const FO = {
   CACHE_SUPPORTED: 0x40,
   HANDLE_CREATED: 0x40000,
   CLEANUP_COMPLETE: 0x4000,
+  DELETE_ON_CLOSE: 0x10000,
   FILE_OPEN_CANCELLED: 0x200000,
   /** A create of the volume itself (DASD open): no file name, no related file object. */
   VOLUME_OPEN: 0x400000,

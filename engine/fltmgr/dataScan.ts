@@ -2,7 +2,8 @@
  * Data-scan sections: how an anti-virus filter lets a scanner read a file through memory.
  *
  * FltRegisterForDataScan enables it on an instance. FltCreateSectionForDataScan makes a section
- * (kernel/sections.ts) over the file's content as it is when a view is mapped, ties it to a section
+ * (kernel/sections.ts) over the file's own pages (kernel/filePages.ts: views share the file's
+ * bytes; an empty file gives STATUS_MAPPED_FILE_SIZE_ZERO), ties it to a section
  * context (a FLT_SECTION_CONTEXT from FltAllocateContext, attached to the stream on that instance,
  * which holds a reference to it), returns a handle — a kernel handle with OBJ_KERNEL_HANDLE, else
  * one in the process the caller runs in, which is how a message callback hands it to the user-mode
@@ -12,6 +13,8 @@
  * (`data-scan-section-leak`).
  */
 import type { Co } from '../kernel/coroutine';
+import { nameOf, type DriverFn } from '../kernel/driverFn';
+import type { KThread } from '../kernel/thread';
 import { writeOut, type KHandle } from '../kernel/objects';
 import { Section, type SectionRoutines } from '../kernel/sections';
 import { STATUS } from '../kernel/status';
@@ -22,6 +25,9 @@ import type { FltContext, ContextRoutines } from './contexts';
 import type { FilterManager } from './fltmgr';
 import { Instance } from './objects';
 import { FileObject } from './structs';
+import type { FltCallbackData } from './callbackData';
+import { FILE_DISPOSITION, FILE_INFORMATION_CLASS as FIC, IRP_MJ } from './constants';
+import type { FsNode } from './fsTree';
 
 const PAGE_READWRITE = 0x04;
 
@@ -31,6 +37,8 @@ interface ScanSection {
   handle: KHandle;
   context: FltContext;
   instance: Instance;
+  /** The file it maps. */
+  node: FsNode;
   site: { location: SourceLocation; function: string } | undefined;
 }
 
@@ -96,14 +104,16 @@ export class DataScanRoutines {
     const node = stream.node;
     if (node === null || !stream.exists) return STATUS.STATUS_FILE_DELETED;
     if (node.directory) return STATUS.STATUS_FILE_IS_A_DIRECTORY;
+    // A section over an empty file would map nothing (MmCreateSection refuses it).
+    if (node.size === 0) return STATUS.STATUS_MAPPED_FILE_SIZE_ZERO;
     if (this.open.has(ctx)) return STATUS.STATUS_FLT_CONTEXT_ALREADY_LINKED;
     if (this.contexts.hasSection(Instance_, FileObject_)) return STATUS.STATUS_FLT_CONTEXT_ALREADY_DEFINED;
     if (k.allocationFails('FltCreateSectionForDataScan')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
-    const section = new Section(`data-scan section of ${stream.path}`, () => node.read(0, node.size), (Number(SectionPageProtection) >>> 0) === PAGE_READWRITE);
+    const section = new Section(`data-scan section of ${stream.path}`, node.sharedPages(k.marshal.space, stream.path), node.size, (Number(SectionPageProtection) >>> 0) === PAGE_READWRITE);
     const attributes = Number((ObjectAttributes as StructView | null)?.Attributes ?? 0);
     const handle = this.sections.openHandle(section, attributes);
     this.contexts.attachSection(ctx, Instance_, FileObject_);
-    this.open.set(ctx, { section, handle, context: ctx, instance: Instance_, site: callSite(k.current) });
+    this.open.set(ctx, { section, handle, context: ctx, instance: Instance_, node, site: callSite(k.current) });
     writeOut(SectionHandle, handle);
     if (SectionObject !== null && SectionObject !== undefined) {
       this.sections.reference(section, 'FltCreateSectionForDataScan');
@@ -131,6 +141,43 @@ export class DataScanRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
+  /**
+   * Before the file system gets `data`: an operation that would make the file system purge the
+   * cached data of a file that has an open data-scan section is a section conflict — a write, a
+   * create that overwrites or supersedes it, a new end of file or allocation size. The filter that
+   * made each such section hears of it through its SectionNotificationCallback (Instance, the
+   * section context, the conflicting operation's callback data), in the operation's thread, and may
+   * close the section there with FltCloseSectionForDataScan; the operation then goes on either way.
+   * Undefined when nothing conflicts (the common case costs no coroutine).
+   */
+  conflicts(t: KThread, data: FltCallbackData): Co<void> | undefined {
+    if (this.open.size === 0 || !purges(data)) return undefined;
+    const node = this.nodeOf(data);
+    if (node === undefined) return undefined;
+    const hit = [...this.open.values()].filter((s) => s.node === node && s.instance.filter.registration.raw.SectionNotificationCallback);
+    return hit.length === 0 ? undefined : this.notifyConflicts(t, data, hit);
+  }
+
+  /** The file `data` is about: its file object's, or for a create the one its name opens now. */
+  private nodeOf(data: FltCallbackData): FsNode | undefined {
+    const fo = data.fileObject;
+    if (data.major !== IRP_MJ.CREATE) return fo.stream.node ?? undefined;
+    const hit = this.fm.fs.volume(data.volume.name).lookup(fo.currentFileName() || fo.nameInVolume);
+    return 'node' in hit ? hit.node : undefined;
+  }
+
+  private *notifyConflicts(t: KThread, data: FltCallbackData, hit: readonly ScanSection[]): Co<void> {
+    const k = this.fm.k;
+    for (const s of hit) {
+      // An earlier callback may have closed it already.
+      if (this.open.get(s.context) !== s) continue;
+      const cb = s.instance.filter.registration.raw.SectionNotificationCallback as DriverFn;
+      k.emit('io-issue', data.id, `${data.label} conflicts with the ${s.section.label} of ${s.instance.filter.name}: ${nameOf(cb, 'SectionNotificationCallback')} is called`);
+      yield* k.callDriver(t, cb, nameOf(cb, 'SectionNotificationCallback'), [s.instance, s.context.block, data]);
+      if (this.open.get(s.context) === s) k.emit('io-issue', data.id, `the ${s.section.label} stays open; ${data.label} goes on`);
+    }
+  }
+
   endChecks(): void {
     for (const s of this.open.values()) this.report(s, 'by the end of the run');
   }
@@ -138,5 +185,24 @@ export class DataScanRoutines {
   private report(s: ScanSection, when: string): void {
     const k = this.fm.k;
     k.violation('data-scan-section-leak', `the ${s.section.label}${s.site ? ` made in ${s.site.function}` : ''} was never closed with FltCloseSectionForDataScan ${when}`, 0, k.outside, s.site?.location);
+  }
+}
+
+/** Whether the file system would purge the file's cached data for `data`. */
+function purges(data: FltCallbackData): boolean {
+  switch (data.major) {
+    case IRP_MJ.WRITE:
+      return true;
+    case IRP_MJ.CREATE: {
+      const options = Number((data.Iopb.Parameters as { Create?: { Options?: number } }).Create?.Options ?? 0) >>> 0;
+      const disposition = options >>> 24;
+      return disposition === FILE_DISPOSITION.FILE_SUPERSEDE || disposition === FILE_DISPOSITION.FILE_OVERWRITE || disposition === FILE_DISPOSITION.FILE_OVERWRITE_IF;
+    }
+    case IRP_MJ.SET_INFORMATION: {
+      const cls = Number((data.Iopb.Parameters as { SetFileInformation?: { FileInformationClass?: number } }).SetFileInformation?.FileInformationClass);
+      return cls === FIC.FileEndOfFileInformation || cls === FIC.FileAllocationInformation;
+    }
+    default:
+      return false;
   }
 }

@@ -6,9 +6,12 @@
  * A list too short for every object gets none of them, STATUS_BUFFER_TOO_SMALL, and the count it
  * needs.
  */
-import { sizeOf } from '../c/types';
+import { sizeOf, type StructType } from '../c/types';
+import { fieldPlaces } from '../memory/typed';
 import { writeBuffer } from '../kernel/buffers';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import type { Kernel } from '../kernel/kernel';
+import type { Marshal } from '../kernel/marshal';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
 import { Cell } from '../memory/view';
@@ -23,6 +26,10 @@ const INSTANCE_CLASS: Readonly<Record<number, string>> = {
   1: '_INSTANCE_PARTIAL_INFORMATION',
   2: '_INSTANCE_FULL_INFORMATION',
 };
+
+/** InstanceAggregateStandardInformation, and the flag its minifilter entries carry. */
+const INSTANCE_AGGREGATE_STANDARD = 3;
+const FLTFL_IASI_IS_MINIFILTER = 0x1;
 
 /** The instance's name, as the filter's INF names its default instance. */
 export function instanceName(inst: Instance): string {
@@ -81,16 +88,12 @@ export class EnumerationRoutines {
     const name = unicodeStringText(k.marshal.deref<UnicodeString>(FilterName, '_UNICODE_STRING')).toLowerCase();
     const f = this.fm.activeFilters().find((x) => x.module.toLowerCase() === name && !x.deleting);
     if (f === undefined) return STATUS.STATUS_FLT_FILTER_NOT_FOUND;
-    const st = this.misc.FltObjectReference(f);
+    const st = this.misc.reference(f, 'FltGetFilterFromName');
     if (st === STATUS.STATUS_SUCCESS) writeOut(RetFilter, f);
     return st;
   }
 
-  /**
-   * INSTANCE_BASIC/PARTIAL/FULL_INFORMATION with the names after the structure, offsets counted
-   * from its start. *BytesReturned is the size the whole answer needs; a buffer smaller than that
-   * gets nothing and STATUS_BUFFER_TOO_SMALL.
-   */
+  /** The instance described (instanceInformation); a buffer too small gets STATUS_BUFFER_TOO_SMALL and the size it needs. */
   FltGetInstanceInformation(Instance_: unknown, InformationClass: number, Buffer: unknown, BufferSize: number, BytesReturned: unknown): number {
     const k = this.fm.k;
     k.checkIrql('FltGetInstanceInformation');
@@ -99,29 +102,9 @@ export class EnumerationRoutines {
       k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', 'FltGetInstanceInformation needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const tag = INSTANCE_CLASS[InformationClass];
-    if (tag === undefined) return STATUS.STATUS_INVALID_PARAMETER;
-    const l = layout(k.marshal, tag);
-    const fields: [string, string][] = [['InstanceName', instanceName(Instance_)]];
-    if (InformationClass >= 1) fields.push(['Altitude', Instance_.altitude]);
-    if (InformationClass >= 2) fields.push(['VolumeName', Instance_.volume.name], ['FilterName', Instance_.filter.module]);
-    const size = fields.reduce((n, [, text]) => n + 2 * text.length, l.size);
-    writeOut(BytesReturned, size);
-    if (BufferSize < size) return STATUS.STATUS_BUFFER_TOO_SMALL;
-    if (Buffer === null || Buffer === undefined) {
-      k.violation('null-param', 'FltGetInstanceInformation needs a buffer of BufferSize bytes');
-      return STATUS.STATUS_INVALID_PARAMETER;
-    }
-    const o = new Out(size);
-    let at = l.size;
-    for (const [field, text] of fields) {
-      o.u16(l.off(`${field}Length`), 2 * text.length);
-      o.u16(l.off(`${field}BufferOffset`), at);
-      o.chars(at, text);
-      at += 2 * text.length;
-    }
-    writeBuffer(k.marshal, Buffer, 0, o.bytes);
-    return STATUS.STATUS_SUCCESS;
+    const bytes = instanceInformation(k.marshal, Instance_, Number(InformationClass), this.fm.fs.volume(Instance_.volume.name).fsType);
+    if (bytes === undefined) return STATUS.STATUS_INVALID_PARAMETER;
+    return answer(k, 'FltGetInstanceInformation', bytes, Buffer, BufferSize, BytesReturned);
   }
 
   /** Writes `list` into the caller's array, each element referenced, or the count it needs. */
@@ -135,11 +118,77 @@ export class EnumerationRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     list.forEach((o, i) => {
-      this.misc.FltObjectReference(o);
+      this.misc.reference(o, routine);
       element(out, i, o);
     });
     return STATUS.STATUS_SUCCESS;
   }
+}
+
+/**
+ * INSTANCE_BASIC/PARTIAL/FULL_INFORMATION of `inst` (class 0, 1, 2) with the names after the
+ * structure, offsets counted from its start; undefined for any other class.
+ */
+export function instanceInformation(m: Marshal, inst: Instance, cls: number, fsType: number): Uint8Array | undefined {
+  if (cls === INSTANCE_AGGREGATE_STANDARD) return aggregateInstanceInformation(m, inst, fsType);
+  const tag = INSTANCE_CLASS[cls];
+  if (tag === undefined) return undefined;
+  const l = layout(m, tag);
+  const fields: [string, string][] = [['InstanceName', instanceName(inst)]];
+  if (cls >= 1) fields.push(['Altitude', inst.altitude]);
+  if (cls >= 2) fields.push(['VolumeName', inst.volume.name], ['FilterName', inst.filter.module]);
+  const o = new Out(fields.reduce((n, [, text]) => n + 2 * text.length, l.size));
+  let at = l.size;
+  for (const [field, text] of fields) {
+    o.u16(l.off(`${field}Length`), 2 * text.length);
+    o.u16(l.off(`${field}BufferOffset`), at);
+    o.chars(at, text);
+    at += 2 * text.length;
+  }
+  return o.bytes;
+}
+
+/** INSTANCE_AGGREGATE_STANDARD_INFORMATION: a minifilter's instance, its names after the structure. */
+function aggregateInstanceInformation(m: Marshal, inst: Instance, fsType: number): Uint8Array {
+  const l = layout(m, '_INSTANCE_AGGREGATE_STANDARD_INFORMATION');
+  const off = miniFilterOffsets(l.st);
+  const fields: [string, string][] = [['InstanceName', instanceName(inst)], ['Altitude', inst.altitude], ['VolumeName', inst.volume.name], ['FilterName', inst.filter.module]];
+  const o = new Out(fields.reduce((n, [, text]) => n + 2 * text.length, l.size));
+  o.u32(l.off('Flags'), FLTFL_IASI_IS_MINIFILTER);
+  o.u32(off('FrameID'), 0);
+  o.u32(off('VolumeFileSystemType'), fsType);
+  let at = l.size;
+  for (const [field, text] of fields) {
+    o.u16(off(`${field}Length`), 2 * text.length);
+    o.u16(off(`${field}BufferOffset`), at);
+    o.chars(at, text);
+    at += 2 * text.length;
+  }
+  return o.bytes;
+}
+
+/** Offsets of the fields of `Type.MiniFilter` inside an aggregate structure, from its start. */
+export function miniFilterOffsets(st: StructType): (name: string) => number {
+  const type = st.fields!.find((f) => f.name === 'Type')!;
+  const base = fieldPlaces(st).get('Type')!.offset;
+  const mini = (type.type as StructType).fields!.find((f) => f.name === 'MiniFilter')!;
+  const places = fieldPlaces(mini.type as StructType);
+  return (name) => base + places.get(name)!.offset;
+}
+
+/**
+ * Writes an information structure into the caller's buffer: *BytesReturned is its size; a buffer
+ * smaller than that gets nothing and STATUS_BUFFER_TOO_SMALL.
+ */
+export function answer(k: Kernel, routine: string, bytes: Uint8Array, buffer: unknown, size: number, returned: unknown): number {
+  writeOut(returned, bytes.length);
+  if (Number(size) < bytes.length) return STATUS.STATUS_BUFFER_TOO_SMALL;
+  if (buffer === null || buffer === undefined) {
+    k.violation('null-param', `${routine} needs a buffer of BufferSize bytes`);
+    return STATUS.STATUS_INVALID_PARAMETER;
+  }
+  writeBuffer(k.marshal, buffer, 0, bytes);
+  return STATUS.STATUS_SUCCESS;
 }
 
 /** Stores `value` as element `i` of the caller's array of pointers (`first` is its first element). */

@@ -295,6 +295,8 @@ export class FileSystemModel {
       fo.attach(node.stream);
       fo.openHandle = true;
       node.handles++;
+      // As if opened for reading and writing, sharing all (not counted: nobody asked for it).
+      this.shares.describe(fo, DEFAULT_DESIRED_ACCESS, ALL_SHARE);
     }
     return node;
   }
@@ -338,6 +340,8 @@ export class FileSystemModel {
       if (disposition === FILE_DISPOSITION.FILE_SUPERSEDE || disposition === FILE_DISPOSITION.FILE_OVERWRITE || disposition === FILE_DISPOSITION.FILE_OVERWRITE_IF) {
         if (node.directory) return fail(STATUS.STATUS_INVALID_PARAMETER);
         if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
+        // A mapped view holds the file's pages: it cannot be cut short under it.
+        if (node.mappedPast(0)) return fail(STATUS.STATUS_USER_MAPPED_FILE);
         const before = node.size;
         node.setSize(0);
         node.written = time;
@@ -348,6 +352,7 @@ export class FileSystemModel {
     if ((opts & FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE) !== 0) {
       if (!vol.writable) return fail(STATUS.STATUS_MEDIA_WRITE_PROTECTED);
       fo.deleteOnClose = true;
+      fo.Flags |= FO.DELETE_ON_CLOSE;
     }
     if (data.request.ignoreShareAccess !== true) this.shares.grant(node, fo, access, share);
     fo.attach(node.stream);
@@ -397,6 +402,7 @@ export class FileSystemModel {
         if (length < 8) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
         const size = Number(dv.getBigInt64(0, true));
         if (node.directory || size < 0) return fail(STATUS.STATUS_INVALID_PARAMETER);
+        if (size < node.size && node.mappedPast(size)) return fail(STATUS.STATUS_USER_MAPPED_FILE);
         const before = node.size;
         if (cls === FIC.FileEndOfFileInformation || size < node.size) node.setSize(size);
         node.written = this.time();
@@ -414,6 +420,8 @@ export class FileSystemModel {
         const del = (flags & FILE_DISPOSITION_FLAG.DELETE) !== 0;
         if (del && node.parent === null) return fail(STATUS.STATUS_CANNOT_DELETE);
         if (del && node.directory && node.children!.size > 0) return fail(STATUS.STATUS_DIRECTORY_NOT_EMPTY);
+        // As MmFlushImageSection(MmFlushForDelete) answers while views of the file are mapped.
+        if (del && node.mappedViews > 0) return fail(STATUS.STATUS_CANNOT_DELETE);
         if ((flags & FILE_DISPOSITION_FLAG.ON_CLOSE) !== 0) fo.deleteOnClose = del;
         else node.deletePending = del;
         return ok(0);

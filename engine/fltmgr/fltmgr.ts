@@ -12,10 +12,12 @@ import type { PoolRoutines } from '../kernel/pool';
 import type { CompletionContext, WorkQueues } from '../kernel/workqueue';
 import type { UnicodeString } from '../kernel/cvalues';
 import type { KThread } from '../kernel/thread';
+import type { Co } from '../kernel/coroutine';
 import type { DataState, FltCallbackData } from './callbackData';
 import { FileSystemModel, type FileSpec } from './filesystem';
 import type { VolumeSpec } from './fsTree';
 import { Filter, Instance, Volume } from './objects';
+import { FltObjectReferences } from './objectRefs';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
 
@@ -146,11 +148,18 @@ export class FilterManager {
   readonly rundownWaits = new Map<KThread, Filter>();
   readonly teardownWaits = new Map<KThread, Instance>();
   readonly fs: FileSystemModel;
+  /** References drivers hold on filters, instances and volumes, with the lines that took them. */
+  readonly objectRefs: FltObjectReferences;
   private nextFilterId = 1;
   private readonly located = new Map<string, { volume: Volume; nameInVolume: string }>();
   private nextInstanceId = 1;
   private readonly usedDataIds = new Set<number>();
   private nextDataId = 1;
+  /**
+   * Runs in the request's thread just before the file system gets it (data-scan section conflicts,
+   * dataScan.ts); undefined when it has nothing to do.
+   */
+  beforeFileSystem: ((t: KThread, data: FltCallbackData) => Co<void> | undefined) | null = null;
   /** Footprint stand-ins for workload requests, made when exploration first asks. */
   private readonly requestSlots = new Map<number, RequestSlot>();
 
@@ -164,6 +173,7 @@ export class FilterManager {
     const specs = (options.volumes && options.volumes.length > 0 ? options.volumes : [DEFAULT_VOLUME]).map((v) => (typeof v === 'string' ? { name: v } : v));
     specs.forEach((v, i) => this.volumes.push(new Volume(i + 1, v.name)));
     this.fs = new FileSystemModel(specs, options.files, (p) => this.locate(p));
+    this.objectRefs = new FltObjectReferences(k);
     this.fs.marshal = k.marshal;
     this.fs.now = () => k.now;
   }

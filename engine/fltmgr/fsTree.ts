@@ -3,6 +3,9 @@
  * file (FileStream, the FsContext every open shares), and the volume's tree and properties
  * (FsVolume). The file system that answers operations on them is filesystem.ts.
  */
+import { FilePages } from '../kernel/filePages';
+import { PAGE_SIZE } from '../memory/page';
+import type { AddressSpace } from '../memory/space';
 import { childByShortName } from './shortNames';
 import { FILE_ATTRIBUTE, FLT_FSTYPE } from './constants';
 
@@ -73,6 +76,11 @@ export class FsNode {
    * far past the end (at 4 GiB, found by npm run fuzz) costs one chunk, not a buffer of that size.
    */
   private readonly chunks = new Map<number, Uint8Array>();
+  /**
+   * Once a section maps the file, its content lives in the pages views share (and `chunks` stay
+   * empty): the file and every view see the same bytes.
+   */
+  private pages: FilePages | null = null;
   size: number;
   attributes: number;
   readonly created: bigint;
@@ -123,8 +131,30 @@ export class FsNode {
     return Math.ceil(this.size / cluster) * cluster;
   }
 
+  /** The pages sections of this file map: its content moves into them the first time. */
+  sharedPages(space: AddressSpace, label: string): FilePages {
+    if (this.pages === null) {
+      const pages = new FilePages(space, `pages of ${label}`);
+      for (const [index, chunk] of this.chunks) pages.write(index * CHUNK, chunk.subarray(0, Math.max(0, Math.min(CHUNK, this.size - index * CHUNK))));
+      this.chunks.clear();
+      this.pages = pages;
+    }
+    return this.pages;
+  }
+
+  /** Whether a mapped view reaches past `size`, rounded up to a page: the file cannot be cut to it (STATUS_USER_MAPPED_FILE). */
+  mappedPast(size: number): boolean {
+    return this.pages !== null && Math.ceil(size / PAGE_SIZE) * PAGE_SIZE < this.pages.mappedEnd;
+  }
+
+  /** Views of the file mapped now. */
+  get mappedViews(): number {
+    return this.pages?.viewCount ?? 0;
+  }
+
   read(offset: number, length: number): Uint8Array {
     const end = Math.min(this.size, offset + length);
+    if (this.pages !== null) return this.pages.read(offset, Math.max(0, end - offset));
     const out = new Uint8Array(Math.max(0, end - offset));
     for (let at = offset; at < end;) {
       const index = Math.floor(at / CHUNK);
@@ -151,8 +181,14 @@ export class FsNode {
       const index = Math.floor((offset + at) / CHUNK);
       const local = offset + at - index * CHUNK;
       const n = Math.min(CHUNK - local, length - at);
-      let chunk = this.chunks.get(index);
       const part = read(at, n);
+      if (this.pages !== null) {
+        if (part === undefined || allZero(part)) this.pages.zero(offset + at, n);
+        else this.pages.write(offset + at, part);
+        at += n;
+        continue;
+      }
+      let chunk = this.chunks.get(index);
       if (part === undefined || allZero(part)) chunk?.fill(0, local, local + n);
       else {
         if (!chunk) this.chunks.set(index, (chunk = new Uint8Array(CHUNK)));
@@ -165,6 +201,13 @@ export class FsNode {
 
   /** Sets the end of file; bytes past it read as zeros if the file grows again. */
   setSize(size: number): void {
+    if (this.pages !== null) {
+      // A view's last page may hold bytes stored past the old end: the file grows over zeros.
+      if (size < this.size) this.pages.truncate(size);
+      else if (size > this.size) this.pages.zero(this.size, Math.min(size, Math.ceil(this.size / PAGE_SIZE) * PAGE_SIZE) - this.size);
+      this.size = size;
+      return;
+    }
     if (size < this.size) {
       for (const [index, chunk] of this.chunks) {
         const start = index * CHUNK;

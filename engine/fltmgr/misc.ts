@@ -10,7 +10,8 @@ import { KThread } from '../kernel/thread';
 import { SYSTEM_PROCESS } from '../kernel/threads';
 import { callbackDataArg, callbackDataId, FltCallbackData } from './callbackData';
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
-import { Filter, Instance, Volume } from './objects';
+import { Filter, Instance, isFltObject, Volume } from './objects';
+import type { FltObjectReferences } from './objectRefs';
 import { FileObject, type ControlParameters, type ReadWriteParameters } from './structs';
 
 const FO_FILE_OPEN_CANCELLED = 0x00200000;
@@ -25,6 +26,7 @@ const IRP_MN_MDL = 0x2;
 export class MiscRoutines {
   constructor(
     private readonly k: Kernel,
+    private readonly refs: FltObjectReferences,
     private readonly mdls: MdlRoutines,
   ) {}
 
@@ -52,36 +54,43 @@ export class MiscRoutines {
 
   /** Takes a rundown reference; fails with STATUS_FLT_DELETING_OBJECT while the object is torn down. */
   FltObjectReference(FltObject: unknown): number {
+    this.k.checkIrql('FltObjectReference');
+    return this.reference(FltObject, 'FltObjectReference');
+  }
+
+  /** A reference for the driver, recorded as taken by `routine` at the current C line. */
+  reference(FltObject: unknown, routine: string): number {
     const k = this.k;
-    k.checkIrql('FltObjectReference');
     if (FltObject instanceof Filter) {
       if (FltObject.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
       FltObject.rundown.acquire();
       FltObject.explicitRefs++;
-      return STATUS.STATUS_SUCCESS;
-    }
-    if (FltObject instanceof Instance) {
+    } else if (FltObject instanceof Instance) {
       if (FltObject.deleting) return STATUS.STATUS_FLT_DELETING_OBJECT;
       FltObject.rundown.acquire();
-      return STATUS.STATUS_SUCCESS;
+    } else if (!(FltObject instanceof Volume)) {
+      k.violation('bad-object', `${routine} needs a filter, instance or volume`);
+      return STATUS.STATUS_INVALID_PARAMETER;
     }
-    if (FltObject instanceof Volume) return STATUS.STATUS_SUCCESS;
-    k.violation('bad-object', 'FltObjectReference needs a filter, instance or volume');
-    return STATUS.STATUS_INVALID_PARAMETER;
+    this.refs.take(FltObject, routine);
+    return STATUS.STATUS_SUCCESS;
   }
 
   FltObjectDereference(FltObject: unknown): void {
     const k = this.k;
     k.checkIrql('FltObjectDereference');
+    if (!isFltObject(FltObject)) {
+      k.violation('bad-object', 'FltObjectDereference needs a filter, instance or volume');
+      return;
+    }
+    if (!this.refs.give(FltObject)) {
+      k.violation('bad-object', `FltObjectDereference on ${FltObject instanceof Volume ? FltObject.toString() : FltObject.name} without a reference to drop (no FltObjectReference, enumeration or FltGet…From… gave the driver one it still holds)`);
+      return;
+    }
     if (FltObject instanceof Filter) {
-      if (FltObject.explicitRefs === 0) {
-        k.violation('bad-object', `FltObjectDereference on ${FltObject.name} without a reference to drop`);
-        return;
-      }
       FltObject.explicitRefs--;
       FltObject.rundown.release(k);
     } else if (FltObject instanceof Instance) FltObject.rundown.release(k);
-    else if (!(FltObject instanceof Volume)) k.violation('bad-object', 'FltObjectDereference needs a filter, instance or volume');
   }
 
   /** The instance's filter, with a rundown reference the caller drops with FltObjectDereference. */
@@ -92,7 +101,7 @@ export class MiscRoutines {
       this.k.violation('bad-object', 'FltGetFilterFromInstance needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const st = this.FltObjectReference(Instance_.filter);
+    const st = this.reference(Instance_.filter, 'FltGetFilterFromInstance');
     if (st === STATUS.STATUS_SUCCESS) writeOut(RetFilter, Instance_.filter);
     return st;
   }
@@ -104,6 +113,7 @@ export class MiscRoutines {
       this.k.violation('bad-object', 'FltGetVolumeFromInstance needs an instance');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
+    this.refs.take(Instance_.volume, 'FltGetVolumeFromInstance');
     writeOut(RetVolume, Instance_.volume);
     return STATUS.STATUS_SUCCESS;
   }

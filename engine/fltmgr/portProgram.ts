@@ -8,7 +8,7 @@
  * program does. Its threads belong to a process of their own; the notify callbacks run in them, at
  * PASSIVE_LEVEL, where Windows runs them.
  */
-import { type Co } from '../kernel/coroutine';
+import { Trap, type Co } from '../kernel/coroutine';
 import { nameOf } from '../kernel/driverFn';
 import { Ref } from '../kernel/cvalues';
 import { kernelFrame, type Kernel } from '../kernel/kernel';
@@ -41,7 +41,7 @@ export type PayloadPart = { bytes: Uint8Array } | { message: { offset: number; l
  */
 export type ClientStep = { kind?: number; contains?: Uint8Array } & (
   | { step: 'send'; parts: PayloadPart[]; output: number }
-  | { step: 'scan-section'; outputOffset: number; find: Uint8Array; infected: Uint8Array; clean: Uint8Array }
+  | { step: 'scan-section'; outputOffset: number; find: Uint8Array; infected: Uint8Array; clean: Uint8Array; /** Ticks the view stays mapped before the search. */ delay: number }
 );
 
 /** What the user program does, as the scenario's `client` lines say. */
@@ -229,14 +229,17 @@ export class UserProgram {
         }
         if (output === null && step.output > 0) return;
       } else {
-        verdict = this.scanSection(port, output, step);
+        verdict = yield* this.scanSection(t, port, output, step);
         if (verdict === null) return;
       }
     }
   }
 
-  /** MapViewOfFile on the handle the last send returned, a search of the bytes, UnmapViewOfFile and CloseHandle. */
-  private scanSection(port: string, output: Ptr | null, step: Extract<ClientStep, { step: 'scan-section' }>): Uint8Array | null {
+  /**
+   * MapViewOfFile on the handle the last send returned, a search of the bytes (after `delay` ticks
+   * of scanning: the view shows what the file holds then), UnmapViewOfFile and CloseHandle.
+   */
+  private *scanSection(t: KThread, port: string, output: Ptr | null, step: Extract<ClientStep, { step: 'scan-section' }>): Co<Uint8Array | null> {
     const k = this.k;
     const fail = (why: string): null => {
       k.emit('port', 0, `the user program on ${port} cannot scan: ${why}`);
@@ -247,10 +250,15 @@ export class UserProgram {
     const handle = ownerOf(output.alloc.readPointer(output.offset + step.outputOffset));
     const view = this.sections.mapForUserProgram(handle);
     if (typeof view === 'string') return fail(view);
-    const found = includes(view.bytes, step.find);
+    if (step.delay > 0) {
+      k.emit('port', 0, `the user program mapped ${view.label} and scans it for ${step.delay} tick(s)`);
+      k.beginWait(t, `the user program scanning ${view.label}`, k.now + step.delay, STATUS.STATUS_SUCCESS);
+      yield Trap.Block;
+    }
+    const found = includes(view.read(), step.find);
     view.unmap();
     const verdict = found ? step.infected : step.clean;
-    k.emit('port', 0, `the user program mapped ${view.label} (${view.bytes.length} bytes), ${found ? 'found' : 'did not find'} what it looks for, unmapped the view and closed the handle`);
+    k.emit('port', 0, `the user program mapped ${view.label} (${view.size} bytes), ${found ? 'found' : 'did not find'} what it looks for, unmapped the view and closed the handle`);
     this.record({ what: 'scan', port, status: STATUS.STATUS_SUCCESS, bytes: verdict });
     return verdict;
   }

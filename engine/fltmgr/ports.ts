@@ -9,10 +9,9 @@
  */
 import { Trap, type Co } from '../kernel/coroutine';
 import { type DriverFn } from '../kernel/driverFn';
-import { isOutParam, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { type Kernel } from '../kernel/kernel';
-import { ownerOrPointer } from '../kernel/marshal';
-import { writeOut } from '../kernel/objects';
+import { readOut, writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
 import { type KThread } from '../kernel/thread';
 import { deadlineFor, timeoutUnits } from '../kernel/time';
@@ -277,13 +276,6 @@ export class PortRoutines {
   }
 }
 
-
-/** `*p` for an engine out-parameter: the engine object a stored pointer stands for. */
-function readOut(p: unknown): unknown {
-  if (isOutParam(p)) return ownerOrPointer(p.get());
-  if (typeof p === 'object' && p !== null && 'v' in p) return (p as { v: unknown }).v;
-  return undefined;
-}
 
 function readDriverBytes(p: unknown, length: number): Uint8Array {
   const ptr = p instanceof Ptr ? p : ((p as { $ptr?: Ptr } | null)?.$ptr ?? null);

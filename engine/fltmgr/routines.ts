@@ -26,6 +26,7 @@ import type { NameProviders } from './nameProviders';
 import type { PendingRoutines } from './pending';
 import type { PortRoutines } from './ports';
 import type { SecurityDescriptorRoutines } from './securityDescriptors';
+import type { EnumerationInfoRoutines } from './enumerateInfo';
 import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
@@ -39,14 +40,15 @@ import type { VolumeDeviceRoutines } from './volumeDevices';
 import type { TransactionRoutines } from './transactions';
 import type { FsRtlRoutines } from '../kernel/fsrtl';
 import type { GenericTableRoutines } from '../kernel/genericTable';
+import type { CngRoutines } from '../kernel/cng';
 import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt)[A-Z0-9]/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -69,6 +71,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<FilterIoRoutines> &
   Routines<MiscRoutines> &
   Routines<EnumerationRoutines> &
+  Routines<EnumerationInfoRoutines> &
   Routines<OplockRoutines> &
   Routines<PortRoutines> &
   Routines<SecurityDescriptorRoutines> &
@@ -84,7 +87,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<VolumeDeviceRoutines> &
   Routines<TransactionRoutines> &
   Routines<FsRtlRoutines> &
-  Routines<GenericTableRoutines>;
+  Routines<GenericTableRoutines> &
+  Routines<CngRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -60,13 +60,23 @@ export class ShareAccessTable {
 
   /** Records the open `fo` of `node` that `check` allowed. */
   grant(node: FsNode, fo: FileObject, desiredAccess: number, shareAccess: number): void {
-    const want = wanted(desiredAccess);
+    const want = this.describe(fo, desiredAccess, shareAccess);
     if (want === null) return;
     let c = this.counts.get(node);
     if (c === undefined) this.counts.set(node, (c = { open: 0, readers: 0, writers: 0, deleters: 0, sharedRead: 0, sharedWrite: 0, sharedDelete: 0 }));
     const g: Grant = { node, ...want, share: shareAccess };
     this.add(c, g, 1);
     this.grants.set(fo, g);
+  }
+
+  /**
+   * Sets the file object's ReadAccess … SharedDelete as IoSetShareAccess would for this open,
+   * without counting it; the share-access kinds it asked for (null: none).
+   */
+  describe(fo: FileObject, desiredAccess: number, shareAccess: number): { read: boolean; write: boolean; delete: boolean } | null {
+    const want = wanted(desiredAccess);
+    fo.setShareAccess(want?.read ?? false, want?.write ?? false, want?.delete ?? false, shareAccess);
+    return want;
   }
 
   /** The open `fo` is cleaned up: what it counted for no longer blocks others. */

@@ -7,7 +7,7 @@
  */
 import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/driverFn';
-import { EngineBuffer, EngineStruct, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
+import { EngineBuffer, EngineStruct, mirrorFields, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 import type { FileStream, FsNode } from './fsTree';
@@ -403,12 +403,21 @@ export class FileObject extends EngineStruct {
   FsContext: FileStream | null;
   FsContext2: Record<string, unknown> = {};
   FileName: UnicodeString;
-  CurrentByteOffset: LargeInteger;
-  ReadAccess = 1;
-  WriteAccess = 1;
-  SharedRead = 1;
-  SharedWrite = 1;
-  SharedDelete = 1;
+  /**
+   * The access this open was granted and what it shares (as IoSetShareAccess sets them; all 0 for
+   * an open that asked for none of read, write or delete) and the position synchronous I/O moves:
+   * set by the file system, read from C memory once C has seen the object (mirrorFields below).
+   */
+  declare ReadAccess: number;
+  declare WriteAccess: number;
+  declare DeleteAccess: number;
+  declare SharedRead: number;
+  declare SharedWrite: number;
+  declare SharedDelete: number;
+  declare CurrentByteOffset: LargeInteger;
+  readonly js: Record<string, unknown> = {
+    ReadAccess: 0, WriteAccess: 0, DeleteAccess: 0, SharedRead: 0, SharedWrite: 0, SharedDelete: 0, CurrentByteOffset: new LargeInteger(0),
+  };
   private flags: number;
   /** Engine-private: a number for display (`FO#2`). */
   readonly id: number;
@@ -434,7 +443,17 @@ export class FileObject extends EngineStruct {
     this.FsContext = stream.node !== null ? stream : null;
     this.flags = flags;
     this.FileName = makeUnicodeString(nameInVolume);
-    this.CurrentByteOffset = new LargeInteger(0);
+  }
+
+  /** What the create was granted (IoSetShareAccess): access asked for and sharing allowed, as 0/1. */
+  setShareAccess(read: boolean, write: boolean, del: boolean, share: number): void {
+    const any = read || write || del;
+    this.ReadAccess = read ? 1 : 0;
+    this.WriteAccess = write ? 1 : 0;
+    this.DeleteAccess = del ? 1 : 0;
+    this.SharedRead = any && (share & 0x1) !== 0 ? 1 : 0;
+    this.SharedWrite = any && (share & 0x2) !== 0 ? 1 : 0;
+    this.SharedDelete = any && (share & 0x4) !== 0 ? 1 : 0;
   }
 
   get Flags(): number {
@@ -470,9 +489,11 @@ export class FileObject extends EngineStruct {
 
   protected override cFill(v: StructView, m: Marshal): void {
     m.writeFields(v, this, true);
+    m.writeFields(v, this.js, true);
     v.Flags = this.flags;
   }
 }
+mirrorFields(FileObject, ['ReadAccess', 'WriteAccess', 'DeleteAccess', 'SharedRead', 'SharedWrite', 'SharedDelete', 'CurrentByteOffset']);
 
 /** FLT_RELATED_OBJECTS for one callback. */
 export class FltRelatedObjects extends EngineStruct {

@@ -6,6 +6,7 @@
  */
 import type { LockTable } from '../kernel/locks';
 import type { FilterManager } from './fltmgr';
+import { describeReference } from './objectRefs';
 
 /** A routine family that reports what drivers left behind (items, names, references never released). */
 export interface EndOfRunChecks {
@@ -44,8 +45,9 @@ export class Verifier {
     for (const t of blocked) {
       const f = fm.rundownWaits.get(t);
       if (f === undefined) continue;
-      if (f.explicitRefs > 0) {
-        k.violation('rundown-leak', `FltUnregisterFilter(${f.name}) waits forever: ${f.explicitRefs} reference(s) from FltObjectReference or FltGetFilterFromInstance were never dropped`, 0, out);
+      const held = fm.objectRefs.heldOn(f);
+      if (f.explicitRefs > 0 || held.length > 0) {
+        k.violation('rundown-leak', `FltUnregisterFilter(${f.name}) waits forever: ${held.length} reference(s) to it or its instances were never dropped with FltObjectDereference (${held.map(describeReference).join('; ')})`, 0, out, held[0]?.site?.location);
       } else if (blocked.some((w) => w.role === 'worker')) {
         k.violation('generic-wi-blocks-unload', `FltUnregisterFilter(${f.name}) waits for a queued work item whose worker is blocked`, 0, out);
       }
@@ -67,6 +69,9 @@ export class Verifier {
     if (fm.drivers.length > 0 && fm.drivers.every((d) => d.state !== 'loaded')) {
       fm.pool.checkLeaks();
       for (const f of this.unloadLeaks) f.unloadLeaks();
+      for (const { volume, ref } of fm.objectRefs.volumeLeaks()) {
+        k.violation('rundown-leak', `the reference to ${volume} from ${describeReference(ref)} was never dropped with FltObjectDereference`, 0, out, ref.site?.location);
+      }
     }
   }
 }

@@ -118,6 +118,7 @@ export class VolumeRoutines {
     const name = unicodeStringText(VolumeName as UnicodeString).toLowerCase();
     const v = this.fm.volumes.find((x) => x.name.toLowerCase() === name);
     if (v === undefined) return STATUS.STATUS_FLT_VOLUME_NOT_FOUND;
+    this.fm.objectRefs.take(v, 'FltGetVolumeFromName');
     writeOut(RetVolume, v);
     return STATUS.STATUS_SUCCESS;
   }
@@ -128,6 +129,7 @@ export class VolumeRoutines {
     if (!(FileObject_ instanceof FileObject)) return STATUS.STATUS_INVALID_PARAMETER;
     const v = this.fm.volumes.find((x) => x.name === FileObject_.stream.volumeName);
     if (v === undefined) return STATUS.STATUS_FLT_VOLUME_NOT_FOUND;
+    this.fm.objectRefs.take(v, 'FltGetVolumeFromFileObject');
     writeOut(RetVolume, v);
     return STATUS.STATUS_SUCCESS;
   }

@@ -102,10 +102,6 @@ function specialCall(c: ExprCompiling, name: string, e: Expr & { k: 'call' }): C
       const off = fieldOffset(typeArg.type, path, name, e.loc);
       return { t: ULONGLONG, s: () => off, isConst: true };
     }
-    case '__fltsim_function_name': {
-      const ptr = c.scope.stringLiteral(c.scope.functionName, false);
-      return { t: ptrType({ kind: 'int', size: 1, signed: true, name: 'char' }), s: () => ptr };
-    }
     default:
       return undefined;
   }

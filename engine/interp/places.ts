@@ -76,7 +76,7 @@ export function compileIdentifier(scope: CompileScope, e: Expr & { k: 'id' }): C
     // A kernel routine used as a value (e.g. passed as a callback): resolved at run time.
     const name = e.name;
     const loc = e.loc;
-    return { t: ptrType(ft), s: () => { throw new CRuntimeError('not-modelled', `'${name}' is used as a function pointer, but it is a kernel routine fltsim does not expose as a value`, loc); } };
+    return { t: ptrType(ft), s: () => { throw new CRuntimeError('not-modelled', `'${name}' is used as a function pointer, but it is a kernel routine fltsim does not expose as a value`, loc, 'call it directly; fltsim has no kernel image, so code that passes a kernel routine\'s address on, compares it or reads the code at it cannot run past this line'); } };
   }
   throw new CRuntimeError('undefined-name', `'${e.name}' is not declared`, e.loc, 'declare it, or check the spelling');
 }

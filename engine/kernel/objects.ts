@@ -6,7 +6,7 @@
  * pointer to the same object finds the same state, and nothing here keeps driver memory alive.
  * Objects a TypeScript caller passes are keyed by identity.
  */
-import { addressOf } from './marshal';
+import { addressOf, ownerOrPointer } from './marshal';
 import { Allocation } from '../memory/allocation';
 import { memberAt } from '../memory/typed';
 import { isOutParam } from './cvalues';
@@ -74,6 +74,13 @@ export function addressName(key: unknown, fallback: string): string {
 export function writeOut(ptr: unknown, value: unknown): void {
   if (isOutParam(ptr)) ptr.set(value);
   else if (typeof ptr === 'object' && ptr !== null && 'v' in (ptr as object)) (ptr as { v: unknown }).v = value;
+}
+
+/** `*p` for an in/out parameter (`PSIZE_T ViewSize`, `PULONG ReplyLength`): the value, or the engine object a stored pointer stands for. */
+export function readOut(p: unknown): unknown {
+  if (isOutParam(p)) return ownerOrPointer(p.get());
+  if (typeof p === 'object' && p !== null && 'v' in p) return (p as { v: unknown }).v;
+  return undefined;
 }
 
 /** A HANDLE: opaque to C, closed by ZwClose. */

@@ -1,36 +1,37 @@
 /**
  * Section objects and their views (the memory manager's side of file mapping), and process handles.
  *
- * A section maps bytes someone else owns — a file's content, for FltCreateSectionForDataScan. A
- * view (ZwMapViewOfSection) is memory in one process holding the section's bytes as they are when
- * the view is made, rounded up to whole pages with zeros after the end, as Windows maps the last
- * page of a file; a PAGE_READONLY view faults on a write. ZwUnmapViewOfSection frees the view: a
- * later access is a use after free. Views are snapshots: a write to the file after the view is
- * made does not show in it.
+ * A section maps a file's data (FltCreateSectionForDataScan): its size is the file's when it is
+ * made, and its views are the file's own pages (filePages.ts), not copies — a view shows what the
+ * file holds now, a write to the file shows in it, and a store through a PAGE_READWRITE view changes
+ * the file. A view (ZwMapViewOfSection) covers whole pages, from a SectionOffset rounded down to the
+ * 64 KiB allocation granularity, at most to the section's end (else STATUS_INVALID_VIEW_SIZE); a
+ * PAGE_READONLY view faults on a store. ZwUnmapViewOfSection frees the view: a later access is a
+ * use after free, a second unmap STATUS_NOT_MAPPED_VIEW. A view keeps its section's pages whether
+ * or not handles and references to the section remain.
  *
  * The process a view is mapped into matters: the scenario's user-mode program (the `client` lines)
  * maps views in its own process, and a driver may map a view in the process it runs in
  * (ZwCurrentProcess, or a handle from ZwOpenProcess).
  */
 import type { Kernel } from './kernel';
-import { KHandle, writeOut } from './objects';
+import { KHandle, readOut, writeOut } from './objects';
 import { OBJ_KERNEL_HANDLE, ReferenceCount, type ObjectManagerRoutines, type Referenced } from './objectManager';
 import { STATUS } from './status';
 import { SYSTEM_PROCESS, USER_PROGRAM_PROCESS } from './threads';
+import type { FilePages } from './filePages';
 import { Ptr, type AllocPtr } from '../memory/pointer';
 import type { StructView } from '../memory/view';
+import { PAGE_SIZE } from '../memory/page';
 
-export const PAGE_SIZE = 4096;
+export { PAGE_SIZE };
 const PAGE_READONLY = 0x02;
 const PAGE_READWRITE = 0x04;
 const PAGE_WRITECOPY = 0x08;
+/** Views start on multiples of this (the allocation granularity). */
+const ALLOCATION_GRANULARITY = 64 * 1024;
 /** ZwCurrentProcess(): the handle value -1. */
 const CURRENT_PROCESS = -1;
-
-const STATUS_SECTION_PROTECTION = 0xc000004e;
-const STATUS_INVALID_PAGE_PROTECTION = 0xc0000045;
-const STATUS_NOT_MAPPED_VIEW = 0xc0000019;
-const STATUS_INVALID_CID = 0xc000000b;
 
 export class Section implements Referenced {
   readonly refs: ReferenceCount;
@@ -41,8 +42,10 @@ export class Section implements Referenced {
 
   constructor(
     readonly label: string,
-    /** The bytes the section maps, read when a view is made. */
-    readonly content: () => Uint8Array,
+    /** The file's pages: what every view maps. */
+    readonly pages: FilePages,
+    /** Bytes the section maps (the file's size when it was made). */
+    readonly size: number,
     /** The view protections the section allows: PAGE_READONLY for a SECTION_MAP_READ section. */
     readonly writable: boolean,
   ) {
@@ -77,26 +80,34 @@ export class SectionRoutines {
     return h;
   }
 
-  /** A view of the whole section in `process`: the bytes now, page-rounded, zeros after the end. */
-  mapView(section: Section, process: object, readOnly: boolean): AllocPtr {
-    const bytes = section.content();
-    const size = Math.max(PAGE_SIZE, Math.ceil(bytes.length / PAGE_SIZE) * PAGE_SIZE);
-    const space = this.k.marshal.space;
+  /**
+   * A view of `length` bytes of `section` from `offset` (a multiple of the allocation granularity;
+   * 0: to the section's end) in `process`, over the file's own pages; STATUS_INVALID_VIEW_SIZE
+   * when it would reach past the section's end.
+   */
+  mapView(section: Section, process: object, readOnly: boolean, offset = 0, length = 0): AllocPtr | number {
+    if (offset >= section.size && !(offset === 0 && length === 0)) return STATUS.STATUS_INVALID_VIEW_SIZE;
+    const size = length === 0 ? section.size - offset : length;
+    if (offset + size > section.size) return STATUS.STATUS_INVALID_VIEW_SIZE;
     const owner = process as { name?: string };
-    const a = space.allocate('engine', size, { label: `view of ${section.label} in ${owner.name ?? 'a process'} (${size} bytes)`, contents: bytes, zeroed: true, readOnly });
-    const ptr = space.pointer(a);
+    const pages = Math.max(1, Math.ceil(size / PAGE_SIZE));
+    const a = section.pages.map(offset, size, `view of ${section.label}${offset === 0 ? '' : ` from ${offset}`} in ${owner.name ?? 'a process'} (${pages * PAGE_SIZE} bytes)`, readOnly);
+    const ptr = this.k.marshal.space.pointer(a);
     section.views.set(a, { process, ptr });
+    this.mapped.add(section);
     return ptr;
   }
 
-  /** Unmaps the view at `base` in `process`; false when no view of any section starts there. */
-  unmapView(sections: Iterable<Section>, process: object, base: unknown): boolean {
+  /** Unmaps the view at `base` in `process`; false when no live view of any section starts there. */
+  unmapView(process: object, base: unknown): boolean {
     if (!(base instanceof Ptr) || base.alloc === null || base.offset !== 0) return false;
-    for (const s of sections) {
+    for (const s of this.mapped) {
       const v = s.views.get(base.alloc);
       if (v === undefined || v.process !== process) continue;
       s.views.delete(base.alloc);
-      this.k.marshal.space.free(base.alloc);
+      if (s.views.size === 0) this.mapped.delete(s);
+      const f = this.k.current.cFrame();
+      s.pages.unmap(base.alloc, f === undefined ? undefined : { file: f.file!, line: f.line ?? 0, column: f.column });
       return true;
     }
     return false;
@@ -104,22 +115,23 @@ export class SectionRoutines {
 
   /**
    * The scenario's user program maps a view of the section a handle of its own names (MapViewOfFile):
-   * the view's bytes, and what unmaps it and closes the handle (UnmapViewOfFile, CloseHandle). A
-   * string says why it cannot.
+   * what reads the section's bytes through the view (as they are when it reads), and what unmaps it
+   * and closes the handle (UnmapViewOfFile, CloseHandle). A string says why it cannot.
    */
-  mapForUserProgram(handle: unknown): { bytes: Uint8Array; label: string; unmap: () => void } | string {
+  mapForUserProgram(handle: unknown): { read: () => Uint8Array; size: number; label: string; unmap: () => void } | string {
     if (!(handle instanceof KHandle)) return 'the value it was given is not a handle';
     if (handle.closed) return `the handle to ${handle.what} is closed`;
     if (!(handle.object instanceof Section)) return `${handle.what} is not a section`;
     if (handle.process !== USER_PROGRAM_PROCESS) return `the handle to ${handle.what} belongs to ${handle.process === null ? 'the kernel (OBJ_KERNEL_HANDLE)' : 'another process'}, not to the user program`;
     const section = handle.object;
     const view = this.mapView(section, USER_PROGRAM_PROCESS, true);
-    this.mapped.add(section);
+    if (typeof view === 'number') return `the section maps no bytes (${section.label} is empty)`;
     return {
-      bytes: view.alloc.peek(0, view.alloc.size),
+      read: () => view.alloc.peek(0, section.size),
+      size: section.size,
       label: `a view of ${section.label}`,
       unmap: () => {
-        this.unmapView([section], USER_PROGRAM_PROCESS, view);
+        this.unmapView(USER_PROGRAM_PROCESS, view);
         handle.closed = true;
         handle.onClose?.();
       },
@@ -154,16 +166,22 @@ export class SectionRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const protect = Number(Win32Protect) >>> 0;
-    if (protect !== PAGE_READONLY && protect !== PAGE_READWRITE && protect !== PAGE_WRITECOPY) return STATUS_INVALID_PAGE_PROTECTION;
+    if (protect !== PAGE_READONLY && protect !== PAGE_READWRITE && protect !== PAGE_WRITECOPY) return STATUS.STATUS_INVALID_PAGE_PROTECTION;
     const section = SectionHandle.object;
-    if (protect === PAGE_READWRITE && !section.writable) return STATUS_SECTION_PROTECTION;
-    const offset = Number((SectionOffset as StructView | null)?.QuadPart ?? 0);
-    if (offset !== 0) {
-      k.violation('invalid-parameter', 'ZwMapViewOfSection with a SectionOffset: fltsim maps whole sections only');
+    if (protect === PAGE_READWRITE && !section.writable) return STATUS.STATUS_SECTION_PROTECTION;
+    if (protect === PAGE_WRITECOPY) {
+      k.violation('invalid-parameter', 'ZwMapViewOfSection with PAGE_WRITECOPY: fltsim maps shared views only (PAGE_READONLY or PAGE_READWRITE)');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const view = this.mapView(section, process, protect === PAGE_READONLY);
-    this.mapped.add(section);
+    const asked = Number((SectionOffset as StructView | null)?.QuadPart ?? 0);
+    if (!Number.isSafeInteger(asked) || asked < 0) return STATUS.STATUS_INVALID_PARAMETER;
+    // The offset goes down to the allocation granularity and the view grows by what that adds.
+    const offset = asked - (asked % ALLOCATION_GRANULARITY);
+    const requested = Number(readOut(ViewSize) ?? 0);
+    const length = requested === 0 ? 0 : requested + (asked - offset);
+    const view = this.mapView(section, process, protect === PAGE_READONLY, offset, length);
+    if (typeof view === 'number') return view;
+    if (SectionOffset !== null && SectionOffset !== undefined) (SectionOffset as StructView).QuadPart = offset;
     writeOut(BaseAddress, view);
     writeOut(ViewSize, view.alloc.size);
     return STATUS.STATUS_SUCCESS;
@@ -174,7 +192,7 @@ export class SectionRoutines {
     k.checkIrql('ZwUnmapViewOfSection');
     const process = this.processOf(ProcessHandle);
     if (process === null) return STATUS.STATUS_INVALID_HANDLE;
-    return this.unmapView(this.mapped, process, BaseAddress) ? STATUS.STATUS_SUCCESS : STATUS_NOT_MAPPED_VIEW;
+    return this.unmapView(process, BaseAddress) ? STATUS.STATUS_SUCCESS : STATUS.STATUS_NOT_MAPPED_VIEW;
   }
 
   /** A handle to the process a CLIENT_ID names: the System process or the scenario's user-mode program. */
@@ -188,7 +206,7 @@ export class SectionRoutines {
     }
     const id = handleValue((ClientId as StructView).UniqueProcess);
     const process = [SYSTEM_PROCESS, USER_PROGRAM_PROCESS].find((p) => p.id === id);
-    if (process === undefined) return STATUS_INVALID_CID;
+    if (process === undefined) return STATUS.STATUS_INVALID_CID;
     const attributes = Number((ObjectAttributes as StructView | null)?.Attributes ?? 0);
     writeOut(ProcessHandle, new KHandle(process, `process ${process.name}`, (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null)));
     return STATUS.STATUS_SUCCESS;

@@ -77,6 +77,8 @@ export class Allocation {
   /** The same for writes: also -1 for read-only memory. */
   private wlimit: number;
   private pages: (Page | undefined)[];
+  /** Its pages are shared (options.sharedPages): freeing it leaves them to the others. */
+  private readonly sharesPages: boolean;
   private prov: Map<number, PointerValue> | undefined = undefined;
 
   constructor(
@@ -97,7 +99,8 @@ export class Allocation {
     this.name = options.name;
     this.limit = kind === 'opaque' || kind === 'code' ? -1 : size;
     this.wlimit = this.limit;
-    this.pages = size > 0 && this.limit >= 0 ? new Array<Page | undefined>(Math.ceil(size / PAGE_SIZE)) : [];
+    this.sharesPages = options.sharedPages !== undefined;
+    this.pages = options.sharedPages ?? (size > 0 && this.limit >= 0 ? new Array<Page | undefined>(Math.ceil(size / PAGE_SIZE)) : []);
     if (options.contents !== undefined) this.writeBytes(0, options.contents);
     if (options.readOnly) this.wlimit = -1;
   }
@@ -123,7 +126,7 @@ export class Allocation {
     this.freedAt = site;
     this.limit = -1;
     this.wlimit = -1;
-    this.space.recycle(this.pages);
+    if (!this.sharesPages) this.space.recycle(this.pages);
     this.pages = [];
     this.prov = undefined;
   }

@@ -52,4 +52,10 @@ export interface AllocationOptions {
   type?: CType;
   /** The name C code uses for that object (`Ctx`), to name its members in messages. */
   name?: string;
+  /**
+   * Pages it shares with other allocations (a mapped view and the file's cached pages, as on
+   * Windows one physical page backs both): used as they are, not copied, never recycled when it is
+   * freed. Its size must be whole pages.
+   */
+  sharedPages?: (Uint8Array | undefined)[];
 }

@@ -316,5 +316,5 @@ function followUpStep(s: ClientStepStatement): ClientStep {
   if (s.step === 'send') {
     return { step: 'send', output: s.output, parts: s.parts.map((p) => ('bytes' in p ? { bytes: Uint8Array.from(p.bytes) } : p)) };
   }
-  return { step: 'scan-section', outputOffset: s.outputOffset, find: Uint8Array.from(s.find), infected: Uint8Array.from(s.infected), clean: Uint8Array.from(s.clean) };
+  return { step: 'scan-section', outputOffset: s.outputOffset, find: Uint8Array.from(s.find), infected: Uint8Array.from(s.infected), clean: Uint8Array.from(s.clean), delay: s.delay };
 }

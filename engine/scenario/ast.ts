@@ -201,7 +201,7 @@ export type ClientPayloadPart = { bytes: number[] } | { message: { offset: numbe
 /** What a `client … then` line makes the program do after each reply it gives (to the messages `match` picks). */
 export type ClientStepStatement =
   | { step: 'send'; parts: ClientPayloadPart[]; output: number }
-  | { step: 'scan-section'; outputOffset: number; find: number[]; infected: number[]; clean: number[] };
+  | { step: 'scan-section'; outputOffset: number; find: number[]; infected: number[]; clean: number[]; /** Ticks the view stays mapped before the bytes are searched. */ delay: number };
 
 /** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
 export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (

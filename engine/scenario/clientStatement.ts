@@ -136,7 +136,7 @@ export function parseClient(cur: LineCursor): ClientStatement | undefined {
 
 const THEN_EXAMPLE = 'client "\\AvPort" then send ulong 1 message 8 8 output 8';
 
-/** `send <bytes> [output N]` or `scan-section output N find <bytes> infected <bytes> clean <bytes>`. */
+/** `send <bytes> [output N]` or `scan-section output N find <bytes> infected <bytes> clean <bytes> [after N]`. */
 function parseStep(cur: LineCursor, then: Token): ClientStepStatement | undefined {
   const w = cur.next();
   if (!w || w.kind !== 'word' || !(CLIENT_STEPS as readonly string[]).includes(w.value)) {
@@ -158,19 +158,25 @@ function parseStep(cur: LineCursor, then: Token): ClientStepStatement | undefine
   for (const expected of words) {
     const t = cur.next();
     if (!t || t.kind !== 'word' || t.value !== expected) {
-      return cur.error(t ?? cur.whereMissing(), t ? 'unexpected-token' : 'missing-value', `expected '${expected}' in the scan-section step`, 'Write: then scan-section output OFFSET find <bytes> infected <bytes> clean <bytes> (the handle is at OFFSET of the last send\'s output).');
+      return cur.error(t ?? cur.whereMissing(), t ? 'unexpected-token' : 'missing-value', `expected '${expected}' in the scan-section step`, 'Write: then scan-section output OFFSET find <bytes> infected <bytes> clean <bytes> [after TICKS] (the handle is at OFFSET of the last send\'s output).');
     }
     if (expected === 'output') {
       const n = readInteger(cur, t, 'offset of the handle in the last output', LIMITS.ulong);
       if (n === undefined) return undefined;
       got.output = n;
     } else {
-      const bytes = readPayload(cur, t, [...words, 'when']);
+      const bytes = readPayload(cur, t, [...words, 'when', 'after']);
       if (bytes === undefined) return undefined;
       got[expected] = bytes;
     }
   }
-  return { step: 'scan-section', outputOffset: got.output!, find: got.find!, infected: got.infected!, clean: got.clean! };
+  let delay = 0;
+  if (cur.peek()?.kind === 'word' && cur.peek()!.value === 'after') {
+    const n = readInteger(cur, cur.next()!, 'scan time in ticks');
+    if (n === undefined) return undefined;
+    delay = n;
+  }
+  return { step: 'scan-section', outputOffset: got.output!, find: got.find!, infected: got.infected!, clean: got.clean!, delay };
 }
 
 /** `when kind N` or `when contains <bytes>` after `when`; false (with nothing reported) for anything else. */

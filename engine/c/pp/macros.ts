@@ -229,6 +229,7 @@ export class MacroTable {
           if (!expanded.has(p)) expanded.set(p, this.expand(args[p] ?? [], budget));
           arg = expanded.get(p)!;
         }
+        if (m.variadic && p === params.length - 1 && arg.length === 0 && dropCommaBeforeEmptyVarArgs(result)) continue;
         // Each use of a parameter copies its argument: count the copies, or `x x x x` doubles unseen.
         budget.spend(arg.length, m, at);
         copied += arg.length;
@@ -253,4 +254,17 @@ export class MacroTable {
     budget.spend(Math.max(0, result.length - copied), m, at);
     return result.filter((t) => !(t.kind === 'other' && t.text === ''));
   }
+}
+
+/**
+ * An empty `__VA_ARGS__` takes the comma before it along, as MSVC's preprocessor does (and GNU's for
+ * `, ## __VA_ARGS__`): `LOG("text")` through `DbgPrint(fmt, __VA_ARGS__)` leaves no trailing comma.
+ * True when a comma (and a `##` after it) was removed from the end of `result`.
+ */
+function dropCommaBeforeEmptyVarArgs(result: PpToken[]): boolean {
+  let end = result.length;
+  if (result[end - 1]?.text === '##') end--;
+  if (result[end - 1]?.text !== ',') return false;
+  result.length = end - 1;
+  return true;
 }

@@ -5,12 +5,7 @@
 export const BASE_TYPES_H = String.raw`
 #ifndef _FLTSIM_BASETYPES_
 #define _FLTSIM_BASETYPES_
-#define _WIN64 1
 #define _AMD64_ 1
-#define _M_AMD64 100
-#define _M_X64 100
-#define _MSC_VER 1940
-#define _KERNEL_MODE 1
 #define NTDDI_WIN7 0x06010000
 #define NTDDI_WIN8 0x06020000
 #define NTDDI_WINBLUE 0x06030000
@@ -84,7 +79,7 @@ typedef unsigned char UINT8;
 typedef short INT16;
 typedef unsigned short UINT16;
 typedef int INT32;
-typedef unsigned int UINT32;
+typedef unsigned int UINT32, *PUINT32;
 typedef long long INT64;
 typedef unsigned long long UINT64;
 typedef int LONG32;
@@ -284,8 +279,6 @@ typedef const GUID *LPCGUID;
 #define EXCEPTION_CONTINUE_EXECUTION (-1)
 #define GetExceptionCode() ((NTSTATUS)0)
 #define GetExceptionInformation() ((PVOID)0)
-#define __FUNCTION__ __fltsim_function_name()
-#define __func__ __fltsim_function_name()
 
 void *memcpy(void *Destination, const void *Source, SIZE_T Length);
 void *memmove(void *Destination, const void *Source, SIZE_T Length);
@@ -298,7 +291,6 @@ int wcscmp(const WCHAR *A, const WCHAR *B);
 int _wcsicmp(const WCHAR *A, const WCHAR *B);
 int _wcsnicmp(const WCHAR *A, const WCHAR *B, SIZE_T N);
 int _stricmp(const char *A, const char *B);
-const char *__fltsim_function_name(void);
 
 int __fltsim_equal_guid(const GUID *A, const GUID *B) {
     int i;

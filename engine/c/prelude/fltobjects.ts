@@ -14,8 +14,48 @@ typedef enum _INSTANCE_INFORMATION_CLASS {
 typedef struct _INSTANCE_BASIC_INFORMATION { ULONG NextEntryOffset; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; } INSTANCE_BASIC_INFORMATION, *PINSTANCE_BASIC_INFORMATION;
 typedef struct _INSTANCE_PARTIAL_INFORMATION { ULONG NextEntryOffset; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; USHORT AltitudeLength; USHORT AltitudeBufferOffset; } INSTANCE_PARTIAL_INFORMATION, *PINSTANCE_PARTIAL_INFORMATION;
 typedef struct _INSTANCE_FULL_INFORMATION { ULONG NextEntryOffset; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; USHORT AltitudeLength; USHORT AltitudeBufferOffset; USHORT VolumeNameLength; USHORT VolumeNameBufferOffset; USHORT FilterNameLength; USHORT FilterNameBufferOffset; } INSTANCE_FULL_INFORMATION, *PINSTANCE_FULL_INFORMATION;
+#define FLTFL_IASIM_DETACHED_VOLUME 0x00000001
+typedef struct _INSTANCE_AGGREGATE_STANDARD_INFORMATION {
+    ULONG NextEntryOffset; ULONG Flags;
+    union {
+        struct { ULONG Flags; ULONG FrameID; FLT_FILESYSTEM_TYPE VolumeFileSystemType; USHORT InstanceNameLength; USHORT InstanceNameBufferOffset; USHORT AltitudeLength; USHORT AltitudeBufferOffset; USHORT VolumeNameLength; USHORT VolumeNameBufferOffset; USHORT FilterNameLength; USHORT FilterNameBufferOffset; ULONG SupportedFeatures; } MiniFilter;
+        struct { ULONG Flags; USHORT AltitudeLength; USHORT AltitudeBufferOffset; USHORT VolumeNameLength; USHORT VolumeNameBufferOffset; USHORT FilterNameLength; USHORT FilterNameBufferOffset; ULONG SupportedFeatures; } LegacyFilter;
+    } Type;
+} INSTANCE_AGGREGATE_STANDARD_INFORMATION, *PINSTANCE_AGGREGATE_STANDARD_INFORMATION;
 
 NTSTATUS FltEnumerateFilters(PFLT_FILTER *FilterList, ULONG FilterListSize, PULONG NumberFiltersReturned);
+typedef enum _FILTER_INFORMATION_CLASS { FilterFullInformation, FilterAggregateBasicInformation, FilterAggregateStandardInformation } FILTER_INFORMATION_CLASS, *PFILTER_INFORMATION_CLASS;
+typedef struct _FILTER_FULL_INFORMATION { ULONG NextEntryOffset; ULONG FrameID; ULONG NumberOfInstances; USHORT FilterNameLength; WCHAR FilterNameBuffer[1]; } FILTER_FULL_INFORMATION, *PFILTER_FULL_INFORMATION;
+#define FLTFL_IASI_IS_MINIFILTER 0x00000001
+#define FLTFL_IASI_IS_LEGACYFILTER 0x00000002
+typedef struct _FILTER_AGGREGATE_BASIC_INFORMATION {
+    ULONG NextEntryOffset; ULONG Flags;
+    union {
+        struct { ULONG FrameID; ULONG NumberOfInstances; USHORT FilterNameLength; USHORT FilterNameBufferOffset; USHORT FilterAltitudeLength; USHORT FilterAltitudeBufferOffset; } MiniFilter;
+        struct { USHORT FilterNameLength; USHORT FilterNameBufferOffset; } LegacyFilter;
+    } Type;
+} FILTER_AGGREGATE_BASIC_INFORMATION, *PFILTER_AGGREGATE_BASIC_INFORMATION;
+#define FLTFL_ASI_IS_MINIFILTER 0x00000001
+#define FLTFL_ASI_IS_LEGACYFILTER 0x00000002
+typedef struct _FILTER_AGGREGATE_STANDARD_INFORMATION {
+    ULONG NextEntryOffset; ULONG Flags;
+    union {
+        struct { ULONG Flags; ULONG FrameID; ULONG NumberOfInstances; USHORT FilterNameLength; USHORT FilterNameBufferOffset; USHORT FilterAltitudeLength; USHORT FilterAltitudeBufferOffset; } MiniFilter;
+        struct { ULONG Flags; USHORT FilterNameLength; USHORT FilterNameBufferOffset; USHORT FilterAltitudeLength; USHORT FilterAltitudeBufferOffset; } LegacyFilter;
+    } Type;
+} FILTER_AGGREGATE_STANDARD_INFORMATION, *PFILTER_AGGREGATE_STANDARD_INFORMATION;
+typedef enum _FILTER_VOLUME_INFORMATION_CLASS { FilterVolumeBasicInformation, FilterVolumeStandardInformation } FILTER_VOLUME_INFORMATION_CLASS, *PFILTER_VOLUME_INFORMATION_CLASS;
+typedef struct _FILTER_VOLUME_BASIC_INFORMATION { USHORT FilterVolumeNameLength; WCHAR FilterVolumeName[1]; } FILTER_VOLUME_BASIC_INFORMATION, *PFILTER_VOLUME_BASIC_INFORMATION;
+#define FLTFL_VSI_DETACHED_VOLUME 0x00000001
+typedef struct _FILTER_VOLUME_STANDARD_INFORMATION { ULONG NextEntryOffset; ULONG Flags; ULONG FrameID; FLT_FILESYSTEM_TYPE FileSystemType; USHORT FilterVolumeNameLength; WCHAR FilterVolumeName[1]; } FILTER_VOLUME_STANDARD_INFORMATION, *PFILTER_VOLUME_STANDARD_INFORMATION;
+NTSTATUS FltEnumerateFilterInformation(ULONG Index, FILTER_INFORMATION_CLASS InformationClass, PVOID Buffer, ULONG BufferSize, PULONG BytesReturned);
+NTSTATUS FltGetFilterInformation(PFLT_FILTER Filter, FILTER_INFORMATION_CLASS InformationClass, PVOID Buffer, ULONG BufferSize, PULONG BytesReturned);
+NTSTATUS FltEnumerateInstanceInformationByFilter(PFLT_FILTER Filter, ULONG Index, INSTANCE_INFORMATION_CLASS InformationClass, PVOID InstanceInformation, ULONG InformationBufferSize, PULONG BytesReturned);
+NTSTATUS FltEnumerateInstanceInformationByVolume(PFLT_VOLUME Volume, ULONG Index, INSTANCE_INFORMATION_CLASS InformationClass, PVOID InstanceInformation, ULONG InformationBufferSize, PULONG BytesReturned);
+NTSTATUS FltEnumerateInstanceInformationByVolumeName(PUNICODE_STRING VolumeName, ULONG Index, INSTANCE_INFORMATION_CLASS InformationClass, PVOID InstanceInformation, ULONG InformationBufferSize, PULONG BytesReturned);
+NTSTATUS FltEnumerateInstanceInformationByDeviceObject(PDEVICE_OBJECT DeviceObject, ULONG Index, INSTANCE_INFORMATION_CLASS InformationClass, PVOID InstanceInformation, ULONG InformationBufferSize, PULONG BytesReturned);
+NTSTATUS FltEnumerateVolumeInformation(PFLT_FILTER Filter, ULONG Index, FILTER_VOLUME_INFORMATION_CLASS InformationClass, PVOID Buffer, ULONG BufferSize, PULONG BytesReturned);
+NTSTATUS FltGetVolumeInformation(PFLT_VOLUME Volume, FILTER_VOLUME_INFORMATION_CLASS InformationClass, PVOID Buffer, ULONG BufferSize, PULONG BytesReturned);
 NTSTATUS FltGetFilterFromName(PCUNICODE_STRING FilterName, PFLT_FILTER *RetFilter);
 typedef PVOID OPLOCK, *POPLOCK;
 typedef VOID (*PFLTOPLOCK_WAIT_COMPLETE_ROUTINE)(PFLT_CALLBACK_DATA CallbackData, PVOID Context);

@@ -5,9 +5,12 @@
  */
 import { STATUS } from '../../kernel/status';
 import { BASE_TYPES_H } from './basetypes';
+import { CMCALLBACK_H } from './cmcallback';
+import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { FILEINFO_H } from './fileinfo';
 import { FLTIO_H } from './fltio';
+import { FSDRIVER_H } from './fsdriver';
 import { FLTMGR_H } from './fltmgr';
 import { FLTNAMES_H } from './fltnames';
 import { FLTOBJECTS_H } from './fltobjects';
@@ -16,6 +19,7 @@ import { IO_H } from './io';
 import { KERNEL_H } from './kernel';
 import { NET_H } from './net';
 import { OBJECT_H } from './object';
+import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
 import { SECURITY_H } from './security';
 
@@ -36,10 +40,14 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_kernel.h', KERNEL_H],
   ['fltsim_security.h', SECURITY_H],
   ['fltsim_object.h', OBJECT_H],
+  ['fltsim_process.h', PROCESS_H],
+  ['fltsim_cng.h', CNG_H],
+  ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
   ['fltsim_fsctl.h', FSCTL_H],
+  ['fltsim_fsdriver.h', FSDRIVER_H],
   ['fltsim_net.h', NET_H],
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
@@ -68,7 +76,7 @@ export function preludeHeaders(): Map<string, string> {
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],
     ['wdmsec.h', kernel],
-    ['bcrypt.h', base],
+    ['bcrypt.h', `${base}#include <fltsim_cng.h>\n`],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],

@@ -458,6 +458,66 @@ void InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry) {
     ListHead->Flink = Entry;
 }
 
+#define PAGE_SIZE 0x1000
+#define PAGE_SHIFT 12L
+#define PAGE_ALIGN(Va) ((PVOID)((ULONG_PTR)(Va) & ~(PAGE_SIZE - 1)))
+#define ROUND_TO_PAGES(Size) (((ULONG_PTR)(Size) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define BYTES_TO_PAGES(Size) (((Size) >> PAGE_SHIFT) + (((Size) & (PAGE_SIZE - 1)) != 0))
+
+LARGE_INTEGER RtlConvertLongToLargeInteger(LONG SignedInteger) {
+    LARGE_INTEGER Result;
+    Result.QuadPart = SignedInteger;
+    return Result;
+}
+
+/* The interlocked list routines hold the caller's spin lock around the plain list operation. */
+PLIST_ENTRY ExInterlockedInsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PKSPIN_LOCK Lock) {
+    KIRQL OldIrql;
+    PLIST_ENTRY First;
+    KeAcquireSpinLock(Lock, &OldIrql);
+    First = IsListEmpty(ListHead) ? NULL : ListHead->Flink;
+    InsertHeadList(ListHead, ListEntry);
+    KeReleaseSpinLock(Lock, OldIrql);
+    return First;
+}
+
+PLIST_ENTRY ExInterlockedInsertTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListEntry, PKSPIN_LOCK Lock) {
+    KIRQL OldIrql;
+    PLIST_ENTRY Last;
+    KeAcquireSpinLock(Lock, &OldIrql);
+    Last = IsListEmpty(ListHead) ? NULL : ListHead->Blink;
+    InsertTailList(ListHead, ListEntry);
+    KeReleaseSpinLock(Lock, OldIrql);
+    return Last;
+}
+
+PLIST_ENTRY ExInterlockedRemoveHeadList(PLIST_ENTRY ListHead, PKSPIN_LOCK Lock) {
+    KIRQL OldIrql;
+    PLIST_ENTRY Entry = NULL;
+    KeAcquireSpinLock(Lock, &OldIrql);
+    if (!IsListEmpty(ListHead)) Entry = RemoveHeadList(ListHead);
+    KeReleaseSpinLock(Lock, OldIrql);
+    return Entry;
+}
+
+/* Critical region and resource in one call; the release leaves the region the acquire entered. */
+PVOID ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE Resource) {
+    KeEnterCriticalRegion();
+    ExAcquireResourceExclusiveLite(Resource, TRUE);
+    return Resource;
+}
+
+PVOID ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE Resource) {
+    KeEnterCriticalRegion();
+    ExAcquireResourceSharedLite(Resource, TRUE);
+    return Resource;
+}
+
+void ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE Resource) {
+    ExReleaseResourceLite(Resource);
+    KeLeaveCriticalRegion();
+}
+
 void AppendTailList(PLIST_ENTRY ListHead, PLIST_ENTRY ListToAppend) {
     PLIST_ENTRY ListEnd = ListHead->Blink;
     ListHead->Blink->Flink = ListToAppend;

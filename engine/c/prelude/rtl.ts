@@ -8,8 +8,6 @@ export const RTL_H = String.raw`
 
 void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTSTATUS RtlUnicodeStringInit(PUNICODE_STRING DestinationString, PCWSTR pszSrc);
-void RtlInitAnsiString(PANSI_STRING DestinationString, PCSTR SourceString);
-void RtlInitString(PSTRING DestinationString, PCSTR SourceString);
 void RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
 NTSTATUS RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
 NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
@@ -61,6 +59,19 @@ void RtlInitEmptyUnicodeString(PUNICODE_STRING UnicodeString, PWCHAR Buffer, USH
     UnicodeString->Length = 0;
     UnicodeString->MaximumLength = BufferSize;
     UnicodeString->Buffer = Buffer;
+}
+
+/* The counted string takes the caller's characters as they are: no copy, the terminator not counted. */
+void RtlInitString(PSTRING DestinationString, PCSTR SourceString) {
+    SIZE_T Length = SourceString != NULL ? strlen(SourceString) : 0;
+    if (Length > 0xfffe) Length = 0xfffe;
+    DestinationString->Length = (USHORT)Length;
+    DestinationString->MaximumLength = SourceString != NULL ? (USHORT)(Length + 1) : 0;
+    DestinationString->Buffer = (PCHAR)SourceString;
+}
+
+void RtlInitAnsiString(PANSI_STRING DestinationString, PCSTR SourceString) {
+    RtlInitString(DestinationString, SourceString);
 }
 
 void RtlInitEmptyAnsiString(PANSI_STRING AnsiString, PCHAR Buffer, USHORT BufferSize) {
@@ -160,6 +171,40 @@ PVOID RtlGetElementGenericTable(PRTL_GENERIC_TABLE Table, ULONG I);
 BOOLEAN RtlIsGenericTableEmpty(PRTL_GENERIC_TABLE Table);
 ULONG RtlNumberGenericTableElements(PRTL_GENERIC_TABLE Table);
 PVOID RtlEnumerateGenericTable(PRTL_GENERIC_TABLE Table, BOOLEAN Restart);
+
+/* The AVL flavour of the generic tables (RTL_USE_AVL_TABLES): declared; fltsim models the splay one. */
+struct _RTL_AVL_TABLE;
+typedef RTL_GENERIC_COMPARE_RESULTS (*PRTL_AVL_COMPARE_ROUTINE)(struct _RTL_AVL_TABLE *Table, PVOID FirstStruct, PVOID SecondStruct);
+typedef PVOID (*PRTL_AVL_ALLOCATE_ROUTINE)(struct _RTL_AVL_TABLE *Table, CLONG ByteSize);
+typedef void (*PRTL_AVL_FREE_ROUTINE)(struct _RTL_AVL_TABLE *Table, PVOID Buffer);
+typedef struct _RTL_BALANCED_LINKS {
+    struct _RTL_BALANCED_LINKS *Parent;
+    struct _RTL_BALANCED_LINKS *LeftChild;
+    struct _RTL_BALANCED_LINKS *RightChild;
+    CHAR Balance;
+    UCHAR Reserved[3];
+} RTL_BALANCED_LINKS, *PRTL_BALANCED_LINKS;
+typedef struct _RTL_AVL_TABLE {
+    RTL_BALANCED_LINKS BalancedRoot;
+    PVOID OrderedPointer;
+    ULONG WhichOrderedElement;
+    ULONG NumberGenericTableElements;
+    ULONG DepthOfTree;
+    PRTL_BALANCED_LINKS RestartKey;
+    ULONG DeleteCount;
+    PRTL_AVL_COMPARE_ROUTINE CompareRoutine;
+    PRTL_AVL_ALLOCATE_ROUTINE AllocateRoutine;
+    PRTL_AVL_FREE_ROUTINE FreeRoutine;
+    PVOID TableContext;
+} RTL_AVL_TABLE, *PRTL_AVL_TABLE;
+void RtlInitializeGenericTableAvl(PRTL_AVL_TABLE Table, PRTL_AVL_COMPARE_ROUTINE CompareRoutine, PRTL_AVL_ALLOCATE_ROUTINE AllocateRoutine, PRTL_AVL_FREE_ROUTINE FreeRoutine, PVOID TableContext);
+PVOID RtlInsertElementGenericTableAvl(PRTL_AVL_TABLE Table, PVOID Buffer, CLONG BufferSize, PBOOLEAN NewElement);
+PVOID RtlLookupElementGenericTableAvl(PRTL_AVL_TABLE Table, PVOID Buffer);
+BOOLEAN RtlDeleteElementGenericTableAvl(PRTL_AVL_TABLE Table, PVOID Buffer);
+PVOID RtlEnumerateGenericTableAvl(PRTL_AVL_TABLE Table, BOOLEAN Restart);
+PVOID RtlEnumerateGenericTableWithoutSplayingAvl(PRTL_AVL_TABLE Table, PVOID *RestartKey);
+ULONG RtlNumberGenericTableElementsAvl(PRTL_AVL_TABLE Table);
+BOOLEAN RtlIsGenericTableEmptyAvl(PRTL_AVL_TABLE Table);
 
 BOOLEAN FsRtlIsNameInExpression(PUNICODE_STRING Expression, PUNICODE_STRING Name, BOOLEAN IgnoreCase, PWCH UpcaseTable);
 BOOLEAN FsRtlDoesNameContainWildCards(PUNICODE_STRING Name);

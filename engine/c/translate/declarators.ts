@@ -101,7 +101,10 @@ function structType(ctx: TranslateContext, node: SyntaxNode, union: boolean): St
   let type: StructType | undefined;
   if (nameNode) {
     const existing = ctx.scope.tag(nameNode.text);
-    if (existing && existing.kind === 'struct') type = existing;
+    // A tag an outer scope (the built-in headers) only declares is defined here as this file's own
+    // type: completing the shared one would leak the definition into every other file.
+    const outerIncomplete = body !== null && existing?.kind === 'struct' && !existing.fields && ctx.scope.ownTag(nameNode.text) === undefined;
+    if (existing && existing.kind === 'struct' && !outerIncomplete) type = existing;
   }
   if (!type) {
     type = { kind: 'struct', union, tag: nameNode?.text ?? ctx.anonymousTag() };

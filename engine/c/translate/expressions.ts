@@ -28,8 +28,20 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
     case 'string_literal':
       return { k: 'str', value: stringValue(node), wide: /^[LuU]/.test(node.text), loc };
     case 'concatenated_string': {
-      const parts = node.namedChildren.filter((c): c is SyntaxNode => c?.type === 'string_literal');
-      return { k: 'str', value: parts.map(stringValue).join(''), wide: parts.some((p) => /^[LuU]/.test(p.text)), loc };
+      let value = '';
+      let wide = false;
+      for (const part of node.namedChildren) {
+        if (part?.type === 'string_literal') {
+          value += stringValue(part);
+          wide ||= /^[LuU]/.test(part.text);
+        } else if (part?.type === 'identifier' && FUNCTION_NAME_MACROS.has(part.text)) {
+          value += enclosingFunctionName(ctx, part);
+          wide ||= FUNCTION_NAME_MACROS.get(part.text)!;
+        } else if (part) {
+          return unsupported(ctx, part, `'${part.text}' between string literals: only string literals and __FUNCTION__ join there; define '${part.text}' as a string literal`);
+        }
+      }
+      return { k: 'str', value, wide, loc };
     }
     case 'true':
       return { k: 'num', value: 1, type: INT, loc };
@@ -38,6 +50,8 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
     case 'null':
       return { k: 'cast', type: { kind: 'ptr', to: { kind: 'void' } }, arg: { k: 'num', value: 0, type: INT, loc }, loc };
     case 'identifier': {
+      const wideName = FUNCTION_NAME_MACROS.get(node.text);
+      if (wideName !== undefined) return { k: 'str', value: enclosingFunctionName(ctx, node), wide: wideName, loc };
       if (ctx.scope.isTypeName(node.text)) return { k: 'typeArg', type: ctx.scope.typedef(node.text)!, loc };
       const ec = ctx.scope.enumConstant(node.text);
       if (ec !== undefined) return { k: 'num', value: ec, type: INT, loc };
@@ -298,6 +312,27 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   const value = Number.isSafeInteger(Number(big)) ? Number(big) : big;
   if (sign < 0) return { k: 'unary', op: '-', arg: { k: 'num', value, type, loc }, loc };
   return { k: 'num', value, type, loc };
+}
+
+/**
+ * The compiler's names for the enclosing function, each a string literal (wide for __FUNCTIONW__),
+ * so they join adjacent literals as MSVC's do: `"[" __FUNCTION__ "] "`.
+ */
+const FUNCTION_NAME_MACROS: ReadonlyMap<string, boolean> = new Map([
+  ['__FUNCTION__', false],
+  ['__func__', false],
+  ['__FUNCTIONW__', true],
+]);
+
+function enclosingFunctionName(ctx: TranslateContext, node: SyntaxNode): string {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
+    if (n.type !== 'function_definition') continue;
+    let d = n.childForFieldName('declarator');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
+    if (d) return d.text;
+  }
+  ctx.error(node, `${node.text} is used outside a function: it names the function it is written in`);
+  return '';
 }
 
 function stringValue(node: SyntaxNode): string {

@@ -7,6 +7,7 @@ import { withAlias, type CType } from '../types';
 import type { TranslateContext } from './context';
 import { applyDeclarator, typeFromSpecifier } from './declarators';
 import { translateExpr, translateInitializer } from './expressions';
+import { checkStaticAssertion } from './staticAssert';
 
 export function translateBlock(ctx: TranslateContext, node: SyntaxNode): Stmt & { k: 'block' } {
   const outer = ctx.scope;
@@ -33,6 +34,7 @@ function translateStmtNode(ctx: TranslateContext, node: SyntaxNode): Stmt {
     case 'compound_statement':
       return translateBlock(ctx, node);
     case 'expression_statement': {
+      if (checkStaticAssertion(ctx, node)) return { k: 'empty', loc };
       const e = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
       return e ? { k: 'expr', expr: translateExpr(ctx, e), loc } : { k: 'empty', loc };
     }

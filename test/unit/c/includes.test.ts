@@ -44,6 +44,17 @@ forEachFlavor('#include lookup', (f) => {
     assert.deepEqual(miss.diagnostics.map((d) => [d.origin.line, d.message]), [[2, `cannot find include file "gone.h"; searched ${f.abs('p', 'src')}, ${dirs.join(', ')}`]]);
   });
 
+  test('<Lib/fltKernel.h> with a folder is the library\'s own header from the include folders; <fltKernel.h> alone is the prelude', () => {
+    const files = f.files({
+      'p/src/a.c': '#include <Zylib/fltKernel.h>\n#include <fltKernel.h>\nint r = LIB_OWN + FLT_PREOP_PENDING;\n',
+      'p/dep/Zylib/fltKernel.h': '#pragma once\n#define LIB_OWN 30\n',
+    });
+    const r = preprocess(f.abs('p', 'src', 'a.c'), options(f, files, [f.abs('p', 'dep')]));
+    assert.deepEqual(r.diagnostics, []);
+    assert.match(r.text, /int r = 30 \+ 2;/);
+    assert.deepEqual(r.files, [f.abs('p', 'src', 'a.c'), f.abs('p', 'dep', 'Zylib', 'fltKernel.h')]);
+  });
+
   test('an include spelled in another case opens the file under its own name; a warning only where case counts', () => {
     const files = f.files({
       'drv/a.c': '#include "ctxstruc.h"\n  #include "..\\Common\\SHARED.H"\nint a = CTX + SHARED;\n',

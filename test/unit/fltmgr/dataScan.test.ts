@@ -32,9 +32,9 @@ const PROGRAM = [
   'client "\\ScanPort" then send ulong 2 zeros 4 message 8 8 verdict zeros 4 when kind 0',
 ];
 
-async function run(caseNo: number, lines: readonly string[] = []): Promise<World> {
+async function run(caseNo: number, lines: readonly string[] = [], workload: readonly string[] = FILES): Promise<World> {
   const files: ProjectFiles = { readFile: (p) => (p === '/t/scanfilter.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/d.fltsim', [`driver "scanfilter.c"`, `define CASE ${caseNo}`, ...lines, ...FILES, ''].join('\n'), files);
+  const prepared = await prepareScenarioText('/t/d.fltsim', [`driver "scanfilter.c"`, `define CASE ${caseNo}`, ...lines, ...workload, ''].join('\n'), files);
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
   const world = new World(prepared.prepared, {});
   world.run();
@@ -109,4 +109,23 @@ test('writing to a PAGE_READONLY view faults at the write', async () => {
   assert.ok(world.fault);
   assert.equal(world.fault!.line, lineOf("((PUCHAR)base)[0] = 'x';"));
   assert.match(world.fault!.message, /read-only|readonly/i);
+});
+
+test('the user-mode scanner reads its view as the file is when it reads: a write during a slow scan (after N) is what it sees', async () => {
+  const slow = PROGRAM.map((l) => (l.includes('scan-section') ? l.replace(' when kind 0', ' after 5 when kind 0') : l));
+  const workload = [
+    'volume "\\Device\\HarddiskVolume1"',
+    'file "\\Device\\HarddiskVolume1\\clean.txt" content "nothing to see here"',
+    'io #1 create "\\Device\\HarddiskVolume1\\clean.txt" at 1',
+    'io #2 write "\\Device\\HarddiskVolume1\\clean.txt" data "VIRUS" offset 0 at 3',
+    'unload at 20',
+  ];
+  const world = await run(0, slow, workload);
+  const sim = world.sim;
+  assert.equal(world.fault, undefined, world.fault?.message);
+  // The view was mapped at tick 1, when the file was clean; the scanner read it at tick 6, after the write.
+  const scans = sim.clientLog.filter((r) => r.what === 'scan');
+  assert.deepEqual(scans.map((r) => [r.time, r.bytes?.[0]]), [[6, 1]]);
+  assert.equal(sim.result(2)?.status, STATUS.STATUS_SUCCESS);
+  assert.equal(sim.result(1)?.status, STATUS.STATUS_ACCESS_DENIED);
 });

@@ -141,7 +141,7 @@ test('client then lines: steps after a reply, with bytes of the message answered
   assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
   const [, send, scan, verdict] = ok.scenario.clients;
   assert.deepEqual(send, { ...send, action: 'then', match: { kind: 0 }, step: { step: 'send', output: 8, parts: [{ bytes: [1, 0, 0, 0] }, { message: { offset: 8, length: 8 } }, { bytes: [0, 0] }] } });
-  assert.deepEqual(scan, { ...scan, action: 'then', match: {}, step: { step: 'scan-section', outputOffset: 0, find: [69, 86, 73, 76], infected: [1, 0, 0, 0], clean: [2] } });
+  assert.deepEqual(scan, { ...scan, action: 'then', match: {}, step: { step: 'scan-section', outputOffset: 0, find: [69, 86, 73, 76], infected: [1, 0, 0, 0], clean: [2], delay: 0 } });
   assert.deepEqual(verdict, { ...verdict, action: 'then', match: {}, step: { step: 'send', output: 0, parts: [{ verdict: true }, { bytes: [33] }] } });
   const bad = parseScenario(
     'driver "a.c"\nclient "\\P" send message 0 4 at 1\nclient "\\P" then sned "x"\nclient "\\P" then scan-section output 0 find "x" clean ulong 2\nclient "\\P" then send "x" later\n',

@@ -205,3 +205,17 @@ test('forward references are fine: an expect may come before its io', () => {
   assert.equal(s.expectations.length, 1);
   assert.equal(s.cancels[0].io, 4);
 });
+
+test("a scan-section step may end with 'after N', the ticks the view stays mapped before its bytes are searched", () => {
+  const r = parseScenario(String.raw`driver "a.c"
+client "\P" reply ulong 1
+client "\P" then scan-section output 0 find "X" infected ulong 1 clean ulong 2 after 7 when kind 0
+client "\P" then scan-section output 0 find "X" infected ulong 1 clean ulong 2
+client "\P" then scan-section output 0 find "X" infected ulong 1 clean ulong 2 after
+`);
+  const steps = r.scenario.clients.filter((c) => c.action === 'then').map((c) => (c.action === 'then' && c.step.step === 'scan-section' ? c.step.delay : -1));
+  assert.deepEqual(steps, [7, 0]);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  assert.equal(errors.length, 1);
+  assert.deepEqual([errors[0]!.line, errors[0]!.code], [5, 'missing-value']);
+});

@@ -1,0 +1,105 @@
+/**
+ * What MSVC gives C code beyond the standard and drivers lean on: __FUNCTION__ as a string literal
+ * that joins its neighbours, and static_assert/_Static_assert checked while compiling.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadC } from '../interp/harness';
+import { compileTranslationUnit } from '../../../engine/c/program';
+import { compiledPrelude } from '../../../engine/c/prelude/compiled';
+import { preludeHeaders } from '../../../engine/c/prelude';
+import { loadCLanguage } from '../../../engine/c/treeSitter';
+import { sizeOf } from '../../../engine/c/types';
+
+test('__FUNCTION__ joins adjacent string literals, as in a logging macro; __FUNCTIONW__ is wide', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+#define LOG_PREFIX(level) "[" level "] " __FUNCTION__ ": "
+int prefixLength(void) { const char *p = LOG_PREFIX("warn"); return (int)strlen(p); }
+int prefixChar(int i) { const char *p = LOG_PREFIX("warn"); return p[i]; }
+int wideName(int i) { const WCHAR *w = __FUNCTIONW__; return w[i]; }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('prefixLength'), '[warn] prefixLength: '.length);
+  assert.equal(h.call('prefixChar', 7), 'p'.charCodeAt(0), 'the function name follows "[warn] "');
+  assert.equal(h.call('wideName', 1), 'i'.charCodeAt(0));
+});
+
+test('a name between string literals that is not a string macro is an error naming it', async () => {
+  const h = await loadC(`
+int f(void) { const char *p = "a" NOT_A_STRING "b"; return p[0]; }
+`);
+  assert.throws(() => h.call('f'), /'NOT_A_STRING' between string literals/);
+});
+
+test('static_assert and _Static_assert are checked at file scope and in blocks; a false one names its message', async () => {
+  const ok = await loadC(`
+#include <ntddk.h>
+typedef unsigned char U8;
+typedef signed long long I64;
+typedef unsigned long long U64;
+static_assert(sizeof(U8) == 1, "U8 is one byte");
+_Static_assert(sizeof(void *) == 8, "x64 pointers");
+static_assert((I64)-1 >> 1 < (I64)((U64)-1 >> 1), "arithmetic shift");
+int g(void) { static_assert(sizeof(LARGE_INTEGER) == 8, "LI"); return 3; }
+`);
+  assert.deepEqual(ok.diagnostics, []);
+  assert.equal(ok.call('g'), 3);
+  const bad = await loadC(`
+typedef unsigned short U16;
+static_assert(sizeof(U16) == 4, "U16 is four bytes");
+int h(void) { return 0; }
+`);
+  assert.ok(bad.diagnostics.some((d) => /^3: static assertion failed: U16 is four bytes$/.test(d)), bad.diagnostics.join('\n'));
+});
+
+test('a struct the built-in headers only name (struct _PEB behind PPEB) is defined by each driver file for itself', async () => {
+  // The built-in headers are compiled once per process and shared by every file: a file that
+  // completed their type would leak its definition into the next, which then saw its own as a
+  // redefinition.
+  await loadCLanguage();
+  const prelude = compiledPrelude();
+  const compile = (source: string) => compileTranslationUnit('/drv/x.c', { readFile: (p) => (p === '/drv/x.c' ? source : undefined), systemHeaders: preludeHeaders(), prelude });
+  const first = compile(`
+typedef struct _PEB { UCHAR Reserved[2]; UCHAR BeingDebugged; } PEB;
+UCHAR debugged(PPEB p) { return p->BeingDebugged; }
+`);
+  assert.deepEqual(first.diagnostics, []);
+  const second = compile(`
+struct _PEB { ULONG Flags; PVOID Mutant; };
+ULONG size(void) { return sizeof(*(PPEB)0); }
+`);
+  assert.deepEqual(second.diagnostics, [], 'the second file defines its own _PEB');
+  const peb = second.structs.get('_PEB');
+  assert.equal(peb && sizeOf(peb), 16, "the second file's _PEB has its own fields");
+  const firstPeb = first.structs.get('_PEB');
+  assert.equal(firstPeb && sizeOf(firstPeb), 3, "the first file's _PEB keeps its fields");
+});
+
+test('an empty __VA_ARGS__ takes the comma before it along, as MSVC does (and GNU for , ## __VA_ARGS__)', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+static int Count(int n, ...) { return n; }
+#define TRACE(fmt, ...) Count(1, fmt, __VA_ARGS__)
+#define GNU_TRACE(fmt, ...) Count(2, fmt , ## __VA_ARGS__)
+int noArgs(void) { return TRACE("text") * 10 + GNU_TRACE("text"); }
+int withArgs(void) { return TRACE("%d %d", 1, 2) * 10 + GNU_TRACE("%d", 3); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('noArgs'), 12);
+  assert.equal(h.call('withArgs'), 12);
+});
+
+test('the compiler\'s own macros (_MSC_VER, _WIN32, _WIN64, _M_X64, _KERNEL_MODE) are defined before any header is included', async () => {
+  const h = await loadC(`
+#if defined(_MSC_VER) && defined(_WIN32) && defined(_WIN64) && defined(_M_X64) && defined(_KERNEL_MODE)
+#  define SEEN_FIRST 1
+#else
+#  define SEEN_FIRST 0
+#endif
+#include <ntddk.h>
+int seen(void) { return SEEN_FIRST * 10 + (_WIN32 == 1); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('seen'), 11);
+});
