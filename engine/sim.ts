@@ -46,6 +46,8 @@ import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
+import { IrpCancelRoutines } from './kernel/irpCancel';
+import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
 import { DataScanRoutines } from './fltmgr/dataScan';
@@ -174,7 +176,9 @@ export class Simulation {
     this.sections = sections;
     const ports = new PortRoutines(k, sections);
     const irps = new IrpRoutines(k, dispatcherRoutines);
-    const devices = new DeviceRoutines(k, pool, objects, irps);
+    const spinLocks = new SpinLockRoutines(k, this.locks);
+    const irpCancel = new IrpCancelRoutines(k, spinLocks);
+    const devices = new DeviceRoutines(k, pool, objects, irps, irpCancel);
     const dataScan = new DataScanRoutines(fm, contexts, sections);
     this.dataScan = dataScan;
     fm.beforeFileSystem = (t, data) => dataScan.conflicts(t, data);
@@ -183,7 +187,8 @@ export class Simulation {
     this.transactions = transactions;
     const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
     const volumeDevices = new VolumeDeviceRoutines(fm, objects, irps);
-    const misc = new MiscRoutines(k, fm.objectRefs);
+    const mdls = new MdlRoutines(k);
+    const misc = new MiscRoutines(k, fm.objectRefs, mdls);
     const notifyLists = new NotifyListRoutines(fm, pending);
     this.notifyLists = notifyLists;
     this.dispatcher = dispatcher;
@@ -194,7 +199,7 @@ export class Simulation {
     this.contexts = contexts;
     this.ports = ports;
     const table = buildRoutineTable([
-      new SpinLockRoutines(k, this.locks),
+      spinLocks,
       new MutexRoutines(k, this.locks),
       dispatcherRoutines,
       pool,
@@ -218,6 +223,8 @@ export class Simulation {
       new EcpRoutines(k, pool),
       devices,
       irps,
+      irpCancel,
+      mdls,
       objects,
       sections,
       dataScan,
@@ -238,7 +245,7 @@ export class Simulation {
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects], (d) => notifyLists.holds(d) !== undefined);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---
@@ -547,6 +554,10 @@ export class Simulation {
 
   private *cancelBody(t: KThread, io: number): Co<void> {
     t.frames.push(kernelFrame('NtCancelIoFileEx', 'nt'));
+    if (this.devices.isDeviceRequest(io)) {
+      if (!(yield* this.devices.cancelRequest(t, io))) this.kernel.emit('cancel', 0, `IoCancelIrp(I/O #${io}): it has already completed; nothing to cancel`);
+      return;
+    }
     yield* this.cancelling.cancelRequest(t, io);
   }
 }

@@ -29,6 +29,7 @@
  *   directory change notification with nothing to report yet: the file system pends it and
  *   completes it when a change comes, at cleanup, or when it is cancelled (dirNotify.ts).
  */
+import { handMdlToIo } from '../kernel/mdl';
 import { readBuffer, readBufferPart, writeBuffer } from '../kernel/buffers';
 import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
@@ -192,13 +193,26 @@ export class FileSystemModel {
 
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
   newFileObject(volumeName: string, nameInVolume: string, synchronous: boolean): FileObject {
-    return new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+    const fo = new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
+    const devices = this.devicesOf?.(volumeName);
+    if (devices !== undefined) {
+      fo.DeviceObject = devices.DeviceObject;
+      fo.Vpb = devices.Vpb;
+    }
+    return fo;
   }
+
+  /**
+   * FILE_OBJECT's DeviceObject (the volume's storage device) and Vpb for a volume, as the I/O
+   * manager sets them at create; volumeDevices.ts answers it.
+   */
+  devicesOf: ((volumeName: string) => { DeviceObject: unknown; Vpb: unknown } | undefined) | null = null;
 
   perform(data: FltCallbackData): FsResult {
     const major = data.Iopb.MajorFunction;
     const async = data.isIrp && (major === IRP_MJ.READ || major === IRP_MJ.WRITE);
     if (data.isIrp && data.cancelled) return { status: STATUS.STATUS_CANCELLED, information: 0, async };
+    handOverMdls(data.Iopb.Parameters as Record<string, unknown>);
     if (major === IRP_MJ.DIRECTORY_CONTROL && data.Iopb.MinorFunction === IRP_MN_NOTIFY_CHANGE_DIRECTORY) {
       const r = this.notifyChange(data);
       return r === 'pending' ? { status: STATUS.STATUS_PENDING, information: 0, async: true, pended: true } : { ...r, async: false };
@@ -572,6 +586,18 @@ export class FileSystemModel {
 }
 
 /** The buffer of a read or write: the user buffer, or the memory its MDL describes (direct I/O). */
+/**
+ * An MDL a filter swapped into the parameters (MdlAddress, OutputMdlAddress of any member) is the
+ * request's from here on: the Filter Manager frees it when the operation completes.
+ */
+function handOverMdls(params: Record<string, unknown>): void {
+  const member = (o: unknown, name: string): Record<string, unknown> | undefined => (o !== null && typeof o === 'object' ? ((o as Record<string, unknown>)[name] as Record<string, unknown> | undefined) : undefined);
+  for (const rw of [member(params, 'Read'), member(params, 'Write')]) handMdlToIo(rw?.MdlAddress);
+  const dc = member(params, 'DirectoryControl');
+  for (const q of [member(dc, 'QueryDirectory'), member(dc, 'NotifyDirectory')]) handMdlToIo(q?.MdlAddress);
+  for (const c of [member(member(params, 'FileSystemControl'), 'Neither'), member(member(params, 'DeviceIoControl'), 'Neither')]) handMdlToIo(c?.OutputMdlAddress);
+}
+
 function bufferOf(buffer: unknown, mdl: unknown): unknown {
   if (buffer !== null && buffer !== undefined) return buffer;
   if (mdl === null || mdl === undefined || typeof mdl !== 'object') return null;

@@ -2,9 +2,8 @@
  * The smaller Filter Manager routines: the dirty flag, synchronous-ness, rundown references on
  * filter, instance and volume objects, user buffer locking, MDLs, and requestor queries.
  */
-import { Ref } from '../kernel/cvalues';
-import { EngineStruct, mirrorFields } from '../kernel/marshal';
 import type { Kernel } from '../kernel/kernel';
+import type { MdlRoutines } from '../kernel/mdl';
 import { writeOut } from '../kernel/objects';
 import { ntSuccess, STATUS } from '../kernel/status';
 import { KThread } from '../kernel/thread';
@@ -13,34 +12,9 @@ import { callbackDataArg, callbackDataId, FltCallbackData } from './callbackData
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
 import { Filter, Instance, isFltObject, Volume } from './objects';
 import type { FltObjectReferences } from './objectRefs';
-import { FileObject, type ReadWriteParameters } from './structs';
-
-/** MDL: C reads its fields (`Mdl->Next`, `MmGetMdlByteCount`), so it is laid out when C needs it. */
-export class Mdl extends EngineStruct {
-  protected get cTag(): string {
-    return '_MDL';
-  }
-
-  protected readonly js: Record<string, unknown>;
-  declare Next: Mdl | null;
-  declare Size: number;
-  declare MdlFlags: number;
-  declare MappedSystemVa: unknown;
-  declare StartVa: unknown;
-  declare ByteCount: number;
-  declare ByteOffset: number;
-
-  constructor(va: unknown, length: number, flags: number) {
-    super();
-    this.js = { Next: null, Size: 0x30, MdlFlags: flags, MappedSystemVa: va instanceof Ref ? va : null, StartVa: va, ByteCount: length, ByteOffset: 0 };
-  }
-}
-mirrorFields(Mdl, ['Next', 'Size', 'MdlFlags', 'MappedSystemVa', 'StartVa', 'ByteCount', 'ByteOffset']);
+import { FileObject, type ControlParameters, type ReadWriteParameters } from './structs';
 
 const FO_FILE_OPEN_CANCELLED = 0x00200000;
-const MDL_MAPPED_TO_SYSTEM_VA = 0x1;
-const MDL_PAGES_LOCKED = 0x2;
-const MDL_SOURCE_IS_NONPAGED_POOL = 0x4;
 
 /** Majors for which FltLockUserBuffer has a buffer to lock. */
 const LOCKABLE = new Set<number>([
@@ -53,6 +27,7 @@ export class MiscRoutines {
   constructor(
     private readonly k: Kernel,
     private readonly refs: FltObjectReferences,
+    private readonly mdls: MdlRoutines,
   ) {}
 
   FltSetCallbackDataDirty(Data: unknown): void {
@@ -191,50 +166,19 @@ export class MiscRoutines {
       k.violation('lock-user-buffer', `FltLockUserBuffer for ${d.label}: this operation has no user buffer it can lock`, d.id);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
+    // The MDL goes where the major's parameters keep it; the buffer it describes stays the one C sees.
+    const p = d.Iopb.Parameters as Record<string, Record<string, unknown> | undefined>;
     if (d.major === IRP_MJ.READ || d.major === IRP_MJ.WRITE) {
-      const rw = d.Iopb.Parameters.Read as ReadWriteParameters;
-      if (rw.MdlAddress === null) rw.MdlAddress = this.mdl(rw.ReadBuffer, rw.Length, MDL_PAGES_LOCKED);
+      const rw = p.Read as unknown as ReadWriteParameters;
+      if (rw.MdlAddress === null) rw.MdlAddress = this.mdls.systemMdl(rw.ReadBuffer, rw.Length);
+    } else if (d.major === IRP_MJ.DIRECTORY_CONTROL) {
+      const dc = p.DirectoryControl;
+      const q = (dc?.QueryDirectory ?? dc?.NotifyDirectory) as { Length: number; DirectoryBuffer: unknown; MdlAddress: unknown } | undefined;
+      if (q !== undefined && q.MdlAddress === null) q.MdlAddress = this.mdls.systemMdl(q.DirectoryBuffer, q.Length);
+    } else if (d.major === IRP_MJ.FILE_SYSTEM_CONTROL || d.major === IRP_MJ.DEVICE_CONTROL || d.major === IRP_MJ.INTERNAL_DEVICE_CONTROL) {
+      const c = (p.FileSystemControl ?? p.DeviceIoControl)?.Neither as ControlParameters | undefined;
+      if (c !== undefined && c.OutputMdlAddress === null && c.OutputBufferLength > 0) c.OutputMdlAddress = this.mdls.systemMdl(c.OutputBuffer, c.OutputBufferLength);
     }
     return STATUS.STATUS_SUCCESS;
-  }
-
-  IoAllocateMdl(VirtualAddress: unknown, Length: number, _SecondaryBuffer: unknown, _ChargeQuota: unknown, _Irp: unknown): Mdl {
-    this.k.checkIrql('IoAllocateMdl');
-    return this.mdl(VirtualAddress, Length, 0);
-  }
-
-  IoFreeMdl(_Mdl: unknown): void {
-    this.k.checkIrql('IoFreeMdl');
-  }
-
-  MmBuildMdlForNonPagedPool(MemoryDescriptorList: Mdl): void {
-    this.k.checkIrql('MmBuildMdlForNonPagedPool');
-    if (MemoryDescriptorList) {
-      MemoryDescriptorList.MdlFlags |= MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA;
-      MemoryDescriptorList.MappedSystemVa = MemoryDescriptorList.StartVa;
-    }
-  }
-
-  MmGetSystemAddressForMdlSafe(Mdl_: Mdl | null, _Priority: number): unknown {
-    this.k.checkIrql('MmGetSystemAddressForMdlSafe');
-    if (!Mdl_) {
-      this.k.violation('null-param', 'MmGetSystemAddressForMdlSafe(NULL)');
-      return null;
-    }
-    Mdl_.MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
-    Mdl_.MappedSystemVa ??= Mdl_.StartVa;
-    return Mdl_.MappedSystemVa;
-  }
-
-  MmGetMdlByteCount(Mdl_: Mdl): number {
-    return Mdl_?.ByteCount ?? 0;
-  }
-
-  MmGetMdlVirtualAddress(Mdl_: Mdl): unknown {
-    return Mdl_?.StartVa ?? null;
-  }
-
-  private mdl(va: unknown, length: number, flags: number): Mdl {
-    return new Mdl(va, length, flags);
   }
 }

@@ -31,6 +31,8 @@ import type { AlignedPoolRoutines } from './alignedPool';
 import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
 import type { IrpRoutines } from '../kernel/irp';
+import type { IrpCancelRoutines } from '../kernel/irpCancel';
+import type { MdlRoutines } from '../kernel/mdl';
 import type { ObjectManagerRoutines } from '../kernel/objectManager';
 import type { SectionRoutines } from '../kernel/sections';
 import type { DataScanRoutines } from './dataScan';
@@ -78,6 +80,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<EcpRoutines> &
   Routines<DeviceRoutines> &
   Routines<IrpRoutines> &
+  Routines<IrpCancelRoutines> &
+  Routines<MdlRoutines> &
   Routines<ObjectManagerRoutines> &
   Routines<SectionRoutines> &
   Routines<DataScanRoutines> &

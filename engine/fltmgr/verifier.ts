@@ -15,6 +15,11 @@ export interface EndOfRunChecks {
   endChecks(): void;
 }
 
+/** A routine family whose objects left at unload are leaks, as pool is (IRPs and MDLs drivers allocated). */
+export interface UnloadLeakChecks {
+  unloadLeaks(): void;
+}
+
 export class Verifier {
   private done = false;
 
@@ -25,6 +30,8 @@ export class Verifier {
     private readonly families: readonly EndOfRunChecks[],
     /** A pended operation held where a documented routine will complete it (a filter's notify list): not a forgotten one. */
     private readonly heldForCompletion: (d: FltCallbackData) => boolean = () => false,
+    /** Asked, with the pool, when every driver has unloaded. */
+    private readonly unloadLeaks: readonly UnloadLeakChecks[] = [],
   ) {}
 
   get finished(): boolean {
@@ -67,6 +74,7 @@ export class Verifier {
     }
     if (fm.drivers.length > 0 && fm.drivers.every((d) => d.state !== 'loaded')) {
       fm.pool.checkLeaks();
+      for (const f of this.unloadLeaks) f.unloadLeaks();
       for (const { volume, ref } of fm.objectRefs.volumeLeaks()) {
         k.violation('rundown-leak', `the reference to ${volume} from ${describeReference(ref)} was never dropped with FltObjectDereference`, 0, out, ref.site?.location);
       }

@@ -24,6 +24,7 @@ import type { Co } from '../kernel/coroutine';
 import type { UnicodeString } from '../kernel/cvalues';
 import { DeviceObject, EngineDriver } from '../kernel/deviceObject';
 import type { Irp, IrpRoutines } from '../kernel/irp';
+import { EngineStruct, type Marshal } from '../kernel/marshal';
 import type { ObjectManagerRoutines } from '../kernel/objectManager';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
@@ -33,6 +34,7 @@ import { viewAt, type StructView } from '../memory/view';
 import { FILE_DEVICE_CD_ROM_FILE_SYSTEM, FILE_DEVICE_DISK, FILE_DEVICE_DISK_FILE_SYSTEM, FILE_READ_ONLY_DEVICE, FILE_REMOVABLE_MEDIA, IRP_MJ } from './constants';
 import { FS_DRIVER_NAME, type FsVolume } from './fsTree';
 import type { FilterManager } from './fltmgr';
+import { FileObject } from './structs';
 import { Volume } from './objects';
 
 const FILE_DEVICE_CD_ROM = 0x2;
@@ -41,11 +43,37 @@ const IOCTL_DISK_GET_CLUSTER_INFO = 0x70214;
 /** CTL_CODE(IOCTL_DISK_BASE, 0x0009, METHOD_BUFFERED, FILE_ANY_ACCESS) */
 const IOCTL_DISK_IS_WRITABLE = 0x70024;
 
-/** The three devices of one volume. */
+/** The three devices of one volume, and the VPB that ties the storage device to the mounted file system's. */
 export interface VolumeStack {
   storage: DeviceObject;
   fileSystem: DeviceObject;
   filterManager: DeviceObject;
+  vpb: Vpb;
+}
+
+const IO_TYPE_VPB = 10;
+const VPB_MOUNTED = 0x1;
+
+/** VPB: the mount of a file system on a storage device (DeviceObject = the file system's, RealDevice = the storage). */
+export class Vpb extends EngineStruct {
+  protected get cTag(): string {
+    return '_VPB';
+  }
+
+  readonly js: Record<string, unknown>;
+
+  constructor(fileSystem: DeviceObject, storage: DeviceObject, serial: number) {
+    super();
+    this.js = { Type: IO_TYPE_VPB, Size: 0x60, Flags: VPB_MOUNTED, DeviceObject: fileSystem, RealDevice: storage, SerialNumber: serial >>> 0, ReferenceCount: 1 };
+  }
+
+  protected override cLabel(): string {
+    return 'VPB';
+  }
+
+  protected override cFill(v: StructView, _m: Marshal): void {
+    for (const [k, val] of Object.entries(this.js)) v[k] = val;
+  }
 }
 
 export class VolumeDeviceRoutines {
@@ -62,6 +90,28 @@ export class VolumeDeviceRoutines {
   ) {
     this.disk = new EngineDriver('disk', (major) => (major === IRP_MJ.DEVICE_CONTROL || major === IRP_MJ.INTERNAL_DEVICE_CONTROL ? this.diskControl : major === IRP_MJ.CREATE || major === IRP_MJ.CLEANUP || major === IRP_MJ.CLOSE ? this.succeed : null));
     this.filterManager = new EngineDriver('FltMgr', () => this.passDown);
+    fm.fs.devicesOf = (volumeName) => {
+      const v = fm.volumes.find((x) => x.name === volumeName);
+      if (v === undefined) return undefined;
+      const st = this.stackOf(v);
+      return { DeviceObject: st.storage, Vpb: st.vpb };
+    };
+  }
+
+  /**
+   * The device I/O on the file object goes to: the top of the stack over the file system's volume
+   * device its VPB names (the Filter Manager's device, or a legacy filter attached above it).
+   */
+  IoGetRelatedDeviceObject(FileObject_: unknown): DeviceObject | null {
+    const k = this.fm.k;
+    k.checkIrql('IoGetRelatedDeviceObject');
+    if (!(FileObject_ instanceof FileObject)) {
+      k.violation(FileObject_ === null || FileObject_ === undefined ? 'null-param' : 'bad-object', 'IoGetRelatedDeviceObject needs a FILE_OBJECT (FltObjects->FileObject, or one from ObReferenceObjectByHandle)');
+      return null;
+    }
+    const vpb = FileObject_.Vpb;
+    const dev = vpb instanceof Vpb ? (vpb.js.DeviceObject as DeviceObject) : FileObject_.DeviceObject instanceof DeviceObject ? FileObject_.DeviceObject : null;
+    return dev === null ? null : dev.top();
   }
 
   /** The devices under `v`, made the first time anyone asks. */
@@ -77,7 +127,10 @@ export class VolumeDeviceRoutines {
     fileSystem.setField('StackSize', storage.stackSize + 1);
     const filterManager = new DeviceObject({ name: '', owner: this.filterManager, role: 'filter-manager-volume', deviceType: fileSystem.deviceType, characteristics, sectorSize: fsv.sectorSize });
     fileSystem.attach(filterManager);
-    s = { storage, fileSystem, filterManager };
+    const vpb = new Vpb(fileSystem, storage, fsv.serial);
+    storage.setField('Vpb', vpb);
+    fileSystem.setField('Vpb', vpb);
+    s = { storage, fileSystem, filterManager, vpb };
     for (const d of [storage, fileSystem, filterManager]) this.volumeOf.set(d, fsv);
     this.stacks.set(v, s);
     return s;
@@ -143,7 +196,7 @@ export class VolumeDeviceRoutines {
     return d;
   }
 
-  private readonly succeed = (_t: KThread, _dev: DeviceObject, irp: Irp): number => this.irps.complete(irp, STATUS.STATUS_SUCCESS, 0);
+  private readonly succeed = (_t: KThread, _dev: DeviceObject, irp: Irp): Co<number> => this.irps.complete(irp, STATUS.STATUS_SUCCESS, 0);
 
   /** The Filter Manager's device: every IRP goes on to the file system's volume device below. */
   private readonly passDown = (t: KThread, dev: DeviceObject, irp: Irp): Co<number> => this.irps.passDown(t, dev.lowerDevice!, irp);
@@ -155,7 +208,7 @@ export class VolumeDeviceRoutines {
   };
 
   /** The storage device's answers to device controls. */
-  private readonly diskControl = (_t: KThread, dev: DeviceObject, irp: Irp): number => {
+  private readonly diskControl = (_t: KThread, dev: DeviceObject, irp: Irp): Co<number> => {
     const k = this.fm.k;
     const stack = irp.currentStack(k.marshal.struct('_IO_STACK_LOCATION'));
     const p = (stack.Parameters as StructView).DeviceIoControl as StructView;

@@ -7,12 +7,16 @@
  * A workload `io` whose path is a device's name (or a link to it) does not go to a volume: the I/O
  * manager builds an IRP (irp.ts) with a stack location per device of the stack and calls the driver's dispatch routine for the
  * major function (DriverObject->MajorFunction[…]) at PASSIVE_LEVEL in the requesting thread. The
- * filters never see it. The dispatch routine completes it with IoCompleteRequest.
+ * filters never see it. The dispatch routine completes it with IoCompleteRequest, or marks it pending
+ * (IoMarkIrpPending), keeps it and returns STATUS_PENDING: the request is then in flight until
+ * someone completes it — a worker, a later request — and a workload `cancel #N` runs IoCancelIrp on it
+ * (irpCancel.ts). Deleting a device while requests to it are pended is a violation.
  */
 import type { Co } from './coroutine';
 import { unicodeStringText, type UnicodeString } from './cvalues';
 import { DeviceObject, DO_DEVICE_INITIALIZING, type DeviceOwner } from './deviceObject';
 import { Irp, type IrpRoutines } from './irp';
+import type { IrpCancelRoutines } from './irpCancel';
 import { type Kernel } from './kernel';
 import { writeOut } from './objects';
 import type { ObjectManagerRoutines } from './objectManager';
@@ -34,12 +38,15 @@ export class DeviceRoutines {
   private readonly byName = new Map<string, DeviceObject>();
   private readonly links = new Map<string, string>();
   readonly results = new Map<number, DeviceIoResult>();
+  /** Workload requests sent to a device and not completed yet, by workload id. */
+  private readonly inFlight = new Map<number, { irp: Irp; dev: DeviceObject }>();
 
   constructor(
     private readonly k: Kernel,
     private readonly pool: PoolRoutines,
     private readonly ob: ObjectManagerRoutines,
     private readonly irps: IrpRoutines,
+    private readonly cancelling: IrpCancelRoutines,
   ) {}
 
   IoCreateDevice(DriverObject: unknown, DeviceExtensionSize: number, DeviceName: unknown, DeviceType: number, DeviceCharacteristics: number, _Exclusive: unknown, DeviceObject_: unknown): number {
@@ -71,6 +78,10 @@ export class DeviceRoutines {
       return;
     }
     const dev = DeviceObject_;
+    const pended = [...this.inFlight].filter(([, f]) => f.dev === dev).map(([id]) => `#${id}`);
+    if (pended.length > 0) {
+      k.violation('irp-pending-at-delete', `IoDeleteDevice(${dev.label}) while request${pended.length === 1 ? '' : 's'} ${pended.join(', ')} to it ${pended.length === 1 ? 'is' : 'are'} still pended; complete or cancel what the driver queued before deleting the device`);
+    }
     dev.deleted = true;
     if (dev.name !== '') this.byName.delete(dev.name.toLowerCase());
     // The driver object's list loses the device (fltsim's drivers create one or two, so the head is enough).
@@ -178,14 +189,40 @@ export class DeviceRoutines {
       (p.DeviceIoControl as StructView).InputBufferLength = length;
       (p.DeviceIoControl as StructView).IoControlCode = code;
     }
+    irp.onTop = (done) => {
+      this.inFlight.delete(id);
+      this.results.set(id, { status: done.status, information: done.information, completed: true });
+      k.emit('io-done', 0, `#${id} done: ${formatStatus(done.status)} from ${dev.label}`);
+    };
+    this.inFlight.set(id, { irp, dev });
+    this.results.set(id, { status: STATUS.STATUS_PENDING, information: 0, completed: false });
     k.emit('io-issue', 0, `#${id} IRP major ${major} sent to ${dev.label} (the filters do not see it)`);
     if (dev.owner.dispatchRoutine(major) === null) {
       k.emit('io-done', 0, `#${id} to ${dev.label}: the driver has no dispatch routine for major ${major} (STATUS_INVALID_DEVICE_REQUEST)`);
     }
     const returned = yield* this.irps.callDriver(t, dev, irp);
-    const status = irp.completed ? irp.status : returned;
-    this.results.set(id, { status: status >>> 0, information: irp.information, completed: irp.completed });
-    k.emit('io-done', 0, `#${id} done: ${formatStatus(status >>> 0)} from ${dev.label}`);
+    if (irp.state === 'done') return;
+    if (returned >>> 0 === STATUS.STATUS_PENDING) {
+      k.emit('io-done', 0, `#${id} pended by ${dev.label}: it stays in flight until the driver completes it`);
+      return;
+    }
+    // The dispatch routine returned without completing (a violation already): the caller sees the status it returned.
+    this.inFlight.delete(id);
+    this.results.set(id, { status: returned >>> 0, information: irp.information, completed: false });
+    k.emit('io-done', 0, `#${id} done: ${formatStatus(returned >>> 0)} from ${dev.label}`);
+  }
+
+  /** A workload `cancel #N` of a request to a device: IoCancelIrp on its IRP. False when `id` is no such request in flight. */
+  *cancelRequest(t: KThread, id: number): Co<boolean> {
+    const f = this.inFlight.get(id);
+    if (f === undefined) return false;
+    yield* this.cancelling.cancel(t, f.irp);
+    return true;
+  }
+
+  /** Whether workload request `id` went to a device (in flight or done). */
+  isDeviceRequest(id: number): boolean {
+    return this.results.has(id);
   }
 }
 

@@ -11,16 +11,25 @@
  * Completing a driver-built IRP does what the I/O manager does for a threaded, synchronous request:
  * for METHOD_BUFFERED the system buffer is copied back to the caller's output buffer (Information
  * bytes), IoStatus is copied to the caller's IO_STATUS_BLOCK, the caller's event is signalled, and
- * the IRP is freed — touching it afterwards is a use after free. Not modelled: completion routines
- * (IoSetCompletionRoutine), and MDLs for direct I/O (METHOD_IN/OUT_DIRECT pass the output buffer in
- * UserBuffer; Irp->MdlAddress stays NULL).
+ * the IRP is freed — touching it afterwards is a use after free. Completion walks the stack locations
+ * first and runs the completion routines drivers set (irpCompletion.ts); one that returns
+ * STATUS_MORE_PROCESSING_REQUIRED keeps the IRP for its driver.
+ *
+ * A driver may also allocate an IRP itself (IoAllocateIrp): no requester waits for it, so its own
+ * completion routine must stop completion with STATUS_MORE_PROCESSING_REQUIRED and free (IoFreeIrp)
+ * or reuse (IoReuseIrp) it. Freeing one still on its way down, completing one twice and letting one
+ * complete past its top location are violations; leaks are reported at unload like pool leaks.
+ * Not modelled: MDLs for direct I/O on built IRPs (METHOD_IN/OUT_DIRECT pass the output buffer in
+ * UserBuffer; Irp->MdlAddress stays NULL unless the driver attaches one with IoAllocateMdl).
  */
 import { isCo, type Co } from './coroutine';
+import { walkCompletion } from './irpCompletion';
 import { isFunctionValue } from './cvalues';
 import { DeviceObject, EngineDriver } from './deviceObject';
 import type { DispatcherRoutines } from './dispatcher';
 import type { DriverFn } from './driverFn';
-import { kernelFrame, type Kernel } from './kernel';
+import { callSite, kernelFrame, type Kernel } from './kernel';
+import type { SourceLocation } from './events';
 import { formatStatus, STATUS } from './status';
 import type { KThread } from './thread';
 import { isView, viewAt, type StructView } from '../memory/view';
@@ -58,15 +67,39 @@ interface Requester {
   output: { to: Ptr; length: number } | null;
 }
 
+/**
+ * Where an IRP is in its life: `idle` (allocated, or handed back by a completion routine that
+ * returned STATUS_MORE_PROCESSING_REQUIRED), `sent` (on its way down, IoCallDriver), `completing`
+ * (IoCompleteRequest is walking its stack locations), `done` (completed past its top location).
+ */
+export type IrpState = 'idle' | 'sent' | 'completing' | 'done';
+
+/** Who made the IRP: the I/O manager for the workload, IoBuild*Request, or the driver (IoAllocateIrp). */
+export type IrpOrigin = 'io-manager' | 'built' | 'allocated';
+
 /** The engine's side of an IRP: its C memory is the IRP. */
 export class Irp {
-  completed = false;
+  state: IrpState = 'idle';
   freed = false;
+  origin: IrpOrigin;
+  /** True while a completion routine runs: it may free the IRP it then keeps with STATUS_MORE_PROCESSING_REQUIRED. */
+  inCompletionRoutine = false;
+  /** How many times completion has started (a dispatch routine that passed the IRP on completed it too). */
+  completions = 0;
+  /** Where IoAllocateIrp was called, for the leak report. */
+  allocatedAt: { location: SourceLocation; function: string } | undefined = undefined;
+  /** Called when completion reaches the top of an I/O-manager IRP (the workload's request is done). */
+  onTop: ((irp: Irp) => void) | null = null;
   /** Threaded, driver-built IRPs are freed by the I/O manager when they complete. */
   readonly requester: Requester | null;
   readonly view: StructView;
   readonly stackCount: number;
   private readonly stacks: AllocPtr;
+
+  /** The memory of the IRP's stack locations (freed with the IRP). */
+  get stackMemory(): AllocPtr['alloc'] {
+    return this.stacks.alloc;
+  }
   private readonly stackSize: number;
   /** The system buffer the I/O manager allocated (METHOD_BUFFERED, buffered reads and writes). */
   systemBuffer: AllocPtr | null = null;
@@ -79,6 +112,7 @@ export class Irp {
   ) {
     const m = k.marshal;
     this.requester = requester;
+    this.origin = requester !== null ? 'built' : 'io-manager';
     this.stackCount = Math.max(1, stackCount);
     this.view = m.layOut(this, '_IRP', `IRP (${label})`);
     const st = m.struct('_IO_STACK_LOCATION');
@@ -123,12 +157,40 @@ export class Irp {
     return Number(this.view.CurrentLocation);
   }
 
+  /** Completion has started and not been stopped by a completion routine. */
+  get completed(): boolean {
+    return this.state === 'completing' || this.state === 'done';
+  }
+
+  /** Stack location `loc` (1 = the lowest device's), whatever the current one is. */
+  stackAt(loc: number, stackType: Parameters<typeof viewAt>[2]): StructView {
+    return viewAt(this.stacks.alloc, this.stacks.offset + (loc - 1) * this.stackSize, stackType);
+  }
+
+  /** Makes `loc` the current location (CurrentLocation and CurrentStackLocation together). */
+  setLocation(loc: number): void {
+    this.view.CurrentLocation = loc;
+    this.overlay.CurrentStackLocation = this.stacks.add((loc - 1) * this.stackSize);
+  }
+
+  /** IoReuseIrp: a fresh IRP again, at its top location, with `status` in IoStatus. */
+  reset(status: number): void {
+    this.stacks.alloc.fill(this.stacks.offset, this.stackSize * this.stackCount, 0);
+    const v = this.view;
+    v.PendingReturned = 0;
+    v.Cancel = 0;
+    v.CancelRoutine = null;
+    v.MdlAddress = null;
+    this.setIoStatus(status, 0);
+    this.setLocation(this.stackCount + 1);
+    this.state = 'idle';
+  }
+
   /** IoCallDriver's step: the next location becomes the current one. False when none is left. */
   advance(): boolean {
     const loc = this.currentLocation - 1;
     if (loc < 1) return false;
-    this.view.CurrentLocation = loc;
-    this.overlay.CurrentStackLocation = this.stacks.add((loc - 1) * this.stackSize);
+    this.setLocation(loc);
     return true;
   }
 
@@ -148,6 +210,10 @@ export class Irp {
 }
 
 export class IrpRoutines {
+  /** IRPs from IoAllocateIrp not freed yet. */
+  private readonly own = new Set<Irp>();
+  private allocated = 0;
+
   constructor(
     private readonly k: Kernel,
     private readonly dispatcher: DispatcherRoutines,
@@ -251,8 +317,8 @@ export class IrpRoutines {
     k.checkIrql('IoCallDriver');
     const dev = this.deviceArg(DeviceObject_, 'IoCallDriver');
     if (dev === null) return STATUS.STATUS_INVALID_PARAMETER;
-    if (!(Irp_ instanceof Irp) || Irp_.freed) {
-      k.violation(Irp_ === null || Irp_ === undefined ? 'null-param' : 'bad-object', `IoCallDriver needs an IRP${Irp_ instanceof Irp ? ' that is not completed and freed yet' : ' (from IoBuildDeviceIoControlRequest, IoBuildSynchronousFsdRequest, or the one the driver received)'}`);
+    if (!(Irp_ instanceof Irp) || Irp_.freed || Irp_.completed) {
+      k.violation(Irp_ === null || Irp_ === undefined ? 'null-param' : 'bad-object', `IoCallDriver needs an IRP${Irp_ instanceof Irp ? ' that is not completed or freed' : ' (from IoAllocateIrp, IoBuildDeviceIoControlRequest, IoBuildSynchronousFsdRequest, or the one the driver received)'}`);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     return yield* this.callDriver(k.current, dev, Irp_);
@@ -270,8 +336,8 @@ export class IrpRoutines {
       k.violation('irp-no-stack-location', `IoCallDriver sends ${irp.label} to ${dev.label}, but the IRP has no stack location left (bug check 0x35, NO_MORE_IRP_STACK_LOCATIONS)`);
       return STATUS.STATUS_INVALID_DEVICE_REQUEST;
     }
-    const overlay = (irp.view.Tail as StructView).Overlay as StructView;
-    const current = k.marshal.deref<StructView>(overlay.CurrentStackLocation, '_IO_STACK_LOCATION')!;
+    irp.state = 'sent';
+    const current = irp.currentStack(k.marshal.struct('_IO_STACK_LOCATION'));
     current.DeviceObject = dev;
     const major = Number(current.MajorFunction);
     const depth = t.frames.length;
@@ -279,18 +345,19 @@ export class IrpRoutines {
     try {
       if (dev.owner instanceof EngineDriver) {
         const fn = dev.owner.dispatchRoutine(major) as EngineDispatch | null;
-        if (fn === null) return this.complete(irp, STATUS.STATUS_INVALID_DEVICE_REQUEST, 0);
+        if (fn === null) return yield* this.complete(irp, STATUS.STATUS_INVALID_DEVICE_REQUEST, 0);
         const r = fn(t, dev, irp);
         return isCo(r) ? yield* r : r;
       }
       const routine = dev.owner.dispatchRoutine(major);
       if (!isFunctionValue(routine) && typeof routine !== 'function') {
         // No dispatch routine: the I/O manager's default one fails the request.
-        return this.complete(irp, STATUS.STATUS_INVALID_DEVICE_REQUEST, 0);
+        return yield* this.complete(irp, STATUS.STATUS_INVALID_DEVICE_REQUEST, 0);
       }
+      const before = irp.completions;
       const r = yield* k.callDriver(t, routine as DriverFn, nameOfRoutine(routine, 'DispatchRoutine'), [dev, irp.ptr]);
-      const returned = typeof r === 'number' ? r >>> 0 : irp.status;
-      if (!irp.completed && returned !== STATUS.STATUS_PENDING) {
+      const returned = typeof r === 'number' ? r >>> 0 : irp.freed ? STATUS.STATUS_SUCCESS : irp.status;
+      if (irp.completions === before && returned !== STATUS.STATUS_PENDING) {
         k.violation('irp-not-completed', `the dispatch routine of ${dev.label} returned ${formatStatus(returned)} for ${irp.label} without calling IoCompleteRequest; the requester waits forever`);
       }
       return returned;
@@ -305,21 +372,74 @@ export class IrpRoutines {
     return yield* this.callDriver(t, lower, irp);
   }
 
-  IoCompleteRequest(Irp_: unknown, _PriorityBoost: number): void {
+  /**
+   * Completes the IRP: the completion routines of the drivers above run on the way up
+   * (irpCompletion.ts), in this thread at this IRQL; at the top the requester gets the result.
+   */
+  *IoCompleteRequest(Irp_: unknown, _PriorityBoost: number): Co<void> {
     const k = this.k;
     k.checkIrql('IoCompleteRequest');
-    if (!(Irp_ instanceof Irp)) {
-      k.violation(Irp_ === null || Irp_ === undefined ? 'null-param' : 'bad-object', 'IoCompleteRequest needs an IRP the driver received');
+    if (!(Irp_ instanceof Irp) || (Irp_.freed && !Irp_.completed)) {
+      k.violation(Irp_ === null || Irp_ === undefined ? 'null-param' : 'bad-object', `IoCompleteRequest needs an IRP the driver received or allocated${Irp_ instanceof Irp ? ', not one already freed' : ''}`);
       return;
     }
-    if (Irp_.completed) {
-      k.violation('complete-twice', `IoCompleteRequest called a second time for ${Irp_.label}`);
+    const irp = Irp_;
+    if (irp.completed) {
+      k.violation('complete-twice', `IoCompleteRequest called a second time for ${irp.label}${irp.state === 'completing' ? ' while its completion is still running' : ''}`);
       return;
     }
-    if (Irp_.status === STATUS.STATUS_PENDING) {
-      k.violation('invalid-parameter', `IoCompleteRequest for ${Irp_.label} with IoStatus.Status = STATUS_PENDING; set the final status first (bug check 0x44)`);
+    if (irp.status === STATUS.STATUS_PENDING) {
+      k.violation('invalid-parameter', `IoCompleteRequest for ${irp.label} with IoStatus.Status = STATUS_PENDING; set the final status first (bug check 0x44)`);
     }
-    this.finish(Irp_);
+    if (irp.view.CancelRoutine !== null && irp.view.CancelRoutine !== undefined) {
+      k.violation('irp-complete-with-cancel-routine', `IoCompleteRequest for ${irp.label} while its cancel routine is still set; clear it with IoSetCancelRoutine(Irp, NULL) first (bug check 0xC9 under Driver Verifier)`);
+    }
+    yield* this.finish(k.current, irp);
+  }
+
+  /** IofCompleteRequest is what IoCompleteRequest expands to in the WDK headers. */
+  *IofCompleteRequest(Irp_: unknown, PriorityBoost: number): Co<void> {
+    yield* this.IoCompleteRequest(Irp_, PriorityBoost);
+  }
+
+  /**
+   * An IRP with StackSize stack locations and no requester: the driver fills the next location,
+   * sets a completion routine and sends it; that routine must return STATUS_MORE_PROCESSING_REQUIRED.
+   */
+  IoAllocateIrp(StackSize: number, _ChargeQuota: unknown): Irp | null {
+    const k = this.k;
+    k.checkIrql('IoAllocateIrp');
+    const n = Number(StackSize);
+    if (!(n >= 1 && n <= 127)) {
+      k.violation('invalid-parameter', `IoAllocateIrp(${n}): the stack size must be between 1 and 127 (usually DeviceObject->StackSize of the target, plus one for the caller's own location)`);
+      return null;
+    }
+    if (k.allocationFails('IoAllocateIrp')) return null;
+    const site = callSite(k.current);
+    const irp = new Irp(k, `IRP ${++this.allocated} from IoAllocateIrp${site ? ` in ${site.function}` : ''}`, n, null);
+    irp.origin = 'allocated';
+    irp.allocatedAt = site;
+    this.own.add(irp);
+    return irp;
+  }
+
+  /** Makes an IRP the driver allocated ready to send again (after its completion routine kept it). */
+  IoReuseIrp(Irp_: unknown, Iostatus: number): void {
+    const k = this.k;
+    k.checkIrql('IoReuseIrp');
+    if (!(Irp_ instanceof Irp) || Irp_.freed) {
+      k.violation(Irp_ === null || Irp_ === undefined ? 'null-param' : 'bad-object', 'IoReuseIrp needs an IRP from IoAllocateIrp that is not freed');
+      return;
+    }
+    if (Irp_.origin !== 'allocated') {
+      k.violation('bad-object', `IoReuseIrp on ${Irp_.label}: only an IRP the driver allocated (IoAllocateIrp) can be reused`);
+      return;
+    }
+    if (Irp_.state === 'sent' || (Irp_.state === 'completing' && !Irp_.inCompletionRoutine)) {
+      k.violation('irp-free-in-progress', `IoReuseIrp on ${Irp_.label} while it is still being processed (sent with IoCallDriver and not completed)`);
+      return;
+    }
+    Irp_.reset(Number(Iostatus) >>> 0);
   }
 
   /** A driver frees an IRP it allocated and completed itself; the I/O manager frees the ones it built. */
@@ -330,20 +450,53 @@ export class IrpRoutines {
       k.violation('bad-object', `IoFreeIrp needs an IRP that is not freed yet${Irp_ instanceof Irp && Irp_.requester !== null ? ' (the I/O manager frees the IRPs IoBuild*Request made when they complete)' : ''}`);
       return;
     }
+    if (Irp_.state === 'sent' || (Irp_.state === 'completing' && !Irp_.inCompletionRoutine)) {
+      k.violation('irp-free-in-progress', `IoFreeIrp on ${Irp_.label} while it is still being processed (sent with IoCallDriver and not completed); free it in its completion routine or after`);
+      return;
+    }
+    if (Irp_.origin === 'io-manager') {
+      k.violation('bad-object', `IoFreeIrp on ${Irp_.label}: the I/O manager made this IRP and frees it itself; a driver frees only the IRPs it allocated`);
+      return;
+    }
     this.free(Irp_);
   }
 
   /** The engine's drivers complete with a status and Information. */
-  complete(irp: Irp, status: number, information: number): number {
+  *complete(irp: Irp, status: number, information: number): Co<number> {
     irp.setIoStatus(status, information);
-    this.finish(irp);
+    yield* this.finish(this.k.current, irp);
     return status;
   }
 
-  private finish(irp: Irp): void {
-    irp.completed = true;
+  /** The IRPs drivers allocated and never freed: leaks, reported at unload like pool leaks. */
+  unloadLeaks(): void {
+    const k = this.k;
+    for (const irp of this.own) {
+      const at = irp.allocatedAt;
+      k.violation('irp-leak', `${irp.label} was never freed with IoFreeIrp${at ? ` (allocated at ${at.location.file}:${at.location.line})` : ''}`, 0, k.outside, at?.location);
+    }
+  }
+
+  private *finish(t: KThread, irp: Irp): Co<void> {
+    irp.state = 'completing';
+    irp.completions++;
+    const end = yield* walkCompletion(this.k, t, irp);
+    if (end === 'more-processing' || irp.freed) {
+      if (!irp.freed) irp.state = 'idle';
+      return;
+    }
+    irp.state = 'done';
+    if (irp.onTop !== null) {
+      irp.onTop(irp);
+      return;
+    }
     const r = irp.requester;
-    if (r === null) return;
+    if (r === null) {
+      if (irp.origin === 'allocated') {
+        this.k.violation('irp-own-reached-top', `${irp.label} completed past its top stack location: no completion routine returned STATUS_MORE_PROCESSING_REQUIRED, so the I/O manager would finish an IRP it never issued (a crash on Windows); set one with IoSetCompletionRoutine and free or reuse the IRP there`);
+      }
+      return;
+    }
     const status = irp.status;
     const information = irp.information;
     if (r.output !== null && irp.systemBuffer !== null && !(status >= 0xc0000000)) {
@@ -361,8 +514,10 @@ export class IrpRoutines {
 
   private free(irp: Irp): void {
     irp.freed = true;
+    this.own.delete(irp);
     const space = this.k.marshal.space;
     space.free(irp.view.$alloc);
+    space.free(irp.stackMemory);
     if (irp.systemBuffer !== null) space.free(irp.systemBuffer.alloc);
   }
 
