@@ -28,8 +28,12 @@ function plural(n: number, word: string): string {
 }
 
 /** `PASS  3 expectations hold`, or `FAIL  …` with what failed. */
-export function verdictSummary(v: Pick<Verdict, 'passed' | 'expectations' | 'problems'>): string {
+export function verdictSummary(v: Pick<Verdict, 'passed' | 'expectations' | 'problems'>, violations = 0): string {
   const n = v.expectations.length;
+  if (v.passed && n === 0 && violations > 0) {
+    // Nothing asked about them, so they do not fail the run; the summary must not read as "all clean".
+    return `PASS  no expectations to check, but ${plural(violations, 'violation')} recorded (add \`expect no violations\` to make them fail the run)`;
+  }
   if (v.passed) return `PASS  ${n === 0 ? 'the run ended as expected (no expectations)' : `${plural(n, 'expectation')} hold${n === 1 ? 's' : ''}`}`;
   const failed = v.expectations.filter((x) => x.verdict === 'fail').length;
   const unchecked = v.expectations.filter((x) => x.verdict === 'unchecked').length;
