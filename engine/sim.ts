@@ -70,6 +70,7 @@ import { leftHanging, requestWaiters, type HangingWork } from './fltmgr/hanging'
 import { NotifyListRoutines } from './fltmgr/notifyLists';
 import { WorkItemRoutines } from './fltmgr/workitems';
 import { SystemBufferRoutines } from './fltmgr/systemBuffers';
+import { OperationStatusRoutines } from './fltmgr/operationStatus';
 
 export interface SimulationOptions extends KernelOptions, FltmgrOptions {
   /** System worker threads per queue; default 1 each. */
@@ -239,6 +240,7 @@ export class Simulation {
       new EnumerationInfoRoutines(fm, volumeDevices),
       new OplockRoutines(k, pending),
       new SystemBufferRoutines(k),
+      new OperationStatusRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -323,6 +323,7 @@ const ENTRIES: ApiInfo[] = [
   api('ExRaiseAccessViolation', 'any', 'Raises STATUS_ACCESS_VIOLATION as a structured exception.'),
   api('ExRaiseDatatypeMisalignment', 'any', 'Raises STATUS_DATATYPE_MISALIGNMENT as a structured exception.'),
   api('FltGetNewSystemBufferAddress', D, 'Returns the system buffer a file system made for an operation it completed away from the caller\'s thread (a directory change notification), or NULL when there is none.', ['Reach it through FltGetRoutineAddress: Windows before 7 lacks it.']),
+  api('FltRequestOperationStatusCallback', A, 'From a pre-operation callback of an IRP operation: asks to be called with the status the file system\'s dispatch returns for it (STATUS_PENDING when it pends it).', ['Call it from the pre-operation callback only, for IRP-based operations.']),
   api('IoIs32bitProcess', 'any', 'Tells whether the process behind a request is a 32-bit one.'),
   api('IoGetStackLimits', 'any', 'Returns the bounds of the current thread\'s stack.'),
   api('IoThreadToProcess', 'any', 'Returns the process a thread belongs to.'),

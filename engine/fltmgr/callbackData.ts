@@ -15,6 +15,7 @@ import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
+import type { OperationStatusRequest } from './operationStatus';
 import type { FileObject, FltIoParameterBlock, IoStatusBlock } from './structs';
 import { EngineStruct, ownerOrPointer, type EngineBuffer, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
@@ -165,6 +166,8 @@ export class FltCallbackData extends EngineStruct {
   newSystemBuffer: { buffer: EngineBuffer; userBuffer: unknown } | undefined = undefined;
   /** A pre-operation callback is running for this operation right now. */
   preRunning = false;
+  /** FltRequestOperationStatusCallback requests, called when the file system's dispatch returns. */
+  readonly statusRequests: OperationStatusRequest[] = [];
   /** A post-operation callback is running with FLTFL_POST_OPERATION_DRAINING. */
   draining = false;
   readonly fileObject: FileObject;

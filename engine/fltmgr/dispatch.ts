@@ -21,6 +21,7 @@
 import { Ref } from '../kernel/cvalues';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { kernelFrame } from '../kernel/kernel';
+import type { DriverFn } from '../kernel/driverFn';
 import { formatStatus, STATUS } from '../kernel/status';
 import { PRIORITY, type CallbackScope, type KThread } from '../kernel/thread';
 import { Irql } from '../kernel/irql';
@@ -33,6 +34,7 @@ import { Issuer } from './issue';
 import type { Requests } from './requests';
 import { checkCompleteStatus, checkHandoff, noContext } from './preopRules';
 import { copyToCallerBuffer } from './systemBuffers';
+import { takeStatusRequests } from './operationStatus';
 
 const PRE_FRAME = kernelFrame('FltpPerformPreCallbacks', 'fltmgr');
 const POST_FRAME = kernelFrame('FltpPerformPostCallbacks', 'fltmgr');
@@ -337,6 +339,7 @@ export class Dispatcher {
     if (before !== undefined) yield* before;
     data.move(k, 'in-fs', 'file system', 'fs', `file system receives ${data.label}`);
     const r = this.fm.fs.perform(data);
+    if (data.statusRequests.length > 0) yield* this.reportOperationStatus(t, data, r.async ? STATUS.STATUS_PENDING : r.status);
     if (!r.async) {
       this.fsDone(data, r, false);
       yield* this.unwind(t, data);
@@ -351,6 +354,14 @@ export class Dispatcher {
       k.beginWait(t, `completion of ${data.label} (FLT_PREOP_SYNCHRONIZE)`, null);
       yield Trap.Block;
       yield* this.unwind(t, data);
+    }
+  }
+
+  /** FltRequestOperationStatusCallback: each requester hears what the dispatch returned, in `t`. */
+  private *reportOperationStatus(t: KThread, data: FltCallbackData, status: number): Co<void> {
+    for (const q of takeStatusRequests(data)) {
+      data.note(this.fm.k, 'state', `operation status of ${data.label} reported to ${q.inst.filter.name}: ${formatStatus(status)}`);
+      yield* this.fm.k.callDriver(t, q.routine as DriverFn, `${q.inst.filter.name} operation status callback`, [q.inst.relatedObjects(data.fileObject), q.iopb, status, q.context]);
     }
   }
 

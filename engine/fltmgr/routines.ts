@@ -45,6 +45,7 @@ import type { RegistrationRoutines } from './registration';
 import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
 import type { SystemBufferRoutines } from './systemBuffers';
+import type { OperationStatusRoutines } from './operationStatus';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt)[A-Z0-9]/;
@@ -90,7 +91,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<FsRtlRoutines> &
   Routines<GenericTableRoutines> &
   Routines<CngRoutines> &
-  Routines<SystemBufferRoutines>;
+  Routines<SystemBufferRoutines> &
+  Routines<OperationStatusRoutines>;
 
 export interface RoutineTable {
   api: Api;

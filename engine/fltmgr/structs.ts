@@ -136,6 +136,14 @@ export class FltIoParameterBlock extends EngineStruct {
     this.fileObject = fileObject;
   }
 
+  /** A copy of the block as it stands, for a callback that must not see later changes. */
+  snapshot(): FltIoParameterBlock {
+    const copy = new FltIoParameterBlock(this.MajorFunction, this.MinorFunction, this.IrpFlags, this.TargetFileObject, this.source, this.createOptions);
+    copy.OperationFlags = this.OperationFlags;
+    copy.TargetInstance = this.TargetInstance;
+    return copy;
+  }
+
   get IrpFlags(): number {
     return this.c === undefined ? this.irpFlags : (this.c.IrpFlags as number);
   }
