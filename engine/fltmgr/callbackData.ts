@@ -15,7 +15,6 @@ import { STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { FLTFL_CALLBACK_DATA } from './constants';
 import type { Instance, OperationCallbacks, Volume } from './objects';
-import type { OperationStatusRequest } from './operationStatus';
 import type { FileObject, FltIoParameterBlock, IoStatusBlock } from './structs';
 import { EngineStruct, ownerOrPointer, type EngineBuffer, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
@@ -372,6 +371,14 @@ registerNumberedKind(FltCallbackData, 'callback data');
 /** The id of a callback data argument, 0 when it is not one (checks made before the argument is). */
 export function callbackDataId(v: unknown): number {
   return v instanceof FltCallbackData ? v.id : 0;
+}
+
+/** A FltRequestOperationStatusCallback request (engine/fltmgr/operationStatus.ts calls it). */
+export interface OperationStatusRequest {
+  readonly inst: Instance;
+  readonly routine: unknown;
+  readonly context: unknown;
+  readonly iopb: FltIoParameterBlock;
 }
 
 /** The callback data a routine was given, or null after recording what is wrong with it. */

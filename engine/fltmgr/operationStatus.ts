@@ -8,16 +8,8 @@
 import type { Kernel } from '../kernel/kernel';
 import { STATUS } from '../kernel/status';
 import { FLTFL_CALLBACK_DATA } from './constants';
-import { callbackDataArg, type FltCallbackData } from './callbackData';
+import { callbackDataArg, type FltCallbackData, type OperationStatusRequest } from './callbackData';
 import type { Instance } from './objects';
-import type { FltIoParameterBlock } from './structs';
-
-export interface OperationStatusRequest {
-  readonly inst: Instance;
-  readonly routine: unknown;
-  readonly context: unknown;
-  readonly iopb: FltIoParameterBlock;
-}
 
 export class OperationStatusRoutines {
   constructor(private readonly k: Kernel) {}
