@@ -42,7 +42,12 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
   }
   if (spec.kind !== 'folder') return checked(files, loadProject(files, spec));
   const folder = locateFolder(files, spec.path)?.path;
-  if (!folder) return { ok: false, message: `${spec.path}: no such file or folder` };
+  if (!folder) {
+    // A path that is neither a folder nor a driver source (README.md, a .sln): say what it is not.
+    const file = locateFile(files, spec.path)?.path;
+    if (file !== undefined) return { ok: false, message: `${file}: not a driver project or source; name a .vcxproj, a folder or .c files` };
+    return { ok: false, message: `${spec.path}: no such file or folder` };
+  }
   const found = discoverProjects(files, folder);
   if (found.projects.length === 0) {
     const skipped = found.notes.map((n) => n.message).join('; ');

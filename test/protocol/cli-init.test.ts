@@ -95,3 +95,12 @@ test('every bundled sample driver gets a scenario that parses, loads the driver 
     assert.deepEqual(report.outcome.loads.map((l: { status: string }) => l.status), ['STATUS_SUCCESS'], driver);
   }
 });
+
+test('a file that is neither a project nor a C source is named as such, not as missing (exit 2)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-init-cli-'));
+  writeFileSync(path.join(dir, 'notes.txt'), 'not a driver\n');
+  const r = fltsim(dir, 'init', 'notes.txt');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^fltsim init: .*notes\.txt: not a driver project or source; name a \.vcxproj, a folder or \.c files$/m);
+  assert.doesNotMatch(r.stderr, /no such file/);
+});
