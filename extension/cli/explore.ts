@@ -5,6 +5,7 @@
  * Exit codes: 0 every explored schedule passes, 1 a failing schedule was found, 2 bad input.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   formatRunDiagnostic, mergeExploreReports, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
@@ -77,6 +78,10 @@ async function explore(argv: string[]): Promise<number> {
   const seed = count(args.options.get('seed'), '--seed', 0);
   const shard = parseShard(args.options.get('shard'));
   const jobs = count(args.options.get('jobs'), '--jobs', 1) ?? 1;
+  // Each job is a worker thread with its own copy of the engine: far more than the processors only
+  // costs memory (thousands exhaust the heap), so the count is bounded by what the machine can use.
+  const maxJobs = Math.max(4, os.availableParallelism() * 2);
+  if (jobs > maxJobs) throw new UsageError(`--jobs ${jobs} is more than this machine can use (at most ${maxJobs}, twice its ${os.availableParallelism()} processors); to split wider, give CI jobs --shard I/N`);
   if (jobs > 1 && strategy !== 'dfs') throw new UsageError('--jobs splits the depth-first search: it needs --strategy dfs');
   if (jobs > 1 && shard) throw new UsageError('--jobs and --shard do not go together: give a CI job --shard, or one machine --jobs');
   if (args.options.has('no-reduction') && strategy !== 'dfs') throw new UsageError('--no-reduction only applies to --strategy dfs');

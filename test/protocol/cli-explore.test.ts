@@ -189,4 +189,8 @@ test('--jobs needs the depth-first search and does not go with --shard', () => {
   assert.equal(sharded.status, 2);
   assert.match(sharded.stderr, /--jobs and --shard do not go together/);
   assert.equal(cli(dir, 'explore', 'fixed.fltsim', '--jobs', '0').status, 2);
+  // Thousands of worker threads used to exhaust the heap (a crash, exit 133): now a usage error.
+  const huge = cli(dir, 'explore', 'fixed.fltsim', '--jobs', '99999');
+  assert.equal(huge.status, 2);
+  assert.match(huge.stderr, /--jobs 99999 is more than this machine can use \(at most \d+/);
 });
