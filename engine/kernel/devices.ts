@@ -159,8 +159,14 @@ export class DeviceRoutines {
 
   /** The live device a workload path names, directly or through a symbolic link (`\??\Name`). */
   deviceFor(path: string): DeviceObject | undefined {
+    // Every workload request asks; most runs name no device at all.
+    if (this.byName.size === 0) return undefined;
     let p = path.toLowerCase();
-    const link = this.links.get(p) ?? this.links.get(p.replace(/^\\\?\?\\/, '\\dosdevices\\')) ?? this.links.get(p.replace(/^\\dosdevices\\/, '\\??\\'));
+    let link = this.links.get(p);
+    if (link === undefined && this.links.size > 0) {
+      if (p.startsWith('\\??\\')) link = this.links.get(`\\dosdevices\\${p.slice(4)}`);
+      else if (p.startsWith('\\dosdevices\\')) link = this.links.get(`\\??\\${p.slice(12)}`);
+    }
     if (link !== undefined) p = link.toLowerCase();
     return this.byName.get(p);
   }

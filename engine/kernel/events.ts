@@ -58,7 +58,7 @@ export interface SimEvent {
 
 export type EventListener = (event: SimEvent) => void;
 
-const INITIAL = 1024;
+const INITIAL = 64;
 
 /** Events per chunk of the string and object columns (a power of two). */
 const CHUNK = 256;

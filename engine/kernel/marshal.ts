@@ -14,14 +14,14 @@
  *   - engine-held characters and buffers → allocations made on first use;
  *   - a JS out-cell (`Ref`) → a pointer to engine memory, copied back when the callback returns.
  */
-import { sizeOf, type CType, type StructType } from '../c/types';
-import type { PointerValue } from '../memory/allocation';
+import { sizeOf, type CType, type IntType, type StructType } from '../c/types';
+import type { Allocation, PointerValue } from '../memory/allocation';
 import { MemoryError } from '../memory/errors';
 import { ownerOf, Ptr, type AllocPtr } from '../memory/pointer';
 import type { AddressSpace } from '../memory/space';
 import { encodeChars } from '../memory/strings';
-import { fieldPlaces, loadAt, storeAt } from '../memory/typed';
-import { Cell, isView, viewAt, viewOf, type StructView } from '../memory/view';
+import { fieldPlaces, loadAt, storeAt, storeBits } from '../memory/typed';
+import { ArrayView, Cell, isView, viewAt, viewOf, type StructView } from '../memory/view';
 import { isFunctionValue, Ref, WideText } from './cvalues';
 
 /** An engine object that C code reads and writes in place (FLT_CALLBACK_DATA, FILE_OBJECT…). */
@@ -185,27 +185,42 @@ export class Marshal {
  * just laid out) zeros and NULLs need no writing.
  */
 export function writeFields(view: StructView, src: object, fresh = false): void {
-  const places = fieldPlaces(view.$type);
+  writeFieldsAt(view.$alloc, view.$offset, view.$type, src, fresh);
+}
+
+/**
+ * writeFields on (allocation, offset, type): stores go straight to the typed stores a view's
+ * accessors would call, since a keyed store through a view of each struct type is megamorphic
+ * and this runs for every engine object C first sees.
+ */
+function writeFieldsAt(alloc: Allocation, base: number, st: StructType, src: object, fresh: boolean): void {
+  const places = fieldPlaces(st);
   for (const key of Object.keys(src)) {
     const place = places.get(key);
     if (place === undefined) continue;
     const value = (src as Record<string, unknown>)[key];
     if (value === undefined || (fresh && (value === 0 || value === null))) continue;
     const t = place.type;
-    if (t.kind === 'struct') {
-      if (isView(value)) view[key] = value;
-      else if (typeof value === 'object' && value !== null) writeFields(view[key] as StructView, value, fresh);
+    const at = base + place.offset;
+    if (place.bits !== undefined) {
+      storeBits(alloc, at, t as IntType, place.bitOffset!, place.bits, value as number | bigint);
+    } else if (t.kind === 'int' || t.kind === 'float' || t.kind === 'ptr') {
+      storeAt(alloc, at, t, value);
+    } else if (t.kind === 'struct') {
+      if (isView(value)) alloc.copyFrom(value.$alloc, value.$offset, at, sizeOf(t));
+      else if (typeof value === 'object' && value !== null) writeFieldsAt(alloc, at, t, value, fresh);
     } else if (t.kind === 'array') {
       if (Array.isArray(value)) {
-        const arr = view[key] as { set(i: number, v: unknown): void; get(i: number): unknown };
+        const arr = new ArrayView(alloc, at, t.of, t.length ?? 0);
         value.forEach((el, i) => {
           if (fresh && (el === 0 || el === null)) return;
-          if (t.of.kind === 'struct') writeFields(arr.get(i) as StructView, el as object, fresh);
+          if (t.of.kind === 'struct') writeFieldsAt(alloc, at + i * sizeOf(t.of), t.of, el as object, fresh);
           else arr.set(i, el);
         });
       }
     } else {
-      view[key] = value;
+      // No value of this type can be stored: the view's accessor says why.
+      viewAt(alloc, base, st)[key] = value;
     }
   }
 }

@@ -13,7 +13,7 @@
  *
  *   npm run bench                         all benches
  *   FLTSIM_BENCH_OPS=100000 npm run bench  a shorter run
- *   node --import tsx test/bench/engine.bench.ts [--source]
+ *   node --import tsx test/bench/engine.bench.ts [--source | --bundle FILE]
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -30,6 +30,9 @@ function loadEngine(): EngineApi {
   if (process.argv.includes('--source')) {
     return { ...require('../../engine/sim'), ...require('../../engine/fltmgr/define'), ...require('../../engine/kernel/status'), flt: require('../../engine/fltmgr/constants') } as EngineApi;
   }
+  // --bundle FILE measures a bundle made earlier (another commit's), to compare two in one sitting.
+  const given = process.argv.indexOf('--bundle');
+  if (given >= 0 && process.argv[given + 1]) return require(resolve(process.argv[given + 1])) as EngineApi;
   const out = resolve('node_modules', '.cache', 'fltsim-bench', 'engine.cjs');
   const built = spawnSync(process.execPath, ['scripts/build.mjs', '--bench-bundle', 'engine', out], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('bundling the engine failed (scripts/build.mjs --bench-bundle engine)');
@@ -38,7 +41,7 @@ function loadEngine(): EngineApi {
 }
 
 const { Simulation, defineFilter, STATUS, flt } = loadEngine();
-const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : 'esbuild bundle';
+const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : process.argv.includes('--bundle') ? `bundle ${process.argv[process.argv.indexOf('--bundle') + 1]}` : 'esbuild bundle';
 const N = Number(process.env.FLTSIM_BENCH_OPS ?? 1_000_000);
 // The driver's constants, as compiled C has them.
 const FLT_PREOP_PENDING = flt.FltPreopStatus.FLT_PREOP_PENDING;

@@ -11,7 +11,7 @@
  * choice that differs): what restoring a saved state at the branch point, instead of running from
  * the start, would skip.
  *
- *   node --import tsx test/bench/explore.bench.ts [--source] [--json]
+ *   node --import tsx test/bench/explore.bench.ts [--source | --bundle FILE] [--json]
  *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,9 @@ type ExploreApi = Pick<typeof import('../../engine'), 'prepareScenario' | 'Scena
 function loadApi(): ExploreApi {
   /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: the sources through tsx, or a bundle made at run time */
   if (process.argv.includes('--source')) return { ...require('../../engine'), ...require('../../extension/shared/nodeFiles') } as ExploreApi;
+  // --bundle FILE measures a bundle made earlier (another commit's), to compare two in one sitting.
+  const given = process.argv.indexOf('--bundle');
+  if (given >= 0 && process.argv[given + 1]) return require(resolve(process.argv[given + 1])) as ExploreApi;
   const out = resolve('node_modules', '.cache', 'fltsim-bench', 'explore.cjs');
   const built = spawnSync(process.execPath, ['scripts/build.mjs', '--bench-bundle', 'explore', out], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('bundling the explorer failed (scripts/build.mjs --bench-bundle explore)');
@@ -30,7 +33,7 @@ function loadApi(): ExploreApi {
 }
 
 const api = loadApi();
-const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : 'esbuild bundle';
+const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : process.argv.includes('--bundle') ? `bundle ${process.argv[process.argv.indexOf('--bundle') + 1]}` : 'esbuild bundle';
 const FIXTURES = join(__dirname, '..', 'fixtures', 'explore');
 const SCHEDULES = Number(process.env.FLTSIM_BENCH_SCHEDULES ?? 3000);
 const ROUNDS = Number(process.env.FLTSIM_BENCH_ROUNDS ?? 3);
