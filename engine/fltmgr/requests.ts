@@ -111,7 +111,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   const rw = major === IRP_MJ.READ || major === IRP_MJ.WRITE;
   const fastio = !!f.fastio;
   const synchronous = fastio || (f.synchronous ?? (f.async ? false : !rw));
-  return {
+  const req: IoRequest = {
     id,
     major,
     minor: input.minor ?? (notify !== undefined ? IRP_MN_NOTIFY_CHANGE_DIRECTORY : major === IRP_MJ.DIRECTORY_CONTROL ? IRP_MN_QUERY_DIRECTORY : 0),
@@ -128,15 +128,23 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     infoClass: input.infoClass ?? 0,
     code: input.code ?? 0,
     at: input.at ?? 0,
-    ...(major === IRP_MJ.CREATE ? { createOptions: (((input.disposition ?? FILE_OPEN) & 0xff) << 24 | ((input.createOptions ?? 0) & 0xffffff)) >>> 0 } : {}),
-    ...(major === IRP_MJ.CREATE && input.desiredAccess !== undefined ? { desiredAccess: input.desiredAccess >>> 0 } : {}),
-    ...(major === IRP_MJ.CREATE && input.shareAccess !== undefined ? { shareAccess: input.shareAccess & 0x7 } : {}),
-    ...(input.data !== undefined ? { data: input.data } : {}),
-    ...(input.pattern !== undefined ? { pattern: input.pattern } : {}),
-    ...(notify !== undefined ? { completionFilter: notify.completionFilter >>> 0, watchTree: notify.watchTree ?? false } : {}),
-    ...(input.setInfo !== undefined ? { setInfo: input.setInfo } : {}),
-    ...(typeof input.transaction === 'object' && input.transaction !== null ? { transaction: input.transaction } : {}),
   };
+  // Optional members only when present, in this order (every explored schedule normalises its
+  // workload again, so no temporary objects per member).
+  if (major === IRP_MJ.CREATE) {
+    req.createOptions = (((input.disposition ?? FILE_OPEN) & 0xff) << 24 | ((input.createOptions ?? 0) & 0xffffff)) >>> 0;
+    if (input.desiredAccess !== undefined) req.desiredAccess = input.desiredAccess >>> 0;
+    if (input.shareAccess !== undefined) req.shareAccess = input.shareAccess & 0x7;
+  }
+  if (input.data !== undefined) req.data = input.data;
+  if (input.pattern !== undefined) req.pattern = input.pattern;
+  if (notify !== undefined) {
+    req.completionFilter = notify.completionFilter >>> 0;
+    req.watchTree = notify.watchTree ?? false;
+  }
+  if (input.setInfo !== undefined) req.setInfo = input.setInfo;
+  if (typeof input.transaction === 'object' && input.transaction !== null) req.transaction = input.transaction;
+  return req;
 }
 
 export class Requests {

@@ -154,9 +154,15 @@ export class World {
 
   /** Remembers the C error that ends a thread, so reports can show its location and hint. */
   private tracked(fn: FunctionValue): FunctionValue {
+    // Not a spread of `fn`: a spread reads its `compiled` getter (a lookup) and copies every member, in every World.
     return {
-      ...fn,
+      kind: 'function',
+      name: fn.name,
+      module: fn.module,
       call: (...args: unknown[]) => this.catching(fn.call(...args)),
+      get compiled() {
+        return fn.compiled;
+      },
     };
   }
 
