@@ -165,8 +165,8 @@ export class FltCallbackData extends EngineStruct {
   newSystemBuffer: { buffer: EngineBuffer; userBuffer: unknown } | undefined = undefined;
   /** A pre-operation callback is running for this operation right now. */
   preRunning = false;
-  /** FltRequestOperationStatusCallback requests, called when the file system's dispatch returns. */
-  readonly statusRequests: OperationStatusRequest[] = [];
+  /** FltRequestOperationStatusCallback requests, called when the file system's dispatch returns (made on the first: few operations have any). */
+  statusRequests: OperationStatusRequest[] | null = null;
   /** A post-operation callback is running with FLTFL_POST_OPERATION_DRAINING. */
   draining = false;
   readonly fileObject: FileObject;

@@ -33,12 +33,14 @@ export class OperationStatusRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const inst = data.Iopb.TargetInstance as Instance;
-    data.statusRequests.push({ inst, routine: CallbackRoutine, context: RequesterContext ?? null, iopb: data.Iopb.snapshot() });
+    (data.statusRequests ??= []).push({ inst, routine: CallbackRoutine, context: RequesterContext ?? null, iopb: data.Iopb.snapshot() });
     return STATUS.STATUS_SUCCESS;
   }
 }
 
 /** The callbacks requested for `data`, once: the dispatch returns one status per request. */
 export function takeStatusRequests(data: FltCallbackData): OperationStatusRequest[] {
-  return data.statusRequests.splice(0);
+  const requests = data.statusRequests ?? [];
+  data.statusRequests = null;
+  return requests;
 }

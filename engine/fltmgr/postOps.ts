@@ -53,7 +53,7 @@ export class PostDispatch {
     if (before !== undefined) yield* before;
     data.move(k, 'in-fs', 'file system', 'fs', `file system receives ${data.label}`);
     const r = this.fm.fs.perform(data);
-    if (data.statusRequests.length > 0) yield* this.reportOperationStatus(t, data, r.async ? STATUS.STATUS_PENDING : r.status);
+    if (data.statusRequests !== null && data.statusRequests.length > 0) yield* this.reportOperationStatus(t, data, r.async ? STATUS.STATUS_PENDING : r.status);
     if (!r.async) {
       this.fsDone(data, r, false);
       yield* this.unwind(t, data);
