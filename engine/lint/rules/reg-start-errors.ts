@@ -33,6 +33,9 @@ const rule = functionRule({
     const irql = ctx.file.irql;
     const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.knows(name) && irql.callsTransitively(name).has('FltUnregisterFilter'));
     let leak: Span | undefined;
+    // A helper that only starts filtering hands the status back: the caller that registered the filter
+    // (DriverEntry, or the helper that called FltRegisterFilter) owns the cleanup.
+    const entry = ctx.role('driverEntry') !== undefined;
     const complete = runFlow<S>(ctx, {
       init: { unregistered: false, out: NO_OUTCOMES },
       key: (s) => `${s.reg ?? ''}|${s.handle ?? ''}|${s.start?.key ?? ''}|${s.unregistered ? 1 : 0}|${outcomesKey(s.out)}`,
@@ -61,6 +64,7 @@ const rule = functionRule({
       },
       exit: (s) => {
         if (!s.start || s.unregistered) return;
+        if (!s.reg && !entry) return;
         const started = s.out.of[s.start.key];
         const registered = s.reg ? s.out.of[s.reg] : '?';
         // Never tested counts too: the failure goes back to the caller with the filter still registered.
