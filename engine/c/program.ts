@@ -16,8 +16,11 @@ import { storageOf, translateBlock, translateDeclaration, translateTypedef } fro
 import type { CType, FunctionType, StructType } from './types';
 import type { MacroTable } from './pp/macros';
 
-/** What MSVC predefines for C++ (without /Zc:__cplusplus, `__cplusplus` stays 199711L). */
-const CPP_DEFINES: readonly (readonly [string, string])[] = [['__cplusplus', '199711L']];
+/**
+ * What a C++ file sees beyond C's: MSVC's `__cplusplus` (199711L without /Zc:__cplusplus), and the
+ * WDK's C++-only enum flag operators, which the lowering does not need (enums are integers there).
+ */
+const CPP_DEFINES: readonly (readonly [string, string])[] = [['__cplusplus', '199711L'], ['DEFINE_ENUM_FLAG_OPERATORS(ENUMTYPE)', '']];
 
 export interface CDiagnostic {
   severity: 'error' | 'warning';
@@ -82,7 +85,7 @@ export interface CompileOptions extends PreprocessOptions {
 
 export function compileTranslationUnit(file: string, options: CompileOptions): TranslationUnit {
   const prelude = options.prelude;
-  const ppOptions = options.cpp ? { ...options, defines: new Map([...(options.defines ?? []), ...CPP_DEFINES]) } : options;
+  const ppOptions = options.cpp ? { ...options, defines: new Map([...CPP_DEFINES, ...(options.defines ?? [])]) } : options;
   const pp = preprocess(file, prelude ? { ...ppOptions, preloaded: { macros: prelude.macros, headers: prelude.headers } } : ppOptions);
   const diagnostics: CDiagnostic[] = pp.diagnostics.map((d) => ({ severity: d.severity, message: d.message, loc: { ...d.origin } }));
   const tree = (options.cpp ? createCppParser() : createCParser()).parse(pp.text);

@@ -7,7 +7,7 @@
  * `operator new`/`operator delete`. The C translator (engine/c/translate) asks these hooks first for
  * every node of a C++ file; anything they do not answer is C and goes the C way.
  */
-import type { Expr, FunctionDef, Loc, Stmt, VarDecl } from '../ast';
+import type { Expr, FunctionDef, Initializer, Loc, Stmt, VarDecl } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import { INT, SIZE_T, VOID, pointee, pointerTo, sameType, typeName, type CType, type Field, type FunctionType, type StructType } from '../types';
 import type { CppHooks, TranslateContext } from '../translate/context';
@@ -63,6 +63,8 @@ export class CppFrontEnd implements CppHooks {
   private readonly classes = new Map<string, CppClass>();
   private readonly templates = new Map<string, ClassTemplate>();
   private readonly globals = new Map<string, CppVariable>();
+  /** `const int Max = 32;`: in C++ a constant expression (array sizes, case labels), held as an enumerator. */
+  private readonly constants = new Set<string>();
   private fn: FunctionState | undefined;
   private newCount = 0;
   /** Pointer types that stand for C++ references (`T &`): made by this front end only. */
@@ -158,6 +160,12 @@ export class CppFrontEnd implements CppHooks {
       }
       const declared = applyDeclarator(ctx, d, base);
       if (!declared.name) continue;
+      if (declared.type.kind === 'func') {
+        // `DRIVER_INITIALIZE DriverEntry;`: a function declared through a function typedef.
+        const fname = this.externC > 0 ? declared.name : this.qualify(declared.name);
+        if (!this.unit.prototypes.has(fname)) this.unit.prototypes.set(fname, { name: fname, type: declared.type, loc: ctx.loc(declared.node ?? d), ...(storage === 'static' ? { static: true } : {}) });
+        continue;
+      }
       const valueNode = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
       const name = declared.name.includes('::') ? declared.name.replace(/^::/, '') : this.qualify(declared.name);
       const ref = this.refTypes.has(declared.type);
@@ -169,8 +177,10 @@ export class CppFrontEnd implements CppHooks {
         ctx.warn(d, `the constructor and destructor of global '${name}' (class ${cls.name}) never run: a kernel driver has no C runtime to call them, so '${name}' starts zeroed; initialise it from DriverEntry`);
         init = undefined;
       }
-      this.globals.set(name, { type: declared.type, ref });
-      const decl: VarDecl = { name, type: declared.type, init, storage, loc: ctx.loc(declared.node ?? d) };
+      const type = sizedByInitializer(declared.type, init);
+      this.globals.set(name, { type, ref });
+      if (init?.k === 'expr' && this.isConstant(ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
+      const decl: VarDecl = { name, type, init, storage, loc: ctx.loc(declared.node ?? d) };
       const i = this.unit.globals.findIndex((g) => g.name === name);
       if (i >= 0) {
         if (storage === 'extern') continue;
@@ -185,10 +195,18 @@ export class CppFrontEnd implements CppHooks {
     }
   }
 
+  /** A `const`/`constexpr` integer with a constant initializer: usable where C wants a constant. */
+  private isConstant(ctx: TranslateContext, node: SyntaxNode, t: CType, init: Expr, name: string): boolean {
+    if (t.kind !== 'int' || !node.children.some((c) => c?.type === 'type_qualifier' && (c.text === 'const' || c.text === 'constexpr'))) return false;
+    if (constantValue(ctx, init) === undefined) return false;
+    this.constants.add(name);
+    return true;
+  }
+
   private isFunctionDeclarator(d: SyntaxNode): boolean {
     let cur: SyntaxNode | null = d;
     while (cur) {
-      if (cur.type === 'function_declarator') return true;
+      if (cur.type === 'function_declarator' || cur.type === 'operator_cast') return true;
       if (cur.type === 'init_declarator' || cur.type === 'parenthesized_declarator') return false;
       cur = cur.childForFieldName('declarator') ?? cur.namedChildren.find((c) => c?.type.endsWith('declarator')) ?? null;
     }
@@ -200,21 +218,26 @@ export class CppFrontEnd implements CppHooks {
   /** The function_declarator under the pointer/reference declarators of a return type. */
   private functionDeclaratorOf(d: SyntaxNode): SyntaxNode | undefined {
     let cur: SyntaxNode | null = d;
-    while (cur && cur.type !== 'function_declarator') cur = cur.childForFieldName('declarator') ?? cur.namedChildren.find((c) => c?.type.endsWith('declarator')) ?? null;
+    while (cur && cur.type !== 'function_declarator' && cur.type !== 'operator_cast') cur = cur.childForFieldName('declarator') ?? cur.namedChildren.find((c) => c?.type.endsWith('declarator')) ?? null;
     return cur ?? undefined;
   }
 
   /** Declares (or finds the earlier declaration of) a function; `cls` for a member declared in its class. */
   private declareFunction(ctx: TranslateContext, node: SyntaxNode, d: SyntaxNode, base: CType, defining: boolean, cls?: CppClass, isStatic = false): CppFunction | undefined {
-    const fd = this.functionDeclaratorOf(d);
-    if (!fd) return undefined;
-    const nameNode = fd.childForFieldName('declarator')!;
+    const found = this.functionDeclaratorOf(d);
+    if (!found) return undefined;
+    // `operator bool() const`: a conversion operator; its parameters sit in an abstract declarator.
+    const cast = found.type === 'operator_cast' ? found : undefined;
+    const fd = cast ? cast.childForFieldName('declarator') ?? found : found;
+    const nameNode = cast ?? fd.childForFieldName('declarator')!;
     let written = nameNode.text.replace(/\s+/g, '');
-    if (nameNode.type === 'operator_name') written = nameNode.text.replace(/\s+/g, ' ').replace(/operator\s*/, 'operator ').replace(/\s*\[\s*\]/, '[]');
-    if (/^operator /.test(written.split('::').pop()!) && !/operator (new|delete)(\[\])?$/.test(written)) {
-      ctx.error(nameNode, `fltsim does not run C++ operator overloading ('${written}'); only operator new and operator delete are supported`);
+    if (cast) written = `${written.replace(/operator.*$/, '')}operator cast`;
+    else if (nameNode.type === 'operator_name' || /::operator/.test(written)) written = written.replace(/operator/, 'operator ').replace(/\s*\[\s*\]/, '[]');
+    if (/^operator /.test(written.split('::').pop()!) && !/operator (new|delete|->|cast)(\[\])?$/.test(written)) {
+      ctx.error(nameNode, `fltsim does not run C++ operator overloading ('${written}'); only operator new, operator delete, operator-> and conversion operators (operator bool) are supported`);
       return undefined;
     }
+    const constThis = fd.children.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
     if (node.children.some((c) => c?.type === 'virtual') || d.children.some((c) => c?.type === 'virtual')) {
       ctx.error(node, `fltsim does not run virtual functions ('${written}'): call a plain member function or a function pointer instead`);
       return undefined;
@@ -235,7 +258,7 @@ export class CppFrontEnd implements CppHooks {
       const known = isCtor ? owner.ctors : isDtor ? (owner.dtor ? [owner.dtor] : []) : (owner.methods.get(simple) ?? []);
       memberStatic = known.length > 0 && known.every((k) => k.thisClass === undefined);
     }
-    const ret = isCtor || isDtor ? VOID : this.returnType(d, fd, base);
+    const ret = cast ? applyDeclarator(ctx, null, typeFromSpecifier(ctx, cast.childForFieldName('type'))).type : isCtor || isDtor ? VOID : this.returnType(d, found, base);
     const refReturn = this.refTypes.has(ret);
     const { params, refs, defaults } = this.parameters(ctx, fd.childForFieldName('parameters'));
     const variadic = fd.childForFieldName('parameters')?.children.some((c) => c?.type === '...' || c?.type === 'variadic_parameter') ?? false;
@@ -246,7 +269,7 @@ export class CppFrontEnd implements CppHooks {
     else if (parts.length > 1) qualified = parts.join('::');
     else qualified = this.externC > 0 ? simple : this.qualify(simple);
     const list = this.functions.get(qualified) ?? [];
-    const same = list.find((f) => f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type)));
+    const same = list.find((f) => f.constThis === constThis && (cast ? sameType(f.type.ret, ret) : f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type))));
     if (same) {
       if (defining) {
         if (same.defined) ctx.error(nameNode, `function '${same.linkName}' is defined twice`);
@@ -258,8 +281,8 @@ export class CppFrontEnd implements CppHooks {
       return same;
     }
     // The first signature keeps the plain name; later overloads are decorated with their parameters.
-    const linkName = list.length === 0 ? qualified : `${qualified}(${params.map((p) => typeName(p.type)).join(', ')})`;
-    const f: CppFunction = { linkName, type, refParams: refs, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, defined: defining, loc: ctx.loc(nameNode) };
+    const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p) => typeName(p.type)).join(', ')})${constThis ? ' const' : ''}`;
+    const f: CppFunction = { linkName, type, refParams: refs, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, constThis, defined: defining, loc: ctx.loc(nameNode) };
     list.push(f);
     this.functions.set(qualified, list);
     if (owner) {
@@ -314,7 +337,8 @@ export class CppFrontEnd implements CppHooks {
     const base = node.childForFieldName('type') ? typeFromSpecifier(ctx, node.childForFieldName('type')) : VOID;
     const f = this.declareFunction(ctx, node, declarator, base, true, cls, isStatic && cls !== undefined);
     if (!f) return;
-    const fd = this.functionDeclaratorOf(declarator)!;
+    const found = this.functionDeclaratorOf(declarator)!;
+    const fd = found.type === 'operator_cast' ? found.childForFieldName('declarator') ?? found : found;
     const paramNodes = (fd.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p?.type === 'parameter_declaration' || p?.type === 'optional_parameter_declaration');
     const params = f.type.params.map((p, i) => {
       const at = f.thisClass ? i - 1 : i;
@@ -379,7 +403,8 @@ export class CppFrontEnd implements CppHooks {
       const args = fi.namedChildren[1];
       const values = (args?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
       if (!cls.struct.fields?.some((f) => f.name === name)) {
-        ctx.error(fi, `'${name}' is not a member of ${cls.name}: fltsim runs no base classes`);
+        const simple = cls.name.split('::').pop()!.replace(/<.*$/, '');
+        ctx.error(fi, name === simple ? `fltsim does not run delegating constructors ('${ctx.snippet(fi)}')` : `'${name}' is not a member of ${cls.name}: fltsim runs no base classes`);
         continue;
       }
       explicit.add(name);
@@ -423,6 +448,28 @@ export class CppFrontEnd implements CppHooks {
       }
       case 'template_type':
         return this.templateType(ctx, node);
+      case 'enum_specifier': {
+        const nameNode = node.childForFieldName('name');
+        const hooks = ctx.cpp;
+        ctx.cpp = undefined;
+        let t: CType;
+        try {
+          t = typeFromSpecifier(ctx, node);
+        } finally {
+          ctx.cpp = hooks;
+        }
+        if (nameNode) {
+          const name = nameNode.text;
+          if (!ctx.scope.isTypeName(name)) ctx.scope.defineTypedef(name, t);
+          // Scoped names (`Options::Normalized`) for `enum class` and plain enums alike.
+          for (const e of node.childForFieldName('body')?.namedChildren ?? []) {
+            const en = e?.type === 'enumerator' ? e.childForFieldName('name')?.text : undefined;
+            const v = en !== undefined ? ctx.scope.enumConstant(en) : undefined;
+            if (en !== undefined && v !== undefined) ctx.scope.defineEnumConstant(`${name}::${en}`, v);
+          }
+        }
+        return t;
+      }
       case 'placeholder_type_specifier':
         // `auto`: the declaration that uses it replaces this with its initializer's type.
         return AUTO;
@@ -751,10 +798,13 @@ export class CppFrontEnd implements CppHooks {
       let t = declared.type;
       const ref = this.refTypes.has(t);
       let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
+      t = sizedByInitializer(t, init);
       if (t === AUTO || (t.kind === 'ptr' && t.to === AUTO)) {
         const inferred = init?.k === 'expr' ? typeOfExpr(this.types, init.expr) : undefined;
         if (!inferred) {
-          ctx.error(d, `fltsim cannot tell the type 'auto' stands for in '${ctx.snippet(d)}': write the type`);
+          const callee = init?.k === 'expr' && init.expr.k === 'call' && init.expr.callee.k === 'id' ? init.expr.callee.name : undefined;
+          const why = callee && !this.functionTypeOf(callee) ? ` ('${callee}' is not declared, and fltsim does not model it)` : '';
+          ctx.error(d, `fltsim cannot tell the type 'auto' stands for in '${ctx.snippet(d)}'${why}: write the type`);
           t = INT;
         } else {
           t = t === AUTO ? (inferred.kind === 'array' ? pointerTo(inferred.of) : inferred) : pointerTo(inferred);
@@ -762,7 +812,8 @@ export class CppFrontEnd implements CppHooks {
         }
       }
       if (ref && init?.k === 'expr') init = { k: 'expr', expr: this.addressOf(init.expr), loc: init.loc };
-      ctx.scope.defineObject(declared.name);
+      if (init?.k === 'expr' && this.isConstant(ctx, node, t, init.expr, declared.name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
+      else ctx.scope.defineObject(declared.name);
       this.fn!.locals[this.fn!.locals.length - 1].set(declared.name, { type: t, ref });
       const cls = ref ? undefined : this.classOf(t);
       const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
@@ -836,19 +887,29 @@ export class CppFrontEnd implements CppHooks {
       case 'condition_clause': {
         const v = node.childForFieldName('value');
         if (!v || v.type === 'declaration' || node.childForFieldName('initializer')) return { k: 'unsupported', what: 'a declaration inside a condition', text: ctx.snippet(node), loc };
-        return translateExpr(ctx, v);
+        return this.convert(translateExpr(ctx, v));
+      }
+      case 'unary_expression': {
+        if (node.childForFieldName('operator')?.type !== '!') return undefined;
+        return { k: 'unary', op: '!', arg: this.convert(translateExpr(ctx, node.childForFieldName('argument')!)), loc };
       }
       case 'identifier':
         return this.identifier(ctx, node.text, node);
       case 'qualified_identifier':
         return this.qualifiedIdentifier(ctx, node);
       case 'field_expression': {
-        const object = translateExpr(ctx, node.childForFieldName('argument')!);
-        const field = node.childForFieldName('field')!.text;
         const arrow = node.childForFieldName('operator')?.type === '->';
+        const object = this.arrowObject(translateExpr(ctx, node.childForFieldName('argument')!), arrow);
+        const field = node.childForFieldName('field')!.text;
         const st = this.classOfObject(object, arrow);
         const member: Expr = { k: 'member', object, field, arrow, loc };
         return st?.refFields.has(field) ? { k: 'unary', op: '*', arg: member, loc } : member;
+      }
+      case 'subscript_expression': {
+        // The C++ grammar holds the index in a list (C++23 allows several).
+        const indices = node.childForFieldName('indices')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+        if (indices.length !== 1) return { k: 'unsupported', what: 'a subscript with several indices', text: ctx.snippet(node), loc };
+        return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, indices[0]), loc };
       }
       case 'call_expression':
         return this.callExpression(ctx, node);
@@ -908,6 +969,7 @@ export class CppFrontEnd implements CppHooks {
         if (s) return { k: 'id', name: s, loc };
       }
     }
+    if (this.constants.has(name) && ctx.scope.enumConstant(name) !== undefined) return undefined;
     if (this.globals.has(name) || this.unit.globals.some((g) => g.name === name)) return this.globalUse(name, loc);
     for (const ns of this.visibleNamespaces()) {
       const q = `${ns}::${name}`;
@@ -945,8 +1007,8 @@ export class CppFrontEnd implements CppHooks {
       const f = this.functions.get(candidate);
       if (f) return { k: 'id', name: f[0].linkName, loc };
     }
-    // `Enum::Value` of a scoped enum, or a namespace-qualified kernel routine (`::ExFreePool` spelled `std`-free).
-    const ec = ctx.scope.enumConstant(simple);
+    // `Enum::Value` of a scoped enum.
+    const ec = ctx.scope.enumConstant(name) ?? ctx.scope.enumConstant(simple);
     if (ec !== undefined) return { k: 'num', value: ec, type: INT, loc };
     return { k: 'id', name, loc };
   }
@@ -983,8 +1045,8 @@ export class CppFrontEnd implements CppHooks {
     }
     const args = () => argNodes.map((a) => translateExpr(ctx, a));
     if (fnNode.type === 'field_expression') {
-      const object = translateExpr(ctx, fnNode.childForFieldName('argument')!);
       const arrow = fnNode.childForFieldName('operator')?.type === '->';
+      const object = this.arrowObject(translateExpr(ctx, fnNode.childForFieldName('argument')!), arrow);
       const cls = this.classOfObject(object, arrow);
       const method = fnNode.childForFieldName('field')!.text.replace(/\s+/g, '');
       const list = cls?.methods.get(method) ?? (method.startsWith('~') && cls?.dtor ? [cls.dtor] : undefined);
@@ -1014,7 +1076,14 @@ export class CppFrontEnd implements CppHooks {
         if (cls) return { k: 'unsupported', what: `a temporary object of class ${cls.name} (declare a named variable instead)`, text: ctx.snippet(node), loc };
       }
     }
-    if (!candidates) return undefined;
+    if (!candidates) {
+      // A C function (a kernel routine) given a class object: its conversion operator makes the argument.
+      const a = args();
+      if (!a.some((x) => this.conversions(x).length > 0)) return undefined;
+      const ft = this.functionTypeOf(name);
+      const ps = ft?.kind === 'func' ? ft.params : [];
+      return { k: 'call', callee: translateExpr(ctx, fnNode), args: a.map((x, i) => this.convert(x, ps[i]?.type)), loc };
+    }
     const a = args();
     const f = this.choose(candidates, a, false);
     if (!f) return { k: 'unsupported', what: `a call of '${name}' with ${a.length} arguments (no overload takes them)`, text: ctx.snippet(node), loc };
@@ -1074,7 +1143,12 @@ export class CppFrontEnd implements CppHooks {
 
   /** Arguments with references passed as addresses and omitted ones filled from the defaults. */
   private completeArgs(ctx: TranslateContext, f: CppFunction, args: Expr[]): Expr[] {
-    const out = args.map((a, i) => (f.refParams[i] ? this.addressOf(a) : a));
+    const offset = f.thisClass ? 1 : 0;
+    const out = args.map((a, i) => {
+      if (f.refParams[i]) return this.addressOf(a);
+      const p = f.type.params[i + offset]?.type;
+      return p && p.kind !== 'struct' ? this.convert(a, p) : a;
+    });
     for (let i = args.length; i < f.defaults.length; i++) {
       const d = f.defaults[i];
       if (!d) break;
@@ -1094,6 +1168,30 @@ export class CppFrontEnd implements CppHooks {
   private call(f: CppFunction, args: Expr[], loc: Loc): Expr {
     const e: Expr = { k: 'call', callee: { k: 'id', name: f.linkName, loc }, args, loc };
     return f.refReturn ? { k: 'unary', op: '*', arg: e, loc } : e;
+  }
+
+  /** The conversion operators of the class of `e` (none when it is no class object). */
+  private conversions(e: Expr): CppFunction[] {
+    const cls = this.classOf(typeOfExpr(this.types, e));
+    return cls?.methods.get('operator cast') ?? [];
+  }
+
+  /** A class object where a scalar is wanted: its operator bool, or the conversion to the wanted kind of type. */
+  private convert(e: Expr, want?: CType): Expr {
+    const ops = this.conversions(e);
+    if (ops.length === 0) return e;
+    const op = want
+      ? ops.find((o) => sameType(o.type.ret, want)) ?? ops.find((o) => o.type.ret.kind === want.kind) ?? ops[0]
+      : ops.find((o) => o.type.ret.kind === 'int' && o.type.ret.boolean === true) ?? ops[0];
+    return this.call(op, [this.addressOf(e)], e.loc);
+  }
+
+  /** `obj->field` on a class object with an operator->: the pointer that operator returns. */
+  private arrowObject(object: Expr, arrow: boolean): Expr {
+    if (!arrow) return object;
+    const cls = this.classOf(typeOfExpr(this.types, object));
+    const op = cls?.methods.get('operator ->')?.[0];
+    return op ? this.call(op, [this.addressOf(object)], object.loc) : object;
   }
 
   private addressOf(e: Expr): Expr {
@@ -1175,6 +1273,14 @@ export class CppFrontEnd implements CppHooks {
     steps.push({ k: 'cond', test: p, then: { k: 'comma', left: release, right: { k: 'num', value: 0, type: INT, loc }, loc }, else: { k: 'num', value: 0, type: INT, loc }, loc });
     return steps.reduce((left, right) => ({ k: 'comma', left, right, loc }));
   }
+}
+
+/** `T x[] = { … }` and `char s[] = "…"` take their length from the initializer, as in C. */
+function sizedByInitializer(type: CType, init: Initializer | undefined): CType {
+  if (type.kind !== 'array' || type.length !== undefined || !init) return type;
+  if (init.k === 'list') return { ...type, length: init.items.length };
+  if (init.expr.k === 'str') return { ...type, length: init.expr.value.length + 1 };
+  return type;
 }
 
 /** `auto`'s stand-in until the initializer's type replaces it. */

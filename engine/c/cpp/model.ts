@@ -20,6 +20,8 @@ export interface CppFunction {
   defaults: (SyntaxNode | undefined)[];
   /** A member function's class; undefined for free functions and static members. */
   thisClass?: CppClass;
+  /** A `const` member function: `f() const` and `f()` are two overloads. */
+  constThis: boolean;
   defined: boolean;
   loc: Loc;
 }
