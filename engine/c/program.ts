@@ -22,6 +22,15 @@ import type { MacroTable } from './pp/macros';
  */
 const CPP_DEFINES: readonly (readonly [string, string])[] = [['__cplusplus', '199711L'], ['DEFINE_ENUM_FLAG_OPERATORS(ENUMTYPE)', '']];
 
+/** The WDK spells `__try` as `try` (and except/finally/leave) for C only: in C++ `try` is C++'s own. */
+const C_ONLY_MACROS = ['try', 'except', 'finally', 'leave'];
+
+function cppMacros(macros: MacroTable): MacroTable {
+  const own = macros.clone();
+  for (const name of C_ONLY_MACROS) own.undefine(name);
+  return own;
+}
+
 export interface CDiagnostic {
   severity: 'error' | 'warning';
   message: string;
@@ -86,7 +95,7 @@ export interface CompileOptions extends PreprocessOptions {
 export function compileTranslationUnit(file: string, options: CompileOptions): TranslationUnit {
   const prelude = options.prelude;
   const ppOptions = options.cpp ? { ...options, defines: new Map([...CPP_DEFINES, ...(options.defines ?? [])]) } : options;
-  const pp = preprocess(file, prelude ? { ...ppOptions, preloaded: { macros: prelude.macros, headers: prelude.headers } } : ppOptions);
+  const pp = preprocess(file, prelude ? { ...ppOptions, preloaded: { macros: options.cpp ? cppMacros(prelude.macros) : prelude.macros, headers: prelude.headers } } : ppOptions);
   const diagnostics: CDiagnostic[] = pp.diagnostics.map((d) => ({ severity: d.severity, message: d.message, loc: { ...d.origin } }));
   const tree = (options.cpp ? createCppParser() : createCParser()).parse(pp.text);
   if (!tree) throw new Error('fltsim: tree-sitter returned no tree');

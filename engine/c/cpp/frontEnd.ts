@@ -393,6 +393,10 @@ export class CppFrontEnd implements CppHooks {
       const loc = ctx.loc(at);
       const target: Expr = { k: 'member', object: { k: 'id', name: 'this', loc }, field, arrow: true, loc };
       if (!valueNode) return;
+      if (valueNode.type === 'initializer_list') {
+        out.push({ k: 'expr', expr: this.braceAssign(ctx, cls, field, target, valueNode), loc });
+        return;
+      }
       let value = translateExpr(ctx, valueNode);
       if (cls.refFields.has(field)) value = this.addressOf(value);
       out.push({ k: 'expr', expr: { k: 'assign', op: '=', left: target, right: value, loc }, loc });
@@ -419,6 +423,21 @@ export class CppFrontEnd implements CppHooks {
     return [...defaults, ...out];
   }
 
+  /** `int _byKind[3] = {};` / `_stats{…}`: a member set from a brace list, through a compound literal. */
+  private braceAssign(ctx: TranslateContext, cls: CppClass, field: string, target: Expr, list: SyntaxNode): Expr {
+    const loc = ctx.loc(list);
+    const type = cls.struct.fields?.find((f) => f.name === field)?.type ?? INT;
+    const init = translateInitializer(ctx, list);
+    if (type.kind === 'array') {
+      // Arrays cannot be assigned in C: copy the literal's bytes.
+      return { k: 'call', callee: { k: 'id', name: 'memcpy', loc }, args: [{ k: 'unary', op: '&', arg: target, loc }, { k: 'compound', type, init, loc }, { k: 'sizeofType', type, loc }], loc };
+    }
+    if (type.kind === 'struct') return { k: 'assign', op: '=', left: target, right: { k: 'compound', type, init, loc }, loc };
+    const first = init.k === 'list' ? init.items[0]?.value : init;
+    const value: Expr = first?.k === 'expr' ? first.expr : { k: 'num', value: 0, type: INT, loc };
+    return { k: 'assign', op: '=', left: target, right: value, loc };
+  }
+
   // ---- classes -----------------------------------------------------------------------------------
 
   typeSpecifier(ctx: TranslateContext, node: SyntaxNode): CType | undefined {
@@ -429,7 +448,7 @@ export class CppFrontEnd implements CppHooks {
         const body = node.childForFieldName('body');
         const nameNode = node.childForFieldName('name');
         if (nameNode?.type === 'template_type') return this.templateType(ctx, nameNode);
-        const isClass = node.type === 'class_specifier' || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || (c.type === 'field_declaration' && (this.isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null)))) ?? false);
+        const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || (c.type === 'field_declaration' && (this.isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null)))) ?? false);
         if (!isClass || node.type === 'union_specifier') {
           if (!nameNode) return undefined;
           // A C struct: the C path builds it; in C++ its tag is also a type name.
@@ -862,6 +881,7 @@ export class CppFrontEnd implements CppHooks {
       // The implicit constructor runs the default member initializers.
       const loc = ctx.loc(at);
       const sets: Expr[] = cls.fieldInits.map((fi) => {
+        if (fi.value.type === 'initializer_list') return this.braceAssign(ctx, cls, fi.field, { k: 'member', object: self, field: fi.field, arrow: true, loc }, fi.value);
         let value = translateExpr(ctx, fi.value);
         if (cls.refFields.has(fi.field)) value = this.addressOf(value);
         return { k: 'assign', op: '=', left: { k: 'member', object: self, field: fi.field, arrow: true, loc }, right: value, loc };
