@@ -240,13 +240,12 @@ export class CsqRoutines {
    * function value, so it can sit in Irp->CancelRoutine like a driver's own routine.
    */
   private cancelRoutineFor(q: CsqState, irp: Irp): FunctionValue {
-    const self = this;
-    function* run(): Co<void> {
-      const t = self.k.current;
-      self.spin.IoReleaseCancelSpinLock(Number(irp.view.CancelIrql));
-      yield* self.cancelQueued(t, q, irp);
-    }
-    return { kind: 'function', name: 'IoCsqCancelRoutine', module: 'nt', call: () => run() };
+    const run = function* (this: CsqRoutines): Co<void> {
+      const t = this.k.current;
+      this.spin.IoReleaseCancelSpinLock(Number(irp.view.CancelIrql));
+      yield* this.cancelQueued(t, q, irp);
+    };
+    return { kind: 'function', name: 'IoCsqCancelRoutine', module: 'nt', call: () => run.call(this) };
   }
 
   private *cancelQueued(t: KThread, q: CsqState, irp: Irp): Co<void> {
