@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -100,4 +100,26 @@ test('an undeclared name in a global initializer stops the run at its line, exit
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.match(r.stdout, /Run stopped: .*glob\.c:2:15: 'NoSuchName' is not declared/);
   assert.doesNotMatch(r.stdout + r.stderr, /internal error/);
+});
+
+const CLI = path.resolve('dist/cli.js');
+
+test('a scenario with no expect line about violations fails on an error-severity violation: exit 1, the count and the first at its line', () => {
+  copyFileSync('samples/irql-bug/lockedcomplete.c', path.join(dir, 'lockedcomplete.c'));
+  const file = path.join(dir, 'unasked.fltsim');
+  writeFileSync(file, 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\one.bin" length 512 at 0\nio #2 read "\\Device\\HarddiskVolume1\\two.bin" length 512 at 0\n');
+  const text = spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  assert.equal(text.status, 1, text.stdout);
+  const where = /^ {2}(lockedcomplete\.c:\d+): error \[cpp-irql\]/m.exec(text.stdout);
+  assert.ok(where, text.stdout);
+  assert.match(text.stdout, new RegExp(`✗ the run recorded 2 violations of error severity and no expect line is about violations; the first: cpp-irql at ${where[1]}: .*'expect violation cpp-irql'`));
+  assert.match(text.stdout, new RegExp(`^FAIL {2}2 violations of error severity, the first cpp-irql at ${where[1]}$`, 'm'));
+  const json = JSON.parse(spawnSync(process.execPath, [CLI, 'run', file, '--json'], { encoding: 'utf8', timeout: 60_000, cwd: dir }).stdout);
+  assert.equal(json.passed, false);
+  assert.deepEqual(json.outcome.unasked, { errors: 2, warnings: 0, first: `cpp-irql at ${where[1]}` });
+  // Saying so makes it the scenario's point, and the run passes.
+  writeFileSync(file, `${readFileSync(file, 'utf8')}expect violation cpp-irql\n`);
+  const asked = spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  assert.equal(asked.status, 0, asked.stdout);
+  assert.match(asked.stdout, /^PASS {2}1 expectation holds$/m);
 });
