@@ -15,7 +15,10 @@ export interface ReportIo {
   major: string;
   /** The final status; null unless the request completed (state `done`). */
   status: string | null;
-  /** IoStatus.Information; a value past 2^53 (driver code may store a pointer there) as a decimal string. */
+  /**
+   * IoStatus.Information; a value past 2^53 (driver code may store a pointer there) as a decimal
+   * string. Null unless the request completed (state `done`): `state` says where it stands.
+   */
   information: number | string | null;
   state: string;
   /** Every event about the operation: `12 ms pend PreRead pended #1 (FLT_PREOP_PENDING)`. */
@@ -110,7 +113,7 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
       id: io.id,
       major: io.major,
       status: r && r.state === 'done' ? formatStatus(r.status) : null,
-      information: r ? informationOf(r.information) : null,
+      information: r && r.state === 'done' ? informationOf(r.information) : null,
       state: r ? r.state : 'not issued',
       history: events.map((e) => `${e.time} ms ${e.kind} ${e.detail}`),
     };

@@ -31,6 +31,7 @@ test('a request whose worker waits forever: its status expectation fails, and th
   assert.equal(j.passed, false);
   assert.equal(j.outcome.end, 'deadlock');
   assert.equal(j.ios[0].status, null, 'no status is reported for a request that did not complete');
+  assert.equal(j.ios[0].information, null, 'nor an IoStatus.Information it never got');
   assert.equal(j.ios[0].state, 'pended');
   assert.deepEqual(j.expectations[0], { line: 4, text: 'expect #1 status STATUS_SUCCESS', verdict: 'fail', passed: false, actual: 'request #1 never completed (state: pended)' });
 });
