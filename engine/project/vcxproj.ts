@@ -11,7 +11,7 @@
 import { baseName, caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject, type ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
-import { lineOf, parseXml, type XmlElement } from './xml';
+import { lineAt, lineOf, parseXml, type XmlElement } from './xml';
 
 /** The configuration fltsim simulates: a 64-bit debug build, as a developer runs it first. */
 export const PREFERRED_CONFIGURATION = 'Debug|x64';
@@ -37,10 +37,26 @@ interface Evaluation {
   globals: Set<string>;
 }
 
-function note(ev: Evaluation, message: string, needle?: string): void {
+/** `at`: the text to point at (its first line in the project), or a line already known. */
+function note(ev: Evaluation, message: string, at?: string | number): void {
   if (ev.noted.has(message)) return;
   ev.noted.add(message);
-  ev.notes.push({ severity: 'note', message, file: ev.file, line: needle ? lineOf(ev.text, needle) : 1 });
+  ev.notes.push({ severity: 'note', message, file: ev.file, line: typeof at === 'number' ? at : at ? lineOf(ev.text, at) : 1 });
+}
+
+/**
+ * The line of a value of a setting: where it is written inside the element that set it, else that
+ * element's line (an entry that came from a property, `$(ProjectDir)..\inc`, is not in the file as
+ * fltsim expanded it).
+ */
+function lineOfValue(ev: Evaluation, value: string, element: XmlElement | undefined): number {
+  if (element === undefined) return 1;
+  const raw = element.text.trim();
+  let start = raw !== '' ? ev.text.indexOf(raw) : -1;
+  if (start < 0) start = Math.max(0, ev.text.indexOf(`<${element.name}`));
+  const end = raw !== '' && ev.text.startsWith(raw, start) ? start + raw.length : start;
+  const within = ev.text.indexOf(value, start);
+  return lineAt(ev.text, within >= 0 && within + value.length <= end ? within : start);
 }
 
 function withSlash(rules: PathRules, dir: string): string {
@@ -198,6 +214,8 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
 
   // Item definitions: the compiler settings every ClCompile item starts from.
   const compile = new Map<string, string>();
+  /** The element that last set each setting, for pointing notes at it. */
+  const setBy = new Map<string, XmlElement>();
   for (const g of xml.root.children) {
     if (g.name !== 'ItemDefinitionGroup' || !holds(ev, g)) continue;
     for (const tool of g.children) {
@@ -205,24 +223,26 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
       for (const m of tool.children) {
         if (!holds(ev, m)) continue;
         compile.set(m.name.toLowerCase(), expand(ev, m.text.trim(), compile));
+        setBy.set(m.name.toLowerCase(), m);
       }
     }
   }
   for (const inc of splitList(compile.get('additionalincludedirectories') ?? '')) {
     const abs = rules.resolve(dir, inc);
     const found = locateFolder(files, abs);
+    const at = lineOfValue(ev, inc, setBy.get('additionalincludedirectories'));
     if (!found) {
-      note(ev, `include directory '${inc}' does not exist (looked for ${abs})`, inc);
+      note(ev, `include directory '${inc}' does not exist (looked for ${abs})`, at);
       continue;
     }
-    if (found.caseDiffers) note(ev, caseMismatch(`include directory '${inc}'`, found.path), inc);
+    if (found.caseDiffers) note(ev, caseMismatch(`include directory '${inc}'`, found.path), at);
     if (!project.includeDirs.includes(found.path)) project.includeDirs.push(found.path);
   }
   for (const def of splitList(compile.get('preprocessordefinitions') ?? '')) {
     const eq = def.indexOf('=');
     const name = (eq < 0 ? def : def.slice(0, eq)).trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      note(ev, `preprocessor definition '${def}' is not NAME or NAME=value; skipped`, def);
+      note(ev, `preprocessor definition '${def}' is not NAME or NAME=value; skipped`, lineOfValue(ev, def, setBy.get('preprocessordefinitions')));
       continue;
     }
     project.defines.set(name, eq < 0 ? '1' : def.slice(eq + 1));

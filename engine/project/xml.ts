@@ -59,8 +59,12 @@ export function parseXml(text: string): XmlResult {
 /** Line (1-based) of the first occurrence of `needle` in `text`, for pointing notes at a project file. */
 export function lineOf(text: string, needle: string): number {
   const i = text.indexOf(needle);
-  if (i < 0) return 1;
+  return i < 0 ? 1 : lineAt(text, i);
+}
+
+/** Line (1-based) of the character at `index`. */
+export function lineAt(text: string, index: number): number {
   let line = 1;
-  for (let j = text.indexOf('\n'); j >= 0 && j < i; j = text.indexOf('\n', j + 1)) line++;
+  for (let j = text.indexOf('\n'); j >= 0 && j < index; j = text.indexOf('\n', j + 1)) line++;
   return line;
 }

@@ -66,7 +66,7 @@ export function judgeRun(world: World, ended: 'done' | 'budget' | 'fault', relat
     failures.push({ key: 'livelock', text: `the run did not end within ${sim.stepCount.toLocaleString('en-US')} steps: threads keep running without finishing (a livelock, or a loop that waits for another thread)` });
   }
   if (ended === 'done') {
-    const verdict = world.verdict();
+    const verdict = world.verdict(relativize);
     for (const e of verdict.expectations) {
       if (!e.passed) failures.push({ key: `expect:${e.line}`, text: `line ${e.line}: ${e.text} — got ${e.actual}` });
     }

@@ -6,7 +6,7 @@
 import { irqlName } from '../kernel/irql';
 import { formatStatus } from '../kernel/status';
 import type { SimEvent } from '../kernel/events';
-import type { BlockedThread, ExpectationResult, RunEnd } from '../scenario';
+import type { BlockedThread, ExpectationResult, RunEnd, UnaskedViolations } from '../scenario';
 import type { HangingWork } from '../fltmgr/hanging';
 import type { RunFault, World } from './world';
 
@@ -15,7 +15,10 @@ export interface ReportIo {
   major: string;
   /** The final status; null unless the request completed (state `done`). */
   status: string | null;
-  /** IoStatus.Information; a value past 2^53 (driver code may store a pointer there) as a decimal string. */
+  /**
+   * IoStatus.Information; a value past 2^53 (driver code may store a pointer there) as a decimal
+   * string. Null unless the request completed (state `done`): `state` says where it stands.
+   */
   information: number | string | null;
   state: string;
   /** Every event about the operation: `12 ms pend PreRead pended #1 (FLT_PREOP_PENDING)`. */
@@ -42,8 +45,14 @@ export interface ReportOutcome {
   hanging: HangingWork[];
   /** DriverEntry's status per driver, in load order; null when it never returned. */
   loads: { module: string; status: string | null }[];
-  /** Why the run fails apart from its expect lines: a failed DriverEntry, a deadlock, work left hanging or an early stop nobody expected. */
+  /**
+   * Why the run fails apart from its expect lines: a failed DriverEntry, a deadlock, work left
+   * hanging or an early stop nobody expected, or violations of error severity when no expect line
+   * is about violations.
+   */
   problems: string[];
+  /** Violations when no expect line is about violations (all zero when one is): errors fail the run. */
+  unasked: UnaskedViolations;
 }
 
 export interface RunReport {
@@ -89,7 +98,7 @@ function informationOf(v: unknown): number | string {
 export function buildRunReport(world: World, scenarioLabel: string, relativize: (file: string) => string = (f) => f): RunReport {
   const sim = world.sim;
   const facts = world.facts();
-  const verdict = world.verdict();
+  const verdict = world.verdict(relativize);
   const byData = new Map<number, SimEvent[]>();
   for (const e of sim.events) {
     if (e.data === 0) continue;
@@ -104,7 +113,7 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
       id: io.id,
       major: io.major,
       status: r && r.state === 'done' ? formatStatus(r.status) : null,
-      information: r ? informationOf(r.information) : null,
+      information: r && r.state === 'done' ? informationOf(r.information) : null,
       state: r ? r.state : 'not issued',
       history: events.map((e) => `${e.time} ms ${e.kind} ${e.detail}`),
     };
@@ -134,6 +143,7 @@ export function buildRunReport(world: World, scenarioLabel: string, relativize: 
       hanging: [...(facts.hanging ?? [])],
       loads: facts.loads.map((l) => ({ module: l.module, status: l.status === null ? null : formatStatus(l.status) })),
       problems: verdict.problems,
+      unasked: verdict.unasked,
     },
     expectations: verdict.expectations,
     ios,

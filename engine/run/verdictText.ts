@@ -27,19 +27,26 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** `PASS  3 expectations hold`, or `FAIL  …` with what failed. */
-export function verdictSummary(v: Pick<Verdict, 'passed' | 'expectations' | 'problems'>, violations = 0): string {
+/**
+ * `PASS  3 expectations hold`, or `FAIL  …` with what failed. Violations no expect line is about
+ * (`unasked`): errors fail the run and are named here, warnings are counted on a PASS.
+ */
+export function verdictSummary(v: Pick<Verdict, 'passed' | 'expectations' | 'problems' | 'unasked'>): string {
   const n = v.expectations.length;
-  if (v.passed && n === 0 && violations > 0) {
-    // Nothing asked about them, so they do not fail the run; the summary must not read as "all clean".
-    return `PASS  no expectations to check, but ${plural(violations, 'violation')} recorded (add \`expect no violations\` to make them fail the run)`;
+  const { errors, warnings, first } = v.unasked;
+  if (v.passed) {
+    const base = n === 0 ? 'the run ended as expected (no expectations)' : `${plural(n, 'expectation')} hold${n === 1 ? 's' : ''}`;
+    return `PASS  ${base}${warnings > 0 ? `; ${plural(warnings, 'warning')} recorded` : ''}`;
   }
-  if (v.passed) return `PASS  ${n === 0 ? 'the run ended as expected (no expectations)' : `${plural(n, 'expectation')} hold${n === 1 ? 's' : ''}`}`;
   const failed = v.expectations.filter((x) => x.verdict === 'fail').length;
   const unchecked = v.expectations.filter((x) => x.verdict === 'unchecked').length;
+  // One of the problems is the unasked errors' own sentence: it is named by count below instead.
+  const endings = v.problems.length - (errors > 0 ? 1 : 0);
   const parts: string[] = [];
-  if (v.problems.length > 0) parts.push(v.problems.length === 1 ? 'the run did not end as expected' : `${v.problems.length} problems with how the run ended`);
+  if (errors > 0) parts.push(`${plural(errors, 'violation')} of error severity, the first ${first}`);
+  if (endings > 0) parts.push(endings === 1 ? 'the run did not end as expected' : `${endings} problems with how the run ended`);
   if (failed > 0) parts.push(`${failed} of ${plural(n, 'expectation')} failed`);
   if (unchecked > 0) parts.push(`${unchecked} not checked`);
+  if (warnings > 0) parts.push(`${plural(warnings, 'warning')}`);
   return `FAIL  ${parts.join(', ')}`;
 }

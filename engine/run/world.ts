@@ -277,8 +277,8 @@ export class World {
   }
 
   /** The run judged against its scenario: every expectation, and how it ended. */
-  verdict(): Verdict {
-    return judgeRun(this.prepared.scenario, this.facts());
+  verdict(relativize?: (file: string) => string): Verdict {
+    return judgeRun(this.prepared.scenario, this.facts(), relativize);
   }
 }
 

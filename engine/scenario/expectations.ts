@@ -10,11 +10,15 @@
  * `expect load`, `expect deadlock`, `expect #N pending` / `expect hanging` or `expect stop` line asks
  * for exactly that; and
  * after an unexpected stop no expectation is checked at all, since the end they describe never came.
+ * Violations are the business of the expect lines about them (`expect violation R`, `expect no
+ * violation R`, `expect no violations`); a scenario with none of those fails on any violation of
+ * error severity (a run must not say PASS over a bug it found), and counts warning-severity ones.
  */
 import { formatStatus, ntSuccess, toStatus } from '../kernel/status';
 import type { ExpectStatement, Scenario, ScenarioDiagnostic } from './ast';
 import { didYouMean } from './suggest';
 import type { HangingWork } from '../fltmgr/hanging';
+import type { Severity } from '../kernel/rules';
 
 export interface IoFact {
   id: number;
@@ -22,6 +26,16 @@ export interface IoFact {
   state: string;
   /** Its final status: only for a request that completed (state `done`). */
   status: number | null;
+}
+
+/** A violation the run recorded, as the verdict needs it. */
+export interface ViolationFact {
+  rule: string;
+  /** Absent: counted as an error. */
+  severity?: Severity;
+  message?: string;
+  /** The driver line where it happened, when it happened in C. */
+  location?: { file: string; line: number };
 }
 
 /** A thread that can never run again, and what it waits for. */
@@ -44,7 +58,7 @@ export interface RunFacts {
   /** DriverEntry's result per driver, in load order; null when it never returned. */
   loads: readonly { module: string; status: number | null }[];
   end: RunEnd;
-  violations: readonly { rule: string }[];
+  violations: readonly ViolationFact[];
   /** Keyed `module!Function`. */
   calls: ReadonlyMap<string, number>;
   modules: readonly string[];
@@ -78,11 +92,26 @@ export interface Verdict {
   problems: string[];
   /** The work left hanging that no expect line accepts (each also one of `problems`). */
   unexpectedHanging: HangingWork[];
+  /**
+   * Violations when no expect line is about violations: errors fail the run (one of `problems`
+   * says so), warnings do not; `first` names the first error as `rule at file:line`. All zero when
+   * some expect line is about violations.
+   */
+  unasked: UnaskedViolations;
 }
+
+export interface UnaskedViolations {
+  errors: number;
+  warnings: number;
+  first: string | null;
+}
+
+const NONE_UNASKED: UnaskedViolations = { errors: 0, warnings: 0, first: null };
 
 const NOT_CHECKED = 'not checked: the run stopped before its end';
 
-export function judgeRun(scenario: Scenario, facts: RunFacts): Verdict {
+/** `relativize` rewrites the driver file names the verdict's sentences show. */
+export function judgeRun(scenario: Scenario, facts: RunFacts, relativize: (file: string) => string = (f) => f): Verdict {
   const problems: string[] = [];
   const end = facts.end;
   const expects = scenario.expectations;
@@ -90,7 +119,7 @@ export function judgeRun(scenario: Scenario, facts: RunFacts): Verdict {
     problems.push(`the run stopped before its end (${end.reason}): ${end.message}`);
     // Only the stop expectations can be judged: they are about the stop itself.
     const expectations = expects.map((e) => e.what === 'stop' ? result(e, judge(e, facts)) : { line: e.line, text: e.text, verdict: 'unchecked' as const, passed: false, actual: NOT_CHECKED });
-    return { passed: false, expectations, problems, unexpectedHanging: [] };
+    return { passed: false, expectations, problems, unexpectedHanging: [], unasked: NONE_UNASKED };
   }
   if (end.kind === 'deadlock' && !expects.some((e) => e.what === 'deadlock' || (e.what === 'violation' && e.rule === 'deadlock'))) {
     problems.push(`the run ended in a deadlock: ${blockedSummary(end.blocked)}`);
@@ -103,8 +132,32 @@ export function judgeRun(scenario: Scenario, facts: RunFacts): Verdict {
     const status = formatStatus(load.status);
     problems.push(`DriverEntry of ${load.module} returned ${status}, so the driver never loaded and the I/O went past it (write 'expect load ${status}' if the scenario tests that failure)`);
   }
+  const unasked = unaskedViolations(expects, facts.violations, relativize);
+  if (unasked.problem !== null) problems.push(unasked.problem);
   const expectations = expects.map((e) => result(e, judge(e, facts)));
-  return { passed: problems.length === 0 && expectations.every((x) => x.passed), expectations, problems, unexpectedHanging };
+  return { passed: problems.length === 0 && expectations.every((x) => x.passed), expectations, problems, unexpectedHanging, unasked: unasked.counts };
+}
+
+/** Expect lines that are about violations: with one of them, violations are theirs to judge. */
+function asksAboutViolations(e: ExpectStatement): boolean {
+  return e.what === 'violation' || e.what === 'no-violation' || e.what === 'no-violations';
+}
+
+/**
+ * The violations no expect line is about, and the problem their errors make. A deadlock is not
+ * counted: how the run ended judges it (a problem of its own, or what `expect deadlock` asks for).
+ */
+function unaskedViolations(expects: readonly ExpectStatement[], violations: readonly ViolationFact[], relativize: (file: string) => string): { counts: UnaskedViolations; problem: string | null } {
+  if (expects.some(asksAboutViolations)) return { counts: NONE_UNASKED, problem: null };
+  const counted = violations.filter((v) => v.rule !== 'deadlock');
+  const errors = counted.filter((v) => v.severity !== 'warning');
+  const warnings = counted.length - errors.length;
+  const v = errors[0];
+  if (v === undefined) return { counts: { errors: 0, warnings, first: null }, problem: null };
+  const first = `${v.rule}${v.location ? ` at ${relativize(v.location.file)}:${v.location.line}` : ''}`;
+  const n = errors.length === 1 ? 'a violation of error severity' : `${errors.length} violations of error severity`;
+  const problem = `the run recorded ${n} and no expect line is about violations; the first: ${first}${v.message ? `: ${v.message}` : ''} (fix the driver, or write 'expect violation ${v.rule}' if the scenario demonstrates it)`;
+  return { counts: { errors: errors.length, warnings, first }, problem };
 }
 
 /**

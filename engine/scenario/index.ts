@@ -38,7 +38,7 @@ export { checkDriverNames } from './checks';
 export { workloadTimeline, type WorkloadEvent } from './timeline';
 export {
   judgeRun, evaluateExpectations, expectedText, validateRuleIds, hangingProblem,
-  type RunFacts, type RunEnd, type IoFact, type BlockedThread, type ExpectationResult, type ExpectationVerdict, type Verdict,
+  type RunFacts, type RunEnd, type IoFact, type BlockedThread, type ExpectationResult, type ExpectationVerdict, type Verdict, type UnaskedViolations, type ViolationFact,
 } from './expectations';
 export {
   STATEMENT_KEYWORDS,

@@ -211,7 +211,7 @@ export function textReport(r: RunReport, events: readonly SimEvent[], verbose: b
     out.push('');
     return out.join('\n');
   }
-  out.push('', verdictSummary({ passed: r.passed, expectations: r.expectations, problems: r.outcome.problems }, r.violations.length), '');
+  out.push('', verdictSummary({ passed: r.passed, expectations: r.expectations, problems: r.outcome.problems, unasked: r.outcome.unasked }), '');
   return out.join('\n');
 }
 

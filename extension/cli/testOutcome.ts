@@ -96,7 +96,7 @@ export function scenarioOutcome(scenario: string, runs: readonly TestRunResult[]
   for (const run of failing) {
     const seed = many ? run.seed : undefined;
     const r = run.report;
-    const summary = verdictSummary({ passed: r.passed, expectations: r.expectations, problems: r.outcome.problems }, r.violations.length);
+    const summary = verdictSummary({ passed: r.passed, expectations: r.expectations, problems: r.outcome.problems, unasked: r.outcome.unasked });
     // At the scenario's own line, with the lines that failed (each also has its own message there).
     const failedLines = r.expectations.filter((x) => x.verdict === 'fail').map((x) => `\n${expectationLine(x)}   (line ${x.line})`).join('');
     messages.push({ text: `${many ? `seed ${run.seed}: ` : ''}${summary}${failedLines}`, seed: run.seed });

@@ -84,6 +84,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
   private closed = false;
   /** A launch request arrived (the Debuggee is being prepared or exists). */
   private launched = false;
+  private launchArrived!: () => void;
+  /** Settles when the first launch request arrives. */
+  private readonly launchSeen = new Promise<void>((r) => (this.launchArrived = r));
 
   /** How paths compare and are shown: the rules of the file system the scenario is read from. */
   private readonly paths: PathRules;
@@ -202,11 +205,14 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /**
    * The Debuggee once the launch has prepared it; undefined when the launch failed, or when no
    * launch has come a second after a breakpoint request (a client that never launches still gets
-   * its answer).
+   * its answer). A launch that came within that second is waited for however long preparing the
+   * scenario takes: a client may send its breakpoints before its launch (both follow `initialize`),
+   * and on a loaded machine compiling the drivers takes longer than a second.
    */
   private async debuggeeWhenReady(): Promise<Debuggee | undefined> {
     if (this.launched) return this.ready;
-    return Promise.race([this.ready, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    const came = await Promise.race([this.launchSeen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(this.launched), 1000))]);
+    return came ? this.ready : undefined;
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -579,6 +585,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.ready = new Promise((r) => (this.resolveReady = r));
       }
       this.launched = true;
+      this.launchArrived();
       if (problem !== undefined) {
         // A refused launch ends the session, and anything waiting for the Debuggee learns there is none.
         this.fail(response, problem);

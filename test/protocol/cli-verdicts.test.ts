@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -26,11 +26,13 @@ test('a request whose worker waits forever: its status expectation fails, and th
   assert.match(r.stdout, /✗ expect #1 status STATUS_SUCCESS {3}— got request #1 never completed \(state: pended\)/);
   assert.match(r.stdout, /Outcome\n {2}✗ the run ended in a deadlock: Delayed worker 1 waits forever for notification event/);
   assert.doesNotMatch(r.stdout, /✓/);
-  assert.match(r.stdout, /^FAIL {2}the run did not end as expected, 1 of 1 expectation failed$/m);
+  // The pre-op it pended never completes: a violation of error severity, and no expect line is about violations.
+  assert.match(r.stdout, /^FAIL {2}1 violation of error severity, the first pended-pre-not-completed, the run did not end as expected, 1 of 1 expectation failed$/m);
   const j = run(0, ['expect #1 status STATUS_SUCCESS'], '--json').json();
   assert.equal(j.passed, false);
   assert.equal(j.outcome.end, 'deadlock');
   assert.equal(j.ios[0].status, null, 'no status is reported for a request that did not complete');
+  assert.equal(j.ios[0].information, null, 'nor an IoStatus.Information it never got');
   assert.equal(j.ios[0].state, 'pended');
   assert.deepEqual(j.expectations[0], { line: 4, text: 'expect #1 status STATUS_SUCCESS', verdict: 'fail', passed: false, actual: 'request #1 never completed (state: pended)' });
 });
@@ -100,4 +102,26 @@ test('an undeclared name in a global initializer stops the run at its line, exit
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.match(r.stdout, /Run stopped: .*glob\.c:2:15: 'NoSuchName' is not declared/);
   assert.doesNotMatch(r.stdout + r.stderr, /internal error/);
+});
+
+const CLI = path.resolve('dist/cli.js');
+
+test('a scenario with no expect line about violations fails on an error-severity violation: exit 1, the count and the first at its line', () => {
+  copyFileSync('samples/irql-bug/lockedcomplete.c', path.join(dir, 'lockedcomplete.c'));
+  const file = path.join(dir, 'unasked.fltsim');
+  writeFileSync(file, 'driver "lockedcomplete.c"\nio #1 read "\\Device\\HarddiskVolume1\\one.bin" length 512 at 0\nio #2 read "\\Device\\HarddiskVolume1\\two.bin" length 512 at 0\n');
+  const text = spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  assert.equal(text.status, 1, text.stdout);
+  const where = /^ {2}(lockedcomplete\.c:\d+): error \[cpp-irql\]/m.exec(text.stdout);
+  assert.ok(where, text.stdout);
+  assert.match(text.stdout, new RegExp(`✗ the run recorded 2 violations of error severity and no expect line is about violations; the first: cpp-irql at ${where[1]}: .*'expect violation cpp-irql'`));
+  assert.match(text.stdout, new RegExp(`^FAIL {2}2 violations of error severity, the first cpp-irql at ${where[1]}$`, 'm'));
+  const json = JSON.parse(spawnSync(process.execPath, [CLI, 'run', file, '--json'], { encoding: 'utf8', timeout: 60_000, cwd: dir }).stdout);
+  assert.equal(json.passed, false);
+  assert.deepEqual(json.outcome.unasked, { errors: 2, warnings: 0, first: `cpp-irql at ${where[1]}` });
+  // Saying so makes it the scenario's point, and the run passes.
+  writeFileSync(file, `${readFileSync(file, 'utf8')}expect violation cpp-irql\n`);
+  const asked = spawnSync(process.execPath, [CLI, 'run', file], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  assert.equal(asked.status, 0, asked.stdout);
+  assert.match(asked.stdout, /^PASS {2}1 expectation holds$/m);
 });

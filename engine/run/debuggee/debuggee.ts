@@ -413,7 +413,7 @@ export class Debuggee {
     const verdict = this.world.verdict();
     for (const p of verdict.problems) this.output(`${problemLine(p)}\n`, 'stderr');
     for (const x of verdict.expectations) this.output(`${expectationLine(x)}\n`, x.passed ? 'console' : 'stderr');
-    this.output(`Run ${this.world.fault ? 'stopped' : 'finished'} at ${sim.now} ms after ${sim.stepCount} steps: ${verdictSummary(verdict, sim.violations.length)}\n`, 'console');
+    this.output(`Run ${this.world.fault ? 'stopped' : 'finished'} at ${sim.now} ms after ${sim.stepCount} steps: ${verdictSummary(verdict)}\n`, 'console');
   }
 
   /** Records a statement of driver code (not a prelude helper) in the thread's trail; false for others. */

@@ -1,7 +1,7 @@
 // The DAP session in this process, over in-memory streams: what it translates (capabilities, the
 // client's line base, frames, variable handles, read-only rows, errors) on top of the Debuggee.
 // test/protocol/dap.test.ts drives the same session as the shipped process.
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -134,6 +134,37 @@ test('before a launch: commands fail with a reason, threads show a placeholder',
     const threads = await dc.threadsRequest();
     assert.deepEqual(threads.body.threads.map((t) => t.name), ['starting']);
   } finally {
+    await dc.stop();
+  }
+});
+
+test('breakpoints sent before the launch wait for it however long the drivers take to compile (not a second)', async () => {
+  // Reading the driver stands for a slow compile on a loaded machine: two seconds pass meanwhile,
+  // so the one-second wait for a launch has run out before the Debuggee exists.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  let slow = true;
+  const host: ProjectFiles = { readFile: (p) => {
+    if (p === TALLY_C && slow) {
+      slow = false;
+      mock.timers.tick(2000);
+    }
+    return files.readFile(p);
+  } };
+  const { dc } = await connect(true, host);
+  try {
+    const line = lineOf(TALLY, 'n = Twice(n);');
+    const set = dc.setBreakpointsRequest({ source: { path: TALLY_C }, breakpoints: [{ line }] });
+    await new Promise((r) => setImmediate(r));
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    const launched = dc.launchRequest({ scenario: SCENARIO } as DebugProtocol.LaunchRequestArguments);
+    const [bp] = (await set).body.breakpoints;
+    assert.deepEqual([bp!.verified, bp!.line, bp!.message], [true, line, undefined]);
+    await dc.configurationDoneRequest();
+    await launched;
+    const stop = await stopped;
+    assert.deepEqual([stop.body.reason, stop.body.hitBreakpointIds], ['breakpoint', [bp!.id]]);
+  } finally {
+    mock.timers.reset();
     await dc.stop();
   }
 });

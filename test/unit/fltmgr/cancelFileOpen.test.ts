@@ -2,8 +2,8 @@
 // from the pre-create it is a violation at its line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { STATUS } from '../../../engine';
+import { oneDriver, runWorld } from '../worldRun';
 
 const C = `#include <fltKernel.h>
 PFLT_FILTER Filter;
@@ -35,11 +35,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) 
 `;
 
 test('FltCancelFileOpen in the post-create undoes the open; in the pre-create it is invalid-parameter at its line', async () => {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/c.c' ? C : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/c.fltsim', 'driver "c.c"\nio #1 create "\\\\Device\\\\HarddiskVolume1\\\\blocked.txt" at 1\nio #2 create "\\\\Device\\\\HarddiskVolume1\\\\fine.txt" at 2\nio #3 create "\\\\Device\\\\HarddiskVolume1\\\\early.txt" at 3\n', files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('c.c', C);
+  const world = await runWorld('/t/c.fltsim', 'driver "c.c"\nio #1 create "\\\\Device\\\\HarddiskVolume1\\\\blocked.txt" at 1\nio #2 create "\\\\Device\\\\HarddiskVolume1\\\\fine.txt" at 2\nio #3 create "\\\\Device\\\\HarddiskVolume1\\\\early.txt" at 3\n', files);
   assert.equal(world.fault, undefined, world.fault?.message);
   assert.equal(world.sim.result(1)?.status, STATUS.STATUS_ACCESS_DENIED);
   assert.equal(world.sim.result(2)?.status, STATUS.STATUS_SUCCESS);

@@ -1,8 +1,8 @@
 // FltCancellableWaitForSingleObject (issue 12, item 7): a wait that the operation's cancellation ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { STATUS } from '../../../engine';
+import { oneDriver, runWorld } from '../worldRun';
 
 const C = `#include <fltKernel.h>
 PFLT_FILTER Filter;
@@ -35,11 +35,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) 
 `;
 
 test('the wait ends with STATUS_CANCELLED when the operation is cancelled, and with STATUS_TIMEOUT otherwise', async () => {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/w.c' ? C : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/w.fltsim', 'driver "w.c"\nio #1 read "\\\\Device\\\\HarddiskVolume1\\\\a.txt" length 100 at 1\nio #2 read "\\\\Device\\\\HarddiskVolume1\\\\b.txt" length 200 at 1\ncancel #1 at 10\n', files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('w.c', C);
+  const world = await runWorld('/t/w.fltsim', 'driver "w.c"\nio #1 read "\\\\Device\\\\HarddiskVolume1\\\\a.txt" length 100 at 1\nio #2 read "\\\\Device\\\\HarddiskVolume1\\\\b.txt" length 200 at 1\ncancel #1 at 10\n', files);
   assert.equal(world.fault, undefined, world.fault?.message);
   assert.deepEqual(world.sim.output, ['wait 100: c0000120', 'wait 200: 00000102']);
   assert.equal(world.sim.result(1)?.status, STATUS.STATUS_CANCELLED);

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/contexts');
 const driver = readFileSync(path.join(dir, 'ctxref.c'), 'utf8');
@@ -24,11 +24,8 @@ function lineOf(text: string, nth = 0): number {
 }
 
 async function run(caseNo: number): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/ctxref.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/c.fltsim', scenario.replace('driver "ctxref.c"', `driver "ctxref.c"\ndefine CASE ${caseNo}`), files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('ctxref.c', driver);
+  const world = await runWorld('/t/c.fltsim', scenario.replace('driver "ctxref.c"', `driver "ctxref.c"\ndefine CASE ${caseNo}`), files);
   return world;
 }
 

@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
+import { STATUS } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const driver = readFileSync(path.resolve('test/fixtures/datascan/scanfilter.c'), 'utf8');
 const lineOf = (text: string) => driver.split('\n').findIndex((l) => l.includes(text)) + 1;
@@ -33,11 +34,8 @@ const PROGRAM = [
 ];
 
 async function run(caseNo: number, lines: readonly string[] = [], workload: readonly string[] = FILES): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/scanfilter.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/d.fltsim', [`driver "scanfilter.c"`, `define CASE ${caseNo}`, ...lines, ...workload, ''].join('\n'), files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('scanfilter.c', driver);
+  const world = await runWorld('/t/d.fltsim', [`driver "scanfilter.c"`, `define CASE ${caseNo}`, ...lines, ...workload, ''].join('\n'), files);
   return world;
 }
 

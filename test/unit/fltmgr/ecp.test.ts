@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { pathRules, type ProjectFiles } from '../../../engine';
+import { runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/ecp');
 const sources: Record<string, string> = {
@@ -20,10 +20,7 @@ const sources: Record<string, string> = {
 test('an ECP travels down with its create: found, read, acknowledged, then freed with its cleanup callback', async () => {
   const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
   const scenario = 'driver "upper.c" altitude 380000\ndriver "lower.c" altitude 360000\nio #1 create "\\\\Device\\\\HarddiskVolume1\\\\a.txt" at 1\nio #2 create "\\\\Device\\\\HarddiskVolume1\\\\ignore.txt" at 2\nunload at 5\n';
-  const prepared = await prepareScenarioText('/t/e.fltsim', scenario, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/e.fltsim', scenario, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   assert.deepEqual(world.sim.output, [
     // Inserting a parameter that is already in a list fails (STATUS_INVALID_PARAMETER).

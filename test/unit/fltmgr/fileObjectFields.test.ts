@@ -9,19 +9,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
+import { STATUS } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const driver = readFileSync(path.resolve('test/fixtures/fileobject/fields.c'), 'utf8');
 const V = '\\Device\\HarddiskVolume1';
 
 async function run(lines: readonly string[]): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/fields.c' ? driver : undefined), paths: pathRules('posix') };
+  const files = oneDriver('fields.c', driver);
   const text = ['driver "fields.c"', `volume "${V}"`, `file "${V}\\a.txt" content "0123456789abcdef"`, ...lines, ''].join('\n');
-  const prepared = await prepareScenarioText('/t/d.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/d.fltsim', text, files);
   return world;
 }
 

@@ -8,19 +8,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseScenario, pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
+import { parseScenario, STATUS } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/ports');
 const driver = readFileSync(path.join(dir, 'scanlike.c'), 'utf8');
 const driverLines = driver.split('\n');
 
 async function run(scenario: string): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/scanlike.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/s.fltsim', `driver "scanlike.c"\n${scenario}`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('scanlike.c', driver);
+  const world = await runWorld('/t/s.fltsim', `driver "scanlike.c"\n${scenario}`, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

@@ -10,20 +10,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
+import { STATUS } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const driver = readFileSync(path.resolve('test/fixtures/datascan/sharedview.c'), 'utf8');
 const lineOf = (text: string) => driver.split('\n').findIndex((l) => l.includes(text)) + 1;
 const V = '\\Device\\HarddiskVolume1';
 
 async function run(caseNo: number, lines: readonly string[]): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/sharedview.c' ? driver : undefined), paths: pathRules('posix') };
+  const files = oneDriver('sharedview.c', driver);
   const text = [`driver "sharedview.c"`, `define CASE ${caseNo}`, `volume "${V}"`, ...lines, ''].join('\n');
-  const prepared = await prepareScenarioText('/t/d.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/d.fltsim', text, files);
   return world;
 }
 

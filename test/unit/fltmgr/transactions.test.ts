@@ -9,18 +9,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseScenario, pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { parseScenario } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/transactions');
 const driver = readFileSync(path.join(dir, 'txwatch.c'), 'utf8');
 
 async function run(text: string): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/txwatch.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/t.fltsim', `driver "txwatch.c"\n${text}`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('txwatch.c', driver);
+  const world = await runWorld('/t/t.fltsim', `driver "txwatch.c"\n${text}`, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }
@@ -85,7 +83,7 @@ test('warnings: an outcome for a transaction no create joins, a transaction ende
 const outcome = readFileSync(path.join(dir, 'txoutcome.c'), 'utf8');
 
 async function runOutcome(caseNo: number): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/txoutcome.c' ? outcome : undefined), paths: pathRules('posix') };
+  const files = oneDriver('txoutcome.c', outcome);
   const text = [
     `driver "txoutcome.c"`,
     `define CASE ${caseNo}`,
@@ -97,10 +95,7 @@ async function runOutcome(caseNo: number): Promise<World> {
     'io #4 cleanup "\\Device\\HarddiskVolume1\\b.txt" at 4',
     '',
   ].join('\n');
-  const prepared = await prepareScenarioText('/t/o.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/o.fltsim', text, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

@@ -8,17 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const driver = readFileSync(path.resolve('test/fixtures/devio/diskquery.c'), 'utf8');
 
 async function run(caseNo: number, volume = 'volume "\\Device\\HarddiskVolume1"'): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/diskquery.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/d.fltsim', `driver "diskquery.c"\ndefine CASE ${caseNo}\n${volume}\nunload at 5\n`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('diskquery.c', driver);
+  const world = await runWorld('/t/d.fltsim', `driver "diskquery.c"\ndefine CASE ${caseNo}\n${volume}\nunload at 5\n`, files);
   return world;
 }
 
@@ -76,11 +73,8 @@ test('reading the IRP after IoCallDriver returned is a use after free: the I/O m
 const own = readFileSync(path.resolve('test/fixtures/devio/owndevice.c'), 'utf8');
 
 async function runOwn(caseNo: number): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/owndevice.c' ? own : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/o.fltsim', `driver "owndevice.c"\ndefine CASE ${caseNo}\nunload at 5\n`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('owndevice.c', own);
+  const world = await runWorld('/t/o.fltsim', `driver "owndevice.c"\ndefine CASE ${caseNo}\nunload at 5\n`, files);
   return world;
 }
 

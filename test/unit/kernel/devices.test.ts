@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
+import { STATUS } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const driver = readFileSync(path.resolve('test/fixtures/cdo/cdofilter.c'), 'utf8');
 const WORKLOAD = [
@@ -23,11 +24,8 @@ const WORKLOAD = [
 ].join('\n');
 
 async function run(caseNo: number): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/cdofilter.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/d.fltsim', `driver "cdofilter.c"\ndefine CASE ${caseNo}\n${WORKLOAD}\n`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('cdofilter.c', driver);
+  const world = await runWorld('/t/d.fltsim', `driver "cdofilter.c"\ndefine CASE ${caseNo}\n${WORKLOAD}\n`, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

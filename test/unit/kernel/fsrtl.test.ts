@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nameInExpression } from '../../../engine/kernel/fsrtl';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { prepareScenarioText } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver } from '../worldRun';
 
 test('* and ? match runs and single characters; literal characters must match exactly', () => {
   const cases: [string, string, boolean][] = [
@@ -48,7 +49,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) 
     return STATUS_UNSUCCESSFUL;
 }
 `;
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/n.c' ? c : undefined), paths: pathRules('posix') };
+  const files = oneDriver('n.c', c);
   const prepared = await prepareScenarioText('/t/n.fltsim', 'driver "n.c"\n', files);
   assert.ok(prepared.ok);
   const world = new World(prepared.prepared, {});

@@ -2,8 +2,7 @@
 // order and hold the elements; lookups, deletes and walks see that order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const C = `#include <fltKernel.h>
 typedef struct _ENTRY { ULONG Key; ULONG Value; } ENTRY, *PENTRY;
@@ -55,11 +54,8 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) 
 `;
 
 test('a generic table keeps the compare routine\'s order, refuses duplicates, and frees through the driver', async () => {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/g.c' ? C : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/g.fltsim', 'driver "g.c"\n', files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('g.c', C);
+  const world = await runWorld('/t/g.fltsim', 'driver "g.c"\n', files);
   assert.equal(world.fault, undefined, world.fault?.message);
   assert.deepEqual(world.sim.output, [
     'empty=1',

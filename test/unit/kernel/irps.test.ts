@@ -8,18 +8,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
+import { pathRules, STATUS, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { runWorld } from '../worldRun';
 
 const ownirp = readFileSync(path.resolve('test/fixtures/irps/ownirp.c'), 'utf8');
 const queue = readFileSync(path.resolve('test/fixtures/irps/queue.c'), 'utf8');
 
 async function run(file: string, text: string, caseNo: number, workload: string): Promise<World> {
   const files: ProjectFiles = { readFile: (p) => (p === `/t/${file}` ? text : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/d.fltsim', `driver "${file}"\ndefine CASE ${caseNo}\n${workload}\n`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/d.fltsim', `driver "${file}"\ndefine CASE ${caseNo}\n${workload}\n`, files);
   return world;
 }
 

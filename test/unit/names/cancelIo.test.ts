@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = {
   '/t/issuer.c': readFileSync(path.resolve('test/fixtures/names/issuer.c'), 'utf8'),
@@ -18,10 +19,7 @@ const V = '\\Device\\HarddiskVolume1';
 
 async function run(extra: string[] = []): Promise<World> {
   const text = ['driver "pender.c" altitude 100000', 'driver "issuer.c" altitude 300000', ...extra, `volume "${V}"`, `file "${V}\\a.txt" content "0123456789abcdef"`, `io #1 create "${V}\\a.txt" at 0`].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

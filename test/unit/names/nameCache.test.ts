@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { formatStatus, STATUS } from '../../../engine/kernel/status';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = { '/t/cache.c': readFileSync(path.resolve('test/fixtures/names/cache.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
@@ -21,10 +22,7 @@ const REFUSED = hex(STATUS.STATUS_FLT_INVALID_NAME_REQUEST);
 
 async function run(lines: string[]): Promise<World> {
   const text = ['driver "cache.c"', `volume "${V}"`, `file "${V}\\d\\a.txt" size 10`, ...lines].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   assert.deepEqual(world.sim.violations.map((v) => v.message), []);
   return world;

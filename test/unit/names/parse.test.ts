@@ -6,18 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const source = readFileSync(path.resolve('test/fixtures/names/parse.c'), 'utf8');
-const files: ProjectFiles = { readFile: (p) => (p === '/t/parse.c' ? source : undefined), paths: pathRules('posix') };
+const files = oneDriver('parse.c', source);
 const V = '\\Device\\HarddiskVolume1';
 
 async function output(lines: string[]): Promise<{ out: string[]; violations: string[] }> {
-  const prepared = await prepareScenarioText('/t/s.fltsim', ['driver "parse.c"', `volume "${V}"`, ...lines].join('\n'), files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', ['driver "parse.c"', `volume "${V}"`, ...lines].join('\n'), files);
   assert.equal(world.fault, undefined);
   return { out: world.sim.kernel.output, violations: world.sim.violations.map((v) => `${v.rule}: ${v.message}`) };
 }

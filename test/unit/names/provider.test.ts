@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = {
   '/t/provider.c': readFileSync(path.resolve('test/fixtures/names/provider.c'), 'utf8'),
@@ -19,10 +20,7 @@ const V = '\\Device\\HarddiskVolume1';
 
 async function run(lines: string[], defines: string[] = []): Promise<World> {
   const text = [...defines, 'driver "provider.c" altitude 100000', 'driver "above.c" altitude 300000', `volume "${V}"`, `file "${V}\\real\\Report.txt" content "real bytes"`, ...lines].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

@@ -7,18 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { checkDos83, generateShortName } from '../../../engine/kernel/dos83';
+import { oneDriver, runWorld } from '../worldRun';
 
 const source = readFileSync(path.resolve('test/fixtures/names/rtl.c'), 'utf8');
-const files: ProjectFiles = { readFile: (p) => (p === '/t/rtl.c' ? source : undefined), paths: pathRules('posix') };
+const files = oneDriver('rtl.c', source);
 
 async function run(extra: string[] = []): Promise<World> {
-  const prepared = await prepareScenarioText('/t/s.fltsim', ['driver "rtl.c"', ...extra].join('\n'), files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', ['driver "rtl.c"', ...extra].join('\n'), files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { pathRules, type ProjectFiles } from '../../../engine';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = { '/t/tunnel.c': readFileSync(path.resolve('test/fixtures/names/tunnel.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
@@ -18,10 +18,7 @@ const D = `${V}\\d`;
 
 async function run(lines: string[]): Promise<string[]> {
   const text = ['driver "tunnel.c"', `volume "${V}"`, ...lines].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   assert.deepEqual(world.sim.violations.map((v) => v.message), []);
   return world.sim.kernel.output;

@@ -146,3 +146,26 @@ test('a folder of C++ files with one DriverEntry is one driver; a .cpp file find
   assert.deepEqual(found.projects.map((p) => [p.name, p.units, p.cppUnits]), [['cpp', [], ['/r/cpp/driver.cpp', '/r/cpp/ops.cpp']]]);
   assert.deepEqual(projectOfFile(files, '/r/cpp/ops.cpp')?.cppUnits, ['/r/cpp/driver.cpp', '/r/cpp/ops.cpp']);
 });
+
+test('an include directory that does not exist is noted at the line of the element that names it, also when a property spelled it', () => {
+  const proj = [
+    '<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">',
+    '  <PropertyGroup><Shared>$(ProjectDir)..\\shared</Shared></PropertyGroup>',
+    '  <ItemDefinitionGroup>',
+    '    <ClCompile>',
+    '      <PreprocessorDefinitions>OK=1;1BAD</PreprocessorDefinitions>',
+    '      <AdditionalIncludeDirectories>inc;$(Shared);missing</AdditionalIncludeDirectories>',
+    '    </ClCompile>',
+    '  </ItemDefinitionGroup>',
+    '  <ItemGroup><ClCompile Include="d.c" /></ItemGroup>',
+    '</Project>',
+  ].join('\n');
+  const p = readVcxproj('/r/drv/d.vcxproj', memoryFiles({ '/r/drv/d.vcxproj': proj, '/r/drv/d.c': '', '/r/drv/inc/i.h': '' }));
+  assert.deepEqual(p.includeDirs, ['/r/drv/inc']);
+  assert.deepEqual(p.notes.map((n) => [n.line, n.message]), [
+    [1, 'd.vcxproj lists no ProjectConfiguration; conditions on the configuration will not match'],
+    [6, "include directory '/r/drv/..\\shared' does not exist (looked for /r/shared)"],
+    [6, "include directory 'missing' does not exist (looked for /r/drv/missing)"],
+    [5, "preprocessor definition '1BAD' is not NAME or NAME=value; skipped"],
+  ]);
+});

@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenario, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { prepareScenario } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { nodeFiles } from '../../../extension/shared/nodeFiles';
+import { oneDriver, runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/bytes');
 
@@ -49,11 +50,8 @@ test('byte-level idioms: registry and volume-property buffers, a directory walk,
 const faultsC = readFileSync(path.join(dir, 'faults.c'), 'utf8');
 
 async function runCase(n: number): Promise<World> {
-  const files: ProjectFiles = { readFile: (p) => (p === '/t/faults.c' ? faultsC : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/f.fltsim', `driver "faults.c"\ndefine CASE ${n}\n`, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const files = oneDriver('faults.c', faultsC);
+  const world = await runWorld('/t/f.fltsim', `driver "faults.c"\ndefine CASE ${n}\n`, files);
   return world;
 }
 

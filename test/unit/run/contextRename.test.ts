@@ -8,18 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { oneDriver, runWorld } from '../worldRun';
 
 const source = readFileSync(path.resolve('test/fixtures/fsio/ctxrename.c'), 'utf8');
-const files: ProjectFiles = { readFile: (p) => (p === '/t/ctxrename.c' ? source : undefined), paths: pathRules('posix') };
+const files = oneDriver('ctxrename.c', source);
 const V = '\\Device\\HarddiskVolume1';
 
 async function run(text: string): Promise<World> {
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   return world;
 }

@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { decodeRecords, encodeRecords, FileAction } from '../../../engine/fltmgr/dirNotify';
 import { STATUS } from '../../../engine/kernel/status';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = { '/t/watcher.c': readFileSync(path.resolve('test/fixtures/dirnotify/watcher.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
@@ -18,10 +19,7 @@ const V = '\\Device\\HarddiskVolume1';
 
 async function run(lines: string[]): Promise<World> {
   const text = ['driver "watcher.c"', `volume "${V}"`, `file "${V}\\docs" folder`, ...lines].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   assert.deepEqual(world.sim.violations.map((v) => v.message), []);
   return world;

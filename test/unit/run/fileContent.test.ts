@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { FsNode, type FsVolume } from '../../../engine/fltmgr/fsTree';
+import { runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/fsio');
 const sources: Record<string, string> = {
@@ -28,10 +28,7 @@ test('a driver writes at a negative offset (refused), appends with the write-to-
     `file "${V}\\data\\trigger.txt" size 10`,
     `io #1 create "${V}\\data\\trigger.txt"`,
   ].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   assert.deepEqual(world.sim.kernel.output.filter((l) => !l.startsWith('open ')), [
     // STATUS_INVALID_PARAMETER: before, the write threw inside the engine
@@ -56,10 +53,7 @@ test('a scenario writes 4 GiB into a file and reads the bytes back; the run ends
     `io #5 write "${V}\\a.txt" offset 8 length 4294967295 at 4`,
     `io #6 write "${V}\\a.txt" offset 8 length 4294967295 data "" at 5`,
   ].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => world.sim.result(n)?.status), [0, 0, 0, 0, 0, 0]);
   assert.equal(world.sim.result(5)?.information, 4294967295);

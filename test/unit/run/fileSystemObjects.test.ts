@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { pathRules, type ProjectFiles } from '../../../engine';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = { '/t/fcb.c': readFileSync(path.resolve('test/fixtures/fsio/fcb.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
@@ -26,10 +26,7 @@ test('FsContext is an FCB header with the file\'s sizes and initialized resource
     `io #4 set-info "${V}\\a.txt" class FileEndOfFileInformation at 3`,
     `io #5 read "${V}\\a.txt" length 16 at 4`,
   ].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   assert.deepEqual(world.sim.kernel.violations.map((v) => v.rule), [], 'the FCB resources come initialized');
   assert.deepEqual(world.sim.kernel.output, [

@@ -9,16 +9,14 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { runWorld } from '../worldRun';
 
 const dir = path.resolve('test/fixtures/fmcore');
 const sources: Record<string, string> = { '/t/objects.c': readFileSync(path.join(dir, 'objects.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
 
 async function run(lines: string[]): Promise<World> {
-  const prepared = await prepareScenarioText('/t/s.fltsim', lines.join('\n'), files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', lines.join('\n'), files);
   assert.equal(world.fault, undefined);
   return world;
 }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { judgeRun as judgeSchedule } from '../../../engine/run/explore';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = {
   '/t/watcher.c': readFileSync(path.resolve('test/fixtures/dirnotify/watcher.c'), 'utf8'),
@@ -21,10 +22,7 @@ const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('pos
 const V = '\\Device\\HarddiskVolume1';
 
 async function run(lines: string[]): Promise<World> {
-  const prepared = await prepareScenarioText('/t/s.fltsim', lines.join('\n'), files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', lines.join('\n'), files);
   assert.equal(world.fault, undefined);
   return world;
 }
@@ -79,14 +77,17 @@ test('requests a filter pended and forgot, and a work item whose workers are all
   assert.deepEqual(v.unexpectedHanging.map((h) => [h.kind, h.io ?? null]), [['request', 1], ['request', 2], ['work-item', null]]);
   assert.match(v.unexpectedHanging[0]!.text, /stuck pended it in PreRead \(FLT_PREOP_PENDING\) and nothing called FltCompletePendedPreOperation for it/);
   assert.match(v.unexpectedHanging[2]!.text, /^generic work item Worker was queued to DelayedWorkQueue at stuck\.c:\d+ and never ran/);
-  assert.equal(v.problems.length, 4, v.problems.join('\n'));
+  // The deadlock, three pieces of hanging work, and the pre-ops nobody completed (errors no expect line is about).
+  assert.equal(v.problems.length, 5, v.problems.join('\n'));
+  assert.match(v.problems[4]!, /^the run recorded 2 violations of error severity .* the first: pended-pre-not-completed/);
 
-  const accepted = await scenario('expect deadlock', 'expect #1 pending', 'expect #2 state pended');
+  // Leaving the requests pending on purpose accepts the hanging work; the violations are judged by their own line.
+  const accepted = await scenario('expect deadlock', 'expect #1 pending', 'expect #2 state pended', 'expect violation pended-pre-not-completed');
   assert.deepEqual(accepted.verdict().problems, []);
   assert.equal(accepted.verdict().passed, true);
   const partly = await scenario('expect deadlock', 'expect #1 pending');
   assert.deepEqual(partly.verdict().unexpectedHanging.map((h) => h.io), [2]);
-  const all = await scenario('expect deadlock', 'expect hanging');
+  const all = await scenario('expect deadlock', 'expect hanging', 'expect violation pended-pre-not-completed');
   assert.equal(all.verdict().passed, true);
 });
 

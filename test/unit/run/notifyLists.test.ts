@@ -7,10 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 import { STATUS } from '../../../engine/kernel/status';
 import { FileAction } from '../../../engine/fltmgr/dirNotify';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = {
   '/t/watcher.c': readFileSync(path.resolve('test/fixtures/dirnotify/watcher.c'), 'utf8'),
@@ -21,10 +22,7 @@ const V = '\\Device\\HarddiskVolume1';
 
 async function run(mode: number, lines: string[]): Promise<World> {
   const text = [`define MODE ${mode}`, 'driver "watcher.c" altitude 300000', 'driver "lister.c" altitude 200000', `volume "${V}"`, `file "${V}\\docs" folder`, ...lines].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
 }

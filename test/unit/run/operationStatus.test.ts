@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { pathRules, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = { '/t/opstatus.c': readFileSync(path.resolve('test/fixtures/opstatus/opstatus.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
@@ -17,10 +18,7 @@ const V = '\\Device\\HarddiskVolume1';
 
 async function run(lines: string[]): Promise<World> {
   const text = ['driver "opstatus.c"', `volume "${V}"`, `file "${V}\\a.txt" content "hello"`, `file "${V}\\d" folder`, ...lines].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   return world;
 }
 

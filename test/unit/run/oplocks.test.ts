@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathRules, prepareScenarioText, STATUS, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
+import { runWorld } from '../worldRun';
 
 const sources: Record<string, string> = { '/t/oplock.c': readFileSync(path.resolve('test/fixtures/fmcore/oplock.c'), 'utf8') };
 const files: ProjectFiles = { readFile: (p) => sources[p], paths: pathRules('posix') };
@@ -30,10 +31,7 @@ async function run(wait: 0 | 1, tail: string[]): Promise<World> {
     `io #4 create ${A} access read at 3`,
     ...tail,
   ].join('\n');
-  const prepared = await prepareScenarioText('/t/s.fltsim', text, files);
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => `${d.line}: ${d.message}`).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/t/s.fltsim', text, files);
   assert.equal(world.fault, undefined);
   return world;
 }

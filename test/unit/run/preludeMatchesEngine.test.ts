@@ -2,9 +2,9 @@
 // the engine's values, and the objects the engine hands to C have the fields the C structs declare.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flt, pathRules, prepareScenarioText, STATUS } from '../../../engine';
-import { World } from '../../../engine/run/world';
+import { flt, pathRules, STATUS } from '../../../engine';
 import { loadC } from '../interp/harness';
+import { runWorld } from '../worldRun';
 
 const TABLES: [string, Record<string, number>, (key: string) => string][] = [
   ['IRP_MJ', flt.IRP_MJ as unknown as Record<string, number>, (k) => `IRP_MJ_${k}`],
@@ -63,10 +63,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) 
 }
 `;
   const scenario = 'driver "d.c"\nio #1 read "\\Device\\HarddiskVolume1\\docs\\a.txt" length 300 at 0 offset 8192\n';
-  const prepared = await prepareScenarioText('/s/t.fltsim', scenario, { readFile: (p) => (p === '/s/d.c' ? driver : undefined), paths: pathRules('posix') });
-  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
-  world.run();
+  const world = await runWorld('/s/t.fltsim', scenario, { readFile: (p) => (p === '/s/d.c' ? driver : undefined), paths: pathRules('posix') });
   assert.equal(world.fault, undefined);
   assert.deepEqual(world.sim.kernel.output, [
     `major=${flt.IRP_MJ.READ} irp=1 length=300 offset=8192 mode=1 status=0`,

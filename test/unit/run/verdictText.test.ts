@@ -2,19 +2,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verdictSummary } from '../../../engine/run/verdictText';
 
-const passedWithout = { passed: true, expectations: [], problems: [] };
+const clean = { errors: 0, warnings: 0, first: null };
+const holds = { line: 3, text: 'expect #1 status STATUS_SUCCESS', verdict: 'pass' as const, passed: true, actual: 'STATUS_SUCCESS' };
 
-test('a run with no expectations but violations says how many, instead of reading as clean', () => {
-  const line = verdictSummary(passedWithout, 7);
-  assert.match(line, /^PASS {2}no expectations to check, but 7 violations recorded/);
-  assert.match(line, /expect no violations/);
-  assert.equal(verdictSummary(passedWithout, 1).includes('1 violation recorded'), true);
+test('a run that failed on error-severity violations nobody expected names their count and the first, never PASS', () => {
+  const problem = 'the run recorded 7 violations of error severity and no expect line is about violations; …';
+  const line = verdictSummary({ passed: false, expectations: [], problems: [problem], unasked: { errors: 7, warnings: 2, first: 'irql-above-bound at f.c:42' } });
+  assert.equal(line, 'FAIL  7 violations of error severity, the first irql-above-bound at f.c:42, 2 warnings');
+  // Their sentence is not counted again as a problem with how the run ended; a real one is.
+  const both = verdictSummary({ passed: false, expectations: [holds], problems: ['the run ended in a deadlock: …', problem], unasked: { errors: 1, warnings: 0, first: 'assert at f.c:9' } });
+  assert.equal(both, 'FAIL  1 violation of error severity, the first assert at f.c:9, the run did not end as expected');
+});
+
+test('warnings nobody asked about keep the run passing and are counted in its summary', () => {
+  assert.equal(verdictSummary({ passed: true, expectations: [], problems: [], unasked: { errors: 0, warnings: 1, first: null } }), 'PASS  the run ended as expected (no expectations); 1 warning recorded');
+  assert.equal(verdictSummary({ passed: true, expectations: [holds], problems: [], unasked: { errors: 0, warnings: 3, first: null } }), 'PASS  1 expectation holds; 3 warnings recorded');
 });
 
 test('a clean run with no expectations, and runs with expectations, keep their summaries', () => {
-  assert.equal(verdictSummary(passedWithout, 0), 'PASS  the run ended as expected (no expectations)');
-  const one = { passed: true, expectations: [{ line: 3, text: 'expect no violations', verdict: 'pass' as const, passed: true, actual: '' }], problems: [] };
-  assert.equal(verdictSummary(one, 0), 'PASS  1 expectation holds');
-  // With an expectation, violations are the expectations' business: the summary does not add them.
-  assert.equal(verdictSummary(one, 4), 'PASS  1 expectation holds');
+  assert.equal(verdictSummary({ passed: true, expectations: [], problems: [], unasked: clean }), 'PASS  the run ended as expected (no expectations)');
+  assert.equal(verdictSummary({ passed: true, expectations: [holds], problems: [], unasked: clean }), 'PASS  1 expectation holds');
+  const failed = { ...holds, verdict: 'fail' as const, passed: false, actual: 'STATUS_ACCESS_DENIED' };
+  assert.equal(verdictSummary({ passed: false, expectations: [holds, failed], problems: [], unasked: clean }), 'FAIL  1 of 2 expectations failed');
 });

@@ -117,3 +117,35 @@ test('outcome expectations that cannot hold together are warned about', () => {
     [6, 'warning', 'contradiction'],
   ]);
 });
+
+const IRQL_ERROR = { rule: 'irql-above-bound', severity: 'error' as const, message: 'KeWaitForSingleObject called at DISPATCH_LEVEL', location: { file: '/w/drv/f.c', line: 42 } };
+const TAG_WARNING = { rule: 'pool-tag-mismatch', severity: 'warning' as const, message: 'freed with another tag' };
+
+test('with no expect line about violations, an error-severity violation fails the run, naming the count and the first with its line', () => {
+  const v = judgeRun(scenario('expect #1 status STATUS_SUCCESS'), facts({ violations: [TAG_WARNING, IRQL_ERROR, { ...IRQL_ERROR, location: { file: '/w/drv/f.c', line: 50 } }] }), (f) => f.replace('/w/', ''));
+  assert.equal(v.passed, false);
+  assert.deepEqual(v.expectations.map((x) => x.verdict), ['pass']);
+  assert.deepEqual(v.unasked, { errors: 2, warnings: 1, first: 'irql-above-bound at drv/f.c:42' });
+  assert.equal(v.problems.length, 1);
+  assert.match(v.problems[0], /^the run recorded 2 violations of error severity and no expect line is about violations; the first: irql-above-bound at drv\/f\.c:42: KeWaitForSingleObject called at DISPATCH_LEVEL \(.*'expect violation irql-above-bound'/);
+  // With no expect line at all, the same.
+  const none = judgeRun(scenario(''), facts({ violations: [IRQL_ERROR] }));
+  assert.equal(none.passed, false);
+  assert.match(none.problems[0], /^the run recorded a violation of error severity .*the first: irql-above-bound at \/w\/drv\/f\.c:42/);
+});
+
+test('warning-severity violations alone keep a run with no violation expectations passing, and are counted', () => {
+  const v = judgeRun(scenario(''), facts({ violations: [TAG_WARNING, TAG_WARNING] }));
+  assert.deepEqual([v.passed, v.problems, v.unasked], [true, [], { errors: 0, warnings: 2, first: null }]);
+});
+
+test('any expect line about violations makes them its business: no extra problem, nothing counted as unasked', () => {
+  for (const line of ['expect violation irql-above-bound', 'expect no violation pool-leak', 'expect no violations']) {
+    const v = judgeRun(scenario(line), facts({ violations: [IRQL_ERROR, TAG_WARNING] }));
+    assert.deepEqual([v.problems, v.unasked], [[], { errors: 0, warnings: 0, first: null }], line);
+    assert.equal(v.passed, line !== 'expect no violations', line);
+  }
+  // The deadlock an `expect deadlock` asks for is not a violation nobody asked about.
+  const deadlock = judgeRun(scenario('expect deadlock'), facts({ end: DEADLOCK, violations: [{ rule: 'deadlock', severity: 'error', message: 'blocked' }] }));
+  assert.deepEqual([deadlock.passed, deadlock.problems], [true, []]);
+});
