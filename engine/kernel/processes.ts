@@ -5,7 +5,7 @@
  * PsLookupProcessByProcessId) — and counts the references drivers take on it, so a
  * PsLookupProcessByProcessId without its ObDereferenceObject is reported where it was taken.
  */
-import { ReferenceCount } from './objectManager';
+import { ReferenceCount } from './referenceCount';
 import { KHandle } from './objects';
 import { Ptr } from '../memory/pointer';
 
