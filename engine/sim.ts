@@ -334,7 +334,7 @@ export class Simulation {
     this.schedule({ kind: 'transaction', at, name, outcome });
   }
 
-  /** The run's processes (System, the default user process, the scenario's). */
+  /** The run's processes (System, the two default user processes, the scenario's). */
   get processes(): ProcessTable {
     return this.kernel.processes;
   }
@@ -352,7 +352,7 @@ export class Simulation {
     const procs = this.kernel.processes;
     const target = procs.named(input.target);
     if (target === undefined) throw new Error(`open-process #${input.id}: no process is named "${input.target}"; declare it with a process line`);
-    const opener = input.opener === undefined ? procs.defaultUser : procs.named(input.opener);
+    const opener = input.opener === undefined ? procs.workload : procs.named(input.opener);
     if (opener === undefined) throw new Error(`open-process #${input.id}: no process is named "${input.opener}"; declare it with a process line`);
     this.schedule({ kind: 'open-process', at: input.at, id: input.id, opener, target, access: input.access, kernelHandle: input.kernelHandle ?? false });
   }
@@ -583,7 +583,7 @@ export class Simulation {
         // A path that names a device the driver created (its control device object) goes to that
         // driver's dispatch routine, not down a volume's filter stack.
         const dev = this.devices.deviceFor(item.request.path);
-        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length).process = item.request.process ?? k.processes.defaultUser;
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length).process = item.request.process ?? k.processes.workload;
         else this.dispatcher.spawnIssuer(item.request);
         break;
       }

@@ -74,7 +74,7 @@ export interface IoRequest {
   setInfo?: { target?: string; replace?: boolean; delete?: boolean };
   /** A transacted create: the transaction its file is opened in. */
   transaction?: object;
-  /** The process whose thread issues it; the default user process (System for kernel-mode requests) when absent. */
+  /** The process whose thread issues it; the default workload process (System for kernel-mode requests) when absent. */
   process?: KProcess;
 }
 

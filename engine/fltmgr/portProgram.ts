@@ -46,7 +46,7 @@ export type ClientStep = { kind?: number; contains?: Uint8Array } & (
 
 /** What the user program does, as the scenario's `client` lines say. */
 export type ClientAction =
-  /** `process`: the scenario process the program runs in (the default user process when absent). */
+  /** `process`: the scenario process the program runs in (the default client program process when absent). */
   | { kind: 'connect'; port: string; at: number; context?: Uint8Array; process?: KProcess }
   | { kind: 'send'; port: string; at: number; data: Uint8Array; output: number }
   | { kind: 'disconnect'; port: string; at: number };
@@ -126,8 +126,8 @@ export class UserProgram {
   spawnClient(action: ClientAction): KThread {
     const key = action.port.toLowerCase();
     // The process that connected to a port is the one that sends on it and disconnects.
-    if (action.kind === 'connect') this.portProcess.set(key, action.process ?? this.k.processes.defaultUser);
-    const process = this.portProcess.get(key) ?? this.k.processes.defaultUser;
+    if (action.kind === 'connect') this.portProcess.set(key, action.process ?? this.k.processes.program);
+    const process = this.portProcess.get(key) ?? this.k.processes.program;
     return this.k.spawn(`client ${action.port} (${action.kind})`, 'io', PRIORITY.normal, (t) => {
       t.process = process;
       return this.clientBody(t, action);
@@ -212,7 +212,7 @@ export class UserProgram {
     const steps = (this.followUps.get(port.toLowerCase()) ?? []).filter((s) => matches(s, message));
     if (steps.length === 0) return;
     this.k.spawn(`client ${port} (after its reply)`, 'io', PRIORITY.normal, (t) => {
-      t.process = this.portProcess.get(port.toLowerCase()) ?? this.k.processes.defaultUser;
+      t.process = this.portProcess.get(port.toLowerCase()) ?? this.k.processes.program;
       return this.followUp(t, port, message, steps);
     });
   }

@@ -134,7 +134,7 @@ export class Kernel implements SchedulerHost {
   readonly memory = new AddressSpace();
   /** Conversions between C memory and engine values at every boundary between them. */
   readonly marshal = new Marshal(this.memory);
-  /** The run's processes: System, the default user process and the scenario's (processes.ts). */
+  /** The run's processes: System, the two default user processes and the scenario's (processes.ts). */
   readonly processes = new ProcessTable();
 
   constructor(options: KernelOptions = {}) {

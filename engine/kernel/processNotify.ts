@@ -135,7 +135,7 @@ export class ProcessNotifyRoutines {
     const k = this.k;
     const parent = k.processes.byPid(p.parentId);
     return k.spawn(`Create process ${p.name} (pid ${p.id})`, 'io', PRIORITY.normal, (t) => {
-      t.process = parent !== undefined && parent.state === 'running' ? parent : k.processes.defaultUser;
+      t.process = parent !== undefined && parent.state === 'running' ? parent : k.processes.workload;
       return this.startBody(t, p);
     });
   }

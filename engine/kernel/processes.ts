@@ -1,6 +1,6 @@
 /**
- * Processes: the System process, the scenario's default user process and the processes a
- * scenario declares (`process` lines). Each is one opaque EPROCESS to C — the same object whichever
+ * Processes: the System process, the two default user processes (the workload's and the client
+ * program's) and the processes a scenario declares (`process` lines). Each is one opaque EPROCESS to C — the same object whichever
  * routine hands it out (PsGetCurrentProcess, IoThreadToProcess, FltGetRequestorProcess,
  * PsLookupProcessByProcessId) — and counts the references drivers take on it, so a
  * PsLookupProcessByProcessId without its ObDereferenceObject is reported where it was taken.
@@ -62,30 +62,40 @@ export function isKProcess(v: unknown): v is KProcess {
 
 /** System's id, as on Windows. */
 export const SYSTEM_PID = 4;
-/** The default user process: issues every `io` line that names no process, and runs the `client` lines. */
-export const DEFAULT_USER_PID = 0x1a8;
-export const DEFAULT_USER_IMAGE = 'fltsim-user.exe';
+/** The default workload process: issues every `io` line that names no process (and opens processes). */
+export const WORKLOAD_PID = 0x1f4;
+export const WORKLOAD_IMAGE = 'fltsim-app.exe';
+/**
+ * The default user-mode program behind the `client` lines: a process of its own, so a filter that
+ * ignores its own client's I/O (as scanners do) still sees the workload's.
+ */
+export const PROGRAM_PID = 0x1a8;
+export const PROGRAM_IMAGE = 'fltsim-client.exe';
+/** The parent of both defaults and of scenario processes that name none (explorer.exe on a desktop). */
+const SHELL_PID = 0x2f0;
 /** A process handle value meaning the caller's own process (ZwCurrentProcess()). */
 export const CURRENT_PROCESS_HANDLE = -1;
 
 /** The processes of one run, by id. */
 export class ProcessTable {
   readonly system = new KProcess(SYSTEM_PID, 'System', '', 0, '', true);
-  readonly defaultUser = new KProcess(DEFAULT_USER_PID, DEFAULT_USER_IMAGE, `\\Device\\HarddiskVolume1\\Program Files\\fltsim\\${DEFAULT_USER_IMAGE}`, 0x2f0, DEFAULT_USER_IMAGE, true);
+  readonly workload = new KProcess(WORKLOAD_PID, WORKLOAD_IMAGE, `\\Device\\HarddiskVolume1\\Program Files\\fltsim\\${WORKLOAD_IMAGE}`, SHELL_PID, WORKLOAD_IMAGE, true);
+  readonly program = new KProcess(PROGRAM_PID, PROGRAM_IMAGE, `\\Device\\HarddiskVolume1\\Program Files\\fltsim\\${PROGRAM_IMAGE}`, SHELL_PID, PROGRAM_IMAGE, true);
   private readonly byId = new Map<number, KProcess>([
     [SYSTEM_PID, this.system],
-    [DEFAULT_USER_PID, this.defaultUser],
+    [WORKLOAD_PID, this.workload],
+    [PROGRAM_PID, this.program],
   ]);
   private readonly byName = new Map<string, KProcess>();
 
-  /** Adds a scenario process; a spec that reuses the default user process's id replaces it. */
+  /** Adds a scenario process; its pid may not be one the run already uses. */
   add(spec: ProcessSpec): KProcess {
     if (spec.id === SYSTEM_PID || spec.id === 0) throw new Error(`process "${spec.name}": pid ${spec.id} belongs to the System (or idle) process; choose another`);
     if (this.byName.has(spec.name.toLowerCase())) throw new Error(`process "${spec.name}" is declared twice`);
     const known = this.byId.get(spec.id);
-    if (known !== undefined && known !== this.defaultUser) throw new Error(`process "${spec.name}": pid ${spec.id} is already used by "${known.name}"`);
+    if (known !== undefined) throw new Error(`process "${spec.name}": pid ${spec.id} is already used by "${known.name}"`);
     const image = spec.image ?? `\\Device\\HarddiskVolume1\\${spec.name}`;
-    const p = new KProcess(spec.id, spec.name, image, spec.parentId ?? DEFAULT_USER_PID, spec.commandLine ?? `"${image}"`, spec.start === undefined);
+    const p = new KProcess(spec.id, spec.name, image, spec.parentId ?? SHELL_PID, spec.commandLine ?? `"${image}"`, spec.start === undefined);
     this.byId.set(spec.id, p);
     this.byName.set(spec.name.toLowerCase(), p);
     return p;
@@ -95,10 +105,10 @@ export class ProcessTable {
     return this.byId.get(id);
   }
 
-  /** A scenario process, or the default user process by its image name. */
+  /** A scenario process, or a default one by its image name. */
   named(name: string): KProcess | undefined {
     const key = name.toLowerCase();
-    return this.byName.get(key) ?? (key === this.defaultUser.name ? this.defaultUser : undefined);
+    return this.byName.get(key) ?? (key === this.workload.name ? this.workload : key === this.program.name ? this.program : undefined);
   }
 
   all(): KProcess[] {

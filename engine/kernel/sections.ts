@@ -111,7 +111,7 @@ export class SectionRoutines {
     if (handle.closed) return `the handle to ${handle.what} is closed`;
     if (!(handle.object instanceof Section)) return `${handle.what} is not a section`;
     // The user program runs in the process its port connection was made from.
-    const program = this.k.current.process ?? this.k.processes.defaultUser;
+    const program = this.k.current.process ?? this.k.processes.program;
     if (handle.process !== program) return `the handle to ${handle.what} belongs to ${handle.process === null ? 'the kernel (OBJ_KERNEL_HANDLE)' : 'another process'}, not to the user program`;
     const section = handle.object;
     const view = this.mapView(section, program, true);
@@ -185,7 +185,7 @@ export class SectionRoutines {
     return this.unmapView(process, BaseAddress) ? STATUS.STATUS_SUCCESS : STATUS.STATUS_NOT_MAPPED_VIEW;
   }
 
-  /** A handle to the running process a CLIENT_ID names (System, the default user process or a scenario process). */
+  /** A handle to the running process a CLIENT_ID names (System, a default process or a scenario process). */
   ZwOpenProcess(ProcessHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown, ClientId: unknown): number {
     const k = this.k;
     k.checkIrql('ZwOpenProcess');

@@ -137,7 +137,7 @@ export class World {
     for (const c of sc.clients) {
       switch (c.action) {
         case 'connect':
-          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context) });
+          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context), ...(c.process !== undefined ? { process: this.sim.processes.named(c.process) } : {}) });
           break;
         case 'send':
           this.sim.client({ kind: 'send', port: c.port, at: c.time, data: Uint8Array.from(c.data), output: c.output });

@@ -97,7 +97,7 @@ export interface IoStatement extends StatementBase {
   pattern?: string;
   /** What a change notification watches for (`changes file-name size`), in the order written. */
   changes?: NotifyChange[];
-  /** The scenario process that issues it (`process "notepad.exe"`); the default user process when absent. */
+  /** The scenario process that issues it (`process "notepad.exe"`); the default workload process when absent. */
   process?: string;
   processSpan?: Span;
 }
@@ -218,7 +218,8 @@ export type ClientStepStatement =
 
 /** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
 export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
-    | { action: 'connect'; time: number; context?: number[] }
+    /** `process`: the scenario process the program runs in (the default client program process when absent). */
+    | { action: 'connect'; time: number; context?: number[]; process?: string; processSpan?: Span }
     | { action: 'send'; time: number; data: number[]; output: number }
     | { action: 'disconnect'; time: number }
     /** `reply: null` is `no-reply`: the program never answers matching messages. */

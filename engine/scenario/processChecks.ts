@@ -9,8 +9,8 @@ import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 
 const HINT = 'Declare it: process "notepad.exe" pid 1200';
-/** The default user process: every io without a `process` option comes from it. */
-export const DEFAULT_PROCESS_NAME = 'fltsim-user.exe';
+/** The default processes a scenario may name without declaring them (engine/kernel/processes.ts). */
+const DEFAULT_PROCESS_NAMES = ['fltsim-app.exe', 'fltsim-client.exe'];
 
 export function checkProcesses(scenario: Scenario, out: ScenarioDiagnostic[]): void {
   const report = (at: Span, code: ScenarioDiagnostic['code'], message: string, hint: string, severity: 'error' | 'warning' = 'error') => out.push({ ...spanOf(at), severity, code, message, hint });
@@ -30,7 +30,7 @@ export function checkProcesses(scenario: Scenario, out: ScenarioDiagnostic[]): v
   const check = (name: string | undefined, at: Span | undefined, what: string) => {
     if (name === undefined || at === undefined) return undefined;
     const p = byName.get(name.toLowerCase());
-    if (p === undefined && name.toLowerCase() !== DEFAULT_PROCESS_NAME) report(at, 'unknown-process', `${what} names process "${name}", but no process line declares it${didYouMean(name, names)}`, names.length > 0 ? `Processes: ${names.join(', ')}.` : HINT);
+    if (p === undefined && !DEFAULT_PROCESS_NAMES.includes(name.toLowerCase())) report(at, 'unknown-process', `${what} names process "${name}", but no process line declares it${didYouMean(name, names)}`, names.length > 0 ? `Processes: ${names.join(', ')}.` : HINT);
     return p;
   };
   for (const p of scenario.processes) check(p.parent, p.parentSpan, 'the parent');
@@ -41,6 +41,7 @@ export function checkProcesses(scenario: Scenario, out: ScenarioDiagnostic[]): v
       report(io.processSpan, 'contradiction', `io #${io.id} is issued at ${io.time}, when process "${p.name}" is not running (${p.start !== undefined ? `it starts at ${p.start}` : 'it runs from the start'}${p.exit !== undefined ? `, exits at ${p.exit}` : ''})`, 'Issue it while the process runs.', 'warning');
     }
   }
+  for (const c of scenario.clients) if (c.action === 'connect') check(c.process, c.processSpan, `the client of ${c.port}`);
   const ioIds = new Set(scenario.ios.map((io) => io.id));
   const openIds = new Map<number, number>();
   for (const o of scenario.processOpens) {

@@ -52,8 +52,8 @@ test('the process that issues an io is the one every identity routine names, and
   const out = w.sim.kernel.output;
   assert.ok(out.includes(`create by 1200 1200 1200 image ${V}\\Windows\\notepad.exe`), out.join('\n'));
   assert.ok(out.includes(`create by 1500 1500 1500 image ${V}\\untrusted.exe`));
-  // No process named: the default user process.
-  assert.ok(out.includes(`create by 424 424 424 image ${V}\\Program Files\\fltsim\\fltsim-user.exe`));
+  // No process named: the default workload process.
+  assert.ok(out.includes(`create by 500 500 500 image ${V}\\Program Files\\fltsim\\fltsim-app.exe`), out.join('\n'));
   assert.equal(w.sim.result(1)?.status, 0);
   assert.equal(w.sim.result(2)?.status, 0xc0000022);
   assert.equal(w.sim.result(3)?.status, 0);
