@@ -11,6 +11,11 @@
  *   sim.run();
  *   sim.result(1)  // { status: STATUS_SUCCESS, information: 4096, … }
  */
+import { ProcessNotifyRoutines } from './kernel/processNotify';
+import { ProcessIdentityRoutines } from './kernel/processIdentity';
+import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
+import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
+import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
 import type { Co } from './kernel/coroutine';
 import { DispatcherRoutines } from './kernel/dispatcher';
 import type { DriverFn } from './kernel/driverFn';
@@ -107,7 +112,9 @@ type WorkloadItem =
   | { kind: 'unload'; at: number; module?: string }
   | { kind: 'attach'; at: number; module: string; volume: string }
   | { kind: 'client'; at: number; action: ClientAction }
-  | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' };
+  | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' }
+  | { kind: 'process-start' | 'process-exit'; at: number; process: KProcess }
+  | { kind: 'open-process'; at: number; id: number; opener: KProcess; target: KProcess; access: number; kernelHandle: boolean };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -136,6 +143,8 @@ export class Simulation {
   readonly sections: SectionRoutines;
   readonly dataScan: DataScanRoutines;
   private readonly transactions: TransactionRoutines;
+  private readonly processNotify: ProcessNotifyRoutines;
+  private readonly obCallbacks: ObCallbackRoutines;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -192,6 +201,10 @@ export class Simulation {
     const mdls = new MdlRoutines(k);
     const misc = new MiscRoutines(k, fm.objectRefs, mdls);
     const notifyLists = new NotifyListRoutines(fm, pending);
+    const processNotify = new ProcessNotifyRoutines(k);
+    const obCallbacks = new ObCallbackRoutines(k);
+    this.processNotify = processNotify;
+    this.obCallbacks = obCallbacks;
     this.notifyLists = notifyLists;
     this.dispatcher = dispatcher;
     this.registration = registration;
@@ -243,13 +256,16 @@ export class Simulation {
       new OplockRoutines(k, pending),
       new SystemBufferRoutines(k),
       new OperationStatusRoutines(k),
+      processNotify,
+      new ProcessIdentityRoutines(k, pool, objects),
+      obCallbacks,
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---
@@ -278,7 +294,9 @@ export class Simulation {
     if (!this.fltmgr.reserveId(id)) throw new Error(`io #${id}: this id is already used by another request`);
     // Validated (and defaulted) now, so a bad request fails where it is written.
     const transaction = typeof input.transaction === 'string' ? this.transactions.transaction(input.transaction) : input.transaction;
-    const request = normalizeRequest({ ...input, transaction }, id);
+    const process = typeof input.process === 'string' ? this.kernel.processes.named(input.process) : input.process;
+    if (typeof input.process === 'string' && process === undefined) throw new Error(`io #${id}: no process is named "${input.process}"; declare it with a process line`);
+    const request = normalizeRequest({ ...input, transaction, process }, id);
     this.schedule({ kind: 'io', at: request.at, request });
     return id;
   }
@@ -316,6 +334,39 @@ export class Simulation {
   /** The scenario's transaction `name` commits or rolls back at tick `at` (KTM notifies the enlisted filters). */
   endTransaction(name: string, outcome: 'commit' | 'rollback', at: number): void {
     this.schedule({ kind: 'transaction', at, name, outcome });
+  }
+
+  /** The run's processes (System, the two default user processes, the scenario's). */
+  get processes(): ProcessTable {
+    return this.kernel.processes;
+  }
+
+  /** Declares a scenario process; with `start`/`exit`, it starts/exits then and the notify routines run. */
+  process(spec: ProcessSpec): KProcess {
+    const p = this.kernel.processes.add(spec);
+    if (spec.start !== undefined) this.schedule({ kind: 'process-start', at: spec.start, process: p });
+    if (spec.exit !== undefined) this.schedule({ kind: 'process-exit', at: spec.exit, process: p });
+    return p;
+  }
+
+  /** Process `opener` opens a handle to `target` asking for `access` at tick `at` (the ObRegisterCallbacks callbacks run). */
+  openProcess(input: { id: number; at: number; target: string; access: number; opener?: string; kernelHandle?: boolean }): void {
+    const procs = this.kernel.processes;
+    const target = procs.named(input.target);
+    if (target === undefined) throw new Error(`open-process #${input.id}: no process is named "${input.target}"; declare it with a process line`);
+    const opener = input.opener === undefined ? procs.workload : procs.named(input.opener);
+    if (opener === undefined) throw new Error(`open-process #${input.id}: no process is named "${input.opener}"; declare it with a process line`);
+    this.schedule({ kind: 'open-process', at: input.at, id: input.id, opener, target, access: input.access, kernelHandle: input.kernelHandle ?? false });
+  }
+
+  /** How each `open-process` event ended, by id. */
+  get processOpens(): ReadonlyMap<number, ProcessOpenResult> {
+    return this.obCallbacks.opens;
+  }
+
+  /** Processes whose start a notify routine denied, with the CreationStatus it set. */
+  get deniedProcesses(): ReadonlyMap<KProcess, number> {
+    return this.processNotify.denied;
   }
 
   /** What the user-mode program saw on the communication ports, in order. */
@@ -534,7 +585,7 @@ export class Simulation {
         // A path that names a device the driver created (its control device object) goes to that
         // driver's dispatch routine, not down a volume's filter stack.
         const dev = this.devices.deviceFor(item.request.path);
-        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length);
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length).process = item.request.process ?? k.processes.workload;
         else this.dispatcher.spawnIssuer(item.request);
         break;
       }
@@ -552,6 +603,15 @@ export class Simulation {
         break;
       case 'transaction':
         this.transactions.spawnOutcome(item.name, item.outcome);
+        break;
+      case 'process-start':
+        this.processNotify.spawnStart(item.process);
+        break;
+      case 'process-exit':
+        this.processNotify.spawnExit(item.process);
+        break;
+      case 'open-process':
+        this.obCallbacks.spawnOpen(item.id, item.opener, item.target, item.access, item.kernelHandle);
         break;
     }
   }

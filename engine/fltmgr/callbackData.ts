@@ -6,6 +6,7 @@
  * pre-op of the filters below … → in-fs → completed | cancelled → post-op … (post-pended) → done.
  * Every transition is an event on the thread that made it.
  */
+import type { KProcess } from '../kernel/processes';
 import type { EventKind, SimEvent } from '../kernel/events';
 import type { Co } from '../kernel/coroutine';
 import type { DriverFn } from '../kernel/driverFn';
@@ -73,6 +74,8 @@ export interface IoRequest {
   setInfo?: { target?: string; replace?: boolean; delete?: boolean };
   /** A transacted create: the transaction its file is opened in. */
   transaction?: object;
+  /** The process whose thread issues it; the default workload process (System for kernel-mode requests) when absent. */
+  process?: KProcess;
 }
 
 /**

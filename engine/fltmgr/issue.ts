@@ -62,6 +62,7 @@ export class Issuer {
     this.fm.k.touchObject(this.fm, false);
     t.frames.push(NT_FRAMES[req.major] ?? IO_CALL_DRIVER_FRAME);
     this.fm.touchRequest(req.id);
+    t.process = req.process ?? (req.kernelMode ? null : this.fm.k.processes.workload);
     const data = this.requests.create(req, t, req.id);
     if (data.request.paging || data.request.topLevelIrp) t.topLevelIrp = TOP_LEVEL_IRP;
     data.note(this.fm.k, 'io-issue', `${data.label} ${majorName(data.major)} issued on ${data.request.path}${data.isFastIo ? ' (fast I/O)' : ''}`);

@@ -7,7 +7,7 @@ import type { MdlRoutines } from '../kernel/mdl';
 import { writeOut } from '../kernel/objects';
 import { ntSuccess, STATUS } from '../kernel/status';
 import { KThread } from '../kernel/thread';
-import { SYSTEM_PROCESS } from '../kernel/threads';
+import type { KProcess } from '../kernel/processes';
 import { callbackDataArg, callbackDataId, FltCallbackData } from './callbackData';
 import { FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ } from './constants';
 import { Filter, Instance, isFltObject, Volume } from './objects';
@@ -119,16 +119,16 @@ export class MiscRoutines {
   }
 
   /** The process of the thread that issued the operation. */
-  FltGetRequestorProcess(CallbackData: unknown): object {
+  FltGetRequestorProcess(CallbackData: unknown): KProcess {
     this.k.checkIrql('FltGetRequestorProcess');
     const d = callbackDataArg(this.k, CallbackData, 'FltGetRequestorProcess');
     const t = d?.Thread;
-    return t instanceof KThread ? (t.process ?? SYSTEM_PROCESS) : SYSTEM_PROCESS;
+    return t instanceof KThread ? this.k.processOf(t) : this.k.processes.system;
   }
 
   FltGetRequestorProcessId(CallbackData: unknown): number {
     this.k.checkIrql('FltGetRequestorProcessId');
-    return (this.FltGetRequestorProcess(CallbackData) as { id: number }).id;
+    return this.FltGetRequestorProcess(CallbackData).id;
   }
 
   /**

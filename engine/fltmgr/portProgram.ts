@@ -14,9 +14,9 @@ import { Ref } from '../kernel/cvalues';
 import { kernelFrame, type Kernel } from '../kernel/kernel';
 import { formatStatus, ntSuccess, STATUS } from '../kernel/status';
 import { PRIORITY, type KThread } from '../kernel/thread';
-import { USER_PROGRAM_PROCESS } from '../kernel/threads';
 import { ownerOf, type Ptr } from '../memory/pointer';
 import type { SectionRoutines } from '../kernel/sections';
+import type { KProcess } from '../kernel/processes';
 import { ClientPort, wakeSender, type ServerPort } from './portObjects';
 
 /** How the user program answers a message that wants a reply. */
@@ -46,7 +46,8 @@ export type ClientStep = { kind?: number; contains?: Uint8Array } & (
 
 /** What the user program does, as the scenario's `client` lines say. */
 export type ClientAction =
-  | { kind: 'connect'; port: string; at: number; context?: Uint8Array }
+  /** `process`: the scenario process the program runs in (the default client program process when absent). */
+  | { kind: 'connect'; port: string; at: number; context?: Uint8Array; process?: KProcess }
   | { kind: 'send'; port: string; at: number; data: Uint8Array; output: number }
   | { kind: 'disconnect'; port: string; at: number };
 
@@ -70,6 +71,8 @@ export class UserProgram {
   readonly log: ClientRecord[] = [];
   /** What the program does after replying, by port name (lower case). */
   private readonly followUps = new Map<string, ClientStep[]>();
+  /** The process each port's connection was made from, by lowercase port name. */
+  private readonly portProcess = new Map<string, KProcess>();
 
   constructor(
     private readonly k: Kernel,
@@ -121,8 +124,12 @@ export class UserProgram {
   }
 
   spawnClient(action: ClientAction): KThread {
+    const key = action.port.toLowerCase();
+    // The process that connected to a port is the one that sends on it and disconnects.
+    if (action.kind === 'connect') this.portProcess.set(key, action.process ?? this.k.processes.program);
+    const process = this.portProcess.get(key) ?? this.k.processes.program;
     return this.k.spawn(`client ${action.port} (${action.kind})`, 'io', PRIORITY.normal, (t) => {
-      t.process = USER_PROGRAM_PROCESS;
+      t.process = process;
       return this.clientBody(t, action);
     });
   }
@@ -205,7 +212,7 @@ export class UserProgram {
     const steps = (this.followUps.get(port.toLowerCase()) ?? []).filter((s) => matches(s, message));
     if (steps.length === 0) return;
     this.k.spawn(`client ${port} (after its reply)`, 'io', PRIORITY.normal, (t) => {
-      t.process = USER_PROGRAM_PROCESS;
+      t.process = this.portProcess.get(port.toLowerCase()) ?? this.k.processes.program;
       return this.followUp(t, port, message, steps);
     });
   }

@@ -5,6 +5,7 @@
  * Defaults: length 4096, offset 0; reads and writes are asynchronous unless `synchronous`, every
  * other operation (and all fast I/O) is synchronous unless `async`; requests come from user mode.
  */
+import type { KProcess } from '../kernel/processes';
 import type { KThread } from '../kernel/thread';
 import { FltCallbackData, type IoRequest } from './callbackData';
 import { FILE_OPEN, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_NOTIFY_CHANGE_DIRECTORY, IRP_MN_QUERY_DIRECTORY, majorName, parseMajor, SL_WATCH_TREE } from './constants';
@@ -51,6 +52,8 @@ export interface IoRequestInput {
   notify?: { completionFilter: number; watchTree?: boolean };
   /** What a set-information request's structure says: a rename or link target, replace, delete. */
   setInfo?: SetInfoInput;
+  /** The process that issues it (Simulation.io takes a scenario process's name). */
+  process?: KProcess | string;
 }
 
 export interface SetInfoInput {
@@ -144,6 +147,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
   }
   if (input.setInfo !== undefined) req.setInfo = input.setInfo;
   if (typeof input.transaction === 'object' && input.transaction !== null) req.transaction = input.transaction;
+  if (typeof input.process === 'object') req.process = input.process;
   return req;
 }
 

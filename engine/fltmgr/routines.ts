@@ -47,11 +47,14 @@ import type { UnloadRoutines } from './unload';
 import type { WorkItemRoutines } from './workitems';
 import type { SystemBufferRoutines } from './systemBuffers';
 import type { OperationStatusRoutines } from './operationStatus';
+import type { ProcessNotifyRoutines } from '../kernel/processNotify';
+import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
+import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -94,7 +97,10 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<GenericTableRoutines> &
   Routines<CngRoutines> &
   Routines<SystemBufferRoutines> &
-  Routines<OperationStatusRoutines>;
+  Routines<OperationStatusRoutines> &
+  Routines<ProcessNotifyRoutines> &
+  Routines<ProcessIdentityRoutines> &
+  Routines<ObCallbackRoutines>;
 
 export interface RoutineTable {
   api: Api;

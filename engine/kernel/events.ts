@@ -22,7 +22,7 @@ export type EventKind =
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
   | 'cancel'
   // verifier and debug output
-  | 'port' | 'transaction'
+  | 'port' | 'transaction' | 'process'
   | 'violation' | 'output' | 'fault'
   // an allocation refused at the pool limit
   | 'alloc-fail';

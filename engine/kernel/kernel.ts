@@ -20,6 +20,7 @@ import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
 import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
+import { ProcessTable, type KProcess } from './processes';
 
 export interface Violation {
   rule: RuleId;
@@ -133,6 +134,8 @@ export class Kernel implements SchedulerHost {
   readonly memory = new AddressSpace();
   /** Conversions between C memory and engine values at every boundary between them. */
   readonly marshal = new Marshal(this.memory);
+  /** The run's processes: System, the two default user processes and the scenario's (processes.ts). */
+  readonly processes = new ProcessTable();
 
   constructor(options: KernelOptions = {}) {
     this.options = options;
@@ -157,6 +160,11 @@ export class Kernel implements SchedulerHost {
 
   get stepCount(): number {
     return this.sched.stepCount;
+  }
+
+  /** The process thread `t` belongs to (the System process unless it runs for a user process). */
+  processOf(t: KThread): KProcess {
+    return t.process ?? this.processes.system;
   }
 
   /** The thread whose code is running, or `outside` between steps. */

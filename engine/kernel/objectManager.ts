@@ -12,32 +12,14 @@
  * object the driver holds, ObReferenceObjectByHandle turns one back into the object.
  */
 import { callSite, type Kernel } from './kernel';
-import type { SourceLocation } from './events';
+import { isReferenced, type ReferenceCount, type Referenced } from './referenceCount';
 import { KHandle, writeOut } from './objects';
 import { STATUS } from './status';
 
 /** OBJ_KERNEL_HANDLE: the handle belongs to the System process, whatever process the caller runs in. */
 export const OBJ_KERNEL_HANDLE = 0x200;
 
-interface TakenReference {
-  routine: string;
-  site: { location: SourceLocation; function: string } | undefined;
-}
-
-/** The references drivers hold on one object, oldest first. */
-export class ReferenceCount {
-  readonly held: TakenReference[] = [];
-  constructor(readonly label: string) {}
-}
-
-/** An object whose references the object manager counts. */
-export interface Referenced {
-  readonly refs: ReferenceCount;
-}
-
-export function isReferenced(v: unknown): v is Referenced {
-  return typeof v === 'object' && v !== null && (v as Referenced).refs instanceof ReferenceCount;
-}
+export { ReferenceCount, isReferenced, type Referenced } from './referenceCount';
 
 export class ObjectManagerRoutines {
   /** Objects a reference was ever taken on, for the end-of-run check. */

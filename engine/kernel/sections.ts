@@ -18,7 +18,7 @@ import type { Kernel } from './kernel';
 import { KHandle, readOut, writeOut } from './objects';
 import { OBJ_KERNEL_HANDLE, ReferenceCount, type ObjectManagerRoutines, type Referenced } from './objectManager';
 import { STATUS } from './status';
-import { SYSTEM_PROCESS, USER_PROGRAM_PROCESS } from './threads';
+import { handleValue, processOfHandle, type KProcess } from './processes';
 import type { FilePages } from './filePages';
 import { Ptr, type AllocPtr } from '../memory/pointer';
 import type { StructView } from '../memory/view';
@@ -31,7 +31,6 @@ const PAGE_WRITECOPY = 0x08;
 /** Views start on multiples of this (the allocation granularity). */
 const ALLOCATION_GRANULARITY = 64 * 1024;
 /** ZwCurrentProcess(): the handle value -1. */
-const CURRENT_PROCESS = -1;
 
 export class Section implements Referenced {
   readonly refs: ReferenceCount;
@@ -51,17 +50,6 @@ export class Section implements Referenced {
   ) {
     this.refs = new ReferenceCount(label);
   }
-}
-
-/** A process handle (ZwOpenProcess) names the process object. */
-interface ProcessObject {
-  kind: 'process';
-  name: string;
-  id: number;
-}
-
-function isProcess(v: unknown): v is ProcessObject {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'process';
 }
 
 export class SectionRoutines {
@@ -122,16 +110,18 @@ export class SectionRoutines {
     if (!(handle instanceof KHandle)) return 'the value it was given is not a handle';
     if (handle.closed) return `the handle to ${handle.what} is closed`;
     if (!(handle.object instanceof Section)) return `${handle.what} is not a section`;
-    if (handle.process !== USER_PROGRAM_PROCESS) return `the handle to ${handle.what} belongs to ${handle.process === null ? 'the kernel (OBJ_KERNEL_HANDLE)' : 'another process'}, not to the user program`;
+    // The user program runs in the process its port connection was made from.
+    const program = this.k.current.process ?? this.k.processes.program;
+    if (handle.process !== program) return `the handle to ${handle.what} belongs to ${handle.process === null ? 'the kernel (OBJ_KERNEL_HANDLE)' : 'another process'}, not to the user program`;
     const section = handle.object;
-    const view = this.mapView(section, USER_PROGRAM_PROCESS, true);
+    const view = this.mapView(section, program, true);
     if (typeof view === 'number') return `the section maps no bytes (${section.label} is empty)`;
     return {
       read: () => view.alloc.peek(0, section.size),
       size: section.size,
       label: `a view of ${section.label}`,
       unmap: () => {
-        this.unmapView(USER_PROGRAM_PROCESS, view);
+        this.unmapView(program, view);
         handle.closed = true;
         handle.onClose?.();
       },
@@ -195,7 +185,7 @@ export class SectionRoutines {
     return this.unmapView(process, BaseAddress) ? STATUS.STATUS_SUCCESS : STATUS.STATUS_NOT_MAPPED_VIEW;
   }
 
-  /** A handle to the process a CLIENT_ID names: the System process or the scenario's user-mode program. */
+  /** A handle to the running process a CLIENT_ID names (System, a default process or a scenario process). */
   ZwOpenProcess(ProcessHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown, ClientId: unknown): number {
     const k = this.k;
     k.checkIrql('ZwOpenProcess');
@@ -205,18 +195,18 @@ export class SectionRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const id = handleValue((ClientId as StructView).UniqueProcess);
-    const process = [SYSTEM_PROCESS, USER_PROGRAM_PROCESS].find((p) => p.id === id);
-    if (process === undefined) return STATUS.STATUS_INVALID_CID;
+    const process = id === undefined ? undefined : k.processes.byPid(id);
+    if (process === undefined || process.state !== 'running') return STATUS.STATUS_INVALID_CID;
     const attributes = Number((ObjectAttributes as StructView | null)?.Attributes ?? 0);
     writeOut(ProcessHandle, new KHandle(process, `process ${process.name}`, (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null)));
     return STATUS.STATUS_SUCCESS;
   }
 
   /** The process a handle names: ZwCurrentProcess() is the caller's own. */
-  private processOf(h: unknown): object | null {
+  private processOf(h: unknown): KProcess | null {
     const k = this.k;
-    if (handleValue(h) === CURRENT_PROCESS) return k.current.process ?? SYSTEM_PROCESS;
-    if (h instanceof KHandle && !h.closed && isProcess(h.object)) return h.object;
+    const p = processOfHandle(h, k.processOf(k.current));
+    if (p !== undefined) return p;
     k.violation(h === null || h === undefined ? 'null-param' : 'bad-object', 'a process handle must come from ZwOpenProcess or be ZwCurrentProcess()');
     return null;
   }
@@ -227,10 +217,3 @@ export class SectionRoutines {
   }
 }
 
-/** The integer value of a HANDLE-typed C value (a process id, ZwCurrentProcess()). */
-function handleValue(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(BigInt.asIntN(64, v));
-  if (v instanceof Ptr && v.alloc === null) return v.offset;
-  return undefined;
-}

@@ -8,6 +8,7 @@ import type { Co } from './coroutine';
 import { Irql } from './irql';
 import { registerNumberedKind } from './shared';
 import type { NtStatus } from './status';
+import type { KProcess } from './processes';
 
 export interface Frame {
   /** Function name: `PreRead`, or a kernel routine such as `FltCbdqInsertIo`. */
@@ -79,8 +80,8 @@ export class KThread {
   running: { readonly id: number; readonly label: string; readonly kind: string } | null = null;
   /** IoGetTopLevelIrp's answer for this thread; non-NULL for paging I/O and `top-level-irp` requests. */
   topLevelIrp: unknown = null;
-  /** The process the thread belongs to when it is not the System process (the scenario's user-mode program). */
-  process: object | null = null;
+  /** The process it belongs to; null: the System process. */
+  process: KProcess | null = null;
   scope: CallbackScope | null = null;
   /** A service thread (worker, completion context) waiting for work: not part of a deadlock. */
   parked = false;

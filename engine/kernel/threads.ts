@@ -9,20 +9,11 @@ import type { Kernel } from './kernel';
 import { KHandle, writeOut } from './objects';
 import { STATUS } from './status';
 import { KThread, PRIORITY } from './thread';
+import { isKProcess, type KProcess } from './processes';
 
 /** Thrown through driver frames by PsTerminateSystemThread; the thread's body ends quietly. */
 class ThreadTermination {
   constructor(readonly status: number) {}
-}
-
-/** The System process, which every thread but the scenario's user-mode program belongs to: opaque to C. */
-export const SYSTEM_PROCESS = Object.freeze({ kind: 'process', name: 'System', id: 4 });
-
-/** The scenario's user-mode program (the `client` lines): a process of its own. */
-export const USER_PROGRAM_PROCESS = Object.freeze({ kind: 'process', name: 'user program', id: 0x1a8 });
-
-function processId(p: unknown): number {
-  return typeof p === 'object' && p !== null && (p as { kind?: unknown }).kind === 'process' ? (p as { id: number }).id : SYSTEM_PROCESS.id;
 }
 
 export class ThreadRoutines {
@@ -96,22 +87,30 @@ export class ThreadRoutines {
     return Thread instanceof KThread ? Thread.id : 0;
   }
 
-  PsGetCurrentProcess(): object {
-    return this.k.current.process ?? SYSTEM_PROCESS;
+  PsGetCurrentProcess(): KProcess {
+    return this.k.processOf(this.k.current);
   }
 
-  IoGetCurrentProcess(): object {
+  IoGetCurrentProcess(): KProcess {
     this.k.checkIrql('IoGetCurrentProcess');
-    return this.k.current.process ?? SYSTEM_PROCESS;
+    return this.k.processOf(this.k.current);
   }
 
   /** The process a thread belongs to (Data->Thread of an operation, a thread from PsGetCurrentThread). */
-  IoThreadToProcess(Thread: unknown): object {
+  IoThreadToProcess(Thread: unknown): KProcess {
     if (!(Thread instanceof KThread)) {
       this.k.violation('bad-object', 'IoThreadToProcess needs a thread (PETHREAD)');
-      return SYSTEM_PROCESS;
+      return this.k.processes.system;
     }
-    return Thread.process ?? SYSTEM_PROCESS;
+    return this.k.processOf(Thread);
+  }
+
+  PsGetThreadProcessId(Thread: unknown): number {
+    return this.IoThreadToProcess(Thread).id;
+  }
+
+  PsGetThreadProcess(Thread: unknown): KProcess {
+    return this.IoThreadToProcess(Thread);
   }
 
   /**
@@ -130,11 +129,15 @@ export class ThreadRoutines {
   }
 
   PsGetCurrentProcessId(): number {
-    return processId(this.k.current.process ?? SYSTEM_PROCESS);
+    return this.k.processOf(this.k.current).id;
   }
 
   PsGetProcessId(Process: unknown): number {
-    return processId(Process);
+    if (!isKProcess(Process)) {
+      this.k.violation(Process === null || Process === undefined ? 'null-param' : 'bad-object', 'PsGetProcessId needs a process (PEPROCESS)');
+      return 0;
+    }
+    return Process.id;
   }
 
   PsIsSystemThread(Thread: unknown): number {

@@ -116,9 +116,20 @@ export class World {
       const entry = module.functionValue('DriverEntry')!;
       this.sim.loadDriver(d.module, this.tracked(entry), d.altitude !== undefined ? { altitude: d.altitude } : {});
     }
+    for (const p of sc.processes) {
+      this.sim.process({ name: p.name, id: p.pid, ...(p.image !== undefined ? { image: p.image } : {}), ...(p.commandLine !== undefined ? { commandLine: p.commandLine } : {}), ...(p.start !== undefined ? { start: p.start } : {}), ...(p.exit !== undefined ? { exit: p.exit } : {}) });
+    }
+    // Parents are named; their ids are known once every process line is in.
+    for (const p of sc.processes) {
+      if (p.parent === undefined) continue;
+      const parent = this.sim.processes.named(p.parent);
+      const child = this.sim.processes.named(p.name);
+      if (parent !== undefined && child !== undefined) child.parentId = parent.id;
+    }
     for (const io of sc.ios) {
       this.sim.io(ioInput(io));
     }
+    for (const o of sc.processOpens) this.sim.openProcess({ id: o.id, at: o.time, target: o.target, access: o.access, ...(o.opener !== undefined ? { opener: o.opener } : {}), kernelHandle: o.kernelHandle });
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const a of sc.attaches) this.sim.attach(a.time, a.module, a.volume);
     for (const u of sc.unloads) this.sim.unload(u.time, u.module);
@@ -126,7 +137,7 @@ export class World {
     for (const c of sc.clients) {
       switch (c.action) {
         case 'connect':
-          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context) });
+          this.sim.client({ kind: 'connect', port: c.port, at: c.time, context: c.context && Uint8Array.from(c.context), ...(c.process !== undefined ? { process: this.sim.processes.named(c.process) } : {}) });
           break;
         case 'send':
           this.sim.client({ kind: 'send', port: c.port, at: c.time, data: Uint8Array.from(c.data), output: c.output });
@@ -259,6 +270,8 @@ export class World {
       calls: this.calls(),
       modules: [...this.modules.keys()],
       output: this.sim.output,
+      opens: this.sim.processOpens,
+      processes: new Map(this.sim.processes.all().map((p) => [p.name.toLowerCase(), { state: p.state, ...(this.sim.deniedProcesses.has(p) ? { denied: this.sim.deniedProcesses.get(p)! } : {}) }])),
     };
   }
 
@@ -309,6 +322,7 @@ function ioInput(io: IoStatement): IoRequestInput {
   if (io.access !== undefined) input.desiredAccess = CREATE_ACCESS[io.access];
   if (io.share !== undefined) input.shareAccess = SHARE_MODES[io.share];
   if (io.transaction !== undefined) input.transaction = io.transaction;
+  if (io.process !== undefined) input.process = io.process;
   if (data !== undefined) input.data = data;
   if (io.pattern !== undefined) input.pattern = io.pattern;
   if (io.op === 'notify-dir') {

@@ -97,6 +97,9 @@ export interface IoStatement extends StatementBase {
   pattern?: string;
   /** What a change notification watches for (`changes file-name size`), in the order written. */
   changes?: NotifyChange[];
+  /** The scenario process that issues it (`process "notepad.exe"`); the default workload process when absent. */
+  process?: string;
+  processSpan?: Span;
 }
 
 export interface CancelStatement extends StatementBase {
@@ -131,7 +134,13 @@ export type Expectation =
   /** The run ends with work nothing finished: filter-issued I/O or a queued work item (engine/fltmgr/hanging.ts). */
   | { what: 'hanging' }
   /** The run stops before its end (driver code failed or a limit ran out), for `reason` when given. */
-  | { what: 'stop'; reason?: RunStopReason; reasonSpan?: Span };
+  | { what: 'stop'; reason?: RunStopReason; reasonSpan?: Span }
+  /** `expect #N granted A`: the access an `open-process` line ended up with. */
+  | { what: 'granted'; io: number; ioSpan: Span; access: number }
+  /** `expect process "x.exe" denied|started|exited`: how a scenario process's life went. */
+  | { what: 'process'; process: string; processSpan: Span; outcome: ProcessOutcome };
+
+export type ProcessOutcome = 'started' | 'denied' | 'exited';
 
 /** The expectations about how the run ends rather than what it did: they make an abnormal end wanted. */
 export type OutcomeExpectation = 'load' | 'deadlock' | 'hanging' | 'stop';
@@ -209,7 +218,8 @@ export type ClientStepStatement =
 
 /** A `client "\\Port" …` line: the user-mode program's side of a communication port. */
 export type ClientStatement = StatementBase & { kind: 'client'; port: string; portSpan: Span } & (
-    | { action: 'connect'; time: number; context?: number[] }
+    /** `process`: the scenario process the program runs in (the default client program process when absent). */
+    | { action: 'connect'; time: number; context?: number[]; process?: string; processSpan?: Span }
     | { action: 'send'; time: number; data: number[]; output: number }
     | { action: 'disconnect'; time: number }
     /** `reply: null` is `no-reply`: the program never answers matching messages. */
@@ -243,7 +253,38 @@ export interface RegistryStatement extends StatementBase {
   value: RegistryValue;
 }
 
+/** `process "notepad.exe" pid 1200 …`: a user process of the scenario. */
+export interface ProcessStatement extends StatementBase {
+  kind: 'process';
+  name: string;
+  nameSpan: Span;
+  pid: number;
+  image?: string;
+  parent?: string;
+  parentSpan?: Span;
+  commandLine?: string;
+  /** Tick it starts at (notify routines run); absent: it runs from before the drivers load. */
+  start?: number;
+  exit?: number;
+}
+
+/** `open-process #N "notepad.exe" access all by "x.exe" at T`: a handle open ObRegisterCallbacks callbacks see. */
+export interface OpenProcessStatement extends StatementBase {
+  kind: 'open-process';
+  id: number;
+  idSpan: Span;
+  target: string;
+  targetSpan: Span;
+  access: number;
+  opener?: string;
+  openerSpan?: Span;
+  kernelHandle: boolean;
+  time: number;
+}
+
 export type Statement =
+  | ProcessStatement
+  | OpenProcessStatement
   | TitleStatement
   | DriverStatement
   | DefineStatement
@@ -281,6 +322,8 @@ export interface Scenario {
   clients: ClientStatement[];
   /** How the scenario's transactions end. */
   transactions: TransactionStatement[];
+  processes: ProcessStatement[];
+  processOpens: OpenProcessStatement[];
   seed?: number;
   processors?: number;
   workers: { delayed?: number; critical?: number };
@@ -299,6 +342,7 @@ export type ScenarioDiagnosticCode =
   | 'unknown-status'
   | 'unknown-state'
   | 'unknown-io'
+  | 'unknown-process'
   | 'unknown-module'
   | 'unknown-volume'
   | 'unknown-rule'

@@ -8,6 +8,7 @@ import { writtenPathKey } from '../files';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 import { checkClientsAndTransactions } from './clientChecks';
+import { checkProcesses } from './processChecks';
 
 export interface CheckContext {
   /** Ids of io lines that had errors: references to them are not reported again. */
@@ -25,6 +26,7 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   checkWorkload(scenario, ctx, report);
   checkExpectations(scenario, ctx, report);
   checkClientsAndTransactions(scenario, out);
+  checkProcesses(scenario, out);
 }
 
 const MODULE_HINT = "A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.";

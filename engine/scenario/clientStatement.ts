@@ -4,6 +4,7 @@
  *
  *   client "\ScannerPort" connect at 1                       // FilterConnectCommunicationPort
  *   client "\ScannerPort" connect context "hello" at 1       // with a connection context
+ *   client "\ScannerPort" connect process "scan.exe" at 1    // from a scenario process
  *   client "\ScannerPort" reply hex "01"                     // answers every message with these bytes
  *   client "\ScannerPort" reply hex "00" when contains "foul" after 2
  *   client "\ScannerPort" reply ulong 1 when kind 3          // first ULONG of the message is 3
@@ -55,12 +56,19 @@ export function parseClient(cur: LineCursor): ClientStatement | undefined {
       let context: number[] | undefined;
       if (cur.peek()?.kind === 'word' && cur.peek()!.value === 'context') {
         const t = cur.next()!;
-        context = readPayload(cur, t, ['at']);
+        context = readPayload(cur, t, ['process', 'at']);
         if (context === undefined) return undefined;
+      }
+      // The process the program runs in: it connects, sends and disconnects from there.
+      let process: { value: string; span: Span } | undefined;
+      if (cur.peek()?.kind === 'word' && cur.peek()!.value === 'process') {
+        cur.next();
+        process = readString(cur, 'process name', 'client "\\ScannerPort" connect process "scanuser.exe" at 1');
+        if (process === undefined) return undefined;
       }
       const time = readTime(cur, EXAMPLE);
       if (time === undefined || !cur.expectEnd('the connect time')) return undefined;
-      return { ...head, ...base(cur), action, time, ...(context === undefined ? {} : { context }) };
+      return { ...head, ...base(cur), action, time, ...(context === undefined ? {} : { context }), ...(process === undefined ? {} : { process: process.value, processSpan: process.span }) };
     }
     case 'send': {
       const data = readPayload(cur, word, ['output', 'at']);

@@ -3,14 +3,16 @@
  * against the kernel's STATUS table, so a typo is caught before the run rather than failing it.
  */
 import { STATUS, statusByName, toStatus } from '../kernel/status';
-import type { Expectation, ExpectStatement, Span } from './ast';
+import type { Expectation, ExpectStatement, ProcessOutcome, Span } from './ast';
+
+const PROCESS_OUTCOMES: readonly ProcessOutcome[] = ['started', 'denied', 'exited'];
 import { LIMITS, LineCursor, parseInteger, readInteger, readIoRef, readString, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { closest, didYouMean } from './suggest';
 import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, STOP_REASONS, type IoState, type RunStopReason } from './vocabulary';
 
 const STATUS_NAMES = Object.keys(STATUS);
-const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect #1 pending, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect hanging, expect stop';
+const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect #1 pending, expect #1 granted 0x1000, expect process "x.exe" denied, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect hanging, expect stop';
 
 export function parseExpect(cur: LineCursor): ExpectStatement | undefined {
   const body = parseBody(cur);
@@ -45,6 +47,15 @@ function parseBody(cur: LineCursor): Expectation | undefined {
         return { what: 'hanging' };
       case 'stop':
         return parseStop(cur);
+      case 'process': {
+        const name = readString(cur, 'process name', 'expect process "notepad.exe" denied');
+        if (!name) return undefined;
+        const o = cur.next();
+        if (!o || o.kind !== 'word' || !(PROCESS_OUTCOMES as readonly string[]).includes(o.value)) {
+          return cur.error(o ?? name.span, o ? 'unknown-state' : 'missing-value', o ? `unknown process outcome '${o.raw}'${o.kind === 'word' ? didYouMean(o.value, PROCESS_OUTCOMES) : ''}` : 'missing process outcome', `Write one of ${PROCESS_OUTCOMES.join(', ')}: expect process "notepad.exe" denied`);
+        }
+        return { what: 'process', process: name.value, processSpan: name.span, outcome: o.value as ProcessOutcome };
+      }
     }
   }
   return cur.error(
@@ -57,20 +68,26 @@ function parseBody(cur: LineCursor): Expectation | undefined {
 
 const IO_HINT = (id: number): string => `Write: expect #${id} status STATUS_SUCCESS, expect #${id} state done, or expect #${id} pending`;
 
+const IO_WORDS_TEXT = "'status', 'state', 'pending' or 'granted'";
+
 function parseIoExpectation(cur: LineCursor): Expectation | undefined {
   const io = readIoRef(cur, 'expect #1 status STATUS_SUCCESS');
   if (!io) return undefined;
   const word = cur.next();
-  if (!word) return cur.error(io.span, 'missing-value', `missing 'status', 'state' or 'pending' after #${io.id}`, IO_HINT(io.id));
+  if (!word) return cur.error(io.span, 'missing-value', `missing ${IO_WORDS_TEXT} after #${io.id}`, IO_HINT(io.id));
   if (word.kind !== 'word' || !(EXPECT_IO_WORDS as readonly string[]).includes(word.value)) {
     return cur.error(
       word,
       'unknown-expectation',
-      `expected 'status', 'state' or 'pending' after #${io.id}, found '${word.raw}'${word.kind === 'word' ? didYouMean(word.value, EXPECT_IO_WORDS) : ''}`,
+      `expected ${IO_WORDS_TEXT} after #${io.id}, found '${word.raw}'${word.kind === 'word' ? didYouMean(word.value, EXPECT_IO_WORDS) : ''}`,
       IO_HINT(io.id),
     );
   }
   if (word.value === 'pending') return { what: 'pending', io: io.id, ioSpan: io.span };
+  if (word.value === 'granted') {
+    const access = readInteger(cur, word, 'access mask', LIMITS.ulong);
+    return access === undefined ? undefined : { what: 'granted', io: io.id, ioSpan: io.span, access };
+  }
   if (word.value === 'status') {
     const status = readStatus(cur, word);
     return status && { what: 'status', io: io.id, ioSpan: io.span, status: status.value, statusText: status.text };

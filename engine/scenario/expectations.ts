@@ -66,6 +66,10 @@ export interface RunFacts {
   hanging?: readonly HangingWork[];
   /** Captured DbgPrint/KdPrint lines; only `expect output` reads them. */
   output?: readonly string[];
+  /** How each `open-process` line ended (the access granted), by id. */
+  opens?: ReadonlyMap<number, { granted: number; status: number }>;
+  /** The scenario processes' states at the end, by lowercase name, with the status that denied a start. */
+  processes?: ReadonlyMap<string, { state: string; denied?: number }>;
 }
 
 /** `unchecked`: the run stopped before the end the expectation is about, so it says nothing. */
@@ -232,6 +236,19 @@ function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: 
       if (end.kind !== 'stopped') return { passed: false, actual: endSummary(end) };
       return { passed: e.reason === undefined || e.reason === end.reason, actual: endSummary(end) };
     }
+    case 'granted': {
+      const open = facts.opens?.get(e.io);
+      if (open === undefined) return { passed: false, actual: `open-process #${e.io} never ran` };
+      if (!ntSuccess(open.status)) return { passed: false, actual: `open-process #${e.io} failed with ${formatStatus(open.status)}` };
+      return { passed: open.granted >>> 0 === e.access >>> 0, actual: `access 0x${(open.granted >>> 0).toString(16)}` };
+    }
+    case 'process': {
+      const p = facts.processes?.get(e.process.toLowerCase());
+      if (p === undefined) return { passed: false, actual: `no process "${e.process}"` };
+      const actual = p.denied !== undefined ? `denied (${formatStatus(p.denied)})` : p.state;
+      const passed = e.outcome === 'denied' ? p.denied !== undefined : e.outcome === 'exited' ? p.state === 'exited' : p.state === 'running' || p.state === 'exited';
+      return { passed, actual };
+    }
   }
 }
 
@@ -264,6 +281,10 @@ export function expectedText(e: ExpectStatement): string {
       return 'a deadlock';
     case 'stop':
       return e.reason === undefined ? 'stopped before its end' : `stopped (${e.reason})`;
+    case 'granted':
+      return `access 0x${(e.access >>> 0).toString(16)}`;
+    case 'process':
+      return e.outcome;
   }
 }
 

@@ -3,6 +3,7 @@
  * a diagnostic for every problem, and moves on to the next line after an error. A scenario with
  * any error-level diagnostic must not be run.
  */
+import { parseOpenProcess, parseProcess } from './processStatement';
 import type { Scenario, ScenarioDiagnostic, Statement } from './ast';
 import { checkScenario } from './checks';
 import { LineCursor } from './cursor';
@@ -36,7 +37,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], clients: [], transactions: [], workers: {}, limits: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], clients: [], transactions: [], processes: [], processOpens: [], workers: {}, limits: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -57,6 +58,8 @@ const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Sta
   client: parseClient,
   transaction: parseTransaction,
   limit: parseLimit,
+  process: parseProcess,
+  'open-process': parseOpenProcess,
 };
 
 export function parseScenario(text: string): ParseResult {
@@ -163,6 +166,12 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'limit':
       scenario.limits[stmt.name] ??= stmt.value;
+      break;
+    case 'process':
+      scenario.processes.push(stmt);
+      break;
+    case 'open-process':
+      scenario.processOpens.push(stmt);
       break;
   }
 }

@@ -313,6 +313,13 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       stmt.changes = changes;
       return true;
     }
+    case 'process': {
+      const v = readString(cur, 'process name', 'io #1 read "\\Device\\HarddiskVolume1\\a.txt" process "notepad.exe"');
+      if (!v) return false;
+      stmt.process = v.value;
+      stmt.processSpan = v.span;
+      return true;
+    }
     case 'transaction': {
       const v = readString(cur, 'transaction name', 'io #1 create "\\Device\\HarddiskVolume1\\a.txt" transaction "T1" at 0');
       if (!v) return false;

@@ -24,6 +24,8 @@ export const STATEMENT_KEYWORDS = [
   'client',
   'transaction',
   'limit',
+  'process',
+  'open-process',
 ] as const;
 export type StatementKeyword = (typeof STATEMENT_KEYWORDS)[number];
 
@@ -87,7 +89,7 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction', 'changes'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction', 'changes', 'process'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -104,6 +106,7 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   pattern: { ops: ['query-dir'] },
   transaction: { ops: ['create'] },
   changes: { ops: ['notify-dir'] },
+  process: { ops: 'all' },
 };
 
 /**
@@ -151,7 +154,7 @@ export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
 }
 
 /** Words that may follow `expect`, besides an io reference `#N`. */
-export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop'] as const;
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop', 'process'] as const;
 
 /**
  * Why a run can stop before its end, as `expect stop <reason>` names it: the kinds of C error the
@@ -162,7 +165,7 @@ export const STOP_REASONS = C_ERROR_KINDS.filter((k): k is Exclude<CErrorKind, '
 export type RunStopReason = (typeof STOP_REASONS)[number];
 
 /** What may follow `expect #N`. */
-export const EXPECT_IO_WORDS = ['status', 'state', 'pending'] as const;
+export const EXPECT_IO_WORDS = ['status', 'state', 'pending', 'granted'] as const;
 
 /**
  * States an I/O can end a run in, from the callback data lifecycle: still `issued` (never reached a

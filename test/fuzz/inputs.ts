@@ -241,6 +241,7 @@ const OPTION_VALUES: Record<Exclude<IoOption, 'at'>, readonly (string | number)[
   to: ['"\\Device\\HarddiskVolume1\\renamed.txt"', '"b2.txt"', '"\\dir\\moved.txt"', '"\\Device\\Nowhere\\x.txt"'],
   pattern: ['"*"', '"*.txt"', '"?.txt"', '"nomatch"'],
   changes: ['file-name', 'name size', 'last-write attributes', 'dir-name', 'bogus'],
+  process: ['"nobody.exe"'],
 };
 const ioLine = fc
   .record({

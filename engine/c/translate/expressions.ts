@@ -104,12 +104,9 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
       }
       return { k: 'call', callee: translateExpr(ctx, fn), args: args.map((a) => translateArgument(ctx, a)), loc };
     }
-    case 'field_expression': {
-      const arrow = node.childForFieldName('operator')?.type === '->';
-      return { k: 'member', object: translateExpr(ctx, node.childForFieldName('argument')!), field: node.childForFieldName('field')!.text, arrow, loc };
-    }
+    case 'field_expression':
     case 'subscript_expression':
-      return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, node.childForFieldName('index')!), loc };
+      return translatePostfix(ctx, node);
     case 'cast_expression':
       if (valueReadAsCast(ctx, node) !== undefined) return translateBinary(ctx, node);
       return { k: 'cast', type: typeFromDescriptor(ctx, node.childForFieldName('type')!), arg: translateExpr(ctx, node.childForFieldName('value')!), loc };
@@ -242,6 +239,37 @@ function regroup(ctx: TranslateContext, node: SyntaxNode, operands: SyntaxNode[]
     return left;
   };
   return parse(1);
+}
+
+/**
+ * A chain of member accesses and subscripts. `(ULONG)(*Data)->IoStatus.Information` reads, to the
+ * grammar, as the call `(ULONG)(*Data)` with `->IoStatus.Information` applied to it; in C the
+ * postfix operators bind tighter than the cast, so the chain applies to `(*Data)` and the cast to
+ * the result.
+ */
+function translatePostfix(ctx: TranslateContext, node: SyntaxNode): Expr {
+  const chain: SyntaxNode[] = [];
+  let base = node;
+  while (base.type === 'field_expression' || base.type === 'subscript_expression') {
+    chain.push(base);
+    base = base.childForFieldName('argument')!;
+  }
+  let casts: CType[] | undefined;
+  if (base.type === 'call_expression') {
+    const args = base.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+    casts = args.length === 1 ? castChain(ctx, base.childForFieldName('function')!) : undefined;
+    if (casts) base = args[0]!;
+  }
+  let e = translateExpr(ctx, base);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const n = chain[i]!;
+    const loc = ctx.loc(n);
+    e = n.type === 'field_expression'
+      ? { k: 'member', object: e, field: n.childForFieldName('field')!.text, arrow: n.childForFieldName('operator')?.type === '->', loc }
+      : { k: 'index', array: e, index: translateExpr(ctx, n.childForFieldName('index')!), loc };
+  }
+  if (casts) for (let i = casts.length - 1; i >= 0; i--) e = { k: 'cast', type: casts[i]!, arg: e, loc: ctx.loc(node) };
+  return e;
 }
 
 /** Arguments may be type names (CONTAINING_RECORD(p, T, F)), including `struct X` spelled out. */

@@ -213,6 +213,33 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   def('strncmp', cmp(1, false, 2));
   def('_strnicmp', cmp(1, true, 2));
   def('wcsnlen', (call) => str(call, 0, 2, size(call.args[1])).length);
+  // _strupr/_strlwr/_wcsupr/_wcslwr change the string in place and return it; the kernel's CRT runs
+  // in the C locale, so only ASCII letters change. toupper and friends take and return one character.
+  const caseOf = (upper: boolean) => (text: string) => text.replace(upper ? /[a-z]/g : /[A-Z]/g, (c) => (upper ? c.toUpperCase() : c.toLowerCase()));
+  const inPlace = (charSize: 1 | 2, upper: boolean): Builtin => (call) => {
+    const dest = call.args[0];
+    if (!(dest instanceof Ptr)) throw new CRuntimeError('bad-pointer', `${call.name}: the string is not a character buffer`, call.loc);
+    const text = caseOf(upper)(str(call, 0, charSize));
+    access(call, () => {
+      const bytes = encodeChars(text, charSize, false);
+      if (bytes.length === 0) return;
+      const r = resolve(dest, bytes.length, 'writes');
+      r.alloc.writeBytes(r.offset, bytes);
+    });
+    return dest;
+  };
+  def('_strupr', inPlace(1, true));
+  def('_strlwr', inPlace(1, false));
+  def('_wcsupr', inPlace(2, true));
+  def('_wcslwr', inPlace(2, false));
+  const oneChar = (upper: boolean): Builtin => (call) => {
+    const c = Number(call.args[0]);
+    return c >= 0 && c < 0x80 ? caseOf(upper)(String.fromCharCode(c)).charCodeAt(0) : c;
+  };
+  def('toupper', oneChar(true));
+  def('tolower', oneChar(false));
+  def('towupper', oneChar(true));
+  def('towlower', oneChar(false));
   def('strnlen', (call) => str(call, 0, 1, size(call.args[1])).length);
 
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);

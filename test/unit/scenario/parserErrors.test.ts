@@ -117,13 +117,13 @@ test('unknown expectations, states and io options suggest the nearest word', () 
   const exp = only('expect violations cpp-bad-status');
   assert.deepEqual([exp.code, exp.message, ...where(exp)], ['unknown-expectation', "unknown expectation 'violations' — did you mean 'violation'?", 3, 8, 18]);
   assert.equal(only('expect no violatons').message, "unknown expectation 'no violatons' — did you mean 'violations'?");
-  assert.equal(only('expect #1 stauts STATUS_SUCCESS').message, "expected 'status', 'state' or 'pending' after #1, found 'stauts' — did you mean 'status'?");
+  assert.equal(only('expect #1 stauts STATUS_SUCCESS').message, "expected 'status', 'state', 'pending' or 'granted' after #1, found 'stauts' — did you mean 'status'?");
   const state = only('expect #1 state finished');
   assert.deepEqual([state.code, state.message], ['unknown-state', "unknown io state 'finished'"]);
   assert.equal(only('expect #1 state cancelld').message, "unknown io state 'cancelld' — did you mean 'cancelled'?");
   const opt = only('io #2 read "\\a" lenght 5');
   assert.deepEqual([opt.code, opt.message, ...where(opt)], ['unknown-option', "unknown io option 'lenght' — did you mean 'length'?", 3, 17, 23]);
-  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, access, share, data, to, pattern, transaction, changes\. Flags: fastio, paging/);
+  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, access, share, data, to, pattern, transaction, changes, process\. Flags: fastio, paging/);
   assert.equal(only('io #2 read "\\a" fastoi').message, "unknown io option 'fastoi' — did you mean 'fastio'?");
 });
 

@@ -1,0 +1,186 @@
+/**
+ * What a driver asks about a process: its image name (PsGetProcessImageFileName,
+ * SeLocateProcessImageName, ZwQueryInformationProcess with ProcessImageFileName), a process or
+ * thread by id (PsLookupProcessByProcessId / PsLookupThreadByThreadId, which return a reference
+ * the driver must drop with ObDereferenceObject), its parent, creation time and exit status. The
+ * answers come from the run's process table (processes.ts), so every routine agrees.
+ */
+import type { Kernel } from './kernel';
+import { writeOut } from './objects';
+import type { ObjectManagerRoutines } from './objectManager';
+import type { PoolRoutines } from './pool';
+import { handleValue, isKProcess, processOfHandle, type KProcess } from './processes';
+import { STATUS } from './status';
+import { KThread } from './thread';
+import { allocateString, encodeChars } from '../memory/strings';
+import { viewAt, viewOf } from '../memory/view';
+import { sizeOf } from '../c/types';
+import { Ptr } from '../memory/pointer';
+
+const PROCESS_BASIC_INFORMATION = 0;
+const PROCESS_IMAGE_FILE_NAME = 27;
+const PROCESS_IMAGE_FILE_NAME_WIN32 = 43;
+/** 'SeIn': the tag fltsim gives the name SeLocateProcessImageName allocates. */
+const IMAGE_NAME_TAG = 0x6e496553;
+
+export class ProcessIdentityRoutines {
+  constructor(
+    private readonly k: Kernel,
+    private readonly pool: PoolRoutines,
+    private readonly ob: ObjectManagerRoutines,
+  ) {}
+
+  private process(routine: string, v: unknown): KProcess | undefined {
+    if (isKProcess(v)) return v;
+    this.k.violation(v === null || v === undefined ? 'null-param' : 'bad-object', `${routine} needs a process (PEPROCESS)`);
+    return undefined;
+  }
+
+  /** The 15-character ANSI image name the process object holds; the pointer stays valid while the process exists. */
+  PsGetProcessImageFileName(Process: unknown): Ptr | null {
+    const p = this.process('PsGetProcessImageFileName', Process);
+    if (p === undefined) return null;
+    p.imageFileNameCell ??= allocateString(this.k.memory, p.shortName, 1, 'engine', `image file name of ${p.name}`);
+    return p.imageFileNameCell;
+  }
+
+  /** The process with id `ProcessId`, referenced: the caller drops the reference with ObDereferenceObject. */
+  PsLookupProcessByProcessId(ProcessId: unknown, Process: unknown): number {
+    const k = this.k;
+    k.checkIrql('PsLookupProcessByProcessId');
+    writeOut(Process, null);
+    const id = handleValue(ProcessId);
+    const p = id === undefined ? undefined : k.processes.byPid(id);
+    if (p === undefined || p.state === 'not-started' || p.state === 'denied') return STATUS.STATUS_INVALID_PARAMETER;
+    // An exited process whose object is still referenced is still found; fltsim drops it at exit.
+    if (p.state === 'exited') return STATUS.STATUS_INVALID_PARAMETER;
+    this.ob.take(p, 'PsLookupProcessByProcessId');
+    writeOut(Process, p);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The thread with id `ThreadId`. Thread objects are not reference-counted by fltsim. */
+  PsLookupThreadByThreadId(ThreadId: unknown, Thread: unknown): number {
+    const k = this.k;
+    k.checkIrql('PsLookupThreadByThreadId');
+    writeOut(Thread, null);
+    const id = handleValue(ThreadId);
+    const t = id === undefined ? undefined : k.threads.get(id);
+    if (!(t instanceof KThread) || t.state === 'terminated') return STATUS.STATUS_INVALID_PARAMETER;
+    writeOut(Thread, t);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  PsGetProcessInheritedFromUniqueProcessId(Process: unknown): number {
+    return this.process('PsGetProcessInheritedFromUniqueProcessId', Process)?.parentId ?? 0;
+  }
+
+  /** The creation time in 100-ns units since 1601, from the virtual clock. */
+  PsGetProcessCreateTimeQuadPart(Process: unknown): bigint {
+    const p = this.process('PsGetProcessCreateTimeQuadPart', Process);
+    return p === undefined ? 0n : FILETIME_EPOCH + BigInt(p.createTime) * 10_000n;
+  }
+
+  PsGetProcessExitStatus(Process: unknown): number {
+    const p = this.process('PsGetProcessExitStatus', Process);
+    // STATUS_PENDING while the process runs, as Windows answers.
+    return p === undefined ? STATUS.STATUS_INVALID_PARAMETER : p.state === 'exited' ? p.exitStatus : STATUS.STATUS_PENDING;
+  }
+
+  PsIsProtectedProcess(Process: unknown): number {
+    this.process('PsIsProtectedProcess', Process);
+    return 0;
+  }
+
+  /**
+   * The process's full image path as a UNICODE_STRING in paged pool the caller frees with
+   * ExFreePool (a pool leak otherwise). The System process has no image file: an empty name.
+   */
+  SeLocateProcessImageName(Process: unknown, pImageFileName: unknown): number {
+    const k = this.k;
+    k.checkIrql('SeLocateProcessImageName');
+    writeOut(pImageFileName, null);
+    const p = this.process('SeLocateProcessImageName', Process);
+    if (p === undefined) return STATUS.STATUS_INVALID_PARAMETER;
+    if (pImageFileName === null || pImageFileName === undefined) {
+      k.violation('null-param', 'SeLocateProcessImageName needs a place to return the name');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const block = this.unicodeStringInPool('SeLocateProcessImageName', p.imagePath);
+    if (block === null) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
+    writeOut(pImageFileName, block);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /**
+   * ProcessImageFileName / ProcessImageFileNameWin32: a UNICODE_STRING followed by its characters
+   * in the caller's buffer; ProcessBasicInformation: the ids. Too small a buffer gets
+   * STATUS_INFO_LENGTH_MISMATCH and the length needed.
+   */
+  ZwQueryInformationProcess(ProcessHandle: unknown, ProcessInformationClass: number, ProcessInformation: unknown, ProcessInformationLength: number, ReturnLength: unknown): number {
+    const k = this.k;
+    k.checkIrql('ZwQueryInformationProcess');
+    const p = processOfHandle(ProcessHandle, k.processOf(k.current));
+    if (p === undefined) return STATUS.STATUS_INVALID_HANDLE;
+    const cls = Number(ProcessInformationClass);
+    const length = Number(ProcessInformationLength) >>> 0;
+    const m = k.marshal;
+    if (cls === PROCESS_IMAGE_FILE_NAME || cls === PROCESS_IMAGE_FILE_NAME_WIN32) {
+      const text = cls === PROCESS_IMAGE_FILE_NAME ? p.imagePath : win32Path(p.imagePath);
+      const us = m.struct('_UNICODE_STRING');
+      const header = sizeOf(us);
+      const needed = header + 2 * text.length + 2;
+      writeOut(ReturnLength, needed);
+      if (length < needed || !(ProcessInformation instanceof Ptr) || ProcessInformation.alloc === null) return STATUS.STATUS_INFO_LENGTH_MISMATCH;
+      const view = viewOf(ProcessInformation, us);
+      const chars = ProcessInformation.add(header);
+      chars.alloc!.writeBytes(chars.offset, encodeChars(text, 2, true));
+      view.Length = 2 * text.length;
+      view.MaximumLength = 2 * text.length + 2;
+      view.Buffer = chars;
+      return STATUS.STATUS_SUCCESS;
+    }
+    if (cls === PROCESS_BASIC_INFORMATION) {
+      // PROCESS_BASIC_INFORMATION (x64): ExitStatus, PebBaseAddress, AffinityMask, BasePriority,
+      // UniqueProcessId, InheritedFromUniqueProcessId; drivers declare the struct themselves.
+      const needed = 48;
+      writeOut(ReturnLength, needed);
+      if (length < needed || !(ProcessInformation instanceof Ptr) || ProcessInformation.alloc === null) return STATUS.STATUS_INFO_LENGTH_MISMATCH;
+      const a = ProcessInformation.alloc;
+      const at = ProcessInformation.offset;
+      a.writeBytes(at, new Uint8Array(needed));
+      a.writeInt(at, 4, p.state === 'exited' ? p.exitStatus : STATUS.STATUS_PENDING);
+      a.writeInt(at + 16, 8, 1);
+      a.writeInt(at + 24, 4, 8);
+      a.writeInt(at + 32, 8, p.id);
+      a.writeInt(at + 40, 8, p.parentId);
+      return STATUS.STATUS_SUCCESS;
+    }
+    k.emit('process', p.id, `ZwQueryInformationProcess: information class ${cls} is not modelled; it answers STATUS_INVALID_INFO_CLASS`);
+    return STATUS.STATUS_INVALID_INFO_CLASS;
+  }
+
+  private unicodeStringInPool(routine: string, text: string): Ptr | null {
+    const us = this.k.marshal.struct('_UNICODE_STRING');
+    const header = sizeOf(us);
+    const bytes = encodeChars(text, 2, true);
+    if (this.pool.refuses(routine, header + bytes.length)) return null;
+    const block = this.pool.allocate(routine, header + bytes.length, 'PagedPool', IMAGE_NAME_TAG, undefined, true);
+    block.alloc.writeBytes(header, bytes);
+    const view = viewAt(block.alloc, 0, us);
+    view.Length = 2 * text.length;
+    view.MaximumLength = bytes.length;
+    view.Buffer = block.add(header);
+    return block;
+  }
+}
+
+/** 100-ns intervals from 1601-01-01 to 2020-01-01: the virtual clock's tick 0. */
+const FILETIME_EPOCH = 132223104000000000n;
+
+/** `\Device\HarddiskVolume1\x\y.exe` → `C:\x\y.exe` (the first volume is C:). */
+function win32Path(nt: string): string {
+  const m = /^\\Device\\HarddiskVolume(\d+)(\\.*)?$/i.exec(nt);
+  if (m === null) return nt;
+  return `${String.fromCharCode(0x42 + Number(m[1]))}:${m[2] ?? '\\'}`;
+}
