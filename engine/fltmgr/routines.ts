@@ -13,6 +13,9 @@ import type { RegistryRoutines } from '../kernel/registry';
 import type { RtlRoutines } from '../kernel/rtl';
 import type { SpinLockRoutines } from '../kernel/spinlocks';
 import type { ThreadRoutines } from '../kernel/threads';
+import type { DpcRoutines } from '../kernel/dpcs';
+import type { TimerRoutines } from '../kernel/timers';
+import type { IoWorkItemRoutines } from '../kernel/ioWorkItems';
 import type { CancelRoutines } from './cancel';
 import type { CbdqRoutines } from './cbdq';
 import type { ContextRoutines } from './contexts';
@@ -92,7 +95,10 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<GenericTableRoutines> &
   Routines<CngRoutines> &
   Routines<SystemBufferRoutines> &
-  Routines<OperationStatusRoutines>;
+  Routines<OperationStatusRoutines> &
+  Routines<DpcRoutines> &
+  Routines<TimerRoutines> &
+  Routines<IoWorkItemRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -1,0 +1,83 @@
+/**
+ * Kernel timers, DPCs and I/O / executive work items on a fixture written for these tests
+ * (test/fixtures/timers/tickfilter.c): a periodic timer whose DPC queues an I/O work item, cancel
+ * before and after expiry, a synchronization timer waited on, and the driver's mistakes (a timer
+ * left set at unload, a wait inside a DPC).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { World } from '../../../engine/run/world';
+
+const driver = readFileSync(path.resolve('test/fixtures/timers/tickfilter.c'), 'utf8');
+
+async function run(caseNo: number): Promise<World> {
+  const files: ProjectFiles = { readFile: (p) => (p === '/t/tickfilter.c' ? driver : undefined), paths: pathRules('posix') };
+  const prepared = await prepareScenarioText('/t/d.fltsim', `driver "tickfilter.c"\ndefine CASE ${caseNo}\nunload at 50\n`, files);
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
+  const world = new World(prepared.prepared, {});
+  world.run();
+  assert.equal(world.fault, undefined, world.fault?.message);
+  return world;
+}
+
+const TICK = ['dpc irql=2 run=N mine=1', 'work irql=0 tick=N ctx=1'];
+const ticks = (n: number): string[] => Array.from({ length: n }, (_, i) => TICK.map((l) => l.replace('N', String(i + 1)))).flat();
+
+test('a periodic timer (due in 5 ms, every 10 ms) runs its DPC at DISPATCH_LEVEL, which queues an I/O work item run at PASSIVE_LEVEL; a clean unload', async () => {
+  const world = await run(0);
+  const sim = world.sim;
+  // Expiries at 5, 15, 25, 35, 45 ms; the unload at 50 cancels the timer set for 55 ms (TRUE).
+  assert.deepEqual(sim.output, [...ticks(5), 'cancel 1', 'unload ticks=5 dpcs=5']);
+  assert.deepEqual(sim.violations, []);
+  const expiries = sim.events.filter((e) => e.kind === 'timer' && /expires/.test(e.detail));
+  assert.deepEqual(expiries.map((e) => e.time), [5, 15, 25, 35, 45]);
+  const dpcStarts = sim.events.filter((e) => e.kind === 'dpc' && /starts at DISPATCH_LEVEL/.test(e.detail));
+  assert.ok(dpcStarts.every((e) => e.threadName === 'Completion (DPC)' && e.irql === 2));
+  const workStarts = sim.events.filter((e) => e.kind === 'workitem-start');
+  assert.equal(workStarts.length, 5);
+  assert.match(workStarts[0]!.detail, /TickWork\(IoWI#1\)/);
+  assert.match(workStarts[0]!.threadName, /worker/);
+});
+
+test('unload with the periodic timer still set is timer-set-at-unload at the line that set it, and the timer stops', async () => {
+  const world = await run(1);
+  const v = world.sim.violations;
+  assert.deepEqual(v.map((x) => x.rule), ['timer-set-at-unload']);
+  const setLine = driver.split('\n').findIndex((l) => l.includes('KeSetTimerEx(&EXT()->Timer')) + 1;
+  assert.equal(v[0]!.location?.line, setLine);
+  assert.match(v[0]!.message, /every 10 ms, DPC TickDpc/);
+  // Nothing fires after the unload at 50 ms.
+  assert.equal(world.sim.now, 50);
+});
+
+test('a wait with a timeout inside the DPC is wait-at-dispatch, once per DPC run', async () => {
+  const world = await run(2);
+  const v = world.sim.violations;
+  assert.equal(v.length, 5);
+  assert.ok(v.every((x) => x.rule === 'wait-at-dispatch' && x.threadName === 'Completion (DPC)'));
+  assert.equal(v[0]!.location?.line, driver.split('\n').findIndex((l) => l.includes('KeWaitForSingleObject(&ext->Never')) + 1);
+});
+
+test('KeSetTimer returns TRUE when the timer was set; KeCancelTimer TRUE before expiry (no DPC runs), FALSE after (the timer stays signalled)', async () => {
+  const world = await run(3);
+  assert.deepEqual(world.sim.output, ['set 0', 'set again 1', 'cancel before 1 state=0', 'cancel 0', 'cancel after 0 state=1', 'unload ticks=0 dpcs=0']);
+  assert.deepEqual(world.sim.violations, []);
+});
+
+test('a synchronization timer releases its waiter at expiry and resets', async () => {
+  const world = await run(4);
+  assert.deepEqual(world.sim.output, ['waiter woke 00000000 state=0', 'cancel 0', 'unload ticks=0 dpcs=0']);
+  const wake = world.sim.events.find((e) => e.kind === 'wake' && /synchronization timer/.test(e.detail));
+  assert.equal(wake?.time, 7);
+});
+
+test('ExQueueWorkItem runs WorkerRoutine(Parameter) on a system worker thread', async () => {
+  const world = await run(5);
+  const out = world.sim.output;
+  assert.equal(out.filter((l) => l === 'exwork 1').length, 5);
+  assert.ok(out.includes('late work'));
+  assert.deepEqual(world.sim.violations.map((v) => v.rule), ['timer-set-at-unload']);
+});
