@@ -29,6 +29,7 @@ import { ThreadRoutines } from './kernel/threads';
 import { DpcRoutines } from './kernel/dpcs';
 import { TimerRoutines } from './kernel/timers';
 import { IoWorkItemRoutines } from './kernel/ioWorkItems';
+import { SymbolicLinkRoutines } from './fltmgr/symbolicLinks';
 import { CompletionContext, WorkQueues } from './kernel/workqueue';
 import type { IoRequest } from './fltmgr/callbackData';
 import { CancelRoutines } from './fltmgr/cancel';
@@ -250,6 +251,7 @@ export class Simulation {
       dpcs,
       timers,
       ioWorkItems,
+      new SymbolicLinkRoutines(fm, devices),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -425,6 +425,9 @@ const ENTRIES: ApiInfo[] = [
   api('IoUninitializeWorkItem', 'any', 'Undoes IoInitializeWorkItem; the memory then belongs to the driver again.'),
   api('IoSizeofWorkItem', 'any', 'The number of bytes an I/O work item needs, for IoInitializeWorkItem.'),
   api('ExQueueWorkItem', D, 'Queues a WORK_QUEUE_ITEM set up with ExInitializeWorkItem; its routine runs on a system worker thread at PASSIVE_LEVEL.', ['Nothing keeps the driver loaded while the item waits: prefer IoQueueWorkItem, or make the unload routine wait for the routine.']),
+  // Symbolic links
+  api('ZwOpenSymbolicLinkObject', P, 'Opens a symbolic link object (a drive letter such as \\??\\C:, or a link a driver created) by name.', ['Close the handle with ZwClose.']),
+  api('ZwQuerySymbolicLinkObject', P, 'Copies the target of an open symbolic link into the caller\'s UNICODE_STRING buffer.', ['The caller supplies Buffer and MaximumLength; too small a buffer fails with STATUS_BUFFER_TOO_SMALL.']),
   // Timers and DPCs
   api('KeInitializeTimer', D, 'Sets up a notification timer in driver memory, not signalled and not set.'),
   api('KeInitializeTimerEx', D, 'Sets up a notification or synchronization timer in driver memory.'),

@@ -16,6 +16,7 @@ import type { ThreadRoutines } from '../kernel/threads';
 import type { DpcRoutines } from '../kernel/dpcs';
 import type { TimerRoutines } from '../kernel/timers';
 import type { IoWorkItemRoutines } from '../kernel/ioWorkItems';
+import type { SymbolicLinkRoutines } from './symbolicLinks';
 import type { CancelRoutines } from './cancel';
 import type { CbdqRoutines } from './cbdq';
 import type { ContextRoutines } from './contexts';
@@ -98,7 +99,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<OperationStatusRoutines> &
   Routines<DpcRoutines> &
   Routines<TimerRoutines> &
-  Routines<IoWorkItemRoutines>;
+  Routines<IoWorkItemRoutines> &
+  Routines<SymbolicLinkRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -155,12 +155,18 @@ export class DeviceRoutines {
     return null;
   }
 
+  /** The target of a symbolic link a driver created (IoCreateSymbolicLink), under any of the DOS-device spellings. */
+  linkTarget(name: string): string | undefined {
+    const p = name.toLowerCase();
+    return this.links.get(p) ?? this.links.get(p.replace(/^\\\?\?\\/, '\\dosdevices\\')) ?? this.links.get(p.replace(/^\\dosdevices\\/, '\\??\\'));
+  }
+
   // --- I/O the scenario sends to a device ---
 
   /** The live device a workload path names, directly or through a symbolic link (`\??\Name`). */
   deviceFor(path: string): DeviceObject | undefined {
     let p = path.toLowerCase();
-    const link = this.links.get(p) ?? this.links.get(p.replace(/^\\\?\?\\/, '\\dosdevices\\')) ?? this.links.get(p.replace(/^\\dosdevices\\/, '\\??\\'));
+    const link = this.linkTarget(p);
     if (link !== undefined) p = link.toLowerCase();
     return this.byName.get(p);
   }
