@@ -176,6 +176,7 @@ export class DpcRoutines {
   *runDpc(t: KThread, run: DpcRun): Co<void> {
     const k = this.k;
     const d = run.dpc;
+    k.touchObject(d, true);
     if (run.cancelled || d.queued !== run) return;
     d.queued = null;
     d.running++;
@@ -196,7 +197,13 @@ export class DpcRoutines {
 
   /** DPCs still queued (the driver's code would run after it is gone). */
   queuedDpcs(): DpcObject[] {
-    return [...this.live].filter((d) => d.queued !== null);
+    const out: DpcObject[] = [];
+    for (const d of this.live) {
+      // Whether a DPC is still queued depends on whether it ran first: a choice exploration must see.
+      this.k.touchObject(d, false);
+      if (d.queued !== null) out.push(d);
+    }
+    return out;
   }
 
   /** Takes `d` off the queue without an event (the driver unloaded: the model stops it running freed code). */

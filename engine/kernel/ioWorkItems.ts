@@ -52,7 +52,7 @@ export class IoWorkItem implements WorkEntry {
   }
 
   get name(): string {
-    return `IoWI#${this.id}`;
+    return `WI#${this.id}`;
   }
 
   run(worker: KThread): Co<void> {
@@ -61,7 +61,6 @@ export class IoWorkItem implements WorkEntry {
 }
 
 export class IoWorkItemRoutines {
-  private nextId = 1;
   /** Items neither freed nor uninitialized, by creation. */
   private readonly items = new Set<IoWorkItem>();
   /** Items made by IoInitializeWorkItem in driver memory and WORK_QUEUE_ITEMs, by address. */
@@ -79,7 +78,7 @@ export class IoWorkItemRoutines {
     k.checkIrql('IoAllocateWorkItem');
     if (!this.deviceOk('IoAllocateWorkItem', DeviceObject)) return null;
     if (k.allocationFails('IoAllocateWorkItem')) return null;
-    const wi = new IoWorkItem(this.nextId++, 'I/O work item', DeviceObject, null, this);
+    const wi = new IoWorkItem(this.queues.nextItemId(), 'I/O work item', DeviceObject, null, this);
     this.items.add(wi);
     return wi;
   }
@@ -99,7 +98,7 @@ export class IoWorkItemRoutines {
     if (!this.deviceOk('IoInitializeWorkItem', IoObject)) return;
     const old = this.byAddress.get(IoWorkItem_);
     if (old && old.state === 'queued') k.violation('wi-free-while-queued', `IoInitializeWorkItem reinitializes ${old.name} while it is still queued for ${old.routineName}`, 0, k.current);
-    const wi = new IoWorkItem(this.nextId++, 'I/O work item', IoObject, IoWorkItem_, this);
+    const wi = new IoWorkItem(this.queues.nextItemId(), 'I/O work item', IoObject, IoWorkItem_, this);
     this.byAddress.set(IoWorkItem_, wi);
     this.items.add(wi);
   }
@@ -136,7 +135,7 @@ export class IoWorkItemRoutines {
     }
     let wi = this.byAddress.get(WorkItem);
     if (wi === undefined || wi.state === 'freed') {
-      wi = new IoWorkItem(this.nextId++, 'executive work item', null, WorkItem, this);
+      wi = new IoWorkItem(this.queues.nextItemId(), 'executive work item', null, WorkItem, this);
       this.byAddress.set(WorkItem, wi);
     }
     if (wi.state === 'queued') {
@@ -181,7 +180,7 @@ export class IoWorkItemRoutines {
     wi.state = 'queued';
     wi.queuedAt = callSite(t)?.location;
     if (t.scope) t.scope.handoffs++;
-    k.emit('workitem-queue', 0, `${routine}(${wi.name}, ${wi.routineName}, ${queue})${wi.device ? '; the device object stays referenced until the routine returns' : ''}`, this.eventId(wi));
+    k.emit('workitem-queue', 0, `${routine}(${wi.name}, ${wi.routineName}, ${queue})${wi.device ? '; the device object stays referenced until the routine returns' : ''}`, wi.id);
     this.queues.get(queue).enqueue(wi);
   }
 
@@ -189,7 +188,7 @@ export class IoWorkItemRoutines {
     const k = this.k;
     wi.state = 'running';
     wi.worker = worker;
-    k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in a system worker thread`, this.eventId(wi));
+    k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in a system worker thread`, wi.id);
     worker.scope = { role: 'worker', data: null, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
     const args = wi.kind === 'executive work item' ? [wi.context] : wi.ex ? [wi.device, wi.context, wi.pointer ?? wi] : [wi.device, wi.context];
     try {
@@ -199,7 +198,7 @@ export class IoWorkItemRoutines {
       wi.worker = null;
       if (wi.state === 'running') wi.state = 'ran';
       for (const d of this.drainers.splice(0)) k.wake(d, 0);
-      k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns${wi.device ? '; the device object reference is dropped' : ''}`, this.eventId(wi));
+      k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns${wi.device ? '; the device object reference is dropped' : ''}`, wi.id);
     }
   }
 
@@ -254,7 +253,7 @@ export class IoWorkItemRoutines {
     if (wi.state === 'queued') k.violation('wi-free-while-queued', `${routine} frees ${wi.name} while it is still queued for ${wi.routineName}`);
     wi.state = 'freed';
     this.items.delete(wi);
-    k.emit('workitem-free', 0, `${routine}(${wi.name})`, this.eventId(wi));
+    k.emit('workitem-free', 0, `${routine}(${wi.name})`, wi.id);
   }
 
   private item(routine: string, item: unknown): IoWorkItem | null {
@@ -279,15 +278,7 @@ export class IoWorkItemRoutines {
     this.k.violation('wi-bad-queue-type', `${routine} with queue type ${type}${type === HYPER_CRITICAL ? ' (HyperCriticalWorkQueue, reserved for the system)' : ''}: use DelayedWorkQueue, CriticalWorkQueue, NormalWorkQueue or BackgroundWorkQueue; the item is not queued`);
     return null;
   }
-
-  /** Event item ids share the generic work items' space (WI lanes in the timeline): offset so they never collide. */
-  private eventId(wi: IoWorkItem): number {
-    return IO_ITEM_ID_BASE + wi.id;
-  }
 }
-
-/** Ids of I/O and executive work items in events, above any id the Filter Manager's items reach. */
-export const IO_ITEM_ID_BASE = 1_000_000;
 
 function ownerModule(dev: unknown): string | undefined {
   return dev instanceof DeviceObject ? dev.owner.module : undefined;

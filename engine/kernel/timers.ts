@@ -222,6 +222,7 @@ export class TimerRoutines {
   driverUnloaded(): void {
     const k = this.k;
     for (const t of this.timers) {
+      k.touchObject(t, false);
       if (!t.set) continue;
       k.violation('timer-set-at-unload', `${t.name} is still set (due at ${formatTicks(t.due)}${t.period > 0 ? `, every ${t.period} ms` : ''}${t.dpc ? `, DPC ${t.dpc.routineName}` : ''}) when the driver unloads; cancel it with KeCancelTimer in the unload routine`, 0, k.current, t.setAt);
       this.stop(t);

@@ -8,16 +8,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathRules, prepareScenarioText, type ProjectFiles } from '../../../engine';
+import { exploreScenario, pathRules, prepareScenarioText, runScenario, type PreparedScenario, type ProjectFiles } from '../../../engine';
 import { World } from '../../../engine/run/world';
 
 const driver = readFileSync(path.resolve('test/fixtures/timers/tickfilter.c'), 'utf8');
 
-async function run(caseNo: number): Promise<World> {
+async function prepare(caseNo: number, rest: string): Promise<PreparedScenario> {
   const files: ProjectFiles = { readFile: (p) => (p === '/t/tickfilter.c' ? driver : undefined), paths: pathRules('posix') };
-  const prepared = await prepareScenarioText('/t/d.fltsim', `driver "tickfilter.c"\ndefine CASE ${caseNo}\nunload at 50\n`, files);
+  const prepared = await prepareScenarioText('/t/d.fltsim', `driver "tickfilter.c"\ndefine CASE ${caseNo}\n${rest}\n`, files);
   assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
-  const world = new World(prepared.prepared, {});
+  return prepared.prepared;
+}
+
+async function run(caseNo: number): Promise<World> {
+  const world = new World(await prepare(caseNo, 'unload at 50'), {});
   world.run();
   assert.equal(world.fault, undefined, world.fault?.message);
   return world;
@@ -38,7 +42,7 @@ test('a periodic timer (due in 5 ms, every 10 ms) runs its DPC at DISPATCH_LEVEL
   assert.ok(dpcStarts.every((e) => e.threadName === 'Completion (DPC)' && e.irql === 2));
   const workStarts = sim.events.filter((e) => e.kind === 'workitem-start');
   assert.equal(workStarts.length, 5);
-  assert.match(workStarts[0]!.detail, /TickWork\(IoWI#1\)/);
+  assert.match(workStarts[0]!.detail, /TickWork\(WI#1\)/);
   assert.match(workStarts[0]!.threadName, /worker/);
 });
 
@@ -80,4 +84,16 @@ test('ExQueueWorkItem runs WorkerRoutine(Parameter) on a system worker thread', 
   assert.equal(out.filter((l) => l === 'exwork 1').length, 5);
   assert.ok(out.includes('late work'));
   assert.deepEqual(world.sim.violations.map((v) => v.rule), ['timer-set-at-unload']);
+});
+
+test('exploration treats the expiry, the DPC and the unload as choices: a DPC queued just before an unload that does not flush is found outliving the driver', async () => {
+  const prepared = await prepare(6, 'unload at 10\nexpect no violations');
+  // By default the DPC (DISPATCH_LEVEL) runs before the unload thread that became ready at the same tick.
+  assert.equal(runScenario(prepared).report.passed, true, 'the default schedule passes');
+  const { report } = exploreScenario(prepared, { strategy: 'dfs', estimateProbes: 0 });
+  assert.equal(report.passed, false);
+  assert.ok(report.schedules.run >= 2);
+  const f = report.failure!;
+  // The DPC outlives the driver's memory (it runs after IoDeleteDevice freed the extension) or the driver itself.
+  assert.ok(f.reasons.some((r) => /\(Completion \(DPC\)\).*after it was freed|dpc-queued-at-unload/.test(r)), f.reasons.join(' | '));
 });
