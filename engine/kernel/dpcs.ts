@@ -125,7 +125,7 @@ export class DpcRoutines {
     k.touchObject(d, true);
     d.queued.cancelled = true;
     d.queued = null;
-    k.emit('dpc', 0, `KeRemoveQueueDpc(${d.name}): ${d.routineName} taken off the DPC queue before it ran`);
+    k.emit('dpc-remove', 0, `KeRemoveQueueDpc(${d.name}): ${d.routineName} taken off the DPC queue before it ran`);
     return 1;
   }
 
@@ -159,7 +159,7 @@ export class DpcRoutines {
     const k = this.k;
     k.touchObject(d, true);
     if (d.queued !== null) {
-      k.emit('dpc', 0, `${why}: ${d.name} is already queued; ${d.routineName} will run once`);
+      k.emit('dpc-queue', 0, `${why}: ${d.name} is already queued; ${d.routineName} will run once`);
       return false;
     }
     const run = new DpcRun(this, d, arg1, arg2, why);
@@ -168,7 +168,7 @@ export class DpcRoutines {
     d.queuedAt = site?.location;
     const scope = k.current.scope;
     if (scope) scope.handoffs++;
-    k.emit('dpc', 0, `${why}: ${d.routineName} queued (${d.name})`);
+    k.emit('dpc-queue', 0, `${why}: ${d.routineName} queued (${d.name})`);
     this.completion.queue(run);
     return true;
   }
@@ -182,7 +182,7 @@ export class DpcRoutines {
     d.running++;
     t.frames.push(kernelFrame('KiExecuteDpc', 'nt'));
     const depth = t.frames.length - 1;
-    k.emit('dpc', 0, `${d.routineName}(${d.name}) starts at DISPATCH_LEVEL`);
+    k.emit('dpc-start', 0, `${d.routineName}(${d.name}) starts at DISPATCH_LEVEL`);
     const scope = t.scope;
     t.scope = { role: 'other', data: null, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
     try {
@@ -192,7 +192,7 @@ export class DpcRoutines {
       d.running--;
       while (t.frames.length > depth) t.frames.pop();
     }
-    k.emit('dpc', 0, `${d.routineName}(${d.name}) returns`);
+    k.emit('dpc-end', 0, `${d.routineName}(${d.name}) returns`);
   }
 
   /** DPCs still queued (the driver's code would run after it is gone). */

@@ -128,7 +128,7 @@ export class TimerRoutines {
     if (dpc !== null && scope) scope.handoffs++;
     this.arm(t, deadlineFor(k.now, units));
     const when = units < 0 ? `in ${Math.ceil(-units / UNITS_PER_TICK)} ms` : `at ${formatTicks(t.due)}`;
-    k.emit('timer', 0, `${routine}(${t.name}) due ${when}${period > 0 ? `, then every ${period} ms` : ''}${dpc ? `, DPC ${dpc.routineName}` : ''}${was ? ' (it was already set)' : ''}`);
+    k.emit('timer-set', 0, `${routine}(${t.name}) due ${when}${period > 0 ? `, then every ${period} ms` : ''}${dpc ? `, DPC ${dpc.routineName}` : ''}${was ? ' (it was already set)' : ''}`);
     return was ? 1 : 0;
   }
 
@@ -140,11 +140,11 @@ export class TimerRoutines {
     if (t === null) return 0;
     k.touchObject(t, true);
     if (!t.set) {
-      k.emit('timer', 0, `KeCancelTimer(${t.name}): it was not set${t.dpc?.queued ? `; its DPC ${t.dpc.routineName} is still queued` : ''}`);
+      k.emit('timer-cancel', 0, `KeCancelTimer(${t.name}): it was not set${t.dpc?.queued ? `; its DPC ${t.dpc.routineName} is still queued` : ''}`);
       return 0;
     }
     this.stop(t);
-    k.emit('timer', 0, `KeCancelTimer(${t.name}): cancelled before its expiry at ${formatTicks(t.due)}`);
+    k.emit('timer-cancel', 0, `KeCancelTimer(${t.name}): cancelled before its expiry at ${formatTicks(t.due)}`);
     return 1;
   }
 
@@ -199,7 +199,7 @@ export class TimerRoutines {
     const periodic = t.period > 0;
     // A periodic timer keeps itself set; it stops re-arming once nothing else is scheduled, or the run would never end.
     t.set = periodic && this.othersScheduled();
-    k.emitOn(k.outside, 'timer', 0, `${t.name} expires (${t.fired === 1 ? 'first expiry' : `expiry ${t.fired}`})${t.dpc ? `: queues DPC ${t.dpc.routineName}` : ''}${periodic && !t.set ? '; the workload is over, so it is not set again' : ''}`);
+    k.emitOn(k.outside, 'timer-expire', 0, `${t.name} expires (${t.fired === 1 ? 'first expiry' : `expiry ${t.fired}`})${t.dpc ? `: queues DPC ${t.dpc.routineName}` : ''}${periodic && !t.set ? '; the workload is over, so it is not set again' : ''}`);
     this.dispatcher.signal(t.state);
     if (t.dpc !== null) {
       const time = systemTimeAt(k.now);

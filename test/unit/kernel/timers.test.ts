@@ -36,9 +36,10 @@ test('a periodic timer (due in 5 ms, every 10 ms) runs its DPC at DISPATCH_LEVEL
   // Expiries at 5, 15, 25, 35, 45 ms; the unload at 50 cancels the timer set for 55 ms (TRUE).
   assert.deepEqual(sim.output, [...ticks(5), 'cancel 1', 'unload ticks=5 dpcs=5']);
   assert.deepEqual(sim.violations, []);
-  const expiries = sim.events.filter((e) => e.kind === 'timer' && /expires/.test(e.detail));
+  const expiries = sim.events.filter((e) => e.kind === 'timer-expire' && /expires/.test(e.detail));
   assert.deepEqual(expiries.map((e) => e.time), [5, 15, 25, 35, 45]);
-  const dpcStarts = sim.events.filter((e) => e.kind === 'dpc' && /starts at DISPATCH_LEVEL/.test(e.detail));
+  const dpcStarts = sim.events.filter((e) => e.kind === 'dpc-start');
+  assert.equal(dpcStarts.length, 5);
   assert.ok(dpcStarts.every((e) => e.threadName === 'Completion (DPC)' && e.irql === 2));
   const workStarts = sim.events.filter((e) => e.kind === 'workitem-start');
   assert.equal(workStarts.length, 5);
@@ -96,4 +97,15 @@ test('exploration treats the expiry, the DPC and the unload as choices: a DPC qu
   const f = report.failure!;
   // The DPC outlives the driver's memory (it runs after IoDeleteDevice freed the extension) or the driver itself.
   assert.ok(f.reasons.some((r) => /\(Completion \(DPC\)\).*after it was freed|dpc-queued-at-unload/.test(r)), f.reasons.join(' | '));
+});
+
+test('the timeline marks timer expiries and DPC starts (transition breakpoints) and draws each DPC and work routine as a span', async () => {
+  const result = runScenario(await prepare(0, 'unload at 50'));
+  const model = result.timelineModel();
+  assert.deepEqual(model.events.filter((e) => e.marker === 'timer-expire').map((e) => e.time), [5, 15, 25, 35, 45]);
+  assert.equal(model.events.filter((e) => e.marker === 'dpc-start').length, 5);
+  const dpcSpans = model.spans.filter((s) => /^TickDpc\(/.test(s.label));
+  assert.equal(dpcSpans.length, 5);
+  assert.ok(dpcSpans.every((s) => s.end !== null && model.lanes.find((l) => l.id === s.lane)?.name === 'Completion (DPC)'));
+  assert.equal(model.spans.filter((s) => /^TickWork\(WI#1\)/.test(s.label)).length, 5);
 });
