@@ -12,7 +12,7 @@ import type { SourceLocation } from './events';
 import { callSite, type Kernel } from './kernel';
 import { ObjectStates, addressName, isAddressable } from './objects';
 import type { KThread } from './thread';
-import { DeviceObject } from './deviceObject';
+import { DeviceObject, EngineDriver } from './deviceObject';
 import type { WorkEntry, WorkQueueName, WorkQueues } from './workqueue';
 
 export type IoWorkItemState = 'allocated' | 'queued' | 'running' | 'ran' | 'freed';
@@ -266,7 +266,11 @@ export class IoWorkItemRoutines {
   }
 
   private deviceOk(routine: string, dev: unknown): boolean {
-    if (dev instanceof DeviceObject) return true;
+    if (dev instanceof DeviceObject) {
+      // The reference keeps the device's driver loaded: a device of the disk, file system or Filter Manager pins them, not the caller.
+      if (dev.owner instanceof EngineDriver) this.k.violation('io-wi-foreign-device', `${routine} is given ${dev.label}, a device object of ${dev.owner.module}, not of the calling driver; the work item then keeps ${dev.owner.module} loaded instead of the driver whose routine it runs (use a device object from IoCreateDevice, or FltAllocateGenericWorkItem)`);
+      return true;
+    }
     if (dev === null || dev === undefined) this.k.violation('null-param', `${routine} needs a device object of the calling driver (IoCreateDevice), got NULL`);
     else this.k.violation('bad-object', `${routine} needs a DEVICE_OBJECT, got something else`);
     return false;

@@ -136,6 +136,7 @@ export const RUNTIME_RULES = {
   'timer-reinitialized-while-set': r('error', 'KeInitializeTimer(Ex) was called on a timer that is set.', 'KeInitializeTimerEx reference page'),
   'dpc-reinitialized-while-queued': r('error', 'KeInitializeDpc was called on a DPC that is queued.', 'KeInitializeDpc reference page'),
   'ex-wi-queued-at-unload': r('error', 'An executive work item (ExQueueWorkItem) was still queued when its driver unloaded: nothing keeps the driver loaded for it.', 'ExQueueWorkItem and IoQueueWorkItem reference pages'),
+  'io-wi-foreign-device': r('error', 'IoAllocateWorkItem or IoInitializeWorkItem was given a device object of another driver (the file system, the volume, the disk): it keeps that driver loaded, not the caller.', 'IoAllocateWorkItem reference page; the linter\'s rule of the same id'),
   'io-wi-leak': r('error', 'An I/O work item from IoAllocateWorkItem was never freed with IoFreeWorkItem.', 'IoAllocateWorkItem and IoFreeWorkItem reference pages'),
 
   // --- Checks of the C the interpreter runs ---

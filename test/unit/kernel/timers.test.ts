@@ -109,3 +109,17 @@ test('the timeline marks timer expiries and DPC starts (transition breakpoints) 
   assert.ok(dpcSpans.every((s) => s.end !== null && model.lanes.find((l) => l.id === s.lane)?.name === 'Completion (DPC)'));
   assert.equal(model.spans.filter((s) => /^TickWork\(WI#1\)/.test(s.label)).length, 5);
 });
+
+test('IoAllocateWorkItem given the file object\'s device (the file system\'s) is io-wi-foreign-device at that line; the item still runs', async () => {
+  const source = readFileSync(path.resolve('test/fixtures/timers/foreignwi.c'), 'utf8');
+  const files: ProjectFiles = { readFile: (p) => (p === '/t/foreignwi.c' ? source : undefined), paths: pathRules('posix') };
+  const prepared = await prepareScenarioText('/t/d.fltsim', 'driver "foreignwi.c"\nio #1 create "\\Device\\HarddiskVolume1\\a.txt" disposition open-if at 1\nunload at 10\n', files);
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.diagnostics.map((d) => d.message).join('; '));
+  const world = new World(prepared.prepared, {});
+  world.run();
+  assert.equal(world.fault, undefined, world.fault?.message);
+  assert.deepEqual(world.sim.output, ['ran 1']);
+  const v = world.sim.violations;
+  assert.deepEqual(v.map((x) => x.rule), ['io-wi-foreign-device']);
+  assert.equal(v[0]!.location?.line, source.split('\n').findIndex((l) => l.includes('item = IoAllocateWorkItem(')) + 1);
+});
