@@ -123,3 +123,11 @@ test('IoAllocateWorkItem given the file object\'s device (the file system\'s) is
   assert.deepEqual(v.map((x) => x.rule), ['io-wi-foreign-device']);
   assert.equal(v[0]!.location?.line, source.split('\n').findIndex((l) => l.includes('item = IoAllocateWorkItem(')) + 1);
 });
+
+test('a timer whose pool is freed while it is set is timer-freed-while-set when it would expire, at the line that set it', async () => {
+  const world = await run(7);
+  const v = world.sim.violations;
+  assert.deepEqual(v.map((x) => x.rule), ['timer-freed-while-set']);
+  assert.equal(v[0]!.time, 3);
+  assert.equal(v[0]!.location?.line, driver.split('\n').findIndex((l) => l.includes('KeSetTimer(heapTimer')) + 1);
+});
