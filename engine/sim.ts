@@ -51,6 +51,7 @@ import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
 import { IrpCancelRoutines } from './kernel/irpCancel';
+import { CsqRoutines } from './kernel/csq';
 import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
@@ -232,6 +233,7 @@ export class Simulation {
       devices,
       irps,
       irpCancel,
+      new CsqRoutines(k, spinLocks),
       mdls,
       objects,
       sections,
