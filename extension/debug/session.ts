@@ -84,6 +84,8 @@ export class FltsimDebugSession extends LoggingDebugSession {
   private closed = false;
   /** A launch request arrived (the Debuggee is being prepared or exists). */
   private launched = false;
+  /** Wakes a breakpoint request that came before the launch (see debuggeeWhenReady). */
+  private launchArrived: (() => void) | undefined = undefined;
 
   /** How paths compare and are shown: the rules of the file system the scenario is read from. */
   private readonly paths: PathRules;
@@ -202,11 +204,22 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /**
    * The Debuggee once the launch has prepared it; undefined when the launch failed, or when no
    * launch has come a second after a breakpoint request (a client that never launches still gets
-   * its answer).
+   * its answer). A launch that arrives within that second is waited for however long preparing the
+   * scenario takes: clients send breakpoints on the initialized event, which may overtake the launch.
    */
   private async debuggeeWhenReady(): Promise<Debuggee | undefined> {
-    if (this.launched) return this.ready;
-    return Promise.race([this.ready, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000))]);
+    if (!this.launched) {
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 1000);
+        this.launchArrived = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      this.launchArrived = undefined;
+      if (!this.launched) return undefined;
+    }
+    return this.ready;
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -579,6 +592,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.ready = new Promise((r) => (this.resolveReady = r));
       }
       this.launched = true;
+      this.launchArrived?.();
       if (problem !== undefined) {
         // A refused launch ends the session, and anything waiting for the Debuggee learns there is none.
         this.fail(response, problem);
