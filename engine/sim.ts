@@ -31,6 +31,10 @@ import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
 import { PRIORITY, type KThread } from './kernel/thread';
 import { ThreadRoutines } from './kernel/threads';
+import { DpcRoutines } from './kernel/dpcs';
+import { TimerRoutines } from './kernel/timers';
+import { IoWorkItemRoutines } from './kernel/ioWorkItems';
+import { SymbolicLinkRoutines } from './fltmgr/symbolicLinks';
 import { CompletionContext, WorkQueues } from './kernel/workqueue';
 import type { IoRequest } from './fltmgr/callbackData';
 import { CancelRoutines } from './fltmgr/cancel';
@@ -196,7 +200,10 @@ export class Simulation {
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;
-    const unload = new UnloadRoutines(fm, dispatcher, contexts, ports);
+    const dpcs = new DpcRoutines(k, fm.completion);
+    const timers = new TimerRoutines(k, dispatcherRoutines, dpcs);
+    const ioWorkItems = new IoWorkItemRoutines(k, queues);
+    const unload = new UnloadRoutines(fm, dispatcher, contexts, ports, { drain: (t, module) => ioWorkItems.drain(t, module), unloaded: () => { timers.driverUnloaded(); ioWorkItems.driverUnloaded(); } });
     const volumeDevices = new VolumeDeviceRoutines(fm, objects, irps);
     const mdls = new MdlRoutines(k);
     const misc = new MiscRoutines(k, fm.objectRefs, mdls);
@@ -259,13 +266,17 @@ export class Simulation {
       processNotify,
       new ProcessIdentityRoutines(k, pool, objects),
       obCallbacks,
+      dpcs,
+      timers,
+      ioWorkItems,
+      new SymbolicLinkRoutines(fm, devices),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---

@@ -452,6 +452,28 @@ const ENTRIES: ApiInfo[] = [
   api('IoQueueWorkItem', D, 'Queues an I/O work item; its routine later runs on a system worker thread at PASSIVE_LEVEL with (DeviceObject, Context).'),
   api('IoQueueWorkItemEx', D, 'Queues an I/O work item whose routine also receives the work item (IoObject, Context, IoWorkItem).'),
   api('IoFreeWorkItem', D, 'Frees an I/O work item from IoAllocateWorkItem.'),
+  api('IoInitializeWorkItem', 'any', 'Sets up an I/O work item in memory the driver allocated (IoSizeofWorkItem bytes), tied to a device object.', ['Undo it with IoUninitializeWorkItem before freeing the memory, never while it is queued.']),
+  api('IoUninitializeWorkItem', 'any', 'Undoes IoInitializeWorkItem; the memory then belongs to the driver again.'),
+  api('IoSizeofWorkItem', 'any', 'The number of bytes an I/O work item needs, for IoInitializeWorkItem.'),
+  api('ExQueueWorkItem', D, 'Queues a WORK_QUEUE_ITEM set up with ExInitializeWorkItem; its routine runs on a system worker thread at PASSIVE_LEVEL.', ['Nothing keeps the driver loaded while the item waits: prefer IoQueueWorkItem, or make the unload routine wait for the routine.']),
+  // Symbolic links
+  api('ZwOpenSymbolicLinkObject', P, 'Opens a symbolic link object (a drive letter such as \\??\\C:, or a link a driver created) by name.', ['Close the handle with ZwClose.']),
+  api('ZwQuerySymbolicLinkObject', P, 'Copies the target of an open symbolic link into the caller\'s UNICODE_STRING buffer.', ['The caller supplies Buffer and MaximumLength; too small a buffer fails with STATUS_BUFFER_TOO_SMALL.']),
+  // Timers and DPCs
+  api('KeInitializeTimer', D, 'Sets up a notification timer in driver memory, not signalled and not set.'),
+  api('KeInitializeTimerEx', D, 'Sets up a notification or synchronization timer in driver memory.'),
+  api('KeSetTimer', D, 'Sets a timer to expire at DueTime (negative: an interval in 100 ns units; positive: an absolute system time), optionally queuing a DPC then.', ['Returns TRUE when the timer was already set: setting it again replaces the earlier due time.', 'Cancel the timer before the driver unloads or frees its memory.']),
+  api('KeSetTimerEx', D, 'Like KeSetTimer, with a Period in milliseconds after which a periodic timer expires again.', ['A periodic timer stays set until KeCancelTimer.']),
+  api('KeSetCoalescableTimer', D, 'Like KeSetTimerEx, letting the system delay the expiry by up to TolerableDelay milliseconds.'),
+  api('KeCancelTimer', D, 'Takes a set timer off the timer queue; returns TRUE when it was set.', ['A DPC the timer already queued is not removed: use KeRemoveQueueDpc or KeFlushQueuedDpcs.']),
+  api('KeReadStateTimer', D, 'Returns whether a timer is signalled.'),
+  api('KeInitializeDpc', 'any', 'Sets up a DPC object with the routine to run at DISPATCH_LEVEL and its context.'),
+  api('KeInitializeThreadedDpc', 'any', 'Sets up a threaded DPC object.'),
+  api('KeInsertQueueDpc', 'any', 'Queues a DPC; returns FALSE when it is already queued.', ['The routine runs at DISPATCH_LEVEL: it must not wait or touch paged memory.']),
+  api('KeRemoveQueueDpc', 'any', 'Takes a queued DPC off the queue; returns FALSE when it was not queued.'),
+  api('KeFlushQueuedDpcs', P, 'Returns once every DPC queued so far has run.', ['Call it in the unload path after cancelling timers, so no DPC of the driver is left to run.'], { mayBlock: true }),
+  api('KeSetImportanceDpc', 'any', 'Sets how soon a queued DPC runs.'),
+  api('KeSetTargetProcessorDpc', 'any', 'Sets the processor a DPC runs on.'),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 

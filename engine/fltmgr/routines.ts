@@ -13,6 +13,10 @@ import type { RegistryRoutines } from '../kernel/registry';
 import type { RtlRoutines } from '../kernel/rtl';
 import type { SpinLockRoutines } from '../kernel/spinlocks';
 import type { ThreadRoutines } from '../kernel/threads';
+import type { DpcRoutines } from '../kernel/dpcs';
+import type { TimerRoutines } from '../kernel/timers';
+import type { IoWorkItemRoutines } from '../kernel/ioWorkItems';
+import type { SymbolicLinkRoutines } from './symbolicLinks';
 import type { CancelRoutines } from './cancel';
 import type { CbdqRoutines } from './cbdq';
 import type { ContextRoutines } from './contexts';
@@ -100,7 +104,11 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<OperationStatusRoutines> &
   Routines<ProcessNotifyRoutines> &
   Routines<ProcessIdentityRoutines> &
-  Routines<ObCallbackRoutines>;
+  Routines<ObCallbackRoutines> &
+  Routines<DpcRoutines> &
+  Routines<TimerRoutines> &
+  Routines<IoWorkItemRoutines> &
+  Routines<SymbolicLinkRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -25,12 +25,21 @@ import type { PortRoutines } from './ports';
 import type { FilterManager } from './fltmgr';
 import { Filter, type Instance } from './objects';
 
+/** What the kernel's own deferred-work families (kernel/timers.ts, ioWorkItems.ts) do when a driver's image unloads. */
+export interface DriverUnloadHooks {
+  /** Waits until nothing that keeps the driver loaded (an I/O work item on its device) is left. */
+  drain?(t: KThread, module: string): Co<void>;
+  /** The image is gone: report and stop what would still run its code. */
+  unloaded?(): void;
+}
+
 export class UnloadRoutines {
   constructor(
     private readonly fm: FilterManager,
     private readonly dispatcher: Dispatcher,
     private readonly contexts: ContextRoutines,
     private readonly ports: PortRoutines,
+    private readonly hooks: DriverUnloadHooks = {},
   ) {}
 
   /** The body of a workload `unload`: every filter of `module`, or of every driver, newest first. */
@@ -66,7 +75,11 @@ export class UnloadRoutines {
         }
         k.emit('unload', 0, `${f.name} unloaded`);
       }
-      if (d.filters.every((f) => f.state === 'unloaded')) d.state = 'unloaded';
+      if (d.filters.every((f) => f.state === 'unloaded')) {
+        if (this.hooks.drain) yield* this.hooks.drain(t, d.module);
+        d.state = 'unloaded';
+        this.hooks.unloaded?.();
+      }
     }
   }
 

@@ -19,6 +19,7 @@
  * IRP_MJ_CREATE, CLEANUP and CLOSE on the storage device succeed. Reads and writes of raw sectors
  * are not modelled (STATUS_INVALID_DEVICE_REQUEST).
  */
+import { dosNameOfVolume } from './symbolicLinks';
 import { sizeOf } from '../c/types';
 import type { Co } from '../kernel/coroutine';
 import type { UnicodeString } from '../kernel/cvalues';
@@ -175,7 +176,7 @@ export class VolumeDeviceRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const index = this.fm.volumes.findIndex((v) => v.name === VolumeDeviceObject.name);
-    const text = `${String.fromCharCode(0x43 + Math.max(0, index))}:`;
+    const text = dosNameOfVolume(index);
     const us = DosName as UnicodeString;
     if (k.allocationFails('IoVolumeDeviceToDosName')) return STATUS.STATUS_INSUFFICIENT_RESOURCES;
     const buffer = this.fm.pool.allocate('IoVolumeDeviceToDosName', 2 * text.length + 2, 'NonPagedPool', 0);

@@ -87,7 +87,6 @@ export class DeferredIoWorkItem extends FltWorkItem {
 export type AnyWorkItem = GenericWorkItem | DeferredIoWorkItem;
 
 export class WorkItemRoutines {
-  private nextId = 1;
   /** Items not freed yet, in allocation order. */
   readonly items = new AscendingIdTable<AnyWorkItem>();
 
@@ -99,7 +98,7 @@ export class WorkItemRoutines {
   FltAllocateGenericWorkItem(): GenericWorkItem | null {
     this.k.checkBound(ALLOCATE_GENERIC);
     if (this.k.allocationFails('FltAllocateGenericWorkItem')) return null;
-    const wi = new GenericWorkItem(this.nextId++, this);
+    const wi = new GenericWorkItem(this.queues.nextItemId(), this);
     this.items.set(wi.id, wi);
     return wi;
   }
@@ -107,7 +106,7 @@ export class WorkItemRoutines {
   FltAllocateDeferredIoWorkItem(): DeferredIoWorkItem | null {
     this.k.checkIrql('FltAllocateDeferredIoWorkItem');
     if (this.k.allocationFails('FltAllocateDeferredIoWorkItem')) return null;
-    const wi = new DeferredIoWorkItem(this.nextId++, this);
+    const wi = new DeferredIoWorkItem(this.queues.nextItemId(), this);
     this.items.set(wi.id, wi);
     return wi;
   }

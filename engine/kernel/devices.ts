@@ -155,6 +155,17 @@ export class DeviceRoutines {
     return null;
   }
 
+  /** The target of a symbolic link a driver created (IoCreateSymbolicLink), under any of the DOS-device spellings. */
+  linkTarget(name: string): string | undefined {
+    const p = name.toLowerCase();
+    const link = this.links.get(p);
+    if (link !== undefined || this.links.size === 0) return link;
+    // \??\ and \DosDevices\ name the same directory; prefix tests, not regexes: every request asks.
+    if (p.startsWith('\\??\\')) return this.links.get(`\\dosdevices\\${p.slice(4)}`);
+    if (p.startsWith('\\dosdevices\\')) return this.links.get(`\\??\\${p.slice(12)}`);
+    return undefined;
+  }
+
   // --- I/O the scenario sends to a device ---
 
   /** The live device a workload path names, directly or through a symbolic link (`\??\Name`). */
@@ -162,11 +173,7 @@ export class DeviceRoutines {
     // Every workload request asks; most runs name no device at all.
     if (this.byName.size === 0) return undefined;
     let p = path.toLowerCase();
-    let link = this.links.get(p);
-    if (link === undefined && this.links.size > 0) {
-      if (p.startsWith('\\??\\')) link = this.links.get(`\\dosdevices\\${p.slice(4)}`);
-      else if (p.startsWith('\\dosdevices\\')) link = this.links.get(`\\??\\${p.slice(12)}`);
-    }
+    const link = this.linkTarget(p);
     if (link !== undefined) p = link.toLowerCase();
     return this.byName.get(p);
   }

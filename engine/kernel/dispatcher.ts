@@ -14,7 +14,7 @@ import { deadlineFor, systemTimeAt, timeoutUnits, UNITS_PER_TICK, type TimeoutAr
 export const NotificationEvent = 0;
 export const SynchronizationEvent = 1;
 
-type DispatcherKind = 'event' | 'semaphore' | 'mutex';
+type DispatcherKind = 'event' | 'semaphore' | 'mutex' | 'timer';
 
 export class DispatcherObject {
   readonly waiters: KThread[] = [];
@@ -33,6 +33,7 @@ export class DispatcherObject {
   ) {}
 
   describe(): string {
+    if (this.kind === 'timer') return `${this.eventType === NotificationEvent ? 'notification' : 'synchronization'} timer ${this.name} (${this.signal ? 'signalled' : 'not signalled'})`;
     if (this.kind === 'event') return `${this.eventType === NotificationEvent ? 'notification' : 'synchronization'} event ${this.name} (${this.signal ? 'signalled' : 'not signalled'})`;
     if (this.kind === 'semaphore') return `semaphore ${this.name} (count ${this.signal})`;
     return `mutex ${this.name} (${this.owner ? `owned by ${this.owner.name}` : 'free'})`;
@@ -69,6 +70,22 @@ export class DispatcherRoutines {
       this.k.violation('uninitialized-object', `${routine} used ${st.name} before it was initialized`);
     }
     return st;
+  }
+
+  /** Gives `obj` the state `st` (timers.ts makes KTIMERs waitable this way). */
+  adopt(obj: unknown, st: DispatcherObject): void {
+    this.objects.set(obj, st);
+  }
+
+  /** The state behind `obj` if it was initialized, without side effects. */
+  peek(obj: unknown): DispatcherObject | undefined {
+    return this.objects.get(obj);
+  }
+
+  /** Sets `obj` to the signalled state and releases the waiters it satisfies. */
+  signal(obj: DispatcherObject): void {
+    obj.signal = 1;
+    this.satisfyWaiters(obj);
   }
 
   // --- events ---
@@ -245,6 +262,7 @@ export class DispatcherRoutines {
   private trySatisfy(obj: DispatcherObject, t: KThread): boolean {
     switch (obj.kind) {
       case 'event':
+      case 'timer':
         if (!obj.signal) return false;
         if (obj.eventType === SynchronizationEvent) obj.signal = 0;
         return true;

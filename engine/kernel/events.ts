@@ -19,6 +19,8 @@ export type EventKind =
   | 'io-issue' | 'pre-op' | 'pend' | 'return' | 'fs' | 'fs-complete' | 'post-op' | 'post-pend' | 'complete' | 'state' | 'io-done'
   // work items and queues
   | 'workitem-queue' | 'workitem-start' | 'workitem-end' | 'workitem-free'
+  // kernel timers and DPCs
+  | 'timer-set' | 'timer-expire' | 'timer-cancel' | 'dpc-queue' | 'dpc-remove' | 'dpc-start' | 'dpc-end'
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
   | 'cancel'
   // verifier and debug output

@@ -28,6 +28,11 @@ export class TimerHeap {
     return t;
   }
 
+  /** True when some timer (cancelled ones included) satisfies `pred`. */
+  some(pred: (t: Timer) => boolean): boolean {
+    return this.items.some(pred);
+  }
+
   /** The earliest live timer, dropping cancelled ones on the way. */
   peek(): Timer | undefined {
     while (this.items.length > 0 && this.items[0]!.cancelled) this.pop();

@@ -137,6 +137,15 @@ export const RUNTIME_RULES = {
   'unregister-invalid': r('error', 'FltUnregisterFilter was called twice or with something that is not a registered filter.', 'FltUnregisterFilter reference page'),
   'probe-outside-try': r('error', 'ProbeForRead or ProbeForWrite was called with no __try/__except around it: a bad user buffer raises an exception nobody handles (bug check 0x1E).', 'ProbeForRead and ProbeForWrite reference pages'),
 
+  'timer-set-at-unload': r('error', 'A kernel timer was still set when its driver unloaded: its DPC would run in unloaded code (bug check 0xCE).', 'KeSetTimer and KeCancelTimer reference pages; bug check 0xCE'),
+  'dpc-queued-at-unload': r('error', 'A DPC was still queued when its driver unloaded: its routine would run in unloaded code (bug check 0xCE).', 'KeInsertQueueDpc, KeRemoveQueueDpc and KeFlushQueuedDpcs reference pages; bug check 0xCE'),
+  'timer-freed-while-set': r('error', 'The memory of a kernel timer was freed while the timer was set.', 'KeCancelTimer reference page (cancel a timer before freeing it)'),
+  'timer-reinitialized-while-set': r('error', 'KeInitializeTimer(Ex) was called on a timer that is set.', 'KeInitializeTimerEx reference page'),
+  'dpc-reinitialized-while-queued': r('error', 'KeInitializeDpc was called on a DPC that is queued.', 'KeInitializeDpc reference page'),
+  'ex-wi-queued-at-unload': r('error', 'An executive work item (ExQueueWorkItem) was still queued when its driver unloaded: nothing keeps the driver loaded for it.', 'ExQueueWorkItem and IoQueueWorkItem reference pages'),
+  'io-wi-foreign-device': r('error', 'IoAllocateWorkItem or IoInitializeWorkItem was given a device object of another driver (the file system, the volume, the disk): it keeps that driver loaded, not the caller.', 'IoAllocateWorkItem reference page; the linter\'s rule of the same id'),
+  'io-wi-leak': r('error', 'An I/O work item from IoAllocateWorkItem was never freed with IoFreeWorkItem.', 'IoAllocateWorkItem and IoFreeWorkItem reference pages'),
+
   // --- Checks of the C the interpreter runs ---
   'assert': r('error', 'An NT_ASSERT, ASSERT or FLT_ASSERT in driver code failed.', 'NT_ASSERT reference page (a checked build breaks into the debugger)'),
   'uninitialized-read': r('warning', 'A local variable was read before anything was assigned to it.', 'C11 6.7.9 (indeterminate value); Code Analysis C6001'),

@@ -4,6 +4,8 @@
  * clock only moves when every thread is blocked or idle, to the next timer or workload event.
  */
 import { isOutParam } from './cvalues';
+import { Allocation } from '../memory/allocation';
+import { Ptr } from '../memory/pointer';
 
 export const UNITS_PER_TICK = 10_000;
 
@@ -13,7 +15,7 @@ export const UNITS_PER_TICK = 10_000;
  */
 export const SYSTEM_TIME_AT_TICK_0 = 133_485_408_000_000_000;
 
-/** A timeout as the kernel receives it: a LARGE_INTEGER (object or view), a cell holding one, a number, or NULL. */
+/** A timeout as the kernel receives it: a LARGE_INTEGER (object, view or the pointer to a by-value copy), a cell holding one, a number, or NULL. */
 export type TimeoutArg = unknown;
 
 /** The 100 ns quantity of a timeout argument, or null for "wait forever" (a NULL pointer). */
@@ -22,6 +24,8 @@ export function timeoutUnits(arg: TimeoutArg): number | null {
   if (typeof arg === 'number') return arg;
   if (typeof arg === 'bigint') return Number(BigInt.asIntN(64, arg));
   if (isOutParam(arg)) return timeoutUnits(arg.get());
+  // A LARGE_INTEGER passed by value (KeSetTimer's DueTime) arrives as a pointer to its 8 bytes.
+  if (arg instanceof Ptr && arg.alloc instanceof Allocation) return Number(arg.alloc.readInt(arg.offset, 8, true));
   if (typeof arg === 'object') {
     const q = (arg as { QuadPart?: unknown }).QuadPart;
     if (typeof q === 'number' || typeof q === 'bigint') return Number(q);

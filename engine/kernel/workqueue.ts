@@ -153,6 +153,7 @@ export class SystemWorkQueue {
 export class WorkQueues {
   readonly critical: SystemWorkQueue;
   readonly delayed: SystemWorkQueue;
+  private lastItemId = 0;
 
   constructor(k: Kernel) {
     this.critical = new SystemWorkQueue(k, 'CriticalWorkQueue', PRIORITY.criticalWorker);
@@ -162,6 +163,11 @@ export class WorkQueues {
   start(critical: number, delayed: number): void {
     for (let i = 1; i <= critical; i++) this.critical.spawnWorker(i);
     for (let i = 1; i <= delayed; i++) this.delayed.spawnWorker(i);
+  }
+
+  /** The id of a new work item of any kind (`WI#N`): one numbering for the Filter Manager's, I/O and executive items. */
+  nextItemId(): number {
+    return ++this.lastItemId;
   }
 
   get(name: WorkQueueName): SystemWorkQueue {

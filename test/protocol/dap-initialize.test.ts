@@ -9,7 +9,7 @@ test('the debug adapter offers every transition filter, violation on by default'
   try {
     const init = await dc.initializeRequest();
     const filters = init.body?.exceptionBreakpointFilters ?? [];
-    assert.deepEqual(filters.map((f) => f.filter), ['pend', 'complete', 'workitem-queue', 'workitem-start', 'cbdq-insert', 'cbdq-remove', 'cancel', 'unload', 'violation']);
+    assert.deepEqual(filters.map((f) => f.filter), ['pend', 'complete', 'workitem-queue', 'workitem-start', 'cbdq-insert', 'cbdq-remove', 'cancel', 'unload', 'violation', 'timer-expire', 'dpc-start']);
     assert.deepEqual(filters.filter((f) => f.default).map((f) => f.filter), ['violation']);
   } finally {
     await dc.stop();

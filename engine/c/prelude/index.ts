@@ -25,6 +25,7 @@ import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
 import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
+import { TIMERS_H } from './timers';
 
 function statusHeader(): string {
   const lines = ['#ifndef _FLTSIM_STATUS_', '#define _FLTSIM_STATUS_'];
@@ -49,6 +50,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
+  ['fltsim_timers.h', TIMERS_H],
   ['fltsim_csq.h', CSQ_H],
   ['fltsim_fsctl.h', FSCTL_H],
   ['fltsim_storage.h', STORAGE_H],

@@ -383,7 +383,7 @@ ULONG_PTR IoGetRemainingStackSize(void);
 BOOLEAN IoIs32bitProcess(struct _IRP *Irp);
 void KeStackAttachProcess(PEPROCESS Process, PVOID ApcState);
 void KeUnstackDetachProcess(PVOID ApcState);
-NTSTATUS KeInitializeTimer(PKTIMER Timer);
+void KeInitializeTimer(PKTIMER Timer);
 BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
 BOOLEAN KeCancelTimer(PKTIMER Timer);
 void KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);

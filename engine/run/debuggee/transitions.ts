@@ -6,7 +6,7 @@
 import type { EventKind } from '../../kernel/events';
 
 export const TRANSITION_FILTER_IDS = [
-  'pend', 'complete', 'workitem-queue', 'workitem-start', 'cbdq-insert', 'cbdq-remove', 'cancel', 'unload', 'violation',
+  'pend', 'complete', 'workitem-queue', 'workitem-start', 'cbdq-insert', 'cbdq-remove', 'cancel', 'unload', 'violation', 'timer-expire', 'dpc-start',
 ] as const;
 
 export type TransitionFilterId = (typeof TRANSITION_FILTER_IDS)[number];
@@ -25,6 +25,8 @@ const FILTER_OF_EVENT: Partial<Record<EventKind, TransitionFilterId>> = {
   cancel: 'cancel',
   unload: 'unload',
   violation: 'violation',
+  'timer-expire': 'timer-expire',
+  'dpc-start': 'dpc-start',
 };
 
 export function transitionFilterOf(kind: EventKind): TransitionFilterId | undefined {

@@ -150,6 +150,7 @@ function closes(kind: EventKind): SpanKind | undefined {
     case 'pend':
       return 'pre-op';
     case 'workitem-end':
+    case 'dpc-end':
       return 'work-item';
     default:
       return undefined;
@@ -163,6 +164,7 @@ function opens(kind: EventKind): SpanKind | undefined {
     case 'post-op':
       return 'post-op';
     case 'workitem-start':
+    case 'dpc-start':
       return 'work-item';
     default:
       return undefined;

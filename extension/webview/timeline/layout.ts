@@ -125,7 +125,7 @@ export interface Scene {
 
 /** Drawn first when markers share a spot: what a user is most likely looking for. */
 const IMPORTANCE: Record<MarkerKind, number> = {
-  violation: 9, fault: 9, cancel: 7, complete: 6, pend: 6, 'cbdq-insert': 5, 'cbdq-remove': 5, 'workitem-queue': 4, 'workitem-start': 4, 'post-op': 3, unload: 8,
+  violation: 9, fault: 9, cancel: 7, complete: 6, pend: 6, 'cbdq-insert': 5, 'cbdq-remove': 5, 'workitem-queue': 4, 'workitem-start': 4, 'post-op': 3, unload: 8, 'timer-expire': 4, 'dpc-start': 4,
 };
 
 export function prepareTimeline(model: RunTimeline): PreparedTimeline {

@@ -368,6 +368,10 @@ function glyph(kind: string): string {
       return '<path d="M-5,-5 L5,0 L-5,5 Z" class="hollow"/>';
     case 'workitem-start':
       return '<path d="M-5,-5 L5,0 L-5,5 Z"/>';
+    case 'timer-expire':
+      return '<circle r="5.5" class="hollow"/><path class="ink-thick" d="M0,-3.5 L0,0 L2.5,1.5"/>';
+    case 'dpc-start':
+      return '<path d="M-5,5 L0,-5 L5,5 Z"/>';
     case 'cbdq-insert':
       return '<rect x="-5" y="-5" width="10" height="10" class="hollow"/>';
     case 'cbdq-remove':
