@@ -146,3 +146,22 @@ test('a folder of C++ files with one DriverEntry is one driver; a .cpp file find
   assert.deepEqual(found.projects.map((p) => [p.name, p.units, p.cppUnits]), [['cpp', [], ['/r/cpp/driver.cpp', '/r/cpp/ops.cpp']]]);
   assert.deepEqual(projectOfFile(files, '/r/cpp/ops.cpp')?.cppUnits, ['/r/cpp/driver.cpp', '/r/cpp/ops.cpp']);
 });
+
+test('IncludePath (VC++ Directories) adds include folders; an absolute folder from the author\'s machine whose end is the project\'s folder is used as it', () => {
+  const proj = `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup Label="ProjectConfigurations">
+    <ProjectConfiguration Include="Debug|x64"><Configuration>Debug</Configuration><Platform>x64</Platform></ProjectConfiguration>
+  </ItemGroup>
+  <PropertyGroup Condition="'$(Configuration)|$(Platform)'=='Debug|x64'">
+    <IncludePath>$(IncludePath);C:\\Users\\someone\\Desktop\\Filt\\Filt;D:\\src\\Filt\\Filt\\pub;E:\\wdk\\km</IncludePath>
+  </PropertyGroup>
+  <ItemGroup><ClCompile Include="main.c" /></ItemGroup>
+</Project>`;
+  const files = memoryFiles({ '/w/Filt/Filt/f.vcxproj': proj, '/w/Filt/Filt/main.c': '', '/w/Filt/Filt/main.h': '', '/w/Filt/Filt/pub/p.h': '' });
+  const p = readVcxproj('/w/Filt/Filt/f.vcxproj', files);
+  assert.deepEqual(p.includeDirs, ['/w/Filt/Filt', '/w/Filt/Filt/pub']);
+  const messages = p.notes.map((n) => n.message);
+  assert.ok(messages.includes("include directory 'C:\\Users\\someone\\Desktop\\Filt\\Filt' is a folder on the author's machine; its end matches /w/Filt/Filt, which is used"), messages.join('\n'));
+  // A folder whose names match nothing here is still reported as missing.
+  assert.ok(messages.some((m) => m.startsWith("include directory 'E:\\wdk\\km' does not exist")), messages.join('\n'));
+});
