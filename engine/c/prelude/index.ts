@@ -79,6 +79,10 @@ export function preludeHeaders(): Map<string, string> {
     ['wdm.h', kernel],
     ['csq.h', kernel],
     ['ntdef.h', base],
+    // The SDK's shared Win32 type headers some drivers include after wdm.h; their kernel-safe part is ntdef.h's.
+    ['windef.h', base],
+    ['minwindef.h', base],
+    ['basetsd.h', base],
     ['ntstatus.h', base],
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],

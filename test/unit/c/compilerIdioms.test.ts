@@ -103,3 +103,16 @@ int seen(void) { return SEEN_FIRST * 10 + (_WIN32 == 1); }
   assert.deepEqual(h.diagnostics, []);
   assert.equal(h.call('seen'), 11);
 });
+
+test('the SDK\'s shared type headers (<WinDef.h>, <minwindef.h>, <basetsd.h>) after <wdm.h> give their types, not an unknown header', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+#include <wdm.h>
+#include <WinDef.h>
+#include <minwindef.h>
+#include <basetsd.h>
+DWORD size(void) { BOOL b = TRUE; DWORD_PTR p = 0; return (DWORD)(sizeof(DWORD) + sizeof(p) + b); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('size'), 13);
+});
