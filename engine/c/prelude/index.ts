@@ -23,6 +23,7 @@ import { NET_H } from './net';
 import { OBJECT_H } from './object';
 import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
+import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
 
@@ -47,6 +48,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],
+  ['fltsim_timefields.h', TIMEFIELDS_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
   ['fltsim_csq.h', CSQ_H],
