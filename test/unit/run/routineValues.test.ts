@@ -47,3 +47,16 @@ test('the address of a declared routine fltsim does not model stops the run at t
   assert.ok(world.fault, 'the run stops');
   assert.match(world.fault!.message, /'NotARoutine' is used as a function pointer, but fltsim does not model it/);
 });
+
+test('a struct initialised with an undeclared name (a { … } macro from a header the file does not include) is named as undeclared', async () => {
+  const files: ProjectFiles = {
+    readFile: (p) => (p === '/t/init.c' ? '#include <ntddk.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) {\n    UNICODE_STRING v = EmptyString;\n    UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(r);\n    return v.Length ? STATUS_UNSUCCESSFUL : STATUS_SUCCESS;\n}\n' : undefined),
+    paths: pathRules('posix'),
+  };
+  const prepared = await prepareScenarioText('/t/d.fltsim', 'driver "init.c"\n', files);
+  assert.ok(prepared.ok);
+  const world = new World(prepared.prepared, {});
+  world.run();
+  assert.match(world.fault?.message ?? '', /'EmptyString' is not declared; it initialises a UNICODE_STRING/);
+  assert.equal(world.fault?.line, 3);
+});
