@@ -17,6 +17,10 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
 }
 
 function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
+  if (ctx.cpp) {
+    const e = ctx.cpp.expr(ctx, node);
+    if (e) return e;
+  }
   const loc = ctx.loc(node);
   switch (node.type) {
     case 'number_literal':

@@ -349,6 +349,9 @@ export class IrqlModel {
   /** The estimate at each call of `f` to a name `wanted` accepts, given f's entry estimate. */
   private forEachCall(f: TopFunction, callerEntry: IrqlEstimate, wanted: (name: string) => boolean, visit: (name: string, cand: IrqlEstimate) => void): void {
     const caller = f.name;
+    // A caller that reads the IRQL chooses its path by it (`if (KeGetCurrentIrql() <= APC_LEVEL)
+    // Helper();`): its own entry level is not passed on, only the locks it holds at the call.
+    const readsIrql = f.facts.words.has('KeGetCurrentIrql');
     let starts: number[] | undefined;
     for (const c of f.facts.calls) {
       if (!wanted(c.name)) continue;
@@ -367,6 +370,8 @@ export class IrqlModel {
       const entryHere: IrqlEstimate = unsafe && !unsafe.has(`${span.sr}:${span.sc}`) ? { level: Irql.APC_LEVEL } : callerEntry;
       if (local?.lock && local.level > entryHere.level) {
         cand = { level: local.level, reason: { k: 'call', caller, site, via: { k: 'lock', fn: caller, site: { anchor: `fn:${caller}`, span: local.lock.site }, api: local.lock.api } } };
+      } else if (readsIrql) {
+        continue;
       } else {
         cand = { level: entryHere.level, reason: entryHere.reason ? { k: 'call', caller, site, via: entryHere.reason } : undefined };
       }

@@ -17,7 +17,10 @@ export interface IrqlAnnotation {
 
 const ANNOTATION = /\b(_IRQL_requires_max_|_IRQL_requires_|__drv_maxIRQL|_IRQL_always_function_max_)\s*\(\s*([A-Za-z_0-9]+)\s*\)/g;
 
-/** The annotated entry bound of each function the text annotates (the lowest when annotated twice). */
+/**
+ * The annotated entry bound of each function the text annotates (the lowest when annotated twice),
+ * keyed by the name as written: `Init`, or `FastMutex::Init` for a C++ method defined out of its class.
+ */
 export function irqlAnnotations(original: string): Map<string, IrqlAnnotation> {
   const out = new Map<string, IrqlAnnotation>();
   if (!original.includes('_IRQL_requires') && !original.includes('__drv_maxIRQL') && !original.includes('_IRQL_always_function_max_')) return out;
@@ -30,8 +33,10 @@ export function irqlAnnotations(original: string): Map<string, IrqlAnnotation> {
     const rest = original.slice(m.index + m[0].length, m.index + m[0].length + 400);
     const stop = rest.search(/[;{=]/);
     const head = blankAnnotations(stop < 0 ? rest : rest.slice(0, stop));
-    const name = /([A-Za-z_]\w*)\s*\(/.exec(head)?.[1];
-    if (!name) continue;
+    // C++ `Class::Method` keeps its class: another class's method of the same name is another function.
+    const written = /((?:[A-Za-z_]\w*\s*::\s*)*~?[A-Za-z_]\w*)\s*\(/.exec(head)?.[1];
+    if (!written) continue;
+    const name = written.replace(/\s+/g, '');
     const cur = out.get(name);
     if (!cur || level < cur.level) out.set(name, { level, text: m[0].replace(/\s+/g, '') });
   }

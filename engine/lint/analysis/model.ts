@@ -83,6 +83,8 @@ export interface FunctionEntry {
   hash: string;
   /** The defined name, read from the tree on first use (null: none could be read). */
   name?: string | null;
+  /** C++: the name as written when it is qualified (`FastMutex::Init`); the functions go by `name`. */
+  qualified?: string;
 }
 
 let entrySerial = 0;
@@ -234,7 +236,7 @@ export class FileModel {
     if (id.startsWith('fn:')) return this.functions.peek(id.slice(3))?.entry.hash ?? '-';
     this.annotations ??= irqlAnnotations(this.original);
     if (id === 'ann:*') return JSON.stringify([...this.annotations]);
-    if (id.startsWith('ann:')) return JSON.stringify(this.annotations.get(id.slice(4)) ?? null);
+    if (id.startsWith('ann:')) return JSON.stringify(this.annotationOf(id.slice(4)) ?? null);
     throw new Error(`fltsim: unknown read id '${id}'`);
   }
 
@@ -279,15 +281,21 @@ export class FileModel {
   /** The IRQL annotation of a function of this file (on its definition or a prototype here). */
   irqlAnnotation(name: string): IrqlAnnotation | undefined {
     this.reads.note(`ann:${name}`);
-    this.annotations ??= irqlAnnotations(this.original);
-    return this.annotations.get(name);
+    return this.annotationOf(name);
   }
 
-  /** The names the file annotates with an IRQL bound. */
+  /** A method defined as `Class::Name` takes its own class's annotation, or one written without a class. */
+  private annotationOf(name: string): IrqlAnnotation | undefined {
+    this.annotations ??= irqlAnnotations(this.original);
+    const qualified = this.functions.peek(name)?.entry.qualified;
+    return (qualified !== undefined ? this.annotations.get(qualified) : undefined) ?? this.annotations.get(name);
+  }
+
+  /** The names (without their C++ class) the file annotates with an IRQL bound. */
   annotatedNames(): Iterable<string> {
     this.reads.note('ann:*');
     this.annotations ??= irqlAnnotations(this.original);
-    return this.annotations.keys();
+    return [...this.annotations.keys()].map(unqualified);
   }
 
   entry(name: string): FunctionEntry | undefined {
@@ -359,7 +367,12 @@ export class FileModel {
     const start = cursor.startPosition;
     const text = this.text.slice(startIndex, endIndex);
     const entry = this.cache.get(text);
-    const name = entry.name !== undefined ? entry.name : (entry.name = this.functionName(cursor) ?? null);
+    if (entry.name === undefined) {
+      const written = this.functionName(cursor);
+      entry.name = written === undefined ? null : unqualified(written);
+      if (written !== undefined && written !== entry.name) entry.qualified = written.replace(/\s+/g, '');
+    }
+    const name = entry.name;
     if (!name) return;
     const first = this.functions.peek(name);
     if (first) {
@@ -383,7 +396,7 @@ export class FileModel {
         const t = cursor.nodeType;
         if (t === 'identifier' || t === 'field_identifier') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
         // C++ `Class::Method` or `ns::Function`: functions go by their last name, as calls to them do.
-        if (t === 'qualified_identifier' || t === 'destructor_name' || t === 'operator_name') { name = unqualified(this.text.slice(cursor.startIndex, cursor.endIndex)); break; }
+        if (t === 'qualified_identifier' || t === 'destructor_name' || t === 'operator_name') { name = this.text.slice(cursor.startIndex, cursor.endIndex); break; }
         if (t !== 'function_declarator' && t !== 'pointer_declarator' && t !== 'parenthesized_declarator' && t !== 'attributed_declarator' && t !== 'reference_declarator') break;
         if (!cursor.gotoFirstChild()) break;
         depth++;

@@ -10,6 +10,8 @@
  * - A macro argument holding statements (`try_return(Status = X;)`): its semicolons become commas
  *   and the last one a blank, so the call parses with the same text in it.
  * - Loop macros such as `LIST_FOR_EACH_SAFE(a, b, head) {` become `while (a, b, head) {`.
+ * - `__FUNCTION__`, `__FILE__` and MSVC's other name macros become string literals of the same
+ *   length, so `"tag: " __FUNCTION__ ": text"` reads as one string in C++ too.
  * - `__volatile` becomes `volatile`; `#pragma warning` lines (found between a return type and a
  *   function name in samples) are blanked.
  * - Conditional compilation: one branch of each `#if` group is kept (the first one that is not
@@ -206,6 +208,9 @@ function isLoopMacroName(text: string, from: number, to: number): boolean {
 // lower-case SEH macros. Mixed-case names (FltGetStreamContext) never need a look.
 const TOKENS = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?|^[ \t]*#|\b(?:_[A-Za-z0-9_]*|[A-Z][A-Z0-9_]*|try|except|finally|leave)\b/gm;
 
+const NAME_LITERALS = new Set(['__FUNCTION__', '__FILE__', '__FUNCSIG__', '__FUNCDNAME__', '__func__', '__DATE__', '__TIME__', '__TIMESTAMP__']);
+const WIDE_NAME_LITERALS = new Set(['__FUNCTIONW__', '__FILEW__']);
+
 function rewriteWords(text: string, annotations: boolean): string {
   const edits: Edit[] = [];
   /** Handler words already rewritten with their `try`. */
@@ -259,6 +264,10 @@ function rewriteWords(text: string, annotations: boolean): string {
     }
     if (c === Ch.Underscore) {
       if (tok === '__volatile') edits.push({ start, end, text: '  volatile' });
+      // MSVC's name macros are string literals (`"Shield>" __FUNCTION__ ": ..."` is one string);
+      // the C++ grammar only joins literals, so each becomes a literal of the same length.
+      else if (NAME_LITERALS.has(tok)) edits.push({ start, end, text: `"${tok.slice(1, -1)}"` });
+      else if (WIDE_NAME_LITERALS.has(tok)) edits.push({ start, end, text: `L"${tok.slice(2, -1)}"` });
       continue;
     }
     if (!isLoopMacroName(text, start, end)) continue;

@@ -4,6 +4,8 @@ import { runFlow } from '../analysis/flow';
 import { NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
 import { DOCS, callsAny, type RawFinding, functionRule } from '../rule';
 import { ignoredStatuses } from './statusReads';
+import { ntSuccess, statusByName } from '../../kernel/status';
+import { SUCCESS } from '../analysis/values';
 
 const CALLS = new Set(['FltRegisterFilter', 'FltStartFiltering']);
 
@@ -13,6 +15,8 @@ interface S {
   handle?: string;
   start?: { key: string; site: Span };
   unregistered: boolean;
+  /** The path returns a success status: DriverEntry does not fail there, so the unload routine will run. */
+  returnsSuccess?: boolean;
   out: Outcomes;
 }
 
@@ -33,9 +37,12 @@ const rule = functionRule({
     const irql = ctx.file.irql;
     const unregisters = (name: string) => name === 'FltUnregisterFilter' || (ctx.file.knows(name) && irql.callsTransitively(name).has('FltUnregisterFilter'));
     let leak: Span | undefined;
+    // A helper that only starts filtering hands the status back: the caller that registered the filter
+    // (DriverEntry, or the helper that called FltRegisterFilter) owns the cleanup.
+    const entry = ctx.role('driverEntry') !== undefined;
     const complete = runFlow<S>(ctx, {
       init: { unregistered: false, out: NO_OUTCOMES },
-      key: (s) => `${s.reg ?? ''}|${s.handle ?? ''}|${s.start?.key ?? ''}|${s.unregistered ? 1 : 0}|${outcomesKey(s.out)}`,
+      key: (s) => `${s.reg ?? ''}|${s.handle ?? ''}|${s.start?.key ?? ''}|${s.unregistered ? 1 : 0}|${s.returnsSuccess ? 1 : 0}|${outcomesKey(s.out)}`,
       call: (c, s) => {
         const name = c.callee ?? '';
         if (name === 'FltRegisterFilter') {
@@ -59,8 +66,15 @@ const rule = functionRule({
         }
         return o === s.out ? s : { ...s, out: o };
       },
+      ret: (_n, value, s) => {
+        const v = value === SUCCESS ? 0 : value !== undefined ? statusByName(value) : undefined;
+        return v !== undefined && ntSuccess(v) ? { ...s, returnsSuccess: true } : s;
+      },
       exit: (s) => {
-        if (!s.start || s.unregistered) return;
+        // A path that returns success keeps the driver loaded: its unload routine unregisters later
+        // (a start status that was never tested is reported as such above).
+        if (!s.start || s.unregistered || s.returnsSuccess) return;
+        if (!s.reg && !entry) return;
         const started = s.out.of[s.start.key];
         const registered = s.reg ? s.out.of[s.reg] : '?';
         // Never tested counts too: the failure goes back to the caller with the filter still registered.

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { blankAnnotations } from '../../../engine/c/annotations';
 import { createCParser } from '../../../engine/c/treeSitter';
 import { prepareForLint, rewriteWdkSyntax } from '../../../engine/lint/frontend/prepare';
-import { initLinter } from '../../../engine/lint';
+import { initLinter, lintText } from '../../../engine/lint';
 
 before(async () => {
   await initLinter();
@@ -220,4 +220,15 @@ test('a statement macro without its semicolon before a closing brace gets one in
   assert.equal(out.split('\n')[4], '   ;} ');
   assert.equal(out.split('\n')[5], 'int a[] = { INIT_VALUE(3) };', 'an initializer list is left alone');
   assert.equal(out.split('\n')[6], 'void G(void) { if (y) { RESET_ALL(y) } }', 'nor is a block holding only the macro');
+});
+
+test("MSVC's name macros read as string literals of the same length, so C++ joins them with their neighbours", () => {
+  const src = 'void F(void) { LOG(ERR, "Tag>" __FUNCTION__ ": too short"); Print(L"at " __FILEW__, __func__); }\n#define WHERE __FILE__\n';
+  const out = prepareForLint(src);
+  sameShape(out, src);
+  assert.equal(out.split('\n')[0], 'void F(void) { LOG(ERR, "Tag>" "_FUNCTION_" ": too short"); Print(L"at " L"FILEW_", "_func_"); }');
+  assert.equal(out.split('\n')[1], '#define WHERE __FILE__', 'directives are left alone');
+  const cpp = lintText(src, {}, 'cpp');
+  assert.equal(cpp.stats.unparsed, 0);
+  assert.deepEqual(cpp.notes, []);
 });

@@ -28,3 +28,8 @@ test('annotations on definitions and prototypes name their function; conditional
     ['Twice', Irql.PASSIVE_LEVEL, '_IRQL_requires_(PASSIVE_LEVEL)'],
   ]);
 });
+
+test('a C++ method defined out of its class keeps its class in the key', () => {
+  const found = irqlAnnotations('_IRQL_requires_max_(DISPATCH_LEVEL)\nvoid FastLock :: Init()\n{ }\n_IRQL_requires_(PASSIVE_LEVEL) void Plain(void);');
+  assert.deepEqual([...found.keys()], ['FastLock::Init', 'Plain']);
+});
