@@ -87,6 +87,10 @@ function collect(c: ExprCompiling, type: CType, init: Initializer, offset: numbe
       }
       // `T x = 0;` for an aggregate is a common shorthand for zero (MSVC accepts `= {0}` forms too).
       if (e.k === 'num' && e.value === 0) return;
+      if (e.k === 'id' && !c.scope.local(e.name) && !c.scope.global(e.name) && c.scope.functionType(e.name) === undefined) {
+        // Usually a macro for `{ 0, 0, NULL }` from a header this file does not include.
+        throw new CRuntimeError('undefined-name', `'${e.name}' is not declared; it initialises a ${typeName(type)}`, init.loc, 'include the header that defines it (often a macro for a { … } initialiser), or check the spelling');
+      }
       throw new CRuntimeError('compile-error', `cannot initialise a ${typeName(type)} with ${typeName(ce.t)}`, init.loc);
     }
     out.push({ offset, type, value: c.convertTo(c.compile(e), type), bits, loc: init.loc });

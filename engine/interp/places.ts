@@ -14,6 +14,8 @@ import type { LocalVar } from './frame';
 import { fieldOf, load, loadBitField, store, storeBitField } from './memory';
 import { normalize, num } from './conversions';
 import { pointerAdd } from './pointers';
+import type { BuiltinInterp, BuiltinTable } from './builtin';
+import { routineValue } from './routineValue';
 
 /**
  * An lvalue: a local in a JS slot, or an object in memory reached through a pointer (`ptr`), maybe
@@ -76,7 +78,17 @@ export function compileIdentifier(scope: CompileScope, e: Expr & { k: 'id' }): C
     // A kernel routine used as a value (e.g. passed as a callback): resolved at run time.
     const name = e.name;
     const loc = e.loc;
-    return { t: ptrType(ft), s: () => { throw new CRuntimeError('not-modelled', `'${name}' is used as a function pointer, but it is a kernel routine fltsim does not expose as a value`, loc, 'call it directly; fltsim has no kernel image, so code that passes a kernel routine\'s address on, compares it or reads the code at it cannot run past this line'); } };
+    const type = ft;
+    return {
+      t: ptrType(ft),
+      s: (f) => {
+        // A modelled routine is a value the driver can store and call through (tables of Flt* routines).
+        const rt = f.env.rt as unknown as BuiltinInterp & { readonly builtins: BuiltinTable };
+        const builtin = name.startsWith('__') ? undefined : rt.builtins.get(name);
+        if (builtin !== undefined) return routineValue(name, builtin, rt, type);
+        throw new CRuntimeError('not-modelled', `'${name}' is used as a function pointer, but fltsim does not model it`, loc, 'define it in a file of the driver, or avoid taking its address (docs/interpreter.md lists the modelled routines)');
+      },
+    };
   }
   throw new CRuntimeError('undefined-name', `'${e.name}' is not declared`, e.loc, 'declare it, or check the spelling');
 }

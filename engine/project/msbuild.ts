@@ -13,15 +13,7 @@ export interface Expansion {
 
 export function expandProperties(text: string, props: ReadonlyMap<string, string>, metadata?: ReadonlyMap<string, string>): Expansion {
   const unresolved: string[] = [];
-  const value = text
-    .replace(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g, (whole, name: string) => {
-      const v = props.get(name.toLowerCase());
-      if (v === undefined) {
-        unresolved.push(whole);
-        return '';
-      }
-      return v;
-    })
+  const value = expandDollar(text, props, unresolved)
     .replace(/%\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g, (whole, name: string) => {
       const v = metadata?.get(name.toLowerCase());
       if (v === undefined) {
@@ -31,6 +23,140 @@ export function expandProperties(text: string, props: ReadonlyMap<string, string
       return v;
     });
   return { value, unresolved };
+}
+
+/**
+ * `$(Name)`, and `$(Name.Method(args)…)`: the string property functions projects use to derive one
+ * name from another (`$(ProjectName.Substring(0, $(ProjectName.LastIndexOf('.'))))`). Arguments may
+ * hold `$(…)` themselves. A property or function fltsim cannot evaluate expands to nothing and is
+ * reported in `unresolved`, as before.
+ */
+function expandDollar(text: string, props: ReadonlyMap<string, string>, unresolved: string[]): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const start = text.indexOf('$(', i);
+    if (start < 0) break;
+    const end = closingParen(text, start + 1);
+    if (end < 0) break;
+    out += text.slice(i, start);
+    const whole = text.slice(start, end + 1);
+    const v = evaluateProperty(text.slice(start + 2, end).trim(), props, unresolved);
+    if (v === undefined) unresolved.push(whole);
+    out += v ?? '';
+    i = end + 1;
+  }
+  return out + text.slice(i);
+}
+
+/** The index of the `)` that closes the `(` at `open`, skipping quoted text; -1 when none does. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let j = open; j < text.length; j++) {
+    const c = text[j];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+function evaluateProperty(body: string, props: ReadonlyMap<string, string>, unresolved: string[]): string | undefined {
+  const head = /^([A-Za-z_][A-Za-z0-9_-]*)/.exec(body);
+  if (!head) return undefined;
+  if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(body)) {
+    // A plain name; `Name.Length` is the one member read without parentheses.
+    const plain = props.get(body.toLowerCase());
+    if (plain !== undefined || !/\.length$/i.test(body)) return plain;
+  }
+  let value = props.get(head[1].toLowerCase());
+  if (value === undefined) return undefined;
+  let rest = body.slice(head[1].length).trim();
+  while (rest !== '') {
+    const call = /^\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*/.exec(rest);
+    if (!call) return undefined;
+    rest = rest.slice(call[0].length);
+    let args: string[] = [];
+    if (rest.startsWith('(')) {
+      const close = closingParen(rest, 0);
+      if (close < 0) return undefined;
+      const list = splitArguments(rest.slice(1, close));
+      if (list === undefined) return undefined;
+      args = list.map((a) => unquote(expandDollar(a, props, unresolved).trim()));
+      rest = rest.slice(close + 1).trim();
+    }
+    const next = stringFunction(value, call[1], args);
+    if (next === undefined) return undefined;
+    value = next;
+  }
+  return value;
+}
+
+function splitArguments(text: string): string[] | undefined {
+  if (text.trim() === '') return [];
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let from = 0;
+  for (let j = 0; j < text.length; j++) {
+    const c = text[j];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(from, j));
+      from = j + 1;
+    }
+  }
+  if (quote || depth !== 0) return undefined;
+  out.push(text.slice(from));
+  return out;
+}
+
+function unquote(a: string): string {
+  return /^(['"`]).*\1$/s.test(a) ? a.slice(1, -1) : a;
+}
+
+/** The .NET string members MSBuild property functions allow that name-deriving projects use. */
+function stringFunction(value: string, name: string, args: string[]): string | undefined {
+  const int = (a: string | undefined): number | undefined => (a !== undefined && /^-?\d+$/.test(a) ? Number(a) : undefined);
+  switch (name.toLowerCase()) {
+    case 'length':
+      return args.length === 0 ? String(value.length) : undefined;
+    case 'substring': {
+      const from = int(args[0]);
+      const len = args.length > 1 ? int(args[1]) : value.length - (from ?? 0);
+      if (from === undefined || len === undefined || from < 0 || len < 0 || from + len > value.length) return undefined;
+      return value.substr(from, len);
+    }
+    case 'indexof':
+      return args.length === 1 ? String(value.indexOf(args[0])) : undefined;
+    case 'lastindexof':
+      return args.length === 1 ? String(value.lastIndexOf(args[0])) : undefined;
+    case 'replace':
+      return args.length === 2 && args[0] !== '' ? value.split(args[0]).join(args[1]) : undefined;
+    case 'tolower':
+    case 'tolowerinvariant':
+      return value.toLowerCase();
+    case 'toupper':
+    case 'toupperinvariant':
+      return value.toUpperCase();
+    case 'trim':
+      return args.length === 0 ? value.trim() : undefined;
+    case 'startswith':
+      return args.length === 1 ? (value.startsWith(args[0]) ? 'True' : 'False') : undefined;
+    case 'endswith':
+      return args.length === 1 ? (value.endsWith(args[0]) ? 'True' : 'False') : undefined;
+    case 'contains':
+      return args.length === 1 ? (value.includes(args[0]) ? 'True' : 'False') : undefined;
+    default:
+      return undefined;
+  }
 }
 
 export type ConditionResult = { ok: true; value: boolean } | { ok: false; message: string };

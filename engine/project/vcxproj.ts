@@ -227,10 +227,19 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
       }
     }
   }
-  for (const inc of splitList(compile.get('additionalincludedirectories') ?? '')) {
+  // The compiler's /I folders, then the project's VC++ Directories (IncludePath), searched the same way.
+  const includes = [...splitList(compile.get('additionalincludedirectories') ?? ''), ...splitList(ev.props.get('includepath') ?? '')];
+  for (const inc of includes) {
     const abs = rules.resolve(dir, inc);
-    const found = locateFolder(files, abs);
+    let found = locateFolder(files, abs);
     const at = lineOfValue(ev, inc, setBy.get('additionalincludedirectories'));
+    if (!found) {
+      const moved = relocated(files, rules, dir, inc);
+      if (moved !== undefined) {
+        note(ev, `include directory '${inc}' is a folder on the author's machine; its end matches ${moved}, which is used`, at);
+        found = { path: moved, caseDiffers: false };
+      }
+    }
     if (!found) {
       note(ev, `include directory '${inc}' does not exist (looked for ${abs})`, at);
       continue;
@@ -283,4 +292,31 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     }
   }
   return project;
+}
+
+/**
+ * An absolute folder that does not exist here, written on the author's machine
+ * (`C:\Users\me\Desktop\Proj\Proj`): when one of its names is the name of the project's folder or
+ * of a folder above it, and the rest of the written path exists below that folder, the checkout moved
+ * and that is the folder meant. Relative paths are left alone (they already follow the project).
+ */
+function relocated(files: ProjectFiles, rules: PathRules, projectDir: string, written: string): string | undefined {
+  // Split as Windows writes it, whatever this machine's paths are: `C:\a\b`, `\\server\share\a`, `/a`.
+  if (!/^(?:[A-Za-z]:)?[\\/]/.test(written)) return undefined;
+  const names = written.replace(/^[A-Za-z]:/, '').split(/[\\/]+/).filter((n) => n !== '' && n !== '.');
+  const ancestors: string[] = [];
+  for (let a = projectDir; ; a = rules.dirname(a)) {
+    ancestors.push(a);
+    if (rules.dirname(a) === a) break;
+  }
+  // The last written name first: the nearest match is the likeliest.
+  for (let j = names.length - 1; j >= 0; j--) {
+    for (const a of ancestors) {
+      if (rules.basename(a).toLowerCase() !== names[j]!.toLowerCase()) continue;
+      const candidate = rules.join(a, ...names.slice(j + 1));
+      const found = locateFolder(files, candidate);
+      if (found) return found.path;
+    }
+  }
+  return undefined;
 }

@@ -5,10 +5,10 @@
  * assertions, routines reached through MmGetSystemRoutineAddress).
  */
 import { apiInfo } from '../api/catalog';
-import type { FunctionValue } from '../kernel/cvalues';
 import type { RuleId } from '../kernel/rules';
-import type { Builtin, BuiltinCall, BuiltinInterp, BuiltinTable } from '../interp/builtin';
+import type { Builtin, BuiltinCall, BuiltinTable } from '../interp/builtin';
 import { runtimeBuiltins } from '../interp/builtins/runtime';
+import { routineValue } from '../interp/routineValue';
 import { preludeStruct } from '../c/prelude/structs';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import { Ptr } from '../memory/pointer';
@@ -159,7 +159,6 @@ function routineName(us: unknown): string | undefined {
   return unicodeStringText(viewOf(us, preludeStruct('_UNICODE_STRING')) as unknown as UnicodeString);
 }
 
-const VALUES = new WeakMap<Builtin, FunctionValue>();
 
 /** The routine's prototype as the calling driver's headers declare it, so a call through the pointer binds its arguments. */
 function prototypeFor(call: BuiltinCall, name: string): FunctionType | undefined {
@@ -168,17 +167,3 @@ function prototypeFor(call: BuiltinCall, name: string): FunctionType | undefined
   return call.interp.modules.get(frame.module)?.program.functionType(frame.fn.unit, name);
 }
 
-/** A kernel routine as a function pointer value (what MmGetSystemRoutineAddress and FltGetRoutineAddress return). */
-function routineValue(name: string, builtin: Builtin, interp: BuiltinInterp, type: FunctionType | undefined): FunctionValue {
-  let fv = VALUES.get(builtin);
-  if (!fv) {
-    fv = {
-      kind: 'function',
-      name,
-      module: 'nt',
-      call: (...args: unknown[]) => builtin({ name, interp, args, argTypes: [], argExprs: [], loc: { file: '<kernel>', line: 0, col: 0 }, frame: undefined as never, type }),
-    };
-    VALUES.set(builtin, fv);
-  }
-  return fv;
-}

@@ -23,6 +23,7 @@ import { NET_H } from './net';
 import { OBJECT_H } from './object';
 import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
+import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
 import { TIMERS_H } from './timers';
@@ -48,6 +49,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],
+  ['fltsim_timefields.h', TIMEFIELDS_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
   ['fltsim_timers.h', TIMERS_H],
@@ -81,6 +83,10 @@ export function preludeHeaders(): Map<string, string> {
     ['wdm.h', kernel],
     ['csq.h', kernel],
     ['ntdef.h', base],
+    // The SDK's shared Win32 type headers some drivers include after wdm.h; their kernel-safe part is ntdef.h's.
+    ['windef.h', base],
+    ['minwindef.h', base],
+    ['basetsd.h', base],
     ['ntstatus.h', base],
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],

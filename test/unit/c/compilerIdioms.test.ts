@@ -103,3 +103,44 @@ int seen(void) { return SEEN_FIRST * 10 + (_WIN32 == 1); }
   assert.deepEqual(h.diagnostics, []);
   assert.equal(h.call('seen'), 11);
 });
+
+test('the SDK\'s shared type headers (<WinDef.h>, <minwindef.h>, <basetsd.h>) after <wdm.h> give their types, not an unknown header', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+#include <wdm.h>
+#include <WinDef.h>
+#include <minwindef.h>
+#include <basetsd.h>
+DWORD size(void) { BOOL b = TRUE; DWORD_PTR p = 0; return (DWORD)(sizeof(DWORD) + sizeof(p) + b); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('size'), 13);
+});
+
+test('TIME_FIELDS: RtlTimeToTimeFields of the simulated clock (UTC, local = system) and RtlTimeFieldsToTime back; an impossible date is FALSE', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+ULONG now(int which) {
+  LARGE_INTEGER sys, local; TIME_FIELDS f;
+  sys.QuadPart = 133485408000000000LL + 10000LL * (((13 * 60 + 5) * 60 + 9) * 1000 + 250);
+  ExSystemTimeToLocalTime(&sys, &local);
+  RtlTimeToTimeFields(&local, &f);
+  switch (which) { case 0: return f.Year; case 1: return f.Month; case 2: return f.Day; case 3: return f.Hour; case 4: return f.Minute; case 5: return f.Second; case 6: return f.Milliseconds; default: return f.Weekday; }
+}
+ULONG roundTrip(CSHORT y, CSHORT m, CSHORT d) {
+  TIME_FIELDS f = { 0 }, g; LARGE_INTEGER t;
+  f.Year = y; f.Month = m; f.Day = d; f.Hour = 23; f.Minute = 59; f.Second = 58; f.Milliseconds = 7;
+  if (!RtlTimeFieldsToTime(&f, &t)) return 0;
+  RtlTimeToTimeFields(&t, &g);
+  return g.Year * 10000 + g.Month * 100 + g.Day + (g.Hour == 23 && g.Minute == 59 && g.Second == 58 && g.Milliseconds == 7 ? 0 : 1000000000);
+}
+`);
+  assert.deepEqual(h.diagnostics, []);
+  // 133485408000000000 is 2024-01-01T00:00:00Z (a Monday) in 100 ns units since 1601.
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => h.call('now', i)), [2024, 1, 1, 13, 5, 9, 250, 1]);
+  assert.equal(h.call('roundTrip', 2000, 2, 29), 20000229);
+  assert.equal(h.call('roundTrip', 1601, 1, 1), 16010101);
+  assert.equal(h.call('roundTrip', 2100, 12, 31), 21001231);
+  assert.equal(h.call('roundTrip', 2023, 2, 29), 0, 'no 29 February in 2023');
+  assert.equal(h.call('roundTrip', 2024, 13, 1), 0);
+});

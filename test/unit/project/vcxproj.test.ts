@@ -169,3 +169,42 @@ test('an include directory that does not exist is noted at the line of the eleme
     [5, "preprocessor definition '1BAD' is not NAME or NAME=value; skipped"],
   ]);
 });
+
+test('IncludePath (VC++ Directories) adds include folders; an absolute folder from the author\'s machine whose end is the project\'s folder is used as it', () => {
+  const proj = `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup Label="ProjectConfigurations">
+    <ProjectConfiguration Include="Debug|x64"><Configuration>Debug</Configuration><Platform>x64</Platform></ProjectConfiguration>
+  </ItemGroup>
+  <PropertyGroup Condition="'$(Configuration)|$(Platform)'=='Debug|x64'">
+    <IncludePath>$(IncludePath);C:\\Users\\someone\\Desktop\\Filt\\Filt;D:\\src\\Filt\\Filt\\pub;E:\\wdk\\km</IncludePath>
+  </PropertyGroup>
+  <ItemGroup><ClCompile Include="main.c" /></ItemGroup>
+</Project>`;
+  const files = memoryFiles({ '/w/Filt/Filt/f.vcxproj': proj, '/w/Filt/Filt/main.c': '', '/w/Filt/Filt/main.h': '', '/w/Filt/Filt/pub/p.h': '' });
+  const p = readVcxproj('/w/Filt/Filt/f.vcxproj', files);
+  assert.deepEqual(p.includeDirs, ['/w/Filt/Filt', '/w/Filt/Filt/pub']);
+  const messages = p.notes.map((n) => n.message);
+  assert.ok(messages.includes("include directory 'C:\\Users\\someone\\Desktop\\Filt\\Filt' is a folder on the author's machine; its end matches /w/Filt/Filt, which is used"), messages.join('\n'));
+  // A folder whose names match nothing here is still reported as missing.
+  assert.ok(messages.some((m) => m.startsWith("include directory 'E:\\wdk\\km' does not exist")), messages.join('\n'));
+});
+
+test('string property functions derive names ($(ProjectName.Substring(0, $(ProjectName.LastIndexOf(".")))) for a project named x.sys); one fltsim cannot evaluate is dropped with a note', () => {
+  const proj = `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup Label="ProjectConfigurations">
+    <ProjectConfiguration Include="Debug|x64"><Configuration>Debug</Configuration><Platform>x64</Platform></ProjectConfiguration>
+  </ItemGroup>
+  <PropertyGroup>
+    <TargetName>$(ProjectName.substring(0, $(ProjectName.LastIndexOf("."))))</TargetName>
+    <Upper>$(TargetName.Replace('drv', 'DRV').ToUpper())-$(TargetName.Length)</Upper>
+  </PropertyGroup>
+  <ItemDefinitionGroup>
+    <ClCompile><PreprocessorDefinitions>DRIVER_NAME="$(TargetName).sys";UPPER=$(Upper);ODD=$(TargetName.Frobnicate())</PreprocessorDefinitions></ClCompile>
+  </ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="main.c" /></ItemGroup>
+</Project>`;
+  const files = memoryFiles({ '/w/p/mydrv.sys.vcxproj': proj, '/w/p/main.c': '' });
+  const p = readVcxproj('/w/p/mydrv.sys.vcxproj', files);
+  assert.deepEqual([...p.defines], [['DRIVER_NAME', '"mydrv.sys"'], ['UPPER', 'MYDRV-5'], ['ODD', '']]);
+  assert.ok(p.notes.some((n) => n.message.includes('$(TargetName.Frobnicate())')), p.notes.map((n) => n.message).join('\n'));
+});
