@@ -12,7 +12,7 @@ import { callbackDataArg, type FltCallbackData } from './callbackData';
 import { FLTFL_FILE_NAME_PARSED_ALL, FLT_FILE_NAME_NORMALIZED, FLT_FILE_NAME_OPENED, FLT_FILE_NAME_SHORT, IRP_FLAGS } from './constants';
 import { shortNameOf } from './shortNames';
 import { generateShortName } from '../kernel/dos83';
-import { renameTarget } from './filesystem';
+import { renameTarget } from './fsNaming';
 import type { FsNode } from './fsTree';
 import { Instance } from './objects';
 import { Ptr } from '../memory/pointer';

@@ -17,7 +17,7 @@ import type { ClientStep } from '../fltmgr/portProgram';
 import { formatLimit, limitHint, resolveLimits, type LimitName, type Limits } from '../limits';
 import { CREATE_ACCESS, CREATE_DISPOSITIONS, NOTIFY_CHANGES, SHARE_MODES } from '../scenario/vocabulary';
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
-import type { FileSpec } from '../fltmgr/filesystem';
+import type { FileSpec } from '../fltmgr/fsState';
 import type { IoRequestInput } from '../fltmgr/requests';
 import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
