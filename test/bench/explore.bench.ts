@@ -9,7 +9,8 @@
  * process, best of the rounds, so other work on the shared machine counts less. It also prints how
  * many of the steps each schedule runs repeat the previous schedule's (the prefix before the first
  * choice that differs): what restoring a saved state at the branch point, instead of running from
- * the start, would skip.
+ * the start, would skip; and how much of that a snapshot taken only where no thread has a C frame
+ * on its stack could skip (the cheaper form of prefix sharing in docs/explore.md, an upper bound).
  *
  *   node --import tsx test/bench/explore.bench.ts [--source] [--json]
  *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
