@@ -47,6 +47,7 @@ import { TransactionRoutines } from './fltmgr/transactions';
 import { DeviceRoutines } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
 import { IrpCancelRoutines } from './kernel/irpCancel';
+import { CsqRoutines } from './kernel/csq';
 import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
@@ -225,6 +226,7 @@ export class Simulation {
       devices,
       irps,
       irpCancel,
+      new CsqRoutines(k, spinLocks),
       mdls,
       objects,
       sections,

@@ -11,7 +11,8 @@ import { Irql } from '../kernel/irql';
 /**
  * How high the caller's IRQL may be.
  * - a fixed level;
- * - `cbdq`: DISPATCH_LEVEL if the queue's Acquire callback takes a spin lock, APC_LEVEL otherwise;
+ * - `cbdq`: DISPATCH_LEVEL if the queue's Acquire callback takes a spin lock, APC_LEVEL otherwise
+ *   (both cancel-safe queues: FltCbdq* and IoCsq*);
  * - `cpp`: DISPATCH_LEVEL when CallbackStatus is FLT_PREOP_COMPLETE, APC_LEVEL otherwise;
  * - `any`: no documented bound.
  */
@@ -365,6 +366,12 @@ const ENTRIES: ApiInfo[] = [
   api('IoReuseIrp', D, 'Makes an IRP the driver allocated ready to be sent again, with a new status.', ['Only once the IRP is back with its owner (its completion routine returned STATUS_MORE_PROCESSING_REQUIRED).']),
   api('IofCompleteRequest', D, 'What IoCompleteRequest expands to in the WDK headers.'),
   api('IoCancelIrp', D, 'Marks an IRP cancelled and calls its cancel routine, if one is set, with the cancel spin lock held.', ['The IRP may complete at any time during or after the call; the caller must still own a way to know it exists (a reference, or a completion routine).']),
+  api('IoCsqInitialize', D, 'Sets up a cancel-safe IRP queue in driver memory with the driver\'s six callbacks (insert, remove, peek-next, acquire and release lock, complete-canceled).', ['Initialise the queue once, before any IRP is inserted.']),
+  api('IoCsqInitializeEx', D, 'Like IoCsqInitialize, but the insert callback takes an insert context and returns a status; a failure leaves the IRP out of the queue.', ['Insert with IoCsqInsertIrpEx and check its status.']),
+  api('IoCsqInsertIrp', 'cbdq', 'Queues an IRP under the queue lock, marks it pending and makes it cancellable; the dispatch routine then returns STATUS_PENDING.', ['Do not complete the IRP while it is queued; take it out with IoCsqRemoveIrp or IoCsqRemoveNextIrp first.', 'The IO_CSQ_IRP_CONTEXT, if given, must stay valid until the IRP leaves the queue.']),
+  api('IoCsqInsertIrpEx', 'cbdq', 'Queues an IRP like IoCsqInsertIrp; returns the insert callback\'s status, and on failure the IRP is not queued.', ['On failure complete the IRP yourself instead of returning STATUS_PENDING.'], { mustInspect: true }),
+  api('IoCsqRemoveIrp', 'cbdq', 'Removes the IRP inserted with a given IO_CSQ_IRP_CONTEXT; NULL when it was cancelled or removed already.', ['Test the result: a NULL IRP belongs to the cancel path.'], { mustInspect: true }),
+  api('IoCsqRemoveNextIrp', 'cbdq', 'Removes the next IRP the peek callback finds for PeekContext; never returns an IRP being cancelled.', ['Returns NULL when nothing matches; test the result.'], { mustInspect: true }),
   api('IoSetCompletionRoutine', 'any', 'Sets the routine that runs when the lower drivers complete the IRP, in the next stack location.', ['The routine may run at DISPATCH_LEVEL in an arbitrary thread: it may call only routines allowed there.']),
   api('IoSetCompletionRoutineEx', D, 'Like IoSetCompletionRoutine, and keeps the driver loaded until the routine has run.', ['Returns STATUS_INSUFFICIENT_RESOURCES when it cannot; test the result.'], { mustInspect: true }),
   api('IoSetCancelRoutine', 'any', 'Sets or clears an IRP\'s cancel routine atomically and returns the previous one.', ['Clear it (NULL) before completing the IRP; a NULL result means the IRP is being cancelled and the cancel routine owns it.']),

@@ -5,7 +5,8 @@
 import type { FunctionDef, Loc, VarDecl } from './ast';
 import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
-import { createCParser, type SyntaxNode } from './treeSitter';
+import { createCParser, createCppParser, type SyntaxNode } from './treeSitter';
+import { CppFrontEnd } from './cpp/frontEnd';
 import { NestingError, TranslateContext } from './translate/context';
 import { checkStaticAssertion } from './translate/staticAssert';
 import { nestingMessage } from '../limits';
@@ -14,6 +15,21 @@ import { translateExpr } from './translate/expressions';
 import { storageOf, translateBlock, translateDeclaration, translateTypedef } from './translate/statements';
 import type { CType, FunctionType, StructType } from './types';
 import type { MacroTable } from './pp/macros';
+
+/**
+ * What a C++ file sees beyond C's: MSVC's `__cplusplus` (199711L without /Zc:__cplusplus), and the
+ * WDK's C++-only enum flag operators, which the lowering does not need (enums are integers there).
+ */
+const CPP_DEFINES: readonly (readonly [string, string])[] = [['__cplusplus', '199711L'], ['DEFINE_ENUM_FLAG_OPERATORS(ENUMTYPE)', '']];
+
+/** The WDK spells `__try` as `try` (and except/finally/leave) for C only: in C++ `try` is C++'s own. */
+const C_ONLY_MACROS = ['try', 'except', 'finally', 'leave'];
+
+function cppMacros(macros: MacroTable): MacroTable {
+  const own = macros.clone();
+  for (const name of C_ONLY_MACROS) own.undefine(name);
+  return own;
+}
 
 export interface CDiagnostic {
   severity: 'error' | 'warning';
@@ -72,13 +88,16 @@ export interface CompiledPrelude {
 export interface CompileOptions extends PreprocessOptions {
   /** Start from the compiled prelude (engine/c/prelude/compiled.ts) instead of including it. */
   prelude?: CompiledPrelude;
+  /** A C++ file (engine/c/cpp/): parsed with the C++ grammar and lowered to the same tree. */
+  cpp?: boolean;
 }
 
 export function compileTranslationUnit(file: string, options: CompileOptions): TranslationUnit {
   const prelude = options.prelude;
-  const pp = preprocess(file, prelude ? { ...options, preloaded: { macros: prelude.macros, headers: prelude.headers } } : options);
+  const ppOptions = options.cpp ? { ...options, defines: new Map([...CPP_DEFINES, ...(options.defines ?? [])]) } : options;
+  const pp = preprocess(file, prelude ? { ...ppOptions, preloaded: { macros: options.cpp ? cppMacros(prelude.macros) : prelude.macros, headers: prelude.headers } } : ppOptions);
   const diagnostics: CDiagnostic[] = pp.diagnostics.map((d) => ({ severity: d.severity, message: d.message, loc: { ...d.origin } }));
-  const tree = createCParser().parse(pp.text);
+  const tree = (options.cpp ? createCppParser() : createCParser()).parse(pp.text);
   if (!tree) throw new Error('fltsim: tree-sitter returned no tree');
   const scope = new Scope(prelude?.scope);
   const ctx = new TranslateContext(pp.text, pp.map, scope, translateExpr);
@@ -98,12 +117,15 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
     diagnostics,
     stats: { preprocessedChars: pp.text.length },
   };
+  const cpp = options.cpp ? new CppFrontEnd(unit, prelude) : undefined;
+  ctx.cpp = cpp;
+  const cTopLevel = (n: SyntaxNode) => topLevel(ctx, unit, n);
   try {
     for (const node of tree.rootNode.namedChildren) {
       if (!node) continue;
       const scope = ctx.scope;
       try {
-        topLevel(ctx, unit, node);
+        if (!cpp?.topLevel(ctx, node, cTopLevel)) topLevel(ctx, unit, node);
       } catch (e) {
         // Too deep to translate: this definition is left out, with an error at the line.
         if (!(e instanceof NestingError)) throw e;

@@ -1,5 +1,6 @@
 /**
- * Cancel-safe callback data queues. The queue object lives in the driver's own memory; the engine
+ * Cancel-safe callback data queues, built on the machinery IoCsq shares (kernel/csqCore.ts). The
+ * queue object lives in the driver's own memory; the engine
  * keeps its state beside it. The model calls the driver's six callbacks the way the real queue (a
  * wrapper over IoCsq) does:
  *
@@ -14,66 +15,71 @@
  * - The IRQL bound is DISPATCH_LEVEL when Acquire takes a spin lock and APC_LEVEL otherwise; the
  *   model learns which by watching what Acquire acquires.
  */
-import { Ref } from '../kernel/cvalues';
 import { addressOf } from '../kernel/marshal';
 import type { Co } from '../kernel/coroutine';
-import { nameOf, type DriverFn } from '../kernel/driverFn';
-import { Irql, irqlName } from '../kernel/irql';
+import { CsqCore, type CsqCallbacks, type CsqFlavour, type CsqLockKind } from '../kernel/csqCore';
+import type { DriverFn } from '../kernel/driverFn';
 import { kernelFrame, type Kernel } from '../kernel/kernel';
 import { ObjectStates, isAddressable } from '../kernel/objects';
 import { formatStatus, ntError, ntSuccess, STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
-import { maxIrqlFor } from '../api/catalog';
 import { callbackDataArg, FltCallbackData, type QueueHolder } from './callbackData';
 import { FltPreopStatus, preopName } from './constants';
 import { Instance } from './objects';
 
-export type CbdqLockKind = 'unknown' | 'spin lock' | 'mutex';
+export type CbdqLockKind = CsqLockKind;
 
-interface CbdqCallbacks {
-  insert: DriverFn;
-  remove: DriverFn;
-  peek: DriverFn;
-  acquire: DriverFn;
-  release: DriverFn;
-  completeCanceled: DriverFn;
-}
+const CBDQ_NAMES: Record<keyof CsqCallbacks, string> = {
+  insert: 'CbdqInsertIo', remove: 'CbdqRemoveIo', peek: 'CbdqPeekNextIo',
+  acquire: 'CbdqAcquire', release: 'CbdqRelease', completeCanceled: 'CbdqCompleteCanceledIo',
+};
+
+const CBDQ_FLAVOUR: CsqFlavour<FltCallbackData> = {
+  lockIrqlRule: 'cbdq-lock-irql',
+  peekRule: 'cbdq-peek-contract',
+  asItem: (v) => (v instanceof FltCallbackData ? v : null),
+  label: (d) => d.label,
+  id: (d) => d.id,
+};
 
 export class CbdqState implements QueueHolder {
   enabled = true;
-  /** Queued operations in the order they were inserted. */
-  readonly items: FltCallbackData[] = [];
-  lockKind: CbdqLockKind = 'unknown';
-  /** The operation whose CompleteCanceledIo is running. */
-  cancelling: FltCallbackData | null = null;
-  readonly names: Record<keyof CbdqCallbacks, string>;
+  readonly core: CsqCore<FltCallbackData>;
 
   constructor(
+    k: Kernel,
     readonly id: number,
     readonly object: object,
     readonly instance: Instance,
-    readonly callbacks: CbdqCallbacks,
+    callbacks: CsqCallbacks,
   ) {
-    this.names = {
-      insert: nameOf(callbacks.insert, 'CbdqInsertIo'),
-      remove: nameOf(callbacks.remove, 'CbdqRemoveIo'),
-      peek: nameOf(callbacks.peek, 'CbdqPeekNextIo'),
-      acquire: nameOf(callbacks.acquire, 'CbdqAcquire'),
-      release: nameOf(callbacks.release, 'CbdqRelease'),
-      completeCanceled: nameOf(callbacks.completeCanceled, 'CbdqCompleteCanceledIo'),
-    };
+    this.core = new CsqCore(k, object, callbacks, CBDQ_NAMES, CBDQ_FLAVOUR);
   }
 
   get name(): string {
     return `cbdq#${this.id} (${this.instance.filter.name})`;
   }
 
+  /** Queued operations in the order they were inserted. */
+  get items(): readonly FltCallbackData[] {
+    return this.core.items;
+  }
+
+  get lockKind(): CbdqLockKind {
+    return this.core.lockKind;
+  }
+
+  get names(): Record<keyof CsqCallbacks, string> {
+    return this.core.names;
+  }
+
+  get callbacks(): CsqCallbacks {
+    return this.core.callbacks;
+  }
+
   /** Drops the engine's record of a queued operation. */
   forget(data: FltCallbackData): void {
-    const i = this.items.indexOf(data);
-    // The head is the usual case (FIFO removal); shift drops it without moving a long queue's rest.
-    if (i === 0) this.items.shift();
-    else if (i > 0) this.items.splice(i, 1);
+    this.core.drop(data);
     if (data.cbdq === this) {
       data.cbdq = null;
       data.cbdqContext = null;
@@ -106,7 +112,7 @@ export class CbdqRoutines {
       k.violation('null-param', 'FltCbdqInitialize needs all six queue callbacks');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const q = new CbdqState(++this.count, Cbdq as object, Instance_, {
+    const q = new CbdqState(k, ++this.count, Cbdq as object, Instance_, {
       insert: CbdqInsertIo, remove: CbdqRemoveIo, peek: CbdqPeekNextIo,
       acquire: CbdqAcquire, release: CbdqRelease, completeCanceled: CbdqCompleteCanceledIo,
     });
@@ -146,7 +152,7 @@ export class CbdqRoutines {
         const r = yield* k.callDriver(t, q.callbacks.insert, q.names.insert, [q.object, data, InsertContext ?? null]);
         status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
         if (ntSuccess(status)) {
-          q.items.push(data);
+          q.core.items.push(data);
           data.cbdq = q;
           data.cbdqContext = Context ?? null;
           data.cancelTaken = false;
@@ -181,7 +187,7 @@ export class CbdqRoutines {
       return null;
     }
     const data = this.ioContexts.get(Context);
-    if (data !== undefined && q.cancelling === data) {
+    if (data !== undefined && q.core.cancelling === data) {
       k.violation('cbdq-cancel-cb', `${q.names.completeCanceled} calls FltCbdqRemoveIo for ${data.label}, which the queue already removed`, data.id);
     }
     if (data !== undefined && data.cbdq === q && isFreed(Context)) {
@@ -214,28 +220,11 @@ export class CbdqRoutines {
     let result: FltCallbackData | null = null;
     try {
       const cell = yield* this.lock(t, q, 'FltCbdqRemoveNextIo');
-      const seen = new Set<FltCallbackData>();
-      let prev: FltCallbackData | null = null;
-      for (;;) {
-        const next: unknown = yield* k.callDriver(t, q.callbacks.peek, q.names.peek, [q.object, prev, PeekContext ?? null]);
-        if (next === null || next === undefined) break;
-        if (!(next instanceof FltCallbackData) || next.cbdq !== q) {
-          k.violation('cbdq-peek-contract', `${q.names.peek} returned ${next instanceof FltCallbackData ? next.label : 'a pointer'} that is not queued in ${q.name}`);
-          break;
-        }
-        if (seen.has(next)) {
-          k.violation('cbdq-peek-contract', `${q.names.peek} returned ${next.label} twice in one scan; it must return the next item after the one it is given`, next.id);
-          break;
-        }
-        seen.add(next);
-        if (next.cancelTaken) {
-          prev = next;
-          continue;
-        }
+      const next = yield* q.core.scan(t, q.name, PeekContext, (d) => !d.cancelTaken);
+      if (next !== null) {
         next.cancelTaken = true;
         yield* this.removeLocked(t, q, next, 'FltCbdqRemoveNextIo');
         result = next;
-        break;
       }
       yield* this.unlock(t, q, cell);
     } finally {
@@ -299,33 +288,12 @@ export class CbdqRoutines {
     return q;
   }
 
-  /** Calls Acquire; learns the lock kind; checks the caller's IRQL against the bound it implies. */
-  private *lock(t: KThread, q: CbdqState, routine: string | null): Co<{ Irql: number }> {
-    const k = this.k;
-    const callerIrql = t.irql;
-    const heldBefore = t.held.length;
-    const cell = { Irql: t.irql };
-    yield* k.callDriver(t, q.callbacks.acquire, q.names.acquire, [q.object, new Ref(cell, 'Irql')], false);
-    if (q.lockKind === 'unknown') {
-      const taken = t.held.slice(heldBefore);
-      if (taken.some((l) => l.kind === 'spin lock' || l.kind === 'queued spin lock') || (taken.length === 0 && t.irql >= Irql.DISPATCH_LEVEL)) q.lockKind = 'spin lock';
-      else if (taken.length > 0) q.lockKind = 'mutex';
-    }
-    if (routine !== null && q.lockKind !== 'unknown') {
-      const spin = q.lockKind === 'spin lock';
-      const max = maxIrqlFor(routine, { cbdqUsesSpinLock: spin })!;
-      const scope = t.scope;
-      if (!spin && scope !== null && scope.unsafe && !scope.irqlQueried) {
-        k.violation('postop-irql-unsafe-call', `${routine} on ${q.name}, whose ${q.names.acquire} takes a mutex, is called from a post-operation callback that can run at DISPATCH_LEVEL`);
-      } else if (callerIrql > max) {
-        k.violation(spin ? 'irql-above-bound' : 'cbdq-lock-irql', `${routine} on ${q.name} called at ${irqlName(callerIrql)}; with a ${spin ? 'spin lock' : 'mutex or resource'} in ${q.names.acquire} it may only run at ${irqlName(max)} or below`);
-      }
-    }
-    return cell;
+  private lock(t: KThread, q: CbdqState, routine: string | null): Co<{ Irql: number }> {
+    return q.core.lock(t, q.name, routine);
   }
 
-  private *unlock(t: KThread, q: CbdqState, cell: { Irql: number }): Co<void> {
-    yield* this.k.callDriver(t, q.callbacks.release, q.names.release, [q.object, cell.Irql], false);
+  private unlock(t: KThread, q: CbdqState, cell: { Irql: number }): Co<void> {
+    return q.core.unlock(t, cell);
   }
 
   /** Calls the driver's Remove callback (the lock is held) and takes the operation off the books. */
@@ -339,11 +307,11 @@ export class CbdqRoutines {
   private *completeCanceled(t: KThread, q: CbdqState, data: FltCallbackData): Co<void> {
     const k = this.k;
     const resumedBefore = data.resumed;
-    q.cancelling = data;
+    q.core.cancelling = data;
     try {
       yield* k.callDriver(t, q.callbacks.completeCanceled, q.names.completeCanceled, [q.object, data]);
     } finally {
-      q.cancelling = null;
+      q.core.cancelling = null;
     }
     if (data.resumed === resumedBefore && data.early === null) {
       k.violation('cbdq-cancel-cb', `${q.names.completeCanceled} returned without completing ${data.label}; it must call FltCompletePendedPreOperation(Data, FLT_PREOP_COMPLETE, NULL)`, data.id);

@@ -32,6 +32,7 @@ import type { EcpRoutines } from './ecp';
 import type { DeviceRoutines } from '../kernel/devices';
 import type { IrpRoutines } from '../kernel/irp';
 import type { IrpCancelRoutines } from '../kernel/irpCancel';
+import type { CsqRoutines } from '../kernel/csq';
 import type { MdlRoutines } from '../kernel/mdl';
 import type { ObjectManagerRoutines } from '../kernel/objectManager';
 import type { SectionRoutines } from '../kernel/sections';
@@ -82,6 +83,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<DeviceRoutines> &
   Routines<IrpRoutines> &
   Routines<IrpCancelRoutines> &
+  Routines<CsqRoutines> &
   Routines<MdlRoutines> &
   Routines<ObjectManagerRoutines> &
   Routines<SectionRoutines> &

@@ -84,6 +84,8 @@ export class Irp {
   origin: IrpOrigin;
   /** True while a completion routine runs: it may free the IRP it then keeps with STATUS_MORE_PROCESSING_REQUIRED. */
   inCompletionRoutine = false;
+  /** The cancel-safe queue (IoCsq, csq.ts) the IRP sits in, or null. */
+  csq: { readonly name: string } | null = null;
   /** How many times completion has started (a dispatch routine that passed the IRP on completed it too). */
   completions = 0;
   /** Where IoAllocateIrp was called, for the leak report. */
@@ -391,7 +393,9 @@ export class IrpRoutines {
     if (irp.status === STATUS.STATUS_PENDING) {
       k.violation('invalid-parameter', `IoCompleteRequest for ${irp.label} with IoStatus.Status = STATUS_PENDING; set the final status first (bug check 0x44)`);
     }
-    if (irp.view.CancelRoutine !== null && irp.view.CancelRoutine !== undefined) {
+    if (irp.csq !== null) {
+      k.violation('csq-complete-queued', `IoCompleteRequest for ${irp.label} while it still sits in ${irp.csq.name}; take it out with IoCsqRemoveIrp or IoCsqRemoveNextIrp before completing it`);
+    } else if (irp.view.CancelRoutine !== null && irp.view.CancelRoutine !== undefined) {
       k.violation('irp-complete-with-cancel-routine', `IoCompleteRequest for ${irp.label} while its cancel routine is still set; clear it with IoSetCancelRoutine(Irp, NULL) first (bug check 0xC9 under Driver Verifier)`);
     }
     yield* this.finish(k.current, irp);

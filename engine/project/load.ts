@@ -26,7 +26,9 @@ export function folderProject(files: ProjectFiles, folder: string): DriverProjec
     return project;
   }
   project.units = cFilesIn(files, found);
-  if (project.units.length === 0) project.notes.push({ severity: 'error', message: `folder ${found} holds no .c file`, file: found, line: 1 });
+  const cpp = (files.listDir?.(found) ?? []).filter((e) => !e.folder && isCppSource(e.name)).map((e) => rules.join(found, e.name)).sort((a, b) => a.localeCompare(b));
+  if (cpp.length > 0) project.cppUnits = cpp;
+  if (project.units.length === 0 && cpp.length === 0) project.notes.push({ severity: 'error', message: `folder ${found} holds no .c or .cpp file`, file: found, line: 1 });
   return project;
 }
 

@@ -40,7 +40,7 @@ export interface DriverProject {
   notes: ProjectNote[];
 }
 
-/** Whether a source file is C++ (linted with the C++ grammar, never run). */
+/** Whether a source file is C++ (read with the C++ grammar: engine/c/cpp/). */
 export function isCppSource(file: string): boolean {
   return /\.(?:cpp|cc|cxx)$/i.test(file);
 }

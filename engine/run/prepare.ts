@@ -7,10 +7,10 @@ import type { TranslationUnit } from '../c/program';
 import { compileTranslationUnit } from '../c/program';
 import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
-import { loadCLanguage } from '../c/treeSitter';
+import { loadCLanguage, loadCppLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
 import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files';
-import type { DriverProject } from '../project';
+import { isCppSource, type DriverProject } from '../project';
 import { resolveDriverPath, scenarioFileBytes, type FileStatement, type Scenario } from '../scenario';
 import { validateScenario } from './validate';
 import { resolveLimits, type LimitName } from '../limits';
@@ -85,11 +85,11 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   const projects = checked.projects;
   for (const project of projects) {
     for (const n of project.notes) diagnostics.push({ severity: n.severity === 'error' ? 'error' : 'note', stage: 'project', file: n.file, line: n.line, column: 1, message: `${project.name}: ${n.message}` });
-    for (const u of project.cppUnits ?? []) diagnostics.push({ severity: 'note', stage: 'project', file: u, line: 1, column: 1, message: `${project.name}: ${u} is C++; fltsim runs C only, so it is left out of the run` });
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 
   await loadCLanguage();
+  if (projects.some((p) => (p.cppUnits ?? []).length > 0)) await loadCppLanguage();
   const scenarioDefines = scenario.defines.map((d) => [d.name, d.value] as const);
   const limits = resolveLimits(scenario.limits, options.limits);
   const systemHeaders = preludeHeaders();
@@ -102,7 +102,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     const project = projects[i];
     // The scenario's `define` lines come last, so they override the project's.
     const defines = new Map([...project.defines, ...scenarioDefines]);
-    const units = project.units.map((file) => compileTranslationUnit(file, {
+    const units = [...project.units, ...(project.cppUnits ?? [])].map((file) => compileTranslationUnit(file, {
+      cpp: isCppSource(file),
       readFile: (p) => files.readFile(p),
       whyUnreadable: (p) => files.whyUnreadable?.(p),
       paths,
@@ -124,12 +125,12 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
     // Files that did not compile may well have lost their DriverEntry with the rest: no second error.
     if ((!entry || entry.linkage === 'system') && !units.some((u) => u.diagnostics.some((c) => c.severity === 'error'))) {
       diagnostics.push({
-        severity: 'error', stage: 'link', file: project.source.kind === 'vcxproj' ? project.source.file : project.units[0] ?? scenarioPath, line: 1, column: 1,
-        message: `${project.name}: no DriverEntry function is defined${project.units.length > 1 ? ` in any of its ${project.units.length} files` : ''}`,
+        severity: 'error', stage: 'link', file: project.source.kind === 'vcxproj' ? project.source.file : units[0]?.file ?? scenarioPath, line: 1, column: 1,
+        message: `${project.name}: no DriverEntry function is defined${units.length > 1 ? ` in any of its ${units.length} files` : ''}`,
         hint: 'a driver loaded by a scenario must define NTSTATUS DriverEntry(PDRIVER_OBJECT, PUNICODE_STRING) in one of its files',
       });
     }
-    drivers.push({ module: project.name, file: entry?.def.loc.file ?? project.units[0] ?? '', altitude: d.altitude, project, units, program });
+    drivers.push({ module: project.name, file: entry?.def.loc.file ?? units[0]?.file ?? '', altitude: d.altitude, project, units, program });
   });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return { ok: false, diagnostics };

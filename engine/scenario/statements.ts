@@ -87,10 +87,10 @@ export function parseTitle(cur: LineCursor): TitleStatement | undefined {
 /** How a driver path is read: by its extension, without looking at the disk. */
 function driverPathKind(p: string): DriverSourceKind | 'header' | 'other-source' {
   const ext = /\.([A-Za-z0-9]+)$/.exec(p.replace(/[\\/]+$/, ''))?.[1]?.toLowerCase();
-  if (ext === 'c') return 'files';
+  if (ext === 'c' || ext === 'cpp' || ext === 'cc' || ext === 'cxx') return 'files';
   if (ext === 'vcxproj') return 'vcxproj';
   if (ext === 'h') return 'header';
-  if (ext === 'cpp' || ext === 'cc' || ext === 'cxx' || ext === 'sln') return 'other-source';
+  if (ext === 'sln') return 'other-source';
   return 'folder';
 }
 
@@ -109,7 +109,7 @@ export function parseDriver(cur: LineCursor): DriverStatement | undefined {
     }
     const kind = driverPathKind(p.path);
     if (kind === 'header') return cur.error(p.span, 'bad-driver', `"${p.path}" is a header; a driver is built from .c files`, 'List the .c files (driver "a.c" "b.c"), or name the .vcxproj or the folder; headers are found through #include.');
-    if (kind === 'other-source') return cur.error(p.span, 'bad-driver', `fltsim runs drivers written in C; "${p.path}" is not a .c file, .vcxproj or folder`, 'Name the driver\'s .c files, its .vcxproj, or its folder.');
+    if (kind === 'other-source') return cur.error(p.span, 'bad-driver', `"${p.path}" is a solution; a driver line names source files, a .vcxproj or a folder`, 'Name the driver\'s .c/.cpp files, its .vcxproj, or its folder.');
     if (paths.length > 1 && kind !== 'files') {
       return cur.error(p.span, 'bad-driver', `"${p.path}" cannot share a driver line with other paths`, 'A driver line names one .vcxproj, one folder, or one or more .c files: driver "a.c" "b.c".');
     }

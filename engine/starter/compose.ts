@@ -108,7 +108,7 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
   }
 
   if (facts.cppOnly) {
-    head.push('//', '// Its sources are C++: fltsim lints C++ but runs only C, so `fltsim run` cannot load this driver yet.');
+    head.push('//', '// Its sources are C++: fltsim runs the subset kernel drivers use (docs/interpreter.md, "C++");', '// a construct outside it stops the run at its line, naming it.');
   }
   const out: string[] = [...head, '', `scenario ${str(`${facts.name}: starter workload`)}`, `driver ${options.driverPaths.map(str).join(' ')}`];
 

@@ -75,7 +75,7 @@ export async function initCommand(argv: string[]): Promise<number> {
       `${f.literals.ports.length ? `, ${f.literals.ports.length} port(s)` : ''}${f.literals.devices.length ? `, ${f.literals.devices.length} device(s)` : ''}.\n` +
       `Run it with: fltsim run ${relative(target)}\n`,
   );
-  if (f.cppOnly) process.stderr.write(`fltsim init: note: ${f.name}'s sources are C++; fltsim lints C++ but runs only C, so the run cannot load it yet.\n`);
+  if (f.cppOnly) process.stderr.write(`fltsim init: note: ${f.name}'s sources are C++; fltsim runs the C++ subset kernel drivers use (docs/interpreter.md, "C++"), and stops at anything beyond it, naming the construct.\n`);
   return 0;
 }
 

@@ -8,6 +8,7 @@ import { BASE_TYPES_H } from './basetypes';
 import { CMCALLBACK_H } from './cmcallback';
 import { CNG_H } from './cng';
 import { CRT_H } from './crt';
+import { CSQ_H } from './csq';
 import { FILEINFO_H } from './fileinfo';
 import { FLTIO_H } from './fltio';
 import { FSDRIVER_H } from './fsdriver';
@@ -48,6 +49,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
+  ['fltsim_csq.h', CSQ_H],
   ['fltsim_fsctl.h', FSCTL_H],
   ['fltsim_storage.h', STORAGE_H],
   ['fltsim_fcb.h', FCB_H],
@@ -75,6 +77,7 @@ export function preludeHeaders(): Map<string, string> {
     ['ntifs.h', kernel],
     ['ntddk.h', kernel],
     ['wdm.h', kernel],
+    ['csq.h', kernel],
     ['ntdef.h', base],
     ['ntstatus.h', base],
     ['ntstrsafe.h', kernel],

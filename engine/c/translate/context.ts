@@ -2,7 +2,8 @@
  * State shared by the translation passes over one translation unit.
  */
 import { MAX_NESTING } from '../../limits';
-import type { Expr, Loc } from '../ast';
+import type { Expr, Loc, Stmt } from '../ast';
+import type { CType } from '../types';
 import type { SourceMap } from '../preprocess';
 import type { Scope } from '../scope';
 import type { SyntaxNode } from '../treeSitter';
@@ -20,6 +21,18 @@ export class NestingError extends Error {
   }
 }
 
+/**
+ * The C++ front end's entry points (engine/c/cpp/): consulted first for every node of a C++ file,
+ * they answer the C++ constructs and return undefined for the C ones. C files never set them.
+ */
+export interface CppHooks {
+  expr(ctx: TranslateContext, node: SyntaxNode): Expr | undefined;
+  stmt(ctx: TranslateContext, node: SyntaxNode): Stmt | undefined;
+  typeSpecifier(ctx: TranslateContext, node: SyntaxNode): CType | undefined;
+  /** A declarator C does not have (`T &x`, `N::f`, `~T`, `operator new`): the type it makes and the name. */
+  declarator(ctx: TranslateContext, node: SyntaxNode, type: CType): { name?: string; type: CType; next: SyntaxNode | null } | undefined;
+}
+
 /** Translates an expression node (translate/expressions.ts's translateExpr). */
 export type ExprTranslator = (ctx: TranslateContext, node: SyntaxNode) => Expr;
 
@@ -31,6 +44,8 @@ export class TranslateContext {
   /** `#pragma pack` in effect: the cap on member alignment of structs defined from here on. */
   pack: number | undefined;
   private readonly packStack: (number | undefined)[] = [];
+  /** Set for a C++ file only (engine/c/cpp/). */
+  cpp: CppHooks | undefined = undefined;
   /** Nesting of the recursive translation functions right now. */
   private depth = 0;
 

@@ -33,6 +33,10 @@ export function typeFromSpecifier(ctx: TranslateContext, node: SyntaxNode | null
 }
 
 function typeFromSpecifierNode(ctx: TranslateContext, node: SyntaxNode): CType {
+  if (ctx.cpp) {
+    const t = ctx.cpp.typeSpecifier(ctx, node);
+    if (t) return t;
+  }
   switch (node.type) {
     case 'primitive_type': {
       const t = PRIMITIVES[node.text];
@@ -235,9 +239,17 @@ export function applyDeclarator(ctx: TranslateContext, node: SyntaxNode | null, 
       case 'attributed_declarator':
         cur = cur.namedChildren[0] ?? null;
         continue;
-      default:
+      default: {
+        const cpp = ctx.cpp?.declarator(ctx, cur, type);
+        if (cpp) {
+          if (cpp.name !== undefined) return { name: cpp.name, type: cpp.type, node: cur };
+          type = cpp.type;
+          cur = cpp.next;
+          continue;
+        }
         ctx.error(cur, `unsupported declarator '${ctx.snippet(cur)}'`);
         return { type, node: cur };
+      }
     }
   }
   return { type, node: node ?? (undefined as unknown as SyntaxNode) };

@@ -17,6 +17,10 @@ export function translateExpr(ctx: TranslateContext, node: SyntaxNode): Expr {
 }
 
 function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
+  if (ctx.cpp) {
+    const e = ctx.cpp.expr(ctx, node);
+    if (e) return e;
+  }
   const loc = ctx.loc(node);
   switch (node.type) {
     case 'number_literal':
@@ -49,6 +53,8 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
       return { k: 'num', value: 0, type: INT, loc };
     case 'null':
       return { k: 'cast', type: { kind: 'ptr', to: { kind: 'void' } }, arg: { k: 'num', value: 0, type: INT, loc }, loc };
+    // Only reached for a value name the grammar took for a cast's type (valueReadAsCast).
+    case 'type_identifier':
     case 'identifier': {
       const wideName = FUNCTION_NAME_MACROS.get(node.text);
       if (wideName !== undefined) return { k: 'str', value: enclosingFunctionName(ctx, node), wide: wideName, loc };
@@ -105,6 +111,7 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
     case 'subscript_expression':
       return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, node.childForFieldName('index')!), loc };
     case 'cast_expression':
+      if (valueReadAsCast(ctx, node) !== undefined) return translateBinary(ctx, node);
       return { k: 'cast', type: typeFromDescriptor(ctx, node.childForFieldName('type')!), arg: translateExpr(ctx, node.childForFieldName('value')!), loc };
     case 'sizeof_expression': {
       const typeNode = node.childForFieldName('type');
@@ -163,6 +170,11 @@ const PRECEDENCE: Record<string, number> = {
  * cast of that unary expression, and the rest is regrouped by C's precedence.
  */
 function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
+  if (node.type !== 'binary_expression') {
+    // A lone misread cast (valueReadAsCast): flatten it as a chain of one operator.
+    const misread = valueReadAsCast(ctx, node)!;
+    return regroup(ctx, node, [misread.name, misread.rest], [misread.op]);
+  }
   const operands: SyntaxNode[] = [];
   const ops: string[] = [];
   // Each operator level counts against MAX_NESTING, as a nested expression would: a chain of
@@ -178,10 +190,22 @@ function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
       if (n === node) inner();
       else ctx.nested(n, inner);
     } else {
-      operands.push(n);
+      const misread = valueReadAsCast(ctx, n);
+      if (misread === undefined) {
+        operands.push(n);
+        return;
+      }
+      operands.push(misread.name);
+      ops.push(misread.op);
+      flatten(misread.rest);
     }
   };
   flatten(node);
+  return regroup(ctx, node, operands, ops);
+}
+
+/** Folds casts in a flattened chain (operands in source order, ops between them) and applies C's precedence. */
+function regroup(ctx: TranslateContext, node: SyntaxNode, operands: SyntaxNode[], ops: string[]): Expr {
   for (const op of ops) if (!BINARY_OPS.has(op)) return unsupported(ctx, node, `operator '${op}'`);
   // Fold casts from the right, so `(T1)&(T2)&x` works inside out. Each operand is pushed with the
   // operator on its left; a fold consumes the operand to its right and the operator between them.
@@ -224,6 +248,32 @@ function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
 function translateArgument(ctx: TranslateContext, node: SyntaxNode): Expr {
   if (node.type === 'type_descriptor') return { k: 'typeArg', type: typeFromDescriptor(ctx, node), loc: ctx.loc(node) };
   return translateExpr(ctx, node);
+}
+
+/**
+ * The reverse misreading: `x == (v) && (n) == 4` (uthash's macros are full of it) comes back with
+ * `(v) && (n)` as a cast of `&&(n)` to a type named `v`. When the "type" is a bare name that is not
+ * a type but the value `v`, and the cast's operand starts with `&`, `&&`, `*`, `-` or `+`, the
+ * parentheses held a value and that operator is binary: the name, the operator, and the rest.
+ */
+function valueReadAsCast(ctx: TranslateContext, node: SyntaxNode): { name: SyntaxNode; op: string; rest: SyntaxNode } | undefined {
+  if (node.type !== 'cast_expression') return undefined;
+  const desc = node.childForFieldName('type');
+  const value = node.childForFieldName('value');
+  if (!desc || !value || desc.namedChildCount !== 1) return undefined;
+  const name = desc.namedChildren[0]!;
+  if (name.type !== 'type_identifier' || ctx.scope.isTypeName(name.text)) return undefined;
+  if (value.type !== 'pointer_expression' && value.type !== 'unary_expression') return undefined;
+  const opNode = value.childForFieldName('operator');
+  const arg = value.childForFieldName('argument');
+  if (!opNode || !arg) return undefined;
+  const op = opNode.type;
+  if (op === '&' && arg.type === 'pointer_expression' && arg.childForFieldName('operator')?.type === '&' && arg.startIndex === opNode.endIndex) {
+    // `&&` lexed as two address-of operators.
+    return { name, op: '&&', rest: arg.childForFieldName('argument')! };
+  }
+  if (op === '&' || op === '*' || op === '-' || op === '+') return { name, op, rest: arg };
+  return undefined;
 }
 
 /** `(T)`, `(T1)(T2)`, …: the outermost cast first. */

@@ -29,6 +29,10 @@ export function translateStmt(ctx: TranslateContext, node: SyntaxNode): Stmt {
 }
 
 function translateStmtNode(ctx: TranslateContext, node: SyntaxNode): Stmt {
+  if (ctx.cpp) {
+    const s = ctx.cpp.stmt(ctx, node);
+    if (s) return s;
+  }
   const loc = ctx.loc(node);
   switch (node.type) {
     case 'compound_statement':

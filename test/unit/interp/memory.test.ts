@@ -116,6 +116,24 @@ ULONG bytes(void) { Recs[1].B = 77; return *(PULONG)((PUCHAR)&Recs[1] + 4); }
   assert.equal(h.call('bytes'), 77);
 });
 
+test('a parenthesised value the grammar reads as a cast type (`x == (v) && (n) == 4`, uthash style) is a value, with C precedence', async () => {
+  const h = await loadC(`
+#include <ntddk.h>
+ULONG both(ULONG hv, ULONG n) { return hv == (hv) && (n) == 4; }
+ULONG masked(ULONG hv, ULONG n) { ULONG b; b = 0; b += (hv) & (n); return b; }
+ULONG chained(ULONG hv, ULONG n) { return 1 == (hv) && (n) == 4 || (n) == 9; }
+ULONG cast(ULONG n) { ULONG x = n; return (ULONG)-x + n; }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('both', 7, 4), 1);
+  assert.equal(h.call('both', 7, 5), 0);
+  assert.equal(h.call('masked', 7, 4), 4);
+  assert.equal(h.call('chained', 1, 4), 1);
+  assert.equal(h.call('chained', 2, 9), 1);
+  assert.equal(h.call('chained', 2, 4), 0);
+  assert.equal(h.call('cast', 3), 0);
+});
+
 test('a string literal is read-only; writing it stops at the write', async () => {
   const h = await loadC(`
 #include <ntddk.h>

@@ -73,7 +73,8 @@ test('driver lines name C files, a .vcxproj or a folder', () => {
 test('driver lines refuse headers, C++ and projects mixed with files', () => {
   const codes = (text: string) => parseScenario(text).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.column, d.message]);
   assert.deepEqual(codes('driver "a.c" "a.h"'), [['bad-driver', 14, '"a.h" is a header; a driver is built from .c files']]);
-  assert.deepEqual(codes('driver "x.cpp"'), [['bad-driver', 8, 'fltsim runs drivers written in C; "x.cpp" is not a .c file, .vcxproj or folder']]);
+  assert.deepEqual(codes('driver "x.cpp"'), [], 'a C++ source is a driver file like a .c one');
+  assert.deepEqual(codes('driver "x.sln"'), [['bad-driver', 8, '"x.sln" is a solution; a driver line names source files, a .vcxproj or a folder']]);
   assert.deepEqual(codes('driver "a.c" "f.vcxproj"'), [['bad-driver', 14, '"f.vcxproj" cannot share a driver line with other paths']]);
   assert.deepEqual(codes('driver "src" "a.c"'), [['bad-driver', 8, '"src" cannot share a driver line with other paths']]);
   assert.deepEqual(codes('driver "a.c" ""'), [['missing-string', 14, 'the driver path is empty']]);

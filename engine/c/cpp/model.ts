@@ -1,0 +1,58 @@
+/**
+ * What the C++ front end knows about the driver's C++ entities while it lowers a file to the C syntax
+ * tree: functions with their C++ signatures (reference parameters, default arguments, overloads),
+ * classes (the struct that holds the members, the methods as plain functions taking `this`), and
+ * class templates waiting to be instantiated.
+ */
+import type { Loc } from '../ast';
+import type { SyntaxNode } from '../treeSitter';
+import type { CType, FunctionType, StructType } from '../types';
+
+export interface CppFunction {
+  /** The name the linker and the debugger see: `Class::Method`, `ns::f`, or `f(int, ULONG)` for an overload. */
+  linkName: string;
+  /** Parameters as C sees them: a method's `this` first, references as pointers. */
+  type: FunctionType;
+  /** Per parameter as written (without `this`): whether it is a reference. */
+  refParams: boolean[];
+  refReturn: boolean;
+  /** Per parameter as written: its default argument, translated at each call that leaves it out. */
+  defaults: (SyntaxNode | undefined)[];
+  /** A member function's class; undefined for free functions and static members. */
+  thisClass?: CppClass;
+  /** A `const` member function: `f() const` and `f()` are two overloads. */
+  constThis: boolean;
+  defined: boolean;
+  loc: Loc;
+}
+
+export interface CppClass {
+  /** Qualified name, also the struct's tag. */
+  name: string;
+  struct: StructType;
+  /** Member functions (static ones too) by their simple name. */
+  methods: Map<string, CppFunction[]>;
+  ctors: CppFunction[];
+  dtor?: CppFunction;
+  /** Reference members (stored as pointers). */
+  refFields: Set<string>;
+  /** Static data members: simple name → global name (`Class::member`). */
+  statics: Map<string, string>;
+  /** Default member initializers (`int count = 0;`), run by every constructor before its body. */
+  fieldInits: { field: string; value: SyntaxNode }[];
+}
+
+export interface ClassTemplate {
+  name: string;
+  params: string[];
+  /** The class_specifier / struct_specifier under the template declaration. */
+  node: SyntaxNode;
+  instances: Map<string, CppClass>;
+}
+
+/** A local, parameter or global as the front end types expressions with it. */
+export interface CppVariable {
+  type: CType;
+  /** A reference: `type` is the pointer C stores, every use reads through it. */
+  ref: boolean;
+}
