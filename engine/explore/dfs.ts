@@ -82,7 +82,7 @@ export class DepthFirstSearch {
   next(): (SchedulePolicy & { observer: Trace }) | undefined {
     if (this.started && !this.backtrack()) return undefined;
     this.started = true;
-    const observer = new Trace();
+    const observer = new Trace(this.reduction);
     return { observer, choose: (d) => this.choose(d, observer) };
   }
 

@@ -245,7 +245,7 @@ export class Explorer<V extends RunVerdict> {
 }
 
 function defaultPolicy(): SchedulePolicy & { observer: Trace } {
-  return { observer: new Trace(), choose: (d) => d.preferred };
+  return { observer: new Trace(false), choose: (d) => d.preferred };
 }
 
 /** Knuth's estimator: the mean, over random walks, of the product of the options offered on the way. */

@@ -69,7 +69,7 @@ export class RandomWalkPolicy implements SchedulePolicy {
   constructor(
     seed: number,
     private readonly bound: number,
-    readonly observer: Trace = new Trace(),
+    readonly observer: Trace = new Trace(false),
   ) {
     this.rng = new Random(seed);
   }
@@ -99,7 +99,7 @@ export class PctPolicy implements SchedulePolicy {
     seed: number,
     private readonly depth: number,
     length: number,
-    readonly observer: Trace = new Trace(),
+    readonly observer: Trace = new Trace(false),
   ) {
     this.rng = new Random(seed);
     this.changes = new Map();

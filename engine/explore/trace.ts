@@ -61,7 +61,17 @@ interface ObjectUse {
   reads: number[];
 }
 
+/** The clock of every step of a trace that does not track order: nobody reads it. */
+const NO_CLOCK: number[] = [];
+
 export class Trace implements StepObserver {
+  /**
+   * `ordering`: track what partial-order reduction needs (vector clocks, races, per-decision
+   * footprints). Only the depth-first search with reduction reads them; the random walk, PCT and a
+   * search without reduction need the steps and decisions alone, and skip the per-access bookkeeping.
+   */
+  constructor(readonly ordering = true) {}
+
   readonly steps: TraceStep[] = [];
   readonly decisions: DecisionRecord[] = [];
   /** [j, i]: step j and later step i touch the same object, unordered by anything else. */
@@ -84,12 +94,19 @@ export class Trace implements StepObserver {
 
   access(actor: ActorId, object: object, write: boolean): void {
     if (actor < 0) return;
+    const s = this.stepOf(actor);
+    if (this.ordering) this.order(s, object, write);
+    const what = actor !== TIME_PASSES ? driverMemoryName(object) : undefined;
+    if (what !== undefined) s.last = { kind: write ? 'write' : 'read', what, ...this.host?.where(actor) };
+  }
+
+  /** Notes the access for the reduction: its footprint, and the races it completes. */
+  private order(s: TraceStep, object: object, write: boolean): void {
     const seg = this.segment;
     if (seg !== null) {
       const name = stableName(object);
       if (seg.get(name) !== true) seg.set(name, write);
     }
-    const s = this.stepOf(actor);
     let use = this.uses.get(object);
     if (use === undefined) this.uses.set(object, (use = { write: -1, reads: [] }));
     if (use.write >= 0 && use.write !== s.index) this.conflict(use.write, s);
@@ -98,14 +115,12 @@ export class Trace implements StepObserver {
       use.write = s.index;
       use.reads.length = 0;
     } else if (use.reads[use.reads.length - 1] !== s.index) use.reads.push(s.index);
-    const what = actor !== TIME_PASSES ? driverMemoryName(object) : undefined;
-    if (what !== undefined) s.last = { kind: write ? 'write' : 'read', what, ...this.host?.where(actor) };
   }
 
   readied(actor: ActorId, thread: KThread): void {
     if (actor < 0) return;
     const s = this.stepOf(actor);
-    this.readiedBy.set(thread.id, s.index);
+    if (this.ordering) this.readiedBy.set(thread.id, s.index);
     (s.readied ??= []).push(thread.id);
     if (!this.names.has(thread.id)) this.names.set(thread.id, thread.name);
   }
@@ -117,12 +132,14 @@ export class Trace implements StepObserver {
 
   decided(d: Decision, choice: ActorId): void {
     this.decisions.push({ index: d.index, options: d.options, preferred: d.preferred, running: d.running, choice });
-    this.segment = new Map();
-    this.segments.push(this.segment);
+    if (this.ordering) {
+      this.segment = new Map();
+      this.segments.push(this.segment);
+    }
     this.current = this.newStep(choice, d.index);
   }
 
-  /** Whether step j happens before step i (j < i). */
+  /** Whether step j happens before step i (j < i); a trace that tracks ordering only. */
   happensBefore(j: number, i: number): boolean {
     const sj = this.steps[j]!;
     return (this.steps[i]!.clock[sj.actor] ?? -1) >= j;
@@ -143,6 +160,19 @@ export class Trace implements StepObserver {
     const ending = this.current;
     if (ending !== null && ending.actor !== TIME_PASSES) ending.end = this.host?.where(ending.actor);
     const index = this.steps.length;
+    const clock = this.ordering ? this.clockOf(actor, index) : NO_CLOCK;
+    if (actor !== TIME_PASSES && !this.names.has(actor)) {
+      const name = this.host?.name(actor);
+      if (name !== undefined) this.names.set(actor, name);
+    }
+    const s: TraceStep = { index, actor, node, clock, time: this.host?.now() ?? 0 };
+    this.steps.push(s);
+    this.checked = null;
+    return s;
+  }
+
+  /** A new step's vector clock: its actor's previous step's, joined with the step that readied it. */
+  private clockOf(actor: ActorId, index: number): number[] {
     const prev = this.lastStepOf.get(actor);
     const clock = prev === undefined ? [] : this.steps[prev]!.clock.slice();
     const by = this.readiedBy.get(actor);
@@ -151,15 +181,8 @@ export class Trace implements StepObserver {
       this.readiedBy.delete(actor);
     }
     clock[actor] = index;
-    if (actor !== TIME_PASSES && !this.names.has(actor)) {
-      const name = this.host?.name(actor);
-      if (name !== undefined) this.names.set(actor, name);
-    }
-    const s: TraceStep = { index, actor, node, clock, time: this.host?.now() ?? 0 };
-    this.steps.push(s);
     this.lastStepOf.set(actor, index);
-    this.checked = null;
-    return s;
+    return clock;
   }
 
   /** Step j (earlier) and the current step conflict: a race unless j already happens before it. */

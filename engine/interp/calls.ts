@@ -2,7 +2,7 @@
 import type { Expr, Loc } from '../c/ast';
 import { INT, ULONGLONG, offsetOf, pointerTo as ptrType, typeName, type FunctionType, type StructType } from '../c/types';
 import { isFunctionValue } from '../kernel/cvalues';
-import { lift1, run, type CE } from './compiled';
+import { lift1, type CE } from './compiled';
 import type { ExprCompiling } from './compileScope';
 import { describe } from './describeExpr';
 import { CRuntimeError } from './errors';
@@ -32,11 +32,11 @@ export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
   return {
     t: ft.ret,
     g: function* (f) {
-      const target = yield* run(callee, f);
+      const target = callee.s ? callee.s(f) : yield* callee.g!(f);
       if (target === null || target === undefined) throw new CRuntimeError('null-dereference', `call through a NULL function pointer: ${what} is NULL`, loc);
       if (!isFunctionValue(target)) throw new CRuntimeError('bad-pointer', `${what} does not point at a function`, loc);
       const values: unknown[] = [];
-      for (const a of args) values.push(yield* run(a, f));
+      for (const a of args) values.push(a.s ? a.s(f) : yield* a.g!(f));
       return retConv(yield* f.env.rt.callValue(target, values, loc));
     },
   };
@@ -51,7 +51,7 @@ function directCall(c: ExprCompiling, id: number, type: FunctionType | undefined
     t: ft.ret,
     g: function* (f) {
       const values: unknown[] = [];
-      for (const a of conv) values.push(yield* run(a, f));
+      for (const a of conv) values.push(a.s ? a.s(f) : yield* a.g!(f));
       return retConv(yield* f.env.rt.callValue(f.env.functionValue(id), values, loc));
     },
   };

@@ -6,13 +6,26 @@ import { CRuntimeError } from './errors';
 import { Completion, type CFrame, type StmtCode } from './frame';
 import { store, zeroFill } from './memory';
 import type { AllocPtr } from '../memory/pointer';
-import { run } from './compiled';
 import type { ExprCompiler } from './compileExpr';
 import type { FunctionScope } from './functionScope';
 
-export function compileDeclaration(decls: VarDecl[], loc: Loc, exprs: ExprCompiler, scope: FunctionScope, at: (loc: Loc, body: (f: CFrame) => Co<Completion>) => StmtCode): StmtCode {
-  const steps: ((f: CFrame) => Co<void>)[] = [];
+/** How the statement compiler wraps a declaration that runs code: with a generator body, or a plain one. */
+export interface StatementWrap {
+  at(loc: Loc, body: (f: CFrame) => Co<Completion>): StmtCode;
+  atPlain(loc: Loc, body: (f: CFrame) => Completion): StmtCode;
+}
+
+/**
+ * A declarator's work: a plain function (returns undefined) when its initialiser cannot block, a
+ * generator function otherwise, so a declaration whose initialisers are all plain makes no
+ * generator per declarator.
+ */
+type DeclStep = (f: CFrame) => Co<void> | undefined;
+
+export function compileDeclaration(decls: VarDecl[], loc: Loc, exprs: ExprCompiler, scope: FunctionScope, wrap: StatementWrap): StmtCode {
+  const steps: DeclStep[] = [];
   let executable = false;
+  let plain = true;
   for (const d of decls) {
     if (d.type.kind === 'func') continue; // a local prototype
     if (d.storage === 'extern') continue;
@@ -23,12 +36,13 @@ export function compileDeclaration(decls: VarDecl[], loc: Loc, exprs: ExprCompil
         const type = d.type;
         const index = slot.index;
         const scalar = type.kind !== 'struct' && type.kind !== 'array' ? exprs.convertTo(exprs.compile(scalarInitExpr(d.init, d.loc)), type) : undefined;
+        plain = false;
         steps.push(function* (f) {
           // Once per run: the flag lives with the run's storage, not in the shared compiled code.
           if (f.env.staticDone[index]) return;
           f.env.staticDone[index] = true;
           const ptr = f.env.globals[index];
-          if (scalar) store(ptr, type, yield* run(scalar, f), `'${d.name}'`, d.loc);
+          if (scalar) store(ptr, type, (scalar.s ? scalar.s(f) : yield* scalar.g!(f)), `'${d.name}'`, d.loc);
           else yield* plan(ptr, f);
         });
       }
@@ -48,6 +62,7 @@ export function compileDeclaration(decls: VarDecl[], loc: Loc, exprs: ExprCompil
         const plan = exprs.initPlan(type, d.init);
         const size = sizeOf(type);
         executable = true;
+        plain = false;
         steps.push(function* (f) {
           const p = f.vars[slot] as AllocPtr;
           zeroFill(p, size);
@@ -57,27 +72,61 @@ export function compileDeclaration(decls: VarDecl[], loc: Loc, exprs: ExprCompil
         executable = true;
         const value = exprs.convertTo(exprs.compile(scalarInitExpr(d.init, d.loc)), type);
         const dloc = d.loc;
-        steps.push(function* (f) {
-          store(f.vars[slot], type, yield* run(value, f), what, dloc);
-        });
+        const vs = value.s;
+        if (vs) {
+          steps.push((f) => {
+            store(f.vars[slot], type, vs(f), what, dloc);
+            return undefined;
+          });
+        } else {
+          const vg = value.g!;
+          plain = false;
+          steps.push(function* (f) {
+            store(f.vars[slot], type, yield* vg(f), what, dloc);
+          });
+        }
       }
     } else if (d.init) {
       executable = true;
       const value = exprs.convertTo(exprs.compile(scalarInitExpr(d.init, d.loc)), type);
-      steps.push(function* (f) {
-        f.vars[slot] = yield* run(value, f);
-      });
+      const vs = value.s;
+      if (vs) {
+        steps.push((f) => {
+          f.vars[slot] = vs(f);
+          return undefined;
+        });
+      } else {
+        const vg = value.g!;
+        plain = false;
+        steps.push(function* (f) {
+          f.vars[slot] = yield* vg(f);
+        });
+      }
     } else {
-      steps.push(function* (f) {
+      steps.push((f) => {
         f.vars[slot] = undefined;
+        return undefined;
       });
     }
   }
+  if (plain) {
+    const run = (f: CFrame): Completion => {
+      for (const s of steps) s(f);
+      return Completion.Normal;
+    };
+    if (executable) return wrap.atPlain(loc, run);
+    return function* (f) {
+      return run(f);
+    };
+  }
   const body = function* (f: CFrame): Co<Completion> {
-    for (const s of steps) yield* s(f);
+    for (const s of steps) {
+      const co = s(f);
+      if (co !== undefined) yield* co;
+    }
     return Completion.Normal;
   };
-  return executable ? at(loc, body) : body;
+  return executable ? wrap.at(loc, body) : body;
 }
 
 /** `int x = { 5 };` initialises a scalar from the first item in braces. */

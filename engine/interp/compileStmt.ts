@@ -9,7 +9,6 @@ import { CRuntimeError, withLoc } from './errors';
 import { Completion, type CFrame, type StmtCode } from './frame';
 import { allocateObject, copyBytes } from './memory';
 import { truthy } from './pointers';
-import { run } from './compiled';
 import type { ExprCompiler } from './compileExpr';
 import { constantOf } from './constantExpr';
 import type { FunctionScope } from './functionScope';
@@ -62,6 +61,46 @@ export class StmtCompiler {
     };
   }
 
+  /** at() for a statement whose work cannot block: one generator per statement run, not two. */
+  private atPlain(loc: Loc, body: (f: CFrame) => Completion): StmtCode {
+    const { line, col, file } = loc;
+    if (file === this.file) this.lines.add(line);
+    return function* (f) {
+      f.file = file;
+      f.line = line;
+      f.column = col;
+      f.env.rt.hooks.onStatement(f);
+      yield Trap.Stmt;
+      try {
+        return body(f);
+      } catch (err) {
+        throw err instanceof CRuntimeError ? withLoc(err, loc) : err;
+      }
+    };
+  }
+
+  /**
+   * at() for an `if` whose test cannot block: the test and the branch taken run in the statement's
+   * own generator.
+   */
+  private atIf(loc: Loc, test: (f: CFrame) => unknown, then: StmtCode, otherwise: StmtCode | undefined): StmtCode {
+    const { line, col, file } = loc;
+    if (file === this.file) this.lines.add(line);
+    return function* (f) {
+      f.file = file;
+      f.line = line;
+      f.column = col;
+      f.env.rt.hooks.onStatement(f);
+      yield Trap.Stmt;
+      try {
+        if (truthy(test(f))) return yield* then(f);
+        return otherwise ? yield* otherwise(f) : Completion.Normal;
+      } catch (err) {
+        throw err instanceof CRuntimeError ? withLoc(err, loc) : err;
+      }
+    };
+  }
+
   /**
    * An expression statement: at()'s bookkeeping and the expression in one generator, since most
    * statements a driver runs are these (one generator fewer per statement run).
@@ -107,15 +146,16 @@ export class StmtCompiler {
         return this.expressionStatement(s.loc, this.exprs.compile(s.expr));
       }
       case 'decl':
-        return compileDeclaration(s.decls, s.loc, this.exprs, this.scope, (l, b) => this.at(l, b));
+        return compileDeclaration(s.decls, s.loc, this.exprs, this.scope, { at: (l, b) => this.at(l, b), atPlain: (l, b) => this.atPlain(l, b) });
       case 'block':
         return this.block(s.body, true);
       case 'if': {
         const test = this.exprs.compile(s.test);
         const then = this.compile(s.then);
         const otherwise = s.else ? this.compile(s.else) : undefined;
+        if (test.s) return this.atIf(s.loc, test.s, then, otherwise);
         return this.at(s.loc, function* (f) {
-          if (truthy(yield* run(test, f))) return yield* then(f);
+          if (truthy(test.s ? test.s(f) : yield* test.g!(f))) return yield* then(f);
           return otherwise ? yield* otherwise(f) : Completion.Normal;
         });
       }
@@ -125,7 +165,7 @@ export class StmtCompiler {
         const loc = s.loc;
         return this.at(s.loc, function* (f) {
           for (;;) {
-            if (!truthy(yield* run(test, f))) return Completion.Normal;
+            if (!truthy(test.s ? test.s(f) : yield* test.g!(f))) return Completion.Normal;
             const c = yield* body(f);
             if (c === Completion.Break) return Completion.Normal;
             if (c === Completion.Return || c === Completion.Goto) return c;
@@ -147,7 +187,7 @@ export class StmtCompiler {
             if (c === Completion.Break) return Completion.Normal;
             if (c === Completion.Return || c === Completion.Goto) return c;
             yield* loopHead(f, cond);
-            if (!truthy(yield* run(test, f))) return Completion.Normal;
+            if (!truthy(test.s ? test.s(f) : yield* test.g!(f))) return Completion.Normal;
           }
         });
       }
@@ -165,11 +205,14 @@ export class StmtCompiler {
               if (c !== Completion.Normal) return c;
             }
             for (;;) {
-              if (test && !truthy(yield* run(test, f))) return Completion.Normal;
+              if (test && !truthy(test.s ? test.s(f) : yield* test.g!(f))) return Completion.Normal;
               const c = yield* body(f);
               if (c === Completion.Break) return Completion.Normal;
               if (c === Completion.Return || c === Completion.Goto) return c;
-              if (update) yield* run(update, f);
+              if (update) {
+                if (update.s) update.s(f);
+                else yield* update.g!(f);
+              }
               yield* loopHead(f, loc);
             }
           });
@@ -261,7 +304,7 @@ export class StmtCompiler {
         codes.push(this.compile(child));
       }
       return this.at(s.loc, function* (f) {
-        const v = Number(yield* run(test, f));
+        const v = Number(test.s ? test.s(f) : yield* test.g!(f));
         const i = cases.get(v) ?? defaultIndex;
         if (i < 0) return Completion.Normal;
         const c = yield* runStatements(codes, labels, i, f);
@@ -276,14 +319,15 @@ export class StmtCompiler {
   private returnStmt(value: ReturnType<ExprCompiler['compile']> | undefined, loc: Loc): StmtCode {
     const ret = this.fnType.ret;
     if (!value) {
-      return this.at(loc, function* (f) {
+      return this.atPlain(loc, (f) => {
         f.ret = undefined;
         return Completion.Return;
       });
     }
     if (ret.kind === 'void') {
       return this.at(loc, function* (f) {
-        yield* run(value, f);
+        if (value.s) value.s(f);
+        else yield* value.g!(f);
         f.ret = undefined;
         return Completion.Return;
       });
@@ -292,7 +336,7 @@ export class StmtCompiler {
       // A struct is returned in a temporary the caller reads (or copies) from.
       const fnName = this.fnName;
       return this.at(loc, function* (f) {
-        const v = yield* run(value, f);
+        const v = value.s ? value.s(f) : yield* value.g!(f);
         const copy = allocateObject(f.env.space, 'temporary', ret, `value returned by ${fnName}`, false);
         copyBytes(copy, v, sizeOf(ret), 'the returned value', loc);
         f.ret = copy;
@@ -300,8 +344,15 @@ export class StmtCompiler {
       });
     }
     const conv = this.exprs.convertTo(value, ret);
+    if (conv.s) {
+      const cs = conv.s;
+      return this.atPlain(loc, (f) => {
+        f.ret = cs(f);
+        return Completion.Return;
+      });
+    }
     return this.at(loc, function* (f) {
-      f.ret = yield* run(conv, f);
+      f.ret = conv.s ? conv.s(f) : yield* conv.g!(f);
       return Completion.Return;
     });
   }

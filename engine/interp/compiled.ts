@@ -18,7 +18,11 @@ export interface CE {
   isConst?: boolean;
 }
 
-/** Runs a compiled expression inside generator code. */
+/**
+ * Runs a compiled expression inside generator code. Calling it makes a generator object even for a
+ * plain expression, so the per-statement and per-argument paths inline it instead
+ * (`ce.s ? ce.s(f) : yield* ce.g!(f)`): that object was a large part of what each run allocated.
+ */
 export function* run(ce: CE, f: CFrame): Co<unknown> {
   return ce.s ? ce.s(f) : yield* ce.g!(f);
 }
@@ -41,8 +45,8 @@ export function lift2(t: CType, a: CE, b: CE, fn: (x: unknown, y: unknown, f: CF
   return {
     t,
     g: function* (f) {
-      const x = yield* run(a, f);
-      const y = yield* run(b, f);
+      const x = a.s ? a.s(f) : yield* a.g!(f);
+      const y = b.s ? b.s(f) : yield* b.g!(f);
       return fn(x, y, f);
     },
   };

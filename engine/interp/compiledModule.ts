@@ -19,7 +19,7 @@ import { allocateString } from '../memory/strings';
 import type { AllocPtr } from '../memory/pointer';
 import { CRuntimeError, memoryFault } from './errors';
 import { ExprCompiler } from './compileExpr';
-import { run, type CE } from './compiled';
+import type { CE } from './compiled';
 import type { CompileScope, GlobalSlot } from './compileScope';
 import { returnConverter } from './conversions';
 import { StmtCompiler } from './compileStmt';
@@ -185,7 +185,7 @@ export class CompiledModule {
       return {
         refs: sink.refs,
         fill: function* (target, f) {
-          store(target, type, yield* run(value, f), what, loc);
+          store(target, type, (value.s ? value.s(f) : yield* value.g!(f)), what, loc);
         },
       };
     } catch (err) {
@@ -294,7 +294,10 @@ export class CompiledModule {
       t: ret,
       g: function* (f) {
         const values: unknown[] = new Array(converted.length);
-        for (let i = 0; i < converted.length; i++) values[i] = yield* run(converted[i], f);
+        for (let i = 0; i < converted.length; i++) {
+          const a = converted[i]!;
+          values[i] = a.s ? a.s(f) : yield* a.g!(f);
+        }
         const interp = f.env.rt as ModuleRuntime;
         let r: unknown;
         try {

@@ -12,7 +12,7 @@ import { fieldPlace, type FieldPlace } from '../memory/typed';
 import { CRuntimeError } from './errors';
 import type { CFrame } from './frame';
 import { copyBytes, store, storeBitField } from './memory';
-import { run, type CE } from './compiled';
+import type { CE } from './compiled';
 import type { ExprCompiling } from './compileScope';
 import { constantOf } from './constantExpr';
 import { readCString } from './format';
@@ -65,7 +65,7 @@ export function compileInitializer(c: ExprCompiling, type: CType, init: Initiali
   collect(c, type, init, 0, stores);
   return function* (target, f) {
     for (const s of stores) {
-      const v = yield* run(s.value, f);
+      const v = s.value.s ? s.value.s(f) : yield* s.value.g!(f);
       assignAt(target, s, v);
     }
   };

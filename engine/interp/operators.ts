@@ -2,7 +2,7 @@
 import type { Expr } from '../c/ast';
 import { INT, LONGLONG, isArithmetic, isInteger, pointee, pointerTo as ptrType, typeName, type CType } from '../c/types';
 import { arith, bitNot, commonType, compareValues, convertArith, type ArithOp, type IntValue } from './arith';
-import { lift1, lift2, run, type CE } from './compiled';
+import { lift1, lift2, type CE } from './compiled';
 import type { ExprCompiling } from './compileScope';
 import { describe } from './describeExpr';
 import { CRuntimeError } from './errors';
@@ -72,10 +72,10 @@ export function compileBinary(c: ExprCompiling, e: Expr & { k: 'binary' }): CE {
     return {
       t: INT,
       g: function* (f) {
-        const x = truthy(yield* run(a, f));
+        const x = truthy(a.s ? a.s(f) : yield* a.g!(f));
         if (op === '&&' && !x) return 0;
         if (op === '||' && x) return 1;
-        return truthy(yield* run(b, f)) ? 1 : 0;
+        return truthy(b.s ? b.s(f) : yield* b.g!(f)) ? 1 : 0;
       },
     };
   }
@@ -176,7 +176,7 @@ export function compileConditional(c: ExprCompiling, e: Expr & { k: 'cond' }): C
     const bs = cb.s;
     return { t, s: (f) => (truthy(ts(f)) ? as(f) : bs(f)) };
   }
-  return { t, g: function* (f) { return truthy(yield* run(test, f)) ? yield* run(ca, f) : yield* run(cb, f); } };
+  return { t, g: function* (f) { return truthy(test.s ? test.s(f) : yield* test.g!(f)) ? (ca.s ? ca.s(f) : yield* ca.g!(f)) : (cb.s ? cb.s(f) : yield* cb.g!(f)); } };
 }
 
 function negate(v: IntValue, t: CType): IntValue {

@@ -108,6 +108,11 @@ export class Scheduler {
     return out;
   }
 
+  /** The ids of the ready threads in the order they would run, added to `out` (a decision's options). */
+  private appendReadyIds(out: ActorId[]): void {
+    for (let p = this.readyTop; p >= 0; p--) this.ready[p]!.appendIdsTo(out);
+  }
+
   addTimer(tick: number, fire: () => void): Timer {
     // A new timer changes what letting time pass does next.
     if (this.observer !== null) this.observer.access(this.actor, this.timers, true);
@@ -195,7 +200,7 @@ export class Scheduler {
       if (best > t.priority || (best === t.priority && this.rng.chance(this.switchProbability))) preferred = this.peekReady()!;
     }
     const options: ActorId[] = [t.id];
-    for (const r of this.readyThreads()) options.push(r.id);
+    this.appendReadyIds(options);
     if (timer) options.push(TIME_PASSES);
     const choice = this.decide(policy, options, preferred.id, t.id);
     if (choice === t.id) return;
@@ -229,7 +234,7 @@ export class Scheduler {
         return first;
       }
       const options: ActorId[] = [];
-      for (const r of this.readyThreads()) options.push(r.id);
+      this.appendReadyIds(options);
       if (timer) options.push(TIME_PASSES);
       const choice = this.decide(policy, options, first.id, 0);
       if (choice === TIME_PASSES) {
@@ -429,5 +434,9 @@ class ReadyQueue {
 
   appendTo(out: KThread[]): void {
     for (let i = this.head; i < this.tail; i++) out.push(this.items[i]!);
+  }
+
+  appendIdsTo(out: ActorId[]): void {
+    for (let i = this.head; i < this.tail; i++) out.push(this.items[i]!.id);
   }
 }

@@ -9,7 +9,8 @@
  * process, best of the rounds, so other work on the shared machine counts less. It also prints how
  * many of the steps each schedule runs repeat the previous schedule's (the prefix before the first
  * choice that differs): what restoring a saved state at the branch point, instead of running from
- * the start, would skip.
+ * the start, would skip; and how much of that a snapshot taken only where no thread has a C frame
+ * on its stack could skip (the cheaper form of prefix sharing in docs/explore.md, an upper bound).
  *
  *   node --import tsx test/bench/explore.bench.ts [--source | --bundle FILE] [--json]
  *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
@@ -79,7 +80,7 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
  * The depth-first search as `explore` runs it without reduction, watching each run's scheduler:
  * the steps taken before the first decision whose choice differs from the previous run's.
  */
-function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction: number; steps: number; decisions: number; beforeFirst: number } {
+function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction: number; quietFraction: number; steps: number; decisions: number; beforeFirst: number } {
   const target = new api.ScenarioTarget(prepared, prepared.scenario.seed ?? 1);
   const search = new api.DepthFirstSearch(2, false, undefined);
   let previous: number[] = [];
@@ -88,12 +89,25 @@ function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction
   let repeated = 0;
   let decisions = 0;
   let beforeFirst = 0;
+  // What a snapshot restricted to moments with no C frame on any thread's stack could skip: the
+  // steps before the last such decision inside the repeated prefix.
+  let quietRepeated = 0;
   for (let policy = search.next(); policy !== undefined && runs < max; policy = search.next()) {
     const stepAt: number[] = [];
+    const quiet: boolean[] = [];
     const { observer } = policy;
     const choose = policy.choose.bind(policy);
     // The policy is asked only once the run is under way, when `world` is set.
-    const world = target.world({ observer, choose: (d) => (stepAt.push(world.sim.stepCount), choose(d)) });
+    const world = target.world({
+      observer,
+      choose: (d) => {
+        stepAt.push(world.sim.stepCount);
+        let driverFrame = false;
+        world.sim.kernel.threads.forEach((t) => (driverFrame ||= t.frames.some((f) => f.file !== undefined)));
+        quiet.push(!driverFrame);
+        return choose(d);
+      },
+    });
     world.run(target.budget);
     search.learn(observer);
     const choices = observer.choices;
@@ -103,11 +117,14 @@ function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction
     runs++;
     steps += total;
     repeated += k < stepAt.length ? stepAt[k]! : total;
+    let q = Math.min(k, stepAt.length - 1);
+    while (q >= 0 && !quiet[q]) q--;
+    quietRepeated += q >= 0 ? stepAt[q]! : 0;
     decisions += choices.length;
     beforeFirst += stepAt[0] ?? total;
     previous = choices;
   }
-  return { runs, fraction: repeated / steps, steps: steps / runs, decisions: decisions / runs, beforeFirst: beforeFirst / runs };
+  return { runs, fraction: repeated / steps, quietFraction: quietRepeated / steps, steps: steps / runs, decisions: decisions / runs, beforeFirst: beforeFirst / runs };
 }
 
 async function main(): Promise<void> {
@@ -127,7 +144,8 @@ async function main(): Promise<void> {
   console.log(
     `explore: ${(prefix.fraction * 100).toFixed(0)}% of the steps a schedule runs repeat the previous schedule's prefix ` +
       `(${fmt(prefix.runs)} schedules, ${prefix.steps.toFixed(0)} scheduler steps and ${prefix.decisions.toFixed(1)} decisions each on average, ` +
-      `${prefix.beforeFirst.toFixed(0)} steps before the first decision)`,
+      `${prefix.beforeFirst.toFixed(0)} steps before the first decision); ` +
+      `${(prefix.quietFraction * 100).toFixed(0)}% could be skipped by a snapshot taken only where no thread has a C frame on its stack`,
   );
 
   // Schedules needed, with and without partial-order reduction.

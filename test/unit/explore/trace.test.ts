@@ -59,3 +59,29 @@ test('accesses made outside any step (before the run) are ignored', () => {
   t.readied(-1, new KThread(5, 'x', 'io', 8));
   assert.equal(t.steps.length, 0);
 });
+
+test('a trace that does not track ordering keeps the same steps, decisions and wakes, without races or footprints', () => {
+  const play = (t: Trace): void => {
+    const x = {};
+    const y = {};
+    t.decided(decision(0, [1, 2], 1, 1), 1);
+    t.access(1, x, true);
+    t.readied(1, new KThread(2, 'worker', 'worker', 12));
+    t.decided(decision(1, [1, 2], 2, 1), 2);
+    t.access(2, x, true);
+    t.access(3, y, false);
+    t.access(1, y, true);
+    t.routine(1, 'KeSetEvent');
+  };
+  const full = new Trace();
+  const light = new Trace(false);
+  play(full);
+  play(light);
+  const shape = (t: Trace): unknown => t.steps.map((s) => ({ index: s.index, actor: s.actor, node: s.node, last: s.last, readied: s.readied }));
+  assert.deepEqual(shape(light), shape(full));
+  assert.deepEqual(light.choices, full.choices);
+  assert.deepEqual([...light.names], [...full.names]);
+  assert.ok(full.races.length > 0 && full.segments.length === 2);
+  assert.deepEqual(light.races, []);
+  assert.deepEqual(light.segments, []);
+});

@@ -220,3 +220,54 @@ void trace(void) {
   h.call('trace');
   assert.deepEqual(h.output, ['step 0\n', 'step 2\n', 'end 3\n']);
 });
+
+test('declarations, ifs and returns whose expressions cannot block stop once each at their own line, as statements with calls do', async () => {
+  const h = await loadC(`int twice(int v) { return v * 2; }
+int f(int a) {
+  int x = a + 1, y;
+  int z = twice(a);
+  if (x > 2)
+    y = 1;
+  else
+    y = 2;
+  if (twice(y) > 3)
+    return x + y + z;
+  return 0;
+}
+`);
+  const fv = h.interp.functionValue('test', 'f')!;
+  const lines = (a: number): { lines: number[]; value: unknown } => {
+    const co = fv.call(a) as Generator<number, unknown, void>;
+    const seen: number[] = [];
+    for (;;) {
+      const r = co.next();
+      if (r.done) return { lines: seen, value: r.value };
+      // Trap.Stmt is 0: the innermost frame stands at the statement about to run.
+      if (r.value === 0) seen.push(h.frames[h.frames.length - 1]!.line!);
+    }
+  };
+  // Line 1 is twice's return; the declaration `y` alone has nothing to run and no stop of its own.
+  assert.deepEqual(lines(5), { lines: [3, 4, 1, 5, 6, 9, 1, 11], value: 0 });
+  assert.deepEqual(lines(0), { lines: [3, 4, 1, 5, 8, 9, 1, 10], value: 1 + 2 + 0 });
+});
+
+test('an error in a plain declaration or return names that statement', async () => {
+  const h = await loadC(`int f(int a) {
+  int x = 10 / a;
+  return x;
+}
+int g(int a) {
+  return 10 % a;
+}
+`);
+  for (const [name, line] of [['f', 2], ['g', 6]] as const) {
+    let err: unknown;
+    try {
+      h.call(name, 0);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof CRuntimeError, `${name}(0) stops with an error`);
+    assert.equal(err.loc?.line, line);
+  }
+});
