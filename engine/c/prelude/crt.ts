@@ -16,6 +16,28 @@ char *strcpy(char *Destination, const char *Source);
 char *strncpy(char *Destination, const char *Source, SIZE_T Count);
 char *strcat(char *Destination, const char *Source);
 char *strchr(const char *S, int C);
+char *strrchr(const char *S, int C);
+typedef int errno_t;
+#ifndef _TRUNCATE
+#define _TRUNCATE ((SIZE_T)-1)
+#endif
+#ifndef EINVAL
+#define EINVAL 22
+#endif
+#ifndef ERANGE
+#define ERANGE 34
+#endif
+#ifndef STRUNCATE
+#define STRUNCATE 80
+#endif
+errno_t strcpy_s(char *Destination, SIZE_T Size, const char *Source);
+errno_t strncpy_s(char *Destination, SIZE_T Size, const char *Source, SIZE_T Count);
+errno_t strcat_s(char *Destination, SIZE_T Size, const char *Source);
+errno_t wcscpy_s(WCHAR *Destination, SIZE_T Size, const WCHAR *Source);
+errno_t wcsncpy_s(WCHAR *Destination, SIZE_T Size, const WCHAR *Source, SIZE_T Count);
+errno_t wcscat_s(WCHAR *Destination, SIZE_T Size, const WCHAR *Source);
+long atol(const char *S);
+long labs(long X);
 char *strstr(const char *S, const char *Find);
 int strncmp(const char *A, const char *B, SIZE_T N);
 int _strnicmp(const char *A, const char *B, SIZE_T N);

@@ -12,7 +12,7 @@ import { STATUS } from '../../kernel/status';
 import type { PointerValue } from '../../memory/allocation';
 import { Ptr, resolve } from '../../memory/pointer';
 import { encodeChars } from '../../memory/strings';
-import { ULONGLONG } from '../../c/types';
+import { ULONGLONG, VOID_PTR } from '../../c/types';
 import { viewOf, type StructView } from '../../memory/view';
 import type { Builtin, BuiltinCall, BuiltinTable } from '../builtin';
 import { CRuntimeError, memoryFault } from '../errors';
@@ -242,6 +242,8 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   def('towlower', oneChar(false));
   def('strnlen', (call) => str(call, 0, 1, size(call.args[1])).length);
 
+  for (const [name, fn] of crtStringBuiltins()) def(name, fn);
+
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);
   def('RtlAppendUnicodeStringToString', (call) => appendText(call, call.args[0], usText(call, call.args[1], 'Source')));
   def('RtlAppendUnicodeToString', (call) => appendText(call, call.args[0], str(call, 1, 2)));
@@ -289,6 +291,139 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
   });
   for (const [name, fn] of exceptionBuiltins()) def(name, fn);
   return table;
+}
+
+// ---- string.h / wchar.h / stdlib.h ---------------------------------------------------------------
+
+const EINVAL = 22;
+const ERANGE = 34;
+const STRUNCATE = 80;
+/** _TRUNCATE, (size_t)-1, as the interpreter hands it over (a 64-bit count). */
+const TRUNCATE = 2 ** 64 - 1;
+
+/** Writes `text` (and a NUL when `terminate`) at `dest`, whose bounds the write checks. */
+function writeChars(call: BuiltinCall, dest: unknown, text: string, charSize: 1 | 2, terminate = true): void {
+  if (!(dest instanceof Ptr)) throw new CRuntimeError('null-dereference', `${call.name}: the destination is not a character buffer`, call.loc);
+  access(call, () => {
+    const bytes = encodeChars(text, charSize, terminate);
+    if (bytes.length === 0) return;
+    const r = resolve(dest, bytes.length, 'writes');
+    r.alloc.writeBytes(r.offset, bytes);
+  });
+}
+
+/** The secure forms' failure: the destination is emptied (when it can be) and the error returned. */
+function secureFail(call: BuiltinCall, dest: unknown, capacity: number, charSize: 1 | 2, code: number): number {
+  if (dest instanceof Ptr && capacity > 0) writeChars(call, dest, '', charSize);
+  return code;
+}
+
+/**
+ * The run-time string routines kernel code links (strcpy, wcsncpy_s, wcsrchr, atoi…). The unbounded
+ * ones write through the destination's real bounds, so an overflow is an out-of-bounds write at the
+ * call; the _s forms return EINVAL/ERANGE/STRUNCATE as the kernel CRT does (it has no invalid
+ * parameter handler that ends the process).
+ */
+function crtStringBuiltins(): [string, Builtin][] {
+  const out: [string, Builtin][] = [];
+  const def = (name: string, fn: Builtin) => out.push([name, fn]);
+  for (const [prefix, charSize] of [['str', 1], ['wcs', 2]] as const) {
+    const find = (last: boolean): Builtin => (call) => {
+      const text = str(call, 0, charSize);
+      const c = String.fromCharCode(Number(call.args[1]) & (charSize === 1 ? 0xff : 0xffff));
+      const i = c === '\0' ? text.length : last ? text.lastIndexOf(c) : text.indexOf(c);
+      return i < 0 ? null : (call.args[0] as Ptr).add(i * charSize);
+    };
+    def(`${prefix}chr`, find(false));
+    def(`${prefix}rchr`, find(true));
+    def(`${prefix}cpy`, (call) => {
+      writeChars(call, call.args[0], str(call, 1, charSize), charSize);
+      return call.args[0];
+    });
+    def(`${prefix}cat`, (call) => {
+      const dest = call.args[0];
+      const at = str(call, 0, charSize).length;
+      writeChars(call, dest instanceof Ptr ? dest.add(at * charSize) : dest, str(call, 1, charSize), charSize);
+      return dest;
+    });
+    // strncpy: at most N characters; a shorter source is padded with NULs to N, a longer one leaves
+    // the destination unterminated.
+    def(`${prefix}ncpy`, (call) => {
+      const n = size(call.args[2]);
+      const text = str(call, 1, charSize, n);
+      writeChars(call, call.args[0], text.padEnd(n, '\0'), charSize, false);
+      return call.args[0];
+    });
+    def(`${prefix}cpy_s`, (call) => {
+      const [dest, cap, src] = call.args;
+      const capacity = size(cap);
+      if (!(dest instanceof Ptr) || capacity === 0) return EINVAL;
+      if (!(src instanceof Ptr)) return secureFail(call, dest, capacity, charSize, EINVAL);
+      const text = str(call, 2, charSize);
+      if (text.length >= capacity) return secureFail(call, dest, capacity, charSize, ERANGE);
+      writeChars(call, dest, text, charSize);
+      return 0;
+    });
+    def(`${prefix}ncpy_s`, (call) => {
+      const [dest, cap, src, countArg] = call.args;
+      const capacity = size(cap);
+      const count = size(countArg);
+      if (!(dest instanceof Ptr) || capacity === 0) return EINVAL;
+      if (!(src instanceof Ptr)) return count === 0 ? secureFail(call, dest, capacity, charSize, 0) : secureFail(call, dest, capacity, charSize, EINVAL);
+      const truncate = count >= TRUNCATE;
+      const text = str(call, 2, charSize, truncate ? 1 << 20 : count);
+      if (text.length >= capacity) {
+        if (!truncate) return secureFail(call, dest, capacity, charSize, ERANGE);
+        writeChars(call, dest, text.slice(0, capacity - 1), charSize);
+        return STRUNCATE;
+      }
+      writeChars(call, dest, text, charSize);
+      return 0;
+    });
+    def(`${prefix}cat_s`, (call) => {
+      const [dest, cap, src] = call.args;
+      const capacity = size(cap);
+      if (!(dest instanceof Ptr) || capacity === 0) return EINVAL;
+      if (!(src instanceof Ptr)) return secureFail(call, dest, capacity, charSize, EINVAL);
+      const head = str(call, 0, charSize, capacity);
+      if (head.length >= capacity) return secureFail(call, dest, capacity, charSize, EINVAL);
+      const tail = str(call, 2, charSize);
+      if (head.length + tail.length >= capacity) return secureFail(call, dest, capacity, charSize, ERANGE);
+      writeChars(call, dest.add(head.length * charSize), tail, charSize);
+      return 0;
+    });
+  }
+  // sprintf/swprintf without a count (the kernel CRT's non-conforming swprintf): the destination's
+  // bounds decide, as on Windows a longer text overruns the buffer.
+  for (const [name, charSize] of [['sprintf', 1], ['swprintf', 2]] as const) {
+    def(name, (call) => {
+      const text = formatPrintf(str(call, 1, charSize), call.args.slice(2), call.interp.addresses);
+      writeChars(call, call.args[0], text, charSize);
+      return text.length;
+    });
+  }
+  const parse = (call: BuiltinCall, unsigned: boolean): number => {
+    const text = str(call, 0, 1);
+    const base = call.args.length > 2 ? size(call.args[2]) : 10;
+    const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX](?=[0-9a-fA-F]))?([0-9a-zA-Z]*)/.exec(text)!;
+    const radix = base === 0 ? (m[2] ? 16 : m[3].startsWith('0') ? 8 : 10) : base;
+    let digits = m[3];
+    const valid = digits.search(new RegExp(`[^${'0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, radix)}]`, 'i'));
+    if (valid >= 0) digits = digits.slice(0, valid);
+    const consumed = digits.length === 0 ? 0 : m[0].length - m[3].length + digits.length;
+    if (call.args[1] instanceof Ptr) store(call.args[1], VOID_PTR, (call.args[0] as Ptr).add(consumed), 'EndPtr', call.loc);
+    let v = digits.length === 0 ? 0 : parseInt(digits, radix);
+    if (m[1] === '-') v = -v;
+    if (unsigned) return v < 0 ? (v >>> 0) : Math.min(v, 0xffffffff);
+    return Math.max(-0x80000000, Math.min(v, 0x7fffffff));
+  };
+  def('atoi', (call) => parse({ ...call, args: [call.args[0]] } as BuiltinCall, false));
+  def('atol', (call) => parse({ ...call, args: [call.args[0]] } as BuiltinCall, false));
+  def('strtol', (call) => parse(call, false));
+  def('strtoul', (call) => parse(call, true));
+  def('abs', (call) => Math.abs(Number(call.args[0]) | 0) | 0);
+  def('labs', (call) => Math.abs(Number(call.args[0]) | 0) | 0);
+  return out;
 }
 
 function truthyValue(v: unknown): boolean {
