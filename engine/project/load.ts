@@ -63,7 +63,7 @@ export type ProjectSpec = { kind: 'vcxproj'; path: string } | { kind: 'folder'; 
 export function specForPath(p: string): ProjectSpec {
   const ext = extensionOf(p);
   if (ext === '.vcxproj') return { kind: 'vcxproj', path: p };
-  if (ext === '.c' || ext === '.h') return { kind: 'files', paths: [p] };
+  if (ext === '.c' || ext === '.h' || ext === '.cpp' || ext === '.cc' || ext === '.cxx') return { kind: 'files', paths: [p] };
   return { kind: 'folder', path: p };
 }
 

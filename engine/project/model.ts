@@ -30,7 +30,7 @@ export interface DriverProject {
   units: string[];
   /**
    * Absolute paths of the C++ sources (.cpp, .cc, .cxx): the linter reads them with the C++
-   * grammar; the interpreter runs C only, so a run leaves them out (with a note).
+   * grammar; a run lowers them to C through engine/c/cpp/ and links them with the C units.
    */
   cppUnits?: string[];
   /** Absolute folders searched by `#include "…"` after the including file's own folder, in order. */

@@ -27,7 +27,7 @@ export function starterScenario(files: ProjectFiles, paths: readonly string[], o
   const { project, folder } = target;
   const rules = rulesOf(files);
   const facts = driverFacts(files, project);
-  const anchor = project.source.kind === 'vcxproj' ? project.source.file : project.source.kind === 'folder' ? project.source.folder : project.units[0]!;
+  const anchor = project.source.kind === 'vcxproj' ? project.source.file : project.source.kind === 'folder' ? project.source.folder : project.units[0] ?? project.cppUnits?.[0] ?? project.name;
   if (!facts.registration) {
     return {
       ok: false,

@@ -29,7 +29,7 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
   const rules = rulesOf(files);
   if (paths.length > 1) {
     const notC = paths.find((p) => !/\.(?:c|cpp|cc|cxx)$/i.test(p));
-    if (notC) return { ok: false, message: `${notC}: give one .vcxproj or one folder, or several C files` };
+    if (notC) return { ok: false, message: `${notC}: give one .vcxproj or one folder, or several C or C++ files` };
     return checked(files, loadProject(files, { kind: 'files', paths: [...paths] }));
   }
   if (/\.h$/i.test(paths[0]!)) return { ok: false, message: `${paths[0]}: a header is not a driver; name its .vcxproj, its folder or its .c files` };
@@ -37,7 +37,7 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
   if (spec.kind === 'files') {
     // One C file stands for the driver it belongs to (the .vcxproj that lists it, or its folder's one driver), as in lint.
     const found = locateFile(files, spec.paths[0]!)?.path;
-    const owner = found !== undefined && /\.c$/i.test(found) ? projectOfFile(files, found) : undefined;
+    const owner = found !== undefined && /\.(?:c|cpp|cc|cxx)$/i.test(found) ? projectOfFile(files, found) : undefined;
     return checked(files, owner ?? loadProject(files, spec));
   }
   if (spec.kind !== 'folder') return checked(files, loadProject(files, spec));
@@ -45,7 +45,7 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
   if (!folder) {
     // A path that is neither a folder nor a driver source (README.md, a .sln): say what it is not.
     const file = locateFile(files, spec.path)?.path;
-    if (file !== undefined) return { ok: false, message: `${file}: not a driver project or source; name a .vcxproj, a folder or .c files` };
+    if (file !== undefined) return { ok: false, message: `${file}: not a driver project or source; name a .vcxproj, a folder or .c/.cpp files` };
     return { ok: false, message: `${spec.path}: no such file or folder` };
   }
   const found = discoverProjects(files, folder);

@@ -107,6 +107,15 @@ test('one .c file of a folder driver stands for the whole driver', () => {
   assert.equal(r.project.units.length, 2);
 });
 
+test('one .cpp file is a driver source too: its scenario is written and runs to PASS', async () => {
+  const r = starter('cppone/one.cpp');
+  assert.equal(r.project.cppUnits?.length, 1);
+  assert.match(r.text, /driver "one\.cpp"|cppone/);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.expectations));
+  assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, `the create callback is reached: ${JSON.stringify(report.calls)}`);
+});
+
 test('a project without FLT_REGISTRATION is refused with the reason, and nothing is composed', () => {
   const r = starterScenario(nodeFiles, [path.join(FIXTURES, 'noreg')]);
   assert.equal(r.ok, false);
