@@ -1,6 +1,6 @@
 /**
  * "fltsim: Create Scenario for Driver": runs `fltsim init` on a driver project (the Explorer's
- * .vcxproj, folder or .c file, the active editor's file, or one the user picks) and opens the
+ * .vcxproj, folder or .c/.cpp file, the active editor's file, or one the user picks) and opens the
  * starter scenario it writes next to the project. An existing scenario is replaced only when the
  * user says so.
  */
@@ -37,8 +37,8 @@ async function targetOf(arg: unknown): Promise<vscode.Uri | undefined> {
     canSelectFolders: true,
     canSelectMany: false,
     openLabel: 'Create Scenario',
-    title: 'fltsim: the driver project (.vcxproj), its folder or one of its .c files',
-    filters: { 'Driver projects and sources': ['vcxproj', 'c'] },
+    title: 'fltsim: the driver project (.vcxproj), its folder or one of its .c/.cpp files',
+    filters: { 'Driver projects and sources': ['vcxproj', 'c', 'cpp'] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
   });
   return picked?.[0];
