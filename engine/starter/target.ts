@@ -25,7 +25,7 @@ function checked(files: ProjectFiles, project: DriverProject): StarterTarget {
 }
 
 export function starterTarget(files: ProjectFiles, paths: readonly string[]): StarterTarget {
-  if (paths.length === 0) return { ok: false, message: 'name a .vcxproj, a folder or .c files' };
+  if (paths.length === 0) return { ok: false, message: 'name a .vcxproj, a folder or .c/.cpp files' };
   const rules = rulesOf(files);
   if (paths.length > 1) {
     const notC = paths.find((p) => !/\.(?:c|cpp|cc|cxx)$/i.test(p));

@@ -43,7 +43,7 @@ function fail(json: boolean, reason: InitFailure, message: string, scenario?: st
 
 export async function initCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, SPEC);
-  if (args.positionals.length === 0) throw new UsageError('name a .vcxproj, a folder or .c files of your driver');
+  if (args.positionals.length === 0) throw new UsageError('name a .vcxproj, a folder or .c/.cpp files of your driver');
   if (args.options.has('stdout') && args.options.has('out')) throw new UsageError('--stdout and --out cannot be given together');
   const out = args.options.get('out');
   const outPath = typeof out === 'string' ? path.resolve(out.endsWith('.fltsim') ? out : `${out}.fltsim`) : undefined;
@@ -79,4 +79,4 @@ export async function initCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-registerCommand('init', { summary: 'Write a starter scenario for a driver project (.vcxproj, folder or .c files)', usage: USAGE, run: initCommand });
+registerCommand('init', { summary: 'Write a starter scenario for a driver project (.vcxproj, folder or .c/.cpp files)', usage: USAGE, run: initCommand });

@@ -64,7 +64,7 @@ test('bad input exits 2 with a message: no FLT_REGISTRATION, nothing there, no a
   assert.match(missing.stderr, /nowhere: no such file or folder/);
   const none = fltsim(dir, 'init');
   assert.equal(none.status, 2);
-  assert.match(none.stderr, /name a \.vcxproj, a folder or \.c files/);
+  assert.match(none.stderr, /name a \.vcxproj, a folder or \.c\/\.cpp files/);
   cpSync(path.resolve('test/fixtures/init/fourops'), path.join(dir, 'fourops'), { recursive: true });
   const several = fltsim(dir, 'init', '.');
   assert.equal(several.status, 2);
@@ -101,6 +101,6 @@ test('a file that is neither a project nor a C source is named as such, not as m
   writeFileSync(path.join(dir, 'notes.txt'), 'not a driver\n');
   const r = fltsim(dir, 'init', 'notes.txt');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^fltsim init: .*notes\.txt: not a driver project or source; name a \.vcxproj, a folder or \.c files$/m);
+  assert.match(r.stderr, /^fltsim init: .*notes\.txt: not a driver project or source; name a \.vcxproj, a folder or \.c\/\.cpp files$/m);
   assert.doesNotMatch(r.stderr, /no such file/);
 });
