@@ -66,8 +66,10 @@ export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)
 export {
   Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type CommandResult, type Progress, type OutputCategory, type OutputSink,
-  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions,
+  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions, type DataQuery,
 } from './run/debuggee/debuggee';
+export type { DataAccessType, DataBreakpointInfo, DataBreakpointSpec, DataBreakpointState } from './run/debuggee/dataBreakpoints';
+export type { MemoryRead } from './run/debuggee/memoryIndex';
 export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from './run/debuggee/breakpoints';
 export type { VariableInfo, VariablesQuery } from './run/debuggee/variables';
 export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilterId } from './run/debuggee/transitions';

@@ -18,6 +18,7 @@ import { sharedObject } from './shared';
 import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
+import type { Allocation } from '../memory/allocation';
 import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
 import { ProcessTable, type KProcess } from './processes';
@@ -59,6 +60,8 @@ export interface KernelOptions {
    * has one processor whatever `processors` says.
    */
   policy?: SchedulePolicy;
+  /** Told of every allocation of the run's memory (a debugger's address index): AddressSpace.onAllocate. */
+  onAllocate?: (a: Allocation) => void;
 }
 
 export interface Fault {
@@ -146,6 +149,7 @@ export class Kernel implements SchedulerHost {
     // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
     if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
     this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
+    if (options.onAllocate) this.memory.onAllocate = options.onAllocate;
     this.memory.writtenHint = limitHint('memory');
   }
 

@@ -15,7 +15,7 @@ import { formatStatus } from '../kernel/status';
 import { majorName } from '../fltmgr/constants';
 import { FltCallbackData } from '../fltmgr/callbackData';
 import type { Allocation } from '../memory/allocation';
-import { Ptr } from '../memory/pointer';
+import { hexAddress, Ptr } from '../memory/pointer';
 import type { AddressSpace } from '../memory/space';
 import { fieldPlaces, loadBits, peekAt, storeAt, storeBits, type FieldPlace } from '../memory/typed';
 import { viewAt } from '../memory/view';
@@ -29,6 +29,8 @@ export interface InspectChild {
   expand?: Expandable;
   /** How to change the value when the user edits it (undefined: read-only). */
   place?: Place;
+  /** The address a pointer points at, or an array starts at, for a memory view (`0xffffa000…`). */
+  memoryReference?: string;
 }
 
 /** Where a shown value lives, for Set Value: read and write it by its C type. */
@@ -69,12 +71,18 @@ export function inspect(ctx: InspectContext, value: unknown, t: CType, fieldName
     case 'func':
       return { value: isFunctionValue(value) ? functionLabel(value) : String(value), type };
     case 'ptr':
-      return inspectPointer(ctx, value, t, path);
+      return withMemory(ctx, value, inspectPointer(ctx, value, t, path));
     case 'array':
-      return inspectArray(ctx, value, t, path);
+      return withMemory(ctx, value, inspectArray(ctx, value, t, path));
     case 'struct':
       return inspectStruct(ctx, value, t, path);
   }
+}
+
+/** A pointer or array that points into memory gets the address a memory view opens at. */
+function withMemory(ctx: InspectContext, value: unknown, shown: Omit<InspectChild, 'name'>): Omit<InspectChild, 'name'> {
+  if (!(value instanceof Ptr) || value.alloc === null) return shown;
+  return { ...shown, memoryReference: hexAddress(ctx.addresses.addressOf(value)) };
 }
 
 /** A scalar, struct or array stored at `p`, as inspect shows it, with a place to write it. */

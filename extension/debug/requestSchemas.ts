@@ -40,6 +40,10 @@ export const REQUEST_SCHEMAS: Readonly<Record<string, Schema>> = {
   setVariable: obj({ variablesReference: id, name: str, value: str, format }, ['variablesReference', 'name', 'value']),
   evaluate: obj({ expression: str, frameId: id, context: str, format }, ['expression']),
   exceptionInfo: obj({ threadId: id }, ['threadId']),
+  dataBreakpointInfo: obj({ variablesReference: integer(0, 2 ** 31 - 1), name: str, frameId: id, bytes: integer(1, 1 << 20), asAddress: bool, mode: str }, ['name']),
+  setDataBreakpoints: obj({ breakpoints: { type: 'array', items: obj({ dataId: str, accessType: { enum: ['read', 'write', 'readWrite'] }, condition: str, hitCondition: str }, ['dataId']) } }, ['breakpoints']),
+  readMemory: obj({ memoryReference: str, offset: integer(), count: integer(0) }, ['memoryReference', 'count']),
+  writeMemory: obj({ memoryReference: str, offset: integer(), allowPartial: bool, data: str }, ['memoryReference', 'data']),
   terminate: obj({ restart: bool }),
   disconnect: obj({ restart: bool, terminateDebuggee: bool, suspendDebuggee: bool }),
 };

@@ -6,7 +6,7 @@
  * its own process, so a driver that never stops looping costs that process, not the editor.
  */
 import {
-  Handles, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
+  BreakpointEvent, Handles, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../engine';
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
+import { dataBreakpointInfo, readMemory, setDataBreakpoints, toDapDataBreakpoint, writeMemory } from './dataAndMemory';
 import { checkArguments } from './requestSchemas';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
@@ -117,6 +118,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
       supportsDelayedStackTraceLoading: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
       exceptionBreakpointFilters: TRANSITION_FILTERS.map((f) => ({ filter: f.id, label: f.label, description: f.description, default: f.default })),
     };
     this.sendResponse(response);
@@ -175,7 +180,12 @@ export class FltsimDebugSession extends LoggingDebugSession {
         return;
       }
       for (const w of prepared.prepared.warnings) this.output(`${formatRunDiagnostic(w)}\n`, w.severity === 'warning' ? 'stderr' : 'console');
-      debuggee = new Debuggee(prepared.prepared, { seed: args.seed, schedule: replay?.schedule, output: (text, category, location) => this.output(text, category, location) });
+      debuggee = new Debuggee(prepared.prepared, {
+        seed: args.seed,
+        schedule: replay?.schedule,
+        output: (text, category, location) => this.output(text, category, location),
+        breakpointChanged: (state) => this.sendEvent(new BreakpointEvent('changed', toDapDataBreakpoint(state))),
+      });
     } catch (e) {
       this.fail(response, `fltsim could not start ${args.scenario}: ${(e as Error).message}`);
       return;
@@ -265,6 +275,36 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.debuggee?.setTransitionFilters(this.filters);
     response.body = { breakpoints: args.filters.map((f) => ({ verified: known.has(f) })) };
     this.sendResponse(response);
+  }
+
+  // --- data breakpoints and memory (dataAndMemory.ts) -------------------------------------------
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const ref = args.frameId !== undefined ? this.frameIds().get(args.frameId) : undefined;
+    response.body = this.debuggee ? dataBreakpointInfo(this.debuggee, args, ref) : { dataId: null, description: 'no scenario is running' };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    response.body = this.debuggee ? setDataBreakpoints(this.debuggee, args) : { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'the scenario did not start' })) };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const r = this.debuggee ? readMemory(this.debuggee, args) : 'no scenario is running';
+    if (typeof r === 'string') return this.refuse(response, NO_SUCH_THING, r);
+    response.body = r;
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const r = this.debuggee ? writeMemory(this.debuggee, args) : 'no scenario is running';
+    if (typeof r === 'string') return this.refuse(response, NO_SUCH_THING, r);
+    response.body = r.body;
+    this.sendResponse(response);
+    // Other views of the same bytes (a second memory view, the Variables view) read them again.
+    this.sendEvent(new MemoryEvent(args.memoryReference, args.offset ?? 0, r.count));
+    this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
   private toDap(bp: BreakpointInfo): DebugProtocol.Breakpoint {
@@ -476,6 +516,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
     if (v.evaluateName) out.evaluateName = v.evaluateName;
     if (v.indexedCount !== undefined) out.indexedVariables = v.indexedCount;
     if (!v.editable) out.presentationHint = { attributes: ['readOnly'] };
+    if (v.memoryReference) out.memoryReference = v.memoryReference;
     return out;
   }
 
@@ -509,7 +550,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.refuse(response, 1006, r.message);
       return;
     }
-    response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount };
+    response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount, memoryReference: r.memoryReference };
     this.sendResponse(response);
   }
 

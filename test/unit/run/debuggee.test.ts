@@ -168,7 +168,7 @@ test('step back from the first statement stays at the start of the run; handles 
   d.start(true);
   const entry = stopped(d.runToStop());
   const scopes = d.scopes(entry.threadId, top(d, entry).index);
-  assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Thread', 'Callback Data', 'Queues', 'Filters']);
+  assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Globals', 'Thread', 'Callback Data', 'Queues', 'Filters']);
   d.stepBack(entry.threadId);
   const same = stopped(d.runToStop());
   assert.equal(same.description, 'Paused at the start of the run');
