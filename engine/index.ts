@@ -70,6 +70,7 @@ export {
 } from './run/debuggee/debuggee';
 export type { DataAccessType, DataBreakpointInfo, DataBreakpointSpec, DataBreakpointState } from './run/debuggee/dataBreakpoints';
 export type { MemoryRead } from './run/debuggee/memoryIndex';
+export type { CompletionItem } from './run/debuggee/completions';
 export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from './run/debuggee/breakpoints';
 export type { VariableInfo, VariablesQuery } from './run/debuggee/variables';
 export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilterId } from './run/debuggee/transitions';

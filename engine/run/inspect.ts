@@ -29,6 +29,8 @@ export interface InspectChild {
   expand?: Expandable;
   /** How to change the value when the user edits it (undefined: read-only). */
   place?: Place;
+  /** An integer shown as a number, in hex (`0xfffffffe` for a ULONG -2): a client's hex display. Names (statuses, enums) have none. */
+  hexValue?: string;
   /** The address a pointer points at, or an array starts at, for a memory view (`0xffffa000…`). */
   memoryReference?: string;
 }
@@ -62,8 +64,11 @@ export function inspect(ctx: InspectContext, value: unknown, t: CType, fieldName
   const type = typeName(t);
   if (value === undefined && (t.kind === 'ptr' || t.kind === 'int' || t.kind === 'float')) return { value: NOT_ASSIGNED, type };
   switch (t.kind) {
-    case 'int':
-      return { value: formatInt(ctx, value, t, fieldName), type };
+    case 'int': {
+      const shown = formatInt(ctx, value, t, fieldName);
+      const hex = hexOf(shown, value, t);
+      return hex === undefined ? { value: shown, type } : { value: shown, type, hexValue: hex };
+    }
     case 'float':
       return { value: String(value ?? 0), type };
     case 'void':
@@ -96,6 +101,13 @@ export function inspectAt(ctx: InspectContext, p: Ptr, t: CType, fieldName?: str
 
 function placeAt(a: Allocation, offset: number, t: CType): Place {
   return { type: t, get: () => peekAt(a, offset, t), set: (v) => storeAt(a, offset, t, v) };
+}
+
+/** `shown` in hex when it is a number (`5`, `4096 (0x1000)`, `65 'A'`), in the type's width. */
+function hexOf(shown: string, raw: unknown, t: IntType): string | undefined {
+  if (!/^-?\d/.test(shown) || (typeof raw !== 'number' && typeof raw !== 'bigint')) return undefined;
+  const bits = BigInt.asUintN(t.size * 8, typeof raw === 'bigint' ? raw : BigInt(Math.trunc(raw)));
+  return `0x${bits.toString(16)}`;
 }
 
 function formatInt(ctx: InspectContext, raw: unknown, t: IntType, fieldName?: string): string {

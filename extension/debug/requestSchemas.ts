@@ -44,6 +44,10 @@ export const REQUEST_SCHEMAS: Readonly<Record<string, Schema>> = {
   setDataBreakpoints: obj({ breakpoints: { type: 'array', items: obj({ dataId: str, accessType: { enum: ['read', 'write', 'readWrite'] }, condition: str, hitCondition: str }, ['dataId']) } }, ['breakpoints']),
   readMemory: obj({ memoryReference: str, offset: integer(), count: integer(0) }, ['memoryReference', 'count']),
   writeMemory: obj({ memoryReference: str, offset: integer(), allowPartial: bool, data: str }, ['memoryReference', 'data']),
+  completions: obj({ frameId: id, text: str, column: integer(0), line: integer(0) }, ['text', 'column']),
+  breakpointLocations: obj({ source: obj({ path: str, name: str, sourceReference: integer() }), line: integer(1), column: integer(1), endLine: integer(1), endColumn: integer(1) }, ['source', 'line']),
+  loadedSources: obj({}),
+  restart: obj({ arguments: { type: 'object' } }),
   terminate: obj({ restart: bool }),
   disconnect: obj({ restart: bool, terminateDebuggee: bool, suspendDebuggee: bool }),
 };

@@ -16,6 +16,7 @@ import {
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
 import { dataBreakpointInfo, readMemory, setDataBreakpoints, toDapDataBreakpoint, writeMemory } from './dataAndMemory';
+import { completionItem } from './consoleRequests';
 import { checkArguments } from './requestSchemas';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
@@ -122,6 +123,12 @@ export class FltsimDebugSession extends LoggingDebugSession {
       supportsDataBreakpointBytes: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
+      supportsValueFormattingOptions: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>'],
+      supportsBreakpointLocationsRequest: true,
+      supportsRestartRequest: true,
+      supportsLoadedSourcesRequest: true,
       exceptionBreakpointFilters: TRANSITION_FILTERS.map((f) => ({ filter: f.id, label: f.label, description: f.description, default: f.default })),
     };
     this.sendResponse(response);
@@ -201,8 +208,43 @@ export class FltsimDebugSession extends LoggingDebugSession {
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
     this.sendResponse(response);
-    debuggee.start(!!args.stopOnEntry);
+    this.stopOnEntry = !!args.stopOnEntry;
+    debuggee.start(this.stopOnEntry);
     this.drive();
+  }
+
+  /** Whether the launch asked to stop at the first statement (a restart does the same). */
+  private stopOnEntry = false;
+
+  /** The same scenario from the start; breakpoints stay (consoleRequests.ts has the why). */
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.command(response, (d) => {
+      d.restart(this.stopOnEntry);
+      this.output(`fltsim: restarted ${d.title ?? this.paths.basename(d.scenarioPath)} from the beginning (seed ${d.seed})\n`, 'console');
+    });
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const ref = args.frameId !== undefined ? this.frameIds().get(args.frameId) : undefined;
+    const cursor = this.convertClientColumnToDebugger(args.column) - 1;
+    const items = this.debuggee?.completions(args.text, cursor, { threadId: ref?.threadId, frameIndex: ref?.index }) ?? [];
+    response.body = { targets: items.map((c) => completionItem(c, (col) => this.convertDebuggerColumnToClient(col))) };
+    this.sendResponse(response);
+  }
+
+  protected override async breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): Promise<void> {
+    await this.guarded(response, async () => {
+      const debuggee = await this.debuggeeWhenReady();
+      const path = args.source.path;
+      const lines = debuggee && path ? debuggee.breakpointLocations(path, this.convertClientLineToDebugger(args.line), args.endLine !== undefined ? this.convertClientLineToDebugger(args.endLine) : undefined) : [];
+      response.body = { breakpoints: lines.map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    response.body = { sources: (this.debuggee?.sourceFiles() ?? []).map((f) => this.sourceOf(f)) };
+    this.sendResponse(response);
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
@@ -507,12 +549,13 @@ export class FltsimDebugSession extends LoggingDebugSession {
       return;
     }
     const rows = this.debuggee?.variables(args.variablesReference, { filter: args.filter, start: args.start, count: args.count }) ?? [];
-    response.body = { variables: rows.map((v) => this.toVariable(v)) };
+    response.body = { variables: rows.map((v) => this.toVariable(v, args.format?.hex === true)) };
     this.sendResponse(response);
   }
 
-  private toVariable(v: VariableInfo): DebugProtocol.Variable {
-    const out: DebugProtocol.Variable = { name: v.name, value: v.value, type: v.type || undefined, variablesReference: v.handle };
+  /** `hex`: the client asked for hex (VS Code's "View as Hex"); integers shown as numbers switch. */
+  private toVariable(v: VariableInfo, hex: boolean): DebugProtocol.Variable {
+    const out: DebugProtocol.Variable = { name: v.name, value: hex && v.hexValue ? v.hexValue : v.value, type: v.type || undefined, variablesReference: v.handle };
     if (v.evaluateName) out.evaluateName = v.evaluateName;
     if (v.indexedCount !== undefined) out.indexedVariables = v.indexedCount;
     if (!v.editable) out.presentationHint = { attributes: ['readOnly'] };
@@ -550,7 +593,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.refuse(response, 1006, r.message);
       return;
     }
-    response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount, memoryReference: r.memoryReference };
+    response.body = { result: args.format?.hex && r.hexValue ? r.hexValue : r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount, memoryReference: r.memoryReference };
     this.sendResponse(response);
   }
 

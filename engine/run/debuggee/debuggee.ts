@@ -32,6 +32,7 @@ import type { Allocation } from '../../memory/allocation';
 import { truthy } from '../../interp/pointers';
 import { DataBreakpoints, watchableSize, type AccessSite, type DataBreakpointInfo, type DataBreakpointSpec, type DataBreakpointState } from './dataBreakpoints';
 import { MemoryIndex, parseAddress, type MemoryRead } from './memoryIndex';
+import { completionsAt, type CompletionItem } from './completions';
 import { hexAddress, Ptr } from '../../memory/pointer';
 import type { CType } from '../../c/types';
 import { expectationLine, problemLine, verdictSummary } from '../verdictText';
@@ -254,6 +255,18 @@ export class Debuggee {
     }
     this.replay({ kind: 'seek', arrival: { target, reason: 'step', threadId: thread, describe: (now) => `Paused on step back (${now} ms)` } });
     return TAKEN;
+  }
+
+  /**
+   * The scenario again from the start, as a new run: breakpoints and data breakpoints stay, values
+   * the user set are forgotten (they belonged to the old run), and so is its known future.
+   */
+  restart(stopOnEntry: boolean): void {
+    this.edits = [];
+    this.eventTargets.forgetAfter(0);
+    this.last = undefined;
+    this.replay(stopOnEntry ? { kind: 'entry' } : { kind: 'continue' });
+    this.furthest = this.world;
   }
 
   /** Back to the most recent earlier point where a breakpoint or an enabled transition filter stops. */
@@ -531,7 +544,7 @@ export class Debuggee {
   }
 
   /** Starts `mode` on a fresh World: the only way back in time. */
-  private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' }>): void {
+  private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' | 'entry' | 'continue' }>): void {
     this.pauseRequested = false;
     if (this.world.sim.eventCount > this.furthest.sim.eventCount) this.furthest = this.world;
     this.world = this.newWorld();
@@ -717,6 +730,23 @@ export class Debuggee {
       if (w.allocation.id > 0) this.record({ step: this.world.sim.stepCount, memory: { allocation: w.allocation.id, offset: w.offset, bytes: bytes.slice() } });
     }
     return { ok: true, address: base + offset };
+  }
+
+  /** Completions for the Debug Console at `cursor` (0-based) of `text`, in the chosen frame. */
+  completions(text: string, cursor: number, where: EvaluateOptions = {}): CompletionItem[] {
+    const at = this.inspection.evaluationFrame(where);
+    const module = (at && this.world.modules.get(at.frame.fn.module)) ?? this.world.modules.values().next().value;
+    return completionsAt(text, cursor, { frame: at?.frame, module, evaluate: (t) => this.inspection.evaluateRaw(t, where) });
+  }
+
+  /** Lines from `line` to `endLine` of `file` where a statement starts: where a breakpoint can stop. */
+  breakpointLocations(file: string, line: number, endLine = line): number[] {
+    return this.executableLines(file).filter((l) => l >= line && l <= endLine);
+  }
+
+  /** Every C file the drivers were built from, headers included, as the user sees their paths. */
+  sourceFiles(): string[] {
+    return this.prepared.sourceFiles.map((f) => this.breakpoints.shown(f));
   }
 
   /** The thread running now and where (called by data breakpoints during a step). */

@@ -84,6 +84,7 @@ export class Inspection {
     const row = this.handles.row({ name: text, ...shown }, at && { threadId: at.thread.id, index: at.index });
     const out: EvaluationResult = { ok: true, value: row.value, type: row.type, handle: row.handle, indexedCount: row.indexedCount };
     if (row.memoryReference) out.memoryReference = row.memoryReference;
+    if (row.hexValue) out.hexValue = row.hexValue;
     return out;
   }
 
