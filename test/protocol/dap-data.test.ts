@@ -53,22 +53,22 @@ test('a write data breakpoint on a global from the Variables view stops after th
     const hit1 = await continueTo(dc, first.body.threadId!);
     assert.equal(hit1.body.reason, 'data breakpoint');
     assert.deepEqual(hit1.body.hitBreakpointIds, [bp.id]);
-    assert.match(hit1.body.description ?? '', new RegExp(`^Thread '.+' \\(${hit1.body.threadId}\\) wrote gReads at watch\\.c:${lineOf('gReads++')}: 0 \\(0x0\\) → 1 \\(0x1\\)`));
+    assert.match(hit1.body.description ?? '', new RegExp(`^gReads written at watch\\.c:${lineOf('gReads++')} by '.+' \\(thread ${hit1.body.threadId}\\): 0 \\(0x0\\) → 1 \\(0x1\\)`));
     // Like WinDbg after `ba w4`, the thread stands at the statement after the one that wrote.
     assert.equal((await topFrame(dc, hit1.body.threadId)).line, lineOf('if (gReads > gLimit)'));
 
     const hit2 = await continueTo(dc, hit1.body.threadId!);
     assert.equal(hit2.body.reason, 'data breakpoint');
-    assert.match(hit2.body.description ?? '', /wrote gReads at watch\.c:\d+: 1 \(0x1\) → 2 \(0x2\)/);
+    assert.match(hit2.body.description ?? '', /gReads written at watch\.c:\d+ by .*: 1 \(0x1\) → 2 \(0x2\)/);
 
     // Going back replays the run: the watch is found again and the earlier write is where it stops.
     const back = await stepAndWait(dc, () => dc.customRequest('reverseContinue', { threadId: hit2.body.threadId }));
     assert.equal(back.body.reason, 'data breakpoint');
-    assert.match(back.body.description ?? '', /wrote gReads at watch\.c:\d+: 0 \(0x0\) → 1 \(0x1\) \(\d+ ms, going backwards\)$/);
+    assert.match(back.body.description ?? '', /gReads written at watch\.c:\d+ by .*: 0 \(0x0\) → 1 \(0x1\) \(\d+ ms, going backwards\)$/);
     const ev = await dc.evaluateRequest({ expression: 'gReads', frameId: (await topFrame(dc, back.body.threadId)).id, context: 'watch' });
     assert.equal(ev.body.result, '1');
     const again = await continueTo(dc, back.body.threadId!);
-    assert.match(again.body.description ?? '', /wrote gReads at watch\.c:\d+: 1 \(0x1\) → 2 \(0x2\)/);
+    assert.match(again.body.description ?? '', /gReads written at watch\.c:\d+ by .*: 1 \(0x1\) → 2 \(0x2\)/);
   } finally {
     await dc.stop();
   }
@@ -85,7 +85,7 @@ test('a read data breakpoint stops where the driver reads the global, with its v
     await setData(dc, info.dataId, 'read', { hitCondition: '2' });
     const hit = await continueTo(dc, first.body.threadId!);
     assert.equal(hit.body.reason, 'data breakpoint');
-    assert.match(hit.body.description ?? '', new RegExp(`read gLimit at watch\\.c:${lineOf('if (gReads > gLimit)')}: 2 \\(0x2\\)`));
+    assert.match(hit.body.description ?? '', new RegExp(`^gLimit read at watch\\.c:${lineOf('if (gReads > gLimit)')} by 'I/O #2 \\(read\\)' \\(thread ${hit.body.threadId}\\): 2 \\(0x2\\)`));
     // The second read is the second request's: gReads is 2 there.
     const ev = await dc.evaluateRequest({ expression: 'gReads', frameId: (await topFrame(dc, hit.body.threadId)).id, context: 'watch' });
     assert.equal(ev.body.result, '2');
@@ -115,7 +115,7 @@ test('a register local is watched for writes only, stops on each change, and its
       stop = await continueTo(dc, stop.body.threadId!);
       assert.equal(stop.body.reason, 'data breakpoint');
       seen.push(/: (.*) \(\d+ ms\)$/.exec(stop.body.description ?? '')![1]!);
-      assert.match(stop.body.description ?? '', new RegExp(`wrote total at watch\\.c:${lineOf('total += i')}`));
+      assert.match(stop.body.description ?? '', new RegExp(`^total written at watch\\.c:${lineOf('total += i')} by `));
     }
     // 0 + 0 changes nothing, so the first stop is i = 1.
     assert.deepEqual(seen, ['0 (0x0) → 1 (0x1)', '1 (0x1) → 3 (0x3)', '3 (0x3) → 6 (0x6)']);
@@ -143,7 +143,7 @@ test('the kernel model writing through a pointer is a write too: FltRegisterFilt
     await setData(dc, info.dataId, 'write');
     const hit = await continueTo(dc, entry.body.threadId!);
     assert.equal(hit.body.reason, 'data breakpoint');
-    assert.match(hit.body.description ?? '', new RegExp(`wrote gFilter at watch\\.c:${lineOf('status = FltRegisterFilter')}: 0x0{16} → 0xffff[0-9a-f]{12}`));
+    assert.match(hit.body.description ?? '', new RegExp(`^gFilter written at watch\\.c:${lineOf('status = FltRegisterFilter')} by 'DriverEntry' \\(thread \\d+\\): 0x0{16} → 0xffff[0-9a-f]{12}`));
   } finally {
     await dc.stop();
   }
@@ -178,7 +178,7 @@ test('memory: a pointer has a memoryReference, readMemory shows its bytes and sa
     const bp = await setData(dc, info.dataId, 'write');
     const hit = await stepAndWait(dc, () => dc.continueRequest({ threadId }));
     assert.equal(hit.body.reason, 'data breakpoint');
-    assert.match(hit.body.description ?? '', new RegExp(`wrote 1 byte at ${address} at watch\\.c:${lineOf('buffer[3] = 7;')}: ab → 07`));
+    assert.match(hit.body.description ?? '', new RegExp(`^1 byte at ${address} written at watch\\.c:${lineOf('buffer[3] = 7;')} by .*: ab → 07`));
 
     // Edit the next byte in the memory view: the sum the driver computes sees it.
     const memoryEvent = dc.waitForEvent('memory') as Promise<DebugProtocol.MemoryEvent>;
@@ -229,6 +229,15 @@ test('dataBreakpointInfo refuses what cannot be watched, with why', async () => 
     assert.match(unknown.description, /NoSuchName/);
     const stale = await setData(dc, 'bogus', 'write');
     assert.equal(stale.verified, false);
+    // The memory view at an address nothing holds, or with a reference fltsim never gave: honest answers, no crash.
+    const low = (await dc.customRequest('readMemory', { memoryReference: '0x10', count: 32 })).body as NonNullable<DebugProtocol.ReadMemoryResponse['body']>;
+    assert.deepEqual(low, { address: '0x0000000000000010', unreadableBytes: 32 });
+    const garbage = await dc.customRequest('readMemory', { memoryReference: 'gReads', count: 4 }).then(() => undefined, (err: Error) => err.message);
+    assert.match(garbage ?? '', /not a memory reference/);
+    const huge = await dc.customRequest('readMemory', { memoryReference: '0x10', count: 1 << 30 }).then(() => undefined, (err: Error) => err.message);
+    assert.match(huge ?? '', /at most/);
+    const threads = await dc.threadsRequest();
+    assert.ok(threads.body.threads.length > 0, 'the adapter still answers');
   } finally {
     await dc.stop();
   }

@@ -54,7 +54,7 @@ export interface DataBreakpointState {
 export interface DataHit {
   ids: number[];
   threadId: number;
-  /** `Thread 'Delayed worker 1' wrote gCount at filter.c:42: 0 (0x0) → 1 (0x1)`. */
+  /** `gCount written at filter.c:42 by 'Delayed worker 1' (thread 7): 0 (0x0) → 1 (0x1)`. */
   description: string;
 }
 
@@ -119,6 +119,8 @@ export class DataBreakpoints {
   private nextId = FIRST_ID;
   /** Accesses are heard only while the run takes a step, never while the debugger looks. */
   recording = false;
+  /** A silent replay (going back) passes through: say nothing in the Debug Console. */
+  quiet = false;
   private pending: PendingHit[] = [];
   private readonly listener: WatchListener = {
     access: (a, access) => this.accessed(a, access),
@@ -231,7 +233,7 @@ export class DataBreakpoints {
     w.ended = why;
     w.frame = undefined;
     this.host.changed(this.state(w));
-    this.host.output(`Data breakpoint on ${why}; it no longer stops.\n`);
+    if (!this.quiet) this.host.output(`Data breakpoint on ${why}; it no longer stops.\n`);
   }
 
   private accessed(a: Allocation, access: WatchedAccess): void {
@@ -275,8 +277,8 @@ export class DataBreakpoints {
       if (stops.some((s) => s.watch === p.watch)) continue;
       if (p.watch.condition && p.watch.condition.trim() !== '') {
         const c = this.host.condition(p.watch.condition, p.site.threadId);
-        if (!c.ok) this.host.output(`Data breakpoint condition '${p.watch.condition}' could not be evaluated: ${c.message}; stopping there.\n`);
-        else if (!c.holds) continue;
+        if (!c.ok && !this.quiet) this.host.output(`Data breakpoint condition '${p.watch.condition}' could not be evaluated: ${c.message}; stopping there.\n`);
+        else if (c.ok && !c.holds) continue;
       }
       p.watch.hits++;
       if (!hitConditionHolds(p.watch.hitCondition, p.watch.hits)) continue;
@@ -316,8 +318,10 @@ export class DataBreakpoints {
     const where = s.file ? ` at ${this.host.shown(s.file).split(/[\\/]/).pop()}:${s.line}` : '';
     const via = s.routine ? ` (in ${s.routine})` : '';
     const what = p.watch.target.label;
-    if (p.kind === 'write') return `Thread '${s.threadName}' (${s.threadId}) wrote ${what}${where}${via}: ${p.before} → ${p.after}`;
-    return `Thread '${s.threadName}' (${s.threadId}) read ${what}${where}${via}: ${p.after}`;
+    // What was accessed comes first: VS Code shows this in the narrow Call Stack view, cut at its width.
+    const who = ` by '${s.threadName}' (thread ${s.threadId})`;
+    if (p.kind === 'write') return `${what} written${where}${via}${who}: ${p.before} → ${p.after}`;
+    return `${what} read${where}${via}${who}: ${p.after}`;
   }
 }
 

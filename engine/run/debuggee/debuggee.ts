@@ -352,6 +352,7 @@ export class Debuggee {
   private takeStep(mode: Exclude<Mode, { kind: 'none' | 'end' }>): Progress | undefined {
     let r: StepResult;
     if (this.data.active) {
+      this.data.quiet = mode.kind === 'scan' || (mode.kind === 'seek' && !mode.loud);
       this.data.recording = true;
       try {
         r = this.world.step();
