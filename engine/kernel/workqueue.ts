@@ -4,6 +4,7 @@
  * Critical workers run at a higher priority than delayed ones; both above I/O threads.
  */
 import { Trap, type Co } from './coroutine';
+import type { DriverCallMark } from './driverCallMark';
 import { Irql } from './irql';
 import { kernelFrame, type Kernel } from './kernel';
 import { PRIORITY, type KThread } from './thread';
@@ -15,10 +16,8 @@ export type WorkQueueName = 'CriticalWorkQueue' | 'DelayedWorkQueue';
  * after the routine returns, and whom the work is for. One per worker, reused for every entry.
  */
 export class WorkRun {
-  depth = 0;
-  irql: Irql = Irql.PASSIVE_LEVEL;
-  held = 0;
-  region = 0;
+  /** Set when the routine's generator runs on: what leaveDriver checks when it ends. */
+  mark: DriverCallMark | null = null;
   owner: unknown = null;
 }
 
