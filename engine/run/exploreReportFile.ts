@@ -6,6 +6,12 @@
 import { STRATEGIES } from '../explore/explorer';
 import type { ExploreReport } from './explore';
 
+/**
+ * The most shards one exploration may be split into: a merge lists the missing ones, so the count
+ * read from a report must stay a number of CI jobs, not any integer an edit left there.
+ */
+export const MAX_SHARDS = 10_000;
+
 export type ExploreReportParse = { ok: true; report: ExploreReport } | { ok: false; message: string };
 
 const STOPS = ['exhausted', 'max-schedules', 'time-limit', 'cancelled', 'failure', 'merged'];
@@ -42,7 +48,7 @@ export function parseExploreReport(text: string): ExploreReportParse {
     ['strategy', (x) => (STRATEGIES as readonly unknown[]).includes(x), STRATEGIES.join(', ')],
     ['preemptions', orNull(count), 'a non-negative integer or null'],
     ['reduction', (x) => x === 'partial-order' || x === 'none', '"partial-order" or "none"'],
-    ['shard', (x) => x === null || (isObject(x) && Number.isSafeInteger(x.index) && Number.isSafeInteger(x.count) && (x.index as number) >= 1 && (x.index as number) <= (x.count as number)), 'null or {"index": I, "count": N} with 1 <= I <= N'],
+    ['shard', (x) => x === null || (isObject(x) && Number.isSafeInteger(x.index) && Number.isSafeInteger(x.count) && (x.index as number) >= 1 && (x.index as number) <= (x.count as number) && (x.count as number) <= MAX_SHARDS), `null or {"index": I, "count": N} with 1 <= I <= N <= ${MAX_SHARDS}`],
     ['stoppedBy', (x) => STOPS.includes(x as string), STOPS.join(', ')],
     ['digest', (x) => /^[0-9a-f]{16}$/.test(x as string), '16 hexadecimal digits'],
     ['passed', (x) => typeof x === 'boolean', 'true or false'],

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  formatRunDiagnostic, mergeExploreReports, parseExploreReport, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
+  formatRunDiagnostic, MAX_SHARDS, mergeExploreReports, parseExploreReport, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
 } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
@@ -243,6 +243,7 @@ function parseShard(text: string | true | undefined): { index: number; count: nu
   const index = m ? Number(m[1]) : NaN;
   const total = m ? Number(m[2]) : NaN;
   if (!m || total < 1 || index < 1 || index > total) throw new UsageError(`--shard must be I/N with 1 <= I <= N, like 2/4 (got '${text}')`);
+  if (total > MAX_SHARDS) throw new UsageError(`--shard splits into at most ${MAX_SHARDS} parts (got ${total})`);
   return { index, count: total };
 }
 
