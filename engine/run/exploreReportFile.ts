@@ -17,8 +17,11 @@ export type ExploreReportParse = { ok: true; report: ExploreReport } | { ok: fal
 const STOPS = ['exhausted', 'max-schedules', 'time-limit', 'cancelled', 'failure', 'merged'];
 const WRITTEN_BY = "shard reports are written by 'fltsim explore --shard I/N --json'";
 
+/** A count in a report (schedules, seeds, indices): past it, the sums of a merge of MAX_SHARDS reports would lose precision. */
+const MAX_COUNT = 2 ** 36;
+
 type Check = (v: unknown) => boolean;
-const count: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
+const count: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_COUNT;
 const isString: Check = (v) => typeof v === 'string';
 const strings: Check = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const orNull = (c: Check): Check => (v) => v === null || c(v);
@@ -44,9 +47,9 @@ export function parseExploreReport(text: string): ExploreReportParse {
   const top = firstBad(v, [
     ['scenario', isString, 'a string'],
     ['title', orNull(isString), 'a string or null'],
-    ['seed', count, 'a non-negative integer'],
+    ['seed', count, `an integer from 0 to ${MAX_COUNT}`],
     ['strategy', (x) => (STRATEGIES as readonly unknown[]).includes(x), STRATEGIES.join(', ')],
-    ['preemptions', orNull(count), 'a non-negative integer or null'],
+    ['preemptions', orNull(count), `an integer from 0 to ${MAX_COUNT} or null`],
     ['reduction', (x) => x === 'partial-order' || x === 'none', '"partial-order" or "none"'],
     ['shard', (x) => x === null || (isObject(x) && Number.isSafeInteger(x.index) && Number.isSafeInteger(x.count) && (x.index as number) >= 1 && (x.index as number) <= (x.count as number) && (x.count as number) <= MAX_SHARDS), `null or {"index": I, "count": N} with 1 <= I <= N <= ${MAX_SHARDS}`],
     ['stoppedBy', (x) => STOPS.includes(x as string), STOPS.join(', ')],
@@ -54,18 +57,18 @@ export function parseExploreReport(text: string): ExploreReportParse {
     ['passed', (x) => typeof x === 'boolean', 'true or false'],
   ], '');
   const schedules = top ?? firstBad(v.schedules, [
-    ['run', count, 'a non-negative integer'],
-    ['distinct', count, 'a non-negative integer'],
-    ['failing', count, 'a non-negative integer'],
-    ['abandoned', count, 'a non-negative integer'],
-    ['pruned', count, 'a non-negative integer'],
-    ['estimated', orNull(count), 'a non-negative integer or null'],
+    ['run', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['distinct', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['failing', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['abandoned', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['pruned', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['estimated', orNull(count), `an integer from 0 to ${MAX_COUNT} or null`],
     ['exhaustive', (x) => typeof x === 'boolean', 'true or false'],
   ], 'schedules.');
   const failure = schedules ?? (v.failure === null ? undefined : !isObject(v.failure) ? '"failure" must be null or an object' : firstBad(v.failure, [
-    ['index', count, 'a non-negative integer'],
-    ['firstChange', count, 'a non-negative integer'],
-    ['preemptions', count, 'a non-negative integer'],
+    ['index', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['firstChange', count, `an integer from 0 to ${MAX_COUNT}`],
+    ['preemptions', count, `an integer from 0 to ${MAX_COUNT}`],
     ['reasons', strings, 'a list of strings'],
     ['interleaving', strings, 'a list of strings'],
     ['replay', orNull(isString), 'a string or null'],
