@@ -98,3 +98,30 @@ test("a run's builtin table: the engine's routine before the runtime's (DbgPrint
   assert.equal(table.get('ExInitializeDriverRuntime')!(call('ExInitializeDriverRuntime')), undefined);
   assert.ok(table.has('MmGetSystemRoutineAddress'));
 });
+
+test("the runtime's routines are made once for every run; output and assertions go to each run's own Simulation", () => {
+  const a = new Simulation();
+  const b = new Simulation();
+  const ta = simulationBuiltins(a);
+  const tb = simulationBuiltins(b);
+  // Routines that touch only their arguments are the same function in both runs: nothing is made per run.
+  assert.equal(ta.get('memcpy'), tb.get('memcpy'));
+  assert.equal(ta.get('wcsrchr'), tb.get('wcsrchr'));
+  // Those that report to the run are each run's own.
+  assert.notEqual(ta.get('__fltsim_list_corrupt'), tb.get('__fltsim_list_corrupt'));
+  tb.get('__fltsim_list_corrupt')!(call('__fltsim_list_corrupt'));
+  assert.deepEqual(a.violations.map((v) => v.rule), []);
+  assert.deepEqual(b.violations.map((v) => v.rule), ['list-corrupt']);
+});
+
+test('an observed run wraps the shared runtime routines for itself: the policy hears their arguments', () => {
+  const heard: string[] = [];
+  const observer = { access: () => undefined, routine: (_actor: number, name: string) => heard.push(name), readied: () => undefined, decided: () => undefined };
+  const sim = new Simulation({ policy: { observer, choose: (d) => d.preferred } });
+  const table = simulationBuiltins(sim);
+  const plain = simulationBuiltins(new Simulation());
+  assert.notEqual(table.get('memset'), plain.get('memset'));
+  assert.equal(table.get('memset'), table.get('memset'));
+  table.get('memcmp')!(call('memcmp', [null, null, 0]));
+  assert.deepEqual(heard, ['memcmp']);
+});
