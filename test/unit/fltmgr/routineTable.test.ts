@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../../../engine/sim';
 import { buildRoutineTable } from '../../../engine/fltmgr/routines';
 import { simulationBuiltins } from '../../../engine/run/bindings';
-import type { BuiltinCall } from '../../../engine/interp/builtin';
+import type { BuiltinCall, BuiltinInterp } from '../../../engine/interp/builtin';
+import { routineValue } from '../../../engine/interp/routineValue';
 
 class First {
   constructor(readonly tag: string) {}
@@ -124,4 +125,18 @@ test('an observed run wraps the shared runtime routines for itself: the policy h
   assert.equal(table.get('memset'), table.get('memset'));
   table.get('memcmp')!(call('memcmp', [null, null, 0]));
   assert.deepEqual(heard, ['memcmp']);
+});
+
+test("a shared runtime routine taken as a function pointer calls it with its own run's interpreter", () => {
+  const builtin = simulationBuiltins(new Simulation()).get('swprintf')!;
+  const seen: unknown[] = [];
+  const a = { addresses: undefined, hooks: undefined, modules: new Map() } as unknown as BuiltinInterp;
+  const b = { addresses: undefined, hooks: undefined, modules: new Map() } as unknown as BuiltinInterp;
+  // One value per routine and run: pointers to it compare equal within a run.
+  assert.equal(routineValue('swprintf', builtin, a, undefined), routineValue('swprintf', builtin, a, undefined));
+  assert.notEqual(routineValue('swprintf', builtin, a, undefined), routineValue('swprintf', builtin, b, undefined));
+  const shared = (call: BuiltinCall) => seen.push(call.interp);
+  routineValue('shared', shared, a, undefined).call();
+  routineValue('shared', shared, b, undefined).call();
+  assert.deepEqual(seen, [a, b]);
 });
