@@ -455,11 +455,6 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => d.step(args.threadId, 'out'));
   }
 
-  /** The adapter does not say it supports `restart` (clients relaunch instead); one sent anyway is refused, not answered with a success that did nothing. */
-  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
-    this.refuse(response, NO_SUCH_THING, 'restart: this adapter does not restart in place; end the session and launch it again (the scenario and drivers are read afresh)');
-  }
-
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
     this.command(response, (d) => d.stepBack(args.threadId));
   }

@@ -236,7 +236,7 @@ test('a launch whose driver lies outside the workspace folder warns in the Debug
   await a.event('terminated');
 }));
 
-test('the scenario and driver deleted mid-session: the session goes on from what it compiled; restart is refused (not a success that did nothing), and a new launch says the file is gone', () => withAdapter(async (a) => {
+test('the scenario and driver deleted mid-session: the session goes on from what it compiled, restart included; a new launch says the file is gone', () => withAdapter(async (a) => {
   const sub = mkdtempSync(path.join(dir, 'vanish-'));
   writeFileSync(path.join(sub, 'v.c'), `#include <fltKernel.h>\nvolatile LONG Count;\n${ENTRY} {\n    Count = 1;\n    Count = 2;\n    return STATUS_FLT_NOT_INITIALIZED;\n}\n`);
   const file = path.join(sub, 'v.fltsim');
@@ -246,9 +246,13 @@ test('the scenario and driver deleted mid-session: the session goes on from what
   rmSync(sub, { recursive: true, force: true });
   const bp = await a.request('setBreakpoints', { source: { path: path.join(sub, 'v.c') }, breakpoints: [{ line: 5 }] });
   assert.equal(bp.success, true);
-  failed(await a.request('restart', {}), /^restart: this adapter does not restart in place; end the session and launch it again/);
-  const hit = a.event('stopped', 15_000, stop.seq);
-  assert.equal((await a.request('continue', { threadId: Number(stop.body!.threadId) })).success, true);
+  // Restart runs the build it compiled again, from the start (stopOnEntry as launched).
+  const restarted = a.event('stopped', 15_000, stop.seq);
+  assert.equal((await a.request('restart', {})).success, true);
+  const entry = await restarted;
+  assert.equal(entry.body!.reason, 'entry');
+  const hit = a.event('stopped', 15_000, entry.seq);
+  assert.equal((await a.request('continue', { threadId: Number(entry.body!.threadId) })).success, true);
   assert.equal((await hit).body!.reason, 'breakpoint');
   const again = new RawProcess(ADAPTER);
   try {
