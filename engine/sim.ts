@@ -13,6 +13,7 @@
  */
 import { ProcessNotifyRoutines } from './kernel/processNotify';
 import { ProcessIdentityRoutines } from './kernel/processIdentity';
+import { SystemInformationRoutines } from './kernel/systemInformation';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -270,6 +271,7 @@ export class Simulation {
       timers,
       ioWorkItems,
       new SymbolicLinkRoutines(fm, devices),
+      new SystemInformationRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -54,6 +54,7 @@ import type { OperationStatusRoutines } from './operationStatus';
 import type { ProcessNotifyRoutines } from '../kernel/processNotify';
 import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
+import type { SystemInformationRoutines } from '../kernel/systemInformation';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -108,7 +109,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<DpcRoutines> &
   Routines<TimerRoutines> &
   Routines<IoWorkItemRoutines> &
-  Routines<SymbolicLinkRoutines>;
+  Routines<SymbolicLinkRoutines> &
+  Routines<SystemInformationRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -17,7 +17,7 @@ import { VOID, type CType, type FunctionType } from '../c/types';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { allocateString } from '../memory/strings';
 import type { AllocPtr } from '../memory/pointer';
-import { CRuntimeError, memoryFault } from './errors';
+import { CRuntimeError, routineFault } from './errors';
 import { ExprCompiler } from './compileExpr';
 import type { CE } from './compiled';
 import type { CompileScope, GlobalSlot } from './compileScope';
@@ -305,7 +305,7 @@ export class CompiledModule {
           if (isCo(r)) r = yield* r;
         } catch (e) {
           // A routine that reads or writes driver memory faults like the C would, at the call.
-          throw memoryFault(e, `${name}:`, loc);
+          throw routineFault(e, `${name}:`, loc);
         }
         // Every kernel call is a point where another thread may run.
         yield Trap.Yield;
