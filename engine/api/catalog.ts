@@ -474,6 +474,7 @@ const ENTRIES: ApiInfo[] = [
   api('KeFlushQueuedDpcs', P, 'Returns once every DPC queued so far has run.', ['Call it in the unload path after cancelling timers, so no DPC of the driver is left to run.'], { mayBlock: true }),
   api('KeSetImportanceDpc', 'any', 'Sets how soon a queued DPC runs.'),
   api('KeSetTargetProcessorDpc', 'any', 'Sets the processor a DPC runs on.'),
+  api('FsRtlGetFileSize', P, 'Returns the size (end of file) of an open file by querying the file system from the top of the volume stack.', ['Returns STATUS_FILE_IS_A_DIRECTORY for a directory.', 'Every filter on the volume sees the query, the caller included: avoid calling it from a query-information callback of the same file.']),
   // System information (undocumented for drivers; drivers declare them)
   api('ZwQuerySystemInformation', P, 'Returns system-wide information of one class; SystemProcessInformation lists the running processes with their threads.', ['Ask with a NULL buffer (or retry after STATUS_INFO_LENGTH_MISMATCH) and allocate at least *ReturnLength bytes; the list can grow between the two calls.', 'Walk the entries by NextEntryOffset (0 on the last); the Idle process comes first with an empty ImageName whose Buffer is NULL.']),
   api('NtQuerySystemInformation', P, 'The Nt form of ZwQuerySystemInformation, with the same classes and length protocol.', ['From a thread that came from user mode the Nt form checks the buffers as user buffers: prefer ZwQuerySystemInformation.']),

@@ -62,6 +62,8 @@ interface Issue {
   shareAccess?: number;
   ignoreShareAccess?: boolean;
   irpFlags?: number;
+  /** A minifilter issues it (FLTFL_CALLBACK_DATA_GENERATED_IO); false for I/O the kernel sends itself. */
+  generated?: boolean;
   fill?: (params: Record<string, unknown>, iopb: FltIoParameterBlock) => void;
 }
 
@@ -297,6 +299,20 @@ export class FilterIoRoutines {
     data.resetForReuse();
   }
 
+  /**
+   * A file information query the kernel sends for a routine of its own (FsRtlGetFileSize): an IRP to
+   * the top of the file object's volume stack, so every instance sees it, the caller's own too.
+   */
+  *queryFromTop(routine: string, fileObject: FileObject, infoClass: number, buffer: unknown, length: number): Co<FltCallbackData> {
+    const { volume } = this.fm.locate(fileObject.stream.volumeName);
+    return yield* this.issue(this.fm.k.current, {
+      routine, instance: null, volume, fileObject, major: IRP_MJ.QUERY_INFORMATION, length, infoClass, generated: false,
+      fill: (p) => {
+        (p.QueryFileInformation as { InfoBuffer: unknown }).InfoBuffer = buffer;
+      },
+    });
+  }
+
   /** End of run: callback data allocated and never freed. */
   endChecks(): void {
     for (const d of this.allocated) {
@@ -440,7 +456,8 @@ export class FilterIoRoutines {
     if (x.ignoreShareAccess === true) req.ignoreShareAccess = true;
     const irpFlags = (x.irpFlags ?? 0) | IRP_FLAGS.IRP_SYNCHRONOUS_API | (x.major === IRP_MJ.CREATE ? IRP_FLAGS.IRP_CREATE_OPERATION : 0);
     const iopb = new FltIoParameterBlock(x.major, req.minor, irpFlags, x.fileObject, req, req.createOptions ?? FILE_DISPOSITION.FILE_OPEN << 24);
-    const data = new FltCallbackData(id, req, t, FLTFL_CALLBACK_DATA.IRP_OPERATION | FLTFL_CALLBACK_DATA.GENERATED_IO, iopb, x.fileObject, x.volume, fm.k.log);
+    const flags = FLTFL_CALLBACK_DATA.IRP_OPERATION | (x.generated === false ? 0 : FLTFL_CALLBACK_DATA.GENERATED_IO);
+    const data = new FltCallbackData(id, req, t, flags, iopb, x.fileObject, x.volume, fm.k.log);
     data.stack = below(x.volume, x.instance);
     data.issuedBy = x.instance;
     if (x.fill) x.fill(iopb.Parameters, iopb);

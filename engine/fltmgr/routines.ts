@@ -55,6 +55,7 @@ import type { ProcessNotifyRoutines } from '../kernel/processNotify';
 import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 import type { SystemInformationRoutines } from '../kernel/systemInformation';
+import type { FileSizeRoutines } from './fileSize';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -110,7 +111,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<TimerRoutines> &
   Routines<IoWorkItemRoutines> &
   Routines<SymbolicLinkRoutines> &
-  Routines<SystemInformationRoutines>;
+  Routines<SystemInformationRoutines> &
+  Routines<FileSizeRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -6,7 +6,7 @@
 import { Trap, type Co } from './coroutine';
 import { Irql, irqlName } from './irql';
 import type { Kernel } from './kernel';
-import { ObjectStates, addressName, isAddressable, writeOut } from './objects';
+import { ObjectStates, addressName, isAddressable, writeLargeOut } from './objects';
 import { STATUS } from './status';
 import { KThread } from './thread';
 import { deadlineFor, systemTimeAt, timeoutUnits, UNITS_PER_TICK, type TimeoutArg } from './time';
@@ -233,12 +233,12 @@ export class DispatcherRoutines {
 
   KeQuerySystemTime(CurrentTime: unknown): void {
     this.k.touchObject(this.k.sched.timers, false);
-    setLarge(CurrentTime, systemTimeAt(this.k.now));
+    writeLargeOut(CurrentTime, systemTimeAt(this.k.now));
   }
 
   KeQuerySystemTimePrecise(CurrentTime: unknown): void {
     this.k.touchObject(this.k.sched.timers, false);
-    setLarge(CurrentTime, systemTimeAt(this.k.now));
+    writeLargeOut(CurrentTime, systemTimeAt(this.k.now));
   }
 
   /** 100 ns units since boot. */
@@ -250,7 +250,7 @@ export class DispatcherRoutines {
   /** One tick of the simulation is one clock interval. */
   KeQueryTickCount(CurrentCount: unknown): void {
     this.k.touchObject(this.k.sched.timers, false);
-    setLarge(CurrentCount, this.k.now);
+    writeLargeOut(CurrentCount, this.k.now);
   }
 
   KeQueryTimeIncrement(): number {
@@ -301,9 +301,4 @@ export class DispatcherRoutines {
     yield Trap.Block;
     return t.waitStatus;
   }
-}
-
-function setLarge(out: unknown, value: number): void {
-  if (typeof out === 'object' && out !== null && 'QuadPart' in (out as object)) (out as { QuadPart: number }).QuadPart = value;
-  else writeOut(out, value);
 }

@@ -76,6 +76,12 @@ export function writeOut(ptr: unknown, value: unknown): void {
   else if (typeof ptr === 'object' && ptr !== null && 'v' in (ptr as object)) (ptr as { v: unknown }).v = value;
 }
 
+/** Stores `value` through a PLARGE_INTEGER out-parameter (a LARGE_INTEGER view, or a plain cell). */
+export function writeLargeOut(out: unknown, value: number | bigint): void {
+  if (typeof out === 'object' && out !== null && 'QuadPart' in (out as object)) (out as { QuadPart: number | bigint }).QuadPart = value;
+  else writeOut(out, value);
+}
+
 /** `*p` for an in/out parameter (`PSIZE_T ViewSize`, `PULONG ReplyLength`): the value, or the engine object a stored pointer stands for. */
 export function readOut(p: unknown): unknown {
   if (isOutParam(p)) return ownerOrPointer(p.get());
