@@ -15,6 +15,7 @@ import { ProcessNotifyRoutines } from './kernel/processNotify';
 import { ProcessIdentityRoutines } from './kernel/processIdentity';
 import { SystemInformationRoutines } from './kernel/systemInformation';
 import { FileSizeRoutines } from './fltmgr/fileSize';
+import { ZwFileRoutines } from './fltmgr/zwFiles';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -274,6 +275,7 @@ export class Simulation {
       new SymbolicLinkRoutines(fm, devices),
       new SystemInformationRoutines(k),
       new FileSizeRoutines(fm, filterIo),
+      new ZwFileRoutines(fm, filterIo),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

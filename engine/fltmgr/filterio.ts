@@ -34,19 +34,25 @@ const FLTFL_IO_OPERATION_NON_CACHED = 0x1;
 const FLTFL_IO_OPERATION_PAGING = 0x2;
 const FLTFL_IO_OPERATION_DO_NOT_UPDATE_BYTE_OFFSET = 0x4;
 
-/** A handle FltCreateFile returned: the file object it opened and the instance below which it was opened. */
+/**
+ * A file handle (FltCreateFile or ZwCreateFile): the file object it opened and the instance below
+ * which its I/O starts (NULL: the top of the stack). Closing it (FltClose, ZwClose) sends the
+ * cleanup and close down the same way.
+ */
 export class FileHandle extends KHandle {
   constructor(
     readonly fileObject: FileObject,
     readonly instance: Instance | null,
     readonly volume: Volume,
+    /** The process whose handle table holds it; null for a kernel handle. */
+    process: object | null = null,
   ) {
-    super(fileObject, `file ${fileObject.stream.path}`);
+    super(fileObject, `file ${fileObject.stream.path}`, process);
   }
 }
 
 /** What an operation's parameters get from the routine that issues it. */
-interface Issue {
+export interface Issue {
   routine: string;
   instance: Instance | null;
   volume: Volume;
@@ -101,10 +107,16 @@ export class FilterIoRoutines {
       return STATUS.STATUS_INVALID_HANDLE;
     }
     FileHandle_.closed = true;
-    const base = { routine: 'FltClose', instance: FileHandle_.instance, volume: FileHandle_.volume, fileObject: FileHandle_.fileObject };
-    yield* this.issue(k.current, { ...base, major: IRP_MJ.CLEANUP });
-    yield* this.issue(k.current, { ...base, major: IRP_MJ.CLOSE });
+    yield* this.closeFile('FltClose', FileHandle_);
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The cleanup and close a file handle's closing sends, below the instance that opened it. */
+  private *closeFile(routine: string, handle: FileHandle): Co<void> {
+    const t = this.fm.k.current;
+    const base = { routine, instance: handle.instance, volume: handle.volume, fileObject: handle.fileObject, generated: handle.instance !== null };
+    yield* this.issue(t, { ...base, major: IRP_MJ.CLEANUP });
+    yield* this.issue(t, { ...base, major: IRP_MJ.CLOSE });
   }
 
   *FltReadFile(InitiatingInstance: unknown, FileObject_: unknown, ByteOffset: unknown, Length: number, Buffer: unknown, Flags: number, BytesRead: unknown,
@@ -337,6 +349,17 @@ export class FilterIoRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const inst = (Instance_ ?? null) as Instance | null;
+    return yield* this.openFile(routine, inst, FileHandle_, FileObjectOut, desiredAccess, ObjectAttributes, IoStatusBlock, disposition, options, shareAccess, flags, null, true);
+  }
+
+  /**
+   * Opens a file below `inst` (NULL: from the top of the stack, as ZwCreateFile does) and returns a
+   * handle in `FileHandle_` held by `process` (null: a kernel handle). A synchronous file object
+   * (FO_SYNCHRONOUS_IO) keeps a position for I/O that names no offset.
+   */
+  *openFile(routine: string, inst: Instance | null, FileHandle_: unknown, FileObjectOut: unknown, desiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
+    disposition: number, options: number, shareAccess: number, flags: number, process: object | null, synchronous: boolean): Co<number> {
+    const k = this.fm.k;
     const oa = ObjectAttributes as { ObjectName?: unknown; RootDirectory?: unknown } | null;
     if (!oa || !oa.ObjectName) {
       k.violation('null-param', `${routine} needs OBJECT_ATTRIBUTES with an ObjectName`);
@@ -350,16 +373,18 @@ export class FilterIoRoutines {
       // Windows sends the create to the instance's volume only; a name on another volume fails.
       return this.ioStatus(IoStatusBlock, STATUS.STATUS_INVALID_PARAMETER, 0);
     }
-    const fo = this.fm.fs.newFileObject(volume.name, nameInVolume, true);
+    const fo = this.fm.fs.newFileObject(volume.name, nameInVolume, synchronous);
     const data = yield* this.issue(k.current, {
       routine, instance: inst, volume, fileObject: fo, major: IRP_MJ.CREATE,
       createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0, desiredAccess, shareAccess: shareAccess & ALL_SHARE,
-      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0,
+      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0, generated: inst !== null,
     });
     const st = data.IoStatus.Status >>> 0;
     this.ioStatus(IoStatusBlock, st, Number(data.IoStatus.Information));
     if (st !== STATUS.STATUS_SUCCESS) return st;
-    writeOut(FileHandle_, new FileHandle(fo, inst, volume));
+    const handle = new FileHandle(fo, inst, volume, process);
+    handle.closeIo = () => this.closeFile(routine.startsWith('Flt') ? 'FltClose' : 'ZwClose', handle);
+    writeOut(FileHandle_, handle);
     if (FileObjectOut !== undefined) writeOut(FileObjectOut, fo);
     return st;
   }
@@ -373,7 +398,8 @@ export class FilterIoRoutines {
     });
   }
 
-  private ioStatus(iosb: unknown, status: number, information: number): number {
+  /** Fills an IO_STATUS_BLOCK the caller passed (if any) and returns `status`. */
+  ioStatus(iosb: unknown, status: number, information: number): number {
     if (iosb !== null && iosb !== undefined && (isView(iosb) || typeof iosb === 'object')) {
       const v = iosb as StructView;
       v.Status = status | 0;
@@ -464,8 +490,8 @@ export class FilterIoRoutines {
     return data;
   }
 
-  /** Issues an operation for a filter and waits for it to be done. */
-  private *issue(t: KThread, x: Issue): Co<FltCallbackData> {
+  /** Issues an operation (for a filter, or for a Zw routine from the top) and waits for it to be done. */
+  *issue(t: KThread, x: Issue): Co<FltCallbackData> {
     const data = this.newData(t, x);
     yield* this.send(t, data, x.routine, null, null);
     return data;
@@ -486,7 +512,8 @@ export class FilterIoRoutines {
     data.sent = true;
     fm.live.add(data);
     const who = data.issuedBy ?? data.allocatedBy;
-    data.note(k, 'io-issue', `${data.label} ${majorName(data.major)} issued by ${who ? who.filter.name : 'a filter'} (${routine}) on ${data.fileObject.stream.path}, seen by ${data.stack.length === 0 ? 'no filter' : data.stack.map((i) => i.filter.name).join(', ')}`);
+    const issuer = who ? who.filter.name : (data.Flags & FLTFL_CALLBACK_DATA.GENERATED_IO) !== 0 ? 'a filter' : 'a driver through the I/O manager';
+    data.note(k, 'io-issue', `${data.label} ${majorName(data.major)} issued by ${issuer} (${routine}) on ${data.fileObject.stream.path}, seen by ${data.stack.length === 0 ? 'no filter' : data.stack.map((i) => i.filter.name).join(', ')}`);
     if (callback !== null) {
       const name = nameOf(callback, 'CompletionCallback');
       data.onDone = (d) => {

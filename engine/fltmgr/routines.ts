@@ -56,6 +56,7 @@ import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 import type { SystemInformationRoutines } from '../kernel/systemInformation';
 import type { FileSizeRoutines } from './fileSize';
+import type { ZwFileRoutines } from './zwFiles';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -112,7 +113,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<IoWorkItemRoutines> &
   Routines<SymbolicLinkRoutines> &
   Routines<SystemInformationRoutines> &
-  Routines<FileSizeRoutines>;
+  Routines<FileSizeRoutines> &
+  Routines<ZwFileRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -10,6 +10,7 @@ import { addressOf, ownerOrPointer } from './marshal';
 import { Allocation } from '../memory/allocation';
 import { memberAt } from '../memory/typed';
 import { isOutParam } from './cvalues';
+import type { Co } from './coroutine';
 
 export class ObjectStates<T> {
   private readonly byObject = new WeakMap<object, T>();
@@ -94,6 +95,8 @@ export class KHandle {
   closed = false;
   /** What closing the handle does to its object (a section loses its handle). */
   onClose: (() => void) | undefined = undefined;
+  /** The I/O closing it sends before ZwClose returns (a file handle's cleanup and close). */
+  closeIo: (() => Co<void>) | undefined = undefined;
   constructor(
     readonly object: unknown,
     /** `registry key \REGISTRY\…`, `thread Worker`: for messages and the snapshot. */
