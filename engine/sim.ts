@@ -16,6 +16,7 @@ import { ProcessIdentityRoutines } from './kernel/processIdentity';
 import { SystemInformationRoutines } from './kernel/systemInformation';
 import { FileSizeRoutines } from './fltmgr/fileSize';
 import { ZwFileRoutines } from './fltmgr/zwFiles';
+import { MultiWaitRoutines } from './kernel/multiWait';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -276,6 +277,7 @@ export class Simulation {
       new SystemInformationRoutines(k),
       new FileSizeRoutines(fm, filterIo),
       new ZwFileRoutines(fm, filterIo),
+      new MultiWaitRoutines(k, dispatcherRoutines),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -270,6 +270,7 @@ const ENTRIES: ApiInfo[] = [
   api('KeReleaseMutex', D, 'Releases a kernel mutex object.'),
   api('KeInitializeSemaphore', P, 'Initializes a semaphore with a count and a limit.'),
   api('KeReleaseSemaphore', D, 'Adds to a semaphore\'s count, waking waiters.'),
+  api('KeReadStateSemaphore', 'any', 'Returns a semaphore\'s count (signalled when above zero).'),
   api('KeAreApcsDisabled', 'any', 'Tells whether normal kernel APCs are disabled for the thread.'),
   api('KeAreAllApcsDisabled', 'any', 'Tells whether all APCs are disabled for the thread.'),
   api('KeGetCurrentThread', D, 'Returns the current thread.'),
@@ -475,6 +476,7 @@ const ENTRIES: ApiInfo[] = [
   api('KeSetImportanceDpc', 'any', 'Sets how soon a queued DPC runs.'),
   api('KeSetTargetProcessorDpc', 'any', 'Sets the processor a DPC runs on.'),
   api('FsRtlGetFileSize', P, 'Returns the size (end of file) of an open file by querying the file system from the top of the volume stack.', ['Returns STATUS_FILE_IS_A_DIRECTORY for a directory.', 'Every filter on the volume sees the query, the caller included: avoid calling it from a query-information callback of the same file.']),
+  api('KeWaitForMultipleObjects', D, 'Waits for any or all of up to 64 dispatcher objects, optionally with a timeout; WaitAny returns STATUS_WAIT_0 plus the index of the object that ended the wait.', ['A non-zero timeout (or none) requires IRQL <= APC_LEVEL; at DISPATCH_LEVEL only a zero timeout is allowed.', 'Above THREAD_WAIT_OBJECTS (3) objects pass a WaitBlockArray of Count KWAIT_BLOCKs in nonpaged memory.', 'Test for STATUS_TIMEOUT as well as the STATUS_WAIT_n values.'], { mayBlock: true }),
   // Zw file routines: their I/O starts at the top of the volume's stack
   api('ZwCreateFile', P, 'Opens or creates a file and returns a handle; the create goes through every filter on the volume, the caller\'s own included.', ['Set OBJ_KERNEL_HANDLE in the object attributes: without it the handle lands in the process the caller happens to run in.', 'A minifilter that opens files from its own callbacks should prefer FltCreateFile(Ex), which starts below its instance.', 'Close the handle with ZwClose.'], { mayBlock: true }),
   api('ZwOpenFile', P, 'Opens an existing file and returns a handle (ZwCreateFile with FILE_OPEN).', ['Close the handle with ZwClose.'], { mayBlock: true }),

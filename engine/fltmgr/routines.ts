@@ -57,6 +57,7 @@ import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 import type { SystemInformationRoutines } from '../kernel/systemInformation';
 import type { FileSizeRoutines } from './fileSize';
 import type { ZwFileRoutines } from './zwFiles';
+import type { MultiWaitRoutines } from '../kernel/multiWait';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -114,7 +115,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<SymbolicLinkRoutines> &
   Routines<SystemInformationRoutines> &
   Routines<FileSizeRoutines> &
-  Routines<ZwFileRoutines>;
+  Routines<ZwFileRoutines> &
+  Routines<MultiWaitRoutines>;
 
 export interface RoutineTable {
   api: Api;

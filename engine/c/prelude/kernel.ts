@@ -298,6 +298,7 @@ void KeInitializeMutex(PKMUTEX Mutex, ULONG Level);
 LONG KeReleaseMutex(PKMUTEX Mutex, BOOLEAN Wait);
 void KeInitializeSemaphore(PKSEMAPHORE Semaphore, LONG Count, LONG Limit);
 LONG KeReleaseSemaphore(PKSEMAPHORE Semaphore, KPRIORITY Increment, LONG Adjustment, BOOLEAN Wait);
+LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
 void KeEnterCriticalRegion(void);
 void KeLeaveCriticalRegion(void);
 void KeQuerySystemTime(PLARGE_INTEGER CurrentTime);
