@@ -73,5 +73,6 @@ long strtol(const char *S, char **End, int Base);
 unsigned long strtoul(const char *S, char **End, int Base);
 int abs(int X);
 void qsort(void *Base, SIZE_T Count, SIZE_T Width, int (*Compare)(const void *, const void *));
+void *bsearch(const void *Key, const void *Base, SIZE_T Count, SIZE_T Width, int (*Compare)(const void *, const void *));
 #endif
 `;

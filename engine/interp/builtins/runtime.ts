@@ -20,6 +20,7 @@ import { formatPrintf, readCString } from '../format';
 import { copyBytes, store } from '../memory';
 import { exceptionBuiltins } from './exceptions';
 import { varArgBuiltins } from './varArgs';
+import { sortingBuiltins } from './sorting';
 
 export interface RuntimeHost {
   output(text: string, call: BuiltinCall): void;
@@ -254,6 +255,7 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
 
   for (const [name, fn] of crtStringBuiltins()) def(name, fn);
   for (const [name, fn] of varArgBuiltins(table)) def(name, fn);
+  for (const [name, fn] of sortingBuiltins()) def(name, fn);
 
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);
   def('RtlAppendUnicodeStringToString', (call) => appendText(call, call.args[0], usText(call, call.args[1], 'Source')));
