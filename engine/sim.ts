@@ -17,6 +17,7 @@ import { SystemInformationRoutines } from './kernel/systemInformation';
 import { FileSizeRoutines } from './fltmgr/fileSize';
 import { ZwFileRoutines } from './fltmgr/zwFiles';
 import { MultiWaitRoutines } from './kernel/multiWait';
+import { IrpNameRoutines } from './fltmgr/irpNames';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -278,6 +279,7 @@ export class Simulation {
       new FileSizeRoutines(fm, filterIo),
       new ZwFileRoutines(fm, filterIo),
       new MultiWaitRoutines(k, dispatcherRoutines),
+      new IrpNameRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -58,6 +58,7 @@ import type { SystemInformationRoutines } from '../kernel/systemInformation';
 import type { FileSizeRoutines } from './fileSize';
 import type { ZwFileRoutines } from './zwFiles';
 import type { MultiWaitRoutines } from '../kernel/multiWait';
+import type { IrpNameRoutines } from './irpNames';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -116,7 +117,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<SystemInformationRoutines> &
   Routines<FileSizeRoutines> &
   Routines<ZwFileRoutines> &
-  Routines<MultiWaitRoutines>;
+  Routines<MultiWaitRoutines> &
+  Routines<IrpNameRoutines>;
 
 export interface RoutineTable {
   api: Api;
