@@ -18,6 +18,7 @@ import { FileSizeRoutines } from './fltmgr/fileSize';
 import { ZwFileRoutines } from './fltmgr/zwFiles';
 import { MultiWaitRoutines } from './kernel/multiWait';
 import { IrpNameRoutines } from './fltmgr/irpNames';
+import { RundownRoutines } from './kernel/rundown';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -280,6 +281,7 @@ export class Simulation {
       new ZwFileRoutines(fm, filterIo),
       new MultiWaitRoutines(k, dispatcherRoutines),
       new IrpNameRoutines(k),
+      new RundownRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

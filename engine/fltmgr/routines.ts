@@ -59,6 +59,7 @@ import type { FileSizeRoutines } from './fileSize';
 import type { ZwFileRoutines } from './zwFiles';
 import type { MultiWaitRoutines } from '../kernel/multiWait';
 import type { IrpNameRoutines } from './irpNames';
+import type { RundownRoutines } from '../kernel/rundown';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -118,7 +119,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<FileSizeRoutines> &
   Routines<ZwFileRoutines> &
   Routines<MultiWaitRoutines> &
-  Routines<IrpNameRoutines>;
+  Routines<IrpNameRoutines> &
+  Routines<RundownRoutines>;
 
 export interface RoutineTable {
   api: Api;
