@@ -19,6 +19,7 @@ import { ZwFileRoutines } from './fltmgr/zwFiles';
 import { MultiWaitRoutines } from './kernel/multiWait';
 import { IrpNameRoutines } from './fltmgr/irpNames';
 import { RundownRoutines } from './kernel/rundown';
+import { OsVersionRoutines } from './kernel/osVersion';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -282,6 +283,7 @@ export class Simulation {
       new MultiWaitRoutines(k, dispatcherRoutines),
       new IrpNameRoutines(k),
       new RundownRoutines(k),
+      new OsVersionRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

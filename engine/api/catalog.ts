@@ -486,6 +486,8 @@ const ENTRIES: ApiInfo[] = [
   api('ExReleaseRundownProtectionEx', D, 'Drops Count references taken with ExAcquireRundownProtectionEx.'),
   api('ExWaitForRundownProtectionRelease', A, 'Begins the rundown (later acquisitions fail) and waits until every holder has released its reference.', ['Call it once, from the code that tears the object down, before freeing it.'], { mayBlock: true }),
   api('ExRundownCompleted', 'any', 'Marks a rundown complete so the structure can be reinitialised.'),
+  api('RtlGetVersion', P, 'Fills an RTL_OSVERSIONINFOW (or, by dwOSVersionInfoSize, RTL_OSVERSIONINFOEXW) with the running Windows version.', ['Set dwOSVersionInfoSize before the call.']),
+  api('PsGetVersion', P, 'Returns the running Windows version\'s major, minor and build numbers; TRUE only on a checked build.', ['Prefer RtlGetVersion, which also reports the product type and suite.']),
   // Zw file routines: their I/O starts at the top of the volume's stack
   api('ZwCreateFile', P, 'Opens or creates a file and returns a handle; the create goes through every filter on the volume, the caller\'s own included.', ['Set OBJ_KERNEL_HANDLE in the object attributes: without it the handle lands in the process the caller happens to run in.', 'A minifilter that opens files from its own callbacks should prefer FltCreateFile(Ex), which starts below its instance.', 'Close the handle with ZwClose.'], { mayBlock: true }),
   api('ZwOpenFile', P, 'Opens an existing file and returns a handle (ZwCreateFile with FILE_OPEN).', ['Close the handle with ZwClose.'], { mayBlock: true }),

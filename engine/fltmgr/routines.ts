@@ -60,6 +60,7 @@ import type { ZwFileRoutines } from './zwFiles';
 import type { MultiWaitRoutines } from '../kernel/multiWait';
 import type { IrpNameRoutines } from './irpNames';
 import type { RundownRoutines } from '../kernel/rundown';
+import type { OsVersionRoutines } from '../kernel/osVersion';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -120,7 +121,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<ZwFileRoutines> &
   Routines<MultiWaitRoutines> &
   Routines<IrpNameRoutines> &
-  Routines<RundownRoutines>;
+  Routines<RundownRoutines> &
+  Routines<OsVersionRoutines>;
 
 export interface RoutineTable {
   api: Api;
