@@ -46,10 +46,25 @@ export class FileHandle extends KHandle {
     readonly volume: Volume,
     /** The process whose handle table holds it; null for a kernel handle. */
     process: object | null = null,
+    /** Opened by a minifilter (FltCreateFile): its I/O is marked FLTFL_CALLBACK_DATA_GENERATED_IO. */
+    readonly generated = true,
   ) {
     super(fileObject, `file ${fileObject.stream.path}`, process);
   }
 }
+
+/** Who opens a file, and so what its handle and I/O are. */
+export interface OpenedBy {
+  /** The process whose handle table holds the handle; null for a kernel handle. */
+  process: object | null;
+  /** FO_SYNCHRONOUS_IO: the file object keeps a position for I/O that names no offset. */
+  synchronous: boolean;
+  /** A minifilter opens it: its I/O is FLTFL_CALLBACK_DATA_GENERATED_IO. */
+  generated: boolean;
+}
+
+/** FltCreateFile(Ex/Ex2): a kernel handle to a synchronous file object, filter-generated I/O. */
+const FLT_OPEN: OpenedBy = { process: null, synchronous: true, generated: true };
 
 /** What an operation's parameters get from the routine that issues it. */
 export interface Issue {
@@ -114,7 +129,7 @@ export class FilterIoRoutines {
   /** The cleanup and close a file handle's closing sends, below the instance that opened it. */
   private *closeFile(routine: string, handle: FileHandle): Co<void> {
     const t = this.fm.k.current;
-    const base = { routine, instance: handle.instance, volume: handle.volume, fileObject: handle.fileObject, generated: handle.instance !== null };
+    const base = { routine, instance: handle.instance, volume: handle.volume, fileObject: handle.fileObject, generated: handle.generated };
     yield* this.issue(t, { ...base, major: IRP_MJ.CLEANUP });
     yield* this.issue(t, { ...base, major: IRP_MJ.CLOSE });
   }
@@ -349,16 +364,16 @@ export class FilterIoRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const inst = (Instance_ ?? null) as Instance | null;
-    return yield* this.openFile(routine, inst, FileHandle_, FileObjectOut, desiredAccess, ObjectAttributes, IoStatusBlock, disposition, options, shareAccess, flags, null, true);
+    return yield* this.openFile(routine, inst, FileHandle_, FileObjectOut, desiredAccess, ObjectAttributes, IoStatusBlock, disposition, options, shareAccess, flags, FLT_OPEN);
   }
 
   /**
-   * Opens a file below `inst` (NULL: from the top of the stack, as ZwCreateFile does) and returns a
-   * handle in `FileHandle_` held by `process` (null: a kernel handle). A synchronous file object
-   * (FO_SYNCHRONOUS_IO) keeps a position for I/O that names no offset.
+   * Opens a file below `inst` (NULL: from the top of the stack) and returns a handle in
+   * `FileHandle_`; `how` says who opens it (a minifilter, or a driver through ZwCreateFile).
    */
   *openFile(routine: string, inst: Instance | null, FileHandle_: unknown, FileObjectOut: unknown, desiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
-    disposition: number, options: number, shareAccess: number, flags: number, process: object | null, synchronous: boolean): Co<number> {
+    disposition: number, options: number, shareAccess: number, flags: number, how: OpenedBy): Co<number> {
+    const { process, synchronous, generated } = how;
     const k = this.fm.k;
     const oa = ObjectAttributes as { ObjectName?: unknown; RootDirectory?: unknown } | null;
     if (!oa || !oa.ObjectName) {
@@ -377,12 +392,12 @@ export class FilterIoRoutines {
     const data = yield* this.issue(k.current, {
       routine, instance: inst, volume, fileObject: fo, major: IRP_MJ.CREATE,
       createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0, desiredAccess, shareAccess: shareAccess & ALL_SHARE,
-      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0, generated: inst !== null,
+      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0, generated,
     });
     const st = data.IoStatus.Status >>> 0;
     this.ioStatus(IoStatusBlock, st, Number(data.IoStatus.Information));
     if (st !== STATUS.STATUS_SUCCESS) return st;
-    const handle = new FileHandle(fo, inst, volume, process);
+    const handle = new FileHandle(fo, inst, volume, process, generated);
     handle.closeIo = () => this.closeFile(routine.startsWith('Flt') ? 'FltClose' : 'ZwClose', handle);
     writeOut(FileHandle_, handle);
     if (FileObjectOut !== undefined) writeOut(FileObjectOut, fo);

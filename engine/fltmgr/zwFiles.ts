@@ -99,7 +99,7 @@ export class ZwFileRoutines {
     const kernelHandle = ((Number(oa?.Attributes ?? 0)) & OBJ_KERNEL_HANDLE) !== 0;
     const process = kernelHandle ? null : k.current.process;
     const synchronous = (options & FILE_SYNCHRONOUS_IO) !== 0;
-    return yield* this.io.openFile(routine, null, FileHandle_, undefined, desiredAccess, ObjectAttributes, IoStatusBlock, disposition, options, shareAccess, 0, process, synchronous);
+    return yield* this.io.openFile(routine, null, FileHandle_, undefined, desiredAccess, ObjectAttributes, IoStatusBlock, disposition, options, shareAccess, 0, { process, synchronous, generated: false });
   }
 
   /** The open file handle `h` names, or null after reporting why not. */
@@ -115,7 +115,7 @@ export class ZwFileRoutines {
   private *send(routine: string, h: unknown, IoStatusBlock: unknown, x: Omit<Issue, 'routine' | 'instance' | 'volume' | 'fileObject'>): Co<number> {
     const handle = this.handle(routine, h);
     if (handle === null) return STATUS.STATUS_INVALID_HANDLE;
-    const data = yield* this.io.issue(this.fm.k.current, { routine, instance: handle.instance, volume: handle.volume, fileObject: handle.fileObject, generated: handle.instance !== null, ...x });
+    const data = yield* this.io.issue(this.fm.k.current, { routine, instance: handle.instance, volume: handle.volume, fileObject: handle.fileObject, generated: handle.generated, ...x });
     return this.io.ioStatus(IoStatusBlock, data.IoStatus.Status >>> 0, Number(data.IoStatus.Information));
   }
 
@@ -133,7 +133,7 @@ export class ZwFileRoutines {
       offset = Number(fo.CurrentByteOffset.QuadPart);
     }
     const data = yield* this.io.issue(this.fm.k.current, {
-      routine, instance: handle.instance, volume: handle.volume, fileObject: fo, generated: handle.instance !== null, major, length: Length, offset,
+      routine, instance: handle.instance, volume: handle.volume, fileObject: fo, generated: handle.generated, major, length: Length, offset,
       fill: (p) => {
         (p.Read as ReadWriteParameters).ReadBuffer = Buffer;
       },
