@@ -16,28 +16,12 @@
  */
 import { FileContext } from './context';
 import { hashText } from './analysis/model';
-import type { ForeignFacts, ForeignFunction, ForeignRegistration } from './analysis/foreign';
+import type { ForeignFacts, ForeignFunction } from './analysis/foreign';
 import type { IrqlEstimate, IrqlReason } from './analysis/irqlTypes';
-import type { CbdqInfo, Role } from './analysis/roleTypes';
-import { registrationCallback } from './analysis/registration';
 import type { Loc } from './analysis/model';
+import { MergedOwnFacts, ownFacts, type OwnFacts } from './projectFacts';
 import { LintDocument, lintLanguageOf } from './linter';
 import type { LintOptions, LintResult } from './types';
-
-interface OwnFacts {
-  digest: string;
-  /** Roles this file gives to names it does not define; cbdq roles index `cbdqs`. */
-  roles: Map<string, Role[]>;
-  cbdqs: CbdqInfo[];
-  registration?: ForeignRegistration;
-  operationRows: { total: number; withPost: number };
-  anchors: Map<string, number>;
-  anchorsDigest: string;
-  /** Functions defined here with external linkage. */
-  exported: Set<string>;
-  /** Every name a function here calls. */
-  calls: Set<string>;
-}
 
 interface FunctionFacts {
   key: string;
@@ -60,79 +44,11 @@ interface Member {
 
 const tag = (loc: Loc, file: string): Loc => (loc.file !== undefined ? loc : { ...loc, file });
 
-function tagRole(r: Role, file: string): Role {
-  switch (r.k) {
-    case 'preop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
-    case 'postop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
-    case 'worker': case 'safepost': case 'dpc': case 'thread': case 'completion': return { ...r, site: tag(r.site, file) };
-    case 'cbdq': return r.site ? { ...r, site: tag(r.site, file) } : r;
-    default: return r;
-  }
-}
-
 function tagReason(r: IrqlReason | undefined, file: string): IrqlReason | undefined {
   if (!r) return r;
   if (r.k === 'call') return { ...r, site: tag(r.site, file), via: tagReason(r.via, file)! };
   if (r.k === 'lock') return { ...r, site: tag(r.site, file) };
   return r;
-}
-
-/** A function definition's head says `static`: internal linkage, invisible to the other files. */
-function isStaticDefinition(text: string): boolean {
-  const head = text.slice(0, Math.max(0, text.indexOf('(')));
-  return /(^|\s)static\s/.test(head);
-}
-
-function ownFacts(ctx: FileContext, file: string): OwnFacts {
-  const model = ctx.model;
-  const roles = new Map<string, Role[]>();
-  const cbdqs = ctx.roles.cbdqs.filter((q) => q.site.file === undefined).map((q) => ({ ...q, site: tag(q.site, file) }));
-  for (const [name, rs] of ctx.roles.roles) {
-    if (model.functions.has(name)) continue;
-    const local = rs.filter((r) => !(r.k === 'cbdq' && r.queue >= cbdqs.length)).map((r) => tagRole(r, file));
-    if (local.length > 0) roles.set(name, local);
-  }
-  const reg = model.registrations[0];
-  const registration = reg ? { file, unload: registrationCallback(reg, 'FilterUnloadCallback'), teardownStart: registrationCallback(reg, 'InstanceTeardownStartCallback') } : undefined;
-  let total = 0;
-  let withPost = 0;
-  for (const t of model.operationTables.values()) for (const row of t.rows) if (!row.isEnd) { total++; if (!row.postIsNull) withPost++; }
-  const anchors = new Map<string, number>();
-  for (const f of model.functionList) anchors.set(`fn:${f.name}`, f.startRow);
-  for (const d of model.declarations.values()) anchors.set(`decl:${d.name}`, d.startRow);
-  const exported = new Set(model.functionList.filter((f) => !isStaticDefinition(f.text)).map((f) => f.name));
-  const calls = new Set<string>();
-  for (const f of model.functionList) for (const n of f.facts.callNames) calls.add(n);
-  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort(), [...calls].sort()]));
-  const anchorsDigest = hashText(JSON.stringify([...anchors]));
-  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported, calls };
-}
-
-/** Merges the own facts of `others` into ForeignFacts (functions and entries filled in by the caller). */
-function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | 'functions' | 'entries'> & { ownDigest: string } {
-  const roles = new Map<string, Role[]>();
-  const calls = new Set<string>();
-  const cbdqs: CbdqInfo[] = [];
-  let registration: ForeignRegistration | undefined;
-  const operationRows = { total: 0, withPost: 0 };
-  const anchors = new Map<string, ReadonlyMap<string, number>>();
-  const digests: string[] = [];
-  for (const [file, own] of others) {
-    const shift = cbdqs.length;
-    cbdqs.push(...own.cbdqs);
-    for (const [name, rs] of own.roles) {
-      const list = roles.get(name) ?? [];
-      for (const r of rs) list.push(r.k === 'cbdq' && r.queue >= 0 ? { ...r, queue: r.queue + shift } : r);
-      roles.set(name, list);
-    }
-    registration ??= own.registration;
-    operationRows.total += own.operationRows.total;
-    operationRows.withPost += own.operationRows.withPost;
-    anchors.set(file, own.anchors);
-    for (const n of own.calls) calls.add(n);
-    digests.push(`${file}=${own.digest}`);
-  }
-  return { roles, cbdqs, registration, operationRows, anchors, calls, ownDigest: hashText(digests.join('\n')) };
 }
 
 export interface ProjectFilesReader {
@@ -147,6 +63,9 @@ export class ProjectLint {
   private linting: string | undefined;
   /** The last ForeignFacts per file, reused while the summaries it was merged from are the same. */
   private readonly foreignCache = new Map<string, { key: string; facts: ForeignFacts }>();
+  private mergedCache: { key: string; merged: MergedOwnFacts } | undefined;
+  /** How many times a member's function facts were computed (tests and benchmarks read it). */
+  summaryRuns = 0;
 
   constructor(private readonly reader: ProjectFilesReader, members: readonly string[]) {
     this.setMembers(members);
@@ -209,17 +128,15 @@ export class ProjectLint {
     return before !== undefined && before !== m.own.digest;
   }
 
-  private facts(path: string, m: Member): FunctionFacts | undefined {
+  private facts(path: string, m: Member, merged: MergedOwnFacts): FunctionFacts | undefined {
     const text = this.textOf(path, m);
     const own = this.own(path, m);
     if (text === undefined || !own) return undefined;
-    const others = this.ownOfOthers(path);
-    const othersDigest = others.map(([p, o]) => `${p}=${o.digest}`).join('\n');
-    if (m.facts && m.facts.text === text && m.facts.othersDigest === othersDigest) return m.facts;
-    const merged = mergeOwn(others);
-    const key = `${hashText(text)}|${merged.ownDigest}`;
-    const exportedElsewhere = new Set(others.flatMap(([, o]) => [...o.exported]));
-    const foreign: ForeignFacts = { ...merged, digest: merged.ownDigest, functions: new Map(), entries: new Map() };
+    const view = merged.viewFor(path);
+    if (m.facts && m.facts.text === text && m.facts.othersDigest === view.digest) return m.facts;
+    const key = `${hashText(text)}|${view.digest}`;
+    const foreign: ForeignFacts = { ...view.facts, digest: view.digest, functions: new Map(), entries: new Map() };
+    this.summaryRuns++;
     m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
     const ctx = m.doc.analyze(text, foreign);
     const functions = new Map<string, ForeignFunction>();
@@ -232,46 +149,54 @@ export class ProjectLint {
       });
     }
     const outgoing = new Map<string, IrqlEstimate>();
-    for (const [name, e] of ctx.irql.outgoing()) if (exportedElsewhere.has(name)) outgoing.set(name, { level: e.level, reason: tagReason(e.reason, path) });
-    m.facts = { key, text, othersDigest, functions, outgoing };
+    for (const [name, e] of ctx.irql.outgoing()) if (view.exportedElsewhere(name)) outgoing.set(name, { level: e.level, reason: tagReason(e.reason, path) });
+    m.facts = { key, text, othersDigest: view.digest, functions, outgoing };
     return m.facts;
   }
 
-  private ownOfOthers(path: string): [string, OwnFacts][] {
-    const out: [string, OwnFacts][] = [];
+  /**
+   * Every member's own facts merged, rebuilt only when one of them changed (one pass over the
+   * project; each file's view of the others is taken from it).
+   */
+  private merged(): MergedOwnFacts {
+    const members: [string, OwnFacts][] = [];
+    const parts: string[] = [];
     for (const [p, m] of this.members) {
-      if (p === path) continue;
       const own = this.own(p, m);
-      if (own) out.push([p, own]);
+      if (!own) continue;
+      members.push([p, own]);
+      parts.push(`${p}=${own.digest}`);
     }
-    return out;
+    const key = parts.join('\n');
+    if (this.mergedCache?.key !== key) this.mergedCache = { key, merged: new MergedOwnFacts(members) };
+    return this.mergedCache.merged;
   }
 
   /** What the other files of the project tell the analysis of `path`. */
   foreignFor(path: string): ForeignFacts {
-    const others = this.ownOfOthers(path);
-    const parts: string[] = [];
-    for (const [p, own] of others) parts.push(`${p}=${own.digest}/${own.anchorsDigest}/${this.facts(p, this.members.get(p)!)?.key ?? ''}`);
+    const merged = this.merged();
+    const view = merged.viewFor(path);
+    const parts: string[] = [view.digest];
+    for (const [p, m] of this.members) {
+      if (p === path || !m.own) continue;
+      parts.push(`${p}=${m.own.anchorsDigest}/${this.facts(p, m, merged)?.key ?? ''}`);
+    }
     const cacheKey = parts.join('\n');
     const hit = this.foreignCache.get(path);
     if (hit && hit.key === cacheKey) return hit.facts;
-    const merged = mergeOwn(others);
     const functions = new Map<string, ForeignFunction>();
     const entries = new Map<string, IrqlEstimate>();
-    const digests: string[] = [merged.ownDigest];
-    for (const [p] of others) {
-      const m = this.members.get(p)!;
-      const f = this.facts(p, m);
+    for (const [p, m] of this.members) {
+      if (p === path) continue;
+      const f = m.own ? this.facts(p, m, merged) : undefined;
       if (!f) continue;
-      digests.push(f.key);
       for (const [name, fn] of f.functions) if (!functions.has(name)) functions.set(name, fn);
       for (const [name, e] of f.outgoing) {
         const cur = entries.get(name);
         if (!cur || e.level > cur.level) entries.set(name, e);
       }
-      digests.push(this.members.get(p)!.own?.anchorsDigest ?? '');
     }
-    const facts: ForeignFacts = { ...merged, digest: hashText(digests.join('|')), functions, entries };
+    const facts: ForeignFacts = { ...view.facts, digest: hashText(cacheKey), functions, entries };
     this.foreignCache.set(path, { key: cacheKey, facts });
     return facts;
   }
