@@ -19,7 +19,9 @@ import { hashText } from './analysis/model';
 import type { ForeignFacts, ForeignFunction } from './analysis/foreign';
 import type { IrqlEstimate, IrqlReason } from './analysis/irqlTypes';
 import type { Loc } from './analysis/model';
-import { MergedOwnFacts, ownFacts, type OwnFacts } from './projectFacts';
+import { MergedOwnFacts, ownFacts, type OthersView, type OwnFacts } from './projectFacts';
+import { HOST_PATHS, type PathRules } from '../files';
+import { includedNames, readDefines, type Defines } from './frontend/macros';
 import { LintDocument, lintLanguageOf } from './linter';
 import type { LintOptions, LintResult } from './types';
 
@@ -37,6 +39,12 @@ interface Member {
   text?: string;
   own?: OwnFacts;
   ownText?: string;
+  /** The macros key the own facts were read with. */
+  ownMacros?: string;
+  /** The defines of the headers this member's text includes (cached with the text and the headers' generation). */
+  includes?: { text: string; generation: number; defines: Defines[] };
+  /** This member's view of the others, for the merge it was taken from. */
+  view?: { merged: MergedOwnFacts; view: OthersView };
   facts?: FunctionFacts;
   /** Parses the member for the summaries (the linted document of an open file is separate). */
   doc?: LintDocument;
@@ -51,10 +59,31 @@ function tagReason(r: IrqlReason | undefined, file: string): IrqlReason | undefi
   return r;
 }
 
+/** Identifies a list of header defines (a cache key part). */
+function macrosKey(headers: readonly Defines[]): string {
+  return headers.map((h) => h.digest).join(',');
+}
+
 export interface ProjectFilesReader {
-  /** The current text of a member (an editor's open document, or the file on disk). */
+  /** The current text of a member or header (an editor's open document, or the file on disk). */
   read(path: string): string | undefined;
 }
+
+export interface ProjectLintOptions {
+  /** Folders searched for included headers after the including file's own (the project's include path). */
+  includeDirs?: readonly string[];
+  paths?: PathRules;
+}
+
+/** A header of the project, read for its `#define`s (statement macros) and its own includes. */
+interface Header {
+  text: string | undefined;
+  defines: Defines;
+  names: string[];
+}
+
+/** How deep includes are followed from a member: deeper headers are the WDK's or a library's. */
+const MAX_INCLUDE_DEPTH = 8;
 
 /** One driver project's files, linted together. Paths are absolute; `members` may change later. */
 export class ProjectLint {
@@ -67,7 +96,17 @@ export class ProjectLint {
   /** How many times a member's function facts were computed (tests and benchmarks read it). */
   summaryRuns = 0;
 
-  constructor(private readonly reader: ProjectFilesReader, members: readonly string[]) {
+  /** Headers by path, read once until `changed` names them. */
+  private readonly headers = new Map<string, Header>();
+  /** `dir|name` → the header path it resolves to (null: not a file of the project). */
+  private readonly resolved = new Map<string, string | null>();
+  private readonly paths: PathRules;
+  /** Counts header changes: the members' cached header defines are read again after one. */
+  private headerGeneration = 0;
+  private memberDirs: string[] | undefined;
+
+  constructor(private readonly reader: ProjectFilesReader, members: readonly string[], private readonly options: ProjectLintOptions = {}) {
+    this.paths = options.paths ?? HOST_PATHS;
     this.setMembers(members);
   }
 
@@ -83,13 +122,73 @@ export class ProjectLint {
     const keep = new Set(paths);
     for (const [p, m] of this.members) if (!keep.has(p)) { m.doc?.dispose(); this.members.delete(p); }
     this.foreignCache.clear();
+    this.memberDirs = undefined;
+    this.resolved.clear();
     for (const p of paths) if (!this.members.has(p)) this.members.set(p, {});
   }
 
-  /** A member's text changed (or may have: call with no text to re-read it). */
+  /** A member's or a header's text changed (or may have: call with no text to re-read it). */
   changed(path: string): void {
     const m = this.members.get(path);
     if (m) m.text = undefined;
+    if (this.headers.delete(path)) {
+      this.resolved.clear();
+      this.headerGeneration++;
+    }
+  }
+
+  private header(path: string): Header {
+    let h = this.headers.get(path);
+    if (!h) {
+      let text: string | undefined;
+      // A header is looked for in several folders: a reader may throw for a path that is not there.
+      try { text = this.reader.read(path); } catch { text = undefined; }
+      h = { text, defines: text === undefined ? readDefines('') : readDefines(text, path), names: text === undefined ? [] : includedNames(text) };
+      this.headers.set(path, h);
+    }
+    return h;
+  }
+
+  /** The file an `#include` names, from `dir`: that folder, then the include path, then the members' folders. */
+  private resolve(dir: string, name: string): string | undefined {
+    const key = `${dir}|${name}`;
+    let hit = this.resolved.get(key);
+    if (hit === undefined) {
+      hit = null;
+      this.memberDirs ??= [...new Set([...this.members.keys()].map((p) => this.paths.dirname(p)))];
+      for (const d of [dir, ...(this.options.includeDirs ?? []), ...this.memberDirs]) {
+        const candidate = this.paths.resolve(d, name);
+        if (this.members.has(candidate)) continue;
+        if (this.header(candidate).text !== undefined) { hit = candidate; break; }
+        this.headers.delete(candidate);
+      }
+      this.resolved.set(key, hit);
+    }
+    return hit ?? undefined;
+  }
+
+  /**
+   * The `#define`s of the project headers `path` includes, directly or through other headers, in
+   * the order a preprocessor meets them: their jumping statement macros are expanded in its code.
+   */
+  private headerDefines(path: string, text: string, m: Member | undefined = this.members.get(path)): Defines[] {
+    if (m?.includes && m.includes.text === text && m.includes.generation === this.headerGeneration) return m.includes.defines;
+    const names = includedNames(text);
+    const out: Defines[] = [];
+    const seen = new Set<string>();
+    const visit = (dir: string, list: string[], depth: number) => {
+      for (const name of list) {
+        const file = this.resolve(dir, name);
+        if (!file || seen.has(file)) continue;
+        seen.add(file);
+        const h = this.header(file);
+        if (h.defines.macros.length > 0) out.push(h.defines);
+        if (depth < MAX_INCLUDE_DEPTH) visit(this.paths.dirname(file), h.names, depth + 1);
+      }
+    };
+    visit(this.paths.dirname(path), names, 0);
+    if (m) m.includes = { text, generation: this.headerGeneration, defines: out };
+    return out;
   }
 
   dispose(): void {
@@ -107,10 +206,13 @@ export class ProjectLint {
     if (path === this.linting && m.own) return m.own;
     const text = this.textOf(path, m);
     if (text === undefined) return undefined;
-    if (m.own && m.ownText === text) return m.own;
+    const headers = this.headerDefines(path, text, m);
+    const macros = macrosKey(headers);
+    if (m.own && m.ownText === text && m.ownMacros === macros) return m.own;
     m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
-    m.own = ownFacts(m.doc.analyze(text), path);
+    m.own = ownFacts(m.doc.analyze(text, undefined, headers), path);
     m.ownText = text;
+    m.ownMacros = macros;
     return m.own;
   }
 
@@ -125,6 +227,7 @@ export class ProjectLint {
     m.text = text;
     m.own = ownFacts(ctx, path);
     m.ownText = text;
+    m.ownMacros = macrosKey(this.headerDefines(path, text, m));
     return before !== undefined && before !== m.own.digest;
   }
 
@@ -132,13 +235,16 @@ export class ProjectLint {
     const text = this.textOf(path, m);
     const own = this.own(path, m);
     if (text === undefined || !own) return undefined;
-    const view = merged.viewFor(path);
-    if (m.facts && m.facts.text === text && m.facts.othersDigest === view.digest) return m.facts;
-    const key = `${hashText(text)}|${view.digest}`;
+    if (m.view?.merged !== merged) m.view = { merged, view: merged.viewFor(path) };
+    const view = m.view.view;
+    const headers = this.headerDefines(path, text, m);
+    const othersDigest = `${view.digest}|${macrosKey(headers)}`;
+    if (m.facts && m.facts.text === text && m.facts.othersDigest === othersDigest) return m.facts;
+    const key = `${hashText(text)}|${othersDigest}`;
     const foreign: ForeignFacts = { ...view.facts, digest: view.digest, functions: new Map(), entries: new Map() };
     this.summaryRuns++;
     m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
-    const ctx = m.doc.analyze(text, foreign);
+    const ctx = m.doc.analyze(text, foreign, headers);
     const functions = new Map<string, ForeignFunction>();
     for (const name of own.exported) {
       functions.set(name, {
@@ -150,7 +256,7 @@ export class ProjectLint {
     }
     const outgoing = new Map<string, IrqlEstimate>();
     for (const [name, e] of ctx.irql.outgoing()) if (view.exportedElsewhere(name)) outgoing.set(name, { level: e.level, reason: tagReason(e.reason, path) });
-    m.facts = { key, text, othersDigest: view.digest, functions, outgoing };
+    m.facts = { key, text, othersDigest, functions, outgoing };
     return m.facts;
   }
 
@@ -211,14 +317,15 @@ export class ProjectLint {
     try {
       own.setOptions(options);
       const foreign = this.foreignFor(path);
-      let result = own.update(text, foreign);
+      const headers = this.headerDefines(path, text);
+      let result = own.update(text, foreign, headers);
       this.linting = undefined;
       // The edit changed what this file tells the others (a registration, a queue, a callback):
       // their summaries are read again with it, and the file once more with theirs.
       if (this.recordOwn(path, text, own.context)) {
         const again = this.foreignFor(path);
         if (again.digest !== foreign.digest) {
-          result = own.update(text, again);
+          result = own.update(text, again, headers);
           this.recordOwn(path, text, own.context);
         }
       }
