@@ -4,7 +4,7 @@
  * reference when the call succeeds; the matching release frees it; storing, returning or handing it
  * to another routine moves it out of sight; a path that reaches the end still holding it leaks.
  */
-import type { AssignExpr, CallExpr, Span } from '../frontend/ir';
+import type { AssignExpr, CallExpr, FunctionIR, Span } from '../frontend/ir';
 import { addressOf, callKey, isNullExpr, pathOf } from '../frontend/exprs';
 import type { CfgNode } from '../analysis/cfg';
 import { runFlow } from '../analysis/flow';
@@ -57,14 +57,28 @@ function tidy(s: S, keepFreed: boolean): S {
 }
 
 /** Runs the tracker; returns one leak per obtaining call (the first path found). */
+/**
+ * C++ locals constructed with the address of another local (`NameGuard guard(&nameInfo);`): an
+ * RAII object that releases what the variable holds when it goes out of scope, on every path.
+ */
+function guardedByObjects(fn: FunctionIR): Set<string> {
+  const out = new Set<string>();
+  for (const v of fn.locals.values()) {
+    if (v.init?.k !== 'other' || v.init.text !== 'argument_list') continue;
+    for (const a of v.init.subs) if (a.k === 'unary' && a.op === '&' && a.arg.k === 'id') out.add(a.arg.name);
+  }
+  return out;
+}
+
 export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
   if (!ctx.readable) return [];
   const aliases = ctx.aliases;
   const locals = ctx.fn.locals;
   const leaks = new Map<string, Leak>();
   const keepFreed = spec.onDoubleRelease !== undefined;
+  const guarded = guardedByObjects(ctx.fn);
   const tracked = (path: string | undefined): path is string =>
-    path !== undefined && locals.has(path) && !ctx.fn.staticLocals.has(path);
+    path !== undefined && locals.has(path) && !ctx.fn.staticLocals.has(path) && !guarded.has(path);
 
   const complete = runFlow<S>(ctx, {
     init: { res: spec.initial ?? [], out: NO_OUTCOMES },
