@@ -14,7 +14,7 @@ import { macroFromDefine } from '../../c/pp/define';
 import { logicalLines } from '../../c/pp/logicalLines';
 import { ExpansionBudget, MacroTable, type Macro } from '../../c/pp/macros';
 import { tokenizeLine, type PpToken } from '../../c/pp/tokens';
-import { hashText } from '../analysis/model';
+import { hashText } from '../analysis/hash';
 import type { Stmt, VarDecl } from './ir';
 
 const JUMPS = new Set(['return', 'goto', 'break', 'continue', '__leave']);
