@@ -78,7 +78,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
         const global = `${name}::${r.name}`;
         cls.statics.set(r.name, global);
         s.globals.set(global, { type: r.type, ref: false });
-        if (valueNode) s.unit.globals.push({ name: global, type: r.type, init: translateInitializer(ctx, valueNode), loc: ctx.loc(d) });
+        // Initialised in the class, so in every file that includes it: an inline variable (C++17).
+        if (valueNode) s.unit.globals.push({ name: global, type: r.type, init: translateInitializer(ctx, valueNode), inline: true, loc: ctx.loc(d) });
         continue;
       }
       const memberCls = s.classOf(r.type);
