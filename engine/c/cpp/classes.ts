@@ -99,6 +99,12 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   // An empty class still has size 1 in C++.
   struct.fields = fields.length > 0 ? fields : [{ name: '<empty>', type: { kind: 'int', size: 1, signed: false, name: 'char' } }];
   if (ctx.pack !== undefined) struct.pack = ctx.pack;
+  // Every member is declared before any body is lowered: a body may call a member written below it.
+  for (const m of deferred) {
+    const d = m.childForFieldName('declarator');
+    const isStatic = m.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    if (d) declareFunction(s, ctx, m, d, m.childForFieldName('type') ? typeFromSpecifier(ctx, m.childForFieldName('type')) : VOID, false, cls, isStatic);
+  }
   for (const m of deferred) functionDefinition(s, ctx, m, cls);
   return cls;
 }

@@ -5,7 +5,7 @@
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT } from '../types';
+import { INT, pointee, sameType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
@@ -56,9 +56,15 @@ export function memberInitializers(s: CppState, ctx: TranslateContext, node: Syn
     const name = fi.namedChildren[0]!.text;
     const args = fi.namedChildren[1];
     const values = (args?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+    const simple = cls.name.split('::').pop()!.replace(/<.*$/, '');
+    if (name === simple || name === cls.name) {
+      // A delegating constructor: the other constructor does all the initialising, then this body runs.
+      const loc = ctx.loc(fi);
+      const call = constructorCall(s, ctx, cls, { k: 'id', name: 'this', loc }, values.map((v) => translateExpr(ctx, v)), fi);
+      return call ? [{ k: 'expr', expr: call, loc }] : [];
+    }
     if (!cls.struct.fields?.some((f) => f.name === name)) {
-      const simple = cls.name.split('::').pop()!.replace(/<.*$/, '');
-      ctx.error(fi, name === simple ? `fltsim does not run delegating constructors ('${ctx.snippet(fi)}')` : `'${name}' is not a member of ${cls.name}: fltsim runs no base classes`);
+      ctx.error(fi, `'${name}' is not a member of ${cls.name}: fltsim runs no base classes`);
       continue;
     }
     explicit.add(name);
@@ -86,4 +92,9 @@ export function braceAssign(s: CppState, ctx: TranslateContext, cls: CppClass, f
   const first = init.k === 'list' ? init.items[0]?.value : init;
   const value: Expr = first?.k === 'expr' ? first.expr : { k: 'num', value: 0, type: INT, loc };
   return { k: 'assign', op: '=', left: target, right: value, loc };
+}
+
+/** The class declares `C(const C&)` (further parameters defaulted): `C a = b;` runs it instead of copying the bytes. */
+export function hasCopyConstructor(cls: CppClass): boolean {
+  return cls.ctors.some((c) => c.refParams[0] === true && !c.rvalueParams[0] && c.type.params[1]?.type.kind === 'ptr' && sameType(pointee(c.type.params[1].type)!, cls.struct) && (c.defaults.length < 2 || c.defaults[1] !== undefined));
 }

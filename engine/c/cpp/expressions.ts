@@ -5,6 +5,7 @@
  * and of kernel routines given class objects.
  */
 import type { Expr } from '../ast';
+import { INT } from '../types';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
@@ -13,6 +14,7 @@ import { addressOf, callFunction } from './lowering';
 import type { CppFunction } from './model';
 import { identifier, lookupFunctions, qualifiedIdentifier } from './names';
 import { deleteExpression, newExpression } from './newDelete';
+import { assignmentExpression, binaryExpression, operatorCall } from './operators';
 import { arrowObject, choose, classOfObject, completeArgs, conversions, convert } from './overloads';
 import type { CppState } from './state';
 
@@ -36,9 +38,40 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return convert(s, translateExpr(ctx, v));
     }
     case 'unary_expression': {
-      if (node.childForFieldName('operator')?.type !== '!') return undefined;
-      return { k: 'unary', op: '!', arg: convert(s, translateExpr(ctx, node.childForFieldName('argument')!)), loc };
+      const op = node.childForFieldName('operator')?.type ?? '';
+      const arg = translateExpr(ctx, node.childForFieldName('argument')!);
+      const call = operatorCall(s, ctx, op, [arg], loc);
+      if (call) return call;
+      if (op === '!') return { k: 'unary', op: '!', arg: convert(s, arg), loc };
+      return { k: 'unary', op: op as '-' | '+' | '~', arg, loc };
     }
+    case 'pointer_expression': {
+      if (node.childForFieldName('operator')?.type !== '*') return undefined;
+      const arg = translateExpr(ctx, node.childForFieldName('argument')!);
+      return operatorCall(s, ctx, '*', [arg], loc) ?? { k: 'unary', op: '*', arg, loc };
+    }
+    case 'update_expression': {
+      const opNode = node.childForFieldName('operator')!;
+      const argNode = node.childForFieldName('argument')!;
+      const prefix = opNode.startIndex < argNode.startIndex;
+      const arg = translateExpr(ctx, argNode);
+      // The postfix form of an overloaded ++/-- takes a dummy int.
+      const call = operatorCall(s, ctx, opNode.type, prefix ? [arg] : [arg, { k: 'num', value: 0, type: INT, loc }], loc);
+      if (call) return call;
+      return { k: 'unary', op: opNode.type === '++' ? (prefix ? '++x' : 'x++') : prefix ? '--x' : 'x--', arg, loc };
+    }
+    case 'conditional_expression':
+      return {
+        k: 'cond',
+        test: convert(s, translateExpr(ctx, node.childForFieldName('condition')!)),
+        then: translateExpr(ctx, node.childForFieldName('consequence')!),
+        else: translateExpr(ctx, node.childForFieldName('alternative')!),
+        loc,
+      };
+    case 'binary_expression':
+      return binaryExpression(s, ctx, node);
+    case 'assignment_expression':
+      return assignmentExpression(s, ctx, node);
     case 'identifier':
       return identifier(s, ctx, node.text, node);
     case 'qualified_identifier':
@@ -55,7 +88,9 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       // The C++ grammar holds the index in a list (C++23 allows several).
       const indices = node.childForFieldName('indices')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
       if (indices.length !== 1) return { k: 'unsupported', what: 'a subscript with several indices', text: ctx.snippet(node), loc };
-      return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, indices[0]), loc };
+      const array = translateExpr(ctx, node.childForFieldName('argument')!);
+      const index = translateExpr(ctx, indices[0]);
+      return operatorCall(s, ctx, '[]', [array, index], loc) ?? { k: 'index', array, index, loc };
     }
     case 'call_expression':
       return callExpression(s, ctx, node);
@@ -106,6 +141,12 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
   if (fnNode.type === 'identifier' || fnNode.type === 'qualified_identifier') {
     const state = s.fn;
     const isLocal = state?.locals.some((m) => m.has(name));
+    // `f(x)` on an object of a class with operator(): a function object.
+    const object = s.classOf(s.variable(name)?.type)?.methods.has('operator ()') ? translateExpr(ctx, fnNode) : undefined;
+    if (object) {
+      const call = operatorCall(s, ctx, '()', [object, ...args()], loc);
+      if (call) return call;
+    }
     if (!isLocal && state?.cls && fnNode.type === 'identifier') {
       const m = state.cls.methods.get(name);
       if (m) {

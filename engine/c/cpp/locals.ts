@@ -12,7 +12,7 @@ import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { storageOf, translateStmt } from '../translate/statements';
 import { constantValue } from '../translate/constant';
-import { constructorCall } from './construction';
+import { constructorCall, hasCopyConstructor } from './construction';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
 import { AUTO, addressOf, callFunction, sizedByInitializer } from './lowering';
@@ -112,7 +112,8 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
       init = undefined;
     }
-    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && !sameType(typeOfExpr(s.types, init.expr) ?? INT, t)) {
+    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && (!sameType(typeOfExpr(s.types, init.expr) ?? INT, t) || (isLvalue(init.expr) && hasCopyConstructor(cls)))) {
+      // A converting constructor, or the copy constructor for `T a = b;` (a call's result is taken as it is: C++17 elides that copy).
       args = [init.expr];
       init = undefined;
     }
@@ -121,7 +122,8 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     }
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
     if (cls && storage !== 'static') {
-      const ctor = constructorCall(s, ctx, cls, self, args ?? [], d);
+      // An object initialised from a value of its own class (a copy without a copy constructor, a call's result) is not constructed again.
+      const ctor = init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
       if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });
       if (cls.dtor) destroy.push({ k: 'expr', expr: callFunction(cls.dtor, [self], loc), loc: ctx.endLoc(node) });
     } else if (args && args.length > 0) {
@@ -145,4 +147,9 @@ export function constructorArguments(ctx: TranslateContext, d: SyntaxNode): Synt
 export function argumentExpr(s: CppState, ctx: TranslateContext, n: SyntaxNode): Expr {
   if (n.type === 'type_identifier') return identifier(s, ctx, n.text, n) ?? { k: 'id', name: n.text, loc: ctx.loc(n) };
   return translateExpr(ctx, n);
+}
+
+/** An expression that names an object (a copy of it runs the copy constructor), not a call's result. */
+function isLvalue(e: Expr): boolean {
+  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*');
 }

@@ -15,6 +15,8 @@ export interface CppFunction {
   type: FunctionType;
   /** Per parameter as written (without `this`): whether it is a reference. */
   refParams: boolean[];
+  /** Per parameter as written: an rvalue reference (`T &&`), chosen only for an argument cast to one. */
+  rvalueParams: boolean[];
   refReturn: boolean;
   /** Per parameter as written: its default argument, translated at each call that leaves it out. */
   defaults: (SyntaxNode | undefined)[];

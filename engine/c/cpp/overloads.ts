@@ -32,7 +32,9 @@ export function choose(s: CppState, list: CppFunction[], args: Expr[], ctor: boo
       const p = f.type.params[i + offset]?.type;
       if (!at || !p) return;
       const pt = f.refParams[i] ? pointee(p)! : p;
-      if (sameType(at, pt)) score += 2;
+      // A move (`T &&`) takes only what the code casts to one (`static_cast<T&&>(x)`); a named object is copied.
+      if (f.rvalueParams[i]) score += isRvalue(s, a) ? 3 : -3;
+      else if (sameType(at, pt)) score += 2;
       else if (at.kind === pt.kind) score += 1;
     });
     if (score > bestScore) {
@@ -95,4 +97,9 @@ export function arrowObject(s: CppState, object: Expr, arrow: boolean): Expr {
 export function classOfObject(s: CppState, object: Expr, arrow: boolean): CppClass | undefined {
   const t = typeOfExpr(s.types, object);
   return s.classOf(t && arrow ? pointee(t) : t);
+}
+
+/** `static_cast<T&&>(x)`, lowered to a read through a cast to the rvalue reference's pointer. */
+function isRvalue(s: CppState, e: Expr): boolean {
+  return e.k === 'unary' && e.op === '*' && e.arg.k === 'cast' && s.rvalueTypes.has(e.arg.type);
 }

@@ -50,6 +50,8 @@ export class CppState {
   readonly constants = new Set<string>();
   /** Pointer types that stand for C++ references (`T &`): made by this front end only. */
   readonly refTypes = new WeakSet<CType>();
+  /** Those of them written `T &&` (rvalue references: a move constructor's or move assignment's parameter). */
+  readonly rvalueTypes = new WeakSet<CType>();
   /** The function whose body is being lowered; undefined at file scope. */
   fn: FunctionState | undefined;
   /** Numbers the hidden temporaries of `new`/`delete`. */
