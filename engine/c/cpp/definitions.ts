@@ -12,6 +12,7 @@ import { storageOf, translateStmt } from '../translate/statements';
 import { memberInitializers } from './construction';
 import { declareFunction, functionDeclaratorOf } from './functions';
 import type { CppClass } from './model';
+import { baseDestructors, setVfptr } from './inheritance';
 import type { CppState, FunctionState } from './state';
 
 export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
@@ -45,8 +46,17 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     const owner = f.thisClass;
     // The body's block (engine/c/cpp/locals.ts, through the statement hook) starts with these.
     if (owner && owner.ctors.includes(f)) state.prologue = memberInitializers(s, ctx, node, owner);
+    const isDtor = owner !== undefined && owner.dtor === f;
+    // A destructor first points the object at its own class's vtable: virtual calls from here on run this class's functions.
+    if (isDtor && owner.vtable) state.prologue = [{ k: 'expr', expr: setVfptr(owner, { k: 'id', name: 'this', loc: f.loc }, f.loc), loc: f.loc }];
     const lowered = translateStmt(ctx, bodyNode);
-    const body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
+    let body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
+    const bases = isDtor ? baseDestructors(owner, { k: 'id', name: 'this', loc: body.endLoc }, body.endLoc) : undefined;
+    if (bases) {
+      // After the body, however it ends, the bases are destroyed (last base first).
+      const end = body.endLoc;
+      body = { k: 'block', body: [{ k: 'try', body, finally: { k: 'block', body: [{ k: 'expr', expr: bases, loc: end }], loc: end, endLoc: end }, loc: body.loc }], loc: body.loc, endLoc: end };
+    }
     if (state.hidden.length > 0) body.body.unshift({ k: 'decl', decls: state.hidden, loc: body.loc });
     const def: FunctionDef = {
       name: f.linkName,

@@ -11,6 +11,7 @@ import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
+import { findMethods, isBaseOf, memberCall } from './inheritance';
 import type { CppFunction } from './model';
 import { identifier, lookupFunctions, qualifiedIdentifier } from './names';
 import { deleteExpression, newExpression } from './newDelete';
@@ -127,13 +128,15 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     const object = arrowObject(s, translateExpr(ctx, fnNode.childForFieldName('argument')!), arrow);
     const cls = classOfObject(s, object, arrow);
     const method = fnNode.childForFieldName('field')!.text.replace(/\s+/g, '');
-    const list = cls?.methods.get(method) ?? (method.startsWith('~') && cls?.dtor ? [cls.dtor] : undefined);
+    // `obj.Base::F()` names the function of that base, called without going through the vtable.
+    const qualified = method.includes('::');
+    const list = cls ? findMethods(qualified ? s.classNamed(method.split('::').slice(0, -1).join('::')) ?? cls : cls, method.startsWith('~') ? '~' : method.split('::').pop()!) : undefined;
     if (!cls || !list) return undefined; // a function pointer member, or C
     const a = args();
     const f = choose(s, list, a, false);
     if (!f) return { k: 'unsupported', what: `a call of ${cls.name}::${method} with ${a.length} arguments (no overload takes them)`, text: ctx.snippet(node), loc };
     const self = arrow ? object : addressOf(object);
-    return callFunction(f, f.thisClass ? [self, ...completeArgs(s, ctx, f, a)] : completeArgs(s, ctx, f, a), loc);
+    return f.thisClass ? memberCall(cls, f, self, completeArgs(s, ctx, f, a), loc, qualified) : callFunction(f, completeArgs(s, ctx, f, a), loc);
   }
   let candidates: CppFunction[] | undefined;
   let implicitThis = false;
@@ -148,13 +151,18 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
       if (call) return call;
     }
     if (!isLocal && state?.cls && fnNode.type === 'identifier') {
-      const m = state.cls.methods.get(name);
+      const m = findMethods(state.cls, name);
       if (m) {
         candidates = m;
         implicitThis = true;
       }
     }
     if (!candidates && !isLocal) candidates = lookupFunctions(s, name);
+    // `Base::F()` inside a member function of a class derived from Base: on this object, not virtually.
+    if (candidates && !implicitThis && fnNode.type === 'qualified_identifier' && state?.cls) {
+      const owner = candidates[0]?.thisClass;
+      if (owner && (owner === state.cls || isBaseOf(owner, state.cls))) implicitThis = true;
+    }
     if (!candidates && !isLocal) {
       const cls = s.classNamed(name);
       if (cls) return { k: 'unsupported', what: `a temporary object of class ${cls.name} (declare a named variable instead)`, text: ctx.snippet(node), loc };
@@ -174,7 +182,7 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
   const rest = completeArgs(s, ctx, f, a);
   if (f.thisClass) {
     if (!implicitThis) return { k: 'unsupported', what: `a call of member function '${f.linkName}' without an object`, text: ctx.snippet(node), loc };
-    return callFunction(f, [{ k: 'id', name: 'this', loc }, ...rest], loc);
+    return memberCall(s.fn!.cls!, f, { k: 'id', name: 'this', loc }, rest, loc, fnNode.type === 'qualified_identifier');
   }
   return callFunction(f, rest, loc);
 }

@@ -46,8 +46,11 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
     return undefined;
   }
   const constThis = fd.children.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
-  if (node.children.some((c) => c?.type === 'virtual') || d.children.some((c) => c?.type === 'virtual')) {
-    ctx.error(node, `fltsim does not run virtual functions ('${written}'): call a plain member function or a function pointer instead`);
+  const isVirtual = node.children.some((c) => c?.type === 'virtual') || d.children.some((c) => c?.type === 'virtual') || fd.children.some((c) => c?.type === 'virtual_specifier');
+  // `virtual void F() = 0;`
+  const pure = isVirtual && node.childForFieldName('default_value')?.text === '0';
+  if (isVirtual && !cls && !/::/.test(written)) {
+    ctx.error(node, `'virtual' outside a class ('${written}')`);
     return undefined;
   }
   // Owner: the class being defined, or the class a qualified name names (`void C::M() { … }`).
@@ -85,12 +88,13 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
       same.type = type;
       same.loc = ctx.loc(nameNode);
     }
+    if (isVirtual) same.virtual = true;
     for (let i = 0; i < defaults.length; i++) same.defaults[i] ??= defaults[i];
     return same;
   }
   // The first signature keeps the plain name; later overloads are decorated with their parameters.
   const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p, i) => (rvalues[i] ? `${typeName(pointee(p.type)!)} &&` : typeName(p.type))).join(', ')})${constThis ? ' const' : ''}`;
-  const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, constThis, defined: defining, loc: ctx.loc(nameNode) };
+  const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
   list.push(f);
   s.functions.set(qualified, list);
   if (owner) {

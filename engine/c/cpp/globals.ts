@@ -13,6 +13,7 @@ import { storageOf } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { addressOf, sizedByInitializer } from './lowering';
+import { needsDestructor } from './inheritance';
 import type { CppState } from './state';
 
 export function globalDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
@@ -42,7 +43,7 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
     const cls = s.classOf(declared.type);
-    if (cls && (cls.ctors.length > 0 || cls.dtor || cls.fieldInits.length > 0) && storage !== 'extern') {
+    if (cls && (cls.ctors.length > 0 || needsDestructor(cls) || cls.fieldInits.length > 0 || cls.vtable) && storage !== 'extern') {
       // A kernel driver has no C runtime to run global constructors (docs/interpreter.md, "C++").
       ctx.warn(d, `the constructor and destructor of global '${name}' (class ${cls.name}) never run: a kernel driver has no C runtime to call them, so '${name}' starts zeroed; initialise it from DriverEntry`);
       init = undefined;

@@ -15,8 +15,9 @@ import { constantValue } from '../translate/constant';
 import { constructorCall, hasCopyConstructor } from './construction';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
-import { AUTO, addressOf, callFunction, sizedByInitializer } from './lowering';
+import { AUTO, addressOf, sizedByInitializer } from './lowering';
 import { identifier } from './names';
+import { convertPointer, destroyCall, needsDestructor } from './inheritance';
 import type { CppState } from './state';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
@@ -103,6 +104,8 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       }
     }
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
+    // `Base* b = &derived;`: the base subobject's address.
+    if (init?.k === 'expr') init = { ...init, expr: convertPointer((x) => s.classOf(x), init.expr, typeOfExpr(s.types, init.expr), t) };
     if (init?.k === 'expr' && isConstant(s, ctx, node, t, init.expr, declared.name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
     else ctx.scope.defineObject(declared.name);
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
@@ -117,7 +120,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       args = [init.expr];
       init = undefined;
     }
-    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || cls.dtor)) {
+    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || needsDestructor(cls) || cls.vtable)) {
       ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
     }
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
@@ -125,7 +128,8 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       // An object initialised from a value of its own class (a copy without a copy constructor, a call's result) is not constructed again.
       const ctor = init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
       if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });
-      if (cls.dtor) destroy.push({ k: 'expr', expr: callFunction(cls.dtor, [self], loc), loc: ctx.endLoc(node) });
+      const dtor = destroyCall(cls, self, loc);
+      if (dtor) destroy.push({ k: 'expr', expr: dtor, loc: ctx.endLoc(node) });
     } else if (args && args.length > 0) {
       // `int x(5);`: direct initialisation of a scalar.
       stmts.push({ k: 'expr', expr: { k: 'assign', op: '=', left: { k: 'id', name: declared.name, loc }, right: ref ? addressOf(args[0]) : args[0], loc }, loc });

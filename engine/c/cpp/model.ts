@@ -24,6 +24,12 @@ export interface CppFunction {
   thisClass?: CppClass;
   /** A `const` member function: `f() const` and `f()` are two overloads. */
   constThis: boolean;
+  /** Declared `virtual`, or overriding a virtual function of a base class. */
+  virtual: boolean;
+  /** `= 0`: its class's vtable slot stays empty. */
+  pure: boolean;
+  /** Its index in its class's vtable, once the class is complete. */
+  slot?: number;
   defined: boolean;
   loc: Loc;
 }
@@ -42,7 +48,19 @@ export interface CppClass {
   statics: Map<string, string>;
   /** Default member initializers (`int count = 0;`), run by every constructor before its body. */
   fieldInits: { field: string; value: SyntaxNode }[];
+  /** Direct base classes in declaration order; each is a member of the struct named by baseField(). */
+  bases: CppClass[];
+  /** A polymorphic class's vtable: per slot the function it calls (a pure virtual one's slot calls a stub that stops the run). */
+  vtable?: { name: string; fn: CppFunction }[];
 }
+
+/** The struct member holding a base class's subobject: anonymous, so the base's members are found through it. */
+export function baseField(base: CppClass): string {
+  return `<anonymous base ${base.name}>`;
+}
+
+/** The member holding a polymorphic object's vtable pointer (MSVC's name for it). */
+export const VFPTR = '__vfptr';
 
 export interface ClassTemplate {
   name: string;

@@ -9,6 +9,7 @@ import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { translateBinary, translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
+import { convertPointer, findMethods, memberCall } from './inheritance';
 import { lookupFunctions } from './names';
 import { choose, completeArgs, convert } from './overloads';
 import type { CppState } from './state';
@@ -27,11 +28,12 @@ export function operatorCall(s: CppState, ctx: TranslateContext, op: string, ope
   const classes = operands.map((e) => s.classOf(typeOfExpr(s.types, e)));
   if (!classes.some((c) => c !== undefined)) return undefined;
   const key = operatorKey(op);
-  const members = classes[0]?.methods.get(key);
-  if (members) {
+  const cls = classes[0];
+  const members = cls ? findMethods(cls, key) : undefined;
+  if (cls && members) {
     const rest = operands.slice(1);
     const f = choose(s, members.filter((m) => m.thisClass !== undefined), rest, false);
-    if (f) return callFunction(f, [addressOf(operands[0]), ...completeArgs(s, ctx, f, rest)], loc);
+    if (f) return memberCall(cls, f, addressOf(operands[0]), completeArgs(s, ctx, f, rest), loc);
   }
   const free = (lookupFunctions(s, key) ?? []).filter((f) => f.thisClass === undefined && f.type.params.length === operands.length);
   const f = free.length > 0 ? choose(s, free, operands, false) : undefined;
@@ -65,5 +67,9 @@ export function assignmentExpression(s: CppState, ctx: TranslateContext, node: S
   const op = (node.childForFieldName('operator')?.type ?? '=') as AssignOp;
   const left = translateExpr(ctx, node.childForFieldName('left')!);
   const right = translateExpr(ctx, node.childForFieldName('right')!);
-  return operatorCall(s, ctx, op, [left, right], loc) ?? { k: 'assign', op, left, right, loc };
+  const call = operatorCall(s, ctx, op, [left, right], loc);
+  if (call) return call;
+  const lt = typeOfExpr(s.types, left);
+  // `base = &derived;`: the base subobject's address.
+  return { k: 'assign', op, left, right: op === '=' && lt ? convertPointer((x) => s.classOf(x), right, typeOfExpr(s.types, right), lt) : right, loc };
 }

@@ -5,7 +5,8 @@
  * conversion operators or `operator->` where C wants a scalar or a pointer.
  */
 import type { Expr } from '../ast';
-import { pointee, sameType, type CType } from '../types';
+import { pointee, pointerTo, sameType, type CType } from '../types';
+import { convertPointer } from './inheritance';
 import type { TranslateContext } from '../translate/context';
 import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
@@ -49,8 +50,11 @@ export function choose(s: CppState, list: CppFunction[], args: Expr[], ctor: boo
 export function completeArgs(s: CppState, ctx: TranslateContext, f: CppFunction, args: Expr[]): Expr[] {
   const offset = f.thisClass ? 1 : 0;
   const out = args.map((a, i) => {
-    if (f.refParams[i]) return addressOf(a);
     const p = f.type.params[i + offset]?.type;
+    const at = typeOfExpr(s.types, a);
+    // A derived object or pointer where its base is wanted: the base subobject.
+    if (f.refParams[i]) return p ? convertPointer((t) => s.classOf(t), addressOf(a), at && pointerTo(at), p) : addressOf(a);
+    if (p?.kind === 'ptr') return convertPointer((t) => s.classOf(t), convert(s, a, p), at, p);
     return p && p.kind !== 'struct' ? convert(s, a, p) : a;
   });
   for (let i = args.length; i < f.defaults.length; i++) {
