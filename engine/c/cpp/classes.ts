@@ -11,6 +11,7 @@ import { translateInitializer } from '../translate/expressions';
 import { translateTypedef } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { functionDefinition } from './definitions';
+import { functionTemplateDeclaration } from './functionTemplates';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { baseField, VFPTR, type CppClass } from './model';
 import { buildVtable, pureStub, pureStubName, vtableGlobal } from './inheritance';
@@ -25,7 +26,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   const existing = s.classes.get(name);
   const body = node.childForFieldName('body');
   const struct: StructType = existing?.struct ?? { kind: 'struct', union: false, tag: name, displayName: name };
-  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [] };
+  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
   if (!existing) {
     s.classes.set(name, cls);
     ctx.scope.defineTag(name, struct);
@@ -61,7 +62,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
       continue;
     }
     if (m.type === 'template_declaration') {
-      ctx.error(m, `fltsim does not run member templates (in ${name})`);
+      const fn = m.namedChildren.find((c) => c?.type === 'function_definition');
+      if (!fn || !functionTemplateDeclaration(s, ctx, m, fn, cls)) ctx.error(m, `member templates other than member function templates are not supported yet (in ${name})`);
       continue;
     }
     if (m.type === 'friend_declaration' || m.type === 'using_declaration' || m.type === 'alias_declaration' || m.type === 'static_assert_declaration') continue;
@@ -143,7 +145,7 @@ function baseClasses(s: CppState, ctx: TranslateContext, clause: SyntaxNode, nam
 
 /** The class a plain struct (no member functions, so built the C way) is when something derives from it. */
 function plainClass(s: CppState, struct: StructType): CppClass {
-  const cls: CppClass = { name: struct.tag, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [] };
+  const cls: CppClass = { name: struct.tag, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
   s.classes.set(struct.tag, cls);
   return cls;
 }

@@ -64,7 +64,7 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
       params,
       body,
       // Defined inside its class (or a template's): one copy per file, as C++'s inline linkage.
-      static: storageOf(node) === 'static' || cls !== undefined || node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'inline'),
+      static: storageOf(node) === 'static' || cls !== undefined || s.instanceName !== undefined || node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'inline'),
       loc: f.loc,
       endLoc: ctx.endLoc(bodyNode),
     };

@@ -5,14 +5,15 @@
  * and of kernel routines given class objects.
  */
 import type { Expr } from '../ast';
-import { INT } from '../types';
+import { INT, type CType } from '../types';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import { findMethods, isBaseOf, memberCall } from './inheritance';
-import type { CppFunction } from './model';
+import type { CppClass, CppFunction, FunctionTemplate } from './model';
+import { explicitArguments, instanceFor, lookupFunctionTemplate } from './functionTemplates';
 import { identifier, lookupFunctions, qualifiedIdentifier } from './names';
 import { deleteExpression, newExpression } from './newDelete';
 import { assignmentExpression, binaryExpression, operatorCall } from './operators';
@@ -120,7 +121,10 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
       return s.refTypes.has(t) ? { k: 'unary', op: '*', arg: { k: 'cast', type: t, arg: addressOf(arg), loc }, loc } : { k: 'cast', type: t, arg, loc };
     }
     if (which === 'dynamic_cast') return { k: 'unsupported', what: 'dynamic_cast (kernel code has no RTTI)', text: ctx.snippet(node), loc };
-    return undefined;
+    // `Max<ULONG>(a, b)`: a function template with its arguments written.
+    const tpl = which ? lookupFunctionTemplate(s, which) ?? (s.fn?.cls ? s.fn.cls.memberTemplates.get(which) : undefined) : undefined;
+    if (!tpl) return undefined;
+    return templateCall(s, ctx, tpl, explicitArguments(ctx, fnNode.childForFieldName('arguments')), argNodes.map((a) => translateExpr(ctx, a)), tpl.owner ? { k: 'id', name: 'this', loc } : undefined, node);
   }
   const args = () => argNodes.map((a) => translateExpr(ctx, a));
   if (fnNode.type === 'field_expression') {
@@ -131,6 +135,8 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     // `obj.Base::F()` names the function of that base, called without going through the vtable.
     const qualified = method.includes('::');
     const list = cls ? findMethods(qualified ? s.classNamed(method.split('::').slice(0, -1).join('::')) ?? cls : cls, method.startsWith('~') ? '~' : method.split('::').pop()!) : undefined;
+    const memberTemplate = cls && !list ? cls.memberTemplates.get(method) : undefined;
+    if (cls && memberTemplate) return templateCall(s, ctx, memberTemplate, [], args(), arrow ? object : addressOf(object), node, cls);
     if (!cls || !list) return undefined; // a function pointer member, or C
     const a = args();
     const f = choose(s, list, a, false);
@@ -158,6 +164,10 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
       }
     }
     if (!candidates && !isLocal) candidates = lookupFunctions(s, name);
+    if (!candidates && !isLocal) {
+      const tpl = (fnNode.type === 'identifier' && state?.cls ? state.cls.memberTemplates.get(name) : undefined) ?? lookupFunctionTemplate(s, name);
+      if (tpl) return templateCall(s, ctx, tpl, [], args(), tpl.owner ? { k: 'id', name: 'this', loc } : undefined, node);
+    }
     // `Base::F()` inside a member function of a class derived from Base: on this object, not virtually.
     if (candidates && !implicitThis && fnNode.type === 'qualified_identifier' && state?.cls) {
       const owner = candidates[0]?.thisClass;
@@ -185,4 +195,15 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     return memberCall(s.fn!.cls!, f, { k: 'id', name: 'this', loc }, rest, loc, fnNode.type === 'qualified_identifier');
   }
   return callFunction(f, rest, loc);
+}
+
+/** A call of a function template's instance (made on first use); `self` for a member template. */
+function templateCall(s: CppState, ctx: TranslateContext, tpl: FunctionTemplate, explicit: (CType | undefined)[], a: Expr[], self: Expr | undefined, node: SyntaxNode, cls?: CppClass): Expr {
+  const loc = ctx.loc(node);
+  const f = instanceFor(s, ctx, tpl, explicit, a);
+  if (typeof f === 'string') return { k: 'unsupported', what: f, text: ctx.snippet(node), loc };
+  const rest = completeArgs(s, ctx, f, a);
+  if (!f.thisClass) return callFunction(f, rest, loc);
+  if (!self) return { k: 'unsupported', what: `a call of member function template '${f.linkName}' without an object`, text: ctx.snippet(node), loc };
+  return memberCall(cls ?? s.fn?.cls ?? f.thisClass, f, self, rest, loc);
 }

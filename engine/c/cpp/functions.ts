@@ -79,6 +79,11 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   if (owner) qualified = `${owner.name}::${isDtor ? `~${owner.name.split('::').pop()!.replace(/<.*$/, '')}` : isCtor ? owner.name.split('::').pop()! : simple}`;
   else if (parts.length > 1) qualified = parts.join('::');
   else qualified = s.externC > 0 ? simple : s.qualify(simple);
+  if (s.instanceName !== undefined && !isCtor && !isDtor) {
+    // An instance of a function template: named with its arguments, apart from the template's other instances.
+    simple = s.instanceName;
+    qualified = owner ? `${owner.name}::${simple}` : simple;
+  }
   const list = s.functions.get(qualified) ?? [];
   const same = list.find((f) => f.constThis === constThis && (cast ? sameType(f.type.ret, ret) : f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type)) && f.rvalueParams.every((r, i) => r === rvalues[i])));
   if (same) {

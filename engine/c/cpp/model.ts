@@ -50,6 +50,8 @@ export interface CppClass {
   fieldInits: { field: string; value: SyntaxNode }[];
   /** Direct base classes in declaration order; each is a member of the struct named by baseField(). */
   bases: CppClass[];
+  /** Member function templates by their simple name. */
+  memberTemplates: Map<string, FunctionTemplate>;
   /** A polymorphic class's vtable: per slot the function it calls (a pure virtual one's slot calls a stub that stops the run). */
   vtable?: { name: string; fn: CppFunction }[];
 }
@@ -68,6 +70,18 @@ export interface ClassTemplate {
   /** The class_specifier / struct_specifier under the template declaration. */
   node: SyntaxNode;
   instances: Map<string, CppClass>;
+  /** Member functions defined outside the class (`template<class T> void C<T>::F() {…}`), defined for each instance. */
+  members: SyntaxNode[];
+}
+
+/** A function template (free, or a member template of `owner`), instantiated per argument list on use. */
+export interface FunctionTemplate {
+  name: string;
+  params: string[];
+  /** The function_definition under the template declaration. */
+  node: SyntaxNode;
+  owner?: CppClass;
+  instances: Map<string, CppFunction>;
 }
 
 /** A local, parameter or global as the front end types expressions with it. */
