@@ -30,7 +30,7 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     return { name: p.name ?? `<param ${i + 1}>`, type: p.type, loc: at >= 0 && paramNodes[at] ? ctx.loc(paramNodes[at]) : ctx.loc(node) };
   });
   const saved = { fn: s.fn, scope: ctx.scope };
-  const state: FunctionState = { cls: f.thisClass ?? (cls ?? undefined), refReturn: f.refReturn, hidden: [], locals: [new Map()] };
+  const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, hidden: [], locals: [new Map()] };
   s.fn = state;
   ctx.scope = ctx.scope.child();
   try {

@@ -99,7 +99,7 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   }
   // The first signature keeps the plain name; later overloads are decorated with their parameters.
   const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p, i) => (rvalues[i] ? `${typeName(pointee(p.type)!)} &&` : typeName(p.type))).join(', ')})${constThis ? ' const' : ''}`;
-  const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
+  const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, memberOf: owner, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
   list.push(f);
   s.functions.set(qualified, list);
   if (owner) {
@@ -109,7 +109,8 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   }
   if (!s.unit.prototypes.has(linkName)) {
     const proto: { name: string; type: FunctionType; loc: Loc; static?: boolean } = { name: linkName, type, loc: f.loc };
-    if (storageOf(node) === 'static') proto.static = true;
+    // In a class, `static` makes a static member function, not a function internal to the file.
+    if (storageOf(node) === 'static' && !owner) proto.static = true;
     s.unit.prototypes.set(linkName, proto);
   }
   return f;

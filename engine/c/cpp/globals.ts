@@ -36,9 +36,10 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
       continue;
     }
     const valueNode = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
-    // In C++ a const object at namespace scope is internal to its file unless declared extern or inline.
-    const storage = written === undefined && !inline && valueNode && isConstObject(node, d) ? 'static' : written;
-    const name = declared.name.includes('::') ? declared.name.replace(/^::/, '') : s.qualify(declared.name);
+    const member = declared.name.includes('::') ? memberGlobal(s, declared.name) : undefined;
+    // In C++ a const object at namespace scope is internal to its file unless declared extern or inline (a class's static member is not).
+    const storage = written === undefined && !inline && !member && valueNode && isConstObject(node, d) ? 'static' : written;
+    const name = member ?? (declared.name.includes('::') ? declared.name.replace(/^::/, '') : s.qualify(declared.name));
     const ref = s.refTypes.has(declared.type);
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
@@ -80,4 +81,11 @@ function isConstObject(node: SyntaxNode, d: SyntaxNode): boolean {
   const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
   if (inner?.type === 'pointer_declarator') return constant(inner);
   return constant(node);
+}
+
+/** `C::member` defined outside its class (in C's namespace or with its full name): the global the class declared for it. */
+function memberGlobal(s: CppState, written: string): string | undefined {
+  const parts = written.replace(/^::/, '').split('::');
+  const cls = s.classNamed(parts.slice(0, -1).join('::'));
+  return cls?.statics.get(parts[parts.length - 1]);
 }

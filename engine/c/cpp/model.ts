@@ -22,6 +22,8 @@ export interface CppFunction {
   defaults: (SyntaxNode | undefined)[];
   /** A member function's class; undefined for free functions and static members. */
   thisClass?: CppClass;
+  /** The class a member function (static ones too) belongs to: its body sees the class's names. */
+  memberOf?: CppClass;
   /** A `const` member function: `f() const` and `f()` are two overloads. */
   constThis: boolean;
   /** Declared `virtual`, or overriding a virtual function of a base class. */

@@ -58,3 +58,14 @@ test('a non-const global with an initial value in a shared header is still defin
   assert.equal(r.ok, false);
   assert.ok(!r.ok && r.diagnostics.some((l) => /h\.h:3:.*global 'Counter' is defined with an initial value in two files/.test(l)), r.ok ? '' : r.diagnostics.join('\n'));
 });
+
+test('a const static member defined outside its class, inside its namespace, is the one the class declared and is shared by every file', async () => {
+  const r = await run(memoryFiles({
+    '/d/f.h': '#pragma once\n#include <fltKernel.h>\nnamespace flt {\nclass Table {\npublic:\n  static const ULONG Sizes[];\n  static ULONG Sum();\n};\n}\n',
+    '/d/a.cpp': '#include "f.h"\nnamespace flt {\nconst ULONG Table::Sizes[] = { 3, 4, 0 };\n}\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING P) {\n  UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(P);\n  DbgPrint("sum %lu", flt::Table::Sum());\n  return STATUS_SUCCESS;\n}\n',
+    '/d/b.cpp': '#include "f.h"\nnamespace flt {\nULONG Table::Sum() { ULONG s = 0; for (int i = 0; Sizes[i]; i++) s += Sizes[i]; return s; }\n}\n',
+  }), 'driver "a.cpp" "b.cpp"\n');
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.report.output, ['sum 7']);
+});
