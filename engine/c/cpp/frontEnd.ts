@@ -179,6 +179,7 @@ export class CppFrontEnd implements CppHooks {
       }
       const type = sizedByInitializer(declared.type, init);
       this.globals.set(name, { type, ref });
+      ctx.scope.setObjectType(declared.name, type);
       if (init?.k === 'expr' && this.isConstant(ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
       const decl: VarDecl = { name, type, init, storage, loc: ctx.loc(declared.node ?? d) };
       const i = this.unit.globals.findIndex((g) => g.name === name);
