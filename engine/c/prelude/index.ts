@@ -26,6 +26,7 @@ import { RTL_H } from './rtl';
 import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
+import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
 import { TIMERS_H } from './timers';
 
 function statusHeader(): string {
@@ -49,6 +50,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],
+  ['fltsim_ntstrsafe.h', NTSTRSAFE_H],
   ['fltsim_timefields.h', TIMEFIELDS_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
@@ -92,6 +94,8 @@ export function preludeHeaders(): Map<string, string> {
     ['ntintsafe.h', kernel],
     ['wdmsec.h', kernel],
     ['bcrypt.h', `${base}#include <fltsim_cng.h>\n`],
+    ['fltsim_strsafe.h', STRSAFE_H],
+    ['strsafe.h', `${kernel}#include <fltsim_strsafe.h>\n`],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],
