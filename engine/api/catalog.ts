@@ -77,12 +77,14 @@ const ENTRIES: ApiInfo[] = [
   api('FltDeleteContext', A, 'Detaches a context from its object.', ['Hold a reference while calling it.']),
   // Names
   api('FltGetFileNameInformation', A, 'Returns name information for the file of an operation, with a reference.', ['Release it with FltReleaseFileNameInformation; do not modify it.', 'Fails with STATUS_FLT_INVALID_NAME_REQUEST on paging I/O or with a top-level IRP.']),
+  api('FltParseFileName', 'any', 'Finds the extension, the stream and the final component of a name string, each as a counted string over the caller\'s characters.', ['The parts share the caller\'s buffer: they are valid only while it is.']),
   api('FltParseFileNameInformation', A, 'Fills in the parsed parts (volume, parent directory, final component, extension) of name information.'),
   api('FltReleaseFileNameInformation', A, 'Drops a reference on name information.', ['Exactly once per successful get.']),
   // Callback data helpers
   api('FltSetCallbackDataDirty', 'any', 'Tells the Filter Manager the filter changed the operation\'s parameters.', ['Call it after changing Iopb parameters, or the change is ignored.']),
   api('FltClearCallbackDataDirty', 'any', 'Clears the dirty flag set by FltSetCallbackDataDirty.'),
   api('FltIsCallbackDataDirty', 'any', 'Tells whether the callback data is marked dirty.'),
+  api('FltDecodeParameters', 'any', 'Returns the addresses of the operation\'s buffer, MDL and length parameters and the access a filter has to the buffer, whatever the major function.', ['An operation without a buffer gives STATUS_INVALID_PARAMETER: check the status before using the pointers.']),
   api('FltIsOperationSynchronous', 'any', 'Tells whether the operation is synchronous.', ['TRUE does not mean a filter returned FLT_PREOP_SYNCHRONIZE.']),
   api('FltLockUserBuffer', A, 'Locks the operation\'s user buffer and creates an MDL for it.', ['Only for the majors that carry a user buffer.']),
   api('FltIsIoCanceled', 'any', 'Tells whether the operation has been cancelled.'),

@@ -10,6 +10,7 @@ import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { CSQ_H } from './csq';
 import { FILEINFO_H } from './fileinfo';
+import { FLTDECODE_H } from './fltdecode';
 import { FLTIO_H } from './fltio';
 import { FSDRIVER_H } from './fsdriver';
 import { FLTMGR_H } from './fltmgr';
@@ -64,6 +65,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
   ['fltsim_fltio.h', FLTIO_H],
+  ['fltsim_fltdecode.h', FLTDECODE_H],
   ['fltsim_fltobjects.h', FLTOBJECTS_H],
 ];
 
