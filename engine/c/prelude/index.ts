@@ -28,6 +28,8 @@ import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
 import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
+import { NTIMAGE_H } from './ntimage';
+import { STDBOOL_H, STDINT_H } from './stdheaders';
 import { TIMERS_H } from './timers';
 
 function statusHeader(): string {
@@ -98,6 +100,15 @@ export function preludeHeaders(): Map<string, string> {
     ['bcrypt.h', `${base}#include <fltsim_cng.h>\n`],
     ['fltsim_strsafe.h', STRSAFE_H],
     ['strsafe.h', `${kernel}#include <fltsim_strsafe.h>\n`],
+    ['fltsim_ntimage.h', NTIMAGE_H],
+    ['ntimage.h', `${kernel}#include <fltsim_ntimage.h>\n`],
+    // NDIS is not modelled: its header gives the kernel's names, and a driver using NDIS's own stops at the first one.
+    ['ndis.h', kernel],
+    ['fltsim_stdint.h', STDINT_H],
+    ['stdint.h', `${base}#include <fltsim_stdint.h>\n`],
+    ['fltsim_stdbool.h', STDBOOL_H],
+    ['stdbool.h', `${base}#include <fltsim_stdbool.h>\n`],
+    ['intrin.h', base],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],
