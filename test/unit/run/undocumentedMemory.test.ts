@@ -1,7 +1,9 @@
 /**
- * A PEPROCESS points at bytes C can read (engine/kernel/processMemory.ts): the old idiom of finding
- * the image name's offset in the System process's EPROCESS and reading it for any process works
- * (test/fixtures/processes/nameoffset.c, written for this test); writing an EPROCESS is an error.
+ * Undocumented kernel memory that real drivers read or write: a PEPROCESS points at bytes C can
+ * read (engine/kernel/processMemory.ts), so the old idiom of finding the image name's offset in the
+ * System process's EPROCESS works (test/fixtures/processes/nameoffset.c, written for this test)
+ * while writing an EPROCESS is an error; DriverObject->DriverSection is the driver's own loader
+ * entry, zeroed memory it may set flags in.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,4 +44,26 @@ test('writing into an EPROCESS stops the run at the write, naming the process', 
   w.run();
   assert.equal(w.fault?.kind, 'read-only');
   assert.match(w.fault?.message ?? '', /EPROCESS of System \(pid 4\).*read-only/);
+});
+
+test('DriverObject->DriverSection is the driver\'s own loader entry: a flag set in it reads back', async () => {
+  const src = [
+    '#include <fltKernel.h>',
+    'typedef struct _MY_LDR { LIST_ENTRY InLoadOrderLinks; PVOID ExceptionTable; ULONG ExceptionTableSize; PVOID GpValue; PVOID NonPagedDebugInfo;',
+    '  PVOID DllBase; PVOID EntryPoint; ULONG SizeOfImage; UNICODE_STRING FullDllName; UNICODE_STRING BaseDllName; ULONG Flags; } MY_LDR;',
+    'NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath) {',
+    '  MY_LDR *ldr = (MY_LDR *)DriverObject->DriverSection;',
+    '  UNREFERENCED_PARAMETER(RegistryPath);',
+    '  ldr->Flags |= 0x20;',
+    '  DbgPrint("flags %x", ldr->Flags);',
+    '  return STATUS_SUCCESS;',
+    '}',
+  ].join('\n');
+  const own: ProjectFiles = { readFile: (p) => (p === '/t/ldr.c' ? src : undefined), paths: pathRules('posix') };
+  const prepared = await prepareScenarioText('/t/s.fltsim', 'driver "ldr.c"\n', own);
+  assert.ok(prepared.ok);
+  const w = new World(prepared.prepared, {});
+  w.run();
+  assert.equal(w.fault, undefined);
+  assert.deepEqual(w.sim.kernel.output.map((l) => l.trim()), ['flags 20']);
 });
