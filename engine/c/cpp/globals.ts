@@ -48,12 +48,7 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     s.globals.set(name, { type, ref });
     ctx.scope.setObjectType(declared.name, type);
     if (init?.k === 'expr' && isConstant(s, ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
-    // C++ gives a namespace-scope const object internal linkage — a header's `const T table[] = {…}`
-    // is each including file's own copy, not a definition shared across files — unless an
-    // `extern` declaration of it came first.
-    const declaredExtern = s.unit.globals.some((g) => g.name === name && g.storage === 'extern');
-    const linkage = storage === undefined && !declaredExtern && constObject(node, d) ? 'static' : storage;
-    const decl: VarDecl = { name, type, init, storage: linkage, loc: ctx.loc(declared.node ?? d) };
+    const decl: VarDecl = { name, type, init, storage, loc: ctx.loc(declared.node ?? d) };
     const i = s.unit.globals.findIndex((g) => g.name === name);
     if (i >= 0) {
       if (storage === 'extern') continue;
@@ -66,18 +61,6 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
       s.unit.globals.push(decl);
     }
   }
-}
-
-/**
- * The declared object itself is const: `const T x`, `const T x[]`, `T *const p` — not `const T *p`,
- * where only what the pointer points at is.
- */
-function constObject(node: SyntaxNode, declarator: SyntaxNode): boolean {
-  const isConst = (n: SyntaxNode) => n.children.some((c) => c?.type === 'type_qualifier' && (c.text === 'const' || c.text === 'constexpr'));
-  let d: SyntaxNode | null = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
-  while (d && d.type === 'array_declarator') d = d.childForFieldName('declarator');
-  if (d === null || d.type === 'reference_declarator') return false;
-  return d.type === 'pointer_declarator' ? isConst(d) : isConst(node);
 }
 
 /** A `const`/`constexpr` integer with a constant initializer: usable where C wants a constant. */
