@@ -94,3 +94,34 @@ test('RtlUnicodeString Init, Copy, Cat, CopyString, Printf fill a counted string
   assert.deepEqual(h.module.global('L'), [8, 8, 16, 6, 0]);
   assert.equal(text(h.module.global('Out')), '\\dir\\fil');
 });
+
+test('RtlUnicodeStringToAnsiString into a buffer and allocated, RtlFreeAnsiString, RtlCompareString and RtlEqualString', async () => {
+  const h = await loadC([
+    '#include <fltKernel.h>',
+    'CHAR Out[16];',
+    'LONG R[8];',
+    'void Run(void) {',
+    '    UNICODE_STRING u = RTL_CONSTANT_STRING(L"Notepad.EXE");',
+    '    ANSI_STRING a, b, small;',
+    '    CHAR buf[32], tiny[4];',
+    '    RtlInitEmptyAnsiString(&a, buf, sizeof(buf));',
+    '    R[0] = RtlUnicodeStringToAnsiString(&a, &u, FALSE);',
+    '    R[1] = a.Length;',
+    '    RtlCopyMemory(Out, a.Buffer, a.Length + 1);',
+    '    R[2] = RtlUnicodeStringToAnsiString(&b, &u, TRUE);',
+    '    R[3] = RtlEqualString(&a, &b, FALSE) + 10 * RtlCompareString(&a, &b, FALSE);',
+    '    RtlInitAnsiString(&small, "notepad.exe");',
+    '    R[4] = RtlEqualString(&a, &small, TRUE) * 10 + RtlEqualString(&a, &small, FALSE);',
+    '    R[5] = RtlCompareString(&small, &a, FALSE) > 0;',
+    '    RtlFreeAnsiString(&b);',
+    '    R[6] = b.Buffer == NULL && b.Length == 0;',
+    '    RtlInitEmptyAnsiString(&small, tiny, sizeof(tiny));',
+    '    R[7] = RtlUnicodeStringToAnsiString(&small, &u, FALSE) == STATUS_BUFFER_OVERFLOW && small.Length == 4;',
+    '}',
+  ].join('\n'));
+  assert.deepEqual(h.diagnostics, []);
+  h.call('Run');
+  assert.equal(text(h.module.global('Out')), 'Notepad.EXE');
+  assert.deepEqual(h.module.global('R'), [0, 11, 0, 1, 10, 1, 1, 1]);
+  assert.deepEqual(h.violations, []);
+});
