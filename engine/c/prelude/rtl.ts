@@ -45,6 +45,11 @@ BOOLEAN RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN Cas
 NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PCANSI_STRING SourceString, BOOLEAN AllocateDestinationString);
 NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 void RtlFreeAnsiString(PANSI_STRING AnsiString);
+/* The sizes a conversion needs, terminator included (single-byte code page, as the engine converts). */
+#define RtlAnsiStringToUnicodeSize(STRING) ((ULONG)(((STRING)->Length + sizeof(CHAR)) * sizeof(WCHAR)))
+#define RtlUnicodeStringToAnsiSize(STRING) ((ULONG)(((STRING)->Length + sizeof(WCHAR)) / sizeof(WCHAR)))
+#define RtlOemStringToUnicodeSize(STRING) RtlAnsiStringToUnicodeSize(STRING)
+#define RtlUnicodeStringToOemSize(STRING) RtlUnicodeStringToAnsiSize(STRING)
 NTSTATUS RtlUpcaseUnicodeStringToCountedOemString(POEM_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 void RtlFreeOemString(POEM_STRING OemString);
 BOOLEAN RtlIsNameLegalDOS8Dot3(PCUNICODE_STRING Name, POEM_STRING OemName, PBOOLEAN NameContainsSpaces);

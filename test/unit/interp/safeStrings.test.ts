@@ -125,3 +125,12 @@ test('RtlUnicodeStringToAnsiString into a buffer and allocated, RtlFreeAnsiStrin
   assert.deepEqual(h.module.global('R'), [0, 11, 0, 1, 10, 1, 1, 1]);
   assert.deepEqual(h.violations, []);
 });
+
+test('RtlAnsiStringToUnicodeSize and RtlUnicodeStringToAnsiSize count the terminator', async () => {
+  const h = await loadC([
+    '#include <fltKernel.h>',
+    'ULONG Run(void) { ANSI_STRING a; UNICODE_STRING u = RTL_CONSTANT_STRING(L"abcd"); RtlInitAnsiString(&a, "abc"); return RtlAnsiStringToUnicodeSize(&a) * 100 + RtlUnicodeStringToAnsiSize(&u); }',
+  ].join('\n'));
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('Run'), 8 * 100 + 5);
+});
