@@ -55,6 +55,7 @@ export { DepthFirstSearch, SPLIT_DEPTH, shardOf, AbandonRun, type Shard } from '
 export { Trace, type TraceStep, type DecisionRecord } from './explore/trace';
 export { minimise, type Minimised } from './explore/minimize';
 export { addDigests, preemptionCost, type Schedule } from './explore/schedule';
+export { parseExploreReport, MAX_SHARDS, type ExploreReportParse } from './run/exploreReportFile';
 export { parseReplayFile, textHash, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFile, type ReplayParse } from './explore/replayFile';
 export {
   exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, joinShardReports, INPUT_ERRORS,

@@ -9,6 +9,7 @@ import { isFunctionValue } from './cvalues';
 import type { DriverFn } from './driverFn';
 import { AscendingIdTable } from './idtable';
 import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
+import type { DriverCallMark } from './driverCallMark';
 import { Irql, irqlName } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
@@ -448,9 +449,9 @@ export class Kernel implements SchedulerHost {
 
   /**
    * The two halves of callDriverSync for callers that run a generator result themselves (saving a
-   * generator per call): note `t.frames.length`, `t.irql`, `t.held.length`, `t.criticalRegion`, call
-   * `enterDriver`, run the result with `yield*` if it is a generator, then call `leaveDriver` with the
-   * noted values (also when the callback throws, from a `finally`, with `checks` false).
+   * generator per call): note a `DriverCallMark`, call `enterDriver`, run the result with `yield*` if
+   * it is a generator, then call `leaveDriver` with the mark (also when the callback throws, from a
+   * `finally`, with `checks` false).
    */
   enterDriver(t: KThread, fn: DriverFn, name: string, args: unknown[]): unknown {
     if (isFunctionValue(fn)) return fn.call(...args);
@@ -461,9 +462,9 @@ export class Kernel implements SchedulerHost {
     throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
   }
 
-  leaveDriver(t: KThread, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): void {
-    while (t.frames.length > depth) t.frames.pop();
-    if (checks) this.afterCallback(t, name, irql, held, region);
+  leaveDriver(t: KThread, name: string, mark: DriverCallMark, checks: boolean): void {
+    while (t.frames.length > mark.depth) t.frames.pop();
+    if (checks) this.afterCallback(t, name, mark.irql, mark.held, mark.region);
   }
 
   private *finishDriverCall(t: KThread, co: Co<unknown>, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): Co<unknown> {

@@ -10,11 +10,12 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, explainData, explanationMarkdown, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type CommandResult, type OutputCategory,
+  Debuggee, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type CommandResult, type OutputCategory,
   type PathRules, type ProjectFiles, type ReplayFile, type Stop, type VariableInfo,
 } from '../../engine';
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
+import { answerCustomRequest } from './customRequests';
 import { checkArguments } from './requestSchemas';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
@@ -49,17 +50,6 @@ const HANDLER_FAILED = 1099;
 
 /** The one thread threadsRequest offers when no simulated thread exists (VS Code wants at least one). */
 const PLACEHOLDER_THREAD = 1;
-
-/**
- * fltsim's own requests, which the timeline view sends through `DebugSession.customRequest`:
- * `fltsimTimeline` {maxEvents?} → the run as a timeline (RunTimeline); `fltsimGoToEvent` {seq} →
- * stops just before that event (reason `goto`); `fltsimExplain` {data} → {markdown} of one callback
- * data's life.
- */
-export const CUSTOM_REQUESTS = ['fltsimTimeline', 'fltsimGoToEvent', 'fltsimExplain'] as const;
-
-/** The timeline a view gets unless it asks for another cap: enough for long sessions, small enough to send at every stop. */
-const TIMELINE_EVENTS = 20_000;
 
 interface FrameRef {
   threadId: number;
@@ -383,6 +373,11 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => d.step(args.threadId, 'out'));
   }
 
+  /** The adapter does not say it supports `restart` (clients relaunch instead); one sent anyway is refused, not answered with a success that did nothing. */
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.refuse(response, NO_SUCH_THING, 'restart: this adapter does not restart in place; end the session and launch it again (the scenario and drivers are read afresh)');
+  }
+
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
     this.command(response, (d) => d.stepBack(args.threadId));
   }
@@ -514,58 +509,16 @@ export class FltsimDebugSession extends LoggingDebugSession {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
     const d = this.debuggee;
-    if (!(CUSTOM_REQUESTS as readonly string[]).includes(command)) {
-      this.sendErrorResponse(response, { id: 1010, format: `fltsim does not know the request '${command}'`, showUser: false });
+    const r = answerCustomRequest(command, args, d, () => d?.title ?? this.paths.basename(d?.scenarioPath ?? ''));
+    if (!r.ok) {
+      // `variables: {}` keeps braces in the message (an argument echoed back as JSON) as they are.
+      this.sendErrorResponse(response, { id: r.id, format: r.message, variables: {}, showUser: r.showUser });
       return;
     }
-    if (!d) {
-      this.sendErrorResponse(response, { id: 1011, format: 'no scenario is running', showUser: false });
-      return;
-    }
-    switch (command) {
-      case 'fltsimTimeline': {
-        const max = a.maxEvents;
-        if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
-          this.sendErrorResponse(response, { id: 1012, format: `maxEvents must be a positive integer (got ${JSON.stringify(max)})`, showUser: false });
-          return;
-        }
-        response.body = d.timeline({ maxEvents: max ?? TIMELINE_EVENTS });
-        this.sendResponse(response);
-        return;
-      }
-      case 'fltsimGoToEvent': {
-        if (typeof a.seq !== 'number') {
-          this.sendErrorResponse(response, { id: 1013, format: `seq must be an event number (got ${JSON.stringify(a.seq)})`, showUser: false });
-          return;
-        }
-        if (d.running) {
-          this.sendErrorResponse(response, { id: 1014, format: 'the scenario is running; pause it first', showUser: true });
-          return;
-        }
-        const seq = a.seq;
-        const why = d.goToEvent(seq);
-        if (why) {
-          this.sendErrorResponse(response, { id: 1015, format: why, showUser: true });
-          return;
-        }
-        this.sendResponse(response);
-        this.drive();
-        return;
-      }
-      case 'fltsimExplain': {
-        const data = a.data;
-        const x = typeof data === 'number' ? explainData(d.timeline({ maxEvents: TIMELINE_EVENTS }), data) : { ok: false as const, message: `data must be a callback data id (got ${JSON.stringify(data)})` };
-        if (!x.ok) {
-          this.sendErrorResponse(response, { id: 1016, format: x.message, showUser: true });
-          return;
-        }
-        response.body = { markdown: explanationMarkdown(x.explanation, d.title ?? this.paths.basename(d.scenarioPath)) };
-        this.sendResponse(response);
-        return;
-      }
-    }
+    if (r.body !== undefined) response.body = r.body;
+    this.sendResponse(response);
+    if (r.drive) this.drive();
   }
 
   private sourceOf(file: string): Source {
