@@ -11,6 +11,8 @@ export class Scope {
   private readonly enumConstants = new Map<string, number>();
   /** Variables and parameters declared here: they hide typedefs and enum constants of outer scopes. */
   private readonly objects = new Set<string>();
+  /** Their types, once the declaration is complete: `sizeof array` in a constant expression needs them. */
+  private readonly objectTypes = new Map<string, CType>();
 
   constructor(private readonly parent?: Scope) {}
 
@@ -51,6 +53,17 @@ export class Scope {
   /** `int FileNameInformation;` in a block: the name is a variable there, whatever it was outside. */
   defineObject(name: string): void {
     this.objects.add(name);
+  }
+
+  /** The declared type of a variable, `T a[] = {…}` with the length its initializer gave. */
+  setObjectType(name: string, type: CType): void {
+    this.objectTypes.set(name, type);
+  }
+
+  objectType(name: string): CType | undefined {
+    const own = this.objectTypes.get(name);
+    if (own !== undefined || this.objects.has(name)) return own;
+    return this.parent?.objectType(name);
   }
 
   isTypeName(name: string): boolean {

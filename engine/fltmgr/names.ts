@@ -246,6 +246,31 @@ export class NameRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
+  /**
+   * Splits a name string the caller holds (a full path, a path within a volume or a bare final
+   * component) as FltParseFileNameInformation splits a name: Extension, Stream and FinalComponent,
+   * each given as NULL are skipped; each set points into FileName's own characters.
+   */
+  FltParseFileName(FileName: UnicodeString | null, Extension: UnicodeString | null, Stream: UnicodeString | null, FinalComponent: UnicodeString | null): number {
+    if (!FileName) {
+      this.fm.k.violation('null-param', 'FltParseFileName needs the name to parse');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const text = unicodeStringText(FileName);
+    const parts = nameComponents(text, 0);
+    const put = (out: UnicodeString | null, [start, length]: ComponentRange) => {
+      if (!out) return;
+      out.Length = length * 2;
+      out.MaximumLength = length * 2;
+      if (length === 0) out.Buffer = null;
+      else out.Buffer = FileName.Buffer instanceof Ptr ? FileName.Buffer.add(start * 2) : new WideText(text.slice(start, start + length));
+    };
+    put(Extension, parts.Extension);
+    put(Stream, parts.Stream);
+    put(FinalComponent, parts.FinalComponent);
+    return STATUS.STATUS_SUCCESS;
+  }
+
   /** How many characters of `name` are the volume's name (none in a short name). */
   private volumeLength(name: string, format: number): number {
     if ((format & 0xff) === FLT_FILE_NAME_SHORT) return 0;

@@ -9,7 +9,7 @@
  * array must end with IRP_MJ_OPERATION_END and the context array with FLT_CONTEXT_END.
  */
 import { makeUnicodeString, type UnicodeString } from '../kernel/cvalues';
-import { EngineStruct, ownerOrPointer } from '../kernel/marshal';
+import { EngineBuffer, EngineStruct, ownerOrPointer } from '../kernel/marshal';
 import { sizeOf, type StructType } from '../c/types';
 import { MemoryError } from '../memory/errors';
 import { Ptr } from '../memory/pointer';
@@ -42,6 +42,9 @@ import type { FltContextRegistration, FltOperationRegistration, FltRegistration 
 /** How many array elements the parser reads before deciding a terminator is missing. */
 const ARRAY_LIMIT = 1024;
 
+/** sizeof(KLDR_DATA_TABLE_ENTRY) on x64 Windows 10/11. */
+const LDR_DATA_TABLE_ENTRY_SIZE = 0x120;
+
 /** DRIVER_OBJECT: laid out in memory when DriverEntry (C) first receives it. */
 class DriverObjectStruct extends EngineStruct implements DriverObject {
   protected get cTag(): string {
@@ -54,7 +57,12 @@ class DriverObjectStruct extends EngineStruct implements DriverObject {
   Flags = 0;
   DriverStart: unknown = null;
   DriverSize = 0;
-  DriverSection: unknown = null;
+  /**
+   * The loader's entry for the driver image (an undocumented KLDR_DATA_TABLE_ENTRY): zeroed memory
+   * of that size, so drivers that set a flag in it (`((PLDR_DATA_TABLE_ENTRY)DriverSection)->Flags
+   * |= 0x20`, to register Ob callbacks unsigned) write their own copy instead of through NULL.
+   */
+  DriverSection: unknown = new EngineBuffer(LDR_DATA_TABLE_ENTRY_SIZE, 'loader entry of the driver image');
   DriverName: UnicodeString;
   HardwareDatabase: unknown = null;
   DriverInit: unknown = null;

@@ -1,13 +1,15 @@
 /**
  * Processes: the System process, the two default user processes (the workload's and the client
- * program's) and the processes a scenario declares (`process` lines). Each is one opaque EPROCESS to C — the same object whichever
+ * program's) and the processes a scenario declares (`process` lines). Each is one EPROCESS to C (read-only bytes, processMemory.ts) — the same object whichever
  * routine hands it out (PsGetCurrentProcess, IoThreadToProcess, FltGetRequestorProcess,
  * PsLookupProcessByProcessId) — and counts the references drivers take on it, so a
  * PsLookupProcessByProcessId without its ObDereferenceObject is reported where it was taken.
  */
 import { ReferenceCount } from './referenceCount';
 import { KHandle } from './objects';
-import { Ptr } from '../memory/pointer';
+import { Ptr, type AllocPtr } from '../memory/pointer';
+import type { Marshal } from './marshal';
+import { processMemory } from './processMemory';
 
 export type ProcessState = 'not-started' | 'running' | 'exited' | 'denied';
 
@@ -53,6 +55,14 @@ export class KProcess {
   /** The 15-character image name EPROCESS keeps (what PsGetProcessImageFileName returns). */
   get shortName(): string {
     return this.name.slice(0, 15);
+  }
+
+  private cPtr: AllocPtr | undefined = undefined;
+
+  /** Its address in C: read-only EPROCESS bytes (processMemory.ts says why C may read them). */
+  cAddress(m: Marshal): AllocPtr {
+    this.cPtr ??= processMemory(m.space, this);
+    return this.cPtr;
   }
 }
 

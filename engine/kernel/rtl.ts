@@ -115,20 +115,25 @@ export class RtlRoutines {
 
   /** Frees a buffer RtlUpcaseUnicodeString or RtlDowncaseUnicodeString allocated, and empties the string. */
   RtlFreeUnicodeString(UnicodeString_: UnicodeString): void {
-    this.k.checkIrql('RtlFreeUnicodeString');
-    if (!UnicodeString_) return;
-    const p = pointerOf(UnicodeString_.Buffer);
+    this.freeCounted('RtlFreeUnicodeString', UnicodeString_);
+  }
+
+  /** A counted string's buffer that an Rtl routine allocated (AllocateDestinationString TRUE), freed. */
+  private freeCounted(routine: string, str: UnicodeString): void {
+    this.k.checkIrql(routine);
+    if (!str) return;
+    const p = pointerOf(str.Buffer);
     if (p instanceof Ptr && p.alloc !== null) {
       if (!this.allocatedStrings.has(p.alloc) || p.offset !== 0) {
-        this.k.violation('bad-object', 'RtlFreeUnicodeString frees only a buffer an Rtl routine allocated for the string (AllocateDestinationString TRUE)');
+        this.k.violation('bad-object', `${routine} frees only a buffer an Rtl routine allocated for the string (AllocateDestinationString TRUE)`);
         return;
       }
       this.allocatedStrings.delete(p.alloc);
       this.k.marshal.space.free(p.alloc);
     }
-    UnicodeString_.Buffer = null;
-    UnicodeString_.Length = 0;
-    UnicodeString_.MaximumLength = 0;
+    str.Buffer = null;
+    str.Length = 0;
+    str.MaximumLength = 0;
   }
 
   /** Buffers the Rtl string routines allocated for their caller. */
@@ -161,6 +166,64 @@ export class RtlRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     return this.storeUnicode('RtlAnsiStringToUnicodeString', DestinationString, ansiStringText(SourceString), AllocateDestinationString);
+  }
+
+  /**
+   * Converts a counted Unicode string into an ANSI_STRING, into the caller's buffer (cut to its
+   * MaximumLength: STATUS_BUFFER_OVERFLOW) or a new one freed with RtlFreeAnsiString; terminated
+   * when there is room. A character outside the code page (taken as Latin-1) becomes '?'.
+   */
+  RtlUnicodeStringToAnsiString(DestinationString: UnicodeString, SourceString: UnicodeString, AllocateDestinationString: unknown): number {
+    const routine = 'RtlUnicodeStringToAnsiString';
+    this.k.checkIrql(routine);
+    if (!DestinationString || !SourceString) {
+      this.k.violation('null-param', `${routine} needs a destination ANSI_STRING and a source UNICODE_STRING`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const text = [...unicodeStringText(SourceString)].map((c) => (c.charCodeAt(0) > 0xff ? '?' : c)).join('');
+    const bytes = encodeChars(text, 1, false);
+    if (AllocateDestinationString) {
+      const space = this.k.marshal.space;
+      const a = space.allocate('pool', bytes.length + 1, { label: `${routine} buffer (${bytes.length + 1} bytes)`, contents: encodeChars(text, 1, true) });
+      this.allocatedStrings.add(a);
+      DestinationString.Buffer = space.pointer(a);
+      DestinationString.Length = bytes.length;
+      DestinationString.MaximumLength = bytes.length + 1;
+      return STATUS.STATUS_SUCCESS;
+    }
+    const max = Number(DestinationString.MaximumLength);
+    const n = Math.min(bytes.length, max);
+    const out = n < max ? encodeChars(text.slice(0, n), 1, true) : bytes.subarray(0, n);
+    if (out.length > 0) {
+      const r = resolve(pointerOf(DestinationString.Buffer) as Ptr, out.length, 'writes');
+      r.alloc.writeBytes(r.offset, out);
+    }
+    DestinationString.Length = n;
+    return n < bytes.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
+  }
+
+  /** Frees a buffer RtlUnicodeStringToAnsiString allocated, and empties the string. */
+  RtlFreeAnsiString(AnsiString: UnicodeString): void {
+    this.freeCounted('RtlFreeAnsiString', AnsiString);
+  }
+
+  /** <0, 0, >0 as the counted ANSI String1 sorts before, equal to, or after String2. */
+  RtlCompareString(String1: UnicodeString, String2: UnicodeString, CaseInSensitive: unknown): number {
+    this.k.checkIrql('RtlCompareString');
+    let a = ansiStringText(String1);
+    let b = ansiStringText(String2);
+    if (CaseInSensitive) {
+      a = a.toUpperCase();
+      b = b.toUpperCase();
+    }
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  RtlEqualString(String1: UnicodeString, String2: UnicodeString, CaseInSensitive: unknown): number {
+    this.k.checkIrql('RtlEqualString');
+    const a = ansiStringText(String1);
+    const b = ansiStringText(String2);
+    return (CaseInSensitive ? a.toUpperCase() === b.toUpperCase() : a === b) ? 1 : 0;
   }
 
   /** `text` into `dest`: a new pool buffer when `allocate`, else the caller's (STATUS_BUFFER_OVERFLOW when it is too small). */

@@ -238,7 +238,7 @@ export class World {
     // A callback the engine called (not DriverEntry) records its C error on the interpreter only.
     const e = this.cError ?? this.interp.faultStack?.error;
     const message = e ? `${e.message}${e.hint ? ` — ${e.hint}` : ''}` : f.message;
-    return {
+    const fault: RunFault = {
       message,
       kind: e?.kind ?? f.kind,
       thread: f.threadName,
@@ -246,6 +246,34 @@ export class World {
       line: e?.loc?.line ?? f.location?.line,
       column: e?.loc?.col ?? f.location?.column,
     };
+    return this.atDriverLine(fault);
+  }
+
+  /**
+   * A fault inside the built-in headers' C (a list helper handed a NULL entry) is the driver's call
+   * that led there: the location is the innermost driver line on the stack, and the message says
+   * which built-in routine failed where.
+   */
+  private atDriverLine(fault: RunFault): RunFault {
+    if (!fault.file?.startsWith('<')) return fault;
+    const frames = this.interp.faultStack?.frames ?? [];
+    let inner: string | undefined;
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const frame = frames[i];
+      if (!('file' in frame) || typeof frame.file !== 'string') continue;
+      if (frame.file.startsWith('<')) {
+        inner ??= (frame as { name?: string }).name;
+        continue;
+      }
+      return {
+        ...fault,
+        message: `${fault.message} (in ${inner ?? 'a built-in routine'}, fltsim's C for the WDK at ${fault.file}:${fault.line})`,
+        file: frame.file,
+        line: frame.line as number,
+        column: frame.column as number,
+      };
+    }
+    return fault;
   }
 
   /** How the run ended; only meaningful once it has (a debugger asks at the end). */

@@ -166,6 +166,12 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
   }
   out.push(...files);
 
+  const images = lit.images;
+  if (images.length > 0) {
+    out.push('', '// Programs the driver names: it asks which process is calling, so each one opens a file below.');
+    images.forEach((img, i) => out.push(`process ${str(img)} pid ${1200 + 4 * i}`));
+  }
+
   if (lit.ports.length > 0) {
     out.push(
       '',
@@ -199,6 +205,14 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
   if (has('IRP_MJ_DEVICE_CONTROL')) w.io(`ioctl ${str(report)} code ${IOCTL_CODE} length 24`);
   w.io(`cleanup ${str(report)}`);
   w.io(`close ${str(report)}`);
+
+  for (const img of images) {
+    w.comment(`The same file opened by ${img}.`);
+    w.io(`create ${str(report)} process ${str(img)}`);
+    w.io(`read ${str(report)} length 4096 offset 0 process ${str(img)}`);
+    w.io(`cleanup ${str(report)} process ${str(img)}`);
+    w.io(`close ${str(report)} process ${str(img)}`);
+  }
 
   const docs = at('\\docs');
   w.comment('A folder listing (IRP_MJ_DIRECTORY_CONTROL).');

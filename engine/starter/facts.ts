@@ -12,6 +12,15 @@ import { registrationCallback, registrationTableName, type FilterRegistration, t
 import { classifyLiterals, stringLiterals, type LiteralFacts, type SourceLiteral } from './literals';
 
 /** One row of FLT_OPERATION_REGISTRATION: a major function and its callbacks. */
+/** Routines through which a driver learns which process is calling (and may compare its image name). */
+const PROCESS_QUERIES = new Set([
+  'PsGetProcessImageFileName', 'SeLocateProcessImageName', 'ZwQueryInformationProcess', 'PsGetCurrentProcess', 'IoGetCurrentProcess',
+  'PsGetCurrentProcessId', 'FltGetRequestorProcess', 'FltGetRequestorProcessId', 'FltGetRequestorProcessIdEx', 'IoThreadToProcess',
+  'PsLookupProcessByProcessId', 'PsGetProcessId',
+]);
+/** The old way of reading image names: searching the System EPROCESS for "System". */
+const PROCESS_NAME_OFFSET = /"System"/;
+
 export interface OperationCallbacks {
   major: string;
   pre?: string;
@@ -178,6 +187,7 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
       createsPort: calls.has('FltCreateCommunicationPort'),
       createsDevice: calls.has('IoCreateDevice') || calls.has('IoCreateDeviceSecure') || calls.has('WdmlibIoCreateDeviceSecure'),
       mentionsExtensions: EXTENSIONS.test(all),
+      asksProcess: [...calls].some((c) => PROCESS_QUERIES.has(c)) || PROCESS_NAME_OFFSET.test(all),
     }),
     pends: PEND.test(all),
     readsRegistry: REGISTRY.test(all),

@@ -49,6 +49,8 @@ export interface LiteralFacts {
   extensions: string[];
   /** Bare file names: `desktop.ini`. */
   fileNames: string[];
+  /** Program image names a driver that asks which process is calling compares with: `notepad.exe`. */
+  images: string[];
   /** Communication port names: `\ScannerPort`. */
   ports: string[];
   /** Device object names: `\Device\MyFilterCdo`, `\FileSystem\Filters\Cdo`. */
@@ -79,10 +81,11 @@ function add(list: string[], value: string): void {
  * Sorts literals. A single-name literal (`\Name`) is a port when it says "port" or when the driver
  * creates a port and no literal says so; a literal under `\Device` or `\FileSystem` is a device the
  * driver may create; a path on a volume (or a drive: `C:\…`, `\??\C:\…`) is a place it looks at;
- * a short word is an extension when the driver talks about extensions at all.
+ * a short word is an extension when the driver talks about extensions at all; a program name
+ * (`notepad.exe`) in a driver that asks which process is calling is a process, not a file.
  */
-export function classifyLiterals(literals: readonly SourceLiteral[], driver: { createsPort: boolean; createsDevice: boolean; mentionsExtensions: boolean }): LiteralFacts {
-  const out: LiteralFacts = { paths: [], extensions: [], fileNames: [], ports: [], devices: [] };
+export function classifyLiterals(literals: readonly SourceLiteral[], driver: { createsPort: boolean; createsDevice: boolean; mentionsExtensions: boolean; asksProcess?: boolean }): LiteralFacts {
+  const out: LiteralFacts = { paths: [], extensions: [], fileNames: [], images: [], ports: [], devices: [] };
   const singles: string[] = [];
   for (const { value } of literals) {
     if (value === '' || value.length > 260 || /\s{2}|^\s|\s$/.test(value)) continue;
@@ -107,6 +110,7 @@ export function classifyLiterals(literals: readonly SourceLiteral[], driver: { c
     const file = FILE_NAME.exec(value);
     if (file && !/^\d+(\.\d+)+$/.test(value)) {
       if (value.startsWith('.')) add(out.extensions, file[1]);
+      else if (driver.asksProcess && /^exe$/i.test(file[1])) add(out.images, value);
       else add(out.fileNames, value);
       continue;
     }

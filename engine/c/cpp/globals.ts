@@ -51,6 +51,7 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     }
     const type = sizedByInitializer(declared.type, init);
     s.globals.set(name, { type, ref });
+    ctx.scope.setObjectType(declared.name, type);
     if (init?.k === 'expr' && isConstant(s, ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
     const decl: VarDecl = { name, type, init, storage, loc: ctx.loc(declared.node ?? d), ...(inline ? { inline: true } : {}) };
     const i = s.unit.globals.findIndex((g) => g.name === name);

@@ -274,6 +274,8 @@ typedef const GUID *LPCGUID;
 #define KdPrint(_x_) DbgPrint _x_
 #define KdPrintEx(_x_) DbgPrintEx _x_
 #define KdBreakPoint() DbgBreakPoint()
+/* MSVC's breakpoint intrinsic: the same breakpoint as DbgBreakPoint (shown in the output; the run goes on). */
+#define __debugbreak() DbgBreakPoint()
 #define EXTERN_C
 #define try __try
 #define except __except

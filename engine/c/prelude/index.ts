@@ -10,6 +10,7 @@ import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { CSQ_H } from './csq';
 import { FILEINFO_H } from './fileinfo';
+import { FLTDECODE_H } from './fltdecode';
 import { FLTIO_H } from './fltio';
 import { FSDRIVER_H } from './fsdriver';
 import { FLTMGR_H } from './fltmgr';
@@ -26,6 +27,9 @@ import { RTL_H } from './rtl';
 import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
+import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
+import { NTIMAGE_H } from './ntimage';
+import { STDBOOL_H, STDINT_H } from './stdheaders';
 import { TIMERS_H } from './timers';
 
 function statusHeader(): string {
@@ -49,6 +53,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],
+  ['fltsim_ntstrsafe.h', NTSTRSAFE_H],
   ['fltsim_timefields.h', TIMEFIELDS_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
@@ -62,6 +67,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
   ['fltsim_fltio.h', FLTIO_H],
+  ['fltsim_fltdecode.h', FLTDECODE_H],
   ['fltsim_fltobjects.h', FLTOBJECTS_H],
 ];
 
@@ -92,6 +98,17 @@ export function preludeHeaders(): Map<string, string> {
     ['ntintsafe.h', kernel],
     ['wdmsec.h', kernel],
     ['bcrypt.h', `${base}#include <fltsim_cng.h>\n`],
+    ['fltsim_strsafe.h', STRSAFE_H],
+    ['strsafe.h', `${kernel}#include <fltsim_strsafe.h>\n`],
+    ['fltsim_ntimage.h', NTIMAGE_H],
+    ['ntimage.h', `${kernel}#include <fltsim_ntimage.h>\n`],
+    // NDIS is not modelled: its header gives the kernel's names, and a driver using NDIS's own stops at the first one.
+    ['ndis.h', kernel],
+    ['fltsim_stdint.h', STDINT_H],
+    ['stdint.h', `${base}#include <fltsim_stdint.h>\n`],
+    ['fltsim_stdbool.h', STDBOOL_H],
+    ['stdbool.h', `${base}#include <fltsim_stdbool.h>\n`],
+    ['intrin.h', base],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],

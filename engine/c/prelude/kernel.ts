@@ -464,6 +464,7 @@ void InsertHeadList(PLIST_ENTRY ListHead, PLIST_ENTRY Entry) {
 }
 
 #define PAGE_SIZE 0x1000
+#define MAXIMUM_FILENAME_LENGTH 256
 #define PAGE_SHIFT 12L
 #define PAGE_ALIGN(Va) ((PVOID)((ULONG_PTR)(Va) & ~(PAGE_SIZE - 1)))
 #define ROUND_TO_PAGES(Size) (((ULONG_PTR)(Size) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))

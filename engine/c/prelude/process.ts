@@ -101,6 +101,18 @@ typedef struct _KAPC_STATE {
 #define MEM_RESERVE 0x2000
 #define MEM_RELEASE 0x8000
 #define MEM_IMAGE 0x1000000
+#define MEM_DECOMMIT 0x4000
+#define MEM_FREE 0x10000
+#define MEM_PRIVATE 0x20000
+#define MEM_MAPPED 0x40000
+/* A process's virtual memory (ntifs.h): declared, not modelled (a call stops naming it). */
+typedef enum _MEMORY_INFORMATION_CLASS { MemoryBasicInformation = 0 } MEMORY_INFORMATION_CLASS;
+typedef struct _MEMORY_BASIC_INFORMATION {
+    PVOID BaseAddress; PVOID AllocationBase; ULONG AllocationProtect; USHORT PartitionId; SIZE_T RegionSize; ULONG State; ULONG Protect; ULONG Type;
+} MEMORY_BASIC_INFORMATION, *PMEMORY_BASIC_INFORMATION;
+NTSTATUS ZwQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation, SIZE_T MemoryInformationLength, PSIZE_T ReturnLength);
+NTSTATUS ZwAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits, PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
+NTSTATUS ZwFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG FreeType);
 
 typedef struct _PS_CREATE_NOTIFY_INFO {
     SIZE_T Size;

@@ -50,6 +50,11 @@ BOOLEAN RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN Cas
 NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PCANSI_STRING SourceString, BOOLEAN AllocateDestinationString);
 NTSTATUS RtlUnicodeStringToAnsiString(PANSI_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 void RtlFreeAnsiString(PANSI_STRING AnsiString);
+/* The sizes a conversion needs, terminator included (single-byte code page, as the engine converts). */
+#define RtlAnsiStringToUnicodeSize(STRING) ((ULONG)(((STRING)->Length + sizeof(CHAR)) * sizeof(WCHAR)))
+#define RtlUnicodeStringToAnsiSize(STRING) ((ULONG)(((STRING)->Length + sizeof(WCHAR)) / sizeof(WCHAR)))
+#define RtlOemStringToUnicodeSize(STRING) RtlAnsiStringToUnicodeSize(STRING)
+#define RtlUnicodeStringToOemSize(STRING) RtlUnicodeStringToAnsiSize(STRING)
 NTSTATUS RtlUpcaseUnicodeStringToCountedOemString(POEM_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 void RtlFreeOemString(POEM_STRING OemString);
 BOOLEAN RtlIsNameLegalDOS8Dot3(PCUNICODE_STRING Name, POEM_STRING OemName, PBOOLEAN NameContainsSpaces);
@@ -148,6 +153,15 @@ NTSTATUS RtlSizeTToULong(SIZE_T Operand, ULONG *pulResult) {
 #define RtlInterlockedSetBitsDiscardReturn(Flags, Flag) (void)RtlInterlockedSetBits((Flags), (Flag))
 
 typedef struct _RTL_SPLAY_LINKS { struct _RTL_SPLAY_LINKS *Parent; struct _RTL_SPLAY_LINKS *LeftChild; struct _RTL_SPLAY_LINKS *RightChild; } RTL_SPLAY_LINKS, *PRTL_SPLAY_LINKS;
+/* The red-black / AVL tree node of wdm.h (RTL_RB_TREE and the kernel's own trees). */
+typedef struct _RTL_BALANCED_NODE {
+    union { struct _RTL_BALANCED_NODE *Children[2]; struct { struct _RTL_BALANCED_NODE *Left; struct _RTL_BALANCED_NODE *Right; }; };
+    union { UCHAR Red : 1; UCHAR Balance : 2; ULONG_PTR ParentValue; };
+} RTL_BALANCED_NODE, *PRTL_BALANCED_NODE;
+typedef struct _RTL_RB_TREE { PRTL_BALANCED_NODE Root; PRTL_BALANCED_NODE Min; } RTL_RB_TREE, *PRTL_RB_TREE;
+/* A Windows Notification Facility state name (wdm.h). */
+typedef struct _WNF_STATE_NAME { ULONG Data[2]; } WNF_STATE_NAME, *PWNF_STATE_NAME;
+typedef const WNF_STATE_NAME *PCWNF_STATE_NAME;
 typedef enum _TABLE_SEARCH_RESULT { TableEmptyTree, TableFoundNode, TableInsertAsLeft, TableInsertAsRight } TABLE_SEARCH_RESULT;
 typedef enum _RTL_GENERIC_COMPARE_RESULTS { GenericLessThan, GenericGreaterThan, GenericEqual } RTL_GENERIC_COMPARE_RESULTS;
 struct _RTL_GENERIC_TABLE;

@@ -3,7 +3,7 @@
  * at translation time from the AST.
  */
 import type { Expr } from '../ast';
-import { IncompleteTypeError, isInteger, offsetOf, sizeOf } from '../types';
+import { findField, IncompleteTypeError, isInteger, offsetOf, sizeOf, type CType } from '../types';
 import type { TranslateContext } from './context';
 
 export function constantValue(ctx: TranslateContext, e: Expr): number | undefined {
@@ -25,9 +25,13 @@ function evaluate(ctx: TranslateContext, e: Expr): number | undefined {
       return ctx.scope.enumConstant(e.name);
     case 'sizeofType':
       return sizeOf(e.type);
-    case 'sizeofExpr':
-      // `sizeof("literal")` counts the terminating NUL; other operands need types the translator lacks.
-      return e.arg.k === 'str' ? (e.arg.value.length + 1) * (e.arg.wide ? 2 : 1) : undefined;
+    case 'sizeofExpr': {
+      // `sizeof("literal")` counts the terminating NUL; `sizeof table / sizeof table[0]` sizes a
+      // declared variable (an array's length may come from its initializer).
+      if (e.arg.k === 'str') return (e.arg.value.length + 1) * (e.arg.wide ? 2 : 1);
+      const t = declaredType(ctx, e.arg);
+      return t ? sizeOf(t) : undefined;
+    }
     case 'cast': {
       const v = evaluate(ctx, e.arg);
       if (v === undefined) return undefined;
@@ -87,6 +91,32 @@ function evaluate(ctx: TranslateContext, e: Expr): number | undefined {
         return path ? offsetOf(e.args[0].type, path) : undefined;
       }
       return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The type of an lvalue made of declared variables, indexing, `*` and members; else undefined. */
+function declaredType(ctx: TranslateContext, e: Expr): CType | undefined {
+  switch (e.k) {
+    case 'id':
+      return ctx.scope.objectType(e.name);
+    case 'index': {
+      const t = declaredType(ctx, e.array);
+      return t?.kind === 'array' ? t.of : t?.kind === 'ptr' ? t.to : undefined;
+    }
+    case 'unary': {
+      if (e.op !== '*') return undefined;
+      const t = declaredType(ctx, e.arg);
+      return t?.kind === 'array' ? t.of : t?.kind === 'ptr' ? t.to : undefined;
+    }
+    case 'member': {
+      let t = declaredType(ctx, e.object);
+      if (e.arrow) t = t?.kind === 'ptr' ? t.to : undefined;
+      if (t?.kind !== 'struct') return undefined;
+      const path = findField(t, e.field);
+      return path ? path[path.length - 1]!.type : undefined;
+    }
     default:
       return undefined;
   }

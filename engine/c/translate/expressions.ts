@@ -304,10 +304,17 @@ function valueReadAsCast(ctx: TranslateContext, node: SyntaxNode): { name: Synta
   return undefined;
 }
 
-/** `(T)`, `(T1)(T2)`, …: the outermost cast first. */
+/**
+ * `(T)`, `(T1)(T2)`, …: the outermost cast first. A keyword type before a typedef one,
+ * `(int)(ULONG_PTR)`, is a real cast of a misread `(T)` to the grammar.
+ */
 function castChain(ctx: TranslateContext, node: SyntaxNode): CType[] | undefined {
   const single = parenthesizedTypeName(ctx, node);
   if (single) return [single];
+  if (node.type === 'cast_expression') {
+    const inner = castChain(ctx, node.childForFieldName('value')!);
+    return inner ? [typeFromDescriptor(ctx, node.childForFieldName('type')!), ...inner] : undefined;
+  }
   if (node.type !== 'call_expression') return undefined;
   const inner = castChain(ctx, node.childForFieldName('function')!);
   const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];

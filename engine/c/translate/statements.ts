@@ -167,6 +167,7 @@ export function translateDeclaration(ctx: TranslateContext, node: SyntaxNode): V
       if (init.k === 'list') type = { ...type, length: init.items.length };
       else if (init.expr.k === 'str') type = { ...type, length: init.expr.value.length + 1 };
     }
+    if (type.kind !== 'func') ctx.scope.setObjectType(declared.name, type);
     out.push({ name: declared.name, type, init, storage, loc: ctx.loc(declared.node ?? d) });
   }
   return out;

@@ -6,39 +6,26 @@
  * Routines with a kernel side (IRQL bounds, objects, waits) are the engine's own
  * (engine/fltmgr/routines.ts); engine/run/bindings.ts puts both behind one name table.
  */
-import { preludeStruct } from '../../c/prelude/structs';
-import { unicodeStringText, type UnicodeString } from '../../kernel/cvalues';
 import { STATUS } from '../../kernel/status';
 import type { PointerValue } from '../../memory/allocation';
 import { Ptr, resolve } from '../../memory/pointer';
 import { encodeChars } from '../../memory/strings';
-import { ULONGLONG, VOID_PTR } from '../../c/types';
-import { viewOf, type StructView } from '../../memory/view';
+import { VOID_PTR } from '../../c/types';
 import type { Builtin, BuiltinCall, BuiltinTable } from '../builtin';
-import { CRuntimeError, memoryFault } from '../errors';
+import { CRuntimeError } from '../errors';
 import { formatPrintf, readCString } from '../format';
 import { copyBytes, store } from '../memory';
+import { access, size, str, unicodeString, usText, writeUs } from './callArgs';
 import { exceptionBuiltins } from './exceptions';
 import { varArgBuiltins } from './varArgs';
 import { sortingBuiltins } from './sorting';
+import { safeStringBuiltins } from './safeStrings';
 
 export interface RuntimeHost {
   output(text: string, call: BuiltinCall): void;
   violation(rule: string, message: string, call: BuiltinCall): void;
 }
 
-function size(v: unknown): number {
-  return typeof v === 'bigint' ? Number(v) : Number(v ?? 0);
-}
-
-/** Runs a memory access on behalf of `call`, naming the routine in any error. */
-function access<T>(call: BuiltinCall, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw memoryFault(e, `${call.name}`, call.loc);
-  }
-}
 
 function bytesAt(call: BuiltinCall, p: unknown, n: number): Uint8Array {
   return access(call, () => {
@@ -81,31 +68,6 @@ const memcmp: Builtin = (call) => {
 
 // ---- counted strings ---------------------------------------------------------------------------
 
-function unicodeString(call: BuiltinCall, p: unknown, what: string): StructView & UnicodeString {
-  if (p === null || p === undefined) throw new CRuntimeError('null-dereference', `${call.name}: ${what} is NULL`, call.loc);
-  return access(call, () => viewOf(p as PointerValue, preludeStruct('_UNICODE_STRING'))) as StructView & UnicodeString;
-}
-
-function usText(call: BuiltinCall, p: unknown, what: string): string {
-  const s = unicodeString(call, p, what);
-  const length = s.Length as number;
-  const max = s.MaximumLength as number;
-  if (length % 2 !== 0) throw new CRuntimeError('bad-pointer', `${call.name}: ${what}'s Length ${length} is odd; a UNICODE_STRING counts bytes of 2-byte characters`, call.loc);
-  if (length > max) throw new CRuntimeError('bad-pointer', `${call.name}: ${what}'s Length ${length} exceeds its MaximumLength ${max}`, call.loc);
-  return access(call, () => unicodeStringText(s));
-}
-
-/** Writes `text` into a UNICODE_STRING's buffer at character `at`, terminating if there is room. */
-function writeUs(call: BuiltinCall, s: StructView & UnicodeString, at: number, text: string): void {
-  access(call, () => {
-    const buf = s.Buffer as Ptr;
-    const bytes = encodeChars(text, 2, false);
-    if (bytes.length > 0) {
-      const r = resolve(buf, bytes.length, 'writes');
-      r.alloc.writeBytes(r.offset + at * 2, bytes);
-    }
-  });
-}
 
 const rtlCopyUnicodeString: Builtin = (call) => {
   const [dstArg, src] = call.args;
@@ -132,27 +94,6 @@ function appendText(call: BuiltinCall, dstArg: unknown, text: string): number {
 
 // ---- ntstrsafe ---------------------------------------------------------------------------------
 
-/** RtlUnicodeStringPrintf: the text in the string's buffer (no NUL) and Length set; cut at MaximumLength with STATUS_BUFFER_OVERFLOW. */
-function unicodeStringPrintf(call: BuiltinCall, text: string): number {
-  const dst = unicodeString(call, call.args[0], 'DestinationString');
-  const n = Math.min(text.length, Math.floor((dst.MaximumLength as number) / 2));
-  writeUs(call, dst, 0, text.slice(0, n));
-  dst.Length = n * 2;
-  return n < text.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
-}
-
-/** Writes `text` and its NUL into a buffer of `capacity` characters; truncates as the Safe routines do. */
-function writeString(call: BuiltinCall, dest: unknown, capacity: number, text: string, charSize: 1 | 2): number {
-  if (!(dest instanceof Ptr)) throw new CRuntimeError('bad-pointer', `${call.name}: the destination is not a character buffer`, call.loc);
-  if (capacity <= 0) return STATUS.STATUS_INVALID_PARAMETER;
-  const n = Math.min(text.length, capacity - 1);
-  access(call, () => {
-    const bytes = encodeChars(text.slice(0, n), charSize, true);
-    const r = resolve(dest, bytes.length, 'writes');
-    r.alloc.writeBytes(r.offset, bytes);
-  });
-  return n < text.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
-}
 
 /**
  * The CRT's _snprintf/_snwprintf: at most `count` characters; the terminator only when it fits; the
@@ -174,9 +115,6 @@ function snprintf(call: BuiltinCall, charSize: 1 | 2): number {
 }
 
 /** The string at argument i up to its NUL, or its first `max` characters when it has none before. */
-function str(call: BuiltinCall, i: number, charSize: 1 | 2, max = 1 << 20): string {
-  return access(call, () => readCString(call.args[i], max, charSize)) ?? '';
-}
 
 /** The runtime's routines that need no host: one table for every run, made on first use. */
 let shared: ReadonlyMap<string, Builtin> | undefined;
@@ -297,6 +235,7 @@ function sharedRuntimeBuiltins(): BuiltinTable {
   def('strnlen', (call) => str(call, 0, 1, size(call.args[1])).length);
 
   for (const [name, fn] of crtStringBuiltins()) def(name, fn);
+  for (const [name, fn] of safeStringBuiltins()) if (!table.has(name)) def(name, fn);
   for (const [name, fn] of varArgBuiltins(table)) def(name, fn);
   for (const [name, fn] of sortingBuiltins()) def(name, fn);
 
@@ -304,29 +243,8 @@ function sharedRuntimeBuiltins(): BuiltinTable {
   def('RtlAppendUnicodeStringToString', (call) => appendText(call, call.args[0], usText(call, call.args[1], 'Source')));
   def('RtlAppendUnicodeToString', (call) => appendText(call, call.args[0], str(call, 1, 2)));
   def('RtlUpcaseUnicodeChar', (call) => String.fromCharCode(Number(call.args[0])).toUpperCase().charCodeAt(0));
-  def('RtlStringCbCopyW', (call) => writeString(call, call.args[0], Math.floor(size(call.args[1]) / 2), str(call, 2, 2), 2));
-  def('RtlStringCchCopyW', (call) => writeString(call, call.args[0], size(call.args[1]), str(call, 2, 2), 2));
-  def('RtlStringCbCatW', (call) => writeString(call, call.args[0], Math.floor(size(call.args[1]) / 2), str(call, 0, 2) + str(call, 2, 2), 2));
-  def('RtlStringCbPrintfW', (call) => writeString(call, call.args[0], Math.floor(size(call.args[1]) / 2), formatPrintf(str(call, 2, 2), call.args.slice(3), call.interp.addresses), 2));
-  def('RtlStringCchPrintfW', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 2), call.args.slice(3), call.interp.addresses), 2));
-  def('RtlStringCbPrintfA', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 1), call.args.slice(3), call.interp.addresses), 1));
-  def('RtlStringCchPrintfA', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 1), call.args.slice(3), call.interp.addresses), 1));
-  def('RtlUnicodeStringPrintf', (call) => unicodeStringPrintf(call, formatPrintf(str(call, 1, 2), call.args.slice(2), call.interp.addresses)));
   def('_snwprintf', (call) => snprintf(call, 2));
   def('_snprintf', (call) => snprintf(call, 1));
-  def('RtlStringCbCopyA', (call) => writeString(call, call.args[0], size(call.args[1]), str(call, 2, 1), 1));
-  def('RtlStringCbLengthW', (call) => {
-    const s = call.args[0] instanceof Ptr ? str(call, 0, 2) : undefined;
-    if (s === undefined || s.length * 2 >= size(call.args[1])) return STATUS.STATUS_INVALID_PARAMETER;
-    if (call.args[2]) store(call.args[2], ULONGLONG, s.length * 2, 'pcbLength', call.loc);
-    return STATUS.STATUS_SUCCESS;
-  });
-  def('RtlStringCchLengthW', (call) => {
-    const s = call.args[0] instanceof Ptr ? str(call, 0, 2) : undefined;
-    if (s === undefined || s.length >= size(call.args[1])) return STATUS.STATUS_INVALID_PARAMETER;
-    if (call.args[2]) store(call.args[2], ULONGLONG, s.length, 'pcchLength', call.loc);
-    return STATUS.STATUS_SUCCESS;
-  });
 
   def('DbgBreakPoint', () => undefined);
   for (const [name, fn] of exceptionBuiltins()) def(name, fn);

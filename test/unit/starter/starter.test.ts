@@ -140,8 +140,26 @@ test('string literals: comments and includes skipped, escapes decoded, sorted in
     ['\\MyScanPort', 3], ['\\Device\\MyCdo', 4], ['\\Registry\\Machine\\X', 4], ['C:\\Temp\\out.log', 4], ['.pdf', 5], ['exe', 5], ['%wZ: denied', 5], ['desktop.ini', 5],
   ]);
   const sorted = classifyLiterals(lits, { createsPort: true, createsDevice: true, mentionsExtensions: true });
-  assert.deepEqual(sorted, { paths: ['\\Temp\\out.log'], extensions: ['pdf', 'exe'], fileNames: ['desktop.ini'], ports: ['\\MyScanPort'], devices: ['\\Device\\MyCdo'] });
+  assert.deepEqual(sorted, { paths: ['\\Temp\\out.log'], extensions: ['pdf', 'exe'], fileNames: ['desktop.ini'], images: [], ports: ['\\MyScanPort'], devices: ['\\Device\\MyCdo'] });
   // Without a port or a device, and without talk of extensions, the same words mean less.
   const plain = classifyLiterals(lits, { createsPort: false, createsDevice: false, mentionsExtensions: false });
-  assert.deepEqual(plain, { paths: ['\\MyScanPort', '\\Temp\\out.log'], extensions: ['pdf'], fileNames: ['desktop.ini'], ports: [], devices: [] });
+  assert.deepEqual(plain, { paths: ['\\MyScanPort', '\\Temp\\out.log'], extensions: ['pdf'], fileNames: ['desktop.ini'], images: [], ports: [], devices: [] });
+});
+
+test('a program name in a driver that asks which process is calling becomes a process that opens a file', async () => {
+  const r = starter('procgate/procgate.c');
+  assert.deepEqual(r.facts.literals.images, ['blocked.exe']);
+  assert.deepEqual(r.facts.literals.fileNames, []);
+  assert.match(r.text, /^process "blocked\.exe" pid \d+$/m);
+  assert.match(r.text, /^io #\d+ create "[^"]+\\docs\\report\.txt" process "blocked\.exe" at \d+$/m);
+  const report = await run(r);
+  assert.equal(report.error, null);
+  assert.ok(report.output.some((l) => l.includes('denied')), report.output.join('\n'));
+});
+
+test('without a process query, a .exe string stays a file name', () => {
+  const lit = classifyLiterals([{ value: 'setup.exe', file: 'x.c', line: 1 }], { createsPort: false, createsDevice: false, mentionsExtensions: false });
+  assert.deepEqual([lit.fileNames, lit.images], [['setup.exe'], []]);
+  const asked = classifyLiterals([{ value: 'setup.exe', file: 'x.c', line: 1 }], { createsPort: false, createsDevice: false, mentionsExtensions: false, asksProcess: true });
+  assert.deepEqual([asked.fileNames, asked.images], [[], ['setup.exe']]);
 });
