@@ -46,6 +46,13 @@ import cbdqMixedCompletion from './cbdq-mixed-completion';
 import cbdqNeverInserted from './cbdq-never-inserted';
 import relatedObjectsKept from './related-objects-kept';
 import irqlAboveBound from './irql-above-bound';
+import syncOnCreate from './sync-on-create';
+import syncUnsupportedOp from './sync-unsupported-op';
+import reservedStatus from './reserved-status';
+import ctxSetPrecreate from './ctx-set-precreate';
+import noUnloadCb from './no-unload-cb';
+import cbdqAcquireRelease from './cbdq-acquire-release';
+import sendmsgTimeout from './sendmsg-timeout';
 
 export const ALL_RULES: readonly Rule[] = [
   wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
@@ -53,7 +60,8 @@ export const ALL_RULES: readonly Rule[] = [
   cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopCallbackWithoutPostop, postopMprWithoutPost,
   postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
-  cbdqCallbackLocks, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, unloadNoUnregister, deletingObject, ctxRefLeak, nameInfo, relatedObjectsKept, syncAsyncRw, dirtyMissing,
+  cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
+  regStruct, regStartErrors, unloadNoUnregister, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
+  syncAsyncRw, syncOnCreate, syncUnsupportedOp, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];
