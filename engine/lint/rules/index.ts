@@ -53,15 +53,17 @@ import ctxSetPrecreate from './ctx-set-precreate';
 import noUnloadCb from './no-unload-cb';
 import cbdqAcquireRelease from './cbdq-acquire-release';
 import sendmsgTimeout from './sendmsg-timeout';
+import postcreateFail from './postcreate-fail';
+import syncHoldsLock from './sync-holds-lock';
 
 export const ALL_RULES: readonly Rule[] = [
   wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
   genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, wiRunningFlagStuck, wiRoutineMismatch, ioWiForeignDevice,
   cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopCallbackWithoutPostop, postopMprWithoutPost,
-  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
+  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
   regStruct, regStartErrors, unloadNoUnregister, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
-  syncAsyncRw, syncOnCreate, syncUnsupportedOp, reservedStatus, dirtyMissing,
+  syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];

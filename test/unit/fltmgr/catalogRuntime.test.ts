@@ -41,7 +41,7 @@ async function run(c: string, scenario: string) {
   return world.sim.violations;
 }
 
-const ids = (vs: { rule: string }[]) => vs.map((v) => v.rule);
+const ids = (vs: readonly { rule: string }[]) => vs.map((v) => v.rule);
 
 // ---- unload-refuse-mandatory -------------------------------------------------------------
 
