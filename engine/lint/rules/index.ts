@@ -55,12 +55,13 @@ import cbdqAcquireRelease from './cbdq-acquire-release';
 import sendmsgTimeout from './sendmsg-timeout';
 import postcreateFail from './postcreate-fail';
 import syncHoldsLock from './sync-holds-lock';
+import preopTouchAfterHandoff from './preop-touch-after-handoff';
 
 export const ALL_RULES: readonly Rule[] = [
   wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
   genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, wiRunningFlagStuck, wiRoutineMismatch, ioWiForeignDevice,
   cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
-  preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopCallbackWithoutPostop, postopMprWithoutPost,
+  preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
   postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
   regStruct, regStartErrors, unloadNoUnregister, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
