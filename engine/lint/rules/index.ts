@@ -57,6 +57,7 @@ import postcreateFail from './postcreate-fail';
 import syncHoldsLock from './sync-holds-lock';
 import preopTouchAfterHandoff from './preop-touch-after-handoff';
 import startBeforeInit from './start-before-init';
+import unloadRefuseMandatory from './unload-refuse-mandatory';
 
 export const ALL_RULES: readonly Rule[] = [
   wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
@@ -65,7 +66,7 @@ export const ALL_RULES: readonly Rule[] = [
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
   postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
+  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
   syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];
