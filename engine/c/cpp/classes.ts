@@ -1,0 +1,103 @@
+/**
+ * Classes: a class or struct with members becomes a C struct holding its data members with MSVC's
+ * layout; its member functions are declared (and defined, when written in the class) as functions
+ * taking `this`; static data members become globals named `Class::member`.
+ */
+import type { SyntaxNode } from '../treeSitter';
+import { VOID, type Field, type StructType } from '../types';
+import type { TranslateContext } from '../translate/context';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
+import { translateInitializer } from '../translate/expressions';
+import { translateTypedef } from '../translate/statements';
+import { constantValue } from '../translate/constant';
+import { functionDefinition } from './definitions';
+import { declareFunction, isFunctionDeclarator } from './functions';
+import type { CppClass } from './model';
+import type { CppState } from './state';
+
+export function isMethodDeclaration(c: SyntaxNode): boolean {
+  const d = c.childForFieldName('declarator');
+  return d !== null && isFunctionDeclarator(d);
+}
+
+export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, name: string, created?: (cls: CppClass) => void): CppClass {
+  const existing = s.classes.get(name);
+  const body = node.childForFieldName('body');
+  const struct: StructType = existing?.struct ?? { kind: 'struct', union: false, tag: name, displayName: name };
+  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [] };
+  if (!existing) {
+    s.classes.set(name, cls);
+    ctx.scope.defineTag(name, struct);
+    ctx.scope.defineTypedef(name, struct);
+    const simple = name.split('::').pop()!;
+    if (simple !== name && !name.includes('<')) ctx.scope.defineTypedef(simple, struct);
+  }
+  created?.(cls);
+  if (!body) return cls;
+  if (struct.fields) {
+    ctx.error(node, `redefinition of class ${name}`);
+    return cls;
+  }
+  const base = node.namedChildren.find((c) => c?.type === 'base_class_clause');
+  if (base) ctx.error(base, `fltsim does not run class inheritance ('${ctx.snippet(base)}'): ${name} stops here`);
+  const fields: Field[] = [];
+  const deferred: SyntaxNode[] = [];
+  for (const m of body.namedChildren) {
+    if (!m || m.type === 'comment' || m.type === 'access_specifier') continue;
+    if (m.type === 'function_definition') {
+      deferred.push(m);
+      continue;
+    }
+    if (m.type === 'declaration' || (m.type === 'field_declaration' && isMethodDeclaration(m))) {
+      const isStatic = m.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+      const t = m.childForFieldName('type') ? typeFromSpecifier(ctx, m.childForFieldName('type')) : VOID;
+      for (const d of m.childrenForFieldName('declarator')) if (d) declareFunction(s, ctx, m, d, t, false, cls, isStatic);
+      continue;
+    }
+    if (m.type === 'type_definition') {
+      translateTypedef(ctx, m);
+      continue;
+    }
+    if (m.type === 'template_declaration') {
+      ctx.error(m, `fltsim does not run member templates (in ${name})`);
+      continue;
+    }
+    if (m.type === 'friend_declaration' || m.type === 'using_declaration' || m.type === 'alias_declaration' || m.type === 'static_assert_declaration') continue;
+    if (m.type !== 'field_declaration') {
+      if (m.type.endsWith('_specifier')) typeFromSpecifier(ctx, m);
+      continue;
+    }
+    const t = typeFromSpecifier(ctx, m.childForFieldName('type'));
+    const isStatic = m.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    const declarators = m.childrenForFieldName('declarator').filter((d): d is SyntaxNode => d !== null);
+    for (const d of declarators) {
+      const r = applyDeclarator(ctx, d, t);
+      if (!r.name) continue;
+      const valueNode = m.childForFieldName('default_value');
+      if (isStatic) {
+        const global = `${name}::${r.name}`;
+        cls.statics.set(r.name, global);
+        s.globals.set(global, { type: r.type, ref: false });
+        if (valueNode) s.unit.globals.push({ name: global, type: r.type, init: translateInitializer(ctx, valueNode), loc: ctx.loc(d) });
+        continue;
+      }
+      const memberCls = s.classOf(r.type);
+      if (memberCls && (memberCls.ctors.length > 0 || memberCls.dtor)) ctx.error(d, `member '${r.name}' of ${name} has a class type with a constructor or destructor (${memberCls.name}); fltsim runs no member constructors: hold a pointer, or initialise it in the constructor's body`);
+      if (s.refTypes.has(r.type)) cls.refFields.add(r.name);
+      const field: Field = { name: r.name, type: r.type };
+      const bits = m.namedChildren.find((c) => c?.type === 'bitfield_clause');
+      if (bits) {
+        const width = constantValue(ctx, ctx.expr(bits.namedChildren[0]!));
+        if (width !== undefined) field.bits = width;
+      }
+      if (valueNode) cls.fieldInits.push({ field: r.name, value: valueNode });
+      fields.push(field);
+    }
+    if (declarators.length === 0 && t.kind === 'struct') fields.push({ name: t.tag.startsWith('<anonymous') ? t.tag : ctx.anonymousTag(), type: t });
+  }
+  // An empty class still has size 1 in C++.
+  struct.fields = fields.length > 0 ? fields : [{ name: '<empty>', type: { kind: 'int', size: 1, signed: false, name: 'char' } }];
+  if (ctx.pack !== undefined) struct.pack = ctx.pack;
+  for (const m of deferred) functionDefinition(s, ctx, m, cls);
+  return cls;
+}

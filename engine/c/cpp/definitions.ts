@@ -1,0 +1,66 @@
+/**
+ * Function definitions: a C++ function (free, member, constructor, destructor) becomes a C function
+ * whose parameters start with `this` for members; a constructor's body starts with its member
+ * initializers.
+ */
+import type { FunctionDef, Stmt } from '../ast';
+import type { SyntaxNode } from '../treeSitter';
+import { VOID } from '../types';
+import type { TranslateContext } from '../translate/context';
+import { typeFromSpecifier } from '../translate/declarators';
+import { storageOf, translateStmt } from '../translate/statements';
+import { memberInitializers } from './construction';
+import { declareFunction, functionDeclaratorOf } from './functions';
+import type { CppClass } from './model';
+import type { CppState, FunctionState } from './state';
+
+export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
+  const declarator = node.childForFieldName('declarator');
+  if (!declarator) return;
+  const isStatic = node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+  const base = node.childForFieldName('type') ? typeFromSpecifier(ctx, node.childForFieldName('type')) : VOID;
+  const f = declareFunction(s, ctx, node, declarator, base, true, cls, isStatic && cls !== undefined);
+  if (!f) return;
+  const found = functionDeclaratorOf(declarator)!;
+  const fd = found.type === 'operator_cast' ? found.childForFieldName('declarator') ?? found : found;
+  const paramNodes = (fd.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p?.type === 'parameter_declaration' || p?.type === 'optional_parameter_declaration');
+  const params = f.type.params.map((p, i) => {
+    const at = f.thisClass ? i - 1 : i;
+    return { name: p.name ?? `<param ${i + 1}>`, type: p.type, loc: at >= 0 && paramNodes[at] ? ctx.loc(paramNodes[at]) : ctx.loc(node) };
+  });
+  const saved = { fn: s.fn, scope: ctx.scope };
+  const state: FunctionState = { cls: f.thisClass ?? (cls ?? undefined), refReturn: f.refReturn, hidden: [], locals: [new Map()] };
+  s.fn = state;
+  ctx.scope = ctx.scope.child();
+  try {
+    f.type.params.forEach((p, i) => {
+      const at = f.thisClass ? i - 1 : i;
+      if (p.name) {
+        ctx.scope.defineObject(p.name);
+        state.locals[0].set(p.name, { type: p.type, ref: at >= 0 && f.refParams[at] === true });
+      }
+    });
+    const bodyNode = node.childForFieldName('body');
+    if (!bodyNode) return;
+    const owner = f.thisClass;
+    // The body's block (engine/c/cpp/locals.ts, through the statement hook) starts with these.
+    if (owner && owner.ctors.includes(f)) state.prologue = memberInitializers(s, ctx, node, owner);
+    const lowered = translateStmt(ctx, bodyNode);
+    const body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
+    if (state.hidden.length > 0) body.body.unshift({ k: 'decl', decls: state.hidden, loc: body.loc });
+    const def: FunctionDef = {
+      name: f.linkName,
+      type: f.type,
+      params,
+      body,
+      // Defined inside its class (or a template's): one copy per file, as C++'s inline linkage.
+      static: storageOf(node) === 'static' || cls !== undefined || node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'inline'),
+      loc: f.loc,
+      endLoc: ctx.endLoc(bodyNode),
+    };
+    s.unit.functions.set(f.linkName, def);
+  } finally {
+    s.fn = saved.fn;
+    ctx.scope = saved.scope;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * C++ expressions the C path cannot read: `this`, names (engine/c/cpp/names.ts), member access
+ * through class objects, conditions and `!` on class objects (their conversion operators), C++
+ * casts, `new`/`delete`, and calls — of member functions through an object, of overloaded functions,
+ * and of kernel routines given class objects.
+ */
+import type { Expr } from '../ast';
+import type { SyntaxNode } from '../treeSitter';
+import type { TranslateContext } from '../translate/context';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
+import { translateExpr } from '../translate/expressions';
+import { addressOf, callFunction } from './lowering';
+import type { CppFunction } from './model';
+import { identifier, lookupFunctions, qualifiedIdentifier } from './names';
+import { deleteExpression, newExpression } from './newDelete';
+import { arrowObject, choose, classOfObject, completeArgs, conversions, convert } from './overloads';
+import type { CppState } from './state';
+
+const UNSUPPORTED_EXPR: Record<string, string> = {
+  lambda_expression: 'lambda expressions',
+  throw_expression: 'C++ exceptions (kernel code has none)',
+  co_await_expression: 'coroutines',
+  fold_expression: 'fold expressions',
+  user_defined_literal: 'user-defined literals',
+};
+
+export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr | undefined {
+  const loc = ctx.loc(node);
+  if (UNSUPPORTED_EXPR[node.type]) return { k: 'unsupported', what: UNSUPPORTED_EXPR[node.type], text: ctx.snippet(node), loc };
+  switch (node.type) {
+    case 'this':
+      return { k: 'id', name: 'this', loc };
+    case 'condition_clause': {
+      const v = node.childForFieldName('value');
+      if (!v || v.type === 'declaration' || node.childForFieldName('initializer')) return { k: 'unsupported', what: 'a declaration inside a condition', text: ctx.snippet(node), loc };
+      return convert(s, translateExpr(ctx, v));
+    }
+    case 'unary_expression': {
+      if (node.childForFieldName('operator')?.type !== '!') return undefined;
+      return { k: 'unary', op: '!', arg: convert(s, translateExpr(ctx, node.childForFieldName('argument')!)), loc };
+    }
+    case 'identifier':
+      return identifier(s, ctx, node.text, node);
+    case 'qualified_identifier':
+      return qualifiedIdentifier(s, ctx, node);
+    case 'field_expression': {
+      const arrow = node.childForFieldName('operator')?.type === '->';
+      const object = arrowObject(s, translateExpr(ctx, node.childForFieldName('argument')!), arrow);
+      const field = node.childForFieldName('field')!.text;
+      const st = classOfObject(s, object, arrow);
+      const member: Expr = { k: 'member', object, field, arrow, loc };
+      return st?.refFields.has(field) ? { k: 'unary', op: '*', arg: member, loc } : member;
+    }
+    case 'subscript_expression': {
+      // The C++ grammar holds the index in a list (C++23 allows several).
+      const indices = node.childForFieldName('indices')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
+      if (indices.length !== 1) return { k: 'unsupported', what: 'a subscript with several indices', text: ctx.snippet(node), loc };
+      return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, indices[0]), loc };
+    }
+    case 'call_expression':
+      return callExpression(s, ctx, node);
+    case 'new_expression':
+      return newExpression(s, ctx, node);
+    case 'delete_expression':
+      return deleteExpression(s, ctx, node);
+    case 'template_function':
+      return { k: 'unsupported', what: `a call of function template '${node.childForFieldName('name')?.text}' (fltsim runs class templates only)`, text: ctx.snippet(node), loc };
+    default:
+      return undefined;
+  }
+}
+
+export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr | undefined {
+  const loc = ctx.loc(node);
+  const fnNode = node.childForFieldName('function')!;
+  const argNodes = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+  if (fnNode.type === 'template_function') {
+    const which = fnNode.childForFieldName('name')?.text;
+    const targ = fnNode.childForFieldName('arguments')?.namedChildren.find((c) => c?.type === 'type_descriptor');
+    if ((which === 'static_cast' || which === 'reinterpret_cast' || which === 'const_cast') && targ && argNodes.length === 1) {
+      const base = typeFromSpecifier(ctx, targ.childForFieldName('type'));
+      const t = applyDeclarator(ctx, targ.childForFieldName('declarator'), base).type;
+      const arg = translateExpr(ctx, argNodes[0]);
+      return s.refTypes.has(t) ? { k: 'unary', op: '*', arg: { k: 'cast', type: t, arg: addressOf(arg), loc }, loc } : { k: 'cast', type: t, arg, loc };
+    }
+    if (which === 'dynamic_cast') return { k: 'unsupported', what: 'dynamic_cast (kernel code has no RTTI)', text: ctx.snippet(node), loc };
+    return undefined;
+  }
+  const args = () => argNodes.map((a) => translateExpr(ctx, a));
+  if (fnNode.type === 'field_expression') {
+    const arrow = fnNode.childForFieldName('operator')?.type === '->';
+    const object = arrowObject(s, translateExpr(ctx, fnNode.childForFieldName('argument')!), arrow);
+    const cls = classOfObject(s, object, arrow);
+    const method = fnNode.childForFieldName('field')!.text.replace(/\s+/g, '');
+    const list = cls?.methods.get(method) ?? (method.startsWith('~') && cls?.dtor ? [cls.dtor] : undefined);
+    if (!cls || !list) return undefined; // a function pointer member, or C
+    const a = args();
+    const f = choose(s, list, a, false);
+    if (!f) return { k: 'unsupported', what: `a call of ${cls.name}::${method} with ${a.length} arguments (no overload takes them)`, text: ctx.snippet(node), loc };
+    const self = arrow ? object : addressOf(object);
+    return callFunction(f, f.thisClass ? [self, ...completeArgs(s, ctx, f, a)] : completeArgs(s, ctx, f, a), loc);
+  }
+  let candidates: CppFunction[] | undefined;
+  let implicitThis = false;
+  const name = fnNode.text.replace(/\s+/g, '');
+  if (fnNode.type === 'identifier' || fnNode.type === 'qualified_identifier') {
+    const state = s.fn;
+    const isLocal = state?.locals.some((m) => m.has(name));
+    if (!isLocal && state?.cls && fnNode.type === 'identifier') {
+      const m = state.cls.methods.get(name);
+      if (m) {
+        candidates = m;
+        implicitThis = true;
+      }
+    }
+    if (!candidates && !isLocal) candidates = lookupFunctions(s, name);
+    if (!candidates && !isLocal) {
+      const cls = s.classNamed(name);
+      if (cls) return { k: 'unsupported', what: `a temporary object of class ${cls.name} (declare a named variable instead)`, text: ctx.snippet(node), loc };
+    }
+  }
+  if (!candidates) {
+    // A C function (a kernel routine) given a class object: its conversion operator makes the argument.
+    const a = args();
+    if (!a.some((x) => conversions(s, x).length > 0)) return undefined;
+    const ft = s.functionTypeOf(name);
+    const ps = ft?.kind === 'func' ? ft.params : [];
+    return { k: 'call', callee: translateExpr(ctx, fnNode), args: a.map((x, i) => convert(s, x, ps[i]?.type)), loc };
+  }
+  const a = args();
+  const f = choose(s, candidates, a, false);
+  if (!f) return { k: 'unsupported', what: `a call of '${name}' with ${a.length} arguments (no overload takes them)`, text: ctx.snippet(node), loc };
+  const rest = completeArgs(s, ctx, f, a);
+  if (f.thisClass) {
+    if (!implicitThis) return { k: 'unsupported', what: `a call of member function '${f.linkName}' without an object`, text: ctx.snippet(node), loc };
+    return callFunction(f, [{ k: 'id', name: 'this', loc }, ...rest], loc);
+  }
+  return callFunction(f, rest, loc);
+}

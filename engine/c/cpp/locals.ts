@@ -1,0 +1,148 @@
+/**
+ * Local objects and their destructors: a block-scope declaration constructs its objects where they
+ * are declared, and each object with a destructor wraps the rest of its block in a `__finally` that
+ * calls it, so every way out of the scope (end, return, break, continue, goto, an SEH unwind)
+ * destroys the objects in reverse order.
+ */
+import type { Expr, Stmt } from '../ast';
+import type { SyntaxNode } from '../treeSitter';
+import { INT, pointerTo, sameType, type CType } from '../types';
+import type { TranslateContext } from '../translate/context';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
+import { translateExpr, translateInitializer } from '../translate/expressions';
+import { storageOf, translateStmt } from '../translate/statements';
+import { constantValue } from '../translate/constant';
+import { constructorCall } from './construction';
+import { declareFunction, isFunctionDeclarator } from './functions';
+import { isConstant } from './globals';
+import { AUTO, addressOf, callFunction, sizedByInitializer } from './lowering';
+import { identifier } from './names';
+import type { CppState } from './state';
+import { deduce } from './templates';
+import { typeOfExpr } from './typer';
+
+/** A block: each object with a destructor guards the rest of the block with a `__finally` calling it. */
+export function block(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stmt & { k: 'block' } {
+  const state = s.fn!;
+  const outer = ctx.scope;
+  ctx.scope = outer.child();
+  state.locals.push(new Map());
+  // The function's outermost block starts with what the function put before its body.
+  const prologue = state.prologue ?? [];
+  state.prologue = undefined;
+  try {
+    const body: Stmt[] = [...prologue];
+    let current = body;
+    for (const c of node.namedChildren) {
+      if (!c || c.type === 'comment') continue;
+      if (c.type !== 'declaration') {
+        current.push(translateStmt(ctx, c));
+        continue;
+      }
+      const { stmts, destroy } = localDeclaration(s, ctx, c);
+      current.push(...stmts);
+      for (const d of destroy) {
+        const inner: Stmt[] = [];
+        const loc = d.loc;
+        current.push({ k: 'try', body: { k: 'block', body: inner, loc, endLoc: ctx.endLoc(node) }, finally: { k: 'block', body: [d], loc, endLoc: loc }, loc });
+        current = inner;
+      }
+    }
+    return { k: 'block', body, loc: ctx.loc(node), endLoc: ctx.endLoc(node) };
+  } finally {
+    ctx.scope = outer;
+    state.locals.pop();
+  }
+}
+
+/** A block-scope declaration: the declared objects, their constructor calls, and destructor calls to run at scope exit (innermost last). */
+export function localDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): { stmts: Stmt[]; destroy: Stmt[] } {
+  const loc = ctx.loc(node);
+  const stmts: Stmt[] = [];
+  const destroy: Stmt[] = [];
+  const typeNode = node.childForFieldName('type');
+  const storage = storageOf(node);
+  const tpl = typeNode?.type === 'type_identifier' && !ctx.scope.isTypeName(typeNode.text) ? s.templates.get(typeNode.text) : undefined;
+  const base = tpl ? undefined : typeFromSpecifier(ctx, typeNode);
+  for (const d of node.childrenForFieldName('declarator')) {
+    if (!d) continue;
+    // `T x(a, b);` comes back as a function declarator whose "parameters" are the arguments.
+    const ctorArgsNode = constructorArguments(ctx, d);
+    if (!ctorArgsNode && isFunctionDeclarator(d)) {
+      if (base) declareFunction(s, ctx, node, d, base, false);
+      continue;
+    }
+    const nameNode = ctorArgsNode ? d.childForFieldName('declarator')! : d;
+    const valueNode = !ctorArgsNode && d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+    let args: Expr[] | undefined = ctorArgsNode ? ctorArgsNode.map((a) => argumentExpr(s, ctx, a)) : undefined;
+    if (valueNode?.type === 'argument_list') args = valueNode.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment').map((a) => translateExpr(ctx, a));
+    let type: CType;
+    if (tpl) {
+      const cls = args ? deduce(s, ctx, tpl, args, d) : undefined;
+      if (!cls && !args) ctx.error(d, `class template '${tpl.name}' needs its arguments here (${tpl.name}<…>)`);
+      type = cls?.struct ?? INT;
+    } else {
+      type = base!;
+    }
+    const declared = applyDeclarator(ctx, nameNode.type === 'init_declarator' ? nameNode.childForFieldName('declarator') : nameNode, type);
+    if (!declared.name) continue;
+    let t = declared.type;
+    const ref = s.refTypes.has(t);
+    let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
+    t = sizedByInitializer(t, init);
+    if (t === AUTO || (t.kind === 'ptr' && t.to === AUTO)) {
+      const inferred = init?.k === 'expr' ? typeOfExpr(s.types, init.expr) : undefined;
+      if (!inferred) {
+        const callee = init?.k === 'expr' && init.expr.k === 'call' && init.expr.callee.k === 'id' ? init.expr.callee.name : undefined;
+        const why = callee && !s.functionTypeOf(callee) ? ` ('${callee}' is not declared, and fltsim does not model it)` : '';
+        ctx.error(d, `fltsim cannot tell the type 'auto' stands for in '${ctx.snippet(d)}'${why}: write the type`);
+        t = INT;
+      } else {
+        t = t === AUTO ? (inferred.kind === 'array' ? pointerTo(inferred.of) : inferred) : pointerTo(inferred);
+        if (ref) s.refTypes.add(t);
+      }
+    }
+    if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
+    if (init?.k === 'expr' && isConstant(s, ctx, node, t, init.expr, declared.name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
+    else ctx.scope.defineObject(declared.name);
+    s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
+    const cls = ref ? undefined : s.classOf(t);
+    const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
+    if (cls && init?.k === 'list' && cls.ctors.length > 0) {
+      args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
+      init = undefined;
+    }
+    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && !sameType(typeOfExpr(s.types, init.expr) ?? INT, t)) {
+      args = [init.expr];
+      init = undefined;
+    }
+    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || cls.dtor)) {
+      ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
+    }
+    stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
+    if (cls && storage !== 'static') {
+      const ctor = constructorCall(s, ctx, cls, self, args ?? [], d);
+      if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });
+      if (cls.dtor) destroy.push({ k: 'expr', expr: callFunction(cls.dtor, [self], loc), loc: ctx.endLoc(node) });
+    } else if (args && args.length > 0) {
+      // `int x(5);`: direct initialisation of a scalar.
+      stmts.push({ k: 'expr', expr: { k: 'assign', op: '=', left: { k: 'id', name: declared.name, loc }, right: ref ? addressOf(args[0]) : args[0], loc }, loc });
+    }
+  }
+  return { stmts, destroy };
+}
+
+/** The arguments of `T x(a, b);` when the parser read it as a function declaration. */
+export function constructorArguments(ctx: TranslateContext, d: SyntaxNode): SyntaxNode[] | undefined {
+  if (d.type !== 'function_declarator') return undefined;
+  const ps = (d.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null && p.type !== 'comment');
+  if (ps.length === 0) return undefined;
+  const values = ps.map((p) => (p.type === 'parameter_declaration' && !p.childForFieldName('declarator') ? p.childForFieldName('type') : p));
+  if (values.every((v) => v && (v.type === 'type_identifier' ? !ctx.scope.isTypeName(v.text) : !v.type.includes('declaration')))) return values as SyntaxNode[];
+  return undefined;
+}
+
+export function argumentExpr(s: CppState, ctx: TranslateContext, n: SyntaxNode): Expr {
+  if (n.type === 'type_identifier') return identifier(s, ctx, n.text, n) ?? { k: 'id', name: n.text, loc: ctx.loc(n) };
+  return translateExpr(ctx, n);
+}

@@ -1,0 +1,99 @@
+/**
+ * Name lookup in C++ expressions: what an unqualified name, a `::name` or a `N::name` stands for —
+ * a local (read through when it is a reference), a member of the class of the current method
+ * (`this->name`), a static member, a global or function of an enclosing or used namespace, or a
+ * scoped enumerator. Undefined hands the name to the C path unchanged.
+ */
+import type { Expr, Loc } from '../ast';
+import type { SyntaxNode } from '../treeSitter';
+import { INT } from '../types';
+import type { TranslateContext } from '../translate/context';
+import type { CppFunction } from './model';
+import type { CppState } from './state';
+
+/** An unqualified name: a local, a member of the class of the current method, a name of an enclosing or used namespace. */
+export function identifier(s: CppState, ctx: TranslateContext, name: string, node: SyntaxNode): Expr | undefined {
+  const loc = ctx.loc(node);
+  const state = s.fn;
+  if (state) {
+    for (let i = state.locals.length - 1; i >= 0; i--) {
+      const v = state.locals[i].get(name);
+      if (v) return v.ref ? { k: 'unary', op: '*', arg: { k: 'id', name, loc }, loc } : undefined;
+    }
+    const cls = state.cls;
+    if (cls) {
+      if (cls.struct.fields?.some((f) => f.name === name)) {
+        const member: Expr = { k: 'member', object: { k: 'id', name: 'this', loc }, field: name, arrow: true, loc };
+        return cls.refFields.has(name) ? { k: 'unary', op: '*', arg: member, loc } : member;
+      }
+      const st = cls.statics.get(name);
+      if (st) return { k: 'id', name: st, loc };
+    }
+  }
+  if (s.constants.has(name) && ctx.scope.enumConstant(name) !== undefined) return undefined;
+  if (s.globals.has(name) || s.unit.globals.some((g) => g.name === name)) return globalUse(s, name, loc);
+  for (const ns of s.visibleNamespaces()) {
+    const q = `${ns}::${name}`;
+    if (s.globals.has(q)) return globalUse(s, q, loc);
+    const f = s.functions.get(q);
+    if (f) return { k: 'id', name: f[0].linkName, loc };
+  }
+  const f = s.functions.get(name);
+  if (f) return { k: 'id', name: f[0].linkName, loc };
+  return undefined;
+}
+
+/** `::name`: the global one, skipping locals and members. */
+function identifierGlobal(s: CppState, ctx: TranslateContext, name: string, node: SyntaxNode): Expr | undefined {
+  const loc = ctx.loc(node);
+  if (s.globals.has(name)) return globalUse(s, name, loc);
+  const f = s.functions.get(name);
+  if (f) return { k: 'id', name: f[0].linkName, loc };
+  return undefined;
+}
+
+function globalUse(s: CppState, name: string, loc: Loc): Expr {
+  const g = s.globals.get(name);
+  return g?.ref ? { k: 'unary', op: '*', arg: { k: 'id', name, loc }, loc } : { k: 'id', name, loc };
+}
+
+export function qualifiedIdentifier(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr {
+  const loc = ctx.loc(node);
+  const full = node.text.replace(/\s+/g, '');
+  const name = full.replace(/^::/, '');
+  if (full.startsWith('::') && !name.includes('::')) return identifierGlobal(s, ctx, name, node) ?? { k: 'id', name, loc };
+  const parts = name.split('::');
+  const simple = parts[parts.length - 1];
+  const cls = s.classNamed(parts.slice(0, -1).join('::'));
+  if (cls) {
+    const st = cls.statics.get(simple);
+    if (st) return { k: 'id', name: st, loc };
+    const m = cls.methods.get(simple);
+    if (m) return { k: 'id', name: m[0].linkName, loc };
+  }
+  for (const candidate of [name, ...s.visibleNamespaces().map((ns) => `${ns}::${name}`)]) {
+    if (s.globals.has(candidate)) return globalUse(s, candidate, loc);
+    const f = s.functions.get(candidate);
+    if (f) return { k: 'id', name: f[0].linkName, loc };
+  }
+  // `Enum::Value` of a scoped enum.
+  const ec = ctx.scope.enumConstant(name) ?? ctx.scope.enumConstant(simple);
+  if (ec !== undefined) return { k: 'num', value: ec, type: INT, loc };
+  return { k: 'id', name, loc };
+}
+
+/** The functions a called name may mean: `::f`, `C::m`, or `f` in the innermost namespace that has it. */
+export function lookupFunctions(s: CppState, name: string): CppFunction[] | undefined {
+  const plain = name.replace(/^::/, '');
+  if (name.startsWith('::')) return s.functions.get(plain);
+  const parts = plain.split('::');
+  if (parts.length > 1) {
+    const m = s.classNamed(parts.slice(0, -1).join('::'))?.methods.get(parts[parts.length - 1]);
+    if (m) return m;
+  }
+  for (const ns of s.visibleNamespaces()) {
+    const f = s.functions.get(`${ns}::${plain}`);
+    if (f) return f;
+  }
+  return s.functions.get(plain);
+}

@@ -1,0 +1,93 @@
+/**
+ * Class templates: declared, then instantiated once per argument list (`AutoLock<FastMutex>`) as a
+ * class named with its arguments, with C++17 deduction from a constructor's arguments.
+ */
+import type { Expr } from '../ast';
+import type { SyntaxNode } from '../treeSitter';
+import { INT, pointee, typeName, type CType } from '../types';
+import type { TranslateContext } from '../translate/context';
+import { typeFromSpecifier } from '../translate/declarators';
+import { classType } from './classes';
+import { functionDeclaratorOf } from './functions';
+import type { ClassTemplate, CppClass } from './model';
+import type { CppState } from './state';
+import { typeOfExpr } from './typer';
+
+export function templateDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
+  const inner = node.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
+  const params = (node.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null);
+  if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body')) {
+    const names: string[] = [];
+    for (const p of params) {
+      if (p.type !== 'type_parameter_declaration' && p.type !== 'optional_type_parameter_declaration') {
+        ctx.error(p, `fltsim runs class templates with type parameters only ('${ctx.snippet(p)}')`);
+        return;
+      }
+      names.push(p.namedChildren.find((c) => c?.type === 'type_identifier')?.text ?? '');
+    }
+    const name = inner.childForFieldName('name')!.text;
+    s.templates.set(name, { name, params: names, node: inner, instances: new Map() });
+    return;
+  }
+  if (inner && inner.type === 'struct_specifier' && !inner.childForFieldName('body')) return;
+  ctx.error(node, `fltsim does not run function templates or template specialisations ('${ctx.snippet(node)}'); class templates with type parameters run`);
+}
+
+export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType {
+  const name = node.childForFieldName('name')!.text;
+  const tpl = s.templates.get(name);
+  if (!tpl) {
+    ctx.error(node, `'${name}' is not a class template fltsim knows`);
+    return INT;
+  }
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null).map((a) => (a.type === 'type_descriptor' ? typeFromSpecifier(ctx, a.childForFieldName('type')) : undefined));
+  if (args.some((a) => a === undefined) || args.length !== tpl.params.length) {
+    ctx.error(node, `fltsim instantiates class templates with exactly their type arguments ('${ctx.snippet(node)}')`);
+    return INT;
+  }
+  return instantiate(s, ctx, tpl, args as CType[]).struct;
+}
+
+export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: CType[]): CppClass {
+  const key = `${tpl.name}<${args.map(typeName).join(', ')}>`;
+  const known = tpl.instances.get(key);
+  if (known) return known;
+  const saved = { scope: ctx.scope, fn: s.fn };
+  ctx.scope = ctx.scope.child();
+  s.fn = undefined;
+  try {
+    tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    const cls = classType(s, ctx, tpl.node, key, (c) => {
+      // Inside its own body the template's name means this instance.
+      tpl.instances.set(key, c);
+      ctx.scope.defineTypedef(tpl.name, c.struct);
+    });
+    return cls;
+  } finally {
+    ctx.scope = saved.scope;
+    s.fn = saved.fn;
+  }
+}
+
+/** `AutoLock locker(m);`: the template arguments deduced from the constructor's arguments (C++17). */
+export function deduce(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: Expr[], at: SyntaxNode): CppClass | undefined {
+  const body = tpl.node.childForFieldName('body');
+  for (const m of body?.namedChildren ?? []) {
+    if (!m || (m.type !== 'function_definition' && m.type !== 'declaration' && m.type !== 'field_declaration')) continue;
+    const fd = m.childForFieldName('declarator') ? functionDeclaratorOf(m.childForFieldName('declarator')!) : undefined;
+    if (!fd || fd.childForFieldName('declarator')?.text !== tpl.name) continue;
+    const ps = (fd.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p?.type === 'parameter_declaration' || p?.type === 'optional_parameter_declaration');
+    if (ps.length < args.length) continue;
+    const bound = new Map<string, CType>();
+    args.forEach((a, i) => {
+      const pt = ps[i].childForFieldName('type')?.text;
+      if (!pt || !tpl.params.includes(pt)) return;
+      let t = typeOfExpr(s.types, a);
+      if (t && ps[i].childForFieldName('declarator')?.type === 'pointer_declarator') t = pointee(t);
+      if (t) bound.set(pt, t);
+    });
+    if (tpl.params.every((p) => bound.has(p))) return instantiate(s, ctx, tpl, tpl.params.map((p) => bound.get(p)!));
+  }
+  ctx.error(at, `fltsim cannot deduce the template arguments of '${tpl.name}' here: write them (${tpl.name}<…>)`);
+  return undefined;
+}

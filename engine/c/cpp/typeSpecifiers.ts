@@ -1,0 +1,96 @@
+/**
+ * Type specifiers in C++: classes (engine/c/cpp/classes.ts), template instances, enums whose
+ * enumerators also get scoped names, `auto`, and type names qualified by a namespace or found
+ * through an enclosing or used namespace. Undefined hands the specifier to the C path.
+ */
+import type { SyntaxNode } from '../treeSitter';
+import { INT, type CType } from '../types';
+import type { TranslateContext } from '../translate/context';
+import { typeFromSpecifier } from '../translate/declarators';
+import { classType, isMethodDeclaration } from './classes';
+import { AUTO } from './lowering';
+import type { CppState } from './state';
+import { templateType } from './templates';
+
+export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType | undefined {
+  switch (node.type) {
+    case 'class_specifier':
+    case 'struct_specifier':
+    case 'union_specifier': {
+      const body = node.childForFieldName('body');
+      const nameNode = node.childForFieldName('name');
+      if (nameNode?.type === 'template_type') return templateType(s, ctx, nameNode);
+      const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || (c.type === 'field_declaration' && (isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null)))) ?? false);
+      if (!isClass || node.type === 'union_specifier') {
+        if (!nameNode) return undefined;
+        // A C struct: the C path builds it; in C++ its tag is also a type name.
+        const hooks = ctx.cpp;
+        ctx.cpp = undefined;
+        let t: CType;
+        try {
+          t = typeFromSpecifier(ctx, node);
+        } finally {
+          ctx.cpp = hooks;
+        }
+        if (!ctx.scope.isTypeName(nameNode.text)) ctx.scope.defineTypedef(nameNode.text, t);
+        return t;
+      }
+      return classType(s, ctx, node, nameNode ? s.qualify(nameNode.text) : ctx.anonymousTag()).struct;
+    }
+    case 'template_type':
+      return templateType(s, ctx, node);
+    case 'enum_specifier': {
+      const nameNode = node.childForFieldName('name');
+      const hooks = ctx.cpp;
+      ctx.cpp = undefined;
+      let t: CType;
+      try {
+        t = typeFromSpecifier(ctx, node);
+      } finally {
+        ctx.cpp = hooks;
+      }
+      if (nameNode) {
+        const name = nameNode.text;
+        if (!ctx.scope.isTypeName(name)) ctx.scope.defineTypedef(name, t);
+        // Scoped names (`Options::Normalized`) for `enum class` and plain enums alike.
+        for (const e of node.childForFieldName('body')?.namedChildren ?? []) {
+          const en = e?.type === 'enumerator' ? e.childForFieldName('name')?.text : undefined;
+          const v = en !== undefined ? ctx.scope.enumConstant(en) : undefined;
+          if (en !== undefined && v !== undefined) ctx.scope.defineEnumConstant(`${name}::${en}`, v);
+        }
+      }
+      return t;
+    }
+    case 'placeholder_type_specifier':
+      // `auto`: the declaration that uses it replaces this with its initializer's type.
+      return AUTO;
+    case 'qualified_identifier':
+    case 'nested_namespace_specifier': {
+      const name = node.text.replace(/\s+/g, '').replace(/^::/, '');
+      const t = ctx.scope.typedef(name) ?? ctx.scope.typedef(name.split('::').pop()!);
+      if (t) return t;
+      ctx.error(node, `unknown type name '${name}'`);
+      return INT;
+    }
+    case 'type_identifier': {
+      const name = node.text;
+      if (ctx.scope.typedef(name)) return undefined;
+      for (const ns of s.visibleNamespaces()) {
+        const t = ctx.scope.typedef(`${ns}::${name}`);
+        if (t) return t;
+      }
+      if (s.templates.has(name)) {
+        ctx.error(node, `class template '${name}' needs its arguments here (${name}<…>)`);
+        return INT;
+      }
+      return undefined;
+    }
+    case 'decltype':
+      ctx.error(node, 'fltsim does not run decltype: write the type');
+      return INT;
+    default:
+      return undefined;
+  }
+}
+
+
