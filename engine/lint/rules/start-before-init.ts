@@ -12,9 +12,17 @@ const CALLBACK_ROLES = new Set(['preop', 'postop', 'instanceSetup', 'queryTeardo
 /** Routines that set up an object in place: `KeInitializeSpinLock(&gLock)`, `InitializeListHead(&gList)`. */
 const SETS_UP = /^(?:Ke|Ex|Flt|Rtl|Io)?Initialize[A-Za-z]*$|^ExInitialize[A-Za-z]+$|^KeInitialize[A-Za-z]+$/;
 
+interface Pending {
+  global: string;
+  site: Span;
+  how: string;
+}
+
 interface S {
   start: { key: string; site: Span } | undefined;
   out: Outcomes;
+  /** Set-ups after the start not yet followed by a flag the using callback tests. */
+  pending: readonly Pending[];
 }
 
 function isGlobal(ctx: FunctionContext, name: string): boolean {
@@ -55,28 +63,40 @@ const rule = functionRule({
     if (!ctx.readable) return out;
     const cache = new Map<string, { fn: string; at: Span; ctx: FunctionContext } | null>();
     const seen = new Set<string>();
-    const report = (s: S, global: string, site: Span, how: string) => {
+    const fresh = (s: S, global: string, site: Span, how: string): S => {
       const outcome = s.start ? s.out.of[s.start.key] : undefined;
-      if (!s.start || outcome === 'fail' || outcome === 'deleting' || seen.has(`${site.sr}:${site.sc}`)) return;
-      const use = usedByCallback(ctx, global, cache);
-      if (!use) return;
-      seen.add(`${site.sr}:${site.sc}`);
-      out.push({
-        at: ctx.loc(site),
-        message: `${global} is ${how} after FltStartFiltering, but ${use.fn} uses it and may already be running; set it up before filtering starts.`,
-        related: [{ at: ctx.loc(s.start.site), message: 'filtering starts here' }, { at: use.ctx.loc(use.at), message: `${use.fn} uses ${global} here` }],
-      });
+      if (!s.start || outcome === 'fail' || outcome === 'deleting' || !usedByCallback(ctx, global, cache)) return s;
+      if (s.pending.some((p) => p.site === site)) return s;
+      return { ...s, pending: [...s.pending, { global, site, how }] };
+    };
+    /** A constant stored in a global after the set-up: the gate drivers open once they are ready (`gReady = TRUE`). */
+    const gate = (s: S, flag: string): S => {
+      const left = s.pending.filter((p) => !mentionsIn(ctx, usedByCallback(ctx, p.global, cache)!.fn, flag));
+      return left.length === s.pending.length ? s : { ...s, pending: left };
+    };
+    const report = (s: S) => {
+      for (const p of s.pending) {
+        const k = `${p.site.sr}:${p.site.sc}`;
+        if (seen.has(k) || !s.start) continue;
+        seen.add(k);
+        const use = usedByCallback(ctx, p.global, cache)!;
+        out.push({
+          at: ctx.loc(p.site),
+          message: `${p.global} is ${p.how} after FltStartFiltering, but ${use.fn} uses it and may already be running; set it up before filtering starts.`,
+          related: [{ at: ctx.loc(s.start.site), message: 'filtering starts here' }, { at: use.ctx.loc(use.at), message: `${use.fn} uses ${p.global} here` }],
+        });
+      }
     };
     runFlow<S>(ctx, {
-      init: { start: undefined, out: NO_OUTCOMES },
-      key: (s) => `${s.start?.key ?? '-'}|${outcomesKey(s.out)}`,
+      init: { start: undefined, out: NO_OUTCOMES, pending: [] },
+      key: (s) => `${s.start?.key ?? '-'}|${outcomesKey(s.out)}|${s.pending.map((p) => `${p.site.sr}:${p.site.sc}`).join(',')}`,
       call: (c, s) => {
-        if (c.callee === 'FltStartFiltering') return { start: { key: callKey(c), site: c.r }, out: track(s.out, c, 'status') };
+        if (c.callee === 'FltStartFiltering') return { ...s, start: { key: callKey(c), site: c.r }, out: track(s.out, c, 'status') };
         if (s.start && c.callee && SETS_UP.test(c.callee) && c.args[0]) {
           const a = strip(c.args[0]);
           const target = a.k === 'unary' && a.op === '&' ? pathOf(a.arg, ctx.aliases) : undefined;
           const root = target ? rootOf(target) : undefined;
-          if (root && isGlobal(ctx, root)) report(s, root, c.r, `set up with ${c.callee}`);
+          if (root && isGlobal(ctx, root)) return fresh(s, root, c.r, `set up with ${c.callee}`);
         }
         return s;
       },
@@ -86,19 +106,28 @@ const rule = functionRule({
         if (!next.start || a.op !== '=') return next;
         const target = pathOf(a.left, ctx.aliases);
         const root = target ? rootOf(target) : undefined;
+        if (!root || !isGlobal(ctx, root)) return next;
         // Constants (flags, counters, NULL) are how drivers gate their callbacks; only real set-up counts.
-        if (!root || !isGlobal(ctx, root) || isConstant(a.right)) return next;
-        report(next, root, a.r, 'assigned');
-        return next;
+        if (isConstant(a.right)) return gate(next, root);
+        return fresh(next, root, a.r, 'assigned');
       },
       refine: (c, _e, truth, s) => {
         const o = refineOutcomes(s.out, c, truth);
         return o === null ? null : o === s.out ? s : { ...s, out: o };
       },
+      exit: (s) => report(s),
     });
     return out;
   },
 });
+
+/** Whether the driver function `fn` names `name`. */
+function mentionsIn(ctx: FunctionContext, fn: string, name: string): boolean {
+  const fc = ctx.file.functionContext(fn);
+  let hit = false;
+  if (fc) forEachExpr(fc.fn.body, (e) => visitExpr(e, (x) => { if (x.k === 'id' && x.name === name) hit = true; }));
+  return hit;
+}
 
 function isConstant(e: Expr): boolean {
   const s = strip(e);
