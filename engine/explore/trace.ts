@@ -17,8 +17,8 @@ import type { KThread } from '../kernel/thread';
 export interface StepAct {
   kind: 'call' | 'read' | 'write';
   what: string;
-  file?: string;
-  line?: number;
+  file: string | undefined;
+  line: number | undefined;
 }
 
 export interface TraceStep {
@@ -50,6 +50,12 @@ export interface TraceHost {
   now(): number;
   /** The innermost driver line of a live thread. */
   where(thread: ActorId): { file: string; line: number } | undefined;
+  /**
+   * The same line written into `act` (file and line undefined when there is none): the trace
+   * notes one at every access and call, and keeps only the last of each step, so it reuses one
+   * object per step rather than making two per access.
+   */
+  place(thread: ActorId, act: StepAct): void;
   /** A live thread's name. */
   name(thread: ActorId): string | undefined;
 }
@@ -97,7 +103,7 @@ export class Trace implements StepObserver {
     const s = this.stepOf(actor);
     if (this.ordering) this.order(s, object, write);
     const what = actor !== TIME_PASSES ? driverMemoryName(object) : undefined;
-    if (what !== undefined) s.last = { kind: write ? 'write' : 'read', what, ...this.host?.where(actor) };
+    if (what !== undefined) this.act(s, write ? 'write' : 'read', what, actor);
   }
 
   /** Notes the access for the reduction: its footprint, and the races it completes. */
@@ -127,7 +133,19 @@ export class Trace implements StepObserver {
 
   routine(actor: ActorId, name: string): void {
     if (actor < 0) return;
-    this.stepOf(actor).last = { kind: 'call', what: name, ...this.host?.where(actor) };
+    this.act(this.stepOf(actor), 'call', name, actor);
+  }
+
+  /** Notes what step `s` did last, and the line it did it at. */
+  private act(s: TraceStep, kind: StepAct['kind'], what: string, actor: ActorId): void {
+    let last = s.last;
+    if (last === undefined) s.last = last = { kind, what, file: undefined, line: undefined };
+    else {
+      last.kind = kind;
+      last.what = what;
+    }
+    if (this.host !== undefined) this.host.place(actor, last);
+    else last.file = last.line = undefined;
   }
 
   decided(d: Decision, choice: ActorId): void {

@@ -175,10 +175,15 @@ function bindRoutine(holder: TableHolder, name: string, index: number): (...args
 
 const SHAPES: TableShape[] = [];
 
+function sameProtos(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function shapeOf(parts: readonly object[]): TableShape {
   const protos = parts.map((p) => Object.getPrototypeOf(p) as object);
-  const known = SHAPES.find((s) => s.protos.length === protos.length && s.protos.every((p, i) => p === protos[i]));
-  if (known !== undefined) return known;
+  for (const s of SHAPES) if (sameProtos(s.protos, protos)) return s;
   const proto = Object.create(null) as object;
   const names: string[] = [];
   const coroutines = new Set<string>();

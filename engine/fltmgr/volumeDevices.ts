@@ -25,7 +25,7 @@ import type { Co } from '../kernel/coroutine';
 import type { UnicodeString } from '../kernel/cvalues';
 import { DeviceObject, EngineDriver } from '../kernel/deviceObject';
 import type { Irp, IrpRoutines } from '../kernel/irp';
-import { EngineStruct, type Marshal } from '../kernel/marshal';
+import { EngineStruct, writeFields, type Marshal } from '../kernel/marshal';
 import type { ObjectManagerRoutines } from '../kernel/objectManager';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
@@ -73,7 +73,7 @@ export class Vpb extends EngineStruct {
   }
 
   protected override cFill(v: StructView, _m: Marshal): void {
-    for (const [k, val] of Object.entries(this.js)) v[k] = val;
+    writeFields(v, this.js, true);
   }
 }
 

@@ -11,7 +11,7 @@
  * the caller a reference (`ObReference`), which ObDereferenceObject gives back (objectManager.ts).
  */
 import type { DriverFn } from './driverFn';
-import { EngineStruct, type Marshal } from './marshal';
+import { EngineStruct, writeFields, type Marshal } from './marshal';
 import { ReferenceCount } from './objectManager';
 import type { StructView } from '../memory/view';
 import type { AllocPtr } from '../memory/pointer';
@@ -147,6 +147,8 @@ export class DeviceObject extends EngineStruct {
   }
 
   protected override cFill(v: StructView, _m: Marshal): void {
-    for (const [k, val] of Object.entries(this.js)) if (val !== null && val !== undefined) v[k] = val;
+    // Typed stores, not the view's accessors: every run lays out a dozen devices (disk, file
+    // systems, Filter Manager, the driver's own).
+    writeFields(v, this.js, true);
   }
 }

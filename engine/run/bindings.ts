@@ -7,7 +7,7 @@
 import { apiInfo } from '../api/catalog';
 import type { RuleId } from '../kernel/rules';
 import type { Builtin, BuiltinCall, BuiltinTable } from '../interp/builtin';
-import { runtimeBuiltins } from '../interp/builtins/runtime';
+import { hostedRuntimeBuiltins, runtimeBuiltins } from '../interp/builtins/runtime';
 import { routineValue } from '../interp/routineValue';
 import { preludeStruct } from '../c/prelude/structs';
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
@@ -31,22 +31,24 @@ const BOUND = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 export function simulationBuiltins(sim: Simulation): BuiltinTable {
   const k = sim.kernel;
-  const runtime: BuiltinTable = runtimeBuiltins({
-    output: (text) => sim.print(text),
-    violation: (rule, message) => {
-      k.violation(rule as RuleId, message);
-    },
-  });
-  if (k.observer !== null) {
-    // Routines of the interpreter's own runtime (memcpy, list helpers…) touch their arguments too;
-    // the engine's routines do it in sim.api.
-    for (const [name, builtin] of runtime) {
-      runtime.set(name, (call) => {
-        k.touchCall(name, call.args);
-        return builtin(call);
-      });
-    }
-  }
+  const hosted = new Map(
+    hostedRuntimeBuiltins({
+      output: (text) => sim.print(text),
+      violation: (rule, message) => {
+        k.violation(rule as RuleId, message);
+      },
+    }),
+  );
+  // Routines of the interpreter's own runtime (memcpy, list helpers…) touch their arguments too;
+  // the engine's routines do it in sim.api.
+  const observed =
+    k.observer === null
+      ? undefined
+      : (name: string, builtin: Builtin): Builtin =>
+          (call) => {
+            k.touchCall(name, call.args);
+            return builtin(call);
+          };
   const m = k.marshal;
   const bind = (name: string): Builtin => {
     const routine = sim.routine(name)!;
@@ -68,7 +70,7 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
   // interpreter's version formats the printf arguments first.
   let bound = BOUND.get(sim.routineNames);
   if (bound === undefined) BOUND.set(sim.routineNames, (bound = new Set(sim.routineNames.filter((name) => name !== 'DbgPrint' && name !== 'DbgPrintEx'))));
-  const table = new RoutineBindings(runtime, bound, bind);
+  const table = new RoutineBindings(bound, bind, hosted, runtimeBuiltins(), observed);
   table.set('ExInitializeDriverRuntime', () => undefined);
   // The kernel's exported object types (IoFileObjectType…): variables holding an opaque object type
   // that drivers pass to ObReferenceObjectByHandle; one cell per run, made when first used.
@@ -129,13 +131,18 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
 /**
  * The builtin table of one run: the runtime's routines and the engine's, each engine routine bound
  * to the run's marshalling when a driver first names it. A run is built per explored schedule, and
- * a driver calls a few dozen of the ~270 routines. An entry set explicitly wins over the engine's.
+ * a driver calls a few dozen of the ~270 engine routines and ~150 runtime ones. An entry set
+ * explicitly wins over the engine's, and the engine's over the runtime's: the run's own (`hosted`:
+ * output, assertions), then those every run shares.
  */
 class RoutineBindings extends Map<string, Builtin> {
   constructor(
-    private readonly runtime: BuiltinTable,
     private readonly engine: ReadonlySet<string>,
     private readonly bind: (name: string) => Builtin,
+    private readonly hosted: ReadonlyMap<string, Builtin>,
+    private readonly runtime: ReadonlyMap<string, Builtin>,
+    /** Wraps a runtime routine so that an observing policy hears its arguments (exploration). */
+    private readonly observed: ((name: string, builtin: Builtin) => Builtin) | undefined,
   ) {
     super();
   }
@@ -143,14 +150,19 @@ class RoutineBindings extends Map<string, Builtin> {
   override get(name: string): Builtin | undefined {
     const known = super.get(name);
     if (known !== undefined) return known;
-    if (!this.engine.has(name)) return this.runtime.get(name);
-    const builtin = this.bind(name);
+    let builtin: Builtin | undefined;
+    if (this.engine.has(name)) builtin = this.bind(name);
+    else {
+      builtin = this.hosted.get(name) ?? this.runtime.get(name);
+      if (builtin === undefined) return undefined;
+      if (this.observed !== undefined) builtin = this.observed(name, builtin);
+    }
     super.set(name, builtin);
     return builtin;
   }
 
   override has(name: string): boolean {
-    return super.has(name) || this.engine.has(name) || this.runtime.has(name);
+    return super.has(name) || this.engine.has(name) || this.hosted.has(name) || this.runtime.has(name);
   }
 }
 

@@ -129,6 +129,13 @@ export class ScenarioTarget implements ExploreTarget<ScenarioVerdict> {
           const f = threads.get(id)?.cFrame();
           return f?.file ? { file: this.relativize(f.file), line: f.line ?? 0 } : undefined;
         },
+        place: (id, act) => {
+          const f = threads.get(id)?.cFrame();
+          if (f?.file) {
+            act.file = this.relativize(f.file);
+            act.line = f.line ?? 0;
+          } else act.file = act.line = undefined;
+        },
         name: (id) => threads.get(id)?.name,
       };
     }

@@ -167,7 +167,50 @@ function str(call: BuiltinCall, i: number, charSize: 1 | 2, max = 1 << 20): stri
   return access(call, () => readCString(call.args[i], max, charSize)) ?? '';
 }
 
-export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
+/** The runtime's routines that need no host: one table for every run, made on first use. */
+let shared: ReadonlyMap<string, Builtin> | undefined;
+
+/**
+ * The runtime routines that touch only their arguments, shared by every run (a run is built per
+ * explored schedule; making ~150 closures for each was ~9 KB a run). Read-only: a run adds its own
+ * entries in its own table (engine/run/bindings.ts), and the few routines that speak to the run
+ * come from `hostedRuntimeBuiltins`.
+ */
+export function runtimeBuiltins(): ReadonlyMap<string, Builtin> {
+  return (shared ??= sharedRuntimeBuiltins());
+}
+
+/** The runtime routines that report to the run: debugger output and failed assertions. */
+export function hostedRuntimeBuiltins(host: RuntimeHost): [string, Builtin][] {
+  const print = (skip: number): Builtin => (call) => {
+    const fmt = access(call, () => readCString(call.args[skip]));
+    if (fmt === undefined) throw new CRuntimeError('bad-pointer', `${call.name}: the format is not a string`, call.loc);
+    host.output(access(call, () => formatPrintf(fmt, call.args.slice(skip + 1), call.interp.addresses)), call);
+    return STATUS.STATUS_SUCCESS;
+  };
+  return [
+    ['DbgPrint', print(0)],
+    ['DbgPrintEx', print(2)],
+    ['vDbgPrintEx', print(2)],
+    [
+      '__fltsim_assert',
+      (call) => {
+        const [cond, text] = call.args;
+        if (!truthyValue(cond)) host.violation('assert', `assertion failed: ${readCString(text) ?? '(expression)'}`, call);
+        return undefined;
+      },
+    ],
+    [
+      '__fltsim_list_corrupt',
+      (call) => {
+        host.violation('list-corrupt', 'a LIST_ENTRY is corrupt (its neighbours do not point back at it); Windows stops with bug check 0x139 KERNEL_SECURITY_CHECK_FAILURE', call);
+        return undefined;
+      },
+    ],
+  ];
+}
+
+function sharedRuntimeBuiltins(): BuiltinTable {
   const table: BuiltinTable = new Map();
   const def = (name: string, fn: Builtin) => table.set(name, fn);
   def('memcpy', memcpy);
@@ -270,25 +313,7 @@ export function runtimeBuiltins(host: RuntimeHost): BuiltinTable {
     return STATUS.STATUS_SUCCESS;
   });
 
-  const print = (skip: number): Builtin => (call) => {
-    const fmt = access(call, () => readCString(call.args[skip]));
-    if (fmt === undefined) throw new CRuntimeError('bad-pointer', `${call.name}: the format is not a string`, call.loc);
-    host.output(access(call, () => formatPrintf(fmt, call.args.slice(skip + 1), call.interp.addresses)), call);
-    return STATUS.STATUS_SUCCESS;
-  };
-  def('DbgPrint', print(0));
-  def('DbgPrintEx', print(2));
-  def('vDbgPrintEx', print(2));
   def('DbgBreakPoint', () => undefined);
-  def('__fltsim_assert', (call) => {
-    const [cond, text] = call.args;
-    if (!truthyValue(cond)) host.violation('assert', `assertion failed: ${readCString(text) ?? '(expression)'}`, call);
-    return undefined;
-  });
-  def('__fltsim_list_corrupt', (call) => {
-    host.violation('list-corrupt', 'a LIST_ENTRY is corrupt (its neighbours do not point back at it); Windows stops with bug check 0x139 KERNEL_SECURITY_CHECK_FAILURE', call);
-    return undefined;
-  });
   for (const [name, fn] of exceptionBuiltins()) def(name, fn);
   return table;
 }

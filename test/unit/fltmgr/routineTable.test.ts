@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { Simulation } from '../../../engine/sim';
 import { buildRoutineTable } from '../../../engine/fltmgr/routines';
 import { simulationBuiltins } from '../../../engine/run/bindings';
-import type { BuiltinCall } from '../../../engine/interp/builtin';
+import type { BuiltinCall, BuiltinInterp } from '../../../engine/interp/builtin';
+import { routineValue } from '../../../engine/interp/routineValue';
 
 class First {
   constructor(readonly tag: string) {}
@@ -97,4 +98,45 @@ test("a run's builtin table: the engine's routine before the runtime's (DbgPrint
   // Set explicitly by the binding layer, ahead of the engine's ExInitializeDriverRuntime (if any).
   assert.equal(table.get('ExInitializeDriverRuntime')!(call('ExInitializeDriverRuntime')), undefined);
   assert.ok(table.has('MmGetSystemRoutineAddress'));
+});
+
+test("the runtime's routines are made once for every run; output and assertions go to each run's own Simulation", () => {
+  const a = new Simulation();
+  const b = new Simulation();
+  const ta = simulationBuiltins(a);
+  const tb = simulationBuiltins(b);
+  // Routines that touch only their arguments are the same function in both runs: nothing is made per run.
+  assert.equal(ta.get('memcpy'), tb.get('memcpy'));
+  assert.equal(ta.get('wcsrchr'), tb.get('wcsrchr'));
+  // Those that report to the run are each run's own.
+  assert.notEqual(ta.get('__fltsim_list_corrupt'), tb.get('__fltsim_list_corrupt'));
+  tb.get('__fltsim_list_corrupt')!(call('__fltsim_list_corrupt'));
+  assert.deepEqual(a.violations.map((v) => v.rule), []);
+  assert.deepEqual(b.violations.map((v) => v.rule), ['list-corrupt']);
+});
+
+test('an observed run wraps the shared runtime routines for itself: the policy hears their arguments', () => {
+  const heard: string[] = [];
+  const observer = { access: () => undefined, routine: (_actor: number, name: string) => heard.push(name), readied: () => undefined, decided: () => undefined };
+  const sim = new Simulation({ policy: { observer, choose: (d) => d.preferred } });
+  const table = simulationBuiltins(sim);
+  const plain = simulationBuiltins(new Simulation());
+  assert.notEqual(table.get('memset'), plain.get('memset'));
+  assert.equal(table.get('memset'), table.get('memset'));
+  table.get('memcmp')!(call('memcmp', [null, null, 0]));
+  assert.deepEqual(heard, ['memcmp']);
+});
+
+test("a shared runtime routine taken as a function pointer calls it with its own run's interpreter", () => {
+  const builtin = simulationBuiltins(new Simulation()).get('swprintf')!;
+  const seen: unknown[] = [];
+  const a = { addresses: undefined, hooks: undefined, modules: new Map() } as unknown as BuiltinInterp;
+  const b = { addresses: undefined, hooks: undefined, modules: new Map() } as unknown as BuiltinInterp;
+  // One value per routine and run: pointers to it compare equal within a run.
+  assert.equal(routineValue('swprintf', builtin, a, undefined), routineValue('swprintf', builtin, a, undefined));
+  assert.notEqual(routineValue('swprintf', builtin, a, undefined), routineValue('swprintf', builtin, b, undefined));
+  const shared = (call: BuiltinCall) => seen.push(call.interp);
+  routineValue('shared', shared, a, undefined).call();
+  routineValue('shared', shared, b, undefined).call();
+  assert.deepEqual(seen, [a, b]);
 });
