@@ -55,6 +55,7 @@ export { DepthFirstSearch, SPLIT_DEPTH, shardOf, AbandonRun, type Shard } from '
 export { Trace, type TraceStep, type DecisionRecord } from './explore/trace';
 export { minimise, type Minimised } from './explore/minimize';
 export { addDigests, preemptionCost, type Schedule } from './explore/schedule';
+export { parseExploreReport, MAX_SHARDS, type ExploreReportParse } from './run/exploreReportFile';
 export { parseReplayFile, textHash, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFile, type ReplayParse } from './explore/replayFile';
 export {
   exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, joinShardReports, INPUT_ERRORS,
@@ -66,8 +67,11 @@ export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)
 export {
   Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type CommandResult, type Progress, type OutputCategory, type OutputSink,
-  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions,
+  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions, type DataQuery,
 } from './run/debuggee/debuggee';
+export type { DataAccessType, DataBreakpointInfo, DataBreakpointSpec, DataBreakpointState } from './run/debuggee/dataBreakpoints';
+export type { MemoryRead } from './run/debuggee/memoryIndex';
+export type { CompletionItem } from './run/debuggee/completions';
 export type { BreakpointInfo, LineBreakpointSpec, FunctionBreakpointSpec } from './run/debuggee/breakpoints';
 export type { VariableInfo, VariablesQuery } from './run/debuggee/variables';
 export { TRANSITION_FILTER_IDS, DEFAULT_TRANSITION_FILTERS, type TransitionFilterId } from './run/debuggee/transitions';

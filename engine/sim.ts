@@ -13,6 +13,13 @@
  */
 import { ProcessNotifyRoutines } from './kernel/processNotify';
 import { ProcessIdentityRoutines } from './kernel/processIdentity';
+import { SystemInformationRoutines } from './kernel/systemInformation';
+import { FileSizeRoutines } from './fltmgr/fileSize';
+import { ZwFileRoutines } from './fltmgr/zwFiles';
+import { MultiWaitRoutines } from './kernel/multiWait';
+import { IrpNameRoutines } from './fltmgr/irpNames';
+import { RundownRoutines } from './kernel/rundown';
+import { OsVersionRoutines } from './kernel/osVersion';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -270,6 +277,13 @@ export class Simulation {
       timers,
       ioWorkItems,
       new SymbolicLinkRoutines(fm, devices),
+      new SystemInformationRoutines(k),
+      new FileSizeRoutines(fm, filterIo),
+      new ZwFileRoutines(fm, filterIo),
+      new MultiWaitRoutines(k, dispatcherRoutines),
+      new IrpNameRoutines(k),
+      new RundownRoutines(k),
+      new OsVersionRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

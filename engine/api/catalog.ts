@@ -270,6 +270,7 @@ const ENTRIES: ApiInfo[] = [
   api('KeReleaseMutex', D, 'Releases a kernel mutex object.'),
   api('KeInitializeSemaphore', P, 'Initializes a semaphore with a count and a limit.'),
   api('KeReleaseSemaphore', D, 'Adds to a semaphore\'s count, waking waiters.'),
+  api('KeReadStateSemaphore', 'any', 'Returns a semaphore\'s count (signalled when above zero).'),
   api('KeAreApcsDisabled', 'any', 'Tells whether normal kernel APCs are disabled for the thread.'),
   api('KeAreAllApcsDisabled', 'any', 'Tells whether all APCs are disabled for the thread.'),
   api('KeGetCurrentThread', D, 'Returns the current thread.'),
@@ -474,6 +475,30 @@ const ENTRIES: ApiInfo[] = [
   api('KeFlushQueuedDpcs', P, 'Returns once every DPC queued so far has run.', ['Call it in the unload path after cancelling timers, so no DPC of the driver is left to run.'], { mayBlock: true }),
   api('KeSetImportanceDpc', 'any', 'Sets how soon a queued DPC runs.'),
   api('KeSetTargetProcessorDpc', 'any', 'Sets the processor a DPC runs on.'),
+  api('FsRtlGetFileSize', P, 'Returns the size (end of file) of an open file by querying the file system from the top of the volume stack.', ['Returns STATUS_FILE_IS_A_DIRECTORY for a directory.', 'Every filter on the volume sees the query, the caller included: avoid calling it from a query-information callback of the same file.']),
+  api('KeWaitForMultipleObjects', D, 'Waits for any or all of up to 64 dispatcher objects, optionally with a timeout; WaitAny returns STATUS_WAIT_0 plus the index of the object that ended the wait.', ['A non-zero timeout (or none) requires IRQL <= APC_LEVEL; at DISPATCH_LEVEL only a zero timeout is allowed.', 'Above THREAD_WAIT_OBJECTS (3) objects pass a WaitBlockArray of Count KWAIT_BLOCKs in nonpaged memory.', 'Test for STATUS_TIMEOUT as well as the STATUS_WAIT_n values.'], { mayBlock: true }),
+  api('FltGetIrpName', 'any', 'Returns the name of an IRP major function code as a printable ANSI string, "<Invalid IRP code>" for a value that is none.', ['A debugging aid: the string is constant; do not free or change it.']),
+  api('ExInitializeRundownProtection', 'any', 'Sets up run-down protection: no holders, not run down.'),
+  api('ExReInitializeRundownProtection', 'any', 'Makes a completed rundown usable again.', ['Only after the rundown completed (ExWaitForRundownProtectionRelease returned, or ExRundownCompleted).']),
+  api('ExAcquireRundownProtection', D, 'Takes a reference under run-down protection; FALSE once the rundown has begun.', ['Test the result: on FALSE the object is going away and must not be used.', 'Release each successful acquisition with ExReleaseRundownProtection.']),
+  api('ExAcquireRundownProtectionEx', D, 'Takes Count references under run-down protection at once; FALSE once the rundown has begun.', ['Release them with ExReleaseRundownProtectionEx and the same Count.']),
+  api('ExReleaseRundownProtection', D, 'Drops a reference taken with ExAcquireRundownProtection; the last one lets a waiting rundown finish.'),
+  api('ExReleaseRundownProtectionEx', D, 'Drops Count references taken with ExAcquireRundownProtectionEx.'),
+  api('ExWaitForRundownProtectionRelease', A, 'Begins the rundown (later acquisitions fail) and waits until every holder has released its reference.', ['Call it once, from the code that tears the object down, before freeing it.'], { mayBlock: true }),
+  api('ExRundownCompleted', 'any', 'Marks a rundown complete so the structure can be reinitialised.'),
+  api('RtlGetVersion', P, 'Fills an RTL_OSVERSIONINFOW (or, by dwOSVersionInfoSize, RTL_OSVERSIONINFOEXW) with the running Windows version.', ['Set dwOSVersionInfoSize before the call.']),
+  api('PsGetVersion', P, 'Returns the running Windows version\'s major, minor and build numbers; TRUE only on a checked build.', ['Prefer RtlGetVersion, which also reports the product type and suite.']),
+  // Zw file routines: their I/O starts at the top of the volume's stack
+  api('ZwCreateFile', P, 'Opens or creates a file and returns a handle; the create goes through every filter on the volume, the caller\'s own included.', ['Set OBJ_KERNEL_HANDLE in the object attributes: without it the handle lands in the process the caller happens to run in.', 'A minifilter that opens files from its own callbacks should prefer FltCreateFile(Ex), which starts below its instance.', 'Close the handle with ZwClose.'], { mayBlock: true }),
+  api('ZwOpenFile', P, 'Opens an existing file and returns a handle (ZwCreateFile with FILE_OPEN).', ['Close the handle with ZwClose.'], { mayBlock: true }),
+  api('ZwReadFile', P, 'Reads from an open file handle.', ['Without ByteOffset the handle must be synchronous (FILE_SYNCHRONOUS_IO_*): the read starts at the file position.', 'Test the status and IoStatusBlock.Information: the end of the file gives STATUS_END_OF_FILE.'], { mayBlock: true }),
+  api('ZwWriteFile', P, 'Writes to an open file handle.', ['Without ByteOffset the handle must be synchronous (FILE_SYNCHRONOUS_IO_*): the write starts at the file position.'], { mayBlock: true }),
+  api('ZwQueryInformationFile', P, 'Returns a FILE_INFORMATION_CLASS structure about an open file handle.', ['Too small a buffer fails (STATUS_INFO_LENGTH_MISMATCH or STATUS_BUFFER_OVERFLOW with a partial answer).'], { mayBlock: true }),
+  api('ZwSetInformationFile', P, 'Changes a file through an open handle: end of file, disposition, rename, basic information…'),
+  api('ZwQueryDirectoryFile', P, 'Lists the entries of a directory handle into a FILE_INFORMATION_CLASS buffer.', ['Walk the entries by NextEntryOffset; STATUS_NO_MORE_FILES ends the listing.'], { mayBlock: true }),
+  // System information (undocumented for drivers; drivers declare them)
+  api('ZwQuerySystemInformation', P, 'Returns system-wide information of one class; SystemProcessInformation lists the running processes with their threads.', ['Ask with a NULL buffer (or retry after STATUS_INFO_LENGTH_MISMATCH) and allocate at least *ReturnLength bytes; the list can grow between the two calls.', 'Walk the entries by NextEntryOffset (0 on the last); the Idle process comes first with an empty ImageName whose Buffer is NULL.']),
+  api('NtQuerySystemInformation', P, 'The Nt form of ZwQuerySystemInformation, with the same classes and length protocol.', ['From a thread that came from user mode the Nt form checks the buffers as user buffers: prefer ZwQuerySystemInformation.']),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 

@@ -55,6 +55,8 @@ export interface VarDecl {
   type: CType;
   init?: Initializer;
   storage?: 'static' | 'extern' | 'typedef' | 'register' | 'auto';
+  /** A C++ inline variable (`inline T x = …;`, a static member initialised in its class): every file that includes it defines it, and the linker keeps one. */
+  inline?: boolean;
   loc: Loc;
 }
 

@@ -6,11 +6,12 @@
  * Annotations (SAL and friends) are blanked first. The output keeps, for every token, the position
  * the user wrote it at, so breakpoints and messages land on the user's lines.
  */
+import { macroFromDefine } from './pp/define';
 import { caseMismatch, HOST_PATHS, type Located, type PathRules } from '../files';
 import { blankAnnotations } from './annotations';
 import { evaluateCondition } from './pp/condition';
 import { logicalLines } from './pp/logicalLines';
-import { ExpansionBudget, ExpansionLimitError, MacroTable, PreprocessError, type Macro } from './pp/macros';
+import { ExpansionBudget, ExpansionLimitError, MacroTable, PreprocessError } from './pp/macros';
 
 const COMPILER_MACROS: readonly [string, string][] = [
   ['_WIN32', '1'],
@@ -308,35 +309,11 @@ class Preprocessor {
   }
 
   private define(toks: PpToken[], at: Origin): void {
-    const nameTok = toks[0];
-    if (!nameTok || nameTok.kind !== 'id') {
-      this.error('#define needs a macro name', at);
+    const m = macroFromDefine(toks);
+    if ('error' in m) {
+      this.error(m.error, m.at ?? at);
       return;
     }
-    const m: Macro = { name: nameTok.text, body: [], origin: nameTok };
-    let i = 1;
-    // Function-like only when '(' follows the name with no space.
-    if (toks[1]?.text === '(' && !toks[1].space) {
-      m.params = [];
-      i = 2;
-      for (;;) {
-        const t = toks[i++];
-        if (!t) {
-          this.error(`unterminated parameter list in #define ${m.name}`, at);
-          return;
-        }
-        if (t.text === ')') break;
-        if (t.text === ',') continue;
-        if (t.text === '...') m.variadic = true;
-        else if (t.kind === 'id') m.params.push(t.text);
-        else {
-          this.error(`unexpected '${t.text}' in the parameters of #define ${m.name}`, t);
-          return;
-        }
-      }
-    }
-    m.body = toks.slice(i);
-    if (m.body.length > 0) m.body[0] = { ...m.body[0], space: false };
     this.macros.define(m);
   }
 

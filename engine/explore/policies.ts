@@ -16,8 +16,13 @@ export class ScheduleMismatch extends Error {
     readonly wanted: ActorId,
     readonly options: readonly ActorId[],
   ) {
-    super(`the schedule does not fit this run: at decision ${decision + 1} it runs ${actorName(wanted)}, but only ${options.map(actorName).join(', ')} can run there (did the scenario or a driver change since the schedule was recorded?)`);
+    super(`the schedule does not fit this run: at decision ${decision + 1} it runs ${actorName(wanted)}, but only ${orList(options.map(actorName))} can run there (did the scenario or a driver change since the schedule was recorded?)`);
   }
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? 'nothing') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 export function actorName(a: ActorId): string {

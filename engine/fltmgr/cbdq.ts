@@ -193,21 +193,12 @@ export class CbdqRoutines {
     if (data !== undefined && data.cbdq === q && isFreed(Context)) {
       k.violation('cbdq-io-ctx-lifetime', `the queue I/O context of ${data.label} was freed while the operation was still queued`, data.id);
     }
-    const depth = t.frames.length;
-    t.frames.push(kernelFrame('FltCbdqRemoveIo', 'fltmgr'));
-    let result: FltCallbackData | null = null;
-    try {
-      const cell = yield* this.lock(t, q, 'FltCbdqRemoveIo');
-      if (data !== undefined && data.cbdq === q && !data.cancelTaken) {
-        data.cancelTaken = true;
-        yield* this.removeLocked(t, q, data, 'FltCbdqRemoveIo');
-        result = data;
-      }
-      yield* this.unlock(t, q, cell);
-    } finally {
-      t.frames.length = depth;
-    }
-    return result;
+    return yield* q.core.underLock(t, q.name, kernelFrame('FltCbdqRemoveIo', 'fltmgr'), 'FltCbdqRemoveIo', function* (this: CbdqRoutines): Co<FltCallbackData | null> {
+      if (data === undefined || data.cbdq !== q || data.cancelTaken) return null;
+      data.cancelTaken = true;
+      yield* this.removeLocked(t, q, data, 'FltCbdqRemoveIo');
+      return data;
+    }.bind(this));
   }
 
   *FltCbdqRemoveNextIo(Cbdq: unknown, PeekContext: unknown): Co<FltCallbackData | null> {
@@ -215,22 +206,13 @@ export class CbdqRoutines {
     const t = k.current;
     const q = this.queue(Cbdq, 'FltCbdqRemoveNextIo');
     if (q === null) return null;
-    const depth = t.frames.length;
-    t.frames.push(kernelFrame('FltCbdqRemoveNextIo', 'fltmgr'));
-    let result: FltCallbackData | null = null;
-    try {
-      const cell = yield* this.lock(t, q, 'FltCbdqRemoveNextIo');
+    return yield* q.core.underLock(t, q.name, kernelFrame('FltCbdqRemoveNextIo', 'fltmgr'), 'FltCbdqRemoveNextIo', function* (this: CbdqRoutines): Co<FltCallbackData | null> {
       const next = yield* q.core.scan(t, q.name, PeekContext, (d) => !d.cancelTaken);
-      if (next !== null) {
-        next.cancelTaken = true;
-        yield* this.removeLocked(t, q, next, 'FltCbdqRemoveNextIo');
-        result = next;
-      }
-      yield* this.unlock(t, q, cell);
-    } finally {
-      t.frames.length = depth;
-    }
-    return result;
+      if (next === null) return null;
+      next.cancelTaken = true;
+      yield* this.removeLocked(t, q, next, 'FltCbdqRemoveNextIo');
+      return next;
+    }.bind(this));
   }
 
   *FltCbdqEnable(Cbdq: unknown): Co<void> {
@@ -246,15 +228,9 @@ export class CbdqRoutines {
     const t = k.current;
     const q = this.queue(Cbdq, routine);
     if (q === null) return;
-    const depth = t.frames.length;
-    t.frames.push(kernelFrame(routine, 'fltmgr'));
-    try {
-      const cell = yield* this.lock(t, q, routine);
+    yield* q.core.underLock(t, q.name, kernelFrame(routine, 'fltmgr'), routine, function* (): Co<void> {
       q.enabled = enabled;
-      yield* this.unlock(t, q, cell);
-    } finally {
-      t.frames.length = depth;
-    }
+    });
     k.emit(enabled ? 'cbdq-enable' : 'cbdq-disable', 0, `${routine}(${q.name})${enabled ? '' : `: ${q.items.length} item(s) still queued`}`);
   }
 

@@ -21,6 +21,7 @@
  * pre-op's result is checked against are preopRules.ts.
  */
 import { Ref } from '../kernel/cvalues';
+import { DriverCallMark } from '../kernel/driverCallMark';
 import { isCo, type Co } from '../kernel/coroutine';
 import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
@@ -46,10 +47,7 @@ interface PreEntry {
   ioInfo: number;
   thread: KThread;
   mode: number;
-  depth: number;
-  irql: number;
-  held: number;
-  region: number;
+  mark: DriverCallMark;
 }
 
 export class Dispatcher extends PostDispatch {
@@ -161,23 +159,20 @@ export class Dispatcher extends PostDispatch {
     const mode = data.RequestorMode;
     data.preRunning = true;
     let status: unknown;
-    const depth = t.frames.length;
-    const irql = t.irql;
-    const held = t.held.length;
-    const region = t.criticalRegion;
+    const mark = new DriverCallMark(t);
     let ok = false;
     let handedOver = false;
     try {
       status = k.enterDriver(t, ops.pre!, ops.preName, [data, inst.relatedObjects(data.fileObject), new Ref(cell, 'CompletionContext')]);
       if (isCo(status)) {
         handedOver = true;
-        const entry: PreEntry = { cell, scope, saved, ioStatus, ioInfo, thread, mode, depth, irql, held, region };
+        const entry: PreEntry = { cell, scope, saved, ioStatus, ioInfo, thread, mode, mark };
         return this.callPreRest(t, data, inst, ops, status, entry);
       }
       ok = true;
     } finally {
       if (!handedOver) {
-        k.leaveDriver(t, ops.preName, depth, irql, held, region, ok);
+        k.leaveDriver(t, ops.preName, mark, ok);
         t.scope = saved;
         data.preRunning = false;
       }
@@ -194,7 +189,7 @@ export class Dispatcher extends PostDispatch {
       status = yield* co;
       ok = true;
     } finally {
-      k.leaveDriver(t, ops.preName, e.depth, e.irql, e.held, e.region, ok);
+      k.leaveDriver(t, ops.preName, e.mark, ok);
       t.scope = e.saved;
       data.preRunning = false;
     }

@@ -34,19 +34,40 @@ const FLTFL_IO_OPERATION_NON_CACHED = 0x1;
 const FLTFL_IO_OPERATION_PAGING = 0x2;
 const FLTFL_IO_OPERATION_DO_NOT_UPDATE_BYTE_OFFSET = 0x4;
 
-/** A handle FltCreateFile returned: the file object it opened and the instance below which it was opened. */
+/**
+ * A file handle (FltCreateFile or ZwCreateFile): the file object it opened and the instance below
+ * which its I/O starts (NULL: the top of the stack). Closing it (FltClose, ZwClose) sends the
+ * cleanup and close down the same way.
+ */
 export class FileHandle extends KHandle {
   constructor(
     readonly fileObject: FileObject,
     readonly instance: Instance | null,
     readonly volume: Volume,
+    /** The process whose handle table holds it; null for a kernel handle. */
+    process: object | null = null,
+    /** Opened by a minifilter (FltCreateFile): its I/O is marked FLTFL_CALLBACK_DATA_GENERATED_IO. */
+    readonly generated = true,
   ) {
-    super(fileObject, `file ${fileObject.stream.path}`);
+    super(fileObject, `file ${fileObject.stream.path}`, process);
   }
 }
 
+/** Who opens a file, and so what its handle and I/O are. */
+export interface OpenedBy {
+  /** The process whose handle table holds the handle; null for a kernel handle. */
+  process: object | null;
+  /** FO_SYNCHRONOUS_IO: the file object keeps a position for I/O that names no offset. */
+  synchronous: boolean;
+  /** A minifilter opens it: its I/O is FLTFL_CALLBACK_DATA_GENERATED_IO. */
+  generated: boolean;
+}
+
+/** FltCreateFile(Ex/Ex2): a kernel handle to a synchronous file object, filter-generated I/O. */
+const FLT_OPEN: OpenedBy = { process: null, synchronous: true, generated: true };
+
 /** What an operation's parameters get from the routine that issues it. */
-interface Issue {
+export interface Issue {
   routine: string;
   instance: Instance | null;
   volume: Volume;
@@ -62,6 +83,8 @@ interface Issue {
   shareAccess?: number;
   ignoreShareAccess?: boolean;
   irpFlags?: number;
+  /** A minifilter issues it (FLTFL_CALLBACK_DATA_GENERATED_IO); false for I/O the kernel sends itself. */
+  generated?: boolean;
   fill?: (params: Record<string, unknown>, iopb: FltIoParameterBlock) => void;
 }
 
@@ -99,10 +122,16 @@ export class FilterIoRoutines {
       return STATUS.STATUS_INVALID_HANDLE;
     }
     FileHandle_.closed = true;
-    const base = { routine: 'FltClose', instance: FileHandle_.instance, volume: FileHandle_.volume, fileObject: FileHandle_.fileObject };
-    yield* this.issue(k.current, { ...base, major: IRP_MJ.CLEANUP });
-    yield* this.issue(k.current, { ...base, major: IRP_MJ.CLOSE });
+    yield* this.closeFile('FltClose', FileHandle_);
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The cleanup and close a file handle's closing sends, below the instance that opened it. */
+  private *closeFile(routine: string, handle: FileHandle): Co<void> {
+    const t = this.fm.k.current;
+    const base = { routine, instance: handle.instance, volume: handle.volume, fileObject: handle.fileObject, generated: handle.generated };
+    yield* this.issue(t, { ...base, major: IRP_MJ.CLEANUP });
+    yield* this.issue(t, { ...base, major: IRP_MJ.CLOSE });
   }
 
   *FltReadFile(InitiatingInstance: unknown, FileObject_: unknown, ByteOffset: unknown, Length: number, Buffer: unknown, Flags: number, BytesRead: unknown,
@@ -297,6 +326,20 @@ export class FilterIoRoutines {
     data.resetForReuse();
   }
 
+  /**
+   * A file information query the kernel sends for a routine of its own (FsRtlGetFileSize): an IRP to
+   * the top of the file object's volume stack, so every instance sees it, the caller's own too.
+   */
+  *queryFromTop(routine: string, fileObject: FileObject, infoClass: number, buffer: unknown, length: number): Co<FltCallbackData> {
+    const { volume } = this.fm.locate(fileObject.stream.volumeName);
+    return yield* this.issue(this.fm.k.current, {
+      routine, instance: null, volume, fileObject, major: IRP_MJ.QUERY_INFORMATION, length, infoClass, generated: false,
+      fill: (p) => {
+        (p.QueryFileInformation as { InfoBuffer: unknown }).InfoBuffer = buffer;
+      },
+    });
+  }
+
   /** End of run: callback data allocated and never freed. */
   endChecks(): void {
     for (const d of this.allocated) {
@@ -321,6 +364,17 @@ export class FilterIoRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const inst = (Instance_ ?? null) as Instance | null;
+    return yield* this.openFile(routine, inst, FileHandle_, FileObjectOut, desiredAccess, ObjectAttributes, IoStatusBlock, disposition, options, shareAccess, flags, FLT_OPEN);
+  }
+
+  /**
+   * Opens a file below `inst` (NULL: from the top of the stack) and returns a handle in
+   * `FileHandle_`; `how` says who opens it (a minifilter, or a driver through ZwCreateFile).
+   */
+  *openFile(routine: string, inst: Instance | null, FileHandle_: unknown, FileObjectOut: unknown, desiredAccess: number, ObjectAttributes: unknown, IoStatusBlock: unknown,
+    disposition: number, options: number, shareAccess: number, flags: number, how: OpenedBy): Co<number> {
+    const { process, synchronous, generated } = how;
+    const k = this.fm.k;
     const oa = ObjectAttributes as { ObjectName?: unknown; RootDirectory?: unknown } | null;
     if (!oa || !oa.ObjectName) {
       k.violation('null-param', `${routine} needs OBJECT_ATTRIBUTES with an ObjectName`);
@@ -334,16 +388,18 @@ export class FilterIoRoutines {
       // Windows sends the create to the instance's volume only; a name on another volume fails.
       return this.ioStatus(IoStatusBlock, STATUS.STATUS_INVALID_PARAMETER, 0);
     }
-    const fo = this.fm.fs.newFileObject(volume.name, nameInVolume, true);
+    const fo = this.fm.fs.newFileObject(volume.name, nameInVolume, synchronous);
     const data = yield* this.issue(k.current, {
       routine, instance: inst, volume, fileObject: fo, major: IRP_MJ.CREATE,
       createOptions: ((disposition & 0xff) << 24 | (options & 0xffffff)) >>> 0, desiredAccess, shareAccess: shareAccess & ALL_SHARE,
-      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0,
+      ignoreShareAccess: (flags & IO_IGNORE_SHARE_ACCESS_CHECK) !== 0, generated,
     });
     const st = data.IoStatus.Status >>> 0;
     this.ioStatus(IoStatusBlock, st, Number(data.IoStatus.Information));
     if (st !== STATUS.STATUS_SUCCESS) return st;
-    writeOut(FileHandle_, new FileHandle(fo, inst, volume));
+    const handle = new FileHandle(fo, inst, volume, process, generated);
+    handle.closeIo = () => this.closeFile(routine.startsWith('Flt') ? 'FltClose' : 'ZwClose', handle);
+    writeOut(FileHandle_, handle);
     if (FileObjectOut !== undefined) writeOut(FileObjectOut, fo);
     return st;
   }
@@ -357,7 +413,8 @@ export class FilterIoRoutines {
     });
   }
 
-  private ioStatus(iosb: unknown, status: number, information: number): number {
+  /** Fills an IO_STATUS_BLOCK the caller passed (if any) and returns `status`. */
+  ioStatus(iosb: unknown, status: number, information: number): number {
     if (iosb !== null && iosb !== undefined && (isView(iosb) || typeof iosb === 'object')) {
       const v = iosb as StructView;
       v.Status = status | 0;
@@ -440,15 +497,16 @@ export class FilterIoRoutines {
     if (x.ignoreShareAccess === true) req.ignoreShareAccess = true;
     const irpFlags = (x.irpFlags ?? 0) | IRP_FLAGS.IRP_SYNCHRONOUS_API | (x.major === IRP_MJ.CREATE ? IRP_FLAGS.IRP_CREATE_OPERATION : 0);
     const iopb = new FltIoParameterBlock(x.major, req.minor, irpFlags, x.fileObject, req, req.createOptions ?? FILE_DISPOSITION.FILE_OPEN << 24);
-    const data = new FltCallbackData(id, req, t, FLTFL_CALLBACK_DATA.IRP_OPERATION | FLTFL_CALLBACK_DATA.GENERATED_IO, iopb, x.fileObject, x.volume, fm.k.log);
+    const flags = FLTFL_CALLBACK_DATA.IRP_OPERATION | (x.generated === false ? 0 : FLTFL_CALLBACK_DATA.GENERATED_IO);
+    const data = new FltCallbackData(id, req, t, flags, iopb, x.fileObject, x.volume, fm.k.log);
     data.stack = below(x.volume, x.instance);
     data.issuedBy = x.instance;
     if (x.fill) x.fill(iopb.Parameters, iopb);
     return data;
   }
 
-  /** Issues an operation for a filter and waits for it to be done. */
-  private *issue(t: KThread, x: Issue): Co<FltCallbackData> {
+  /** Issues an operation (for a filter, or for a Zw routine from the top) and waits for it to be done. */
+  *issue(t: KThread, x: Issue): Co<FltCallbackData> {
     const data = this.newData(t, x);
     yield* this.send(t, data, x.routine, null, null);
     return data;
@@ -469,7 +527,8 @@ export class FilterIoRoutines {
     data.sent = true;
     fm.live.add(data);
     const who = data.issuedBy ?? data.allocatedBy;
-    data.note(k, 'io-issue', `${data.label} ${majorName(data.major)} issued by ${who ? who.filter.name : 'a filter'} (${routine}) on ${data.fileObject.stream.path}, seen by ${data.stack.length === 0 ? 'no filter' : data.stack.map((i) => i.filter.name).join(', ')}`);
+    const issuer = who ? who.filter.name : (data.Flags & FLTFL_CALLBACK_DATA.GENERATED_IO) !== 0 ? 'a filter' : 'a driver through the I/O manager';
+    data.note(k, 'io-issue', `${data.label} ${majorName(data.major)} issued by ${issuer} (${routine}) on ${data.fileObject.stream.path}, seen by ${data.stack.length === 0 ? 'no filter' : data.stack.map((i) => i.filter.name).join(', ')}`);
     if (callback !== null) {
       const name = nameOf(callback, 'CompletionCallback');
       data.onDone = (d) => {

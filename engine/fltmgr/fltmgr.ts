@@ -49,6 +49,8 @@ export interface DriverObject {
   MajorFunction: unknown[];
   /** Engine-private. */
   module: string;
+  /** DriverUnload as the driver set it, read where the driver wrote it (C memory or this object). */
+  unloadRoutine(): unknown;
 }
 
 export interface DriverRecord {

@@ -5,6 +5,7 @@
  * FLT_POSTOP_MORE_PROCESSING_REQUIRED stopping completion until FltCompletePendedPostOperation.
  * The first half (pre-operation callbacks) is dispatch.ts.
  */
+import { DriverCallMark } from '../kernel/driverCallMark';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { kernelFrame } from '../kernel/kernel';
 import type { DriverFn } from '../kernel/driverFn';
@@ -215,17 +216,14 @@ export class PostDispatch {
     data.safePosted = false;
     data.draining = draining;
     let status: unknown;
-    const depth = t.frames.length;
-    const irql = t.irql;
-    const held = t.held.length;
-    const region = t.criticalRegion;
+    const mark = new DriverCallMark(t);
     let ok = false;
     try {
       status = k.enterDriver(t, f.ops.post!, name, [data, f.inst.relatedObjects(data.fileObject), f.ctx, flags]);
       if (isCo(status)) status = yield* status;
       ok = true;
     } finally {
-      k.leaveDriver(t, name, depth, irql, held, region, ok);
+      k.leaveDriver(t, name, mark, ok);
       t.scope = saved;
       data.draining = false;
     }

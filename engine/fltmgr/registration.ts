@@ -73,6 +73,12 @@ class DriverObjectStruct extends EngineStruct implements DriverObject {
     return ownerOrPointer((this.c.MajorFunction as { get(i: number): unknown }).get(major));
   }
 
+  /** DriverObject->DriverUnload as the driver left it (in C memory once DriverEntry has seen the object). */
+  unloadRoutine(): unknown {
+    if (this.c === undefined) return this.DriverUnload ?? null;
+    return ownerOrPointer(this.c.DriverUnload);
+  }
+
   /** Makes `dev` the head of the device list (IoCreateDevice, IoDeleteDevice); returns the old head. */
   linkDevice(dev: unknown): unknown {
     const old = this.c === undefined ? this.DeviceObject : ownerOrPointer(this.c.DeviceObject);

@@ -54,6 +54,13 @@ import type { OperationStatusRoutines } from './operationStatus';
 import type { ProcessNotifyRoutines } from '../kernel/processNotify';
 import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
+import type { SystemInformationRoutines } from '../kernel/systemInformation';
+import type { FileSizeRoutines } from './fileSize';
+import type { ZwFileRoutines } from './zwFiles';
+import type { MultiWaitRoutines } from '../kernel/multiWait';
+import type { IrpNameRoutines } from './irpNames';
+import type { RundownRoutines } from '../kernel/rundown';
+import type { OsVersionRoutines } from '../kernel/osVersion';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
@@ -108,7 +115,14 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<DpcRoutines> &
   Routines<TimerRoutines> &
   Routines<IoWorkItemRoutines> &
-  Routines<SymbolicLinkRoutines>;
+  Routines<SymbolicLinkRoutines> &
+  Routines<SystemInformationRoutines> &
+  Routines<FileSizeRoutines> &
+  Routines<ZwFileRoutines> &
+  Routines<MultiWaitRoutines> &
+  Routines<IrpNameRoutines> &
+  Routines<RundownRoutines> &
+  Routines<OsVersionRoutines>;
 
 export interface RoutineTable {
   api: Api;

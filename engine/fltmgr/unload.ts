@@ -11,9 +11,11 @@
  * 3. waits for the filter's rundown references (queued generic work items, FltObjectReference);
  * 4. deletes the filter's contexts.
  * Before the instances, it disconnects the filter's communication ports (a server port still open
- * is the driver's bug: it must be closed before FltUnregisterFilter).
+ * is the driver's bug: it must be closed before FltUnregisterFilter). When every filter of the driver
+ * is gone, the driver's own DriverObject->DriverUnload runs last (callDriverUnload).
  */
 import { Trap, type Co } from '../kernel/coroutine';
+import { isFunctionValue } from '../kernel/cvalues';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { kernelFrame } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
@@ -22,7 +24,7 @@ import { FLTFL_INSTANCE_TEARDOWN, FLTFL_POST_OPERATION_DRAINING } from './consta
 import type { ContextRoutines } from './contexts';
 import type { Dispatcher } from './dispatch';
 import type { PortRoutines } from './ports';
-import type { FilterManager } from './fltmgr';
+import type { DriverRecord, FilterManager } from './fltmgr';
 import { Filter, type Instance } from './objects';
 
 /** What the kernel's own deferred-work families (kernel/timers.ts, ioWorkItems.ts) do when a driver's image unloads. */
@@ -77,10 +79,26 @@ export class UnloadRoutines {
       }
       if (d.filters.every((f) => f.state === 'unloaded')) {
         if (this.hooks.drain) yield* this.hooks.drain(t, d.module);
+        yield* this.callDriverUnload(t, d);
         d.state = 'unloaded';
         this.hooks.unloaded?.();
       }
     }
+  }
+
+  /**
+   * DriverObject->DriverUnload, when the driver set one, runs after its filters are gone: Filter
+   * Manager keeps the routine the driver stored before FltRegisterFilter and calls it once
+   * FilterUnloadCallback has returned; a routine stored after FltRegisterFilter is the one the I/O
+   * manager calls when it unloads the image. Either way the driver's own routine runs last, so the
+   * value is read now (docs/engine.md "Unloading" gives the sources).
+   */
+  private *callDriverUnload(t: KThread, d: DriverRecord): Co<void> {
+    const routine = d.driverObject.unloadRoutine();
+    if (!isFunctionValue(routine) && typeof routine !== 'function') return;
+    const name = nameOf(routine, 'DriverUnload');
+    this.fm.k.emit('unload', 0, `${name}(${d.module}) called: DriverObject->DriverUnload runs after the filters are unregistered`);
+    yield* this.fm.k.callDriver(t, routine as DriverFn, name, [d.driverObject]);
   }
 
   *FltUnregisterFilter(Filter_: unknown): Co<void> {

@@ -7,12 +7,12 @@
  * generic item holds a rundown reference on the filter until its worker returns, so
  * FltUnregisterFilter waits for it.
  */
+import { DriverCallMark } from '../kernel/driverCallMark';
 import { isCo, type Co } from '../kernel/coroutine';
 import { nameOf, type DriverFn } from '../kernel/driverFn';
 import { AscendingIdTable } from '../kernel/idtable';
 import { irqlBound, type IrqlBound, type Kernel } from '../kernel/kernel';
 import { formatStatus, STATUS } from '../kernel/status';
-import type { Irql } from '../kernel/irql';
 import type { KThread } from '../kernel/thread';
 import type { WorkEntry, WorkQueueName, WorkQueues, WorkRun } from '../kernel/workqueue';
 import { callbackDataArg, type FltCallbackData } from './callbackData';
@@ -70,7 +70,7 @@ export class GenericWorkItem extends FltWorkItem {
   }
 
   end(worker: KThread, run: WorkRun, ok: boolean): void {
-    this.owner.endGeneric(worker, this, run.owner as Filter, run.depth, run.irql, run.held, run.region, ok);
+    this.owner.endGeneric(worker, this, run.owner as Filter, run.mark!, ok);
   }
 }
 
@@ -267,34 +267,28 @@ export class WorkItemRoutines {
     wi.ran = true;
     k.emit('workitem-start', 0, `${wi.routineName}(${wi.name}) starts in ${wi.queue}`, wi.id);
     worker.scope = { role: 'worker', data: null, unsafe: false, irqlQueried: false, handoffs: 0, failedHandoff: null };
-    const depth = worker.frames.length;
-    const irql = worker.irql;
-    const held = worker.held.length;
-    const region = worker.criticalRegion;
+    const mark = new DriverCallMark(worker);
     let ok = false;
     let handedOver = false;
     try {
       const r = k.enterDriver(worker, wi.routine!, wi.routineName, [wi, wi.fltObject, wi.context]);
       if (isCo(r)) {
-        run.depth = depth;
-        run.irql = irql;
-        run.held = held;
-        run.region = region;
+        run.mark = mark;
         run.owner = filter;
         handedOver = true;
         return r as Co<void>;
       }
       ok = true;
     } finally {
-      if (!handedOver) this.endGeneric(worker, wi, filter, depth, irql, held, region, ok);
+      if (!handedOver) this.endGeneric(worker, wi, filter, mark, ok);
     }
     return undefined;
   }
 
   /** After a generic item's routine returned (ok) or threw: checks, the item's state, the filter's rundown. */
-  endGeneric(worker: KThread, wi: GenericWorkItem, filter: Filter, depth: number, irql: Irql, held: number, region: number, ok: boolean): void {
+  endGeneric(worker: KThread, wi: GenericWorkItem, filter: Filter, mark: DriverCallMark, ok: boolean): void {
     const k = this.k;
-    k.leaveDriver(worker, wi.routineName, depth, irql, held, region, ok);
+    k.leaveDriver(worker, wi.routineName, mark, ok);
     worker.scope = null;
     if (wi.state === 'running') wi.state = 'ran';
     k.emit('workitem-end', 0, `${wi.routineName}(${wi.name}) returns`, wi.id);

@@ -1,6 +1,6 @@
 /** Calls compiled: to a C function of the module, through a function pointer, to a kernel routine, and the macro-like routines. */
 import type { Expr, Loc } from '../c/ast';
-import { INT, ULONGLONG, offsetOf, pointerTo as ptrType, typeName, type FunctionType, type StructType } from '../c/types';
+import { INT, ULONGLONG, offsetOf, pointerTo as ptrType, typeName, type CType, type FunctionType, type StructType } from '../c/types';
 import { isFunctionValue } from '../kernel/cvalues';
 import { lift1, type CE } from './compiled';
 import type { ExprCompiling } from './compileScope';
@@ -8,6 +8,7 @@ import { describe } from './describeExpr';
 import { CRuntimeError } from './errors';
 import { returnConverter } from './conversions';
 import { containingRecord } from './pointers';
+import { promotedType, type VarArgValues } from './varArgs';
 
 export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
   const loc = e.loc;
@@ -27,6 +28,7 @@ export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
   const ft = callee.t.kind === 'ptr' && callee.t.to.kind === 'func' ? callee.t.to : callee.t.kind === 'func' ? callee.t : undefined;
   if (!ft) throw new CRuntimeError('compile-error', `${describe(e.callee)} is a ${typeName(callee.t)}, not a function`, loc);
   const args = convertArgs(c, e.args.map((a) => c.compile(a)), ft, loc);
+  const extraTypes = variadicExtras(ft, args);
   const what = describe(e.callee);
   const retConv = returnConverter(ft.ret);
   return {
@@ -35,8 +37,9 @@ export function compileCall(c: ExprCompiling, e: Expr & { k: 'call' }): CE {
       const target = callee.s ? callee.s(f) : yield* callee.g!(f);
       if (target === null || target === undefined) throw new CRuntimeError('null-dereference', `call through a NULL function pointer: ${what} is NULL`, loc);
       if (!isFunctionValue(target)) throw new CRuntimeError('bad-pointer', `${what} does not point at a function`, loc);
-      const values: unknown[] = [];
+      const values: VarArgValues = [];
       for (const a of args) values.push(a.s ? a.s(f) : yield* a.g!(f));
+      if (extraTypes !== undefined) values.varTypes = extraTypes;
       return retConv(yield* f.env.rt.callValue(target, values, loc));
     },
   };
@@ -47,18 +50,25 @@ function directCall(c: ExprCompiling, id: number, type: FunctionType | undefined
   const conv = convertArgs(c, args, ft, e.loc);
   const loc = e.loc;
   const retConv = returnConverter(ft.ret);
+  const extraTypes = variadicExtras(ft, conv);
   return {
     t: ft.ret,
     g: function* (f) {
-      const values: unknown[] = [];
+      const values: VarArgValues = [];
       for (const a of conv) values.push(a.s ? a.s(f) : yield* a.g!(f));
+      if (extraTypes !== undefined) values.varTypes = extraTypes;
       return retConv(yield* f.env.rt.callValue(f.env.functionValue(id), values, loc));
     },
   };
 }
 
-/**
+/** The promoted types of the arguments a call passes past a variadic function's named parameters (va_start lays them out). */
+function variadicExtras(ft: FunctionType, args: CE[]): readonly CType[] | undefined {
+  if (!ft.variadic || ft.unprototyped || args.length <= ft.params.length) return undefined;
+  return args.slice(ft.params.length).map((a) => promotedType(a.t));
+}
 
+/**
  * Converts arguments to the parameter types; variadic extras get the default promotions. A struct
  * argument is passed as the pointer to its storage: the callee copies it into its parameter.
  */

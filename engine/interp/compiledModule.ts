@@ -17,7 +17,8 @@ import { VOID, type CType, type FunctionType } from '../c/types';
 import { isCo, Trap, type Co } from '../kernel/coroutine';
 import { allocateString } from '../memory/strings';
 import type { AllocPtr } from '../memory/pointer';
-import { CRuntimeError, memoryFault } from './errors';
+import { CRuntimeError, routineFault } from './errors';
+import { unmodelledFamily } from '../api/unmodelled';
 import { ExprCompiler } from './compileExpr';
 import type { CE } from './compiled';
 import type { CompileScope, GlobalSlot } from './compileScope';
@@ -277,7 +278,8 @@ export class CompiledModule {
     const ret: CType = type?.ret ?? { kind: 'int', size: 4, signed: true, name: 'int' };
     if (!known) {
       const declared = type !== undefined;
-      const err = new CRuntimeError(
+      const family = unmodelledFamily(name);
+      const err = family !== undefined ? new CRuntimeError('not-modelled', `'${name}' is not modelled: ${family}`, loc) : new CRuntimeError(
         'not-modelled',
         declared ? `'${name}' is declared but no file of driver '${this.name}' defines it, and fltsim does not model it` : `'${name}' is not declared and fltsim does not model it`,
         loc,
@@ -305,7 +307,7 @@ export class CompiledModule {
           if (isCo(r)) r = yield* r;
         } catch (e) {
           // A routine that reads or writes driver memory faults like the C would, at the call.
-          throw memoryFault(e, `${name}:`, loc);
+          throw routineFault(e, `${name}:`, loc);
         }
         // Every kernel call is a point where another thread may run.
         yield Trap.Yield;

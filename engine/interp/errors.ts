@@ -5,6 +5,7 @@
 import type { Loc } from '../c/ast';
 import type { SehException } from '../kernel/exceptions';
 import { MemoryError } from '../memory/errors';
+import { NotModelled } from '../kernel/notModelled';
 
 export const C_ERROR_KINDS = [
   'null-dereference', 'use-after-free', 'out-of-bounds', 'bad-pointer', 'type-mismatch', 'no-field',
@@ -50,6 +51,15 @@ export function withLoc<T extends Error>(err: T, loc: Loc): T {
  * A memory access that failed, as the run reports it: the C expression that made it, what the memory
  * module found (`reads 4 bytes at offset 14 of a 16-byte pool block #3`), and where.
  */
+/**
+ * What a routine's failure becomes at its call: a memory fault as `memoryFault` says, and a call
+ * the engine refuses to answer (NotModelled) the same stop, located at the calling line.
+ */
+export function routineFault(err: unknown, what: string, loc: Loc): unknown {
+  if (err instanceof NotModelled) return new CRuntimeError('not-modelled', err.message, loc);
+  return memoryFault(err, what, loc);
+}
+
 export function memoryFault(err: unknown, what: string, loc?: Loc): unknown {
   if (!(err instanceof MemoryError)) return err;
   const e = new CRuntimeError(err.kind, `${what} ${err.message}`, loc);

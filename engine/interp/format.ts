@@ -33,6 +33,30 @@ function countedText(arg: unknown, wide: boolean): string {
   return wide ? unicodeStringText(s) : ansiStringText(s);
 }
 
+/** One printf conversion at the start of the text: flags, width, precision, size prefix, conversion. */
+const CONVERSION = /^%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|I64|I32|I|w|z|j|t|L)?([diuoxXcCsSpZfeEgGn%])/;
+
+/** What a printf argument is read as from a va_list slot. */
+export type PrintfArgKind = 'int' | 'int64' | 'double' | 'pointer';
+
+/** The arguments `fmt` consumes, in order, by how each is passed (a `*` width or precision is an int). */
+export function printfArgKinds(fmt: string): PrintfArgKind[] {
+  const kinds: PrintfArgKind[] = [];
+  for (let i = 0; i < fmt.length; i++) {
+    if (fmt[i] !== '%') continue;
+    const m = CONVERSION.exec(fmt.slice(i));
+    if (!m) continue;
+    i += m[0].length - 1;
+    const [, , widthSpec, precSpec, size, conv] = m;
+    if (conv === '%') continue;
+    if (widthSpec === '*') kinds.push('int');
+    if (precSpec === '*') kinds.push('int');
+    const wide64 = size === 'll' || size === 'I64' || size === 'I' || size === 'z' || size === 'j' || size === 't';
+    kinds.push('sSZpn'.includes(conv!) ? 'pointer' : 'feEgG'.includes(conv!) ? 'double' : wide64 ? 'int64' : 'int');
+  }
+  return kinds;
+}
+
 export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace): string {
   let out = '';
   let ai = 0;
@@ -43,7 +67,7 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
       out += ch;
       continue;
     }
-    const m = /^%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(hh|h|ll|l|I64|I32|I|w|z|j|t|L)?([diuoxXcCsSpZfeEgGn%])/.exec(fmt.slice(i));
+    const m = CONVERSION.exec(fmt.slice(i));
     if (!m) {
       out += ch;
       continue;

@@ -20,6 +20,7 @@ import { dispatch, isException } from './seh';
 /** No error left the function's body. */
 const NO_FAILURE: unique symbol = Symbol('no failure');
 import { SehException } from '../kernel/exceptions';
+import { keepVarArgs } from './varArgs';
 import { CRuntimeError } from './errors';
 import { Completion, CFrame, type CompiledFunction, type LocalVar } from './frame';
 import { allocateObject, copyBytes, store } from './memory';
@@ -170,6 +171,7 @@ export class Interpreter {
   /** Gives the frame's in-memory locals their storage and the parameters their values. */
   private enter(frame: CFrame, args: unknown[]): void {
     const fn = frame.fn;
+    if (fn.type.variadic) keepVarArgs(frame, args, fn.paramCount);
     for (const l of fn.locals) {
       if (!l.inMemory) {
         if (l.param) frame.vars[l.slot] = args[l.slot];

@@ -166,6 +166,8 @@ export class LinkedProgram {
           chosen.set(g.name, { decl: g, unit });
           continue;
         }
+        // A C++ inline variable is defined in every file that includes its header: one object.
+        if (prior.decl.inline && g.inline) continue;
         if (prior.decl.init && g.init) {
           this.problems.push({
             message: `global '${g.name}' is defined with an initial value in two files: ${where(prior.decl.loc)} and ${where(g.loc)}`,

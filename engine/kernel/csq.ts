@@ -193,20 +193,11 @@ export class CsqRoutines {
       return null;
     }
     const irp = this.irpContexts.get(Context);
-    const depth = t.frames.length;
-    t.frames.push(kernelFrame('IoCsqRemoveIrp', 'io'));
-    let result: Irp | null = null;
-    try {
-      const cell = yield* q.core.lock(t, q.name, 'IoCsqRemoveIrp');
-      if (irp !== undefined && irp.csq === q && this.claim(irp)) {
-        yield* this.removeLocked(t, q, irp, 'IoCsqRemoveIrp');
-        result = irp;
-      }
-      yield* q.core.unlock(t, cell);
-    } finally {
-      t.frames.length = depth;
-    }
-    return result;
+    return yield* q.core.underLock(t, q.name, kernelFrame('IoCsqRemoveIrp', 'io'), 'IoCsqRemoveIrp', function* (this: CsqRoutines): Co<Irp | null> {
+      if (irp === undefined || irp.csq !== q || !this.claim(irp)) return null;
+      yield* this.removeLocked(t, q, irp, 'IoCsqRemoveIrp');
+      return irp;
+    }.bind(this));
   }
 
   *IoCsqRemoveNextIrp(Csq: unknown, PeekContext: unknown): Co<Irp | null> {
@@ -214,18 +205,11 @@ export class CsqRoutines {
     const t = k.current;
     const q = this.queue(Csq, 'IoCsqRemoveNextIrp');
     if (q === null) return null;
-    const depth = t.frames.length;
-    t.frames.push(kernelFrame('IoCsqRemoveNextIrp', 'io'));
-    let result: Irp | null = null;
-    try {
-      const cell = yield* q.core.lock(t, q.name, 'IoCsqRemoveNextIrp');
-      result = yield* q.core.scan(t, q.name, PeekContext, (irp) => this.claim(irp));
-      if (result !== null) yield* this.removeLocked(t, q, result, 'IoCsqRemoveNextIrp');
-      yield* q.core.unlock(t, cell);
-    } finally {
-      t.frames.length = depth;
-    }
-    return result;
+    return yield* q.core.underLock(t, q.name, kernelFrame('IoCsqRemoveNextIrp', 'io'), 'IoCsqRemoveNextIrp', function* (this: CsqRoutines): Co<Irp | null> {
+      const next = yield* q.core.scan(t, q.name, PeekContext, (irp) => this.claim(irp));
+      if (next !== null) yield* this.removeLocked(t, q, next, 'IoCsqRemoveNextIrp');
+      return next;
+    }.bind(this));
   }
 
   /** Clears the IRP's cancel routine; false when it was already gone (its cancel is under way). */

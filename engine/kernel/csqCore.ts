@@ -17,7 +17,7 @@ import { nameOf, type DriverFn } from './driverFn';
 import { Irql, irqlName } from './irql';
 import type { Kernel } from './kernel';
 import type { RuleId } from './rules';
-import type { KThread } from './thread';
+import type { Frame, KThread } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 
 export type CsqLockKind = 'unknown' | 'spin lock' | 'mutex';
@@ -110,6 +110,24 @@ export class CsqCore<T> {
 
   *unlock(t: KThread, cell: { Irql: number }): Co<void> {
     yield* this.k.callDriver(t, this.callbacks.release, this.names.release, [this.object, cell.Irql], false);
+  }
+
+  /**
+   * `body` with the queue's lock held, inside `frame` (the routine the driver called): Acquire (its
+   * IRQL checked for `routine`), the body, Release; the frame is gone afterwards even when the body
+   * stops the run.
+   */
+  *underLock<R>(t: KThread, queueName: string, frame: Frame, routine: string, body: () => Co<R>): Co<R> {
+    const depth = t.frames.length;
+    t.frames.push(frame);
+    try {
+      const cell = yield* this.lock(t, queueName, routine);
+      const r = yield* body();
+      yield* this.unlock(t, cell);
+      return r;
+    } finally {
+      t.frames.length = depth;
+    }
   }
 
   /**

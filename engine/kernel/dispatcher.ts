@@ -6,7 +6,7 @@
 import { Trap, type Co } from './coroutine';
 import { Irql, irqlName } from './irql';
 import type { Kernel } from './kernel';
-import { ObjectStates, addressName, isAddressable, writeOut } from './objects';
+import { ObjectStates, addressName, isAddressable, writeLargeOut } from './objects';
 import { STATUS } from './status';
 import { KThread } from './thread';
 import { deadlineFor, systemTimeAt, timeoutUnits, UNITS_PER_TICK, type TimeoutArg } from './time';
@@ -16,8 +16,19 @@ export const SynchronizationEvent = 1;
 
 type DispatcherKind = 'event' | 'semaphore' | 'mutex' | 'timer';
 
+/**
+ * A waiter on several objects at once (KeWaitForMultipleObjects, multiWait.ts): when one of its
+ * objects is signalled it is offered the chance to end its wait; `offer` returns true when it did
+ * (it then has left every wait list it was on).
+ */
+export interface CompoundWaiter {
+  offer(): boolean;
+}
+
+export type Waiter = KThread | CompoundWaiter;
+
 export class DispatcherObject {
-  readonly waiters: KThread[] = [];
+  readonly waiters: Waiter[] = [];
   /** KMUTEX owner and recursion. */
   owner: KThread | null = null;
   depth = 0;
@@ -44,7 +55,7 @@ export class DispatcherRoutines {
   private readonly objects = new ObjectStates<DispatcherObject>();
   private count = 0;
   /** Threads others wait for (a PETHREAD from PsCreateSystemThread passed to KeWaitForSingleObject). */
-  private readonly threadWaiters = new Map<KThread, KThread[]>();
+  private readonly threadWaiters = new Map<KThread, Waiter[]>();
 
   constructor(private readonly k: Kernel) {
     k.exitHooks.push((t) => {
@@ -53,7 +64,10 @@ export class DispatcherRoutines {
       const ws = this.threadWaiters.get(t);
       if (!ws) return;
       this.threadWaiters.delete(t);
-      for (const w of ws) this.k.wake(w, STATUS.STATUS_SUCCESS);
+      for (const w of ws) {
+        if (w instanceof KThread) this.k.wake(w, STATUS.STATUS_SUCCESS);
+        else w.offer();
+      }
     });
   }
 
@@ -156,6 +170,11 @@ export class DispatcherRoutines {
     return prev;
   }
 
+  KeReadStateSemaphore(Semaphore: unknown): number {
+    this.k.checkIrql('KeReadStateSemaphore');
+    return this.object(Semaphore, 'semaphore', 'KeReadStateSemaphore')?.signal ?? 0;
+  }
+
   KeInitializeMutex(Mutex: unknown, _Level: number): void {
     this.k.checkIrql('KeInitializeMutex');
     if (!isAddressable(Mutex)) return;
@@ -233,12 +252,12 @@ export class DispatcherRoutines {
 
   KeQuerySystemTime(CurrentTime: unknown): void {
     this.k.touchObject(this.k.sched.timers, false);
-    setLarge(CurrentTime, systemTimeAt(this.k.now));
+    writeLargeOut(CurrentTime, systemTimeAt(this.k.now));
   }
 
   KeQuerySystemTimePrecise(CurrentTime: unknown): void {
     this.k.touchObject(this.k.sched.timers, false);
-    setLarge(CurrentTime, systemTimeAt(this.k.now));
+    writeLargeOut(CurrentTime, systemTimeAt(this.k.now));
   }
 
   /** 100 ns units since boot. */
@@ -250,7 +269,7 @@ export class DispatcherRoutines {
   /** One tick of the simulation is one clock interval. */
   KeQueryTickCount(CurrentCount: unknown): void {
     this.k.touchObject(this.k.sched.timers, false);
-    setLarge(CurrentCount, this.k.now);
+    writeLargeOut(CurrentCount, this.k.now);
   }
 
   KeQueryTimeIncrement(): number {
@@ -260,30 +279,59 @@ export class DispatcherRoutines {
   // --- the mechanics ---
 
   private trySatisfy(obj: DispatcherObject, t: KThread): boolean {
+    if (!this.canSatisfy(obj, t)) return false;
+    this.consume(obj, t);
+    return true;
+  }
+
+  /** Whether a wait of `t` on `obj` would be satisfied now (nothing changes). */
+  canSatisfy(obj: DispatcherObject, t: KThread): boolean {
     switch (obj.kind) {
       case 'event':
       case 'timer':
-        if (!obj.signal) return false;
-        if (obj.eventType === SynchronizationEvent) obj.signal = 0;
-        return true;
+        return obj.signal !== 0;
       case 'semaphore':
-        if (obj.signal <= 0) return false;
-        obj.signal--;
-        return true;
+        return obj.signal > 0;
       case 'mutex':
-        if (obj.owner !== null && obj.owner !== t) return false;
-        obj.owner = t;
-        obj.depth++;
-        obj.signal = 0;
-        return true;
+        return obj.owner === null || obj.owner === t;
     }
   }
 
+  /** What satisfying a wait of `t` does to `obj`: a synchronization object resets, a semaphore counts down, a mutex gets its owner. */
+  consume(obj: DispatcherObject, t: KThread): void {
+    switch (obj.kind) {
+      case 'event':
+      case 'timer':
+        if (obj.eventType === SynchronizationEvent) obj.signal = 0;
+        return;
+      case 'semaphore':
+        obj.signal--;
+        return;
+      case 'mutex':
+        obj.owner = t;
+        obj.depth++;
+        obj.signal = 0;
+    }
+  }
+
+  /** The threads and compound waits waiting for `target` to exit. */
+  threadWaitList(target: KThread): Waiter[] {
+    let list = this.threadWaiters.get(target);
+    if (list === undefined) this.threadWaiters.set(target, (list = []));
+    return list;
+  }
+
   private satisfyWaiters(obj: DispatcherObject): void {
-    while (obj.waiters.length > 0) {
-      const w = obj.waiters[0]!;
+    let i = 0;
+    while (i < obj.waiters.length) {
+      const w = obj.waiters[i]!;
+      if (!(w instanceof KThread)) {
+        // A wait for several objects may need others too (WaitAll): it stays, and the next waiter is tried.
+        if (!w.offer()) i++;
+        continue;
+      }
       if (!this.trySatisfy(obj, w)) return;
-      obj.waiters.shift();
+      obj.waiters.splice(i, 1);
       this.k.wake(w, STATUS.STATUS_SUCCESS);
     }
   }
@@ -291,9 +339,8 @@ export class DispatcherRoutines {
   private *waitThread(t: KThread, target: KThread, units: number | null): Co<number> {
     if (target.state === 'terminated') return STATUS.STATUS_SUCCESS;
     if (units === 0) return STATUS.STATUS_TIMEOUT;
-    const list = this.threadWaiters.get(target) ?? [];
+    const list = this.threadWaitList(target);
     list.push(t);
-    this.threadWaiters.set(target, list);
     this.k.beginWait(t, `thread ${target.name} to exit`, units === null ? null : deadlineFor(this.k.now, units), STATUS.STATUS_TIMEOUT, () => {
       const i = list.indexOf(t);
       if (i >= 0) list.splice(i, 1);
@@ -301,9 +348,4 @@ export class DispatcherRoutines {
     yield Trap.Block;
     return t.waitStatus;
   }
-}
-
-function setLarge(out: unknown, value: number): void {
-  if (typeof out === 'object' && out !== null && 'QuadPart' in (out as object)) (out as { QuadPart: number }).QuadPart = value;
-  else writeOut(out, value);
 }

@@ -5,7 +5,7 @@
  * it, so the routine runs on the scenario's virtual clock where the debugger and the timeline see it.
  * A DPC is queued at most once: inserting a queued DPC does nothing and returns FALSE.
  */
-import { Trap, type Co } from './coroutine';
+import type { Co } from './coroutine';
 import { nameOf, type DriverFn } from './driverFn';
 import { irqlBound, callSite, kernelFrame, type Kernel } from './kernel';
 import { ObjectStates, addressName, isAddressable } from './objects';
@@ -141,9 +141,7 @@ export class DpcRoutines {
   }
 
   private *waitForQueue(t: KThread): Co<void> {
-    // The wait ends when time next passes, which happens only once the DPC queue has drained.
-    this.k.beginWait(t, 'queued DPCs to run (KeFlushQueuedDpcs)', this.k.now, 0);
-    yield Trap.Block;
+    yield* this.completion.waitForProgress(t, 'queued DPCs to run (KeFlushQueuedDpcs)');
   }
 
   KeSetImportanceDpc(Dpc: unknown, _Importance: number): void {

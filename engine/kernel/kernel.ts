@@ -9,6 +9,7 @@ import { isFunctionValue } from './cvalues';
 import type { DriverFn } from './driverFn';
 import { AscendingIdTable } from './idtable';
 import { EventLog, type EventKind, type SimEvent, type SourceLocation } from './events';
+import type { DriverCallMark } from './driverCallMark';
 import { Irql, irqlName } from './irql';
 import { Random } from './random';
 import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
@@ -18,6 +19,7 @@ import { sharedObject } from './shared';
 import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
+import type { Allocation } from '../memory/allocation';
 import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
 import { ProcessTable, type KProcess } from './processes';
@@ -59,6 +61,8 @@ export interface KernelOptions {
    * has one processor whatever `processors` says.
    */
   policy?: SchedulePolicy;
+  /** Told of every allocation of the run's memory (a debugger's address index): AddressSpace.onAllocate. */
+  onAllocate?: (a: Allocation) => void;
 }
 
 export interface Fault {
@@ -146,6 +150,7 @@ export class Kernel implements SchedulerHost {
     // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
     if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
     this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
+    if (options.onAllocate) this.memory.onAllocate = options.onAllocate;
     this.memory.writtenHint = limitHint('memory');
   }
 
@@ -448,9 +453,9 @@ export class Kernel implements SchedulerHost {
 
   /**
    * The two halves of callDriverSync for callers that run a generator result themselves (saving a
-   * generator per call): note `t.frames.length`, `t.irql`, `t.held.length`, `t.criticalRegion`, call
-   * `enterDriver`, run the result with `yield*` if it is a generator, then call `leaveDriver` with the
-   * noted values (also when the callback throws, from a `finally`, with `checks` false).
+   * generator per call): note a `DriverCallMark`, call `enterDriver`, run the result with `yield*` if
+   * it is a generator, then call `leaveDriver` with the mark (also when the callback throws, from a
+   * `finally`, with `checks` false).
    */
   enterDriver(t: KThread, fn: DriverFn, name: string, args: unknown[]): unknown {
     if (isFunctionValue(fn)) return fn.call(...args);
@@ -461,9 +466,9 @@ export class Kernel implements SchedulerHost {
     throw new DriverFault(`${name} is not a function (got ${describe(fn)}); check the pointer stored for this callback`);
   }
 
-  leaveDriver(t: KThread, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): void {
-    while (t.frames.length > depth) t.frames.pop();
-    if (checks) this.afterCallback(t, name, irql, held, region);
+  leaveDriver(t: KThread, name: string, mark: DriverCallMark, checks: boolean): void {
+    while (t.frames.length > mark.depth) t.frames.pop();
+    if (checks) this.afterCallback(t, name, mark.irql, mark.held, mark.region);
   }
 
   private *finishDriverCall(t: KThread, co: Co<unknown>, name: string, depth: number, irql: Irql, held: number, region: number, checks: boolean): Co<unknown> {

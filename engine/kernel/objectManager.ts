@@ -15,6 +15,7 @@ import { callSite, type Kernel } from './kernel';
 import { isReferenced, type ReferenceCount, type Referenced } from './referenceCount';
 import { KHandle, writeOut } from './objects';
 import { STATUS } from './status';
+import type { Co } from './coroutine';
 
 /** OBJ_KERNEL_HANDLE: the handle belongs to the System process, whatever process the caller runs in. */
 export const OBJ_KERNEL_HANDLE = 0x200;
@@ -102,22 +103,23 @@ export class ObjectManagerRoutines {
     return STATUS.STATUS_SUCCESS;
   }
 
-  ZwClose(Handle: unknown): number {
+  /** Closes a handle; a file handle's cleanup and close go down the stack before it returns (then the result is a coroutine). */
+  ZwClose(Handle: unknown): number | Co<number> {
     this.k.checkIrql('ZwClose');
     return this.close(Handle);
   }
 
   /** NtClose: as ZwClose, with the caller's previous mode (drivers call it to close a user-mode handle). */
-  NtClose(Handle: unknown): number {
+  NtClose(Handle: unknown): number | Co<number> {
     this.k.checkIrql('NtClose');
     return this.close(Handle);
   }
 
-  private close(Handle: unknown): number {
+  private close(Handle: unknown): number | Co<number> {
     if (!(Handle instanceof KHandle) || Handle.closed) return STATUS.STATUS_INVALID_HANDLE;
     Handle.closed = true;
     Handle.onClose?.();
-    return STATUS.STATUS_SUCCESS;
+    return Handle.closeIo === undefined ? STATUS.STATUS_SUCCESS : closing(Handle.closeIo);
   }
 
   /** End of run: every reference a driver still holds, at the line that took it. */
@@ -130,4 +132,9 @@ export class ObjectManagerRoutines {
       }
     }
   }
+}
+
+function* closing(io: () => Co<void>): Co<number> {
+  yield* io();
+  return STATUS.STATUS_SUCCESS;
 }

@@ -10,6 +10,7 @@ import { addressOf, ownerOrPointer } from './marshal';
 import { Allocation } from '../memory/allocation';
 import { memberAt } from '../memory/typed';
 import { isOutParam } from './cvalues';
+import type { Co } from './coroutine';
 
 export class ObjectStates<T> {
   private readonly byObject = new WeakMap<object, T>();
@@ -76,6 +77,12 @@ export function writeOut(ptr: unknown, value: unknown): void {
   else if (typeof ptr === 'object' && ptr !== null && 'v' in (ptr as object)) (ptr as { v: unknown }).v = value;
 }
 
+/** Stores `value` through a PLARGE_INTEGER out-parameter (a LARGE_INTEGER view, or a plain cell). */
+export function writeLargeOut(out: unknown, value: number | bigint): void {
+  if (typeof out === 'object' && out !== null && 'QuadPart' in (out as object)) (out as { QuadPart: number | bigint }).QuadPart = value;
+  else writeOut(out, value);
+}
+
 /** `*p` for an in/out parameter (`PSIZE_T ViewSize`, `PULONG ReplyLength`): the value, or the engine object a stored pointer stands for. */
 export function readOut(p: unknown): unknown {
   if (isOutParam(p)) return ownerOrPointer(p.get());
@@ -88,6 +95,8 @@ export class KHandle {
   closed = false;
   /** What closing the handle does to its object (a section loses its handle). */
   onClose: (() => void) | undefined = undefined;
+  /** The I/O closing it sends before ZwClose returns (a file handle's cleanup and close). */
+  closeIo: (() => Co<void>) | undefined = undefined;
   constructor(
     readonly object: unknown,
     /** `registry key \REGISTRY\…`, `thread Worker`: for messages and the snapshot. */

@@ -4,6 +4,7 @@
  * Critical workers run at a higher priority than delayed ones; both above I/O threads.
  */
 import { Trap, type Co } from './coroutine';
+import type { DriverCallMark } from './driverCallMark';
 import { Irql } from './irql';
 import { kernelFrame, type Kernel } from './kernel';
 import { PRIORITY, type KThread } from './thread';
@@ -15,10 +16,8 @@ export type WorkQueueName = 'CriticalWorkQueue' | 'DelayedWorkQueue';
  * after the routine returns, and whom the work is for. One per worker, reused for every entry.
  */
 export class WorkRun {
-  depth = 0;
-  irql: Irql = Irql.PASSIVE_LEVEL;
-  held = 0;
-  region = 0;
+  /** Set when the routine's generator runs on: what leaveDriver checks when it ends. */
+  mark: DriverCallMark | null = null;
   owner: unknown = null;
 }
 
@@ -194,6 +193,8 @@ export class CompletionContext {
   private readonly items = new Fifo<CompletionEntry>();
   thread: KThread | null = null;
   current: CompletionEntry | null = null;
+  /** Threads waiting for queued work to be done (KeFlushQueuedDpcs): woken after each entry to look again. */
+  private readonly progressWaiters: KThread[] = [];
 
   constructor(private readonly k: Kernel) {}
 
@@ -203,6 +204,17 @@ export class CompletionContext {
 
   start(): void {
     this.thread = this.k.spawn('Completion (DPC)', 'completion', PRIORITY.completion, (t) => this.body(t), Irql.DISPATCH_LEVEL);
+  }
+
+  /**
+   * Blocks `t` until the completion thread next finishes an entry. A wait bounded by time instead
+   * would wake at once while an entry is itself blocked (a DPC waiting with a timeout) and spin.
+   */
+  *waitForProgress(t: KThread, what: string): Co<void> {
+    this.k.touchObject(this, true);
+    this.progressWaiters.push(t);
+    this.k.beginWait(t, what, null);
+    yield Trap.Block;
   }
 
   queue(e: CompletionEntry): void {
@@ -225,6 +237,7 @@ export class CompletionContext {
       this.k.setIrql(t, Irql.DISPATCH_LEVEL, 'completion context');
       yield* e.run(t);
       this.current = null;
+      for (const w of this.progressWaiters.splice(0)) this.k.wake(w);
       yield Trap.Yield;
     }
   }

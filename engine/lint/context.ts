@@ -164,8 +164,15 @@ export class FunctionContext implements FunctionFacts {
     return this.cachedAliases;
   }
 
+  /** A worker's context parameter when every queue call passes it non-NULL (argumentFacts.ts). */
+  private nonNullParams(): Set<string> {
+    const workers = this.file.rolesOf(this.name).filter((r) => r.k === 'worker');
+    const context = this.fn.params[2]?.name;
+    return context && workers.length > 0 && workers.every((r) => r.k === 'worker' && r.contextNonNull) ? new Set([context]) : new Set();
+  }
+
   get values(): ValueTracker {
-    this.cachedValues ??= new ValueTracker(this.fn, (callee) => this.file.callReturns(callee));
+    this.cachedValues ??= new ValueTracker(this.fn, (callee) => this.file.callReturns(callee), this.nonNullParams());
     return this.cachedValues;
   }
 

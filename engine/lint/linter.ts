@@ -7,6 +7,8 @@ import { createCParser, createCppParser, loadCLanguage, loadCppLanguage, type Tr
 import { nestingMessage } from '../limits';
 import { lineEndingOf, withLineEnding } from '../files';
 import { prepareForLint } from './frontend/prepare';
+import { NO_STATEMENT_MACROS, readDefines, StatementMacros, type Defines } from './frontend/macros';
+import type { MacroLowering } from './frontend/lower';
 import type { Span } from './frontend/ir';
 import { constructText, FileModel, FunctionCache, hashText, type Loc } from './analysis/model';
 import { findRoles, roleEvidence, roleName, roleSite } from './analysis/roles';
@@ -90,6 +92,7 @@ export class LintDocument {
   private readonly functions = new FunctionCache();
   private findingsCache = new Map<string, CachedFunction>();
   private lastContext: FileContext | undefined;
+  private macros: { key: string; lowering: MacroLowering | undefined } | undefined;
 
   /**
    * @param incremental keep per-function results for the next `update` (an editor's document);
@@ -106,11 +109,30 @@ export class LintDocument {
    * the other files of the driver project say (engine/lint/project.ts); without it the file is
    * analysed alone.
    */
-  update(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): LintResult {
+  update(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS, headers: readonly Defines[] = []): LintResult {
     const prepared = prepareForLint(text);
     this.reparse(prepared);
     this.original = text;
-    return this.run(text, foreign);
+    return this.run(text, foreign, this.macroLowering(text, headers));
+  }
+
+  /**
+   * The jumping statement macros the file sees: its own `#define`s, then those of `headers` (the
+   * project headers it includes, engine/lint/project.ts), rebuilt only when one of them changed.
+   */
+  private macroLowering(text: string, headers: readonly Defines[]): MacroLowering | undefined {
+    const own = readDefines(text);
+    const key = [own.digest, ...headers.map((h) => h.digest)].join('|');
+    if (this.macros?.key !== key) {
+      const macros = key.replace(/\|/g, '') === '' ? NO_STATEMENT_MACROS : new StatementMacros([own, ...headers], true);
+      const language = this.language;
+      this.macros = {
+        key,
+        lowering: macros.any ? { macros, original: '', parse: (t) => parser(language).parse(t) ?? undefined } : undefined,
+      };
+    }
+    const lowering = this.macros.lowering;
+    return lowering ? { ...lowering, original: text } : undefined;
   }
 
   /** The file's model and roles after the last update (the project pass reads its summaries from them). */
@@ -119,10 +141,10 @@ export class LintDocument {
   }
 
   /** Parses `text` and builds its analysis context without running any rule (the project pass). */
-  analyze(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS): FileContext {
+  analyze(text: string, foreign: ForeignFacts = NO_FOREIGN_FACTS, headers: readonly Defines[] = []): FileContext {
     this.reparse(prepareForLint(text));
     this.original = text;
-    const model = new FileModel(this.prepared, this.tree!, this.functions, text);
+    const model = new FileModel(this.prepared, this.tree!, this.functions, text, this.macroLowering(text, headers));
     const file = new FileContext(model, findRoles(model, foreign), foreign);
     this.lastContext = file;
     this.functions.sweep();
@@ -161,8 +183,8 @@ export class LintDocument {
     this.prepared = prepared;
   }
 
-  private run(original: string, foreign: ForeignFacts): LintResult {
-    const model = new FileModel(this.prepared, this.tree!, this.functions, this.original);
+  private run(original: string, foreign: ForeignFacts, macros: MacroLowering | undefined): LintResult {
+    const model = new FileModel(this.prepared, this.tree!, this.functions, this.original, macros);
     const roles = findRoles(model, foreign);
     const file = new FileContext(model, roles, foreign);
     this.lastContext = file;

@@ -16,28 +16,14 @@
  */
 import { FileContext } from './context';
 import { hashText } from './analysis/model';
-import type { ForeignFacts, ForeignFunction, ForeignRegistration } from './analysis/foreign';
+import type { ForeignFacts, ForeignFunction } from './analysis/foreign';
 import type { IrqlEstimate, IrqlReason } from './analysis/irqlTypes';
-import type { CbdqInfo, Role } from './analysis/roleTypes';
-import { registrationCallback } from './analysis/registration';
 import type { Loc } from './analysis/model';
+import { MergedOwnFacts, ownFacts, type OthersView, type OwnFacts } from './projectFacts';
+import { HOST_PATHS, type PathRules } from '../files';
+import { includedNames, readDefines, type Defines } from './frontend/macros';
 import { LintDocument, lintLanguageOf } from './linter';
 import type { LintOptions, LintResult } from './types';
-
-interface OwnFacts {
-  digest: string;
-  /** Roles this file gives to names it does not define; cbdq roles index `cbdqs`. */
-  roles: Map<string, Role[]>;
-  cbdqs: CbdqInfo[];
-  registration?: ForeignRegistration;
-  operationRows: { total: number; withPost: number };
-  anchors: Map<string, number>;
-  anchorsDigest: string;
-  /** Functions defined here with external linkage. */
-  exported: Set<string>;
-  /** Every name a function here calls. */
-  calls: Set<string>;
-}
 
 interface FunctionFacts {
   key: string;
@@ -53,22 +39,18 @@ interface Member {
   text?: string;
   own?: OwnFacts;
   ownText?: string;
+  /** The macros key the own facts were read with. */
+  ownMacros?: string;
+  /** The defines of the headers this member's text includes (cached with the text and the headers' generation). */
+  includes?: { text: string; generation: number; defines: Defines[] };
+  /** This member's view of the others, for the merge it was taken from. */
+  view?: { merged: MergedOwnFacts; view: OthersView };
   facts?: FunctionFacts;
   /** Parses the member for the summaries (the linted document of an open file is separate). */
   doc?: LintDocument;
 }
 
 const tag = (loc: Loc, file: string): Loc => (loc.file !== undefined ? loc : { ...loc, file });
-
-function tagRole(r: Role, file: string): Role {
-  switch (r.k) {
-    case 'preop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
-    case 'postop': return { ...r, rows: r.rows.map((l) => tag(l, file)) };
-    case 'worker': case 'safepost': case 'dpc': case 'thread': case 'completion': return { ...r, site: tag(r.site, file) };
-    case 'cbdq': return r.site ? { ...r, site: tag(r.site, file) } : r;
-    default: return r;
-  }
-}
 
 function tagReason(r: IrqlReason | undefined, file: string): IrqlReason | undefined {
   if (!r) return r;
@@ -77,68 +59,31 @@ function tagReason(r: IrqlReason | undefined, file: string): IrqlReason | undefi
   return r;
 }
 
-/** A function definition's head says `static`: internal linkage, invisible to the other files. */
-function isStaticDefinition(text: string): boolean {
-  const head = text.slice(0, Math.max(0, text.indexOf('(')));
-  return /(^|\s)static\s/.test(head);
-}
-
-function ownFacts(ctx: FileContext, file: string): OwnFacts {
-  const model = ctx.model;
-  const roles = new Map<string, Role[]>();
-  const cbdqs = ctx.roles.cbdqs.filter((q) => q.site.file === undefined).map((q) => ({ ...q, site: tag(q.site, file) }));
-  for (const [name, rs] of ctx.roles.roles) {
-    if (model.functions.has(name)) continue;
-    const local = rs.filter((r) => !(r.k === 'cbdq' && r.queue >= cbdqs.length)).map((r) => tagRole(r, file));
-    if (local.length > 0) roles.set(name, local);
-  }
-  const reg = model.registrations[0];
-  const registration = reg ? { file, unload: registrationCallback(reg, 'FilterUnloadCallback'), teardownStart: registrationCallback(reg, 'InstanceTeardownStartCallback') } : undefined;
-  let total = 0;
-  let withPost = 0;
-  for (const t of model.operationTables.values()) for (const row of t.rows) if (!row.isEnd) { total++; if (!row.postIsNull) withPost++; }
-  const anchors = new Map<string, number>();
-  for (const f of model.functionList) anchors.set(`fn:${f.name}`, f.startRow);
-  for (const d of model.declarations.values()) anchors.set(`decl:${d.name}`, d.startRow);
-  const exported = new Set(model.functionList.filter((f) => !isStaticDefinition(f.text)).map((f) => f.name));
-  const calls = new Set<string>();
-  for (const f of model.functionList) for (const n of f.facts.callNames) calls.add(n);
-  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort(), [...calls].sort()]));
-  const anchorsDigest = hashText(JSON.stringify([...anchors]));
-  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported, calls };
-}
-
-/** Merges the own facts of `others` into ForeignFacts (functions and entries filled in by the caller). */
-function mergeOwn(others: [string, OwnFacts][]): Omit<ForeignFacts, 'digest' | 'functions' | 'entries'> & { ownDigest: string } {
-  const roles = new Map<string, Role[]>();
-  const calls = new Set<string>();
-  const cbdqs: CbdqInfo[] = [];
-  let registration: ForeignRegistration | undefined;
-  const operationRows = { total: 0, withPost: 0 };
-  const anchors = new Map<string, ReadonlyMap<string, number>>();
-  const digests: string[] = [];
-  for (const [file, own] of others) {
-    const shift = cbdqs.length;
-    cbdqs.push(...own.cbdqs);
-    for (const [name, rs] of own.roles) {
-      const list = roles.get(name) ?? [];
-      for (const r of rs) list.push(r.k === 'cbdq' && r.queue >= 0 ? { ...r, queue: r.queue + shift } : r);
-      roles.set(name, list);
-    }
-    registration ??= own.registration;
-    operationRows.total += own.operationRows.total;
-    operationRows.withPost += own.operationRows.withPost;
-    anchors.set(file, own.anchors);
-    for (const n of own.calls) calls.add(n);
-    digests.push(`${file}=${own.digest}`);
-  }
-  return { roles, cbdqs, registration, operationRows, anchors, calls, ownDigest: hashText(digests.join('\n')) };
+/** Identifies a list of header defines (a cache key part). */
+function macrosKey(headers: readonly Defines[]): string {
+  return headers.map((h) => h.digest).join(',');
 }
 
 export interface ProjectFilesReader {
-  /** The current text of a member (an editor's open document, or the file on disk). */
+  /** The current text of a member or header (an editor's open document, or the file on disk). */
   read(path: string): string | undefined;
 }
+
+export interface ProjectLintOptions {
+  /** Folders searched for included headers after the including file's own (the project's include path). */
+  includeDirs?: readonly string[];
+  paths?: PathRules;
+}
+
+/** A header of the project, read for its `#define`s (statement macros) and its own includes. */
+interface Header {
+  text: string | undefined;
+  defines: Defines;
+  names: string[];
+}
+
+/** How deep includes are followed from a member: deeper headers are the WDK's or a library's. */
+const MAX_INCLUDE_DEPTH = 8;
 
 /** One driver project's files, linted together. Paths are absolute; `members` may change later. */
 export class ProjectLint {
@@ -147,8 +92,21 @@ export class ProjectLint {
   private linting: string | undefined;
   /** The last ForeignFacts per file, reused while the summaries it was merged from are the same. */
   private readonly foreignCache = new Map<string, { key: string; facts: ForeignFacts }>();
+  private mergedCache: { key: string; merged: MergedOwnFacts } | undefined;
+  /** How many times a member's function facts were computed (tests and benchmarks read it). */
+  summaryRuns = 0;
 
-  constructor(private readonly reader: ProjectFilesReader, members: readonly string[]) {
+  /** Headers by path, read once until `changed` names them. */
+  private readonly headers = new Map<string, Header>();
+  /** `dir|name` → the header path it resolves to (null: not a file of the project). */
+  private readonly resolved = new Map<string, string | null>();
+  private readonly paths: PathRules;
+  /** Counts header changes: the members' cached header defines are read again after one. */
+  private headerGeneration = 0;
+  private memberDirs: string[] | undefined;
+
+  constructor(private readonly reader: ProjectFilesReader, members: readonly string[], private readonly options: ProjectLintOptions = {}) {
+    this.paths = options.paths ?? HOST_PATHS;
     this.setMembers(members);
   }
 
@@ -164,13 +122,73 @@ export class ProjectLint {
     const keep = new Set(paths);
     for (const [p, m] of this.members) if (!keep.has(p)) { m.doc?.dispose(); this.members.delete(p); }
     this.foreignCache.clear();
+    this.memberDirs = undefined;
+    this.resolved.clear();
     for (const p of paths) if (!this.members.has(p)) this.members.set(p, {});
   }
 
-  /** A member's text changed (or may have: call with no text to re-read it). */
+  /** A member's or a header's text changed (or may have: call with no text to re-read it). */
   changed(path: string): void {
     const m = this.members.get(path);
     if (m) m.text = undefined;
+    if (this.headers.delete(path)) {
+      this.resolved.clear();
+      this.headerGeneration++;
+    }
+  }
+
+  private header(path: string): Header {
+    let h = this.headers.get(path);
+    if (!h) {
+      let text: string | undefined;
+      // A header is looked for in several folders: a reader may throw for a path that is not there.
+      try { text = this.reader.read(path); } catch { text = undefined; }
+      h = { text, defines: text === undefined ? readDefines('') : readDefines(text, path), names: text === undefined ? [] : includedNames(text) };
+      this.headers.set(path, h);
+    }
+    return h;
+  }
+
+  /** The file an `#include` names, from `dir`: that folder, then the include path, then the members' folders. */
+  private resolve(dir: string, name: string): string | undefined {
+    const key = `${dir}|${name}`;
+    let hit = this.resolved.get(key);
+    if (hit === undefined) {
+      hit = null;
+      this.memberDirs ??= [...new Set([...this.members.keys()].map((p) => this.paths.dirname(p)))];
+      for (const d of [dir, ...(this.options.includeDirs ?? []), ...this.memberDirs]) {
+        const candidate = this.paths.resolve(d, name);
+        if (this.members.has(candidate)) continue;
+        if (this.header(candidate).text !== undefined) { hit = candidate; break; }
+        this.headers.delete(candidate);
+      }
+      this.resolved.set(key, hit);
+    }
+    return hit ?? undefined;
+  }
+
+  /**
+   * The `#define`s of the project headers `path` includes, directly or through other headers, in
+   * the order a preprocessor meets them: their jumping statement macros are expanded in its code.
+   */
+  private headerDefines(path: string, text: string, m: Member | undefined = this.members.get(path)): Defines[] {
+    if (m?.includes && m.includes.text === text && m.includes.generation === this.headerGeneration) return m.includes.defines;
+    const names = includedNames(text);
+    const out: Defines[] = [];
+    const seen = new Set<string>();
+    const visit = (dir: string, list: string[], depth: number) => {
+      for (const name of list) {
+        const file = this.resolve(dir, name);
+        if (!file || seen.has(file)) continue;
+        seen.add(file);
+        const h = this.header(file);
+        if (h.defines.macros.length > 0) out.push(h.defines);
+        if (depth < MAX_INCLUDE_DEPTH) visit(this.paths.dirname(file), h.names, depth + 1);
+      }
+    };
+    visit(this.paths.dirname(path), names, 0);
+    if (m) m.includes = { text, generation: this.headerGeneration, defines: out };
+    return out;
   }
 
   dispose(): void {
@@ -188,10 +206,13 @@ export class ProjectLint {
     if (path === this.linting && m.own) return m.own;
     const text = this.textOf(path, m);
     if (text === undefined) return undefined;
-    if (m.own && m.ownText === text) return m.own;
+    const headers = this.headerDefines(path, text, m);
+    const macros = macrosKey(headers);
+    if (m.own && m.ownText === text && m.ownMacros === macros) return m.own;
     m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
-    m.own = ownFacts(m.doc.analyze(text), path);
+    m.own = ownFacts(m.doc.analyze(text, undefined, headers), path);
     m.ownText = text;
+    m.ownMacros = macros;
     return m.own;
   }
 
@@ -206,22 +227,24 @@ export class ProjectLint {
     m.text = text;
     m.own = ownFacts(ctx, path);
     m.ownText = text;
+    m.ownMacros = macrosKey(this.headerDefines(path, text, m));
     return before !== undefined && before !== m.own.digest;
   }
 
-  private facts(path: string, m: Member): FunctionFacts | undefined {
+  private facts(path: string, m: Member, merged: MergedOwnFacts): FunctionFacts | undefined {
     const text = this.textOf(path, m);
     const own = this.own(path, m);
     if (text === undefined || !own) return undefined;
-    const others = this.ownOfOthers(path);
-    const othersDigest = others.map(([p, o]) => `${p}=${o.digest}`).join('\n');
+    if (m.view?.merged !== merged) m.view = { merged, view: merged.viewFor(path) };
+    const view = m.view.view;
+    const headers = this.headerDefines(path, text, m);
+    const othersDigest = `${view.digest}|${macrosKey(headers)}`;
     if (m.facts && m.facts.text === text && m.facts.othersDigest === othersDigest) return m.facts;
-    const merged = mergeOwn(others);
-    const key = `${hashText(text)}|${merged.ownDigest}`;
-    const exportedElsewhere = new Set(others.flatMap(([, o]) => [...o.exported]));
-    const foreign: ForeignFacts = { ...merged, digest: merged.ownDigest, functions: new Map(), entries: new Map() };
+    const key = `${hashText(text)}|${othersDigest}`;
+    const foreign: ForeignFacts = { ...view.facts, digest: view.digest, functions: new Map(), entries: new Map() };
+    this.summaryRuns++;
     m.doc ??= new LintDocument({}, true, lintLanguageOf(path));
-    const ctx = m.doc.analyze(text, foreign);
+    const ctx = m.doc.analyze(text, foreign, headers);
     const functions = new Map<string, ForeignFunction>();
     for (const name of own.exported) {
       functions.set(name, {
@@ -232,46 +255,54 @@ export class ProjectLint {
       });
     }
     const outgoing = new Map<string, IrqlEstimate>();
-    for (const [name, e] of ctx.irql.outgoing()) if (exportedElsewhere.has(name)) outgoing.set(name, { level: e.level, reason: tagReason(e.reason, path) });
+    for (const [name, e] of ctx.irql.outgoing()) if (view.exportedElsewhere(name)) outgoing.set(name, { level: e.level, reason: tagReason(e.reason, path) });
     m.facts = { key, text, othersDigest, functions, outgoing };
     return m.facts;
   }
 
-  private ownOfOthers(path: string): [string, OwnFacts][] {
-    const out: [string, OwnFacts][] = [];
+  /**
+   * Every member's own facts merged, rebuilt only when one of them changed (one pass over the
+   * project; each file's view of the others is taken from it).
+   */
+  private merged(): MergedOwnFacts {
+    const members: [string, OwnFacts][] = [];
+    const parts: string[] = [];
     for (const [p, m] of this.members) {
-      if (p === path) continue;
       const own = this.own(p, m);
-      if (own) out.push([p, own]);
+      if (!own) continue;
+      members.push([p, own]);
+      parts.push(`${p}=${own.digest}`);
     }
-    return out;
+    const key = parts.join('\n');
+    if (this.mergedCache?.key !== key) this.mergedCache = { key, merged: new MergedOwnFacts(members) };
+    return this.mergedCache.merged;
   }
 
   /** What the other files of the project tell the analysis of `path`. */
   foreignFor(path: string): ForeignFacts {
-    const others = this.ownOfOthers(path);
-    const parts: string[] = [];
-    for (const [p, own] of others) parts.push(`${p}=${own.digest}/${own.anchorsDigest}/${this.facts(p, this.members.get(p)!)?.key ?? ''}`);
+    const merged = this.merged();
+    const view = merged.viewFor(path);
+    const parts: string[] = [view.digest];
+    for (const [p, m] of this.members) {
+      if (p === path || !m.own) continue;
+      parts.push(`${p}=${m.own.anchorsDigest}/${this.facts(p, m, merged)?.key ?? ''}`);
+    }
     const cacheKey = parts.join('\n');
     const hit = this.foreignCache.get(path);
     if (hit && hit.key === cacheKey) return hit.facts;
-    const merged = mergeOwn(others);
     const functions = new Map<string, ForeignFunction>();
     const entries = new Map<string, IrqlEstimate>();
-    const digests: string[] = [merged.ownDigest];
-    for (const [p] of others) {
-      const m = this.members.get(p)!;
-      const f = this.facts(p, m);
+    for (const [p, m] of this.members) {
+      if (p === path) continue;
+      const f = m.own ? this.facts(p, m, merged) : undefined;
       if (!f) continue;
-      digests.push(f.key);
       for (const [name, fn] of f.functions) if (!functions.has(name)) functions.set(name, fn);
       for (const [name, e] of f.outgoing) {
         const cur = entries.get(name);
         if (!cur || e.level > cur.level) entries.set(name, e);
       }
-      digests.push(this.members.get(p)!.own?.anchorsDigest ?? '');
     }
-    const facts: ForeignFacts = { ...merged, digest: hashText(digests.join('|')), functions, entries };
+    const facts: ForeignFacts = { ...view.facts, digest: hashText(cacheKey), functions, entries };
     this.foreignCache.set(path, { key: cacheKey, facts });
     return facts;
   }
@@ -286,14 +317,15 @@ export class ProjectLint {
     try {
       own.setOptions(options);
       const foreign = this.foreignFor(path);
-      let result = own.update(text, foreign);
+      const headers = this.headerDefines(path, text);
+      let result = own.update(text, foreign, headers);
       this.linting = undefined;
       // The edit changed what this file tells the others (a registration, a queue, a callback):
       // their summaries are read again with it, and the file once more with theirs.
       if (this.recordOwn(path, text, own.context)) {
         const again = this.foreignFor(path);
         if (again.digest !== foreign.digest) {
-          result = own.update(text, again);
+          result = own.update(text, again, headers);
           this.recordOwn(path, text, own.context);
         }
       }

@@ -73,17 +73,27 @@ export class AddressSpace implements Space {
       return new Allocation(this, this.nextObserverId--, kind, base, size, options);
     }
     const id = this.nextId++;
+    let a: Allocation;
     if (kind === 'user') {
       const base = this.nextUser;
       const end = alignUp(base + Math.max(size, 1), ALIGN);
       if (end > MM_HIGHEST_USER_ADDRESS) throw new MemoryError('bad-pointer', `cannot allocate ${size} bytes of user-mode memory: the user half of the address space is full`);
       this.nextUser = end + GAP;
-      return new Allocation(this, id, kind, base, size, options);
+      a = new Allocation(this, id, kind, base, size, options);
+    } else {
+      const base = this.next;
+      this.next = alignUp(base + Math.max(size, 1), ALIGN) + GAP;
+      a = new Allocation(this, id, kind, base, size, options);
     }
-    const base = this.next;
-    this.next = alignUp(base + Math.max(size, 1), ALIGN) + GAP;
-    return new Allocation(this, id, kind, base, size, options);
+    if (this.onAllocate !== null) this.onAllocate(a);
+    return a;
   }
+
+  /**
+   * Told of every allocation of the run (not a debugger's own), for a debugger that finds memory by
+   * address and re-arms data breakpoints when it replays a run. Null: nobody listens.
+   */
+  onAllocate: ((a: Allocation) => void) | null = null;
 
   /**
    * Told of every load and store driver code makes (schedule exploration's footprints: the kernel

@@ -46,6 +46,8 @@ function collect(st: StructType, base: number, out: Map<string, FieldPlace>): vo
         collect(f.type, offset, inner);
         for (const [k, v] of inner) if (!out.has(k)) out.set(k, v);
       }
+      // The member itself by its (unspellable) name: how the C++ front end reaches a base-class subobject.
+      if (!out.has(f.name)) out.set(f.name, { name: f.name, type: f.type, offset });
       continue;
     }
     if (out.has(f.name)) continue;

@@ -20,7 +20,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules']);
 /**
  * Every .vcxproj, C and C++ source and .h file under `root`, in a stable order (hidden and build
  * folders skipped). A folder met again through a symbolic link (same `id`) is not walked twice, so a
- * link back up the tree cannot multiply the walk.
+ * link back up the tree cannot multiply the walk; `seen` starts with the root and its ancestors.
  */
 function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[]; headers: string[] }, depth = 0, seen = new Set<string>()): void {
   if (depth > 24) return;
@@ -62,10 +62,28 @@ function folderGroup(files: ProjectFiles, folder: string, sources: string[]): { 
   return { project, loose: [] };
 }
 
+/**
+ * The identities of `root` and of every folder above it: a link to any of them leads back to where
+ * the walk already is (the root again, or a folder holding it and its siblings the user did not name).
+ */
+function selfAndAncestorIds(files: ProjectFiles, root: string): Set<string> {
+  const rules = rulesOf(files);
+  const ids = new Set<string>();
+  for (let dir = root, i = 0; i < 64; i++) {
+    const parent = rules.dirname(dir);
+    if (parent === dir) break;
+    const name = rules.basename(dir);
+    const id = files.listDir?.(parent)?.find((e) => e.folder && e.name === name)?.id;
+    if (id !== undefined) ids.add(id);
+    dir = parent;
+  }
+  return ids;
+}
+
 export function discoverProjects(files: ProjectFiles, root: string): Discovery {
   const rules = rulesOf(files);
   const found = { projects: [] as string[], sources: [] as string[], headers: [] as string[] };
-  walk(files, root, found);
+  walk(files, root, found, 0, selfAndAncestorIds(files, root));
   const out: Discovery = { projects: [], loose: [], notes: [], headers: found.headers };
   const claimed = new Set<string>();
   for (const file of found.projects) {

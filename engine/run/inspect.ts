@@ -15,7 +15,7 @@ import { formatStatus } from '../kernel/status';
 import { majorName } from '../fltmgr/constants';
 import { FltCallbackData } from '../fltmgr/callbackData';
 import type { Allocation } from '../memory/allocation';
-import { Ptr } from '../memory/pointer';
+import { hexAddress, Ptr } from '../memory/pointer';
 import type { AddressSpace } from '../memory/space';
 import { fieldPlaces, loadBits, peekAt, storeAt, storeBits, type FieldPlace } from '../memory/typed';
 import { viewAt } from '../memory/view';
@@ -29,6 +29,10 @@ export interface InspectChild {
   expand?: Expandable;
   /** How to change the value when the user edits it (undefined: read-only). */
   place?: Place;
+  /** An integer shown as a number, in hex (`0xfffffffe` for a ULONG -2): a client's hex display. Names (statuses, enums) have none. */
+  hexValue?: string;
+  /** The address a pointer points at, or an array starts at, for a memory view (`0xffffa000…`). */
+  memoryReference?: string;
 }
 
 /** Where a shown value lives, for Set Value: read and write it by its C type. */
@@ -60,8 +64,11 @@ export function inspect(ctx: InspectContext, value: unknown, t: CType, fieldName
   const type = typeName(t);
   if (value === undefined && (t.kind === 'ptr' || t.kind === 'int' || t.kind === 'float')) return { value: NOT_ASSIGNED, type };
   switch (t.kind) {
-    case 'int':
-      return { value: formatInt(ctx, value, t, fieldName), type };
+    case 'int': {
+      const shown = formatInt(ctx, value, t, fieldName);
+      const hex = hexOf(shown, value, t);
+      return hex === undefined ? { value: shown, type } : { value: shown, type, hexValue: hex };
+    }
     case 'float':
       return { value: String(value ?? 0), type };
     case 'void':
@@ -69,12 +76,18 @@ export function inspect(ctx: InspectContext, value: unknown, t: CType, fieldName
     case 'func':
       return { value: isFunctionValue(value) ? functionLabel(value) : String(value), type };
     case 'ptr':
-      return inspectPointer(ctx, value, t, path);
+      return withMemory(ctx, value, inspectPointer(ctx, value, t, path));
     case 'array':
-      return inspectArray(ctx, value, t, path);
+      return withMemory(ctx, value, inspectArray(ctx, value, t, path));
     case 'struct':
       return inspectStruct(ctx, value, t, path);
   }
+}
+
+/** A pointer or array that points into memory gets the address a memory view opens at. */
+function withMemory(ctx: InspectContext, value: unknown, shown: Omit<InspectChild, 'name'>): Omit<InspectChild, 'name'> {
+  if (!(value instanceof Ptr) || value.alloc === null) return shown;
+  return { ...shown, memoryReference: hexAddress(ctx.addresses.addressOf(value)) };
 }
 
 /** A scalar, struct or array stored at `p`, as inspect shows it, with a place to write it. */
@@ -88,6 +101,13 @@ export function inspectAt(ctx: InspectContext, p: Ptr, t: CType, fieldName?: str
 
 function placeAt(a: Allocation, offset: number, t: CType): Place {
   return { type: t, get: () => peekAt(a, offset, t), set: (v) => storeAt(a, offset, t, v) };
+}
+
+/** `shown` in hex when it is a number (`5`, `4096 (0x1000)`, `65 'A'`), in the type's width. */
+function hexOf(shown: string, raw: unknown, t: IntType): string | undefined {
+  if (!/^-?\d/.test(shown) || (typeof raw !== 'number' && typeof raw !== 'bigint')) return undefined;
+  const bits = BigInt.asUintN(t.size * 8, typeof raw === 'bigint' ? raw : BigInt(Math.trunc(raw)));
+  return `0x${bits.toString(16)}`;
 }
 
 function formatInt(ctx: InspectContext, raw: unknown, t: IntType, fieldName?: string): string {

@@ -72,7 +72,10 @@ export async function prepareScenario(scenarioPath: string, files: ProjectFiles,
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
     const why = files.whyUnreadable?.(scenarioPath);
-    return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'${why ? `: it ${why}` : ''}`, hint: 'check the path; scenario files end in .fltsim' }] };
+    // A Windows path typed on a system whose folders are separated by '/': say which file was meant.
+    const slashed = rulesOf(files).sep === '/' && scenarioPath.includes('\\') ? scenarioPath.replace(/\\/g, '/') : undefined;
+    const hint = slashed !== undefined && files.readFile(slashed) !== undefined ? `folders are separated by '/' here: did you mean '${slashed}'?` : 'check the path; scenario files end in .fltsim';
+    return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'${why ? `: it ${why}` : ''}`, hint }] };
   }
   return prepareScenarioText(scenarioPath, text, files, options);
 }

@@ -22,6 +22,7 @@ import type { IoRequestInput } from '../fltmgr/requests';
 import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import type { PreparedScenario } from './prepare';
+import type { Allocation } from '../memory/allocation';
 
 export interface WorldOptions {
   /** Overrides the scenario's `seed` line (the CLI's --seed, the launch configuration's seed). */
@@ -32,6 +33,8 @@ export interface WorldOptions {
   limits?: Partial<Record<LimitName, number>>;
   /** Decides the scheduling choices (exploration, replay); the run then has one processor. */
   policy?: SchedulePolicy;
+  /** Told of every allocation the run makes, from the first global on (a debugger's address index, data breakpoints). */
+  onAllocate?: (a: Allocation) => void;
 }
 
 /**
@@ -90,6 +93,7 @@ export class World {
       ...(volumes.length > 0 ? { volumes } : {}),
       registry,
       ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.onAllocate ? { onAllocate: options.onAllocate } : {}),
     });
     const kernel = this.sim.kernel;
     this.interp = new Interpreter(

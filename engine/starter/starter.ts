@@ -29,6 +29,14 @@ export function starterScenario(files: ProjectFiles, paths: readonly string[], o
   const facts = driverFacts(files, project);
   const anchor = project.source.kind === 'vcxproj' ? project.source.file : project.source.kind === 'folder' ? project.source.folder : project.units[0] ?? project.cppUnits?.[0] ?? project.name;
   if (!facts.registration) {
+    // Sources that could not be read at all are the likelier reason: say that instead.
+    const unreadable = [...project.units, ...(project.cppUnits ?? [])].flatMap((f) => {
+      const why = files.whyUnreadable?.(f);
+      return why === undefined ? [] : [`${f} ${why}`];
+    });
+    if (unreadable.length > 0 && facts.sources.length === 0) {
+      return { ok: false, kind: 'input', message: `${unreadable.join('; ')}; name the driver's C or C++ source files` };
+    }
     return {
       ok: false,
       kind: 'no-registration',

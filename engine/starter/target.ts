@@ -50,7 +50,12 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
   }
   const found = discoverProjects(files, folder);
   if (found.projects.length === 0) {
-    const skipped = found.notes.map((n) => n.message).join('; ');
+    // Sources that could not be read as text (binary, too large, not a regular file) say why.
+    const unreadable = found.loose.flatMap((f) => {
+      const why = files.whyUnreadable?.(f);
+      return why === undefined ? [] : [`${rules.relative(folder, f)} ${why}`];
+    });
+    const skipped = [...found.notes.map((n) => n.message), ...unreadable].join('; ');
     return { ok: false, message: `${folder}: no kernel-mode driver found (no .vcxproj, and no folder of .c files with one DriverEntry)${skipped ? `; ${skipped}` : ''}` };
   }
   // A folder of several drivers (a repository): the minifilters among them are the candidates.

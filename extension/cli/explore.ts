@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  formatRunDiagnostic, mergeExploreReports, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
+  formatRunDiagnostic, MAX_SHARDS, mergeExploreReports, parseExploreReport, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
 } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
@@ -69,7 +69,11 @@ const SLICE_MS = 50;
 
 async function explore(argv: string[]): Promise<number> {
   const args = parseArgs(argv, OPTIONS);
-  if (args.options.has('merge')) return merge(args.positionals, args.options.has('json'));
+  if (args.options.has('merge')) {
+    const other = [...args.options.keys()].filter((o) => o !== 'merge' && o !== 'json');
+    if (other.length > 0) throw new UsageError(`--merge combines finished reports and takes only --json; ${other.map((o) => `--${o}`).join(', ')} belong${other.length === 1 ? 's' : ''} to the exploration that wrote them`);
+    return merge(args.positionals, args.options.has('json'));
+  }
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'a scenario file is required' : 'give exactly one scenario file');
   const strategy = (args.options.get('strategy') ?? 'dfs') as Strategy;
   const maxSchedules = count(args.options.get('max-schedules'), '--max-schedules', 1);
@@ -197,14 +201,12 @@ async function merge(files: string[], json: boolean): Promise<number> {
       process.stderr.write(`fltsim explore: cannot read ${f}: ${(e as Error).message}\n`);
       return 2;
     }
-    try {
-      const r = JSON.parse(text) as ExploreReport;
-      if (typeof r !== 'object' || r === null || typeof r.schedules !== 'object' || typeof r.digest !== 'string') throw new Error('it is not a report of fltsim explore --json');
-      reports.push(r);
-    } catch (e) {
-      process.stderr.write(`fltsim explore: ${f}: ${(e as Error).message}\n`);
+    const parsed = parseExploreReport(text);
+    if (!parsed.ok) {
+      process.stderr.write(`fltsim explore: ${f}: ${parsed.message}\n`);
       return 2;
     }
+    reports.push(parsed.report);
   }
   const merged = mergeExploreReports(reports);
   if (!merged.ok) {
@@ -241,6 +243,7 @@ function parseShard(text: string | true | undefined): { index: number; count: nu
   const index = m ? Number(m[1]) : NaN;
   const total = m ? Number(m[2]) : NaN;
   if (!m || total < 1 || index < 1 || index > total) throw new UsageError(`--shard must be I/N with 1 <= I <= N, like 2/4 (got '${text}')`);
+  if (total > MAX_SHARDS) throw new UsageError(`--shard splits into at most ${MAX_SHARDS} parts (got ${total})`);
   return { index, count: total };
 }
 

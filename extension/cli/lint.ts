@@ -190,7 +190,7 @@ export async function runLint(argv: string[]): Promise<number> {
       let result: LintResult;
       if (project) {
         let pl = projects.get(project);
-        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, lintUnits(project))));
+        if (!pl) projects.set(project, (pl = new ProjectLint({ read }, lintUnits(project), { includeDirs: project.includeDirs, paths: files.paths })));
         result = pl.lint(file, text, options);
       } else {
         const doc = new LintDocument(options, false, lintLanguageOf(file, text));

@@ -6,15 +6,18 @@
  * its own process, so a driver that never stops looping costs that process, not the editor.
  */
 import {
-  Handles, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
+  BreakpointEvent, Handles, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
-  Debuggee, explainData, explanationMarkdown, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type CommandResult, type OutputCategory,
+  Debuggee, formatRunDiagnostic, parseReplayFile, prepareScenario, rulesOf, textHash, type BreakpointInfo, type CommandResult, type OutputCategory,
   type PathRules, type ProjectFiles, type ReplayFile, type Stop, type VariableInfo,
 } from '../../engine';
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
+import { dataBreakpointInfo, readMemory, setDataBreakpoints, toDapDataBreakpoint, writeMemory } from './dataAndMemory';
+import { completionItem } from './consoleRequests';
+import { answerCustomRequest } from './customRequests';
 import { checkArguments } from './requestSchemas';
 import { TRANSITION_FILTERS } from './transitionFilters';
 
@@ -49,17 +52,6 @@ const HANDLER_FAILED = 1099;
 
 /** The one thread threadsRequest offers when no simulated thread exists (VS Code wants at least one). */
 const PLACEHOLDER_THREAD = 1;
-
-/**
- * fltsim's own requests, which the timeline view sends through `DebugSession.customRequest`:
- * `fltsimTimeline` {maxEvents?} → the run as a timeline (RunTimeline); `fltsimGoToEvent` {seq} →
- * stops just before that event (reason `goto`); `fltsimExplain` {data} → {markdown} of one callback
- * data's life.
- */
-export const CUSTOM_REQUESTS = ['fltsimTimeline', 'fltsimGoToEvent', 'fltsimExplain'] as const;
-
-/** The timeline a view gets unless it asks for another cap: enough for long sessions, small enough to send at every stop. */
-const TIMELINE_EVENTS = 20_000;
 
 interface FrameRef {
   threadId: number;
@@ -117,6 +109,16 @@ export class FltsimDebugSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
       supportsDelayedStackTraceLoading: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsValueFormattingOptions: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '>'],
+      supportsBreakpointLocationsRequest: true,
+      supportsRestartRequest: true,
+      supportsLoadedSourcesRequest: true,
       exceptionBreakpointFilters: TRANSITION_FILTERS.map((f) => ({ filter: f.id, label: f.label, description: f.description, default: f.default })),
     };
     this.sendResponse(response);
@@ -175,7 +177,12 @@ export class FltsimDebugSession extends LoggingDebugSession {
         return;
       }
       for (const w of prepared.prepared.warnings) this.output(`${formatRunDiagnostic(w)}\n`, w.severity === 'warning' ? 'stderr' : 'console');
-      debuggee = new Debuggee(prepared.prepared, { seed: args.seed, schedule: replay?.schedule, output: (text, category, location) => this.output(text, category, location) });
+      debuggee = new Debuggee(prepared.prepared, {
+        seed: args.seed,
+        schedule: replay?.schedule,
+        output: (text, category, location) => this.output(text, category, location),
+        breakpointChanged: (state) => this.sendEvent(new BreakpointEvent('changed', toDapDataBreakpoint(state))),
+      });
     } catch (e) {
       this.fail(response, `fltsim could not start ${args.scenario}: ${(e as Error).message}`);
       return;
@@ -191,8 +198,43 @@ export class FltsimDebugSession extends LoggingDebugSession {
     // Breakpoints arrive between initialized and configurationDone; wait for them (at most 5 s).
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
     this.sendResponse(response);
-    debuggee.start(!!args.stopOnEntry);
+    this.stopOnEntry = !!args.stopOnEntry;
+    debuggee.start(this.stopOnEntry);
     this.drive();
+  }
+
+  /** Whether the launch asked to stop at the first statement (a restart does the same). */
+  private stopOnEntry = false;
+
+  /** The same scenario from the start; breakpoints stay (consoleRequests.ts has the why). */
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.command(response, (d) => {
+      d.restart(this.stopOnEntry);
+      this.output(`fltsim: restarted ${d.title ?? this.paths.basename(d.scenarioPath)} from the beginning (seed ${d.seed})\n`, 'console');
+    });
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const ref = args.frameId !== undefined ? this.frameIds().get(args.frameId) : undefined;
+    const cursor = this.convertClientColumnToDebugger(args.column) - 1;
+    const items = this.debuggee?.completions(args.text, cursor, { threadId: ref?.threadId, frameIndex: ref?.index }) ?? [];
+    response.body = { targets: items.map((c) => completionItem(c, (col) => this.convertDebuggerColumnToClient(col))) };
+    this.sendResponse(response);
+  }
+
+  protected override async breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): Promise<void> {
+    await this.guarded(response, async () => {
+      const debuggee = await this.debuggeeWhenReady();
+      const path = args.source.path;
+      const lines = debuggee && path ? debuggee.breakpointLocations(path, this.convertClientLineToDebugger(args.line), args.endLine !== undefined ? this.convertClientLineToDebugger(args.endLine) : undefined) : [];
+      response.body = { breakpoints: lines.map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    response.body = { sources: (this.debuggee?.sourceFiles() ?? []).map((f) => this.sourceOf(f)) };
+    this.sendResponse(response);
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
@@ -265,6 +307,36 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.debuggee?.setTransitionFilters(this.filters);
     response.body = { breakpoints: args.filters.map((f) => ({ verified: known.has(f) })) };
     this.sendResponse(response);
+  }
+
+  // --- data breakpoints and memory (dataAndMemory.ts) -------------------------------------------
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const ref = args.frameId !== undefined ? this.frameIds().get(args.frameId) : undefined;
+    response.body = this.debuggee ? dataBreakpointInfo(this.debuggee, args, ref) : { dataId: null, description: 'no scenario is running' };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    response.body = this.debuggee ? setDataBreakpoints(this.debuggee, args) : { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'the scenario did not start' })) };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const r = this.debuggee ? readMemory(this.debuggee, args) : 'no scenario is running';
+    if (typeof r === 'string') return this.refuse(response, NO_SUCH_THING, r);
+    response.body = r;
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const r = this.debuggee ? writeMemory(this.debuggee, args) : 'no scenario is running';
+    if (typeof r === 'string') return this.refuse(response, NO_SUCH_THING, r);
+    response.body = r.body;
+    this.sendResponse(response);
+    // Other views of the same bytes (a second memory view, the Variables view) read them again.
+    this.sendEvent(new MemoryEvent(args.memoryReference, args.offset ?? 0, r.count));
+    this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
   private toDap(bp: BreakpointInfo): DebugProtocol.Breakpoint {
@@ -467,15 +539,17 @@ export class FltsimDebugSession extends LoggingDebugSession {
       return;
     }
     const rows = this.debuggee?.variables(args.variablesReference, { filter: args.filter, start: args.start, count: args.count }) ?? [];
-    response.body = { variables: rows.map((v) => this.toVariable(v)) };
+    response.body = { variables: rows.map((v) => this.toVariable(v, args.format?.hex === true)) };
     this.sendResponse(response);
   }
 
-  private toVariable(v: VariableInfo): DebugProtocol.Variable {
-    const out: DebugProtocol.Variable = { name: v.name, value: v.value, type: v.type || undefined, variablesReference: v.handle };
+  /** `hex`: the client asked for hex (VS Code's "View as Hex"); integers shown as numbers switch. */
+  private toVariable(v: VariableInfo, hex: boolean): DebugProtocol.Variable {
+    const out: DebugProtocol.Variable = { name: v.name, value: hex && v.hexValue ? v.hexValue : v.value, type: v.type || undefined, variablesReference: v.handle };
     if (v.evaluateName) out.evaluateName = v.evaluateName;
     if (v.indexedCount !== undefined) out.indexedVariables = v.indexedCount;
     if (!v.editable) out.presentationHint = { attributes: ['readOnly'] };
+    if (v.memoryReference) out.memoryReference = v.memoryReference;
     return out;
   }
 
@@ -509,63 +583,21 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.refuse(response, 1006, r.message);
       return;
     }
-    response.body = { result: r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount };
+    response.body = { result: args.format?.hex && r.hexValue ? r.hexValue : r.value, type: r.type || undefined, variablesReference: r.handle, indexedVariables: r.indexedCount, memoryReference: r.memoryReference };
     this.sendResponse(response);
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
     const d = this.debuggee;
-    if (!(CUSTOM_REQUESTS as readonly string[]).includes(command)) {
-      this.sendErrorResponse(response, { id: 1010, format: `fltsim does not know the request '${command}'`, showUser: false });
+    const r = answerCustomRequest(command, args, d, () => d?.title ?? this.paths.basename(d?.scenarioPath ?? ''));
+    if (!r.ok) {
+      // `variables: {}` keeps braces in the message (an argument echoed back as JSON) as they are.
+      this.sendErrorResponse(response, { id: r.id, format: r.message, variables: {}, showUser: r.showUser });
       return;
     }
-    if (!d) {
-      this.sendErrorResponse(response, { id: 1011, format: 'no scenario is running', showUser: false });
-      return;
-    }
-    switch (command) {
-      case 'fltsimTimeline': {
-        const max = a.maxEvents;
-        if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
-          this.sendErrorResponse(response, { id: 1012, format: `maxEvents must be a positive integer (got ${JSON.stringify(max)})`, showUser: false });
-          return;
-        }
-        response.body = d.timeline({ maxEvents: max ?? TIMELINE_EVENTS });
-        this.sendResponse(response);
-        return;
-      }
-      case 'fltsimGoToEvent': {
-        if (typeof a.seq !== 'number') {
-          this.sendErrorResponse(response, { id: 1013, format: `seq must be an event number (got ${JSON.stringify(a.seq)})`, showUser: false });
-          return;
-        }
-        if (d.running) {
-          this.sendErrorResponse(response, { id: 1014, format: 'the scenario is running; pause it first', showUser: true });
-          return;
-        }
-        const seq = a.seq;
-        const why = d.goToEvent(seq);
-        if (why) {
-          this.sendErrorResponse(response, { id: 1015, format: why, showUser: true });
-          return;
-        }
-        this.sendResponse(response);
-        this.drive();
-        return;
-      }
-      case 'fltsimExplain': {
-        const data = a.data;
-        const x = typeof data === 'number' ? explainData(d.timeline({ maxEvents: TIMELINE_EVENTS }), data) : { ok: false as const, message: `data must be a callback data id (got ${JSON.stringify(data)})` };
-        if (!x.ok) {
-          this.sendErrorResponse(response, { id: 1016, format: x.message, showUser: true });
-          return;
-        }
-        response.body = { markdown: explanationMarkdown(x.explanation, d.title ?? this.paths.basename(d.scenarioPath)) };
-        this.sendResponse(response);
-        return;
-      }
-    }
+    if (r.body !== undefined) response.body = r.body;
+    this.sendResponse(response);
+    if (r.drive) this.drive();
   }
 
   private sourceOf(file: string): Source {

@@ -52,7 +52,7 @@ export class ServerProjects {
       const project = projectOfFile(this.files, path);
       key = project && lintUnits(project).some((u) => this.paths.same(u, path)) ? projectKey(project) : '';
       if (project && key !== '' && !this.projects.has(key)) {
-        this.projects.set(key, { project, lint: new ProjectLint({ read: (p) => this.host.read(p) }, lintUnits(project)) });
+        this.projects.set(key, { project, lint: new ProjectLint({ read: (p) => this.host.read(p) }, lintUnits(project), { includeDirs: project.includeDirs, paths: this.paths }) });
       }
       this.byFile.set(fileKey, key);
     }
@@ -71,8 +71,8 @@ export class ServerProjects {
   /** A file's text changed (an edit in the editor): the summaries that depend on it are refreshed. */
   changed(path: string): void {
     for (const { lint } of this.projects.values()) {
-      const member = this.memberOf(lint, path);
-      if (member !== undefined) lint.changed(member);
+      // Not a member: maybe one of its headers (their statement macros are read into the lint).
+      lint.changed(this.memberOf(lint, path) ?? path);
     }
   }
 

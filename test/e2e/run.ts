@@ -8,7 +8,7 @@
  *   FLTSIM_E2E_URL        workbench address, e.g. http://127.0.0.1:18180
  *   FLTSIM_E2E_WORKSPACE  folder code-server opened
  *   FLTSIM_E2E_ARTIFACTS  where screenshots go (test/e2e/artifacts)
- *   FLTSIM_E2E_STEPS      comma list of steps to run (default: all: grammar,commands,debug,problems,walkthrough,runaway,timeline,explore)
+ *   FLTSIM_E2E_STEPS      comma list of steps to run (default: all: grammar,commands,debug,dataBreakpoint,problems,walkthrough,runaway,timeline,explore,testing,testExplore,init)
  *   FLTSIM_E2E_EXPECT_LANGUAGE / _IRQL / _MAJOR / _RULES / _LANES   override an expectation (negative controls)
  *   CHROMIUM              browser binary (default /usr/bin/chromium)
  */

@@ -16,7 +16,10 @@ export const LSP_BOUND_MS = 20_000;
 
 const FRAGMENTS = ['', ' ', '\n', '{', '}', '(', ')', ';', 'FltCompletePendedPreOperation(Data, FLT_PREOP_COMPLETE, NULL);', 'return FLT_PREOP_PENDING;',
   'KIRQL old; KeAcquireSpinLock(&Lock, &old);', 'if (x) {', '/*', '*/', '"', '#if 0\n', '#endif\n', 'FltQueueGenericWorkItem(i, o, W, HyperCriticalWorkQueue, c);',
-  '\u0000', '\u001b[2J', '😀', 'é', '\r\n', '{'.repeat(300), '('.repeat(300), '// fltsim-disable-next-line wi-bad-queue-type\n'];
+  '\u0000', '\u001b[2J', '😀', 'é', '\r\n', '{'.repeat(300), '('.repeat(300), '// fltsim-disable-next-line wi-bad-queue-type\n',
+  // Half-typed C, as an editor sends it keystroke by keystroke.
+  'Flt', 'FltGetFileNameInformation(Data, ', 'status = FltQueueGenericWorkItem(', 'if (Data->Iopb->', 'PFLT_', 'FLT_PREOP_CALLBACK_STATUS Pre(PFLT_CALLBACK_DATA Data,',
+  '#include <', '#include "', '#define X(a) ', 'struct _CTX {', 'case IRP_MJ_', 'KeAcquireSpinLock(&', 'L"\\Device\\', "'ab", 'const FLT_OPERATION_REGISTRATION Ops[] = { { IRP_MJ_CREATE, 0, '];
 
 const position = fc.record({ line: fc.integer({ min: -2, max: 400 }), character: fc.integer({ min: -2, max: 200 }) });
 

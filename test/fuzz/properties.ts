@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { checkDapSession, dapSession } from './dapTarget';
 import { checkLint, checkRun } from './engineTargets';
 import { checkLspSession, lspSession } from './lspTarget';
+import { checkCppDriver, checkExploreFiles, checkInitFolder, checkProcessScenario, cppDriver, exploreFiles, initFolder, processScenario } from './newSurfaces';
 import { C_CORPUS, GENERIC_WORKLOAD, mutatedC, mutatedScenario, randomScenario, runnableC, type MutatedC } from './inputs';
 
 export interface FuzzProperty {
@@ -71,6 +72,34 @@ export const ENGINE_PROPERTIES: readonly FuzzProperty[] = [
     quickRuns: 40,
     arbitrary: mutatedC,
     check: (c: MutatedC) => checkLint(c.text, C_CORPUS.find((x) => x.name === c.source)!.text),
+  },
+  {
+    name: 'run: process, open-process and timer scenarios over process-aware and timer drivers',
+    seed: 1607,
+    quickRuns: 25,
+    arbitrary: processScenario,
+    check: checkProcessScenario,
+  },
+  {
+    name: 'run: C++ drivers with random C++ constructs (a run or a refusal at a line)',
+    seed: 1608,
+    quickRuns: 20,
+    arbitrary: cppDriver,
+    check: checkCppDriver,
+  },
+  {
+    name: 'init: odd project folders on disk, then the written scenario run',
+    seed: 1609,
+    quickRuns: 6,
+    arbitrary: initFolder,
+    check: checkInitFolder,
+  },
+  {
+    name: 'explore: shard reports and replay files cut short, edited or of another scenario',
+    seed: 1610,
+    quickRuns: 25,
+    arbitrary: exploreFiles,
+    check: checkExploreFiles,
   },
 ];
 

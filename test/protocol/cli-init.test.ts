@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -103,4 +103,30 @@ test('a file that is neither a project nor a C source is named as such, not as m
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^fltsim init: .*notes\.txt: not a driver project or source; name a \.vcxproj, a folder or \.c\/\.cpp files$/m);
   assert.doesNotMatch(r.stderr, /no such file/);
+});
+
+test('odd folders: a link back up the tree is not followed, unreadable sources say why, a UTF-16 .vcxproj is read', () => {
+  const dir = copyOf('fourops');
+  // A link to the folder's parent: the driver is found once, not again through the link with the parent's siblings.
+  symlinkSync('..', path.join(dir, 'fourops', 'up'));
+  symlinkSync('self', path.join(dir, 'fourops', 'self'));
+  const looped = fltsim(dir, 'init', 'fourops', '--stdout');
+  assert.equal(looped.status, 0, looped.stderr);
+  assert.match(looped.stdout, /written by `fltsim init` from the folder fourops/);
+  // Sources that are not text: each named with the reason, in a folder or alone.
+  mkdirSync(path.join(dir, 'bin'));
+  writeFileSync(path.join(dir, 'bin', 'drv.c'), Buffer.from([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
+  const folder = fltsim(dir, 'init', 'bin');
+  assert.equal(folder.status, 2);
+  assert.match(folder.stderr, /no kernel-mode driver found .*; drv\.c looks like a binary file \(it contains NUL bytes\)/);
+  const single = fltsim(dir, 'init', 'bin/drv.c', '--json');
+  assert.equal(single.status, 2);
+  assert.equal(JSON.parse(single.stdout).reason, 'input');
+  assert.match(single.stderr, /drv\.c looks like a binary file .*; name the driver's C or C\+\+ source files/);
+  // A project file saved as UTF-16 (as Visual Studio may) lists its sources like a UTF-8 one.
+  const project = '<?xml version="1.0" encoding="utf-16"?>\r\n<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003"><ItemGroup><ClCompile Include="fourops.c" /></ItemGroup></Project>';
+  writeFileSync(path.join(dir, 'fourops', 'wide.vcxproj'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(project, 'utf16le')]));
+  const wide = fltsim(dir, 'init', 'fourops/wide.vcxproj', '--stdout');
+  assert.equal(wide.status, 0, wide.stderr);
+  assert.match(wide.stdout, /^driver "wide\.vcxproj"$/m);
 });

@@ -3,7 +3,7 @@
 // speaks to dist/debugAdapter.js as its own process, byte by byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ADAPTER, launched, RawProcess, type Message } from './adapterProcess';
@@ -234,4 +234,31 @@ test('a launch whose driver lies outside the workspace folder warns in the Debug
   assert.equal(warn.body!.category, 'stderr');
   assert.match(String(warn.body!.output), /warning: driver "outside\.c" reads .*outside\.c, outside the workspace folder .*ws/);
   await a.event('terminated');
+}));
+
+test('the scenario and driver deleted mid-session: the session goes on from what it compiled, restart included; a new launch says the file is gone', () => withAdapter(async (a) => {
+  const sub = mkdtempSync(path.join(dir, 'vanish-'));
+  writeFileSync(path.join(sub, 'v.c'), `#include <fltKernel.h>\nvolatile LONG Count;\n${ENTRY} {\n    Count = 1;\n    Count = 2;\n    return STATUS_FLT_NOT_INITIALIZED;\n}\n`);
+  const file = path.join(sub, 'v.fltsim');
+  writeFileSync(file, 'driver "v.c"\nexpect load STATUS_FLT_NOT_INITIALIZED\n');
+  await launched(a, file, { stopOnEntry: true });
+  const stop = await a.event('stopped');
+  rmSync(sub, { recursive: true, force: true });
+  const bp = await a.request('setBreakpoints', { source: { path: path.join(sub, 'v.c') }, breakpoints: [{ line: 5 }] });
+  assert.equal(bp.success, true);
+  // Restart runs the build it compiled again, from the start (stopOnEntry as launched).
+  const restarted = a.event('stopped', 15_000, stop.seq);
+  assert.equal((await a.request('restart', {})).success, true);
+  const entry = await restarted;
+  assert.equal(entry.body!.reason, 'entry');
+  const hit = a.event('stopped', 15_000, entry.seq);
+  assert.equal((await a.request('continue', { threadId: Number(entry.body!.threadId) })).success, true);
+  assert.equal((await hit).body!.reason, 'breakpoint');
+  const again = new RawProcess(ADAPTER);
+  try {
+    await again.request('initialize', { adapterID: 'fltsim', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    failed(await again.request('launch', { scenario: file }), /cannot read the scenario file .*v\.fltsim': it does not exist/);
+  } finally {
+    again.kill();
+  }
 }));

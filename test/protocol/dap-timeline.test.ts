@@ -45,6 +45,8 @@ test('fltsimTimeline at a stop, fltsimGoToEvent back to the cbdq insert of #2 (i
     await assert.rejects(dc.customRequest('fltsimGoToEvent', { seq: 10_000 }), /there is no event 10000 in this run/);
     await assert.rejects(dc.customRequest('fltsimExplain', { data: 5 }), /no callback data #5 in this run \(it has #1, #2\)/);
     await assert.rejects(dc.customRequest('fltsimTimeline', { maxEvents: -1 }), /maxEvents must be a positive integer/);
+    // An argument echoed back as JSON keeps its braces (the adapter library reads {name} as a placeholder).
+    await assert.rejects(dc.customRequest('fltsimTimeline', { maxEvents: { n: 5 } }), /maxEvents must be a positive integer \(got \{"n":5\}\)/);
     await assert.rejects(dc.customRequest('fltsimNope'), /fltsim does not know the request 'fltsimNope'/);
   } finally {
     await dc.stop();

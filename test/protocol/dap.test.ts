@@ -32,7 +32,7 @@ test('a function breakpoint stops in the worker routine: thread, IRQL, callback 
     assert.equal(frame.source?.name, 'pendfilter.c');
     assert.equal(frame.line, lineOf('samples/pend-generic-workitem/pendfilter.c', 'PPEND_CONTEXT context = (PPEND_CONTEXT)Context;', 'ReadWorker(_In_'));
     const scopes = await scopeValues(dc, frame.id);
-    assert.deepEqual([...scopes.keys()], ['Locals', 'Thread', 'Callback Data', 'Queues', 'Filters']);
+    assert.deepEqual([...scopes.keys()], ['Locals', 'Globals', 'Thread', 'Callback Data', 'Queues', 'Filters']);
     assert.equal(scopes.get('Thread')!.get('IRQL')!.value, 'PASSIVE_LEVEL (0)');
     assert.equal(scopes.get('Thread')!.get('Serves')!.value, 'DelayedWorkQueue');
     assert.equal(scopes.get('Locals')!.get('Context')!.type, 'PVOID');

@@ -4,15 +4,17 @@
  * taking `this`; static data members become globals named `Class::member`.
  */
 import type { SyntaxNode } from '../treeSitter';
-import { VOID, type Field, type StructType } from '../types';
+import { VOID, pointerTo, type Field, type StructType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateInitializer } from '../translate/expressions';
 import { translateTypedef } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { functionDefinition } from './definitions';
+import { functionTemplateDeclaration } from './functionTemplates';
 import { declareFunction, isFunctionDeclarator } from './functions';
-import type { CppClass } from './model';
+import { baseField, VFPTR, type CppClass } from './model';
+import { buildVtable, pureStub, pureStubName, vtableGlobal } from './inheritance';
 import type { CppState } from './state';
 
 export function isMethodDeclaration(c: SyntaxNode): boolean {
@@ -24,7 +26,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   const existing = s.classes.get(name);
   const body = node.childForFieldName('body');
   const struct: StructType = existing?.struct ?? { kind: 'struct', union: false, tag: name, displayName: name };
-  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [] };
+  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
   if (!existing) {
     s.classes.set(name, cls);
     ctx.scope.defineTag(name, struct);
@@ -38,9 +40,10 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
     ctx.error(node, `redefinition of class ${name}`);
     return cls;
   }
-  const base = node.namedChildren.find((c) => c?.type === 'base_class_clause');
-  if (base) ctx.error(base, `fltsim does not run class inheritance ('${ctx.snippet(base)}'): ${name} stops here`);
   const fields: Field[] = [];
+  const clause = node.namedChildren.find((c) => c?.type === 'base_class_clause');
+  if (clause) cls.bases = baseClasses(s, ctx, clause, name);
+  for (const b of cls.bases) fields.push({ name: baseField(b), type: b.struct });
   const deferred: SyntaxNode[] = [];
   for (const m of body.namedChildren) {
     if (!m || m.type === 'comment' || m.type === 'access_specifier') continue;
@@ -59,7 +62,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
       continue;
     }
     if (m.type === 'template_declaration') {
-      ctx.error(m, `fltsim does not run member templates (in ${name})`);
+      const fn = m.namedChildren.find((c) => c?.type === 'function_definition');
+      if (!fn || !functionTemplateDeclaration(s, ctx, m, fn, cls)) ctx.error(m, `member templates other than member function templates are not supported yet (in ${name})`);
       continue;
     }
     if (m.type === 'friend_declaration' || m.type === 'using_declaration' || m.type === 'alias_declaration' || m.type === 'static_assert_declaration') continue;
@@ -78,7 +82,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
         const global = `${name}::${r.name}`;
         cls.statics.set(r.name, global);
         s.globals.set(global, { type: r.type, ref: false });
-        if (valueNode) s.unit.globals.push({ name: global, type: r.type, init: translateInitializer(ctx, valueNode), loc: ctx.loc(d) });
+        // Initialised in the class, so in every file that includes it: an inline variable (C++17).
+        if (valueNode) s.unit.globals.push({ name: global, type: r.type, init: translateInitializer(ctx, valueNode), inline: true, loc: ctx.loc(d) });
         continue;
       }
       const memberCls = s.classOf(r.type);
@@ -95,9 +100,52 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
     }
     if (declarators.length === 0 && t.kind === 'struct') fields.push({ name: t.tag.startsWith('<anonymous') ? t.tag : ctx.anonymousTag(), type: t });
   }
+  // Every member is declared before any body is lowered: a body may call a member written below it.
+  for (const m of deferred) {
+    const d = m.childForFieldName('declarator');
+    const isStatic = m.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    if (d) declareFunction(s, ctx, m, d, m.childForFieldName('type') ? typeFromSpecifier(ctx, m.childForFieldName('type')) : VOID, false, cls, isStatic);
+  }
+  buildVtable(cls);
+  // The vtable pointer comes first, unless the first base (at offset 0) already holds one.
+  if (cls.vtable && !cls.bases[0]?.vtable) fields.unshift({ name: VFPTR, type: pointerTo(pointerTo(VOID)) });
+  const secondary = cls.bases.slice(1).find((b) => b.vtable);
+  if (secondary) ctx.error(clause ?? node, `${name}: virtual functions in a base class other than the first (${secondary.name}) are not supported yet; make it the first base`);
   // An empty class still has size 1 in C++.
   struct.fields = fields.length > 0 ? fields : [{ name: '<empty>', type: { kind: 'int', size: 1, signed: false, name: 'char' } }];
   if (ctx.pack !== undefined) struct.pack = ctx.pack;
+  if (cls.vtable) {
+    s.unit.globals.push(vtableGlobal(cls, ctx.loc(node)));
+    for (const slot of cls.vtable) if (slot.fn.pure && !s.unit.functions.has(pureStubName(slot.fn))) s.unit.functions.set(pureStubName(slot.fn), pureStub(slot.fn, slot.fn.loc));
+  }
   for (const m of deferred) functionDefinition(s, ctx, m, cls);
+  return cls;
+}
+
+/** `: public Base, private Other`: the classes named, each already defined. */
+function baseClasses(s: CppState, ctx: TranslateContext, clause: SyntaxNode, name: string): CppClass[] {
+  const out: CppClass[] = [];
+  if (clause.children.some((c) => c?.type === 'virtual')) {
+    ctx.error(clause, `${name}: virtual base classes are not supported yet`);
+    return out;
+  }
+  for (const c of clause.namedChildren) {
+    if (!c || c.type === 'access_specifier' || c.type === 'comment') continue;
+    const t = typeFromSpecifier(ctx, c);
+    // A plain C struct is a base class too.
+    const base = s.classOf(t) ?? (t.kind === 'struct' && t.fields ? plainClass(s, t) : undefined);
+    if (!base || !base.struct.fields) {
+      ctx.error(c, `${name} derives from '${ctx.snippet(c)}', which is not a class defined before it`);
+      continue;
+    }
+    out.push(base);
+  }
+  return out;
+}
+
+/** The class a plain struct (no member functions, so built the C way) is when something derives from it. */
+function plainClass(s: CppState, struct: StructType): CppClass {
+  const cls: CppClass = { name: struct.tag, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
+  s.classes.set(struct.tag, cls);
   return cls;
 }

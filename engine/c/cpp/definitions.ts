@@ -12,6 +12,7 @@ import { storageOf, translateStmt } from '../translate/statements';
 import { memberInitializers } from './construction';
 import { declareFunction, functionDeclaratorOf } from './functions';
 import type { CppClass } from './model';
+import { baseDestructors, setVfptr } from './inheritance';
 import type { CppState, FunctionState } from './state';
 
 export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
@@ -29,7 +30,7 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     return { name: p.name ?? `<param ${i + 1}>`, type: p.type, loc: at >= 0 && paramNodes[at] ? ctx.loc(paramNodes[at]) : ctx.loc(node) };
   });
   const saved = { fn: s.fn, scope: ctx.scope };
-  const state: FunctionState = { cls: f.thisClass ?? (cls ?? undefined), refReturn: f.refReturn, hidden: [], locals: [new Map()] };
+  const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, hidden: [], locals: [new Map()] };
   s.fn = state;
   ctx.scope = ctx.scope.child();
   try {
@@ -45,8 +46,17 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     const owner = f.thisClass;
     // The body's block (engine/c/cpp/locals.ts, through the statement hook) starts with these.
     if (owner && owner.ctors.includes(f)) state.prologue = memberInitializers(s, ctx, node, owner);
+    const isDtor = owner !== undefined && owner.dtor === f;
+    // A destructor first points the object at its own class's vtable: virtual calls from here on run this class's functions.
+    if (isDtor && owner.vtable) state.prologue = [{ k: 'expr', expr: setVfptr(owner, { k: 'id', name: 'this', loc: f.loc }, f.loc), loc: f.loc }];
     const lowered = translateStmt(ctx, bodyNode);
-    const body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
+    let body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
+    const bases = isDtor ? baseDestructors(owner, { k: 'id', name: 'this', loc: body.endLoc }, body.endLoc) : undefined;
+    if (bases) {
+      // After the body, however it ends, the bases are destroyed (last base first).
+      const end = body.endLoc;
+      body = { k: 'block', body: [{ k: 'try', body, finally: { k: 'block', body: [{ k: 'expr', expr: bases, loc: end }], loc: end, endLoc: end }, loc: body.loc }], loc: body.loc, endLoc: end };
+    }
     if (state.hidden.length > 0) body.body.unshift({ k: 'decl', decls: state.hidden, loc: body.loc });
     const def: FunctionDef = {
       name: f.linkName,
@@ -54,7 +64,7 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
       params,
       body,
       // Defined inside its class (or a template's): one copy per file, as C++'s inline linkage.
-      static: storageOf(node) === 'static' || cls !== undefined || node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'inline'),
+      static: storageOf(node) === 'static' || cls !== undefined || s.instanceName !== undefined || node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'inline'),
       loc: f.loc,
       endLoc: ctx.endLoc(bodyNode),
     };

@@ -5,14 +5,18 @@
  * and of kernel routines given class objects.
  */
 import type { Expr } from '../ast';
+import { INT, type CType } from '../types';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
-import type { CppFunction } from './model';
+import { findMethods, isBaseOf, memberCall } from './inheritance';
+import type { CppClass, CppFunction, FunctionTemplate } from './model';
+import { explicitArguments, instanceFor, lookupFunctionTemplate } from './functionTemplates';
 import { identifier, lookupFunctions, qualifiedIdentifier } from './names';
 import { deleteExpression, newExpression } from './newDelete';
+import { assignmentExpression, binaryExpression, operatorCall } from './operators';
 import { arrowObject, choose, classOfObject, completeArgs, conversions, convert } from './overloads';
 import type { CppState } from './state';
 
@@ -36,9 +40,40 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return convert(s, translateExpr(ctx, v));
     }
     case 'unary_expression': {
-      if (node.childForFieldName('operator')?.type !== '!') return undefined;
-      return { k: 'unary', op: '!', arg: convert(s, translateExpr(ctx, node.childForFieldName('argument')!)), loc };
+      const op = node.childForFieldName('operator')?.type ?? '';
+      const arg = translateExpr(ctx, node.childForFieldName('argument')!);
+      const call = operatorCall(s, ctx, op, [arg], loc);
+      if (call) return call;
+      if (op === '!') return { k: 'unary', op: '!', arg: convert(s, arg), loc };
+      return { k: 'unary', op: op as '-' | '+' | '~', arg, loc };
     }
+    case 'pointer_expression': {
+      if (node.childForFieldName('operator')?.type !== '*') return undefined;
+      const arg = translateExpr(ctx, node.childForFieldName('argument')!);
+      return operatorCall(s, ctx, '*', [arg], loc) ?? { k: 'unary', op: '*', arg, loc };
+    }
+    case 'update_expression': {
+      const opNode = node.childForFieldName('operator')!;
+      const argNode = node.childForFieldName('argument')!;
+      const prefix = opNode.startIndex < argNode.startIndex;
+      const arg = translateExpr(ctx, argNode);
+      // The postfix form of an overloaded ++/-- takes a dummy int.
+      const call = operatorCall(s, ctx, opNode.type, prefix ? [arg] : [arg, { k: 'num', value: 0, type: INT, loc }], loc);
+      if (call) return call;
+      return { k: 'unary', op: opNode.type === '++' ? (prefix ? '++x' : 'x++') : prefix ? '--x' : 'x--', arg, loc };
+    }
+    case 'conditional_expression':
+      return {
+        k: 'cond',
+        test: convert(s, translateExpr(ctx, node.childForFieldName('condition')!)),
+        then: translateExpr(ctx, node.childForFieldName('consequence')!),
+        else: translateExpr(ctx, node.childForFieldName('alternative')!),
+        loc,
+      };
+    case 'binary_expression':
+      return binaryExpression(s, ctx, node);
+    case 'assignment_expression':
+      return assignmentExpression(s, ctx, node);
     case 'identifier':
       return identifier(s, ctx, node.text, node);
     case 'qualified_identifier':
@@ -55,7 +90,9 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       // The C++ grammar holds the index in a list (C++23 allows several).
       const indices = node.childForFieldName('indices')?.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') ?? [];
       if (indices.length !== 1) return { k: 'unsupported', what: 'a subscript with several indices', text: ctx.snippet(node), loc };
-      return { k: 'index', array: translateExpr(ctx, node.childForFieldName('argument')!), index: translateExpr(ctx, indices[0]), loc };
+      const array = translateExpr(ctx, node.childForFieldName('argument')!);
+      const index = translateExpr(ctx, indices[0]);
+      return operatorCall(s, ctx, '[]', [array, index], loc) ?? { k: 'index', array, index, loc };
     }
     case 'call_expression':
       return callExpression(s, ctx, node);
@@ -84,7 +121,10 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
       return s.refTypes.has(t) ? { k: 'unary', op: '*', arg: { k: 'cast', type: t, arg: addressOf(arg), loc }, loc } : { k: 'cast', type: t, arg, loc };
     }
     if (which === 'dynamic_cast') return { k: 'unsupported', what: 'dynamic_cast (kernel code has no RTTI)', text: ctx.snippet(node), loc };
-    return undefined;
+    // `Max<ULONG>(a, b)`: a function template with its arguments written.
+    const tpl = which ? lookupFunctionTemplate(s, which) ?? (s.fn?.cls ? s.fn.cls.memberTemplates.get(which) : undefined) : undefined;
+    if (!tpl) return undefined;
+    return templateCall(s, ctx, tpl, explicitArguments(ctx, fnNode.childForFieldName('arguments')), argNodes.map((a) => translateExpr(ctx, a)), tpl.owner ? { k: 'id', name: 'this', loc } : undefined, node);
   }
   const args = () => argNodes.map((a) => translateExpr(ctx, a));
   if (fnNode.type === 'field_expression') {
@@ -92,13 +132,17 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     const object = arrowObject(s, translateExpr(ctx, fnNode.childForFieldName('argument')!), arrow);
     const cls = classOfObject(s, object, arrow);
     const method = fnNode.childForFieldName('field')!.text.replace(/\s+/g, '');
-    const list = cls?.methods.get(method) ?? (method.startsWith('~') && cls?.dtor ? [cls.dtor] : undefined);
+    // `obj.Base::F()` names the function of that base, called without going through the vtable.
+    const qualified = method.includes('::');
+    const list = cls ? findMethods(qualified ? s.classNamed(method.split('::').slice(0, -1).join('::')) ?? cls : cls, method.startsWith('~') ? '~' : method.split('::').pop()!) : undefined;
+    const memberTemplate = cls && !list ? cls.memberTemplates.get(method) : undefined;
+    if (cls && memberTemplate) return templateCall(s, ctx, memberTemplate, [], args(), arrow ? object : addressOf(object), node, cls);
     if (!cls || !list) return undefined; // a function pointer member, or C
     const a = args();
     const f = choose(s, list, a, false);
     if (!f) return { k: 'unsupported', what: `a call of ${cls.name}::${method} with ${a.length} arguments (no overload takes them)`, text: ctx.snippet(node), loc };
     const self = arrow ? object : addressOf(object);
-    return callFunction(f, f.thisClass ? [self, ...completeArgs(s, ctx, f, a)] : completeArgs(s, ctx, f, a), loc);
+    return f.thisClass ? memberCall(cls, f, self, completeArgs(s, ctx, f, a), loc, qualified) : callFunction(f, completeArgs(s, ctx, f, a), loc);
   }
   let candidates: CppFunction[] | undefined;
   let implicitThis = false;
@@ -106,14 +150,29 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
   if (fnNode.type === 'identifier' || fnNode.type === 'qualified_identifier') {
     const state = s.fn;
     const isLocal = state?.locals.some((m) => m.has(name));
+    // `f(x)` on an object of a class with operator(): a function object.
+    const object = s.classOf(s.variable(name)?.type)?.methods.has('operator ()') ? translateExpr(ctx, fnNode) : undefined;
+    if (object) {
+      const call = operatorCall(s, ctx, '()', [object, ...args()], loc);
+      if (call) return call;
+    }
     if (!isLocal && state?.cls && fnNode.type === 'identifier') {
-      const m = state.cls.methods.get(name);
+      const m = findMethods(state.cls, name);
       if (m) {
         candidates = m;
         implicitThis = true;
       }
     }
     if (!candidates && !isLocal) candidates = lookupFunctions(s, name);
+    if (!candidates && !isLocal) {
+      const tpl = (fnNode.type === 'identifier' && state?.cls ? state.cls.memberTemplates.get(name) : undefined) ?? lookupFunctionTemplate(s, name);
+      if (tpl) return templateCall(s, ctx, tpl, [], args(), tpl.owner ? { k: 'id', name: 'this', loc } : undefined, node);
+    }
+    // `Base::F()` inside a member function of a class derived from Base: on this object, not virtually.
+    if (candidates && !implicitThis && fnNode.type === 'qualified_identifier' && state?.cls) {
+      const owner = candidates[0]?.thisClass;
+      if (owner && (owner === state.cls || isBaseOf(owner, state.cls))) implicitThis = true;
+    }
     if (!candidates && !isLocal) {
       const cls = s.classNamed(name);
       if (cls) return { k: 'unsupported', what: `a temporary object of class ${cls.name} (declare a named variable instead)`, text: ctx.snippet(node), loc };
@@ -133,7 +192,18 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
   const rest = completeArgs(s, ctx, f, a);
   if (f.thisClass) {
     if (!implicitThis) return { k: 'unsupported', what: `a call of member function '${f.linkName}' without an object`, text: ctx.snippet(node), loc };
-    return callFunction(f, [{ k: 'id', name: 'this', loc }, ...rest], loc);
+    return memberCall(s.fn!.cls!, f, { k: 'id', name: 'this', loc }, rest, loc, fnNode.type === 'qualified_identifier');
   }
   return callFunction(f, rest, loc);
+}
+
+/** A call of a function template's instance (made on first use); `self` for a member template. */
+function templateCall(s: CppState, ctx: TranslateContext, tpl: FunctionTemplate, explicit: (CType | undefined)[], a: Expr[], self: Expr | undefined, node: SyntaxNode, cls?: CppClass): Expr {
+  const loc = ctx.loc(node);
+  const f = instanceFor(s, ctx, tpl, explicit, a);
+  if (typeof f === 'string') return { k: 'unsupported', what: f, text: ctx.snippet(node), loc };
+  const rest = completeArgs(s, ctx, f, a);
+  if (!f.thisClass) return callFunction(f, rest, loc);
+  if (!self) return { k: 'unsupported', what: `a call of member function template '${f.linkName}' without an object`, text: ctx.snippet(node), loc };
+  return memberCall(cls ?? s.fn?.cls ?? f.thisClass, f, self, rest, loc);
 }

@@ -111,16 +111,15 @@ export class CppFrontEnd implements CppHooks {
   declarator(ctx: TranslateContext, node: SyntaxNode, type: CType): { name?: string; type: CType; next: SyntaxNode | null } | undefined {
     switch (node.type) {
       case 'reference_declarator': {
-        if (node.children.some((c) => c?.type === '&&')) {
-          ctx.error(node, 'fltsim does not run rvalue references (&&)');
-        }
         const ptr = pointerTo(type);
         this.s.refTypes.add(ptr);
+        if (node.children.some((c) => c?.type === '&&')) this.s.rvalueTypes.add(ptr);
         return { type: ptr, next: node.namedChildren.find((c) => c !== null && c.type !== 'type_qualifier') ?? null };
       }
       case 'abstract_reference_declarator': {
         const ptr = pointerTo(type);
         this.s.refTypes.add(ptr);
+        if (node.children.some((c) => c?.type === '&&')) this.s.rvalueTypes.add(ptr);
         return { type: ptr, next: node.namedChildren[0] ?? null };
       }
       case 'qualified_identifier':

@@ -5,7 +5,7 @@
  */
 import type { Loc } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { VOID, pointerTo, sameType, typeName, type CType, type FunctionType } from '../types';
+import { VOID, pointee, pointerTo, sameType, typeName, type CType, type FunctionType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, decayParameter, typeFromSpecifier } from '../translate/declarators';
 import { storageOf } from '../translate/statements';
@@ -40,13 +40,17 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   let written = nameNode.text.replace(/\s+/g, '');
   if (cast) written = `${written.replace(/operator.*$/, '')}operator cast`;
   else if (nameNode.type === 'operator_name' || /::operator/.test(written)) written = written.replace(/operator/, 'operator ').replace(/\s*\[\s*\]/, '[]');
-  if (/^operator /.test(written.split('::').pop()!) && !/operator (new|delete|->|cast)(\[\])?$/.test(written)) {
-    ctx.error(nameNode, `fltsim does not run C++ operator overloading ('${written}'); only operator new, operator delete, operator-> and conversion operators (operator bool) are supported`);
+  if (/operator (&&|\|\||,)$/.test(written)) {
+    // Overloads of these lose the order and short-circuit of the built-in operator: no driver needs them.
+    ctx.error(nameNode, `fltsim does not run an overloaded '${written.split('::').pop()}': write a named member function instead`);
     return undefined;
   }
   const constThis = fd.children.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
-  if (node.children.some((c) => c?.type === 'virtual') || d.children.some((c) => c?.type === 'virtual')) {
-    ctx.error(node, `fltsim does not run virtual functions ('${written}'): call a plain member function or a function pointer instead`);
+  const isVirtual = node.children.some((c) => c?.type === 'virtual') || d.children.some((c) => c?.type === 'virtual') || fd.children.some((c) => c?.type === 'virtual_specifier');
+  // `virtual void F() = 0;`
+  const pure = isVirtual && node.childForFieldName('default_value')?.text === '0';
+  if (isVirtual && !cls && !/::/.test(written)) {
+    ctx.error(node, `'virtual' outside a class ('${written}')`);
     return undefined;
   }
   // Owner: the class being defined, or the class a qualified name names (`void C::M() { … }`).
@@ -67,7 +71,7 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   }
   const ret = cast ? applyDeclarator(ctx, null, typeFromSpecifier(ctx, cast.childForFieldName('type'))).type : isCtor || isDtor ? VOID : returnType(s, d, found, base);
   const refReturn = s.refTypes.has(ret);
-  const { params, refs, defaults } = parameters(s, ctx, fd.childForFieldName('parameters'));
+  const { params, refs, rvalues, defaults } = parameters(s, ctx, fd.childForFieldName('parameters'));
   const variadic = fd.childForFieldName('parameters')?.children.some((c) => c?.type === '...' || c?.type === 'variadic_parameter') ?? false;
   const thisType = owner && !memberStatic ? [{ name: 'this', type: pointerTo(owner.struct) }] : [];
   const type: FunctionType = { kind: 'func', ret, params: [...thisType, ...params], variadic };
@@ -75,8 +79,13 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   if (owner) qualified = `${owner.name}::${isDtor ? `~${owner.name.split('::').pop()!.replace(/<.*$/, '')}` : isCtor ? owner.name.split('::').pop()! : simple}`;
   else if (parts.length > 1) qualified = parts.join('::');
   else qualified = s.externC > 0 ? simple : s.qualify(simple);
+  if (s.instanceName !== undefined && !isCtor && !isDtor) {
+    // An instance of a function template: named with its arguments, apart from the template's other instances.
+    simple = s.instanceName;
+    qualified = owner ? `${owner.name}::${simple}` : simple;
+  }
   const list = s.functions.get(qualified) ?? [];
-  const same = list.find((f) => f.constThis === constThis && (cast ? sameType(f.type.ret, ret) : f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type))));
+  const same = list.find((f) => f.constThis === constThis && (cast ? sameType(f.type.ret, ret) : f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type)) && f.rvalueParams.every((r, i) => r === rvalues[i])));
   if (same) {
     if (defining) {
       if (same.defined) ctx.error(nameNode, `function '${same.linkName}' is defined twice`);
@@ -84,12 +93,13 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
       same.type = type;
       same.loc = ctx.loc(nameNode);
     }
+    if (isVirtual) same.virtual = true;
     for (let i = 0; i < defaults.length; i++) same.defaults[i] ??= defaults[i];
     return same;
   }
   // The first signature keeps the plain name; later overloads are decorated with their parameters.
-  const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p) => typeName(p.type)).join(', ')})${constThis ? ' const' : ''}`;
-  const f: CppFunction = { linkName, type, refParams: refs, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, constThis, defined: defining, loc: ctx.loc(nameNode) };
+  const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p, i) => (rvalues[i] ? `${typeName(pointee(p.type)!)} &&` : typeName(p.type))).join(', ')})${constThis ? ' const' : ''}`;
+  const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, memberOf: owner, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
   list.push(f);
   s.functions.set(qualified, list);
   if (owner) {
@@ -99,7 +109,8 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   }
   if (!s.unit.prototypes.has(linkName)) {
     const proto: { name: string; type: FunctionType; loc: Loc; static?: boolean } = { name: linkName, type, loc: f.loc };
-    if (storageOf(node) === 'static') proto.static = true;
+    // In a class, `static` makes a static member function, not a function internal to the file.
+    if (storageOf(node) === 'static' && !owner) proto.static = true;
     s.unit.prototypes.set(linkName, proto);
   }
   return f;
@@ -120,9 +131,10 @@ export function returnType(s: CppState, d: SyntaxNode, fd: SyntaxNode, base: CTy
   return t;
 }
 
-export function parameters(s: CppState, ctx: TranslateContext, list: SyntaxNode | null): { params: { name?: string; type: CType }[]; refs: boolean[]; defaults: (SyntaxNode | undefined)[] } {
+export function parameters(s: CppState, ctx: TranslateContext, list: SyntaxNode | null): { params: { name?: string; type: CType }[]; refs: boolean[]; rvalues: boolean[]; defaults: (SyntaxNode | undefined)[] } {
   const params: { name?: string; type: CType }[] = [];
   const refs: boolean[] = [];
+  const rvalues: boolean[] = [];
   const defaults: (SyntaxNode | undefined)[] = [];
   for (const p of list?.namedChildren ?? []) {
     if (!p || (p.type !== 'parameter_declaration' && p.type !== 'optional_parameter_declaration')) continue;
@@ -132,7 +144,8 @@ export function parameters(s: CppState, ctx: TranslateContext, list: SyntaxNode 
     const type = decayParameter(d.type);
     params.push({ name: d.name, type });
     refs.push(s.refTypes.has(d.type));
+    rvalues.push(s.rvalueTypes.has(d.type));
     defaults.push(p.childForFieldName('default_value') ?? undefined);
   }
-  return { params, refs, defaults };
+  return { params, refs, rvalues, defaults };
 }

@@ -13,12 +13,14 @@ import { storageOf } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { addressOf, sizedByInitializer } from './lowering';
+import { needsDestructor } from './inheritance';
 import type { CppState } from './state';
 
 export function globalDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
   const typeNode = node.childForFieldName('type');
   const base = typeFromSpecifier(ctx, typeNode);
-  const storage = storageOf(node);
+  const written = storageOf(node);
+  const inline = node.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'inline');
   for (const d of node.childrenForFieldName('declarator')) {
     if (!d) continue;
     if (isFunctionDeclarator(d)) {
@@ -30,16 +32,19 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     if (declared.type.kind === 'func') {
       // `DRIVER_INITIALIZE DriverEntry;`: a function declared through a function typedef.
       const fname = s.externC > 0 ? declared.name : s.qualify(declared.name);
-      if (!s.unit.prototypes.has(fname)) s.unit.prototypes.set(fname, { name: fname, type: declared.type, loc: ctx.loc(declared.node ?? d), ...(storage === 'static' ? { static: true } : {}) });
+      if (!s.unit.prototypes.has(fname)) s.unit.prototypes.set(fname, { name: fname, type: declared.type, loc: ctx.loc(declared.node ?? d), ...(written === 'static' ? { static: true } : {}) });
       continue;
     }
     const valueNode = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
-    const name = declared.name.includes('::') ? declared.name.replace(/^::/, '') : s.qualify(declared.name);
+    const member = declared.name.includes('::') ? memberGlobal(s, declared.name) : undefined;
+    // In C++ a const object at namespace scope is internal to its file unless declared extern or inline (a class's static member is not).
+    const storage = written === undefined && !inline && !member && valueNode && isConstObject(node, d) ? 'static' : written;
+    const name = member ?? (declared.name.includes('::') ? declared.name.replace(/^::/, '') : s.qualify(declared.name));
     const ref = s.refTypes.has(declared.type);
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
     const cls = s.classOf(declared.type);
-    if (cls && (cls.ctors.length > 0 || cls.dtor || cls.fieldInits.length > 0) && storage !== 'extern') {
+    if (cls && (cls.ctors.length > 0 || needsDestructor(cls) || cls.fieldInits.length > 0 || cls.vtable) && storage !== 'extern') {
       // A kernel driver has no C runtime to run global constructors (docs/interpreter.md, "C++").
       ctx.warn(d, `the constructor and destructor of global '${name}' (class ${cls.name}) never run: a kernel driver has no C runtime to call them, so '${name}' starts zeroed; initialise it from DriverEntry`);
       init = undefined;
@@ -47,7 +52,7 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     const type = sizedByInitializer(declared.type, init);
     s.globals.set(name, { type, ref });
     if (init?.k === 'expr' && isConstant(s, ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
-    const decl: VarDecl = { name, type, init, storage, loc: ctx.loc(declared.node ?? d) };
+    const decl: VarDecl = { name, type, init, storage, loc: ctx.loc(declared.node ?? d), ...(inline ? { inline: true } : {}) };
     const i = s.unit.globals.findIndex((g) => g.name === name);
     if (i >= 0) {
       if (storage === 'extern') continue;
@@ -68,4 +73,19 @@ export function isConstant(s: CppState, ctx: TranslateContext, node: SyntaxNode,
   if (constantValue(ctx, init) === undefined) return false;
   s.constants.add(name);
   return true;
+}
+
+/** The declared object itself is const (`const T x`, `T *const p`), not only what a pointer points to. */
+function isConstObject(node: SyntaxNode, d: SyntaxNode): boolean {
+  const constant = (n: SyntaxNode) => n.children.some((c) => c?.type === 'type_qualifier' && (c.text === 'const' || c.text === 'constexpr'));
+  const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+  if (inner?.type === 'pointer_declarator') return constant(inner);
+  return constant(node);
+}
+
+/** `C::member` defined outside its class (in C's namespace or with its full name): the global the class declared for it. */
+function memberGlobal(s: CppState, written: string): string | undefined {
+  const parts = written.replace(/^::/, '').split('::');
+  const cls = s.classNamed(parts.slice(0, -1).join('::'));
+  return cls?.statics.get(parts[parts.length - 1]);
 }

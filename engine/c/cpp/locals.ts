@@ -12,11 +12,12 @@ import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { storageOf, translateStmt } from '../translate/statements';
 import { constantValue } from '../translate/constant';
-import { constructorCall } from './construction';
+import { constructorCall, hasCopyConstructor } from './construction';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
-import { AUTO, addressOf, callFunction, sizedByInitializer } from './lowering';
+import { AUTO, addressOf, sizedByInitializer } from './lowering';
 import { identifier } from './names';
+import { convertPointer, destroyCall, needsDestructor } from './inheritance';
 import type { CppState } from './state';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
@@ -103,6 +104,8 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       }
     }
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
+    // `Base* b = &derived;`: the base subobject's address.
+    if (init?.k === 'expr') init = { ...init, expr: convertPointer((x) => s.classOf(x), init.expr, typeOfExpr(s.types, init.expr), t) };
     if (init?.k === 'expr' && isConstant(s, ctx, node, t, init.expr, declared.name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);
     else ctx.scope.defineObject(declared.name);
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
@@ -112,18 +115,21 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
       init = undefined;
     }
-    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && !sameType(typeOfExpr(s.types, init.expr) ?? INT, t)) {
+    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && (!sameType(typeOfExpr(s.types, init.expr) ?? INT, t) || (isLvalue(init.expr) && hasCopyConstructor(cls)))) {
+      // A converting constructor, or the copy constructor for `T a = b;` (a call's result is taken as it is: C++17 elides that copy).
       args = [init.expr];
       init = undefined;
     }
-    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || cls.dtor)) {
+    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || needsDestructor(cls) || cls.vtable)) {
       ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
     }
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
     if (cls && storage !== 'static') {
-      const ctor = constructorCall(s, ctx, cls, self, args ?? [], d);
+      // An object initialised from a value of its own class (a copy without a copy constructor, a call's result) is not constructed again.
+      const ctor = init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
       if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });
-      if (cls.dtor) destroy.push({ k: 'expr', expr: callFunction(cls.dtor, [self], loc), loc: ctx.endLoc(node) });
+      const dtor = destroyCall(cls, self, loc);
+      if (dtor) destroy.push({ k: 'expr', expr: dtor, loc: ctx.endLoc(node) });
     } else if (args && args.length > 0) {
       // `int x(5);`: direct initialisation of a scalar.
       stmts.push({ k: 'expr', expr: { k: 'assign', op: '=', left: { k: 'id', name: declared.name, loc }, right: ref ? addressOf(args[0]) : args[0], loc }, loc });
@@ -145,4 +151,9 @@ export function constructorArguments(ctx: TranslateContext, d: SyntaxNode): Synt
 export function argumentExpr(s: CppState, ctx: TranslateContext, n: SyntaxNode): Expr {
   if (n.type === 'type_identifier') return identifier(s, ctx, n.text, n) ?? { k: 'id', name: n.text, loc: ctx.loc(n) };
   return translateExpr(ctx, n);
+}
+
+/** An expression that names an object (a copy of it runs the copy constructor), not a call's result. */
+function isLvalue(e: Expr): boolean {
+  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*');
 }

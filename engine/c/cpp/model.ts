@@ -15,13 +15,23 @@ export interface CppFunction {
   type: FunctionType;
   /** Per parameter as written (without `this`): whether it is a reference. */
   refParams: boolean[];
+  /** Per parameter as written: an rvalue reference (`T &&`), chosen only for an argument cast to one. */
+  rvalueParams: boolean[];
   refReturn: boolean;
   /** Per parameter as written: its default argument, translated at each call that leaves it out. */
   defaults: (SyntaxNode | undefined)[];
   /** A member function's class; undefined for free functions and static members. */
   thisClass?: CppClass;
+  /** The class a member function (static ones too) belongs to: its body sees the class's names. */
+  memberOf?: CppClass;
   /** A `const` member function: `f() const` and `f()` are two overloads. */
   constThis: boolean;
+  /** Declared `virtual`, or overriding a virtual function of a base class. */
+  virtual: boolean;
+  /** `= 0`: its class's vtable slot stays empty. */
+  pure: boolean;
+  /** Its index in its class's vtable, once the class is complete. */
+  slot?: number;
   defined: boolean;
   loc: Loc;
 }
@@ -40,7 +50,21 @@ export interface CppClass {
   statics: Map<string, string>;
   /** Default member initializers (`int count = 0;`), run by every constructor before its body. */
   fieldInits: { field: string; value: SyntaxNode }[];
+  /** Direct base classes in declaration order; each is a member of the struct named by baseField(). */
+  bases: CppClass[];
+  /** Member function templates by their simple name. */
+  memberTemplates: Map<string, FunctionTemplate>;
+  /** A polymorphic class's vtable: per slot the function it calls (a pure virtual one's slot calls a stub that stops the run). */
+  vtable?: { name: string; fn: CppFunction }[];
 }
+
+/** The struct member holding a base class's subobject: anonymous, so the base's members are found through it. */
+export function baseField(base: CppClass): string {
+  return `<anonymous base ${base.name}>`;
+}
+
+/** The member holding a polymorphic object's vtable pointer (MSVC's name for it). */
+export const VFPTR = '__vfptr';
 
 export interface ClassTemplate {
   name: string;
@@ -48,6 +72,18 @@ export interface ClassTemplate {
   /** The class_specifier / struct_specifier under the template declaration. */
   node: SyntaxNode;
   instances: Map<string, CppClass>;
+  /** Member functions defined outside the class (`template<class T> void C<T>::F() {…}`), defined for each instance. */
+  members: SyntaxNode[];
+}
+
+/** A function template (free, or a member template of `owner`), instantiated per argument list on use. */
+export interface FunctionTemplate {
+  name: string;
+  params: string[];
+  /** The function_definition under the template declaration. */
+  node: SyntaxNode;
+  owner?: CppClass;
+  instances: Map<string, CppFunction>;
 }
 
 /** A local, parameter or global as the front end types expressions with it. */

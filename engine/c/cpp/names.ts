@@ -6,7 +6,8 @@
  */
 import type { Expr, Loc } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT } from '../types';
+import { findField, INT } from '../types';
+import { findMethods, findStatic } from './inheritance';
 import type { TranslateContext } from '../translate/context';
 import type { CppFunction } from './model';
 import type { CppState } from './state';
@@ -22,11 +23,11 @@ export function identifier(s: CppState, ctx: TranslateContext, name: string, nod
     }
     const cls = state.cls;
     if (cls) {
-      if (cls.struct.fields?.some((f) => f.name === name)) {
+      if (findField(cls.struct, name)) {
         const member: Expr = { k: 'member', object: { k: 'id', name: 'this', loc }, field: name, arrow: true, loc };
         return cls.refFields.has(name) ? { k: 'unary', op: '*', arg: member, loc } : member;
       }
-      const st = cls.statics.get(name);
+      const st = findStatic(cls, name);
       if (st) return { k: 'id', name: st, loc };
     }
   }
@@ -66,9 +67,9 @@ export function qualifiedIdentifier(s: CppState, ctx: TranslateContext, node: Sy
   const simple = parts[parts.length - 1];
   const cls = s.classNamed(parts.slice(0, -1).join('::'));
   if (cls) {
-    const st = cls.statics.get(simple);
+    const st = findStatic(cls, simple);
     if (st) return { k: 'id', name: st, loc };
-    const m = cls.methods.get(simple);
+    const m = findMethods(cls, simple);
     if (m) return { k: 'id', name: m[0].linkName, loc };
   }
   for (const candidate of [name, ...s.visibleNamespaces().map((ns) => `${ns}::${name}`)]) {
@@ -88,7 +89,8 @@ export function lookupFunctions(s: CppState, name: string): CppFunction[] | unde
   if (name.startsWith('::')) return s.functions.get(plain);
   const parts = plain.split('::');
   if (parts.length > 1) {
-    const m = s.classNamed(parts.slice(0, -1).join('::'))?.methods.get(parts[parts.length - 1]);
+    const owner = s.classNamed(parts.slice(0, -1).join('::'));
+    const m = owner ? findMethods(owner, parts[parts.length - 1]) : undefined;
     if (m) return m;
   }
   for (const ns of s.visibleNamespaces()) {

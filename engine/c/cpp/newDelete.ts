@@ -11,6 +11,7 @@ import { typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
 import { constructorCall } from './construction';
 import { callFunction } from './lowering';
+import { destroyCall, findMethods, needsDestructor, virtualCall } from './inheritance';
 import type { CppFunction } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
@@ -51,7 +52,7 @@ export function newExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
   const tmp = hiddenTemporary(s, ptrType, loc);
   const parts: Expr[] = [{ k: 'assign', op: '=', left: tmp, right: { k: 'cast', type: ptrType, arg: callFunction(op, [size, ...placement], loc), loc }, loc }];
   const cls = s.classOf(base);
-  if (cls && cls.ctors.length > 0) {
+  if (cls && (cls.ctors.length > 0 || cls.vtable || cls.bases.length > 0)) {
     if (count) return { k: 'unsupported', what: `new[] of class ${cls.name}, which has a constructor`, text: ctx.snippet(node), loc };
     const ctor = constructorCall(s, ctx, cls, tmp, args, node);
     if (ctor) parts.push({ k: 'cond', test: tmp, then: { k: 'comma', left: ctor, right: { k: 'num', value: 0, type: INT, loc }, loc }, else: { k: 'num', value: 0, type: INT, loc }, loc });
@@ -71,7 +72,7 @@ export function deleteExpression(s: CppState, ctx: TranslateContext, node: Synta
   const t = typeOfExpr(s.types, arg);
   const target = t ? pointee(t) : undefined;
   const cls = s.classOf(target);
-  if (cls?.dtor && isArray) return { k: 'unsupported', what: `delete[] of class ${cls.name}, which has a destructor`, text: ctx.snippet(node), loc };
+  if (cls && needsDestructor(cls) && isArray) return { k: 'unsupported', what: `delete[] of class ${cls.name}, which has a destructor`, text: ctx.snippet(node), loc };
   const name = isArray ? 'operator delete[]' : 'operator delete';
   const op = operatorFunction(s, ctx, name, 1, node);
   if (!('linkName' in op)) return op;
@@ -84,7 +85,10 @@ export function deleteExpression(s: CppState, ctx: TranslateContext, node: Synta
   const opArgs: Expr[] = [{ k: 'cast', type: pointerTo(VOID), arg: p, loc }];
   if (op.type.params.length === 2) opArgs.push(target && target.kind !== 'void' ? { k: 'sizeofType', type: target, loc } : { k: 'num', value: 0, type: SIZE_T, loc });
   let release: Expr = { k: 'cast', type: VOID, arg: callFunction(op, opArgs, loc), loc };
-  if (cls?.dtor) release = { k: 'comma', left: callFunction(cls.dtor, [p], loc), right: release, loc };
+  // A virtual destructor is found through the object's vtable: `delete base` destroys the whole derived object.
+  const virtualDtor = cls ? findMethods(cls, '~')?.find((d) => d.virtual && d.slot !== undefined) : undefined;
+  const dtor = cls && virtualDtor ? virtualCall(cls, virtualDtor, p, [], loc) : cls ? destroyCall(cls, p, loc) : undefined;
+  if (dtor) release = { k: 'comma', left: dtor, right: release, loc };
   // Deleting a null pointer does nothing.
   steps.push({ k: 'cond', test: p, then: { k: 'comma', left: release, right: { k: 'num', value: 0, type: INT, loc }, loc }, else: { k: 'num', value: 0, type: INT, loc }, loc });
   return steps.reduce((left, right) => ({ k: 'comma', left, right, loc }));

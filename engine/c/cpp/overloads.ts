@@ -5,7 +5,8 @@
  * conversion operators or `operator->` where C wants a scalar or a pointer.
  */
 import type { Expr } from '../ast';
-import { pointee, sameType, type CType } from '../types';
+import { pointee, pointerTo, sameType, type CType } from '../types';
+import { convertPointer } from './inheritance';
 import type { TranslateContext } from '../translate/context';
 import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
@@ -32,7 +33,9 @@ export function choose(s: CppState, list: CppFunction[], args: Expr[], ctor: boo
       const p = f.type.params[i + offset]?.type;
       if (!at || !p) return;
       const pt = f.refParams[i] ? pointee(p)! : p;
-      if (sameType(at, pt)) score += 2;
+      // A move (`T &&`) takes only what the code casts to one (`static_cast<T&&>(x)`); a named object is copied.
+      if (f.rvalueParams[i]) score += isRvalue(s, a) ? 3 : -3;
+      else if (sameType(at, pt)) score += 2;
       else if (at.kind === pt.kind) score += 1;
     });
     if (score > bestScore) {
@@ -47,8 +50,11 @@ export function choose(s: CppState, list: CppFunction[], args: Expr[], ctor: boo
 export function completeArgs(s: CppState, ctx: TranslateContext, f: CppFunction, args: Expr[]): Expr[] {
   const offset = f.thisClass ? 1 : 0;
   const out = args.map((a, i) => {
-    if (f.refParams[i]) return addressOf(a);
     const p = f.type.params[i + offset]?.type;
+    const at = typeOfExpr(s.types, a);
+    // A derived object or pointer where its base is wanted: the base subobject.
+    if (f.refParams[i]) return p ? convertPointer((t) => s.classOf(t), addressOf(a), at && pointerTo(at), p) : addressOf(a);
+    if (p?.kind === 'ptr') return convertPointer((t) => s.classOf(t), convert(s, a, p), at, p);
     return p && p.kind !== 'struct' ? convert(s, a, p) : a;
   });
   for (let i = args.length; i < f.defaults.length; i++) {
@@ -95,4 +101,9 @@ export function arrowObject(s: CppState, object: Expr, arrow: boolean): Expr {
 export function classOfObject(s: CppState, object: Expr, arrow: boolean): CppClass | undefined {
   const t = typeOfExpr(s.types, object);
   return s.classOf(t && arrow ? pointee(t) : t);
+}
+
+/** `static_cast<T&&>(x)`, lowered to a read through a cast to the rvalue reference's pointer. */
+function isRvalue(s: CppState, e: Expr): boolean {
+  return e.k === 'unary' && e.op === '*' && e.arg.k === 'cast' && s.rvalueTypes.has(e.arg.type);
 }

@@ -7,7 +7,7 @@
  */
 import type { FunctionDef, Loc, Stmt, VarDecl } from '../ast';
 import { pointerTo, type CType, type FunctionType } from '../types';
-import type { ClassTemplate, CppClass, CppFunction, CppVariable } from './model';
+import type { ClassTemplate, CppClass, CppFunction, CppVariable, FunctionTemplate } from './model';
 import type { TypeEnvironment } from './typer';
 
 /** The tables of the translation unit being built (engine/c/program.ts's TranslationUnit). */
@@ -45,11 +45,17 @@ export class CppState {
   readonly functions = new Map<string, CppFunction[]>();
   readonly classes = new Map<string, CppClass>();
   readonly templates = new Map<string, ClassTemplate>();
+  /** Function templates by qualified name. */
+  readonly functionTemplates = new Map<string, FunctionTemplate>();
+  /** While a function template is instantiated: the name its instance is declared under (`util::Max<int>`; a member template's without its class). */
+  instanceName: string | undefined;
   readonly globals = new Map<string, CppVariable>();
   /** `const int Max = 32;`: in C++ a constant expression (array sizes, case labels), held as an enumerator. */
   readonly constants = new Set<string>();
   /** Pointer types that stand for C++ references (`T &`): made by this front end only. */
   readonly refTypes = new WeakSet<CType>();
+  /** Those of them written `T &&` (rvalue references: a move constructor's or move assignment's parameter). */
+  readonly rvalueTypes = new WeakSet<CType>();
   /** The function whose body is being lowered; undefined at file scope. */
   fn: FunctionState | undefined;
   /** Numbers the hidden temporaries of `new`/`delete`. */

@@ -8,7 +8,8 @@ import { INT, pointee, typeName, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { typeFromSpecifier } from '../translate/declarators';
 import { classType } from './classes';
-import { functionDeclaratorOf } from './functions';
+import { functionDeclaratorOf, isFunctionDeclarator } from './functions';
+import { defineMember, functionTemplateDeclaration, rememberInstanceArgs } from './functionTemplates';
 import type { ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
@@ -26,11 +27,14 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       names.push(p.namedChildren.find((c) => c?.type === 'type_identifier')?.text ?? '');
     }
     const name = inner.childForFieldName('name')!.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map() });
+    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [] });
     return;
   }
-  if (inner && inner.type === 'struct_specifier' && !inner.childForFieldName('body')) return;
-  ctx.error(node, `fltsim does not run function templates or template specialisations ('${ctx.snippet(node)}'); class templates with type parameters run`);
+  if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
+  if (inner?.type === 'function_definition' && functionTemplateDeclaration(s, ctx, node, inner)) return;
+  // A function template's declaration: its definition, further on, is what instances are made from.
+  if (inner?.type === 'declaration' && inner.childForFieldName('declarator') && isFunctionDeclarator(inner.childForFieldName('declarator')!)) return;
+  ctx.error(node, `fltsim does not run template specialisations or this kind of template ('${ctx.snippet(node)}') yet; class and function templates with type parameters run`);
 }
 
 export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType {
@@ -61,7 +65,9 @@ export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTempla
       // Inside its own body the template's name means this instance.
       tpl.instances.set(key, c);
       ctx.scope.defineTypedef(tpl.name, c.struct);
+      rememberInstanceArgs(c, args);
     });
+    for (const m of tpl.members) defineMember(s, ctx, tpl.params, args, m, cls);
     return cls;
   } finally {
     ctx.scope = saved.scope;

@@ -6,6 +6,16 @@ export const CRT_H = String.raw`
 #ifndef _FLTSIM_CRT_
 #define _FLTSIM_CRT_
 typedef char *va_list;
+/* Variable arguments: va_start lays the extra arguments out in 8-byte slots, as x64 passes them;
+   va_arg reads the next slot (a struct that is not 1, 2, 4 or 8 bytes through the address it holds). */
+void __fltsim_va_start(va_list *Ap);
+void *__fltsim_va_arg(va_list *Ap, SIZE_T Size);
+#define va_start(ap, last) ((void)__fltsim_va_start(&(ap)))
+#define va_arg(ap, t) (*(t *)__fltsim_va_arg(&(ap), sizeof(t)))
+#define va_end(ap) ((void)((ap) = (va_list)0))
+#define va_copy(dest, src) ((void)((dest) = (src)))
+#define __va_copy(dest, src) va_copy(dest, src)
+int vsprintf(char *Buffer, const char *Format, va_list ArgList);
 int _snprintf(char *Buffer, SIZE_T Count, const char *Format, ...);
 int _snwprintf(WCHAR *Buffer, SIZE_T Count, const WCHAR *Format, ...);
 int sprintf(char *Buffer, const char *Format, ...);
@@ -63,5 +73,6 @@ long strtol(const char *S, char **End, int Base);
 unsigned long strtoul(const char *S, char **End, int Base);
 int abs(int X);
 void qsort(void *Base, SIZE_T Count, SIZE_T Width, int (*Compare)(const void *, const void *));
+void *bsearch(const void *Key, const void *Base, SIZE_T Count, SIZE_T Width, int (*Compare)(const void *, const void *));
 #endif
 `;

@@ -40,6 +40,11 @@ NTSTATUS RtlUnicodeStringCopy(PUNICODE_STRING DestinationString, PCUNICODE_STRIN
 NTSTATUS RtlUnicodeStringCat(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
 NTSTATUS RtlUnicodeStringCbCopyStringN(PUNICODE_STRING DestinationString, PCWSTR pszSrc, SIZE_T cbToCopy);
 NTSTATUS RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, PCWSTR pszFormat, ...);
+NTSTATUS RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, PCWSTR pszFormat, va_list argList);
+NTSTATUS RtlStringCbVPrintfW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszFormat, va_list argList);
+NTSTATUS RtlStringCchVPrintfW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszFormat, va_list argList);
+NTSTATUS RtlStringCbVPrintfA(PSTR pszDest, SIZE_T cbDest, PCSTR pszFormat, va_list argList);
+NTSTATUS RtlStringCchVPrintfA(PSTR pszDest, SIZE_T cchDest, PCSTR pszFormat, va_list argList);
 LONG RtlCompareString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
 BOOLEAN RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
 NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PCANSI_STRING SourceString, BOOLEAN AllocateDestinationString);

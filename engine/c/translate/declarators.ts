@@ -9,6 +9,7 @@ import {
 } from '../types';
 import type { TranslateContext } from './context';
 import { constantValue } from './constant';
+import { unmodelledFamily } from '../../api/unmodelled';
 
 const PRIMITIVES: Record<string, CType> = {
   void: VOID, char: CHAR, short: SHORT, int: INT, long: LONG, float: FLOAT, double: DOUBLE, bool: BOOL, _Bool: BOOL,
@@ -51,7 +52,8 @@ function typeFromSpecifierNode(ctx: TranslateContext, node: SyntaxNode): CType {
     case 'type_identifier': {
       const t = ctx.scope.typedef(node.text) ?? PRIMITIVES[node.text];
       if (t) return t;
-      ctx.error(node, `unknown type name '${node.text}': declare it, include the header that does, or check the spelling`);
+      const family = unmodelledFamily(node.text);
+      ctx.error(node, `unknown type name '${node.text}': ${family ?? 'declare it, include the header that does, or check the spelling'}`);
       return INT;
     }
     case 'struct_specifier':

@@ -166,7 +166,7 @@ const PRECEDENCE: Record<string, number> = {
  * in source order, every `(T)` directly followed by `&`, `*`, `-` or `+` and an operand becomes a
  * cast of that unary expression, and the rest is regrouped by C's precedence.
  */
-function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
+export function translateBinary(ctx: TranslateContext, node: SyntaxNode): Expr {
   if (node.type !== 'binary_expression') {
     // A lone misread cast (valueReadAsCast): flatten it as a chain of one operator.
     const misread = valueReadAsCast(ctx, node)!;

@@ -19,6 +19,8 @@ import { CRuntimeError, memoryFault } from '../errors';
 import { formatPrintf, readCString } from '../format';
 import { copyBytes, store } from '../memory';
 import { exceptionBuiltins } from './exceptions';
+import { varArgBuiltins } from './varArgs';
+import { sortingBuiltins } from './sorting';
 
 export interface RuntimeHost {
   output(text: string, call: BuiltinCall): void;
@@ -129,6 +131,15 @@ function appendText(call: BuiltinCall, dstArg: unknown, text: string): number {
 }
 
 // ---- ntstrsafe ---------------------------------------------------------------------------------
+
+/** RtlUnicodeStringPrintf: the text in the string's buffer (no NUL) and Length set; cut at MaximumLength with STATUS_BUFFER_OVERFLOW. */
+function unicodeStringPrintf(call: BuiltinCall, text: string): number {
+  const dst = unicodeString(call, call.args[0], 'DestinationString');
+  const n = Math.min(text.length, Math.floor((dst.MaximumLength as number) / 2));
+  writeUs(call, dst, 0, text.slice(0, n));
+  dst.Length = n * 2;
+  return n < text.length ? STATUS.STATUS_BUFFER_OVERFLOW : STATUS.STATUS_SUCCESS;
+}
 
 /** Writes `text` and its NUL into a buffer of `capacity` characters; truncates as the Safe routines do. */
 function writeString(call: BuiltinCall, dest: unknown, capacity: number, text: string, charSize: 1 | 2): number {
@@ -286,6 +297,8 @@ function sharedRuntimeBuiltins(): BuiltinTable {
   def('strnlen', (call) => str(call, 0, 1, size(call.args[1])).length);
 
   for (const [name, fn] of crtStringBuiltins()) def(name, fn);
+  for (const [name, fn] of varArgBuiltins(table)) def(name, fn);
+  for (const [name, fn] of sortingBuiltins()) def(name, fn);
 
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);
   def('RtlAppendUnicodeStringToString', (call) => appendText(call, call.args[0], usText(call, call.args[1], 'Source')));
@@ -297,6 +310,8 @@ function sharedRuntimeBuiltins(): BuiltinTable {
   def('RtlStringCbPrintfW', (call) => writeString(call, call.args[0], Math.floor(size(call.args[1]) / 2), formatPrintf(str(call, 2, 2), call.args.slice(3), call.interp.addresses), 2));
   def('RtlStringCchPrintfW', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 2), call.args.slice(3), call.interp.addresses), 2));
   def('RtlStringCbPrintfA', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 1), call.args.slice(3), call.interp.addresses), 1));
+  def('RtlStringCchPrintfA', (call) => writeString(call, call.args[0], size(call.args[1]), formatPrintf(str(call, 2, 1), call.args.slice(3), call.interp.addresses), 1));
+  def('RtlUnicodeStringPrintf', (call) => unicodeStringPrintf(call, formatPrintf(str(call, 1, 2), call.args.slice(2), call.interp.addresses)));
   def('_snwprintf', (call) => snprintf(call, 2));
   def('_snprintf', (call) => snprintf(call, 1));
   def('RtlStringCbCopyA', (call) => writeString(call, call.args[0], size(call.args[1]), str(call, 2, 1), 1));

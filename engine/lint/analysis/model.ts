@@ -9,7 +9,7 @@
  */
 import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Span } from '../frontend/ir';
-import { lowerFunction, lowerInitializer, declaratorShape } from '../frontend/lower';
+import { lowerFunction, lowerInitializer, declaratorShape, type MacroLowering } from '../frontend/lower';
 import { unqualified } from '../frontend/exprs';
 import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
 import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
@@ -95,6 +95,16 @@ export class FunctionCache {
   /** Registration declarations, read once per declaration text (and first column). */
   readonly declarations = new Map<string, DeclaredTable[]>();
   private usedDeclarations = new Set<string>();
+  /** The statement macros the cached IR was lowered with: other macros make other IR. */
+  private macrosDigest = '';
+
+  /** Drops every entry when the project's jumping macros changed since the last run. */
+  useMacros(digest: string): void {
+    if (digest === this.macrosDigest) return;
+    this.macrosDigest = digest;
+    this.entries.clear();
+    this.used.clear();
+  }
 
   declaration(key: string, read: () => DeclaredTable[]): DeclaredTable[] {
     let e = this.declarations.get(key);
@@ -126,15 +136,7 @@ export class FunctionCache {
   }
 }
 
-/** FNV-1a, 32 bits, as hex: a cheap fingerprint for cache keys (never for security). */
-export function hashText(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0') + text.length.toString(36);
-}
+export { hashText } from './hash';
 
 /** Code as a note names it: its first line, spaces collapsed, shortened to 48 characters. */
 export function constructText(text: string): string {
@@ -243,8 +245,10 @@ export class FileModel {
   /**
    * @param text the prepared text the tree was parsed from (same positions as the user's)
    * @param original the user's text, for what the preparation blanks (IRQL annotations)
+   * @param macros the project's jumping statement macros, expanded where they are invoked
    */
-  constructor(readonly text: string, readonly tree: Tree, private readonly cache: FunctionCache, readonly original: string = text) {
+  constructor(readonly text: string, readonly tree: Tree, private readonly cache: FunctionCache, readonly original: string = text, private readonly macros?: MacroLowering) {
+    cache.useMacros(macros?.macros.digest ?? '');
     this.scanTop(tree.rootNode);
     this.scanPragmas();
   }
@@ -307,7 +311,7 @@ export class FileModel {
     const f = this.functions.get(name);
     if (!f) return undefined;
     const e = f.entry;
-    if (e.ir === undefined) e.ir = f.node ? lowerFunction(f.node, this.text) ?? null : null;
+    if (e.ir === undefined) e.ir = f.node ? lowerFunction(f.node, this.text, this.macros) ?? null : null;
     if (!e.ir) return undefined;
     return e.ir.baseRow === f.startRow ? e.ir : { ...e.ir, baseRow: f.startRow };
   }

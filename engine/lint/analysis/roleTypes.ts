@@ -11,7 +11,8 @@ export type Role =
   | { k: 'preop'; majors: string[] | null; rows: Loc[]; rowMajors: (string | null)[]; postOps: (string | null)[]; bySignature?: true }
   | { k: 'postop'; majors: string[] | null; rows: Loc[]; preOps: (string | null)[]; bySignature?: true }
   /** `carries`: the field of a generic work item's context that holds the queuing callback's data. */
-  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc; carries?: string }
+  /** `contextNonNull`: the context argument cannot be NULL where it is queued (argumentFacts.ts). */
+  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc; carries?: string; contextNonNull?: true }
   /** `queue` -1 and no site: known by its declared signature only, from no FltCbdqInitialize. */
   | { k: 'cbdq'; cb: CbdqCallback; queue: number; site?: Loc; bySignature?: true }
   | { k: 'safepost'; site: Loc }

@@ -10,6 +10,7 @@
  * (a file-lock helper returning FLT_PREOP_CALLBACK_STATUS from other parameters) gives none.
  * `roleEvidence` puts the reason for a role in words, for findings that rest on it.
  */
+import { argumentNonNull } from './argumentFacts';
 import type { CallExpr, FunctionIR } from '../frontend/ir';
 import { idName, pathOf, rootOf, strip } from '../frontend/exprs';
 import { allAssignments, allCalls } from '../frontend/walk';
@@ -129,10 +130,16 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
         case 'FltQueueGenericWorkItem': {
           const ir = model.ir(f.name);
           const carries = ir ? carriedField(ir, c) : undefined;
-          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site, ...(carries ? { carries } : {}) });
+          const nonNull = ir && argumentNonNull(ir.body, c, 4);
+          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site, ...(carries ? { carries } : {}), ...(nonNull ? { contextNonNull: true as const } : {}) });
           break;
         }
-        case 'FltQueueDeferredIoWorkItem': add(roles, calleeArg(c, 2), { k: 'worker', kind: 'deferred', site }); break;
+        case 'FltQueueDeferredIoWorkItem': {
+          const ir = model.ir(f.name);
+          const nonNull = ir && argumentNonNull(ir.body, c, 4);
+          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'deferred', site, ...(nonNull ? { contextNonNull: true as const } : {}) });
+          break;
+        }
         case 'FltDoCompletionProcessingWhenSafe': add(roles, calleeArg(c, 4), { k: 'safepost', site }); break;
         case 'KeInitializeDpc': case 'KeInitializeThreadedDpc': add(roles, calleeArg(c, 1), { k: 'dpc', site }); break;
         case 'PsCreateSystemThread': add(roles, calleeArg(c, 5), { k: 'thread', site }); break;

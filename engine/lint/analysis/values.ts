@@ -68,6 +68,8 @@ export function restrictEnv(env: Env, live: Uint8Array): Env {
 export class ValueTracker {
   /** Locals (and parameters) assigned a constant somewhere in the function. */
   readonly vars = new Set<string>();
+  /** Parameters known never to be NULL (never assigned in the function). */
+  private readonly nonNull = new Set<string>();
   /** Slot of each tracked variable in an Env. */
   readonly index = new Map<string, number>();
   /** The environment where nothing is known. */
@@ -78,7 +80,11 @@ export class ValueTracker {
    * told), for pruning tests of a variable that holds a call's result: after `st = Helper(...)`,
    * `st == FLT_PREOP_SYNCHRONIZE` cannot hold when Helper never returns it.
    */
-  constructor(fn: FunctionIR, private readonly callReturns?: (callee: string) => ReadonlySet<string> | undefined) {
+  /**
+   * @param nonNullParams parameters every caller passes non-NULL (a worker's context queued under a
+   * NULL test): a test of one, or of a local copied from one, has a single feasible side.
+   */
+  constructor(fn: FunctionIR, private readonly callReturns?: (callee: string) => ReadonlySet<string> | undefined, nonNullParams: ReadonlySet<string> = new Set()) {
     const consider = (a: AssignExpr) => {
       const name = idName(a.left);
       if (name && a.op === '=' && (constName(a.right) || isNonNullLiteral(a.right))) this.vars.add(name);
@@ -86,13 +92,20 @@ export class ValueTracker {
     for (const v of fn.locals.values()) {
       if (v.init && (constName(v.init) || isNonNullLiteral(v.init))) this.vars.add(v.name);
     }
+    const assigned = new Set<string>();
     forEachExpr(fn.body, (e) => walkEval(e, {
-      assign: consider,
+      assign: (a) => { consider(a); const n = idName(a.left); if (n) assigned.add(n); },
       call: (c) => {
         const n = c.callee === 'NT_SUCCESS' || c.callee === 'NT_ERROR' ? idName(c.args[0]) : undefined;
         if (n && fn.locals.has(n)) this.vars.add(n);
       },
     }));
+    for (const p of nonNullParams) if (!assigned.has(p) && !fn.locals.has(p)) this.nonNull.add(p);
+    // A local initialised from such a parameter holds its value from the declaration on.
+    for (const v of fn.locals.values()) {
+      const from = v.init ? strip(v.init) : undefined;
+      if (from?.k === 'id' && this.nonNull.has(from.name)) this.vars.add(v.name);
+    }
     for (const s of fn.staticLocals) this.vars.delete(s);
     [...this.vars].sort().forEach((v, i) => this.index.set(v, i));
     this.empty = new Array<string | undefined>(this.vars.size).fill(undefined);
@@ -117,6 +130,7 @@ export class ValueTracker {
     if (!e) return undefined;
     const s = strip(e);
     if (s.k === 'id' && this.vars.has(s.name)) return this.get(env, s.name);
+    if (s.k === 'id' && this.nonNull.has(s.name)) return NON_NULL;
     if (s.k === 'assign' && s.op === '=') return this.valueOf(env, s.right);
     if (s.k === 'cond') {
       // `st == FLT_PREOP_SYNCHRONIZE ? ctx : NULL` with st known: the branch taken.
@@ -205,6 +219,7 @@ export class ValueTracker {
       }
       return cur === a.value ? null : env;
     }
+    if (a.k === 'nonnull' && this.nonNull.has(a.path)) return holds ? env : null;
     if (a.k === 'nonnull' && this.vars.has(a.path)) {
       const cur = this.get(env, a.path);
       const known = cur !== undefined && !isPseudo(cur);

@@ -5,20 +5,59 @@
  * are still seen.
  */
 import { MAX_NESTING } from '../../limits';
-import type { SyntaxNode } from '../../c/treeSitter';
+import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
 import { SEH_MARKER } from './prepare';
 import { unqualified } from './exprs';
+import type { LoweredExpansion, StatementMacros } from './macros';
+
+/** What the lowering needs to replace a project's jumping macro by its statements (macros.ts). */
+export interface MacroLowering {
+  macros: StatementMacros;
+  /** The user's text (the prepared one rewrites macro arguments that hold statements). */
+  original: string;
+  /** Parses a stand-alone C (or C++) text with the file's grammar; the caller deletes the tree. */
+  parse(text: string): Tree | undefined;
+}
+
+interface LowererOptions {
+  /** Every span is this one: the statements of a macro expansion sit at its invocation. */
+  fixed?: Span;
+  locals?: Map<string, VarDecl>;
+  staticLocals?: Set<string>;
+  macros?: MacroLowering;
+}
+
+const PLACEHOLDER: Span = { sr: 0, sc: 0, er: 0, ec: 0 };
+
+/** A copy of lowered IR with every span (`r`) replaced by `r`. */
+function respan<T>(v: T, r: Span): T {
+  if (Array.isArray(v)) return v.map((x) => respan(x, r)) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k === 'r' ? r : respan(x, r);
+  return out as T;
+}
+
+/** Wraps an expansion so that it parses as a function body; the `;` ends a trailing label. */
+const EXPANSION_HEAD = 'void __fltsim_expansion(void) {\n';
 
 class Lowerer {
   hasError = false;
   /** The first place the body nests past MAX_NESTING; lowering stops going deeper there. */
   tooDeep: Span | undefined;
   private depth = 0;
-  readonly locals = new Map<string, VarDecl>();
-  readonly staticLocals = new Set<string>();
+  readonly locals: Map<string, VarDecl>;
+  readonly staticLocals: Set<string>;
+  private readonly fixed: Span | undefined;
+  private readonly macros: MacroLowering | undefined;
 
-  constructor(private readonly baseRow: number, private readonly src: string) {}
+  constructor(private readonly baseRow: number, private readonly src: string, options: LowererOptions = {}) {
+    this.locals = options.locals ?? new Map();
+    this.staticLocals = options.staticLocals ?? new Set();
+    this.fixed = options.fixed;
+    this.macros = options.macros?.macros.any ? options.macros : undefined;
+  }
 
   /** A node's text from the source string: `node.text` would ask web-tree-sitter to re-slice the input. */
   t(n: SyntaxNode | null | undefined): string {
@@ -26,6 +65,7 @@ class Lowerer {
   }
 
   span(n: SyntaxNode): Span {
+    if (this.fixed) return this.fixed;
     const s = n.startPosition;
     const e = n.endPosition;
     return { sr: s.row - this.baseRow, sc: s.column, er: e.row - this.baseRow, ec: e.column };
@@ -69,6 +109,8 @@ class Lowerer {
         return { k: 'block', body: this.stmtList(n), r };
       case 'expression_statement': {
         const e = n.namedChild(0);
+        const expanded = e && this.macros ? this.expansion(e, r) : undefined;
+        if (expanded) return expanded;
         if (e && !this.isComment(e)) return { k: 'expr', e: this.expr(e), r };
         // The leave marker and its `;`: a `leave;` the preparation had no room to spell `__leave;`.
         const before = e ?? n.previousSibling;
@@ -170,6 +212,47 @@ class Lowerer {
         this.hasError = true;
         return { k: 'empty', r };
       }
+    }
+  }
+
+  /**
+   * A statement that invokes one of the project's jumping macros, as the block of statements it
+   * expands to (all placed at the invocation), or undefined to read it as written: not such a
+   * macro, an expansion that fails, or one the grammar cannot parse.
+   */
+  private expansion(e: SyntaxNode, r: Span): Stmt | undefined {
+    const ml = this.macros!;
+    const callee = e.type === 'call_expression' ? e.childForFieldName('function') : e;
+    if (!callee || callee.type !== 'identifier' || !ml.macros.isStatement(this.t(callee), callee.startIndex)) return undefined;
+    const end = e.type === 'call_expression' ? closingParen(ml.original, callee.endIndex) : callee.endIndex;
+    if (end === undefined) return undefined;
+    const text = ml.macros.expand(ml.original.slice(callee.startIndex, end));
+    if (text === undefined) return undefined;
+    let lowered = ml.macros.lowered.get(text);
+    if (lowered === undefined) {
+      lowered = this.lowerExpansion(ml, text) ?? null;
+      ml.macros.lowered.set(text, lowered);
+    }
+    if (!lowered) return undefined;
+    for (const v of lowered.locals) this.locals.set(v.name, respan(v, r));
+    if (lowered.hasError) this.hasError = true;
+    return respan(lowered.stmt, r);
+  }
+
+  /** An expansion's statements, lowered with placeholder spans; undefined when it does not parse. */
+  private lowerExpansion(ml: MacroLowering, text: string): LoweredExpansion | undefined {
+    const wrapped = `${EXPANSION_HEAD}${text}\n;}\n`;
+    const tree = ml.parse(wrapped);
+    if (!tree) return undefined;
+    try {
+      const def = tree.rootNode.namedChildren.find((c) => c?.type === 'function_definition');
+      const body = def?.childForFieldName('body');
+      if (!body || tree.rootNode.hasError) return undefined;
+      const sub = new Lowerer(0, wrapped, { fixed: PLACEHOLDER });
+      const stmt = sub.stmt(body);
+      return { stmt, locals: [...sub.locals.values()], hasError: sub.hasError };
+    } finally {
+      tree.delete();
     }
   }
 
@@ -275,8 +358,10 @@ class Lowerer {
     const r = this.span(n);
     const type = n.type;
     switch (type) {
-      case 'identifier':
-        return { k: 'id', name: this.t(n), r };
+      case 'identifier': {
+        const name = this.t(n);
+        return { k: 'id', name: this.macros?.macros.alias(name, n.startIndex) ?? name, r };
+      }
       // C++ names: `ns::Func` and `Class::Method` go by their last name, as function definitions do.
       case 'qualified_identifier': case 'template_function': case 'destructor_name': case 'operator_name':
         return { k: 'id', name: unqualified(this.t(n)), r };
@@ -448,13 +533,36 @@ export function parseCNumber(text: string): number | undefined {
   return undefined;
 }
 
+/**
+ * The index just past the `)` that closes the argument list opening after `from` (blanks first),
+ * skipping strings, characters and comments; undefined when there is none.
+ */
+function closingParen(text: string, from: number): number | undefined {
+  let i = from;
+  while (i < text.length && /\s/.test(text[i])) i++;
+  if (text[i] !== '(') return undefined;
+  let depth = 0;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') { while (i < text.length && text[i] !== '\n') i++; continue; }
+    if (c === '/' && text[i + 1] === '*') { const close = text.indexOf('*/', i + 2); if (close < 0) return undefined; i = close + 1; continue; }
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return undefined;
+}
+
 /** Declarators that name a function: C's identifier, C++'s qualified and member names. */
 const FUNCTION_NAMES = new Set(['identifier', 'field_identifier', 'qualified_identifier', 'destructor_name', 'operator_name']);
 
 /** Lowers one `function_definition` node. */
-export function lowerFunction(def: SyntaxNode, src: string): FunctionIR | undefined {
+export function lowerFunction(def: SyntaxNode, src: string, macros?: MacroLowering): FunctionIR | undefined {
   const baseRow = def.startPosition.row;
-  const lw = new Lowerer(baseRow, src);
+  const lw = new Lowerer(baseRow, src, { macros });
   let decl = def.childForFieldName('declarator');
   let stars = 0;
   while (decl && decl.type !== 'function_declarator') {

@@ -4,8 +4,9 @@
  * reference when the call succeeds; the matching release frees it; storing, returning or handing it
  * to another routine moves it out of sight; a path that reaches the end still holding it leaks.
  */
-import type { AssignExpr, CallExpr, Span } from '../frontend/ir';
-import { addressOf, callKey, isNullExpr, pathOf } from '../frontend/exprs';
+import type { AssignExpr, CallExpr, FunctionIR, Span } from '../frontend/ir';
+import { addressOf, callKey, isNullExpr, pathOf, strip, visitExpr } from '../frontend/exprs';
+import { forEachExpr } from '../frontend/walk';
 import type { CfgNode } from '../analysis/cfg';
 import { runFlow } from '../analysis/flow';
 import { keepOutcomes, NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
@@ -57,14 +58,62 @@ function tidy(s: S, keepFreed: boolean): S {
 }
 
 /** Runs the tracker; returns one leak per obtaining call (the first path found). */
+/**
+ * C++ locals constructed with the address of another local (`NameGuard guard(&nameInfo);`): an
+ * RAII object that releases what the variable holds when it goes out of scope, on every path.
+ */
+function guardedByObjects(fn: FunctionIR): Set<string> {
+  const out = new Set<string>();
+  for (const v of fn.locals.values()) {
+    if (v.init?.k !== 'other' || v.init.text !== 'argument_list') continue;
+    for (const a of v.init.subs) if (a.k === 'unary' && a.op === '&' && a.arg.k === 'id') out.add(a.arg.name);
+  }
+  return out;
+}
+
+/**
+ * Whether a helper of this file only reads through parameter `index` (`Helper(name)` that looks at
+ * `name->Name`): it neither releases, stores, returns nor passes on the pointer itself, so the
+ * caller still holds the reference after the call. Helpers of other files, or used otherwise,
+ * count as taking it (the conservative reading).
+ */
+function onlyReadsParam(ctx: FunctionContext, callee: string, index: number): boolean {
+  const model = ctx.file.model;
+  if (!model.functions.has(callee)) return false;
+  const ir = model.ir(callee);
+  const param = ir?.params[index]?.name;
+  if (!ir || ir.hasError || !param) return false;
+  const isParam = (e: Parameters<typeof strip>[0] | undefined) => !!e && strip(e).k === 'id' && (strip(e) as { name: string }).name === param;
+  for (const v of ir.locals.values()) if (isParam(v.init)) return false;
+  let taken = false;
+  forEachExpr(ir.body, (top) => {
+    if (isParam(top)) taken = true;
+    visitExpr(top, (x) => {
+      if (x.k === 'call' && x.args.some(isParam)) taken = true;
+      else if (x.k === 'assign' && (isParam(x.right) || isParam(x.left))) taken = true;
+      else if (x.k === 'unary' && x.op === '&' && isParam(x.arg)) taken = true;
+      else if ((x.k === 'init' || x.k === 'cond' || x.k === 'comma') && [...(x.k === 'init' ? x.items : x.k === 'cond' ? [x.then, x.else] : [x.right])].some(isParam)) taken = true;
+    });
+  });
+  return !taken;
+}
+
 export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
   if (!ctx.readable) return [];
   const aliases = ctx.aliases;
   const locals = ctx.fn.locals;
   const leaks = new Map<string, Leak>();
   const keepFreed = spec.onDoubleRelease !== undefined;
+  const guarded = guardedByObjects(ctx.fn);
+  const readers = new Map<string, boolean>();
+  const readsOnly = (callee: string, i: number) => {
+    const k = `${callee}#${i}`;
+    let v = readers.get(k);
+    if (v === undefined) readers.set(k, (v = onlyReadsParam(ctx, callee, i)));
+    return v;
+  };
   const tracked = (path: string | undefined): path is string =>
-    path !== undefined && locals.has(path) && !ctx.fn.staticLocals.has(path);
+    path !== undefined && locals.has(path) && !ctx.fn.staticLocals.has(path) && !guarded.has(path);
 
   const complete = runFlow<S>(ctx, {
     init: { res: spec.initial ?? [], out: NO_OUTCOMES },
@@ -85,7 +134,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
         if (r.state !== 'held') continue;
         if (acq && c.args[acq.arg] && pathOf(addressOf(c.args[acq.arg]) ?? c.args[acq.arg], aliases) === r.path) continue;
         if (rel !== undefined && c.args[rel] && pathOf(c.args[rel], aliases) === r.path) continue;
-        if (escapesThroughCall(c, r.path, aliases, spec.borrows)) res = updateRes(res, r, { state: 'escaped' });
+        if (escapesThroughCall(c, r.path, aliases, (callee, i) => spec.borrows(callee, i) || (pathOf(c.args[i], aliases) === r.path && readsOnly(callee, i)))) res = updateRes(res, r, { state: 'escaped' });
       }
       if (acq) {
         const target = addressOf(c.args[acq.arg]);

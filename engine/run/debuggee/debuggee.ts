@@ -28,6 +28,13 @@ import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
 import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
+import type { Allocation } from '../../memory/allocation';
+import { truthy } from '../../interp/pointers';
+import { DataBreakpoints, watchableSize, type AccessSite, type DataBreakpointInfo, type DataBreakpointSpec, type DataBreakpointState } from './dataBreakpoints';
+import { MemoryIndex, parseAddress, type MemoryRead } from './memoryIndex';
+import { completionsAt, type CompletionItem } from './completions';
+import { hexAddress, Ptr } from '../../memory/pointer';
+import type { CType } from '../../c/types';
 import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
   BreakpointTable, DriverCode, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
@@ -37,7 +44,7 @@ import { EventTargets } from './eventTargets';
 import { Inspection } from './inspection';
 import { scheduleChangeOf, type ScheduleChange } from './scheduleChange';
 import type { Arrival, Candidate, Edit, Mode, ThreadTrail } from './modes';
-import { driverDepth, driverFrameAt, liveThread } from './threadFrames';
+import { driverDepth, driverFrameAt, innermostDriverFrame, liveThread } from './threadFrames';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
 import type {
   CommandResult, DebuggeeOptions, EvaluateOptions, EvaluationResult, FrameInfo, OutputSink, Progress, ScopeInfo, SetValueResult, Stop, StepHow, ThreadInfo,
@@ -50,6 +57,17 @@ export type {
 } from './types';
 
 const TAKEN: CommandResult = { ok: true };
+
+/** What `dataBreakpointInfo` is asked about (DAP's DataBreakpointInfoArguments, in engine terms). */
+export interface DataQuery {
+  name: string;
+  /** A Variables-view handle whose child `name` is meant (0 or absent: `name` is an expression or address). */
+  handle?: number;
+  threadId?: number;
+  frameIndex?: number;
+  asAddress?: boolean;
+  bytes?: number;
+}
 
 export class Debuggee {
   private world: World;
@@ -74,6 +92,21 @@ export class Debuggee {
     record: (edit) => this.record(edit),
   });
   private readonly output: OutputSink;
+  /** The current World's memory by address (readMemory, writeMemory, data breakpoints by address). */
+  private memory = new MemoryIndex();
+  private readonly data = new DataBreakpoints({
+    world: () => this.world,
+    index: () => this.memory,
+    site: () => this.accessSite(),
+    shown: (file) => this.breakpoints.shown(file),
+    condition: (text, threadId) => {
+      const r = this.inspection.evaluateRaw(text, { threadId });
+      return r.ok ? { ok: true, holds: truthy(r.value) } : r;
+    },
+    changed: (state) => this.breakpointChanged(state),
+    output: (text) => this.output(text, 'console'),
+  });
+  private readonly breakpointChanged: (state: DataBreakpointState) => void;
   private readonly seedOption: number | undefined;
   private readonly stepBudget: number;
   private readonly schedule: Schedule | undefined;
@@ -100,6 +133,7 @@ export class Debuggee {
     // caller, or by the scenario's own `limit steps` line.
     this.stepBudget = options.stepBudget ?? prepared.scenario.limits.steps ?? Infinity;
     this.output = options.output ?? (() => undefined);
+    this.breakpointChanged = options.breakpointChanged ?? (() => undefined);
     this.world = this.newWorld();
     this.furthest = this.world;
     this.code = new DriverCode(this.world, prepared.paths);
@@ -223,6 +257,18 @@ export class Debuggee {
     return TAKEN;
   }
 
+  /**
+   * The scenario again from the start, as a new run: breakpoints and data breakpoints stay, values
+   * the user set are forgotten (they belonged to the old run), and so is its known future.
+   */
+  restart(stopOnEntry: boolean): void {
+    this.edits = [];
+    this.eventTargets.forgetAfter(0);
+    this.last = undefined;
+    this.replay(stopOnEntry ? { kind: 'entry' } : { kind: 'continue' });
+    this.furthest = this.world;
+  }
+
   /** Back to the most recent earlier point where a breakpoint or an enabled transition filter stops. */
   reverseContinue(): void {
     this.replay({ kind: 'scan', until: this.stoppedStep, best: undefined });
@@ -304,7 +350,16 @@ export class Debuggee {
   // --- the step loop ----------------------------------------------------------------------------
 
   private takeStep(mode: Exclude<Mode, { kind: 'none' | 'end' }>): Progress | undefined {
-    const r = this.world.step();
+    let r: StepResult;
+    if (this.data.active) {
+      this.data.quiet = mode.kind === 'scan' || (mode.kind === 'seek' && !mode.loud);
+      this.data.recording = true;
+      try {
+        r = this.world.step();
+      } finally {
+        this.data.recording = false;
+      }
+    } else r = this.world.step();
     const outcome = this.judge(mode, r);
     // Values the user set at this step are set after it, as they were: once the stop had happened.
     if (this.nextEdit < this.edits.length) this.applyEdits(this.world.sim.stepCount);
@@ -343,6 +398,20 @@ export class Debuggee {
       this.reportEnd();
       this.mode = { kind: 'none' };
       return { kind: 'terminated' };
+    }
+    if (this.data.active) {
+      const data = this.data.afterStep(r.thread);
+      if (data) {
+        const stop: Candidate = { step, threadId: data.threadId, reason: 'data breakpoint', hitBreakpointIds: data.ids, text: data.description };
+        if (r.kind === 'stmt') this.noteStatement(r.thread, step);
+        if (mode.kind === 'scan') {
+          if (step < mode.until) mode.best = stop;
+          return undefined;
+        }
+        if (!replaying) {
+          return this.stop({ reason: 'data breakpoint', threadId: liveThread(sim.kernel.threads, data.threadId), description: `${data.description} (${sim.now} ms)`, text: data.description, hitBreakpointIds: data.ids });
+        }
+      }
     }
     let hit: Breakpoint[] | undefined;
     if (r.kind === 'stmt' && this.noteStatement(r.thread, step)) {
@@ -476,11 +545,12 @@ export class Debuggee {
   }
 
   /** Starts `mode` on a fresh World: the only way back in time. */
-  private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' }>): void {
+  private replay(mode: Extract<Mode, { kind: 'seek' | 'scan' | 'entry' | 'continue' }>): void {
     this.pauseRequested = false;
     if (this.world.sim.eventCount > this.furthest.sim.eventCount) this.furthest = this.world;
     this.world = this.newWorld();
     this.breakpoints.resetHits();
+    this.data.resetHits();
     this.trails = new Map();
     this.firstStmt = undefined;
     this.eventCursor = 0;
@@ -492,7 +562,7 @@ export class Debuggee {
   private endScan(best: Candidate | undefined): void {
     if (best) {
       const { step, threadId, reason, hitBreakpointIds, text } = best;
-      const describe = reason === 'exception' ? (now: number) => `${text} (${now} ms, going backwards)` : (now: number) => `Paused on ${reason} (${now} ms, going backwards)`;
+      const describe = reason === 'exception' || reason === 'data breakpoint' ? (now: number) => `${text} (${now} ms, going backwards)` : (now: number) => `Paused on ${reason} (${now} ms, going backwards)`;
       this.replay({ kind: 'seek', arrival: { target: step, reason, threadId, describe, hitBreakpointIds, text } });
       return;
     }
@@ -509,7 +579,14 @@ export class Debuggee {
     this.changeReported = false;
     if (this.schedule === undefined) this.replayPolicy = undefined;
     else this.replayPolicy = new ReplayPolicy(this.schedule.choices, false);
-    const world = new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, ...(this.replayPolicy ? { policy: this.replayPolicy } : {}) });
+    // Memory is indexed, and data breakpoints find their targets again, as the new run makes them.
+    const index = (this.memory = new MemoryIndex());
+    this.data.newWorld();
+    const onAllocate = (a: Allocation): void => {
+      index.add(a);
+      if (this.data.active) this.data.allocated(a);
+    };
+    const world = new World(this.prepared, { seed: this.seedOption, stepBudget: this.stepBudget, onAllocate, ...(this.replayPolicy ? { policy: this.replayPolicy } : {}) });
     world.sim.onEvent((e) => this.eventTargets.note(world, e));
     return world;
   }
@@ -535,6 +612,14 @@ export class Debuggee {
     while (this.nextEdit < this.edits.length && this.edits[this.nextEdit]!.step <= step) {
       const e = this.edits[this.nextEdit++]!;
       if (e.step < step) continue;
+      if ('memory' in e) {
+        const { allocation, offset, bytes } = e.memory;
+        const at = this.memory.byId(allocation);
+        const w = at ? this.memory.writable(at.base + offset, bytes.length) : { ok: false as const, message: 'its memory is gone' };
+        if (w.ok) w.allocation.writeBytes(w.offset, bytes);
+        else this.output(`The bytes written in the memory view at step ${e.step} could not be written again: ${w.message}\n`, 'stderr');
+        continue;
+      }
       const frame = this.threadFrame(e.frame.threadId, e.frame.index);
       const r = frame ? evaluateInFrame(this.world, frame, e.text, true) : { ok: false as const, message: 'its frame is gone' };
       if (!r.ok) this.output(`The value set with '${e.text}' at step ${e.step} could not be set again: ${r.message}\n`, 'stderr');
@@ -569,6 +654,114 @@ export class Debuggee {
   /** Sets the child `name` of a handle's value from C text (`STATUS_SUCCESS`, `Length + 1`). */
   setValue(handle: number, name: string, text: string): SetValueResult {
     return this.inspection.setValue(handle, name, text);
+  }
+
+  // --- data breakpoints and memory (dataBreakpoints.ts, memoryIndex.ts) --------------------------
+
+  /**
+   * What a data breakpoint on `name` would watch: a row of the Variables view (`handle` and the
+   * row's name), an address (`asAddress`, with `bytes`), or a C expression evaluated in a frame.
+   */
+  dataBreakpointInfo(query: DataQuery): DataBreakpointInfo {
+    const refuse = (why: string): DataBreakpointInfo => ({ dataId: null, description: why });
+    if (query.asAddress) {
+      const address = parseAddress(query.name) ?? this.addressOfExpression(query.name, query);
+      if (typeof address === 'string') return refuse(address);
+      return this.memoryTarget(address, query.bytes ?? 1, `${query.bytes ?? 1} byte${(query.bytes ?? 1) === 1 ? '' : 's'} at ${hexAddress(address)}`, undefined);
+    }
+    let text = query.name;
+    let where: EvaluateOptions = { threadId: query.threadId, frameIndex: query.frameIndex };
+    if (query.handle !== undefined && query.handle !== 0) {
+      const child = this.inspection.childExpression(query.handle, query.name);
+      if (typeof child === 'string') return refuse(child);
+      ({ text, where } = child);
+    }
+    const r = this.inspection.evaluateRaw(`&(${text})`, where);
+    if (r.ok && r.value instanceof Ptr && r.value.alloc !== null && r.type.kind === 'ptr') {
+      const size = query.bytes ?? watchableSize(r.type.to);
+      if (typeof size === 'string') return refuse(size);
+      return this.memoryTarget(r.value.address, size, text, query.bytes === undefined ? r.type.to : undefined);
+    }
+    const at = this.inspection.evaluationFrame(where);
+    const local = at?.frame.fn.locals.filter((l) => l.name === text && !l.inMemory).pop();
+    if (at && local) {
+      return this.data.describe({ kind: 'local', thread: at.thread.id, frameIndex: at.index, fn: at.frame.fn.key, slot: local.slot, label: text, type: local.type, sinceStep: this.world.sim.stepCount });
+    }
+    return refuse(r.ok ? `'${text}' is not an object in memory` : `'${text}' cannot be watched: ${r.message}`);
+  }
+
+  private addressOfExpression(text: string, query: DataQuery): number | string {
+    const r = this.inspection.evaluateRaw(text, { threadId: query.threadId, frameIndex: query.frameIndex });
+    if (!r.ok) return `'${text}' is neither an address nor an expression fltsim can evaluate here: ${r.message}`;
+    if (r.value instanceof Ptr) return r.value.address;
+    if (typeof r.value === 'number' || typeof r.value === 'bigint') return Number(BigInt.asIntN(64, BigInt(r.value)));
+    return `'${text}' is not an address`;
+  }
+
+  private memoryTarget(address: number, size: number, label: string, type: CType | undefined): DataBreakpointInfo {
+    const a = this.memory.at(address);
+    if (a === undefined || !a.accessible) return { dataId: null, description: `nothing the run can read is at ${hexAddress(address)}${a?.freed ? ` (${a.describe()} was freed)` : ''}` };
+    if (a.id < 0) return { dataId: null, description: `${label} belongs to the debugger, not to the run` };
+    const offset = address - a.base;
+    if (offset + size > a.size) return { dataId: null, description: `${size} bytes at ${hexAddress(address)} run past the end of ${a.describe()}` };
+    return this.data.describe({ kind: 'memory', allocation: a.id, offset, size, label, type });
+  }
+
+  /** Replaces every data breakpoint; each says whether it watches something now. */
+  setDataBreakpoints(specs: readonly DataBreakpointSpec[]): DataBreakpointState[] {
+    return this.data.set(specs);
+  }
+
+  /** `count` bytes at `reference` + `offset` (a memoryReference from a variable or evaluate): the readable run, then how many cannot be read. */
+  readMemory(reference: string, offset: number, count: number): MemoryRead | string {
+    const base = parseAddress(reference);
+    if (base === undefined) return `'${reference}' is not a memory reference fltsim gave (an address such as 0xffffa00000001000)`;
+    return this.memory.read(base + offset, count);
+  }
+
+  /** Writes bytes as the memory view edits them; recorded like Set Value, so going back keeps them. */
+  writeMemory(reference: string, offset: number, bytes: Uint8Array): { ok: true; address: number } | { ok: false; message: string } {
+    const base = parseAddress(reference);
+    if (base === undefined) return { ok: false, message: `'${reference}' is not a memory reference fltsim gave` };
+    if (this.running) return { ok: false, message: 'the run is going; pause it first' };
+    const w = this.memory.writable(base + offset, bytes.length);
+    if (!w.ok) return w;
+    if (bytes.length > 0) {
+      w.allocation.writeBytes(w.offset, bytes);
+      if (w.allocation.id > 0) this.record({ step: this.world.sim.stepCount, memory: { allocation: w.allocation.id, offset: w.offset, bytes: bytes.slice() } });
+    }
+    return { ok: true, address: base + offset };
+  }
+
+  /** Completions for the Debug Console at `cursor` (0-based) of `text`, in the chosen frame. */
+  completions(text: string, cursor: number, where: EvaluateOptions = {}): CompletionItem[] {
+    const at = this.inspection.evaluationFrame(where);
+    const module = (at && this.world.modules.get(at.frame.fn.module)) ?? this.world.modules.values().next().value;
+    return completionsAt(text, cursor, { frame: at?.frame, module, evaluate: (t) => this.inspection.evaluateRaw(t, where) });
+  }
+
+  /** Lines from `line` to `endLine` of `file` where a statement starts: where a breakpoint can stop. */
+  breakpointLocations(file: string, line: number, endLine = line): number[] {
+    return this.executableLines(file).filter((l) => l >= line && l <= endLine);
+  }
+
+  /** Every C file the drivers were built from, headers included, as the user sees their paths. */
+  sourceFiles(): string[] {
+    return this.prepared.sourceFiles.map((f) => this.breakpoints.shown(f));
+  }
+
+  /** The thread running now and where (called by data breakpoints during a step). */
+  private accessSite(): AccessSite {
+    const t = this.world.sim.kernel.current;
+    const site: AccessSite = { threadId: t.id, threadName: t.name };
+    const inner = innermostDriverFrame(t);
+    if (inner) {
+      site.file = inner.frame.file;
+      site.line = inner.frame.line;
+    }
+    const top = t.frames[t.frames.length - 1];
+    if (top && top !== inner?.frame) site.routine = top.name;
+    return site;
   }
 
   // --- helpers ----------------------------------------------------------------------------------

@@ -82,7 +82,10 @@ export class Inspection {
     if (!r.ok) return r;
     const shown = inspect(inspectContext(this.host.world()), r.value, r.type, undefined, text);
     const row = this.handles.row({ name: text, ...shown }, at && { threadId: at.thread.id, index: at.index });
-    return { ok: true, value: row.value, type: row.type, handle: row.handle, indexedCount: row.indexedCount };
+    const out: EvaluationResult = { ok: true, value: row.value, type: row.type, handle: row.handle, indexedCount: row.indexedCount };
+    if (row.memoryReference) out.memoryReference = row.memoryReference;
+    if (row.hexValue) out.hexValue = row.hexValue;
+    return out;
   }
 
   /** Sets the child `name` of a handle's value from C text (`STATUS_SUCCESS`, `Length + 1`). */
@@ -99,6 +102,19 @@ export class Inspection {
     return { ok: true, value: shown.value, type: shown.type };
   }
 
+  /**
+   * The C expression that names child `name` of a handle's value, and the frame it is named in (a
+   * data breakpoint on a row of the Variables view); a message when the row has no such name.
+   */
+  childExpression(handle: number, name: string): { text: string; where: EvaluateOptions } | string {
+    const entry = this.handles.get(handle);
+    if (!entry) return `reference ${handle} does not exist (references last until the next stop)`;
+    const child = entry.expand.named?.().find((c) => c.name === name);
+    if (!child) return `'${name}' is not shown under that reference`;
+    if (!child.evaluateName) return `'${name}' is fltsim's view of the run, not a C object the driver can reach`;
+    return { text: child.evaluateName, where: { threadId: entry.frame?.threadId, frameIndex: entry.frame?.index } };
+  }
+
   /** Evaluates in the chosen frame; an assignment that succeeds is recorded for replays. */
   evaluateRaw(text: string, options: EvaluateOptions): ReturnType<typeof evaluateInFrame> {
     const world = this.host.world();
@@ -109,7 +125,7 @@ export class Inspection {
   }
 
   /** The chosen driver frame, else the innermost driver frame of the thread (default: the stopped one). */
-  private evaluationFrame(options: EvaluateOptions): { thread: KThread; frame: CFrame; index: number } | undefined {
+  evaluationFrame(options: EvaluateOptions): { thread: KThread; frame: CFrame; index: number } | undefined {
     const t = this.host.world().sim.kernel.threads.get(options.threadId ?? this.host.stoppedThread());
     if (!t) return undefined;
     if (options.frameIndex !== undefined) {

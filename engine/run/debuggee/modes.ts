@@ -35,12 +35,11 @@ export type Mode =
   /** Reverse continue's first pass: replaying to the stop point, noting the last place it would have stopped. */
   | { kind: 'scan'; until: number; best: Candidate | undefined };
 
-/** A value the user set, with where and when, so replays set it again. */
-export interface Edit {
-  step: number;
-  frame: FrameRef;
-  text: string;
-}
+/**
+ * A value the user set, with where and when, so replays set it again: C text evaluated in a frame
+ * (Set Value, an assignment in the Debug Console), or bytes written in the memory view.
+ */
+export type Edit = { step: number; frame: FrameRef; text: string } | { step: number; memory: { allocation: number; offset: number; bytes: Uint8Array } };
 
 /** The two most recent statements a thread executed (steps; 0 = none). */
 export interface ThreadTrail {

@@ -13,6 +13,7 @@ import { formatIrql } from '../../kernel/irql';
 import { formatStatus } from '../../kernel/status';
 import type { KThread } from '../../kernel/thread';
 import type { CFrame } from '../../interp/frame';
+import type { Module } from '../../interp/module';
 import { inspectContext } from '../evaluate';
 import { inspect, inspectAt, type Expandable, type InspectChild } from '../inspect';
 import { ownerOf, Ptr } from '../../memory/pointer';
@@ -43,6 +44,23 @@ function paged<T>(name: string, items: readonly T[], render: (item: T, index: nu
 
 const NOT_YET = '<not yet assigned>';
 
+/**
+ * The driver's globals (the frame's driver when several are loaded), where a WinDbg user looks for
+ * the counters and lists `ba` watches. A file's static that shares its name with another's shows
+ * under its link key and cannot be named by an expression from every frame, so it is not editable.
+ */
+function globalsOf(world: World, module: Module): InspectChild[] {
+  const ctx = inspectContext(world);
+  return module.program.globals.map((g) => {
+    const index = module.shared.globalIndex.get(g.key)!;
+    const p = module.env.globals[index];
+    const type = module.shared.slots[index]!.type;
+    if (!p) return { name: g.key, value: NOT_YET, type: '' };
+    const shown = inspectAt(ctx, p, type, g.name, g.name);
+    return g.key === g.name ? { name: g.name, evaluateName: g.name, ...shown } : { name: g.key, ...shown, place: undefined };
+  });
+}
+
 export class Scopes {
   private snap: Snapshot | undefined;
 
@@ -57,6 +75,8 @@ export class Scopes {
   scopes(thread: KThread, frame: CFrame | undefined): ScopeTree[] {
     const out: ScopeTree[] = [];
     if (frame) out.push({ name: 'Locals', container: { named: () => this.locals(frame) } });
+    const module = (frame && this.world.modules.get(frame.fn.module)) ?? this.world.modules.values().next().value;
+    if (module && module.program.globals.length > 0) out.push({ name: 'Globals', container: { named: () => globalsOf(this.world, module) } });
     out.push({ name: 'Thread', container: { named: () => this.thread(thread) } });
     out.push({ name: 'Callback Data', container: { named: () => this.callbackData(thread, frame) } });
     out.push({ name: 'Queues', container: { named: () => this.queues() } });

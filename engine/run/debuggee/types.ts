@@ -1,9 +1,10 @@
 /** What a front end exchanges with the Debuggee: plain data, no protocol. */
 import type { Schedule } from '../../explore/schedule';
 import type { VariableInfo } from './variables';
+import type { DataBreakpointState } from './dataBreakpoints';
 
 /** `goto`: arrived at a moment chosen on the timeline (`goToEvent`); `schedule`: a replayed schedule is about to leave the default one. */
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto' | 'schedule';
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception' | 'goto' | 'schedule';
 
 export interface Stop {
   reason: StopReason;
@@ -34,6 +35,8 @@ export interface DebuggeeOptions {
   /** Statements before a loop that does not end is stopped as a fault. Default: the scenario's `limit steps`, else none, since a user at a debugger can pause. */
   stepBudget?: number;
   output?: OutputSink;
+  /** A data breakpoint started or stopped watching on its own (its local's frame returned; a step back brought it back). */
+  breakpointChanged?: (state: DataBreakpointState) => void;
   /**
    * Follow this schedule (from a replay file) instead of the seeded rule; its seed replaces the
    * scenario's. Where a changed value sends the run elsewhere, choices that no longer fit give way

@@ -25,6 +25,10 @@ export interface VariableInfo {
   indexedCount?: number;
   /** Set Value can change it: a scalar that a C expression names. */
   editable: boolean;
+  /** The value in hex, for an integer shown as a number (a client's hex display). */
+  hexValue?: string;
+  /** Where a pointer points or an array starts, for the memory view. */
+  memoryReference?: string;
 }
 
 export interface VariablesQuery {
@@ -79,6 +83,8 @@ export class VariableHandles {
   row(c: InspectChild, frame: FrameRef | undefined): VariableInfo {
     const v: VariableInfo = { name: c.name, value: c.value, type: c.type, handle: 0, editable: c.place !== undefined && c.evaluateName !== undefined };
     if (c.evaluateName) v.evaluateName = c.evaluateName;
+    if (c.memoryReference) v.memoryReference = c.memoryReference;
+    if (c.hexValue) v.hexValue = c.hexValue;
     if (c.expand) {
       v.handle = this.add(c.expand, frame);
       if (c.expand.indexedCount !== undefined) v.indexedCount = c.expand.indexedCount;

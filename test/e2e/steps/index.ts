@@ -5,6 +5,7 @@
  */
 import type { StepContext } from './shared';
 import { commands } from './commands';
+import { dataBreakpoint } from './dataBreakpoint';
 import { debug } from './debug';
 import { explore } from './explore';
 import { grammar } from './grammar';
@@ -18,7 +19,7 @@ import { walkthrough } from './walkthrough';
 
 export type { Expectations, StepContext } from './shared';
 
-export type StepName = 'grammar' | 'commands' | 'debug' | 'problems' | 'walkthrough' | 'runaway' | 'timeline' | 'explore' | 'testing' | 'testExplore' | 'init';
-export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'problems', 'walkthrough', 'runaway', 'timeline', 'explore', 'testing', 'testExplore', 'init'];
+export type StepName = 'grammar' | 'commands' | 'debug' | 'dataBreakpoint' | 'problems' | 'walkthrough' | 'runaway' | 'timeline' | 'explore' | 'testing' | 'testExplore' | 'init';
+export const ALL_STEPS: readonly StepName[] = ['grammar', 'commands', 'debug', 'dataBreakpoint', 'problems', 'walkthrough', 'runaway', 'timeline', 'explore', 'testing', 'testExplore', 'init'];
 
-export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, problems, walkthrough, runaway, timeline, explore, testing, testExplore, init };
+export const STEPS: Record<StepName, (ctx: StepContext) => Promise<void>> = { grammar, commands, debug, dataBreakpoint, problems, walkthrough, runaway, timeline, explore, testing, testExplore, init };

@@ -66,6 +66,17 @@ test('a wait with a timeout inside the DPC is wait-at-dispatch, once per DPC run
   assert.equal(v[0]!.location?.line, driver.split('\n').findIndex((l) => l.includes('KeWaitForSingleObject(&ext->Never')) + 1);
 });
 
+test('KeFlushQueuedDpcs while the running DPC is blocked in a timed wait waits for it, then returns (it spun at one instant before)', async () => {
+  // Found by fuzzing: the unload at 5 ms meets the DPC of the 5 ms expiry blocked in its 1 ms wait.
+  const world = new World(await prepare(2, 'unload at 5'), {});
+  assert.equal(world.run(), 'done');
+  assert.equal(world.fault, undefined, world.fault?.message);
+  assert.deepEqual(world.sim.output, ['dpc irql=2 run=1 mine=1', 'cancel 1', 'work irql=0 tick=1 ctx=1', 'unload ticks=1 dpcs=1']);
+  assert.equal(world.sim.now, 6);
+  const flush = world.sim.events.filter((e) => e.threadName === 'Unload all drivers' && e.kind === 'wait' && /KeFlushQueuedDpcs/.test(e.detail));
+  assert.equal(flush.length, 1);
+});
+
 test('KeSetTimer returns TRUE when the timer was set; KeCancelTimer TRUE before expiry (no DPC runs), FALSE after (the timer stays signalled)', async () => {
   const world = await run(3);
   assert.deepEqual(world.sim.output, ['set 0', 'set again 1', 'cancel before 1 state=0', 'cancel 0', 'cancel after 0 state=1', 'unload ticks=0 dpcs=0']);

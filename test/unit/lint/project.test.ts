@@ -70,3 +70,29 @@ test('an edit to one file changes what the others see; the summary of unchanged 
     project.dispose();
   }
 });
+
+test('an edit recomputes the summaries of the files it concerns only (a new call elsewhere, a call to one helper)', () => {
+  const dir = '/virtual/proportional';
+  const texts = new Map<string, string>([
+    [`${dir}/main.c`, '#include <fltKernel.h>\nVOID MainWork(VOID)\n{\n    HelperOne();\n}\n'],
+    [`${dir}/one.c`, '#include <fltKernel.h>\nVOID HelperOne(VOID)\n{\n    KeStallExecutionProcessor(1);\n}\n'],
+    [`${dir}/two.c`, '#include <fltKernel.h>\nVOID HelperTwo(VOID)\n{\n    KeStallExecutionProcessor(2);\n}\n'],
+    [`${dir}/three.c`, '#include <fltKernel.h>\nVOID HelperThree(VOID)\n{\n    KeStallExecutionProcessor(3);\n}\n'],
+  ]);
+  const main = `${dir}/main.c`;
+  const project = new ProjectLint({ read: (f) => texts.get(f) }, [...texts.keys()]);
+  try {
+    project.lint(main, texts.get(main)!);
+    assert.equal(project.summaryRuns, 3, 'the first lint reads the three other files once each');
+    // A call to a routine no file of the project defines concerns none of them.
+    let text = texts.get(main)!.replace('HelperOne();', 'HelperOne();\n    KeStallExecutionProcessor(9);');
+    project.lint(main, text);
+    assert.equal(project.summaryRuns, 3);
+    // Now main.c calls HelperTwo: two.c's summary (who calls its functions) is read again, one.c's and three.c's are not.
+    text = text.replace('HelperOne();', 'HelperOne();\n    HelperTwo();');
+    project.lint(main, text);
+    assert.equal(project.summaryRuns, 4);
+  } finally {
+    project.dispose();
+  }
+});

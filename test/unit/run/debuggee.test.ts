@@ -78,7 +78,7 @@ test('conditions and hit counts choose the hit; a logpoint prints its interpolat
   conditional.debuggee.setLineBreakpoints(TALLY_C, [{ line: TWICE_CALL, condition: 'n == 2' }]);
   conditional.debuggee.start(false);
   const c = stopped(conditional.debuggee.runToStop());
-  assert.deepEqual(conditional.debuggee.evaluate('n', { threadId: c.threadId }), { ok: true, value: '2', type: 'LONG', handle: 0, indexedCount: undefined });
+  assert.deepEqual(conditional.debuggee.evaluate('n', { threadId: c.threadId }), { ok: true, value: '2', type: 'LONG', handle: 0, indexedCount: undefined, hexValue: '0x2' });
   assert.equal(conditional.debuggee.threads().find((t) => t.id === c.threadId)?.name, 'I/O #2 (read)');
 
   const counted = await open(tallyScenario());
@@ -168,7 +168,7 @@ test('step back from the first statement stays at the start of the run; handles 
   d.start(true);
   const entry = stopped(d.runToStop());
   const scopes = d.scopes(entry.threadId, top(d, entry).index);
-  assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Thread', 'Callback Data', 'Queues', 'Filters']);
+  assert.deepEqual(scopes.map((s) => s.name), ['Locals', 'Globals', 'Thread', 'Callback Data', 'Queues', 'Filters']);
   d.stepBack(entry.threadId);
   const same = stopped(d.runToStop());
   assert.equal(same.description, 'Paused at the start of the run');

@@ -66,3 +66,15 @@ test('no driver text, however garbled, makes the engine throw anything but diagn
     { numRuns: 150, seed: 20261123 },
   );
 });
+
+test('a scenario path written with Windows separators on a system that uses / is named, and the file meant is suggested', async () => {
+  const { prepareScenario } = await import('../../../engine');
+  const files: ProjectFiles = { readFile: (p) => (p === '/w/my tests/ü/a.fltsim' ? 'driver "d.c"\n' : undefined), paths: pathRules('posix') };
+  const r = await prepareScenario('/w/my tests\\ü\\a.fltsim', files);
+  assert.equal(r.ok, false);
+  const d = r.ok ? undefined : r.diagnostics[0]!;
+  assert.equal(d?.message, "cannot read the scenario file '/w/my tests\\ü\\a.fltsim'");
+  assert.equal(d?.hint, "folders are separated by '/' here: did you mean '/w/my tests/ü/a.fltsim'?");
+  const missing = await prepareScenario('/w/other\\b.fltsim', files);
+  assert.equal(missing.ok ? undefined : missing.diagnostics[0]!.hint, 'check the path; scenario files end in .fltsim');
+});

@@ -1,0 +1,71 @@
+/** The data breakpoint step: Break on Value Change on a local in the Variables view, continue, the stop names the write. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { E2EFailure } from '../workbench';
+import { check, type StepContext } from './shared';
+
+/** Runs in the page (serialised: it may use only its argument). */
+function callStackSays(pattern: string): boolean {
+  return [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Call Stack') && new RegExp(pattern, 'i').test((p as any).innerText));
+}
+
+/** Breakpoint before `item = FltAllocateGenericWorkItem()`, F5, watch `item` for writes, F5: paused on the data breakpoint. */
+export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promise<void> {
+  const page = wb.page;
+  const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
+  const line = source.findIndex((l) => l.includes('item = FltAllocateGenericWorkItem();')) + 1;
+  check(line > 0, 'fixture pendread.c lost its allocation line');
+
+  // Breakpoints persist in the workspace: the debug step's would stop the run first.
+  await wb.runCommand('Remove All Breakpoints');
+  await wb.quickOpen('pendread.c');
+  await wb.goToLine(line);
+  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
+  await page.keyboard.press('F9');
+  await glyph.first().waitFor({ timeout: 10_000 });
+
+  await page.keyboard.press('F5');
+  await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
+    throw new E2EFailure('F5 did not start a debug session (no debug toolbar within 30s)');
+  });
+  if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
+  await wb.until('the Call Stack to say "Paused on breakpoint"', callStackSays, 'Paused on breakpoint', 45_000);
+  // The line breakpoint has done its part; the data breakpoint alone should stop the run next.
+  await wb.runCommand('Remove All Breakpoints');
+
+  await wb.until('a Locals row "item"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables') &&
+    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^item\b/.test((r as any).innerText.trim()))), null, 15_000)
+    .catch(async (e) => {
+      log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
+      throw e;
+    });
+  const row = wb.paneLocator('Variables').locator('.monaco-list-row', { hasText: /^item/ }).first();
+  await row.click({ button: 'right' });
+  const entry = page.locator('.context-view .action-item', { hasText: 'Break on Value Change' }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 }).catch(async () => {
+    await wb.screenshot('data-breakpoint-no-menu');
+    throw new E2EFailure('the Variables view offers no "Break on Value Change" for a local: dataBreakpointInfo must answer with a dataId');
+  });
+  await wb.screenshot('data-breakpoint-menu');
+  await entry.click();
+  await wb.until('a data breakpoint in the Breakpoints view', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Breakpoints') && /item/.test((p as any).innerText)), null, 10_000);
+
+  await page.keyboard.press('F5');
+  // VS Code labels the stopped thread with the stop's description: who wrote what, where.
+  await wb.until('the Call Stack to say which thread wrote item, where', callStackSays, `item written at pendread\\.c:${line} by 'I/O #1 \\(read\\)' \\(thread \\d+\\): <not yet assigned> → 0xffff`, 30_000).catch(async (e) => {
+    await wb.screenshot('data-breakpoint-no-stop');
+    log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+    throw e;
+  });
+  log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
+  await wb.screenshot('data-breakpoint-stopped');
+
+  for (let i = 0; i < 10 && (await wb.debugToolbar().isVisible()); i++) {
+    await page.keyboard.press('F5');
+    await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  check(!(await wb.debugToolbar().isVisible()), 'the debug session did not end after continuing ten times');
+}
