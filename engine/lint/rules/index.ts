@@ -46,14 +46,27 @@ import cbdqMixedCompletion from './cbdq-mixed-completion';
 import cbdqNeverInserted from './cbdq-never-inserted';
 import relatedObjectsKept from './related-objects-kept';
 import irqlAboveBound from './irql-above-bound';
+import syncOnCreate from './sync-on-create';
+import syncUnsupportedOp from './sync-unsupported-op';
+import reservedStatus from './reserved-status';
+import ctxSetPrecreate from './ctx-set-precreate';
+import noUnloadCb from './no-unload-cb';
+import cbdqAcquireRelease from './cbdq-acquire-release';
+import sendmsgTimeout from './sendmsg-timeout';
+import postcreateFail from './postcreate-fail';
+import syncHoldsLock from './sync-holds-lock';
+import preopTouchAfterHandoff from './preop-touch-after-handoff';
+import startBeforeInit from './start-before-init';
+import unloadRefuseMandatory from './unload-refuse-mandatory';
 
 export const ALL_RULES: readonly Rule[] = [
   wiBadQueueType, wiQueueStatusIgnored, wiAllocNullUnchecked, wiLeakOnQueueFailure, wiNotFreedByWorker, wiFreeMismatch,
   genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, wiRunningFlagStuck, wiRoutineMismatch, ioWiForeignDevice,
   cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
-  preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopCallbackWithoutPostop, postopMprWithoutPost,
-  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
-  cbdqCallbackLocks, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, unloadNoUnregister, deletingObject, ctxRefLeak, nameInfo, relatedObjectsKept, syncAsyncRw, dirtyMissing,
+  preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
+  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
+  cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
+  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
+  syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];
