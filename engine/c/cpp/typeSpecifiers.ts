@@ -24,14 +24,7 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       if (!isClass || node.type === 'union_specifier') {
         if (!nameNode) return undefined;
         // A C struct: the C path builds it; in C++ its tag is also a type name.
-        const hooks = ctx.cpp;
-        ctx.cpp = undefined;
-        let t: CType;
-        try {
-          t = typeFromSpecifier(ctx, node);
-        } finally {
-          ctx.cpp = hooks;
-        }
+        const t = plainCType(ctx, node);
         if (!ctx.scope.isTypeName(nameNode.text)) ctx.scope.defineTypedef(nameNode.text, t);
         return t;
       }
@@ -41,14 +34,7 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return templateType(s, ctx, node);
     case 'enum_specifier': {
       const nameNode = node.childForFieldName('name');
-      const hooks = ctx.cpp;
-      ctx.cpp = undefined;
-      let t: CType;
-      try {
-        t = typeFromSpecifier(ctx, node);
-      } finally {
-        ctx.cpp = hooks;
-      }
+      const t = plainCType(ctx, node);
       if (nameNode) {
         const name = nameNode.text;
         if (!ctx.scope.isTypeName(name)) ctx.scope.defineTypedef(name, t);
@@ -93,4 +79,13 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
   }
 }
 
-
+/** The type the C front end gives a struct or enum specifier: the C++ hooks are off while it reads it. */
+function plainCType(ctx: Parameters<typeof typeFromSpecifier>[0], node: Parameters<typeof typeFromSpecifier>[1]): CType {
+  const hooks = ctx.cpp;
+  ctx.cpp = undefined;
+  try {
+    return typeFromSpecifier(ctx, node);
+  } finally {
+    ctx.cpp = hooks;
+  }
+}
