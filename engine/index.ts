@@ -67,8 +67,9 @@ export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)
 export {
   Debuggee, type DebuggeeOptions, type Stop, type StopReason, type StepHow, type CommandResult, type Progress, type OutputCategory, type OutputSink,
-  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions, type DataQuery,
+  type ThreadInfo, type FrameInfo, type ScopeInfo, type EvaluationResult, type SetValueResult, type EvaluateOptions,
 } from './run/debuggee/debuggee';
+export type { DataQuery } from './run/debuggee/dataTargets';
 export type { DataAccessType, DataBreakpointInfo, DataBreakpointSpec, DataBreakpointState } from './run/debuggee/dataBreakpoints';
 export type { MemoryRead } from './run/debuggee/memoryIndex';
 export type { CompletionItem } from './run/debuggee/completions';

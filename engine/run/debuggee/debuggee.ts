@@ -30,11 +30,10 @@ import { timelineOfLog, type RunTimeline } from '../timeline';
 import { World } from '../world';
 import type { Allocation } from '../../memory/allocation';
 import { truthy } from '../../interp/pointers';
-import { DataBreakpoints, watchableSize, type AccessSite, type DataBreakpointInfo, type DataBreakpointSpec, type DataBreakpointState } from './dataBreakpoints';
+import { DataBreakpoints, type DataBreakpointInfo, type DataBreakpointSpec, type DataBreakpointState } from './dataBreakpoints';
 import { MemoryIndex, parseAddress, type MemoryRead } from './memoryIndex';
 import { completionsAt, type CompletionItem } from './completions';
-import { hexAddress, Ptr } from '../../memory/pointer';
-import type { CType } from '../../c/types';
+import { dataTargetOf, type DataQuery } from './dataTargets';
 import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
   BreakpointTable, DriverCode, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
@@ -44,7 +43,7 @@ import { EventTargets } from './eventTargets';
 import { Inspection } from './inspection';
 import { scheduleChangeOf, type ScheduleChange } from './scheduleChange';
 import type { Arrival, Candidate, Edit, Mode, ThreadTrail } from './modes';
-import { driverDepth, driverFrameAt, innermostDriverFrame, liveThread } from './threadFrames';
+import { accessSiteOf, driverDepth, driverFrameAt, liveThread } from './threadFrames';
 import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
 import type {
   CommandResult, DebuggeeOptions, EvaluateOptions, EvaluationResult, FrameInfo, OutputSink, Progress, ScopeInfo, SetValueResult, Stop, StepHow, ThreadInfo,
@@ -59,16 +58,6 @@ export type {
 const TAKEN: CommandResult = { ok: true };
 
 /** What `dataBreakpointInfo` is asked about (DAP's DataBreakpointInfoArguments, in engine terms). */
-export interface DataQuery {
-  name: string;
-  /** A Variables-view handle whose child `name` is meant (0 or absent: `name` is an expression or address). */
-  handle?: number;
-  threadId?: number;
-  frameIndex?: number;
-  asAddress?: boolean;
-  bytes?: number;
-}
-
 export class Debuggee {
   private world: World;
   private readonly code: DriverCode;
@@ -97,7 +86,7 @@ export class Debuggee {
   private readonly data = new DataBreakpoints({
     world: () => this.world,
     index: () => this.memory,
-    site: () => this.accessSite(),
+    site: () => accessSiteOf(this.world.sim.kernel.current),
     shown: (file) => this.breakpoints.shown(file),
     condition: (text, threadId) => {
       const r = this.inspection.evaluateRaw(text, { threadId });
@@ -663,48 +652,7 @@ export class Debuggee {
    * row's name), an address (`asAddress`, with `bytes`), or a C expression evaluated in a frame.
    */
   dataBreakpointInfo(query: DataQuery): DataBreakpointInfo {
-    const refuse = (why: string): DataBreakpointInfo => ({ dataId: null, description: why });
-    if (query.asAddress) {
-      const address = parseAddress(query.name) ?? this.addressOfExpression(query.name, query);
-      if (typeof address === 'string') return refuse(address);
-      return this.memoryTarget(address, query.bytes ?? 1, `${query.bytes ?? 1} byte${(query.bytes ?? 1) === 1 ? '' : 's'} at ${hexAddress(address)}`, undefined);
-    }
-    let text = query.name;
-    let where: EvaluateOptions = { threadId: query.threadId, frameIndex: query.frameIndex };
-    if (query.handle !== undefined && query.handle !== 0) {
-      const child = this.inspection.childExpression(query.handle, query.name);
-      if (typeof child === 'string') return refuse(child);
-      ({ text, where } = child);
-    }
-    const r = this.inspection.evaluateRaw(`&(${text})`, where);
-    if (r.ok && r.value instanceof Ptr && r.value.alloc !== null && r.type.kind === 'ptr') {
-      const size = query.bytes ?? watchableSize(r.type.to);
-      if (typeof size === 'string') return refuse(size);
-      return this.memoryTarget(r.value.address, size, text, query.bytes === undefined ? r.type.to : undefined);
-    }
-    const at = this.inspection.evaluationFrame(where);
-    const local = at?.frame.fn.locals.filter((l) => l.name === text && !l.inMemory).pop();
-    if (at && local) {
-      return this.data.describe({ kind: 'local', thread: at.thread.id, frameIndex: at.index, fn: at.frame.fn.key, slot: local.slot, label: text, type: local.type, sinceStep: this.world.sim.stepCount });
-    }
-    return refuse(r.ok ? `'${text}' is not an object in memory` : `'${text}' cannot be watched: ${r.message}`);
-  }
-
-  private addressOfExpression(text: string, query: DataQuery): number | string {
-    const r = this.inspection.evaluateRaw(text, { threadId: query.threadId, frameIndex: query.frameIndex });
-    if (!r.ok) return `'${text}' is neither an address nor an expression fltsim can evaluate here: ${r.message}`;
-    if (r.value instanceof Ptr) return r.value.address;
-    if (typeof r.value === 'number' || typeof r.value === 'bigint') return Number(BigInt.asIntN(64, BigInt(r.value)));
-    return `'${text}' is not an address`;
-  }
-
-  private memoryTarget(address: number, size: number, label: string, type: CType | undefined): DataBreakpointInfo {
-    const a = this.memory.at(address);
-    if (a === undefined || !a.accessible) return { dataId: null, description: `nothing the run can read is at ${hexAddress(address)}${a?.freed ? ` (${a.describe()} was freed)` : ''}` };
-    if (a.id < 0) return { dataId: null, description: `${label} belongs to the debugger, not to the run` };
-    const offset = address - a.base;
-    if (offset + size > a.size) return { dataId: null, description: `${size} bytes at ${hexAddress(address)} run past the end of ${a.describe()}` };
-    return this.data.describe({ kind: 'memory', allocation: a.id, offset, size, label, type });
+    return dataTargetOf(query, { inspection: this.inspection, memory: this.memory, data: this.data, stepCount: this.world.sim.stepCount });
   }
 
   /** Replaces every data breakpoint; each says whether it watches something now. */
@@ -748,20 +696,6 @@ export class Debuggee {
   /** Every C file the drivers were built from, headers included, as the user sees their paths. */
   sourceFiles(): string[] {
     return this.prepared.sourceFiles.map((f) => this.breakpoints.shown(f));
-  }
-
-  /** The thread running now and where (called by data breakpoints during a step). */
-  private accessSite(): AccessSite {
-    const t = this.world.sim.kernel.current;
-    const site: AccessSite = { threadId: t.id, threadName: t.name };
-    const inner = innermostDriverFrame(t);
-    if (inner) {
-      site.file = inner.frame.file;
-      site.line = inner.frame.line;
-    }
-    const top = t.frames[t.frames.length - 1];
-    if (top && top !== inner?.frame) site.routine = top.name;
-    return site;
   }
 
   // --- helpers ----------------------------------------------------------------------------------

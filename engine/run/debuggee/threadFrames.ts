@@ -4,6 +4,7 @@
  */
 import { CFrame } from '../../interp/frame';
 import type { KThread } from '../../kernel/thread';
+import type { AccessSite } from './dataBreakpoints';
 
 /** The frame at `index` of the thread's stack when it is driver code. */
 export function driverFrameAt(t: KThread, index: number): CFrame | undefined {
@@ -33,4 +34,17 @@ export function liveThread(threads: { has(id: number): boolean; keys(): Iterable
   if (id !== undefined && threads.has(id)) return id;
   const first = threads.keys().next();
   return first.done ? (id ?? 0) : first.value;
+}
+
+/** Who is touching memory and where: the running thread, its innermost driver line, and the routine on top when that is not driver code. */
+export function accessSiteOf(t: KThread): AccessSite {
+  const site: AccessSite = { threadId: t.id, threadName: t.name };
+  const inner = innermostDriverFrame(t);
+  if (inner) {
+    site.file = inner.frame.file;
+    site.line = inner.frame.line;
+  }
+  const top = t.frames[t.frames.length - 1];
+  if (top && top !== inner?.frame) site.routine = top.name;
+  return site;
 }
