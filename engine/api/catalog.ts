@@ -179,6 +179,8 @@ const ENTRIES: ApiInfo[] = [
   api('PAGED_CODE', A, 'Marks code that may be paged out: the caller must be at IRQL <= APC_LEVEL, where page faults can be taken.', ['Code in a PAGE section must start with PAGED_CODE(); never call it from a post-operation callback or under a spin lock.']),
   api('MmGetSystemRoutineAddress', P, 'Looks up an exported kernel routine by name; returns NULL when the running system does not have it.', ['Test the result for NULL before calling through it.']),
   api('DbgPrintEx', 'any', 'Prints to the kernel debugger with a component and a level.'),
+  api('vDbgPrintEx', 'any', 'DbgPrintEx with its values in a va_list.'),
+  api('vDbgPrintExWithPrefix', 'any', 'vDbgPrintEx with a prefix written before the text.'),
   // Added with the simulation engine: routines it models beyond the lint set.
   api('DbgBreakPoint', 'any', 'Breaks into the kernel debugger; in the simulation it only writes a line of output.'),
   api('ExAcquireFastMutexUnsafe', A, 'Acquires a fast mutex without raising IRQL; the caller must already be at APC_LEVEL or in a critical region.', [], { mayBlock: true }),

@@ -258,6 +258,8 @@ void __fltsim_assert(LONGLONG Condition, const char *Text);
 void __fltsim_list_corrupt(PLIST_ENTRY Entry);
 ULONG DbgPrint(PCSTR Format, ...);
 ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist);
+ULONG vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist);
 void DbgBreakPoint(void);
 #define DPFLTR_IHVDRIVER_ID 77
 #define DPFLTR_FLTMGR_ID 47

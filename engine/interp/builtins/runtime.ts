@@ -17,7 +17,7 @@ import { formatPrintf, readCString } from '../format';
 import { copyBytes, store } from '../memory';
 import { access, size, str, unicodeString, usText, writeUs } from './callArgs';
 import { exceptionBuiltins } from './exceptions';
-import { varArgBuiltins } from './varArgs';
+import { argumentsOf, varArgBuiltins } from './varArgs';
 import { sortingBuiltins } from './sorting';
 import { safeStringBuiltins } from './safeStrings';
 
@@ -137,10 +137,19 @@ export function hostedRuntimeBuiltins(host: RuntimeHost): [string, Builtin][] {
     host.output(access(call, () => formatPrintf(fmt, call.args.slice(skip + 1), call.interp.addresses)), call);
     return STATUS.STATUS_SUCCESS;
   };
+  // The va_list forms read their values from the list's slots as the format asks (varArgs.ts).
+  const vprint = (prefixAt: number | undefined, formatAt: number): Builtin => (call) => {
+    const fmt = access(call, () => readCString(call.args[formatAt]));
+    if (fmt === undefined) throw new CRuntimeError('bad-pointer', `${call.name}: the format is not a string`, call.loc);
+    const prefix = prefixAt === undefined ? '' : access(call, () => readCString(call.args[prefixAt])) ?? '';
+    host.output(prefix + access(call, () => formatPrintf(fmt, argumentsOf(call, fmt, call.args[formatAt + 1]), call.interp.addresses)), call);
+    return STATUS.STATUS_SUCCESS;
+  };
   return [
     ['DbgPrint', print(0)],
     ['DbgPrintEx', print(2)],
-    ['vDbgPrintEx', print(2)],
+    ['vDbgPrintEx', vprint(undefined, 2)],
+    ['vDbgPrintExWithPrefix', vprint(0, 3)],
     [
       '__fltsim_assert',
       (call) => {

@@ -34,7 +34,7 @@ const V_FORMS: readonly (readonly [string, string, number, 1 | 2])[] = [
 ];
 
 /** The values a va_list holds for `fmt`, read slot by slot as the conversions say. */
-function argumentsOf(call: BuiltinCall, fmt: string, vaList: unknown): unknown[] {
+export function argumentsOf(call: BuiltinCall, fmt: string, vaList: unknown): unknown[] {
   if (!(vaList instanceof Ptr) || vaList.alloc === null) {
     throw new CRuntimeError('bad-pointer', `${call.name}: the va_list is not set (call va_start in the variadic function first)`, call.loc);
   }

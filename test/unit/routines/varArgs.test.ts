@@ -13,13 +13,15 @@ const source = readFileSync(path.resolve('test/fixtures/routines/varargs.c'), 'u
 const files = oneDriver('varargs.c', source);
 const lineOf = (text: string): number => source.split('\n').findIndex((l) => l.includes(text)) + 1;
 
-test('va_arg reads ints, a 64-bit value, a pointer and a large struct; a va_list goes on to the vprintf routines with their truncation rules', async () => {
+test('va_arg reads ints, a 64-bit value, a pointer and a large struct; a va_list goes on to the vprintf routines (truncation rules, the debugger-output forms)', async () => {
   const w = await runWorld('/t/s.fltsim', 'driver "varargs.c"', files);
   assert.equal(w.fault, undefined, w.fault?.message);
   assert.deepEqual(w.sim.kernel.output, [
     `sum ${1 + 2 + 3 + 0x100000000 + 4 + 1000}`,
     "vsn 24 'pid=1234 abcdef012345 Z%'",
     "cbv 80000005 'pid=123'", // 8 bytes: 7 characters and the NUL, STATUS_BUFFER_OVERFLOW
+    '[log] pid=1234 abcdef012345 Z%', // vDbgPrintExWithPrefix: the prefix, then the text from the va_list
+    'pid=1234 abcdef012345 Z%', // vDbgPrintEx
     "cchw 0 'volume #7'",
     "us 0 18 'volume #7'",
   ]);
