@@ -12,8 +12,7 @@
  *
  * Going back: a run is a pure function of the scenario, the seed and the values the user set, and
  * generators cannot be copied, so going back builds a fresh World and replays it silently to the
- * step wanted. Values set with Set Value or an assignment in the Debug Console are recorded with
- * their step and set again when a replay passes that step, so the past stays the one the user saw.
+ * step wanted; values the user set are made again on the way (userEdits.ts).
  *
  * A recorded schedule (a replay file from `fltsim explore`) makes every World follow it; the run
  * stops, once, where the schedule first leaves the default one, so the user starts right there.
@@ -23,7 +22,6 @@ import { TIME_PASSES } from '../../kernel/schedule';
 import { ReplayPolicy } from '../../explore/policies';
 import type { Schedule } from '../../explore/schedule';
 import { CFrame } from '../../interp/frame';
-import { evaluateInFrame } from '../evaluate';
 import type { PreparedScenario } from '../prepare';
 import type { StepResult } from '../../sim';
 import { timelineOfLog, type RunTimeline } from '../timeline';
@@ -34,6 +32,7 @@ import { DataBreakpoints, type DataBreakpointInfo, type DataBreakpointSpec, type
 import { MemoryIndex, parseAddress, type MemoryRead } from './memoryIndex';
 import { completionsAt, type CompletionItem } from './completions';
 import { dataTargetOf, type DataQuery } from './dataTargets';
+import { applyEdit, UserEdits } from './userEdits';
 import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
   BreakpointTable, DriverCode, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
@@ -72,8 +71,7 @@ export class Debuggee {
   private readonly fileKeys = new Map<string, string>();
   private trails = new Map<number, ThreadTrail>();
   private firstStmt: { step: number; thread: number } | undefined;
-  private edits: Edit[] = [];
-  private nextEdit = 0;
+  private readonly edits = new UserEdits();
   private readonly inspection = new Inspection({
     world: () => this.world,
     stoppedThread: () => this.stoppedThread,
@@ -251,7 +249,7 @@ export class Debuggee {
    * the user set are forgotten (they belonged to the old run), and so is its known future.
    */
   restart(stopOnEntry: boolean): void {
-    this.edits = [];
+    this.edits.clear();
     this.eventTargets.forgetAfter(0);
     this.last = undefined;
     this.replay(stopOnEntry ? { kind: 'entry' } : { kind: 'continue' });
@@ -351,7 +349,10 @@ export class Debuggee {
     } else r = this.world.step();
     const outcome = this.judge(mode, r);
     // Values the user set at this step are set after it, as they were: once the stop had happened.
-    if (this.nextEdit < this.edits.length) this.applyEdits(this.world.sim.stepCount);
+    if (this.edits.pending) {
+      const target = { world: this.world, memory: this.memory, frame: (t: number, i: number) => this.threadFrame(t, i), warn: (text: string) => this.output(text, 'stderr') };
+      for (const e of this.edits.due(this.world.sim.stepCount)) applyEdit(e, target);
+    }
     return outcome;
   }
 
@@ -543,7 +544,7 @@ export class Debuggee {
     this.trails = new Map();
     this.firstStmt = undefined;
     this.eventCursor = 0;
-    this.nextEdit = 0;
+    this.edits.rewind();
     this.finished = false;
     this.mode = mode;
   }
@@ -588,31 +589,10 @@ export class Debuggee {
   // --- values the user set ----------------------------------------------------------------------
 
   private record(edit: Edit): void {
-    // A change made in the past starts a new future: changes recorded after it no longer apply,
-    // and what happened after this point in earlier runs need not happen again.
-    this.edits = this.edits.filter((e) => e.step <= edit.step);
+    // What happened after this point in earlier runs need not happen again.
     this.furthest = this.world;
     this.eventTargets.forgetAfter(this.world.sim.eventCount);
-    this.edits.push(edit);
-    this.nextEdit = this.edits.length;
-  }
-
-  private applyEdits(step: number): void {
-    while (this.nextEdit < this.edits.length && this.edits[this.nextEdit]!.step <= step) {
-      const e = this.edits[this.nextEdit++]!;
-      if (e.step < step) continue;
-      if ('memory' in e) {
-        const { allocation, offset, bytes } = e.memory;
-        const at = this.memory.byId(allocation);
-        const w = at ? this.memory.writable(at.base + offset, bytes.length) : { ok: false as const, message: 'its memory is gone' };
-        if (w.ok) w.allocation.writeBytes(w.offset, bytes);
-        else this.output(`The bytes written in the memory view at step ${e.step} could not be written again: ${w.message}\n`, 'stderr');
-        continue;
-      }
-      const frame = this.threadFrame(e.frame.threadId, e.frame.index);
-      const r = frame ? evaluateInFrame(this.world, frame, e.text, true) : { ok: false as const, message: 'its frame is gone' };
-      if (!r.ok) this.output(`The value set with '${e.text}' at step ${e.step} could not be set again: ${r.message}\n`, 'stderr');
-    }
+    this.edits.add(edit);
   }
 
   // --- inspection (inspection.ts) -----------------------------------------------------------------
