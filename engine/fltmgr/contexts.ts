@@ -512,13 +512,12 @@ export class ContextRoutines {
 }
 
 /**
- * A stream context belongs to one stream of the file (`a.txt:alt` has its own). Keyed by the file's
- * stable stream key, not its path, so the context follows the file through a rename.
+ * A stream context belongs to one stream of the file (`a.txt:alt` has its own FsContext, and
+ * `a.txt::$DATA` is `a.txt`). Keyed by the stream's stable key, not its path, so the context
+ * follows the file through a rename.
  */
 function streamKey(inst: Instance, fo: FileObject): string {
-  const name = fo.nameInVolume.toLowerCase();
-  const colon = name.indexOf(':', name.lastIndexOf('\\') + 1);
-  return `s${inst.id}:${fo.stream.key}${colon < 0 ? '' : name.slice(colon)}`;
+  return `s${inst.id}:${fo.stream.key}`;
 }
 
 /** A section context belongs to the stream's data-scan section on one instance. */
@@ -528,7 +527,7 @@ function sectionKey(inst: Instance, fo: FileObject): string {
 
 /** A file context belongs to the file: every stream of it (`a.txt`, `a.txt:alt`) shares it, through renames too. */
 function fileKey(inst: Instance, fo: FileObject): string {
-  return `f${inst.id}:${fo.stream.key}`;
+  return `f${inst.id}:${(fo.stream.node?.base?.stream ?? fo.stream).key}`;
 }
 
 function isObject(v: unknown): v is object {

@@ -48,6 +48,18 @@ export enum FileAction {
   MODIFIED = 3,
   RENAMED_OLD_NAME = 4,
   RENAMED_NEW_NAME = 5,
+  ADDED_STREAM = 6,
+  REMOVED_STREAM = 7,
+  MODIFIED_STREAM = 8,
+}
+
+/** A change to a named stream is reported as one: its own actions, and the STREAM_* filter bits. */
+const STREAM_ACTION: Partial<Record<FileAction, FileAction>> = { [FileAction.ADDED]: FileAction.ADDED_STREAM, [FileAction.REMOVED]: FileAction.REMOVED_STREAM, [FileAction.MODIFIED]: FileAction.MODIFIED_STREAM };
+
+function streamFilter(filter: number): number {
+  return (filter & (FILE_NOTIFY_CHANGE.FILE_NAME | FILE_NOTIFY_CHANGE.DIR_NAME) ? FILE_NOTIFY_CHANGE.STREAM_NAME : 0)
+    | (filter & FILE_NOTIFY_CHANGE.SIZE ? FILE_NOTIFY_CHANGE.STREAM_SIZE : 0)
+    | (filter & FILE_NOTIFY_CHANGE.LAST_WRITE ? FILE_NOTIFY_CHANGE.STREAM_WRITE : 0);
 }
 
 /** The bytes of FILE_NOTIFY_INFORMATION before its name. */
@@ -122,6 +134,10 @@ export class DirectoryNotify {
   /** `node` changed (`filter`: what kind of change it is): every watch that sees it hears of it. */
   changed(node: FsNode, action: FileAction, filter: number): void {
     if (this.watches.size === 0 || node.parent === null) return;
+    if (node.base !== null) {
+      action = STREAM_ACTION[action] ?? action;
+      filter = streamFilter(filter);
+    }
     for (const w of this.watches.values()) {
       if ((w.filter & filter) === 0 || !this.sees(w, node.parent)) continue;
       const record = { action, name: relativeName(w.folder, node) };

@@ -6,6 +6,7 @@
  * the binding layer), so the engine and C agree by construction.
  */
 import { shortNameOf } from './shortNames';
+import { streamInformation } from './streamInfo';
 import { sizeOf, type StructType } from '../c/types';
 import type { Marshal } from '../kernel/marshal';
 import { fieldPlaces } from '../memory/typed';
@@ -74,12 +75,15 @@ export class Out {
   }
 }
 
+/** A named stream has the attributes and times of its file. */
 function attributesOf(node: FsNode): number {
+  node = node.base ?? node;
   return node.attributes === 0 ? FILE_ATTRIBUTE.NORMAL : node.attributes;
 }
 
 /** The four times, allocation size, end of file and attributes at the fields of `l` (they share names). */
 function writeTimes(o: Out, l: Layout, base: number, node: FsNode): void {
+  node = node.base ?? node;
   o.i64(base + l.off('CreationTime'), node.created);
   o.i64(base + l.off('LastAccessTime'), node.written);
   o.i64(base + l.off('LastWriteTime'), node.written);
@@ -141,6 +145,8 @@ export function fileInformation(m: Marshal | undefined, cls: number, node: FsNod
         o.i64(l.off('VolumeSerialNumber'), node.volume.serial);
         o.i64(l.off('FileId'), node.id);
       });
+    case FIC.FileStreamInformation:
+      return streamInformation(m, node);
     case FIC.FileAllInformation: {
       const all = layout(m, '_FILE_ALL_INFORMATION');
       const nameAt = all.off('NameInformation');
@@ -174,7 +180,7 @@ function standard(o: Out, l: Layout, base: number, node: FsNode): void {
 function isQueryClass(cls: number): boolean {
   return [FIC.FileBasicInformation, FIC.FileStandardInformation, FIC.FileInternalInformation, FIC.FileEaInformation, FIC.FileAccessInformation,
     FIC.FilePositionInformation, FIC.FileModeInformation, FIC.FileAlignmentInformation, FIC.FileNameInformation, FIC.FileNormalizedNameInformation,
-    FIC.FileNetworkOpenInformation, FIC.FileAttributeTagInformation, FIC.FileIdInformation, FIC.FileAllInformation].includes(cls as never);
+    FIC.FileNetworkOpenInformation, FIC.FileAttributeTagInformation, FIC.FileIdInformation, FIC.FileAllInformation, FIC.FileStreamInformation].includes(cls as never);
 }
 
 const DIRECTORY_TAGS: Readonly<Record<number, string>> = {

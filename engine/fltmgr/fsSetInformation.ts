@@ -76,6 +76,8 @@ export function setInformation(fs: FsState, data: FltCallbackData, fo: FileObjec
 function renameOrLink(fs: FsState, data: FltCallbackData, node: FsNode, vol: FsVolume, cls: number, bytes: Uint8Array): FsAnswer {
   const info = readLinkInformation(fs.layouts(), bytes);
   if (info === undefined) return fail(STATUS.STATUS_INFO_LENGTH_MISMATCH);
+  // Renaming a named stream (to another stream name of the same file) is not modelled.
+  if (node.base !== null) return fail(STATUS.STATUS_INVALID_PARAMETER);
   const target = renameTarget(info.fileName, node.parent!.path, data.volume.name);
   if (target === undefined) return fail(STATUS.STATUS_NOT_SAME_DEVICE);
   const link = cls === FIC.FileLinkInformation || cls === FIC.FileLinkInformationEx;
@@ -109,6 +111,10 @@ function renameOrLink(fs: FsState, data: FltCallbackData, node: FsNode, vol: FsV
   node.parent!.children!.delete(node.name.toLowerCase());
   node.name = after.name;
   node.parent = parent;
+  for (const s of node.namedStreams) {
+    s.parent = parent;
+    s.name = after.name;
+  }
   fs.takeTunnelled(data, node, after.name, tunnelled);
   parent.children!.set(node.name.toLowerCase(), node);
   fs.notify.changed(node, sameFolder ? FileAction.RENAMED_NEW_NAME : FileAction.ADDED, nameChange(node));

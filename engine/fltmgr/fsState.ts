@@ -94,6 +94,8 @@ export class FsState {
   resolve(vol: FsVolume, nameInVolume: string, directory: boolean): FsNode | undefined {
     const hit = vol.lookup(nameInVolume);
     if ('node' in hit) return hit.node.removed ? undefined : hit.node;
+    // A named stream exists only where it was declared or created, even on a lenient volume.
+    if (hit.missing === 'stream' || hit.missing === 'invalid') return undefined;
     if (vol.strict || vol.absent.has(nameInVolume.toLowerCase())) return undefined;
     const node = vol.make(nameInVolume, directory, EPOCH);
     if (!directory) node.setSize(DEFAULT_FILE_SIZE);
@@ -198,6 +200,14 @@ export class FsState {
   remove(node: FsNode): void {
     if (node.parent === null) return;
     for (const f of this.nameLost) f(node);
+    if (node.base !== null) {
+      node.base.dropStream(node);
+      node.removed = true;
+      this.notify.changed(node, FileAction.REMOVED, nameChange(node));
+      return;
+    }
+    // A file's named streams go with it.
+    for (const s of node.namedStreams) s.removed = true;
     this.tunnel.departed(node, shortNameOf(node), this.now());
     node.parent.children!.delete(node.name.toLowerCase());
     node.removed = true;

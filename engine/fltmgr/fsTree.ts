@@ -1,6 +1,7 @@
 /**
  * What a volume holds: its folders and files (FsNode) with their bytes, the one stream object per
- * file (FileStream, the FsContext every open shares), and the volume's tree and properties
+ * stream (FileStream, the FsContext every open of the stream shares; a named stream `a.txt:s` is a
+ * node of its own), and the volume's tree and properties
  * (FsVolume). The file system that answers operations on them is filesystem.ts.
  */
 import { FilePages } from '../kernel/filePages';
@@ -97,6 +98,11 @@ export class FsNode {
   /** Handles open on it (creates not yet cleaned up). */
   handles = 0;
   private streamObject: FileStream | undefined = undefined;
+  /** A named stream (`a.txt:backup`) is a node of its own: the file it belongs to, and its name. */
+  base: FsNode | null = null;
+  streamName = '';
+  /** The file's named data streams by lower-case name (its default stream is the node itself). */
+  private named: Map<string, FsNode> | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -117,15 +123,40 @@ export class FsNode {
     return this.children !== null;
   }
 
-  /** `\docs\a.txt` inside its volume; `\` for the root. */
+  /** `\docs\a.txt` inside its volume (`\docs\a.txt:s` for a named stream); `\` for the root. */
   get path(): string {
+    if (this.base !== null) return `${this.base.path}:${this.streamName}`;
     if (this.parent === null) return '\\';
     const parts: string[] = [this.name];
     for (let n = this.parent; n.parent !== null; n = n.parent) parts.push(n.name);
     return `\\${parts.reverse().join('\\')}`;
   }
 
-  /** The one stream object of this file (FsContext): every open of the file shares it. */
+  /** The named stream `name` of this file, if it has one. */
+  namedStream(name: string): FsNode | undefined {
+    return this.named?.get(name.toLowerCase());
+  }
+
+  /** The file's named streams, in the order they were made. */
+  get namedStreams(): readonly FsNode[] {
+    return this.named === undefined ? [] : [...this.named.values()];
+  }
+
+  /** A new, empty named stream of this file: a node sharing the file's id, folder and name. */
+  addStream(name: string, time: bigint): FsNode {
+    const s = new FsNode(this.id, this.name, this.parent, false, this.volume, time);
+    s.base = this;
+    s.streamName = name;
+    (this.named ??= new Map()).set(name.toLowerCase(), s);
+    return s;
+  }
+
+  /** The named stream leaves the file (deleted). */
+  dropStream(s: FsNode): void {
+    this.named?.delete(s.streamName.toLowerCase());
+  }
+
+  /** The one stream object of this file or named stream (FsContext): every open of it shares it. */
   get stream(): FileStream {
     return (this.streamObject ??= new FileStream(this.volume.model.newStreamId(), this.volume.name, this, this.path));
   }
@@ -250,7 +281,8 @@ class FcbResource extends EngineStruct implements SystemLock {
 }
 
 /**
- * The file system's per-stream object (FsContext): one per file, whatever it is opened as. Before
+ * The file system's per-stream object (FsContext): one per stream of a file (the file's default
+ * stream, and each named stream), whatever it is opened as. Before
  * a create reaches the file system its file object holds a stream with no file yet (`node` null),
  * named by the path it opens.
  *
@@ -360,21 +392,34 @@ export class FsVolume {
     return FS_TYPE[this.fileSystem];
   }
 
-  /** The node at `nameInVolume` (`\docs\a.txt`), or why there is none. */
-  lookup(nameInVolume: string): { node: FsNode } | { missing: 'name' | 'path'; parent: FsNode | null; name: string } {
-    const parts = components(nameInVolume);
+  /**
+   * The node at `nameInVolume` (`\docs\a.txt`, or a named stream `\docs\a.txt:s`), or why there
+   * is none: a missing name or folder, a file without that stream, or a name no stream can have.
+   */
+  lookup(nameInVolume: string): Lookup {
+    const split = splitStream(nameInVolume);
+    if (split === undefined) return { missing: 'invalid', parent: null, name: nameInVolume };
+    const parts = components(split.file);
     let cur = this.root;
     for (let i = 0; i < parts.length; i++) {
       const next = cur.children?.get(parts[i]!.toLowerCase()) ?? childByShortName(cur, parts[i]!);
       if (next === undefined) return { missing: i === parts.length - 1 ? 'name' : 'path', parent: i === parts.length - 1 && cur.directory ? cur : null, name: parts[i]! };
       cur = next;
     }
-    return { node: cur };
+    if (split.stream === undefined) return { node: cur };
+    const stream = cur.namedStream(split.stream);
+    return stream !== undefined ? { node: stream } : { missing: 'stream', parent: null, name: split.stream, file: cur };
   }
 
   /** Makes the folders of `nameInVolume` and the node itself (a declaration, or a lenient lookup). */
   make(nameInVolume: string, directory: boolean, time: bigint): FsNode {
-    const parts = components(nameInVolume);
+    const split = splitStream(nameInVolume);
+    if (split === undefined) throw new Error(`"${nameInVolume}" is not a valid name for a file or stream`);
+    if (split.stream !== undefined) {
+      const file = this.make(split.file, directory, time);
+      return file.namedStream(split.stream) ?? file.addStream(split.stream, time);
+    }
+    const parts = components(split.file);
     let cur = this.root;
     for (let i = 0; i < parts.length; i++) {
       const key = parts[i]!.toLowerCase();
@@ -393,7 +438,35 @@ export class FsVolume {
   }
 }
 
-/** `\docs\a.txt` → ['docs', 'a.txt']; a stream suffix (`a.txt:s`) names the file. */
+/** What a lookup found: the node, or why there is none. */
+export type Lookup =
+  | { node: FsNode }
+  | { missing: 'name' | 'path'; parent: FsNode | null; name: string }
+  | { missing: 'stream'; parent: null; name: string; file: FsNode }
+  | { missing: 'invalid'; parent: null; name: string };
+
+/** `\docs\a.txt` → ['docs', 'a.txt']. */
 function components(nameInVolume: string): string[] {
-  return nameInVolume.split('\\').filter((p) => p !== '').map((p, i, all) => (i === all.length - 1 && p.includes(':') ? p.slice(0, p.indexOf(':')) : p));
+  return nameInVolume.split('\\').filter((p) => p !== '');
+}
+
+/** The only stream type a name may spell out: a data stream. */
+const DATA_STREAM_TYPE = '$data';
+
+/**
+ * A name's file and stream parts: `\a.txt:s` and `\a.txt:s:$DATA` name the stream `s` of
+ * `\a.txt`; `\a.txt` and `\a.txt::$DATA` its default stream (stream undefined). Undefined for a
+ * name no stream can have: an empty stream name without a type, a type other than $DATA, a colon
+ * before the last component, or a stream name holding a slash.
+ */
+export function splitStream(nameInVolume: string): { file: string; stream: string | undefined } | undefined {
+  const slash = nameInVolume.lastIndexOf('\\');
+  const colon = nameInVolume.indexOf(':');
+  if (colon < 0) return { file: nameInVolume, stream: undefined };
+  if (colon < slash) return undefined;
+  const [stream, type, ...more] = nameInVolume.slice(colon + 1).split(':');
+  if (more.length > 0 || stream!.includes('/')) return undefined;
+  if (type !== undefined && type.toLowerCase() !== DATA_STREAM_TYPE) return undefined;
+  if (stream === '' && type === undefined) return undefined;
+  return { file: nameInVolume.slice(0, colon), stream: stream === '' ? undefined : stream };
 }

@@ -28,6 +28,12 @@ const ATTRIBUTES: Readonly<Record<FileSystemName, { name: string; flags: number 
   udfs: { name: 'UDF', flags: 0x2 | 0x4 },
 };
 const FILE_READ_ONLY_VOLUME = 0x80000;
+const FILE_NAMED_STREAMS = 0x40000;
+
+/** Whether a file system keeps named streams (`a.txt:s`): those that say FILE_NAMED_STREAMS. */
+export function hasNamedStreams(fileSystem: FileSystemName): boolean {
+  return (ATTRIBUTES[fileSystem].flags & FILE_NAMED_STREAMS) !== 0;
+}
 
 export function volumeInformation(m: Marshal | undefined, cls: number, vol: FsVolume): InfoResult {
   const tag = TAGS[cls];
