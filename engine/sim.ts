@@ -20,6 +20,8 @@ import { MultiWaitRoutines } from './kernel/multiWait';
 import { IrpNameRoutines } from './fltmgr/irpNames';
 import { RundownRoutines } from './kernel/rundown';
 import { OsVersionRoutines } from './kernel/osVersion';
+import { ProcessControlRoutines } from './kernel/processControl';
+import { RegistryCallbackRoutines } from './kernel/registryCallbacks';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -217,6 +219,7 @@ export class Simulation {
     const notifyLists = new NotifyListRoutines(fm, pending);
     const processNotify = new ProcessNotifyRoutines(k);
     const obCallbacks = new ObCallbackRoutines(k);
+    const registryCallbacks = new RegistryCallbackRoutines(k);
     this.processNotify = processNotify;
     this.obCallbacks = obCallbacks;
     this.notifyLists = notifyLists;
@@ -284,13 +287,15 @@ export class Simulation {
       new IrpNameRoutines(k),
       new RundownRoutines(k),
       new OsVersionRoutines(k),
+      new ProcessControlRoutines(k, processNotify),
+      registryCallbacks,
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---

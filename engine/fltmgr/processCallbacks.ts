@@ -1,11 +1,12 @@
 /**
  * The end-of-run check for the process-related callbacks a driver registers outside the Filter
- * Manager (notify routines, object-manager callbacks): a driver that has unloaded (or whose
+ * Manager (notify routines, object-manager callbacks, registry callbacks): a driver that has unloaded (or whose
  * DriverEntry failed, which unloads its image) with one still registered leaves the kernel calling
  * into code that is gone; reported at the line that registered it.
  */
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 import type { ProcessNotifyRoutines } from '../kernel/processNotify';
+import type { RegistryCallbackRoutines } from '../kernel/registryCallbacks';
 import type { FilterManager } from './fltmgr';
 import type { EndOfRunChecks } from './verifier';
 
@@ -18,6 +19,8 @@ const REMOVAL: Record<string, string> = {
   PsSetLoadImageNotifyRoutine: 'PsRemoveLoadImageNotifyRoutine',
   PsSetLoadImageNotifyRoutineEx: 'PsRemoveLoadImageNotifyRoutine',
   ObRegisterCallbacks: 'ObUnRegisterCallbacks',
+  CmRegisterCallbackEx: 'CmUnRegisterCallback',
+  CmRegisterCallback: 'CmUnRegisterCallback',
 };
 
 export class ProcessCallbackChecks implements EndOfRunChecks {
@@ -25,13 +28,14 @@ export class ProcessCallbackChecks implements EndOfRunChecks {
     private readonly fm: FilterManager,
     private readonly notify: ProcessNotifyRoutines,
     private readonly ob: ObCallbackRoutines,
+    private readonly registry: RegistryCallbackRoutines,
   ) {}
 
   endChecks(): void {
     const k = this.fm.k;
     for (const d of this.fm.drivers) {
       if (d.state !== 'unloaded' && d.state !== 'failed') continue;
-      for (const r of [...this.notify.heldBy(d.module), ...this.ob.heldBy(d.module)]) {
+      for (const r of [...this.notify.heldBy(d.module), ...this.ob.heldBy(d.module), ...this.registry.heldBy(d.module)]) {
         const where = r.site ? ` in ${r.site.function}` : '';
         const gone = d.state === 'failed' ? 'its DriverEntry failed (the image is unloaded)' : 'it unloaded';
         k.violation('callback-not-unregistered', `${d.module}: ${r.routine}${where} registered a callback that is still registered after ${gone}; remove it with ${REMOVAL[r.routine] ?? 'its removal routine'} in the unload routine`, 0, k.outside, r.site?.location);

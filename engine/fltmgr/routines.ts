@@ -61,9 +61,11 @@ import type { MultiWaitRoutines } from '../kernel/multiWait';
 import type { IrpNameRoutines } from './irpNames';
 import type { RundownRoutines } from '../kernel/rundown';
 import type { OsVersionRoutines } from '../kernel/osVersion';
+import type { ProcessControlRoutines } from '../kernel/processControl';
+import type { RegistryCallbackRoutines } from '../kernel/registryCallbacks';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Cm|Cc)[A-Z0-9]/;
 
 type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
@@ -122,7 +124,9 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<MultiWaitRoutines> &
   Routines<IrpNameRoutines> &
   Routines<RundownRoutines> &
-  Routines<OsVersionRoutines>;
+  Routines<OsVersionRoutines> &
+  Routines<ProcessControlRoutines> &
+  Routines<RegistryCallbackRoutines>;
 
 export interface RoutineTable {
   api: Api;

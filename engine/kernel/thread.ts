@@ -82,6 +82,8 @@ export class KThread {
   topLevelIrp: unknown = null;
   /** The process it belongs to; null: the System process. */
   process: KProcess | null = null;
+  /** KeStackAttachProcess: the processes it is attached to, innermost last, each with the KAPC_STATE the attach saved into. */
+  attached: { process: KProcess; apcState: unknown }[] = [];
   scope: CallbackScope | null = null;
   /** A service thread (worker, completion context) waiting for work: not part of a deadlock. */
   parked = false;

@@ -87,13 +87,15 @@ export class ThreadRoutines {
     return Thread instanceof KThread ? Thread.id : 0;
   }
 
+  /** The process whose address space the thread runs in: the one it attached to (KeStackAttachProcess), else its own. */
   PsGetCurrentProcess(): KProcess {
-    return this.k.processOf(this.k.current);
+    const t = this.k.current;
+    return t.attached.at(-1)?.process ?? this.k.processOf(t);
   }
 
   IoGetCurrentProcess(): KProcess {
     this.k.checkIrql('IoGetCurrentProcess');
-    return this.k.processOf(this.k.current);
+    return this.PsGetCurrentProcess();
   }
 
   /** The process a thread belongs to (Data->Thread of an operation, a thread from PsGetCurrentThread). */
