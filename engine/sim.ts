@@ -22,6 +22,9 @@ import { RundownRoutines } from './kernel/rundown';
 import { OsVersionRoutines } from './kernel/osVersion';
 import { ProcessControlRoutines } from './kernel/processControl';
 import { RegistryCallbackRoutines } from './kernel/registryCallbacks';
+import { TokenRoutines } from './kernel/tokens';
+import { SidRoutines } from './kernel/sids';
+import { SListRoutines } from './kernel/slist';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -220,6 +223,7 @@ export class Simulation {
     const processNotify = new ProcessNotifyRoutines(k);
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
+    const rtl = new RtlRoutines(k);
     this.processNotify = processNotify;
     this.obCallbacks = obCallbacks;
     this.notifyLists = notifyLists;
@@ -237,7 +241,7 @@ export class Simulation {
       pool,
       new ThreadRoutines(k),
       this.registry,
-      new RtlRoutines(k),
+      rtl,
       registration,
       unload,
       pending,
@@ -289,6 +293,9 @@ export class Simulation {
       new OsVersionRoutines(k),
       new ProcessControlRoutines(k, processNotify),
       registryCallbacks,
+      new TokenRoutines(k, pool, objects),
+      new SidRoutines(k, rtl),
+      new SListRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

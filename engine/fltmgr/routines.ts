@@ -63,9 +63,12 @@ import type { RundownRoutines } from '../kernel/rundown';
 import type { OsVersionRoutines } from '../kernel/osVersion';
 import type { ProcessControlRoutines } from '../kernel/processControl';
 import type { RegistryCallbackRoutines } from '../kernel/registryCallbacks';
+import type { TokenRoutines } from '../kernel/tokens';
+import type { SidRoutines } from '../kernel/sids';
+import type { SListRoutines } from '../kernel/slist';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Cm|Cc)[A-Z0-9]/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Cm|Cc)[A-Z0-9]|^(InitializeSListHead|QueryDepthSList)$/;
 
 type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
@@ -126,7 +129,10 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<RundownRoutines> &
   Routines<OsVersionRoutines> &
   Routines<ProcessControlRoutines> &
-  Routines<RegistryCallbackRoutines>;
+  Routines<RegistryCallbackRoutines> &
+  Routines<TokenRoutines> &
+  Routines<SidRoutines> &
+  Routines<SListRoutines>;
 
 export interface RoutineTable {
   api: Api;

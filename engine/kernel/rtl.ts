@@ -227,7 +227,7 @@ export class RtlRoutines {
   }
 
   /** `text` into `dest`: a new pool buffer when `allocate`, else the caller's (STATUS_BUFFER_OVERFLOW when it is too small). */
-  private storeUnicode(routine: string, dest: UnicodeString, text: string, allocate: unknown): number {
+  storeUnicode(routine: string, dest: UnicodeString, text: string, allocate: unknown): number {
     const bytes = encodeChars(text, 2, false);
     if (allocate) {
       const space = this.k.marshal.space;

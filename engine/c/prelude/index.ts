@@ -31,6 +31,7 @@ import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
 import { NTIMAGE_H } from './ntimage';
 import { STDBOOL_H, STDINT_H } from './stdheaders';
 import { TIMERS_H } from './timers';
+import { TOKENS_H } from './tokens';
 
 function statusHeader(): string {
   const lines = ['#ifndef _FLTSIM_STATUS_', '#define _FLTSIM_STATUS_'];
@@ -50,6 +51,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_security.h', SECURITY_H],
   ['fltsim_object.h', OBJECT_H],
   ['fltsim_process.h', PROCESS_H],
+  ['fltsim_tokens.h', TOKENS_H],
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
   ['fltsim_rtl.h', RTL_H],

@@ -202,6 +202,17 @@ typedef union _SLIST_HEADER {
         ULONGLONG NextEntry : 60;
     } HeaderX64;
 } SLIST_HEADER, *PSLIST_HEADER;
+/* An entry of an interlocked singly linked list (16-byte aligned, as on x64); engine/kernel/slist.ts. */
+typedef struct _SLIST_ENTRY { _Alignas(16) struct _SLIST_ENTRY *Next; } SLIST_ENTRY, *PSLIST_ENTRY;
+void InitializeSListHead(PSLIST_HEADER SListHead);
+PSLIST_ENTRY InterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry);
+PSLIST_ENTRY InterlockedPopEntrySList(PSLIST_HEADER ListHead);
+PSLIST_ENTRY InterlockedFlushSList(PSLIST_HEADER ListHead);
+USHORT QueryDepthSList(PSLIST_HEADER SListHead);
+PSLIST_ENTRY ExInterlockedPushEntrySList(PSLIST_HEADER ListHead, PSLIST_ENTRY ListEntry, PKSPIN_LOCK Lock);
+PSLIST_ENTRY ExInterlockedPopEntrySList(PSLIST_HEADER ListHead, PKSPIN_LOCK Lock);
+PSLIST_ENTRY ExInterlockedFlushSList(PSLIST_HEADER ListHead);
+USHORT ExQueryDepthSList(PSLIST_HEADER SListHead);
 typedef PVOID (*PALLOCATE_FUNCTION)(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 typedef void (*PFREE_FUNCTION)(PVOID Buffer);
 typedef struct _LOOKASIDE_LIST_EX *PLOOKASIDE_LIST_EX;
