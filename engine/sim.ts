@@ -25,6 +25,7 @@ import { RegistryCallbackRoutines } from './kernel/registryCallbacks';
 import { TokenRoutines } from './kernel/tokens';
 import { SidRoutines } from './kernel/sids';
 import { SListRoutines } from './kernel/slist';
+import { CacheManagerRoutines } from './fltmgr/cacheManager';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -296,6 +297,7 @@ export class Simulation {
       new TokenRoutines(k, pool, objects),
       new SidRoutines(k, rtl),
       new SListRoutines(k),
+      new CacheManagerRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;

@@ -13,6 +13,7 @@ import { sizeOf } from '../c/types';
 import { EngineStruct } from '../kernel/marshal';
 import type { SystemLock } from '../kernel/locks';
 import type { StructView } from '../memory/view';
+import { SectionObjectPointers } from './sectionPointers';
 
 /** Where a volume gets fresh file and stream ids (the file system model, for the whole run). */
 export interface IdSource {
@@ -345,6 +346,13 @@ export class FileStream extends EngineStruct {
 
   get exists(): boolean {
     return this.node !== null && !this.node.removed;
+  }
+
+  private sections: SectionObjectPointers | undefined = undefined;
+
+  /** What FILE_OBJECT.SectionObjectPointer of every open of the stream points at. */
+  get sectionPointers(): SectionObjectPointers {
+    return (this.sections ??= new SectionObjectPointers(this));
   }
 
   /** A key for per-stream state, stable across renames. */

@@ -66,6 +66,7 @@ import type { RegistryCallbackRoutines } from '../kernel/registryCallbacks';
 import type { TokenRoutines } from '../kernel/tokens';
 import type { SidRoutines } from '../kernel/sids';
 import type { SListRoutines } from '../kernel/slist';
+import type { CacheManagerRoutines } from './cacheManager';
 
 /** Name prefixes of the routines a driver can call. */
 const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Cm|Cc)[A-Z0-9]|^(InitializeSListHead|QueryDepthSList)$/;
@@ -132,7 +133,8 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<RegistryCallbackRoutines> &
   Routines<TokenRoutines> &
   Routines<SidRoutines> &
-  Routines<SListRoutines>;
+  Routines<SListRoutines> &
+  Routines<CacheManagerRoutines>;
 
 export interface RoutineTable {
   api: Api;

@@ -417,6 +417,8 @@ export class FileObject extends EngineStruct {
   /** NULL until the file system's create succeeds, as on Windows (name providers test it). */
   FsContext: FileStream | null;
   FsContext2: Record<string, unknown> = {};
+  /** The stream's SECTION_OBJECT_POINTERS once the file system opened it (NULL before, as FsContext). */
+  SectionObjectPointer: unknown;
   FileName: UnicodeString;
   /**
    * The access this open was granted and what it shares (as IoSetShareAccess sets them; all 0 for
@@ -456,6 +458,7 @@ export class FileObject extends EngineStruct {
     this.stream = stream;
     this.nameInVolume = nameInVolume;
     this.FsContext = stream.node !== null ? stream : null;
+    this.SectionObjectPointer = stream.node !== null ? stream.sectionPointers : null;
     this.flags = flags;
     this.FileName = makeUnicodeString(nameInVolume);
   }
@@ -495,7 +498,11 @@ export class FileObject extends EngineStruct {
   attach(stream: FileStream): void {
     this.stream = stream;
     this.FsContext = stream;
-    if (this.c !== undefined) this.c.FsContext = stream;
+    this.SectionObjectPointer = stream.sectionPointers;
+    if (this.c !== undefined) {
+      this.c.FsContext = stream;
+      this.c.SectionObjectPointer = stream.sectionPointers;
+    }
   }
 
   protected override cLabel(): string {
