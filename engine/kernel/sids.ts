@@ -10,7 +10,8 @@ import type { UnicodeString } from './cvalues';
 import type { Kernel } from './kernel';
 import type { RtlRoutines } from './rtl';
 import { STATUS } from './status';
-import { isView } from '../memory/view';
+import { isView, viewOf, type StructView } from '../memory/view';
+import { Ptr } from '../memory/pointer';
 import { sizeOf } from '../c/types';
 
 const SID_REVISION = 1;
@@ -85,24 +86,25 @@ export class SidRoutines {
     return this.rtl.storeUnicode('RtlConvertSidToUnicodeString', UnicodeString_ as unknown as UnicodeString, sidString(s), AllocateDestinationString);
   }
 
-  RtlCreateSecurityDescriptor(SecurityDescriptor: unknown, Revision: number): number {
+  RtlCreateSecurityDescriptor(Descriptor: unknown, Revision: number): number {
     const k = this.k;
     k.checkIrql('RtlCreateSecurityDescriptor');
     if (Number(Revision) !== SECURITY_DESCRIPTOR_REVISION) return STATUS.STATUS_UNKNOWN_REVISION;
-    if (!isView(SecurityDescriptor)) {
+    const SecurityDescriptor = this.descriptor(Descriptor);
+    if (SecurityDescriptor === undefined) {
       k.violation('null-param', 'RtlCreateSecurityDescriptor needs a SECURITY_DESCRIPTOR (SECURITY_DESCRIPTOR_MIN_LENGTH bytes) to initialize');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const size = sizeOf(k.marshal.struct('_SECURITY_DESCRIPTOR'));
-    writeBuffer(k.marshal, SecurityDescriptor, 0, new Uint8Array(size));
+    writeBuffer(k.marshal, SecurityDescriptor, 0, new Uint8Array(sizeOf(SecurityDescriptor.$type)));
     SecurityDescriptor.Revision = SECURITY_DESCRIPTOR_REVISION;
     return STATUS.STATUS_SUCCESS;
   }
 
-  RtlSetDaclSecurityDescriptor(SecurityDescriptor: unknown, DaclPresent: number, Dacl: unknown, DaclDefaulted: number): number {
+  RtlSetDaclSecurityDescriptor(Descriptor: unknown, DaclPresent: number, Dacl: unknown, DaclDefaulted: number): number {
     const k = this.k;
     k.checkIrql('RtlSetDaclSecurityDescriptor');
-    if (!isView(SecurityDescriptor)) {
+    const SecurityDescriptor = this.descriptor(Descriptor);
+    if (SecurityDescriptor === undefined) {
       k.violation('null-param', 'RtlSetDaclSecurityDescriptor needs a security descriptor made with RtlCreateSecurityDescriptor');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
@@ -178,6 +180,13 @@ export class SidRoutines {
     writeBuffer(k.marshal, Acl, end, ace);
     writeBuffer(k.marshal, Acl, 4, Uint8Array.from([(count + 1) & 0xff, (count + 1) >> 8]));
     return STATUS.STATUS_SUCCESS;
+  }
+
+  /** PSECURITY_DESCRIPTOR is a PVOID: the absolute SECURITY_DESCRIPTOR it points at, as a view. */
+  private descriptor(v: unknown): StructView | undefined {
+    if (isView(v)) return v;
+    if (!(v instanceof Ptr) || v.alloc === null) return undefined;
+    return viewOf(v, this.k.marshal.struct('_SECURITY_DESCRIPTOR'));
   }
 
   /** The bytes of a valid SID, or undefined (NULL, wrong revision, too many sub-authorities). */
