@@ -45,7 +45,8 @@ test('a short name has no volume or parent: its final component is the whole nam
 });
 
 test('a stream name: the final component carries the stream, the extension stops before the colon', async () => {
-  const { out } = await output([`file "${V}\\a.b.txt" content "x"`, `io #1 create "${V}\\a.b.txt:meta" at 0`]);
+  // A named stream exists only where it is declared or created (docs/scenario-format.md, named streams).
+  const { out } = await output([`file "${V}\\a.b.txt" content "x"`, `file "${V}\\a.b.txt:meta" content "m"`, `io #1 create "${V}\\a.b.txt:meta" at 0`]);
   const opened = out.find((l) => l.startsWith('opened volume ')) ?? '';
   const name = `${V}\\a.b.txt:meta`;
   assert.equal(opened, `opened volume 0+${V.length} share -1+0 parent ${V.length}+1 final ${V.length + 1}+12 ext ${V.length + 5}+3 stream ${name.indexOf(':')}+5`);
