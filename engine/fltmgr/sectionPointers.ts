@@ -5,10 +5,15 @@
  * ImageSectionObject stay NULL; the cache manager routines (cacheManager.ts) find the stream from it.
  */
 import { EngineStruct } from '../kernel/marshal';
-import type { FileStream } from './fsTree';
+
+/** The stream the pointers belong to, as the cache manager routines need it (FileStream). */
+export interface SectionOwner {
+  readonly path: string;
+  readonly node: { readonly mappedViews: number } | null;
+}
 
 export class SectionObjectPointers extends EngineStruct {
-  constructor(readonly stream: FileStream) {
+  constructor(readonly stream: SectionOwner) {
     super();
   }
 

@@ -1,5 +1,5 @@
 /**
- * Named streams in the simulated file system (fsCreate.ts, fsTree.ts, streamInfo.ts), through a C
+ * Named streams in the simulated file system (fsCreate.ts, fsTree.ts, fileinfo.ts), through a C
  * fixture written for these tests (test/fixtures/fsio/streams.c) that copies a file into its
  * `:backup` stream as backup filters do, and through workload I/O on declared streams.
  */
