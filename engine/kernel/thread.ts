@@ -7,6 +7,7 @@
 import type { Co } from './coroutine';
 import { Irql } from './irql';
 import { registerNumberedKind } from './shared';
+import type { Timer } from './heap';
 import type { NtStatus } from './status';
 import type { KProcess } from './processes';
 
@@ -72,7 +73,7 @@ export class KThread {
   /** Status handed over by whoever ends the wait (STATUS_SUCCESS, STATUS_TIMEOUT…). */
   waitStatus: NtStatus = 0;
   /** Cancels the timer of a wait with a timeout. */
-  waitTimer: { cancelled: boolean } | null = null;
+  waitTimer: Timer | null = null;
   /** Index of the processor running the thread, -1 when it is not on one. */
   cpu = -1;
   /** For system worker threads: the queue they serve, and the entry they run. */
