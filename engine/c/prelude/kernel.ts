@@ -395,7 +395,7 @@ BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
 BOOLEAN KeCancelTimer(PKTIMER Timer);
 void KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
 // The wait blocks a wait on more than THREAD_WAIT_OBJECTS objects needs; their fields are the kernel's.
-typedef struct _KWAIT_BLOCK { LIST_ENTRY WaitListEntry; UCHAR WaitType; UCHAR BlockState; USHORT WaitKey; LONG SpareLong; PVOID Thread; PVOID Object; PVOID SparePtr; } KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
+typedef struct _KWAIT_BLOCK { LIST_ENTRY WaitListEntry; PVOID Thread; PVOID Object; struct _KWAIT_BLOCK *NextWaitBlock; USHORT WaitKey; UCHAR WaitType; UCHAR BlockState; LONG SpareLong; } KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
 #define THREAD_WAIT_OBJECTS 3
 #define MAXIMUM_WAIT_OBJECTS 64
 NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout, PKWAIT_BLOCK WaitBlockArray);
