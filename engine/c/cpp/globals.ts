@@ -14,6 +14,7 @@ import { constantValue } from '../translate/constant';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { addressOf, sizedByInitializer } from './lowering';
 import { needsDestructor } from './inheritance';
+import { deduceAuto, isAuto } from './autoType';
 import type { CppState } from './state';
 
 export function globalDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
@@ -49,7 +50,9 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
       ctx.warn(d, `the constructor and destructor of global '${name}' (class ${cls.name}) never run: a kernel driver has no C runtime to call them, so '${name}' starts zeroed; initialise it from DriverEntry`);
       init = undefined;
     }
-    const type = sizedByInitializer(declared.type, init);
+    let type = sizedByInitializer(declared.type, init);
+    // `static const auto Path = L"…";` at namespace scope: the initializer's type.
+    if (isAuto(type)) type = deduceAuto(s, ctx, d, type, init, ref);
     s.globals.set(name, { type, ref });
     ctx.scope.setObjectType(declared.name, type);
     if (init?.k === 'expr' && isConstant(s, ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);

@@ -6,7 +6,7 @@
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, pointerTo, sameType, type CType } from '../types';
+import { INT, sameType, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
@@ -15,7 +15,8 @@ import { constantValue } from '../translate/constant';
 import { constructorCall, hasCopyConstructor } from './construction';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
-import { AUTO, addressOf, sizedByInitializer } from './lowering';
+import { addressOf, sizedByInitializer } from './lowering';
+import { deduceAuto, isAuto } from './autoType';
 import { identifier } from './names';
 import { convertPointer, destroyCall, needsDestructor } from './inheritance';
 import type { CppState } from './state';
@@ -91,18 +92,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     const ref = s.refTypes.has(t);
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     t = sizedByInitializer(t, init);
-    if (t === AUTO || (t.kind === 'ptr' && t.to === AUTO)) {
-      const inferred = init?.k === 'expr' ? typeOfExpr(s.types, init.expr) : undefined;
-      if (!inferred) {
-        const callee = init?.k === 'expr' && init.expr.k === 'call' && init.expr.callee.k === 'id' ? init.expr.callee.name : undefined;
-        const why = callee && !s.functionTypeOf(callee) ? ` ('${callee}' is not declared, and fltsim does not model it)` : '';
-        ctx.error(d, `fltsim cannot tell the type 'auto' stands for in '${ctx.snippet(d)}'${why}: write the type`);
-        t = INT;
-      } else {
-        t = t === AUTO ? (inferred.kind === 'array' ? pointerTo(inferred.of) : inferred) : pointerTo(inferred);
-        if (ref) s.refTypes.add(t);
-      }
-    }
+    if (isAuto(t)) t = deduceAuto(s, ctx, d, t, init, ref);
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
     // `Base* b = &derived;`: the base subobject's address.
     if (init?.k === 'expr') init = { ...init, expr: convertPointer((x) => s.classOf(x), init.expr, typeOfExpr(s.types, init.expr), t) };

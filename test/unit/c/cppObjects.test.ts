@@ -1,0 +1,66 @@
+// C++ objects real drivers are written with (engine/c/cpp): `auto` at namespace scope, static member
+// functions named as values, member objects with constructors and destructors, member typedefs of
+// classes and class templates, class temporaries and class values returned by value.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatRunDiagnostic, prepareScenarioText, runScenario, type ProjectFiles } from '../../../engine';
+import { memoryFiles } from '../files/memoryFiles';
+
+function entryDriver(body: string): string {
+  return `#include <fltKernel.h>\n${body}\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING P) {\n  UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(P);\n  Run();\n  return STATUS_SUCCESS;\n}\n`;
+}
+
+async function run(files: ProjectFiles, scenario = 'driver "d.cpp"\n') {
+  const prepared = await prepareScenarioText('/d/s.fltsim', scenario, files);
+  if (!prepared.ok) return { ok: false as const, diagnostics: prepared.diagnostics.map(formatRunDiagnostic) };
+  const { report } = runScenario(prepared.prepared, { label: 's.fltsim' });
+  return { ok: true as const, report };
+}
+
+async function output(body: string): Promise<string[]> {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(body) }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, r.report.error ? JSON.stringify(r.report.error) : '');
+  return r.report.output;
+}
+
+async function refusal(body: string): Promise<string[]> {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(body) }));
+  assert.equal(r.ok, false, 'expected a compile error');
+  return r.ok ? [] : r.diagnostics;
+}
+
+test('auto at namespace scope takes its initializer\'s type: a wide string keeps its whole pointer, a 64-bit value its width', async () => {
+  assert.deepEqual(await output(`
+namespace cfg {
+  static const auto Path = L"\\\\Registry\\\\Machine\\\\Demo";
+  static const auto Altitude = L"370020";
+  auto Big = 0x100000000LL;
+}
+static void Run(void) {
+  UNICODE_STRING u;
+  RtlInitUnicodeString(&u, cfg::Path);
+  DbgPrint("%wZ %ws %d %llx", &u, cfg::Altitude, (int)sizeof cfg::Big, cfg::Big + 1);
+}`), ['\\Registry\\Machine\\Demo 370020 8 100000001']);
+});
+
+test('auto at namespace scope without an initializer fltsim can type is refused at its line', async () => {
+  const d = await refusal(`
+auto Missing = NotDeclaredAnywhere(3);
+static void Run(void) {}`);
+  assert.ok(d.some((l) => /d\.cpp:3:.*cannot tell the type 'auto' stands for.*NotDeclaredAnywhere/.test(l)), d.join('\n'));
+});
+
+test('a static member function named as a value inside its class is that function (a notify routine registered by address)', async () => {
+  assert.deepEqual(await output(`
+typedef void (*NOTIFY)(ULONG);
+static NOTIFY Saved;
+namespace watch {
+  class Proc {
+  public:
+    static void Register() { Saved = (NOTIFY)&OnEvent; Saved(7); NOTIFY again = OnEvent; again(8); }
+    static void OnEvent(ULONG v) { DbgPrint("event %lu", v); }
+  };
+}
+static void Run(void) { watch::Proc::Register(); }`), ['event 7', 'event 8']);
+});
