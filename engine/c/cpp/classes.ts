@@ -13,8 +13,8 @@ import { constantValue } from '../translate/constant';
 import { functionDefinition } from './definitions';
 import { functionTemplateDeclaration } from './functionTemplates';
 import { declareFunction, isFunctionDeclarator } from './functions';
-import { baseField, VFPTR, type CppClass } from './model';
-import { buildVtable, pureStub, pureStubName, vtableGlobal } from './inheritance';
+import { baseField, emptyClass, VFPTR, type CppClass } from './model';
+import { buildVtable, needsConstruction, needsDestructor, pureStub, pureStubName, vtableGlobal } from './inheritance';
 import type { CppState } from './state';
 
 export function isMethodDeclaration(c: SyntaxNode): boolean {
@@ -26,7 +26,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   const existing = s.classes.get(name);
   const body = node.childForFieldName('body');
   const struct: StructType = existing?.struct ?? { kind: 'struct', union: false, tag: name, displayName: name };
-  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
+  const cls: CppClass = existing ?? emptyClass(name, struct);
   if (!existing) {
     s.classes.set(name, cls);
     ctx.scope.defineTag(name, struct);
@@ -87,7 +87,9 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
         continue;
       }
       const memberCls = s.classOf(r.type);
-      if (memberCls && (memberCls.ctors.length > 0 || memberCls.dtor)) ctx.error(d, `member '${r.name}' of ${name} has a class type with a constructor or destructor (${memberCls.name}); fltsim runs no member constructors: hold a pointer, or initialise it in the constructor's body`);
+      if (memberCls) cls.members.push({ field: r.name, cls: memberCls });
+      const element = r.type.kind === 'array' ? s.classOf(r.type.of) : undefined;
+      if (element && (needsConstruction(element) || needsDestructor(element))) ctx.error(d, `member '${r.name}' of ${name} is an array of class ${element.name}, which has a constructor or destructor: fltsim does not construct arrays of objects; hold pointers instead`);
       if (s.refTypes.has(r.type)) cls.refFields.add(r.name);
       const field: Field = { name: r.name, type: r.type };
       const bits = m.namedChildren.find((c) => c?.type === 'bitfield_clause');
@@ -145,7 +147,7 @@ function baseClasses(s: CppState, ctx: TranslateContext, clause: SyntaxNode, nam
 
 /** The class a plain struct (no member functions, so built the C way) is when something derives from it. */
 function plainClass(s: CppState, struct: StructType): CppClass {
-  const cls: CppClass = { name: struct.tag, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
+  const cls = emptyClass(struct.tag, struct);
   s.classes.set(struct.tag, cls);
   return cls;
 }

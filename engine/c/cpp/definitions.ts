@@ -12,7 +12,7 @@ import { storageOf, translateStmt } from '../translate/statements';
 import { memberInitializers } from './construction';
 import { declareFunction, functionDeclaratorOf } from './functions';
 import type { CppClass } from './model';
-import { baseDestructors, setVfptr } from './inheritance';
+import { setVfptr, subobjectDestructors } from './inheritance';
 import type { CppState, FunctionState } from './state';
 
 export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
@@ -51,9 +51,9 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     if (isDtor && owner.vtable) state.prologue = [{ k: 'expr', expr: setVfptr(owner, { k: 'id', name: 'this', loc: f.loc }, f.loc), loc: f.loc }];
     const lowered = translateStmt(ctx, bodyNode);
     let body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
-    const bases = isDtor ? baseDestructors(owner, { k: 'id', name: 'this', loc: body.endLoc }, body.endLoc) : undefined;
+    const bases = isDtor ? subobjectDestructors(owner, { k: 'id', name: 'this', loc: body.endLoc }, body.endLoc) : undefined;
     if (bases) {
-      // After the body, however it ends, the bases are destroyed (last base first).
+      // After the body, however it ends, the member objects and then the bases are destroyed (each in reverse order).
       const end = body.endLoc;
       body = { k: 'block', body: [{ k: 'try', body, finally: { k: 'block', body: [{ k: 'expr', expr: bases, loc: end }], loc: end, endLoc: end }, loc: body.loc }], loc: body.loc, endLoc: end };
     }

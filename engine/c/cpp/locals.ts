@@ -18,7 +18,7 @@ import { isConstant } from './globals';
 import { addressOf, sizedByInitializer } from './lowering';
 import { deduceAuto, isAuto } from './autoType';
 import { identifier } from './names';
-import { convertPointer, destroyCall, needsDestructor } from './inheritance';
+import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
@@ -110,7 +110,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       args = [init.expr];
       init = undefined;
     }
-    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || needsDestructor(cls) || cls.vtable)) {
+    if (cls && storage === 'static' && (args || needsConstruction(cls) || needsDestructor(cls))) {
       ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
     }
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });

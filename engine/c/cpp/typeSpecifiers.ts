@@ -20,7 +20,7 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       const body = node.childForFieldName('body');
       const nameNode = node.childForFieldName('name');
       if (nameNode?.type === 'template_type') return templateType(s, ctx, nameNode);
-      const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || (c.type === 'field_declaration' && (isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null)))) ?? false);
+      const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || c.type === 'alias_declaration' || c.type === 'type_definition' || (c.type === 'field_declaration' && (isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null || holdsClassObject(s, ctx, c))))) ?? false);
       if (!isClass || node.type === 'union_specifier') {
         if (!nameNode) return undefined;
         // A C struct: the C path builds it; in C++ its tag is also a type name.
@@ -77,6 +77,15 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
     default:
       return undefined;
   }
+}
+
+/** A member whose type is a C++ class (`Lock lock;`): the struct holding it is a class, so the member is constructed and destroyed. */
+function holdsClassObject(s: CppState, ctx: TranslateContext, field: SyntaxNode): boolean {
+  const t = field.childForFieldName('type');
+  if (t?.type === 'template_type') return true;
+  if (t?.type !== 'type_identifier' && t?.type !== 'qualified_identifier') return false;
+  const name = t.text.replace(/\s+/g, '');
+  return s.classNamed(name) !== undefined || s.classOf(ctx.scope.typedef(name)) !== undefined;
 }
 
 /** The type the C front end gives a struct or enum specifier: the C++ hooks are off while it reads it. */

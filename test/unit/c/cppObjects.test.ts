@@ -64,3 +64,58 @@ namespace watch {
 }
 static void Run(void) { watch::Proc::Register(); }`), ['event 7', 'event 8']);
 });
+
+const LOCKS = `
+struct Lock {
+  Lock() : held(0) { DbgPrint("+Lock"); }
+  ~Lock() { DbgPrint("-Lock held=%d", held); }
+  void Acquire() { held++; }
+  int held;
+};
+struct Name {
+  Name(PCWSTR s, ULONG n) : text(s), length(n) { DbgPrint("+Name %ws", text); }
+  ~Name() { DbgPrint("-Name %ws", text); }
+  PCWSTR text;
+  ULONG length;
+};`;
+
+test('member objects are constructed in declaration order after the bases (whatever order the initializer list has) and destroyed in reverse after the destructor\'s body', async () => {
+  assert.deepEqual(await output(`${LOCKS}
+struct Base { Base() { DbgPrint("+Base"); } ~Base() { DbgPrint("-Base"); } };
+class Cache : public Base {
+public:
+  Cache(PCWSTR n) : count(3), name(n, 4) { DbgPrint("+Cache %lu %ws %d", count, name.text, lock.held); lock.Acquire(); }
+  ~Cache() { DbgPrint("-Cache"); }
+  Lock lock;
+  Name name;
+  ULONG count;
+};
+static void Run(void) {
+  { Cache c(L"docs"); DbgPrint("use %lu", c.name.length); }
+  DbgPrint("end");
+}`), ['+Base', '+Lock', '+Name docs', '+Cache 3 docs 0', 'use 4', '-Cache', '-Name docs', '-Lock held=1', '-Base', 'end']);
+});
+
+test('a class without constructor or destructor of its own still constructs and destroys its member objects (on the stack and through new/delete)', async () => {
+  assert.deepEqual(await output(`${LOCKS}
+void* __cdecl operator new(size_t n, POOL_FLAGS f, ULONG tag) { return ExAllocatePool2(f, n, tag); }
+void __cdecl operator delete(void* p) { ExFreePoolWithTag(p, 'jbOt'); }
+struct Holder {
+  ULONG id = 9;
+  Lock lock;
+  Name name{ L"held", 4 };
+};
+static void Run(void) {
+  { Holder h; DbgPrint("h %lu %d %ws", h.id, h.lock.held, h.name.text); }
+  Holder* p = new (POOL_FLAG_NON_PAGED, 'jbOt') Holder;
+  DbgPrint("p %lu", p->id);
+  delete p;
+}`), ['+Lock', '+Name held', 'h 9 0 held', '-Name held', '-Lock held=0', '+Lock', '+Name held', 'p 9', '-Name held', '-Lock held=0']);
+});
+
+test('an array member of a class with a constructor is refused at its line', async () => {
+  const d = await refusal(`${LOCKS}
+struct Table { Lock locks[4]; };
+static void Run(void) { Table t; UNREFERENCED_PARAMETER(t); }`);
+  assert.ok(d.some((l) => /d\.cpp:15:.*member 'locks' of Table is an array of class Lock/.test(l)), d.join('\n'));
+});
