@@ -13,6 +13,7 @@ import { memberInitializers } from './construction';
 import { declareFunction, functionDeclaratorOf } from './functions';
 import type { CppClass } from './model';
 import { setVfptr, subobjectDestructors } from './inheritance';
+import { defineMemberTypes } from './memberTypes';
 import type { CppState, FunctionState } from './state';
 
 export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
@@ -33,6 +34,8 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
   const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, hidden: [], locals: [new Map()] };
   s.fn = state;
   ctx.scope = ctx.scope.child();
+  // A member function written outside its class still sees the class's member types by their simple names.
+  if (f.memberOf) defineMemberTypes(f.memberOf, ctx.scope);
   try {
     f.type.params.forEach((p, i) => {
       const at = f.thisClass ? i - 1 : i;

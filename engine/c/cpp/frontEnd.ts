@@ -18,6 +18,7 @@ import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
 import { addressOf } from './lowering';
+import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
 import { templateDeclaration } from './templates';
 import { typeSpecifier } from './typeSpecifiers';
@@ -70,9 +71,8 @@ export class CppFrontEnd implements CppHooks {
         return true;
       }
       case 'alias_declaration': {
-        const name = node.childForFieldName('name')?.text;
-        const t = node.childForFieldName('type');
-        if (name && t) ctx.scope.defineTypedef(name, typeFromSpecifier(ctx, t.childForFieldName('type')) );
+        const alias = aliasType(ctx, node);
+        if (alias) ctx.scope.defineTypedef(alias.name, alias.type);
         return true;
       }
       case 'template_declaration':

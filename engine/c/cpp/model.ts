@@ -83,6 +83,8 @@ export interface ClassTemplate {
   instances: Map<string, CppClass>;
   /** Member functions defined outside the class (`template<class T> void C<T>::F() {…}`), defined for each instance. */
   members: SyntaxNode[];
+  /** Nested classes defined outside the class (`template<class T> class C<T>::iterator {…}`), defined for each instance. */
+  memberClasses: { name: string; node: SyntaxNode }[];
 }
 
 /** A function template (free, or a member template of `owner`), instantiated per argument list on use. */

@@ -9,7 +9,8 @@ import type { TranslateContext } from '../translate/context';
 import { typeFromSpecifier } from '../translate/declarators';
 import { classType } from './classes';
 import { functionDeclaratorOf, isFunctionDeclarator } from './functions';
-import { defineMember, functionTemplateDeclaration, rememberInstanceArgs } from './functionTemplates';
+import { defineMember, functionTemplateDeclaration, instanceArgs, rememberInstanceArgs } from './functionTemplates';
+import { defineMemberTypes } from './memberTypes';
 import type { ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
@@ -26,8 +27,18 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       }
       names.push(p.namedChildren.find((c) => c?.type === 'type_identifier')?.text ?? '');
     }
-    const name = inner.childForFieldName('name')!.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [] });
+    const nameNode = inner.childForFieldName('name')!;
+    const owner = nameNode.type === 'qualified_identifier' ? nameNode.childForFieldName('scope') : undefined;
+    const outer = owner?.type === 'template_type' ? s.templates.get(owner.childForFieldName('name')?.text ?? '') : undefined;
+    if (outer) {
+      // `template<class T> class Vector<T>::iterator {…}`: a nested class of each instance, past and future.
+      const member = { name: nameNode.childForFieldName('name')!.text, node: inner };
+      outer.memberClasses.push(member);
+      for (const [, cls] of outer.instances) defineMemberClass(s, ctx, outer, cls, member);
+      return;
+    }
+    const name = nameNode.text;
+    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [] });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
@@ -67,11 +78,29 @@ export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTempla
       ctx.scope.defineTypedef(tpl.name, c.struct);
       rememberInstanceArgs(c, args);
     });
+    for (const m of tpl.memberClasses) defineMemberClass(s, ctx, tpl, cls, m);
     for (const m of tpl.members) defineMember(s, ctx, tpl.params, args, m, cls);
     return cls;
   } finally {
     ctx.scope = saved.scope;
     s.fn = saved.fn;
+  }
+}
+
+/** A nested class of a class template's instance, written outside the class: its body read with the instance's arguments bound. */
+function defineMemberClass(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, cls: CppClass, member: { name: string; node: SyntaxNode }): void {
+  const saved = { scope: ctx.scope, enclosing: s.enclosingClass };
+  ctx.scope = ctx.scope.child();
+  s.enclosingClass = cls.name;
+  try {
+    const args = instanceArgs(cls);
+    tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    defineMemberTypes(cls, ctx.scope);
+    const nested = classType(s, ctx, member.node, `${cls.name}::${member.name}`);
+    cls.typedefs.set(member.name, nested.struct);
+  } finally {
+    ctx.scope = saved.scope;
+    s.enclosingClass = saved.enclosing;
   }
 }
 

@@ -10,6 +10,7 @@ import { typeFromSpecifier } from '../translate/declarators';
 import { classType, isMethodDeclaration } from './classes';
 import { AUTO } from './lowering';
 import type { CppState } from './state';
+import { qualifiedMemberType } from './memberTypes';
 import { templateType } from './templates';
 
 export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType | undefined {
@@ -28,7 +29,9 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
         if (!ctx.scope.isTypeName(nameNode.text)) ctx.scope.defineTypedef(nameNode.text, t);
         return t;
       }
-      return classType(s, ctx, node, nameNode ? s.qualify(nameNode.text) : ctx.anonymousTag()).struct;
+      // A class declared in a class is named after it (`Vector<int>::iterator`).
+      const name = nameNode ? (s.enclosingClass !== undefined ? `${s.enclosingClass}::${nameNode.text}` : s.qualify(nameNode.text)) : ctx.anonymousTag();
+      return classType(s, ctx, node, name).struct;
     }
     case 'template_type':
       return templateType(s, ctx, node);
@@ -50,8 +53,13 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
     case 'placeholder_type_specifier':
       // `auto`: the declaration that uses it replaces this with its initializer's type.
       return AUTO;
+    case 'dependent_type':
+      // `typename C<T>::name`: the qualified name it holds.
+      return node.namedChildren[0] ? typeFromSpecifier(ctx, node.namedChildren[0]) : INT;
     case 'qualified_identifier':
     case 'nested_namespace_specifier': {
+      const member = node.type === 'qualified_identifier' ? qualifiedMemberType(s, ctx, node, (n) => templateType(s, ctx, n)) : undefined;
+      if (member) return member;
       const name = node.text.replace(/\s+/g, '').replace(/^::/, '');
       const t = ctx.scope.typedef(name) ?? ctx.scope.typedef(name.split('::').pop()!);
       if (t) return t;

@@ -119,3 +119,44 @@ struct Table { Lock locks[4]; };
 static void Run(void) { Table t; UNREFERENCED_PARAMETER(t); }`);
   assert.ok(d.some((l) => /d\.cpp:15:.*member 'locks' of Table is an array of class Lock/.test(l)), d.join('\n'));
 });
+
+test('member typedefs, member aliases and nested classes of classes and class templates: used inside, outside (C::name, typename T::name) and by out-of-class members', async () => {
+  assert.deepEqual(await output(`
+template<typename T> class Stack {
+public:
+  typedef T value_type;
+  using pointer = T*;
+  class Cursor;
+  struct Slot { T value; ULONG age; };
+  Stack() : top(0) {}
+  void Push(value_type v) { slots[top].value = v; slots[top].age = top; top++; }
+  pointer At(ULONG i) { return &slots[i].value; }
+  Cursor Last();
+  Slot slots[4];
+  ULONG top;
+};
+template<typename T> class Stack<T>::Cursor {
+public:
+  Cursor(pointer p) : at(p) {}
+  T Get() const { return *at; }
+  pointer at;
+};
+template<typename T> typename Stack<T>::Cursor Stack<T>::Last() { Cursor c(At(top - 1)); return c; }
+template<typename S> typename S::value_type Sum(S& s) {
+  typename S::value_type total = 0;
+  for (ULONG i = 0; i < s.top; i++) total += *s.At(i);
+  return total;
+}
+struct Outer { struct Inner { int x; }; typedef Inner* PInner; int y; };
+static void Run(void) {
+  Stack<LONG64> s;
+  s.Push(0x100000000LL);
+  s.Push(5);
+  Stack<LONG64>::pointer p = s.At(1);
+  Stack<LONG64>::Slot first = s.slots[0];
+  Stack<LONG64>::Cursor c = s.Last();
+  Outer::Inner in = { 4 };
+  Outer::PInner pin = &in;
+  DbgPrint("%lld %lld %llx %lld %d %d %d", Sum(s), *p, first.value, c.Get(), (int)sizeof(Stack<LONG64>::value_type), pin->x, (int)sizeof(Outer));
+}`), ['4294967301 5 100000000 5 8 4 4']);
+});
