@@ -31,7 +31,7 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     return { name: p.name ?? `<param ${i + 1}>`, type: p.type, loc: at >= 0 && paramNodes[at] ? ctx.loc(paramNodes[at]) : ctx.loc(node) };
   });
   const saved = { fn: s.fn, scope: ctx.scope };
-  const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, hidden: [], locals: [new Map()] };
+  const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, ret: f.type.ret, temps: [], hidden: [], locals: [new Map()] };
   s.fn = state;
   ctx.scope = ctx.scope.child();
   // A member function written outside its class still sees the class's member types by their simple names.

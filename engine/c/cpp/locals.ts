@@ -20,6 +20,7 @@ import { deduceAuto, isAuto } from './autoType';
 import { identifier } from './names';
 import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
+import { adopt, destroyStatements, fullExpression, isTemporary, namesAnObject } from './temporaries';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
 
@@ -38,11 +39,15 @@ export function block(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stm
     for (const c of node.namedChildren) {
       if (!c || c.type === 'comment') continue;
       if (c.type !== 'declaration') {
-        current.push(translateStmt(ctx, c));
+        // Statements, returns and conditions destroy their own temporaries; one left over sat where no full expression ends that fltsim knows.
+        const { value, dtors } = fullExpression(s, () => translateStmt(ctx, c));
+        current.push(value);
+        if (dtors.length > 0) ctx.error(c, 'a temporary object with a destructor here (in a for-loop header or a do-while condition?) has no place fltsim can destroy it: make it a named local before the statement');
         continue;
       }
-      const { stmts, destroy } = localDeclaration(s, ctx, c);
-      current.push(...stmts);
+      const { value: { stmts, destroy }, dtors } = fullExpression(s, () => localDeclaration(s, ctx, c));
+      // The initializers' temporaries die at the end of the declaration; the declared objects at the end of the block.
+      current.push(...stmts, ...destroyStatements(dtors, ctx.loc(c)));
       for (const d of destroy) {
         const inner: Stmt[] = [];
         const loc = d.loc;
@@ -105,11 +110,13 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
       init = undefined;
     }
-    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && (!sameType(typeOfExpr(s.types, init.expr) ?? INT, t) || (isLvalue(init.expr) && hasCopyConstructor(cls)))) {
+    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && (!sameType(typeOfExpr(s.types, init.expr) ?? INT, t) || (namesAnObject(init.expr) && hasCopyConstructor(cls)))) {
       // A converting constructor, or the copy constructor for `T a = b;` (a call's result is taken as it is: C++17 elides that copy).
       args = [init.expr];
       init = undefined;
     }
+    // `T a = f();`, `T a = T(x);`: the object is the temporary, not a copy of it.
+    if (cls && init?.k === 'expr' && isTemporary(init.expr)) adopt(s, init.expr);
     if (cls && storage === 'static' && (args || needsConstruction(cls) || needsDestructor(cls))) {
       ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
     }
@@ -141,9 +148,4 @@ export function constructorArguments(ctx: TranslateContext, d: SyntaxNode): Synt
 export function argumentExpr(s: CppState, ctx: TranslateContext, n: SyntaxNode): Expr {
   if (n.type === 'type_identifier') return identifier(s, ctx, n.text, n) ?? { k: 'id', name: n.text, loc: ctx.loc(n) };
   return translateExpr(ctx, n);
-}
-
-/** An expression that names an object (a copy of it runs the copy constructor), not a call's result. */
-function isLvalue(e: Expr): boolean {
-  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*');
 }

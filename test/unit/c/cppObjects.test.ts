@@ -160,3 +160,53 @@ static void Run(void) {
   DbgPrint("%lld %lld %llx %lld %d %d %d", Sum(s), *p, first.value, c.Get(), (int)sizeof(Stack<LONG64>::value_type), pin->x, (int)sizeof(Outer));
 }`), ['4294967301 5 100000000 5 8 4 4']);
 });
+
+const TRACED = `
+class Traced {
+public:
+  Traced(int v) : value(v) { DbgPrint("+T%d", value); }
+  Traced(const Traced& o) : value(o.value + 100) { DbgPrint("copy T%d", value); }
+  ~Traced() { DbgPrint("-T%d", value); }
+  int Get() const { return value; }
+  Traced Plus(int n) const { return Traced(value + n); }
+  int value;
+};
+static int Read(const Traced& t) { DbgPrint("read T%d", t.value); return t.value; }
+static Traced Make(int v) { Traced local(v); local.value++; return local; }`;
+
+test('class temporaries: T(x).f(), T{x} and a temporary bound to a const reference are destroyed at the end of their statement, the last made first', async () => {
+  assert.deepEqual(await output(`${TRACED}
+static void Run(void) {
+  int a = Traced(1).Get() + Read(Traced{2});
+  DbgPrint("a %d", a);
+  if (Traced(3).Get() == 3) DbgPrint("then");
+  DbgPrint("end");
+}`), ['+T1', '+T2', 'read T2', '-T2', '-T1', 'a 3', '+T3', '-T3', 'then', 'end']);
+});
+
+test('class values returned by value: a returned local goes through the copy constructor, a returned temporary and an initialised object take the value over, a discarded result is destroyed at once', async () => {
+  assert.deepEqual(await output(`${TRACED}
+static void Run(void) {
+  {
+    Traced m = Make(5);
+    DbgPrint("m %d", m.Get());
+    Traced p = m.Plus(10);
+    DbgPrint("p %d", p.Get());
+    Make(7);
+    DbgPrint("chained %d", Make(8).Plus(1).Get());
+  }
+  DbgPrint("end");
+}`), [
+    '+T5', 'copy T106', '-T6', 'm 106',
+    '+T116', 'p 116',
+    '+T7', 'copy T108', '-T8', '-T108',
+    '+T8', 'copy T109', '-T9', '+T110', 'chained 110', '-T110', '-T109',
+    '-T116', '-T106', 'end',
+  ]);
+});
+
+test('a temporary in a for-loop header is refused at its line', async () => {
+  const d = await refusal(`${TRACED}
+static void Run(void) { for (int i = 0; i < Traced(2).Get(); i++) {} }`);
+  assert.ok(d.some((l) => /d\.cpp:14:.*temporary object with a destructor here/.test(l)), d.join('\n'));
+});
