@@ -18,6 +18,7 @@ import { typeOfExpr } from './typer';
 
 export function constructorCall(s: CppState, ctx: TranslateContext, cls: CppClass, self: Expr, args: Expr[], at: SyntaxNode): Expr | undefined {
   if (cls.ctors.length === 0) {
+    if (args.length > 0 && cls.bases.length === 0 && !cls.vtable) return aggregateInit(s, ctx, cls, self, args, at);
     if (args.length > 0) ctx.error(at, `${cls.name} has no constructor taking ${args.length} argument${args.length === 1 ? '' : 's'}`);
     // The implicit constructor constructs the bases, sets the vtable pointer, then initialises the members.
     const loc = ctx.loc(at);
@@ -109,13 +110,32 @@ function memberSetup(s: CppState, ctx: TranslateContext, cls: CppClass, self: Ex
   return out;
 }
 
+/** `T{a, b}` of a class without constructors (an aggregate): each member in order from its value, member objects through their constructors; the rest as the implicit constructor leaves them. */
+function aggregateInit(s: CppState, ctx: TranslateContext, cls: CppClass, self: Expr, args: Expr[], at: SyntaxNode): Expr | undefined {
+  const fields = cls.struct.fields ?? [];
+  if (args.length > fields.length) ctx.error(at, `${cls.name} has ${fields.length} member${fields.length === 1 ? '' : 's'} but is given ${args.length} values`);
+  const loc = ctx.loc(at);
+  const out: Expr[] = [];
+  fields.forEach((field, i) => {
+    const target: Expr = { k: 'member', object: self, field: field.name, arrow: true, loc };
+    const member = cls.members.find((m) => m.field === field.name)?.cls;
+    const e = member ? memberFrom(s, ctx, member, target, i < args.length ? [args[i]] : [], at) : i < args.length ? ({ k: 'assign', op: '=', left: target, right: cls.refFields.has(field.name) ? addressOf(args[i]) : args[i], loc } as Expr) : undefined;
+    if (e) out.push(e);
+  });
+  return out.length > 0 ? out.reduce((left, right) => ({ k: 'comma', left, right, loc })) : undefined;
+}
+
 /** A member object: its constructor with the given arguments (`m_lock()`, `m_name(L"x", 3)`, `m_name{…}`), or a copy of a value of its own class. */
 function memberObject(s: CppState, ctx: TranslateContext, member: CppClass, target: Expr, init: GivenInit | undefined, at: SyntaxNode): Expr | undefined {
-  const self = addressOf(target);
   const where = init?.at ?? at;
-  if (init?.brace && member.ctors.length === 0) return braceAssign(ctx, member.struct, target, init.brace);
+  if (init?.brace && member.ctors.length === 0 && member.members.length === 0) return braceAssign(ctx, member.struct, target, init.brace);
   const nodes = init?.brace ? init.brace.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') : init?.values ?? [];
-  const args = nodes.map((v) => translateExpr(ctx, v));
+  return memberFrom(s, ctx, member, target, nodes.map((v) => translateExpr(ctx, v)), where);
+}
+
+/** A member object made from `args`: a copy of a value of its own class, or its constructor's call. */
+function memberFrom(s: CppState, ctx: TranslateContext, member: CppClass, target: Expr, args: Expr[], where: SyntaxNode): Expr | undefined {
+  const self = addressOf(target);
   if (args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct) && !hasCopyConstructor(member)) {
     // A copy without a copy constructor copies the bytes, as the implicit one copies the members.
     return { k: 'assign', op: '=', left: target, right: args[0], loc: ctx.loc(where) };

@@ -224,6 +224,17 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
   return callFunction(f, rest, loc);
 }
 
+/** A call of the function `callee` names (written where the parser saw a type), with arguments already lowered. */
+export function namedCall(s: CppState, ctx: TranslateContext, callee: SyntaxNode, args: Expr[], at: SyntaxNode): Expr {
+  const loc = ctx.loc(at);
+  const name = callee.text.replace(/\s+/g, '');
+  const candidates = lookupFunctions(s, name);
+  const f = candidates ? choose(s, candidates, args, false) : undefined;
+  if (!f) return { k: 'call', callee: { k: 'id', name: name.replace(/^::/, ''), loc }, args, loc };
+  if (f.thisClass) return { k: 'unsupported', what: `a call of member function '${f.linkName}' without an object`, text: ctx.snippet(at), loc };
+  return materialize(s, callFunction(f, completeArgs(s, ctx, f, args), loc));
+}
+
 /** A call of a function template's instance (made on first use); `self` for a member template. */
 function templateCall(s: CppState, ctx: TranslateContext, tpl: FunctionTemplate, explicit: (CType | undefined)[], a: Expr[], self: Expr | undefined, node: SyntaxNode, cls?: CppClass): Expr {
   const loc = ctx.loc(node);

@@ -20,6 +20,7 @@ import { deduceAuto, isAuto } from './autoType';
 import { identifier } from './names';
 import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
+import { namedCall } from './expressions';
 import { adopt, destroyStatements, fullExpression, isTemporary, namesAnObject } from './temporaries';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
@@ -106,7 +107,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
     const cls = ref ? undefined : s.classOf(t);
     const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
-    if (cls && init?.k === 'list' && cls.ctors.length > 0) {
+    if (cls && init?.k === 'list' && (cls.ctors.length > 0 || cls.members.some((m) => needsConstruction(m.cls) || needsDestructor(m.cls)))) {
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
       init = undefined;
     }
@@ -114,6 +115,11 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       // A converting constructor, or the copy constructor for `T a = b;` (a call's result is taken as it is: C++17 elides that copy).
       args = [init.expr];
       init = undefined;
+    }
+    // `T a(f());`: as `T a = f();` below.
+    if (cls && args?.length === 1 && isTemporary(args[0]) && sameType(typeOfExpr(s.types, args[0]) ?? INT, t)) {
+      init = { k: 'expr', expr: args[0], loc: args[0].loc };
+      args = undefined;
     }
     // `T a = f();`, `T a = T(x);`: the object is the temporary, not a copy of it.
     if (cls && init?.k === 'expr' && isTemporary(init.expr)) adopt(s, init.expr);
@@ -141,11 +147,33 @@ export function constructorArguments(ctx: TranslateContext, d: SyntaxNode): Synt
   const ps = (d.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null && p.type !== 'comment');
   if (ps.length === 0) return undefined;
   const values = ps.map((p) => (p.type === 'parameter_declaration' && !p.childForFieldName('declarator') ? p.childForFieldName('type') : p));
-  if (values.every((v) => v && (v.type === 'type_identifier' ? !ctx.scope.isTypeName(v.text) : !v.type.includes('declaration')))) return values as SyntaxNode[];
+  if (values.every((v) => v && (v.type === 'type_identifier' ? !ctx.scope.isTypeName(v.text) : !v.type.includes('declaration') || callWrittenAsParameter(ctx, v) !== undefined))) return values as SyntaxNode[];
   return undefined;
 }
 
 export function argumentExpr(s: CppState, ctx: TranslateContext, n: SyntaxNode): Expr {
   if (n.type === 'type_identifier') return identifier(s, ctx, n.text, n) ?? { k: 'id', name: n.text, loc: ctx.loc(n) };
+  const call = callWrittenAsParameter(ctx, n);
+  if (call) {
+    const args = call.args.map((a): Expr => identifier(s, ctx, a.text, a) ?? { k: 'id', name: a.text, loc: ctx.loc(a) });
+    return namedCall(s, ctx, call.callee, args, n);
+  }
   return translateExpr(ctx, n);
+}
+
+/**
+ * `String name(ns::GetName(data));` reads as a function declaration whose parameter is `data` of type
+ * `ns::GetName`: when that "type" names no type, it is a call with the names in parentheses as its
+ * arguments.
+ */
+function callWrittenAsParameter(ctx: TranslateContext, p: SyntaxNode): { callee: SyntaxNode; args: SyntaxNode[] } | undefined {
+  if (p.type !== 'parameter_declaration') return undefined;
+  const callee = p.childForFieldName('type');
+  const d = p.childForFieldName('declarator');
+  if (!callee || (callee.type !== 'type_identifier' && callee.type !== 'qualified_identifier') || ctx.scope.isTypeName(callee.text.replace(/\s+/g, ''))) return undefined;
+  // `(data)` is read as an abstract function declarator whose parameters are the names' "types".
+  const ps = d?.type === 'abstract_function_declarator' ? (d.childForFieldName('parameters')?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') : undefined;
+  const args = ps?.map((q) => (q.type === 'parameter_declaration' && !q.childForFieldName('declarator') ? q.childForFieldName('type') : null));
+  if (!args || !args.every((a) => a?.type === 'type_identifier' && !ctx.scope.isTypeName(a.text))) return undefined;
+  return { callee, args: args as SyntaxNode[] };
 }

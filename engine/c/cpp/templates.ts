@@ -42,6 +42,7 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
+  if (inner?.type === 'function_definition' && params.length === 0 && memberSpecialisation(s, ctx, inner)) return;
   if (inner?.type === 'function_definition' && functionTemplateDeclaration(s, ctx, node, inner)) return;
   // A function template's declaration: its definition, further on, is what instances are made from.
   if (inner?.type === 'declaration' && inner.childForFieldName('declarator') && isFunctionDeclarator(inner.childForFieldName('declarator')!)) return;
@@ -85,6 +86,22 @@ export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTempla
     ctx.scope = saved.scope;
     s.fn = saved.fn;
   }
+}
+
+/**
+ * `template<> void C<WCHAR>::F(…) {…}`: a member function written for one instance only. The instance
+ * is made here (as C++ instantiates the class at an explicit specialisation of its member) and the
+ * function defined for it alone. False when the definition is no such member.
+ */
+function memberSpecialisation(s: CppState, ctx: TranslateContext, fn: SyntaxNode): boolean {
+  const d = fn.childForFieldName('declarator');
+  const name = d ? functionDeclaratorOf(d)?.childForFieldName('declarator') : undefined;
+  const scope = name?.type === 'qualified_identifier' ? name.childForFieldName('scope') : undefined;
+  if (scope?.type !== 'template_type' || !s.templates.has(scope.childForFieldName('name')?.text ?? '')) return false;
+  const cls = s.classOf(templateType(s, ctx, scope));
+  if (!cls) return true;
+  defineMember(s, ctx, [], [], fn, cls);
+  return true;
 }
 
 /** A nested class of a class template's instance, written outside the class: its body read with the instance's arguments bound. */

@@ -210,3 +210,37 @@ test('a temporary in a for-loop header is refused at its line', async () => {
 static void Run(void) { for (int i = 0; i < Traced(2).Get(); i++) {} }`);
   assert.ok(d.some((l) => /d\.cpp:14:.*temporary object with a destructor here/.test(l)), d.join('\n'));
 });
+
+test('a member of a class template specialised for one instance (template<>) is defined for that instance only', async () => {
+  assert.deepEqual(await output(`
+template<typename T> class Text {
+public:
+  Text(const UNICODE_STRING& u);
+  ULONG units;
+};
+template<> inline Text<WCHAR>::Text(const UNICODE_STRING& u) { units = u.Length / sizeof(WCHAR); }
+template<> inline Text<char>::Text(const UNICODE_STRING& u) { units = u.Length; }
+static void Run(void) {
+  UNICODE_STRING u = RTL_CONSTANT_STRING(L"abcd");
+  Text<WCHAR> w(u);
+  Text<char> c(u);
+  DbgPrint("%lu %lu", w.units, c.units);
+}`), ['4 8']);
+});
+
+test('an aggregate holding a member object, built with braces, constructs that member from its value; T x(ns::F(y)) is an object made from a call, not a function declaration', async () => {
+  assert.deepEqual(await output(`${TRACED}
+struct Wrapper { Traced inner; ULONG tag; };
+namespace util { static Traced Twice(int v) { return Traced(v * 2); } }
+static void Run(void) {
+  {
+    Traced t(4);
+    Wrapper w{ t, 9 };
+    DbgPrint("w %d %lu", w.inner.Get(), w.tag);
+    int v = 6;
+    Traced made(util::Twice(v));
+    DbgPrint("made %d", made.Get());
+  }
+  DbgPrint("end");
+}`), ['+T4', 'copy T104', 'w 104 9', '+T12', 'made 12', '-T12', '-T104', '-T4', 'end']);
+});
