@@ -74,6 +74,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
     }
     if (m.type === 'template_declaration') {
       const fn = m.namedChildren.find((c) => c?.type === 'function_definition');
+      // A member function template only declared here: its definition outside the class is what a use needs.
+      if (!fn && m.namedChildren.some((c) => (c?.type === 'declaration' || c?.type === 'field_declaration') && isMethodDeclaration(c))) continue;
       if (!fn || !functionTemplateDeclaration(s, ctx, m, fn, cls)) ctx.error(m, `member templates other than member function templates are not supported yet (in ${name})`);
       continue;
     }

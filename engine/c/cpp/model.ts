@@ -85,6 +85,8 @@ export interface ClassTemplate {
   members: SyntaxNode[];
   /** Nested classes defined outside the class (`template<class T> class C<T>::iterator {…}`), defined for each instance. */
   memberClasses: { name: string; node: SyntaxNode }[];
+  /** Members written outside the class in a form fltsim does not lower (a member template of the class template): refused when an instance is made, not before. */
+  unsupportedMembers: SyntaxNode[];
 }
 
 /** A function template (free, or a member template of `owner`), instantiated per argument list on use. */

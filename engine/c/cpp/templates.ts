@@ -38,7 +38,7 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       return;
     }
     const name = nameNode.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [] });
+    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [] });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
@@ -46,6 +46,13 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
   if (inner?.type === 'function_definition' && functionTemplateDeclaration(s, ctx, node, inner)) return;
   // A function template's declaration: its definition, further on, is what instances are made from.
   if (inner?.type === 'declaration' && inner.childForFieldName('declarator') && isFunctionDeclarator(inner.childForFieldName('declarator')!)) return;
+  // `template<class K> template<class It> Map<K>::Map(It, It) {…}`: a header full of templates may hold one the driver never uses.
+  const owner = inner?.type === 'template_declaration' ? classTemplateOf(s, inner) : undefined;
+  if (owner) {
+    owner.unsupportedMembers.push(node);
+    for (const [name] of owner.instances) ctx.error(node, `fltsim does not run member templates of a class template written outside the class ('${ctx.snippet(node)}'), needed by ${name}`);
+    return;
+  }
   ctx.error(node, `fltsim does not run template specialisations or this kind of template ('${ctx.snippet(node)}') yet; class and function templates with type parameters run`);
 }
 
@@ -79,6 +86,7 @@ export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTempla
       ctx.scope.defineTypedef(tpl.name, c.struct);
       rememberInstanceArgs(c, args);
     });
+    for (const m of tpl.unsupportedMembers) ctx.error(m, `fltsim does not run member templates of a class template written outside the class ('${ctx.snippet(m)}'), needed by ${key}`);
     for (const m of tpl.memberClasses) defineMemberClass(s, ctx, tpl, cls, m);
     for (const m of tpl.members) defineMember(s, ctx, tpl.params, args, m, cls);
     return cls;
@@ -102,6 +110,16 @@ function memberSpecialisation(s: CppState, ctx: TranslateContext, fn: SyntaxNode
   if (!cls) return true;
   defineMember(s, ctx, [], [], fn, cls);
   return true;
+}
+
+/** The class template whose member a (nested) template declaration defines: `C<T>::F`. */
+function classTemplateOf(s: CppState, node: SyntaxNode): ClassTemplate | undefined {
+  let inner: SyntaxNode | null | undefined = node;
+  while (inner?.type === 'template_declaration') inner = inner.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
+  const d = inner?.type === 'function_definition' || inner?.type === 'declaration' ? inner.childForFieldName('declarator') : undefined;
+  const name = d ? functionDeclaratorOf(d)?.childForFieldName('declarator') : undefined;
+  const scope = name?.type === 'qualified_identifier' ? name.childForFieldName('scope') : undefined;
+  return scope?.type === 'template_type' ? s.templates.get(scope.childForFieldName('name')?.text ?? '') : undefined;
 }
 
 /** A nested class of a class template's instance, written outside the class: its body read with the instance's arguments bound. */

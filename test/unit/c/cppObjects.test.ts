@@ -244,3 +244,26 @@ static void Run(void) {
   DbgPrint("end");
 }`), ['+T4', 'copy T104', 'w 104 9', '+T12', 'made 12', '-T12', '-T104', '-T4', 'end']);
 });
+
+test('a member template of a class template written outside the class is refused only when the class is used', async () => {
+  const HEADER = `
+template<typename K> class Bag {
+public:
+  Bag() : n(0) {}
+  template<class It> Bag(It first, It last);
+  ULONG n;
+};
+template<typename K> template<class It> Bag<K>::Bag(It first, It last) : n(0) { for (; first != last; ++first) n++; }`;
+  assert.deepEqual(await output(`${HEADER}
+static void Run(void) { DbgPrint("unused"); }`), ['unused']);
+  const d = await refusal(`${HEADER}
+static void Run(void) { Bag<int> b; DbgPrint("%lu", b.n); }`);
+  assert.ok(d.some((l) => /d\.cpp:9:.*member templates of a class template written outside the class.*needed by Bag<int>/.test(l)), d.join('\n'));
+});
+
+test('an operator function called by its name, which the C++ grammar cannot read, is refused saying to write the operator', async () => {
+  const d = await refusal(`
+struct It { int* p; int* operator->() const { return p; } };
+static void Run(void) { int v = 3; It it{ &v }; int* q = it.operator->(); DbgPrint("%d", *q); }`);
+  assert.ok(d.some((l) => /d\.cpp:4:.*C\+\+ parser cannot read an operator function called by its name/.test(l)), d.join('\n'));
+});
