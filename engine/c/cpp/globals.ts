@@ -45,7 +45,8 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
     const cls = s.classOf(declared.type);
-    if (cls && (needsConstruction(cls) || needsDestructor(cls)) && storage !== 'extern') {
+    // `extern inline T x = T();` defines x (an inline variable); only a plain `extern T x;` declares one defined elsewhere.
+    if (cls && (needsConstruction(cls) || needsDestructor(cls)) && (storage !== 'extern' || valueNode)) {
       // A kernel driver has no C runtime to run global constructors (docs/interpreter.md, "C++").
       ctx.warn(d, `the constructor and destructor of global '${name}' (class ${cls.name}) never run: a kernel driver has no C runtime to call them, so '${name}' starts zeroed; initialise it from DriverEntry`);
       init = undefined;
