@@ -13,6 +13,7 @@ import { addressOf, callFunction } from './lowering';
 import type { CppClass } from './model';
 import { setVfptr, upcast } from './inheritance';
 import { choose, completeArgs } from './overloads';
+import { adopt, isTemporary } from './pending';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
 
@@ -136,8 +137,10 @@ function memberObject(s: CppState, ctx: TranslateContext, member: CppClass, targ
 /** A member object made from `args`: a copy of a value of its own class, or its constructor's call. */
 function memberFrom(s: CppState, ctx: TranslateContext, member: CppClass, target: Expr, args: Expr[], where: SyntaxNode): Expr | undefined {
   const self = addressOf(target);
-  if (args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct) && !hasCopyConstructor(member)) {
-    // A copy without a copy constructor copies the bytes, as the implicit one copies the members.
+  if (args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct) && (isTemporary(args[0]) || !hasCopyConstructor(member))) {
+    // A temporary of the member's class becomes the member (no copy, no destructor at the end of the statement);
+    // a copy without a copy constructor copies the bytes, as the implicit one copies the members.
+    adopt(s, args[0]);
     return { k: 'assign', op: '=', left: target, right: args[0], loc: ctx.loc(where) };
   }
   return constructorCall(s, ctx, member, self, args, where);

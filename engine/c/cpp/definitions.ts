@@ -14,6 +14,7 @@ import { declareFunction, functionDeclaratorOf } from './functions';
 import type { CppClass } from './model';
 import { setVfptr, subobjectDestructors } from './inheritance';
 import { defineMemberTypes } from './memberTypes';
+import { destroyStatements, fullExpression } from './temporaries';
 import type { CppState, FunctionState } from './state';
 
 export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
@@ -48,7 +49,11 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     if (!bodyNode) return;
     const owner = f.thisClass;
     // The body's block (engine/c/cpp/locals.ts, through the statement hook) starts with these.
-    if (owner && owner.ctors.includes(f)) state.prologue = memberInitializers(s, ctx, node, owner);
+    if (owner && owner.ctors.includes(f)) {
+      // The temporaries of the member initializers are destroyed once the members are initialised, before the body.
+      const { value, dtors } = fullExpression(s, () => memberInitializers(s, ctx, node, owner));
+      state.prologue = [...value, ...destroyStatements(dtors, f.loc)];
+    }
     const isDtor = owner !== undefined && owner.dtor === f;
     // A destructor first points the object at its own class's vtable: virtual calls from here on run this class's functions.
     if (isDtor && owner.vtable) state.prologue = [{ k: 'expr', expr: setVfptr(owner, { k: 'id', name: 'this', loc: f.loc }, f.loc), loc: f.loc }];

@@ -21,7 +21,8 @@ import { identifier } from './names';
 import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
 import { namedCall } from './expressions';
-import { adopt, destroyStatements, fullExpression, isTemporary, namesAnObject } from './temporaries';
+import { adopt, isTemporary } from './pending';
+import { destroyStatements, fullExpression, namesAnObject } from './temporaries';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
 

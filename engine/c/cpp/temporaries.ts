@@ -16,20 +16,15 @@ import { addressOf } from './lowering';
 import { destroyCall, needsDestructor } from './inheritance';
 import type { CppClass } from './model';
 import { hiddenTemporary } from './newDelete';
+import { adopt, holdUntilEnd, isTemporary } from './pending';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
-
-/** Per temporary expression with a destructor: that destructor's call, while it is pending. */
-const PENDING = new WeakMap<Expr, Expr>();
 
 function held(s: CppState, cls: CppClass, tmp: Expr, init: Expr | undefined, loc: Loc): Expr {
   const address: Expr = { k: 'unary', op: '&', arg: tmp, loc };
   const e: Expr = { k: 'unary', op: '*', arg: init ? { k: 'comma', left: init, right: address, loc } : address, loc };
   const dtor = needsDestructor(cls) ? destroyCall(cls, address, loc) : undefined;
-  if (dtor && s.fn) {
-    s.fn.temps.push(dtor);
-    PENDING.set(e, dtor);
-  }
+  if (dtor) holdUntilEnd(s, e, dtor);
   return e;
 }
 
@@ -51,24 +46,9 @@ export function materialize(s: CppState, e: Expr): Expr {
   return held(s, cls, tmp, { k: 'assign', op: '=', left: tmp, right: e, loc: e.loc }, e.loc);
 }
 
-/** Whether `e` is a temporary whose destructor is still pending. */
-export function isTemporary(e: Expr): boolean {
-  return PENDING.has(e);
-}
-
-/** An object initialised from temporary `e` takes it over: its destructor no longer runs at the end of the full expression. */
-export function adopt(s: CppState, e: Expr): Expr {
-  const dtor = PENDING.get(e);
-  if (dtor && s.fn) {
-    const i = s.fn.temps.indexOf(dtor);
-    if (i >= 0) s.fn.temps.splice(i, 1);
-  }
-  return e;
-}
-
 /** An expression that names an object that outlives the statement (a copy of it runs the copy constructor), not a call's result or a temporary. */
 export function namesAnObject(e: Expr): boolean {
-  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*' && !PENDING.has(e));
+  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*' && !isTemporary(e));
 }
 
 /**
@@ -78,7 +58,7 @@ export function namesAnObject(e: Expr): boolean {
  * scope's end); without either, the bytes, as the implicit copy copies the members.
  */
 export function returnedObject(s: CppState, ctx: TranslateContext, cls: CppClass, e: Expr, at: SyntaxNode): Expr {
-  if (PENDING.has(e)) return adopt(s, e);
+  if (isTemporary(e)) return adopt(s, e);
   if (!namesAnObject(e)) return e;
   const loc = ctx.loc(at);
   const move = cls.ctors.find((c) => c.rvalueParams[0] === true && c.type.params.length === 2);

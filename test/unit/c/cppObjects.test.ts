@@ -267,3 +267,17 @@ struct It { int* p; int* operator->() const { return p; } };
 static void Run(void) { int v = 3; It it{ &v }; int* q = it.operator->(); DbgPrint("%d", *q); }`);
   assert.ok(d.some((l) => /d\.cpp:4:.*C\+\+ parser cannot read an operator function called by its name/.test(l)), d.join('\n'));
 });
+
+test('a member initialised from a temporary of its class takes it over; a temporary made for another member\'s constructor is destroyed before the body runs', async () => {
+  assert.deepEqual(await output(`${TRACED}
+struct Pair {
+  Pair() : first(Traced(1)), second(Traced(2).Plus(3)), n(Read(Traced(4))) { DbgPrint("body %d %d %d", first.Get(), second.Get(), n); }
+  Traced first;
+  Traced second;
+  int n;
+};
+static void Run(void) {
+  { Pair p; }
+  DbgPrint("end");
+}`), ['+T1', '+T2', '+T5', '+T4', 'read T4', '-T4', '-T2', 'body 1 5 4', '-T5', '-T1', 'end']);
+});
