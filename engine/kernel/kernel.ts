@@ -520,7 +520,7 @@ export class Kernel implements SchedulerHost {
 
   stalled(): void {
     const t = this.sched.lastStepped ?? this.outside;
-    const message = stallMessage(this.now, this.threads.values(), this.sched.timers.size);
+    const message = stallMessage(this.now, this.threads.values(), this.sched.timers.size, this.sched.lastStepped);
     this.fault = { thread: t.id, threadName: t.name, message, kind: 'no-progress' };
     const f = t.cFrame();
     if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };

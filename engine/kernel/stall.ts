@@ -26,15 +26,21 @@ function describeThread(t: KThread): string {
   return `${t} waits for ${t.waitingOn ?? 'something'}${until}`;
 }
 
-/** The message of a `no-progress` stop. */
-export function stallMessage(now: number, threads: Iterable<KThread>, timers: number): string {
+/** Threads a message names at most; a run with hundreds of waiting requests would bury the loop. */
+const LISTED = 8;
+
+/** The message of a `no-progress` stop; `first` (the thread that took the last step) is named first. */
+export function stallMessage(now: number, threads: Iterable<KThread>, timers: number, first: KThread | null = null): string {
   const parts: string[] = [];
+  if (first !== null && first.state !== 'terminated' && !first.parked) parts.push(describeThread(first));
+  let more = 0;
   for (const t of threads) {
     // Idle workers waiting for work are not part of the loop; listing them only hides who is.
-    if (t.parked) continue;
-    parts.push(describeThread(t));
+    if (t.parked || t === first) continue;
+    if (parts.length < LISTED) parts.push(describeThread(t));
+    else more++;
   }
-  const who = parts.length > 0 ? parts.join('; ') : 'no thread but the idle system threads';
+  const who = parts.length > 0 ? `${parts.join('; ')}${more > 0 ? `; and ${more} more` : ''}` : 'no thread but the idle system threads';
   return `the simulation took ${formatLimit(STALL_STEPS)} steps in a row at ${now} ms without running a statement of driver code `
     + `(threads: ${who}; ${timers} timer${timers === 1 ? '' : 's'} set). The kernel model is going round in circles: `
     + 'this is most likely a defect in fltsim — please report it with the scenario and the driver';

@@ -99,3 +99,22 @@ test('a scenario whose run stalls gets a failed verdict with reason no-progress,
   assert.equal(report.passed, false);
   assert.equal(report.error?.kind, 'no-progress');
 });
+
+test('the message names the looping thread first and at most eight threads, then how many more', () => {
+  const sim = newSim();
+  const k = sim.kernel;
+  for (let i = 0; i < 12; i++) {
+    k.spawn(`Waiter ${i}`, 'system', P, function* (t): Co<void> {
+      k.beginWait(t, `KEVENT Never${i} (test)`, null);
+      yield Trap.Block;
+    });
+  }
+  k.spawn('Spinner', 'system', P - 1, function* (): Co<void> {
+    for (;;) yield Trap.Yield;
+  });
+  assert.equal(sim.run().reason, 'fault');
+  const m = k.fault!.message;
+  assert.match(m, /\(threads: Spinner \(thread \d+\) is (ready|running); Waiter 0 \(thread \d+\) waits for KEVENT Never0 \(test\);/);
+  assert.equal(m.match(/Waiter \d+/g)?.length, 7);
+  assert.match(m, /; and 5 more; 0 timers set\)/);
+});
