@@ -169,6 +169,15 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
     }
   }
 
+  // A callback named `Class::Method` (a registration row) goes by the key of the definition it names.
+  const keyOf = (n: string | null): string | null => (n === null ? n : model.functions.peek(n)?.name ?? n);
+  for (const [name, rs] of [...roles]) {
+    const linked = rs.map((r) => (r.k === 'preop' ? { ...r, postOps: r.postOps.map(keyOf) } : r.k === 'postop' ? { ...r, preOps: r.preOps.map(keyOf) } : r));
+    const key = keyOf(name)!;
+    if (key !== name) roles.delete(name);
+    roles.set(key, key !== name && roles.has(key) ? [...roles.get(key)!, ...linked] : linked);
+  }
+
   // Other files of the project: their queues come after this file's, so their roles' indexes shift.
   const shift = cbdqs.length;
   cbdqs.push(...foreign.cbdqs);
