@@ -54,11 +54,12 @@ test('a method unique by its last name still takes a role written with its class
 });
 
 test('static methods defined in their class bodies, registered as &Class::Method: the row picks its class', () => {
-  const method = (cls: string, body: string) => [`class ${cls} {`, 'public:', '    static FLT_POSTOP_CALLBACK_STATUS PostCreate(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID Ctx, FLT_POST_OPERATION_FLAGS Flags)', '    {', body, '        return FLT_POSTOP_FINISHED_PROCESSING;', '    }', '};'];
-  const leak = '        PFLT_FILE_NAME_INFORMATION Info; if (!NT_SUCCESS(FltGetFileNameInformation(Data, FLT_FILE_NAME_NORMALIZED, &Info))) return FLT_POSTOP_FINISHED_PROCESSING;';
-  const table = (cls: string) => ['const FLT_OPERATION_REGISTRATION Callbacks[] = {', `    { IRP_MJ_CREATE, 0, NULL, &${cls}::PostCreate },`, '    { IRP_MJ_OPERATION_END }', '};', ''];
-  // Leaky is on lines 2-9 (the leak on line 6), Clean on 10-17.
-  const classes = ['#include <fltKernel.h>', ...method('Leaky', leak), ...method('Clean', '        ;')];
-  assert.deepEqual(brief(lintText([...classes, ...table('Leaky')].join('\n'), {}, 'cpp')), ['6:58 name-info']);
-  assert.deepEqual(brief(lintText([...classes, ...table('Clean')].join('\n'), {}, 'cpp')), [], 'the leak is in a method no row registers');
+  const cls = (name: string, status: string) => [`class ${name} {`, 'public:',
+    '    static FLT_PREOP_CALLBACK_STATUS PreOp(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *Ctx)', `    { return ${status}; }`,
+    '    static FLT_POSTOP_CALLBACK_STATUS PostOp(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID Ctx, FLT_POST_OPERATION_FLAGS Flags)', '    { return FLT_POSTOP_FINISHED_PROCESSING; }', '};'];
+  const table = (name: string) => ['const FLT_OPERATION_REGISTRATION Callbacks[] = {', `    { IRP_MJ_CREATE, 0, &${name}::PreOp, &${name}::PostOp },`, '    { IRP_MJ_OPERATION_END }', '};', ''];
+  // Syncing's PreOp (line 5) synchronizes; it matters only for the class the IRP_MJ_CREATE row names.
+  const classes = ['#include <fltKernel.h>', ...cls('Syncing', 'FLT_PREOP_SYNCHRONIZE'), ...cls('Passing', 'FLT_PREOP_SUCCESS_WITH_CALLBACK')];
+  assert.deepEqual(brief(lintText([...classes, ...table('Syncing')].join('\n'), {}, 'cpp')), ['5:7 sync-on-create']);
+  assert.deepEqual(brief(lintText([...classes, ...table('Passing')].join('\n'), {}, 'cpp')), []);
 });
