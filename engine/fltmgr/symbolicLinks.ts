@@ -28,6 +28,18 @@ export class SymbolicLink {
 
 const DOS_PREFIX = /^\\(?:\?\?|dosdevices|global\?\?)\\(?:global\\)?/i;
 
+/**
+ * A name through a drive letter (`\??\C:\dir\x.txt`, `\DosDevices\D:`): the index of the volume
+ * the letter names (C: the first) and the rest of the name (`\dir\x.txt`, '' for the drive itself).
+ */
+export function dosDrive(name: string): { index: number; rest: string } | undefined {
+  const m = DOS_PREFIX.exec(name);
+  if (m === null) return undefined;
+  const after = name.slice(m[0].length);
+  if (!/^[a-z]:(?:\\|$)/i.test(after)) return undefined;
+  return { index: after.toUpperCase().charCodeAt(0) - 0x43, rest: after.slice(2) };
+}
+
 export class SymbolicLinkRoutines {
   constructor(
     private readonly fm: FilterManager,
@@ -38,12 +50,9 @@ export class SymbolicLinkRoutines {
   resolve(name: string): string | undefined {
     const own = this.devices.linkTarget(name);
     if (own !== undefined) return own;
-    const m = DOS_PREFIX.exec(name);
-    if (m === null) return undefined;
-    const rest = name.slice(m[0].length);
-    if (!/^[a-z]:$/i.test(rest)) return undefined;
-    const index = rest.toUpperCase().charCodeAt(0) - 0x43;
-    return this.fm.volumes[index]?.name;
+    const drive = dosDrive(name);
+    if (drive === undefined || drive.rest !== '') return undefined;
+    return this.fm.volumes[drive.index]?.name;
   }
 
   ZwOpenSymbolicLinkObject(LinkHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown): number {
