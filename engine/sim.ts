@@ -35,6 +35,7 @@ import { PoolRoutines } from './kernel/pool';
 import { RegistryRoutines, type RegistryValue } from './kernel/registry';
 import { RtlRoutines } from './kernel/rtl';
 import { NarrowInterlockedRoutines } from './kernel/interlockedNarrow';
+import { DosErrorRoutines } from './kernel/dosErrors';
 import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
 import { PRIORITY, type KThread } from './kernel/thread';
@@ -237,6 +238,7 @@ export class Simulation {
       this.registry,
       new RtlRoutines(k),
       new NarrowInterlockedRoutines(),
+      new DosErrorRoutines(),
       registration,
       unload,
       pending,

@@ -189,6 +189,8 @@ BOOLEAN RtlDeleteElementGenericTable(PRTL_GENERIC_TABLE Table, PVOID Buffer);
 PVOID RtlGetElementGenericTable(PRTL_GENERIC_TABLE Table, ULONG I);
 BOOLEAN RtlIsGenericTableEmpty(PRTL_GENERIC_TABLE Table);
 ULONG RtlNumberGenericTableElements(PRTL_GENERIC_TABLE Table);
+ULONG RtlNtStatusToDosError(NTSTATUS Status);
+ULONG RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
 PVOID RtlEnumerateGenericTable(PRTL_GENERIC_TABLE Table, BOOLEAN Restart);
 
 /* The AVL flavour of the generic tables (RTL_USE_AVL_TABLES): declared; fltsim models the splay one. */
