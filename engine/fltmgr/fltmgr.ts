@@ -19,7 +19,7 @@ import type { FileSpec } from './fsState';
 import type { VolumeSpec } from './fsTree';
 import { Filter, Instance, Volume } from './objects';
 import { FltObjectReferences } from './objectRefs';
-import { dosDrive } from './symbolicLinks';
+import { dosDrive } from './dosNames';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
 
