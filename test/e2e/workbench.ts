@@ -167,6 +167,29 @@ export class Workbench {
     return true;
   }
 
+  /**
+   * Expands `parent` in `pane` until a row matching `child` shows, and returns that row's text.
+   * VS Code re-fetches the scopes when the focused stack frame settles after a stop, which can fold a
+   * scope opened a moment earlier, so one click is not enough on a slow machine: the parent is opened
+   * again whenever it is seen folded, and the list is scrolled to it so its children are rendered.
+   */
+  async revealChild(pane: string, parent: RegExp, child: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let rows: string[] | null = null;
+    while (Date.now() < deadline) {
+      rows = await this.paneRows(pane);
+      const hit = rows?.find((t) => child.test(t));
+      if (hit) return hit;
+      const row = this.paneLocator(pane).locator('.monaco-list-row', { hasText: parent }).first();
+      if ((await row.count()) > 0) {
+        await row.scrollIntoViewIfNeeded().catch(() => undefined);
+        if ((await row.getAttribute('aria-expanded').catch(() => null)) === 'false') await row.click().catch(() => undefined);
+      }
+      await this.page.waitForTimeout(400);
+    }
+    throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for ${what}; ${pane} rows: ${JSON.stringify(rows)}`);
+  }
+
   debugToolbar(): Locator {
     return this.page.locator('.debug-toolbar');
   }

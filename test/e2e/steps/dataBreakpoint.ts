@@ -41,13 +41,20 @@ export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promi
       log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
       throw e;
     });
-  const row = wb.paneLocator('Variables').locator('.monaco-list-row', { hasText: /^item/ }).first();
-  await row.click({ button: 'right' });
+  // The Variables view may re-render the row while the scopes settle after the stop, which takes the
+  // context menu with it: ask again a few times before calling the menu missing.
   const entry = page.locator('.context-view .action-item', { hasText: 'Break on Value Change' }).first();
-  await entry.waitFor({ state: 'visible', timeout: 10_000 }).catch(async () => {
+  let menuShown = false;
+  for (let attempt = 0; attempt < 4 && !menuShown; attempt++) {
+    const row = wb.paneLocator('Variables').locator('.monaco-list-row', { hasText: /^item/ }).first();
+    await row.click({ button: 'right' }).catch(() => undefined);
+    menuShown = await entry.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false);
+    if (!menuShown) await page.keyboard.press('Escape');
+  }
+  if (!menuShown) {
     await wb.screenshot('data-breakpoint-no-menu');
     throw new E2EFailure('the Variables view offers no "Break on Value Change" for a local: dataBreakpointInfo must answer with a dataId');
-  });
+  }
   await wb.screenshot('data-breakpoint-menu');
   await entry.click();
   await wb.until('a data breakpoint in the Breakpoints view', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>

@@ -43,15 +43,8 @@ export async function debug({ wb, workspace, expect, log }: StepContext): Promis
       log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
       throw e;
     });
-  await wb.expandRow('Variables', /^Thread/);
-  const irqlRow = await wb.until(`an IRQL row showing ${expect.irql}`, (irql) => {
-    const rows = [...(globalThis as any).document.querySelectorAll('.pane')].find((p) => (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables'))
-      ?.querySelectorAll('.monaco-list-row') ?? [];
-    return [...rows].map((r) => (r as any).innerText.replace(/\s+/g, ' ').trim()).find((t) => new RegExp(`^IRQL\\s*[=:]\\s*${irql}\\b`).test(t));
-  }, expect.irql, 15_000).catch(async (e) => {
-    log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
-    throw e;
-  });
+  const irqlRow = await wb.revealChild('Variables', /^Thread/, new RegExp(`^IRQL\\s*[=:]\\s*${expect.irql}\\b`),
+    `an IRQL row showing ${expect.irql} under the Thread scope`, 20_000);
   log(`IRQL row: ${irqlRow}`);
 
   // Callback Data scope: the pended request shows its major function somewhere in its rows.
