@@ -62,3 +62,65 @@ test('ZwCreateFile of a \\??\\X: name opens the file on the volume the drive let
     'open \\??\\C:\\logs\\last.txt: c000003a',
   ]);
 });
+
+const REDIRECTOR = String.raw`
+#include <fltKernel.h>
+
+PFLT_FILTER Filter;
+
+FLT_PREOP_CALLBACK_STATUS PreCreate(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID *Ctx)
+{
+    UNICODE_STRING from = RTL_CONSTANT_STRING(L"\\a.txt");
+    WCHAR to[] = L"\\??\\D:\\moved\\b.txt";
+    PFILE_OBJECT fo = Data->Iopb->TargetFileObject;
+    UNREFERENCED_PARAMETER(FltObjects);
+    UNREFERENCED_PARAMETER(Ctx);
+    if (!RtlEqualUnicodeString(&fo->FileName, &from, TRUE)) return FLT_PREOP_SUCCESS_NO_CALLBACK;
+    Data->IoStatus.Status = IoReplaceFileObjectName(fo, to, sizeof(to) - sizeof(WCHAR));
+    if (!NT_SUCCESS(Data->IoStatus.Status)) return FLT_PREOP_COMPLETE;
+    Data->IoStatus.Status = STATUS_REPARSE;
+    Data->IoStatus.Information = IO_REPARSE;
+    return FLT_PREOP_COMPLETE;
+}
+
+NTSTATUS Unload(FLT_FILTER_UNLOAD_FLAGS Flags)
+{
+    UNREFERENCED_PARAMETER(Flags);
+    FltUnregisterFilter(Filter);
+    return STATUS_SUCCESS;
+}
+
+const FLT_OPERATION_REGISTRATION Ops[] = { { IRP_MJ_CREATE, 0, PreCreate, NULL }, { IRP_MJ_OPERATION_END } };
+const FLT_REGISTRATION Reg = { sizeof(FLT_REGISTRATION), FLT_REGISTRATION_VERSION, 0, NULL, Ops, Unload };
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    NTSTATUS status;
+    UNREFERENCED_PARAMETER(RegistryPath);
+    status = FltRegisterFilter(DriverObject, &Reg, &Filter);
+    if (NT_SUCCESS(status)) status = FltStartFiltering(Filter);
+    return status;
+}
+`;
+
+test('a create a filter reparses to a \\??\\X: name reopens the file on the volume the letter names', async () => {
+  const w = await runWorld('/t/s.fltsim', [
+    'driver "r.c"',
+    'volume "\\Device\\HarddiskVolume1"',
+    'volume "\\Device\\HarddiskVolume2"',
+    'file "\\Device\\HarddiskVolume1\\a.txt" content "first volume"',
+    'file "\\Device\\HarddiskVolume2\\moved\\b.txt" content "moved to the second volume"',
+    'io #1 create "\\Device\\HarddiskVolume1\\a.txt" access read at 1',
+    'io #2 read "\\Device\\HarddiskVolume1\\a.txt" length 64 offset 0 at 2',
+    'unload at 3',
+    '',
+  ].join('\n'), oneDriver('r.c', REDIRECTOR));
+  assert.equal(w.fault, undefined, w.fault?.message);
+  assert.deepEqual(w.sim.violations.map((v) => v.message), []);
+  const reopen = w.sim.kernel.log.all().find((e) => e.detail.includes('reopens I/O #1'));
+  assert.match(reopen?.detail ?? '', /reopens I\/O #1 as \\Device\\HarddiskVolume2\\moved\\b\.txt after/);
+  assert.equal(w.facts().ios.find((io) => io.id === 1)?.status, 0);
+  // The program's handle is the reopened file: a read written with the first name reads the moved file.
+  const read = w.sim.kernel.log.all().find((e) => e.kind === 'io-done' && e.detail.startsWith('#2 '));
+  assert.equal(read?.detail, `#2 done: STATUS_SUCCESS, ${'moved to the second volume'.length} bytes`);
+});
