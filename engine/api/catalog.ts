@@ -203,6 +203,7 @@ const ENTRIES: ApiInfo[] = [
   api('FltCheckAndGrowNameControl', A, 'Makes the name buffer of an FLT_NAME_CONTROL large enough for a name, keeping what it holds.', ['Only for the name control a GenerateFileNameCallback received; call it before copying the name in.', 'The old buffer is freed when it grows: do not keep a pointer to it.'], { mustInspect: true }),
   api('FltPurgeFileNameInformationCache', A, 'Drops the cached names of a file (or of every file of the instance\'s volume) so the next request asks the name providers again.'),
   api('RtlIsNameLegalDOS8Dot3', P, 'Tells whether a name is a legal 8.3 (DOS) name, and whether it holds spaces.'),
+  api('RtlCreateUnicodeString', P, 'Copies a NUL-terminated wide string into a new buffer that a UNICODE_STRING then describes; FALSE when it could not.', ['Free the buffer with RtlFreeUnicodeString.']),
   api('RtlUpcaseUnicodeString', P, 'Copies a counted Unicode string in upper case, into the caller\'s buffer or a new one.', ['A new buffer (AllocateDestinationString TRUE) is freed with RtlFreeUnicodeString.']),
   api('RtlDowncaseUnicodeString', P, 'Copies a counted Unicode string in lower case, into the caller\'s buffer or a new one.', ['A new buffer (AllocateDestinationString TRUE) is freed with RtlFreeUnicodeString.']),
   api('RtlUnicodeStringToAnsiString', P, 'Converts a counted Unicode string into an ANSI one, into the caller\'s buffer or a new one.', ['A new buffer (AllocateDestinationString TRUE) is freed with RtlFreeAnsiString.'], { mustInspect: true }),
