@@ -265,6 +265,7 @@ const ENTRIES: ApiInfo[] = [
   api('InterlockedExchangePointer', 'any', 'Stores a pointer atomically and returns the previous one.'),
   api('InterlockedCompareExchangePointer', 'any', 'Stores a pointer if the target equals a comparand; returns the previous pointer.'),
   api('RtlNtStatusToDosError', 'any', 'Gives the Win32 error code a program would see for an NTSTATUS (ERROR_MR_MID_NOT_FOUND when there is none).'),
+  api('RtlNtStatusToDosErrorNoTeb', 'any', 'RtlNtStatusToDosError without recording the status in the thread: the same code.'),
   api('InterlockedExchange8', 'any', 'Stores a CHAR (a BOOLEAN flag) atomically and returns the previous one.'),
   api('InterlockedExchange16', 'any', 'Stores a SHORT atomically and returns the previous one.'),
   api('InterlockedCompareExchange16', 'any', 'Stores a SHORT if the target equals a comparand; returns the previous value.'),
