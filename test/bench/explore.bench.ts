@@ -10,13 +10,18 @@
  * many of the steps each schedule runs repeat the previous schedule's (the prefix before the first
  * choice that differs): what restoring a saved state at the branch point, instead of running from
  * the start, would skip; and how much of that a snapshot taken only where no thread has a C frame
- * on its stack could skip (the cheaper form of prefix sharing in docs/explore.md, an upper bound).
+ * on its stack could skip (the cheaper form of prefix sharing in docs/explore.md, an upper bound),
+ * or only where no thread is a suspended generator (finished, parked, not started). A third line
+ * counts what a copy of a run at its first decision would hold (test/bench/worldGraph.ts: objects,
+ * closures, WeakMaps, generators) and times a generic copy of its data against reaching that point
+ * afresh.
  *
  *   node --import tsx test/bench/explore.bench.ts [--source | --bundle FILE] [--json]
  *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { census, copyData, reachable } from './worldGraph';
 
 type ExploreApi = Pick<typeof import('../../engine'), 'prepareScenario' | 'ScenarioExplorer' | 'ScenarioTarget' | 'DepthFirstSearch'> & Pick<typeof import('../../extension/shared/nodeFiles'), 'nodeFiles'>;
 
@@ -80,7 +85,7 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
  * The depth-first search as `explore` runs it without reduction, watching each run's scheduler:
  * the steps taken before the first decision whose choice differs from the previous run's.
  */
-function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction: number; quietFraction: number; steps: number; decisions: number; beforeFirst: number } {
+function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction: number; quietFraction: number; idleFraction: number; steps: number; decisions: number; beforeFirst: number } {
   const target = new api.ScenarioTarget(prepared, prepared.scenario.seed ?? 1);
   const search = new api.DepthFirstSearch(2, false, undefined);
   let previous: number[] = [];
@@ -92,9 +97,14 @@ function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction
   // What a snapshot restricted to moments with no C frame on any thread's stack could skip: the
   // steps before the last such decision inside the repeated prefix.
   let quietRepeated = 0;
+  // Tighter: decisions where every thread is finished, a service thread parked in its wait for
+  // work, or not started yet — the only moments a thread's state is data rather than a suspended
+  // generator, where a snapshot could be restored without copying a generator.
+  let idleRepeated = 0;
   for (let policy = search.next(); policy !== undefined && runs < max; policy = search.next()) {
     const stepAt: number[] = [];
     const quiet: boolean[] = [];
+    const idle: boolean[] = [];
     const { observer } = policy;
     const choose = policy.choose.bind(policy);
     // The policy is asked only once the run is under way, when `world` is set.
@@ -105,6 +115,9 @@ function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction
         let driverFrame = false;
         world.sim.kernel.threads.forEach((t) => (driverFrame ||= t.frames.some((f) => f.file !== undefined)));
         quiet.push(!driverFrame);
+        let busy = false;
+        world.sim.kernel.threads.forEach((t) => (busy ||= t.state !== 'terminated' && !t.parked && t.hasRun));
+        idle.push(!busy);
         return choose(d);
       },
     });
@@ -120,11 +133,59 @@ function sharedPrefix(prepared: Prepared, max: number): { runs: number; fraction
     let q = Math.min(k, stepAt.length - 1);
     while (q >= 0 && !quiet[q]) q--;
     quietRepeated += q >= 0 ? stepAt[q]! : 0;
+    let d = Math.min(k, stepAt.length - 1);
+    while (d >= 0 && !idle[d]) d--;
+    idleRepeated += d >= 0 ? stepAt[d]! : 0;
     decisions += choices.length;
     beforeFirst += stepAt[0] ?? total;
     previous = choices;
   }
-  return { runs, fraction: repeated / steps, quietFraction: quietRepeated / steps, steps: steps / runs, decisions: decisions / runs, beforeFirst: beforeFirst / runs };
+  return { runs, fraction: repeated / steps, quietFraction: quietRepeated / steps, idleFraction: idleRepeated / steps, steps: steps / runs, decisions: decisions / runs, beforeFirst: beforeFirst / runs };
+}
+
+/**
+ * What a fork of a run at its first decision (every schedule's common prefix: the World built and
+ * run until the policy is first asked) would copy, and what it costs to reach that point afresh.
+ */
+function forkCensus(prepared: Prepared, rounds: number): { step: number; threads: string; own: ReturnType<typeof census>; freshUs: number; copyUs: number } {
+  const target = new api.ScenarioTarget(prepared, prepared.scenario.seed ?? 1);
+  const stop = new Error('first decision');
+  const atFirstDecision = (): { world: ReturnType<typeof target.world>; step: number } => {
+    let step = -1;
+    const world = target.world({
+      choose: () => {
+        step = world.sim.stepCount;
+        throw stop;
+      },
+    });
+    try {
+      world.run(target.budget);
+    } catch (e) {
+      if (e !== stop) throw e;
+    }
+    return { world, step };
+  };
+  const a = atFirstDecision();
+  const b = atFirstDecision();
+  // What two runs hold by identity is what every run shares (the compiled driver, the C runtime).
+  const inB = reachable({ world: b.world });
+  const shared = new Set([...reachable({ world: a.world }).keys()].filter((o) => inB.has(o)));
+  const own = reachable({ world: a.world }, shared);
+  const threads: string[] = [];
+  a.world.sim.kernel.threads.forEach((t) => threads.push(`${t.name} ${t.state}${t.frames.some((f) => f.file !== undefined) ? ' (C frame)' : ''}`));
+  // Alternating batches, the best of each kind: the machine is shared and its load moves.
+  let freshUs = Infinity;
+  let copyUs = Infinity;
+  const batch = Math.max(1, Math.floor(rounds / 6));
+  for (let r = 0; r < 6; r++) {
+    let t0 = cpuMs();
+    for (let i = 0; i < batch; i++) atFirstDecision();
+    freshUs = Math.min(freshUs, ((cpuMs() - t0) / batch) * 1000);
+    t0 = cpuMs();
+    for (let i = 0; i < batch; i++) copyData(a.world, shared);
+    copyUs = Math.min(copyUs, ((cpuMs() - t0) / batch) * 1000);
+  }
+  return { step: a.step, threads: threads.join(', '), own: census(own), freshUs, copyUs };
 }
 
 async function main(): Promise<void> {
@@ -145,7 +206,16 @@ async function main(): Promise<void> {
     `explore: ${(prefix.fraction * 100).toFixed(0)}% of the steps a schedule runs repeat the previous schedule's prefix ` +
       `(${fmt(prefix.runs)} schedules, ${prefix.steps.toFixed(0)} scheduler steps and ${prefix.decisions.toFixed(1)} decisions each on average, ` +
       `${prefix.beforeFirst.toFixed(0)} steps before the first decision); ` +
-      `${(prefix.quietFraction * 100).toFixed(0)}% could be skipped by a snapshot taken only where no thread has a C frame on its stack`,
+      `${(prefix.quietFraction * 100).toFixed(0)}% could be skipped by a snapshot taken only where no thread has a C frame on its stack, ` +
+      `${(prefix.idleFraction * 100).toFixed(0)}% by one taken only where every thread is finished, parked in its wait for work or not started`,
+  );
+  const fork = forkCensus(three, 300);
+  console.log(
+    `explore: at its first decision (step ${fork.step}) a run holds ${fmt(fork.own.objects)} objects of its own through data ` +
+      `(${fmt(fork.own.typedBytes)} bytes in typed arrays), ${fork.own.closures} closures of its own, ${fork.own.weakMaps} WeakMaps ` +
+      `(${fork.own.weakHolders.slice(0, 4).map(([at, n]) => `${at} ${n}`).join(', ')}) and ${fork.own.generators} live generators ` +
+      `[threads: ${fork.threads}]; reaching that point afresh takes ${fork.freshUs.toFixed(0)} µs, a generic copy of the data ${fork.copyUs.toFixed(0)} µs ` +
+      `(closures by holder: ${fork.own.closureHolders.slice(0, 6).map(([at, n]) => `${at} ${n}`).join(', ')})`,
   );
 
   // Schedules needed, with and without partial-order reduction.
