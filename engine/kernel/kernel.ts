@@ -362,6 +362,7 @@ export class Kernel implements SchedulerHost {
    * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
    */
   beginWait(t: KThread, what: string, deadline: number | null, timeoutStatus = 0x102, onTimeout?: () => void): void {
+    t.awaitsSignal = false;
     this.touchObject(t, true);
     this.sched.markWaiting(t);
     t.waitingOn = what;

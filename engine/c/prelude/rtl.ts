@@ -19,6 +19,7 @@ NTSTATUS RtlUpcaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STR
 WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
 NTSTATUS RtlDowncaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 void RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+BOOLEAN RtlCreateUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE_STRING String);
 NTSTATUS RtlUnicodeStringToInteger(PCUNICODE_STRING String, ULONG Base, PULONG Value);
 SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length);
@@ -166,6 +167,8 @@ BOOLEAN RtlDeleteElementGenericTable(PRTL_GENERIC_TABLE Table, PVOID Buffer);
 PVOID RtlGetElementGenericTable(PRTL_GENERIC_TABLE Table, ULONG I);
 BOOLEAN RtlIsGenericTableEmpty(PRTL_GENERIC_TABLE Table);
 ULONG RtlNumberGenericTableElements(PRTL_GENERIC_TABLE Table);
+ULONG RtlNtStatusToDosError(NTSTATUS Status);
+ULONG RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
 PVOID RtlEnumerateGenericTable(PRTL_GENERIC_TABLE Table, BOOLEAN Restart);
 
 /* The AVL flavour of the generic tables (RTL_USE_AVL_TABLES): declared; fltsim models the splay one. */
