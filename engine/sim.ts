@@ -40,6 +40,8 @@ import { MutexRoutines } from './kernel/mutexes';
 import { PoolRoutines } from './kernel/pool';
 import { RegistryRoutines, type RegistryValue } from './kernel/registry';
 import { RtlRoutines } from './kernel/rtl';
+import { NarrowInterlockedRoutines } from './kernel/interlockedNarrow';
+import { DosErrorRoutines } from './kernel/dosErrors';
 import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
 import { PRIORITY, type KThread } from './kernel/thread';
@@ -88,7 +90,7 @@ import { normalizeRequest, Requests, type IoRequestInput } from './fltmgr/reques
 import { buildRoutineTable, type Api } from './fltmgr/routines';
 import { takeSnapshot, type Snapshot } from './fltmgr/snapshot';
 import { UnloadRoutines } from './fltmgr/unload';
-import { Verifier } from './fltmgr/verifier';
+import { isIdleDriverThread, Verifier } from './fltmgr/verifier';
 import { leftHanging, requestWaiters, type HangingWork } from './fltmgr/hanging';
 import { NotifyListRoutines } from './fltmgr/notifyLists';
 import { WorkItemRoutines } from './fltmgr/workitems';
@@ -243,6 +245,8 @@ export class Simulation {
       new ThreadRoutines(k),
       this.registry,
       rtl,
+      new NarrowInterlockedRoutines(),
+      new DosErrorRoutines(),
       registration,
       unload,
       pending,
@@ -510,10 +514,13 @@ export class Simulation {
     return takeSnapshot(this.kernel, this.fltmgr, { cbdqs: this.cbdq.all, contexts: this.contexts.live });
   }
 
-  /** Threads blocked forever at the end, apart from those waiting for their own request (that request is left hanging instead). */
+  /**
+   * Threads blocked forever at the end, apart from those waiting for their own request (that
+   * request is left hanging instead) and a loaded driver's own threads idling on an event.
+   */
   blockedForever(): KThread[] {
     const waiters = requestWaiters(this.fltmgr);
-    return this.kernel.waitingThreads().filter((t) => !waiters.has(t));
+    return this.kernel.waitingThreads().filter((t) => !waiters.has(t) && !isIdleDriverThread(this.fltmgr, t));
   }
 
   /** What the run leaves hanging (requests, filter I/O, work items nothing finished); meaningful once it has ended. */

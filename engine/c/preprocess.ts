@@ -113,6 +113,8 @@ class Preprocessor {
   private readonly diagnostics: PreprocessDiagnostic[] = [];
   private readonly pragmas: Pragma[] = [];
   private readonly files: string[] = [];
+  /** The user files open right now, outermost first: MSVC searches their folders for a quoted include. */
+  private readonly opened: string[] = [];
   private readonly once = new Set<string>();
   private readonly includedSystem = new Set<string>();
   private readonly out: string[] = [];
@@ -140,7 +142,9 @@ class Preprocessor {
       this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'${why ? `: it ${why}` : ''}`, origin: { file: mainFile, line: 1, col: 1 } });
     } else {
       for (const [name, value] of this.options.defines ?? []) this.defineFromText(name, value, { file: '<scenario>', line: 1, col: 1 });
+      this.opened.push(mainFile);
       this.processFile(mainFile, text, 0, false);
+      this.opened.pop();
     }
     return {
       text: this.out.join(''),
@@ -363,13 +367,23 @@ class Preprocessor {
         if (this.once.has(real)) return true;
         const text = this.options.readFile(real);
         if (text === undefined) continue;
-        this.processFile(real, text, depth + 1, false);
+        this.opened.push(real);
+        try {
+          this.processFile(real, text, depth + 1, false);
+        } finally {
+          this.opened.pop();
+        }
         return true;
       }
       return false;
     };
     const includeDirs = this.options.includeDirs ?? [];
-    if (!angled && searchUser([paths.dirname(from), ...includeDirs])) return;
+    // As MSVC does for "x.h": the including file's folder, then the folders of the files that
+    // included it, innermost first (a header reached through ../.. finds its siblings), then /I.
+    const opener = paths.dirname(from);
+    const up = this.opened.slice(0, -1).reverse().map((f) => paths.dirname(f));
+    const quoted = [opener, ...up.filter((d, i) => d !== opener && up.indexOf(d) === i)];
+    if (!angled && searchUser([...quoted, ...includeDirs])) return;
     // `<Zycore/String.h>` names a library's header by its folder: the project's include directories
     // come first, as they do for MSVC, so it is not taken for the C library's <string.h>.
     if (angled && key !== base && searchUser(includeDirs)) return;

@@ -152,6 +152,12 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   return unit;
 }
 
+/** What a skipped piece of text is: the C++ grammar cannot read an operator function called by name (`it.operator->()`). */
+function syntaxErrorMessage(ctx: TranslateContext, n: SyntaxNode): string {
+  if (ctx.cpp && n.namedChildren.some((c) => c?.type === 'operator_name')) return `fltsim's C++ parser cannot read an operator function called by its name ('${ctx.snippet(n)}'): write the operator itself (\`it->m\`, \`*it\`, \`a == b\`)`;
+  return `the ${ctx.cpp ? 'C++' : 'C'} parser could not read '${ctx.snippet(n)}' (a typo, or a macro or type fltsim does not know?)`;
+}
+
 /** Every place the parser had to skip or invent text: a compile error at that line. */
 function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
   const reported = new Set<number>();
@@ -163,7 +169,7 @@ function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
       const line = ctx.loc(n).line;
       if (!reported.has(line)) {
         reported.add(line);
-        ctx.error(n, n.isMissing ? `'${n.type}' expected here` : `the C parser could not read '${ctx.snippet(n)}' (a typo, or a macro or type fltsim does not know?)`);
+        ctx.error(n, n.isMissing ? `'${n.type}' expected here` : syntaxErrorMessage(ctx, n));
       }
       if (n.type === 'ERROR') continue;
     }

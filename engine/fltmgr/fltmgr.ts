@@ -19,6 +19,7 @@ import type { FileSpec } from './fsState';
 import type { VolumeSpec } from './fsTree';
 import { Filter, Instance, Volume } from './objects';
 import { FltObjectReferences } from './objectRefs';
+import { dosDrive } from './dosNames';
 
 export const DEFAULT_VOLUME = '\\Device\\HarddiskVolume1';
 
@@ -238,6 +239,10 @@ export class FilterManager {
       if ((lower === n || lower.startsWith(`${n}\\`)) && (!best || n.length > best.name.length)) best = v;
     }
     if (best) return { volume: best, nameInVolume: path.slice(best.name.length) || '\\' };
+    // \??\C:\… (ZwCreateFile of a configuration or log file): the volume the drive letter names.
+    const dos = dosDrive(path);
+    const lettered = dos !== undefined ? this.volumes[dos.index] : undefined;
+    if (dos !== undefined && lettered !== undefined) return { volume: lettered, nameInVolume: dos.rest || '\\' };
     const drive = /^[a-z]:/i.exec(path);
     const rest = drive ? path.slice(2) : path;
     return { volume: this.volumes[0]!, nameInVolume: rest.startsWith('\\') ? rest : `\\${rest}` };

@@ -146,6 +146,21 @@ export class FsState {
     }
   }
 
+  /**
+   * A workload create that reparsed is reopened as `fo` (a create of the new name): the program's
+   * handle is that file object, so later requests written with the first name use it too. Until
+   * the reopen is done they use the handle before; a failed reopen leaves them with it.
+   */
+  reopenedAs(originalPath: string, fo: FileObject): void {
+    const r = this.replaced.get(fo);
+    if (r === undefined) return;
+    for (const p of new Set([key(originalPath), originalPath])) {
+      if (r.some(([k]) => k === p)) continue;
+      r.push([p, this.open.get(p)]);
+      this.open.set(p, fo);
+    }
+  }
+
   /** The handle requests on `path` use: the latest create's, or the one before while that create is in flight. */
   private handleOf(path: string): FileObject | undefined {
     const fo = this.open.get(path);

@@ -12,6 +12,7 @@ import type { FltCallbackData, IoRequest } from './callbackData';
 import { IRP_MJ, majorName } from './constants';
 import type { FilterManager } from './fltmgr';
 import { opWord, type Requests } from './requests';
+import { dosDrive } from './dosNames';
 
 /** IO_STATUS_BLOCK.Information of a create that reparses to a new name, and how often the I/O manager follows one. */
 const IO_REPARSE = 0;
@@ -116,11 +117,25 @@ export class Issuer {
       this.fm.results.setDone(data.request.id, data.id, STATUS.STATUS_REPARSE_POINT_NOT_RESOLVED, 0);
       return undefined;
     }
-    const path = name.toLowerCase().startsWith('\\device\\') ? name : data.volume.name + (name.startsWith('\\') ? name : `\\${name}`);
+    const path = reparsePath(name, data.volume.name, this.fm.volumes);
     const req: IoRequest = { ...data.request, path, reparses: count };
     const again = this.requests.create(req, t, this.fm.freshId());
+    this.fm.fs.reopenedAs(data.request.path, again.fileObject);
     again.note(k, 'io-issue', `${again.label} reopens I/O #${req.id} as ${path} after ${data.label} returned STATUS_REPARSE`);
     const rest = this.runPre(t, again);
     return rest !== undefined ? this.issueRest(t, again, rest) : this.afterIssue(t, again);
   }
+}
+
+/**
+ * The full name a reparse reopens: a `\Device\…` name as it is, a drive-letter name (`\??\C:\…`,
+ * as redirectors that ask their program for a DOS path write) on the volume the letter names, and
+ * any other name on the volume of the create that reparsed.
+ */
+export function reparsePath(name: string, volumeName: string, volumes: readonly { name: string }[]): string {
+  if (name.toLowerCase().startsWith('\\device\\')) return name;
+  const dos = dosDrive(name);
+  const lettered = dos !== undefined ? volumes[dos.index] : undefined;
+  if (dos !== undefined && lettered !== undefined) return lettered.name + (dos.rest || '\\');
+  return volumeName + (name.startsWith('\\') ? name : `\\${name}`);
 }

@@ -12,11 +12,8 @@ import { STATUS } from '../kernel/status';
 import { writeChars } from '../memory/strings';
 import type { PointerValue } from '../memory/allocation';
 import type { FilterManager } from './fltmgr';
+import { dosDrive } from './dosNames';
 
-/** `C:` for the volume at `index` in the scenario's list. */
-export function dosNameOfVolume(index: number): string {
-  return `${String.fromCharCode(0x43 + Math.max(0, index))}:`;
-}
 
 /** An open symbolic link: what ZwQuerySymbolicLinkObject reads. */
 export class SymbolicLink {
@@ -25,8 +22,6 @@ export class SymbolicLink {
     readonly target: string,
   ) {}
 }
-
-const DOS_PREFIX = /^\\(?:\?\?|dosdevices|global\?\?)\\(?:global\\)?/i;
 
 export class SymbolicLinkRoutines {
   constructor(
@@ -38,12 +33,9 @@ export class SymbolicLinkRoutines {
   resolve(name: string): string | undefined {
     const own = this.devices.linkTarget(name);
     if (own !== undefined) return own;
-    const m = DOS_PREFIX.exec(name);
-    if (m === null) return undefined;
-    const rest = name.slice(m[0].length);
-    if (!/^[a-z]:$/i.test(rest)) return undefined;
-    const index = rest.toUpperCase().charCodeAt(0) - 0x43;
-    return this.fm.volumes[index]?.name;
+    const drive = dosDrive(name);
+    if (drive === undefined || drive.rest !== '') return undefined;
+    return this.fm.volumes[drive.index]?.name;
   }
 
   ZwOpenSymbolicLinkObject(LinkHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown): number {

@@ -5,6 +5,7 @@
  * every driver was unloaded — pool memory never freed.
  */
 import type { LockTable } from '../kernel/locks';
+import type { KThread } from '../kernel/thread';
 import type { FilterManager } from './fltmgr';
 import type { FltCallbackData } from './callbackData';
 import { requestWaiters } from './hanging';
@@ -18,6 +19,17 @@ export interface EndOfRunChecks {
 /** A routine family whose objects left at unload are leaks, as pool is (IRPs and MDLs drivers allocated). */
 export interface UnloadLeakChecks {
   unloadLeaks(): void;
+}
+
+/**
+ * A thread a driver started (PsCreateSystemThread) that waits for an event, semaphore or timer
+ * while that driver is still loaded (never unloaded, or it refused): the driver's worker waiting
+ * for work, which a later request could give it. Not a deadlock.
+ */
+export function isIdleDriverThread(fm: FilterManager, t: KThread): boolean {
+  if (!t.awaitsSignal || t.startedBy === null) return false;
+  const module = t.startedBy.toLowerCase();
+  return fm.drivers.some((d) => d.module.toLowerCase() === module && d.state === 'loaded');
 }
 
 export class Verifier {
@@ -58,7 +70,14 @@ export class Verifier {
     }
     // A thread waiting for its own request is that request's story (hanging.ts), not a deadlock.
     const waiters = requestWaiters(fm);
-    for (const t of blocked) if (!waiters.has(t)) k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
+    for (const t of blocked) {
+      if (waiters.has(t)) continue;
+      if (isIdleDriverThread(fm, t)) {
+        k.emitOn(t, 'wait', 0, `${t.name} of ${t.startedBy} is still waiting for ${t.waitingOn ?? 'a signal'} at the end of the run; its driver is loaded, so it is idle, not deadlocked`);
+        continue;
+      }
+      k.violation('deadlock', `${t.name} is blocked forever waiting for ${t.waitingOn ?? 'something'}`, 0, out);
+    }
     for (const d of fm.live.values()) {
       if (d.pendedBy !== null && !this.heldForCompletion(d)) {
         if (d.noHandoff !== null) k.violation('preop-pending-no-owner', d.noHandoff, d.id, out);

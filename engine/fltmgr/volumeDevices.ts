@@ -19,7 +19,7 @@
  * IRP_MJ_CREATE, CLEANUP and CLOSE on the storage device succeed. Reads and writes of raw sectors
  * are not modelled (STATUS_INVALID_DEVICE_REQUEST).
  */
-import { dosNameOfVolume } from './symbolicLinks';
+import { dosNameOfVolume } from './dosNames';
 import { sizeOf } from '../c/types';
 import type { Co } from '../kernel/coroutine';
 import type { UnicodeString } from '../kernel/cvalues';

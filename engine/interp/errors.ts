@@ -12,6 +12,8 @@ export const C_ERROR_KINDS = [
   'incomplete-type', 'buffer-overflow', 'unsupported', 'undefined-name', 'not-modelled', 'division-by-zero',
   'step-budget', 'stack-overflow', 'bad-call', 'compile-error', 'internal',
   'uninitialized-read', 'not-dereferenceable', 'read-only', 'memory-limit', 'unhandled-exception',
+  // Not a C error: the kernel model went round in circles without running driver code (kernel/stall.ts).
+  'no-progress',
 ] as const;
 export type CErrorKind = (typeof C_ERROR_KINDS)[number];
 

@@ -8,7 +8,8 @@ import type { TranslationUnit } from '../c/program';
 import { Trap, isCo, type Co } from '../kernel/coroutine';
 import { isFunctionValue, type FunctionValue } from '../kernel/cvalues';
 import type { Marshal } from '../kernel/marshal';
-import type { Allocation } from '../memory/allocation';
+import type { Allocation, ByteRun } from '../memory/allocation';
+import { neverWritten } from '../memory/neverWritten';
 import { memberAt } from '../memory/typed';
 import type { AddressSpace } from '../memory/space';
 import { sizeOf } from '../c/types';
@@ -79,7 +80,7 @@ export class Interpreter {
     this.marshal = options.marshal;
     this.marshal.layouts ??= preludeStruct;
     this.addresses = options.marshal.space;
-    this.addresses.onUninitialized = (a, offset, size) => this.uninitializedMemory(a, offset, size);
+    this.addresses.onUninitialized = (a, offset, size, gaps) => this.uninitializedMemory(a, offset, size, gaps);
     this.stepBudget = options.stepBudget ?? DEFAULT_LIMITS.steps;
     this.maxDepth = options.maxDepth ?? DEFAULT_LIMITS.depth;
     this.hooks = {
@@ -233,7 +234,7 @@ export class Interpreter {
   }
 
   /** Bytes read before anything was written to them: reported once per place in the code. */
-  private uninitializedMemory(a: Allocation, offset: number, size: number): void {
+  private uninitializedMemory(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void {
     const frames = this.host.currentThread().frames;
     const top = frames[frames.length - 1];
     const where = top ? `${top.name}:${top.line ?? 0}:${top.column ?? 0}` : '';
@@ -245,7 +246,11 @@ export class Interpreter {
     const who = top ? `${top.name} reads` : 'reads';
     const member = a.type ? memberAt(a.type, offset) : '';
     const what = member ? ` (${a.name ?? ''}${member})` : '';
-    this.host.violation('uninitialized-read', `${who} ${size} byte${size === 1 ? '' : 's'} at offset ${offset}${what} of ${a.describe()} before anything was written there (fltsim uses the bytes as they are: zeros)`, loc);
+    const named = (at: number) => {
+      const m = a.type ? memberAt(a.type, at) : '';
+      return m ? `${a.name ?? ''}${m}` : '';
+    };
+    this.host.violation('uninitialized-read', `${who} ${size} byte${size === 1 ? '' : 's'} at offset ${offset}${what} of ${a.describe()}${neverWritten(size, gaps, named)} (fltsim uses the bytes as they are: zeros)`, loc);
   }
 
   /** A C function of a loaded module as a value, for the engine to call as a callback. */

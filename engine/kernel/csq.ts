@@ -21,13 +21,13 @@ import { CsqCore, type CsqCallbacks, type CsqFlavour } from './csqCore';
 import type { FunctionValue } from './cvalues';
 import type { DriverFn } from './driverFn';
 import { Irp } from './irp';
+import { SL_PENDING_RETURNED } from './irpCompletion';
 import { kernelFrame, type Kernel } from './kernel';
 import { ObjectStates, isAddressable } from './objects';
 import type { SpinLockRoutines } from './spinlocks';
 import { formatStatus, ntError, ntSuccess, STATUS } from './status';
 import type { KThread } from './thread';
 
-const SL_PENDING_RETURNED = 0x01;
 const IO_TYPE_CSQ_IRP_CONTEXT = 1;
 
 const CSQ_NAMES: Record<keyof CsqCallbacks, string> = {

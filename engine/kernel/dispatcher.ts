@@ -221,6 +221,7 @@ export class DispatcherRoutines {
       const i = obj.waiters.indexOf(t);
       if (i >= 0) obj.waiters.splice(i, 1);
     });
+    t.awaitsSignal = obj.kind !== 'mutex';
     yield Trap.Block;
     return t.waitStatus;
   }

@@ -16,6 +16,7 @@ import { RUNTIME_RULES, type RuleId, type Severity } from './rules';
 import { Scheduler, type SchedulerHost } from './scheduler';
 import type { SchedulePolicy, StepObserver } from './schedule';
 import { sharedObject } from './shared';
+import { stallMessage } from './stall';
 import { KThread, THREAD_ROLES, type Frame, type ThreadRole } from './thread';
 import { maxIrqlFor } from '../api/catalog';
 import { AddressSpace } from '../memory/space';
@@ -361,6 +362,7 @@ export class Kernel implements SchedulerHost {
    * `t.waitStatus` when it resumes. A deadline (tick) makes the wait end with `timeoutStatus`.
    */
   beginWait(t: KThread, what: string, deadline: number | null, timeoutStatus = 0x102, onTimeout?: () => void): void {
+    t.awaitsSignal = false;
     this.touchObject(t, true);
     this.sched.markWaiting(t);
     t.waitingOn = what;
@@ -515,6 +517,15 @@ export class Kernel implements SchedulerHost {
     this.fault = { thread: t.id, threadName: t.name, message, kind };
     if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };
     this.emitOn(t, 'fault', 0, `${t.name} stopped: ${message}`);
+  }
+
+  stalled(): void {
+    const t = this.sched.lastStepped ?? this.outside;
+    const message = stallMessage(this.now, this.threads.values(), this.sched.timers.size, this.sched.lastStepped);
+    this.fault = { thread: t.id, threadName: t.name, message, kind: 'no-progress' };
+    const f = t.cFrame();
+    if (f) this.fault.location = { file: f.file!, line: f.line ?? 0, column: f.column };
+    this.emitOn(t, 'fault', 0, `the run stops: ${message}`);
   }
 
   preempted(from: KThread, to: KThread): void {

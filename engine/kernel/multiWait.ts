@@ -122,6 +122,7 @@ export class MultiWaitRoutines {
     wait.enter();
     const what = `${waitType === WAIT_ALL ? 'all' : 'any'} of ${objects.map((o) => (o instanceof KThread ? `thread ${o.name}` : o.describe())).join(', ')}`;
     k.beginWait(t, what, units === null ? null : deadlineFor(k.now, units), STATUS.STATUS_TIMEOUT, () => wait.leave());
+    t.awaitsSignal = objects.every((o) => !(o instanceof KThread) && o.kind !== 'mutex');
     yield Trap.Block;
     return t.waitStatus;
   }

@@ -113,6 +113,29 @@ export class RtlRoutines {
     return this.changeCase('RtlDowncaseUnicodeString', DestinationString, SourceString, AllocateDestinationString, (c) => c.toLowerCase());
   }
 
+  /**
+   * Copies the NUL-terminated wide string Source into a new buffer, terminator included, that
+   * Destination then describes (freed with RtlFreeUnicodeString); TRUE when it was made.
+   */
+  RtlCreateUnicodeString(DestinationString: UnicodeString, SourceString: unknown): number {
+    this.k.checkIrql('RtlCreateUnicodeString');
+    const src = typeof SourceString === 'string' ? SourceString : pointerOf(SourceString);
+    if (!DestinationString || src === null || src === undefined) {
+      this.k.violation('null-param', 'RtlCreateUnicodeString needs a destination UNICODE_STRING and a NUL-terminated source string');
+      return 0;
+    }
+    const text = typeof src === 'string' ? src : readCString(src, 2);
+    if ((text.length + 1) * 2 > 0xffff) return 0;
+    const bytes = encodeChars(text, 2, true);
+    const space = this.k.marshal.space;
+    const a = space.allocate('pool', bytes.length, { label: `RtlCreateUnicodeString buffer (${bytes.length} bytes)`, contents: bytes });
+    this.allocatedStrings.add(a);
+    DestinationString.Buffer = space.pointer(a);
+    DestinationString.Length = text.length * 2;
+    DestinationString.MaximumLength = bytes.length;
+    return 1;
+  }
+
   /** Frees a buffer RtlUpcaseUnicodeString or RtlDowncaseUnicodeString allocated, and empties the string. */
   RtlFreeUnicodeString(UnicodeString_: UnicodeString): void {
     this.freeCounted('RtlFreeUnicodeString', UnicodeString_);

@@ -26,6 +26,7 @@ import { Irql } from './irql';
 import type { Random } from './random';
 import { TIME_PASSES, type ActorId, type SchedulePolicy, type StepObserver } from './schedule';
 import { TimerHeap, type Timer } from './heap';
+import { STALL_STEPS } from './stall';
 import type { KThread } from './thread';
 
 export type StepKind = 'stmt' | 'yield' | 'block' | 'exit' | 'fault' | 'done';
@@ -37,6 +38,8 @@ export interface SchedulerHost {
   /** A policy held `t` back while the clock moved on. */
   delayed(t: KThread): void;
   clockMoved(from: number, to: number): void;
+  /** STALL_STEPS steps and timer expiries in a row ran no driver statement: the run must stop (stall.ts). */
+  stalled(): void;
 }
 
 const MAX_PRIORITY = 32;
@@ -69,6 +72,10 @@ export class Scheduler {
   touched = false;
   /** Timers are firing: what they touch belongs to the clock's step. */
   private firing = false;
+  /** Steps and timer expiries since driver code last reached a statement (stall.ts). */
+  private sinceStatement = 0;
+  /** The run was stopped for going round in circles; every later step answers 'fault'. */
+  stalled = false;
 
   constructor(
     processors: number,
@@ -132,9 +139,12 @@ export class Scheduler {
    */
   step(): StepKind {
     const policy = this.policy;
+    if (this.sinceStatement >= STALL_STEPS) this.stall();
+    if (this.stalled) return 'fault';
     let t = this.active;
     if (t === null) {
       t = policy === null ? this.pick() : (this.cpus[0] ?? this.choose(policy));
+      if (this.stalled) return 'fault';
       if (t === null) return 'done';
     }
     t.state = 'running';
@@ -147,6 +157,7 @@ export class Scheduler {
     } catch (error) {
       this.running = null;
       this.stepCount++;
+      this.sinceStatement++;
       this.active = null;
       this.leaveCpu(t);
       t.state = 'terminated';
@@ -155,6 +166,7 @@ export class Scheduler {
     }
     this.running = null;
     this.stepCount++;
+    this.sinceStatement++;
     if (r.done) {
       this.active = null;
       this.leaveCpu(t);
@@ -164,6 +176,7 @@ export class Scheduler {
     }
     const trap = r.value;
     if (trap === Trap.Stmt) {
+      this.sinceStatement = 0;
       // Only an observed run sets `touched`: driver code that touched shared memory reached its
       // next statement, so another thread may run here.
       if (this.touched) {
@@ -327,8 +340,19 @@ export class Scheduler {
     return null;
   }
 
-  /** Moves the clock to the next timer and fires every timer due then. False when none is left. */
+  private stall(): void {
+    if (this.stalled) return;
+    this.stalled = true;
+    this.active = null;
+    this.host.stalled();
+  }
+
+  /**
+   * Moves the clock to the next timer and fires every timer due then. False when none is left, or
+   * when timers alone have kept the run going too long (a timer that sets itself again at once).
+   */
   private fireTimers(): boolean {
+    if (this.stalled) return false;
     const first = this.timers.peek();
     if (!first) return false;
     const tick = first.tick;
@@ -343,6 +367,10 @@ export class Scheduler {
       for (;;) {
         const t = this.timers.peek();
         if (!t || t.tick > tick) break;
+        if (++this.sinceStatement >= STALL_STEPS) {
+          this.stall();
+          return false;
+        }
         this.timers.pop();
         t.fire();
       }

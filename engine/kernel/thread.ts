@@ -7,6 +7,7 @@
 import type { Co } from './coroutine';
 import { Irql } from './irql';
 import { registerNumberedKind } from './shared';
+import type { Timer } from './heap';
 import type { NtStatus } from './status';
 import type { KProcess } from './processes';
 
@@ -69,10 +70,17 @@ export class KThread {
   criticalRegion = 0;
   /** What a waiting thread waits for, in words: `KEVENT Event`, `I/O #3`. */
   waitingOn: string | null = null;
+  /**
+   * The wait is for events, semaphores or timers only (no lock, no thread): anyone may still
+   * signal them, so a driver's own thread waiting so is idle, not deadlocked, while its driver is loaded.
+   */
+  awaitsSignal = false;
+  /** The driver module whose PsCreateSystemThread started this thread (null for the engine's own). */
+  startedBy: string | null = null;
   /** Status handed over by whoever ends the wait (STATUS_SUCCESS, STATUS_TIMEOUT…). */
   waitStatus: NtStatus = 0;
   /** Cancels the timer of a wait with a timeout. */
-  waitTimer: { cancelled: boolean } | null = null;
+  waitTimer: Timer | null = null;
   /** Index of the processor running the thread, -1 when it is not on one. */
   cpu = -1;
   /** For system worker threads: the queue they serve, and the entry they run. */

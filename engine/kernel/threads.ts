@@ -5,6 +5,7 @@
 import { Trap, type Co } from './coroutine';
 import { Irql, irqlName } from './irql';
 import { nameOf, type DriverFn } from './driverFn';
+import { isFunctionValue } from './cvalues';
 import type { Kernel } from './kernel';
 import { KHandle, writeOut } from './objects';
 import { STATUS } from './status';
@@ -180,6 +181,7 @@ export class ThreadRoutines {
     }
     const name = nameOf(StartRoutine, 'StartRoutine');
     const t = k.spawn(`System thread ${++this.systemThreads} (${name})`, 'system', PRIORITY.normal, (self) => this.systemBody(self, StartRoutine, name, StartContext));
+    t.startedBy = isFunctionValue(StartRoutine) ? (StartRoutine.module ?? null) : null;
     writeOut(ThreadHandle, new KHandle(t, `thread ${t.name}`));
     return STATUS.STATUS_SUCCESS;
   }

@@ -19,6 +19,7 @@ import { hashText } from './analysis/model';
 import type { ForeignFacts, ForeignFunction } from './analysis/foreign';
 import type { IrqlEstimate, IrqlReason } from './analysis/irqlTypes';
 import type { Loc } from './analysis/model';
+import { paramsOnlyRead } from './analysis/paramReads';
 import { MergedOwnFacts, ownFacts, type OthersView, type OwnFacts } from './projectFacts';
 import { HOST_PATHS, type PathRules } from '../files';
 import { includedNames, readDefines, type Defines } from './frontend/macros';
@@ -57,6 +58,17 @@ function tagReason(r: IrqlReason | undefined, file: string): IrqlReason | undefi
   if (r.k === 'call') return { ...r, site: tag(r.site, file), via: tagReason(r.via, file)! };
   if (r.k === 'lock') return { ...r, site: tag(r.site, file) };
   return r;
+}
+
+/** The parameters a function only reads through, memoised with its text. */
+function readsOnlyOf(ctx: FileContext, name: string): readonly number[] | undefined {
+  const entry = ctx.model.entry(name);
+  if (!entry) return undefined;
+  if (!entry.memo.has('readsOnly')) {
+    const ir = ctx.model.ir(name);
+    entry.memo.set('readsOnly', ir ? paramsOnlyRead(ir) : undefined);
+  }
+  return entry.memo.get('readsOnly') as readonly number[] | undefined;
 }
 
 /** Identifies a list of header defines (a cache key part). */
@@ -252,6 +264,7 @@ export class ProjectLint {
         calls: ctx.irql.callsTransitively(name),
         lock: ctx.irql.summary(name) ?? { net: [], releasesForeign: 0 },
         returns: ctx.returnsOf(name),
+        readsOnly: readsOnlyOf(ctx, name),
       });
     }
     const outgoing = new Map<string, IrqlEstimate>();

@@ -15,6 +15,7 @@ import { hashText, type Loc } from './analysis/model';
 import type { ForeignFacts, ForeignRegistration } from './analysis/foreign';
 import type { CbdqInfo, Role } from './analysis/roleTypes';
 import { registrationCallback } from './analysis/registration';
+import { namesSameFunction, unqualified } from './analysis/qualifiedNames';
 
 export interface OwnFacts {
   digest: string;
@@ -31,6 +32,8 @@ export interface OwnFacts {
   defined: Set<string>;
   /** Every name a function here calls. */
   calls: Set<string>;
+  /** C++: the qualified name of each function defined here whose key is shorter (`Init` → `Lock::Init`). */
+  qualified: Map<string, string>;
 }
 
 /**
@@ -79,9 +82,11 @@ export function ownFacts(ctx: FileContext, file: string): OwnFacts {
   const defined = new Set(model.functionList.map((f) => f.name));
   const calls = new Set<string>();
   for (const f of model.functionList) for (const n of f.facts.callNames) calls.add(n);
-  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort(), [...calls].sort()]));
+  const qualified = new Map<string, string>();
+  for (const f of model.functionList) if (f.qualified !== f.name) qualified.set(f.name, f.qualified);
+  const digest = hashText(JSON.stringify([[...roles], cbdqs, registration, total, withPost, [...exported].sort(), [...calls].sort(), [...qualified]]));
   const anchorsDigest = hashText(JSON.stringify([...anchors]));
-  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported, defined, calls };
+  return { digest, roles, cbdqs, registration, operationRows: { total, withPost }, anchors, anchorsDigest, exported, defined, calls, qualified };
 }
 
 /** `calls` of one file's view: names some other file calls, answered from the project's counts. */
@@ -122,6 +127,8 @@ export interface OthersView {
 /** The own facts of every member merged once, in member order. */
 export class MergedOwnFacts {
   private readonly roles = new Map<string, { file: string; role: Role }[]>();
+  /** Qualified names roles are given to (`Class::Method` in a registration), by their last name. */
+  private readonly qualifiedRoleNames = new Map<string, string[]>();
   private readonly cbdqs: CbdqInfo[] = [];
   private readonly cbdqStart = new Map<string, number>();
   private readonly callers = new Map<string, number>();
@@ -139,7 +146,13 @@ export class MergedOwnFacts {
       this.cbdqs.push(...own.cbdqs);
       for (const [name, rs] of own.roles) {
         let list = this.roles.get(name);
-        if (!list) this.roles.set(name, (list = []));
+        if (!list) {
+          this.roles.set(name, (list = []));
+          if (name.includes('::')) {
+            const last = unqualified(name);
+            this.qualifiedRoleNames.set(last, [...(this.qualifiedRoleNames.get(last) ?? []), name]);
+          }
+        }
         for (const r of rs) list.push({ file, role: r.k === 'cbdq' && r.queue >= 0 ? { ...r, queue: r.queue + shift } : r });
       }
       if (own.registration) this.registrations.push(own.registration);
@@ -161,8 +174,11 @@ export class MergedOwnFacts {
     const queue = (g: number) => (g >= start + count ? g - count : g);
     const roles = new Map<string, Role[]>();
     for (const name of own?.defined ?? []) {
-      const list = this.roles.get(name);
-      if (!list) continue;
+      let list = this.roles.get(name) ?? [];
+      // A role given to `Class::Method` elsewhere reaches the definition it names here.
+      const q = own?.qualified.get(name) ?? name;
+      for (const ref of this.qualifiedRoleNames.get(unqualified(name)) ?? []) if (ref !== name && namesSameFunction(q, ref)) list = [...list, ...this.roles.get(ref)!];
+      if (list.length === 0) continue;
       const rs = list.filter((e) => e.file !== file).map((e) => (e.role.k === 'cbdq' && e.role.queue >= 0 ? { ...e.role, queue: queue(e.role.queue) } : e.role));
       if (rs.length > 0) roles.set(name, rs);
     }

@@ -3,14 +3,18 @@
  *   // fltsim-disable-next-line wi-bad-queue-type, cbdq-remove-null
  *   foo(); // fltsim-disable-line wi-queue-status-ignored -- queued status is logged elsewhere
  * Without ids, every rule is silenced on that line. Text after `--` is a free-form reason.
+ * Code Analysis pragmas the driver already has silence the rules they map to (pragmaSuppress.ts).
  */
 import { lineEndingOf } from '../files';
+import { findPragmaSuppressions, isPragmaSuppressed, type SuppressedSpan } from './pragmaSuppress';
 
 export interface Suppressions {
   /** 0-based line → rule ids silenced there (`*` for all). */
   byLine: Map<number, Set<string>>;
   /** Every id named in a comment, with its position, so unknown ids can be reported. */
   mentioned: { id: string; line: number; column: number }[];
+  /** Lines silenced by `#pragma prefast(suppress: …)` and `#pragma warning(suppress|disable: …)`. */
+  pragmas: SuppressedSpan[];
 }
 
 const COMMENT = /\/[/*]\s*fltsim-disable-(next-line|line)\b([^\n]*)/g;
@@ -18,7 +22,8 @@ const COMMENT = /\/[/*]\s*fltsim-disable-(next-line|line)\b([^\n]*)/g;
 export function findSuppressions(text: string): Suppressions {
   const byLine = new Map<number, Set<string>>();
   const mentioned: Suppressions['mentioned'] = [];
-  if (text.indexOf('fltsim-disable') < 0) return { byLine, mentioned };
+  const pragmas = findPragmaSuppressions(text);
+  if (text.indexOf('fltsim-disable') < 0) return { byLine, mentioned, pragmas };
   let line = 0;
   let lineStart = 0;
   let scanned = 0;
@@ -41,12 +46,12 @@ export function findSuppressions(text: string): Suppressions {
     }
     byLine.set(target, set);
   }
-  return { byLine, mentioned };
+  return { byLine, mentioned, pragmas };
 }
 
 export function isSuppressed(s: Suppressions, line: number, ruleId: string): boolean {
   const set = s.byLine.get(line);
-  return !!set && (set.has('*') || set.has(ruleId));
+  return (!!set && (set.has('*') || set.has(ruleId))) || isPragmaSuppressed(s.pragmas, line, ruleId);
 }
 
 /**

@@ -29,10 +29,19 @@ export interface PtrLike {
 }
 export type PointerValue = PtrLike | CodeTarget | null;
 
+/** A run of bytes of an allocation: `size` bytes from `offset`. */
+export interface ByteRun {
+  readonly offset: number;
+  readonly size: number;
+}
+
 /** What an allocation needs from the address space it lives in. */
 export interface Space {
-  /** A read found bytes nothing wrote: report it (the default throws), then the read goes on. */
-  uninitialized(a: Allocation, offset: number, size: number): void;
+  /**
+   * A read found bytes nothing wrote: report it (the default throws), then the read goes on. `gaps`
+   * are the never-written runs inside the read, so a partly written block can say which bytes.
+   */
+  uninitialized(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void;
   /** The allocation a pointer value points into (a function's code allocation for a function). */
   targetOf(v: PointerValue): Allocation | null;
   /** The pointer an integer address stands for (exposed provenance), or NULL for 0. */
@@ -173,15 +182,18 @@ export class Allocation {
 
   /** Reads of never-written or provenance-carrying bytes: report uninitialised, expose pointees. */
   private irregular(offset: number, size: number): void {
-    let uninit = false;
+    const gaps: { offset: number; size: number }[] = [];
     let pointer = false;
     for (let i = offset; i < offset + size; i++) {
       const m = this.maskAt(i);
-      if (m === UNINIT) uninit = true;
-      else if (m === POINTER) pointer = true;
+      if (m === UNINIT) {
+        const last = gaps[gaps.length - 1];
+        if (last !== undefined && last.offset + last.size === i) last.size++;
+        else gaps.push({ offset: i, size: 1 });
+      } else if (m === POINTER) pointer = true;
     }
     if (pointer) this.exposePointers(offset, size);
-    if (uninit) this.space.uninitialized(this, offset, size);
+    if (gaps.length > 0) this.space.uninitialized(this, offset, size, gaps);
   }
 
   private maskAt(offset: number): number {

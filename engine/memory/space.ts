@@ -13,7 +13,8 @@
  * round trip through ULONG_PTR works and a stale integer still reports use-after-free. Only exposed
  * allocations are indexed, so a run that frees millions of blocks keeps none of them.
  */
-import { Allocation, type PointerValue, type Space } from './allocation';
+import { Allocation, type ByteRun, type PointerValue, type Space } from './allocation';
+import { neverWritten } from './neverWritten';
 import type { AllocationKind, AllocationOptions, CodeTarget } from './contract';
 import { newPage, reusePage } from './page';
 import { MemoryError, type Site } from './errors';
@@ -38,7 +39,7 @@ function mib(bytes: number): string {
   return `${+(bytes / 1024).toFixed(1)} KiB`;
 }
 
-export type UninitializedHandler = (a: Allocation, offset: number, size: number) => void;
+export type UninitializedHandler = (a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]) => void;
 
 export class AddressSpace implements Space {
   private nextId = 1;
@@ -61,8 +62,8 @@ export class AddressSpace implements Space {
    * What reading never-written bytes does. The default throws; the interpreter reports a violation
    * and lets the read go on with the bytes as they are (zeros).
    */
-  onUninitialized: UninitializedHandler = (a, offset, size) => {
-    throw new MemoryError('uninitialized-read', `reads ${size} byte${size === 1 ? '' : 's'} at offset ${offset} of ${a.describe()} before anything was written there`);
+  onUninitialized: UninitializedHandler = (a, offset, size, gaps) => {
+    throw new MemoryError('uninitialized-read', `reads ${size} byte${size === 1 ? '' : 's'} at offset ${offset} of ${a.describe()}${neverWritten(size, gaps)}`);
   };
 
   allocate(kind: AllocationKind, size: number, options?: AllocationOptions): Allocation {
@@ -165,8 +166,8 @@ export class AddressSpace implements Space {
 
   // ---- Space ------------------------------------------------------------------------------------
 
-  uninitialized(a: Allocation, offset: number, size: number): void {
-    this.onUninitialized(a, offset, size);
+  uninitialized(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void {
+    this.onUninitialized(a, offset, size, gaps);
   }
 
   /** Freed small pages by size class (16 << i bytes): a call that takes a local's address reuses one. */

@@ -118,8 +118,15 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
       prelude,
       expansion: { tokens: limits['macro-tokens'], depth: limits['macro-depth'] },
     }));
+    // A header every unit includes gives the same diagnostic in each: say it once.
+    const said = new Set<string>();
     for (const unit of units) {
-      for (const c of unit.diagnostics) diagnostics.push({ severity: c.severity, stage: 'compile', file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
+      for (const c of unit.diagnostics) {
+        const key = `${c.loc.file}:${c.loc.line}:${c.loc.col}:${c.severity}:${c.message}`;
+        if (said.has(key)) continue;
+        said.add(key);
+        diagnostics.push({ severity: c.severity, stage: 'compile', file: c.loc.file, line: c.loc.line, column: c.loc.col, message: c.message });
+      }
       for (const f of unit.files) if (!sourceFiles.includes(f)) sourceFiles.push(f);
     }
     const program = link(units);

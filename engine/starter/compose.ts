@@ -166,11 +166,11 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
   }
   out.push(...files);
 
-  const images = lit.images;
-  if (images.length > 0) {
-    out.push('', '// Programs the driver names: it asks which process is calling, so each one opens a file below.');
-    images.forEach((img, i) => out.push(`process ${str(img)} pid ${1200 + 4 * i}`));
-  }
+  // A driver with process notify routines sees programs start and exit, so even one that names none gets one.
+  const images = facts.watchesProcesses && lit.images.length === 0 ? ['sample.exe'] : lit.images;
+  /** Where the process lines go: they are written after the workload, which gives their start and exit ticks. */
+  const processAt = out.length;
+  const lifetimes = new Map<string, { start: number; exit: number }>();
 
   if (lit.ports.length > 0) {
     out.push(
@@ -207,11 +207,17 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
   w.io(`close ${str(report)}`);
 
   for (const img of images) {
-    w.comment(`The same file opened by ${img}.`);
+    w.comment(facts.watchesProcesses ? `${img} starts (the process notify routines run), opens the same file, and exits.` : `The same file opened by ${img}.`);
+    const start = w.now + 1;
+    if (facts.watchesProcesses) w.wait(1);
     w.io(`create ${str(report)} process ${str(img)}`);
     w.io(`read ${str(report)} length 4096 offset 0 process ${str(img)}`);
     w.io(`cleanup ${str(report)} process ${str(img)}`);
     w.io(`close ${str(report)} process ${str(img)}`);
+    if (facts.watchesProcesses) {
+      w.wait(1);
+      lifetimes.set(img, { start, exit: w.now });
+    }
   }
 
   const docs = at('\\docs');
@@ -298,6 +304,16 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
     w.wait(1);
   }
 
+  if (images.length > 0) {
+    const life = (img: string) => {
+      const l = lifetimes.get(img);
+      return l ? ` start at ${l.start} exit at ${l.exit}` : '';
+    };
+    out.splice(processAt, 0, '', facts.watchesProcesses
+      ? '// Programs the driver names: it registers process notify routines, so each one starts and exits during the workload (a routine that denies the start leaves its I/O outside its lifetime: a warning).'
+      : '// Programs the driver names: it asks which process is calling, so each one opens a file below.',
+    ...images.map((img, i) => `process ${str(img)} pid ${1200 + 4 * i}${life(img)}`));
+  }
   out.push(...w.lines);
   const end = w.now + 5;
   if (lit.ports.length > 0) {

@@ -18,6 +18,14 @@ const PROCESS_QUERIES = new Set([
   'PsGetCurrentProcessId', 'FltGetRequestorProcess', 'FltGetRequestorProcessId', 'FltGetRequestorProcessIdEx', 'IoThreadToProcess',
   'PsLookupProcessByProcessId', 'PsGetProcessId',
 ]);
+/**
+ * Routines that register a callback for process, thread or image events: such a driver learns image
+ * names from the notification itself (CreateInfo->ImageFileName), so its .exe strings are programs too.
+ */
+const PROCESS_NOTIFY = new Set([
+  'PsSetCreateProcessNotifyRoutine', 'PsSetCreateProcessNotifyRoutineEx', 'PsSetCreateProcessNotifyRoutineEx2',
+  'PsSetCreateThreadNotifyRoutine', 'PsSetCreateThreadNotifyRoutineEx', 'PsSetLoadImageNotifyRoutine', 'PsSetLoadImageNotifyRoutineEx',
+]);
 /** The old way of reading image names: searching the System EPROCESS for "System". */
 const PROCESS_NAME_OFFSET = /"System"/;
 
@@ -56,6 +64,8 @@ export interface DriverFacts {
   watchesDirectories: boolean;
   /** It enlists in transactions. */
   usesTransactions: boolean;
+  /** It registers process, thread or image-load notify routines (PsSetCreateProcessNotifyRoutineEx…). */
+  watchesProcesses: boolean;
   /** Value names it reads under its service key, with the type its reading code mentions. */
   registryValues: { name: string; type: RegistryGuess }[];
   /** Its sources are C++ only: fltsim's interpreter runs C, so a run cannot load it. */
@@ -177,6 +187,7 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
   for (const [file, text] of texts) literals.push(...stringLiterals(text, file));
   const rules = rulesOf(files);
   const where = first ? lineOf.get(first.reg.name) : undefined;
+  const watchesProcesses = [...calls].some((c) => PROCESS_NOTIFY.has(c));
   return {
     name: project.name,
     ...(first && where ? { registration: { name: first.reg.name, file: where.file, line: where.line } } : {}),
@@ -187,13 +198,14 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
       createsPort: calls.has('FltCreateCommunicationPort'),
       createsDevice: calls.has('IoCreateDevice') || calls.has('IoCreateDeviceSecure') || calls.has('WdmlibIoCreateDeviceSecure'),
       mentionsExtensions: EXTENSIONS.test(all),
-      asksProcess: [...calls].some((c) => PROCESS_QUERIES.has(c)) || PROCESS_NAME_OFFSET.test(all),
+      asksProcess: watchesProcesses || [...calls].some((c) => PROCESS_QUERIES.has(c)) || PROCESS_NAME_OFFSET.test(all),
     }),
     pends: PEND.test(all),
     readsRegistry: REGISTRY.test(all),
     asksManualAttach: MANUAL.test(all),
     watchesDirectories: WATCH.test(all),
     usesTransactions: calls.has('FltEnlistInTransaction'),
+    watchesProcesses,
     registryValues: registryValues(functions),
     cppOnly,
     sources: [...texts.keys()].map((s) => rules.normalize(s)),

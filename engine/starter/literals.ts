@@ -100,6 +100,11 @@ export function classifyLiterals(literals: readonly SourceLiteral[], driver: { c
       else singles.push(value);
       continue;
     }
+    // `\\notepad.exe`: the tail a driver compares an image path with, so a program, not a file at the root.
+    if (single && driver.asksProcess && /\.exe$/i.test(single[1])) {
+      add(out.images, single[1]);
+      continue;
+    }
     const onVolume = value.replace(VOLUME_PREFIX, '').replace(DRIVE_PREFIX, '');
     if (onVolume.includes('\\') && !value.includes('/')) {
       const p = cleanPath(onVolume);

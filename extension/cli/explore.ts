@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  formatRunDiagnostic, MAX_SHARDS, mergeExploreReports, parseExploreReport, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
+  formatRunDiagnostic, MAX_SEED, MAX_SHARDS, mergeExploreReports, parseExploreReport, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
 } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
@@ -67,6 +67,14 @@ const OPTIONS = {
 /** How long the exploration runs before it lets the event loop in (signals, progress). */
 const SLICE_MS = 50;
 
+/** --replay-out names a file in a folder that exists, and not a folder itself. */
+function checkReplayFolder(out: string): void {
+  const file = path.resolve(out);
+  const folder = path.dirname(file);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--replay-out: the folder '${relative(folder)}' does not exist (got '${out}')`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--replay-out names a folder; give a file name (got '${out}')`);
+}
+
 async function explore(argv: string[]): Promise<number> {
   const args = parseArgs(argv, OPTIONS);
   if (args.options.has('merge')) {
@@ -80,6 +88,8 @@ async function explore(argv: string[]): Promise<number> {
   const timeLimit = number(args.options.get('time-limit'), '--time-limit');
   const preemptions = count(args.options.get('preemptions'), '--preemptions', 0);
   const seed = count(args.options.get('seed'), '--seed', 0);
+  // As `fltsim run --seed`: a larger seed would alias a smaller one, and the replay file could not be run.
+  if (seed !== undefined && seed > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (got '${args.options.get('seed')}')`);
   const shard = parseShard(args.options.get('shard'));
   const jobs = count(args.options.get('jobs'), '--jobs', 1) ?? 1;
   // Each job is a worker thread with its own copy of the engine: far more than the processors only
@@ -89,6 +99,9 @@ async function explore(argv: string[]): Promise<number> {
   if (jobs > 1 && strategy !== 'dfs') throw new UsageError('--jobs splits the depth-first search: it needs --strategy dfs');
   if (jobs > 1 && shard) throw new UsageError('--jobs and --shard do not go together: give a CI job --shard, or one machine --jobs');
   if (args.options.has('no-reduction') && strategy !== 'dfs') throw new UsageError('--no-reduction only applies to --strategy dfs');
+  const replayOut = args.options.get('replay-out');
+  // Checked before exploring: finding a failure in minutes of search and then losing it to a typo is worse.
+  if (typeof replayOut === 'string') checkReplayFolder(replayOut);
 
   const given = args.positionals[0]!;
   const scenarioPath = path.resolve(given);
@@ -116,10 +129,14 @@ async function explore(argv: string[]): Promise<number> {
   const explored = jobs > 1 ? await inWorkers() : await inThisThread();
   const { report, replay } = explored;
   if (replay !== null && report.failure !== null) {
-    const out = args.options.get('replay-out');
-    const file = typeof out === 'string' ? path.resolve(out) : defaultReplayPath(scenarioPath, report);
-    fs.writeFileSync(file, `${JSON.stringify(replay, null, 2)}\n`);
-    report.failure.replay = relative(file);
+    const file = typeof replayOut === 'string' ? path.resolve(replayOut) : defaultReplayPath(scenarioPath, report);
+    try {
+      fs.writeFileSync(file, `${JSON.stringify(replay, null, 2)}\n`);
+      report.failure.replay = relative(file);
+    } catch (e) {
+      // The report still says what failed; only the file to replay it from is missing.
+      process.stderr.write(`fltsim explore: could not write the replay file '${relative(file)}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; give another place with --replay-out FILE\n`);
+    }
   }
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, replay));
   if (report.failure?.inputError) return 2;

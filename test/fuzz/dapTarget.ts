@@ -21,7 +21,14 @@ const COMMANDS = [
   'threads', 'stackTrace', 'scopes', 'variables', 'setVariable', 'evaluate', 'continue', 'next', 'stepIn', 'stepOut', 'stepBack',
   'reverseContinue', 'pause', 'setBreakpoints', 'setFunctionBreakpoints', 'setExceptionBreakpoints', 'exceptionInfo', 'configurationDone',
   'terminate', 'launch', 'initialize', 'attach', 'restart', 'source', 'loadedSources', 'goto', 'completions', 'disassemble', 'nonsense',
+  'readMemory', 'writeMemory', 'dataBreakpointInfo', 'setDataBreakpoints',
 ] as const;
+
+/** Memory references and data ids of every shape: real-looking addresses, the ends of the range, not numbers at all. */
+const MEMORY_REFERENCES = ['0x0', '0x1000', '0xffff800000001000', '0xffffffffffffffff', '0x10000000000000000', '-1', '18446744073709551615', 'abc', '', '0x', `0x${'f'.repeat(40)}`, 'Data', 'ghost:1', '1e3'];
+const DATA_IDS = ['', 'x', '0x1000/4', 'local:1:0:x', 'address:0xffff800000001000:8', 'address:-1:0', 'address:0x0:99999999', '{"a":1}', '\u0000'];
+const BASE64 = ['', 'AAAA', '////', '!!!', 'QUJD=', 'A'.repeat(4000)];
+const offsetOrCount = fc.oneof(fc.integer({ min: -5, max: 64 }), fc.constantFrom(2 ** 31, 2 ** 53, -(2 ** 53), 1.5, Number.MAX_SAFE_INTEGER));
 
 const EXPRESSIONS = ['1 + 1', 'Data', 'Data->Iopb->MajorFunction', 'x = 5', 'value++', '(ULONGLONG)-1', '99999999999999999999999', '1e400', '*(PULONG)0', 'sizeof(FLT_CALLBACK_DATA)', ')(', '"str"', 'L"w"', '{ 1 }', '&&', ''];
 
@@ -40,6 +47,10 @@ function wellFormed(command: string, sourcePath: string): fc.Arbitrary<unknown> 
     case 'setExceptionBreakpoints': return fc.record({ filters: fc.array(fc.constantFrom('violation', 'pend', 'complete', 'unload', 'bogus'), { maxLength: 4 }) });
     case 'launch': return fc.record({ scenario: fc.constantFrom('/nowhere.fltsim', ''), seed: fc.oneof(fc.nat(), fc.constant(2 ** 40)) }, { requiredKeys: [] });
     case 'initialize': return fc.record({ adapterID: fc.constant('fltsim') });
+    case 'readMemory': return fc.record({ memoryReference: fc.constantFrom(...MEMORY_REFERENCES), offset: offsetOrCount, count: offsetOrCount }, { requiredKeys: ['memoryReference'] });
+    case 'writeMemory': return fc.record({ memoryReference: fc.constantFrom(...MEMORY_REFERENCES), offset: offsetOrCount, data: fc.constantFrom(...BASE64), allowPartial: fc.boolean() }, { requiredKeys: ['memoryReference'] });
+    case 'dataBreakpointInfo': return fc.record({ variablesReference: bigId, name: fc.constantFrom('x', 'Data', 'Status', '0x1000', '', '[0]'), frameId: bigId, asAddress: fc.boolean(), bytes: offsetOrCount }, { requiredKeys: ['name'] });
+    case 'setDataBreakpoints': return fc.record({ breakpoints: fc.array(fc.record({ dataId: fc.constantFrom(...DATA_IDS), accessType: fc.constantFrom('read', 'write', 'readWrite', 'execute', ''), condition: fc.constantFrom(...EXPRESSIONS), hitCondition: fc.constantFrom('2', '>1', 'x', '') }, { requiredKeys: ['dataId'] }), { maxLength: 3 }) });
     default: return fc.record({ threadId: bigId });
   }
 }

@@ -41,6 +41,8 @@ async function runOnce(scenarioText: string, drivers: Record<string, string>): P
   const { report } = runScenario(prepared.prepared, { limits: LIMITS });
   if (report.error) {
     if (report.error.kind === 'internal') throw new Error(`the run stopped with an internal error: ${report.error.message}`);
+    // The model went round in circles without running driver code: a defect of fltsim's (kernel/stall.ts).
+    if (report.error.kind === 'no-progress') throw new Error(`the run made no progress: ${report.error.message}`);
     if (report.error.message.length === 0) throw new Error('a run stop without a message');
     assertNoInternalError(report.error.message, 'the run error', input);
   }

@@ -129,6 +129,13 @@ const CPP_CONSTRUCTS: readonly { top: string; use: string; runs: boolean }[] = [
   { top: '', use: 'try { } catch (...) { }', runs: false },
   { top: '', use: 'throw 1;', runs: false },
   { top: 'struct S { static inline int count = 0; };', use: 'S::count++;', runs: false },
+  // Inheritance, virtuals, operators and templates together, the way real C++ drivers mix them.
+  { top: 'struct Shape { virtual ~Shape() {} virtual int area() const = 0; };\nstruct Sq : Shape { int s; Sq(int v) : s(v) {} int area() const override { return s * s; } };', use: 'Sq sq(3); Shape* sp = &sq; int ar = sp->area(); (void)ar;', runs: false },
+  { top: 'template <typename T, int N> struct Ring { T items[N]; int head = 0; void push(T v) { items[head++ % N] = v; } T& operator[](int i) { return items[i % N]; } };', use: 'Ring<ULONG, 4> rg; rg.push(1); rg[7] = 2;', runs: false },
+  { top: 'struct Flags { ULONG v; Flags operator|(Flags o) const { return Flags{ v | o.v }; } bool operator==(const Flags& o) const { return v == o.v; } explicit operator bool() const { return v != 0; } };', use: 'Flags f1{1}, f2{2}; if ((f1 | f2) == Flags{3} && f1) { }', runs: false },
+  { top: 'struct B1 { int a = 1; }; struct B2 { int b = 2; }; struct D : B1, B2 { int sum() { return a + b; } };', use: 'D dd; int su = dd.sum(); B2* b2 = &dd; (void)b2; (void)su;', runs: false },
+  { top: 'template <typename T> struct Holder { T* p; Holder(T* q) : p(q) {} ~Holder() { if (p) ExFreePool(p); } Holder(const Holder&) = delete; T* operator->() { return p; } };', use: 'Holder<ULONG> ho((PULONG)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(ULONG), \'tseT\')); if (ho.p) *ho.p = 5;', runs: false },
+  { top: 'struct Cnt { static int live; Cnt() { ++live; } ~Cnt() { --live; } }; int Cnt::live = 0;', use: '{ Cnt c1, c2; } Cnt* arr = new (NonPagedPool, \'tseT\') Cnt[0];', runs: false },
 ];
 const CPP_GARBAGE = ['class', 'template <', '::', 'operator', 'virtual', '~', 'new', 'delete', '&&', '[]', '{', '}', ';', 'public:', '<typename', '>>', 'this->', 'A::A', '#include <new>', 'extern "C++" {'];
 

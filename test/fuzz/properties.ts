@@ -7,6 +7,7 @@ import { checkDapSession, dapSession } from './dapTarget';
 import { checkLint, checkRun } from './engineTargets';
 import { checkLspSession, lspSession } from './lspTarget';
 import { checkCppDriver, checkExploreFiles, checkInitFolder, checkProcessScenario, cppDriver, exploreFiles, initFolder, processScenario } from './newSurfaces';
+import { checkOddCallDriver, oddCallDriver } from './oddCalls';
 import { C_CORPUS, GENERIC_WORKLOAD, mutatedC, mutatedScenario, randomScenario, runnableC, type MutatedC } from './inputs';
 
 export interface FuzzProperty {
@@ -100,6 +101,13 @@ export const ENGINE_PROPERTIES: readonly FuzzProperty[] = [
     quickRuns: 25,
     arbitrary: exploreFiles,
     check: checkExploreFiles,
+  },
+  {
+    name: 'run: odd calls to variadic functions, Zw file routines, KeWaitForMultipleObjects, qsort and bsearch',
+    seed: 1611,
+    quickRuns: 15,
+    arbitrary: oddCallDriver,
+    check: checkOddCallDriver,
   },
 ];
 

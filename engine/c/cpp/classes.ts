@@ -4,7 +4,7 @@
  * taking `this`; static data members become globals named `Class::member`.
  */
 import type { SyntaxNode } from '../treeSitter';
-import { VOID, pointerTo, type Field, type StructType } from '../types';
+import { VOID, pointerTo, type CType, type Field, type StructType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateInitializer } from '../translate/expressions';
@@ -13,8 +13,9 @@ import { constantValue } from '../translate/constant';
 import { functionDefinition } from './definitions';
 import { functionTemplateDeclaration } from './functionTemplates';
 import { declareFunction, isFunctionDeclarator } from './functions';
-import { baseField, VFPTR, type CppClass } from './model';
-import { buildVtable, pureStub, pureStubName, vtableGlobal } from './inheritance';
+import { baseField, emptyClass, VFPTR, type CppClass } from './model';
+import { buildVtable, needsConstruction, needsDestructor, pureStub, pureStubName, vtableGlobal } from './inheritance';
+import { aliasType, defineMemberType } from './memberTypes';
 import type { CppState } from './state';
 
 export function isMethodDeclaration(c: SyntaxNode): boolean {
@@ -26,7 +27,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   const existing = s.classes.get(name);
   const body = node.childForFieldName('body');
   const struct: StructType = existing?.struct ?? { kind: 'struct', union: false, tag: name, displayName: name };
-  const cls: CppClass = existing ?? { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
+  const cls: CppClass = existing ?? emptyClass(name, struct);
   if (!existing) {
     s.classes.set(name, cls);
     ctx.scope.defineTag(name, struct);
@@ -59,19 +60,32 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
     }
     if (m.type === 'type_definition') {
       translateTypedef(ctx, m);
+      for (const d of m.childrenForFieldName('declarator')) {
+        const declared = d ? applyDeclarator(ctx, d, VOID).name : undefined;
+        const t = declared ? ctx.scope.typedef(declared) : undefined;
+        if (declared && t) defineMemberType(ctx, cls, declared, t);
+      }
+      continue;
+    }
+    if (m.type === 'alias_declaration') {
+      const alias = aliasType(ctx, m);
+      if (alias) defineMemberType(ctx, cls, alias.name, alias.type);
       continue;
     }
     if (m.type === 'template_declaration') {
       const fn = m.namedChildren.find((c) => c?.type === 'function_definition');
+      // A member function template only declared here: its definition outside the class is what a use needs.
+      if (!fn && m.namedChildren.some((c) => (c?.type === 'declaration' || c?.type === 'field_declaration') && isMethodDeclaration(c))) continue;
       if (!fn || !functionTemplateDeclaration(s, ctx, m, fn, cls)) ctx.error(m, `member templates other than member function templates are not supported yet (in ${name})`);
       continue;
     }
-    if (m.type === 'friend_declaration' || m.type === 'using_declaration' || m.type === 'alias_declaration' || m.type === 'static_assert_declaration') continue;
+    if (m.type === 'friend_declaration' || m.type === 'using_declaration' || m.type === 'static_assert_declaration') continue;
     if (m.type !== 'field_declaration') {
-      if (m.type.endsWith('_specifier')) typeFromSpecifier(ctx, m);
+      if (m.type.endsWith('_specifier')) nestedType(s, ctx, cls, m);
       continue;
     }
-    const t = typeFromSpecifier(ctx, m.childForFieldName('type'));
+    const typeNode = m.childForFieldName('type');
+    const t = typeNode && typeNode.type.endsWith('_specifier') ? nestedType(s, ctx, cls, typeNode) : typeFromSpecifier(ctx, typeNode);
     const isStatic = m.children.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
     const declarators = m.childrenForFieldName('declarator').filter((d): d is SyntaxNode => d !== null);
     for (const d of declarators) {
@@ -87,7 +101,9 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
         continue;
       }
       const memberCls = s.classOf(r.type);
-      if (memberCls && (memberCls.ctors.length > 0 || memberCls.dtor)) ctx.error(d, `member '${r.name}' of ${name} has a class type with a constructor or destructor (${memberCls.name}); fltsim runs no member constructors: hold a pointer, or initialise it in the constructor's body`);
+      if (memberCls) cls.members.push({ field: r.name, cls: memberCls });
+      const element = r.type.kind === 'array' ? s.classOf(r.type.of) : undefined;
+      if (element && (needsConstruction(element) || needsDestructor(element))) ctx.error(d, `member '${r.name}' of ${name} is an array of class ${element.name}, which has a constructor or destructor: fltsim does not construct arrays of objects; hold pointers instead`);
       if (s.refTypes.has(r.type)) cls.refFields.add(r.name);
       const field: Field = { name: r.name, type: r.type };
       const bits = m.namedChildren.find((c) => c?.type === 'bitfield_clause');
@@ -98,7 +114,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
       if (valueNode) cls.fieldInits.push({ field: r.name, value: valueNode });
       fields.push(field);
     }
-    if (declarators.length === 0 && t.kind === 'struct') fields.push({ name: t.tag.startsWith('<anonymous') ? t.tag : ctx.anonymousTag(), type: t });
+    // An unnamed struct or union member (C11): its members are the class's; a named nested type declares no member.
+    if (declarators.length === 0 && t.kind === 'struct' && !typeNode?.childForFieldName('name')) fields.push({ name: t.tag.startsWith('<anonymous') ? t.tag : ctx.anonymousTag(), type: t });
   }
   // Every member is declared before any body is lowered: a body may call a member written below it.
   for (const m of deferred) {
@@ -120,6 +137,20 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   }
   for (const m of deferred) functionDefinition(s, ctx, m, cls);
   return cls;
+}
+
+/** A class, struct or enum declared inside `cls`: named after it (`Outer::Inner`) and one of its member types. */
+function nestedType(s: CppState, ctx: TranslateContext, cls: CppClass, node: SyntaxNode): CType {
+  const saved = s.enclosingClass;
+  s.enclosingClass = cls.name;
+  try {
+    const t = typeFromSpecifier(ctx, node);
+    const name = node.childForFieldName('name');
+    if (name?.type === 'type_identifier') defineMemberType(ctx, cls, name.text, t);
+    return t;
+  } finally {
+    s.enclosingClass = saved;
+  }
 }
 
 /** `: public Base, private Other`: the classes named, each already defined. */
@@ -145,7 +176,7 @@ function baseClasses(s: CppState, ctx: TranslateContext, clause: SyntaxNode, nam
 
 /** The class a plain struct (no member functions, so built the C way) is when something derives from it. */
 function plainClass(s: CppState, struct: StructType): CppClass {
-  const cls: CppClass = { name: struct.tag, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], bases: [], memberTemplates: new Map() };
+  const cls = emptyClass(struct.tag, struct);
   s.classes.set(struct.tag, cls);
   return cls;
 }

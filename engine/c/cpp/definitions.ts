@@ -12,7 +12,9 @@ import { storageOf, translateStmt } from '../translate/statements';
 import { memberInitializers } from './construction';
 import { declareFunction, functionDeclaratorOf } from './functions';
 import type { CppClass } from './model';
-import { baseDestructors, setVfptr } from './inheritance';
+import { setVfptr, subobjectDestructors } from './inheritance';
+import { defineMemberTypes } from './memberTypes';
+import { destroyStatements, fullExpression } from './temporaries';
 import type { CppState, FunctionState } from './state';
 
 export function functionDefinition(s: CppState, ctx: TranslateContext, node: SyntaxNode, cls?: CppClass): void {
@@ -30,9 +32,11 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     return { name: p.name ?? `<param ${i + 1}>`, type: p.type, loc: at >= 0 && paramNodes[at] ? ctx.loc(paramNodes[at]) : ctx.loc(node) };
   });
   const saved = { fn: s.fn, scope: ctx.scope };
-  const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, hidden: [], locals: [new Map()] };
+  const state: FunctionState = { cls: f.thisClass ?? cls ?? f.memberOf, refReturn: f.refReturn, ret: f.type.ret, temps: [], hidden: [], locals: [new Map()] };
   s.fn = state;
   ctx.scope = ctx.scope.child();
+  // A member function written outside its class still sees the class's member types by their simple names.
+  if (f.memberOf) defineMemberTypes(f.memberOf, ctx.scope);
   try {
     f.type.params.forEach((p, i) => {
       const at = f.thisClass ? i - 1 : i;
@@ -45,15 +49,19 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
     if (!bodyNode) return;
     const owner = f.thisClass;
     // The body's block (engine/c/cpp/locals.ts, through the statement hook) starts with these.
-    if (owner && owner.ctors.includes(f)) state.prologue = memberInitializers(s, ctx, node, owner);
+    if (owner && owner.ctors.includes(f)) {
+      // The temporaries of the member initializers are destroyed once the members are initialised, before the body.
+      const { value, dtors } = fullExpression(s, () => memberInitializers(s, ctx, node, owner));
+      state.prologue = [...value, ...destroyStatements(dtors, f.loc)];
+    }
     const isDtor = owner !== undefined && owner.dtor === f;
     // A destructor first points the object at its own class's vtable: virtual calls from here on run this class's functions.
     if (isDtor && owner.vtable) state.prologue = [{ k: 'expr', expr: setVfptr(owner, { k: 'id', name: 'this', loc: f.loc }, f.loc), loc: f.loc }];
     const lowered = translateStmt(ctx, bodyNode);
     let body: Stmt & { k: 'block' } = lowered.k === 'block' ? lowered : { k: 'block', body: [lowered], loc: lowered.loc, endLoc: ctx.endLoc(bodyNode) };
-    const bases = isDtor ? baseDestructors(owner, { k: 'id', name: 'this', loc: body.endLoc }, body.endLoc) : undefined;
+    const bases = isDtor ? subobjectDestructors(owner, { k: 'id', name: 'this', loc: body.endLoc }, body.endLoc) : undefined;
     if (bases) {
-      // After the body, however it ends, the bases are destroyed (last base first).
+      // After the body, however it ends, the member objects and then the bases are destroyed (each in reverse order).
       const end = body.endLoc;
       body = { k: 'block', body: [{ k: 'try', body, finally: { k: 'block', body: [{ k: 'expr', expr: bases, loc: end }], loc: end, endLoc: end }, loc: body.loc }], loc: body.loc, endLoc: end };
     }

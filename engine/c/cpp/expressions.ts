@@ -11,7 +11,7 @@ import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
-import { findMethods, isBaseOf, memberCall } from './inheritance';
+import { findMethods, isBaseOf, memberCall, needsDestructor } from './inheritance';
 import type { CppClass, CppFunction, FunctionTemplate } from './model';
 import { explicitArguments, instanceFor, lookupFunctionTemplate } from './functionTemplates';
 import { identifier, lookupFunctions, qualifiedIdentifier } from './names';
@@ -19,6 +19,9 @@ import { deleteExpression, newExpression } from './newDelete';
 import { assignmentExpression, binaryExpression, operatorCall } from './operators';
 import { arrowObject, choose, classOfObject, completeArgs, conversions, convert } from './overloads';
 import type { CppState } from './state';
+import { qualifiedMemberType } from './memberTypes';
+import { templateType } from './templates';
+import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
   lambda_expression: 'lambda expressions',
@@ -37,7 +40,9 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
     case 'condition_clause': {
       const v = node.childForFieldName('value');
       if (!v || v.type === 'declaration' || node.childForFieldName('initializer')) return { k: 'unsupported', what: 'a declaration inside a condition', text: ctx.snippet(node), loc };
-      return convert(s, translateExpr(ctx, v));
+      // A condition is a full expression: its temporaries are destroyed before the branch runs.
+      const { value, dtors } = fullExpression(s, () => convert(s, translateExpr(ctx, v)));
+      return afterDestroying(s, value, dtors);
     }
     case 'unary_expression': {
       const op = node.childForFieldName('operator')?.type ?? '';
@@ -94,8 +99,19 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       const index = translateExpr(ctx, indices[0]);
       return operatorCall(s, ctx, '[]', [array, index], loc) ?? { k: 'index', array, index, loc };
     }
-    case 'call_expression':
-      return callExpression(s, ctx, node);
+    case 'call_expression': {
+      // A class object returned by value is a temporary, destroyed at the end of the full expression.
+      const call = callExpression(s, ctx, node);
+      return call && materialize(s, call);
+    }
+    case 'compound_literal_expression': {
+      // `T{a, b}` of a class with a constructor or destructor: a temporary object.
+      const t = node.childForFieldName('type');
+      const cls = t ? s.classOf(typeFromSpecifier(ctx, t)) : undefined;
+      if (!cls || (cls.ctors.length === 0 && !needsDestructor(cls))) return undefined;
+      const values = (node.childForFieldName('value')?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+      return temporaryObject(s, ctx, cls, values.map((v) => translateExpr(ctx, v)), node);
+    }
     case 'new_expression':
       return newExpression(s, ctx, node);
     case 'delete_expression':
@@ -121,6 +137,11 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
       return s.refTypes.has(t) ? { k: 'unary', op: '*', arg: { k: 'cast', type: t, arg: addressOf(arg), loc }, loc } : { k: 'cast', type: t, arg, loc };
     }
     if (which === 'dynamic_cast') return { k: 'unsupported', what: 'dynamic_cast (kernel code has no RTTI)', text: ctx.snippet(node), loc };
+    // `String<WCHAR>(L"x")`: a temporary of a class template's instance.
+    if (which && s.templates.has(which) && !lookupFunctionTemplate(s, which)) {
+      const cls = s.classOf(templateType(s, ctx, fnNode));
+      if (cls) return temporaryObject(s, ctx, cls, argNodes.map((a) => translateExpr(ctx, a)), node);
+    }
     // `Max<ULONG>(a, b)`: a function template with its arguments written.
     const tpl = which ? lookupFunctionTemplate(s, which) ?? (s.fn?.cls ? s.fn.cls.memberTemplates.get(which) : undefined) : undefined;
     if (!tpl) return undefined;
@@ -174,14 +195,20 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
       if (owner && (owner === state.cls || isBaseOf(owner, state.cls))) implicitThis = true;
     }
     if (!candidates && !isLocal) {
-      const cls = s.classNamed(name);
-      if (cls) return { k: 'unsupported', what: `a temporary object of class ${cls.name} (declare a named variable instead)`, text: ctx.snippet(node), loc };
+      // `Foo(x)`, `Outer::Inner(p)`: a temporary object.
+      const cls = s.classNamed(name) ?? s.classOf(ctx.scope.typedef(name)) ?? (fnNode.type === 'qualified_identifier' ? s.classOf(qualifiedMemberType(s, ctx, fnNode, (n) => templateType(s, ctx, n))) : undefined);
+      if (cls) return temporaryObject(s, ctx, cls, args(), node);
     }
   }
   if (!candidates) {
     // A C function (a kernel routine) given a class object: its conversion operator makes the argument.
+    const pending = s.fn?.temps.length;
     const a = args();
-    if (!a.some((x) => conversions(s, x).length > 0)) return undefined;
+    if (!a.some((x) => conversions(s, x).length > 0)) {
+      // The C path translates the arguments again: the temporaries made here are not the ones it uses.
+      if (s.fn && pending !== undefined) s.fn.temps.length = pending;
+      return undefined;
+    }
     const ft = s.functionTypeOf(name);
     const ps = ft?.kind === 'func' ? ft.params : [];
     return { k: 'call', callee: translateExpr(ctx, fnNode), args: a.map((x, i) => convert(s, x, ps[i]?.type)), loc };
@@ -195,6 +222,17 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     return memberCall(s.fn!.cls!, f, { k: 'id', name: 'this', loc }, rest, loc, fnNode.type === 'qualified_identifier');
   }
   return callFunction(f, rest, loc);
+}
+
+/** A call of the function `callee` names (written where the parser saw a type), with arguments already lowered. */
+export function namedCall(s: CppState, ctx: TranslateContext, callee: SyntaxNode, args: Expr[], at: SyntaxNode): Expr {
+  const loc = ctx.loc(at);
+  const name = callee.text.replace(/\s+/g, '');
+  const candidates = lookupFunctions(s, name);
+  const f = candidates ? choose(s, candidates, args, false) : undefined;
+  if (!f) return { k: 'call', callee: { k: 'id', name: name.replace(/^::/, ''), loc }, args, loc };
+  if (f.thisClass) return { k: 'unsupported', what: `a call of member function '${f.linkName}' without an object`, text: ctx.snippet(at), loc };
+  return materialize(s, callFunction(f, completeArgs(s, ctx, f, args), loc));
 }
 
 /** A call of a function template's instance (made on first use); `self` for a member template. */

@@ -13,11 +13,13 @@ import { pointerTo, type CType } from '../types';
 import type { CppHooks, TranslateContext } from '../translate/context';
 import { typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
+import { destroyStatements, fullExpression } from './temporaries';
 import { functionDefinition } from './definitions';
 import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
-import { addressOf } from './lowering';
+import { returnStatement } from './returns';
+import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
 import { templateDeclaration } from './templates';
 import { typeSpecifier } from './typeSpecifiers';
@@ -70,9 +72,8 @@ export class CppFrontEnd implements CppHooks {
         return true;
       }
       case 'alias_declaration': {
-        const name = node.childForFieldName('name')?.text;
-        const t = node.childForFieldName('type');
-        if (name && t) ctx.scope.defineTypedef(name, typeFromSpecifier(ctx, t.childForFieldName('type')) );
+        const alias = aliasType(ctx, node);
+        if (alias) ctx.scope.defineTypedef(alias.name, alias.type);
         return true;
       }
       case 'template_declaration':
@@ -142,16 +143,21 @@ export class CppFrontEnd implements CppHooks {
         return this.s.fn ? block(this.s, ctx, node) : undefined;
       case 'declaration': {
         if (!this.s.fn) return undefined;
-        const { stmts, destroy } = localDeclaration(this.s, ctx, node);
+        const { value: { stmts, destroy }, dtors } = fullExpression(this.s, () => localDeclaration(this.s, ctx, node));
         // Outside a block (a lone `case`/`if` body) a declaration's destructor has nowhere to go.
         if (destroy.length > 0) ctx.error(node, 'an object with a destructor declared outside a block (directly under a case label?): fltsim needs braces around its scope');
-        return stmts.length === 1 ? stmts[0] : { k: 'block', body: stmts, loc, endLoc: loc };
+        const all = [...stmts, ...destroyStatements(dtors, loc)];
+        return all.length === 1 ? all[0] : { k: 'block', body: all, loc, endLoc: loc };
       }
-      case 'return_statement': {
-        if (!this.s.fn?.refReturn) return undefined;
-        const v = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
-        return { k: 'return', value: v ? addressOf(translateExpr(ctx, v)) : undefined, loc };
+      case 'expression_statement': {
+        const e = this.s.fn ? node.namedChildren.find((c) => c !== null && c.type !== 'comment') : undefined;
+        if (!e) return undefined;
+        const { value, dtors } = fullExpression(this.s, () => translateExpr(ctx, e));
+        const stmt: Stmt = { k: 'expr', expr: value, loc };
+        return dtors.length > 0 ? { k: 'block', body: [stmt, ...destroyStatements(dtors, loc)], loc, endLoc: loc } : stmt;
       }
+      case 'return_statement':
+        return this.s.fn ? returnStatement(this.s, ctx, node) : undefined;
       case 'alias_declaration':
       case 'using_declaration':
       case 'static_assert_declaration':

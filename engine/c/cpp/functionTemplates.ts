@@ -64,7 +64,7 @@ const ARGS = new WeakMap<CppClass, CType[]>();
 export function rememberInstanceArgs(cls: CppClass, args: CType[]): void {
   ARGS.set(cls, args);
 }
-function instanceArgs(cls: CppClass): CType[] {
+export function instanceArgs(cls: CppClass): CType[] {
   return ARGS.get(cls) ?? [];
 }
 

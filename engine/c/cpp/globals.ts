@@ -13,7 +13,8 @@ import { storageOf } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { addressOf, sizedByInitializer } from './lowering';
-import { needsDestructor } from './inheritance';
+import { needsConstruction, needsDestructor } from './inheritance';
+import { deduceAuto, isAuto } from './autoType';
 import type { CppState } from './state';
 
 export function globalDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
@@ -44,12 +45,15 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
     const cls = s.classOf(declared.type);
-    if (cls && (cls.ctors.length > 0 || needsDestructor(cls) || cls.fieldInits.length > 0 || cls.vtable) && storage !== 'extern') {
+    // `extern inline T x = T();` defines x (an inline variable); only a plain `extern T x;` declares one defined elsewhere.
+    if (cls && (needsConstruction(cls) || needsDestructor(cls)) && (storage !== 'extern' || valueNode)) {
       // A kernel driver has no C runtime to run global constructors (docs/interpreter.md, "C++").
       ctx.warn(d, `the constructor and destructor of global '${name}' (class ${cls.name}) never run: a kernel driver has no C runtime to call them, so '${name}' starts zeroed; initialise it from DriverEntry`);
       init = undefined;
     }
-    const type = sizedByInitializer(declared.type, init);
+    let type = sizedByInitializer(declared.type, init);
+    // `static const auto Path = L"…";` at namespace scope: the initializer's type.
+    if (isAuto(type)) type = deduceAuto(s, ctx, d, type, init, ref);
     s.globals.set(name, { type, ref });
     ctx.scope.setObjectType(declared.name, type);
     if (init?.k === 'expr' && isConstant(s, ctx, node, type, init.expr, name)) ctx.scope.defineEnumConstant(declared.name, constantValue(ctx, init.expr)!);

@@ -167,19 +167,26 @@ export function memberCall(cls: CppClass, f: CppFunction, self: Expr, args: Expr
   return callFunction(f, [upcast(self, cls, f.thisClass ?? cls), ...args], loc);
 }
 
-/** Whether destroying a `cls` runs anything: its destructor or a base's. */
+/** Whether destroying a `cls` runs anything: its destructor, a member object's or a base's. */
 export function needsDestructor(cls: CppClass): boolean {
-  return cls.dtor !== undefined || cls.bases.some(needsDestructor);
+  return cls.dtor !== undefined || cls.members.some((m) => needsDestructor(m.cls)) || cls.bases.some(needsDestructor);
 }
 
-/** Destroys the `cls` at `self` (a pointer): its destructor (which destroys its bases), or, without one, its bases' in reverse order. */
+/** Whether constructing a `cls` runs anything: a constructor, a vtable pointer, a default member initializer, a member object's or a base's construction. */
+export function needsConstruction(cls: CppClass): boolean {
+  return cls.ctors.length > 0 || cls.vtable !== undefined || cls.fieldInits.length > 0 || cls.members.some((m) => needsConstruction(m.cls)) || cls.bases.some(needsConstruction);
+}
+
+/** Destroys the `cls` at `self` (a pointer): its destructor (which destroys its members and bases), or, without one, its subobjects. */
 export function destroyCall(cls: CppClass, self: Expr, loc: Loc): Expr | undefined {
   if (cls.dtor) return callFunction(cls.dtor, [self], loc);
-  return baseDestructors(cls, self, loc);
+  return subobjectDestructors(cls, self, loc);
 }
 
-/** The base classes' destructors, last base first: what a destructor runs after its body. */
-export function baseDestructors(cls: CppClass, self: Expr, loc: Loc): Expr | undefined {
-  const calls = [...cls.bases].reverse().map((b) => destroyCall(b, upcast(self, cls, b), loc)).filter((e): e is Expr => e !== undefined);
+/** What a destructor runs after its body: the member objects' destructors in reverse declaration order, then the bases', last base first. */
+export function subobjectDestructors(cls: CppClass, self: Expr, loc: Loc): Expr | undefined {
+  const members = [...cls.members].reverse().map((m) => destroyCall(m.cls, { k: 'unary', op: '&', arg: { k: 'member', object: self, field: m.field, arrow: true, loc }, loc }, loc));
+  const bases = [...cls.bases].reverse().map((b) => destroyCall(b, upcast(self, cls, b), loc));
+  const calls = [...members, ...bases].filter((e): e is Expr => e !== undefined);
   return calls.length > 0 ? calls.reduce((left, right) => ({ k: 'comma', left, right, loc })) : undefined;
 }

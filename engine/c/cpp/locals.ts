@@ -6,7 +6,7 @@
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, pointerTo, sameType, type CType } from '../types';
+import { INT, sameType, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
@@ -15,10 +15,14 @@ import { constantValue } from '../translate/constant';
 import { constructorCall, hasCopyConstructor } from './construction';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
-import { AUTO, addressOf, sizedByInitializer } from './lowering';
+import { addressOf, sizedByInitializer } from './lowering';
+import { deduceAuto, isAuto } from './autoType';
 import { identifier } from './names';
-import { convertPointer, destroyCall, needsDestructor } from './inheritance';
+import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
+import { namedCall } from './expressions';
+import { adopt, isTemporary } from './pending';
+import { destroyStatements, fullExpression, namesAnObject } from './temporaries';
 import { deduce } from './templates';
 import { typeOfExpr } from './typer';
 
@@ -37,11 +41,15 @@ export function block(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stm
     for (const c of node.namedChildren) {
       if (!c || c.type === 'comment') continue;
       if (c.type !== 'declaration') {
-        current.push(translateStmt(ctx, c));
+        // Statements, returns and conditions destroy their own temporaries; one left over sat where no full expression ends that fltsim knows.
+        const { value, dtors } = fullExpression(s, () => translateStmt(ctx, c));
+        current.push(value);
+        if (dtors.length > 0) ctx.error(c, 'a temporary object with a destructor here (in a for-loop header or a do-while condition?) has no place fltsim can destroy it: make it a named local before the statement');
         continue;
       }
-      const { stmts, destroy } = localDeclaration(s, ctx, c);
-      current.push(...stmts);
+      const { value: { stmts, destroy }, dtors } = fullExpression(s, () => localDeclaration(s, ctx, c));
+      // The initializers' temporaries die at the end of the declaration; the declared objects at the end of the block.
+      current.push(...stmts, ...destroyStatements(dtors, ctx.loc(c)));
       for (const d of destroy) {
         const inner: Stmt[] = [];
         const loc = d.loc;
@@ -91,18 +99,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     const ref = s.refTypes.has(t);
     let init = valueNode && valueNode.type !== 'argument_list' ? translateInitializer(ctx, valueNode) : undefined;
     t = sizedByInitializer(t, init);
-    if (t === AUTO || (t.kind === 'ptr' && t.to === AUTO)) {
-      const inferred = init?.k === 'expr' ? typeOfExpr(s.types, init.expr) : undefined;
-      if (!inferred) {
-        const callee = init?.k === 'expr' && init.expr.k === 'call' && init.expr.callee.k === 'id' ? init.expr.callee.name : undefined;
-        const why = callee && !s.functionTypeOf(callee) ? ` ('${callee}' is not declared, and fltsim does not model it)` : '';
-        ctx.error(d, `fltsim cannot tell the type 'auto' stands for in '${ctx.snippet(d)}'${why}: write the type`);
-        t = INT;
-      } else {
-        t = t === AUTO ? (inferred.kind === 'array' ? pointerTo(inferred.of) : inferred) : pointerTo(inferred);
-        if (ref) s.refTypes.add(t);
-      }
-    }
+    if (isAuto(t)) t = deduceAuto(s, ctx, d, t, init, ref);
     if (ref && init?.k === 'expr') init = { k: 'expr', expr: addressOf(init.expr), loc: init.loc };
     // `Base* b = &derived;`: the base subobject's address.
     if (init?.k === 'expr') init = { ...init, expr: convertPointer((x) => s.classOf(x), init.expr, typeOfExpr(s.types, init.expr), t) };
@@ -111,16 +108,23 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
     const cls = ref ? undefined : s.classOf(t);
     const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
-    if (cls && init?.k === 'list' && cls.ctors.length > 0) {
+    if (cls && init?.k === 'list' && (cls.ctors.length > 0 || cls.members.some((m) => needsConstruction(m.cls) || needsDestructor(m.cls)))) {
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
       init = undefined;
     }
-    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && (!sameType(typeOfExpr(s.types, init.expr) ?? INT, t) || (isLvalue(init.expr) && hasCopyConstructor(cls)))) {
+    if (cls && init?.k === 'expr' && cls.ctors.length > 0 && (!sameType(typeOfExpr(s.types, init.expr) ?? INT, t) || (namesAnObject(init.expr) && hasCopyConstructor(cls)))) {
       // A converting constructor, or the copy constructor for `T a = b;` (a call's result is taken as it is: C++17 elides that copy).
       args = [init.expr];
       init = undefined;
     }
-    if (cls && storage === 'static' && (args || cls.ctors.length > 0 || needsDestructor(cls) || cls.vtable)) {
+    // `T a(f());`: as `T a = f();` below.
+    if (cls && args?.length === 1 && isTemporary(args[0]) && sameType(typeOfExpr(s.types, args[0]) ?? INT, t)) {
+      init = { k: 'expr', expr: args[0], loc: args[0].loc };
+      args = undefined;
+    }
+    // `T a = f();`, `T a = T(x);`: the object is the temporary, not a copy of it.
+    if (cls && init?.k === 'expr' && isTemporary(init.expr)) adopt(s, init.expr);
+    if (cls && storage === 'static' && (args || needsConstruction(cls) || needsDestructor(cls))) {
       ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
     }
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
@@ -144,16 +148,33 @@ export function constructorArguments(ctx: TranslateContext, d: SyntaxNode): Synt
   const ps = (d.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null && p.type !== 'comment');
   if (ps.length === 0) return undefined;
   const values = ps.map((p) => (p.type === 'parameter_declaration' && !p.childForFieldName('declarator') ? p.childForFieldName('type') : p));
-  if (values.every((v) => v && (v.type === 'type_identifier' ? !ctx.scope.isTypeName(v.text) : !v.type.includes('declaration')))) return values as SyntaxNode[];
+  if (values.every((v) => v && (v.type === 'type_identifier' ? !ctx.scope.isTypeName(v.text) : !v.type.includes('declaration') || callWrittenAsParameter(ctx, v) !== undefined))) return values as SyntaxNode[];
   return undefined;
 }
 
 export function argumentExpr(s: CppState, ctx: TranslateContext, n: SyntaxNode): Expr {
   if (n.type === 'type_identifier') return identifier(s, ctx, n.text, n) ?? { k: 'id', name: n.text, loc: ctx.loc(n) };
+  const call = callWrittenAsParameter(ctx, n);
+  if (call) {
+    const args = call.args.map((a): Expr => identifier(s, ctx, a.text, a) ?? { k: 'id', name: a.text, loc: ctx.loc(a) });
+    return namedCall(s, ctx, call.callee, args, n);
+  }
   return translateExpr(ctx, n);
 }
 
-/** An expression that names an object (a copy of it runs the copy constructor), not a call's result. */
-function isLvalue(e: Expr): boolean {
-  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*');
+/**
+ * `String name(ns::GetName(data));` reads as a function declaration whose parameter is `data` of type
+ * `ns::GetName`: when that "type" names no type, it is a call with the names in parentheses as its
+ * arguments.
+ */
+function callWrittenAsParameter(ctx: TranslateContext, p: SyntaxNode): { callee: SyntaxNode; args: SyntaxNode[] } | undefined {
+  if (p.type !== 'parameter_declaration') return undefined;
+  const callee = p.childForFieldName('type');
+  const d = p.childForFieldName('declarator');
+  if (!callee || (callee.type !== 'type_identifier' && callee.type !== 'qualified_identifier') || ctx.scope.isTypeName(callee.text.replace(/\s+/g, ''))) return undefined;
+  // `(data)` is read as an abstract function declarator whose parameters are the names' "types".
+  const ps = d?.type === 'abstract_function_declarator' ? (d.childForFieldName('parameters')?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment') : undefined;
+  const args = ps?.map((q) => (q.type === 'parameter_declaration' && !q.childForFieldName('declarator') ? q.childForFieldName('type') : null));
+  if (!args || !args.every((a) => a?.type === 'type_identifier' && !ctx.scope.isTypeName(a.text))) return undefined;
+  return { callee, args: args as SyntaxNode[] };
 }

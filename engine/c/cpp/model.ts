@@ -50,12 +50,21 @@ export interface CppClass {
   statics: Map<string, string>;
   /** Default member initializers (`int count = 0;`), run by every constructor before its body. */
   fieldInits: { field: string; value: SyntaxNode }[];
+  /** Data members whose type is a class, in declaration order: constructed after the bases, destroyed before them. */
+  members: { field: string; cls: CppClass }[];
+  /** Member typedefs and aliases (`typedef T value_type;`, `using Ptr = T*;`) by simple name. */
+  typedefs: Map<string, CType>;
   /** Direct base classes in declaration order; each is a member of the struct named by baseField(). */
   bases: CppClass[];
   /** Member function templates by their simple name. */
   memberTemplates: Map<string, FunctionTemplate>;
   /** A polymorphic class's vtable: per slot the function it calls (a pure virtual one's slot calls a stub that stops the run). */
   vtable?: { name: string; fn: CppFunction }[];
+}
+
+/** A class with nothing in it yet (its members are added as its body is read). */
+export function emptyClass(name: string, struct: StructType): CppClass {
+  return { name, struct, methods: new Map(), ctors: [], refFields: new Set(), statics: new Map(), fieldInits: [], members: [], typedefs: new Map(), bases: [], memberTemplates: new Map() };
 }
 
 /** The struct member holding a base class's subobject: anonymous, so the base's members are found through it. */
@@ -74,6 +83,10 @@ export interface ClassTemplate {
   instances: Map<string, CppClass>;
   /** Member functions defined outside the class (`template<class T> void C<T>::F() {…}`), defined for each instance. */
   members: SyntaxNode[];
+  /** Nested classes defined outside the class (`template<class T> class C<T>::iterator {…}`), defined for each instance. */
+  memberClasses: { name: string; node: SyntaxNode }[];
+  /** Members written outside the class in a form fltsim does not lower (a member template of the class template): refused when an instance is made, not before. */
+  unsupportedMembers: SyntaxNode[];
 }
 
 /** A function template (free, or a member template of `owner`), instantiated per argument list on use. */

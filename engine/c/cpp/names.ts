@@ -29,6 +29,9 @@ export function identifier(s: CppState, ctx: TranslateContext, name: string, nod
       }
       const st = findStatic(cls, name);
       if (st) return { k: 'id', name: st, loc };
+      // A static member function named as a value (`&CreateOperation` handed to a registration routine).
+      const fs = findMethods(cls, name)?.filter((f) => f.thisClass === undefined);
+      if (fs && fs.length > 0) return { k: 'id', name: fs[0].linkName, loc };
     }
   }
   if (s.constants.has(name) && ctx.scope.enumConstant(name) !== undefined) return undefined;

@@ -11,7 +11,7 @@ import { typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
 import { constructorCall } from './construction';
 import { callFunction } from './lowering';
-import { destroyCall, findMethods, needsDestructor, virtualCall } from './inheritance';
+import { destroyCall, findMethods, needsConstruction, needsDestructor, virtualCall } from './inheritance';
 import type { CppFunction } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
@@ -52,7 +52,7 @@ export function newExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
   const tmp = hiddenTemporary(s, ptrType, loc);
   const parts: Expr[] = [{ k: 'assign', op: '=', left: tmp, right: { k: 'cast', type: ptrType, arg: callFunction(op, [size, ...placement], loc), loc }, loc }];
   const cls = s.classOf(base);
-  if (cls && (cls.ctors.length > 0 || cls.vtable || cls.bases.length > 0)) {
+  if (cls && (cls.ctors.length > 0 || cls.vtable || cls.bases.length > 0 || (args.length === 0 && needsConstruction(cls)))) {
     if (count) return { k: 'unsupported', what: `new[] of class ${cls.name}, which has a constructor`, text: ctx.snippet(node), loc };
     const ctor = constructorCall(s, ctx, cls, tmp, args, node);
     if (ctor) parts.push({ k: 'cond', test: tmp, then: { k: 'comma', left: ctor, right: { k: 'num', value: 0, type: INT, loc }, loc }, else: { k: 'num', value: 0, type: INT, loc }, loc });

@@ -13,6 +13,7 @@ import { convertPointer, findMethods, memberCall } from './inheritance';
 import { lookupFunctions } from './names';
 import { choose, completeArgs, convert } from './overloads';
 import type { CppState } from './state';
+import { materialize } from './temporaries';
 import { typeOfExpr } from './typer';
 
 /** The name a declaration of `operator<op>` is recorded under (engine/c/cpp/functions.ts). */
@@ -55,7 +56,9 @@ function overload(s: CppState, ctx: TranslateContext, e: Expr): Expr {
   if (e.op === '&&' || e.op === '||') out = { ...e, left: convert(s, left), right: convert(s, right) };
   else {
     // Without an operator for it, a class object takes part through its conversion operator (`name == nullptr`).
-    out = operatorCall(s, ctx, e.op, [left, right], e.loc) ?? { ...e, left: convert(s, left, typeOfExpr(s.types, right)), right: convert(s, right, typeOfExpr(s.types, left)) };
+    // `a + b` returning a class object by value: a temporary, destroyed at the end of the full expression.
+    const call = operatorCall(s, ctx, e.op, [left, right], e.loc);
+    out = call ? materialize(s, call) : { ...e, left: convert(s, left, typeOfExpr(s.types, right)), right: convert(s, right, typeOfExpr(s.types, left)) };
   }
   lowered.add(out);
   return out;

@@ -62,7 +62,7 @@ export function completeArgs(s: CppState, ctx: TranslateContext, f: CppFunction,
     if (!d) break;
     const saved = s.fn;
     // A default argument is evaluated in the callee's declaration context, not the caller's locals.
-    s.fn = saved ? { ...saved, locals: [] } : undefined;
+    s.fn = saved ? { ...saved, locals: [new Map()] } : undefined;
     try {
       const v = translateExpr(ctx, d);
       out.push(f.refParams[i] ? addressOf(v) : v);

@@ -5,7 +5,7 @@
  * stand for references, and the function whose body is being lowered. The pieces read and extend
  * these tables; none of them keeps state of its own.
  */
-import type { FunctionDef, Loc, Stmt, VarDecl } from '../ast';
+import type { Expr, FunctionDef, Loc, Stmt, VarDecl } from '../ast';
 import { pointerTo, type CType, type FunctionType } from '../types';
 import type { ClassTemplate, CppClass, CppFunction, CppVariable, FunctionTemplate } from './model';
 import type { TypeEnvironment } from './typer';
@@ -27,6 +27,10 @@ export interface PreludeTables {
 export interface FunctionState {
   cls?: CppClass;
   refReturn: boolean;
+  /** The function's return type as C sees it (a reference's is a pointer). */
+  ret: CType;
+  /** Destructor calls of the class temporaries made in the full expression being lowered (engine/c/cpp/temporaries.ts). */
+  temps: Expr[];
   /** Temporaries `new`/`delete` need: declared at the top of the function. */
   hidden: VarDecl[];
   locals: Map<string, CppVariable>[];
@@ -56,6 +60,8 @@ export class CppState {
   readonly refTypes = new WeakSet<CType>();
   /** Those of them written `T &&` (rvalue references: a move constructor's or move assignment's parameter). */
   readonly rvalueTypes = new WeakSet<CType>();
+  /** While a class body is read: that class's name, so a class declared in it is named `Outer::Inner`. */
+  enclosingClass: string | undefined;
   /** The function whose body is being lowered; undefined at file scope. */
   fn: FunctionState | undefined;
   /** Numbers the hidden temporaries of `new`/`delete`. */

@@ -9,7 +9,8 @@ import type { TranslateContext } from '../translate/context';
 import { typeFromSpecifier } from '../translate/declarators';
 import { classType } from './classes';
 import { functionDeclaratorOf, isFunctionDeclarator } from './functions';
-import { defineMember, functionTemplateDeclaration, rememberInstanceArgs } from './functionTemplates';
+import { defineMember, functionTemplateDeclaration, instanceArgs, rememberInstanceArgs } from './functionTemplates';
+import { defineMemberTypes } from './memberTypes';
 import type { ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
@@ -26,14 +27,32 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       }
       names.push(p.namedChildren.find((c) => c?.type === 'type_identifier')?.text ?? '');
     }
-    const name = inner.childForFieldName('name')!.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [] });
+    const nameNode = inner.childForFieldName('name')!;
+    const owner = nameNode.type === 'qualified_identifier' ? nameNode.childForFieldName('scope') : undefined;
+    const outer = owner?.type === 'template_type' ? s.templates.get(owner.childForFieldName('name')?.text ?? '') : undefined;
+    if (outer) {
+      // `template<class T> class Vector<T>::iterator {…}`: a nested class of each instance, past and future.
+      const member = { name: nameNode.childForFieldName('name')!.text, node: inner };
+      outer.memberClasses.push(member);
+      for (const [, cls] of outer.instances) defineMemberClass(s, ctx, outer, cls, member);
+      return;
+    }
+    const name = nameNode.text;
+    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [] });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
+  if (inner?.type === 'function_definition' && params.length === 0 && memberSpecialisation(s, ctx, inner)) return;
   if (inner?.type === 'function_definition' && functionTemplateDeclaration(s, ctx, node, inner)) return;
   // A function template's declaration: its definition, further on, is what instances are made from.
   if (inner?.type === 'declaration' && inner.childForFieldName('declarator') && isFunctionDeclarator(inner.childForFieldName('declarator')!)) return;
+  // `template<class K> template<class It> Map<K>::Map(It, It) {…}`: a header full of templates may hold one the driver never uses.
+  const owner = inner?.type === 'template_declaration' ? classTemplateOf(s, inner) : undefined;
+  if (owner) {
+    owner.unsupportedMembers.push(node);
+    for (const [name] of owner.instances) ctx.error(node, `fltsim does not run member templates of a class template written outside the class ('${ctx.snippet(node)}'), needed by ${name}`);
+    return;
+  }
   ctx.error(node, `fltsim does not run template specialisations or this kind of template ('${ctx.snippet(node)}') yet; class and function templates with type parameters run`);
 }
 
@@ -67,11 +86,56 @@ export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTempla
       ctx.scope.defineTypedef(tpl.name, c.struct);
       rememberInstanceArgs(c, args);
     });
+    for (const m of tpl.unsupportedMembers) ctx.error(m, `fltsim does not run member templates of a class template written outside the class ('${ctx.snippet(m)}'), needed by ${key}`);
+    for (const m of tpl.memberClasses) defineMemberClass(s, ctx, tpl, cls, m);
     for (const m of tpl.members) defineMember(s, ctx, tpl.params, args, m, cls);
     return cls;
   } finally {
     ctx.scope = saved.scope;
     s.fn = saved.fn;
+  }
+}
+
+/**
+ * `template<> void C<WCHAR>::F(…) {…}`: a member function written for one instance only. The instance
+ * is made here (as C++ instantiates the class at an explicit specialisation of its member) and the
+ * function defined for it alone. False when the definition is no such member.
+ */
+function memberSpecialisation(s: CppState, ctx: TranslateContext, fn: SyntaxNode): boolean {
+  const d = fn.childForFieldName('declarator');
+  const name = d ? functionDeclaratorOf(d)?.childForFieldName('declarator') : undefined;
+  const scope = name?.type === 'qualified_identifier' ? name.childForFieldName('scope') : undefined;
+  if (scope?.type !== 'template_type' || !s.templates.has(scope.childForFieldName('name')?.text ?? '')) return false;
+  const cls = s.classOf(templateType(s, ctx, scope));
+  if (!cls) return true;
+  defineMember(s, ctx, [], [], fn, cls);
+  return true;
+}
+
+/** The class template whose member a (nested) template declaration defines: `C<T>::F`. */
+function classTemplateOf(s: CppState, node: SyntaxNode): ClassTemplate | undefined {
+  let inner: SyntaxNode | null | undefined = node;
+  while (inner?.type === 'template_declaration') inner = inner.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
+  const d = inner?.type === 'function_definition' || inner?.type === 'declaration' ? inner.childForFieldName('declarator') : undefined;
+  const name = d ? functionDeclaratorOf(d)?.childForFieldName('declarator') : undefined;
+  const scope = name?.type === 'qualified_identifier' ? name.childForFieldName('scope') : undefined;
+  return scope?.type === 'template_type' ? s.templates.get(scope.childForFieldName('name')?.text ?? '') : undefined;
+}
+
+/** A nested class of a class template's instance, written outside the class: its body read with the instance's arguments bound. */
+function defineMemberClass(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, cls: CppClass, member: { name: string; node: SyntaxNode }): void {
+  const saved = { scope: ctx.scope, enclosing: s.enclosingClass };
+  ctx.scope = ctx.scope.child();
+  s.enclosingClass = cls.name;
+  try {
+    const args = instanceArgs(cls);
+    tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    defineMemberTypes(cls, ctx.scope);
+    const nested = classType(s, ctx, member.node, `${cls.name}::${member.name}`);
+    cls.typedefs.set(member.name, nested.struct);
+  } finally {
+    ctx.scope = saved.scope;
+    s.enclosingClass = saved.enclosing;
   }
 }
 

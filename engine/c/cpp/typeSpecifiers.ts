@@ -10,6 +10,7 @@ import { typeFromSpecifier } from '../translate/declarators';
 import { classType, isMethodDeclaration } from './classes';
 import { AUTO } from './lowering';
 import type { CppState } from './state';
+import { qualifiedMemberType } from './memberTypes';
 import { templateType } from './templates';
 
 export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType | undefined {
@@ -20,7 +21,7 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       const body = node.childForFieldName('body');
       const nameNode = node.childForFieldName('name');
       if (nameNode?.type === 'template_type') return templateType(s, ctx, nameNode);
-      const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || (c.type === 'field_declaration' && (isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null)))) ?? false);
+      const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || c.type === 'alias_declaration' || c.type === 'type_definition' || (c.type === 'field_declaration' && (isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null || holdsClassObject(s, ctx, c))))) ?? false);
       if (!isClass || node.type === 'union_specifier') {
         if (!nameNode) return undefined;
         // A C struct: the C path builds it; in C++ its tag is also a type name.
@@ -28,7 +29,9 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
         if (!ctx.scope.isTypeName(nameNode.text)) ctx.scope.defineTypedef(nameNode.text, t);
         return t;
       }
-      return classType(s, ctx, node, nameNode ? s.qualify(nameNode.text) : ctx.anonymousTag()).struct;
+      // A class declared in a class is named after it (`Vector<int>::iterator`).
+      const name = nameNode ? (s.enclosingClass !== undefined ? `${s.enclosingClass}::${nameNode.text}` : s.qualify(nameNode.text)) : ctx.anonymousTag();
+      return classType(s, ctx, node, name).struct;
     }
     case 'template_type':
       return templateType(s, ctx, node);
@@ -50,8 +53,13 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
     case 'placeholder_type_specifier':
       // `auto`: the declaration that uses it replaces this with its initializer's type.
       return AUTO;
+    case 'dependent_type':
+      // `typename C<T>::name`: the qualified name it holds.
+      return node.namedChildren[0] ? typeFromSpecifier(ctx, node.namedChildren[0]) : INT;
     case 'qualified_identifier':
     case 'nested_namespace_specifier': {
+      const member = node.type === 'qualified_identifier' ? qualifiedMemberType(s, ctx, node, (n) => templateType(s, ctx, n)) : undefined;
+      if (member) return member;
       const name = node.text.replace(/\s+/g, '').replace(/^::/, '');
       const t = ctx.scope.typedef(name) ?? ctx.scope.typedef(name.split('::').pop()!);
       if (t) return t;
@@ -77,6 +85,15 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
     default:
       return undefined;
   }
+}
+
+/** A member whose type is a C++ class (`Lock lock;`): the struct holding it is a class, so the member is constructed and destroyed. */
+function holdsClassObject(s: CppState, ctx: TranslateContext, field: SyntaxNode): boolean {
+  const t = field.childForFieldName('type');
+  if (t?.type === 'template_type') return true;
+  if (t?.type !== 'type_identifier' && t?.type !== 'qualified_identifier') return false;
+  const name = t.text.replace(/\s+/g, '');
+  return s.classNamed(name) !== undefined || s.classOf(ctx.scope.typedef(name)) !== undefined;
 }
 
 /** The type the C front end gives a struct or enum specifier: the C++ hooks are off while it reads it. */

@@ -35,6 +35,22 @@ export const BASE_TYPES_H = String.raw`
 #define TRUE 1
 #define FALSE 0
 #define ANYSIZE_ARRAY 1
+// Kernel code builds with Microsoft's extensions, so these name nothing: the struct or union they
+// end is anonymous and its members are reached directly (a NONAMELESSUNION build names them itself).
+#ifndef DUMMYUNIONNAME
+#define DUMMYUNIONNAME
+#define DUMMYUNIONNAME2
+#define DUMMYUNIONNAME3
+#define DUMMYUNIONNAME4
+#define DUMMYUNIONNAME5
+#endif
+#ifndef DUMMYSTRUCTNAME
+#define DUMMYSTRUCTNAME
+#define DUMMYSTRUCTNAME2
+#define DUMMYSTRUCTNAME3
+#define DUMMYSTRUCTNAME4
+#define DUMMYSTRUCTNAME5
+#endif
 #define MAXULONG 0xffffffff
 #define MAXUSHORT 0xffff
 #define MAXLONG 0x7fffffff

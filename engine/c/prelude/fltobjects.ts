@@ -57,6 +57,10 @@ NTSTATUS FltEnumerateInstanceInformationByDeviceObject(PDEVICE_OBJECT DeviceObje
 NTSTATUS FltEnumerateVolumeInformation(PFLT_FILTER Filter, ULONG Index, FILTER_VOLUME_INFORMATION_CLASS InformationClass, PVOID Buffer, ULONG BufferSize, PULONG BytesReturned);
 NTSTATUS FltGetVolumeInformation(PFLT_VOLUME Volume, FILTER_VOLUME_INFORMATION_CLASS InformationClass, PVOID Buffer, ULONG BufferSize, PULONG BytesReturned);
 NTSTATUS FltGetFilterFromName(PCUNICODE_STRING FilterName, PFLT_FILTER *RetFilter);
+// The headers of a port message as the user-mode side sees them (FilterGetMessage, FilterReplyMessage):
+// fltUserStructures.h declares them for both sides, so a header shared by driver and program may use them.
+typedef struct _FILTER_MESSAGE_HEADER { ULONG ReplyLength; ULONGLONG MessageId; } FILTER_MESSAGE_HEADER, *PFILTER_MESSAGE_HEADER;
+typedef struct _FILTER_REPLY_HEADER { NTSTATUS Status; ULONGLONG MessageId; } FILTER_REPLY_HEADER, *PFILTER_REPLY_HEADER;
 typedef PVOID OPLOCK, *POPLOCK;
 typedef VOID (*PFLTOPLOCK_WAIT_COMPLETE_ROUTINE)(PFLT_CALLBACK_DATA CallbackData, PVOID Context);
 typedef VOID (*PFLTOPLOCK_PREPOST_CALLBACKDATA_ROUTINE)(PFLT_CALLBACK_DATA CallbackData, PVOID Context);

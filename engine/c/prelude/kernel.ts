@@ -382,6 +382,20 @@ PVOID InterlockedExchangePointer(PVOID volatile *Target, PVOID Value);
 PVOID InterlockedCompareExchangePointer(PVOID volatile *Destination, PVOID Exchange, PVOID Comperand);
 SHORT InterlockedIncrement16(SHORT volatile *Addend);
 SHORT InterlockedDecrement16(SHORT volatile *Addend);
+CHAR InterlockedExchange8(CHAR volatile *Target, CHAR Value);
+SHORT InterlockedExchange16(SHORT volatile *Target, SHORT Value);
+SHORT InterlockedCompareExchange16(SHORT volatile *Destination, SHORT Exchange, SHORT Comperand);
+CHAR InterlockedExchangeAdd8(CHAR volatile *Addend, CHAR Value);
+SHORT InterlockedExchangeAdd16(SHORT volatile *Addend, SHORT Value);
+CHAR InterlockedAnd8(CHAR volatile *Destination, CHAR Value);
+CHAR InterlockedOr8(CHAR volatile *Destination, CHAR Value);
+CHAR InterlockedXor8(CHAR volatile *Destination, CHAR Value);
+SHORT InterlockedAnd16(SHORT volatile *Destination, SHORT Value);
+SHORT InterlockedOr16(SHORT volatile *Destination, SHORT Value);
+SHORT InterlockedXor16(SHORT volatile *Destination, SHORT Value);
+LONG64 InterlockedAnd64(LONG64 volatile *Destination, LONG64 Value);
+LONG64 InterlockedOr64(LONG64 volatile *Destination, LONG64 Value);
+LONG64 InterlockedXor64(LONG64 volatile *Destination, LONG64 Value);
 PVOID MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName);
 PIRP IoGetTopLevelIrp(void);
 PEPROCESS IoGetCurrentProcess(void);
@@ -405,7 +419,11 @@ void KeInitializeTimer(PKTIMER Timer);
 BOOLEAN KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
 BOOLEAN KeCancelTimer(PKTIMER Timer);
 void KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine, PVOID DeferredContext);
-NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout, PVOID WaitBlockArray);
+// The wait blocks a wait on more than THREAD_WAIT_OBJECTS objects needs; their fields are the kernel's.
+typedef struct _KWAIT_BLOCK { LIST_ENTRY WaitListEntry; PVOID Thread; PVOID Object; struct _KWAIT_BLOCK *NextWaitBlock; USHORT WaitKey; UCHAR WaitType; UCHAR BlockState; LONG SpareLong; } KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
+#define THREAD_WAIT_OBJECTS 3
+#define MAXIMUM_WAIT_OBJECTS 64
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout, PKWAIT_BLOCK WaitBlockArray);
 
 void InitializeListHead(PLIST_ENTRY ListHead) {
     ListHead->Flink = ListHead;

@@ -1,13 +1,14 @@
 /**
- * Prelude: the run-time library — counted strings, safe string functions (ntstrsafe.h), integer
- * overflow checks (ntintsafe.h), generic tables, GUID text, and the FsRtl name helpers.
+ * Prelude: the run-time library — counted strings, integer overflow checks (ntintsafe.h), generic
+ * tables, GUID text, and the FsRtl name helpers. The safe string routines (ntstrsafe.h) are
+ * strsafe.ts's alone: every WDK header reaches both areas, and one prototype has one home
+ * (test/unit/c/preludeOwnership.test.ts).
  */
 export const RTL_H = String.raw`
 #ifndef _FLTSIM_RTL_
 #define _FLTSIM_RTL_
 
 void RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
-NTSTATUS RtlUnicodeStringInit(PUNICODE_STRING DestinationString, PCWSTR pszSrc);
 void RtlCopyUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
 NTSTATUS RtlAppendUnicodeStringToString(PUNICODE_STRING Destination, PCUNICODE_STRING Source);
 NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
@@ -18,33 +19,10 @@ NTSTATUS RtlUpcaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STR
 WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
 NTSTATUS RtlDowncaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 void RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+BOOLEAN RtlCreateUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
 NTSTATUS RtlIntegerToUnicodeString(ULONG Value, ULONG Base, PUNICODE_STRING String);
 NTSTATUS RtlUnicodeStringToInteger(PCUNICODE_STRING String, ULONG Base, PULONG Value);
 SIZE_T RtlCompareMemory(const void *Source1, const void *Source2, SIZE_T Length);
-NTSTATUS RtlStringCbPrintfW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszFormat, ...);
-NTSTATUS RtlStringCchPrintfW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszFormat, ...);
-NTSTATUS RtlStringCbCopyW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc);
-NTSTATUS RtlStringCchCopyW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszSrc);
-NTSTATUS RtlStringCbLengthW(PCWSTR psz, SIZE_T cbMax, SIZE_T *pcbLength);
-NTSTATUS RtlStringCchLengthW(PCWSTR psz, SIZE_T cchMax, SIZE_T *pcchLength);
-NTSTATUS RtlStringCbPrintfA(PSTR pszDest, SIZE_T cbDest, PCSTR pszFormat, ...);
-NTSTATUS RtlStringCbCopyA(PSTR pszDest, SIZE_T cbDest, PCSTR pszSrc);
-NTSTATUS RtlStringCbCatW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc);
-NTSTATUS RtlStringCchCatW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszSrc);
-NTSTATUS RtlStringCbCatNW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc, SIZE_T cbToAppend);
-NTSTATUS RtlStringCbCopyNW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszSrc, SIZE_T cbToCopy);
-NTSTATUS RtlStringCchCopyNW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszSrc, SIZE_T cchToCopy);
-NTSTATUS RtlStringCchPrintfA(PSTR pszDest, SIZE_T cchDest, PCSTR pszFormat, ...);
-NTSTATUS RtlStringCchCopyA(PSTR pszDest, SIZE_T cchDest, PCSTR pszSrc);
-NTSTATUS RtlUnicodeStringCopy(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
-NTSTATUS RtlUnicodeStringCat(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString);
-NTSTATUS RtlUnicodeStringCbCopyStringN(PUNICODE_STRING DestinationString, PCWSTR pszSrc, SIZE_T cbToCopy);
-NTSTATUS RtlUnicodeStringPrintf(PUNICODE_STRING DestinationString, PCWSTR pszFormat, ...);
-NTSTATUS RtlUnicodeStringVPrintf(PUNICODE_STRING DestinationString, PCWSTR pszFormat, va_list argList);
-NTSTATUS RtlStringCbVPrintfW(PWSTR pszDest, SIZE_T cbDest, PCWSTR pszFormat, va_list argList);
-NTSTATUS RtlStringCchVPrintfW(PWSTR pszDest, SIZE_T cchDest, PCWSTR pszFormat, va_list argList);
-NTSTATUS RtlStringCbVPrintfA(PSTR pszDest, SIZE_T cbDest, PCSTR pszFormat, va_list argList);
-NTSTATUS RtlStringCchVPrintfA(PSTR pszDest, SIZE_T cchDest, PCSTR pszFormat, va_list argList);
 LONG RtlCompareString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
 BOOLEAN RtlEqualString(const STRING *String1, const STRING *String2, BOOLEAN CaseInSensitive);
 NTSTATUS RtlAnsiStringToUnicodeString(PUNICODE_STRING DestinationString, PCANSI_STRING SourceString, BOOLEAN AllocateDestinationString);
@@ -189,6 +167,8 @@ BOOLEAN RtlDeleteElementGenericTable(PRTL_GENERIC_TABLE Table, PVOID Buffer);
 PVOID RtlGetElementGenericTable(PRTL_GENERIC_TABLE Table, ULONG I);
 BOOLEAN RtlIsGenericTableEmpty(PRTL_GENERIC_TABLE Table);
 ULONG RtlNumberGenericTableElements(PRTL_GENERIC_TABLE Table);
+ULONG RtlNtStatusToDosError(NTSTATUS Status);
+ULONG RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
 PVOID RtlEnumerateGenericTable(PRTL_GENERIC_TABLE Table, BOOLEAN Restart);
 
 /* The AVL flavour of the generic tables (RTL_USE_AVL_TABLES): declared; fltsim models the splay one. */

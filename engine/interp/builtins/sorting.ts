@@ -6,7 +6,7 @@
  * pointers stays usable. The sort is a merge sort: its order of comparisons is fixed, so runs replay.
  */
 import type { Co } from '../../kernel/coroutine';
-import { Ptr } from '../../memory/pointer';
+import { hexAddress, Ptr } from '../../memory/pointer';
 import type { Builtin, BuiltinCall } from '../builtin';
 import { CRuntimeError } from '../errors';
 import { copyBytes } from '../memory';
@@ -19,16 +19,27 @@ function comparator(call: BuiltinCall, fn: unknown): (a: Ptr, b: Ptr) => Co<numb
   };
 }
 
-function arrayArg(call: BuiltinCall, v: unknown, count: number, what: string): Ptr | null {
+function arrayArg(call: BuiltinCall, v: unknown, countArg: unknown, width: number, what: string): Ptr | null {
+  const count = Number(countArg);
   if (count === 0) return v instanceof Ptr ? v : null;
-  if (!(v instanceof Ptr) || v.alloc === null) throw new CRuntimeError('null-dereference', `${call.name}: ${what} is NULL but ${count} elements were given`, call.loc);
+  if (!(v instanceof Ptr) || v.alloc === null) {
+    const address = v instanceof Ptr ? v.address : Number(v ?? 0);
+    if (address === 0) throw new CRuntimeError('null-dereference', `${call.name}: ${what} is NULL with a count of ${count}`, call.loc);
+    throw new CRuntimeError('bad-pointer', `${call.name}: ${what} is ${hexAddress(address)}, which points at no memory of the driver's, with a count of ${count}`, call.loc);
+  }
+  // Every element is compared, so a count past the array would also have the sort build lists that long.
+  const bytes = count * width;
+  const room = v.alloc.size - v.offset;
+  if (!Number.isSafeInteger(bytes) || bytes > room) {
+    throw new CRuntimeError('out-of-bounds', `${call.name}: ${String(countArg)} elements of ${width} bytes run past the end of ${v.alloc.label}, which has ${Math.max(0, room)} bytes from where ${what} starts`, call.loc);
+  }
   return v;
 }
 
 const qsort: Builtin = (call) => {
   const count = Number(call.args[1]);
   const width = Number(call.args[2]);
-  const base = arrayArg(call, call.args[0], count, 'the array');
+  const base = arrayArg(call, call.args[0], call.args[1], width, 'the array');
   if (base === null || count < 2 || width === 0) return undefined;
   const compare = comparator(call, call.args[3]);
   return (function* (): Co<void> {
@@ -68,7 +79,7 @@ const bsearch: Builtin = (call) => {
   const key = call.args[0];
   const count = Number(call.args[2]);
   const width = Number(call.args[3]);
-  const base = arrayArg(call, call.args[1], count, 'the array');
+  const base = arrayArg(call, call.args[1], call.args[2], width, 'the array');
   if (base === null || count === 0) return null;
   const compare = comparator(call, call.args[4]);
   return (function* (): Co<Ptr | null> {

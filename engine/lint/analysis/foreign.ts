@@ -15,6 +15,8 @@ export interface ForeignFunction {
   lock: LockSummary;
   /** Constants it may return (`?` for a value that could not be told); undefined when unreadable. */
   returns?: ReadonlySet<string>;
+  /** Parameters it only reads through (paramReads.ts): a reference passed there stays the caller's. */
+  readsOnly?: readonly number[];
 }
 
 export interface ForeignRegistration {

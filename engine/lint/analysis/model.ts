@@ -11,6 +11,7 @@ import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape, type MacroLowering } from '../frontend/lower';
 import { unqualified } from '../frontend/exprs';
+import { namesSameFunction, normalQualified, resolveAmong } from './qualifiedNames';
 import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
 import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
 import { ReadLog } from './reads';
@@ -27,7 +28,10 @@ export interface Loc {
 }
 
 export interface TopFunction {
+  /** The key it goes by: its last name, or its qualified name when another definition shares the last (qualifiedNames.ts). */
   name: string;
+  /** C++: enclosing namespaces and classes and the written qualification (`N::Class::Method`); the name in C. */
+  qualified: string;
   /** Valid only for the tree it came from; absent when the cache entry already has the IR. */
   node?: SyntaxNode;
   /** The text-keyed cache entry (IR, memoised analyses). */
@@ -158,23 +162,41 @@ export interface PagedInfo {
 
 /** The file's functions by name; every lookup and every pass over them is noted in the read log. */
 class FunctionTable extends Map<string, TopFunction> {
+  /** Definitions by last name, where two or more share it (each then keyed by its qualified name). */
+  readonly shared = new Map<string, TopFunction[]>();
+
   constructor(private readonly log: ReadLog) {
     super();
   }
 
   override get(name: string): TopFunction | undefined {
     this.log.note(`fn:${name}`);
-    return super.get(name);
+    return this.peek(name);
   }
 
   override has(name: string): boolean {
     this.log.note(`fn:${name}`);
-    return super.has(name);
+    return this.peek(name) !== undefined;
   }
 
-  /** A lookup that is not a dependency (the model's own bookkeeping, the values of reads). */
-  peek(name: string): TopFunction | undefined {
+  /** The definition keyed exactly `name`, without resolving a qualified reference. */
+  exact(name: string): TopFunction | undefined {
     return super.get(name);
+  }
+
+  /**
+   * A lookup that is not a dependency (the model's own bookkeeping, the values of reads). A
+   * qualified reference finds the definition keyed by its last name when they name the same
+   * function, or the one of several sharing the last name it picks out.
+   */
+  peek(name: string): TopFunction | undefined {
+    const hit = super.get(name);
+    if (hit || this.shared.size === 0 && !name.includes('::')) return hit;
+    const last = unqualified(name);
+    const among = this.shared.get(last);
+    if (among) return resolveAmong(name, among, (f) => f.qualified);
+    const one = name === last ? undefined : super.get(last);
+    return one && namesSameFunction(one.qualified, name) ? one : undefined;
   }
 
   override get size(): number {
@@ -313,7 +335,8 @@ export class FileModel {
     const e = f.entry;
     if (e.ir === undefined) e.ir = f.node ? lowerFunction(f.node, this.text, this.macros) ?? null : null;
     if (!e.ir) return undefined;
-    return e.ir.baseRow === f.startRow ? e.ir : { ...e.ir, baseRow: f.startRow };
+    // The IR is shared by every definition with the same text; its name is the one it goes by here.
+    return e.ir.baseRow === f.startRow && e.ir.name === f.name ? e.ir : { ...e.ir, baseRow: f.startRow, name: f.name };
   }
 
   /** The absolute first row of an anchor. */
@@ -325,13 +348,13 @@ export class FileModel {
   }
 
   /** Walks the top level with a cursor: no node objects except one per function definition. */
-  private scanTop(root: SyntaxNode): void {
+  private scanTop(root: SyntaxNode, scope = ''): void {
     const cursor = root.walk();
     try {
       if (!cursor.gotoFirstChild()) return;
       do {
         switch (cursor.nodeType) {
-          case 'function_definition': this.addFunction(cursor); break;
+          case 'function_definition': this.addFunction(cursor, scope); break;
           case 'declaration': {
             const text = this.text.slice(cursor.startIndex, cursor.endIndex);
             if (text.includes('REGISTRATION') && text.includes('=')) this.addDeclaration(cursor, text);
@@ -339,17 +362,20 @@ export class FileModel {
           }
           case 'linkage_specification': {
             const body = cursor.currentNode.childForFieldName('body');
-            if (body) this.scanTop(body);
+            if (body) this.scanTop(body, scope);
             break;
           }
           case 'declaration_list': case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
           case 'template_declaration':
-            this.scanTop(cursor.currentNode);
+            this.scanTop(cursor.currentNode, scope);
             break;
           // C++: functions inside namespaces and class bodies.
           case 'namespace_definition': case 'class_specifier': case 'struct_specifier': {
-            const body = cursor.currentNode.childForFieldName('body');
-            if (body && (body.type === 'declaration_list' || body.type === 'field_declaration_list')) this.scanTop(body);
+            const node = cursor.currentNode;
+            const body = node.childForFieldName('body');
+            const named = node.childForFieldName('name');
+            const inner = named ? normalQualified(this.text.slice(named.startIndex, named.endIndex)) : '';
+            if (body && (body.type === 'declaration_list' || body.type === 'field_declaration_list')) this.scanTop(body, inner && scope ? `${scope}::${inner}` : inner || scope);
             break;
           }
           default: break;
@@ -365,7 +391,7 @@ export class FileModel {
    * only on the text, so after an edit the cache entry of an unchanged function already has it (and
    * its IR), and the walk down the declarators (and the node object) are skipped.
    */
-  private addFunction(cursor: ReturnType<SyntaxNode['walk']>): void {
+  private addFunction(cursor: ReturnType<SyntaxNode['walk']>, scope: string): void {
     const startIndex = cursor.startIndex;
     const endIndex = cursor.endIndex;
     const start = cursor.startPosition;
@@ -378,15 +404,31 @@ export class FileModel {
     }
     const name = entry.name;
     if (!name) return;
-    const first = this.functions.peek(name);
+    const written = entry.qualified ?? name;
+    const qualified = scope ? `${scope}::${written}` : written;
+    const table = this.functions as FunctionTable;
+    const alone = table.shared.has(name) ? undefined : table.exact(name);
+    const sharing = table.shared.get(name) ?? (alone ? [alone] : []);
+    const first = sharing.find((f) => f.qualified === qualified);
     if (first) {
       this.redefinitions.push({ kind: 'function', name, row: start.row, column: start.column, endColumn: firstLineEnd(text, start.column), firstRow: first.startRow, text });
       return;
     }
     // The node is only needed to lower the IR, which the entry keeps once made.
     const node = entry.ir === undefined ? cursor.currentNode : undefined;
-    const fn: TopFunction = { name, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
-    this.functions.set(fn.name, fn);
+    const fn: TopFunction = { name, qualified, node, entry, startIndex, startRow: start.row, startColumn: start.column, text, facts: entry.facts };
+    if (sharing.length > 0) {
+      // Another class's method of the same name: each goes by its qualified name from now on.
+      for (const f of sharing) {
+        if (f.name === f.qualified) continue;
+        table.delete(f.name);
+        f.name = f.qualified;
+        table.set(f.name, f);
+      }
+      fn.name = qualified;
+      table.shared.set(name, [...sharing, fn]);
+    }
+    table.set(fn.name, fn);
     this.defs.push(fn);
   }
 

@@ -12,7 +12,7 @@ export type Role =
   | { k: 'postop'; majors: string[] | null; rows: Loc[]; preOps: (string | null)[]; bySignature?: true }
   /** `carries`: the field of a generic work item's context that holds the queuing callback's data. */
   /** `contextNonNull`: the context argument cannot be NULL where it is queued (argumentFacts.ts). */
-  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc; carries?: string; contextNonNull?: true }
+  | { k: 'worker'; kind: 'generic' | 'deferred'; site: Loc; carries?: string; contextNonNull?: true; itemField?: string }
   /** `queue` -1 and no site: known by its declared signature only, from no FltCbdqInitialize. */
   | { k: 'cbdq'; cb: CbdqCallback; queue: number; site?: Loc; bySignature?: true }
   | { k: 'safepost'; site: Loc }

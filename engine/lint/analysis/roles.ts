@@ -131,13 +131,15 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
           const ir = model.ir(f.name);
           const carries = ir ? carriedField(ir, c) : undefined;
           const nonNull = ir && argumentNonNull(ir.body, c, 4);
-          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site, ...(carries ? { carries } : {}), ...(nonNull ? { contextNonNull: true as const } : {}) });
+          const itemField = storedItemField(c);
+          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'generic', site, ...(carries ? { carries } : {}), ...(nonNull ? { contextNonNull: true as const } : {}), ...(itemField ? { itemField } : {}) });
           break;
         }
         case 'FltQueueDeferredIoWorkItem': {
           const ir = model.ir(f.name);
           const nonNull = ir && argumentNonNull(ir.body, c, 4);
-          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'deferred', site, ...(nonNull ? { contextNonNull: true as const } : {}) });
+          const itemField = storedItemField(c);
+          add(roles, calleeArg(c, 2), { k: 'worker', kind: 'deferred', site, ...(nonNull ? { contextNonNull: true as const } : {}), ...(itemField ? { itemField } : {}) });
           break;
         }
         case 'FltDoCompletionProcessingWhenSafe': add(roles, calleeArg(c, 4), { k: 'safepost', site }); break;
@@ -167,6 +169,15 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
         default: break;
       }
     }
+  }
+
+  // A callback named `Class::Method` (a registration row) goes by the key of the definition it names.
+  const keyOf = (n: string | null): string | null => (n === null ? n : model.functions.peek(n)?.name ?? n);
+  for (const [name, rs] of [...roles]) {
+    const linked = rs.map((r) => (r.k === 'preop' ? { ...r, postOps: r.postOps.map(keyOf) } : r.k === 'postop' ? { ...r, preOps: r.preOps.map(keyOf) } : r));
+    const key = keyOf(name)!;
+    if (key !== name) roles.delete(name);
+    roles.set(key, key !== name && roles.has(key) ? [...roles.get(key)!, ...linked] : linked);
   }
 
   // Other files of the project: their queues come after this file's, so their roles' indexes shift.
@@ -359,6 +370,20 @@ export function roleSite(r: Role): Loc | undefined {
   if (r.k === 'preop' || r.k === 'postop') return r.rows[0];
   if ('site' in r) return r.site;
   return undefined;
+}
+
+/**
+ * The field of the work item's context that holds the work item itself
+ * (`FltQueueGenericWorkItem(Item->WorkItem, filter, Worker, queue, Item)`): the worker can free it
+ * through its context as well as through its first parameter.
+ */
+function storedItemField(c: CallExpr): string | undefined {
+  const item = c.args[0] ? pathOf(c.args[0]) : undefined;
+  const ctxPath = c.args[4] ? pathOf(c.args[4]) : undefined;
+  if (!item || !ctxPath) return undefined;
+  const root = rootOf(ctxPath);
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)->([A-Za-z_][A-Za-z0-9_]*)$/.exec(item);
+  return m && m[1] === root && ctxPath === root ? m[2] : undefined;
 }
 
 /**

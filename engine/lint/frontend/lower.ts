@@ -9,6 +9,7 @@ import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { Expr, FunctionIR, Param, Span, Stmt, VarDecl } from './ir';
 import { SEH_MARKER } from './prepare';
 import { unqualified } from './exprs';
+import { normalQualified } from '../analysis/qualifiedNames';
 import type { LoweredExpansion, StatementMacros } from './macros';
 
 /** What the lowering needs to replace a project's jumping macro by its statements (macros.ts). */
@@ -51,6 +52,8 @@ class Lowerer {
   readonly staticLocals: Set<string>;
   private readonly fixed: Span | undefined;
   private readonly macros: MacroLowering | undefined;
+  /** Qualified names stay qualified (registration initializers). */
+  keepQualified = false;
 
   constructor(private readonly baseRow: number, private readonly src: string, options: LowererOptions = {}) {
     this.locals = options.locals ?? new Map();
@@ -362,8 +365,11 @@ class Lowerer {
         const name = this.t(n);
         return { k: 'id', name: this.macros?.macros.alias(name, n.startIndex) ?? name, r };
       }
-      // C++ names: `ns::Func` and `Class::Method` go by their last name, as function definitions do.
-      case 'qualified_identifier': case 'template_function': case 'destructor_name': case 'operator_name':
+      // C++ names: `ns::Func` and `Class::Method` go by their last name in function bodies. A
+      // registration initializer keeps the qualification: it picks one of same-named methods.
+      case 'qualified_identifier':
+        return { k: 'id', name: this.keepQualified ? normalQualified(this.t(n)) : unqualified(this.t(n)), r };
+      case 'template_function': case 'destructor_name': case 'operator_name':
         return { k: 'id', name: unqualified(this.t(n)), r };
       case 'this':
         return { k: 'id', name: 'this', r };
@@ -604,5 +610,7 @@ export function lowerFunction(def: SyntaxNode, src: string, macros?: MacroLoweri
 
 /** Lowers a top-level initializer (registration tables) with rows relative to `baseRow`. */
 export function lowerInitializer(n: SyntaxNode, baseRow: number, src: string): Expr {
-  return new Lowerer(baseRow, src).expr(n);
+  const lw = new Lowerer(baseRow, src);
+  lw.keepQualified = true;
+  return lw.expr(n);
 }

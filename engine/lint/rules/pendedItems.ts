@@ -63,7 +63,8 @@ function queuedFrom(ctx: FunctionContext, site: Loc): PendedKind | undefined {
 }
 
 /** Locals that hold the worker's context parameter (`ctx = (PWORK_CTX)Context`). */
-function contextRoots(ctx: FunctionContext, param: string): string[] {
+/** The worker's context parameter and the locals that take its value (`Item = (PITEM)Context`). */
+export function contextRoots(ctx: FunctionContext, param: string): string[] {
   const roots = [param];
   for (const v of ctx.fn.locals.values()) if (v.init && idName(strip(v.init)) === param) roots.push(v.name);
   for (const a of allAssignments(ctx.fn.body)) {

@@ -5,8 +5,7 @@
  * to another routine moves it out of sight; a path that reaches the end still holding it leaks.
  */
 import type { AssignExpr, CallExpr, FunctionIR, Span } from '../frontend/ir';
-import { addressOf, callKey, isNullExpr, pathOf, strip, visitExpr } from '../frontend/exprs';
-import { forEachExpr } from '../frontend/walk';
+import { addressOf, callKey, isNullExpr, pathOf } from '../frontend/exprs';
 import type { CfgNode } from '../analysis/cfg';
 import { runFlow } from '../analysis/flow';
 import { keepOutcomes, NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
@@ -15,6 +14,7 @@ import {
   type Res, type Resources,
 } from '../analysis/resources';
 import type { FunctionContext } from '../context';
+import { paramOnlyRead } from '../analysis/paramReads';
 
 export interface RefSpec {
   /** For an acquiring call: which argument receives the reference and whether success is reported by status or by a non-NULL out value. */
@@ -72,30 +72,15 @@ function guardedByObjects(fn: FunctionIR): Set<string> {
 }
 
 /**
- * Whether a helper of this file only reads through parameter `index` (`Helper(name)` that looks at
- * `name->Name`): it neither releases, stores, returns nor passes on the pointer itself, so the
- * caller still holds the reference after the call. Helpers of other files, or used otherwise,
- * count as taking it (the conservative reading).
+ * Whether a helper of the driver only reads through parameter `index` (paramReads.ts): the caller
+ * still holds the reference after the call. A helper of another file answers from its summary;
+ * routines the driver does not define, or used otherwise, count as taking it (the conservative reading).
  */
 function onlyReadsParam(ctx: FunctionContext, callee: string, index: number): boolean {
   const model = ctx.file.model;
-  if (!model.functions.has(callee)) return false;
+  if (!model.functions.has(callee)) return ctx.file.foreign.functions.get(callee)?.readsOnly?.includes(index) ?? false;
   const ir = model.ir(callee);
-  const param = ir?.params[index]?.name;
-  if (!ir || ir.hasError || !param) return false;
-  const isParam = (e: Parameters<typeof strip>[0] | undefined) => !!e && strip(e).k === 'id' && (strip(e) as { name: string }).name === param;
-  for (const v of ir.locals.values()) if (isParam(v.init)) return false;
-  let taken = false;
-  forEachExpr(ir.body, (top) => {
-    if (isParam(top)) taken = true;
-    visitExpr(top, (x) => {
-      if (x.k === 'call' && x.args.some(isParam)) taken = true;
-      else if (x.k === 'assign' && (isParam(x.right) || isParam(x.left))) taken = true;
-      else if (x.k === 'unary' && x.op === '&' && isParam(x.arg)) taken = true;
-      else if ((x.k === 'init' || x.k === 'cond' || x.k === 'comma') && [...(x.k === 'init' ? x.items : x.k === 'cond' ? [x.then, x.else] : [x.right])].some(isParam)) taken = true;
-    });
-  });
-  return !taken;
+  return !!ir && paramOnlyRead(ir, index);
 }
 
 export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {

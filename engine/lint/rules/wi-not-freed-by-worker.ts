@@ -1,6 +1,7 @@
 import { DOCS, hasRole, type RawFinding, functionRule } from '../rule';
 import { findLeaks, leakEnd } from './refTracking';
 import { FREES, workerKind } from './workItems';
+import { contextRoots } from './pendedItems';
 
 const rule = functionRule({
   id: 'wi-not-freed-by-worker',
@@ -18,12 +19,24 @@ const rule = functionRule({
     const role = ctx.role('worker');
     if (!kind || !item || !role) return out;
     const free = kind === 'generic' ? 'FltFreeGenericWorkItem' : 'FltFreeDeferredIoWorkItem';
-    const leaks = findLeaks(ctx, {
-      initial: [{ id: `param:${item}`, path: item, state: 'held', kind, site: ctx.fn.nameSpan }],
+    const track = (path: string, borrows: (callee: string) => boolean = () => false) => findLeaks(ctx, {
+      initial: [{ id: `param:${path}`, path, state: 'held', kind, site: ctx.fn.nameSpan }],
       acquire: () => undefined,
       release: (c) => (c.callee && FREES[c.callee] ? 0 : undefined),
-      borrows: () => false,
+      borrows,
     });
+    const leaks = track(item);
+    // The queuing code kept the item in the context it queued (`Item->WorkItem`): freed through the
+    // context here, or handed with the context to a helper of the driver (which can free it), it is
+    // not leaked by the worker. Routines of the system only borrow the context.
+    const context = ctx.param(2);
+    const field = role.itemField;
+    if (leaks.length > 0 && field && context) {
+      const roots = contextRoots(ctx, context);
+      const viaContext = roots.some((root) => track(`${root}->${field}`).length === 0);
+      const handedOn = roots.some((root) => track(root, (callee) => !ctx.file.knows(callee)).length === 0);
+      if (viaContext || handedOn) return out;
+    }
     for (const leak of leaks) {
       out.push({
         at: ctx.loc(ctx.fn.nameSpan),

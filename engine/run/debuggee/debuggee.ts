@@ -17,7 +17,6 @@
  * A recorded schedule (a replay file from `fltsim explore`) makes every World follow it; the run
  * stops, once, where the schedule first leaves the default one, so the user starts right there.
  */
-import type { SimEvent } from '../../kernel/events';
 import { TIME_PASSES } from '../../kernel/schedule';
 import { ReplayPolicy } from '../../explore/policies';
 import type { Schedule } from '../../explore/schedule';
@@ -33,7 +32,6 @@ import { MemoryIndex, parseAddress, type MemoryRead } from './memoryIndex';
 import { completionsAt, type CompletionItem } from './completions';
 import { dataTargetOf, type DataQuery } from './dataTargets';
 import { applyEdit, UserEdits } from './userEdits';
-import { expectationLine, problemLine, verdictSummary } from '../verdictText';
 import {
   BreakpointTable, DriverCode, type Breakpoint, type BreakpointInfo, type FunctionBreakpointSpec, type LineBreakpointSpec,
 } from './breakpoints';
@@ -43,7 +41,7 @@ import { Inspection } from './inspection';
 import { scheduleChangeOf, type ScheduleChange } from './scheduleChange';
 import type { Arrival, Candidate, Edit, Mode, ThreadTrail } from './modes';
 import { accessSiteOf, driverDepth, driverFrameAt, liveThread } from './threadFrames';
-import { DEFAULT_TRANSITION_FILTERS, isTransitionFilterId, transitionFilterOf, type TransitionFilterId } from './transitions';
+import { RunConsole } from './runConsole';
 import type {
   CommandResult, DebuggeeOptions, EvaluateOptions, EvaluationResult, FrameInfo, OutputSink, Progress, ScopeInfo, SetValueResult, Stop, StepHow, ThreadInfo,
 } from './types';
@@ -61,13 +59,10 @@ export class Debuggee {
   private world: World;
   private readonly code: DriverCode;
   private readonly breakpoints: BreakpointTable;
-  private filters = new Set<TransitionFilterId>(DEFAULT_TRANSITION_FILTERS);
   private mode: Mode = { kind: 'none' };
   private pauseRequested = false;
   /** The run ended (or driver code failed); only going back continues it. */
   private finished = false;
-  /** Seq of the last event read from the world's log. */
-  private eventCursor = 0;
   private readonly fileKeys = new Map<string, string>();
   private trails = new Map<number, ThreadTrail>();
   private firstStmt: { step: number; thread: number } | undefined;
@@ -79,6 +74,7 @@ export class Debuggee {
     record: (edit) => this.record(edit),
   });
   private readonly output: OutputSink;
+  private readonly console: RunConsole;
   /** The current World's memory by address (readMemory, writeMemory, data breakpoints by address). */
   private memory = new MemoryIndex();
   private readonly data = new DataBreakpoints({
@@ -120,6 +116,7 @@ export class Debuggee {
     // caller, or by the scenario's own `limit steps` line.
     this.stepBudget = options.stepBudget ?? prepared.scenario.limits.steps ?? Infinity;
     this.output = options.output ?? (() => undefined);
+    this.console = new RunConsole(this.output, (file) => this.breakpoints.shown(file));
     this.breakpointChanged = options.breakpointChanged ?? (() => undefined);
     this.world = this.newWorld();
     this.furthest = this.world;
@@ -170,8 +167,7 @@ export class Debuggee {
 
   /** Enables exactly these transition filters; returns whether each id was known. */
   setTransitionFilters(ids: readonly string[]): boolean[] {
-    this.filters = new Set(ids.filter(isTransitionFilterId));
-    return ids.map(isTransitionFilterId);
+    return this.console.setFilters(ids);
   }
 
   /** Lines of `file` a breakpoint can stop at. */
@@ -363,7 +359,7 @@ export class Debuggee {
     const replaying = mode.kind === 'seek' || mode.kind === 'scan';
     const silent = replaying && !(mode.kind === 'seek' && mode.loud);
     const step = sim.stepCount;
-    const transition = this.readEvents(silent);
+    const transition = this.console.read(world, silent);
     if ((r.kind === 'fault' || r.kind === 'done') && silent) {
       // A replay reached the end of the run (the stop being left was at the fault, say).
       this.finished = true;
@@ -375,17 +371,12 @@ export class Debuggee {
     }
     if (r.kind === 'fault') {
       this.finished = true;
-      const f = world.fault;
-      const message = f?.message ?? 'driver code failed';
-      const file = f?.file ? this.breakpoints.shown(f.file) : undefined;
-      const where = file ? ` at ${file}:${f?.line}` : '';
-      this.output(`The run stopped${where}: ${message}\n`, 'stderr', file ? { file, line: f?.line ?? 1 } : undefined);
-      this.reportEnd();
+      const message = this.console.reportFault(world);
       return this.stop({ reason: 'exception', threadId: r.thread, description: 'driver code failed', text: message });
     }
     if (r.kind === 'done') {
       this.finished = true;
-      this.reportEnd();
+      this.console.reportEnd(world);
       this.mode = { kind: 'none' };
       return { kind: 'terminated' };
     }
@@ -444,35 +435,6 @@ export class Debuggee {
     // The stepped thread ended: carry on as a plain continue.
     if (mode.kind === 'step' && !sim.kernel.threads.has(mode.thread)) this.mode = { kind: 'continue' };
     return undefined;
-  }
-
-  /** Forwards output and violations (unless replaying); returns the first event an enabled filter matches. */
-  private readEvents(silent: boolean): SimEvent | undefined {
-    const sim = this.world.sim;
-    let hit: SimEvent | undefined;
-    while (this.eventCursor < sim.eventCount) {
-      const e = sim.event(++this.eventCursor);
-      if (e === undefined) continue;
-      if (!silent) {
-        const loc = e.location ? { file: this.breakpoints.shown(e.location.file), line: e.location.line } : undefined;
-        if (e.kind === 'output') this.output(`${e.detail}\n`, 'stdout', loc);
-        else if (e.kind === 'violation') this.output(`[${e.time} ms, ${e.threadName}] violation ${e.detail}${loc ? ` (${loc.file}:${loc.line})` : ''}\n`, 'stderr', loc);
-      }
-      if (!hit) {
-        const filter = transitionFilterOf(e.kind);
-        if (filter && this.filters.has(filter)) hit = e;
-      }
-    }
-    return hit;
-  }
-
-  /** The verdict, worded as `fltsim run` words it (engine/run/verdictText.ts), when the run ends or stops. */
-  private reportEnd(): void {
-    const sim = this.world.sim;
-    const verdict = this.world.verdict();
-    for (const p of verdict.problems) this.output(`${problemLine(p)}\n`, 'stderr');
-    for (const x of verdict.expectations) this.output(`${expectationLine(x)}\n`, x.passed ? 'console' : 'stderr');
-    this.output(`Run ${this.world.fault ? 'stopped' : 'finished'} at ${sim.now} ms after ${sim.stepCount} steps: ${verdictSummary(verdict)}\n`, 'console');
   }
 
   /** Records a statement of driver code (not a prelude helper) in the thread's trail; false for others. */
@@ -543,7 +505,7 @@ export class Debuggee {
     this.data.resetHits();
     this.trails = new Map();
     this.firstStmt = undefined;
-    this.eventCursor = 0;
+    this.console.rewind();
     this.edits.rewind();
     this.finished = false;
     this.mode = mode;

@@ -93,4 +93,19 @@ forEachFlavor('#include lookup', (f) => {
     assert.deepEqual(r.map.originAt(r.text.indexOf('after')), { file: f.abs('d', 'a.c'), line: 2, col: 5 });
     assert.match(r.text, /int inHeader = \(\( ?2 ?\) \+ 1\) ?;/);
   });
+  test('a quoted include not next to its includer is looked for in the folders of the files that included it, innermost first, as MSVC does', () => {
+    const files = f.files({
+      'drv/main.c': '#include "fn/protect.h"\nint r = UTIL + MON;\n',
+      'drv/fn/protect.h': '#include "../proc/monitor.h"\n',
+      'drv/fn/util.h': '#define UTIL 7\n',
+      'drv/util.h': '#define UTIL 99\n',
+      'drv/proc/monitor.h': '#include "util.h"\n#define MON 1\n',
+    });
+    const r = preprocess(f.abs('drv', 'main.c'), options(f, files));
+    assert.deepEqual(r.diagnostics, []);
+    // monitor.h's own folder has no util.h; protect.h's (its includer) has, before main.c's.
+    assert.match(r.text, /int r = 7 \+ 1;/);
+    const miss = preprocess(f.abs('drv', 'proc', 'monitor.h'), options(f, { ...files, readFile: (p) => (p.endsWith('util.h') ? undefined : files.readFile(p)) }));
+    assert.equal(miss.diagnostics.length, 1);
+  });
 });

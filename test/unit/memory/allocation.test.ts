@@ -68,7 +68,8 @@ test('reading never-written bytes is an uninitialised read; zeroed memory reads 
   const a = s.allocate('stack', 8, { label: "local 'x' of F" });
   a.writeInt(0, 2, 7);
   assert.equal(a.readInt(0, 2, false), 7);
-  assert.throws(() => a.readInt(0, 4, false), memoryError('uninitialized-read', "reads 4 bytes at offset 0 of a 8-byte local 'x' of F before anything was written there"));
+  assert.throws(() => a.readInt(0, 4, false), memoryError('uninitialized-read', "reads 4 bytes at offset 0 of a 8-byte local 'x' of F: 2 of them were never written (offsets 2–3)"));
+  assert.throws(() => a.readInt(4, 4, false), memoryError('uninitialized-read', "reads 4 bytes at offset 4 of a 8-byte local 'x' of F before anything was written there"));
   const z = s.allocate('pool', 8, { zeroed: true });
   assert.equal(z.readInt(0, 8, false), 0);
   assert.equal(z.isInitialized(0, 8), true);
@@ -215,4 +216,15 @@ test('values that straddle a page boundary are read and written whole', () => {
   assert.equal((a.readPointer(PAGE_SIZE - 4) as Ptr).offset, 2);
   a.writeFloat(PAGE_SIZE * 2 - 1, 8, -0.25);
   assert.equal(a.readFloat(PAGE_SIZE * 2 - 1, 8), -0.25);
+});
+
+test('a read of a partly written block names the runs nothing wrote, not the whole read', () => {
+  const s = new AddressSpace();
+  const msg = s.allocate('pool', 64, { label: 'pool block #1' });
+  msg.writeInt(0, 4, 20); // a header's length field
+  msg.fill(8, 20, 0x41); // the first 20 bytes of its payload
+  assert.throws(() => msg.readBytes(0, 64), memoryError('uninitialized-read', 'reads 64 bytes at offset 0 of a 64-byte pool block #1: 40 of them were never written (offsets 4–7, 28–63)'));
+  const gappy = s.allocate('pool', 16, { label: 'pool block #2' });
+  for (const at of [0, 2, 4, 6, 8, 10, 12]) gappy.writeInt(at, 1, 1);
+  assert.throws(() => gappy.readBytes(0, 16), memoryError('uninitialized-read', /: 9 of them were never written \(offsets 1, 3, 5, 7, and 3 more runs\)$/));
 });

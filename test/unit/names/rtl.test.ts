@@ -72,3 +72,33 @@ test('short names: 8.3 names keep their own, long ones get ~1 to ~4, then a hash
   const taken = ['LETTER~1.TXT'];
   assert.equal(generateShortName('Letter to Bob.txt', (u) => taken.includes(u)), 'LETTER~2.TXT');
 });
+
+const CREATE = String.raw`
+#include <fltKernel.h>
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNICODE_STRING made;
+    UNICODE_STRING expected = RTL_CONSTANT_STRING(L"\\Device\\HarddiskVolume1\\1.txt");
+    WCHAR buffer[64] = L"\\Device\\HarddiskVolume1";
+    BOOLEAN ok;
+    UNREFERENCED_PARAMETER(DriverObject);
+    UNREFERENCED_PARAMETER(RegistryPath);
+    RtlStringCchCatW(buffer, 64, L"\\1.txt");
+    ok = RtlCreateUnicodeString(&made, buffer);
+    buffer[0] = L'X';
+    DbgPrint("created %d %u %u equal=%d last=%d", ok, made.Length, made.MaximumLength,
+             RtlEqualUnicodeString(&made, &expected, FALSE), made.Buffer[made.Length / sizeof(WCHAR)]);
+    RtlFreeUnicodeString(&made);
+    DbgPrint("freed %u %d", made.Length, made.Buffer == NULL);
+    return STATUS_UNSUCCESSFUL;
+}
+`;
+
+test('RtlCreateUnicodeString copies a NUL-terminated string into a buffer of its own that RtlFreeUnicodeString frees', async () => {
+  const w = await runWorld('/t/s.fltsim', 'driver "c.c"\n', oneDriver('c.c', CREATE));
+  assert.equal(w.fault, undefined, w.fault?.message);
+  assert.deepEqual(w.sim.violations.map((v) => v.message), []);
+  // 29 characters: Length 58, MaximumLength 60 with the terminator; the copy does not follow the source.
+  assert.deepEqual(w.sim.kernel.output, ['created 1 58 60 equal=1 last=0', 'freed 0 1']);
+});

@@ -163,3 +163,27 @@ test('without a process query, a .exe string stays a file name', () => {
   const asked = classifyLiterals([{ value: 'setup.exe', file: 'x.c', line: 1 }], { createsPort: false, createsDevice: false, mentionsExtensions: false, asksProcess: true });
   assert.deepEqual([asked.fileNames, asked.images], [[], ['setup.exe']]);
 });
+
+test('a driver with a process notify routine gets its programs started and ended during the workload', async () => {
+  const r = starter('procnotify/procnotify.c');
+  assert.equal(r.facts.watchesProcesses, true);
+  assert.deepEqual(r.facts.literals.images, ['blocked.exe']);
+  const line = /^process "blocked\.exe" pid \d+ start at (\d+) exit at (\d+)$/m.exec(r.text);
+  assert.ok(line, r.text);
+  const opens = [...r.text.matchAll(/^io #\d+ \w+ .* process "blocked\.exe" at (\d+)$/gm)].map((m) => Number(m[1]));
+  assert.equal(opens.length, 4);
+  assert.ok(opens.every((t) => t > Number(line[1]) && t < Number(line[2])), `${line[0]} / ${opens.join(',')}`);
+  const report = await run(r);
+  assert.equal(report.error, null);
+  assert.ok(report.output.some((l) => l.includes('start refused')), report.output.join('\n'));
+});
+
+test('a process notify driver that names no program still sees one start and exit', async () => {
+  const r = starter('procwatch/procwatch.c');
+  assert.equal(r.facts.watchesProcesses, true);
+  assert.deepEqual(r.facts.literals.images, []);
+  assert.match(r.text, /^process "sample\.exe" pid \d+ start at \d+ exit at \d+$/m);
+  const report = await run(r);
+  assert.equal(report.error, null);
+  assert.ok(report.output.some((l) => l.includes('starts seen: 1')), report.output.join('\n'));
+});

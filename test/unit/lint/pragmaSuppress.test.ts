@@ -1,0 +1,62 @@
+// Code Analysis pragmas a driver already carries silence the fltsim rules that report the same
+// mistake, and only those.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initLinter, lintText } from '../../../engine/lint';
+import { CODE_ANALYSIS_RULES, findPragmaSuppressions } from '../../../engine/lint/pragmaSuppress';
+
+before(async () => {
+  await initLinter();
+});
+
+/** A helper allowed at APC_LEVEL that calls a PASSIVE_LEVEL routine on each marked line. */
+function driver(lines: readonly string[]): string {
+  return [
+    '#include <fltKernel.h>',
+    '_IRQL_requires_max_(APC_LEVEL)',
+    'VOID CloseTwice(HANDLE A, HANDLE B)',
+    '{',
+    ...lines,
+    '}',
+    '',
+  ].join('\n');
+}
+
+const rowsOf = (text: string) => lintText(text).findings.filter((f) => f.ruleId === 'irql-above-bound').map((f) => f.range.start.line);
+
+test('without a pragma, both PASSIVE_LEVEL calls are reported', () => {
+  const text = driver(['    ZwClose(A);', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(text), [4, 5]);
+});
+
+test('#pragma prefast(suppress: 28118) silences the next line of code only', () => {
+  const text = driver(['#pragma prefast(suppress: 28118, "callers hold no lock")', '', '    // the first handle', '    ZwClose(A);', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(text), [8]);
+});
+
+test('#pragma warning(suppress: C28121) silences its next line; a stacked compiler pragma is skipped over', () => {
+  const text = driver(['#pragma warning(suppress: 4996)', '#pragma warning(suppress: C28121)', '    ZwClose(A);', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(text), [7]);
+});
+
+test('#pragma warning(disable: 28118) holds until the matching pop', () => {
+  const text = driver(['#pragma warning(push)', '#pragma warning(disable: 4996)', '#pragma warning(disable: 28118)', '    ZwClose(A);', '#pragma warning(pop)', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(text), [9]);
+});
+
+test('#pragma warning(disable) without a pop holds to the end of the file; default ends it', () => {
+  assert.deepEqual(rowsOf(driver(['#pragma warning(disable: 28118)', '    ZwClose(A);', '    ZwClose(B);'])), []);
+  assert.deepEqual(rowsOf(driver(['#pragma warning(disable: 28118)', '    ZwClose(A);', '#pragma warning(default: 28118)', '    ZwClose(B);'])), [7]);
+});
+
+test('a pragma for a warning with no fltsim counterpart silences nothing', () => {
+  const text = driver(['#pragma prefast(suppress: 6014, "freed by the worker")', '    ZwClose(A);', '#pragma warning(suppress: __WARNING_MEMORY_LEAK)', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(text), [5, 7]);
+  assert.deepEqual(findPragmaSuppressions(text), []);
+});
+
+test('every mapped warning names rules that exist', async () => {
+  const { LINT_RULES } = await import('../../../engine/lint');
+  const ids = new Set(LINT_RULES.map((r) => r.id));
+  for (const [warning, rules] of CODE_ANALYSIS_RULES) for (const r of rules) assert.ok(ids.has(r), `${warning} → ${r}`);
+});
