@@ -520,7 +520,7 @@ const ENTRIES: ApiInfo[] = [
   api('CmUnRegisterCallback', P, 'Unregisters a registry filtering callback by the cookie its registration returned.', ['Pass the cookie of a registration still in place, once.']),
   // Tokens, SIDs and security descriptors a driver builds (engine/kernel/tokens.ts, sids.ts)
   api('PsReferencePrimaryToken', P, 'Returns the primary access token of a process, referenced.', ['Drop the reference with PsDereferencePrimaryToken (or ObDereferenceObject).']),
-  api('PsDereferencePrimaryToken', P, 'Drops a reference PsReferencePrimaryToken took.'),
+  api('PsDereferencePrimaryToken', A, 'Drops a reference PsReferencePrimaryToken took.'),
   api('SeCaptureSubjectContext', P, 'Captures the security context of the current thread: its impersonation token, if any, and its process\'s primary token.', ['Release it with SeReleaseSubjectContext.']),
   api('SeReleaseSubjectContext', P, 'Releases a subject context SeCaptureSubjectContext captured.'),
   api('SeLockSubjectContext', P, 'Locks the tokens of a captured subject context for reading.', ['Unlock it with SeUnlockSubjectContext.']),
@@ -556,9 +556,9 @@ const ENTRIES: ApiInfo[] = [
   api('ExInterlockedFlushSList', 'any', 'Empties an interlocked singly linked list and returns its first entry.'),
   api('ExQueryDepthSList', 'any', 'The number of entries of an interlocked singly linked list.'),
   // Cache and image flushes (engine/fltmgr/cacheManager.ts)
-  api('CcFlushCache', P, 'Writes a stream\'s dirty cached data to the file; IoStatus says how it went.', ['Pass FileObject->SectionObjectPointer of an open file.', 'Hold the file\'s resources as the file system expects (PagingIoResource shared at least).'], { mayBlock: true }),
-  api('CcPurgeCacheSection', P, 'Throws away a stream\'s cached pages; FALSE when a mapped view holds them.', ['Pass FileObject->SectionObjectPointer of an open file.', 'Flush first (CcFlushCache) if the cached data must reach the file.'], { mayBlock: true }),
-  api('MmFlushImageSection', P, 'Flushes a file\'s image section (MmFlushForWrite), or checks nothing maps it before a delete (MmFlushForDelete); FALSE when it cannot.', ['Test the result: FALSE means the file is in use as an image or mapped.'], { mayBlock: true }),
+  api('CcFlushCache', A, 'Writes a stream\'s dirty cached data to the file; IoStatus says how it went.', ['Pass FileObject->SectionObjectPointer of an open file.', 'Hold the file\'s resources as the file system expects (PagingIoResource shared at least).'], { mayBlock: true }),
+  api('CcPurgeCacheSection', A, 'Throws away a stream\'s cached pages; FALSE when a mapped view holds them.', ['Pass FileObject->SectionObjectPointer of an open file.', 'Flush first (CcFlushCache) if the cached data must reach the file.'], { mayBlock: true }),
+  api('MmFlushImageSection', A, 'Flushes a file\'s image section (MmFlushForWrite), or checks nothing maps it before a delete (MmFlushForDelete); FALSE when it cannot.', ['Test the result: FALSE means the file is in use as an image or mapped.'], { mayBlock: true }),
   // System information (undocumented for drivers; drivers declare them)
   api('ZwQuerySystemInformation', P, 'Returns system-wide information of one class; SystemProcessInformation lists the running processes with their threads.', ['Ask with a NULL buffer (or retry after STATUS_INFO_LENGTH_MISMATCH) and allocate at least *ReturnLength bytes; the list can grow between the two calls.', 'Walk the entries by NextEntryOffset (0 on the last); the Idle process comes first with an empty ImageName whose Buffer is NULL.']),
   api('NtQuerySystemInformation', P, 'The Nt form of ZwQuerySystemInformation, with the same classes and length protocol.', ['From a thread that came from user mode the Nt form checks the buffers as user buffers: prefer ZwQuerySystemInformation.']),
