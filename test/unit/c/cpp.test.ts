@@ -2,25 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { formatRunDiagnostic, prepareScenario, prepareScenarioText, runScenario, type ProjectFiles } from '../../../engine';
+import { formatRunDiagnostic, prepareScenario, runScenario } from '../../../engine';
 import { nodeFiles } from '../../../extension/shared/nodeFiles';
 import { memoryFiles } from '../files/memoryFiles';
+import { entryDriver, runCpp as run } from './cppRun';
 
 const FIXTURE = path.resolve('test/fixtures/cpp/guarded');
-
-const HEAD = '#include <fltKernel.h>\n';
-
-/** A driver whose DriverEntry calls `Run()` (defined by the test) and returns. */
-function entryDriver(body: string): string {
-  return `${HEAD}${body}\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING P) {\n  UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(P);\n  Run();\n  return STATUS_SUCCESS;\n}\n`;
-}
-
-async function run(files: ProjectFiles, scenario = 'driver "d.cpp"\n') {
-  const prepared = await prepareScenarioText('/d/s.fltsim', scenario, files);
-  if (!prepared.ok) return { ok: false as const, diagnostics: prepared.diagnostics.map(formatRunDiagnostic) };
-  const { report } = runScenario(prepared.prepared, { label: 's.fltsim' });
-  return { ok: true as const, prepared: prepared.prepared, report, warnings: prepared.prepared.warnings.map(formatRunDiagnostic) };
-}
 
 test('a C++ minifilter from a .vcxproj mixing .cpp and .c runs: RAII guard, class on the pool, namespace, reference, overloads', async () => {
   const prepared = await prepareScenario(path.join(FIXTURE, 'guarded.fltsim'), nodeFiles);

@@ -2,19 +2,8 @@
 // subobjects, constructors and destructors in order, upcasts, vtables and calls through them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRunDiagnostic, prepareScenarioText, runScenario, type ProjectFiles } from '../../../engine';
 import { memoryFiles } from '../files/memoryFiles';
-
-function entryDriver(body: string): string {
-  return `#include <fltKernel.h>\n${body}\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING P) {\n  UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(P);\n  Run();\n  return STATUS_SUCCESS;\n}\n`;
-}
-
-async function run(files: ProjectFiles, scenario = 'driver "d.cpp"\n') {
-  const prepared = await prepareScenarioText('/d/s.fltsim', scenario, files);
-  if (!prepared.ok) return { ok: false as const, diagnostics: prepared.diagnostics.map(formatRunDiagnostic) };
-  const { report } = runScenario(prepared.prepared, { label: 's.fltsim' });
-  return { ok: true as const, report };
-}
+import { entryDriver, runCpp as run } from './cppRun';
 
 const OPS = `
 void* __cdecl operator new(size_t n, POOL_FLAGS f, ULONG tag) { return ExAllocatePool2(f, n, tag); }

@@ -2,21 +2,8 @@
 // lowered onto C calls (engine/c/cpp/operators.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRunDiagnostic, prepareScenarioText, runScenario, type ProjectFiles } from '../../../engine';
 import { memoryFiles } from '../files/memoryFiles';
-
-const HEAD = '#include <fltKernel.h>\n';
-
-function entryDriver(body: string): string {
-  return `${HEAD}${body}\nextern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING P) {\n  UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(P);\n  Run();\n  return STATUS_SUCCESS;\n}\n`;
-}
-
-async function run(files: ProjectFiles, scenario = 'driver "d.cpp"\n') {
-  const prepared = await prepareScenarioText('/d/s.fltsim', scenario, files);
-  if (!prepared.ok) return { ok: false as const, diagnostics: prepared.diagnostics.map(formatRunDiagnostic) };
-  const { report } = runScenario(prepared.prepared, { label: 's.fltsim' });
-  return { ok: true as const, report };
-}
+import { entryDriver, runCpp as run } from './cppRun';
 
 /** A pool-backed string class as kernel drivers write them: its copies own their buffers. */
 const KSTR = `
