@@ -111,9 +111,12 @@ export function formatPrintf(fmt: string, args: unknown[], space: AddressSpace):
       case 's':
       case 'S': {
         const wide = conv === 'S' ? size !== 'h' : size === 'w' || size === 'l';
-        const s = readCString(arg, 1 << 16, wide ? 2 : 1);
+        // With a precision the array need not be terminated: no character past it is read (a
+        // counted name printed with %.*ws ends where its Length says, and what follows may be
+        // unwritten or past the allocation). A negative `*` precision counts as none.
+        const limit = prec !== undefined && prec >= 0 ? prec : 1 << 16;
+        const s = limit === 0 && arg instanceof Ptr ? '' : readCString(arg, limit, wide ? 2 : 1);
         text = s === undefined ? (arg === null || arg === undefined ? '(null)' : '<bad string>') : s;
-        if (prec !== undefined) text = text.slice(0, prec);
         break;
       }
       case 'Z': {
