@@ -42,23 +42,36 @@ export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promi
       throw e;
     });
   // The Variables view may re-render the row while the scopes settle after the stop, which takes the
-  // context menu with it: ask again a few times before calling the menu missing.
+  // context menu with it, and a click on the menu while it fades in can be lost: right-click again
+  // until the Breakpoints view lists the data breakpoint (its row starts with the variable's name —
+  // "Work item queued", a transition filter, also contains "item").
   const entry = page.locator('.context-view .action-item', { hasText: 'Break on Value Change' }).first();
-  let menuShown = false;
-  for (let attempt = 0; attempt < 4 && !menuShown; attempt++) {
+  const dataBreakpointListed = (): Promise<boolean> => page.evaluate(() => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
+    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Breakpoints') &&
+    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^item\b/.test((r as any).innerText.trim()))));
+  let menuSeen = false;
+  let listed = false;
+  for (let attempt = 0; attempt < 4 && !listed; attempt++) {
     const row = wb.paneLocator('Variables').locator('.monaco-list-row', { hasText: /^item/ }).first();
     await row.click({ button: 'right' }).catch(() => undefined);
-    menuShown = await entry.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false);
-    if (!menuShown) await page.keyboard.press('Escape');
+    if (!(await entry.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false))) {
+      await page.keyboard.press('Escape');
+      continue;
+    }
+    if (!menuSeen) await wb.screenshot('data-breakpoint-menu');
+    menuSeen = true;
+    await page.waitForTimeout(300); // let the menu finish fading in before clicking its entry
+    await entry.click().catch(() => undefined);
+    for (let i = 0; i < 20 && !listed; i++) {
+      listed = await dataBreakpointListed();
+      if (!listed) await page.waitForTimeout(250);
+    }
   }
-  if (!menuShown) {
+  if (!menuSeen) {
     await wb.screenshot('data-breakpoint-no-menu');
     throw new E2EFailure('the Variables view offers no "Break on Value Change" for a local: dataBreakpointInfo must answer with a dataId');
   }
-  await wb.screenshot('data-breakpoint-menu');
-  await entry.click();
-  await wb.until('a data breakpoint in the Breakpoints view', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
-    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Breakpoints') && /item/.test((p as any).innerText)), null, 10_000);
+  check(listed, 'after "Break on Value Change" on the Locals row "item", the Breakpoints view lists no data breakpoint for item');
 
   await page.keyboard.press('F5');
   // VS Code labels the stopped thread with the stop's description: who wrote what, where.
