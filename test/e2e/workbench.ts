@@ -168,10 +168,23 @@ export class Workbench {
   }
 
   /**
+   * Scrolls a pane's list by `dy` pixels with the mouse wheel. Workbench lists are virtual: rows
+   * outside the visible part are not in the page at all, and the DOM's own scrolling does not move
+   * them, so a row below the fold has to be wheeled into view before it can be read or clicked.
+   */
+  async scrollPane(pane: string, dy: number): Promise<void> {
+    const list = this.paneLocator(pane).locator('.monaco-list').first();
+    if ((await list.count()) === 0) return;
+    await list.hover().catch(() => undefined);
+    await this.page.mouse.wheel(0, dy);
+    await this.page.waitForTimeout(150);
+  }
+
+  /**
    * Expands `parent` in `pane` until a row matching `child` shows, and returns that row's text.
    * VS Code re-fetches the scopes when the focused stack frame settles after a stop, which can fold a
-   * scope opened a moment earlier, so one click is not enough on a slow machine: the parent is opened
-   * again whenever it is seen folded, and the list is scrolled to it so its children are rendered.
+   * scope opened a moment earlier, and a small pane keeps the parent or its children below the fold:
+   * the parent is opened again whenever it is seen folded, and the list is wheeled down otherwise.
    */
   async revealChild(pane: string, parent: RegExp, child: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
@@ -181,11 +194,16 @@ export class Workbench {
       const hit = rows?.find((t) => child.test(t));
       if (hit) return hit;
       const row = this.paneLocator(pane).locator('.monaco-list-row', { hasText: parent }).first();
-      if ((await row.count()) > 0) {
-        await row.scrollIntoViewIfNeeded().catch(() => undefined);
-        if ((await row.getAttribute('aria-expanded').catch(() => null)) === 'false') await row.click().catch(() => undefined);
-      }
-      await this.page.waitForTimeout(400);
+      const folded = (await row.count()) > 0 && (await row.getAttribute('aria-expanded').catch(() => null)) === 'false';
+      // Playwright counts a row clipped by the list as visible; only a row inside the list's box can be clicked.
+      const inView = folded && (await row.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const list = el.closest('.monaco-list')?.getBoundingClientRect();
+        return !!list && box.top >= list.top && box.bottom <= list.bottom;
+      }).catch(() => false));
+      if (inView) await row.click({ timeout: 2_000 }).catch(() => undefined);
+      else await this.scrollPane(pane, 120);
+      await this.page.waitForTimeout(300);
     }
     throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for ${what}; ${pane} rows: ${JSON.stringify(rows)}`);
   }

@@ -64,7 +64,8 @@ export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promi
     await entry.click().catch(() => undefined);
     for (let i = 0; i < 20 && !listed; i++) {
       listed = await dataBreakpointListed();
-      if (!listed) await page.waitForTimeout(250);
+      // Data breakpoints come after the transition filters, often below the fold of a small pane.
+      if (!listed) await wb.scrollPane('Breakpoints', 200);
     }
   }
   if (!menuSeen) {
