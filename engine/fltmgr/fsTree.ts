@@ -14,6 +14,7 @@ import { EngineStruct } from '../kernel/marshal';
 import type { SystemLock } from '../kernel/locks';
 import type { StructView } from '../memory/view';
 import { SectionObjectPointers } from './sectionPointers';
+import { splitStream } from './streamNames';
 
 /** Where a volume gets fresh file and stream ids (the file system model, for the whole run). */
 export interface IdSource {
@@ -456,25 +457,4 @@ export type Lookup =
 /** `\docs\a.txt` → ['docs', 'a.txt']. */
 function components(nameInVolume: string): string[] {
   return nameInVolume.split('\\').filter((p) => p !== '');
-}
-
-/** The only stream type a name may spell out: a data stream. */
-const DATA_STREAM_TYPE = '$data';
-
-/**
- * A name's file and stream parts: `\a.txt:s` and `\a.txt:s:$DATA` name the stream `s` of
- * `\a.txt`; `\a.txt` and `\a.txt::$DATA` its default stream (stream undefined). Undefined for a
- * name no stream can have: an empty stream name without a type, a type other than $DATA, a colon
- * before the last component, or a stream name holding a slash.
- */
-export function splitStream(nameInVolume: string): { file: string; stream: string | undefined } | undefined {
-  const slash = nameInVolume.lastIndexOf('\\');
-  const colon = nameInVolume.indexOf(':');
-  if (colon < 0) return { file: nameInVolume, stream: undefined };
-  if (colon < slash) return undefined;
-  const [stream, type, ...more] = nameInVolume.slice(colon + 1).split(':');
-  if (more.length > 0 || stream!.includes('/')) return undefined;
-  if (type !== undefined && type.toLowerCase() !== DATA_STREAM_TYPE) return undefined;
-  if (stream === '' && type === undefined) return undefined;
-  return { file: nameInVolume.slice(0, colon), stream: stream === '' ? undefined : stream };
 }

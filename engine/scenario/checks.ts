@@ -5,6 +5,7 @@
  */
 import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from './ast';
 import { writtenPathKey } from '../files';
+import { splitStream } from '../fltmgr/streamNames';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 import { checkClientsAndTransactions } from './clientChecks';
@@ -23,6 +24,7 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   const report: Sink = (at, code, message, hint, severity = 'error') => out.push({ ...spanOf(at), severity, code, message, hint });
   checkDrivers(scenario, ctx, report);
   checkRepeats(scenario, report);
+  checkFileNames(scenario, report);
   checkWorkload(scenario, ctx, report);
   checkExpectations(scenario, ctx, report);
   checkClientsAndTransactions(scenario, out);
@@ -92,6 +94,17 @@ function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void
       }
       byAltitude.set(d.altitude, d.module);
     }
+  }
+}
+
+/** A `file` line whose name no stream can have would only fail inside the run; refuse it here. */
+function checkFileNames(scenario: Scenario, report: Sink): void {
+  for (const f of scenario.files) {
+    // A drive letter's colon is not a stream's: look at the name after it.
+    const afterDrive = f.path.replace(/^(?:\\(?:\?\?|DosDevices|GLOBAL\?\?)\\)?[A-Za-z]:(?=\\|$)/i, '');
+    if (splitStream(afterDrive) !== undefined) continue;
+    report(f.pathSpan, 'bad-name', `"${f.path}" is not a valid file or stream name`,
+      'A colon may only start a stream of the last component: "a.txt:name" or "a.txt:name:$DATA" (a non-empty name, and no type but $DATA).');
   }
 }
 

@@ -101,3 +101,13 @@ test('create lines take the access they ask for and what they share; other words
   assert.equal(only('io #1 create "\\a" access').message, "missing access after 'access'");
   assert.equal(only('io #1 read "\\a" share none').message, "'share' does not apply to read");
 });
+
+test('a file line whose name no stream can have is refused at its name, before any run', () => {
+  for (const name of ['\\\\a.txt:', '\\\\a.txt:s:$INDEX_ALLOCATION', '\\\\a:b\\\\c.txt', '\\\\a.txt:s:$DATA:x']) {
+    const d = only(`file "${name}" content "x"`);
+    assert.deepEqual([d.code, d.line, d.column], ['bad-name', 3, 6], name);
+    assert.match(d.message, /is not a valid file or stream name/);
+  }
+  const { diagnostics } = parseScenario(`${HEAD}file "\\\\a.txt:s" content "x"\nfile "\\\\b.txt::$DATA" content "y"\nfile "C:\\\\c.txt:s" content "z"`);
+  assert.deepEqual(diagnostics, []);
+});
