@@ -211,7 +211,7 @@ export class Simulation {
     const devices = new DeviceRoutines(k, pool, objects, irps, irpCancel);
     const dataScan = new DataScanRoutines(fm, contexts, sections);
     this.dataScan = dataScan;
-    fm.beforeFileSystem = (t, data) => dataScan.conflicts(t, data);
+    fm.beforeFileSystem = dataScan;
     this.devices = devices;
     const transactions = new TransactionRoutines(k, contexts);
     this.transactions = transactions;

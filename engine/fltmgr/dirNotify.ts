@@ -95,12 +95,28 @@ interface Watch {
   length: number;
 }
 
+/** Who answers the requests the file system pended (the dispatcher). */
+export interface NotifyCompleter {
+  completePended(data: FltCallbackData, status: number, information: number): void;
+  /** In thread `t`, which runs now. */
+  completePendedIn(t: KThread, data: FltCallbackData, status: number, information: number): Co<void>;
+}
+
 export class DirectoryNotify {
   private readonly watches = new Map<FileObject, Watch>();
-  /** Completes a pended request; the dispatcher sets it (the completion runs from the completion context). */
-  complete: (data: FltCallbackData, status: number, information: number) => void = () => undefined;
+  /** Completes pended requests (the completion runs from the completion context); the dispatcher sets it. */
+  completer: NotifyCompleter | null = null;
   /** Writes a request's records into its buffer; the file system sets it. */
-  store: (buffer: unknown, bytes: Uint8Array) => void = () => undefined;
+  storage: { store(buffer: unknown, offset: number, bytes: Uint8Array): void } | null = null;
+
+  private complete(data: FltCallbackData, status: number, information: number): void {
+    this.completer?.completePended(data, status, information);
+  }
+
+  /** Writes records into a request's buffer, through the file system. */
+  store(buffer: unknown, bytes: Uint8Array): void {
+    this.storage?.store(buffer, 0, bytes);
+  }
 
   /** A notify request on folder handle `fo`: answered now, or pended. */
   request(data: FltCallbackData, fo: FileObject, folder: FsNode, p: NotifyParameters): NotifyOutcome {
@@ -162,9 +178,6 @@ export class DirectoryNotify {
     if (w.pending !== null) this.complete(w.pending.data, STATUS.STATUS_NOTIFY_CLEANUP, 0);
   }
 
-  /** Completes a pended request in thread `t`, which runs now; the dispatcher sets it. */
-  completeIn: (t: KThread, data: FltCallbackData, status: number, information: number) => Co<void> = function* () {};
-
   /**
    * IoCancelIrp on a request the file system holds: its cancel routine completes it with
    * STATUS_CANCELLED in the cancelling thread, so the post-ops have run when IoCancelIrp returns.
@@ -173,7 +186,7 @@ export class DirectoryNotify {
     for (const w of this.watches.values()) {
       if (w.pending?.data !== data) continue;
       w.pending = null;
-      yield* this.completeIn(t, data, STATUS.STATUS_CANCELLED, 0);
+      if (this.completer !== null) yield* this.completer.completePendedIn(t, data, STATUS.STATUS_CANCELLED, 0);
       return true;
     }
     return false;

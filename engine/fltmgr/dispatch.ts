@@ -55,9 +55,19 @@ export class Dispatcher extends PostDispatch {
 
   constructor(fm: FilterManager, requests: Requests) {
     super(fm);
+    // Objects, not closures, are handed over: see "Hooks are objects" in docs/architecture.md.
     this.issuer = new Issuer(fm, requests, (t, data) => this.runPreFast(t, data));
-    fm.fs.notify.complete = (data, status, information) => this.completeAtPassive(data, { status, information, async: true });
-    fm.fs.notify.completeIn = (t, data, status, information) => this.completeInThread(t, data, { status, information, async: true });
+    fm.fs.notify.completer = this;
+  }
+
+  /** A directory change notification the file system pended is answered (DirectoryNotify). */
+  completePended(data: FltCallbackData, status: number, information: number): void {
+    this.completeAtPassive(data, { status, information, async: true });
+  }
+
+  /** The same, in thread `t`, which runs now (a cancellation). */
+  completePendedIn(t: KThread, data: FltCallbackData, status: number, information: number): Co<void> {
+    return this.completeInThread(t, data, { status, information, async: true });
   }
 
   /** Starts the issuing thread of a workload request now. */

@@ -398,7 +398,9 @@ export class FilterIoRoutines {
     this.ioStatus(IoStatusBlock, st, Number(data.IoStatus.Information));
     if (st !== STATUS.STATUS_SUCCESS) return st;
     const handle = new FileHandle(fo, inst, volume, process, generated);
-    handle.closeIo = () => this.closeFile(routine.startsWith('Flt') ? 'FltClose' : 'ZwClose', handle);
+    // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+    const closeIo = (): Co<void> => this.closeFile(routine.startsWith('Flt') ? 'FltClose' : 'ZwClose', handle);
+    handle.closeIo = closeIo;
     writeOut(FileHandle_, handle);
     if (FileObjectOut !== undefined) writeOut(FileObjectOut, fo);
     return st;
@@ -531,11 +533,14 @@ export class FilterIoRoutines {
     data.note(k, 'io-issue', `${data.label} ${majorName(data.major)} issued by ${issuer} (${routine}) on ${data.fileObject.stream.path}, seen by ${data.stack.length === 0 ? 'no filter' : data.stack.map((i) => i.filter.name).join(', ')}`);
     if (callback !== null) {
       const name = nameOf(callback, 'CompletionCallback');
-      data.onDone = (d) => {
-        if (d.completingInline) d.inlineCompletion = (ct) => this.callCompletion(ct, callback, name, d, context);
+      // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+      const onDone = (d: FltCallbackData): void => {
+        const inline = (ct: KThread): Co<void> => this.callCompletion(ct, callback, name, d, context);
+        if (d.completingInline) d.inlineCompletion = inline;
         else if (d.passiveCompletion) this.dispatcher.runAtPassive(`${name} for ${d.label}`, (ct) => this.callCompletion(ct, callback, name, d, context));
         else fm.completion.queue({ label: `${name} for ${d.label}`, data: d.id, run: (ct) => this.callCompletion(ct, callback, name, d, context) });
       };
+      data.onDone = onDone;
     }
     const depth = t.frames.length;
     t.frames.push(kernelFrame(routine, 'fltmgr'));

@@ -160,10 +160,10 @@ export class FilterManager {
   private readonly usedDataIds = new Set<number>();
   private nextDataId = 1;
   /**
-   * Runs in the request's thread just before the file system gets it (data-scan section conflicts,
-   * dataScan.ts); undefined when it has nothing to do.
+   * Its `conflicts` runs in the request's thread just before the file system gets it (data-scan
+   * section conflicts, dataScan.ts) and returns undefined when it has nothing to do.
    */
-  beforeFileSystem: ((t: KThread, data: FltCallbackData) => Co<void> | undefined) | null = null;
+  beforeFileSystem: { conflicts(t: KThread, data: FltCallbackData): Co<void> | undefined } | null = null;
   /** Footprint stand-ins for workload requests, made when exploration first asks. */
   private readonly requestSlots = new Map<number, RequestSlot>();
 
@@ -179,7 +179,7 @@ export class FilterManager {
     this.fs = new FileSystemModel(specs, options.files, (p) => this.locate(p));
     this.objectRefs = new FltObjectReferences(k);
     this.fs.marshal = k.marshal;
-    this.fs.now = () => k.now;
+    this.fs.clock = k;
   }
 
   newFilter(module: string, altitude: string, reg: Filter['registration'], driverObject: object): Filter {

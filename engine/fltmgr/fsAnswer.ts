@@ -9,7 +9,7 @@ export interface FsAnswer {
 
 export interface FsResult extends FsAnswer {
   async: boolean;
-  /** The file system holds the request (STATUS_PENDING) and completes it later through `notify.complete`. */
+  /** The file system holds the request (STATUS_PENDING) and completes it later through `notify.completer`. */
   pended?: boolean;
 }
 

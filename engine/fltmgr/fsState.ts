@@ -45,7 +45,10 @@ export class FsState {
   private streams = 0;
   readonly shares = new ShareAccessTable();
   /** Virtual time, for file times (set by the Filter Manager before each operation). */
-  now: () => number = () => 0;
+  clock: { readonly now: number } | null = null;
+  now(): number {
+    return this.clock === null ? 0 : this.clock.now;
+  }
   marshal: Marshal | undefined = undefined;
   /** Pended directory change notifications and the watches behind them. */
   readonly notify = new DirectoryNotify();
@@ -67,7 +70,7 @@ export class FsState {
       if (spec.content !== undefined) node.write(0, spec.content, EPOCH);
       if (!node.directory) node.setSize(Math.max(spec.size ?? (spec.content ? spec.content.length : DEFAULT_FILE_SIZE), node.size));
     }
-    this.notify.store = (buffer, bytes) => this.store(buffer, 0, bytes);
+    this.notify.storage = this;
   }
 
   newFileId(): number {
@@ -172,7 +175,7 @@ export class FsState {
   /** A file object about to be opened on `nameInVolume` (a create, workload or filter-issued). */
   newFileObject(volumeName: string, nameInVolume: string, synchronous: boolean): FileObject {
     const fo = new FileObject(++this.fileObjects, new FileStream(this.newStreamId(), volumeName, null, volumeName + nameInVolume), nameInVolume, synchronous ? FO.SYNCHRONOUS_IO : 0);
-    const devices = this.devicesOf?.(volumeName);
+    const devices = this.devices?.devicesOf(volumeName);
     if (devices !== undefined) {
       fo.DeviceObject = devices.DeviceObject;
       fo.Vpb = devices.Vpb;
@@ -184,7 +187,7 @@ export class FsState {
    * FILE_OBJECT's DeviceObject (the volume's storage device) and Vpb for a volume, as the I/O
    * manager sets them at create; volumeDevices.ts answers it.
    */
-  devicesOf: ((volumeName: string) => { DeviceObject: unknown; Vpb: unknown } | undefined) | null = null;
+  devices: { devicesOf(volumeName: string): { DeviceObject: unknown; Vpb: unknown } | undefined } | null = null;
 
   /** The file a file object has open; a workload request on a path it never created opens it implicitly. */
   nodeOf(fo: FileObject, vol: FsVolume, directory: boolean): FsNode | undefined {

@@ -50,7 +50,7 @@ export class PostDispatch {
   /** Hands the operation to the file system and, when it completes here, starts the post-ops. */
   *sendToFs(t: KThread, data: FltCallbackData): Co<void> {
     const k = this.fm.k;
-    const before = this.fm.beforeFileSystem?.(t, data);
+    const before = this.fm.beforeFileSystem?.conflicts(t, data);
     if (before !== undefined) yield* before;
     data.move(k, 'in-fs', 'file system', 'fs', `file system receives ${data.label}`);
     const r = this.fm.fs.perform(data);

@@ -91,12 +91,16 @@ export class VolumeDeviceRoutines {
   ) {
     this.disk = new EngineDriver('disk', (major) => (major === IRP_MJ.DEVICE_CONTROL || major === IRP_MJ.INTERNAL_DEVICE_CONTROL ? this.diskControl : major === IRP_MJ.CREATE || major === IRP_MJ.CLEANUP || major === IRP_MJ.CLOSE ? this.succeed : null));
     this.filterManager = new EngineDriver('FltMgr', () => this.passDown);
-    fm.fs.devicesOf = (volumeName) => {
-      const v = fm.volumes.find((x) => x.name === volumeName);
-      if (v === undefined) return undefined;
-      const st = this.stackOf(v);
-      return { DeviceObject: st.storage, Vpb: st.vpb };
-    };
+    // An object, not a closure: see "Hooks are objects" in docs/architecture.md.
+    fm.fs.devices = this;
+  }
+
+  /** A volume's storage device and VPB, which a FILE_OBJECT made on it points at. */
+  devicesOf(volumeName: string): { DeviceObject: unknown; Vpb: unknown } | undefined {
+    const v = this.fm.volumes.find((x) => x.name === volumeName);
+    if (v === undefined) return undefined;
+    const st = this.stackOf(v);
+    return { DeviceObject: st.storage, Vpb: st.vpb };
   }
 
   /**

@@ -11,7 +11,7 @@ import type { Marshal } from '../kernel/marshal';
 import type { Allocation, ByteRun } from '../memory/allocation';
 import { neverWritten } from '../memory/neverWritten';
 import { memberAt } from '../memory/typed';
-import type { AddressSpace } from '../memory/space';
+import type { AddressSpace, UninitializedReporter } from '../memory/space';
 import { sizeOf } from '../c/types';
 import { preludeStruct } from '../c/prelude/structs';
 import type { BuiltinTable } from './builtin';
@@ -29,6 +29,9 @@ import type { LinkedProgram } from './link';
 import { Module } from './module';
 import { compiledModuleFor } from './compiledModule';
 import { DEFAULT_LIMITS, formatLimit, limitHint } from '../limits';
+
+/** What a debugger's reads of never-written bytes report: nothing. */
+const QUIET: UninitializedReporter = { uninitializedMemory: () => undefined };
 
 export interface InterpFrame {
   name: string;
@@ -80,7 +83,7 @@ export class Interpreter {
     this.marshal = options.marshal;
     this.marshal.layouts ??= preludeStruct;
     this.addresses = options.marshal.space;
-    this.addresses.onUninitialized = (a, offset, size, gaps) => this.uninitializedMemory(a, offset, size, gaps);
+    this.addresses.uninitializedReporter = this;
     this.stepBudget = options.stepBudget ?? DEFAULT_LIMITS.steps;
     this.maxDepth = options.maxDepth ?? DEFAULT_LIMITS.depth;
     this.hooks = {
@@ -224,17 +227,17 @@ export class Interpreter {
    * exposed allocations as they were (AddressSpace.observe).
    */
   quietly<T>(fn: () => T): T {
-    const report = this.addresses.onUninitialized;
-    this.addresses.onUninitialized = () => undefined;
+    const report = this.addresses.uninitializedReporter;
+    this.addresses.uninitializedReporter = QUIET;
     try {
       return this.addresses.observe(fn);
     } finally {
-      this.addresses.onUninitialized = report;
+      this.addresses.uninitializedReporter = report;
     }
   }
 
   /** Bytes read before anything was written to them: reported once per place in the code. */
-  private uninitializedMemory(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void {
+  uninitializedMemory(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void {
     const frames = this.host.currentThread().frames;
     const top = frames[frames.length - 1];
     const where = top ? `${top.name}:${top.line ?? 0}:${top.column ?? 0}` : '';

@@ -23,6 +23,31 @@ export interface ModuleHost extends ModuleRuntime {
   invokeFromEngine(fn: CompiledFunction, args: unknown[]): Co<unknown>;
 }
 
+/**
+ * A C function of a run's module as the engine holds it. A class, not an object literal with a
+ * getter: V8 makes a literal's getter in the old generation, and one per run keeps the dead run
+ * alive (docs/architecture.md, "Hooks are objects").
+ */
+class ModuleFunction implements FunctionValue {
+  readonly kind = 'function';
+  readonly name: string;
+  readonly module: string;
+
+  constructor(
+    private readonly owner: Module,
+    private readonly f: LinkedFunction,
+  ) {
+    this.name = f.name;
+    this.module = owner.name;
+  }
+
+  readonly call = (...args: unknown[]): unknown => this.owner.invoke(this.f, args);
+
+  get compiled(): CompiledFunction {
+    return this.owner.compiledFunction(this.f);
+  }
+}
+
 export class Module {
   /** This run's storage and function values, as the compiled code reads them. */
   readonly env: RunEnv;
@@ -41,19 +66,14 @@ export class Module {
   }
 
   private makeValue(id: number): FunctionValue {
-    const f = this.shared.program.functions[id];
-    const compiled = (): CompiledFunction => this.compiledFunction(f);
-    const fv: FunctionValue = {
-      kind: 'function',
-      name: f.name,
-      module: this.name,
-      call: (...args: unknown[]) => this.interp.invokeFromEngine(compiled(), args),
-      get compiled() {
-        return compiled();
-      },
-    };
+    const fv = new ModuleFunction(this, this.shared.program.functions[id]);
     this.values[id] = fv;
     return fv;
+  }
+
+  /** Runs `f` for the engine (a callback, a DriverEntry). */
+  invoke(f: LinkedFunction, args: unknown[]): Co<unknown> {
+    return this.interp.invokeFromEngine(this.compiledFunction(f), args);
   }
 
   /** The value of the externally visible function `name` (what the engine calls: DriverEntry, callbacks by name). */

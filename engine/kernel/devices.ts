@@ -202,11 +202,13 @@ export class DeviceRoutines {
       (p.DeviceIoControl as StructView).InputBufferLength = length;
       (p.DeviceIoControl as StructView).IoControlCode = code;
     }
-    irp.onTop = (done) => {
+    // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+    const onTop: Irp['onTop'] = (done) => {
       this.inFlight.delete(id);
       this.results.set(id, { status: done.status, information: done.information, completed: true });
       k.emit('io-done', 0, `#${id} done: ${formatStatus(done.status)} from ${dev.label}`);
     };
+    irp.onTop = onTop;
     this.inFlight.set(id, { irp, dev });
     this.results.set(id, { status: STATUS.STATUS_PENDING, information: 0, completed: false });
     k.emit('io-issue', 0, `#${id} IRP major ${major} sent to ${dev.label} (the filters do not see it)`);

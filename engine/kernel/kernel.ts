@@ -149,7 +149,11 @@ export class Kernel implements SchedulerHost {
     this.sched = new Scheduler(options.processors ?? 1, this.rng, options.switchProbability ?? 0.5, this, options.policy ?? null);
     this.observer = this.sched.observer;
     // Driver code's loads and stores are footprints too (engine/interp/memory.ts reports them).
-    if (this.observer !== null) this.memory.accessHook = (a, write) => this.touch(a, write);
+    if (this.observer !== null) {
+      // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+      const hook = (a: Allocation, write: boolean): void => this.touch(a, write);
+      this.memory.accessHook = hook;
+    }
     this.memory.writtenLimit = options.memoryLimit ?? DEFAULT_LIMITS.memory;
     if (options.onAllocate) this.memory.onAllocate = options.onAllocate;
     this.memory.writtenHint = limitHint('memory');

@@ -53,7 +53,9 @@ export class Marshal {
   private readonly made = new WeakMap<object, AllocPtr>();
 
   constructor(readonly space: AddressSpace) {
-    space.toPointer = (v) => this.pointerFor(v);
+    // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+    const toPointer = (v: object): PointerValue => this.pointerFor(v);
+    space.toPointer = toPointer;
   }
 
   /**

@@ -62,9 +62,11 @@ export class SectionRoutines {
   openHandle(section: Section, objectAttributesFlags: number): KHandle {
     const process = (objectAttributesFlags & OBJ_KERNEL_HANDLE) !== 0 ? null : (this.k.current.process ?? null);
     const h = new KHandle(section, section.label, process);
-    h.onClose = () => {
+    // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+    const onClose = (): void => {
       section.handlesClosed = true;
     };
+    h.onClose = onClose;
     return h;
   }
 

@@ -41,6 +41,10 @@ function mib(bytes: number): string {
 
 export type UninitializedHandler = (a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]) => void;
 
+export interface UninitializedReporter {
+  uninitializedMemory(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void;
+}
+
 export class AddressSpace implements Space {
   private nextId = 1;
   private next = FIRST_ADDRESS;
@@ -65,6 +69,12 @@ export class AddressSpace implements Space {
   onUninitialized: UninitializedHandler = (a, offset, size, gaps) => {
     throw new MemoryError('uninitialized-read', `reads ${size} byte${size === 1 ? '' : 's'} at offset ${offset} of ${a.describe()}${neverWritten(size, gaps)}`);
   };
+
+  /**
+   * When set, told of such reads instead of `onUninitialized` (the interpreter, for every run). An
+   * object rather than a closure: see "Hooks are objects" in docs/architecture.md.
+   */
+  uninitializedReporter: UninitializedReporter | null = null;
 
   allocate(kind: AllocationKind, size: number, options?: AllocationOptions): Allocation {
     if (!Number.isInteger(size) || size < 0) throw new MemoryError('bad-pointer', `cannot allocate ${size} bytes`);
@@ -167,7 +177,8 @@ export class AddressSpace implements Space {
   // ---- Space ------------------------------------------------------------------------------------
 
   uninitialized(a: Allocation, offset: number, size: number, gaps: readonly ByteRun[]): void {
-    this.onUninitialized(a, offset, size, gaps);
+    if (this.uninitializedReporter !== null) this.uninitializedReporter.uninitializedMemory(a, offset, size, gaps);
+    else this.onUninitialized(a, offset, size, gaps);
   }
 
   /** Freed small pages by size class (16 << i bytes): a call that takes a local's address reuses one. */

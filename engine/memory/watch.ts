@@ -69,7 +69,8 @@ export function watchAllocation(a: Allocation, ranges: readonly WatchRange[], li
   const own = a as unknown as Record<string, unknown>;
   for (const { name, kind, span } of ACCESSORS) {
     const original = proto[name]!;
-    own[name] = function (this: Allocation, ...args: never[]): unknown {
+    // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+    const watched = function (this: Allocation, ...args: never[]): unknown {
       const w = watches.get(this);
       if (w === undefined) return original.apply(this, args);
       const [offset, size] = span(args);
@@ -83,8 +84,9 @@ export function watchAllocation(a: Allocation, ranges: readonly WatchRange[], li
       w.listener.access(this, { kind, offset, size });
       return result;
     };
+    own[name] = watched;
   }
-  own.release = function (this: Allocation, ...args: never[]): unknown {
+  const release = function (this: Allocation, ...args: never[]): unknown {
     const w = watches.get(this);
     const result = proto.release!.apply(this, args);
     if (w) {
@@ -93,6 +95,7 @@ export function watchAllocation(a: Allocation, ranges: readonly WatchRange[], li
     }
     return result;
   };
+  own.release = release;
 }
 
 /** Stops watching `a`; it runs the class's accessors again. */

@@ -100,11 +100,12 @@ export class ScenarioTarget implements ExploreTarget<ScenarioVerdict> {
     relativize: (file: string) => string = (f) => f,
   ) {
     const relative = new Map<string, string>();
-    this.relativize = (file) => {
+    const once = (file: string): string => {
       let r = relative.get(file);
       if (r === undefined) relative.set(file, (r = relativize(file)));
       return r;
     };
+    this.relativize = once;
     // The default schedule's length sets the budget: twenty times as long, and at least 20,000 steps.
     const first = this.world({ observer: undefined, choose: (d) => d.preferred });
     first.run();

@@ -58,6 +58,32 @@ export interface RunFault {
   column?: number;
 }
 
+/**
+ * A driver's DriverEntry as the World hands it to the Simulation: the C error that ends it is kept.
+ * Not a spread of the function value (a spread reads its `compiled` getter and copies every member,
+ * in every World), and a class rather than an object literal with a getter, which V8 makes in the
+ * old generation (docs/architecture.md, "Hooks are objects").
+ */
+class TrackedFunction implements FunctionValue {
+  readonly kind = 'function';
+  readonly name: string;
+  readonly module: string | undefined;
+
+  constructor(
+    private readonly fn: FunctionValue,
+    private readonly world: World,
+  ) {
+    this.name = fn.name;
+    this.module = fn.module;
+  }
+
+  readonly call = (...args: unknown[]): unknown => this.world.catching(this.fn.call(...args));
+
+  get compiled(): object | undefined {
+    return this.fn.compiled;
+  }
+}
+
 export class World {
   readonly sim: Simulation;
   readonly interp: Interpreter;
@@ -169,19 +195,11 @@ export class World {
 
   /** Remembers the C error that ends a thread, so reports can show its location and hint. */
   private tracked(fn: FunctionValue): FunctionValue {
-    // Not a spread of `fn`: a spread reads its `compiled` getter (a lookup) and copies every member, in every World.
-    return {
-      kind: 'function',
-      name: fn.name,
-      module: fn.module,
-      call: (...args: unknown[]) => this.catching(fn.call(...args)),
-      get compiled() {
-        return fn.compiled;
-      },
-    };
+    return new TrackedFunction(fn, this);
   }
 
-  private *catching(r: unknown): Co<unknown> {
+  /** `r`, a C function's result; a C error that ends it is kept (cError). */
+  *catching(r: unknown): Co<unknown> {
     try {
       return isCo(r) ? yield* r : r;
     } catch (e) {
