@@ -178,7 +178,7 @@ export function compilePlace(c: ExprCompiling, e: Expr): Place {
     }
     case 'str':
     case 'compound': {
-      const p = c.compile(e);
+      const p = e.k === 'str' ? c.compile(e) : c.compoundLiteral(e);
       const t = e.k === 'str' ? c.typeOnly(e) : e.type;
       return { t, ptr: p, what, loc };
     }
