@@ -107,9 +107,12 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
     case 'compound_literal_expression': {
       // `T{a, b}` of a class with a constructor or destructor: a temporary object.
       const t = node.childForFieldName('type');
-      const cls = t ? s.classOf(typeFromSpecifier(ctx, t)) : undefined;
-      if (!cls || (cls.ctors.length === 0 && !needsDestructor(cls))) return undefined;
+      const type = t ? typeFromSpecifier(ctx, t) : undefined;
       const values = (node.childForFieldName('value')?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+      // `ULONG{6}`, `int{}`: a functional cast of one value (or zero) to a scalar type, not a C compound literal.
+      if (type && type.kind !== 'struct' && type.kind !== 'array' && values.length <= 1) return { k: 'cast', type, arg: values[0] ? translateExpr(ctx, values[0]) : { k: 'num', value: 0, type: INT, loc }, loc };
+      const cls = type ? s.classOf(type) : undefined;
+      if (!cls || (cls.ctors.length === 0 && !needsDestructor(cls))) return undefined;
       return temporaryObject(s, ctx, cls, values.map((v) => translateExpr(ctx, v)), node);
     }
     case 'new_expression':
