@@ -9,7 +9,7 @@ import { INT, type CType } from '../types';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
-import { translateExpr } from '../translate/expressions';
+import { translateExpr, translateInitializer } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import { findMethods, isBaseOf, memberCall, needsDestructor } from './inheritance';
 import type { CppClass, CppFunction, FunctionTemplate } from './model';
@@ -112,7 +112,11 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       // `ULONG{6}`, `int{}`: a functional cast of one value (or zero) to a scalar type, not a C compound literal.
       if (type && type.kind !== 'struct' && type.kind !== 'array' && values.length <= 1) return { k: 'cast', type, arg: values[0] ? translateExpr(ctx, values[0]) : { k: 'num', value: 0, type: INT, loc }, loc };
       const cls = type ? s.classOf(type) : undefined;
-      if (!cls || (cls.ctors.length === 0 && !needsDestructor(cls))) return undefined;
+      if (!cls || (cls.ctors.length === 0 && !needsDestructor(cls))) {
+        // An aggregate `P{ a, b }`: C's compound literal, of the type C++ writes without a type descriptor.
+        const value = node.childForFieldName('value');
+        return type && value ? { k: 'compound', type, init: translateInitializer(ctx, value), loc } : undefined;
+      }
       return temporaryObject(s, ctx, cls, values.map((v) => translateExpr(ctx, v)), node);
     }
     case 'new_expression':

@@ -18,6 +18,7 @@ import { functionDefinition } from './definitions';
 import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
+import { rangeFor } from './rangeFor';
 import { returnStatement } from './returns';
 import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
@@ -27,7 +28,6 @@ import { typeSpecifier } from './typeSpecifiers';
 export type { PreludeTables, UnitTables } from './state';
 
 const UNSUPPORTED_STMT: Record<string, string> = {
-  for_range_loop: 'range-based for loops',
   try_statement: 'C++ exceptions (try/catch; kernel code has none, use __try/__except)',
   throw_statement: 'C++ exceptions (throw; kernel code has none)',
   co_return_statement: 'coroutines',
@@ -158,6 +158,8 @@ export class CppFrontEnd implements CppHooks {
       }
       case 'return_statement':
         return this.s.fn ? returnStatement(this.s, ctx, node) : undefined;
+      case 'for_range_loop':
+        return rangeFor(this.s, ctx, node);
       case 'alias_declaration':
       case 'using_declaration':
       case 'static_assert_declaration':

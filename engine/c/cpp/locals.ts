@@ -107,6 +107,10 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     else ctx.scope.defineObject(declared.name);
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
     const cls = ref ? undefined : s.classOf(t);
+    const element = t.kind === 'array' ? s.classOf(t.of) : undefined;
+    if (element && (element.ctors.length > 0 || needsConstruction(element) || needsDestructor(element))) {
+      ctx.error(d, `fltsim does not construct arrays of objects ('${declared.name}' holds objects of class ${element.name}, which has a constructor or destructor); declare the objects one by one or hold pointers`);
+    }
     const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
     if (cls && init?.k === 'list' && (cls.ctors.length > 0 || cls.members.some((m) => needsConstruction(m.cls) || needsDestructor(m.cls)))) {
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
