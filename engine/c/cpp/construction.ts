@@ -12,6 +12,7 @@ import { translateExpr, translateInitializer } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import type { CppClass } from './model';
 import { setVfptr, upcast } from './inheritance';
+import { copyConstruct, copyRunsCode } from './copies';
 import { choose, completeArgs } from './overloads';
 import { adopt, isTemporary } from './pending';
 import type { CppState } from './state';
@@ -137,7 +138,10 @@ function memberObject(s: CppState, ctx: TranslateContext, member: CppClass, targ
 /** A member object made from `args`: a copy of a value of its own class, or its constructor's call. */
 function memberFrom(s: CppState, ctx: TranslateContext, member: CppClass, target: Expr, args: Expr[], where: SyntaxNode): Expr | undefined {
   const self = addressOf(target);
-  if (args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct) && (isTemporary(args[0]) || !hasCopyConstructor(member))) {
+  const sameClass = args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct);
+  // A copy of a named object of a class without its own copy constructor: the implicit one, over the members that have theirs.
+  if (sameClass && !isTemporary(args[0]) && !hasCopyConstructor(member) && copyRunsCode(member)) return copyConstruct(s, ctx, member, self, args[0], ctx.loc(where));
+  if (sameClass && (isTemporary(args[0]) || !hasCopyConstructor(member))) {
     // A temporary of the member's class becomes the member (no copy, no destructor at the end of the statement);
     // a copy without a copy constructor copies the bytes, as the implicit one copies the members.
     adopt(s, args[0]);

@@ -13,7 +13,7 @@ import { memberInitializers } from './construction';
 import { declareFunction, functionDeclaratorOf } from './functions';
 import { defaultedKind } from './defaulted';
 import type { CppClass } from './model';
-import { setVfptr, subobjectDestructors } from './inheritance';
+import { destroyCall, needsDestructor, setVfptr, subobjectDestructors } from './inheritance';
 import { defineMemberTypes } from './memberTypes';
 import { destroyStatements, fullExpression } from './temporaries';
 import type { CppState, FunctionState } from './state';
@@ -67,6 +67,13 @@ export function functionDefinition(s: CppState, ctx: TranslateContext, node: Syn
       const end = body.endLoc;
       body = { k: 'block', body: [{ k: 'try', body, finally: { k: 'block', body: [{ k: 'expr', expr: bases, loc: end }], loc: end, endLoc: end }, loc: body.loc }], loc: body.loc, endLoc: end };
     }
+    // Parameters of a class with a destructor, taken by value, are the callee's to destroy (as MSVC does), last one first.
+    const owned = f.type.params.filter((p, i) => p.name && !(f.thisClass && i === 0) && !f.refParams[f.thisClass ? i - 1 : i] && p.type.kind === 'struct' && ownsDestructor(s.classOf(p.type)));
+    if (owned.length > 0) {
+      const end = body.endLoc;
+      const destroy: Stmt[] = owned.reverse().map((p) => ({ k: 'expr', expr: destroyCall(s.classOf(p.type)!, { k: 'unary', op: '&', arg: { k: 'id', name: p.name!, loc: end }, loc: end }, end)!, loc: end }));
+      body = { k: 'block', body: [{ k: 'try', body, finally: { k: 'block', body: destroy, loc: end, endLoc: end }, loc: body.loc }], loc: body.loc, endLoc: end };
+    }
     if (state.hidden.length > 0) body.body.unshift({ k: 'decl', decls: state.hidden, loc: body.loc });
     const def: FunctionDef = {
       name: f.linkName,
@@ -91,4 +98,8 @@ function emptyBody(s: CppState, node: SyntaxNode, ctx: TranslateContext): Stmt &
   const body = state.prologue ?? [];
   state.prologue = undefined;
   return { k: 'block', body, loc: ctx.loc(node), endLoc: ctx.endLoc(node) };
+}
+
+function ownsDestructor(cls: CppClass | undefined): boolean {
+  return cls !== undefined && needsDestructor(cls);
 }

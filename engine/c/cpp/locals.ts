@@ -13,6 +13,7 @@ import { translateExpr, translateInitializer } from '../translate/expressions';
 import { storageOf, translateStmt } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { constructorCall, hasCopyConstructor } from './construction';
+import { copyConstruct, copyRunsCode } from './copies';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
 import { addressOf, sizedByInitializer } from './lowering';
@@ -121,6 +122,14 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       args = [init.expr];
       init = undefined;
     }
+    // `T a = b;` / `T a(b);` of a class without its own copy constructor: the implicit one (engine/c/cpp/copies.ts).
+    let copyFrom: Expr | undefined;
+    const single = init?.k === 'expr' ? init.expr : args?.length === 1 ? args[0] : undefined;
+    if (cls && single && namesAnObject(single) && !hasCopyConstructor(cls) && sameType(typeOfExpr(s.types, single) ?? INT, t) && copyRunsCode(cls)) {
+      copyFrom = single;
+      init = undefined;
+      args = undefined;
+    }
     // `T a(f());`: as `T a = f();` below.
     if (cls && args?.length === 1 && isTemporary(args[0]) && sameType(typeOfExpr(s.types, args[0]) ?? INT, t)) {
       init = { k: 'expr', expr: args[0], loc: args[0].loc };
@@ -134,7 +143,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
     if (cls && storage !== 'static') {
       // An object initialised from a value of its own class (a copy without a copy constructor, a call's result) is not constructed again.
-      const ctor = init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
+      const ctor = copyFrom ? copyConstruct(s, ctx, cls, self, copyFrom, loc) : init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
       if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });
       const dtor = destroyCall(cls, self, loc);
       if (dtor) destroy.push({ k: 'expr', expr: dtor, loc: ctx.endLoc(node) });

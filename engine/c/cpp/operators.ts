@@ -15,6 +15,8 @@ import { choose, completeArgs, convert } from './overloads';
 import type { CppState } from './state';
 import { materialize } from './temporaries';
 import { typeOfExpr } from './typer';
+import { sameType, VOID } from '../types';
+import { assignRunsCode, copyAssign } from './copies';
 
 /** The name a declaration of `operator<op>` is recorded under (engine/c/cpp/functions.ts). */
 export function operatorKey(op: string): string {
@@ -73,6 +75,9 @@ export function assignmentExpression(s: CppState, ctx: TranslateContext, node: S
   const call = operatorCall(s, ctx, op, [left, right], loc);
   if (call) return call;
   const lt = typeOfExpr(s.types, left);
+  // `a = b` of a class whose bases or members have copy assignment operators: the implicit operator= (engine/c/cpp/copies.ts).
+  const cls = op === '=' ? s.classOf(lt) : undefined;
+  if (cls && sameType(typeOfExpr(s.types, right) ?? VOID, cls.struct) && assignRunsCode(cls)) return copyAssign(s, ctx, cls, left, right, loc);
   // `base = &derived;`: the base subobject's address.
   return { k: 'assign', op, left, right: op === '=' && lt ? convertPointer((x) => s.classOf(x), right, typeOfExpr(s.types, right), lt) : right, loc };
 }

@@ -12,6 +12,7 @@ import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import type { CppClass, CppFunction } from './model';
 import type { CppState } from './state';
+import { passedByValue } from './copies';
 import { typeOfExpr } from './typer';
 
 /** Overload resolution, simplified: the arity (defaults counted), then the closest parameter types. */
@@ -55,7 +56,8 @@ export function completeArgs(s: CppState, ctx: TranslateContext, f: CppFunction,
     // A derived object or pointer where its base is wanted: the base subobject.
     if (f.refParams[i]) return p ? convertPointer((t) => s.classOf(t), addressOf(a), at && pointerTo(at), p) : addressOf(a);
     if (p?.kind === 'ptr') return convertPointer((t) => s.classOf(t), convert(s, a, p), at, p);
-    return p && p.kind !== 'struct' ? convert(s, a, p) : a;
+    if (p?.kind === 'struct') return passedByValue(s, ctx, a, p);
+    return p ? convert(s, a, p) : a;
   });
   for (let i = args.length; i < f.defaults.length; i++) {
     const d = f.defaults[i];

@@ -11,7 +11,8 @@
 import type { Expr, Loc, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
-import { constructorCall, hasCopyConstructor } from './construction';
+import { constructorCall } from './construction';
+import { copyConstruct, copyRunsCode } from './copies';
 import { addressOf } from './lowering';
 import { destroyCall, needsDestructor } from './inheritance';
 import type { CppClass } from './model';
@@ -62,10 +63,11 @@ export function returnedObject(s: CppState, ctx: TranslateContext, cls: CppClass
   if (!namesAnObject(e)) return e;
   const loc = ctx.loc(at);
   const move = cls.ctors.find((c) => c.rvalueParams[0] === true && c.type.params.length === 2);
-  if (!move && !hasCopyConstructor(cls)) return e;
+  if (!move && !copyRunsCode(cls)) return e;
   const arg: Expr = move ? { k: 'unary', op: '*', arg: { k: 'cast', type: move.type.params[1].type, arg: addressOf(e), loc }, loc } : e;
   const tmp = hiddenTemporary(s, cls.struct, loc);
-  const ctor = constructorCall(s, ctx, cls, { k: 'unary', op: '&', arg: tmp, loc }, [arg], at);
+  const self: Expr = { k: 'unary', op: '&', arg: tmp, loc };
+  const ctor = move ? constructorCall(s, ctx, cls, self, [arg], at) : copyConstruct(s, ctx, cls, self, arg, loc);
   return { k: 'unary', op: '*', arg: ctor ? { k: 'comma', left: ctor, right: { k: 'unary', op: '&', arg: tmp, loc }, loc } : { k: 'unary', op: '&', arg: tmp, loc }, loc };
 }
 
