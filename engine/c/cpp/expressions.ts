@@ -21,7 +21,7 @@ import { arrowObject, choose, classOfObject, completeArgs, conversions, convert 
 import type { CppState } from './state';
 import { qualifiedMemberType } from './memberTypes';
 import { templateType } from './templates';
-import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
+import { afterDestroying, fullExpression, materialize, objectAddress, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
   lambda_expression: 'lambda expressions',
@@ -119,6 +119,13 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       }
       return temporaryObject(s, ctx, cls, values.map((v) => translateExpr(ctx, v)), node);
     }
+    case 'sizeof_expression': {
+      // `sizeof(ns::table)`: the C++ grammar reads a qualified name in parentheses as a type.
+      const named = node.childForFieldName('type')?.childForFieldName('type');
+      if (named?.type !== 'qualified_identifier' || node.childForFieldName('type')?.childForFieldName('declarator')) return undefined;
+      const e = qualifiedIdentifier(s, ctx, named);
+      return e.k === 'id' && s.variable(e.name) ? { k: 'sizeofExpr', arg: e, loc } : undefined;
+    }
     case 'new_expression':
       return newExpression(s, ctx, node);
     case 'delete_expression':
@@ -169,7 +176,7 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     const a = args();
     const f = choose(s, list, a, false);
     if (!f) return { k: 'unsupported', what: `a call of ${cls.name}::${method} with ${a.length} arguments (no overload takes them)`, text: ctx.snippet(node), loc };
-    const self = arrow ? object : addressOf(object);
+    const self = arrow ? object : objectAddress(s, object);
     return f.thisClass ? memberCall(cls, f, self, completeArgs(s, ctx, f, a), loc, qualified) : callFunction(f, completeArgs(s, ctx, f, a), loc);
   }
   let candidates: CppFunction[] | undefined;

@@ -8,12 +8,12 @@ import type { AssignOp, Expr, Loc } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { translateBinary, translateExpr } from '../translate/expressions';
-import { addressOf, callFunction } from './lowering';
+import { callFunction } from './lowering';
 import { convertPointer, findMethods, memberCall } from './inheritance';
 import { lookupFunctions } from './names';
 import { choose, completeArgs, convert } from './overloads';
 import type { CppState } from './state';
-import { materialize } from './temporaries';
+import { materialize, objectAddress } from './temporaries';
 import { typeOfExpr } from './typer';
 import { sameType, VOID } from '../types';
 import { assignRunsCode, copyAssign } from './copies';
@@ -36,7 +36,7 @@ export function operatorCall(s: CppState, ctx: TranslateContext, op: string, ope
   if (cls && members) {
     const rest = operands.slice(1);
     const f = choose(s, members.filter((m) => m.thisClass !== undefined), rest, false);
-    if (f) return memberCall(cls, f, addressOf(operands[0]), completeArgs(s, ctx, f, rest), loc);
+    if (f) return memberCall(cls, f, objectAddress(s, operands[0]), completeArgs(s, ctx, f, rest), loc);
   }
   const free = (lookupFunctions(s, key) ?? []).filter((f) => f.thisClass === undefined && f.type.params.length === operands.length);
   const f = free.length > 0 ? choose(s, free, operands, false) : undefined;

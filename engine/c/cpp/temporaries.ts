@@ -47,6 +47,19 @@ export function materialize(s: CppState, e: Expr): Expr {
   return held(s, cls, tmp, { k: 'assign', op: '=', left: tmp, right: e, loc: e.loc }, e.loc);
 }
 
+/**
+ * The address of the object a member function or member operator is called on. A call's class result
+ * without a destructor is not held by materialize(); it is stored in a hidden local here so it has
+ * an address (`Make().Get()`, `(a | b) == c`).
+ */
+export function objectAddress(s: CppState, e: Expr): Expr {
+  const cls = e.k === 'call' && s.fn ? s.classOf(typeOfExpr(s.types, e)) : undefined;
+  if (!cls) return addressOf(e);
+  const tmp = hiddenTemporary(s, cls.struct, e.loc);
+  const address: Expr = { k: 'unary', op: '&', arg: tmp, loc: e.loc };
+  return { k: 'comma', left: { k: 'assign', op: '=', left: tmp, right: e, loc: e.loc }, right: address, loc: e.loc };
+}
+
 /** An expression that names an object that outlives the statement (a copy of it runs the copy constructor), not a call's result or a temporary. */
 export function namesAnObject(e: Expr): boolean {
   return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*' && !isTemporary(e));
