@@ -6,13 +6,13 @@
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, pointee, sameType, type CType } from '../types';
+import { INT, sameType, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import type { CppClass } from './model';
 import { setVfptr, upcast } from './inheritance';
-import { copyConstruct, copyRunsCode } from './copies';
+import { copyConstruct, copyRunsCode, hasCopyConstructor } from './copies';
 import { choose, completeArgs } from './overloads';
 import { adopt, isTemporary } from './pending';
 import type { CppState } from './state';
@@ -179,7 +179,3 @@ function braceAssign(ctx: TranslateContext, type: CType, target: Expr, list: Syn
   return { k: 'assign', op: '=', left: target, right: value, loc };
 }
 
-/** The class declares `C(const C&)` (further parameters defaulted): `C a = b;` runs it instead of copying the bytes. */
-export function hasCopyConstructor(cls: CppClass): boolean {
-  return cls.ctors.some((c) => c.refParams[0] === true && !c.rvalueParams[0] && c.type.params[1]?.type.kind === 'ptr' && sameType(pointee(c.type.params[1].type)!, cls.struct) && (c.defaults.length < 2 || c.defaults[1] !== undefined));
-}

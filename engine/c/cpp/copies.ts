@@ -7,16 +7,14 @@
  */
 import type { Expr, Loc } from '../ast';
 import { pointee, pointerTo, sameType, VOID, type CType } from '../types';
-import { adopt, isTemporary } from './pending';
-import { namesAnObject } from './temporaries';
+import { adopt, isTemporary, namesAnObject } from './pending';
 import { typeOfExpr } from './typer';
 import type { TranslateContext } from '../translate/context';
-import { hasCopyConstructor } from './construction';
 import { memberCall, upcast } from './inheritance';
 import { addressOf, callFunction } from './lowering';
-import { completeArgs } from './overloads';
+import { defaultArguments } from './defaultArguments';
 import type { CppClass, CppFunction } from './model';
-import { hiddenTemporary } from './newDelete';
+import { hiddenTemporary } from './hidden';
 import type { CppState } from './state';
 
 /** Whether copy-constructing a `cls` runs code of the driver's: its own copy constructor, or one of a base or member object. */
@@ -61,7 +59,7 @@ function copyConstructor(cls: CppClass): CppFunction | undefined {
 /** Copy-constructs the object at `self` from the object `src` of the same class. */
 export function copyConstruct(s: CppState, ctx: TranslateContext, cls: CppClass, self: Expr, src: Expr, loc: Loc): Expr {
   const own = copyConstructor(cls);
-  if (own) return callFunction(own, [self, ...completeArgs(s, ctx, own, [src])], loc);
+  if (own) return callFunction(own, [self, addressOf(src), ...defaultArguments(s, ctx, own, 1)], loc);
   const { setup, at: from } = once(s, src, cls, loc);
   const parts: Expr[] = setup ? [setup] : [];
   parts.push({ k: 'assign', op: '=', left: { k: 'unary', op: '*', arg: self, loc }, right: { k: 'unary', op: '*', arg: from, loc }, loc });
@@ -121,4 +119,9 @@ export function passedByValue(s: CppState, ctx: TranslateContext, a: Expr, param
   const tmp = hiddenTemporary(s, cls.struct, loc);
   const self: Expr = { k: 'unary', op: '&', arg: tmp, loc };
   return { k: 'unary', op: '*', arg: { k: 'comma', left: copyConstruct(s, ctx, cls, self, a, loc), right: self, loc }, loc };
+}
+
+/** The class declares `C(const C&)` (further parameters defaulted): `C a = b;` runs it instead of copying the bytes. */
+export function hasCopyConstructor(cls: CppClass): boolean {
+  return cls.ctors.some((c) => c.refParams[0] === true && !c.rvalueParams[0] && c.type.params[1]?.type.kind === 'ptr' && sameType(pointee(c.type.params[1].type)!, cls.struct) && (c.defaults.length < 2 || c.defaults[1] !== undefined));
 }

@@ -5,7 +5,8 @@
  * The lowering itself lives in one module per concept, all sharing the unit's CppState:
  * declarations (functions.ts, globals.ts, definitions.ts), classes.ts and construction.ts,
  * templates.ts, local objects and destructors (locals.ts), name lookup (names.ts) and overload
- * resolution (overloads.ts), newDelete.ts, expressions.ts and typeSpecifiers.ts.
+ * resolution (overloads.ts), implicit copies (copies.ts), newDelete.ts, expressions.ts and calls.ts,
+ * rangeFor.ts, defaulted.ts and typeSpecifiers.ts.
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';

@@ -15,7 +15,7 @@ import { translateStmt } from '../translate/statements';
 import { deduceAuto, isAuto } from './autoType';
 import { findMethods, memberCall, needsConstruction, needsDestructor } from './inheritance';
 import { addressOf } from './lowering';
-import { hiddenTemporary } from './newDelete';
+import { hiddenTemporary } from './hidden';
 import { operatorCall } from './operators';
 import { choose } from './overloads';
 import type { CppState } from './state';

@@ -16,10 +16,12 @@ import { copyConstruct, copyRunsCode } from './copies';
 import { addressOf } from './lowering';
 import { destroyCall, needsDestructor } from './inheritance';
 import type { CppClass } from './model';
-import { hiddenTemporary } from './newDelete';
-import { adopt, holdUntilEnd, isTemporary } from './pending';
+import { hiddenTemporary } from './hidden';
+import { adopt, holdUntilEnd, isTemporary, namesAnObject } from './pending';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
+
+export { namesAnObject };
 
 function held(s: CppState, cls: CppClass, tmp: Expr, init: Expr | undefined, loc: Loc): Expr {
   const address: Expr = { k: 'unary', op: '&', arg: tmp, loc };
@@ -60,10 +62,6 @@ export function objectAddress(s: CppState, e: Expr): Expr {
   return { k: 'comma', left: { k: 'assign', op: '=', left: tmp, right: e, loc: e.loc }, right: address, loc: e.loc };
 }
 
-/** An expression that names an object that outlives the statement (a copy of it runs the copy constructor), not a call's result or a temporary. */
-export function namesAnObject(e: Expr): boolean {
-  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*' && !isTemporary(e));
-}
 
 /**
  * What `return e;` hands back from a function returning a class by value: a temporary itself (C++17
