@@ -147,6 +147,7 @@ export class RegistryCallbackRoutines {
   }
 
   CmGetCallbackVersion(Major: unknown, Minor: unknown): void {
+    this.k.checkIrql('CmGetCallbackVersion');
     writeOut(Major, 1);
     writeOut(Minor, 0);
   }
