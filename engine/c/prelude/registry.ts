@@ -180,6 +180,90 @@ typedef struct _REG_CREATE_KEY_INFORMATION_V1 {
     KPROCESSOR_MODE CheckAccessMode;
 } REG_CREATE_KEY_INFORMATION_V1, REG_OPEN_KEY_INFORMATION_V1, *PREG_CREATE_KEY_INFORMATION_V1, *PREG_OPEN_KEY_INFORMATION_V1;
 
+typedef struct _REG_POST_CREATE_KEY_INFORMATION {
+    PUNICODE_STRING CompleteName;
+    PVOID Object;
+    NTSTATUS Status;
+} REG_POST_CREATE_KEY_INFORMATION, REG_POST_OPEN_KEY_INFORMATION, *PREG_POST_CREATE_KEY_INFORMATION, *PREG_POST_OPEN_KEY_INFORMATION;
+
+typedef struct _REG_LOAD_KEY_INFORMATION {
+    PVOID Object;
+    PUNICODE_STRING KeyName;
+    PUNICODE_STRING SourceFile;
+    ULONG Flags;
+    PVOID TrustClassObject;
+    PVOID UserEvent;
+    ACCESS_MASK DesiredAccess;
+    PHANDLE RootHandle;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_LOAD_KEY_INFORMATION, *PREG_LOAD_KEY_INFORMATION;
+
+typedef struct _REG_UNLOAD_KEY_INFORMATION {
+    PVOID Object;
+    PVOID UserEvent;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_UNLOAD_KEY_INFORMATION, *PREG_UNLOAD_KEY_INFORMATION;
+
+typedef struct _REG_QUERY_KEY_SECURITY_INFORMATION {
+    PVOID Object;
+    PSECURITY_INFORMATION SecurityInformation;
+    PSECURITY_DESCRIPTOR SecurityDescriptor;
+    PULONG Length;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_QUERY_KEY_SECURITY_INFORMATION, *PREG_QUERY_KEY_SECURITY_INFORMATION;
+
+typedef struct _REG_SET_KEY_SECURITY_INFORMATION {
+    PVOID Object;
+    PSECURITY_INFORMATION SecurityInformation;
+    PSECURITY_DESCRIPTOR SecurityDescriptor;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_SET_KEY_SECURITY_INFORMATION, *PREG_SET_KEY_SECURITY_INFORMATION;
+
+typedef struct _REG_SAVE_KEY_INFORMATION {
+    PVOID Object;
+    HANDLE FileHandle;
+    ULONG Format;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_SAVE_KEY_INFORMATION, *PREG_SAVE_KEY_INFORMATION;
+
+typedef struct _REG_RESTORE_KEY_INFORMATION {
+    PVOID Object;
+    HANDLE FileHandle;
+    ULONG Flags;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_RESTORE_KEY_INFORMATION, *PREG_RESTORE_KEY_INFORMATION;
+
+typedef struct _REG_REPLACE_KEY_INFORMATION {
+    PVOID Object;
+    PUNICODE_STRING OldFileName;
+    PUNICODE_STRING NewFileName;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_REPLACE_KEY_INFORMATION, *PREG_REPLACE_KEY_INFORMATION;
+
+typedef struct _REG_QUERY_KEY_NAME {
+    PVOID Object;
+    POBJECT_NAME_INFORMATION ObjectNameInfo;
+    ULONG Length;
+    PULONG ReturnLength;
+    PVOID CallContext;
+    PVOID ObjectContext;
+    PVOID Reserved;
+} REG_QUERY_KEY_NAME, *PREG_QUERY_KEY_NAME;
+
 NTSTATUS CmCallbackGetKeyObjectIDEx(PLARGE_INTEGER Cookie, PVOID Object, PULONG_PTR ObjectID, PCUNICODE_STRING *ObjectName, ULONG Flags);
 VOID CmCallbackReleaseKeyObjectIDEx(PCUNICODE_STRING ObjectName);
 VOID CmGetCallbackVersion(PULONG Major, PULONG Minor);
