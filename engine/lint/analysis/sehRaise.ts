@@ -73,8 +73,9 @@ function isKernelOwned(e: Expr, fn: FunctionIR): boolean {
       const local = fn.locals.get(s.name);
       return local !== undefined && local.array && !local.pointer;
     }
+    // A pointer stored in a name-information block; a pointer read from anywhere else (an array
+    // element, a local structure's field) may hold any address.
     case 'field': return rootIsNameInformation(s, fn);
-    case 'index': return isOwnedObject(s, fn);
     default: return false;
   }
 }
