@@ -232,6 +232,7 @@ export class Simulation {
     const registryCallbacks = new RegistryCallbackRoutines(k);
     this.registryWorkload = new RegistryWorkload(k, this.registry, registryCallbacks);
     const rtl = new RtlRoutines(k);
+    rtl.pool = pool;
     this.processNotify = processNotify;
     this.obCallbacks = obCallbacks;
     this.notifyLists = notifyLists;
@@ -249,7 +250,7 @@ export class Simulation {
       pool,
       new ThreadRoutines(k),
       this.registry,
-      new RegistryRtlRoutines(k, this.registry, pool),
+      new RegistryRtlRoutines(k, this.registry, pool, rtl),
       rtl,
       new NarrowInterlockedRoutines(),
       new DosErrorRoutines(),

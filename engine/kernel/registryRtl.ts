@@ -20,6 +20,7 @@ import { pointerOf } from './marshal';
 import type { DriverFn } from './driverFn';
 import { nameOf } from './driverFn';
 import type { PoolRoutines } from './pool';
+import type { RtlRoutines } from './rtl';
 import { STATUS } from './status';
 import { Ptr, resolve, type AllocPtr } from '../memory/pointer';
 import { readCString } from '../memory/strings';
@@ -71,6 +72,7 @@ export class RegistryRtlRoutines {
     private readonly k: Kernel,
     private readonly registry: RegistryRoutines,
     private readonly pool: PoolRoutines,
+    private readonly rtl: RtlRoutines,
   ) {}
 
   /** The key RelativeTo and Path name, or a status (with a violation for a bad RelativeTo). */
@@ -247,6 +249,7 @@ export class RegistryRtlRoutines {
       if (us.Buffer === null || us.Buffer === undefined) {
         const block: AllocPtr = this.pool.allocate(routine, bytes.length, 'PagedPool', QUERY_TAG);
         block.alloc.writeBytes(block.offset, bytes);
+        this.rtl.adoptPoolString(block);
         us.Buffer = block;
         us.MaximumLength = bytes.length;
       } else {

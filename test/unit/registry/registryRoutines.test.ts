@@ -35,6 +35,13 @@ test('DriverEntry reads Parameters with ZwQueryValueKey (size probe) and RtlQuer
   assert.deepEqual(w.sim.violations.map((v) => v.rule), [], 'the string buffer RtlQueryRegistryValues allocated is freed with ExFreePool: no leak');
 });
 
+test('a string buffer RtlQueryRegistryValues allocated is freed by RtlFreeUnicodeString (it frees through the pool), emptying the string, with no violation', async () => {
+  const w = await runWorld('/t/s.fltsim', scenario('define FREE_WITH_RTL', 'registry "Level" dword 3', 'registry "Mode" string "fast"'), files);
+  assert.equal(w.fault, undefined, w.fault?.message);
+  assert.ok(w.sim.kernel.output.includes('freed mode buffer 0000000000000000 length 0'), w.sim.kernel.output.join('\n'));
+  assert.deepEqual(w.sim.violations.map((v) => v.rule), []);
+});
+
 test('ZwCreateKey reports the disposition; access, deleted keys, subkeys and the enumeration order give the documented statuses', async () => {
   const w = await runWorld('/t/s.fltsim', scenario('registry "Level" dword 1'), files);
   assert.equal(w.fault, undefined, w.fault?.message);
