@@ -131,13 +131,25 @@ export class Workbench {
     await this.page.waitForSelector('.editor-instance .view-lines .view-line', { timeout: 15_000 });
   }
 
-  /** F1 and run a command by its palette title. */
+  /**
+   * F1 and run a command by its palette title. The palette closes when the workbench moves the focus
+   * while it opens (a debug stop reveals its line, a view takes the focus as it settles): it is then
+   * opened again, up to three times.
+   */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await this.acceptQuickItem(title);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        await this.acceptQuickItem(title);
+        return;
+      } catch (e) {
+        if (attempt === 3) throw new E2EFailure(`the Command Palette did not run "${title}" (3 tries): ${(e as Error).message.split('\n')[0]}`);
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** Picks an entry of an open quick pick by its visible label. */

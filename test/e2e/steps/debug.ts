@@ -11,6 +11,8 @@ export async function debug({ wb, workspace, expect, log }: StepContext): Promis
   const line = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;
   check(line > 0, 'fixture pendread.c lost its worker line');
 
+  // A breakpoint another step left (one that failed half-way) would stop the run elsewhere.
+  await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
   await wb.setBreakpoint(line);
   await wb.screenshot('debug-breakpoint-set');

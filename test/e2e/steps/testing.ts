@@ -165,6 +165,7 @@ export async function testing({ wb, workspace, log }: StepContext): Promise<void
   const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
   const bpLine = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;
   check(bpLine > 0, 'fixture pendread.c lost its worker line');
+  await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
   await wb.setBreakpoint(bpLine);
   await showTesting(wb);

@@ -44,6 +44,8 @@ export async function timeline({ wb, workspace, expect, log }: StepContext): Pro
   await wb.reset();
 
   // A debug session paused at the worker's completion.
+  // A breakpoint another step left (one that failed half-way) would stop the session elsewhere.
+  await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
   await wb.setBreakpoint(completeLine);
   await page.keyboard.press('F5');
