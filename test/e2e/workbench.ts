@@ -220,8 +220,19 @@ export class Workbench {
   async scrollPane(pane: string, dy: number): Promise<void> {
     const list = this.paneLocator(pane).locator('.monaco-list').first();
     if ((await list.count()) === 0) return;
-    await list.hover().catch(() => undefined);
+    await this.wheelOver(list, dy);
+  }
+
+  /**
+   * Wheels a list with the pointer at its left edge, then takes the pointer away: resting on a value
+   * opens VS Code's value hover, which then covers the rows below it and takes their clicks.
+   */
+  private async wheelOver(list: Locator, dy: number): Promise<void> {
+    const box = await list.boundingBox().catch(() => null);
+    if (!box) return;
+    await this.page.mouse.move(box.x + 4, box.y + box.height / 2);
     await this.page.mouse.wheel(0, dy);
+    await this.page.mouse.move(1, 1);
     await this.page.waitForTimeout(150);
   }
 
@@ -253,7 +264,8 @@ export class Workbench {
         const row = this.paneLocator(pane).locator('.monaco-list-row', { hasText: parent }).first();
         const folded = (await row.count()) > 0 && (await row.getAttribute('aria-expanded').catch(() => null)) === 'false';
         if (folded && (await insideList(row))) {
-          await row.click({ timeout: 2_000 }).catch(() => undefined);
+          await this.page.mouse.move(1, 1);
+          await row.click({ timeout: 2_000, position: { x: 40, y: 10 } }).catch(() => undefined);
           opened = true;
           break;
         }
@@ -276,9 +288,7 @@ export class Workbench {
    * longer moves the list.
    */
   async walkList(list: Locator, visit: (rows: ListRow[]) => Promise<boolean | void>, maxSteps = 200): Promise<void> {
-    await list.hover().catch(() => undefined);
-    await this.page.mouse.wheel(0, -100_000);
-    await this.page.waitForTimeout(200);
+    await this.wheelOver(list, -100_000);
     const height = Math.max(60, ((await list.boundingBox())?.height ?? 200) * 0.6);
     let last = '';
     for (let step = 0; step < maxSteps; step++) {
@@ -291,9 +301,7 @@ export class Workbench {
       const seen = rows.map((r) => `${r.index}:${r.label}`).join('|');
       if (seen === last) return;
       last = seen;
-      await list.hover().catch(() => undefined);
-      await this.page.mouse.wheel(0, height);
-      await this.page.waitForTimeout(200);
+      await this.wheelOver(list, height);
     }
     throw new E2EFailure(`a list did not reach its end after ${maxSteps} screens`);
   }
