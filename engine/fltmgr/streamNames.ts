@@ -22,8 +22,13 @@ export function splitStream(nameInVolume: string): { file: string; stream: strin
   return { file: nameInVolume.slice(0, colon), stream: stream === '' ? undefined : stream };
 }
 
-/** Characters no name component may hold on NTFS or FAT: wildcards, quotes, pipes, control codes. */
-const FORBIDDEN_CHARS = /[\u0000-\u001f"*<>?|]/;
+/** Characters no name component may hold on NTFS or FAT: wildcards, quotes, pipes, and U+0000–U+001F. */
+const FORBIDDEN_CHARS = '"*<>?|';
+
+function forbiddenChar(part: string): string | undefined {
+  for (const ch of part) if (ch.charCodeAt(0) < 0x20 || FORBIDDEN_CHARS.includes(ch)) return ch;
+  return undefined;
+}
 /** The longest name component NTFS and FAT keep, in UTF-16 units. */
 export const MAX_NAME_COMPONENT = 255;
 
@@ -40,8 +45,8 @@ export function nameProblem(nameInVolume: string): string | undefined {
   if (split.stream !== undefined) parts.push(split.stream);
   for (const part of parts) {
     if (part === '.' || part === '..') return `"${part}" is not a name: the file system does not fold "." and ".." (Win32 does, before the request)`;
-    const bad = FORBIDDEN_CHARS.exec(part);
-    if (bad) return `"${part}" holds ${bad[0] < ' ' ? `the control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}` : `'${bad[0]}'`}, which no file name may hold`;
+    const bad = forbiddenChar(part);
+    if (bad !== undefined) return `"${part}" holds ${bad < ' ' ? `the control character U+${bad.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}` : `'${bad}'`}, which no file name may hold`;
     if (part.length > MAX_NAME_COMPONENT) return `a name component is ${part.length} characters long; the file system keeps at most ${MAX_NAME_COMPONENT}`;
   }
   return undefined;
