@@ -5,7 +5,7 @@
  */
 import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from './ast';
 import { writtenPathKey } from '../files';
-import { splitStream } from '../fltmgr/streamNames';
+import { nameProblem, splitStream } from '../fltmgr/streamNames';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 import { checkClientsAndTransactions } from './clientChecks';
@@ -99,14 +99,25 @@ function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void
   }
 }
 
-/** A `file` line whose name no stream can have would only fail inside the run; refuse it here. */
+/**
+ * A `file` line whose name no file or stream can have, that names a volume's root, or that makes a
+ * stream a folder would only fail inside the run or be silently made something else; refuse it here.
+ */
 function checkFileNames(scenario: Scenario, report: Sink): void {
   for (const f of scenario.files) {
     // A drive letter's colon is not a stream's: look at the name after it.
     const afterDrive = f.path.replace(/^(?:\\(?:\?\?|DosDevices|GLOBAL\?\?)\\)?[A-Za-z]:(?=\\|$)/i, '');
-    if (splitStream(afterDrive) !== undefined) continue;
-    report(f.pathSpan, 'bad-name', `"${f.path}" is not a valid file or stream name`,
-      'A colon may only start a stream of the last component: "a.txt:name" or "a.txt:name:$DATA" (a non-empty name, and no type but $DATA).');
+    // A volume's root: a declared volume's name, any device name alone, or a drive or path that is only slashes.
+    const inVolume = scenario.volumes.reduce((rest, v) => (rest.toLowerCase() === v.name.toLowerCase() || rest.toLowerCase().startsWith(`${v.name.toLowerCase()}\\`) ? rest.slice(v.name.length) : rest), afterDrive);
+    const isRoot = inVolume.replace(/\\/g, '') === '' || /^\\Device\\[^\\]+\\*$/i.test(afterDrive);
+    const problem = nameProblem(afterDrive);
+    if (problem !== undefined) {
+      report(f.pathSpan, 'bad-name', `"${f.path}" is not a valid file or stream name: ${problem}`, 'Name a file as Windows keeps it: "\\Device\\HarddiskVolume1\\docs\\a.txt", or a stream of it as "a.txt:name".');
+    } else if (isRoot) {
+      report(f.pathSpan, 'bad-name', `"${f.path}" names the root folder of the volume, not a file in it`, 'Add the file\'s name after the volume: "\\Device\\HarddiskVolume1\\a.txt".');
+    } else if (f.folder && splitStream(afterDrive)?.stream !== undefined) {
+      report(f.pathSpan, 'bad-name', `"${f.path}" is a stream, and a stream is never a folder`, 'Declare the folder without the stream, or the stream with size, content or from.');
+    }
   }
 }
 
