@@ -29,7 +29,7 @@ import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
 import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
 import { NTIMAGE_H } from './ntimage';
-import { STDBOOL_H, STDINT_H } from './stdheaders';
+import { MATH_H, STDBOOL_H, STDINT_H } from './stdheaders';
 import { TIMERS_H } from './timers';
 import { TOKENS_H } from './tokens';
 
@@ -108,6 +108,8 @@ export function preludeHeaders(): Map<string, string> {
     ['ndis.h', kernel],
     ['fltsim_stdint.h', STDINT_H],
     ['stdint.h', `${base}#include <fltsim_stdint.h>\n`],
+    ['fltsim_math.h', MATH_H],
+    ['math.h', `${base}#include <fltsim_math.h>\n`],
     ['fltsim_stdbool.h', STDBOOL_H],
     ['stdbool.h', `${base}#include <fltsim_stdbool.h>\n`],
     ['intrin.h', base],
