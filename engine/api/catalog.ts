@@ -357,6 +357,8 @@ const ENTRIES: ApiInfo[] = [
   api('RtlIsGenericTableEmpty', 'any', 'Tells whether a generic table has no element.'),
   api('RtlNumberGenericTableElements', 'any', 'Returns the number of elements of a generic table.'),
   api('RtlEnumerateGenericTable', 'any', 'Walks the elements in order: restart, then one per call, then NULL.'),
+  api('FsRtlIsPagingFile', A, 'Tells whether a file object is a paging file, which a filter lets pass untouched.'),
+  api('FsRtlIsSystemPagingFile', D, 'Tells whether a file object is a system paging file.'),
   api('FsRtlIsNameInExpression', 'any', 'Tells whether a file name matches a search expression with wildcards (*, ?, and the DOS forms).', ['With IgnoreCase the expression must already be upper case.']),
   api('FsRtlDoesNameContainWildCards', 'any', 'Tells whether a name holds any wildcard character.'),
   api('FsRtlIsNtstatusExpected', 'any', 'Tells whether an exception code is one an exception filter may handle (not a fault such as an access violation).'),
