@@ -106,6 +106,13 @@ export function preludeHeaders(): Map<string, string> {
     ['ntimage.h', `${kernel}#include <fltsim_ntimage.h>\n`],
     // NDIS is not modelled: its header gives the kernel's names, and a driver using NDIS's own stops at the first one.
     ['ndis.h', kernel],
+    // WFP and TDI are not modelled either: their headers answer with the kernel's names, so a driver
+    // stops at its first FWPS_/TDI_ name, which says why (engine/api/unmodelled.ts).
+    ['fwpsk.h', kernel],
+    ['fwpmk.h', kernel],
+    ['fwpmu.h', kernel],
+    ['tdikrnl.h', kernel],
+    ['tdi.h', kernel],
     ['fltsim_stdint.h', STDINT_H],
     ['stdint.h', `${base}#include <fltsim_stdint.h>\n`],
     ['fltsim_math.h', MATH_H],

@@ -50,3 +50,18 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { UNREFERENCED_PARAMET
   assert.ok(found.some((m) => /^3: unknown type name 'PTDI_REQUEST_KERNEL': it belongs to the Transport Driver Interface/.test(m)), found.join('\n'));
   assert.ok(found.some((m) => /^4: unknown type name 'TRANSPORT_ADDRESS': it belongs to the Transport Driver Interface/.test(m)), found.join('\n'));
 });
+
+test('the WFP and TDI headers are found, so the first WFP name is what stops the driver, with the reason', async () => {
+  const src = `#include <ntddk.h>
+#include "Fwpsk.h"
+#include <fwpmk.h>
+#include <tdikrnl.h>
+static FWPM_FILTER Filter;
+NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(r); return STATUS_SUCCESS; }
+`;
+  const p = await prepareScenarioText('/t/s.fltsim', 'driver "wfp.c"', oneDriver('wfp.c', src));
+  assert.equal(p.ok, false);
+  const found = p.ok ? [] : p.diagnostics.map((x) => `${x.line}: ${x.message}`);
+  assert.ok(found.every((m) => !m.includes('cannot find include file')), found.join('\n'));
+  assert.ok(found.some((m) => /^5: unknown type name 'FWPM_FILTER': it belongs to the Windows Filtering Platform/.test(m)), found.join('\n'));
+});
