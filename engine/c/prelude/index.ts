@@ -95,6 +95,8 @@ export function preludeHeaders(): Map<string, string> {
     ['windef.h', base],
     ['minwindef.h', base],
     ['basetsd.h', base],
+    // GUID, IID and the GUID comparisons live with the base types.
+    ['guiddef.h', base],
     ['ntstatus.h', base],
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],
