@@ -125,6 +125,8 @@ export function preludeHeaders(): Map<string, string> {
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],
+    // MSVC's old name for the memory functions of string.h.
+    ['memory.h', base],
     ['wchar.h', base],
     ['ntdddisk.h', kernel],
     ['ntddstor.h', kernel],
