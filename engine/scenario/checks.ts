@@ -10,6 +10,7 @@ import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 import { checkClientsAndTransactions } from './clientChecks';
 import { checkProcesses } from './processChecks';
+import { checkRegistry, registryOpIds } from './registryChecks';
 
 export interface CheckContext {
   /** Ids of io lines that had errors: references to them are not reported again. */
@@ -29,6 +30,7 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   checkExpectations(scenario, ctx, report);
   checkClientsAndTransactions(scenario, out);
   checkProcesses(scenario, out);
+  checkRegistry(scenario, out);
 }
 
 const MODULE_HINT = "A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.";
@@ -122,7 +124,7 @@ function checkRepeats(scenario: Scenario, report: Sink): void {
   once(scenario.ios, (io) => String(io.id), (io) => io.idSpan, (io) => `io #${io.id}`);
   once(scenario.files, (f) => writtenPathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
   once(scenario.volumes, (v) => v.name.toLowerCase(), (v) => v.nameSpan, (v) => `volume "${v.name}"`);
-  once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
+  once(scenario.registry, (r) => `${r.key?.toLowerCase() ?? ''}|${r.name?.toLowerCase() ?? ''}`, (r) => r.nameSpan ?? r.keySpan ?? r, (r) => (r.name === undefined ? `registry key "${r.key}"` : `registry value "${r.name}"${r.key === undefined ? '' : ` in "${r.key}"`}`));
   once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
   once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));
   once(scenario.statements.filter((s) => s.kind === 'limit'), (l) => l.name, (l) => l.nameSpan, (l) => `limit ${l.name}`);
@@ -159,7 +161,7 @@ function reportUnknownIo(scenario: Scenario, id: number, at: Span, what: string,
 }
 
 function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink): void {
-  const ioIds = new Set(scenario.ios.map((io) => io.id));
+  const ioIds = new Set([...scenario.ios.map((io) => io.id), ...registryOpIds(scenario)]);
   const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
   const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   const statusFor = new Map<number, { status: number; line: number }>();
