@@ -15,6 +15,7 @@ import { ProcessNotifyRoutines } from './kernel/processNotify';
 import { ProcessIdentityRoutines } from './kernel/processIdentity';
 import { SystemInformationRoutines } from './kernel/systemInformation';
 import { FileSizeRoutines } from './fltmgr/fileSize';
+import { PagingFileRoutines } from './fltmgr/pagingFiles';
 import { ZwFileRoutines } from './fltmgr/zwFiles';
 import { MultiWaitRoutines } from './kernel/multiWait';
 import { IrpNameRoutines } from './fltmgr/irpNames';
@@ -298,6 +299,7 @@ export class Simulation {
       new SymbolicLinkRoutines(fm, devices),
       new SystemInformationRoutines(k),
       new FileSizeRoutines(fm, filterIo),
+      new PagingFileRoutines(this.kernel),
       new ZwFileRoutines(fm, filterIo),
       new MultiWaitRoutines(k, dispatcherRoutines),
       new IrpNameRoutines(k),

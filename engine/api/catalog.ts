@@ -238,6 +238,8 @@ const ENTRIES: ApiInfo[] = [
   // Volumes and filter-initiated I/O (our summaries of the reference pages)
   api('FltQueryDirectoryFile', P, 'Lists a folder the filter has open, below the filter: FILE_*_DIRECTORY_INFORMATION entries chained by NextEntryOffset.', ['STATUS_NO_MORE_FILES ends the listing.']),
   api('FltFsControlFile', P, 'Sends a file system control request below the filter.'),
+  api('FltDeviceIoControlFile', P, 'Sends a device control request on a file object below the filter; on a volume open the storage queries reach the disk.'),
+  api('FltOpenVolume', P, 'Opens the instance\'s volume itself (a DASD open) below the filter.', ['Close the handle with FltClose; dereference the file object, when asked for, with ObDereferenceObject.']),
   api('FltReuseCallbackData', A, 'Makes callback data from FltAllocateCallbackData ready to be filled and sent again.'),
   api('FltGetVolumeName', A, 'Copies the volume\'s device name into a UNICODE_STRING.', ['With a NULL or short string it returns STATUS_BUFFER_TOO_SMALL and the size it needs.']),
   api('FltGetVolumeGuidName', A, 'Copies the volume\'s GUID name into a UNICODE_STRING.', ['With a NULL or short string it returns STATUS_BUFFER_TOO_SMALL and the size it needs.']),
@@ -372,6 +374,8 @@ const ENTRIES: ApiInfo[] = [
   api('RtlIsGenericTableEmpty', 'any', 'Tells whether a generic table has no element.'),
   api('RtlNumberGenericTableElements', 'any', 'Returns the number of elements of a generic table.'),
   api('RtlEnumerateGenericTable', 'any', 'Walks the elements in order: restart, then one per call, then NULL.'),
+  api('FsRtlIsPagingFile', A, 'Tells whether a file object is a paging file, which a filter lets pass untouched.'),
+  api('FsRtlIsSystemPagingFile', D, 'Tells whether a file object is a system paging file.'),
   api('FsRtlIsNameInExpression', 'any', 'Tells whether a file name matches a search expression with wildcards (*, ?, and the DOS forms).', ['With IgnoreCase the expression must already be upper case.']),
   api('FsRtlDoesNameContainWildCards', 'any', 'Tells whether a name holds any wildcard character.'),
   api('FsRtlIsNtstatusExpected', 'any', 'Tells whether an exception code is one an exception filter may handle (not a fault such as an access violation).'),

@@ -57,6 +57,7 @@ import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 import type { SystemInformationRoutines } from '../kernel/systemInformation';
 import type { FileSizeRoutines } from './fileSize';
+import type { PagingFileRoutines } from './pagingFiles';
 import type { ZwFileRoutines } from './zwFiles';
 import type { MultiWaitRoutines } from '../kernel/multiWait';
 import type { IrpNameRoutines } from './irpNames';
@@ -126,6 +127,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<SymbolicLinkRoutines> &
   Routines<SystemInformationRoutines> &
   Routines<FileSizeRoutines> &
+  Routines<PagingFileRoutines> &
   Routines<ZwFileRoutines> &
   Routines<MultiWaitRoutines> &
   Routines<IrpNameRoutines> &

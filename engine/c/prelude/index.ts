@@ -30,7 +30,7 @@ import { SECURITY_H } from './security';
 import { STORAGE_H } from './storage';
 import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
 import { NTIMAGE_H } from './ntimage';
-import { STDBOOL_H, STDINT_H } from './stdheaders';
+import { MATH_H, STDBOOL_H, STDINT_H } from './stdheaders';
 import { TIMERS_H } from './timers';
 import { TOKENS_H } from './tokens';
 
@@ -97,6 +97,8 @@ export function preludeHeaders(): Map<string, string> {
     ['windef.h', base],
     ['minwindef.h', base],
     ['basetsd.h', base],
+    // GUID, IID and the GUID comparisons live with the base types.
+    ['guiddef.h', base],
     ['ntstatus.h', base],
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],
@@ -108,14 +110,25 @@ export function preludeHeaders(): Map<string, string> {
     ['ntimage.h', `${kernel}#include <fltsim_ntimage.h>\n`],
     // NDIS is not modelled: its header gives the kernel's names, and a driver using NDIS's own stops at the first one.
     ['ndis.h', kernel],
+    // WFP and TDI are not modelled either: their headers answer with the kernel's names, so a driver
+    // stops at its first FWPS_/TDI_ name, which says why (engine/api/unmodelled.ts).
+    ['fwpsk.h', kernel],
+    ['fwpmk.h', kernel],
+    ['fwpmu.h', kernel],
+    ['tdikrnl.h', kernel],
+    ['tdi.h', kernel],
     ['fltsim_stdint.h', STDINT_H],
     ['stdint.h', `${base}#include <fltsim_stdint.h>\n`],
+    ['fltsim_math.h', MATH_H],
+    ['math.h', `${base}#include <fltsim_math.h>\n`],
     ['fltsim_stdbool.h', STDBOOL_H],
     ['stdbool.h', `${base}#include <fltsim_stdbool.h>\n`],
     ['intrin.h', base],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],
+    // MSVC's old name for the memory functions of string.h.
+    ['memory.h', base],
     ['wchar.h', base],
     ['ntdddisk.h', kernel],
     ['ntddstor.h', kernel],

@@ -576,5 +576,17 @@ void PushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY Entry) {
     ListHead->Next = Entry;
 }
 
+/* x64 wdm.h: saving the floating-point state is an inline function that saves nothing and succeeds
+   (the thread's SSE state is kept by the processor's context switch). */
+typedef ULONG KFLOATING_SAVE, *PKFLOATING_SAVE;
+NTSTATUS KeSaveFloatingPointState(PKFLOATING_SAVE FloatSave) {
+    UNREFERENCED_PARAMETER(FloatSave);
+    return STATUS_SUCCESS;
+}
+NTSTATUS KeRestoreFloatingPointState(PKFLOATING_SAVE FloatSave) {
+    UNREFERENCED_PARAMETER(FloatSave);
+    return STATUS_SUCCESS;
+}
+
 #endif
 `;

@@ -209,6 +209,8 @@ BOOLEAN FsRtlIsNameInExpression(PUNICODE_STRING Expression, PUNICODE_STRING Name
 BOOLEAN FsRtlDoesNameContainWildCards(PUNICODE_STRING Name);
 void FsRtlDissectName(UNICODE_STRING Path, PUNICODE_STRING FirstName, PUNICODE_STRING RemainingName);
 BOOLEAN FsRtlIsNtstatusExpected(NTSTATUS Exception);
+LOGICAL FsRtlIsPagingFile(PFILE_OBJECT FileObject);
+LOGICAL FsRtlIsSystemPagingFile(PFILE_OBJECT FileObject);
 typedef struct _REAL_NOTIFY_SYNC *PNOTIFY_SYNC;
 typedef BOOLEAN (*PCHECK_FOR_TRAVERSE_ACCESS)(PVOID NotifyContext, PVOID TargetContext, PSECURITY_SUBJECT_CONTEXT SubjectContext);
 typedef BOOLEAN (*PFILTER_REPORT_CHANGE)(PVOID NotifyContext, PVOID FilterContext);
