@@ -149,6 +149,16 @@ function rowValues<T>(row: object, fields: readonly string[]): T {
 export class RegistrationRoutines {
   constructor(private readonly fm: FilterManager) {}
 
+  /**
+   * DriverEntry's RegistryPath: the driver's service key as a UNICODE_STRING in memory C can read
+   * (drivers copy it, so they read Length, MaximumLength and Buffer); an engine value when no C is loaded.
+   */
+  private registryPath(d: DriverRecord): unknown {
+    const path = `${SERVICES_KEY}\\${d.module}`;
+    const m = this.fm.k.marshal;
+    return m.layouts === undefined ? makeUnicodeString(path) : m.unicodeStringInMemory(path, `RegistryPath of ${d.module}`);
+  }
+
   /** The loader thread: runs every pending DriverEntry in load order. */
   *loadDrivers(t: KThread): Co<void> {
     this.fm.k.touchObject(this.fm, true);
@@ -158,7 +168,7 @@ export class RegistrationRoutines {
       if (d.state !== 'pending') continue;
       (d.driverObject as { DriverInit: unknown }).DriverInit = d.entry;
       k.emit('driver-load', 0, `${d.entryName}(${d.module}) at altitude ${d.altitude}`);
-      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, makeUnicodeString(`${SERVICES_KEY}\\${d.module}`)]);
+      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, this.registryPath(d)]);
       const status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
       d.entryStatus = status;
       if (ntSuccess(status)) {

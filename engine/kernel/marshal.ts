@@ -75,6 +75,17 @@ export class Marshal {
     return viewAt(a, 0, st);
   }
 
+  /**
+   * A UNICODE_STRING holding `text`, in engine memory C reads and passes on as any string of its own
+   * (no engine object stands behind it, so a routine given it sees a UNICODE_STRING).
+   */
+  unicodeStringInMemory(text: string, label: string): AllocPtr {
+    const st = this.struct('_UNICODE_STRING');
+    const a = this.space.allocate('engine', sizeOf(st), { label, zeroed: true, type: st });
+    writeFields(viewAt(a, 0, st), { Length: text.length * 2, MaximumLength: (text.length + 1) * 2, Buffer: new WideText(text) }, true);
+    return this.space.pointer(a);
+  }
+
   /** The C pointer for an engine value stored where C expects a pointer. */
   pointerFor(v: object): PointerValue {
     if (isCObject(v)) return v.cAddress(this);
