@@ -26,6 +26,10 @@ import { TokenRoutines } from './kernel/tokens';
 import { SidRoutines } from './kernel/sids';
 import { SListRoutines } from './kernel/slist';
 import { CacheManagerRoutines } from './fltmgr/cacheManager';
+import { ContainerNotifyRoutines } from './kernel/containerNotify';
+import { ObjectQueryRoutines } from './fltmgr/objectQuery';
+import { VirtualMemoryRoutines } from './kernel/virtualMemory';
+import { AccessCheckRoutines } from './kernel/accessCheck';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -226,6 +230,7 @@ export class Simulation {
     const processNotify = new ProcessNotifyRoutines(k);
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
+    const sessions = new ContainerNotifyRoutines(k);
     const rtl = new RtlRoutines(k);
     this.processNotify = processNotify;
     this.obCallbacks = obCallbacks;
@@ -302,13 +307,17 @@ export class Simulation {
       new SidRoutines(k, rtl),
       new SListRoutines(k),
       new CacheManagerRoutines(k),
+      sessions,
+      new ObjectQueryRoutines(k),
+      new VirtualMemoryRoutines(k),
+      new AccessCheckRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---
