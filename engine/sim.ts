@@ -72,7 +72,7 @@ import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
-import { DeviceRoutines } from './kernel/devices';
+import { DeviceRoutines, type DeviceRequest } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
 import { IrpCancelRoutines } from './kernel/irpCancel';
 import { CsqRoutines } from './kernel/csq';
@@ -640,7 +640,7 @@ export class Simulation {
         // A path that names a device the driver created (its control device object) goes to that
         // driver's dispatch routine, not down a volume's filter stack.
         const dev = this.devices.deviceFor(item.request.path);
-        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length).process = item.request.process ?? k.processes.workload;
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), deviceRequest(item.request)).process = item.request.process ?? k.processes.workload;
         else this.dispatcher.spawnIssuer(item.request);
         break;
       }
@@ -681,3 +681,10 @@ export class Simulation {
   }
 }
 
+/** A workload request as a device's dispatch routine receives it (devices.ts places its buffers). */
+function deviceRequest(r: IoRequest): DeviceRequest {
+  const d: DeviceRequest = { code: r.code, length: r.length };
+  if (r.data !== undefined) d.input = r.data;
+  if (r.outputLength !== undefined) d.outputLength = r.outputLength;
+  return d;
+}
