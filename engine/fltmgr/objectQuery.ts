@@ -4,7 +4,8 @@
  * the object namespace: a file's `\Device\HarddiskVolume1\…` path, a key's `\REGISTRY\…` path, a
  * symbolic link's name; processes, threads, tokens and unnamed sections have none) and
  * ObjectTypeInformation (the type's name: File, Process, Thread, Token, Key, Section, SymbolicLink,
- * TmTx). Both name classes put a UNICODE_STRING at the start of the caller's buffer and its
+ * TmTx). ObQueryNameString names an object the caller points at (a file object, a device). Both
+ * name classes put a UNICODE_STRING at the start of the caller's buffer and its
  * characters after the fixed part; too small a buffer gets STATUS_INFO_LENGTH_MISMATCH and the
  * length needed, so the usual "ask, allocate, ask again" loop works. It lives beside the Filter
  * Manager because file handles and their file objects are made here.
@@ -24,6 +25,8 @@ import { Ptr } from '../memory/pointer';
 import type { Allocation } from '../memory/allocation';
 import { sizeOf } from '../c/types';
 import { FileHandle } from './filterio';
+import { FileObject } from './structs';
+import { DeviceObject } from '../kernel/deviceObject';
 import { SymbolicLink } from './symbolicLinks';
 import { Transaction } from './transactions';
 
@@ -82,12 +85,33 @@ export class ObjectQueryRoutines {
     const d = describe(Handle);
     if (d === undefined) throw new NotModelled(`${routine} on ${Handle.what} is not modelled`, 'fltsim names files, processes, threads, tokens, registry keys, sections, symbolic links and transactions (docs/wdk-surface.md)');
     const header = cls === OBJECT_NAME_INFORMATION ? sizeOf(k.marshal.struct('_UNICODE_STRING')) : TYPE_INFORMATION_SIZE;
-    const text = cls === OBJECT_NAME_INFORMATION ? d.name : d.type;
+    return this.answerName(routine, cls === OBJECT_NAME_INFORMATION ? d.name : d.type, header, ObjectInformation, length, ReturnLength);
+  }
+
+  /**
+   * The name of an object the caller holds a pointer to: a file object's full path, a device's
+   * name; processes, threads and tokens have none (an empty name).
+   */
+  ObQueryNameString(Object_: unknown, ObjectNameInfo: unknown, Length: number, ReturnLength: unknown): number {
+    const k = this.k;
+    const routine = 'ObQueryNameString';
+    k.checkIrql(routine);
+    if (Object_ === null || Object_ === undefined) {
+      k.violation('null-param', `${routine} needs the object to name`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const d = describeObject(Object_);
+    if (d === undefined) throw new NotModelled(`${routine} on this object is not modelled`, 'fltsim names file objects, device objects, processes, threads and tokens (docs/wdk-surface.md)');
+    return this.answerName(routine, d.name, sizeOf(k.marshal.struct('_UNICODE_STRING')), ObjectNameInfo, Number(Length) >>> 0, ReturnLength);
+  }
+
+  /** A UNICODE_STRING at the start of the caller's buffer, after `header` bytes its characters and a terminator. */
+  private answerName(routine: string, text: string, header: number, buffer: unknown, length: number, ReturnLength: unknown): number {
     const chars = text === '' ? 0 : 2 * text.length + 2;
     const needed = header + chars;
     writeOut(ReturnLength, needed);
     if (length < needed) return STATUS.STATUS_INFO_LENGTH_MISMATCH;
-    const at = this.buffer(routine, ObjectInformation, length);
+    const at = this.buffer(routine, buffer, length);
     if (at === null) return STATUS.STATUS_ACCESS_VIOLATION;
     at.alloc.writeBytes(at.offset, new Uint8Array(header));
     if (chars > 0) at.alloc.writeBytes(at.offset + header, encodeChars(text, 2, true));
@@ -113,14 +137,22 @@ function referencesOf(o: unknown): number {
 function describe(h: KHandle): Described | undefined {
   const o = h.object;
   if (h instanceof FileHandle) return { type: 'File', name: h.fileObject.stream.path };
+  const d = describeObject(o);
+  if (d !== undefined) return d;
+  // Registry keys are the registry model's own objects; their handles say which key.
+  const key = /^registry key (.*)$/.exec(h.what);
+  if (key !== null) return { type: 'Key', name: key[1]! };
+  return undefined;
+}
+
+function describeObject(o: unknown): Described | undefined {
+  if (o instanceof FileObject) return { type: 'File', name: o.stream.path };
+  if (o instanceof DeviceObject) return { type: 'Device', name: o.name };
   if (isKProcess(o)) return { type: 'Process', name: '' };
   if (o instanceof KThread) return { type: 'Thread', name: '' };
   if (isKToken(o)) return { type: 'Token', name: '' };
   if (o instanceof Section) return { type: 'Section', name: '' };
   if (o instanceof SymbolicLink) return { type: 'SymbolicLink', name: o.name };
   if (o instanceof Transaction) return { type: 'TmTx', name: '' };
-  // Registry keys are the registry model's own objects; their handles say which key.
-  const key = /^registry key (.*)$/.exec(h.what);
-  if (key !== null) return { type: 'Key', name: key[1]! };
   return undefined;
 }

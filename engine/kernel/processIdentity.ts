@@ -90,6 +90,12 @@ export class ProcessIdentityRoutines {
     return p === undefined ? STATUS.STATUS_INVALID_PARAMETER : p.state === 'exited' ? p.exitStatus : STATUS.STATUS_PENDING;
   }
 
+  /** No process here runs under WOW64: NULL (the WOW64 PEB it would return otherwise). */
+  PsGetProcessWow64Process(Process: unknown): null {
+    this.process('PsGetProcessWow64Process', Process);
+    return null;
+  }
+
   PsIsProtectedProcess(Process: unknown): number {
     this.process('PsIsProtectedProcess', Process);
     return 0;

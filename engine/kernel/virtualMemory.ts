@@ -8,10 +8,11 @@
  * and/or MEM_RESERVE), the page protection, a size, the free type (exactly one of MEM_RELEASE and
  * MEM_DECOMMIT), releasing at the region's base with a size of 0.
  *
- * Not modelled: choosing the address (a non-NULL *BaseAddress outside the process's regions stops
- * the run naming it), protection beyond read-only (PAGE_READONLY, PAGE_EXECUTE_READ and
- * PAGE_NOACCESS regions refuse writes; no-access pages still read), and reserved pages that are
- * not committed read as zeros instead of faulting.
+ * ZwProtectVirtualMemory changes a region's protection. Not modelled: choosing the address (a
+ * non-NULL *BaseAddress outside the process's regions stops the run naming it), protection per page
+ * (it is per region) and beyond read-only (PAGE_READONLY, PAGE_EXECUTE(_READ) and PAGE_NOACCESS
+ * regions refuse writes; no-access pages still read), and reserved pages that are not committed
+ * read as zeros instead of faulting.
  */
 import type { Kernel } from './kernel';
 import { NotModelled } from './notModelled';
@@ -54,7 +55,7 @@ const MAX_MEMORY_CLASS = 15;
 interface Region {
   readonly alloc: Allocation;
   readonly size: number;
-  readonly protect: number;
+  protect: number;
   committed: boolean;
 }
 
@@ -141,6 +142,36 @@ export class VirtualMemoryRoutines {
     if (!readOnlyProtection(r.protect)) r.alloc.writeBytes(from, new Uint8Array(length));
     writeOut(BaseAddress, new Ptr(r.alloc, from));
     writeOut(RegionSize, length);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /**
+   * Changes the protection of the region holding *BaseAddress (the whole region: protection is kept
+   * per region) and returns the old one; the rounded range comes back in *BaseAddress/*RegionSize.
+   */
+  ZwProtectVirtualMemory(ProcessHandle: unknown, BaseAddress: unknown, RegionSize: unknown, NewProtect: number, OldProtect: unknown): number {
+    const k = this.k;
+    const routine = 'ZwProtectVirtualMemory';
+    k.checkIrql(routine);
+    const p = this.process(routine, ProcessHandle);
+    if (p === undefined) return STATUS.STATUS_INVALID_HANDLE;
+    if (BaseAddress === null || BaseAddress === undefined || RegionSize === null || RegionSize === undefined || OldProtect === null || OldProtect === undefined) {
+      k.violation('null-param', `${routine} needs BaseAddress, RegionSize and OldProtect`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const protect = Number(NewProtect) >>> 0;
+    if (!PRIVATE_PROTECTIONS.has(protect & ~(PAGE_GUARD | PAGE_NOCACHE | PAGE_WRITECOMBINE))) return STATUS.STATUS_INVALID_PAGE_PROTECTION;
+    const at = addressOf(readOut(BaseAddress));
+    const r = at === undefined ? undefined : this.regionAt(p, at);
+    if (r === undefined || at === undefined) return STATUS.STATUS_MEMORY_NOT_ALLOCATED;
+    if (!r.committed) return STATUS.STATUS_NOT_COMMITTED;
+    const size = Number(readOut(RegionSize) ?? 0);
+    const from = at - r.alloc.base - ((at - r.alloc.base) % PAGE);
+    writeOut(OldProtect, r.protect);
+    r.protect = protect;
+    r.alloc.setReadOnly(readOnlyProtection(protect));
+    writeOut(BaseAddress, new Ptr(r.alloc, from));
+    writeOut(RegionSize, Math.min(r.size - from, Math.max(PAGE, Math.ceil((at - r.alloc.base + size - from) / PAGE) * PAGE)));
     return STATUS.STATUS_SUCCESS;
   }
 

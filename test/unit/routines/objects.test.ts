@@ -12,11 +12,18 @@ import { runWorld, oneDriver } from '../worldRun';
 const files = oneDriver('objects.c', readFileSync(path.resolve('test/fixtures/routines/objects.c'), 'utf8'));
 const V = '\\Device\\HarddiskVolume1';
 
-test('ZwQueryObject names a file and the types of file, process and token handles; virtual memory is allocated, described and freed in the process', async () => {
+test('ZwQueryObject and ObQueryNameString name a file, ZwQueryObject types handles; virtual memory is allocated, described, protected and freed in the process; the caller mode and the performance counter', async () => {
   const w = await runWorld('/t/s.fltsim', ['driver "objects.c"', `file "${V}\\docs\\a.txt" content "abc"`, `io #1 create "${V}\\trigger.txt" disposition open-if at 1`, 'unload at 5'].join('\n'), files);
   assert.equal(w.fault, undefined, w.fault?.message);
   const name = `${V}\\docs\\a.txt`;
+  const trigger = `${V}\\trigger.txt`;
   assert.deepEqual(w.sim.kernel.output, [
+    'entry previous mode 0', // DriverEntry: KernelMode
+    // The workload's thread came from user mode; tick 1 is 10,000 counts of a 10 MHz counter.
+    'previous mode 1 counter 10000 frequency 10000000 wow64 0000000000000000',
+    'suffix 1 0',
+    `object name probe 0xC0000004, then 0x00000000`,
+    `object name ${trigger}`,
     // UNICODE_STRING (16 bytes) then the characters and a terminator.
     `name probe 0xC0000004 needs ${16 + 2 * name.length + 2}`,
     `name 0x00000000 ${name}`,
@@ -32,6 +39,8 @@ test('ZwQueryObject names a file and the types of file, process and token handle
     'query 0x00000000 page +4096 allocation base 1 region 4096 state 0x1000 protect 0x4 type 0x20000 returned 48',
     'short 0xC0000004',
     'commit 0x00000000 at +8192 size 4096',
+    'protect 0x00000000 old 0x4 at +4096 size 4096', // the page holding the address
+    'now protect 0x2',
     'not at base 0xC000009F', // STATUS_FREE_VM_NOT_AT_BASE
     'both types 0xC000000D',
     'free 0x00000000 size 8192',
