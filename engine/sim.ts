@@ -43,6 +43,8 @@ import { LockTable } from './kernel/locks';
 import { MutexRoutines } from './kernel/mutexes';
 import { PoolRoutines } from './kernel/pool';
 import { RegistryRoutines, type RegistryValue } from './kernel/registry';
+import { RegistryRtlRoutines } from './kernel/registryRtl';
+import { RegistryWorkload, type RegistryOperation, type RegistryOpResult } from './kernel/registryWorkload';
 import { RtlRoutines } from './kernel/rtl';
 import { NarrowInterlockedRoutines } from './kernel/interlockedNarrow';
 import { DosErrorRoutines } from './kernel/dosErrors';
@@ -137,7 +139,8 @@ type WorkloadItem =
   | { kind: 'client'; at: number; action: ClientAction }
   | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' }
   | { kind: 'process-start' | 'process-exit'; at: number; process: KProcess }
-  | { kind: 'open-process'; at: number; id: number; opener: KProcess; target: KProcess; access: number; kernelHandle: boolean };
+  | { kind: 'open-process'; at: number; id: number; opener: KProcess; target: KProcess; access: number; kernelHandle: boolean }
+  | { kind: 'registry'; at: number; id: number; process: KProcess; op: RegistryOperation };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -168,6 +171,7 @@ export class Simulation {
   private readonly transactions: TransactionRoutines;
   private readonly processNotify: ProcessNotifyRoutines;
   private readonly obCallbacks: ObCallbackRoutines;
+  private readonly registryWorkload: RegistryWorkload;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -231,7 +235,9 @@ export class Simulation {
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
     const sessions = new ContainerNotifyRoutines(k);
+    this.registryWorkload = new RegistryWorkload(k, this.registry, registryCallbacks);
     const rtl = new RtlRoutines(k);
+    rtl.pool = pool;
     this.processNotify = processNotify;
     this.obCallbacks = obCallbacks;
     this.notifyLists = notifyLists;
@@ -249,6 +255,7 @@ export class Simulation {
       pool,
       new ThreadRoutines(k),
       this.registry,
+      new RegistryRtlRoutines(k, this.registry, pool, rtl),
       rtl,
       new NarrowInterlockedRoutines(),
       new DosErrorRoutines(),
@@ -409,6 +416,19 @@ export class Simulation {
     const opener = input.opener === undefined ? procs.workload : procs.named(input.opener);
     if (opener === undefined) throw new Error(`open-process #${input.id}: no process is named "${input.opener}"; declare it with a process line`);
     this.schedule({ kind: 'open-process', at: input.at, id: input.id, opener, target, access: input.access, kernelHandle: input.kernelHandle ?? false });
+  }
+
+  /** The program does registry operation `op` (#id) at tick `at` in `process` (the workload's when absent); the registry callbacks see it. */
+  registryOp(input: { id: number; at: number; process?: string; op: RegistryOperation }): void {
+    const procs = this.kernel.processes;
+    const process = input.process === undefined ? procs.workload : procs.named(input.process);
+    if (process === undefined) throw new Error(`registry #${input.id}: no process is named "${input.process}"; declare it with a process line`);
+    this.schedule({ kind: 'registry', at: input.at, id: input.id, process, op: input.op });
+  }
+
+  /** How each registry operation of the workload ended, by id. */
+  get registryOps(): ReadonlyMap<number, RegistryOpResult> {
+    return this.registryWorkload.results;
   }
 
   /** How each `open-process` event ended, by id. */
@@ -667,6 +687,9 @@ export class Simulation {
         break;
       case 'open-process':
         this.obCallbacks.spawnOpen(item.id, item.opener, item.target, item.access, item.kernelHandle);
+        break;
+      case 'registry':
+        this.registryWorkload.spawn(item.id, item.process, item.op);
         break;
     }
   }

@@ -149,16 +149,6 @@ function rowValues<T>(row: object, fields: readonly string[]): T {
 export class RegistrationRoutines {
   constructor(private readonly fm: FilterManager) {}
 
-  /**
-   * DriverEntry's RegistryPath: the driver's service key as a UNICODE_STRING in memory C can read
-   * (drivers copy it, so they read Length, MaximumLength and Buffer); an engine value when no C is loaded.
-   */
-  private registryPath(d: DriverRecord): unknown {
-    const path = `${SERVICES_KEY}\\${d.module}`;
-    const m = this.fm.k.marshal;
-    return m.layouts === undefined ? makeUnicodeString(path) : m.unicodeStringInMemory(path, `RegistryPath of ${d.module}`);
-  }
-
   /** The loader thread: runs every pending DriverEntry in load order. */
   *loadDrivers(t: KThread): Co<void> {
     this.fm.k.touchObject(this.fm, true);
@@ -168,7 +158,10 @@ export class RegistrationRoutines {
       if (d.state !== 'pending') continue;
       (d.driverObject as { DriverInit: unknown }).DriverInit = d.entry;
       k.emit('driver-load', 0, `${d.entryName}(${d.module}) at altitude ${d.altitude}`);
-      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, this.registryPath(d)]);
+      // RegistryPath in memory C can read (drivers copy its Buffer); a run without C keeps it an engine string.
+      const path = `${SERVICES_KEY}\\${d.module}`;
+      const registryPath = k.marshal.layouts === undefined ? makeUnicodeString(path) : k.marshal.unicodeString(path);
+      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, registryPath]);
       const status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
       d.entryStatus = status;
       if (ntSuccess(status)) {

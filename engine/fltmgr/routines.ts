@@ -10,6 +10,7 @@ import type { DispatcherRoutines } from '../kernel/dispatcher';
 import type { MutexRoutines } from '../kernel/mutexes';
 import type { PoolRoutines } from '../kernel/pool';
 import type { RegistryRoutines } from '../kernel/registry';
+import type { RegistryRtlRoutines } from '../kernel/registryRtl';
 import type { RtlRoutines } from '../kernel/rtl';
 import type { SpinLockRoutines } from '../kernel/spinlocks';
 import type { ThreadRoutines } from '../kernel/threads';
@@ -84,6 +85,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<PoolRoutines> &
   Routines<ThreadRoutines> &
   Routines<RegistryRoutines> &
+  Routines<RegistryRtlRoutines> &
   Routines<RtlRoutines> &
   Routines<RegistrationRoutines> &
   Routines<UnloadRoutines> &

@@ -190,7 +190,7 @@ export class ProcessNotifyRoutines {
       if (r.kind !== 'image') continue;
       const info = this.k.marshal.layOut(p, '_IMAGE_INFO', `IMAGE_INFO of ${p.name}`);
       info.ImageSize = 0x10000;
-      yield* this.call(t, r, [this.unicodeString(p.imagePath), p.id, info.$ptr]);
+      yield* this.call(t, r, [this.unicodeString(p, p.imagePath), p.id, info.$ptr]);
     }
   }
 
@@ -225,15 +225,14 @@ export class ProcessNotifyRoutines {
     const cid = info.CreatingThreadId as unknown as Record<string, unknown>;
     cid.UniqueProcess = this.k.memory.fromAddress(this.k.processOf(creator).id);
     cid.UniqueThread = this.k.memory.fromAddress(creator.id);
-    info.ImageFileName = this.unicodeString(p.imagePath);
-    info.CommandLine = this.unicodeString(p.commandLine);
+    info.ImageFileName = this.unicodeString(p, p.imagePath);
+    info.CommandLine = this.unicodeString(p, p.commandLine);
     info.CreationStatus = STATUS.STATUS_SUCCESS;
     return info;
   }
 
-  private unicodeString(text: string): AllocPtr {
-    // No owner: a routine the driver hands the string to (RtlCompareUnicodeString) must see a string.
-    return this.k.marshal.unicodeStringInMemory(text, `UNICODE_STRING "${text.length > 24 ? `${text.slice(0, 24)}…` : text}"`);
+  private unicodeString(_owner: object, text: string): AllocPtr {
+    return this.k.marshal.unicodeString(text);
   }
 
   /** Routines still registered by `module`'s driver. */

@@ -21,6 +21,7 @@ import type { FileSpec } from '../fltmgr/fsState';
 import type { IoRequestInput } from '../fltmgr/requests';
 import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
+import { registryFacts, serviceValues, setUpRegistry } from './registrySetup';
 import type { PreparedScenario } from './prepare';
 import type { Allocation } from '../memory/allocation';
 
@@ -80,8 +81,7 @@ export class World {
       files[f.path] = { ...(f.size !== undefined ? { size: f.size } : {}), ...(bytes !== undefined ? { content: bytes } : {}), ...(f.folder ? { directory: true } : {}) };
     }
     const volumes = sc.volumes.map((v) => ({ name: v.name, fileSystem: v.fileSystem, sectorSize: v.sectorSize, writable: !v.readonly, removable: v.removable, strict: true }));
-    const registry: Record<string, number | string> = {};
-    for (const r of sc.registry) registry[r.name] = r.value.value;
+    const registry = serviceValues(sc);
     this.limits = resolveLimits(sc.limits, options.limits);
     this.sim = new Simulation({
       poolLimit: this.limits.pool,
@@ -133,6 +133,7 @@ export class World {
     for (const io of sc.ios) {
       this.sim.io(ioInput(io));
     }
+    setUpRegistry(this.sim, sc);
     for (const o of sc.processOpens) this.sim.openProcess({ id: o.id, at: o.time, target: o.target, access: o.access, ...(o.opener !== undefined ? { opener: o.opener } : {}), kernelHandle: o.kernelHandle });
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const a of sc.attaches) this.sim.attach(a.time, a.module, a.volume);
@@ -303,6 +304,8 @@ export class World {
       modules: [...this.modules.keys()],
       output: this.sim.output,
       opens: this.sim.processOpens,
+      registryOps: this.sim.registryOps,
+      registry: registryFacts(this.prepared.scenario, this.sim.registry.tree),
       processes: new Map(this.sim.processes.all().map((p) => [p.name.toLowerCase(), { state: p.state, ...(this.sim.deniedProcesses.has(p) ? { denied: this.sim.deniedProcesses.get(p)! } : {}) }])),
     };
   }

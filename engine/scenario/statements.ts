@@ -1,6 +1,7 @@
 /**
  * Parsers for the statements that describe the run: title, drivers, defines, the workload (io,
- * cancel, unload) and the environment (seed, processors, workers, files, registry values).
+ * cancel, unload) and the environment (seed, processors, workers, files); registry lines are
+ * registryStatement.ts's.
  * `expect` lines live in expectStatement.ts. Each parser reads one line after its keyword.
  */
 import type {
@@ -14,7 +15,6 @@ import type {
   IoStatement,
   LimitStatement,
   ProcessorsStatement,
-  RegistryStatement,
   SeedStatement,
   Span,
   TitleStatement,
@@ -50,7 +50,6 @@ import {
   NOTIFY_CHANGES,
   NOTIFY_CHANGE_NAMES,
   PAYLOAD_WORDS,
-  REGISTRY_TYPES,
   WORKER_QUEUES,
   appliesTo,
   type IoFlag,
@@ -530,29 +529,6 @@ export function parseVolume(cur: LineCursor): VolumeStatement | undefined {
     }
   }
   return { ...stmt, ...base(cur) };
-}
-
-export function parseRegistry(cur: LineCursor): RegistryStatement | undefined {
-  const example = 'registry "DebugFlags" dword 1';
-  const name = readString(cur, 'registry value name', example);
-  if (!name) return undefined;
-  const type = cur.next();
-  if (!type) return cur.error(cur.whereMissing(), 'missing-value', 'missing value type', `Give the type and value: ${example}, or registry "Mode" string "fast"`);
-  if (type.kind !== 'word' || !(REGISTRY_TYPES as readonly string[]).includes(type.value)) {
-    return cur.error(type, 'unknown-option', `unknown registry type '${type.raw}'${didYouMean(type.value, REGISTRY_TYPES)}`, `Types: ${REGISTRY_TYPES.join(', ')}.`);
-  }
-  let stmt: RegistryStatement;
-  if (type.value === 'dword') {
-    const n = readInteger(cur, type, 'DWORD value', LIMITS.ulong);
-    if (n === undefined) return undefined;
-    stmt = { kind: 'registry', ...base(cur), name: name.value, nameSpan: name.span, value: { type: 'dword', value: n } };
-  } else {
-    const s = readString(cur, 'string value', 'registry "Mode" string "fast"');
-    if (!s) return undefined;
-    stmt = { kind: 'registry', ...base(cur), name: name.value, nameSpan: name.span, value: { type: 'string', value: s.value } };
-  }
-  if (!cur.expectEnd('the registry value')) return undefined;
-  return stmt;
 }
 
 /** `limit steps 10000000`: raises or lowers one of the run's limits (engine/limits.ts). */

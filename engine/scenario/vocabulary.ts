@@ -156,7 +156,7 @@ export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
 }
 
 /** Words that may follow `expect`, besides an io reference `#N`. */
-export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop', 'process'] as const;
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop', 'process', 'registry'] as const;
 
 /**
  * Why a run can stop before its end, as `expect stop <reason>` names it: the kinds of C error the
@@ -178,9 +178,13 @@ export const EXPECT_IO_WORDS = ['status', 'state', 'pending', 'granted'] as cons
 export const IO_STATES = ['issued', 'pre-op', 'pended', 'queued', 'removed', 'in-fs', 'completed', 'cancelled', 'post-op', 'post-pended', 'done'] as const;
 export type IoState = (typeof IO_STATES)[number];
 
-/** Value types of a `registry` line. */
-export const REGISTRY_TYPES = ['dword', 'string'] as const;
+/** Value types of a `registry` line (REG_DWORD, REG_QWORD, REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_BINARY, REG_NONE). */
+export const REGISTRY_TYPES = ['dword', 'qword', 'string', 'expand-string', 'multi-string', 'binary', 'none'] as const;
 export type RegistryType = (typeof REGISTRY_TYPES)[number];
+
+/** Operations a `registry #N` line makes the program do. */
+export const REGISTRY_OPS = ['create-key', 'open-key', 'set-value', 'query-value', 'delete-value', 'delete-key'] as const;
+export type RegistryOpWord = (typeof REGISTRY_OPS)[number];
 
 /** System work queues a `workers` line can size. */
 export const WORKER_QUEUES = ['delayed', 'critical'] as const;

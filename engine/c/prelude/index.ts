@@ -6,6 +6,7 @@
 import { STATUS } from '../../kernel/status';
 import { BASE_TYPES_H } from './basetypes';
 import { CMCALLBACK_H } from './cmcallback';
+import { REGISTRY_H } from './registry';
 import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { CSQ_H } from './csq';
@@ -55,6 +56,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_tokens.h', TOKENS_H],
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
+  ['fltsim_registry.h', REGISTRY_H],
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_ntstrsafe.h', NTSTRSAFE_H],
   ['fltsim_timefields.h', TIMEFIELDS_H],
