@@ -27,6 +27,10 @@ import { TokenRoutines } from './kernel/tokens';
 import { SidRoutines } from './kernel/sids';
 import { SListRoutines } from './kernel/slist';
 import { CacheManagerRoutines } from './fltmgr/cacheManager';
+import { ContainerNotifyRoutines } from './kernel/containerNotify';
+import { ObjectQueryRoutines } from './fltmgr/objectQuery';
+import { VirtualMemoryRoutines } from './kernel/virtualMemory';
+import { AccessCheckRoutines } from './kernel/accessCheck';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -71,7 +75,7 @@ import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
-import { DeviceRoutines } from './kernel/devices';
+import { DeviceRoutines, type DeviceRequest } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
 import { IrpCancelRoutines } from './kernel/irpCancel';
 import { CsqRoutines } from './kernel/csq';
@@ -231,6 +235,7 @@ export class Simulation {
     const processNotify = new ProcessNotifyRoutines(k);
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
+    const sessions = new ContainerNotifyRoutines(k);
     this.registryWorkload = new RegistryWorkload(k, this.registry, registryCallbacks);
     const rtl = new RtlRoutines(k);
     rtl.pool = pool;
@@ -311,13 +316,17 @@ export class Simulation {
       new SidRoutines(k, rtl),
       new SListRoutines(k),
       new CacheManagerRoutines(k),
+      sessions,
+      new ObjectQueryRoutines(k),
+      new VirtualMemoryRoutines(k),
+      new AccessCheckRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---
@@ -653,7 +662,7 @@ export class Simulation {
         // A path that names a device the driver created (its control device object) goes to that
         // driver's dispatch routine, not down a volume's filter stack.
         const dev = this.devices.deviceFor(item.request.path);
-        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length).process = item.request.process ?? k.processes.workload;
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), deviceRequest(item.request)).process = item.request.process ?? k.processes.workload;
         else this.dispatcher.spawnIssuer(item.request);
         break;
       }
@@ -697,3 +706,10 @@ export class Simulation {
   }
 }
 
+/** A workload request as a device's dispatch routine receives it (devices.ts places its buffers). */
+function deviceRequest(r: IoRequest): DeviceRequest {
+  const d: DeviceRequest = { code: r.code, length: r.length };
+  if (r.data !== undefined) d.input = r.data;
+  if (r.outputLength !== undefined) d.outputLength = r.outputLength;
+  return d;
+}

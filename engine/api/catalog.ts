@@ -189,6 +189,7 @@ const ENTRIES: ApiInfo[] = [
   api('RtlCompareUnicodeString', A, 'Compares two counted Unicode strings.'),
   api('RtlEqualUnicodeString', A, 'Tells whether two counted Unicode strings are equal.'),
   api('RtlPrefixUnicodeString', A, 'Tells whether one counted Unicode string starts with another.'),
+  api('RtlSuffixUnicodeString', A, 'Tells whether one counted Unicode string ends with another (String1 the suffix, String2 the string).'),
   api('RtlInitAnsiString', D, 'Points an ANSI_STRING at a NUL-terminated narrow string.'),
   api('RtlInitString', D, 'Points a STRING at a NUL-terminated narrow string.'),
   api('RtlInitUnicodeString', D, 'Points a UNICODE_STRING at a NUL-terminated wide string.'),
@@ -344,7 +345,7 @@ const ENTRIES: ApiInfo[] = [
   api('PsGetThreadProcessId', 'any', 'Returns the id of the process a thread belongs to.'),
   api('PsGetThreadProcess', 'any', 'Returns the process a thread belongs to.'),
   api('SeLocateProcessImageName', P, 'Returns a process\'s full image path in pool the caller frees.', ['Free the UNICODE_STRING with ExFreePool.']),
-  api('ZwQueryInformationProcess', P, 'Returns information about a process (image file name, basic information).', ['Retry with the returned length after STATUS_INFO_LENGTH_MISMATCH.']),
+  api('ZwQueryInformationProcess', P, 'Returns information about a process (image file name, basic information, session id, WOW64).', ['Retry with the returned length after STATUS_INFO_LENGTH_MISMATCH.']),
   api('ObRegisterCallbacks', A, 'Registers pre- and post-operation callbacks for process and thread handle opens at an altitude.', ['Unregister with ObUnRegisterCallbacks before the driver unloads.', 'The altitude must be free; the image must be linked with /INTEGRITYCHECK (fltsim assumes it is).']),
   api('ObUnRegisterCallbacks', A, 'Unregisters callbacks ObRegisterCallbacks registered.'),
   api('ObGetFilterVersion', 'any', 'Returns the object-manager callback version the system supports.'),
@@ -551,6 +552,8 @@ const ENTRIES: ApiInfo[] = [
   api('SeLockSubjectContext', P, 'Locks the tokens of a captured subject context for reading.', ['Unlock it with SeUnlockSubjectContext.']),
   api('SeUnlockSubjectContext', P, 'Unlocks a subject context SeLockSubjectContext locked.'),
   api('SeQueryInformationToken', P, 'Returns one class of information about a token in a new paged-pool buffer.', ['Free the buffer with ExFreePool.'], { mustInspect: true }),
+  api('PsReferenceImpersonationToken', P, 'Returns the impersonation token of a thread with a reference, or NULL when the thread is not impersonating.', ['Drop the reference with PsDereferenceImpersonationToken.', 'On NULL fall back to PsReferencePrimaryToken.']),
+  api('PsDereferenceImpersonationToken', P, 'Drops a reference PsReferenceImpersonationToken took.'),
   api('SeTokenIsAdmin', P, 'Whether a token holds the Administrators group enabled.'),
   api('SeQueryAuthenticationIdToken', P, 'Returns the logon session (authentication id) of a token.'),
   api('SeQuerySessionIdToken', P, 'Returns the Terminal Services session id of a token.'),
@@ -587,6 +590,22 @@ const ENTRIES: ApiInfo[] = [
   // System information (undocumented for drivers; drivers declare them)
   api('ZwQuerySystemInformation', P, 'Returns system-wide information of one class; SystemProcessInformation lists the running processes with their threads.', ['Ask with a NULL buffer (or retry after STATUS_INFO_LENGTH_MISMATCH) and allocate at least *ReturnLength bytes; the list can grow between the two calls.', 'Walk the entries by NextEntryOffset (0 on the last); the Idle process comes first with an empty ImageName whose Buffer is NULL.']),
   api('NtQuerySystemInformation', P, 'The Nt form of ZwQuerySystemInformation, with the same classes and length protocol.', ['From a thread that came from user mode the Nt form checks the buffers as user buffers: prefer ZwQuerySystemInformation.']),
+  // Objects, virtual memory, access checks, session notifications (routines4)
+  api('ExGetPreviousMode', 'any', 'The mode (UserMode or KernelMode) the current thread entered the kernel from.', ['UserMode means pointers and handles from the caller must be probed and checked.']),
+  api('KeQueryPerformanceCounter', 'any', 'Returns the performance counter and, optionally, its frequency in counts per second.', ['Use differences of two readings; the frequency is fixed while the system runs.']),
+  api('PsGetProcessWow64Process', 'any', 'The WOW64 PEB of a 32-bit process, NULL for a native one.'),
+  api('ObQueryNameString', P, 'Returns the name of an object (a file object\'s path, a device\'s name) as an OBJECT_NAME_INFORMATION.', ['Ask with the length of OBJECT_NAME_INFORMATION first; allocate *ReturnLength bytes and ask again.']),
+  api('ZwProtectVirtualMemory', P, 'Changes the page protection of a region of a process\'s user-mode memory and returns the old one.'),
+  api('ZwQueryObject', P, 'Returns what a handle refers to: basic information, the object\'s name or its type\'s name.', ['For the name classes ask with a small buffer, then allocate *ReturnLength bytes (STATUS_INFO_LENGTH_MISMATCH).', 'Never call it on a handle a user-mode program could have swapped: the object may not be what the driver expects.']),
+  api('NtQueryObject', P, 'The Nt form of ZwQueryObject.'),
+  api('ZwAllocateVirtualMemory', P, 'Reserves and/or commits a region of a process\'s user-mode address space.', ['AllocationType needs MEM_COMMIT and/or MEM_RESERVE; Protect one page protection.', 'The memory is user memory: the process (and a user-mode program) can change it at any time; copy before checking.', 'Free it with ZwFreeVirtualMemory in the same process.']),
+  api('ZwFreeVirtualMemory', P, 'Releases or decommits a region of a process\'s user-mode address space.', ['FreeType is exactly one of MEM_RELEASE and MEM_DECOMMIT.', 'MEM_RELEASE takes the region\'s base address and a size of 0.']),
+  api('ZwQueryVirtualMemory', P, 'Describes the pages of a process\'s address space at an address (MemoryBasicInformation).', ['The answer can be stale as soon as it returns: another thread can change the region.']),
+  api('SecLookupAccountSid', P, 'Returns the account name and domain of a SID.', ['Ask with zero sizes first; both sizes come back with STATUS_BUFFER_TOO_SMALL.', 'STATUS_NONE_MAPPED: no account has that SID.']),
+  api('SeAccessCheck', P, 'Whether a captured subject may have the access it asks for on an object with this security descriptor.', ['Capture the subject with SeCaptureSubjectContext (and lock it, or pass SubjectContextLocked FALSE).', 'Pass the GENERIC_MAPPING of the object\'s type; generic rights are mapped through it.', 'Test the BOOLEAN result and *AccessStatus; *GrantedAccess is 0 on failure.'], { mustInspect: true }),
+  api('IoRegisterContainerNotification', P, 'Registers a callback for session events (create, connect, logon, …) of the IoSessionStateNotification class.', ['NotificationInformation is an IO_SESSION_STATE_NOTIFICATION whose Size and length are sizeof of it, Flags 0, IoObject the driver or device object.', 'Unregister with IoUnregisterContainerNotification before unload.']),
+  api('IoUnregisterContainerNotification', P, 'Removes a session notification IoRegisterContainerNotification made.', ['Call it once per registration, before the driver unloads.']),
+  api('IoGetContainerInformation', P, 'Returns the state of a session (IoSessionStateInformation) from inside a session notification.', ['ContainerObject is the SessionObject the notification passed.']),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 

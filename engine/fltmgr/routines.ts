@@ -69,11 +69,15 @@ import type { TokenRoutines } from '../kernel/tokens';
 import type { SidRoutines } from '../kernel/sids';
 import type { SListRoutines } from '../kernel/slist';
 import type { CacheManagerRoutines } from './cacheManager';
+import type { ContainerNotifyRoutines } from '../kernel/containerNotify';
+import type { ObjectQueryRoutines } from './objectQuery';
+import type { VirtualMemoryRoutines } from '../kernel/virtualMemory';
+import type { AccessCheckRoutines } from '../kernel/accessCheck';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Cm|Cc)[A-Z0-9]|^(InitializeSListHead|QueryDepthSList)$/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Sec|Cm|Cc)[A-Z0-9]|^(InitializeSListHead|QueryDepthSList)$/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se' | 'Sec';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -138,7 +142,11 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<TokenRoutines> &
   Routines<SidRoutines> &
   Routines<SListRoutines> &
-  Routines<CacheManagerRoutines>;
+  Routines<CacheManagerRoutines> &
+  Routines<ContainerNotifyRoutines> &
+  Routines<ObjectQueryRoutines> &
+  Routines<VirtualMemoryRoutines> &
+  Routines<AccessCheckRoutines>;
 
 export interface RoutineTable {
   api: Api;

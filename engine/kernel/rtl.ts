@@ -95,6 +95,13 @@ export class RtlRoutines {
     return (CaseInSensitive ? b.toUpperCase().startsWith(a.toUpperCase()) : b.startsWith(a)) ? 1 : 0;
   }
 
+  RtlSuffixUnicodeString(String1: UnicodeString, String2: UnicodeString, CaseInSensitive: unknown): number {
+    this.k.checkIrql('RtlSuffixUnicodeString');
+    const a = unicodeStringText(String1);
+    const b = unicodeStringText(String2);
+    return (CaseInSensitive ? b.toUpperCase().endsWith(a.toUpperCase()) : b.endsWith(a)) ? 1 : 0;
+  }
+
   /**
    * Whether Name is a legal 8.3 name (after upcasing to the OEM code page, taken here as ASCII);
    * *NameContainsSpaces says whether it holds a space, and OemName (if given) receives the upcased

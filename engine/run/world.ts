@@ -344,13 +344,15 @@ function infoClassValue(name: string | undefined): number | undefined {
 
 /** An `io` line as the engine takes a request: its words become the values Windows would carry. */
 function ioInput(io: IoStatement): IoRequestInput {
-  const data = io.data !== undefined ? new TextEncoder().encode(io.data) : undefined;
+  // A write's data (text or byte parts) or a control request's input: what the caller's buffer holds.
+  const bytes = io.input ?? io.dataBytes;
+  const data = bytes !== undefined ? Uint8Array.from(bytes) : io.data !== undefined ? new TextEncoder().encode(io.data) : undefined;
   const flags = new Set<string>(io.flags);
   const createOptions = (flags.has('directory') ? FILE_CREATE_OPTION.FILE_DIRECTORY_FILE : 0)
     | (flags.has('non-directory') ? FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE : 0)
     | (flags.has('delete-on-close') ? FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE : 0);
   const input: IoRequestInput = {
-    id: io.id, major: io.major, path: io.path, length: io.length ?? data?.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code,
+    id: io.id, major: io.major, path: io.path, length: io.length ?? data?.length ?? (io.output !== undefined ? 0 : undefined), offset: io.offset, flags: io.flags, at: io.time, code: io.code,
     infoClass: infoClassValue(io.infoClass), createOptions,
   };
   if (io.disposition !== undefined) input.disposition = CREATE_DISPOSITIONS[io.disposition];
@@ -359,6 +361,8 @@ function ioInput(io: IoStatement): IoRequestInput {
   if (io.transaction !== undefined) input.transaction = io.transaction;
   if (io.process !== undefined) input.process = io.process;
   if (data !== undefined) input.data = data;
+  // A control request with its own input has no output buffer unless `output` gives one.
+  if (io.output !== undefined || io.input !== undefined) input.outputLength = io.output ?? 0;
   if (io.pattern !== undefined) input.pattern = io.pattern;
   if (io.op === 'notify-dir') {
     const changes = io.changes ?? ['name'];

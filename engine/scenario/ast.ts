@@ -92,6 +92,12 @@ export interface IoStatement extends StatementBase {
   share?: ShareMode;
   /** A write's data (`data "text"`, UTF-8). */
   data?: string;
+  /** A write's data written as byte parts (`data hex "00 ff" ulong 7`), instead of `data`. */
+  dataBytes?: number[];
+  /** A control request's input buffer (`input ulong 1 wide "a.txt"`): its bytes, and so its length. */
+  input?: number[];
+  /** A control request's output buffer length (`output 512`). */
+  output?: number;
   /** A rename's or link's target (`to "\\Device\\HarddiskVolume1\\new.txt"`). */
   target?: string;
   /** A directory query's pattern (`pattern "*.txt"`). */

@@ -25,6 +25,7 @@ import type {
 import { LIMIT_INFO, LIMIT_NAMES, isLimitName } from '../limits';
 import { LIMITS, LineCursor, readInteger, readIoRef, readString, readTime, spanOf } from './cursor';
 import type { Token } from './lexer';
+import { readBytes } from './payload';
 import { didYouMean } from './suggest';
 import {
   C_IDENTIFIER,
@@ -48,6 +49,7 @@ import {
   MODULE_NAME,
   NOTIFY_CHANGES,
   NOTIFY_CHANGE_NAMES,
+  PAYLOAD_WORDS,
   WORKER_QUEUES,
   appliesTo,
   type IoFlag,
@@ -220,6 +222,12 @@ export function parseIo(cur: LineCursor): IoStatement | undefined {
     }
     if (!readIoOption(cur, t, word as IoOption, stmt)) return undefined;
   }
+  // `length` sizes both buffers of a control request; with its own input bytes or output size it would mean neither.
+  const length = seen.get('length');
+  const sized = seen.get('input') ?? seen.get('output');
+  if (length !== undefined && sized !== undefined) {
+    return cur.error(length, 'contradiction', `'length' cannot be combined with '${sized.value}'`, "The input's length is its bytes' length; give the output buffer's size with 'output N': io #1 ioctl \"\\??\\MyDevice\" code 0x222003 input ulong 1 output 64");
+  }
   return { ...stmt, ...base(cur) };
 }
 
@@ -284,6 +292,22 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       return true;
     }
     case 'data':
+      // One quoted string is the text as written (UTF-8); byte parts are taken as they are.
+      if (cur.peek()?.kind === 'string' && !startsBytePart(cur.peek(1))) break;
+      return readIoBytes(cur, t, (b) => (stmt.dataBytes = b));
+    case 'input':
+      return readIoBytes(cur, t, (b) => (stmt.input = b));
+    case 'output': {
+      const n = readInteger(cur, t, 'output buffer length', LIMITS.ulong);
+      if (n === undefined) return false;
+      stmt.output = n;
+      return true;
+    }
+    default:
+      break;
+  }
+  switch (option) {
+    case 'data':
     case 'to':
     case 'pattern': {
       const what = { data: 'the data to write', to: 'the target path', pattern: 'the file name pattern' }[option];
@@ -330,6 +354,19 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       return true;
     }
   }
+}
+
+/** Whether `t` begins a byte part (payload.ts): a quoted string or one of its words. */
+function startsBytePart(t: Token | undefined): boolean {
+  return t !== undefined && (t.kind === 'string' || (t.kind === 'word' && (PAYLOAD_WORDS as readonly string[]).includes(t.value)));
+}
+
+/** Byte parts up to the next option or flag of the io line, handed to `store`. */
+function readIoBytes(cur: LineCursor, label: Token, store: (bytes: number[]) => void): boolean {
+  const bytes = readBytes(cur, label, isIoWord);
+  if (bytes === undefined) return false;
+  store([...bytes]);
+  return true;
 }
 
 /** An option or flag word of an io line (where a list of change words ends). */

@@ -89,7 +89,7 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction', 'changes', 'process'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'input', 'output', 'to', 'pattern', 'transaction', 'changes', 'process'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -102,6 +102,8 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   access: { ops: ['create'] },
   share: { ops: ['create'] },
   data: { ops: ['write'] },
+  input: { ops: ['fsctl', 'ioctl'] },
+  output: { ops: ['fsctl', 'ioctl'] },
   to: { ops: ['set-info'] },
   pattern: { ops: ['query-dir'] },
   transaction: { ops: ['create'] },
@@ -212,8 +214,8 @@ export type ClientStepWord = (typeof CLIENT_STEPS)[number];
 /** Parts only a `then send` line's bytes may use: bytes of the message answered, and the last scan's verdict. */
 export const FOLLOW_UP_PAYLOAD_WORDS = ['message', 'verdict'] as const;
 
-/** Parts a `client` line's bytes are written with; a bare quoted string is its ASCII bytes. */
-export const PAYLOAD_WORDS = ['hex', 'ulong', 'wide', 'zeros'] as const;
+/** Parts bytes on a line are written with (payload.ts); a bare quoted string is its ASCII bytes. */
+export const PAYLOAD_WORDS = ['hex', 'uchar', 'ushort', 'ulong', 'ulonglong', 'wide', 'zeros'] as const;
 export type PayloadWord = (typeof PAYLOAD_WORDS)[number];
 
 /** How a `transaction` line ends a transaction. */

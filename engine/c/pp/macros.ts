@@ -97,6 +97,13 @@ function stringize(tokens: PpToken[], at: Origin): PpToken {
   return { kind: 'str', text: `"${s}"`, file: at.file, line: at.line, col: at.col, space: false };
 }
 
+/**
+ * Written before a parameter in a built-in macro's body: the argument is a name the macro declares,
+ * put in unexpanded (`DEFINE_GUID(GUID_ECP_SRV_OPEN, …)` in a driver whose headers already define
+ * GUID_ECP_SRV_OPEN as a value).
+ */
+export const DECLARED_NAME = '__fltsim_declared_name';
+
 export class MacroTable {
   private readonly macros = new Map<string, Macro>();
 
@@ -206,7 +213,11 @@ export class MacroTable {
       }
       const body = this.substitute(m, args, tok, budget);
       const hide = budget.hideWith(tok.hide, m.name, tok);
-      for (let i = body.length - 1; i >= 0; i--) stack.push(withHide(body[i], hide, tok, i === 0 ? tok.space : body[i].space));
+      for (let i = body.length - 1; i >= 0; i--) {
+        const b = body[i];
+        // A name that hides itself (a declared name, or one already refused expansion) stays so.
+        stack.push(withHide(b, b.kind === 'id' && b.hide?.has(b.text) === true ? budget.hideWith(hide, b.text, tok) : hide, tok, i === 0 ? tok.space : b.space));
+      }
     }
     return out;
   }
@@ -220,6 +231,13 @@ export class MacroTable {
     const body = m.body;
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
+      if (t.text === DECLARED_NAME && i + 1 < body.length && indexOf(body[i + 1]) >= 0) {
+        // The name a declaring macro (DEFINE_GUID) declares is the driver's own: never expanded, even
+        // when a header already gives that name a value as a macro.
+        for (const a of args[indexOf(body[i + 1])] ?? []) result.push(a.kind === 'id' ? { ...a, hide: budget.hideWith(a.hide, a.text, at) } : a);
+        i++;
+        continue;
+      }
       if (t.text === '#' && i + 1 < body.length && indexOf(body[i + 1]) >= 0) {
         result.push({ ...stringize(args[indexOf(body[i + 1])] ?? [], at), space: t.space });
         i++;

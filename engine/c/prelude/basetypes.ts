@@ -258,8 +258,9 @@ typedef struct _GUID {
 } GUID, *PGUID, *LPGUID;
 typedef const GUID *LPCGUID;
 /* DEFINE_GUID: the WDK makes one selectany definition when INITGUID is set and an extern
-   declaration otherwise; each unit having its own constant copy is the same for every reader. */
-#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) static const GUID name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+   declaration otherwise; each unit having its own constant copy is the same for every reader.
+   The name is the driver's even where these headers give a well-known GUID as a value macro. */
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) static const GUID __fltsim_declared_name name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
 
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 #define NT_INFORMATION(Status) ((((ULONG)(Status)) >> 30) == 1)

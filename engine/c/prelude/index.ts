@@ -27,6 +27,7 @@ import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
 import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
+import { SESSIONS_H } from './sessions';
 import { STORAGE_H } from './storage';
 import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
 import { NTIMAGE_H } from './ntimage';
@@ -61,6 +62,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_timefields.h', TIMEFIELDS_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
+  ['fltsim_sessions.h', SESSIONS_H],
   ['fltsim_timers.h', TIMERS_H],
   ['fltsim_csq.h', CSQ_H],
   ['fltsim_fsctl.h', FSCTL_H],

@@ -319,6 +319,8 @@ void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
 ULONGLONG KeQueryInterruptTime(void);
 void KeQueryTickCount(PLARGE_INTEGER TickCount);
 ULONG KeQueryTimeIncrement(void);
+LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
+KPROCESSOR_MODE ExGetPreviousMode(void);
 ULONG KeGetCurrentProcessorNumber(void);
 BOOLEAN KeAreAllApcsDisabled(void);
 BOOLEAN KeAreApcsDisabled(void);

@@ -123,7 +123,7 @@ test('unknown expectations, states and io options suggest the nearest word', () 
   assert.equal(only('expect #1 state cancelld').message, "unknown io state 'cancelld' — did you mean 'cancelled'?");
   const opt = only('io #2 read "\\a" lenght 5');
   assert.deepEqual([opt.code, opt.message, ...where(opt)], ['unknown-option', "unknown io option 'lenght' — did you mean 'length'?", 3, 17, 23]);
-  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, access, share, data, to, pattern, transaction, changes, process\. Flags: fastio, paging/);
+  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, access, share, data, input, output, to, pattern, transaction, changes, process\. Flags: fastio, paging/);
   assert.equal(only('io #2 read "\\a" fastoi').message, "unknown io option 'fastoi' — did you mean 'fastio'?");
 });
 
