@@ -229,3 +229,24 @@ int broken(void) {
   assert.equal(e.loc?.line, 4);
   assert.match(e.message, /'nosuch' is not declared/);
 });
+
+test('a member access on a name declared nowhere says the name is not declared (not that "->" is applied to an int)', async () => {
+  const h = await loadC(`
+struct s { int a; };
+int viaArrow(void) {
+  return nosuch->a;
+}
+int viaDot(void) {
+  return
+    other.a;
+}
+`);
+  const arrow = failure(h, 'viaArrow');
+  assert.equal(arrow.kind, 'undefined-name');
+  assert.equal(arrow.loc?.line, 4);
+  assert.match(arrow.message, /'nosuch' is not declared/);
+  const dot = failure(h, 'viaDot');
+  assert.equal(dot.kind, 'undefined-name');
+  assert.equal(dot.loc?.line, 8);
+  assert.match(dot.message, /'other' is not declared/);
+});
