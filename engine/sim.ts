@@ -15,6 +15,7 @@ import { ProcessNotifyRoutines } from './kernel/processNotify';
 import { ProcessIdentityRoutines } from './kernel/processIdentity';
 import { SystemInformationRoutines } from './kernel/systemInformation';
 import { FileSizeRoutines } from './fltmgr/fileSize';
+import { PagingFileRoutines } from './fltmgr/pagingFiles';
 import { ZwFileRoutines } from './fltmgr/zwFiles';
 import { MultiWaitRoutines } from './kernel/multiWait';
 import { IrpNameRoutines } from './fltmgr/irpNames';
@@ -26,6 +27,10 @@ import { TokenRoutines } from './kernel/tokens';
 import { SidRoutines } from './kernel/sids';
 import { SListRoutines } from './kernel/slist';
 import { CacheManagerRoutines } from './fltmgr/cacheManager';
+import { ContainerNotifyRoutines } from './kernel/containerNotify';
+import { ObjectQueryRoutines } from './fltmgr/objectQuery';
+import { VirtualMemoryRoutines } from './kernel/virtualMemory';
+import { AccessCheckRoutines } from './kernel/accessCheck';
 import { ObCallbackRoutines, type ProcessOpenResult } from './kernel/obCallbacks';
 import type { KProcess, ProcessSpec, ProcessTable } from './kernel/processes';
 import { ProcessCallbackChecks } from './fltmgr/processCallbacks';
@@ -39,6 +44,8 @@ import { LockTable } from './kernel/locks';
 import { MutexRoutines } from './kernel/mutexes';
 import { PoolRoutines } from './kernel/pool';
 import { RegistryRoutines, type RegistryValue } from './kernel/registry';
+import { RegistryRtlRoutines } from './kernel/registryRtl';
+import { RegistryWorkload, type RegistryOperation, type RegistryOpResult } from './kernel/registryWorkload';
 import { RtlRoutines } from './kernel/rtl';
 import { NarrowInterlockedRoutines } from './kernel/interlockedNarrow';
 import { DosErrorRoutines } from './kernel/dosErrors';
@@ -68,7 +75,7 @@ import { PendingRoutines } from './fltmgr/pending';
 import { AlignedPoolRoutines } from './fltmgr/alignedPool';
 import { EcpRoutines } from './fltmgr/ecp';
 import { TransactionRoutines } from './fltmgr/transactions';
-import { DeviceRoutines } from './kernel/devices';
+import { DeviceRoutines, type DeviceRequest } from './kernel/devices';
 import { IrpRoutines } from './kernel/irp';
 import { IrpCancelRoutines } from './kernel/irpCancel';
 import { CsqRoutines } from './kernel/csq';
@@ -133,7 +140,8 @@ type WorkloadItem =
   | { kind: 'client'; at: number; action: ClientAction }
   | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' }
   | { kind: 'process-start' | 'process-exit'; at: number; process: KProcess }
-  | { kind: 'open-process'; at: number; id: number; opener: KProcess; target: KProcess; access: number; kernelHandle: boolean };
+  | { kind: 'open-process'; at: number; id: number; opener: KProcess; target: KProcess; access: number; kernelHandle: boolean }
+  | { kind: 'registry'; at: number; id: number; process: KProcess; op: RegistryOperation };
 
 export class Simulation {
   readonly kernel: Kernel;
@@ -164,6 +172,7 @@ export class Simulation {
   private readonly transactions: TransactionRoutines;
   private readonly processNotify: ProcessNotifyRoutines;
   private readonly obCallbacks: ObCallbackRoutines;
+  private readonly registryWorkload: RegistryWorkload;
   /** Workload events not fired yet, by time (stable); `next` is the first one not fired. */
   private workload: WorkloadItem[] = [];
   private next = 0;
@@ -226,7 +235,10 @@ export class Simulation {
     const processNotify = new ProcessNotifyRoutines(k);
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
+    const sessions = new ContainerNotifyRoutines(k);
+    this.registryWorkload = new RegistryWorkload(k, this.registry, registryCallbacks);
     const rtl = new RtlRoutines(k);
+    rtl.pool = pool;
     this.processNotify = processNotify;
     this.obCallbacks = obCallbacks;
     this.notifyLists = notifyLists;
@@ -244,6 +256,7 @@ export class Simulation {
       pool,
       new ThreadRoutines(k),
       this.registry,
+      new RegistryRtlRoutines(k, this.registry, pool, rtl),
       rtl,
       new NarrowInterlockedRoutines(),
       new DosErrorRoutines(),
@@ -291,6 +304,7 @@ export class Simulation {
       new SymbolicLinkRoutines(fm, devices),
       new SystemInformationRoutines(k),
       new FileSizeRoutines(fm, filterIo),
+      new PagingFileRoutines(this.kernel),
       new ZwFileRoutines(fm, filterIo),
       new MultiWaitRoutines(k, dispatcherRoutines),
       new IrpNameRoutines(k),
@@ -302,13 +316,17 @@ export class Simulation {
       new SidRoutines(k, rtl),
       new SListRoutines(k),
       new CacheManagerRoutines(k),
+      sessions,
+      new ObjectQueryRoutines(k),
+      new VirtualMemoryRoutines(k),
+      new AccessCheckRoutines(k),
     ], k.observer === null ? undefined : (name, args) => k.touchCall(name, args));
     // Observed runs (schedule exploration): each call also touches what its arguments point at.
     this.api = table.api;
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
   }
 
   // --- setting up ---
@@ -400,6 +418,19 @@ export class Simulation {
     const opener = input.opener === undefined ? procs.workload : procs.named(input.opener);
     if (opener === undefined) throw new Error(`open-process #${input.id}: no process is named "${input.opener}"; declare it with a process line`);
     this.schedule({ kind: 'open-process', at: input.at, id: input.id, opener, target, access: input.access, kernelHandle: input.kernelHandle ?? false });
+  }
+
+  /** The program does registry operation `op` (#id) at tick `at` in `process` (the workload's when absent); the registry callbacks see it. */
+  registryOp(input: { id: number; at: number; process?: string; op: RegistryOperation }): void {
+    const procs = this.kernel.processes;
+    const process = input.process === undefined ? procs.workload : procs.named(input.process);
+    if (process === undefined) throw new Error(`registry #${input.id}: no process is named "${input.process}"; declare it with a process line`);
+    this.schedule({ kind: 'registry', at: input.at, id: input.id, process, op: input.op });
+  }
+
+  /** How each registry operation of the workload ended, by id. */
+  get registryOps(): ReadonlyMap<number, RegistryOpResult> {
+    return this.registryWorkload.results;
   }
 
   /** How each `open-process` event ended, by id. */
@@ -631,7 +662,7 @@ export class Simulation {
         // A path that names a device the driver created (its control device object) goes to that
         // driver's dispatch routine, not down a volume's filter stack.
         const dev = this.devices.deviceFor(item.request.path);
-        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), item.request.code, item.request.length).process = item.request.process ?? k.processes.workload;
+        if (dev !== undefined) this.devices.spawnIo(dev, item.request.id, item.request.major, majorName(item.request.major), deviceRequest(item.request)).process = item.request.process ?? k.processes.workload;
         else this.dispatcher.spawnIssuer(item.request);
         break;
       }
@@ -659,6 +690,9 @@ export class Simulation {
       case 'open-process':
         this.obCallbacks.spawnOpen(item.id, item.opener, item.target, item.access, item.kernelHandle);
         break;
+      case 'registry':
+        this.registryWorkload.spawn(item.id, item.process, item.op);
+        break;
     }
   }
 
@@ -672,3 +706,10 @@ export class Simulation {
   }
 }
 
+/** A workload request as a device's dispatch routine receives it (devices.ts places its buffers). */
+function deviceRequest(r: IoRequest): DeviceRequest {
+  const d: DeviceRequest = { code: r.code, length: r.length };
+  if (r.data !== undefined) d.input = r.data;
+  if (r.outputLength !== undefined) d.outputLength = r.outputLength;
+  return d;
+}

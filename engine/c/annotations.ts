@@ -190,11 +190,15 @@ function matchParen(text: string, open: number): number {
   return -1;
 }
 
-/** Identifiers after `.`/`->` are field names, and `#define _In_ …` defines one: neither is blanked. */
+/**
+ * Identifiers after `.`/`->` are field names, `#define _In_ …` defines one, and `defined(_X86_)` asks
+ * about a platform macro shaped like SAL: none of them is blanked.
+ */
 export function isMemberOrDefine(text: string, start: number): boolean {
   let j = start - 1;
   while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
   if (text[j] === '.' || (text[j] === '>' && text[j - 1] === '-')) return true;
+  if (/\bdefined\s*\(?\s*$/.test(text.slice(Math.max(0, start - 24), start))) return true;
   // `#define NAME` / `#undef NAME` / `#ifdef NAME`
   const lineStart = text.lastIndexOf('\n', start) + 1;
   return /^\s*#\s*(define|undef|ifdef|ifndef)\s+$/.test(text.slice(lineStart, start));

@@ -11,6 +11,7 @@ import { caseMismatch, HOST_PATHS, type Located, type PathRules } from '../files
 import { blankAnnotations } from './annotations';
 import { evaluateCondition } from './pp/condition';
 import { logicalLines } from './pp/logicalLines';
+import { tagArguments } from './pp/tagArguments';
 import { ExpansionBudget, ExpansionLimitError, MacroTable, PreprocessError } from './pp/macros';
 
 const COMPILER_MACROS: readonly [string, string][] = [
@@ -196,7 +197,7 @@ class Preprocessor {
     const flush = () => {
       if (pending.length === 0) return;
       try {
-        this.emit(this.macros.expand(pending, this.budget));
+        this.emit(tagArguments(this.macros.expand(pending, this.budget)));
       } catch (e) {
         this.failed(e);
       }

@@ -155,8 +155,13 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
 /** What a skipped piece of text is: the C++ grammar cannot read an operator function called by name (`it.operator->()`). */
 function syntaxErrorMessage(ctx: TranslateContext, n: SyntaxNode): string {
   if (ctx.cpp && n.namedChildren.some((c) => c?.type === 'operator_name')) return `fltsim's C++ parser cannot read an operator function called by its name ('${ctx.snippet(n)}'): write the operator itself (\`it->m\`, \`*it\`, \`a == b\`)`;
-  return `the ${ctx.cpp ? 'C++' : 'C'} parser could not read '${ctx.snippet(n)}' (a typo, or a macro or type fltsim does not know?)`;
+  const snippet = ctx.snippet(n);
+  if (INLINE_ASSEMBLY.test(snippet)) return `inline assembly ('${snippet}') cannot run: MSVC accepts __asm in 32-bit x86 drivers only, and fltsim runs the x64 build; put it behind #ifdef _X86_ (with a C fallback) or leave its file out of the driver`;
+  return `the ${ctx.cpp ? 'C++' : 'C'} parser could not read '${snippet}' (a typo, or a macro or type fltsim does not know?)`;
 }
+
+/** MSVC's x86 inline assembler keywords, where the skipped text starts. */
+const INLINE_ASSEMBLY = /^(?:__asm|_asm)\b|[;{}\s](?:__asm|_asm)\s*\{/;
 
 /** Every place the parser had to skip or invent text: a compile error at that line. */
 function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {

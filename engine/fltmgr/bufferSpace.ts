@@ -26,6 +26,11 @@ export interface BufferRequest {
 const METHOD_BUFFERED = 0;
 const METHOD_NEITHER = 3;
 
+/** METHOD_BUFFERED: input and output share one system buffer. */
+export function isBufferedMethod(code: number): boolean {
+  return (code & 3) === METHOD_BUFFERED;
+}
+
 /** Whether the I/O manager gives this operation a system buffer, whoever issues it. */
 export function alwaysSystemBuffered(r: BufferRequest): boolean {
   switch (r.major) {

@@ -54,8 +54,10 @@ export interface IoRequest {
   at: number;
   /** Parameters.Create.Options: the disposition in the high byte, FILE_* create options below. */
   createOptions?: number;
-  /** What the buffer holds at issue (a write's data, a set-information structure). */
+  /** What the buffer holds at issue (a write's data, a set-information structure, a control request's input). */
   data?: Uint8Array;
+  /** A control request's output buffer length when it differs from `length` (`output N`). */
+  outputLength?: number;
   /** A directory query's pattern. */
   pattern?: string;
   /** A directory change notification's FILE_NOTIFY_CHANGE_* bits (Parameters.DirectoryControl.NotifyDirectory). */

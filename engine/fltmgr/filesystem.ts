@@ -12,15 +12,17 @@
  * - A handle left open on a deleted file gets STATUS_FILE_DELETED for everything but cleanup and
  *   close.
  * - file system control: FSCTL_GET_OBJECT_ID finds no object id on NTFS; oplock requests are not
- *   granted (STATUS_OPLOCK_NOT_GRANTED), acknowledgments are a protocol error; the rest, and device
- *   control, get STATUS_INVALID_DEVICE_REQUEST.
+ *   granted (STATUS_OPLOCK_NOT_GRANTED), acknowledgments are a protocol error; the rest get
+ *   STATUS_INVALID_DEVICE_REQUEST.
+ * - device control on a volume open passes the storage queries on to the disk (storageQueries.ts);
+ *   other device control gets STATUS_INVALID_DEVICE_REQUEST.
  * - An IRP whose cancel flag is set when it reaches the file system completes with STATUS_CANCELLED.
  * - IRP reads and writes complete asynchronously, from the completion context at DISPATCH_LEVEL;
  *   everything else, and all fast I/O, completes synchronously in the calling thread, except a
  *   directory change notification with nothing to report yet, which the file system pends.
  */
 import { handMdlToIo } from '../kernel/mdl';
-import { readBufferPart } from '../kernel/buffers';
+import { readBuffer, readBufferPart } from '../kernel/buffers';
 import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
 import { FO, IRP_MJ, IRP_MN_NOTIFY_CHANGE_DIRECTORY, OPLOCK_FSCTL } from './constants';
@@ -31,9 +33,13 @@ import { createFile } from './fsCreate';
 import { notifyChange, queryDirectory } from './fsDirectory';
 import { setInformation } from './fsSetInformation';
 import { FsState } from './fsState';
-import type { FsNode } from './fsTree';
+import type { FsNode, FsVolume } from './fsTree';
+import { isStorageQuery, storageQuery } from './storageQueries';
 import { volumeInformation } from './volumeInfo';
 import type { FileObject } from './structs';
+
+/** The METHOD_NEITHER view of a control request's parameters (structs.ts fills that one). */
+interface ControlBuffers { IoControlCode?: number; InputBufferLength?: number; InputBuffer?: unknown; OutputBufferLength?: number; OutputBuffer?: unknown }
 
 /** FSCTL_GET_OBJECT_ID. */
 const FSCTL_GET_OBJECT_ID = 0x9009c;
@@ -119,10 +125,28 @@ export class FileSystemModel extends FsState {
       }
       case IRP_MJ.DEVICE_CONTROL:
       case IRP_MJ.INTERNAL_DEVICE_CONTROL:
-        return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
+        return this.deviceControl(fo, p, vol);
       default:
         return ok(0);
     }
+  }
+
+  /**
+   * Device control: on a volume open (FltOpenVolume, a program's DASD open) the file system passes
+   * the storage queries down to the disk, which answers them (storageQueries.ts); anything else is
+   * STATUS_INVALID_DEVICE_REQUEST.
+   */
+  private deviceControl(fo: FileObject, p: Record<string, unknown>, vol: FsVolume): FsAnswer {
+    const c = (p.DeviceIoControl as { Neither?: ControlBuffers } | undefined)?.Neither;
+    const code = Number(c?.IoControlCode ?? 0) >>> 0;
+    const m = this.layouts();
+    if (c === undefined || m === undefined || (fo.Flags & FO.VOLUME_OPEN) === 0 || !isStorageQuery(code)) return fail(STATUS.STATUS_INVALID_DEVICE_REQUEST);
+    const inLen = Number(c.InputBufferLength) >>> 0;
+    const input = c.InputBuffer === null || c.InputBuffer === undefined ? new Uint8Array(0) : readBuffer(m, c.InputBuffer, inLen);
+    const outLen = c.OutputBuffer === null || c.OutputBuffer === undefined ? 0 : Number(c.OutputBufferLength) >>> 0;
+    const r = storageQuery(m, code, input, outLen, vol, this.diskNumber(vol));
+    if (r.bytes.length > 0) this.store(c.OutputBuffer, 0, r.bytes);
+    return { status: r.status, information: r.bytes.length };
   }
 
   /** Writes a query's answer into the caller's buffer as Windows does for a buffer of `length` bytes. */

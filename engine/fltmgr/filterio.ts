@@ -1,6 +1,6 @@
 /**
  * Filter-initiated I/O: FltCreateFile(Ex/Ex2), FltReadFile, FltWriteFile, Flt(Query/Set)InformationFile,
- * FltQueryDirectoryFile, FltFsControlFile, FltClose, and callback data a filter allocates and sends
+ * FltQueryDirectoryFile, FltFsControlFile, FltDeviceIoControlFile, FltOpenVolume, FltClose, and callback data a filter allocates and sends
  * itself (FltAllocateCallbackData, FltPerformSynchronousIo, FltPerformAsynchronousIo,
  * FltFreeCallbackData, FltReuseCallbackData).
  *
@@ -12,7 +12,7 @@
  * runs from the completion context when the operation is done.
  */
 import { isCo, Trap, type Co } from '../kernel/coroutine';
-import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
+import { makeUnicodeString, unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { DriverFn } from '../kernel/driverFn';
 import { nameOf } from '../kernel/driverFn';
 import { kernelFrame } from '../kernel/kernel';
@@ -21,13 +21,16 @@ import { formatStatus, STATUS } from '../kernel/status';
 import type { KThread } from '../kernel/thread';
 import { isView, type StructView } from '../memory/view';
 import { callbackDataArg, FltCallbackData, type IoRequest } from './callbackData';
-import { FILE_DISPOSITION, FLTFL_CALLBACK_DATA, IRP_FLAGS, IRP_MJ, IRP_MN_QUERY_DIRECTORY, majorName, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY } from './constants';
+import { FILE_CREATE_OPTION, FILE_DISPOSITION, FLTFL_CALLBACK_DATA, FO, IRP_FLAGS, IRP_MJ, IRP_MN_QUERY_DIRECTORY, majorName, SL_RESTART_SCAN, SL_RETURN_SINGLE_ENTRY } from './constants';
 import type { Dispatcher } from './dispatch';
 import type { FilterManager } from './fltmgr';
 import { Filter, Instance, type Volume } from './objects';
 import { opWord } from './requests';
-import { ALL_SHARE, IO_IGNORE_SHARE_ACCESS_CHECK } from './shareAccess';
+import { ACCESS_BITS, ALL_SHARE, IO_IGNORE_SHARE_ACCESS_CHECK } from './shareAccess';
 import { FileObject, FltIoParameterBlock, type ReadWriteParameters } from './structs';
+
+/** SYNCHRONIZE access (FltOpenVolume's handle waits on the file object). */
+const SYNCHRONIZE = 0x100000;
 
 /** FLT_IO_OPERATION_FLAGS of FltReadFile and FltWriteFile. */
 const FLTFL_IO_OPERATION_NON_CACHED = 0x1;
@@ -266,6 +269,62 @@ export class FilterIoRoutines {
     });
     writeOut(LengthReturned, Number(data.IoStatus.Information));
     return data.IoStatus.Status;
+  }
+
+  /** A device control request on a file object, below the instance (a volume open's storage queries reach the disk). */
+  *FltDeviceIoControlFile(Instance_: unknown, FileObject_: unknown, IoControlCode: number, InputBuffer: unknown, InputBufferLength: number, OutputBuffer: unknown, OutputBufferLength: number,
+    LengthReturned: unknown): Co<number> {
+    writeOut(LengthReturned, 0);
+    const target = this.target('FltDeviceIoControlFile', Instance_, FileObject_);
+    if (target === null) return STATUS.STATUS_INVALID_PARAMETER;
+    const data = yield* this.issue(this.fm.k.current, {
+      routine: 'FltDeviceIoControlFile', ...target, major: IRP_MJ.DEVICE_CONTROL, code: IoControlCode, length: OutputBufferLength,
+      fill: (p) => {
+        const c = (p.DeviceIoControl as { Neither: Record<string, unknown> }).Neither;
+        c.InputBuffer = InputBuffer;
+        c.InputBufferLength = InputBufferLength;
+        c.OutputBuffer = OutputBuffer;
+        c.OutputBufferLength = OutputBufferLength;
+      },
+    });
+    writeOut(LengthReturned, Number(data.IoStatus.Information));
+    return data.IoStatus.Status;
+  }
+
+  /**
+   * FltOpenVolume: an open of the instance's volume itself (a DASD open), below the instance; the
+   * handle is closed with FltClose, and the file object, when asked for, is the driver's to
+   * dereference.
+   */
+  *FltOpenVolume(Instance_: unknown, VolumeHandle: unknown, VolumeFileObject: unknown): Co<number> {
+    const k = this.fm.k;
+    const routine = 'FltOpenVolume';
+    k.checkIrql(routine);
+    writeOut(VolumeHandle, null);
+    if (VolumeFileObject !== null && VolumeFileObject !== undefined) writeOut(VolumeFileObject, null);
+    if (!(Instance_ instanceof Instance)) {
+      k.violation(Instance_ === null || Instance_ === undefined ? 'null-param' : 'bad-object', `${routine} needs the instance whose volume it opens`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (VolumeHandle === null || VolumeHandle === undefined) {
+      k.violation('null-param', `${routine} needs a place for the volume handle`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const volume = Instance_.volume;
+    const fo = this.fm.fs.newFileObject(volume.name, '', true);
+    fo.FileName = makeUnicodeString('');
+    fo.Flags |= FO.VOLUME_OPEN;
+    const data = yield* this.issue(k.current, {
+      routine, instance: Instance_, volume, fileObject: fo, major: IRP_MJ.CREATE,
+      createOptions: (FILE_DISPOSITION.FILE_OPEN << 24 | FILE_CREATE_OPTION.FILE_SYNCHRONOUS_IO_NONALERT) >>> 0, desiredAccess: ACCESS_BITS.FILE_READ_DATA | SYNCHRONIZE, shareAccess: ALL_SHARE,
+    });
+    const st = data.IoStatus.Status >>> 0;
+    if (st !== STATUS.STATUS_SUCCESS) return st;
+    const handle = new FileHandle(fo, Instance_, volume);
+    handle.closeIo = () => this.closeFile('FltClose', handle);
+    writeOut(VolumeHandle, handle);
+    if (VolumeFileObject !== null && VolumeFileObject !== undefined) writeOut(VolumeFileObject, fo);
+    return st;
   }
 
   /** A callback data the filter fills in (Iopb) and sends with FltPerformSynchronousIo/AsynchronousIo. */

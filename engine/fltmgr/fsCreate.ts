@@ -7,8 +7,9 @@
  * A name with a stream (`a.txt:s`, `a.txt:s:$DATA`) opens that named stream of the file, which has
  * its own bytes, size, share access and FsContext; creating it creates the file too when the file
  * is missing. `a.txt::$DATA` is the file's default stream, the file itself. Only file systems that
- * keep named streams (NTFS) accept such names; the others, and malformed stream names, get
- * STATUS_OBJECT_NAME_INVALID.
+ * keep named streams (NTFS) accept such names; the others, malformed stream names and names no file
+ * can have (`.` or `..` components, wildcards, control characters, components over 255
+ * characters: streamNames.ts) get STATUS_OBJECT_NAME_INVALID.
  */
 import { STATUS } from '../kernel/status';
 import type { FltCallbackData } from './callbackData';
@@ -18,7 +19,7 @@ import { fail, ok, type FsAnswer } from './fsAnswer';
 import { nameChange } from './fsNaming';
 import type { FsState } from './fsState';
 import { FsNode, type FsVolume } from './fsTree';
-import { splitStream } from './streamNames';
+import { nameProblem, splitStream } from './streamNames';
 import { ALL_SHARE } from './shareAccess';
 import { DEFAULT_DESIRED_ACCESS, type FileObject } from './structs';
 import { hasNamedStreams } from './volumeInfo';
@@ -52,7 +53,7 @@ export function createFile(fs: FsState, data: FltCallbackData, fo: FileObject, v
   // the file system opens the name the file object holds now.
   const name = fo.currentFileName() || fo.nameInVolume;
   const split = splitStream(name);
-  if (split === undefined || (split.stream !== undefined && !hasNamedStreams(vol.fileSystem))) return fail(STATUS.STATUS_OBJECT_NAME_INVALID);
+  if (split === undefined || nameProblem(name) !== undefined || (split.stream !== undefined && !hasNamedStreams(vol.fileSystem))) return fail(STATUS.STATUS_OBJECT_NAME_INVALID);
   const opened = split.stream === undefined ? openFile(fs, data, vol, split.file, ask) : openStream(fs, data, vol, split.file, split.stream, ask);
   if (!('node' in opened)) return opened;
   const node = opened.node;

@@ -82,6 +82,11 @@ export class FsState {
   }
 
   /** The model of a volume by its device name. */
+  /** The number of the disk a volume lies on: its place among the scenario's volumes (0 for the first). */
+  diskNumber(vol: FsVolume): number {
+    return [...this.volumes.values()].indexOf(vol);
+  }
+
   volume(name: string): FsVolume {
     const v = this.volumes.get(name.toLowerCase());
     if (v === undefined) throw new Error(`no volume ${name}`);

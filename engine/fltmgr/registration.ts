@@ -158,7 +158,10 @@ export class RegistrationRoutines {
       if (d.state !== 'pending') continue;
       (d.driverObject as { DriverInit: unknown }).DriverInit = d.entry;
       k.emit('driver-load', 0, `${d.entryName}(${d.module}) at altitude ${d.altitude}`);
-      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, makeUnicodeString(`${SERVICES_KEY}\\${d.module}`)]);
+      // RegistryPath in memory C can read (drivers copy its Buffer); a run without C keeps it an engine string.
+      const path = `${SERVICES_KEY}\\${d.module}`;
+      const registryPath = k.marshal.layouts === undefined ? makeUnicodeString(path) : k.marshal.unicodeString(path);
+      const r = yield* k.callDriver(t, d.entry, d.entryName, [d.driverObject, registryPath]);
       const status = typeof r === 'number' ? r >>> 0 : STATUS.STATUS_SUCCESS;
       d.entryStatus = status;
       if (ntSuccess(status)) {

@@ -41,8 +41,10 @@ export interface IoRequestInput {
   /** A create's ACCESS_MASK (FILE_GENERIC_READ | FILE_GENERIC_WRITE when absent) and FILE_SHARE_* bits (all three when absent). */
   desiredAccess?: number;
   shareAccess?: number;
-  /** What the request's buffer holds: a write's data, or the set-information structure. */
+  /** What the request's buffer holds: a write's data, the set-information structure, a control request's input. */
   data?: Uint8Array;
+  /** A control request's output buffer length; `length` when absent. */
+  outputLength?: number;
   /** A directory query's pattern (`*.txt`). */
   pattern?: string;
   /**
@@ -140,6 +142,7 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     if (input.shareAccess !== undefined) req.shareAccess = input.shareAccess & 0x7;
   }
   if (input.data !== undefined) req.data = input.data;
+  if (input.outputLength !== undefined) req.outputLength = input.outputLength;
   if (input.pattern !== undefined) req.pattern = input.pattern;
   if (notify !== undefined) {
     req.completionFilter = notify.completionFilter >>> 0;

@@ -10,6 +10,7 @@ import type { DispatcherRoutines } from '../kernel/dispatcher';
 import type { MutexRoutines } from '../kernel/mutexes';
 import type { PoolRoutines } from '../kernel/pool';
 import type { RegistryRoutines } from '../kernel/registry';
+import type { RegistryRtlRoutines } from '../kernel/registryRtl';
 import type { RtlRoutines } from '../kernel/rtl';
 import type { SpinLockRoutines } from '../kernel/spinlocks';
 import type { ThreadRoutines } from '../kernel/threads';
@@ -56,6 +57,7 @@ import type { ProcessIdentityRoutines } from '../kernel/processIdentity';
 import type { ObCallbackRoutines } from '../kernel/obCallbacks';
 import type { SystemInformationRoutines } from '../kernel/systemInformation';
 import type { FileSizeRoutines } from './fileSize';
+import type { PagingFileRoutines } from './pagingFiles';
 import type { ZwFileRoutines } from './zwFiles';
 import type { MultiWaitRoutines } from '../kernel/multiWait';
 import type { IrpNameRoutines } from './irpNames';
@@ -67,11 +69,15 @@ import type { TokenRoutines } from '../kernel/tokens';
 import type { SidRoutines } from '../kernel/sids';
 import type { SListRoutines } from '../kernel/slist';
 import type { CacheManagerRoutines } from './cacheManager';
+import type { ContainerNotifyRoutines } from '../kernel/containerNotify';
+import type { ObjectQueryRoutines } from './objectQuery';
+import type { VirtualMemoryRoutines } from '../kernel/virtualMemory';
+import type { AccessCheckRoutines } from '../kernel/accessCheck';
 
 /** Name prefixes of the routines a driver can call. */
-const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Cm|Cc)[A-Z0-9]|^(InitializeSListHead|QueryDepthSList)$/;
+const ROUTINE_NAME = /^(Flt|Ke|Ex|Io|Iof|Zw|Nt|Rtl|Dbg|Interlocked|Ps|Mm|Ob|FsRtl|BCrypt|Se|Sec|Cm|Cc)[A-Z0-9]|^(InitializeSListHead|QueryDepthSList)$/;
 
-type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se';
+type Prefix = 'Flt' | 'Ke' | 'Ex' | 'Io' | 'Iof' | 'Zw' | 'Nt' | 'Rtl' | 'Dbg' | 'Interlocked' | 'Ps' | 'Mm' | 'Ob' | 'FsRtl' | 'BCrypt' | 'Se' | 'Sec';
 type Routines<T> = { [K in keyof T as K extends `${Prefix}${string}` ? K : never]: T[K] };
 
 export type Api = Routines<SpinLockRoutines> &
@@ -80,6 +86,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<PoolRoutines> &
   Routines<ThreadRoutines> &
   Routines<RegistryRoutines> &
+  Routines<RegistryRtlRoutines> &
   Routines<RtlRoutines> &
   Routines<RegistrationRoutines> &
   Routines<UnloadRoutines> &
@@ -124,6 +131,7 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<SymbolicLinkRoutines> &
   Routines<SystemInformationRoutines> &
   Routines<FileSizeRoutines> &
+  Routines<PagingFileRoutines> &
   Routines<ZwFileRoutines> &
   Routines<MultiWaitRoutines> &
   Routines<IrpNameRoutines> &
@@ -134,7 +142,11 @@ export type Api = Routines<SpinLockRoutines> &
   Routines<TokenRoutines> &
   Routines<SidRoutines> &
   Routines<SListRoutines> &
-  Routines<CacheManagerRoutines>;
+  Routines<CacheManagerRoutines> &
+  Routines<ContainerNotifyRoutines> &
+  Routines<ObjectQueryRoutines> &
+  Routines<VirtualMemoryRoutines> &
+  Routines<AccessCheckRoutines>;
 
 export interface RoutineTable {
   api: Api;

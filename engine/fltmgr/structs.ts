@@ -9,7 +9,7 @@ import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString 
 import type { DriverFn } from '../kernel/driverFn';
 import { EngineBuffer, EngineStruct, mirrorFields, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
-import { bufferSpace } from './bufferSpace';
+import { bufferSpace, isBufferedMethod } from './bufferSpace';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 import type { FileStream, FsNode } from './fsTree';
 
@@ -198,7 +198,7 @@ export class FltIoParameterBlock extends EngineStruct {
     const s = this.source;
     return makeParameters({
       major: s.major, length: s.length, offset: s.offset, infoClass: s.infoClass, code: s.code, createOptions: this.createOptions,
-      data: s.data, pattern: s.pattern, desiredAccess: s.desiredAccess, shareAccess: s.shareAccess, completionFilter: s.completionFilter,
+      data: s.data, outputLength: s.outputLength, pattern: s.pattern, desiredAccess: s.desiredAccess, shareAccess: s.shareAccess, completionFilter: s.completionFilter,
       kernelMode: s.kernelMode, systemBuffer: s.systemBuffer, paging: s.paging,
     });
   }
@@ -231,8 +231,10 @@ export interface ParameterInput {
   infoClass: number;
   code: number;
   createOptions: number;
-  /** What the caller's buffer holds when the request is issued (a write's data, a rename's FILE_RENAME_INFORMATION). */
+  /** What the caller's buffer holds when the request is issued (a write's data, a rename's FILE_RENAME_INFORMATION, a control request's input). */
   data?: Uint8Array;
+  /** A control request's output buffer length; `length` when absent. */
+  outputLength?: number;
   /** A directory query's file name pattern. */
   pattern?: string;
   /** A directory change notification's completion filter: it makes the DirectoryControl member NotifyDirectory. */
@@ -341,11 +343,17 @@ export function makeParameters(p: ParameterInput): FltParameters {
     case IRP_MJ.FILE_SYSTEM_CONTROL:
     case IRP_MJ.DEVICE_CONTROL:
     case IRP_MJ.INTERNAL_DEVICE_CONTROL: {
+      // The input is the request's data (its `length` when it has none); METHOD_BUFFERED gives one
+      // system buffer, big enough for either, holding the input and receiving the output.
+      const inLength = p.data?.length ?? p.length;
+      const outLength = p.outputLength ?? p.length;
+      const buffered = isBufferedMethod(p.code);
+      const input = buffered ? byteBuffer(Math.max(inLength, outLength), p.data) : byteBuffer(inLength, p.data, bufferSpace(p, false) === 'user');
       const c: ControlParameters = {
-        OutputBufferLength: p.length,
-        InputBufferLength: p.length,
-        InputBuffer: byteBuffer(p.length, undefined, bufferSpace(p, false) === 'user'),
-        OutputBuffer: byteBuffer(p.length, undefined, user),
+        OutputBufferLength: outLength,
+        InputBufferLength: inLength,
+        InputBuffer: input,
+        OutputBuffer: buffered ? input : byteBuffer(outLength, undefined, user),
         SystemBuffer: null,
         InputSystemBuffer: null,
         OutputMdlAddress: null,

@@ -15,6 +15,7 @@
  *
  *   IOCTL_DISK_GET_CLUSTER_INFO   DISK_CLUSTER_INFO: not a cluster disk (Flags 0)
  *   IOCTL_DISK_IS_WRITABLE        STATUS_SUCCESS, or STATUS_MEDIA_WRITE_PROTECTED for a readonly volume
+ *   IOCTL_STORAGE_QUERY_PROPERTY, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS   storageQueries.ts
  *
  * IRP_MJ_CREATE, CLEANUP and CLOSE on the storage device succeed. Reads and writes of raw sectors
  * are not modelled (STATUS_INVALID_DEVICE_REQUEST).
@@ -29,6 +30,8 @@ import { EngineStruct, writeFields, type Marshal } from '../kernel/marshal';
 import type { ObjectManagerRoutines } from '../kernel/objectManager';
 import { writeOut } from '../kernel/objects';
 import { STATUS } from '../kernel/status';
+import { readBuffer, writeBuffer } from '../kernel/buffers';
+import { IOCTL_STORAGE_QUERY_PROPERTY, IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS, storageQuery } from './storageQueries';
 import type { KThread } from '../kernel/thread';
 import { writeChars } from '../memory/strings';
 import { viewAt, type StructView } from '../memory/view';
@@ -235,6 +238,14 @@ export class VolumeDeviceRoutines {
       }
       case IOCTL_DISK_IS_WRITABLE:
         return this.irps.complete(irp, fsv.writable ? STATUS.STATUS_SUCCESS : STATUS.STATUS_MEDIA_WRITE_PROTECTED, 0);
+      case IOCTL_STORAGE_QUERY_PROPERTY:
+      case IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS: {
+        const inLen = Number(p.InputBufferLength) >>> 0;
+        const input = irp.systemBuffer === null ? new Uint8Array(0) : readBuffer(k.marshal, irp.systemBuffer, inLen);
+        const r = storageQuery(k.marshal, code, input, irp.systemBuffer === null ? 0 : outLen, fsv, this.fm.fs.diskNumber(fsv));
+        if (r.bytes.length > 0) writeBuffer(k.marshal, irp.systemBuffer, 0, r.bytes);
+        return this.irps.complete(irp, r.status, r.bytes.length);
+      }
       default:
         k.emit('io-done', 0, `${dev.label} does not answer IOCTL 0x${code.toString(16)} (STATUS_INVALID_DEVICE_REQUEST)`);
         return this.irps.complete(irp, STATUS.STATUS_INVALID_DEVICE_REQUEST, 0);

@@ -13,7 +13,7 @@ import { EPOCH, type FileSystemName, type FsNode, type FsVolume } from './fsTree
 export const FS_INFORMATION_CLASS = Object.freeze({ FileFsVolumeInformation: 1, FileFsSizeInformation: 3, FileFsDeviceInformation: 4, FileFsAttributeInformation: 5, FileFsFullSizeInformation: 7 });
 
 /** Every simulated volume holds 1 GiB. */
-const CAPACITY = 1 << 30;
+export const VOLUME_CAPACITY = 1 << 30;
 const FILE_DEVICE_CD_ROM = 0x2;
 
 /** FILE_FS_ATTRIBUTE_INFORMATION.FileSystemName and FileSystemAttributes of each file system. */
@@ -41,7 +41,7 @@ export function volumeInformation(m: Marshal | undefined, cls: number, vol: FsVo
   if (m === undefined) return 'no-layouts';
   const l = layout(m, tag);
   const sectorsPerUnit = vol.clusterSize / vol.sectorSize;
-  const total = Math.floor(CAPACITY / vol.clusterSize);
+  const total = Math.floor(VOLUME_CAPACITY / vol.clusterSize);
   const free = Math.max(0, total - Math.ceil(allocated(vol.root) / vol.clusterSize));
   switch (cls) {
     case FS_INFORMATION_CLASS.FileFsVolumeInformation: {

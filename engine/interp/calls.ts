@@ -90,6 +90,7 @@ function specialCall(c: ExprCompiling, name: string, e: Expr & { k: 'call' }): C
   switch (name) {
     case 'CONTAINING_RECORD': {
       const [addr, typeArg, field] = e.args;
+      if (typeArg?.k === 'unsupported') throw new CRuntimeError('compile-error', `CONTAINING_RECORD: ${typeArg.what}`, typeArg.loc);
       if (e.args.length !== 3 || typeArg?.k !== 'typeArg' || typeArg.type.kind !== 'struct') {
         throw new CRuntimeError('compile-error', 'CONTAINING_RECORD(address, TYPE, Field) needs a struct type name as its second argument', e.loc);
       }
@@ -103,6 +104,7 @@ function specialCall(c: ExprCompiling, name: string, e: Expr & { k: 'call' }): C
     case 'FIELD_OFFSET':
     case 'offsetof': {
       const [typeArg, field] = e.args;
+      if (typeArg?.k === 'unsupported') throw new CRuntimeError('compile-error', `${name}: ${typeArg.what}`, typeArg.loc);
       const path = fieldPathOf(field);
       if (typeArg?.k !== 'typeArg' || typeArg.type.kind !== 'struct' || !path) {
         throw new CRuntimeError('compile-error', `${name}(TYPE, Field) needs a struct type and a field`, e.loc);

@@ -88,6 +88,8 @@ export class ExprCompiler implements ExprCompiling {
         return lift2(b.t, a, b, (_x, y) => y);
       }
       case 'compound':
+        // A scalar compound literal (`(ULONG){6}`) read as a value is its content, not its storage's address.
+        if (e.type.kind !== 'struct' && e.type.kind !== 'array') return readPlace(this.scope, { t: e.type, ptr: this.compoundLiteral(e), what: 'compound literal', loc: e.loc });
         return this.compoundLiteral(e);
       case 'typeArg':
         throw new CRuntimeError('compile-error', `the type name '${typeName(e.type)}' is used as a value`, e.loc);
@@ -139,7 +141,7 @@ export class ExprCompiler implements ExprCompiling {
 
   // ---- compound literals -----------------------------------------------------------------------
 
-  private compoundLiteral(e: Expr & { k: 'compound' }): CE {
+  compoundLiteral(e: Expr & { k: 'compound' }): CE {
     const type = e.type;
     const plan = this.initPlan(type, e.init);
     const fnName = this.scope.functionName;

@@ -43,4 +43,6 @@ export interface ExprCompiling {
   /** The static type of an expression, without compiling code for it. */
   typeOnly(e: Expr): CType;
   convertTo(a: CE, to: CType): CE;
+  /** A compound literal's storage: a pointer to it (an array's first element). */
+  compoundLiteral(e: Expr & { k: 'compound' }): CE;
 }

@@ -127,6 +127,11 @@ export function compilePlace(c: ExprCompiling, e: Expr): Place {
       const obj = c.compile(e.object);
       const st = e.arrow ? pointee(obj.t) : obj.t;
       if (!st || st.kind !== 'struct') {
+        // A name declared nowhere compiles as an int here: say it is undeclared, the real cause.
+        const o = e.object;
+        if (o.k === 'id' && !c.scope.local(o.name) && !c.scope.global(o.name) && c.scope.functionId(o.name) === undefined && !c.scope.functionType(o.name)) {
+          throw new CRuntimeError('undefined-name', `'${o.name}' is not declared`, o.loc, 'declare it, or check the spelling');
+        }
         throw new CRuntimeError('compile-error', `${what}: '${e.arrow ? '->' : '.'}${e.field}' is applied to a ${typeName(obj.t)}, not a struct${e.arrow ? ' pointer' : ''}`, loc);
       }
       const field = fieldOf(st, e.field, what);
@@ -178,7 +183,7 @@ export function compilePlace(c: ExprCompiling, e: Expr): Place {
     }
     case 'str':
     case 'compound': {
-      const p = c.compile(e);
+      const p = e.k === 'str' ? c.compile(e) : c.compoundLiteral(e);
       const t = e.k === 'str' ? c.typeOnly(e) : e.type;
       return { t, ptr: p, what, loc };
     }

@@ -15,7 +15,8 @@
 import type { Co } from './coroutine';
 import { unicodeStringText, type UnicodeString } from './cvalues';
 import { DeviceObject, DO_DEVICE_INITIALIZING, type DeviceOwner } from './deviceObject';
-import { Irp, type IrpRoutines } from './irp';
+import { Irp, IRP_MJ_DEVICE_CONTROL, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, METHOD_BUFFERED, METHOD_NEITHER, type IrpRoutines } from './irp';
+import { Mdl, MDL_PAGES_LOCKED } from './mdl';
 import type { IrpCancelRoutines } from './irpCancel';
 import { type Kernel } from './kernel';
 import { writeOut } from './objects';
@@ -24,6 +25,17 @@ import type { PoolRoutines } from './pool';
 import { formatStatus, STATUS } from './status';
 import { PRIORITY, type KThread } from './thread';
 import type { StructView } from '../memory/view';
+import type { AllocPtr } from '../memory/pointer';
+
+/** What a workload request to a device carries: its control code, buffer lengths and input bytes. */
+export interface DeviceRequest {
+  code: number;
+  /** Both buffers' length when the request gives no input bytes or output length of its own. */
+  length: number;
+  /** The input buffer's bytes (a write's data, a control request's input). */
+  input?: Uint8Array;
+  outputLength?: number;
+}
 
 const USER_MODE = 1;
 
@@ -179,28 +191,24 @@ export class DeviceRoutines {
   }
 
   /** Sends workload request `id` (an IRP of `major`) to `dev` in a thread of its own. */
-  spawnIo(dev: DeviceObject, id: number, major: number, majorText: string, code: number, length: number): KThread {
-    return this.k.spawn(`I/O #${id} (${majorText} to ${dev.name})`, 'io', PRIORITY.normal, (t) => this.sendIrp(t, dev, id, major, code, length));
+  spawnIo(dev: DeviceObject, id: number, major: number, majorText: string, r: DeviceRequest): KThread {
+    return this.k.spawn(`I/O #${id} (${majorText} to ${dev.name})`, 'io', PRIORITY.normal, (t) => this.sendIrp(t, dev, id, major, r));
   }
 
-  private *sendIrp(t: KThread, dev: DeviceObject, id: number, major: number, code: number, length: number): Co<void> {
+  private *sendIrp(t: KThread, dev: DeviceObject, id: number, major: number, r: DeviceRequest): Co<void> {
     const k = this.k;
     const m = k.marshal;
     const irp = new Irp(k, `I/O #${id}`, dev.stackSize, null);
     irp.view.RequestorMode = USER_MODE;
     ((irp.view.Tail as StructView).Overlay as StructView).Thread = t;
-    if (length > 0) {
-      const buffer = m.space.pointer(m.space.allocate('engine', length, { label: `system buffer of I/O #${id} (${length} bytes)`, zeroed: true }));
-      (irp.view.AssociatedIrp as StructView).SystemBuffer = buffer;
-    }
     const stack = irp.nextStack(m.struct('_IO_STACK_LOCATION'));
     stack.MajorFunction = major;
-    if (code !== 0 || length > 0) {
-      const p = stack.Parameters as StructView;
-      // FileSystemControl and DeviceIoControl share one layout: output length, input length, code.
-      (p.DeviceIoControl as StructView).OutputBufferLength = length;
-      (p.DeviceIoControl as StructView).InputBufferLength = length;
-      (p.DeviceIoControl as StructView).IoControlCode = code;
+    const control = major === IRP_MJ_DEVICE_CONTROL || major === IRP_MJ_INTERNAL_DEVICE_CONTROL || major === IRP_MJ_FILE_SYSTEM_CONTROL;
+    if (control) this.placeControlBuffers(irp, stack, id, r);
+    else if (r.length > 0) {
+      // Other requests to a device: one system buffer (a buffered-I/O device), holding a write's data.
+      const buffer = this.buffer('engine', id, 'system buffer', r.length, r.input);
+      (irp.view.AssociatedIrp as StructView).SystemBuffer = buffer;
     }
     // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
     const onTop: Irp['onTop'] = (done) => {
@@ -225,6 +233,43 @@ export class DeviceRoutines {
     this.inFlight.delete(id);
     this.results.set(id, { status: returned >>> 0, information: irp.information, completed: false });
     k.emit('io-done', 0, `#${id} done: ${formatStatus(returned >>> 0)} from ${dev.label}`);
+  }
+
+  /**
+   * Where a device control request's buffers are, as the I/O manager places a user program's:
+   * METHOD_BUFFERED copies the input into one system buffer big enough for the output too;
+   * METHOD_IN/OUT_DIRECT copies the input into a system buffer and describes the program's output
+   * buffer with a locked MDL (Irp->MdlAddress); METHOD_NEITHER passes the program's own buffers,
+   * Type3InputBuffer and Irp->UserBuffer, at user addresses.
+   */
+  private placeControlBuffers(irp: Irp, stack: StructView, id: number, r: DeviceRequest): void {
+    const inLength = r.input?.length ?? r.length;
+    const outLength = r.outputLength ?? r.length;
+    const p = (stack.Parameters as StructView).DeviceIoControl as StructView;
+    // FileSystemControl and DeviceIoControl share one layout: output length, input length, code.
+    p.OutputBufferLength = outLength;
+    p.InputBufferLength = inLength;
+    p.IoControlCode = r.code;
+    const method = r.code & 3;
+    if (method === METHOD_NEITHER) {
+      if (inLength > 0) p.Type3InputBuffer = this.buffer('user', id, 'input buffer', inLength, r.input);
+      if (outLength > 0) irp.view.UserBuffer = this.buffer('user', id, 'output buffer', outLength);
+      return;
+    }
+    const size = method === METHOD_BUFFERED ? Math.max(inLength, outLength) : inLength;
+    if (size > 0) (irp.view.AssociatedIrp as StructView).SystemBuffer = this.buffer('engine', id, 'system buffer', size, r.input);
+    if (method !== METHOD_BUFFERED && outLength > 0) {
+      const out = this.buffer('user', id, 'output buffer', outLength);
+      irp.view.UserBuffer = out;
+      irp.view.MdlAddress = new Mdl(out, outLength, MDL_PAGES_LOCKED, true);
+    }
+  }
+
+  private buffer(kind: 'user' | 'engine', id: number, what: string, length: number, contents?: Uint8Array): AllocPtr {
+    const m = this.k.marshal;
+    const a = m.space.allocate(kind, length, { label: `${what} of I/O #${id} (${length} bytes)`, zeroed: true });
+    if (contents !== undefined && contents.length > 0) a.writeBytes(0, contents.subarray(0, length));
+    return m.space.pointer(a);
   }
 
   /** A workload `cancel #N` of a request to a device: IoCancelIrp on its IRP. False when `id` is no such request in flight. */

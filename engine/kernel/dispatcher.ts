@@ -277,6 +277,13 @@ export class DispatcherRoutines {
     return UNITS_PER_TICK;
   }
 
+  /** The performance counter runs at 10 MHz (as on most x64 Windows 10/11 machines): 100 ns units since boot. */
+  KeQueryPerformanceCounter(PerformanceFrequency: unknown): { QuadPart: number } {
+    this.k.touchObject(this.k.sched.timers, false);
+    if (PerformanceFrequency !== null && PerformanceFrequency !== undefined) writeLargeOut(PerformanceFrequency, 10_000_000);
+    return { QuadPart: this.k.now * UNITS_PER_TICK };
+  }
+
   // --- the mechanics ---
 
   private trySatisfy(obj: DispatcherObject, t: KThread): boolean {

@@ -24,7 +24,7 @@ export type EventKind =
   | 'cbdq-insert' | 'cbdq-remove' | 'cbdq-enable' | 'cbdq-disable'
   | 'cancel'
   // verifier and debug output
-  | 'port' | 'transaction' | 'process'
+  | 'port' | 'transaction' | 'process' | 'registry'
   | 'violation' | 'output' | 'fault'
   // an allocation refused at the pool limit
   | 'alloc-fail';

@@ -40,14 +40,15 @@ import { sizeOf } from '../c/types';
 export const IRP_MJ_READ = 0x03;
 export const IRP_MJ_WRITE = 0x04;
 export const IRP_MJ_FLUSH_BUFFERS = 0x09;
+export const IRP_MJ_FILE_SYSTEM_CONTROL = 0x0d;
 export const IRP_MJ_DEVICE_CONTROL = 0x0e;
 export const IRP_MJ_INTERNAL_DEVICE_CONTROL = 0x0f;
 export const IRP_MJ_SHUTDOWN = 0x10;
 
 const IO_TYPE_IRP = 6;
 const KERNEL_MODE = 0;
-const METHOD_BUFFERED = 0;
-const METHOD_NEITHER = 3;
+export const METHOD_BUFFERED = 0;
+export const METHOD_NEITHER = 3;
 
 /** The transfer method in an IOCTL or FSCTL code's two low bits. */
 export function ioctlMethod(code: number): number {

@@ -22,7 +22,7 @@ import type { AddressSpace } from '../memory/space';
 import { encodeChars } from '../memory/strings';
 import { fieldPlaces, loadAt, storeAt, storeBits } from '../memory/typed';
 import { ArrayView, Cell, isView, viewAt, viewOf, type StructView } from '../memory/view';
-import { isFunctionValue, Ref, WideText } from './cvalues';
+import { isFunctionValue, makeUnicodeString, Ref, WideText } from './cvalues';
 
 /** An engine object that C code reads and writes in place (FLT_CALLBACK_DATA, FILE_OBJECT…). */
 export interface CObject {
@@ -75,6 +75,16 @@ export class Marshal {
     const st = this.struct(tag);
     const a = this.space.allocate('engine', sizeOf(st), { owner, label, zeroed: true, type: st });
     return viewAt(a, 0, st);
+  }
+
+  /** A UNICODE_STRING holding `text`, laid out in engine memory so C can read its fields and characters. */
+  unicodeString(text: string): AllocPtr {
+    // No owner: a routine C passes it to reads it as the UNICODE_STRING it is, not as an engine object.
+    const st = this.struct('_UNICODE_STRING');
+    const a = this.space.allocate('engine', sizeOf(st), { label: `UNICODE_STRING "${text.length > 24 ? `${text.slice(0, 24)}…` : text}"`, zeroed: true, type: st });
+    const us = viewAt(a, 0, st);
+    this.writeFields(us, makeUnicodeString(text), true);
+    return us.$ptr as AllocPtr;
   }
 
   /** The C pointer for an engine value stored where C expects a pointer. */

@@ -11,6 +11,7 @@ import type { ObjectManagerRoutines } from './objectManager';
 import type { PoolRoutines } from './pool';
 import { handleValue, isKProcess, processOfHandle, type KProcess } from './processes';
 import { STATUS } from './status';
+import { sessionIdOf } from './tokens';
 import { KThread } from './thread';
 import { allocateString, encodeChars } from '../memory/strings';
 import { viewAt, viewOf } from '../memory/view';
@@ -18,6 +19,8 @@ import { sizeOf } from '../c/types';
 import { Ptr } from '../memory/pointer';
 
 const PROCESS_BASIC_INFORMATION = 0;
+const PROCESS_SESSION_INFORMATION = 24;
+const PROCESS_WOW64_INFORMATION = 26;
 const PROCESS_IMAGE_FILE_NAME = 27;
 const PROCESS_IMAGE_FILE_NAME_WIN32 = 43;
 /** 'SeIn': the tag fltsim gives the name SeLocateProcessImageName allocates. */
@@ -87,6 +90,12 @@ export class ProcessIdentityRoutines {
     return p === undefined ? STATUS.STATUS_INVALID_PARAMETER : p.state === 'exited' ? p.exitStatus : STATUS.STATUS_PENDING;
   }
 
+  /** No process here runs under WOW64: NULL (the WOW64 PEB it would return otherwise). */
+  PsGetProcessWow64Process(Process: unknown): null {
+    this.process('PsGetProcessWow64Process', Process);
+    return null;
+  }
+
   PsIsProtectedProcess(Process: unknown): number {
     this.process('PsIsProtectedProcess', Process);
     return 0;
@@ -114,7 +123,8 @@ export class ProcessIdentityRoutines {
 
   /**
    * ProcessImageFileName / ProcessImageFileNameWin32: a UNICODE_STRING followed by its characters
-   * in the caller's buffer; ProcessBasicInformation: the ids. Too small a buffer gets
+   * in the caller's buffer; ProcessBasicInformation: the ids; ProcessSessionInformation: the
+   * session the process's token names; ProcessWow64Information: 0. Too small a buffer gets
    * STATUS_INFO_LENGTH_MISMATCH and the length needed.
    */
   ZwQueryInformationProcess(ProcessHandle: unknown, ProcessInformationClass: number, ProcessInformation: unknown, ProcessInformationLength: number, ReturnLength: unknown): number {
@@ -154,6 +164,15 @@ export class ProcessIdentityRoutines {
       a.writeInt(at + 24, 4, 8);
       a.writeInt(at + 32, 8, p.id);
       a.writeInt(at + 40, 8, p.parentId);
+      return STATUS.STATUS_SUCCESS;
+    }
+    if (cls === PROCESS_SESSION_INFORMATION || cls === PROCESS_WOW64_INFORMATION) {
+      // PROCESS_SESSION_INFORMATION is one ULONG; ProcessWow64Information a ULONG_PTR, 0: no process
+      // here runs under WOW64. The length must be exactly the structure's.
+      const needed = cls === PROCESS_SESSION_INFORMATION ? 4 : 8;
+      writeOut(ReturnLength, needed);
+      if (length !== needed || !(ProcessInformation instanceof Ptr) || ProcessInformation.alloc === null) return STATUS.STATUS_INFO_LENGTH_MISMATCH;
+      ProcessInformation.alloc.writeInt(ProcessInformation.offset, needed, cls === PROCESS_SESSION_INFORMATION ? sessionIdOf(p, k.processes.system) : 0);
       return STATUS.STATUS_SUCCESS;
     }
     k.emit('process', p.id, `ZwQueryInformationProcess: information class ${cls} is not modelled; it answers STATUS_INVALID_INFO_CLASS`);

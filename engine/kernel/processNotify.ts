@@ -12,7 +12,7 @@ import type { Co } from './coroutine';
 import { nameOf, type DriverFn } from './driverFn';
 import { callSite, type Kernel } from './kernel';
 import type { SourceLocation } from './events';
-import { isFunctionValue, makeUnicodeString } from './cvalues';
+import { isFunctionValue } from './cvalues';
 import { Irql } from './irql';
 import type { KProcess } from './processes';
 import { formatStatus, ntSuccess, STATUS } from './status';
@@ -231,11 +231,8 @@ export class ProcessNotifyRoutines {
     return info;
   }
 
-  private unicodeString(owner: object, text: string): AllocPtr {
-    const m = this.k.marshal;
-    const us = m.layOut(owner, '_UNICODE_STRING', `UNICODE_STRING "${text.length > 24 ? `${text.slice(0, 24)}…` : text}"`);
-    m.writeFields(us, makeUnicodeString(text), true);
-    return us.$ptr as AllocPtr;
+  private unicodeString(_owner: object, text: string): AllocPtr {
+    return this.k.marshal.unicodeString(text);
   }
 
   /** Routines still registered by `module`'s driver. */

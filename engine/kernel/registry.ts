@@ -1,143 +1,350 @@
 /**
- * The registry as a driver sees it at load time: its service key and the Parameters subkey exist
- * and open; values exist only when the scenario supplies them. A value given by plain name is
- * visible in both keys of every driver.
+ * The Zw*Key routines over the registry tree (registryTree.ts): key handles are kernel handles
+ * (KHandle) closed by ZwClose, each with the access it was opened for; a routine refuses a handle
+ * that lacks the access it needs (STATUS_ACCESS_DENIED), a key deleted under it
+ * (STATUS_KEY_DELETED) or a handle that is no key's. Every driver's service key and its Parameters
+ * subkey exist from the start; a scenario's `registry` lines add keys and values.
  */
 import { unicodeStringText, type UnicodeString } from './cvalues';
 import type { Kernel } from './kernel';
 import { Ptr, resolve } from '../memory/pointer';
-import { fieldPlace } from '../memory/typed';
-import { viewOf, type StructView } from '../memory/view';
 import { KHandle, writeOut } from './objects';
+import { pointerOf } from './marshal';
+import { OBJ_KERNEL_HANDLE } from './objectManager';
 import { STATUS } from './status';
+import { systemTimeAt } from './time';
+import { RegKey, RegistryTree, SERVICES_KEY, describeValue, encodeValue, type RegistryData } from './registryTree';
+import { deliver, keyImage, valueImage } from './registryInfo';
 
-export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string } | { type: 'binary'; value: number[] };
+export { SERVICES_KEY } from './registryTree';
+/** A registry value as a scenario or a test writes it. */
+export type RegistryValue = RegistryData;
 
-export const SERVICES_KEY = '\\REGISTRY\\MACHINE\\SYSTEM\\CurrentControlSet\\Services';
+export const KEY_QUERY_VALUE = 0x0001;
+export const KEY_SET_VALUE = 0x0002;
+export const KEY_CREATE_SUB_KEY = 0x0004;
+export const KEY_ENUMERATE_SUB_KEYS = 0x0008;
+export const DELETE = 0x10000;
+const KEY_READ = 0x20019;
+const KEY_WRITE = 0x20006;
+const KEY_ALL_ACCESS = 0xf003f;
+const GENERIC_READ = 0x80000000;
+const GENERIC_WRITE = 0x40000000;
+const GENERIC_EXECUTE = 0x20000000;
+const GENERIC_ALL = 0x10000000;
+const MAXIMUM_ALLOWED = 0x02000000;
 
-export const REG_SZ = 1;
-export const REG_BINARY = 3;
-export const REG_DWORD = 4;
+export const REG_OPTION_VOLATILE = 0x1;
+/** REG_LEGAL_OPTION: every CreateOptions bit ZwCreateKey accepts. */
+const REG_LEGAL_OPTION = 0x1f;
+export const REG_CREATED_NEW_KEY = 1;
+export const REG_OPENED_EXISTING_KEY = 2;
 
-export const KeyValueBasicInformation = 0;
-export const KeyValueFullInformation = 1;
-export const KeyValuePartialInformation = 2;
-
-class RegistryKey {
-  constructor(readonly path: string) {}
+/** The KEY_* rights a desired access mask gives (generic rights mapped, MAXIMUM_ALLOWED as all). */
+export function keyAccess(desired: number): number {
+  let a = desired >>> 0;
+  if (a & (GENERIC_READ | GENERIC_EXECUTE)) a |= KEY_READ;
+  if (a & GENERIC_WRITE) a |= KEY_WRITE;
+  if (a & (GENERIC_ALL | MAXIMUM_ALLOWED)) a |= KEY_ALL_ACCESS;
+  return a & 0x00ffffff;
 }
 
+const ACCESS_NAMES: [number, string][] = [
+  [KEY_QUERY_VALUE, 'KEY_QUERY_VALUE'],
+  [KEY_SET_VALUE, 'KEY_SET_VALUE'],
+  [KEY_CREATE_SUB_KEY, 'KEY_CREATE_SUB_KEY'],
+  [KEY_ENUMERATE_SUB_KEYS, 'KEY_ENUMERATE_SUB_KEYS'],
+  [DELETE, 'DELETE'],
+];
+
 export class RegistryRoutines {
+  readonly tree = new RegistryTree();
   private readonly modules = new Set<string>();
-  private readonly values = new Map<string, RegistryValue>();
+  /** Values a `registry "<name>" …` line gives every driver's service key and Parameters subkey. */
+  private readonly serviceValues = new Map<string, { name: string; value: RegistryData }>();
+  private readonly granted = new WeakMap<KHandle, number>();
 
   constructor(private readonly k: Kernel) {}
 
-  /** Makes `module`'s service key (and Parameters subkey) exist. */
+  // --- set-up (the scenario's lines; never a driver's call) ---
+
+  /** Makes `module`'s service key and its Parameters subkey exist, with the plain-named values. */
   addService(module: string): void {
-    this.modules.add(module.toLowerCase());
+    this.modules.add(module);
+    for (const key of this.serviceKeys(module)) for (const v of this.serviceValues.values()) this.put(key, v.name, v.value);
   }
 
-  setValue(name: string, value: RegistryValue): void {
-    this.values.set(name.toLowerCase(), value);
+  /** A value every driver sees under its service key and its Parameters subkey. */
+  setValue(name: string, value: RegistryData): void {
+    this.serviceValues.set(name.toLowerCase(), { name, value });
+    for (const m of this.modules) for (const key of this.serviceKeys(m)) this.put(key, name, value);
   }
 
-  private exists(path: string): boolean {
-    const p = path.toLowerCase().replace(/\\+$/, '');
-    const base = SERVICES_KEY.toLowerCase();
-    for (const m of this.modules) {
-      if (p === `${base}\\${m}` || p === `${base}\\${m}\\parameters`) return true;
+  /** A key the scenario declares (every key on the way is made too). */
+  declareKey(path: string, volatile = false): RegKey {
+    return this.tree.ensure(path, volatile);
+  }
+
+  declareValue(path: string, name: string, value: RegistryData): void {
+    this.put(this.tree.ensure(path), name, value);
+  }
+
+  private serviceKeys(module: string): RegKey[] {
+    const service = this.tree.ensure(`${SERVICES_KEY}\\${module}`);
+    return [service, this.tree.ensure(`${service.path}\\Parameters`)];
+  }
+
+  private put(key: RegKey, name: string, value: RegistryData): void {
+    const e = encodeValue(value);
+    this.tree.setValue(key, name, e.type, e.data, this.now());
+  }
+
+  /** The system time now, as key write times record it. */
+  now(): bigint {
+    return BigInt(systemTimeAt(this.k.now));
+  }
+
+  // --- handles ---
+
+  /** A new key handle: a kernel handle with OBJ_KERNEL_HANDLE, else one in the caller's process. */
+  openHandle(key: RegKey, access: number, attributes: number): KHandle {
+    const process = (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (this.k.current.process ?? null);
+    const h = new KHandle(key, `registry key ${key.path}`, process);
+    this.granted.set(h, keyAccess(access));
+    return h;
+  }
+
+  /** The key a handle names when it has `need` access, else the status the routine returns. */
+  keyOf(routine: string, handle: unknown, need: number): RegKey | number {
+    if (!(handle instanceof KHandle) || handle.closed) {
+      if (handle === null || handle === undefined) this.k.violation('invalid-parameter', `${routine} was given a NULL key handle; open the key with ZwOpenKey or ZwCreateKey first`);
+      return STATUS.STATUS_INVALID_HANDLE;
     }
-    return false;
+    if (!(handle.object instanceof RegKey)) {
+      this.k.violation('invalid-parameter', `${routine} was given a handle to ${handle.what}, not a registry key`);
+      return STATUS.STATUS_OBJECT_TYPE_MISMATCH;
+    }
+    if (handle.object.deleted) return STATUS.STATUS_KEY_DELETED;
+    const has = this.granted.get(handle) ?? 0;
+    if ((has & need) !== need) {
+      const missing = ACCESS_NAMES.filter(([bit]) => (need & bit) !== 0 && (has & bit) === 0).map(([, n]) => n);
+      this.k.emit('registry', 0, `${routine}: the handle to ${handle.object.path} was opened without ${missing.join(' | ')} (STATUS_ACCESS_DENIED)`);
+      return STATUS.STATUS_ACCESS_DENIED;
+    }
+    return handle.object;
   }
 
-  ZwOpenKey(KeyHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown): number {
-    this.k.checkIrql('ZwOpenKey');
-    const oa = ObjectAttributes as { ObjectName?: unknown; RootDirectory?: unknown } | null;
+  /** The path OBJECT_ATTRIBUTES name and the key it is relative to (RootDirectory), or a status. */
+  private target(routine: string, ObjectAttributes: unknown): { root: RegKey | null; name: string; attributes: number } | number {
+    const oa = ObjectAttributes as { ObjectName?: unknown; RootDirectory?: unknown; Attributes?: unknown } | null;
     if (!oa || !oa.ObjectName) {
-      this.k.violation('null-param', 'ZwOpenKey needs OBJECT_ATTRIBUTES with an ObjectName');
+      this.k.violation('null-param', `${routine} needs OBJECT_ATTRIBUTES with an ObjectName (InitializeObjectAttributes with the key's path)`);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    let path = unicodeStringText(this.k.marshal.deref<UnicodeString>(oa.ObjectName, '_UNICODE_STRING'));
-    const root = oa.RootDirectory;
-    if (root instanceof KHandle && root.object instanceof RegistryKey) path = `${root.object.path}\\${path}`;
-    if (!this.exists(path)) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
-    writeOut(KeyHandle, new KHandle(new RegistryKey(path), `registry key ${path}`));
+    const name = unicodeStringText(this.k.marshal.deref<UnicodeString>(oa.ObjectName, '_UNICODE_STRING'));
+    const attributes = Number(oa.Attributes ?? 0);
+    const rootHandle = oa.RootDirectory;
+    if (rootHandle === null || rootHandle === undefined || rootHandle === 0) return { root: null, name, attributes };
+    const root = this.keyOf(routine, rootHandle, 0);
+    return typeof root === 'number' ? root : { root, name, attributes };
+  }
+
+  private pathStatus(problem: 'invalid' | 'not-found'): number {
+    return problem === 'invalid' ? STATUS.STATUS_OBJECT_NAME_INVALID : STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
+  }
+
+  // --- routines ---
+
+  ZwOpenKey(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown): number {
+    this.k.checkIrql('ZwOpenKey');
+    return this.open('ZwOpenKey', KeyHandle, DesiredAccess, ObjectAttributes);
+  }
+
+  ZwOpenKeyEx(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown, _OpenOptions: number): number {
+    this.k.checkIrql('ZwOpenKeyEx');
+    return this.open('ZwOpenKeyEx', KeyHandle, DesiredAccess, ObjectAttributes);
+  }
+
+  private open(routine: string, KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown): number {
+    if (KeyHandle === null || KeyHandle === undefined) {
+      this.k.violation('null-param', `${routine} needs a HANDLE to return the key's handle in`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const t = this.target(routine, ObjectAttributes);
+    if (typeof t === 'number') return t;
+    const key = this.tree.findFrom(t.root, t.name);
+    if (!(key instanceof RegKey)) return this.pathStatus(key);
+    writeOut(KeyHandle, this.openHandle(key, DesiredAccess, t.attributes));
     return STATUS.STATUS_SUCCESS;
   }
 
   /**
-   * Fills a KEY_VALUE_PARTIAL_INFORMATION (or FULL/BASIC) in the caller's buffer — its bytes, laid
-   * out as the headers declare: TitleIndex, Type, DataLength and the data (little-endian for
-   * REG_DWORD, UTF-16LE with the terminator for REG_SZ), the name for FULL and BASIC. Too small a
-   * buffer gives STATUS_BUFFER_TOO_SMALL (header does not fit) or STATUS_BUFFER_OVERFLOW (data does
-   * not fit), with *ResultLength set to the size needed.
+   * Opens the key or creates it (its parent must exist); *Disposition says which. A non-volatile
+   * key cannot be created under a volatile one (STATUS_CHILD_MUST_BE_VOLATILE).
    */
-  ZwQueryValueKey(KeyHandle: unknown, ValueName: unknown, KeyValueInformationClass: number, KeyValueInformation: unknown, Length: number, ResultLength: unknown): number {
-    this.k.checkIrql('ZwQueryValueKey');
-    if (!(KeyHandle instanceof KHandle) || KeyHandle.closed || !(KeyHandle.object instanceof RegistryKey)) return STATUS.STATUS_INVALID_HANDLE;
-    const name = unicodeStringText(this.k.marshal.deref<UnicodeString>(ValueName, '_UNICODE_STRING'));
-    const v = this.values.get(name.toLowerCase());
-    if (!v) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
-    const data = bytesOf(v);
-    const type = v.type === 'dword' ? REG_DWORD : v.type === 'string' ? REG_SZ : REG_BINARY;
-    const nameBytes = name.length * 2;
-    const cls = KeyValueInformationClass;
-    const tag = cls === KeyValuePartialInformation ? '_KEY_VALUE_PARTIAL_INFORMATION' : cls === KeyValueFullInformation ? '_KEY_VALUE_FULL_INFORMATION' : '_KEY_VALUE_BASIC_INFORMATION';
-    const st = this.k.marshal.struct(tag);
-    // The header is everything before the variable part (Data, or Name).
-    const header = cls === KeyValuePartialInformation ? fieldPlace(st, 'Data').offset : fieldPlace(st, 'Name').offset + nameBytes;
-    const needed = header + (cls === KeyValueBasicInformation ? 0 : data.length);
-    writeOut(ResultLength, needed);
-    if (Number(Length) < header) return STATUS.STATUS_BUFFER_TOO_SMALL;
-    if (!(KeyValueInformation instanceof Ptr)) {
-      this.k.violation('null-param', 'ZwQueryValueKey needs a buffer for the value information');
+  ZwCreateKey(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown, _TitleIndex: number, Class: unknown, CreateOptions: number, Disposition: unknown): number {
+    const k = this.k;
+    k.checkIrql('ZwCreateKey');
+    if (KeyHandle === null || KeyHandle === undefined) {
+      k.violation('null-param', 'ZwCreateKey needs a HANDLE to return the key\'s handle in');
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const fits = Number(Length) >= needed;
-    const out = viewOf(KeyValueInformation, st) as StructView;
-    out.TitleIndex = 0;
-    out.Type = type;
-    const bytesAt = (offset: number, bytes: ArrayLike<number>): void => {
-      const r = resolve(KeyValueInformation.add(offset), bytes.length, 'writes');
-      r.alloc.writeBytes(r.offset, bytes);
-    };
-    if (cls === KeyValuePartialInformation) {
-      out.DataLength = data.length;
-      if (!fits) return STATUS.STATUS_BUFFER_OVERFLOW;
-      if (data.length > 0) bytesAt(header, data);
-      return STATUS.STATUS_SUCCESS;
+    const options = Number(CreateOptions) >>> 0;
+    if ((options & ~REG_LEGAL_OPTION) !== 0) {
+      k.violation('invalid-parameter', `ZwCreateKey: CreateOptions 0x${options.toString(16)} has bits no REG_OPTION_* flag uses`);
+      return STATUS.STATUS_INVALID_PARAMETER;
     }
-    out.NameLength = nameBytes;
-    const nameAt = fieldPlace(st, 'Name').offset;
-    if (cls === KeyValueFullInformation) {
-      out.DataOffset = header;
-      out.DataLength = data.length;
+    const t = this.target('ZwCreateKey', ObjectAttributes);
+    if (typeof t === 'number') return t;
+    const path = t.root === null ? t.name : t.name === '' ? t.root.path : t.name.startsWith('\\') ? undefined : `${t.root.path}\\${t.name}`;
+    if (path === undefined) return STATUS.STATUS_OBJECT_NAME_INVALID;
+    const className = Class === null || Class === undefined ? '' : unicodeStringText(k.marshal.deref<UnicodeString>(Class, '_UNICODE_STRING'));
+    const r = this.tree.create(path, (options & REG_OPTION_VOLATILE) !== 0, className);
+    if (r === 'child-must-be-volatile') return STATUS.STATUS_CHILD_MUST_BE_VOLATILE;
+    if (typeof r === 'string') return this.pathStatus(r);
+    if (r.created) {
+      r.key.lastWrite = this.now();
+      k.emit('registry', 0, `ZwCreateKey: created ${r.key.path}${r.key.volatile ? ' (volatile)' : ''}`);
     }
-    if (!fits) return STATUS.STATUS_BUFFER_OVERFLOW;
-    if (nameBytes > 0) bytesAt(nameAt, utf16(name));
-    if (cls === KeyValueFullInformation && data.length > 0) bytesAt(header, data);
+    writeOut(KeyHandle, this.openHandle(r.key, DesiredAccess, t.attributes));
+    writeOut(Disposition, r.created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
     return STATUS.STATUS_SUCCESS;
   }
-}
 
-function bytesOf(v: RegistryValue): number[] {
-  if (v.type === 'dword') return [v.value & 0xff, (v.value >>> 8) & 0xff, (v.value >>> 16) & 0xff, (v.value >>> 24) & 0xff];
-  if (v.type === 'binary') return [...v.value];
-  const out: number[] = [];
-  for (let i = 0; i < v.value.length; i++) {
-    const c = v.value.charCodeAt(i);
-    out.push(c & 0xff, c >>> 8);
+  ZwQueryValueKey(KeyHandle: unknown, ValueName: unknown, KeyValueInformationClass: number, KeyValueInformation: unknown, Length: number, ResultLength: unknown): number {
+    this.k.checkIrql('ZwQueryValueKey');
+    const key = this.keyOf('ZwQueryValueKey', KeyHandle, KEY_QUERY_VALUE);
+    if (typeof key === 'number') return key;
+    const name = this.valueName(ValueName);
+    const v = key.value(name);
+    if (!v) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
+    const image = valueImage(this.k, v, Number(KeyValueInformationClass));
+    if (image === undefined) return this.badClass('ZwQueryValueKey', 'KeyValueInformationClass', KeyValueInformationClass);
+    return deliver(this.k, 'ZwQueryValueKey', image, KeyValueInformation, Length, ResultLength);
   }
-  out.push(0, 0);
-  return out;
-}
 
-function utf16(text: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out.push(c & 0xff, c >>> 8);
+  /** Values in the order they were first set; STATUS_NO_MORE_ENTRIES past the last. */
+  ZwEnumerateValueKey(KeyHandle: unknown, Index: number, KeyValueInformationClass: number, KeyValueInformation: unknown, Length: number, ResultLength: unknown): number {
+    this.k.checkIrql('ZwEnumerateValueKey');
+    const key = this.keyOf('ZwEnumerateValueKey', KeyHandle, KEY_QUERY_VALUE);
+    if (typeof key === 'number') return key;
+    const v = [...key.values.values()][Number(Index) >>> 0];
+    if (!v) return STATUS.STATUS_NO_MORE_ENTRIES;
+    const image = valueImage(this.k, v, Number(KeyValueInformationClass));
+    if (image === undefined) return this.badClass('ZwEnumerateValueKey', 'KeyValueInformationClass', KeyValueInformationClass);
+    return deliver(this.k, 'ZwEnumerateValueKey', image, KeyValueInformation, Length, ResultLength);
   }
-  return out;
+
+  ZwSetValueKey(KeyHandle: unknown, ValueName: unknown, _TitleIndex: number, Type: number, Data: unknown, DataSize: number): number {
+    const k = this.k;
+    k.checkIrql('ZwSetValueKey');
+    const key = this.keyOf('ZwSetValueKey', KeyHandle, KEY_SET_VALUE);
+    if (typeof key === 'number') return key;
+    const size = Number(DataSize) >>> 0;
+    let data: Uint8Array = new Uint8Array(0);
+    const dataP = pointerOf(Data);
+    if (size > 0) {
+      if (!(dataP instanceof Ptr)) {
+        k.violation('null-param', `ZwSetValueKey was given DataSize ${size} but no Data`);
+        return STATUS.STATUS_INVALID_PARAMETER;
+      }
+      const r = resolve(dataP, size, 'reads');
+      data = r.alloc.readBytes(r.offset, size);
+    }
+    const name = this.valueName(ValueName);
+    this.tree.setValue(key, name, Number(Type) >>> 0, data, this.now());
+    k.emit('registry', 0, `ZwSetValueKey: ${key.path} "${name}" = ${describeValue({ type: Number(Type) >>> 0, data })}`);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  ZwDeleteValueKey(KeyHandle: unknown, ValueName: unknown): number {
+    this.k.checkIrql('ZwDeleteValueKey');
+    const key = this.keyOf('ZwDeleteValueKey', KeyHandle, KEY_SET_VALUE);
+    if (typeof key === 'number') return key;
+    const name = this.valueName(ValueName);
+    if (!this.tree.deleteValue(key, name, this.now())) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
+    this.k.emit('registry', 0, `ZwDeleteValueKey: ${key.path} "${name}" deleted`);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** Marks the key deleted (it must have no subkeys); its handles stay open until ZwClose. */
+  ZwDeleteKey(KeyHandle: unknown): number {
+    this.k.checkIrql('ZwDeleteKey');
+    const key = this.keyOf('ZwDeleteKey', KeyHandle, DELETE);
+    if (typeof key === 'number') return key;
+    if (!this.tree.delete(key)) return STATUS.STATUS_CANNOT_DELETE;
+    this.k.emit('registry', 0, `ZwDeleteKey: ${key.path} deleted`);
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** Subkeys in name order (case ignored), as the registry keeps them; STATUS_NO_MORE_ENTRIES past the last. */
+  ZwEnumerateKey(KeyHandle: unknown, Index: number, KeyInformationClass: number, KeyInformation: unknown, Length: number, ResultLength: unknown): number {
+    this.k.checkIrql('ZwEnumerateKey');
+    const key = this.keyOf('ZwEnumerateKey', KeyHandle, KEY_ENUMERATE_SUB_KEYS);
+    if (typeof key === 'number') return key;
+    const sub = [...key.subkeys.values()].sort((a, b) => (a.name.toUpperCase() < b.name.toUpperCase() ? -1 : 1))[Number(Index) >>> 0];
+    if (!sub) return STATUS.STATUS_NO_MORE_ENTRIES;
+    const image = keyImage(this.k, sub, Number(KeyInformationClass));
+    if (image === undefined) return this.badClass('ZwEnumerateKey', 'KeyInformationClass', KeyInformationClass);
+    return deliver(this.k, 'ZwEnumerateKey', image, KeyInformation, Length, ResultLength);
+  }
+
+  ZwQueryKey(KeyHandle: unknown, KeyInformationClass: number, KeyInformation: unknown, Length: number, ResultLength: unknown): number {
+    this.k.checkIrql('ZwQueryKey');
+    const cls = Number(KeyInformationClass);
+    // The name needs no access; the rest needs KEY_QUERY_VALUE.
+    const key = this.keyOf('ZwQueryKey', KeyHandle, cls === 3 ? 0 : KEY_QUERY_VALUE);
+    if (typeof key === 'number') return key;
+    const image = keyImage(this.k, key, cls);
+    if (image === undefined) return this.badClass('ZwQueryKey', 'KeyInformationClass', KeyInformationClass);
+    return deliver(this.k, 'ZwQueryKey', image, KeyInformation, Length, ResultLength);
+  }
+
+  /** Nothing to write back: the model keeps every change as it is made. */
+  ZwFlushKey(KeyHandle: unknown): number {
+    this.k.checkIrql('ZwFlushKey');
+    const key = this.keyOf('ZwFlushKey', KeyHandle, 0);
+    return typeof key === 'number' ? key : STATUS.STATUS_SUCCESS;
+  }
+
+  /** A handle to the driver's Parameters subkey (DriverRegKeyParameters) or its service key's state subkeys. */
+  IoOpenDriverRegistryKey(DriverObject: unknown, RegKeyType: number, DesiredAccess: number, Flags: number, DriverRegKey: unknown): number {
+    const k = this.k;
+    k.checkIrql('IoOpenDriverRegistryKey');
+    const module = this.moduleOf(DriverObject);
+    if (module === undefined || DriverRegKey === null || DriverRegKey === undefined) {
+      k.violation('null-param', `IoOpenDriverRegistryKey needs ${module === undefined ? 'the DriverObject DriverEntry was given' : 'a HANDLE to return the key in'}`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (Number(Flags) !== 0) {
+      k.violation('invalid-parameter', 'IoOpenDriverRegistryKey: Flags must be 0');
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const sub = ['Parameters', 'State', 'State'][Number(RegKeyType)];
+    if (sub === undefined) {
+      k.violation('invalid-parameter', `IoOpenDriverRegistryKey: RegKeyType ${RegKeyType} is no DRIVER_REGKEY_TYPE`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const key = this.tree.ensure(`${SERVICES_KEY}\\${module}\\${sub}`);
+    writeOut(DriverRegKey, this.openHandle(key, DesiredAccess, OBJ_KERNEL_HANDLE));
+    return STATUS.STATUS_SUCCESS;
+  }
+
+  /** The driver a DRIVER_OBJECT belongs to, by its service key (its DriverName is \Driver\<module>). */
+  private moduleOf(DriverObject: unknown): string | undefined {
+    const d = DriverObject as { module?: unknown; DriverName?: unknown } | null;
+    if (!d || typeof d !== 'object') return undefined;
+    const name = typeof d.module === 'string' ? d.module : unicodeStringText(this.k.marshal.deref<UnicodeString>(d.DriverName, '_UNICODE_STRING')).replace(/^\\(Driver|FileSystem)\\/i, '');
+    return [...this.modules].find((m) => m.toLowerCase() === name.toLowerCase());
+  }
+
+  /** A value name; NULL or empty names the key's default value. */
+  private valueName(ValueName: unknown): string {
+    return unicodeStringText(this.k.marshal.deref<UnicodeString>(ValueName, '_UNICODE_STRING'));
+  }
+
+  private badClass(routine: string, param: string, value: number): number {
+    this.k.emit('registry', 0, `${routine}: ${param} ${value} is not one fltsim models (STATUS_INVALID_PARAMETER)`);
+    return STATUS.STATUS_INVALID_PARAMETER;
+  }
 }

@@ -16,6 +16,20 @@ import { STATUS } from './status';
 export class RtlRoutines {
   constructor(private readonly k: Kernel) {}
 
+  /** Frees pool blocks: set once the pool exists (sim.ts), so the string routines can take back a pool-allocated buffer. */
+  pool: { free(routine: string, block: unknown): boolean } | undefined;
+
+  /**
+   * A pool block another routine allocated as a string's buffer for its caller (RtlQueryRegistryValues
+   * for a DIRECT entry whose Buffer was NULL): RtlFreeUnicodeString may free it, as it frees through the
+   * pool on Windows; ExFreePool still may too.
+   */
+  adoptPoolString(block: Ptr): void {
+    this.poolStrings.add(block.alloc as object);
+  }
+
+  private readonly poolStrings = new Set<object>();
+
   /** Prints one line; the interpreter formats the printf-style arguments before calling. */
   DbgPrint(Text: string): number {
     this.k.print(Text);
@@ -79,6 +93,13 @@ export class RtlRoutines {
     const a = unicodeStringText(String1);
     const b = unicodeStringText(String2);
     return (CaseInSensitive ? b.toUpperCase().startsWith(a.toUpperCase()) : b.startsWith(a)) ? 1 : 0;
+  }
+
+  RtlSuffixUnicodeString(String1: UnicodeString, String2: UnicodeString, CaseInSensitive: unknown): number {
+    this.k.checkIrql('RtlSuffixUnicodeString');
+    const a = unicodeStringText(String1);
+    const b = unicodeStringText(String2);
+    return (CaseInSensitive ? b.toUpperCase().endsWith(a.toUpperCase()) : b.endsWith(a)) ? 1 : 0;
   }
 
   /**
@@ -146,7 +167,10 @@ export class RtlRoutines {
     this.k.checkIrql(routine);
     if (!str) return;
     const p = pointerOf(str.Buffer);
-    if (p instanceof Ptr && p.alloc !== null) {
+    if (p instanceof Ptr && p.alloc !== null && this.poolStrings.has(p.alloc) && p.offset === 0 && this.pool) {
+      this.poolStrings.delete(p.alloc);
+      if (!this.pool.free(routine, p)) return;
+    } else if (p instanceof Ptr && p.alloc !== null) {
       if (!this.allocatedStrings.has(p.alloc) || p.offset !== 0) {
         this.k.violation('bad-object', `${routine} frees only a buffer an Rtl routine allocated for the string (AllocateDestinationString TRUE)`);
         return;

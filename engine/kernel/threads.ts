@@ -151,6 +151,15 @@ export class ThreadRoutines {
     return this.PsIsSystemThread(Thread);
   }
 
+  /**
+   * UserMode (1) in a thread that entered the kernel from a user program (a workload request, the
+   * port program's calls, a process event), KernelMode (0) in system threads, workers and DPCs.
+   */
+  ExGetPreviousMode(): number {
+    const t = this.k.current;
+    return t.role === 'io' && t.process !== null && t.process !== this.k.processes.system ? 1 : 0;
+  }
+
   KeGetCurrentProcessorNumber(): number {
     return Math.max(0, this.k.current.cpu);
   }

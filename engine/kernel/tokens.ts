@@ -8,7 +8,7 @@
  * SeQueryInformationToken allocates its answer in paged pool (the caller frees it with ExFreePool);
  * ZwQueryInformationToken fills the caller's buffer with the usual length protocol. The answers are
  * the real x64 structures, the SIDs placed right after them and pointed at from them. Classes
- * answered: TokenUser, TokenGroups, TokenOwner, TokenPrimaryGroup, TokenType, TokenSessionId,
+ * answered: TokenUser, TokenGroups, TokenOwner, TokenPrimaryGroup, TokenSource, TokenType, TokenSessionId,
  * TokenElevationType, TokenElevation, TokenIntegrityLevel, TokenIsAppContainer; another valid
  * class stops the run naming it.
  */
@@ -24,19 +24,20 @@ import { STATUS } from './status';
 import { Ptr } from '../memory/pointer';
 import type { Allocation } from '../memory/allocation';
 import { isView } from '../memory/view';
+import { encodeChars } from '../memory/strings';
 
 /** TOKEN_INFORMATION_CLASS values answered here. */
 const TokenClass = {
-  TokenUser: 1, TokenGroups: 2, TokenOwner: 4, TokenPrimaryGroup: 5, TokenType: 8, TokenSessionId: 12,
+  TokenUser: 1, TokenGroups: 2, TokenOwner: 4, TokenPrimaryGroup: 5, TokenSource: 7, TokenType: 8, TokenSessionId: 12,
   TokenElevationType: 18, TokenElevation: 20, TokenIntegrityLevel: 25, TokenIsAppContainer: 29,
 } as const;
 const MAX_TOKEN_CLASS = 48;
 
 const SE_GROUP_MANDATORY = 0x1;
 const SE_GROUP_ENABLED_BY_DEFAULT = 0x2;
-const SE_GROUP_ENABLED = 0x4;
+export const SE_GROUP_ENABLED = 0x4;
 const SE_GROUP_OWNER = 0x8;
-const SE_GROUP_USE_FOR_DENY_ONLY = 0x10;
+export const SE_GROUP_USE_FOR_DENY_ONLY = 0x10;
 const SE_GROUP_INTEGRITY = 0x20;
 const SE_GROUP_INTEGRITY_ENABLED = 0x40;
 const ENABLED_GROUP = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
@@ -63,18 +64,23 @@ export function sidBytes(s: Sid): Uint8Array {
   return b;
 }
 
-const LOCAL_SYSTEM: Sid = { authority: 5, subs: [18] };
-const ADMINISTRATORS: Sid = { authority: 5, subs: [32, 544] };
-const USERS: Sid = { authority: 5, subs: [32, 545] };
-const EVERYONE: Sid = { authority: 1, subs: [0] };
-const AUTHENTICATED_USERS: Sid = { authority: 5, subs: [11] };
+export const LOCAL_SYSTEM: Sid = { authority: 5, subs: [18] };
+export const ADMINISTRATORS: Sid = { authority: 5, subs: [32, 544] };
+export const USERS: Sid = { authority: 5, subs: [32, 545] };
+export const EVERYONE: Sid = { authority: 1, subs: [0] };
+export const AUTHENTICATED_USERS: Sid = { authority: 5, subs: [11] };
 /** The machine's one user account (a domain of three fixed numbers, RID 1001). */
-const MACHINE_USER: Sid = { authority: 5, subs: [21, 1843129705, 2934712218, 1117625443, 1001] };
-const SYSTEM_INTEGRITY: Sid = { authority: 16, subs: [0x4000] };
-const MEDIUM_INTEGRITY: Sid = { authority: 16, subs: [0x2000] };
+export const MACHINE_USER: Sid = { authority: 5, subs: [21, 1843129705, 2934712218, 1117625443, 1001] };
+export const SYSTEM_INTEGRITY: Sid = { authority: 16, subs: [0x4000] };
+export const MEDIUM_INTEGRITY: Sid = { authority: 16, subs: [0x2000] };
 /** SYSTEM_LUID and the logon session of the machine's user. */
 const SYSTEM_LOGON = 0x3e7;
 const USER_LOGON = 0x2f1c4;
+
+/** The session a process runs in: services (the System process) in 0, the machine's user in 1. */
+export function sessionIdOf(p: KProcess, system: KProcess): number {
+  return p === system ? 0 : 1;
+}
 
 export class KToken {
   readonly kind = 'token';
@@ -136,6 +142,21 @@ export class TokenRoutines {
     const t = this.tokenOf(Process);
     this.objects.take(t, 'PsReferencePrimaryToken');
     return t;
+  }
+
+  /** No thread impersonates here: NULL, and the caller uses the primary token. */
+  PsReferenceImpersonationToken(Thread: unknown, CopyOnOpen: unknown, EffectiveOnly: unknown, ImpersonationLevel: unknown): null {
+    this.k.checkIrql('PsReferenceImpersonationToken');
+    if (Thread === null || Thread === undefined) this.k.violation('null-param', 'PsReferenceImpersonationToken needs a thread (PsGetCurrentThread())');
+    writeOut(CopyOnOpen, 0);
+    writeOut(EffectiveOnly, 0);
+    writeOut(ImpersonationLevel, 0);
+    return null;
+  }
+
+  PsDereferenceImpersonationToken(ImpersonationToken: unknown): void {
+    this.k.checkIrql('PsDereferenceImpersonationToken');
+    if (ImpersonationToken !== null && ImpersonationToken !== undefined) this.k.violation('bad-object', 'PsDereferenceImpersonationToken was given a token no PsReferenceImpersonationToken returned (threads never impersonate here)');
   }
 
   PsDereferencePrimaryToken(PrimaryToken: unknown): void {
@@ -337,6 +358,13 @@ export class TokenRoutines {
         return withSid(8, [{ sid: t.admin ? LOCAL_SYSTEM : t.user, attributes: -1, at: 0 }], () => undefined);
       case TokenClass.TokenIntegrityLevel:
         return withSid(16, [{ sid: t.integrity, attributes: SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED, at: 0 }], () => undefined);
+      case TokenClass.TokenSource: {
+        // TOKEN_SOURCE: who made the token — the kernel for System, an interactive logon otherwise.
+        const bytes = new Uint8Array(16);
+        bytes.set(encodeChars(t.admin ? '*SYSTEM*' : 'User32  ', 1, false));
+        new DataView(bytes.buffer).setUint32(8, t.logon, true);
+        return { bytes, pointers: [] };
+      }
       case TokenClass.TokenType:
         return ulong(TOKEN_PRIMARY);
       case TokenClass.TokenSessionId:
@@ -352,7 +380,7 @@ export class TokenRoutines {
           this.k.violation('invalid-parameter', `${routine} was given token information class ${cls}, which is not a TOKEN_INFORMATION_CLASS`);
           return STATUS.STATUS_INVALID_INFO_CLASS;
         }
-        throw new NotModelled(`${routine} with token information class ${cls} is not modelled`, `fltsim answers TokenUser, TokenGroups, TokenOwner, TokenPrimaryGroup, TokenType, TokenSessionId, TokenElevationType, TokenElevation, TokenIntegrityLevel and TokenIsAppContainer (docs/wdk-surface.md)`);
+        throw new NotModelled(`${routine} with token information class ${cls} is not modelled`, `fltsim answers TokenUser, TokenGroups, TokenOwner, TokenPrimaryGroup, TokenSource, TokenType, TokenSessionId, TokenElevationType, TokenElevation, TokenIntegrityLevel and TokenIsAppContainer (docs/wdk-surface.md)`);
     }
   }
 }

@@ -19,6 +19,7 @@ import { FileContext } from './context';
 import { ALL_RULES } from './rules';
 import type { Candidate, FunctionRule, RawFinding, Rule } from './rule';
 import { findSuppressions, isSuppressed } from './suppress';
+import { FindingGroups } from './groupFindings';
 import type { Finding, LintOptions, LintResult, ParseNote, Range, Severity, SeveritySetting } from './types';
 
 /** Loads the C and C++ grammars; call once before linting (later calls return at once). */
@@ -249,6 +250,7 @@ export class LintDocument {
     const eol = lineEndingOf(original);
     const findings: Finding[] = [];
     const seen = new Set<string>();
+    const groups = new FindingGroups();
     for (const { rule, f } of raw) {
       const def = RULE_BY_ID.get(rule)!;
       const severity = severityOf(def, this.options) as Severity;
@@ -260,7 +262,7 @@ export class LintDocument {
       const dedupe = `${rule}|${range.start.line}:${range.start.column}|${f.message}`;
       if (seen.has(dedupe)) continue;
       seen.add(dedupe);
-      findings.push({
+      const finding: Finding = {
         ruleId: rule,
         severity,
         range,
@@ -274,8 +276,11 @@ export class LintDocument {
           const edits = fix.edits.map((e) => ({ range: resolve(model, e.at, foreign), newText: withLineEnding(e.newText, eol) }));
           return edits.every((e) => e.range) ? [{ title: fix.title, edits: edits as { range: Range; newText: string }[] }] : [];
         }),
-      });
+      };
+      if (f.group) groups.add(rule, finding, f.group);
+      else findings.push(finding);
     }
+    findings.push(...groups.merged());
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
     const notes = [...tooDeep.flatMap((deep) => {
       const range = resolve(model, deep.at, foreign);

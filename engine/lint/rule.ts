@@ -24,6 +24,20 @@ export interface RawFinding {
   message: string;
   related?: RawRelated[];
   fixes?: { title: string; edits: RawEdit[] }[];
+  /**
+   * Findings of one rule in one file with the same `key` share one cause (one wrong annotation,
+   * one lock): once suppressions are applied, the linter reports them as one finding at the first
+   * of them, the others as related locations (groupFindings.ts). A group of one stays as it is.
+   */
+  group?: FindingGroup;
+}
+
+export interface FindingGroup {
+  key: string;
+  /** This member as a related location of the group: what is wrong at this call. */
+  member: string;
+  /** The group's message, given the members in source order (this finding first). */
+  summary(members: readonly string[]): string;
 }
 
 /** The cheap view of a function a rule sees before deciding to look closer. */

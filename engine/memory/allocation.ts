@@ -129,6 +129,11 @@ export class Allocation {
     return this.prov ?? new Map();
   }
 
+  /** Makes a live allocation read-only or writable again (a user region's page protection changing). */
+  setReadOnly(readOnly: boolean): void {
+    if (this.limit >= 0) this.wlimit = readOnly ? -1 : this.limit;
+  }
+
   /** Marks it freed and lets its bytes go; later accesses are use-after-free. */
   release(site?: Site): void {
     this.freed = true;

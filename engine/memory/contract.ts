@@ -53,6 +53,8 @@ export interface AllocationOptions {
   contents?: ArrayLike<number>;
   /** Writes fault (string literals). */
   readOnly?: boolean;
+  /** The base address's alignment, above the usual 16 bytes (user-mode regions: 64 KiB). */
+  align?: number;
   /** The C type of the object it holds, when one was declared (locals, globals, engine objects). */
   type?: CType;
   /** The name C code uses for that object (`Ctx`), to name its members in messages. */

@@ -86,7 +86,7 @@ export class AddressSpace implements Space {
     const id = this.nextId++;
     let a: Allocation;
     if (kind === 'user') {
-      const base = this.nextUser;
+      const base = alignUp(this.nextUser, Math.max(ALIGN, options?.align ?? ALIGN));
       const end = alignUp(base + Math.max(size, 1), ALIGN);
       if (end > MM_HIGHEST_USER_ADDRESS) throw new MemoryError('bad-pointer', `cannot allocate ${size} bytes of user-mode memory: the user half of the address space is full`);
       this.nextUser = end + GAP;

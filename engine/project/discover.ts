@@ -2,7 +2,8 @@
  * Finding the drivers in a folder tree (a repository root holding several), the project a single
  * file belongs to, and whether a project is kernel-mode at all.
  *
- * - Each .vcxproj under the folder is one project.
+ * - Each .vcxproj under the folder is one project, and so is each old-WDK `sources` file that
+ *   builds a driver (wdkSources.ts) and lists files no .vcxproj does.
  * - The .c (and C++) files no project lists are grouped by folder. Such a group is one driver when
  *   exactly one of its files defines DriverEntry; otherwise (a folder of unrelated files, or of
  *   several drivers) its files stand alone.
@@ -14,6 +15,7 @@ import type { DriverProject, ProjectNote } from './model';
 import { includesKernelHeader, isCppSource, lintUnits } from './model';
 import { definesDriverEntry, fileListProject } from './load';
 import { readVcxproj } from './vcxproj';
+import { readSourcesFile, sourcesBuildsDriver } from './wdkSources';
 
 const SKIPPED_FOLDERS = new Set(['node_modules']);
 
@@ -22,7 +24,7 @@ const SKIPPED_FOLDERS = new Set(['node_modules']);
  * folders skipped). A folder met again through a symbolic link (same `id`) is not walked twice, so a
  * link back up the tree cannot multiply the walk; `seen` starts with the root and its ancestors.
  */
-function walk(files: ProjectFiles, root: string, out: { projects: string[]; sources: string[]; headers: string[] }, depth = 0, seen = new Set<string>()): void {
+function walk(files: ProjectFiles, root: string, out: { projects: string[]; wdkSources: string[]; sources: string[]; headers: string[] }, depth = 0, seen = new Set<string>()): void {
   if (depth > 24) return;
   const rules = rulesOf(files);
   const entries = [...(files.listDir?.(root) ?? [])].sort((a, b) => a.name.localeCompare(b.name));
@@ -36,6 +38,7 @@ function walk(files: ProjectFiles, root: string, out: { projects: string[]; sour
       }
       walk(files, p, out, depth + 1, seen);
     } else if (/\.vcxproj$/i.test(e.name)) out.projects.push(p);
+    else if (e.name.toLowerCase() === 'sources') out.wdkSources.push(p);
     else if (/\.c$/i.test(e.name) || isCppSource(e.name)) out.sources.push(p);
     else if (/\.h$/i.test(e.name)) out.headers.push(p);
   }
@@ -82,13 +85,22 @@ function selfAndAncestorIds(files: ProjectFiles, root: string): Set<string> {
 
 export function discoverProjects(files: ProjectFiles, root: string): Discovery {
   const rules = rulesOf(files);
-  const found = { projects: [] as string[], sources: [] as string[], headers: [] as string[] };
+  const found = { projects: [] as string[], wdkSources: [] as string[], sources: [] as string[], headers: [] as string[] };
   walk(files, root, found, 0, selfAndAncestorIds(files, root));
   const out: Discovery = { projects: [], loose: [], notes: [], headers: found.headers };
   const claimed = new Set<string>();
   for (const file of found.projects) {
     const project = readVcxproj(file, files);
     for (const u of lintUnits(project)) claimed.add(rules.key(u));
+    admit(files, project, out);
+  }
+  // Old-WDK `sources` files that build a driver, where no .vcxproj already claimed their files.
+  for (const file of found.wdkSources) {
+    if (!sourcesBuildsDriver(files, file)) continue;
+    const project = readSourcesFile(files, file);
+    const units = lintUnits(project);
+    if (units.length === 0 || units.every((u) => claimed.has(rules.key(u)))) continue;
+    for (const u of units) claimed.add(rules.key(u));
     admit(files, project, out);
   }
   const byFolder = new Map<string, string[]>();

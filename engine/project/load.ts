@@ -6,6 +6,7 @@
 import { baseName, extensionOf, findFile, locateFile, locateFolder, rulesOf, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject } from './model';
 import { readVcxproj } from './vcxproj';
+import { readSourcesFile, sourcesBuildsDriver, sourcesFileIn } from './wdkSources';
 
 /** The C files a folder holds directly (sorted by name, so the order is stable across hosts). */
 export function cFilesIn(files: ProjectFiles, folder: string): string[] {
@@ -25,6 +26,9 @@ export function folderProject(files: ProjectFiles, folder: string): DriverProjec
     project.notes.push({ severity: 'error', message: `folder ${folder} not found`, file: folder, line: 1 });
     return project;
   }
+  // An old-WDK folder: its `sources` file says which files make the driver (wdkSources.ts).
+  const sources = sourcesFileIn(files, found);
+  if (sources !== undefined && sourcesBuildsDriver(files, sources)) return readSourcesFile(files, sources);
   project.units = cFilesIn(files, found);
   const cpp = (files.listDir?.(found) ?? []).filter((e) => !e.folder && isCppSource(e.name)).map((e) => rules.join(found, e.name)).sort((a, b) => a.localeCompare(b));
   if (cpp.length > 0) project.cppUnits = cpp;

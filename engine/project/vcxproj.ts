@@ -1,7 +1,8 @@
 /**
  * A driver project read from a Visual Studio `.vcxproj`: its `ClCompile` items, and the
  * `AdditionalIncludeDirectories` and `PreprocessorDefinitions` of the C compiler for one
- * configuration (Debug|x64 when the project has it, else the first one it lists).
+ * configuration (Debug|x64 when the project has it, else its first 64-bit debug one, else the first
+ * x64 one, else the first it lists: chooseConfiguration).
  *
  * Evaluation follows MSBuild in the parts that matter here: properties first (in document order,
  * local .props imports included), then item definitions, then items, each element kept only when
@@ -15,6 +16,23 @@ import { lineAt, lineOf, parseXml, type XmlElement } from './xml';
 
 /** The configuration fltsim simulates: a 64-bit debug build, as a developer runs it first. */
 export const PREFERRED_CONFIGURATION = 'Debug|x64';
+
+/**
+ * The configuration fltsim reads: Debug|x64; else the first 64-bit debug one the WDK 8/8.1 templates
+ * name after a target (`Win8.1 Debug|x64`, `Win7 Debug|x64`), since fltsim runs the x64 build; else
+ * the first x64 one; else the first listed.
+ */
+export function chooseConfiguration(configs: readonly string[]): string | undefined {
+  const lower = configs.map((c) => c.toLowerCase());
+  const at = (test: (c: string) => boolean) => {
+    const i = lower.findIndex(test);
+    return i < 0 ? undefined : configs[i];
+  };
+  return at((c) => c === PREFERRED_CONFIGURATION.toLowerCase())
+    ?? at((c) => c.endsWith('|x64') && /\bdebug\b/.test(c.split('|')[0]!))
+    ?? at((c) => c.endsWith('|x64'))
+    ?? configs[0];
+}
 
 interface Evaluation {
   props: Map<string, string>;
@@ -191,7 +209,7 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     return project;
   }
   const configs = configurations(xml.root);
-  const chosen = configs.find((c) => c.toLowerCase() === PREFERRED_CONFIGURATION.toLowerCase()) ?? configs[0];
+  const chosen = chooseConfiguration(configs);
   const [configuration, platform] = (chosen ?? '|').split('|');
   project.source = { kind: 'vcxproj', file, configuration: chosen };
   const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files, rules, globals: new Set() };

@@ -74,7 +74,7 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
   table.set('ExInitializeDriverRuntime', () => undefined);
   // The kernel's exported object types (IoFileObjectType…): variables holding an opaque object type
   // that drivers pass to ObReferenceObjectByHandle; one cell per run, made when first used.
-  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType', 'TmTransactionObjectType']) {
+  for (const type of ['IoFileObjectType', 'PsProcessType', 'PsThreadType', 'TmTransactionObjectType', 'CmKeyObjectType']) {
     let cell: Ptr | undefined;
     table.set(`__fltsim_variable_${type}`, () => {
       if (cell === undefined) {

@@ -21,6 +21,7 @@ import type { FileSpec } from '../fltmgr/fsState';
 import type { IoRequestInput } from '../fltmgr/requests';
 import { Simulation, type RunResult, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
+import { registryFacts, serviceValues, setUpRegistry } from './registrySetup';
 import type { PreparedScenario } from './prepare';
 import type { Allocation } from '../memory/allocation';
 
@@ -106,8 +107,7 @@ export class World {
       files[f.path] = { ...(f.size !== undefined ? { size: f.size } : {}), ...(bytes !== undefined ? { content: bytes } : {}), ...(f.folder ? { directory: true } : {}) };
     }
     const volumes = sc.volumes.map((v) => ({ name: v.name, fileSystem: v.fileSystem, sectorSize: v.sectorSize, writable: !v.readonly, removable: v.removable, strict: true }));
-    const registry: Record<string, number | string> = {};
-    for (const r of sc.registry) registry[r.name] = r.value.value;
+    const registry = serviceValues(sc);
     this.limits = resolveLimits(sc.limits, options.limits);
     this.sim = new Simulation({
       poolLimit: this.limits.pool,
@@ -159,6 +159,7 @@ export class World {
     for (const io of sc.ios) {
       this.sim.io(ioInput(io));
     }
+    setUpRegistry(this.sim, sc);
     for (const o of sc.processOpens) this.sim.openProcess({ id: o.id, at: o.time, target: o.target, access: o.access, ...(o.opener !== undefined ? { opener: o.opener } : {}), kernelHandle: o.kernelHandle });
     for (const c of sc.cancels) this.sim.cancel(c.io, c.time);
     for (const a of sc.attaches) this.sim.attach(a.time, a.module, a.volume);
@@ -321,6 +322,8 @@ export class World {
       modules: [...this.modules.keys()],
       output: this.sim.output,
       opens: this.sim.processOpens,
+      registryOps: this.sim.registryOps,
+      registry: registryFacts(this.prepared.scenario, this.sim.registry.tree),
       processes: new Map(this.sim.processes.all().map((p) => [p.name.toLowerCase(), { state: p.state, ...(this.sim.deniedProcesses.has(p) ? { denied: this.sim.deniedProcesses.get(p)! } : {}) }])),
     };
   }
@@ -359,13 +362,15 @@ function infoClassValue(name: string | undefined): number | undefined {
 
 /** An `io` line as the engine takes a request: its words become the values Windows would carry. */
 function ioInput(io: IoStatement): IoRequestInput {
-  const data = io.data !== undefined ? new TextEncoder().encode(io.data) : undefined;
+  // A write's data (text or byte parts) or a control request's input: what the caller's buffer holds.
+  const bytes = io.input ?? io.dataBytes;
+  const data = bytes !== undefined ? Uint8Array.from(bytes) : io.data !== undefined ? new TextEncoder().encode(io.data) : undefined;
   const flags = new Set<string>(io.flags);
   const createOptions = (flags.has('directory') ? FILE_CREATE_OPTION.FILE_DIRECTORY_FILE : 0)
     | (flags.has('non-directory') ? FILE_CREATE_OPTION.FILE_NON_DIRECTORY_FILE : 0)
     | (flags.has('delete-on-close') ? FILE_CREATE_OPTION.FILE_DELETE_ON_CLOSE : 0);
   const input: IoRequestInput = {
-    id: io.id, major: io.major, path: io.path, length: io.length ?? data?.length, offset: io.offset, flags: io.flags, at: io.time, code: io.code,
+    id: io.id, major: io.major, path: io.path, length: io.length ?? data?.length ?? (io.output !== undefined ? 0 : undefined), offset: io.offset, flags: io.flags, at: io.time, code: io.code,
     infoClass: infoClassValue(io.infoClass), createOptions,
   };
   if (io.disposition !== undefined) input.disposition = CREATE_DISPOSITIONS[io.disposition];
@@ -374,6 +379,8 @@ function ioInput(io: IoStatement): IoRequestInput {
   if (io.transaction !== undefined) input.transaction = io.transaction;
   if (io.process !== undefined) input.process = io.process;
   if (data !== undefined) input.data = data;
+  // A control request with its own input has no output buffer unless `output` gives one.
+  if (io.output !== undefined || io.input !== undefined) input.outputLength = io.output ?? 0;
   if (io.pattern !== undefined) input.pattern = io.pattern;
   if (io.op === 'notify-dir') {
     const changes = io.changes ?? ['name'];

@@ -5,7 +5,8 @@
  */
 import type { NtStatus } from '../kernel/status';
 import type { LimitName } from '../limits';
-import type { CreateAccess, CreateDisposition, FileSystemWord, ShareMode, IoFlag, IoOp, IoState, IrpMajor, NotifyChange, RunStopReason } from './vocabulary';
+import type { CreateAccess, CreateDisposition, FileSystemWord, ShareMode, IoFlag, IoOp, IoState, IrpMajor, NotifyChange, RegistryOpWord, RunStopReason } from './vocabulary';
+import type { RegistryData } from '../kernel/registryTree';
 
 /** A stretch of one line: 1-based line and column; `endColumn` is the column just past the end. */
 export interface Span {
@@ -91,6 +92,12 @@ export interface IoStatement extends StatementBase {
   share?: ShareMode;
   /** A write's data (`data "text"`, UTF-8). */
   data?: string;
+  /** A write's data written as byte parts (`data hex "00 ff" ulong 7`), instead of `data`. */
+  dataBytes?: number[];
+  /** A control request's input buffer (`input ulong 1 wide "a.txt"`): its bytes, and so its length. */
+  input?: number[];
+  /** A control request's output buffer length (`output 512`). */
+  output?: number;
   /** A rename's or link's target (`to "\\Device\\HarddiskVolume1\\new.txt"`). */
   target?: string;
   /** A directory query's pattern (`pattern "*.txt"`). */
@@ -138,7 +145,9 @@ export type Expectation =
   /** `expect #N granted A`: the access an `open-process` line ended up with. */
   | { what: 'granted'; io: number; ioSpan: Span; access: number }
   /** `expect process "x.exe" denied|started|exited`: how a scenario process's life went. */
-  | { what: 'process'; process: string; processSpan: Span; outcome: ProcessOutcome };
+  | { what: 'process'; process: string; processSpan: Span; outcome: ProcessOutcome }
+  /** `expect registry "\\REGISTRY\\…" [ "Name" ] exists|absent|<type> <data>`: the registry's contents at the end. */
+  | { what: 'registry'; key: string; keySpan: Span; name?: string; state: 'exists' | 'absent' | RegistryValue };
 
 export type ProcessOutcome = 'started' | 'denied' | 'exited';
 
@@ -244,13 +253,45 @@ export interface LimitStatement extends StatementBase {
   value: number;
 }
 
-export type RegistryValue = { type: 'dword'; value: number } | { type: 'string'; value: string };
+/** A registry value's type and data as a scenario writes it (`dword 1`, `string "fast"`, `multi-string "a" "b"`…). */
+export type RegistryValue = RegistryData;
 
+/**
+ * A `registry` line that sets the registry up before the run: a value every driver reads under its
+ * service key and Parameters subkey (`registry "Name" dword 1`), a key (`registry "\REGISTRY\…"`),
+ * or a value in a key (`registry "\REGISTRY\…" "Name" dword 1`).
+ */
 export interface RegistryStatement extends StatementBase {
   kind: 'registry';
-  name: string;
-  nameSpan: Span;
-  value: RegistryValue;
+  /** The key path (\REGISTRY\…); absent for a value of every driver's service key. */
+  key?: string;
+  keySpan?: Span;
+  /** `volatile`: the key lives until the machine restarts. */
+  volatile: boolean;
+  /** Absent on a line that declares a key alone. */
+  name?: string;
+  nameSpan?: Span;
+  value?: RegistryValue;
+}
+
+/** A registry operation the program does: `registry #N set-value "\REGISTRY\…" "Name" dword 1 at 5`. */
+export interface RegistryOpStatement extends StatementBase {
+  kind: 'registry-op';
+  id: number;
+  idSpan: Span;
+  op: RegistryOpWord;
+  path: string;
+  pathSpan: Span;
+  /** The value a set-value, query-value or delete-value names. */
+  name?: string;
+  nameSpan?: Span;
+  /** A set-value's data. */
+  value?: RegistryValue;
+  /** A create-key's `volatile`. */
+  volatile: boolean;
+  process?: string;
+  processSpan?: Span;
+  time: number;
 }
 
 /** `process "notepad.exe" pid 1200 …`: a user process of the scenario. */
@@ -299,6 +340,7 @@ export type Statement =
   | VolumeStatement
   | AttachStatement
   | RegistryStatement
+  | RegistryOpStatement
   | ClientStatement
   | TransactionStatement
   | LimitStatement;
@@ -318,6 +360,8 @@ export interface Scenario {
   volumes: VolumeStatement[];
   attaches: AttachStatement[];
   registry: RegistryStatement[];
+  /** The program's registry operations (`registry #N …`). */
+  registryOps: RegistryOpStatement[];
   /** The user-mode program's lines, in source order. */
   clients: ClientStatement[];
   /** How the scenario's transactions end. */

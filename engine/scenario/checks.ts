@@ -5,11 +5,12 @@
  */
 import type { Scenario, ScenarioDiagnostic, ScenarioDiagnosticCode, Span } from './ast';
 import { writtenPathKey } from '../files';
-import { splitStream } from '../fltmgr/streamNames';
+import { nameProblem, splitStream } from '../fltmgr/streamNames';
 import { spanOf } from './cursor';
 import { didYouMean } from './suggest';
 import { checkClientsAndTransactions } from './clientChecks';
 import { checkProcesses } from './processChecks';
+import { checkRegistry, registryOpIds } from './registryChecks';
 
 export interface CheckContext {
   /** Ids of io lines that had errors: references to them are not reported again. */
@@ -29,6 +30,7 @@ export function checkScenario(scenario: Scenario, ctx: CheckContext, out: Scenar
   checkExpectations(scenario, ctx, report);
   checkClientsAndTransactions(scenario, out);
   checkProcesses(scenario, out);
+  checkRegistry(scenario, out);
 }
 
 const MODULE_HINT = "A driver's name is its .vcxproj's project name, its folder's name, or the name (without extension) of the C file that defines DriverEntry.";
@@ -97,14 +99,25 @@ function checkDrivers(scenario: Scenario, ctx: CheckContext, report: Sink): void
   }
 }
 
-/** A `file` line whose name no stream can have would only fail inside the run; refuse it here. */
+/**
+ * A `file` line whose name no file or stream can have, that names a volume's root, or that makes a
+ * stream a folder would only fail inside the run or be silently made something else; refuse it here.
+ */
 function checkFileNames(scenario: Scenario, report: Sink): void {
   for (const f of scenario.files) {
     // A drive letter's colon is not a stream's: look at the name after it.
     const afterDrive = f.path.replace(/^(?:\\(?:\?\?|DosDevices|GLOBAL\?\?)\\)?[A-Za-z]:(?=\\|$)/i, '');
-    if (splitStream(afterDrive) !== undefined) continue;
-    report(f.pathSpan, 'bad-name', `"${f.path}" is not a valid file or stream name`,
-      'A colon may only start a stream of the last component: "a.txt:name" or "a.txt:name:$DATA" (a non-empty name, and no type but $DATA).');
+    // A volume's root: a declared volume's name, any device name alone, or a drive or path that is only slashes.
+    const inVolume = scenario.volumes.reduce((rest, v) => (rest.toLowerCase() === v.name.toLowerCase() || rest.toLowerCase().startsWith(`${v.name.toLowerCase()}\\`) ? rest.slice(v.name.length) : rest), afterDrive);
+    const isRoot = inVolume.replace(/\\/g, '') === '' || /^\\Device\\[^\\]+\\*$/i.test(afterDrive);
+    const problem = nameProblem(afterDrive);
+    if (problem !== undefined) {
+      report(f.pathSpan, 'bad-name', `"${f.path}" is not a valid file or stream name: ${problem}`, 'Name a file as Windows keeps it: "\\Device\\HarddiskVolume1\\docs\\a.txt", or a stream of it as "a.txt:name".');
+    } else if (isRoot) {
+      report(f.pathSpan, 'bad-name', `"${f.path}" names the root folder of the volume, not a file in it`, 'Add the file\'s name after the volume: "\\Device\\HarddiskVolume1\\a.txt".');
+    } else if (f.folder && splitStream(afterDrive)?.stream !== undefined) {
+      report(f.pathSpan, 'bad-name', `"${f.path}" is a stream, and a stream is never a folder`, 'Declare the folder without the stream, or the stream with size, content or from.');
+    }
   }
 }
 
@@ -122,7 +135,7 @@ function checkRepeats(scenario: Scenario, report: Sink): void {
   once(scenario.ios, (io) => String(io.id), (io) => io.idSpan, (io) => `io #${io.id}`);
   once(scenario.files, (f) => writtenPathKey(f.path), (f) => f.pathSpan, (f) => `file "${f.path}"`);
   once(scenario.volumes, (v) => v.name.toLowerCase(), (v) => v.nameSpan, (v) => `volume "${v.name}"`);
-  once(scenario.registry, (r) => r.name.toLowerCase(), (r) => r.nameSpan, (r) => `registry value "${r.name}"`);
+  once(scenario.registry, (r) => `${r.key?.toLowerCase() ?? ''}|${r.name?.toLowerCase() ?? ''}`, (r) => r.nameSpan ?? r.keySpan ?? r, (r) => (r.name === undefined ? `registry key "${r.key}"` : `registry value "${r.name}"${r.key === undefined ? '' : ` in "${r.key}"`}`));
   once(scenario.cancels, (c) => String(c.io), (c) => c, (c) => `a cancel of #${c.io}`);
   once(scenario.unloads, (u) => u.module?.toLowerCase() ?? '', (u) => u, (u) => (u.module ? `an unload of ${u.module}` : 'an unload of every driver'));
   once(scenario.statements.filter((s) => s.kind === 'limit'), (l) => l.name, (l) => l.nameSpan, (l) => `limit ${l.name}`);
@@ -159,7 +172,7 @@ function reportUnknownIo(scenario: Scenario, id: number, at: Span, what: string,
 }
 
 function checkExpectations(scenario: Scenario, ctx: CheckContext, report: Sink): void {
-  const ioIds = new Set(scenario.ios.map((io) => io.id));
+  const ioIds = new Set([...scenario.ios.map((io) => io.id), ...registryOpIds(scenario)]);
   const modules = scenario.drivers.flatMap((d) => d.moduleCandidates);
   const namesKnown = modules.length > 0 && scenario.drivers.every((d) => d.source !== 'vcxproj');
   const statusFor = new Map<number, { status: number; line: number }>();

@@ -19,20 +19,18 @@
  *   client "\AvPort" then scan-section output 0 find "EICAR" infected ulong 1 clean ulong 2
  *   client "\AvPort" then send ulong 2 message 8 8 verdict              // the verdict the scan chose
  *
- * Bytes are written as parts, joined in order: a quoted string (its ASCII bytes, no terminator),
- * `wide "text"` (UTF-16LE, no terminator), `hex "01 ff"`, `ulong N` (4 bytes, little-endian) and
- * `zeros N`.
+ * Bytes are written as parts, joined in order (payload.ts): a quoted string (its ASCII bytes, no
+ * terminator), `wide "text"`, `hex "01 ff"`, `uchar N`, `ushort N`, `ulong N`, `ulonglong N`, `zeros N`.
  */
 import type { ClientMatch, ClientPayloadPart, ClientStatement, ClientStepStatement, Span } from './ast';
 import { LIMITS, LineCursor, readInteger, readString, readTime, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { didYouMean } from './suggest';
-import { CLIENT_ACTIONS, CLIENT_STEPS, FOLLOW_UP_PAYLOAD_WORDS, PAYLOAD_WORDS, type ClientActionWord } from './vocabulary';
+import { MAX_PAYLOAD, PAYLOAD_HINT, readBytePart } from './payload';
+import { CLIENT_ACTIONS, CLIENT_STEPS, FOLLOW_UP_PAYLOAD_WORDS, type ClientActionWord } from './vocabulary';
 
 const EXAMPLE = 'client "\\ScannerPort" connect at 1';
 
-/** The most bytes one `client` line may describe. */
-const MAX_PAYLOAD = 1 << 20;
 
 function base(cur: LineCursor): Span & { text: string } {
   return { ...cur.statementSpan(), text: cur.codeText() };
@@ -223,7 +221,7 @@ function readParts(cur: LineCursor, label: Token, stop: readonly string[], follo
   const flush = () => {
     if (out.length > 0) list.push({ bytes: out.splice(0) });
   };
-  const hint = `Write the bytes as a quoted string ("foul"), wide "text", hex "01 ff", ulong N or zeros N, one or more${followUp ? '; after a reply also message OFFSET LENGTH (bytes of the message answered) and verdict (what the last scan-section chose)' : ''}.`;
+  const hint = `${PAYLOAD_HINT.slice(0, -1)}${followUp ? '; after a reply also message OFFSET LENGTH (bytes of the message answered) and verdict (what the last scan-section chose)' : ''}.`;
   while (!cur.atEnd()) {
     const t = cur.peek()!;
     if (t.kind === 'word' && stop.includes(t.value)) break;
@@ -245,40 +243,9 @@ function readParts(cur: LineCursor, label: Token, stop: readonly string[], follo
       continue;
     }
     const before = out.length;
-    if (t.kind === 'string') {
-      for (const ch of t.value) {
-        const c = ch.codePointAt(0)!;
-        if (c > 0x7f) return cur.error(t, 'bad-name', `'${ch}' is not an ASCII character`, `Quoted bytes are ASCII; write other text as wide "…" or the bytes as hex "…".`);
-        out.push(c);
-      }
-    } else if (t.kind === 'word' && (PAYLOAD_WORDS as readonly string[]).includes(t.value)) {
-      if (t.value === 'ulong') {
-        const n = readInteger(cur, t, 'ULONG value', LIMITS.ulong);
-        if (n === undefined) return undefined;
-        out.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
-      } else if (t.value === 'zeros') {
-        const n = readInteger(cur, t, 'byte count', MAX_PAYLOAD);
-        if (n === undefined) return undefined;
-        for (let i = 0; i < n; i++) out.push(0);
-      } else {
-        const s = readString(cur, t.value === 'hex' ? 'hex bytes' : 'text', t.value === 'hex' ? 'hex "01 00 ff"' : 'wide "C:\\\\a.txt"');
-        if (!s) return undefined;
-        if (t.value === 'wide') {
-          for (let i = 0; i < s.value.length; i++) {
-            const c = s.value.charCodeAt(i);
-            out.push(c & 0xff, c >> 8);
-          }
-        } else {
-          const digits = s.value.replace(/[\s,]+/g, '');
-          if (!/^([0-9a-fA-F]{2})*$/.test(digits)) {
-            return cur.error(s.span, 'bad-number', `"${s.value}" is not a sequence of hex bytes`, 'Write two hex digits per byte, spaces allowed: hex "01 00 ff".');
-          }
-          for (let i = 0; i < digits.length; i += 2) out.push(parseInt(digits.slice(i, i + 2), 16));
-        }
-      }
-    } else {
-      return cur.error(t, 'unexpected-token', `unexpected '${t.raw}' in the bytes after '${label.raw}'`, hint);
-    }
+    const r = readBytePart(cur, t, out);
+    if (r === undefined) return undefined;
+    if (r === false) return cur.error(t, 'unexpected-token', `unexpected '${t.raw}' in the bytes after '${label.raw}'`, hint);
     parts++;
     size += out.length - before;
     if (size > MAX_PAYLOAD) return cur.error(spanOf(t), 'bad-number', `more than ${MAX_PAYLOAD} bytes on one line`, 'Keep a client line\'s bytes under 1 MiB.');

@@ -26,8 +26,9 @@ export class LineCursor {
     return this.failed;
   }
 
-  peek(): Token | undefined {
-    return this.lexed.tokens[this.index];
+  /** The next token (or the one `ahead` after it), not consumed. */
+  peek(ahead = 0): Token | undefined {
+    return this.lexed.tokens[this.index + ahead];
   }
 
   next(): Token | undefined {

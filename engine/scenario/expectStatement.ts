@@ -9,10 +9,11 @@ const PROCESS_OUTCOMES: readonly ProcessOutcome[] = ['started', 'denied', 'exite
 import { LIMITS, LineCursor, parseInteger, readInteger, readIoRef, readString, spanOf } from './cursor';
 import type { Token } from './lexer';
 import { closest, didYouMean } from './suggest';
+import { parseRegistryExpect } from './registryStatement';
 import { C_IDENTIFIER, EXPECT_IO_WORDS, EXPECT_WORDS, IO_STATES, MODULE_NAME, RULE_ID_PATTERN, STOP_REASONS, type IoState, type RunStopReason } from './vocabulary';
 
 const STATUS_NAMES = Object.keys(STATUS);
-const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect #1 pending, expect #1 granted 0x1000, expect process "x.exe" denied, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect hanging, expect stop';
+const EXPECT_FORMS = 'expect #1 status STATUS_SUCCESS, expect #1 pending, expect #1 granted 0x1000, expect process "x.exe" denied, expect registry "\\REGISTRY\\…" "Name" dword 1, expect calls PreRead 1, expect violation <rule-id>, expect no violations, expect load STATUS_X, expect deadlock, expect hanging, expect stop';
 
 export function parseExpect(cur: LineCursor): ExpectStatement | undefined {
   const body = parseBody(cur);
@@ -47,6 +48,8 @@ function parseBody(cur: LineCursor): Expectation | undefined {
         return { what: 'hanging' };
       case 'stop':
         return parseStop(cur);
+      case 'registry':
+        return parseRegistryExpect(cur);
       case 'process': {
         const name = readString(cur, 'process name', 'expect process "notepad.exe" denied');
         if (!name) return undefined;

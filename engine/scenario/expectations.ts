@@ -17,6 +17,7 @@
 import { formatStatus, ntSuccess, toStatus } from '../kernel/status';
 import type { ExpectStatement, Scenario, ScenarioDiagnostic } from './ast';
 import { didYouMean } from './suggest';
+import { describeValue, encodeValue, sameValue } from '../kernel/registryTree';
 import type { HangingWork } from '../fltmgr/hanging';
 import type { Severity } from '../kernel/rules';
 
@@ -68,8 +69,19 @@ export interface RunFacts {
   output?: readonly string[];
   /** How each `open-process` line ended (the access granted), by id. */
   opens?: ReadonlyMap<number, { granted: number; status: number }>;
+  /** How each `registry #N` operation ended, by id. */
+  registryOps?: ReadonlyMap<number, { status: number }>;
+  /** What each `expect registry` line asks about, keyed by registryFactKey. */
+  registry?: ReadonlyMap<string, RegistryFact>;
   /** The scenario processes' states at the end, by lowercase name, with the status that denied a start. */
   processes?: ReadonlyMap<string, { state: string; denied?: number }>;
+}
+
+/** A key (`exists`) or value (its type and bytes) at the end of the run, or `absent`. */
+export type RegistryFact = 'exists' | 'absent' | { type: number; data: Uint8Array };
+
+export function registryFactKey(key: string, name: string | undefined): string {
+  return `${key.replace(/\\$/, '').toLowerCase()}|${name === undefined ? '' : `"${name.toLowerCase()}"`}`;
 }
 
 /** `unchecked`: the run stopped before the end the expectation is about, so it says nothing. */
@@ -195,6 +207,8 @@ function result(e: ExpectStatement, r: { passed: boolean; actual: string }): Exp
 function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: string } {
   switch (e.what) {
     case 'status': {
+      const op = facts.registryOps?.get(e.io);
+      if (op !== undefined) return { passed: toStatus(op.status) === toStatus(e.status), actual: formatStatus(op.status) };
       const io = facts.ios.find((x) => x.id === e.io);
       if (!io || io.state === 'not issued') return { passed: false, actual: `#${e.io} was never issued` };
       if (io.status === null) return { passed: false, actual: `request #${e.io} never completed (state: ${io.state})` };
@@ -249,6 +263,12 @@ function judge(e: ExpectStatement, facts: RunFacts): { passed: boolean; actual: 
       const passed = e.outcome === 'denied' ? p.denied !== undefined : e.outcome === 'exited' ? p.state === 'exited' : p.state === 'running' || p.state === 'exited';
       return { passed, actual };
     }
+    case 'registry': {
+      const fact = facts.registry?.get(registryFactKey(e.key, e.name)) ?? 'absent';
+      const actual = typeof fact === 'string' ? fact : describeValue(fact);
+      if (typeof e.state === 'string') return { passed: fact === e.state, actual };
+      return { passed: typeof fact !== 'string' && sameValue(fact, e.state), actual };
+    }
   }
 }
 
@@ -285,6 +305,8 @@ export function expectedText(e: ExpectStatement): string {
       return `access 0x${(e.access >>> 0).toString(16)}`;
     case 'process':
       return e.outcome;
+    case 'registry':
+      return typeof e.state === 'string' ? e.state : describeValue(encodeValue(e.state));
   }
 }
 

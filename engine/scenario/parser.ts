@@ -4,6 +4,7 @@
  * any error-level diagnostic must not be run.
  */
 import { parseOpenProcess, parseProcess } from './processStatement';
+import { parseRegistry } from './registryStatement';
 import type { Scenario, ScenarioDiagnostic, Statement } from './ast';
 import { checkScenario } from './checks';
 import { LineCursor } from './cursor';
@@ -19,7 +20,6 @@ import {
   parseIo,
   parseLimit,
   parseProcessors,
-  parseRegistry,
   parseSeed,
   parseTitle,
   parseAttach,
@@ -37,7 +37,7 @@ export interface ParseResult {
 }
 
 export function emptyScenario(): Scenario {
-  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], clients: [], transactions: [], processes: [], processOpens: [], workers: {}, limits: {} };
+  return { statements: [], drivers: [], defines: [], ios: [], cancels: [], unloads: [], expectations: [], files: [], volumes: [], attaches: [], registry: [], registryOps: [], clients: [], transactions: [], processes: [], processOpens: [], workers: {}, limits: {} };
 }
 
 const PARSERS: Record<StatementKeyword, (cur: LineCursor, keyword: Token) => Statement | undefined> = {
@@ -157,6 +157,9 @@ function add(scenario: Scenario, stmt: Statement): void {
       break;
     case 'registry':
       scenario.registry.push(stmt);
+      break;
+    case 'registry-op':
+      scenario.registryOps.push(stmt);
       break;
     case 'client':
       scenario.clients.push(stmt);

@@ -1,6 +1,7 @@
 /**
  * Parsers for the statements that describe the run: title, drivers, defines, the workload (io,
- * cancel, unload) and the environment (seed, processors, workers, files, registry values).
+ * cancel, unload) and the environment (seed, processors, workers, files); registry lines are
+ * registryStatement.ts's.
  * `expect` lines live in expectStatement.ts. Each parser reads one line after its keyword.
  */
 import type {
@@ -14,7 +15,6 @@ import type {
   IoStatement,
   LimitStatement,
   ProcessorsStatement,
-  RegistryStatement,
   SeedStatement,
   Span,
   TitleStatement,
@@ -25,6 +25,7 @@ import type {
 import { LIMIT_INFO, LIMIT_NAMES, isLimitName } from '../limits';
 import { LIMITS, LineCursor, readInteger, readIoRef, readString, readTime, spanOf } from './cursor';
 import type { Token } from './lexer';
+import { readBytes } from './payload';
 import { didYouMean } from './suggest';
 import {
   C_IDENTIFIER,
@@ -48,7 +49,7 @@ import {
   MODULE_NAME,
   NOTIFY_CHANGES,
   NOTIFY_CHANGE_NAMES,
-  REGISTRY_TYPES,
+  PAYLOAD_WORDS,
   WORKER_QUEUES,
   appliesTo,
   type IoFlag,
@@ -221,6 +222,12 @@ export function parseIo(cur: LineCursor): IoStatement | undefined {
     }
     if (!readIoOption(cur, t, word as IoOption, stmt)) return undefined;
   }
+  // `length` sizes both buffers of a control request; with its own input bytes or output size it would mean neither.
+  const length = seen.get('length');
+  const sized = seen.get('input') ?? seen.get('output');
+  if (length !== undefined && sized !== undefined) {
+    return cur.error(length, 'contradiction', `'length' cannot be combined with '${sized.value}'`, "The input's length is its bytes' length; give the output buffer's size with 'output N': io #1 ioctl \"\\??\\MyDevice\" code 0x222003 input ulong 1 output 64");
+  }
   return { ...stmt, ...base(cur) };
 }
 
@@ -285,6 +292,22 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       return true;
     }
     case 'data':
+      // One quoted string is the text as written (UTF-8); byte parts are taken as they are.
+      if (cur.peek()?.kind === 'string' && !startsBytePart(cur.peek(1))) break;
+      return readIoBytes(cur, t, (b) => (stmt.dataBytes = b));
+    case 'input':
+      return readIoBytes(cur, t, (b) => (stmt.input = b));
+    case 'output': {
+      const n = readInteger(cur, t, 'output buffer length', LIMITS.ulong);
+      if (n === undefined) return false;
+      stmt.output = n;
+      return true;
+    }
+    default:
+      break;
+  }
+  switch (option) {
+    case 'data':
     case 'to':
     case 'pattern': {
       const what = { data: 'the data to write', to: 'the target path', pattern: 'the file name pattern' }[option];
@@ -331,6 +354,19 @@ function readIoOption(cur: LineCursor, t: Token, option: IoOption, stmt: IoState
       return true;
     }
   }
+}
+
+/** Whether `t` begins a byte part (payload.ts): a quoted string or one of its words. */
+function startsBytePart(t: Token | undefined): boolean {
+  return t !== undefined && (t.kind === 'string' || (t.kind === 'word' && (PAYLOAD_WORDS as readonly string[]).includes(t.value)));
+}
+
+/** Byte parts up to the next option or flag of the io line, handed to `store`. */
+function readIoBytes(cur: LineCursor, label: Token, store: (bytes: number[]) => void): boolean {
+  const bytes = readBytes(cur, label, isIoWord);
+  if (bytes === undefined) return false;
+  store([...bytes]);
+  return true;
 }
 
 /** An option or flag word of an io line (where a list of change words ends). */
@@ -493,29 +529,6 @@ export function parseVolume(cur: LineCursor): VolumeStatement | undefined {
     }
   }
   return { ...stmt, ...base(cur) };
-}
-
-export function parseRegistry(cur: LineCursor): RegistryStatement | undefined {
-  const example = 'registry "DebugFlags" dword 1';
-  const name = readString(cur, 'registry value name', example);
-  if (!name) return undefined;
-  const type = cur.next();
-  if (!type) return cur.error(cur.whereMissing(), 'missing-value', 'missing value type', `Give the type and value: ${example}, or registry "Mode" string "fast"`);
-  if (type.kind !== 'word' || !(REGISTRY_TYPES as readonly string[]).includes(type.value)) {
-    return cur.error(type, 'unknown-option', `unknown registry type '${type.raw}'${didYouMean(type.value, REGISTRY_TYPES)}`, `Types: ${REGISTRY_TYPES.join(', ')}.`);
-  }
-  let stmt: RegistryStatement;
-  if (type.value === 'dword') {
-    const n = readInteger(cur, type, 'DWORD value', LIMITS.ulong);
-    if (n === undefined) return undefined;
-    stmt = { kind: 'registry', ...base(cur), name: name.value, nameSpan: name.span, value: { type: 'dword', value: n } };
-  } else {
-    const s = readString(cur, 'string value', 'registry "Mode" string "fast"');
-    if (!s) return undefined;
-    stmt = { kind: 'registry', ...base(cur), name: name.value, nameSpan: name.span, value: { type: 'string', value: s.value } };
-  }
-  if (!cur.expectEnd('the registry value')) return undefined;
-  return stmt;
 }
 
 /** `limit steps 10000000`: raises or lowers one of the run's limits (engine/limits.ts). */

@@ -89,7 +89,7 @@ export const IO_FLAGS: Readonly<Record<IoFlag, FlagInfo>> = {
 };
 
 /** Options of an `io` line that take a value. */
-export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'to', 'pattern', 'transaction', 'changes', 'process'] as const;
+export const IO_OPTION_NAMES = ['length', 'offset', 'at', 'code', 'class', 'disposition', 'access', 'share', 'data', 'input', 'output', 'to', 'pattern', 'transaction', 'changes', 'process'] as const;
 export type IoOption = (typeof IO_OPTION_NAMES)[number];
 
 export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all' }>> = {
@@ -102,6 +102,8 @@ export const IO_OPTIONS: Readonly<Record<IoOption, { ops: readonly IoOp[] | 'all
   access: { ops: ['create'] },
   share: { ops: ['create'] },
   data: { ops: ['write'] },
+  input: { ops: ['fsctl', 'ioctl'] },
+  output: { ops: ['fsctl', 'ioctl'] },
   to: { ops: ['set-info'] },
   pattern: { ops: ['query-dir'] },
   transaction: { ops: ['create'] },
@@ -154,7 +156,7 @@ export function appliesTo(ops: readonly IoOp[] | 'all', op: IoOp): boolean {
 }
 
 /** Words that may follow `expect`, besides an io reference `#N`. */
-export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop', 'process'] as const;
+export const EXPECT_WORDS = ['calls', 'violation', 'no', 'output', 'load', 'deadlock', 'hanging', 'stop', 'process', 'registry'] as const;
 
 /**
  * Why a run can stop before its end, as `expect stop <reason>` names it: the kinds of C error the
@@ -176,9 +178,13 @@ export const EXPECT_IO_WORDS = ['status', 'state', 'pending', 'granted'] as cons
 export const IO_STATES = ['issued', 'pre-op', 'pended', 'queued', 'removed', 'in-fs', 'completed', 'cancelled', 'post-op', 'post-pended', 'done'] as const;
 export type IoState = (typeof IO_STATES)[number];
 
-/** Value types of a `registry` line. */
-export const REGISTRY_TYPES = ['dword', 'string'] as const;
+/** Value types of a `registry` line (REG_DWORD, REG_QWORD, REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_BINARY, REG_NONE). */
+export const REGISTRY_TYPES = ['dword', 'qword', 'string', 'expand-string', 'multi-string', 'binary', 'none'] as const;
 export type RegistryType = (typeof REGISTRY_TYPES)[number];
+
+/** Operations a `registry #N` line makes the program do. */
+export const REGISTRY_OPS = ['create-key', 'open-key', 'set-value', 'query-value', 'delete-value', 'delete-key'] as const;
+export type RegistryOpWord = (typeof REGISTRY_OPS)[number];
 
 /** System work queues a `workers` line can size. */
 export const WORKER_QUEUES = ['delayed', 'critical'] as const;
@@ -208,8 +214,8 @@ export type ClientStepWord = (typeof CLIENT_STEPS)[number];
 /** Parts only a `then send` line's bytes may use: bytes of the message answered, and the last scan's verdict. */
 export const FOLLOW_UP_PAYLOAD_WORDS = ['message', 'verdict'] as const;
 
-/** Parts a `client` line's bytes are written with; a bare quoted string is its ASCII bytes. */
-export const PAYLOAD_WORDS = ['hex', 'ulong', 'wide', 'zeros'] as const;
+/** Parts bytes on a line are written with (payload.ts); a bare quoted string is its ASCII bytes. */
+export const PAYLOAD_WORDS = ['hex', 'uchar', 'ushort', 'ulong', 'ulonglong', 'wide', 'zeros'] as const;
 export type PayloadWord = (typeof PAYLOAD_WORDS)[number];
 
 /** How a `transaction` line ends a transaction. */

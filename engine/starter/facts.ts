@@ -87,12 +87,12 @@ export function registeredCallbacks(facts: DriverFacts): string[] {
 
 /**
  * Registration tables declared inside a function (`CONST FLT_REGISTRATION reg = {…};` in
- * DriverEntry), which the linter's file model, reading only the top level, does not see: their
+ * DriverEntry; `static` and `const` in either order), which the linter's file model, reading only the top level, does not see: their
  * text, lifted out so the model reads them as top-level declarations.
  */
 function localTables(text: string): string {
   const out: string[] = [];
-  const head = /\b(?:static\s+)?(?:(?:const|CONST)\s+)?FLT_(?:REGISTRATION|OPERATION_REGISTRATION|CONTEXT_REGISTRATION)\s+\w+\s*(?:\[\s*\w*\s*\])?\s*=\s*\{/g;
+  const head = /\b(?:(?:static|const|CONST)\s+)*FLT_(?:REGISTRATION|OPERATION_REGISTRATION|CONTEXT_REGISTRATION)\s+\w+\s*(?:\[\s*\w*\s*\])?\s*=\s*\{/g;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
     if (m.index === lineStart) continue;

@@ -12,6 +12,35 @@ import type { Frame, Locator, Page } from 'playwright-core';
 /** A failed expectation, with what was seen, so the summary line says what went wrong. */
 export class E2EFailure extends Error {}
 
+/** A row of a workbench list as the page shows it. */
+export interface ListRow {
+  /** Position in the whole list (the page holds only the rows in view). */
+  index: number;
+  text: string;
+  label: string;
+  level: number;
+  expanded: boolean | null;
+}
+
+function listRows(list: Locator): Promise<ListRow[]> {
+  return list.locator('.monaco-list-row').evaluateAll((els) => els.map((r: any) => ({
+    index: Number(r.getAttribute('data-index')),
+    text: (r.innerText as string).replace(/\s+/g, ' ').trim(),
+    label: r.getAttribute('aria-label') ?? '',
+    level: Number(r.getAttribute('aria-level') ?? 0),
+    expanded: r.hasAttribute('aria-expanded') ? r.getAttribute('aria-expanded') === 'true' : null,
+  })).sort((a, b) => a.index - b.index));
+}
+
+/** Whether a row lies whole inside its list's box (Playwright counts a row clipped by the list as visible). */
+function insideList(row: Locator): Promise<boolean> {
+  return row.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const list = el.closest('.monaco-list')?.getBoundingClientRect();
+    return !!list && box.height > 0 && box.top >= list.top - 1 && box.bottom <= list.bottom + 1;
+  }).catch(() => false);
+}
+
 export class Workbench {
   private shotCount = 0;
 
@@ -102,14 +131,25 @@ export class Workbench {
     await this.page.waitForSelector('.editor-instance .view-lines .view-line', { timeout: 15_000 });
   }
 
-  /** F1 and run a command by its palette title. */
+  /**
+   * F1 and run a command by its palette title. The palette closes when the workbench moves the focus
+   * while it opens (a debug stop reveals its line, a view takes the focus as it settles): it is then
+   * opened again, up to three times.
+   */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        await this.acceptQuickItem(title);
+        return;
+      } catch (e) {
+        if (attempt === 3) throw new E2EFailure(`the Command Palette did not run "${title}" (3 tries): ${(e as Error).message.split('\n')[0]}`);
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** Picks an entry of an open quick pick by its visible label. */
@@ -117,8 +157,21 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(label);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
+    await this.acceptQuickItem(label);
+  }
+
+  /**
+   * Accepts the quick input row showing `text`. The list filters a moment after the text is typed,
+   * so a matching row can be in the page while another (an older or recently used entry) still has
+   * the focus: Enter is pressed only on a focused match, and the row is clicked when the focus
+   * settles elsewhere.
+   */
+  private async acceptQuickItem(text: string): Promise<void> {
+    const rows = this.page.locator('.quick-input-list .monaco-list-row', { hasText: text });
+    await rows.first().waitFor({ timeout: 15_000 });
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first();
+    if (await focused.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await this.page.keyboard.press('Enter');
+    else await rows.first().click({ timeout: 5_000 });
   }
 
   async goToLine(line: number): Promise<void> {
@@ -159,14 +212,6 @@ export class Workbench {
     return this.page.locator('.pane').filter({ has: this.page.locator(`.pane-header[aria-label^="${title}"]`) });
   }
 
-  /** Expands a collapsed row of a pane (a scope or a structured variable) by its leading text. */
-  async expandRow(pane: string, rowText: string | RegExp): Promise<boolean> {
-    const row = this.paneLocator(pane).locator('.monaco-list-row', { hasText: rowText }).first();
-    if ((await row.count()) === 0) return false;
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-    return true;
-  }
-
   /**
    * Scrolls a pane's list by `dy` pixels with the mouse wheel. Workbench lists are virtual: rows
    * outside the visible part are not in the page at all, and the DOM's own scrolling does not move
@@ -175,47 +220,140 @@ export class Workbench {
   async scrollPane(pane: string, dy: number): Promise<void> {
     const list = this.paneLocator(pane).locator('.monaco-list').first();
     if ((await list.count()) === 0) return;
-    await list.hover().catch(() => undefined);
+    await this.wheelOver(list, dy);
+  }
+
+  /**
+   * Wheels a list with the pointer at its left edge, then takes the pointer away: resting on a value
+   * opens VS Code's value hover, which then covers the rows below it and takes their clicks.
+   */
+  private async wheelOver(list: Locator, dy: number): Promise<void> {
+    const box = await list.boundingBox().catch(() => null);
+    if (!box) return;
+    await this.page.mouse.move(box.x + 4, box.y + box.height / 2);
     await this.page.mouse.wheel(0, dy);
+    await this.page.mouse.move(1, 1);
     await this.page.waitForTimeout(150);
   }
 
   /**
-   * Expands `parent` in `pane` until a row matching `child` shows, and returns that row's text.
-   * VS Code re-fetches the scopes when the focused stack frame settles after a stop, which can fold a
-   * scope opened a moment earlier, and a small pane keeps the parent or its children below the fold:
-   * the parent is opened again whenever it is seen folded, and the list is wheeled down otherwise.
+   * Expands the `parents` path in `pane` until a row matching `child` shows whole inside the list,
+   * and returns that row's text. VS Code re-fetches the scopes when the focused stack frame settles
+   * after a stop, which can fold a scope opened a moment earlier, and a small pane keeps the parents
+   * or their children below the fold: a parent is opened again whenever it is seen folded, the list
+   * is wheeled down otherwise, and back to its top once the wheel no longer moves it.
    */
-  async revealChild(pane: string, parent: RegExp, child: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
+  async revealChild(pane: string, parents: RegExp | RegExp[], child: RegExp, what: string, timeoutMs = 20_000): Promise<string> {
+    const path = Array.isArray(parents) ? parents : [parents];
     const deadline = Date.now() + timeoutMs;
     let rows: string[] | null = null;
+    let before = '';
     while (Date.now() < deadline) {
       rows = await this.paneRows(pane);
-      const hit = rows?.find((t) => child.test(t));
-      if (hit) return hit;
-      const row = this.paneLocator(pane).locator('.monaco-list-row', { hasText: parent }).first();
-      const folded = (await row.count()) > 0 && (await row.getAttribute('aria-expanded').catch(() => null)) === 'false';
-      // Playwright counts a row clipped by the list as visible; only a row inside the list's box can be clicked.
-      const inView = folded && (await row.evaluate((el) => {
+      // Matched on innerText, as paneRows reads it ("IRQL = …"), and only when the whole row is in view.
+      const hits = await this.paneLocator(pane).locator('.monaco-list-row').evaluateAll((els, [src, flags]) => els.map((el: any) => {
+        const text = (el.innerText as string).replace(/\s+/g, ' ').trim();
         const box = el.getBoundingClientRect();
         const list = el.closest('.monaco-list')?.getBoundingClientRect();
-        return !!list && box.top >= list.top && box.bottom <= list.bottom;
-      }).catch(() => false));
-      if (inView) await row.click({ timeout: 2_000 }).catch(() => undefined);
-      else await this.scrollPane(pane, 120);
+        return { text, match: new RegExp(src!, flags).test(text), inside: !!list && box.top >= list.top - 1 && box.bottom <= list.bottom + 1 };
+      }).filter((r) => r.match), [child.source, child.flags]).catch(() => []);
+      const whole = hits.find((h) => h.inside);
+      if (whole) return whole.text;
+      let opened = false;
+      for (const parent of path) {
+        const row = this.paneLocator(pane).locator('.monaco-list-row', { hasText: parent }).first();
+        const folded = (await row.count()) > 0 && (await row.getAttribute('aria-expanded').catch(() => null)) === 'false';
+        if (folded && (await insideList(row))) {
+          await this.page.mouse.move(1, 1);
+          await row.click({ timeout: 2_000, position: { x: 40, y: 10 } }).catch(() => undefined);
+          opened = true;
+          break;
+        }
+      }
+      if (!opened) {
+        const now = JSON.stringify(rows);
+        // The wheel no longer moves the list: it is at its bottom, so look again from the top.
+        await this.scrollPane(pane, now === before ? -100_000 : hits.length > 0 ? 40 : 120);
+        before = now;
+      }
       await this.page.waitForTimeout(300);
     }
     throw new E2EFailure(`timed out after ${timeoutMs / 1000}s waiting for ${what}; ${pane} rows: ${JSON.stringify(rows)}`);
   }
 
-  debugToolbar(): Locator {
-    return this.page.locator('.debug-toolbar');
+  /**
+   * Visits a virtual list from its top to its bottom. At each position `visit` sees the rows in the
+   * page (each with its index in the whole list) and may act on them; it returns true when it changed
+   * the list (opened a folder), and the same position is looked at again. Ends when the wheel no
+   * longer moves the list.
+   */
+  async walkList(list: Locator, visit: (rows: ListRow[]) => Promise<boolean | void>, maxSteps = 200): Promise<void> {
+    await this.wheelOver(list, -100_000);
+    const height = Math.max(60, ((await list.boundingBox())?.height ?? 200) * 0.6);
+    let last = '';
+    for (let step = 0; step < maxSteps; step++) {
+      const rows = await listRows(list);
+      if (await visit(rows)) {
+        await this.page.waitForTimeout(300);
+        last = '';
+        continue;
+      }
+      const seen = rows.map((r) => `${r.index}:${r.label}`).join('|');
+      if (seen === last) return;
+      last = seen;
+      await this.wheelOver(list, height);
+    }
+    throw new E2EFailure(`a list did not reach its end after ${maxSteps} screens`);
   }
 
-  /** Text of the Problems panel rows. */
-  problemRows(): Promise<string[]> {
-    return this.page.evaluate(() => [...(globalThis as any).document.querySelectorAll('.markers-panel .monaco-list-row')]
-      .map((r) => (r as any).innerText.replace(/\s+/g, ' ').trim()));
+  /** Every row of a virtual list, top to bottom, by its index in the list. */
+  async allRows(list: Locator): Promise<ListRow[]> {
+    const byIndex = new Map<number, ListRow>();
+    await this.walkList(list, async (rows) => {
+      for (const r of rows) byIndex.set(r.index, r);
+    });
+    return [...byIndex.values()].sort((a, b) => a.index - b.index);
+  }
+
+  /** Glyph-margin marks of the active editor's visible lines: line number → the codicon classes on it. */
+  gutterGlyphs(): Promise<Record<number, string[]>> {
+    return this.page.evaluate(() => {
+      const d = (globalThis as any).document;
+      const editor = d.querySelector('.editor-group-container.active .editor-instance') ?? d.querySelector('.editor-instance');
+      if (!editor) return {};
+      const lineAt = new Map<string, number>();
+      for (const n of editor.querySelectorAll('.line-numbers')) lineAt.set(n.parentElement?.style.top || n.style.top, Number(n.textContent));
+      const out: Record<number, string[]> = {};
+      for (const g of editor.querySelectorAll('.cgmr[class*="codicon-"]')) {
+        const line = lineAt.get(g.style.top);
+        if (line !== undefined) (out[line] ??= []).push(...(String(g.className).match(/codicon-[a-z-]+/g) ?? []));
+      }
+      return out;
+    });
+  }
+
+  /** Whether the active editor shows a breakpoint on `line` (which must be on screen). */
+  async hasBreakpoint(line: number): Promise<boolean> {
+    return ((await this.gutterGlyphs())[line] ?? []).some((c) => c.startsWith('codicon-debug-breakpoint'));
+  }
+
+  /**
+   * Puts the cursor on `line` of the active editor and sets or clears its breakpoint with F9. The
+   * glyph is looked for on that very line: a breakpoint elsewhere in the file (left by an earlier
+   * step) must neither stop F9 nor be taken for this one.
+   */
+  async setBreakpoint(line: number, on = true): Promise<void> {
+    await this.goToLine(line);
+    if ((await this.hasBreakpoint(line)) !== on) await this.page.keyboard.press('F9');
+    const deadline = Date.now() + 10_000;
+    while ((await this.hasBreakpoint(line)) !== on) {
+      if (Date.now() > deadline) throw new E2EFailure(`F9 did not ${on ? 'set' : 'clear'} the breakpoint on line ${line}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  debugToolbar(): Locator {
+    return this.page.locator('.debug-toolbar');
   }
 
   /** Closes whatever overlay is open and every editor, so the next step starts from a clean window. */
@@ -223,7 +361,11 @@ export class Workbench {
     for (let i = 0; i < 3; i++) await this.page.keyboard.press('Escape');
     await this.runCommand('View: Close All Editors');
     // Ctrl+J toggles the bottom panel; press it only when the panel is showing.
-    if (await this.page.locator('.part.panel').first().isVisible().catch(() => false)) await this.page.keyboard.press('Control+J');
-    await this.page.waitForTimeout(300);
+    const panel = this.page.locator('.part.panel').first();
+    if (await panel.isVisible().catch(() => false)) {
+      await this.page.keyboard.press('Control+J');
+      await panel.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    }
+    await this.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
   }
 }

@@ -8,6 +8,7 @@ import { checkLint, checkRun } from './engineTargets';
 import { checkLspSession, lspSession } from './lspTarget';
 import { checkCppDriver, checkExploreFiles, checkInitFolder, checkProcessScenario, cppDriver, exploreFiles, initFolder, processScenario } from './newSurfaces';
 import { checkOddCallDriver, oddCallDriver } from './oddCalls';
+import { checkSecurityCallDriver, securityCallDriver } from './securityCalls';
 import { C_CORPUS, GENERIC_WORKLOAD, mutatedC, mutatedScenario, randomScenario, runnableC, type MutatedC } from './inputs';
 
 export interface FuzzProperty {
@@ -108,6 +109,13 @@ export const ENGINE_PROPERTIES: readonly FuzzProperty[] = [
     quickRuns: 15,
     arbitrary: oddCallDriver,
     check: checkOddCallDriver,
+  },
+  {
+    name: 'run: odd calls to SID, token, security descriptor, SList and CmRegisterCallback routines, and Zw calls on named streams',
+    seed: 1612,
+    quickRuns: 8,
+    arbitrary: securityCallDriver,
+    check: checkSecurityCallDriver,
   },
 ];
 

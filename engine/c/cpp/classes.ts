@@ -11,6 +11,7 @@ import { translateInitializer } from '../translate/expressions';
 import { translateTypedef } from '../translate/statements';
 import { constantValue } from '../translate/constant';
 import { functionDefinition } from './definitions';
+import { defaultedKind } from './defaulted';
 import { functionTemplateDeclaration } from './functionTemplates';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { baseField, emptyClass, VFPTR, type CppClass } from './model';
@@ -49,7 +50,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   for (const m of body.namedChildren) {
     if (!m || m.type === 'comment' || m.type === 'access_specifier') continue;
     if (m.type === 'function_definition') {
-      deferred.push(m);
+      if (defaultedKind(m) !== 'implicit') deferred.push(m);
       continue;
     }
     if (m.type === 'declaration' || (m.type === 'field_declaration' && isMethodDeclaration(m))) {

@@ -6,12 +6,13 @@
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, pointee, sameType, type CType } from '../types';
+import { INT, sameType, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import type { CppClass } from './model';
 import { setVfptr, upcast } from './inheritance';
+import { copyConstruct, copyRunsCode, hasCopyConstructor } from './copies';
 import { choose, completeArgs } from './overloads';
 import { adopt, isTemporary } from './pending';
 import type { CppState } from './state';
@@ -137,7 +138,10 @@ function memberObject(s: CppState, ctx: TranslateContext, member: CppClass, targ
 /** A member object made from `args`: a copy of a value of its own class, or its constructor's call. */
 function memberFrom(s: CppState, ctx: TranslateContext, member: CppClass, target: Expr, args: Expr[], where: SyntaxNode): Expr | undefined {
   const self = addressOf(target);
-  if (args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct) && (isTemporary(args[0]) || !hasCopyConstructor(member))) {
+  const sameClass = args.length === 1 && sameType(typeOfExpr(s.types, args[0]) ?? INT, member.struct);
+  // A copy of a named object of a class without its own copy constructor: the implicit one, over the members that have theirs.
+  if (sameClass && !isTemporary(args[0]) && !hasCopyConstructor(member) && copyRunsCode(member)) return copyConstruct(s, ctx, member, self, args[0], ctx.loc(where));
+  if (sameClass && (isTemporary(args[0]) || !hasCopyConstructor(member))) {
     // A temporary of the member's class becomes the member (no copy, no destructor at the end of the statement);
     // a copy without a copy constructor copies the bytes, as the implicit one copies the members.
     adopt(s, args[0]);
@@ -175,7 +179,3 @@ function braceAssign(ctx: TranslateContext, type: CType, target: Expr, list: Syn
   return { k: 'assign', op: '=', left: target, right: value, loc };
 }
 
-/** The class declares `C(const C&)` (further parameters defaulted): `C a = b;` runs it instead of copying the bytes. */
-export function hasCopyConstructor(cls: CppClass): boolean {
-  return cls.ctors.some((c) => c.refParams[0] === true && !c.rvalueParams[0] && c.type.params[1]?.type.kind === 'ptr' && sameType(pointee(c.type.params[1].type)!, cls.struct) && (c.defaults.length < 2 || c.defaults[1] !== undefined));
-}

@@ -5,7 +5,8 @@
  * The lowering itself lives in one module per concept, all sharing the unit's CppState:
  * declarations (functions.ts, globals.ts, definitions.ts), classes.ts and construction.ts,
  * templates.ts, local objects and destructors (locals.ts), name lookup (names.ts) and overload
- * resolution (overloads.ts), newDelete.ts, expressions.ts and typeSpecifiers.ts.
+ * resolution (overloads.ts), implicit copies (copies.ts), newDelete.ts, expressions.ts and calls.ts,
+ * rangeFor.ts, defaulted.ts and typeSpecifiers.ts.
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
@@ -18,6 +19,7 @@ import { functionDefinition } from './definitions';
 import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
+import { rangeFor } from './rangeFor';
 import { returnStatement } from './returns';
 import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
@@ -27,7 +29,6 @@ import { typeSpecifier } from './typeSpecifiers';
 export type { PreludeTables, UnitTables } from './state';
 
 const UNSUPPORTED_STMT: Record<string, string> = {
-  for_range_loop: 'range-based for loops',
   try_statement: 'C++ exceptions (try/catch; kernel code has none, use __try/__except)',
   throw_statement: 'C++ exceptions (throw; kernel code has none)',
   co_return_statement: 'coroutines',
@@ -158,6 +159,8 @@ export class CppFrontEnd implements CppHooks {
       }
       case 'return_statement':
         return this.s.fn ? returnStatement(this.s, ctx, node) : undefined;
+      case 'for_range_loop':
+        return rangeFor(this.s, ctx, node);
       case 'alias_declaration':
       case 'using_declaration':
       case 'static_assert_declaration':

@@ -12,7 +12,8 @@ import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { storageOf, translateStmt } from '../translate/statements';
 import { constantValue } from '../translate/constant';
-import { constructorCall, hasCopyConstructor } from './construction';
+import { constructorCall } from './construction';
+import { copyConstruct, copyRunsCode, hasCopyConstructor } from './copies';
 import { declareFunction, isFunctionDeclarator } from './functions';
 import { isConstant } from './globals';
 import { addressOf, sizedByInitializer } from './lowering';
@@ -20,7 +21,7 @@ import { deduceAuto, isAuto } from './autoType';
 import { identifier } from './names';
 import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
-import { namedCall } from './expressions';
+import { namedCall } from './calls';
 import { adopt, isTemporary } from './pending';
 import { destroyStatements, fullExpression, namesAnObject } from './temporaries';
 import { deduce } from './templates';
@@ -107,6 +108,10 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     else ctx.scope.defineObject(declared.name);
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
     const cls = ref ? undefined : s.classOf(t);
+    const element = t.kind === 'array' ? s.classOf(t.of) : undefined;
+    if (element && (element.ctors.length > 0 || needsConstruction(element) || needsDestructor(element))) {
+      ctx.error(d, `fltsim does not construct arrays of objects ('${declared.name}' holds objects of class ${element.name}, which has a constructor or destructor); declare the objects one by one or hold pointers`);
+    }
     const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
     if (cls && init?.k === 'list' && (cls.ctors.length > 0 || cls.members.some((m) => needsConstruction(m.cls) || needsDestructor(m.cls)))) {
       args = init.items.map((i) => (i.value.k === 'expr' ? i.value.expr : { k: 'num', value: 0, type: INT, loc }));
@@ -116,6 +121,14 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       // A converting constructor, or the copy constructor for `T a = b;` (a call's result is taken as it is: C++17 elides that copy).
       args = [init.expr];
       init = undefined;
+    }
+    // `T a = b;` / `T a(b);` of a class without its own copy constructor: the implicit one (engine/c/cpp/copies.ts).
+    let copyFrom: Expr | undefined;
+    const single = init?.k === 'expr' ? init.expr : args?.length === 1 ? args[0] : undefined;
+    if (cls && single && namesAnObject(single) && !hasCopyConstructor(cls) && sameType(typeOfExpr(s.types, single) ?? INT, t) && copyRunsCode(cls)) {
+      copyFrom = single;
+      init = undefined;
+      args = undefined;
     }
     // `T a(f());`: as `T a = f();` below.
     if (cls && args?.length === 1 && isTemporary(args[0]) && sameType(typeOfExpr(s.types, args[0]) ?? INT, t)) {
@@ -130,7 +143,7 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
     if (cls && storage !== 'static') {
       // An object initialised from a value of its own class (a copy without a copy constructor, a call's result) is not constructed again.
-      const ctor = init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
+      const ctor = copyFrom ? copyConstruct(s, ctx, cls, self, copyFrom, loc) : init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
       if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });
       const dtor = destroyCall(cls, self, loc);
       if (dtor) destroy.push({ k: 'expr', expr: dtor, loc: ctx.endLoc(node) });

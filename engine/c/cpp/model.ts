@@ -87,6 +87,8 @@ export interface ClassTemplate {
   memberClasses: { name: string; node: SyntaxNode }[];
   /** Members written outside the class in a form fltsim does not lower (a member template of the class template): refused when an instance is made, not before. */
   unsupportedMembers: SyntaxNode[];
+  /** Full specialisations (`template<> struct C<int> {…}`) by the instance's name (`C<int>`): that instance is made from this body. */
+  specialisations: Map<string, SyntaxNode>;
 }
 
 /** A function template (free, or a member template of `owner`), instantiated per argument list on use. */

@@ -3,9 +3,9 @@
  * no C++ runtime), with placement arguments passed on, the constructor run on a non-NULL result and
  * the destructor before the memory is released.
  */
-import type { Expr, Loc } from '../ast';
+import type { Expr } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, SIZE_T, VOID, pointee, pointerTo, type CType } from '../types';
+import { INT, SIZE_T, VOID, pointee, pointerTo } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { typeFromSpecifier } from '../translate/declarators';
 import { translateExpr } from '../translate/expressions';
@@ -15,13 +15,9 @@ import { destroyCall, findMethods, needsConstruction, needsDestructor, virtualCa
 import type { CppFunction } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
+import { hiddenTemporary } from './hidden';
 
-export function hiddenTemporary(s: CppState, type: CType, loc: Loc): Expr {
-  const name = `new$${++s.hiddenCount}`;
-  s.fn!.hidden.push({ name, type, loc });
-  s.fn!.locals[0].set(name, { type, ref: false });
-  return { k: 'id', name, loc };
-}
+export { hiddenTemporary };
 
 export function operatorFunction(s: CppState, ctx: TranslateContext, name: string, argCount: number, node: SyntaxNode): CppFunction | Expr {
   const list = s.functions.get(name) ?? [];

@@ -8,13 +8,15 @@ import type { AssignOp, Expr, Loc } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { translateBinary, translateExpr } from '../translate/expressions';
-import { addressOf, callFunction } from './lowering';
+import { callFunction } from './lowering';
 import { convertPointer, findMethods, memberCall } from './inheritance';
 import { lookupFunctions } from './names';
 import { choose, completeArgs, convert } from './overloads';
 import type { CppState } from './state';
-import { materialize } from './temporaries';
+import { materialize, objectAddress } from './temporaries';
 import { typeOfExpr } from './typer';
+import { sameType, VOID } from '../types';
+import { assignRunsCode, copyAssign } from './copies';
 
 /** The name a declaration of `operator<op>` is recorded under (engine/c/cpp/functions.ts). */
 export function operatorKey(op: string): string {
@@ -34,7 +36,7 @@ export function operatorCall(s: CppState, ctx: TranslateContext, op: string, ope
   if (cls && members) {
     const rest = operands.slice(1);
     const f = choose(s, members.filter((m) => m.thisClass !== undefined), rest, false);
-    if (f) return memberCall(cls, f, addressOf(operands[0]), completeArgs(s, ctx, f, rest), loc);
+    if (f) return memberCall(cls, f, objectAddress(s, operands[0]), completeArgs(s, ctx, f, rest), loc);
   }
   const free = (lookupFunctions(s, key) ?? []).filter((f) => f.thisClass === undefined && f.type.params.length === operands.length);
   const f = free.length > 0 ? choose(s, free, operands, false) : undefined;
@@ -73,6 +75,9 @@ export function assignmentExpression(s: CppState, ctx: TranslateContext, node: S
   const call = operatorCall(s, ctx, op, [left, right], loc);
   if (call) return call;
   const lt = typeOfExpr(s.types, left);
+  // `a = b` of a class whose bases or members have copy assignment operators: the implicit operator= (engine/c/cpp/copies.ts).
+  const cls = op === '=' ? s.classOf(lt) : undefined;
+  if (cls && sameType(typeOfExpr(s.types, right) ?? VOID, cls.struct) && assignRunsCode(cls)) return copyAssign(s, ctx, cls, left, right, loc);
   // `base = &derived;`: the base subobject's address.
   return { k: 'assign', op, left, right: op === '=' && lt ? convertPointer((x) => s.classOf(x), right, typeOfExpr(s.types, right), lt) : right, loc };
 }

@@ -8,10 +8,11 @@ import type { Expr } from '../ast';
 import { pointee, pointerTo, sameType, type CType } from '../types';
 import { convertPointer } from './inheritance';
 import type { TranslateContext } from '../translate/context';
-import { translateExpr } from '../translate/expressions';
 import { addressOf, callFunction } from './lowering';
 import type { CppClass, CppFunction } from './model';
 import type { CppState } from './state';
+import { passedByValue } from './copies';
+import { defaultArguments } from './defaultArguments';
 import { typeOfExpr } from './typer';
 
 /** Overload resolution, simplified: the arity (defaults counted), then the closest parameter types. */
@@ -55,22 +56,10 @@ export function completeArgs(s: CppState, ctx: TranslateContext, f: CppFunction,
     // A derived object or pointer where its base is wanted: the base subobject.
     if (f.refParams[i]) return p ? convertPointer((t) => s.classOf(t), addressOf(a), at && pointerTo(at), p) : addressOf(a);
     if (p?.kind === 'ptr') return convertPointer((t) => s.classOf(t), convert(s, a, p), at, p);
-    return p && p.kind !== 'struct' ? convert(s, a, p) : a;
+    if (p?.kind === 'struct') return passedByValue(s, ctx, a, p);
+    return p ? convert(s, a, p) : a;
   });
-  for (let i = args.length; i < f.defaults.length; i++) {
-    const d = f.defaults[i];
-    if (!d) break;
-    const saved = s.fn;
-    // A default argument is evaluated in the callee's declaration context, not the caller's locals.
-    s.fn = saved ? { ...saved, locals: [new Map()] } : undefined;
-    try {
-      const v = translateExpr(ctx, d);
-      out.push(f.refParams[i] ? addressOf(v) : v);
-    } finally {
-      s.fn = saved;
-    }
-  }
-  return out;
+  return [...out, ...defaultArguments(s, ctx, f, args.length)];
 }
 
 /** The conversion operators of the class of `e` (none when it is no class object). */

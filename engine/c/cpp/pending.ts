@@ -30,3 +30,8 @@ export function adopt(s: CppState, e: Expr): Expr {
   }
   return e;
 }
+
+/** An expression that names an object that outlives the statement (a copy of it runs the copy constructor), not a call's result or a temporary. */
+export function namesAnObject(e: Expr): boolean {
+  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*' && !isTemporary(e));
+}

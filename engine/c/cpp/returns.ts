@@ -8,7 +8,7 @@ import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
 import { translateExpr } from '../translate/expressions';
 import { addressOf } from './lowering';
-import { hiddenTemporary } from './newDelete';
+import { hiddenTemporary } from './hidden';
 import type { CppState } from './state';
 import { destroyStatements, fullExpression, returnedObject } from './temporaries';
 

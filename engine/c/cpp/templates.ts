@@ -18,6 +18,10 @@ import { typeOfExpr } from './typer';
 export function templateDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
   const inner = node.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
   const params = (node.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null);
+  if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body') && inner.childForFieldName('name')?.type === 'template_type') {
+    specialisation(s, ctx, node, inner, params.length);
+    return;
+  }
   if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body')) {
     const names: string[] = [];
     for (const p of params) {
@@ -38,7 +42,7 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       return;
     }
     const name = nameNode.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [] });
+    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], specialisations: new Map() });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
@@ -57,35 +61,70 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
 }
 
 export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType {
+  const found = templateArguments(s, ctx, node);
+  return found ? instantiate(s, ctx, found.tpl, found.args).struct : INT;
+}
+
+/** The class template `C<A, B>` names and its type arguments; undefined (with an error at the node) when fltsim cannot make that instance. */
+function templateArguments(s: CppState, ctx: TranslateContext, node: SyntaxNode): { tpl: ClassTemplate; args: CType[] } | undefined {
   const name = node.childForFieldName('name')!.text;
   const tpl = s.templates.get(name);
   if (!tpl) {
     ctx.error(node, `'${name}' is not a class template fltsim knows`);
-    return INT;
+    return undefined;
   }
   const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null).map((a) => (a.type === 'type_descriptor' ? typeFromSpecifier(ctx, a.childForFieldName('type')) : undefined));
   if (args.some((a) => a === undefined) || args.length !== tpl.params.length) {
     ctx.error(node, `fltsim instantiates class templates with exactly their type arguments ('${ctx.snippet(node)}')`);
-    return INT;
+    return undefined;
   }
-  return instantiate(s, ctx, tpl, args as CType[]).struct;
+  return { tpl, args: args as CType[] };
+}
+
+function instanceKey(tpl: ClassTemplate, args: CType[]): string {
+  return `${tpl.name}<${args.map(typeName).join(', ')}>`;
+}
+
+/**
+ * `template<> struct Traits<int> {…}`: the body that instance is made from instead of the primary
+ * template's. A partial specialisation (`template<class T> struct Traits<T*>`) is refused at its line:
+ * choosing among partial specialisations is not modelled, and using the primary template instead would
+ * run the wrong code.
+ */
+function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, inner: SyntaxNode, params: number): void {
+  const nameNode = inner.childForFieldName('name')!;
+  if (params > 0) {
+    ctx.error(node, `fltsim does not run partial specialisations of class templates ('${nameNode.text}'); write a separate class`);
+    return;
+  }
+  const found = templateArguments(s, ctx, nameNode);
+  if (!found) return;
+  const key = instanceKey(found.tpl, found.args);
+  if (found.tpl.instances.has(key)) {
+    ctx.error(node, `the specialisation ${key} comes after the instance was already used: declare it before its first use`);
+    return;
+  }
+  found.tpl.specialisations.set(key, inner);
 }
 
 export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: CType[]): CppClass {
-  const key = `${tpl.name}<${args.map(typeName).join(', ')}>`;
+  const key = instanceKey(tpl, args);
   const known = tpl.instances.get(key);
+  const special = tpl.specialisations.get(key);
   if (known) return known;
   const saved = { scope: ctx.scope, fn: s.fn };
   ctx.scope = ctx.scope.child();
   s.fn = undefined;
   try {
-    tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
-    const cls = classType(s, ctx, tpl.node, key, (c) => {
+    if (!special) tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    const cls = classType(s, ctx, special ?? tpl.node, key, (c) => {
       // Inside its own body the template's name means this instance.
       tpl.instances.set(key, c);
       ctx.scope.defineTypedef(tpl.name, c.struct);
       rememberInstanceArgs(c, args);
     });
+    // A specialisation is a class of its own: the primary template's members written outside it are not its members.
+    if (special) return cls;
     for (const m of tpl.unsupportedMembers) ctx.error(m, `fltsim does not run member templates of a class template written outside the class ('${ctx.snippet(m)}'), needed by ${key}`);
     for (const m of tpl.memberClasses) defineMemberClass(s, ctx, tpl, cls, m);
     for (const m of tpl.members) defineMember(s, ctx, tpl.params, args, m, cls);

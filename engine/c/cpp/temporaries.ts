@@ -11,14 +11,17 @@
 import type { Expr, Loc, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
-import { constructorCall, hasCopyConstructor } from './construction';
+import { constructorCall } from './construction';
+import { copyConstruct, copyRunsCode } from './copies';
 import { addressOf } from './lowering';
 import { destroyCall, needsDestructor } from './inheritance';
 import type { CppClass } from './model';
-import { hiddenTemporary } from './newDelete';
-import { adopt, holdUntilEnd, isTemporary } from './pending';
+import { hiddenTemporary } from './hidden';
+import { adopt, holdUntilEnd, isTemporary, namesAnObject } from './pending';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
+
+export { namesAnObject };
 
 function held(s: CppState, cls: CppClass, tmp: Expr, init: Expr | undefined, loc: Loc): Expr {
   const address: Expr = { k: 'unary', op: '&', arg: tmp, loc };
@@ -46,10 +49,19 @@ export function materialize(s: CppState, e: Expr): Expr {
   return held(s, cls, tmp, { k: 'assign', op: '=', left: tmp, right: e, loc: e.loc }, e.loc);
 }
 
-/** An expression that names an object that outlives the statement (a copy of it runs the copy constructor), not a call's result or a temporary. */
-export function namesAnObject(e: Expr): boolean {
-  return e.k === 'id' || e.k === 'member' || e.k === 'index' || (e.k === 'unary' && e.op === '*' && !isTemporary(e));
+/**
+ * The address of the object a member function or member operator is called on. A call's class result
+ * without a destructor is not held by materialize(); it is stored in a hidden local here so it has
+ * an address (`Make().Get()`, `(a | b) == c`).
+ */
+export function objectAddress(s: CppState, e: Expr): Expr {
+  const cls = e.k === 'call' && s.fn ? s.classOf(typeOfExpr(s.types, e)) : undefined;
+  if (!cls) return addressOf(e);
+  const tmp = hiddenTemporary(s, cls.struct, e.loc);
+  const address: Expr = { k: 'unary', op: '&', arg: tmp, loc: e.loc };
+  return { k: 'comma', left: { k: 'assign', op: '=', left: tmp, right: e, loc: e.loc }, right: address, loc: e.loc };
 }
+
 
 /**
  * What `return e;` hands back from a function returning a class by value: a temporary itself (C++17
@@ -62,10 +74,11 @@ export function returnedObject(s: CppState, ctx: TranslateContext, cls: CppClass
   if (!namesAnObject(e)) return e;
   const loc = ctx.loc(at);
   const move = cls.ctors.find((c) => c.rvalueParams[0] === true && c.type.params.length === 2);
-  if (!move && !hasCopyConstructor(cls)) return e;
+  if (!move && !copyRunsCode(cls)) return e;
   const arg: Expr = move ? { k: 'unary', op: '*', arg: { k: 'cast', type: move.type.params[1].type, arg: addressOf(e), loc }, loc } : e;
   const tmp = hiddenTemporary(s, cls.struct, loc);
-  const ctor = constructorCall(s, ctx, cls, { k: 'unary', op: '&', arg: tmp, loc }, [arg], at);
+  const self: Expr = { k: 'unary', op: '&', arg: tmp, loc };
+  const ctor = move ? constructorCall(s, ctx, cls, self, [arg], at) : copyConstruct(s, ctx, cls, self, arg, loc);
   return { k: 'unary', op: '*', arg: ctor ? { k: 'comma', left: ctor, right: { k: 'unary', op: '&', arg: tmp, loc }, loc } : { k: 'unary', op: '&', arg: tmp, loc }, loc };
 }
 

@@ -24,7 +24,12 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       const isClass = node.type === 'class_specifier' || node.namedChildren.some((c) => c?.type === 'base_class_clause') || (body?.namedChildren.some((c) => c !== null && (c.type === 'function_definition' || c.type === 'access_specifier' || c.type === 'template_declaration' || c.type === 'alias_declaration' || c.type === 'type_definition' || (c.type === 'field_declaration' && (isMethodDeclaration(c) || c.children.some((x) => x?.type === 'storage_class_specifier') || c.childForFieldName('default_value') !== null || holdsClassObject(s, ctx, c))))) ?? false);
       if (!isClass || node.type === 'union_specifier') {
         if (!nameNode) return undefined;
-        // A C struct: the C path builds it; in C++ its tag is also a type name.
+        // A C struct: the C path builds it; in C++ its tag is also a type name, already inside its own body (`Node* next;`).
+        if (body && nameNode.type === 'type_identifier' && ctx.scope.ownTag(nameNode.text) === undefined && !ctx.scope.isTypeName(nameNode.text)) {
+          const early: CType = { kind: 'struct', union: node.type === 'union_specifier', tag: nameNode.text };
+          ctx.scope.defineTag(nameNode.text, early);
+          ctx.scope.defineTypedef(nameNode.text, early);
+        }
         const t = plainCType(ctx, node);
         if (!ctx.scope.isTypeName(nameNode.text)) ctx.scope.defineTypedef(nameNode.text, t);
         return t;

@@ -28,10 +28,20 @@ export class PreprocessError extends Error {
  * What macro expansion may still cost. The preprocessor shares one budget across a whole file (a
  * macro that doubles itself 32 times would otherwise build four billion tokens); a single
  * expression gets a fresh one. `tokens` counts every token a macro puts back for rescanning.
+ * `maxDepth` bounds both macro calls nested in arguments and macros expanding inside one another
+ * (the size of a token's hide set): a chain of thousands of `#define A2 (A1)` would otherwise cost
+ * the square of its length in hide sets.
  */
 export class ExpansionBudget {
   produced = 0;
   depth = 0;
+  /**
+   * Hide sets are shared within one budget: the same set plus the same name gives the same set
+   * object, so a macro used a million times costs a million references, not a million copies of its
+   * hide set. The table lives as long as the budget (one file, one expression), never longer.
+   */
+  private readonly unions = new Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
+  private readonly singletons = new Map<string, ReadonlySet<string>>();
 
   constructor(
     readonly maxTokens: number = DEFAULT_LIMITS['macro-tokens'],
@@ -47,6 +57,28 @@ export class ExpansionBudget {
       );
     }
   }
+
+  /** The hide set `a` plus `name`, for the tokens of `name`'s expansion at `at`. */
+  hideWith(a: ReadonlySet<string> | undefined, name: string, at: Origin): ReadonlySet<string> {
+    if (a === undefined) {
+      let s = this.singletons.get(name);
+      if (!s) this.singletons.set(name, (s = new Set([name])));
+      return s;
+    }
+    if (a.has(name)) return a;
+    let byName = this.unions.get(a);
+    if (!byName) this.unions.set(a, (byName = new Map()));
+    let s = byName.get(name);
+    if (!s) {
+      if (a.size >= this.maxDepth) {
+        throw new ExpansionLimitError(`macros expand inside one another more than ${formatLimit(this.maxDepth)} deep (expanding '${name}' here) — ${limitHint('macro-depth')}`, at);
+      }
+      const grown = new Set(a);
+      grown.add(name);
+      byName.set(name, (s = grown));
+    }
+    return s;
+  }
 }
 
 /** A budget ran out: the rest of the file would only run out again, so preprocessing stops. */
@@ -54,31 +86,6 @@ export class ExpansionLimitError extends PreprocessError {}
 
 function withHide(tok: PpToken, hide: ReadonlySet<string>, at: Origin, space: boolean): PpToken {
   return { ...tok, file: at.file, line: at.line, col: at.col, hide, space };
-}
-
-/**
- * Hide sets are shared: the same set plus the same name gives the same set object. A macro used a
- * million times then costs a million references, not a million copies of its hide set.
- */
-const unions = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
-const singletons = new Map<string, ReadonlySet<string>>();
-
-function union(a: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
-  if (a === undefined) {
-    let s = singletons.get(name);
-    if (!s) singletons.set(name, (s = new Set([name])));
-    return s;
-  }
-  if (a.has(name)) return a;
-  let byName = unions.get(a);
-  if (!byName) unions.set(a, (byName = new Map()));
-  let s = byName.get(name);
-  if (!s) {
-    const grown = new Set(a);
-    grown.add(name);
-    byName.set(name, (s = grown));
-  }
-  return s;
 }
 
 function stringize(tokens: PpToken[], at: Origin): PpToken {
@@ -89,6 +96,13 @@ function stringize(tokens: PpToken[], at: Origin): PpToken {
   });
   return { kind: 'str', text: `"${s}"`, file: at.file, line: at.line, col: at.col, space: false };
 }
+
+/**
+ * Written before a parameter in a built-in macro's body: the argument is a name the macro declares,
+ * put in unexpanded (`DEFINE_GUID(GUID_ECP_SRV_OPEN, …)` in a driver whose headers already define
+ * GUID_ECP_SRV_OPEN as a value).
+ */
+export const DECLARED_NAME = '__fltsim_declared_name';
 
 export class MacroTable {
   private readonly macros = new Map<string, Macro>();
@@ -156,7 +170,7 @@ export class MacroTable {
       }
       if (!m.params) {
         budget.spend(m.body.length, m, tok);
-        const hide = union(tok.hide, m.name);
+        const hide = budget.hideWith(tok.hide, m.name, tok);
         const body = m.body.map((b, i) => withHide(b, hide, tok, i === 0 ? tok.space : b.space));
         for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]);
         if (body.length === 0 && stack.length > 0) {
@@ -198,8 +212,12 @@ export class MacroTable {
         throw new PreprocessError(`macro '${m.name}' expects ${expected} argument${expected === 1 ? '' : 's'}, got ${args.length}`, tok);
       }
       const body = this.substitute(m, args, tok, budget);
-      const hide = union(tok.hide, m.name);
-      for (let i = body.length - 1; i >= 0; i--) stack.push(withHide(body[i], hide, tok, i === 0 ? tok.space : body[i].space));
+      const hide = budget.hideWith(tok.hide, m.name, tok);
+      for (let i = body.length - 1; i >= 0; i--) {
+        const b = body[i];
+        // A name that hides itself (a declared name, or one already refused expansion) stays so.
+        stack.push(withHide(b, b.kind === 'id' && b.hide?.has(b.text) === true ? budget.hideWith(hide, b.text, tok) : hide, tok, i === 0 ? tok.space : b.space));
+      }
     }
     return out;
   }
@@ -213,6 +231,13 @@ export class MacroTable {
     const body = m.body;
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
+      if (t.text === DECLARED_NAME && i + 1 < body.length && indexOf(body[i + 1]) >= 0) {
+        // The name a declaring macro (DEFINE_GUID) declares is the driver's own: never expanded, even
+        // when a header already gives that name a value as a macro.
+        for (const a of args[indexOf(body[i + 1])] ?? []) result.push(a.kind === 'id' ? { ...a, hide: budget.hideWith(a.hide, a.text, at) } : a);
+        i++;
+        continue;
+      }
       if (t.text === '#' && i + 1 < body.length && indexOf(body[i + 1]) >= 0) {
         result.push({ ...stringize(args[indexOf(body[i + 1])] ?? [], at), space: t.space });
         i++;

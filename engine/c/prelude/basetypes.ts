@@ -163,6 +163,21 @@ typedef const UCHAR *PCUCHAR;
 typedef const USHORT *PCUSHORT;
 typedef const ULONG *PCULONG;
 typedef ULONG *PULONG32;
+/* basetsd.h's pointers to the sized integers. */
+typedef INT8 *PINT8;
+typedef UINT8 *PUINT8;
+typedef INT16 *PINT16;
+typedef UINT16 *PUINT16;
+typedef INT32 *PINT32;
+typedef INT64 *PINT64;
+typedef UINT64 *PUINT64;
+typedef LONG32 *PLONG32;
+typedef DWORD32 *PDWORD32;
+typedef DWORD64 *PDWORD64;
+typedef INT_PTR *PINT_PTR;
+typedef UINT_PTR *PUINT_PTR;
+typedef DWORD_PTR *PDWORD_PTR;
+typedef SSIZE_T *PSSIZE_T;
 typedef LONGLONG USN;
 typedef ULONG LCID;
 typedef WCHAR TCHAR, *PTCHAR, *PTSTR;
@@ -243,8 +258,9 @@ typedef struct _GUID {
 } GUID, *PGUID, *LPGUID;
 typedef const GUID *LPCGUID;
 /* DEFINE_GUID: the WDK makes one selectany definition when INITGUID is set and an extern
-   declaration otherwise; each unit having its own constant copy is the same for every reader. */
-#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) static const GUID name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+   declaration otherwise; each unit having its own constant copy is the same for every reader.
+   The name is the driver's even where these headers give a well-known GUID as a value macro. */
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) static const GUID __fltsim_declared_name name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
 
 #define NT_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 #define NT_INFORMATION(Status) ((((ULONG)(Status)) >> 30) == 1)

@@ -6,6 +6,7 @@
 import { STATUS } from '../../kernel/status';
 import { BASE_TYPES_H } from './basetypes';
 import { CMCALLBACK_H } from './cmcallback';
+import { REGISTRY_H } from './registry';
 import { CNG_H } from './cng';
 import { CRT_H } from './crt';
 import { CSQ_H } from './csq';
@@ -26,10 +27,11 @@ import { PROCESS_H } from './process';
 import { RTL_H } from './rtl';
 import { TIMEFIELDS_H } from './timefields';
 import { SECURITY_H } from './security';
+import { SESSIONS_H } from './sessions';
 import { STORAGE_H } from './storage';
 import { NTSTRSAFE_H, STRSAFE_H } from './strsafe';
 import { NTIMAGE_H } from './ntimage';
-import { STDBOOL_H, STDINT_H } from './stdheaders';
+import { MATH_H, STDBOOL_H, STDINT_H } from './stdheaders';
 import { TIMERS_H } from './timers';
 import { TOKENS_H } from './tokens';
 
@@ -54,11 +56,13 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_tokens.h', TOKENS_H],
   ['fltsim_cng.h', CNG_H],
   ['fltsim_cmcallback.h', CMCALLBACK_H],
+  ['fltsim_registry.h', REGISTRY_H],
   ['fltsim_rtl.h', RTL_H],
   ['fltsim_ntstrsafe.h', NTSTRSAFE_H],
   ['fltsim_timefields.h', TIMEFIELDS_H],
   ['fltsim_fileinfo.h', FILEINFO_H],
   ['fltsim_io.h', IO_H],
+  ['fltsim_sessions.h', SESSIONS_H],
   ['fltsim_timers.h', TIMERS_H],
   ['fltsim_csq.h', CSQ_H],
   ['fltsim_fsctl.h', FSCTL_H],
@@ -95,6 +99,8 @@ export function preludeHeaders(): Map<string, string> {
     ['windef.h', base],
     ['minwindef.h', base],
     ['basetsd.h', base],
+    // GUID, IID and the GUID comparisons live with the base types.
+    ['guiddef.h', base],
     ['ntstatus.h', base],
     ['ntstrsafe.h', kernel],
     ['ntintsafe.h', kernel],
@@ -106,14 +112,25 @@ export function preludeHeaders(): Map<string, string> {
     ['ntimage.h', `${kernel}#include <fltsim_ntimage.h>\n`],
     // NDIS is not modelled: its header gives the kernel's names, and a driver using NDIS's own stops at the first one.
     ['ndis.h', kernel],
+    // WFP and TDI are not modelled either: their headers answer with the kernel's names, so a driver
+    // stops at its first FWPS_/TDI_ name, which says why (engine/api/unmodelled.ts).
+    ['fwpsk.h', kernel],
+    ['fwpmk.h', kernel],
+    ['fwpmu.h', kernel],
+    ['tdikrnl.h', kernel],
+    ['tdi.h', kernel],
     ['fltsim_stdint.h', STDINT_H],
     ['stdint.h', `${base}#include <fltsim_stdint.h>\n`],
+    ['fltsim_math.h', MATH_H],
+    ['math.h', `${base}#include <fltsim_math.h>\n`],
     ['fltsim_stdbool.h', STDBOOL_H],
     ['stdbool.h', `${base}#include <fltsim_stdbool.h>\n`],
     ['intrin.h', base],
     ['stdio.h', base],
     ['stdlib.h', base],
     ['string.h', base],
+    // MSVC's old name for the memory functions of string.h.
+    ['memory.h', base],
     ['wchar.h', base],
     ['ntdddisk.h', kernel],
     ['ntddstor.h', kernel],

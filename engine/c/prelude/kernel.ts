@@ -319,6 +319,8 @@ void KeQuerySystemTimePrecise(PLARGE_INTEGER CurrentTime);
 ULONGLONG KeQueryInterruptTime(void);
 void KeQueryTickCount(PLARGE_INTEGER TickCount);
 ULONG KeQueryTimeIncrement(void);
+LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
+KPROCESSOR_MODE ExGetPreviousMode(void);
 ULONG KeGetCurrentProcessorNumber(void);
 BOOLEAN KeAreAllApcsDisabled(void);
 BOOLEAN KeAreApcsDisabled(void);
@@ -574,6 +576,18 @@ PSINGLE_LIST_ENTRY PopEntryList(PSINGLE_LIST_ENTRY ListHead) {
 void PushEntryList(PSINGLE_LIST_ENTRY ListHead, PSINGLE_LIST_ENTRY Entry) {
     Entry->Next = ListHead->Next;
     ListHead->Next = Entry;
+}
+
+/* x64 wdm.h: saving the floating-point state is an inline function that saves nothing and succeeds
+   (the thread's SSE state is kept by the processor's context switch). */
+typedef ULONG KFLOATING_SAVE, *PKFLOATING_SAVE;
+NTSTATUS KeSaveFloatingPointState(PKFLOATING_SAVE FloatSave) {
+    UNREFERENCED_PARAMETER(FloatSave);
+    return STATUS_SUCCESS;
+}
+NTSTATUS KeRestoreFloatingPointState(PKFLOATING_SAVE FloatSave) {
+    UNREFERENCED_PARAMETER(FloatSave);
+    return STATUS_SUCCESS;
 }
 
 #endif

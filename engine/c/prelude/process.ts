@@ -55,13 +55,24 @@ typedef enum _PROCESSINFOCLASS {
     ProcessImageFileNameWin32 = 43
 } PROCESSINFOCLASS;
 
+typedef struct _PEB *PPEB;
+/* What ZwQueryInformationProcess fills for ProcessBasicInformation and ProcessSessionInformation. */
+typedef struct _PROCESS_BASIC_INFORMATION {
+    NTSTATUS ExitStatus;
+    PPEB PebBaseAddress;
+    ULONG_PTR AffinityMask;
+    KPRIORITY BasePriority;
+    ULONG_PTR UniqueProcessId;
+    ULONG_PTR InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION, *PPROCESS_BASIC_INFORMATION;
+typedef struct _PROCESS_SESSION_INFORMATION { ULONG SessionId; } PROCESS_SESSION_INFORMATION, *PPROCESS_SESSION_INFORMATION;
+
 /* ntddk.h names the image headers' pointers only; drivers declare the structs (ntimage.h) themselves. */
 typedef struct _IMAGE_NT_HEADERS *PIMAGE_NT_HEADERS32;
 typedef struct _IMAGE_NT_HEADERS64 *PIMAGE_NT_HEADERS64;
 typedef PIMAGE_NT_HEADERS64 PIMAGE_NT_HEADERS;
 
 /* The process environment block is user-mode memory whose layout Windows does not document. */
-typedef struct _PEB *PPEB;
 
 typedef struct _KAPC_STATE {
     LIST_ENTRY ApcListHead[2];
@@ -105,7 +116,7 @@ typedef struct _KAPC_STATE {
 #define MEM_FREE 0x10000
 #define MEM_PRIVATE 0x20000
 #define MEM_MAPPED 0x40000
-/* A process's virtual memory (ntifs.h): declared, not modelled (a call stops naming it). */
+/* A process's virtual memory (ntifs.h): a user address space per scenario process (engine/kernel/virtualMemory.ts). */
 typedef enum _MEMORY_INFORMATION_CLASS { MemoryBasicInformation = 0 } MEMORY_INFORMATION_CLASS;
 typedef struct _MEMORY_BASIC_INFORMATION {
     PVOID BaseAddress; PVOID AllocationBase; ULONG AllocationProtect; USHORT PartitionId; SIZE_T RegionSize; ULONG State; ULONG Protect; ULONG Type;
@@ -113,6 +124,9 @@ typedef struct _MEMORY_BASIC_INFORMATION {
 NTSTATUS ZwQueryVirtualMemory(HANDLE ProcessHandle, PVOID BaseAddress, MEMORY_INFORMATION_CLASS MemoryInformationClass, PVOID MemoryInformation, SIZE_T MemoryInformationLength, PSIZE_T ReturnLength);
 NTSTATUS ZwAllocateVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, ULONG_PTR ZeroBits, PSIZE_T RegionSize, ULONG AllocationType, ULONG Protect);
 NTSTATUS ZwFreeVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG FreeType);
+/* Undocumented; drivers declare these themselves (a second declaration is harmless). */
+NTSTATUS ZwProtectVirtualMemory(HANDLE ProcessHandle, PVOID *BaseAddress, PSIZE_T RegionSize, ULONG NewProtect, PULONG OldProtect);
+PVOID PsGetProcessWow64Process(PEPROCESS Process);
 
 typedef struct _PS_CREATE_NOTIFY_INFO {
     SIZE_T Size;
@@ -301,6 +315,15 @@ typedef struct _OSVERSIONINFOEXW {
 
 NTSTATUS RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation);
 BOOLEAN PsGetVersion(PULONG MajorVersion, PULONG MinorVersion, PULONG BuildNumber, PUNICODE_STRING CSDVersion);
+
+/* ntddk.h's thread information classes; drivers declare ZwQueryInformationThread themselves. */
+typedef enum _THREADINFOCLASS {
+    ThreadBasicInformation = 0, ThreadTimes, ThreadPriority, ThreadBasePriority, ThreadAffinityMask,
+    ThreadImpersonationToken, ThreadDescriptorTableEntry, ThreadEnableAlignmentFaultFixup, ThreadEventPair_Reusable,
+    ThreadQuerySetWin32StartAddress, ThreadZeroTlsCell, ThreadPerformanceCount, ThreadAmILastThread,
+    ThreadIdealProcessor, ThreadPriorityBoost, ThreadSetTlsArrayAddress, ThreadIsIoPending, ThreadHideFromDebugger,
+    ThreadBreakOnTermination, ThreadSwitchLegacyState, ThreadIsTerminated, MaxThreadInfoClass
+} THREADINFOCLASS;
 
 #endif
 `;

@@ -15,6 +15,7 @@ NTSTATUS RtlAppendUnicodeToString(PUNICODE_STRING Destination, PCWSTR Source);
 LONG RtlCompareUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
 BOOLEAN RtlEqualUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
 BOOLEAN RtlPrefixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
+BOOLEAN RtlSuffixUnicodeString(PCUNICODE_STRING String1, PCUNICODE_STRING String2, BOOLEAN CaseInSensitive);
 NTSTATUS RtlUpcaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
 WCHAR RtlUpcaseUnicodeChar(WCHAR SourceCharacter);
 NTSTATUS RtlDowncaseUnicodeString(PUNICODE_STRING DestinationString, PCUNICODE_STRING SourceString, BOOLEAN AllocateDestinationString);
@@ -209,6 +210,8 @@ BOOLEAN FsRtlIsNameInExpression(PUNICODE_STRING Expression, PUNICODE_STRING Name
 BOOLEAN FsRtlDoesNameContainWildCards(PUNICODE_STRING Name);
 void FsRtlDissectName(UNICODE_STRING Path, PUNICODE_STRING FirstName, PUNICODE_STRING RemainingName);
 BOOLEAN FsRtlIsNtstatusExpected(NTSTATUS Exception);
+LOGICAL FsRtlIsPagingFile(PFILE_OBJECT FileObject);
+LOGICAL FsRtlIsSystemPagingFile(PFILE_OBJECT FileObject);
 typedef struct _REAL_NOTIFY_SYNC *PNOTIFY_SYNC;
 typedef BOOLEAN (*PCHECK_FOR_TRAVERSE_ACCESS)(PVOID NotifyContext, PVOID TargetContext, PSECURITY_SUBJECT_CONTEXT SubjectContext);
 typedef BOOLEAN (*PFILTER_REPORT_CHANGE)(PVOID NotifyContext, PVOID FilterContext);

@@ -44,3 +44,39 @@ export const STDBOOL_H = String.raw`
 #define __bool_true_false_are_defined 1
 #endif
 `;
+
+/**
+ * <math.h>: the double functions kernel code calls between KeSaveFloatingPointState and
+ * KeRestoreFloatingPointState (engine/interp/builtins/mathFunctions.ts), and MSVC's M_ constants
+ * when _USE_MATH_DEFINES is set before the include.
+ */
+export const MATH_H = String.raw`
+#ifndef _FLTSIM_MATH_
+#define _FLTSIM_MATH_
+double fabs(double X);
+double sqrt(double X);
+double pow(double X, double Y);
+double log(double X);
+double log2(double X);
+double log10(double X);
+double exp(double X);
+double floor(double X);
+double ceil(double X);
+double fmod(double X, double Y);
+double sin(double X);
+double cos(double X);
+double tan(double X);
+double atan(double X);
+double atan2(double Y, double X);
+#ifdef _USE_MATH_DEFINES
+#define M_E 2.71828182845904523536
+#define M_LOG2E 1.44269504088896340736
+#define M_LOG10E 0.434294481903251827651
+#define M_LN2 0.693147180559945309417
+#define M_LN10 2.30258509299404568402
+#define M_PI 3.14159265358979323846
+#define M_PI_2 1.57079632679489661923
+#define M_SQRT2 1.41421356237309504880
+#endif
+#endif
+`;

@@ -23,6 +23,10 @@ NTSTATUS RtlStringCbPrintfA(NTSTRSAFE_PSTR pszDest, SIZE_T cbDest, NTSTRSAFE_PCS
 NTSTATUS RtlStringCbCopyW(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, NTSTRSAFE_PCWSTR pszSrc);
 NTSTATUS RtlStringCbCopyNW(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, NTSTRSAFE_PCWSTR pszSrc, SIZE_T cbToCopy);
 NTSTATUS RtlStringCbCatW(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, NTSTRSAFE_PCWSTR pszSrc);
+NTSTATUS RtlStringCbCopyUnicodeString(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, PCUNICODE_STRING SourceString);
+NTSTATUS RtlStringCchCopyUnicodeString(NTSTRSAFE_PWSTR pszDest, SIZE_T cchDest, PCUNICODE_STRING SourceString);
+NTSTATUS RtlStringCbCatUnicodeString(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, PCUNICODE_STRING SourceString);
+NTSTATUS RtlStringCchCatUnicodeString(NTSTRSAFE_PWSTR pszDest, SIZE_T cchDest, PCUNICODE_STRING SourceString);
 NTSTATUS RtlStringCbCatNW(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, NTSTRSAFE_PCWSTR pszSrc, SIZE_T cbToAppend);
 NTSTATUS RtlStringCbLengthW(NTSTRSAFE_PCWSTR psz, SIZE_T cbMax, SIZE_T *pcbLength);
 NTSTATUS RtlStringCbPrintfW(NTSTRSAFE_PWSTR pszDest, SIZE_T cbDest, NTSTRSAFE_PCWSTR pszFormat, ...);

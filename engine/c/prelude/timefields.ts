@@ -76,5 +76,34 @@ BOOLEAN RtlTimeFieldsToTime(PTIME_FIELDS TimeFields, PLARGE_INTEGER Time) {
     return TRUE;
 }
 
+/* Seconds since 1970 (or 1980) in a ULONG: FALSE for a time before the epoch or past what 32 bits hold. */
+#define _FLTSIM_TICKS_1601_TO_1970 (_FLTSIM_DAYS_1601_TO_1970 * 86400LL * 10000000LL)
+#define _FLTSIM_TICKS_1601_TO_1980 ((_FLTSIM_DAYS_1601_TO_1970 + 3652LL) * 86400LL * 10000000LL)
+
+BOOLEAN _FltsimTimeToSecondsSince(LONGLONG Epoch, PLARGE_INTEGER Time, PULONG ElapsedSeconds) {
+    LONGLONG seconds;
+    if (Time->QuadPart < Epoch) return FALSE;
+    seconds = (Time->QuadPart - Epoch) / 10000000LL;
+    if (seconds > 0xFFFFFFFFLL) return FALSE;
+    *ElapsedSeconds = (ULONG)seconds;
+    return TRUE;
+}
+
+BOOLEAN RtlTimeToSecondsSince1970(PLARGE_INTEGER Time, PULONG ElapsedSeconds) {
+    return _FltsimTimeToSecondsSince(_FLTSIM_TICKS_1601_TO_1970, Time, ElapsedSeconds);
+}
+
+BOOLEAN RtlTimeToSecondsSince1980(PLARGE_INTEGER Time, PULONG ElapsedSeconds) {
+    return _FltsimTimeToSecondsSince(_FLTSIM_TICKS_1601_TO_1980, Time, ElapsedSeconds);
+}
+
+VOID RtlSecondsSince1970ToTime(ULONG ElapsedSeconds, PLARGE_INTEGER Time) {
+    Time->QuadPart = _FLTSIM_TICKS_1601_TO_1970 + (LONGLONG)ElapsedSeconds * 10000000LL;
+}
+
+VOID RtlSecondsSince1980ToTime(ULONG ElapsedSeconds, PLARGE_INTEGER Time) {
+    Time->QuadPart = _FLTSIM_TICKS_1601_TO_1980 + (LONGLONG)ElapsedSeconds * 10000000LL;
+}
+
 #endif
 `;

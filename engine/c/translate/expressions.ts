@@ -9,6 +9,7 @@ import type { SyntaxNode } from '../treeSitter';
 import { INT, LONGLONG, UINT, ULONGLONG, WCHAR_T, type CType } from '../types';
 import type { TranslateContext } from './context';
 import { typeFromDescriptor } from './declarators';
+import { tagArgument } from '../pp/tagArguments';
 
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '>', '<=', '>=']);
 
@@ -59,6 +60,12 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
       const wideName = FUNCTION_NAME_MACROS.get(node.text);
       if (wideName !== undefined) return { k: 'str', value: enclosingFunctionName(ctx, node), wide: wideName, loc };
       if (ctx.scope.isTypeName(node.text)) return { k: 'typeArg', type: ctx.scope.typedef(node.text)!, loc };
+      const tagged = tagArgument(node.text);
+      if (tagged !== undefined) {
+        const type = ctx.scope.tag(tagged.tag);
+        if (type === undefined || type.kind !== 'struct') return { k: 'unsupported', what: `${tagged.kind} ${tagged.tag}: no such ${tagged.kind} is declared before this line`, text: `${tagged.kind} ${tagged.tag}`, loc };
+        return { k: 'typeArg', type, loc };
+      }
       const ec = ctx.scope.enumConstant(node.text);
       if (ec !== undefined) return { k: 'num', value: ec, type: INT, loc };
       return { k: 'id', name: node.text, loc };

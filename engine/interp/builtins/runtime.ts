@@ -19,6 +19,7 @@ import { access, size, str, unicodeString, usText, writeUs } from './callArgs';
 import { exceptionBuiltins } from './exceptions';
 import { argumentsOf, varArgBuiltins } from './varArgs';
 import { sortingBuiltins } from './sorting';
+import { mathBuiltins } from './mathFunctions';
 import { safeStringBuiltins } from './safeStrings';
 
 export interface RuntimeHost {
@@ -247,6 +248,7 @@ function sharedRuntimeBuiltins(): BuiltinTable {
   for (const [name, fn] of safeStringBuiltins()) if (!table.has(name)) def(name, fn);
   for (const [name, fn] of varArgBuiltins(table)) def(name, fn);
   for (const [name, fn] of sortingBuiltins()) def(name, fn);
+  for (const [name, fn] of mathBuiltins()) def(name, fn);
 
   def('RtlCopyUnicodeString', rtlCopyUnicodeString);
   def('RtlAppendUnicodeStringToString', (call) => appendText(call, call.args[0], usText(call, call.args[1], 'Source')));

@@ -1,6 +1,7 @@
 /**
  * The safe string routines as a family: ntstrsafe.h's RtlStringCbXxx and RtlStringCchXxx (Copy,
- * CopyN, Cat, CatN, Length, Printf; char and wide) and RtlUnicodeStringXxx (Init, Copy, Cat,
+ * CopyN, Cat, CatN, Length, Printf; char and wide; CopyUnicodeString and CatUnicodeString, which
+ * take a counted source) and RtlUnicodeStringXxx (Init, Copy, Cat,
  * CopyString, CatString, CbCopyStringN, Printf), and strsafe.h's StringCbXxx / StringCchXxx twins, which do the same
  * and answer with an HRESULT. One rule set for all: the destination's capacity counts the
  * terminator; 0 or more than NTSTRSAFE_MAX_CCH characters is STATUS_INVALID_PARAMETER; text that
@@ -86,6 +87,19 @@ function printf(unit: Unit, w: Width): Builtin {
   };
 }
 
+/** RtlStringCb/CchCopyUnicodeString and Cat…: a counted string into a terminated wide buffer, by the same rules. */
+function fromCounted(unit: Unit, append: boolean): Builtin {
+  const w = WIDTHS[1]!;
+  return (call) => {
+    const capacity = chars(unit, w, call.args[1]);
+    if (capacity === 0 || capacity > MAX_CCH) return STATUS.STATUS_INVALID_PARAMETER;
+    const dest = destination(call);
+    const existing = append ? str(call, 0, w.size, capacity) : '';
+    if (existing.length >= capacity) return STATUS.STATUS_INVALID_PARAMETER;
+    return writeString(call, dest, capacity, existing + usText(call, call.args[2], 'SourceString'), w.size);
+  };
+}
+
 // ---- RtlUnicodeString* ------------------------------------------------------------------------
 
 /** Puts `text` at character `at` of Destination, cut to its MaximumLength; sets Length. */
@@ -159,6 +173,7 @@ export function safeStringBuiltins(): [string, Builtin][] {
         out.push([`String${unit}${op}`, hresult(fn)]);
       }
     }
+    out.push([`RtlString${unit}CopyUnicodeString`, fromCounted(unit, false)], [`RtlString${unit}CatUnicodeString`, fromCounted(unit, true)]);
   }
   out.push(...UNICODE_STRING_ROUTINES);
   return out;

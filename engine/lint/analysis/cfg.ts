@@ -8,13 +8,13 @@
  * Conditions that are constants take only the branch they can take: `do { … } while (FALSE)` has
  * no back edge, `while (0)` and `for (; 0;)` bodies are never entered, `for (;;)` and `while (TRUE)`
  * leave only through `break`, `return` or `goto`. An `__except` handler is entered from the start of
- * its `__try` body and after each call in it that may raise (`mayRaise`), never after the whole body only.
+ * its `__try` body and after each call in it that may raise (`mayRaise`, sehRaise.ts), never after the whole body only.
  * The statement macros of the FAT/NTFS sources jump: `try_return(S)` evaluates S and goes to
  * `try_exit`, `try_leave(S)` evaluates S and leaves the `__try`.
  */
 import type { AssignExpr, CallExpr, Expr, FunctionIR, Span, Stmt, VarDecl } from '../frontend/ir';
-import { strip, walkEval } from '../frontend/exprs';
-import { API_CATALOG } from '../../api/catalog';
+import { strip } from '../frontend/exprs';
+import { mayRaise } from './sehRaise';
 
 export type NodeKind = 'entry' | 'exit' | 'eval' | 'test' | 'switch' | 'return' | 'nop';
 
@@ -83,6 +83,8 @@ class Builder {
   private readonly loops: LoopTargets[] = [];
   private tries: TryFrame[] = [];
   exit = -1;
+
+  constructor(private readonly fn: FunctionIR) {}
 
   node(kind: NodeKind, r: Span, expr?: Expr): CfgNode {
     const n: CfgNode = { id: this.nodes.length, kind, expr, r, succ: [] };
@@ -259,7 +261,7 @@ class Builder {
           const raisers: Pending[] = [{ from: start.id }];
           for (let i = first; i < last; i++) {
             const n = this.nodes[i];
-            if ((n.kind === 'eval' || n.kind === 'test' || n.kind === 'switch') && n.expr && mayRaise(n.expr)) raisers.push({ from: i });
+            if ((n.kind === 'eval' || n.kind === 'test' || n.kind === 'switch') && n.expr && mayRaise(n.expr, this.fn)) raisers.push({ from: i });
           }
           this.connect(raisers, handler.id);
           end = [...end, ...this.stmt(s.except.body, [{ from: handler.id }])];
@@ -367,33 +369,6 @@ function collectCases(s: Stmt, out: Expr[]): void {
   }
 }
 
-/** Routines that touch memory they are given, or raise on purpose: an exception may come out of them. */
-const RAISING = new Set([
-  'RtlCopyMemory', 'RtlMoveMemory', 'RtlZeroMemory', 'RtlFillMemory', 'RtlCompareMemory', 'RtlEqualMemory', 'RtlSecureZeroMemory',
-  'memcpy', 'memmove', 'memset', 'memcmp', 'ProbeForRead', 'ProbeForWrite', 'MmProbeAndLockPages', 'ExRaiseStatus', 'RtlRaiseStatus',
-  'ExRaiseAccessViolation', 'ExRaiseDatatypeMisalignment', 'RtlCopyUnicodeString', 'RtlCopyString',
-]);
-/** Bit-test and status macros with mixed-case names: they compute, they do not raise. */
-const PURE_MACROS = new Set(['FlagOn', 'BooleanFlagOn', 'SetFlag', 'ClearFlag', 'NT_SUCCESS', 'NT_ERROR', 'NT_WARNING', 'NT_INFORMATION', 'Add2Ptr', 'PtrOffset']);
-
-/**
- * Whether evaluating `e` may raise an exception: it calls the driver's own code, a routine through a
- * pointer, a routine fltsim does not know, or one that touches memory it is given. Documented
- * routines that report failure by status, and macros, do not raise.
- */
-function mayRaise(e: Expr): boolean {
-  let found = false;
-  walkEval(e, {
-    call: (c) => {
-      const name = c.callee;
-      if (name === undefined || RAISING.has(name)) { found = true; return; }
-      if (PURE_MACROS.has(name) || /^[A-Z0-9_]+$/.test(name) || API_CATALOG.has(name)) return;
-      found = true;
-    },
-  });
-  return found;
-}
-
 function isConstantTrue(e: Expr): boolean {
   const s = strip(e);
   if (s.k === 'num') return s.value !== undefined && s.value !== 0;
@@ -417,7 +392,7 @@ function isConstantFalse(e: Expr): boolean {
 }
 
 export function buildCfg(fn: FunctionIR): Cfg {
-  const b = new Builder();
+  const b = new Builder(fn);
   const entry = b.node('entry', fn.span);
   const exit = b.node('exit', { sr: fn.span.er, sc: fn.span.ec, er: fn.span.er, ec: fn.span.ec });
   b.exit = exit.id;

@@ -59,7 +59,15 @@ function raiseTarget(c: CallExpr, api: string): Irql {
   return v === 'DISPATCH_LEVEL' || v === '2' ? Irql.DISPATCH_LEVEL : v === 'APC_LEVEL' || v === '1' ? Irql.APC_LEVEL : Irql.PASSIVE_LEVEL;
 }
 
-export function callPosKey(c: { r: Span }): string {
+/**
+ * A call's key: where its called name starts, as the text scan finds it (`Run` in `w.Run()`,
+ * `p->Run()` and `Waiter::Run()`), so the estimates of the call graph and of the IR meet.
+ */
+export function callPosKey(c: CallExpr): string {
+  const f = c.fn;
+  if (f.k === 'field' && f.r.er === f.r.sr) return `${f.r.er}:${f.r.ec - f.field.length}`;
+  // `Class::Method` reads as the id `Method` over the whole qualified span (a macro alias is narrower).
+  if (f.k === 'id' && f.r.er === f.r.sr && f.r.ec - f.r.sc > f.name.length) return `${f.r.er}:${f.r.ec - f.name.length}`;
   return `${c.r.sr}:${c.r.sc}`;
 }
 
@@ -179,8 +187,9 @@ export class IrqlModel {
         continue;
       }
       for (const c of f.facts.calls) {
+        const target = this.model.callTarget(f, c);
         out.add(c.name);
-        if (this.knows(c.name) && !seen.has(c.name)) { seen.add(c.name); stack.push(c.name); }
+        if (this.knows(target) && !seen.has(target)) { seen.add(target); stack.push(target); }
       }
     }
     return out;
@@ -204,7 +213,7 @@ export class IrqlModel {
     if (!f || !mentionsLocks(this.callsTransitively(name))) return null;
     this.computing.add(name);
     // The result depends on the function's text and on its helpers' lock effects: memoise on both.
-    const helpers = [...new Set(f.facts.calls.map((c) => c.name))].filter((n) => n !== name && this.knows(n)).sort();
+    const helpers = [...new Set(f.facts.calls.map((c) => this.model.callTarget(f, c)))].filter((n) => n !== name && this.knows(n)).sort();
     const key = `irql:${helpers.map((n) => `${n}=${JSON.stringify(this.summary(n) ?? null)}`).join(',')}`;
     const entry = this.model.entry(name)!;
     let result = entry.memo.get(key) as LocalIrql | null | undefined;
@@ -224,7 +233,7 @@ export class IrqlModel {
   }
 
   /** The highest IRQL a call in `fn` may run at, with the reason; undefined when unknown. */
-  at(fn: string, call: { r: Span }): IrqlEstimate | undefined {
+  at(fn: string, call: CallExpr): IrqlEstimate | undefined {
     const entry = this.entry(fn);
     const local = this.local(fn)?.atCall.get(callPosKey(call));
     if (local?.lock && (!entry || local.level > entry.level)) {
@@ -354,7 +363,8 @@ export class IrqlModel {
     const readsIrql = f.facts.words.has('KeGetCurrentIrql');
     let starts: number[] | undefined;
     for (const c of f.facts.calls) {
-      if (!wanted(c.name)) continue;
+      const target = this.model.callTarget(f, c);
+      if (!wanted(target)) continue;
       starts ??= lineStarts(f.text);
       const p = positionAt(starts, c.offset);
       const span: Span = { sr: p.row, sc: p.row === 0 ? p.column + f.startColumn : p.column, er: p.row, ec: 0 };
@@ -375,7 +385,7 @@ export class IrqlModel {
       } else {
         cand = { level: entryHere.level, reason: entryHere.reason ? { k: 'call', caller, site, via: entryHere.reason } : undefined };
       }
-      visit(c.name, cand);
+      visit(target, cand);
     }
   }
 

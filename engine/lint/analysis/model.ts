@@ -12,7 +12,8 @@ import type { Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape, type MacroLowering } from '../frontend/lower';
 import { unqualified } from '../frontend/exprs';
 import { namesSameFunction, normalQualified, resolveAmong } from './qualifiedNames';
-import { lineStarts, positionAt, scanText, type TextFacts } from './textScan';
+import { callTarget } from './callTargets';
+import { lineStarts, positionAt, scanText, type TextCall, type TextFacts } from './textScan';
 import { irqlAnnotations, type IrqlAnnotation } from './irqlAnnotations';
 import { ReadLog } from './reads';
 import {
@@ -233,8 +234,18 @@ class FunctionTable extends Map<string, TopFunction> {
 export class FileModel {
   /** What the rule checks read outside their own function (engine/lint/analysis/reads.ts). */
   readonly reads = new ReadLog();
-  readonly functions: Map<string, TopFunction> & { peek(name: string): TopFunction | undefined } = new FunctionTable(this.reads);
+  readonly functions: Map<string, TopFunction> & { peek(name: string): TopFunction | undefined; readonly shared: ReadonlyMap<string, TopFunction[]> } = new FunctionTable(this.reads);
   private readonly defs: TopFunction[] = [];
+
+  /**
+   * The key of the definition a call in `caller`'s body names: its called name, or, when methods of
+   * several classes share that name, the one the C++ picks out (`this->`, `obj.`, `Class::`, a call
+   * inside its own class; callTargets.ts). Unresolved, the called name (which then finds none).
+   */
+  callTarget(caller: TopFunction, call: TextCall): string {
+    const among = this.functions.shared.get(call.name);
+    return among ? callTarget(caller, call, among) : call.name;
+  }
   readonly declarations = new Map<string, TopDeclaration>();
   readonly operationTables = new Map<string, OperationTable>();
   readonly contextTables = new Map<string, ContextTable>();

@@ -190,7 +190,7 @@ export function findRoles(model: FileModel, foreign: ForeignFacts = NO_FOREIGN_F
   // Signature fallback: nothing in the project names the function, but its whole declared type is a
   // callback type's (a file linted without the rest of its driver).
   const calledDirectly = new Set<string>();
-  for (const f of model.functionList) for (const c of f.facts.calls) if (c.name !== f.name) calledDirectly.add(c.name);
+  for (const f of model.functionList) for (const c of f.facts.calls) { const target = model.callTarget(f, c); if (target !== f.name) calledDirectly.add(target); }
   for (const f of model.functionList) {
     // Called as a function here or in another file of the driver: a helper, whatever its shape.
     if (roles.has(f.name) || calledDirectly.has(f.name) || foreign.calls.has(f.name)) continue;

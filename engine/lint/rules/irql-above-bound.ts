@@ -42,6 +42,19 @@ function wanted(c: Candidate): boolean {
   return false;
 }
 
+/**
+ * What to do. When the function's own annotation is the cause, either the annotation or the calls
+ * are wrong; a system thread or work routine starts at PASSIVE_LEVEL, so there the calls are safe
+ * where it is started and it is the annotation that promises callers too much — what Code Analysis
+ * reports as C28118 as well.
+ */
+function advice(fn: string, ownAnnotation: boolean, startsLow: boolean, level: string | undefined): string {
+  const to = level ? ` to _IRQL_requires_max_(${level})` : '';
+  if (startsLow) return `${fn} is started as a system thread or work routine, which runs at PASSIVE_LEVEL, so the calls are safe where it is started, but its annotation tells every caller more is allowed (Code Analysis reports C28118 here too): lower the annotation${to}.`;
+  if (ownAnnotation) return `if no caller needs that level, lower the annotation${to}; otherwise call ${level ? 'it' : 'them'} where the IRQL is low enough, or defer ${level ? 'it' : 'them'} to a work item.`;
+  return `call ${level ? 'it' : 'them'} where the IRQL is low enough, or defer ${level ? 'it' : 'them'} to a work item.`;
+}
+
 const rule = functionRule({
   id: 'irql-above-bound',
   severity: 'error',
@@ -79,10 +92,19 @@ const rule = functionRule({
       }
       if (!once.first(c)) continue;
       const why = explainIrql(est, ctx.name);
+      const need = `${c.callee} needs IRQL <= ${irqlName(bound.level)}${bound.because ? ` (${bound.because})` : ''}`;
+      const ownAnnotation = est.reason?.k === 'annotation' && est.reason.fn === ctx.name;
+      const startsLow = ownAnnotation && ctx.role('thread') !== undefined;
       out.push({
         at: ctx.loc(c.r),
-        message: `${c.callee} needs IRQL <= ${irqlName(bound.level)}${bound.because ? ` (${bound.because})` : ''}, but ${why.text}; call it where the IRQL is low enough, or defer it to a work item.`,
+        message: `${need}, but ${why.text}; ${advice(ctx.name, ownAnnotation, startsLow, irqlName(bound.level))}`,
         related: why.related,
+        group: {
+          // One cause (this annotation, this lock, this caller chain) in this function: one finding.
+          key: `${ctx.name}|${why.text}|${why.related.map((r) => `${r.at.file ?? ''}:${r.at.anchor}:${r.at.span.sr}:${r.at.span.sc}`).join(',')}`,
+          member: need,
+          summary: (members) => `${members[0]}, and ${members.length - 1} more call${members.length > 2 ? 's' : ''} here (related locations) need${members.length > 2 ? '' : 's'} a lower IRQL too, but ${why.text}; ${advice(ctx.name, ownAnnotation, startsLow, undefined)}`,
+        },
       });
     }
     return out;

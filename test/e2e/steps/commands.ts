@@ -2,10 +2,37 @@
 import { type Workbench } from '../workbench';
 import { check, type StepContext } from './shared';
 
+/** The terminal on screen (a hidden one keeps its rows in the page too). */
+function shownTerminal(wb: Workbench) {
+  return wb.page.locator('.xterm').filter({ visible: true }).first();
+}
+
 /** Text of the visible terminal (the DOM renderer's rows; headless chromium has no WebGL). */
-function terminalText(wb: Workbench): Promise<string> {
-  return wb.page.evaluate(() => [...(globalThis as any).document.querySelectorAll('.terminal-wrapper.active .xterm-rows > div, .xterm .xterm-rows > div')]
-    .map((r: any) => r.textContent ?? '').join('\n'));
+async function terminalText(wb: Workbench): Promise<string> {
+  const rows = shownTerminal(wb).locator('.xterm-rows > div');
+  return (await rows.allTextContents().catch(() => [] as string[])).join('\n');
+}
+
+/**
+ * Every line the active terminal holds, not only the rows on screen: the terminal is wheeled up a
+ * screen at a time until it stops moving (the DOM renderer keeps only the visible rows), then back
+ * to its bottom. Findings printed before a long tail scroll off the top of a small panel.
+ */
+async function terminalScrollback(wb: Workbench): Promise<string> {
+  const page = wb.page;
+  const screens: string[] = [];
+  await shownTerminal(wb).hover();
+  let last = '';
+  for (let i = 0; i < 100; i++) {
+    const now = await terminalText(wb);
+    if (now === last) break;
+    screens.unshift(now);
+    last = now;
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(150);
+  }
+  await page.mouse.wheel(0, 100_000);
+  return screens.join('\n');
 }
 
 /** The Run Scenario title button and the Lint Workspace command run the bundled CLI in a terminal. */
@@ -31,7 +58,8 @@ export async function commands({ wb, log }: StepContext): Promise<void> {
     log(`terminal: ${JSON.stringify((await terminalText(wb)).slice(-800))}`);
     throw e;
   });
-  check(/\[wi-bad-queue-type\]/.test(lint), 'Lint Workspace output does not mention wi-bad-queue-type for buggy.c');
+  const scrollback = /\[wi-bad-queue-type\]/.test(lint) ? lint : await terminalScrollback(wb);
+  check(/\[wi-bad-queue-type\]/.test(scrollback), 'Lint Workspace output does not mention wi-bad-queue-type for buggy.c');
   log(`lint terminal: ${JSON.stringify(lint.split('\n').filter((l: string) => /fltsim lint:/.test(l)))}`);
   await wb.screenshot('commands-lint-workspace');
 

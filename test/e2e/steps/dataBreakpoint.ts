@@ -17,13 +17,10 @@ export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promi
   const line = source.findIndex((l) => l.includes('item = FltAllocateGenericWorkItem();')) + 1;
   check(line > 0, 'fixture pendread.c lost its allocation line');
 
-  // Breakpoints persist in the workspace: the debug step's would stop the run first.
+  // Breakpoints persist in the workspace: one an earlier step left would stop the run first.
   await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
-  await wb.goToLine(line);
-  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
-  await page.keyboard.press('F9');
-  await glyph.first().waitFor({ timeout: 10_000 });
+  await wb.setBreakpoint(line);
 
   await page.keyboard.press('F5');
   await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
@@ -34,13 +31,9 @@ export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promi
   // The line breakpoint has done its part; the data breakpoint alone should stop the run next.
   await wb.runCommand('Remove All Breakpoints');
 
-  await wb.until('a Locals row "item"', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
-    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables') &&
-    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^item\b/.test((r as any).innerText.trim()))), null, 15_000)
-    .catch(async (e) => {
-      log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
-      throw e;
-    });
+  // The local sits in the Locals scope, which may be folded or partly below the fold of the pane.
+  const itemRow = await wb.revealChild('Variables', /^Locals/, /^item\b/, 'a Locals row "item"', 30_000);
+  log(`Locals row: ${itemRow}`);
   // The Variables view may re-render the row while the scopes settle after the stop, which takes the
   // context menu with it, and a click on the menu while it fades in can be lost: right-click again
   // until the Breakpoints view lists the data breakpoint (its row starts with the variable's name —
@@ -52,6 +45,8 @@ export async function dataBreakpoint({ wb, workspace, log }: StepContext): Promi
   let menuSeen = false;
   let listed = false;
   for (let attempt = 0; attempt < 4 && !listed; attempt++) {
+    // A re-render may have folded Locals or moved the row out of view since the last try.
+    if (attempt > 0) await wb.revealChild('Variables', /^Locals/, /^item\b/, 'a Locals row "item"', 10_000).catch(() => undefined);
     const row = wb.paneLocator('Variables').locator('.monaco-list-row', { hasText: /^item/ }).first();
     await row.click({ button: 'right' }).catch(() => undefined);
     if (!(await entry.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false))) {

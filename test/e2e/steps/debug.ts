@@ -11,11 +11,10 @@ export async function debug({ wb, workspace, expect, log }: StepContext): Promis
   const line = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;
   check(line > 0, 'fixture pendread.c lost its worker line');
 
+  // A breakpoint another step left (one that failed half-way) would stop the run elsewhere.
+  await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
-  await wb.goToLine(line);
-  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
-  if ((await glyph.count()) === 0) await page.keyboard.press('F9');
-  await glyph.first().waitFor({ timeout: 10_000 });
+  await wb.setBreakpoint(line);
   await wb.screenshot('debug-breakpoint-set');
 
   await page.keyboard.press('F5'); // the workspace's launch.json: type fltsim, scenario pendread.fltsim
@@ -35,32 +34,17 @@ export async function debug({ wb, workspace, expect, log }: StepContext): Promis
   }
   log(`Call Stack: ${JSON.stringify(await wb.paneRows('Call Stack'))}`);
 
-  // Thread scope: IRQL row, e.g. "IRQL = PASSIVE_LEVEL (0)".
-  await wb.until('a "Thread" scope in the Variables view', () => [...(globalThis as any).document.querySelectorAll('.pane')].some((p) =>
-    (p.querySelector('.pane-header')?.getAttribute('aria-label') ?? '').startsWith('Variables') &&
-    [...p.querySelectorAll('.monaco-list-row')].some((r) => /^Thread\b/.test((r as any).innerText.trim()))), null, 15_000)
-    .catch(async (e) => {
-      log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
-      throw e;
-    });
+  // Thread scope: IRQL row, e.g. "IRQL = PASSIVE_LEVEL (0)". The scopes load after the stop, and
+  // Thread can sit below the fold of the Locals.
   const irqlRow = await wb.revealChild('Variables', /^Thread/, new RegExp(`^IRQL\\s*[=:]\\s*${expect.irql}\\b`),
-    `an IRQL row showing ${expect.irql} under the Thread scope`, 20_000);
+    `an IRQL row showing ${expect.irql} under the Thread scope`, 35_000);
   log(`IRQL row: ${irqlRow}`);
 
-  // Callback Data scope: the pended request shows its major function somewhere in its rows.
-  await wb.expandRow('Variables', /^Callback Data/);
-  let majorRow: string | undefined;
-  for (let attempt = 0; attempt < 3 && !majorRow; attempt++) {
-    majorRow = (await wb.paneRows('Variables'))?.find((r) => r.includes(expect.major));
-    if (!majorRow) {
-      // The request may be a collapsed child of the scope: open the first collapsed row after it.
-      const rows = wb.paneLocator('Variables').locator('.monaco-list-row[aria-expanded="false"]');
-      if ((await rows.count()) > 0) await rows.first().click();
-      await page.waitForTimeout(700);
-    }
-  }
-  log(`Variables rows: ${JSON.stringify(await wb.paneRows('Variables'))}`);
-  check(majorRow, `no row of the Variables view mentions ${expect.major} after expanding "Callback Data"`);
+  // Callback Data scope: the pended request shows its major function in the row of the request in
+  // hand or, when the frame holds none, among the live requests.
+  const majorRow = await wb.revealChild('Variables', [/^Callback Data/, /^Live\b/], new RegExp(`^(In hand|#\\d+)\\b.*\\b${expect.major}\\b`),
+    `a row of the Callback Data scope naming ${expect.major}`, 20_000);
+  log(`Callback Data row: ${majorRow}`);
   await wb.screenshot('debug-paused-variables');
 
   await page.keyboard.press('F10');

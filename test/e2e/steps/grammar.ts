@@ -22,10 +22,15 @@ export async function grammar({ wb, expect, log }: StepContext): Promise<void> {
   // The editor title offers Run Scenario, with Debug Scenario in the same run menu.
   const runButton = wb.page.locator('.editor-actions a[aria-label="Run Scenario"]');
   await runButton.waitFor({ timeout: 10_000 }).catch(() => { throw new E2EFailure('no "Run Scenario" button in the editor title of a .fltsim file'); });
-  await runButton.hover(); // the menu arrow only shows on hover
-  await wb.page.locator('.editor-actions .monaco-dropdown-with-default').first().locator('.codicon-chevron-down').click({ force: true });
-  await wb.page.locator('.monaco-menu .action-label', { hasText: 'Debug Scenario' }).first().waitFor({ timeout: 10_000 })
-    .catch(() => { throw new E2EFailure('the editor title run menu has no "Debug Scenario" entry'); });
+  // The menu arrow shows only on hover, and a click while it fades in can be lost: try three times.
+  const entry = wb.page.locator('.monaco-menu .action-label', { hasText: 'Debug Scenario' }).first();
+  for (let attempt = 1; ; attempt++) {
+    await runButton.hover();
+    await wb.page.locator('.editor-actions .monaco-dropdown-with-default').first().locator('.codicon-chevron-down').click({ force: true });
+    if (await entry.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new E2EFailure('the editor title run menu has no "Debug Scenario" entry (the menu was opened three times)');
+    await wb.page.keyboard.press('Escape');
+  }
   await wb.screenshot('grammar-fltsim-run-menu');
   await wb.page.keyboard.press('Escape');
   log('editor title: Run Scenario button with Debug Scenario in its menu');

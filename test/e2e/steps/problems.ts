@@ -7,14 +7,20 @@ export async function problems({ wb, expect, log }: StepContext): Promise<void> 
   await wb.quickOpen('buggy.c');
   await wb.page.keyboard.press('Control+Shift+M');
   await wb.page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 10_000 });
-  const rows = await wb.until(`the Problems view to list ${expect.rules.join(', ')}`, (rules) => {
-    const texts = [...(globalThis as any).document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => (r as any).innerText.replace(/\s+/g, ' ').trim());
-    return rules.every((id) => texts.some((t) => t.includes(id))) ? texts : false;
-  }, expect.rules, 60_000).catch(async (e) => {
-    log(`Problems rows: ${JSON.stringify(await wb.problemRows())}`);
-    await wb.screenshot('problems-missing');
-    throw new E2EFailure(`${(e as Error).message} — the language server must publish diagnostics whose code is the rule id (extension/server)`);
-  });
+  // The Problems view is a virtual list: a finding below the fold is not in the page, so each look
+  // walks the list from top to bottom.
+  const list = wb.page.locator('.markers-panel .monaco-list').first();
+  const deadline = Date.now() + 60_000;
+  let rows: string[] = [];
+  while (!expect.rules.every((id) => rows.some((t) => t.includes(id)))) {
+    if (Date.now() > deadline) {
+      log(`Problems rows: ${JSON.stringify(rows)}`);
+      await wb.screenshot('problems-missing');
+      throw new E2EFailure(`timed out after 60s waiting for the Problems view to list ${expect.rules.join(', ')} — the language server must publish diagnostics whose code is the rule id (extension/server)`);
+    }
+    await wb.page.waitForTimeout(500);
+    rows = (await wb.allRows(list).catch(() => [])).map((r) => r.text);
+  }
   log(`Problems rows: ${JSON.stringify(rows)}`);
   await wb.screenshot('problems');
 }

@@ -34,8 +34,16 @@ function adapterProcesses(workspace: string): AdapterProcess[] {
 
 /** Types into a fresh untitled editor, waits for the text on screen and shoots it; returns how long it took. */
 async function typeAndSee(wb: Workbench, text: string, shot: string): Promise<number> {
+  // The keys go where the focus is: type only once a new untitled editor is the active one, or the
+  // text lands in the scenario open before it (and the clean-up below would empty that file).
+  const activeTab = (): Promise<string> => wb.page.evaluate(() => (globalThis as any).document.querySelector('.tabs-container .tab.active')?.getAttribute('aria-label') ?? '');
+  const before = await activeTab();
   await wb.page.keyboard.press('Control+N');
-  await wb.page.waitForSelector('.editor-instance .view-lines', { timeout: 15_000 });
+  await wb.until('a new untitled editor', (was) => {
+    const d = (globalThis as any).document;
+    const label = d.querySelector('.tabs-container .tab.active')?.getAttribute('aria-label') ?? '';
+    return /^Untitled-\d+/.test(label) && label !== was && d.activeElement?.closest('.editor-instance') ? label : false;
+  }, before, 15_000);
   const t0 = Date.now();
   await wb.page.keyboard.type(text);
   await wb.until(`"${text}" on screen`, (want) => [...(globalThis as any).document.querySelectorAll('.editor-instance .view-lines .view-line')]

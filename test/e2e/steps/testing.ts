@@ -42,19 +42,14 @@ async function clickRowAction(wb: Workbench, label: string, action: 'Run Test' |
   await row.locator(`a[aria-label="${action}"]`).click();
 }
 
-/** Gutter marks of the active editor: line number → testing glyph classes on it. */
-function gutterMarks(wb: Workbench): Promise<Record<number, string>> {
-  return wb.page.evaluate(() => {
-    const d = (globalThis as any).document;
-    const lineAt = new Map<string, number>();
-    for (const n of d.querySelectorAll('.editor-instance .line-numbers')) lineAt.set(n.parentElement?.style.top ?? n.style.top, Number(n.textContent));
-    const out: Record<number, string> = {};
-    for (const g of d.querySelectorAll('.editor-instance .cgmr[class*="testing-"]')) {
-      const line = lineAt.get(g.style.top);
-      if (line !== undefined) out[line] = String(g.className).match(/codicon-testing-[a-z-]+/)?.[0] ?? '';
-    }
-    return out;
-  });
+/** Testing marks in the active editor's gutter: line number → its codicon-testing-* class. */
+async function gutterMarks(wb: Workbench): Promise<Record<number, string>> {
+  const out: Record<number, string> = {};
+  for (const [line, classes] of Object.entries(await wb.gutterGlyphs())) {
+    const mark = classes.find((c) => c.startsWith('codicon-testing-'));
+    if (mark) out[Number(line)] = mark;
+  }
+  return out;
 }
 
 /**
@@ -87,26 +82,33 @@ export async function testing({ wb, workspace, log }: StepContext): Promise<void
   await clickRowAction(wb, 'samples', 'Run Test');
   const folder = await testResult(wb, 'samples', 240_000);
   log(`samples folder: ${folder}`);
-  // Open the folder and its sub-folders (scenario rows stay closed: their children are expect lines).
-  const samplesRow = testRow(wb, 'samples').first();
-  if ((await samplesRow.getAttribute('aria-expanded')) === 'false') await samplesRow.locator('.monaco-tl-twistie').click();
-  for (let round = 0; round < 20; round++) {
-    const closed = page.locator('.pane-body .monaco-list-row[aria-level="2"][aria-expanded="false"]');
-    const labels = await closed.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
-    const next = labels.findIndex((l) => !l.includes('.fltsim'));
-    if (next < 0) break;
-    await closed.nth(next).locator('.monaco-tl-twistie').click();
-    await page.waitForTimeout(200);
-  }
-  const scenarioRows = await page.evaluate(() => [...(globalThis as any).document.querySelectorAll('.pane-body .monaco-list-row[aria-level="3"]')]
-    .map((r: any) => r.getAttribute('aria-label') as string));
-  log(`sample rows: ${JSON.stringify(scenarioRows)}`);
+  // Open the folder and its sub-folders (scenario rows stay closed: their children are expect
+  // lines), then read every scenario row. The view is a virtual list and the samples fill more than
+  // a screen of it: it is walked from top to bottom, opening folders as they come into view.
+  const testList = wb.paneLocator('Test Explorer').locator('.monaco-list').first();
+  const scenarioRows = new Map<number, string>();
+  await wb.walkList(testList, async (rows) => {
+    const folder = rows.find((r) => r.expanded === false && !r.label.includes('.fltsim') &&
+      (r.level === 2 || (r.level === 1 && r.label.startsWith('samples ('))));
+    if (folder) {
+      await testList.locator(`.monaco-list-row[data-index="${folder.index}"] .monaco-tl-twistie`).click();
+      return true;
+    }
+    for (const r of rows) if (r.level === 3) scenarioRows.set(r.index, r.label);
+    return false;
+  });
+  log(`sample rows: ${JSON.stringify([...scenarioRows.values()])}`);
   await wb.screenshot('testing-samples-passed');
   check(/\(Passed/.test(folder), `running the samples folder gave "${folder}", expected Passed`);
-  check(scenarioRows.length === samples.length, `the samples folder shows ${scenarioRows.length} scenarios, the workspace has ${samples.length}`);
-  const notPassed = scenarioRows.filter((r) => !/\(Passed/.test(r));
+  check(scenarioRows.size === samples.length, `the samples folder shows ${scenarioRows.size} scenarios, the workspace has ${samples.length}`);
+  const notPassed = [...scenarioRows.values()].filter((r) => !/\(Passed/.test(r));
   check(notPassed.length === 0, `sample scenarios that did not pass: ${notPassed.join('; ')}`);
-  await testRow(wb, 'samples').first().locator('.monaco-tl-twistie').click();
+  // Fold the samples again, from the top of the list, so the rows below keep their places.
+  await testList.hover();
+  await page.mouse.wheel(0, -100_000);
+  const samplesRow = testRow(wb, 'samples').first();
+  await samplesRow.waitFor({ timeout: 5_000 });
+  if ((await samplesRow.getAttribute('aria-expanded')) === 'true') await samplesRow.locator('.monaco-tl-twistie').click();
 
   // The scenario that fails on purpose: failed at its expect line, the others passed.
   await clickRowAction(wb, 'failing.fltsim', 'Run Test');
@@ -146,10 +148,15 @@ export async function testing({ wb, workspace, log }: StepContext): Promise<void
   await debugRun.evaluate((el) => (el as unknown as { click(): void }).click());
   await page.keyboard.press('Control+Shift+Y');
   // The replay starts under seed 1 (a breakpoint an earlier step left in pendread.c may pause it).
-  const consoleText = await wb.until('the Debug Console to show the run replayed under seed 1', () => {
-    const text = [...(globalThis as any).document.querySelectorAll('.repl .monaco-list-row')].map((r: any) => r.innerText).join('\n');
-    return /fails on purpose \(seed 1\)/.test(text) ? text : false;
-  }, null, 45_000);
+  // The console is a virtual list: the line naming the seed can scroll above the rows in the page
+  // once the run prints more, so each look reads the whole list.
+  const repl = page.locator('.repl .monaco-list').first();
+  let consoleText = '';
+  for (const deadline = Date.now() + 45_000; !/fails on purpose \(seed 1\)/.test(consoleText);) {
+    if (Date.now() > deadline) throw new E2EFailure(`timed out after 45s waiting for the Debug Console to show the run replayed under seed 1; it shows ${JSON.stringify(consoleText.slice(-600))}`);
+    await page.waitForTimeout(500);
+    consoleText = (await wb.allRows(repl).catch(() => [])).map((r) => r.text).join('\n');
+  }
   log(`Debug This Run: ${JSON.stringify(consoleText.split('\n').filter((l: string) => /seed 1|Run finished/.test(l)))}`);
   if (await wb.debugToolbar().isVisible().catch(() => false)) await page.keyboard.press('Shift+F5');
   await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
@@ -158,11 +165,9 @@ export async function testing({ wb, workspace, log }: StepContext): Promise<void
   const source = readFileSync(join(workspace, 'pendread.c'), 'utf8').split('\n');
   const bpLine = source.findIndex((l) => l.includes('FltFreeGenericWorkItem(WorkItem);')) + 1;
   check(bpLine > 0, 'fixture pendread.c lost its worker line');
+  await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
-  await wb.goToLine(bpLine);
-  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
-  if ((await glyph.count()) === 0) await page.keyboard.press('F9');
-  await glyph.first().waitFor({ timeout: 10_000 });
+  await wb.setBreakpoint(bpLine);
   await showTesting(wb);
   await clickRowAction(wb, 'failing.fltsim', 'Debug Test');
   await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 })
@@ -179,9 +184,7 @@ export async function testing({ wb, workspace, log }: StepContext): Promise<void
   check(!(await wb.debugToolbar().isVisible()), 'the debug session started from the Testing view did not end');
   // Take the breakpoint away again (F9 on its line), so no later step stops there.
   await wb.quickOpen('pendread.c');
-  await wb.goToLine(bpLine);
-  await page.keyboard.press('F9');
-  await glyph.first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => log('the breakpoint glyph did not go away'));
+  await wb.setBreakpoint(bpLine, false);
   await showTesting(wb);
   const afterDebug = await testResult(wb, 'failing.fltsim', 15_000);
   log(`failing.fltsim after the Debug run: ${afterDebug}`);

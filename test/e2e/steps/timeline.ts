@@ -44,11 +44,10 @@ export async function timeline({ wb, workspace, expect, log }: StepContext): Pro
   await wb.reset();
 
   // A debug session paused at the worker's completion.
+  // A breakpoint another step left (one that failed half-way) would stop the session elsewhere.
+  await wb.runCommand('Remove All Breakpoints');
   await wb.quickOpen('pendread.c');
-  await wb.goToLine(completeLine);
-  const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]');
-  if ((await glyph.count()) === 0) await page.keyboard.press('F9');
-  await glyph.first().waitFor({ timeout: 10_000 });
+  await wb.setBreakpoint(completeLine);
   await page.keyboard.press('F5');
   await wb.debugToolbar().waitFor({ state: 'visible', timeout: 30_000 });
   if ((await wb.paneRows('Call Stack')) === null) await page.keyboard.press('Control+Shift+D');
@@ -83,9 +82,8 @@ export async function timeline({ wb, workspace, expect, log }: StepContext): Pro
   await wb.screenshot('timeline-session-went-back');
   await page.keyboard.press('Shift+F5');
   await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
-  // Leave no breakpoint behind for a later step (F9 toggles it off).
+  // Leave no breakpoint behind for a later step.
   await wb.reset();
   await wb.quickOpen('pendread.c');
-  await wb.goToLine(completeLine);
-  if ((await glyph.count()) > 0) await page.keyboard.press('F9');
+  await wb.setBreakpoint(completeLine, false);
 }

@@ -50,3 +50,10 @@ test('SAL 2, driver and old-style words are recognised; ordinary names are not',
     assert.equal(isAnnotationWord(w), false, w);
   }
 });
+
+test('a platform macro shaped like SAL is kept where #if asks whether it is defined', () => {
+  const text = '#if defined(_IA64_) || defined _X86_ || !defined( _ARM64_ )\nint x;\n#endif\nVOID f(_In_ int a);\n';
+  const out = blankAnnotations(text);
+  assert.match(out, /^#if defined\(_IA64_\) \|\| defined _X86_ \|\| !defined\( _ARM64_ \)$/m);
+  assert.match(out, /VOID f\( {5}int a\);/, 'a parameter annotation is still blanked');
+});

@@ -94,3 +94,23 @@ test('a line of 300,000 tokens is read without overflowing the stack', async () 
   assert.deepEqual(unit.diagnostics, []);
   assert.ok(unit.globals.some((g) => g.name === 'after'));
 });
+
+/** `#define A0 1`, `#define A1 (A0)`, … `An`: each expands inside the one before it. */
+function chain(n: number): string {
+  const lines = ['#define A0 1'];
+  for (let i = 1; i <= n; i++) lines.push(`#define A${i} (A${i - 1})`);
+  return lines.join('\n');
+}
+
+test('macros expanding inside one another stop at the macro-depth limit at their use, without a heap of hide sets', () => {
+  // Each level's hide set holds every macro above it: 3,000 levels cost 4.5 million set entries per
+  // expansion before the bound; the run ended out of memory when the lint expanded each of them.
+  const r = preprocess('/d/a.c', options(`${chain(3000)}\nint v = A3000;\nint after;\n`));
+  assert.equal(r.diagnostics.length, 1, JSON.stringify(r.diagnostics));
+  assert.equal(r.diagnostics[0].origin.line, 3002);
+  assert.match(r.diagnostics[0].message, /^macros expand inside one another more than 200 deep \(expanding 'A\d+' here\) — raise it with `limit macro-depth N`/);
+  const shallow = preprocess('/d/a.c', options(`${chain(150)}\nint v = A150;\n`));
+  assert.deepEqual(shallow.diagnostics, []);
+  assert.match(shallow.text, /int v = \({150}1\){150};/);
+  assert.deepEqual(preprocess('/d/a.c', options(`${chain(300)}\nint v = A300;\n`, { expansion: { tokens: 1_000_000, depth: 400 } })).diagnostics, []);
+});

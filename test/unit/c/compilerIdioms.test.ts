@@ -117,6 +117,28 @@ DWORD size(void) { BOOL b = TRUE; DWORD_PTR p = 0; return (DWORD)(sizeof(DWORD) 
   assert.equal(h.call('size'), 13);
 });
 
+test('<guiddef.h> after the kernel headers gives GUID and IsEqualGUID, not an unknown header', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+#include <guiddef.h>
+static const GUID A = { 0x12345678, 0x1234, 0x5678, { 1, 2, 3, 4, 5, 6, 7, 8 } };
+int same(void) { GUID b = A; int eq = IsEqualGUID(&A, &b); b.Data4[7] = 9; return eq * 10 + IsEqualGUID(&A, &b); }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('same'), 10);
+});
+
+test('basetsd.h pointers to the sized integers (PUINT8, PINT64…) and <memory.h> are known', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+#include <memory.h>
+UINT8 bytes[4] = { 1, 2, 3, 4 };
+ULONG sum(void) { PUINT8 p = bytes; PINT64 q = NULL; PUINT16 w = (PUINT16)bytes; UINT8 copy[4]; memcpy(copy, p, 4); return copy[3] + (q == NULL) * 10 + w[0]; }
+`);
+  assert.deepEqual(h.diagnostics, []);
+  assert.equal(h.call('sum'), 4 + 10 + 0x0201);
+});
+
 test('TIME_FIELDS: RtlTimeToTimeFields of the simulated clock (UTC, local = system) and RtlTimeFieldsToTime back; an impossible date is FALSE', async () => {
   const h = await loadC(`
 #include <ntddk.h>

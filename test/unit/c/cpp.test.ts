@@ -242,3 +242,18 @@ static void Run(void) {
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
   assert.deepEqual(r.report.output, ['4 7 4']);
 });
+
+test('sizeof of a variable named with its namespace or class (the grammar reads it as a type name)', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+namespace cfg { struct Entry { ULONG a[3]; }; ULONG table[8]; namespace inner { USHORT names[5]; } }
+struct Registry { static ULONG slots[4]; };
+ULONG Registry::slots[4];
+static void Run(void) {
+  DbgPrint("%d %d %d %d", (int)sizeof(cfg::Entry), (int)sizeof(cfg::table), (int)sizeof(cfg::inner::names), (int)sizeof(Registry::slots));
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.report.output, ['12 32 10 16']);
+});

@@ -105,3 +105,24 @@ static void Run(void) {
   assert.deepEqual(r.report.output, ['b 3']);
   assert.deepEqual(r.report.violations.map((v) => v.rule), ['pool-double-free']);
 });
+
+test('a member operator or member function called on a class value a call returns (no destructor): (a | b) == Flags{3}, Make().Get()', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+struct Flags {
+  ULONG bits;
+  Flags(ULONG b) : bits(b) {}
+  Flags operator|(const Flags& o) const { return Flags(bits | o.bits); }
+  bool operator==(const Flags& o) const { return bits == o.bits; }
+  ULONG Get() const { return bits; }
+};
+static Flags Make(ULONG b) { return Flags(b); }
+static void Run(void) {
+  Flags a(1), b(2);
+  DbgPrint("%d %d %lu", (a | b) == Flags{ 3 }, (a | b) == Flags{ 4 }, Make(9).Get());
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.report.output, ['1 0 9']);
+});

@@ -75,3 +75,26 @@ static void Run(void) {
   assert.equal(r.report.error?.line, 5);
   assert.match(r.report.error!.message, /cannot deduce 'T' of function template 'Zero' here: write the arguments/);
 });
+
+test('a full specialisation of a class template is the class its instance is made from; a partial one is refused at its line', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+template<class T> struct Tag { static ULONG Of() { return 'neG'; } ULONG size = sizeof(T); };
+template<> struct Tag<WCHAR> { static ULONG Of() { return 'rhW'; } ULONG size = 99; };
+static void Run(void) {
+  Tag<LONG> l; Tag<WCHAR> w;
+  DbgPrint("%d %d %lu %lu", Tag<LONG>::Of() == 'neG', Tag<WCHAR>::Of() == 'rhW', l.size, w.size);
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.report.output, ['1 1 4 99']);
+  const partial = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+template<class T> struct Tag { int v = 1; };
+template<class T> struct Tag<T*> { int v = 2; };
+static void Run(void) { Tag<int*> t; DbgPrint("%d", t.v); }`),
+  }));
+  assert.equal(partial.ok, false);
+  assert.match(partial.ok ? '' : partial.diagnostics.join('\n'), /^\/d\/d\.cpp:4:1: error: fltsim does not run partial specialisations of class templates \('Tag<T\*\s*>'\)/m);
+});

@@ -128,6 +128,15 @@ int literal(void) { PAIR v = (PAIR){ 3, 4 }; return v.a * 10 + v.b; }
   assert.equal(h.call('literal'), 34);
 });
 
+test('a scalar compound literal read as a value is its content; its address is a writable object', async () => {
+  const h = await loadC(`
+int value(void) { unsigned long b = (unsigned long){ 6 }; int c = (int){ 7 }; return (int)b * 10 + c; }
+int address(void) { int *p = &(int){ 4 }; *p += 1; return *p; }
+`);
+  assert.equal(h.call('value'), 67);
+  assert.equal(h.call('address'), 5);
+});
+
 test('sizeof and FIELD_OFFSET follow the x64 layout of the types', async () => {
   const h = await loadC(`
 #include <ntddk.h>
@@ -219,4 +228,25 @@ int broken(void) {
   assert.equal(e.kind, 'undefined-name');
   assert.equal(e.loc?.line, 4);
   assert.match(e.message, /'nosuch' is not declared/);
+});
+
+test('a member access on a name declared nowhere says the name is not declared (not that "->" is applied to an int)', async () => {
+  const h = await loadC(`
+struct s { int a; };
+int viaArrow(void) {
+  return nosuch->a;
+}
+int viaDot(void) {
+  return
+    other.a;
+}
+`);
+  const arrow = failure(h, 'viaArrow');
+  assert.equal(arrow.kind, 'undefined-name');
+  assert.equal(arrow.loc?.line, 4);
+  assert.match(arrow.message, /'nosuch' is not declared/);
+  const dot = failure(h, 'viaDot');
+  assert.equal(dot.kind, 'undefined-name');
+  assert.equal(dot.loc?.line, 8);
+  assert.match(dot.message, /'other' is not declared/);
 });

@@ -134,3 +134,26 @@ test('RtlAnsiStringToUnicodeSize and RtlUnicodeStringToAnsiSize count the termin
   assert.deepEqual(h.diagnostics, []);
   assert.equal(h.call('Run'), 8 * 100 + 5);
 });
+
+test('RtlStringCb/Cch Copy and Cat UnicodeString take a counted source into a terminated buffer', async () => {
+  const h = await loadC([
+    '#include <fltKernel.h>',
+    '#include <ntstrsafe.h>',
+    'WCHAR Out[8];',
+    'WCHAR Small[4];',
+    'NTSTATUS S[4];',
+    'void Run(void) {',
+    '    UNICODE_STRING src = RTL_CONSTANT_STRING(L"abcde");',
+    '    src.Length = 3 * sizeof(WCHAR);',                                     // "abc": the count, not the terminator
+    '    S[0] = RtlStringCbCopyUnicodeString(Out, sizeof(Out), &src);',
+    '    S[1] = RtlStringCchCatUnicodeString(Out, 8, &src);',                  // "abcabc"
+    '    S[2] = RtlStringCchCopyUnicodeString(Small, 4, &src);',               // "abc" fills it with the terminator
+    '    S[3] = RtlStringCbCatUnicodeString(Small, sizeof(Small), &src);',     // no room: cut, overflow
+    '}',
+  ].join('\n'));
+  assert.deepEqual(h.diagnostics, []);
+  h.call('Run');
+  assert.deepEqual(h.module.global('S'), [0, 0, 0, OVERFLOW]);
+  assert.equal(text(h.module.global('Out')), 'abcabc');
+  assert.equal(text(h.module.global('Small')), 'abc');
+});

@@ -208,3 +208,23 @@ test('string property functions derive names ($(ProjectName.Substring(0, $(Proje
   assert.deepEqual([...p.defines], [['DRIVER_NAME', '"mydrv.sys"'], ['UPPER', 'MYDRV-5'], ['ODD', '']]);
   assert.ok(p.notes.some((n) => n.message.includes('$(TargetName.Frobnicate())')), p.notes.map((n) => n.message).join('\n'));
 });
+
+test('a WDK 8.1 template project without Debug|x64 is read as its first 64-bit debug configuration, not its first (Win32) one', () => {
+  const proj = (configs: string[]) => `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <ItemGroup Label="ProjectConfigurations">
+${configs.map((c) => `    <ProjectConfiguration Include="${c}"><Configuration>${c.split('|')[0]}</Configuration><Platform>${c.split('|')[1]}</Platform></ProjectConfiguration>`).join('\n')}
+  </ItemGroup>
+  <ItemDefinitionGroup Condition="'$(Configuration)|$(Platform)'=='Win8.1 Debug|Win32'"><ClCompile><PreprocessorDefinitions>X86_BUILD</PreprocessorDefinitions></ClCompile></ItemDefinitionGroup>
+  <ItemDefinitionGroup Condition="'$(Configuration)|$(Platform)'=='Win8.1 Debug|x64'"><ClCompile><PreprocessorDefinitions>X64_DEBUG</PreprocessorDefinitions></ClCompile></ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="main.c" /></ItemGroup>
+</Project>`;
+  const read = (configs: string[]) => {
+    const files = memoryFiles({ '/p/f.vcxproj': proj(configs), '/p/main.c': '' });
+    return readVcxproj('/p/f.vcxproj', files);
+  };
+  const wdk = read(['Win8.1 Debug|Win32', 'Win8.1 Release|Win32', 'Win8.1 Release|x64', 'Win8.1 Debug|x64']);
+  assert.deepEqual(wdk.source, { kind: 'vcxproj', file: '/p/f.vcxproj', configuration: 'Win8.1 Debug|x64' });
+  assert.deepEqual([...wdk.defines.keys()], ['X64_DEBUG']);
+  assert.equal((read(['Release|Win32', 'Release|x64']).source as { configuration: string }).configuration, 'Release|x64', 'no debug one: the first x64 one');
+  assert.equal((read(['Debug|Win32', 'Release|Win32']).source as { configuration: string }).configuration, 'Debug|Win32', 'no x64 one: the first listed');
+});

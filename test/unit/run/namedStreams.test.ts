@@ -80,3 +80,15 @@ test('a scenario declares a stream and works on it: reads its own bytes, overwri
   assert.equal(zone.node.size, 0);
   assert.equal(zone.node.path, '\\b.txt:Zone.Identifier');
 });
+
+test('a create of a name no file can have gets STATUS_OBJECT_NAME_INVALID, even on the lenient default volume', async () => {
+  const names = [`${V}\\docs\\..\\b.txt`, `${V}\\.\\b.txt`, `${V}\\a*.txt`, `${V}\\a?.txt`, `${V}\\a|b.txt`, `${V}\\${'n'.repeat(256)}`, `${V}\\b.txt:s*`];
+  const w = await runWorld('/t/s.fltsim', [
+    'driver "streams.c"', `file "${V}\\b.txt" content "main"`,
+    ...names.map((n, i) => `io #${i + 1} create "${n}" disposition open-if at ${i + 1}`),
+    `io #${names.length + 1} create "${V}\\${'n'.repeat(255)}" disposition open-if at ${names.length + 1}`,
+    'unload at 20'].join('\n'), files);
+  assert.equal(w.fault, undefined, w.fault?.message);
+  for (let i = 1; i <= names.length; i++) assert.equal(w.sim.result(i)?.status, 0xc0000033, names[i - 1]);
+  assert.equal(w.sim.result(names.length + 1)?.status, 0, 'a 255-character name is one NTFS keeps');
+});

@@ -111,3 +111,25 @@ test('a file line whose name no stream can have is refused at its name, before a
   const { diagnostics } = parseScenario(`${HEAD}file "\\\\a.txt:s" content "x"\nfile "\\\\b.txt::$DATA" content "y"\nfile "C:\\\\c.txt:s" content "z"`);
   assert.deepEqual(diagnostics, []);
 });
+
+test('a file line naming what no file can be named, a volume root, or a stream as a folder is refused at its name', () => {
+  const cases: [string, RegExp][] = [
+    ['file "\\\\docs\\\\..\\\\a.txt" content "x"', /"\.\." is not a name: the file system does not fold/],
+    ['file "\\\\.\\\\a.txt" content "x"', /"\." is not a name/],
+    ['file "\\\\a*.txt" content "x"', /"a\*\.txt" holds '\*', which no file name may hold/],
+    ['file "\\\\a.txt:s?" content "x"', /"s\?" holds '\?'/],
+    [`file "\\\\${'n'.repeat(256)}.txt" content "x"`, /a name component is 260 characters long; the file system keeps at most 255/],
+    ['file "\\\\Device\\\\HarddiskVolume1\\\\" content "x"', /names the root folder of the volume, not a file in it/],
+    ['file "\\\\Device\\\\HarddiskVolume1" content "x"', /names the root folder of the volume/],
+    ['file "C:\\\\" content "x"', /names the root folder of the volume/],
+    ['file "\\\\a.txt:s" folder', /is a stream, and a stream is never a folder/],
+  ];
+  for (const [line, message] of cases) {
+    const d = only(line);
+    assert.deepEqual([d.code, d.line, d.column], ['bad-name', 3, 6], line);
+    assert.match(d.message, message, line);
+  }
+  // A stream of a folder is a name NTFS keeps; 255 characters is the longest component.
+  const { diagnostics } = parseScenario(`${HEAD}file "\\\\docs" folder\nfile "\\\\docs:s" content "x"\nfile "\\\\${'n'.repeat(251)}.txt" content "y"`);
+  assert.deepEqual(diagnostics, []);
+});

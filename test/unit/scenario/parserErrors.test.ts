@@ -123,7 +123,7 @@ test('unknown expectations, states and io options suggest the nearest word', () 
   assert.equal(only('expect #1 state cancelld').message, "unknown io state 'cancelld' — did you mean 'cancelled'?");
   const opt = only('io #2 read "\\a" lenght 5');
   assert.deepEqual([opt.code, opt.message, ...where(opt)], ['unknown-option', "unknown io option 'lenght' — did you mean 'length'?", 3, 17, 23]);
-  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, access, share, data, to, pattern, transaction, changes, process\. Flags: fastio, paging/);
+  assert.match(opt.hint, /Options: length, offset, at, code, class, disposition, access, share, data, input, output, to, pattern, transaction, changes, process\. Flags: fastio, paging/);
   assert.equal(only('io #2 read "\\a" fastoi').message, "unknown io option 'fastoi' — did you mean 'fastio'?");
 });
 
@@ -146,7 +146,7 @@ test('extra words and wrong connecting words', () => {
   assert.deepEqual([noAt.message, ...where(noAt)], ["expected 'at', found '2'", 3, 11, 12]);
   assert.equal(only('unload').message, 'missing time');
   assert.equal(only('file "\\a" 100').message, "expected size, content, from, folder, found '100'");
-  assert.equal(only('registry "X" qword 1').message, "unknown registry type 'qword' — did you mean 'dword'?");
+  assert.equal(only('registry "X" dwrod 1').message, "unknown registry type 'dwrod' — did you mean 'dword'?");
   assert.equal(only('workers normal 2').message, "unknown work queue 'normal'");
   assert.equal(only('define 2FAST 1').message, "'2FAST' is not a macro name");
   assert.equal(only('expect calls 1 2').message, "'1' is not a C function name");

@@ -101,6 +101,16 @@ test('a folder of two .c files and a header, with the registration declared insi
   assert.ok(report.output.includes('twofiles: the plan is opened\n') || report.output.some((l) => l.includes('twofiles: the plan is opened')), report.output.join('\n'));
 });
 
+test('registration tables declared `const static` inside a function are found, and the scenario runs them', async () => {
+  const r = starter('conststatic');
+  assert.deepEqual(r.facts.registration, { name: 'reg', file: path.join(FIXTURES, 'conststatic/start.c'), line: lineOf('conststatic/start.c', 'const static FLT_REGISTRATION reg') });
+  assert.deepEqual(r.facts.operations.map((o) => `${o.major} ${o.pre}`), ['IRP_MJ_CREATE on_pre_create']);
+  assert.deepEqual(r.facts.callbacks.map((c) => c.fn), ['on_unload']);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  assert.deepEqual(unreached(r, report.calls), []);
+});
+
 test('one .c file of a folder driver stands for the whole driver', () => {
   const r = starter('twofiles/ops.c');
   assert.equal(r.project.name, 'twofiles');
