@@ -321,7 +321,9 @@ export class FilterIoRoutines {
     const st = data.IoStatus.Status >>> 0;
     if (st !== STATUS.STATUS_SUCCESS) return st;
     const handle = new FileHandle(fo, Instance_, volume);
-    handle.closeIo = () => this.closeFile('FltClose', handle);
+    // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
+    const closeIo = (): Co<void> => this.closeFile('FltClose', handle);
+    handle.closeIo = closeIo;
     writeOut(VolumeHandle, handle);
     if (VolumeFileObject !== null && VolumeFileObject !== undefined) writeOut(VolumeFileObject, fo);
     return st;
