@@ -38,18 +38,17 @@ import type { Co } from './kernel/coroutine';
 import { DispatcherRoutines } from './kernel/dispatcher';
 import type { DriverFn } from './kernel/driverFn';
 import type { SimEvent } from './kernel/events';
-import { kernelFrame, Kernel, type KernelOptions, type Violation } from './kernel/kernel';
+import { kernelFrame, Kernel, type Violation } from './kernel/kernel';
 import type { Timer } from './kernel/heap';
 import { LockTable } from './kernel/locks';
 import { MutexRoutines } from './kernel/mutexes';
 import { PoolRoutines } from './kernel/pool';
-import { RegistryRoutines, type RegistryValue } from './kernel/registry';
+import { RegistryRoutines } from './kernel/registry';
 import { RegistryRtlRoutines } from './kernel/registryRtl';
 import { RegistryWorkload, type RegistryOperation, type RegistryOpResult } from './kernel/registryWorkload';
 import { RtlRoutines } from './kernel/rtl';
 import { NarrowInterlockedRoutines } from './kernel/interlockedNarrow';
 import { DosErrorRoutines } from './kernel/dosErrors';
-import type { StepKind } from './kernel/scheduler';
 import { SpinLockRoutines } from './kernel/spinlocks';
 import { PRIORITY, type KThread } from './kernel/thread';
 import { ThreadRoutines } from './kernel/threads';
@@ -63,7 +62,7 @@ import { CancelRoutines } from './fltmgr/cancel';
 import { CbdqRoutines } from './fltmgr/cbdq';
 import { ContextRoutines } from './fltmgr/contexts';
 import { Dispatcher } from './fltmgr/dispatch';
-import { FilterManager, type FltmgrOptions, type IoResult } from './fltmgr/fltmgr';
+import { FilterManager, type IoResult } from './fltmgr/fltmgr';
 import { FilterIoRoutines } from './fltmgr/filterio';
 import { MiscRoutines } from './fltmgr/misc';
 import { EnumerationRoutines } from './fltmgr/enumerate';
@@ -104,44 +103,8 @@ import { WorkItemRoutines } from './fltmgr/workitems';
 import { SystemBufferRoutines } from './fltmgr/systemBuffers';
 import { OperationStatusRoutines } from './fltmgr/operationStatus';
 
-export interface SimulationOptions extends KernelOptions, FltmgrOptions {
-  /** System worker threads per queue; default 1 each. */
-  workersPerQueue?: number | { critical?: number; delayed?: number };
-  /** Registry values every driver can read from its service key and Parameters subkey. */
-  registry?: Readonly<Record<string, RegistryValue | number | string>>;
-  /** Default step limit of `run()`; default 10,000,000. */
-  stepBudget?: number;
-}
-
-export interface LoadOptions {
-  /** Default: 370000, less 1000 for each driver loaded before. */
-  altitude?: number | string;
-}
-
-export interface StepResult {
-  kind: StepKind;
-  /** Thread that took the step (0 when done). */
-  thread: number;
-  time: number;
-  step: number;
-}
-
-export interface RunResult {
-  /** `done`: nothing left to run (end-of-run checks ran); `budget`: step limit hit; `fault`: driver code failed. */
-  reason: 'done' | 'budget' | 'fault';
-  steps: number;
-}
-
-type WorkloadItem =
-  | { kind: 'io'; at: number; request: IoRequest }
-  | { kind: 'cancel'; at: number; io: number }
-  | { kind: 'unload'; at: number; module?: string }
-  | { kind: 'attach'; at: number; module: string; volume: string }
-  | { kind: 'client'; at: number; action: ClientAction }
-  | { kind: 'transaction'; at: number; name: string; outcome: 'commit' | 'rollback' }
-  | { kind: 'process-start' | 'process-exit'; at: number; process: KProcess }
-  | { kind: 'open-process'; at: number; id: number; opener: KProcess; target: KProcess; access: number; kernelHandle: boolean }
-  | { kind: 'registry'; at: number; id: number; process: KProcess; op: RegistryOperation };
+import type { SimulationOptions, LoadOptions, StepResult, RunResult, WorkloadItem } from './simTypes';
+export type { SimulationOptions, LoadOptions, StepResult, RunResult } from './simTypes';
 
 export class Simulation {
   readonly kernel: Kernel;
