@@ -254,33 +254,27 @@ export class FilterIoRoutines {
 
   *FltFsControlFile(Instance_: unknown, FileObject_: unknown, FsControlCode: number, InputBuffer: unknown, InputBufferLength: number, OutputBuffer: unknown, OutputBufferLength: number,
     LengthReturned: unknown): Co<number> {
-    writeOut(LengthReturned, 0);
-    const target = this.target('FltFsControlFile', Instance_, FileObject_);
-    if (target === null) return STATUS.STATUS_INVALID_PARAMETER;
-    const data = yield* this.issue(this.fm.k.current, {
-      routine: 'FltFsControlFile', ...target, major: IRP_MJ.FILE_SYSTEM_CONTROL, code: FsControlCode, length: OutputBufferLength,
-      fill: (p) => {
-        const c = (p.FileSystemControl as { Neither: Record<string, unknown> }).Neither;
-        c.InputBuffer = InputBuffer;
-        c.InputBufferLength = InputBufferLength;
-        c.OutputBuffer = OutputBuffer;
-        c.OutputBufferLength = OutputBufferLength;
-      },
-    });
-    writeOut(LengthReturned, Number(data.IoStatus.Information));
-    return data.IoStatus.Status;
+    return yield* this.control('FltFsControlFile', IRP_MJ.FILE_SYSTEM_CONTROL, 'FileSystemControl', Instance_, FileObject_, FsControlCode,
+      InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength, LengthReturned);
   }
 
   /** A device control request on a file object, below the instance (a volume open's storage queries reach the disk). */
   *FltDeviceIoControlFile(Instance_: unknown, FileObject_: unknown, IoControlCode: number, InputBuffer: unknown, InputBufferLength: number, OutputBuffer: unknown, OutputBufferLength: number,
     LengthReturned: unknown): Co<number> {
+    return yield* this.control('FltDeviceIoControlFile', IRP_MJ.DEVICE_CONTROL, 'DeviceIoControl', Instance_, FileObject_, IoControlCode,
+      InputBuffer, InputBufferLength, OutputBuffer, OutputBufferLength, LengthReturned);
+  }
+
+  /** A file-system or device control request below the instance, its buffers handed down as the caller gave them. */
+  private *control(routine: string, major: number, parameters: 'FileSystemControl' | 'DeviceIoControl', Instance_: unknown, FileObject_: unknown, code: number,
+    InputBuffer: unknown, InputBufferLength: number, OutputBuffer: unknown, OutputBufferLength: number, LengthReturned: unknown): Co<number> {
     writeOut(LengthReturned, 0);
-    const target = this.target('FltDeviceIoControlFile', Instance_, FileObject_);
+    const target = this.target(routine, Instance_, FileObject_);
     if (target === null) return STATUS.STATUS_INVALID_PARAMETER;
     const data = yield* this.issue(this.fm.k.current, {
-      routine: 'FltDeviceIoControlFile', ...target, major: IRP_MJ.DEVICE_CONTROL, code: IoControlCode, length: OutputBufferLength,
+      routine, ...target, major, code, length: OutputBufferLength,
       fill: (p) => {
-        const c = (p.DeviceIoControl as { Neither: Record<string, unknown> }).Neither;
+        const c = (p[parameters] as { Neither: Record<string, unknown> }).Neither;
         c.InputBuffer = InputBuffer;
         c.InputBufferLength = InputBufferLength;
         c.OutputBuffer = OutputBuffer;
