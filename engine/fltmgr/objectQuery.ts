@@ -29,6 +29,7 @@ import { FileObject } from './structs';
 import { DeviceObject } from '../kernel/deviceObject';
 import { SymbolicLink } from './symbolicLinks';
 import { Transaction } from './transactions';
+import { OBJ_KERNEL_HANDLE } from '../kernel/objectManager';
 
 const OBJECT_BASIC_INFORMATION = 0;
 const OBJECT_NAME_INFORMATION = 1;
@@ -38,7 +39,6 @@ const BASIC_SIZE = 56;
 const TYPE_INFORMATION_SIZE = 104;
 /** Handles here carry every right their object type has (STANDARD_RIGHTS_ALL | SPECIFIC_RIGHTS_ALL). */
 const FULL_ACCESS = 0x001fffff;
-const OBJ_KERNEL_HANDLE = 0x200;
 
 /** What the object manager knows about the object behind a handle. */
 interface Described {

@@ -21,9 +21,8 @@ import type { SectionRoutines } from '../kernel/sections';
 import { Filter } from './objects';
 import { ClientPort, ServerPort, wakeSender } from './portObjects';
 import { UserProgram, type ReplyRule } from './portProgram';
+import { OBJ_KERNEL_HANDLE } from '../kernel/objectManager';
 
-/** OBJ_KERNEL_HANDLE: a port's object attributes must carry it. */
-const OBJ_KERNEL_HANDLE = 0x200;
 
 /** A FltSendMessage waiting for its reply. */
 interface PendingReply {

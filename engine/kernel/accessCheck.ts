@@ -18,6 +18,7 @@ import { ADMINISTRATORS, AUTHENTICATED_USERS, EVERYONE, isKToken, LOCAL_SYSTEM, 
 import { encodeChars } from '../memory/strings';
 import { Ptr } from '../memory/pointer';
 import { isView, type StructView } from '../memory/view';
+import { ACCESS_ALLOWED_ACE_TYPE, ACCESS_DENIED_ACE_TYPE, GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, MAXIMUM_ALLOWED, SE_DACL_PRESENT, SE_SELF_RELATIVE } from './accessRights';
 
 /** SID_NAME_USE values. */
 const SidType = { User: 1, Alias: 4, WellKnownGroup: 5, Label: 10 } as const;
@@ -37,15 +38,6 @@ const ACCOUNTS: readonly { sid: Sid; name: string; domain: string; use: number }
 const READ_CONTROL = 0x00020000;
 const WRITE_DAC = 0x00040000;
 const ACCESS_SYSTEM_SECURITY = 0x01000000;
-const MAXIMUM_ALLOWED = 0x02000000;
-const GENERIC_ALL = 0x10000000;
-const GENERIC_EXECUTE = 0x20000000;
-const GENERIC_WRITE = 0x40000000;
-const GENERIC_READ = 0x80000000;
-const SE_DACL_PRESENT = 0x0004;
-const SE_SELF_RELATIVE = 0x8000;
-const ACCESS_ALLOWED_ACE_TYPE = 0;
-const ACCESS_DENIED_ACE_TYPE = 1;
 const INHERIT_ONLY_ACE = 0x08;
 const KERNEL_MODE = 0;
 

@@ -15,6 +15,7 @@ import { STATUS } from './status';
 import { systemTimeAt } from './time';
 import { RegKey, RegistryTree, SERVICES_KEY, describeValue, encodeValue, type RegistryData } from './registryTree';
 import { deliver, keyImage, valueImage } from './registryInfo';
+import { GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, MAXIMUM_ALLOWED } from './accessRights';
 
 export { SERVICES_KEY } from './registryTree';
 /** A registry value as a scenario or a test writes it. */
@@ -28,11 +29,6 @@ export const DELETE = 0x10000;
 const KEY_READ = 0x20019;
 const KEY_WRITE = 0x20006;
 const KEY_ALL_ACCESS = 0xf003f;
-const GENERIC_READ = 0x80000000;
-const GENERIC_WRITE = 0x40000000;
-const GENERIC_EXECUTE = 0x20000000;
-const GENERIC_ALL = 0x10000000;
-const MAXIMUM_ALLOWED = 0x02000000;
 
 export const REG_OPTION_VOLATILE = 0x1;
 /** REG_LEGAL_OPTION: every CreateOptions bit ZwCreateKey accepts. */

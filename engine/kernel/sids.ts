@@ -13,6 +13,7 @@ import { STATUS } from './status';
 import { isView, viewOf, type StructView } from '../memory/view';
 import { Ptr } from '../memory/pointer';
 import { sizeOf } from '../c/types';
+import { ACCESS_ALLOWED_ACE_TYPE, SE_DACL_DEFAULTED, SE_DACL_PRESENT, SE_SELF_RELATIVE } from './accessRights';
 
 const SID_REVISION = 1;
 const SID_MAX_SUB_AUTHORITIES = 15;
@@ -22,10 +23,6 @@ const ACL_REVISION_DS = 4;
 const ACL_HEADER = 8;
 const ACE_HEADER_AND_MASK = 8;
 const MAX_ACL_SIZE = 0xffff;
-const SE_DACL_PRESENT = 0x0004;
-const SE_DACL_DEFAULTED = 0x0008;
-const SE_SELF_RELATIVE = 0x8000;
-const ACCESS_ALLOWED_ACE_TYPE = 0;
 /** The ACE flags RtlAddAccessAllowedAceEx accepts (inheritance and audit bits). */
 const VALID_ACE_FLAGS = 0x1f | 0x40 | 0x80;
 

@@ -17,7 +17,7 @@ import type { Kernel } from './kernel';
 import { NotModelled } from './notModelled';
 import { KHandle, writeOut } from './objects';
 import type { PoolRoutines } from './pool';
-import type { ObjectManagerRoutines } from './objectManager';
+import { OBJ_KERNEL_HANDLE, type ObjectManagerRoutines } from './objectManager';
 import { isKProcess, processOfHandle, handleValue, type KProcess } from './processes';
 import { ReferenceCount } from './referenceCount';
 import { STATUS } from './status';
@@ -302,7 +302,6 @@ export class TokenRoutines {
       k.violation('null-param', `${routine} needs a place to return the token handle`);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
-    const OBJ_KERNEL_HANDLE = 0x200;
     const owner = (Number(HandleAttributes) & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null);
     writeOut(TokenHandle, new KHandle(this.tokenOf(p), `token of ${p.name}`, owner));
     return STATUS.STATUS_SUCCESS;
