@@ -9,6 +9,7 @@
  * data, FLTFL_CALLBACK_DATA_SYSTEM_BUFFER. Kernel-mode and paging requests carry kernel buffers.
  */
 import { IRP_MJ } from './constants';
+import { ioctlMethod, isBufferedMethod, METHOD_NEITHER } from '../kernel/transferMethod';
 
 /** Where one buffer of a request is: in the user program's address space or in the kernel's. */
 export type BufferSpace = 'user' | 'kernel';
@@ -20,15 +21,6 @@ export interface BufferRequest {
   kernelMode?: boolean;
   systemBuffer?: boolean;
   paging?: boolean;
-}
-
-/** METHOD_BUFFERED … METHOD_NEITHER: the low two bits of a control code. */
-const METHOD_BUFFERED = 0;
-const METHOD_NEITHER = 3;
-
-/** METHOD_BUFFERED: input and output share one system buffer. */
-export function isBufferedMethod(code: number): boolean {
-  return (code & 3) === METHOD_BUFFERED;
 }
 
 /** Whether the I/O manager gives this operation a system buffer, whoever issues it. */
@@ -46,7 +38,7 @@ export function alwaysSystemBuffered(r: BufferRequest): boolean {
     case IRP_MJ.FILE_SYSTEM_CONTROL:
     case IRP_MJ.DEVICE_CONTROL:
     case IRP_MJ.INTERNAL_DEVICE_CONTROL:
-      return (r.code & 3) === METHOD_BUFFERED;
+      return isBufferedMethod(r.code);
     default:
       return false;
   }
@@ -60,7 +52,7 @@ export function bufferSpace(r: BufferRequest, output = true): BufferSpace {
   // Only an explicit user-mode request has user buffers: filter-issued and engine-made ones are kernel.
   if (r.kernelMode !== false || r.systemBuffer === true || r.paging === true || alwaysSystemBuffered(r)) return 'kernel';
   if (r.major === IRP_MJ.FILE_SYSTEM_CONTROL || r.major === IRP_MJ.DEVICE_CONTROL || r.major === IRP_MJ.INTERNAL_DEVICE_CONTROL) {
-    return (r.code & 3) === METHOD_NEITHER || output ? 'user' : 'kernel';
+    return ioctlMethod(r.code) === METHOD_NEITHER || output ? 'user' : 'kernel';
   }
   return 'user';
 }

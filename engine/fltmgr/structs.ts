@@ -9,7 +9,8 @@ import { LargeInteger, makeUnicodeString, unicodeStringText, type UnicodeString 
 import type { DriverFn } from '../kernel/driverFn';
 import { EngineBuffer, EngineStruct, mirrorFields, ownerOrPointer, writeFields, type Marshal } from '../kernel/marshal';
 import type { StructView } from '../memory/view';
-import { bufferSpace, isBufferedMethod } from './bufferSpace';
+import { bufferSpace } from './bufferSpace';
+import { isBufferedMethod } from '../kernel/transferMethod';
 import { FLT_RELATED_OBJECTS_SIZE, IRP_MJ } from './constants';
 import type { FileStream, FsNode } from './fsTree';
 

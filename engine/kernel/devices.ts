@@ -15,7 +15,8 @@
 import type { Co } from './coroutine';
 import { unicodeStringText, type UnicodeString } from './cvalues';
 import { DeviceObject, DO_DEVICE_INITIALIZING, type DeviceOwner } from './deviceObject';
-import { Irp, IRP_MJ_DEVICE_CONTROL, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, METHOD_BUFFERED, METHOD_NEITHER, type IrpRoutines } from './irp';
+import { Irp, IRP_MJ_DEVICE_CONTROL, IRP_MJ_FILE_SYSTEM_CONTROL, IRP_MJ_INTERNAL_DEVICE_CONTROL, type IrpRoutines } from './irp';
+import { controlSystemBufferSize, ioctlMethod, METHOD_BUFFERED, METHOD_NEITHER } from './transferMethod';
 import { Mdl, MDL_PAGES_LOCKED } from './mdl';
 import type { IrpCancelRoutines } from './irpCancel';
 import { type Kernel } from './kernel';
@@ -250,13 +251,13 @@ export class DeviceRoutines {
     p.OutputBufferLength = outLength;
     p.InputBufferLength = inLength;
     p.IoControlCode = r.code;
-    const method = r.code & 3;
+    const method = ioctlMethod(r.code);
     if (method === METHOD_NEITHER) {
       if (inLength > 0) p.Type3InputBuffer = this.buffer('user', id, 'input buffer', inLength, r.input);
       if (outLength > 0) irp.view.UserBuffer = this.buffer('user', id, 'output buffer', outLength);
       return;
     }
-    const size = method === METHOD_BUFFERED ? Math.max(inLength, outLength) : inLength;
+    const size = controlSystemBufferSize(r.code, inLength, outLength);
     if (size > 0) (irp.view.AssociatedIrp as StructView).SystemBuffer = this.buffer('engine', id, 'system buffer', size, r.input);
     if (method !== METHOD_BUFFERED && outLength > 0) {
       const out = this.buffer('user', id, 'output buffer', outLength);

@@ -35,6 +35,7 @@ import type { KThread } from './thread';
 import { isView, viewAt, type StructView } from '../memory/view';
 import { Ptr, resolve, type AllocPtr } from '../memory/pointer';
 import { sizeOf } from '../c/types';
+import { controlSystemBufferSize, ioctlMethod, METHOD_BUFFERED, METHOD_NEITHER } from './transferMethod';
 
 /** Major functions of wdm.h that the I/O manager itself treats specially. */
 export const IRP_MJ_READ = 0x03;
@@ -47,13 +48,6 @@ export const IRP_MJ_SHUTDOWN = 0x10;
 
 const IO_TYPE_IRP = 6;
 const KERNEL_MODE = 0;
-export const METHOD_BUFFERED = 0;
-export const METHOD_NEITHER = 3;
-
-/** The transfer method in an IOCTL or FSCTL code's two low bits. */
-export function ioctlMethod(code: number): number {
-  return code & 3;
-}
 
 /** A dispatch routine of a driver the engine plays (deviceObject.ts's EngineDriver). */
 export type EngineDispatch = (t: KThread, dev: DeviceObject, irp: Irp) => number | Co<number>;
@@ -265,7 +259,7 @@ export class IrpRoutines {
       irp.view.UserBuffer = OutputBuffer ?? null;
     } else {
       // The input is copied into a system buffer (METHOD_BUFFERED: one big enough for the output too).
-      const size = method === METHOD_BUFFERED ? Math.max(inLen, outLen) : inLen;
+      const size = controlSystemBufferSize(code, inLen, outLen);
       if (size > 0) {
         const sys = m.space.pointer(m.space.allocate('engine', size, { label: `system buffer of the IRP (IOCTL 0x${code.toString(16)}, ${size} bytes)`, zeroed: true }));
         if (inLen > 0) {
