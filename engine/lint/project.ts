@@ -20,6 +20,7 @@ import type { ForeignFacts, ForeignFunction } from './analysis/foreign';
 import type { IrqlEstimate, IrqlReason } from './analysis/irqlTypes';
 import type { Loc } from './analysis/model';
 import { paramsOnlyRead } from './analysis/paramReads';
+import { classesOf, mayDefineDestructor, methodMembers, type ClassMembers, type MethodMembers } from './analysis/raii';
 import { MergedOwnFacts, ownFacts, type OthersView, type OwnFacts } from './projectFacts';
 import { HOST_PATHS, type PathRules } from '../files';
 import { includedNames, readDefines, type Defines } from './frontend/macros';
@@ -43,7 +44,7 @@ interface Member {
   /** The macros key the own facts were read with. */
   ownMacros?: string;
   /** The defines of the headers this member's text includes (cached with the text and the headers' generation). */
-  includes?: { text: string; generation: number; defines: Defines[] };
+  includes?: { text: string; generation: number; defines: Defines[]; files: string[]; classes?: HeaderClasses };
   /** This member's view of the others, for the merge it was taken from. */
   view?: { merged: MergedOwnFacts; view: OthersView };
   facts?: FunctionFacts;
@@ -71,6 +72,15 @@ function readsOnlyOf(ctx: FileContext, name: string): readonly number[] | undefi
   return entry.memo.get('readsOnly') as readonly number[] | undefined;
 }
 
+/** A constructor's or destructor's member facts (raii.ts), memoised with its text. */
+function membersOf(ctx: FileContext, name: string): MethodMembers | undefined {
+  const entry = ctx.model.entry(name);
+  const fn = ctx.model.functions.peek(name);
+  if (!entry || !fn) return undefined;
+  if (!entry.memo.has('members')) entry.memo.set('members', methodMembers(fn.qualified, ctx.model.ir(name)));
+  return entry.memo.get('members') as MethodMembers | undefined;
+}
+
 /** Identifies a list of header defines (a cache key part). */
 function macrosKey(headers: readonly Defines[]): string {
   return headers.map((h) => h.digest).join(',');
@@ -92,6 +102,35 @@ interface Header {
   text: string | undefined;
   defines: Defines;
   names: string[];
+  /** Its C++ classes with both a constructor and a destructor (read on first need). */
+  classes?: Map<string, ClassMembers>;
+}
+
+/** The classes of the headers a member includes, with a digest for cache keys. */
+interface HeaderClasses {
+  map: ReadonlyMap<string, ClassMembers>;
+  digest: string;
+}
+
+const NO_CLASSES: HeaderClasses = { map: new Map(), digest: '' };
+
+/** A header's classes: parsed only when it defines a destructor in place. */
+function headerClasses(h: Header): Map<string, ClassMembers> {
+  if (h.classes) return h.classes;
+  if (h.text === undefined || !mayDefineDestructor(h.text)) return (h.classes = new Map());
+  const doc = new LintDocument({}, true, 'cpp');
+  try {
+    const model = doc.analyze(h.text).model;
+    h.classes = classesOf(model.functionList.map((f) => ({ qualified: f.qualified, ir: () => model.ir(f.name) })));
+  } finally {
+    doc.dispose();
+  }
+  return h.classes;
+}
+
+/** Adds the included headers' classes to what the other files tell a member's analysis. */
+function withClasses(foreign: ForeignFacts, classes: HeaderClasses): ForeignFacts {
+  return classes.map.size === 0 ? foreign : { ...foreign, classes: classes.map, digest: hashText(`${foreign.digest}|${classes.digest}`) };
 }
 
 /** How deep includes are followed from a member: deeper headers are the WDK's or a library's. */
@@ -199,8 +238,20 @@ export class ProjectLint {
       }
     };
     visit(this.paths.dirname(path), names, 0);
-    if (m) m.includes = { text, generation: this.headerGeneration, defines: out };
+    if (m) m.includes = { text, generation: this.headerGeneration, defines: out, files: [...seen] };
     return out;
+  }
+
+  /** The C++ classes (constructor and destructor) of the project headers `path` includes. */
+  private classesFor(path: string, text: string): HeaderClasses {
+    const m = this.members.get(path);
+    this.headerDefines(path, text, m);
+    if (!m?.includes) return NO_CLASSES;
+    if (m.includes.classes) return m.includes.classes;
+    const map = new Map<string, ClassMembers>();
+    for (const file of m.includes.files) for (const [name, c] of headerClasses(this.header(file))) if (!map.has(name)) map.set(name, c);
+    m.includes.classes = map.size === 0 ? NO_CLASSES : { map, digest: hashText(JSON.stringify([...map])) };
+    return m.includes.classes;
   }
 
   dispose(): void {
@@ -265,6 +316,7 @@ export class ProjectLint {
         lock: ctx.irql.summary(name) ?? { net: [], releasesForeign: 0 },
         returns: ctx.returnsOf(name),
         readsOnly: readsOnlyOf(ctx, name),
+        members: membersOf(ctx, name),
       });
     }
     const outgoing = new Map<string, IrqlEstimate>();
@@ -329,14 +381,15 @@ export class ProjectLint {
     this.linting = this.members.get(path)?.own ? path : undefined;
     try {
       own.setOptions(options);
-      const foreign = this.foreignFor(path);
       const headers = this.headerDefines(path, text);
+      const classes = this.classesFor(path, text);
+      const foreign = withClasses(this.foreignFor(path), classes);
       let result = own.update(text, foreign, headers);
       this.linting = undefined;
       // The edit changed what this file tells the others (a registration, a queue, a callback):
       // their summaries are read again with it, and the file once more with theirs.
       if (this.recordOwn(path, text, own.context)) {
-        const again = this.foreignFor(path);
+        const again = withClasses(this.foreignFor(path), classes);
         if (again.digest !== foreign.digest) {
           result = own.update(text, again, headers);
           this.recordOwn(path, text, own.context);

@@ -7,6 +7,7 @@
  */
 import type { IrqlEstimate, LockSummary } from './irqlTypes';
 import type { CbdqInfo, Role } from './roleTypes';
+import type { ClassMembers, MethodMembers } from './raii';
 
 export interface ForeignFunction {
   file: string;
@@ -17,6 +18,8 @@ export interface ForeignFunction {
   returns?: ReadonlySet<string>;
   /** Parameters it only reads through (paramReads.ts): a reference passed there stays the caller's. */
   readsOnly?: readonly number[];
+  /** A C++ constructor or destructor: what it stores in or does with the object's members (raii.ts). */
+  members?: MethodMembers;
 }
 
 export interface ForeignRegistration {
@@ -43,6 +46,8 @@ export interface ForeignFacts {
   anchors: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Every name some function of another file calls (static functions included). */
   calls: ReadonlySet<string>;
+  /** C++ classes the project headers this file includes define with their constructor and destructor (raii.ts). */
+  classes?: ReadonlyMap<string, ClassMembers>;
 }
 
 export const NO_FOREIGN_FACTS: ForeignFacts = {

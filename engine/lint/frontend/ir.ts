@@ -92,6 +92,8 @@ export interface FunctionIR {
   locals: Map<string, VarDecl>;
   /** Static storage: `static` locals are not stack memory. */
   staticLocals: Set<string>;
+  /** C++ constructor: its member initializers (`: m_ctx(ctx)`), in the order written. */
+  memberInits?: { member: string; args: Expr[] }[];
 }
 
 /** A finding's position once rebased to absolute rows. */

@@ -54,6 +54,8 @@ class Lowerer {
   private readonly macros: MacroLowering | undefined;
   /** Qualified names stay qualified (registration initializers). */
   keepQualified = false;
+  /** The function's parameter names (a C++ construction from a parameter reads like a declaration). */
+  params = new Set<string>();
 
   constructor(private readonly baseRow: number, private readonly src: string, options: LowererOptions = {}) {
     this.locals = options.locals ?? new Map();
@@ -329,13 +331,32 @@ class Lowerer {
         target = d.childForFieldName('declarator') ?? d;
       }
       const shape = declaratorShape(target, this.src);
-      if (!shape.name || shape.isFunction) continue;
+      if (shape.isFunction && shape.name && !init) init = this.vexingConstruction(target);
+      if (!shape.name || (shape.isFunction && !init)) continue;
       const decl: VarDecl = { name: shape.name, type: baseType + '*'.repeat(shape.stars), pointer: shape.stars > 0, array: shape.array, init, r: this.span(d) };
       vars.push(decl);
       this.locals.set(shape.name, decl);
       if (isStatic) this.staticLocals.add(shape.name);
     }
     return { k: 'decl', vars, isStatic, r };
+  }
+
+  /**
+   * C++ `Guard guard(ctx);` parses as the declaration of a function `guard` taking a `ctx`; inside a
+   * body, when every "parameter" is a bare name of a variable in scope, it is an object constructed
+   * with those variables (`argument_list`, as `Guard guard(&ctx)` lowers).
+   */
+  private vexingConstruction(d: SyntaxNode): Expr | undefined {
+    const list = d.type === 'function_declarator' ? d.childForFieldName('parameters') : undefined;
+    if (!list || list.namedChildCount === 0) return undefined;
+    const subs: Expr[] = [];
+    for (const p of list.namedChildren) {
+      if (!p || p.type !== 'parameter_declaration' || p.childForFieldName('declarator') || p.namedChildCount !== 1) return undefined;
+      const name = this.t(p);
+      if (!/^[A-Za-z_]\w*$/.test(name) || !(this.locals.has(name) || this.params.has(name))) return undefined;
+      subs.push({ k: 'id', name, r: this.span(p) });
+    }
+    return { k: 'other', text: 'argument_list', subs, r: this.span(list) };
   }
 
   private initList(n: SyntaxNode): Expr {
@@ -590,9 +611,11 @@ export function lowerFunction(def: SyntaxNode, src: string, macros?: MacroLoweri
   }
   const bodyNode = def.childForFieldName('body');
   if (!bodyNode) return undefined;
+  lw.params = new Set(params.map((p) => p.name));
   // ERROR and MISSING nodes anywhere inside show up here; no need to ask node by node.
   if (def.hasError) lw.hasError = true;
   const body = lw.stmt(bodyNode);
+  const memberInits = lowerMemberInits(def, lw);
   return {
     name: unqualified(lw.t(nameNode)),
     baseRow,
@@ -605,7 +628,23 @@ export function lowerFunction(def: SyntaxNode, src: string, macros?: MacroLoweri
     ...(lw.tooDeep ? { tooDeep: lw.tooDeep } : {}),
     locals: lw.locals,
     staticLocals: lw.staticLocals,
+    ...(memberInits ? { memberInits } : {}),
   };
+}
+
+/** A C++ constructor's `: member(args), …` list (the RAII analysis reads what each member is given). */
+function lowerMemberInits(def: SyntaxNode, lw: Lowerer): FunctionIR['memberInits'] {
+  const list = def.namedChildren.find((c) => c?.type === 'field_initializer_list');
+  if (!list) return undefined;
+  const out: NonNullable<FunctionIR['memberInits']> = [];
+  for (const item of list.namedChildren) {
+    if (item?.type !== 'field_initializer') continue;
+    const name = item.namedChild(0);
+    const args = item.namedChildren.find((c) => c?.type === 'argument_list' || c?.type === 'initializer_list');
+    if (!name || !args) continue;
+    out.push({ member: unqualified(lw.t(name)), args: args.namedChildren.filter((a): a is SyntaxNode => !!a && a.type !== 'comment').map((a) => lw.expr(a)) });
+  }
+  return out;
 }
 
 /** Lowers a top-level initializer (registration tables) with rows relative to `baseRow`. */

@@ -4,8 +4,9 @@
  * reference when the call succeeds; the matching release frees it; storing, returning or handing it
  * to another routine moves it out of sight; a path that reaches the end still holding it leaks.
  */
-import type { AssignExpr, CallExpr, FunctionIR, Span } from '../frontend/ir';
-import { addressOf, callKey, isNullExpr, pathOf } from '../frontend/exprs';
+import type { AssignExpr, CallExpr, Span } from '../frontend/ir';
+import { addressOf, callKey, isNullExpr, pathOf, strip, type Aliases } from '../frontend/exprs';
+import { declaredClassName, methodMembers, releasedByObject, type ClassMembers } from '../analysis/raii';
 import type { CfgNode } from '../analysis/cfg';
 import { runFlow } from '../analysis/flow';
 import { keepOutcomes, NO_OUTCOMES, noteAssign, outcomesKey, refineOutcomes, track, type Outcomes } from '../analysis/outcomes';
@@ -57,18 +58,60 @@ function tidy(s: S, keepFreed: boolean): S {
   return res === s.res && out === s.out ? s : { res, out };
 }
 
-/** Runs the tracker; returns one leak per obtaining call (the first path found). */
 /**
- * C++ locals constructed with the address of another local (`NameGuard guard(&nameInfo);`): an
- * RAII object that releases what the variable holds when it goes out of scope, on every path.
+ * What the lint knows of class `cls` from its constructor and destructor, defined in this file or
+ * another of the driver (undefined when either is not seen: the class is then an unknown routine).
  */
-function guardedByObjects(fn: FunctionIR): Set<string> {
-  const out = new Set<string>();
-  for (const v of fn.locals.values()) {
+function classMembers(ctx: FunctionContext, cls: string): ClassMembers | undefined {
+  const model = ctx.file.model;
+  const local = (name: string) => {
+    const f = model.functions.get(`${cls}::${name}`);
+    return f ? methodMembers(f.qualified, model.ir(f.name)) : undefined;
+  };
+  const foreign = (name: string) => ctx.file.foreign.functions.get(name)?.members;
+  const fromHeader = ctx.file.foreign.classes?.get(cls);
+  if (fromHeader) return fromHeader;
+  const ctor = local(cls) ?? foreign(cls);
+  const dtor = local(`~${cls}`) ?? foreign(`~${cls}`);
+  if (!ctor?.stores || !dtor?.calls) return undefined;
+  return { stores: ctor.stores, releases: dtor.calls };
+}
+
+/**
+ * C++ locals constructed with what the rule tracks (`AutoContext guard(ctx);`,
+ * `NameGuard guard(&nameInfo);`): the destructor runs on every way out of the scope. By local
+ * name, the references each one takes over: `value` arguments move into the object at the
+ * construction; `address` ones stay guarded from then on, whatever the variable later receives.
+ * A class whose constructor and destructor are not seen is an unknown routine: it may take the
+ * reference, as an unknown call may.
+ */
+interface Guard {
+  /** Argument paths the object releases (or, unknown class, may release) by value. */
+  values: Set<string>;
+}
+
+function guardsOf(ctx: FunctionContext, spec: RefSpec, aliases: Aliases | undefined): { addressed: Set<string>; objects: Map<string, Guard> } {
+  const addressed = new Set<string>();
+  const objects = new Map<string, Guard>();
+  for (const v of ctx.fn.locals.values()) {
     if (v.init?.k !== 'other' || v.init.text !== 'argument_list') continue;
-    for (const a of v.init.subs) if (a.k === 'unary' && a.op === '&' && a.arg.k === 'id') out.add(a.arg.name);
+    const args = v.init.subs;
+    const clsName = declaredClassName(v.type);
+    const cls = clsName ? classMembers(ctx, clsName) : undefined;
+    const released = cls ? releasedByObject(cls, args, (c) => spec.release(c)) : undefined;
+    const values = new Set<string>();
+    args.forEach((a, i) => {
+      const takes = (how: 'value' | 'address') => !released || released.some((r) => r.arg === i && r.how === how);
+      if (a.k === 'unary' && a.op === '&' && a.arg.k === 'id') {
+        if (takes('address')) addressed.add(a.arg.name);
+        return;
+      }
+      const p = pathOf(a, aliases);
+      if (p !== undefined && takes('value')) values.add(p);
+    });
+    if (values.size > 0) objects.set(v.name, { values });
   }
-  return out;
+  return { addressed, objects };
 }
 
 /**
@@ -83,13 +126,14 @@ function onlyReadsParam(ctx: FunctionContext, callee: string, index: number): bo
   return !!ir && paramOnlyRead(ir, index);
 }
 
+/** Runs the tracker; returns one leak per obtaining call (the first path found). */
 export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
   if (!ctx.readable) return [];
   const aliases = ctx.aliases;
   const locals = ctx.fn.locals;
   const leaks = new Map<string, Leak>();
   const keepFreed = spec.onDoubleRelease !== undefined;
-  const guarded = guardedByObjects(ctx.fn);
+  const { addressed: guarded, objects } = guardsOf(ctx, spec, aliases);
   const readers = new Map<string, boolean>();
   const readsOnly = (callee: string, i: number) => {
     const k = `${callee}#${i}`;
@@ -135,9 +179,10 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
     assign: (a, s) => {
       spec.onAssign?.(a, s.res);
       let res = s.res;
+      const built = a.left.k === 'id' && strip(a.right).k === 'other' ? objects.get(a.left.name) : undefined;
       for (const r of s.res) {
         if (overwrites(a, r.path, aliases)) res = dropRes(res, r);
-        else if (r.state === 'held' && escapesThroughAssign(a, r.path, aliases)) res = updateRes(res, r, { state: 'escaped' });
+        else if (r.state === 'held' && (escapesThroughAssign(a, r.path, aliases) || built?.values.has(r.path))) res = updateRes(res, r, { state: 'escaped' });
       }
       const out = noteAssign(s.out, a);
       return res === s.res && out === s.out ? s : tidy({ res, out }, keepFreed);
