@@ -93,7 +93,8 @@ export class LintDocument {
   private readonly functions = new FunctionCache();
   private findingsCache = new Map<string, CachedFunction>();
   private lastContext: FileContext | undefined;
-  private macros: { key: string; lowering: MacroLowering | undefined } | undefined;
+  /** The statement macros and the `#define`s (own first, then the headers') they were built from. */
+  private macros: { key: string; lowering: MacroLowering | undefined; defines: readonly Defines[] } | undefined;
 
   /**
    * @param incremental keep per-function results for the next `update` (an editor's document);
@@ -129,6 +130,7 @@ export class LintDocument {
       const language = this.language;
       this.macros = {
         key,
+        defines: [own, ...headers],
         lowering: macros.any ? { macros, original: '', parse: (t) => parser(language).parse(t) ?? undefined } : undefined,
       };
     }
@@ -245,7 +247,7 @@ export class LintDocument {
     this.findingsCache = nextCache;
     this.functions.sweep();
 
-    const suppressions = findSuppressions(original);
+    const suppressions = findSuppressions(original, (name) => definedValue(name, this.macros?.defines ?? []));
     // Rules write fixes with \n; a CRLF file gets CRLF in what a fix inserts.
     const eol = lineEndingOf(original);
     const findings: Finding[] = [];
@@ -346,6 +348,15 @@ function safeCheck(rule: Rule, run: () => RawFinding[], failures: { count: numbe
     }
     return [];
   }
+}
+
+/** The text of an object-like `#define name value` the file or one of its headers makes (the first wins). */
+function definedValue(name: string, defines: readonly Defines[]): string | undefined {
+  for (const d of defines) {
+    const m = d.macros.find((x) => x.name === name && !x.params);
+    if (m) return m.body.map((t) => t.text).join(' ');
+  }
+  return undefined;
 }
 
 function resolve(model: FileModel, at: Loc, foreign: ForeignFacts): Range | undefined {

@@ -4,9 +4,14 @@
  *   #pragma warning(suppress: 28121)             — the next line of code
  *   #pragma warning(disable: 28118)              — from here to the matching `#pragma warning(pop)`,
  *                                                  a `default:`/`enable:` of the id, or the end of the file
- * A warning number silences the fltsim rules that report the same mistake (CODE_ANALYSIS_RULES);
- * numbers with no counterpart here (4996, 6011, 6014…) and symbolic `__WARNING_*` names silence
- * nothing, so a pragma written for another check never hides a fltsim finding.
+ *   __pragma(warning(suppress: 28121))           — MSVC's operator forms, when they open a line
+ *   _Pragma("warning(suppress: 28121)")
+ * A warning number silences the fltsim rules that report the same mistake (CODE_ANALYSIS_RULES).
+ * A symbolic name (`__WARNING_IRQ_TOO_HIGH`) stands for its number: the one Code Analysis gives it
+ * (WARNING_NAMES), or the one a `#define` of the file or of a project header it includes gives it
+ * (the WDK's strsafe headers define their own). Numbers and names with no counterpart here (4996,
+ * 6011, `__WARNING_MEMORY_LEAK`…) silence nothing, so a pragma written for another check never hides
+ * a fltsim finding.
  */
 
 /**
@@ -24,6 +29,18 @@ export const CODE_ANALYSIS_RULES: ReadonlyMap<string, readonly string[]> = new M
   ['28123', ['irql-above-bound', 'postop-irql-unsafe-call']],
 ]);
 
+/**
+ * Code Analysis's symbolic names of the warnings above, as drivers write them in pragmas (with or
+ * without the leading underscores). Only names whose number is documented are listed; a name
+ * whose number is not known here is left to the project's own `#define` of it.
+ */
+export const WARNING_NAMES: ReadonlyMap<string, string> = new Map([
+  ['WARNING_IRQ_TOO_HIGH', '28121'],
+]);
+
+/** A project's `#define NAME value`: the value's text (the caller reads the file's and its headers' defines). */
+export type DefinedValue = (name: string) => string | undefined;
+
 /** Rules silenced on a span of 0-based lines (inclusive). */
 export interface SuppressedSpan {
   from: number;
@@ -31,14 +48,25 @@ export interface SuppressedSpan {
   rules: ReadonlySet<string>;
 }
 
-const PRAGMA = /^[ \t]*#[ \t]*pragma[ \t]+(prefast|warning)[ \t]*\(([^)\n]*)\)/gm;
+/** `#pragma warning(…)`, and MSVC's operator forms `__pragma(warning(…))` and `_Pragma("warning(…)")` opening a line. */
+const PRAGMA = /^[ \t]*(?:#[ \t]*pragma[ \t]+|__pragma[ \t]*\([ \t]*|_Pragma[ \t]*\([ \t]*"[ \t]*)(prefast|warning)[ \t]*\(([^)\n]*)\)/gm;
 
-/** The fltsim rules a list of warning ids (`28118 28121`, `C28118`) maps to. */
-function rulesOf(ids: string): Set<string> {
+/** The warning number an id written in a pragma stands for: `28121`, `C28121`, `__WARNING_IRQ_TOO_HIGH`. */
+function warningNumber(raw: string, defined?: DefinedValue): string | undefined {
+  if (/^C?\d+$/i.test(raw)) return raw.replace(/^C/i, '');
+  if (!/^[A-Za-z_]\w*$/.test(raw)) return undefined;
+  const known = WARNING_NAMES.get(raw.replace(/^_+/, ''));
+  if (known) return known;
+  const value = defined?.(raw)?.trim();
+  return value !== undefined && /^\d+$/.test(value) ? value : undefined;
+}
+
+/** The fltsim rules a list of warning ids (`28118 28121`, `C28118`, `__WARNING_IRQ_TOO_HIGH`) maps to. */
+function rulesOf(ids: string, defined?: DefinedValue): Set<string> {
   const out = new Set<string>();
   for (const raw of ids.split(/[\s,]+/)) {
-    const id = raw.replace(/^C(?=\d)/i, '');
-    for (const r of CODE_ANALYSIS_RULES.get(id) ?? []) out.add(r);
+    const id = warningNumber(raw, defined);
+    for (const r of (id && CODE_ANALYSIS_RULES.get(id)) || []) out.add(r);
   }
   return out;
 }
@@ -66,7 +94,7 @@ function nextCodeLine(lines: readonly string[], line: number): number {
 }
 
 /** The spans the file's `#pragma prefast`/`#pragma warning` lines silence. */
-export function findPragmaSuppressions(text: string): SuppressedSpan[] {
+export function findPragmaSuppressions(text: string, defined?: DefinedValue): SuppressedSpan[] {
   if (text.indexOf('pragma') < 0) return [];
   const spans: SuppressedSpan[] = [];
   const lineStarts: number[] = [0];
@@ -98,16 +126,16 @@ export function findPragmaSuppressions(text: string): SuppressedSpan[] {
       const what = spec[1].toLowerCase();
       const ids = (spec[2] ?? '').replace(/"[^"]*"/g, ' ');
       if (what === 'suppress') {
-        const rules = rulesOf(ids);
+        const rules = rulesOf(ids, defined);
         if (rules.size === 0) continue;
         lines ??= text.split('\n');
         const target = nextCodeLine(lines, line);
         spans.push({ from: target, to: target, rules });
       } else if (what === 'disable') {
-        const rules = rulesOf(ids);
+        const rules = rulesOf(ids, defined);
         if (rules.size > 0) open.push({ line, rules });
       } else if (what === 'default' || what === 'enable') {
-        const ended = rulesOf(ids);
+        const ended = rulesOf(ids, defined);
         const keep: typeof open = [];
         for (const e of open) {
           if ([...e.rules].some((r) => ended.has(r))) close(e, line);

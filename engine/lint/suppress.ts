@@ -6,7 +6,7 @@
  * Code Analysis pragmas the driver already has silence the rules they map to (pragmaSuppress.ts).
  */
 import { lineEndingOf } from '../files';
-import { findPragmaSuppressions, isPragmaSuppressed, type SuppressedSpan } from './pragmaSuppress';
+import { findPragmaSuppressions, isPragmaSuppressed, type DefinedValue, type SuppressedSpan } from './pragmaSuppress';
 
 export interface Suppressions {
   /** 0-based line → rule ids silenced there (`*` for all). */
@@ -19,10 +19,11 @@ export interface Suppressions {
 
 const COMMENT = /\/[/*]\s*fltsim-disable-(next-line|line)\b([^\n]*)/g;
 
-export function findSuppressions(text: string): Suppressions {
+/** `defined` gives the value of a `#define` the file sees (a symbolic warning name in a pragma). */
+export function findSuppressions(text: string, defined?: DefinedValue): Suppressions {
   const byLine = new Map<number, Set<string>>();
   const mentioned: Suppressions['mentioned'] = [];
-  const pragmas = findPragmaSuppressions(text);
+  const pragmas = findPragmaSuppressions(text, defined);
   if (text.indexOf('fltsim-disable') < 0) return { byLine, mentioned, pragmas };
   let line = 0;
   let lineStart = 0;

@@ -12,7 +12,7 @@
  * - Loop macros such as `LIST_FOR_EACH_SAFE(a, b, head) {` become `while (a, b, head) {`.
  * - `__FUNCTION__`, `__FILE__` and MSVC's other name macros become string literals of the same
  *   length, so `"tag: " __FUNCTION__ ": text"` reads as one string in C++ too.
- * - `__volatile` becomes `volatile`; `#pragma warning` lines (found between a return type and a
+ * - `__volatile` becomes `volatile`; `__pragma(…)` and `_Pragma("…")` are blanked; `#pragma warning` lines (found between a return type and a
  *   function name in samples) are blanked.
  * - Conditional compilation: one branch of each `#if` group is kept (the first one that is not
  *   plainly false, like `#if 0` or `#ifdef __cplusplus`), the directives and the other branches are
@@ -264,6 +264,12 @@ function rewriteWords(text: string, annotations: boolean): string {
     }
     if (c === Ch.Underscore) {
       if (tok === '__volatile') edits.push({ start, end, text: '  volatile' });
+      // MSVC's pragma operators are no code: blanked with their parenthesis, as `#pragma` lines are
+      // (pragmaSuppress.ts reads the warnings they silence from the original text).
+      else if (tok === '__pragma' || tok === '_Pragma') {
+        const stop = annotationExtent(text, end);
+        if (stop > end) { edits.push({ start, end: stop, text: blankOf(text, start, stop) }); re.lastIndex = stop; }
+      }
       // MSVC's name macros are string literals (`"Shield>" __FUNCTION__ ": ..."` is one string);
       // the C++ grammar only joins literals, so each becomes a literal of the same length.
       else if (NAME_LITERALS.has(tok)) edits.push({ start, end, text: `"${tok.slice(1, -1)}"` });

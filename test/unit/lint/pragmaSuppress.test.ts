@@ -56,6 +56,23 @@ test('a pragma for a warning with no fltsim counterpart silences nothing', () =>
   assert.deepEqual(findPragmaSuppressions(text), []);
 });
 
+test('a symbolic name silences what its number does: a known Code Analysis name, or one the file defines', () => {
+  const known = driver(['#pragma prefast(suppress: __WARNING_IRQ_TOO_HIGH, "called from passive paths only")', '    ZwClose(A);', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(known), [6]);
+  const defined = `#define __WARNING_OWN_IRQ 28123\n${driver(['    ZwClose(A);', '#pragma warning(suppress: __WARNING_OWN_IRQ)', '    ZwClose(B);'])}`;
+  assert.deepEqual(rowsOf(defined), [5]);
+  const undefinedName = driver(['#pragma warning(suppress: __WARNING_OWN_IRQ)', '    ZwClose(A);', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(undefinedName), [5, 6]);
+  const otherNumber = `#define __WARNING_OWN_LEAK 6014\n${driver(['#pragma warning(suppress: __WARNING_OWN_LEAK)', '    ZwClose(A);', '    ZwClose(B);'])}`;
+  assert.deepEqual(rowsOf(otherNumber), [6, 7]);
+});
+
+test('MSVC operator forms __pragma(warning(...)) and _Pragma("warning(...)") opening a line act as #pragma', () => {
+  const text = driver(['    __pragma(warning(suppress: 28121))', '    ZwClose(A);', '    _Pragma("warning(suppress: 28121)")', '    ZwClose(B);']);
+  assert.deepEqual(rowsOf(text), []);
+  assert.deepEqual(rowsOf(driver(['    __pragma(warning(suppress: 4996))', '    ZwClose(A);', '    ZwClose(B);'])), [5, 6]);
+});
+
 test('every mapped warning names rules that exist', async () => {
   const { LINT_RULES } = await import('../../../engine/lint');
   const ids = new Set(LINT_RULES.map((r) => r.id));
