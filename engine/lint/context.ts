@@ -56,7 +56,7 @@ export class FileContext implements FileFacts {
    * own helpers; `?` in the set means some path returns a value that could not be told.
    */
   returnsOf(name: string, seen: Set<string> = new Set()): ReadonlySet<string> | undefined {
-    const raw = this.memo(name, 'returns', (ir) => (ir.hasError ? new Set(['?']) : returnedConstants(ir, this.cfgOf(name)!)));
+    const raw = this.memo(name, `returns|${this.model.sharedTargetsKey(name)}`, (ir) => (ir.hasError ? new Set(['?']) : returnedConstants(ir, this.cfgOf(name)!, (c) => this.model.callTargetOf(name, c))));
     if (!raw) return undefined;
     if (![...raw].some((v) => v.startsWith(CALL_PREFIX))) return raw;
     seen.add(name);
@@ -157,6 +157,10 @@ export class FunctionContext implements FunctionFacts {
 
   get cfg(): Cfg {
     return this.file.cfgOf(this.name)!;
+  }
+
+  callTarget(c: CallExpr): string | undefined {
+    return this.file.model.callTargetOf(this.name, c);
   }
 
   get aliases(): Aliases {

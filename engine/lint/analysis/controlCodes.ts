@@ -75,7 +75,7 @@ export function preopReturnsByCode(ctx: FunctionFacts): ReturnsByCode | undefine
       const values = new Set<string>();
       const e = node.expr ? strip(node.expr) : undefined;
       if (value) values.add(value);
-      else if (e?.k === 'call' && e.callee) for (const v of ctx.file.returnsOf(e.callee) ?? ['?']) values.add(v);
+      else if (e?.k === 'call' && e.callee) for (const v of ctx.file.returnsOf(ctx.callTarget(e) ?? e.callee) ?? ['?']) values.add(v);
       else values.add('?');
       if (s.only) {
         for (const code of s.only) {

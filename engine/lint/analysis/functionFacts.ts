@@ -4,7 +4,7 @@
  * so the analyses take this view, and the context is not imported by what it imports.
  */
 import type { Aliases } from '../frontend/exprs';
-import type { FunctionIR } from '../frontend/ir';
+import type { CallExpr, FunctionIR } from '../frontend/ir';
 import type { Cfg } from './cfg';
 import type { Role } from './roleTypes';
 import type { ValueTracker } from './values';
@@ -31,6 +31,8 @@ export interface FunctionFacts {
   readonly readable: boolean;
   /** As a pre-op: what it returns for each control code it tests. */
   readonly preopCodes: ReturnsByCode | undefined;
+  /** The key of the driver function a call in this body names (FileModel.callTargetOf). */
+  callTarget(c: CallExpr): string | undefined;
   /** The name of the parameter at `i`, if the function has one. */
   param(i: number): string | undefined;
   role<K extends Role['k']>(k: K): Extract<Role, { k: K }> | undefined;

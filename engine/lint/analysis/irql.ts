@@ -13,7 +13,7 @@
  */
 import { Irql } from '../../kernel/irql';
 import type { CallExpr, FunctionIR, Span } from '../frontend/ir';
-import { constName, pathOf, walkEval } from '../frontend/exprs';
+import { calledName, constName, pathOf, walkEval } from '../frontend/exprs';
 import type { Cfg } from './cfg';
 import { solve } from './paths';
 import { LOCK_APIS, WAITING_LOCKS, WAITS, type LockKind } from './locks';
@@ -72,7 +72,8 @@ export function callPosKey(c: CallExpr): string {
 }
 
 /** Locks held at each call of one function. `callee` gives the net effect of the file's own helpers. */
-export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => LockSummary | undefined): LocalIrql {
+/** `callee` gives the lock summary of the driver function a call names (undefined: an API or unknown). */
+export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (c: CallExpr) => LockSummary | undefined): LocalIrql {
   const atCall = new Map<string, { level: Irql; lock?: HeldLock }>();
   const acquisitions: LocalIrql['acquisitions'] = [];
   const seenAcq = new Set<CallExpr>();
@@ -89,9 +90,8 @@ export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => Lo
         const prev = atCall.get(key);
         if (!prev || here.level > prev.level) atCall.set(key, here);
         const name = c.callee;
-        if (!name) return;
-        const api = LOCK_APIS[name];
-        if (api) {
+        const api = name ? LOCK_APIS[name] : undefined;
+        if (name && api) {
           if (api.acquire) {
             if (!seenAcq.has(c)) { seenAcq.add(c); acquisitions.push({ call: c, api: name, kind: api.kind }); }
             const path = api.arg !== undefined && c.args[api.arg] ? pathOf(c.args[api.arg]) ?? name : name;
@@ -107,13 +107,14 @@ export function localIrql(fn: FunctionIR, cfg: Cfg, callee: (name: string) => Lo
           }
           return;
         }
-        if (WAITS.has(name) && !seenAcq.has(c)) { seenAcq.add(c); acquisitions.push({ call: c, api: name, kind: 'mutex' }); }
-        const eff = callee(name);
+        if (name && WAITS.has(name) && !seenAcq.has(c)) { seenAcq.add(c); acquisitions.push({ call: c, api: name, kind: 'mutex' }); }
+        const eff = callee(c);
         if (eff && (eff.net.length > 0 || eff.releasesForeign > 0)) {
           let n = eff.releasesForeign;
           while (n > 0 && held.length > 0) { held = held.slice(0, -1); n--; }
           foreign += n;
-          for (const l of eff.net) held = [...held, { kind: l.kind, path: `${name}()`, level: Math.max(here.level, l.level) as Irql, site: c.r, api: name }];
+          const label = calledName(c) ?? '?';
+          for (const l of eff.net) held = [...held, { kind: l.kind, path: `${label}()`, level: Math.max(here.level, l.level) as Irql, site: c.r, api: label }];
         }
       },
     });
@@ -220,7 +221,10 @@ export class IrqlModel {
     if (result === undefined) {
       const ir = this.model.ir(name);
       const cfg = ir && !ir.hasError ? this.cfgOf(name) : undefined;
-      result = ir && cfg ? localIrql(ir, cfg, (n) => (n === name ? undefined : this.summary(n))) : null;
+      result = ir && cfg ? localIrql(ir, cfg, (c) => {
+        const n = this.model.callTargetOf(name, c);
+        return n === undefined || n === name ? undefined : this.summary(n);
+      }) : null;
       entry.memo.set(key, result);
     }
     this.computing.delete(name);

@@ -8,9 +8,9 @@
  * by the function's text and reused after an edit elsewhere moved the function up or down.
  */
 import type { SyntaxNode, Tree } from '../../c/treeSitter';
-import type { Expr, FunctionIR, Span } from '../frontend/ir';
+import type { CallExpr, Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape, type MacroLowering } from '../frontend/lower';
-import { unqualified } from '../frontend/exprs';
+import { calledName, unqualified } from '../frontend/exprs';
 import { namesSameFunction, normalQualified, resolveAmong } from './qualifiedNames';
 import { callTarget } from './callTargets';
 import { lineStarts, positionAt, scanText, type TextCall, type TextFacts } from './textScan';
@@ -231,6 +231,9 @@ class FunctionTable extends Map<string, TopFunction> {
   }
 }
 
+/** Line starts of a definition's text (to place an IR call in it). */
+const TEXT_LINES = new WeakMap<TopFunction, number[]>();
+
 export class FileModel {
   /** What the rule checks read outside their own function (engine/lint/analysis/reads.ts). */
   readonly reads = new ReadLog();
@@ -245,6 +248,38 @@ export class FileModel {
   callTarget(caller: TopFunction, call: TextCall): string {
     const among = this.functions.shared.get(call.name);
     return among ? callTarget(caller, call, among) : call.name;
+  }
+  /**
+   * The key of the definition a call of `caller`'s IR names: the same choice `callTarget` makes for
+   * the call written at that place of the text (`Class::Run()`, `this->Run()`, `obj.Run()`). Every
+   * lookup of a callee's facts from a rule goes through here; a name no two definitions share is
+   * its own key.
+   */
+  callTargetOf(caller: string, c: CallExpr): string | undefined {
+    const name = calledName(c);
+    if (!name || !this.functions.shared.has(name)) return name;
+    const f = this.functions.peek(caller);
+    if (!f) return name;
+    let starts = TEXT_LINES.get(f);
+    if (!starts) TEXT_LINES.set(f, (starts = lineStarts(f.text)));
+    const row = c.fn.r.er;
+    if (row >= starts.length) return name;
+    const end = starts[row] + c.fn.r.ec - (row === 0 ? f.startColumn : 0);
+    const call = f.facts.calls.find((t) => t.name === name && t.offset === end - name.length);
+    return call ? this.callTarget(f, call) : name;
+  }
+  /**
+   * What `callTargetOf` answers for the calls of `caller` whose name two definitions share ('' when
+   * none does): part of the memo key of an analysis that follows them, so that a definition added
+   * elsewhere in the file is not answered from before it.
+   */
+  sharedTargetsKey(caller: string): string {
+    if (this.functions.shared.size === 0) return '';
+    const f = this.functions.peek(caller);
+    if (!f) return '';
+    let key = '';
+    for (const c of f.facts.calls) if (this.functions.shared.has(c.name)) key += `${c.offset}=${this.callTarget(f, c)};`;
+    return key;
   }
   readonly declarations = new Map<string, TopDeclaration>();
   readonly operationTables = new Map<string, OperationTable>();

@@ -1,5 +1,5 @@
 /** The constants a function can return, path by path (`FLT_PREOP_SYNCHRONIZE`, `STATUS_SUCCESS`). */
-import type { FunctionIR } from '../frontend/ir';
+import type { CallExpr, FunctionIR } from '../frontend/ir';
 import type { Cfg } from './cfg';
 import { classify } from './conditions';
 import { solve } from './paths';
@@ -7,7 +7,8 @@ import { CALL_PREFIX, envKey, ValueTracker, type Env } from './values';
 import { strip } from '../frontend/exprs';
 
 /** `?` stands for a value that could not be told on some path; `@call:F` for whatever F returned. */
-export function returnedConstants(fn: FunctionIR, cfg: Cfg): Set<string> {
+/** `target` names the driver function a call picks (model.callTargetOf); a returned call is noted by it. */
+export function returnedConstants(fn: FunctionIR, cfg: Cfg, target: (c: CallExpr) => string | undefined = (c) => c.callee): Set<string> {
   const vt = new ValueTracker(fn);
   const out = new Set<string>();
   const res = solve<Env>(cfg, {
@@ -19,7 +20,7 @@ export function returnedConstants(fn: FunctionIR, cfg: Cfg): Set<string> {
     ret: (n, s) => {
       if (n.expr) {
         const e = strip(n.expr);
-        out.add(vt.valueOf(s, n.expr) ?? (e.k === 'call' && e.callee ? CALL_PREFIX + e.callee : '?'));
+        out.add(vt.valueOf(s, n.expr) ?? (e.k === 'call' && e.callee ? CALL_PREFIX + (target(e) ?? e.callee) : '?'));
       }
       return s;
     },

@@ -200,6 +200,16 @@ export function mentions(e: Expr, p: string, aliases?: Aliases): boolean {
 }
 
 /** The last component of a C++ qualified name: `Func` for `ns::Class::Func` or `::Func`. */
+/**
+ * The name a call is made by: the callee, or the method of a member call (`obj.Run()`,
+ * `p->Run()`), whose `callee` the IR leaves unset so that no API check takes it for the routine.
+ */
+export function calledName(c: CallExpr): string | undefined {
+  if (c.callee) return c.callee;
+  const fn = strip(c.fn);
+  return fn.k === 'field' ? fn.field : undefined;
+}
+
 export function unqualified(name: string): string {
   const at = name.lastIndexOf('::');
   return (at < 0 ? name : name.slice(at + 2)).replace(/<[\s\S]*$/, '').trim();

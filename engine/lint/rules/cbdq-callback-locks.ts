@@ -1,5 +1,6 @@
 import { LOCK_APIS, WAITS, lockKindLabel } from '../analysis/locks';
 import { allCalls } from '../frontend/walk';
+import { calledName } from '../frontend/exprs';
 import { DOCS, type RawFinding, functionRule } from '../rule';
 
 const rule = functionRule({
@@ -18,15 +19,16 @@ const rule = functionRule({
     const label = role.cb === 'peek' ? 'PeekNextIo' : role.cb === 'insert' ? 'InsertIo' : 'RemoveIo';
     const irql = ctx.file.irql;
     for (const c of allCalls(ctx.fn.body)) {
-      const name = c.callee;
+      const name = calledName(c);
       if (!name) continue;
-      const api = LOCK_APIS[name];
-      if ((api && api.acquire) || WAITS.has(name)) {
+      const api = c.callee ? LOCK_APIS[c.callee] : undefined;
+      if ((api && api.acquire) || (c.callee && WAITS.has(c.callee))) {
         out.push({ at: ctx.loc(c.r), message: `${ctx.name} is this queue's ${label} callback and already runs under the queue lock; do not take a ${api ? lockKindLabel(api.kind) : 'lock'} here.` });
         continue;
       }
-      if (ctx.file.knows(name) && name !== ctx.name) {
-        const inner = [...irql.callsTransitively(name)].find((n) => (LOCK_APIS[n]?.acquire) || WAITS.has(n));
+      const target = ctx.callTarget(c) ?? name;
+      if (ctx.file.knows(target) && target !== ctx.name) {
+        const inner = [...irql.callsTransitively(target)].find((n) => (LOCK_APIS[n]?.acquire) || WAITS.has(n));
         if (inner) out.push({ at: ctx.loc(c.r), message: `${name} takes a lock (${inner}) and ${ctx.name} already runs under the queue lock; do not lock inside the ${label} callback.` });
       }
     }

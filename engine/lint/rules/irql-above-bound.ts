@@ -1,6 +1,7 @@
 import { Irql, irqlName } from '../../kernel/irql';
 import { API_CATALOG } from '../../api/catalog';
 import { allCalls } from '../frontend/walk';
+import { calledName } from '../frontend/exprs';
 import { reasonOrigin } from '../analysis/irql';
 import { DOCS, type Candidate, type RawFinding, functionRule } from '../rule';
 import { callBound } from './irqlBounds';
@@ -79,9 +80,11 @@ const rule = functionRule({
     const once = new OncePerCall();
     const model = ctx.file.model;
     for (const c of allCalls(ctx.fn.body)) {
-      if (!c.callee || OWNED_ELSEWHERE.has(c.callee)) continue;
-      const own = model.functions.has(c.callee) ? model.irqlAnnotation(c.callee) : undefined;
-      const bound = own ? { level: own.level, because: `it is annotated ${own.text}` } : callBound(c);
+      const called = calledName(c);
+      if (!called || OWNED_ELSEWHERE.has(called)) continue;
+      const target = ctx.callTarget(c);
+      const own = target && model.functions.has(target) ? model.irqlAnnotation(target) : undefined;
+      const bound = own ? { level: own.level, because: `it is annotated ${own.text}` } : c.callee ? callBound(c) : undefined;
       if (!bound || bound.level >= Irql.HIGH_LEVEL) continue;
       const est = ctx.irqlAt(c);
       if (!est || est.level <= bound.level) continue;
@@ -92,7 +95,7 @@ const rule = functionRule({
       }
       if (!once.first(c)) continue;
       const why = explainIrql(est, ctx.name);
-      const need = `${c.callee} needs IRQL <= ${irqlName(bound.level)}${bound.because ? ` (${bound.because})` : ''}`;
+      const need = `${called} needs IRQL <= ${irqlName(bound.level)}${bound.because ? ` (${bound.because})` : ''}`;
       const ownAnnotation = est.reason?.k === 'annotation' && est.reason.fn === ctx.name;
       const startsLow = ownAnnotation && ctx.role('thread') !== undefined;
       out.push({

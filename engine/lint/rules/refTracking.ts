@@ -163,7 +163,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
         if (r.state !== 'held') continue;
         if (acq && c.args[acq.arg] && pathOf(addressOf(c.args[acq.arg]) ?? c.args[acq.arg], aliases) === r.path) continue;
         if (rel !== undefined && c.args[rel] && pathOf(c.args[rel], aliases) === r.path) continue;
-        if (escapesThroughCall(c, r.path, aliases, (callee, i) => spec.borrows(callee, i) || (pathOf(c.args[i], aliases) === r.path && readsOnly(callee, i)))) res = updateRes(res, r, { state: 'escaped' });
+        if (escapesThroughCall(c, r.path, aliases, (callee, i) => spec.borrows(callee, i) || (pathOf(c.args[i], aliases) === r.path && readsOnly(ctx.callTarget(c) ?? callee, i)))) res = updateRes(res, r, { state: 'escaped' });
       }
       if (acq) {
         const target = addressOf(c.args[acq.arg]);

@@ -56,3 +56,47 @@ test('a call the C++ does not decide stays unresolved: no guess', () => {
   // `p` is declared with a typedef name no class has: neither Run is picked.
   assert.deepEqual(runUnderLock('((Waiter *)0)->Run()'), []);
 });
+
+// Lookups a rule makes of the callee itself go through the same choice: its IRQL annotation and
+// its lock summary are those of the method the call names.
+test("a callee's own IRQL annotation is the named method's", () => {
+  const text = `#include <fltKernel.h>
+KSPIN_LOCK gLock;
+class Pager { public: void Flush(); };
+class Cache { public: void Flush(); };
+_IRQL_requires_max_(PASSIVE_LEVEL) void Pager::Flush() { }
+void Cache::Flush() { }
+_IRQL_requires_max_(PASSIVE_LEVEL)
+void Tick(Pager &p, Cache &c)
+{
+    KIRQL old;
+    KeAcquireSpinLock(&gLock, &old);
+    CALL;
+    KeReleaseSpinLock(&gLock, old);
+}
+`;
+  const found = (call: string) => lintText(text.replace('CALL', call), {}, 'cpp').findings.filter((f) => f.ruleId === 'irql-above-bound').map((f) => `${f.range.start.line + 1}:${f.range.start.column + 1} ${/annotated _IRQL_requires_max_\(PASSIVE_LEVEL\)/.test(f.message)}`);
+  assert.deepEqual(found('p.Flush()'), ['12:5 true']);
+  assert.deepEqual(found('Pager::Flush()'), ['12:5 true']);
+  assert.deepEqual(found('c.Flush()'), []);
+});
+
+test("a helper's lock summary is the named method's: only the one that returns holding the spin lock raises the caller", () => {
+  const text = `#include <fltKernel.h>
+KSPIN_LOCK gLock;
+KIRQL gOld;
+class Guarded { public: void Enter(); };
+class Plain { public: void Enter(); };
+void Guarded::Enter() { KeAcquireSpinLock(&gLock, &gOld); }
+void Plain::Enter() { }
+_IRQL_requires_max_(PASSIVE_LEVEL)
+void Work(Guarded &g, Plain &p)
+{
+    CALL;
+    ZwClose(NULL);
+}
+`;
+  const found = (call: string) => lintText(text.replace('CALL', call), {}, 'cpp').findings.filter((f) => f.ruleId === 'irql-above-bound').map((f) => `${f.range.start.line + 1} ${f.ruleId}`);
+  assert.deepEqual(found('g.Enter()'), ['12 irql-above-bound']);
+  assert.deepEqual(found('p.Enter()'), []);
+});
