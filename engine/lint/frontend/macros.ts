@@ -75,11 +75,21 @@ export interface LoweredExpansion {
   hasError: boolean;
 }
 
+/** What an object-like macro is to the lowering: a jump, another name, or neither (null). */
+type MacroKind = { jump?: true; alias?: string } | null;
+
 /** The macros one file sees: which are statement macros to expand, which names are aliases. */
 export class StatementMacros {
   private readonly all = new MacroTable();
+  /** Function-like macros with a name in their body: each invocation as a statement is expanded. */
   private readonly statements = new Set<string>();
-  private readonly aliases = new Map<string, string>();
+  /**
+   * Object-like macros with a name in their body: whether one jumps or names one variable is told
+   * by expanding it, on the first use of its name only (a header may define thousands the code
+   * never writes).
+   */
+  private readonly objectLike = new Set<string>();
+  private readonly kinds = new Map<string, MacroKind>();
   /** Where the file itself defines a macro: code above that point does not see it. */
   private readonly ownOffsets = new Map<string, number>();
   readonly digest: string;
@@ -93,13 +103,21 @@ export class StatementMacros {
     if (own && tables[0]) tables[0].macros.forEach((m, i) => { if (!this.ownOffsets.has(m.name)) this.ownOffsets.set(m.name, tables[0].offsets[i]); });
     for (const m of this.all.entries()) {
       if (!m.body.some((b) => b.kind === 'id')) continue;
-      if (m.params) { this.statements.add(m.name); continue; }
-      const expanded = this.expandTokens([{ kind: 'id', text: m.name, file: '<macro>', line: 1, col: 1, space: false }]);
-      if (!expanded) continue;
-      if (expanded.some((t) => t.kind === 'id' && JUMPS.has(t.text))) this.statements.add(m.name);
-      else if (expanded.length === 1 && expanded[0].kind === 'id' && expanded[0].text !== m.name) this.aliases.set(m.name, expanded[0].text);
+      (m.params ? this.statements : this.objectLike).add(m.name);
     }
     this.digest = this.any ? hashText(tables.map((t) => t.digest).join('|')) : '';
+  }
+
+  /** An object-like macro's kind: it jumps, stands for one other name, or neither (null). */
+  private kindOf(name: string): MacroKind {
+    let k = this.kinds.get(name);
+    if (k !== undefined) return k;
+    k = null;
+    const expanded = this.expandTokens([{ kind: 'id', text: name, file: '<macro>', line: 1, col: 1, space: false }]);
+    if (expanded?.some((t) => t.kind === 'id' && JUMPS.has(t.text))) k = { jump: true };
+    else if (expanded && expanded.length === 1 && expanded[0].kind === 'id' && expanded[0].text !== name) k = { alias: expanded[0].text };
+    this.kinds.set(name, k);
+    return k;
   }
 
   /**
@@ -107,12 +125,14 @@ export class StatementMacros {
    * (`SAFE_RELEASE(ctx)`, `CHECK_AND_BREAK(s)`) and object-like ones that jump (`LEAVE_NOW`).
    */
   isStatement(name: string, at: number): boolean {
-    return this.statements.has(name) && this.visible(name, at);
+    const is = this.statements.has(name) || (this.objectLike.has(name) && !!this.kindOf(name)?.jump);
+    return is && this.visible(name, at);
   }
 
   /** The variable an object-like macro stands for (`DSR_STATUS` → `__status`), if it is one name. */
   alias(name: string, at: number): string | undefined {
-    const a = this.aliases.get(name);
+    if (!this.objectLike.has(name)) return undefined;
+    const a = this.kindOf(name)?.alias;
     return a !== undefined && this.visible(name, at) ? a : undefined;
   }
 
@@ -122,8 +142,9 @@ export class StatementMacros {
     return from === undefined || at > from;
   }
 
+  /** Whether any macro may expand or stand for a name (object-like ones are told on use). */
   get any(): boolean {
-    return this.statements.size > 0 || this.aliases.size > 0;
+    return this.statements.size > 0 || this.objectLike.size > 0;
   }
 
   private tokens(text: string): PpToken[] {
