@@ -12,6 +12,7 @@
  * - Loop macros such as `LIST_FOR_EACH_SAFE(a, b, head) {` become `while (a, b, head) {`.
  * - `__FUNCTION__`, `__FILE__` and MSVC's other name macros become string literals of the same
  *   length, so `"tag: " __FUNCTION__ ": text"` reads as one string in C++ too.
+ * - MSVC's sized integer suffixes become C's (`0i64` → `0LL`, padded);
  * - `__volatile` becomes `volatile`; `__pragma(…)` and `_Pragma("…")` are blanked; `#pragma warning` lines (found between a return type and a
  *   function name in samples) are blanked.
  * - Conditional compilation: one branch of each `#if` group is kept (the first one that is not
@@ -33,7 +34,19 @@ import { annotationExtent, annotationReplacement, isAnnotationWord, isMemberOrDe
  * rewrites. The word lists stay in annotations.ts; this pass only fuses the scans for speed.
  */
 export function prepareForLint(original: string): string {
-  return rewriteWords(selectConditionalBranches(original), true);
+  return msvcIntegerSuffixes(rewriteWords(selectConditionalBranches(original), true));
+}
+
+/** MSVC's sized integer suffixes (`0i64`, `1ui32`, `0x10i8`): an ERROR node for the grammar. */
+const SIZED_SUFFIX = /\b((?:0[xX][0-9A-Fa-f]+|\d+))([uU]?)i(?:8|16|32|64)\b/g;
+
+/** `0i64` → `0LL `, `1ui32` → `1U   `: the C suffix of the same meaning, padded to the same length. */
+function msvcIntegerSuffixes(text: string): string {
+  if (!/\di(?:8|16|32|64)\b/.test(text)) return text;
+  return text.replace(SIZED_SUFFIX, (all: string, digits: string, unsigned: string) => {
+    const suffix = (unsigned ? 'U' : '') + (all.endsWith('64') ? 'LL' : '');
+    return (digits + suffix).padEnd(all.length, ' ');
+  });
 }
 
 /** The WDK rewrites alone, for text whose annotations are already blank. */

@@ -232,3 +232,20 @@ test("MSVC's name macros read as string literals of the same length, so C++ join
   assert.equal(cpp.stats.unparsed, 0);
   assert.deepEqual(cpp.notes, []);
 });
+
+test("MSVC's sized integer suffixes read as C's, columns kept: the function is analysed", () => {
+  const text = `#include <fltKernel.h>
+VOID Rewind(PFILE_POSITION_INFORMATION fpi, PCFLT_RELATED_OBJECTS FltObjects)
+{
+    PFLT_CONTEXT ctx = NULL;
+    fpi->CurrentByteOffset.QuadPart = 0i64 + 1ui32 + 0x10i8;
+    if (NT_SUCCESS(FltGetStreamContext(FltObjects->Instance, FltObjects->FileObject, &ctx))) return;
+}
+`;
+  const prepared = prepareForLint(text);
+  assert.equal(prepared.length, text.length);
+  assert.match(prepared, /= 0LL {2}\+ 1U {4}\+ 0x10 {2};/);
+  const r = lintText(text);
+  assert.deepEqual(r.notes.filter((n) => /could not parse/.test(n.message)), []);
+  assert.deepEqual(r.findings.map((f) => `${f.range.start.line + 1} ${f.ruleId}`), ['6 ctx-ref-leak']);
+});
