@@ -62,6 +62,8 @@ export {
   type ScenarioExploreOptions, type ScenarioExploration, type ExploreReport, type ExploreFailure, type ScenarioVerdict, type ScheduleFailure,
   type InterleavingStep, type SourcePlace, interleavingSteps,
 } from './run/explore';
+export { ScenarioSplit } from './run/exploreSplit';
+export type { SubtreeResult } from './explore/split';
 export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)

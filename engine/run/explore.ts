@@ -251,55 +251,58 @@ export class ScenarioExplorer {
   }
 
   finish(): ScenarioExploration {
-    const { prepared, options, seed, target } = this;
-    const ex: Exploration<ScenarioVerdict> = this.explorer.finish();
-    const label = options.label ?? prepared.scenarioPath;
-    const report: ExploreReport = {
-      scenario: label,
-      title: prepared.scenario.title ?? null,
-      seed,
-      strategy: ex.strategy,
-      preemptions: ex.preemptions,
-      reduction: ex.reduction ? 'partial-order' : 'none',
-      shard: ex.shard,
-      schedules: { run: ex.schedules, distinct: ex.distinct, failing: ex.failing, abandoned: ex.abandoned, pruned: ex.pruned, estimated: ex.estimate?.schedules ?? null, exhaustive: ex.exhaustive },
-      stoppedBy: ex.stoppedBy,
-      digest: ex.digest,
-      passed: ex.failing === 0,
-      failure: null,
-    };
-    if (ex.first === null) return { report, replay: null };
-    const m = options.minimise === false
-      ? { choices: ex.first.choices, verdict: ex.first.verdict, trace: ex.first.trace, preemptions: countPreemptions(ex.first.trace) }
-      : minimise(target, ex.first);
-    const first = m.trace.decisions.findIndex((d) => d.choice !== d.preferred);
-    const steps = interleavingSteps(m.trace);
-    const failure: ExploreFailure = {
-      index: ex.first.index,
-      schedule: { seed, choices: m.choices },
-      firstChange: first + 1,
-      preemptions: m.preemptions,
-      reasons: m.verdict.failures.map((f) => f.text),
-      causes: m.verdict.failures,
-      interleaving: steps.map((l) => l.text),
-      steps,
-      replay: null,
-      inputError: m.verdict.inputError,
-    };
-    report.failure = failure;
-    const replay: ReplayFile = {
-      format: REPLAY_FORMAT,
-      version: REPLAY_VERSION,
-      scenario: label,
-      scenarioHash: options.scenarioText !== undefined ? textHash(options.scenarioText) : '',
-      schedule: failure.schedule,
-      firstChange: failure.firstChange,
-      preemptions: failure.preemptions,
-      failure: failure.reasons,
-      interleaving: failure.interleaving,
-    };
-    return { report, replay };
+    return explorationReport(this.prepared, this.options, this.seed, this.target, this.explorer.finish());
   }
+}
+
+/** The report of a finished exploration, its first failure shrunk (unless told not to) and described as a replay file. */
+export function explorationReport(prepared: PreparedScenario, options: ScenarioExploreOptions, seed: number, target: ScenarioTarget, ex: Exploration<ScenarioVerdict>): ScenarioExploration {
+  const label = options.label ?? prepared.scenarioPath;
+  const report: ExploreReport = {
+    scenario: label,
+    title: prepared.scenario.title ?? null,
+    seed,
+    strategy: ex.strategy,
+    preemptions: ex.preemptions,
+    reduction: ex.reduction ? 'partial-order' : 'none',
+    shard: ex.shard,
+    schedules: { run: ex.schedules, distinct: ex.distinct, failing: ex.failing, abandoned: ex.abandoned, pruned: ex.pruned, estimated: ex.estimate?.schedules ?? null, exhaustive: ex.exhaustive },
+    stoppedBy: ex.stoppedBy,
+    digest: ex.digest,
+    passed: ex.failing === 0,
+    failure: null,
+  };
+  if (ex.first === null) return { report, replay: null };
+  const m = options.minimise === false
+    ? { choices: ex.first.choices, verdict: ex.first.verdict, trace: ex.first.trace, preemptions: countPreemptions(ex.first.trace) }
+    : minimise(target, ex.first);
+  const first = m.trace.decisions.findIndex((d) => d.choice !== d.preferred);
+  const steps = interleavingSteps(m.trace);
+  const failure: ExploreFailure = {
+    index: ex.first.index,
+    schedule: { seed, choices: m.choices },
+    firstChange: first + 1,
+    preemptions: m.preemptions,
+    reasons: m.verdict.failures.map((f) => f.text),
+    causes: m.verdict.failures,
+    interleaving: steps.map((l) => l.text),
+    steps,
+    replay: null,
+    inputError: m.verdict.inputError,
+  };
+  report.failure = failure;
+  const replay: ReplayFile = {
+    format: REPLAY_FORMAT,
+    version: REPLAY_VERSION,
+    scenario: label,
+    scenarioHash: options.scenarioText !== undefined ? textHash(options.scenarioText) : '',
+    schedule: failure.schedule,
+    firstChange: failure.firstChange,
+    preemptions: failure.preemptions,
+    failure: failure.reasons,
+    interleaving: failure.interleaving,
+  };
+  return { report, replay };
 }
 
 function countPreemptions(trace: Trace): number {
