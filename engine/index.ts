@@ -58,7 +58,7 @@ export { addDigests, preemptionCost, type Schedule } from './explore/schedule';
 export { parseExploreReport, MAX_SHARDS, type ExploreReportParse } from './run/exploreReportFile';
 export { parseReplayFile, textHash, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFile, type ReplayParse } from './explore/replayFile';
 export {
-  exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, joinShardReports, INPUT_ERRORS,
+  exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, INPUT_ERRORS,
   type ScenarioExploreOptions, type ScenarioExploration, type ExploreReport, type ExploreFailure, type ScenarioVerdict, type ScheduleFailure,
   type InterleavingStep, type SourcePlace, interleavingSteps,
 } from './run/explore';

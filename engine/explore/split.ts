@@ -7,7 +7,7 @@
  * reversal crosses them (dfs.ts), so each choice of them roots a subtree explored independently of
  * the others, and the one-thread search is those subtrees one after the other in a fixed order.
  * `splitSubtrees` lists them in that order (a few runs: one per choice above the split depth);
- * `exploreSubtree` explores one and logs each schedule it ran; `joinSubtrees` replays the logs in
+ * `SubtreeExplorer` explores one and logs each schedule it ran; `joinSubtrees` replays the logs in
  * the one-thread order and stops where that search would have stopped (budget, first failure), so a
  * subtree explored past that point on another thread changes nothing.
  */
@@ -35,8 +35,18 @@ export interface SubtreeResult {
   stoppedBy: ExploreStop;
 }
 
-/** The first choices of each subtree, in the order the one-thread depth-first search explores them. */
-export function splitSubtrees<V extends RunVerdict>(target: ExploreTarget<V>, bound: number): ActorId[][] {
+/**
+ * Decisions a search without reduction is split at: it has no sleep sets or race reversals, so any
+ * depth splits it exactly, and a deeper one evens out subtrees whose sizes differ tenfold at the
+ * split depth (the default schedule's branch holds most of the schedules).
+ */
+export const UNREDUCED_SPLIT_DEPTH = SPLIT_DEPTH + 2;
+
+/**
+ * The first choices of each subtree, in the order the one-thread depth-first search explores them.
+ * `depth` must be SPLIT_DEPTH for a search with reduction.
+ */
+export function splitSubtrees<V extends RunVerdict>(target: ExploreTarget<V>, bound: number, depth = SPLIT_DEPTH): ActorId[][] {
   const out: ActorId[][] = [];
   const visit = (prefix: ActorId[], spent: number): void => {
     const d = decisionAfter(target, prefix);
@@ -52,7 +62,7 @@ export function splitSubtrees<V extends RunVerdict>(target: ExploreTarget<V>, bo
     if (first === undefined) return;
     for (const a of [first, ...allowed.filter((x) => x !== first)]) {
       const next = [...prefix, a];
-      if (next.length === SPLIT_DEPTH) out.push(next);
+      if (next.length === depth) out.push(next);
       else visit(next, spent + preemptionCost(d, a));
     }
   };

@@ -184,8 +184,6 @@ export interface ExploreReport {
   stoppedBy: ExploreStop | 'merged';
   /** Set on a merged report: how many shards the exploration had, and those whose report was missing. */
   merged?: { shards: number; missing: number[] };
-  /** Set when the exploration ran as this many shards in parallel (`--jobs`): see joinShardReports. */
-  jobs?: number;
   /** Order-independent hash of the schedules run: the shards' digests add up to the unsharded run's. */
   digest: string;
   passed: boolean;
@@ -401,24 +399,4 @@ export function mergeExploreReports(reports: readonly ExploreReport[]): { ok: tr
     failure: failed?.failure ?? null,
   };
   return { ok: true, report };
-}
-
-/**
- * One exploration run as `jobs` shards in parallel (`fltsim explore --jobs`), reported as one run:
- * every shard present, so the counts and the digest are those of the unsharded search when it is
- * exhaustive (the shards split the schedules without overlap). A failure is the one of the
- * lowest-numbered shard that found one, so the report does not depend on which shard finished first.
- * `reports` are the shards' reports, in any order.
- */
-export function joinShardReports(reports: readonly ExploreReport[], jobs: number): { ok: true; report: ExploreReport } | { ok: false; message: string } {
-  const ordered = [...reports].sort((a, b) => (a.shard?.index ?? 1) - (b.shard?.index ?? 1));
-  const merged = mergeExploreReports(ordered);
-  if (!merged.ok) return merged;
-  if (merged.report.merged!.missing.length > 0) return { ok: false, message: `shard${merged.report.merged!.missing.length === 1 ? '' : 's'} ${merged.report.merged!.missing.join(', ')} of ${jobs} did not report` };
-  const { merged: _merged, ...report } = merged.report;
-  void _merged;
-  // Why the whole stopped: a failure first, then what stopped a shard short, else every shard ran out.
-  const stops = ordered.map((r) => r.stoppedBy);
-  const stoppedBy: ExploreStop = report.failure !== null ? 'failure' : (['cancelled', 'time-limit', 'max-schedules'] as const).find((x) => stops.includes(x)) ?? 'exhausted';
-  return { ok: true, report: { ...report, shard: null, stoppedBy, jobs } };
 }

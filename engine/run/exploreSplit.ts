@@ -8,7 +8,8 @@
 import type { ActorId } from '../kernel/schedule';
 import { DEFAULT_MAX, estimate, type Exploration, type ExploreStop } from '../explore/explorer';
 import { ReplayPolicy } from '../explore/policies';
-import { joinSubtrees, splitSubtrees, SubtreeExplorer, type SubtreeResult } from '../explore/split';
+import { joinSubtrees, splitSubtrees, SubtreeExplorer, UNREDUCED_SPLIT_DEPTH, type SubtreeResult } from '../explore/split';
+import { SPLIT_DEPTH } from '../explore/dfs';
 import { Trace } from '../explore/trace';
 import { explorationReport, ScenarioTarget, type ScenarioExploration, type ScenarioExploreOptions, type ScenarioVerdict } from './explore';
 import type { PreparedScenario } from './prepare';
@@ -33,7 +34,7 @@ export class ScenarioSplit {
 
   /** The subtrees' first choices, in the one-thread search's order. */
   subtrees(): ActorId[][] {
-    return splitSubtrees(this.target, this.bound);
+    return splitSubtrees(this.target, this.bound, this.options.reduction === false ? UNREDUCED_SPLIT_DEPTH : SPLIT_DEPTH);
   }
 
   /** The explorer of subtree `index`, run to at most `cap` schedules. */

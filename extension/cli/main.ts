@@ -12,7 +12,7 @@ import './test';
 import './explore';
 import './init';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { isShardTask, runShardWorker } from './exploreJobs';
+import { isExploreWorker, runExploreWorker } from './exploreJobs';
 
 export function helpText(): string {
   const lines = [
@@ -66,9 +66,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (!isMainThread && isShardTask(workerData)) {
-  // A worker of `fltsim explore --jobs N`, started from this same file.
-  void runShardWorker(workerData);
+if (!isMainThread && isExploreWorker(workerData)) {
+  // A worker of `fltsim explore` on several threads, started from this same file.
+  void runExploreWorker(workerData);
 } else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
