@@ -295,6 +295,8 @@ typedef const GUID *LPCGUID;
 #define UNUSED_PARAMETER(P) ((void)(P))
 #define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
 #define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+/* wdm.h's byte-copy twin of RtlCopyMemory. */
+#define RtlCopyBytes RtlCopyMemory
 #define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
 #define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
 #define RtlSecureZeroMemory(Destination, Length) memset((Destination), 0, (Length))
