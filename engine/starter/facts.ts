@@ -219,6 +219,8 @@ function lineIn(text: string, name: string): number {
 }
 
 const VALUE_NAME = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
+/** `table[i].Name = L"…"` in a function that fills an RTL_QUERY_REGISTRY_TABLE. */
+const TABLE_VALUE_NAME = /\.Name\s*=\s*((?:L|u)?"(?:\\.|[^"\\\n])*")/g;
 
 /**
  * The value names a driver reads under its service key: the name-like literals of each function
@@ -234,8 +236,10 @@ function registryValues(functions: readonly { name: string; text: string; calls:
     if (!readers.has(f.name) && helpers.length === 0) continue;
     const code = [f.text, ...helpers.map((h) => readerText.get(h) ?? '')].join('\n');
     const type: RegistryGuess = /\bREG_MULTI_SZ\b/.test(code) ? 'multi-string' : /\bREG_DWORD\b/.test(code) && !/\bREG_(?:EXPAND_)?SZ\b/.test(code) ? 'dword' : 'string';
+    // A query table's `.Name = L"1"` names a value whatever it looks like.
+    const tableNames = new Set([...f.text.matchAll(TABLE_VALUE_NAME)].map((m) => stringLiterals(m[1]!, '')[0]?.value ?? ''));
     for (const lit of stringLiterals(f.text, '')) {
-      if (VALUE_NAME.test(lit.value) && !out.some((v) => v.name.toLowerCase() === lit.value.toLowerCase()) && out.length < 8) out.push({ name: lit.value, type });
+      if ((VALUE_NAME.test(lit.value) || (lit.value !== '' && tableNames.has(lit.value))) && !out.some((v) => v.name.toLowerCase() === lit.value.toLowerCase()) && out.length < 8) out.push({ name: lit.value, type });
     }
   }
   return out;

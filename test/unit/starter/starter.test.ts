@@ -126,6 +126,22 @@ test('one .cpp file is a driver source too: its scenario is written and runs to 
   assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, `the create callback is reached: ${JSON.stringify(report.calls)}`);
 });
 
+test('a C++ driver whose DriverEntry is `extern "C" NTSTATUS DriverEntry(…)` and creates a port: the port gets a program, not a file', async () => {
+  const r = starter('cppport/gate.cpp');
+  assert.deepEqual(r.facts.literals.ports, ['\\GateKeeperPort']);
+  assert.deepEqual(r.facts.literals.paths, []);
+  assert.match(r.text, /^client "\\GateKeeperPort" connect at 0$/m);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  assert.equal(report.calls[`${r.project.name}!OnConnect`], 1);
+});
+
+test('a value a query table names with `.Name = L"1"` is offered as a registry line though it is not a word', () => {
+  const r = starter('regtable');
+  assert.deepEqual(r.facts.registryValues, [{ name: '1', type: 'string' }]);
+  assert.match(r.text, /^\/\/ registry "1" string /m);
+});
+
 test('a project without FLT_REGISTRATION is refused with the reason, and nothing is composed', () => {
   const r = starterScenario(nodeFiles, [path.join(FIXTURES, 'noreg')]);
   assert.equal(r.ok, false);
