@@ -187,3 +187,15 @@ void Run(void) {
   h.call('Run');
   assert.deepEqual(h.module.global('V'), [3, 7, 255, 2 ** 40, 84]);
 });
+
+test('__DATE__, __TIME__ and __TIMESTAMP__ are string literals of the virtual clock\'s start, the same on every machine', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+CHAR Built[64];
+void Run(void) { RtlStringCbPrintfA(Built, sizeof(Built), "%s %s|%s", __DATE__, __TIME__, __TIMESTAMP__); }
+`, {});
+  assert.deepEqual(h.diagnostics, []);
+  h.call('Run');
+  const chars = h.module.global('Built') as number[];
+  assert.equal(String.fromCharCode(...chars.slice(0, chars.indexOf(0))), 'Jan  1 2020 00:00:00|Wed Jan  1 00:00:00 2020');
+});
