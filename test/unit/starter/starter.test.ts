@@ -136,9 +136,9 @@ test('a C++ driver whose DriverEntry is `extern "C" NTSTATUS DriverEntry(…)` a
   assert.equal(report.calls[`${r.project.name}!OnConnect`], 1);
 });
 
-test('a value a query table names with `.Name = L"1"` is offered as a registry line though it is not a word', () => {
+test('registry values: `.Name = L"1"` though not a word, a name given by a string macro, and not a routine name looked up', () => {
   const r = starter('regtable');
-  assert.deepEqual(r.facts.registryValues, [{ name: '1', type: 'string' }]);
+  assert.deepEqual(r.facts.registryValues, [{ name: '1', type: 'string' }, { name: 'Mode', type: 'string' }]);
   assert.match(r.text, /^\/\/ registry "1" string /m);
 });
 
