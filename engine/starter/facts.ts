@@ -65,6 +65,8 @@ export interface DriverFacts {
   watchesDirectories: boolean;
   /** It enlists in transactions. */
   usesTransactions: boolean;
+  /** It tells removable or USB media from fixed disks (BusTypeUsb, FILE_REMOVABLE_MEDIA…), so it may attach to those only. */
+  looksAtRemovable: boolean;
   /** It registers process, thread or image-load notify routines (PsSetCreateProcessNotifyRoutineEx…). */
   watchesProcesses: boolean;
   /** Value names it reads under its service key, with the type its reading code mentions. */
@@ -115,6 +117,8 @@ const REGISTRY_READS = new Set(['ZwQueryValueKey', 'RtlQueryRegistryValues', 'Fl
 
 const PEND = /\bFLT_PREOP_PENDING\b|\bFltCbdqInsertIo\b/;
 const REGISTRY = /\b(?:ZwQueryValueKey|RtlQueryRegistryValues|FltGetRegistry\w*|ZwOpenKey|IoOpenDriverRegistryKey)\b/;
+/** What a driver that treats USB sticks and other removable media apart spells. */
+const REMOVABLE = /\bBusTypeUsb\b|\bFILE_REMOVABLE_MEDIA\b|\bRemovableMedia\b|\bDRIVE_REMOVABLE\b|\bGUID_DEVINTERFACE_USB_\w+|\bIsUsb\w*/;
 const MANUAL = /\bFLTFL_INSTANCE_SETUP_(?:MANUAL|AUTOMATIC)_ATTACHMENT\b/;
 const WATCH = /\bIRP_MN_NOTIFY_CHANGE_DIRECTORY\b|\bFltNotifyFilterChangeDirectory\b|\bFsRtlNotify\w*ChangeDirectory\b/;
 const EXTENSIONS = /Extension/;
@@ -206,6 +210,7 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
     asksManualAttach: MANUAL.test(all),
     watchesDirectories: WATCH.test(all),
     usesTransactions: calls.has('FltEnlistInTransaction'),
+    looksAtRemovable: REMOVABLE.test(all),
     watchesProcesses,
     registryValues: registryValues(functions, stringMacros(all)),
     cppOnly,

@@ -142,6 +142,19 @@ test('registry values: `.Name = L"1"` though not a word, a name given by a strin
   assert.match(r.text, /^\/\/ registry "1" string /m);
 });
 
+test('a driver that tells removable media apart gets a USB volume and I/O on it; a one-letter string is no extension', async () => {
+  const r = starter('usbonly');
+  assert.equal(r.facts.looksAtRemovable, true);
+  assert.deepEqual(r.facts.literals.extensions, ['docx']);
+  assert.match(r.text, /^volume "\\Device\\HarddiskVolume2" fs fat removable$/m);
+  assert.match(r.text, /^io #\d+ create "\\Device\\HarddiskVolume2\\docs\\usb\.txt" at \d+$/m);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  // The filter attaches to the stick only, and its create callback sees the open there.
+  assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, JSON.stringify(report.calls));
+  assert.ok(report.output.some((l) => l.includes('usbonly: open 1 on the stick')), report.output.join('\n'));
+});
+
 test('a project without FLT_REGISTRATION is refused with the reason, and nothing is composed', () => {
   const r = starterScenario(nodeFiles, [path.join(FIXTURES, 'noreg')]);
   assert.equal(r.ok, false);
