@@ -154,6 +154,16 @@ typedef ULONG_PTR *PULONG_PTR;
 #define PtrToLong(p) ((LONG)(LONG_PTR)(p))
 #define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ul))
 #define ULongToPtr(ul) UlongToPtr(ul)
+#define PtrToUint(p) ((UINT)(UINT_PTR)(p))
+#define PtrToInt(p) ((INT)(INT_PTR)(p))
+#define PtrToUshort(p) ((unsigned short)(ULONG_PTR)(p))
+#define PtrToShort(p) ((short)(LONG_PTR)(p))
+#define UintToPtr(ui) ((PVOID)(UINT_PTR)(ui))
+#define IntToPtr(i) ((PVOID)(INT_PTR)(i))
+#define LongToPtr(l) ((PVOID)(LONG_PTR)(l))
+#define Ptr32ToPtr(p) ((PVOID)(ULONG_PTR)(p))
+#define Handle32ToHandle(h) ((HANDLE)(LONG_PTR)(h))
+#define PtrToPtr32(p) ((ULONG)(ULONG_PTR)(p))
 typedef LONG_PTR *PLONG_PTR;
 typedef SIZE_T *PSIZE_T;
 typedef PVOID *PPVOID;
