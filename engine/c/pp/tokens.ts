@@ -76,12 +76,6 @@ export function tokenizeLine(text: string, file: string, lines: number[], cols: 
         else break;
       }
       kind = 'num';
-      const msvc = MSVC_SIZED.exec(text.slice(start, i));
-      if (msvc) {
-        out.push({ kind, text: standardSuffix(msvc), file, line: lines[start] ?? lines[lines.length - 1] ?? 1, col: cols[start] ?? start + 1, space });
-        space = false;
-        continue;
-      }
     } else {
       const p = PUNCTUATORS.find((q) => text.startsWith(q, i));
       i += p ? p.length : 1;
@@ -91,14 +85,6 @@ export function tokenizeLine(text: string, file: string, lines: number[], cols: 
     space = false;
   }
   return out;
-}
-
-/** MSVC's sized integer suffixes (`0i64`, `1ui32`), which the C grammar does not read. */
-const MSVC_SIZED = /^(0[xX][0-9a-fA-F]+|[0-9]+)([uU]?)[iI](8|16|32|64)$/;
-
-/** The same value with a standard suffix: i64 is long long, the others fit an int. */
-function standardSuffix(m: RegExpExecArray): string {
-  return `${m[1]}${m[2] ? 'U' : ''}${m[3] === '64' ? 'LL' : ''}`;
 }
 
 function skipQuoted(text: string, i: number): number {

@@ -167,27 +167,6 @@ ULONG roundTrip(CSHORT y, CSHORT m, CSHORT d) {
   assert.equal(h.call('roundTrip', 2024, 13, 1), 0);
 });
 
-test('MSVC sized integer suffixes (0i64, 3ui64, 7i32, 0xFFui8) are read as the same values, in code and in #if', async () => {
-  const h = await loadC(`
-#include <fltKernel.h>
-#if 1i64 + 1ui32 == 2
-LONGLONG V[5];
-#endif
-void Run(void) {
-    LARGE_INTEGER li;
-    li.QuadPart = 0i64;
-    V[0] = li.QuadPart + 3ui64;
-    V[1] = 7i32;
-    V[2] = 0xFFui8;
-    V[3] = 1i64 << 40;
-    V[4] = sizeof(1i64) * 10 + sizeof(1i32);
-}
-`);
-  assert.deepEqual(h.diagnostics, []);
-  h.call('Run');
-  assert.deepEqual(h.module.global('V'), [3, 7, 255, 2 ** 40, 84]);
-});
-
 test('__DATE__, __TIME__ and __TIMESTAMP__ are string literals of the virtual clock\'s start, the same on every machine', async () => {
   const h = await loadC(`
 #include <fltKernel.h>
