@@ -42,7 +42,12 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return templateType(s, ctx, node);
     case 'enum_specifier': {
       const nameNode = node.childForFieldName('name');
-      const t = plainCType(ctx, node);
+      const base = node.childForFieldName('base');
+      // `enum class Kind : UCHAR` is stored in its underlying type (structs shared with user mode depend on it).
+      const under = base ? typeFromSpecifier(ctx, base) : undefined;
+      const plain = plainCType(ctx, node);
+      const t = under?.kind === 'int' && plain.kind === 'int' ? { ...plain, size: under.size, signed: under.signed, name: under.name } : plain;
+      if (base && under?.kind !== 'int') ctx.error(base, `the underlying type of an enum must be an integer type, not '${ctx.snippet(base)}'`);
       if (nameNode) {
         const name = nameNode.text;
         if (!ctx.scope.isTypeName(name)) ctx.scope.defineTypedef(name, t);
