@@ -7,7 +7,6 @@
  * the user wrote it at, so breakpoints and messages land on the user's lines.
  */
 import { macroFromDefine } from './pp/define';
-import { FUNCTION_NAME_MACROS, functionNameLiteral } from './functionNameMacros';
 import { caseMismatch, HOST_PATHS, type Located, type PathRules } from '../files';
 import { blankAnnotations } from './annotations';
 import { evaluateCondition } from './pp/condition';
@@ -163,11 +162,6 @@ class Preprocessor {
     this.macros.define({ name: '__LINE__', body: [], dynamic: (t) => [{ ...t, kind: 'num', text: String(t.line) }] });
     this.macros.define({ name: '__FILE__', body: [], dynamic: (t) => [{ ...t, kind: 'str', text: JSON.stringify(t.file) }] });
     this.macros.define({ name: '__COUNTER__', body: [], dynamic: (t) => [{ ...t, kind: 'num', text: String(this.counter++) }] });
-    // tree-sitter-cpp joins an identifier only before string literals, so `"[drv] " __FUNCTION__ ": x"`
-    // does not parse: in C++ the names become marked literals the translator fills with the function's name.
-    if (this.options.defines?.has('__cplusplus')) {
-      for (const [name, wide] of FUNCTION_NAME_MACROS) this.macros.define({ name, body: [], dynamic: (t) => [{ ...t, kind: 'str', text: functionNameLiteral(name, wide) }] });
-    }
     for (const name of ['__pragma', '_Pragma']) {
       this.macros.define({ name, params: ['x'], body: [], origin: at });
     }

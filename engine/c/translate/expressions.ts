@@ -3,7 +3,6 @@
  * few shapes are settled here with the scope's typedef table: `(T) - x` is a cast, `sizeof(T)` is a
  * sizeof of a type, and a type name passed to CONTAINING_RECORD/FIELD_OFFSET is a type argument.
  */
-import { FUNCTION_NAME_MACROS, fillFunctionName } from '../functionNameMacros';
 import type { AssignOp, BinaryOp, Expr, Initializer, InitItem } from '../ast';
 import { charValue } from '../pp/condition';
 import type { SyntaxNode } from '../treeSitter';
@@ -32,7 +31,7 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
       return { k: 'num', value: charValue(node.text), type: wide ? WCHAR_T : INT, loc };
     }
     case 'string_literal':
-      return { k: 'str', value: fillFunctionName(stringValue(node), () => enclosingFunctionName(ctx, node)), wide: /^[LuU]/.test(node.text), loc };
+      return { k: 'str', value: stringValue(node), wide: /^[LuU]/.test(node.text), loc };
     case 'concatenated_string': {
       let value = '';
       let wide = false;
@@ -47,7 +46,7 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
           return unsupported(ctx, part, `'${part.text}' between string literals: only string literals and __FUNCTION__ join there; define '${part.text}' as a string literal`);
         }
       }
-      return { k: 'str', value: fillFunctionName(value, () => enclosingFunctionName(ctx, node)), wide, loc };
+      return { k: 'str', value, wide, loc };
     }
     case 'true':
       return { k: 'num', value: 1, type: INT, loc };
@@ -407,26 +406,26 @@ function numberLiteral(ctx: TranslateContext, node: SyntaxNode): Expr {
   return { k: 'num', value, type, loc };
 }
 
-/** The function a function-name macro is written in, as MSVC names it: `Class::Method`, `ns::Free` in C++. */
+/**
+ * The compiler's names for the enclosing function, each a string literal (wide for __FUNCTIONW__),
+ * so they join adjacent literals as MSVC's do: `"[" __FUNCTION__ "] "`.
+ */
+const FUNCTION_NAME_MACROS: ReadonlyMap<string, boolean> = new Map([
+  ['__FUNCTION__', false],
+  ['__func__', false],
+  ['__FUNCTIONW__', true],
+]);
+
 function enclosingFunctionName(ctx: TranslateContext, node: SyntaxNode): string {
   for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
     if (n.type !== 'function_definition') continue;
     let d = n.childForFieldName('declarator');
-    while (d && !FUNCTION_NAMES.has(d.type)) d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c !== null && c.type !== 'type_qualifier') ?? null;
-    if (!d) break;
-    const owners: string[] = [];
-    for (let o: SyntaxNode | null = n.parent; o; o = o.parent) {
-      const name = OWNERS.has(o.type) ? o.childForFieldName('name')?.text : undefined;
-      if (name) owners.unshift(name);
-    }
-    return [...owners, d.text.replace(/\s+/g, '')].join('::');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
+    if (d) return d.text;
   }
-  ctx.error(node, `${FUNCTION_NAME_MACROS.has(node.text) ? node.text : 'a function-name macro (__FUNCTION__)'} is used outside a function: it names the function it is written in`);
+  ctx.error(node, `${node.text} is used outside a function: it names the function it is written in`);
   return '';
 }
-
-const FUNCTION_NAMES = new Set(['identifier', 'field_identifier', 'qualified_identifier', 'destructor_name', 'operator_name']);
-const OWNERS = new Set(['namespace_definition', 'class_specifier', 'struct_specifier']);
 
 function stringValue(node: SyntaxNode): string {
   let s = '';
