@@ -67,23 +67,6 @@ static void Run(void) {
   assert.deepEqual(r.report.output, ['nine', '7 7 7 7 40 41 3 1 3 80']);
 });
 
-test('"prefix" __FUNCTION__ ": text" joins in C++ as in C, naming methods Class::Method and functions in namespaces ns::F', async () => {
-  const r = await run(memoryFiles({
-    '/d/d.cpp': entryDriver(`
-#define LOG(fmt, ...) DbgPrint("drv> " __FUNCTION__ ": " fmt, __VA_ARGS__)
-struct Obj { void Go(); void In() { DbgPrint("[" __FUNCTION__ "]"); } };
-void Obj::Go() { LOG("go %d", 1); }
-namespace ns { static void Free() { DbgPrint("%s|%s", __FUNCTION__, "x" __func__); } }
-static void Run(void) {
-  Obj o; o.Go(); o.In(); ns::Free();
-  DbgPrint("%ws", L"w:" __FUNCTIONW__);
-}`),
-  }));
-  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
-  assert.equal(r.report.error, null);
-  assert.deepEqual(r.report.output, ['drv> Obj::Go: go 1', '[Obj::In]', 'ns::Free|xns::Free', 'w:Run']);
-});
-
 test('const on a type that declares no object (const enum class E {…};) is ignored with a warning, as MSVC does', async () => {
   const r = await run(memoryFiles({
     '/d/d.cpp': entryDriver(`
