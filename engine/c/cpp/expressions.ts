@@ -16,6 +16,7 @@ import { deleteExpression, newExpression } from './newDelete';
 import { assignmentExpression, binaryExpression, operatorCall } from './operators';
 import { arrowObject, classOfObject, convert } from './overloads';
 import type { CppState } from './state';
+import { templateType } from './templates';
 import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
@@ -126,6 +127,8 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
     case 'delete_expression':
       return deleteExpression(s, ctx, node);
     case 'template_function':
+      // `CONTAINING_RECORD(entry, FullItem<Header>, Entry)`: the arguments name a class template's instance, a type.
+      if (s.templates.has(node.childForFieldName('name')?.text ?? '') && node.parent?.type === 'argument_list') return { k: 'typeArg', type: templateType(s, ctx, node), loc };
       return { k: 'unsupported', what: `a call of function template '${node.childForFieldName('name')?.text}' (fltsim runs class templates only)`, text: ctx.snippet(node), loc };
     default:
       return undefined;

@@ -78,3 +78,27 @@ static void Run(void) { Status s = Status::Failed; DbgPrint("%d", (int)s); }`),
   assert.deepEqual(r.report.output, ['5']);
   assert.deepEqual(r.warnings, ["/d/d.cpp:3:1: warning: 'const' is ignored here: the declaration declares no object (MSVC warns C4091); remove it"]);
 });
+
+test('auto from CONTAINING_RECORD, also with a class template instance as its type; a const T& returned from a conditional; nested namespace definitions', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+struct ItemHeader { int size; };
+template<typename T> struct FullItem { LIST_ENTRY Entry; T Data; };
+struct Plain { ULONG tag; LIST_ENTRY Link; };
+namespace lib::algo {
+  template<class T> constexpr const T& Larger(const T& a, const T& b) noexcept { return (a < b) ? b : a; }
+}
+static void Run(void) {
+  FullItem<ItemHeader> item{}; item.Data.size = 12;
+  Plain plain{ 5 };
+  PLIST_ENTRY entry = &item.Entry;
+  auto info = CONTAINING_RECORD(entry, FullItem<ItemHeader>, Entry);
+  auto back = CONTAINING_RECORD(&plain.Link, Plain, Link);
+  int a = 3, b = 9;
+  DbgPrint("%d %lu %d %d", info->Data.size, back->tag, lib::algo::Larger(a, b), lib::algo::Larger(b, a));
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.report.output, ['12 5 9 9']);
+});
