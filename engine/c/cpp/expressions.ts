@@ -17,10 +17,10 @@ import { assignmentExpression, binaryExpression, operatorCall } from './operator
 import { arrowObject, classOfObject, convert } from './overloads';
 import type { CppState } from './state';
 import { templateType } from './templates';
+import { LAMBDA_INSTEAD, LAMBDAS } from './autoType';
 import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
-  lambda_expression: 'lambda expressions',
   throw_expression: 'C++ exceptions (kernel code has none)',
   co_await_expression: 'coroutines',
   fold_expression: 'fold expressions',
@@ -29,6 +29,7 @@ const UNSUPPORTED_EXPR: Record<string, string> = {
 
 export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr | undefined {
   const loc = ctx.loc(node);
+  if (node.type === 'lambda_expression') return { k: 'unsupported', what: `${LAMBDAS}: ${LAMBDA_INSTEAD}`, text: ctx.snippet(node), loc };
   if (UNSUPPORTED_EXPR[node.type]) return { k: 'unsupported', what: UNSUPPORTED_EXPR[node.type], text: ctx.snippet(node), loc };
   switch (node.type) {
     case 'this':

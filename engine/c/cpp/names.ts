@@ -16,6 +16,9 @@ import type { CppState } from './state';
 export function identifier(s: CppState, ctx: TranslateContext, name: string, node: SyntaxNode): Expr | undefined {
   const loc = ctx.loc(node);
   const state = s.fn;
+  const reading = state ? undefined : s.readingClass;
+  const own = reading && findStatic(reading, name);
+  if (own) return { k: 'id', name: own, loc };
   if (state) {
     for (let i = state.locals.length - 1; i >= 0; i--) {
       const v = state.locals[i].get(name);

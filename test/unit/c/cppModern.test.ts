@@ -102,3 +102,50 @@ static void Run(void) {
   assert.equal(r.report.error, null);
   assert.deepEqual(r.report.output, ['12 5 9 9']);
 });
+
+test('a static constexpr member sizes arrays in its own class and is a constant outside it; decltype(expr) and std::nullptr_t are types', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+struct Table {
+  static constexpr ULONG Count = 4;
+  static const int Half = Count / 2;
+  ULONG items[Count];
+  UCHAR halves[Half];
+  ULONG Size() const { return Count; }
+};
+struct Rec { USHORT len; ULONG64 big; };
+static void Run(void) {
+  Table t{};
+  ULONG local[Table::Count] = {};
+  switch (2) { case Table::Half: DbgPrint("half"); break; default: break; }
+  Rec r{ 3, 0x100000000ULL };
+  decltype(r.big) copy = r.big;
+  decltype(r) other = r;
+  std::nullptr_t np = nullptr;
+  PVOID p = np;
+  DbgPrint("%d %d %lu %d %lu", (int)sizeof(t.items), (int)sizeof(t.halves), t.Size(), (int)sizeof(local), Table::Count);
+  DbgPrint("%d %d %llu %d %d", (int)sizeof(copy), (int)sizeof(decltype(r.len)), copy, other.len, p == nullptr);
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null);
+  assert.deepEqual(r.report.output, ['half', '16 2 4 16 4', '8 2 4294967296 3 1']);
+});
+
+test('a lambda is refused at its line with what to write instead, also when passed to a function template', async () => {
+  const local = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+static void Run(void) { int base = 10; auto add = [base](int v) { return v + base; }; DbgPrint("%d", add(1)); }`),
+  }));
+  assert.equal(local.ok, false);
+  assert.match(local.ok ? '' : local.diagnostics.join('\n'), /^\/d\/d\.cpp:3:45: error: fltsim does not run lambda expressions: write the body as a named function/m);
+  const passed = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+template<typename F> static int Apply(F f, int x) { return f(x); }
+static void Run(void) { int b = 2; DbgPrint("%d", Apply([b](int v) { return v * b; }, 3)); }`),
+  }));
+  assert.ok(passed.ok, passed.ok ? '' : passed.diagnostics.join('\n'));
+  assert.equal(passed.report.error?.kind, 'unsupported');
+  assert.equal(passed.report.error?.line, 4);
+  assert.match(passed.report.error?.message ?? '', /lambda expressions: write the body as a named function/);
+});
