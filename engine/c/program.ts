@@ -170,6 +170,10 @@ function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
+    if (n.isMissing && qualifiesNothing(n)) {
+      ctx.warn(n.parent!, `'${ctx.snippet(n.parent!.children.find((c) => c?.type === 'type_qualifier') ?? n)}' is ignored here: the declaration declares no object (MSVC warns C4091); remove it`);
+      continue;
+    }
     if (n.type === 'ERROR' || n.isMissing) {
       const line = ctx.loc(n).line;
       if (!reported.has(line)) {
@@ -286,3 +290,13 @@ function findParameterNames(declarator: SyntaxNode | null): (SyntaxNode | undefi
       return d ?? undefined;
     });
 }
+
+/** `const enum class E { … };`, `const struct S { … };`: a qualifier on a type that declares no object, which MSVC ignores. */
+function qualifiesNothing(n: SyntaxNode): boolean {
+  const decl = n.parent;
+  if (n.type !== 'identifier' || decl?.type !== 'declaration' || decl.childForFieldName('declarator')?.id !== n.id) return false;
+  const type = decl.childForFieldName('type');
+  return type !== null && TYPE_WITH_BODY.has(type.type) && type.childForFieldName('body') !== null && decl.children.some((c) => c?.type === 'type_qualifier');
+}
+
+const TYPE_WITH_BODY = new Set(['enum_specifier', 'struct_specifier', 'class_specifier', 'union_specifier']);
