@@ -7,6 +7,7 @@ import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
 import { createCParser, createCppParser, type SyntaxNode } from './treeSitter';
 import { CppFrontEnd } from './cpp/frontEnd';
+import { preludeTagStanding } from './prelude/origins';
 import { NestingError, TranslateContext } from './translate/context';
 import { checkStaticAssertion } from './translate/staticAssert';
 import { nestingMessage } from '../limits';
@@ -119,6 +120,7 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   };
   const cpp = options.cpp ? new CppFrontEnd(unit, prelude) : undefined;
   ctx.cpp = cpp;
+  if (prelude) ctx.preludeTag = preludeTagStanding(pp.systemIncludes);
   const cTopLevel = (n: SyntaxNode) => topLevel(ctx, unit, n);
   try {
     for (const node of tree.rootNode.namedChildren) {
