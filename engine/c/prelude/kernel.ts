@@ -21,6 +21,11 @@ export const KERNEL_H = String.raw`
 #define HIGH_LEVEL 15
 
 typedef enum _MODE { KernelMode, UserMode, MaximumMode } MODE;
+/* wdm.h's name for a GUID used as a unique id (ExUuidCreate's, WFP's callout and layer keys). */
+#ifndef UUID_DEFINED
+#define UUID_DEFINED
+typedef GUID UUID;
+#endif
 
 typedef enum _POOL_TYPE {
     NonPagedPool = 0,
