@@ -26,6 +26,7 @@ import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 import { isWppGeneratedHeader, wppStandInHeader, wppTraceFunctions } from './pp/wpp';
 import { functionNameLiteral } from './pp/functionName';
 import { configureTemplate, templateNames } from './pp/cmakeTemplate';
+import { standardIntegerSuffix } from './pp/msvcNumbers';
 
 export interface PreprocessOptions {
   /** Returns a file's text, or undefined if it does not exist. */
@@ -480,8 +481,9 @@ class Preprocessor {
       }
       this.offsets.push(this.outLength);
       this.origins.push({ file: t.file, line: t.line, col: t.col });
-      this.out.push(t.text);
-      this.outLength += t.text.length;
+      const text = t.kind === 'num' ? standardIntegerSuffix(t.text) : t.text;
+      this.out.push(text);
+      this.outLength += text.length;
     }
   }
 }
