@@ -27,6 +27,7 @@ import { isWppGeneratedHeader, wppStandInHeader, wppTraceFunctions } from './pp/
 import { functionNameLiteral } from './pp/functionName';
 import { configureTemplate, templateNames } from './pp/cmakeTemplate';
 import { standardIntegerSuffix } from './pp/msvcNumbers';
+import { PROJECT_FIRST_CRT_HEADERS, WDK_HEADERS_INCLUDING_STRING_H } from './pp/projectCrtHeaders';
 
 export interface PreprocessOptions {
   /** Returns a file's text, or undefined if it does not exist. */
@@ -399,12 +400,17 @@ class Preprocessor {
     // `<Zycore/String.h>` names a library's header by its folder: the project's include directories
     // come first, as they do for MSVC, so it is not taken for the C library's <string.h>.
     if (angled && key !== base && searchUser(includeDirs)) return;
+    // So does a project header named like a C library one (pp/projectCrtHeaders.ts).
+    if (angled && PROJECT_FIRST_CRT_HEADERS.has(base) && searchUser(includeDirs)) return;
     const system = this.options.systemHeaders.get(base);
     if (system !== undefined) {
+      const first = !this.namedSystem.has(base);
       this.namedSystem.add(base);
-      if (this.includedSystem.has(base)) return;
-      this.includedSystem.add(base);
-      this.processFile(`<${base}>`, system, depth + 1, true);
+      if (!this.includedSystem.has(base)) {
+        this.includedSystem.add(base);
+        this.processFile(`<${base}>`, system, depth + 1, true);
+      }
+      if (first && WDK_HEADERS_INCLUDING_STRING_H.has(base)) this.includeProjectStringHeader(name, includeDirs, depth, at);
       return;
     }
     if (angled && searchUser(includeDirs)) return;
@@ -421,6 +427,26 @@ class Preprocessor {
       this.error(`unknown system header <${name}>: fltsim's prelude answers the WDK kernel headers only${includeDirs.length > 0 ? `, and the project's include directories (${includeDirs.join(', ')}) do not hold it` : ''}; declare what you need in a local header`, at);
     } else {
       this.error(`cannot find include file "${name}"; searched ${searched.join(', ')}${includeDirs.length === 0 ? ' (the driver has no include directories: a .vcxproj gives them with AdditionalIncludeDirectories)' : ''}`, at);
+    }
+  }
+
+  /** The project's string.h, which the real <fltKernel.h> (and wdm.h…) reach through their own <string.h>. */
+  private includeProjectStringHeader(wdkHeader: string, includeDirs: readonly string[], depth: number, at: Origin): void {
+    const paths = this.options.paths ?? HOST_PATHS;
+    for (const dir of includeDirs) {
+      const candidate = paths.resolve(dir, 'string.h');
+      const real = this.options.locate ? this.options.locate(candidate)?.path : candidate;
+      const text = real === undefined ? undefined : this.options.readFile(real);
+      if (real === undefined || text === undefined) continue;
+      if (this.once.has(real)) return;
+      this.diagnostics.push({ severity: 'warning', message: `<${wdkHeader}> includes <string.h>, and the project's include directory ${dir} has a string.h, which MSVC finds before its own: fltsim reads ${real} there too (rename it to keep it out of the WDK headers)`, origin: at });
+      this.opened.push(real);
+      try {
+        this.processFile(real, text, depth + 1, false);
+      } finally {
+        this.opened.pop();
+      }
+      return;
     }
   }
 
