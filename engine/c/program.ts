@@ -172,6 +172,11 @@ function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
+    if (n.isMissing && n.type === 'type_identifier' && n.parent?.type === 'type_definition') {
+      // `typedef enum E { … };` names no type: MSVC ignores the typedef (warning C4091) and keeps the tag.
+      ctx.warn(n, "this typedef names no type (nothing after the '}'): MSVC ignores the 'typedef' (warning C4091), and so does fltsim; the tag is still defined");
+      continue;
+    }
     if (n.type === 'ERROR' || n.isMissing) {
       const line = ctx.loc(n).line;
       if (!reported.has(line)) {
