@@ -7,6 +7,7 @@ import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
 import { createCParser, createCppParser, type SyntaxNode } from './treeSitter';
 import { CppFrontEnd } from './cpp/frontEnd';
+import { preludeTagStanding } from './prelude/origins';
 import { NestingError, TranslateContext } from './translate/context';
 import { checkStaticAssertion } from './translate/staticAssert';
 import { nestingMessage } from '../limits';
@@ -119,6 +120,7 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   };
   const cpp = options.cpp ? new CppFrontEnd(unit, prelude) : undefined;
   ctx.cpp = cpp;
+  if (prelude) ctx.preludeTag = preludeTagStanding(pp.systemIncludes);
   const cTopLevel = (n: SyntaxNode) => topLevel(ctx, unit, n);
   try {
     for (const node of tree.rootNode.namedChildren) {
@@ -172,6 +174,11 @@ function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
     const n = stack.pop()!;
     if (n.isMissing && qualifiesNothing(n)) {
       ctx.warn(n.parent!, `'${ctx.snippet(n.parent!.children.find((c) => c?.type === 'type_qualifier') ?? n)}' is ignored here: the declaration declares no object (MSVC warns C4091); remove it`);
+      continue;
+    }
+    if (n.isMissing && n.type === 'type_identifier' && n.parent?.type === 'type_definition') {
+      // `typedef enum E { … };` names no type: MSVC ignores the typedef (warning C4091) and keeps the tag.
+      ctx.warn(n, "this typedef names no type (nothing after the '}'): MSVC ignores the 'typedef' (warning C4091), and so does fltsim; the tag is still defined");
       continue;
     }
     if (n.type === 'ERROR' || n.isMissing) {

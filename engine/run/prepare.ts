@@ -9,7 +9,7 @@ import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage, loadCppLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
-import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files';
+import { locateFile, rulesOf, withListingCache, type PathRules, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject } from '../project';
 import { resolveDriverPath, scenarioFileBytes, type FileStatement, type Scenario } from '../scenario';
 import { validateScenario } from './validate';
@@ -98,7 +98,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
   const paths = rulesOf(files);
-  const locate = (p: string) => locateFile(files, p);
+  const listed = withListingCache(files);
+  const locate = (p: string) => locateFile(listed, p);
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
   scenario.drivers.forEach((d, i) => {

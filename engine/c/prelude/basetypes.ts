@@ -120,6 +120,8 @@ typedef CHAR *PCHAR;
 typedef CHAR *PSTR;
 typedef CHAR *LPSTR;
 typedef const CHAR *PCSTR;
+typedef const char *PCSZ;
+typedef double DOUBLE;
 typedef const CHAR *PCCH;
 typedef const CHAR *LPCSTR;
 typedef UCHAR *PUCHAR;
@@ -159,6 +161,7 @@ typedef ULONG_PTR *PULONG_PTR;
 #define PtrToUshort(p) ((unsigned short)(ULONG_PTR)(p))
 #define PtrToShort(p) ((short)(LONG_PTR)(p))
 #define UintToPtr(ui) ((PVOID)(UINT_PTR)(ui))
+#define UIntToPtr(ui) UintToPtr(ui)
 #define IntToPtr(i) ((PVOID)(INT_PTR)(i))
 #define LongToPtr(l) ((PVOID)(LONG_PTR)(l))
 #define Ptr32ToPtr(p) ((PVOID)(ULONG_PTR)(p))
@@ -224,6 +227,8 @@ typedef union _LARGE_INTEGER {
     } u;
     LONGLONG QuadPart;
 } LARGE_INTEGER, *PLARGE_INTEGER;
+/* wdm.h: a physical memory address. */
+typedef LARGE_INTEGER PHYSICAL_ADDRESS, *PPHYSICAL_ADDRESS;
 
 typedef union _ULARGE_INTEGER {
     struct {

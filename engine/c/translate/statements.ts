@@ -155,7 +155,7 @@ export function translateDeclaration(ctx: TranslateContext, node: SyntaxNode): V
   const storage = storageOf(node);
   const out: VarDecl[] = [];
   for (const d of node.childrenForFieldName('declarator')) {
-    if (!d) continue;
+    if (!d || d.isMissing) continue;
     const declared = applyDeclarator(ctx, d, base);
     if (!declared.name) continue;
     // The name is in scope from its declarator on (its own initializer sees it).
