@@ -43,9 +43,7 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, fil
         severity: 'error',
         code: 'missing-file',
         message: `${what} "${p.path}" not found (looked for ${resolved})`,
-        hint: rules.flavor === 'posix' && isWindowsRooted(p.path)
-          ? 'This is a Windows drive or share path, which this machine cannot open; write the path relative to the folder of the scenario file.'
-          : 'Driver paths are relative to the folder of the scenario file; check the name and the folder.',
+        hint: missingDriverHint(p.path, rules),
       });
     }
   }
@@ -56,6 +54,14 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, fil
     out.push({ ...f.fromSpan, severity: 'error', code: 'missing-file', message: `local file "${f.from}" not found (looked for ${resolved})`, hint: 'The bytes of a simulated file come from a file relative to the folder of the scenario file; check the name.' });
   }
   return out;
+}
+
+function missingDriverHint(written: string, rules: PathRules): string {
+  if (rules.flavor === 'posix' && isWindowsRooted(written)) return 'This is a Windows drive or share path, which this machine cannot open; write the path relative to the folder of the scenario file.';
+  // `"\\server\share\x.c"` reads as `\server\share\x.c` (`\\` is one backslash in a scenario string),
+  // and `\proj\x.c` is rooted at the current drive on Windows: neither is beside the scenario.
+  if (rules.flavor === 'posix' && written.startsWith('\\')) return 'A path starting with a backslash is rooted at a Windows drive, and \\\\ in a scenario string is one backslash; write the path relative to the folder of the scenario file.';
+  return 'Driver paths are relative to the folder of the scenario file; check the name and the folder.';
 }
 
 /** The bytes of a local file a scenario names (`file … from`), or undefined when it is missing. */

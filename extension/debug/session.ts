@@ -143,7 +143,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.fail(response, `"seed" must be a non-negative integer (got ${JSON.stringify(args.seed)}).`);
       return;
     }
-    const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
+    const scenarioPath = this.launchPath(args.scenario);
     let replay: ReplayFile | undefined;
     if (args.replay !== undefined) {
       if (typeof args.replay !== 'string' || args.replay.trim() === '') {
@@ -154,9 +154,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.fail(response, '"seed" and "replay" do not go together: the replay file holds its seed.');
         return;
       }
-      const replayPath = this.paths.resolve(process.cwd(), args.replay);
+      const replayPath = this.launchPath(args.replay);
       const text = this.files.readFile(replayPath);
-      const parsed = text === undefined ? { ok: false as const, message: 'it cannot be read' } : parseReplayFile(text);
+      const parsed = text === undefined ? { ok: false as const, message: `it ${this.files.whyUnreadable?.(replayPath) ?? 'cannot be read'}` } : parseReplayFile(text);
       if (!parsed.ok) {
         this.fail(response, `The replay file ${replayPath} cannot be used: ${parsed.message}.`);
         return;
@@ -235,6 +235,12 @@ export class FltsimDebugSession extends LoggingDebugSession {
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
     response.body = { sources: (this.debuggee?.sourceFiles() ?? []).map((f) => this.sourceOf(f)) };
     this.sendResponse(response);
+  }
+
+  /** A launch configuration's path, relative to the adapter's folder; a `file:` URI (some clients send them) as its path. */
+  private launchPath(written: string): string {
+    const fromUri = /^file:/i.test(written) ? this.paths.fromUri(written) : undefined;
+    return this.paths.resolve(process.cwd(), fromUri ?? written);
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {

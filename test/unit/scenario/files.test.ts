@@ -51,6 +51,15 @@ forEachFlavor('scenario driver paths', (f) => {
     assert.equal(d[0].message, `driver file "D:\\Drivers\\x.c" not found (looked for ${f.name === 'win32' ? 'D:\\Drivers\\x.c' : 'D:/Drivers/x.c'})`);
     assert.match(d[0].hint, f.name === 'win32' ? /relative to the folder of the scenario file/ : /Windows drive or share path, which this machine cannot open/);
   });
+
+  test('a path rooted by one backslash (a share written with two, which the string reads as one) gets the hint about backslashes where no drive exists', () => {
+    const { scenario } = parseScenario('driver "\\\\server\\share\\x.c"\ndriver "\\proj\\y.c"\n');
+    const d = checkScenarioFiles(scenario, scenarioPath, f.files({}));
+    assert.deepEqual(d.map((x) => [x.line, x.message.split(' not found')[0]]), [[1, 'driver file "\\server\\share\\x.c"'], [2, 'driver file "\\proj\\y.c"']]);
+    for (const x of d) {
+      assert.match(x.hint, f.name === 'win32' ? /relative to the folder of the scenario file; check the name/ : /^A path starting with a backslash is rooted at a Windows drive, and \\\\ in a scenario string is one backslash/);
+    }
+  });
 });
 
 test('formatDiagnostic names the file, line and column, then the hint', () => {
