@@ -9,7 +9,7 @@ import { checkLspSession, lspSession } from './lspTarget';
 import { checkCppDriver, checkExploreFiles, checkInitFolder, checkProcessScenario, cppDriver, exploreFiles, initFolder, processScenario } from './newSurfaces';
 import { checkOddCallDriver, oddCallDriver } from './oddCalls';
 import { checkSecurityCallDriver, securityCallDriver } from './securityCalls';
-import { checkControlScenario, checkMemoryCallDriver, checkRegistryScenario, controlScenario, memoryCallDriver, registryScenario } from './workloadInputs';
+import { checkControlScenario, checkMemoryCallDriver, checkRegistryScenario, checkSourcesFolder, controlScenario, memoryCallDriver, registryScenario, sourcesFolder } from './workloadInputs';
 import { C_CORPUS, GENERIC_WORKLOAD, mutatedC, mutatedScenario, randomScenario, runnableC, type MutatedC } from './inputs';
 
 export interface FuzzProperty {
@@ -138,6 +138,13 @@ export const ENGINE_PROPERTIES: readonly FuzzProperty[] = [
     quickRuns: 8,
     arbitrary: memoryCallDriver,
     check: checkMemoryCallDriver,
+  },
+  {
+    name: 'init: old-WDK sources projects with odd macros, directives and file lists, then the written scenario run',
+    seed: 1616,
+    quickRuns: 6,
+    arbitrary: sourcesFolder,
+    check: checkSourcesFolder,
   },
 ];
 

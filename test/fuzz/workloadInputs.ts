@@ -8,13 +8,19 @@
  *     its size, odd hex, a missing string, a negative or huge `zeros`) over a driver that reads
  *     them by each transfer method (test/fixtures/devio/ioctlinput.c);
  *   - drivers whose DriverEntry calls the virtual-memory routines, MmProbeAndLockPages and
- *     SeAccessCheck with garbage handles, addresses, sizes, protections and descriptors.
- * Each run must end in a verdict, a diagnostic at a line, or a stop with a message (checkRun).
+ *     SeAccessCheck with garbage handles, addresses, sizes, protections and descriptors;
+ *   - old-WDK `sources` projects (continuations, `$(…)` macros, `!if`, odd TARGETTYPEs, missing
+ *     or outside files, odd C_DEFINES) given to `fltsim init`, whose scenario is then run.
+ * Each run must end in a verdict, a diagnostic at a line, or a stop with a message (checkRun,
+ * initOnce).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { checkRun } from './engineTargets';
+import { C_CORPUS } from './inputs';
+import { initOnce } from './newSurfaces';
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 const ROOT = path.resolve(__dirname, '../..');
@@ -177,4 +183,48 @@ export const memoryCallDriver: fc.Arbitrary<CallDriver> = fc.array(memoryCall, {
 
 export function checkMemoryCallDriver(d: CallDriver): Promise<void> {
   return checkRun(['driver "mem.c"', 'io #1 create "\\Device\\HarddiskVolume1\\a.txt" at 1', 'unload at 3'].join('\n'), { 'mem.c': d.text });
+}
+
+// --- old-WDK `sources` projects ---
+
+const SOURCES_LINES = mostly([
+  'TARGETNAME=fzdrv', 'TARGETTYPE=DRIVER', 'SOURCES=drv.c', 'SOURCES=..\\up.c drv.c', 'SOURCES=drv.c \\\n    second.c',
+  'INCLUDES=$(INCLUDES);inc;..\\inc', 'C_DEFINES=$(C_DEFINES) /DFZ_FLAG -DFZ_VALUE=3 /D FZ_SPACED', 'TARGETLIBS=$(DDK_LIB_PATH)\\fltMgr.lib',
+  'MSC_WARNING_LEVEL=/W4 /WX', '# a comment', '!include ..\\common.inc', '!if $(FREEBUILD)', '!endif', 'SOURCES=drv.c version.rc messages.mc',
+], [
+  'TARGETTYPE=PROGRAM', 'TARGETTYPE=', 'SOURCES=', 'SOURCES=missing.c', 'TARGETNAME=$(UNDEFINED)', 'SOURCES=$(SOURCES) $(SOURCES)', 'SOURCES=drv.c \\',
+  '=broken', 'C_DEFINES=/D', 'C_DEFINES=/D1BAD /D=', 'INCLUDES=C:\\WinDDK\\inc;\\\\server\\share', 'SOURCES=..\\..\\..\\..\\etc\\passwd.c', `TARGETNAME=${'n'.repeat(300)}`, '\u0000\u0001', 'SOURCES=DRV.C',
+]);
+
+export interface SourcesFolder {
+  lines: string[];
+  /** Which driver of the corpus drv.c holds. */
+  corpus: number;
+  crlf: boolean;
+}
+
+export const sourcesFolder: fc.Arbitrary<SourcesFolder> = fc.record({
+  lines: fc.array(SOURCES_LINES, { maxLength: 10 }),
+  corpus: fc.nat(),
+  crlf: fc.boolean(),
+});
+
+const SOURCES_DRIVERS = C_CORPUS.filter((c) => /DriverEntry/.test(c.text) && /FLT_REGISTRATION/.test(c.text));
+
+/** A `sources` project written to disk, then `fltsim init` on its folder and the scenario it writes run (initOnce). */
+export async function checkSourcesFolder(input: SourcesFolder): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fltsim-fuzz-sources-'));
+  try {
+    const project = path.join(dir, 'drv');
+    mkdirSync(project);
+    mkdirSync(path.join(project, 'inc'));
+    writeFileSync(path.join(project, 'drv.c'), SOURCES_DRIVERS[input.corpus % SOURCES_DRIVERS.length]!.text);
+    writeFileSync(path.join(dir, 'up.c'), 'int FzUp(void) { return 1; }\n');
+    writeFileSync(path.join(project, 'sources'), input.lines.join(input.crlf ? '\r\n' : '\n'));
+    const first = await initOnce(project);
+    const second = await initOnce(project);
+    if (first !== second) throw new Error(`init gave two results for one sources project:\n${first.slice(0, 300)}\n---\n${second.slice(0, 300)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
