@@ -15,6 +15,7 @@ import {
 } from '../../engine';
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
+import { CompiledTexts } from './compiledTexts';
 import { dataBreakpointInfo, readMemory, setDataBreakpoints, toDapDataBreakpoint, writeMemory } from './dataAndMemory';
 import { completionItem } from './consoleRequests';
 import { answerCustomRequest } from './customRequests';
@@ -188,6 +189,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       return;
     }
     debuggee.setTransitionFilters(this.filters);
+    this.compiled = new CompiledTexts(this.files, [scenarioPath, ...debuggee.sourceFiles()]);
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
     this.output(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console');
@@ -203,6 +205,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.drive();
   }
 
+  /** What the launch compiled, to say at a restart which files were edited since. */
+  private compiled: CompiledTexts | undefined;
+
   /** Whether the launch asked to stop at the first statement (a restart does the same). */
   private stopOnEntry = false;
 
@@ -211,6 +216,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => {
       d.restart(this.stopOnEntry);
       this.output(`fltsim: restarted ${d.title ?? this.paths.basename(d.scenarioPath)} from the beginning (seed ${d.seed})\n`, 'console');
+      const edited = this.compiled?.changed() ?? [];
+      if (edited.length > 0) {
+        this.output(`fltsim: ${edited.map((f) => this.paths.basename(f)).join(', ')} changed since this session compiled ${edited.length === 1 ? 'it' : 'them'}; the restart runs the compiled version. Stop and start debugging to run the edited one.\n`, 'stderr');
+      }
     });
   }
 

@@ -44,3 +44,29 @@ test('a file: URI as the scenario is the file it names; a folder as the replay f
   assert.equal(replay.success, false);
   assert.match(replay.message ?? '', /^The replay file .* cannot be used: it is a directory, not a file\.$/);
 });
+
+test('a scenario edited while its session runs: the restart says which file changed and that it runs the compiled version', async () => {
+  const sub = mkdtempSync(path.join(dir, 'edit-'));
+  writeFileSync(path.join(sub, 'e.c'), '#include <fltKernel.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(R); return STATUS_FLT_NOT_INITIALIZED; }\n');
+  const file = path.join(sub, 'e.fltsim');
+  writeFileSync(file, 'driver "e.c"\nexpect load STATUS_FLT_NOT_INITIALIZED\n');
+  const a = new RawProcess(ADAPTER);
+  try {
+    await launched(a, file, { stopOnEntry: true });
+    const stop = await a.event('stopped');
+    // Untouched: a restart says nothing about edits.
+    let restarted = a.event('stopped', 15_000, stop.seq);
+    assert.equal((await a.request('restart', {})).success, true);
+    const first = await restarted;
+    writeFileSync(file, 'driver "e.c"\nexpect load STATUS_SUCCESS\n');
+    const warned = a.waitFor((m) => m.type === 'event' && m.event === 'output' && /changed since/.test(String(m.body?.output)), 15_000, 'the edit warning');
+    restarted = a.event('stopped', 15_000, first.seq);
+    assert.equal((await a.request('restart', {})).success, true);
+    const w = await warned;
+    assert.equal(w.body!.output, 'fltsim: e.fltsim changed since this session compiled it; the restart runs the compiled version. Stop and start debugging to run the edited one.\n');
+    assert.ok(w.seq > first.seq, 'no warning before the edit');
+    await restarted;
+  } finally {
+    a.kill();
+  }
+});
