@@ -77,7 +77,7 @@ export async function prepareScenario(scenarioPath: string, files: ProjectFiles,
     const why = files.whyUnreadable?.(scenarioPath);
     // A Windows path typed on a system whose folders are separated by '/': say which file was meant.
     const slashed = rulesOf(files).sep === '/' && scenarioPath.includes('\\') ? scenarioPath.replace(/\\/g, '/') : undefined;
-    const hint = slashed !== undefined && files.readFile(slashed) !== undefined ? `folders are separated by '/' here: did you mean '${slashed}'?` : (unreadableScenarioHint(scenarioPath) ?? 'check the path; scenario files end in .fltsim');
+    const hint = slashed !== undefined && files.readFile(slashed) !== undefined ? `folders are separated by '/' here: did you mean '${slashed}'?` : (unreadableScenarioHint(scenarioPath, rulesOf(files).sep) ?? 'check the path; scenario files end in .fltsim');
     return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'${why ? `: it ${why}` : ''}`, hint }] };
   }
   return prepareScenarioText(scenarioPath, text, files, options);

@@ -19,9 +19,11 @@ export function driverFileGivenAsScenario(scenarioPath: string): string | undefi
  * A hint for a scenario path that could not be read, when its spelling explains why: an editor
  * variable such as `${workspaceFolder}` left as written (only VS Code expands them), or a `file:` URI.
  */
-export function unreadableScenarioHint(scenarioPath: string): string | undefined {
+export function unreadableScenarioHint(scenarioPath: string, sep: '/' | '\\'): string | undefined {
   const variable = /\$\{[^}]*\}/.exec(scenarioPath);
   if (variable) return `${variable[0]} was not expanded: only VS Code replaces such variables in a launch configuration; give the path itself`;
   if (/(?:^|[\\/])file:/i.test(scenarioPath)) return 'this is a file: URI, not a path; give the path of the .fltsim file';
+  // `C:\proj\x.fltsim` resolved against the current folder on Linux or macOS: `/home/me/C:\proj\x.fltsim`.
+  if (sep === '/' && /(?:^|\/)[A-Za-z]:[\\/]/.test(scenarioPath)) return 'this is a Windows drive path, which this machine cannot open; give the path of the .fltsim file here';
   return undefined;
 }
