@@ -64,7 +64,7 @@ test('a scenario edited while its session runs: the restart says which file chan
     assert.equal((await a.request('restart', {})).success, true);
     const w = await warned;
     assert.equal(w.body!.output, 'fltsim: e.fltsim changed since this session compiled it; the restart runs the compiled version. Stop and start debugging to run the edited one.\n');
-    assert.ok(w.seq > first.seq, 'no warning before the edit');
+    assert.ok((w.seq ?? 0) > (first.seq ?? 0), 'no warning before the edit');
     await restarted;
   } finally {
     a.kill();
