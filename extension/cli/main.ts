@@ -30,6 +30,12 @@ export function helpText(): string {
   return lines.join('\n');
 }
 
+/** `fltsim run --help` or `-h` anywhere before a `--`: the command's usage, not an unknown option. */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -50,6 +56,10 @@ export async function main(argv: string[]): Promise<number> {
     const near = closest(name, Object.keys(COMMANDS));
     process.stderr.write(`fltsim: unknown command '${name}'${near ? ` — did you mean '${near}'?` : ''}\nRun 'fltsim help' for the list.\n`);
     return 2;
+  }
+  if (asksForHelp(rest)) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
   }
   try {
     return await command.run(rest);

@@ -185,6 +185,15 @@ test('string literals: comments and includes skipped, escapes decoded, sorted in
   assert.deepEqual(plain, { paths: ['\\MyScanPort', '\\Temp\\out.log'], extensions: ['pdf'], fileNames: ['desktop.ini'], images: [], ports: [], devices: [] });
 });
 
+test('a literal the file system would refuse as a name is no starter path or file: the one rule (streamNames.nameProblem) decides', () => {
+  const values = [
+    '\\Logs\\a?.txt', '\\Logs\\..\\up.txt', '\\Logs\\%ws.txt', '\\Logs\\a.txt:Zone', `\\Logs\\${'n'.repeat(70)}.txt`, '\\Logs\\tab\there.txt',
+    'star*.doc', 'pipe|.doc', '%d.log', 'ok.doc', '\\Logs\\kept.txt',
+  ];
+  const lit = classifyLiterals(values.map((value) => ({ value, file: 'x.c', line: 1 })), { createsPort: false, createsDevice: false, mentionsExtensions: false });
+  assert.deepEqual([lit.paths, lit.fileNames], [['\\Logs\\kept.txt'], ['ok.doc']]);
+});
+
 test('a program name in a driver that asks which process is calling becomes a process that opens a file', async () => {
   const r = starter('procgate/procgate.c');
   assert.deepEqual(r.facts.literals.images, ['blocked.exe']);
