@@ -58,10 +58,12 @@ export { addDigests, preemptionCost, type Schedule } from './explore/schedule';
 export { parseExploreReport, MAX_SHARDS, type ExploreReportParse } from './run/exploreReportFile';
 export { parseReplayFile, textHash, REPLAY_FORMAT, REPLAY_VERSION, type ReplayFile, type ReplayParse } from './explore/replayFile';
 export {
-  exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, joinShardReports, INPUT_ERRORS,
+  exploreScenario, ScenarioExplorer, ScenarioTarget, judgeRun, interleaving, mergeExploreReports, INPUT_ERRORS,
   type ScenarioExploreOptions, type ScenarioExploration, type ExploreReport, type ExploreFailure, type ScenarioVerdict, type ScheduleFailure,
   type InterleavingStep, type SourcePlace, interleavingSteps,
 } from './run/explore';
+export { ScenarioSplit } from './run/exploreSplit';
+export type { SubtreeResult } from './explore/split';
 export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)

@@ -21,9 +21,18 @@ const COMPILER_MACROS: readonly [string, string][] = [
   ['_M_X64', '100'],
   ['_MSC_VER', '1940'],
   ['_KERNEL_MODE', '1'],
+  // The build's date and time: the virtual clock's start (tick 0 is 2020-01-01 00:00 UTC), so the
+  // same sources give the same output on every machine.
+  ['__DATE__', '"Jan  1 2020"'],
+  ['__TIME__', '"00:00:00"'],
+  ['__TIMESTAMP__', '"Wed Jan  1 00:00:00 2020"'],
 ];
 import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 import { isWppGeneratedHeader, wppStandInHeader, wppTraceFunctions } from './pp/wpp';
+import { functionNameLiteral } from './pp/functionName';
+import { configureTemplate, templateNames } from './pp/cmakeTemplate';
+import { standardIntegerSuffix } from './pp/msvcNumbers';
+import { PROJECT_FIRST_CRT_HEADERS, WDK_HEADERS_INCLUDING_STRING_H } from './pp/projectCrtHeaders';
 
 export interface PreprocessOptions {
   /** Returns a file's text, or undefined if it does not exist. */
@@ -91,6 +100,8 @@ export interface PreprocessResult {
   /** Every user file read, in order (the main file first). */
   files: string[];
   macros: MacroTable;
+  /** The built-in headers the files named (lower case), even those the preloaded prelude made no-ops. */
+  systemIncludes: ReadonlySet<string>;
 }
 
 interface Cond {
@@ -118,6 +129,7 @@ class Preprocessor {
   private readonly opened: string[] = [];
   private readonly once = new Set<string>();
   private readonly includedSystem = new Set<string>();
+  private readonly namedSystem = new Set<string>();
   private readonly out: string[] = [];
   private outLength = 0;
   private readonly offsets: number[] = [];
@@ -154,6 +166,7 @@ class Preprocessor {
       pragmas: this.pragmas,
       files: this.files,
       macros: this.macros,
+      systemIncludes: this.namedSystem,
     };
   }
 
@@ -161,6 +174,10 @@ class Preprocessor {
     const at: Origin = { file: '<built-in>', line: 1, col: 1 };
     this.macros.define({ name: '__LINE__', body: [], dynamic: (t) => [{ ...t, kind: 'num', text: String(t.line) }] });
     this.macros.define({ name: '__FILE__', body: [], dynamic: (t) => [{ ...t, kind: 'str', text: JSON.stringify(t.file) }] });
+    this.macros.define({ name: '__FILEW__', body: [], dynamic: (t) => [{ ...t, kind: 'str', text: `L${JSON.stringify(t.file)}` }] });
+    for (const [name, wide] of [['__FUNCTION__', false], ['__FUNCTIONW__', true]] as const) {
+      this.macros.define({ name, body: [], dynamic: (t) => [{ ...t, kind: 'str', text: functionNameLiteral(wide) }] });
+    }
     this.macros.define({ name: '__COUNTER__', body: [], dynamic: (t) => [{ ...t, kind: 'num', text: String(this.counter++) }] });
     for (const name of ['__pragma', '_Pragma']) {
       this.macros.define({ name, params: ['x'], body: [], origin: at });
@@ -388,11 +405,17 @@ class Preprocessor {
     // `<Zycore/String.h>` names a library's header by its folder: the project's include directories
     // come first, as they do for MSVC, so it is not taken for the C library's <string.h>.
     if (angled && key !== base && searchUser(includeDirs)) return;
+    // So does a project header named like a C library one (pp/projectCrtHeaders.ts).
+    if (angled && PROJECT_FIRST_CRT_HEADERS.has(base) && searchUser(includeDirs)) return;
     const system = this.options.systemHeaders.get(base);
     if (system !== undefined) {
-      if (this.includedSystem.has(base)) return;
-      this.includedSystem.add(base);
-      this.processFile(`<${base}>`, system, depth + 1, true);
+      const first = !this.namedSystem.has(base);
+      this.namedSystem.add(base);
+      if (!this.includedSystem.has(base)) {
+        this.includedSystem.add(base);
+        this.processFile(`<${base}>`, system, depth + 1, true);
+      }
+      if (first && WDK_HEADERS_INCLUDING_STRING_H.has(base)) this.includeProjectStringHeader(name, includeDirs, depth, at);
       return;
     }
     if (angled && searchUser(includeDirs)) return;
@@ -404,11 +427,57 @@ class Preprocessor {
       this.processFile(`<${base}>`, wppStandInHeader(functions), depth + 1, true);
       return;
     }
+    if (!angled && this.includeTemplate(name, [...quoted, ...includeDirs], depth, at)) return;
     if (angled) {
       this.error(`unknown system header <${name}>: fltsim's prelude answers the WDK kernel headers only${includeDirs.length > 0 ? `, and the project's include directories (${includeDirs.join(', ')}) do not hold it` : ''}; declare what you need in a local header`, at);
     } else {
       this.error(`cannot find include file "${name}"; searched ${searched.join(', ')}${includeDirs.length === 0 ? ' (the driver has no include directories: a .vcxproj gives them with AdditionalIncludeDirectories)' : ''}`, at);
     }
+  }
+
+  /** The project's string.h, which the real <fltKernel.h> (and wdm.h…) reach through their own <string.h>. */
+  private includeProjectStringHeader(wdkHeader: string, includeDirs: readonly string[], depth: number, at: Origin): void {
+    const paths = this.options.paths ?? HOST_PATHS;
+    for (const dir of includeDirs) {
+      const candidate = paths.resolve(dir, 'string.h');
+      const real = this.options.locate ? this.options.locate(candidate)?.path : candidate;
+      const text = real === undefined ? undefined : this.options.readFile(real);
+      if (real === undefined || text === undefined) continue;
+      if (this.once.has(real)) return;
+      this.diagnostics.push({ severity: 'warning', message: `<${wdkHeader}> includes <string.h>, and the project's include directory ${dir} has a string.h, which MSVC finds before its own: fltsim reads ${real} there too (rename it to keep it out of the WDK headers)`, origin: at });
+      this.opened.push(real);
+      try {
+        this.processFile(real, text, depth + 1, false);
+      } finally {
+        this.opened.pop();
+      }
+      return;
+    }
+  }
+
+  /** `#include "config.h"` that CMake generates from config.h.in: the template, configured (pp/cmakeTemplate.ts). */
+  private includeTemplate(name: string, dirs: readonly string[], depth: number, at: Origin): boolean {
+    const paths = this.options.paths ?? HOST_PATHS;
+    for (const dir of dirs) {
+      for (const templateName of templateNames(name)) {
+        const candidate = paths.resolve(dir, templateName);
+        const real = this.options.locate ? this.options.locate(candidate)?.path : candidate;
+        const template = real === undefined ? undefined : this.options.readFile(real);
+        if (real === undefined || template === undefined) continue;
+        if (this.once.has(real)) return true;
+        const { text, unset } = configureTemplate(template, new Map(this.options.defines ?? []));
+        const left = unset.length > 0 ? `; without a value (add a \`define NAME value\` line to the scenario to give one): ${unset.join(', ')}` : '';
+        this.diagnostics.push({ severity: 'warning', message: `"${name}" is not in the project: CMake writes it from ${templateName} when it configures the build, so fltsim reads ${real} as CMake would${left}`, origin: at });
+        this.opened.push(real);
+        try {
+          this.processFile(real, text, depth + 1, false);
+        } finally {
+          this.opened.pop();
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -443,8 +512,9 @@ class Preprocessor {
       }
       this.offsets.push(this.outLength);
       this.origins.push({ file: t.file, line: t.line, col: t.col });
-      this.out.push(t.text);
-      this.outLength += t.text.length;
+      const text = t.kind === 'num' ? standardIntegerSuffix(t.text) : t.text;
+      this.out.push(text);
+      this.outLength += text.length;
     }
   }
 }

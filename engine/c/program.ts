@@ -7,6 +7,7 @@ import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
 import { createCParser, createCppParser, type SyntaxNode } from './treeSitter';
 import { CppFrontEnd } from './cpp/frontEnd';
+import { preludeTagStanding } from './prelude/origins';
 import { NestingError, TranslateContext } from './translate/context';
 import { checkStaticAssertion } from './translate/staticAssert';
 import { nestingMessage } from '../limits';
@@ -119,6 +120,7 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   };
   const cpp = options.cpp ? new CppFrontEnd(unit, prelude) : undefined;
   ctx.cpp = cpp;
+  if (prelude) ctx.preludeTag = preludeTagStanding(pp.systemIncludes);
   const cTopLevel = (n: SyntaxNode) => topLevel(ctx, unit, n);
   try {
     for (const node of tree.rootNode.namedChildren) {
@@ -170,6 +172,15 @@ function reportSyntaxErrors(ctx: TranslateContext, root: SyntaxNode): void {
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
+    if (n.isMissing && qualifiesNothing(n)) {
+      ctx.warn(n.parent!, `'${ctx.snippet(n.parent!.children.find((c) => c?.type === 'type_qualifier') ?? n)}' is ignored here: the declaration declares no object (MSVC warns C4091); remove it`);
+      continue;
+    }
+    if (n.isMissing && n.type === 'type_identifier' && n.parent?.type === 'type_definition') {
+      // `typedef enum E { … };` names no type: MSVC ignores the typedef (warning C4091) and keeps the tag.
+      ctx.warn(n, "this typedef names no type (nothing after the '}'): MSVC ignores the 'typedef' (warning C4091), and so does fltsim; the tag is still defined");
+      continue;
+    }
     if (n.type === 'ERROR' || n.isMissing) {
       const line = ctx.loc(n).line;
       if (!reported.has(line)) {
@@ -286,3 +297,13 @@ function findParameterNames(declarator: SyntaxNode | null): (SyntaxNode | undefi
       return d ?? undefined;
     });
 }
+
+/** `const enum class E { … };`, `const struct S { … };`: a qualifier on a type that declares no object, which MSVC ignores. */
+function qualifiesNothing(n: SyntaxNode): boolean {
+  const decl = n.parent;
+  if (n.type !== 'identifier' || decl?.type !== 'declaration' || decl.childForFieldName('declarator')?.id !== n.id) return false;
+  const type = decl.childForFieldName('type');
+  return type !== null && TYPE_WITH_BODY.has(type.type) && type.childForFieldName('body') !== null && decl.children.some((c) => c?.type === 'type_qualifier');
+}
+
+const TYPE_WITH_BODY = new Set(['enum_specifier', 'struct_specifier', 'class_specifier', 'union_specifier']);

@@ -76,6 +76,8 @@ export class DepthFirstSearch {
     private readonly bound: number,
     private readonly reduction: boolean,
     private readonly shard: Shard | undefined,
+    /** Explore only the subtree below these first choices (engine/explore/split.ts), taken as given. */
+    private readonly subtree: readonly ActorId[] = [],
   ) {}
 
   /** The policy for the next run, or undefined when the search is over. */
@@ -118,6 +120,13 @@ export class DepthFirstSearch {
       throw new AbandonRun('asleep');
     }
     let chosen = allowed.includes(d.preferred) ? d.preferred : allowed[0]!;
+    if (i < this.subtree.length) {
+      const forced = this.subtree[i]!;
+      if (!allowed.includes(forced)) throw new Error(`the run is not deterministic: decision ${i + 1} does not offer ${forced} as the run that split the search saw (offered ${d.options.join(', ')})`);
+      const node: Node = { options: d.options, preferred: d.preferred, running: d.running, spent, sleep, chosen: forced, done: [forced], todo: new Set(), footprints: new Map() };
+      this.nodes.push(node);
+      return forced;
+    }
     if (this.shard !== undefined && i === SPLIT_DEPTH - 1) {
       // The last split decision: only this shard's subtrees.
       const prefix = this.nodes.map((n) => n.chosen);

@@ -43,6 +43,8 @@ export interface ExploreOptions {
   /** Partial-order reduction for dfs (default true). */
   reduction?: boolean;
   shard?: Shard;
+  /** dfs: explore only the subtree below these first choices (engine/explore/split.ts). */
+  subtree?: readonly ActorId[];
   /** Seed of the random and pct strategies (default 1). */
   seed?: number;
   /** Go on after a failing schedule (default: stop at the first). */
@@ -84,7 +86,8 @@ export interface Exploration<V> {
   first: Failing<V> | null;
 }
 
-const DEFAULT_MAX = 10_000;
+/** Schedules an exploration runs when not told. */
+export const DEFAULT_MAX = 10_000;
 
 /** Runs `target` under every schedule the options ask for, in one go. */
 export function explore<V extends RunVerdict>(target: ExploreTarget<V>, options: ExploreOptions): Exploration<V> {
@@ -135,12 +138,17 @@ export class Explorer<V extends RunVerdict> {
       digest: '',
       first: null,
     };
-    if (strategy === 'dfs') this.search = new DepthFirstSearch(this.bound, reduction, options.shard);
+    if (strategy === 'dfs') this.search = new DepthFirstSearch(this.bound, reduction, options.shard, options.subtree);
   }
 
   /** Schedules run so far (owned by this shard), and failing ones among them. */
   get progress(): { schedules: number; failing: number } {
     return { schedules: this.out.schedules, failing: this.out.failing };
+  }
+
+  /** Runs cut short by the reduction so far. */
+  get pruned(): number {
+    return this.out.pruned;
   }
 
   /** Runs the next schedule (or cuts a run short); false once the exploration is over. */
@@ -249,7 +257,7 @@ function defaultPolicy(): SchedulePolicy & { observer: Trace } {
 }
 
 /** Knuth's estimator: the mean, over random walks, of the product of the options offered on the way. */
-function estimate<V extends RunVerdict>(target: ExploreTarget<V>, bound: number, probes: number, seed: number): { schedules: number; probes: number } {
+export function estimate<V extends RunVerdict>(target: ExploreTarget<V>, bound: number, probes: number, seed: number): { schedules: number; probes: number } {
   let sum = 0;
   for (let i = 0; i < probes; i++) {
     const p = new RandomWalkPolicy((hashChoices([seed, i, 0x5eed]) >>> 0), bound);

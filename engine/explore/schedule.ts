@@ -61,6 +61,13 @@ export function hashChoices(choices: readonly ActorId[], basis = 0x811c9dc5): nu
   return h >>> 0;
 }
 
+const SECOND_BASIS = 0x9e3779b9;
+
+/** The two hashes a schedule adds to a digest. */
+export function digestHashes(choices: readonly ActorId[]): [number, number] {
+  return [hashChoices(choices), hashChoices(choices, SECOND_BASIS)];
+}
+
 /**
  * An order-independent digest of a set of schedules: the sums, modulo 2^32, of two hashes of each.
  * The digests of disjoint sets add up to the digest of their union, so the shards of an exploration
@@ -71,8 +78,13 @@ export class ScheduleDigest {
   private b = 0;
 
   add(choices: readonly ActorId[]): void {
-    this.a = (this.a + hashChoices(choices)) >>> 0;
-    this.b = (this.b + hashChoices(choices, 0x9e3779b9)) >>> 0;
+    this.addHashes(hashChoices(choices), hashChoices(choices, SECOND_BASIS));
+  }
+
+  /** Adds a schedule by its two hashes (`digestHashes`), as a thread that ran it reported them. */
+  addHashes(a: number, b: number): void {
+    this.a = (this.a + a) >>> 0;
+    this.b = (this.b + b) >>> 0;
   }
 
   toString(): string {

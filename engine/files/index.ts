@@ -3,5 +3,5 @@
  * would (lookup.ts), and source bytes decoded to text (text.ts). engine/index.ts re-exports this.
  */
 export { HOST_FLAVOR, HOST_PATHS, baseName, extensionOf, fileName, isWindowsRooted, isWithin, pathRules, writtenPathKey, type PathFlavor, type PathRules } from './paths';
-export { caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, type DirEntry, type Located, type ProjectFiles } from './lookup';
+export { caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, withListingCache, type DirEntry, type Located, type ProjectFiles } from './lookup';
 export { decodeSource, lineEndingOf, withLineEnding, type DecodedSource, type LineEnding, type SourceEncoding } from './text';

@@ -93,6 +93,15 @@ function walk(files: ProjectFiles, rules: PathRules, p: string, folder: boolean)
       continue;
     }
     const wantFolder = i === names.length - 1 ? folder : true;
+    if (wantFolder && !rules.ignoresCase) {
+      // A folder spelled as on disk is found without listing its parent (`/tmp` may hold thousands
+      // of names, and a missed include walks its path once per folder it searches).
+      const exact = rules.join(cur, name);
+      if (files.listDir(exact) !== undefined) {
+        cur = exact;
+        continue;
+      }
+    }
     const entries = files.listDir(cur);
     if (!entries) return undefined;
     const lower = name.toLowerCase();
@@ -110,4 +119,24 @@ function walk(files: ProjectFiles, rules: PathRules, p: string, folder: boolean)
  */
 export function caseMismatch(what: string, found: string): string {
   return `${what} matches ${found} only when case is ignored, as Windows does; this file system tells case apart, so fltsim uses the file but the spelling should be made to agree`;
+}
+
+/**
+ * `files` with each folder listed once: for one compile, where every #include the project misses in
+ * a folder walks the same folders again (filecontrol's missing headers cost a minute of listings).
+ */
+export function withListingCache(files: ProjectFiles): ProjectFiles {
+  const listDir = files.listDir;
+  if (!listDir) return files;
+  const listings = new Map<string, DirEntry[] | undefined>();
+  const cached: ProjectFiles = {
+    readFile: (p) => files.readFile(p),
+    listDir: (p) => {
+      if (!listings.has(p)) listings.set(p, listDir.call(files, p));
+      return listings.get(p);
+    },
+    whyUnreadable: (p) => files.whyUnreadable?.(p),
+  };
+  if (files.paths) return { ...cached, paths: files.paths };
+  return cached;
 }

@@ -9,9 +9,10 @@
  * its `Condition` holds. References the project cannot resolve (the WDK's `$(DDK_INC_PATH)`, the
  * inherited `%(PreprocessorDefinitions)`) are dropped and reported as notes.
  */
-import { baseName, caseMismatch, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
+import { baseName, caseMismatch, fileName, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject, type ProjectNote } from './model';
 import { evaluateCondition, expandProperties } from './msbuild';
+import { filesNamed } from './filesNamed';
 import { lineAt, lineOf, parseXml, type XmlElement } from './xml';
 
 /** The configuration fltsim simulates: a 64-bit debug build, as a developer runs it first. */
@@ -95,6 +96,11 @@ function holds(ev: Evaluation, el: XmlElement): boolean {
 }
 
 function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): string {
+  return expandNoting(ev, text, metadata).value;
+}
+
+/** `text` with its properties expanded, each one fltsim cannot resolve noted; `dropped`: whether any was. */
+function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): { value: string; dropped: boolean } {
   const r = expandProperties(text, ev.props, metadata);
   const through: string[] = [];
   for (const m of text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) through.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
@@ -104,7 +110,7 @@ function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, str
       : 'fltsim cannot resolve it outside Visual Studio';
     note(ev, `${ref} is dropped: ${what}`, ref);
   }
-  return r.value;
+  return { value: r.value, dropped: r.unresolved.length + through.length > 0 };
 }
 
 /** The `.sln` nearest above the project, whose folder is `$(SolutionDir)`. */
@@ -287,7 +293,8 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
       }
       // Exclude and Include are both written in the project: compared as Windows compares them.
       const exclude = new Set(splitList(expand(ev, item.attrs.Exclude ?? '')).map((e) => writtenPathKey(rules.resolve(dir, e))));
-      for (const spec of splitList(expand(ev, item.attrs.Include))) {
+      const include = expandNoting(ev, item.attrs.Include);
+      for (const spec of splitList(include.value)) {
         const candidates = /[*?]/.test(spec) ? expandWildcard(files, dir, spec) : [rules.resolve(dir, spec)];
         for (const abs of candidates) {
           if (exclude.has(writtenPathKey(abs))) continue;
@@ -296,10 +303,19 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
             note(ev, `${spec} is not a C or C++ file; fltsim reads .c, .cpp, .cc and .cxx files only`, `Include="${item.attrs.Include}"`);
             continue;
           }
-          const found = locateFile(files, abs);
+          let found = locateFile(files, abs);
           const line = lineOf(text, `Include="${item.attrs.Include}"`);
+          if (!found && include.dropped) {
+            // The folder part came from a property fltsim dropped; the file's name is still the user's.
+            const named = filesNamed(files, dir, fileName(spec));
+            if (named.length === 1) {
+              project.notes.push({ severity: 'note', message: `${item.attrs.Include} holds a property fltsim cannot resolve; using ${named[0]}, the one file of that name below the project's folder`, file, line });
+              found = { path: named[0]!, caseDiffers: false };
+            }
+          }
           if (!found) {
-            project.notes.push({ severity: 'note', message: `${spec} is listed in ${rules.basename(file)} but not found (looked for ${abs}); the other files are still used`, file, line });
+            const why = include.dropped ? ` — ${item.attrs.Include} holds a property fltsim cannot resolve, and no single file of that name is below the project's folder` : '';
+            project.notes.push({ severity: 'note', message: `${spec} is listed in ${rules.basename(file)} but not found (looked for ${abs}); the other files are still used${why}`, file, line });
             continue;
           }
           if (found.caseDiffers) project.notes.push({ severity: 'note', message: caseMismatch(`ClCompile '${spec}'`, found.path), file, line });

@@ -184,8 +184,6 @@ export interface ExploreReport {
   stoppedBy: ExploreStop | 'merged';
   /** Set on a merged report: how many shards the exploration had, and those whose report was missing. */
   merged?: { shards: number; missing: number[] };
-  /** Set when the exploration ran as this many shards in parallel (`--jobs`): see joinShardReports. */
-  jobs?: number;
   /** Order-independent hash of the schedules run: the shards' digests add up to the unsharded run's. */
   digest: string;
   passed: boolean;
@@ -251,55 +249,58 @@ export class ScenarioExplorer {
   }
 
   finish(): ScenarioExploration {
-    const { prepared, options, seed, target } = this;
-    const ex: Exploration<ScenarioVerdict> = this.explorer.finish();
-    const label = options.label ?? prepared.scenarioPath;
-    const report: ExploreReport = {
-      scenario: label,
-      title: prepared.scenario.title ?? null,
-      seed,
-      strategy: ex.strategy,
-      preemptions: ex.preemptions,
-      reduction: ex.reduction ? 'partial-order' : 'none',
-      shard: ex.shard,
-      schedules: { run: ex.schedules, distinct: ex.distinct, failing: ex.failing, abandoned: ex.abandoned, pruned: ex.pruned, estimated: ex.estimate?.schedules ?? null, exhaustive: ex.exhaustive },
-      stoppedBy: ex.stoppedBy,
-      digest: ex.digest,
-      passed: ex.failing === 0,
-      failure: null,
-    };
-    if (ex.first === null) return { report, replay: null };
-    const m = options.minimise === false
-      ? { choices: ex.first.choices, verdict: ex.first.verdict, trace: ex.first.trace, preemptions: countPreemptions(ex.first.trace) }
-      : minimise(target, ex.first);
-    const first = m.trace.decisions.findIndex((d) => d.choice !== d.preferred);
-    const steps = interleavingSteps(m.trace);
-    const failure: ExploreFailure = {
-      index: ex.first.index,
-      schedule: { seed, choices: m.choices },
-      firstChange: first + 1,
-      preemptions: m.preemptions,
-      reasons: m.verdict.failures.map((f) => f.text),
-      causes: m.verdict.failures,
-      interleaving: steps.map((l) => l.text),
-      steps,
-      replay: null,
-      inputError: m.verdict.inputError,
-    };
-    report.failure = failure;
-    const replay: ReplayFile = {
-      format: REPLAY_FORMAT,
-      version: REPLAY_VERSION,
-      scenario: label,
-      scenarioHash: options.scenarioText !== undefined ? textHash(options.scenarioText) : '',
-      schedule: failure.schedule,
-      firstChange: failure.firstChange,
-      preemptions: failure.preemptions,
-      failure: failure.reasons,
-      interleaving: failure.interleaving,
-    };
-    return { report, replay };
+    return explorationReport(this.prepared, this.options, this.seed, this.target, this.explorer.finish());
   }
+}
+
+/** The report of a finished exploration, its first failure shrunk (unless told not to) and described as a replay file. */
+export function explorationReport(prepared: PreparedScenario, options: ScenarioExploreOptions, seed: number, target: ScenarioTarget, ex: Exploration<ScenarioVerdict>): ScenarioExploration {
+  const label = options.label ?? prepared.scenarioPath;
+  const report: ExploreReport = {
+    scenario: label,
+    title: prepared.scenario.title ?? null,
+    seed,
+    strategy: ex.strategy,
+    preemptions: ex.preemptions,
+    reduction: ex.reduction ? 'partial-order' : 'none',
+    shard: ex.shard,
+    schedules: { run: ex.schedules, distinct: ex.distinct, failing: ex.failing, abandoned: ex.abandoned, pruned: ex.pruned, estimated: ex.estimate?.schedules ?? null, exhaustive: ex.exhaustive },
+    stoppedBy: ex.stoppedBy,
+    digest: ex.digest,
+    passed: ex.failing === 0,
+    failure: null,
+  };
+  if (ex.first === null) return { report, replay: null };
+  const m = options.minimise === false
+    ? { choices: ex.first.choices, verdict: ex.first.verdict, trace: ex.first.trace, preemptions: countPreemptions(ex.first.trace) }
+    : minimise(target, ex.first);
+  const first = m.trace.decisions.findIndex((d) => d.choice !== d.preferred);
+  const steps = interleavingSteps(m.trace);
+  const failure: ExploreFailure = {
+    index: ex.first.index,
+    schedule: { seed, choices: m.choices },
+    firstChange: first + 1,
+    preemptions: m.preemptions,
+    reasons: m.verdict.failures.map((f) => f.text),
+    causes: m.verdict.failures,
+    interleaving: steps.map((l) => l.text),
+    steps,
+    replay: null,
+    inputError: m.verdict.inputError,
+  };
+  report.failure = failure;
+  const replay: ReplayFile = {
+    format: REPLAY_FORMAT,
+    version: REPLAY_VERSION,
+    scenario: label,
+    scenarioHash: options.scenarioText !== undefined ? textHash(options.scenarioText) : '',
+    schedule: failure.schedule,
+    firstChange: failure.firstChange,
+    preemptions: failure.preemptions,
+    failure: failure.reasons,
+    interleaving: failure.interleaving,
+  };
+  return { report, replay };
 }
 
 function countPreemptions(trace: Trace): number {
@@ -398,24 +399,4 @@ export function mergeExploreReports(reports: readonly ExploreReport[]): { ok: tr
     failure: failed?.failure ?? null,
   };
   return { ok: true, report };
-}
-
-/**
- * One exploration run as `jobs` shards in parallel (`fltsim explore --jobs`), reported as one run:
- * every shard present, so the counts and the digest are those of the unsharded search when it is
- * exhaustive (the shards split the schedules without overlap). A failure is the one of the
- * lowest-numbered shard that found one, so the report does not depend on which shard finished first.
- * `reports` are the shards' reports, in any order.
- */
-export function joinShardReports(reports: readonly ExploreReport[], jobs: number): { ok: true; report: ExploreReport } | { ok: false; message: string } {
-  const ordered = [...reports].sort((a, b) => (a.shard?.index ?? 1) - (b.shard?.index ?? 1));
-  const merged = mergeExploreReports(ordered);
-  if (!merged.ok) return merged;
-  if (merged.report.merged!.missing.length > 0) return { ok: false, message: `shard${merged.report.merged!.missing.length === 1 ? '' : 's'} ${merged.report.merged!.missing.join(', ')} of ${jobs} did not report` };
-  const { merged: _merged, ...report } = merged.report;
-  void _merged;
-  // Why the whole stopped: a failure first, then what stopped a shard short, else every shard ran out.
-  const stops = ordered.map((r) => r.stoppedBy);
-  const stoppedBy: ExploreStop = report.failure !== null ? 'failure' : (['cancelled', 'time-limit', 'max-schedules'] as const).find((x) => stops.includes(x)) ?? 'exhausted';
-  return { ok: true, report: { ...report, shard: null, stoppedBy, jobs } };
 }

@@ -9,10 +9,11 @@ import { IGNORED_HEADERS, preludeHeaders } from '../c/prelude';
 import { compiledPrelude } from '../c/prelude/compiled';
 import { loadCLanguage, loadCppLanguage } from '../c/treeSitter';
 import { link, type LinkedProgram } from '../interp/link';
-import { locateFile, rulesOf, type PathRules, type ProjectFiles } from '../files';
+import { locateFile, rulesOf, withListingCache, type PathRules, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject } from '../project';
 import { resolveDriverPath, scenarioFileBytes, type FileStatement, type Scenario } from '../scenario';
 import { validateScenario } from './validate';
+import { driverFileGivenAsScenario, unreadableScenarioHint } from './scenarioFile';
 import { resolveLimits, type LimitName } from '../limits';
 
 /** Where a problem was found: reading the scenario, reading a project, compiling a unit, or linking the driver. */
@@ -69,12 +70,14 @@ export interface PrepareOptions {
 }
 
 export async function prepareScenario(scenarioPath: string, files: ProjectFiles, options: PrepareOptions = {}): Promise<PrepareResult> {
+  const notScenario = driverFileGivenAsScenario(scenarioPath);
+  if (notScenario !== undefined) return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: notScenario }] };
   const text = files.readFile(scenarioPath);
   if (text === undefined) {
     const why = files.whyUnreadable?.(scenarioPath);
     // A Windows path typed on a system whose folders are separated by '/': say which file was meant.
     const slashed = rulesOf(files).sep === '/' && scenarioPath.includes('\\') ? scenarioPath.replace(/\\/g, '/') : undefined;
-    const hint = slashed !== undefined && files.readFile(slashed) !== undefined ? `folders are separated by '/' here: did you mean '${slashed}'?` : 'check the path; scenario files end in .fltsim';
+    const hint = slashed !== undefined && files.readFile(slashed) !== undefined ? `folders are separated by '/' here: did you mean '${slashed}'?` : (unreadableScenarioHint(scenarioPath, rulesOf(files).sep) ?? 'check the path; scenario files end in .fltsim');
     return { ok: false, diagnostics: [{ severity: 'error', stage: 'scenario', file: scenarioPath, line: 1, column: 1, message: `cannot read the scenario file '${scenarioPath}'${why ? `: it ${why}` : ''}`, hint }] };
   }
   return prepareScenarioText(scenarioPath, text, files, options);
@@ -98,7 +101,8 @@ export async function prepareScenarioText(scenarioPath: string, text: string, fi
   const systemHeaders = preludeHeaders();
   const prelude = compiledPrelude();
   const paths = rulesOf(files);
-  const locate = (p: string) => locateFile(files, p);
+  const listed = withListingCache(files);
+  const locate = (p: string) => locateFile(listed, p);
   const drivers: PreparedDriver[] = [];
   const sourceFiles: string[] = [];
   scenario.drivers.forEach((d, i) => {

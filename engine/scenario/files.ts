@@ -37,15 +37,18 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, fil
         out.push({ ...p.span, severity: 'warning', code: 'file-case', message: caseMismatch(`driver path "${p.path}"`, found.path), hint: 'Write the name as the file system spells it.' });
       }
       if (found) continue;
+      const asFile = d.source === 'folder' ? locatedFile(files, resolved) : undefined;
+      if (asFile !== undefined) {
+        out.push({ ...p.span, severity: 'error', code: 'bad-driver', message: `driver path "${p.path}" is a file, not a folder (${asFile}), and not a kind of file a driver is built from`, hint: notBuiltFromHint(p.path) });
+        continue;
+      }
       const what = d.source === 'vcxproj' ? 'project file' : d.source === 'folder' ? 'driver folder' : 'driver file';
       out.push({
         ...p.span,
         severity: 'error',
         code: 'missing-file',
         message: `${what} "${p.path}" not found (looked for ${resolved})`,
-        hint: rules.flavor === 'posix' && isWindowsRooted(p.path)
-          ? 'This is a Windows drive or share path, which this machine cannot open; write the path relative to the folder of the scenario file.'
-          : 'Driver paths are relative to the folder of the scenario file; check the name and the folder.',
+        hint: missingDriverHint(p.path, rules),
       });
     }
   }
@@ -56,6 +59,32 @@ export function checkScenarioFiles(scenario: Scenario, scenarioPath: string, fil
     out.push({ ...f.fromSpan, severity: 'error', code: 'missing-file', message: `local file "${f.from}" not found (looked for ${resolved})`, hint: 'The bytes of a simulated file come from a file relative to the folder of the scenario file; check the name.' });
   }
   return out;
+}
+
+function locatedFile(files: ProjectFiles, p: string): string | undefined {
+  try {
+    return locateFile(files, p)?.path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What to name instead of a file no driver is built from: the built binary, its INF, a scenario, an old-WDK build file. */
+function notBuiltFromHint(written: string): string {
+  const then = 'name its .c/.cpp files, its .vcxproj or its folder';
+  if (/\.sys$/i.test(written)) return `This is the built driver; fltsim runs the driver from its source: ${then}.`;
+  if (/\.inf$/i.test(written)) return `An INF installs a driver; ${then} (the registry values it sets go in registry lines).`;
+  if (/\.fltsim$/i.test(written)) return 'A scenario names drivers rather than being one: name the driver\'s .c/.cpp files, its .vcxproj or its folder.';
+  if (/(?:^|[\\/])(?:sources|dirs)$/i.test(written)) return 'This is an old-WDK build file: name the folder that holds it.';
+  return 'A driver line names C or C++ files (.c, .cpp), a .vcxproj or a folder.';
+}
+
+function missingDriverHint(written: string, rules: PathRules): string {
+  if (rules.flavor === 'posix' && isWindowsRooted(written)) return 'This is a Windows drive or share path, which this machine cannot open; write the path relative to the folder of the scenario file.';
+  // `"\\server\share\x.c"` reads as `\server\share\x.c` (`\\` is one backslash in a scenario string),
+  // and `\proj\x.c` is rooted at the current drive on Windows: neither is beside the scenario.
+  if (rules.flavor === 'posix' && written.startsWith('\\')) return 'A path starting with a backslash is rooted at a Windows drive, and \\\\ in a scenario string is one backslash; write the path relative to the folder of the scenario file.';
+  return 'Driver paths are relative to the folder of the scenario file; check the name and the folder.';
 }
 
 /** The bytes of a local file a scenario names (`file … from`), or undefined when it is missing. */

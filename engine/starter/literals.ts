@@ -5,6 +5,8 @@
  * header `#define`s counts as much as one written inline.
  */
 
+import { nameProblem } from '../fltmgr/streamNames';
+
 /** One literal as the source spells it, decoded (`L"\\ScannerPort"` → `\ScannerPort`). */
 export interface SourceLiteral {
   value: string;
@@ -62,15 +64,17 @@ const VOLUME_PREFIX = /^\\Device\\HarddiskVolume\d+(?=\\|$)/i;
 const DRIVE_PREFIX = /^(?:\\(?:\?\?|DosDevices|GLOBAL\?\?)\\)?[A-Za-z]:(?=\\|$)/i;
 const DEVICE = /^\\(?:Device|FileSystem)\\[^\\]+(?:\\[^\\]+)*$/i;
 const NOT_A_FILE = /^\\(?:Registry|BaseNamedObjects|Callback|KernelObjects|ObjectTypes|Driver|Sessions|RPC Control|Windows\\ApiPort)\b/i;
-// Characters no file name holds (control characters by their Unicode category).
-const BAD_NAME_CHARS = /[<>:"|*?%]|\p{Cc}/u;
+// What no name may hold is the file system's rule (nameProblem); on top of it a format string
+// (`%ws`) or a stream (`a.txt:s`) is not a file a starter scenario declares.
+const NOT_A_PLAIN_NAME = /[:%]/;
 const EXTENSION = /^\.?([A-Za-z0-9]{1,6})$/;
 const FILE_NAME = /^[^\\/]+\.([A-Za-z0-9]{1,6})$/;
 
 function cleanPath(p: string): string | undefined {
   const names = p.split('\\').filter((n) => n !== '' && n !== '.');
-  if (names.length === 0 || names.some((n) => n === '..' || BAD_NAME_CHARS.test(n) || n.length > 64)) return undefined;
-  return `\\${names.join('\\')}`;
+  if (names.length === 0 || names.some((n) => n.length > 64 || NOT_A_PLAIN_NAME.test(n))) return undefined;
+  const path = `\\${names.join('\\')}`;
+  return nameProblem(path) === undefined ? path : undefined;
 }
 
 function add(list: string[], value: string): void {
@@ -111,7 +115,7 @@ export function classifyLiterals(literals: readonly SourceLiteral[], driver: { c
       if (p) add(out.paths, p);
       continue;
     }
-    if (BAD_NAME_CHARS.test(value) || /\s/.test(value)) continue;
+    if (/\s/.test(value) || cleanPath(value) === undefined) continue;
     const file = FILE_NAME.exec(value);
     if (file && !/^\d+(\.\d+)+$/.test(value)) {
       if (value.startsWith('.')) add(out.extensions, file[1]);
@@ -120,7 +124,8 @@ export function classifyLiterals(literals: readonly SourceLiteral[], driver: { c
       continue;
     }
     const ext = EXTENSION.exec(value);
-    if (ext && (value.startsWith('.') || (driver.mentionsExtensions && /^[a-z0-9]{1,5}$|^[A-Z0-9]{1,5}$/.test(ext[1]) && /[A-Za-z]/.test(ext[1])))) add(out.extensions, ext[1]);
+    // A bare word of one letter is a drive letter ("C") or a flag far more often than an extension.
+    if (ext && (value.startsWith('.') || (driver.mentionsExtensions && /^[a-z0-9]{2,5}$|^[A-Z0-9]{2,5}$/.test(ext[1]) && /[A-Za-z]/.test(ext[1])))) add(out.extensions, ext[1]);
   }
   if (out.ports.length === 0) for (const s of singles) add(out.ports, s);
   else for (const s of singles) add(out.paths, s);

@@ -43,7 +43,7 @@ export function starterScenario(files: ProjectFiles, paths: readonly string[], o
       message: `${anchor}: no FLT_REGISTRATION found in ${project.name}'s sources (${facts.sources.length} read). fltsim runs minifilters, which register with FltRegisterFilter through a FLT_REGISTRATION structure; name the project or folder that declares it.`,
     };
   }
-  const scenarioPath = options.out ?? rules.join(folder, `${project.name}.fltsim`);
+  const scenarioPath = options.out ?? rules.join(folder, `${scenarioFileStem(project.name)}.fltsim`);
   const from = rules.dirname(scenarioPath);
   const rel = (p: string) => {
     const r = rules.relative(from, p);
@@ -52,4 +52,16 @@ export function starterScenario(files: ProjectFiles, paths: readonly string[], o
   const driverPaths = project.source.kind === 'files' ? project.units.map(rel) : [rel(anchor)];
   const text = composeStarter(facts, { driverPaths, projectLabel: options.label ?? (project.source.kind === 'folder' ? `the folder ${rules.basename(anchor)}` : driverPaths.join(' ')) });
   return { ok: true, text, scenarioPath, facts, project };
+}
+
+/**
+ * The default scenario file's name from the driver's: a TARGETNAME or ProjectName may hold what no
+ * file name can (slashes, colons, a property fltsim left unexpanded) or be longer than a file system
+ * keeps (255 bytes on Linux), and the file must still be written.
+ */
+export function scenarioFileStem(driverName: string): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = driverName.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_').replace(/^[\s.]+|[\s.]+$/g, '');
+  const short = [...cleaned].slice(0, 48).join('');
+  return short === '' ? 'driver' : short;
 }

@@ -31,6 +31,9 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
       break;
     }
     if (!arg.startsWith('--')) {
+      // `-j`, `-seed 3`: fltsim has no one-dash options; taken as a file name it would only give a
+      // misleading "no such file" or "give exactly one scenario file".
+      if (/^-[^\d]/.test(arg)) throw new UsageError(singleDash(arg, spec));
       positionals.push(arg);
       continue;
     }
@@ -56,6 +59,13 @@ export function parseArgs(argv: readonly string[], spec: Record<string, OptionSp
     if (opt.repeatable) lists.set(name, [...(lists.get(name) ?? []), value]);
   }
   return { positionals, options, lists };
+}
+
+function singleDash(arg: string, spec: Record<string, OptionSpec>): string {
+  const word = arg.replace(/^-/, '').split('=')[0];
+  const names = Object.keys(spec);
+  const near = names.includes(word) ? word : word.length === 1 ? names.find((n) => n.startsWith(word)) : closest(word, names);
+  return `unknown option '${arg}': options start with two dashes${near ? ` — did you mean '--${near}'?` : ''} (a file name starting with '-' goes after '--')`;
 }
 
 /** The candidate within edit distance 2, for "did you mean" hints. */

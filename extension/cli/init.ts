@@ -62,8 +62,14 @@ export async function initCommand(argv: string[]): Promise<number> {
   if (existsSync(target) && !args.options.has('force')) {
     return fail(json, 'exists', `${relative(target)} exists; it was left as it is. Give --force to replace it, or --out to write another file.`, target);
   }
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, result.text);
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, result.text);
+  } catch (e) {
+    // A read-only folder, a full disk, a name the file system refuses: the user's to change, not our bug.
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(json, 'input', `cannot write ${relative(target)}${code ? ` (${code})` : ''}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}. Give --out FILE to write it elsewhere, or --stdout to print it.`, target);
+  }
   const f = result.facts;
   const callbacks = registeredCallbacks(f).length;
   if (json) {

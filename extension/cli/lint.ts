@@ -10,7 +10,7 @@
  * Exit codes: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable input.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   discoverProjects, ENGINE_VERSION, isCppSource, lintUnits, formatJson, formatSarif, formatText, initLinter, isKernelMode, LINT_RULES, LintDocument, lintLanguageOf, ProjectLint, projectOfFile, readVcxproj,
@@ -100,6 +100,21 @@ function addProject(plan: Plan, project: DriverProject): void {
   for (const u of lintUnits(project)) if (!plan.files.has(u)) plan.files.set(u, project);
 }
 
+/** C and C++ sources and headers (`.inl`/`.inc` hold code too), and projects. */
+const LINTABLE = /\.(?:c|h|cpp|cc|cxx|hpp|hh|hxx|inl|inc|ipp|vcxproj)$/i;
+
+/**
+ * Why a file named on the command line is not something to lint, with what to do; undefined when it is.
+ * Read as C, a scenario, a README or a JSON file gave a list of parse notes and exit 0.
+ */
+function notLintable(p: string): string | undefined {
+  const name = basename(p);
+  if (LINTABLE.test(name)) return undefined;
+  if (/\.fltsim$/i.test(name)) return `a scenario, not C: run it with 'fltsim run ${p}' (lint reads the driver's .c/.cpp files, folders and .vcxproj files)`;
+  if (/^(?:sources|dirs)$/i.test(name)) return `an old-WDK build file: name the folder that holds it, and lint reads the files it lists`;
+  return 'not a C or C++ source: lint reads .c, .h, .cpp (and .cc, .cxx, .hpp, .inl…) files, folders and .vcxproj files';
+}
+
 function planTarget(plan: Plan, files: ProjectFiles, abs: string, folder: boolean): void {
   if (folder) {
     const found = discoverProjects(files, abs);
@@ -170,6 +185,12 @@ export async function runLint(argv: string[]): Promise<number> {
         process.stderr.write(terminalSafe(`fltsim lint: ${p}: ${r.reason === 'missing' ? 'no such file or folder' : r.message}\n`));
         return 2;
       }
+    }
+    // Readable, but not source: a scenario or a README read as C gave parse notes and exit 0.
+    const notSource = folder ? undefined : notLintable(p);
+    if (notSource !== undefined) {
+      process.stderr.write(terminalSafe(`fltsim lint: ${p}: ${notSource}\n`));
+      return 2;
     }
     planTarget(plan, files, abs, folder);
   }

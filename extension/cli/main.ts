@@ -12,7 +12,7 @@ import './test';
 import './explore';
 import './init';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { isShardTask, runShardWorker } from './exploreJobs';
+import { isExploreWorker, runExploreWorker } from './exploreJobs';
 
 export function helpText(): string {
   const lines = [
@@ -28,6 +28,12 @@ export function helpText(): string {
   lines.push(`  ${'help'.padEnd(width)}  Show this text, or a command's usage: fltsim help <command>`);
   lines.push('', 'Exit codes: 0 success, 1 a check failed, 2 bad input or usage.');
   return lines.join('\n');
+}
+
+/** `fltsim run --help` or `-h` anywhere before a `--`: the command's usage, not an unknown option. */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -51,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`fltsim: unknown command '${name}'${near ? ` — did you mean '${near}'?` : ''}\nRun 'fltsim help' for the list.\n`);
     return 2;
   }
+  if (asksForHelp(rest)) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest);
   } catch (err) {
@@ -66,9 +76,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (!isMainThread && isShardTask(workerData)) {
-  // A worker of `fltsim explore --jobs N`, started from this same file.
-  void runShardWorker(workerData);
+if (!isMainThread && isExploreWorker(workerData)) {
+  // A worker of `fltsim explore` on several threads, started from this same file.
+  void runExploreWorker(workerData);
 } else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -104,7 +104,8 @@ async function run(argv: string[]): Promise<number> {
     if (seed !== undefined) throw new UsageError('--seed and --replay do not go together: the replay file holds its seed');
     const text = nodeFiles.readFile(path.resolve(replayText));
     if (text === undefined) {
-      process.stderr.write(`fltsim run: cannot read the replay file '${replayText}'\n`);
+      const why = nodeFiles.whyUnreadable?.(path.resolve(replayText));
+      process.stderr.write(`fltsim run: cannot read the replay file '${replayText}'${why ? `: it ${why}` : ''} — give the file 'fltsim explore --replay-out' wrote\n`);
       return 2;
     }
     const parsed = parseReplayFile(text);

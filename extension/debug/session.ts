@@ -15,6 +15,7 @@ import {
 } from '../../engine';
 import { terminalSafe } from '../shared/safeText';
 import { processFiles } from '../shared/simulatedWindows';
+import { CompiledTexts } from './compiledTexts';
 import { dataBreakpointInfo, readMemory, setDataBreakpoints, toDapDataBreakpoint, writeMemory } from './dataAndMemory';
 import { completionItem } from './consoleRequests';
 import { answerCustomRequest } from './customRequests';
@@ -143,7 +144,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       this.fail(response, `"seed" must be a non-negative integer (got ${JSON.stringify(args.seed)}).`);
       return;
     }
-    const scenarioPath = this.paths.resolve(process.cwd(), args.scenario);
+    const scenarioPath = this.launchPath(args.scenario);
     let replay: ReplayFile | undefined;
     if (args.replay !== undefined) {
       if (typeof args.replay !== 'string' || args.replay.trim() === '') {
@@ -154,9 +155,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
         this.fail(response, '"seed" and "replay" do not go together: the replay file holds its seed.');
         return;
       }
-      const replayPath = this.paths.resolve(process.cwd(), args.replay);
+      const replayPath = this.launchPath(args.replay);
       const text = this.files.readFile(replayPath);
-      const parsed = text === undefined ? { ok: false as const, message: 'it cannot be read' } : parseReplayFile(text);
+      const parsed = text === undefined ? { ok: false as const, message: `it ${this.files.whyUnreadable?.(replayPath) ?? 'cannot be read'}` } : parseReplayFile(text);
       if (!parsed.ok) {
         this.fail(response, `The replay file ${replayPath} cannot be used: ${parsed.message}.`);
         return;
@@ -188,6 +189,7 @@ export class FltsimDebugSession extends LoggingDebugSession {
       return;
     }
     debuggee.setTransitionFilters(this.filters);
+    this.compiled = new CompiledTexts(this.files, [scenarioPath, ...debuggee.sourceFiles()]);
     this.debuggee = debuggee;
     this.resolveReady(debuggee);
     this.output(`fltsim: ${debuggee.title ?? this.paths.basename(scenarioPath)} (seed ${debuggee.seed})\n`, 'console');
@@ -203,6 +205,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.drive();
   }
 
+  /** What the launch compiled, to say at a restart which files were edited since. */
+  private compiled: CompiledTexts | undefined;
+
   /** Whether the launch asked to stop at the first statement (a restart does the same). */
   private stopOnEntry = false;
 
@@ -211,6 +216,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => {
       d.restart(this.stopOnEntry);
       this.output(`fltsim: restarted ${d.title ?? this.paths.basename(d.scenarioPath)} from the beginning (seed ${d.seed})\n`, 'console');
+      const edited = this.compiled?.changed() ?? [];
+      if (edited.length > 0) {
+        this.output(`fltsim: ${edited.map((f) => this.paths.basename(f)).join(', ')} changed since this session compiled ${edited.length === 1 ? 'it' : 'them'}; the restart runs the compiled version. Stop and start debugging to run the edited one.\n`, 'stderr');
+      }
     });
   }
 
@@ -235,6 +244,12 @@ export class FltsimDebugSession extends LoggingDebugSession {
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
     response.body = { sources: (this.debuggee?.sourceFiles() ?? []).map((f) => this.sourceOf(f)) };
     this.sendResponse(response);
+  }
+
+  /** A launch configuration's path, relative to the adapter's folder; a `file:` URI (some clients send them) as its path. */
+  private launchPath(written: string): string {
+    const fromUri = /^file:/i.test(written) ? this.paths.fromUri(written) : undefined;
+    return this.paths.resolve(process.cwd(), fromUri ?? written);
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {

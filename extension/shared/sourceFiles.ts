@@ -7,7 +7,7 @@
  * refused here with a reason, before any byte is read, and recorded so a front end can say what it
  * skipped instead of hanging, crashing, or calling a binary "clean".
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, constants, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, constants, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { decodeSource, HOST_PATHS, type DirEntry, type ProjectFiles } from '../../engine';
 
@@ -140,18 +140,31 @@ export class SourceReader {
    * leads back to a folder it is already in.
    */
   list(p: string): DirEntry[] | undefined {
-    let names: string[];
+    let dirents: Dirent[];
     try {
       if (!statSync(p).isDirectory()) return undefined;
-      names = readdirSync(p);
+      dirents = readdirSync(p, { withFileTypes: true });
     } catch (err) {
       const { reason, message } = errnoReason(err);
       if (reason !== 'missing') this.skip(p, reason, reason === 'no-permission' ? 'is a folder that cannot be listed: permission denied' : message);
       return undefined;
     }
     const out: DirEntry[] = [];
-    for (const name of names) {
+    for (const dirent of dirents) {
+      const name = dirent.name;
+      // The listing says what a plain file is; a folder needs its identity and a link its target.
+      if (dirent.isFile()) {
+        out.push({ name, folder: false });
+        continue;
+      }
       const child = path.join(p, name);
+      if (dirent.isDirectory()) {
+        // Its identity only when asked (discovery follows folders once): a stat per folder of a
+        // large listing is most of the time a missed #include costs.
+        const folderId = () => this.folderId(child);
+        out.push({ name, folder: true, get id() { return folderId(); } });
+        continue;
+      }
       try {
         const st = statSync(child);
         out.push(st.isDirectory() ? { name, folder: true, id: `${st.dev}:${st.ino}` } : { name, folder: false });

@@ -136,6 +136,12 @@ const CPP_CONSTRUCTS: readonly { top: string; use: string; runs: boolean }[] = [
   { top: 'struct B1 { int a = 1; }; struct B2 { int b = 2; }; struct D : B1, B2 { int sum() { return a + b; } };', use: 'D dd; int su = dd.sum(); B2* b2 = &dd; (void)b2; (void)su;', runs: false },
   { top: 'template <typename T> struct Holder { T* p; Holder(T* q) : p(q) {} ~Holder() { if (p) ExFreePool(p); } Holder(const Holder&) = delete; T* operator->() { return p; } };', use: 'Holder<ULONG> ho((PULONG)ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(ULONG), \'tseT\')); if (ho.p) *ho.p = 5;', runs: false },
   { top: 'struct Cnt { static int live; Cnt() { ++live; } ~Cnt() { --live; } }; int Cnt::live = 0;', use: '{ Cnt c1, c2; } Cnt* arr = new (NonPagedPool, \'tseT\') Cnt[0];', runs: false },
+  // Copy constructors and assignment, by declaration, by `=` and by passing and returning by value.
+  { top: 'struct Pt { int x; Pt() : x(1) {} Pt(const Pt& o) : x(o.x + 1) {} Pt& operator=(const Pt& o) { x = o.x + 10; return *this; } };\nPt copyOf(Pt p) { return p; }', use: 'Pt p1; Pt p2(p1); Pt p3 = p2; Pt p4 = copyOf(p3); p4 = p1; (void)p4;', runs: false },
+  { top: 'struct Buf { PUCHAR data; Buf() : data((PUCHAR)ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, \'tseT\')) {} Buf(const Buf& o) : data((PUCHAR)ExAllocatePool2(POOL_FLAG_NON_PAGED, 8, \'tseT\')) { if (data && o.data) RtlCopyMemory(data, o.data, 8); } ~Buf() { if (data) ExFreePool(data); } };', use: '{ Buf b1; Buf b2 = b1; Buf b3(b2); }', runs: false },
+  // Range-for over arrays (by value, by reference, const) and over a class with begin()/end().
+  { top: 'static ULONG vals[3] = { 1, 2, 3 };', use: 'ULONG total = 0; for (const ULONG& v : vals) total += v; for (auto v : vals) total += v; for (ULONG& v : vals) v = 0; (void)total;', runs: false },
+  { top: 'struct Span { int* b; int* e; int* begin() { return b; } int* end() { return e; } };', use: 'int raw[2] = { 1, 2 }; Span sp{ raw, raw + 2 }; for (int& r : sp) r++; Span none{ raw, raw }; for (int r : none) (void)r;', runs: false },
 ];
 const CPP_GARBAGE = ['class', 'template <', '::', 'operator', 'virtual', '~', 'new', 'delete', '&&', '[]', '{', '}', ';', 'public:', '<typename', '>>', 'this->', 'A::A', '#include <new>', 'extern "C++" {'];
 
@@ -241,7 +247,7 @@ function writeFolder(dir: string, entries: Entry[]): string[] {
 }
 
 /** What init said, as comparable text; a written scenario must parse and run or stop with a message. */
-async function initOnce(target: string): Promise<string> {
+export async function initOnce(target: string): Promise<string> {
   const result = starterScenario(nodeFiles, [target]);
   if (!result.ok) {
     if (result.message.length === 0) throw new Error('init refused without a message');

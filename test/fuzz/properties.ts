@@ -9,6 +9,7 @@ import { checkLspSession, lspSession } from './lspTarget';
 import { checkCppDriver, checkExploreFiles, checkInitFolder, checkProcessScenario, cppDriver, exploreFiles, initFolder, processScenario } from './newSurfaces';
 import { checkOddCallDriver, oddCallDriver } from './oddCalls';
 import { checkSecurityCallDriver, securityCallDriver } from './securityCalls';
+import { checkControlScenario, checkMemoryCallDriver, checkRegistryScenario, checkSourcesFolder, controlScenario, memoryCallDriver, registryScenario, sourcesFolder } from './workloadInputs';
 import { C_CORPUS, GENERIC_WORKLOAD, mutatedC, mutatedScenario, randomScenario, runnableC, type MutatedC } from './inputs';
 
 export interface FuzzProperty {
@@ -116,6 +117,34 @@ export const ENGINE_PROPERTIES: readonly FuzzProperty[] = [
     quickRuns: 8,
     arbitrary: securityCallDriver,
     check: checkSecurityCallDriver,
+  },
+  {
+    name: 'run: registry declarations, program registry operations and expect registry lines over registry callbacks',
+    seed: 1613,
+    quickRuns: 10,
+    arbitrary: registryScenario,
+    check: checkRegistryScenario,
+  },
+  {
+    name: 'run: IOCTL and FSCTL lines with random input byte parts over a driver reading each transfer method',
+    seed: 1614,
+    quickRuns: 10,
+    arbitrary: controlScenario,
+    check: checkControlScenario,
+  },
+  {
+    name: 'run: virtual-memory routines, MmProbeAndLockPages and SeAccessCheck with garbage arguments',
+    seed: 1615,
+    quickRuns: 8,
+    arbitrary: memoryCallDriver,
+    check: checkMemoryCallDriver,
+  },
+  {
+    name: 'init: old-WDK sources projects with odd macros, directives and file lists, then the written scenario run',
+    seed: 1616,
+    quickRuns: 6,
+    arbitrary: sourcesFolder,
+    check: checkSourcesFolder,
   },
 ];
 

@@ -183,29 +183,29 @@ test('--progress writes progress lines while exploring, and SIGTERM stops it wit
   assert.ok(report.schedules.run > 0);
 });
 
-test('--jobs N explores the N shards in worker threads and reports one run: the serial counts and digest when exhaustive, a failure chosen independently of timing', () => {
+test('--jobs N explores the subtrees on N threads and reports exactly what one thread reports: counts, digest, stop, failure, replay file', () => {
   const dir = scratch('cancel-race');
-  const pick = (r: { schedules: Record<string, unknown>; digest: string }) => ({ ...r.schedules, abandoned: undefined, digest: r.digest });
-  const serial = JSON.parse(cli(dir, 'explore', 'fixed.fltsim', '--json').stdout);
+  const serial = cli(dir, 'explore', 'fixed.fltsim', '--json');
   const parallel = cli(dir, 'explore', 'fixed.fltsim', '--json', '--jobs', '3');
   assert.equal(parallel.status, 0, parallel.stderr);
-  const joined = JSON.parse(parallel.stdout);
-  assert.deepEqual(pick(joined), pick(serial));
-  assert.deepEqual([joined.jobs, joined.shard, joined.stoppedBy, joined.schedules.exhaustive], [3, null, 'exhausted', true]);
+  assert.equal(parallel.stdout, serial.stdout);
+  assert.deepEqual([JSON.parse(parallel.stdout).stoppedBy, JSON.parse(parallel.stdout).schedules.exhaustive], ['exhausted', true]);
 
-  // The race: each shard stops at its own first failure; the report takes the lowest-numbered
-  // failing shard's, as merging the three shards run one by one does.
-  const first = cli(dir, 'explore', 'race.fltsim', '--json', '--jobs', '3');
-  assert.equal(first.status, 1, first.stderr);
-  const again = JSON.parse(cli(dir, 'explore', 'race.fltsim', '--json', '--jobs', '3').stdout);
-  const a = JSON.parse(first.stdout);
-  assert.deepEqual({ ...a, failure: { ...a.failure, replay: null } }, { ...again, failure: { ...again.failure, replay: null } });
-  for (const i of [1, 2, 3]) writeFileSync(path.join(dir, `s${i}.json`), cli(dir, 'explore', 'race.fltsim', '--json', '--shard', `${i}/3`, '--replay-out', `s${i}.replay.json`).stdout);
-  const merged = JSON.parse(cli(dir, 'explore', '--merge', 's1.json', 's2.json', 's3.json', '--json').stdout);
-  assert.deepEqual([a.schedules.run, a.schedules.failing, a.digest], [merged.schedules.run, merged.schedules.failing, merged.digest]);
-  assert.deepEqual([a.failure.schedule, a.failure.reasons], [merged.failure.schedule, merged.failure.reasons]);
-  assert.equal(a.failure.replay, 'race.replay.json');
-  assert.equal(cli(dir, 'run', '--replay', 'race.replay.json', 'race.fltsim').status, 1, 'the replay written reproduces the failure');
+  // The race: the failure one thread meets first, whichever thread found one first.
+  const one = cli(dir, 'explore', 'race.fltsim', '--json', '--replay-out', 'one.replay.json');
+  const three = cli(dir, 'explore', 'race.fltsim', '--json', '--jobs', '3', '--replay-out', 'three.replay.json');
+  assert.equal(three.status, 1, three.stderr);
+  assert.equal(one.status, 1, one.stderr);
+  const a = JSON.parse(one.stdout);
+  const b = JSON.parse(three.stdout);
+  assert.equal(b.failure.replay, 'three.replay.json');
+  assert.deepEqual({ ...b, failure: { ...b.failure, replay: null } }, { ...a, failure: { ...a.failure, replay: null } });
+  assert.equal(readFileSync(path.join(dir, 'three.replay.json'), 'utf8'), readFileSync(path.join(dir, 'one.replay.json'), 'utf8'));
+  assert.equal(cli(dir, 'run', '--replay', 'three.replay.json', 'race.fltsim').status, 1, 'the replay written reproduces the failure');
+
+  // Stopped by the budget inside a subtree, without reduction: the same schedules, by digest.
+  const capped = ['explore', 'fixed.fltsim', '--json', '--no-reduction', '--max-schedules', '37'];
+  assert.equal(cli(dir, ...capped, '--jobs', '2').stdout, cli(dir, ...capped).stdout);
 });
 
 test('--jobs needs the depth-first search and does not go with --shard', () => {

@@ -130,3 +130,15 @@ test('odd folders: a link back up the tree is not followed, unreadable sources s
   assert.equal(wide.status, 0, wide.stderr);
   assert.match(wide.stdout, /^driver "wide\.vcxproj"$/m);
 });
+
+test('a sources TARGETNAME no file can be named after still gets its scenario written; a place that cannot be written exits 2 saying so', () => {
+  const dir = copyOf('fourops');
+  const project = path.join(dir, 'fourops');
+  writeFileSync(path.join(project, 'sources'), `TARGETNAME=${'n'.repeat(300)}/x:y\nTARGETTYPE=DRIVER\nSOURCES=fourops.c\n`);
+  const long = fltsim(dir, 'init', 'fourops');
+  assert.equal(long.status, 0, long.stderr);
+  assert.ok(existsSync(path.join(project, `${'n'.repeat(48)}.fltsim`)), long.stdout);
+  const blocked = fltsim(dir, 'init', 'fourops', '--out', 'fourops/fourops.c/inside');
+  assert.equal(blocked.status, 2);
+  assert.match(blocked.stderr, /^fltsim init: cannot write fourops\/fourops\.c\/inside\.fltsim \((ENOTDIR|EEXIST)\): .*Give --out FILE to write it elsewhere, or --stdout to print it\.\n$/);
+});

@@ -115,3 +115,19 @@ test('SARIF URIs are percent-encoded', () => {
   assert.deepEqual(loc, { uri: 'my%20drivers/bad%20%231%25.c', uriBaseId: 'SRCROOT' });
   assert.match(sarif.runs[0].originalUriBaseIds.SRCROOT.uri, /^file:\/\/\/.*\/$/);
 });
+
+test('a scenario, a README or a sources file named to lint is refused with what lint reads, not linted as C', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fltsim-lint-notc-'));
+  writeFileSync(join(dir, 'x.fltsim'), 'driver "x.c"\n');
+  writeFileSync(join(dir, 'README.md'), '# notes\n');
+  writeFileSync(join(dir, 'sources'), 'TARGETNAME=x\n');
+  writeFileSync(join(dir, 'x.inl'), 'static int Inline(void) { return 1; }\n');
+  const scenario = lint(dir, ['x.fltsim']);
+  assert.equal(scenario.status, 2);
+  assert.equal(scenario.stderr, "fltsim lint: x.fltsim: a scenario, not C: run it with 'fltsim run x.fltsim' (lint reads the driver's .c/.cpp files, folders and .vcxproj files)\n");
+  const readme = lint(dir, ['README.md']);
+  assert.equal(readme.status, 2);
+  assert.match(readme.stderr, /^fltsim lint: README\.md: not a C or C\+\+ source: lint reads \.c, \.h, \.cpp/);
+  assert.match(lint(dir, ['sources']).stderr, /^fltsim lint: sources: an old-WDK build file: name the folder that holds it/);
+  assert.equal(lint(dir, ['x.inl']).status, 0);
+});

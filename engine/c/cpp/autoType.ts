@@ -11,6 +11,9 @@ import { AUTO } from './lowering';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
 
+export const LAMBDAS = 'lambda expressions';
+export const LAMBDA_INSTEAD = 'write the body as a named function (a static function, or a member function of a class with operator() whose members hold what the lambda captures) and call or pass that';
+
 /** Whether `t` is `auto` or `auto*` still waiting for its initializer. */
 export function isAuto(t: CType): boolean {
   return t === AUTO || (t.kind === 'ptr' && t.to === AUTO);
@@ -19,6 +22,11 @@ export function isAuto(t: CType): boolean {
 /** The type `auto` (or `auto*`, `auto&`) stands for in declarator `d`, given its initializer. */
 export function deduceAuto(s: CppState, ctx: TranslateContext, d: SyntaxNode, t: CType, init: Initializer | undefined, ref: boolean): CType {
   const inferred = init?.k === 'expr' ? typeOfExpr(s.types, init.expr) : undefined;
+  if (!inferred && init?.k === 'expr' && init.expr.k === 'unsupported') {
+    // The initializer is itself refused (a lambda): say that, not that its type is unknown.
+    ctx.error(d, `fltsim does not run ${init.expr.what}`);
+    return INT;
+  }
   if (!inferred) {
     const callee = init?.k === 'expr' && init.expr.k === 'call' && init.expr.callee.k === 'id' ? init.expr.callee.name : undefined;
     const why = callee && !s.functionTypeOf(callee) ? ` ('${callee}' is not declared, and fltsim does not model it)` : '';

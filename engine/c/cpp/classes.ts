@@ -10,6 +10,7 @@ import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateInitializer } from '../translate/expressions';
 import { translateTypedef } from '../translate/statements';
 import { constantValue } from '../translate/constant';
+import { isConstant } from './globals';
 import { functionDefinition } from './definitions';
 import { defaultedKind } from './defaulted';
 import { functionTemplateDeclaration } from './functionTemplates';
@@ -47,6 +48,9 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   if (clause) cls.bases = baseClasses(s, ctx, clause, name);
   for (const b of cls.bases) fields.push({ name: baseField(b), type: b.struct });
   const deferred: SyntaxNode[] = [];
+  // While the members are read, a static constant of the class names a constant (`ULONG items[Count];`).
+  const outerClass = s.readingClass;
+  s.readingClass = cls;
   for (const m of body.namedChildren) {
     if (!m || m.type === 'comment' || m.type === 'access_specifier') continue;
     if (m.type === 'function_definition') {
@@ -98,7 +102,10 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
         cls.statics.set(r.name, global);
         s.globals.set(global, { type: r.type, ref: false });
         // Initialised in the class, so in every file that includes it: an inline variable (C++17).
-        if (valueNode) s.unit.globals.push({ name: global, type: r.type, init: translateInitializer(ctx, valueNode), inline: true, loc: ctx.loc(d) });
+        const init = valueNode ? translateInitializer(ctx, valueNode) : undefined;
+        if (init) s.unit.globals.push({ name: global, type: r.type, init, inline: true, loc: ctx.loc(d) });
+        // `static constexpr ULONG Count = 4;`: a constant expression wherever the class's names are seen.
+        if (init?.k === 'expr') isConstant(s, ctx, m, r.type, init.expr, global);
         continue;
       }
       const memberCls = s.classOf(r.type);
@@ -118,6 +125,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
     // An unnamed struct or union member (C11): its members are the class's; a named nested type declares no member.
     if (declarators.length === 0 && t.kind === 'struct' && !typeNode?.childForFieldName('name')) fields.push({ name: t.tag.startsWith('<anonymous') ? t.tag : ctx.anonymousTag(), type: t });
   }
+  s.readingClass = outerClass;
   // Every member is declared before any body is lowered: a body may call a member written below it.
   for (const m of deferred) {
     const d = m.childForFieldName('declarator');

@@ -16,10 +16,11 @@ import { deleteExpression, newExpression } from './newDelete';
 import { assignmentExpression, binaryExpression, operatorCall } from './operators';
 import { arrowObject, classOfObject, convert } from './overloads';
 import type { CppState } from './state';
+import { templateType } from './templates';
+import { LAMBDA_INSTEAD, LAMBDAS } from './autoType';
 import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
-  lambda_expression: 'lambda expressions',
   throw_expression: 'C++ exceptions (kernel code has none)',
   co_await_expression: 'coroutines',
   fold_expression: 'fold expressions',
@@ -28,6 +29,7 @@ const UNSUPPORTED_EXPR: Record<string, string> = {
 
 export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr | undefined {
   const loc = ctx.loc(node);
+  if (node.type === 'lambda_expression') return { k: 'unsupported', what: `${LAMBDAS}: ${LAMBDA_INSTEAD}`, text: ctx.snippet(node), loc };
   if (UNSUPPORTED_EXPR[node.type]) return { k: 'unsupported', what: UNSUPPORTED_EXPR[node.type], text: ctx.snippet(node), loc };
   switch (node.type) {
     case 'this':
@@ -126,6 +128,8 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
     case 'delete_expression':
       return deleteExpression(s, ctx, node);
     case 'template_function':
+      // `CONTAINING_RECORD(entry, FullItem<Header>, Entry)`: the arguments name a class template's instance, a type.
+      if (s.templates.has(node.childForFieldName('name')?.text ?? '') && node.parent?.type === 'argument_list') return { k: 'typeArg', type: templateType(s, ctx, node), loc };
       return { k: 'unsupported', what: `a call of function template '${node.childForFieldName('name')?.text}' (fltsim runs class templates only)`, text: ctx.snippet(node), loc };
     default:
       return undefined;

@@ -20,6 +20,7 @@ import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
 import { rangeFor } from './rangeFor';
+import { declaringCondition } from './conditionInit';
 import { returnStatement } from './returns';
 import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
@@ -161,6 +162,10 @@ export class CppFrontEnd implements CppHooks {
         return this.s.fn ? returnStatement(this.s, ctx, node) : undefined;
       case 'for_range_loop':
         return rangeFor(this.s, ctx, node);
+      case 'if_statement':
+      case 'switch_statement':
+      case 'while_statement':
+        return declaringCondition(this.s, ctx, node);
       case 'alias_declaration':
       case 'using_declaration':
       case 'static_assert_declaration':

@@ -75,8 +75,11 @@ export function globalDeclaration(s: CppState, ctx: TranslateContext, node: Synt
 /** A `const`/`constexpr` integer with a constant initializer: usable where C wants a constant. */
 export function isConstant(s: CppState, ctx: TranslateContext, node: SyntaxNode, t: CType, init: Expr, name: string): boolean {
   if (t.kind !== 'int' || !node.children.some((c) => c?.type === 'type_qualifier' && (c.text === 'const' || c.text === 'constexpr'))) return false;
-  if (constantValue(ctx, init) === undefined) return false;
+  const value = constantValue(ctx, init);
+  if (value === undefined) return false;
   s.constants.add(name);
+  // Read by its qualified name too (`cfg::Depth`, or `Depth` inside `cfg`): an object that is also a constant.
+  if (name.includes('::')) ctx.scope.defineEnumConstant(name, value);
   return true;
 }
 

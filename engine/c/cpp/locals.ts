@@ -6,7 +6,7 @@
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, sameType, type CType } from '../types';
+import { INT, SIZE_T, pointerTo, sameType, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
 import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
@@ -22,6 +22,7 @@ import { identifier } from './names';
 import { convertPointer, destroyCall, needsConstruction, needsDestructor } from './inheritance';
 import type { CppState } from './state';
 import { namedCall } from './calls';
+import { constructArray, destroyArray, objectArray } from './objectArrays';
 import { adopt, isTemporary } from './pending';
 import { destroyStatements, fullExpression, namesAnObject } from './temporaries';
 import { deduce } from './templates';
@@ -29,6 +30,14 @@ import { typeOfExpr } from './typer';
 
 /** A block: each object with a destructor guards the rest of the block with a `__finally` calling it. */
 export function block(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stmt & { k: 'block' } {
+  return scopedStatements(s, ctx, node, node.namedChildren.filter((c): c is SyntaxNode => c !== null));
+}
+
+/**
+ * A scope holding `items` (statements and declarations) and then, when given, `last` — what
+ * `if (init; cond)` and `switch (init; cond)` become: the init's objects live until the statement ends.
+ */
+export function scopedStatements(s: CppState, ctx: TranslateContext, node: SyntaxNode, items: SyntaxNode[], last?: () => Stmt): Stmt & { k: 'block' } {
   const state = s.fn!;
   const outer = ctx.scope;
   ctx.scope = outer.child();
@@ -39,8 +48,8 @@ export function block(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stm
   try {
     const body: Stmt[] = [...prologue];
     let current = body;
-    for (const c of node.namedChildren) {
-      if (!c || c.type === 'comment') continue;
+    for (const c of items) {
+      if (c.type === 'comment') continue;
       if (c.type !== 'declaration') {
         // Statements, returns and conditions destroy their own temporaries; one left over sat where no full expression ends that fltsim knows.
         const { value, dtors } = fullExpression(s, () => translateStmt(ctx, c));
@@ -58,6 +67,7 @@ export function block(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stm
         current = inner;
       }
     }
+    if (last) current.push(last());
     return { k: 'block', body, loc: ctx.loc(node), endLoc: ctx.endLoc(node) };
   } finally {
     ctx.scope = outer;
@@ -83,7 +93,8 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
       continue;
     }
     const nameNode = ctorArgsNode ? d.childForFieldName('declarator')! : d;
-    const valueNode = !ctorArgsNode && d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+    // A declaration in a condition (`if (auto n = f())`) holds its value beside its declarator.
+    const valueNode = ctorArgsNode ? null : d.type === 'init_declarator' ? d.childForFieldName('value') : node.parent?.type === 'condition_clause' ? node.childForFieldName('value') : null;
     let args: Expr[] | undefined = ctorArgsNode ? ctorArgsNode.map((a) => argumentExpr(s, ctx, a)) : undefined;
     if (valueNode?.type === 'argument_list') args = valueNode.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment').map((a) => translateExpr(ctx, a));
     let type: CType;
@@ -108,9 +119,9 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     else ctx.scope.defineObject(declared.name);
     s.fn!.locals[s.fn!.locals.length - 1].set(declared.name, { type: t, ref });
     const cls = ref ? undefined : s.classOf(t);
-    const element = t.kind === 'array' ? s.classOf(t.of) : undefined;
-    if (element && (element.ctors.length > 0 || needsConstruction(element) || needsDestructor(element))) {
-      ctx.error(d, `fltsim does not construct arrays of objects ('${declared.name}' holds objects of class ${element.name}, which has a constructor or destructor); declare the objects one by one or hold pointers`);
+    const objects = ref ? undefined : objectArray(s, t);
+    if (objects && (init?.k === 'list' ? init.items.length > 0 : init !== undefined)) {
+      ctx.error(d, `fltsim constructs arrays of objects with their default constructor only ('${declared.name}' holds objects of class ${objects.cls.name} and has an initializer list); construct the objects one by one or assign them after the declaration`);
     }
     const self: Expr = { k: 'unary', op: '&', arg: { k: 'id', name: declared.name, loc }, loc };
     if (cls && init?.k === 'list' && (cls.ctors.length > 0 || cls.members.some((m) => needsConstruction(m.cls) || needsDestructor(m.cls)))) {
@@ -140,8 +151,16 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     if (cls && storage === 'static' && (args || needsConstruction(cls) || needsDestructor(cls))) {
       ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
     }
-    stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init, storage, loc: ctx.loc(declared.node) }], loc });
-    if (cls && storage !== 'static') {
+    if (objects && storage === 'static') ctx.error(d, `fltsim does not run static local arrays of objects with constructors or destructors ('${declared.name}')`);
+    stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init: objects ? undefined : init, storage, loc: ctx.loc(declared.node) }], loc });
+    if (objects && storage !== 'static') {
+      // Constructed first to last where declared, destroyed last to first at every way out of the scope.
+      const first: Expr = { k: 'cast', type: pointerTo(objects.cls.struct), arg: { k: 'id', name: declared.name, loc }, loc };
+      const count: Expr = { k: 'num', value: objects.count, type: SIZE_T, loc };
+      stmts.push({ k: 'expr', expr: constructArray(s, ctx, objects.cls, first, count, d), loc });
+      const dtor = destroyArray(s, ctx, objects.cls, first, count, d);
+      if (dtor) destroy.push({ k: 'expr', expr: dtor, loc: ctx.endLoc(node) });
+    } else if (cls && storage !== 'static') {
       // An object initialised from a value of its own class (a copy without a copy constructor, a call's result) is not constructed again.
       const ctor = copyFrom ? copyConstruct(s, ctx, cls, self, copyFrom, loc) : init ? undefined : constructorCall(s, ctx, cls, self, args ?? [], d);
       if (ctor) stmts.push({ k: 'expr', expr: ctor, loc });

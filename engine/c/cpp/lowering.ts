@@ -12,6 +12,8 @@ export function callFunction(f: CppFunction, args: Expr[], loc: Loc): Expr {
 /** `&e`, or the pointer itself when `e` reads through one (a reference). */
 export function addressOf(e: Expr): Expr {
   if (e.k === 'unary' && e.op === '*') return e.arg;
+  // `return a < b ? b : a;` from a function returning `const T&`: a conditional of two lvalues is one.
+  if (e.k === 'cond') return { ...e, then: addressOf(e.then), else: addressOf(e.else) };
   return { k: 'unary', op: '&', arg: e, loc: e.loc };
 }
 

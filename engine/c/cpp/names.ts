@@ -16,10 +16,15 @@ import type { CppState } from './state';
 export function identifier(s: CppState, ctx: TranslateContext, name: string, node: SyntaxNode): Expr | undefined {
   const loc = ctx.loc(node);
   const state = s.fn;
+  const reading = state ? undefined : s.readingClass;
+  const own = reading && findStatic(reading, name);
+  if (own) return { k: 'id', name: own, loc };
   if (state) {
     for (let i = state.locals.length - 1; i >= 0; i--) {
       const v = state.locals[i].get(name);
-      if (v) return v.ref ? { k: 'unary', op: '*', arg: { k: 'id', name, loc }, loc } : undefined;
+      // A `const` integer local reads as the object too (its address can be taken, a reference bound
+      // to it); constant contexts still see its value (evaluate() looks the name up as a constant).
+      if (v) return v.ref ? { k: 'unary', op: '*', arg: { k: 'id', name, loc }, loc } : ctx.scope.enumConstant(name) !== undefined ? { k: 'id', name, loc } : undefined;
     }
     const cls = state.cls;
     if (cls) {
@@ -34,7 +39,7 @@ export function identifier(s: CppState, ctx: TranslateContext, name: string, nod
       if (fs && fs.length > 0) return { k: 'id', name: fs[0].linkName, loc };
     }
   }
-  if (s.constants.has(name) && ctx.scope.enumConstant(name) !== undefined) return undefined;
+  if (s.constants.has(name) && ctx.scope.enumConstant(name) !== undefined) return s.globals.has(name) ? globalUse(s, name, loc) : undefined;
   if (s.globals.has(name) || s.unit.globals.some((g) => g.name === name)) return globalUse(s, name, loc);
   for (const ns of s.visibleNamespaces()) {
     const q = `${ns}::${name}`;
@@ -102,3 +107,4 @@ export function lookupFunctions(s: CppState, name: string): CppFunction[] | unde
   }
   return s.functions.get(plain);
 }
+

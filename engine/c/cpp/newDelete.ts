@@ -12,7 +12,8 @@ import { translateExpr } from '../translate/expressions';
 import { constructorCall } from './construction';
 import { callFunction } from './lowering';
 import { destroyCall, findMethods, needsConstruction, needsDestructor, virtualCall } from './inheritance';
-import type { CppFunction } from './model';
+import type { CppClass, CppFunction } from './model';
+import { COOKIE, constructArray, cookieCount, destroyArray, runsCode, shiftBytes } from './objectArrays';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
 import { hiddenTemporary } from './hidden';
@@ -45,11 +46,11 @@ export function newExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
   const op = operatorFunction(s, ctx, count ? 'operator new[]' : 'operator new', 1 + placement.length, node);
   if (!('linkName' in op)) return op;
   const ptrType = pointerTo(base);
+  const cls = s.classOf(base);
+  if (count && cls && runsCode(cls)) return newObjectArray(s, ctx, cls, op, count, placement, node);
   const tmp = hiddenTemporary(s, ptrType, loc);
   const parts: Expr[] = [{ k: 'assign', op: '=', left: tmp, right: { k: 'cast', type: ptrType, arg: callFunction(op, [size, ...placement], loc), loc }, loc }];
-  const cls = s.classOf(base);
   if (cls && (cls.ctors.length > 0 || cls.vtable || cls.bases.length > 0 || (args.length === 0 && needsConstruction(cls)))) {
-    if (count) return { k: 'unsupported', what: `new[] of class ${cls.name}, which has a constructor`, text: ctx.snippet(node), loc };
     const ctor = constructorCall(s, ctx, cls, tmp, args, node);
     if (ctor) parts.push({ k: 'cond', test: tmp, then: { k: 'comma', left: ctor, right: { k: 'num', value: 0, type: INT, loc }, loc }, else: { k: 'num', value: 0, type: INT, loc }, loc });
   } else if (args.length === 1 && !count) {
@@ -68,10 +69,10 @@ export function deleteExpression(s: CppState, ctx: TranslateContext, node: Synta
   const t = typeOfExpr(s.types, arg);
   const target = t ? pointee(t) : undefined;
   const cls = s.classOf(target);
-  if (cls && needsDestructor(cls) && isArray) return { k: 'unsupported', what: `delete[] of class ${cls.name}, which has a destructor`, text: ctx.snippet(node), loc };
   const name = isArray ? 'operator delete[]' : 'operator delete';
   const op = operatorFunction(s, ctx, name, 1, node);
   if (!('linkName' in op)) return op;
+  if (cls && needsDestructor(cls) && isArray) return deleteObjectArray(s, ctx, cls, op, arg, node);
   let p = arg;
   const steps: Expr[] = [];
   if (arg.k !== 'id') {
@@ -87,5 +88,56 @@ export function deleteExpression(s: CppState, ctx: TranslateContext, node: Synta
   if (dtor) release = { k: 'comma', left: dtor, right: release, loc };
   // Deleting a null pointer does nothing.
   steps.push({ k: 'cond', test: p, then: { k: 'comma', left: release, right: { k: 'num', value: 0, type: INT, loc }, loc }, else: { k: 'num', value: 0, type: INT, loc }, loc });
+  return steps.reduce((left, right) => ({ k: 'comma', left, right, loc }));
+}
+
+/**
+ * `new T[n]` of a class that runs code: `operator new[]` for the objects (and the cookie when T has a
+ * destructor), then each object's default constructor, first to last, when the memory came back.
+ */
+function newObjectArray(s: CppState, ctx: TranslateContext, cls: CppClass, op: CppFunction, count: Expr, placement: Expr[], node: SyntaxNode): Expr {
+  const loc = ctx.loc(node);
+  const ptrType = pointerTo(cls.struct);
+  const cookie = needsDestructor(cls) ? COOKIE : 0;
+  const n = hiddenTemporary(s, SIZE_T, loc);
+  const block = hiddenTemporary(s, pointerTo(VOID), loc);
+  const objects = hiddenTemporary(s, ptrType, loc);
+  const size: Expr = { k: 'binary', op: '+', left: { k: 'binary', op: '*', left: { k: 'sizeofType', type: cls.struct, loc }, right: n, loc }, right: { k: 'num', value: cookie, type: SIZE_T, loc }, loc };
+  const zero: Expr = { k: 'num', value: 0, type: INT, loc };
+  const filled: Expr[] = [];
+  if (cookie) filled.push({ k: 'assign', op: '=', left: cookieCount(block, loc), right: n, loc });
+  filled.push({ k: 'assign', op: '=', left: objects, right: shiftBytes(block, cookie, ptrType, loc), loc });
+  filled.push(constructArray(s, ctx, cls, objects, n, node), zero);
+  const steps: Expr[] = [
+    { k: 'assign', op: '=', left: n, right: count, loc },
+    { k: 'assign', op: '=', left: objects, right: { k: 'cast', type: ptrType, arg: zero, loc }, loc },
+    { k: 'assign', op: '=', left: block, right: callFunction(op, [size, ...placement], loc), loc },
+    { k: 'cond', test: block, then: filled.reduce((left, right) => ({ k: 'comma', left, right, loc })), else: zero, loc },
+    objects,
+  ];
+  return steps.reduce((left, right) => ({ k: 'comma', left, right, loc }));
+}
+
+/** `delete[] p` of a class with a destructor: the count from the cookie, each object destroyed last to first, then the whole block released. */
+function deleteObjectArray(s: CppState, ctx: TranslateContext, cls: CppClass, op: CppFunction, arg: Expr, node: SyntaxNode): Expr {
+  const loc = ctx.loc(node);
+  const p = hiddenTemporary(s, pointerTo(cls.struct), loc);
+  const block = hiddenTemporary(s, pointerTo(VOID), loc);
+  const n = hiddenTemporary(s, SIZE_T, loc);
+  const zero: Expr = { k: 'num', value: 0, type: INT, loc };
+  const opArgs: Expr[] = [block];
+  if (op.type.params.length === 2) opArgs.push({ k: 'binary', op: '+', left: { k: 'binary', op: '*', left: { k: 'sizeofType', type: cls.struct, loc }, right: n, loc }, right: { k: 'num', value: COOKIE, type: SIZE_T, loc }, loc });
+  const release: Expr[] = [
+    { k: 'assign', op: '=', left: block, right: shiftBytes(p, -COOKIE, pointerTo(VOID), loc), loc },
+    { k: 'assign', op: '=', left: n, right: cookieCount(block, loc), loc },
+    destroyArray(s, ctx, cls, p, n, node)!,
+    { k: 'cast', type: VOID, arg: callFunction(op, opArgs, loc), loc },
+    zero,
+  ];
+  const steps: Expr[] = [
+    { k: 'assign', op: '=', left: p, right: arg, loc },
+    // Deleting a null pointer does nothing.
+    { k: 'cond', test: p, then: release.reduce((left, right) => ({ k: 'comma', left, right, loc })), else: zero, loc },
+  ];
   return steps.reduce((left, right) => ({ k: 'comma', left, right, loc }));
 }

@@ -60,6 +60,8 @@ export class CppState {
   readonly refTypes = new WeakSet<CType>();
   /** Those of them written `T &&` (rvalue references: a move constructor's or move assignment's parameter). */
   readonly rvalueTypes = new WeakSet<CType>();
+  /** While a class's members are read: that class, whose static constants its member declarations may name. */
+  readingClass: CppClass | undefined;
   /** While a class body is read: that class's name, so a class declared in it is named `Outer::Inner`. */
   enclosingClass: string | undefined;
   /** The function whose body is being lowered; undefined at file scope. */

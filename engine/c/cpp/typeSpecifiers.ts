@@ -4,7 +4,11 @@
  * through an enclosing or used namespace. Undefined hands the specifier to the C path.
  */
 import type { SyntaxNode } from '../treeSitter';
-import { INT, type CType } from '../types';
+import { INT, VOID_PTR, type CType } from '../types';
+import { typeOfExpr } from './typer';
+
+/** `std::nullptr_t`: the type of `nullptr`, held as a pointer as MSVC does. */
+const NULLPTR_T: CType = VOID_PTR;
 import type { TranslateContext } from '../translate/context';
 import { typeFromSpecifier } from '../translate/declarators';
 import { classType, isMethodDeclaration } from './classes';
@@ -42,7 +46,12 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return templateType(s, ctx, node);
     case 'enum_specifier': {
       const nameNode = node.childForFieldName('name');
-      const t = plainCType(ctx, node);
+      const base = node.childForFieldName('base');
+      // `enum class Kind : UCHAR` is stored in its underlying type (structs shared with user mode depend on it).
+      const under = base ? typeFromSpecifier(ctx, base) : undefined;
+      const plain = plainCType(ctx, node);
+      const t = under?.kind === 'int' && plain.kind === 'int' ? { ...plain, size: under.size, signed: under.signed, name: under.name } : plain;
+      if (base && under?.kind !== 'int') ctx.error(base, `the underlying type of an enum must be an integer type, not '${ctx.snippet(base)}'`);
       if (nameNode) {
         const name = nameNode.text;
         if (!ctx.scope.isTypeName(name)) ctx.scope.defineTypedef(name, t);
@@ -55,7 +64,13 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       }
       return t;
     }
+    case 'primitive_type':
+      return node.text === 'nullptr_t' ? NULLPTR_T : undefined;
     case 'placeholder_type_specifier':
+      if (node.namedChildren.some((c) => c?.type === 'decltype')) {
+        ctx.error(node, "fltsim does not run 'decltype(auto)': write the type");
+        return INT;
+      }
       // `auto`: the declaration that uses it replaces this with its initializer's type.
       return AUTO;
     case 'dependent_type':
@@ -66,6 +81,7 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       const member = node.type === 'qualified_identifier' ? qualifiedMemberType(s, ctx, node, (n) => templateType(s, ctx, n)) : undefined;
       if (member) return member;
       const name = node.text.replace(/\s+/g, '').replace(/^::/, '');
+      if (name === 'std::nullptr_t') return NULLPTR_T;
       const t = ctx.scope.typedef(name) ?? ctx.scope.typedef(name.split('::').pop()!);
       if (t) return t;
       ctx.error(node, `unknown type name '${name}'`);
@@ -84,9 +100,14 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       }
       return undefined;
     }
-    case 'decltype':
-      ctx.error(node, 'fltsim does not run decltype: write the type');
+    case 'decltype': {
+      // `decltype(x)`, `decltype(p->field)`: the type the expression has (a reference's is the object's).
+      const arg = node.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      const t = arg ? typeOfExpr(s.types, ctx.expr(arg)) : undefined;
+      if (t) return t;
+      ctx.error(node, `fltsim cannot tell the type of '${ctx.snippet(node)}': write the type`);
       return INT;
+    }
     default:
       return undefined;
   }

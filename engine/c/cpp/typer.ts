@@ -51,6 +51,8 @@ export function typeOfExpr(env: TypeEnvironment, e: Expr): CType | undefined {
       return t ? pointee(t) : undefined;
     }
     case 'call': {
+      // CONTAINING_RECORD(p, T, F), the builtin: a T*.
+      if (e.callee.k === 'id' && e.callee.name === 'CONTAINING_RECORD' && e.args[1]?.k === 'typeArg') return pointerTo(e.args[1].type);
       const t = typeOfExpr(env, e.callee);
       const fn = t?.kind === 'ptr' ? t.to : t;
       return fn?.kind === 'func' ? fn.ret : undefined;

@@ -140,6 +140,7 @@ export function preludeHeaders(): Map<string, string> {
     ['ws2ipdef.h', kernel],
     ['mstcpip.h', kernel],
     ['ip2string.h', kernel],
+    ['netioapi.h', kernel],
   ]);
 }
 

@@ -21,6 +21,11 @@ export const KERNEL_H = String.raw`
 #define HIGH_LEVEL 15
 
 typedef enum _MODE { KernelMode, UserMode, MaximumMode } MODE;
+/* wdm.h's name for a GUID used as a unique id (ExUuidCreate's, WFP's callout and layer keys). */
+#ifndef UUID_DEFINED
+#define UUID_DEFINED
+typedef GUID UUID;
+#endif
 
 typedef enum _POOL_TYPE {
     NonPagedPool = 0,
@@ -37,6 +42,8 @@ typedef enum _POOL_TYPE {
     NonPagedPoolSessionNx = 544
 } POOL_TYPE;
 typedef ULONG64 POOL_FLAGS;
+/* wdm.h's reader/writer spin lock word (ExAcquireSpinLockShared… are not modelled). */
+typedef volatile LONG EX_SPIN_LOCK, *PEX_SPIN_LOCK;
 #define POOL_FLAG_REQUIRED_START 0x0000000000000001ULL
 #define POOL_FLAG_USE_QUOTA 0x0000000000000001ULL
 #define POOL_FLAG_UNINITIALIZED 0x0000000000000002ULL
@@ -274,6 +281,7 @@ ULONG vDbgPrintExWithPrefix(PCCH Prefix, ULONG ComponentId, ULONG Level, PCCH Fo
 void DbgBreakPoint(void);
 #define DPFLTR_IHVDRIVER_ID 77
 #define DPFLTR_FLTMGR_ID 47
+#define DPFLTR_DEFAULT_ID 101
 #define DPFLTR_ERROR_LEVEL 0
 #define DPFLTR_WARNING_LEVEL 1
 #define DPFLTR_TRACE_LEVEL 2

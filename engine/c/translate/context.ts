@@ -6,6 +6,7 @@ import type { Expr, Loc, Stmt } from '../ast';
 import type { CType } from '../types';
 import type { SourceMap } from '../preprocess';
 import type { Scope } from '../scope';
+import type { PreludeTagStanding } from '../prelude/origins';
 import type { SyntaxNode } from '../treeSitter';
 
 export interface TranslateDiagnostic {
@@ -46,6 +47,8 @@ export class TranslateContext {
   private readonly packStack: (number | undefined)[] = [];
   /** Set for a C++ file only (engine/c/cpp/). */
   cpp: CppHooks | undefined = undefined;
+  /** Set when the file starts from the compiled prelude (engine/c/prelude/origins.ts). */
+  preludeTag: ((tag: string) => PreludeTagStanding) | undefined = undefined;
   /** Nesting of the recursive translation functions right now. */
   private depth = 0;
 

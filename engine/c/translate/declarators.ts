@@ -110,7 +110,10 @@ function structType(ctx: TranslateContext, node: SyntaxNode, union: boolean): St
     // A tag an outer scope (the built-in headers) only declares is defined here as this file's own
     // type: completing the shared one would leak the definition into every other file.
     const outerIncomplete = body !== null && existing?.kind === 'struct' && !existing.fields && ctx.scope.ownTag(nameNode.text) === undefined;
-    if (existing && existing.kind === 'struct' && !outerIncomplete) type = existing;
+    // Likewise a structure the prelude defines in a header this file never includes: the driver
+    // declares it itself because its real headers do not.
+    const preludeExtra = body !== null && existing?.kind === 'struct' && existing.fields !== undefined && ctx.scope.ownTag(nameNode.text) === undefined && ctx.preludeTag?.(nameNode.text).kind === 'extra';
+    if (existing && existing.kind === 'struct' && !outerIncomplete && !preludeExtra) type = existing;
   }
   if (!type) {
     type = { kind: 'struct', union, tag: nameNode?.text ?? ctx.anonymousTag() };
@@ -118,7 +121,9 @@ function structType(ctx: TranslateContext, node: SyntaxNode, union: boolean): St
   }
   if (body) {
     if (type.fields) {
-      ctx.error(node, `redefinition of ${union ? 'union' : 'struct'} ${type.tag}`);
+      const standing = ctx.scope.ownTag(type.tag) === undefined ? ctx.preludeTag?.(type.tag) : undefined;
+      const where = standing?.kind === 'included' ? `: <${standing.via}>, which this file includes, defines it already — delete this copy (and if the real <${standing.via}> does not declare it, fltsim's prelude is wrong: report it)` : '';
+      ctx.error(node, `redefinition of ${union ? 'union' : 'struct'} ${type.tag}${where}`);
       return type;
     }
     type.fields = fieldsOf(ctx, body);

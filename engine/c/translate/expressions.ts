@@ -10,6 +10,7 @@ import { INT, LONGLONG, UINT, ULONGLONG, WCHAR_T, type CType } from '../types';
 import type { TranslateContext } from './context';
 import { typeFromDescriptor } from './declarators';
 import { tagArgument } from '../pp/tagArguments';
+import { FUNCTION_NAME_MARK } from '../pp/functionName';
 
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '&&', '||', '==', '!=', '<', '>', '<=', '>=']);
 
@@ -31,7 +32,7 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
       return { k: 'num', value: charValue(node.text), type: wide ? WCHAR_T : INT, loc };
     }
     case 'string_literal':
-      return { k: 'str', value: stringValue(node), wide: /^[LuU]/.test(node.text), loc };
+      return { k: 'str', value: withFunctionName(ctx, node, stringValue(node)), wide: /^[LuU]/.test(node.text), loc };
     case 'concatenated_string': {
       let value = '';
       let wide = false;
@@ -46,7 +47,7 @@ function translateExprNode(ctx: TranslateContext, node: SyntaxNode): Expr {
           return unsupported(ctx, part, `'${part.text}' between string literals: only string literals and __FUNCTION__ join there; define '${part.text}' as a string literal`);
         }
       }
-      return { k: 'str', value, wide, loc };
+      return { k: 'str', value: withFunctionName(ctx, node, value), wide, loc };
     }
     case 'true':
       return { k: 'num', value: 1, type: INT, loc };
@@ -416,14 +417,22 @@ const FUNCTION_NAME_MACROS: ReadonlyMap<string, boolean> = new Map([
   ['__FUNCTIONW__', true],
 ]);
 
-function enclosingFunctionName(ctx: TranslateContext, node: SyntaxNode): string {
+/** The preprocessor's __FUNCTION__ literals (pp/functionName.ts), given the name of the function they are in. */
+function withFunctionName(ctx: TranslateContext, node: SyntaxNode, value: string): string {
+  return value.includes(FUNCTION_NAME_MARK) ? value.split(FUNCTION_NAME_MARK).join(enclosingFunctionName(ctx, node, '__FUNCTION__')) : value;
+}
+
+/** What a function definition's innermost declarator is named by: `f`, and in C++ `C::f`, `~C`, `operator==`. */
+const FUNCTION_NAMES = new Set(['identifier', 'qualified_identifier', 'field_identifier', 'destructor_name', 'operator_name']);
+
+function enclosingFunctionName(ctx: TranslateContext, node: SyntaxNode, spelled = node.text): string {
   for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
     if (n.type !== 'function_definition') continue;
     let d = n.childForFieldName('declarator');
-    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
-    if (d) return d.text;
+    while (d && !FUNCTION_NAMES.has(d.type)) d = d.childForFieldName('declarator');
+    if (d) return d.text.replace(/\s+/g, '');
   }
-  ctx.error(node, `${node.text} is used outside a function: it names the function it is written in`);
+  ctx.error(node, `${spelled} is used outside a function: it names the function it is written in`);
   return '';
 }
 

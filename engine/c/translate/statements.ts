@@ -1,13 +1,14 @@
 /**
  * Statements and declarations inside function bodies.
  */
-import type { Stmt, VarDecl } from '../ast';
+import type { Expr, Stmt, VarDecl } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { withAlias, type CType } from '../types';
+import { INT, withAlias, type CType } from '../types';
 import type { TranslateContext } from './context';
 import { applyDeclarator, typeFromSpecifier } from './declarators';
 import { translateExpr, translateInitializer } from './expressions';
 import { checkStaticAssertion } from './staticAssert';
+import { constantValue } from './constant';
 
 export function translateBlock(ctx: TranslateContext, node: SyntaxNode): Stmt & { k: 'block' } {
   const outer = ctx.scope;
@@ -91,7 +92,7 @@ function translateStmtNode(ctx: TranslateContext, node: SyntaxNode): Stmt {
         if (valueNode && c.startIndex === valueNode.startIndex && c.endIndex === valueNode.endIndex) continue;
         body.push(translateStmt(ctx, c));
       }
-      return { k: 'case', value: valueNode ? translateExpr(ctx, valueNode) : undefined, body, loc };
+      return { k: 'case', value: valueNode ? caseLabel(ctx, valueNode) : undefined, body, loc };
     }
     case 'break_statement':
       return { k: 'break', loc };
@@ -154,7 +155,7 @@ export function translateDeclaration(ctx: TranslateContext, node: SyntaxNode): V
   const storage = storageOf(node);
   const out: VarDecl[] = [];
   for (const d of node.childrenForFieldName('declarator')) {
-    if (!d) continue;
+    if (!d || d.isMissing) continue;
     const declared = applyDeclarator(ctx, d, base);
     if (!declared.name) continue;
     // The name is in scope from its declarator on (its own initializer sees it).
@@ -179,5 +180,27 @@ export function translateTypedef(ctx: TranslateContext, node: SyntaxNode): void 
     if (!d) continue;
     const declared = applyDeclarator(ctx, d, base);
     if (declared.name) ctx.scope.defineTypedef(declared.name, withAlias(declared.type, declared.name));
+  }
+}
+
+/** A case label folded to its value: in C++ a `const` integer object is a constant expression too. */
+function caseLabel(ctx: TranslateContext, node: SyntaxNode): Expr {
+  const e = translateExpr(ctx, node);
+  if (!namesSomething(e)) return e;
+  const v = constantValue(ctx, e);
+  return v === undefined ? e : { k: 'num', value: v, type: INT, loc: e.loc };
+}
+
+function namesSomething(e: Expr): boolean {
+  switch (e.k) {
+    case 'id':
+      return true;
+    case 'unary':
+    case 'cast':
+      return namesSomething(e.arg);
+    case 'binary':
+      return namesSomething(e.left) || namesSomething(e.right);
+    default:
+      return false;
   }
 }

@@ -52,13 +52,3 @@ static void Run(void) {
   assert.equal(r.report.error, null);
   assert.deepEqual(r.report.output, ['6 0 2 5 1']);
 });
-
-test('a local array of objects whose class has a constructor is refused at its declaration (it would run unconstructed)', async () => {
-  const r = await run(memoryFiles({
-    '/d/d.cpp': entryDriver(`
-struct Slot { int v; Slot() : v(4) {} };
-static void Run(void) { Slot slots[3]; DbgPrint("%d", slots[0].v); }`),
-  }));
-  assert.equal(r.ok, false);
-  assert.match(r.ok ? '' : r.diagnostics.join('\n'), /^\/d\/d\.cpp:4:30: error: fltsim does not construct arrays of objects \('slots' holds objects of class Slot/m);
-});

@@ -19,3 +19,12 @@ test('an unknown option is a usage error with a suggestion', () => {
   assert.equal(closest('raed', ['read', 'write', 'create']), 'read');
   assert.equal(closest('zzzzzz', ['read']), undefined);
 });
+
+test('a one-dash option is a usage error naming the two-dash option, not a file name', () => {
+  assert.throws(() => parseArgs(['a.fltsim', '-j'], spec), (e: unknown) => e instanceof UsageError && /unknown option '-j': options start with two dashes — did you mean '--json'\?/.test(e.message));
+  assert.throws(() => parseArgs(['-seed', '3'], spec), /did you mean '--seed'\?/);
+  assert.throws(() => parseArgs(['-zzzzzz'], spec), (e: unknown) => e instanceof UsageError && !/did you mean/.test(e.message));
+  // After `--`, and a negative number, stay positionals.
+  assert.deepEqual(parseArgs(['--', '-odd.fltsim'], spec).positionals, ['-odd.fltsim']);
+  assert.deepEqual(parseArgs(['-1'], spec).positionals, ['-1']);
+});

@@ -228,3 +228,20 @@ ${configs.map((c) => `    <ProjectConfiguration Include="${c}"><Configuration>${
   assert.equal((read(['Release|Win32', 'Release|x64']).source as { configuration: string }).configuration, 'Release|x64', 'no debug one: the first x64 one');
   assert.equal((read(['Debug|Win32', 'Release|Win32']).source as { configuration: string }).configuration, 'Debug|Win32', 'no x64 one: the first listed');
 });
+
+test('an item whose folder comes from a property fltsim cannot resolve is the one file of its name below the project; with none or several, the note says why it is missing', () => {
+  const proj = (include: string) => `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <PropertyGroup><SrcDir>$([System.IO.Path]::Combine($(MSBuildThisFileDirectory), 'src'))</SrcDir></PropertyGroup>
+  <PropertyGroup Label="Configuration"><ConfigurationType>Driver</ConfigurationType></PropertyGroup>
+  <ItemGroup><ClCompile Include="${include}" /></ItemGroup>
+</Project>\n`;
+  const one = readVcxproj('/p/d.vcxproj', memoryFiles({ '/p/d.vcxproj': proj('$(SrcDir)\\Filter.c'), '/p/src/filter.c': '', '/p/src/other.c': '' }));
+  assert.deepEqual(one.units, ['/p/src/filter.c']);
+  assert.ok(one.notes.some((n) => n.line === 4 && n.message === "$(SrcDir)\\Filter.c holds a property fltsim cannot resolve; using /p/src/filter.c, the one file of that name below the project's folder"), JSON.stringify(one.notes));
+  const two = readVcxproj('/p/d.vcxproj', memoryFiles({ '/p/d.vcxproj': proj('$(SrcDir)\\filter.c'), '/p/src/filter.c': '', '/p/old/filter.c': '' }));
+  assert.deepEqual(two.units, []);
+  assert.ok(two.notes.some((n) => /^\\filter\.c is listed in d\.vcxproj but not found \(looked for \/filter\.c\); the other files are still used — \$\(SrcDir\)\\filter\.c holds a property fltsim cannot resolve, and no single file of that name is below the project's folder$/.test(n.message)), JSON.stringify(two.notes));
+  // A path that expanded fully is never guessed at.
+  const plain = readVcxproj('/p/d.vcxproj', memoryFiles({ '/p/d.vcxproj': proj('lost\\filter.c'), '/p/src/filter.c': '' }));
+  assert.deepEqual(plain.units, []);
+});

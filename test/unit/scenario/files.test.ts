@@ -51,6 +51,23 @@ forEachFlavor('scenario driver paths', (f) => {
     assert.equal(d[0].message, `driver file "D:\\Drivers\\x.c" not found (looked for ${f.name === 'win32' ? 'D:\\Drivers\\x.c' : 'D:/Drivers/x.c'})`);
     assert.match(d[0].hint, f.name === 'win32' ? /relative to the folder of the scenario file/ : /Windows drive or share path, which this machine cannot open/);
   });
+
+  test('a driver line naming an existing file no driver is built from (.sys, .inf, a scenario, sources) says what it is and what to name', () => {
+    const { scenario } = parseScenario('driver "out\\filter.sys"\ndriver "filter.inf"\ndriver "other.fltsim"\ndriver "old/sources"\ndriver "Lib.v2"\n');
+    const d = checkScenarioFiles(scenario, scenarioPath, f.files({ 'scenarios/out/filter.sys': '', 'scenarios/filter.inf': '', 'scenarios/other.fltsim': '', 'scenarios/old/sources': '', 'scenarios/Lib.v2/a.c': '' }));
+    assert.deepEqual(d.map((x) => [x.code, x.line, x.column]), [['bad-driver', 1, 8], ['bad-driver', 2, 8], ['bad-driver', 3, 8], ['bad-driver', 4, 8]], 'a folder with a dot in its name is still a folder');
+    assert.equal(d[0].message, `driver path "out\\filter.sys" is a file, not a folder (${f.abs('scenarios', 'out', 'filter.sys')}), and not a kind of file a driver is built from`);
+    assert.deepEqual(d.map((x) => x.hint.split(/[;:]/)[0]), ['This is the built driver', 'An INF installs a driver', 'A scenario names drivers rather than being one', 'This is an old-WDK build file']);
+  });
+
+  test('a path rooted by one backslash (a share written with two, which the string reads as one) gets the hint about backslashes where no drive exists', () => {
+    const { scenario } = parseScenario('driver "\\\\server\\share\\x.c"\ndriver "\\proj\\y.c"\n');
+    const d = checkScenarioFiles(scenario, scenarioPath, f.files({}));
+    assert.deepEqual(d.map((x) => [x.line, x.message.split(' not found')[0]]), [[1, 'driver file "\\server\\share\\x.c"'], [2, 'driver file "\\proj\\y.c"']]);
+    for (const x of d) {
+      assert.match(x.hint, f.name === 'win32' ? /relative to the folder of the scenario file; check the name/ : /^A path starting with a backslash is rooted at a Windows drive, and \\\\ in a scenario string is one backslash/);
+    }
+  });
 });
 
 test('formatDiagnostic names the file, line and column, then the hint', () => {

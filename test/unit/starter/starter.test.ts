@@ -126,6 +126,35 @@ test('one .cpp file is a driver source too: its scenario is written and runs to 
   assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, `the create callback is reached: ${JSON.stringify(report.calls)}`);
 });
 
+test('a C++ driver whose DriverEntry is `extern "C" NTSTATUS DriverEntry(…)` and creates a port: the port gets a program, not a file', async () => {
+  const r = starter('cppport/gate.cpp');
+  assert.deepEqual(r.facts.literals.ports, ['\\GateKeeperPort']);
+  assert.deepEqual(r.facts.literals.paths, []);
+  assert.match(r.text, /^client "\\GateKeeperPort" connect at 0$/m);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  assert.equal(report.calls[`${r.project.name}!OnConnect`], 1);
+});
+
+test('registry values: `.Name = L"1"` though not a word, a name given by a string macro, and not a routine name looked up', () => {
+  const r = starter('regtable');
+  assert.deepEqual(r.facts.registryValues, [{ name: '1', type: 'string' }, { name: 'Mode', type: 'string' }]);
+  assert.match(r.text, /^\/\/ registry "1" string /m);
+});
+
+test('a driver that tells removable media apart gets a USB volume and I/O on it; a one-letter string is no extension', async () => {
+  const r = starter('usbonly');
+  assert.equal(r.facts.looksAtRemovable, true);
+  assert.deepEqual(r.facts.literals.extensions, ['docx']);
+  assert.match(r.text, /^volume "\\Device\\HarddiskVolume2" fs fat removable$/m);
+  assert.match(r.text, /^io #\d+ create "\\Device\\HarddiskVolume2\\docs\\usb\.txt" at \d+$/m);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  // The filter attaches to the stick only, and its create callback sees the open there.
+  assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, JSON.stringify(report.calls));
+  assert.ok(report.output.some((l) => l.includes('usbonly: open 1 on the stick')), report.output.join('\n'));
+});
+
 test('a project without FLT_REGISTRATION is refused with the reason, and nothing is composed', () => {
   const r = starterScenario(nodeFiles, [path.join(FIXTURES, 'noreg')]);
   assert.equal(r.ok, false);
@@ -154,6 +183,15 @@ test('string literals: comments and includes skipped, escapes decoded, sorted in
   // Without a port or a device, and without talk of extensions, the same words mean less.
   const plain = classifyLiterals(lits, { createsPort: false, createsDevice: false, mentionsExtensions: false });
   assert.deepEqual(plain, { paths: ['\\MyScanPort', '\\Temp\\out.log'], extensions: ['pdf'], fileNames: ['desktop.ini'], images: [], ports: [], devices: [] });
+});
+
+test('a literal the file system would refuse as a name is no starter path or file: the one rule (streamNames.nameProblem) decides', () => {
+  const values = [
+    '\\Logs\\a?.txt', '\\Logs\\..\\up.txt', '\\Logs\\%ws.txt', '\\Logs\\a.txt:Zone', `\\Logs\\${'n'.repeat(70)}.txt`, '\\Logs\\tab\there.txt',
+    'star*.doc', 'pipe|.doc', '%d.log', 'ok.doc', '\\Logs\\kept.txt',
+  ];
+  const lit = classifyLiterals(values.map((value) => ({ value, file: 'x.c', line: 1 })), { createsPort: false, createsDevice: false, mentionsExtensions: false });
+  assert.deepEqual([lit.paths, lit.fileNames], [['\\Logs\\kept.txt'], ['ok.doc']]);
 });
 
 test('a program name in a driver that asks which process is calling becomes a process that opens a file', async () => {
