@@ -81,6 +81,7 @@ import { CsqRoutines } from './kernel/csq';
 import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
+import { HandleLeakChecks } from './kernel/handleLeaks';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -289,7 +290,7 @@ export class Simulation {
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls, new HandleLeakChecks(k)]);
   }
 
   // --- setting up ---

@@ -103,10 +103,11 @@ export class RegistryRoutines {
   // --- handles ---
 
   /** A new key handle: a kernel handle with OBJ_KERNEL_HANDLE, else one in the caller's process. */
-  openHandle(key: RegKey, access: number, attributes: number): KHandle {
+  openHandle(key: RegKey, access: number, attributes: number, routine: string): KHandle {
     const process = (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (this.k.current.process ?? null);
     const h = new KHandle(key, `registry key ${key.path}`, process);
     this.granted.set(h, keyAccess(access));
+    this.k.handles.record(h, routine, this.k.current);
     return h;
   }
 
@@ -170,7 +171,7 @@ export class RegistryRoutines {
     if (typeof t === 'number') return t;
     const key = this.tree.findFrom(t.root, t.name);
     if (!(key instanceof RegKey)) return this.pathStatus(key);
-    writeOut(KeyHandle, this.openHandle(key, DesiredAccess, t.attributes));
+    writeOut(KeyHandle, this.openHandle(key, DesiredAccess, t.attributes, routine));
     return STATUS.STATUS_SUCCESS;
   }
 
@@ -202,7 +203,7 @@ export class RegistryRoutines {
       r.key.lastWrite = this.now();
       k.emit('registry', 0, `ZwCreateKey: created ${r.key.path}${r.key.volatile ? ' (volatile)' : ''}`);
     }
-    writeOut(KeyHandle, this.openHandle(r.key, DesiredAccess, t.attributes));
+    writeOut(KeyHandle, this.openHandle(r.key, DesiredAccess, t.attributes, 'ZwCreateKey'));
     writeOut(Disposition, r.created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
     return STATUS.STATUS_SUCCESS;
   }
@@ -322,7 +323,7 @@ export class RegistryRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const key = this.tree.ensure(`${SERVICES_KEY}\\${module}\\${sub}`);
-    writeOut(DriverRegKey, this.openHandle(key, DesiredAccess, OBJ_KERNEL_HANDLE));
+    writeOut(DriverRegKey, this.openHandle(key, DesiredAccess, OBJ_KERNEL_HANDLE, 'IoOpenDriverRegistryKey'));
     return STATUS.STATUS_SUCCESS;
   }
 

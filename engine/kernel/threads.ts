@@ -191,7 +191,9 @@ export class ThreadRoutines {
     const name = nameOf(StartRoutine, 'StartRoutine');
     const t = k.spawn(`System thread ${++this.systemThreads} (${name})`, 'system', PRIORITY.normal, (self) => this.systemBody(self, StartRoutine, name, StartContext));
     t.startedBy = isFunctionValue(StartRoutine) ? (StartRoutine.module ?? null) : null;
-    writeOut(ThreadHandle, new KHandle(t, `thread ${t.name}`));
+    const handle = new KHandle(t, `thread ${t.name}`);
+    k.handles.record(handle, 'PsCreateSystemThread', k.current);
+    writeOut(ThreadHandle, handle);
     return STATUS.STATUS_SUCCESS;
   }
 
