@@ -199,6 +199,7 @@ export class Simulation {
     const processNotify = new ProcessNotifyRoutines(k);
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
+    this.registry.callbacks = registryCallbacks;
     const sessions = new ContainerNotifyRoutines(k);
     this.registryWorkload = new RegistryWorkload(k, this.registry, registryCallbacks);
     const rtl = new RtlRoutines(k);
