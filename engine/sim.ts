@@ -82,6 +82,8 @@ import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
 import { HandleLeakChecks } from './kernel/handleLeaks';
+import { BitmapRoutines } from './kernel/bitmap';
+import { UuidRoutines } from './kernel/uuid';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -217,6 +219,7 @@ export class Simulation {
     const table = buildRoutineTable([
       spinLocks,
       new MutexRoutines(k, this.locks),
+      new BitmapRoutines(k), new UuidRoutines(k),
       dispatcherRoutines,
       pool,
       new ThreadRoutines(k),

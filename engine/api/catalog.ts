@@ -606,6 +606,27 @@ const ENTRIES: ApiInfo[] = [
   api('IoRegisterContainerNotification', P, 'Registers a callback for session events (create, connect, logon, …) of the IoSessionStateNotification class.', ['NotificationInformation is an IO_SESSION_STATE_NOTIFICATION whose Size and length are sizeof of it, Flags 0, IoObject the driver or device object.', 'Unregister with IoUnregisterContainerNotification before unload.']),
   api('IoUnregisterContainerNotification', P, 'Removes a session notification IoRegisterContainerNotification made.', ['Call it once per registration, before the driver unloads.']),
   api('IoGetContainerInformation', P, 'Returns the state of a session (IoSessionStateInformation) from inside a session notification.', ['ContainerObject is the SessionObject the notification passed.']),
+  // RTL bitmaps (engine/kernel/bitmap.ts): any IRQL when the buffer is resident.
+  api('RtlInitializeBitMap', 'any', 'Sets up an RTL_BITMAP header over a ULONG array of SizeOfBitMap bits; the bits are not changed.', ['The buffer must hold SizeOfBitMap bits, rounded up to whole ULONGs, for as long as the header is used.', 'Clear or set the bits first (RtlClearAllBits): the buffer keeps what it held.']),
+  api('RtlClearAllBits', 'any', 'Clears every bit of a bitmap.'),
+  api('RtlSetAllBits', 'any', 'Sets every bit of a bitmap.'),
+  api('RtlSetBits', 'any', 'Sets a range of bits.', ['StartingIndex + NumberToSet must not pass SizeOfBitMap.']),
+  api('RtlClearBits', 'any', 'Clears a range of bits.', ['StartingIndex + NumberToClear must not pass SizeOfBitMap.']),
+  api('RtlSetBit', 'any', 'Sets one bit.', ['BitNumber must be below SizeOfBitMap.']),
+  api('RtlClearBit', 'any', 'Clears one bit.', ['BitNumber must be below SizeOfBitMap.']),
+  api('RtlTestBit', 'any', 'Tells whether one bit is set.', ['BitNumber must be below SizeOfBitMap.']),
+  api('RtlAreBitsSet', 'any', 'Tells whether every bit of a range is set (FALSE for a range past the bitmap).'),
+  api('RtlAreBitsClear', 'any', 'Tells whether every bit of a range is clear (FALSE for a range past the bitmap).'),
+  api('RtlNumberOfSetBits', 'any', 'Counts the set bits of a bitmap.'),
+  api('RtlNumberOfClearBits', 'any', 'Counts the clear bits of a bitmap.'),
+  api('RtlFindClearBits', 'any', 'Finds a run of clear bits, searching up from HintIndex and then from the start; 0xFFFFFFFF when there is none.', ['Test the result against 0xFFFFFFFF before using it as an index.']),
+  api('RtlFindSetBits', 'any', 'Finds a run of set bits, searching up from HintIndex and then from the start; 0xFFFFFFFF when there is none.', ['Test the result against 0xFFFFFFFF before using it as an index.']),
+  api('RtlFindClearBitsAndSet', 'any', 'Finds a run of clear bits and sets them; 0xFFFFFFFF when there is none.', ['Test the result against 0xFFFFFFFF before using it as an index.', 'Serialize callers yourself: the find and the set are not atomic against other threads.']),
+  api('RtlFindSetBitsAndClear', 'any', 'Finds a run of set bits and clears them; 0xFFFFFFFF when there is none.', ['Test the result against 0xFFFFFFFF before using it as an index.', 'Serialize callers yourself.']),
+  api('RtlFindFirstRunClear', 'any', 'Returns the length of the first run of clear bits and its start.'),
+  api('RtlFindNextForwardRunClear', 'any', 'Returns the length of the run of clear bits at or after FromIndex and its start.'),
+  api('RtlFindLongestRunClear', 'any', 'Returns the length of the longest run of clear bits and its start.'),
+  api('ExUuidCreate', P, 'Fills a UUID with a newly generated value.', ['Test the status: STATUS_RETRY means no UUID could be made yet.']),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 
