@@ -84,6 +84,7 @@ import { SectionRoutines } from './kernel/sections';
 import { HandleLeakChecks } from './kernel/handleLeaks';
 import { BitmapRoutines } from './kernel/bitmap';
 import { UuidRoutines } from './kernel/uuid';
+import { HandleWaitRoutines } from './kernel/handleWaits';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -199,6 +200,9 @@ export class Simulation {
     const misc = new MiscRoutines(k, fm.objectRefs, mdls);
     const notifyLists = new NotifyListRoutines(fm, pending);
     const processNotify = new ProcessNotifyRoutines(k);
+    const multiWait = new MultiWaitRoutines(k, dispatcherRoutines);
+    const handleWaits = new HandleWaitRoutines(k, dispatcherRoutines, multiWait);
+    processNotify.exitWatcher = handleWaits;
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
     this.registry.callbacks = registryCallbacks;
@@ -274,7 +278,7 @@ export class Simulation {
       new FileSizeRoutines(fm, filterIo),
       new PagingFileRoutines(this.kernel),
       new ZwFileRoutines(fm, filterIo),
-      new MultiWaitRoutines(k, dispatcherRoutines),
+      multiWait, handleWaits,
       new IrpNameRoutines(k),
       new RundownRoutines(k),
       new OsVersionRoutines(k),

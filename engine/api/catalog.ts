@@ -627,6 +627,13 @@ const ENTRIES: ApiInfo[] = [
   api('RtlFindNextForwardRunClear', 'any', 'Returns the length of the run of clear bits at or after FromIndex and its start.'),
   api('RtlFindLongestRunClear', 'any', 'Returns the length of the longest run of clear bits and its start.'),
   api('ExUuidCreate', P, 'Fills a UUID with a newly generated value.', ['Test the status: STATUS_RETRY means no UUID could be made yet.']),
+  // Events and waits by handle (engine/kernel/handleWaits.ts).
+  api('ZwCreateEvent', P, 'Creates an event object and returns a handle to it.', ['Set OBJ_KERNEL_HANDLE in the object attributes.', 'Close the handle with ZwClose.']),
+  api('ZwSetEvent', P, 'Sets the event a handle names; waiters go on.'),
+  api('ZwClearEvent', P, 'Resets the event a handle names to not signalled.'),
+  api('ZwResetEvent', P, 'Resets the event a handle names and returns its previous state.'),
+  api('ZwWaitForSingleObject', P, 'Waits until the object a handle names is signalled: an event, a thread that ends, a process that exits.', ['A driver waiting for its own system thread at unload must still close the thread handle.'], { mayBlock: true }),
+  api('ZwWaitForMultipleObjects', P, 'Waits on up to 64 handles: until any one is signalled (WaitAny) or all are (WaitAll).', [], { mayBlock: true }),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 
