@@ -85,6 +85,7 @@ import { HandleLeakChecks } from './kernel/handleLeaks';
 import { BitmapRoutines } from './kernel/bitmap';
 import { UuidRoutines } from './kernel/uuid';
 import { HandleWaitRoutines } from './kernel/handleWaits';
+import { ZwSectionRoutines } from './fltmgr/zwSections';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -278,7 +279,7 @@ export class Simulation {
       new FileSizeRoutines(fm, filterIo),
       new PagingFileRoutines(this.kernel),
       new ZwFileRoutines(fm, filterIo),
-      multiWait, handleWaits,
+      multiWait, handleWaits, new ZwSectionRoutines(fm, sections),
       new IrpNameRoutines(k),
       new RundownRoutines(k),
       new OsVersionRoutines(k),

@@ -450,6 +450,7 @@ const ENTRIES: ApiInfo[] = [
   api('ZwOpenProcess', P, 'Opens a handle to the process a CLIENT_ID names.', ['Close it with ZwClose.']),
   api('ZwMapViewOfSection', P, 'Maps a view of a section into a process\'s address space.', ['Unmap it with ZwUnmapViewOfSection in the same process.']),
   api('ZwUnmapViewOfSection', P, 'Unmaps a view of a section from a process\'s address space.'),
+  api('ZwCreateSection', P, 'Creates a section over a file the driver opened (or over new memory when FileHandle is NULL) and returns a handle to it.', ['Map views with ZwMapViewOfSection; unmap them and close the handle with ZwClose.', 'A PAGE_READWRITE section needs a file handle opened for writing.', 'Set OBJ_KERNEL_HANDLE in the object attributes.']),
   api('ZwQueryInformationTransaction', P, 'Returns information about a transaction, such as its outcome.'),
   api('FltRegisterForDataScan', P, 'Enables data-scan sections (FltCreateSectionForDataScan) on an instance\'s volume.'),
   api('FltCreateSectionForDataScan', P, 'Creates a section over a file\'s content that a scanner can map, tied to a section context.', ['Call FltRegisterForDataScan for the instance first.', 'The section context must be a FLT_SECTION_CONTEXT from FltAllocateContext.', 'Close the section with FltCloseSectionForDataScan; drop the SectionObject reference with ObDereferenceObject.'], { mustInspect: true }),
