@@ -86,6 +86,7 @@ import { BitmapRoutines } from './kernel/bitmap';
 import { UuidRoutines } from './kernel/uuid';
 import { HandleWaitRoutines } from './kernel/handleWaits';
 import { ZwSectionRoutines } from './fltmgr/zwSections';
+import { ThreadInfoRoutines } from './kernel/threadInfo';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -201,6 +202,7 @@ export class Simulation {
     const misc = new MiscRoutines(k, fm.objectRefs, mdls);
     const notifyLists = new NotifyListRoutines(fm, pending);
     const processNotify = new ProcessNotifyRoutines(k);
+    const threadRoutines = new ThreadRoutines(k);
     const multiWait = new MultiWaitRoutines(k, dispatcherRoutines);
     const handleWaits = new HandleWaitRoutines(k, dispatcherRoutines, multiWait);
     processNotify.exitWatcher = handleWaits;
@@ -227,7 +229,7 @@ export class Simulation {
       new BitmapRoutines(k), new UuidRoutines(k),
       dispatcherRoutines,
       pool,
-      new ThreadRoutines(k),
+      threadRoutines, new ThreadInfoRoutines(k, threadRoutines),
       this.registry,
       new RegistryRtlRoutines(k, this.registry, pool, rtl),
       rtl,

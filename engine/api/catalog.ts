@@ -635,6 +635,8 @@ const ENTRIES: ApiInfo[] = [
   api('ZwResetEvent', P, 'Resets the event a handle names and returns its previous state.'),
   api('ZwWaitForSingleObject', P, 'Waits until the object a handle names is signalled: an event, a thread that ends, a process that exits.', ['A driver waiting for its own system thread at unload must still close the thread handle.'], { mayBlock: true }),
   api('ZwWaitForMultipleObjects', P, 'Waits on up to 64 handles: until any one is signalled (WaitAny) or all are (WaitAll).', [], { mayBlock: true }),
+  api('ZwQueryInformationThread', P, 'Returns information about a thread by handle: basic information, its start address, whether it has ended.', ['Pass the exact size of the class\'s structure.']),
+  api('NtQueryInformationThread', P, 'The Nt form of ZwQueryInformationThread.'),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 
