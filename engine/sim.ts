@@ -87,6 +87,7 @@ import { UuidRoutines } from './kernel/uuid';
 import { HandleWaitRoutines } from './kernel/handleWaits';
 import { ZwSectionRoutines } from './fltmgr/zwSections';
 import { ThreadInfoRoutines } from './kernel/threadInfo';
+import { AddressValidityRoutines } from './kernel/addressValidity';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -226,7 +227,7 @@ export class Simulation {
     const table = buildRoutineTable([
       spinLocks,
       new MutexRoutines(k, this.locks),
-      new BitmapRoutines(k), new UuidRoutines(k),
+      new BitmapRoutines(k), new UuidRoutines(k), new AddressValidityRoutines(k),
       dispatcherRoutines,
       pool,
       threadRoutines, new ThreadInfoRoutines(k, threadRoutines),

@@ -637,6 +637,7 @@ const ENTRIES: ApiInfo[] = [
   api('ZwWaitForMultipleObjects', P, 'Waits on up to 64 handles: until any one is signalled (WaitAny) or all are (WaitAll).', [], { mayBlock: true }),
   api('ZwQueryInformationThread', P, 'Returns information about a thread by handle: basic information, its start address, whether it has ended.', ['Pass the exact size of the class\'s structure.']),
   api('NtQueryInformationThread', P, 'The Nt form of ZwQueryInformationThread.'),
+  api('MmIsAddressValid', D, 'Tells whether reading the byte at an address would fault now (a paged-out or unmapped page).', ['The answer can be stale at once: never use it to validate a pointer a caller passed (probe user buffers with ProbeForRead in a __try block instead).']),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 
