@@ -638,6 +638,7 @@ const ENTRIES: ApiInfo[] = [
   api('ZwQueryInformationThread', P, 'Returns information about a thread by handle: basic information, its start address, whether it has ended.', ['Pass the exact size of the class\'s structure.']),
   api('NtQueryInformationThread', P, 'The Nt form of ZwQueryInformationThread.'),
   api('MmIsAddressValid', D, 'Tells whether reading the byte at an address would fault now (a paged-out or unmapped page).', ['The answer can be stale at once: never use it to validate a pointer a caller passed (probe user buffers with ProbeForRead in a __try block instead).']),
+  api('FltGetVolumeInstanceFromName', A, 'Finds an instance on a volume by its instance name (or the first one when the name is NULL), optionally of one filter, and references it.', ['Drop the reference with FltObjectDereference.']),
 ];
 export const API_CATALOG: ReadonlyMap<string, ApiInfo> = new Map(ENTRIES.map((e) => [e.name, e]));
 
