@@ -14,7 +14,7 @@ export class HandleLeakChecks {
     for (const o of k.handles.stillOpen()) {
       const owner = o.handle.process;
       if (owner !== null && owner !== k.processes.system) continue;
-      k.violation('handle-leak', `the handle to ${o.handle.what} that ${o.routine} opened in ${o.function} was never closed (ZwClose) before the driver unloaded`, 0, k.outside, o.location);
+      k.violation('handle-leak', `the handle to ${o.handle.what} that ${o.routine} opened in ${o.function} was never closed (${o.routine.startsWith('Flt') ? 'FltClose' : 'ZwClose'}) before the driver unloaded`, 0, k.outside, o.location);
     }
   }
 }
