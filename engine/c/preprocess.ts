@@ -21,6 +21,11 @@ const COMPILER_MACROS: readonly [string, string][] = [
   ['_M_X64', '100'],
   ['_MSC_VER', '1940'],
   ['_KERNEL_MODE', '1'],
+  // The build's date and time: the virtual clock's start (tick 0 is 2020-01-01 00:00 UTC), so the
+  // same sources give the same output on every machine.
+  ['__DATE__', '"Jan  1 2020"'],
+  ['__TIME__', '"00:00:00"'],
+  ['__TIMESTAMP__', '"Wed Jan  1 00:00:00 2020"'],
 ];
 import { tokenizeLine, type Origin, type PpToken } from './pp/tokens';
 import { isWppGeneratedHeader, wppStandInHeader, wppTraceFunctions } from './pp/wpp';

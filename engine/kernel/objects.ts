@@ -58,14 +58,14 @@ export function isAddressable(key: unknown): boolean {
 }
 
 /** A short name for an object passed by address: what C memory it is in, or `fallback`. */
-export function addressName(key: unknown, fallback: string): string {
+export function addressName(key: unknown, fallback: string, whole?: number): string {
   const a = addressOf(key);
   if (a !== undefined && isAddress(a)) {
     if (typeof a.offset === 'string') return `&${a.offset}`;
     if (!(a.alloc instanceof Allocation)) return `&[${a.offset}]`;
     // `&Lock`, `&Globals.Lock`: the C name of a declared object and the member; else the block.
     const m = a.alloc;
-    if (m.name !== undefined && m.type !== undefined) return `&${m.name}${memberAt(m.type, a.offset)}`;
+    if (m.name !== undefined && m.type !== undefined) return `&${m.name}${memberAt(m.type, a.offset, whole)}`;
     return a.offset === 0 ? `&(${m.label})` : `&(${m.label})+${a.offset}`;
   }
   return fallback;

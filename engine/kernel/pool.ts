@@ -55,6 +55,9 @@ export interface Allocation {
   list?: LookasideList;
 }
 
+
+/** x64 sizeof of NPAGED_LOOKASIDE_LIST and PAGED_LOOKASIDE_LIST (both cache-aligned): how a list is named. */
+const LOOKASIDE_LIST_SIZE = 128;
 export class LookasideList {
   outstanding = 0;
   deleted = false;
@@ -280,7 +283,7 @@ export class PoolRoutines {
       this.k.violation('null-param', `${routine} needs the address of a lookaside list`);
       return;
     }
-    this.lists.set(l, new LookasideList(addressName(l, `Lookaside#${++this.listCount}`), paged, size, tag));
+    this.lists.set(l, new LookasideList(addressName(l, `Lookaside#${++this.listCount}`, LOOKASIDE_LIST_SIZE), paged, size, tag));
   }
 
   private list(routine: string, l: unknown): LookasideList | null {

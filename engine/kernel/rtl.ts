@@ -17,7 +17,7 @@ export class RtlRoutines {
   constructor(private readonly k: Kernel) {}
 
   /** Frees pool blocks: set once the pool exists (sim.ts), so the string routines can take back a pool-allocated buffer. */
-  pool: { free(routine: string, block: unknown): boolean } | undefined;
+  pool: { free(routine: string, block: unknown): boolean; allocation(block: unknown): object | undefined } | undefined;
 
   /**
    * A pool block another routine allocated as a string's buffer for its caller (RtlQueryRegistryValues
@@ -173,6 +173,14 @@ export class RtlRoutines {
     } else if (p instanceof Ptr && p.alloc !== null) {
       if (!this.allocatedStrings.has(p.alloc) || p.offset !== 0) {
         this.k.violation('bad-object', `${routine} frees only a buffer an Rtl routine allocated for the string (AllocateDestinationString TRUE)`);
+        // The driver's own pool block: Windows frees it through the pool all the same, so it is
+        // freed here too and not reported again as a leak at unload.
+        if (p.offset === 0 && this.pool?.allocation(p) !== undefined) {
+          this.pool.free(routine, p);
+          str.Buffer = null;
+          str.Length = 0;
+          str.MaximumLength = 0;
+        }
         return;
       }
       this.allocatedStrings.delete(p.alloc);

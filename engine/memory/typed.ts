@@ -231,17 +231,20 @@ export function peekAt(a: Allocation, offset: number, t: CType): unknown {
  * The member of an object of type `t` that byte `offset` belongs to, as C would name it from the
  * object (`.Flags`, `[3]`, `.Name.Buffer`), or '' for the object itself or padding.
  */
-export function memberAt(t: CType, offset: number): string {
+export function memberAt(t: CType, offset: number, whole?: number): string {
+  // The start of an object of `whole` bytes (a kernel object the caller knows the size of): named
+  // as itself, not by the first member of its own internals.
+  if (whole !== undefined && offset === 0 && sizeOf(t) <= whole) return '';
   if (t.kind === 'array') {
     const each = sizeOf(t.of);
     if (each === 0) return '';
     const i = Math.floor(offset / each);
-    return `[${i}]${memberAt(t.of, offset - i * each)}`;
+    return `[${i}]${memberAt(t.of, offset - i * each, whole)}`;
   }
   if (t.kind !== 'struct' || !t.fields) return '';
   for (const p of fieldPlaces(t).values()) {
     const size = p.bits !== undefined ? (p.type as IntType).size : p.type.kind === 'array' && p.type.length === undefined ? 0 : sizeOf(p.type);
-    if (offset >= p.offset && offset < p.offset + size) return `.${p.name}${memberAt(p.type, offset - p.offset)}`;
+    if (offset >= p.offset && offset < p.offset + size) return `.${p.name}${memberAt(p.type, offset - p.offset, whole)}`;
   }
   return '';
 }

@@ -117,8 +117,25 @@ export function discoverProjects(files: ProjectFiles, root: string): Discovery {
   return out;
 }
 
+/** ConfigurationType values of a .vcxproj that builds no driver. */
+const NOT_A_DRIVER = new Set(['Application', 'DynamicLibrary', 'StaticLibrary', 'Utility', 'Makefile']);
+
+/** What a .vcxproj says it builds when every configuration says the same and it is no driver. */
+function nonDriverBuild(files: ProjectFiles, project: DriverProject): { builds: string; file: string } | undefined {
+  if (project.source.kind !== 'vcxproj') return undefined;
+  const file = project.source.file;
+  const kinds = new Set([...(files.readFile(file) ?? '').matchAll(/<ConfigurationType>\s*([A-Za-z]+)\s*<\/ConfigurationType>/g)].map((m) => m[1]!));
+  const [only] = kinds;
+  return kinds.size === 1 && NOT_A_DRIVER.has(only!) ? { builds: only!, file } : undefined;
+}
+
 function admit(files: ProjectFiles, project: DriverProject, out: Discovery): void {
   const sources = lintUnits(project);
+  const other = nonDriverBuild(files, project);
+  if (other) {
+    out.notes.push({ severity: 'note', message: `${project.name} is skipped: its ConfigurationType is ${other.builds}, not a driver`, file: other.file, line: 1 });
+    return;
+  }
   if (sources.length > 0 && !isKernelMode(files, project)) {
     const where = project.source.kind === 'vcxproj' ? project.source.file : sources[0];
     out.notes.push({ severity: 'note', message: `${project.name} is skipped: none of its files includes a kernel header (${['fltKernel.h', 'ntifs.h', 'wdm.h', 'ntddk.h'].join(', ')}), so it is a user-mode program`, file: where, line: 1 });
@@ -128,8 +145,16 @@ function admit(files: ProjectFiles, project: DriverProject, out: Discovery): voi
 }
 
 const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm;
+/** `#include "x.h"` or `#include <x.h>`: a project may reach its own headers either way. */
+const ANY_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*["<]([^">]+)[">]/gm;
+/** Where projects keep their headers when no include folder is written down (CMake, props files). */
+const CONVENTIONAL_INCLUDE_DIRS = ['include', 'inc', '../include', '../inc'];
 
-/** Whether some unit includes a kernel header, itself or through the project's own headers. */
+/**
+ * Whether some unit includes a kernel header, itself or through the project's own headers: those
+ * its include folders hold, and those of an `include` or `inc` folder beside or above its sources,
+ * which a CMake file or an MSBuild props file fltsim does not read may have named.
+ */
 export function isKernelMode(files: ProjectFiles, project: DriverProject): boolean {
   const rules = rulesOf(files);
   const seen = new Set<string>();
@@ -140,8 +165,10 @@ export function isKernelMode(files: ProjectFiles, project: DriverProject): boole
     const text = files.readFile(file);
     if (text === undefined) return false;
     if (includesKernelHeader(text)) return true;
-    for (const m of text.matchAll(QUOTED_INCLUDE)) {
-      for (const dir of [rules.dirname(file), ...project.includeDirs]) {
+    const here = rules.dirname(file);
+    const conventional = CONVENTIONAL_INCLUDE_DIRS.map((d) => rules.resolve(here, d));
+    for (const m of text.matchAll(ANY_INCLUDE)) {
+      for (const dir of [here, ...project.includeDirs, ...conventional]) {
         const hit = findFile(files, rules.resolve(dir, m[1]));
         if (hit) {
           if (visit(hit, depth + 1)) return true;

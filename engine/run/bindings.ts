@@ -29,6 +29,8 @@ function* resultToC(m: Marshal, co: Co<unknown>, ret: CType | undefined): Co<unk
 /** The engine routines a run binds, per routine-name list (one list serves every Simulation). */
 const BOUND = new WeakMap<readonly string[], ReadonlySet<string>>();
 
+/** Names of the kernel's exported routine families (what MmGetSystemRoutineAddress is asked for). */
+const KERNEL_EXPORT = /^(?:Flt|Ke|Ex|Io|Zw|Nt|Rtl|Ps|Mm|Ob|Se|Cm|Po|Fs|Hal|Dbg|Etw|Wmi|Lsa|Sec)[A-Z]\w*$/;
 export function simulationBuiltins(sim: Simulation): BuiltinTable {
   const k = sim.kernel;
   const hosted = new Map(
@@ -96,7 +98,11 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
     if (!name) return null;
     const builtin = table.get(name);
     // Only documented kernel routines are "exported"; fltsim's own helpers are not.
-    if (!builtin || name.startsWith('__') || !apiInfo(name) && !/^(Flt|Ke|Ex|Io|Zw|Rtl|Ps|Mm|Ob)[A-Z]/.test(name)) return null;
+    if (!builtin || name.startsWith('__') || !apiInfo(name) && !/^(Flt|Ke|Ex|Io|Zw|Rtl|Ps|Mm|Ob)[A-Z]/.test(name)) {
+      // A real export fltsim does not model: say so, or a driver that gives up on NULL fails to load silently.
+      if (!builtin && KERNEL_EXPORT.test(name)) k.emit('driver-load', 0, `MmGetSystemRoutineAddress("${name}") answers NULL: fltsim does not model ${name}, so the driver sees a system without it`);
+      return null;
+    }
     return routineValue(name, builtin, call.interp, prototypeFor(call, name));
   });
   for (const routine of ['ProbeForRead', 'ProbeForWrite'] as const) {

@@ -164,6 +164,17 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
     files.push('// Files where the strings in the driver point: the names, folders and extensions it compares with.');
     for (const p of extra) files.push(`file ${str(at(p))} content "content of ${p.slice(p.lastIndexOf('\\') + 1).replace(/"/g, '')}"`);
   }
+  // A driver that treats removable media apart gets a USB stick too, or it may never attach at all.
+  const usb = '\\Device\\HarddiskVolume2';
+  const usbFile = `${usb}\\docs\\usb.txt`;
+  if (facts.looksAtRemovable) {
+    files.push(
+      '// A removable FAT volume (a USB stick): the driver tells removable media apart, and may attach',
+      '// to it only, or to everything else only.',
+      `volume ${str(usb)} fs fat removable`,
+      `file ${str(usbFile)} content "on the stick"`,
+    );
+  }
   out.push(...files);
 
   // A driver with process notify routines sees programs start and exit, so even one that names none gets one.
@@ -285,6 +296,15 @@ export function composeStarter(facts: DriverFacts, options: ComposeOptions): str
       w.io(`cleanup ${str(f)}`);
       w.io(`close ${str(f)}`);
     }
+  }
+
+  if (facts.looksAtRemovable) {
+    w.comment('A file on the USB stick: open, write, read, close.');
+    w.io(`create ${str(usbFile)}`);
+    w.io(`write ${str(usbFile)} data "copied" offset 0`);
+    w.io(`read ${str(usbFile)} length 512 offset 0`);
+    w.io(`cleanup ${str(usbFile)}`);
+    w.io(`close ${str(usbFile)}`);
   }
 
   if (lit.devices.length > 0) {

@@ -10,6 +10,7 @@ import { includedHeaders, lintUnits, type DriverProject } from '../project';
 import { LintDocument, lintLanguageOf } from '../lint';
 import { registrationCallback, registrationTableName, type FilterRegistration, type OperationTable } from '../lint/analysis/registration';
 import { classifyLiterals, stringLiterals, type LiteralFacts, type SourceLiteral } from './literals';
+import { apiInfo } from '../api/catalog';
 
 /** One row of FLT_OPERATION_REGISTRATION: a major function and its callbacks. */
 /** Routines through which a driver learns which process is calling (and may compare its image name). */
@@ -64,6 +65,8 @@ export interface DriverFacts {
   watchesDirectories: boolean;
   /** It enlists in transactions. */
   usesTransactions: boolean;
+  /** It tells removable or USB media from fixed disks (BusTypeUsb, FILE_REMOVABLE_MEDIA…), so it may attach to those only. */
+  looksAtRemovable: boolean;
   /** It registers process, thread or image-load notify routines (PsSetCreateProcessNotifyRoutineEx…). */
   watchesProcesses: boolean;
   /** Value names it reads under its service key, with the type its reading code mentions. */
@@ -114,6 +117,8 @@ const REGISTRY_READS = new Set(['ZwQueryValueKey', 'RtlQueryRegistryValues', 'Fl
 
 const PEND = /\bFLT_PREOP_PENDING\b|\bFltCbdqInsertIo\b/;
 const REGISTRY = /\b(?:ZwQueryValueKey|RtlQueryRegistryValues|FltGetRegistry\w*|ZwOpenKey|IoOpenDriverRegistryKey)\b/;
+/** What a driver that treats USB sticks and other removable media apart spells. */
+const REMOVABLE = /\bBusTypeUsb\b|\bFILE_REMOVABLE_MEDIA\b|\bRemovableMedia\b|\bDRIVE_REMOVABLE\b|\bGUID_DEVINTERFACE_USB_\w+|\bIsUsb\w*/;
 const MANUAL = /\bFLTFL_INSTANCE_SETUP_(?:MANUAL|AUTOMATIC)_ATTACHMENT\b/;
 const WATCH = /\bIRP_MN_NOTIFY_CHANGE_DIRECTORY\b|\bFltNotifyFilterChangeDirectory\b|\bFsRtlNotify\w*ChangeDirectory\b/;
 const EXTENSIONS = /Extension/;
@@ -205,8 +210,9 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
     asksManualAttach: MANUAL.test(all),
     watchesDirectories: WATCH.test(all),
     usesTransactions: calls.has('FltEnlistInTransaction'),
+    looksAtRemovable: REMOVABLE.test(all),
     watchesProcesses,
-    registryValues: registryValues(functions),
+    registryValues: registryValues(functions, stringMacros(all)),
     cppOnly,
     sources: [...texts.keys()].map((s) => rules.normalize(s)),
   };
@@ -219,13 +225,25 @@ function lineIn(text: string, name: string): number {
 }
 
 const VALUE_NAME = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;
+/** Object-like macros whose whole body is one string literal, by name, decoded. */
+function stringMacros(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+((?:L|u)?"(?:\\.|[^"\\\n])*")[ \t]*(?:\/\/.*|\/\*.*?\*\/[ \t]*)?$/gm)) {
+    const value = stringLiterals(m[2]!, '')[0]?.value;
+    if (value !== undefined) out.set(m[1]!, value);
+  }
+  return out;
+}
+
+/** `table[i].Name = L"…"` in a function that fills an RTL_QUERY_REGISTRY_TABLE. */
+const TABLE_VALUE_NAME = /\.Name\s*=\s*((?:L|u)?"(?:\\.|[^"\\\n])*")/g;
 
 /**
  * The value names a driver reads under its service key: the name-like literals of each function
  * that reads values, or that calls a helper of the driver that does (`Load(key, L"Mapping")`).
  * The type is what the reading code mentions (REG_MULTI_SZ; REG_DWORD alone: dword; otherwise a string).
  */
-function registryValues(functions: readonly { name: string; text: string; calls: ReadonlySet<string> }[]): { name: string; type: RegistryGuess }[] {
+function registryValues(functions: readonly { name: string; text: string; calls: ReadonlySet<string> }[], macros: ReadonlyMap<string, string>): { name: string; type: RegistryGuess }[] {
   const readers = new Set(functions.filter((f) => [...f.calls].some((c) => REGISTRY_READS.has(c))).map((f) => f.name));
   const readerText = new Map(functions.filter((f) => readers.has(f.name)).map((f) => [f.name, f.text]));
   const out: { name: string; type: RegistryGuess }[] = [];
@@ -234,8 +252,14 @@ function registryValues(functions: readonly { name: string; text: string; calls:
     if (!readers.has(f.name) && helpers.length === 0) continue;
     const code = [f.text, ...helpers.map((h) => readerText.get(h) ?? '')].join('\n');
     const type: RegistryGuess = /\bREG_MULTI_SZ\b/.test(code) ? 'multi-string' : /\bREG_DWORD\b/.test(code) && !/\bREG_(?:EXPAND_)?SZ\b/.test(code) ? 'dword' : 'string';
-    for (const lit of stringLiterals(f.text, '')) {
-      if (VALUE_NAME.test(lit.value) && !out.some((v) => v.name.toLowerCase() === lit.value.toLowerCase()) && out.length < 8) out.push({ name: lit.value, type });
+    // A query table's `.Name = L"1"` names a value whatever it looks like.
+    const tableNames = new Set([...f.text.matchAll(TABLE_VALUE_NAME)].map((m) => stringLiterals(m[1]!, '')[0]?.value ?? ''));
+    // A value named through a macro (`#define PROTECTIONDIRNAME L"ProtectedDir"`) counts as written here.
+    const named = [...new Set(f.text.match(/\b[A-Za-z_]\w*\b/g) ?? [])].filter((id) => macros.has(id)).map((id) => ({ value: macros.get(id)! }));
+    for (const lit of [...stringLiterals(f.text, ''), ...named]) {
+      // A kernel routine's name is looked up (MmGetSystemRoutineAddress), not read from the registry.
+      if (apiInfo(lit.value)) continue;
+      if ((VALUE_NAME.test(lit.value) || (lit.value !== '' && tableNames.has(lit.value))) && !out.some((v) => v.name.toLowerCase() === lit.value.toLowerCase()) && out.length < 8) out.push({ name: lit.value, type });
     }
   }
   return out;

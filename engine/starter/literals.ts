@@ -120,7 +120,8 @@ export function classifyLiterals(literals: readonly SourceLiteral[], driver: { c
       continue;
     }
     const ext = EXTENSION.exec(value);
-    if (ext && (value.startsWith('.') || (driver.mentionsExtensions && /^[a-z0-9]{1,5}$|^[A-Z0-9]{1,5}$/.test(ext[1]) && /[A-Za-z]/.test(ext[1])))) add(out.extensions, ext[1]);
+    // A bare word of one letter is a drive letter ("C") or a flag far more often than an extension.
+    if (ext && (value.startsWith('.') || (driver.mentionsExtensions && /^[a-z0-9]{2,5}$|^[A-Z0-9]{2,5}$/.test(ext[1]) && /[A-Za-z]/.test(ext[1])))) add(out.extensions, ext[1]);
   }
   if (out.ports.length === 0) for (const s of singles) add(out.ports, s);
   else for (const s of singles) add(out.paths, s);

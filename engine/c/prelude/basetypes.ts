@@ -154,6 +154,16 @@ typedef ULONG_PTR *PULONG_PTR;
 #define PtrToLong(p) ((LONG)(LONG_PTR)(p))
 #define UlongToPtr(ul) ((PVOID)(ULONG_PTR)(ul))
 #define ULongToPtr(ul) UlongToPtr(ul)
+#define PtrToUint(p) ((UINT)(UINT_PTR)(p))
+#define PtrToInt(p) ((INT)(INT_PTR)(p))
+#define PtrToUshort(p) ((unsigned short)(ULONG_PTR)(p))
+#define PtrToShort(p) ((short)(LONG_PTR)(p))
+#define UintToPtr(ui) ((PVOID)(UINT_PTR)(ui))
+#define IntToPtr(i) ((PVOID)(INT_PTR)(i))
+#define LongToPtr(l) ((PVOID)(LONG_PTR)(l))
+#define Ptr32ToPtr(p) ((PVOID)(ULONG_PTR)(p))
+#define Handle32ToHandle(h) ((HANDLE)(LONG_PTR)(h))
+#define PtrToPtr32(p) ((ULONG)(ULONG_PTR)(p))
 typedef LONG_PTR *PLONG_PTR;
 typedef SIZE_T *PSIZE_T;
 typedef PVOID *PPVOID;
@@ -295,6 +305,8 @@ typedef const GUID *LPCGUID;
 #define UNUSED_PARAMETER(P) ((void)(P))
 #define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
 #define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+/* wdm.h's byte-copy twin of RtlCopyMemory. */
+#define RtlCopyBytes RtlCopyMemory
 #define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
 #define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
 #define RtlSecureZeroMemory(Destination, Length) memset((Destination), 0, (Length))

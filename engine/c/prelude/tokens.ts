@@ -146,6 +146,11 @@ NTSTATUS SeQueryInformationToken(PACCESS_TOKEN Token, TOKEN_INFORMATION_CLASS To
 BOOLEAN SeTokenIsAdmin(PACCESS_TOKEN Token);
 NTSTATUS SeQueryAuthenticationIdToken(PACCESS_TOKEN Token, PLUID AuthenticationId);
 NTSTATUS SeQuerySessionIdToken(PACCESS_TOKEN Token, PULONG SessionId);
+/* ntifs.h's description of a logon session, which GetSecurityUserInfo (ksecdd, not modelled) fills. */
+typedef struct _SECURITY_USER_DATA { UNICODE_STRING UserName; UNICODE_STRING LogonDomainName; UNICODE_STRING LogonServer; PSID pSid; } SECURITY_USER_DATA, *PSECURITY_USER_DATA;
+typedef SECURITY_USER_DATA SecurityUserData, *PSecurityUserData;
+#define UNDERSTANDS_LONG_NAMES 1
+#define NO_LONG_NAMES 2
 /* The token a subject context stands for: the impersonation token if the thread had one, else the process's. */
 #define SeQuerySubjectContextToken(SubjectContext) \
     (((PSECURITY_SUBJECT_CONTEXT)(SubjectContext))->ClientToken ? ((PSECURITY_SUBJECT_CONTEXT)(SubjectContext))->ClientToken : ((PSECURITY_SUBJECT_CONTEXT)(SubjectContext))->PrimaryToken)

@@ -2,7 +2,7 @@
  * The safe string routines as a family: ntstrsafe.h's RtlStringCbXxx and RtlStringCchXxx (Copy,
  * CopyN, Cat, CatN, Length, Printf; char and wide; CopyUnicodeString and CatUnicodeString, which
  * take a counted source) and RtlUnicodeStringXxx (Init, Copy, Cat,
- * CopyString, CatString, CbCopyStringN, Printf), and strsafe.h's StringCbXxx / StringCchXxx twins, which do the same
+ * CopyString, CatString, CbCopyStringN, Printf, Validate), and strsafe.h's StringCbXxx / StringCchXxx twins, which do the same
  * and answer with an HRESULT. One rule set for all: the destination's capacity counts the
  * terminator; 0 or more than NTSTRSAFE_MAX_CCH characters is STATUS_INVALID_PARAMETER; text that
  * does not fit is cut, still terminated, and answered with STATUS_BUFFER_OVERFLOW; a Cat whose
@@ -133,7 +133,31 @@ const unicodeStringInit: Builtin = (call) => {
   return STATUS.STATUS_SUCCESS;
 };
 
+/** STRSAFE_IGNORE_NULLS: a NULL string is taken as an empty one. */
+const IGNORE_NULLS = 0x100;
+
+/**
+ * RtlUnicodeStringValidate(Ex): the structure checks the other routines make, answered with a
+ * status instead of stopping the run. Only STRSAFE_IGNORE_NULLS is a valid flag here.
+ */
+function validate(withFlags: boolean): Builtin {
+  return (call) => {
+    const flags = withFlags ? size(call.args[1]) : 0;
+    if ((flags & ~IGNORE_NULLS) !== 0) return STATUS.STATUS_INVALID_PARAMETER;
+    const p = call.args[0];
+    if (p === null || p === undefined) return flags & IGNORE_NULLS ? STATUS.STATUS_SUCCESS : STATUS.STATUS_INVALID_PARAMETER;
+    const s = unicodeString(call, p, 'SourceString');
+    const length = s.Length as number;
+    const max = s.MaximumLength as number;
+    if (length % 2 !== 0 || max % 2 !== 0 || length > max || max > US_MAX_CCH * 2) return STATUS.STATUS_INVALID_PARAMETER;
+    if (s.Buffer === null && (length !== 0 || max !== 0)) return STATUS.STATUS_INVALID_PARAMETER;
+    return STATUS.STATUS_SUCCESS;
+  };
+}
+
 const UNICODE_STRING_ROUTINES: [string, Builtin][] = [
+  ['RtlUnicodeStringValidate', validate(false)],
+  ['RtlUnicodeStringValidateEx', validate(true)],
   ['RtlUnicodeStringInit', unicodeStringInit],
   ['RtlUnicodeStringCopy', (call) => { held(call); return putCounted(call, 0, usText(call, call.args[1], 'SourceString')); }],
   ['RtlUnicodeStringCat', (call) => putCounted(call, held(call).length, usText(call, call.args[1], 'SourceString'))],

@@ -371,11 +371,11 @@ export class FileModel {
             if (text.includes('REGISTRATION') && text.includes('=')) this.addDeclaration(cursor, text);
             break;
           }
-          case 'linkage_specification': {
-            const body = cursor.currentNode.childForFieldName('body');
-            if (body) this.scanTop(body, scope);
+          // `extern "C" { … }` holds a declaration_list; `extern "C" NTSTATUS DriverEntry(…) { … }`
+          // holds the function itself: walking the linkage's own children reaches both.
+          case 'linkage_specification':
+            this.scanTop(cursor.currentNode, scope);
             break;
-          }
           case 'declaration_list': case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
           case 'template_declaration':
             this.scanTop(cursor.currentNode, scope);

@@ -166,3 +166,34 @@ ULONG roundTrip(CSHORT y, CSHORT m, CSHORT d) {
   assert.equal(h.call('roundTrip', 2023, 2, 29), 0, 'no 29 February in 2023');
   assert.equal(h.call('roundTrip', 2024, 13, 1), 0);
 });
+
+test('__DATE__, __TIME__ and __TIMESTAMP__ are string literals of the virtual clock\'s start, the same on every machine', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+CHAR Built[64];
+void Run(void) { RtlStringCbPrintfA(Built, sizeof(Built), "%s %s|%s", __DATE__, __TIME__, __TIMESTAMP__); }
+`, {});
+  assert.deepEqual(h.diagnostics, []);
+  h.call('Run');
+  const chars = h.module.global('Built') as number[];
+  assert.equal(String.fromCharCode(...chars.slice(0, chars.indexOf(0))), 'Jan  1 2020 00:00:00|Wed Jan  1 00:00:00 2020');
+});
+
+test('basetsd.h\'s pointer/integer conversions beyond the handle ones: PtrToUint, PtrToInt, IntToPtr, UintToPtr, LongToPtr, PtrToUshort', async () => {
+  const h = await loadC(`
+#include <fltKernel.h>
+LONGLONG V[6];
+void Run(void) {
+    PVOID p = (PVOID)(ULONG_PTR)0x1234;
+    V[0] = PtrToUint(p);
+    V[1] = PtrToInt(IntToPtr(-5));
+    V[2] = (LONGLONG)(ULONG_PTR)UintToPtr(7u);
+    V[3] = (LONGLONG)(LONG_PTR)LongToPtr(-2);
+    V[4] = PtrToUshort((PVOID)(ULONG_PTR)0x12345);
+    V[5] = PtrToPtr32(p);
+}
+`);
+  assert.deepEqual(h.diagnostics, []);
+  h.call('Run');
+  assert.deepEqual(h.module.global('V'), [0x1234, -5, 7, -2, 0x2345, 0x1234]);
+});

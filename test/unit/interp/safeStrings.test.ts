@@ -157,3 +157,32 @@ test('RtlStringCb/Cch Copy and Cat UnicodeString take a counted source into a te
   assert.equal(text(h.module.global('Out')), 'abcabc');
   assert.equal(text(h.module.global('Small')), 'abc');
 });
+
+test('RtlUnicodeStringValidate(Ex) answers a status for each malformed counted string instead of stopping; RtlCopyBytes copies', async () => {
+  const h = await loadC([
+    '#include <fltKernel.h>',
+    '#include <ntstrsafe.h>',
+    'NTSTATUS S[8];',
+    'CHAR Copied[4];',
+    'void Run(void) {',
+    '    WCHAR buf[4];',
+    '    UNICODE_STRING u;',
+    '    RtlInitEmptyUnicodeString(&u, buf, sizeof(buf));',
+    '    S[0] = RtlUnicodeStringValidate(&u);',
+    '    u.Length = 3;',                       // odd
+    '    S[1] = RtlUnicodeStringValidate(&u);',
+    '    u.Length = 10;',                      // longer than MaximumLength
+    '    S[2] = RtlUnicodeStringValidate(&u);',
+    '    u.Length = 0; u.Buffer = NULL;',      // no buffer but a capacity
+    '    S[3] = RtlUnicodeStringValidate(&u);',
+    '    S[4] = RtlUnicodeStringValidate(NULL);',
+    '    S[5] = RtlUnicodeStringValidateEx(NULL, STRSAFE_IGNORE_NULLS);',
+    '    S[6] = RtlUnicodeStringValidateEx(&u, STRSAFE_NO_TRUNCATION);',  // not a flag Validate takes
+    '    RtlCopyBytes(Copied, "abc", 4);',
+    '}',
+  ].join('\n'));
+  assert.deepEqual(h.diagnostics, []);
+  h.call('Run');
+  assert.deepEqual(h.module.global('S'), [0, INVALID, INVALID, INVALID, INVALID, 0, INVALID, 0]);
+  assert.equal(text(h.module.global('Copied')), 'abc');
+});

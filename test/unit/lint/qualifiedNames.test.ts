@@ -63,3 +63,16 @@ test('static methods defined in their class bodies, registered as &Class::Method
   assert.deepEqual(brief(lintText([...classes, ...table('Syncing')].join('\n'), {}, 'cpp')), ['5:7 sync-on-create']);
   assert.deepEqual(brief(lintText([...classes, ...table('Passing')].join('\n'), {}, 'cpp')), []);
 });
+
+test('a function defined as `extern "C" TYPE Name(…) { … }` (no braces around the linkage) is analysed like any other', () => {
+  const text = ['#include <fltKernel.h>',
+    'extern "C" FLT_POSTOP_CALLBACK_STATUS OnCreate(PFLT_CALLBACK_DATA Data, PCFLT_RELATED_OBJECTS FltObjects, PVOID Ctx, FLT_POST_OPERATION_FLAGS Flags)',
+    '{',
+    '    PFLT_FILE_NAME_INFORMATION Info;',
+    '    if (!NT_SUCCESS(FltGetFileNameInformation(Data, FLT_FILE_NAME_NORMALIZED, &Info))) return FLT_POSTOP_FINISHED_PROCESSING;',
+    '    return FLT_POSTOP_FINISHED_PROCESSING;',
+    '}',
+    'const FLT_OPERATION_REGISTRATION Callbacks[] = {', '    { IRP_MJ_CREATE, 0, NULL, OnCreate },', '    { IRP_MJ_OPERATION_END }', '};', ''].join('\n');
+  // Before, the linkage's body was walked as if it were a block, so OnCreate was never seen.
+  assert.deepEqual(brief(lintText(text, {}, 'cpp')), ['5:21 name-info']);
+});

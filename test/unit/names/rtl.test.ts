@@ -102,3 +102,24 @@ test('RtlCreateUnicodeString copies a NUL-terminated string into a buffer of its
   // 29 characters: Length 58, MaximumLength 60 with the terminator; the copy does not follow the source.
   assert.deepEqual(w.sim.kernel.output, ['created 1 58 60 equal=1 last=0', 'freed 0 1']);
 });
+
+const OWN_BUFFER = `#include <fltKernel.h>
+NTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) {
+    UNICODE_STRING own;
+    UNREFERENCED_PARAMETER(d); UNREFERENCED_PARAMETER(r);
+    own.MaximumLength = 16;
+    own.Length = 0;
+    own.Buffer = (PWCH)ExAllocatePoolWithTag(NonPagedPool, own.MaximumLength, 'nwoX');
+    RtlAppendUnicodeToString(&own, L"abc");
+    RtlFreeUnicodeString(&own);
+    DbgPrint("after %u %d", own.Length, own.Buffer == NULL);
+    return STATUS_UNSUCCESSFUL;
+}
+`;
+
+test('RtlFreeUnicodeString of the driver\'s own pool buffer breaks its contract once, and frees the block as Windows does (no leak after)', async () => {
+  const w = await runWorld('/t/s.fltsim', 'driver "o.c"\n', oneDriver('o.c', OWN_BUFFER));
+  assert.equal(w.fault, undefined, w.fault?.message);
+  assert.deepEqual(w.sim.violations.map((v) => v.rule), ['bad-object']);
+  assert.deepEqual(w.sim.kernel.output, ['after 0 1']);
+});

@@ -126,6 +126,35 @@ test('one .cpp file is a driver source too: its scenario is written and runs to 
   assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, `the create callback is reached: ${JSON.stringify(report.calls)}`);
 });
 
+test('a C++ driver whose DriverEntry is `extern "C" NTSTATUS DriverEntry(…)` and creates a port: the port gets a program, not a file', async () => {
+  const r = starter('cppport/gate.cpp');
+  assert.deepEqual(r.facts.literals.ports, ['\\GateKeeperPort']);
+  assert.deepEqual(r.facts.literals.paths, []);
+  assert.match(r.text, /^client "\\GateKeeperPort" connect at 0$/m);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  assert.equal(report.calls[`${r.project.name}!OnConnect`], 1);
+});
+
+test('registry values: `.Name = L"1"` though not a word, a name given by a string macro, and not a routine name looked up', () => {
+  const r = starter('regtable');
+  assert.deepEqual(r.facts.registryValues, [{ name: '1', type: 'string' }, { name: 'Mode', type: 'string' }]);
+  assert.match(r.text, /^\/\/ registry "1" string /m);
+});
+
+test('a driver that tells removable media apart gets a USB volume and I/O on it; a one-letter string is no extension', async () => {
+  const r = starter('usbonly');
+  assert.equal(r.facts.looksAtRemovable, true);
+  assert.deepEqual(r.facts.literals.extensions, ['docx']);
+  assert.match(r.text, /^volume "\\Device\\HarddiskVolume2" fs fat removable$/m);
+  assert.match(r.text, /^io #\d+ create "\\Device\\HarddiskVolume2\\docs\\usb\.txt" at \d+$/m);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  // The filter attaches to the stick only, and its create callback sees the open there.
+  assert.ok((report.calls[`${r.project.name}!PreCreate`] ?? 0) > 0, JSON.stringify(report.calls));
+  assert.ok(report.output.some((l) => l.includes('usbonly: open 1 on the stick')), report.output.join('\n'));
+});
+
 test('a project without FLT_REGISTRATION is refused with the reason, and nothing is composed', () => {
   const r = starterScenario(nodeFiles, [path.join(FIXTURES, 'noreg')]);
   assert.equal(r.ok, false);
