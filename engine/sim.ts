@@ -81,6 +81,13 @@ import { CsqRoutines } from './kernel/csq';
 import { MdlRoutines } from './kernel/mdl';
 import { ObjectManagerRoutines } from './kernel/objectManager';
 import { SectionRoutines } from './kernel/sections';
+import { HandleLeakChecks } from './kernel/handleLeaks';
+import { BitmapRoutines } from './kernel/bitmap';
+import { UuidRoutines } from './kernel/uuid';
+import { HandleWaitRoutines } from './kernel/handleWaits';
+import { ZwSectionRoutines } from './fltmgr/zwSections';
+import { ThreadInfoRoutines } from './kernel/threadInfo';
+import { AddressValidityRoutines } from './kernel/addressValidity';
 import { DataScanRoutines } from './fltmgr/dataScan';
 import { VolumeDeviceRoutines } from './fltmgr/volumeDevices';
 import { majorName } from './fltmgr/constants';
@@ -196,8 +203,13 @@ export class Simulation {
     const misc = new MiscRoutines(k, fm.objectRefs, mdls);
     const notifyLists = new NotifyListRoutines(fm, pending);
     const processNotify = new ProcessNotifyRoutines(k);
+    const threadRoutines = new ThreadRoutines(k);
+    const multiWait = new MultiWaitRoutines(k, dispatcherRoutines);
+    const handleWaits = new HandleWaitRoutines(k, dispatcherRoutines, multiWait);
+    processNotify.exitWatcher = handleWaits;
     const obCallbacks = new ObCallbackRoutines(k);
     const registryCallbacks = new RegistryCallbackRoutines(k);
+    this.registry.callbacks = registryCallbacks;
     const sessions = new ContainerNotifyRoutines(k);
     this.registryWorkload = new RegistryWorkload(k, this.registry, registryCallbacks);
     const rtl = new RtlRoutines(k);
@@ -215,9 +227,10 @@ export class Simulation {
     const table = buildRoutineTable([
       spinLocks,
       new MutexRoutines(k, this.locks),
+      new BitmapRoutines(k), new UuidRoutines(k), new AddressValidityRoutines(k),
       dispatcherRoutines,
       pool,
-      new ThreadRoutines(k),
+      threadRoutines, new ThreadInfoRoutines(k, threadRoutines),
       this.registry,
       new RegistryRtlRoutines(k, this.registry, pool, rtl),
       rtl,
@@ -269,7 +282,7 @@ export class Simulation {
       new FileSizeRoutines(fm, filterIo),
       new PagingFileRoutines(this.kernel),
       new ZwFileRoutines(fm, filterIo),
-      new MultiWaitRoutines(k, dispatcherRoutines),
+      multiWait, handleWaits, new ZwSectionRoutines(fm, sections),
       new IrpNameRoutines(k),
       new RundownRoutines(k),
       new OsVersionRoutines(k),
@@ -289,7 +302,7 @@ export class Simulation {
     this.routineNames = table.names;
     this.routine = table.routine;
     this.coroutineRoutines = table.coroutines;
-    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls]);
+    this.verifier = new Verifier(fm, this.locks, [workItems, ioWorkItems, names, contexts, filterIo, ports, dataScan, objects, new ProcessCallbackChecks(fm, processNotify, obCallbacks, registryCallbacks, sessions)], (d) => notifyLists.holds(d) !== undefined, [irps, mdls, new HandleLeakChecks(k)]);
   }
 
   // --- setting up ---

@@ -93,6 +93,31 @@ export class EnumerationRoutines {
     return st;
   }
 
+  /**
+   * The instance on `Volume` named `InstanceName` (any case), of `Filter` when one is given; with no
+   * name, the first such instance (highest altitude). Referenced: drop it with FltObjectDereference.
+   */
+  FltGetVolumeInstanceFromName(Filter_: unknown, Volume_: unknown, InstanceName: unknown, RetInstance: unknown): number {
+    const k = this.fm.k;
+    const routine = 'FltGetVolumeInstanceFromName';
+    k.checkIrql(routine);
+    writeOut(RetInstance, null);
+    if (Filter_ !== null && Filter_ !== undefined && !(Filter_ instanceof Filter)) {
+      k.violation('bad-object', `${routine} needs the filter from FltRegisterFilter (or NULL for any filter)`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    if (!(Volume_ instanceof Volume) || RetInstance === null || RetInstance === undefined) {
+      k.violation(Volume_ === null || Volume_ === undefined || RetInstance === null || RetInstance === undefined ? 'null-param' : 'bad-object', `${routine} needs ${Volume_ instanceof Volume ? 'a place to return the instance' : 'a volume (FltEnumerateVolumes, FltGetVolumeFromName…)'}`);
+      return STATUS.STATUS_INVALID_PARAMETER;
+    }
+    const name = InstanceName === null || InstanceName === undefined ? undefined : unicodeStringText(k.marshal.deref<UnicodeString>(InstanceName, '_UNICODE_STRING')).toLowerCase();
+    const inst = Volume_.instances.find((i) => !i.deleting && (!(Filter_ instanceof Filter) || i.filter === Filter_) && (name === undefined || instanceName(i).toLowerCase() === name));
+    if (inst === undefined) return STATUS.STATUS_FLT_INSTANCE_NOT_FOUND;
+    const st = this.misc.reference(inst, routine);
+    if (st === STATUS.STATUS_SUCCESS) writeOut(RetInstance, inst);
+    return st;
+  }
+
   /** The instance described (instanceInformation); a buffer too small gets STATUS_BUFFER_TOO_SMALL and the size it needs. */
   FltGetInstanceInformation(Instance_: unknown, InformationClass: number, Buffer: unknown, BufferSize: number, BytesReturned: unknown): number {
     const k = this.fm.k;

@@ -318,6 +318,7 @@ export class FilterIoRoutines {
     // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
     const closeIo = (): Co<void> => this.closeFile('FltClose', handle);
     handle.closeIo = closeIo;
+    k.handles.record(handle, routine, k.current);
     writeOut(VolumeHandle, handle);
     if (VolumeFileObject !== null && VolumeFileObject !== undefined) writeOut(VolumeFileObject, fo);
     return st;
@@ -456,6 +457,7 @@ export class FilterIoRoutines {
     // Bound to a local first (see "Hooks are objects" in docs/architecture.md).
     const closeIo = (): Co<void> => this.closeFile(routine.startsWith('Flt') ? 'FltClose' : 'ZwClose', handle);
     handle.closeIo = closeIo;
+    k.handles.record(handle, routine, k.current);
     writeOut(FileHandle_, handle);
     if (FileObjectOut !== undefined) writeOut(FileObjectOut, fo);
     return st;

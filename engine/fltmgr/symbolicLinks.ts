@@ -53,7 +53,9 @@ export class SymbolicLinkRoutines {
     const name = unicodeStringText(k.marshal.deref<UnicodeString>(oa.ObjectName, '_UNICODE_STRING'));
     const target = this.resolve(name);
     if (target === undefined) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
-    writeOut(LinkHandle, new KHandle(new SymbolicLink(name, target), `symbolic link ${name}`, k.current.process));
+    const handle = new KHandle(new SymbolicLink(name, target), `symbolic link ${name}`, k.current.process);
+    k.handles.record(handle, 'ZwOpenSymbolicLinkObject', k.current);
+    writeOut(LinkHandle, handle);
     return STATUS.STATUS_SUCCESS;
   }
 

@@ -24,6 +24,7 @@ import type { Allocation } from '../memory/allocation';
 import { DEFAULT_LIMITS, limitHint } from '../limits';
 import { Marshal } from './marshal';
 import { ProcessTable, type KProcess } from './processes';
+import { HandleTable } from './handleTable';
 
 export interface Violation {
   rule: RuleId;
@@ -141,6 +142,8 @@ export class Kernel implements SchedulerHost {
   readonly marshal = new Marshal(this.memory);
   /** The run's processes: System, the two default user processes and the scenario's (processes.ts). */
   readonly processes = new ProcessTable();
+  /** Handles routines opened for driver code, for the unload's handle-leak check. */
+  readonly handles = new HandleTable();
 
   constructor(options: KernelOptions = {}) {
     this.options = options;

@@ -99,7 +99,9 @@ export class ObjectManagerRoutines {
     }
     const label = (Object_ as { label?: unknown }).label;
     const process = (Number(HandleAttributes) & OBJ_KERNEL_HANDLE) !== 0 ? null : k.current.process;
-    writeOut(Handle, new KHandle(Object_, typeof label === 'string' ? label : 'object', process));
+    const handle = new KHandle(Object_, typeof label === 'string' ? label : 'object', process);
+    k.handles.record(handle, 'ObOpenObjectByPointer', k.current);
+    writeOut(Handle, handle);
     return STATUS.STATUS_SUCCESS;
   }
 

@@ -58,6 +58,9 @@ export class ProcessNotifyRoutines {
   /** Processes whose start a notify routine denied, with the status it set. */
   readonly denied = new Map<KProcess, number>();
 
+  /** Told when a process has exited (handle waits on a process end then; handleWaits.ts). */
+  exitWatcher: { processExited(p: KProcess): void } | null = null;
+
   constructor(private readonly k: Kernel) {}
 
   private register(kind: NotifyKind, routine: string, fn: unknown): number {
@@ -207,6 +210,7 @@ export class ProcessNotifyRoutines {
       else if (r.kind === 'process') yield* this.call(t, r, [p.parentId, p.id, 0]);
     }
     p.state = 'exited';
+    this.exitWatcher?.processExited(p);
   }
 
   private *call(t: KThread, r: NotifyRegistration, args: unknown[]): Co<void> {

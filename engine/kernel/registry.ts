@@ -16,6 +16,9 @@ import { systemTimeAt } from './time';
 import { RegKey, RegistryTree, SERVICES_KEY, describeValue, encodeValue, type RegistryData } from './registryTree';
 import { deliver, keyImage, valueImage } from './registryInfo';
 import { GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, MAXIMUM_ALLOWED } from './accessRights';
+import { RegNt, type RegistryCallbackRoutines } from './registryCallbacks';
+import type { Co } from './coroutine';
+import type { StructView } from '../memory/view';
 
 export { SERVICES_KEY } from './registryTree';
 /** A registry value as a scenario or a test writes it. */
@@ -53,12 +56,22 @@ const ACCESS_NAMES: [number, string][] = [
   [DELETE, 'DELETE'],
 ];
 
+/** What a registry operation did: its status and the key it acted on (a post-notification's Object). */
+interface Applied {
+  status: number;
+  object: RegKey | null;
+}
+
+function noFill(): void {}
+
 export class RegistryRoutines {
   readonly tree = new RegistryTree();
   private readonly modules = new Set<string>();
   /** Values a `registry "<name>" …` line gives every driver's service key and Parameters subkey. */
   private readonly serviceValues = new Map<string, { name: string; value: RegistryData }>();
   private readonly granted = new WeakMap<KHandle, number>();
+  /** The registry callbacks a driver's own Zw*Key calls pass through (set by the composition root). */
+  callbacks: RegistryCallbackRoutines | null = null;
 
   constructor(private readonly k: Kernel) {}
 
@@ -103,10 +116,11 @@ export class RegistryRoutines {
   // --- handles ---
 
   /** A new key handle: a kernel handle with OBJ_KERNEL_HANDLE, else one in the caller's process. */
-  openHandle(key: RegKey, access: number, attributes: number): KHandle {
+  openHandle(key: RegKey, access: number, attributes: number, routine: string): KHandle {
     const process = (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (this.k.current.process ?? null);
     const h = new KHandle(key, `registry key ${key.path}`, process);
     this.granted.set(h, keyAccess(access));
+    this.k.handles.record(h, routine, this.k.current);
     return h;
   }
 
@@ -151,34 +165,37 @@ export class RegistryRoutines {
 
   // --- routines ---
 
-  ZwOpenKey(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown): number {
+  ZwOpenKey(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown): number | Co<number> {
     this.k.checkIrql('ZwOpenKey');
     return this.open('ZwOpenKey', KeyHandle, DesiredAccess, ObjectAttributes);
   }
 
-  ZwOpenKeyEx(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown, _OpenOptions: number): number {
+  ZwOpenKeyEx(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown, _OpenOptions: number): number | Co<number> {
     this.k.checkIrql('ZwOpenKeyEx');
     return this.open('ZwOpenKeyEx', KeyHandle, DesiredAccess, ObjectAttributes);
   }
 
-  private open(routine: string, KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown): number {
+  private open(routine: string, KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown): number | Co<number> {
     if (KeyHandle === null || KeyHandle === undefined) {
       this.k.violation('null-param', `${routine} needs a HANDLE to return the key's handle in`);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const t = this.target(routine, ObjectAttributes);
     if (typeof t === 'number') return t;
-    const key = this.tree.findFrom(t.root, t.name);
-    if (!(key instanceof RegKey)) return this.pathStatus(key);
-    writeOut(KeyHandle, this.openHandle(key, DesiredAccess, t.attributes));
-    return STATUS.STATUS_SUCCESS;
+    const apply = (): Applied => {
+      const key = this.tree.findFrom(t.root, t.name);
+      if (!(key instanceof RegKey)) return { status: this.pathStatus(key), object: null };
+      writeOut(KeyHandle, this.openHandle(key, DesiredAccess, t.attributes, routine));
+      return { status: STATUS.STATUS_SUCCESS, object: key };
+    };
+    return this.filtered(routine, RegNt.PreOpenKeyEx, RegNt.PostOpenKeyEx, '_REG_CREATE_KEY_INFORMATION_V1', this.keyNaming(t, DesiredAccess, 0), null, apply);
   }
 
   /**
    * Opens the key or creates it (its parent must exist); *Disposition says which. A non-volatile
    * key cannot be created under a volatile one (STATUS_CHILD_MUST_BE_VOLATILE).
    */
-  ZwCreateKey(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown, _TitleIndex: number, Class: unknown, CreateOptions: number, Disposition: unknown): number {
+  ZwCreateKey(KeyHandle: unknown, DesiredAccess: number, ObjectAttributes: unknown, _TitleIndex: number, Class: unknown, CreateOptions: number, Disposition: unknown): number | Co<number> {
     const k = this.k;
     k.checkIrql('ZwCreateKey');
     if (KeyHandle === null || KeyHandle === undefined) {
@@ -195,28 +212,40 @@ export class RegistryRoutines {
     const path = t.root === null ? t.name : t.name === '' ? t.root.path : t.name.startsWith('\\') ? undefined : `${t.root.path}\\${t.name}`;
     if (path === undefined) return STATUS.STATUS_OBJECT_NAME_INVALID;
     const className = Class === null || Class === undefined ? '' : unicodeStringText(k.marshal.deref<UnicodeString>(Class, '_UNICODE_STRING'));
-    const r = this.tree.create(path, (options & REG_OPTION_VOLATILE) !== 0, className);
-    if (r === 'child-must-be-volatile') return STATUS.STATUS_CHILD_MUST_BE_VOLATILE;
-    if (typeof r === 'string') return this.pathStatus(r);
-    if (r.created) {
-      r.key.lastWrite = this.now();
-      k.emit('registry', 0, `ZwCreateKey: created ${r.key.path}${r.key.volatile ? ' (volatile)' : ''}`);
-    }
-    writeOut(KeyHandle, this.openHandle(r.key, DesiredAccess, t.attributes));
-    writeOut(Disposition, r.created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
-    return STATUS.STATUS_SUCCESS;
+    const apply = (): Applied => {
+      const r = this.tree.create(path, (options & REG_OPTION_VOLATILE) !== 0, className);
+      if (r === 'child-must-be-volatile') return { status: STATUS.STATUS_CHILD_MUST_BE_VOLATILE, object: null };
+      if (typeof r === 'string') return { status: this.pathStatus(r), object: null };
+      if (r.created) {
+        r.key.lastWrite = this.now();
+        k.emit('registry', 0, `ZwCreateKey: created ${r.key.path}${r.key.volatile ? ' (volatile)' : ''}`);
+      }
+      writeOut(KeyHandle, this.openHandle(r.key, DesiredAccess, t.attributes, 'ZwCreateKey'));
+      writeOut(Disposition, r.created ? REG_CREATED_NEW_KEY : REG_OPENED_EXISTING_KEY);
+      return { status: STATUS.STATUS_SUCCESS, object: r.key };
+    };
+    return this.filtered('ZwCreateKey', RegNt.PreCreateKeyEx, RegNt.PostCreateKeyEx, '_REG_CREATE_KEY_INFORMATION_V1', this.keyNaming(t, DesiredAccess, options), null, apply);
   }
 
-  ZwQueryValueKey(KeyHandle: unknown, ValueName: unknown, KeyValueInformationClass: number, KeyValueInformation: unknown, Length: number, ResultLength: unknown): number {
+  ZwQueryValueKey(KeyHandle: unknown, ValueName: unknown, KeyValueInformationClass: number, KeyValueInformation: unknown, Length: number, ResultLength: unknown): number | Co<number> {
     this.k.checkIrql('ZwQueryValueKey');
     const key = this.keyOf('ZwQueryValueKey', KeyHandle, KEY_QUERY_VALUE);
     if (typeof key === 'number') return key;
     const name = this.valueName(ValueName);
-    const v = key.value(name);
-    if (!v) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
-    const image = valueImage(this.k, v, Number(KeyValueInformationClass));
-    if (image === undefined) return this.badClass('ZwQueryValueKey', 'KeyValueInformationClass', KeyValueInformationClass);
-    return deliver(this.k, 'ZwQueryValueKey', image, KeyValueInformation, Length, ResultLength);
+    const apply = (): Applied => {
+      const v = key.value(name);
+      if (!v) return { status: STATUS.STATUS_OBJECT_NAME_NOT_FOUND, object: key };
+      const image = valueImage(this.k, v, Number(KeyValueInformationClass));
+      if (image === undefined) return { status: this.badClass('ZwQueryValueKey', 'KeyValueInformationClass', KeyValueInformationClass), object: key };
+      return { status: deliver(this.k, 'ZwQueryValueKey', image, KeyValueInformation, Length, ResultLength), object: key };
+    };
+    const fill = (info: StructView): void => {
+      info.ValueName = this.callbacks!.unicodeString(name);
+      info.KeyValueInformationClass = KeyValueInformationClass;
+      info.KeyValueInformation = pointerOf(KeyValueInformation) ?? null;
+      info.Length = Length;
+    };
+    return this.filtered('ZwQueryValueKey', RegNt.PreQueryValueKey, RegNt.PostQueryValueKey, '_REG_QUERY_VALUE_KEY_INFORMATION', fill, key, apply);
   }
 
   /** Values in the order they were first set; STATUS_NO_MORE_ENTRIES past the last. */
@@ -231,7 +260,7 @@ export class RegistryRoutines {
     return deliver(this.k, 'ZwEnumerateValueKey', image, KeyValueInformation, Length, ResultLength);
   }
 
-  ZwSetValueKey(KeyHandle: unknown, ValueName: unknown, _TitleIndex: number, Type: number, Data: unknown, DataSize: number): number {
+  ZwSetValueKey(KeyHandle: unknown, ValueName: unknown, _TitleIndex: number, Type: number, Data: unknown, DataSize: number): number | Co<number> {
     const k = this.k;
     k.checkIrql('ZwSetValueKey');
     const key = this.keyOf('ZwSetValueKey', KeyHandle, KEY_SET_VALUE);
@@ -248,29 +277,86 @@ export class RegistryRoutines {
       data = r.alloc.readBytes(r.offset, size);
     }
     const name = this.valueName(ValueName);
-    this.tree.setValue(key, name, Number(Type) >>> 0, data, this.now());
-    k.emit('registry', 0, `ZwSetValueKey: ${key.path} "${name}" = ${describeValue({ type: Number(Type) >>> 0, data })}`);
-    return STATUS.STATUS_SUCCESS;
+    const type = Number(Type) >>> 0;
+    const apply = (): Applied => {
+      this.tree.setValue(key, name, type, data, this.now());
+      k.emit('registry', 0, `ZwSetValueKey: ${key.path} "${name}" = ${describeValue({ type, data })}`);
+      return { status: STATUS.STATUS_SUCCESS, object: key };
+    };
+    const fill = (info: StructView): void => {
+      info.ValueName = this.callbacks!.unicodeString(name);
+      info.Type = type;
+      info.Data = size === 0 ? null : dataP;
+      info.DataSize = size;
+    };
+    return this.filtered('ZwSetValueKey', RegNt.PreSetValueKey, RegNt.PostSetValueKey, '_REG_SET_VALUE_KEY_INFORMATION', fill, key, apply);
   }
 
-  ZwDeleteValueKey(KeyHandle: unknown, ValueName: unknown): number {
+  ZwDeleteValueKey(KeyHandle: unknown, ValueName: unknown): number | Co<number> {
     this.k.checkIrql('ZwDeleteValueKey');
     const key = this.keyOf('ZwDeleteValueKey', KeyHandle, KEY_SET_VALUE);
     if (typeof key === 'number') return key;
     const name = this.valueName(ValueName);
-    if (!this.tree.deleteValue(key, name, this.now())) return STATUS.STATUS_OBJECT_NAME_NOT_FOUND;
-    this.k.emit('registry', 0, `ZwDeleteValueKey: ${key.path} "${name}" deleted`);
-    return STATUS.STATUS_SUCCESS;
+    const apply = (): Applied => {
+      if (!this.tree.deleteValue(key, name, this.now())) return { status: STATUS.STATUS_OBJECT_NAME_NOT_FOUND, object: key };
+      this.k.emit('registry', 0, `ZwDeleteValueKey: ${key.path} "${name}" deleted`);
+      return { status: STATUS.STATUS_SUCCESS, object: key };
+    };
+    const fill = (info: StructView): void => {
+      info.ValueName = this.callbacks!.unicodeString(name);
+    };
+    return this.filtered('ZwDeleteValueKey', RegNt.PreDeleteValueKey, RegNt.PostDeleteValueKey, '_REG_DELETE_VALUE_KEY_INFORMATION', fill, key, apply);
   }
 
   /** Marks the key deleted (it must have no subkeys); its handles stay open until ZwClose. */
-  ZwDeleteKey(KeyHandle: unknown): number {
+  ZwDeleteKey(KeyHandle: unknown): number | Co<number> {
     this.k.checkIrql('ZwDeleteKey');
     const key = this.keyOf('ZwDeleteKey', KeyHandle, DELETE);
     if (typeof key === 'number') return key;
-    if (!this.tree.delete(key)) return STATUS.STATUS_CANNOT_DELETE;
-    this.k.emit('registry', 0, `ZwDeleteKey: ${key.path} deleted`);
-    return STATUS.STATUS_SUCCESS;
+    const apply = (): Applied => {
+      if (!this.tree.delete(key)) return { status: STATUS.STATUS_CANNOT_DELETE, object: key };
+      this.k.emit('registry', 0, `ZwDeleteKey: ${key.path} deleted`);
+      return { status: STATUS.STATUS_SUCCESS, object: key };
+    };
+    return this.filtered('ZwDeleteKey', RegNt.PreDeleteKey, RegNt.PostDeleteKey, '_REG_DELETE_KEY_INFORMATION', noFill, key, apply);
+  }
+
+  /**
+   * A driver's registry operation through the registry callbacks, as the configuration manager
+   * sends it: the pre-notification (an error from a callback is the routine's status, and nothing
+   * changes), the operation, then the post-notification to the callbacks that saw the pre (which
+   * may replace the status). With no callback to reach, the operation runs at once.
+   */
+  private filtered(routine: string, preClass: number, postClass: number, tag: string, fill: (info: StructView) => void, object: RegKey | null, apply: () => Applied): number | Co<number> {
+    const cb = this.callbacks;
+    if (cb === null || !cb.listening(this.k.current)) return apply().status;
+    return this.throughCallbacks(cb, routine, preClass, postClass, tag, fill, object, apply);
+  }
+
+  private *throughCallbacks(cb: RegistryCallbackRoutines, routine: string, preClass: number, postClass: number, tag: string, fill: (info: StructView) => void, object: RegKey | null, apply: () => Applied): Co<number> {
+    const t = this.k.current;
+    const pre = cb.info({}, tag);
+    if (object !== null) pre.Object = object;
+    fill(pre);
+    const what = `${routine}${object !== null ? ` ${object.path}` : ''}`;
+    const o = yield* cb.pre(t, preClass, pre, what);
+    if (o.status === STATUS.STATUS_CALLBACK_BYPASS) return yield* cb.post(t, postClass, o.notified, object, STATUS.STATUS_SUCCESS, pre);
+    if (o.status >= 0x80000000) return o.status;
+    const r = apply();
+    return yield* cb.post(t, postClass, o.notified, r.object, r.status, pre);
+  }
+
+  /** How a create or open pre-notification names its key: the name, the key it is relative to, the access asked. */
+  private keyNaming(t: { root: RegKey | null; name: string; attributes: number }, desiredAccess: number, options: number): (info: StructView) => void {
+    return (info) => {
+      info.CompleteName = this.callbacks!.unicodeString(t.name);
+      info.RootObject = t.root;
+      info.Options = options;
+      info.DesiredAccess = desiredAccess;
+      info.Attributes = t.attributes;
+      info.Version = 1;
+      info.CheckAccessMode = 0; // KernelMode: a driver's call
+    };
   }
 
   /** Subkeys in name order (case ignored), as the registry keeps them; STATUS_NO_MORE_ENTRIES past the last. */
@@ -322,7 +408,7 @@ export class RegistryRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const key = this.tree.ensure(`${SERVICES_KEY}\\${module}\\${sub}`);
-    writeOut(DriverRegKey, this.openHandle(key, DesiredAccess, OBJ_KERNEL_HANDLE));
+    writeOut(DriverRegKey, this.openHandle(key, DesiredAccess, OBJ_KERNEL_HANDLE, 'IoOpenDriverRegistryKey'));
     return STATUS.STATUS_SUCCESS;
   }
 

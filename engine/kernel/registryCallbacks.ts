@@ -1,8 +1,9 @@
 /**
  * Registry filtering callbacks (CmRegisterCallbackEx, CmRegisterCallback, CmUnRegisterCallback) and
- * how a registry operation passes through them (`notify`, used by the scenario's registry workload,
- * registryWorkload.ts): each pre-notification goes to the callbacks from the highest altitude down
- * (CmRegisterCallback's, which have none, last), in the calling thread at PASSIVE_LEVEL. One that
+ * how a registry operation passes through them (`pre` and `post`, used by the scenario's registry
+ * workload, registryWorkload.ts, and by the drivers' own Zw*Key calls, registry.ts): each pre-notification goes to the callbacks from the highest altitude down
+ * (CmRegisterCallback's, which have none, last), in the calling thread at PASSIVE_LEVEL — for a call a
+ * callback makes itself, only the callbacks below it. One that
  * returns an error blocks the operation: the caller gets that status at once, the callbacks below
  * are not called and no post-notification is sent. STATUS_CALLBACK_BYPASS means the callback did
  * the operation itself: the caller sees success, and the callbacks above it get the post. Otherwise
@@ -71,6 +72,8 @@ export class RegistryCallbackRoutines {
   /** CmCallbackGetKeyObjectID's unique id of each key object, stable for the run. */
   private readonly objectIds = new WeakMap<RegKey, number>();
   private nextObjectId = 0;
+  /** The callbacks each thread is inside, innermost last (a callback's own registry calls). */
+  private readonly running = new WeakMap<KThread, CmRegistration[]>();
 
   constructor(private readonly k: Kernel) {}
 
@@ -186,10 +189,28 @@ export class RegistryCallbackRoutines {
       .sort((a, b) => (a.altitude === '' ? 1 : 0) - (b.altitude === '' ? 1 : 0) || Number(b.altitude) - Number(a.altitude));
   }
 
+  /**
+   * The callbacks a registry call made on `t` reaches: every active one, or — for a call a
+   * RegistryCallback routine makes itself — only those below it: the configuration manager does not
+   * start again at the top of the stack, so a callback never sees its own nested calls.
+   */
+  private reached(t: KThread): CmRegistration[] {
+    const all = this.active();
+    const inside = this.running.get(t);
+    if (inside === undefined || inside.length === 0) return all;
+    const at = all.indexOf(inside[inside.length - 1]!);
+    return at < 0 ? all : all.slice(at + 1);
+  }
+
+  /** Whether a registry call made now on `t` would notify any callback (else it costs no coroutine). */
+  listening(t: KThread): boolean {
+    return this.registrations.length > 0 && this.reached(t).length > 0;
+  }
+
   /** Runs the pre-notification `cls` with the information `info` on thread `t`. */
   *pre(t: KThread, cls: number, info: StructView, what: string): Co<PreOutcome> {
     const notified: CmRegistration[] = [];
-    for (const r of this.active()) {
+    for (const r of this.reached(t)) {
       const status = yield* this.call(t, r, cls, info.$ptr as AllocPtr);
       if (status < 0x80000000) {
         notified.push(r);
@@ -235,8 +256,15 @@ export class RegistryCallbackRoutines {
   private *call(t: KThread, r: CmRegistration, cls: number, info: AllocPtr): Co<number> {
     const k = this.k;
     if (t.irql !== Irql.PASSIVE_LEVEL) k.setIrql(t, Irql.PASSIVE_LEVEL, 'registry callback');
-    const result = yield* k.callDriver(t, r.fn, nameOf(r.fn, 'RegistryCallback'), [r.context ?? null, cls, info]);
-    return Number(result ?? 0) >>> 0;
+    let inside = this.running.get(t);
+    if (inside === undefined) this.running.set(t, (inside = []));
+    inside.push(r);
+    try {
+      const result = yield* k.callDriver(t, r.fn, nameOf(r.fn, 'RegistryCallback'), [r.context ?? null, cls, info]);
+      return Number(result ?? 0) >>> 0;
+    } finally {
+      inside.pop();
+    }
   }
 
   private byCookie(Cookie: unknown): CmRegistration | undefined {
@@ -249,7 +277,7 @@ export class RegistryCallbackRoutines {
     const cookie = this.nextCookie++;
     this.registrations.push({ ...site, cookie, altitude, fn, context, unregistered: false });
     writeLargeOut(Cookie, cookie);
-    this.k.emit('register', 0, `registry callback registered${altitude ? ` at altitude ${altitude}` : ''} (cookie 0x${cookie.toString(16)}); the scenario's registry lines reach it`);
+    this.k.emit('register', 0, `registry callback registered${altitude ? ` at altitude ${altitude}` : ''} (cookie 0x${cookie.toString(16)}); the scenario's registry lines and drivers' Zw*Key calls reach it`);
     return STATUS.STATUS_SUCCESS;
   }
 }

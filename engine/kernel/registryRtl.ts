@@ -10,6 +10,7 @@
  *   first LONG gives its size: negative for the data alone, positive for length, type and data);
  * - otherwise QueryRoutine runs for the value (for every value when Name is NULL; once per string of
  *   a REG_MULTI_SZ unless NOEXPAND), and an error it returns ends the query with that status;
+ * - without NOEXPAND a REG_EXPAND_SZ value is expanded (environment.ts) and given as REG_SZ;
  * - a missing value takes DefaultType/DefaultData when DefaultType is not REG_NONE, fails the query
  *   with REQUIRED, else is skipped; TYPECHECK refuses a value of another type; DELETE deletes it after.
  */
@@ -26,8 +27,9 @@ import { Ptr, resolve, type AllocPtr } from '../memory/pointer';
 import { readCString } from '../memory/strings';
 import { sizeOf } from '../c/types';
 import { viewOf, type StructView } from '../memory/view';
-import { RegKey, REG_EXPAND_SZ, REG_MULTI_SZ, REG_NONE, REG_SZ, SERVICES_KEY, describeValue, multiStrings, utf16Bytes, type RegValue } from './registryTree';
+import { RegKey, REG_EXPAND_SZ, REG_MULTI_SZ, REG_NONE, REG_SZ, SERVICES_KEY, describeValue, multiStrings, utf16Bytes, utf16Text, type RegValue } from './registryTree';
 import type { RegistryRoutines } from './registry';
+import { SYSTEM_ENVIRONMENT, environmentBlock, expandEnvironment } from './environment';
 
 const RTL_REGISTRY_HANDLE = 0x40000000;
 const RTL_REGISTRY_OPTIONAL = 0x80000000;
@@ -112,7 +114,7 @@ export class RegistryRtlRoutines {
     return yield* this.query('RtlQueryRegistryValuesEx', RelativeTo, Path, QueryTable, Context, Environment);
   }
 
-  private *query(routine: string, RelativeTo: number, Path: unknown, QueryTable: unknown, Context: unknown, _Environment: unknown): Co<number> {
+  private *query(routine: string, RelativeTo: number, Path: unknown, QueryTable: unknown, Context: unknown, Environment: unknown): Co<number> {
     const k = this.k;
     k.checkIrql(routine);
     const table = asPtr(QueryTable);
@@ -122,6 +124,8 @@ export class RegistryRtlRoutines {
     }
     const top = this.keyAt(routine, RelativeTo, Path);
     if (typeof top === 'number') return top;
+    const environment = asPtr(Environment);
+    const env = environment === undefined ? SYSTEM_ENVIRONMENT : environmentBlock(environment);
     const st = k.marshal.struct('_RTL_QUERY_REGISTRY_TABLE');
     const size = sizeOf(st);
     let current = top;
@@ -143,7 +147,7 @@ export class RegistryRtlRoutines {
         current = sub;
         if (fn === null || fn === undefined) continue;
         for (const v of [...current.values.values()]) {
-          const r = yield* this.deliver(routine, e, flags, v.name, v, Context);
+          const r = yield* this.deliver(routine, e, flags, v.name, v, Context, env);
           if (r !== STATUS.STATUS_SUCCESS) return r;
         }
         continue;
@@ -165,7 +169,7 @@ export class RegistryRtlRoutines {
           return STATUS.STATUS_INVALID_PARAMETER;
         }
         for (const v of [...current.values.values()]) {
-          const r = yield* this.deliver(routine, e, flags, v.name, v, Context);
+          const r = yield* this.deliver(routine, e, flags, v.name, v, Context, env);
           if (r !== STATUS.STATUS_SUCCESS) return r;
         }
         continue;
@@ -180,7 +184,7 @@ export class RegistryRtlRoutines {
         const want = flags >>> 24;
         if (v.type !== want) return STATUS.STATUS_OBJECT_TYPE_MISMATCH;
       }
-      const r = yield* this.deliver(routine, e, flags, name, v, Context);
+      const r = yield* this.deliver(routine, e, flags, name, v, Context, env);
       if (r !== STATUS.STATUS_SUCCESS) return r;
       if ((flags & DELETE) && current.value(name) !== undefined) this.registry.tree.deleteValue(current, name, this.registry.now());
     }
@@ -207,7 +211,9 @@ export class RegistryRtlRoutines {
   }
 
   /** One value to one entry: into EntryContext (DIRECT) or through QueryRoutine. */
-  private *deliver(routine: string, e: StructView, flags: number, name: string, v: RegValue, Context: unknown): Co<number> {
+  private *deliver(routine: string, e: StructView, flags: number, name: string, v: RegValue, Context: unknown, env: ReadonlyMap<string, string>): Co<number> {
+    // Expanded, a REG_EXPAND_SZ value is a REG_SZ: its text with the environment's variables in it.
+    if (v.type === REG_EXPAND_SZ && (flags & NOEXPAND) === 0) v = { ...v, type: REG_SZ, data: utf16Bytes(expandEnvironment(utf16Text(v.data), env), true) };
     if (flags & DIRECT) return this.direct(routine, e, flags, v);
     const fn = e.QueryRoutine as DriverFn;
     if (v.type === REG_MULTI_SZ && (flags & NOEXPAND) === 0) {
@@ -218,9 +224,7 @@ export class RegistryRtlRoutines {
       }
       return STATUS.STATUS_SUCCESS;
     }
-    // No environment to expand from: an expanded REG_EXPAND_SZ is passed as REG_SZ with its text.
-    const type = v.type === REG_EXPAND_SZ && (flags & NOEXPAND) === 0 ? REG_SZ : v.type;
-    return yield* this.callRoutine(e, fn, name, type, v.data, v.data.length, Context);
+    return yield* this.callRoutine(e, fn, name, v.type, v.data, v.data.length, Context);
   }
 
   private *callRoutine(e: StructView, fn: DriverFn, name: string, type: number, data: Uint8Array | null, length: number, Context: unknown): Co<number> {

@@ -200,7 +200,9 @@ export class SectionRoutines {
     const process = id === undefined ? undefined : k.processes.byPid(id);
     if (process === undefined || process.state !== 'running') return STATUS.STATUS_INVALID_CID;
     const attributes = Number((ObjectAttributes as StructView | null)?.Attributes ?? 0);
-    writeOut(ProcessHandle, new KHandle(process, `process ${process.name}`, (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null)));
+    const handle = new KHandle(process, `process ${process.name}`, (attributes & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null));
+    k.handles.record(handle, 'ZwOpenProcess', k.current);
+    writeOut(ProcessHandle, handle);
     return STATUS.STATUS_SUCCESS;
   }
 

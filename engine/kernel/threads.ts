@@ -17,8 +17,15 @@ class ThreadTermination {
   constructor(readonly status: number) {}
 }
 
+/** What ZwQueryInformationThread tells of a system thread: its start routine and, once it has ended, its exit status. */
+export interface SystemThreadFacts {
+  start: DriverFn;
+  exitStatus: number | null;
+}
+
 export class ThreadRoutines {
   private systemThreads = 0;
+  private readonly systemFacts = new WeakMap<KThread, SystemThreadFacts>();
 
   constructor(private readonly k: Kernel) {}
 
@@ -191,7 +198,10 @@ export class ThreadRoutines {
     const name = nameOf(StartRoutine, 'StartRoutine');
     const t = k.spawn(`System thread ${++this.systemThreads} (${name})`, 'system', PRIORITY.normal, (self) => this.systemBody(self, StartRoutine, name, StartContext));
     t.startedBy = isFunctionValue(StartRoutine) ? (StartRoutine.module ?? null) : null;
-    writeOut(ThreadHandle, new KHandle(t, `thread ${t.name}`));
+    this.systemFacts.set(t, { start: StartRoutine, exitStatus: null });
+    const handle = new KHandle(t, `thread ${t.name}`);
+    k.handles.record(handle, 'PsCreateSystemThread', k.current);
+    writeOut(ThreadHandle, handle);
     return STATUS.STATUS_SUCCESS;
   }
 
@@ -201,12 +211,21 @@ export class ThreadRoutines {
     throw new ThreadTermination(ExitStatus);
   }
 
+  /** A system thread's start routine and exit status; undefined for a thread PsCreateSystemThread did not start. */
+  systemThread(t: KThread): SystemThreadFacts | undefined {
+    return this.systemFacts.get(t);
+  }
+
   private *systemBody(t: KThread, fn: DriverFn, name: string, ctx: unknown): Co<void> {
+    let status: number = STATUS.STATUS_SUCCESS;
     try {
       yield* this.k.callDriver(t, fn, name || 'StartRoutine', [ctx]);
     } catch (e) {
       if (!(e instanceof ThreadTermination)) throw e;
+      status = Number(e.status) >>> 0;
     }
+    const facts = this.systemFacts.get(t);
+    if (facts !== undefined) facts.exitStatus = status;
     // One switch point after the routine, so its exit is observable as its own step.
     yield Trap.Yield;
   }

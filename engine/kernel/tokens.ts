@@ -303,7 +303,9 @@ export class TokenRoutines {
       return STATUS.STATUS_INVALID_PARAMETER;
     }
     const owner = (Number(HandleAttributes) & OBJ_KERNEL_HANDLE) !== 0 ? null : (k.current.process ?? null);
-    writeOut(TokenHandle, new KHandle(this.tokenOf(p), `token of ${p.name}`, owner));
+    const handle = new KHandle(this.tokenOf(p), `token of ${p.name}`, owner);
+    k.handles.record(handle, routine, k.current);
+    writeOut(TokenHandle, handle);
     return STATUS.STATUS_SUCCESS;
   }
 

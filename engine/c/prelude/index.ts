@@ -14,6 +14,8 @@ import { FILEINFO_H } from './fileinfo';
 import { FLTDECODE_H } from './fltdecode';
 import { FLTIO_H } from './fltio';
 import { FSDRIVER_H } from './fsdriver';
+import { EXRTL_H } from './exRtl';
+import { HANDLE_WAITS_H } from './handleWaits';
 import { FLTMGR_H } from './fltmgr';
 import { FLTNAMES_H } from './fltnames';
 import { FCB_H } from './fcb';
@@ -52,6 +54,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_kernel.h', KERNEL_H],
   ['fltsim_security.h', SECURITY_H],
   ['fltsim_object.h', OBJECT_H],
+  ['fltsim_handlewaits.h', HANDLE_WAITS_H],
   ['fltsim_process.h', PROCESS_H],
   ['fltsim_tokens.h', TOKENS_H],
   ['fltsim_cng.h', CNG_H],
@@ -69,6 +72,7 @@ const AREAS: [name: string, text: string][] = [
   ['fltsim_storage.h', STORAGE_H],
   ['fltsim_fcb.h', FCB_H],
   ['fltsim_fsdriver.h', FSDRIVER_H],
+  ['fltsim_exrtl.h', EXRTL_H],
   ['fltsim_net.h', NET_H],
   ['fltsim_fltmgr.h', FLTMGR_H],
   ['fltsim_fltnames.h', FLTNAMES_H],
