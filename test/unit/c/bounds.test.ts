@@ -20,16 +20,15 @@ function doubling(n: number): string {
   return lines.join('\n');
 }
 
-test('a macro that doubles itself 32 times stops at the macro-tokens limit with an error at its use, quickly', () => {
-  const started = process.hrtime.bigint();
+test('a macro that doubles itself 32 times stops at the macro-tokens limit with an error at its use', () => {
+  // No timing here (speed lives in the benches): the diagnostic and the unread rest of the file show
+  // the budget, not memory or time, ended the expansion of 2^32 tokens.
   const r = preprocess('/d/a.c', options(`${doubling(32)}\nint a = 1;\nint x[] = { M32 };\nint after;\n`));
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
   assert.equal(r.diagnostics.length, 1, JSON.stringify(r.diagnostics));
   const d = r.diagnostics[0];
   assert.equal(d.origin.line, 35);
   assert.match(d.message, /^macro expansion produced more than 500,000 tokens \(expanding 'M\d+' here\).*raise it with `limit macro-tokens N` in the scenario or `--limit macro-tokens=N`/);
   assert.doesNotMatch(r.text, /int after;/, 'the rest of the file is not read once the budget is gone');
-  assert.ok(ms < 20_000, `took ${ms} ms`);
 });
 
 test('doubling through a parameter (`D(x) x x`) is counted too, and the limit is per file and settable', () => {
