@@ -203,6 +203,16 @@ class Preprocessor {
     if (e instanceof ExpansionLimitError) this.exhausted = true;
   }
 
+  /** A file of the project read by an #include at `depth`: on the stack of open files while it is read. */
+  private includeProjectFile(real: string, text: string, depth: number): void {
+    this.opened.push(real);
+    try {
+      this.processFile(real, text, depth + 1, false);
+    } finally {
+      this.opened.pop();
+    }
+  }
+
   private processFile(path: string, rawText: string, depth: number, system: boolean): void {
     if (!system) this.files.push(path);
     // The prelude is written without annotations; only user files need the blanking pass.
@@ -385,12 +395,7 @@ class Preprocessor {
         if (this.once.has(real)) return true;
         const text = this.options.readFile(real);
         if (text === undefined) continue;
-        this.opened.push(real);
-        try {
-          this.processFile(real, text, depth + 1, false);
-        } finally {
-          this.opened.pop();
-        }
+        this.includeProjectFile(real, text, depth);
         return true;
       }
       return false;
@@ -445,12 +450,7 @@ class Preprocessor {
       if (real === undefined || text === undefined) continue;
       if (this.once.has(real)) return;
       this.diagnostics.push({ severity: 'warning', message: `<${wdkHeader}> includes <string.h>, and the project's include directory ${dir} has a string.h, which MSVC finds before its own: fltsim reads ${real} there too (rename it to keep it out of the WDK headers)`, origin: at });
-      this.opened.push(real);
-      try {
-        this.processFile(real, text, depth + 1, false);
-      } finally {
-        this.opened.pop();
-      }
+      this.includeProjectFile(real, text, depth);
       return;
     }
   }
@@ -468,12 +468,7 @@ class Preprocessor {
         const { text, unset } = configureTemplate(template, new Map(this.options.defines ?? []));
         const left = unset.length > 0 ? `; without a value (add a \`define NAME value\` line to the scenario to give one): ${unset.join(', ')}` : '';
         this.diagnostics.push({ severity: 'warning', message: `"${name}" is not in the project: CMake writes it from ${templateName} when it configures the build, so fltsim reads ${real} as CMake would${left}`, origin: at });
-        this.opened.push(real);
-        try {
-          this.processFile(real, text, depth + 1, false);
-        } finally {
-          this.opened.pop();
-        }
+        this.includeProjectFile(real, text, depth);
         return true;
       }
     }
