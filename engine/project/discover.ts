@@ -120,8 +120,13 @@ export function discoverProjects(files: ProjectFiles, root: string): Discovery {
 /** ConfigurationType values of a .vcxproj that builds no driver. */
 const NOT_A_DRIVER = new Set(['Application', 'DynamicLibrary', 'StaticLibrary', 'Utility', 'Makefile']);
 
-/** What a .vcxproj says it builds when every configuration says the same and it is no driver. */
-function nonDriverBuild(files: ProjectFiles, project: DriverProject): { builds: string; file: string } | undefined {
+/**
+ * What a .vcxproj says it builds when every configuration says the same and it is no driver. Its
+ * kernel-mode code is still the driver's code to lint (a kernel static library linked into the
+ * driver, an old project built by a Makefile or a `sources` file); only `fltsim init`, which needs
+ * one driver to run, passes over it.
+ */
+export function nonDriverBuild(files: ProjectFiles, project: DriverProject): { builds: string; file: string } | undefined {
   if (project.source.kind !== 'vcxproj') return undefined;
   const file = project.source.file;
   const kinds = new Set([...(files.readFile(file) ?? '').matchAll(/<ConfigurationType>\s*([A-Za-z]+)\s*<\/ConfigurationType>/g)].map((m) => m[1]!));
@@ -132,8 +137,8 @@ function nonDriverBuild(files: ProjectFiles, project: DriverProject): { builds: 
 function admit(files: ProjectFiles, project: DriverProject, out: Discovery): void {
   const sources = lintUnits(project);
   const other = nonDriverBuild(files, project);
-  if (other) {
-    out.notes.push({ severity: 'note', message: `${project.name} is skipped: its ConfigurationType is ${other.builds}, not a driver`, file: other.file, line: 1 });
+  if (other && !(sources.length > 0 && isKernelMode(files, project))) {
+    out.notes.push({ severity: 'note', message: `${project.name} is skipped: its ConfigurationType is ${other.builds}, not a driver, and none of its files includes a kernel header`, file: other.file, line: 1 });
     return;
   }
   if (sources.length > 0 && !isKernelMode(files, project)) {

@@ -5,4 +5,4 @@
 export { KERNEL_HEADERS, includesKernelHeader, isCppSource, lintUnits, type DriverProject, type ProjectNote, type ProjectSource } from './model';
 export { cFilesIn, definesDriverEntry, fileListProject, folderProject, loadProject, specForPath, type ProjectSpec } from './load';
 export { readVcxproj, PREFERRED_CONFIGURATION } from './vcxproj';
-export { discoverProjects, includedHeaders, isKernelMode, projectOfFile, type Discovery } from './discover';
+export { discoverProjects, includedHeaders, isKernelMode, nonDriverBuild, projectOfFile, type Discovery } from './discover';

@@ -4,7 +4,7 @@
  * one kernel-mode driver in it is the one; several are a question back to the user.
  */
 import { locateFile, locateFolder, rulesOf, type ProjectFiles } from '../files';
-import { discoverProjects, loadProject, projectOfFile, specForPath, type DriverProject } from '../project';
+import { discoverProjects, loadProject, nonDriverBuild, projectOfFile, specForPath, type DriverProject } from '../project';
 
 export type StarterTarget =
   | { ok: true; project: DriverProject; /** Where the scenario goes by default (the project's folder). */ folder: string }
@@ -58,6 +58,10 @@ export function starterTarget(files: ProjectFiles, paths: readonly string[]): St
     const skipped = [...found.notes.map((n) => n.message), ...unreadable].join('; ');
     return { ok: false, message: `${folder}: no kernel-mode driver found (no .vcxproj, and no folder of .c files with one DriverEntry)${skipped ? `; ${skipped}` : ''}` };
   }
+  // A kernel library or a project built some other way is linted with the drivers, but the scenario
+  // needs the one that builds the driver, when the folder says which.
+  const drivers = found.projects.filter((p) => nonDriverBuild(files, p) === undefined);
+  if (drivers.length > 0 && drivers.length < found.projects.length) found.projects = drivers;
   // A folder of several drivers (a repository): the minifilters among them are the candidates.
   if (found.projects.length > 1) {
     const names = found.projects.map((p) => (p.source.kind === 'vcxproj' ? rules.relative(folder, p.source.file) : rules.relative(folder, folderOf(files, p)) || '.'));

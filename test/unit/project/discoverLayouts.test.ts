@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverProjects } from '../../../engine/project';
+import { starterTarget } from '../../../engine/starter/target';
 import { memoryFiles } from '../files/memoryFiles';
 
 const DRIVER = '#include "main.h"\nNTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return STATUS_SUCCESS; }\n';
@@ -18,7 +19,7 @@ test('a src folder whose header, in ../include, includes the kernel header is a 
   assert.deepEqual(found.notes.filter((n) => /user-mode/.test(n.message)), []);
 });
 
-test('a project header included with <…> from an include folder counts; a .vcxproj that builds a library is skipped with its reason', () => {
+test('a project header included with <…> from an include folder counts; a kernel library is linted with the driver, a user-mode library is skipped with its reason, and init takes the driver', () => {
   const vcx = (type: string, file: string) => `<Project><PropertyGroup Label="Configuration"><ConfigurationType>${type}</ConfigurationType></PropertyGroup><ItemGroup><ClCompile Include="${file}" /></ItemGroup></Project>`;
   const files = memoryFiles({
     '/r/drv/drv.vcxproj': vcx('Driver', 'driver.c'),
@@ -26,8 +27,14 @@ test('a project header included with <…> from an include folder counts; a .vcx
     '/r/drv/include/kph.h': '#include <ntifs.h>\n',
     '/r/lib/lib_km.vcxproj': vcx('StaticLibrary', 'lib.c'),
     '/r/lib/lib.c': '#include <ntifs.h>\nint helper(void) { return 1; }\n',
+    '/r/ui/ui.vcxproj': vcx('DynamicLibrary', 'ui.c'),
+    '/r/ui/ui.c': '#include <windows.h>\nint WINAPI DllMain(void *h, unsigned r, void *p) { return 1; }\n',
   });
   const found = discoverProjects(files, '/r');
-  assert.deepEqual(found.projects.map((p) => p.name), ['drv']);
-  assert.deepEqual(found.notes.map((n) => n.message), ['lib_km is skipped: its ConfigurationType is StaticLibrary, not a driver']);
+  // The kernel library's code is linked into a driver: its misuse of the kernel's routines is the driver's.
+  assert.deepEqual(found.projects.map((p) => p.name), ['drv', 'lib_km']);
+  assert.deepEqual(found.notes.map((n) => n.message), ['ui is skipped: its ConfigurationType is DynamicLibrary, not a driver, and none of its files includes a kernel header']);
+  const target = starterTarget(files, ['/r']);
+  assert.equal(target.ok, true, JSON.stringify(target));
+  if (target.ok) assert.equal(target.project.name, 'drv');
 });
