@@ -13,7 +13,7 @@
 import { findFile, rulesOf, type ProjectFiles } from '../files';
 import type { DriverProject, ProjectNote } from './model';
 import { includesKernelHeader, isCppSource, lintUnits } from './model';
-import { definesDriverEntry, fileListProject } from './load';
+import { CONVENTIONAL_INCLUDE_DIRS, definesDriverEntry, fileListProject } from './load';
 import { readVcxproj } from './vcxproj';
 import { readSourcesFile, sourcesBuildsDriver } from './wdkSources';
 
@@ -152,8 +152,6 @@ function admit(files: ProjectFiles, project: DriverProject, out: Discovery): voi
 const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm;
 /** `#include "x.h"` or `#include <x.h>`: a project may reach its own headers either way. */
 const ANY_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*["<]([^">]+)[">]/gm;
-/** Where projects keep their headers when no include folder is written down (CMake, props files). */
-const CONVENTIONAL_INCLUDE_DIRS = ['include', 'inc', '../include', '../inc'];
 
 /**
  * Whether some unit includes a kernel header, itself or through the project's own headers: those

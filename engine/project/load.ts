@@ -33,8 +33,17 @@ export function folderProject(files: ProjectFiles, folder: string): DriverProjec
   const cpp = (files.listDir?.(found) ?? []).filter((e) => !e.folder && isCppSource(e.name)).map((e) => rules.join(found, e.name)).sort((a, b) => a.localeCompare(b));
   if (cpp.length > 0) project.cppUnits = cpp;
   if (project.units.length === 0 && cpp.length === 0) project.notes.push({ severity: 'error', message: `folder ${found} holds no .c or .cpp file`, file: found, line: 1 });
+  // No build file says where the headers are: search where CMake-style layouts keep them, as the
+  // folder discovery does to tell kernel code from user code.
+  for (const dir of CONVENTIONAL_INCLUDE_DIRS) {
+    const inc = locateFolder(files, rules.resolve(found, dir))?.path;
+    if (inc !== undefined && !project.includeDirs.includes(inc)) project.includeDirs.push(inc);
+  }
   return project;
 }
+
+/** Where projects keep their headers when no include folder is written down (CMake, props files). */
+export const CONVENTIONAL_INCLUDE_DIRS = ['include', 'inc', '../include', '../inc'];
 
 const DRIVER_ENTRY = /\bDriverEntry\s*\([^;{]*\)\s*\{/;
 

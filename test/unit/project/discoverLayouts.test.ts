@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverProjects } from '../../../engine/project';
+import { folderProject } from '../../../engine/project/load';
 import { starterTarget } from '../../../engine/starter/target';
 import { memoryFiles } from '../files/memoryFiles';
 
@@ -37,4 +38,14 @@ test('a project header included with <…> from an include folder counts; a kern
   const target = starterTarget(files, ['/r']);
   assert.equal(target.ok, true, JSON.stringify(target));
   if (target.ok) assert.equal(target.project.name, 'drv');
+});
+
+test('a driver given as a folder (no build file) finds its headers in an include folder beside or above it, as discovery does', () => {
+  const files = memoryFiles({
+    '/r/kapp/src/main.c': '#include "main.h"\nNTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return STATUS_SUCCESS; }\n',
+    '/r/kapp/include/main.h': '#include <fltKernel.h>\n',
+    '/r/other/src/main.c': 'int x;\n',
+  });
+  assert.deepEqual(folderProject(files, '/r/kapp/src').includeDirs, ['/r/kapp/include']);
+  assert.deepEqual(folderProject(files, '/r/other/src').includeDirs, []);
 });
