@@ -84,6 +84,7 @@ import { SectionRoutines } from './kernel/sections';
 import { HandleLeakChecks } from './kernel/handleLeaks';
 import { BitmapRoutines } from './kernel/bitmap';
 import { UuidRoutines } from './kernel/uuid';
+import { RandomRoutines } from './kernel/rtlRandom';
 import { HandleWaitRoutines } from './kernel/handleWaits';
 import { ZwSectionRoutines } from './fltmgr/zwSections';
 import { ThreadInfoRoutines } from './kernel/threadInfo';
@@ -227,7 +228,7 @@ export class Simulation {
     const table = buildRoutineTable([
       spinLocks,
       new MutexRoutines(k, this.locks),
-      new BitmapRoutines(k), new UuidRoutines(k), new AddressValidityRoutines(k),
+      new BitmapRoutines(k), new UuidRoutines(k), new RandomRoutines(k), new AddressValidityRoutines(k),
       dispatcherRoutines,
       pool,
       threadRoutines, new ThreadInfoRoutines(k, threadRoutines),

@@ -628,6 +628,8 @@ const ENTRIES: ApiInfo[] = [
   api('RtlFindNextForwardRunClear', 'any', 'Returns the length of the run of clear bits at or after FromIndex and its start.'),
   api('RtlFindLongestRunClear', 'any', 'Returns the length of the longest run of clear bits and its start.'),
   api('ExUuidCreate', P, 'Fills a UUID with a newly generated value.', ['Test the status: STATUS_RETRY means no UUID could be made yet.']),
+  api('RtlRandom', A, 'Returns the next pseudo-random number (0 to MAXLONG - 1) of the sequence kept in the caller\'s seed, and updates the seed.', ['Keep the seed in memory only one thread updates at a time, or serialize the callers.', 'Not for secrets: use BCryptGenRandom for keys.']),
+  api('RtlRandomEx', A, 'Returns the next pseudo-random number (0 to MAXLONG - 1) of the sequence kept in the caller\'s seed, and updates the seed.', ['Keep the seed in memory only one thread updates at a time, or serialize the callers.', 'Not for secrets: use BCryptGenRandom for keys.']),
   // Events and waits by handle (engine/kernel/handleWaits.ts).
   api('ZwCreateEvent', P, 'Creates an event object and returns a handle to it.', ['Set OBJ_KERNEL_HANDLE in the object attributes.', 'Close the handle with ZwClose.']),
   api('ZwSetEvent', P, 'Sets the event a handle names; waiters go on.'),

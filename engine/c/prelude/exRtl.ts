@@ -1,10 +1,12 @@
 /**
- * RTL bitmaps over a driver's ULONG array (RTL_BITMAP itself is fsdriver.ts's) and ExUuidCreate,
- * modelled in engine/kernel/bitmap.ts and engine/kernel/uuid.ts.
+ * RTL bitmaps over a driver's ULONG array (RTL_BITMAP itself is fsdriver.ts's), ExUuidCreate and
+ * RtlRandom(Ex), modelled in engine/kernel/bitmap.ts, engine/kernel/uuid.ts and engine/kernel/rtlRandom.ts.
  */
 export const EXRTL_H = String.raw`
 typedef GUID UUID;
 NTSTATUS ExUuidCreate(UUID *Uuid);
+ULONG RtlRandom(PULONG Seed);
+ULONG RtlRandomEx(PULONG Seed);
 void RtlInitializeBitMap(PRTL_BITMAP BitMapHeader, PULONG BitMapBuffer, ULONG SizeOfBitMap);
 void RtlClearAllBits(PRTL_BITMAP BitMapHeader);
 void RtlSetAllBits(PRTL_BITMAP BitMapHeader);
