@@ -64,16 +64,23 @@ export class VirtualMemoryRoutines {
 
   constructor(private readonly k: Kernel) {}
 
-  ZwAllocateVirtualMemory(ProcessHandle: unknown, BaseAddress: unknown, ZeroBits: unknown, RegionSize: unknown, AllocationType: number, Protect: number): number {
-    const k = this.k;
-    const routine = 'ZwAllocateVirtualMemory';
-    k.checkIrql(routine);
+  /** The IRQL check, the process and the two in/out pointers Allocate and Free both take; a status when one is wrong. */
+  private target(routine: string, ProcessHandle: unknown, BaseAddress: unknown, RegionSize: unknown): KProcess | number {
+    this.k.checkIrql(routine);
     const p = this.process(routine, ProcessHandle);
     if (p === undefined) return STATUS.STATUS_INVALID_HANDLE;
     if (BaseAddress === null || BaseAddress === undefined || RegionSize === null || RegionSize === undefined) {
-      k.violation('null-param', `${routine} needs BaseAddress and RegionSize (pointers to the address and the size)`);
+      this.k.violation('null-param', `${routine} needs BaseAddress and RegionSize (pointers to the address and the size)`);
       return STATUS.STATUS_INVALID_PARAMETER;
     }
+    return p;
+  }
+
+  ZwAllocateVirtualMemory(ProcessHandle: unknown, BaseAddress: unknown, ZeroBits: unknown, RegionSize: unknown, AllocationType: number, Protect: number): number {
+    const k = this.k;
+    const routine = 'ZwAllocateVirtualMemory';
+    const p = this.target(routine, ProcessHandle, BaseAddress, RegionSize);
+    if (typeof p === 'number') return p;
     const type = Number(AllocationType) >>> 0;
     const protect = Number(Protect) >>> 0;
     if ((type & (MEM_COMMIT | MEM_RESERVE)) === 0 || (type & ~(MEM_COMMIT | MEM_RESERVE | MEM_TOP_DOWN | MEM_RESET)) !== 0) return STATUS.STATUS_INVALID_PARAMETER;
@@ -111,13 +118,8 @@ export class VirtualMemoryRoutines {
   ZwFreeVirtualMemory(ProcessHandle: unknown, BaseAddress: unknown, RegionSize: unknown, FreeType: number): number {
     const k = this.k;
     const routine = 'ZwFreeVirtualMemory';
-    k.checkIrql(routine);
-    const p = this.process(routine, ProcessHandle);
-    if (p === undefined) return STATUS.STATUS_INVALID_HANDLE;
-    if (BaseAddress === null || BaseAddress === undefined || RegionSize === null || RegionSize === undefined) {
-      k.violation('null-param', `${routine} needs BaseAddress and RegionSize (pointers to the address and the size)`);
-      return STATUS.STATUS_INVALID_PARAMETER;
-    }
+    const p = this.target(routine, ProcessHandle, BaseAddress, RegionSize);
+    if (typeof p === 'number') return p;
     const free = Number(FreeType) >>> 0;
     if (free !== MEM_RELEASE && free !== MEM_DECOMMIT) return STATUS.STATUS_INVALID_PARAMETER;
     const at = addressOf(readOut(BaseAddress));
