@@ -30,6 +30,7 @@ import { DeviceObject } from '../kernel/deviceObject';
 import { SymbolicLink } from './symbolicLinks';
 import { Transaction } from './transactions';
 import { OBJ_KERNEL_HANDLE } from '../kernel/objectManager';
+import { ALL_OBJECT_RIGHTS } from '../kernel/accessRights';
 
 const OBJECT_BASIC_INFORMATION = 0;
 const OBJECT_NAME_INFORMATION = 1;
@@ -37,8 +38,8 @@ const OBJECT_TYPE_INFORMATION = 2;
 /** sizeof(PUBLIC_OBJECT_BASIC_INFORMATION) and of the type information before its name (x64). */
 const BASIC_SIZE = 56;
 const TYPE_INFORMATION_SIZE = 104;
-/** Handles here carry every right their object type has (STANDARD_RIGHTS_ALL | SPECIFIC_RIGHTS_ALL). */
-const FULL_ACCESS = 0x001fffff;
+/** Handles here carry every right their object type has. */
+const FULL_ACCESS = ALL_OBJECT_RIGHTS;
 
 /** What the object manager knows about the object behind a handle. */
 interface Described {

@@ -18,7 +18,7 @@ import { ADMINISTRATORS, AUTHENTICATED_USERS, EVERYONE, isKToken, LOCAL_SYSTEM, 
 import { encodeChars } from '../memory/strings';
 import { Ptr } from '../memory/pointer';
 import { isView, type StructView } from '../memory/view';
-import { ACCESS_ALLOWED_ACE_TYPE, ACCESS_DENIED_ACE_TYPE, GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, MAXIMUM_ALLOWED, SE_DACL_PRESENT, SE_SELF_RELATIVE } from './accessRights';
+import { ACCESS_ALLOWED_ACE_TYPE, ACCESS_DENIED_ACE_TYPE, ACCESS_SYSTEM_SECURITY, GENERIC_ALL, GENERIC_EXECUTE, GENERIC_READ, GENERIC_WRITE, INHERIT_ONLY_ACE, MAXIMUM_ALLOWED, READ_CONTROL, SE_DACL_PRESENT, SE_SELF_RELATIVE, WRITE_DAC } from './accessRights';
 
 /** SID_NAME_USE values. */
 const SidType = { User: 1, Alias: 4, WellKnownGroup: 5, Label: 10 } as const;
@@ -35,10 +35,6 @@ const ACCOUNTS: readonly { sid: Sid; name: string; domain: string; use: number }
   { sid: MEDIUM_INTEGRITY, name: 'Medium Mandatory Level', domain: 'Mandatory Label', use: SidType.Label },
 ];
 
-const READ_CONTROL = 0x00020000;
-const WRITE_DAC = 0x00040000;
-const ACCESS_SYSTEM_SECURITY = 0x01000000;
-const INHERIT_ONLY_ACE = 0x08;
 const KERNEL_MODE = 0;
 
 interface Mapping {
