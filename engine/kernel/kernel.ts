@@ -361,7 +361,9 @@ export class Kernel implements SchedulerHost {
 
   /** Threads in a wait that is not a service thread idling: at the end of a run, the ones blocked forever. */
   waitingThreads(): KThread[] {
-    return [...this.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+    const out: KThread[] = [];
+    for (const t of this.threads.values()) if (t.state === 'waiting' && !t.parked) out.push(t);
+    return out;
   }
 
   /**
