@@ -347,9 +347,8 @@ export class World {
   /** Calls per `module!Function` of the drivers (prelude helpers excluded). */
   calls(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [module, m] of this.modules) {
-      for (const f of m.ownFunctions()) out.set(`${module}!${f.name}`, this.interp.calls.get(`${module}!${f.name}`) ?? 0);
-    }
+    const counted = this.interp.calls;
+    for (const m of this.modules.values()) for (const key of m.ownCallKeys) out.set(key, counted.get(key) ?? 0);
     return out;
   }
 
