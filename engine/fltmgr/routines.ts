@@ -213,16 +213,15 @@ function bindRoutine(holder: TableHolder, name: string, index: number): (...args
 
 const SHAPES: TableShape[] = [];
 
-/** Whether `parts` are instances of `protos`, in order (no array made: every run asks). */
-function partsOf(protos: readonly object[], parts: readonly object[]): boolean {
-  if (protos.length !== parts.length) return false;
-  for (let i = 0; i < parts.length; i++) if (Object.getPrototypeOf(parts[i]) !== protos[i]) return false;
+function sameProtos(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 function shapeOf(parts: readonly object[]): TableShape {
-  for (const s of SHAPES) if (partsOf(s.protos, parts)) return s;
   const protos = parts.map((p) => Object.getPrototypeOf(p) as object);
+  for (const s of SHAPES) if (sameProtos(s.protos, protos)) return s;
   const proto = Object.create(null) as object;
   const names: string[] = [];
   const coroutines = new Set<string>();
