@@ -34,6 +34,7 @@ import unloadNoUnregister from './unload-no-unregister';
 import deletingObject from './deleting-object';
 import ctxRefLeak from './ctx-ref-leak';
 import nameInfo from './name-info';
+import obRefLeak from './ob-ref-leak';
 import syncAsyncRw from './sync-async-rw';
 import dirtyMissing from './dirty-missing';
 import wiRunningFlagStuck from './wi-running-flag-stuck';
@@ -66,7 +67,7 @@ export const ALL_RULES: readonly Rule[] = [
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
   postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
+  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, sendmsgTimeout, relatedObjectsKept,
   syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];
