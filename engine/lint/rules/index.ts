@@ -54,6 +54,7 @@ import ctxSetPrecreate from './ctx-set-precreate';
 import noUnloadCb from './no-unload-cb';
 import cbdqAcquireRelease from './cbdq-acquire-release';
 import sendmsgTimeout from './sendmsg-timeout';
+import portNotClosed from './port-not-closed';
 import postcreateFail from './postcreate-fail';
 import syncHoldsLock from './sync-holds-lock';
 import preopTouchAfterHandoff from './preop-touch-after-handoff';
@@ -67,7 +68,7 @@ export const ALL_RULES: readonly Rule[] = [
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
   postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, sendmsgTimeout, relatedObjectsKept,
+  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, sendmsgTimeout, portNotClosed, relatedObjectsKept,
   syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];
