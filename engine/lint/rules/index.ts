@@ -56,6 +56,7 @@ import cbdqAcquireRelease from './cbdq-acquire-release';
 import sendmsgTimeout from './sendmsg-timeout';
 import portNotClosed from './port-not-closed';
 import postcreateFail from './postcreate-fail';
+import cancelOpenNotPostcreate from './cancel-open-not-postcreate';
 import syncHoldsLock from './sync-holds-lock';
 import preopTouchAfterHandoff from './preop-touch-after-handoff';
 import startBeforeInit from './start-before-init';
@@ -66,7 +67,7 @@ export const ALL_RULES: readonly Rule[] = [
   genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, wiRunningFlagStuck, wiRoutineMismatch, ioWiForeignDevice,
   cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
-  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
+  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cancelOpenNotPostcreate, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
   regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, sendmsgTimeout, portNotClosed, relatedObjectsKept,
   syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
