@@ -35,6 +35,7 @@ import deletingObject from './deleting-object';
 import ctxRefLeak from './ctx-ref-leak';
 import nameInfo from './name-info';
 import obRefLeak from './ob-ref-leak';
+import poolLeak from './pool-leak';
 import syncAsyncRw from './sync-async-rw';
 import dirtyMissing from './dirty-missing';
 import wiRunningFlagStuck from './wi-running-flag-stuck';
@@ -69,7 +70,7 @@ export const ALL_RULES: readonly Rule[] = [
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
   postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cancelOpenNotPostcreate, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, sendmsgTimeout, portNotClosed, relatedObjectsKept,
+  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, poolLeak, sendmsgTimeout, portNotClosed, relatedObjectsKept,
   syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];
