@@ -59,6 +59,10 @@ typedef enum _DRIVER_REGKEY_TYPE { DriverRegKeyParameters, DriverRegKeyPersisten
 
 void ObReferenceObject(PVOID Object);
 void ObDereferenceObject(PVOID Object);
+void ObReferenceObjectWithTag(PVOID Object, ULONG Tag);
+void ObDereferenceObjectWithTag(PVOID Object, ULONG Tag);
+void ObDereferenceObjectDeferDelete(PVOID Object);
+void ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag);
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVOID ObjectType, KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation);
 NTSTATUS ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
 NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation, ULONG Length, PULONG ResultLength);

@@ -83,6 +83,16 @@ test('a process reference from PsLookupProcessByProcessId never dropped is a ref
   assert.match(v[0]!.message, /process notepad\.exe \(pid 1200\) from PsLookupProcessByProcessId in PreCreate/);
 });
 
+test('ObDereferenceObjectDeferDelete gives back the reference PsLookupProcessByProcessId took; one more (the WithTag form) is an over-release naming the routine', async () => {
+  const w = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, 'unload at 30'], ['DEFER_DELETE']);
+  assert.deepEqual(w.sim.violations.map((x) => x.rule), []);
+  assert.equal(w.sim.result(1)?.status, 0);
+  const twice = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, 'unload at 30'], ['DEFER_DELETE', 'DEREF_TWICE']);
+  const v = twice.sim.violations.filter((x) => x.rule === 'ob-over-release');
+  assert.equal(v.length, 1, twice.sim.violations.map((x) => x.message).join('\n'));
+  assert.match(v[0]!.message, /^ObDereferenceObjectDeferDeleteWithTag on process notepad\.exe \(pid 1200\), but the driver holds no reference/);
+});
+
 test('expect lines about processes and opens pass and fail on what happened', async () => {
   const w = await run([...PROCESSES, 'open-process #10 "guarded.exe" access all by "notepad.exe" at 8', 'unload at 30',
     'expect #10 granted 0x1fffde', 'expect process "blocked.exe" denied', 'expect process "notepad.exe" exited', 'expect process "guarded.exe" denied']);
