@@ -348,6 +348,7 @@ const ENTRIES: ApiInfo[] = [
   api('PsIsProtectedProcess', 'any', 'Tells whether a process is a protected one.'),
   api('PsGetThreadProcessId', 'any', 'Returns the id of the process a thread belongs to.'),
   api('PsGetThreadProcess', 'any', 'Returns the process a thread belongs to.'),
+  api('PsGetProcessPeb', 'any', 'Returns a process\'s PEB, a user-mode address (NULL for the System process); undocumented, answered with the winternl.h layout.', ['The PEB is user-mode memory of that process: attach to it (KeStackAttachProcess) before reading it, and guard the reads with __try/__except.']),
   api('SeLocateProcessImageName', P, 'Returns a process\'s full image path in pool the caller frees.', ['Free the UNICODE_STRING with ExFreePool.']),
   api('ZwQueryInformationProcess', P, 'Returns information about a process (image file name, basic information, session id, WOW64).', ['Retry with the returned length after STATUS_INFO_LENGTH_MISMATCH.']),
   api('ObRegisterCallbacks', A, 'Registers pre- and post-operation callbacks for process and thread handle opens at an altitude.', ['Unregister with ObUnRegisterCallbacks before the driver unloads.', 'The altitude must be free; the image must be linked with /INTEGRITYCHECK (fltsim assumes it is).']),

@@ -41,6 +41,8 @@ POBJECT_TYPE *__fltsim_variable_TmTransactionObjectType(void);
 POBJECT_TYPE *__fltsim_variable_PsProcessType(void);
 POBJECT_TYPE *__fltsim_variable_PsThreadType(void);
 #define IoFileObjectType (__fltsim_variable_IoFileObjectType())
+PEPROCESS *__fltsim_variable_PsInitialSystemProcess(void);
+#define PsInitialSystemProcess (*__fltsim_variable_PsInitialSystemProcess())
 #define ExEventObjectType (__fltsim_variable_ExEventObjectType())
 #define TmTransactionObjectType (__fltsim_variable_TmTransactionObjectType())
 #define PsProcessType (__fltsim_variable_PsProcessType())

@@ -93,6 +93,14 @@ test('ObDereferenceObjectDeferDelete gives back the reference PsLookupProcessByP
   assert.match(v[0]!.message, /^ObDereferenceObjectDeferDeleteWithTag on process notepad\.exe \(pid 1200\), but the driver holds no reference/);
 });
 
+test('PsGetProcessPeb (found with MmGetSystemRoutineAddress) gives the process\'s PEB in user-mode memory, laid out as winternl.h documents: ImagePathName is the Win32 path, CommandLine the process\'s; the System process has none', async () => {
+  const w = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, 'unload at 30'], ['READ_PEB']);
+  const out = w.sim.kernel.output;
+  assert.ok(out.includes('peb image C:\\Windows\\notepad.exe command notepad a.txt same 1'), out.join('\n'));
+  assert.ok(out.includes('system peb 0000000000000000'), out.join('\n'));
+  assert.deepEqual(w.sim.violations.map((x) => x.rule), []);
+});
+
 test('expect lines about processes and opens pass and fail on what happened', async () => {
   const w = await run([...PROCESSES, 'open-process #10 "guarded.exe" access all by "notepad.exe" at 8', 'unload at 30',
     'expect #10 granted 0x1fffde', 'expect process "blocked.exe" denied', 'expect process "notepad.exe" exited', 'expect process "guarded.exe" denied']);
