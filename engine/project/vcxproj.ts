@@ -49,6 +49,8 @@ interface Evaluation {
   text: string;
   files: ProjectFiles;
   above: FileAbove;
+  /** Set when no .sln is above the project and `$(SolutionDir)` is its parent folder (solutionDir). */
+  solutionGuessed?: string;
   /** ItemDefinitionGroups of the project and of the files it imports, in MSBuild's import order. */
   itemDefinitions: Sourced[];
   rules: PathRules;
@@ -127,6 +129,9 @@ function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, str
 /** `text` with its properties expanded, each one fltsim cannot resolve noted; `dropped`: whether any was. */
 function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): { value: string; dropped: boolean } {
   const r = expandProperties(text, ev.props, metadata, ev.above);
+  if (ev.solutionGuessed !== undefined && /\$\(\s*SolutionDir\s*\)/i.test(text)) {
+    note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, text.trim().split(/\r?\n/)[0]);
+  }
   const through: string[] = [];
   for (const m of text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) through.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
   for (const ref of [...r.unresolved, ...through]) {
@@ -138,8 +143,19 @@ function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<strin
   return { value: r.value, dropped: r.unresolved.length + through.length > 0 };
 }
 
-/** The `.sln` nearest above the project, whose folder is `$(SolutionDir)`. */
-function solutionDir(files: ProjectFiles, projectDir: string): string | undefined {
+/**
+ * The folder of the `.sln` nearest above the project, which is `$(SolutionDir)`. A checkout without
+ * one (the .sln not committed) gets the project's parent folder, marked `guessed`: a new Visual
+ * Studio solution keeps its .sln one level above the project's folder.
+ */
+function solutionDir(files: ProjectFiles, projectDir: string): { dir: string; guessed: boolean } {
+  const found = nearestSolution(files, projectDir);
+  if (found !== undefined) return { dir: found, guessed: false };
+  const rules = rulesOf(files);
+  return { dir: withSlash(rules, rules.dirname(projectDir)), guessed: true };
+}
+
+function nearestSolution(files: ProjectFiles, projectDir: string): string | undefined {
   const rules = rulesOf(files);
   let dir = projectDir;
   for (let i = 0; i < 4 && files.listDir; i++) {
@@ -170,6 +186,9 @@ function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, d
         const name = p.name.toLowerCase();
         if (ev.globals.has(name)) continue;
         const r = expandProperties(p.text.trim(), ev.props, undefined, ev.above);
+        if (ev.solutionGuessed !== undefined && /\$\(\s*SolutionDir\s*\)/i.test(p.text)) {
+          note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, p.text.trim());
+        }
         const inherited: string[] = [];
         for (const m of p.text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) inherited.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
         ev.props.set(name, r.value);
@@ -323,7 +342,9 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
   set('ProjectDir', withSlash(rules, dir));
   set('ProjectPath', file);
   set('ProjectFileName', rules.basename(file));
-  set('SolutionDir', solutionDir(files, dir));
+  const solution = solutionDir(files, dir);
+  set('SolutionDir', solution.dir);
+  if (solution.guessed) ev.solutionGuessed = solution.dir;
   if (!chosen) note(ev, `${rules.basename(file)} lists no ProjectConfiguration; conditions on the configuration will not match`);
   evaluateProperties(ev, xml.root, dir, 0);
   project.name = ev.props.get('projectname') || baseName(file);
@@ -356,7 +377,9 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     const abs = rules.resolve(dir, inc);
     let found = locateFolder(files, abs);
     const at = lineIn(inc, 'additionalincludedirectories');
-    if (!found) {
+    // A folder below one fltsim resolved itself ($(ProjectDir), $(SolutionDir)) is not from the author's machine.
+    const ours = ['projectdir', 'solutiondir'].some((p) => { const d = ev.props.get(p); return d !== undefined && abs.toLowerCase().startsWith(d.toLowerCase()); });
+    if (!found && !ours) {
       const moved = relocated(files, rules, dir, inc);
       if (moved !== undefined) {
         note(ev, `include directory '${inc}' is a folder on the author's machine; its end matches ${moved}, which is used`, at);

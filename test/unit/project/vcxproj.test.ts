@@ -293,3 +293,19 @@ test('Directory.Build.props, the nearest at or above the project, is imported wi
   const q = readVcxproj('/r/drv/d.vcxproj', memoryFiles({ '/r/drv/Directory.Build.props': inner, '/r/drv/d.vcxproj': off, '/r/drv/d.c': '', '/r/drv/own/o.h': '' }));
   assert.deepEqual(q.includeDirs, ['/r/drv/own']);
 });
+
+test('without a .sln above the project (not committed), $(SolutionDir) is the project\'s parent folder, where Visual Studio puts a new solution, and a note says so', () => {
+  const proj = `<Project>
+  <ItemGroup><ProjectConfiguration Include="Debug|x64" /></ItemGroup>
+  <ItemDefinitionGroup>
+    <ClCompile><AdditionalIncludeDirectories>$(SolutionDir)shared;%(AdditionalIncludeDirectories)</AdditionalIncludeDirectories></ClCompile>
+  </ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="f.c" /></ItemGroup>
+</Project>`;
+  const p = readVcxproj('/r/sol/drv/d.vcxproj', memoryFiles({ '/r/sol/drv/d.vcxproj': proj, '/r/sol/drv/f.c': '', '/r/sol/shared/proto.h': '' }));
+  assert.deepEqual(p.includeDirs, ['/r/sol/shared']);
+  assert.deepEqual(p.notes.map((n) => [n.line, n.message]), [
+    [4, '$(SolutionDir) is taken as /r/sol/, the project\'s parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there'],
+    [4, '%(AdditionalIncludeDirectories) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
+  ]);
+});
