@@ -236,6 +236,7 @@ const ENTRIES: ApiInfo[] = [
   api('FltReferenceFileNameInformation', A, 'Adds a reference to name information.', ['Match it with FltReleaseFileNameInformation.']),
   api('FltGetRequestorProcess', D, 'Returns the process that issued the operation.'),
   api('FltGetRequestorProcessId', D, 'Returns the id of the process that issued the operation.'),
+  api('FltGetRequestorProcessIdEx', D, 'Returns the id of the process that issued the operation, as a HANDLE.'),
   // Volumes and filter-initiated I/O (our summaries of the reference pages)
   api('FltQueryDirectoryFile', P, 'Lists a folder the filter has open, below the filter: FILE_*_DIRECTORY_INFORMATION entries chained by NextEntryOffset.', ['STATUS_NO_MORE_FILES ends the listing.']),
   api('FltFsControlFile', P, 'Sends a file system control request below the filter.'),

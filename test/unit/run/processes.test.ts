@@ -101,6 +101,12 @@ test('PsGetProcessPeb (found with MmGetSystemRoutineAddress) gives the process\'
   assert.deepEqual(w.sim.violations.map((x) => x.rule), []);
 });
 
+test('FltGetRequestorProcessIdEx gives the id of the process that issued the operation, as FltGetRequestorProcessId does', async () => {
+  const w = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, `io #2 create "${V}\\a.txt" at 7`, 'unload at 30'], ['REQUESTOR_EX']);
+  const out = w.sim.kernel.output.filter((l) => l.startsWith('requestor ex'));
+  assert.deepEqual(out, ['requestor ex 1200', 'requestor ex 500']);
+});
+
 test('expect lines about processes and opens pass and fail on what happened', async () => {
   const w = await run([...PROCESSES, 'open-process #10 "guarded.exe" access all by "notepad.exe" at 8', 'unload at 30',
     'expect #10 granted 0x1fffde', 'expect process "blocked.exe" denied', 'expect process "notepad.exe" exited', 'expect process "guarded.exe" denied']);
