@@ -17,7 +17,7 @@ import { assignmentExpression, binaryExpression, operatorCall } from './operator
 import { arrowObject, classOfObject, convert } from './overloads';
 import type { CppState } from './state';
 import { templateType } from './templates';
-import { LAMBDA_INSTEAD, LAMBDAS } from './autoType';
+import { lambdaExpression } from './lambdas';
 import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
@@ -29,7 +29,7 @@ const UNSUPPORTED_EXPR: Record<string, string> = {
 
 export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr | undefined {
   const loc = ctx.loc(node);
-  if (node.type === 'lambda_expression') return { k: 'unsupported', what: `${LAMBDAS}: ${LAMBDA_INSTEAD}`, text: ctx.snippet(node), loc };
+  if (node.type === 'lambda_expression') return lambdaExpression(s, ctx, node);
   if (UNSUPPORTED_EXPR[node.type]) return { k: 'unsupported', what: UNSUPPORTED_EXPR[node.type], text: ctx.snippet(node), loc };
   switch (node.type) {
     case 'this':

@@ -124,7 +124,7 @@ export function instanceFor(s: CppState, ctx: TranslateContext, tpl: FunctionTem
     if (t) bound.set(written, t);
   });
   const missing = tpl.params.filter((p) => !bound.has(p));
-  // An argument fltsim refuses (a lambda) is why: name it, not the parameter it leaves unknown.
+  // An argument fltsim refuses (a generic lambda) is why: name it, not the parameter it leaves unknown.
   const refused = args.find((a) => a.k === 'unsupported');
   if (missing.length > 0 && refused?.k === 'unsupported') return refused.what;
   if (missing.length > 0) return `fltsim cannot deduce ${missing.map((m) => `'${m}'`).join(', ')} of function template '${tpl.name}' here: write the arguments (${tpl.name}<…>)`;

@@ -72,6 +72,9 @@ export function baseField(base: CppClass): string {
   return `<anonymous base ${base.name}>`;
 }
 
+/** The closure parameter of a capturing lambda's function (engine/c/cpp/lambdas.ts): the object its captures are read from. */
+export const CLOSURE = '<closure>';
+
 /** The member holding a polymorphic object's vtable pointer (MSVC's name for it). */
 export const VFPTR = '__vfptr';
 
@@ -106,4 +109,6 @@ export interface CppVariable {
   type: CType;
   /** A reference: `type` is the pointer C stores, every use reads through it. */
   ref: boolean;
+  /** Captured by the lambda whose body is lowered: read from its closure object (engine/c/cpp/lambdas.ts). */
+  captured?: boolean;
 }

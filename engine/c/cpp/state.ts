@@ -36,6 +36,8 @@ export interface FunctionState {
   locals: Map<string, CppVariable>[];
   /** Statements the function's outermost block starts with (a constructor's member initializers); taken by that block. */
   prologue?: Stmt[];
+  /** A lambda without `-> T`: its first `return` with a value sets `ret` (until then `auto`'s stand-in). */
+  deduceReturn?: boolean;
 }
 
 export class CppState {
@@ -68,6 +70,8 @@ export class CppState {
   fn: FunctionState | undefined;
   /** Numbers the hidden temporaries of `new`/`delete`. */
   hiddenCount = 0;
+  /** Numbers the closures of the unit's lambdas (`<lambda_1>`, as MSVC names them). */
+  lambdaCount = 0;
   readonly types: TypeEnvironment;
 
   constructor(
