@@ -60,6 +60,11 @@ export class CppFrontEnd implements CppHooks {
       case 'namespace_definition': {
         const name = node.childForFieldName('name')?.text;
         if (name) s.namespaces.push(...name.split('::'));
+        // `inline namespace v1 { … }`: its names are also names of the enclosing namespace (versioned APIs).
+        if (name && node.children.some((c) => c?.type === 'inline')) {
+          s.usings.push(s.namespaces.join('::'));
+          s.inlineNamespaces.add(s.namespaces.join('::'));
+        }
         try {
           for (const c of node.childForFieldName('body')?.namedChildren ?? []) if (c) this.topLevelOrC(ctx, c, cTopLevel);
         } finally {

@@ -102,6 +102,8 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, memberOf: owner, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
   list.push(f);
   s.functions.set(qualified, list);
+  const alias = s.withoutInline(qualified);
+  if (alias && !s.functions.has(alias)) s.functions.set(alias, list);
   if (owner) {
     if (isCtor) owner.ctors.push(f);
     else if (isDtor) owner.dtor = f;

@@ -45,6 +45,8 @@ export class CppState {
   readonly namespaces: string[] = [];
   /** Namespaces made visible by `using namespace N;` / `using N::x;`. */
   readonly usings: string[] = [];
+  /** Inline namespaces by qualified name: their functions are found without their name too (`lib::F` for `lib::v2::F`). */
+  readonly inlineNamespaces = new Set<string>();
   /** Depth of `extern "C"` blocks: inside one, names are not qualified. */
   externC = 0;
   /** By qualified name; several for an overloaded name. */
@@ -82,6 +84,13 @@ export class CppState {
       variable: (name) => this.variable(name),
       functionType: (name) => this.functionTypeOf(name),
     };
+  }
+
+  /** `lib::v2::F` as the enclosing namespace also names it, when v2 is inline (undefined when no inline namespace is in the way). */
+  withoutInline(qualified: string): string | undefined {
+    const parts = qualified.split('::');
+    const kept = parts.filter((_, i) => i === parts.length - 1 || !this.inlineNamespaces.has(parts.slice(0, i + 1).join('::')));
+    return kept.length < parts.length ? kept.join('::') : undefined;
   }
 
   qualify(name: string): string {

@@ -148,3 +148,19 @@ static void Run(void) { int b = 2; DbgPrint("%d", Apply([b](int v) { return v * 
   assert.equal(passed.report.error, null);
   assert.deepEqual(passed.report.output, ['6']);
 });
+
+test('nested namespaces (a::b::c), inline namespaces (their names are the enclosing namespace\'s too) and using namespace inside a function', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+namespace lib { inline namespace v2 { int Version() { return 2; } } int Call() { return Version() * 10; } }
+inline namespace compat { int Old() { return 7; } }
+namespace a::b::c { int Depth() { return 3; } }
+static void Run(void) {
+  using namespace a::b;
+  DbgPrint("%d %d %d %d %d", lib::Version(), lib::v2::Version(), c::Depth(), lib::Call(), Old());
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['2 2 3 20 7']);
+});
