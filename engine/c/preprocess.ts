@@ -141,6 +141,17 @@ class Preprocessor {
   /** An expansion limit ran out: the rest of the file is not read (it would only run out again). */
   private exhausted = false;
 
+  /**
+   * NOMINMAX defined before the first kernel header: ntdef.h then defines no min/max macros. The
+   * preloaded prelude defined them already, so they are taken back (a driver's own min/max templates
+   * are then called by name).
+   */
+  private withoutMinMax(): void {
+    if (!this.options.preloaded) return;
+    this.macros.undefine('min');
+    this.macros.undefine('max');
+  }
+
   constructor(private readonly options: PreprocessOptions) {
     this.macros = options.preloaded ? options.preloaded.macros.clone() : new MacroTable();
     this.budget = new ExpansionBudget(options.expansion?.tokens, options.expansion?.depth);
@@ -155,6 +166,7 @@ class Preprocessor {
       this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'${why ? `: it ${why}` : ''}`, origin: { file: mainFile, line: 1, col: 1 } });
     } else {
       for (const [name, value] of this.options.defines ?? []) this.defineFromText(name, value, { file: '<scenario>', line: 1, col: 1 });
+      if (this.options.defines?.has('NOMINMAX')) this.withoutMinMax();
       this.opened.push(mainFile);
       this.processFile(mainFile, text, 0, false);
       this.opened.pop();
@@ -306,6 +318,7 @@ class Preprocessor {
           break; // a lone '#' is allowed
         case 'define':
           this.define(rest, at);
+          if (rest[0]?.kind === 'id' && rest[0].text === 'NOMINMAX' && this.namedSystem.size === 0) this.withoutMinMax();
           break;
         case 'undef':
           if (rest[0]?.kind === 'id') this.macros.undefine(rest[0].text);

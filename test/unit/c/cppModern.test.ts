@@ -164,3 +164,26 @@ static void Run(void) {
   assert.equal(r.report.error, null, JSON.stringify(r.report.error));
   assert.deepEqual(r.report.output, ['2 2 3 20 7']);
 });
+
+test('the WDK max/min macros and a driver\'s own max/min templates: (max)(a, b) calls the template, max(a, b) the macro, NOMINMAX drops the macros', async () => {
+  const withMacros = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+namespace util { template<typename T> const T& (max)(const T& a, const T& b) { DbgPrint("template"); return a < b ? b : a; } }
+template<typename T> T (min)(T a, T b) { DbgPrint("min template"); return b < a ? b : a; }
+static void Run(void) {
+  LONG a = 3, b = 8;
+  DbgPrint("%ld %ld %ld", (util::max)(a, b), (min)(a, b), max(a, b));
+}`),
+  }));
+  assert.ok(withMacros.ok, withMacros.ok ? '' : withMacros.diagnostics.join('\n'));
+  assert.equal(withMacros.report.error, null, JSON.stringify(withMacros.report.error));
+  assert.deepEqual(withMacros.report.output, ['template', 'min template', '8 3 8']);
+  const without = await run(memoryFiles({
+    '/d/d.cpp': `#define NOMINMAX\n${entryDriver(`
+template<typename T> T max(T a, T b) { DbgPrint("own max"); return a < b ? b : a; }
+static void Run(void) { DbgPrint("%d", max(2, 9)); }`)}`,
+  }));
+  assert.ok(without.ok, without.ok ? '' : without.diagnostics.join('\n'));
+  assert.equal(without.report.error, null, JSON.stringify(without.report.error));
+  assert.deepEqual(without.report.output, ['own max', '9']);
+});
