@@ -4,10 +4,10 @@
  * casts, `new`/`delete`, `sizeof` of a qualified variable, and calls (engine/c/cpp/calls.ts).
  */
 import type { Expr } from '../ast';
-import { INT } from '../types';
+import { INT, SIZE_T, alignOf, pointee } from '../types';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
-import { typeFromSpecifier } from '../translate/declarators';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { callExpression } from './calls';
 import { needsDestructor } from './inheritance';
@@ -34,6 +34,13 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
   switch (node.type) {
     case 'this':
       return { k: 'id', name: 'this', loc };
+    case 'alignof_expression': {
+      // `alignof(T)`: the alignment MSVC gives the type (x64).
+      const desc = node.childForFieldName('type');
+      if (desc?.type !== 'type_descriptor') return undefined;
+      const t = applyDeclarator(ctx, desc.childForFieldName('declarator'), typeFromSpecifier(ctx, desc.childForFieldName('type'))).type;
+      return { k: 'num', value: alignOf(s.refTypes.has(t) ? pointee(t)! : t), type: SIZE_T, loc };
+    }
     case 'condition_clause': {
       const v = node.childForFieldName('value');
       if (!v || v.type === 'declaration' || node.childForFieldName('initializer')) return { k: 'unsupported', what: 'a declaration inside a condition', text: ctx.snippet(node), loc };

@@ -26,6 +26,7 @@ import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
 import { templateDeclaration } from './templates';
 import { typeSpecifier } from './typeSpecifiers';
+import { staticAssertion } from './staticAssert';
 
 export type { PreludeTables, UnitTables } from './state';
 
@@ -98,6 +99,7 @@ export class CppFrontEnd implements CppHooks {
         globalDeclaration(s, ctx, node);
         return true;
       case 'static_assert_declaration':
+        staticAssertion(ctx, node);
         return true;
       default:
         return false;
