@@ -7,6 +7,7 @@
 import type { Loc } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import type { CType, FunctionType, StructType } from '../types';
+import type { TemplateParameters } from './templateArguments';
 
 export interface CppFunction {
   /** The name the linker and the debugger see: `Class::Method`, `ns::f`, or `f(int, ULONG)` for an overload. */
@@ -80,7 +81,9 @@ export const VFPTR = '__vfptr';
 
 export interface ClassTemplate {
   name: string;
+  /** The parameters' names (parameters.names). */
   params: string[];
+  parameters: TemplateParameters;
   /** The class_specifier / struct_specifier under the template declaration. */
   node: SyntaxNode;
   instances: Map<string, CppClass>;

@@ -4,9 +4,8 @@
  */
 import type { Expr } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, pointee, typeName, type CType } from '../types';
+import { INT, pointee, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
-import { typeFromSpecifier } from '../translate/declarators';
 import { classType } from './classes';
 import { functionDeclaratorOf, isFunctionDeclarator } from './functions';
 import { defineMember, functionTemplateDeclaration, instanceArgs, rememberInstanceArgs } from './functionTemplates';
@@ -14,6 +13,7 @@ import { defineMemberTypes } from './memberTypes';
 import type { ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
+import { argumentName, bindArguments, readArguments, templateParameters, type TemplateArgument } from './templateArguments';
 
 export function templateDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
   const inner = node.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
@@ -23,13 +23,10 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
     return;
   }
   if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body')) {
-    const names: string[] = [];
-    for (const p of params) {
-      if (p.type !== 'type_parameter_declaration' && p.type !== 'optional_type_parameter_declaration') {
-        ctx.error(p, `fltsim runs class templates with type parameters only ('${ctx.snippet(p)}')`);
-        return;
-      }
-      names.push(p.namedChildren.find((c) => c?.type === 'type_identifier')?.text ?? '');
+    const parameters = templateParameters(ctx, params);
+    if (typeof parameters === 'string') {
+      ctx.error(node, `fltsim does not run ${parameters}`);
+      return;
     }
     const nameNode = inner.childForFieldName('name')!;
     const owner = nameNode.type === 'qualified_identifier' ? nameNode.childForFieldName('scope') : undefined;
@@ -42,7 +39,7 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       return;
     }
     const name = nameNode.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], specialisations: new Map() });
+    s.templates.set(name, { name, params: parameters.names, parameters, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], specialisations: new Map() });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
@@ -66,23 +63,23 @@ export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNod
 }
 
 /** The class template `C<A, B>` names and its type arguments; undefined (with an error at the node) when fltsim cannot make that instance. */
-function templateArguments(s: CppState, ctx: TranslateContext, node: SyntaxNode): { tpl: ClassTemplate; args: CType[] } | undefined {
+function templateArguments(s: CppState, ctx: TranslateContext, node: SyntaxNode): { tpl: ClassTemplate; args: TemplateArgument[] } | undefined {
   const name = node.childForFieldName('name')!.text;
   const tpl = s.templates.get(name);
   if (!tpl) {
     ctx.error(node, `'${name}' is not a class template fltsim knows`);
     return undefined;
   }
-  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null).map((a) => (a.type === 'type_descriptor' ? typeFromSpecifier(ctx, a.childForFieldName('type')) : undefined));
-  if (args.some((a) => a === undefined) || args.length !== tpl.params.length) {
-    ctx.error(node, `fltsim instantiates class templates with exactly their type arguments ('${ctx.snippet(node)}')`);
+  const args = readArguments(ctx, tpl.parameters, (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null && a.type !== 'comment'));
+  if (typeof args === 'string') {
+    ctx.error(node, `fltsim cannot make '${ctx.snippet(node)}': ${args}`);
     return undefined;
   }
-  return { tpl, args: args as CType[] };
+  return { tpl, args };
 }
 
-function instanceKey(tpl: ClassTemplate, args: CType[]): string {
-  return `${tpl.name}<${args.map(typeName).join(', ')}>`;
+function instanceKey(tpl: ClassTemplate, args: readonly TemplateArgument[]): string {
+  return `${tpl.name}<${args.map(argumentName).join(', ')}>`;
 }
 
 /**
@@ -107,7 +104,7 @@ function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, in
   found.tpl.specialisations.set(key, inner);
 }
 
-export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: CType[]): CppClass {
+export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: TemplateArgument[]): CppClass {
   const key = instanceKey(tpl, args);
   const known = tpl.instances.get(key);
   const special = tpl.specialisations.get(key);
@@ -116,7 +113,7 @@ export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTempla
   ctx.scope = ctx.scope.child();
   s.fn = undefined;
   try {
-    if (!special) tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    if (!special) bindArguments(ctx, tpl.params, args);
     const cls = classType(s, ctx, special ?? tpl.node, key, (c) => {
       // Inside its own body the template's name means this instance.
       tpl.instances.set(key, c);
@@ -167,8 +164,7 @@ function defineMemberClass(s: CppState, ctx: TranslateContext, tpl: ClassTemplat
   ctx.scope = ctx.scope.child();
   s.enclosingClass = cls.name;
   try {
-    const args = instanceArgs(cls);
-    tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    bindArguments(ctx, tpl.params, instanceArgs(cls));
     defineMemberTypes(cls, ctx.scope);
     const nested = classType(s, ctx, member.node, `${cls.name}::${member.name}`);
     cls.typedefs.set(member.name, nested.struct);

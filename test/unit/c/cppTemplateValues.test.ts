@@ -1,0 +1,58 @@
+// Class templates with non-type parameters (engine/c/cpp/templateArguments.ts) and a class's own
+// operator new/delete (engine/c/cpp/newDelete.ts): the pool-object base classes C++ drivers write
+// (`template <POOL_TYPE Pool, ULONG Tag> class PoolObject { operator new … }`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memoryFiles } from '../files/memoryFiles';
+import { entryDriver, runCpp as run } from './cppRun';
+
+test('non-type template parameters: constants inside the instance (array sizes, values), defaults, one instance per value, passed on to a base', async () => {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+template<typename T, size_t N = 4> struct Ring { T items[N]; size_t Cap() const { return N; } };
+template<ULONG Tag> struct Tagged { ULONG TagOf() const { return Tag; } };
+template<ULONG Tag> struct Named : Tagged<Tag> { int extra = 1; };
+const ULONG Size = 3;
+static void Run(void) {
+  Ring<USHORT> small; Ring<ULONG, 8> wide; Ring<UCHAR, Size * 2> six;
+  Named<'gaT1'> n;
+  DbgPrint("%d %d %d %d %d %x %d", (int)small.Cap(), (int)sizeof(small), (int)wide.Cap(), (int)sizeof(wide), (int)sizeof(six), n.TagOf(), n.extra);
+}`) }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['4 8 8 32 6 67615431 1']);
+});
+
+test("a class's own operator new and delete (static members, also inherited from a template base) are called by new and delete, before the global ones; an empty first base takes no room (MSVC)", async () => {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+void* __cdecl operator new(SIZE_T n) { DbgPrint("global new"); return ExAllocatePool2(POOL_FLAG_PAGED, n, 'lbolG'); }
+void __cdecl operator delete(void* p, SIZE_T) { DbgPrint("global delete"); ExFreePool(p); }
+template <typename POOL_TYPE Pool, typename ULONG Tag> class PoolObject {
+public:
+  void* __cdecl operator new(SIZE_T n) { DbgPrint("new pool %d tag %x size %d", (int)Pool, Tag, (int)n); return ExAllocatePoolWithTag(Pool, n, Tag); }
+  void __cdecl operator delete(PVOID p) { DbgPrint("delete tag %x", Tag); ExFreePoolWithTag(p, Tag); }
+};
+template <typename ULONG Tag> class NonPagedObject : public PoolObject<NonPagedPool, Tag> {};
+class Item : public NonPagedObject<'mItm'> { public: LONGLONG v = 3; };
+struct Plain { int v; };
+typedef NonPagedObject<'mItm'> EmptyChain;
+typedef PoolObject<PagedPool, 1> EmptyPool;
+static void Run(void) {
+  Item* it = new Item;
+  Plain* p = new Plain;
+  DbgPrint("%d %d %d", (int)it->v, (int)sizeof(EmptyChain), (int)sizeof(EmptyPool));
+  delete it;
+  delete p;
+}`) }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['new pool 0 tag 6d49746d size 8', 'global new', '3 1 1', 'delete tag 6d49746d', 'global delete']);
+});
+
+test('a template argument fltsim cannot read as a constant is refused at its line, naming the parameter', async () => {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+template<ULONG N> struct Box { UCHAR b[N]; };
+static ULONG Runtime() { return 4; }
+static void Run(void) { Box<Runtime()> b; DbgPrint("%d", (int)sizeof(b)); }`) }));
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.diagnostics.join('\n'), /d\.cpp:5:25: error: fltsim cannot make 'Box<Runtime\(\)>': template argument 'Runtime\(\)' for 'N': fltsim reads a constant expression there/);
+});
