@@ -20,7 +20,7 @@ import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
 import { rangeFor } from './rangeFor';
-import { declaringCondition } from './conditionInit';
+import { declaringCondition, forWithDeclaration } from './conditionInit';
 import { returnStatement } from './returns';
 import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
@@ -173,6 +173,8 @@ export class CppFrontEnd implements CppHooks {
       case 'switch_statement':
       case 'while_statement':
         return declaringCondition(this.s, ctx, node);
+      case 'for_statement':
+        return forWithDeclaration(this.s, ctx, node);
       case 'alias_declaration':
       case 'using_declaration':
       case 'static_assert_declaration':

@@ -187,3 +187,24 @@ static void Run(void) { DbgPrint("%d", max(2, 9)); }`)}`,
   assert.equal(without.report.error, null, JSON.stringify(without.report.error));
   assert.deepEqual(without.report.output, ['own max', '9']);
 });
+
+test('a for loop whose first clause declares: auto deduced (a pointer walking a table of routines), a reference, an object destroyed when the loop ends', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+typedef void (__cdecl *PVFV)(void);
+static void First() { DbgPrint("first"); }
+static void Second() { DbgPrint("second"); }
+static PVFV Table[] = { First, nullptr, Second };
+struct Scope { Scope() { DbgPrint("enter"); } ~Scope() { DbgPrint("leave"); } int n = 2; };
+static void Run(void) {
+  for (auto entry = Table; entry < Table + 3; ++entry) { if (*entry) (**entry)(); }
+  ULONG counts[2] = { 5, 6 };
+  for (auto& c = counts[1]; c < 8; c++) DbgPrint("c %lu", c);
+  for (Scope s; s.n > 0; s.n--) DbgPrint("n %d", s.n);
+  DbgPrint("after %lu", counts[1]);
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['first', 'second', 'c 6', 'c 7', 'enter', 'n 2', 'n 1', 'leave', 'after 8']);
+});
