@@ -124,6 +124,10 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return temporaryObject(s, ctx, cls, values.map((v) => translateExpr(ctx, v)), node);
     }
     case 'sizeof_expression': {
+      // `sizeof(Ring<ULONG, 8>)`: the C++ grammar reads a class template's instance there as an expression.
+      const inner = node.childForFieldName('value');
+      const instance = inner?.type === 'parenthesized_expression' ? inner.namedChildren.find((c) => c !== null && c.type !== 'comment') : undefined;
+      if (instance?.type === 'template_function' && s.templates.has(instance.childForFieldName('name')?.text ?? '')) return { k: 'sizeofType', type: templateType(s, ctx, instance), loc };
       // `sizeof(ns::table)`: the C++ grammar reads a qualified name in parentheses as a type.
       const named = node.childForFieldName('type')?.childForFieldName('type');
       if (named?.type !== 'qualified_identifier' || node.childForFieldName('type')?.childForFieldName('declarator')) return undefined;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { memoryFiles } from '../files/memoryFiles';
 import { entryDriver, runCpp as run } from './cppRun';
 
-test('non-type template parameters: constants inside the instance (array sizes, values), defaults, one instance per value, passed on to a base', async () => {
+test('non-type template parameters: constants inside the instance (array sizes, values), defaults, one instance per value, passed on to a base; sizeof(Ring<ULONG, 8>)', async () => {
   const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
 template<typename T, size_t N = 4> struct Ring { T items[N]; size_t Cap() const { return N; } };
 template<ULONG Tag> struct Tagged { ULONG TagOf() const { return Tag; } };
@@ -16,10 +16,11 @@ static void Run(void) {
   Ring<USHORT> small; Ring<ULONG, 8> wide; Ring<UCHAR, Size * 2> six;
   Named<'gaT1'> n;
   DbgPrint("%d %d %d %d %d %x %d", (int)small.Cap(), (int)sizeof(small), (int)wide.Cap(), (int)sizeof(wide), (int)sizeof(six), n.TagOf(), n.extra);
+  DbgPrint("%d %d", (int)sizeof(Ring<ULONG, 8>), (int)sizeof(Ring<USHORT>));
 }`) }));
   assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
   assert.equal(r.report.error, null, JSON.stringify(r.report.error));
-  assert.deepEqual(r.report.output, ['4 8 8 32 6 67615431 1']);
+  assert.deepEqual(r.report.output, ['4 8 8 32 6 67615431 1', '32 8']);
 });
 
 test("a class's own operator new and delete (static members, also inherited from a template base) are called by new and delete, before the global ones; an empty first base takes no room (MSVC)", async () => {
