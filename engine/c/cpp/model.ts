@@ -97,6 +97,13 @@ export interface ClassTemplate {
   specialisations: Map<string, SyntaxNode>;
 }
 
+/** `template<ULONG Tag> using NPString = BasicString<WCHAR, NonPaged, Tag>;`: an alias template. */
+export interface AliasTemplate {
+  parameters: TemplateParameters;
+  /** The type_descriptor the alias names. */
+  type: SyntaxNode;
+}
+
 /** A function template (free, or a member template of `owner`), instantiated per argument list on use. */
 export interface FunctionTemplate {
   name: string;

@@ -7,7 +7,7 @@
  */
 import type { Expr, FunctionDef, Loc, Stmt, VarDecl } from '../ast';
 import { pointerTo, type CType, type FunctionType } from '../types';
-import type { ClassTemplate, CppClass, CppFunction, CppVariable, FunctionTemplate } from './model';
+import type { AliasTemplate, ClassTemplate, CppClass, CppFunction, CppVariable, FunctionTemplate } from './model';
 import type { TypeEnvironment } from './typer';
 
 /** The tables of the translation unit being built (engine/c/program.ts's TranslationUnit). */
@@ -53,6 +53,8 @@ export class CppState {
   readonly functions = new Map<string, CppFunction[]>();
   readonly classes = new Map<string, CppClass>();
   readonly templates = new Map<string, ClassTemplate>();
+  /** Alias templates (`template<class T> using P = T*;`) by qualified name. */
+  readonly aliasTemplates = new Map<string, AliasTemplate>();
   /** Function templates by qualified name. */
   readonly functionTemplates = new Map<string, FunctionTemplate>();
   /** While a function template is instantiated: the name its instance is declared under (`util::Max<int>`; a member template's without its class). */

@@ -6,11 +6,12 @@ import type { Expr } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import { INT, pointee, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { classType } from './classes';
 import { functionDeclaratorOf, isFunctionDeclarator } from './functions';
 import { defineMember, functionTemplateDeclaration, instanceArgs, rememberInstanceArgs } from './functionTemplates';
 import { defineMemberTypes } from './memberTypes';
-import type { ClassTemplate, CppClass } from './model';
+import type { AliasTemplate, ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
 import { argumentName, bindArguments, readArguments, templateParameters, type TemplateArgument } from './templateArguments';
@@ -43,6 +44,15 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
+  if (inner?.type === 'alias_declaration') {
+    // `template<ULONG Tag> using NPString = BasicString<WCHAR, NonPaged, Tag>;`: each use names the aliased type with the arguments bound.
+    const parameters = templateParameters(ctx, params);
+    const name = inner.childForFieldName('name')?.text;
+    const type = inner.childForFieldName('type');
+    if (typeof parameters === 'string') ctx.error(node, `fltsim does not run ${parameters}`);
+    else if (name && type) s.aliasTemplates.set(s.qualify(name), { parameters, type });
+    return;
+  }
   if (inner?.type === 'function_definition' && params.length === 0 && memberSpecialisation(s, ctx, inner)) return;
   if (inner?.type === 'function_definition' && functionTemplateDeclaration(s, ctx, node, inner)) return;
   // A function template's declaration: its definition, further on, is what instances are made from.
@@ -57,7 +67,10 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
   ctx.error(node, `fltsim does not run template specialisations or this kind of template ('${ctx.snippet(node)}') yet; class and function templates with type parameters run`);
 }
 
-export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType {
+export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode, scope?: string): CType {
+  const simple = node.childForFieldName('name')?.text ?? '';
+  const alias = aliasTemplate(s, scope ? `${scope}::${simple}` : simple);
+  if (alias) return aliasInstance(s, ctx, alias, node);
   const found = templateArguments(s, ctx, node);
   return found ? instantiate(s, ctx, found.tpl, found.args).struct : INT;
 }
@@ -195,4 +208,38 @@ export function deduce(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, a
   }
   ctx.error(at, `fltsim cannot deduce the template arguments of '${tpl.name}' here: write them (${tpl.name}<…>)`);
   return undefined;
+}
+
+/** `kstd::Pair<UCHAR>`: an alias template named with its namespace; undefined for anything else. */
+export function qualifiedAliasType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType | undefined {
+  const last = node.childForFieldName('name');
+  const scope = node.childForFieldName('scope')?.text.replace(/\s+/g, '').replace(/^::/, '');
+  if (last?.type !== 'template_type' || !scope || !aliasTemplate(s, `${scope}::${last.childForFieldName('name')?.text ?? ''}`)) return undefined;
+  return templateType(s, ctx, last, scope);
+}
+
+function aliasTemplate(s: CppState, name: string): AliasTemplate | undefined {
+  if (s.templates.has(name)) return undefined;
+  for (const q of [name, ...s.visibleNamespaces().map((ns) => `${ns}::${name}`)]) {
+    const a = s.aliasTemplates.get(q);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+/** `NPString<'gaT1'>`: the aliased type, read with the alias's parameters bound to the arguments written. */
+function aliasInstance(s: CppState, ctx: TranslateContext, alias: AliasTemplate, node: SyntaxNode): CType {
+  const args = readArguments(ctx, alias.parameters, (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null && a.type !== 'comment'));
+  if (typeof args === 'string') {
+    ctx.error(node, `fltsim cannot make '${ctx.snippet(node)}': ${args}`);
+    return INT;
+  }
+  const saved = ctx.scope;
+  ctx.scope = ctx.scope.child();
+  try {
+    bindArguments(ctx, alias.parameters.names, args);
+    return applyDeclarator(ctx, alias.type.childForFieldName('declarator'), typeFromSpecifier(ctx, alias.type.childForFieldName('type'))).type;
+  } finally {
+    ctx.scope = saved;
+  }
 }

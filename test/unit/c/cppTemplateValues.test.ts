@@ -57,3 +57,23 @@ static void Run(void) { Box<Runtime()> b; DbgPrint("%d", (int)sizeof(b)); }`) })
   assert.equal(r.ok, false);
   assert.match(r.ok ? '' : r.diagnostics.join('\n'), /d\.cpp:5:25: error: fltsim cannot make 'Box<Runtime\(\)>': template argument 'Runtime\(\)' for 'N': fltsim reads a constant expression there/);
 });
+
+test('alias templates (template<…> using X = …): type and constant parameters, an alias of a member type, an alias in a namespace', async () => {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+template<typename T, ULONG Tag> struct Buffer { T data[4]; ULONG TagOf() const { return Tag; } };
+template<ULONG Tag> using WideBuffer = Buffer<WCHAR, Tag>;
+template<typename T> using Ptr = T*;
+template<typename T> struct Identity { typedef T type; };
+template<typename T> using Identity_t = typename Identity<T>::type;
+namespace kstd { template<typename T> using Pair = Buffer<T, 2>; }
+static void Run(void) {
+  WideBuffer<'fuBW'> w;
+  Ptr<WideBuffer<'fuBW'>> p = &w;
+  Identity_t<ULONG64> big = 1;
+  kstd::Pair<UCHAR> pair;
+  DbgPrint("%d %x %d %d %x", (int)sizeof(w), p->TagOf(), (int)sizeof(big), (int)sizeof(pair), pair.TagOf());
+}`) }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['8 66754257 8 4 2']);
+});
