@@ -1,5 +1,6 @@
-// RTL_CONSTANT_OBJECT_ATTRIBUTES (wdm.h): the brace initializer of an OBJECT_ATTRIBUTES, in C and in
-// C++ (KDelProtect of Windows Kernel Programming opens its registry key with one).
+// wdm.h macros real drivers use: RTL_CONSTANT_OBJECT_ATTRIBUTES, the brace initializer of an
+// OBJECT_ATTRIBUTES, in C and in C++ (KDelProtect of Windows Kernel Programming opens its registry
+// key with one), and the optional POOL_FLAG_ values (the book's ktl names them in an enum).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oneDriver, runWorld } from '../worldRun';
@@ -23,3 +24,18 @@ for (const file of ['d.c', 'd.cpp']) {
     assert.deepEqual(world.sim.output, ['48 240 1 1 1']);
   });
 }
+
+test('the optional POOL_FLAG_ values (POOL_FLAG_SPECIAL_POOL) are wdm.h\'s: an enum over them (ktl\'s PoolType) is a constant', async () => {
+  const source = `#include <ntddk.h>
+enum class PoolType : ULONG64 { Paged = POOL_FLAG_PAGED, Special = POOL_FLAG_SPECIAL_POOL, End = POOL_FLAG_OPTIONAL_END };
+extern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject); UNREFERENCED_PARAMETER(RegistryPath);
+    DbgPrint("%llx %llx %llx %llx", (ULONG64)PoolType::Special, (ULONG64)PoolType::End, POOL_FLAG_OPTIONAL_START, POOL_FLAG_REQUIRED_END);
+    return STATUS_SUCCESS;
+}
+`;
+  const world = await runWorld('/t/s.fltsim', 'driver "d.cpp"\n', oneDriver('d.cpp', source));
+  assert.equal(world.fault, undefined, world.fault?.message);
+  assert.deepEqual(world.sim.output, ['100000000 8000000000000000 100000000 80000000']);
+});
