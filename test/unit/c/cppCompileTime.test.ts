@@ -34,7 +34,7 @@ static void Run(void) {
 }`) }));
   assert.equal(bad.ok, false);
   assert.deepEqual(bad.ok ? [] : bad.diagnostics, [
-    '/d/d.cpp:4:1: error: static_assert failed (sizeof(Header) == 6): "Header must stay 6 bytes"',
-    '/d/d.cpp:6:3: error: static_assert failed (sizeof(PVOID) == 4)',
+    '/d/d.cpp:4:1: error: static assertion failed: Header must stay 6 bytes',
+    '/d/d.cpp:6:3: error: static assertion failed: sizeof(PVOID) == 4',
   ]);
 });
