@@ -116,6 +116,14 @@ interface Cond {
 
 const MAX_INCLUDE_DEPTH = 64;
 
+/** Each WDK header's include guard, with those of the headers it includes (fltKernel.h → ntifs.h → ntddk.h → wdm.h). */
+export const WDK_HEADER_GUARDS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['fltkernel.h', ['__FLTKERNEL__', '_NTIFS_', '_NTDDK_', '_WDMDDK_']],
+  ['ntifs.h', ['_NTIFS_', '_NTDDK_', '_WDMDDK_']],
+  ['ntddk.h', ['_NTDDK_', '_WDMDDK_']],
+  ['wdm.h', ['_WDMDDK_']],
+]);
+
 export function preprocess(mainFile: string, options: PreprocessOptions): PreprocessResult {
   return new Preprocessor(options).run(mainFile);
 }
@@ -429,6 +437,8 @@ class Preprocessor {
     if (system !== undefined) {
       const first = !this.namedSystem.has(base);
       this.namedSystem.add(base);
+      // The WDK headers' include guards, which drivers test (`#ifndef _NTIFS_`, `#ifdef __FLTKERNEL__`): defined once the header is named.
+      for (const guard of first ? (WDK_HEADER_GUARDS.get(base) ?? []) : []) if (!this.macros.has(guard)) this.defineFromText(guard, '', at);
       if (!this.includedSystem.has(base)) {
         this.includedSystem.add(base);
         this.processFile(`<${base}>`, system, depth + 1, true);

@@ -39,3 +39,36 @@ extern "C" NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Reg
   assert.equal(world.fault, undefined, world.fault?.message);
   assert.deepEqual(world.sim.output, ['100000000 8000000000000000 100000000 80000000']);
 });
+
+test('the WDK headers\' include guards are defined once the header is included, with those of the headers it includes', async () => {
+  const probe = `
+#ifdef __FLTKERNEL__
+#define HAS_FLT 1
+#else
+#define HAS_FLT 0
+#endif
+#ifdef _NTIFS_
+#define HAS_IFS 1
+#else
+#define HAS_IFS 0
+#endif
+#if defined(_NTDDK_) && defined(_WDMDDK_)
+#define HAS_DDK 1
+#else
+#define HAS_DDK 0
+#endif
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(DriverObject); UNREFERENCED_PARAMETER(RegistryPath);
+    DbgPrint("%d %d %d", HAS_FLT, HAS_IFS, HAS_DDK);
+    return STATUS_SUCCESS;
+}
+`;
+  const outputs: string[] = [];
+  for (const header of ['fltKernel.h', 'ntifs.h', 'ntddk.h']) {
+    const world = await runWorld('/t/s.fltsim', 'driver "d.c"\n', oneDriver('d.c', `#include <${header}>\n${probe}`));
+    assert.equal(world.fault, undefined, world.fault?.message);
+    outputs.push(...world.sim.output);
+  }
+  assert.deepEqual(outputs, ['1 1 1', '0 1 1', '0 0 1']);
+});
