@@ -93,8 +93,18 @@ export interface ClassTemplate {
   memberClasses: { name: string; node: SyntaxNode }[];
   /** Members written outside the class in a form fltsim does not lower (a member template of the class template): refused when an instance is made, not before. */
   unsupportedMembers: SyntaxNode[];
+  /** Partial specialisations (`template<class T> struct C<T&> {…}`), in the order written (engine/c/cpp/partialSpecialisations.ts). */
+  partials: PartialSpecialisation[];
   /** Full specialisations (`template<> struct C<int> {…}`) by the instance's name (`C<int>`): that instance is made from this body. */
   specialisations: Map<string, SyntaxNode>;
+}
+
+/** `template<class T> struct C<T&> {…}`: its parameters and, per argument, the parameter it names and how. */
+export interface PartialSpecialisation {
+  params: string[];
+  patterns: { param: string; shape: 'plain' | 'lvalue' | 'rvalue' | 'pointer' }[];
+  /** The class_specifier / struct_specifier written. */
+  node: SyntaxNode;
 }
 
 /** `template<ULONG Tag> using NPString = BasicString<WCHAR, NonPaged, Tag>;`: an alias template. */

@@ -14,13 +14,14 @@ import { defineMemberTypes } from './memberTypes';
 import type { AliasTemplate, ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
+import { matchPartial, readPartial } from './partialSpecialisations';
 import { argumentName, bindArguments, readArguments, templateParameters, type TemplateArgument } from './templateArguments';
 
 export function templateDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
   const inner = node.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
   const params = (node.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null);
   if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body') && inner.childForFieldName('name')?.type === 'template_type') {
-    specialisation(s, ctx, node, inner, params.length);
+    specialisation(s, ctx, node, inner, params);
     return;
   }
   if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body')) {
@@ -40,7 +41,7 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       return;
     }
     const name = nameNode.text;
-    s.templates.set(name, { name, params: parameters.names, parameters, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], specialisations: new Map() });
+    s.templates.set(name, { name, params: parameters.names, parameters, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], partials: [], specialisations: new Map() });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
@@ -91,25 +92,28 @@ function templateArguments(s: CppState, ctx: TranslateContext, node: SyntaxNode)
   return { tpl, args };
 }
 
-function instanceKey(tpl: ClassTemplate, args: readonly TemplateArgument[]): string {
-  return `${tpl.name}<${args.map(argumentName).join(', ')}>`;
+function instanceKey(s: CppState, tpl: ClassTemplate, args: readonly TemplateArgument[]): string {
+  // `C<int&>` and `C<int*>` are two instances: a reference is a pointer only to the lowering.
+  const shown = args.map((a) => (typeof a !== 'number' && s.refTypes.has(a) ? `${argumentName(pointee(a)!)} ${s.rvalueTypes.has(a) ? '&&' : '&'}` : argumentName(a)));
+  return `${tpl.name}<${shown.join(', ')}>`;
 }
 
 /**
  * `template<> struct Traits<int> {…}`: the body that instance is made from instead of the primary
- * template's. A partial specialisation (`template<class T> struct Traits<T*>`) is refused at its line:
- * choosing among partial specialisations is not modelled, and using the primary template instead would
- * run the wrong code.
+ * template's. A partial specialisation is kept when fltsim can choose it (engine/c/cpp/partialSpecialisations.ts).
  */
-function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, inner: SyntaxNode, params: number): void {
+function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, inner: SyntaxNode, params: SyntaxNode[]): void {
   const nameNode = inner.childForFieldName('name')!;
-  if (params > 0) {
-    ctx.error(node, `fltsim does not run partial specialisations of class templates ('${nameNode.text}'); write a separate class`);
+  if (params.length > 0) {
+    const tpl = s.templates.get(nameNode.childForFieldName('name')?.text ?? '');
+    const partial = tpl ? readPartial(ctx, params, nameNode, inner) : `no primary template '${nameNode.childForFieldName('name')?.text}' before it`;
+    if (typeof partial === 'string') ctx.error(node, `fltsim does not run this partial specialisation of a class template ('${nameNode.text}': ${partial}); write a separate class`);
+    else tpl!.partials.push(partial);
     return;
   }
   const found = templateArguments(s, ctx, nameNode);
   if (!found) return;
-  const key = instanceKey(found.tpl, found.args);
+  const key = instanceKey(s, found.tpl, found.args);
   if (found.tpl.instances.has(key)) {
     ctx.error(node, `the specialisation ${key} comes after the instance was already used: declare it before its first use`);
     return;
@@ -118,15 +122,18 @@ function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, in
 }
 
 export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: TemplateArgument[]): CppClass {
-  const key = instanceKey(tpl, args);
+  const key = instanceKey(s, tpl, args);
   const known = tpl.instances.get(key);
-  const special = tpl.specialisations.get(key);
   if (known) return known;
+  const full = tpl.specialisations.get(key);
+  const partial = full ? undefined : tpl.partials.map((p) => ({ p, bound: matchPartial(s, p, args) })).find((m) => m.bound !== undefined);
+  const special = full ?? partial?.p.node;
   const saved = { scope: ctx.scope, fn: s.fn };
   ctx.scope = ctx.scope.child();
   s.fn = undefined;
   try {
     if (!special) bindArguments(ctx, tpl.params, args);
+    else if (partial) bindArguments(ctx, partial.p.params, partial.bound!);
     const cls = classType(s, ctx, special ?? tpl.node, key, (c) => {
       // Inside its own body the template's name means this instance.
       tpl.instances.set(key, c);

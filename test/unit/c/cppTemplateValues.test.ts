@@ -77,3 +77,29 @@ static void Run(void) {
   assert.equal(r.report.error, null, JSON.stringify(r.report.error));
   assert.deepEqual(r.report.output, ['8 66754257 8 4 2']);
 });
+
+test('partial specialisations on a reference or pointer (remove_reference<T&>, <T&&>, <T*>) are chosen for the instances they match; another shape is refused at its line', async () => {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+template<class T> struct remove_reference { using type = T; };
+template<class T> struct remove_reference<T&> { using type = T; };
+template<class T> struct remove_reference<T&&> { using type = T; };
+template<class T> struct remove_pointer { using type = T; };
+template<class T> struct remove_pointer<T*> { using type = T; };
+namespace kstd { template<class T> using remove_reference_t = typename remove_reference<T>::type; }
+static void Run(void) {
+  kstd::remove_reference_t<ULONG&> a = 1;
+  kstd::remove_reference_t<USHORT&&> b = 2;
+  remove_pointer<UCHAR*>::type c = 3;
+  remove_pointer<ULONG>::type d = 4;
+  DbgPrint("%d %d %d %d", (int)sizeof(a), (int)sizeof(b), (int)sizeof(c), (int)sizeof(d));
+}`) }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['4 2 1 4']);
+  const refused = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+template<class A, class B> struct Pair { A a; B b; };
+template<class A> struct Pair<A, int> { A only; };
+static void Run(void) { DbgPrint("x"); }`) }));
+  assert.equal(refused.ok, false);
+  assert.match(refused.ok ? '' : refused.diagnostics.join('\n'), /d\.cpp:4:1: error: fltsim does not run this partial specialisation of a class template \('Pair<A, int>': the argument 'int'\)/);
+});
