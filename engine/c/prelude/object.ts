@@ -29,6 +29,10 @@ typedef struct _OBJECT_ATTRIBUTES {
     (p)->SecurityQualityOfService = NULL; \
     }
 
+/* wdm.h's brace form, for a declaration's initializer: OBJECT_ATTRIBUTES a = RTL_CONSTANT_OBJECT_ATTRIBUTES(&name, OBJ_KERNEL_HANDLE); */
+#define RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a) { sizeof(OBJECT_ATTRIBUTES), NULL, (PUNICODE_STRING)(n), a, NULL, NULL }
+#define RTL_INIT_OBJECT_ATTRIBUTES(n, a) RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a)
+
 #define OBJ_NAME_PATH_SEPARATOR ((WCHAR)L'\\')
 #define OBJ_FORCE_ACCESS_CHECK 0x00000400L
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
