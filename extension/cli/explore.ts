@@ -13,7 +13,7 @@ import {
 import { nodeFiles } from '../shared/nodeFiles';
 import { parseArgs, UsageError } from './args';
 import { relative } from './paths';
-import { exploreInThreads } from './exploreJobs';
+import { exploreInThreads, threadFlags } from './exploreJobs';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim explore <scenario.fltsim> [--strategy dfs|random|pct] [--max-schedules N]
@@ -32,8 +32,9 @@ expectations, the verifier's error-level violations (deadlocks included) and liv
   --time-limit S      stop after S seconds
   --preemptions K     at most K preemptions per schedule (dfs and pct: default 2; random: none)
   --shard I/N         explore part I of N disjoint parts (for N CI jobs); merge their --json reports
-  --jobs N            explore on N threads (dfs; default 1): the search's subtrees are handed
-                      out as threads free up, and the report is the same as on one thread
+  --jobs N            explore on N threads (dfs): an idle thread takes part of a busy one's
+                      search, and the report is the same as on one thread (default: one
+                      thread, and a second once the search has run 1 s)
   --seed N            the scenario's seed (the default schedule is 'fltsim run --seed N')
   --no-reduction      dfs without partial-order reduction (to compare)
   --keep-going        count every failing schedule instead of stopping at the first
@@ -64,6 +65,13 @@ const OPTIONS = {
   merge: { takesValue: false },
 } as const;
 
+/**
+ * Without --jobs, a depth-first search brings in helper threads once it has run this long, and at
+ * most this many threads in all. Measured (docs/explore.md, "Limits"): TODO
+ */
+const AUTO_HELPERS_MS = 1000;
+const AUTO_JOBS = 2;
+
 /** How long the exploration runs before it lets the event loop in (signals, progress). */
 const SLICE_MS = 50;
 
@@ -91,9 +99,11 @@ async function explore(argv: string[]): Promise<number> {
   // As `fltsim run --seed`: a larger seed would alias a smaller one, and the replay file could not be run.
   if (seed !== undefined && seed > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (got '${args.options.get('seed')}')`);
   const shard = parseShard(args.options.get('shard'));
-  // One thread unless told: measured on the explore fixtures, a second thread's start-up (the bundle
-  // and the scenario prepared again) cost more than it saved (docs/explore.md, "Limits").
-  const jobs = count(args.options.get('jobs'), '--jobs', 1) ?? 1;
+  const jobsGiven = count(args.options.get('jobs'), '--jobs', 1);
+  // Not told: one thread, with helpers brought in only once the search has run AUTO_HELPERS_MS — a
+  // worker's start-up costs more than a small search takes (docs/explore.md, "Limits").
+  const auto = jobsGiven === undefined && strategy === 'dfs' && shard === undefined && os.availableParallelism() > 1;
+  const jobs = jobsGiven ?? (auto ? Math.min(os.availableParallelism(), AUTO_JOBS) : 1);
   // Each job is a worker thread with its own copy of the engine: far more than the processors only
   // costs memory (thousands exhaust the heap), so the count is bounded by what the machine can use.
   const maxJobs = Math.max(4, os.availableParallelism() * 2);
@@ -107,17 +117,8 @@ async function explore(argv: string[]): Promise<number> {
 
   const given = args.positionals[0]!;
   const scenarioPath = path.resolve(given);
-  const prepared = await prepareScenario(scenarioPath, nodeFiles);
-  if (!prepared.ok) {
-    for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
-    return 2;
-  }
   const json = args.options.has('json');
-  if (!json) for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
-
-  const deadline = timeLimit === undefined ? Infinity : Date.now() + timeLimit * 1000;
   const progress = args.options.has('progress');
-  const ready = prepared.prepared;
   const common = {
     strategy,
     maxSchedules,
@@ -128,7 +129,20 @@ async function explore(argv: string[]): Promise<number> {
     label: given.split(path.sep).join('/'),
     scenarioText: nodeFiles.readFile(scenarioPath),
   };
-  const explored = jobs > 1 ? await inWorkers() : await inThisThread();
+  let deadline = Infinity;
+  const preparing = prepareScenario(scenarioPath, nodeFiles).then((prepared) => {
+    if (!prepared.ok) {
+      for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
+      return undefined;
+    }
+    if (!json) for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
+    // The time limit counts exploring, not preparing.
+    deadline = timeLimit === undefined ? Infinity : Date.now() + timeLimit * 1000;
+    return { prepared: prepared.prepared, deadline: Number.isFinite(deadline) ? deadline : null };
+  });
+  // Told --jobs N: the workers start first and prepare while this thread does.
+  const explored = jobs > 1 ? await inWorkers(auto ? AUTO_HELPERS_MS : 0) : await inThisThread();
+  if (explored === undefined) return 2;
   const { report, replay } = explored;
   if (replay !== null && report.failure !== null) {
     const file = typeof replayOut === 'string' ? path.resolve(replayOut) : defaultReplayPath(scenarioPath, report);
@@ -144,8 +158,8 @@ async function explore(argv: string[]): Promise<number> {
   if (report.failure?.inputError) return 2;
   return report.passed ? 0 : 1;
 
-  async function inWorkers(): Promise<{ report: ExploreReport; replay: ReplayFile | null }> {
-    const stop = new SharedArrayBuffer(4 * jobs);
+  async function inWorkers(helpersAfterMs: number): Promise<{ report: ExploreReport; replay: ReplayFile | null } | undefined> {
+    const stop = threadFlags(jobs);
     const halt = (): void => {
       Atomics.store(new Int32Array(stop), 0, 1);
     };
@@ -154,8 +168,8 @@ async function explore(argv: string[]): Promise<number> {
     let lastProgress = 0;
     try {
       return await exploreInThreads(
-        ready,
-        { scenarioPath, options: common, deadline: Number.isFinite(deadline) ? deadline : null, relativize: relative },
+        preparing,
+        { scenarioPath, options: common, relativize: relative },
         jobs,
         stop,
         progress
@@ -165,6 +179,7 @@ async function explore(argv: string[]): Promise<number> {
             fs.writeSync(2, `${JSON.stringify({ progress: p })}\n`);
           }
           : undefined,
+        helpersAfterMs,
       );
     } finally {
       process.off('SIGINT', halt);
@@ -172,7 +187,9 @@ async function explore(argv: string[]): Promise<number> {
     }
   }
 
-  async function inThisThread(): Promise<{ report: ExploreReport; replay: ReplayFile | null }> {
+  async function inThisThread(): Promise<{ report: ExploreReport; replay: ReplayFile | null } | undefined> {
+    const ready = (await preparing)?.prepared;
+    if (ready === undefined) return undefined;
     let cancelled = false;
     const onSignal = (): void => {
       cancelled = true;
