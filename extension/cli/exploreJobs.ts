@@ -11,6 +11,7 @@
  * compiled code does not cross threads) overlaps with exploring instead of delaying it. The workers
  * run this same file: `runExploreWorker` is their entry point.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import {
@@ -107,6 +108,23 @@ export async function runExploreWorker(init: ExploreWorkerInit = workerData as E
     post({ ready: true });
   } catch (err) {
     post({ error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/**
+ * The CPU time of this process's busiest threads (Linux: /proc/self/task), to tell what a second
+ * thread gave from what a loaded machine took away. FLTSIM_DEBUG only.
+ */
+function threadCpu(): string {
+  try {
+    const ticks = fs.readdirSync('/proc/self/task').map((t) => {
+      const stat = fs.readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} ${(Number(f[11]) + Number(f[12])) * 10}`;
+    });
+    return ticks.filter((t) => Number(t.split(' ').pop()) >= 100).join(', ');
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -366,7 +384,7 @@ export async function exploreInThreads(
     if (process.env.FLTSIM_DEBUG) {
       const by = new Map<number, number>();
       for (const s of subtrees.values()) by.set(s.slot, (by.get(s.slot) ?? 0) + s.schedules);
-      process.stderr.write(`jobs: ${order.ids.length} subtrees; schedules by thread ${JSON.stringify([...by])}; ${Date.now() - started} ms exploring; workers ready after ${JSON.stringify(startUp)} ms\n`);
+      process.stderr.write(`jobs: ${order.ids.length} subtrees; schedules by thread ${JSON.stringify([...by])}; ${Date.now() - started} ms exploring; workers ready after ${JSON.stringify(startUp)} ms; CPU ms of the busiest threads ${threadCpu()}\n`);
     }
     return split.finish(order.ids.map((id) => subtrees.get(id)!.result), reason);
   } finally {
