@@ -17,7 +17,7 @@ import { exploreInThreads, threadFlags } from './exploreJobs';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim explore <scenario.fltsim> [--strategy dfs|random|pct] [--max-schedules N]
-                      [--time-limit S] [--preemptions K] [--shard I/N] [--jobs N] [--seed N]
+                      [--time-limit S] [--preemptions K] [--shard I/N] [--jobs N|auto] [--seed N]
                       [--no-reduction] [--keep-going] [--replay-out FILE] [--json] [--progress]
        fltsim explore --merge <report.json>... [--json]
 
