@@ -63,7 +63,7 @@ export {
   type InterleavingStep, type SourcePlace, interleavingSteps,
 } from './run/explore';
 export { ScenarioSplit } from './run/exploreSplit';
-export type { SubtreeResult } from './explore/split';
+export { SubtreeOrder, type SubtreeResult } from './explore/split';
 export { CRuntimeError } from './interp/errors';
 export { typeName, type CType } from './c/types';
 // Debugging a scenario: one object with plain-data answers (engine/run/debuggee/)

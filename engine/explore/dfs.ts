@@ -140,6 +140,36 @@ export class DepthFirstSearch {
     return chosen;
   }
 
+  /**
+   * Gives away the later half (at least one) of the options not yet tried at the shallowest
+   * decision that has any, for another thread to explore (engine/explore/split.ts, work stealing):
+   * their subtrees, as the choices that lead into each, in the order this search would have run
+   * them. This search then does not run them. Everything it still runs lies below the option it
+   * has taken at that decision, so all of it comes before the given subtrees in the one-thread
+   * order. Exact only where nothing of the reduction crosses the decision: without reduction
+   * anywhere, with it only above SPLIT_DEPTH (no sleep set or race reversal reaches there).
+   * Between runs only; nothing before the first run.
+   */
+  donate(): ActorId[][] {
+    if (this.shard !== undefined) return [];
+    const deepest = this.reduction ? Math.min(SPLIT_DEPTH, this.nodes.length) : this.nodes.length;
+    for (let i = this.subtree.length; i < deepest; i++) {
+      const n = this.nodes[i]!;
+      const left = n.options.filter((a) => this.untried(n, a, undefined));
+      if (left.length === 0) continue;
+      const given = left.slice(Math.floor(left.length / 2));
+      const prefix = this.nodes.slice(0, i).map((x) => x.chosen);
+      for (const a of given) n.todo.delete(a);
+      return given.map((a) => [...prefix, a]);
+    }
+    return [];
+  }
+
+  /** An option backtracking would still take at `n` (within this shard when `prefix` is given). */
+  private untried(n: Node, a: ActorId, prefix: readonly ActorId[] | undefined): boolean {
+    return n.todo.has(a) && !n.done.includes(a) && !n.sleep.has(a) && n.spent + preemptionCost(n, a) <= this.bound && (prefix === undefined || this.owns([...prefix, a]));
+  }
+
   /** Records what the option chosen at decision `i` touched (the run has moved past it). */
   private noteFootprint(trace: Trace, i: number): void {
     const n = this.nodes[i];
@@ -172,7 +202,7 @@ export class DepthFirstSearch {
     for (let i = this.nodes.length - 1; i >= 0; i--) {
       const n = this.nodes[i]!;
       const prefix = i === SPLIT_DEPTH - 1 && this.shard !== undefined ? this.nodes.slice(0, i).map((x) => x.chosen) : undefined;
-      const next = n.options.find((a) => n.todo.has(a) && !n.done.includes(a) && !n.sleep.has(a) && n.spent + preemptionCost(n, a) <= this.bound && (prefix === undefined || this.owns([...prefix, a])));
+      const next = n.options.find((a) => this.untried(n, a, prefix));
       if (next === undefined) continue;
       n.done.push(next);
       n.chosen = next;

@@ -146,6 +146,14 @@ export class Explorer<V extends RunVerdict> {
     return { schedules: this.out.schedules, failing: this.out.failing };
   }
 
+  /**
+   * dfs: untried subtrees given away to another thread (DepthFirstSearch.donate), which this
+   * exploration then skips; none once it is over.
+   */
+  donate(): ActorId[][] {
+    return this.over || this.search === undefined ? [] : this.search.donate();
+  }
+
   /** Runs cut short by the reduction so far. */
   get pruned(): number {
     return this.out.pruned;

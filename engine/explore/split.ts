@@ -1,26 +1,27 @@
 /**
- * The depth-first search cut into its subtrees, so that several threads can explore them and the
- * result still be exactly the one-thread search's: the same schedules counted, the same failure
- * first, the same digest, the same stop.
+ * The depth-first search cut into subtrees as threads free up (work stealing), so that several
+ * threads can explore it and the result still be exactly the one-thread search's: the same
+ * schedules counted, the same failure first, the same digest, the same stop.
  *
- * The search's first SPLIT_DEPTH decisions are always fully expanded and no sleep set or race
- * reversal crosses them (dfs.ts), so each choice of them roots a subtree explored independently of
- * the others, and the one-thread search is those subtrees one after the other in a fixed order.
- * `splitSubtrees` lists them in that order (a few runs: one per choice above the split depth);
- * `SubtreeExplorer` explores one and logs each schedule it ran; `joinSubtrees` replays the logs in
- * the one-thread order and stops where that search would have stopped (budget, first failure), so a
- * subtree explored past that point on another thread changes nothing.
+ * A search starts as one subtree (the whole tree). A thread with nothing to do takes part of a
+ * running one: the later untried options of the shallowest decision that has any
+ * (DepthFirstSearch.donate). Everything the giving thread still runs lies below the option it took
+ * there, so in the one-thread order its whole log comes first, then the subtrees it gave, then
+ * whatever followed it: `SubtreeOrder` keeps that order. That is exact where nothing of the
+ * reduction crosses the decision given from: without reduction at any depth; with it only at the
+ * first SPLIT_DEPTH decisions, which are always expanded in full and which no sleep set or race
+ * reversal reaches (dfs.ts). `SubtreeExplorer` explores one subtree and logs each schedule it ran;
+ * `joinSubtrees` replays the logs in the one-thread order and stops where that search would have
+ * stopped (budget, first failure), so a subtree explored past that point changes nothing.
  */
-import type { ActorId, Decision } from '../kernel/schedule';
-import { AbandonRun, SPLIT_DEPTH } from './dfs';
+import type { ActorId } from '../kernel/schedule';
 import { Explorer, type ExploreOptions, type ExploreStop, type ExploreTarget, type RunVerdict } from './explorer';
-import { allowedOptions, digestHashes, preemptionCost, ScheduleDigest, type DecisionShape } from './schedule';
-import { Trace } from './trace';
+import { digestHashes, ScheduleDigest } from './schedule';
 
 /** What exploring one subtree gave: plain data, to cross a thread boundary. */
 export interface SubtreeResult {
-  /** Position of the subtree in the one-thread search's order. */
-  index: number;
+  /** The subtree's id in its SubtreeOrder. */
+  id: number;
   /** Per schedule run, in order: its digest hashes, and the runs the reduction had cut short before it. */
   hashA: number[];
   hashB: number[];
@@ -36,58 +37,36 @@ export interface SubtreeResult {
 }
 
 /**
- * Decisions a search without reduction is split at: it has no sleep sets or race reversals, so any
- * depth splits it exactly, and a deeper one evens out subtrees whose sizes differ tenfold at the
- * split depth (the default schedule's branch holds most of the schedules).
+ * The subtrees of one search in the one-thread order: at first the whole tree (id 0), then, each
+ * time a thread gives part of its subtree away, the parts given right after it.
  */
-export const UNREDUCED_SPLIT_DEPTH = SPLIT_DEPTH + 2;
+export class SubtreeOrder {
+  private readonly order: number[] = [0];
+  private readonly prefixes: (readonly ActorId[])[] = [[]];
 
-/**
- * The first choices of each subtree, in the order the one-thread depth-first search explores them.
- * `depth` must be SPLIT_DEPTH for a search with reduction.
- */
-export function splitSubtrees<V extends RunVerdict>(target: ExploreTarget<V>, bound: number, depth = SPLIT_DEPTH): ActorId[][] {
-  const out: ActorId[][] = [];
-  const visit = (prefix: ActorId[], spent: number): void => {
-    const d = decisionAfter(target, prefix);
-    if (d === undefined) {
-      // The run makes fewer decisions than the split depth: the prefix is a whole schedule.
-      out.push(prefix);
-      return;
-    }
-    // As DepthFirstSearch.choose and backtrack order them: the preferred option (or the first
-    // allowed), then the others in the order offered.
-    const allowed = allowedOptions(d, spent, bound);
-    const first = allowed.includes(d.preferred) ? d.preferred : allowed[0];
-    if (first === undefined) return;
-    for (const a of [first, ...allowed.filter((x) => x !== first)]) {
-      const next = [...prefix, a];
-      if (next.length === depth) out.push(next);
-      else visit(next, spent + preemptionCost(d, a));
-    }
-  };
-  visit([], 0);
-  return out;
-}
-
-/** The decision a run meets after following `prefix`, or undefined when it ends first. */
-function decisionAfter<V extends RunVerdict>(target: ExploreTarget<V>, prefix: readonly ActorId[]): DecisionShape | undefined {
-  let met: DecisionShape | undefined;
-  const policy = {
-    observer: new Trace(false),
-    choose: (d: Decision): ActorId => {
-      if (d.index < prefix.length) return prefix[d.index]!;
-      met = { options: [...d.options], preferred: d.preferred, running: d.running };
-      // The rest of the run is not needed.
-      throw new AbandonRun('shard');
-    },
-  };
-  try {
-    target.run(policy);
-  } catch (e) {
-    if (!(e instanceof AbandonRun)) throw e;
+  /** The ids of the subtrees in the one-thread order. */
+  get ids(): readonly number[] {
+    return this.order;
   }
-  return met;
+
+  /** The choices that lead into subtree `id`. */
+  prefix(id: number): readonly ActorId[] {
+    return this.prefixes[id]!;
+  }
+
+  /** Where subtree `id` stands in the order (0 first). */
+  position(id: number): number {
+    return this.order.indexOf(id);
+  }
+
+  /** Subtrees `donor` gave away (in the order it would have run them), placed right after it; their ids. */
+  given(donor: number, prefixes: readonly (readonly ActorId[])[]): number[] {
+    const at = this.order.indexOf(donor);
+    if (at < 0) throw new Error(`no subtree ${donor} to give from`);
+    const ids = prefixes.map((p) => this.prefixes.push([...p]) - 1);
+    this.order.splice(at + 1, 0, ...ids);
+    return ids;
+  }
 }
 
 /**
@@ -99,8 +78,8 @@ export class SubtreeExplorer<V extends RunVerdict> {
   private readonly explorer: Explorer<V>;
   private readonly out: SubtreeResult;
 
-  constructor(target: ExploreTarget<V>, options: ExploreOptions, prefix: readonly ActorId[], index: number) {
-    const r: SubtreeResult = { index, hashA: [], hashB: [], prunedBefore: [], failing: [], firstFailure: null, pruned: 0, stoppedBy: 'exhausted' };
+  constructor(target: ExploreTarget<V>, options: ExploreOptions, prefix: readonly ActorId[], id: number) {
+    const r: SubtreeResult = { id, hashA: [], hashB: [], prunedBefore: [], failing: [], firstFailure: null, pruned: 0, stoppedBy: 'exhausted' };
     this.out = r;
     const explorer: Explorer<V> = new Explorer(target, {
       ...options,
@@ -124,6 +103,11 @@ export class SubtreeExplorer<V extends RunVerdict> {
 
   get progress(): { schedules: number; failing: number } {
     return this.explorer.progress;
+  }
+
+  /** Part of this subtree for another thread (see SubtreeOrder.given); empty when none can be given now. */
+  donate(): ActorId[][] {
+    return this.explorer.donate();
   }
 
   /** Runs the next schedule; false once the subtree is done (or stopped). */
@@ -151,8 +135,8 @@ export interface JoinedSubtrees {
 }
 
 /**
- * The one-thread search's counts from its subtrees' results, in order (`results[k]` the k-th
- * subtree's; undefined for one never explored, which ends the walk with `unexplored`).
+ * The one-thread search's counts from its subtrees' results, in the SubtreeOrder (undefined for
+ * one never explored, which ends the walk with `unexplored`).
  */
 export function joinSubtrees(results: readonly (SubtreeResult | undefined)[], max: number, keepGoing: boolean, unexplored: ExploreStop = 'cancelled'): JoinedSubtrees {
   let schedules = 0;

@@ -1,15 +1,14 @@
 /**
  * A scenario's depth-first exploration cut into subtrees for several threads (`fltsim explore
- * --jobs`), reported exactly as the one-thread exploration is (engine/explore/split.ts): the
- * coordinating thread lists the subtrees, every thread (the coordinator too) explores the ones it
- * is handed over its own prepared copy of the scenario, and the coordinator joins their logs, runs
- * the estimate and shrinks the first failure as the one-thread exploration does.
+ * --jobs`), reported exactly as the one-thread exploration is (engine/explore/split.ts): every
+ * thread (the coordinator too) explores the subtrees it is handed over its own prepared copy of the
+ * scenario, giving parts of them away to threads that have nothing to do, and the coordinator joins
+ * their logs, runs the estimate and shrinks the first failure as the one-thread exploration does.
  */
 import type { ActorId } from '../kernel/schedule';
 import { DEFAULT_MAX, estimate, type Exploration, type ExploreStop } from '../explore/explorer';
 import { ReplayPolicy } from '../explore/policies';
-import { joinSubtrees, splitSubtrees, SubtreeExplorer, UNREDUCED_SPLIT_DEPTH, type SubtreeResult } from '../explore/split';
-import { SPLIT_DEPTH } from '../explore/dfs';
+import { joinSubtrees, SubtreeExplorer, type SubtreeResult } from '../explore/split';
 import { Trace } from '../explore/trace';
 import { explorationReport, ScenarioTarget, type ScenarioExploration, type ScenarioExploreOptions, type ScenarioVerdict } from './explore';
 import type { PreparedScenario } from './prepare';
@@ -32,19 +31,14 @@ export class ScenarioSplit {
     this.max = options.maxSchedules ?? DEFAULT_MAX;
   }
 
-  /** The subtrees' first choices, in the one-thread search's order. */
-  subtrees(): ActorId[][] {
-    return splitSubtrees(this.target, this.bound, this.options.reduction === false ? UNREDUCED_SPLIT_DEPTH : SPLIT_DEPTH);
-  }
-
-  /** The explorer of subtree `index`, run to at most `cap` schedules. */
-  subtree(prefix: readonly ActorId[], index: number, cap: number, shouldStop?: () => 'time-limit' | 'cancelled' | undefined): SubtreeExplorer<ScenarioVerdict> {
-    return new SubtreeExplorer(this.target, { ...this.options, seed: this.seed, maxSchedules: cap, shouldStop }, prefix, index);
+  /** The explorer of subtree `id` (its SubtreeOrder's), run to at most `cap` schedules. */
+  subtree(prefix: readonly ActorId[], id: number, cap: number, shouldStop?: () => 'time-limit' | 'cancelled' | undefined): SubtreeExplorer<ScenarioVerdict> {
+    return new SubtreeExplorer(this.target, { ...this.options, seed: this.seed, maxSchedules: cap, shouldStop }, prefix, id);
   }
 
   /**
-   * The report, from the subtrees' results in order (undefined: never explored, the exploration
-   * having stopped for `unexplored`).
+   * The report, from the subtrees' results in their SubtreeOrder (undefined: never explored, the
+   * exploration having stopped for `unexplored`).
    */
   finish(results: readonly (SubtreeResult | undefined)[], unexplored: ExploreStop): ScenarioExploration {
     const { options, target, seed } = this;

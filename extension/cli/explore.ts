@@ -14,11 +14,11 @@ import { nodeFiles } from '../shared/nodeFiles';
 import { whyNotWritten } from '../shared/writeErrors';
 import { parseArgs, UsageError } from './args';
 import { relative } from './paths';
-import { exploreInThreads } from './exploreJobs';
+import { exploreInThreads, threadFlags } from './exploreJobs';
 import { registerCommand } from './registry';
 
 const USAGE = `Usage: fltsim explore <scenario.fltsim> [--strategy dfs|random|pct] [--max-schedules N]
-                      [--time-limit S] [--preemptions K] [--shard I/N] [--jobs N] [--seed N]
+                      [--time-limit S] [--preemptions K] [--shard I/N] [--jobs N|auto] [--seed N]
                       [--no-reduction] [--keep-going] [--replay-out FILE] [--json] [--progress]
        fltsim explore --merge <report.json>... [--json]
 
@@ -33,8 +33,9 @@ expectations, the verifier's error-level violations (deadlocks included) and liv
   --time-limit S      stop after S seconds
   --preemptions K     at most K preemptions per schedule (dfs and pct: default 2; random: none)
   --shard I/N         explore part I of N disjoint parts (for N CI jobs); merge their --json reports
-  --jobs N            explore on N threads (dfs; default 1): the search's subtrees are handed
-                      out as threads free up, and the report is the same as on one thread
+  --jobs N|auto       explore on N threads (dfs; default 1): an idle thread takes part of a
+                      busy one's search, and the report is the same as on one thread; auto:
+                      one thread, and a second once the search has run 1 s
   --seed N            the scenario's seed (the default schedule is 'fltsim run --seed N')
   --no-reduction      dfs without partial-order reduction (to compare)
   --keep-going        count every failing schedule instead of stopping at the first
@@ -65,6 +66,14 @@ const OPTIONS = {
   merge: { takesValue: false },
 } as const;
 
+/**
+ * With --jobs auto, a depth-first search brings in helper threads once it has run this long, and at
+ * most this many threads in all: a worker's start-up (~0.5 s idle, 1.5–5 s on a loaded machine)
+ * costs more than a search that ends sooner would gain (docs/explore.md, "Limits").
+ */
+const AUTO_HELPERS_MS = 1000;
+const AUTO_JOBS = 2;
+
 /** How long the exploration runs before it lets the event loop in (signals, progress). */
 const SLICE_MS = 50;
 
@@ -92,9 +101,13 @@ async function explore(argv: string[]): Promise<number> {
   // As `fltsim run --seed`: a larger seed would alias a smaller one, and the replay file could not be run.
   if (seed !== undefined && seed > MAX_SEED) throw new UsageError(`--seed must be a whole number from 0 to ${MAX_SEED} (got '${args.options.get('seed')}')`);
   const shard = parseShard(args.options.get('shard'));
-  // One thread unless told: measured on the explore fixtures, a second thread's start-up (the bundle
-  // and the scenario prepared again) cost more than it saved (docs/explore.md, "Limits").
-  const jobs = count(args.options.get('jobs'), '--jobs', 1) ?? 1;
+  // --jobs auto: one thread, with a helper brought in only once the search has run AUTO_HELPERS_MS.
+  // Not the default: measured on the shared 2-processor machine, a helper has not paid for itself
+  // (docs/explore.md, "Limits").
+  const auto = args.options.get('jobs') === 'auto';
+  if (auto && strategy !== 'dfs') throw new UsageError('--jobs auto splits the depth-first search: it needs --strategy dfs');
+  if (auto && shard) throw new UsageError('--jobs and --shard do not go together: give a CI job --shard, or one machine --jobs');
+  const jobs = auto ? Math.min(os.availableParallelism(), AUTO_JOBS) : count(args.options.get('jobs'), '--jobs', 1) ?? 1;
   // Each job is a worker thread with its own copy of the engine: far more than the processors only
   // costs memory (thousands exhaust the heap), so the count is bounded by what the machine can use.
   const maxJobs = Math.max(4, os.availableParallelism() * 2);
@@ -108,17 +121,8 @@ async function explore(argv: string[]): Promise<number> {
 
   const given = args.positionals[0]!;
   const scenarioPath = path.resolve(given);
-  const prepared = await prepareScenario(scenarioPath, nodeFiles);
-  if (!prepared.ok) {
-    for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
-    return 2;
-  }
   const json = args.options.has('json');
-  if (!json) for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
-
-  const deadline = timeLimit === undefined ? Infinity : Date.now() + timeLimit * 1000;
   const progress = args.options.has('progress');
-  const ready = prepared.prepared;
   const common = {
     strategy,
     maxSchedules,
@@ -129,7 +133,20 @@ async function explore(argv: string[]): Promise<number> {
     label: given.split(path.sep).join('/'),
     scenarioText: nodeFiles.readFile(scenarioPath),
   };
-  const explored = jobs > 1 ? await inWorkers() : await inThisThread();
+  let deadline = Infinity;
+  const preparing = prepareScenario(scenarioPath, nodeFiles).then((prepared) => {
+    if (!prepared.ok) {
+      for (const d of prepared.diagnostics) process.stderr.write(`${formatRunDiagnostic({ ...d, file: relative(d.file) })}\n`);
+      return undefined;
+    }
+    if (!json) for (const w of prepared.prepared.warnings) process.stderr.write(`${formatRunDiagnostic({ ...w, file: relative(w.file) })}\n`);
+    // The time limit counts exploring, not preparing.
+    deadline = timeLimit === undefined ? Infinity : Date.now() + timeLimit * 1000;
+    return { prepared: prepared.prepared, deadline: Number.isFinite(deadline) ? deadline : null };
+  });
+  // Told --jobs N: the workers start first and prepare while this thread does.
+  const explored = jobs > 1 ? await inWorkers(auto ? AUTO_HELPERS_MS : 0) : await inThisThread();
+  if (explored === undefined) return 2;
   const { report, replay } = explored;
   if (replay !== null && report.failure !== null) {
     const file = typeof replayOut === 'string' ? path.resolve(replayOut) : defaultReplayPath(scenarioPath, report);
@@ -145,8 +162,8 @@ async function explore(argv: string[]): Promise<number> {
   if (report.failure?.inputError) return 2;
   return report.passed ? 0 : 1;
 
-  async function inWorkers(): Promise<{ report: ExploreReport; replay: ReplayFile | null }> {
-    const stop = new SharedArrayBuffer(4 * jobs);
+  async function inWorkers(helpersAfterMs: number): Promise<{ report: ExploreReport; replay: ReplayFile | null } | undefined> {
+    const stop = threadFlags(jobs);
     const halt = (): void => {
       Atomics.store(new Int32Array(stop), 0, 1);
     };
@@ -155,8 +172,8 @@ async function explore(argv: string[]): Promise<number> {
     let lastProgress = 0;
     try {
       return await exploreInThreads(
-        ready,
-        { scenarioPath, options: common, deadline: Number.isFinite(deadline) ? deadline : null, relativize: relative },
+        preparing,
+        { scenarioPath, options: common, relativize: relative },
         jobs,
         stop,
         progress
@@ -166,6 +183,7 @@ async function explore(argv: string[]): Promise<number> {
             fs.writeSync(2, `${JSON.stringify({ progress: p })}\n`);
           }
           : undefined,
+        helpersAfterMs,
       );
     } finally {
       process.off('SIGINT', halt);
@@ -173,7 +191,9 @@ async function explore(argv: string[]): Promise<number> {
     }
   }
 
-  async function inThisThread(): Promise<{ report: ExploreReport; replay: ReplayFile | null }> {
+  async function inThisThread(): Promise<{ report: ExploreReport; replay: ReplayFile | null } | undefined> {
+    const ready = (await preparing)?.prepared;
+    if (ready === undefined) return undefined;
     let cancelled = false;
     const onSignal = (): void => {
       cancelled = true;

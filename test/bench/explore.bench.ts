@@ -17,13 +17,15 @@
  * afresh.
  *
  * Per machine: the same scenario explored by whole `fltsim explore` processes (dist/cli.js, built by
- * `npm run bench`), with one thread and with one per processor, timed on the wall clock from start
- * to exit (start-up, preparation, worker threads' start-up and the report included): what a user
- * waits for. The issue's target ("on this machine") is judged on that line with the default, one
- * thread.
+ * `npm run bench`), with one thread (the default), with one per processor and with `--jobs auto`
+ * (one thread, a helper brought in once the search has run 1 s), timed on the wall clock from start to exit
+ * (start-up, preparation, worker threads' start-up and the report included): what a user waits
+ * for. Twice: the first 3,000 schedules, and the exhaustive search (79,340 schedules). The issue's
+ * target ("on this machine") is judged on the default.
  *
  *   node --import tsx test/bench/explore.bench.ts [--source | --bundle FILE] [--json]
  *   FLTSIM_BENCH_SCHEDULES=500 npm run bench -- explore     a shorter run
+ *   FLTSIM_BENCH_EXHAUSTIVE_PREEMPTIONS=1 …                 a shorter exhaustive search (3,490 schedules)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,6 +53,8 @@ const SOURCE = process.argv.includes('--source') ? 'sources through tsx' : proce
 const FIXTURES = join(__dirname, '..', 'fixtures', 'explore');
 const SCHEDULES = Number(process.env.FLTSIM_BENCH_SCHEDULES ?? 3000);
 const ROUNDS = Number(process.env.FLTSIM_BENCH_ROUNDS ?? 3);
+/** The preemption bound of the per-machine exhaustive search (2: the whole 79,340 schedules). */
+const EXHAUSTIVE_BOUND = Number(process.env.FLTSIM_BENCH_EXHAUSTIVE_PREEMPTIONS ?? 2);
 /** Runs without reduction stop here: the fixed flag race has tens of thousands of schedules. */
 const FULL_CAP = Number(process.env.FLTSIM_BENCH_FULL_CAP ?? 5000);
 
@@ -196,20 +200,42 @@ function forkCensus(prepared: Prepared, rounds: number): { step: number; threads
   return { step: a.step, threads: threads.join(', '), own: census(own), freshUs, copyUs };
 }
 
-/** Wall-clock schedules per second of whole `fltsim explore` processes on `file`, best of `rounds`. */
-function perMachine(file: string, jobs: number, rounds: number, args: string[]): { perSecond: number; ms: number; run: number } | undefined {
+/** Wall-clock schedules per second of whole `fltsim explore --jobs N|auto` processes on `file`, best of `rounds`. */
+function perMachine(file: string, jobs: number | 'auto', rounds: number, args: string[]): { perSecond: number; ms: number; run: number; exhaustive: boolean } | undefined {
   const cli = resolve('dist', 'cli.js');
   if (!existsSync(cli)) return undefined;
-  let best: { perSecond: number; ms: number; run: number } | undefined;
+  let best: { perSecond: number; ms: number; run: number; exhaustive: boolean } | undefined;
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();
     const p = spawnSync(process.execPath, [cli, 'explore', join(FIXTURES, file), '--json', '--jobs', String(jobs), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const ms = performance.now() - t0;
     if (p.status !== 0) throw new Error(`fltsim explore ${file} --jobs ${jobs} exited ${p.status}: ${p.stderr}`);
-    const run = (JSON.parse(p.stdout) as { schedules: { run: number } }).schedules.run;
-    if (!best || ms < best.ms) best = { perSecond: (run / ms) * 1000, ms, run };
+    const { run, exhaustive } = (JSON.parse(p.stdout) as { schedules: { run: number; exhaustive: boolean } }).schedules;
+    if (!best || ms < best.ms) best = { perSecond: (run / ms) * 1000, ms, run, exhaustive };
   }
   return best;
+}
+
+/** The per-machine lines of one search: one thread (the default), one per processor, auto; and the ratios to one thread. */
+function perMachineLines(what: string, rounds: number, args: string[]): void {
+  const cpus = availableParallelism();
+  const kinds: (number | 'auto')[] = cpus > 1 ? [1, cpus, 'auto'] : [1, 'auto'];
+  const measured = new Map<number | 'auto', { perSecond: number; ms: number; run: number; exhaustive: boolean }>();
+  for (const jobs of kinds) {
+    const m = perMachine('cancel-race/three.fltsim', jobs, rounds, args);
+    if (m === undefined) {
+      console.log('explore per machine: not measured (no dist/cli.js: run `npm run build`)');
+      return;
+    }
+    measured.set(jobs, m);
+    const label = jobs === 'auto' ? '--jobs auto (a helper after 1 s)' : jobs === 1 ? '--jobs 1 (the default)' : `--jobs ${jobs} (one per processor of ${cpus})`;
+    const ratio = jobs === 1 ? '' : `, ${(measured.get(1)!.ms / m.ms).toFixed(2)}× the speed of --jobs 1`;
+    console.log(
+      `explore per machine, ${what}, ${label}: ${fmt(Math.round(m.perSecond))} schedules/s of wall-clock time ` +
+        `(whole \`fltsim explore\` processes, start-up included: ${fmt(m.run)} schedules${m.exhaustive ? ', exhaustive' : ''} in ${fmt(Math.round(m.ms))} ms, best of ${rounds}${ratio}; load ${loadavg()[0]!.toFixed(1)})` +
+        `${jobs === 1 ? '; target ≥ 5,000/s on this machine, judged on the default' : ''}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -225,20 +251,11 @@ async function main(): Promise<void> {
   }
   const perSecond = (best!.run / best!.ms) * 1000;
   console.log(`explore per thread: ${fmt(Math.round(perSecond))} schedules/s of CPU time (3-operation cancel race without reduction, ${fmt(best!.run)} schedules in ${fmt(Math.round(best!.ms))} ms CPU, ${(best!.ms / best!.run).toFixed(2)} ms each, best of ${ROUNDS}; ${SOURCE})`);
-  const cpus = availableParallelism();
-  for (const jobs of [1, cpus]) {
-    if (jobs === cpus && cpus === 1) break;
-    const m = perMachine('cancel-race/three.fltsim', jobs, ROUNDS, ['--no-reduction', '--max-schedules', String(SCHEDULES)]);
-    if (m === undefined) {
-      console.log('explore per machine: not measured (no dist/cli.js: run `npm run build`)');
-      break;
-    }
-    console.log(
-      `explore per machine, --jobs ${jobs}${jobs === 1 ? ' (the default)' : ` (one per processor of ${cpus})`}: ${fmt(Math.round(m.perSecond))} schedules/s of wall-clock time ` +
-        `(whole \`fltsim explore\` processes, start-up included: ${fmt(m.run)} schedules in ${fmt(Math.round(m.ms))} ms, best of ${ROUNDS}; load ${loadavg()[0]!.toFixed(1)})` +
-        `${jobs === 1 ? '; target ≥ 5,000/s on this machine, judged on this line' : ''}`,
-    );
-  }
+  perMachineLines(`${fmt(SCHEDULES)} schedules`, ROUNDS, ['--no-reduction', '--max-schedules', String(SCHEDULES)]);
+  // The whole search (79,340 schedules within two preemptions): the steady state of a search big
+  // enough to need speed. About a minute per process on an idle machine, so one round; a shorter
+  // exhaustive search (FLTSIM_BENCH_EXHAUSTIVE_PREEMPTIONS=1: 3,490 schedules) when that is too long.
+  perMachineLines(`the exhaustive search within ${EXHAUSTIVE_BOUND} preemption${EXHAUSTIVE_BOUND === 1 ? '' : 's'}`, 1, ['--no-reduction', '--preemptions', String(EXHAUSTIVE_BOUND), '--max-schedules', '1000000']);
   const prefix = sharedPrefix(three, Math.min(SCHEDULES, 2000));
   console.log(
     `explore: ${(prefix.fraction * 100).toFixed(0)}% of the steps a schedule runs repeat the previous schedule's prefix ` +

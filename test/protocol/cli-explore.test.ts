@@ -189,6 +189,9 @@ test('--jobs N explores the subtrees on N threads and reports exactly what one t
   const parallel = cli(dir, 'explore', 'fixed.fltsim', '--json', '--jobs', '3');
   assert.equal(parallel.status, 0, parallel.stderr);
   assert.equal(parallel.stdout, serial.stdout);
+  const auto = cli(dir, 'explore', 'fixed.fltsim', '--json', '--jobs', 'auto');
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.equal(auto.stdout, serial.stdout);
   assert.deepEqual([JSON.parse(parallel.stdout).stoppedBy, JSON.parse(parallel.stdout).schedules.exhaustive], ['exhausted', true]);
 
   // The race: the failure one thread meets first, whichever thread found one first.
@@ -217,6 +220,12 @@ test('--jobs needs the depth-first search and does not go with --shard', () => {
   assert.equal(sharded.status, 2);
   assert.match(sharded.stderr, /--jobs and --shard do not go together/);
   assert.equal(cli(dir, 'explore', 'fixed.fltsim', '--jobs', '0').status, 2);
+  const autoRandom = cli(dir, 'explore', 'fixed.fltsim', '--jobs', 'auto', '--strategy', 'random');
+  assert.equal(autoRandom.status, 2);
+  assert.match(autoRandom.stderr, /--jobs auto splits the depth-first search/);
+  const word = cli(dir, 'explore', 'fixed.fltsim', '--jobs', 'many');
+  assert.equal(word.status, 2);
+  assert.match(word.stderr, /--jobs must be an integer of at least 1 \(got 'many'\)/);
   // Thousands of worker threads used to exhaust the heap (a crash, exit 133): now a usage error.
   const huge = cli(dir, 'explore', 'fixed.fltsim', '--jobs', '99999');
   assert.equal(huge.status, 2);
