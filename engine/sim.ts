@@ -334,7 +334,7 @@ export class Simulation {
     const transaction = typeof input.transaction === 'string' ? this.transactions.transaction(input.transaction) : input.transaction;
     const process = typeof input.process === 'string' ? this.kernel.processes.named(input.process) : input.process;
     if (typeof input.process === 'string' && process === undefined) throw new Error(`io #${id}: no process is named "${input.process}"; declare it with a process line`);
-    const request = normalizeRequest({ ...input, transaction, process }, id);
+    const request = normalizeRequest(input, id, transaction, process);
     this.schedule({ kind: 'io', at: request.at, request });
     return id;
   }

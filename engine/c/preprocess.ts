@@ -116,6 +116,14 @@ interface Cond {
 
 const MAX_INCLUDE_DEPTH = 64;
 
+/** Each WDK header's include guard, with those of the headers it includes (fltKernel.h → ntifs.h → ntddk.h → wdm.h). */
+export const WDK_HEADER_GUARDS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ['fltkernel.h', ['__FLTKERNEL__', '_NTIFS_', '_NTDDK_', '_WDMDDK_']],
+  ['ntifs.h', ['_NTIFS_', '_NTDDK_', '_WDMDDK_']],
+  ['ntddk.h', ['_NTDDK_', '_WDMDDK_']],
+  ['wdm.h', ['_WDMDDK_']],
+]);
+
 export function preprocess(mainFile: string, options: PreprocessOptions): PreprocessResult {
   return new Preprocessor(options).run(mainFile);
 }
@@ -141,6 +149,17 @@ class Preprocessor {
   /** An expansion limit ran out: the rest of the file is not read (it would only run out again). */
   private exhausted = false;
 
+  /**
+   * NOMINMAX defined before the first kernel header: ntdef.h then defines no min/max macros. The
+   * preloaded prelude defined them already, so they are taken back (a driver's own min/max templates
+   * are then called by name).
+   */
+  private withoutMinMax(): void {
+    if (!this.options.preloaded) return;
+    this.macros.undefine('min');
+    this.macros.undefine('max');
+  }
+
   constructor(private readonly options: PreprocessOptions) {
     this.macros = options.preloaded ? options.preloaded.macros.clone() : new MacroTable();
     this.budget = new ExpansionBudget(options.expansion?.tokens, options.expansion?.depth);
@@ -155,6 +174,7 @@ class Preprocessor {
       this.diagnostics.push({ severity: 'error', message: `cannot read '${mainFile}'${why ? `: it ${why}` : ''}`, origin: { file: mainFile, line: 1, col: 1 } });
     } else {
       for (const [name, value] of this.options.defines ?? []) this.defineFromText(name, value, { file: '<scenario>', line: 1, col: 1 });
+      if (this.options.defines?.has('NOMINMAX')) this.withoutMinMax();
       this.opened.push(mainFile);
       this.processFile(mainFile, text, 0, false);
       this.opened.pop();
@@ -306,6 +326,7 @@ class Preprocessor {
           break; // a lone '#' is allowed
         case 'define':
           this.define(rest, at);
+          if (rest[0]?.kind === 'id' && rest[0].text === 'NOMINMAX' && this.namedSystem.size === 0) this.withoutMinMax();
           break;
         case 'undef':
           if (rest[0]?.kind === 'id') this.macros.undefine(rest[0].text);
@@ -416,6 +437,8 @@ class Preprocessor {
     if (system !== undefined) {
       const first = !this.namedSystem.has(base);
       this.namedSystem.add(base);
+      // The WDK headers' include guards, which drivers test (`#ifndef _NTIFS_`, `#ifdef __FLTKERNEL__`): defined once the header is named.
+      for (const guard of first ? (WDK_HEADER_GUARDS.get(base) ?? []) : []) if (!this.macros.has(guard)) this.defineFromText(guard, '', at);
       if (!this.includedSystem.has(base)) {
         this.includedSystem.add(base);
         this.processFile(`<${base}>`, system, depth + 1, true);

@@ -6,6 +6,7 @@ import type { FunctionDef, Loc, VarDecl } from './ast';
 import { preprocess, type PreprocessOptions, type Pragma } from './preprocess';
 import { Scope } from './scope';
 import { createCParser, createCppParser, type SyntaxNode } from './treeSitter';
+import { unparenthesizedMinMax } from './cpp/minMax';
 import { CppFrontEnd } from './cpp/frontEnd';
 import { preludeTagStanding } from './prelude/origins';
 import { NestingError, TranslateContext } from './translate/context';
@@ -98,7 +99,7 @@ export function compileTranslationUnit(file: string, options: CompileOptions): T
   const ppOptions = options.cpp ? { ...options, defines: new Map([...CPP_DEFINES, ...(options.defines ?? [])]) } : options;
   const pp = preprocess(file, prelude ? { ...ppOptions, preloaded: { macros: options.cpp ? cppMacros(prelude.macros) : prelude.macros, headers: prelude.headers } } : ppOptions);
   const diagnostics: CDiagnostic[] = pp.diagnostics.map((d) => ({ severity: d.severity, message: d.message, loc: { ...d.origin } }));
-  const tree = (options.cpp ? createCppParser() : createCParser()).parse(pp.text);
+  const tree = options.cpp ? createCppParser().parse(unparenthesizedMinMax(pp.text)) : createCParser().parse(pp.text);
   if (!tree) throw new Error('fltsim: tree-sitter returned no tree');
   const scope = new Scope(prelude?.scope);
   const ctx = new TranslateContext(pp.text, pp.map, scope, translateExpr);

@@ -46,7 +46,12 @@ export class CancelRoutines {
   *cancelRequest(t: KThread, io: number): Co<void> {
     const k = this.fm.k;
     this.fm.touchRequest(io);
-    const data = [...this.fm.live.values()].find((d) => d.request.id === io);
+    let data: FltCallbackData | undefined;
+    for (const d of this.fm.live.values()) {
+      if (d.request.id !== io) continue;
+      data = d;
+      break;
+    }
     if (data === undefined) {
       const done = this.fm.results.get(io);
       k.emit('cancel', done ? done.data : 0, `IoCancelIrp(I/O #${io}): ${done ? 'it has already completed' : 'no such request in flight'}; nothing to cancel`);

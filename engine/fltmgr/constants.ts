@@ -63,16 +63,19 @@ export function majorName(major: number): string {
   return MAJOR_NAMES.get(major) ?? `IRP_MJ_0x${major.toString(16)}`;
 }
 
+/** The scenario's operation words. A Map, made once: every explored schedule parses its workload again. */
+const SHORT_MAJORS: ReadonlyMap<string, number> = new Map([
+  ['create', IRP_MJ.CREATE], ['read', IRP_MJ.READ], ['write', IRP_MJ.WRITE], ['cleanup', IRP_MJ.CLEANUP], ['close', IRP_MJ.CLOSE],
+  ['query-info', IRP_MJ.QUERY_INFORMATION], ['set-info', IRP_MJ.SET_INFORMATION], ['query-dir', IRP_MJ.DIRECTORY_CONTROL],
+  ['flush', IRP_MJ.FLUSH_BUFFERS], ['fsctl', IRP_MJ.FILE_SYSTEM_CONTROL], ['ioctl', IRP_MJ.DEVICE_CONTROL],
+]);
+
 /** Accepts `read`, `IRP_MJ_READ`, `query-info`, or a number. */
 export function parseMajor(text: string | number): number | undefined {
   if (typeof text === 'number') return text;
   const t = text.trim();
-  const short: Record<string, number> = {
-    create: IRP_MJ.CREATE, read: IRP_MJ.READ, write: IRP_MJ.WRITE, cleanup: IRP_MJ.CLEANUP, close: IRP_MJ.CLOSE,
-    'query-info': IRP_MJ.QUERY_INFORMATION, 'set-info': IRP_MJ.SET_INFORMATION, 'query-dir': IRP_MJ.DIRECTORY_CONTROL,
-    flush: IRP_MJ.FLUSH_BUFFERS, fsctl: IRP_MJ.FILE_SYSTEM_CONTROL, ioctl: IRP_MJ.DEVICE_CONTROL,
-  };
-  if (t in short) return short[t];
+  const short = SHORT_MAJORS.get(t);
+  if (short !== undefined) return short;
   const name = t.toUpperCase().replace(/^IRP_MJ_/, '') as IrpMajorName;
   if (name in IRP_MJ) return IRP_MJ[name];
   return /^(0x[0-9a-f]+|\d+)$/i.test(t) ? Number(t) : undefined;

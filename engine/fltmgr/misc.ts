@@ -131,6 +131,12 @@ export class MiscRoutines {
     return this.FltGetRequestorProcess(CallbackData).id;
   }
 
+  /** The same id as a HANDLE: ids above 32 bits fit it, which FltGetRequestorProcessId's ULONG does not promise. */
+  FltGetRequestorProcessIdEx(CallbackData: unknown): number {
+    this.k.checkIrql('FltGetRequestorProcessIdEx');
+    return this.FltGetRequestorProcess(CallbackData).id;
+  }
+
   /**
    * Undoes a create that succeeded, from its post-create callback: the file object is marked
    * FO_FILE_OPEN_CANCELLED and the file system closes it. The filter then fails the create itself.

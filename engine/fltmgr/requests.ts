@@ -104,8 +104,12 @@ function flagsOf(f: IoRequestInput['flags']): IoFlags {
   };
 }
 
-/** Applies defaults; throws with a message naming the field when the input cannot be a request. */
-export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
+/**
+ * Applies defaults; throws with a message naming the field when the input cannot be a request.
+ * `transaction` and `process` are the input's, resolved to the run's objects by the caller (passed
+ * beside the input rather than in a copy of it: every explored schedule normalises its workload).
+ */
+export function normalizeRequest(input: IoRequestInput, id: number, transaction = input.transaction, process = input.process): IoRequest {
   const notifyWord = input.major === 'notify-dir';
   const major = notifyWord ? IRP_MJ.DIRECTORY_CONTROL : parseMajor(input.major);
   if (major === undefined || major < 0 || major > 255) throw new Error(`io #${id}: '${String(input.major)}' is not an operation; use read, write, create, cleanup, close, query-info, set-info, query-dir, notify-dir, flush, fsctl, ioctl or an IRP_MJ_ name`);
@@ -149,8 +153,8 @@ export function normalizeRequest(input: IoRequestInput, id: number): IoRequest {
     req.watchTree = notify.watchTree ?? false;
   }
   if (input.setInfo !== undefined) req.setInfo = input.setInfo;
-  if (typeof input.transaction === 'object' && input.transaction !== null) req.transaction = input.transaction;
-  if (typeof input.process === 'object') req.process = input.process;
+  if (typeof transaction === 'object' && transaction !== null) req.transaction = transaction;
+  if (typeof process === 'object') req.process = process;
   return req;
 }
 

@@ -3,7 +3,8 @@
  * ZwQuerySymbolicLinkObject copies its target into the caller's UNICODE_STRING. The links are the
  * ones a driver made (IoCreateSymbolicLink) and the drive letters of the scenario's volumes:
  * `\??\C:` (also `\DosDevices\C:`, `\GLOBAL??\C:`) names the first volume, `D:` the second, and so
- * on, as IoVolumeDeviceToDosName answers the other way round.
+ * on, as IoVolumeDeviceToDosName answers the other way round; `\SystemRoot` names the Windows
+ * folder of the first volume (dosNames.ts).
  */
 import { unicodeStringText, type UnicodeString } from '../kernel/cvalues';
 import type { DeviceRoutines } from '../kernel/devices';
@@ -34,8 +35,10 @@ export class SymbolicLinkRoutines {
     const own = this.devices.linkTarget(name);
     if (own !== undefined) return own;
     const drive = dosDrive(name);
-    if (drive === undefined || drive.rest !== '') return undefined;
-    return this.fm.volumes[drive.index]?.name;
+    // A drive letter itself, or \SystemRoot itself (a link to a folder); not a name below either.
+    if (drive === undefined || drive.rest !== '' && !/^\\SystemRoot$/i.test(name)) return undefined;
+    const volume = this.fm.volumes[drive.index]?.name;
+    return volume === undefined ? undefined : volume + drive.rest;
   }
 
   ZwOpenSymbolicLinkObject(LinkHandle: unknown, _DesiredAccess: number, ObjectAttributes: unknown): number {

@@ -86,6 +86,16 @@ export class CompiledModule {
     }
   }
 
+  /**
+   * `module!Function` of each of the driver's own functions (prelude helpers left out), in link
+   * order: the keys a run's call counts are reported by, made once rather than in every run.
+   */
+  get ownCallKeys(): readonly string[] {
+    return (this.callKeys ??= this.program.functions.filter((f) => f.linkage !== 'system').map((f) => `${this.name}!${f.name}`));
+  }
+
+  private callKeys: readonly string[] | undefined;
+
   /** Whether code compiled so far decided its routine calls as `builtins` would. */
   fits(builtins: BuiltinTable): boolean {
     for (const [name, had] of this.routines) if (builtins.has(name) !== had) return false;

@@ -120,6 +120,11 @@ export class Module {
     return undefined;
   }
 
+  /** `module!Function` of each of ownFunctions(), in order (made once per compiled driver). */
+  get ownCallKeys(): readonly string[] {
+    return this.shared.ownCallKeys;
+  }
+
   /** Every function the driver's own files define (statics of each file included), in link order. */
   ownFunctions(): LinkedFunction[] {
     return this.program.functions.filter((f) => f.linkage !== 'system');

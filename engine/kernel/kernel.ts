@@ -103,15 +103,17 @@ export function irqlBound(routine: string, ctx?: IrqlContext): IrqlBound {
 /** A thread role as stored per thread id: 1 + its index in THREAD_ROLES. */
 const ROLE_CODE: Readonly<Record<ThreadRole, number>> = Object.fromEntries(THREAD_ROLES.map((r, i) => [r, i + 1])) as Record<ThreadRole, number>;
 
-const KERNEL_FRAMES = new Map<string, Frame>();
+/** By module, then by routine: no `module!name` string built and hashed on every call. */
+const KERNEL_FRAMES = new Map<string, Map<string, Frame>>();
 
 /** A constant frame for a kernel routine (`fltmgr!FltCbdqInsertIo`); frames of this kind never change. */
 export function kernelFrame(name: string, module: string): Frame {
-  const key = `${module}!${name}`;
-  let f = KERNEL_FRAMES.get(key);
+  let inModule = KERNEL_FRAMES.get(module);
+  if (inModule === undefined) KERNEL_FRAMES.set(module, (inModule = new Map()));
+  let f = inModule.get(name);
   if (!f) {
     f = Object.freeze({ name, module });
-    KERNEL_FRAMES.set(key, f);
+    inModule.set(name, f);
   }
   return f;
 }
@@ -361,7 +363,9 @@ export class Kernel implements SchedulerHost {
 
   /** Threads in a wait that is not a service thread idling: at the end of a run, the ones blocked forever. */
   waitingThreads(): KThread[] {
-    return [...this.threads.values()].filter((t) => t.state === 'waiting' && !t.parked);
+    const out: KThread[] = [];
+    for (const t of this.threads.values()) if (t.state === 'waiting' && !t.parked) out.push(t);
+    return out;
   }
 
   /**

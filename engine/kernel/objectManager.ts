@@ -51,24 +51,53 @@ export class ObjectManagerRoutines {
   }
 
   ObReferenceObject(Object_: unknown): void {
-    const k = this.k;
-    k.checkIrql('ObReferenceObject');
-    if (Object_ === null || Object_ === undefined) {
-      k.violation('null-param', 'ObReferenceObject needs an object');
-      return;
-    }
-    if (isReferenced(Object_)) this.take(Object_, 'ObReferenceObject');
+    this.reference(Object_, 'ObReferenceObject');
+  }
+
+  /** The tag only marks the reference for !obtrace; the count is ObReferenceObject's. */
+  ObReferenceObjectWithTag(Object_: unknown, _Tag: number): void {
+    this.reference(Object_, 'ObReferenceObjectWithTag');
   }
 
   ObDereferenceObject(Object_: unknown): void {
+    this.dereference(Object_, 'ObDereferenceObject');
+  }
+
+  ObDereferenceObjectWithTag(Object_: unknown, _Tag: number): void {
+    this.dereference(Object_, 'ObDereferenceObjectWithTag');
+  }
+
+  /**
+   * As ObDereferenceObject; Windows hands the deletion of an object whose count reaches zero to a
+   * worker thread. fltsim deletes no object when a driver's reference goes, so the two agree.
+   */
+  ObDereferenceObjectDeferDelete(Object_: unknown): void {
+    this.dereference(Object_, 'ObDereferenceObjectDeferDelete');
+  }
+
+  ObDereferenceObjectDeferDeleteWithTag(Object_: unknown, _Tag: number): void {
+    this.dereference(Object_, 'ObDereferenceObjectDeferDeleteWithTag');
+  }
+
+  private reference(Object_: unknown, routine: string): void {
     const k = this.k;
-    k.checkIrql('ObDereferenceObject');
+    k.checkIrql(routine);
     if (Object_ === null || Object_ === undefined) {
-      k.violation('null-param', 'ObDereferenceObject needs an object');
+      k.violation('null-param', `${routine} needs an object`);
+      return;
+    }
+    if (isReferenced(Object_)) this.take(Object_, routine);
+  }
+
+  private dereference(Object_: unknown, routine: string): void {
+    const k = this.k;
+    k.checkIrql(routine);
+    if (Object_ === null || Object_ === undefined) {
+      k.violation('null-param', `${routine} needs an object`);
       return;
     }
     if (isReferenced(Object_) && !this.give(Object_)) {
-      k.violation('ob-over-release', `ObDereferenceObject on ${Object_.refs.label}, but the driver holds no reference to it (it was dereferenced more often than referenced)`);
+      k.violation('ob-over-release', `${routine} on ${Object_.refs.label}, but the driver holds no reference to it (it was dereferenced more often than referenced)`);
     }
   }
 

@@ -17,12 +17,20 @@ import { allocateString, encodeChars } from '../memory/strings';
 import { viewAt, viewOf } from '../memory/view';
 import { sizeOf } from '../c/types';
 import { Ptr } from '../memory/pointer';
+import type { Allocation } from '../memory/allocation';
 
 const PROCESS_BASIC_INFORMATION = 0;
 const PROCESS_SESSION_INFORMATION = 24;
 const PROCESS_WOW64_INFORMATION = 26;
 const PROCESS_IMAGE_FILE_NAME = 27;
 const PROCESS_IMAGE_FILE_NAME_WIN32 = 43;
+/** The x64 PEB and RTL_USER_PROCESS_PARAMETERS as winternl.h documents them: sizes and the offsets fltsim fills. */
+const PEB_SIZE = 0x2c8;
+const PEB_PROCESS_PARAMETERS = 0x20;
+const PEB_SESSION_ID = 0x2c0;
+const PARAMS_SIZE = 0x80;
+const PARAMS_IMAGE_PATH_NAME = 0x60;
+const PARAMS_COMMAND_LINE = 0x70;
 /** 'SeIn': the tag fltsim gives the name SeLocateProcessImageName allocates. */
 const IMAGE_NAME_TAG = 0x6e496553;
 
@@ -45,6 +53,40 @@ export class ProcessIdentityRoutines {
     if (p === undefined) return null;
     p.imageFileNameCell ??= allocateString(this.k.memory, p.shortName, 1, 'engine', `image file name of ${p.name}`);
     return p.imageFileNameCell;
+  }
+
+  /**
+   * The process's PEB, in its user-mode memory (NULL for the System process, which has none).
+   * ntoskrnl exports PsGetProcessPeb but Microsoft documents neither it nor most of the PEB; fltsim
+   * lays the block out as winternl.h documents it for x64 — ProcessParameters, and in it
+   * ImagePathName (the image's Win32 path) and CommandLine, plus SessionId — and leaves the reserved
+   * fields zero, Ldr included: that choice is fltsim's own.
+   */
+  PsGetProcessPeb(Process: unknown): Ptr | null {
+    const p = this.process('PsGetProcessPeb', Process);
+    if (p === undefined || p === this.k.processes.system) return null;
+    p.peb ??= this.makePeb(p);
+    return p.peb;
+  }
+
+  private makePeb(p: KProcess): Ptr {
+    const space = this.k.memory;
+    // A UNICODE_STRING at `offset` of `into`, its characters in user-mode memory too.
+    const userString = (into: Allocation, offset: number, text: string, what: string) => {
+      const bytes = encodeChars(text, 2, true);
+      const chars = space.allocate('user', bytes.length, { zeroed: true, label: `${what} of ${p.name} (pid ${p.id})` });
+      chars.writeBytes(0, bytes);
+      into.writeInt(offset, 2, 2 * text.length);
+      into.writeInt(offset + 2, 2, bytes.length);
+      into.writePointer(offset + 8, space.pointer(chars));
+    };
+    const params = space.allocate('user', PARAMS_SIZE, { zeroed: true, label: `RTL_USER_PROCESS_PARAMETERS of ${p.name} (pid ${p.id})` });
+    userString(params, PARAMS_IMAGE_PATH_NAME, win32Path(p.imagePath), 'ImagePathName');
+    userString(params, PARAMS_COMMAND_LINE, p.commandLine, 'CommandLine');
+    const peb = space.allocate('user', PEB_SIZE, { zeroed: true, label: `PEB of ${p.name} (pid ${p.id})` });
+    peb.writePointer(PEB_PROCESS_PARAMETERS, space.pointer(params));
+    peb.writeInt(PEB_SESSION_ID, 4, sessionIdOf(p, this.k.processes.system));
+    return space.pointer(peb);
   }
 
   /** The process with id `ProcessId`, referenced: the caller drops the reference with ObDereferenceObject. */

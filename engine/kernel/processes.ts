@@ -38,6 +38,8 @@ export class KProcess {
   mainThreadId = 0;
   /** PsGetProcessImageFileName's answer: 15 ANSI characters at most, made once per run. */
   imageFileNameCell: Ptr | undefined = undefined;
+  /** PsGetProcessPeb's answer: the process's PEB in user-mode memory, made on first ask. */
+  peb: Ptr | undefined = undefined;
 
   constructor(
     readonly id: number,

@@ -100,7 +100,7 @@ export class RegistryRoutines {
 
   private serviceKeys(module: string): RegKey[] {
     const service = this.tree.ensure(`${SERVICES_KEY}\\${module}`);
-    return [service, this.tree.ensure(`${service.path}\\Parameters`)];
+    return [service, this.tree.ensureChild(service, 'Parameters')];
   }
 
   private put(key: RegKey, name: string, value: RegistryData): void {

@@ -26,6 +26,9 @@ const ROOT_KEYS = [
   '\\REGISTRY\\USER\\.DEFAULT',
 ];
 
+/** ROOT_KEYS split below \REGISTRY once, for the tree every run makes. */
+const ROOT_KEY_PARTS: readonly (readonly string[])[] = ROOT_KEYS.map((p) => p.split('\\').slice(2));
+
 export interface RegValue {
   /** As created. */
   readonly name: string;
@@ -63,7 +66,10 @@ export class RegistryTree {
   readonly root = new RegKey('REGISTRY', null, false);
 
   constructor() {
-    for (const p of ROOT_KEYS) this.ensure(p);
+    for (const parts of ROOT_KEY_PARTS) {
+      let key = this.root;
+      for (const part of parts) key = this.ensureChild(key, part);
+    }
   }
 
   /** The key at an absolute path (\REGISTRY\…), or why there is none. */
@@ -110,15 +116,19 @@ export class RegistryTree {
     const parts = splitPath(path);
     if (parts === undefined) throw new Error(`'${path}' is not a registry path: it must start with \\REGISTRY\\`);
     let key = this.root;
-    for (const part of parts.slice(1)) {
-      let next = key.subkeys.get(part.toLowerCase());
-      if (next === undefined) {
-        next = new RegKey(part, key, volatile || key.volatile);
-        key.subkeys.set(part.toLowerCase(), next);
-      }
-      key = next;
-    }
+    for (let i = 1; i < parts.length; i++) key = this.ensureChild(key, parts[i]!, volatile);
     return key;
+  }
+
+  /** `key`'s subkey `name`, made when missing (scenario set-up: what `ensure` does one level down). */
+  ensureChild(key: RegKey, name: string, volatile = false): RegKey {
+    const lower = name.toLowerCase();
+    let next = key.subkeys.get(lower);
+    if (next === undefined) {
+      next = new RegKey(name, key, volatile || key.volatile);
+      key.subkeys.set(lower, next);
+    }
+    return next;
   }
 
   /** Deletes a key with no subkeys; false when it has some. */

@@ -385,17 +385,21 @@ function functionSignature(file: FileContext, name: string, roles: readonly Role
   const model = file.model;
   const linked: string[] = [];
   for (const r of roles) {
-    if (r.k === 'postop') for (const p of r.preOps) if (p && model.functions.has(p)) linked.push(`${p}=${model.entry(p)!.hash}`);
+    if (r.k === 'postop') for (const p of r.preOps) { const f = p ? model.functions.peek(p) : undefined; if (f) linked.push(`${p}=${f.entry.hash}`); }
     if (r.k === 'cbdq') {
       const q = file.roles.cbdqs[r.queue];
-      for (const n of [q?.acquire, q?.release, q?.insert, q?.remove]) if (n && model.functions.has(n)) linked.push(`${n}=${model.entry(n)!.hash}`);
+      for (const n of [q?.acquire, q?.release, q?.insert, q?.remove]) { const f = n ? model.functions.peek(n) : undefined; if (f) linked.push(`${n}=${f.entry.hash}`); }
     }
   }
   const entry = file.irql.entry(name);
   return `${calleeClosure(model, name, closures)}|${linked.join(',')}|${fileKey}|${roles.length === 0 ? '' : JSON.stringify(roles)}|${entry ? JSON.stringify(entry) : ''}`;
 }
 
-/** The text digests of every own function `name` reaches by calling or naming it (sorted), memoised per run. */
+/**
+ * The text digests of every own function `name` reaches by calling or naming it (sorted), memoised per
+ * run. Lookups here make the cache key, so they are not dependencies of a check (peek, not get: a get
+ * per word of every function would also cost a read-log note each).
+ */
 function calleeClosure(model: FileModel, name: string, memo: Map<string, string>): string {
   const hit = memo.get(name);
   if (hit !== undefined) return hit;
@@ -403,13 +407,13 @@ function calleeClosure(model: FileModel, name: string, memo: Map<string, string>
   const stack = [name];
   const parts: string[] = [];
   while (stack.length > 0) {
-    const f = model.functions.get(stack.pop()!);
+    const f = model.functions.peek(stack.pop()!);
     if (!f) continue;
     // Every own function the text names, called or not: a routine passed by name (a work item's)
     // is analysed through its declaration too (found by npm run fuzz).
     for (const c of f.facts.words) {
       if (seen.has(c)) continue;
-      const g = model.functions.get(c);
+      const g = model.functions.peek(c);
       if (!g) continue;
       seen.add(c);
       stack.push(c);

@@ -68,6 +68,13 @@ export interface Space {
 
 export { PAGE_SIZE, newPage, reusePage } from './page';
 
+/**
+ * The pages of what holds no bytes (a handle, code, a zero-size or freed block): one shared empty
+ * list, never written (every access to such an allocation fails its bounds check first), rather
+ * than a new array for each of the handles a run makes.
+ */
+const NO_PAGES: (Page | undefined)[] = Object.freeze([]) as unknown as (Page | undefined)[];
+
 export class Allocation {
   freed = false;
   freedAt: Site | undefined = undefined;
@@ -109,7 +116,7 @@ export class Allocation {
     this.limit = kind === 'opaque' || kind === 'code' ? -1 : size;
     this.wlimit = this.limit;
     this.sharesPages = options.sharedPages !== undefined;
-    this.pages = options.sharedPages ?? (size > 0 && this.limit >= 0 ? new Array<Page | undefined>(Math.ceil(size / PAGE_SIZE)) : []);
+    this.pages = options.sharedPages ?? (size > 0 && this.limit >= 0 ? new Array<Page | undefined>(Math.ceil(size / PAGE_SIZE)) : NO_PAGES);
     if (options.contents !== undefined) this.writeBytes(0, options.contents);
     if (options.readOnly) this.wlimit = -1;
   }
@@ -141,7 +148,7 @@ export class Allocation {
     this.limit = -1;
     this.wlimit = -1;
     if (!this.sharesPages) this.space.recycle(this.pages);
-    this.pages = [];
+    this.pages = NO_PAGES;
     this.prov = undefined;
   }
 

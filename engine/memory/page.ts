@@ -20,9 +20,29 @@ export const POINTER = 2;
  */
 export type Page = Uint8Array;
 
+/**
+ * Pages are carved out of shared slabs: a Uint8Array over a part of an existing ArrayBuffer costs
+ * a fraction of one with its own (a separate backing store, allocated and tracked for the garbage
+ * collector), and every run of an exploration makes some thirty pages. A slab's bytes are handed out
+ * once, so a fresh page is all zeros whichever run made it; a slab lives while any page of it does.
+ */
+const SLAB_SIZE = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
 /** A fresh page of `length` bytes; the mask starts initialised for zeroed memory. */
 export function newPage(length: number, zeroed: boolean): Page {
-  const p = new Uint8Array(2 * length);
+  const bytes = 2 * length;
+  let p: Page;
+  if (bytes > SLAB_SIZE / 4) p = new Uint8Array(bytes);
+  else {
+    if (slabUsed + bytes > SLAB_SIZE) {
+      slab = new ArrayBuffer(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    p = new Uint8Array(slab, slabUsed, bytes);
+    slabUsed += bytes;
+  }
   if (zeroed) p.fill(INIT, length);
   return p;
 }

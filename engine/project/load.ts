@@ -33,13 +33,23 @@ export function folderProject(files: ProjectFiles, folder: string): DriverProjec
   const cpp = (files.listDir?.(found) ?? []).filter((e) => !e.folder && isCppSource(e.name)).map((e) => rules.join(found, e.name)).sort((a, b) => a.localeCompare(b));
   if (cpp.length > 0) project.cppUnits = cpp;
   if (project.units.length === 0 && cpp.length === 0) project.notes.push({ severity: 'error', message: `folder ${found} holds no .c or .cpp file`, file: found, line: 1 });
-  // No build file says where the headers are: search where CMake-style layouts keep them, as the
-  // folder discovery does to tell kernel code from user code.
-  for (const dir of CONVENTIONAL_INCLUDE_DIRS) {
-    const inc = locateFolder(files, rules.resolve(found, dir))?.path;
-    if (inc !== undefined && !project.includeDirs.includes(inc)) project.includeDirs.push(inc);
-  }
+  addConventionalIncludeDirs(files, project, [found]);
   return project;
+}
+
+/**
+ * No build file says where the headers are: search where CMake-style layouts keep them, beside or
+ * above each folder that holds sources — the same folders discovery looks in to tell kernel code from
+ * user code, so a folder and a list of files find the same headers.
+ */
+function addConventionalIncludeDirs(files: ProjectFiles, project: DriverProject, folders: readonly string[]): void {
+  const rules = rulesOf(files);
+  for (const folder of folders) {
+    for (const dir of CONVENTIONAL_INCLUDE_DIRS) {
+      const inc = locateFolder(files, rules.resolve(folder, dir))?.path;
+      if (inc !== undefined && !project.includeDirs.includes(inc)) project.includeDirs.push(inc);
+    }
+  }
 }
 
 /** Where projects keep their headers when no include folder is written down (CMake, props files). */
@@ -67,6 +77,8 @@ export function fileListProject(files: ProjectFiles, paths: readonly string[]): 
     if (!entry && definesDriverEntry(files.readFile(found) ?? '')) entry = found;
   }
   if (entry) project.name = baseName(entry);
+  const rules = rulesOf(files);
+  addConventionalIncludeDirs(files, project, [...new Set([...project.units, ...(project.cppUnits ?? [])].map((u) => rules.dirname(u)))]);
   return project;
 }
 

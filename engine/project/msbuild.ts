@@ -11,9 +11,19 @@ export interface Expansion {
   unresolved: string[];
 }
 
-export function expandProperties(text: string, props: ReadonlyMap<string, string>, metadata?: ReadonlyMap<string, string>): Expansion {
+/**
+ * The file-system questions MSBuild's `[MSBuild]::GetPathOfFileAbove` and
+ * `GetDirectoryNameOfFileAbove` ask: the nearest folder at or above `startDir` that holds `name`.
+ */
+export interface FileAbove {
+  folderOfFileAbove(name: string, startDir: string): string | undefined;
+  /** `name` inside `folder`, as the platform joins paths. */
+  join(folder: string, name: string): string;
+}
+
+export function expandProperties(text: string, props: ReadonlyMap<string, string>, metadata?: ReadonlyMap<string, string>, above?: FileAbove): Expansion {
   const unresolved: string[] = [];
-  const value = expandDollar(text, props, unresolved)
+  const value = expandDollar(text, props, unresolved, above)
     .replace(/%\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g, (whole, name: string) => {
       const v = metadata?.get(name.toLowerCase());
       if (v === undefined) {
@@ -31,7 +41,7 @@ export function expandProperties(text: string, props: ReadonlyMap<string, string
  * hold `$(…)` themselves. A property or function fltsim cannot evaluate expands to nothing and is
  * reported in `unresolved`, as before.
  */
-function expandDollar(text: string, props: ReadonlyMap<string, string>, unresolved: string[]): string {
+function expandDollar(text: string, props: ReadonlyMap<string, string>, unresolved: string[], above?: FileAbove): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -41,7 +51,7 @@ function expandDollar(text: string, props: ReadonlyMap<string, string>, unresolv
     if (end < 0) break;
     out += text.slice(i, start);
     const whole = text.slice(start, end + 1);
-    const v = evaluateProperty(text.slice(start + 2, end).trim(), props, unresolved);
+    const v = evaluateProperty(text.slice(start + 2, end).trim(), props, unresolved, above);
     if (v === undefined) unresolved.push(whole);
     out += v ?? '';
     i = end + 1;
@@ -64,7 +74,8 @@ function closingParen(text: string, open: number): number {
   return -1;
 }
 
-function evaluateProperty(body: string, props: ReadonlyMap<string, string>, unresolved: string[]): string | undefined {
+function evaluateProperty(body: string, props: ReadonlyMap<string, string>, unresolved: string[], above?: FileAbove): string | undefined {
+  if (/^\[MSBuild\]::/i.test(body)) return fileAboveFunction(body, props, unresolved, above);
   const head = /^([A-Za-z_][A-Za-z0-9_-]*)/.exec(body);
   if (!head) return undefined;
   if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(body)) {
@@ -85,7 +96,7 @@ function evaluateProperty(body: string, props: ReadonlyMap<string, string>, unre
       if (close < 0) return undefined;
       const list = splitArguments(rest.slice(1, close));
       if (list === undefined) return undefined;
-      args = list.map((a) => unquote(expandDollar(a, props, unresolved).trim()));
+      args = list.map((a) => unquote(expandDollar(a, props, unresolved, above).trim()));
       rest = rest.slice(close + 1).trim();
     }
     const next = stringFunction(value, call[1], args);
@@ -93,6 +104,28 @@ function evaluateProperty(body: string, props: ReadonlyMap<string, string>, unre
     value = next;
   }
   return value;
+}
+
+/**
+ * `$([MSBuild]::GetPathOfFileAbove(name, startDir))` (the file's full path, or '' when no folder
+ * at or above startDir holds it) and `$([MSBuild]::GetDirectoryNameOfFileAbove(startDir, name))`
+ * (that folder), as MSBuild documents them; a Directory.Build.props chains to its parent's with
+ * the first. Other `[MSBuild]::` functions are not evaluated.
+ */
+function fileAboveFunction(body: string, props: ReadonlyMap<string, string>, unresolved: string[], above?: FileAbove): string | undefined {
+  const m = /^\[MSBuild\]::\s*(GetPathOfFileAbove|GetDirectoryNameOfFileAbove)\s*\(/i.exec(body);
+  if (!m || !above) return undefined;
+  const open = m[0].length - 1;
+  const close = closingParen(body, open);
+  if (close !== body.length - 1) return undefined;
+  const args = splitArguments(body.slice(open + 1, close))?.map((a) => unquote(expandDollar(a, props, unresolved, above).trim()));
+  if (!args) return undefined;
+  const pathOf = m[1].toLowerCase() === 'getpathoffileabove';
+  const [name, start] = pathOf ? [args[0], args[1] ?? props.get('msbuildthisfiledirectory')] : [args[1], args[0]];
+  if (!name || !start || args.length > 2) return undefined;
+  const folder = above.folderOfFileAbove(name, start);
+  if (folder === undefined) return '';
+  return pathOf ? above.join(folder, name) : folder;
 }
 
 function splitArguments(text: string): string[] | undefined {

@@ -11,7 +11,7 @@
  */
 import { baseName, caseMismatch, fileName, findFile, findFolder, locateFile, locateFolder, rulesOf, unreadableReason, writtenPathKey, type PathRules, type ProjectFiles } from '../files';
 import { isCppSource, type DriverProject, type ProjectNote } from './model';
-import { evaluateCondition, expandProperties } from './msbuild';
+import { evaluateCondition, expandProperties, type FileAbove } from './msbuild';
 import { filesNamed } from './filesNamed';
 import { lineAt, lineOf, parseXml, type XmlElement } from './xml';
 
@@ -44,9 +44,15 @@ interface Evaluation {
   drops: Map<string, string[]>;
   notes: ProjectNote[];
   noted: Set<string>;
+  /** The file being read (the project, or a .props it imports) and its text, for notes' lines. */
   file: string;
   text: string;
   files: ProjectFiles;
+  above: FileAbove;
+  /** Set when no .sln is above the project and `$(SolutionDir)` is its parent folder (solutionDir). */
+  solutionGuessed?: string;
+  /** ItemDefinitionGroups of the project and of the files it imports, in MSBuild's import order. */
+  itemDefinitions: Sourced[];
   rules: PathRules;
   /**
    * Properties the build gives the project from outside (MSBuild's global properties: the
@@ -57,10 +63,31 @@ interface Evaluation {
 }
 
 /** `at`: the text to point at (its first line in the project), or a line already known. */
-function note(ev: Evaluation, message: string, at?: string | number): void {
+/** An element and the file it was read from. */
+interface Sourced {
+  el: XmlElement;
+  file: string;
+  text: string;
+}
+
+/** Runs `fn` with notes pointing into `src`'s file. */
+function within<T>(ev: Evaluation, src: { file: string; text: string }, fn: () => T): T {
+  const [file, text] = [ev.file, ev.text];
+  ev.file = src.file;
+  ev.text = src.text;
+  try {
+    return fn();
+  } finally {
+    ev.file = file;
+    ev.text = text;
+  }
+}
+
+function note(ev: Evaluation, message: string, at?: string | number | { file: string; line: number }): void {
   if (ev.noted.has(message)) return;
   ev.noted.add(message);
-  ev.notes.push({ severity: 'note', message, file: ev.file, line: typeof at === 'number' ? at : at ? lineOf(ev.text, at) : 1 });
+  if (typeof at === 'object') ev.notes.push({ severity: 'note', message, file: at.file, line: at.line });
+  else ev.notes.push({ severity: 'note', message, file: ev.file, line: typeof at === 'number' ? at : at ? lineOf(ev.text, at) : 1 });
 }
 
 /**
@@ -85,7 +112,7 @@ function withSlash(rules: PathRules, dir: string): string {
 function holds(ev: Evaluation, el: XmlElement): boolean {
   const cond = el.attrs.Condition;
   if (cond === undefined || cond.trim() === '') return true;
-  const exp = expandProperties(cond, ev.props);
+  const exp = expandProperties(cond, ev.props, undefined, ev.above);
   const r = evaluateCondition(exp.value, (p) => {
     const abs = ev.rules.resolve(ev.props.get('msbuildprojectdirectory') ?? '.', p);
     return findFile(ev.files, abs) !== undefined || findFolder(ev.files, abs) !== undefined;
@@ -101,7 +128,10 @@ function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, str
 
 /** `text` with its properties expanded, each one fltsim cannot resolve noted; `dropped`: whether any was. */
 function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): { value: string; dropped: boolean } {
-  const r = expandProperties(text, ev.props, metadata);
+  const r = expandProperties(text, ev.props, metadata, ev.above);
+  if (ev.solutionGuessed !== undefined && /\$\(\s*SolutionDir\s*\)/i.test(text)) {
+    note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, text.trim().split(/\r?\n/)[0]);
+  }
   const through: string[] = [];
   for (const m of text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) through.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
   for (const ref of [...r.unresolved, ...through]) {
@@ -113,8 +143,19 @@ function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<strin
   return { value: r.value, dropped: r.unresolved.length + through.length > 0 };
 }
 
-/** The `.sln` nearest above the project, whose folder is `$(SolutionDir)`. */
-function solutionDir(files: ProjectFiles, projectDir: string): string | undefined {
+/**
+ * The folder of the `.sln` nearest above the project, which is `$(SolutionDir)`. A checkout without
+ * one (the .sln not committed) gets the project's parent folder, marked `guessed`: a new Visual
+ * Studio solution keeps its .sln one level above the project's folder.
+ */
+function solutionDir(files: ProjectFiles, projectDir: string): { dir: string; guessed: boolean } {
+  const found = nearestSolution(files, projectDir);
+  if (found !== undefined) return { dir: found, guessed: false };
+  const rules = rulesOf(files);
+  return { dir: withSlash(rules, rules.dirname(projectDir)), guessed: true };
+}
+
+function nearestSolution(files: ProjectFiles, projectDir: string): string | undefined {
   const rules = rulesOf(files);
   let dir = projectDir;
   for (let i = 0; i < 4 && files.listDir; i++) {
@@ -144,35 +185,102 @@ function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, d
         if (!holds(ev, p)) continue;
         const name = p.name.toLowerCase();
         if (ev.globals.has(name)) continue;
-        const r = expandProperties(p.text.trim(), ev.props);
+        const r = expandProperties(p.text.trim(), ev.props, undefined, ev.above);
+        if (ev.solutionGuessed !== undefined && /\$\(\s*SolutionDir\s*\)/i.test(p.text)) {
+          note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, p.text.trim());
+        }
         const inherited: string[] = [];
         for (const m of p.text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) inherited.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
         ev.props.set(name, r.value);
         ev.drops.set(name, [...r.unresolved, ...inherited]);
       }
+    } else if (el.name === 'ItemDefinitionGroup') {
+      ev.itemDefinitions.push({ el, file: ev.file, text: ev.text });
     } else if ((el.name === 'Import' || el.name === 'ImportGroup') && holds(ev, el)) {
       const imports = el.name === 'Import' ? [el] : el.children.filter((c) => c.name === 'Import' && holds(ev, c));
-      for (const imp of imports) importProps(ev, imp, thisDir, depth);
+      for (const imp of imports) {
+        importProps(ev, imp, thisDir, depth);
+        if (/Microsoft\.Cpp\.Default\.props\s*$/i.test(imp.attrs.Project ?? '')) importDirectoryBuildProps(ev, depth);
+      }
     }
   }
   ev.props.set('msbuildthisfiledirectory', withSlash(ev.rules, ev.props.get('msbuildprojectdirectory') ?? thisDir));
 }
 
-/** Follows an `<Import>` of a local .props file; the toolchain's own (`$(VCTargetsPath)`) are skipped. */
+/** Properties of Visual Studio's and MSBuild's own installation: their imports are not the project's to read. */
+const TOOLCHAIN_PROPERTIES = /^\$\((VCTargetsPath|UserRootDir|MSBuildExtensionsPath(32|64)?|MSBuildToolsPath|MSBuildBinPath|MSBuildSDKsPath|VCInstallDir|WDKContentRoot)\)$/i;
+
+/**
+ * Follows an `<Import>` of a local .props file; the toolchain's own (`$(VCTargetsPath)`) are skipped.
+ * One that is missing, or whose path fltsim cannot resolve, is noted: the include folders and
+ * definitions it would give are missing from the run. An import guarded by `Exists(…)` never gets
+ * here when its file is absent, since MSBuild skips it silently too.
+ */
 function importProps(ev: Evaluation, imp: XmlElement, thisDir: string, depth: number): void {
   const spec = imp.attrs.Project;
   if (!spec || depth > 8) return;
-  const r = expandProperties(spec, ev.props);
-  if (r.unresolved.length > 0) return;
+  const r = expandProperties(spec, ev.props, undefined, ev.above);
+  if (r.unresolved.length > 0) {
+    if (!r.unresolved.some((u) => TOOLCHAIN_PROPERTIES.test(u))) {
+      note(ev, `the import of ${spec} is skipped: ${r.unresolved.join(', ')} cannot be resolved outside Visual Studio, so the include folders and definitions it gives are missing`, spec);
+    }
+    return;
+  }
+  if (r.value.trim() === '') return;
+  if (/[*?]/.test(r.value)) {
+    for (const one of expandWildcard(ev.files, thisDir, r.value)) readImport(ev, one, spec, depth);
+    return;
+  }
   const file = findFile(ev.files, ev.rules.resolve(thisDir, r.value));
-  if (!file) return;
+  if (!file) {
+    note(ev, `imports ${spec}, which is not here (looked for ${ev.rules.resolve(thisDir, r.value)}): the include folders and definitions it gives are missing`, spec);
+    return;
+  }
+  readImport(ev, file, spec, depth);
+}
+
+function readImport(ev: Evaluation, file: string, spec: string, depth: number): void {
   const text = ev.files.readFile(file);
   const xml = text === undefined ? undefined : parseXml(text);
-  if (!xml || !xml.ok) {
+  if (!xml || !xml.ok || text === undefined) {
     note(ev, `cannot read the imported ${ev.rules.basename(file)}${xml && !xml.ok ? ` (line ${xml.line}: ${xml.message})` : ''}`, spec);
     return;
   }
-  evaluateProperties(ev, xml.root, ev.rules.dirname(file), depth + 1);
+  const thisDir = ev.props.get('msbuildthisfiledirectory');
+  within(ev, { file, text }, () => evaluateProperties(ev, xml.root, ev.rules.dirname(file), depth + 1));
+  // MSBuildThisFileDirectory is the importing file's again once the import is read.
+  if (thisDir !== undefined) ev.props.set('msbuildthisfiledirectory', thisDir);
+}
+
+/**
+ * MSBuild's Microsoft.Common.props, which Microsoft.Cpp.Default.props imports, imports the
+ * Directory.Build.props nearest at or above the project's folder (only that one: it chains to its
+ * parent's itself if it wants to), unless the project sets ImportDirectoryBuildProps to false.
+ */
+function importDirectoryBuildProps(ev: Evaluation, depth: number): void {
+  if ((ev.props.get('importdirectorybuildprops') ?? '').toLowerCase() === 'false') return;
+  const projectDir = ev.props.get('msbuildprojectdirectory');
+  if (projectDir === undefined) return;
+  const folder = ev.above.folderOfFileAbove('Directory.Build.props', projectDir);
+  if (folder === undefined) return;
+  const file = findFile(ev.files, ev.rules.join(folder, 'Directory.Build.props'));
+  if (file) readImport(ev, file, 'Directory.Build.props', depth);
+}
+
+/** Finds files above a folder for MSBuild's GetPathOfFileAbove, as MSBuild does: the folder itself first. */
+function fileAbove(files: ProjectFiles, rules: PathRules): FileAbove {
+  return {
+    folderOfFileAbove(name, startDir) {
+      let dir = rules.resolve(startDir, '.');
+      for (;;) {
+        if (findFile(files, rules.join(dir, name))) return dir;
+        const up = rules.dirname(dir);
+        if (up === dir) return undefined;
+        dir = up;
+      }
+    },
+    join: (folder, name) => rules.join(folder, name),
+  };
 }
 
 function splitList(value: string): string[] {
@@ -218,7 +326,10 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
   const chosen = chooseConfiguration(configs);
   const [configuration, platform] = (chosen ?? '|').split('|');
   project.source = { kind: 'vcxproj', file, configuration: chosen };
-  const ev: Evaluation = { props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files, rules, globals: new Set() };
+  const ev: Evaluation = {
+    props: new Map(), drops: new Map(), notes: project.notes, noted: new Set(), file, text, files, rules, globals: new Set(),
+    above: fileAbove(files, rules), itemDefinitions: [],
+  };
   const set = (k: string, v: string | undefined) => { if (v !== undefined) ev.props.set(k.toLowerCase(), v); };
   set('Configuration', configuration || undefined);
   set('Platform', platform || undefined);
@@ -231,33 +342,44 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
   set('ProjectDir', withSlash(rules, dir));
   set('ProjectPath', file);
   set('ProjectFileName', rules.basename(file));
-  set('SolutionDir', solutionDir(files, dir));
+  const solution = solutionDir(files, dir);
+  set('SolutionDir', solution.dir);
+  if (solution.guessed) ev.solutionGuessed = solution.dir;
   if (!chosen) note(ev, `${rules.basename(file)} lists no ProjectConfiguration; conditions on the configuration will not match`);
   evaluateProperties(ev, xml.root, dir, 0);
   project.name = ev.props.get('projectname') || baseName(file);
 
-  // Item definitions: the compiler settings every ClCompile item starts from.
+  // Item definitions, the project's and its imports' in import order: the compiler settings every
+  // ClCompile item starts from (a props file's `%(AdditionalIncludeDirectories)` grows the list).
   const compile = new Map<string, string>();
   /** The element that last set each setting, for pointing notes at it. */
-  const setBy = new Map<string, XmlElement>();
-  for (const g of xml.root.children) {
-    if (g.name !== 'ItemDefinitionGroup' || !holds(ev, g)) continue;
-    for (const tool of g.children) {
-      if (tool.name !== 'ClCompile' || !holds(ev, tool)) continue;
-      for (const m of tool.children) {
-        if (!holds(ev, m)) continue;
-        compile.set(m.name.toLowerCase(), expand(ev, m.text.trim(), compile));
-        setBy.set(m.name.toLowerCase(), m);
+  const setBy = new Map<string, Sourced>();
+  for (const g of ev.itemDefinitions) {
+    within(ev, g, () => {
+      if (!holds(ev, g.el)) return;
+      for (const tool of g.el.children) {
+        if (tool.name !== 'ClCompile' || !holds(ev, tool)) continue;
+        for (const m of tool.children) {
+          if (!holds(ev, m)) continue;
+          compile.set(m.name.toLowerCase(), expand(ev, m.text.trim(), compile));
+          setBy.set(m.name.toLowerCase(), { el: m, file: g.file, text: g.text });
+        }
       }
-    }
+    });
   }
+  const lineIn = (value: string, setting: string): { file: string; line: number } => {
+    const by = setBy.get(setting);
+    return by ? { file: by.file, line: within(ev, by, () => lineOfValue(ev, value, by.el)) } : { file, line: 1 };
+  };
   // The compiler's /I folders, then the project's VC++ Directories (IncludePath), searched the same way.
   const includes = [...splitList(compile.get('additionalincludedirectories') ?? ''), ...splitList(ev.props.get('includepath') ?? '')];
   for (const inc of includes) {
     const abs = rules.resolve(dir, inc);
     let found = locateFolder(files, abs);
-    const at = lineOfValue(ev, inc, setBy.get('additionalincludedirectories'));
-    if (!found) {
+    const at = lineIn(inc, 'additionalincludedirectories');
+    // A folder below one fltsim resolved itself ($(ProjectDir), $(SolutionDir)) is not from the author's machine.
+    const ours = ['projectdir', 'solutiondir'].some((p) => { const d = ev.props.get(p); return d !== undefined && abs.toLowerCase().startsWith(d.toLowerCase()); });
+    if (!found && !ours) {
       const moved = relocated(files, rules, dir, inc);
       if (moved !== undefined) {
         note(ev, `include directory '${inc}' is a folder on the author's machine; its end matches ${moved}, which is used`, at);
@@ -275,7 +397,7 @@ export function readVcxproj(file: string, files: ProjectFiles): DriverProject {
     const eq = def.indexOf('=');
     const name = (eq < 0 ? def : def.slice(0, eq)).trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      note(ev, `preprocessor definition '${def}' is not NAME or NAME=value; skipped`, lineOfValue(ev, def, setBy.get('preprocessordefinitions')));
+      note(ev, `preprocessor definition '${def}' is not NAME or NAME=value; skipped`, lineIn(def, 'preprocessordefinitions'));
       continue;
     }
     project.defines.set(name, eq < 0 ? '1' : def.slice(eq + 1));

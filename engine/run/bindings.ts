@@ -88,6 +88,16 @@ export function simulationBuiltins(sim: Simulation): BuiltinTable {
       return cell;
     });
   }
+  // PsInitialSystemProcess: the System process's EPROCESS, in a cell of its own as the kernel exports it.
+  let systemProcess: Ptr | undefined;
+  table.set('__fltsim_variable_PsInitialSystemProcess', () => {
+    if (systemProcess === undefined) {
+      const a = k.memory.allocate('engine', 8, { label: 'PsInitialSystemProcess' });
+      a.writePointer(0, k.processes.system.cAddress(m));
+      systemProcess = k.memory.pointer(a);
+    }
+    return systemProcess;
+  });
   table.set('__fltsim_paged_code', () => {
     k.checkIrql('PAGED_CODE');
     return undefined;

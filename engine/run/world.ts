@@ -19,7 +19,7 @@ import { CREATE_ACCESS, CREATE_DISPOSITIONS, NOTIFY_CHANGES, SHARE_MODES } from 
 import { FILE_CREATE_OPTION, FILE_INFORMATION_CLASS } from '../fltmgr/constants';
 import type { FileSpec } from '../fltmgr/fsState';
 import type { IoRequestInput } from '../fltmgr/requests';
-import { Simulation, type RunResult, type StepResult } from '../sim';
+import { Simulation, type RunResult, type SimulationOptions, type StepResult } from '../sim';
 import { simulationBuiltins } from './bindings';
 import { registryFacts, serviceValues, setUpRegistry } from './registrySetup';
 import type { PreparedScenario } from './prepare';
@@ -109,18 +109,21 @@ export class World {
     const volumes = sc.volumes.map((v) => ({ name: v.name, fileSystem: v.fileSystem, sectorSize: v.sectorSize, writable: !v.readonly, removable: v.removable, strict: true }));
     const registry = serviceValues(sc);
     this.limits = resolveLimits(sc.limits, options.limits);
-    this.sim = new Simulation({
+    const simOptions: SimulationOptions = {
       poolLimit: this.limits.pool,
       memoryLimit: this.limits.memory,
       seed: this.seed,
       processors: sc.processors,
       workersPerQueue: { delayed: sc.workers.delayed, critical: sc.workers.critical },
       files,
-      ...(volumes.length > 0 ? { volumes } : {}),
       registry,
-      ...(options.policy ? { policy: options.policy } : {}),
-      ...(options.onAllocate ? { onAllocate: options.onAllocate } : {}),
-    });
+    };
+    // Optional members assigned, not spread in: a spread of a conditional literal is a slow copy,
+    // and every explored schedule builds a World.
+    if (volumes.length > 0) simOptions.volumes = volumes;
+    if (options.policy) simOptions.policy = options.policy;
+    if (options.onAllocate) simOptions.onAllocate = options.onAllocate;
+    this.sim = new Simulation(simOptions);
     const kernel = this.sim.kernel;
     this.interp = new Interpreter(
       {
@@ -324,16 +327,28 @@ export class World {
       opens: this.sim.processOpens,
       registryOps: this.sim.registryOps,
       registry: registryFacts(this.prepared.scenario, this.sim.registry.tree),
-      processes: new Map(this.sim.processes.all().map((p) => [p.name.toLowerCase(), { state: p.state, ...(this.sim.deniedProcesses.has(p) ? { denied: this.sim.deniedProcesses.get(p)! } : {}) }])),
+      processes: this.processFacts(),
     };
+  }
+
+  /** The processes' states by lowercase name (`expect process`), built without spreads: every explored schedule is judged. */
+  private processFacts(): Map<string, { state: string; denied?: number }> {
+    const out = new Map<string, { state: string; denied?: number }>();
+    const denied = this.sim.deniedProcesses;
+    for (const p of this.sim.processes.all()) {
+      const fact: { state: string; denied?: number } = { state: p.state };
+      const status = denied.get(p);
+      if (status !== undefined) fact.denied = status;
+      out.set(p.name.toLowerCase(), fact);
+    }
+    return out;
   }
 
   /** Calls per `module!Function` of the drivers (prelude helpers excluded). */
   calls(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [module, m] of this.modules) {
-      for (const f of m.ownFunctions()) out.set(`${module}!${f.name}`, this.interp.calls.get(`${module}!${f.name}`) ?? 0);
-    }
+    const counted = this.interp.calls;
+    for (const m of this.modules.values()) for (const key of m.ownCallKeys) out.set(key, counted.get(key) ?? 0);
     return out;
   }
 

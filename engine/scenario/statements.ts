@@ -116,6 +116,14 @@ export function parseDriver(cur: LineCursor): DriverStatement | undefined {
     }
     source = kind;
   }
+  // Windows names one file however it is spelled: a second spelling would be compiled twice and
+  // collide with itself at link time, so it is named here, at its own column.
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const key = p.path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').toLowerCase();
+    if (seen.has(key)) return cur.error(p.span, 'bad-driver', `"${p.path}" is listed twice on this driver line`, 'Name each source file once: driver "a.c" "b.c".');
+    seen.add(key);
+  }
   let altitude: number | undefined;
   const word = cur.peek();
   if (word && word.kind === 'word' && word.value === 'altitude') {

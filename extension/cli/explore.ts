@@ -11,6 +11,7 @@ import {
   formatRunDiagnostic, MAX_SEED, MAX_SHARDS, mergeExploreReports, parseExploreReport, prepareScenario, ScenarioExplorer, STRATEGIES, type ExploreReport, type ReplayFile, type Strategy,
 } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
+import { whyNotWritten } from '../shared/writeErrors';
 import { parseArgs, UsageError } from './args';
 import { relative } from './paths';
 import { exploreInThreads, threadFlags } from './exploreJobs';
@@ -154,7 +155,7 @@ async function explore(argv: string[]): Promise<number> {
       report.failure.replay = relative(file);
     } catch (e) {
       // The report still says what failed; only the file to replay it from is missing.
-      process.stderr.write(`fltsim explore: could not write the replay file '${relative(file)}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; give another place with --replay-out FILE\n`);
+      process.stderr.write(`fltsim explore: could not write the replay file '${relative(file)}': ${whyNotWritten(e)}; give another place with --replay-out FILE\n`);
     }
   }
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, replay));

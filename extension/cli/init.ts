@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { initLinter, parseScenario, registeredCallbacks, starterScenario } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
+import { whyNotWritten } from '../shared/writeErrors';
 import { parseArgs, UsageError } from './args';
 import { relative } from './paths';
 import { registerCommand } from './registry';
@@ -67,8 +68,7 @@ export async function initCommand(argv: string[]): Promise<number> {
     writeFileSync(target, result.text);
   } catch (e) {
     // A read-only folder, a full disk, a name the file system refuses: the user's to change, not our bug.
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(json, 'input', `cannot write ${relative(target)}${code ? ` (${code})` : ''}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}. Give --out FILE to write it elsewhere, or --stdout to print it.`, target);
+    return fail(json, 'input', `cannot write ${relative(target)}: ${whyNotWritten(e)}. Give --out FILE to write it elsewhere, or --stdout to print it.`, target);
   }
   const f = result.facts;
   const callbacks = registeredCallbacks(f).length;

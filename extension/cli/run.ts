@@ -7,6 +7,7 @@
  * Exit codes: 0 the run ended as the scenario expects, 1 it did not, 2 bad input.
  */
 import { writeFileSync } from 'node:fs';
+import { whyNotWritten } from '../shared/writeErrors';
 import * as path from 'node:path';
 import {
   expectationLine, explainData, explanationMarkdown, explanationMermaid, explanationText, formatIrql, formatRunDiagnostic, isLimitName, LIMIT_INFO, LIMIT_NAMES,
@@ -141,7 +142,7 @@ async function run(argv: string[]): Promise<number> {
     try {
       writeFileSync(path.resolve(file), `${JSON.stringify(contents())}\n`);
     } catch (e) {
-      process.stderr.write(`fltsim run: cannot write --${option} ${file}: ${(e as Error).message}\n`);
+      process.stderr.write(`fltsim run: cannot write --${option} ${file}: ${whyNotWritten(e)}; give another file\n`);
       return 2;
     }
   }

@@ -6,7 +6,7 @@
  * its own process, so a driver that never stops looping costs that process, not the editor.
  */
 import {
-  BreakpointEvent, Handles, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
+  BreakpointEvent, CapabilitiesEvent, Handles, InitializedEvent, InvalidatedEvent, MemoryEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread, LoggingDebugSession, Breakpoint as DapBreakpoint,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
@@ -211,15 +211,25 @@ export class FltsimDebugSession extends LoggingDebugSession {
   /** Whether the launch asked to stop at the first statement (a restart does the same). */
   private stopOnEntry = false;
 
-  /** The same scenario from the start; breakpoints stay (consoleRequests.ts has the why). */
+  /**
+   * The same scenario from the start; breakpoints stay (consoleRequests.ts has the why). When the
+   * scenario or a driver file was edited since the launch compiled it, the compiled run would judge
+   * old code: the adapter instead asks the client for a whole new session (the protocol's
+   * `terminated` event with `restart`), first withdrawing its own restart support so the client
+   * relaunches — a fresh launch compiles the edited files — rather than sending `restart` again.
+   */
   protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    const edited = this.compiled?.changed() ?? [];
+    if (edited.length > 0 && this.debuggee) {
+      this.output(`fltsim: ${edited.map((f) => this.paths.basename(f)).join(', ')} changed since this session compiled ${edited.length === 1 ? 'it' : 'them'}; starting a new session to compile the edited version.\n`, 'console');
+      this.sendEvent(new CapabilitiesEvent({ supportsRestartRequest: false }));
+      this.sendResponse(response);
+      this.sendEvent(new TerminatedEvent(true));
+      return;
+    }
     this.command(response, (d) => {
       d.restart(this.stopOnEntry);
       this.output(`fltsim: restarted ${d.title ?? this.paths.basename(d.scenarioPath)} from the beginning (seed ${d.seed})\n`, 'console');
-      const edited = this.compiled?.changed() ?? [];
-      if (edited.length > 0) {
-        this.output(`fltsim: ${edited.map((f) => this.paths.basename(f)).join(', ')} changed since this session compiled ${edited.length === 1 ? 'it' : 'them'}; the restart runs the compiled version. Stop and start debugging to run the edited one.\n`, 'stderr');
-      }
     });
   }
 

@@ -11,7 +11,9 @@
  * collide), and Microsoft's minifilter samples when they are present at /tmp/wds/filesys/miniFilter
  * (read only; never part of the repository).
  *
- *   node --import tsx test/bench/lint.bench.ts [--json] [--corpus generated|samples] [--no-incremental] [--source]
+ *   node --import tsx test/bench/lint.bench.ts [--json] [--corpus generated|samples] [--no-incremental] [--source | --bundle FILE]
+ *
+ * A bundle for --bundle: `node scripts/build.mjs --bench-bundle lint FILE` (add --no-minify to profile).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -31,6 +33,10 @@ async function loadApi(): Promise<LintApi> {
   if (process.argv.includes('--source')) {
     return { ...(await import('../../engine/lint')), ...(await import('../../engine/c/treeSitter')) };
   }
+  // --bundle FILE measures a bundle made earlier (another commit's), to compare two in one sitting.
+  const given = process.argv.indexOf('--bundle');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle made earlier
+  if (given >= 0) return require(resolve(process.argv[given + 1])) as LintApi;
   const out = resolve('node_modules', '.cache', 'fltsim-bench', 'lint.cjs');
   const built = spawnSync(process.execPath, ['scripts/build.mjs', '--bench-bundle', 'lint', out], { stdio: 'inherit' });
   if (built.status !== 0) throw new Error('bundling the linter failed (scripts/build.mjs --bench-bundle lint)');

@@ -92,7 +92,6 @@ test('the fixed twin passes, exhaustively; the settings reach the CLI', async ()
 test('cancelling stops the process and still reads the report so far; bad input is a failure with the reason', async () => {
   const dir = scratch('livelock');
   const abort = new AbortController();
-  const t0 = Date.now();
   // Without reduction the search is long; cancel once progress shows it under way.
   const { end } = await explore(path.join(dir, 'fixed.fltsim'), { maxSchedules: 1_000_000, preemptions: 6 }, abort.signal, () => abort.abort());
   assert.equal(end.kind, 'report');
@@ -100,7 +99,6 @@ test('cancelling stops the process and still reads the report so far; bad input 
   assert.equal(end.cancelled, true);
   assert.equal(end.report.stoppedBy, 'cancelled');
   assert.equal(end.report.schedules.exhaustive, false);
-  assert.ok(Date.now() - t0 < 60_000);
 
   writeFileSync(path.join(dir, 'broken.fltsim'), 'driver "missing.c"\nio #1 read "\\Device\\HarddiskVolume1\\a.txt" at 0\n');
   const bad = await explore(path.join(dir, 'broken.fltsim'));

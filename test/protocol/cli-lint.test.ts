@@ -81,7 +81,7 @@ test('sarif: 2.1.0 log with the rule table, results, relative forward-slash path
   assert.equal(driver.name, 'fltsim');
   assert.match(driver.version, /^\d+\.\d+\.\d+$/);
   assert.match(driver.informationUri, /^[a-z]+:\/\//);
-  assert.equal(driver.rules.length, 58);
+  assert.equal(driver.rules.length, 62);
   for (const rule of driver.rules) {
     assert.match(rule.id, /^[a-z]+(-[a-z0-9]+)+$/);
     assert.ok(rule.shortDescription.text.length > 0 && rule.fullDescription.text.length > 0, rule.id);

@@ -102,7 +102,7 @@ test('--trace writes valid trace-event JSON with a track per thread and arrows f
   assert.deepEqual(s.asyncs.map((a) => a.id), ['data1', 'data2']);
   const bad = cli('samples/cbdq-cancel/cancel.fltsim', '--trace', path.join(dir, 'no', 'such', 'dir', 'x.json'));
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /cannot write --trace .*x\.json/);
+  assert.match(bad.stderr, /^fltsim run: cannot write --trace .*x\.json: its folder does not exist; give another file\n$/);
 });
 
 test('--explain #N prints one callback data\'s life and a Mermaid diagram; --format markdown a table; a missing #N exits 2', () => {

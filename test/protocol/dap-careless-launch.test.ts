@@ -45,7 +45,7 @@ test('a file: URI as the scenario is the file it names; a folder as the replay f
   assert.match(replay.message ?? '', /^The replay file .* cannot be used: it is a directory, not a file\.$/);
 });
 
-test('a scenario edited while its session runs: the restart says which file changed and that it runs the compiled version', async () => {
+test('a scenario edited while its session runs: the restart names the changed file and asks the client for a new session, which compiles the edit', async () => {
   const sub = mkdtempSync(path.join(dir, 'edit-'));
   writeFileSync(path.join(sub, 'e.c'), '#include <fltKernel.h>\nNTSTATUS DriverEntry(PDRIVER_OBJECT D, PUNICODE_STRING R) { UNREFERENCED_PARAMETER(D); UNREFERENCED_PARAMETER(R); return STATUS_FLT_NOT_INITIALIZED; }\n');
   const file = path.join(sub, 'e.fltsim');
@@ -54,19 +54,35 @@ test('a scenario edited while its session runs: the restart says which file chan
   try {
     await launched(a, file, { stopOnEntry: true });
     const stop = await a.event('stopped');
-    // Untouched: a restart says nothing about edits.
-    let restarted = a.event('stopped', 15_000, stop.seq);
+    // Untouched: the restart is the adapter's own, in the same session.
+    const restarted = a.event('stopped', 15_000, stop.seq);
     assert.equal((await a.request('restart', {})).success, true);
     const first = await restarted;
     writeFileSync(file, 'driver "e.c"\nexpect load STATUS_SUCCESS\n');
-    const warned = a.waitFor((m) => m.type === 'event' && m.event === 'output' && /changed since/.test(String(m.body?.output)), 15_000, 'the edit warning');
-    restarted = a.event('stopped', 15_000, first.seq);
+    const said = a.waitFor((m) => m.type === 'event' && m.event === 'output' && /changed since/.test(String(m.body?.output)), 15_000, 'the edit note');
+    const withdrawn = a.waitFor((m) => m.type === 'event' && m.event === 'capabilities', 15_000, 'the capabilities event');
+    const ended = a.waitFor((m) => m.type === 'event' && m.event === 'terminated', 15_000, 'the terminated event');
     assert.equal((await a.request('restart', {})).success, true);
-    const w = await warned;
-    assert.equal(w.body!.output, 'fltsim: e.fltsim changed since this session compiled it; the restart runs the compiled version. Stop and start debugging to run the edited one.\n');
-    assert.ok((w.seq ?? 0) > (first.seq ?? 0), 'no warning before the edit');
-    await restarted;
+    const w = await said;
+    assert.equal(w.body!.output, 'fltsim: e.fltsim changed since this session compiled it; starting a new session to compile the edited version.\n');
+    assert.ok((w.seq ?? 0) > (first.seq ?? 0), 'no note before the edit');
+    // The restart support is withdrawn before the request for a new session, so a client relaunches.
+    const c = await withdrawn;
+    assert.deepEqual(c.body, { capabilities: { supportsRestartRequest: false } });
+    const t = await ended;
+    assert.equal(t.body?.restart, true);
+    assert.ok((c.seq ?? 0) < (t.seq ?? 0));
   } finally {
     a.kill();
+  }
+  // What the client does next: a new session on the same configuration, which runs the edit.
+  const b = new RawProcess(ADAPTER);
+  try {
+    await launched(b, file, {});
+    await b.waitFor((m) => m.type === 'event' && m.event === 'terminated', 30_000, 'the run to end');
+    const verdict = b.messages.filter((m) => m.type === 'event' && m.event === 'output').map((m) => String(m.body?.output)).join('');
+    assert.match(verdict, /^✗ expect load STATUS_SUCCESS +— got STATUS_FLT_NOT_INITIALIZED$/m, 'the edited expectation is the one judged');
+  } finally {
+    b.kill();
   }
 });

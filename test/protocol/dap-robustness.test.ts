@@ -123,7 +123,9 @@ test('a body shorter than its Content-Length, then the stream closing: the adapt
   assert.equal(exit.code, 0);
 }));
 
-test('pause stops a runaway loop within 100 ms (measured; the bound asserted is generous)', async (t) => withAdapter(async (a) => {
+// How fast a pause lands is a speed target measured by `npm run bench` (adapter.bench.ts); here only
+// that every pause stops the loop, each within the event's hang guard.
+test('pause stops a runaway loop, five times in a row, each stop reported as a pause', async (t) => withAdapter(async (a) => {
   await launched(a, SPIN);
   await new Promise((r) => setTimeout(r, 300));
   const figures: number[] = [];
@@ -139,9 +141,8 @@ test('pause stops a runaway loop within 100 ms (measured; the bound asserted is 
     await a.request('continue', { threadId: 1 });
     await new Promise((r) => setTimeout(r, 100));
   }
-  const worst = Math.max(...figures);
-  t.diagnostic(`pause latency over 5 pauses: ${figures.map((f) => f.toFixed(1)).join(', ')} ms (worst ${worst.toFixed(1)} ms)`);
-  assert.ok(worst < 1000, `worst pause took ${worst} ms`);
+  t.diagnostic(`pause latency over 5 pauses: ${figures.map((f) => f.toFixed(1)).join(', ')} ms (not asserted: see the bench)`);
+  assert.equal(figures.length, 5);
 }));
 
 /** Children of a process, from /proc (Linux). */
@@ -174,12 +175,10 @@ test('SIGTERM while a runaway driver runs: the adapter exits at once and leaves 
   await new Promise((r) => setTimeout(r, 300));
   const pid = a.proc.pid!;
   const children = childrenOf(pid);
-  const sent = performance.now();
   a.proc.kill('SIGTERM');
-  const exit = await a.exitWithin(2000);
-  const ms = performance.now() - sent;
+  // exitWithin is the hang guard: a process that ignored SIGTERM would never exit.
+  const exit = await a.exitWithin(10_000);
   assert.equal(exit.signal, 'SIGTERM');
-  assert.ok(ms < 2000, `exited ${ms} ms after SIGTERM`);
   assert.equal(alive(pid), false);
   for (const c of children) assert.equal(alive(c), false, `child ${c} is gone too`);
 }));
@@ -187,21 +186,18 @@ test('SIGTERM while a runaway driver runs: the adapter exits at once and leaves 
 test('disconnect while a runaway driver runs ends the process promptly', () => withAdapter(async (a) => {
   await launched(a, SPIN);
   await new Promise((r) => setTimeout(r, 300));
-  const sent = performance.now();
   await a.request('disconnect', {});
-  const exit = await a.exitWithin(2000);
+  const exit = await a.exitWithin(10_000);
   assert.equal(exit.code, 0);
-  assert.ok(performance.now() - sent < 2000);
 }));
 
 test('an empty do-while in DriverEntry: threads is answered while it runs, pause stops it in the loop, disconnect ends the process', () => withAdapter(async (a) => {
   const file = scenario('dowhile', `${ENTRY} {\n    do { } while (1);\n}\n`);
   await launched(a, file);
   await new Promise((r) => setTimeout(r, 300));
-  const sent = performance.now();
+  // The loop never ends, so an answer at all shows the adapter serves requests while it runs.
   const threads = await a.request('threads');
   assert.equal(threads.success, true);
-  assert.ok(performance.now() - sent < 2000, 'threads answered while the loop runs');
   const stopped = a.event('stopped', 5000);
   await a.request('pause', { threadId: 1 });
   const stop = await stopped;

@@ -11,8 +11,6 @@ import { AUTO } from './lowering';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
 
-export const LAMBDAS = 'lambda expressions';
-export const LAMBDA_INSTEAD = 'write the body as a named function (a static function, or a member function of a class with operator() whose members hold what the lambda captures) and call or pass that';
 
 /** Whether `t` is `auto` or `auto*` still waiting for its initializer. */
 export function isAuto(t: CType): boolean {

@@ -15,6 +15,7 @@ import { findMethods, isBaseOf, memberCall } from './inheritance';
 import type { CppClass, CppFunction, FunctionTemplate } from './model';
 import { explicitArguments, instanceFor, lookupFunctionTemplate } from './functionTemplates';
 import { lookupFunctions } from './names';
+import { immediateLambdaCall } from './lambdas';
 import { operatorCall } from './operators';
 import { arrowObject, choose, classOfObject, completeArgs, conversions, convert } from './overloads';
 import type { CppState } from './state';
@@ -47,6 +48,7 @@ export function callExpression(s: CppState, ctx: TranslateContext, node: SyntaxN
     return templateCall(s, ctx, tpl, explicitArguments(ctx, fnNode.childForFieldName('arguments')), argNodes.map((a) => translateExpr(ctx, a)), tpl.owner ? { k: 'id', name: 'this', loc } : undefined, node);
   }
   const args = () => argNodes.map((a) => translateExpr(ctx, a));
+  if (fnNode.type === 'lambda_expression') return immediateLambdaCall(s, ctx, fnNode, args(), loc);
   if (fnNode.type === 'field_expression') {
     const arrow = fnNode.childForFieldName('operator')?.type === '->';
     const object = arrowObject(s, translateExpr(ctx, fnNode.childForFieldName('argument')!), arrow);

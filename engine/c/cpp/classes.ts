@@ -46,7 +46,8 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   const fields: Field[] = [];
   const clause = node.namedChildren.find((c) => c?.type === 'base_class_clause');
   if (clause) cls.bases = baseClasses(s, ctx, clause, name);
-  for (const b of cls.bases) fields.push({ name: baseField(b), type: b.struct });
+  // MSVC's empty base optimisation: an empty first base (a pool-object or tag class) takes no room at offset 0.
+  cls.bases.forEach((b, i) => fields.push({ name: baseField(b), type: i === 0 && isEmptyClass(b) ? { kind: 'array', of: b.struct, length: 0 } : b.struct }));
   const deferred: SyntaxNode[] = [];
   // While the members are read, a static constant of the class names a constant (`ULONG items[Count];`).
   const outerClass = s.readingClass;
@@ -138,7 +139,7 @@ export function classType(s: CppState, ctx: TranslateContext, node: SyntaxNode, 
   const secondary = cls.bases.slice(1).find((b) => b.vtable);
   if (secondary) ctx.error(clause ?? node, `${name}: virtual functions in a base class other than the first (${secondary.name}) are not supported yet; make it the first base`);
   // An empty class still has size 1 in C++.
-  struct.fields = fields.length > 0 ? fields : [{ name: '<empty>', type: { kind: 'int', size: 1, signed: false, name: 'char' } }];
+  struct.fields = fields.every(isEmptyBaseField) ? [...fields, { name: EMPTY, type: { kind: 'int', size: 1, signed: false, name: 'char' } }] : fields;
   if (ctx.pack !== undefined) struct.pack = ctx.pack;
   if (cls.vtable) {
     s.unit.globals.push(vtableGlobal(cls, ctx.loc(node)));
@@ -188,4 +189,15 @@ function plainClass(s: CppState, struct: StructType): CppClass {
   const cls = emptyClass(struct.tag, struct);
   s.classes.set(struct.tag, cls);
   return cls;
+}
+
+const EMPTY = '<empty>';
+
+function isEmptyBaseField(f: Field): boolean {
+  return f.type.kind === 'array' && f.type.length === 0;
+}
+
+/** A class with no data, no vtable and no non-empty base: only the byte C++ gives every object. */
+function isEmptyClass(cls: CppClass): boolean {
+  return !cls.vtable && (cls.struct.fields ?? []).every((f) => f.name === EMPTY || isEmptyBaseField(f));
 }

@@ -2,7 +2,8 @@
  * Conditions that declare: `if (init; cond)`, `switch (init; cond)` (C++17), and a declaration as the
  * condition itself (`if (auto p = Find())`, `while (ULONG n = Next())`). Each becomes a block holding
  * the declarations and then the statement, so the declared objects are in scope in every branch and
- * their destructors run when the statement ends (for `while`, at the end of every round).
+ * their destructors run when the statement ends (for `while`, at the end of every round). A `for`
+ * whose first clause declares is lowered the same way.
  */
 import type { Expr, Stmt } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
@@ -52,6 +53,28 @@ export function declaringCondition(s: CppState, ctx: TranslateContext, node: Syn
     default:
       return undefined;
   }
+}
+
+/**
+ * `for (auto p = First; p < Last; ++p)`: the declaration lowered as any C++ local (`auto` deduced, a
+ * reference, an object constructed), in a scope around the loop, so an object it declares is destroyed
+ * when the loop ends.
+ */
+export function forWithDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): Stmt | undefined {
+  const init = node.childForFieldName('initializer');
+  if (!s.fn || init?.type !== 'declaration') return undefined;
+  const loc = ctx.loc(node);
+  return scopedStatements(s, ctx, node, [init], () => {
+    const test = node.childForFieldName('condition');
+    const update = node.childForFieldName('update');
+    return {
+      k: 'for',
+      test: test ? convert(s, translateExpr(ctx, test)) : undefined,
+      update: update ? translateExpr(ctx, update) : undefined,
+      body: translateStmt(ctx, node.childForFieldName('body')!),
+      loc,
+    };
+  });
 }
 
 /** The name a condition's declaration declares (`auto* p`, `T& r` included). */

@@ -4,10 +4,10 @@
  * casts, `new`/`delete`, `sizeof` of a qualified variable, and calls (engine/c/cpp/calls.ts).
  */
 import type { Expr } from '../ast';
-import { INT } from '../types';
+import { INT, SIZE_T, alignOf, pointee } from '../types';
 import type { SyntaxNode } from '../treeSitter';
 import type { TranslateContext } from '../translate/context';
-import { typeFromSpecifier } from '../translate/declarators';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { translateExpr, translateInitializer } from '../translate/expressions';
 import { callExpression } from './calls';
 import { needsDestructor } from './inheritance';
@@ -17,7 +17,7 @@ import { assignmentExpression, binaryExpression, operatorCall } from './operator
 import { arrowObject, classOfObject, convert } from './overloads';
 import type { CppState } from './state';
 import { templateType } from './templates';
-import { LAMBDA_INSTEAD, LAMBDAS } from './autoType';
+import { lambdaExpression } from './lambdas';
 import { afterDestroying, fullExpression, materialize, temporaryObject } from './temporaries';
 
 const UNSUPPORTED_EXPR: Record<string, string> = {
@@ -29,11 +29,18 @@ const UNSUPPORTED_EXPR: Record<string, string> = {
 
 export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNode): Expr | undefined {
   const loc = ctx.loc(node);
-  if (node.type === 'lambda_expression') return { k: 'unsupported', what: `${LAMBDAS}: ${LAMBDA_INSTEAD}`, text: ctx.snippet(node), loc };
+  if (node.type === 'lambda_expression') return lambdaExpression(s, ctx, node);
   if (UNSUPPORTED_EXPR[node.type]) return { k: 'unsupported', what: UNSUPPORTED_EXPR[node.type], text: ctx.snippet(node), loc };
   switch (node.type) {
     case 'this':
       return { k: 'id', name: 'this', loc };
+    case 'alignof_expression': {
+      // `alignof(T)`: the alignment MSVC gives the type (x64).
+      const desc = node.childForFieldName('type');
+      if (desc?.type !== 'type_descriptor') return undefined;
+      const t = applyDeclarator(ctx, desc.childForFieldName('declarator'), typeFromSpecifier(ctx, desc.childForFieldName('type'))).type;
+      return { k: 'num', value: alignOf(s.refTypes.has(t) ? pointee(t)! : t), type: SIZE_T, loc };
+    }
     case 'condition_clause': {
       const v = node.childForFieldName('value');
       if (!v || v.type === 'declaration' || node.childForFieldName('initializer')) return { k: 'unsupported', what: 'a declaration inside a condition', text: ctx.snippet(node), loc };
@@ -117,6 +124,10 @@ export function cppExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return temporaryObject(s, ctx, cls, values.map((v) => translateExpr(ctx, v)), node);
     }
     case 'sizeof_expression': {
+      // `sizeof(Ring<ULONG, 8>)`: the C++ grammar reads a class template's instance there as an expression.
+      const inner = node.childForFieldName('value');
+      const instance = inner?.type === 'parenthesized_expression' ? inner.namedChildren.find((c) => c !== null && c.type !== 'comment') : undefined;
+      if (instance?.type === 'template_function' && s.templates.has(instance.childForFieldName('name')?.text ?? '')) return { k: 'sizeofType', type: templateType(s, ctx, instance), loc };
       // `sizeof(ns::table)`: the C++ grammar reads a qualified name in parentheses as a type.
       const named = node.childForFieldName('type')?.childForFieldName('type');
       if (named?.type !== 'qualified_identifier' || node.childForFieldName('type')?.childForFieldName('declarator')) return undefined;

@@ -20,12 +20,13 @@ import { cppExpression } from './expressions';
 import { globalDeclaration } from './globals';
 import { block, localDeclaration } from './locals';
 import { rangeFor } from './rangeFor';
-import { declaringCondition } from './conditionInit';
+import { declaringCondition, forWithDeclaration } from './conditionInit';
 import { returnStatement } from './returns';
 import { aliasType } from './memberTypes';
 import { CppState, type PreludeTables, type UnitTables } from './state';
 import { templateDeclaration } from './templates';
 import { typeSpecifier } from './typeSpecifiers';
+import { staticAssertion } from './staticAssert';
 
 export type { PreludeTables, UnitTables } from './state';
 
@@ -60,6 +61,11 @@ export class CppFrontEnd implements CppHooks {
       case 'namespace_definition': {
         const name = node.childForFieldName('name')?.text;
         if (name) s.namespaces.push(...name.split('::'));
+        // `inline namespace v1 { … }`: its names are also names of the enclosing namespace (versioned APIs).
+        if (name && node.children.some((c) => c?.type === 'inline')) {
+          s.usings.push(s.namespaces.join('::'));
+          s.inlineNamespaces.add(s.namespaces.join('::'));
+        }
         try {
           for (const c of node.childForFieldName('body')?.namedChildren ?? []) if (c) this.topLevelOrC(ctx, c, cTopLevel);
         } finally {
@@ -93,6 +99,7 @@ export class CppFrontEnd implements CppHooks {
         globalDeclaration(s, ctx, node);
         return true;
       case 'static_assert_declaration':
+        staticAssertion(ctx, node);
         return true;
       default:
         return false;
@@ -166,6 +173,8 @@ export class CppFrontEnd implements CppHooks {
       case 'switch_statement':
       case 'while_statement':
         return declaringCondition(this.s, ctx, node);
+      case 'for_statement':
+        return forWithDeclaration(this.s, ctx, node);
       case 'alias_declaration':
       case 'using_declaration':
       case 'static_assert_declaration':

@@ -14,6 +14,7 @@ import { functionDefinition } from './definitions';
 import { functionDeclaratorOf } from './functions';
 import type { CppClass, CppFunction, FunctionTemplate } from './model';
 import type { CppState } from './state';
+import { bindArguments, type TemplateArgument } from './templateArguments';
 import { typeOfExpr } from './typer';
 
 /** The names of a template's type parameters, or undefined (with an error) when one is not a type. */
@@ -60,20 +61,20 @@ export function functionTemplateDeclaration(s: CppState, ctx: TranslateContext, 
 }
 
 /** The type arguments an instance of a class template was made with. */
-const ARGS = new WeakMap<CppClass, CType[]>();
-export function rememberInstanceArgs(cls: CppClass, args: CType[]): void {
+const ARGS = new WeakMap<CppClass, TemplateArgument[]>();
+export function rememberInstanceArgs(cls: CppClass, args: TemplateArgument[]): void {
   ARGS.set(cls, args);
 }
-export function instanceArgs(cls: CppClass): CType[] {
+export function instanceArgs(cls: CppClass): TemplateArgument[] {
   return ARGS.get(cls) ?? [];
 }
 
 /** Defines an out-of-class member of a class template for one instance, with the template's parameters bound. */
-export function defineMember(s: CppState, ctx: TranslateContext, params: string[], args: CType[], fn: SyntaxNode, cls: CppClass): void {
+export function defineMember(s: CppState, ctx: TranslateContext, params: string[], args: readonly TemplateArgument[], fn: SyntaxNode, cls: CppClass): void {
   const saved = ctx.scope;
   ctx.scope = ctx.scope.child();
   try {
-    params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    bindArguments(ctx, params, args);
     functionDefinition(s, ctx, fn, cls);
   } finally {
     ctx.scope = saved;
@@ -124,7 +125,7 @@ export function instanceFor(s: CppState, ctx: TranslateContext, tpl: FunctionTem
     if (t) bound.set(written, t);
   });
   const missing = tpl.params.filter((p) => !bound.has(p));
-  // An argument fltsim refuses (a lambda) is why: name it, not the parameter it leaves unknown.
+  // An argument fltsim refuses (a generic lambda) is why: name it, not the parameter it leaves unknown.
   const refused = args.find((a) => a.k === 'unsupported');
   if (missing.length > 0 && refused?.k === 'unsupported') return refused.what;
   if (missing.length > 0) return `fltsim cannot deduce ${missing.map((m) => `'${m}'`).join(', ')} of function template '${tpl.name}' here: write the arguments (${tpl.name}<…>)`;

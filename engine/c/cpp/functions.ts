@@ -63,11 +63,12 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   const isCtor = owner !== undefined && (simple === owner.name.split('::').pop()!.replace(/<.*$/, '') || simple === ownerName);
   const isDtor = simple.startsWith('~');
   if (isDtor) simple = '~';
-  let memberStatic = isStatic;
+  // A class's own operator new/delete are static members even when not written so (C++ says they are).
+  let memberStatic = isStatic || (owner !== undefined && /^operator (new|delete)/.test(simple));
   if (owner && !cls) {
     // An out-of-class definition: the class said whether it is static.
     const known = isCtor ? owner.ctors : isDtor ? (owner.dtor ? [owner.dtor] : []) : (owner.methods.get(simple) ?? []);
-    memberStatic = known.length > 0 && known.every((k) => k.thisClass === undefined);
+    memberStatic = memberStatic || (known.length > 0 && known.every((k) => k.thisClass === undefined));
   }
   const ret = cast ? applyDeclarator(ctx, null, typeFromSpecifier(ctx, cast.childForFieldName('type'))).type : isCtor || isDtor ? VOID : returnType(s, d, found, base);
   const refReturn = s.refTypes.has(ret);
@@ -102,6 +103,8 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
   const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, memberOf: owner, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
   list.push(f);
   s.functions.set(qualified, list);
+  const alias = s.withoutInline(qualified);
+  if (alias && !s.functions.has(alias)) s.functions.set(alias, list);
   if (owner) {
     if (isCtor) owner.ctors.push(f);
     else if (isDtor) owner.dtor = f;

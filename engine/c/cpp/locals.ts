@@ -26,6 +26,7 @@ import { constructArray, destroyArray, objectArray } from './objectArrays';
 import { adopt, isTemporary } from './pending';
 import { destroyStatements, fullExpression, namesAnObject } from './temporaries';
 import { deduce } from './templates';
+import { staticLocalObject } from './staticLocals';
 import { typeOfExpr } from './typer';
 
 /** A block: each object with a destructor guards the rest of the block with a `__finally` calling it. */
@@ -148,8 +149,11 @@ export function localDeclaration(s: CppState, ctx: TranslateContext, node: Synta
     }
     // `T a = f();`, `T a = T(x);`: the object is the temporary, not a copy of it.
     if (cls && init?.k === 'expr' && isTemporary(init.expr)) adopt(s, init.expr);
-    if (cls && storage === 'static' && (args || needsConstruction(cls) || needsDestructor(cls))) {
-      ctx.error(d, `fltsim does not run static local objects with constructors or destructors ('${declared.name}')`);
+    if (cls && storage === 'static' && (args || copyFrom || needsConstruction(cls) || needsDestructor(cls))) {
+      if (init || copyFrom) ctx.error(d, `fltsim constructs a static local object from constructor arguments only ('${declared.name}'): write 'static ${cls.name} ${declared.name}(…);'`);
+      stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, storage, loc: ctx.loc(declared.node) }], loc });
+      stmts.push(...staticLocalObject(s, ctx, cls, declared.name, args ?? [], d, loc));
+      continue;
     }
     if (objects && storage === 'static') ctx.error(d, `fltsim does not run static local arrays of objects with constructors or destructors ('${declared.name}')`);
     stmts.push({ k: 'decl', decls: [{ name: declared.name, type: t, init: objects ? undefined : init, storage, loc: ctx.loc(declared.node) }], loc });

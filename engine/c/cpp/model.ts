@@ -7,6 +7,7 @@
 import type { Loc } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
 import type { CType, FunctionType, StructType } from '../types';
+import type { TemplateParameters } from './templateArguments';
 
 export interface CppFunction {
   /** The name the linker and the debugger see: `Class::Method`, `ns::f`, or `f(int, ULONG)` for an overload. */
@@ -72,12 +73,17 @@ export function baseField(base: CppClass): string {
   return `<anonymous base ${base.name}>`;
 }
 
+/** The closure parameter of a capturing lambda's function (engine/c/cpp/lambdas.ts): the object its captures are read from. */
+export const CLOSURE = '<closure>';
+
 /** The member holding a polymorphic object's vtable pointer (MSVC's name for it). */
 export const VFPTR = '__vfptr';
 
 export interface ClassTemplate {
   name: string;
+  /** The parameters' names (parameters.names). */
   params: string[];
+  parameters: TemplateParameters;
   /** The class_specifier / struct_specifier under the template declaration. */
   node: SyntaxNode;
   instances: Map<string, CppClass>;
@@ -87,8 +93,25 @@ export interface ClassTemplate {
   memberClasses: { name: string; node: SyntaxNode }[];
   /** Members written outside the class in a form fltsim does not lower (a member template of the class template): refused when an instance is made, not before. */
   unsupportedMembers: SyntaxNode[];
+  /** Partial specialisations (`template<class T> struct C<T&> {…}`), in the order written (engine/c/cpp/partialSpecialisations.ts). */
+  partials: PartialSpecialisation[];
   /** Full specialisations (`template<> struct C<int> {…}`) by the instance's name (`C<int>`): that instance is made from this body. */
   specialisations: Map<string, SyntaxNode>;
+}
+
+/** `template<class T> struct C<T&> {…}`: its parameters and, per argument, the parameter it names and how. */
+export interface PartialSpecialisation {
+  params: string[];
+  patterns: { param: string; shape: 'plain' | 'lvalue' | 'rvalue' | 'pointer' }[];
+  /** The class_specifier / struct_specifier written. */
+  node: SyntaxNode;
+}
+
+/** `template<ULONG Tag> using NPString = BasicString<WCHAR, NonPaged, Tag>;`: an alias template. */
+export interface AliasTemplate {
+  parameters: TemplateParameters;
+  /** The type_descriptor the alias names. */
+  type: SyntaxNode;
 }
 
 /** A function template (free, or a member template of `owner`), instantiated per argument list on use. */
@@ -106,4 +129,6 @@ export interface CppVariable {
   type: CType;
   /** A reference: `type` is the pointer C stores, every use reads through it. */
   ref: boolean;
+  /** Captured by the lambda whose body is lowered: read from its closure object (engine/c/cpp/lambdas.ts). */
+  captured?: boolean;
 }

@@ -9,8 +9,8 @@ import type { SyntaxNode } from '../treeSitter';
 import { findField, INT } from '../types';
 import { findMethods, findStatic } from './inheritance';
 import type { TranslateContext } from '../translate/context';
-import type { CppFunction } from './model';
 import type { CppState } from './state';
+import { CLOSURE, type CppFunction } from './model';
 
 /** An unqualified name: a local, a member of the class of the current method, a name of an enclosing or used namespace. */
 export function identifier(s: CppState, ctx: TranslateContext, name: string, node: SyntaxNode): Expr | undefined {
@@ -22,6 +22,10 @@ export function identifier(s: CppState, ctx: TranslateContext, name: string, nod
   if (state) {
     for (let i = state.locals.length - 1; i >= 0; i--) {
       const v = state.locals[i].get(name);
+      if (v?.captured) {
+        const member: Expr = { k: 'member', object: { k: 'id', name: CLOSURE, loc }, field: name, arrow: true, loc };
+        return v.ref ? { k: 'unary', op: '*', arg: member, loc } : member;
+      }
       // A `const` integer local reads as the object too (its address can be taken, a reference bound
       // to it); constant contexts still see its value (evaluate() looks the name up as a constant).
       if (v) return v.ref ? { k: 'unary', op: '*', arg: { k: 'id', name, loc }, loc } : ctx.scope.enumConstant(name) !== undefined ? { k: 'id', name, loc } : undefined;

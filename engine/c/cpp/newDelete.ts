@@ -20,8 +20,10 @@ import { hiddenTemporary } from './hidden';
 
 export { hiddenTemporary };
 
-export function operatorFunction(s: CppState, ctx: TranslateContext, name: string, argCount: number, node: SyntaxNode): CppFunction | Expr {
-  const list = s.functions.get(name) ?? [];
+export function operatorFunction(s: CppState, ctx: TranslateContext, name: string, argCount: number, node: SyntaxNode, cls?: CppClass): CppFunction | Expr {
+  // The class's own operator (or a base's) comes first, as C++ looks it up; then the global one.
+  const own = cls ? findMethods(cls, name)?.filter((f) => f.thisClass === undefined) : undefined;
+  const list = own && own.length > 0 ? own : (s.functions.get(name) ?? []);
   const f = list.find((c) => c.type.params.length === argCount) ?? (argCount === 1 && name.startsWith('operator delete') ? list.find((c) => c.type.params.length === 2) : undefined);
   if (f) return f;
   return {
@@ -43,10 +45,10 @@ export function newExpression(s: CppState, ctx: TranslateContext, node: SyntaxNo
   const countNode = declarator?.type === 'new_declarator' ? declarator.namedChildren.find((c) => c !== null && c.type !== 'new_declarator') : undefined;
   const count = countNode ? translateExpr(ctx, countNode) : undefined;
   const size: Expr = count ? { k: 'binary', op: '*', left: { k: 'sizeofType', type: base, loc }, right: count, loc } : { k: 'sizeofType', type: base, loc };
-  const op = operatorFunction(s, ctx, count ? 'operator new[]' : 'operator new', 1 + placement.length, node);
+  const cls = s.classOf(base);
+  const op = operatorFunction(s, ctx, count ? 'operator new[]' : 'operator new', 1 + placement.length, node, cls);
   if (!('linkName' in op)) return op;
   const ptrType = pointerTo(base);
-  const cls = s.classOf(base);
   if (count && cls && runsCode(cls)) return newObjectArray(s, ctx, cls, op, count, placement, node);
   const tmp = hiddenTemporary(s, ptrType, loc);
   const parts: Expr[] = [{ k: 'assign', op: '=', left: tmp, right: { k: 'cast', type: ptrType, arg: callFunction(op, [size, ...placement], loc), loc }, loc }];
@@ -70,7 +72,7 @@ export function deleteExpression(s: CppState, ctx: TranslateContext, node: Synta
   const target = t ? pointee(t) : undefined;
   const cls = s.classOf(target);
   const name = isArray ? 'operator delete[]' : 'operator delete';
-  const op = operatorFunction(s, ctx, name, 1, node);
+  const op = operatorFunction(s, ctx, name, 1, node, cls);
   if (!('linkName' in op)) return op;
   if (cls && needsDestructor(cls) && isArray) return deleteObjectArray(s, ctx, cls, op, arg, node);
   let p = arg;

@@ -7,7 +7,7 @@
  */
 import type { Expr, FunctionDef, Loc, Stmt, VarDecl } from '../ast';
 import { pointerTo, type CType, type FunctionType } from '../types';
-import type { ClassTemplate, CppClass, CppFunction, CppVariable, FunctionTemplate } from './model';
+import type { AliasTemplate, ClassTemplate, CppClass, CppFunction, CppVariable, FunctionTemplate } from './model';
 import type { TypeEnvironment } from './typer';
 
 /** The tables of the translation unit being built (engine/c/program.ts's TranslationUnit). */
@@ -36,6 +36,8 @@ export interface FunctionState {
   locals: Map<string, CppVariable>[];
   /** Statements the function's outermost block starts with (a constructor's member initializers); taken by that block. */
   prologue?: Stmt[];
+  /** A lambda without `-> T`: its first `return` with a value sets `ret` (until then `auto`'s stand-in). */
+  deduceReturn?: boolean;
 }
 
 export class CppState {
@@ -43,12 +45,16 @@ export class CppState {
   readonly namespaces: string[] = [];
   /** Namespaces made visible by `using namespace N;` / `using N::x;`. */
   readonly usings: string[] = [];
+  /** Inline namespaces by qualified name: their functions are found without their name too (`lib::F` for `lib::v2::F`). */
+  readonly inlineNamespaces = new Set<string>();
   /** Depth of `extern "C"` blocks: inside one, names are not qualified. */
   externC = 0;
   /** By qualified name; several for an overloaded name. */
   readonly functions = new Map<string, CppFunction[]>();
   readonly classes = new Map<string, CppClass>();
   readonly templates = new Map<string, ClassTemplate>();
+  /** Alias templates (`template<class T> using P = T*;`) by qualified name. */
+  readonly aliasTemplates = new Map<string, AliasTemplate>();
   /** Function templates by qualified name. */
   readonly functionTemplates = new Map<string, FunctionTemplate>();
   /** While a function template is instantiated: the name its instance is declared under (`util::Max<int>`; a member template's without its class). */
@@ -68,6 +74,8 @@ export class CppState {
   fn: FunctionState | undefined;
   /** Numbers the hidden temporaries of `new`/`delete`. */
   hiddenCount = 0;
+  /** Numbers the closures of the unit's lambdas (`<lambda_1>`, as MSVC names them). */
+  lambdaCount = 0;
   readonly types: TypeEnvironment;
 
   constructor(
@@ -78,6 +86,13 @@ export class CppState {
       variable: (name) => this.variable(name),
       functionType: (name) => this.functionTypeOf(name),
     };
+  }
+
+  /** `lib::v2::F` as the enclosing namespace also names it, when v2 is inline (undefined when no inline namespace is in the way). */
+  withoutInline(qualified: string): string | undefined {
+    const parts = qualified.split('::');
+    const kept = parts.filter((_, i) => i === parts.length - 1 || !this.inlineNamespaces.has(parts.slice(0, i + 1).join('::')));
+    return kept.length < parts.length ? kept.join('::') : undefined;
   }
 
   qualify(name: string): string {

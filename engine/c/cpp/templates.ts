@@ -4,32 +4,31 @@
  */
 import type { Expr } from '../ast';
 import type { SyntaxNode } from '../treeSitter';
-import { INT, pointee, typeName, type CType } from '../types';
+import { INT, pointee, type CType } from '../types';
 import type { TranslateContext } from '../translate/context';
-import { typeFromSpecifier } from '../translate/declarators';
+import { applyDeclarator, typeFromSpecifier } from '../translate/declarators';
 import { classType } from './classes';
 import { functionDeclaratorOf, isFunctionDeclarator } from './functions';
 import { defineMember, functionTemplateDeclaration, instanceArgs, rememberInstanceArgs } from './functionTemplates';
 import { defineMemberTypes } from './memberTypes';
-import type { ClassTemplate, CppClass } from './model';
+import type { AliasTemplate, ClassTemplate, CppClass } from './model';
 import type { CppState } from './state';
 import { typeOfExpr } from './typer';
+import { matchPartial, readPartial } from './partialSpecialisations';
+import { argumentName, bindArguments, readArguments, templateParameters, type TemplateArgument } from './templateArguments';
 
 export function templateDeclaration(s: CppState, ctx: TranslateContext, node: SyntaxNode): void {
   const inner = node.namedChildren.find((c) => c !== null && c.type !== 'template_parameter_list' && c.type !== 'comment');
   const params = (node.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is SyntaxNode => p !== null);
   if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body') && inner.childForFieldName('name')?.type === 'template_type') {
-    specialisation(s, ctx, node, inner, params.length);
+    specialisation(s, ctx, node, inner, params);
     return;
   }
   if (inner && (inner.type === 'class_specifier' || inner.type === 'struct_specifier') && inner.childForFieldName('body')) {
-    const names: string[] = [];
-    for (const p of params) {
-      if (p.type !== 'type_parameter_declaration' && p.type !== 'optional_type_parameter_declaration') {
-        ctx.error(p, `fltsim runs class templates with type parameters only ('${ctx.snippet(p)}')`);
-        return;
-      }
-      names.push(p.namedChildren.find((c) => c?.type === 'type_identifier')?.text ?? '');
+    const parameters = templateParameters(ctx, params);
+    if (typeof parameters === 'string') {
+      ctx.error(node, `fltsim does not run ${parameters}`);
+      return;
     }
     const nameNode = inner.childForFieldName('name')!;
     const owner = nameNode.type === 'qualified_identifier' ? nameNode.childForFieldName('scope') : undefined;
@@ -42,10 +41,19 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
       return;
     }
     const name = nameNode.text;
-    s.templates.set(name, { name, params: names, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], specialisations: new Map() });
+    s.templates.set(name, { name, params: parameters.names, parameters, node: inner, instances: new Map(), members: [], memberClasses: [], unsupportedMembers: [], partials: [], specialisations: new Map() });
     return;
   }
   if (inner && (inner.type === 'struct_specifier' || inner.type === 'class_specifier') && !inner.childForFieldName('body')) return;
+  if (inner?.type === 'alias_declaration') {
+    // `template<ULONG Tag> using NPString = BasicString<WCHAR, NonPaged, Tag>;`: each use names the aliased type with the arguments bound.
+    const parameters = templateParameters(ctx, params);
+    const name = inner.childForFieldName('name')?.text;
+    const type = inner.childForFieldName('type');
+    if (typeof parameters === 'string') ctx.error(node, `fltsim does not run ${parameters}`);
+    else if (name && type) s.aliasTemplates.set(s.qualify(name), { parameters, type });
+    return;
+  }
   if (inner?.type === 'function_definition' && params.length === 0 && memberSpecialisation(s, ctx, inner)) return;
   if (inner?.type === 'function_definition' && functionTemplateDeclaration(s, ctx, node, inner)) return;
   // A function template's declaration: its definition, further on, is what instances are made from.
@@ -60,46 +68,52 @@ export function templateDeclaration(s: CppState, ctx: TranslateContext, node: Sy
   ctx.error(node, `fltsim does not run template specialisations or this kind of template ('${ctx.snippet(node)}') yet; class and function templates with type parameters run`);
 }
 
-export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType {
+export function templateType(s: CppState, ctx: TranslateContext, node: SyntaxNode, scope?: string): CType {
+  const simple = node.childForFieldName('name')?.text ?? '';
+  const alias = aliasTemplate(s, scope ? `${scope}::${simple}` : simple);
+  if (alias) return aliasInstance(s, ctx, alias, node);
   const found = templateArguments(s, ctx, node);
   return found ? instantiate(s, ctx, found.tpl, found.args).struct : INT;
 }
 
 /** The class template `C<A, B>` names and its type arguments; undefined (with an error at the node) when fltsim cannot make that instance. */
-function templateArguments(s: CppState, ctx: TranslateContext, node: SyntaxNode): { tpl: ClassTemplate; args: CType[] } | undefined {
+function templateArguments(s: CppState, ctx: TranslateContext, node: SyntaxNode): { tpl: ClassTemplate; args: TemplateArgument[] } | undefined {
   const name = node.childForFieldName('name')!.text;
   const tpl = s.templates.get(name);
   if (!tpl) {
     ctx.error(node, `'${name}' is not a class template fltsim knows`);
     return undefined;
   }
-  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null).map((a) => (a.type === 'type_descriptor' ? typeFromSpecifier(ctx, a.childForFieldName('type')) : undefined));
-  if (args.some((a) => a === undefined) || args.length !== tpl.params.length) {
-    ctx.error(node, `fltsim instantiates class templates with exactly their type arguments ('${ctx.snippet(node)}')`);
+  const args = readArguments(ctx, tpl.parameters, (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null && a.type !== 'comment'));
+  if (typeof args === 'string') {
+    ctx.error(node, `fltsim cannot make '${ctx.snippet(node)}': ${args}`);
     return undefined;
   }
-  return { tpl, args: args as CType[] };
+  return { tpl, args };
 }
 
-function instanceKey(tpl: ClassTemplate, args: CType[]): string {
-  return `${tpl.name}<${args.map(typeName).join(', ')}>`;
+function instanceKey(s: CppState, tpl: ClassTemplate, args: readonly TemplateArgument[]): string {
+  // `C<int&>` and `C<int*>` are two instances: a reference is a pointer only to the lowering.
+  const shown = args.map((a) => (typeof a !== 'number' && s.refTypes.has(a) ? `${argumentName(pointee(a)!)} ${s.rvalueTypes.has(a) ? '&&' : '&'}` : argumentName(a)));
+  return `${tpl.name}<${shown.join(', ')}>`;
 }
 
 /**
  * `template<> struct Traits<int> {…}`: the body that instance is made from instead of the primary
- * template's. A partial specialisation (`template<class T> struct Traits<T*>`) is refused at its line:
- * choosing among partial specialisations is not modelled, and using the primary template instead would
- * run the wrong code.
+ * template's. A partial specialisation is kept when fltsim can choose it (engine/c/cpp/partialSpecialisations.ts).
  */
-function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, inner: SyntaxNode, params: number): void {
+function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, inner: SyntaxNode, params: SyntaxNode[]): void {
   const nameNode = inner.childForFieldName('name')!;
-  if (params > 0) {
-    ctx.error(node, `fltsim does not run partial specialisations of class templates ('${nameNode.text}'); write a separate class`);
+  if (params.length > 0) {
+    const tpl = s.templates.get(nameNode.childForFieldName('name')?.text ?? '');
+    const partial = tpl ? readPartial(ctx, params, nameNode, inner) : `no primary template '${nameNode.childForFieldName('name')?.text}' before it`;
+    if (typeof partial === 'string') ctx.error(node, `fltsim does not run this partial specialisation of a class template ('${nameNode.text}': ${partial}); write a separate class`);
+    else tpl!.partials.push(partial);
     return;
   }
   const found = templateArguments(s, ctx, nameNode);
   if (!found) return;
-  const key = instanceKey(found.tpl, found.args);
+  const key = instanceKey(s, found.tpl, found.args);
   if (found.tpl.instances.has(key)) {
     ctx.error(node, `the specialisation ${key} comes after the instance was already used: declare it before its first use`);
     return;
@@ -107,16 +121,19 @@ function specialisation(s: CppState, ctx: TranslateContext, node: SyntaxNode, in
   found.tpl.specialisations.set(key, inner);
 }
 
-export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: CType[]): CppClass {
-  const key = instanceKey(tpl, args);
+export function instantiate(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, args: TemplateArgument[]): CppClass {
+  const key = instanceKey(s, tpl, args);
   const known = tpl.instances.get(key);
-  const special = tpl.specialisations.get(key);
   if (known) return known;
+  const full = tpl.specialisations.get(key);
+  const partial = full ? undefined : tpl.partials.map((p) => ({ p, bound: matchPartial(s, p, args) })).find((m) => m.bound !== undefined);
+  const special = full ?? partial?.p.node;
   const saved = { scope: ctx.scope, fn: s.fn };
   ctx.scope = ctx.scope.child();
   s.fn = undefined;
   try {
-    if (!special) tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    if (!special) bindArguments(ctx, tpl.params, args);
+    else if (partial) bindArguments(ctx, partial.p.params, partial.bound!);
     const cls = classType(s, ctx, special ?? tpl.node, key, (c) => {
       // Inside its own body the template's name means this instance.
       tpl.instances.set(key, c);
@@ -167,8 +184,7 @@ function defineMemberClass(s: CppState, ctx: TranslateContext, tpl: ClassTemplat
   ctx.scope = ctx.scope.child();
   s.enclosingClass = cls.name;
   try {
-    const args = instanceArgs(cls);
-    tpl.params.forEach((p, i) => ctx.scope.defineTypedef(p, args[i]));
+    bindArguments(ctx, tpl.params, instanceArgs(cls));
     defineMemberTypes(cls, ctx.scope);
     const nested = classType(s, ctx, member.node, `${cls.name}::${member.name}`);
     cls.typedefs.set(member.name, nested.struct);
@@ -199,4 +215,38 @@ export function deduce(s: CppState, ctx: TranslateContext, tpl: ClassTemplate, a
   }
   ctx.error(at, `fltsim cannot deduce the template arguments of '${tpl.name}' here: write them (${tpl.name}<…>)`);
   return undefined;
+}
+
+/** `kstd::Pair<UCHAR>`: an alias template named with its namespace; undefined for anything else. */
+export function qualifiedAliasType(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType | undefined {
+  const last = node.childForFieldName('name');
+  const scope = node.childForFieldName('scope')?.text.replace(/\s+/g, '').replace(/^::/, '');
+  if (last?.type !== 'template_type' || !scope || !aliasTemplate(s, `${scope}::${last.childForFieldName('name')?.text ?? ''}`)) return undefined;
+  return templateType(s, ctx, last, scope);
+}
+
+function aliasTemplate(s: CppState, name: string): AliasTemplate | undefined {
+  if (s.templates.has(name)) return undefined;
+  for (const q of [name, ...s.visibleNamespaces().map((ns) => `${ns}::${name}`)]) {
+    const a = s.aliasTemplates.get(q);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+/** `NPString<'gaT1'>`: the aliased type, read with the alias's parameters bound to the arguments written. */
+function aliasInstance(s: CppState, ctx: TranslateContext, alias: AliasTemplate, node: SyntaxNode): CType {
+  const args = readArguments(ctx, alias.parameters, (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => a !== null && a.type !== 'comment'));
+  if (typeof args === 'string') {
+    ctx.error(node, `fltsim cannot make '${ctx.snippet(node)}': ${args}`);
+    return INT;
+  }
+  const saved = ctx.scope;
+  ctx.scope = ctx.scope.child();
+  try {
+    bindArguments(ctx, alias.parameters.names, args);
+    return applyDeclarator(ctx, alias.type.childForFieldName('declarator'), typeFromSpecifier(ctx, alias.type.childForFieldName('type'))).type;
+  } finally {
+    ctx.scope = saved;
+  }
 }

@@ -15,7 +15,7 @@ import { classType, isMethodDeclaration } from './classes';
 import { AUTO } from './lowering';
 import type { CppState } from './state';
 import { qualifiedMemberType } from './memberTypes';
-import { templateType } from './templates';
+import { qualifiedAliasType, templateType } from './templates';
 
 export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNode): CType | undefined {
   switch (node.type) {
@@ -78,7 +78,7 @@ export function typeSpecifier(s: CppState, ctx: TranslateContext, node: SyntaxNo
       return node.namedChildren[0] ? typeFromSpecifier(ctx, node.namedChildren[0]) : INT;
     case 'qualified_identifier':
     case 'nested_namespace_specifier': {
-      const member = node.type === 'qualified_identifier' ? qualifiedMemberType(s, ctx, node, (n) => templateType(s, ctx, n)) : undefined;
+      const member = node.type === 'qualified_identifier' ? (qualifiedAliasType(s, ctx, node) ?? qualifiedMemberType(s, ctx, node, (n) => templateType(s, ctx, n))) : undefined;
       if (member) return member;
       const name = node.text.replace(/\s+/g, '').replace(/^::/, '');
       if (name === 'std::nullptr_t') return NULLPTR_T;

@@ -295,8 +295,15 @@ typedef const GUID *LPCGUID;
 #define _T(s) L##s
 #define Add2Ptr(P, I) ((PVOID)((PUCHAR)(P) + (I)))
 #define PtrOffset(B, O) ((ULONG)((ULONG_PTR)(O) - (ULONG_PTR)(B)))
-#define min(a, b) (((a) < (b)) ? (a) : (b))
+/* ntdef.h's: a driver that defines NOMINMAX (C++ drivers with their own min/max templates) does without them. */
+#ifndef NOMINMAX
+#ifndef max
 #define max(a, b) (((a) > (b)) ? (a) : (b))
+#endif
+#ifndef min
+#define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
+#endif
 #define RTL_NUMBER_OF(A) (sizeof(A) / sizeof((A)[0]))
 #define ARRAYSIZE(A) RTL_NUMBER_OF(A)
 #define _countof(A) RTL_NUMBER_OF(A)

@@ -3,6 +3,7 @@
  * preprocessing, parsing and translating ~1,000 lines of declarations again: that work dominated
  * the time from "start debugging" to the first stop.
  */
+import { WDK_HEADER_GUARDS } from '../preprocess';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileTranslationUnit, type CompiledPrelude } from '../program';
@@ -43,6 +44,8 @@ export function compilePrelude(): CompiledPrelude {
     systemHeaders: headers,
     ignoredHeaders: IGNORED_HEADERS,
   });
+  // The headers' include guards belong to the files that name the headers (engine/c/preprocess.ts), not to every driver.
+  for (const guards of WDK_HEADER_GUARDS.values()) for (const g of guards) unit.macros.undefine(g);
   return {
     macros: unit.macros,
     headers: new Set(headers.keys()),

@@ -457,6 +457,7 @@ NTSTATUS FltGetVolumeFromInstance(PFLT_INSTANCE Instance, PFLT_VOLUME *RetVolume
 NTSTATUS FltGetVolumeName(PFLT_VOLUME Volume, PUNICODE_STRING VolumeName, PULONG BufferSizeNeeded);
 PETHREAD FltGetRequestorProcess(PFLT_CALLBACK_DATA CallbackData);
 ULONG FltGetRequestorProcessId(PFLT_CALLBACK_DATA CallbackData);
+HANDLE FltGetRequestorProcessIdEx(PFLT_CALLBACK_DATA CallbackData);
 BOOLEAN FltIsVolumeWritable(PVOID FltObject, PBOOLEAN IsWritable);
 VOID FltAcquireResourceExclusive(PERESOURCE Resource);
 VOID FltAcquireResourceShared(PERESOURCE Resource);

@@ -29,6 +29,10 @@ typedef struct _OBJECT_ATTRIBUTES {
     (p)->SecurityQualityOfService = NULL; \
     }
 
+/* wdm.h's brace form, for a declaration's initializer: OBJECT_ATTRIBUTES a = RTL_CONSTANT_OBJECT_ATTRIBUTES(&name, OBJ_KERNEL_HANDLE); */
+#define RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a) { sizeof(OBJECT_ATTRIBUTES), NULL, (PUNICODE_STRING)(n), a, NULL, NULL }
+#define RTL_INIT_OBJECT_ATTRIBUTES(n, a) RTL_CONSTANT_OBJECT_ATTRIBUTES(n, a)
+
 #define OBJ_NAME_PATH_SEPARATOR ((WCHAR)L'\\')
 #define OBJ_FORCE_ACCESS_CHECK 0x00000400L
 typedef struct _OBJECT_TYPE *POBJECT_TYPE;
@@ -41,6 +45,8 @@ POBJECT_TYPE *__fltsim_variable_TmTransactionObjectType(void);
 POBJECT_TYPE *__fltsim_variable_PsProcessType(void);
 POBJECT_TYPE *__fltsim_variable_PsThreadType(void);
 #define IoFileObjectType (__fltsim_variable_IoFileObjectType())
+PEPROCESS *__fltsim_variable_PsInitialSystemProcess(void);
+#define PsInitialSystemProcess (*__fltsim_variable_PsInitialSystemProcess())
 #define ExEventObjectType (__fltsim_variable_ExEventObjectType())
 #define TmTransactionObjectType (__fltsim_variable_TmTransactionObjectType())
 #define PsProcessType (__fltsim_variable_PsProcessType())
@@ -59,6 +65,10 @@ typedef enum _DRIVER_REGKEY_TYPE { DriverRegKeyParameters, DriverRegKeyPersisten
 
 void ObReferenceObject(PVOID Object);
 void ObDereferenceObject(PVOID Object);
+void ObReferenceObjectWithTag(PVOID Object, ULONG Tag);
+void ObDereferenceObjectWithTag(PVOID Object, ULONG Tag);
+void ObDereferenceObjectDeferDelete(PVOID Object);
+void ObDereferenceObjectDeferDeleteWithTag(PVOID Object, ULONG Tag);
 NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess, PVOID ObjectType, KPROCESSOR_MODE AccessMode, PVOID *Object, PVOID HandleInformation);
 NTSTATUS ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
 NTSTATUS ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName, KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass, PVOID KeyValueInformation, ULONG Length, PULONG ResultLength);

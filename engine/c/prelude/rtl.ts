@@ -171,8 +171,9 @@ ULONG RtlNumberGenericTableElements(PRTL_GENERIC_TABLE Table);
 ULONG RtlNtStatusToDosError(NTSTATUS Status);
 ULONG RtlNtStatusToDosErrorNoTeb(NTSTATUS Status);
 PVOID RtlEnumerateGenericTable(PRTL_GENERIC_TABLE Table, BOOLEAN Restart);
+PVOID RtlEnumerateGenericTableWithoutSplaying(PRTL_GENERIC_TABLE Table, PVOID *RestartKey);
 
-/* The AVL flavour of the generic tables (RTL_USE_AVL_TABLES): declared; fltsim models the splay one. */
+/* The AVL flavour of the generic tables (RTL_USE_AVL_TABLES). */
 struct _RTL_AVL_TABLE;
 typedef RTL_GENERIC_COMPARE_RESULTS RTL_AVL_COMPARE_ROUTINE(struct _RTL_AVL_TABLE *Table, PVOID FirstStruct, PVOID SecondStruct);
 typedef RTL_AVL_COMPARE_ROUTINE *PRTL_AVL_COMPARE_ROUTINE;
@@ -208,6 +209,7 @@ PVOID RtlEnumerateGenericTableAvl(PRTL_AVL_TABLE Table, BOOLEAN Restart);
 PVOID RtlEnumerateGenericTableWithoutSplayingAvl(PRTL_AVL_TABLE Table, PVOID *RestartKey);
 ULONG RtlNumberGenericTableElementsAvl(PRTL_AVL_TABLE Table);
 BOOLEAN RtlIsGenericTableEmptyAvl(PRTL_AVL_TABLE Table);
+PVOID RtlGetElementGenericTableAvl(PRTL_AVL_TABLE Table, ULONG I);
 
 BOOLEAN FsRtlIsNameInExpression(PUNICODE_STRING Expression, PUNICODE_STRING Name, BOOLEAN IgnoreCase, PWCH UpcaseTable);
 BOOLEAN FsRtlDoesNameContainWildCards(PUNICODE_STRING Name);

@@ -23,16 +23,21 @@ export function checkStaticAssertion(ctx: TranslateContext, node: SyntaxNode): b
     ctx.error(call, `${call.childForFieldName('function')!.text} takes a constant expression and an optional message`);
     return true;
   }
-  const cond = ctx.expr(args[0]);
+  judgeStaticAssertion(ctx, call, args[0], args[1]);
+  return true;
+}
+
+/** Checks one assertion (also C++'s `static_assert` declaration, engine/c/cpp/frontEnd.ts), reporting at `at`. */
+export function judgeStaticAssertion(ctx: TranslateContext, at: SyntaxNode, condition: SyntaxNode, messageNode: SyntaxNode | undefined): void {
+  const cond = ctx.expr(condition);
   const value = constantValue(ctx, cond);
   if (value === undefined) {
-    ctx.warn(call, `fltsim cannot evaluate the static assertion '${args[0].text}' as a constant; it is not checked`);
+    ctx.warn(at, `fltsim cannot evaluate the static assertion '${condition.text}' as a constant; it is not checked`);
   } else if (value === 0 && exact(ctx, cond)) {
-    const message = args[1] ? ctx.expr(args[1]) : undefined;
-    const text = message?.k === 'str' ? message.value : args[0].text;
-    ctx.error(call, `static assertion failed: ${text}`);
+    const message = messageNode ? ctx.expr(messageNode) : undefined;
+    const text = message?.k === 'str' ? message.value : condition.text;
+    ctx.error(at, `static assertion failed: ${text}`);
   }
-  return true;
 }
 
 function exact(ctx: TranslateContext, e: Expr): boolean {

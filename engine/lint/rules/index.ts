@@ -34,6 +34,8 @@ import unloadNoUnregister from './unload-no-unregister';
 import deletingObject from './deleting-object';
 import ctxRefLeak from './ctx-ref-leak';
 import nameInfo from './name-info';
+import obRefLeak from './ob-ref-leak';
+import poolLeak from './pool-leak';
 import syncAsyncRw from './sync-async-rw';
 import dirtyMissing from './dirty-missing';
 import wiRunningFlagStuck from './wi-running-flag-stuck';
@@ -53,7 +55,9 @@ import ctxSetPrecreate from './ctx-set-precreate';
 import noUnloadCb from './no-unload-cb';
 import cbdqAcquireRelease from './cbdq-acquire-release';
 import sendmsgTimeout from './sendmsg-timeout';
+import portNotClosed from './port-not-closed';
 import postcreateFail from './postcreate-fail';
+import cancelOpenNotPostcreate from './cancel-open-not-postcreate';
 import syncHoldsLock from './sync-holds-lock';
 import preopTouchAfterHandoff from './preop-touch-after-handoff';
 import startBeforeInit from './start-before-init';
@@ -64,9 +68,9 @@ export const ALL_RULES: readonly Rule[] = [
   genericWiWrongAllocator, deferredWiWrongAllocator, deferredWiNonIrp, wiRunningFlagStuck, wiRoutineMismatch, ioWiForeignDevice,
   cppBadStatus, cppCtxNotNull, cppIrql, pendedPreNotCompleted, pendedPostNotCompleted,
   preopPendingNonIrp, preopCtxNonnull, preopPendingNoOwner, preopTouchAfterHandoff, preopCallbackWithoutPostop, postopMprWithoutPost,
-  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
+  postopMprNonIrp, postopIrqlUnsafeCall, postopPageable, postopDraining, postcreateFail, cancelOpenNotPostcreate, cbdqNonIrp, cbdqInsertUnchecked, cbdqLockIrql,
   cbdqCallbackLocks, cbdqAcquireRelease, cbdqCancelCb, cbdqRemoveNull, cbdqIoCtxLifetime, cbdqNoDrain, cbdqMixedCompletion, cbdqNeverInserted,
-  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, sendmsgTimeout, relatedObjectsKept,
+  regStruct, regStartErrors, startBeforeInit, unloadNoUnregister, unloadRefuseMandatory, noUnloadCb, deletingObject, ctxRefLeak, ctxSetPrecreate, nameInfo, obRefLeak, poolLeak, sendmsgTimeout, portNotClosed, relatedObjectsKept,
   syncAsyncRw, syncOnCreate, syncUnsupportedOp, syncHoldsLock, reservedStatus, dirtyMissing,
   irqlAboveBound,
 ];

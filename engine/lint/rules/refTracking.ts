@@ -22,6 +22,11 @@ export interface RefSpec {
   acquire(c: CallExpr): { arg: number; by: 'status' | 'nonnull' } | undefined;
   /** For a releasing call: the argument released. */
   release(c: CallExpr): number | undefined;
+  /**
+   * What a released argument's path names, when that is not the tracked path itself: a buffer the
+   * acquiring call put in a structure is tracked as the structure, and freed through its field.
+   */
+  releasedPath?(path: string): string;
   /** Routines that only borrow the reference. */
   borrows(callee: string, arg: number): boolean;
   /** Called for each call with the reference states before it (for rule-specific checks). */
@@ -152,8 +157,10 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
       let res = s.res;
       let out = s.out;
       const rel = spec.release(c);
+      const relPath = rel !== undefined && c.args[rel] ? pathOf(c.args[rel], aliases) : undefined;
+      const released = relPath !== undefined && spec.releasedPath ? spec.releasedPath(relPath) : relPath;
       if (rel !== undefined) {
-        const p = c.args[rel] ? pathOf(c.args[rel], aliases) : undefined;
+        const p = released;
         const r = findRes(res, p, ['held', 'freed']);
         if (r && r.state === 'held') res = updateRes(res, r, { state: 'freed', at: c.r });
         else if (r && r.state === 'freed') spec.onDoubleRelease?.(c, r);
@@ -162,7 +169,7 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
       for (const r of res) {
         if (r.state !== 'held') continue;
         if (acq && c.args[acq.arg] && pathOf(addressOf(c.args[acq.arg]) ?? c.args[acq.arg], aliases) === r.path) continue;
-        if (rel !== undefined && c.args[rel] && pathOf(c.args[rel], aliases) === r.path) continue;
+        if (released !== undefined && released === r.path) continue;
         if (escapesThroughCall(c, r.path, aliases, (callee, i) => spec.borrows(callee, i) || (pathOf(c.args[i], aliases) === r.path && readsOnly(ctx.callTarget(c) ?? callee, i)))) res = updateRes(res, r, { state: 'escaped' });
       }
       if (acq) {
@@ -193,7 +200,8 @@ export function findLeaks(ctx: FunctionContext, spec: RefSpec): Leak[] {
       let res = s.res;
       if (c && c.atom.k === 'nonnull') {
         const holds = c.pos === truth;
-        const r = findRes(res, c.atom.path);
+        // A NULL test of the field a buffer lives in tests the buffer (`if (Name.Buffer)`).
+        const r = findRes(res, spec.releasedPath ? spec.releasedPath(c.atom.path) : c.atom.path);
         if (r && !holds) res = dropRes(res, r);
         else if (r && holds && r.cond === 'nonnull?') res = updateRes(res, r, { cond: undefined });
       }

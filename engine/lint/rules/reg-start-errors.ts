@@ -14,6 +14,11 @@ interface S {
   /** Where FltRegisterFilter stored the filter handle: a NULL test of it tells whether registration worked. */
   handle?: string;
   start?: { key: string; site: Span };
+  /**
+   * The handle FltStartFiltering was given: a registered filter (the routine does not accept NULL),
+   * so a later NULL test of it cannot be false, even when another routine did the registering.
+   */
+  started?: string;
   unregistered: boolean;
   /** The path returns a success status: DriverEntry does not fail there, so the unload routine will run. */
   returnsSuccess?: boolean;
@@ -42,14 +47,14 @@ const rule = functionRule({
     const entry = ctx.role('driverEntry') !== undefined;
     const complete = runFlow<S>(ctx, {
       init: { unregistered: false, out: NO_OUTCOMES },
-      key: (s) => `${s.reg ?? ''}|${s.handle ?? ''}|${s.start?.key ?? ''}|${s.unregistered ? 1 : 0}|${s.returnsSuccess ? 1 : 0}|${outcomesKey(s.out)}`,
+      key: (s) => `${s.reg ?? ''}|${s.handle ?? ''}|${s.start?.key ?? ''}|${s.started ?? ''}|${s.unregistered ? 1 : 0}|${s.returnsSuccess ? 1 : 0}|${outcomesKey(s.out)}`,
       call: (c, s) => {
         const name = c.callee ?? '';
         if (name === 'FltRegisterFilter') {
           const h = c.args[2] ? addressOf(c.args[2]) : undefined;
           return { ...s, reg: callKey(c), handle: h ? pathOf(h, ctx.aliases) : undefined, out: track(s.out, c, 'status') };
         }
-        if (name === 'FltStartFiltering') return { ...s, start: { key: callKey(c), site: c.r }, out: track(s.out, c, 'status') };
+        if (name === 'FltStartFiltering') return { ...s, start: { key: callKey(c), site: c.r }, started: c.args[0] ? pathOf(c.args[0], ctx.aliases) : undefined, out: track(s.out, c, 'status') };
         if (unregisters(name) && !s.unregistered) return { ...s, unregistered: true };
         return s;
       },
@@ -57,6 +62,7 @@ const rule = functionRule({
       refine: (c, _cond, truth, s) => {
         let o = refineOutcomes(s.out, c, truth);
         if (o === null) return null;
+        if (c && c.atom.k === 'nonnull' && s.started !== undefined && c.atom.path === s.started && c.pos !== truth) return null;
         // `if (Filter != NULL)`: a NULL handle means registration failed, a non-NULL one that it worked.
         if (c && c.atom.k === 'nonnull' && s.reg && c.atom.path === s.handle) {
           const worked = c.pos === truth;

@@ -1,5 +1,5 @@
 /** The runaway step: a driver that never ends, with the adapter in its own process. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { E2EFailure, type Workbench } from '../workbench';
 import { check, waitFor, type StepContext } from './shared';
@@ -108,11 +108,30 @@ export async function runaway({ wb, workspace, log }: StepContext): Promise<void
     [...p.querySelectorAll('.monaco-list-row')].some((r) => /^Thread\b/.test((r as any).innerText.trim()))), null, 15_000);
   await wb.screenshot('runaway-paused');
 
+  // Restart after an edit: the adapter asks VS Code for a new session, which compiles the edit in
+  // a new adapter process (an in-session restart would keep this one and run the old build).
+  const spinPath = join(workspace, 'spin.c');
+  const spin = readFileSync(spinPath, 'utf8');
+  writeFileSync(spinPath, `${spin}/* edited while the session ran */\n`);
+  let current = adapter;
+  try {
+    await page.keyboard.press('Control+Shift+F5');
+    current = await waitFor('a new adapter process after Restart on an edited driver', () => adapterProcesses(workspace).find((p) => p.pid !== adapter.pid && !before.includes(p.pid)), 30_000)
+      .catch(() => { throw new E2EFailure('Restart after editing spin.c did not start a new session: the edited driver would not be compiled'); });
+    await waitFor(`the first adapter process ${adapter.pid} to exit after the restart`, () => !adapterProcesses(workspace).some((p) => p.pid === adapter.pid), 15_000);
+    await pause.first().waitFor({ state: 'visible', timeout: 30_000 })
+      .catch(() => { throw new E2EFailure('after Restart on an edited driver the new session is not running (no Pause button)'); });
+    log(`restart after an edit: adapter ${adapter.pid} exited, the new session runs in ${current.pid}`);
+    await wb.screenshot('runaway-restarted-after-edit');
+  } finally {
+    writeFileSync(spinPath, spin);
+  }
+
   await page.keyboard.press('Shift+F5');
   await wb.debugToolbar().waitFor({ state: 'hidden', timeout: 15_000 })
     .catch(() => { throw new E2EFailure('Stop (Shift+F5) did not end the session within 15s'); });
-  await waitFor(`adapter process ${adapter.pid} to exit`, () => !adapterProcesses(workspace).some((p) => p.pid === adapter.pid), 10_000);
-  log(`adapter process ${adapter.pid} exited after Stop`);
+  await waitFor(`adapter process ${current.pid} to exit`, () => !adapterProcesses(workspace).some((p) => p.pid === current.pid), 10_000);
+  log(`adapter process ${current.pid} exited after Stop`);
   const after = await typeAndSee(wb, 'and after the stop', 'runaway-stopped');
   log(`after the stop: typed text showed after ${after} ms`);
 }

@@ -132,20 +132,79 @@ static void Run(void) {
   assert.deepEqual(r.report.output, ['half', '16 2 4 16 4', '8 2 4294967296 3 1']);
 });
 
-test('a lambda is refused at its line with what to write instead, also when passed to a function template', async () => {
+test('a lambda runs where it is stored and where it is passed to a function template (engine/c/cpp/lambdas.ts; more in cppLambdas.test.ts)', async () => {
   const local = await run(memoryFiles({
     '/d/d.cpp': entryDriver(`
 static void Run(void) { int base = 10; auto add = [base](int v) { return v + base; }; DbgPrint("%d", add(1)); }`),
   }));
-  assert.equal(local.ok, false);
-  assert.match(local.ok ? '' : local.diagnostics.join('\n'), /^\/d\/d\.cpp:3:45: error: fltsim does not run lambda expressions: write the body as a named function/m);
+  assert.ok(local.ok, local.ok ? '' : local.diagnostics.join('\n'));
+  assert.deepEqual(local.report.output, ['11']);
   const passed = await run(memoryFiles({
     '/d/d.cpp': entryDriver(`
 template<typename F> static int Apply(F f, int x) { return f(x); }
 static void Run(void) { int b = 2; DbgPrint("%d", Apply([b](int v) { return v * b; }, 3)); }`),
   }));
   assert.ok(passed.ok, passed.ok ? '' : passed.diagnostics.join('\n'));
-  assert.equal(passed.report.error?.kind, 'unsupported');
-  assert.equal(passed.report.error?.line, 4);
-  assert.match(passed.report.error?.message ?? '', /lambda expressions: write the body as a named function/);
+  assert.equal(passed.report.error, null);
+  assert.deepEqual(passed.report.output, ['6']);
+});
+
+test('nested namespaces (a::b::c), inline namespaces (their names are the enclosing namespace\'s too) and using namespace inside a function', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+namespace lib { inline namespace v2 { int Version() { return 2; } } int Call() { return Version() * 10; } }
+inline namespace compat { int Old() { return 7; } }
+namespace a::b::c { int Depth() { return 3; } }
+static void Run(void) {
+  using namespace a::b;
+  DbgPrint("%d %d %d %d %d", lib::Version(), lib::v2::Version(), c::Depth(), lib::Call(), Old());
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['2 2 3 20 7']);
+});
+
+test('the WDK max/min macros and a driver\'s own max/min templates: (max)(a, b) calls the template, max(a, b) the macro, NOMINMAX drops the macros', async () => {
+  const withMacros = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+namespace util { template<typename T> const T& (max)(const T& a, const T& b) { DbgPrint("template"); return a < b ? b : a; } }
+template<typename T> T (min)(T a, T b) { DbgPrint("min template"); return b < a ? b : a; }
+static void Run(void) {
+  LONG a = 3, b = 8;
+  DbgPrint("%ld %ld %ld", (util::max)(a, b), (min)(a, b), max(a, b));
+}`),
+  }));
+  assert.ok(withMacros.ok, withMacros.ok ? '' : withMacros.diagnostics.join('\n'));
+  assert.equal(withMacros.report.error, null, JSON.stringify(withMacros.report.error));
+  assert.deepEqual(withMacros.report.output, ['template', 'min template', '8 3 8']);
+  const without = await run(memoryFiles({
+    '/d/d.cpp': `#define NOMINMAX\n${entryDriver(`
+template<typename T> T max(T a, T b) { DbgPrint("own max"); return a < b ? b : a; }
+static void Run(void) { DbgPrint("%d", max(2, 9)); }`)}`,
+  }));
+  assert.ok(without.ok, without.ok ? '' : without.diagnostics.join('\n'));
+  assert.equal(without.report.error, null, JSON.stringify(without.report.error));
+  assert.deepEqual(without.report.output, ['own max', '9']);
+});
+
+test('a for loop whose first clause declares: auto deduced (a pointer walking a table of routines), a reference, an object destroyed when the loop ends', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+typedef void (__cdecl *PVFV)(void);
+static void First() { DbgPrint("first"); }
+static void Second() { DbgPrint("second"); }
+static PVFV Table[] = { First, nullptr, Second };
+struct Scope { Scope() { DbgPrint("enter"); } ~Scope() { DbgPrint("leave"); } int n = 2; };
+static void Run(void) {
+  for (auto entry = Table; entry < Table + 3; ++entry) { if (*entry) (**entry)(); }
+  ULONG counts[2] = { 5, 6 };
+  for (auto& c = counts[1]; c < 8; c++) DbgPrint("c %lu", c);
+  for (Scope s; s.n > 0; s.n--) DbgPrint("n %d", s.n);
+  DbgPrint("after %lu", counts[1]);
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['first', 'second', 'c 6', 'c 7', 'enter', 'n 2', 'n 1', 'leave', 'after 8']);
 });

@@ -217,6 +217,8 @@ test('drivers load before any workload event, in the order added, with default a
 test('bad workload input fails where it is written, with a message that says what to write', () => {
   const sim = newSim();
   assert.throws(() => sim.io({ major: 'reed', path: path('a') }), /'reed' is not an operation; use read, write/);
+  // A name every object has (its prototype's) is not an operation word either.
+  assert.throws(() => sim.io({ major: 'constructor', path: path('a') }), /'constructor' is not an operation; use read, write/);
   assert.throws(() => sim.io({ major: 'read', path: '' }), /a path is required/);
   sim.io({ id: 4, major: 'read', path: path('a') });
   assert.throws(() => sim.io({ id: 4, major: 'read', path: path('b') }), /io #4: this id is already used/);

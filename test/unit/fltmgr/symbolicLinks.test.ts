@@ -1,7 +1,8 @@
 /**
  * ZwOpenSymbolicLinkObject / ZwQuerySymbolicLinkObject on a fixture written for these tests
  * (test/fixtures/symlinks/linkquery.c): drive letters name the scenario's volumes in order, a link
- * the driver made resolves to its device, and a short buffer is STATUS_BUFFER_TOO_SMALL.
+ * the driver made resolves to its device, \SystemRoot to the Windows folder of the first volume, and
+ * a short buffer is STATUS_BUFFER_TOO_SMALL.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +27,8 @@ test('drive letters and driver links resolve through symbolic link objects', asy
     'open \\GLOBAL??\\E: c0000034',
     'query \\??\\C: c0000023 needs 46',
     '\\??\\LinkQuery -> \\Device\\LinkQueryDev (42)',
+    // The link Windows makes to its own folder: \Windows on the first volume.
+    '\\SystemRoot -> \\Device\\HarddiskVolume1\\Windows (64)',
   ]);
   assert.deepEqual(world.sim.violations, []);
 });

@@ -75,3 +75,56 @@ test('a generic table keeps the compare routine\'s order, refuses duplicates, an
   ]);
   assert.deepEqual(world.sim.violations, []);
 });
+
+// The same driver on the AVL flavour: the Avl routines keep the same order and memory contract,
+// each element behind an RTL_BALANCED_LINKS (32 bytes), and the walk without splaying resumes from
+// the key the caller keeps.
+const AVL = C.replace(/RTL_GENERIC_TABLE/g, 'RTL_AVL_TABLE')
+  .replace(/(Rtl\w*GenericTable\w*)\(/g, '$1Avl(')
+  .replace(/ULONG Allocs, Frees;/, 'ULONG Allocs, Frees, LastSize;')
+  .replace(/Allocs\+\+;/, 'Allocs++; LastSize = Size;')
+  .replace(/ {4}while \(!RtlIsGenericTableEmptyAvl/, `    {
+        PVOID key = NULL;
+        p = RtlEnumerateGenericTableWithoutSplayingAvl(&Table, &key);
+        DbgPrint("links %lu\\n", (ULONG)((PUCHAR)p - (PUCHAR)key));
+        for (; p != NULL; p = RtlEnumerateGenericTableWithoutSplayingAvl(&Table, &key)) DbgPrint("resume %lu\\n", p->Key);
+        DbgPrint("size %lu end %u\\n", LastSize, key == NULL);
+    }
+    while (!RtlIsGenericTableEmptyAvl`);
+
+test('an AVL generic table (the Avl routines) keeps the same order and memory contract, and walks without splaying from the caller\'s restart key', async () => {
+  const files = oneDriver('a.c', AVL);
+  const world = await runWorld('/t/a.fltsim', 'driver "a.c"\n', files);
+  assert.equal(world.fault, undefined, world.fault?.message);
+  assert.deepEqual(world.sim.output, [
+    'empty=1',
+    'insert 30 new=1 value=0',
+    'insert 10 new=1 value=1',
+    'insert 20 new=1 value=2',
+    'insert 10 new=0 value=1',
+    'at 0 key=10',
+    'at 1 key=20',
+    'at 2 key=30',
+    'lookup 20 value=2',
+    'delete 20=1 again=0',
+    'walk 10',
+    'walk 30',
+    // The key holds the element's links, just in front of it.
+    'links 32',
+    'resume 10',
+    'resume 30',
+    // The size asked for is the 8-byte ENTRY plus the links; the walk ends with the key NULL.
+    'size 40 end 1',
+    'allocs=3 frees=3',
+  ]);
+  assert.deepEqual(world.sim.violations, []);
+});
+
+test('a splay routine on an AVL table is reported: the two keep different links in front of each element', async () => {
+  const src = AVL.replace('DbgPrint("empty=%u\\n", RtlIsGenericTableEmptyAvl(&Table));', 'DbgPrint("count=%lu\\n", RtlNumberGenericTableElements((PRTL_GENERIC_TABLE)&Table));');
+  const world = await runWorld('/t/a.fltsim', 'driver "a.c"\n', oneDriver('a.c', src));
+  const v = world.sim.violations.filter((x) => x.rule === 'uninitialized-object');
+  assert.equal(v.length, 1, world.sim.violations.map((x) => x.message).join('\n'));
+  assert.match(v[0]!.message, /^RtlNumberGenericTableElements used .*, which RtlInitializeGenericTableAvl initialized: use the Avl routines on it$/);
+  assert.equal(world.sim.output[0], 'count=0');
+});

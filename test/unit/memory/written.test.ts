@@ -53,3 +53,33 @@ test('past the limit a write that needs a new page fails with memory-limit and n
   b.writeInt(0, 1, 1);
   assert.equal(s.written, PAGE_SIZE, 'after a free there is room again');
 });
+
+test('pages made one after another, across many runs, hold their own bytes and start zeroed (or uninitialised) whatever came before', () => {
+  // Enough small and full pages to span several of the shared slabs pages are carved from.
+  const spaces = [new AddressSpace(), new AddressSpace(), new AddressSpace()];
+  const blocks: { a: ReturnType<AddressSpace['allocate']>; byte: number }[] = [];
+  for (let i = 0; i < 120; i++) {
+    const s = spaces[i % spaces.length]!;
+    const size = i % 5 === 0 ? PAGE_SIZE : 16 << (i % 6);
+    const a = s.allocate('pool', size, { zeroed: i % 2 === 0 });
+    // A fresh page reads as zeros: zeroed memory as initialised ones, the rest as never written.
+    assert.equal(a.isInitialized(size - 1, 1), i % 2 === 0);
+    // Zero bytes every third block: a page overlapping the one before would clear its mask there.
+    const byte = i % 3 === 0 ? 0 : i & 0xff;
+    a.fill(0, size, byte);
+    blocks.push({ a, byte });
+  }
+  for (const { a, byte } of blocks) {
+    assert.ok(a.isInitialized(0, a.size), `${a.describe()} stayed initialised`);
+    const bytes = a.readBytes(0, a.size);
+    assert.ok(bytes.every((b) => b === byte), `${a.describe()} kept its bytes`);
+  }
+  // Freed small pages are recycled cleared: the next block on one reads zeros, not the old bytes.
+  const s = spaces[0]!;
+  const old = s.allocate('pool', 32);
+  old.fill(0, 32, 0x5a);
+  s.free(old);
+  const next = s.allocate('pool', 32, { zeroed: true });
+  next.writeInt(0, 1, 1);
+  assert.equal(next.readInt(8, 8, false), 0);
+});

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverProjects } from '../../../engine/project';
-import { folderProject } from '../../../engine/project/load';
+import { fileListProject, folderProject } from '../../../engine/project/load';
 import { starterTarget } from '../../../engine/starter/target';
 import { memoryFiles } from '../files/memoryFiles';
 
@@ -48,4 +48,15 @@ test('a driver given as a folder (no build file) finds its headers in an include
   });
   assert.deepEqual(folderProject(files, '/r/kapp/src').includeDirs, ['/r/kapp/include']);
   assert.deepEqual(folderProject(files, '/r/other/src').includeDirs, []);
+});
+
+test('files given one by one, and a folder discovery groups as one driver, find their headers in the same include folders as a folder does', () => {
+  const files = memoryFiles({
+    '/r/kapp/src/main.c': '#include "main.h"\nNTSTATUS DriverEntry(PDRIVER_OBJECT d, PUNICODE_STRING r) { return STATUS_SUCCESS; }\n',
+    '/r/kapp/src/util.c': '#include "main.h"\nint util(void) { return 0; }\n',
+    '/r/kapp/include/main.h': '#include <fltKernel.h>\n',
+  });
+  assert.deepEqual(fileListProject(files, ['/r/kapp/src/main.c', '/r/kapp/src/util.c']).includeDirs, ['/r/kapp/include']);
+  const found = discoverProjects(files, '/r');
+  assert.deepEqual(found.projects.map((p) => [p.name, p.includeDirs]), [['src', ['/r/kapp/include']]]);
 });

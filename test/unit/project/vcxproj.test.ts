@@ -245,3 +245,67 @@ test('an item whose folder comes from a property fltsim cannot resolve is the on
   const plain = readVcxproj('/p/d.vcxproj', memoryFiles({ '/p/d.vcxproj': proj('lost\\filter.c'), '/p/src/filter.c': '' }));
   assert.deepEqual(plain.units, []);
 });
+
+test('Directory.Build.props, the nearest at or above the project, is imported with Microsoft.Cpp.Default.props: its include folders and definitions reach the compiler, and it may chain to its parent\'s', () => {
+  const proj = `<Project>
+  <ItemGroup><ProjectConfiguration Include="Debug|x64" /></ItemGroup>
+  <Import Project="$(VCTargetsPath)\\Microsoft.Cpp.Default.props" />
+  <Import Project="$(VCTargetsPath)\\Microsoft.Cpp.props" />
+  <Import Project="local\\extra.props" />
+  <ItemDefinitionGroup>
+    <ClCompile>
+      <AdditionalIncludeDirectories>%(AdditionalIncludeDirectories);$(ProjectDir)own</AdditionalIncludeDirectories>
+      <PreprocessorDefinitions>OWN=1;%(PreprocessorDefinitions)</PreprocessorDefinitions>
+    </ClCompile>
+  </ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="d.c" /></ItemGroup>
+</Project>`;
+  // The driver folder's props chains to the root's, as large repositories do.
+  const inner = `<Project>
+  <Import Project="$([MSBuild]::GetPathOfFileAbove('Directory.Build.props', '$(MSBuildThisFileDirectory)../'))" />
+  <Import Project="$(RepoRoot)common.props" />
+</Project>`;
+  const outer = `<Project><PropertyGroup><RepoRoot>$(MSBuildThisFileDirectory)</RepoRoot></PropertyGroup></Project>`;
+  const common = `<Project>
+  <ItemDefinitionGroup>
+    <ClCompile>
+      <AdditionalIncludeDirectories>$(RepoRoot)kinclude;$(ProjectDir)include</AdditionalIncludeDirectories>
+      <PreprocessorDefinitions>FROM_PROPS=2;%(PreprocessorDefinitions)</PreprocessorDefinitions>
+    </ClCompile>
+  </ItemDefinitionGroup>
+</Project>`;
+  const files = memoryFiles({
+    '/r/Directory.Build.props': outer, '/r/common.props': common, '/r/kinclude/k.h': '',
+    '/r/drv/Directory.Build.props': inner, '/r/drv/d.vcxproj': proj, '/r/drv/d.c': '',
+    '/r/drv/include/i.h': '', '/r/drv/own/o.h': '',
+  });
+  const p = readVcxproj('/r/drv/d.vcxproj', files);
+  assert.deepEqual(p.includeDirs, ['/r/kinclude', '/r/drv/include', '/r/drv/own'], 'the props file\'s folders come first, then the project\'s own');
+  assert.deepEqual([...p.defines], [['OWN', '1'], ['FROM_PROPS', '2']]);
+  assert.deepEqual(p.notes.map((n) => [n.file, n.line, n.message]), [
+    ['/r/drv/d.vcxproj', 5, 'imports local\\extra.props, which is not here (looked for /r/drv/local/extra.props): the include folders and definitions it gives are missing'],
+    // The first definition inherits what Microsoft's own props give: noted where that file says so.
+    ['/r/common.props', 5, '%(PreprocessorDefinitions) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
+  ], 'a missing local import is noted at its line; the toolchain\'s own imports are not');
+
+  // ImportDirectoryBuildProps=false turns the automatic import off, as in MSBuild.
+  const off = proj.replace('<Import Project="$(VCTargetsPath)\\Microsoft.Cpp.Default.props" />', '<PropertyGroup><ImportDirectoryBuildProps>false</ImportDirectoryBuildProps></PropertyGroup>\n  <Import Project="$(VCTargetsPath)\\Microsoft.Cpp.Default.props" />');
+  const q = readVcxproj('/r/drv/d.vcxproj', memoryFiles({ '/r/drv/Directory.Build.props': inner, '/r/drv/d.vcxproj': off, '/r/drv/d.c': '', '/r/drv/own/o.h': '' }));
+  assert.deepEqual(q.includeDirs, ['/r/drv/own']);
+});
+
+test('without a .sln above the project (not committed), $(SolutionDir) is the project\'s parent folder, where Visual Studio puts a new solution, and a note says so', () => {
+  const proj = `<Project>
+  <ItemGroup><ProjectConfiguration Include="Debug|x64" /></ItemGroup>
+  <ItemDefinitionGroup>
+    <ClCompile><AdditionalIncludeDirectories>$(SolutionDir)shared;%(AdditionalIncludeDirectories)</AdditionalIncludeDirectories></ClCompile>
+  </ItemDefinitionGroup>
+  <ItemGroup><ClCompile Include="f.c" /></ItemGroup>
+</Project>`;
+  const p = readVcxproj('/r/sol/drv/d.vcxproj', memoryFiles({ '/r/sol/drv/d.vcxproj': proj, '/r/sol/drv/f.c': '', '/r/sol/shared/proto.h': '' }));
+  assert.deepEqual(p.includeDirs, ['/r/sol/shared']);
+  assert.deepEqual(p.notes.map((n) => [n.line, n.message]), [
+    [4, '$(SolutionDir) is taken as /r/sol/, the project\'s parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there'],
+    [4, '%(AdditionalIncludeDirectories) is dropped: the value inherited from the imported MSBuild files is not known to fltsim'],
+  ]);
+});

@@ -40,17 +40,19 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     ReadFirstLine(L"\\DosDevices\\D:\\logs\\last.txt");
     ReadFirstLine(L"\\GLOBAL??\\d:\\logs\\last.txt");
     ReadFirstLine(L"\\??\\C:\\logs\\last.txt");
+    ReadFirstLine(L"\\SystemRoot\\System32\\drivers\\etc\\hosts");
     return STATUS_UNSUCCESSFUL;
 }
 `;
 
-test('ZwCreateFile of a \\??\\X: name opens the file on the volume the drive letter names', async () => {
+test('ZwCreateFile of a \\??\\X: name opens the file on the volume the drive letter names; \\SystemRoot\\… the file in the first volume\'s Windows folder', async () => {
   const w = await runWorld('/t/s.fltsim', [
     'driver "d.c"',
     'volume "\\Device\\HarddiskVolume1"',
     'volume "\\Device\\HarddiskVolume2"',
     'file "\\Device\\HarddiskVolume1\\cfg\\rules.txt" content "allow all"',
     'file "\\Device\\HarddiskVolume2\\logs\\last.txt" content "on the second volume"',
+    'file "\\Device\\HarddiskVolume1\\Windows\\System32\\drivers\\etc\\hosts" content "127.0.0.1 localhost"',
     '',
   ].join('\n'), oneDriver('d.c', DRIVER));
   assert.equal(w.fault, undefined);
@@ -60,6 +62,8 @@ test('ZwCreateFile of a \\??\\X: name opens the file on the volume the drive let
     'read \\GLOBAL??\\d:\\logs\\last.txt: 00000000 on the second volume',
     // C: is the first volume, which has no \logs folder.
     'open \\??\\C:\\logs\\last.txt: c000003a',
+    // \SystemRoot is the Windows folder of the first volume.
+    'read \\SystemRoot\\System32\\drivers\\etc\\hosts: 00000000 127.0.0.1 localhost',
   ]);
 });
 

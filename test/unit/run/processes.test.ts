@@ -83,6 +83,30 @@ test('a process reference from PsLookupProcessByProcessId never dropped is a ref
   assert.match(v[0]!.message, /process notepad\.exe \(pid 1200\) from PsLookupProcessByProcessId in PreCreate/);
 });
 
+test('ObDereferenceObjectDeferDelete gives back the reference PsLookupProcessByProcessId took; one more (the WithTag form) is an over-release naming the routine', async () => {
+  const w = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, 'unload at 30'], ['DEFER_DELETE']);
+  assert.deepEqual(w.sim.violations.map((x) => x.rule), []);
+  assert.equal(w.sim.result(1)?.status, 0);
+  const twice = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, 'unload at 30'], ['DEFER_DELETE', 'DEREF_TWICE']);
+  const v = twice.sim.violations.filter((x) => x.rule === 'ob-over-release');
+  assert.equal(v.length, 1, twice.sim.violations.map((x) => x.message).join('\n'));
+  assert.match(v[0]!.message, /^ObDereferenceObjectDeferDeleteWithTag on process notepad\.exe \(pid 1200\), but the driver holds no reference/);
+});
+
+test('PsGetProcessPeb (found with MmGetSystemRoutineAddress) gives the process\'s PEB in user-mode memory, laid out as winternl.h documents: ImagePathName is the Win32 path, CommandLine the process\'s; the System process has none', async () => {
+  const w = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, 'unload at 30'], ['READ_PEB']);
+  const out = w.sim.kernel.output;
+  assert.ok(out.includes('peb image C:\\Windows\\notepad.exe command notepad a.txt same 1'), out.join('\n'));
+  assert.ok(out.includes('system peb 0000000000000000'), out.join('\n'));
+  assert.deepEqual(w.sim.violations.map((x) => x.rule), []);
+});
+
+test('FltGetRequestorProcessIdEx gives the id of the process that issued the operation, as FltGetRequestorProcessId does', async () => {
+  const w = await run([...PROCESSES, `io #1 create "${V}\\a.txt" process "notepad.exe" at 5`, `io #2 create "${V}\\a.txt" at 7`, 'unload at 30'], ['REQUESTOR_EX']);
+  const out = w.sim.kernel.output.filter((l) => l.startsWith('requestor ex'));
+  assert.deepEqual(out, ['requestor ex 1200', 'requestor ex 500']);
+});
+
 test('expect lines about processes and opens pass and fail on what happened', async () => {
   const w = await run([...PROCESSES, 'open-process #10 "guarded.exe" access all by "notepad.exe" at 8', 'unload at 30',
     'expect #10 granted 0x1fffde', 'expect process "blocked.exe" denied', 'expect process "notepad.exe" exited', 'expect process "guarded.exe" denied']);

@@ -79,6 +79,9 @@ test('driver lines refuse headers, C++ and projects mixed with files', () => {
   assert.deepEqual(codes('driver "src" "a.c"'), [['bad-driver', 8, '"src" cannot share a driver line with other paths']]);
   assert.deepEqual(codes('driver "a.c" ""'), [['missing-string', 14, 'the driver path is empty']]);
   assert.deepEqual(codes('driver "a.c" "b.c" altitude'), [['missing-value', 20, "missing number after 'altitude'"]]);
+  assert.deepEqual(codes('driver "a.c" "b.c" "a.c"'), [['bad-driver', 20, '"a.c" is listed twice on this driver line']]);
+  assert.deepEqual(codes('driver "src\\A.c" "./src/a.c"'), [['bad-driver', 18, '"./src/a.c" is listed twice on this driver line']], 'one file however it is spelled');
+  assert.deepEqual(codes('driver "a.c" "sub/a.c"'), [], 'two files of one name in two folders are two files');
 });
 
 test('unload and expect calls may name any file of a C-file driver before its files are read', () => {
