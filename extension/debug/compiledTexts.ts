@@ -12,9 +12,16 @@ export class CompiledTexts {
     for (const p of paths) this.hashes.set(p, this.hashOf(p));
   }
 
-  /** The files whose text differs from the compiled one (or that are gone). */
-  changed(): string[] {
-    return [...this.hashes].filter(([p, h]) => this.hashOf(p) !== h).map(([p]) => p);
+  /** The files whose text differs from the compiled one, and those that can no longer be read. */
+  changed(): { edited: string[]; gone: string[] } {
+    const edited: string[] = [];
+    const gone: string[] = [];
+    for (const [p, h] of this.hashes) {
+      const now = this.hashOf(p);
+      if (now === undefined && h !== undefined) gone.push(p);
+      else if (now !== h) edited.push(p);
+    }
+    return { edited, gone };
   }
 
   private hashOf(p: string): string | undefined {

@@ -219,8 +219,10 @@ export class FltsimDebugSession extends LoggingDebugSession {
    * relaunches — a fresh launch compiles the edited files — rather than sending `restart` again.
    */
   protected override restartRequest(response: DebugProtocol.RestartResponse): void {
-    const edited = this.compiled?.changed() ?? [];
-    if (edited.length > 0 && this.debuggee) {
+    const { edited, gone } = this.compiled?.changed() ?? { edited: [], gone: [] };
+    // A file that is gone cannot be compiled again: a new session would only fail to launch, so the
+    // restart keeps to the build this session has.
+    if (edited.length > 0 && gone.length === 0 && this.debuggee) {
       this.output(`fltsim: ${edited.map((f) => this.paths.basename(f)).join(', ')} changed since this session compiled ${edited.length === 1 ? 'it' : 'them'}; starting a new session to compile the edited version.\n`, 'console');
       this.sendEvent(new CapabilitiesEvent({ supportsRestartRequest: false }));
       this.sendResponse(response);
@@ -230,6 +232,9 @@ export class FltsimDebugSession extends LoggingDebugSession {
     this.command(response, (d) => {
       d.restart(this.stopOnEntry);
       this.output(`fltsim: restarted ${d.title ?? this.paths.basename(d.scenarioPath)} from the beginning (seed ${d.seed})\n`, 'console');
+      if (gone.length > 0) {
+        this.output(`fltsim: ${gone.map((f) => this.paths.basename(f)).join(', ')} can no longer be read; the restart runs the build this session compiled.\n`, 'stderr');
+      }
     });
   }
 

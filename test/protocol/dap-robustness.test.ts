@@ -242,9 +242,11 @@ test('the scenario and driver deleted mid-session: the session goes on from what
   rmSync(sub, { recursive: true, force: true });
   const bp = await a.request('setBreakpoints', { source: { path: path.join(sub, 'v.c') }, breakpoints: [{ line: 5 }] });
   assert.equal(bp.success, true);
-  // Restart runs the build it compiled again, from the start (stopOnEntry as launched).
+  // Restart runs the build it compiled again, from the start (stopOnEntry as launched), and says why.
   const restarted = a.event('stopped', 15_000, stop.seq);
+  const said = a.waitFor((m) => m.type === 'event' && m.event === 'output' && /can no longer be read/.test(String(m.body?.output)), 15_000, 'the note on the files that are gone');
   assert.equal((await a.request('restart', {})).success, true);
+  assert.equal((await said).body!.output, 'fltsim: v.fltsim, v.c can no longer be read; the restart runs the build this session compiled.\n');
   const entry = await restarted;
   assert.equal(entry.body!.reason, 'entry');
   const hit = a.event('stopped', 15_000, entry.seq);

@@ -27,6 +27,7 @@ import { CppState, type PreludeTables, type UnitTables } from './state';
 import { templateDeclaration } from './templates';
 import { typeSpecifier } from './typeSpecifiers';
 import { staticAssertion } from './staticAssert';
+import { instanceArgs } from './functionTemplates';
 
 export type { PreludeTables, UnitTables } from './state';
 
@@ -99,7 +100,9 @@ export class CppFrontEnd implements CppHooks {
         globalDeclaration(s, ctx, node);
         return true;
       case 'static_assert_declaration':
-        staticAssertion(ctx, node);
+        // Inside a template's instance the assertion may sit in a branch `if constexpr` discards, or in a
+        // member C++ would never instantiate (fltsim defines every member of every instance): judged outside templates only.
+        if (s.instanceName === undefined && !(s.fn?.cls && instanceArgs(s.fn.cls).length > 0)) staticAssertion(ctx, node);
         return true;
       default:
         return false;

@@ -38,3 +38,11 @@ static void Run(void) {
     '/d/d.cpp:6:3: error: static assertion failed: sizeof(PVOID) == 4',
   ]);
 });
+
+test('a static_assert in a member of a class template instance is not judged: C++ checks it only where the member is used (or not at all in a discarded if constexpr branch)', async () => {
+  const r = await run(memoryFiles({ '/d/d.cpp': entryDriver(`
+template<typename T> struct Text { T first; int Narrow() const { static_assert(sizeof(T) == sizeof(char), "narrow text only"); return 1; } };
+static void Run(void) { Text<WCHAR> wide{ L'x' }; DbgPrint("%d", (int)sizeof(wide)); }`) }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.deepEqual(r.report.output, ['2']);
+});
