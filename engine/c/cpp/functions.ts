@@ -86,7 +86,7 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
     qualified = owner ? `${owner.name}::${simple}` : simple;
   }
   const list = s.functions.get(qualified) ?? [];
-  const same = list.find((f) => f.constThis === constThis && (cast ? sameType(f.type.ret, ret) : f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type)) && f.rvalueParams.every((r, i) => r === rvalues[i])));
+  const same = list.find((f) => f.constThis === constThis && (cast ? sameType(f.type.ret, ret) : f.type.params.length === type.params.length && f.type.params.every((p, i) => sameType(p.type, type.params[i].type)) && f.rvalueParams.every((r, i) => r === rvalues[i]) && f.refParams.every((r, i) => r === refs[i])));
   if (same) {
     if (defining) {
       if (same.defined) ctx.error(nameNode, `function '${same.linkName}' is defined twice`);
@@ -99,7 +99,7 @@ export function declareFunction(s: CppState, ctx: TranslateContext, node: Syntax
     return same;
   }
   // The first signature keeps the plain name; later overloads are decorated with their parameters.
-  const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p, i) => (rvalues[i] ? `${typeName(pointee(p.type)!)} &&` : typeName(p.type))).join(', ')})${constThis ? ' const' : ''}`;
+  const linkName = list.length === 0 ? qualified : cast ? `${qualified} ${typeName(ret)}` : `${qualified}(${params.map((p, i) => (rvalues[i] ? `${typeName(pointee(p.type)!)} &&` : refs[i] ? `${typeName(pointee(p.type)!)} &` : typeName(p.type))).join(', ')})${constThis ? ' const' : ''}`;
   const f: CppFunction = { linkName, type, refParams: refs, rvalueParams: rvalues, refReturn, defaults, thisClass: owner && !memberStatic ? owner : undefined, memberOf: owner, constThis, virtual: isVirtual, pure, defined: defining, loc: ctx.loc(nameNode) };
   list.push(f);
   s.functions.set(qualified, list);

@@ -208,3 +208,23 @@ static void Run(void) {
   assert.equal(r.report.error, null, JSON.stringify(r.report.error));
   assert.deepEqual(r.report.output, ['first', 'second', 'c 6', 'c 7', 'enter', 'n 2', 'n 1', 'leave', 'after 8']);
 });
+
+test('overloads told apart by a reference and a pointer parameter (F(UNICODE_STRING&) and F(PUNICODE_STRING)) are two functions', async () => {
+  const r = await run(memoryFiles({
+    '/d/d.cpp': entryDriver(`
+struct Name {
+  USHORT Length(UNICODE_STRING& u) const { return u.Length; }
+  USHORT Length(PUNICODE_STRING u) const { DbgPrint("pointer"); return Length(*u); }
+};
+static ULONG Size(ULONG& v) { return v; }
+static ULONG Size(ULONG* v) { DbgPrint("pointer"); return Size(*v) + 1; }
+static void Run(void) {
+  UNICODE_STRING s = RTL_CONSTANT_STRING(L"abc");
+  Name n; ULONG v = 5;
+  DbgPrint("%d %d %lu %lu", n.Length(s), n.Length(&s), Size(v), Size(&v));
+}`),
+  }));
+  assert.ok(r.ok, r.ok ? '' : r.diagnostics.join('\n'));
+  assert.equal(r.report.error, null, JSON.stringify(r.report.error));
+  assert.deepEqual(r.report.output, ['pointer', 'pointer', '6 6 5 6']);
+});
