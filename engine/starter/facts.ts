@@ -88,30 +88,6 @@ export function registeredCallbacks(facts: DriverFacts): string[] {
   return [...names];
 }
 
-/**
- * Registration tables declared inside a function (`CONST FLT_REGISTRATION reg = {…};` in
- * DriverEntry; `static` and `const` in either order), which the linter's file model, reading only the top level, does not see: their
- * text, lifted out so the model reads them as top-level declarations.
- */
-function localTables(text: string): string {
-  const out: string[] = [];
-  const head = /\b(?:(?:static|const|CONST)\s+)*FLT_(?:REGISTRATION|OPERATION_REGISTRATION|CONTEXT_REGISTRATION)\s+\w+\s*(?:\[\s*\w*\s*\])?\s*=\s*\{/g;
-  for (let m = head.exec(text); m; m = head.exec(text)) {
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-    if (m.index === lineStart) continue;
-    if (!/^[ \t]+$/.test(text.slice(lineStart, m.index))) continue;
-    let depth = 0;
-    let end = -1;
-    for (let i = m.index + m[0].length - 1; i < text.length; i++) {
-      const c = text[i];
-      if (c === '{') depth++;
-      else if (c === '}' && --depth === 0) { end = i; break; }
-    }
-    if (end > 0) out.push(`${text.slice(m.index, end + 1)};`);
-  }
-  return out.join('\n');
-}
-
 /** Reads a value under the service key (the routines, and helpers of the driver that call them one level down). */
 const REGISTRY_READS = new Set(['ZwQueryValueKey', 'RtlQueryRegistryValues', 'FltGetRegistryValue']);
 
@@ -141,24 +117,17 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
   const calls = new Set<string>();
   const lineOf = new Map<string, { file: string; line: number }>();
   const functions: { name: string; text: string; calls: ReadonlySet<string> }[] = [];
-  const readings: { file: string; text: string; local: boolean }[] = [];
-  for (const file of sources) {
-    const text = texts.get(file);
-    if (text === undefined) continue;
-    readings.push({ file, text, local: false });
-    const lifted = localTables(text);
-    if (lifted !== '') readings.push({ file, text: lifted, local: true });
-  }
-  for (const { file, text, local } of readings) {
+  // The file model reads registration tables at the top level and inside functions alike.
+  for (const [file, text] of texts) {
     const doc = new LintDocument({}, false, lintLanguageOf(file, text));
     try {
       const ctx = doc.analyze(text);
       const model = ctx.model;
-      if (!local) for (const f of model.functionList) functions.push({ name: f.name, text: f.text, calls: f.facts.callNames });
+      for (const f of model.functionList) functions.push({ name: f.name, text: f.text, calls: f.facts.callNames });
       for (const reg of model.registrations) {
         if (!/\bFLT_REGISTRATION\b/.test(model.declarations.get(reg.name)?.typeText ?? '')) continue;
         registrations.push({ reg, file });
-        lineOf.set(reg.name, { file, line: local ? lineIn(texts.get(file) ?? '', reg.name) : (model.declarations.get(reg.name)?.startRow ?? 0) + 1 });
+        lineOf.set(reg.name, { file, line: (model.declarations.get(reg.name)?.startRow ?? 0) + 1 });
       }
       for (const [name, t] of model.operationTables) if (!tables.has(name)) tables.set(name, t);
       for (const t of model.contextTables.values()) for (const row of t.rows) if (!row.isEnd && row.type && !contexts.includes(row.type)) contexts.push(row.type);
@@ -216,12 +185,6 @@ export function driverFacts(files: ProjectFiles, project: DriverProject): Driver
     cppOnly,
     sources: [...texts.keys()].map((s) => rules.normalize(s)),
   };
-}
-
-/** The line of `text` where `name` is first declared with an initializer (1 when not found). */
-function lineIn(text: string, name: string): number {
-  const at = text.search(new RegExp(`\\b${name}\\s*(?:\\[[^\\]]*\\])?\\s*=`));
-  return at < 0 ? 1 : text.slice(0, at).split('\n').length;
 }
 
 const VALUE_NAME = /^[A-Za-z][A-Za-z0-9_]{2,63}$/;

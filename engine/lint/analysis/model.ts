@@ -10,7 +10,7 @@
 import type { SyntaxNode, Tree } from '../../c/treeSitter';
 import type { CallExpr, Expr, FunctionIR, Span } from '../frontend/ir';
 import { lowerFunction, lowerInitializer, declaratorShape, type MacroLowering } from '../frontend/lower';
-import { calledName, unqualified } from '../frontend/exprs';
+import { calledName, isNullExpr, unqualified } from '../frontend/exprs';
 import { namesSameFunction, normalQualified, resolveAmong } from './qualifiedNames';
 import { callTarget } from './callTargets';
 import { lineStarts, positionAt, scanText, type TextCall, type TextFacts } from './textScan';
@@ -476,6 +476,15 @@ export class FileModel {
     }
     table.set(fn.name, fn);
     this.defs.push(fn);
+    // Registration tables declared inside a function (`FLT_REGISTRATION const reg = {…};` in
+    // DriverEntry, a common C++ style) are what FltRegisterFilter gets as much as global ones.
+    if (text.includes('REGISTRATION') && text.includes('=')) {
+      for (const d of cursor.currentNode.descendantsOfType('declaration')) {
+        if (!d) continue;
+        const declText = this.text.slice(d.startIndex, d.endIndex);
+        if (declText.includes('REGISTRATION') && declText.includes('=')) this.addDeclaration(d, declText, true);
+      }
+    }
   }
 
   private functionName(cursor: ReturnType<SyntaxNode['walk']>): string | undefined {
@@ -500,12 +509,17 @@ export class FileModel {
     return name;
   }
 
-  private addDeclaration(cursor: ReturnType<SyntaxNode['walk']>, declText: string): void {
-    const start = cursor.startPosition;
-    const tables = this.cache.declaration(`${start.column}|${declText}`, () => this.readDeclaration(cursor.currentNode));
+  /** A registration table's declaration; a local one yields to any table of its name seen before (locals of two functions may share a name). */
+  private addDeclaration(at: ReturnType<SyntaxNode['walk']> | SyntaxNode, declText: string, local = false): void {
+    const start = at.startPosition;
+    const tables = this.cache.declaration(`${start.column}|${declText}`, () => this.readDeclaration('currentNode' in at ? at.currentNode : at));
     for (const t of tables) {
+      // `= { 0 }` or `= {}` only zeroes the table: its fields are stored one by one afterwards,
+      // which this reading does not follow, so the initializer says nothing about them.
+      if (t.init.k === 'init' && t.init.items.every((i) => isNullExpr(i))) continue;
       const first = this.declarations.get(t.name);
       if (first) {
+        if (local) continue;
         this.redefinitions.push({ kind: 'declaration', name: t.name, row: start.row, column: start.column, endColumn: firstLineEnd(declText, start.column), firstRow: first.startRow, text: declText });
         continue;
       }

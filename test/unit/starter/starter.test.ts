@@ -117,6 +117,16 @@ test('one .c file of a folder driver stands for the whole driver', () => {
   assert.equal(r.project.units.length, 2);
 });
 
+test('C++ registration tables written `T const name` as locals of a block inside DriverEntry are read, and the scenario runs them', async () => {
+  const r = starter('localcpp/guard.cpp');
+  assert.deepEqual(r.facts.registration, { name: 'reg', file: path.join(FIXTURES, 'localcpp/guard.cpp'), line: lineOf('localcpp/guard.cpp', 'FLT_REGISTRATION const reg') });
+  assert.deepEqual(r.facts.operations.map((o) => `${o.major} ${o.pre ?? '-'} ${o.post ?? '-'}`), ['IRP_MJ_CREATE OnPreCreate -', 'IRP_MJ_CLEANUP - OnPostCleanup']);
+  assert.deepEqual(r.facts.callbacks.map((c) => c.fn), ['OnUnload']);
+  const report = await run(r);
+  assert.equal(report.passed, true, JSON.stringify(report.outcome));
+  assert.deepEqual(unreached(r, report.calls), []);
+});
+
 test('one .cpp file is a driver source too: its scenario is written and runs to PASS', async () => {
   const r = starter('cppone/one.cpp');
   assert.equal(r.project.cppUnits?.length, 1);
