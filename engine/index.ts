@@ -49,7 +49,7 @@ export {
 } from './run/timeline';
 // Schedule exploration: the scheduling seam, strategies, replay files (engine/explore, engine/run/explore.ts)
 export { TIME_PASSES, SeededPolicy, type ActorId, type Decision, type SchedulePolicy, type StepObserver } from './kernel/schedule';
-export { STRATEGIES, explore, Explorer, type Strategy, type ExploreOptions, type ExploreTarget, type Exploration, type RunVerdict, type ExploreStop } from './explore/explorer';
+export { STRATEGIES, DEFAULT_MAX as DEFAULT_MAX_SCHEDULES, explore, Explorer, type Strategy, type ExploreOptions, type ExploreTarget, type Exploration, type RunVerdict, type ExploreStop } from './explore/explorer';
 export { ReplayPolicy, RandomWalkPolicy, PctPolicy, ScheduleMismatch } from './explore/policies';
 export { DepthFirstSearch, SPLIT_DEPTH, shardOf, AbandonRun, type Shard } from './explore/dfs';
 export { Trace, type TraceStep, type DecisionRecord } from './explore/trace';

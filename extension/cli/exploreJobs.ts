@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import {
-  prepareScenario, ScenarioSplit, SubtreeOrder, type ExploreStop, type PreparedScenario, type ScenarioExploration, type ScenarioExploreOptions, type SubtreeResult,
+  DEFAULT_MAX_SCHEDULES, prepareScenario, ScenarioSplit, SubtreeOrder, type ExploreStop, type PreparedScenario, type ScenarioExploration, type ScenarioExploreOptions, type SubtreeResult,
 } from '../../engine';
 import { nodeFiles } from '../shared/nodeFiles';
 
@@ -327,8 +327,17 @@ export async function exploreInThreads(
   };
 
   let started = Date.now();
+  const budget = plain.options.maxSchedules ?? DEFAULT_MAX_SCHEDULES;
   const bringHelpers = (): void => {
     if (workers.length > 0 || jobs < 2 || Date.now() - started < helpersAfterMs) return;
+    // Brought in late (--jobs auto), a helper pays only where the search still has far to go: the
+    // options it takes lie after everything this thread has left, so near the budget its work would
+    // fall past it and be dropped (measured: a 3,000-schedule budget ran 0.75x as fast with one).
+    if (helpersAfterMs > 0) {
+      let done = 0;
+      for (const s of subtrees.values()) done += s.schedules;
+      if (budget - done < 4 * done) return;
+    }
     for (let k = 1; k < jobs; k++) startWorker();
   };
   try {
