@@ -129,9 +129,7 @@ function expand(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, str
 /** `text` with its properties expanded, each one fltsim cannot resolve noted; `dropped`: whether any was. */
 function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<string, string>): { value: string; dropped: boolean } {
   const r = expandProperties(text, ev.props, metadata, ev.above);
-  if (ev.solutionGuessed !== undefined && /\$\(\s*SolutionDir\s*\)/i.test(text)) {
-    note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, text.trim().split(/\r?\n/)[0]);
-  }
+  noteGuessedSolutionDir(ev, text, text.trim().split(/\r?\n/)[0]);
   const through: string[] = [];
   for (const m of text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) through.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
   for (const ref of [...r.unresolved, ...through]) {
@@ -141,6 +139,12 @@ function expandNoting(ev: Evaluation, text: string, metadata?: ReadonlyMap<strin
     note(ev, `${ref} is dropped: ${what}`, ref);
   }
   return { value: r.value, dropped: r.unresolved.length + through.length > 0 };
+}
+
+/** Says, where `text` uses `$(SolutionDir)` and no .sln was found, which folder stands in for it. */
+function noteGuessedSolutionDir(ev: Evaluation, text: string, at: string): void {
+  if (ev.solutionGuessed === undefined || !/\$\(\s*SolutionDir\s*\)/i.test(text)) return;
+  note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, at);
 }
 
 /**
@@ -186,9 +190,7 @@ function evaluateProperties(ev: Evaluation, root: XmlElement, thisDir: string, d
         const name = p.name.toLowerCase();
         if (ev.globals.has(name)) continue;
         const r = expandProperties(p.text.trim(), ev.props, undefined, ev.above);
-        if (ev.solutionGuessed !== undefined && /\$\(\s*SolutionDir\s*\)/i.test(p.text)) {
-          note(ev, `$(SolutionDir) is taken as ${ev.solutionGuessed}, the project's parent folder: no .sln is above the project, and a new Visual Studio solution puts its .sln there`, p.text.trim());
-        }
+        noteGuessedSolutionDir(ev, p.text, p.text.trim());
         const inherited: string[] = [];
         for (const m of p.text.matchAll(/\$\(\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\)/g)) inherited.push(...(ev.drops.get(m[1].toLowerCase()) ?? []));
         ev.props.set(name, r.value);
